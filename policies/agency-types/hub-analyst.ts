@@ -1,0 +1,38 @@
+import type { AgencyTypePolicy } from '../rules';
+import {
+  CASE_DETAIL, CASE_OVERVIEW, ENTITY_OVERVIEW, ENTITY_VALUE, EVENT_DETAIL, EVENT_OVERVIEW, EXACT_COUNTS,
+  HOTSPOT_FIELDS, LINK_FIELDS, LOCATION_FIELDS, NARRATIVE_OVERVIEW, NARRATIVE_TEXT, OBSERVATION_FIELDS,
+  PERSON_IDENTITY, PERSON_PROFILE, ROUTE_FIELDS, TRANSACTION_REPORT_FIELDS, TYPOLOGY_FIELDS,
+} from '../subjects';
+import { directoryRules } from './common';
+
+/**
+ * The hub's own analysts: the whole network picture and exact aggregates, but never a victim's
+ * identity, and narrative text only where the survivor consented to the hub.
+ */
+export const hubAnalystPolicy: AgencyTypePolicy = (actor, { can }) => {
+  const own = { ownerAgencyId: actor.agencyId };
+  directoryRules(actor, can);
+
+  can('read', 'Case', [...CASE_OVERVIEW, ...CASE_DETAIL]);
+  can('read', 'TraffickingEvent', [...EVENT_OVERVIEW, ...EVENT_DETAIL]);
+  can('read', 'Person', [...PERSON_PROFILE]);
+  can('read', 'Person', [...PERSON_IDENTITY], { role: 'SUSPECT' });
+
+  can('read', 'Entity', [...ENTITY_OVERVIEW, ...ENTITY_VALUE]);
+  can('read', 'Observation', [...OBSERVATION_FIELDS]);
+  can(['create', 'update'], 'Observation', own);
+  can('read', 'Link', [...LINK_FIELDS]);
+  can(['create', 'update'], 'Link', own);
+
+  can('read', 'Location', [...LOCATION_FIELDS]);
+  can('read', 'Route', [...ROUTE_FIELDS, ...EXACT_COUNTS]);
+  can(['create', 'update'], 'Route', own);
+  can('read', 'Hotspot', [...HOTSPOT_FIELDS, ...EXACT_COUNTS]);
+
+  can('read', 'Typology', [...TYPOLOGY_FIELDS]);
+  can('read', 'TransactionReport', [...TRANSACTION_REPORT_FIELDS]);
+
+  can('read', 'Narrative', [...NARRATIVE_OVERVIEW]);
+  can('read', 'Narrative', [...NARRATIVE_TEXT], { consentHub: true });
+};

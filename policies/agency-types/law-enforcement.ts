@@ -1,0 +1,42 @@
+import type { AgencyTypePolicy } from '../rules';
+import {
+  CASE_DETAIL, CASE_OVERVIEW, ENTITY_OVERVIEW, ENTITY_VALUE, EVENT_DETAIL, EVENT_OVERVIEW, EXACT_COUNTS,
+  HOTSPOT_FIELDS, LINK_FIELDS, LOCATION_FIELDS, NARRATIVE_OVERVIEW, NARRATIVE_TEXT, OBSERVATION_FIELDS,
+  PERSON_IDENTITY, PERSON_PROFILE, ROUTE_FIELDS, TRANSACTION_REPORT_FIELDS, TYPOLOGY_FIELDS,
+} from '../subjects';
+import { directoryRules } from './common';
+
+/** Police: investigators see the linked picture; victims' identities only on their own cases or by grant. */
+export const lawEnforcementPolicy: AgencyTypePolicy = (actor, { can }) => {
+  const own = { ownerAgencyId: actor.agencyId };
+  directoryRules(actor, can);
+
+  can('read', 'Case', [...CASE_OVERVIEW, ...CASE_DETAIL]);
+  can('create', 'Case', own);
+  can('update', 'Case', own);
+
+  can('read', 'TraffickingEvent', [...EVENT_OVERVIEW, ...EVENT_DETAIL]);
+  can(['create', 'update'], 'TraffickingEvent', own);
+
+  can('read', 'Person', [...PERSON_PROFILE]);
+  can('read', 'Person', [...PERSON_IDENTITY], { role: 'SUSPECT' });
+  can('read', 'Person', [...PERSON_IDENTITY], own);
+  can('read', 'Person', [...PERSON_IDENTITY], { viaGrant: true });
+  can(['create', 'update'], 'Person', own);
+
+  can('read', 'Entity', [...ENTITY_OVERVIEW, ...ENTITY_VALUE]);
+  can('read', 'Observation', [...OBSERVATION_FIELDS]);
+  can(['create', 'update'], 'Observation', own);
+  can('read', 'Link', [...LINK_FIELDS]);
+  can(['create', 'update'], 'Link', own);
+
+  can('read', 'Location', [...LOCATION_FIELDS]);
+  can('read', 'Route', [...ROUTE_FIELDS, ...EXACT_COUNTS]);
+  can('read', 'Hotspot', [...HOTSPOT_FIELDS, ...EXACT_COUNTS]);
+
+  can('read', 'Typology', [...TYPOLOGY_FIELDS]);
+  can('read', 'TransactionReport', [...TRANSACTION_REPORT_FIELDS]);
+
+  can('read', 'Narrative', [...NARRATIVE_OVERVIEW]);
+  can('read', 'Narrative', [...NARRATIVE_TEXT], { consentLawEnforcement: true });
+};

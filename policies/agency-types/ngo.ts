@@ -1,0 +1,46 @@
+import type { AgencyTypePolicy } from '../rules';
+import {
+  CASE_DETAIL, CASE_OVERVIEW, ENTITY_OVERVIEW, ENTITY_VALUE, EVENT_DETAIL, EVENT_OVERVIEW, HOTSPOT_FIELDS,
+  LINK_FIELDS, LOCATION_FIELDS, NARRATIVE_OVERVIEW, NARRATIVE_TEXT, OBSERVATION_FIELDS, PERSON_IDENTITY,
+  PERSON_PROFILE, ROUTE_FIELDS, TYPOLOGY_FIELDS,
+} from '../subjects';
+import { directoryRules } from './common';
+
+/**
+ * NGOs: survivors' advocates. They read case overviews, de-identified victim profiles, hotspots and
+ * routes (small counts suppressed); identities and narrative text only on what they own.
+ */
+export const ngoPolicy: AgencyTypePolicy = (actor, { can }) => {
+  const own = { ownerAgencyId: actor.agencyId };
+  directoryRules(actor, can);
+
+  can('read', 'Case', [...CASE_OVERVIEW, ...CASE_DETAIL]);
+  can('create', 'Case', own);
+  can('update', 'Case', own);
+
+  can('read', 'TraffickingEvent', [...EVENT_OVERVIEW, ...EVENT_DETAIL]);
+  can(['create', 'update'], 'TraffickingEvent', own);
+
+  // Victims', witnesses' and reporters' profiles; suspects only on the NGO's own cases.
+  can('read', 'Person', [...PERSON_PROFILE], { role: { $ne: 'SUSPECT' } });
+  can('read', 'Person', [...PERSON_PROFILE, ...PERSON_IDENTITY], own);
+  can(['create', 'update'], 'Person', own);
+
+  can('read', 'Entity', [...ENTITY_OVERVIEW]);
+  can('read', 'Entity', [...ENTITY_VALUE], { kind: { $ne: 'BANK_ACCOUNT' } });
+  can('read', 'Observation', [...OBSERVATION_FIELDS], own);
+  can(['create', 'update'], 'Observation', own);
+  can('read', 'Link', [...LINK_FIELDS], own);
+  can(['create', 'update'], 'Link', own);
+
+  can('read', 'Location', [...LOCATION_FIELDS]);
+  can('read', 'Route', [...ROUTE_FIELDS]);
+  can('read', 'Hotspot', [...HOTSPOT_FIELDS]);
+
+  can('read', 'Typology', [...TYPOLOGY_FIELDS], { marking: { $in: ['CLEAR', 'GREEN'] } });
+
+  can('read', 'Narrative', [...NARRATIVE_OVERVIEW]);
+  can('read', 'Narrative', [...NARRATIVE_TEXT], own);
+  can('create', 'Narrative', own);
+  can(['update', 'withdraw'], 'Narrative', own);
+};

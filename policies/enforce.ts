@@ -1,0 +1,128 @@
+import type { Actor } from './actor';
+import type { AppAbility } from './rules';
+import { reachSql } from './reach';
+import { type AttributeSql, compileConditions, type SqlParams } from './sql';
+import { MARKED_SUBJECTS, type PolicyRecord, SUBJECT_FIELDS, type SubjectType } from './subjects';
+
+/** Stands in for a field the caller may not read; the GraphQL layer turns it into FORBIDDEN_FIELD. */
+export const REDACTED: unique symbol = Symbol.for('tessera.redacted');
+export type Redacted = typeof REDACTED;
+
+const RAW = Symbol.for('tessera.raw');
+
+type FieldPlan = 'always' | 'never' | 'conditional';
+const plans = new WeakMap<AppAbility, Map<SubjectType, Map<string, FieldPlan>>>();
+
+/**
+ * For one ability and subject, which fields are readable on every row it can see ('always'), on
+ * none ('never'), or depending on the row ('conditional'). Computed once per request and subject so
+ * projection does per-record work only for conditional fields.
+ */
+export function fieldPlan(ability: AppAbility, subject: SubjectType): Map<string, FieldPlan> {
+  let bySubject = plans.get(ability);
+  if (!bySubject) {
+    bySubject = new Map();
+    plans.set(ability, bySubject);
+  }
+  let plan = bySubject.get(subject);
+  if (plan) return plan;
+  plan = new Map();
+  // possibleRulesFor keeps inverted field rules, which rulesFor() without a field drops.
+  const rules = ability.possibleRulesFor('read', subject);
+  for (const field of SUBJECT_FIELDS[subject]) {
+    const relevant = rules.filter((r) => r.matchesField(field));
+    const allows = relevant.filter((r) => !r.inverted);
+    const denies = relevant.filter((r) => r.inverted);
+    let p: FieldPlan;
+    if (allows.length === 0) p = 'never';
+    else if (denies.length === 0 && allows.some((r) => !r.conditions)) p = 'always';
+    else p = 'conditional';
+    plan.set(field, p);
+  }
+  bySubject.set(subject, plan);
+  return plan;
+}
+
+/**
+ * Field-level policy applied to one record: every field listed for the subject is copied if the
+ * ability allows it for this record, REDACTED otherwise. Fields not listed are never copied.
+ * The raw record stays reachable (for relation keys) through `rawOf`, never through GraphQL.
+ */
+export function project<T extends PolicyRecord>(ability: AppAbility, record: T): Record<string, unknown> {
+  const subject = record.__typename;
+  const plan = fieldPlan(ability, subject);
+  const out: Record<string, unknown> = { __typename: subject };
+  for (const [field, p] of plan) {
+    if (p === 'always' || (p === 'conditional' && ability.can('read', record, field))) out[field] = record[field];
+    else out[field] = REDACTED;
+  }
+  Object.defineProperty(out, RAW, { value: record, enumerable: false });
+  return out;
+}
+
+/** The record behind a projection, for server-side use only (foreign keys for loaders). */
+export function rawOf<T = PolicyRecord>(projected: object): T {
+  const raw = (projected as Record<symbol, unknown>)[RAW];
+  if (!raw) throw new Error('rawOf() called on an object that did not come from project()');
+  return raw as T;
+}
+
+/** A field may be filtered, sorted or searched on only if the caller can read it on every row it sees. */
+export function readableOnEveryRow(ability: AppAbility, subject: SubjectType, field: string): boolean {
+  return fieldPlan(ability, subject).get(field) === 'always';
+}
+
+/** Whether the caller's agency type may see any row of this subject at all. */
+export function canReadAny(ability: AppAbility, subject: SubjectType): boolean {
+  return ability.rulesFor('read', subject).some((r) => !r.inverted);
+}
+
+export interface VisibilityOptions {
+  alias: string;
+  /** SQL for each attribute the subject's rules may use in their conditions. */
+  attributes: AttributeSql;
+  /** `<schema>.grants` for marked subjects; omit for unmarked ones (entities, locations, agencies). */
+  grantsTable?: string;
+}
+
+/**
+ * The record-level rule for a list, loader or reference as one SQL predicate: the TLP/ownership/
+ * grant reach (for marked subjects) AND at least one of the agency type's read rules. Counts,
+ * pagination and ordering then see only rows the caller may see.
+ */
+export function visibleRowsSql(actor: Actor, ability: AppAbility, subject: SubjectType, opts: VisibilityOptions, params: SqlParams): string {
+  const rules = ability.rulesFor('read', subject);
+  const allows = rules.filter((r) => !r.inverted);
+  if (allows.length === 0) return 'FALSE';
+  const ruleSql = allows.map((r) => `(${compileConditions(r.conditions as Record<string, unknown> | undefined, opts.attributes, params)})`);
+  // Inverted rules without fields exclude whole rows; inverted field rules only redact fields.
+  const denySql = rules
+    .filter((r) => r.inverted && !r.fields)
+    .map((r) => `NOT (${compileConditions(r.conditions as Record<string, unknown> | undefined, opts.attributes, params)})`);
+  const parts = [`(${ruleSql.join(' OR ')})`, ...denySql];
+  if (MARKED_SUBJECTS.includes(subject)) {
+    if (!opts.grantsTable) throw new Error(`${subject} is a marked subject: visibleRowsSql needs its grants table`);
+    parts.unshift(reachSql(actor, opts.alias, opts.grantsTable, params));
+  }
+  return parts.join(' AND ');
+}
+
+/** SQL select items that carry each policy attribute the subject's read rules use, under its own name. */
+export function policyAttributeColumns(ability: AppAbility, subject: SubjectType, attributes: AttributeSql): string {
+  const used = new Set<string>();
+  const collect = (c: unknown) => {
+    if (!c || typeof c !== 'object') return;
+    for (const [k, v] of Object.entries(c as Record<string, unknown>)) {
+      if (k === '$or' || k === '$and') (v as unknown[]).forEach(collect);
+      else used.add(k);
+    }
+  };
+  for (const r of ability.rulesFor('read', subject)) collect(r.conditions);
+  const cols: string[] = [];
+  for (const name of used) {
+    const sql = attributes[name];
+    if (!sql) throw new Error(`Policy condition uses attribute "${name}" that has no SQL mapping`);
+    cols.push(`(${sql()}) AS "${name}"`);
+  }
+  return cols.length ? `, ${cols.join(', ')}` : '';
+}

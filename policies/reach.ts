@@ -1,0 +1,30 @@
+import type { Actor } from './actor';
+import type { SqlParams } from './sql';
+
+/**
+ * Layers 2 and 3 of the access model as one SQL predicate over a marked row `alias`:
+ * - RED reaches only the named users (and the contributor);
+ * - CLEAR and GREEN reach every member agency;
+ * - AMBER_STRICT reaches the owner agency only;
+ * - AMBER reaches the owner agency and those it shared the record with, directly or by group;
+ * - an unexpired, unrevoked grant lets its grantee agency in (never for RED).
+ * Every list, loader and reference resolution of a marked subject filters through this.
+ */
+export function reachSql(actor: Actor, alias: string, grantsTable: string, params: SqlParams): string {
+  const agency = params.add(actor.agencyId);
+  const user = params.add(actor.userId);
+  const groups = params.add(actor.groupIds);
+  return `(CASE WHEN ${alias}.marking = 'RED'
+      THEN (${alias}.contributor_user_id = ${user} OR ${user} = ANY(${alias}.red_recipient_user_ids))
+      ELSE (${alias}.marking IN ('CLEAR', 'GREEN')
+        OR ${alias}.owner_agency_id = ${agency}
+        OR (${alias}.marking = 'AMBER' AND (${agency} = ANY(${alias}.shared_with_agency_ids) OR ${alias}.shared_with_group_ids && ${groups}::uuid[]))
+        OR ${viaGrantSql(alias, grantsTable, agency)})
+    END)`;
+}
+
+/** Whether an active grant lets the actor's agency reach the row; also a policy attribute (`viaGrant`). */
+export function viaGrantSql(alias: string, grantsTable: string, agencyParam: string): string {
+  return `EXISTS (SELECT 1 FROM ${grantsTable} g WHERE g.record_id = ${alias}.id AND g.grantee_agency_id = ${agencyParam}
+      AND g.revoked_at IS NULL AND g.expires_at > now())`;
+}

@@ -1,0 +1,63 @@
+/** Positional parameters for one SQL statement: `params.add(v)` returns its `$n` placeholder. */
+export class SqlParams {
+  readonly values: unknown[] = [];
+  constructor(initial: readonly unknown[] = []) {
+    this.values.push(...initial);
+  }
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/**
+ * How a subject's policy attributes are computed in SQL. Plain columns and derived facts
+ * ("is this entity linked to one of the caller's own reports?") alike; evaluated lazily so only
+ * the attributes a rule uses cost anything.
+ */
+export type AttributeSql = Record<string, () => string>;
+
+type Condition = Record<string, unknown>;
+
+function compileValue(attr: string, expr: string, value: unknown, params: SqlParams): string {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const ops = Object.entries(value as Record<string, unknown>);
+    return ops
+      .map(([op, v]) => {
+        switch (op) {
+          case '$eq':
+            return `${expr} = ${params.add(v)}`;
+          case '$ne':
+            return `${expr} IS DISTINCT FROM ${params.add(v)}`;
+          case '$in':
+            return `${expr} = ANY(${params.add(v)})`;
+          case '$nin':
+            return `NOT (${expr} = ANY(${params.add(v)}))`;
+          default:
+            throw new Error(`Policy condition operator ${op} on ${attr} has no SQL translation`);
+        }
+      })
+      .join(' AND ');
+  }
+  if (Array.isArray(value)) throw new Error(`Policy condition on ${attr} compares to an array; use $in`);
+  if (typeof value === 'boolean') return `(${expr}) IS ${value ? 'TRUE' : 'FALSE'}`;
+  return `${expr} = ${params.add(value)}`;
+}
+
+/**
+ * Translates one CASL rule's conditions (the small Mongo-query subset our policies use) into a SQL
+ * boolean expression. Anything we cannot translate throws, so a rule can never be silently dropped.
+ */
+export function compileConditions(conditions: Condition | undefined, attributes: AttributeSql, params: SqlParams): string {
+  if (!conditions || Object.keys(conditions).length === 0) return 'TRUE';
+  const parts = Object.entries(conditions).map(([attr, value]) => {
+    if (attr === '$or' || attr === '$and') {
+      const subs = (value as Condition[]).map((c) => `(${compileConditions(c, attributes, params)})`);
+      return `(${subs.join(attr === '$or' ? ' OR ' : ' AND ')})`;
+    }
+    const attribute = attributes[attr];
+    if (!attribute) throw new Error(`Policy condition uses attribute "${attr}" that has no SQL mapping`);
+    return compileValue(attr, attribute(), value, params);
+  });
+  return parts.join(' AND ');
+}

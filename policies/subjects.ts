@@ -1,0 +1,146 @@
+/**
+ * Every subject the hub holds and every field of it a client can ask for. The field policy is
+ * checked against these lists: a field missing here can never be projected (deny by default), and
+ * the secure-schema check refuses to start a subgraph whose GraphQL type exposes a field that is
+ * not listed for its subject.
+ */
+export const ACTIONS = ['read', 'create', 'update', 'withdraw'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** Handling metadata carried by every marked record (TLP, 3x5x2 grading, owner, retention). */
+export const RECORD_META = [
+  'id',
+  'marking',
+  'sourceEvaluation',
+  'intelligenceAssessment',
+  'handlingCode',
+  'handlingConditions',
+  'ownerAgency',
+  'createdAt',
+  'updatedAt',
+  'reviewDue',
+] as const;
+
+export const CASE_OVERVIEW = [...RECORD_META, 'status', 'exploitationTypes', 'periodStart', 'periodEnd', 'indicators'] as const;
+export const CASE_DETAIL = ['reference', 'summary', 'nrmStage'] as const;
+
+export const EVENT_OVERVIEW = [...RECORD_META, 'caseId', 'type', 'occurredOn', 'location'] as const;
+export const EVENT_DETAIL = ['description'] as const;
+
+export const PERSON_PROFILE = [...RECORD_META, 'caseId', 'role', 'pseudonym', 'ageBand', 'gender', 'nationality'] as const;
+export const PERSON_IDENTITY = ['fullName', 'dateOfBirth', 'contact', 'documents'] as const;
+
+export const ENTITY_OVERVIEW = ['id', 'kind', 'maskedValue', 'firstSeenAt'] as const;
+export const ENTITY_VALUE = ['value'] as const;
+
+export const OBSERVATION_FIELDS = [...RECORD_META, 'sourceType', 'sourceId', 'observedAt', 'note'] as const;
+export const LINK_FIELDS = [
+  ...RECORD_META,
+  'kind',
+  'fromPerson',
+  'toPerson',
+  'validFrom',
+  'validTo',
+  'sourceType',
+  'sourceId',
+] as const;
+
+export const LOCATION_FIELDS = ['id', 'name', 'city', 'countryCode', 'latitude', 'longitude'] as const;
+
+/** `exactCounts` is a capability, not a column: without it counts below k are suppressed. */
+export const ROUTE_FIELDS = [
+  ...RECORD_META,
+  'exploitationTypes',
+  'periodStart',
+  'periodEnd',
+  'victimCount',
+  'caseCount',
+  'countSuppressed',
+] as const;
+export const EXACT_COUNTS = ['exactCounts'] as const;
+export const HOTSPOT_FIELDS = ['periodStart', 'periodEnd', 'victimCount', 'caseCount', 'countSuppressed'] as const;
+
+export const TYPOLOGY_FIELDS = [
+  ...RECORD_META,
+  'title',
+  'pattern',
+  'indicators',
+  'channels',
+  'amountBands',
+  'geography',
+  'periodStart',
+  'periodEnd',
+] as const;
+export const TRANSACTION_REPORT_FIELDS = [
+  ...RECORD_META,
+  'reportCode',
+  'reason',
+  'indicators',
+  'amount',
+  'currency',
+  'dateFrom',
+  'dateTo',
+  'parties',
+] as const;
+
+export const NARRATIVE_OVERVIEW = [
+  ...RECORD_META,
+  'case',
+  'language',
+  'indicators',
+  'consentLawEnforcement',
+  'consentHub',
+  'consentRecordedBy',
+  'consentRecordedAt',
+  'withdrawnAt',
+] as const;
+export const NARRATIVE_TEXT = ['text'] as const;
+
+export const AGENCY_FIELDS = ['id', 'slug', 'name', 'type', 'country', 'acceptsAccessRequests'] as const;
+export const USER_FIELDS = ['id', 'subject', 'displayName', 'role', 'active'] as const;
+export const TRUSTED_ISSUER_FIELDS = ['id', 'issuer', 'audience', 'algorithms', 'jwks'] as const;
+
+export const SUBJECT_FIELDS = {
+  Case: [...CASE_OVERVIEW, ...CASE_DETAIL],
+  TraffickingEvent: [...EVENT_OVERVIEW, ...EVENT_DETAIL],
+  Person: [...PERSON_PROFILE, ...PERSON_IDENTITY],
+  Entity: [...ENTITY_OVERVIEW, ...ENTITY_VALUE],
+  Observation: [...OBSERVATION_FIELDS],
+  Link: [...LINK_FIELDS],
+  Location: [...LOCATION_FIELDS],
+  Route: [...ROUTE_FIELDS, ...EXACT_COUNTS],
+  Hotspot: [...HOTSPOT_FIELDS, ...EXACT_COUNTS],
+  Typology: [...TYPOLOGY_FIELDS],
+  TransactionReport: [...TRANSACTION_REPORT_FIELDS],
+  Narrative: [...NARRATIVE_OVERVIEW, ...NARRATIVE_TEXT],
+  Agency: [...AGENCY_FIELDS],
+  User: [...USER_FIELDS],
+  TrustedIssuer: [...TRUSTED_ISSUER_FIELDS],
+} as const;
+
+export type SubjectType = keyof typeof SUBJECT_FIELDS;
+export const SUBJECTS = Object.keys(SUBJECT_FIELDS) as SubjectType[];
+
+/** Subjects whose rows carry RECORD_META and so pass through the TLP/ownership/grant reach rule. */
+export const MARKED_SUBJECTS: readonly SubjectType[] = [
+  'Case',
+  'TraffickingEvent',
+  'Person',
+  'Observation',
+  'Link',
+  'Route',
+  'Typology',
+  'TransactionReport',
+  'Narrative',
+];
+
+/**
+ * Naming convention: a policy field is a GraphQL field. A reference to a type another subgraph owns
+ * (ownerAgency, location, case, fromPerson) is a policy field whose value is a federation reference
+ * `{ __typename, id }` built by the repository. A relation to a type of the same subgraph
+ * (Case.persons, Observation.entity, Route.origin) is resolved through that type's service and
+ * declared in the subgraph's `relations`, so the target's own rules apply.
+ */
+
+/** A record as the policy sees it: its GraphQL typename and its field values and policy attributes. */
+export type PolicyRecord = { __typename: SubjectType } & Record<string, unknown>;

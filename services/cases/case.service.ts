@@ -1,0 +1,283 @@
+import { highestMarking, type Marking as MarkingName } from '../../policies/actor';
+import { SqlParams } from '../../policies/sql';
+import type { PolicyRecord } from '../../policies/subjects';
+import type { RequestContext } from '../kernel/context';
+import type { Sql } from '../kernel/db';
+import { badInput, notFound } from '../kernel/errors';
+import { assertUuid, handlingInsert, type HandlingInput, validateHandling } from '../kernel/marked-record';
+import { type PageArgs, pageWindow, SortDirection, toPage } from '../kernel/pagination';
+import { assertCanChange, assertCanCreate, assertQueryable, projectAll, projectOne } from '../kernel/policy';
+import { selectVisible, visibleLoader } from '../kernel/repository';
+import { assertIndicators, EXPLOITATION_INDICATORS } from '../kernel/taxonomy';
+import { idempotencyKey, isoDate, period, text } from '../kernel/validate';
+import type { CaseFilter, CaseOrder, OpenCaseInput, PersonFilter, PersonInput, PersonOrder, TraffickingEventInput, UpdateCaseInput } from './case.input';
+import { caseTable, eventTable, personTable } from './case.repository';
+
+type Projected = Record<string, unknown>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Visible raw record by id, or undefined: "does not exist" and "does not reach you" are one answer. */
+async function visibleById(ctx: RequestContext, table: typeof caseTable, id: string): Promise<PolicyRecord | undefined> {
+  if (!UUID.test(id)) return undefined;
+  const [row] = await visibleLoader(ctx, table, 'id').load(id);
+  return row;
+}
+
+export async function getCase(ctx: RequestContext, id: string): Promise<Projected> {
+  const row = await visibleById(ctx, caseTable, id);
+  if (!row) throw notFound('Case');
+  return projectOne(ctx, row);
+}
+
+export async function getPerson(ctx: RequestContext, id: string): Promise<Projected> {
+  const row = await visibleById(ctx, personTable, id);
+  if (!row) throw notFound('Person');
+  return projectOne(ctx, row);
+}
+
+export async function getEvent(ctx: RequestContext, id: string): Promise<Projected> {
+  const row = await visibleById(ctx, eventTable, id);
+  if (!row) throw notFound('TraffickingEvent');
+  return projectOne(ctx, row);
+}
+
+export async function personsOfCase(ctx: RequestContext, caseId: string): Promise<Projected[]> {
+  return projectAll(ctx, await visibleLoader(ctx, personTable, 'case_id', 'p.pseudonym, p.id').load(caseId));
+}
+
+export async function eventsOfCase(ctx: RequestContext, caseId: string): Promise<Projected[]> {
+  return projectAll(ctx, await visibleLoader(ctx, eventTable, 'case_id', 'e.occurred_on NULLS LAST, e.id').load(caseId));
+}
+
+const CASE_SORT_SQL: Record<string, string> = {
+  createdAt: 'c.created_at',
+  periodStart: 'c.period_start',
+  status: 'c.status',
+  nrmStage: 'c.nrm_stage',
+  reference: 'c.reference',
+};
+
+export async function listCases(ctx: RequestContext, filter: CaseFilter | undefined, order: CaseOrder | undefined, page: PageArgs) {
+  const window = pageWindow(page);
+  const f = filter ?? {};
+  const used: string[] = [];
+  if (f.status) used.push('status');
+  if (f.exploitationType) used.push('exploitationTypes');
+  if (f.nrmStage) used.push('nrmStage');
+  if (f.reference) used.push('reference');
+  if (f.summaryContains) used.push('summary');
+  if (f.ownerAgencyId) used.push('ownerAgency');
+  if (order) used.push(order.field);
+  assertQueryable(ctx, 'Case', used);
+  if (f.ownerAgencyId && !UUID.test(f.ownerAgencyId)) throw badInput('filter.ownerAgencyId', 'must be a UUID');
+  const sort = order ? `${CASE_SORT_SQL[order.field]} ${order.direction === SortDirection.ASC ? 'ASC' : 'DESC'} NULLS LAST` : 'c.created_at DESC';
+  const { rows, total } = await selectVisible(ctx, caseTable, {
+    withTotal: true,
+    where: (p) => [
+      ...(f.status ? [`c.status = ${p.add(f.status)}`] : []),
+      ...(f.exploitationType ? [`${p.add(f.exploitationType)} = ANY(c.exploitation_types)`] : []),
+      ...(f.nrmStage ? [`c.nrm_stage = ${p.add(f.nrmStage)}`] : []),
+      ...(f.reference ? [`c.reference = ${p.add(f.reference)}`] : []),
+      ...(f.summaryContains ? [`c.summary ILIKE ${p.add(`%${f.summaryContains.replace(/[%_\\]/g, '\\$&')}%`)}`] : []),
+      ...(f.ownerAgencyId ? [`c.owner_agency_id = ${p.add(f.ownerAgencyId)}`] : []),
+    ],
+    orderBy: `${sort}, c.id`,
+    limit: window.limit,
+    offset: window.offset,
+  });
+  return toPage(projectAll(ctx, rows), total, window);
+}
+
+const PERSON_SORT_SQL: Record<string, string> = {
+  pseudonym: 'p.pseudonym',
+  fullName: 'p.full_name',
+  dateOfBirth: 'p.date_of_birth',
+  createdAt: 'p.created_at',
+};
+
+export async function listPersons(ctx: RequestContext, filter: PersonFilter | undefined, order: PersonOrder | undefined, page: PageArgs) {
+  const window = pageWindow(page);
+  const f = filter ?? {};
+  const used: string[] = [];
+  if (f.caseId) used.push('caseId');
+  if (f.role) used.push('role');
+  if (f.nationality) used.push('nationality');
+  if (f.fullNameContains) used.push('fullName');
+  if (f.dateOfBirth) used.push('dateOfBirth');
+  if (order) used.push(order.field);
+  assertQueryable(ctx, 'Person', used);
+  if (f.caseId && !UUID.test(f.caseId)) throw badInput('filter.caseId', 'must be a UUID');
+  const dob = isoDate('filter.dateOfBirth', f.dateOfBirth);
+  const sort = order ? `${PERSON_SORT_SQL[order.field]} ${order.direction === SortDirection.DESC ? 'DESC' : 'ASC'} NULLS LAST` : 'p.created_at DESC';
+  const { rows, total } = await selectVisible(ctx, personTable, {
+    withTotal: true,
+    where: (p) => [
+      ...(f.caseId ? [`p.case_id = ${p.add(f.caseId)}`] : []),
+      ...(f.role ? [`p.role = ${p.add(f.role)}`] : []),
+      ...(f.nationality ? [`p.nationality = ${p.add(f.nationality)}`] : []),
+      ...(f.fullNameContains ? [`unaccent(p.full_name) ILIKE unaccent(${p.add(`%${f.fullNameContains.replace(/[%_\\]/g, '\\$&')}%`)})`] : []),
+      ...(dob ? [`p.date_of_birth = ${p.add(dob)}`] : []),
+    ],
+    orderBy: `${sort}, p.id`,
+    limit: window.limit,
+    offset: window.offset,
+  });
+  return toPage(projectAll(ctx, rows), total, window);
+}
+
+// ---- contribution -------------------------------------------------------------------------
+
+function validatePerson(p: PersonInput, field: string): void {
+  text(`${field}.pseudonym`, p.pseudonym, { max: 40, required: true });
+  text(`${field}.ageBand`, p.ageBand, { max: 20 });
+  text(`${field}.gender`, p.gender, { max: 40 });
+  if (p.nationality && !/^[A-Z]{2}$/.test(p.nationality)) throw badInput(`${field}.nationality`, 'must be an ISO 3166-1 alpha-2 code');
+  text(`${field}.fullName`, p.fullName, { max: 200 });
+  isoDate(`${field}.dateOfBirth`, p.dateOfBirth);
+  text(`${field}.contact`, p.contact, { max: 500 });
+  text(`${field}.documents`, p.documents, { max: 1000 });
+  if (p.handling) validateHandling(p.handling, `${field}.handling`);
+}
+
+function validateEvent(e: TraffickingEventInput, field: string): void {
+  isoDate(`${field}.occurredOn`, e.occurredOn);
+  if (e.locationId) assertUuid(`${field}.locationId`, e.locationId);
+  text(`${field}.description`, e.description, { max: 4000 });
+}
+
+/** A child record never carries a lower marking than its case. */
+function childHandling(caseHandling: HandlingInput, own: HandlingInput | undefined): HandlingInput {
+  if (!own) return caseHandling;
+  return { ...own, marking: highestMarking(caseHandling.marking as MarkingName, own.marking as MarkingName) as HandlingInput['marking'] };
+}
+
+async function insertPerson(tx: Sql, ctx: RequestContext, caseId: string, h: HandlingInput, p: PersonInput): Promise<string> {
+  const params = new SqlParams();
+  const meta = handlingInsert(ctx.actor, h, params);
+  const [row] = await tx.query<{ id: string }>(
+    `INSERT INTO cases.persons (${meta.columns}, case_id, role, pseudonym, age_band, gender, nationality, full_name, date_of_birth, contact, documents)
+     VALUES (${meta.values}, ${params.add(caseId)}, ${params.add(p.role)}, ${params.add(p.pseudonym.trim())}, ${params.add(p.ageBand ?? null)},
+       ${params.add(p.gender ?? null)}, ${params.add(p.nationality ?? null)}, ${params.add(p.fullName ?? null)}, ${params.add(p.dateOfBirth ?? null)},
+       ${params.add(p.contact ?? null)}, ${params.add(p.documents ?? null)}) RETURNING id`,
+    params.values,
+  );
+  return row!.id;
+}
+
+async function insertEvent(tx: Sql, ctx: RequestContext, caseId: string, h: HandlingInput, e: TraffickingEventInput): Promise<string> {
+  const params = new SqlParams();
+  const meta = handlingInsert(ctx.actor, h, params);
+  const [row] = await tx.query<{ id: string }>(
+    `INSERT INTO cases.events (${meta.columns}, case_id, type, occurred_on, location_id, description)
+     VALUES (${meta.values}, ${params.add(caseId)}, ${params.add(e.type)}, ${params.add(e.occurredOn ?? null)}, ${params.add(e.locationId ?? null)},
+       ${params.add(e.description ?? null)}) RETURNING id`,
+    params.values,
+  );
+  return row!.id;
+}
+
+/** Opens a case with its persons and events, all or nothing, owned by the caller's agency. */
+export async function openCase(ctx: RequestContext, input: OpenCaseInput): Promise<Projected> {
+  validateHandling(input.handling, 'input.handling');
+  text('input.reference', input.reference, { max: 100 });
+  text('input.summary', input.summary, { max: 20000 });
+  if (input.exploitationTypes.length === 0) throw badInput('input.exploitationTypes', 'name at least one exploitation type');
+  const start = isoDate('input.periodStart', input.periodStart);
+  const end = isoDate('input.periodEnd', input.periodEnd);
+  period('input.periodEnd', start, end);
+  assertIndicators('input.indicators', input.indicators, EXPLOITATION_INDICATORS);
+  input.persons?.forEach((p, i) => validatePerson(p, `input.persons[${i}]`));
+  input.events?.forEach((e, i) => validateEvent(e, `input.events[${i}]`));
+  const key = idempotencyKey('input.idempotencyKey', input.idempotencyKey);
+  assertCanCreate(ctx, { __typename: 'Case', ownerAgencyId: ctx.actor.agencyId });
+
+  const existing = key ? await findByIdempotencyKey(ctx, ctx.db, key) : undefined;
+  if (existing) return getCase(ctx, existing);
+  let id: string;
+  try {
+    id = await ctx.db.transaction(async (tx) => {
+      const params = new SqlParams();
+      const meta = handlingInsert(ctx.actor, input.handling, params);
+      const [row] = await tx.query<{ id: string }>(
+        `INSERT INTO cases.cases (${meta.columns}, reference, summary, status, exploitation_types, nrm_stage, period_start, period_end, indicators, idempotency_key)
+         VALUES (${meta.values}, ${params.add(input.reference ?? null)}, ${params.add(input.summary ?? null)}, 'OPEN', ${params.add(input.exploitationTypes)},
+           'NONE', ${params.add(start)}, ${params.add(end)}, ${params.add(input.indicators ?? [])}, ${params.add(key)}) RETURNING id`,
+        params.values,
+      );
+      const caseId = row!.id;
+      for (const p of input.persons ?? []) await insertPerson(tx, ctx, caseId, childHandling(input.handling, p.handling), p);
+      for (const e of input.events ?? []) await insertEvent(tx, ctx, caseId, input.handling, e);
+      return caseId;
+    });
+  } catch (err) {
+    // Two submissions with one key raced: the loser answers with the winner's case.
+    const winner = key && (err as { code?: string }).code === '23505' ? await findByIdempotencyKey(ctx, ctx.db, key) : undefined;
+    if (!winner) throw err;
+    id = winner;
+  }
+  ctx.log.info({ caseId: id, op: 'openCase' }, 'case opened');
+  return getCase(ctx, id);
+}
+
+async function findByIdempotencyKey(ctx: RequestContext, db: Sql, key: string): Promise<string | undefined> {
+  const [row] = await db.query<{ id: string }>('SELECT id FROM cases.cases WHERE owner_agency_id = $1 AND idempotency_key = $2', [ctx.actor.agencyId, key]);
+  return row?.id;
+}
+
+/** Loads a case the caller may change: NOT_FOUND if it does not reach them, FORBIDDEN if not theirs. */
+async function changeableCase(ctx: RequestContext, caseId: string): Promise<PolicyRecord> {
+  const row = await visibleById(ctx, caseTable, caseId);
+  assertCanChange(ctx, 'update', row, 'Case');
+  return row;
+}
+
+export async function updateCase(ctx: RequestContext, id: string, input: UpdateCaseInput): Promise<Projected> {
+  const current = await changeableCase(ctx, id);
+  text('input.summary', input.summary, { max: 20000 });
+  const end = isoDate('input.periodEnd', input.periodEnd);
+  period('input.periodEnd', (current.periodStart as string | null) ?? null, end);
+  assertIndicators('input.indicators', input.indicators, EXPLOITATION_INDICATORS);
+  if (input.exploitationTypes && input.exploitationTypes.length === 0) throw badInput('input.exploitationTypes', 'name at least one exploitation type');
+  const params = new SqlParams();
+  const sets: string[] = [];
+  if (input.status) sets.push(`status = ${params.add(input.status)}`);
+  if (input.nrmStage) sets.push(`nrm_stage = ${params.add(input.nrmStage)}`);
+  if (input.summary !== undefined && input.summary !== null) sets.push(`summary = ${params.add(input.summary)}`);
+  if (input.exploitationTypes) sets.push(`exploitation_types = ${params.add(input.exploitationTypes)}`);
+  if (input.indicators) sets.push(`indicators = ${params.add(input.indicators)}`);
+  if (end) sets.push(`period_end = ${params.add(end)}`);
+  if (sets.length === 0) throw badInput('input', 'nothing to change');
+  await ctx.db.query(
+    `UPDATE cases.cases SET ${sets.join(', ')}, updated_at = now() WHERE id = ${params.add(id)} AND owner_agency_id = ${params.add(ctx.actor.agencyId)}`,
+    params.values,
+  );
+  visibleLoader(ctx, caseTable, 'id').clear(id);
+  return getCase(ctx, id);
+}
+
+function handlingOf(row: PolicyRecord): HandlingInput {
+  return {
+    marking: row.marking,
+    sourceEvaluation: row.sourceEvaluation,
+    intelligenceAssessment: row.intelligenceAssessment,
+    handlingCode: row.handlingCode,
+    handlingConditions: (row.handlingConditions as string | null) ?? undefined,
+  } as HandlingInput;
+}
+
+export async function addPerson(ctx: RequestContext, caseId: string, input: PersonInput): Promise<Projected> {
+  const parent = await changeableCase(ctx, caseId);
+  validatePerson(input, 'input');
+  assertCanCreate(ctx, { __typename: 'Person', ownerAgencyId: ctx.actor.agencyId });
+  const id = await ctx.db.transaction((tx) => insertPerson(tx, ctx, caseId, childHandling(handlingOf(parent), input.handling), input));
+  return getPerson(ctx, id);
+}
+
+export async function addTraffickingEvent(ctx: RequestContext, caseId: string, input: TraffickingEventInput): Promise<Projected> {
+  const parent = await changeableCase(ctx, caseId);
+  validateEvent(input, 'input');
+  assertCanCreate(ctx, { __typename: 'TraffickingEvent', ownerAgencyId: ctx.actor.agencyId });
+  const id = await ctx.db.transaction((tx) => insertEvent(tx, ctx, caseId, handlingOf(parent), input));
+  return getEvent(ctx, id);
+}

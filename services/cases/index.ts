@@ -1,0 +1,36 @@
+import { CasesInit1764000000000 } from '../../migrations/cases/1764000000000-cases-init';
+import { buildFederatedSchema } from '../kernel/federation';
+import type { SubgraphDefinition } from '../kernel/subgraph';
+import { CaseResolver, PersonResolver, TraffickingEventResolver } from './case.resolver';
+import * as cases from './case.service';
+import { seedCasesDemo } from './demo-data';
+
+/** Cases, the persons in them and their trafficking events. */
+export const casesSubgraph: SubgraphDefinition = {
+  name: 'cases',
+  port: 4001,
+  dbSchema: 'cases',
+  migrations: [CasesInit1764000000000],
+  buildSchema: () =>
+    buildFederatedSchema({
+      resolvers: [CaseResolver, PersonResolver, TraffickingEventResolver],
+      references: {
+        Case: { __resolveReference: (ref: { id: string }, ctx) => cases.getCase(ctx, ref.id) },
+        Person: { __resolveReference: (ref: { id: string }, ctx) => cases.getPerson(ctx, ref.id) },
+        TraffickingEvent: { __resolveReference: (ref: { id: string }, ctx) => cases.getEvent(ctx, ref.id) },
+      },
+      relations: { Case: ['persons', 'events'] },
+      rootAccess: {
+        case: ['read', 'Case'],
+        cases: ['read', 'Case'],
+        person: ['read', 'Person'],
+        persons: ['read', 'Person'],
+        traffickingEvent: ['read', 'TraffickingEvent'],
+        openCase: ['create', 'Case'],
+        updateCase: ['update', 'Case'],
+        addPerson: ['create', 'Person'],
+        addTraffickingEvent: ['create', 'TraffickingEvent'],
+      },
+    }),
+  seedDemo: seedCasesDemo,
+};

@@ -1,0 +1,43 @@
+import path from 'node:path';
+
+/** Every setting Tessera reads from the environment, in one place (documented in the README). */
+export interface Config {
+  port: number;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  runMode: 'in-process' | 'multi-process';
+  audience: string;
+  kAnonymity: number;
+  development: boolean;
+  logLevel: string;
+  subgraphUrl(name: string, defaultPort: number): string;
+}
+
+function intFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return n;
+}
+
+export function loadConfig(): Config {
+  const runMode = process.env.TESSERA_RUN_MODE ?? 'in-process';
+  if (runMode !== 'in-process' && runMode !== 'multi-process') {
+    throw new Error(`TESSERA_RUN_MODE must be "in-process" or "multi-process", got "${runMode}"`);
+  }
+  return {
+    port: intFromEnv('PORT', 4000),
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    dataDir: path.resolve(process.env.TESSERA_DATA_DIR ?? path.join(process.cwd(), '.tessera')),
+    runMode,
+    audience: process.env.TESSERA_AUDIENCE ?? 'tessera',
+    kAnonymity: intFromEnv('TESSERA_K_ANONYMITY', 5),
+    development: process.env.TESSERA_DEV === '1' || process.env.NODE_ENV === 'development',
+    logLevel: process.env.LOG_LEVEL ?? 'info',
+    subgraphUrl(name, defaultPort) {
+      const key = `TESSERA_SUBGRAPH_URL_${name.toUpperCase()}`;
+      return process.env[key] ?? `http://127.0.0.1:${defaultPort}/graphql`;
+    },
+  };
+}

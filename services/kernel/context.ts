@@ -1,0 +1,42 @@
+import DataLoader from 'dataloader';
+import { defineAbilityFor, type AppAbility } from '../../policies/ability';
+import type { Actor } from '../../policies/actor';
+import { type GatewayKeys, verifyActorToken } from './actor-token';
+import type { Database } from './db';
+import { type Logger, rootLogger } from './logger';
+
+/** Everything one request to one subgraph carries: who asks, what they may do, batched loaders. */
+export interface RequestContext {
+  actor: Actor;
+  ability: AppAbility;
+  db: Database;
+  log: Logger;
+  requestId: string;
+  /** The request's DataLoader called `name`, made on first use: one batch per key set, per request. */
+  loader<K, V>(name: string, make: () => DataLoader<K, V>): DataLoader<K, V>;
+}
+
+export function createContext(actor: Actor, requestId: string, db: Database, service: string): RequestContext {
+  const loaders = new Map<string, DataLoader<unknown, unknown>>();
+  return {
+    actor,
+    ability: defineAbilityFor(actor),
+    db,
+    requestId,
+    log: rootLogger.child({ requestId, service, agencyId: actor.agencyId, userId: actor.userId }),
+    loader<K, V>(name: string, make: () => DataLoader<K, V>): DataLoader<K, V> {
+      let l = loaders.get(name) as DataLoader<K, V> | undefined;
+      if (!l) {
+        l = make();
+        loaders.set(name, l as DataLoader<unknown, unknown>);
+      }
+      return l;
+    },
+  };
+}
+
+/** The one way a subgraph turns an incoming request into a context: the gateway's token or nothing. */
+export async function contextFromAuthorization(keys: GatewayKeys, authorization: string | undefined, service: string, db: Database): Promise<RequestContext> {
+  const { actor, requestId } = await verifyActorToken(keys, authorization, service);
+  return createContext(actor, requestId, db, service);
+}

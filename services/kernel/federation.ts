@@ -1,0 +1,95 @@
+import 'reflect-metadata';
+import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { type GraphQLSchema, isObjectType, parse } from 'graphql';
+import { buildSchema, createResolversMap, type MiddlewareFn, type NonEmptyArray } from 'type-graphql';
+import { REDACTED } from '../../policies/enforce';
+import { SUBJECT_FIELDS, type SubjectType } from '../../policies/subjects';
+import type { Action } from '../../policies/subjects';
+import type { RequestContext } from './context';
+import { forbidden, forbiddenField } from './errors';
+
+const FEDERATION_LINK =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires"])';
+
+/** A field the policy projected as REDACTED becomes null plus a FORBIDDEN_FIELD error at its path. */
+const redactedToError: MiddlewareFn<RequestContext> = async ({ info }, next) => {
+  const value: unknown = await next();
+  if (value === REDACTED) throw forbiddenField(info.parentType.name, info.fieldName);
+  return value;
+};
+
+/**
+ * The access every root field needs, declared next to the subgraph. Reads are filtered record by
+ * record in the services (a missing record is NOT_FOUND); any other action is checked here first
+ * at type level, so an agency type that may never create a subject is refused with FORBIDDEN.
+ */
+export type RootAccess = Record<string, readonly [Action, SubjectType] | 'any-member'>;
+
+function rootAccessCheck(access: RootAccess): MiddlewareFn<RequestContext> {
+  return async ({ info, context }, next) => {
+    const parent = info.parentType.name;
+    if (parent === 'Query' || parent === 'Mutation') {
+      const rule = access[info.fieldName];
+      if (!rule) throw forbidden(`No access rule declared for ${parent}.${info.fieldName}`);
+      if (rule !== 'any-member' && rule[0] !== 'read' && !context.ability.can(rule[0], rule[1])) {
+        throw forbidden(`Your agency or role may not ${rule[0]} ${rule[1]}`);
+      }
+    }
+    return next();
+  };
+}
+
+export interface FederatedSchemaOptions {
+  /** Every Query and Mutation field with the access it needs; start-up fails if one is missing. */
+  rootAccess: RootAccess;
+  resolvers: NonEmptyArray<Function>;
+  orphanedTypes?: Function[];
+  /** `__resolveReference` per entity type; they must call the same service (and policy) as queries. */
+  references?: Record<string, { __resolveReference: (ref: never, ctx: RequestContext) => unknown }>;
+  /** GraphQL fields of subject types that are relations or federation keys, not policy fields. */
+  relations?: Partial<Record<SubjectType, string[]>>;
+}
+
+/**
+ * Secure-schema check: every field a subject type exposes must be a field the policy knows
+ * (SUBJECT_FIELDS) or a declared relation. A field nobody wrote a rule for fails at start-up.
+ */
+export function assertSecureSchema(schema: GraphQLSchema, relations: FederatedSchemaOptions['relations'] = {}): void {
+  const problems: string[] = [];
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || !(type.name in SUBJECT_FIELDS)) continue;
+    const subject = type.name as SubjectType;
+    const known = new Set<string>([...SUBJECT_FIELDS[subject], ...(relations[subject] ?? [])]);
+    for (const field of Object.keys(type.getFields())) {
+      if (!known.has(field)) problems.push(`${subject}.${field}`);
+    }
+  }
+  if (problems.length) throw new Error(`Fields without an access rule (add them to policies/subjects.ts or declare them as relations): ${problems.join(', ')}`);
+}
+
+/** The one helper that turns type-graphql classes into an Apollo Federation 2 subgraph schema. */
+export async function buildFederatedSchema(opts: FederatedSchemaOptions): Promise<GraphQLSchema> {
+  const typeGraphqlSchema = await buildSchema({
+    resolvers: opts.resolvers,
+    orphanedTypes: opts.orphanedTypes,
+    skipCheck: true,
+    validate: false,
+    globalMiddlewares: [rootAccessCheck(opts.rootAccess), redactedToError],
+  });
+  const sdl = `${FEDERATION_LINK}\n${printSchemaWithDirectives(typeGraphqlSchema)}`;
+  const resolvers = createResolversMap(typeGraphqlSchema) as GraphQLResolverMap<RequestContext>;
+  for (const [typeName, ref] of Object.entries(opts.references ?? {})) {
+    resolvers[typeName] = { ...(resolvers[typeName] as object), __resolveReference: ref.__resolveReference } as never;
+  }
+  const schema = buildSubgraphSchema([{ typeDefs: parse(sdl), resolvers }]);
+  assertSecureSchema(schema, opts.relations);
+  for (const root of [schema.getQueryType(), schema.getMutationType()]) {
+    for (const field of Object.keys(root?.getFields() ?? {})) {
+      if (field !== '_entities' && field !== '_service' && !opts.rootAccess[field]) {
+        throw new Error(`Root field ${root?.name}.${field} has no declared access rule`);
+      }
+    }
+  }
+  return schema;
+}

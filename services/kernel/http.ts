@@ -1,0 +1,96 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
+
+const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+export interface HttpHandle {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(Object.assign(new Error('Request body too large'), { status: 413 }));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * Serves an Apollo server on plain node:http at /graphql, with /healthz. Used by the gateway and by
+ * every subgraph, so tests start real servers on random ports through the same code.
+ */
+export async function serveHttp<TContext extends BaseContext>(
+  server: ApolloServer<TContext>,
+  context: (headers: HeaderMap) => Promise<TContext>,
+  port: number,
+  host = '0.0.0.0',
+): Promise<HttpHandle> {
+  const httpServer = http.createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname === '/healthz') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+        return;
+      }
+      if (url.pathname !== '/graphql') {
+        res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
+        return;
+      }
+      try {
+        const headers = new HeaderMap();
+        for (const [k, v] of Object.entries(req.headers)) {
+          if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+        }
+        const raw = req.method === 'POST' ? await readBody(req) : '';
+        let body: unknown;
+        if (raw) {
+          try {
+            body = JSON.parse(raw);
+          } catch {
+            res.writeHead(400, { 'content-type': 'application/json' }).end('{"errors":[{"message":"Body is not valid JSON","extensions":{"code":"BAD_REQUEST"}}]}');
+            return;
+          }
+        }
+        const result = await server.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+          context: () => context(headers),
+        });
+        const outHeaders: Record<string, string> = {};
+        for (const [k, v] of result.headers) outHeaders[k] = v;
+        res.writeHead(result.status ?? 200, outHeaders);
+        if (result.body.kind === 'complete') res.end(result.body.string);
+        else {
+          for await (const chunk of result.body.asyncIterator) res.write(chunk);
+          res.end();
+        }
+      } catch (err) {
+        const status = (err as { status?: number }).status ?? 500;
+        if (!res.headersSent) res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ errors: [{ message: status === 413 ? 'Request body too large' : 'Internal server error', extensions: { code: status === 413 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] }));
+      }
+    })();
+  });
+  httpServer.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => httpServer.listen(port, host, resolve));
+  const actualPort = (httpServer.address() as AddressInfo).port;
+  return {
+    port: actualPort,
+    url: `http://127.0.0.1:${actualPort}/graphql`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        httpServer.closeAllConnections();
+        httpServer.close(() => resolve());
+      }),
+  };
+}

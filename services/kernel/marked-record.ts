@@ -1,0 +1,221 @@
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import type { Actor, Marking as MarkingName } from '../../policies/actor';
+import { viaGrantSql } from '../../policies/reach';
+import type { SqlParams } from '../../policies/sql';
+import { badInput } from './errors';
+import { AgencyRef } from './references';
+
+/** TLP 2.0 marking, ordered CLEAR < GREEN < AMBER < AMBER_STRICT < RED. */
+export enum Marking {
+  CLEAR = 'CLEAR',
+  GREEN = 'GREEN',
+  AMBER = 'AMBER',
+  AMBER_STRICT = 'AMBER_STRICT',
+  RED = 'RED',
+}
+registerEnumType(Marking, { name: 'Marking', description: 'TLP 2.0 marking' });
+
+/** UK 3x5x2 source evaluation (stored as 1, 2, 3). */
+export enum SourceEvaluation {
+  RELIABLE = '1',
+  UNTESTED = '2',
+  NOT_RELIABLE = '3',
+}
+registerEnumType(SourceEvaluation, { name: 'SourceEvaluation', description: '3x5x2 source evaluation: 1 reliable, 2 untested, 3 not reliable' });
+
+/** UK 3x5x2 intelligence assessment. */
+export enum IntelligenceAssessment {
+  A = 'A',
+  B = 'B',
+  C = 'C',
+  D = 'D',
+  E = 'E',
+}
+registerEnumType(IntelligenceAssessment, {
+  name: 'IntelligenceAssessment',
+  description: '3x5x2: A known directly, B known indirectly but corroborated, C known indirectly, D not known, E suspected false',
+});
+
+/** UK 3x5x2 handling code. */
+export enum HandlingCode {
+  P = 'P',
+  C = 'C',
+}
+registerEnumType(HandlingCode, { name: 'HandlingCode', description: '3x5x2: P lawful sharing permitted, C sharing permitted with conditions (stated)' });
+
+/** A reference to an agency; the agencies subgraph resolves it. */
+export interface AgencyReference {
+  __typename: 'Agency';
+  id: string;
+}
+
+/** Handling metadata every marked record exposes (fields listed in RECORD_META). */
+@ObjectType()
+export abstract class MarkedRecordType {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => Marking, { nullable: true })
+  marking?: Marking;
+
+  @Field(() => AgencyRef, { nullable: true, description: 'The agency that owns the record: only it changes or erases it' })
+  ownerAgency?: AgencyReference;
+
+  @Field(() => SourceEvaluation, { nullable: true })
+  sourceEvaluation?: SourceEvaluation;
+
+  @Field(() => IntelligenceAssessment, { nullable: true })
+  intelligenceAssessment?: IntelligenceAssessment;
+
+  @Field(() => HandlingCode, { nullable: true })
+  handlingCode?: HandlingCode;
+
+  @Field(() => String, { nullable: true, description: 'Conditions of sharing, required when handlingCode is C' })
+  handlingConditions?: string | null;
+
+  @Field(() => Date, { nullable: true })
+  createdAt?: Date;
+
+  @Field(() => Date, { nullable: true })
+  updatedAt?: Date;
+
+  @Field(() => String, { nullable: true, description: 'Date (YYYY-MM-DD) by which the record must be reviewed for retention' })
+  reviewDue?: string;
+}
+
+/** How a contributor marks, grades and shares a new record. */
+@InputType()
+export class HandlingInput {
+  @Field(() => Marking)
+  marking: Marking;
+
+  @Field(() => SourceEvaluation)
+  sourceEvaluation: SourceEvaluation;
+
+  @Field(() => IntelligenceAssessment)
+  intelligenceAssessment: IntelligenceAssessment;
+
+  @Field(() => HandlingCode)
+  handlingCode: HandlingCode;
+
+  @Field(() => String, { nullable: true })
+  handlingConditions?: string;
+
+  @Field(() => [ID], { nullable: true, description: 'AMBER only: agencies the record is shared with' })
+  sharedWithAgencyIds?: string[];
+
+  @Field(() => [ID], { nullable: true, description: 'AMBER only: sharing groups the record is shared with' })
+  sharedWithGroupIds?: string[];
+
+  @Field(() => [ID], { nullable: true, description: 'RED only: the named users it reaches (the contributor always does)' })
+  redRecipientUserIds?: string[];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+export function assertUuid(field: string, value: string): void {
+  if (!UUID.test(value)) throw badInput(field, 'must be a UUID');
+}
+
+/** Checks the combinations a marking allows; a failed check writes nothing. */
+export function validateHandling(h: HandlingInput, field = 'handling'): void {
+  if (h.handlingCode === HandlingCode.C && !h.handlingConditions?.trim()) {
+    throw badInput(`${field}.handlingConditions`, 'handling code C requires the conditions to be stated');
+  }
+  if ((h.sharedWithAgencyIds?.length || h.sharedWithGroupIds?.length) && h.marking !== Marking.AMBER) {
+    throw badInput(`${field}.sharedWithAgencyIds`, 'only AMBER records are shared with named agencies or groups');
+  }
+  if (h.redRecipientUserIds?.length && h.marking !== Marking.RED) {
+    throw badInput(`${field}.redRecipientUserIds`, 'only RED records name their recipients');
+  }
+  for (const [name, ids] of [
+    ['sharedWithAgencyIds', h.sharedWithAgencyIds],
+    ['sharedWithGroupIds', h.sharedWithGroupIds],
+    ['redRecipientUserIds', h.redRecipientUserIds],
+  ] as const) {
+    for (const id of ids ?? []) assertUuid(`${field}.${name}`, id);
+  }
+}
+
+/** SQL select items for RECORD_META plus the internal reach columns, from alias `a`. */
+export function metaColumns(a: string): string {
+  return `${a}.id, ${a}.marking, ${a}.source_evaluation AS "sourceEvaluation", ${a}.intelligence_assessment AS "intelligenceAssessment",
+    ${a}.handling_code AS "handlingCode", ${a}.handling_conditions AS "handlingConditions", ${a}.owner_agency_id AS "ownerAgencyId",
+    ${a}.contributor_user_id AS "contributorUserId", ${a}.created_at AS "createdAt", ${a}.updated_at AS "updatedAt",
+    ${a}.review_due::text AS "reviewDue"`;
+}
+
+/** Adds the federation reference fields that RECORD_META exposes to a row read with metaColumns. */
+export function withMeta<T extends Record<string, unknown>>(typename: string, row: T): T & { __typename: string; ownerAgency: AgencyReference } {
+  return Object.assign(row, { __typename: typename, ownerAgency: { __typename: 'Agency' as const, id: row.ownerAgencyId as string } });
+}
+
+/** The policy attributes every marked subject offers to rule conditions. */
+export function metaAttributes(a: string, actor: Actor, params: SqlParams, grantsTable: string) {
+  return {
+    id: () => `${a}.id`,
+    ownerAgencyId: () => `${a}.owner_agency_id`,
+    marking: () => `${a}.marking`,
+    viaGrant: () => viaGrantSql(a, grantsTable, params.add(actor.agencyId)),
+  };
+}
+
+/** DDL for the columns every marked table carries; used by migrations so they stay the same. */
+export const MARKED_COLUMNS_DDL = `
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  owner_agency_id uuid NOT NULL,
+  contributor_user_id uuid NOT NULL,
+  marking text NOT NULL CHECK (marking IN ('CLEAR','GREEN','AMBER','AMBER_STRICT','RED')),
+  source_evaluation text NOT NULL CHECK (source_evaluation IN ('1','2','3')),
+  intelligence_assessment text NOT NULL CHECK (intelligence_assessment IN ('A','B','C','D','E')),
+  handling_code text NOT NULL CHECK (handling_code IN ('P','C')),
+  handling_conditions text,
+  shared_with_agency_ids uuid[] NOT NULL DEFAULT '{}',
+  shared_with_group_ids uuid[] NOT NULL DEFAULT '{}',
+  red_recipient_user_ids uuid[] NOT NULL DEFAULT '{}',
+  review_due date NOT NULL DEFAULT (now() + interval '1 year')::date,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  CHECK (handling_code <> 'C' OR handling_conditions IS NOT NULL)`;
+
+/** DDL for a schema's grants table (layer 3: time-limited access to one record for one agency). */
+export function grantsTableDdl(schema: string): string {
+  return `CREATE TABLE ${schema}.grants (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    record_id uuid NOT NULL,
+    grantee_agency_id uuid NOT NULL,
+    granted_by_user_id uuid NOT NULL,
+    purpose text NOT NULL,
+    expires_at timestamptz NOT NULL,
+    revoked_at timestamptz,
+    created_at timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE INDEX ON ${schema}.grants (record_id, grantee_agency_id)`;
+}
+
+/** Indexes every marked table needs for the reach predicate. */
+export function markedIndexesDdl(table: string): string {
+  const short = table.replace('.', '_');
+  return `CREATE INDEX ${short}_owner_idx ON ${table} (owner_agency_id);
+  CREATE INDEX ${short}_marking_idx ON ${table} (marking)`;
+}
+
+/** Column names and values for inserting a record's handling metadata; the owner is always the actor's agency. */
+export function handlingInsert(actor: Actor, h: HandlingInput, params: SqlParams): { columns: string; values: string } {
+  const marking: MarkingName = h.marking;
+  return {
+    columns: 'owner_agency_id, contributor_user_id, marking, source_evaluation, intelligence_assessment, handling_code, handling_conditions, shared_with_agency_ids, shared_with_group_ids, red_recipient_user_ids',
+    values: [
+      params.add(actor.agencyId),
+      params.add(actor.userId),
+      params.add(marking),
+      params.add(h.sourceEvaluation),
+      params.add(h.intelligenceAssessment),
+      params.add(h.handlingCode),
+      params.add(h.handlingConditions ?? null),
+      `${params.add(h.sharedWithAgencyIds ?? [])}::uuid[]`,
+      `${params.add(h.sharedWithGroupIds ?? [])}::uuid[]`,
+      `${params.add(h.redRecipientUserIds ?? [])}::uuid[]`,
+    ].join(', '),
+  };
+}

@@ -1,0 +1,58 @@
+import { canReadAny, project, readableOnEveryRow, visibleRowsSql, type VisibilityOptions } from '../../policies/enforce';
+import type { SqlParams } from '../../policies/sql';
+import type { Action, PolicyRecord, SubjectType } from '../../policies/subjects';
+import type { RequestContext } from './context';
+import { forbidden, forbiddenField, notFound } from './errors';
+
+/**
+ * The enforcement the services call: one place per concern, used by queries, lists, loaders,
+ * `_entities` references and mutation results alike.
+ */
+
+/** Record-level rule as SQL for this request's actor. */
+export function visibleWhere(ctx: RequestContext, subject: SubjectType, opts: VisibilityOptions, params: SqlParams): string {
+  return visibleRowsSql(ctx.actor, ctx.ability, subject, opts, params);
+}
+
+/** Field-level rule applied to records fetched through visibleWhere. */
+export function projectAll(ctx: RequestContext, records: PolicyRecord[]): Record<string, unknown>[] {
+  return records.map((r) => project(ctx.ability, r));
+}
+
+export function projectOne(ctx: RequestContext, record: PolicyRecord): Record<string, unknown> {
+  return project(ctx.ability, record);
+}
+
+/**
+ * Filtering, sorting or searching on a field reveals its value through the result set, so it is
+ * allowed only on fields the caller can read on every row it sees.
+ */
+export function assertQueryable(ctx: RequestContext, subject: SubjectType, fields: Iterable<string>): void {
+  for (const field of fields) {
+    if (!readableOnEveryRow(ctx.ability, subject, field)) {
+      const err = forbiddenField(subject, field);
+      err.message = `You may not filter, sort or search on ${subject}.${field}`;
+      throw err;
+    }
+  }
+}
+
+/** Whether any row of the subject can reach this caller's agency type (else lists are empty). */
+export function mayReadAny(ctx: RequestContext, subject: SubjectType): boolean {
+  return canReadAny(ctx.ability, subject);
+}
+
+/**
+ * A change to an existing record: the record must reach the caller (else NOT_FOUND, as if it did
+ * not exist), and the caller must hold the action on it (else FORBIDDEN: they can see it, so
+ * saying so reveals nothing).
+ */
+export function assertCanChange(ctx: RequestContext, action: Action, record: PolicyRecord | undefined, subject: SubjectType): asserts record is PolicyRecord {
+  if (!record) throw notFound(subject);
+  if (!ctx.ability.can(action, record)) throw forbidden(`Only the owner agency may ${action} this ${subject}`);
+}
+
+/** A new record: the owner is the caller's agency, and the caller must be allowed to create it. */
+export function assertCanCreate(ctx: RequestContext, record: PolicyRecord): void {
+  if (!ctx.ability.can('create', record)) throw forbidden(`Your agency or role may not create ${record.__typename}`);
+}

@@ -1,0 +1,76 @@
+import DataLoader from 'dataloader';
+import { policyAttributeColumns } from '../../policies/enforce';
+import { type AttributeSql, SqlParams } from '../../policies/sql';
+import type { PolicyRecord, SubjectType } from '../../policies/subjects';
+import type { RequestContext } from './context';
+import { visibleWhere } from './policy';
+
+/**
+ * How one subject is stored: its table, its select list, how rows become policy records, and the
+ * SQL of the attributes its rules may use. Every read of the subject goes through `selectVisible`
+ * or `visibleLoader`, which always AND the record-level policy into the WHERE clause.
+ */
+export interface SubjectTable<R extends PolicyRecord = PolicyRecord> {
+  subject: SubjectType;
+  table: string;
+  alias: string;
+  /** `<schema>.grants` for marked subjects. */
+  grantsTable?: string;
+  columns: string;
+  attributes(ctx: RequestContext, params: SqlParams): AttributeSql;
+  map(row: Record<string, unknown>): R;
+}
+
+export interface SelectOptions {
+  /** Extra conditions; use `params` for their values. */
+  where?: (params: SqlParams) => string[];
+  orderBy?: string;
+  limit?: number;
+  offset?: number;
+  /** Adds `count(*) OVER ()` so one statement returns the page and the total the caller may see. */
+  withTotal?: boolean;
+  params?: SqlParams;
+  /** Extra select items, e.g. a batching key. */
+  extraColumns?: string;
+}
+
+export async function selectVisible<R extends PolicyRecord>(ctx: RequestContext, t: SubjectTable<R>, opts: SelectOptions = {}): Promise<{ rows: R[]; total: number }> {
+  const params = opts.params ?? new SqlParams();
+  const attributes = t.attributes(ctx, params);
+  const visible = visibleWhere(ctx, t.subject, { alias: t.alias, attributes, grantsTable: t.grantsTable }, params);
+  if (visible === 'FALSE') return { rows: [], total: 0 };
+  const conditions = [visible, ...(opts.where?.(params) ?? [])];
+  const sql = `SELECT ${t.columns}${opts.extraColumns ? `, ${opts.extraColumns}` : ''}${policyAttributeColumns(ctx.ability, t.subject, attributes)}${opts.withTotal ? ', count(*) OVER () AS "__total"' : ''}
+    FROM ${t.table} ${t.alias}
+    WHERE ${conditions.map((c) => `(${c})`).join(' AND ')}
+    ${opts.orderBy ? `ORDER BY ${opts.orderBy}` : ''}
+    ${opts.limit !== undefined ? `LIMIT ${params.add(opts.limit)}` : ''}
+    ${opts.offset ? `OFFSET ${params.add(opts.offset)}` : ''}`;
+  const raw = await ctx.db.query<Record<string, unknown>>(sql, params.values);
+  const total = raw.length ? Number(raw[0]?.__total ?? raw.length) : 0;
+  return { rows: raw.map((r) => t.map(r)), total };
+}
+
+/**
+ * A per-request loader of visible rows by a key column (`id` for by-id lookups, a foreign key for
+ * children): one statement per batch of keys, whatever the width of the list that asks.
+ */
+export function visibleLoader<R extends PolicyRecord>(ctx: RequestContext, t: SubjectTable<R>, keyColumn: string, orderBy?: string): DataLoader<string, R[]> {
+  return ctx.loader(`${t.subject}:${keyColumn}`, () =>
+    new DataLoader<string, R[]>(async (keys) => {
+      const { rows } = await selectVisible(ctx, t, {
+        where: (p) => [`${t.alias}.${keyColumn} = ANY(${p.add(keys)}::uuid[])`],
+        orderBy,
+        extraColumns: `${t.alias}.${keyColumn}::text AS "__key"`,
+      });
+      const byKey = new Map<string, R[]>();
+      for (const row of rows) {
+        const k = String(row[`__key`] ?? '');
+        const list = byKey.get(k) ?? [];
+        list.push(row);
+        byKey.set(k, list);
+      }
+      return keys.map((k) => byKey.get(k) ?? []);
+    }),
+  );
+}

@@ -1,0 +1,64 @@
+import { ApolloServer, type HeaderMap } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
+import type { MigrationInterface } from 'typeorm';
+import type { GatewayKeys } from './actor-token';
+import { contextFromAuthorization, type RequestContext } from './context';
+import type { Database, Sql } from './db';
+import { maskError } from './errors';
+import { rootLogger } from './logger';
+
+export type MigrationClass = new () => MigrationInterface;
+
+/** What the demo-data loaders of the subgraphs share: ids of agencies, users, locations by slug. */
+export interface DemoRegistry {
+  agencies: Record<string, { id: string; type: string; users: Record<string, string> }>;
+  groups: Record<string, string>;
+  locations: Record<string, string>;
+  /** Ids created by earlier loaders (cases, entities, ...) by a readable key. */
+  ids: Record<string, string>;
+}
+
+/** One subgraph: its name, its Postgres schema with its migrations, its GraphQL schema, its demo data. */
+export interface SubgraphDefinition {
+  name: string;
+  /** Default port when it runs as its own process. */
+  port: number;
+  /** The Postgres schema it owns. */
+  dbSchema: string;
+  migrations: MigrationClass[];
+  buildSchema(): Promise<GraphQLSchema>;
+  /** Loads the reference scenario's demo data, in the order of the registry. */
+  seedDemo?(db: Sql, demo: DemoRegistry): Promise<void>;
+}
+
+export interface RunningSubgraph {
+  name: string;
+  server: ApolloServer<RequestContext>;
+  /** Builds the request context from an Authorization header: the same path for HTTP and in-process. */
+  context(authorization: string | undefined): Promise<RequestContext>;
+}
+
+export async function createSubgraphServer(def: SubgraphDefinition, deps: { db: Database; keys: GatewayKeys; development: boolean }): Promise<RunningSubgraph> {
+  const schema = await def.buildSchema();
+  const log = rootLogger.child({ service: def.name });
+  const server = new ApolloServer<RequestContext>({
+    schema,
+    introspection: deps.development,
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) => {
+      const masked = maskError(formatted as never);
+      if (masked.extensions?.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error, path: formatted.path }, 'unexpected error');
+      return masked as never;
+    },
+  });
+  await server.start();
+  return {
+    name: def.name,
+    server,
+    context: (authorization) => contextFromAuthorization(deps.keys, authorization, def.name, deps.db),
+  };
+}
+
+export function authorizationOf(headers: HeaderMap): string | undefined {
+  return headers.get('authorization');
+}
