@@ -17,6 +17,12 @@ export interface SubjectTable<R extends PolicyRecord = PolicyRecord> {
   /** `<schema>.grants` for marked subjects. */
   grantsTable?: string;
   columns: string;
+  /**
+   * A record-level condition beyond the agency-type rules that every read must also meet, for
+   * unmarked subjects that reach a caller only through marked ones (an Entity reaches you only if
+   * an observation of it does).
+   */
+  reach?(ctx: RequestContext, params: SqlParams): string;
   attributes(ctx: RequestContext, params: SqlParams): AttributeSql;
   map(row: Record<string, unknown>): R;
 }
@@ -39,7 +45,7 @@ export async function selectVisible<R extends PolicyRecord>(ctx: RequestContext,
   const attributes = t.attributes(ctx, params);
   const visible = visibleWhere(ctx, t.subject, { alias: t.alias, attributes, grantsTable: t.grantsTable }, params);
   if (visible === 'FALSE') return { rows: [], total: 0 };
-  const conditions = [visible, ...(opts.where?.(params) ?? [])];
+  const conditions = [visible, ...(t.reach ? [t.reach(ctx, params)] : []), ...(opts.where?.(params) ?? [])];
   const sql = `SELECT ${t.columns}${opts.extraColumns ? `, ${opts.extraColumns}` : ''}${policyAttributeColumns(ctx.ability, t.subject, attributes)}${opts.withTotal ? ', count(*) OVER () AS "__total"' : ''}
     FROM ${t.table} ${t.alias}
     WHERE ${conditions.map((c) => `(${c})`).join(' AND ')}

@@ -1,0 +1,19 @@
+import { agenciesSubgraph } from './agencies';
+import { casesSubgraph } from './cases';
+import { entitiesSubgraph } from './entities';
+import type { SubgraphDefinition } from './kernel/subgraph';
+import { narrativesSubgraph } from './narratives';
+import { routesSubgraph } from './routes';
+import { typologiesSubgraph } from './typologies';
+
+/**
+ * Every subgraph, in the order their migrations and demo data are applied (later ones refer to
+ * earlier ones' demo records).
+ */
+export const SUBGRAPHS: SubgraphDefinition[] = [agenciesSubgraph, routesSubgraph, casesSubgraph, entitiesSubgraph, typologiesSubgraph, narrativesSubgraph];
+
+export function subgraphNamed(name: string): SubgraphDefinition {
+  const def = SUBGRAPHS.find((s) => s.name === name);
+  if (!def) throw new Error(`No subgraph named "${name}" (known: ${SUBGRAPHS.map((s) => s.name).join(', ')})`);
+  return def;
+}
