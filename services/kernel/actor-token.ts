@@ -38,7 +38,11 @@ export async function loadGatewayKeys(dataDir: string): Promise<GatewayKeys> {
     const { privateKey, publicKey } = await generateKeyPair(ALG, { crv: 'Ed25519', extractable: true });
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     const pair = { privateJwk: await exportJWK(privateKey), publicJwk: await exportJWK(publicKey) };
-    fs.writeFileSync(file, JSON.stringify(pair), { mode: 0o600, flag: 'wx' });
+    try {
+      fs.writeFileSync(file, JSON.stringify(pair), { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err; // another process made it first
+    }
   }
   const { privateJwk, publicJwk } = JSON.parse(fs.readFileSync(file, 'utf8')) as { privateJwk: JWK; publicJwk: JWK };
   return keysFromJwk(privateJwk, publicJwk);

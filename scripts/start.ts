@@ -1,0 +1,85 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { startHub, type SubgraphTransport } from '../gateway/hub';
+import { syncDevIssuers } from '../services/agencies/demo-data';
+import { loadGatewayKeys } from '../services/kernel/actor-token';
+import { loadConfig } from '../services/kernel/config';
+import { connect } from '../services/kernel/db';
+import { startEmbeddedPostgres } from '../services/kernel/postgres';
+import { SUBGRAPHS } from '../services/registry';
+import { migrateAll, seedDemoData } from '../services/setup';
+
+async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
+  const health = url.replace(/\/graphql$/, '/healthz');
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`${url}: subgraph process exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(health)).ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not become healthy`);
+}
+
+/**
+ * `npm start`: database (embedded unless DATABASE_URL), migrations, demo data on first run, the
+ * subgraphs (in this process, or one process each with TESSERA_RUN_MODE=multi-process), the gateway.
+ */
+async function main() {
+  const config = loadConfig();
+  let databaseUrl = config.databaseUrl;
+  let stopPostgres: (() => Promise<void>) | undefined;
+  if (!databaseUrl) {
+    const pgDir = path.join(config.dataDir, 'pgdata');
+    console.log(`Starting embedded PostgreSQL (data in ${pgDir})...`);
+    const pg = await startEmbeddedPostgres({ dir: pgDir, port: Number(process.env.TESSERA_PG_PORT ?? 54329) });
+    databaseUrl = pg.url;
+    stopPostgres = pg.stop;
+  }
+  const applied = await migrateAll(databaseUrl);
+  if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
+  if (await seedDemoData(databaseUrl)) console.log('Loaded the Romania → UK demo scenario.');
+  const db = await connect(databaseUrl);
+  await syncDevIssuers(db, config.dataDir, config.audience);
+  const keys = await loadGatewayKeys(config.dataDir);
+
+  const children: ChildProcess[] = [];
+  let transport: SubgraphTransport = { kind: 'in-process' };
+  if (config.runMode === 'multi-process') {
+    const urls: Record<string, string> = {};
+    for (const def of SUBGRAPHS) {
+      const url = config.subgraphUrl(def.name, def.port);
+      const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, 'subgraph.ts'), def.name], {
+        env: { ...process.env, DATABASE_URL: databaseUrl, PORT: new URL(url).port, TESSERA_DATA_DIR: config.dataDir },
+        stdio: 'inherit',
+      });
+      children.push(child);
+      await waitHealthy(url, child);
+      urls[def.name] = url;
+    }
+    transport = { kind: 'http', urls };
+  }
+  const hub = await startHub({ db, keys, port: config.port, development: config.development, transport });
+  console.log(`
+Tessera is running (${config.runMode}): ${hub.url}   health: http://localhost:${hub.port}/healthz
+Get a token:   npm run token -- --agency met-police [--role SUPERVISOR]      (list: npm run token -- --list)
+Try:           curl -s ${hub.url} -H "authorization: Bearer $(npm run -s token -- --agency met-police)" \\
+                 -H 'content-type: application/json' -d '{"query":"{ cases { totalCount nodes { reference status } } }"}'
+`);
+  const shutdown = async () => {
+    await hub.stop();
+    for (const c of children) c.kill('SIGTERM');
+    await db.close();
+    await stopPostgres?.();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+}
+
+void main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

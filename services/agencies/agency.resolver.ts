@@ -1,0 +1,52 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../kernel/context';
+import * as agencies from './agency.service';
+import { AgencyType, RegisterAgencyInput, RegisterTrustedIssuerInput, RegisterUserInput, TrustedIssuerType, UserType } from './agency.type';
+
+@Resolver(() => AgencyType)
+export class AgencyResolver {
+  @Query(() => AgencyType, { nullable: true })
+  agency(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext) {
+    return agencies.getAgency(ctx, id);
+  }
+
+  @Query(() => [AgencyType], { description: 'The member directory' })
+  agencies(@Ctx() ctx: RequestContext) {
+    return agencies.listAgencies(ctx);
+  }
+
+  @Query(() => UserType, { description: 'The authenticated user' })
+  me(@Ctx() ctx: RequestContext) {
+    return agencies.me(ctx);
+  }
+
+  @FieldResolver(() => [UserType], { description: 'HUB_ADMIN only' })
+  users(@Root() agency: { id: string }, @Ctx() ctx: RequestContext) {
+    return agencies.usersOfAgency(ctx, agency.id);
+  }
+
+  @FieldResolver(() => [TrustedIssuerType], { description: 'HUB_ADMIN only' })
+  trustedIssuers(@Root() agency: { id: string }, @Ctx() ctx: RequestContext) {
+    return agencies.issuersOfAgency(ctx, agency.id);
+  }
+
+  @Mutation(() => AgencyType)
+  registerAgency(@Arg('input', () => RegisterAgencyInput) input: RegisterAgencyInput, @Ctx() ctx: RequestContext) {
+    return agencies.registerAgency(ctx, input);
+  }
+
+  @Mutation(() => UserType)
+  registerUser(@Arg('input', () => RegisterUserInput) input: RegisterUserInput, @Ctx() ctx: RequestContext) {
+    return agencies.registerUser(ctx, input);
+  }
+
+  @Mutation(() => UserType)
+  setUserActive(@Arg('id', () => ID) id: string, @Arg('active', () => Boolean) active: boolean, @Ctx() ctx: RequestContext) {
+    return agencies.setUserActive(ctx, id, active);
+  }
+
+  @Mutation(() => TrustedIssuerType)
+  registerTrustedIssuer(@Arg('input', () => RegisterTrustedIssuerInput) input: RegisterTrustedIssuerInput, @Ctx() ctx: RequestContext) {
+    return agencies.registerTrustedIssuer(ctx, input);
+  }
+}

@@ -1,0 +1,150 @@
+import { SqlParams } from '../../policies/sql';
+import type { PolicyRecord } from '../../policies/subjects';
+import type { RequestContext } from '../kernel/context';
+import { badInput, conflict, notFound } from '../kernel/errors';
+import { assertUuid } from '../kernel/marked-record';
+import { projectAll, projectOne } from '../kernel/policy';
+import { selectVisible, type SubjectTable, visibleLoader } from '../kernel/repository';
+import { text } from '../kernel/validate';
+import type { RegisterAgencyInput, RegisterTrustedIssuerInput, RegisterUserInput } from './agency.type';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const agencyTable: SubjectTable = {
+  subject: 'Agency',
+  table: 'agencies.agencies',
+  alias: 'a',
+  columns: `a.id, a.slug, a.name, a.type, a.country, a.accepts_access_requests AS "acceptsAccessRequests"`,
+  attributes: () => ({ id: () => 'a.id' }),
+  map: (row) => Object.assign(row, { __typename: 'Agency' as const }) as PolicyRecord,
+};
+
+const userTable: SubjectTable = {
+  subject: 'User',
+  table: 'agencies.users',
+  alias: 'u',
+  columns: `u.id, u.agency_id AS "agencyId", u.subject, u.display_name AS "displayName", u.role, u.active`,
+  attributes: () => ({ id: () => 'u.id' }),
+  map: (row) => Object.assign(row, { __typename: 'User' as const }) as PolicyRecord,
+};
+
+const issuerTable: SubjectTable = {
+  subject: 'TrustedIssuer',
+  table: 'agencies.trusted_issuers',
+  alias: 't',
+  columns: `t.id, t.agency_id AS "agencyId", t.issuer, t.audience, t.algorithms, t.jwks::text AS jwks`,
+  attributes: () => ({ id: () => 't.id' }),
+  map: (row) => Object.assign(row, { __typename: 'TrustedIssuer' as const }) as PolicyRecord,
+};
+
+export async function getAgency(ctx: RequestContext, id: string) {
+  const [row] = UUID.test(id) ? await visibleLoader(ctx, agencyTable, 'id').load(id) : [];
+  if (!row) throw notFound('Agency');
+  return projectOne(ctx, row);
+}
+
+export async function listAgencies(ctx: RequestContext) {
+  return projectAll(ctx, (await selectVisible(ctx, agencyTable, { orderBy: 'a.type, a.name' })).rows);
+}
+
+export async function me(ctx: RequestContext) {
+  const [row] = await visibleLoader(ctx, userTable, 'id').load(ctx.actor.userId);
+  if (!row) throw notFound('User');
+  return projectOne(ctx, row);
+}
+
+export async function usersOfAgency(ctx: RequestContext, agencyId: string) {
+  return projectAll(ctx, await visibleLoader(ctx, userTable, 'agency_id', 'u.display_name').load(agencyId));
+}
+
+export async function issuersOfAgency(ctx: RequestContext, agencyId: string) {
+  return projectAll(ctx, await visibleLoader(ctx, issuerTable, 'agency_id', 't.issuer').load(agencyId));
+}
+
+async function insertOrConflict<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if ((err as { code?: string }).code === '23505') throw conflict(`${what} already exists`);
+    if ((err as { code?: string }).code === '23503') throw badInput('input.agencyId', 'no such agency');
+    throw err;
+  }
+}
+
+export async function registerAgency(ctx: RequestContext, input: RegisterAgencyInput) {
+  if (!/^[a-z0-9-]{2,60}$/.test(input.slug)) throw badInput('input.slug', 'must be 2-60 lower-case letters, digits or dashes');
+  text('input.name', input.name, { max: 200, required: true });
+  if (!/^[A-Z]{2}$/.test(input.country)) throw badInput('input.country', 'must be an ISO 3166-1 alpha-2 code');
+  const [row] = await insertOrConflict('An agency with this slug', () =>
+    ctx.db.query<{ id: string }>(
+      'INSERT INTO agencies.agencies (slug, name, type, country, accepts_access_requests) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+      [input.slug, input.name.trim(), input.type, input.country, input.acceptsAccessRequests],
+    ),
+  );
+  return getAgency(ctx, row!.id);
+}
+
+export async function registerUser(ctx: RequestContext, input: RegisterUserInput) {
+  assertUuid('input.agencyId', input.agencyId);
+  text('input.subject', input.subject, { max: 200, required: true });
+  text('input.displayName', input.displayName, { max: 200, required: true });
+  const [row] = await insertOrConflict('A user with this subject in this agency', () =>
+    ctx.db.query<{ id: string }>('INSERT INTO agencies.users (agency_id, subject, display_name, role) VALUES ($1, $2, $3, $4) RETURNING id', [
+      input.agencyId,
+      input.subject,
+      input.displayName.trim(),
+      input.role,
+    ]),
+  );
+  const [user] = await visibleLoader(ctx, userTable, 'id').load(row!.id);
+  return projectOne(ctx, user!);
+}
+
+/** Deactivating a user refuses their tokens from the next request on (the gateway caches users briefly). */
+export async function setUserActive(ctx: RequestContext, id: string, active: boolean) {
+  if (!UUID.test(id)) throw notFound('User');
+  const params = new SqlParams([active, id]);
+  const updated = await ctx.db.query<{ id: string }>('UPDATE agencies.users SET active = $1 WHERE id = $2 RETURNING id', params.values);
+  if (updated.length === 0) throw notFound('User');
+  const loader = visibleLoader(ctx, userTable, 'id');
+  loader.clear(id);
+  const [user] = await loader.load(id);
+  return projectOne(ctx, user!);
+}
+
+const ALLOWED_ALGORITHMS = new Set(['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA']);
+const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
+
+export async function registerTrustedIssuer(ctx: RequestContext, input: RegisterTrustedIssuerInput) {
+  assertUuid('input.agencyId', input.agencyId);
+  let url: URL;
+  try {
+    url = new URL(input.issuer);
+  } catch {
+    throw badInput('input.issuer', 'must be a URL');
+  }
+  if (url.protocol !== 'https:') throw badInput('input.issuer', 'must be an https URL');
+  text('input.audience', input.audience, { max: 200, required: true });
+  if (input.algorithms.length === 0 || input.algorithms.some((a) => !ALLOWED_ALGORITHMS.has(a))) {
+    throw badInput('input.algorithms', `must be a non-empty subset of ${[...ALLOWED_ALGORITHMS].join(', ')} (no HS*, no none)`);
+  }
+  let jwks: { keys?: Record<string, unknown>[] };
+  try {
+    jwks = JSON.parse(input.jwks) as typeof jwks;
+  } catch {
+    throw badInput('input.jwks', 'must be a JSON Web Key Set');
+  }
+  if (!Array.isArray(jwks.keys) || jwks.keys.length === 0) throw badInput('input.jwks', 'must hold at least one key');
+  if (jwks.keys.some((k) => PRIVATE_JWK_MEMBERS.some((m) => m in k))) throw badInput('input.jwks', 'must hold public keys only');
+  const [row] = await insertOrConflict('This issuer', () =>
+    ctx.db.query<{ id: string }>('INSERT INTO agencies.trusted_issuers (agency_id, issuer, audience, algorithms, jwks) VALUES ($1, $2, $3, $4, $5) RETURNING id', [
+      input.agencyId,
+      input.issuer,
+      input.audience,
+      input.algorithms,
+      JSON.stringify(jwks),
+    ]),
+  );
+  const [issuer] = await visibleLoader(ctx, issuerTable, 'id').load(row!.id);
+  return projectOne(ctx, issuer!);
+}

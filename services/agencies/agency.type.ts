@@ -1,0 +1,116 @@
+import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { AGENCY_TYPES, ROLES } from '../../policies/actor';
+
+export const AgencyTypeEnum = Object.fromEntries(AGENCY_TYPES.map((t) => [t, t])) as Record<(typeof AGENCY_TYPES)[number], string>;
+registerEnumType(AgencyTypeEnum, { name: 'AgencyType' });
+export const RoleEnum = Object.fromEntries(ROLES.map((r) => [r, r])) as Record<(typeof ROLES)[number], string>;
+registerEnumType(RoleEnum, { name: 'Role' });
+
+@ObjectType('Agency', { description: 'A member agency of the hub: the directory every member may read' })
+@Directive('@key(fields: "id")')
+export class AgencyType {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => String, { nullable: true })
+  slug?: string;
+
+  @Field(() => String, { nullable: true })
+  name?: string;
+
+  @Field(() => AgencyTypeEnum, { nullable: true })
+  type?: string;
+
+  @Field(() => String, { nullable: true, description: 'ISO 3166-1 alpha-2' })
+  country?: string;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether it answers access requests after a hit/no-hit' })
+  acceptsAccessRequests?: boolean;
+}
+
+@ObjectType('User')
+export class UserType {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => String, { nullable: true, description: "The subject (sub) the agency's identity provider gives this person" })
+  subject?: string;
+
+  @Field(() => String, { nullable: true })
+  displayName?: string;
+
+  @Field(() => RoleEnum, { nullable: true })
+  role?: string;
+
+  @Field(() => Boolean, { nullable: true })
+  active?: boolean;
+}
+
+@ObjectType('TrustedIssuer', { description: "An agency's identity provider: its tokens authenticate that agency's users" })
+export class TrustedIssuerType {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => String, { nullable: true })
+  issuer?: string;
+
+  @Field(() => String, { nullable: true })
+  audience?: string;
+
+  @Field(() => [String], { nullable: true })
+  algorithms?: string[];
+
+  @Field(() => String, { nullable: true, description: 'Public JSON Web Key Set, as JSON' })
+  jwks?: string;
+}
+
+@InputType()
+export class RegisterAgencyInput {
+  @Field(() => String)
+  slug: string;
+
+  @Field(() => String)
+  name: string;
+
+  @Field(() => AgencyTypeEnum)
+  type: string;
+
+  @Field(() => String)
+  country: string;
+
+  @Field(() => Boolean, { defaultValue: true })
+  acceptsAccessRequests: boolean;
+}
+
+@InputType()
+export class RegisterUserInput {
+  @Field(() => ID)
+  agencyId: string;
+
+  @Field(() => String)
+  subject: string;
+
+  @Field(() => String)
+  displayName: string;
+
+  @Field(() => RoleEnum)
+  role: string;
+}
+
+@InputType()
+export class RegisterTrustedIssuerInput {
+  @Field(() => ID)
+  agencyId: string;
+
+  @Field(() => String)
+  issuer: string;
+
+  @Field(() => String)
+  audience: string;
+
+  @Field(() => [String])
+  algorithms: string[];
+
+  @Field(() => String, { description: 'Public JSON Web Key Set, as JSON; private key material is refused' })
+  jwks: string;
+}

@@ -1,0 +1,57 @@
+import { devIssuerUrl, devPublicJwks, devSubject } from '../../gateway/dev-idp';
+import { type AgencyType, ROLES } from '../../policies/actor';
+import type { Sql } from '../kernel/db';
+import type { DemoRegistry } from '../kernel/subgraph';
+
+/** The demo agencies of the Romania → UK scenario. All invented. */
+export const DEMO_AGENCIES: Array<{ slug: string; name: string; type: AgencyType; country: string }> = [
+  { slug: 'met-police', name: 'Metropolitan Police Service (demo)', type: 'LAW_ENFORCEMENT', country: 'GB' },
+  { slug: 'west-midlands-police', name: 'West Midlands Police (demo)', type: 'LAW_ENFORCEMENT', country: 'GB' },
+  { slug: 'politia-romana', name: 'Poliția Română — DCCO (demo)', type: 'LAW_ENFORCEMENT', country: 'RO' },
+  { slug: 'albion-bank', name: 'Albion Bank plc (fictional)', type: 'FINANCIAL_INSTITUTION', country: 'GB' },
+  { slug: 'banca-carpati', name: 'Banca Carpați (fictional)', type: 'FINANCIAL_INSTITUTION', country: 'RO' },
+  { slug: 'safe-passage', name: 'Safe Passage UK (fictional NGO)', type: 'NGO', country: 'GB' },
+  { slug: 'lumina-ro', name: 'Asociația Lumina (fictional NGO)', type: 'NGO', country: 'RO' },
+  { slug: 'tessera-hub', name: 'Tessera Hub analysts', type: 'HUB_ANALYST', country: 'GB' },
+  { slug: 'tessera-admin', name: 'Tessera Hub administration', type: 'HUB_ADMIN', country: 'GB' },
+];
+
+export const DEMO_GROUPS = [{ slug: 'midlands-partnership', name: 'Midlands partnership', members: ['west-midlands-police', 'safe-passage', 'albion-bank'] }];
+
+/** Points each demo agency's trusted issuer at this machine's development IdP keys. */
+export async function syncDevIssuers(db: Sql, dataDir: string, audience: string): Promise<void> {
+  for (const a of DEMO_AGENCIES) {
+    const jwks = await devPublicJwks(dataDir, a.slug);
+    await db.query(
+      `INSERT INTO agencies.trusted_issuers (agency_id, issuer, audience, algorithms, jwks)
+         SELECT id, $2, $3, ARRAY['ES256'], $4::jsonb FROM agencies.agencies WHERE slug = $1
+       ON CONFLICT (issuer) DO UPDATE SET jwks = EXCLUDED.jwks, audience = EXCLUDED.audience, updated_at = now()`,
+      [a.slug, devIssuerUrl(a.slug), audience, JSON.stringify(jwks)],
+    );
+  }
+}
+
+/** Agencies with a VIEWER, CONTRIBUTOR and SUPERVISOR user each, and the sharing groups. */
+export async function seedAgenciesDemo(db: Sql, demo: DemoRegistry): Promise<void> {
+  for (const a of DEMO_AGENCIES) {
+    const [row] = await db.query<{ id: string }>('INSERT INTO agencies.agencies (slug, name, type, country) VALUES ($1, $2, $3, $4) RETURNING id', [a.slug, a.name, a.type, a.country]);
+    const users: Record<string, string> = {};
+    for (const role of ROLES) {
+      const [u] = await db.query<{ id: string }>('INSERT INTO agencies.users (agency_id, subject, display_name, role) VALUES ($1, $2, $3, $4) RETURNING id', [
+        row!.id,
+        devSubject(a.slug, role),
+        `${a.name.split(' (')[0]} ${role.toLowerCase()}`,
+        role,
+      ]);
+      users[role] = u!.id;
+    }
+    demo.agencies[a.slug] = { id: row!.id, type: a.type, users };
+  }
+  for (const g of DEMO_GROUPS) {
+    const [row] = await db.query<{ id: string }>('INSERT INTO agencies.sharing_groups (slug, name) VALUES ($1, $2) RETURNING id', [g.slug, g.name]);
+    demo.groups[g.slug] = row!.id;
+    for (const m of g.members) {
+      await db.query('INSERT INTO agencies.sharing_group_members (group_id, agency_id) VALUES ($1, $2)', [row!.id, demo.agencies[m]!.id]);
+    }
+  }
+}

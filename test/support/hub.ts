@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { Client } from 'pg';
+import { devSubject, signDevToken } from '../../gateway/dev-idp';
+import { type Hub, serveSubgraph, startHub } from '../../gateway/hub';
+import type { Role } from '../../policies/actor';
+import { loadGatewayKeys } from '../../services/kernel/actor-token';
+import { connect, type Database } from '../../services/kernel/db';
+import type { HttpHandle } from '../../services/kernel/http';
+import type { DemoRegistry } from '../../services/kernel/subgraph';
+import { SUBGRAPHS } from '../../services/registry';
+
+export type Transport = 'in-process' | 'http';
+
+export interface GraphQLResult<T = Record<string, unknown>> {
+  status: number;
+  data?: T | null;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: { code?: string; [k: string]: unknown } }>;
+}
+
+export interface TestHub {
+  url: string;
+  db: Database;
+  demo: DemoRegistry;
+  /** Sends a query as `persona` (an agency slug, optionally `slug:ROLE`), or with a raw Authorization header. */
+  gql<T = Record<string, unknown>>(persona: string | { authorization?: string }, query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>>;
+  /** Direct HTTP URL of each subgraph (http transport only). */
+  subgraphUrls: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export function demoRegistry(): DemoRegistry {
+  return JSON.parse(fs.readFileSync(process.env.TESSERA_TEST_DEMO_FILE!, 'utf8')) as DemoRegistry;
+}
+
+export function dataDir(): string {
+  return process.env.TESSERA_DATA_DIR!;
+}
+
+const tokenCache = new Map<string, string>();
+
+/** A dev-IdP token for a demo persona: `met-police` (CONTRIBUTOR) or `met-police:VIEWER`. */
+export async function tokenFor(persona: string): Promise<string> {
+  let t = tokenCache.get(persona);
+  if (!t) {
+    const [slug, role = 'CONTRIBUTOR'] = persona.split(':') as [string, Role?];
+    t = await signDevToken(dataDir(), slug, devSubject(slug, role!), { audience: 'tessera' });
+    tokenCache.set(persona, t);
+  }
+  return t;
+}
+
+/** A fresh database cloned from the migrated, seeded template. */
+export async function cloneDatabase(): Promise<string> {
+  const server = process.env.TESSERA_TEST_SERVER_URL!;
+  const name = `${process.env.TESSERA_TEST_TEMPLATE}_f${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: server });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${process.env.TESSERA_TEST_TEMPLATE}`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(server);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export async function postGraphQL<T>(url: string, headers: Record<string, string>, query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await res.text();
+  let body: { data?: T; errors?: GraphQLResult['errors'] };
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    throw new Error(`Non-JSON response ${res.status}: ${text.slice(0, 300)}`);
+  }
+  return { status: res.status, data: body.data, errors: body.errors };
+}
+
+/** The real hub (gateway + all subgraphs) on a random port over its own database copy. */
+export async function startTestHub(transport: Transport = 'in-process'): Promise<TestHub> {
+  const url = await cloneDatabase();
+  const db = await connect(url, 10);
+  const keys = await loadGatewayKeys(dataDir());
+  const subgraphServers: HttpHandle[] = [];
+  const subgraphUrls: Record<string, string> = {};
+  if (transport === 'http') {
+    for (const def of SUBGRAPHS) {
+      const h = await serveSubgraph(def.name, { db, keys, port: 0, host: '127.0.0.1', development: false });
+      subgraphServers.push(h);
+      subgraphUrls[def.name] = h.url;
+    }
+  }
+  const hub: Hub = await startHub({
+    db,
+    keys,
+    port: 0,
+    host: '127.0.0.1',
+    development: false,
+    transport: transport === 'http' ? { kind: 'http', urls: subgraphUrls } : { kind: 'in-process' },
+  });
+  return {
+    url: hub.url,
+    db,
+    demo: demoRegistry(),
+    subgraphUrls,
+    async gql<T>(persona: string | { authorization?: string }, query: string, variables?: Record<string, unknown>) {
+      const headers: Record<string, string> = {};
+      if (typeof persona === 'string') headers.authorization = `Bearer ${await tokenFor(persona)}`;
+      else if (persona.authorization) headers.authorization = persona.authorization;
+      return postGraphQL<T>(hub.url, headers, query, variables);
+    },
+    async stop() {
+      await hub.stop();
+      for (const s of subgraphServers) await s.close();
+      await db.close();
+    },
+  };
+}
+
+/** The error codes of a result, for assertions like `expect(codes(r)).toContain('NOT_FOUND')`. */
+export function codes(r: GraphQLResult): string[] {
+  return (r.errors ?? []).map((e) => String(e.extensions?.code));
+}
