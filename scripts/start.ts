@@ -1,13 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { startHub, type SubgraphTransport } from '../gateway/hub';
-import { syncDevIssuers } from '../services/agencies/demo-data';
 import { loadGatewayKeys } from '../services/kernel/actor-token';
 import { loadConfig } from '../services/kernel/config';
 import { connect } from '../services/kernel/db';
 import { startEmbeddedPostgres } from '../services/kernel/postgres';
 import { SUBGRAPHS } from '../services/registry';
-import { migrateAll, seedDemoData } from '../services/setup';
+import { prepareDatabase } from '../services/setup';
 
 async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
   const health = url.replace(/\/graphql$/, '/healthz');
@@ -38,11 +37,8 @@ async function main() {
     databaseUrl = pg.url;
     stopPostgres = pg.stop;
   }
-  const applied = await migrateAll(databaseUrl);
-  if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
-  if (await seedDemoData(databaseUrl)) console.log('Loaded the Romania → UK demo scenario.');
+  await prepareDatabase(databaseUrl, config);
   const db = await connect(databaseUrl);
-  await syncDevIssuers(db, config.dataDir, config.audience);
   const keys = await loadGatewayKeys(config.dataDir);
 
   const children: ChildProcess[] = [];

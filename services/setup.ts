@@ -1,3 +1,6 @@
+import { syncDevIssuers } from './agencies/demo-data';
+import { loadGatewayKeys } from './kernel/actor-token';
+import type { Config } from './kernel/config';
 import { connect, migrateSchema } from './kernel/db';
 import type { DemoRegistry } from './kernel/subgraph';
 import { SUBGRAPHS } from './registry';
@@ -23,4 +26,21 @@ export async function seedDemoData(url: string): Promise<DemoRegistry | undefine
   } finally {
     await db.close();
   }
+}
+
+/**
+ * Everything a database needs before the hub serves it: migrations, the demo scenario on first run,
+ * the demo agencies' trusted issuers pointed at this machine's development IdP, the gateway key.
+ */
+export async function prepareDatabase(url: string, config: Config, log: (line: string) => void = console.log): Promise<void> {
+  const applied = await migrateAll(url);
+  if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
+  if (await seedDemoData(url)) log('Loaded the Romania → UK demo scenario.');
+  const db = await connect(url, 1);
+  try {
+    await syncDevIssuers(db, config.dataDir, config.audience);
+  } finally {
+    await db.close();
+  }
+  await loadGatewayKeys(config.dataDir);
 }

@@ -124,6 +124,6 @@ export async function startTestHub(transport: Transport = 'in-process'): Promise
 }
 
 /** The error codes of a result, for assertions like `expect(codes(r)).toContain('NOT_FOUND')`. */
-export function codes(r: GraphQLResult): string[] {
+export function codes(r: GraphQLResult<unknown>): string[] {
   return (r.errors ?? []).map((e) => String(e.extensions?.code));
 }

@@ -1,0 +1,143 @@
+/**
+ * Contributions (create / update / withdraw) per agency type and role, as the services ask them:
+ * `ability.can(action, { __typename, ownerAgencyId, ... })` on the record to be written.
+ */
+import { defineAbilityFor } from './ability';
+import { AGENCY_TYPES, type Actor, type AgencyType, type Role } from './actor';
+import { fieldPlan } from './enforce';
+import { type PolicyRecord, SUBJECTS, type SubjectType } from './subjects';
+
+const OWN_AGENCY = 'agency-own';
+const OTHER_AGENCY = 'agency-other';
+const WRITES = ['create', 'update', 'withdraw'] as const;
+type Write = (typeof WRITES)[number];
+
+function actor(agencyType: AgencyType, role: Role = 'CONTRIBUTOR'): Actor {
+  return { userId: 'user-self', agencyId: OWN_AGENCY, agencyType, role, groupIds: [] };
+}
+
+const recordOf = (subject: SubjectType, ownerAgencyId: string | undefined): PolicyRecord => ({ __typename: subject, ownerAgencyId, id: 'record-1' });
+
+/** What a persona may do to each subject, own record vs another agency's: { create: { own, other }, ... }. */
+function writesOn(agencyType: AgencyType, role: Role, subject: SubjectType) {
+  const ability = defineAbilityFor(actor(agencyType, role));
+  const result = {} as Record<Write, { own: boolean; other: boolean }>;
+  for (const action of WRITES) {
+    result[action] = {
+      own: ability.can(action, recordOf(subject, OWN_AGENCY)),
+      other: ability.can(action, recordOf(subject, OTHER_AGENCY)),
+    };
+  }
+  return result;
+}
+
+/** The intent per agency type, written out: subjects it may write only when it owns the record, and subjects it may write whoever owns them. */
+interface WriteIntent {
+  ownOnly: Partial<Record<Write, SubjectType[]>>;
+  any?: Partial<Record<Write, SubjectType[]>>;
+}
+
+const INTENT: Record<AgencyType, WriteIntent> = {
+  LAW_ENFORCEMENT: {
+    ownOnly: {
+      create: ['Case', 'TraffickingEvent', 'Person', 'Observation', 'Link'],
+      update: ['Case', 'TraffickingEvent', 'Person', 'Observation', 'Link'],
+    },
+  },
+  FINANCIAL_INSTITUTION: {
+    ownOnly: {
+      create: ['Observation', 'Link', 'Typology', 'TransactionReport'],
+      update: ['Observation', 'Link', 'Typology', 'TransactionReport'],
+    },
+  },
+  NGO: {
+    ownOnly: {
+      create: ['Case', 'TraffickingEvent', 'Person', 'Observation', 'Link', 'Narrative'],
+      update: ['Case', 'TraffickingEvent', 'Person', 'Observation', 'Link', 'Narrative'],
+      withdraw: ['Narrative'],
+    },
+  },
+  HUB_ANALYST: {
+    ownOnly: {
+      create: ['Observation', 'Link', 'Route'],
+      update: ['Observation', 'Link', 'Route'],
+    },
+  },
+  HUB_ADMIN: {
+    ownOnly: {},
+    any: {
+      create: ['Agency', 'User', 'TrustedIssuer'],
+      update: ['Agency', 'User', 'TrustedIssuer'],
+    },
+  },
+};
+
+function expected(agencyType: AgencyType, subject: SubjectType) {
+  const { ownOnly, any = {} } = INTENT[agencyType];
+  const result = {} as Record<Write, { own: boolean; other: boolean }>;
+  for (const action of WRITES) {
+    const anyOwner = (any[action] ?? []).includes(subject);
+    result[action] = { own: anyOwner || (ownOnly[action] ?? []).includes(subject), other: anyOwner };
+  }
+  return result;
+}
+
+describe.each(AGENCY_TYPES)('%s contributions', (agencyType) => {
+  test.each(SUBJECTS)('%s: create / update / withdraw, own record vs another agency’s', (subject) => {
+    expect(writesOn(agencyType, 'CONTRIBUTOR', subject)).toEqual(expected(agencyType, subject));
+  });
+
+  test('a SUPERVISOR contributes exactly as a CONTRIBUTOR does', () => {
+    for (const subject of SUBJECTS) {
+      expect({ subject, writes: writesOn(agencyType, 'SUPERVISOR', subject) }).toEqual({ subject, writes: expected(agencyType, subject) });
+    }
+  });
+
+  test('a VIEWER creates, updates and withdraws nothing, not even its own agency’s records', () => {
+    const ability = defineAbilityFor(actor(agencyType, 'VIEWER'));
+    const allowed: string[] = [];
+    for (const subject of SUBJECTS) {
+      for (const action of WRITES) {
+        for (const owner of [OWN_AGENCY, OTHER_AGENCY]) {
+          if (ability.can(action, recordOf(subject, owner))) allowed.push(`${action} ${subject} (${owner})`);
+        }
+      }
+    }
+    expect(allowed).toEqual([]);
+  });
+
+  test('a VIEWER reads exactly what a CONTRIBUTOR reads', () => {
+    const viewer = defineAbilityFor(actor(agencyType, 'VIEWER'));
+    const contributor = defineAbilityFor(actor(agencyType, 'CONTRIBUTOR'));
+    for (const subject of SUBJECTS) {
+      expect({ subject, plan: fieldPlan(viewer, subject) }).toEqual({ subject, plan: fieldPlan(contributor, subject) });
+    }
+  });
+});
+
+describe('ownership of new records', () => {
+  test.each(['LAW_ENFORCEMENT', 'NGO'] as const)('%s cannot create a case without an owner, or owned by another agency', (agencyType) => {
+    const ability = defineAbilityFor(actor(agencyType));
+    expect(ability.can('create', recordOf('Case', undefined))).toBe(false);
+    expect(ability.can('create', recordOf('Case', OTHER_AGENCY))).toBe(false);
+    expect(ability.can('create', recordOf('Case', OWN_AGENCY))).toBe(true);
+  });
+
+  test('FINANCIAL_INSTITUTION cannot file a transaction report in another bank’s name', () => {
+    const ability = defineAbilityFor(actor('FINANCIAL_INSTITUTION'));
+    expect(ability.can('create', recordOf('TransactionReport', OTHER_AGENCY))).toBe(false);
+    expect(ability.can('create', recordOf('TransactionReport', OWN_AGENCY))).toBe(true);
+  });
+});
+
+describe('defineAbilityFor refuses actors it does not know', () => {
+  test('an unknown agency type throws', () => {
+    expect(() => defineAbilityFor({ ...actor('NGO'), agencyType: 'POLICE' as AgencyType })).toThrow('Unknown agency type: POLICE');
+    expect(() => defineAbilityFor({ ...actor('NGO'), agencyType: undefined as unknown as AgencyType })).toThrow(/Unknown agency type/);
+  });
+
+  test('an unknown role throws', () => {
+    expect(() => defineAbilityFor({ ...actor('NGO'), role: 'ADMIN' as Role })).toThrow('Unknown role: ADMIN');
+    expect(() => defineAbilityFor({ ...actor('NGO'), role: 'viewer' as Role })).toThrow(/Unknown role/);
+  });
+});

@@ -1,0 +1,165 @@
+import type { Sql } from '../kernel/db';
+import { type DemoHandling, insertDemoRecord } from '../kernel/demo';
+import type { DemoRegistry } from '../kernel/subgraph';
+import { type EntityKind, normaliseIdentifier } from './identifier';
+import type { LinkKind } from './observe';
+
+/**
+ * Invented identifiers only: UK phones from Ofcom's drama range (+44 7700 900000-900999), IBANs
+ * with made-up bank codes (ALBN, CRPT) and valid check digits, example.* domains, a UK plate with
+ * a Q where the DVLA never puts one.
+ */
+export const DEMO_S1_IBAN_GB = 'GB68ALBN60161331926819';
+export const DEMO_S1_IBAN_RO = 'RO26CRPT0000001234567890';
+
+const ENTITIES: Record<string, { kind: EntityKind; value: string }> = {
+  'shared-phone': { kind: 'PHONE', value: '+44 7700 900312' },
+  's1-phone-ro': { kind: 'PHONE', value: '+40 722 123 456' },
+  's1-iban-gb': { kind: 'BANK_ACCOUNT', value: DEMO_S1_IBAN_GB },
+  's1-iban-ro': { kind: 'BANK_ACCOUNT', value: DEMO_S1_IBAN_RO },
+  advert: { kind: 'ONLINE_ADVERT', value: 'https://www.adverts.example.net/london/ad/48213/?utm_source=demo' },
+  'recruiter-profile': { kind: 'SOCIAL_PROFILE', value: 'instagram:@tessera.demo.ionut' },
+  'recruiter-email': { kind: 'EMAIL', value: 'recrutare.demo@example.org' },
+  car: { kind: 'VEHICLE', value: 'LX25 QQQ' },
+  'car-wash': { kind: 'ORGANISATION', value: 'Sparkle Hand Car Wash (demo) Ltd, Coventry' },
+  'leicester-premises': { kind: 'ADDRESS', value: 'Flat 2, 14 Example Road, Leicester' },
+  'covert-phone': { kind: 'PHONE', value: '+44 7700 900555' },
+};
+
+/** Who stated what: [case, entity, date, note]. Each statement is marked as its case is. */
+const OBSERVATIONS: Array<[string, string, string, string]> = [
+  ['lanterna', 'recruiter-profile', '2025-09-03', 'Profile that first contacted V1'],
+  ['lanterna', 's1-phone-ro', '2025-10-14', "S1's Romanian mobile, from V1's phone"],
+  ['lanterna', 'shared-phone', '2025-10-20', 'Booking number on the London adverts'],
+  ['lanterna', 'advert', '2025-10-20', 'Advert for V1 in London'],
+  ['lanterna', 's1-iban-gb', '2025-11-03', 'Account receiving the earnings'],
+  ['lanterna', 's1-iban-ro', '2025-11-10', 'Money-transfer destination in Romania'],
+  ['midlands', 'leicester-premises', '2025-07-01', 'Premises above a nail bar'],
+  ['midlands', 's1-phone-ro', '2025-07-02', 'Called by the Leicester premises daily'],
+  ['midlands', 'shared-phone', '2025-07-05', 'Booking number on adverts for the Leicester premises'],
+  ['midlands', 'car', '2025-08-12', 'Car collecting the women; registered to a third party'],
+  ['midlands', 'car-wash', '2025-08-20', 'Car wash mixing cash takings'],
+  ['iasi', 'recruiter-email', '2025-03-12', 'Email used in the job offers'],
+  ['iasi', 's1-iban-ro', '2025-04-15', 'Account receiving transfers from the UK'],
+  ['safe-passage', 'recruiter-email', '2025-05-04', 'The "boyfriend" wrote from this address'],
+  ['safe-passage', 'recruiter-profile', '2025-05-04', 'The "boyfriend" contacted her from this profile'],
+  ['strict', 'shared-phone', '2026-02-10', "Covert source: the controller's phone"],
+  ['strict', 'covert-phone', '2026-02-10', 'Covert source: a second handset'],
+];
+
+type End = { entity: string } | { person: string };
+
+/** [key, case, kind, from, to, validFrom]. Persons are `person:<case>:<label>` ids from the cases demo. */
+const LINKS: Array<[string, string, LinkKind, End, End, string | null]> = [
+  ['lanterna:s1-uses-phone-ro', 'lanterna', 'USES_PHONE', { person: 'S1' }, { entity: 's1-phone-ro' }, '2025-09-01'],
+  ['lanterna:s1-holds-iban-gb', 'lanterna', 'HOLDS_ACCOUNT', { person: 'S1' }, { entity: 's1-iban-gb' }, null],
+  ['lanterna:iban-gb-paid-iban-ro', 'lanterna', 'PAID', { entity: 's1-iban-gb' }, { entity: 's1-iban-ro' }, '2025-11-01'],
+  ['lanterna:shared-phone-advertised', 'lanterna', 'ADVERTISED_AT', { entity: 'shared-phone' }, { entity: 'advert' }, '2025-10-20'],
+  ['lanterna:s1-recruited-v1', 'lanterna', 'RECRUITED', { person: 'S1' }, { person: 'V1' }, '2025-09-03'],
+  ['midlands:s1-uses-phone-ro', 'midlands', 'USES_PHONE', { person: 'S1' }, { entity: 's1-phone-ro' }, '2025-06-01'],
+  ['midlands:s1-owns-car', 'midlands', 'OWNS_VEHICLE', { person: 'S1' }, { entity: 'car' }, null],
+  ['midlands:s1-controls-car-wash', 'midlands', 'CONTROLS', { person: 'S1' }, { entity: 'car-wash' }, null],
+  ['iasi:s1-uses-email', 'iasi', 'USES_EMAIL', { person: 'S1' }, { entity: 'recruiter-email' }, null],
+];
+
+interface CaseRow {
+  owner_agency_id: string;
+  contributor_user_id: string;
+  marking: NonNullable<DemoHandling['marking']>;
+  source_evaluation: NonNullable<DemoHandling['sourceEvaluation']>;
+  intelligence_assessment: NonNullable<DemoHandling['intelligenceAssessment']>;
+  handling_code: NonNullable<DemoHandling['handlingCode']>;
+  handling_conditions: string | null;
+  shared_with_agency_ids: string[];
+  shared_with_group_ids: string[];
+  red_recipient_user_ids: string[];
+}
+
+/** The owner and handling of a demo case, which its statements about entities copy. */
+async function caseSource(db: Sql, demo: DemoRegistry, caseKey: string) {
+  const id = demo.ids[`case:${caseKey}`];
+  if (!id) throw new Error(`Demo case ${caseKey} is not loaded (the cases demo runs first)`);
+  const [c] = await db.query<CaseRow>(
+    `SELECT owner_agency_id, contributor_user_id, marking, source_evaluation, intelligence_assessment, handling_code, handling_conditions,
+       shared_with_agency_ids::text[], shared_with_group_ids::text[], red_recipient_user_ids::text[] FROM cases.cases WHERE id = $1`,
+    [id],
+  );
+  if (!c) throw new Error(`Demo case ${caseKey} (${id}) not found`);
+  const handling: DemoHandling = {
+    marking: c.marking,
+    sourceEvaluation: c.source_evaluation,
+    intelligenceAssessment: c.intelligence_assessment,
+    handlingCode: c.handling_code,
+    handlingConditions: c.handling_conditions ?? undefined,
+    sharedWithAgencyIds: c.shared_with_agency_ids,
+    sharedWithGroupIds: c.shared_with_group_ids,
+    redRecipientUserIds: c.red_recipient_user_ids,
+  };
+  return { id, owner: { agencyId: c.owner_agency_id, userId: c.contributor_user_id }, handling };
+}
+
+/**
+ * The network the reference scenario needs: a UK phone seen by two forces (Met and West Midlands)
+ * and a covert source; S1's Romanian phone used by the suspect of both forces' cases; S1's GB
+ * account paying a Romanian account that the Romanian police also know; a recruiter's email and
+ * profile that link the NGO's case to the police ones. Registers `entity:<name>`,
+ * `observation:<case>:<entity>` and `link:<case>:<name>` ids.
+ */
+export async function seedEntitiesDemo(db: Sql, demo: DemoRegistry): Promise<void> {
+  for (const [name, e] of Object.entries(ENTITIES)) {
+    const firstSeen = OBSERVATIONS.filter((o) => o[1] === name).map((o) => o[2]).sort()[0];
+    const [row] = await db.query<{ id: string }>('INSERT INTO entities.entities (kind, value, first_seen_at) VALUES ($1, $2, $3) RETURNING id', [
+      e.kind,
+      normaliseIdentifier(e.kind, e.value, `demo entity ${name}`),
+      firstSeen,
+    ]);
+    demo.ids[`entity:${name}`] = row!.id;
+  }
+  const entityId = (name: string): string => {
+    const id = demo.ids[`entity:${name}`];
+    if (!id) throw new Error(`Unknown demo entity ${name}`);
+    return id;
+  };
+  const sources = new Map<string, Awaited<ReturnType<typeof caseSource>>>();
+  const sourceOf = async (caseKey: string) => {
+    let s = sources.get(caseKey);
+    if (!s) {
+      s = await caseSource(db, demo, caseKey);
+      sources.set(caseKey, s);
+    }
+    return s;
+  };
+
+  for (const [caseKey, entity, observedOn, note] of OBSERVATIONS) {
+    const s = await sourceOf(caseKey);
+    demo.ids[`observation:${caseKey}:${entity}`] = await insertDemoRecord(db, 'entities.observations', s.owner, s.handling, {
+      entity_id: entityId(entity),
+      source_type: 'CASE',
+      source_id: s.id,
+      observed_at: observedOn,
+      note,
+    });
+  }
+
+  const end = (caseKey: string, e: End) => {
+    if ('entity' in e) return { entity: entityId(e.entity), person: null };
+    const person = demo.ids[`person:${caseKey}:${e.person}`];
+    if (!person) throw new Error(`Demo person ${caseKey}:${e.person} is not loaded`);
+    return { entity: null, person };
+  };
+  for (const [key, caseKey, kind, from, to, validFrom] of LINKS) {
+    const s = await sourceOf(caseKey);
+    const f = end(caseKey, from);
+    const t = end(caseKey, to);
+    demo.ids[`link:${key}`] = await insertDemoRecord(db, 'entities.links', s.owner, s.handling, {
+      kind,
+      from_entity_id: f.entity,
+      from_person_id: f.person,
+      to_entity_id: t.entity,
+      to_person_id: t.person,
+      valid_from: validFrom,
+      source_type: 'CASE',
+      source_id: s.id,
+    });
+  }
+}

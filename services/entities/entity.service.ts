@@ -1,0 +1,228 @@
+import DataLoader from 'dataloader';
+import { rawOf } from '../../policies/enforce';
+import { reachSql } from '../../policies/reach';
+import { SqlParams } from '../../policies/sql';
+import type { PolicyRecord } from '../../policies/subjects';
+import type { RequestContext } from '../kernel/context';
+import { badInput, notFound } from '../kernel/errors';
+import { assertUuid, type HandlingInput, metaAttributes } from '../kernel/marked-record';
+import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
+import { assertCanChange, assertCanCreate, assertQueryable, projectAll, projectOne, visibleWhere } from '../kernel/policy';
+import { type SubjectTable, selectVisible, visibleLoader } from '../kernel/repository';
+import { text } from '../kernel/validate';
+import type { AddCaseEntityInput, EntityFilter } from './entity.input';
+import { entityTable, linkTable, observationTable } from './entity.repository';
+import { type EntityKind, normaliseIdentifier } from './identifier';
+import { type LinkKind, type ObservationSource, observe, recordLink } from './observe';
+
+type Projected = Record<string, unknown>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Visible raw record by id, or undefined: "does not exist" and "does not reach you" are one answer. */
+async function visibleById(ctx: RequestContext, table: SubjectTable, id: string): Promise<PolicyRecord | undefined> {
+  if (!UUID.test(id)) return undefined;
+  const [row] = await visibleLoader(ctx, table, 'id').load(id);
+  return row;
+}
+
+async function getVisible(ctx: RequestContext, table: SubjectTable, id: string): Promise<Projected> {
+  const row = await visibleById(ctx, table, id);
+  if (!row) throw notFound(table.subject);
+  return projectOne(ctx, row);
+}
+
+export const getEntity = (ctx: RequestContext, id: string) => getVisible(ctx, entityTable, id);
+export const getObservation = (ctx: RequestContext, id: string) => getVisible(ctx, observationTable, id);
+export const getLink = (ctx: RequestContext, id: string) => getVisible(ctx, linkTable, id);
+
+export async function listEntities(ctx: RequestContext, filter: EntityFilter | undefined, page: PageArgs) {
+  const window = pageWindow(page);
+  const f = filter ?? {};
+  const hasValue = f.value !== undefined && f.value !== null;
+  // Matching on a value the caller may not read would reveal it (a bank cannot confirm a masked IBAN here).
+  assertQueryable(ctx, 'Entity', [...(f.kind ? ['kind'] : []), ...(hasValue ? ['value'] : [])]);
+  if (hasValue && !f.kind) throw badInput('filter.kind', 'is required when filtering on value');
+  const value = hasValue && f.kind ? normaliseIdentifier(f.kind, f.value!, 'filter.value') : null;
+  const { rows, total } = await selectVisible(ctx, entityTable, {
+    withTotal: true,
+    where: (p) => [...(f.kind ? [`en.kind = ${p.add(f.kind)}`] : []), ...(value !== null ? [`en.value = ${p.add(value)}`] : [])],
+    // Never ordered by value: the order would leak masked values.
+    orderBy: 'en.first_seen_at DESC, en.id',
+    limit: window.limit,
+    offset: window.offset,
+  });
+  return toPage(projectAll(ctx, rows), total, window);
+}
+
+// ---- relations: each goes through the target's own policy path, batched per request ----------
+
+export async function observationsOfEntity(ctx: RequestContext, entity: Projected): Promise<Projected[]> {
+  return projectAll(ctx, await visibleLoader(ctx, observationTable, 'entity_id', 'o.observed_at, o.id').load(rawOf<{ id: string }>(entity).id));
+}
+
+export async function linksOfEntity(ctx: RequestContext, entity: Projected): Promise<Projected[]> {
+  const id = rawOf<{ id: string }>(entity).id;
+  const [from, to] = await Promise.all([
+    visibleLoader(ctx, linkTable, 'from_entity_id', 'l.created_at, l.id').load(id),
+    visibleLoader(ctx, linkTable, 'to_entity_id', 'l.created_at, l.id').load(id),
+  ]);
+  return projectAll(ctx, [...new Map([...from, ...to].map((l) => [l.id, l])).values()]);
+}
+
+/**
+ * The cases this entity was observed in, as references the cases subgraph resolves through its own
+ * policy. Only observations the caller may see, and only where it may read their source.
+ */
+export async function casesOfEntity(ctx: RequestContext, entity: Projected): Promise<Array<{ __typename: 'Case'; id: string }>> {
+  const ids = new Set<string>();
+  for (const o of await observationsOfEntity(ctx, entity)) {
+    if (o.sourceType === 'CASE' && typeof o.sourceId === 'string') ids.add(o.sourceId);
+  }
+  return [...ids].map((id) => ({ __typename: 'Case' as const, id }));
+}
+
+async function entityById(ctx: RequestContext, id: string | null | undefined): Promise<Projected | null> {
+  if (!id) return null;
+  const [row] = await visibleLoader(ctx, entityTable, 'id').load(id);
+  return row ? projectOne(ctx, row) : null;
+}
+
+export const entityOfObservation = (ctx: RequestContext, observation: Projected) => entityById(ctx, rawOf<{ entityId: string }>(observation).entityId);
+
+export const linkEndpoint = (ctx: RequestContext, link: Projected, end: 'fromEntityId' | 'toEntityId') =>
+  entityById(ctx, rawOf<Record<typeof end, string | null>>(link)[end]);
+
+/**
+ * The entities observed in a case, one statement per batch of cases: the observations the caller
+ * may see (with a readable source), then their entities through the Entity policy.
+ */
+export async function entitiesOfCase(ctx: RequestContext, caseId: string): Promise<Projected[]> {
+  if (!UUID.test(caseId)) return [];
+  const loader = ctx.loader('Case:entities', () =>
+    new DataLoader<string, Projected[]>(async (caseIds) => {
+      const { rows } = await selectVisible(ctx, observationTable, {
+        where: (p) => [`o.source_type = 'CASE'`, `o.source_id = ANY(${p.add(caseIds)}::uuid[])`],
+        orderBy: 'o.observed_at, o.id',
+      });
+      const byCase = new Map<string, Set<string>>();
+      for (const o of projectAll(ctx, rows)) {
+        if (typeof o.sourceId !== 'string') continue;
+        const set = byCase.get(o.sourceId) ?? new Set<string>();
+        set.add(rawOf<{ entityId: string }>(o).entityId);
+        byCase.set(o.sourceId, set);
+      }
+      const entities = visibleLoader(ctx, entityTable, 'id');
+      return Promise.all(caseIds.map(async (id) => projectAll(ctx, (await Promise.all([...(byCase.get(id) ?? [])].map((e) => entities.load(e)))).flat())));
+    }),
+  );
+  return loader.load(caseId);
+}
+
+// ---- contribution -------------------------------------------------------------------------
+
+const DEFAULT_LINK_KIND: Record<EntityKind, LinkKind> = {
+  PHONE: 'USES_PHONE',
+  EMAIL: 'USES_EMAIL',
+  BANK_ACCOUNT: 'HOLDS_ACCOUNT',
+  ONLINE_ADVERT: 'ADVERTISED_AT',
+  ADDRESS: 'LIVES_AT',
+  VEHICLE: 'OWNS_VEHICLE',
+  SOCIAL_PROFILE: 'ASSOCIATED_WITH',
+  ORGANISATION: 'ASSOCIATED_WITH',
+};
+
+interface CaseHandlingRow {
+  id: string;
+  ownerAgencyId: string;
+  contributorUserId: string;
+  marking: HandlingInput['marking'];
+  sourceEvaluation: HandlingInput['sourceEvaluation'];
+  intelligenceAssessment: HandlingInput['intelligenceAssessment'];
+  handlingCode: HandlingInput['handlingCode'];
+  handlingConditions: string | null;
+  sharedWithAgencyIds: string[];
+  sharedWithGroupIds: string[];
+  redRecipientUserIds: string[];
+}
+
+/**
+ * The case the caller adds to, read from the cases schema under the Case read policy: NOT_FOUND if
+ * it does not reach the caller (as if it did not exist), FORBIDDEN if it does but the caller's
+ * agency may not change it (only the owner may).
+ */
+async function ownCase(ctx: RequestContext, caseId: string): Promise<CaseHandlingRow> {
+  if (!UUID.test(caseId)) throw notFound('Case');
+  const params = new SqlParams();
+  const visible = visibleWhere(ctx, 'Case', { alias: 'c', attributes: metaAttributes('c', ctx.actor, params, 'cases.grants'), grantsTable: 'cases.grants' }, params);
+  const [row] = await ctx.db.query<CaseHandlingRow>(
+    `SELECT c.id, c.owner_agency_id AS "ownerAgencyId", c.contributor_user_id AS "contributorUserId", c.marking, c.source_evaluation AS "sourceEvaluation",
+       c.intelligence_assessment AS "intelligenceAssessment", c.handling_code AS "handlingCode", c.handling_conditions AS "handlingConditions",
+       c.shared_with_agency_ids::text[] AS "sharedWithAgencyIds", c.shared_with_group_ids::text[] AS "sharedWithGroupIds",
+       c.red_recipient_user_ids::text[] AS "redRecipientUserIds"
+     FROM cases.cases c WHERE c.id = ${params.add(caseId)} AND ${visible}`,
+    params.values,
+  );
+  assertCanChange(ctx, 'update', row ? { __typename: 'Case', ...row } : undefined, 'Case');
+  return row!;
+}
+
+/** What a case says about an entity is marked, graded and shared exactly as the case is. */
+function handlingOfCase(c: CaseHandlingRow): HandlingInput {
+  return {
+    marking: c.marking,
+    sourceEvaluation: c.sourceEvaluation,
+    intelligenceAssessment: c.intelligenceAssessment,
+    handlingCode: c.handlingCode,
+    handlingConditions: c.handlingConditions ?? undefined,
+    sharedWithAgencyIds: c.sharedWithAgencyIds,
+    sharedWithGroupIds: c.sharedWithGroupIds,
+    // RED reaches named users only: whoever adds the entity, the case's own contributor keeps seeing it.
+    redRecipientUserIds: c.marking === 'RED' ? [...new Set([...c.redRecipientUserIds, c.contributorUserId])] : c.redRecipientUserIds,
+  } as HandlingInput;
+}
+
+/**
+ * The person must be in this case and reach the caller. The caller owns the case and so the
+ * persons in it (only a case's owner adds persons), so TLP reach is the only rule left to apply.
+ */
+async function assertPersonOfCase(ctx: RequestContext, caseId: string, personId: string): Promise<void> {
+  const params = new SqlParams();
+  const [row] = await ctx.db.query(
+    `SELECT 1 FROM cases.persons p WHERE p.id = ${params.add(personId)} AND p.case_id = ${params.add(caseId)} AND ${reachSql(ctx.actor, 'p', 'cases.grants', params)}`,
+    params.values,
+  );
+  if (!row) throw badInput('input.linkToPersonId', 'is not a person of this case');
+}
+
+/**
+ * The owner of a case records that an identifier appears in it (and, optionally, that one of the
+ * case's persons uses or holds it), all or nothing. The statements are owned by the caller's agency
+ * and carry the case's handling.
+ */
+export async function addCaseEntity(ctx: RequestContext, caseId: string, input: AddCaseEntityInput): Promise<Projected> {
+  const value = normaliseIdentifier(input.kind, input.value, 'input.value');
+  const note = text('input.note', input.note, { max: 2000 });
+  if (input.linkKind && !input.linkToPersonId) throw badInput('input.linkKind', 'needs linkToPersonId');
+  if (input.linkToPersonId) assertUuid('input.linkToPersonId', input.linkToPersonId);
+  assertCanCreate(ctx, { __typename: 'Observation', ownerAgencyId: ctx.actor.agencyId });
+  if (input.linkToPersonId) assertCanCreate(ctx, { __typename: 'Link', ownerAgencyId: ctx.actor.agencyId });
+  const parent = await ownCase(ctx, caseId);
+  if (input.linkToPersonId) await assertPersonOfCase(ctx, caseId, input.linkToPersonId);
+
+  const source: ObservationSource = { type: 'CASE', id: caseId, handling: handlingOfCase(parent) };
+  const observationId = await ctx.db.transaction(async (tx) => {
+    const [seen] = await observe(tx, ctx.actor, source, [{ kind: input.kind, value, note }]);
+    if (input.linkToPersonId) {
+      await recordLink(tx, ctx.actor, {
+        kind: input.linkKind ?? DEFAULT_LINK_KIND[input.kind],
+        from: { personId: input.linkToPersonId },
+        to: { entityId: seen!.entityId },
+        source,
+      });
+    }
+    return seen!.observationId;
+  });
+  ctx.log.info({ op: 'addCaseEntity', caseId, observationId }, 'entity observed in case');
+  return getObservation(ctx, observationId);
+}

@@ -1,0 +1,34 @@
+import { EntitiesInit1764000000100 } from '../../migrations/entities/1764000000100-entities-init';
+import { buildFederatedSchema } from '../kernel/federation';
+import type { SubgraphDefinition } from '../kernel/subgraph';
+import { seedEntitiesDemo } from './demo-data';
+import { CaseEntitiesResolver, EntityResolver, LinkResolver, ObservationResolver } from './entity.resolver';
+import * as service from './entity.service';
+
+/** Entities (phones, accounts, adverts, ...) and the observations and links agencies state about them. */
+export const entitiesSubgraph: SubgraphDefinition = {
+  name: 'entities',
+  port: 4004,
+  dbSchema: 'entities',
+  migrations: [EntitiesInit1764000000100],
+  buildSchema: () =>
+    buildFederatedSchema({
+      resolvers: [EntityResolver, ObservationResolver, LinkResolver, CaseEntitiesResolver],
+      references: {
+        Entity: { __resolveReference: (ref: { id: string }, ctx) => service.getEntity(ctx, ref.id) },
+        Observation: { __resolveReference: (ref: { id: string }, ctx) => service.getObservation(ctx, ref.id) },
+        Link: { __resolveReference: (ref: { id: string }, ctx) => service.getLink(ctx, ref.id) },
+        // Only the key: Case.entities applies the policy, and the cases subgraph guards the rest of Case.
+        Case: { __resolveReference: (ref: { id: string }) => ({ id: ref.id }) },
+      },
+      relations: { Entity: ['observations', 'links', 'cases'], Observation: ['entity'], Link: ['fromEntity', 'toEntity'], Case: ['entities'] },
+      rootAccess: {
+        entity: ['read', 'Entity'],
+        entities: ['read', 'Entity'],
+        observation: ['read', 'Observation'],
+        link: ['read', 'Link'],
+        addCaseEntity: ['create', 'Observation'],
+      },
+    }),
+  seedDemo: seedEntitiesDemo,
+};

@@ -1,0 +1,128 @@
+import { defineAbilityFor } from '../../policies/ability';
+import type { Actor } from '../../policies/actor';
+import { SqlParams } from '../../policies/sql';
+import type { Sql } from '../kernel/db';
+import { badInput, forbidden } from '../kernel/errors';
+import { assertUuid, handlingInsert, type HandlingInput } from '../kernel/marked-record';
+import { isoDate, period } from '../kernel/validate';
+import { type EntityKind, normaliseIdentifier } from './identifier';
+
+/**
+ * The write API other subgraphs call inside their own transaction when one of their records names
+ * identifiers (a transaction report's accounts, a narrative's confirmed phones). Every statement
+ * written here is owned by the actor's agency and marked with the source record's handling.
+ */
+
+export const SOURCE_TYPES = ['CASE', 'TRANSACTION_REPORT', 'NARRATIVE', 'TYPOLOGY'] as const;
+export type SourceType = (typeof SOURCE_TYPES)[number];
+
+export const LINK_KINDS = [
+  'USES_PHONE', 'USES_EMAIL', 'HOLDS_ACCOUNT', 'ADVERTISED_AT', 'LIVES_AT', 'PAID', 'CONTROLS', 'RECRUITED', 'OWNS_VEHICLE', 'WORKS_FOR', 'ASSOCIATED_WITH',
+] as const;
+export type LinkKind = (typeof LINK_KINDS)[number];
+
+export interface IdentifierInput {
+  kind: EntityKind;
+  value: string;
+}
+
+export interface ObservationSource {
+  type: SourceType;
+  id: string;
+  handling: HandlingInput;
+}
+
+/** An identifier already normalised, with the contributor's note on this sighting. */
+export interface NormalisedIdentifier {
+  kind: EntityKind;
+  value: string;
+  note?: string | null;
+}
+
+function assertMayCreate(actor: Actor, subject: 'Observation' | 'Link'): void {
+  if (!defineAbilityFor(actor).can('create', { __typename: subject, ownerAgencyId: actor.agencyId })) {
+    throw forbidden(`Your agency or role may not create ${subject}`);
+  }
+}
+
+/**
+ * Upserts the distinct entities (one statement, in a stable order so concurrent writers lock rows
+ * alike) and inserts one observation per distinct entity (one statement). Returns, in input
+ * order, each identifier's entity id and the id of the observation that records it.
+ */
+export async function observe(tx: Sql, actor: Actor, source: ObservationSource, identifiers: NormalisedIdentifier[]): Promise<Array<{ entityId: string; observationId: string }>> {
+  if (!(SOURCE_TYPES as readonly string[]).includes(source.type)) throw new Error(`Unknown observation source type ${String(source.type)}`);
+  assertUuid('source.id', source.id);
+  assertMayCreate(actor, 'Observation');
+  if (identifiers.length === 0) return [];
+  const key = (i: { kind: string; value: string }) => `${i.kind}\u0000${i.value}`;
+  const distinct = [...new Map(identifiers.map((i) => [key(i), i])).values()].sort((a, b) => (key(a) < key(b) ? -1 : 1));
+
+  const entities = await tx.query<{ id: string; kind: string; value: string }>(
+    `INSERT INTO entities.entities (kind, value) SELECT * FROM unnest($1::text[], $2::text[])
+     ON CONFLICT (kind, value) DO UPDATE SET kind = EXCLUDED.kind RETURNING id, kind, value`,
+    [distinct.map((i) => i.kind), distinct.map((i) => i.value)],
+  );
+  const entityIds = new Map(entities.map((e) => [key(e), e.id]));
+
+  const params = new SqlParams([distinct.map((i) => entityIds.get(key(i))), distinct.map((i) => i.note ?? null)]);
+  const meta = handlingInsert(actor, source.handling, params);
+  const observations = await tx.query<{ id: string; entity_id: string }>(
+    `INSERT INTO entities.observations (${meta.columns}, source_type, source_id, entity_id, note)
+     SELECT ${meta.values}, ${params.add(source.type)}, ${params.add(source.id)}, s.entity_id, s.note FROM unnest($1::uuid[], $2::text[]) AS s(entity_id, note)
+     RETURNING id, entity_id`,
+    params.values,
+  );
+  const observationIds = new Map(observations.map((o) => [o.entity_id, o.id]));
+  return identifiers.map((i) => {
+    const entityId = entityIds.get(key(i))!;
+    return { entityId, observationId: observationIds.get(entityId)! };
+  });
+}
+
+/**
+ * Normalises (throws BAD_USER_INPUT naming `${field}[i].value`), upserts the entities and records
+ * one observation per distinct identifier, owned by the actor's agency and marked with the source's
+ * handling. Returns entity ids in input order (a repeated identifier gets the same id).
+ */
+export async function recordObservations(tx: Sql, actor: Actor, source: ObservationSource, identifiers: IdentifierInput[], field = 'identifiers'): Promise<string[]> {
+  const normalised = identifiers.map((i, n) => ({ kind: i.kind, value: normaliseIdentifier(i.kind, i.value, `${field}[${n}].value`) }));
+  return (await observe(tx, actor, source, normalised)).map((o) => o.entityId);
+}
+
+function endpoint(e: { entityId?: string; personId?: string }, field: string): { entityId: string | null; personId: string | null } {
+  if (!e.entityId === !e.personId) throw badInput(field, 'name exactly one of entityId and personId');
+  if (e.entityId) assertUuid(`${field}.entityId`, e.entityId);
+  if (e.personId) assertUuid(`${field}.personId`, e.personId);
+  return { entityId: e.entityId ?? null, personId: e.personId ?? null };
+}
+
+/**
+ * Records that two entities or persons are related, owned by the actor's agency and marked with
+ * the source's handling. An entity endpoint is visible only to callers some observation of it
+ * reaches, so observe the entity from the same source too.
+ */
+export async function recordLink(
+  tx: Sql,
+  actor: Actor,
+  link: { kind: string; from: { entityId?: string; personId?: string }; to: { entityId?: string; personId?: string }; source: ObservationSource; validFrom?: string; validTo?: string },
+): Promise<string> {
+  if (!(LINK_KINDS as readonly string[]).includes(link.kind)) throw badInput('link.kind', `must be one of ${LINK_KINDS.join(', ')}`);
+  if (!(SOURCE_TYPES as readonly string[]).includes(link.source.type)) throw new Error(`Unknown link source type ${String(link.source.type)}`);
+  assertUuid('source.id', link.source.id);
+  const from = endpoint(link.from, 'link.from');
+  const to = endpoint(link.to, 'link.to');
+  const validFrom = isoDate('link.validFrom', link.validFrom);
+  const validTo = isoDate('link.validTo', link.validTo);
+  period('link.validTo', validFrom, validTo);
+  assertMayCreate(actor, 'Link');
+  const params = new SqlParams();
+  const meta = handlingInsert(actor, link.source.handling, params);
+  const [row] = await tx.query<{ id: string }>(
+    `INSERT INTO entities.links (${meta.columns}, kind, from_entity_id, from_person_id, to_entity_id, to_person_id, valid_from, valid_to, source_type, source_id)
+     VALUES (${meta.values}, ${params.add(link.kind)}, ${params.add(from.entityId)}, ${params.add(from.personId)}, ${params.add(to.entityId)},
+       ${params.add(to.personId)}, ${params.add(validFrom)}, ${params.add(validTo)}, ${params.add(link.source.type)}, ${params.add(link.source.id)}) RETURNING id`,
+    params.values,
+  );
+  return row!.id;
+}

@@ -1,0 +1,31 @@
+import { NarrativesInit1764000000300 } from '../../migrations/narratives/1764000000300-narratives-init';
+import { buildFederatedSchema } from '../kernel/federation';
+import type { SubgraphDefinition } from '../kernel/subgraph';
+import { seedNarrativesDemo } from './demo-data';
+import { NarrativeCaseResolver, NarrativeResolver } from './narrative.resolver';
+import * as narratives from './narrative.service';
+
+/** NGOs' narratives of cases, under the survivor's consent, and `Case.narratives`. */
+export const narrativesSubgraph: SubgraphDefinition = {
+  name: 'narratives',
+  port: 4006,
+  dbSchema: 'narratives',
+  migrations: [NarrativesInit1764000000300],
+  buildSchema: () =>
+    buildFederatedSchema({
+      resolvers: [NarrativeResolver, NarrativeCaseResolver],
+      references: {
+        Narrative: { __resolveReference: (ref: { id: string }, ctx) => narratives.getNarrative(ctx, ref.id) },
+        // Case.narratives applies the narratives' own policy; the case itself is the cases subgraph's.
+        Case: { __resolveReference: (ref: { id: string }) => ({ id: ref.id }) },
+      },
+      relations: { Case: ['narratives'] },
+      rootAccess: {
+        narrative: ['read', 'Narrative'],
+        narratives: ['read', 'Narrative'],
+        contributeNarrative: ['create', 'Narrative'],
+        withdrawConsent: ['withdraw', 'Narrative'],
+      },
+    }),
+  seedDemo: seedNarrativesDemo,
+};

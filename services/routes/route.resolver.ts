@@ -1,0 +1,76 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../kernel/context';
+import { PageArgs } from '../kernel/pagination';
+import { ExploitationType } from '../kernel/taxonomy';
+import { PublishRouteInput, RouteFilter } from './route.input';
+import * as routes from './route.service';
+import { HotspotType, LocationConnection, LocationType, RouteConnection, RouteType } from './route.type';
+
+@Resolver(() => LocationType)
+export class LocationResolver {
+  @Query(() => LocationType, { nullable: true, description: 'One gazetteer entry; NOT_FOUND when it does not exist' })
+  location(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext) {
+    return routes.getLocation(ctx, id);
+  }
+
+  @Query(() => LocationConnection, { description: 'Gazetteer entries; search matches names with or without diacritics' })
+  locations(
+    @Arg('search', () => String, { nullable: true }) search: string | undefined,
+    @Arg('countryCode', () => String, { nullable: true, description: 'ISO 3166-1 alpha-2' }) countryCode: string | undefined,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return routes.listLocations(ctx, search, countryCode, page);
+  }
+}
+
+@Resolver(() => RouteType)
+export class RouteResolver {
+  @Query(() => RouteType, { nullable: true, description: 'One route; NOT_FOUND when it does not exist or does not reach you' })
+  route(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext) {
+    return routes.getRoute(ctx, id);
+  }
+
+  @Query(() => RouteConnection, { description: 'Routes that reach you, newest first' })
+  routes(@Arg('filter', () => RouteFilter, { nullable: true }) filter: RouteFilter | undefined, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: RequestContext) {
+    return routes.listRoutes(ctx, filter, page);
+  }
+
+  @Mutation(() => RouteType, { description: 'Publishes a route owned by your agency' })
+  publishRoute(@Arg('input', () => PublishRouteInput) input: PublishRouteInput, @Ctx() ctx: RequestContext) {
+    return routes.publishRoute(ctx, input);
+  }
+
+  @FieldResolver(() => LocationType, { nullable: true })
+  origin(@Root() route: object, @Ctx() ctx: RequestContext) {
+    return routes.locationOf(ctx, route, 'originLocationId');
+  }
+
+  @FieldResolver(() => [LocationType], { description: 'Transit locations in travel order' })
+  transit(@Root() route: object, @Ctx() ctx: RequestContext) {
+    return routes.transitOf(ctx, route);
+  }
+
+  @FieldResolver(() => LocationType, { nullable: true })
+  destination(@Root() route: object, @Ctx() ctx: RequestContext) {
+    return routes.locationOf(ctx, route, 'destinationLocationId');
+  }
+}
+
+@Resolver(() => HotspotType)
+export class HotspotResolver {
+  @Query(() => [HotspotType], { description: 'Places of exploitation in a period, aggregated from shareable trafficking events' })
+  hotspots(
+    @Arg('periodFrom', () => String, { description: 'YYYY-MM-DD' }) periodFrom: string,
+    @Arg('periodTo', () => String, { description: 'YYYY-MM-DD' }) periodTo: string,
+    @Arg('exploitationType', () => ExploitationType, { nullable: true }) exploitationType: ExploitationType | undefined,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return routes.hotspots(ctx, periodFrom, periodTo, exploitationType);
+  }
+
+  @FieldResolver(() => LocationType, { nullable: true })
+  location(@Root() hotspot: object, @Ctx() ctx: RequestContext) {
+    return routes.locationOf(ctx, hotspot, 'locationId');
+  }
+}

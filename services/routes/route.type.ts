@@ -1,0 +1,69 @@
+import { Directive, Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { MarkedRecordType } from '../kernel/marked-record';
+import { Connection } from '../kernel/pagination';
+import { ExploitationType } from '../kernel/taxonomy';
+
+@ObjectType('Location', { description: 'A gazetteer entry: public reference data, unmarked' })
+@Directive('@key(fields: "id")')
+export class LocationType {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => String, { nullable: true })
+  name?: string;
+
+  @Field(() => String, { nullable: true })
+  city?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'ISO 3166-1 alpha-2' })
+  countryCode?: string;
+
+  @Field(() => Float, { nullable: true })
+  latitude?: number | null;
+
+  @Field(() => Float, { nullable: true })
+  longitude?: number | null;
+}
+
+@ObjectType('Route', { description: 'Origin → transit → destination, aggregated from many cases and published by the hub' })
+@Directive('@key(fields: "id")')
+export class RouteType extends MarkedRecordType {
+  @Field(() => [ExploitationType], { nullable: true })
+  exploitationTypes?: ExploitationType[];
+
+  @Field(() => String, { nullable: true })
+  periodStart?: string | null;
+
+  @Field(() => String, { nullable: true })
+  periodEnd?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Null when below the disclosure threshold for your agency (countSuppressed)' })
+  victimCount?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Null when below the disclosure threshold for your agency (countSuppressed)' })
+  caseCount?: number | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether a count was withheld because it is below the disclosure threshold' })
+  countSuppressed?: boolean;
+}
+
+@ObjectType('Hotspot', { description: 'A place with the exploitation it saw over a period, aggregated from shareable trafficking events' })
+export class HotspotType {
+  @Field(() => String, { nullable: true })
+  periodStart?: string;
+
+  @Field(() => String, { nullable: true })
+  periodEnd?: string;
+
+  @Field(() => Int, { nullable: true, description: 'Null when below the disclosure threshold for your agency (countSuppressed)' })
+  victimCount?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Null when below the disclosure threshold for your agency (countSuppressed)' })
+  caseCount?: number | null;
+
+  @Field(() => Boolean, { nullable: true })
+  countSuppressed?: boolean;
+}
+
+export const LocationConnection = Connection(LocationType, 'Location');
+export const RouteConnection = Connection(RouteType, 'Route');

@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import type { RequestContext } from '../kernel/context';
+import type { Sql } from '../kernel/db';
+import { badInput, conflict } from '../kernel/errors';
+import { idempotencyKey } from '../kernel/validate';
+
+/**
+ * Exactly-once submission keyed by (owner agency, idempotency key). Shared by the typologies and
+ * narratives subgraphs; it belongs in the kernel once other subgraphs need it.
+ */
+
+export function requiredIdempotencyKey(field: string, value: string | null | undefined): string {
+  const key = idempotencyKey(field, value);
+  if (!key) throw badInput(field, 'is required');
+  return key;
+}
+
+/** Key-sorted JSON without null or absent members: the same request always hashes the same. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value === null || typeof value !== 'object') return value;
+  const obj = value as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(obj)
+      .filter((k) => obj[k] !== undefined && obj[k] !== null)
+      .sort()
+      .map((k) => [k, canonical(obj[k])]),
+  );
+}
+
+/** sha256 of the canonical input without its idempotency key. */
+export function requestHash(input: { idempotencyKey?: string | null }): string {
+  const { idempotencyKey: _key, ...rest } = input;
+  return createHash('sha256').update(JSON.stringify(canonical(rest))).digest('hex');
+}
+
+export interface Submission {
+  /** A table with owner_agency_id, idempotency_key and request_hash, UNIQUE (owner_agency_id, idempotency_key). */
+  table: string;
+  /** Names the record in a CONFLICT message. */
+  subject: string;
+  key: string;
+  hash: string;
+  /** Writes the record (storing key and hash) inside one transaction and returns its id. */
+  insert(tx: Sql): Promise<string>;
+}
+
+/**
+ * The same key with the same request returns the record it first created (nothing new is written);
+ * the same key with a different request is a CONFLICT; of two racing submissions the loser answers
+ * with the winner's record.
+ */
+export async function submitOnce(ctx: RequestContext, s: Submission): Promise<string> {
+  const earlier = await previous(ctx, s);
+  if (earlier) return earlier;
+  try {
+    return await ctx.db.transaction((tx) => s.insert(tx));
+  } catch (err) {
+    const winner = (err as { code?: string }).code === '23505' ? await previous(ctx, s) : undefined;
+    if (!winner) throw err;
+    return winner;
+  }
+}
+
+async function previous(ctx: RequestContext, s: Submission): Promise<string | undefined> {
+  const [row] = await ctx.db.query<{ id: string; request_hash: string | null }>(
+    `SELECT id, request_hash FROM ${s.table} WHERE owner_agency_id = $1 AND idempotency_key = $2`,
+    [ctx.actor.agencyId, s.key],
+  );
+  if (!row) return undefined;
+  if (row.request_hash !== s.hash) {
+    throw conflict(`idempotencyKey "${s.key}" was already used for a different ${s.subject}`, { field: 'input.idempotencyKey' });
+  }
+  return row.id;
+}

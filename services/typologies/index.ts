@@ -1,0 +1,31 @@
+import { TypologiesInit1764000000200 } from '../../migrations/typologies/1764000000200-typologies-init';
+import { buildFederatedSchema } from '../kernel/federation';
+import type { SubgraphDefinition } from '../kernel/subgraph';
+import { seedTypologiesDemo } from './demo-data';
+import { TransactionReportResolver, TypologyResolver } from './typology.resolver';
+import * as typologies from './typology.service';
+
+/** Banks' typologies (patterns for peers) and transaction reports (evidence with identifiers). */
+export const typologiesSubgraph: SubgraphDefinition = {
+  name: 'typologies',
+  port: 4005,
+  dbSchema: 'typologies',
+  migrations: [TypologiesInit1764000000200],
+  buildSchema: () =>
+    buildFederatedSchema({
+      resolvers: [TypologyResolver, TransactionReportResolver],
+      references: {
+        Typology: { __resolveReference: (ref: { id: string }, ctx) => typologies.getTypology(ctx, ref.id) },
+        TransactionReport: { __resolveReference: (ref: { id: string }, ctx) => typologies.getTransactionReport(ctx, ref.id) },
+      },
+      rootAccess: {
+        typology: ['read', 'Typology'],
+        typologies: ['read', 'Typology'],
+        transactionReport: ['read', 'TransactionReport'],
+        transactionReports: ['read', 'TransactionReport'],
+        submitTypology: ['create', 'Typology'],
+        submitTransactionReport: ['create', 'TransactionReport'],
+      },
+    }),
+  seedDemo: seedTypologiesDemo,
+};

@@ -1,0 +1,133 @@
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { devIssuerUrl, devSubject, signDevToken } from '../gateway/dev-idp';
+import { loadGatewayKeys, signActorToken } from '../services/kernel/actor-token';
+import { codes, dataDir, postGraphQL, startTestHub, type TestHub, tokenFor } from './support/hub';
+
+/** Identity at the gateway and at the subgraphs: only trusted issuers' valid tokens get in. */
+describe('identity', () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await startTestHub('http');
+  });
+  afterAll(() => hub.stop());
+
+  const ME = '{ me { id role } }';
+  const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+  const expectRefused = async (authorization: string | undefined) => {
+    const r = await hub.gql({ authorization }, ME);
+    expect(r.data?.me ?? null).toBeNull();
+    expect(codes(r)).toEqual(['UNAUTHENTICATED']);
+    expect(r.status).toBe(401);
+  };
+
+  async function foreignKey(): Promise<CryptoKey> {
+    return (await generateKeyPair('ES256')).privateKey;
+  }
+
+  function claims(slug = 'met-police', role = 'CONTRIBUTOR') {
+    return new SignJWT({}).setIssuer(devIssuerUrl(slug)).setSubject(devSubject(slug, role)).setAudience('tessera').setIssuedAt();
+  }
+
+  test('a demo user with a valid token is recognised with the role the hub registered', async () => {
+    const r = await hub.gql<{ me: { role: string } }>('met-police:SUPERVISOR', ME);
+    expect(r.errors).toBeUndefined();
+    expect(r.data?.me.role).toBe('SUPERVISOR');
+  });
+
+  test('no token, or not a bearer token', async () => {
+    await expectRefused(undefined);
+    await expectRefused('Basic Zm9vOmJhcg==');
+    await expectRefused('Bearer not-a-jwt');
+  });
+
+  test('a token from an unknown issuer', async () => {
+    const t = await new SignJWT({}).setProtectedHeader({ alg: 'ES256' }).setIssuer('https://idp.unknown.example').setSubject('x').setAudience('tessera').setIssuedAt().setExpirationTime('5m').sign(await foreignKey());
+    await expectRefused(`Bearer ${t}`);
+  });
+
+  test('a token for another audience', async () => {
+    await expectRefused(`Bearer ${await signDevToken(dataDir(), 'met-police', devSubject('met-police', 'CONTRIBUTOR'), { audience: 'some-other-app' })}`);
+  });
+
+  test('an expired token', async () => {
+    await expectRefused(`Bearer ${await signDevToken(dataDir(), 'met-police', devSubject('met-police', 'CONTRIBUTOR'), { audience: 'tessera', expiresIn: '-5m' })}`);
+  });
+
+  test('a token without expiry', async () => {
+    const t = await claims().setProtectedHeader({ alg: 'ES256' }).sign(await foreignKey());
+    await expectRefused(`Bearer ${t}`);
+  });
+
+  test('an unsigned token (alg: none)', async () => {
+    const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const now = Math.floor(Date.now() / 1000);
+    const t = `${enc({ alg: 'none', typ: 'JWT' })}.${enc({ iss: devIssuerUrl('met-police'), sub: devSubject('met-police', 'CONTRIBUTOR'), aud: 'tessera', iat: now, exp: now + 300 })}.`;
+    await expectRefused(`Bearer ${t}`);
+  });
+
+  test("a token signed with one issuer's key claiming another issuer", async () => {
+    // Signed by the bank's IdP key, but claiming to come from the Met's IdP.
+    const bankToken = await signDevToken(dataDir(), 'albion-bank', devSubject('met-police', 'CONTRIBUTOR'), { audience: 'tessera' });
+    const [h, , s] = bankToken.split('.');
+    const payload = JSON.parse(Buffer.from(bankToken.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    payload.iss = devIssuerUrl('met-police');
+    await expectRefused(`Bearer ${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${s}`);
+  });
+
+  test('a token that carries its own key (embedded jwk) is refused even if it verifies with it', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const t = await claims().setProtectedHeader({ alg: 'ES256', jwk: await exportJWK(publicKey) }).setExpirationTime('5m').sign(privateKey);
+    await expectRefused(`Bearer ${t}`);
+  });
+
+  test('a deactivated user is refused', async () => {
+    await hub.db.query(`UPDATE agencies.users SET active = false WHERE subject = $1`, [devSubject('lumina-ro', 'VIEWER')]);
+    await expectRefused(`Bearer ${await tokenFor('lumina-ro:VIEWER')}`);
+  });
+
+  describe('subgraphs accept only the gateway', () => {
+    const q = '{ cases { totalCount } }';
+    test('called directly without a token, with a user token, or with the user token as actor token', async () => {
+      for (const headers of [{}, bearer(await tokenFor('met-police'))]) {
+        const r = await postGraphQL(hub.subgraphUrls.cases!, headers, q);
+        expect(codes(r)).toEqual(['UNAUTHENTICATED']);
+        expect(r.data ?? null).toBeNull();
+      }
+    });
+
+    test('_service and _entities are closed too', async () => {
+      const service = await postGraphQL(hub.subgraphUrls.cases!, {}, '{ _service { sdl } }');
+      expect(codes(service)).toEqual(['UNAUTHENTICATED']);
+      const entities = await postGraphQL(
+        hub.subgraphUrls.cases!,
+        {},
+        'query($r: [_Any!]!) { _entities(representations: $r) { ... on Case { summary } } }',
+        { r: [{ __typename: 'Case', id: hub.demo.ids['case:lanterna'] }] },
+      );
+      expect(codes(entities)).toEqual(['UNAUTHENTICATED']);
+      expect(JSON.stringify(entities)).not.toContain('Constanța');
+    });
+
+    test('a gateway token minted for another subgraph is refused', async () => {
+      const keys = await loadGatewayKeys(dataDir());
+      const actor = { userId: hub.demo.agencies['met-police']!.users.CONTRIBUTOR!, agencyId: hub.demo.agencies['met-police']!.id, agencyType: 'LAW_ENFORCEMENT' as const, role: 'CONTRIBUTOR' as const, groupIds: [] };
+      const forRoutes = await signActorToken(keys, actor, 'routes', 'test-request');
+      expect(codes(await postGraphQL(hub.subgraphUrls.cases!, bearer(forRoutes), q))).toEqual(['UNAUTHENTICATED']);
+      const forCases = await signActorToken(keys, actor, 'cases', 'test-request');
+      const ok = await postGraphQL<{ cases: { totalCount: number } }>(hub.subgraphUrls.cases!, bearer(forCases), q);
+      expect(ok.errors).toBeUndefined();
+      expect(ok.data?.cases.totalCount).toBeGreaterThan(0);
+    });
+
+    test('an actor token signed by any key but the gateway’s is refused', async () => {
+      const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+      const forged = await signActorToken(
+        { privateKey, publicKey: privateKey },
+        { userId: hub.demo.agencies['tessera-hub']!.users.CONTRIBUTOR!, agencyId: hub.demo.agencies['tessera-hub']!.id, agencyType: 'HUB_ANALYST', role: 'SUPERVISOR', groupIds: [] },
+        'cases',
+        'forged',
+      );
+      expect(codes(await postGraphQL(hub.subgraphUrls.cases!, bearer(forged), q))).toEqual(['UNAUTHENTICATED']);
+    });
+  });
+});
