@@ -34,7 +34,11 @@ describe.each(['in-process', 'http'] as const)('the hub through the gateway (%s)
     expect(c.ownerAgency?.slug).toBe('met-police');
     const v1 = c.persons.find((p) => p.pseudonym === 'V1')!;
     expect(v1.fullName).toBe('Elena Marinescu');
-    expect(c.events.map((e) => e.location?.name)).toEqual(['Constanța', 'București', 'Luton', 'London', 'Birmingham']);
+    // In date order (two transit steps share a day, so only the set is fixed between them).
+    const places = c.events.map((e) => e.location?.name);
+    expect(places[0]).toBe('Constanța');
+    expect(places.slice(3)).toEqual(['London', 'Birmingham']);
+    expect(new Set(places.slice(1, 3))).toEqual(new Set(['București', 'Luton']));
   });
 
   test('a bank reading the same case gets null and FORBIDDEN_FIELD at each denied field', async () => {

@@ -18,6 +18,7 @@ export class CasesInit1764000000000 implements MigrationInterface {
       period_end date,
       indicators text[] NOT NULL DEFAULT '{}',
       idempotency_key text,
+      request_hash text,
       UNIQUE (owner_agency_id, idempotency_key),
       CHECK (period_end IS NULL OR period_start IS NULL OR period_end >= period_start)
     )`);

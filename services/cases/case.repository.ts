@@ -1,3 +1,4 @@
+import { reachSql } from '../../policies/reach';
 import type { SqlParams } from '../../policies/sql';
 import type { PolicyRecord } from '../../policies/subjects';
 import type { RequestContext } from '../kernel/context';
@@ -22,10 +23,12 @@ export const caseTable: SubjectTable = {
  * `linkedToOwnReport`: the person holds an account that the caller's agency reported. The fact
  * lives in the entities schema (links and observations), so this policy attribute reads across.
  */
-function linkedToOwnReportSql(alias: string, agencyParam: string): string {
+function linkedToOwnReportSql(alias: string, ctx: RequestContext, params: SqlParams): string {
+  // Both statements must themselves reach the caller: a covert police link must not unmask a name.
   return `EXISTS (SELECT 1 FROM entities.links l JOIN entities.observations o ON o.entity_id = l.to_entity_id
       WHERE l.from_person_id = ${alias}.id AND l.kind = 'HOLDS_ACCOUNT'
-        AND o.owner_agency_id = ${agencyParam} AND o.source_type = 'TRANSACTION_REPORT')`;
+        AND o.owner_agency_id = ${params.add(ctx.actor.agencyId)} AND o.source_type = 'TRANSACTION_REPORT'
+        AND ${reachSql(ctx.actor, 'l', 'entities.grants', params)} AND ${reachSql(ctx.actor, 'o', 'entities.grants', params)})`;
 }
 
 export const personTable: SubjectTable = {
@@ -38,7 +41,7 @@ export const personTable: SubjectTable = {
   attributes: (ctx, params) => ({
     ...metaAttributes('p', ctx.actor, params, GRANTS),
     role: () => 'p.role',
-    linkedToOwnReport: () => linkedToOwnReportSql('p', params.add(ctx.actor.agencyId)),
+    linkedToOwnReport: () => linkedToOwnReportSql('p', ctx, params),
   }),
   map: (row) => withMeta('Person', row) as PolicyRecord,
 };

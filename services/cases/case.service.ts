@@ -3,44 +3,22 @@ import { SqlParams } from '../../policies/sql';
 import type { PolicyRecord } from '../../policies/subjects';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
-import { badInput, notFound } from '../kernel/errors';
+import { badInput } from '../kernel/errors';
 import { assertUuid, handlingInsert, type HandlingInput, validateHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, SortDirection, toPage } from '../kernel/pagination';
-import { assertCanChange, assertCanCreate, assertQueryable, projectAll, projectOne } from '../kernel/policy';
-import { selectVisible, visibleLoader } from '../kernel/repository';
+import { assertCanChange, assertCanCreate, assertQueryable, projectAll } from '../kernel/policy';
+import { findVisible, getVisible, selectVisible, visibleLoader } from '../kernel/repository';
 import { assertIndicators, EXPLOITATION_INDICATORS } from '../kernel/taxonomy';
-import { idempotencyKey, isoDate, period, text } from '../kernel/validate';
+import { requestHash, submitOnce } from '../kernel/idempotency';
+import { idempotencyKey, isoDate, isUuid, period, text } from '../kernel/validate';
 import type { CaseFilter, CaseOrder, OpenCaseInput, PersonFilter, PersonInput, PersonOrder, TraffickingEventInput, UpdateCaseInput } from './case.input';
 import { caseTable, eventTable, personTable } from './case.repository';
 
 type Projected = Record<string, unknown>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Visible raw record by id, or undefined: "does not exist" and "does not reach you" are one answer. */
-async function visibleById(ctx: RequestContext, table: typeof caseTable, id: string): Promise<PolicyRecord | undefined> {
-  if (!UUID.test(id)) return undefined;
-  const [row] = await visibleLoader(ctx, table, 'id').load(id);
-  return row;
-}
-
-export async function getCase(ctx: RequestContext, id: string): Promise<Projected> {
-  const row = await visibleById(ctx, caseTable, id);
-  if (!row) throw notFound('Case');
-  return projectOne(ctx, row);
-}
-
-export async function getPerson(ctx: RequestContext, id: string): Promise<Projected> {
-  const row = await visibleById(ctx, personTable, id);
-  if (!row) throw notFound('Person');
-  return projectOne(ctx, row);
-}
-
-export async function getEvent(ctx: RequestContext, id: string): Promise<Projected> {
-  const row = await visibleById(ctx, eventTable, id);
-  if (!row) throw notFound('TraffickingEvent');
-  return projectOne(ctx, row);
-}
+export const getCase = (ctx: RequestContext, id: string): Promise<Projected> => getVisible(ctx, caseTable, id);
+export const getPerson = (ctx: RequestContext, id: string): Promise<Projected> => getVisible(ctx, personTable, id);
+export const getEvent = (ctx: RequestContext, id: string): Promise<Projected> => getVisible(ctx, eventTable, id);
 
 export async function personsOfCase(ctx: RequestContext, caseId: string): Promise<Projected[]> {
   return projectAll(ctx, await visibleLoader(ctx, personTable, 'case_id', 'p.pseudonym, p.id').load(caseId));
@@ -70,7 +48,7 @@ export async function listCases(ctx: RequestContext, filter: CaseFilter | undefi
   if (f.ownerAgencyId) used.push('ownerAgency');
   if (order) used.push(order.field);
   assertQueryable(ctx, 'Case', used);
-  if (f.ownerAgencyId && !UUID.test(f.ownerAgencyId)) throw badInput('filter.ownerAgencyId', 'must be a UUID');
+  if (f.ownerAgencyId && !isUuid(f.ownerAgencyId)) throw badInput('filter.ownerAgencyId', 'must be a UUID');
   const sort = order ? `${CASE_SORT_SQL[order.field]} ${order.direction === SortDirection.ASC ? 'ASC' : 'DESC'} NULLS LAST` : 'c.created_at DESC';
   const { rows, total } = await selectVisible(ctx, caseTable, {
     withTotal: true,
@@ -107,7 +85,7 @@ export async function listPersons(ctx: RequestContext, filter: PersonFilter | un
   if (f.dateOfBirth) used.push('dateOfBirth');
   if (order) used.push(order.field);
   assertQueryable(ctx, 'Person', used);
-  if (f.caseId && !UUID.test(f.caseId)) throw badInput('filter.caseId', 'must be a UUID');
+  if (f.caseId && !isUuid(f.caseId)) throw badInput('filter.caseId', 'must be a UUID');
   const dob = isoDate('filter.dateOfBirth', f.dateOfBirth);
   const sort = order ? `${PERSON_SORT_SQL[order.field]} ${order.direction === SortDirection.DESC ? 'DESC' : 'ASC'} NULLS LAST` : 'p.created_at DESC';
   const { rows, total } = await selectVisible(ctx, personTable, {
@@ -192,42 +170,30 @@ export async function openCase(ctx: RequestContext, input: OpenCaseInput): Promi
   const key = idempotencyKey('input.idempotencyKey', input.idempotencyKey);
   assertCanCreate(ctx, { __typename: 'Case', ownerAgencyId: ctx.actor.agencyId });
 
-  const existing = key ? await findByIdempotencyKey(ctx, ctx.db, key) : undefined;
-  if (existing) return getCase(ctx, existing);
-  let id: string;
-  try {
-    id = await ctx.db.transaction(async (tx) => {
-      const params = new SqlParams();
-      const meta = handlingInsert(ctx.actor, input.handling, params);
-      const [row] = await tx.query<{ id: string }>(
-        `INSERT INTO cases.cases (${meta.columns}, reference, summary, status, exploitation_types, nrm_stage, period_start, period_end, indicators, idempotency_key)
-         VALUES (${meta.values}, ${params.add(input.reference ?? null)}, ${params.add(input.summary ?? null)}, 'OPEN', ${params.add(input.exploitationTypes)},
-           'NONE', ${params.add(start)}, ${params.add(end)}, ${params.add(input.indicators ?? [])}, ${params.add(key)}) RETURNING id`,
-        params.values,
-      );
-      const caseId = row!.id;
-      for (const p of input.persons ?? []) await insertPerson(tx, ctx, caseId, childHandling(input.handling, p.handling), p);
-      for (const e of input.events ?? []) await insertEvent(tx, ctx, caseId, input.handling, e);
-      return caseId;
-    });
-  } catch (err) {
-    // Two submissions with one key raced: the loser answers with the winner's case.
-    const winner = key && (err as { code?: string }).code === '23505' ? await findByIdempotencyKey(ctx, ctx.db, key) : undefined;
-    if (!winner) throw err;
-    id = winner;
-  }
+  const insert = async (tx: Sql) => {
+    const params = new SqlParams();
+    const meta = handlingInsert(ctx.actor, input.handling, params);
+    const [row] = await tx.query<{ id: string }>(
+      `INSERT INTO cases.cases (${meta.columns}, reference, summary, status, exploitation_types, nrm_stage, period_start, period_end, indicators, idempotency_key, request_hash)
+       VALUES (${meta.values}, ${params.add(input.reference ?? null)}, ${params.add(input.summary ?? null)}, 'OPEN', ${params.add(input.exploitationTypes)},
+         'NONE', ${params.add(start)}, ${params.add(end)}, ${params.add(input.indicators ?? [])}, ${params.add(key)}, ${params.add(key ? requestHash(input) : null)}) RETURNING id`,
+      params.values,
+    );
+    const caseId = row!.id;
+    for (const p of input.persons ?? []) await insertPerson(tx, ctx, caseId, childHandling(input.handling, p.handling), p);
+    for (const e of input.events ?? []) await insertEvent(tx, ctx, caseId, input.handling, e);
+    return caseId;
+  };
+  const id = key
+    ? await submitOnce(ctx, { table: 'cases.cases', subject: 'case', key, hash: requestHash(input), insert })
+    : await ctx.db.transaction(insert);
   ctx.log.info({ caseId: id, op: 'openCase' }, 'case opened');
   return getCase(ctx, id);
 }
 
-async function findByIdempotencyKey(ctx: RequestContext, db: Sql, key: string): Promise<string | undefined> {
-  const [row] = await db.query<{ id: string }>('SELECT id FROM cases.cases WHERE owner_agency_id = $1 AND idempotency_key = $2', [ctx.actor.agencyId, key]);
-  return row?.id;
-}
-
 /** Loads a case the caller may change: NOT_FOUND if it does not reach them, FORBIDDEN if not theirs. */
 async function changeableCase(ctx: RequestContext, caseId: string): Promise<PolicyRecord> {
-  const row = await visibleById(ctx, caseTable, caseId);
+  const row = await findVisible(ctx, caseTable, caseId);
   assertCanChange(ctx, 'update', row, 'Case');
   return row;
 }

@@ -5,7 +5,7 @@ import { ref } from '../kernel/references';
 import type { SubjectTable } from '../kernel/repository';
 import { type EntityKind, maskIdentifier } from './identifier';
 
-export const GRANTS = 'entities.grants';
+const GRANTS = 'entities.grants';
 
 /**
  * Entities are unmarked shared ground, but one reaches a caller only if at least one statement
@@ -16,7 +16,10 @@ export const entityTable: SubjectTable = {
   subject: 'Entity',
   table: 'entities.entities',
   alias: 'en',
-  columns: 'en.id, en.kind, en.value, en.first_seen_at AS "firstSeenAt"',
+  // First seen as far as the caller can tell: a covert earlier sighting must not show through the date.
+  columns: (ctx, params) =>
+    `en.id, en.kind, en.value, (SELECT min(fo.observed_at) FROM entities.observations fo
+      WHERE fo.entity_id = en.id AND ${reachSql(ctx.actor, 'fo', 'entities.grants', params)}) AS "firstSeenAt"`,
   reach: (ctx, params) => `EXISTS (SELECT 1 FROM entities.observations o WHERE o.entity_id = en.id AND ${reachSql(ctx.actor, 'o', GRANTS, params)})`,
   attributes: (ctx, params) => ({
     id: () => 'en.id',

@@ -2,14 +2,13 @@ import DataLoader from 'dataloader';
 import { rawOf } from '../../policies/enforce';
 import { reachSql } from '../../policies/reach';
 import { SqlParams } from '../../policies/sql';
-import type { PolicyRecord } from '../../policies/subjects';
 import type { RequestContext } from '../kernel/context';
 import { badInput, notFound } from '../kernel/errors';
 import { assertUuid, type HandlingInput, metaAttributes } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
 import { assertCanChange, assertCanCreate, assertQueryable, projectAll, projectOne, visibleWhere } from '../kernel/policy';
-import { type SubjectTable, selectVisible, visibleLoader } from '../kernel/repository';
-import { text } from '../kernel/validate';
+import { getVisible, selectVisible, visibleLoader } from '../kernel/repository';
+import { isUuid, text } from '../kernel/validate';
 import type { AddCaseEntityInput, EntityFilter } from './entity.input';
 import { entityTable, linkTable, observationTable } from './entity.repository';
 import { type EntityKind, normaliseIdentifier } from './identifier';
@@ -17,21 +16,7 @@ import { type LinkKind, type ObservationSource, observe, recordLink } from './ob
 
 type Projected = Record<string, unknown>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Visible raw record by id, or undefined: "does not exist" and "does not reach you" are one answer. */
-async function visibleById(ctx: RequestContext, table: SubjectTable, id: string): Promise<PolicyRecord | undefined> {
-  if (!UUID.test(id)) return undefined;
-  const [row] = await visibleLoader(ctx, table, 'id').load(id);
-  return row;
-}
-
-async function getVisible(ctx: RequestContext, table: SubjectTable, id: string): Promise<Projected> {
-  const row = await visibleById(ctx, table, id);
-  if (!row) throw notFound(table.subject);
-  return projectOne(ctx, row);
-}
-
 export const getEntity = (ctx: RequestContext, id: string) => getVisible(ctx, entityTable, id);
 export const getObservation = (ctx: RequestContext, id: string) => getVisible(ctx, observationTable, id);
 export const getLink = (ctx: RequestContext, id: string) => getVisible(ctx, linkTable, id);
@@ -48,7 +33,7 @@ export async function listEntities(ctx: RequestContext, filter: EntityFilter | u
     withTotal: true,
     where: (p) => [...(f.kind ? [`en.kind = ${p.add(f.kind)}`] : []), ...(value !== null ? [`en.value = ${p.add(value)}`] : [])],
     // Never ordered by value: the order would leak masked values.
-    orderBy: 'en.first_seen_at DESC, en.id',
+    orderBy: '"firstSeenAt" DESC NULLS LAST, en.id',
     limit: window.limit,
     offset: window.offset,
   });
@@ -98,7 +83,7 @@ export const linkEndpoint = (ctx: RequestContext, link: Projected, end: 'fromEnt
  * may see (with a readable source), then their entities through the Entity policy.
  */
 export async function entitiesOfCase(ctx: RequestContext, caseId: string): Promise<Projected[]> {
-  if (!UUID.test(caseId)) return [];
+  if (!isUuid(caseId)) return [];
   const loader = ctx.loader('Case:entities', () =>
     new DataLoader<string, Projected[]>(async (caseIds) => {
       const { rows } = await selectVisible(ctx, observationTable, {
@@ -152,7 +137,7 @@ interface CaseHandlingRow {
  * agency may not change it (only the owner may).
  */
 async function ownCase(ctx: RequestContext, caseId: string): Promise<CaseHandlingRow> {
-  if (!UUID.test(caseId)) throw notFound('Case');
+  if (!isUuid(caseId)) throw notFound('Case');
   const params = new SqlParams();
   const visible = visibleWhere(ctx, 'Case', { alias: 'c', attributes: metaAttributes('c', ctx.actor, params, 'cases.grants'), grantsTable: 'cases.grants' }, params);
   const [row] = await ctx.db.query<CaseHandlingRow>(

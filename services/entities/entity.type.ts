@@ -13,7 +13,7 @@ export const EntityKindEnum = enumOf(ENTITY_KINDS);
 registerEnumType(EntityKindEnum, { name: 'EntityKind' });
 export const LinkKindEnum = enumOf(LINK_KINDS);
 registerEnumType(LinkKindEnum, { name: 'LinkKind' });
-export const SourceTypeEnum = enumOf(SOURCE_TYPES);
+const SourceTypeEnum = enumOf(SOURCE_TYPES);
 registerEnumType(SourceTypeEnum, { name: 'ObservationSourceType', description: 'The kind of record a statement about an entity comes from' });
 
 @ObjectType('Entity', { description: 'An identifier-bearing thing keyed by kind and normalised value: where the pieces of the picture meet' })

@@ -77,8 +77,9 @@ describe('normaliseIdentifier', () => {
     refused('ADDRESS', 'x'.repeat(301), /300/);
   });
 
-  it('refuses empty values of every kind', () => {
+  it('refuses empty values of every kind, and unknown kinds', () => {
     for (const kind of ENTITY_KINDS) refused(kind, '   ', /required/);
+    refused('FAX' as EntityKind, '+447700900123', /unknown kind/);
   });
 
   it('is idempotent: a normalised value normalises to itself', () => {

@@ -4,7 +4,7 @@ import { badInput } from '../kernel/errors';
 export const ENTITY_KINDS = ['PHONE', 'EMAIL', 'BANK_ACCOUNT', 'ONLINE_ADVERT', 'SOCIAL_PROFILE', 'ADDRESS', 'VEHICLE', 'ORGANISATION'] as const;
 export type EntityKind = (typeof ENTITY_KINDS)[number];
 
-export function isEntityKind(v: unknown): v is EntityKind {
+function isEntityKind(v: unknown): v is EntityKind {
   return typeof v === 'string' && (ENTITY_KINDS as readonly string[]).includes(v);
 }
 
@@ -14,7 +14,8 @@ export function isEntityKind(v: unknown): v is EntityKind {
  * (so a value copied from a result can be searched for again).
  */
 export function normaliseIdentifier(kind: EntityKind, raw: string, field: string): string {
-  const value = raw.trim();
+  if (!isEntityKind(kind)) throw badInput(field, `is of an unknown kind; use one of ${ENTITY_KINDS.join(', ')}`);
+  const value = typeof raw === 'string' ? raw.trim() : '';
   if (value === '') throw badInput(field, 'is required');
   switch (kind) {
     case 'PHONE':
@@ -72,7 +73,7 @@ function bankAccount(value: string, field: string): string {
 }
 
 /** ISO 13616: move the first four characters to the end, letters to 10..35, the number mod 97. */
-export function ibanMod97(iban: string): number {
+function ibanMod97(iban: string): number {
   const rearranged = iban.slice(4) + iban.slice(0, 4);
   let remainder = 0;
   for (const ch of rearranged) {

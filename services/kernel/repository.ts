@@ -3,7 +3,9 @@ import { policyAttributeColumns } from '../../policies/enforce';
 import { type AttributeSql, SqlParams } from '../../policies/sql';
 import type { PolicyRecord, SubjectType } from '../../policies/subjects';
 import type { RequestContext } from './context';
-import { visibleWhere } from './policy';
+import { notFound } from './errors';
+import { projectOne, visibleWhere } from './policy';
+import { isUuid } from './validate';
 
 /**
  * How one subject is stored: its table, its select list, how rows become policy records, and the
@@ -16,7 +18,8 @@ export interface SubjectTable<R extends PolicyRecord = PolicyRecord> {
   alias: string;
   /** `<schema>.grants` for marked subjects. */
   grantsTable?: string;
-  columns: string;
+  /** The select list; a function where a column depends on the caller (e.g. aggregates over what reaches them). */
+  columns: string | ((ctx: RequestContext, params: SqlParams) => string);
   /**
    * A record-level condition beyond the agency-type rules that every read must also meet, for
    * unmarked subjects that reach a caller only through marked ones (an Entity reaches you only if
@@ -46,7 +49,8 @@ export async function selectVisible<R extends PolicyRecord>(ctx: RequestContext,
   const visible = visibleWhere(ctx, t.subject, { alias: t.alias, attributes, grantsTable: t.grantsTable }, params);
   if (visible === 'FALSE') return { rows: [], total: 0 };
   const conditions = [visible, ...(t.reach ? [t.reach(ctx, params)] : []), ...(opts.where?.(params) ?? [])];
-  const sql = `SELECT ${t.columns}${opts.extraColumns ? `, ${opts.extraColumns}` : ''}${policyAttributeColumns(ctx.ability, t.subject, attributes)}${opts.withTotal ? ', count(*) OVER () AS "__total"' : ''}
+  const columns = typeof t.columns === 'function' ? t.columns(ctx, params) : t.columns;
+  const sql = `SELECT ${columns}${opts.extraColumns ? `, ${opts.extraColumns}` : ''}${policyAttributeColumns(ctx.ability, t.subject, attributes)}${opts.withTotal ? ', count(*) OVER () AS "__total"' : ''}
     FROM ${t.table} ${t.alias}
     WHERE ${conditions.map((c) => `(${c})`).join(' AND ')}
     ${opts.orderBy ? `ORDER BY ${opts.orderBy}` : ''}
@@ -79,4 +83,18 @@ export function visibleLoader<R extends PolicyRecord>(ctx: RequestContext, t: Su
       return keys.map((k) => byKey.get(k) ?? []);
     }),
   );
+}
+
+/** A visible row by id, or undefined: "does not exist" and "does not reach you" are one answer. */
+export async function findVisible<R extends PolicyRecord>(ctx: RequestContext, t: SubjectTable<R>, id: string): Promise<R | undefined> {
+  if (!isUuid(id)) return undefined;
+  const [row] = await visibleLoader(ctx, t, 'id').load(id);
+  return row;
+}
+
+/** A visible record by id through the field policy, or NOT_FOUND. */
+export async function getVisible(ctx: RequestContext, t: SubjectTable, id: string): Promise<Record<string, unknown>> {
+  const row = await findVisible(ctx, t, id);
+  if (!row) throw notFound(t.subject);
+  return projectOne(ctx, row);
 }

@@ -30,3 +30,9 @@ export function idempotencyKey(field: string, value: string | null | undefined):
   if (!/^[A-Za-z0-9._:-]{8,128}$/.test(value)) throw badInput(field, 'must be 8-128 characters of letters, digits, . _ : -');
   return value;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}

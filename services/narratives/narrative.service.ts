@@ -1,41 +1,29 @@
 import { highestMarking, type Marking as MarkingName } from '../../policies/actor';
 import { reachSql } from '../../policies/reach';
 import { SqlParams } from '../../policies/sql';
-import type { PolicyRecord } from '../../policies/subjects';
 import type { RequestContext } from '../kernel/context';
 import { badInput, notFound } from '../kernel/errors';
 import { assertUuid, handlingInsert, type HandlingInput, validateHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
-import { assertCanChange, assertCanCreate, assertQueryable, projectAll, projectOne } from '../kernel/policy';
-import { selectVisible, visibleLoader } from '../kernel/repository';
+import { assertCanChange, assertCanCreate, assertQueryable, projectAll } from '../kernel/policy';
+import { findVisible, getVisible, selectVisible, visibleLoader } from '../kernel/repository';
 import { assertIndicators, EXPLOITATION_INDICATORS } from '../kernel/taxonomy';
-import { text } from '../kernel/validate';
-import { requestHash, requiredIdempotencyKey, submitOnce } from '../typologies/idempotency';
+import { isUuid, text } from '../kernel/validate';
+import { requestHash, requiredIdempotencyKey, submitOnce } from '../kernel/idempotency';
 import type { ContributeNarrativeInput } from './narrative.input';
 import { narrativeTable } from './narrative.repository';
 
 type Projected = Record<string, unknown>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
 const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** Visible raw record by id, or undefined: "does not exist" and "does not reach you" are one answer. */
-async function visibleById(ctx: RequestContext, id: string): Promise<PolicyRecord | undefined> {
-  if (!UUID.test(id)) return undefined;
-  const [row] = await visibleLoader(ctx, narrativeTable, 'id').load(id);
-  return row;
-}
-
-export async function getNarrative(ctx: RequestContext, id: string): Promise<Projected> {
-  const row = await visibleById(ctx, id);
-  if (!row) throw notFound('Narrative');
-  return projectOne(ctx, row);
-}
+export const getNarrative = (ctx: RequestContext, id: string): Promise<Projected> => getVisible(ctx, narrativeTable, id);
 
 /** `Case.narratives`: one statement per batch of cases. */
 export async function narrativesOfCase(ctx: RequestContext, caseId: string): Promise<Projected[]> {
-  if (!UUID.test(caseId)) return [];
+  if (!isUuid(caseId)) return [];
   return projectAll(ctx, await visibleLoader(ctx, narrativeTable, 'case_id', 'n.created_at, n.id').load(caseId));
 }
 
@@ -138,7 +126,7 @@ export async function contributeNarrative(ctx: RequestContext, input: Contribute
  */
 export async function withdrawConsent(ctx: RequestContext, id: string, reason: string | undefined): Promise<Projected> {
   const why = text('reason', reason, { max: 1000 });
-  assertCanChange(ctx, 'withdraw', await visibleById(ctx, id), 'Narrative');
+  assertCanChange(ctx, 'withdraw', await findVisible(ctx, narrativeTable, id), 'Narrative');
   await ctx.db.query(
     `WITH erased AS (
        UPDATE narratives.narratives

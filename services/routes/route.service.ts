@@ -1,21 +1,18 @@
 import { REDACTED, rawOf } from '../../policies/enforce';
 import { SqlParams } from '../../policies/sql';
-import type { PolicyRecord } from '../../policies/subjects';
 import { loadConfig } from '../kernel/config';
 import type { RequestContext } from '../kernel/context';
 import { badInput, notFound } from '../kernel/errors';
 import { assertUuid, handlingInsert, validateHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
 import { assertCanCreate, assertQueryable, mayReadAny, projectOne } from '../kernel/policy';
-import { type SubjectTable, selectVisible, visibleLoader } from '../kernel/repository';
+import { findVisible, selectVisible, visibleLoader } from '../kernel/repository';
 import type { ExploitationType } from '../kernel/taxonomy';
 import { isoDate, period, text } from '../kernel/validate';
 import type { PublishRouteInput, RouteFilter } from './route.input';
 import { locationTable, routeTable } from './route.repository';
 
 type Projected = Record<string, unknown>;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function countryCode(field: string, value: string | null | undefined): string | null {
   if (!value) return null;
@@ -24,12 +21,6 @@ function countryCode(field: string, value: string | null | undefined): string | 
 }
 
 /** Visible raw record by id, or undefined: "does not exist" and "does not reach you" are one answer. */
-async function visibleById(ctx: RequestContext, table: SubjectTable, id: string): Promise<PolicyRecord | undefined> {
-  if (!UUID.test(id)) return undefined;
-  const [row] = await visibleLoader(ctx, table, 'id').load(id);
-  return row;
-}
-
 /**
  * Small-count disclosure control, the one place it happens for routes and hotspots alike. Only
  * agency types whose policy grants the `exactCounts` capability (it survives projection) see
@@ -55,7 +46,7 @@ function discloseCounts(projected: Projected): Projected {
 // ---- locations ----------------------------------------------------------------------------
 
 export async function getLocation(ctx: RequestContext, id: string): Promise<Projected> {
-  const row = await visibleById(ctx, locationTable, id);
+  const row = await findVisible(ctx, locationTable, id);
   if (!row) throw notFound('Location');
   return projectOne(ctx, row);
 }
@@ -106,7 +97,7 @@ export async function listLocations(ctx: RequestContext, search: string | undefi
 // ---- routes -------------------------------------------------------------------------------
 
 export async function getRoute(ctx: RequestContext, id: string): Promise<Projected> {
-  const row = await visibleById(ctx, routeTable, id);
+  const row = await findVisible(ctx, routeTable, id);
   if (!row) throw notFound('Route');
   return discloseCounts(projectOne(ctx, row));
 }

@@ -1,44 +1,28 @@
 import { SqlParams } from '../../policies/sql';
-import type { PolicyRecord } from '../../policies/subjects';
 import { normaliseIdentifier } from '../entities/identifier';
 import { type NormalisedIdentifier, observe } from '../entities/observe';
 import type { RequestContext } from '../kernel/context';
 import { badInput, notFound } from '../kernel/errors';
 import { assertUuid, handlingInsert, validateHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
-import { assertCanCreate, assertQueryable, projectAll, projectOne } from '../kernel/policy';
-import { selectVisible, type SubjectTable, visibleLoader } from '../kernel/repository';
+import { assertCanCreate, assertQueryable, projectAll } from '../kernel/policy';
+import { findVisible, getVisible, selectVisible } from '../kernel/repository';
 import { assertIndicators, FINANCIAL_INDICATORS } from '../kernel/taxonomy';
 import { isoDate, period, text } from '../kernel/validate';
-import { requestHash, requiredIdempotencyKey, submitOnce } from './idempotency';
+import { requestHash, requiredIdempotencyKey, submitOnce } from '../kernel/idempotency';
 import type { SubmitTransactionReportInput, SubmitTypologyInput, TransactionReportFilter, TypologyFilter } from './typology.input';
 import { transactionReportTable, typologyTable } from './typology.repository';
 
 type Projected = Record<string, unknown>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const COUNTRY = /^[A-Z]{2}$/;
 const CURRENCY = /^[A-Z]{3}$/;
 const MAX_PARTIES = 200;
 
 /** Visible raw record by id, or undefined: "does not exist" and "does not reach you" are one answer. */
-async function visibleById(ctx: RequestContext, table: SubjectTable, id: string): Promise<PolicyRecord | undefined> {
-  if (!UUID.test(id)) return undefined;
-  const [row] = await visibleLoader(ctx, table, 'id').load(id);
-  return row;
-}
+export const getTypology = (ctx: RequestContext, id: string): Promise<Projected> => getVisible(ctx, typologyTable, id);
 
-export async function getTypology(ctx: RequestContext, id: string): Promise<Projected> {
-  const row = await visibleById(ctx, typologyTable, id);
-  if (!row) throw notFound('Typology');
-  return projectOne(ctx, row);
-}
-
-export async function getTransactionReport(ctx: RequestContext, id: string): Promise<Projected> {
-  const row = await visibleById(ctx, transactionReportTable, id);
-  if (!row) throw notFound('TransactionReport');
-  return projectOne(ctx, row);
-}
+export const getTransactionReport = (ctx: RequestContext, id: string): Promise<Projected> => getVisible(ctx, transactionReportTable, id);
 
 export async function listTypologies(ctx: RequestContext, filter: TypologyFilter | undefined, page: PageArgs) {
   const window = pageWindow(page);
@@ -164,7 +148,7 @@ export async function submitTransactionReport(ctx: RequestContext, input: Submit
   const key = requiredIdempotencyKey('input.idempotencyKey', input.idempotencyKey);
   assertCanCreate(ctx, { __typename: 'TransactionReport', ownerAgencyId: ctx.actor.agencyId });
   if (input.typologyId) {
-    const typology = await visibleById(ctx, typologyTable, input.typologyId);
+    const typology = await findVisible(ctx, typologyTable, input.typologyId);
     if (typology?.ownerAgencyId !== ctx.actor.agencyId) throw notFound('Typology');
   }
   const hash = requestHash(input);

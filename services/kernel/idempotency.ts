@@ -1,13 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { RequestContext } from '../kernel/context';
-import type { Sql } from '../kernel/db';
-import { badInput, conflict } from '../kernel/errors';
-import { idempotencyKey } from '../kernel/validate';
+import type { RequestContext } from './context';
+import type { Sql } from './db';
+import { badInput, conflict } from './errors';
+import { idempotencyKey } from './validate';
 
-/**
- * Exactly-once submission keyed by (owner agency, idempotency key). Shared by the typologies and
- * narratives subgraphs; it belongs in the kernel once other subgraphs need it.
- */
+/** Exactly-once submission keyed by (owner agency, idempotency key): the one mechanism for every contribution. */
 
 export function requiredIdempotencyKey(field: string, value: string | null | undefined): string {
   const key = idempotencyKey(field, value);

@@ -1,0 +1,170 @@
+/**
+ * The enforcement helpers the services call: projection (field policy applied to one record),
+ * the raw record behind a projection, field plans (which fields may be filtered/sorted on) and
+ * whether an agency type may see any row of a subject.
+ */
+import { defineAbilityFor } from './ability';
+import type { Actor, AgencyType } from './actor';
+import { canReadAny, fieldPlan, project, rawOf, readableOnEveryRow, REDACTED } from './enforce';
+import { type PolicyRecord, SUBJECT_FIELDS, SUBJECTS, type SubjectType } from './subjects';
+
+const OWN_AGENCY = 'agency-own';
+const OTHER_AGENCY = 'agency-other';
+
+function actor(agencyType: AgencyType): Actor {
+  return { userId: 'user-self', agencyId: OWN_AGENCY, agencyType, role: 'CONTRIBUTOR', groupIds: [] };
+}
+const abilityOf = (agencyType: AgencyType) => defineAbilityFor(actor(agencyType));
+
+function record(subject: SubjectType, attrs: Record<string, unknown> = {}): PolicyRecord {
+  const r: PolicyRecord = { __typename: subject };
+  for (const field of SUBJECT_FIELDS[subject]) r[field] = `${subject}.${field} value`;
+  return Object.assign(r, attrs);
+}
+
+describe('project', () => {
+  const victim = record('Person', { role: 'VICTIM', ownerAgencyId: OTHER_AGENCY, viaGrant: false, internalNotes: 'raw column' });
+
+  test('copies exactly the subject’s fields and its typename, never another key of the record', () => {
+    const out = project(abilityOf('LAW_ENFORCEMENT'), victim);
+    expect(Object.keys(out).sort()).toEqual(['__typename', ...SUBJECT_FIELDS.Person].sort());
+    expect(out.__typename).toBe('Person');
+    // Policy attributes and stray columns stay server-side.
+    for (const key of ['ownerAgencyId', 'viaGrant', 'internalNotes']) expect(out).not.toHaveProperty(key);
+  });
+
+  test('a denied field is REDACTED, an allowed field that is empty stays null (clients tell "redacted" from "empty")', () => {
+    const out = project(abilityOf('LAW_ENFORCEMENT'), { ...victim, pseudonym: null, fullName: null });
+    expect(out.pseudonym).toBeNull();
+    expect(out.fullName).toBe(REDACTED);
+    expect(REDACTED).toBe(Symbol.for('tessera.redacted'));
+  });
+
+  test('a conditional field is decided per record, in one ability', () => {
+    const ability = abilityOf('LAW_ENFORCEMENT');
+    const rows = [victim, { ...victim, ownerAgencyId: OWN_AGENCY }, { ...victim, viaGrant: true }, victim].map((r) => project(ability, r).fullName);
+    expect(rows).toEqual([REDACTED, victim.fullName, victim.fullName, REDACTED]);
+  });
+
+  test('redacts every field of a record no rule allows, even for a subject the caller can read', () => {
+    const ability = abilityOf('NGO');
+    expect(canReadAny(ability, 'Typology')).toBe(true);
+    const out = project(ability, record('Typology', { marking: 'AMBER', ownerAgencyId: OTHER_AGENCY }));
+    for (const field of SUBJECT_FIELDS.Typology) expect({ field, value: out[field] }).toEqual({ field, value: REDACTED });
+  });
+
+  test('a record without the attribute a condition needs is redacted (deny by default)', () => {
+    const { viaGrant: _drop, ...withoutGrantFlag } = victim;
+    expect(project(abilityOf('LAW_ENFORCEMENT'), withoutGrantFlag as PolicyRecord).fullName).toBe(REDACTED);
+    const entity = record('Entity', { kind: 'PHONE' }); // no linkedToOwnReport
+    expect(project(abilityOf('FINANCIAL_INSTITUTION'), entity).value).toBe(REDACTED);
+  });
+});
+
+describe('rawOf', () => {
+  test('returns the very record a projection came from, with its policy attributes', () => {
+    const rec = record('Case', { ownerAgencyId: OTHER_AGENCY });
+    const out = project(abilityOf('FINANCIAL_INSTITUTION'), rec);
+    expect(rawOf(out)).toBe(rec);
+    expect(rawOf<PolicyRecord>(out).summary).toBe(rec.summary);
+  });
+
+  test('throws on an object that did not come from project()', () => {
+    expect(() => rawOf({ __typename: 'Case', id: 'c1' })).toThrow(/did not come from project\(\)/);
+  });
+
+  test('the raw record does not travel with a copy or a serialisation of the projection', () => {
+    const rec = record('Person', { role: 'VICTIM', ownerAgencyId: OTHER_AGENCY, viaGrant: false });
+    const out = project(abilityOf('HUB_ANALYST'), rec);
+    expect(() => rawOf({ ...out })).toThrow();
+    expect(JSON.stringify(out)).not.toContain(String(rec.fullName));
+  });
+});
+
+describe('fieldPlan', () => {
+  test('lists every field of the subject exactly once', () => {
+    for (const subject of SUBJECTS) expect([...fieldPlan(abilityOf('NGO'), subject).keys()]).toEqual([...SUBJECT_FIELDS[subject]]);
+  });
+
+  test.each([
+    ['LAW_ENFORCEMENT', 'Case', 'summary', 'always'],
+    ['FINANCIAL_INSTITUTION', 'Case', 'summary', 'never'],
+    ['FINANCIAL_INSTITUTION', 'Case', 'status', 'always'],
+    ['LAW_ENFORCEMENT', 'Person', 'fullName', 'conditional'],
+    ['LAW_ENFORCEMENT', 'Person', 'pseudonym', 'always'],
+    ['HUB_ANALYST', 'Person', 'fullName', 'conditional'],
+    ['FINANCIAL_INSTITUTION', 'Person', 'pseudonym', 'never'],
+    ['FINANCIAL_INSTITUTION', 'Person', 'fullName', 'conditional'],
+    ['NGO', 'Person', 'pseudonym', 'conditional'],
+    ['FINANCIAL_INSTITUTION', 'Entity', 'value', 'conditional'],
+    ['FINANCIAL_INSTITUTION', 'Entity', 'maskedValue', 'always'],
+    ['NGO', 'Typology', 'pattern', 'conditional'],
+    ['NGO', 'Route', 'exactCounts', 'never'],
+    ['HUB_ADMIN', 'Case', 'status', 'never'],
+    ['HUB_ADMIN', 'User', 'displayName', 'always'],
+    ['HUB_ANALYST', 'User', 'displayName', 'conditional'],
+  ] as const)('%s %s.%s is %s', (agencyType, subject, field, plan) => {
+    expect(fieldPlan(abilityOf(agencyType), subject).get(field)).toBe(plan);
+  });
+
+  test('is computed once per ability and subject', () => {
+    const ability = abilityOf('LAW_ENFORCEMENT');
+    expect(fieldPlan(ability, 'Person')).toBe(fieldPlan(ability, 'Person'));
+    expect(fieldPlan(ability, 'Person')).not.toBe(fieldPlan(abilityOf('LAW_ENFORCEMENT'), 'Person'));
+  });
+});
+
+describe('readableOnEveryRow (filtering, sorting and searching are refused otherwise)', () => {
+  test.each([
+    ['LAW_ENFORCEMENT', 'Case', 'summary', true],
+    ['FINANCIAL_INSTITUTION', 'Case', 'summary', false],
+    ['FINANCIAL_INSTITUTION', 'Case', 'status', true],
+    // Readable on some rows only: filtering on it would reveal the hidden values.
+    ['LAW_ENFORCEMENT', 'Person', 'fullName', false],
+    ['HUB_ANALYST', 'Person', 'fullName', false],
+    ['LAW_ENFORCEMENT', 'Person', 'nationality', true],
+    ['FINANCIAL_INSTITUTION', 'Entity', 'value', false],
+    ['FINANCIAL_INSTITUTION', 'Entity', 'maskedValue', true],
+    ['NGO', 'Entity', 'value', false],
+    ['NGO', 'Narrative', 'text', false],
+    ['LAW_ENFORCEMENT', 'Narrative', 'text', false],
+    ['NGO', 'Typology', 'pattern', false],
+    ['FINANCIAL_INSTITUTION', 'TransactionReport', 'amount', false],
+    ['HUB_ANALYST', 'TransactionReport', 'amount', true],
+    ['NGO', 'Hotspot', 'exactCounts', false],
+    ['HUB_ADMIN', 'Case', 'status', false],
+    ['LAW_ENFORCEMENT', 'Case', 'notAField', false],
+  ] as const)('%s %s.%s → %s', (agencyType, subject, field, expected) => {
+    expect(readableOnEveryRow(abilityOf(agencyType), subject, field)).toBe(expected);
+  });
+});
+
+describe('canReadAny', () => {
+  const INTELLIGENCE: SubjectType[] = [
+    'Case', 'TraffickingEvent', 'Person', 'Entity', 'Observation', 'Link', 'Location', 'Route', 'Hotspot', 'Typology',
+    'TransactionReport', 'Narrative',
+  ];
+
+  test.each(INTELLIGENCE)('HUB_ADMIN reads no %s', (subject) => {
+    expect(canReadAny(abilityOf('HUB_ADMIN'), subject)).toBe(false);
+  });
+
+  test.each(['Agency', 'User', 'TrustedIssuer'] as const)('HUB_ADMIN reads %s', (subject) => {
+    expect(canReadAny(abilityOf('HUB_ADMIN'), subject)).toBe(true);
+  });
+
+  test.each([
+    ['FINANCIAL_INSTITUTION', 'Narrative', false],
+    ['FINANCIAL_INSTITUTION', 'Person', true],
+    ['FINANCIAL_INSTITUTION', 'TransactionReport', true],
+    ['NGO', 'TransactionReport', false],
+    ['NGO', 'Typology', true],
+    ['LAW_ENFORCEMENT', 'TrustedIssuer', false],
+    ['FINANCIAL_INSTITUTION', 'TrustedIssuer', false],
+    ['NGO', 'TrustedIssuer', false],
+    ['HUB_ANALYST', 'TrustedIssuer', false],
+    ['HUB_ANALYST', 'Narrative', true],
+  ] as const)('%s × %s → %s', (agencyType, subject, expected) => {
+    expect(canReadAny(abilityOf(agencyType), subject)).toBe(expected);
+  });
+});
