@@ -64,9 +64,14 @@ Get a token:   npm run token -- --agency met-police [--role SUPERVISOR]      (li
 Try:           curl -s ${hub.url} -H "authorization: Bearer $(npm run -s token -- --agency met-police)" \\
                  -H 'content-type: application/json' -d '{"query":"{ cases { totalCount nodes { reference status } } }"}'
 `);
+  // Children first and unconditionally: a subgraph process must never outlive the hub that started it.
+  const killChildren = () => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM'));
+  process.once('exit', killChildren);
   const shutdown = async () => {
+    killChildren();
+    const forced = setTimeout(() => process.exit(1), 10_000);
+    forced.unref();
     await hub.stop();
-    for (const c of children) c.kill('SIGTERM');
     await db.close();
     await stopPostgres?.();
     process.exit(0);

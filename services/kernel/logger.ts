@@ -4,7 +4,11 @@ import pino from 'pino';
  * The one root logger. Children carry requestId, service, operationName and the actor. `redact`
  * covers tokens and the personal fields that must never reach a log line.
  */
-export const rootLogger = pino({
+export function createLogger(destination?: pino.DestinationStream): pino.Logger {
+  return pino(LOGGER_OPTIONS, destination);
+}
+
+const LOGGER_OPTIONS: pino.LoggerOptions = {
   level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
   base: { app: 'tessera' },
   redact: {
@@ -29,6 +33,8 @@ export const rootLogger = pino({
     ],
     censor: '[redacted]',
   },
-});
+};
+
+export const rootLogger = createLogger();
 
 export type Logger = pino.Logger;
