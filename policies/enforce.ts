@@ -67,9 +67,25 @@ export function rawOf<T = PolicyRecord>(projected: object): T {
   return raw as T;
 }
 
-/** A field may be filtered, sorted or searched on only if the caller can read it on every row it sees. */
+/** Whether the caller can read the field on every row it sees (no per-row condition). */
 export function readableOnEveryRow(ability: AppAbility, subject: SubjectType, field: string): boolean {
   return fieldPlan(ability, subject).get(field) === 'always';
+}
+
+/**
+ * The rows on which the caller may read `field`, as SQL: 'TRUE' when it is readable on every row,
+ * 'FALSE' when on none, else the field rules' conditions. Filtering, searching or sorting on a
+ * field must be confined to these rows, or the result set would reveal values the caller cannot read.
+ */
+export function fieldReadableSql(ability: AppAbility, subject: SubjectType, field: string, attributes: AttributeSql, params: SqlParams): string {
+  const plan = fieldPlan(ability, subject).get(field);
+  if (plan === 'always') return 'TRUE';
+  if (plan !== 'conditional') return 'FALSE';
+  const rules = ability.possibleRulesFor('read', subject).filter((r) => r.matchesField(field));
+  const compile = (r: (typeof rules)[number]) => `(${compileConditions(r.conditions as Record<string, unknown> | undefined, attributes, params)})`;
+  const allow = rules.filter((r) => !r.inverted).map(compile);
+  const deny = rules.filter((r) => r.inverted).map(compile);
+  return `(${allow.join(' OR ')})${deny.length ? ` AND NOT (${deny.join(' OR ')})` : ''}`;
 }
 
 /** Whether the caller's agency type may see any row of this subject at all. */

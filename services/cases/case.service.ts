@@ -6,7 +6,7 @@ import type { Sql } from '../kernel/db';
 import { badInput } from '../kernel/errors';
 import { assertUuid, handlingInsert, type HandlingInput, validateHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, SortDirection, toPage } from '../kernel/pagination';
-import { assertCanChange, assertCanCreate, assertQueryable, projectAll } from '../kernel/policy';
+import { assertCanChange, assertCanCreate, projectAll } from '../kernel/policy';
 import { findVisible, getVisible, selectVisible, visibleLoader } from '../kernel/repository';
 import { assertIndicators, EXPLOITATION_INDICATORS } from '../kernel/taxonomy';
 import { requestHash, submitOnce } from '../kernel/idempotency';
@@ -46,12 +46,11 @@ export async function listCases(ctx: RequestContext, filter: CaseFilter | undefi
   if (f.reference) used.push('reference');
   if (f.summaryContains) used.push('summary');
   if (f.ownerAgencyId) used.push('ownerAgency');
-  if (order) used.push(order.field);
-  assertQueryable(ctx, 'Case', used);
   if (f.ownerAgencyId && !isUuid(f.ownerAgencyId)) throw badInput('filter.ownerAgencyId', 'must be a UUID');
-  const sort = order ? `${CASE_SORT_SQL[order.field]} ${order.direction === SortDirection.ASC ? 'ASC' : 'DESC'} NULLS LAST` : 'c.created_at DESC';
   const { rows, total } = await selectVisible(ctx, caseTable, {
     withTotal: true,
+    filterFields: used,
+    sort: order && { field: order.field, column: CASE_SORT_SQL[order.field]!, direction: order.direction === SortDirection.ASC ? 'ASC' : 'DESC' },
     where: (p) => [
       ...(f.status ? [`c.status = ${p.add(f.status)}`] : []),
       ...(f.exploitationType ? [`${p.add(f.exploitationType)} = ANY(c.exploitation_types)`] : []),
@@ -60,7 +59,7 @@ export async function listCases(ctx: RequestContext, filter: CaseFilter | undefi
       ...(f.summaryContains ? [`c.summary ILIKE ${p.add(`%${f.summaryContains.replace(/[%_\\]/g, '\\$&')}%`)}`] : []),
       ...(f.ownerAgencyId ? [`c.owner_agency_id = ${p.add(f.ownerAgencyId)}`] : []),
     ],
-    orderBy: `${sort}, c.id`,
+    orderBy: order ? 'c.id' : 'c.created_at DESC, c.id',
     limit: window.limit,
     offset: window.offset,
   });
@@ -83,13 +82,12 @@ export async function listPersons(ctx: RequestContext, filter: PersonFilter | un
   if (f.nationality) used.push('nationality');
   if (f.fullNameContains) used.push('fullName');
   if (f.dateOfBirth) used.push('dateOfBirth');
-  if (order) used.push(order.field);
-  assertQueryable(ctx, 'Person', used);
   if (f.caseId && !isUuid(f.caseId)) throw badInput('filter.caseId', 'must be a UUID');
   const dob = isoDate('filter.dateOfBirth', f.dateOfBirth);
-  const sort = order ? `${PERSON_SORT_SQL[order.field]} ${order.direction === SortDirection.DESC ? 'DESC' : 'ASC'} NULLS LAST` : 'p.created_at DESC';
   const { rows, total } = await selectVisible(ctx, personTable, {
     withTotal: true,
+    filterFields: used,
+    sort: order && { field: order.field, column: PERSON_SORT_SQL[order.field]!, direction: order.direction === SortDirection.DESC ? 'DESC' : 'ASC' },
     where: (p) => [
       ...(f.caseId ? [`p.case_id = ${p.add(f.caseId)}`] : []),
       ...(f.role ? [`p.role = ${p.add(f.role)}`] : []),
@@ -97,7 +95,7 @@ export async function listPersons(ctx: RequestContext, filter: PersonFilter | un
       ...(f.fullNameContains ? [`unaccent(p.full_name) ILIKE unaccent(${p.add(`%${f.fullNameContains.replace(/[%_\\]/g, '\\$&')}%`)})`] : []),
       ...(dob ? [`p.date_of_birth = ${p.add(dob)}`] : []),
     ],
-    orderBy: `${sort}, p.id`,
+    orderBy: order ? 'p.id' : 'p.created_at DESC, p.id',
     limit: window.limit,
     offset: window.offset,
   });

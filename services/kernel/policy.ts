@@ -1,8 +1,8 @@
-import { canReadAny, project, readableOnEveryRow, visibleRowsSql, type VisibilityOptions } from '../../policies/enforce';
+import { canReadAny, project, visibleRowsSql, type VisibilityOptions } from '../../policies/enforce';
 import type { SqlParams } from '../../policies/sql';
 import type { Action, PolicyRecord, SubjectType } from '../../policies/subjects';
 import type { RequestContext } from './context';
-import { forbidden, forbiddenField, notFound } from './errors';
+import { forbidden, notFound } from './errors';
 
 /**
  * The enforcement the services call: one place per concern, used by queries, lists, loaders,
@@ -21,20 +21,6 @@ export function projectAll(ctx: RequestContext, records: PolicyRecord[]): Record
 
 export function projectOne(ctx: RequestContext, record: PolicyRecord): Record<string, unknown> {
   return project(ctx.ability, record);
-}
-
-/**
- * Filtering, sorting or searching on a field reveals its value through the result set, so it is
- * allowed only on fields the caller can read on every row it sees.
- */
-export function assertQueryable(ctx: RequestContext, subject: SubjectType, fields: Iterable<string>): void {
-  for (const field of fields) {
-    if (!readableOnEveryRow(ctx.ability, subject, field)) {
-      const err = forbiddenField(subject, field);
-      err.message = `You may not filter, sort or search on ${subject}.${field}`;
-      throw err;
-    }
-  }
 }
 
 /** Whether any row of the subject can reach this caller's agency type (else lists are empty). */

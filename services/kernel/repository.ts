@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
-import { policyAttributeColumns } from '../../policies/enforce';
+import { fieldReadableSql, policyAttributeColumns } from '../../policies/enforce';
 import { type AttributeSql, SqlParams } from '../../policies/sql';
 import type { PolicyRecord, SubjectType } from '../../policies/subjects';
 import type { RequestContext } from './context';
-import { notFound } from './errors';
+import { forbiddenField, notFound } from './errors';
 import { projectOne, visibleWhere } from './policy';
 import { isUuid } from './validate';
 
@@ -41,6 +41,13 @@ export interface SelectOptions {
   params?: SqlParams;
   /** Extra select items, e.g. a batching key. */
   extraColumns?: string;
+  /**
+   * Policy fields the `where` conditions filter or search on. Each must be readable by the caller:
+   * never readable → FORBIDDEN_FIELD; readable on some rows → the filter applies only to those rows.
+   */
+  filterFields?: string[];
+  /** Sort by a policy field: rows where the caller cannot read it sort as if it were null. */
+  sort?: { field: string; column: string; direction: 'ASC' | 'DESC' };
 }
 
 export async function selectVisible<R extends PolicyRecord>(ctx: RequestContext, t: SubjectTable<R>, opts: SelectOptions = {}): Promise<{ rows: R[]; total: number }> {
@@ -48,12 +55,28 @@ export async function selectVisible<R extends PolicyRecord>(ctx: RequestContext,
   const attributes = t.attributes(ctx, params);
   const visible = visibleWhere(ctx, t.subject, { alias: t.alias, attributes, grantsTable: t.grantsTable }, params);
   if (visible === 'FALSE') return { rows: [], total: 0 };
-  const conditions = [visible, ...(t.reach ? [t.reach(ctx, params)] : []), ...(opts.where?.(params) ?? [])];
+  const readable = (field: string) => {
+    const sql = fieldReadableSql(ctx.ability, t.subject, field, attributes, params);
+    if (sql === 'FALSE') {
+      const err = forbiddenField(t.subject, field);
+      err.message = `You may not filter, sort or search on ${t.subject}.${field}`;
+      throw err;
+    }
+    return sql;
+  };
+  const confined = (opts.filterFields ?? []).map(readable).filter((c) => c !== 'TRUE');
+  let orderBy = opts.orderBy;
+  if (opts.sort) {
+    const cond = readable(opts.sort.field);
+    const key = cond === 'TRUE' ? opts.sort.column : `CASE WHEN ${cond} THEN ${opts.sort.column} END`;
+    orderBy = `${key} ${opts.sort.direction} NULLS LAST${orderBy ? `, ${orderBy}` : ''}`;
+  }
+  const conditions = [visible, ...(t.reach ? [t.reach(ctx, params)] : []), ...confined, ...(opts.where?.(params) ?? [])];
   const columns = typeof t.columns === 'function' ? t.columns(ctx, params) : t.columns;
   const sql = `SELECT ${columns}${opts.extraColumns ? `, ${opts.extraColumns}` : ''}${policyAttributeColumns(ctx.ability, t.subject, attributes)}${opts.withTotal ? ', count(*) OVER () AS "__total"' : ''}
     FROM ${t.table} ${t.alias}
     WHERE ${conditions.map((c) => `(${c})`).join(' AND ')}
-    ${opts.orderBy ? `ORDER BY ${opts.orderBy}` : ''}
+    ${orderBy ? `ORDER BY ${orderBy}` : ''}
     ${opts.limit !== undefined ? `LIMIT ${params.add(opts.limit)}` : ''}
     ${opts.offset ? `OFFSET ${params.add(opts.offset)}` : ''}`;
   const raw = await ctx.db.query<Record<string, unknown>>(sql, params.values);

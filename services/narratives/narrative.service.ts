@@ -5,7 +5,7 @@ import type { RequestContext } from '../kernel/context';
 import { badInput, notFound } from '../kernel/errors';
 import { assertUuid, handlingInsert, type HandlingInput, validateHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
-import { assertCanChange, assertCanCreate, assertQueryable, projectAll } from '../kernel/policy';
+import { assertCanChange, assertCanCreate, projectAll } from '../kernel/policy';
 import { findVisible, getVisible, selectVisible, visibleLoader } from '../kernel/repository';
 import { assertIndicators, EXPLOITATION_INDICATORS } from '../kernel/taxonomy';
 import { isUuid, text } from '../kernel/validate';
@@ -29,9 +29,9 @@ export async function narrativesOfCase(ctx: RequestContext, caseId: string): Pro
 
 export async function listNarratives(ctx: RequestContext, caseId: string | undefined, page: PageArgs) {
   const window = pageWindow(page);
-  assertQueryable(ctx, 'Narrative', caseId ? ['case'] : []);
   if (caseId) assertUuid('caseId', caseId);
   const { rows, total } = await selectVisible(ctx, narrativeTable, {
+    filterFields: caseId ? ['case'] : [],
     withTotal: true,
     where: (p) => (caseId ? [`n.case_id = ${p.add(caseId)}`] : []),
     orderBy: 'n.created_at DESC, n.id',

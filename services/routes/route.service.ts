@@ -5,7 +5,7 @@ import type { RequestContext } from '../kernel/context';
 import { badInput, notFound } from '../kernel/errors';
 import { assertUuid, handlingInsert, validateHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
-import { assertCanCreate, assertQueryable, mayReadAny, projectOne } from '../kernel/policy';
+import { assertCanCreate, mayReadAny, projectOne } from '../kernel/policy';
 import { findVisible, selectVisible, visibleLoader } from '../kernel/repository';
 import type { ExploitationType } from '../kernel/taxonomy';
 import { isoDate, period, text } from '../kernel/validate';
@@ -74,10 +74,10 @@ export async function listLocations(ctx: RequestContext, search: string | undefi
   const window = pageWindow(page);
   const term = text('search', search, { max: 100 });
   const cc = countryCode('countryCode', country);
-  assertQueryable(ctx, 'Location', [...(term ? ['name'] : []), ...(cc ? ['countryCode'] : [])]);
   const params = new SqlParams();
   const termParam = term ? params.add(term) : '';
   const { rows, total } = await selectVisible(ctx, locationTable, {
+    filterFields: [...(term ? ['name'] : []), ...(cc ? ['countryCode'] : [])],
     params,
     withTotal: true,
     where: (p) => [
@@ -107,10 +107,9 @@ export async function listRoutes(ctx: RequestContext, filter: RouteFilter | unde
   const f = filter ?? {};
   const origin = countryCode('filter.originCountry', f.originCountry);
   const destination = countryCode('filter.destinationCountry', f.destinationCountry);
-  assertQueryable(ctx, 'Route', f.exploitationType ? ['exploitationTypes'] : []);
-  assertQueryable(ctx, 'Location', origin || destination ? ['countryCode'] : []);
   const inCountry = (column: string, code: string) => `EXISTS (SELECT 1 FROM routes.locations l WHERE l.id = r.${column} AND l.country_code = ${code})`;
   const { rows, total } = await selectVisible(ctx, routeTable, {
+    filterFields: f.exploitationType ? ['exploitationTypes'] : [],
     withTotal: true,
     where: (p) => [
       ...(f.exploitationType ? [`${p.add(f.exploitationType)} = ANY(r.exploitation_types)`] : []),

@@ -5,7 +5,7 @@ import type { RequestContext } from '../kernel/context';
 import { badInput, notFound } from '../kernel/errors';
 import { assertUuid, handlingInsert, validateHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
-import { assertCanCreate, assertQueryable, projectAll } from '../kernel/policy';
+import { assertCanCreate, projectAll } from '../kernel/policy';
 import { findVisible, getVisible, selectVisible } from '../kernel/repository';
 import { assertIndicators, FINANCIAL_INDICATORS } from '../kernel/taxonomy';
 import { isoDate, period, text } from '../kernel/validate';
@@ -27,9 +27,9 @@ export const getTransactionReport = (ctx: RequestContext, id: string): Promise<P
 export async function listTypologies(ctx: RequestContext, filter: TypologyFilter | undefined, page: PageArgs) {
   const window = pageWindow(page);
   const f = filter ?? {};
-  assertQueryable(ctx, 'Typology', [...(f.indicator ? ['indicators'] : []), ...(f.channel ? ['channels'] : []), ...(f.geography ? ['geography'] : [])]);
   if (f.geography && !COUNTRY.test(f.geography)) throw badInput('filter.geography', 'must be an ISO 3166-1 alpha-2 code');
   const { rows, total } = await selectVisible(ctx, typologyTable, {
+    filterFields: [...(f.indicator ? ['indicators'] : []), ...(f.channel ? ['channels'] : []), ...(f.geography ? ['geography'] : [])],
     withTotal: true,
     where: (p) => [
       ...(f.indicator ? [`${p.add(f.indicator)} = ANY(t.indicators)`] : []),
@@ -47,10 +47,10 @@ export async function listTypologies(ctx: RequestContext, filter: TypologyFilter
 export async function listTransactionReports(ctx: RequestContext, filter: TransactionReportFilter | undefined, page: PageArgs) {
   const window = pageWindow(page);
   const f = filter ?? {};
-  assertQueryable(ctx, 'TransactionReport', [...(f.indicator ? ['indicators'] : []), ...(f.dateFrom || f.dateTo ? ['dateFrom', 'dateTo'] : [])]);
   const from = isoDate('filter.dateFrom', f.dateFrom);
   const to = isoDate('filter.dateTo', f.dateTo);
   const { rows, total } = await selectVisible(ctx, transactionReportTable, {
+    filterFields: [...(f.indicator ? ['indicators'] : []), ...(f.dateFrom || f.dateTo ? ['dateFrom', 'dateTo'] : [])],
     withTotal: true,
     where: (p) => [
       ...(f.indicator ? [`${p.add(f.indicator)} = ANY(r.indicators)`] : []),
