@@ -63,6 +63,7 @@ export class IdentityVerifier {
         userId: user.id,
         agencyId: issuer.record.agencyId,
         agencyType: issuer.record.agencyType,
+        country: issuer.record.country,
         role: user.role,
         groupIds: user.groupIds,
         purpose: purpose?.slice(0, 500) || undefined,

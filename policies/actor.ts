@@ -21,6 +21,8 @@ export interface Actor {
   role: Role;
   /** Sharing groups the agency belongs to (AMBER records shared to a group reach its members). */
   groupIds: string[];
+  /** ISO 3166-1 alpha-2 country of the agency: how its users' national-format identifiers are read. */
+  country?: string;
   /** The purpose the caller stated for this request, if any (recorded by the audit trail). */
   purpose?: string;
 }

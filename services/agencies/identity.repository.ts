@@ -6,6 +6,7 @@ export interface TrustedIssuerRecord {
   issuer: string;
   agencyId: string;
   agencyType: AgencyType;
+  country: string;
   audience: string;
   algorithms: string[];
   jwks: JSONWebKeySet;
@@ -23,7 +24,7 @@ export interface UserRecord {
  */
 export async function findTrustedIssuer(db: Sql, issuer: string): Promise<TrustedIssuerRecord | undefined> {
   const [row] = await db.query<TrustedIssuerRecord>(
-    `SELECT t.issuer, t.agency_id AS "agencyId", a.type AS "agencyType", t.audience, t.algorithms, t.jwks
+    `SELECT t.issuer, t.agency_id AS "agencyId", a.type AS "agencyType", a.country, t.audience, t.algorithms, t.jwks
        FROM agencies.trusted_issuers t JOIN agencies.agencies a ON a.id = t.agency_id WHERE t.issuer = $1`,
     [issuer],
   );

@@ -55,6 +55,7 @@ export async function signActorToken(keys: GatewayKeys, actor: Actor, audience: 
     agencyType: actor.agencyType,
     role: actor.role,
     groups: actor.groupIds,
+    country: actor.country,
     purpose: actor.purpose,
     rid: requestId,
   })
@@ -79,7 +80,7 @@ export async function verifyActorToken(keys: GatewayKeys, authorization: string 
       requiredClaims: ['exp', 'iat', 'sub'],
       maxTokenAge: `${LIFETIME_SECONDS + 5}s`,
     });
-    const { agency, agencyType, role, groups, purpose, rid } = payload as Record<string, unknown>;
+    const { agency, agencyType, role, groups, country, purpose, rid } = payload as Record<string, unknown>;
     if (typeof agency !== 'string' || !isAgencyType(agencyType) || !isRole(role) || !Array.isArray(groups)) {
       throw new Error('malformed actor claims');
     }
@@ -90,6 +91,7 @@ export async function verifyActorToken(keys: GatewayKeys, authorization: string 
         agencyType,
         role,
         groupIds: groups.filter((g): g is string => typeof g === 'string'),
+        country: typeof country === 'string' ? country : undefined,
         purpose: typeof purpose === 'string' ? purpose : undefined,
       },
       requestId: typeof rid === 'string' ? rid : 'unknown',
