@@ -3,9 +3,12 @@
  * the raw record behind a projection, field plans (which fields may be filtered/sorted on) and
  * whether an agency type may see any row of a subject.
  */
+import { createMongoAbility } from '@casl/ability';
 import { defineAbilityFor } from './ability';
 import type { Actor, AgencyType } from './actor';
-import { canReadAny, fieldPlan, project, rawOf, readableOnEveryRow, REDACTED } from './enforce';
+import { canReadAny, fieldPlan, project, rawOf, readableOnEveryRow, REDACTED, visibleRowsSql } from './enforce';
+import type { AppAbility } from './rules';
+import { SqlParams } from './sql';
 import { type PolicyRecord, SUBJECT_FIELDS, SUBJECTS, type SubjectType } from './subjects';
 
 const OWN_AGENCY = 'agency-own';
@@ -166,5 +169,41 @@ describe('canReadAny', () => {
     ['HUB_ANALYST', 'Narrative', true],
   ] as const)('%s × %s → %s', (agencyType, subject, expected) => {
     expect(canReadAny(abilityOf(agencyType), subject)).toBe(expected);
+  });
+});
+
+/**
+ * No agency type has a `cannot('read', ...)` rule today; the helpers must already honour one when it
+ * comes (e.g. "never a RED person's name"), or it would be silently ignored.
+ */
+describe('a read deny rule', () => {
+  const ability = createMongoAbility(
+    [
+      { action: 'read', subject: 'Person' },
+      { action: 'read', subject: 'Person', fields: ['fullName'], inverted: true, conditions: { marking: 'RED' } },
+      { action: 'read', subject: 'Case' },
+      { action: 'read', subject: 'Case', inverted: true, conditions: { marking: 'RED' } },
+    ],
+    { detectSubjectType: (r) => (r as PolicyRecord).__typename },
+  ) as unknown as AppAbility;
+
+  test('makes the field conditional: it is not offered for filtering and is redacted where the deny matches', () => {
+    expect(fieldPlan(ability, 'Person').get('fullName')).toBe('conditional');
+    expect(fieldPlan(ability, 'Person').get('pseudonym')).toBe('always');
+    expect(readableOnEveryRow(ability, 'Person', 'fullName')).toBe(false);
+    expect(project(ability, record('Person', { marking: 'RED' })).fullName).toBe(REDACTED);
+    expect(project(ability, record('Person', { marking: 'AMBER' })).fullName).toBe('Person.fullName value');
+  });
+
+  test('a whole-record deny excludes rows in SQL; a field deny does not', () => {
+    const a = actor('LAW_ENFORCEMENT');
+    const attributes = { marking: () => 't.marking' };
+    const caseParams = new SqlParams();
+    const caseSql = visibleRowsSql(a, ability, 'Case', { alias: 't', attributes, grantsTable: 'g' }, caseParams);
+    expect(caseSql.endsWith(' AND ((TRUE)) AND NOT (t.marking = $1)')).toBe(true);
+    expect(caseParams.values[0]).toBe('RED');
+    const personSql = visibleRowsSql(a, ability, 'Person', { alias: 't', attributes, grantsTable: 'g' }, new SqlParams());
+    expect(personSql.endsWith(' AND ((TRUE))')).toBe(true);
+    expect(project(ability, record('Case', { marking: 'RED' })).summary).toBe(REDACTED);
   });
 });

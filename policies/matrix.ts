@@ -13,7 +13,7 @@ function representative(agencyType: AgencyType): Actor {
 function describeValue(v: unknown): string {
   if (v === OWN_AGENCY) return 'own agency';
   if (v === SELF) return 'self';
-  if (Array.isArray(v)) return v.map(describeValue).join('|');
+  if (Array.isArray(v)) return v.map(describeValue).join('/');
   if (v && typeof v === 'object') {
     return Object.entries(v as Record<string, unknown>)
       .map(([op, val]) => `${op === '$ne' ? '≠' : op === '$in' ? 'in' : op === '$nin' ? 'not in' : op} ${describeValue(val)}`)

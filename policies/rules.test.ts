@@ -172,7 +172,7 @@ describe('NGO', () => {
     ["another agency's event", anEvent(), ['type', 'location', 'description'], true],
 
     ["another agency's victim profile", victim(), ['caseId', 'role', ...PROFILE], true],
-    ["another agency's witness profile", witness(), PROFILE, true],
+    ["another agency's witness profile (only victims' profiles reach NGOs)", witness(), PROFILE, false],
     ["another agency's victim identity", victim(), IDENTITY, false],
     ["another agency's victim identity, even by grant", victim({ viaGrant: true }), IDENTITY, false],
     ['own victim identity', victim(own), IDENTITY, true],

@@ -1,12 +1,12 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { grantsTableDdl, MARKED_COLUMNS_DDL, markedIndexesDdl } from '../../services/kernel/marked-record';
+import { createFoldFunction } from '../../services/kernel/text-search';
 
 export class CasesInit1764000000000 implements MigrationInterface {
   name = 'CasesInit1764000000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE EXTENSION IF NOT EXISTS pg_trgm`);
-    await q.query(`CREATE EXTENSION IF NOT EXISTS unaccent`);
+    await createFoldFunction(q, 'cases');
     await q.query(`CREATE TABLE cases.cases (
       ${MARKED_COLUMNS_DDL},
       reference text,
@@ -38,6 +38,7 @@ export class CasesInit1764000000000 implements MigrationInterface {
     )`);
     await q.query(markedIndexesDdl('cases.persons'));
     await q.query(`CREATE INDEX persons_case_idx ON cases.persons (case_id)`);
+    await q.query(`CREATE INDEX persons_name_trgm_idx ON cases.persons USING gin (cases.fold(full_name) gin_trgm_ops)`);
     await q.query(`CREATE TABLE cases.events (
       ${MARKED_COLUMNS_DDL},
       case_id uuid NOT NULL REFERENCES cases.cases(id) ON DELETE CASCADE,
@@ -56,5 +57,6 @@ export class CasesInit1764000000000 implements MigrationInterface {
     await q.query(`DROP TABLE cases.events`);
     await q.query(`DROP TABLE cases.persons`);
     await q.query(`DROP TABLE cases.cases`);
+    await q.query(`DROP FUNCTION cases.fold(text)`);
   }
 }

@@ -21,8 +21,8 @@ export const ngoPolicy: AgencyTypePolicy = (actor, { can }) => {
   can('read', 'TraffickingEvent', [...EVENT_OVERVIEW, ...EVENT_DETAIL]);
   can(['create', 'update'], 'TraffickingEvent', own);
 
-  // Victims', witnesses' and reporters' profiles; suspects only on the NGO's own cases.
-  can('read', 'Person', [...PERSON_PROFILE], { role: { $ne: 'SUSPECT' } });
+  // Victims' de-identified profiles; everyone else (suspects, witnesses, reporters) only on the NGO's own cases.
+  can('read', 'Person', [...PERSON_PROFILE], { role: 'VICTIM' });
   can('read', 'Person', [...PERSON_PROFILE, ...PERSON_IDENTITY], own);
   can(['create', 'update'], 'Person', own);
 

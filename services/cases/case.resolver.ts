@@ -1,9 +1,9 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../kernel/context';
 import { PageArgs } from '../kernel/pagination';
 import { CaseFilter, CaseOrder, OpenCaseInput, PersonFilter, PersonInput, PersonOrder, TraffickingEventInput, UpdateCaseInput } from './case.input';
 import * as cases from './case.service';
-import { CaseConnection, CaseType, PersonConnection, PersonType, TraffickingEventType } from './case.type';
+import { CaseConnection, CaseType, PersonConnection, PersonMatchType, PersonType, TraffickingEventType } from './case.type';
 
 type Parent = { id: string };
 
@@ -60,6 +60,11 @@ export class PersonResolver {
     @Ctx() ctx: RequestContext,
   ) {
     return cases.listPersons(ctx, filter, orderBy, page);
+  }
+
+  @Query(() => [PersonMatchType], { description: 'Persons whose name you may read, by fuzzy, accent-insensitive match' })
+  searchPersons(@Arg('name', () => String) name: string, @Arg('first', () => Int, { defaultValue: 20 }) first: number, @Ctx() ctx: RequestContext) {
+    return cases.searchPersons(ctx, name, first);
   }
 
   @Mutation(() => PersonType)

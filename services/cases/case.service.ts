@@ -9,6 +9,7 @@ import { type PageArgs, pageWindow, SortDirection, toPage } from '../kernel/pagi
 import { assertCanChange, assertCanCreate, projectAll } from '../kernel/policy';
 import { findVisible, getVisible, selectVisible, visibleLoader } from '../kernel/repository';
 import { assertIndicators, EXPLOITATION_INDICATORS } from '../kernel/taxonomy';
+import { fuzzyMatchSql, similaritySql } from '../kernel/text-search';
 import { requestHash, submitOnce } from '../kernel/idempotency';
 import { idempotencyKey, isoDate, isUuid, period, text } from '../kernel/validate';
 import type { CaseFilter, CaseOrder, OpenCaseInput, PersonFilter, PersonInput, PersonOrder, TraffickingEventInput, UpdateCaseInput } from './case.input';
@@ -100,6 +101,27 @@ export async function listPersons(ctx: RequestContext, filter: PersonFilter | un
     offset: window.offset,
   });
   return toPage(projectAll(ctx, rows), total, window);
+}
+
+/**
+ * Name search for persons: finds "Ionuț Popescu" from "Ionut Popescu", "Ionuţ" (cedilla) and small
+ * misspellings, best match first. Only rows whose fullName the caller may read can match.
+ */
+export async function searchPersons(ctx: RequestContext, name: string, first: number) {
+  const term = text('name', name, { max: 200, required: true })!;
+  if (term.length < 3) throw badInput('name', 'must be at least 3 characters');
+  if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('first', 'must be between 1 and 100');
+  const params = new SqlParams();
+  const t = params.add(term);
+  const { rows } = await selectVisible(ctx, personTable, {
+    params,
+    filterFields: ['fullName'],
+    extraColumns: `${similaritySql('cases', 'p.full_name', t)} AS "__score"`,
+    where: () => [fuzzyMatchSql('cases', 'p.full_name', t)],
+    orderBy: '"__score" DESC, p.id',
+    limit: first,
+  });
+  return rows.map((r) => ({ person: projectAll(ctx, [r])[0], score: Math.round(Number(r.__score) * 1000) / 1000 }));
 }
 
 // ---- contribution -------------------------------------------------------------------------

@@ -116,3 +116,12 @@ export class TraffickingEventType extends MarkedRecordType {
 
 export const CaseConnection = Connection(CaseType, 'Case');
 export const PersonConnection = Connection(PersonType, 'Person');
+
+@ObjectType('PersonMatch', { description: 'A person found by name, with the trigram similarity of the match (0..1)' })
+export class PersonMatchType {
+  @Field(() => PersonType)
+  person: PersonType;
+
+  @Field(() => Number)
+  score: number;
+}

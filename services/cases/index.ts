@@ -25,6 +25,7 @@ export const casesSubgraph: SubgraphDefinition = {
         cases: ['read', 'Case'],
         person: ['read', 'Person'],
         persons: ['read', 'Person'],
+        searchPersons: ['read', 'Person'],
         traffickingEvent: ['read', 'TraffickingEvent'],
         openCase: ['create', 'Case'],
         updateCase: ['update', 'Case'],

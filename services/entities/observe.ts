@@ -126,3 +126,14 @@ export async function recordLink(
   );
   return row!.id;
 }
+
+/**
+ * Erases what a source record contributed to the graph (its observations and links), inside the
+ * caller's transaction, when the source itself is erased (a narrative whose consent is withdrawn).
+ * Entities stay: they are shared ground, and any other statement about them is untouched.
+ */
+export async function eraseStatementsOfSource(tx: Sql, source: { type: ObservationSource['type']; id: string }): Promise<{ observations: number; links: number }> {
+  const links = await tx.query<{ id: string }>('DELETE FROM entities.links WHERE source_type = $1 AND source_id = $2 RETURNING id', [source.type, source.id]);
+  const observations = await tx.query<{ id: string }>('DELETE FROM entities.observations WHERE source_type = $1 AND source_id = $2 RETURNING id', [source.type, source.id]);
+  return { observations: observations.length, links: links.length };
+}

@@ -1,0 +1,53 @@
+import type { Result } from '../report';
+import type { Stack } from '../stack';
+
+/** How long and how hard each measure runs; set by --scale (and --seconds). */
+export interface Budget {
+  warmupMs: number;
+  roundMs: number;
+  rounds: number;
+  /** Requests in flight for throughput measures. */
+  concurrency: number;
+  /** Sequential requests per latency point (link-analysis), repetitions (policy-cost). */
+  samples: number;
+  /** Transaction reports submitted per ingest side. */
+  reports: number;
+}
+
+export interface MeasureContext {
+  stack: Stack;
+  seed: string;
+  budget: Budget;
+  log: (line: string) => void;
+}
+
+export interface Measure {
+  id: string;
+  /** One line for --list. */
+  describe: string;
+  run(ctx: MeasureContext): Promise<Result[]>;
+}
+
+/** Ids of generated cases that reach every member (GREEN/CLEAR), in a stable order. */
+export async function shareableCaseIds(stack: Stack, n: number): Promise<string[]> {
+  const rows = await stack.db.query<{ id: string }>(
+    `SELECT id FROM cases.cases WHERE reference LIKE 'BENCH-%' AND marking IN ('GREEN', 'CLEAR') ORDER BY id LIMIT $1`,
+    [n],
+  );
+  if (rows.length === 0) throw new Error('No shareable generated cases');
+  return rows.map((r) => r.id);
+}
+
+export const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+/** mulberry32 seeded by a string: deterministic inputs for the write and lookup measures. */
+export function seededRandom(seed: string): () => number {
+  let a = 0;
+  for (const ch of seed) a = (Math.imul(a, 31) + ch.charCodeAt(0)) | 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,58 @@
+import { postGraphQL } from '../graphql';
+import { sideBySide, summary } from '../load';
+import { type Measure, ms, shareableCaseIds } from './common';
+
+/**
+ * A police analyst opening a case (one subgraph: cases) through the gateway, in-process mode, vs
+ * the same query sent straight to the cases subgraph on its own HTTP port with a valid
+ * gateway-signed actor token. The difference is the gateway: IdP token verification, query
+ * planning, actor-token signing and verification, result merging.
+ */
+export const PERSONA = 'met-police';
+export const CASE_QUERY = `query OpenCase($id: ID!) {
+  case(id: $id) {
+    id reference status summary nrmStage marking exploitationTypes periodStart
+    persons { pseudonym role ageBand fullName }
+    events { type occurredOn description }
+  }
+}`;
+/** Victims' names on another force's case are FORBIDDEN_FIELD for the Met: expected, not a failure. */
+export const ALLOWED = ['FORBIDDEN_FIELD'];
+
+export const gatewayOverhead: Measure = {
+  id: 'gateway-overhead',
+  describe: 'persona query req/s through the gateway (in-process) / straight to the subgraph',
+  async run({ stack, budget }) {
+    const ids = await shareableCaseIds(stack, 64);
+    const gatewayAuth = await stack.authorization(PERSONA);
+    const direct = await stack.directSubgraph('cases');
+    const [viaGateway, straight] = await sideBySide(
+      {
+        concurrency: budget.concurrency,
+        send: (i) => postGraphQL(stack.hub.url, gatewayAuth, CASE_QUERY, { id: ids[i % ids.length] }, ALLOWED),
+      },
+      {
+        concurrency: budget.concurrency,
+        send: async (i) => postGraphQL(direct, await stack.actorAuthorization(PERSONA, 'cases'), CASE_QUERY, { id: ids[i % ids.length] }, ALLOWED),
+      },
+      budget,
+    );
+    const g = summary(viaGateway);
+    const d = summary(straight);
+    const ratio = viaGateway.perSecond / straight.perSecond;
+    return [
+      {
+        id: 'gateway-overhead',
+        value: viaGateway.perSecond,
+        unit: 'req/s',
+        baseline: straight.perSecond,
+        ratio,
+        target: '>= 0.5',
+        pass: ratio >= 0.5,
+        notes: [
+          `case(id) with persons and events as ${PERSONA}, ${budget.concurrency} in flight; gateway p50 ${ms(g.p50)} p95 ${ms(g.p95)}, direct p50 ${ms(d.p50)} p95 ${ms(d.p95)}`,
+        ],
+      },
+    ];
+  },
+};

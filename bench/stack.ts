@@ -1,0 +1,227 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+import { devSubject, signDevToken } from '../gateway/dev-idp';
+import { type Hub, serveSubgraph, startHub } from '../gateway/hub';
+import { IdentityVerifier } from '../gateway/identity';
+import type { Actor, Role } from '../policies/actor';
+import { syncDevIssuers } from '../services/agencies/demo-data';
+import { type GatewayKeys, loadGatewayKeys, signActorToken } from '../services/kernel/actor-token';
+import { connect, type Database } from '../services/kernel/db';
+import type { HttpHandle } from '../services/kernel/http';
+import { rootLogger } from '../services/kernel/logger';
+import { freePort, startEmbeddedPostgres } from '../services/kernel/postgres';
+import type { DemoRegistry } from '../services/kernel/subgraph';
+import { SUBGRAPHS } from '../services/registry';
+import { migrateAll, seedDemoData } from '../services/setup';
+import { BENCH_TMP } from './env';
+import { generate, type GenerateResult, type ScaleName } from './generate';
+
+const ROOT = path.join(__dirname, '..');
+const AUDIENCE = 'tessera';
+/** Actor tokens live 60 s; the direct-to-subgraph baseline re-signs well before that. */
+const ACTOR_TOKEN_REFRESH_MS = 20_000;
+
+export interface StackOptions {
+  scale: ScaleName;
+  seed: string;
+  log: (line: string) => void;
+}
+
+/** Everything a measure needs: the database, the demo ids, the in-process hub, tokens, and the other run modes on demand. */
+export interface Stack {
+  scale: ScaleName;
+  databaseUrl: string;
+  /** The pool the in-process hub uses (its statements are what statementCounter counts). */
+  db: Database;
+  demo: DemoRegistry;
+  keys: GatewayKeys;
+  generated: GenerateResult;
+  /** Gateway with every subgraph inside this process (the default run mode). */
+  hub: Hub;
+  /** `Bearer <dev IdP token>` for a persona: an agency slug, optionally `slug:ROLE` (CONTRIBUTOR by default). */
+  authorization(persona: string): Promise<string>;
+  /** The actor the gateway derives from that persona's token. */
+  actor(persona: string): Promise<Actor>;
+  /** `Bearer <gateway-signed actor token>` for calling subgraph `name` directly, as the gateway would. */
+  actorAuthorization(persona: string, subgraph: string): Promise<string>;
+  /** A plain `pg` client of its own (no TypeORM, not counted by statementCounter) for the SQL baselines. */
+  rawClient(): Promise<Client>;
+  /** One subgraph on its own HTTP port in this process (for direct calls). */
+  directSubgraph(name: string): Promise<string>;
+  /** Gateway in this process over HTTP to one real process per subgraph (`scripts/subgraph.ts`), started on first use. */
+  multiProcessHub(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** DATABASE_URL: a fresh `tessera_bench_<pid>` on that server, dropped afterwards; else an ephemeral embedded Postgres. */
+async function startDatabase(log: (line: string) => void): Promise<{ url: string; stop(): Promise<void> }> {
+  const server = process.env.DATABASE_URL;
+  if (server) {
+    const name = `tessera_bench_${process.pid}`;
+    const admin = new Client({ connectionString: server });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const u = new URL(server);
+    u.pathname = `/${name}`;
+    log(`Database: ${name} on the DATABASE_URL server (dropped at the end)`);
+    return {
+      url: u.toString(),
+      async stop() {
+        const a = new Client({ connectionString: server });
+        await a.connect();
+        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await a.end();
+      },
+    };
+  }
+  log('Database: embedded PostgreSQL, ephemeral');
+  return startEmbeddedPostgres({ dir: path.join(BENCH_TMP, 'pg'), ephemeral: true });
+}
+
+async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
+  const health = url.replace(/\/graphql$/, '/healthz');
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`${url}: subgraph process exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(health)).ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not become healthy`);
+}
+
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const dataDir = process.env.TESSERA_DATA_DIR!;
+  const cleanups: Array<() => Promise<void>> = [];
+  const children: ChildProcess[] = [];
+  const killChildren = () => children.forEach((c) => c.exitCode === null && c.signalCode === null && c.kill('SIGTERM'));
+  process.once('exit', killChildren);
+  const stop = async () => {
+    killChildren();
+    for (const c of cleanups.reverse()) await c().catch((err) => opts.log(`cleanup: ${(err as Error).message}`));
+    cleanups.length = 0;
+    fs.rmSync(BENCH_TMP, { recursive: true, force: true });
+  };
+
+  try {
+    const database = await startDatabase(opts.log);
+    cleanups.push(database.stop);
+    const url = database.url;
+    await migrateAll(url);
+    const demo = await seedDemoData(url);
+    if (!demo) throw new Error('The benchmark database already held data');
+    const keys = await loadGatewayKeys(dataDir);
+    {
+      const setup = await connect(url, 1);
+      await syncDevIssuers(setup, dataDir, AUDIENCE);
+      await setup.close();
+    }
+    opts.log(`Generating the ${opts.scale} data set (seeded "${opts.seed}")...`);
+    const generated = await generate(url, demo, opts.scale, opts.seed, opts.log);
+
+    const db = await connect(url, 10);
+    cleanups.push(() => db.close());
+    const hub = await startHub({ db, keys, port: 0, host: '127.0.0.1', development: false, transport: { kind: 'in-process' } });
+    cleanups.push(() => hub.stop());
+
+    const verifier = new IdentityVerifier(db, rootLogger.child({ service: 'bench' }));
+    const tokens = new Map<string, Promise<string>>();
+    const authorization = (persona: string) => {
+      let t = tokens.get(persona);
+      if (!t) {
+        const [slug, role = 'CONTRIBUTOR'] = persona.split(':') as [string, Role?];
+        t = signDevToken(dataDir, slug, devSubject(slug, role!), { audience: AUDIENCE, expiresIn: '8h' }).then((jwt) => `Bearer ${jwt}`);
+        tokens.set(persona, t);
+      }
+      return t;
+    };
+    const actors = new Map<string, Promise<Actor>>();
+    const actor = (persona: string) => {
+      let a = actors.get(persona);
+      if (!a) {
+        a = authorization(persona).then((h) => verifier.authenticate(h, undefined));
+        actors.set(persona, a);
+      }
+      return a;
+    };
+    const actorTokens = new Map<string, { value: string; until: number }>();
+    const actorAuthorization = async (persona: string, subgraph: string) => {
+      const key = `${persona}\u0000${subgraph}`;
+      const cached = actorTokens.get(key);
+      if (cached && cached.until > Date.now()) return cached.value;
+      const value = `Bearer ${await signActorToken(keys, await actor(persona), subgraph, randomUUID())}`;
+      actorTokens.set(key, { value, until: Date.now() + ACTOR_TOKEN_REFRESH_MS });
+      return value;
+    };
+
+    const rawClient = async () => {
+      const client = new Client({ connectionString: url, application_name: 'tessera-bench-baseline' });
+      await client.connect();
+      cleanups.push(() => client.end());
+      return client;
+    };
+
+    const direct = new Map<string, Promise<HttpHandle>>();
+    const directSubgraph = async (name: string) => {
+      let h = direct.get(name);
+      if (!h) {
+        h = serveSubgraph(name, { db, keys, port: 0, host: '127.0.0.1', development: false });
+        direct.set(name, h);
+        const handle = await h;
+        cleanups.push(() => handle.close());
+      }
+      return (await h).url;
+    };
+
+    let multi: Promise<string> | undefined;
+    const multiProcessHub = () => {
+      multi ??= (async () => {
+        const urls: Record<string, string> = {};
+        await Promise.all(
+          SUBGRAPHS.map(async (def) => {
+            const port = await freePort();
+            const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'scripts', 'subgraph.ts'), def.name], {
+              cwd: ROOT,
+              env: { ...process.env, DATABASE_URL: url, PORT: String(port), TESSERA_DATA_DIR: dataDir },
+              stdio: ['ignore', 'ignore', 'inherit'],
+            });
+            children.push(child);
+            urls[def.name] = `http://127.0.0.1:${port}/graphql`;
+            await waitHealthy(urls[def.name]!, child);
+          }),
+        );
+        const gateway = await startHub({ db, keys, port: 0, host: '127.0.0.1', development: false, transport: { kind: 'http', urls } });
+        cleanups.push(() => gateway.stop());
+        return gateway.url;
+      })();
+      return multi;
+    };
+
+    return {
+      scale: opts.scale,
+      databaseUrl: url,
+      db,
+      demo,
+      keys,
+      generated,
+      hub,
+      authorization,
+      actor,
+      actorAuthorization,
+      rawClient,
+      directSubgraph,
+      multiProcessHub,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
