@@ -23,8 +23,9 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 120000,
     },
   ],
   maxWorkers: 2,
+  // A global option (ignored per project): integration hooks start real servers, slow under load.
+  testTimeout: 120000,
 };

@@ -28,6 +28,7 @@ export interface Failure {
 
 export function formatNumber(n: number): string {
   if (!Number.isFinite(n)) return String(n);
+  if (Number.isInteger(n) && Math.abs(n) < 1000) return String(n);
   const abs = Math.abs(n);
   if (abs >= 1000) return Math.round(n).toLocaleString('en-GB');
   if (abs >= 100) return n.toFixed(0);
@@ -35,11 +36,16 @@ export function formatNumber(n: number): string {
   return n.toFixed(2);
 }
 
+/** Two decimals, or two significant digits below 0.1 (0.0018 says more than 0.00). */
+export function formatRatio(n: number): string {
+  return Math.abs(n) >= 0.1 || n === 0 ? n.toFixed(2) : n.toPrecision(2);
+}
+
 const cells = (r: Result) => [
   r.id,
   r.valueText ?? `${formatNumber(r.value)} ${r.unit}`,
   r.baselineText ?? `${formatNumber(r.baseline)} ${r.baselineUnit ?? r.unit}`,
-  r.ratio.toFixed(2),
+  formatRatio(r.ratio),
   r.target ?? '(none set)',
   r.pass === undefined ? 'info' : r.pass ? 'pass' : 'MISS',
 ];
@@ -70,4 +76,9 @@ export function formatMarkdown(results: Result[], failures: Failure[]): string {
 export function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return `${os.availableParallelism()} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`;
+}
+
+/** Other work on the machine skews every absolute figure: the 1-minute load average says how much. */
+export function load(): string {
+  return `load average ${os.loadavg()[0]!.toFixed(1)}`;
 }

@@ -8,7 +8,7 @@ import { linkAnalysis } from './measures/link-analysis';
 import { nPlusOne } from './measures/n-plus-one';
 import { policyCost } from './measures/policy-cost';
 import { runModes } from './measures/run-modes';
-import { type Failure, formatMarkdown, formatTable, machine, type Result } from './report';
+import { type Failure, formatMarkdown, formatTable, load, machine, type Result } from './report';
 import { type Stack, startStack } from './stack';
 
 /**
@@ -24,9 +24,9 @@ import { type Stack, startStack } from './stack';
 const MEASURES: Measure[] = [policyCost, nPlusOne, gatewayOverhead, runModes, linkAnalysis, hitNoHit, ingest];
 
 const BUDGETS: Record<ScaleName, Budget> = {
-  small: { warmupMs: 1500, roundMs: 2500, rounds: 2, concurrency: 32, samples: 60, reports: 300 },
-  medium: { warmupMs: 3000, roundMs: 5000, rounds: 3, concurrency: 32, samples: 150, reports: 1000 },
-  large: { warmupMs: 3000, roundMs: 5000, rounds: 3, concurrency: 32, samples: 200, reports: 2000 },
+  small: { warmupMs: 1500, roundMs: 2500, rounds: 2, concurrency: 32, samples: 60, reports: 1000 },
+  medium: { warmupMs: 3000, roundMs: 5000, rounds: 3, concurrency: 32, samples: 150, reports: 5000 },
+  large: { warmupMs: 3000, roundMs: 5000, rounds: 3, concurrency: 32, samples: 200, reports: 10000 },
 };
 
 interface Args {
@@ -76,7 +76,7 @@ async function main(): Promise<number> {
   const log = (line: string) => console.log(line);
   const started = Date.now();
   log(`Tessera benchmark, ${new Date().toISOString()}`);
-  log(`Machine: ${machine()}`);
+  log(`Machine: ${machine()}; ${load()} at start`);
   log(`Scale: ${args.scale} (${Object.entries(SCALES[args.scale]).map(([k, v]) => `${k} ${v.toLocaleString('en-GB')}`).join(', ')}), seed "${args.seed}"`);
 
   let stack: Stack | undefined;
@@ -104,12 +104,12 @@ async function main(): Promise<number> {
         failures.push({ id: m.id, error: (err as Error).message });
         log(`  ERROR: ${(err as Error).stack ?? String(err)}`);
       }
-      log(`  (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+      log(`  (${((Date.now() - t) / 1000).toFixed(1)} s, ${load()})`);
     }
   } finally {
     await stack?.stop();
   }
-  log(`\nResults (${args.scale}, ${machine()}, ${((Date.now() - started) / 1000).toFixed(0)} s in all; LOG_LEVEL=${process.env.LOG_LEVEL}):\n`);
+  log(`\nResults (${args.scale}, ${machine()}, ${((Date.now() - started) / 1000).toFixed(0)} s in all, ${load()} at the end; LOG_LEVEL=${process.env.LOG_LEVEL}):\n`);
   log(formatTable(results, failures, false));
   if (args.markdown) log(`\n${formatMarkdown(results, failures)}`);
   return failures.length ? 1 : 0;

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { devSubject, signDevToken } from '../gateway/dev-idp';
 import { type Hub, serveSubgraph, startHub } from '../gateway/hub';
 import { IdentityVerifier } from '../gateway/identity';
@@ -49,6 +49,8 @@ export interface Stack {
   actorAuthorization(persona: string, subgraph: string): Promise<string>;
   /** A plain `pg` client of its own (no TypeORM, not counted by statementCounter) for the SQL baselines. */
   rawClient(): Promise<Client>;
+  /** A plain `pg` pool of its own, for SQL baselines with several statements in flight. */
+  rawPool(size: number): Pool;
   /** One subgraph on its own HTTP port in this process (for direct calls). */
   directSubgraph(name: string): Promise<string>;
   /** Gateway in this process over HTTP to one real process per subgraph (`scripts/subgraph.ts`), started on first use. */
@@ -101,10 +103,26 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const dataDir = process.env.TESSERA_DATA_DIR!;
   const cleanups: Array<() => Promise<void>> = [];
   const children: ChildProcess[] = [];
-  const killChildren = () => children.forEach((c) => c.exitCode === null && c.signalCode === null && c.kill('SIGTERM'));
+  const running = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
+  const killChildren = () => children.forEach((c) => running(c) && c.kill('SIGTERM'));
   process.once('exit', killChildren);
+  /** SIGTERM to the subgraph processes we started, then wait (SIGKILL after 5 s) so none outlives its database. */
+  const stopChildren = () =>
+    Promise.all(
+      children.filter(running).map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            const force = setTimeout(() => c.kill('SIGKILL'), 5000);
+            c.once('exit', () => {
+              clearTimeout(force);
+              resolve();
+            });
+            c.kill('SIGTERM');
+          }),
+      ),
+    );
   const stop = async () => {
-    killChildren();
+    await stopChildren();
     for (const c of cleanups.reverse()) await c().catch((err) => opts.log(`cleanup: ${(err as Error).message}`));
     cleanups.length = 0;
     fs.rmSync(BENCH_TMP, { recursive: true, force: true });
@@ -168,6 +186,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       return client;
     };
 
+    const rawPool = (size: number) => {
+      const pool = new Pool({ connectionString: url, max: size, application_name: 'tessera-bench-baseline' });
+      cleanups.push(() => pool.end());
+      return pool;
+    };
+
     const direct = new Map<string, Promise<HttpHandle>>();
     const directSubgraph = async (name: string) => {
       let h = direct.get(name);
@@ -216,6 +240,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       actor,
       actorAuthorization,
       rawClient,
+      rawPool,
       directSubgraph,
       multiProcessHub,
       stop,

@@ -1,7 +1,13 @@
 import { type GraphQLDataSource, type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { GraphQLError } from 'graphql';
+import { ErrorCode, serviceUnavailable } from '../services/kernel/errors';
+import { rootLogger } from '../services/kernel/logger';
 import type { RunningSubgraph } from '../services/kernel/subgraph';
 import type { GatewayContext } from './context';
+
+/** Counts the operations the gateway sends to subgraphs, so tests can prove a refused request reached none. */
+export const subgraphRequestCounter = { count: 0 };
 
 /**
  * Runs a subgraph inside the gateway's process: no HTTP hop, but the same gateway-signed actor
@@ -11,6 +17,7 @@ export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
   constructor(private readonly subgraph: RunningSubgraph) {}
 
   async process({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    subgraphRequestCounter.count++;
     const token = await context.actorToken(this.subgraph.name);
     const contextValue = await this.subgraph.context(`Bearer ${token}`);
     const res = await this.subgraph.server.executeOperation(
@@ -22,17 +29,47 @@ export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
   }
 }
 
+/** How long the gateway waits for a subgraph's whole answer: TESSERA_SUBGRAPH_TIMEOUT_MS, default 15 000. */
+export function subgraphTimeoutFromEnv(): number {
+  const raw = process.env.TESSERA_SUBGRAPH_TIMEOUT_MS;
+  if (raw === undefined || raw === '') return 15_000;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`TESSERA_SUBGRAPH_TIMEOUT_MS must be a positive integer, got "${raw}"`);
+  return n;
+}
+
 /** Calls a subgraph over HTTP with the gateway-signed actor token for that subgraph. */
 export class SignedRemoteDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     private readonly subgraphName: string,
     url: string,
+    timeoutMs = subgraphTimeoutFromEnv(),
   ) {
     super({ url });
+    // A subgraph that accepts the connection and then hangs must not hold the client forever:
+    // the default fetcher (make-fetch-happen / minipass-fetch) takes a whole-response `timeout`.
+    const fetcher = this.fetcher;
+    this.fetcher = ((input: Parameters<typeof fetcher>[0], init?: Parameters<typeof fetcher>[1]) => fetcher(input, { ...init, timeout: timeoutMs } as never)) as typeof fetcher;
   }
 
   override async willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]): Promise<void> {
+    subgraphRequestCounter.count++;
     request.http!.headers.set('authorization', `Bearer ${await context.actorToken(this.subgraphName)}`);
     request.http!.headers.set('x-request-id', context.requestId);
+  }
+
+  /**
+   * A subgraph that cannot be reached (or answers 5xx) is SERVICE_UNAVAILABLE naming it, so the
+   * client sees which part of the result is missing; any other non-2xx answer is a plain internal
+   * error. Never the subgraph's URL, status or body (they go to the log).
+   */
+  override didEncounterError(error: Error, _req: unknown, res?: { status: number }): never {
+    const log = rootLogger.child({ service: 'gateway', subgraph: this.subgraphName });
+    if (res === undefined || res.status >= 500) {
+      log.warn({ err: error, status: res?.status }, 'subgraph unavailable');
+      throw serviceUnavailable(`The ${this.subgraphName} service is unavailable; this part of the result is missing, try again later`, { service: this.subgraphName });
+    }
+    log.error({ err: error, status: res.status }, 'subgraph refused the gateway');
+    throw new GraphQLError('Internal server error', { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });
   }
 }

@@ -4,7 +4,7 @@ import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import type { GatewayKeys } from '../services/kernel/actor-token';
 import type { Database } from '../services/kernel/db';
-import { maskError } from '../services/kernel/errors';
+import { ErrorCode, maskError, withoutSuggestions } from '../services/kernel/errors';
 import { serveHttp, type HttpHandle } from '../services/kernel/http';
 import { rootLogger } from '../services/kernel/logger';
 import { createSubgraphServer, type RunningSubgraph } from '../services/kernel/subgraph';
@@ -12,6 +12,7 @@ import { SUBGRAPHS } from '../services/registry';
 import { type GatewayContext, gatewayContext } from './context';
 import { InProcessDataSource, SignedRemoteDataSource } from './data-sources';
 import { IdentityVerifier } from './identity';
+import { documentTooLarge, limitsFromEnv, type QueryLimits, queryLimitsPlugin, TOKEN_LIMIT_MESSAGE } from './limits';
 
 export const SUPERGRAPH_PATH = path.join(__dirname, '..', 'schema', 'supergraph.graphql');
 
@@ -25,6 +26,10 @@ export interface HubOptions {
   host?: string;
   development: boolean;
   transport: SubgraphTransport;
+  /** Query shape limits; unset members come from the environment (gateway/limits.ts). */
+  limits?: Partial<QueryLimits>;
+  /** http transport: how long to wait for a subgraph's answer; default TESSERA_SUBGRAPH_TIMEOUT_MS or 15 s. */
+  subgraphTimeoutMs?: number;
 }
 
 export interface Hub {
@@ -47,6 +52,23 @@ const requestLogging: ApolloServerPlugin<GatewayContext> = {
     };
   },
 };
+
+type Formatted = Parameters<typeof maskError>[0];
+
+/**
+ * The gateway's `formatError`: a document over the token limit becomes DOCUMENT_TOO_LARGE;
+ * outside development graphql-js's "Did you mean" suggestions are cut; everything else goes through maskError (no stack traces,
+ * unknown errors become INTERNAL_SERVER_ERROR and are logged).
+ */
+export function formatGatewayError(formatted: Formatted, error: unknown, ctx: { development: boolean; limits: QueryLimits; log: { error(o: object, m: string): void } }): Formatted {
+  if (formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED' && TOKEN_LIMIT_MESSAGE.test(formatted.message)) {
+    const { message, extensions } = documentTooLarge(ctx.limits.maxTokens);
+    return { message, extensions: { code: extensions.code, limit: extensions.limit } };
+  }
+  const masked = maskError(formatted, error);
+  if (masked.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) ctx.log.error({ err: error, path: formatted.path }, 'unexpected error');
+  return ctx.development ? masked : { ...masked, message: withoutSuggestions(masked.message) };
+}
 
 /** Starts one subgraph on its own HTTP port: what a subgraph process (or container) runs. */
 export async function serveSubgraph(name: string, opts: { db: Database; keys: GatewayKeys; port: number; host?: string; development: boolean }): Promise<HttpHandle> {
@@ -78,20 +100,20 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       }
       const url = transport.urls[name];
       if (!url) throw new Error(`No URL configured for subgraph ${name}`);
-      return new SignedRemoteDataSource(name, url);
+      return new SignedRemoteDataSource(name, url, opts.subgraphTimeoutMs);
     },
   });
   const log = rootLogger.child({ service: 'gateway' });
+  const limits: QueryLimits = { ...limitsFromEnv(), ...opts.limits };
   const server = new ApolloServer<GatewayContext>({
     gateway,
     introspection: opts.development,
     includeStacktraceInErrorResponses: false,
-    plugins: [requestLogging],
-    formatError: (formatted, error) => {
-      const masked = maskError(formatted as never);
-      if (masked.extensions?.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error, path: formatted.path }, 'unexpected error');
-      return masked as never;
-    },
+    allowBatchedHttpRequests: false,
+    // The parser stops at this many tokens, before building any AST for a huge document.
+    parseOptions: { maxTokens: limits.maxTokens },
+    plugins: [requestLogging, queryLimitsPlugin<GatewayContext>(limits)],
+    formatError: (formatted, error) => formatGatewayError(formatted as never, error, { development: opts.development, limits, log }) as never,
   });
   await server.start();
   const verifier = new IdentityVerifier(opts.db, log);

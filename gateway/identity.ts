@@ -2,7 +2,7 @@ import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet
 import type { Actor } from '../policies/actor';
 import { findTrustedIssuer, findUser, type TrustedIssuerRecord } from '../services/agencies/identity.repository';
 import type { Sql } from '../services/kernel/db';
-import { unauthenticated } from '../services/kernel/errors';
+import { serviceUnavailable, unauthenticated } from '../services/kernel/errors';
 import type { Logger } from '../services/kernel/logger';
 
 class TtlCache<V> {
@@ -18,6 +18,23 @@ class TtlCache<V> {
 }
 
 const CLOCK_TOLERANCE_SECONDS = 30;
+
+/**
+ * Asymmetric signatures only, whatever an issuer's record lists: an HMAC (HS*) "secret" would be
+ * the issuer's public key, which anyone can read (algorithm confusion), and `none` is no signature.
+ */
+const ASYMMETRIC_ALGORITHMS = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519']);
+
+/** The identity store could not be read: the caller is not refused, the hub is unavailable (HTTP 503). */
+class IdentityStoreUnavailable extends Error {}
+
+async function fromStore<T>(load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (err) {
+    throw new IdentityStoreUnavailable((err as Error).message);
+  }
+}
 
 /**
  * Authenticates a caller from their agency IdP's JWT. The issuer (looked up among the trusted
@@ -44,19 +61,21 @@ export class IdentityVerifier {
       const iss = decodeJwt(token).iss;
       if (typeof iss !== 'string') throw new Error('no issuer');
       const issuer = await this.issuers.get(iss, async () => {
-        const record = await findTrustedIssuer(this.db, iss);
+        const record = await fromStore(() => findTrustedIssuer(this.db, iss));
         return record ? { record, keys: createLocalJWKSet(record.jwks as JSONWebKeySet) } : null;
       });
       if (!issuer) throw new Error(`unknown issuer ${iss}`);
+      const algorithms = issuer.record.algorithms.filter((a) => ASYMMETRIC_ALGORITHMS.has(a));
+      if (!algorithms.length) throw new Error(`issuer ${iss} allows no asymmetric algorithm`);
       const { payload } = await jwtVerify(token, issuer.keys, {
         issuer: issuer.record.issuer,
         audience: issuer.record.audience,
-        algorithms: issuer.record.algorithms,
+        algorithms,
         requiredClaims: ['exp', 'iat', 'sub'],
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
       });
       const sub = payload.sub!;
-      const user = await this.users.get(`${issuer.record.agencyId}:${sub}`, () => findUser(this.db, issuer.record.agencyId, sub));
+      const user = await this.users.get(`${issuer.record.agencyId}:${sub}`, () => fromStore(() => findUser(this.db, issuer.record.agencyId, sub)));
       if (!user) throw new Error('user not registered with this agency');
       if (!user.active) throw new Error('user deactivated');
       return {
@@ -69,6 +88,10 @@ export class IdentityVerifier {
         purpose: purpose?.slice(0, 500) || undefined,
       };
     } catch (err) {
+      if (err instanceof IdentityStoreUnavailable) {
+        this.log.error({ reason: err.message }, 'identity store unavailable');
+        throw serviceUnavailable(undefined, {}, 503);
+      }
       this.log.info({ reason: (err as Error).message }, 'authentication refused');
       throw unauthenticated('Invalid or unacceptable token');
     }

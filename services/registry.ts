@@ -1,4 +1,5 @@
 import { agenciesSubgraph } from './agencies';
+import { auditSubgraph } from './audit';
 import { casesSubgraph } from './cases';
 import { entitiesSubgraph } from './entities';
 import type { SubgraphDefinition } from './kernel/subgraph';
@@ -10,7 +11,16 @@ import { typologiesSubgraph } from './typologies';
  * Every subgraph, in the order their migrations and demo data are applied (later ones refer to
  * earlier ones' demo records).
  */
-export const SUBGRAPHS: SubgraphDefinition[] = [agenciesSubgraph, routesSubgraph, casesSubgraph, entitiesSubgraph, typologiesSubgraph, narrativesSubgraph];
+export const SUBGRAPHS: SubgraphDefinition[] = [
+  agenciesSubgraph,
+  routesSubgraph,
+  casesSubgraph,
+  entitiesSubgraph,
+  typologiesSubgraph,
+  narrativesSubgraph,
+  // The audit trail: every subgraph appends to its schema (services/kernel/audit.ts); it serves auditTrail.
+  auditSubgraph,
+];
 
 export function subgraphNamed(name: string): SubgraphDefinition {
   const def = SUBGRAPHS.find((s) => s.name === name);

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import { SUPERGRAPH_PATH } from '../../gateway/hub';
 import type { Result } from '../report';
 import type { Stack } from '../stack';
 
@@ -50,4 +52,15 @@ export function seededRandom(seed: string): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * Whether the checked-in supergraph has `Query.<field>` / `Mutation.<field>`: the API is growing
+ * while the benchmark is written, so measures use the intended operation when it exists and say
+ * which path they measured otherwise.
+ */
+export function supergraphHas(type: 'Query' | 'Mutation', field: string): boolean {
+  const sdl = fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const body = new RegExp(`\\ntype ${type}\\b[^{]*\\{([\\s\\S]*?)\\n\\}`).exec(sdl)?.[1] ?? '';
+  return new RegExp(`^\\s*${field}\\s*[(:]`, 'm').test(body);
 }

@@ -1,80 +1,102 @@
+import type { Client, Pool } from 'pg';
 import { postGraphQL } from '../graphql';
-import { sideBySide, summary } from '../load';
-import type { Measure } from './common';
-import { ms, seededRandom } from './common';
+import { type LoadStats, type Send, sideBySide, summary } from '../load';
+import type { Result } from '../report';
+import type { MeasureContext } from './common';
+import { type Measure, ms, seededRandom, supergraphHas } from './common';
 
 /**
- * Identifiers matched per second against the scaled entity table. There is no hit/no-hit query
- * yet, so the API side is the closest path: one `entities(filter: {kind, value})` lookup per
- * identifier through the gateway, as police (the agency type that may filter on values), half of
- * them known to the hub and half not. The baseline is one indexed SQL lookup of a batch of the same
- * identifiers, `WHERE (kind, value) IN (...)`, without the policy.
+ * Identifiers matched per second against the scaled entity table, half of them known to the hub
+ * and half not, vs one indexed SQL lookup per batch of the same identifiers,
+ * `WHERE (kind, value) IN (SELECT * FROM unnest(...))` on the unique index, no policy, with the
+ * same batches and the same number in flight.
+ *
+ * With `Query.hitNoHit` in the supergraph the API side is a bank checking its list: hitNoHit with
+ * BATCH identifiers per request. Without it, the closest path is one `entities(filter: {kind,
+ * value})` lookup per identifier as police (the agency type that may filter on values).
  */
-const PERSONA = 'met-police';
-const QUERY = `query Lookup($kind: EntityKind!, $value: String!) { entities(first: 5, filter: { kind: $kind, value: $value }) { totalCount nodes { id } } }`;
-const BATCH = 500;
+const BATCH = 100;
+const IN_FLIGHT = 4;
 const IDENTIFIERS = 2_000;
+
+type Identifier = { kind: string; value: string };
+
+const FLOOR_SQL = `SELECT e.id, e.kind, e.value FROM entities.entities e WHERE (e.kind, e.value) IN (SELECT * FROM unnest($1::text[], $2::text[]))`;
+
+async function identifiers(sql: Client, seed: string): Promise<Identifier[]> {
+  const known = (
+    await sql.query<Identifier>(`SELECT kind, value FROM entities.entities WHERE kind IN ('PHONE', 'EMAIL', 'BANK_ACCOUNT') ORDER BY md5(id::text) LIMIT $1`, [IDENTIFIERS / 2])
+  ).rows;
+  const rnd = seededRandom(`${seed}:hit-no-hit`);
+  const unknown = Array.from({ length: IDENTIFIERS / 2 }, (_, i): Identifier => {
+    const r = rnd();
+    if (r < 0.4) return { kind: 'PHONE', value: `+449${String(Math.floor(rnd() * 1e9)).padStart(9, '0')}` };
+    if (r < 0.7) return { kind: 'EMAIL', value: `nobody${i}@unknown.example.com` };
+    return { kind: 'BANK_ACCOUNT', value: `GB-SORTCODE:${String(Math.floor(rnd() * 1e6)).padStart(6, '0')}:${String(80_000_000 + i).padStart(8, '0')}` };
+  });
+  // Interleaved hits and misses, in a fixed order.
+  return known.flatMap((k, i) => [k, unknown[i]!]);
+}
+
+/** The baseline: batches of `size` identifiers, one statement each, through a pool of IN_FLIGHT connections. */
+function floorSend(pool: Pool, ids: Identifier[], size: number): Send {
+  return (i) => {
+    const from = (i * size) % ids.length;
+    const batch = ids.slice(from, from + size);
+    return pool.query(FLOOR_SQL, [batch.map((b) => b.kind), batch.map((b) => b.value)]);
+  };
+}
+
+async function batched({ stack, budget, seed }: MeasureContext): Promise<Result> {
+  const persona = 'albion-bank';
+  const pool = stack.rawPool(IN_FLIGHT);
+  const ids = await identifiers(await stack.rawClient(), seed);
+  const auth = await stack.authorization(persona);
+  const query = `query Check($ids: [IdentifierInput!]!) { hitNoHit(identifiers: $ids) { kind value known holderCount contactableAgencies { id } } }`;
+  const batches = Array.from({ length: ids.length / BATCH }, (_, b) => ids.slice(b * BATCH, (b + 1) * BATCH));
+  const [api, floor] = await sideBySide(
+    { concurrency: IN_FLIGHT, send: (i) => postGraphQL(stack.hub.url, auth, query, { ids: batches[i % batches.length] }) },
+    { concurrency: IN_FLIGHT, send: floorSend(pool, ids, BATCH) },
+    budget,
+  );
+  return result(api, floor, BATCH, BATCH, [
+    `API = hitNoHit with ${BATCH} identifiers per request as ${persona}, ${IN_FLIGHT} requests in flight, p50 ${ms(summary(api).p50)} p95 ${ms(summary(api).p95)} per request`,
+  ]);
+}
+
+async function oneByOne({ stack, budget, seed }: MeasureContext): Promise<Result> {
+  const persona = 'met-police';
+  const pool = stack.rawPool(IN_FLIGHT);
+  const ids = await identifiers(await stack.rawClient(), seed);
+  const auth = await stack.authorization(persona);
+  const query = `query Lookup($kind: EntityKind!, $value: String!) { entities(first: 5, filter: { kind: $kind, value: $value }) { totalCount nodes { id } } }`;
+  const [api, floor] = await sideBySide(
+    { concurrency: budget.concurrency, send: (i) => postGraphQL(stack.hub.url, auth, query, ids[i % ids.length]) },
+    { concurrency: IN_FLIGHT, send: floorSend(pool, ids, BATCH) },
+    budget,
+  );
+  return result(api, floor, 1, BATCH, [
+    `no hitNoHit query in the supergraph: API = one entities(filter: {kind, value}) per identifier as ${persona}, ${budget.concurrency} in flight, p50 ${ms(summary(api).p50)} p95 ${ms(summary(api).p95)}`,
+  ]);
+}
+
+function result(api: LoadStats, floor: LoadStats, apiBatch: number, floorBatch: number, notes: string[]): Result {
+  const value = api.perSecond * apiBatch;
+  const baseline = floor.perSecond * floorBatch;
+  return {
+    id: 'hit-no-hit',
+    value,
+    unit: 'ids/s',
+    baseline,
+    ratio: value / baseline,
+    notes: [...notes, `baseline = batches of ${floorBatch} in one SELECT ... WHERE (kind, value) IN (SELECT * FROM unnest(...)), ${IN_FLIGHT} in flight, no policy; half the identifiers known`],
+  };
+}
 
 export const hitNoHit: Measure = {
   id: 'hit-no-hit',
-  describe: 'identifiers matched/s through entities(filter:{kind,value}) / batched indexed SQL lookup',
-  async run({ stack, budget, seed }) {
-    const sql = await stack.rawClient();
-    const auth = await stack.authorization(PERSONA);
-    const known = (
-      await sql.query<{ kind: string; value: string }>(
-        `SELECT kind, value FROM entities.entities WHERE kind IN ('PHONE', 'EMAIL', 'BANK_ACCOUNT') ORDER BY md5(id::text) LIMIT $1`,
-        [IDENTIFIERS / 2],
-      )
-    ).rows;
-    const rnd = seededRandom(`${seed}:hit-no-hit`);
-    const unknown = Array.from({ length: IDENTIFIERS / 2 }, (_, i) => {
-      const r = rnd();
-      if (r < 0.4) return { kind: 'PHONE', value: `+449${String(Math.floor(rnd() * 1e9)).padStart(9, '0')}` };
-      if (r < 0.7) return { kind: 'EMAIL', value: `nobody${i}@unknown.example.com` };
-      return { kind: 'BANK_ACCOUNT', value: `GB-SORTCODE:${String(Math.floor(rnd() * 1e6)).padStart(6, '0')}:${String(80_000_000 + i).padStart(8, '0')}` };
-    });
-    // Interleaved hits and misses, in a fixed order.
-    const ids = known.flatMap((k, i) => [k, unknown[i]!]);
-    let hits = 0;
-    let looked = 0;
-    const [api, floor] = await sideBySide(
-      {
-        concurrency: budget.concurrency,
-        send: async (i) => {
-          const id = ids[i % ids.length]!;
-          const r = await postGraphQL<{ entities: { totalCount: number } }>(stack.hub.url, auth, QUERY, id);
-          looked++;
-          if (r.data.entities.totalCount > 0) hits++;
-        },
-      },
-      {
-        concurrency: 1,
-        send: async (i) => {
-          const from = (i * BATCH) % ids.length;
-          const batch = ids.slice(from, from + BATCH);
-          await sql.query(
-            `SELECT e.id, e.kind, e.value FROM entities.entities e WHERE (e.kind, e.value) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-            [batch.map((b) => b.kind), batch.map((b) => b.value)],
-          );
-        },
-      },
-      budget,
-    );
-    const perSecond = floor.perSecond * BATCH;
-    const a = summary(api);
-    return [
-      {
-        id: 'hit-no-hit',
-        value: api.perSecond,
-        unit: 'ids/s',
-        baseline: perSecond,
-        ratio: api.perSecond / perSecond,
-        notes: [
-          `no hit/no-hit query yet: API = one entities(filter: {kind, value}) per identifier as ${PERSONA}, ${budget.concurrency} in flight, p50 ${ms(a.p50)} p95 ${ms(a.p95)}; ${((100 * hits) / Math.max(1, looked)).toFixed(0)}% hits`,
-          `baseline = batches of ${BATCH} identifiers in one SELECT ... WHERE (kind, value) IN (unnest(...)) on the unique index, no policy`,
-        ],
-      },
-    ];
+  describe: 'identifiers checked/s through hitNoHit / batched indexed SQL lookup',
+  async run(ctx) {
+    return [supergraphHas('Query', 'hitNoHit') ? await batched(ctx) : await oneByOne(ctx)];
   },
 };

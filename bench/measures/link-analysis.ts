@@ -1,94 +1,158 @@
-import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { SUPERGRAPH_PATH } from '../../gateway/hub';
 import { postGraphQL } from '../graphql';
 import { percentile } from '../load';
 import type { Result } from '../report';
-import type { Measure } from './common';
+import { type Measure, supergraphHas } from './common';
 import { PERSONA } from './gateway-overhead';
 
 /**
- * A 1-, 2- and 3-hop walk of the link graph from one entity. There is no network/neighbourhood
- * query in the API yet, so the API side is the closest existing path, nested traversal
- * `entity(id) { links { toEntity { links { toEntity { ... } } } } }` (every link of a node, in
- * either direction, to its toEntity), and the baseline is the same walk as one recursive CTE,
- * without the policy (the database floor). Sequential requests, p50 and p95.
+ * A 1-, 2- and 3-hop network around one entity through the API, vs the same traversal as one raw
+ * SQL query (a recursive CTE, without the policy: the database floor). Sequential requests, p50 and
+ * p95.
+ *
+ * With `Query.network` in the supergraph, the API side is `network(seeds: [id], depth: k,
+ * observations: false)` (links only, both directions, entities and persons), and the baseline
+ * walks the same links breadth-first and returns the same nodes (entity labels) and edges. Without
+ * it, the closest path is the nested traversal `entity(id) { links { toEntity { links { ... } } } }`
+ * and the baseline enumerates the same paths. Start entities are chosen deterministically among
+ * entities whose 3-hop neighbourhood is neither empty nor capped (no hub on the way), so both sides
+ * do the whole walk.
  */
 const HOPS = [1, 2, 3];
-/** Start entities whose 3-hop walk (SQL, unfiltered) has this many paths: no hubs, no dead ends. */
-const MIN_PATHS = 30;
-const MAX_PATHS = 1500;
 const STARTS = 8;
+const CANDIDATES = 300;
 
-const WALK_SQL = `WITH RECURSIVE walk(depth, link_id, entity_id) AS (
+interface Path {
+  describe: string;
+  /** GraphQL for a walk of `hops`, variable $id. */
+  query(hops: number): string;
+  /** What the response holds, for the notes (nodes or links), and whether it was cut short. */
+  size(data: Record<string, unknown>): { items: number; truncated: boolean };
+  /** One SQL statement for the same walk: $1 start id, $2 hops. */
+  sql: string;
+  /** Items in the SQL result, comparable with size(). */
+  sqlSize(rows: Array<{ t?: string }>): number;
+  /** One row `{ n }`: the walk's size for picking start entities, stopping early past 3000 (hubs). */
+  boundSql: string;
+  unit: string;
+}
+
+/** Breadth-first over links in both directions (entity and person ends): (node, depth) pairs within $2 hops. */
+const NETWORK_WALK = `WITH RECURSIVE walk(node, depth) AS (
+    SELECT $1::uuid, 0
+    UNION
+    SELECT CASE WHEN w.node IN (l.from_entity_id, l.from_person_id) THEN coalesce(l.to_entity_id, l.to_person_id)
+                ELSE coalesce(l.from_entity_id, l.from_person_id) END, w.depth + 1
+    FROM walk w JOIN entities.links l
+      ON l.from_entity_id = w.node OR l.to_entity_id = w.node OR l.from_person_id = w.node OR l.to_person_id = w.node
+    WHERE w.depth < $2
+  )`;
+
+/** The nodes within $2 hops (entity labels) and the links of the nodes expanded, as the network query returns them. */
+const NETWORK_SQL = `${NETWORK_WALK},
+  nodes AS (SELECT node, min(depth) AS depth FROM walk GROUP BY node),
+  edges AS (
+    SELECT DISTINCT l.id, l.kind, coalesce(l.from_entity_id, l.from_person_id) AS source, coalesce(l.to_entity_id, l.to_person_id) AS target
+    FROM nodes n JOIN entities.links l
+      ON n.depth < $2 AND (l.from_entity_id = n.node OR l.to_entity_id = n.node OR l.from_person_id = n.node OR l.to_person_id = n.node)
+  )
+  SELECT 'node' AS t, n.node AS id, n.depth, e.kind, e.value, NULL::uuid AS source, NULL::uuid AS target
+    FROM nodes n LEFT JOIN entities.entities e ON e.id = n.node
+  UNION ALL
+  SELECT 'edge', id, NULL, kind, NULL, source, target FROM edges`;
+
+const NETWORK: Path = {
+  describe: 'API = network(seeds: [id], depth, observations: false); baseline = the same breadth-first walk over links as one recursive CTE, no policy',
+  query: () => `query Network($id: ID!, $depth: Int!) {
+    network(seeds: [$id], depth: $depth, observations: false, degreeCap: 500, nodeLimit: 1000) {
+      nodes { id type label depth degree hub } edges { id source target kind } truncated
+    }
+  }`,
+  size: (data) => {
+    const n = data.network as { nodes: unknown[]; truncated: boolean };
+    return { items: n.nodes.length, truncated: n.truncated };
+  },
+  sql: NETWORK_SQL,
+  sqlSize: (rows) => rows.filter((r) => r.t === 'node').length,
+  boundSql: `${NETWORK_WALK} SELECT CASE WHEN count(*) >= 3000 THEN 1000000 ELSE count(DISTINCT node) END AS n FROM (SELECT node FROM walk LIMIT 3000) w`,
+  unit: 'nodes',
+};
+
+/** Every link of a node, either direction, to its toEntity: the paths the nested GraphQL traversal enumerates. */
+const NESTED_WALK = `WITH RECURSIVE walk(depth, link_id, entity_id) AS (
     SELECT 0, NULL::uuid, $1::uuid
     UNION ALL
     SELECT w.depth + 1, l.id, l.to_entity_id
     FROM walk w JOIN entities.links l ON l.from_entity_id = w.entity_id OR l.to_entity_id = w.entity_id
     WHERE w.depth < $2
-  )
+  )`;
+const NESTED_SQL = `${NESTED_WALK}
   SELECT w.depth, w.link_id, l.kind AS link_kind, e.id, e.kind, e.value
   FROM walk w LEFT JOIN entities.links l ON l.id = w.link_id LEFT JOIN entities.entities e ON e.id = w.entity_id`;
 
-function apiQuery(hops: number): string {
-  const hop = (k: number): string => (k === 0 ? '' : `links { id kind toEntity { id kind value ${hop(k - 1)} } }`);
-  return `query Walk($id: ID!) { entity(id: $id) { id kind value ${hop(hops)} } }`;
-}
-
-/** Link nodes in a nested result. */
 function countLinks(node: unknown): number {
   if (!node || typeof node !== 'object') return 0;
   const links = (node as { links?: Array<{ toEntity?: unknown }> }).links ?? [];
   return links.reduce((n, l) => n + 1 + countLinks(l.toEntity), 0);
 }
 
-export function networkQueryExists(): string | undefined {
-  const sdl = fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
-  const query = /type Query[^{]*\{([\s\S]*?)\n\}/.exec(sdl)?.[1] ?? '';
-  return /^\s*(network|neighbou?rhood|linkAnalysis)\s*\(/m.exec(query)?.[1];
-}
+const NESTED: Path = {
+  describe: 'no network query in the supergraph: API = nested entity { links { toEntity { ... } } }, baseline = the same paths as one recursive CTE, no policy',
+  query: (hops) => {
+    const hop = (k: number): string => (k === 0 ? '' : `links { id kind toEntity { id kind value ${hop(k - 1)} } }`);
+    return `query Walk($id: ID!) { entity(id: $id) { id kind value ${hop(hops)} } }`;
+  },
+  size: (data) => ({ items: countLinks(data.entity), truncated: false }),
+  sql: NESTED_SQL,
+  sqlSize: (rows) => rows.length - 1,
+  boundSql: `${NESTED_WALK} SELECT count(*) - 1 AS n FROM (SELECT 1 FROM walk LIMIT 3000) w`,
+  unit: 'links',
+};
 
 export const linkAnalysis: Measure = {
   id: 'link-analysis',
-  describe: '1/2/3-hop walk p50/p95 through the API (nested traversal) / one recursive CTE',
+  describe: '1/2/3-hop network p50/p95 through the API / the same traversal as one recursive CTE',
   async run({ stack, budget }) {
+    const path = supergraphHas('Query', 'network') ? NETWORK : NESTED;
     const sql = await stack.rawClient();
     const auth = await stack.authorization(PERSONA);
-    // Deterministic start entities: non-hub entities with entity-to-entity links and a bounded 3-hop neighbourhood.
-    const candidates = await sql.query<{ id: string; paths: string }>(
-      `SELECT c.id, (SELECT count(*) FROM (${WALK_SQL.replace('$1::uuid', 'c.id').replace('$2', '3')} LIMIT ${MAX_PATHS + 1}) w) AS paths
-       FROM (SELECT DISTINCT l.from_entity_id AS id FROM entities.links l WHERE l.from_entity_id IS NOT NULL ORDER BY 1 LIMIT 200) c`,
+    const ask = (hops: number, id: string) => postGraphQL<Record<string, unknown>>(stack.hub.url, auth, path.query(hops), { id, depth: hops }, ['FORBIDDEN_FIELD']);
+
+    // Deterministic starts: entities with links, a 3-hop walk of 20..1000 items (SQL), not cut short by the API.
+    const candidates = await sql.query<{ id: string }>(
+      `SELECT DISTINCT l.from_entity_id AS id FROM entities.links l WHERE l.from_entity_id IS NOT NULL ORDER BY 1 LIMIT ${CANDIDATES}`,
     );
     const starts: string[] = [];
     for (const c of candidates.rows) {
       if (starts.length >= STARTS) break;
-      if (Number(c.paths) < MIN_PATHS || Number(c.paths) > MAX_PATHS) continue;
-      const r = await postGraphQL<{ entity: unknown }>(stack.hub.url, auth, apiQuery(1), { id: c.id }, ['NOT_FOUND', 'FORBIDDEN_FIELD']);
-      if (r.data.entity) starts.push(c.id);
+      const size = Number((await sql.query<{ n: string }>(path.boundSql, [c.id, 3])).rows[0]!.n);
+      if (size < 20 || size > 1000) continue;
+      const r = await ask(3, c.id);
+      const s = path.size(r.data);
+      if (s.items > 1 && !s.truncated) starts.push(c.id);
     }
     if (starts.length === 0) throw new Error('No start entity with a bounded 3-hop neighbourhood reaches the persona');
-    const existing = networkQueryExists();
+
     const results: Result[] = [];
     for (const hops of HOPS) {
-      const query = apiQuery(hops);
       const api: number[] = [];
       const floor: number[] = [];
-      let apiLinks = 0;
-      let sqlLinks = 0;
+      let apiItems = 0;
+      let sqlItems = 0;
       const warmup = Math.min(10, budget.samples);
       for (let i = 0; i < warmup + budget.samples; i++) {
         const id = starts[i % starts.length]!;
         let t = performance.now();
-        const r = await postGraphQL<{ entity: unknown }>(stack.hub.url, auth, query, { id }, ['FORBIDDEN_FIELD']);
+        const r = await ask(hops, id);
         const apiMs = performance.now() - t;
         t = performance.now();
-        const rows = await sql.query(WALK_SQL, [id, hops]);
+        const rows = await sql.query(path.sql, [id, hops]);
         const sqlMs = performance.now() - t;
         if (i < warmup) continue;
         api.push(apiMs);
         floor.push(sqlMs);
-        apiLinks += countLinks(r.data.entity);
-        sqlLinks += rows.rowCount! - 1;
+        apiItems += path.size(r.data).items;
+        sqlItems += path.sqlSize(rows.rows as Array<{ t?: string }>);
       }
       api.sort((a, b) => a - b);
       floor.sort((a, b) => a - b);
@@ -102,14 +166,8 @@ export const linkAnalysis: Measure = {
         baselineText: `${s50.toFixed(1)} / ${s95.toFixed(1)} ms`,
         ratio: a50 / s50,
         notes: [
-          `p50 / p95, ${budget.samples} sequential walks from ${starts.length} start entities as ${PERSONA}; links per walk: API ${(apiLinks / budget.samples).toFixed(0)} (what reaches the persona), SQL ${(sqlLinks / budget.samples).toFixed(0)} (all)`,
-          ...(hops === 1
-            ? [
-                existing
-                  ? `NOTE: the supergraph now has Query.${existing}; this measure still uses the nested entity/links/toEntity traversal`
-                  : 'no network query in the supergraph: API side is nested entity { links { toEntity { ... } } }, baseline a recursive CTE',
-              ]
-            : []),
+          `p50 / p95 of ${budget.samples} sequential walks from ${starts.length} start entities as ${PERSONA}; ${path.unit} per walk: API ${(apiItems / budget.samples).toFixed(0)} (what reaches the persona), SQL ${(sqlItems / budget.samples).toFixed(0)} (all)`,
+          ...(hops === 1 ? [path.describe] : []),
         ],
       });
     }

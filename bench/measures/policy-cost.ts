@@ -37,8 +37,8 @@ function timeProjection(records: PolicyRecord[], ability: AppAbility): number {
 export const policyCost: Measure = {
   id: 'policy-cost',
   describe: 'time to project 10,000 records with the persona ability / an allow-all ability',
-  async run({ stack, budget }) {
-    const reps = Math.max(15, Math.round(budget.samples / 2));
+  async run({ stack }) {
+    const reps = 25;
     const per: Array<{ persona: string; real: number; all: number; mix: string }> = [];
     for (const persona of PERSONAS) {
       const actor = await stack.actor(persona);

@@ -1,3 +1,4 @@
+import { SUBGRAPHS } from '../../services/registry';
 import { postGraphQL } from '../graphql';
 import { sideBySide, summary } from '../load';
 import { type Measure, ms, shareableCaseIds } from './common';
@@ -8,14 +9,14 @@ import { ALLOWED, PERSONA } from './gateway-overhead';
  * every subgraph inside the gateway's process, and against a gateway calling one real process per
  * subgraph over HTTP (`node -r @swc-node/register scripts/subgraph.ts <name>`, as
  * `TESSERA_RUN_MODE=multi-process npm start` does). In both, the gateway and the load generator
- * share this process.
+ * share this process. No personal field is read (no audit write; see gateway-overhead).
  */
 const QUERY = `query CaseOverview($id: ID!) {
   case(id: $id) {
     id reference status marking ownerAgency { name }
     persons { pseudonym role }
     events { type occurredOn location { name countryCode } }
-    entities { kind value }
+    entities { kind maskedValue }
   }
 }`;
 
@@ -46,7 +47,7 @@ export const runModes: Measure = {
         target: '> 1',
         pass: ratio > 1,
         notes: [
-          `case(id) touching cases, agencies, routes, entities as ${PERSONA}, ${budget.concurrency} in flight; baseline = 6 real subgraph processes over HTTP`,
+          `case(id) touching cases, agencies, routes, entities as ${PERSONA}, ${budget.concurrency} in flight; baseline = ${SUBGRAPHS.length} real subgraph processes over HTTP`,
           `in-process p50 ${ms(a.p50)} p95 ${ms(a.p95)}; multi-process p50 ${ms(b.p50)} p95 ${ms(b.p95)}`,
         ],
       },

@@ -33,11 +33,37 @@ export class NarrativesInit1764000000300 implements MigrationInterface {
       reason text
     )`);
     await q.query(`CREATE INDEX erasures_narrative_idx ON narratives.erasures (narrative_id)`);
+    // What Tessera read in a narrative's text, for its owner to confirm or reject: a kind, a
+    // normalised identifier or an indicator code, and the offsets of the words that triggered it
+    // (never a copy of the text). Erased with the text when consent is withdrawn.
+    await q.query(`CREATE TABLE narratives.proposals (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      narrative_id uuid NOT NULL REFERENCES narratives.narratives(id) ON DELETE CASCADE,
+      kind text NOT NULL CHECK (kind IN ('IDENTIFIER','INDICATOR')),
+      identifier_kind text CHECK (identifier_kind IN ('PHONE','EMAIL','BANK_ACCOUNT','ONLINE_ADVERT','SOCIAL_PROFILE','ADDRESS','VEHICLE','ORGANISATION')),
+      identifier_value text,
+      indicator_code text,
+      excerpt_start int NOT NULL CHECK (excerpt_start >= 0),
+      excerpt_end int NOT NULL,
+      status text NOT NULL DEFAULT 'PROPOSED' CHECK (status IN ('PROPOSED','CONFIRMED','REJECTED')),
+      decided_by_user_id uuid,
+      decided_at timestamptz,
+      entity_id uuid,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      CHECK (excerpt_end > excerpt_start),
+      CHECK (CASE kind WHEN 'IDENTIFIER' THEN identifier_kind IS NOT NULL AND identifier_value IS NOT NULL AND indicator_code IS NULL
+                       ELSE indicator_code IS NOT NULL AND identifier_kind IS NULL AND identifier_value IS NULL END),
+      CHECK ((status = 'PROPOSED') = (decided_at IS NULL) AND (decided_at IS NULL) = (decided_by_user_id IS NULL)),
+      CHECK (entity_id IS NULL OR (kind = 'IDENTIFIER' AND status = 'CONFIRMED'))
+    )`);
+    await q.query(`CREATE UNIQUE INDEX proposals_distinct_idx ON narratives.proposals
+      (narrative_id, kind, coalesce(identifier_kind, ''), coalesce(identifier_value, ''), coalesce(indicator_code, ''))`);
     await q.query(grantsTableDdl('narratives'));
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE narratives.grants`);
+    await q.query(`DROP TABLE narratives.proposals`);
     await q.query(`DROP TABLE narratives.erasures`);
     await q.query(`DROP TABLE narratives.narratives`);
   }

@@ -23,6 +23,18 @@ export class TypologiesInit1764000000200 implements MigrationInterface {
     await q.query(markedIndexesDdl('typologies.typologies'));
     await q.query(`CREATE INDEX typologies_indicators_idx ON typologies.typologies USING gin (indicators)`);
     await q.query(`CREATE INDEX typologies_geography_idx ON typologies.typologies USING gin (geography)`);
+    // A batch of transaction reports submitted in one request: replaying its idempotency key with
+    // the same request answers with the same report ids, in the order they were submitted.
+    await q.query(`CREATE TABLE typologies.submissions (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      owner_agency_id uuid NOT NULL,
+      contributor_user_id uuid NOT NULL,
+      idempotency_key text NOT NULL,
+      request_hash text NOT NULL,
+      report_ids uuid[] NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      UNIQUE (owner_agency_id, idempotency_key)
+    )`);
     await q.query(`CREATE TABLE typologies.transaction_reports (
       ${MARKED_COLUMNS_DDL},
       report_code text NOT NULL CHECK (report_code IN ('STR','SAR')),
@@ -33,6 +45,7 @@ export class TypologiesInit1764000000200 implements MigrationInterface {
       date_from date,
       date_to date,
       typology_id uuid REFERENCES typologies.typologies(id),
+      submission_id uuid REFERENCES typologies.submissions(id),
       idempotency_key text,
       request_hash text,
       UNIQUE (owner_agency_id, idempotency_key),
@@ -41,6 +54,7 @@ export class TypologiesInit1764000000200 implements MigrationInterface {
     await q.query(markedIndexesDdl('typologies.transaction_reports'));
     await q.query(`CREATE INDEX transaction_reports_indicators_idx ON typologies.transaction_reports USING gin (indicators)`);
     await q.query(`CREATE INDEX transaction_reports_typology_idx ON typologies.transaction_reports (typology_id)`);
+    await q.query(`CREATE INDEX transaction_reports_submission_idx ON typologies.transaction_reports (submission_id)`);
     await q.query(`CREATE TABLE typologies.report_parties (
       report_id uuid NOT NULL REFERENCES typologies.transaction_reports(id) ON DELETE CASCADE,
       position int NOT NULL,
@@ -57,6 +71,7 @@ export class TypologiesInit1764000000200 implements MigrationInterface {
     await q.query(`DROP TABLE typologies.grants`);
     await q.query(`DROP TABLE typologies.report_parties`);
     await q.query(`DROP TABLE typologies.transaction_reports`);
+    await q.query(`DROP TABLE typologies.submissions`);
     await q.query(`DROP TABLE typologies.typologies`);
   }
 }

@@ -104,8 +104,9 @@ export async function registerUser(ctx: RequestContext, input: RegisterUserInput
 export async function setUserActive(ctx: RequestContext, id: string, active: boolean) {
   if (!UUID.test(id)) throw notFound('User');
   const params = new SqlParams([active, id]);
-  const updated = await ctx.db.query<{ id: string }>('UPDATE agencies.users SET active = $1 WHERE id = $2 RETURNING id', params.values);
-  if (updated.length === 0) throw notFound('User');
+  // A bare UPDATE ... RETURNING comes back from TypeORM as [rows, count]: count through a CTE.
+  const [updated] = await ctx.db.query<{ n: number }>('WITH u AS (UPDATE agencies.users SET active = $1 WHERE id = $2 RETURNING 1) SELECT count(*)::int AS n FROM u', params.values);
+  if (!updated?.n) throw notFound('User');
   const loader = visibleLoader(ctx, userTable, 'id');
   loader.clear(id);
   const [user] = await loader.load(id);

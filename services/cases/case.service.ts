@@ -1,6 +1,7 @@
 import { highestMarking, type Marking as MarkingName } from '../../policies/actor';
 import { SqlParams } from '../../policies/sql';
 import type { PolicyRecord } from '../../policies/subjects';
+import { appendAudit, type AuditEventInput } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
 import { badInput } from '../kernel/errors';
@@ -126,6 +127,28 @@ export async function searchPersons(ctx: RequestContext, name: string, first: nu
 
 // ---- contribution -------------------------------------------------------------------------
 
+/** Names of the fields a write gives a value (audit events name fields, never values). */
+function writtenFields(values: Record<string, unknown>): string[] {
+  return Object.keys(values).filter((k) => {
+    const v = values[k];
+    return v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
+  });
+}
+
+function personFields(p: PersonInput): string[] {
+  const { handling: _handling, ...fields } = p;
+  return writtenFields(fields);
+}
+
+function eventFields(e: TraffickingEventInput): string[] {
+  return writtenFields({ type: e.type, occurredOn: e.occurredOn, location: e.locationId, description: e.description });
+}
+
+/** A COLLECT event for a record the caller's agency just created. */
+function collected(ctx: RequestContext, subjectType: string, subjectId: string, fields: string[]): AuditEventInput {
+  return { action: 'COLLECT', subjectType, subjectId, recordOwnerAgencyId: ctx.actor.agencyId, fields };
+}
+
 function validatePerson(p: PersonInput, field: string): void {
   text(`${field}.pseudonym`, p.pseudonym, { max: 40, required: true });
   text(`${field}.ageBand`, p.ageBand, { max: 20 });
@@ -200,8 +223,15 @@ export async function openCase(ctx: RequestContext, input: OpenCaseInput): Promi
       params.values,
     );
     const caseId = row!.id;
-    for (const p of input.persons ?? []) await insertPerson(tx, ctx, caseId, childHandling(input.handling, p.handling), p);
-    for (const e of input.events ?? []) await insertEvent(tx, ctx, caseId, input.handling, e);
+    const audit: AuditEventInput[] = [
+      collected(ctx, 'Case', caseId, writtenFields({ reference: input.reference, summary: input.summary, status: 'OPEN', exploitationTypes: input.exploitationTypes, nrmStage: 'NONE', periodStart: start, periodEnd: end, indicators: input.indicators })),
+    ];
+    for (const p of input.persons ?? []) {
+      audit.push(collected(ctx, 'Person', await insertPerson(tx, ctx, caseId, childHandling(input.handling, p.handling), p), personFields(p)));
+    }
+    for (const e of input.events ?? []) audit.push(collected(ctx, 'TraffickingEvent', await insertEvent(tx, ctx, caseId, input.handling, e), eventFields(e)));
+    // Last statement of the transaction: the events commit, or roll back, with the case.
+    await appendAudit(tx, ctx, audit);
     return caseId;
   };
   const id = key
@@ -227,17 +257,25 @@ export async function updateCase(ctx: RequestContext, id: string, input: UpdateC
   if (input.exploitationTypes && input.exploitationTypes.length === 0) throw badInput('input.exploitationTypes', 'name at least one exploitation type');
   const params = new SqlParams();
   const sets: string[] = [];
-  if (input.status) sets.push(`status = ${params.add(input.status)}`);
-  if (input.nrmStage) sets.push(`nrm_stage = ${params.add(input.nrmStage)}`);
-  if (input.summary !== undefined && input.summary !== null) sets.push(`summary = ${params.add(input.summary)}`);
-  if (input.exploitationTypes) sets.push(`exploitation_types = ${params.add(input.exploitationTypes)}`);
-  if (input.indicators) sets.push(`indicators = ${params.add(input.indicators)}`);
-  if (end) sets.push(`period_end = ${params.add(end)}`);
+  const changed: string[] = [];
+  const set = (field: string, assignment: string) => {
+    sets.push(assignment);
+    changed.push(field);
+  };
+  if (input.status) set('status', `status = ${params.add(input.status)}`);
+  if (input.nrmStage) set('nrmStage', `nrm_stage = ${params.add(input.nrmStage)}`);
+  if (input.summary !== undefined && input.summary !== null) set('summary', `summary = ${params.add(input.summary)}`);
+  if (input.exploitationTypes) set('exploitationTypes', `exploitation_types = ${params.add(input.exploitationTypes)}`);
+  if (input.indicators) set('indicators', `indicators = ${params.add(input.indicators)}`);
+  if (end) set('periodEnd', `period_end = ${params.add(end)}`);
   if (sets.length === 0) throw badInput('input', 'nothing to change');
-  await ctx.db.query(
-    `UPDATE cases.cases SET ${sets.join(', ')}, updated_at = now() WHERE id = ${params.add(id)} AND owner_agency_id = ${params.add(ctx.actor.agencyId)}`,
-    params.values,
-  );
+  await ctx.db.transaction(async (tx) => {
+    const updated = await tx.query<{ id: string }>(
+      `UPDATE cases.cases SET ${sets.join(', ')}, updated_at = now() WHERE id = ${params.add(id)} AND owner_agency_id = ${params.add(ctx.actor.agencyId)} RETURNING id`,
+      params.values,
+    );
+    if (updated.length) await appendAudit(tx, ctx, [{ action: 'ALTER', subjectType: 'Case', subjectId: id, recordOwnerAgencyId: ctx.actor.agencyId, fields: changed }]);
+  });
   visibleLoader(ctx, caseTable, 'id').clear(id);
   return getCase(ctx, id);
 }
@@ -256,7 +294,11 @@ export async function addPerson(ctx: RequestContext, caseId: string, input: Pers
   const parent = await changeableCase(ctx, caseId);
   validatePerson(input, 'input');
   assertCanCreate(ctx, { __typename: 'Person', ownerAgencyId: ctx.actor.agencyId });
-  const id = await ctx.db.transaction((tx) => insertPerson(tx, ctx, caseId, childHandling(handlingOf(parent), input.handling), input));
+  const id = await ctx.db.transaction(async (tx) => {
+    const personId = await insertPerson(tx, ctx, caseId, childHandling(handlingOf(parent), input.handling), input);
+    await appendAudit(tx, ctx, [collected(ctx, 'Person', personId, personFields(input))]);
+    return personId;
+  });
   return getPerson(ctx, id);
 }
 
@@ -264,6 +306,10 @@ export async function addTraffickingEvent(ctx: RequestContext, caseId: string, i
   const parent = await changeableCase(ctx, caseId);
   validateEvent(input, 'input');
   assertCanCreate(ctx, { __typename: 'TraffickingEvent', ownerAgencyId: ctx.actor.agencyId });
-  const id = await ctx.db.transaction((tx) => insertEvent(tx, ctx, caseId, handlingOf(parent), input));
+  const id = await ctx.db.transaction(async (tx) => {
+    const eventId = await insertEvent(tx, ctx, caseId, handlingOf(parent), input);
+    await appendAudit(tx, ctx, [collected(ctx, 'TraffickingEvent', eventId, eventFields(input))]);
+    return eventId;
+  });
   return getEvent(ctx, id);
 }

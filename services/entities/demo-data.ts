@@ -21,13 +21,19 @@ const ENTITIES: Record<string, { kind: EntityKind; value: string }> = {
   'recruiter-profile': { kind: 'SOCIAL_PROFILE', value: 'instagram:@tessera.demo.ionut' },
   'recruiter-email': { kind: 'EMAIL', value: 'recrutare.demo@example.org' },
   car: { kind: 'VEHICLE', value: 'LX25 QQQ' },
-  'car-wash': { kind: 'ORGANISATION', value: 'Sparkle Hand Car Wash (demo) Ltd, Coventry' },
+  'car-wash': { kind: 'ORGANISATION', value: 'Spălătoria Auto Sparkle (demo) Ltd' },
+  'front-association': { kind: 'ORGANISATION', value: 'Asociația Tinerilor pentru Muncă în Străinătate (demo)' },
   'leicester-premises': { kind: 'ADDRESS', value: 'Flat 2, 14 Example Road, Leicester' },
   'covert-phone': { kind: 'PHONE', value: '+44 7700 900555' },
 };
 
-/** Who stated what: [case, entity, date, note]. Each statement is marked as its case is. */
-const OBSERVATIONS: Array<[string, string, string, string]> = [
+/**
+ * Who stated what: [case, entity, date, note, as typed]. Each statement is marked as its case is. Where
+ * the contributor typed the identifier its own way (a national-format phone, the old cedilla letters),
+ * the last column says how: it is normalised with the contributing agency's country and must meet the
+ * entity, or the demo does not load. The Romanian police's `0722 123 456` is the Met's `+40 722 123 456`.
+ */
+const OBSERVATIONS: Array<[string, string, string, string, string?]> = [
   ['lanterna', 'recruiter-profile', '2025-09-03', 'Profile that first contacted V1'],
   ['lanterna', 's1-phone-ro', '2025-10-14', "S1's Romanian mobile, from V1's phone"],
   ['lanterna', 'shared-phone', '2025-10-20', 'Booking number on the London adverts'],
@@ -36,11 +42,13 @@ const OBSERVATIONS: Array<[string, string, string, string]> = [
   ['lanterna', 's1-iban-ro', '2025-11-10', 'Money-transfer destination in Romania'],
   ['midlands', 'leicester-premises', '2025-07-01', 'Premises above a nail bar'],
   ['midlands', 's1-phone-ro', '2025-07-02', 'Called by the Leicester premises daily'],
-  ['midlands', 'shared-phone', '2025-07-05', 'Booking number on adverts for the Leicester premises'],
+  ['midlands', 'shared-phone', '2025-07-05', 'Booking number on adverts for the Leicester premises', '07700 900312'],
   ['midlands', 'car', '2025-08-12', 'Car collecting the women; registered to a third party'],
   ['midlands', 'car-wash', '2025-08-20', 'Car wash mixing cash takings'],
   ['iasi', 'recruiter-email', '2025-03-12', 'Email used in the job offers'],
   ['iasi', 's1-iban-ro', '2025-04-15', 'Account receiving transfers from the UK'],
+  ['iasi', 's1-phone-ro', '2025-03-20', 'Number the recruits were told to ring on arrival in the UK', '0722 123 456'],
+  ['iasi', 'front-association', '2025-03-10', 'Registered association that posted the job offers abroad', 'Asociaţia Tinerilor pentru Muncă în Străinătate (demo)'],
   ['safe-passage', 'recruiter-email', '2025-05-04', 'The "boyfriend" wrote from this address'],
   ['safe-passage', 'recruiter-profile', '2025-05-04', 'The "boyfriend" contacted her from this profile'],
   ['strict', 'shared-phone', '2026-02-10', "Covert source: the controller's phone"],
@@ -60,10 +68,12 @@ const LINKS: Array<[string, string, LinkKind, End, End, string | null]> = [
   ['midlands:s1-owns-car', 'midlands', 'OWNS_VEHICLE', { person: 'S1' }, { entity: 'car' }, null],
   ['midlands:s1-controls-car-wash', 'midlands', 'CONTROLS', { person: 'S1' }, { entity: 'car-wash' }, null],
   ['iasi:s1-uses-email', 'iasi', 'USES_EMAIL', { person: 'S1' }, { entity: 'recruiter-email' }, null],
+  ['iasi:s1-controls-association', 'iasi', 'CONTROLS', { person: 'S1' }, { entity: 'front-association' }, '2025-01-15'],
 ];
 
 interface CaseRow {
   owner_agency_id: string;
+  owner_country: string;
   contributor_user_id: string;
   marking: NonNullable<DemoHandling['marking']>;
   source_evaluation: NonNullable<DemoHandling['sourceEvaluation']>;
@@ -80,8 +90,9 @@ async function caseSource(db: Sql, demo: DemoRegistry, caseKey: string) {
   const id = demo.ids[`case:${caseKey}`];
   if (!id) throw new Error(`Demo case ${caseKey} is not loaded (the cases demo runs first)`);
   const [c] = await db.query<CaseRow>(
-    `SELECT owner_agency_id, contributor_user_id, marking, source_evaluation, intelligence_assessment, handling_code, handling_conditions,
-       shared_with_agency_ids::text[], shared_with_group_ids::text[], red_recipient_user_ids::text[] FROM cases.cases WHERE id = $1`,
+    `SELECT c.owner_agency_id, a.country AS owner_country, c.contributor_user_id, c.marking, c.source_evaluation, c.intelligence_assessment, c.handling_code,
+       c.handling_conditions, c.shared_with_agency_ids::text[], c.shared_with_group_ids::text[], c.red_recipient_user_ids::text[]
+     FROM cases.cases c JOIN agencies.agencies a ON a.id = c.owner_agency_id WHERE c.id = $1`,
     [id],
   );
   if (!c) throw new Error(`Demo case ${caseKey} (${id}) not found`);
@@ -95,14 +106,16 @@ async function caseSource(db: Sql, demo: DemoRegistry, caseKey: string) {
     sharedWithGroupIds: c.shared_with_group_ids,
     redRecipientUserIds: c.red_recipient_user_ids,
   };
-  return { id, owner: { agencyId: c.owner_agency_id, userId: c.contributor_user_id }, handling };
+  return { id, owner: { agencyId: c.owner_agency_id, userId: c.contributor_user_id }, country: c.owner_country, handling };
 }
 
 /**
  * The network the reference scenario needs: a UK phone seen by two forces (Met and West Midlands)
- * and a covert source; S1's Romanian phone used by the suspect of both forces' cases; S1's GB
+ * and a covert source; S1's Romanian phone used by the suspect of both forces' cases and, typed the
+ * Romanian way (0722 123 456), the number the Romanian police's recruits were told to ring; S1's GB
  * account paying a Romanian account that the Romanian police also know; a recruiter's email and
- * profile that link the NGO's case to the police ones. Registers `entity:<name>`,
+ * profile that link the NGO's case to the police ones; a front association in Iași (found by name with
+ * or without diacritics) and a car wash in Coventry. Registers `entity:<name>`,
  * `observation:<case>:<entity>` and `link:<case>:<name>` ids.
  */
 export async function seedEntitiesDemo(db: Sql, demo: DemoRegistry): Promise<void> {
@@ -130,8 +143,13 @@ export async function seedEntitiesDemo(db: Sql, demo: DemoRegistry): Promise<voi
     return s;
   };
 
-  for (const [caseKey, entity, observedOn, note] of OBSERVATIONS) {
+  for (const [caseKey, entity, observedOn, note, typed] of OBSERVATIONS) {
     const s = await sourceOf(caseKey);
+    if (typed !== undefined) {
+      const e = ENTITIES[entity]!;
+      const meets = normaliseIdentifier(e.kind, typed, `demo observation ${caseKey}:${entity}`, s.country);
+      if (meets !== normaliseIdentifier(e.kind, e.value, `demo entity ${entity}`)) throw new Error(`Demo: ${caseKey} typed ${typed}, which does not meet ${entity}`);
+    }
     demo.ids[`observation:${caseKey}:${entity}`] = await insertDemoRecord(db, 'entities.observations', s.owner, s.handling, {
       entity_id: entityId(entity),
       source_type: 'CASE',

@@ -37,31 +37,43 @@ export const entityTable: SubjectTable = {
     }),
 };
 
-export const observationTable: SubjectTable = {
-  subject: 'Observation',
-  table: 'entities.observations',
-  alias: 'o',
-  grantsTable: GRANTS,
-  columns: `${metaColumns('o')}, o.entity_id AS "entityId", o.source_type AS "sourceType", o.source_id AS "sourceId", o.observed_at AS "observedAt", o.note`,
-  attributes: (ctx, params) => metaAttributes('o', ctx.actor, params, GRANTS),
-  map: (row) => withMeta('Observation', row) as PolicyRecord,
-};
+/**
+ * Observations under any alias, so a statement can be checked against other statements in one
+ * query (correlations, shared entities) with the very same attribute map and visibility rule.
+ */
+export function observationTableAs(a: string): SubjectTable {
+  return {
+    subject: 'Observation',
+    table: 'entities.observations',
+    alias: a,
+    grantsTable: GRANTS,
+    columns: `${metaColumns(a)}, ${a}.entity_id AS "entityId", ${a}.source_type AS "sourceType", ${a}.source_id AS "sourceId", ${a}.observed_at AS "observedAt", ${a}.note`,
+    attributes: (ctx, params) => metaAttributes(a, ctx.actor, params, GRANTS),
+    map: (row) => withMeta('Observation', row) as PolicyRecord,
+  };
+}
+
+export const observationTable: SubjectTable = observationTableAs('o');
 
 /** `fromEntityId`/`toEntityId` stay on the raw record as relation keys; persons are federation references. */
-export const linkTable: SubjectTable = {
-  subject: 'Link',
-  table: 'entities.links',
-  alias: 'l',
-  grantsTable: GRANTS,
-  columns: `${metaColumns('l')}, l.kind, l.from_entity_id AS "fromEntityId", l.from_person_id AS "fromPersonId", l.to_entity_id AS "toEntityId",
-    l.to_person_id AS "toPersonId", l.valid_from::text AS "validFrom", l.valid_to::text AS "validTo", l.source_type AS "sourceType", l.source_id AS "sourceId"`,
-  attributes: (ctx, params) => metaAttributes('l', ctx.actor, params, GRANTS),
-  map: (row) =>
-    withMeta(
-      'Link',
-      Object.assign(row, {
-        fromPerson: ref('Person', row.fromPersonId as string | null),
-        toPerson: ref('Person', row.toPersonId as string | null),
-      }),
-    ) as PolicyRecord,
-};
+export function linkTableAs(a: string): SubjectTable {
+  return {
+    subject: 'Link',
+    table: 'entities.links',
+    alias: a,
+    grantsTable: GRANTS,
+    columns: `${metaColumns(a)}, ${a}.kind, ${a}.from_entity_id AS "fromEntityId", ${a}.from_person_id AS "fromPersonId", ${a}.to_entity_id AS "toEntityId",
+    ${a}.to_person_id AS "toPersonId", ${a}.valid_from::text AS "validFrom", ${a}.valid_to::text AS "validTo", ${a}.source_type AS "sourceType", ${a}.source_id AS "sourceId"`,
+    attributes: (ctx, params) => metaAttributes(a, ctx.actor, params, GRANTS),
+    map: (row) =>
+      withMeta(
+        'Link',
+        Object.assign(row, {
+          fromPerson: ref('Person', row.fromPersonId as string | null),
+          toPerson: ref('Person', row.toPersonId as string | null),
+        }),
+      ) as PolicyRecord,
+  };
+}
+
+export const linkTable: SubjectTable = linkTableAs('l');

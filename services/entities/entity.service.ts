@@ -11,7 +11,7 @@ import { getVisible, selectVisible, visibleLoader } from '../kernel/repository';
 import { isUuid, text } from '../kernel/validate';
 import type { AddCaseEntityInput, EntityFilter } from './entity.input';
 import { entityTable, linkTable, observationTable } from './entity.repository';
-import { type EntityKind, normaliseIdentifier } from './identifier';
+import { countryOf, type EntityKind, normaliseIdentifier } from './identifier';
 import { type LinkKind, type ObservationSource, observe, recordLink } from './observe';
 
 type Projected = Record<string, unknown>;
@@ -27,7 +27,7 @@ export async function listEntities(ctx: RequestContext, filter: EntityFilter | u
   const hasValue = f.value !== undefined && f.value !== null;
   // Matching on value only reaches rows whose value the caller may read: a bank cannot confirm a masked IBAN here.
   if (hasValue && !f.kind) throw badInput('filter.kind', 'is required when filtering on value');
-  const value = hasValue && f.kind ? normaliseIdentifier(f.kind, f.value!, 'filter.value') : null;
+  const value = hasValue && f.kind ? normaliseIdentifier(f.kind, f.value!, 'filter.value', countryOf(f.country, ctx.actor.country, 'filter.country')) : null;
   const { rows, total } = await selectVisible(ctx, entityTable, {
     filterFields: [...(f.kind ? ['kind'] : []), ...(hasValue ? ['value'] : [])],
     withTotal: true,
@@ -186,7 +186,7 @@ async function assertPersonOfCase(ctx: RequestContext, caseId: string, personId:
  * and carry the case's handling.
  */
 export async function addCaseEntity(ctx: RequestContext, caseId: string, input: AddCaseEntityInput): Promise<Projected> {
-  const value = normaliseIdentifier(input.kind, input.value, 'input.value');
+  const value = normaliseIdentifier(input.kind, input.value, 'input.value', countryOf(input.country, ctx.actor.country, 'input.country'));
   const note = text('input.note', input.note, { max: 2000 });
   if (input.linkKind && !input.linkToPersonId) throw badInput('input.linkKind', 'needs linkToPersonId');
   if (input.linkToPersonId) assertUuid('input.linkToPersonId', input.linkToPersonId);

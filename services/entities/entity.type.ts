@@ -5,7 +5,7 @@ import { ENTITY_KINDS, type EntityKind } from './identifier';
 import { LINK_KINDS, type LinkKind, SOURCE_TYPES, type SourceType } from './observe';
 
 /** A GraphQL enum from a const list, so TypeScript callers can pass plain string literals. */
-function enumOf<T extends string>(values: readonly T[]): { [K in T]: K } {
+export function enumOf<T extends string>(values: readonly T[]): { [K in T]: K } {
   return Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
 }
 

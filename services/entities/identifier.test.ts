@@ -1,12 +1,12 @@
 import { DEMO_S1_IBAN_GB, DEMO_S1_IBAN_RO } from './demo-data';
-import { ENTITY_KINDS, type EntityKind, maskIdentifier, normaliseIdentifier } from './identifier';
+import { countryOf, ENTITY_KINDS, type EntityKind, maskIdentifier, NATIONAL_PHONE_COUNTRIES, normaliseIdentifier } from './identifier';
 
-const norm = (kind: EntityKind, raw: string) => normaliseIdentifier(kind, raw, 'input.value');
+const norm = (kind: EntityKind, raw: string, country?: string) => normaliseIdentifier(kind, raw, 'input.value', country);
 
-function refused(kind: EntityKind, raw: string, message: RegExp): void {
+function refused(kind: EntityKind, raw: string, message: RegExp, country?: string): void {
   let error: unknown;
   try {
-    norm(kind, raw);
+    norm(kind, raw, country);
   } catch (e) {
     error = e;
   }
@@ -102,6 +102,120 @@ describe('normaliseIdentifier', () => {
   it('accepts the demo IBANs (invented bank codes, valid check digits)', () => {
     expect(norm('BANK_ACCOUNT', DEMO_S1_IBAN_GB)).toBe(DEMO_S1_IBAN_GB);
     expect(norm('BANK_ACCOUNT', DEMO_S1_IBAN_RO)).toBe(DEMO_S1_IBAN_RO);
+  });
+});
+
+describe('normaliseIdentifier: national numbers and the contributor’s country', () => {
+  it('reads a national number with the contributing agency’s country, so a Romanian 0722 meets +40722', () => {
+    expect(norm('PHONE', '0722 123 456', 'RO')).toBe('+40722123456');
+    expect(norm('PHONE', '0722-123-456', 'RO')).toBe(norm('PHONE', '+40 722 123 456'));
+    expect(norm('PHONE', '07700 900312', 'GB')).toBe('+447700900312');
+    expect(norm('PHONE', '(07700) 900 312', 'GB')).toBe(norm('PHONE', '+44 7700 900312'));
+    expect(norm('PHONE', '06 30 123 4567', 'HU')).toBe('+36301234567');
+  });
+
+  it('ignores the country for numbers already in international form', () => {
+    expect(norm('PHONE', '+40 722 123 456', 'GB')).toBe('+40722123456');
+    expect(norm('PHONE', '0040 722 123 456', 'GB')).toBe('+40722123456');
+    expect(norm('PHONE', '+44 7700 900312', 'RO')).toBe('+447700900312');
+  });
+
+  it('refuses national numbers it cannot place', () => {
+    refused('PHONE', '0722 123 456', /include the country code/);
+    refused('PHONE', '0722 123 456', /national numbers are read only for .*RO.*not US/, 'US');
+    refused('PHONE', '722 123 456', /not a national number of RO/, 'RO');
+    // A UK-length number read as Romanian is too long: one digit slip must not make a wrong node.
+    refused('PHONE', '07700 900312', /valid number of RO: \+40 is followed by 9 digits/, 'RO');
+    refused('PHONE', '0722 123 45', /valid number of GB/, 'GB');
+  });
+
+  it('checks the length of GB and RO numbers and refuses a kept trunk 0', () => {
+    refused('PHONE', '+40 722 123 45', /valid number of RO/);
+    refused('PHONE', '+40 0722 123 456', /drop the national 0 after \+40/);
+    refused('PHONE', '+44 07700 900312', /drop the national 0 after \+44/);
+    expect(norm('PHONE', '+44 20 7946 0000')).toBe('+442079460000');
+  });
+
+  it('names the field when an explicit country is not a country code', () => {
+    expect(countryOf('ro', 'GB', 'input.country')).toBe('RO');
+    expect(countryOf(undefined, 'GB', 'input.country')).toBe('GB');
+    expect(countryOf(null, undefined, 'input.country')).toBeUndefined();
+    expect(countryOf(undefined, 'not-a-country', 'input.country')).toBeUndefined();
+    let error: unknown;
+    try {
+      countryOf('Romania', 'GB', 'identifiers[2].country');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'identifiers[2].country' } });
+  });
+
+  it('supports at least GB and RO', () => {
+    expect(NATIONAL_PHONE_COUNTRIES).toEqual(expect.arrayContaining(['GB', 'RO']));
+  });
+});
+
+describe('normaliseIdentifier: the other kinds in more detail', () => {
+  it('refuses an IBAN of the wrong length for its country, and accepts "IBAN" prefixes and mailto:', () => {
+    refused('BANK_ACCOUNT', 'RO49AAAA1B3100759384000', /RO IBANs have 24 characters/);
+    refused('BANK_ACCOUNT', 'GB82WEST1234569876543', /GB IBANs have 22 characters/);
+    expect(norm('BANK_ACCOUNT', 'IBAN: RO49 AAAA 1B31 0075 9384 0000')).toBe('RO49AAAA1B31007593840000');
+    expect(norm('BANK_ACCOUNT', 'GB82.WEST.1234.5698.7654.32')).toBe('GB82WEST12345698765432');
+    expect(norm('EMAIL', 'mailto:Recrutare.Demo@Example.ORG')).toBe('recrutare.demo@example.org');
+  });
+
+  it('drops every tracking parameter and orders the rest, so shared links meet', () => {
+    const a = norm('ONLINE_ADVERT', 'https://adverts.example.net/ad/1?b=2&a=1&fbclid=XYZ&gclid=1');
+    const b = norm('ONLINE_ADVERT', 'https://www.ADVERTS.example.net:443/ad/1/?a=1&utm_source=ig&b=2');
+    expect(a).toBe('https://adverts.example.net/ad/1?a=1&b=2');
+    expect(b).toBe(a);
+    // Repeated keys keep their order.
+    expect(norm('ONLINE_ADVERT', 'https://example.org/s?tag=z&tag=a')).toBe('https://example.org/s?tag=z&tag=a');
+    refused('ONLINE_ADVERT', 'https://user:secret@example.org/ad', /user name or password/);
+  });
+
+  it('writes social profiles per platform: aliases, profile URLs and each platform’s handle rules', () => {
+    expect(norm('SOCIAL_PROFILE', 'https://www.instagram.com/Tessera.Demo.Ionut/')).toBe('instagram:tessera.demo.ionut');
+    expect(norm('SOCIAL_PROFILE', 'ig:@tessera.demo.ionut')).toBe('instagram:tessera.demo.ionut');
+    expect(norm('SOCIAL_PROFILE', 'https://www.tiktok.com/@Demo.Recruiter')).toBe('tiktok:demo.recruiter');
+    expect(norm('SOCIAL_PROFILE', 'twitter:@Demo_Ionut')).toBe('x:demo_ionut');
+    expect(norm('SOCIAL_PROFILE', 'https://x.com/demo_ionut')).toBe('x:demo_ionut');
+    // Facebook ignores dots and case in user names.
+    expect(norm('SOCIAL_PROFILE', 'https://m.facebook.com/Ionut.Demo.7')).toBe('facebook:ionutdemo7');
+    expect(norm('SOCIAL_PROFILE', 'fb:ionutdemo7')).toBe('facebook:ionutdemo7');
+    expect(norm('SOCIAL_PROFILE', 'https://www.facebook.com/profile.php?id=100012345678')).toBe('facebook:100012345678');
+    expect(norm('SOCIAL_PROFILE', 'https://t.me/Demo_Recruiter')).toBe('telegram:demo_recruiter');
+    // Messaging apps are keyed by phone number, read like any phone.
+    expect(norm('SOCIAL_PROFILE', 'whatsapp:0722 123 456', 'RO')).toBe('whatsapp:+40722123456');
+    expect(norm('SOCIAL_PROFILE', 'https://wa.me/40722123456')).toBe('whatsapp:+40722123456');
+    // Unknown platforms keep the generic form.
+    expect(norm('SOCIAL_PROFILE', 'Badoo:@Someone.Demo')).toBe('badoo:someone.demo');
+    refused('SOCIAL_PROFILE', 'x:this_handle_is_far_too_long', /not a x handle: 1 to 15/);
+    refused('SOCIAL_PROFILE', 'instagram:bad/handle', /not a instagram handle/);
+    refused('SOCIAL_PROFILE', 'https://www.instagram.com/p/Cx1/', /not a instagram handle/);
+    refused('SOCIAL_PROFILE', 'https://unknown.example/profile', /platform:handle/);
+    refused('SOCIAL_PROFILE', 'whatsapp:0722 123 456', /include the country code/);
+  });
+
+  it('writes vehicles without dots too', () => {
+    expect(norm('VEHICLE', 'b.123.tst')).toBe('B123TST');
+  });
+
+  it('stays idempotent for the new forms', () => {
+    const samples: Array<[EntityKind, string, string?]> = [
+      ['PHONE', '0722 123 456', 'RO'],
+      ['PHONE', '07700 900312', 'GB'],
+      ['SOCIAL_PROFILE', 'https://m.facebook.com/Ionut.Demo.7'],
+      ['SOCIAL_PROFILE', 'whatsapp:0722 123 456', 'RO'],
+      ['SOCIAL_PROFILE', 'twitter:@Demo_Ionut'],
+      ['ONLINE_ADVERT', 'https://adverts.example.net/ad/1?b=2&a=1&fbclid=XYZ'],
+      ['BANK_ACCOUNT', 'IBAN RO49 AAAA 1B31 0075 9384 0000'],
+    ];
+    for (const [kind, raw, country] of samples) {
+      const once = norm(kind, raw, country);
+      expect(norm(kind, once)).toBe(once);
+      expect(norm(kind, once, 'GB')).toBe(once);
+    }
   });
 });
 

@@ -1,19 +1,21 @@
 import { EntitiesInit1764000000100 } from '../../migrations/entities/1764000000100-entities-init';
+import { EntitiesOrganisationSearch1764000000110 } from '../../migrations/entities/1764000000110-entities-organisation-search';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedEntitiesDemo } from './demo-data';
 import { CaseEntitiesResolver, EntityResolver, LinkResolver, ObservationResolver } from './entity.resolver';
 import * as service from './entity.service';
+import { NetworkNodeResolver, NetworkResolver } from './network.resolver';
 
 /** Entities (phones, accounts, adverts, ...) and the observations and links agencies state about them. */
 export const entitiesSubgraph: SubgraphDefinition = {
   name: 'entities',
   port: 4004,
   dbSchema: 'entities',
-  migrations: [EntitiesInit1764000000100],
+  migrations: [EntitiesInit1764000000100, EntitiesOrganisationSearch1764000000110],
   buildSchema: () =>
     buildFederatedSchema({
-      resolvers: [EntityResolver, ObservationResolver, LinkResolver, CaseEntitiesResolver],
+      resolvers: [EntityResolver, ObservationResolver, LinkResolver, CaseEntitiesResolver, NetworkResolver, NetworkNodeResolver],
       references: {
         Entity: { __resolveReference: (ref: { id: string }, ctx) => service.getEntity(ctx, ref.id) },
         Observation: { __resolveReference: (ref: { id: string }, ctx) => service.getObservation(ctx, ref.id) },
@@ -28,6 +30,13 @@ export const entitiesSubgraph: SubgraphDefinition = {
         observation: ['read', 'Observation'],
         link: ['read', 'Link'],
         addCaseEntity: ['create', 'Observation'],
+        searchOrganisations: ['read', 'Entity'],
+        network: ['read', 'Link'],
+        shortestPath: ['read', 'Link'],
+        sharedEntities: ['read', 'Entity'],
+        correlations: ['read', 'Observation'],
+        // Every member may ask; the service refuses agency types that may read no entity (hub administrators).
+        hitNoHit: 'any-member',
       },
     }),
   seedDemo: seedEntitiesDemo,

@@ -5,7 +5,7 @@ import type { Sql } from '../kernel/db';
 import { badInput, forbidden } from '../kernel/errors';
 import { assertUuid, handlingInsert, type HandlingInput } from '../kernel/marked-record';
 import { isoDate, period } from '../kernel/validate';
-import { type EntityKind, normaliseIdentifier } from './identifier';
+import { countryOf, type EntityKind, normaliseIdentifier } from './identifier';
 
 /**
  * The write API other subgraphs call inside their own transaction when one of their records names
@@ -24,6 +24,8 @@ export type LinkKind = (typeof LINK_KINDS)[number];
 export interface IdentifierInput {
   kind: EntityKind;
   value: string;
+  /** ISO 3166-1 alpha-2: how a national-format value is read; defaults to the contributing agency's country. */
+  country?: string | null;
 }
 
 export interface ObservationSource {
@@ -81,12 +83,24 @@ export async function observe(tx: Sql, actor: Actor, source: ObservationSource, 
 }
 
 /**
- * Normalises (throws BAD_USER_INPUT naming `${field}[i].value`), upserts the entities and records
- * one observation per distinct identifier, owned by the actor's agency and marked with the source's
- * handling. Returns entity ids in input order (a repeated identifier gets the same id).
+ * Normalises each identifier the way its contributor wrote it: national-format phones are read with
+ * the identifier's own `country`, else the actor's agency's country (throws BAD_USER_INPUT naming
+ * `${field}[i].value` or `${field}[i].country`).
+ */
+export function normaliseIdentifiers(actor: Pick<Actor, 'country'>, identifiers: IdentifierInput[], field = 'identifiers'): Array<{ kind: EntityKind; value: string }> {
+  return identifiers.map((i, n) => ({
+    kind: i.kind,
+    value: normaliseIdentifier(i.kind, i.value, `${field}[${n}].value`, countryOf(i.country, actor.country, `${field}[${n}].country`)),
+  }));
+}
+
+/**
+ * Normalises (see normaliseIdentifiers), upserts the entities and records one observation per
+ * distinct identifier, owned by the actor's agency and marked with the source's handling. Returns
+ * entity ids in input order (a repeated identifier gets the same id).
  */
 export async function recordObservations(tx: Sql, actor: Actor, source: ObservationSource, identifiers: IdentifierInput[], field = 'identifiers'): Promise<string[]> {
-  const normalised = identifiers.map((i, n) => ({ kind: i.kind, value: normaliseIdentifier(i.kind, i.value, `${field}[${n}].value`) }));
+  const normalised = normaliseIdentifiers(actor, identifiers, field);
   return (await observe(tx, actor, source, normalised)).map((o) => o.entityId);
 }
 

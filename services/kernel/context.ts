@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { defineAbilityFor, type AppAbility } from '../../policies/ability';
 import type { Actor } from '../../policies/actor';
 import { type GatewayKeys, verifyActorToken } from './actor-token';
+import { ConsultationLog } from './audit';
 import type { Database } from './db';
 import { type Logger, rootLogger } from './logger';
 
@@ -12,6 +13,11 @@ export interface RequestContext {
   db: Database;
   log: Logger;
   requestId: string;
+  /**
+   * Personal data this request released and resolved (kernel/audit.ts): written as CONSULT /
+   * DISCLOSE audit events before the response leaves the subgraph.
+   */
+  consulted: ConsultationLog;
   /** The request's DataLoader called `name`, made on first use: one batch per key set, per request. */
   loader<K, V>(name: string, make: () => DataLoader<K, V>): DataLoader<K, V>;
 }
@@ -23,6 +29,7 @@ export function createContext(actor: Actor, requestId: string, db: Database, ser
     ability: defineAbilityFor(actor),
     db,
     requestId,
+    consulted: new ConsultationLog(),
     log: rootLogger.child({ requestId, service, agencyId: actor.agencyId, userId: actor.userId }),
     loader<K, V>(name: string, make: () => DataLoader<K, V>): DataLoader<K, V> {
       let l = loaders.get(name) as DataLoader<K, V> | undefined;

@@ -9,6 +9,15 @@ export enum ErrorCode {
   BAD_USER_INPUT = 'BAD_USER_INPUT',
   CONFLICT = 'CONFLICT',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+  /** A dependency (a subgraph, the database) is unreachable; retrying later may succeed. */
+  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
+  // Query shape limits at the gateway (gateway/limits.ts), each refused with HTTP 400 before planning.
+  QUERY_TOO_DEEP = 'QUERY_TOO_DEEP',
+  TOO_MANY_ALIASES = 'TOO_MANY_ALIASES',
+  TOO_MANY_ROOT_FIELDS = 'TOO_MANY_ROOT_FIELDS',
+  QUERY_TOO_COSTLY = 'QUERY_TOO_COSTLY',
+  DOCUMENT_TOO_LARGE = 'DOCUMENT_TOO_LARGE',
+  BATCHING_NOT_ALLOWED = 'BATCHING_NOT_ALLOWED',
 }
 
 export function unauthenticated(reason = 'Authentication required'): GraphQLError {
@@ -41,16 +50,50 @@ export function conflict(message: string, extra: Record<string, unknown> = {}): 
   return new GraphQLError(message, { extensions: { code: ErrorCode.CONFLICT, ...extra } });
 }
 
+export function serviceUnavailable(message = 'Service temporarily unavailable, try again later', extra: Record<string, unknown> = {}, status?: number): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, ...extra, ...(status ? { http: { status } } : {}) } });
+}
+
+/** graphql-js appends "Did you mean ...?" to validation and coercion messages; outside development that maps the schema for a caller. */
+export function withoutSuggestions(message: string): string {
+  return message.replace(/\s*Did you mean [^?]*\?/g, '');
+}
+
 const CLIENT_CODES = new Set<string>(Object.values(ErrorCode));
+
+/** Postgres / socket codes that mean "no database right now" (admin shutdown, crash, refused or lost connection). */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+
+/**
+ * Whether an error (or anything it wraps: GraphQL originalError, TypeORM driverError, cause) is
+ * the database being unreachable rather than a bug. Pass the original error as maskError's second
+ * argument to answer those SERVICE_UNAVAILABLE instead of INTERNAL_SERVER_ERROR.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  let cur: unknown = error;
+  for (let i = 0; cur && typeof cur === 'object' && i < 8; i++) {
+    const e = cur as { code?: unknown; message?: unknown; originalError?: unknown; driverError?: unknown; cause?: unknown };
+    if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
+    if (typeof e.message === 'string' && /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/.test(e.message)) return true;
+    cur = e.originalError ?? e.driverError ?? e.cause;
+  }
+  return false;
+}
 
 /**
  * Apollo `formatError`: errors we raised on purpose pass through; anything else is masked to
  * INTERNAL_SERVER_ERROR (the original is logged by the caller) and stack traces never leave.
  */
-export function maskError(formatted: { message: string; extensions?: Record<string, unknown>; path?: unknown; locations?: unknown }) {
+export function maskError(formatted: { message: string; extensions?: Record<string, unknown>; path?: unknown; locations?: unknown }, original?: unknown) {
   const code = formatted.extensions?.code;
-  if (typeof code === 'string' && (CLIENT_CODES.has(code) || code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' || code === 'BAD_REQUEST' || code === 'PERSISTED_QUERY_NOT_FOUND' || code === 'OPERATION_RESOLUTION_FAILURE')) {
-    const { stacktrace: _stack, exception: _ex, ...extensions } = formatted.extensions ?? {};
+  if (original !== undefined && isDatabaseUnavailable(original)) {
+    return { message: 'The database is unavailable; try again later', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
+  }
+  // INTERNAL_SERVER_ERROR is also the code Apollo gives any error nobody coded: its message (SQL,
+  // URLs, internals) never passes, only the generic one below.
+  if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR && (CLIENT_CODES.has(code) || code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' || code === 'BAD_REQUEST' || code === 'PERSISTED_QUERY_NOT_FOUND' || code === 'OPERATION_RESOLUTION_FAILURE')) {
+    // `response` is what the gateway's HTTP data source attaches on a non-2xx subgraph answer (its URL and body).
+    const { stacktrace: _stack, exception: _ex, response: _response, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
   }
   return {

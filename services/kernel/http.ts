@@ -62,6 +62,14 @@ export async function serveHttp<TContext extends BaseContext>(
             return;
           }
         }
+        // One operation per request: a JSON array (a batch) is refused before authentication or parsing,
+        // whatever its length (Apollo's allowBatchedHttpRequests stays false as a second line).
+        if (Array.isArray(body)) {
+          res
+            .writeHead(400, { 'content-type': 'application/json' })
+            .end('{"errors":[{"message":"Batched requests are not accepted: send one operation per request","extensions":{"code":"BATCHING_NOT_ALLOWED"}}]}');
+          return;
+        }
         const result = await server.executeHTTPGraphQLRequest({
           httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
           context: () => context(headers),

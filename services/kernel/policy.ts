@@ -14,13 +14,18 @@ export function visibleWhere(ctx: RequestContext, subject: SubjectType, opts: Vi
   return visibleRowsSql(ctx.actor, ctx.ability, subject, opts, params);
 }
 
-/** Field-level rule applied to records fetched through visibleWhere. */
+/**
+ * Field-level rule applied to records fetched through visibleWhere. Records whose personal fields
+ * are released (not REDACTED) are noted for the audit trail's consultation record (kernel/audit.ts).
+ */
 export function projectAll(ctx: RequestContext, records: PolicyRecord[]): Record<string, unknown>[] {
-  return records.map((r) => project(ctx.ability, r));
+  return records.map((r) => projectOne(ctx, r));
 }
 
 export function projectOne(ctx: RequestContext, record: PolicyRecord): Record<string, unknown> {
-  return project(ctx.ability, record);
+  const projected = project(ctx.ability, record);
+  ctx.consulted.released(record, projected);
+  return projected;
 }
 
 /** Whether any row of the subject can reach this caller's agency type (else lists are empty). */

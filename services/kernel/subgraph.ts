@@ -1,12 +1,13 @@
-import { ApolloServer, type HeaderMap } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type HeaderMap } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import type { GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, type GraphQLSchema, isObjectType } from 'graphql';
 import type { MigrationInterface } from 'typeorm';
 import type { GatewayKeys } from './actor-token';
+import { appendAudit, PERSONAL_FIELDS } from './audit';
 import { contextFromAuthorization, type RequestContext } from './context';
 import type { Database, Sql } from './db';
 import { maskError } from './errors';
-import { rootLogger } from './logger';
+import { type Logger, rootLogger } from './logger';
 
 export type MigrationClass = new () => MigrationInterface;
 
@@ -39,15 +40,75 @@ export interface RunningSubgraph {
   context(authorization: string | undefined): Promise<RequestContext>;
 }
 
+/**
+ * Wraps the resolver of every personal field (kernel/audit.ts PERSONAL_FIELDS) so that a value
+ * resolved into the response is noted on the request's ConsultationLog. A REDACTED field throws
+ * FORBIDDEN_FIELD inside the original resolver and is never noted; an unselected field never runs.
+ */
+export function instrumentConsultations(schema: GraphQLSchema): GraphQLSchema {
+  for (const [typeName, fields] of Object.entries(PERSONAL_FIELDS)) {
+    const type = schema.getType(typeName);
+    if (!isObjectType(type)) continue;
+    const defs = type.getFields();
+    for (const name of fields) {
+      const field = defs[name];
+      if (!field) continue;
+      const resolve = field.resolve ?? defaultFieldResolver;
+      field.resolve = (parent, args, ctx: RequestContext, info) => {
+        const value: unknown = resolve(parent, args, ctx, info);
+        const note = (v: unknown) => {
+          ctx.consulted.resolved(typeName, parent, name, v);
+          return v;
+        };
+        return value instanceof Promise ? value.then(note) : note(value);
+      };
+    }
+  }
+  return schema;
+}
+
+/**
+ * Writes the request's consultations (CONSULT, and DISCLOSE for other agencies' records) in one
+ * append before the response leaves. Fails closed: if the append fails, the response is replaced
+ * by an error without data, so personal data is never sent without its consultation record.
+ * (willSendResponse runs after execution and before Apollo hands the body to the HTTP layer or to
+ * executeOperation's caller. Incremental delivery, where later payloads would resolve after this
+ * hook, does not exist with graphql 16; revisit this if @defer is ever enabled.)
+ */
+export function consultationAudit(db: Database, log: Logger): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          const consulted = contextValue?.consulted;
+          if (!consulted || consulted.size === 0) return;
+          try {
+            await db.transaction((tx) => appendAudit(tx, contextValue, consulted.events(contextValue.actor.agencyId)));
+          } catch (err) {
+            log.error({ err, requestId: contextValue.requestId }, 'consultation audit failed: response withheld');
+            response.body = {
+              kind: 'single',
+              singleResult: {
+                data: null,
+                errors: [{ message: 'The consultation could not be recorded in the audit trail; no data is returned', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+              },
+            };
+          }
+        },
+      };
+    },
+  };
+}
+
 export async function createSubgraphServer(def: SubgraphDefinition, deps: { db: Database; keys: GatewayKeys; development: boolean }): Promise<RunningSubgraph> {
-  const schema = await def.buildSchema();
+  const schema = instrumentConsultations(await def.buildSchema());
   const log = rootLogger.child({ service: def.name });
   const server = new ApolloServer<RequestContext>({
     schema,
     introspection: deps.development,
     includeStacktraceInErrorResponses: false,
     // No per-field timing sent to the gateway: it costs time and tells nothing a client needs.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), consultationAudit(deps.db, log)],
     formatError: (formatted, error) => {
       const masked = maskError(formatted as never);
       if (masked.extensions?.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error, path: formatted.path }, 'unexpected error');

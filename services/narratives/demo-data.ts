@@ -1,6 +1,9 @@
+import { DEMO_AGENCIES } from '../agencies/demo-data';
 import type { Sql } from '../kernel/db';
 import { demoOwner, insertDemoRecord } from '../kernel/demo';
 import type { DemoRegistry } from '../kernel/subgraph';
+import { extract } from './extract';
+import { insertProposals } from './narrative.service';
 
 /**
  * Two invented accounts of the Safe Passage case (loverboy scenario, domain.md); no real person.
@@ -29,11 +32,12 @@ const DEMO_NARRATIVES = [
   },
 ];
 
-/** Registers `narrative:<key>` ids. */
+/** Registers `narrative:<key>` ids; what the text proposes beyond the stated indicators waits for Safe Passage to decide. */
 export async function seedNarrativesDemo(db: Sql, demo: DemoRegistry): Promise<void> {
   const caseId = demo.ids['case:safe-passage'];
   if (!caseId) throw new Error('The narratives demo needs the cases demo (case:safe-passage)');
   const owner = demoOwner(demo, 'safe-passage');
+  const country = DEMO_AGENCIES.find((a) => a.slug === 'safe-passage')?.country;
   for (const n of DEMO_NARRATIVES) {
     demo.ids[`narrative:${n.key}`] = await insertDemoRecord(db, 'narratives.narratives', owner, { marking: 'GREEN', sourceEvaluation: '2', intelligenceAssessment: 'C' }, {
       case_id: caseId,
@@ -45,5 +49,7 @@ export async function seedNarrativesDemo(db: Sql, demo: DemoRegistry): Promise<v
       consent_recorded_by: 'Safe Passage caseworker (demo)',
       consent_recorded_at: n.recordedAt,
     });
+    const found = extract(n.text, { country, language: n.language as 'ro' | 'en' });
+    await insertProposals(db, demo.ids[`narrative:${n.key}`]!, { identifiers: found.identifiers, indicators: found.indicators.filter((i) => !n.indicators.includes(i.code)) });
   }
 }

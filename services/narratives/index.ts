@@ -2,7 +2,7 @@ import { NarrativesInit1764000000300 } from '../../migrations/narratives/1764000
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedNarrativesDemo } from './demo-data';
-import { NarrativeCaseResolver, NarrativeResolver } from './narrative.resolver';
+import { NarrativeCaseResolver, NarrativeProposalResolver, NarrativeResolver } from './narrative.resolver';
 import * as narratives from './narrative.service';
 
 /** NGOs' narratives of cases, under the survivor's consent, and `Case.narratives`. */
@@ -13,18 +13,20 @@ export const narrativesSubgraph: SubgraphDefinition = {
   migrations: [NarrativesInit1764000000300],
   buildSchema: () =>
     buildFederatedSchema({
-      resolvers: [NarrativeResolver, NarrativeCaseResolver],
+      resolvers: [NarrativeResolver, NarrativeProposalResolver, NarrativeCaseResolver],
       references: {
         Narrative: { __resolveReference: (ref: { id: string }, ctx) => narratives.getNarrative(ctx, ref.id) },
         // Case.narratives applies the narratives' own policy; the case itself is the cases subgraph's.
         Case: { __resolveReference: (ref: { id: string }) => ({ id: ref.id }) },
       },
-      relations: { Case: ['narratives'] },
+      // Narrative.proposals answers [] unless the caller's agency owns the narrative and may read its text.
+      relations: { Case: ['narratives'], Narrative: ['proposals'] },
       rootAccess: {
         narrative: ['read', 'Narrative'],
         narratives: ['read', 'Narrative'],
         contributeNarrative: ['create', 'Narrative'],
         withdrawConsent: ['withdraw', 'Narrative'],
+        decideProposal: ['update', 'Narrative'],
       },
     }),
   seedDemo: seedNarrativesDemo,

@@ -1,5 +1,6 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { HandlingInput } from '../kernel/marked-record';
+import { ExploitationType } from '../kernel/taxonomy';
 import { NarrativeLanguage } from './narrative.type';
 
 @InputType()
@@ -17,10 +18,26 @@ export class ConsentInput {
   recordedAt?: string;
 }
 
+/** A case opened together with its first narrative, owned by the contributor's agency. */
+@InputType()
+export class NarrativeNewCaseInput {
+  @Field(() => HandlingInput)
+  handling: HandlingInput;
+
+  @Field(() => [ExploitationType], { description: 'At least one' })
+  exploitationTypes: ExploitationType[];
+
+  @Field(() => String, { nullable: true, description: 'At most 20,000 characters' })
+  summary?: string;
+}
+
 @InputType()
 export class ContributeNarrativeInput {
-  @Field(() => ID, { description: 'A case your agency owns' })
-  caseId: string;
+  @Field(() => ID, { nullable: true, description: 'A case your agency owns; give this or newCase' })
+  caseId?: string;
+
+  @Field(() => NarrativeNewCaseInput, { nullable: true, description: 'Opens a case owned by your agency for this narrative; give this or caseId' })
+  newCase?: NarrativeNewCaseInput;
 
   @Field(() => NarrativeLanguage)
   language: NarrativeLanguage;

@@ -3,7 +3,7 @@ import type { RequestContext } from '../kernel/context';
 import { PageArgs } from '../kernel/pagination';
 import { ContributeNarrativeInput } from './narrative.input';
 import * as narratives from './narrative.service';
-import { NarrativeCase, NarrativeConnection, NarrativeType } from './narrative.type';
+import { NarrativeCase, NarrativeConnection, NarrativeProposalType, NarrativeType, ProposalDecision } from './narrative.type';
 
 @Resolver(() => NarrativeType)
 export class NarrativeResolver {
@@ -17,14 +17,42 @@ export class NarrativeResolver {
     return narratives.listNarratives(ctx, caseId, page);
   }
 
-  @Mutation(() => NarrativeType, { description: "Contributes a narrative to a case your agency owns, with the survivor's consent; idempotent on input.idempotencyKey" })
+  @Mutation(() => NarrativeType, {
+    description:
+      "Contributes a narrative to a case your agency owns (caseId) or to a new case it opens (newCase), with the survivor's consent; identifiers and indicators read from the text become proposals. Idempotent on input.idempotencyKey",
+  })
   contributeNarrative(@Arg('input', () => ContributeNarrativeInput) input: ContributeNarrativeInput, @Ctx() ctx: RequestContext) {
     return narratives.contributeNarrative(ctx, input);
   }
 
-  @Mutation(() => NarrativeType, { description: 'Records the withdrawal of consent: erases the text and its indicators and logs the erasure' })
+  @Mutation(() => NarrativeType, {
+    description: 'Records the withdrawal of consent: erases the text, its indicators, its proposals and the observations and links made from it, and logs that an erasure happened',
+  })
   withdrawConsent(@Arg('id', () => ID) id: string, @Arg('reason', () => String, { nullable: true }) reason: string | undefined, @Ctx() ctx: RequestContext) {
     return narratives.withdrawConsent(ctx, id, reason);
+  }
+
+  @FieldResolver(() => [NarrativeProposalType], {
+    description: 'What Tessera read in the text, to confirm or reject: only for the owner agency while it may read the text, otherwise empty',
+  })
+  proposals(@Root() narrative: Record<string, unknown>, @Ctx() ctx: RequestContext) {
+    return narratives.proposalsOfNarrative(ctx, narrative);
+  }
+}
+
+@Resolver(() => NarrativeProposalType)
+export class NarrativeProposalResolver {
+  @Mutation(() => NarrativeProposalType, {
+    description:
+      "The narrative's owner confirms a proposal (an identifier becomes an observation from the narrative, an indicator joins its indicators) or rejects it",
+  })
+  decideProposal(@Arg('id', () => ID) id: string, @Arg('decision', () => ProposalDecision) decision: ProposalDecision, @Ctx() ctx: RequestContext) {
+    return narratives.decideProposal(ctx, id, decision);
+  }
+
+  @FieldResolver(() => NarrativeType, { nullable: true, description: 'The narrative it was read from' })
+  narrative(@Root() proposal: { narrativeId: string }, @Ctx() ctx: RequestContext) {
+    return narratives.getNarrative(ctx, proposal.narrativeId);
   }
 }
 

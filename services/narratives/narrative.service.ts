@@ -1,17 +1,26 @@
+import DataLoader from 'dataloader';
 import { highestMarking, type Marking as MarkingName } from '../../policies/actor';
+import { rawOf } from '../../policies/enforce';
 import { reachSql } from '../../policies/reach';
 import { SqlParams } from '../../policies/sql';
+import type { PolicyRecord } from '../../policies/subjects';
+import type { EntityKind } from '../entities/identifier';
+import { eraseStatementsOfSource, recordObservations } from '../entities/observe';
 import type { RequestContext } from '../kernel/context';
-import { badInput, notFound } from '../kernel/errors';
+import type { Sql } from '../kernel/db';
+import { badInput, conflict, notFound } from '../kernel/errors';
+import { requestHash, requiredIdempotencyKey, submitOnce } from '../kernel/idempotency';
 import { assertUuid, handlingInsert, type HandlingInput, validateHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
-import { assertCanChange, assertCanCreate, projectAll } from '../kernel/policy';
+import { assertCanChange, assertCanCreate, projectAll, projectOne } from '../kernel/policy';
+import { ref } from '../kernel/references';
 import { findVisible, getVisible, selectVisible, visibleLoader } from '../kernel/repository';
 import { assertIndicators, EXPLOITATION_INDICATORS } from '../kernel/taxonomy';
 import { isUuid, text } from '../kernel/validate';
-import { requestHash, requiredIdempotencyKey, submitOnce } from '../kernel/idempotency';
-import type { ContributeNarrativeInput } from './narrative.input';
+import { extract, type FoundIdentifier, type FoundIndicator } from './extract';
+import type { ContributeNarrativeInput, NarrativeNewCaseInput } from './narrative.input';
 import { narrativeTable } from './narrative.repository';
+import { ProposalDecision } from './narrative.type';
 
 type Projected = Record<string, unknown>;
 
@@ -84,16 +93,87 @@ function consentTime(field: string, value: string | null | undefined): string | 
   return value;
 }
 
+/** The rules openCase applies to the fields a new case opened with a narrative has. */
+function validateNewCase(c: NarrativeNewCaseInput): void {
+  validateHandling(c.handling, 'input.newCase.handling');
+  if (!c.exploitationTypes?.length) throw badInput('input.newCase.exploitationTypes', 'name at least one exploitation type');
+  text('input.newCase.summary', c.summary, { max: 20000 });
+}
+
+/**
+ * Opens the case inside the narrative's transaction, so the two exist together or not at all. Its
+ * columns are the ones services/cases openCase writes for a case without persons or events.
+ */
+async function insertCase(tx: Sql, ctx: RequestContext, c: NarrativeNewCaseInput): Promise<string> {
+  const params = new SqlParams();
+  const meta = handlingInsert(ctx.actor, c.handling, params);
+  const [row] = await tx.query<{ id: string }>(
+    `INSERT INTO cases.cases (${meta.columns}, summary, status, exploitation_types, nrm_stage)
+     VALUES (${meta.values}, ${params.add(c.summary?.trim() || null)}, 'OPEN', ${params.add(c.exploitationTypes)}, 'NONE') RETURNING id`,
+    params.values,
+  );
+  return row!.id;
+}
+
+/**
+ * What the text proposes: its identifiers (national phone numbers read by the contributor's
+ * country) and the indicators the contributor did not already state. Reading is best effort: if it
+ * fails, the narrative is still taken, without proposals, and the failure logged (never the text).
+ */
+function proposalsOf(ctx: RequestContext, body: string, language: string, stated: string[]): { identifiers: FoundIdentifier[]; indicators: FoundIndicator[] } {
+  try {
+    const found = extract(body, { country: ctx.actor.country, language: language === 'ro' ? 'ro' : 'en' });
+    return { identifiers: found.identifiers, indicators: found.indicators.filter((i) => !stated.includes(i.code)) };
+  } catch (err) {
+    ctx.log.error({ err: (err as Error).name, op: 'extract' }, 'reading a narrative for proposals failed; stored without proposals');
+    return { identifiers: [], indicators: [] };
+  }
+}
+
+/** Every proposal of one narrative in one statement. */
+export async function insertProposals(tx: Sql, narrativeId: string, found: { identifiers: FoundIdentifier[]; indicators: FoundIndicator[] }): Promise<void> {
+  const rows = [
+    ...found.identifiers.map((i) => ({ kind: 'IDENTIFIER', identifierKind: i.kind as string | null, value: i.value as string | null, code: null as string | null, start: i.start, end: i.end })),
+    ...found.indicators.map((i) => ({ kind: 'INDICATOR', identifierKind: null, value: null, code: i.code, start: i.start, end: i.end })),
+  ];
+  if (rows.length === 0) return;
+  await tx.query(
+    `INSERT INTO narratives.proposals (narrative_id, kind, identifier_kind, identifier_value, indicator_code, excerpt_start, excerpt_end)
+     SELECT $1, p.kind, p.identifier_kind, p.identifier_value, p.indicator_code, p.excerpt_start, p.excerpt_end
+     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[])
+       AS p(kind, identifier_kind, identifier_value, indicator_code, excerpt_start, excerpt_end)`,
+    [narrativeId, rows.map((r) => r.kind), rows.map((r) => r.identifierKind), rows.map((r) => r.value), rows.map((r) => r.code), rows.map((r) => r.start), rows.map((r) => r.end)],
+  );
+}
+
+/**
+ * A narrative for a case the caller's agency owns (`caseId`) or for a case opened with it
+ * (`newCase`, owned by the caller's agency), with the consent record and the proposals read from
+ * its text, all in one transaction; idempotent on the key.
+ */
 export async function contributeNarrative(ctx: RequestContext, input: ContributeNarrativeInput): Promise<Projected> {
   validateHandling(input.handling, 'input.handling');
-  assertUuid('input.caseId', input.caseId);
-  const body = text('input.text', input.text, { max: 50000, required: true });
+  if (!input.caseId === !input.newCase) throw badInput('input.caseId', 'give exactly one of caseId and newCase');
+  if (input.caseId) assertUuid('input.caseId', input.caseId);
+  if (input.newCase) validateNewCase(input.newCase);
+  const body = text('input.text', input.text, { max: 50000, required: true })!;
   assertIndicators('input.indicators', input.indicators, EXPLOITATION_INDICATORS);
   const recordedBy = text('input.consent.recordedBy', input.consent.recordedBy, { max: 200, required: true });
   const recordedAt = consentTime('input.consent.recordedAt', input.consent.recordedAt);
   const key = requiredIdempotencyKey('input.idempotencyKey', input.idempotencyKey);
   assertCanCreate(ctx, { __typename: 'Narrative', ownerAgencyId: ctx.actor.agencyId });
-  const handling = atLeastCaseMarking(input.handling, await ownCase(ctx, input.caseId));
+  const newCase = input.newCase;
+  if (newCase) assertCanCreate(ctx, { __typename: 'Case', ownerAgencyId: ctx.actor.agencyId });
+  const caseReach: CaseReach = newCase
+    ? {
+        marking: newCase.handling.marking as MarkingName,
+        sharedWithAgencyIds: newCase.handling.sharedWithAgencyIds ?? [],
+        sharedWithGroupIds: newCase.handling.sharedWithGroupIds ?? [],
+        redRecipientUserIds: newCase.handling.redRecipientUserIds ?? [],
+      }
+    : await ownCase(ctx, input.caseId!);
+  const handling = atLeastCaseMarking(input.handling, caseReach);
+  const indicators = input.indicators ?? [];
   const hash = requestHash(input);
 
   const id = await submitOnce(ctx, {
@@ -102,42 +182,192 @@ export async function contributeNarrative(ctx: RequestContext, input: Contribute
     key,
     hash,
     insert: async (tx) => {
+      const caseId = newCase ? await insertCase(tx, ctx, newCase) : input.caseId!;
       const params = new SqlParams();
       const meta = handlingInsert(ctx.actor, handling, params);
       const [row] = await tx.query<{ id: string }>(
         `INSERT INTO narratives.narratives (${meta.columns}, case_id, language, text, indicators, consent_law_enforcement, consent_hub,
            consent_recorded_by, consent_recorded_at, idempotency_key, request_hash)
-         VALUES (${meta.values}, ${params.add(input.caseId)}, ${params.add(input.language)}, ${params.add(body)}, ${params.add(input.indicators ?? [])},
+         VALUES (${meta.values}, ${params.add(caseId)}, ${params.add(input.language)}, ${params.add(body)}, ${params.add(indicators)},
            ${params.add(input.consent.lawEnforcement)}, ${params.add(input.consent.hub)}, ${params.add(recordedBy)},
            coalesce(${params.add(recordedAt)}::timestamptz, now()), ${params.add(key)}, ${params.add(hash)}) RETURNING id`,
         params.values,
       );
+      await insertProposals(tx, row!.id, proposalsOf(ctx, body, input.language, indicators));
       return row!.id;
     },
   });
-  ctx.log.info({ narrativeId: id, caseId: input.caseId, op: 'contributeNarrative' }, 'narrative contributed');
+  ctx.log.info({ narrativeId: id, caseId: input.caseId ?? 'new', op: 'contributeNarrative' }, 'narrative contributed');
   return getNarrative(ctx, id);
 }
 
 /**
- * Withdrawal erases what depended on the consent (the text, its indicators, the request hash that
- * was computed from the text) and logs that an erasure happened, never what. One statement, so one
- * transaction; withdrawing again changes and logs nothing.
+ * Withdrawal erases what depended on the consent — the text, its indicators, the request hash
+ * computed from the text, the proposals read from it, and the observations and links its confirmed
+ * proposals made (through the entities module) — and records that an erasure happened, never what.
+ * One transaction; withdrawing again changes and records nothing.
  */
 export async function withdrawConsent(ctx: RequestContext, id: string, reason: string | undefined): Promise<Projected> {
   const why = text('reason', reason, { max: 1000 });
   assertCanChange(ctx, 'withdraw', await findVisible(ctx, narrativeTable, id), 'Narrative');
-  await ctx.db.query(
-    `WITH erased AS (
-       UPDATE narratives.narratives
-       SET text = NULL, indicators = '{}', consent_law_enforcement = false, consent_hub = false, request_hash = NULL,
-           withdrawn_at = now(), updated_at = now()
-       WHERE id = $1 AND owner_agency_id = $2 AND withdrawn_at IS NULL
-       RETURNING id)
-     INSERT INTO narratives.erasures (narrative_id, erased_by_user_id, reason) SELECT id, $3, $4 FROM erased`,
-    [id, ctx.actor.agencyId, ctx.actor.userId, why],
-  );
+  const erased = await ctx.db.transaction(async (tx) => {
+    // Taking the narrative's row lock first orders this after (or before) any decision on its proposals.
+    // (UPDATE and DELETE are wrapped in a SELECT: through TypeORM their RETURNING rows come back as [rows, count].)
+    const [row] = await tx.query<{ id: string }>(
+      `WITH erased AS (
+         UPDATE narratives.narratives
+         SET text = NULL, indicators = '{}', consent_law_enforcement = false, consent_hub = false, request_hash = NULL,
+             withdrawn_at = now(), updated_at = now()
+         WHERE id = $1 AND owner_agency_id = $2 AND withdrawn_at IS NULL
+         RETURNING id)
+       SELECT id FROM erased`,
+      [id, ctx.actor.agencyId],
+    );
+    if (!row) return undefined;
+    const [proposals] = await tx.query<{ n: number }>('WITH d AS (DELETE FROM narratives.proposals WHERE narrative_id = $1 RETURNING 1) SELECT count(*)::int AS n FROM d', [id]);
+    await eraseStatementsOfSource(tx, { type: 'NARRATIVE', id });
+    await tx.query('INSERT INTO narratives.erasures (narrative_id, erased_by_user_id, reason) VALUES ($1, $2, $3)', [id, ctx.actor.userId, why]);
+    return { proposals: proposals!.n };
+  });
   visibleLoader(ctx, narrativeTable, 'id').clear(id);
-  ctx.log.info({ narrativeId: id, op: 'withdrawConsent' }, 'consent withdrawn, narrative erased');
+  if (erased) ctx.log.info({ narrativeId: id, op: 'withdrawConsent', proposals: erased.proposals }, 'consent withdrawn, narrative erased');
   return getNarrative(ctx, id);
+}
+
+// ---- proposals ----------------------------------------------------------------------------
+
+interface ProposalRow {
+  id: string;
+  narrativeId: string;
+  kind: 'IDENTIFIER' | 'INDICATOR';
+  identifierKind: EntityKind | null;
+  value: string | null;
+  indicator: string | null;
+  excerptStart: number;
+  excerptEnd: number;
+  status: 'PROPOSED' | 'CONFIRMED' | 'REJECTED';
+  decidedAt: Date | null;
+  decidedByUserId: string | null;
+  entityId: string | null;
+}
+
+const PROPOSAL_COLUMNS = `p.id, p.narrative_id AS "narrativeId", p.kind, p.identifier_kind AS "identifierKind", p.identifier_value AS value,
+  p.indicator_code AS indicator, p.excerpt_start AS "excerptStart", p.excerpt_end AS "excerptEnd", p.status, p.decided_at AS "decidedAt",
+  p.decided_by_user_id AS "decidedByUserId", p.entity_id AS "entityId"`;
+
+/**
+ * Proposals are read from the text and are the owner's work in progress, so a caller sees them
+ * only on a narrative that reached them (the caller's projection of it), that its agency owns, and
+ * whose text the caller may read (not REDACTED, not erased): never more widely than the text, and
+ * never beyond the owner, even where consent lets law enforcement or the hub read the text.
+ */
+function mayReadProposals(ctx: RequestContext, narrative: Projected): boolean {
+  return rawOf<PolicyRecord>(narrative).ownerAgencyId === ctx.actor.agencyId && typeof narrative.text === 'string';
+}
+
+function present(row: ProposalRow, text: string) {
+  return { ...row, excerpt: text.slice(row.excerptStart, row.excerptEnd), entity: ref('Entity', row.entityId) };
+}
+
+/** `Narrative.proposals`: [] unless mayReadProposals; one statement per batch of narratives. */
+export async function proposalsOfNarrative(ctx: RequestContext, narrative: Projected) {
+  if (!mayReadProposals(ctx, narrative)) return [];
+  const loader = ctx.loader('Narrative:proposals', () =>
+    new DataLoader<string, ProposalRow[]>(async (ids) => {
+      const rows = await ctx.db.query<ProposalRow>(
+        `SELECT ${PROPOSAL_COLUMNS} FROM narratives.proposals p JOIN narratives.narratives n ON n.id = p.narrative_id
+         WHERE p.narrative_id = ANY($1::uuid[]) AND n.owner_agency_id = $2 AND n.withdrawn_at IS NULL
+         ORDER BY p.excerpt_start, p.kind, p.id`,
+        [ids, ctx.actor.agencyId],
+      );
+      return ids.map((id) => rows.filter((r) => r.narrativeId === id));
+    }),
+  );
+  return (await loader.load(rawOf<PolicyRecord>(narrative).id as string)).map((r) => present(r, narrative.text as string));
+}
+
+interface NarrativeHandlingRow {
+  id: string;
+  contributorUserId: string;
+  marking: HandlingInput['marking'];
+  sourceEvaluation: HandlingInput['sourceEvaluation'];
+  intelligenceAssessment: HandlingInput['intelligenceAssessment'];
+  handlingCode: HandlingInput['handlingCode'];
+  handlingConditions: string | null;
+  sharedWithAgencyIds: string[];
+  sharedWithGroupIds: string[];
+  redRecipientUserIds: string[];
+}
+
+/** What a narrative's confirmed identifier says is marked, graded and shared as the narrative is. */
+function handlingOfNarrative(n: NarrativeHandlingRow): HandlingInput {
+  return {
+    marking: n.marking,
+    sourceEvaluation: n.sourceEvaluation,
+    intelligenceAssessment: n.intelligenceAssessment,
+    handlingCode: n.handlingCode,
+    handlingConditions: n.handlingConditions ?? undefined,
+    sharedWithAgencyIds: n.sharedWithAgencyIds,
+    sharedWithGroupIds: n.sharedWithGroupIds,
+    // RED reaches named users only: whoever confirms, the narrative's own contributor keeps seeing it.
+    redRecipientUserIds: n.marking === 'RED' ? [...new Set([...n.redRecipientUserIds, n.contributorUserId])] : n.redRecipientUserIds,
+  } as HandlingInput;
+}
+
+/**
+ * The owner confirms or rejects a proposal. A confirmed identifier becomes an observation of its
+ * entity from the narrative (owned by the caller's agency, marked as the narrative); a confirmed
+ * indicator joins the narrative's indicators. Deciding again the same way changes nothing; the
+ * other way is a CONFLICT. Anyone else gets NOT_FOUND: proposals do not reach them.
+ */
+export async function decideProposal(ctx: RequestContext, id: string, decision: ProposalDecision) {
+  const [found] = isUuid(id) ? await ctx.db.query<{ narrativeId: string }>('SELECT narrative_id AS "narrativeId" FROM narratives.proposals WHERE id = $1', [id]) : [];
+  const raw = found ? await findVisible(ctx, narrativeTable, found.narrativeId) : undefined;
+  const narrative = raw ? projectOne(ctx, raw) : undefined;
+  if (!raw || !narrative || !mayReadProposals(ctx, narrative)) throw notFound('NarrativeProposal');
+  assertCanChange(ctx, 'update', raw, 'Narrative');
+  const target = decision === ProposalDecision.CONFIRM ? 'CONFIRMED' : 'REJECTED';
+
+  await ctx.db.transaction(async (tx) => {
+    // The narrative's row lock orders a decision and a withdrawal: an observation is never made from an erased narrative.
+    const [n] = await tx.query<NarrativeHandlingRow>(
+      `SELECT id, contributor_user_id AS "contributorUserId", marking, source_evaluation AS "sourceEvaluation", intelligence_assessment AS "intelligenceAssessment",
+         handling_code AS "handlingCode", handling_conditions AS "handlingConditions", shared_with_agency_ids::text[] AS "sharedWithAgencyIds",
+         shared_with_group_ids::text[] AS "sharedWithGroupIds", red_recipient_user_ids::text[] AS "redRecipientUserIds"
+       FROM narratives.narratives WHERE id = $1 AND owner_agency_id = $2 AND withdrawn_at IS NULL FOR UPDATE`,
+      [raw.id, ctx.actor.agencyId],
+    );
+    if (!n) throw notFound('NarrativeProposal');
+    const [decided] = await tx.query<ProposalRow>(
+      `WITH decided AS (
+         UPDATE narratives.proposals SET status = $2, decided_by_user_id = $3, decided_at = now()
+         WHERE id = $1 AND narrative_id = $4 AND status = 'PROPOSED' RETURNING *)
+       SELECT ${PROPOSAL_COLUMNS} FROM decided p`,
+      [id, target, ctx.actor.userId, n.id],
+    );
+    if (!decided) {
+      const [current] = await tx.query<{ status: string }>('SELECT status FROM narratives.proposals WHERE id = $1', [id]);
+      if (!current) throw notFound('NarrativeProposal');
+      if (current.status !== target) throw conflict(`This proposal was already ${current.status.toLowerCase()}`, { status: current.status });
+      return;
+    }
+    if (target !== 'CONFIRMED') return;
+    if (decided.kind === 'IDENTIFIER') {
+      const [entityId] = await recordObservations(tx, ctx.actor, { type: 'NARRATIVE', id: n.id, handling: handlingOfNarrative(n) }, [
+        { kind: decided.identifierKind!, value: decided.value! },
+      ]);
+      await tx.query('UPDATE narratives.proposals SET entity_id = $2 WHERE id = $1', [id, entityId]);
+    } else {
+      await tx.query(
+        `UPDATE narratives.narratives SET indicators = CASE WHEN $2 = ANY(indicators) THEN indicators ELSE array_append(indicators, $2) END, updated_at = now()
+         WHERE id = $1`,
+        [n.id, decided.indicator],
+      );
+    }
+  });
+  visibleLoader(ctx, narrativeTable, 'id').clear(raw.id as string);
+  ctx.log.info({ proposalId: id, narrativeId: raw.id, decision, op: 'decideProposal' }, 'proposal decided');
+  const [row] = await ctx.db.query<ProposalRow>(`SELECT ${PROPOSAL_COLUMNS} FROM narratives.proposals p WHERE p.id = $1`, [id]);
+  if (!row) throw notFound('NarrativeProposal');
+  return present(row, narrative.text as string);
 }

@@ -1,4 +1,6 @@
-import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { EntityKindEnum } from '../entities/entity.type';
+import type { EntityKind } from '../entities/identifier';
 import { MarkedRecordType } from '../kernel/marked-record';
 import { Connection } from '../kernel/pagination';
 
@@ -48,3 +50,72 @@ export class NarrativeType extends MarkedRecordType {
 }
 
 export const NarrativeConnection = Connection(NarrativeType, 'Narrative');
+
+export enum ProposalKind {
+  IDENTIFIER = 'IDENTIFIER',
+  INDICATOR = 'INDICATOR',
+}
+registerEnumType(ProposalKind, { name: 'ProposalKind' });
+
+export enum ProposalStatus {
+  PROPOSED = 'PROPOSED',
+  CONFIRMED = 'CONFIRMED',
+  REJECTED = 'REJECTED',
+}
+registerEnumType(ProposalStatus, { name: 'ProposalStatus' });
+
+export enum ProposalDecision {
+  CONFIRM = 'CONFIRM',
+  REJECT = 'REJECT',
+}
+registerEnumType(ProposalDecision, { name: 'ProposalDecision' });
+
+/** The entities subgraph resolves an Entity through its own policy path. */
+@ObjectType('Entity')
+@Directive('@key(fields: "id", resolvable: false)')
+export class NarrativeEntityRef {
+  @Field(() => ID)
+  id: string;
+}
+
+@ObjectType('NarrativeProposal', {
+  description:
+    "An identifier or indicator Tessera read in a narrative's text, for the narrative's owner to confirm or reject. Only the owner sees proposals; they are erased with the text.",
+})
+export class NarrativeProposalType {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => ProposalKind)
+  kind: ProposalKind;
+
+  @Field(() => EntityKindEnum, { nullable: true, description: 'IDENTIFIER: the kind of identifier' })
+  identifierKind?: EntityKind | null;
+
+  @Field(() => String, { nullable: true, description: 'IDENTIFIER: the normalised value, as the entity would be keyed' })
+  value?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'INDICATOR: the exploitation indicator code' })
+  indicator?: string | null;
+
+  @Field(() => Int, { description: 'Where the words that triggered the proposal start in the text (UTF-16 offset, as String.slice takes it)' })
+  excerptStart: number;
+
+  @Field(() => Int, { description: 'Where they end (exclusive)' })
+  excerptEnd: number;
+
+  @Field(() => String, { nullable: true, description: 'Those words, read from the text (nothing else is copied)' })
+  excerpt?: string | null;
+
+  @Field(() => ProposalStatus)
+  status: ProposalStatus;
+
+  @Field(() => Date, { nullable: true })
+  decidedAt?: Date | null;
+
+  @Field(() => ID, { nullable: true, description: 'The user who confirmed or rejected it' })
+  decidedByUserId?: string | null;
+
+  @Field(() => NarrativeEntityRef, { nullable: true, description: 'A confirmed identifier: the entity the narrative now observes' })
+  entity?: { __typename: 'Entity'; id: string } | null;
+}

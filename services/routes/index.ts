@@ -2,10 +2,13 @@ import { RoutesInit1764000000050 } from '../../migrations/routes/1764000000050-r
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedRoutesDemo } from './demo-data';
-import { HotspotResolver, LocationResolver, RouteResolver } from './route.resolver';
+import { HotspotResolver, LocationResolver, RouteAggregateResolver, RouteResolver } from './route.resolver';
 import * as routes from './route.service';
 
-/** The gazetteer, the routes the hub publishes and hotspots aggregated from shareable case events. */
+/**
+ * The gazetteer, the routes the hub publishes, and route aggregates and hotspots aggregated live
+ * from shareable case events (route aggregates are read under the Route policy).
+ */
 export const routesSubgraph: SubgraphDefinition = {
   name: 'routes',
   port: 4003,
@@ -13,7 +16,7 @@ export const routesSubgraph: SubgraphDefinition = {
   migrations: [RoutesInit1764000000050],
   buildSchema: () =>
     buildFederatedSchema({
-      resolvers: [LocationResolver, RouteResolver, HotspotResolver],
+      resolvers: [LocationResolver, RouteResolver, RouteAggregateResolver, HotspotResolver],
       references: {
         Location: { __resolveReference: (ref: { id: string }, ctx) => routes.getLocation(ctx, ref.id) },
         Route: { __resolveReference: (ref: { id: string }, ctx) => routes.getRoute(ctx, ref.id) },
@@ -24,6 +27,7 @@ export const routesSubgraph: SubgraphDefinition = {
         locations: ['read', 'Location'],
         route: ['read', 'Route'],
         routes: ['read', 'Route'],
+        routeAggregates: ['read', 'Route'],
         hotspots: ['read', 'Hotspot'],
         publishRoute: ['create', 'Route'],
       },

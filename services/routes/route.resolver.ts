@@ -3,8 +3,9 @@ import type { RequestContext } from '../kernel/context';
 import { PageArgs } from '../kernel/pagination';
 import { ExploitationType } from '../kernel/taxonomy';
 import { PublishRouteInput, RouteFilter } from './route.input';
+import * as aggregates from './aggregate.service';
 import * as routes from './route.service';
-import { HotspotType, LocationConnection, LocationType, RouteConnection, RouteType } from './route.type';
+import { HotspotType, LocationConnection, LocationType, RouteAggregatesType, RouteAggregateType, RouteConnection, RouteType } from './route.type';
 
 @Resolver(() => LocationType)
 export class LocationResolver {
@@ -57,6 +58,39 @@ export class RouteResolver {
   }
 }
 
+@Resolver(() => RouteAggregateType)
+export class RouteAggregateResolver {
+  @Query(() => RouteAggregatesType, {
+    description:
+      'Routes aggregated live from shareable trafficking events, one per origin and destination. Without exact counts the period is widened to whole quarters and counts that are, or differ from an overlapping query by, less than k are withheld',
+  })
+  routeAggregates(
+    @Arg('periodFrom', () => String, { description: 'YYYY-MM-DD' }) periodFrom: string,
+    @Arg('periodTo', () => String, { description: 'YYYY-MM-DD' }) periodTo: string,
+    @Arg('exploitationType', () => ExploitationType, { nullable: true }) exploitationType: ExploitationType | undefined,
+    @Arg('originCountry', () => String, { nullable: true, description: 'ISO 3166-1 alpha-2 of the origin' }) originCountry: string | undefined,
+    @Arg('destinationCountry', () => String, { nullable: true, description: 'ISO 3166-1 alpha-2 of the destination' }) destinationCountry: string | undefined,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return aggregates.routeAggregates(ctx, { periodFrom, periodTo, exploitationType, originCountry, destinationCountry });
+  }
+
+  @FieldResolver(() => LocationType, { nullable: true })
+  origin(@Root() route: object, @Ctx() ctx: RequestContext) {
+    return routes.locationOf(ctx, route, 'originLocationId');
+  }
+
+  @FieldResolver(() => [LocationType], { description: 'Transit places in travel order; without exact counts only those at least k counted cases passed through' })
+  transit(@Root() route: object, @Ctx() ctx: RequestContext) {
+    return routes.transitOf(ctx, route);
+  }
+
+  @FieldResolver(() => LocationType, { nullable: true })
+  destination(@Root() route: object, @Ctx() ctx: RequestContext) {
+    return routes.locationOf(ctx, route, 'destinationLocationId');
+  }
+}
+
 @Resolver(() => HotspotType)
 export class HotspotResolver {
   @Query(() => [HotspotType], { description: 'Places of exploitation in a period, aggregated from shareable trafficking events' })
@@ -66,7 +100,7 @@ export class HotspotResolver {
     @Arg('exploitationType', () => ExploitationType, { nullable: true }) exploitationType: ExploitationType | undefined,
     @Ctx() ctx: RequestContext,
   ) {
-    return routes.hotspots(ctx, periodFrom, periodTo, exploitationType);
+    return aggregates.hotspots(ctx, periodFrom, periodTo, exploitationType);
   }
 
   @FieldResolver(() => LocationType, { nullable: true })

@@ -1,45 +1,33 @@
-import { REDACTED, rawOf } from '../../policies/enforce';
+import { rawOf } from '../../policies/enforce';
 import { SqlParams } from '../../policies/sql';
-import { loadConfig } from '../kernel/config';
+import type { PolicyRecord } from '../../policies/subjects';
 import type { RequestContext } from '../kernel/context';
 import { badInput, notFound } from '../kernel/errors';
 import { assertUuid, handlingInsert, validateHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
-import { assertCanCreate, mayReadAny, projectOne } from '../kernel/policy';
+import { assertCanCreate, projectOne } from '../kernel/policy';
 import { findVisible, selectVisible, visibleLoader } from '../kernel/repository';
-import type { ExploitationType } from '../kernel/taxonomy';
 import { isoDate, period, text } from '../kernel/validate';
+import { disclose, disclosurePolicy } from './disclosure';
 import type { PublishRouteInput, RouteFilter } from './route.input';
 import { locationTable, routeTable } from './route.repository';
 
-type Projected = Record<string, unknown>;
+export type Projected = Record<string, unknown>;
 
-function countryCode(field: string, value: string | null | undefined): string | null {
+export function countryCode(field: string, value: string | null | undefined): string | null {
   if (!value) return null;
   if (!/^[A-Z]{2}$/.test(value)) throw badInput(field, 'must be an ISO 3166-1 alpha-2 code');
   return value;
 }
 
-/** Visible raw record by id, or undefined: "does not exist" and "does not reach you" are one answer. */
 /**
- * Small-count disclosure control, the one place it happens for routes and hotspots alike. Only
- * agency types whose policy grants the `exactCounts` capability (it survives projection) see
- * exact counts; for the others a count below k could single out victims, so it is withheld as
- * null and `countSuppressed` says so.
+ * A published route's counts through the one disclosure control (disclosure.ts): the hub chose
+ * them, so only the threshold applies; the live aggregates are in aggregate.service.ts.
  */
-function discloseCounts(projected: Projected): Projected {
-  const exact = projected.exactCounts !== REDACTED;
+function withDisclosedCounts(ctx: RequestContext, row: PolicyRecord): Projected {
+  const [counts] = disclose([{ counts: { caseCount: row.caseCount as number, victimCount: row.victimCount as number } }], null, disclosurePolicy(ctx, 'Route'));
+  const projected = projectOne(ctx, { ...row, ...counts });
   delete projected.exactCounts;
-  const k = loadConfig().kAnonymity;
-  let suppressed = false;
-  for (const field of ['victimCount', 'caseCount']) {
-    const value = projected[field];
-    if (!exact && typeof value === 'number' && value < k) {
-      projected[field] = null;
-      suppressed = true;
-    }
-  }
-  if (projected.countSuppressed !== REDACTED) projected.countSuppressed = suppressed;
   return projected;
 }
 
@@ -99,7 +87,7 @@ export async function listLocations(ctx: RequestContext, search: string | undefi
 export async function getRoute(ctx: RequestContext, id: string): Promise<Projected> {
   const row = await findVisible(ctx, routeTable, id);
   if (!row) throw notFound('Route');
-  return discloseCounts(projectOne(ctx, row));
+  return withDisclosedCounts(ctx, row);
 }
 
 export async function listRoutes(ctx: RequestContext, filter: RouteFilter | undefined, page: PageArgs) {
@@ -120,7 +108,7 @@ export async function listRoutes(ctx: RequestContext, filter: RouteFilter | unde
     limit: window.limit,
     offset: window.offset,
   });
-  return toPage(rows.map((row) => discloseCounts(projectOne(ctx, row))), total, window);
+  return toPage(rows.map((row) => withDisclosedCounts(ctx, row)), total, window);
 }
 
 /** Publishes a route owned by the caller's agency (the hub's analysts). */
@@ -156,39 +144,4 @@ export async function publishRoute(ctx: RequestContext, input: PublishRouteInput
   );
   ctx.log.info({ routeId: row!.id, op: 'publishRoute' }, 'route published');
   return getRoute(ctx, row!.id);
-}
-
-// ---- hotspots -----------------------------------------------------------------------------
-
-/**
- * Hotspots are aggregated live from the cases schema (a deliberate cross-schema read: the counts
- * must follow the cases as they change, and no case row leaves this statement, only counts per
- * location). Only EXPLOITATION events in the period are counted, and only from events, cases and
- * victim records marked CLEAR, GREEN or AMBER: AMBER_STRICT and RED intelligence stays with its
- * owners and never moves an aggregate another agency sees. Counts below k are then suppressed by
- * discloseCounts for agency types without exact counts; places are ordered by country and name,
- * never by count, so the order says nothing about a suppressed count.
- */
-export async function hotspots(ctx: RequestContext, periodFrom: string, periodTo: string, exploitationType: ExploitationType | undefined): Promise<Projected[]> {
-  const from = isoDate('periodFrom', periodFrom) as string;
-  const to = isoDate('periodTo', periodTo) as string;
-  period('periodTo', from, to);
-  if (!mayReadAny(ctx, 'Hotspot')) return [];
-  const rows = await ctx.db.query<{ locationId: string; caseCount: number; victimCount: number }>(
-    `WITH counted AS (
-       SELECT DISTINCT e.location_id, e.case_id
-       FROM cases.events e JOIN cases.cases c ON c.id = e.case_id
-       WHERE e.type = 'EXPLOITATION' AND e.occurred_on BETWEEN $1 AND $2
-         AND e.marking IN ('CLEAR', 'GREEN', 'AMBER') AND c.marking IN ('CLEAR', 'GREEN', 'AMBER')
-         AND ($3::text IS NULL OR $3::text = ANY(c.exploitation_types))
-     )
-     SELECT l.id AS "locationId", count(DISTINCT k.case_id)::int AS "caseCount", count(DISTINCT p.id)::int AS "victimCount"
-     FROM counted k
-     JOIN routes.locations l ON l.id = k.location_id
-     LEFT JOIN cases.persons p ON p.case_id = k.case_id AND p.role = 'VICTIM' AND p.marking IN ('CLEAR', 'GREEN', 'AMBER')
-     GROUP BY l.id
-     ORDER BY l.country_code, l.name`,
-    [from, to, exploitationType ?? null],
-  );
-  return rows.map((row) => discloseCounts(projectOne(ctx, { __typename: 'Hotspot', ...row, periodStart: from, periodEnd: to, exactCounts: true })));
 }

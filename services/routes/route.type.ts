@@ -49,10 +49,13 @@ export class RouteType extends MarkedRecordType {
 
 @ObjectType('Hotspot', { description: 'A place with the exploitation it saw over a period, aggregated from shareable trafficking events' })
 export class HotspotType {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The period counted: the one requested, or without exact counts that period widened to whole calendar quarters',
+  })
   periodStart?: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The period counted (see periodStart)' })
   periodEnd?: string;
 
   @Field(() => Int, { nullable: true, description: 'Null when below the disclosure threshold for your agency (countSuppressed)' })
@@ -61,8 +64,43 @@ export class HotspotType {
   @Field(() => Int, { nullable: true, description: 'Null when below the disclosure threshold for your agency (countSuppressed)' })
   caseCount?: number | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: 'Whether a count was withheld because it, or its difference from an overlapping query, is below the disclosure threshold' })
   countSuppressed?: boolean;
+}
+
+@ObjectType('RouteAggregate', {
+  description: 'Origin → transit → destination aggregated live from shareable trafficking events: one cell per origin and destination',
+})
+export class RouteAggregateType {
+  @Field(() => [ExploitationType], { nullable: true, description: 'Of the cases counted' })
+  exploitationTypes?: ExploitationType[];
+
+  @Field(() => String, { nullable: true, description: 'First event of the counted cases on this route (without exact counts: start of its quarter)' })
+  periodStart?: string;
+
+  @Field(() => String, { nullable: true, description: 'Last event of the counted cases on this route (without exact counts: end of its quarter)' })
+  periodEnd?: string;
+
+  @Field(() => Int, { nullable: true, description: 'Distinct VICTIM persons; null when withheld by disclosure control (countSuppressed)' })
+  victimCount?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Null when withheld by disclosure control (countSuppressed)' })
+  caseCount?: number | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether a count was withheld because it, or its difference from an overlapping query, is below the disclosure threshold' })
+  countSuppressed?: boolean;
+}
+
+@ObjectType('RouteAggregates', { description: 'Route aggregates over a period; no totals, so no suppressed cell is the difference of a total and the others' })
+export class RouteAggregatesType {
+  @Field(() => String, { description: 'The period counted: the one requested, or without exact counts that period widened to whole calendar quarters' })
+  periodFrom: string;
+
+  @Field(() => String, { description: 'The period counted (see periodFrom)' })
+  periodTo: string;
+
+  @Field(() => [RouteAggregateType], { description: 'Ordered by origin and destination (country, name), never by count' })
+  nodes: object[];
 }
 
 export const LocationConnection = Connection(LocationType, 'Location');

@@ -2,7 +2,7 @@ import { TypologiesInit1764000000200 } from '../../migrations/typologies/1764000
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedTypologiesDemo } from './demo-data';
-import { TransactionReportResolver, TypologyResolver } from './typology.resolver';
+import { TransactionReportResolver, TransactionReportSubmissionResolver, TypologyResolver } from './typology.resolver';
 import * as typologies from './typology.service';
 
 /** Banks' typologies (patterns for peers) and transaction reports (evidence with identifiers). */
@@ -13,7 +13,7 @@ export const typologiesSubgraph: SubgraphDefinition = {
   migrations: [TypologiesInit1764000000200],
   buildSchema: () =>
     buildFederatedSchema({
-      resolvers: [TypologyResolver, TransactionReportResolver],
+      resolvers: [TypologyResolver, TransactionReportResolver, TransactionReportSubmissionResolver],
       references: {
         Typology: { __resolveReference: (ref: { id: string }, ctx) => typologies.getTypology(ctx, ref.id) },
         TransactionReport: { __resolveReference: (ref: { id: string }, ctx) => typologies.getTransactionReport(ctx, ref.id) },
@@ -25,6 +25,7 @@ export const typologiesSubgraph: SubgraphDefinition = {
         transactionReports: ['read', 'TransactionReport'],
         submitTypology: ['create', 'Typology'],
         submitTransactionReport: ['create', 'TransactionReport'],
+        submitTransactionReports: ['create', 'TransactionReport'],
       },
     }),
   seedDemo: seedTypologiesDemo,

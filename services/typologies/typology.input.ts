@@ -58,8 +58,9 @@ export class TransactionPartyInput {
   account?: AccountInput;
 }
 
+/** One transaction report: submitted alone (`submitTransactionReport`) or as a row of a batch (`submitTransactionReports`). */
 @InputType()
-export class SubmitTransactionReportInput {
+export class TransactionReportInput {
   @Field(() => HandlingInput)
   handling: HandlingInput;
 
@@ -89,9 +90,21 @@ export class SubmitTransactionReportInput {
 
   @Field(() => ID, { nullable: true, description: 'A typology of your agency that this report evidences' })
   typologyId?: string;
+}
 
+@InputType()
+export class SubmitTransactionReportInput extends TransactionReportInput {
   @Field(() => String, { description: 'Resubmitting the same input with the same key returns the report first created with it' })
   idempotencyKey: string;
+}
+
+@InputType()
+export class SubmitTransactionReportsInput {
+  @Field(() => String, { description: 'Resubmitting the same batch with the same key creates nothing and answers with the same report ids' })
+  idempotencyKey: string;
+
+  @Field(() => [TransactionReportInput], { description: '1 to 5,000 reports, all or nothing' })
+  reports: TransactionReportInput[];
 }
 
 @InputType()

@@ -1,4 +1,4 @@
-import { Directive, Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { MarkedRecordType } from '../kernel/marked-record';
 import { Connection } from '../kernel/pagination';
 
@@ -88,6 +88,21 @@ export class TransactionReportType extends MarkedRecordType {
 
   @Field(() => [TransactionPartyType], { nullable: true })
   parties?: TransactionPartyType[];
+}
+
+@ObjectType('TransactionReportSubmission', { description: 'A batch of transaction reports accepted together, all or nothing' })
+export class TransactionReportSubmissionType {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => [ID], { description: 'The reports the batch created, in the order they were submitted' })
+  reportIds: string[];
+
+  @Field(() => Int)
+  reportCount: number;
+
+  @Field(() => Date)
+  submittedAt: Date;
 }
 
 export const TypologyConnection = Connection(TypologyType, 'Typology');

@@ -4,6 +4,9 @@ import {
   FI, FIXTURE, fixtureAmberTypology, fixtureGreenReport, fixtureMidlandsSuspectHoldsReportedAccount, id, type Probe, probeTable, SECRET,
 } from './support';
 
+// Starting a hub and its fixtures can take longer than Jest's default 5 s.
+jest.setTimeout(120_000);
+
 /**
  * FINANCIAL_INSTITUTION (albion-bank, which is in the Midlands partnership, and banca-carpati, which
  * is not): never victims, never narratives, never case summary/reference/NRM stage, never another
@@ -593,5 +596,58 @@ describe('FINANCIAL_INSTITUTION: what the bank may read (the positive side of th
     expect(r.data?.a.value).toBe(E.ibanGb);
     expect(r.data?.b.value).toBeNull();
     expect(r.data?.b.maskedValue).toBe(`••••${E.ibanRo.slice(-4)}`);
+  });
+});
+
+describe('FINANCIAL_INSTITUTION: naming an account in a report reveals nothing about statements that do not reach the bank', () => {
+  // Runs last in this file: Banca Carpați's report makes the account reach it through its own statement.
+  const SECRETS = [
+    'Account receiving the earnings', // the Met's AMBER statement about the account
+    'Fixture: S1 pays the Leicester rent from this account', // the Midlands AMBER statement
+    SECRET.report.reason, // Albion's AMBER report naming the same account
+    L.s1Name,
+    L.s1Dob,
+    '2025-11-03',
+  ];
+  const ACCOUNT = `account { id value firstSeenAt observations { note sourceId } cases { id summary } links { kind fromPerson { fullName dateOfBirth } } }`;
+
+  test('Banca Carpați reports the account that Albion reported and two forces linked to their suspect', async () => {
+    const r = await hub.gql<{ submitTransactionReport: { parties: Array<{ account: { id: string; value: string } }> } }>(
+      'banca-carpati',
+      `mutation($input: SubmitTransactionReportInput!) { submitTransactionReport(input: $input) { id parties { name ${ACCOUNT} } } }`,
+      {
+        input: {
+          handling: { marking: 'AMBER', sourceEvaluation: 'RELIABLE', intelligenceAssessment: 'C', handlingCode: 'P' },
+          reportCode: 'STR',
+          reason: 'Probe: incoming transfers from a UK account',
+          parties: [{ name: 'Probe counterparty', significance: 'COUNTERPARTY', account: { kind: 'BANK_ACCOUNT', value: E.ibanGb } }],
+          idempotencyKey: 'leak-probe-banca-iban-gb',
+        },
+      },
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data?.submitTransactionReport.parties[0]!.account.id).toBe(id('entity:s1-iban-gb'));
+    const leaked = [...SECRETS, id('case:lanterna'), id('case:midlands'), id('report:popescu-str')].filter((s) => JSON.stringify(r).includes(s));
+    if (leaked.length) throw new Error(`LEAK: banca-carpati read ${JSON.stringify(leaked)} via submitTransactionReport { parties { account } }\n${JSON.stringify(r)}`);
+  });
+
+  test('nor afterwards, through the entity or the suspects who hold the account', async () => {
+    const r = await hub.gql(
+      'banca-carpati',
+      `query($e: ID!, $a: ID!, $b: ID!) { entity(id: $e) { id value firstSeenAt observations { note sourceId } cases { id summary } links { kind } }
+        a: person(id: $a) { fullName role } b: person(id: $b) { fullName role } }`,
+      { e: id('entity:s1-iban-gb'), a: id('person:lanterna:S1'), b: id('person:midlands:S1') },
+    );
+    const leaked = [...SECRETS, id('case:lanterna'), id('case:midlands'), id('report:popescu-str')].filter((s) => JSON.stringify(r).includes(s));
+    if (leaked.length) throw new Error(`LEAK: banca-carpati read ${JSON.stringify(leaked)} via entity / person after reporting the account\n${JSON.stringify(r)}`);
+    expect((r.data as { a: unknown; b: unknown }).a).toBeNull();
+    expect((r.data as { a: unknown; b: unknown }).b).toBeNull();
+  });
+
+  test('control: the Met reads its statement, the case and the suspect through the same entity query', async () => {
+    const r = await hub.gql('met-police', `query($e: ID!) { entity(id: $e) { id value firstSeenAt observations { note sourceId } cases { id summary } links { kind fromPerson { fullName } } } }`, {
+      e: id('entity:s1-iban-gb'),
+    });
+    for (const s of ['Account receiving the earnings', L.s1Name, id('case:lanterna'), id('report:popescu-str')]) expect(JSON.stringify(r)).toContain(s);
   });
 });

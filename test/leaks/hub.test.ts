@@ -4,6 +4,9 @@ import {
   FIXTURE, fixtureGreenReport, fixtureIasiVictimPhone, fixtureNoConsentNarrative, HUB_ADMIN, HUB_ANALYST, id, type Probe, probeTable, SECRET, sortTable,
 } from './support';
 
+// Starting a hub and its fixtures can take longer than Jest's default 5 s.
+jest.setTimeout(120_000);
+
 /**
  * HUB_ANALYST (tessera-hub): the whole network picture of what reaches it, but never a victim's
  * identity and narrative text only with the survivor's consent to the hub.

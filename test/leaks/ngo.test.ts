@@ -2,6 +2,9 @@ import { codes, startTestHub, type TestHub } from '../support/hub';
 import * as Q from './queries';
 import { FIXTURE, fixtureAmberTypology, fixtureGreenReport, id, NGO, type Probe, probeTable, SECRET, sortTable } from './support';
 
+// Starting a hub and its fixtures can take longer than Jest's default 5 s.
+jest.setTimeout(120_000);
+
 /**
  * NGO (safe-passage, which is in the Midlands partnership, and lumina-ro, which is not): never the
  * identity of another owner's victims, never suspects outside its own cases, never another NGO's
@@ -487,5 +490,21 @@ describe('NGO: what an NGO may read (the positive side of the rules above)', () 
     expect(r.data?.person.fullName).toBe(SP.v1Name);
     expect(r.data?.narrative.text).toContain(N.ro);
     expect(r.data?.typologies.nodes.map((t) => t.marking).sort()).toEqual(['CLEAR', 'GREEN']);
+  });
+});
+
+describe('NGO: consent withdrawn', () => {
+  // Runs last in this file: it erases a narrative.
+  const READ = `query($id: ID!, $c: ID!) { narrative(id: $id) { text indicators withdrawnAt } narratives { nodes { text } } case(id: $c) { narratives { text } } }`;
+  test('once the survivor withdraws consent, nobody reads the text through any path, the owner included', async () => {
+    const vars = { id: id('narrative:safe-passage-en'), c: id('case:safe-passage') };
+    const before = await hub.gql('met-police', READ, vars);
+    expect(JSON.stringify(before)).toContain(N.en);
+    const w = await hub.gql('safe-passage', `mutation($id: ID!) { withdrawConsent(id: $id, reason: "survivor asked") { id text withdrawnAt } }`, { id: vars.id });
+    expect(w.errors).toBeUndefined();
+    for (const persona of ['met-police', 'tessera-hub', 'safe-passage', 'lumina-ro']) {
+      const r = await hub.gql(persona, READ, vars);
+      expect({ persona, leaked: JSON.stringify(r).includes(N.en) }).toEqual({ persona, leaked: false });
+    }
   });
 });

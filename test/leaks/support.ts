@@ -11,7 +11,9 @@ import { codes, dataDir, demoRegistry, type GraphQLResult, postGraphQL, type Tes
  *   (a) no secret string occurs anywhere in the JSON response (data, errors, extensions), and
  *   (b) the denial has the shape the access model prescribes: null + FORBIDDEN_FIELD at the field's
  *       path, null + NOT_FOUND for a record that does not reach the caller, an empty list, or a
- *       refused query (FORBIDDEN_FIELD, no data) for a filter or sort on a denied field;
+ *       refused query (FORBIDDEN_FIELD, no data) for a filter or sort on a field never readable
+ *       (a field readable on some rows only may instead confine the filter to those rows);
+ *       no other error code is accepted, and no value ever sits at a path an error names;
  * and for every control persona (the owner or an allowed agency type) it sends the very same probe
  * and checks that every secret IS in the response, which proves the probe can reach the value.
  */
@@ -317,7 +319,11 @@ export interface Denial {
   refusedOrEmpty?: string;
 }
 
-export type Control = string | { persona: string; sees: string[] };
+/** Secrets may be given lazily, when they include ids of fixtures made in beforeAll. */
+export type Secrets = string[] | (() => string[]);
+const resolve = (s: Secrets): string[] => (typeof s === 'function' ? s() : s);
+
+export type Control = string | { persona: string; sees: Secrets };
 
 export interface Probe {
   /** The access path, as the test name shows it; unique within a table. */
@@ -325,7 +331,7 @@ export interface Probe {
   query: string;
   variables?: () => Record<string, unknown>;
   /** Values that must not occur anywhere in a denied persona's response. */
-  secrets: string[];
+  secrets: Secrets;
   denied: string[];
   expect: Denial;
   /** Personas that read every secret (or the listed ones) through the very same probe. */
@@ -421,7 +427,7 @@ function describeResponse(r: GraphQLResult): string {
 
 /** The leak check and the denial shape, for one persona's response to one probe. */
 export function assertDenied(r: GraphQLResult, persona: string, probe: Probe): void {
-  const leaked = leakedSecrets(r, probe.secrets);
+  const leaked = leakedSecrets(r, resolve(probe.secrets));
   if (leaked.length) {
     throw new Error(`LEAK: ${persona} read ${JSON.stringify(leaked)} via ${probe.via}\nresponse: ${describeResponse(r)}`);
   }
@@ -476,9 +482,10 @@ export function assertDenied(r: GraphQLResult, persona: string, probe: Probe): v
 }
 
 /** The positive control: the same probe, sent by an allowed persona, does return the values. */
-export function assertControl(r: GraphQLResult, persona: string, probe: Probe, sees: readonly string[]): void {
-  const seen = leakedSecrets(r, sees);
-  const missing = sees.filter((s) => !seen.includes(s));
+export function assertControl(r: GraphQLResult, persona: string, probe: Probe, sees: Secrets): void {
+  const expected = resolve(sees);
+  const seen = leakedSecrets(r, expected);
+  const missing = expected.filter((s) => !seen.includes(s));
   if (missing.length) {
     throw new Error(`CONTROL: ${persona} did not read ${JSON.stringify(missing)} via ${probe.via}; the probe may not reach the value\nresponse: ${describeResponse(r)}`);
   }
@@ -494,7 +501,7 @@ export function probeTable(title: string, hub: () => TestHub, probes: Probe[]): 
     if (vias.has(p.via)) throw new Error(`Duplicate probe name: ${p.via}`);
     vias.add(p.via);
     if (p.controls.length === 0 && !p.noControlBecause) throw new Error(`Probe "${p.via}" has no positive control and no reason why`);
-    if (p.secrets.length === 0) throw new Error(`Probe "${p.via}" names no secret`);
+    if (Array.isArray(p.secrets) && p.secrets.length === 0) throw new Error(`Probe "${p.via}" names no secret`);
   }
   const denied = probes.flatMap((p) => p.denied.map((persona) => [persona, p.via, p] as const));
   const controls = probes.flatMap((p) =>

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { Client } from 'pg';
 import { devSubject, signDevToken } from '../../gateway/dev-idp';
-import { type Hub, serveSubgraph, startHub } from '../../gateway/hub';
+import { type Hub, type HubOptions, serveSubgraph, startHub } from '../../gateway/hub';
 import type { Role } from '../../policies/actor';
 import { loadGatewayKeys } from '../../services/kernel/actor-token';
 import { connect, type Database } from '../../services/kernel/db';
@@ -26,6 +26,11 @@ export interface TestHub {
   gql<T = Record<string, unknown>>(persona: string | { authorization?: string }, query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>>;
   /** Direct HTTP URL of each subgraph (http transport only). */
   subgraphUrls: Record<string, string>;
+  /**
+   * Each subgraph's HTTP server by name (http transport only). A test may close one and put a new
+   * handle (serveSubgraph on the same port) in its place; stop() closes whatever is here.
+   */
+  subgraphs: Record<string, HttpHandle>;
   stop(): Promise<void>;
 }
 
@@ -83,16 +88,16 @@ export async function postGraphQL<T>(url: string, headers: Record<string, string
 }
 
 /** The real hub (gateway + all subgraphs) on a random port over its own database copy. */
-export async function startTestHub(transport: Transport = 'in-process'): Promise<TestHub> {
+export async function startTestHub(transport: Transport = 'in-process', options: Pick<HubOptions, 'limits' | 'subgraphTimeoutMs'> & { development?: boolean } = {}): Promise<TestHub> {
   const url = await cloneDatabase();
   const db = await connect(url, 10);
   const keys = await loadGatewayKeys(dataDir());
-  const subgraphServers: HttpHandle[] = [];
+  const subgraphServers: Record<string, HttpHandle> = {};
   const subgraphUrls: Record<string, string> = {};
   if (transport === 'http') {
     for (const def of SUBGRAPHS) {
       const h = await serveSubgraph(def.name, { db, keys, port: 0, host: '127.0.0.1', development: false });
-      subgraphServers.push(h);
+      subgraphServers[def.name] = h;
       subgraphUrls[def.name] = h.url;
     }
   }
@@ -101,7 +106,9 @@ export async function startTestHub(transport: Transport = 'in-process'): Promise
     keys,
     port: 0,
     host: '127.0.0.1',
-    development: false,
+    development: options.development ?? false,
+    limits: options.limits,
+    subgraphTimeoutMs: options.subgraphTimeoutMs,
     transport: transport === 'http' ? { kind: 'http', urls: subgraphUrls } : { kind: 'in-process' },
   });
   return {
@@ -109,6 +116,7 @@ export async function startTestHub(transport: Transport = 'in-process'): Promise
     db,
     demo: demoRegistry(),
     subgraphUrls,
+    subgraphs: subgraphServers,
     async gql<T>(persona: string | { authorization?: string }, query: string, variables?: Record<string, unknown>) {
       const headers: Record<string, string> = {};
       if (typeof persona === 'string') headers.authorization = `Bearer ${await tokenFor(persona)}`;
@@ -117,7 +125,7 @@ export async function startTestHub(transport: Transport = 'in-process'): Promise
     },
     async stop() {
       await hub.stop();
-      for (const s of subgraphServers) await s.close();
+      for (const s of Object.values(subgraphServers)) await s.close();
       await db.close();
     },
   };

@@ -1,0 +1,339 @@
+import DataLoader from 'dataloader';
+import { REDACTED } from '../../policies/enforce';
+import { SqlParams } from '../../policies/sql';
+import type { RequestContext } from '../kernel/context';
+import type { Sql } from '../kernel/db';
+import { badInput, conflict, notFound } from '../kernel/errors';
+import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
+import { allGrantsSql, GRANTS_TABLES, type MarkedSubject, RECORDS, recordTable, SOURCE_SUBJECTS, type SourceTypeName } from '../kernel/records';
+import { isUuid, text } from '../kernel/validate';
+import { countryOf, normaliseIdentifier } from '../entities/identifier';
+import { assertMay } from './governance.access';
+import type {
+  AccessRequestDirection,
+  AccessRequestStatus,
+  CandidateVia,
+  GrantDirection,
+  RecordRefInput,
+  RequestAccessInput,
+} from './governance.type';
+
+/**
+ * Access requests (layer 3 of the access model): after a hit/no-hit answer an agency asks the holder
+ * for the records behind it, stating its purpose; the holder grants some of its own records for a
+ * limited time, or refuses. A grant is a row in the record's `<schema>.grants` table, which the reach
+ * predicate (policies/reach.ts) reads on every query: expiry and revocation need no job to take effect.
+ */
+
+export const PURPOSE_MIN = 10;
+export const PURPOSE_MAX = 2000;
+export const MAX_GRANT_DAYS = 180;
+export const MAX_RECORDS_PER_GRANT = 50;
+const DAY_MS = 86_400_000;
+
+export interface AccessRequestRow {
+  id: string;
+  requesterAgencyId: string;
+  targetAgencyId: string;
+  kind: string;
+  value: string;
+  purpose: string;
+  status: AccessRequestStatus;
+  createdAt: Date;
+  decidedAt: Date | null;
+  refusalReason: string | null;
+}
+
+export interface AccessGrantRow {
+  id: string;
+  requestId: string;
+  subjectType: MarkedSubject;
+  recordId: string;
+  grantorAgencyId: string;
+  granteeAgencyId: string;
+  purpose: string;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  createdAt: Date;
+  active: boolean;
+}
+
+const REQUEST_COLUMNS = `r.id, r.requester_agency_id AS "requesterAgencyId", r.target_agency_id AS "targetAgencyId",
+  r.identifier_kind AS kind, r.identifier_value AS value, r.purpose, r.status, r.created_at AS "createdAt",
+  r.decided_at AS "decidedAt", r.refusal_reason AS "refusalReason"`;
+
+const GRANT_SELECT = `SELECT l.grant_id AS id, l.request_id AS "requestId", l.subject_type AS "subjectType", l.record_id AS "recordId",
+    l.grantor_agency_id AS "grantorAgencyId", l.grantee_agency_id AS "granteeAgencyId", g.purpose, g.expires_at AS "expiresAt",
+    g.revoked_at AS "revokedAt", g.created_at AS "createdAt", (g.revoked_at IS NULL AND g.expires_at > now()) AS active
+  FROM agencies.access_request_grants l JOIN ${allGrantsSql()} g ON g.id = l.grant_id AND g.grants_table = l.grants_table`;
+
+/** The GraphQL shape of a request row; agencies resolve through the directory. */
+function toRequest(row: AccessRequestRow) {
+  return {
+    ...row,
+    identifier: { kind: row.kind, value: row.value },
+    requesterAgency: { id: row.requesterAgencyId },
+    targetAgency: { id: row.targetAgencyId },
+  };
+}
+export type AccessRequestResult = ReturnType<typeof toRequest>;
+
+function toGrant(row: AccessGrantRow) {
+  return { ...row, grantorAgency: { id: row.grantorAgencyId }, granteeAgency: { id: row.granteeAgencyId } };
+}
+
+// ---- asking -------------------------------------------------------------------------------------
+
+export async function requestAccess(ctx: RequestContext, input: RequestAccessInput): Promise<AccessRequestResult> {
+  assertMay(ctx.actor, 'requestAccess');
+  if (!isUuid(input.toAgencyId)) throw badInput('input.toAgencyId', 'no such agency');
+  const purpose = text('input.purpose', input.purpose, { max: PURPOSE_MAX, required: true })!;
+  if (purpose.length < PURPOSE_MIN) throw badInput('input.purpose', `must say why, in at least ${PURPOSE_MIN} characters`);
+  const country = countryOf(input.identifier.country, ctx.actor.country, 'input.identifier.country');
+  const value = normaliseIdentifier(input.identifier.kind, input.identifier.value, 'input.identifier.value', country);
+
+  const [target] = await ctx.db.query<{ id: string; type: string; accepts: boolean }>(
+    'SELECT id, type, accepts_access_requests AS accepts FROM agencies.agencies WHERE id = $1',
+    [input.toAgencyId],
+  );
+  // The directory is open to every member: naming why an agency cannot be asked reveals nothing.
+  if (!target) throw badInput('input.toAgencyId', 'no such agency');
+  if (target.id === ctx.actor.agencyId) throw badInput('input.toAgencyId', 'is your own agency: its records already reach you');
+  if (target.type === 'HUB_ADMIN') throw badInput('input.toAgencyId', 'holds no intelligence');
+  if (!target.accepts) throw badInput('input.toAgencyId', 'does not accept access requests');
+
+  let id: string;
+  try {
+    const [row] = await ctx.db.query<{ id: string }>(
+      `INSERT INTO agencies.access_requests (requester_agency_id, requested_by_user_id, target_agency_id, identifier_kind, identifier_value, purpose)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      [ctx.actor.agencyId, ctx.actor.userId, target.id, input.identifier.kind, value, purpose],
+    );
+    id = row!.id;
+  } catch (err) {
+    if ((err as { code?: string }).code === '23505') throw conflict('Your agency already has a pending request to this agency for this identifier');
+    throw err;
+  }
+  ctx.log.info({ op: 'requestAccess', accessRequestId: id, targetAgencyId: target.id }, 'access requested');
+  return getAccessRequest(ctx, id);
+}
+
+// ---- reading ------------------------------------------------------------------------------------
+
+/** A request reaches the two agencies it is between, and no one else: NOT_FOUND otherwise. */
+export async function getAccessRequest(ctx: RequestContext, id: string): Promise<AccessRequestResult> {
+  assertMay(ctx.actor, 'handleAccessRequests');
+  if (!isUuid(id)) throw notFound('AccessRequest');
+  const [row] = await ctx.db.query<AccessRequestRow>(
+    `SELECT ${REQUEST_COLUMNS} FROM agencies.access_requests r WHERE r.id = $1 AND $2 IN (r.requester_agency_id, r.target_agency_id)`,
+    [id, ctx.actor.agencyId],
+  );
+  if (!row) throw notFound('AccessRequest');
+  return toRequest(row);
+}
+
+export async function listAccessRequests(ctx: RequestContext, direction: AccessRequestDirection | undefined, status: AccessRequestStatus | undefined, page: PageArgs) {
+  assertMay(ctx.actor, 'handleAccessRequests');
+  const window = pageWindow(page);
+  const params = new SqlParams();
+  const agency = params.add(ctx.actor.agencyId);
+  const where = [
+    direction === 'INCOMING' ? `r.target_agency_id = ${agency}` : direction === 'OUTGOING' ? `r.requester_agency_id = ${agency}` : `${agency} IN (r.requester_agency_id, r.target_agency_id)`,
+  ];
+  if (status) where.push(`r.status = ${params.add(status)}`);
+  const rows = await ctx.db.query<AccessRequestRow & { __total: string }>(
+    `SELECT ${REQUEST_COLUMNS}, count(*) OVER () AS "__total" FROM agencies.access_requests r
+     WHERE ${where.join(' AND ')} ORDER BY r.created_at DESC, r.id LIMIT ${params.add(window.limit)} OFFSET ${params.add(window.offset)}`,
+    params.values,
+  );
+  return toPage(rows.map(toRequest), rows.length ? Number(rows[0]!.__total) : 0, window);
+}
+
+/** `AccessRequest.grants`: one statement per batch of requests. */
+export function grantsOfRequest(ctx: RequestContext, request: { id: string }) {
+  const loader = ctx.loader('AccessRequest.grants', () =>
+    new DataLoader<string, AccessGrantRow[]>(async (ids) => {
+      const rows = await ctx.db.query<AccessGrantRow>(`${GRANT_SELECT} WHERE l.request_id = ANY($1::uuid[]) ORDER BY l.created_at, l.subject_type, l.record_id`, [ids]);
+      return ids.map((id) => rows.filter((r) => r.requestId === id));
+    }),
+  );
+  return loader.load(request.id).then((rows) => rows.map(toGrant));
+}
+
+export async function listGrants(ctx: RequestContext, direction: GrantDirection, activeOnly: boolean) {
+  assertMay(ctx.actor, 'handleAccessRequests');
+  const side = direction === 'GIVEN' ? 'l.grantor_agency_id' : 'l.grantee_agency_id';
+  const rows = await ctx.db.query<AccessGrantRow>(
+    `${GRANT_SELECT} WHERE ${side} = $1 ${activeOnly ? 'AND g.revoked_at IS NULL AND g.expires_at > now()' : ''}
+     ORDER BY g.created_at DESC, l.grant_id LIMIT 500`,
+    [ctx.actor.agencyId],
+  );
+  return rows.map(toGrant);
+}
+
+/**
+ * The owner's own records that mention the requested identifier, for it to choose what to grant:
+ * its observations of the entity, the records those were made on, its links touching the entity and
+ * the persons at their ends, and the persons of the cases found. Its own data only, so nothing leaks;
+ * RED records are left out (they cannot be granted). For the requester the field is FORBIDDEN_FIELD.
+ */
+export async function candidatesFor(ctx: RequestContext, request: AccessRequestResult) {
+  if (request.targetAgencyId !== ctx.actor.agencyId) return REDACTED;
+  const params = new SqlParams();
+  const a = params.add(ctx.actor.agencyId);
+  const kind = params.add(request.kind);
+  const value = params.add(request.value);
+  const sources = (Object.keys(SOURCE_SUBJECTS) as SourceTypeName[]).map((type) => {
+    const subject = SOURCE_SUBJECTS[type];
+    return `SELECT '${subject}'::text, s.id, s.marking, 'SOURCE_RECORD'::text, 2 FROM ${RECORDS[subject].table} s
+      WHERE s.owner_agency_id = ${a} AND s.id IN (SELECT source_id FROM obs WHERE source_type = '${type}')`;
+  });
+  const rows = await ctx.db.query<{ subjectType: MarkedSubject; id: string; marking: string; via: CandidateVia }>(
+    `WITH e AS (SELECT id FROM entities.entities WHERE kind = ${kind} AND value = ${value}),
+     obs AS (SELECT o.id, o.marking, o.source_type, o.source_id FROM ${RECORDS.Observation.table} o
+       WHERE o.owner_agency_id = ${a} AND o.entity_id IN (SELECT id FROM e)),
+     lnk AS (SELECT l.id, l.marking, l.from_person_id, l.to_person_id FROM ${RECORDS.Link.table} l
+       WHERE l.owner_agency_id = ${a} AND (l.from_entity_id IN (SELECT id FROM e) OR l.to_entity_id IN (SELECT id FROM e))),
+     cand (subject, id, marking, via, rank) AS (
+       SELECT 'Observation'::text, id, marking, 'OBSERVATION'::text, 1 FROM obs
+       UNION ALL ${sources.join(' UNION ALL ')}
+       UNION ALL SELECT 'Link', id, marking, 'LINK', 3 FROM lnk
+       UNION ALL SELECT 'Person', p.id, p.marking, 'LINKED_PERSON', 4 FROM ${RECORDS.Person.table} p
+         WHERE p.owner_agency_id = ${a} AND p.id IN (SELECT from_person_id FROM lnk UNION SELECT to_person_id FROM lnk)
+       UNION ALL SELECT 'Person', p.id, p.marking, 'PERSON_OF_CASE', 5 FROM ${RECORDS.Person.table} p
+         WHERE p.owner_agency_id = ${a} AND p.case_id IN (SELECT source_id FROM obs WHERE source_type = 'CASE')
+     )
+     SELECT "subjectType", id, marking, via FROM (
+       SELECT DISTINCT ON (subject, id) subject AS "subjectType", id, marking, via, rank FROM cand WHERE marking <> 'RED' ORDER BY subject, id, rank
+     ) c ORDER BY rank, "subjectType", id`,
+    params.values,
+  );
+  return rows;
+}
+
+// ---- answering ----------------------------------------------------------------------------------
+
+/** The request addressed to the caller's agency, locked for this transaction; NOT_FOUND otherwise. */
+async function lockIncoming(tx: Sql, ctx: RequestContext, id: string): Promise<AccessRequestRow> {
+  if (!isUuid(id)) throw notFound('AccessRequest');
+  const [row] = await tx.query<AccessRequestRow>(
+    `SELECT ${REQUEST_COLUMNS} FROM agencies.access_requests r WHERE r.id = $1 AND r.target_agency_id = $2 FOR UPDATE`,
+    [id, ctx.actor.agencyId],
+  );
+  if (!row) throw notFound('AccessRequest');
+  if (row.status !== 'PENDING') throw conflict(`This access request was already answered (${row.status})`);
+  return row;
+}
+
+function validExpiry(expiresAt: Date): Date {
+  const t = expiresAt instanceof Date ? expiresAt.getTime() : Number.NaN;
+  if (Number.isNaN(t)) throw badInput('expiresAt', 'must be a date-time');
+  if (t <= Date.now()) throw badInput('expiresAt', 'must be in the future');
+  if (t > Date.now() + MAX_GRANT_DAYS * DAY_MS) throw badInput('expiresAt', `must be at most ${MAX_GRANT_DAYS} days ahead`);
+  return expiresAt;
+}
+
+/**
+ * Grants the requester access to some of the caller's agency's own records until `expiresAt`, in
+ * one transaction: every record is checked to be the agency's own and not RED (one answer for
+ * "missing", "not yours" and "RED", so the check is no oracle), a grant row goes into each record's
+ * grants table, and the request is marked GRANTED.
+ */
+export async function grantAccess(ctx: RequestContext, requestId: string, records: RecordRefInput[], expiresAt: Date): Promise<AccessRequestResult> {
+  assertMay(ctx.actor, 'handleAccessRequests');
+  if (!records.length) throw badInput('records', 'name at least one record');
+  if (records.length > MAX_RECORDS_PER_GRANT) throw badInput('records', `name at most ${MAX_RECORDS_PER_GRANT} records`);
+  const seen = new Set<string>();
+  for (const [i, r] of records.entries()) {
+    if (!recordTable(r.subjectType)) throw badInput(`records[${i}].subjectType`, 'is not a kind of record that can be granted');
+    if (!isUuid(r.id)) throw badInput(`records[${i}].id`, 'must be a UUID');
+    const key = `${r.subjectType}:${r.id.toLowerCase()}`;
+    if (seen.has(key)) throw badInput(`records[${i}]`, 'is named twice');
+    seen.add(key);
+  }
+  const expiry = validExpiry(expiresAt);
+
+  await ctx.db.transaction(async (tx) => {
+    const request = await lockIncoming(tx, ctx, requestId);
+    // Ownership and marking, per table; FOR SHARE so a concurrent erasure waits for this grant.
+    const bySubject = new Map<MarkedSubject, string[]>();
+    for (const r of records) bySubject.set(r.subjectType, [...(bySubject.get(r.subjectType) ?? []), r.id.toLowerCase()]);
+    const grantable = new Set<string>();
+    for (const [subject, ids] of bySubject) {
+      const rows = await tx.query<{ id: string }>(
+        `SELECT id FROM ${RECORDS[subject].table} WHERE id = ANY($1::uuid[]) AND owner_agency_id = $2 AND marking <> 'RED' FOR SHARE`,
+        [ids, ctx.actor.agencyId],
+      );
+      for (const row of rows) grantable.add(`${subject}:${row.id}`);
+    }
+    for (const [i, r] of records.entries()) {
+      if (!grantable.has(`${r.subjectType}:${r.id.toLowerCase()}`)) {
+        throw badInput(`records[${i}]`, 'is not a record your agency can grant: it must be your agency\'s own and not RED');
+      }
+    }
+    const byGrantsTable = new Map<string, RecordRefInput[]>();
+    for (const r of records) {
+      const t = RECORDS[r.subjectType].grantsTable;
+      byGrantsTable.set(t, [...(byGrantsTable.get(t) ?? []), r]);
+    }
+    for (const [table, refs] of byGrantsTable) {
+      const inserted = await tx.query<{ id: string; record_id: string }>(
+        `INSERT INTO ${table} (record_id, grantee_agency_id, granted_by_user_id, purpose, expires_at)
+         SELECT rid, $2, $3, $4, $5 FROM unnest($1::uuid[]) AS rid RETURNING id, record_id`,
+        [refs.map((r) => r.id.toLowerCase()), request.requesterAgencyId, ctx.actor.userId, request.purpose, expiry],
+      );
+      const subjectOf = new Map(refs.map((r) => [r.id.toLowerCase(), r.subjectType]));
+      await tx.query(
+        `INSERT INTO agencies.access_request_grants (grant_id, request_id, subject_type, record_id, grants_table, grantor_agency_id, grantee_agency_id)
+         SELECT g.id, $1, g.subject, g.record_id, $2, $3, $4 FROM unnest($5::uuid[], $6::text[], $7::uuid[]) AS g(id, subject, record_id)`,
+        [
+          request.id,
+          table,
+          ctx.actor.agencyId,
+          request.requesterAgencyId,
+          inserted.map((g) => g.id),
+          inserted.map((g) => subjectOf.get(g.record_id)!),
+          inserted.map((g) => g.record_id),
+        ],
+      );
+    }
+    await tx.query(`UPDATE agencies.access_requests SET status = 'GRANTED', decided_by_user_id = $2, decided_at = now() WHERE id = $1`, [request.id, ctx.actor.userId]);
+  });
+  ctx.log.info({ op: 'grantAccess', accessRequestId: requestId, records: records.length, expiresAt: expiry.toISOString() }, 'access granted');
+  return getAccessRequest(ctx, requestId);
+}
+
+export async function refuseAccess(ctx: RequestContext, requestId: string, reason: string): Promise<AccessRequestResult> {
+  assertMay(ctx.actor, 'handleAccessRequests');
+  const why = text('reason', reason, { max: PURPOSE_MAX, required: true })!;
+  await ctx.db.transaction(async (tx) => {
+    const request = await lockIncoming(tx, ctx, requestId);
+    await tx.query(`UPDATE agencies.access_requests SET status = 'REFUSED', refusal_reason = $2, decided_by_user_id = $3, decided_at = now() WHERE id = $1`, [
+      request.id,
+      why,
+      ctx.actor.userId,
+    ]);
+  });
+  ctx.log.info({ op: 'refuseAccess', accessRequestId: requestId }, 'access refused');
+  return getAccessRequest(ctx, requestId);
+}
+
+/**
+ * Ends a grant the caller's agency gave, now: the very next query of the grantee no longer reaches
+ * the record. Revoking a grant already revoked changes nothing; one the agency did not give is NOT_FOUND.
+ */
+export async function revokeGrant(ctx: RequestContext, grantId: string) {
+  assertMay(ctx.actor, 'handleAccessRequests');
+  if (!isUuid(grantId)) throw notFound('AccessGrant');
+  const [link] = await ctx.db.query<{ grantsTable: string }>(
+    'SELECT grants_table AS "grantsTable" FROM agencies.access_request_grants WHERE grant_id = $1 AND grantor_agency_id = $2',
+    [grantId, ctx.actor.agencyId],
+  );
+  if (!link) throw notFound('AccessGrant');
+  if (!GRANTS_TABLES.includes(link.grantsTable)) throw new Error(`Unknown grants table ${link.grantsTable}`);
+  await ctx.db.query(`UPDATE ${link.grantsTable} SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [grantId]);
+  ctx.log.info({ op: 'revokeGrant', grantId }, 'grant revoked');
+  const [row] = await ctx.db.query<AccessGrantRow>(`${GRANT_SELECT} WHERE l.grant_id = $1`, [grantId]);
+  if (!row) throw notFound('AccessGrant');
+  return toGrant(row);
+}

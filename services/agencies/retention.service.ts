@@ -1,0 +1,236 @@
+import { SqlParams } from '../../policies/sql';
+import type { RequestContext } from '../kernel/context';
+import type { Sql } from '../kernel/db';
+import { badInput, notFound } from '../kernel/errors';
+import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
+import {
+  followsOwnSourceSql,
+  type MarkedRecordTable,
+  type MarkedSubject,
+  MARKED_RECORD_SUBJECTS,
+  RECORDS,
+  RETENTION_CLASSES,
+  retentionInterval,
+  sourceTypeOf,
+  STATEMENT_SUBJECTS,
+} from '../kernel/records';
+import { isoDate, isUuid, text } from '../kernel/validate';
+import { recordErasures } from './erasure-audit';
+import { assertMay } from './governance.access';
+import type { ReviewDecision } from './governance.type';
+
+/**
+ * Retention review (MoPI-style): each record has a review-due date by its retention class
+ * (services/kernel/records.ts); its owner lists what is due, and a supervisor decides to KEEP it
+ * (with a reason; the next review is one class period from today) or to ERASE it (the record, its
+ * parts and the statements its agency made on it go, in one transaction, with an erasure audit
+ * event). Every decision is a row of `agencies.retention_reviews`, never with the record's content.
+ */
+
+export const REASON_MAX = 2000;
+
+/** Parts of a subject: tables whose rows belong to one of its records (persons and events of a case). */
+function partsOf(subject: MarkedSubject): MarkedRecordTable[] {
+  return Object.values(RECORDS).filter((r) => r.follows?.kind === 'parent' && r.follows.subject === subject);
+}
+
+/**
+ * Work other schemas need before one of their records can go, where a foreign key would refuse the
+ * delete: the owning teams may replace these with ON DELETE rules in their own migrations.
+ */
+const BEFORE_ERASE: Partial<Record<MarkedSubject, (tx: Sql, id: string) => Promise<unknown>>> = {
+  // A report keeps its facts; its pointer to the erased typology goes.
+  Typology: (tx, id) => tx.query('UPDATE typologies.transaction_reports SET typology_id = NULL WHERE typology_id = $1', [id]),
+  // The log of consent withdrawals refers to the narrative by a foreign key; the erasure's own review row and audit event replace it.
+  Narrative: (tx, id) => tx.query('DELETE FROM narratives.erasures WHERE narrative_id = $1', [id]),
+};
+
+/** A record reaches a reviewer as it reaches any user: RED only its contributor and named recipients. */
+function redReachSql(alias: string, userParam: string): string {
+  return `(${alias}.marking <> 'RED' OR ${alias}.contributor_user_id = ${userParam} OR ${userParam} = ANY(${alias}.red_recipient_user_ids))`;
+}
+
+/** The subjects reviewed on their own: everything but parts (statements only when not following an own source). */
+const REVIEWED_SUBJECTS = MARKED_RECORD_SUBJECTS.filter((s) => RECORDS[s].follows?.kind !== 'parent');
+
+function assertReviewable(field: string, subject: string): MarkedRecordTable {
+  const t = (MARKED_RECORD_SUBJECTS as readonly string[]).includes(subject) ? RECORDS[subject as MarkedSubject] : undefined;
+  if (!t) throw badInput(field, 'is not a kind of record that is reviewed');
+  if (t.follows?.kind === 'parent') throw badInput(field, `${subject} records follow their ${t.follows.subject}: review the ${t.follows.subject}`);
+  return t;
+}
+
+export async function recordsDueForReview(ctx: RequestContext, subjectType: MarkedSubject | undefined, before: string | undefined, page: PageArgs) {
+  assertMay(ctx.actor, 'seeRetention');
+  const window = pageWindow(page);
+  const subjects = subjectType ? [assertReviewable('subjectType', subjectType).subject] : REVIEWED_SUBJECTS;
+  const params = new SqlParams();
+  const agency = params.add(ctx.actor.agencyId);
+  const user = params.add(ctx.actor.userId);
+  const due = params.add(isoDate('before', before) ?? new Date().toISOString().slice(0, 10));
+  const selects = subjects.map((s) => {
+    const t = RECORDS[s];
+    const standalone = STATEMENT_SUBJECTS.includes(s) ? ` AND NOT ${followsOwnSourceSql('r')}` : '';
+    return `SELECT '${s}'::text AS "subjectType", r.id, r.marking, r.review_due AS due, r.created_at AS "createdAt"
+      FROM ${t.table} r WHERE r.owner_agency_id = ${agency} AND r.review_due <= ${due}::date AND ${redReachSql('r', user)}${standalone}`;
+  });
+  const rows = await ctx.db.query<{ subjectType: MarkedSubject; id: string; marking: string; reviewDue: string; createdAt: Date; __total: string }>(
+    `SELECT "subjectType", id, marking, due::text AS "reviewDue", "createdAt", count(*) OVER () AS "__total"
+     FROM (${selects.join(' UNION ALL ')}) d ORDER BY due, "subjectType", id LIMIT ${params.add(window.limit)} OFFSET ${params.add(window.offset)}`,
+    params.values,
+  );
+  const nodes = rows.map(({ __total: _t, ...r }) => ({
+    ...r,
+    retentionClass: RECORDS[r.subjectType].retention,
+    reviewPeriodYears: RETENTION_CLASSES[RECORDS[r.subjectType].retention].years,
+  }));
+  return toPage(nodes, rows.length ? Number(rows[0]!.__total) : 0, window);
+}
+
+interface ReviewRow {
+  id: string;
+  subjectType: MarkedSubject;
+  recordId: string;
+  decision: ReviewDecision;
+  reason: string | null;
+  reviewedByUserId: string;
+  reviewedAt: Date;
+  previousReviewDue: string;
+  nextReviewDue: string | null;
+  erasedRecordCount: number;
+}
+
+const REVIEW_COLUMNS = `v.id, v.subject_type AS "subjectType", v.record_id AS "recordId", v.decision, v.reason, v.reviewed_by_user_id AS "reviewedByUserId",
+  v.reviewed_at AS "reviewedAt", v.previous_review_due::text AS "previousReviewDue", v.next_review_due::text AS "nextReviewDue", v.erased_record_count AS "erasedRecordCount"`;
+
+export async function listRetentionReviews(ctx: RequestContext, recordId: string | undefined, page: PageArgs) {
+  assertMay(ctx.actor, 'seeRetention');
+  const window = pageWindow(page);
+  if (recordId !== undefined && !isUuid(recordId)) return toPage([], 0, window);
+  const params = new SqlParams();
+  const where = [`v.agency_id = ${params.add(ctx.actor.agencyId)}`];
+  if (recordId) where.push(`v.record_id = ${params.add(recordId)}`);
+  const rows = await ctx.db.query<ReviewRow & { __total: string }>(
+    `SELECT ${REVIEW_COLUMNS}, count(*) OVER () AS "__total" FROM agencies.retention_reviews v WHERE ${where.join(' AND ')}
+     ORDER BY v.reviewed_at DESC, v.id LIMIT ${params.add(window.limit)} OFFSET ${params.add(window.offset)}`,
+    params.values,
+  );
+  return toPage(
+    rows.map(({ __total: _t, ...r }) => r),
+    rows.length ? Number(rows[0]!.__total) : 0,
+    window,
+  );
+}
+
+/** Ids of the statements (observations, links) the owner made on a source record, or about its parts. */
+async function ownStatementsOn(tx: Sql, ctx: RequestContext, subject: MarkedSubject, id: string, partIds: string[]): Promise<Array<{ subject: MarkedSubject; id: string }>> {
+  const sourceType = sourceTypeOf(subject);
+  const out: Array<{ subject: MarkedSubject; id: string }> = [];
+  for (const s of STATEMENT_SUBJECTS) {
+    const params = new SqlParams([ctx.actor.agencyId]);
+    const conditions: string[] = [];
+    if (sourceType) conditions.push(`(source_type = '${sourceType}' AND source_id = ${params.add(id)})`);
+    // A link naming one of the erased persons would point at nothing.
+    if (s === 'Link' && partIds.length) {
+      const persons = params.add(partIds);
+      conditions.push(`from_person_id = ANY(${persons}::uuid[]) OR to_person_id = ANY(${persons}::uuid[])`);
+    }
+    if (!conditions.length) continue;
+    const rows = await tx.query<{ id: string }>(`SELECT id FROM ${RECORDS[s].table} WHERE owner_agency_id = $1 AND (${conditions.join(' OR ')}) FOR UPDATE`, params.values);
+    out.push(...rows.map((r) => ({ subject: s, id: r.id })));
+  }
+  return out;
+}
+
+/**
+ * KEEP (a reason is required): the next review is one class period from today, for the record and
+ * everything that follows it. ERASE: the record, its parts, the statements its agency made on it, and
+ * every grant on them are deleted, with an erasure audit event per record, in one transaction.
+ */
+export async function reviewRecord(ctx: RequestContext, subjectType: MarkedSubject, id: string, decision: ReviewDecision, reason: string | undefined) {
+  assertMay(ctx.actor, 'reviewRecords');
+  const t = assertReviewable('subjectType', subjectType);
+  if (decision !== 'KEEP' && decision !== 'ERASE') throw badInput('decision', 'must be KEEP or ERASE');
+  const why = text('reason', reason, { max: REASON_MAX, required: decision === 'KEEP' });
+  if (!isUuid(id)) throw notFound(subjectType);
+
+  const reviewId = await ctx.db.transaction(async (tx) => {
+    const params = new SqlParams([id, ctx.actor.agencyId]);
+    const standalone = STATEMENT_SUBJECTS.includes(t.subject) ? `, ${followsOwnSourceSql('r')} AS "followsSource"` : '';
+    const [record] = await tx.query<{ reviewDue: string; followsSource?: boolean }>(
+      `SELECT r.review_due::text AS "reviewDue"${standalone} FROM ${t.table} r
+       WHERE r.id = $1 AND r.owner_agency_id = $2 AND ${redReachSql('r', params.add(ctx.actor.userId))} FOR UPDATE`,
+      params.values,
+    );
+    if (!record) throw notFound(subjectType);
+    if (record.followsSource) throw badInput('subjectType', 'this statement follows the record it was made on: review that record');
+
+    let next: string | null = null;
+    let erasedRecords: Array<{ subject: MarkedSubject; id: string }> = [];
+    if (decision === 'KEEP') {
+      const [row] = await tx.query<{ next: string }>(`SELECT (current_date + interval '${retentionInterval(t.retention)}')::date::text AS next`);
+      next = row!.next;
+      await tx.query(`UPDATE ${t.table} SET review_due = $2 WHERE id = $1`, [id, next]);
+      for (const part of partsOf(t.subject)) {
+        if (part.follows?.kind !== 'parent') continue;
+        await tx.query(`UPDATE ${part.table} SET review_due = $2 WHERE ${part.follows.column} = $1`, [id, next]);
+      }
+      const sourceType = sourceTypeOf(t.subject);
+      if (sourceType) {
+        for (const s of STATEMENT_SUBJECTS) {
+          await tx.query(`UPDATE ${RECORDS[s].table} SET review_due = $3 WHERE owner_agency_id = $1 AND source_type = '${sourceType}' AND source_id = $2`, [
+            ctx.actor.agencyId,
+            id,
+            next,
+          ]);
+        }
+      }
+    } else {
+      const parts: Array<{ subject: MarkedSubject; id: string }> = [];
+      for (const part of partsOf(t.subject)) {
+        if (part.follows?.kind !== 'parent') continue;
+        const rows = await tx.query<{ id: string }>(`SELECT id FROM ${part.table} WHERE ${part.follows.column} = $1 FOR UPDATE`, [id]);
+        parts.push(...rows.map((r) => ({ subject: part.subject, id: r.id })));
+      }
+      const statements = await ownStatementsOn(
+        tx,
+        ctx,
+        t.subject,
+        id,
+        parts.filter((p) => p.subject === 'Person').map((p) => p.id),
+      );
+      const all = [{ subject: t.subject, id }, ...parts, ...statements];
+      // Grants on anything erased go with it (they would otherwise outlive their record).
+      const byGrantsTable = new Map<string, string[]>();
+      for (const r of all) byGrantsTable.set(RECORDS[r.subject].grantsTable, [...(byGrantsTable.get(RECORDS[r.subject].grantsTable) ?? []), r.id]);
+      for (const [table, ids] of byGrantsTable) await tx.query(`DELETE FROM ${table} WHERE record_id = ANY($1::uuid[])`, [ids]);
+      await tx.query('DELETE FROM agencies.access_request_grants WHERE record_id = ANY($1::uuid[])', [all.map((r) => r.id)]);
+      for (const s of STATEMENT_SUBJECTS) {
+        const ids = statements.filter((x) => x.subject === s).map((x) => x.id);
+        if (ids.length) await tx.query(`DELETE FROM ${RECORDS[s].table} WHERE id = ANY($1::uuid[])`, [ids]);
+      }
+      await BEFORE_ERASE[t.subject]?.(tx, id);
+      // Parts go by ON DELETE CASCADE; deleting them explicitly as well keeps this true if a cascade is ever dropped.
+      for (const part of partsOf(t.subject)) {
+        if (part.follows?.kind === 'parent') await tx.query(`DELETE FROM ${part.table} WHERE ${part.follows.column} = $1`, [id]);
+      }
+      const [deleted] = await tx.query<{ n: number }>(
+        `WITH d AS (DELETE FROM ${t.table} WHERE id = $1 AND owner_agency_id = $2 RETURNING 1) SELECT count(*)::int AS n FROM d`,
+        [id, ctx.actor.agencyId],
+      );
+      if (deleted?.n !== 1) throw new Error(`Erasure of ${subjectType} ${id} deleted ${deleted?.n} rows`);
+      erasedRecords = all;
+    }
+    const [review] = await tx.query<{ id: string }>(
+      `INSERT INTO agencies.retention_reviews (agency_id, subject_type, record_id, decision, reason, reviewed_by_user_id, previous_review_due, next_review_due, erased_record_count)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      [ctx.actor.agencyId, t.subject, id, decision, why, ctx.actor.userId, record.reviewDue, next, erasedRecords.length],
+    );
+    // The erasure audit events, as the transaction's last statement.
+    if (erasedRecords.length) await recordErasures(tx, ctx, erasedRecords.map((r) => ({ subjectType: r.subject, id: r.id })));
+    return review!.id;
+  });
+  ctx.log.info({ op: 'reviewRecord', subjectType, recordId: id, decision }, 'retention review recorded');
+  const [row] = await ctx.db.query<ReviewRow>(`SELECT ${REVIEW_COLUMNS} FROM agencies.retention_reviews v WHERE v.id = $1`, [reviewId]);
+  return row!;
+}

@@ -1,0 +1,121 @@
+import { type AuditAction, atSql, type CanonicalAuditEvent, chainHash, GENESIS_HASH } from '../kernel/audit';
+import type { Sql } from '../kernel/db';
+
+/**
+ * Reading the chain back: verification (npm run audit:verify) and the regulator's export
+ * (npm run audit:export). Both read through `Sql`, in seq order, in batches.
+ */
+
+export interface StoredAuditEvent extends CanonicalAuditEvent {
+  seq: string;
+  prevHash: string;
+  hash: string;
+}
+
+interface Row {
+  seq: string;
+  at: string;
+  action: AuditAction;
+  actor_user_id: string | null;
+  actor_agency_id: string | null;
+  subject_type: string;
+  subject_id: string;
+  record_owner_agency_id: string | null;
+  recipients: string[];
+  purpose: string | null;
+  fields: string[];
+  request_id: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+const SELECT = `SELECT e.seq::text AS seq, ${atSql('e.at')} AS at, e.action, e.actor_user_id::text AS actor_user_id, e.actor_agency_id::text AS actor_agency_id,
+  e.subject_type, e.subject_id, e.record_owner_agency_id::text AS record_owner_agency_id, e.recipients::text[] AS recipients, e.purpose,
+  e.fields, e.request_id, e.prev_hash, e.hash
+  FROM audit.events e`;
+
+function toEvent(r: Row): StoredAuditEvent {
+  return {
+    seq: r.seq,
+    v: 1,
+    at: r.at,
+    action: r.action,
+    actorUserId: r.actor_user_id,
+    actorAgencyId: r.actor_agency_id,
+    subjectType: r.subject_type,
+    subjectId: r.subject_id,
+    recordOwnerAgencyId: r.record_owner_agency_id,
+    recipients: r.recipients,
+    purpose: r.purpose,
+    fields: r.fields,
+    requestId: r.request_id,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+/** The hashed members of a stored event (what chainHash covers). */
+export function canonicalOf(e: StoredAuditEvent): CanonicalAuditEvent {
+  const { seq: _seq, prevHash: _prev, hash: _hash, ...canonical } = e;
+  return canonical;
+}
+
+/** Every event in seq order (optionally `at` in [from, to)), a batch at a time. */
+export async function* readEvents(sql: Sql, opts: { from?: string; to?: string; batchSize?: number } = {}): AsyncGenerator<StoredAuditEvent> {
+  const batch = opts.batchSize ?? 5000;
+  let after = '0';
+  for (;;) {
+    const params: unknown[] = [after, batch];
+    const conds = ['e.seq > $1::bigint'];
+    if (opts.from) conds.push(`e.at >= $${params.push(opts.from)}::timestamptz`);
+    if (opts.to) conds.push(`e.at < $${params.push(opts.to)}::timestamptz`);
+    const rows = await sql.query<Row>(`${SELECT} WHERE ${conds.join(' AND ')} ORDER BY e.seq LIMIT $2`, params);
+    for (const r of rows) yield toEvent(r);
+    if (rows.length < batch) return;
+    after = rows[rows.length - 1]!.seq;
+  }
+}
+
+export interface ChainVerification {
+  ok: boolean;
+  /** Events checked (up to and including the first bad one). */
+  count: number;
+  /** The last event of an intact chain. */
+  head: { seq: string; hash: string } | null;
+  firstBad?: { seq: string; reason: string };
+}
+
+/**
+ * Recomputes the chain from the first event: each event's prev_hash must be the previous event's
+ * hash (else an event before it was removed, inserted or moved, or the previous one was edited and
+ * re-hashed), and its hash must be sha256(prev_hash || canonical JSON) of its own content (else it
+ * was edited). With `anchor` (a head hash recorded earlier, e.g. from an export), that hash must
+ * still be in the chain: events removed from the end are otherwise undetectable.
+ */
+export async function verifyChain(sql: Sql, opts: { anchor?: string; batchSize?: number } = {}): Promise<ChainVerification> {
+  let expectedPrev = GENESIS_HASH;
+  let count = 0;
+  let head: ChainVerification['head'] = null;
+  let anchorSeen = !opts.anchor;
+  for await (const e of readEvents(sql, { batchSize: opts.batchSize })) {
+    count++;
+    if (e.prevHash !== expectedPrev) {
+      const reason =
+        head === null
+          ? 'the first event does not start the chain (events before it were removed)'
+          : `prev_hash does not match the hash of event ${head.seq}: an event between them was removed, inserted or reordered, or event ${head.seq} was edited and re-hashed`;
+      return { ok: false, count, head, firstBad: { seq: e.seq, reason } };
+    }
+    if (chainHash(e.prevHash, canonicalOf(e)) !== e.hash) {
+      return { ok: false, count, head, firstBad: { seq: e.seq, reason: 'its content does not match its hash: the event was edited' } };
+    }
+    if (e.hash === opts.anchor) anchorSeen = true;
+    expectedPrev = e.hash;
+    head = { seq: e.seq, hash: e.hash };
+  }
+  if (!anchorSeen) {
+    const where = head ? `after seq ${head.seq}` : 'from the start';
+    return { ok: false, count, head, firstBad: { seq: head ? head.seq : '0', reason: `the anchored hash ${opts.anchor} is not in the chain: events ${where} were removed` } };
+  }
+  return { ok: true, count, head };
+}

@@ -1,0 +1,21 @@
+import { AuditInit1764000000400 } from '../../migrations/audit/1764000000400-audit-init';
+import { buildFederatedSchema } from '../kernel/federation';
+import type { SubgraphDefinition } from '../kernel/subgraph';
+import { AuditResolver } from './audit.resolver';
+
+/**
+ * The audit trail (DPA 2018 s.62). Events are written by every subgraph through
+ * services/kernel/audit.ts into this subgraph's schema; this subgraph only answers queries on them.
+ */
+export const auditSubgraph: SubgraphDefinition = {
+  name: 'audit',
+  port: 4007,
+  dbSchema: 'audit',
+  migrations: [AuditInit1764000000400],
+  buildSchema: () =>
+    buildFederatedSchema({
+      resolvers: [AuditResolver],
+      // AuditEvent is not a policy subject: its visibility rule lives in audit.service.ts (trailScope).
+      rootAccess: { auditTrail: 'any-member' },
+    }),
+};

@@ -1,0 +1,67 @@
+import { SqlParams } from '../../policies/sql';
+import type { RequestContext } from '../kernel/context';
+import { badInput, forbidden } from '../kernel/errors';
+import { mayReadAny, visibleWhere } from '../kernel/policy';
+import type { EntityKind } from './identifier';
+import { observationTableAs } from './entity.repository';
+import { type IdentifierInput, normaliseIdentifiers } from './observe';
+
+export const MAX_HIT_NO_HIT = 1000;
+
+export interface HitNoHit {
+  kind: EntityKind;
+  value: string;
+  known: boolean;
+  holderCount: number;
+  contactableAgencies: Array<{ __typename: 'Agency'; id: string }>;
+}
+
+const O = observationTableAs('o');
+
+/**
+ * Hit/no-hit (access-model.md: the one explicit exception to "not for you looks like missing"): for
+ * each identifier, whether the hub holds statements about it that the caller cannot see, how many
+ * agencies hold them, and which of those accept access requests. Never what they say, never case
+ * ids, markings or dates. An identifier nobody holds and one whose every statement the caller can
+ * already see get the same answer, in the same shape.
+ *
+ * One statement for the whole request. The caller's own visibility is the Observation rule itself
+ * (reach AND the agency type's read rule, the same SQL as every list), negated.
+ */
+export async function hitNoHit(ctx: RequestContext, identifiers: IdentifierInput[]): Promise<HitNoHit[]> {
+  // Hub administrators read no intelligence (domain.md): an agency type that may read no entity asks nothing.
+  if (!mayReadAny(ctx, 'Entity')) throw forbidden('Your agency may not query identifiers');
+  if (identifiers.length > MAX_HIT_NO_HIT) throw badInput('identifiers', `at most ${MAX_HIT_NO_HIT} per request`);
+  const asked = normaliseIdentifiers(ctx.actor, identifiers, 'identifiers');
+  if (asked.length === 0) return [];
+  const key = (k: string, v: string) => `${k}\u0000${v}`;
+  const distinct = [...new Map(asked.map((i) => [key(i.kind, i.value), i])).values()];
+
+  const params = new SqlParams([distinct.map((i) => i.kind), distinct.map((i) => i.value)]);
+  const visible = visibleWhere(ctx, 'Observation', { alias: 'o', attributes: O.attributes(ctx, params), grantsTable: O.grantsTable }, params);
+  const rows = await ctx.db.query<{ kind: string; value: string; holders: number; contactable: string[] }>(
+    `SELECT en.kind, en.value, count(DISTINCT o.owner_agency_id)::int AS holders,
+       -- A RED or AMBER_STRICT statement counts as known, but its holder is never named: those markings
+       -- keep even the fact of holding with the owner (or its named people). (It still counts in holders.)
+       coalesce(array_agg(DISTINCT o.owner_agency_id::text) FILTER (WHERE o.marking NOT IN ('RED', 'AMBER_STRICT') AND a.accepts_access_requests), '{}') AS contactable
+     FROM entities.entities en
+     JOIN entities.observations o ON o.entity_id = en.id
+     LEFT JOIN agencies.agencies a ON a.id = o.owner_agency_id
+     WHERE (en.kind, en.value) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+       AND NOT coalesce((${visible}), false)
+     GROUP BY en.kind, en.value`,
+    params.values,
+  );
+  const byKey = new Map(rows.map((r) => [key(r.kind, r.value), r]));
+  ctx.log.info({ op: 'hitNoHit', identifiers: asked.length, hits: rows.length }, 'hit/no-hit');
+  return asked.map((i) => {
+    const hit = byKey.get(key(i.kind, i.value));
+    return {
+      kind: i.kind,
+      value: i.value,
+      known: hit !== undefined,
+      holderCount: hit?.holders ?? 0,
+      contactableAgencies: [...(hit?.contactable ?? [])].sort().map((id) => ({ __typename: 'Agency' as const, id })),
+    };
+  });
+}

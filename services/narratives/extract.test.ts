@@ -1,0 +1,123 @@
+import { describeFirstIdentifier, extract, findIdentifiers, findIndicators, fold } from './extract';
+
+const codes = (text: string) => findIndicators(text).map((i) => i.code);
+const values = (text: string, opts = {}) => findIdentifiers(text, opts).map((i) => `${i.kind} ${i.value}`);
+
+describe('identifiers in free text', () => {
+  it('finds phones, emails, IBANs, sort codes, handles and URLs, normalised, with the offsets of what it read', () => {
+    const text =
+      'He called from +44 7700 900123 and 0040 722 111 222, wrote from Recrutare.Demo@Example.org, paid into GB68 ALBN 6016 1331 9268 19 AND ' +
+      'sort code 60-16-13 31926819, found her on instagram: @tessera.demo.ionut. and posted https://www.adverts.example.net/london/ad/48213/?utm_source=x.';
+    const found = findIdentifiers(text, { country: 'GB' });
+    expect(found.map((i) => `${i.kind} ${i.value}`)).toEqual([
+      'PHONE +447700900123',
+      'PHONE +40722111222',
+      'EMAIL recrutare.demo@example.org',
+      'BANK_ACCOUNT GB68ALBN60161331926819',
+      'BANK_ACCOUNT GB-SORTCODE:601613:31926819',
+      'SOCIAL_PROFILE instagram:tessera.demo.ionut',
+      'ONLINE_ADVERT https://adverts.example.net/london/ad/48213',
+    ]);
+    expect(found.map((i) => text.slice(i.start, i.end))).toEqual([
+      '+44 7700 900123',
+      '0040 722 111 222',
+      'Recrutare.Demo@Example.org',
+      'GB68 ALBN 6016 1331 9268 19',
+      '60-16-13 31926819',
+      'instagram: @tessera.demo.ionut',
+      'https://www.adverts.example.net/london/ad/48213/?utm_source=x',
+    ]);
+  });
+
+  it('reads national phone numbers by the contributor’s country, and Romanian ones in Romanian texts', () => {
+    expect(values('Sună-l la 0722 123 456.', { country: 'RO' })).toEqual(['PHONE +40722123456']);
+    expect(values('Call 07700 900123 now', { country: 'GB' })).toEqual(['PHONE +447700900123']);
+    expect(values('Sună-l la 0722-123-456', { country: 'GB', language: 'ro' })).toEqual(['PHONE +40722123456']);
+    // Without a country, a national number names no one for certain: nothing is proposed.
+    expect(values('Call 07700 900123 now')).toEqual([]);
+    expect(values('+44 (0)7700 900123 2026')).toEqual(['PHONE +447700900123']);
+    const two = 'Numere: 0722 123 456 0744 555 123.';
+    const found = findIdentifiers(two, { country: 'RO' });
+    expect(found.map((i) => i.value)).toEqual(['+40722123456', '+40744555123']);
+    expect(found.map((i) => two.slice(i.start, i.end))).toEqual(['0722 123 456', '0744 555 123']);
+  });
+
+  it('reads adversarial runs of 50,000 characters in linear time', () => {
+    for (const text of ['1 '.repeat(25000), '0 '.repeat(25000), '07-'.repeat(16000), 'a'.repeat(50000), 'a.'.repeat(25000), '+44 (0)'.repeat(7000)]) {
+      const started = Date.now();
+      extract(text, { country: 'GB', language: 'ro' });
+      expect(Date.now() - started).toBeLessThan(3000);
+    }
+  });
+
+  it('does not read amounts, dates, times or an IBAN’s digits as phone numbers', () => {
+    expect(values('£2,500 for the flight on 02.03.2026 at 23:00, GBP 20-150 per advert, 2025-06-01 - 2026-03-31', { country: 'GB' })).toEqual([]);
+    expect(values('RO26 CRPT 0000 0012 3456 7890', { country: 'RO' })).toEqual(['BANK_ACCOUNT RO26CRPT0000001234567890']);
+    expect(values('GB00 ALBN 6016 1331 9268 19')).toEqual([]); // wrong check digits
+  });
+
+  it('reads social profiles from platform URLs and “@handle on/pe platform”', () => {
+    expect(values('https://instagram.com/some.one and @alt_name pe TikTok')).toEqual(['SOCIAL_PROFILE instagram:some.one', 'SOCIAL_PROFILE tiktok:alt_name']);
+  });
+
+  it('keeps the first occurrence of each identifier', () => {
+    const r = extract('+40 722 123 456 then again +40722123456');
+    expect(r.identifiers).toHaveLength(1);
+    expect(r.identifiers[0]!.start).toBe(0);
+  });
+
+  it('describes an identifier without repeating it, and lets a bare site name through', () => {
+    expect(describeFirstIdentifier('Payments to adultwork.example.com and https://escorts.example.net')).toBeUndefined();
+    expect(describeFirstIdentifier('Customer phone +44 7700 900123')).toBe('a phone number at characters 15-30');
+    expect(describeFirstIdentifier('see https://escorts.example.net/ad/123')).toMatch(/^a URL naming a page/);
+  });
+});
+
+describe('indicators in English and Romanian', () => {
+  it('folds diacritics, old cedillas and case without moving offsets', () => {
+    const s = 'Pașaportul, Paşaportul, ÎNCUIATĂ, couldn’t';
+    expect(fold(s)).toBe("pasaportul, pasaportul, incuiata, couldn't");
+    expect(fold(s)).toHaveLength(s.length);
+  });
+
+  it('reads the Romanian keywords with and without diacritics', () => {
+    for (const text of [
+      'Mi-a luat pașaportul. Spunea că mă iubește. Îi datorez banii pentru zbor. M-a amenințat că le spune părinților mei.',
+      'Mi-a luat pasaportul. Spunea ca ma iubeste. Ii datorez banii pentru zbor. M-a amenintat ca le spune parintilor mei.',
+    ]) {
+      expect(codes(text).sort()).toEqual(
+        [
+          'CONTROL_BY_DEBT', 'CONTROL_THREATS_TO_FAMILY', 'CONTROL_WITHHOLDS_DOCUMENTS', 'DEBT_BONDAGE', 'INTIMIDATION_AND_THREATS',
+          'RECRUITED_VIA_FALSE_RELATIONSHIP', 'RETENTION_OF_DOCUMENTS',
+        ].sort(),
+      );
+    }
+    expect(codes('Avea o datorie mare.')).toContain('DEBT_BONDAGE');
+    expect(codes('Datoria creștea mereu.')).toContain('DEBT_BONDAGE');
+    expect(codes('Datorită vremii am plecat.')).not.toContain('DEBT_BONDAGE');
+    expect(codes('Paşaportul l-a păstrat el.')).toContain('RETENTION_OF_DOCUMENTS');
+    expect(codes('Iubitul meu m-a adus aici.')).toContain('RECRUITED_VIA_FALSE_RELATIONSHIP');
+  });
+
+  it('reads the English equivalents', () => {
+    const text =
+      'He said he was her boyfriend and promised a life in London. He took her passport. She owed him £2,500 for the flight. ' +
+      'All the money went to him. He threatened to hurt her family.';
+    expect(codes(text).sort()).toEqual(
+      [
+        'CONTROL_BY_DEBT', 'CONTROL_TAKES_EARNINGS', 'CONTROL_THREATS_TO_FAMILY', 'CONTROL_WITHHOLDS_DOCUMENTS', 'DEBT_BONDAGE', 'DECEPTION',
+        'INTIMIDATION_AND_THREATS', 'RECRUITED_VIA_FALSE_RELATIONSHIP', 'RETENTION_OF_DOCUMENTS',
+      ].sort(),
+    );
+  });
+
+  it('needs a document and a taking in the same sentence', () => {
+    expect(codes('She had a passport. They took the bus.')).toEqual([]);
+  });
+
+  it('points at the words that triggered an indicator', () => {
+    const text = 'Când am ajuns, mi-a luat pașaportul.';
+    const [hit] = findIndicators(text).filter((i) => i.code === 'RETENTION_OF_DOCUMENTS');
+    expect(text.slice(hit!.start, hit!.end)).toBe('luat pașaportul');
+  });
+});

@@ -1,0 +1,125 @@
+import { codes, startTestHub, type TestHub } from '../support/hub';
+import { ask, HANDLING } from './support';
+
+/**
+ * Who sees which audit events (services/audit/audit.service.ts trailScope): an agency its own
+ * (as actor, record owner or recipient), a hub supervisor all of them, a hub administrator none.
+ */
+
+const TRAIL = `query($filter: AuditFilter, $first: Int, $after: String) {
+  auditTrail(filter: $filter, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes { seq at action actorUserId actorAgency { id } subjectType subjectId recordOwnerAgency { id } recipients { id } purpose fields requestId prevHash hash }
+  }
+}`;
+
+interface Node {
+  seq: string;
+  at: string;
+  action: string;
+  actorAgency: { id: string } | null;
+  subjectType: string;
+  subjectId: string;
+  recordOwnerAgency: { id: string } | null;
+  recipients: Array<{ id: string }>;
+  purpose: string | null;
+  requestId: string | null;
+}
+type Trail = { auditTrail: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Node[] } };
+
+describe('the audit trail query', () => {
+  let hub: TestHub;
+  const requests: Record<string, string> = {};
+  beforeAll(async () => {
+    hub = await startTestHub('in-process');
+    const id = (key: string) => hub.demo.ids[key]!;
+    const persons = `query($id: ID!) { case(id: $id) { persons { fullName } } }`;
+    // The Met consults its own victims' names, and the Romanian police's suspect (a disclosure to the Met).
+    requests.metOwn = (await ask(hub, 'met-police', persons, { id: id('case:lanterna') }, { purpose: 'own case' })).requestId;
+    requests.metIasi = (await ask(hub, 'met-police', persons, { id: id('case:iasi') }, { purpose: 'link check' })).requestId;
+    // The NGO consults its survivor's narrative; the Romanian police open a case.
+    requests.ngo = (await ask(hub, 'safe-passage', `query($id: ID!) { narrative(id: $id) { text } }`, { id: id('narrative:safe-passage-en') })).requestId;
+    const open = `mutation($input: OpenCaseInput!) { openCase(input: $input) { id } }`;
+    const input = { handling: HANDLING, reference: 'AUDIT-TRAIL-RO', exploitationTypes: ['LABOUR'], persons: [{ role: 'VICTIM', pseudonym: 'V1', fullName: 'Trail Victim' }] };
+    requests.politia = (await ask(hub, 'politia-romana', open, { input })).requestId;
+  }, 60_000);
+  afterAll(() => hub.stop());
+
+  const agencyId = (slug: string) => hub.demo.agencies[slug]!.id;
+  const trail = async (persona: string, variables: Record<string, unknown> = {}) => {
+    const r = await ask<Trail>(hub, persona, TRAIL, { first: 50, ...variables });
+    expect(r.errors).toBeUndefined();
+    return r.data!.auditTrail;
+  };
+  const allEvents = async () => Number((await hub.db.query<{ n: string }>('SELECT count(*) AS n FROM audit.events'))[0]!.n);
+  const concerns = (n: Node, agency: string) => n.actorAgency?.id === agency || n.recordOwnerAgency?.id === agency || n.recipients.some((r) => r.id === agency);
+
+  test("an agency sees its own agency's events: as actor, as record owner, as recipient", async () => {
+    const met = await trail('met-police');
+    expect(met.nodes.length).toBeGreaterThan(0);
+    expect(met.nodes.every((n) => concerns(n, agencyId('met-police')))).toBe(true);
+    const seen = new Set(met.nodes.map((n) => n.requestId));
+    expect(seen.has(requests.metOwn!)).toBe(true);
+    expect(seen.has(requests.metIasi!)).toBe(true);
+    expect(seen.has(requests.ngo!)).toBe(false);
+    expect(seen.has(requests.politia!)).toBe(false);
+
+    // The Romanian police see the Met's consultation of their record (they own it), not the Met's own reads.
+    const politia = await trail('politia-romana');
+    expect(politia.nodes.every((n) => concerns(n, agencyId('politia-romana')))).toBe(true);
+    const theirs = politia.nodes.filter((n) => n.requestId === requests.metIasi);
+    expect(theirs.map((n) => n.action).sort()).toEqual(['CONSULT', 'DISCLOSE']);
+    expect(theirs.find((n) => n.action === 'DISCLOSE')).toMatchObject({ actorAgency: { id: agencyId('met-police') }, recipients: [{ id: agencyId('met-police') }], purpose: 'link check' });
+    expect(politia.nodes.some((n) => n.requestId === requests.metOwn)).toBe(false);
+    expect(politia.nodes.filter((n) => n.requestId === requests.politia).map((n) => n.action)).toEqual(['COLLECT', 'COLLECT']);
+
+    const ngo = await trail('safe-passage:VIEWER');
+    expect(ngo.nodes.map((n) => n.requestId)).toEqual([requests.ngo]);
+    expect(await trail('albion-bank')).toMatchObject({ totalCount: 0, nodes: [] });
+  });
+
+  test('a hub supervisor sees every event; other hub analysts their own agency; the hub administrator none', async () => {
+    const all = await allEvents();
+    const supervisor = await trail('tessera-hub:SUPERVISOR');
+    expect(supervisor.totalCount).toBe(all);
+    expect(new Set(supervisor.nodes.map((n) => n.requestId))).toEqual(new Set(Object.values(requests)));
+    expect(await trail('tessera-hub')).toMatchObject({ totalCount: 0, nodes: [] });
+    expect(await trail('tessera-admin:SUPERVISOR')).toMatchObject({ totalCount: 0, nodes: [] });
+  });
+
+  test('newest first, paged by cursor, filtered by action, subject and time', async () => {
+    const first = await trail('tessera-hub:SUPERVISOR', { first: 3 });
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const second = await trail('tessera-hub:SUPERVISOR', { first: 3, after: first.pageInfo.endCursor });
+    const seqs = [...first.nodes, ...second.nodes].map((n) => BigInt(n.seq));
+    expect(seqs).toEqual([...seqs].sort((a, b) => (a > b ? -1 : 1)));
+    expect(new Set(seqs).size).toBe(6);
+    expect(second.totalCount).toBe(first.totalCount);
+
+    const disclosures = await trail('tessera-hub:SUPERVISOR', { filter: { action: 'DISCLOSE' } });
+    expect(disclosures.nodes.length).toBeGreaterThan(0);
+    expect(disclosures.nodes.every((n) => n.action === 'DISCLOSE')).toBe(true);
+    const narratives = await trail('safe-passage', { filter: { subjectType: 'Narrative', subjectId: hub.demo.ids['narrative:safe-passage-en'] } });
+    expect(narratives.nodes.map((n) => [n.action, n.subjectType])).toEqual([['CONSULT', 'Narrative']]);
+
+    const at = first.nodes[0]!.at;
+    expect(at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
+    expect((await trail('tessera-hub:SUPERVISOR', { filter: { from: '2999-01-01' } })).totalCount).toBe(0);
+    expect((await trail('tessera-hub:SUPERVISOR', { filter: { to: '2000-01-01T00:00:00Z' } })).totalCount).toBe(0);
+    expect((await trail('tessera-hub:SUPERVISOR', { filter: { from: '2000-01-01', to: '2999-01-01' } })).totalCount).toBe(first.totalCount);
+  });
+
+  test('the trail resolves agencies across subgraphs and refuses malformed input', async () => {
+    const r = await ask<{ auditTrail: { nodes: Array<{ actorAgency: { name: string } }> } }>(
+      hub,
+      'met-police',
+      `{ auditTrail(first: 1) { nodes { actorAgency { name } } } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.auditTrail.nodes[0]!.actorAgency.name).toBeTruthy();
+    expect(codes(await ask(hub, 'met-police', TRAIL, { after: 'bm90LWEtY3Vyc29y' }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await ask(hub, 'met-police', TRAIL, { filter: { from: 'yesterday' } }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await ask(hub, 'met-police', TRAIL, { first: 0 }))).toEqual(['BAD_USER_INPUT']);
+  });
+});

@@ -1,0 +1,236 @@
+import { statementCounter } from '../../services/kernel/db';
+import { codes, startTestHub, type TestHub } from '../support/hub';
+
+/**
+ * Hit/no-hit: any member agency asks whether identifiers are known to the hub beyond what it can
+ * already see, and whom it could ask. It learns that, and nothing else: never what is held, never a
+ * case, a marking, a date or a note; the holder of a RED statement is never named; and an identifier
+ * nobody holds looks exactly like one whose every statement the caller already sees.
+ */
+
+const HIT = `query($ids: [IdentifierInput!]!) {
+  hitNoHit(identifiers: $ids) { kind value known holderCount contactableAgencies { id slug } }
+}`;
+type Result = { kind: string; value: string; known: boolean; holderCount: number; contactableAgencies: Array<{ id: string; slug: string }> };
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+const MARKINGS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT', 'RED'];
+
+let hub: TestHub;
+beforeAll(async () => {
+  hub = await startTestHub('in-process');
+});
+afterAll(() => hub.stop());
+
+const agencyIds = () => new Set(Object.values(hub.demo.agencies).map((a) => a.id));
+
+async function ask(persona: string, ids: Array<{ kind: string; value: string; country?: string }>): Promise<Result[]> {
+  const r = await hub.gql<{ hitNoHit: Result[] }>(persona, HIT, { ids });
+  if (r.errors?.length || !r.data) throw new Error(`${persona}: ${JSON.stringify(r.errors ?? r)}`);
+  // The only ids an answer ever carries are agencies'; no marking is ever named.
+  const json = JSON.stringify(r);
+  for (const uuid of json.match(UUID) ?? []) expect(agencyIds()).toContain(uuid);
+  for (const m of MARKINGS) expect(json).not.toContain(`"${m}"`);
+  return r.data.hitNoHit;
+}
+
+const slugs = (r: Result) => r.contactableAgencies.map((a) => a.slug).sort();
+/** What an answer says beyond echoing the question. */
+const answer = (r: Result) => ({ known: r.known, holderCount: r.holderCount, contactableAgencies: r.contactableAgencies });
+
+describe('police', () => {
+  test('learn who else holds their suspect’s phone, typed as they like, and nothing about what they hold', async () => {
+    const [phone, covert, unknown] = await ask('met-police', [
+      { kind: 'PHONE', value: '0722 123 456', country: 'RO' },
+      { kind: 'PHONE', value: '07700 900555' },
+      { kind: 'PHONE', value: '07700 900001' },
+    ]);
+    // The West Midlands' AMBER statement about S1's phone does not reach the Met: a hit, and whom to ask.
+    expect(phone).toMatchObject({ kind: 'PHONE', value: '+40722123456', known: true, holderCount: 1 });
+    expect(slugs(phone!)).toEqual(['west-midlands-police']);
+    // Its own covert handset: nothing beyond what it sees.
+    expect(answer(covert!)).toEqual({ known: false, holderCount: 0, contactableAgencies: [] });
+    expect(unknown).toEqual({ kind: 'PHONE', value: '+447700900001', known: false, holderCount: 0, contactableAgencies: [] });
+  });
+
+  test('another force learns the covert handset is known, not who holds it nor what', async () => {
+    const r = await hub.gql<{ hitNoHit: Result[] }>('west-midlands-police', HIT, { ids: [{ kind: 'PHONE', value: '+44 7700 900555' }] });
+    expect(r.data!.hitNoHit[0]).toMatchObject({ known: true, holderCount: 1 });
+    // AMBER_STRICT keeps even the fact of holding with its owner: counted, never named.
+    expect(slugs(r.data!.hitNoHit[0]!)).toEqual([]);
+    const json = JSON.stringify(r);
+    for (const secret of ['Covert source', '2026-02-10', 'MPS-2026-0533', hub.demo.ids['case:strict']!, hub.demo.ids['observation:strict:covert-phone']!]) {
+      expect(json).not.toContain(secret);
+    }
+  });
+});
+
+describe('the answer never tells "unknown" from "known, and all of it visible to you"', () => {
+  test('same shape, same values: police asking about what they see in full, an NGO about what only it holds', async () => {
+    // The recruiter's profile: the Met's own Lanterna statement and the NGO's GREEN one, both readable by police.
+    const [seen, unknown] = await ask('met-police', [
+      { kind: 'SOCIAL_PROFILE', value: 'https://www.instagram.com/tessera.demo.ionut/' },
+      { kind: 'SOCIAL_PROFILE', value: 'instagram:never.contributed' },
+    ]);
+    expect(seen!.value).toBe('instagram:tessera.demo.ionut');
+    expect(answer(seen!)).toEqual(answer(unknown!));
+    expect(Object.keys(seen!)).toEqual(Object.keys(unknown!));
+
+    const added = await hub.gql('safe-passage', `mutation($caseId: ID!, $input: AddCaseEntityInput!) { addCaseEntity(caseId: $caseId, input: $input) { id } }`, {
+      caseId: hub.demo.ids['case:safe-passage'],
+      input: { kind: 'EMAIL', value: 'only.safe.passage@example.org', note: 'Address the survivor was told to write to' },
+    });
+    expect(added.errors).toBeUndefined();
+    const [own, none] = await ask('safe-passage', [
+      { kind: 'EMAIL', value: 'Only.Safe.Passage@example.org' },
+      { kind: 'EMAIL', value: 'never.contributed@example.net' },
+    ]);
+    expect(answer(own!)).toEqual(answer(none!));
+    // Another NGO cannot read Safe Passage's statement: for it, a hit.
+    const [lumina] = await ask('lumina-ro', [{ kind: 'EMAIL', value: 'only.safe.passage@example.org' }]);
+    expect(lumina).toMatchObject({ known: true, holderCount: 1 });
+    expect(slugs(lumina!)).toEqual(['safe-passage']);
+  });
+
+  test('an agency asking about what only it holds gets "not known"', async () => {
+    // Banca Carpați reports an account nobody else knows (GREEN): the others see the entity exist, it sees nothing beyond its own.
+    const r = await hub.gql(
+      'banca-carpati',
+      `mutation($input: SubmitTransactionReportInput!) { submitTransactionReport(input: $input) { id } }`,
+      {
+        input: {
+          handling: { marking: 'GREEN', sourceEvaluation: 'RELIABLE', intelligenceAssessment: 'B', handlingCode: 'P' },
+          reportCode: 'STR',
+          reason: 'Hit/no-hit fixture: cash deposits by couriers in Constanța',
+          indicators: ['FUNNEL_ACCOUNT'],
+          parties: [{ name: 'Fixture holder', significance: 'SUBJECT', account: { kind: 'BANK_ACCOUNT', value: 'RO49 AAAA 1B31 0075 9384 0000' } }],
+          idempotencyKey: 'hit-no-hit-fixture-1',
+        },
+      },
+    );
+    expect(r.errors).toBeUndefined();
+    const [own] = await ask('banca-carpati', [{ kind: 'BANK_ACCOUNT', value: 'RO49AAAA1B31007593840000' }]);
+    const [none] = await ask('banca-carpati', [{ kind: 'BANK_ACCOUNT', value: 'GB82 WEST 1234 5698 7654 32' }]);
+    expect(answer(own!)).toEqual(answer(none!));
+    // Albion cannot read Banca Carpați's statement: a hit, naming the holder.
+    const [other] = await ask('albion-bank', [{ kind: 'BANK_ACCOUNT', value: 'RO49AAAA1B31007593840000' }]);
+    expect(other).toMatchObject({ known: true, holderCount: 1 });
+    expect(slugs(other!)).toEqual(['banca-carpati']);
+  });
+});
+
+describe('banks and NGOs', () => {
+  test("a bank learns that police hold its reported account, never the cases or markings", async () => {
+    const [iban] = await ask('albion-bank', [{ kind: 'BANK_ACCOUNT', value: 'GB68 ALBN 6016 1331 9268 19' }]);
+    // Its own report it sees; the Met's Lanterna statement (AMBER, not shared with the bank) it does not.
+    expect(iban).toMatchObject({ value: 'GB68ALBN60161331926819', known: true, holderCount: 1 });
+    expect(slugs(iban!)).toEqual(['met-police']);
+  });
+
+  test('an NGO asking about an account learns both forces that hold it', async () => {
+    const [iban] = await ask('safe-passage', [{ kind: 'BANK_ACCOUNT', value: 'RO26 CRPT 0000 0012 3456 7890' }]);
+    expect(iban).toMatchObject({ known: true, holderCount: 2 });
+    expect(slugs(iban!)).toEqual(['met-police', 'politia-romana']);
+  });
+
+  test('holders that do not accept access requests count but are not offered', async () => {
+    await hub.db.query(`UPDATE agencies.agencies SET accepts_access_requests = false WHERE slug = 'politia-romana'`);
+    try {
+      const [email] = await ask('albion-bank', [{ kind: 'EMAIL', value: 'Recrutare.Demo@Example.org' }]);
+      expect(email).toMatchObject({ known: true, holderCount: 2 });
+      expect(slugs(email!)).toEqual(['safe-passage']);
+    } finally {
+      await hub.db.query(`UPDATE agencies.agencies SET accepts_access_requests = true WHERE slug = 'politia-romana'`);
+    }
+  });
+});
+
+describe('RED statements', () => {
+  let redPhone = '';
+  beforeAll(async () => {
+    // A Met briefing marked RED for named people only, naming a handset.
+    const opened = await hub.gql<{ openCase: { id: string } }>(
+      'met-police',
+      `mutation($input: OpenCaseInput!) { openCase(input: $input) { id } }`,
+      {
+        input: {
+          handling: { marking: 'RED', sourceEvaluation: 'RELIABLE', intelligenceAssessment: 'A', handlingCode: 'P' },
+          reference: 'MPS-RED-HIT-1',
+          summary: 'RED briefing: handset of a witness in protection',
+          exploitationTypes: ['SEXUAL'],
+        },
+      },
+    );
+    expect(opened.errors).toBeUndefined();
+    redPhone = '+447700900777';
+    const added = await hub.gql('met-police', `mutation($caseId: ID!, $input: AddCaseEntityInput!) { addCaseEntity(caseId: $caseId, input: $input) { id } }`, {
+      caseId: opened.data!.openCase.id,
+      input: { kind: 'PHONE', value: redPhone, note: 'Witness handset (RED)' },
+    });
+    expect(added.errors).toBeUndefined();
+  });
+
+  test.each(['west-midlands-police', 'albion-bank', 'safe-passage', 'tessera-hub', 'met-police:VIEWER'])(
+    'count as known, but their holder is never named (%s)',
+    async (persona) => {
+      const [r] = await ask(persona, [{ kind: 'PHONE', value: redPhone }]);
+      expect(r).toEqual({ kind: 'PHONE', value: redPhone, known: true, holderCount: 1, contactableAgencies: [] });
+    },
+  );
+
+  test('the named user sees the statement, so it is no hit for them', async () => {
+    const [r] = await ask('met-police', [{ kind: 'PHONE', value: redPhone }]);
+    expect(answer(r!)).toEqual({ known: false, holderCount: 0, contactableAgencies: [] });
+  });
+});
+
+describe('the request', () => {
+  test('answers in input order, one result per identifier, repeated or not', async () => {
+    const r = await ask('west-midlands-police', [
+      { kind: 'PHONE', value: '+40 722 123 456' },
+      { kind: 'EMAIL', value: 'nobody@example.com' },
+      { kind: 'PHONE', value: '0040722123456' },
+    ]);
+    expect(r.map((x) => x.value)).toEqual(['+40722123456', 'nobody@example.com', '+40722123456']);
+    expect(answer(r[0]!)).toEqual(answer(r[2]!));
+  });
+
+  test('a thousand identifiers cost one statement', async () => {
+    const ids = Array.from({ length: 1000 }, (_, i) => ({ kind: 'PHONE', value: `+447700${String(100000 + i)}` }));
+    ids[500] = { kind: 'PHONE', value: '+40722123456' };
+    const q = `query($ids: [IdentifierInput!]!) { hitNoHit(identifiers: $ids) { known holderCount contactableAgencies { id } } }`;
+    // The gateway looks its user up again when a 5-second cache entry expires: the fewest of three runs is the query's own cost.
+    let fewest = Infinity;
+    let r = await hub.gql<{ hitNoHit: Array<{ known: boolean }> }>('met-police', q, { ids });
+    for (let run = 0; run < 3; run++) {
+      const before = statementCounter.count;
+      r = await hub.gql<{ hitNoHit: Array<{ known: boolean }> }>('met-police', q, { ids });
+      fewest = Math.min(fewest, statementCounter.count - before);
+    }
+    expect(fewest).toBe(1);
+    expect(r.data!.hitNoHit).toHaveLength(1000);
+    expect(r.data!.hitNoHit.filter((x) => x.known)).toHaveLength(1);
+    expect(r.data!.hitNoHit[500]!.known).toBe(true);
+  });
+
+  test('refuses more than 1000, and names the identifier that is not valid', async () => {
+    const many = Array.from({ length: 1001 }, () => ({ kind: 'EMAIL', value: 'a@example.org' }));
+    const tooMany = await hub.gql('met-police', HIT, { ids: many });
+    expect(codes(tooMany)).toEqual(['BAD_USER_INPUT']);
+    expect(tooMany.errors![0]!.extensions!.field).toBe('identifiers');
+    const invalid = await hub.gql('met-police', HIT, { ids: [{ kind: 'EMAIL', value: 'a@example.org' }, { kind: 'BANK_ACCOUNT', value: 'RO27CRPT0000001234567890' }] });
+    expect(codes(invalid)).toEqual(['BAD_USER_INPUT']);
+    expect(invalid.errors![0]!.extensions!.field).toBe('identifiers[1].value');
+    const country = await hub.gql('met-police', HIT, { ids: [{ kind: 'PHONE', value: '0722 123 456', country: 'ROU' }] });
+    expect(country.errors![0]!.extensions!.field).toBe('identifiers[0].country');
+    // A national number the agency's country cannot place: refused, not silently "unknown".
+    const national = await hub.gql('albion-bank', HIT, { ids: [{ kind: 'PHONE', value: '0722 123' }] });
+    expect(codes(national)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  test('hub administrators, who read no intelligence, may not ask', async () => {
+    const r = await hub.gql('tessera-admin', HIT, { ids: [{ kind: 'PHONE', value: '+40722123456' }] });
+    expect(codes(r)).toEqual(['FORBIDDEN']);
+    expect(r.data?.hitNoHit ?? null).toBeNull();
+  });
+});

@@ -1,0 +1,289 @@
+import { codes, startTestHub, type TestHub } from '../support/hub';
+
+/**
+ * Routes and hotspots aggregated live from case events, and small-count disclosure control:
+ * police and hub analysts see exact counts; banks and NGOs never see a count below k = 5, not even
+ * as the difference of two overlapping queries.
+ *
+ * The demo cases are few and date from 2025–2026, so this file opens its own cases in 2024, on
+ * routes the demo data does not use (from Craiova, Brașov and Timișoara to Manchester and
+ * Coventry), through the openCase mutation as the Met:
+ *   Craiova → București → Manchester   6 cases, Q2 2024, SEXUAL, 7 victims (one case has two)
+ *   Craiova → Coventry                 2 cases, Q2 2024, SEXUAL              (a small cell)
+ *   Brașov → Coventry                  6 cases, Q2 2024, SEXUAL
+ *   Timișoara → Manchester             5 cases Q2 2024 SEXUAL + 1 case Q3 2024 LABOUR
+ *   Craiova → Manchester               1 AMBER_STRICT case, which no aggregate may count
+ */
+
+const K = 5;
+/** `testTimeout` in jest.config.js applies only when the integration project runs on its own. */
+const SLOW = 60_000;
+
+const ROUTE_AGGREGATES = `query($from: String!, $to: String!, $type: ExploitationType, $oc: String, $dc: String) {
+  routeAggregates(periodFrom: $from, periodTo: $to, exploitationType: $type, originCountry: $oc, destinationCountry: $dc) {
+    periodFrom periodTo
+    nodes { origin { name } transit { name } destination { name } exploitationTypes periodStart periodEnd caseCount victimCount countSuppressed }
+  }
+}`;
+
+const HOTSPOTS = `query($from: String!, $to: String!, $type: ExploitationType) {
+  hotspots(periodFrom: $from, periodTo: $to, exploitationType: $type) { location { name } periodStart periodEnd caseCount victimCount countSuppressed }
+}`;
+
+interface Aggregate {
+  origin: { name: string };
+  transit: Array<{ name: string }>;
+  destination: { name: string };
+  exploitationTypes: string[];
+  periodStart: string;
+  periodEnd: string;
+  caseCount: number | null;
+  victimCount: number | null;
+  countSuppressed: boolean;
+}
+interface Hotspot {
+  location: { name: string };
+  periodStart: string;
+  periodEnd: string;
+  caseCount: number | null;
+  victimCount: number | null;
+  countSuppressed: boolean;
+}
+interface Query {
+  from: string;
+  to: string;
+  type?: string;
+  oc?: string;
+  dc?: string;
+}
+
+const EXACT = ['met-police', 'tessera-hub'];
+const SUPPRESSED = ['albion-bank', 'safe-passage'];
+const YEAR: Query = { from: '2024-01-01', to: '2024-12-31' };
+
+describe('routes and hotspots', () => {
+  let hub: TestHub;
+
+  beforeAll(async () => {
+    hub = await startTestHub('in-process');
+    const at = (slug: string) => hub.demo.locations[slug]!;
+    const OPEN = `mutation($input: OpenCaseInput!) { openCase(input: $input) { id } }`;
+    const open = async (marking: string, types: string[], victims: number, events: Array<[string, string, string]>) => {
+      const r = await hub.gql('met-police', OPEN, {
+        input: {
+          handling: { marking, sourceEvaluation: 'RELIABLE', intelligenceAssessment: 'B', handlingCode: 'P' },
+          exploitationTypes: types,
+          persons: [
+            ...Array.from({ length: victims }, (_, i) => ({ role: 'VICTIM', pseudonym: `V${i + 1}` })),
+            { role: 'SUSPECT', pseudonym: 'S1' }, // never counted as a victim
+          ],
+          events: events.map(([type, occurredOn, slug]) => ({ type, occurredOn, locationId: at(slug) })),
+        },
+      });
+      expect(r.errors).toBeUndefined();
+    };
+    const openings: Array<Promise<void>> = [];
+    for (let i = 0; i < 6; i++) {
+      openings.push(
+        open('GREEN', ['SEXUAL'], i === 0 ? 2 : 1, [
+          ['RECRUITMENT', '2024-04-03', 'craiova'],
+          ['TRANSIT', '2024-04-20', 'bucuresti'],
+          ['EXPLOITATION', '2024-05-02', 'manchester'],
+        ]),
+        open('GREEN', ['SEXUAL'], 1, [
+          ['RECRUITMENT', '2024-04-07', 'brasov'],
+          ['EXPLOITATION', '2024-05-12', 'coventry'],
+        ]),
+      );
+    }
+    for (let i = 0; i < 2; i++) {
+      openings.push(
+        open('GREEN', ['SEXUAL'], 1, [
+          ['RECRUITMENT', '2024-04-05', 'craiova'],
+          ['EXPLOITATION', '2024-05-10', 'coventry'],
+        ]),
+      );
+    }
+    for (let i = 0; i < 5; i++) {
+      openings.push(
+        open('GREEN', ['SEXUAL'], 1, [
+          ['RECRUITMENT', '2024-04-08', 'timisoara'],
+          ['EXPLOITATION', '2024-05-20', 'manchester'],
+        ]),
+      );
+    }
+    openings.push(
+      open('GREEN', ['LABOUR'], 1, [
+        ['RECRUITMENT', '2024-07-08', 'timisoara'],
+        ['EXPLOITATION', '2024-08-15', 'manchester'],
+      ]),
+      open('AMBER_STRICT', ['SEXUAL'], 3, [
+        ['RECRUITMENT', '2024-04-03', 'craiova'],
+        ['EXPLOITATION', '2024-05-02', 'manchester'],
+      ]),
+    );
+    await Promise.all(openings);
+  }, SLOW);
+  afterAll(() => hub.stop());
+
+  const routeAggregates = async (persona: string, q: Query) => {
+    const r = await hub.gql<{ routeAggregates: { periodFrom: string; periodTo: string; nodes: Aggregate[] } }>(persona, ROUTE_AGGREGATES, { ...q });
+    expect(r.errors).toBeUndefined();
+    return r.data!.routeAggregates;
+  };
+  const hotspots = async (persona: string, q: Query) => {
+    const r = await hub.gql<{ hotspots: Hotspot[] }>(persona, HOTSPOTS, { from: q.from, to: q.to, type: q.type });
+    expect(r.errors).toBeUndefined();
+    return r.data!.hotspots;
+  };
+  const cell = (nodes: Aggregate[], origin: string, destination: string) => nodes.find((n) => n.origin.name === origin && n.destination.name === destination);
+  const counts = (c: { caseCount: number | null; victimCount: number | null } | undefined) => (c ? [c.caseCount, c.victimCount] : undefined);
+  const at = (spots: Hotspot[], name: string) => spots.find((h) => h.location.name === name);
+
+  test.each(EXACT)('%s sees exact counts over exactly the period asked for', async (persona) => {
+    const year = await routeAggregates(persona, YEAR);
+    expect([year.periodFrom, year.periodTo]).toEqual(['2024-01-01', '2024-12-31']);
+    const manchester = cell(year.nodes, 'Craiova', 'Manchester')!;
+    // Counts follow reach: the Met's own AMBER_STRICT case (three victims) moves the Met's counts
+    // and nobody else's; suspects are not victims.
+    expect(counts(manchester)).toEqual(persona === 'met-police' ? [7, 10] : [6, 7]);
+    expect(manchester.transit.map((t) => t.name)).toEqual(['București']);
+    expect([manchester.periodStart, manchester.periodEnd]).toEqual(['2024-04-03', '2024-05-02']);
+    expect(manchester.countSuppressed).toBe(false);
+    expect(counts(cell(year.nodes, 'Craiova', 'Coventry'))).toEqual([2, 2]);
+    expect(counts(cell(year.nodes, 'Brașov', 'Coventry'))).toEqual([6, 6]);
+    const timisoara = cell(year.nodes, 'Timișoara', 'Manchester')!;
+    expect(counts(timisoara)).toEqual([6, 6]);
+    expect(timisoara.exploitationTypes).toEqual(['LABOUR', 'SEXUAL']);
+    expect([timisoara.periodStart, timisoara.periodEnd]).toEqual(['2024-04-08', '2024-08-15']);
+
+    const days = await routeAggregates(persona, { from: '2024-04-10', to: '2024-06-20' });
+    expect([days.periodFrom, days.periodTo]).toEqual(['2024-04-10', '2024-06-20']);
+    expect(counts(cell(days.nodes, 'Timișoara', 'Manchester'))).toEqual([5, 5]);
+    const sexual = await routeAggregates(persona, { ...YEAR, type: 'SEXUAL' });
+    expect(counts(cell(sexual.nodes, 'Timișoara', 'Manchester'))).toEqual([5, 5]);
+    const labour = await routeAggregates(persona, { ...YEAR, type: 'LABOUR' });
+    expect(labour.nodes.map((n) => [n.origin.name, n.destination.name, n.caseCount])).toEqual([['Timișoara', 'Manchester', 1]]);
+
+    const spots = await hotspots(persona, YEAR);
+    expect(counts(at(spots, 'Manchester'))).toEqual(persona === 'met-police' ? [13, 16] : [12, 13]);
+    expect(counts(at(spots, 'Coventry'))).toEqual([8, 8]);
+    expect(counts(at(await hotspots(persona, { from: '2024-07-01', to: '2024-09-30' }), 'Manchester'))).toEqual([1, 1]);
+  }, SLOW);
+
+  test.each(SUPPRESSED)('%s: small counts are null with countSuppressed, the period whole quarters', async (persona) => {
+    const year = await routeAggregates(persona, YEAR);
+    const manchester = cell(year.nodes, 'Craiova', 'Manchester')!;
+    expect(counts(manchester)).toEqual([6, 7]);
+    expect(manchester.countSuppressed).toBe(false);
+    expect([manchester.periodStart, manchester.periodEnd]).toEqual(['2024-04-01', '2024-06-30']);
+    expect(manchester.transit.map((t) => t.name)).toEqual(['București']);
+    expect(counts(cell(year.nodes, 'Timișoara', 'Manchester'))).toEqual([6, 6]);
+    // The small cell is listed, its counts withheld.
+    const small = cell(year.nodes, 'Craiova', 'Coventry')!;
+    expect(counts(small)).toEqual([null, null]);
+    expect(small.countSuppressed).toBe(true);
+    // Secondary suppression: Coventry's hotspot (8) is released, so Brașov → Coventry (6) would
+    // give the small cell away as 8 − 6; it is withheld too.
+    expect(counts(at(await hotspots(persona, YEAR), 'Coventry'))).toEqual([8, 8]);
+    expect(counts(cell(year.nodes, 'Brașov', 'Coventry'))).toEqual([null, null]);
+
+    const days = await routeAggregates(persona, { from: '2024-04-10', to: '2024-06-20' });
+    expect([days.periodFrom, days.periodTo]).toEqual(['2024-04-01', '2024-06-30']);
+    const spots = await hotspots(persona, { from: '2024-04-10', to: '2024-06-20' });
+    expect(spots.every((h) => h.periodStart === '2024-04-01' && h.periodEnd === '2024-06-30')).toBe(true);
+  }, SLOW);
+
+  test.each(SUPPRESSED)('%s: two overlapping periods that differ by days answer the same', async (persona) => {
+    expect(await routeAggregates(persona, { from: '2024-04-10', to: '2024-06-20' })).toEqual(await routeAggregates(persona, { from: '2024-04-01', to: '2024-06-30' }));
+    expect(await hotspots(persona, { from: '2024-05-03', to: '2024-05-03' })).toEqual(await hotspots(persona, { from: '2024-04-01', to: '2024-06-30' }));
+  }, SLOW);
+
+  test.each(SUPPRESSED)('%s: differencing periods or filters reveals no count below k', async (persona) => {
+    // Q2–Q3 has six Timișoara → Manchester cases, Q2 five: without a guard, 6 − 5 isolates the Q3 case.
+    expect(counts(cell((await routeAggregates(persona, { from: '2024-04-01', to: '2024-09-30' })).nodes, 'Timișoara', 'Manchester'))).toEqual([6, 6]);
+    expect(counts(cell((await routeAggregates(persona, { from: '2024-04-01', to: '2024-06-30' })).nodes, 'Timișoara', 'Manchester'))).toEqual([null, null]);
+    // All types six, SEXUAL five: without a guard, 6 − 5 isolates the LABOUR case.
+    const sexual = await routeAggregates(persona, { ...YEAR, type: 'SEXUAL' });
+    expect(counts(cell(sexual.nodes, 'Timișoara', 'Manchester'))).toEqual([null, null]);
+    expect(counts(cell(sexual.nodes, 'Craiova', 'Manchester'))).toEqual([6, 7]); // nothing to subtract: released
+    expect(counts(at(await hotspots(persona, { ...YEAR, type: 'SEXUAL' }), 'Manchester'))).toEqual([null, null]);
+    expect(counts(at(await hotspots(persona, { from: '2024-04-01', to: '2024-06-30' }), 'Manchester'))).toEqual([null, null]);
+  }, SLOW);
+
+  /** Every query a caller can make over 2024 (runs of quarters × filters): no nested pair of released counts differs by 1 … k−1. */
+  test.each(SUPPRESSED)('%s: no two nested queries over 2024 differ by less than k', async (persona) => {
+    const starts = ['2024-01-01', '2024-04-01', '2024-07-01', '2024-10-01'];
+    const ends = ['2024-03-31', '2024-06-30', '2024-09-30', '2024-12-31'];
+    type Released = { lo: number; hi: number; type?: string; cells: Map<string, [number | null, number | null]> };
+    const routes: Released[] = [];
+    const spots: Released[] = [];
+    for (let lo = 0; lo < 4; lo++) {
+      for (let hi = lo; hi < 4; hi++) {
+        for (const type of [undefined, 'SEXUAL', 'LABOUR']) {
+          const q = { from: starts[lo]!, to: ends[hi]!, type };
+          const r = await routeAggregates(persona, q);
+          routes.push({ lo, hi, type, cells: new Map(r.nodes.map((n) => [`${n.origin.name}>${n.destination.name}`, [n.caseCount, n.victimCount]])) });
+          const h = await hotspots(persona, q);
+          spots.push({ lo, hi, type, cells: new Map(h.map((n) => [n.location.name, [n.caseCount, n.victimCount]])) });
+        }
+      }
+    }
+    let compared = 0;
+    for (const results of [routes, spots]) {
+      for (const r of results) {
+        for (const [, [c, v]] of r.cells) {
+          for (const n of [c, v]) if (n !== null) expect(n === 0 || n >= K).toBe(true);
+        }
+      }
+      for (const a of results) {
+        for (const b of results) {
+          if (a === b || b.lo > a.lo || b.hi < a.hi || (b.type !== undefined && b.type !== a.type)) continue;
+          for (const [key, small] of a.cells) {
+            const big = b.cells.get(key)!;
+            for (const i of [0, 1]) {
+              if (small[i] === null || big[i] === null) continue;
+              compared++;
+              const d = big[i]! - small[i]!;
+              expect(d === 0 || d >= K).toBe(true);
+            }
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(50);
+  }, SLOW);
+
+  test('country filters pick whole routes', async () => {
+    const ro = await routeAggregates('met-police', { ...YEAR, oc: 'RO', dc: 'GB' });
+    expect(ro.nodes.map((n) => `${n.origin.name} → ${n.destination.name}`)).toEqual([
+      'Brașov → Coventry',
+      'Craiova → Coventry',
+      'Craiova → Manchester',
+      'Timișoara → Manchester',
+    ]);
+    expect((await routeAggregates('albion-bank', { ...YEAR, oc: 'GB' })).nodes).toEqual([]);
+    expect(codes(await hub.gql('albion-bank', ROUTE_AGGREGATES, { ...YEAR, oc: 'ro' }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await hub.gql('albion-bank', ROUTE_AGGREGATES, { from: '2024-12-31', to: '2024-01-01' }))).toEqual(['BAD_USER_INPUT']);
+  }, SLOW);
+
+  test('the demo scenario: a route from the demo cases, and a published route with a small count withheld', async () => {
+    // Lanterna (AMBER, shared with the Romanian police) is a route for those it reaches only.
+    const police = await routeAggregates('politia-romana', { from: '2025-01-01', to: '2026-12-31' });
+    const lanterna = cell(police.nodes, 'Constanța', 'London')!;
+    expect(lanterna.caseCount).toBeGreaterThanOrEqual(1);
+    expect(lanterna.transit.map((t) => t.name)).toEqual(expect.arrayContaining(['București', 'Luton']));
+    const analysts = await routeAggregates('tessera-hub', { from: '2025-01-01', to: '2026-12-31' });
+    expect(cell(analysts.nodes, 'Constanța', 'London')).toBeUndefined();
+    expect(cell(analysts.nodes, 'Brașov', 'Sheffield')?.transit.map((t) => t.name)).toEqual(['Timișoara']);
+    const q = `{ routes { nodes { origin { name } destination { name } caseCount victimCount countSuppressed } } }`;
+    const published = await hub.gql<{ routes: { nodes: Array<{ origin: { name: string }; caseCount: number | null; victimCount: number | null; countSuppressed: boolean }> } }>('albion-bank', q);
+    const constanta = published.data!.routes.nodes.find((r) => r.origin.name === 'Constanța')!;
+    expect([constanta.caseCount, constanta.victimCount, constanta.countSuppressed]).toEqual([null, 7, true]);
+  }, SLOW);
+
+  test('a hub administrator reads no aggregates', async () => {
+    expect((await routeAggregates('tessera-admin', YEAR)).nodes).toEqual([]);
+    expect(await hotspots('tessera-admin', YEAR)).toEqual([]);
+  }, SLOW);
+});
