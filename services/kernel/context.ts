@@ -2,14 +2,15 @@ import DataLoader from 'dataloader';
 import { defineAbilityFor, type AppAbility } from '../../policies/ability';
 import type { Actor } from '../../policies/actor';
 import { type GatewayKeys, verifyActorToken } from './actor-token';
-import type { Database } from './db';
+import type { ActorSession, Database } from './db';
 import { type Logger, rootLogger } from './logger';
 
 /** Everything one request to one subgraph carries: who asks, what they may do, batched loaders. */
 export interface RequestContext {
   actor: Actor;
   ability: AppAbility;
-  db: Database;
+  /** This request's session: every statement runs as the actor, under row-level security. */
+  db: ActorSession;
   log: Logger;
   requestId: string;
   /** The request's DataLoader called `name`, made on first use: one batch per key set, per request. */
@@ -21,7 +22,7 @@ export function createContext(actor: Actor, requestId: string, db: Database, ser
   return {
     actor,
     ability: defineAbilityFor(actor),
-    db,
+    db: db.sessionFor(actor),
     requestId,
     log: rootLogger.child({ requestId, service, agencyId: actor.agencyId, userId: actor.userId }),
     loader<K, V>(name: string, make: () => DataLoader<K, V>): DataLoader<K, V> {

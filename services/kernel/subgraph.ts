@@ -1,4 +1,4 @@
-import { ApolloServer, type HeaderMap } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type HeaderMap } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { MigrationInterface } from 'typeorm';
@@ -6,7 +6,7 @@ import type { GatewayKeys } from './actor-token';
 import { contextFromAuthorization, type RequestContext } from './context';
 import type { Database, Sql } from './db';
 import { maskError } from './errors';
-import { rootLogger } from './logger';
+import { type Logger, rootLogger } from './logger';
 
 export type MigrationClass = new () => MigrationInterface;
 
@@ -39,6 +39,29 @@ export interface RunningSubgraph {
   context(authorization: string | undefined): Promise<RequestContext>;
 }
 
+/**
+ * Commits each request's database session before its response is sent: an answer never claims a
+ * write that is not durable. If the commit fails, the answer becomes an error.
+ */
+function sessionPlugin(log: Logger): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          try {
+            await contextValue.db.finish(true);
+          } catch (err) {
+            log.error({ err }, 'commit failed');
+            if (response.body.kind === 'single') {
+              response.body.singleResult = { data: null, errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] };
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
 export async function createSubgraphServer(def: SubgraphDefinition, deps: { db: Database; keys: GatewayKeys; development: boolean }): Promise<RunningSubgraph> {
   const schema = await def.buildSchema();
   const log = rootLogger.child({ service: def.name });
@@ -47,7 +70,7 @@ export async function createSubgraphServer(def: SubgraphDefinition, deps: { db: 
     introspection: deps.development,
     includeStacktraceInErrorResponses: false,
     // No per-field timing sent to the gateway: it costs time and tells nothing a client needs.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), sessionPlugin(log)],
     formatError: (formatted, error) => {
       const masked = maskError(formatted as never);
       if (masked.extensions?.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error, path: formatted.path }, 'unexpected error');
