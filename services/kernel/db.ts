@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { DataSource, type EntityManager, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import type { Actor } from '../../policies/actor';
 
 /** What repositories need: parameterised SQL, nothing else. Both the pool and a transaction are one. */
@@ -15,28 +15,31 @@ export interface Db extends Sql {
 /** Counts statements so tests and the benchmark can prove there is no N+1. */
 export const statementCounter = { count: 0 };
 
-class ManagerSql implements Sql {
-  constructor(private readonly manager: EntityManager) {}
-  async query<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-    statementCounter.count++;
-    return (await this.manager.query(text, params as unknown[])) as T[];
-  }
+/**
+ * Runs one statement and returns its rows, whatever the statement: TypeORM's plain `query()` answers
+ * `[rows, count]` for UPDATE and DELETE, so every statement goes through its structured result.
+ */
+async function rowsOf<T>(runner: QueryRunner, text: string, params: readonly unknown[] = []): Promise<T[]> {
+  statementCounter.count++;
+  return (await runner.query(text, params as unknown[], true)).records as T[];
 }
 
 /** A process-wide connection pool, shared by the subgraphs running in that process. */
 export class Database implements Db {
-  private readonly sql: ManagerSql;
-  constructor(readonly dataSource: DataSource) {
-    this.sql = new ManagerSql(dataSource.manager);
-  }
+  constructor(readonly dataSource: DataSource) {}
 
-  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]> {
-    return this.sql.query<T>(text, params);
+  async query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      return await rowsOf<T>(runner, text, params);
+    } finally {
+      await runner.release();
+    }
   }
 
   /** All-or-nothing: every write of one mutation happens inside one of these. */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => fn(new ManagerSql(manager)));
+    return this.dataSource.transaction((manager) => fn({ query: (text, params) => rowsOf(manager.queryRunner!, text, params) }));
   }
 
   close(): Promise<void> {
@@ -86,8 +89,7 @@ export class ActorSession implements Db {
   }
 
   async query<T = Record<string, unknown>>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-    statementCounter.count++;
-    return (await (await this.open()).query(text, params as unknown[])) as T[];
+    return rowsOf<T>(await this.open(), text, params);
   }
 
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
