@@ -12,6 +12,8 @@ export const BENCH_TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-')
 fs.chmodSync(BENCH_TMP, 0o755); // embedded Postgres runs as the `postgres` user when we are root
 
 process.env.TESSERA_DATA_DIR = path.join(BENCH_TMP, 'data');
+// The benchmark's database is its own: the application role's URL is derived from it, never taken from here.
+delete process.env.TESSERA_APP_DATABASE_URL;
 // One JSON line per request at `info` would drown the table; `LOG_LEVEL=info npm run bench` keeps them.
 process.env.LOG_LEVEL ??= 'warn';
 // Each ApolloServer (gateway, subgraphs) otherwise installs its own SIGINT/SIGTERM handler that stops it

@@ -7,20 +7,22 @@ import { devSubject, signDevToken } from '../gateway/dev-idp';
 import { type Hub, serveSubgraph, startHub } from '../gateway/hub';
 import { IdentityVerifier } from '../gateway/identity';
 import type { Actor, Role } from '../policies/actor';
-import { syncDevIssuers } from '../services/agencies/demo-data';
 import { type GatewayKeys, loadGatewayKeys, signActorToken } from '../services/kernel/actor-token';
+import { loadConfig } from '../services/kernel/config';
 import { connect, type Database } from '../services/kernel/db';
 import type { HttpHandle } from '../services/kernel/http';
 import { rootLogger } from '../services/kernel/logger';
 import { freePort, startEmbeddedPostgres } from '../services/kernel/postgres';
 import type { DemoRegistry } from '../services/kernel/subgraph';
 import { SUBGRAPHS } from '../services/registry';
-import { migrateAll, seedDemoData } from '../services/setup';
+import { migrateAll, prepareDatabase, seedDemoData } from '../services/setup';
 import { BENCH_TMP } from './env';
 import { generate, type GenerateResult, type ScaleName } from './generate';
 
 const ROOT = path.join(__dirname, '..');
 const AUDIENCE = 'tessera';
+/** As `npm start` (scripts/start.ts): a request holds one connection for its whole transaction. */
+const HUB_POOL = 30;
 /** Actor tokens live 60 s; the direct-to-subgraph baseline re-signs well before that. */
 const ACTOR_TOKEN_REFRESH_MS = 20_000;
 
@@ -33,8 +35,9 @@ export interface StackOptions {
 /** Everything a measure needs: the database, the demo ids, the in-process hub, tokens, and the other run modes on demand. */
 export interface Stack {
   scale: ScaleName;
+  /** The owner's URL (migrations, generator, SQL baselines). */
   databaseUrl: string;
-  /** The pool the in-process hub uses (its statements are what statementCounter counts). */
+  /** The pool the in-process hub uses, as the application role under row-level security (its statements are what statementCounter counts). */
   db: Database;
   demo: DemoRegistry;
   keys: GatewayKeys;
@@ -47,6 +50,8 @@ export interface Stack {
   actor(persona: string): Promise<Actor>;
   /** `Bearer <gateway-signed actor token>` for calling subgraph `name` directly, as the gateway would. */
   actorAuthorization(persona: string, subgraph: string): Promise<string>;
+  /** The owner's pool for the benchmark's own lookups (sampling ids): no row-level security, not counted. */
+  owner: Pool;
   /** A plain `pg` client of its own (no TypeORM, not counted by statementCounter) for the SQL baselines. */
   rawClient(): Promise<Client>;
   /** A plain `pg` pool of its own, for SQL baselines with several statements in flight. */
@@ -135,16 +140,18 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await migrateAll(url);
     const demo = await seedDemoData(url);
     if (!demo) throw new Error('The benchmark database already held data');
-    const keys = await loadGatewayKeys(dataDir);
-    {
-      const setup = await connect(url, 1);
-      await syncDevIssuers(setup, dataDir, AUDIENCE);
-      await setup.close();
-    }
     opts.log(`Generating the ${opts.scale} data set (seeded "${opts.seed}")...`);
     const generated = await generate(url, demo, opts.scale, opts.seed, opts.log);
+    // Then what `npm start` does before serving: trusted issuers, gateway key, the application role and
+    // row-level security; it answers the URL the hub connects with.
+    const config = loadConfig();
+    if (config.audience !== AUDIENCE) throw new Error(`TESSERA_AUDIENCE must be ${AUDIENCE} for the benchmark's tokens`);
+    const appUrl = await prepareDatabase(url, config, () => undefined);
+    const keys = await loadGatewayKeys(dataDir);
 
-    const db = await connect(url, 10);
+    const db = await connect(appUrl, HUB_POOL);
+    const owner = new Pool({ connectionString: url, max: 2, application_name: 'tessera-bench' });
+    cleanups.push(() => owner.end());
     cleanups.push(() => db.close());
     const hub = await startHub({ db, keys, port: 0, host: '127.0.0.1', development: false, transport: { kind: 'in-process' } });
     cleanups.push(() => hub.stop());
@@ -239,6 +246,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       authorization,
       actor,
       actorAuthorization,
+      owner,
       rawClient,
       rawPool,
       directSubgraph,

@@ -56,9 +56,10 @@ const requestLogging: ApolloServerPlugin<GatewayContext> = {
 type Formatted = Parameters<typeof maskError>[0];
 
 /**
- * The gateway's `formatError`: a document over the token limit becomes DOCUMENT_TOO_LARGE;
- * outside development graphql-js's "Did you mean" suggestions are cut; everything else goes through maskError (no stack traces,
- * unknown errors become INTERNAL_SERVER_ERROR and are logged).
+ * The gateway's `formatError`: a document over the token limit becomes DOCUMENT_TOO_LARGE (graphql
+ * reports it as a syntax error); everything goes through maskError (no stack traces; uncoded errors
+ * become INTERNAL_SERVER_ERROR, logged here; a lost database SERVICE_UNAVAILABLE); outside
+ * development graphql-js's "Did you mean ...?" suggestions are cut, as they map the schema.
  */
 export function formatGatewayError(formatted: Formatted, error: unknown, ctx: { development: boolean; limits: QueryLimits; log: { error(o: object, m: string): void } }): Formatted {
   if (formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED' && TOKEN_LIMIT_MESSAGE.test(formatted.message)) {

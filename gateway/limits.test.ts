@@ -29,7 +29,8 @@ const code = (fn: () => unknown) => {
 describe('checkOperationShape', () => {
   test('cost: each field 1, times the product of the list multipliers above it and its own', () => {
     // cases(first 10): 10; totalCount: 10; nodes (bounded by first): 10; id: 10; persons: 10×50 = 500; name: 500
-    expect(shape('{ cases(first: 10) { totalCount nodes { id persons { name } } } }').cost).toBe(10 + 10 + 10 + 10 + 500 + 500);
+    expect(shape('{ cases(first: 10) { totalCount nodes { id persons { name } } } }', undefined, { defaultListSize: 50 }).cost).toBe(10 + 10 + 10 + 10 + 500 + 500);
+    expect(shape('{ cases(first: 10) { totalCount nodes { id persons { name } } } }').cost).toBe(10 + 10 + 10 + 10 + 10 * DEFAULT_LIMITS.defaultListSize * 2);
     // default `first` of the argument: 50
     expect(shape('{ cases { totalCount } }').cost).toBe(100);
     // from a variable, and from a variable's default

@@ -11,9 +11,19 @@ import type { SqlParams } from './sql';
  * Every list, loader and reference resolution of a marked subject filters through this.
  */
 export function reachSql(actor: Actor, alias: string, grantsTable: string, params: SqlParams): string {
-  const agency = params.add(actor.agencyId);
-  const user = params.add(actor.userId);
-  const groups = params.add(actor.groupIds);
+  return reachSqlFor({ agency: params.add(actor.agencyId), user: params.add(actor.userId), groups: params.add(actor.groupIds) }, alias, grantsTable);
+}
+
+/** SQL expressions that stand for the actor: query parameters, or session settings in RLS policies. */
+export interface ActorRefs {
+  agency: string;
+  user: string;
+  groups: string;
+}
+
+/** The one definition of reach; `reachSql` binds it to parameters, row-level security to settings. */
+export function reachSqlFor(refs: ActorRefs, alias: string, grantsTable: string): string {
+  const { agency, user, groups } = refs;
   return `(CASE WHEN ${alias}.marking = 'RED'
       THEN (${alias}.contributor_user_id = ${user} OR ${user} = ANY(${alias}.red_recipient_user_ids))
       ELSE (${alias}.marking IN ('CLEAR', 'GREEN')

@@ -2,13 +2,13 @@ import { startHub } from '../gateway/hub';
 import { loadGatewayKeys } from '../services/kernel/actor-token';
 import { loadConfig } from '../services/kernel/config';
 import { connect } from '../services/kernel/db';
+import { runtimeDatabaseUrl } from '../services/setup';
 import { SUBGRAPHS } from '../services/registry';
 
 /** The gateway alone, in front of subgraph processes at TESSERA_SUBGRAPH_URL_<NAME> (containers). */
 async function main() {
   const config = loadConfig();
-  if (!config.databaseUrl) throw new Error('DATABASE_URL is required (the gateway reads trusted issuers and users)');
-  const db = await connect(config.databaseUrl, 4);
+  const db = await connect(runtimeDatabaseUrl(config), 4);
   const keys = await loadGatewayKeys(config.dataDir);
   const urls = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, config.subgraphUrl(s.name, s.port)]));
   const hub = await startHub({ db, keys, port: config.port, development: config.development, transport: { kind: 'http', urls } });

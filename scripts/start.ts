@@ -37,8 +37,8 @@ async function main() {
     databaseUrl = pg.url;
     stopPostgres = pg.stop;
   }
-  await prepareDatabase(databaseUrl, config);
-  const db = await connect(databaseUrl);
+  const appUrl = await prepareDatabase(databaseUrl, config);
+  const db = await connect(appUrl, 30);
   const keys = await loadGatewayKeys(config.dataDir);
 
   const children: ChildProcess[] = [];

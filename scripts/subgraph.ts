@@ -2,14 +2,14 @@ import { serveSubgraph } from '../gateway/hub';
 import { loadGatewayKeys } from '../services/kernel/actor-token';
 import { loadConfig } from '../services/kernel/config';
 import { connect } from '../services/kernel/db';
+import { runtimeDatabaseUrl } from '../services/setup';
 
 /** One subgraph as its own process: `node -r @swc-node/register scripts/subgraph.ts <name>` (multi-process mode, containers). */
 async function main() {
   const name = process.argv[2] ?? process.env.TESSERA_SUBGRAPH;
   if (!name) throw new Error('Name the subgraph: scripts/subgraph.ts <name> or TESSERA_SUBGRAPH');
   const config = loadConfig();
-  if (!config.databaseUrl) throw new Error('DATABASE_URL is required for a subgraph process');
-  const db = await connect(config.databaseUrl, 5);
+  const db = await connect(runtimeDatabaseUrl(config), 20);
   const keys = await loadGatewayKeys(config.dataDir);
   const http = await serveSubgraph(name, { db, keys, port: config.port, development: config.development });
   console.log(`subgraph ${name} listening on ${http.url}`);

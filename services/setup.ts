@@ -2,6 +2,7 @@ import { syncDevIssuers } from './agencies/demo-data';
 import { loadGatewayKeys } from './kernel/actor-token';
 import type { Config } from './kernel/config';
 import { connect, migrateSchema } from './kernel/db';
+import { appDatabaseUrl, appRolePassword, applySecurity } from './kernel/security';
 import type { DemoRegistry } from './kernel/subgraph';
 import { SUBGRAPHS } from './registry';
 
@@ -28,11 +29,18 @@ export async function seedDemoData(url: string): Promise<DemoRegistry | undefine
   }
 }
 
+/** Application role grants and row-level security over every subgraph's schema (idempotent). */
+export async function secureAll(ownerUrl: string, password: string): Promise<string> {
+  await applySecurity(ownerUrl, password, SUBGRAPHS.map((s) => s.dbSchema), ['audit']);
+  return appDatabaseUrl(ownerUrl, password);
+}
+
 /**
  * Everything a database needs before the hub serves it: migrations, the demo scenario on first run,
- * the demo agencies' trusted issuers pointed at this machine's development IdP, the gateway key.
+ * the demo agencies' trusted issuers pointed at this machine's development IdP, the gateway key,
+ * and the application role with row-level security. Returns the URL the hub connects with.
  */
-export async function prepareDatabase(url: string, config: Config, log: (line: string) => void = console.log): Promise<void> {
+export async function prepareDatabase(url: string, config: Config, log: (line: string) => void = console.log): Promise<string> {
   const applied = await migrateAll(url);
   if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
   if (await seedDemoData(url)) log('Loaded the Romania → UK demo scenario.');
@@ -43,4 +51,12 @@ export async function prepareDatabase(url: string, config: Config, log: (line: s
     await db.close();
   }
   await loadGatewayKeys(config.dataDir);
+  return config.appDatabaseUrl ?? (await secureAll(url, appRolePassword(config.dataDir)));
+}
+
+/** The URL a hub process connects with: TESSERA_APP_DATABASE_URL, or the app role on DATABASE_URL's server. */
+export function runtimeDatabaseUrl(config: Config): string {
+  if (config.appDatabaseUrl) return config.appDatabaseUrl;
+  if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
+  return appDatabaseUrl(config.databaseUrl, appRolePassword(config.dataDir));
 }

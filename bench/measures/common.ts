@@ -32,7 +32,7 @@ export interface Measure {
 
 /** Ids of generated cases that reach every member (GREEN/CLEAR), in a stable order. */
 export async function shareableCaseIds(stack: Stack, n: number): Promise<string[]> {
-  const rows = await stack.db.query<{ id: string }>(
+  const { rows } = await stack.owner.query<{ id: string }>(
     `SELECT id FROM cases.cases WHERE reference LIKE 'BENCH-%' AND marking IN ('GREEN', 'CLEAR') ORDER BY id LIMIT $1`,
     [n],
   );

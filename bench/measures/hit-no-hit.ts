@@ -1,4 +1,4 @@
-import type { Client, Pool } from 'pg';
+import type { Pool } from 'pg';
 import { postGraphQL } from '../graphql';
 import { type LoadStats, type Send, sideBySide, summary } from '../load';
 import type { Result } from '../report';
@@ -23,7 +23,7 @@ type Identifier = { kind: string; value: string };
 
 const FLOOR_SQL = `SELECT e.id, e.kind, e.value FROM entities.entities e WHERE (e.kind, e.value) IN (SELECT * FROM unnest($1::text[], $2::text[]))`;
 
-async function identifiers(sql: Client, seed: string): Promise<Identifier[]> {
+async function identifiers(sql: Pool, seed: string): Promise<Identifier[]> {
   const known = (
     await sql.query<Identifier>(`SELECT kind, value FROM entities.entities WHERE kind IN ('PHONE', 'EMAIL', 'BANK_ACCOUNT') ORDER BY md5(id::text) LIMIT $1`, [IDENTIFIERS / 2])
   ).rows;
@@ -50,7 +50,7 @@ function floorSend(pool: Pool, ids: Identifier[], size: number): Send {
 async function batched({ stack, budget, seed }: MeasureContext): Promise<Result> {
   const persona = 'albion-bank';
   const pool = stack.rawPool(IN_FLIGHT);
-  const ids = await identifiers(await stack.rawClient(), seed);
+  const ids = await identifiers(stack.owner, seed);
   const auth = await stack.authorization(persona);
   const query = `query Check($ids: [IdentifierInput!]!) { hitNoHit(identifiers: $ids) { kind value known holderCount contactableAgencies { id } } }`;
   const batches = Array.from({ length: ids.length / BATCH }, (_, b) => ids.slice(b * BATCH, (b + 1) * BATCH));
@@ -67,7 +67,7 @@ async function batched({ stack, budget, seed }: MeasureContext): Promise<Result>
 async function oneByOne({ stack, budget, seed }: MeasureContext): Promise<Result> {
   const persona = 'met-police';
   const pool = stack.rawPool(IN_FLIGHT);
-  const ids = await identifiers(await stack.rawClient(), seed);
+  const ids = await identifiers(stack.owner, seed);
   const auth = await stack.authorization(persona);
   const query = `query Lookup($kind: EntityKind!, $value: String!) { entities(first: 5, filter: { kind: $kind, value: $value }) { totalCount nodes { id } } }`;
   const [api, floor] = await sideBySide(

@@ -44,7 +44,12 @@ export const policyCost: Measure = {
       const actor = await stack.actor(persona);
       const ctx = createContext(actor, 'bench-policy-cost', stack.db, 'bench');
       const bySubject: PolicyRecord[][] = [];
-      for (const t of TABLES) bySubject.push((await selectVisible(ctx, t, { limit: RECORDS, orderBy: `${t.alias}.id` })).rows);
+      try {
+        for (const t of TABLES) bySubject.push((await selectVisible(ctx, t, { limit: RECORDS, orderBy: `${t.alias}.id` })).rows);
+      } finally {
+        // The request's database session (one connection, one transaction) ends as a request's would.
+        await (ctx.db as { finish?: (commit: boolean) => Promise<void> }).finish?.(false);
+      }
       // Round-robin over the subjects, cycling each list, so every persona projects the same 10,000-record mix where it can.
       const available = bySubject.filter((rows) => rows.length > 0);
       const records: PolicyRecord[] = [];

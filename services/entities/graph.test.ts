@@ -7,7 +7,7 @@ import { type EdgeFilter, type Incident, visibleEdgesSql } from './graph';
 const AGENCY = '11111111-1111-4111-8111-111111111111';
 const ctxFor = (agencyType: AgencyType) => {
   const actor: Actor = { userId: '22222222-2222-4222-8222-222222222222', agencyId: AGENCY, agencyType, role: 'CONTRIBUTOR', groupIds: [], country: 'GB' };
-  return createContext(actor, 'unit', null as unknown as Database, 'entities');
+  return createContext(actor, 'unit', { sessionFor: () => null } as unknown as Database, 'entities'); // SQL is only built, never run
 };
 
 const E = ['33333333-3333-4333-8333-333333333333'];

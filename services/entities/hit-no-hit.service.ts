@@ -37,20 +37,21 @@ export async function hitNoHit(ctx: RequestContext, identifiers: IdentifierInput
   const key = (k: string, v: string) => `${k}\u0000${v}`;
   const distinct = [...new Map(asked.map((i) => [key(i.kind, i.value), i])).values()];
 
-  const params = new SqlParams([distinct.map((i) => i.kind), distinct.map((i) => i.value)]);
+  const kinds = distinct.map((i) => i.kind);
+  const values = distinct.map((i) => i.value);
+  // 1. What the caller already sees: the Observation rule itself (reach AND the agency type's read
+  //    rule, the same SQL as every list), under the caller's row-level security.
+  const params = new SqlParams([kinds, values]);
   const visible = visibleWhere(ctx, 'Observation', { alias: 'o', attributes: O.attributes(ctx, params), grantsTable: O.grantsTable }, params);
-  const rows = await ctx.db.query<{ kind: string; value: string; holders: number; contactable: string[] }>(
-    `SELECT en.kind, en.value, count(DISTINCT o.owner_agency_id)::int AS holders,
-       -- A RED or AMBER_STRICT statement counts as known, but its holder is never named: those markings
-       -- keep even the fact of holding with the owner (or its named people). (It still counts in holders.)
-       coalesce(array_agg(DISTINCT o.owner_agency_id::text) FILTER (WHERE o.marking NOT IN ('RED', 'AMBER_STRICT') AND a.accepts_access_requests), '{}') AS contactable
-     FROM entities.entities en
-     JOIN entities.observations o ON o.entity_id = en.id
-     LEFT JOIN agencies.agencies a ON a.id = o.owner_agency_id
-     WHERE (en.kind, en.value) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-       AND NOT coalesce((${visible}), false)
-     GROUP BY en.kind, en.value`,
+  const seen = await ctx.db.query<{ id: string }>(
+    `SELECT o.id FROM entities.entities en JOIN entities.observations o ON o.entity_id = en.id
+      WHERE (en.kind, en.value) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND coalesce((${visible}), false)`,
     params.values,
+  );
+  // 2. Who holds the rest: counts and nameable agencies only (migrations/entities/…-identifier-holders.ts).
+  const rows = await ctx.db.query<{ kind: string; value: string; holders: number; contactable: string[] }>(
+    'SELECT kind, value, holders, contactable FROM entities.identifier_holders($1::text[], $2::text[], $3::uuid[])',
+    [kinds, values, seen.map((r) => r.id)],
   );
   const byKey = new Map(rows.map((r) => [key(r.kind, r.value), r]));
   ctx.log.info({ op: 'hitNoHit', identifiers: asked.length, hits: rows.length }, 'hit/no-hit');

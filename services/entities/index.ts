@@ -1,4 +1,5 @@
 import { EntitiesInit1764000000100 } from '../../migrations/entities/1764000000100-entities-init';
+import { EntitiesIdentifierHolders1764000000120 } from '../../migrations/entities/1764000000120-identifier-holders';
 import { EntitiesOrganisationSearch1764000000110 } from '../../migrations/entities/1764000000110-entities-organisation-search';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
@@ -12,7 +13,7 @@ export const entitiesSubgraph: SubgraphDefinition = {
   name: 'entities',
   port: 4004,
   dbSchema: 'entities',
-  migrations: [EntitiesInit1764000000100, EntitiesOrganisationSearch1764000000110],
+  migrations: [EntitiesInit1764000000100, EntitiesOrganisationSearch1764000000110, EntitiesIdentifierHolders1764000000120],
   buildSchema: () =>
     buildFederatedSchema({
       resolvers: [EntityResolver, ObservationResolver, LinkResolver, CaseEntitiesResolver, NetworkResolver, NetworkNodeResolver],

@@ -4,6 +4,8 @@ import path from 'node:path';
 export interface Config {
   port: number;
   databaseUrl: string | undefined;
+  /** The application role's connection; derived from DATABASE_URL when unset (see kernel/security.ts). */
+  appDatabaseUrl: string | undefined;
   dataDir: string;
   runMode: 'in-process' | 'multi-process';
   audience: string;
@@ -29,6 +31,7 @@ export function loadConfig(): Config {
   return {
     port: intFromEnv('PORT', 4000),
     databaseUrl: process.env.DATABASE_URL || undefined,
+    appDatabaseUrl: process.env.TESSERA_APP_DATABASE_URL || undefined,
     dataDir: path.resolve(process.env.TESSERA_DATA_DIR ?? path.join(process.cwd(), '.tessera')),
     runMode,
     audience: process.env.TESSERA_AUDIENCE ?? 'tessera',

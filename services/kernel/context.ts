@@ -3,14 +3,15 @@ import { defineAbilityFor, type AppAbility } from '../../policies/ability';
 import type { Actor } from '../../policies/actor';
 import { type GatewayKeys, verifyActorToken } from './actor-token';
 import { ConsultationLog } from './audit';
-import type { Database } from './db';
+import type { ActorSession, Database } from './db';
 import { type Logger, rootLogger } from './logger';
 
 /** Everything one request to one subgraph carries: who asks, what they may do, batched loaders. */
 export interface RequestContext {
   actor: Actor;
   ability: AppAbility;
-  db: Database;
+  /** This request's session: every statement runs as the actor, under row-level security. */
+  db: ActorSession;
   log: Logger;
   requestId: string;
   /**
@@ -27,7 +28,7 @@ export function createContext(actor: Actor, requestId: string, db: Database, ser
   return {
     actor,
     ability: defineAbilityFor(actor),
-    db,
+    db: db.sessionFor(actor),
     requestId,
     consulted: new ConsultationLog(),
     log: rootLogger.child({ requestId, service, agencyId: actor.agencyId, userId: actor.userId }),

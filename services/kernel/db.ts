@@ -1,40 +1,121 @@
 import 'reflect-metadata';
-import { DataSource, type EntityManager, type MigrationInterface } from 'typeorm';
+import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
+import type { Actor } from '../../policies/actor';
 
 /** What repositories need: parameterised SQL, nothing else. Both the pool and a transaction are one. */
 export interface Sql {
   query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
 }
 
+/** What a request's services use: SQL, and all-or-nothing groups of writes. */
+export interface Db extends Sql {
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+}
+
 /** Counts statements so tests and the benchmark can prove there is no N+1. */
 export const statementCounter = { count: 0 };
 
-class ManagerSql implements Sql {
-  constructor(private readonly manager: EntityManager) {}
-  async query<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-    statementCounter.count++;
-    return (await this.manager.query(text, params as unknown[])) as T[];
-  }
+/**
+ * Runs one statement and returns its rows, whatever the statement: TypeORM's plain `query()` answers
+ * `[rows, count]` for UPDATE and DELETE, so every statement goes through its structured result.
+ */
+async function rowsOf<T>(runner: QueryRunner, text: string, params: readonly unknown[] = []): Promise<T[]> {
+  statementCounter.count++;
+  return (await runner.query(text, params as unknown[], true)).records as T[];
 }
 
 /** A process-wide connection pool, shared by the subgraphs running in that process. */
-export class Database implements Sql {
-  private readonly sql: ManagerSql;
-  constructor(readonly dataSource: DataSource) {
-    this.sql = new ManagerSql(dataSource.manager);
-  }
+export class Database implements Db {
+  constructor(readonly dataSource: DataSource) {}
 
-  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]> {
-    return this.sql.query<T>(text, params);
+  async query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      return await rowsOf<T>(runner, text, params);
+    } finally {
+      await runner.release();
+    }
   }
 
   /** All-or-nothing: every write of one mutation happens inside one of these. */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => fn(new ManagerSql(manager)));
+    return this.dataSource.transaction((manager) => fn({ query: (text, params) => rowsOf(manager.queryRunner!, text, params) }));
   }
 
   close(): Promise<void> {
     return this.dataSource.destroy();
+  }
+
+  /** The database session of one request made by `actor` (see ActorSession). */
+  sessionFor(actor: Actor): ActorSession {
+    return new ActorSession(this.dataSource, actor);
+  }
+}
+
+/**
+ * One request's database session: one connection, one transaction, with the actor in
+ * transaction-local settings (`tessera.agency_id`, `tessera.user_id`, `tessera.group_ids`) that the
+ * row-level security policies read. Opened on the first statement; `transaction()` is a savepoint
+ * inside it; `finish()` commits (or rolls back) and returns the connection before the response
+ * leaves, so an acknowledged write is a committed one. Settings are LOCAL: they end with the
+ * transaction and can never leak to the pool's next user.
+ */
+export class ActorSession implements Db {
+  private opening?: Promise<QueryRunner>;
+  private savepoints = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly actor: Actor,
+  ) {}
+
+  private open(): Promise<QueryRunner> {
+    this.opening ??= (async () => {
+      const runner = this.dataSource.createQueryRunner();
+      await runner.connect();
+      try {
+        await runner.query('BEGIN');
+        await runner.query(
+          `SELECT set_config('tessera.agency_id', $1, true), set_config('tessera.user_id', $2, true), set_config('tessera.group_ids', $3, true)`,
+          [this.actor.agencyId, this.actor.userId, `{${this.actor.groupIds.join(',')}}`],
+        );
+      } catch (err) {
+        await runner.release();
+        throw err;
+      }
+      return runner;
+    })();
+    return this.opening;
+  }
+
+  async query<T = Record<string, unknown>>(text: string, params: readonly unknown[] = []): Promise<T[]> {
+    return rowsOf<T>(await this.open(), text, params);
+  }
+
+  async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    const runner = await this.open();
+    const savepoint = `tessera_${++this.savepoints}`;
+    await runner.query(`SAVEPOINT ${savepoint}`);
+    try {
+      const result = await fn(this);
+      await runner.query(`RELEASE SAVEPOINT ${savepoint}`);
+      return result;
+    } catch (err) {
+      await runner.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+      throw err;
+    }
+  }
+
+  /** Ends the request's transaction; a no-op if the request never touched the database. */
+  async finish(commit: boolean): Promise<void> {
+    if (!this.opening) return;
+    const runner = await this.opening;
+    this.opening = undefined;
+    try {
+      await runner.query(commit ? 'COMMIT' : 'ROLLBACK');
+    } finally {
+      await runner.release();
+    }
   }
 }
 

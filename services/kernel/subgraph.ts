@@ -41,6 +41,7 @@ export interface RunningSubgraph {
 }
 
 /**
+/**
  * Wraps the resolver of every personal field (kernel/audit.ts PERSONAL_FIELDS) so that a value
  * resolved into the response is noted on the request's ConsultationLog. A REDACTED field throws
  * FORBIDDEN_FIELD inside the original resolver and is never noted; an unselected field never runs.
@@ -67,32 +68,42 @@ export function instrumentConsultations(schema: GraphQLSchema): GraphQLSchema {
   return schema;
 }
 
+function withhold(response: { body: unknown }, message: string): void {
+  response.body = { kind: 'single', singleResult: { data: null, errors: [{ message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } };
+}
+
 /**
- * Writes the request's consultations (CONSULT, and DISCLOSE for other agencies' records) in one
- * append before the response leaves. Fails closed: if the append fails, the response is replaced
- * by an error without data, so personal data is never sent without its consultation record.
- * (willSendResponse runs after execution and before Apollo hands the body to the HTTP layer or to
- * executeOperation's caller. Incremental delivery, where later payloads would resolve after this
- * hook, does not exist with graphql 16; revisit this if @defer is ever enabled.)
+ * The end of every request, in this order (one hook: Apollo may run different plugins' hooks
+ * concurrently): (1) the request's consultations (CONSULT, and DISCLOSE for other agencies'
+ * records) are appended to the audit trail in the request's session; (2) the session commits.
+ * Both happen before the response leaves, so personal data is never sent without its
+ * consultation record, and an answer never claims a write that is not durable. If either fails,
+ * the response becomes an error without data. (willSendResponse runs after execution and before
+ * Apollo hands the body to the HTTP layer or to executeOperation's caller; graphql 16 has no
+ * incremental delivery whose later payloads could escape it.)
  */
-export function consultationAudit(db: Database, log: Logger): ApolloServerPlugin<RequestContext> {
+function endOfRequest(log: Logger): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
         async willSendResponse({ contextValue, response }) {
-          const consulted = contextValue?.consulted;
-          if (!consulted || consulted.size === 0) return;
+          if (!contextValue?.db) return;
+          const consulted = contextValue.consulted;
           try {
-            await db.transaction((tx) => appendAudit(tx, contextValue, consulted.events(contextValue.actor.agencyId)));
+            if (consulted && consulted.size > 0) {
+              await contextValue.db.transaction((tx) => appendAudit(tx, contextValue, consulted.events(contextValue.actor.agencyId)));
+            }
           } catch (err) {
             log.error({ err, requestId: contextValue.requestId }, 'consultation audit failed: response withheld');
-            response.body = {
-              kind: 'single',
-              singleResult: {
-                data: null,
-                errors: [{ message: 'The consultation could not be recorded in the audit trail; no data is returned', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
-              },
-            };
+            await contextValue.db.finish(false).catch(() => undefined);
+            withhold(response, 'The consultation could not be recorded in the audit trail; no data is returned');
+            return;
+          }
+          try {
+            await contextValue.db.finish(true);
+          } catch (err) {
+            log.error({ err, requestId: contextValue.requestId }, 'commit failed');
+            withhold(response, 'Internal server error');
           }
         },
       };
@@ -108,7 +119,7 @@ export async function createSubgraphServer(def: SubgraphDefinition, deps: { db: 
     introspection: deps.development,
     includeStacktraceInErrorResponses: false,
     // No per-field timing sent to the gateway: it costs time and tells nothing a client needs.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), consultationAudit(deps.db, log)],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), endOfRequest(log)],
     formatError: (formatted, error) => {
       const masked = maskError(formatted as never);
       if (masked.extensions?.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error, path: formatted.path }, 'unexpected error');

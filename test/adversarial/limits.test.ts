@@ -107,15 +107,19 @@ describe('query shape limits', () => {
   });
 
   test('cost: a list nested in lists is QUERY_TOO_COSTLY; `first` counts, from a literal, a variable or its default', async () => {
-    // 200 cases × (1 + nodes 1 + 50 persons × 2 + 50 entities × (1 + 50 observations × 2)) > 50 000
-    await expectRefused(await send('{ cases(first: 200) { nodes { persons { pseudonym } entities { observations { note } } } } }'), 'QUERY_TOO_COSTLY');
+    // Fan-out: 200 cases → 10 entities each → 10 cases each → 10 persons each: 200 000+ values.
+    await expectRefused(await send('{ cases(first: 200) { nodes { entities { cases { persons { pseudonym } } } } } }'), 'QUERY_TOO_COSTLY');
     const q = 'query($n: Int!) { cases(first: $n) { nodes { id persons { pseudonym } } } }';
     expect((await send(q, { n: 10 })).errors).toBeUndefined();
-    await expectRefused(await send(q, { n: 1000 }), 'QUERY_TOO_COSTLY');
+    await expectRefused(await send(q, { n: 10_000 }), 'QUERY_TOO_COSTLY');
     // A variable's default value counts, so it cannot be used to hide the size.
     await expectRefused(await send('query($n: Int! = 100000) { cases(first: $n) { nodes { id } } }'), 'QUERY_TOO_COSTLY');
-    // A connection's nodes are bounded by its `first`: 200 × (1 + 1 + 5) is well under the limit.
+    // A connection's nodes are bounded by its `first`: 200 × (1 + 1 + 5) is well under the limit,
+    // and so is the widest query of the suite (test/n-plus-one.test.ts, cost 67 200).
     expect((await send('{ cases(first: 200) { totalCount nodes { id reference summary nrmStage handlingConditions } } }')).errors).toBeUndefined();
+    const wide = await send(`{ cases(first: 200) { totalCount nodes { reference ownerAgency { name } persons { pseudonym fullName } events { type location { name countryCode } }
+      entities { kind value observations { sourceType } } narratives { language } } } }`);
+    expect(codes(wide)).not.toContain('QUERY_TOO_COSTLY');
   });
 
   test('cost is not escaped by fragments that spread fragments (the walk stops at the limit)', async () => {

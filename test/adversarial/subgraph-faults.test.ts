@@ -114,6 +114,24 @@ describe('a subgraph stops and restarts (http transport)', () => {
     expect(nested.data?.case.narratives.length).toBeGreaterThan(0);
   });
 
+  test('an unexpected failure inside a subgraph (over HTTP): a generic INTERNAL_SERVER_ERROR, no stack trace, no SQL', async () => {
+    await hub.db.query('ALTER TABLE narratives.narratives RENAME TO narratives_moved_away');
+    try {
+      const r = await hub.gql<CaseAndNarrative>('safe-passage', CASE_AND_NARRATIVE, vars());
+      expect(r.status).toBe(200);
+      expect(r.data?.case?.reference).toBe('SP-CW-2026-031');
+      expect(r.data?.narrative).toBeNull();
+      expect(codes(r)).toEqual(['INTERNAL_SERVER_ERROR']);
+      expect(r.errors![0]!.message).toBe('Internal server error');
+      expect(r.errors![0]!.extensions).not.toHaveProperty('stacktrace');
+      expect(r.errors![0]!.extensions).not.toHaveProperty('exception');
+      expect(JSON.stringify(r)).not.toMatch(/narratives_moved_away|does not exist|relation|SELECT|\.ts:\d+|node_modules/);
+    } finally {
+      await hub.db.query('ALTER TABLE narratives.narratives_moved_away RENAME TO narratives');
+    }
+    expectComplete(await hub.gql<CaseAndNarrative>('safe-passage', CASE_AND_NARRATIVE, vars()));
+  });
+
   test('a subgraph that accepts connections but never answers times out into SERVICE_UNAVAILABLE', async () => {
     await hub.subgraphs.narratives!.close();
     const sockets = new Set<net.Socket>();

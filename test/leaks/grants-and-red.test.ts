@@ -211,7 +211,7 @@ const hitNoHitProbes: Probe[] = [
     denied: ['met-police:VIEWER', 'west-midlands-police', 'politia-romana', 'albion-bank', 'safe-passage', 'tessera-hub'],
     expect: { equals: { 'hitNoHit.0.known': true } },
     controls: [],
-    noControlBecause: 'hit/no-hit never names a RED holder to anyone; the next probe shows that it does name the holder of an AMBER_STRICT statement',
+    noControlBecause: 'hit/no-hit never names a RED holder to anyone; the next probe shows that it does name the holder of an AMBER statement',
   },
   {
     via: 'hitNoHit — identifiers of AMBER / AMBER_STRICT statements: whom to ask, never what they hold',
@@ -219,9 +219,11 @@ const hitNoHitProbes: Probe[] = [
     variables: () => ({ ids: [{ kind: 'PHONE', value: SECRET.strict.covertPhone }, { kind: 'ONLINE_ADVERT', value: SECRET.entity.advert }] }),
     secrets: [SECRET.strict.covertPhoneNote, SECRET.strict.phoneNote, L.advertNote, id('case:strict'), id('case:lanterna'), SECRET.strict.observedOn, '2025-10-20', id('entity:covert-phone'), id('entity:advert')],
     denied: ['west-midlands-police', 'albion-bank', 'banca-carpati', 'safe-passage', 'lumina-ro', 'tessera-hub'],
-    expect: { equals: { 'hitNoHit.0.known': true, 'hitNoHit.0.contactableAgencies.0.slug': 'met-police' } },
+    // AMBER_STRICT keeps even the fact of holding with its owner: the covert handset is known, its holder
+    // not named; the AMBER advert names the Met as the agency to ask.
+    expect: { equals: { 'hitNoHit.0.known': true, 'hitNoHit.0.contactableAgencies': [], 'hitNoHit.1.known': true, 'hitNoHit.1.contactableAgencies.0.slug': 'met-police' } },
     controls: [],
-    noControlBecause: 'hit/no-hit returns no statement content to anyone; the expected answer (known, the Met to ask) shows the probe reached the statements',
+    noControlBecause: 'hit/no-hit returns no statement content to anyone; the expected answer (known, the Met to ask for the advert) shows the probe reached the statements',
   },
 ];
 

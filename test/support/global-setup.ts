@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { syncDevIssuers } from '../../services/agencies/demo-data';
 import { connect } from '../../services/kernel/db';
 import { startEmbeddedPostgres } from '../../services/kernel/postgres';
-import { migrateAll, seedDemoData } from '../../services/setup';
+import { migrateAll, secureAll, seedDemoData } from '../../services/setup';
 
 /**
  * Once per test run: a Postgres (embedded unless DATABASE_URL is set), one template database with
@@ -35,6 +35,8 @@ export default async function globalSetup(): Promise<void> {
   const db = await connect(templateUrl, 1);
   await syncDevIssuers(db, process.env.TESSERA_DATA_DIR, 'tessera');
   await db.close();
+  process.env.TESSERA_TEST_APP_PASSWORD = 'tessera-test-app';
+  await secureAll(templateUrl, process.env.TESSERA_TEST_APP_PASSWORD);
   const demoFile = path.join(tmp, 'demo.json');
   fs.writeFileSync(demoFile, JSON.stringify(demo));
   process.env.TESSERA_TEST_SERVER_URL = serverUrl;

@@ -7,6 +7,7 @@ import type { Role } from '../../policies/actor';
 import { loadGatewayKeys } from '../../services/kernel/actor-token';
 import { connect, type Database } from '../../services/kernel/db';
 import type { HttpHandle } from '../../services/kernel/http';
+import { appDatabaseUrl } from '../../services/kernel/security';
 import type { DemoRegistry } from '../../services/kernel/subgraph';
 import { SUBGRAPHS } from '../../services/registry';
 
@@ -20,6 +21,7 @@ export interface GraphQLResult<T = Record<string, unknown>> {
 
 export interface TestHub {
   url: string;
+  /** The database owner's connection, for test fixtures; the hub itself runs as the application role. */
   db: Database;
   demo: DemoRegistry;
   /** Sends a query as `persona` (an agency slug, optionally `slug:ROLE`), or with a raw Authorization header. */
@@ -90,19 +92,20 @@ export async function postGraphQL<T>(url: string, headers: Record<string, string
 /** The real hub (gateway + all subgraphs) on a random port over its own database copy. */
 export async function startTestHub(transport: Transport = 'in-process', options: Pick<HubOptions, 'limits' | 'subgraphTimeoutMs'> & { development?: boolean } = {}): Promise<TestHub> {
   const url = await cloneDatabase();
-  const db = await connect(url, 10);
+  const db = await connect(url, 4);
+  const appDb = await connect(appDatabaseUrl(url, process.env.TESSERA_TEST_APP_PASSWORD!), 20);
   const keys = await loadGatewayKeys(dataDir());
   const subgraphServers: Record<string, HttpHandle> = {};
   const subgraphUrls: Record<string, string> = {};
   if (transport === 'http') {
     for (const def of SUBGRAPHS) {
-      const h = await serveSubgraph(def.name, { db, keys, port: 0, host: '127.0.0.1', development: false });
+      const h = await serveSubgraph(def.name, { db: appDb, keys, port: 0, host: '127.0.0.1', development: false });
       subgraphServers[def.name] = h;
       subgraphUrls[def.name] = h.url;
     }
   }
   const hub: Hub = await startHub({
-    db,
+    db: appDb,
     keys,
     port: 0,
     host: '127.0.0.1',
@@ -126,6 +129,7 @@ export async function startTestHub(transport: Transport = 'in-process', options:
     async stop() {
       await hub.stop();
       for (const s of Object.values(subgraphServers)) await s.close();
+      await appDb.close();
       await db.close();
     },
   };

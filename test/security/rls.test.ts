@@ -1,0 +1,98 @@
+import { Client } from 'pg';
+import { APP_ROLE, appDatabaseUrl } from '../../services/kernel/security';
+import { startTestHub, type TestHub } from '../support/hub';
+
+// Remove the application's record-level filter entirely: every row "passes" the SQL WHERE clause
+// the services build. Only row-level security stands between the data and the caller now.
+jest.mock('../../policies/enforce', () => {
+  const actual = jest.requireActual('../../policies/enforce');
+  return { ...actual, visibleRowsSql: () => 'TRUE' };
+});
+
+/** Postgres row-level security holds even when the application's SQL filter does not. */
+describe('row-level security (defence in depth)', () => {
+  let hub: TestHub;
+  let app: Client;
+  beforeAll(async () => {
+    hub = await startTestHub('in-process');
+    const ownerUrl = (hub.db.dataSource.options as { url: string }).url;
+    app = new Client({ connectionString: appDatabaseUrl(ownerUrl, process.env.TESSERA_TEST_APP_PASSWORD!) });
+    await app.connect();
+  });
+  afterAll(async () => {
+    await app.end();
+    await hub.stop();
+  });
+  const id = (k: string) => hub.demo.ids[k]!;
+  const agency = (slug: string) => hub.demo.agencies[slug]!;
+
+  /** Runs raw SQL as the application role, with the actor of `slug` in the session (no app filter). */
+  async function asAgency<T>(slug: string, sql: string, params: unknown[] = []): Promise<T[]> {
+    await app.query('BEGIN');
+    try {
+      await app.query(`SELECT set_config('tessera.agency_id', $1, true), set_config('tessera.user_id', $2, true), set_config('tessera.group_ids', $3, true)`, [
+        agency(slug).id,
+        agency(slug).users.CONTRIBUTOR,
+        slug === 'albion-bank' || slug === 'west-midlands-police' || slug === 'safe-passage' ? `{${hub.demo.groups['midlands-partnership']}}` : '{}',
+      ]);
+      return (await app.query(sql, params)).rows as T[];
+    } finally {
+      await app.query('COMMIT');
+    }
+  }
+
+  test('the application role is neither superuser, nor table owner, nor able to bypass RLS', async () => {
+    const { rows } = await hub.db.query<{ rolsuper: boolean; rolbypassrls: boolean }>('SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1', [APP_ROLE]).then((r) => ({ rows: r }));
+    expect(rows[0]).toEqual({ rolsuper: false, rolbypassrls: false });
+    const owned = await hub.db.query(`SELECT c.relname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = $1`, [APP_ROLE]);
+    expect(owned).toEqual([]);
+  });
+
+  test('every marked table has row-level security with its four policies', async () => {
+    const tables = await hub.db.query<{ t: string; rls: boolean; policies: string[] }>(
+      `SELECT c.oid::regclass::text AS t, c.relrowsecurity AS rls,
+          ARRAY(SELECT p.polname::text FROM pg_policy p WHERE p.polrelid = c.oid ORDER BY 1) AS policies
+         FROM information_schema.columns col JOIN pg_class c ON c.oid = (quote_ident(col.table_schema) || '.' || quote_ident(col.table_name))::regclass
+        WHERE col.column_name = 'red_recipient_user_ids'`,
+    );
+    expect(tables.length).toBeGreaterThanOrEqual(9);
+    for (const t of tables) {
+      expect({ t: t.t, rls: t.rls, policies: t.policies }).toEqual({ t: t.t, rls: true, policies: ['tessera_delete', 'tessera_insert', 'tessera_reach', 'tessera_update'] });
+    }
+  });
+
+  test('a connection without an actor sees no marked row at all', async () => {
+    for (const table of ['cases.cases', 'cases.persons', 'entities.observations', 'narratives.narratives', 'typologies.transaction_reports']) {
+      expect((await app.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n).toBe(0);
+    }
+  });
+
+  test('raw SQL without any WHERE clause returns only the rows that reach the agency', async () => {
+    const refs = (await asAgency<{ reference: string }>('albion-bank', 'SELECT reference FROM cases.cases ORDER BY reference')).map((r) => r.reference);
+    expect(refs).toEqual(['DIICOT-IS-2026-77', 'SP-CW-2026-031', 'WMP-2026-1187']);
+    const names = (await asAgency<{ full_name: string }>('politia-romana', 'SELECT full_name FROM cases.persons')).map((r) => r.full_name);
+    expect(names).toContain('Elena Marinescu'); // the Met shared Lanterna with the Romanian police
+    expect(names).not.toContain('Darren Whitfield'); // AMBER_STRICT: the Met's only
+    expect(names).not.toContain('Maria Stoica'); // AMBER, shared with the Midlands partnership only
+  });
+
+  test('the application role cannot change or create another agency’s records', async () => {
+    const updated = await asAgency('politia-romana', `UPDATE cases.cases SET status = 'CLOSED' WHERE id = $1 RETURNING id`, [id('case:lanterna')]);
+    expect(updated).toEqual([]);
+    await expect(
+      asAgency('albion-bank', `INSERT INTO cases.cases (owner_agency_id, contributor_user_id, marking, source_evaluation, intelligence_assessment, handling_code, status)
+        VALUES ($1, $2, 'GREEN', '2', 'B', 'P', 'OPEN')`, [agency('met-police').id, agency('albion-bank').users.CONTRIBUTOR]),
+    ).rejects.toThrow(/row-level security/);
+  });
+
+  test('through the hub, with the application filter removed, nothing that does not reach the caller comes back', async () => {
+    const list = await hub.gql<{ cases: { totalCount: number; nodes: Array<{ id: string }> } }>('albion-bank', '{ cases { totalCount nodes { id } } }');
+    expect(list.data?.cases.nodes.map((n) => n.id).sort()).toEqual([id('case:iasi'), id('case:midlands'), id('case:safe-passage')].sort());
+    const strict = await hub.gql<{ case: unknown }>('albion-bank', 'query($id: ID!) { case(id: $id) { summary } }', { id: id('case:strict') });
+    expect(strict.data?.case ?? null).toBeNull();
+    expect(JSON.stringify(strict)).not.toContain('Covert');
+    // Control: the owner still reads its own AMBER_STRICT case through the same path.
+    const own = await hub.gql<{ case: { summary: string } }>('met-police', 'query($id: ID!) { case(id: $id) { summary } }', { id: id('case:strict') });
+    expect(own.data?.case.summary).toContain('Covert');
+  });
+});
