@@ -104,6 +104,61 @@ export async function recordObservations(tx: Sql, actor: Actor, source: Observat
   return (await observe(tx, actor, source, normalised)).map((o) => o.entityId);
 }
 
+/** A Postgres array literal for a uuid[] parameter cast per row. */
+const uuidArrayLiteral = (ids: string[] | undefined) => `{${(ids ?? []).join(',')}}`;
+
+/**
+ * recordObservations for many sources at once (a bank's batch of reports): every entity of every
+ * source is upserted in ONE statement, in a stable order (so concurrent batches lock rows alike and
+ * cannot deadlock), and every observation, each with its own source and handling, in ONE more.
+ * Returns, per source, its identifiers' entity ids in input order.
+ */
+export async function recordObservationsBySource(tx: Sql, actor: Actor, items: Array<{ source: ObservationSource; identifiers: IdentifierInput[] }>, field = 'identifiers'): Promise<string[][]> {
+  assertMayCreate(actor, 'Observation');
+  const normalised = items.map((item, n) => {
+    if (!(SOURCE_TYPES as readonly string[]).includes(item.source.type)) throw new Error(`Unknown observation source type ${String(item.source.type)}`);
+    assertUuid('source.id', item.source.id);
+    return normaliseIdentifiers(actor, item.identifiers, `${field}[${n}]`);
+  });
+  const key = (i: { kind: string; value: string }) => `${i.kind}\u0000${i.value}`;
+  const distinct = [...new Map(normalised.flat().map((i) => [key(i), i])).values()].sort((a, b) => (key(a) < key(b) ? -1 : 1));
+  if (distinct.length === 0) return items.map(() => []);
+  const entities = await tx.query<{ id: string; kind: string; value: string }>(
+    `INSERT INTO entities.entities (kind, value) SELECT * FROM unnest($1::text[], $2::text[])
+     ON CONFLICT (kind, value) DO UPDATE SET kind = EXCLUDED.kind RETURNING id, kind, value`,
+    [distinct.map((i) => i.kind), distinct.map((i) => i.value)],
+  );
+  const entityIds = new Map(entities.map((e) => [key(e), e.id]));
+  const rows: Array<{ source: ObservationSource; entityId: string }> = [];
+  normalised.forEach((ids, n) => {
+    for (const entityId of new Set(ids.map((i) => entityIds.get(key(i))!))) rows.push({ source: items[n]!.source, entityId });
+  });
+  const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
+  await tx.query(
+    `INSERT INTO entities.observations (owner_agency_id, contributor_user_id, marking, source_evaluation, intelligence_assessment, handling_code,
+       handling_conditions, shared_with_agency_ids, shared_with_group_ids, red_recipient_user_ids, source_type, source_id, entity_id)
+     SELECT $1, $2, s.marking, s.se, s.ia, s.hc, s.hcond, s.sa::uuid[], s.sg::uuid[], s.rr::uuid[], s.st, s.sid, s.eid
+     FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::uuid[], $13::uuid[])
+       AS s(marking, se, ia, hc, hcond, sa, sg, rr, st, sid, eid)`,
+    [
+      actor.agencyId,
+      actor.userId,
+      col((r) => r.source.handling.marking),
+      col((r) => r.source.handling.sourceEvaluation),
+      col((r) => r.source.handling.intelligenceAssessment),
+      col((r) => r.source.handling.handlingCode),
+      col((r) => r.source.handling.handlingConditions ?? null),
+      col((r) => uuidArrayLiteral(r.source.handling.sharedWithAgencyIds)),
+      col((r) => uuidArrayLiteral(r.source.handling.sharedWithGroupIds)),
+      col((r) => uuidArrayLiteral(r.source.handling.redRecipientUserIds)),
+      col((r) => r.source.type),
+      col((r) => r.source.id),
+      col((r) => r.entityId),
+    ],
+  );
+  return normalised.map((ids) => ids.map((i) => entityIds.get(key(i))!));
+}
+
 function endpoint(e: { entityId?: string; personId?: string }, field: string): { entityId: string | null; personId: string | null } {
   if (!e.entityId === !e.personId) throw badInput(field, 'name exactly one of entityId and personId');
   if (e.entityId) assertUuid(`${field}.entityId`, e.entityId);

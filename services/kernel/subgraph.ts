@@ -121,7 +121,7 @@ export async function createSubgraphServer(def: SubgraphDefinition, deps: { db: 
     // No per-field timing sent to the gateway: it costs time and tells nothing a client needs.
     plugins: [ApolloServerPluginInlineTraceDisabled(), endOfRequest(log)],
     formatError: (formatted, error) => {
-      const masked = maskError(formatted as never);
+      const masked = maskError(formatted as never, error);
       if (masked.extensions?.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error, path: formatted.path }, 'unexpected error');
       return masked as never;
     },

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { SqlParams } from '../../policies/sql';
 import { countryOf, normaliseIdentifier } from '../entities/identifier';
-import { type IdentifierInput, recordObservations } from '../entities/observe';
+import { type IdentifierInput, recordObservationsBySource } from '../entities/observe';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
 import { badInput, ErrorCode, notFound } from '../kernel/errors';
@@ -303,11 +303,15 @@ async function insertReports(
   const names: string[] = [];
   const significances: string[] = [];
   const accountEntityIds: Array<string | null> = [];
+  // Every report's accounts in two statements, each observation sourced to its own report.
+  const observed = await recordObservationsBySource(
+    tx,
+    ctx.actor,
+    reports.map((r, i) => ({ source: { type: 'TRANSACTION_REPORT' as const, id: ids[i]!, handling: r.handling }, identifiers: r.parties.flatMap((p) => (p.account ? [p.account] : [])) })),
+    'parties',
+  );
   for (const [i, r] of reports.entries()) {
-    const accounts = r.parties.flatMap((p) => (p.account ? [p.account] : []));
-    const entityIds = accounts.length
-      ? await recordObservations(tx, ctx.actor, { type: 'TRANSACTION_REPORT', id: ids[i]!, handling: r.handling }, accounts, 'parties')
-      : [];
+    const entityIds = observed[i]!;
     let next = 0;
     for (const [position, p] of r.parties.entries()) {
       reportIds.push(ids[i]!);
