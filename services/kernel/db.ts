@@ -63,6 +63,8 @@ export class Database implements Db {
 export class ActorSession implements Db {
   private opening?: Promise<QueryRunner>;
   private savepoints = 0;
+  /** Statements of one session run one after another (parallel resolvers share the connection). */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -88,20 +90,26 @@ export class ActorSession implements Db {
     return this.opening;
   }
 
-  async query<T = Record<string, unknown>>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-    return rowsOf<T>(await this.open(), text, params);
+  query<T = Record<string, unknown>>(text: string, params: readonly unknown[] = []): Promise<T[]> {
+    return this.serial(async () => rowsOf<T>(await this.open(), text, params));
+  }
+
+  private serial<R>(run: () => Promise<R>): Promise<R> {
+    const result = this.queue.then(run);
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
-    const runner = await this.open();
     const savepoint = `tessera_${++this.savepoints}`;
-    await runner.query(`SAVEPOINT ${savepoint}`);
+    const control = (sql: string) => this.serial(async () => (await this.open()).query(sql));
+    await control(`SAVEPOINT ${savepoint}`);
     try {
       const result = await fn(this);
-      await runner.query(`RELEASE SAVEPOINT ${savepoint}`);
+      await control(`RELEASE SAVEPOINT ${savepoint}`);
       return result;
     } catch (err) {
-      await runner.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+      await control(`ROLLBACK TO SAVEPOINT ${savepoint}`);
       throw err;
     }
   }
@@ -109,6 +117,7 @@ export class ActorSession implements Db {
   /** Ends the request's transaction; a no-op if the request never touched the database. */
   async finish(commit: boolean): Promise<void> {
     if (!this.opening) return;
+    await this.queue;
     const runner = await this.opening;
     this.opening = undefined;
     try {

@@ -1,0 +1,39 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { startTestHub, type TestHub } from './support/hub';
+
+/**
+ * Every README example marked `# as: <persona>` runs against the demo data and returns something:
+ * no error but the FORBIDDEN_FIELD redactions it describes, and no empty root field.
+ */
+const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+const EXAMPLES = [...README.matchAll(/```graphql\n# as: (\S+)\n([\s\S]*?)```/g)].map((m) => ({ persona: m[1]!, query: m[2]! }));
+
+function isEmpty(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (typeof value === 'object') {
+    const nodes = (value as { nodes?: unknown }).nodes;
+    return nodes !== undefined && isEmpty(nodes);
+  }
+  return false;
+}
+
+describe('README examples', () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await startTestHub('in-process');
+  });
+  afterAll(() => hub.stop());
+
+  test('there are examples for every agency type', () => {
+    const types = new Set(EXAMPLES.map((e) => e.persona.split(':')[0]));
+    for (const persona of ['met-police', 'albion-bank', 'safe-passage', 'tessera-hub', 'tessera-admin']) expect(types).toContain(persona);
+  });
+
+  test.each(EXAMPLES.map((e, i) => [i + 1, e.persona, e.query] as const))('example %i (%s) answers', async (_n, persona, query) => {
+    const r = await hub.gql<Record<string, unknown>>(persona, query);
+    expect((r.errors ?? []).filter((e) => e.extensions?.code !== 'FORBIDDEN_FIELD')).toEqual([]);
+    for (const [field, value] of Object.entries(r.data ?? {})) expect({ field, empty: isEmpty(value) }).toEqual({ field, empty: false });
+  });
+});
