@@ -7,7 +7,8 @@ import { MAX_PAGE, type Page, type PageArgs } from '../kernel/pagination';
 import { ref } from '../kernel/references';
 import { text } from '../kernel/validate';
 import type { AuditFilter } from './audit.input';
-import type { AuditAction, AuditEventType } from './audit.type';
+import type { AuditEventType } from './audit.type';
+import type { EventRow } from './chain';
 
 /**
  * Who may read which audit events. AuditEvent is not (yet) a subject of policies/, so the rule is
@@ -58,23 +59,6 @@ function decodeCursor(after: string | undefined): string | null {
 
 const encodeCursor = (seq: string) => Buffer.from(`s:${seq}`).toString('base64url');
 
-interface EventRow {
-  seq: string;
-  at: string;
-  action: AuditAction;
-  actor_user_id: string | null;
-  actor_agency_id: string | null;
-  subject_type: string;
-  subject_id: string;
-  record_owner_agency_id: string | null;
-  recipients: string[];
-  purpose: string | null;
-  fields: string[];
-  request_id: string | null;
-  prev_hash: string;
-  hash: string;
-}
-
 /** Newest first, keyset-paged on seq; totalCount is what the caller may see under the filter. */
 export async function auditTrail(ctx: RequestContext, filter: AuditFilter | undefined, page: PageArgs): Promise<Page<AuditEventType>> {
   if (!Number.isInteger(page.first) || page.first < 1 || page.first > MAX_PAGE) throw badInput('first', `must be between 1 and ${MAX_PAGE}`);
@@ -112,7 +96,7 @@ export async function auditTrail(ctx: RequestContext, filter: AuditFilter | unde
     (r): AuditEventType => ({
       seq: r.seq,
       at: r.at,
-      action: r.action,
+      action: r.action as AuditEventType['action'],
       actorUserId: r.actor_user_id,
       actorAgency: ref('Agency', r.actor_agency_id),
       subjectType: r.subject_type,

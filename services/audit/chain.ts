@@ -12,7 +12,8 @@ export interface StoredAuditEvent extends CanonicalAuditEvent {
   hash: string;
 }
 
-interface Row {
+/** An audit event as stored (snake_case columns). */
+export interface EventRow {
   seq: string;
   at: string;
   action: AuditAction;
@@ -34,7 +35,7 @@ const SELECT = `SELECT e.seq::text AS seq, ${atSql('e.at')} AS at, e.action, e.a
   e.fields, e.request_id, e.prev_hash, e.hash
   FROM audit.events e`;
 
-function toEvent(r: Row): StoredAuditEvent {
+function toEvent(r: EventRow): StoredAuditEvent {
   return {
     seq: r.seq,
     v: 1,
@@ -69,7 +70,7 @@ export async function* readEvents(sql: Sql, opts: { from?: string; to?: string; 
     const conds = ['e.seq > $1::bigint'];
     if (opts.from) conds.push(`e.at >= $${params.push(opts.from)}::timestamptz`);
     if (opts.to) conds.push(`e.at < $${params.push(opts.to)}::timestamptz`);
-    const rows = await sql.query<Row>(`${SELECT} WHERE ${conds.join(' AND ')} ORDER BY e.seq LIMIT $2`, params);
+    const rows = await sql.query<EventRow>(`${SELECT} WHERE ${conds.join(' AND ')} ORDER BY e.seq LIMIT $2`, params);
     for (const r of rows) yield toEvent(r);
     if (rows.length < batch) return;
     after = rows[rows.length - 1]!.seq;

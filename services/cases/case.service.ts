@@ -5,7 +5,7 @@ import { appendAudit, type AuditEventInput } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
 import { badInput } from '../kernel/errors';
-import { assertUuid, handlingInsert, type HandlingInput, validateHandling } from '../kernel/marked-record';
+import { assertUuid, handlingInsert, type HandlingInput, type HandlingRow, inheritedHandling, validateHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, SortDirection, toPage } from '../kernel/pagination';
 import { assertCanChange, assertCanCreate, projectAll } from '../kernel/policy';
 import { findVisible, getVisible, selectVisible, visibleLoader } from '../kernel/repository';
@@ -280,22 +280,12 @@ export async function updateCase(ctx: RequestContext, id: string, input: UpdateC
   return getCase(ctx, id);
 }
 
-function handlingOf(row: PolicyRecord): HandlingInput {
-  return {
-    marking: row.marking,
-    sourceEvaluation: row.sourceEvaluation,
-    intelligenceAssessment: row.intelligenceAssessment,
-    handlingCode: row.handlingCode,
-    handlingConditions: (row.handlingConditions as string | null) ?? undefined,
-  } as HandlingInput;
-}
-
 export async function addPerson(ctx: RequestContext, caseId: string, input: PersonInput): Promise<Projected> {
   const parent = await changeableCase(ctx, caseId);
   validatePerson(input, 'input');
   assertCanCreate(ctx, { __typename: 'Person', ownerAgencyId: ctx.actor.agencyId });
   const id = await ctx.db.transaction(async (tx) => {
-    const personId = await insertPerson(tx, ctx, caseId, childHandling(handlingOf(parent), input.handling), input);
+    const personId = await insertPerson(tx, ctx, caseId, childHandling(inheritedHandling(parent as unknown as HandlingRow), input.handling), input);
     await appendAudit(tx, ctx, [collected(ctx, 'Person', personId, personFields(input))]);
     return personId;
   });
@@ -307,7 +297,7 @@ export async function addTraffickingEvent(ctx: RequestContext, caseId: string, i
   validateEvent(input, 'input');
   assertCanCreate(ctx, { __typename: 'TraffickingEvent', ownerAgencyId: ctx.actor.agencyId });
   const id = await ctx.db.transaction(async (tx) => {
-    const eventId = await insertEvent(tx, ctx, caseId, handlingOf(parent), input);
+    const eventId = await insertEvent(tx, ctx, caseId, inheritedHandling(parent as unknown as HandlingRow), input);
     await appendAudit(tx, ctx, [collected(ctx, 'TraffickingEvent', eventId, eventFields(input))]);
     return eventId;
   });

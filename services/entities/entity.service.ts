@@ -4,7 +4,7 @@ import { reachSql } from '../../policies/reach';
 import { SqlParams } from '../../policies/sql';
 import type { RequestContext } from '../kernel/context';
 import { badInput, notFound } from '../kernel/errors';
-import { assertUuid, type HandlingInput, metaAttributes } from '../kernel/marked-record';
+import { assertUuid, type HandlingRow, inheritedHandling, metaAttributes } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
 import { assertCanChange, assertCanCreate, projectAll, projectOne, visibleWhere } from '../kernel/policy';
 import { getVisible, selectVisible, visibleLoader } from '../kernel/repository';
@@ -117,18 +117,9 @@ const DEFAULT_LINK_KIND: Record<EntityKind, LinkKind> = {
   ORGANISATION: 'ASSOCIATED_WITH',
 };
 
-interface CaseHandlingRow {
+interface CaseHandlingRow extends HandlingRow {
   id: string;
   ownerAgencyId: string;
-  contributorUserId: string;
-  marking: HandlingInput['marking'];
-  sourceEvaluation: HandlingInput['sourceEvaluation'];
-  intelligenceAssessment: HandlingInput['intelligenceAssessment'];
-  handlingCode: HandlingInput['handlingCode'];
-  handlingConditions: string | null;
-  sharedWithAgencyIds: string[];
-  sharedWithGroupIds: string[];
-  redRecipientUserIds: string[];
 }
 
 /**
@@ -150,21 +141,6 @@ async function ownCase(ctx: RequestContext, caseId: string): Promise<CaseHandlin
   );
   assertCanChange(ctx, 'update', row ? { __typename: 'Case', ...row } : undefined, 'Case');
   return row!;
-}
-
-/** What a case says about an entity is marked, graded and shared exactly as the case is. */
-function handlingOfCase(c: CaseHandlingRow): HandlingInput {
-  return {
-    marking: c.marking,
-    sourceEvaluation: c.sourceEvaluation,
-    intelligenceAssessment: c.intelligenceAssessment,
-    handlingCode: c.handlingCode,
-    handlingConditions: c.handlingConditions ?? undefined,
-    sharedWithAgencyIds: c.sharedWithAgencyIds,
-    sharedWithGroupIds: c.sharedWithGroupIds,
-    // RED reaches named users only: whoever adds the entity, the case's own contributor keeps seeing it.
-    redRecipientUserIds: c.marking === 'RED' ? [...new Set([...c.redRecipientUserIds, c.contributorUserId])] : c.redRecipientUserIds,
-  } as HandlingInput;
 }
 
 /**
@@ -195,7 +171,7 @@ export async function addCaseEntity(ctx: RequestContext, caseId: string, input: 
   const parent = await ownCase(ctx, caseId);
   if (input.linkToPersonId) await assertPersonOfCase(ctx, caseId, input.linkToPersonId);
 
-  const source: ObservationSource = { type: 'CASE', id: caseId, handling: handlingOfCase(parent) };
+  const source: ObservationSource = { type: 'CASE', id: caseId, handling: inheritedHandling(parent) };
   const observationId = await ctx.db.transaction(async (tx) => {
     const [seen] = await observe(tx, ctx.actor, source, [{ kind: input.kind, value, note }]);
     if (input.linkToPersonId) {

@@ -137,12 +137,45 @@ export function validateHandling(h: HandlingInput, field = 'handling'): void {
   }
 }
 
+/** A marked row's handling columns, as read by metaColumns (or an equivalent select). */
+export interface HandlingRow {
+  contributorUserId: string;
+  marking: Marking;
+  sourceEvaluation: SourceEvaluation;
+  intelligenceAssessment: IntelligenceAssessment;
+  handlingCode: HandlingCode;
+  handlingConditions: string | null;
+  sharedWithAgencyIds: string[];
+  sharedWithGroupIds: string[];
+  redRecipientUserIds: string[];
+}
+
+/**
+ * The handling a record derived from `source` takes (a case's persons and events, an observation
+ * from a case or narrative): its marking, grading and sharing, so it reaches exactly whom the source
+ * reaches. RED reaches named users only: the source's own contributor stays among them, whoever adds.
+ */
+export function inheritedHandling(source: HandlingRow): HandlingInput {
+  return {
+    marking: source.marking,
+    sourceEvaluation: source.sourceEvaluation,
+    intelligenceAssessment: source.intelligenceAssessment,
+    handlingCode: source.handlingCode,
+    handlingConditions: source.handlingConditions ?? undefined,
+    sharedWithAgencyIds: source.sharedWithAgencyIds,
+    sharedWithGroupIds: source.sharedWithGroupIds,
+    redRecipientUserIds:
+      source.marking === Marking.RED ? [...new Set([...source.redRecipientUserIds, source.contributorUserId])] : source.redRecipientUserIds,
+  };
+}
+
 /** SQL select items for RECORD_META plus the internal reach columns, from alias `a`. */
 export function metaColumns(a: string): string {
   return `${a}.id, ${a}.marking, ${a}.source_evaluation AS "sourceEvaluation", ${a}.intelligence_assessment AS "intelligenceAssessment",
     ${a}.handling_code AS "handlingCode", ${a}.handling_conditions AS "handlingConditions", ${a}.owner_agency_id AS "ownerAgencyId",
     ${a}.contributor_user_id AS "contributorUserId", ${a}.created_at AS "createdAt", ${a}.updated_at AS "updatedAt",
-    ${a}.review_due::text AS "reviewDue"`;
+    ${a}.review_due::text AS "reviewDue", ${a}.shared_with_agency_ids::text[] AS "sharedWithAgencyIds",
+    ${a}.shared_with_group_ids::text[] AS "sharedWithGroupIds", ${a}.red_recipient_user_ids::text[] AS "redRecipientUserIds"`;
 }
 
 /** Adds the federation reference fields that RECORD_META exposes to a row read with metaColumns. */

@@ -10,7 +10,7 @@ import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
 import { badInput, conflict, notFound } from '../kernel/errors';
 import { requestHash, requiredIdempotencyKey, submitOnce } from '../kernel/idempotency';
-import { assertUuid, handlingInsert, type HandlingInput, validateHandling } from '../kernel/marked-record';
+import { assertUuid, handlingInsert, type HandlingInput, type HandlingRow, inheritedHandling, validateHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
 import { assertCanChange, assertCanCreate, projectAll, projectOne } from '../kernel/policy';
 import { ref } from '../kernel/references';
@@ -286,32 +286,8 @@ export async function proposalsOfNarrative(ctx: RequestContext, narrative: Proje
   return (await loader.load(rawOf<PolicyRecord>(narrative).id as string)).map((r) => present(r, narrative.text as string));
 }
 
-interface NarrativeHandlingRow {
+interface NarrativeHandlingRow extends HandlingRow {
   id: string;
-  contributorUserId: string;
-  marking: HandlingInput['marking'];
-  sourceEvaluation: HandlingInput['sourceEvaluation'];
-  intelligenceAssessment: HandlingInput['intelligenceAssessment'];
-  handlingCode: HandlingInput['handlingCode'];
-  handlingConditions: string | null;
-  sharedWithAgencyIds: string[];
-  sharedWithGroupIds: string[];
-  redRecipientUserIds: string[];
-}
-
-/** What a narrative's confirmed identifier says is marked, graded and shared as the narrative is. */
-function handlingOfNarrative(n: NarrativeHandlingRow): HandlingInput {
-  return {
-    marking: n.marking,
-    sourceEvaluation: n.sourceEvaluation,
-    intelligenceAssessment: n.intelligenceAssessment,
-    handlingCode: n.handlingCode,
-    handlingConditions: n.handlingConditions ?? undefined,
-    sharedWithAgencyIds: n.sharedWithAgencyIds,
-    sharedWithGroupIds: n.sharedWithGroupIds,
-    // RED reaches named users only: whoever confirms, the narrative's own contributor keeps seeing it.
-    redRecipientUserIds: n.marking === 'RED' ? [...new Set([...n.redRecipientUserIds, n.contributorUserId])] : n.redRecipientUserIds,
-  } as HandlingInput;
 }
 
 /**
@@ -353,7 +329,7 @@ export async function decideProposal(ctx: RequestContext, id: string, decision: 
     }
     if (target !== 'CONFIRMED') return;
     if (decided.kind === 'IDENTIFIER') {
-      const [entityId] = await recordObservations(tx, ctx.actor, { type: 'NARRATIVE', id: n.id, handling: handlingOfNarrative(n) }, [
+      const [entityId] = await recordObservations(tx, ctx.actor, { type: 'NARRATIVE', id: n.id, handling: inheritedHandling(n) }, [
         { kind: decided.identifierKind!, value: decided.value! },
       ]);
       await tx.query('UPDATE narratives.proposals SET entity_id = $2 WHERE id = $1', [id, entityId]);
