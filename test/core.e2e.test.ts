@@ -122,6 +122,17 @@ describe.each(['in-process', 'http'] as const)('the hub through the gateway (%s)
       expect(await countCases()).toBe(before + 1);
     });
 
+    test('a person added later to a shared case reaches whom the case reaches', async () => {
+      const ADD = `mutation($c: ID!) { addPerson(caseId: $c, input: { role: WITNESS, pseudonym: "W1", nationality: "RO" }) { id } }`;
+      const added = await hub.gql<{ addPerson: { id: string } }>('met-police', ADD, { c: id('case:lanterna') });
+      expect(added.errors).toBeUndefined();
+      const Q = `query($p: ID!) { person(id: $p) { pseudonym role } }`;
+      // Lanterna is AMBER, shared with the Romanian police: so is its new witness.
+      const shared = await hub.gql<{ person: { pseudonym: string } }>('politia-romana', Q, { p: added.data!.addPerson.id });
+      expect(shared.data?.person.pseudonym).toBe('W1');
+      expect(codes(await hub.gql('west-midlands-police', Q, { p: added.data!.addPerson.id }))).toEqual(['NOT_FOUND']);
+    });
+
     test('banks and viewers may not open cases; only the owner may change one', async () => {
       expect(codes(await hub.gql('albion-bank', OPEN, { input: input() }))).toEqual(['FORBIDDEN']);
       expect(codes(await hub.gql('met-police:VIEWER', OPEN, { input: input() }))).toEqual(['FORBIDDEN']);
