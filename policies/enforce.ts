@@ -50,14 +50,52 @@ export function fieldPlan(ability: AppAbility, subject: SubjectType): Map<string
  */
 export function project<T extends PolicyRecord>(ability: AppAbility, record: T): Record<string, unknown> {
   const subject = record.__typename;
-  const plan = fieldPlan(ability, subject);
   const out: Record<string, unknown> = { __typename: subject };
-  for (const [field, p] of plan) {
-    if (p === 'always' || (p === 'conditional' && ability.can('read', record, field))) out[field] = record[field];
-    else out[field] = REDACTED;
+  // CASL's can(): the first rule (in priority order) whose conditions match decides. A rule shared
+  // by many fields is matched against this record once.
+  let matched: Map<object, boolean> | undefined;
+  for (const { field, always, rules } of projectionPlan(ability, subject)) {
+    let allowed = always;
+    if (rules) {
+      matched ??= new Map();
+      for (const rule of rules) {
+        let m = matched.get(rule);
+        if (m === undefined) {
+          m = !rule.conditions || rule.matchesConditions(record);
+          matched.set(rule, m);
+        }
+        if (m) {
+          allowed = !rule.inverted;
+          break;
+        }
+      }
+    }
+    out[field] = allowed ? record[field] : REDACTED;
   }
   Object.defineProperty(out, RAW, { value: record, enumerable: false });
   return out;
+}
+
+type ProjectionStep = { field: string; always: boolean; rules: ReturnType<AppAbility['rulesFor']> | null };
+const projectionPlans = new WeakMap<AppAbility, Map<SubjectType, ProjectionStep[]>>();
+
+/** Per ability and subject, once: each field's fixed answer, or the rules to check per record. */
+function projectionPlan(ability: AppAbility, subject: SubjectType): ProjectionStep[] {
+  let bySubject = projectionPlans.get(ability);
+  if (!bySubject) {
+    bySubject = new Map();
+    projectionPlans.set(ability, bySubject);
+  }
+  let steps = bySubject.get(subject);
+  if (!steps) {
+    steps = [...fieldPlan(ability, subject)].map(([field, p]) => ({
+      field,
+      always: p === 'always',
+      rules: p === 'conditional' ? ability.rulesFor('read', subject, field) : null,
+    }));
+    bySubject.set(subject, steps);
+  }
+  return steps;
 }
 
 /** The record behind a projection, for server-side use only (foreign keys for loaders). */

@@ -13,14 +13,14 @@ export class PageInfo {
 
 @ArgsType()
 export class PageArgs {
-  @Field(() => Int, { defaultValue: 50, description: 'At most 200' })
+  @Field(() => Int, { defaultValue: 50, description: 'At most 1000 (wide pages are also bounded by the query cost limit)' })
   first: number;
 
   @Field(() => String, { nullable: true })
   after?: string;
 }
 
-export const MAX_PAGE = 200;
+export const MAX_PAGE = 1000;
 
 /** Validated page window: offset cursors are opaque to clients. */
 export function pageWindow(args: PageArgs): { limit: number; offset: number } {
