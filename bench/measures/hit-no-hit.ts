@@ -89,6 +89,8 @@ function result(api: LoadStats, floor: LoadStats, apiBatch: number, floorBatch: 
     unit: 'ids/s',
     baseline,
     ratio: value / baseline,
+    target: '>= 0.5',
+    pass: value / baseline >= 0.5,
     notes: [...notes, `baseline = batches of ${floorBatch} in one SELECT ... WHERE (kind, value) IN (SELECT * FROM unnest(...)), ${IN_FLIGHT} in flight, no policy; half the identifiers known`],
   };
 }

@@ -192,6 +192,8 @@ export const ingest: Measure = {
         unit: 'reports/s',
         baseline: copyPerSecond,
         ratio: api.perSecond / copyPerSecond,
+        target: '>= 0.3',
+        pass: api.perSecond / copyPerSecond >= 0.3,
         notes,
       },
     ];

@@ -164,7 +164,9 @@ export const linkAnalysis: Measure = {
         baseline: s50,
         valueText: `${a50.toFixed(1)} / ${a95.toFixed(1)} ms`,
         baselineText: `${s50.toFixed(1)} / ${s95.toFixed(1)} ms`,
-        ratio: a50 / s50,
+        // The issue's target is on the p95 of the 3-hop query (at the `large` scale).
+        ratio: a95 / s95,
+        ...(hops === 3 ? { target: '<= 2 (p95; at large)', pass: a95 / s95 <= 2 } : {}),
         notes: [
           `p50 / p95 of ${budget.samples} sequential walks from ${starts.length} start entities as ${PERSONA}; ${path.unit} per walk: API ${(apiItems / budget.samples).toFixed(0)} (what reaches the persona), SQL ${(sqlItems / budget.samples).toFixed(0)} (all)`,
           ...(hops === 1 ? [path.describe] : []),
