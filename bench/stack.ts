@@ -10,7 +10,7 @@ import type { Actor, Role } from '../policies/actor';
 import { type GatewayKeys, loadGatewayKeys, signActorToken } from '../services/kernel/actor-token';
 import { loadConfig } from '../services/kernel/config';
 import { connect, type Database } from '../services/kernel/db';
-import type { HttpHandle } from '../services/kernel/http';
+import { type HttpHandle, waitHealthy } from '../services/kernel/http';
 import { rootLogger } from '../services/kernel/logger';
 import { freePort, startEmbeddedPostgres } from '../services/kernel/postgres';
 import type { DemoRegistry } from '../services/kernel/subgraph';
@@ -88,20 +88,6 @@ async function startDatabase(log: (line: string) => void): Promise<{ url: string
   }
   log('Database: embedded PostgreSQL, ephemeral');
   return startEmbeddedPostgres({ dir: path.join(BENCH_TMP, 'pg'), ephemeral: true });
-}
-
-async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
-  const health = url.replace(/\/graphql$/, '/healthz');
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`${url}: subgraph process exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(health)).ok) return;
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not become healthy`);
 }
 
 export async function startStack(opts: StackOptions): Promise<Stack> {

@@ -4,23 +4,10 @@ import { startHub, type SubgraphTransport } from '../gateway/hub';
 import { loadGatewayKeys } from '../services/kernel/actor-token';
 import { loadConfig } from '../services/kernel/config';
 import { connect } from '../services/kernel/db';
+import { waitHealthy } from '../services/kernel/http';
 import { startEmbeddedPostgres } from '../services/kernel/postgres';
 import { SUBGRAPHS } from '../services/registry';
 import { prepareDatabase } from '../services/setup';
-
-async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
-  const health = url.replace(/\/graphql$/, '/healthz');
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`${url}: subgraph process exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(health)).ok) return;
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not become healthy`);
-}
 
 /**
  * `npm start`: database (embedded unless DATABASE_URL), migrations, demo data on first run, the

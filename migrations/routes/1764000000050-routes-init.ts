@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { createFoldFunction } from '../../services/kernel/text-search';
 import { grantsTableDdl, MARKED_COLUMNS_DDL, markedIndexesDdl } from '../../services/kernel/marked-record';
 
 /** The gazetteer is reference data every deployment needs, not demo data: [slug, name, country, latitude, longitude]. */
@@ -24,15 +25,8 @@ export class RoutesInit1764000000050 implements MigrationInterface {
   name = 'RoutesInit1764000000050';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE EXTENSION IF NOT EXISTS pg_trgm`);
-    await q.query(`CREATE EXTENSION IF NOT EXISTS unaccent`);
-    // An index expression must not depend on search_path, so fold() names unaccent by its schema.
-    const [ext] = (await q.query(`SELECT extnamespace::regnamespace::text AS schema FROM pg_extension WHERE extname = 'unaccent'`)) as Array<{ schema: string }>;
-    const s = ext!.schema;
-    // Users type Romanian names with or without diacritics and with the old cedilla forms (ş ţ):
-    // cedillas become comma-below first, then everything folds to plain lower-case letters.
-    await q.query(`CREATE FUNCTION routes.fold(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-      AS $$ SELECT lower(${s}.unaccent('${s}.unaccent'::regdictionary, translate($1, 'şţŞŢ', 'șțȘȚ'))) $$`);
+    // Users type Romanian names with or without diacritics and with the old cedilla forms (ş ţ).
+    await createFoldFunction(q, 'routes');
     await q.query(`CREATE TABLE routes.locations (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
       slug text UNIQUE NOT NULL,

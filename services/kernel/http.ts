@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
@@ -101,4 +102,19 @@ export async function serveHttp<TContext extends BaseContext>(
         httpServer.close(() => resolve());
       }),
   };
+}
+
+/** Waits until a server started as a child process answers its /healthz (or the child exits). */
+export async function waitHealthy(url: string, child: ChildProcess, attempts = 600): Promise<void> {
+  const health = url.replace(/\/graphql$/, '/healthz');
+  for (let i = 0; i < attempts; i++) {
+    if (child.exitCode !== null) throw new Error(`${url}: subgraph process exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(health)).ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not become healthy`);
 }
