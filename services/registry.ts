@@ -22,8 +22,3 @@ export const SUBGRAPHS: SubgraphDefinition[] = [
   auditSubgraph,
 ];
 
-export function subgraphNamed(name: string): SubgraphDefinition {
-  const def = SUBGRAPHS.find((s) => s.name === name);
-  if (!def) throw new Error(`No subgraph named "${name}" (known: ${SUBGRAPHS.map((s) => s.name).join(', ')})`);
-  return def;
-}

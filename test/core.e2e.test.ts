@@ -101,6 +101,9 @@ describe.each(['in-process', 'http'] as const)('the hub through the gateway (%s)
       expect(r.errors).toBeUndefined();
       expect(r.data?.openCase.status).toBe('OPEN');
       expect(r.data?.openCase.ownerAgency.slug).toBe('west-midlands-police');
+      // Its first review falls due by its retention class (investigations: six years).
+      const [row] = await hub.db.query<{ due: string }>(`SELECT review_due::text AS due FROM cases.cases WHERE id = $1`, [r.data!.openCase.id]);
+      expect(row!.due.slice(0, 4)).toBe(String(new Date().getUTCFullYear() + 6));
     });
 
     test('invalid input answers BAD_USER_INPUT naming the field and writes nothing', async () => {

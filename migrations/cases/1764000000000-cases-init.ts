@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { reviewDueDefaultDdl } from '../../services/kernel/records';
 import { grantsTableDdl, MARKED_COLUMNS_DDL, markedIndexesDdl } from '../../services/kernel/marked-record';
 import { createFoldFunction } from '../../services/kernel/text-search';
 
@@ -50,6 +51,8 @@ export class CasesInit1764000000000 implements MigrationInterface {
     await q.query(markedIndexesDdl('cases.events'));
     await q.query(`CREATE INDEX events_case_idx ON cases.events (case_id, occurred_on)`);
     await q.query(grantsTableDdl('cases'));
+    // Each record's first review falls due by its retention class (services/kernel/records.ts).
+    for (const subject of ['Case', 'Person', 'TraffickingEvent'] as const) await q.query(reviewDueDefaultDdl(subject));
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { reviewDueDefaultDdl } from '../../services/kernel/records';
 import { grantsTableDdl, MARKED_COLUMNS_DDL, markedIndexesDdl } from '../../services/kernel/marked-record';
 
 const SOURCE_TYPES = `('CASE','TRANSACTION_REPORT','NARRATIVE','TYPOLOGY')`;
@@ -51,6 +52,8 @@ export class EntitiesInit1764000000100 implements MigrationInterface {
     await q.query(`CREATE INDEX links_to_entity_idx ON entities.links (to_entity_id)`);
     await q.query(`CREATE INDEX links_to_person_idx ON entities.links (to_person_id)`);
     await q.query(grantsTableDdl('entities'));
+    // Each record's first review falls due by its retention class (services/kernel/records.ts).
+    for (const subject of ['Observation', 'Link'] as const) await q.query(reviewDueDefaultDdl(subject));
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { reviewDueDefaultDdl } from '../../services/kernel/records';
 import { grantsTableDdl, MARKED_COLUMNS_DDL, markedIndexesDdl } from '../../services/kernel/marked-record';
 
 export class NarrativesInit1764000000300 implements MigrationInterface {
@@ -59,6 +60,8 @@ export class NarrativesInit1764000000300 implements MigrationInterface {
     await q.query(`CREATE UNIQUE INDEX proposals_distinct_idx ON narratives.proposals
       (narrative_id, kind, coalesce(identifier_kind, ''), coalesce(identifier_value, ''), coalesce(indicator_code, ''))`);
     await q.query(grantsTableDdl('narratives'));
+    // Each record's first review falls due by its retention class (services/kernel/records.ts).
+    for (const subject of ['Narrative'] as const) await q.query(reviewDueDefaultDdl(subject));
   }
 
   async down(q: QueryRunner): Promise<void> {

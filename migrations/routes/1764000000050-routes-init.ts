@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { reviewDueDefaultDdl } from '../../services/kernel/records';
 import { createFoldFunction } from '../../services/kernel/text-search';
 import { grantsTableDdl, MARKED_COLUMNS_DDL, markedIndexesDdl } from '../../services/kernel/marked-record';
 
@@ -53,6 +54,8 @@ export class RoutesInit1764000000050 implements MigrationInterface {
     )`);
     await q.query(markedIndexesDdl('routes.routes'));
     await q.query(grantsTableDdl('routes'));
+    // Each record's first review falls due by its retention class (services/kernel/records.ts).
+    for (const subject of ['Route'] as const) await q.query(reviewDueDefaultDdl(subject));
   }
 
   async down(q: QueryRunner): Promise<void> {

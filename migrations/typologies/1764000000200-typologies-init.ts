@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { reviewDueDefaultDdl } from '../../services/kernel/records';
 import { grantsTableDdl, MARKED_COLUMNS_DDL, markedIndexesDdl } from '../../services/kernel/marked-record';
 
 export class TypologiesInit1764000000200 implements MigrationInterface {
@@ -65,6 +66,8 @@ export class TypologiesInit1764000000200 implements MigrationInterface {
     )`);
     await q.query(`CREATE INDEX report_parties_account_idx ON typologies.report_parties (account_entity_id)`);
     await q.query(grantsTableDdl('typologies'));
+    // Each record's first review falls due by its retention class (services/kernel/records.ts).
+    for (const subject of ['Typology', 'TransactionReport'] as const) await q.query(reviewDueDefaultDdl(subject));
   }
 
   async down(q: QueryRunner): Promise<void> {

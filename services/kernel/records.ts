@@ -100,8 +100,8 @@ export function retentionInterval(cls: RetentionClass): string {
 }
 
 /**
- * The DDL that gives a marked table its class's default review date. Each owning schema's
- * migration should run it after creating the table (MARKED_COLUMNS_DDL defaults to one year).
+ * The DDL that gives a marked table its class's default review date; each owning schema's init
+ * migration runs it for its tables (MARKED_COLUMNS_DDL alone defaults to one year).
  */
 export function reviewDueDefaultDdl(subject: MarkedSubject): string {
   const r = RECORDS[subject];

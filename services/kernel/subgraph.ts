@@ -1,4 +1,4 @@
-import { ApolloServer, type ApolloServerPlugin, type HeaderMap } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { defaultFieldResolver, type GraphQLSchema, isObjectType } from 'graphql';
 import type { MigrationInterface } from 'typeorm';
@@ -134,6 +134,3 @@ export async function createSubgraphServer(def: SubgraphDefinition, deps: { db: 
   };
 }
 
-export function authorizationOf(headers: HeaderMap): string | undefined {
-  return headers.get('authorization');
-}
