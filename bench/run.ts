@@ -77,7 +77,7 @@ async function main(): Promise<number> {
   const started = Date.now();
   log(`Tessera benchmark, ${new Date().toISOString()}`);
   log(`Machine: ${machine()}; ${load()} at start`);
-  log(`Settings unlike npm start: NODE_ENV=${process.env.NODE_ENV}, TESSERA_MAX_COST=${process.env.TESSERA_MAX_COST}, LOG_LEVEL=${process.env.LOG_LEVEL}`);
+  log(`Settings: NODE_ENV=${process.env.NODE_ENV} (as npm start), unlike npm start TESSERA_MAX_COST=${process.env.TESSERA_MAX_COST}, LOG_LEVEL=${process.env.LOG_LEVEL}`);
   log(`Scale: ${args.scale} (${Object.entries(SCALES[args.scale]).map(([k, v]) => `${k} ${v.toLocaleString('en-GB')}`).join(', ')}), seed "${args.seed}"`);
 
   let stack: Stack | undefined;

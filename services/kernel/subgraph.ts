@@ -1,5 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { defaultFieldResolver, type GraphQLSchema, isObjectType } from 'graphql';
 import type { MigrationInterface } from 'typeorm';
 import type { GatewayKeys } from './actor-token';
@@ -118,8 +118,11 @@ export async function createSubgraphServer(def: SubgraphDefinition, deps: { db: 
     schema,
     introspection: deps.development,
     includeStacktraceInErrorResponses: false,
-    // No per-field timing sent to the gateway: it costs time and tells nothing a client needs.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), endOfRequest(log)],
+    // Shutdown is ours (scripts/*.ts, the benchmark): in order, the database last, whatever NODE_ENV says.
+    stopOnTerminationSignals: false,
+    // No per-field timing sent to the gateway, no cache hints (nothing here may be cached): both hook
+    // every field of every response and tell a client nothing it needs.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), endOfRequest(log)],
     formatError: (formatted, error) => {
       const masked = maskError(formatted as never, error);
       if (masked.extensions?.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error, path: formatted.path }, 'unexpected error');
