@@ -13,7 +13,22 @@ fs.chmodSync(BENCH_TMP, 0o755); // embedded Postgres runs as the `postgres` user
 // However the run ends (--list, a bad argument, an error before the database starts), nothing is left behind.
 process.once('exit', () => fs.rmSync(BENCH_TMP, { recursive: true, force: true }));
 
-process.env.TESSERA_DATA_DIR = path.join(BENCH_TMP, 'data');
+/**
+ * `--keep DIR`: the embedded database and the keys live in DIR and outlive the run, so that a later
+ * run with the same `--keep DIR`, scale and seed measures the same data set without generating it
+ * again (minutes at `large`). Read here because the keys' directory must be set before any module loads.
+ */
+function keepArgument(argv: string[]): string | undefined {
+  const i = argv.findIndex((a) => a === '--keep' || a.startsWith('--keep='));
+  if (i < 0) return undefined;
+  const value = argv[i]!.includes('=') ? argv[i]!.slice(argv[i]!.indexOf('=') + 1) : argv[i + 1];
+  if (!value || value.startsWith('--')) throw new Error('--keep needs a directory');
+  return path.resolve(value);
+}
+export const BENCH_KEEP = keepArgument(process.argv.slice(2));
+if (BENCH_KEEP) fs.mkdirSync(BENCH_KEEP, { recursive: true, mode: 0o755 });
+
+process.env.TESSERA_DATA_DIR = path.join(BENCH_KEEP ?? BENCH_TMP, 'data');
 // The benchmark's database is its own: the application role's URL is derived from it, never taken from here.
 delete process.env.TESSERA_APP_DATABASE_URL;
 // One JSON line per request at `info` would drown the table; `LOG_LEVEL=info npm run bench` keeps them.

@@ -12,7 +12,7 @@ import { type Failure, formatMarkdown, formatTable, load, machine, type Result }
 import { type Stack, startStack } from './stack';
 
 /**
- * `npm run bench [-- --scale small|medium|large] [--only id,id] [--seconds N] [--seed S] [--markdown]`
+ * `npm run bench [-- --scale small|medium|large] [--only id,id] [--seconds N] [--seed S] [--keep DIR] [--markdown]`
  *
  * Starts its own database (embedded, or a fresh database on DATABASE_URL's server) and hub, builds
  * the data set, runs every measure of ../shared/design/benchmarks.md side by side with its
@@ -53,12 +53,13 @@ function parseArgs(argv: string[]): Args {
       args.scale = s as ScaleName;
     } else if (a.startsWith('--seed')) args.seed = value();
     else if (a.startsWith('--only')) args.only = value().split(',');
+    else if (a.startsWith('--keep')) value(); // read by bench/env.ts (BENCH_KEEP) before anything loads
     else if (a.startsWith('--seconds')) {
       args.seconds = Number(value());
       if (!(args.seconds > 0)) throw new Error('--seconds must be a positive number');
     } else if (a === '--markdown') args.markdown = true;
     else if (a === '--list') args.list = true;
-    else throw new Error(`Unknown argument ${a} (use --scale, --only, --seconds, --seed, --markdown, --list)`);
+    else throw new Error(`Unknown argument ${a} (use --scale, --only, --seconds, --seed, --keep, --markdown, --list)`);
   }
   const unknown = args.only?.filter((id) => !MEASURES.some((m) => m.id === id));
   if (unknown?.length) throw new Error(`Unknown measure ${unknown.join(', ')} (known: ${MEASURES.map((m) => m.id).join(', ')})`);

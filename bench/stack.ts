@@ -16,7 +16,7 @@ import { freePort, startEmbeddedPostgres } from '../services/kernel/postgres';
 import type { DemoRegistry } from '../services/kernel/subgraph';
 import { SUBGRAPHS } from '../services/registry';
 import { migrateAll, prepareDatabase, seedDemoData } from '../services/setup';
-import { BENCH_TMP } from './env';
+import { BENCH_KEEP, BENCH_TMP } from './env';
 import { generate, type GenerateResult, type ScaleName } from './generate';
 
 const ROOT = path.join(__dirname, '..');
@@ -63,9 +63,13 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** DATABASE_URL: a fresh `tessera_bench_<pid>` on that server, dropped afterwards; else an ephemeral embedded Postgres. */
+/**
+ * DATABASE_URL: a fresh `tessera_bench_<pid>` on that server, dropped afterwards; `--keep DIR`: an
+ * embedded Postgres in DIR/pg, kept; else an ephemeral embedded Postgres.
+ */
 async function startDatabase(log: (line: string) => void): Promise<{ url: string; stop(): Promise<void> }> {
   const server = process.env.DATABASE_URL;
+  if (server && BENCH_KEEP) throw new Error('--keep keeps an embedded database: unset DATABASE_URL');
   if (server) {
     const name = `tessera_bench_${process.pid}`;
     const admin = new Client({ connectionString: server });
@@ -86,8 +90,47 @@ async function startDatabase(log: (line: string) => void): Promise<{ url: string
       },
     };
   }
+  if (BENCH_KEEP) {
+    log(`Database: embedded PostgreSQL in ${BENCH_KEEP}/pg, kept (--keep)`);
+    return startEmbeddedPostgres({ dir: path.join(BENCH_KEEP, 'pg') });
+  }
   log('Database: embedded PostgreSQL, ephemeral');
   return startEmbeddedPostgres({ dir: path.join(BENCH_TMP, 'pg'), ephemeral: true });
+}
+
+/** What `--keep DIR` remembers of the data set it built, to measure it again without generating it. */
+interface KeptDataSet {
+  scale: ScaleName;
+  seed: string;
+  demo: DemoRegistry;
+  generated: GenerateResult;
+}
+
+const keptFile = () => path.join(BENCH_KEEP!, 'data-set.json');
+
+function keptDataSet(scale: ScaleName, seed: string): KeptDataSet | undefined {
+  if (!BENCH_KEEP || !fs.existsSync(keptFile())) return undefined;
+  const kept = JSON.parse(fs.readFileSync(keptFile(), 'utf8')) as KeptDataSet;
+  if (kept.scale !== scale || kept.seed !== seed) {
+    throw new Error(`${BENCH_KEEP} holds the ${kept.scale} data set seeded "${kept.seed}": use another --keep directory`);
+  }
+  return kept;
+}
+
+/** Migrations, the demo scenario and the generated data set, or the ones a `--keep` directory already holds. */
+async function buildDataSet(url: string, opts: StackOptions): Promise<{ demo: DemoRegistry; generated: GenerateResult }> {
+  const kept = keptDataSet(opts.scale, opts.seed);
+  if (kept) {
+    opts.log(`Reusing the ${kept.scale} data set kept in ${BENCH_KEEP} (generated in ${kept.generated.seconds.toFixed(0)} s; earlier runs' ingest rows included)`);
+    return kept;
+  }
+  await migrateAll(url);
+  const demo = await seedDemoData(url);
+  if (!demo) throw new Error(BENCH_KEEP ? `${BENCH_KEEP} holds a database but no record of its data set: remove the directory` : 'The benchmark database already held data');
+  opts.log(`Generating the ${opts.scale} data set (seeded "${opts.seed}")...`);
+  const generated = await generate(url, demo, opts.scale, opts.seed, opts.log);
+  if (BENCH_KEEP) fs.writeFileSync(keptFile(), JSON.stringify({ scale: opts.scale, seed: opts.seed, demo, generated } satisfies KeptDataSet));
+  return { demo, generated };
 }
 
 export async function startStack(opts: StackOptions): Promise<Stack> {
@@ -123,11 +166,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const database = await startDatabase(opts.log);
     cleanups.push(database.stop);
     const url = database.url;
-    await migrateAll(url);
-    const demo = await seedDemoData(url);
-    if (!demo) throw new Error('The benchmark database already held data');
-    opts.log(`Generating the ${opts.scale} data set (seeded "${opts.seed}")...`);
-    const generated = await generate(url, demo, opts.scale, opts.seed, opts.log);
+    const { demo, generated } = await buildDataSet(url, opts);
     // Then what `npm start` does before serving: trusted issuers, gateway key, the application role and
     // row-level security; it answers the URL the hub connects with.
     const config = loadConfig();

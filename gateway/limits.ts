@@ -6,6 +6,7 @@ import {
   GraphQLError,
   type GraphQLSchema,
   isCompositeType,
+  isLeafType,
   isListType,
   isNonNullType,
   Kind,
@@ -177,8 +178,14 @@ export function checkOperationShape(
 
   const root = schema.getRootType(operation.operation);
   if (!root) return stats;
-  // Coerced as execution will coerce them, so a variable's default value counts too.
-  const vars = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 1 }).coerced ?? {};
+  // Coerced as execution will coerce them, so a variable's default value counts too. Only scalar
+  // variables can feed `first`: coercing the others would walk every input list (a thousand
+  // identifiers) once more for nothing.
+  const scalarVariables = (operation.variableDefinitions ?? []).filter((d) => {
+    const type = d.type.kind === Kind.NON_NULL_TYPE ? d.type.type : d.type;
+    return type.kind === Kind.NAMED_TYPE && isLeafType(schema.getType(type.name.value));
+  });
+  const vars = getVariableValues(schema, scalarVariables, variables ?? {}, { maxErrors: 1 }).coerced ?? {};
 
   const multiplier = (field: GraphQLField<unknown, unknown>, args: readonly ArgumentNode[] | undefined, underPaged: boolean): { m: number; paged: boolean } => {
     const firstDef = field.args.find((a) => a.name === 'first');
