@@ -18,8 +18,9 @@ export const entityTable: SubjectTable = {
   alias: 'en',
   // First seen as far as the caller can tell: a covert earlier sighting must not show through the date.
   columns: (ctx, params) =>
-    `en.id, en.kind, en.value, (SELECT min(fo.observed_at) FROM entities.observations fo
-      WHERE fo.entity_id = en.id AND ${reachSql(ctx.actor, 'fo', 'entities.grants', params)}) AS "firstSeenAt"`,
+    `en.id, en.kind, en.value, (SELECT fo.observed_at FROM entities.observations fo
+      WHERE fo.entity_id = en.id AND ${reachSql(ctx.actor, 'fo', 'entities.grants', params)}
+      ORDER BY fo.observed_at LIMIT 1) AS "firstSeenAt"`,
   reach: (ctx, params) => `EXISTS (SELECT 1 FROM entities.observations o WHERE o.entity_id = en.id AND ${reachSql(ctx.actor, 'o', GRANTS, params)})`,
   attributes: (ctx, params) => ({
     id: () => 'en.id',

@@ -31,17 +31,15 @@ describe('visibleEdgesSql', () => {
     (type) => {
       for (const incident of INCIDENTS) {
         for (const filter of FILTERS) {
-          for (const withRecords of [false, true]) {
-            const params = new SqlParams();
-            const sql = visibleEdgesSql(ctxFor(type), params, filter, incident, withRecords);
-            if (sql === null) {
-              expect(params.values).toEqual([]);
-              continue;
-            }
-            const referenced = new Set([...sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
-            expect(Math.max(...referenced)).toBe(params.values.length);
-            expect(referenced.size).toBe(params.values.length);
+          const params = new SqlParams();
+          const sql = visibleEdgesSql(ctxFor(type), params, filter, incident);
+          if (sql === null) {
+            expect(params.values).toEqual([]);
+            continue;
           }
+          const referenced = new Set([...sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
+          expect(Math.max(...referenced)).toBe(params.values.length);
+          expect(referenced.size).toBe(params.values.length);
         }
       }
     },
@@ -50,7 +48,7 @@ describe('visibleEdgesSql', () => {
   it('walks only statements a bank or an NGO owns, through the reach rule too', () => {
     for (const type of ['FINANCIAL_INSTITUTION', 'NGO'] as const) {
       const params = new SqlParams();
-      const sql = visibleEdgesSql(ctxFor(type), params, { observations: true }, INCIDENTS[2]!, false)!;
+      const sql = visibleEdgesSql(ctxFor(type), params, { observations: true }, INCIDENTS[2]!)!;
       expect(sql).toMatch(/l\.owner_agency_id = \$\d+/);
       expect(sql).toMatch(/o\.owner_agency_id = \$\d+/);
       expect(sql).toContain("l.marking = 'RED'");
@@ -61,12 +59,12 @@ describe('visibleEdgesSql', () => {
 
   it('has no edge at all for an agency type that may read no statement', () => {
     const params = new SqlParams();
-    expect(visibleEdgesSql(ctxFor('HUB_ADMIN'), params, { observations: true }, INCIDENTS[2]!, true)).toBeNull();
+    expect(visibleEdgesSql(ctxFor('HUB_ADMIN'), params, { observations: true }, INCIDENTS[2]!)).toBeNull();
     expect(params.values).toEqual([]);
   });
 
   it('never follows a link kind filter that names nothing, nor observations when asked not to', () => {
-    expect(visibleEdgesSql(ctxFor('LAW_ENFORCEMENT'), new SqlParams(), { observations: false, linkKinds: [] }, INCIDENTS[2]!, false)).toBeNull();
-    expect(visibleEdgesSql(ctxFor('LAW_ENFORCEMENT'), new SqlParams(), { observations: false }, INCIDENTS[3]!, false)).toBeNull();
+    expect(visibleEdgesSql(ctxFor('LAW_ENFORCEMENT'), new SqlParams(), { observations: false, linkKinds: [] }, INCIDENTS[2]!)).toBeNull();
+    expect(visibleEdgesSql(ctxFor('LAW_ENFORCEMENT'), new SqlParams(), { observations: false }, INCIDENTS[3]!)).toBeNull();
   });
 });

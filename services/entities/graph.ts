@@ -1,9 +1,9 @@
-import { fieldReadableSql, policyAttributeColumns, REDACTED } from '../../policies/enforce';
+import { fieldReadableSql } from '../../policies/enforce';
 import { SqlParams } from '../../policies/sql';
-import type { PolicyRecord, SubjectType } from '../../policies/subjects';
+import type { SubjectType } from '../../policies/subjects';
 import type { RequestContext } from '../kernel/context';
 import { forbiddenField } from '../kernel/errors';
-import { projectOne, visibleWhere } from '../kernel/policy';
+import { visibleWhere } from '../kernel/policy';
 import type { SubjectTable } from '../kernel/repository';
 import { entityTable, linkTableAs, observationTableAs } from './entity.repository';
 import type { NetworkEdgeKind, NetworkNodeKind } from './network.type';
@@ -46,8 +46,6 @@ export interface EdgeRow {
   sourceId: string;
   targetType: NetworkNodeKind;
   targetId: string;
-  /** The statement as the policy projected it (present when fetched with records). */
-  record?: Record<string, unknown>;
 }
 
 /** The rows on which a structural field of an edge is readable; 'FALSE' if on none (the edge is then not there). */
@@ -74,20 +72,15 @@ function entityEndVisible(ctx: RequestContext, params: SqlParams, column: string
     AND (${visible}) AND (${entityTable.reach!(ctx, params)})))`;
 }
 
-/** `(SELECT to_jsonb(r) FROM (SELECT <columns> <policy attributes>) r)`: the statement's policy record, read off the current row. */
-function recordJson(ctx: RequestContext, t: SubjectTable, params: SqlParams): string {
-  const columns = typeof t.columns === 'function' ? t.columns(ctx, params) : t.columns;
-  return `(SELECT to_jsonb(r) FROM (SELECT ${columns}${policyAttributeColumns(ctx.ability, t.subject, t.attributes(ctx, params))}) r)`;
-}
-
 const and = (parts: string[]) => parts.filter((p) => p !== 'TRUE').map((p) => `(${p})`).join(' AND ') || 'TRUE';
 
 /**
  * One SELECT (a UNION ALL of links and observations) of the caller's visible edges incident to the
  * given nodes, with uniform columns: subject, edge_id, kind, source_type, source_id, target_type,
- * target_id, and the statement's record as JSON when `withRecords`. Null when nothing can match.
+ * target_id. Null when nothing can match. The statement behind an edge is not read here: an edge's
+ * `link` / `observation` loads it through its own policy when a client selects it.
  */
-export function visibleEdgesSql(ctx: RequestContext, params: SqlParams, filter: EdgeFilter, incident: Incident, withRecords: boolean): string | null {
+export function visibleEdgesSql(ctx: RequestContext, params: SqlParams, filter: EdgeFilter, incident: Incident): string | null {
   const branches: string[] = [];
   // Every placeholder is added only when a branch uses it: Postgres refuses parameters a statement does not reference.
   const once = (make: () => string | null): (() => string | null) => {
@@ -124,7 +117,6 @@ export function visibleEdgesSql(ctx: RequestContext, params: SqlParams, filter: 
     branches.push(`SELECT 'Link' AS subject, l.id AS edge_id, l.kind AS kind,
         CASE WHEN l.from_entity_id IS NULL THEN 'PERSON' ELSE 'ENTITY' END AS source_type, coalesce(l.from_entity_id, l.from_person_id) AS source_id,
         CASE WHEN l.to_entity_id IS NULL THEN 'PERSON' ELSE 'ENTITY' END AS target_type, coalesce(l.to_entity_id, l.to_person_id) AS target_id
-        ${withRecords ? `, ${recordJson(ctx, LINKS, params)} AS rec` : ''}
       FROM ${LINKS.table} l WHERE ${and(conditions)}`);
   }
 
@@ -149,75 +141,70 @@ export function visibleEdgesSql(ctx: RequestContext, params: SqlParams, filter: 
     ];
     branches.push(`SELECT 'Observation' AS subject, o.id AS edge_id, 'OBSERVED_IN' AS kind,
         'ENTITY' AS source_type, o.entity_id AS source_id, 'CASE' AS target_type, o.source_id AS target_id
-        ${withRecords ? `, ${recordJson(ctx, OBSERVATIONS, params)} AS rec` : ''}
       FROM ${OBSERVATIONS.table} o WHERE ${and(conditions)}`);
   }
   return branches.length ? branches.join('\nUNION ALL\n') : null;
 }
 
-/** How many visible edges each node has (one statement), with the type the edges give it. */
-export async function degrees(ctx: RequestContext, filter: EdgeFilter, incident: Incident): Promise<Map<string, { degree: number; type: NetworkNodeKind }>> {
-  const params = new SqlParams();
-  const edges = visibleEdgesSql(ctx, params, filter, incident, false);
-  const out = new Map<string, { degree: number; type: NetworkNodeKind }>();
-  if (!edges) return out;
-  const ids = [...new Set([...incident.entities, ...incident.persons, ...incident.cases])];
-  const rows = await ctx.db.query<{ id: string; degree: number; type: NetworkNodeKind }>(
-    `SELECT n.id::text AS id, count(*)::int AS degree, min(CASE WHEN e.source_id = n.id THEN e.source_type ELSE e.target_type END) AS type
-     FROM (${edges}) e JOIN unnest(${params.add(ids)}::uuid[]) AS n(id) ON n.id = e.source_id OR n.id = e.target_id
-     GROUP BY n.id`,
-    params.values,
-  );
-  for (const r of rows) out.set(r.id, { degree: r.degree, type: r.type });
-  return out;
-}
+type EdgeSqlRow = { subject: 'Link' | 'Observation'; edge_id: string; kind: NetworkEdgeKind; source_type: NetworkNodeKind; source_id: string; target_type: NetworkNodeKind; target_id: string };
 
-const DATE_FIELDS = ['createdAt', 'updatedAt', 'observedAt'];
+const EDGE_COLUMNS = 'e.subject, e.edge_id::text, e.kind, e.source_type, e.source_id::text, e.target_type, e.target_id::text';
+/** Edges come back in this order, so that truncation is deterministic. */
+const EDGE_ORDER = 'e.subject, e.kind, e.edge_id';
 
-/** A statement's JSON row back into the policy record its SubjectTable makes, projected for the caller. */
-function projectStatement(ctx: RequestContext, subject: 'Link' | 'Observation', json: Record<string, unknown>): Record<string, unknown> {
-  for (const f of DATE_FIELDS) if (typeof json[f] === 'string') json[f] = new Date(json[f] as string);
-  const record = (subject === 'Link' ? LINKS : OBSERVATIONS).map(json) as PolicyRecord;
-  return projectOne(ctx, record);
+const edgeRow = (r: EdgeSqlRow): EdgeRow => ({
+  subject: r.subject,
+  edgeId: r.edge_id,
+  kind: r.kind,
+  sourceType: r.source_type,
+  sourceId: r.source_id,
+  targetType: r.target_type,
+  targetId: r.target_id,
+});
+
+export interface Degree {
+  degree: number;
+  type: NetworkNodeKind;
 }
 
 /**
- * The visible edges incident to the nodes (one statement), each with its statement projected. An
- * edge whose structural fields the projection redacts is dropped (defence in depth: the SQL already
- * confines edges to rows where they are readable). Ordered, so truncation is deterministic.
+ * One level of a walk, in one statement: how many visible edges each frontier node has (with the
+ * type the edges give it), and the edges of the nodes with at most `degreeCap` of them (the others
+ * are hubs, not expanded). `degreeCap` 0: the degrees only.
  */
-export async function edgesOf(ctx: RequestContext, filter: EdgeFilter, incident: Incident, limit?: number): Promise<EdgeRow[]> {
+export async function expandLevel(ctx: RequestContext, filter: EdgeFilter, incident: Incident, degreeCap: number): Promise<{ degrees: Map<string, Degree>; edges: EdgeRow[] }> {
   const params = new SqlParams();
-  const edges = visibleEdgesSql(ctx, params, filter, incident, true);
-  if (!edges) return [];
-  const rows = await ctx.db.query<{ subject: 'Link' | 'Observation'; edge_id: string; kind: NetworkEdgeKind; source_type: NetworkNodeKind; source_id: string; target_type: NetworkNodeKind; target_id: string; rec: Record<string, unknown> }>(
-    `SELECT e.subject, e.edge_id::text, e.kind, e.source_type, e.source_id::text, e.target_type, e.target_id::text, e.rec FROM (${edges}) e
-     ORDER BY e.subject, e.kind, e.edge_id${limit ? ` LIMIT ${params.add(limit)}` : ''}`,
+  const edges = visibleEdgesSql(ctx, params, filter, incident);
+  const degrees = new Map<string, Degree>();
+  if (!edges) return { degrees, edges: [] };
+  const ids = [...new Set([...incident.entities, ...incident.persons, ...incident.cases])];
+  const rows = await ctx.db.query<EdgeSqlRow & { node_id: string | null; degree: number; node_type: NetworkNodeKind }>(
+    `WITH e AS MATERIALIZED (${edges}),
+     d AS (SELECT n.id, count(*)::int AS degree, min(CASE WHEN e.source_id = n.id THEN e.source_type ELSE e.target_type END) AS type
+       FROM e JOIN unnest(${params.add(ids)}::uuid[]) AS n(id) ON n.id = e.source_id OR n.id = e.target_id GROUP BY n.id)
+     SELECT d.id::text AS node_id, d.degree, d.type AS node_type, NULL AS subject, NULL AS edge_id, NULL AS kind, NULL AS source_type, NULL AS source_id, NULL AS target_type, NULL AS target_id
+       FROM d
+     UNION ALL
+     SELECT NULL, NULL, NULL, ${EDGE_COLUMNS}
+       FROM e WHERE EXISTS (SELECT 1 FROM d WHERE d.degree <= ${params.add(degreeCap)} AND d.id IN (e.source_id, e.target_id))
+     ORDER BY node_id NULLS LAST, subject, kind, edge_id`,
     params.values,
   );
   const out: EdgeRow[] = [];
   for (const r of rows) {
-    const record = projectStatement(ctx, r.subject, r.rec);
-    if (r.subject === 'Link') {
-      if (record.kind === REDACTED) continue;
-      if (r.source_type === 'PERSON' && record.fromPerson === REDACTED) continue;
-      if (r.target_type === 'PERSON' && record.toPerson === REDACTED) continue;
-    } else if (record.sourceId === REDACTED || record.sourceType === REDACTED) {
-      continue;
-    }
-    out.push({
-      subject: r.subject,
-      edgeId: r.edge_id,
-      kind: r.subject === 'Link' ? (record.kind as NetworkEdgeKind) : 'OBSERVED_IN',
-      sourceType: r.source_type,
-      sourceId: r.subject === 'Link' && r.source_type === 'PERSON' ? (record.fromPerson as { id: string }).id : r.source_id,
-      targetType: r.target_type,
-      targetId:
-        r.subject === 'Link' && r.target_type === 'PERSON' ? (record.toPerson as { id: string }).id : r.subject === 'Observation' ? (record.sourceId as string) : r.target_id,
-      record,
-    });
+    if (r.node_id !== null) degrees.set(r.node_id, { degree: r.degree, type: r.node_type });
+    else out.push(edgeRow(r));
   }
-  return out;
+  return { degrees, edges: out };
+}
+
+/** The visible edges incident to the nodes (one statement), at most `limit`. */
+export async function edgesOf(ctx: RequestContext, filter: EdgeFilter, incident: Incident, limit: number): Promise<EdgeRow[]> {
+  const params = new SqlParams();
+  const edges = visibleEdgesSql(ctx, params, filter, incident);
+  if (!edges) return [];
+  const rows = await ctx.db.query<EdgeSqlRow>(`SELECT ${EDGE_COLUMNS} FROM (${edges}) e ORDER BY ${EDGE_ORDER} LIMIT ${params.add(limit)}`, params.values);
+  return rows.map(edgeRow);
 }
 
 /** The incident lists for nodes of known type; ids of unknown type (seeds) may be persons or cases. */

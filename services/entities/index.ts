@@ -1,22 +1,23 @@
 import { EntitiesInit1764000000100 } from '../../migrations/entities/1764000000100-entities-init';
 import { EntitiesIdentifierHolders1764000000120 } from '../../migrations/entities/1764000000120-identifier-holders';
+import { EntitiesObservationsByEntityAndDate1764000000130 } from '../../migrations/entities/1764000000130-observations-by-entity-and-date';
 import { EntitiesOrganisationSearch1764000000110 } from '../../migrations/entities/1764000000110-entities-organisation-search';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedEntitiesDemo } from './demo-data';
 import { CaseEntitiesResolver, EntityResolver, LinkResolver, ObservationResolver } from './entity.resolver';
 import * as service from './entity.service';
-import { NetworkNodeResolver, NetworkResolver } from './network.resolver';
+import { NetworkEdgeResolver, NetworkNodeResolver, NetworkResolver } from './network.resolver';
 
 /** Entities (phones, accounts, adverts, ...) and the observations and links agencies state about them. */
 export const entitiesSubgraph: SubgraphDefinition = {
   name: 'entities',
   port: 4004,
   dbSchema: 'entities',
-  migrations: [EntitiesInit1764000000100, EntitiesOrganisationSearch1764000000110, EntitiesIdentifierHolders1764000000120],
+  migrations: [EntitiesInit1764000000100, EntitiesOrganisationSearch1764000000110, EntitiesIdentifierHolders1764000000120, EntitiesObservationsByEntityAndDate1764000000130],
   buildSchema: () =>
     buildFederatedSchema({
-      resolvers: [EntityResolver, ObservationResolver, LinkResolver, CaseEntitiesResolver, NetworkResolver, NetworkNodeResolver],
+      resolvers: [EntityResolver, ObservationResolver, LinkResolver, CaseEntitiesResolver, NetworkResolver, NetworkNodeResolver, NetworkEdgeResolver],
       references: {
         Entity: { __resolveReference: (ref: { id: string }, ctx) => service.getEntity(ctx, ref.id) },
         Observation: { __resolveReference: (ref: { id: string }, ctx) => service.getObservation(ctx, ref.id) },

@@ -2,11 +2,12 @@ import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-gr
 import { REDACTED } from '../../policies/enforce';
 import type { RequestContext } from '../kernel/context';
 import { correlations } from './correlation.service';
+import { getLink, getObservation } from './entity.service';
 import { IdentifierInput } from './entity.input';
 import { EntityType, LinkKindEnum } from './entity.type';
 import { hitNoHit } from './hit-no-hit.service';
 import { network, sharedEntities, shortestPath } from './network.service';
-import { CorrelationAlertType, HitNoHitResultType, NetworkNodeType, NetworkType, OrganisationMatchType } from './network.type';
+import { CorrelationAlertType, HitNoHitResultType, NetworkEdgeType, NetworkNodeType, NetworkType, OrganisationMatchType } from './network.type';
 import type { LinkKind } from './observe';
 import { searchOrganisations } from './search.service';
 
@@ -87,5 +88,19 @@ export class NetworkNodeResolver {
       return entity.value;
     }
     return typeof entity.maskedValue === 'string' ? entity.maskedValue : null;
+  }
+}
+
+@Resolver(() => NetworkEdgeType)
+export class NetworkEdgeResolver {
+  /** The statement behind an edge, through its own policy, one statement for all the edges of a response. */
+  @FieldResolver()
+  link(@Root() edge: NetworkEdgeType, @Ctx() ctx: RequestContext) {
+    return edge.subject === 'Link' ? getLink(ctx, edge.id) : null;
+  }
+
+  @FieldResolver()
+  observation(@Root() edge: NetworkEdgeType, @Ctx() ctx: RequestContext) {
+    return edge.subject === 'Observation' ? getObservation(ctx, edge.id) : null;
   }
 }

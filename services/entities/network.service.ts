@@ -7,7 +7,7 @@ import { projectAll, projectOne, visibleWhere } from '../kernel/policy';
 import { selectVisible, visibleLoader } from '../kernel/repository';
 import { isoDate, period } from '../kernel/validate';
 import { entityTable, observationTableAs } from './entity.repository';
-import { degrees, type EdgeFilter, type EdgeRow, edgesOf, incidentOf } from './graph';
+import { type EdgeFilter, type EdgeRow, edgesOf, expandLevel, incidentOf } from './graph';
 import type { NetworkEdgeType, NetworkNodeKind, NetworkNodeType, NetworkTruncation, NetworkType } from './network.type';
 import { LINK_KINDS, type LinkKind } from './observe';
 
@@ -106,17 +106,16 @@ async function materialise(ctx: RequestContext, nodes: NodeState[], edges: EdgeR
       source: e.sourceId,
       target: e.targetId,
       kind: e.kind,
-      link: e.subject === 'Link' ? e.record! : null,
-      observation: e.subject === 'Observation' ? e.record! : null,
+      subject: e.subject,
     })),
   };
 }
 
 /**
- * The network around the seeds, level by level: per level one statement counts each frontier node's
- * visible edges (a node above degreeCap is a hub: returned with its count, not expanded) and one
- * fetches the edges of the others. Stops at nodeLimit and says where. Only statements the caller
- * may see are followed (see graph.ts).
+ * The network around the seeds, level by level, one statement per level: it counts each frontier
+ * node's visible edges (a node above degreeCap is a hub: returned with its count, not expanded) and
+ * returns the edges of the others. Stops at nodeLimit and says where. Only statements the caller may
+ * see are followed (see graph.ts).
  */
 export async function network(ctx: RequestContext, args: NetworkArgs): Promise<NetworkType> {
   if (args.seeds.length < 1 || args.seeds.length > NETWORK_LIMITS.maxSeeds) throw badInput('seeds', `name 1 to ${NETWORK_LIMITS.maxSeeds} ids`);
@@ -146,7 +145,8 @@ export async function network(ctx: RequestContext, args: NetworkArgs): Promise<N
 
   let frontier: Array<{ id: string; type: NodeKind }> = seeds.map((id) => ({ id, type: seedTypes.get(id)! }));
   for (let level = 1; level <= depth && frontier.length > 0; level++) {
-    const counted = await degrees(ctx, filter, incidentOf(frontier));
+    const walked = await expandLevel(ctx, filter, incidentOf(frontier), degreeCap);
+    const counted = walked.degrees;
     const expand: Array<{ id: string; type: NodeKind }> = [];
     for (const f of frontier) {
       const c = counted.get(f.id);
@@ -170,8 +170,9 @@ export async function network(ctx: RequestContext, args: NetworkArgs): Promise<N
     if (expand.length === 0) break;
     const expanding = new Set(expand.map((e) => e.id));
     const next: Array<{ id: string; type: NodeKind }> = [];
-    for (const e of await edgesOf(ctx, filter, incidentOf(expand))) {
-      if (edges.has(e.edgeId)) continue;
+    for (const e of walked.edges) {
+      // Edges of nodes the node limit kept out of the graph are not followed.
+      if (edges.has(e.edgeId) || !(expanding.has(e.sourceId) || expanding.has(e.targetId))) continue;
       const ends: Array<[string, NetworkNodeKind]> = [
         [e.sourceId, e.sourceType],
         [e.targetId, e.targetType],
@@ -241,7 +242,7 @@ export async function shortestPath(ctx: RequestContext, args: { from: string; to
 
   if (from === to) {
     if (seedTypes.get(from) === 'ENTITY') return { ...empty(), ...(await materialise(ctx, [{ id: from, type: 'ENTITY', depth: 0, hub: false, hubCount: null }], [])) };
-    const c = (await degrees(ctx, filter, incidentOf([{ id: from, type: 'UNKNOWN' }]))).get(from);
+    const c = (await expandLevel(ctx, filter, incidentOf([{ id: from, type: 'UNKNOWN' }]), 0)).degrees.get(from);
     return c ? { ...empty(), ...(await materialise(ctx, [{ id: from, type: c.type, depth: 0, hub: false, hubCount: null }], [])) } : null;
   }
 

@@ -75,11 +75,14 @@ export class NetworkEdgeType {
   @Field(() => NetworkEdgeKindEnum)
   kind: NetworkEdgeKind;
 
+  /** Which statement the edge is: its `link` or `observation` is loaded through that subject's policy when selected (NetworkEdgeResolver). */
+  subject: 'Link' | 'Observation';
+
   @Field(() => LinkType, { nullable: true, description: 'The link behind the edge (OBSERVED_IN edges: null)' })
-  link: Record<string, unknown> | null;
+  link?: Record<string, unknown> | null;
 
   @Field(() => ObservationType, { nullable: true, description: 'The observation behind an OBSERVED_IN edge' })
-  observation: Record<string, unknown> | null;
+  observation?: Record<string, unknown> | null;
 }
 
 @ObjectType('Network', { description: 'Nodes and edges ready for a link chart, made only of statements you may see' })
