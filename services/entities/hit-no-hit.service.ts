@@ -39,19 +39,18 @@ export async function hitNoHit(ctx: RequestContext, identifiers: IdentifierInput
 
   const kinds = distinct.map((i) => i.kind);
   const values = distinct.map((i) => i.value);
-  // 1. What the caller already sees: the Observation rule itself (reach AND the agency type's read
-  //    rule, the same SQL as every list), under the caller's row-level security.
+  // One statement. What the caller already sees is the Observation rule itself (reach AND the agency
+  // type's read rule, the same SQL as every list), run as the caller under row-level security; who
+  // holds the rest, counts and nameable agencies only, comes from the one function that may look
+  // past it (migrations/entities/…-identifier-holders.ts).
   const params = new SqlParams([kinds, values]);
   const visible = visibleWhere(ctx, 'Observation', { alias: 'o', attributes: O.attributes(ctx, params), grantsTable: O.grantsTable }, params);
-  const seen = await ctx.db.query<{ id: string }>(
-    `SELECT o.id FROM entities.entities en JOIN entities.observations o ON o.entity_id = en.id
-      WHERE (en.kind, en.value) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND coalesce((${visible}), false)`,
-    params.values,
-  );
-  // 2. Who holds the rest: counts and nameable agencies only (migrations/entities/…-identifier-holders.ts).
   const rows = await ctx.db.query<{ kind: string; value: string; holders: number; contactable: string[] }>(
-    'SELECT kind, value, holders, contactable FROM entities.identifier_holders($1::text[], $2::text[], $3::uuid[])',
-    [kinds, values, seen.map((r) => r.id)],
+    `WITH seen AS (
+       SELECT o.id FROM entities.entities en JOIN entities.observations o ON o.entity_id = en.id
+        WHERE (en.kind, en.value) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND coalesce((${visible}), false))
+     SELECT kind, value, holders, contactable FROM entities.identifier_holders($1::text[], $2::text[], ARRAY(SELECT id FROM seen))`,
+    params.values,
   );
   const byKey = new Map(rows.map((r) => [key(r.kind, r.value), r]));
   ctx.log.info({ op: 'hitNoHit', identifiers: asked.length, hits: rows.length }, 'hit/no-hit');

@@ -48,9 +48,6 @@ export const AUDIT_LOCK_KEY = '7461757369740001';
  */
 export const auditStatementCounter = { count: 0 };
 
-/** Rows per INSERT statement (13 parameters each: 26000, under Postgres' limit of 65535). */
-const INSERT_CHUNK = 2000;
-
 /** The one text form of `at`, used when hashing, storing and verifying (UTC, microseconds). */
 export const AT_FORMAT = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
 export const atSql = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', ${AT_FORMAT})`;
@@ -163,25 +160,37 @@ export async function appendAudit(tx: Sql, ctx: AuditActor, events: readonly Aud
     return out;
   });
 
-  for (let start = 0; start < chained.length; start += INSERT_CHUNK) {
-    const chunk = chained.slice(start, start + INSERT_CHUNK);
-    const values: unknown[] = [];
-    const rows = chunk.map((e) => {
-      const n = values.length;
-      values.push(e.at, e.action, e.actorUserId, e.actorAgencyId, e.subjectType, e.subjectId, e.recordOwnerAgencyId, e.recipients, e.purpose, e.fields, e.requestId, e.prevHash, e.hash);
-      const p = (i: number) => `$${n + i}`;
-      return `(${p(1)}::timestamptz, ${p(2)}, ${p(3)}::uuid, ${p(4)}::uuid, ${p(5)}, ${p(6)}, ${p(7)}::uuid, ${p(8)}::uuid[], ${p(9)}, ${p(10)}::text[], ${p(11)}, ${p(12)}, ${p(13)})`;
-    });
-    auditStatementCounter.count++;
-    const inserted = await tx.query<{ seq: string; hash: string }>(
-      `INSERT INTO audit.events (at, action, actor_user_id, actor_agency_id, subject_type, subject_id, record_owner_agency_id, recipients, purpose, fields, request_id, prev_hash, hash)
-       VALUES ${rows.join(', ')} RETURNING seq::text AS seq, hash`,
-      values,
-    );
-    // Defensive: the identity must number the rows in chain order, or verification would fail later.
-    const bySeq = [...inserted].sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1)).map((r) => r.hash);
-    if (bySeq.join() !== chunk.map((e) => e.hash).join()) throw new Error('audit: events were numbered out of chain order');
-  }
+  // One statement, whatever the number of events: one array per column (recipients and fields,
+  // arrays themselves, travel as JSON), rows inserted in chain order.
+  auditStatementCounter.count++;
+  const column = <K extends keyof ChainedAuditEvent>(k: K) => chained.map((e) => e[k]);
+  const inserted = await tx.query<{ seq: string; hash: string }>(
+    `INSERT INTO audit.events (at, action, actor_user_id, actor_agency_id, subject_type, subject_id, record_owner_agency_id, recipients, purpose, fields, request_id, prev_hash, hash)
+     SELECT $1::timestamptz, e.action, $2::uuid, $3::uuid, e.subject_type, e.subject_id, e.owner,
+       ARRAY(SELECT r::uuid FROM jsonb_array_elements_text(e.recipients) WITH ORDINALITY AS x(r, i) ORDER BY i), $4::text, ARRAY(SELECT f FROM jsonb_array_elements_text(e.fields) WITH ORDINALITY AS x(f, i) ORDER BY i), $5::text, e.prev_hash, e.hash
+     FROM unnest($6::text[], $7::text[], $8::text[], $9::uuid[], $10::jsonb[], $11::jsonb[], $12::text[], $13::text[])
+       WITH ORDINALITY AS e(action, subject_type, subject_id, owner, recipients, fields, prev_hash, hash, n)
+     ORDER BY e.n
+     RETURNING seq::text AS seq, hash`,
+    [
+      head!.at,
+      actorUserId,
+      actorAgencyId,
+      purpose,
+      requestId,
+      column('action'),
+      column('subjectType'),
+      column('subjectId'),
+      column('recordOwnerAgencyId'),
+      chained.map((e) => JSON.stringify(e.recipients)),
+      chained.map((e) => JSON.stringify(e.fields)),
+      column('prevHash'),
+      column('hash'),
+    ],
+  );
+  // Defensive: the identity must number the rows in chain order, or verification would fail later.
+  const bySeq = [...inserted].sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1)).map((r) => r.hash);
+  if (bySeq.join() !== chained.map((e) => e.hash).join()) throw new Error('audit: events were numbered out of chain order');
   return chained;
 }
 
