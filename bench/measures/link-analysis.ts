@@ -24,8 +24,8 @@ const CANDIDATES = 300;
 
 interface Path {
   describe: string;
-  /** GraphQL for a walk of `hops`, variable $id. */
-  query(hops: number): string;
+  /** GraphQL for a walk of `hops`, variable $id; `labels: false` leaves out the entities' values (and so their consultation record). */
+  query(hops: number, labels?: boolean): string;
   /** What the response holds, for the notes (nodes or links), and whether it was cut short. */
   size(data: Record<string, unknown>): { items: number; truncated: boolean };
   /** One SQL statement for the same walk: $1 start id, $2 hops. */
@@ -63,9 +63,9 @@ const NETWORK_SQL = `${NETWORK_WALK},
 
 const NETWORK: Path = {
   describe: 'API = network(seeds: [id], depth, observations: false); baseline = the same breadth-first walk over links as one recursive CTE, no policy',
-  query: () => `query Network($id: ID!, $depth: Int!) {
+  query: (_, labels = true) => `query Network($id: ID!, $depth: Int!) {
     network(seeds: [$id], depth: $depth, observations: false, degreeCap: 500, nodeLimit: 1000) {
-      nodes { id type label depth degree hub } edges { id source target kind } truncated
+      nodes { id type ${labels ? 'label ' : ''}depth degree hub } edges { id source target kind } truncated
     }
   }`,
   size: (data) => {
@@ -116,7 +116,8 @@ export const linkAnalysis: Measure = {
     const path = supergraphHas('Query', 'network') ? NETWORK : NESTED;
     const sql = await stack.rawClient();
     const auth = await stack.authorization(PERSONA);
-    const ask = (hops: number, id: string) => postGraphQL<Record<string, unknown>>(stack.hub.url, auth, path.query(hops), { id, depth: hops }, ['FORBIDDEN_FIELD']);
+    const ask = (hops: number, id: string, labels = true) =>
+      postGraphQL<Record<string, unknown>>(stack.hub.url, auth, path.query(hops, labels), { id, depth: hops }, ['FORBIDDEN_FIELD']);
 
     // Deterministic starts: entities with links, a 3-hop walk of 20..1000 items (SQL), not cut short by the API.
     const candidates = await sql.query<{ id: string }>(
@@ -154,6 +155,16 @@ export const linkAnalysis: Measure = {
         apiItems += path.size(r.data).items;
         sqlItems += path.sqlSize(rows.rows as Array<{ t?: string }>);
       }
+      // What the lawful consultation record of the labels costs: the same walks without them (3 hops, NETWORK only).
+      const unlabelled: number[] = [];
+      if (hops === 3 && path === NETWORK) {
+        for (let i = 0; i < budget.samples; i++) {
+          const t = performance.now();
+          await ask(hops, starts[i % starts.length]!, false);
+          unlabelled.push(performance.now() - t);
+        }
+        unlabelled.sort((a, b) => a - b);
+      }
       api.sort((a, b) => a - b);
       floor.sort((a, b) => a - b);
       const [a50, a95, s50, s95] = [percentile(api, 50), percentile(api, 95), percentile(floor, 50), percentile(floor, 95)];
@@ -170,6 +181,9 @@ export const linkAnalysis: Measure = {
         notes: [
           `p50 / p95 of ${budget.samples} sequential walks from ${starts.length} start entities as ${PERSONA}; ${path.unit} per walk: API ${(apiItems / budget.samples).toFixed(0)} (what reaches the persona), SQL ${(sqlItems / budget.samples).toFixed(0)} (all)`,
           ...(hops === 1 ? [path.describe] : []),
+          ...(unlabelled.length
+            ? [`without node labels (no entity value shown, so no CONSULT/DISCLOSE audit events written): ${percentile(unlabelled, 50).toFixed(1)} / ${percentile(unlabelled, 95).toFixed(1)} ms, ratio ${(percentile(unlabelled, 95) / s95).toFixed(2)} (p95)`]
+            : []),
         ],
       });
     }
