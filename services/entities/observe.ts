@@ -47,6 +47,9 @@ function assertMayCreate(actor: Actor, subject: 'Observation' | 'Link'): void {
   }
 }
 
+/** Finds or creates the entities (one statement); the only way entities come to be (migrations/entities/…-ensure-entities.ts). */
+const ENSURE_ENTITIES = 'SELECT entity_id AS id, entity_kind AS kind, entity_value AS value FROM entities.ensure_entities($1::text[], $2::text[])';
+
 /**
  * Upserts the distinct entities (one statement, in a stable order so concurrent writers lock rows
  * alike) and inserts one observation per distinct entity (one statement). Returns, in input
@@ -61,8 +64,7 @@ export async function observe(tx: Sql, actor: Actor, source: ObservationSource, 
   const distinct = [...new Map(identifiers.map((i) => [key(i), i])).values()].sort((a, b) => (key(a) < key(b) ? -1 : 1));
 
   const entities = await tx.query<{ id: string; kind: string; value: string }>(
-    `INSERT INTO entities.entities (kind, value) SELECT * FROM unnest($1::text[], $2::text[])
-     ON CONFLICT (kind, value) DO UPDATE SET kind = EXCLUDED.kind RETURNING id, kind, value`,
+    ENSURE_ENTITIES,
     [distinct.map((i) => i.kind), distinct.map((i) => i.value)],
   );
   const entityIds = new Map(entities.map((e) => [key(e), e.id]));
@@ -124,8 +126,7 @@ export async function recordObservationsBySource(tx: Sql, actor: Actor, items: A
   const distinct = [...new Map(normalised.flat().map((i) => [key(i), i])).values()].sort((a, b) => (key(a) < key(b) ? -1 : 1));
   if (distinct.length === 0) return items.map(() => []);
   const entities = await tx.query<{ id: string; kind: string; value: string }>(
-    `INSERT INTO entities.entities (kind, value) SELECT * FROM unnest($1::text[], $2::text[])
-     ON CONFLICT (kind, value) DO UPDATE SET kind = EXCLUDED.kind RETURNING id, kind, value`,
+    ENSURE_ENTITIES,
     [distinct.map((i) => i.kind), distinct.map((i) => i.value)],
   );
   const entityIds = new Map(entities.map((e) => [key(e), e.id]));

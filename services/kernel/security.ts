@@ -19,6 +19,15 @@ const SETTINGS: ActorRefs = {
   groups: `coalesce(nullif(current_setting('tessera.group_ids', true), ''), '{}')`,
 };
 
+/**
+ * Unmarked tables whose rows reach a caller only through marked ones: an entity is shared ground,
+ * visible only where at least one statement about it (an observation, itself under its table's
+ * row-level security) reaches the caller, as `entityTable.reach` says in the services. The
+ * application role may read them; it creates them only through the owner's function
+ * (entities.ensure_entities), never changes or deletes them.
+ */
+const REACHED_THROUGH = [{ table: 'entities.entities', through: 'entities.observations', column: 'entity_id' }] as const;
+
 /** The password of the application role on this machine, made once under the data directory. */
 export function appRolePassword(dataDir: string): string {
   if (process.env.TESSERA_APP_DB_PASSWORD) return process.env.TESSERA_APP_DB_PASSWORD;
@@ -93,6 +102,15 @@ export async function applySecurity(ownerUrl: string, password: string, schemas:
       await db.query(`CREATE POLICY tessera_insert ON ${t} FOR INSERT TO ${APP_ROLE} WITH CHECK (${owner})`);
       await db.query(`CREATE POLICY tessera_update ON ${t} FOR UPDATE TO ${APP_ROLE} USING (${owner}) WITH CHECK (${owner})`);
       await db.query(`CREATE POLICY tessera_delete ON ${t} FOR DELETE TO ${APP_ROLE} USING (${owner})`);
+    }
+    for (const { table, through, column } of REACHED_THROUGH) {
+      const exists = await db.query('SELECT to_regclass($1) AS t', [table]);
+      if (!exists.rows[0].t || !schemas.includes(table.split('.')[0]!)) continue;
+      await db.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
+      await db.query(`DROP POLICY IF EXISTS tessera_reach ON ${table}`);
+      await db.query(
+        `CREATE POLICY tessera_reach ON ${table} FOR SELECT TO ${APP_ROLE} USING (${SETTINGS.agency} IS NOT NULL AND EXISTS (SELECT 1 FROM ${through} r WHERE r.${column} = ${table}.id))`,
+      );
     }
     await db.query('COMMIT');
   } catch (err) {

@@ -62,7 +62,7 @@ describe('row-level security (defence in depth)', () => {
   });
 
   test('a connection without an actor sees no marked row at all', async () => {
-    for (const table of ['cases.cases', 'cases.persons', 'entities.observations', 'narratives.narratives', 'typologies.transaction_reports']) {
+    for (const table of ['cases.cases', 'cases.persons', 'entities.observations', 'entities.entities', 'narratives.narratives', 'typologies.transaction_reports']) {
       expect((await app.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n).toBe(0);
     }
   });
@@ -74,6 +74,32 @@ describe('row-level security (defence in depth)', () => {
     expect(names).toContain('Elena Marinescu'); // the Met shared Lanterna with the Romanian police
     expect(names).not.toContain('Darren Whitfield'); // AMBER_STRICT: the Met's only
     expect(names).not.toContain('Maria Stoica'); // AMBER, shared with the Midlands partnership only
+  });
+
+  test('an entity reaches the agency only through a statement about it that does', async () => {
+    const covert = '+447700900555'; // observed only in the Met's AMBER_STRICT case
+    const values = async (slug: string) => (await asAgency<{ value: string }>(slug, 'SELECT value FROM entities.entities')).map((r) => r.value);
+    expect(await values('albion-bank')).not.toContain(covert);
+    expect(await values('met-police')).toContain(covert);
+    for (const slug of ['albion-bank', 'safe-passage', 'politia-romana']) {
+      const [counts] = await asAgency<{ entities: number; through: number }>(
+        slug,
+        'SELECT (SELECT count(*)::int FROM entities.entities) AS entities, (SELECT count(DISTINCT entity_id)::int FROM entities.observations) AS through',
+      );
+      expect(counts!.entities).toBe(counts!.through);
+    }
+    const [total] = await hub.db.query<{ n: number }>('SELECT count(*)::int AS n FROM entities.entities');
+    expect((await values('albion-bank')).length).toBeLessThan(total!.n);
+  });
+
+  test('the application role creates entities only through the owner’s function, and never changes them', async () => {
+    await expect(asAgency('met-police', `INSERT INTO entities.entities (kind, value) VALUES ('PHONE', '+447700900777')`)).rejects.toThrow(/row-level security/);
+    expect(await asAgency('albion-bank', `UPDATE entities.entities SET value = 'x' RETURNING id`)).toEqual([]);
+    expect(await asAgency('albion-bank', `DELETE FROM entities.entities RETURNING id`)).toEqual([]);
+    // Another agency's identifier, invisible to the bank, is found (not duplicated) when the bank submits it.
+    const [found] = await asAgency<{ id: string }>('albion-bank', `SELECT entity_id AS id FROM entities.ensure_entities(ARRAY['PHONE'], ARRAY['+447700900555'])`);
+    const [owned] = await hub.db.query<{ id: string }>(`SELECT id FROM entities.entities WHERE kind = 'PHONE' AND value = '+447700900555'`);
+    expect(found!.id).toBe(owned!.id);
   });
 
   test('the application role cannot change or create another agency’s records', async () => {
