@@ -148,17 +148,18 @@ export function visibleRowsSql(actor: Actor, ability: AppAbility, subject: Subje
   const rules = ability.rulesFor('read', subject);
   const allows = rules.filter((r) => !r.inverted);
   if (allows.length === 0) return 'FALSE';
-  const ruleSql = allows.map((r) => `(${compileConditions(r.conditions as Record<string, unknown> | undefined, opts.attributes, params)})`);
+  const compile = (r: (typeof rules)[number]) => compileConditions(r.conditions as Record<string, unknown> | undefined, opts.attributes, params);
+  // An unconditional rule allows every row: said as TRUE (callers can tell, and skip the table), and
+  // the other rules are not compiled (a placeholder no statement references would be refused).
+  const unconditional = allows.some((r) => !r.conditions || Object.keys(r.conditions).length === 0);
+  const parts = unconditional ? [] : [`(${allows.map((r) => `(${compile(r)})`).join(' OR ')})`];
   // Inverted rules without fields exclude whole rows; inverted field rules only redact fields.
-  const denySql = rules
-    .filter((r) => r.inverted && !r.fields)
-    .map((r) => `NOT (${compileConditions(r.conditions as Record<string, unknown> | undefined, opts.attributes, params)})`);
-  const parts = [`(${ruleSql.join(' OR ')})`, ...denySql];
+  for (const r of rules.filter((r) => r.inverted && !r.fields)) parts.push(`NOT (${compile(r)})`);
   if (MARKED_SUBJECTS.includes(subject)) {
     if (!opts.grantsTable) throw new Error(`${subject} is a marked subject: visibleRowsSql needs its grants table`);
     parts.unshift(reachSql(actor, opts.alias, opts.grantsTable, params));
   }
-  return parts.join(' AND ');
+  return parts.length ? parts.join(' AND ') : 'TRUE';
 }
 
 /** SQL select items that carry each policy attribute the subject's read rules use, under its own name. */

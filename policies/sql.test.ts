@@ -309,9 +309,11 @@ describe('visibleRowsSql', () => {
   const opts = { alias: 't', attributes: ATTRIBUTES, grantsTable: GRANTS };
 
   /** Splits "<reach> AND <agency-type rules>" for a marked subject. */
+  /** The reach predicate (marked subjects) and the agency-type part; the latter is TRUE when a rule is unconditional. */
   function split(sql: string) {
     const at = sql.indexOf('END) AND ');
-    return at < 0 ? { reach: '', rules: sql } : { reach: sql.slice(0, at + 4), rules: sql.slice(at + 'END) AND '.length) };
+    if (at >= 0) return { reach: sql.slice(0, at + 4), rules: sql.slice(at + 'END) AND '.length) };
+    return sql.startsWith('(CASE WHEN') ? { reach: sql, rules: 'TRUE' } : { reach: '', rules: sql };
   }
 
   test('is FALSE for HUB_ADMIN on every intelligence subject, without touching SQL parameters or the grants table', () => {
@@ -338,7 +340,7 @@ describe('visibleRowsSql', () => {
     const sql = visibleRowsSql(a, defineAbilityFor(a), 'Case', opts, params);
     const { reach, rules } = split(sql);
     expect(reach).toBe(reachSql(a, 't', GRANTS, new SqlParams()));
-    expect(rules).toBe('((TRUE))');
+    expect(rules).toBe('TRUE');
     expect(params.values).toEqual([OWN_AGENCY, SELF, a.groupIds]);
   });
 
@@ -347,8 +349,9 @@ describe('visibleRowsSql', () => {
     const params = new SqlParams();
     const sql = visibleRowsSql(a, defineAbilityFor(a), 'Entity', { alias: 't', attributes: ATTRIBUTES }, params);
     expect(sql).not.toContain('CASE WHEN');
-    // CASL lists the later rule first; the unconditional overview rule makes every row visible.
-    expect(sql).toBe('(((t.linkedToOwnReport) IS TRUE) OR (TRUE))');
+    // The unconditional overview rule makes every row visible; the conditional one is not compiled.
+    expect(sql).toBe('TRUE');
+    expect(params.values).toEqual([]);
   });
 
   test('FINANCIAL_INSTITUTION sees only its own transaction reports: the owner condition binds its agency id', () => {

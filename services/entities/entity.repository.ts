@@ -1,4 +1,6 @@
 import { reachSql } from '../../policies/reach';
+import type { SqlParams } from '../../policies/sql';
+import type { RequestContext } from '../kernel/context';
 import type { PolicyRecord } from '../../policies/subjects';
 import { metaAttributes, metaColumns, withMeta } from '../kernel/marked-record';
 import { ref } from '../kernel/references';
@@ -6,6 +8,11 @@ import type { SubjectTable } from '../kernel/repository';
 import { type EntityKind, maskIdentifier } from './identifier';
 
 const GRANTS = 'entities.grants';
+
+/** Whether the entity `id` (SQL) reaches the caller: some statement about it (an observation) does. */
+export function entityReach(ctx: RequestContext, params: SqlParams, id: string): string {
+  return `EXISTS (SELECT 1 FROM entities.observations o WHERE o.entity_id = ${id} AND ${reachSql(ctx.actor, 'o', GRANTS, params)})`;
+}
 
 /**
  * Entities are unmarked shared ground, but one reaches a caller only if at least one statement
@@ -21,7 +28,7 @@ export const entityTable: SubjectTable = {
     `en.id, en.kind, en.value, (SELECT fo.observed_at FROM entities.observations fo
       WHERE fo.entity_id = en.id AND ${reachSql(ctx.actor, 'fo', 'entities.grants', params)}
       ORDER BY fo.observed_at LIMIT 1) AS "firstSeenAt"`,
-  reach: (ctx, params) => `EXISTS (SELECT 1 FROM entities.observations o WHERE o.entity_id = en.id AND ${reachSql(ctx.actor, 'o', GRANTS, params)})`,
+  reach: (ctx, params) => entityReach(ctx, params, 'en.id'),
   attributes: (ctx, params) => ({
     id: () => 'en.id',
     kind: () => 'en.kind',

@@ -5,7 +5,7 @@ import type { RequestContext } from '../kernel/context';
 import { forbiddenField } from '../kernel/errors';
 import { visibleWhere } from '../kernel/policy';
 import type { SubjectTable } from '../kernel/repository';
-import { entityTable, linkTableAs, observationTableAs } from './entity.repository';
+import { entityReach, entityTable, linkTableAs, observationTableAs } from './entity.repository';
 import type { NetworkEdgeKind, NetworkNodeKind } from './network.type';
 import type { LinkKind } from './observe';
 
@@ -64,10 +64,15 @@ function filterable(ctx: RequestContext, subject: SubjectType, field: string, t:
   return sql;
 }
 
-/** An entity end: none (a person end), or an entity that reaches the caller under the Entity rules. */
+/**
+ * An entity end: none (a person end), or an entity that reaches the caller under the Entity rules.
+ * Where the agency type reads every entity that reaches it, the reach alone decides, and the
+ * entities table (whose values the edge does not read) is not visited.
+ */
 function entityEndVisible(ctx: RequestContext, params: SqlParams, column: string): string {
   const visible = visibleWhere(ctx, 'Entity', { alias: entityTable.alias, attributes: entityTable.attributes(ctx, params) }, params);
   if (visible === 'FALSE') return `${column} IS NULL`;
+  if (visible === 'TRUE') return `(${column} IS NULL OR ${entityReach(ctx, params, column)})`;
   return `(${column} IS NULL OR EXISTS (SELECT 1 FROM ${entityTable.table} ${entityTable.alias} WHERE ${entityTable.alias}.id = ${column}
     AND (${visible}) AND (${entityTable.reach!(ctx, params)})))`;
 }
