@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { type ActorRefs, reachSqlFor } from '../../policies/reach';
+import type { Sql } from './db';
 
 /**
  * Defence in depth below the application's SQL filters: the hub runs as `tessera_app`, a role that
@@ -118,5 +119,22 @@ export async function applySecurity(ownerUrl: string, password: string, schemas:
     throw err;
   } finally {
     await db.end();
+  }
+}
+
+/**
+ * Refuses to serve on a connection that row-level security does not bind: a superuser, a BYPASSRLS
+ * role, or the owner of a table under RLS (owners are exempt). Run when a subgraph starts, so a
+ * misconfigured TESSERA_APP_DATABASE_URL fails closed instead of quietly dropping the second layer.
+ */
+export async function assertBoundByRowLevelSecurity(db: Sql): Promise<void> {
+  const [role] = await db.query<{ name: string; superuser: boolean; bypass: boolean; owns: number }>(
+    `SELECT r.rolname AS name, r.rolsuper AS superuser, r.rolbypassrls AS bypass,
+       (SELECT count(*)::int FROM pg_class c WHERE c.relowner = r.oid AND c.relrowsecurity) AS owns
+     FROM pg_roles r WHERE r.rolname = current_user`,
+  );
+  const why = !role ? 'unknown' : role.superuser ? 'a superuser' : role.bypass ? 'allowed to bypass row-level security' : role.owns > 0 ? `the owner of ${role.owns} table(s) under row-level security` : null;
+  if (why) {
+    throw new Error(`The hub must connect as a role bound by row-level security (such as ${APP_ROLE}); ${role?.name ?? 'this role'} is ${why}. Check TESSERA_APP_DATABASE_URL.`);
   }
 }

@@ -6,6 +6,7 @@ import type { GatewayKeys } from './actor-token';
 import { appendAudit, PERSONAL_FIELDS } from './audit';
 import { contextFromAuthorization, type RequestContext } from './context';
 import type { Database, Sql } from './db';
+import { assertBoundByRowLevelSecurity } from './security';
 import { maskError } from './errors';
 import { type Logger, rootLogger } from './logger';
 
@@ -112,6 +113,7 @@ function endOfRequest(log: Logger): ApolloServerPlugin<RequestContext> {
 }
 
 export async function createSubgraphServer(def: SubgraphDefinition, deps: { db: Database; keys: GatewayKeys; development: boolean }): Promise<RunningSubgraph> {
+  await assertBoundByRowLevelSecurity(deps.db);
   const schema = instrumentConsultations(await def.buildSchema());
   const log = rootLogger.child({ service: def.name });
   const server = new ApolloServer<RequestContext>({

@@ -7,7 +7,7 @@ import { syncDevIssuers } from '../../services/agencies/demo-data';
 import { loadGatewayKeys } from '../../services/kernel/actor-token';
 import { connect, type Database } from '../../services/kernel/db';
 import { freePort } from '../../services/kernel/postgres';
-import { migrateAll, seedDemoData } from '../../services/setup';
+import { migrateAll, secureAll, seedDemoData } from '../../services/setup';
 import { codes, dataDir, type GraphQLResult, postGraphQL, tokenFor } from '../support/hub';
 
 jest.setTimeout(300_000);
@@ -85,6 +85,8 @@ describe('a Postgres crash mid-stream loses no acknowledged submission', () => {
   let port: number;
   let helper: ChildProcess | undefined;
   let db: Database | undefined;
+  /** The owner's connection, to count what was stored (the hub's role sees nothing without an actor). */
+  let owner: Database | undefined;
   let hub: Hub | undefined;
   const runId = Date.now().toString(36);
 
@@ -100,13 +102,16 @@ describe('a Postgres crash mid-stream loses no acknowledged submission', () => {
     const setup = await connect(started.url, 1);
     await syncDevIssuers(setup, dataDir(), 'tessera');
     await setup.close();
-    db = await connect(started.url, 10);
+    // As npm start does: the hub runs as the application role, under row-level security.
+    db = await connect(await secureAll(started.url, process.env.TESSERA_TEST_APP_PASSWORD!), 10);
+    owner = await connect(started.url, 2);
     hub = await startHub({ db, keys: await loadGatewayKeys(dataDir()), port: 0, host: '127.0.0.1', development: false, transport: { kind: 'in-process' } });
   });
 
   afterAll(async () => {
     await hub?.stop().catch(() => undefined);
     await db?.close().catch(() => undefined);
+    await owner?.close().catch(() => undefined);
     await stopHelper(helper);
     fs.rmSync(tmp, { recursive: true, force: true });
   });
@@ -212,13 +217,13 @@ describe('a Postgres crash mid-stream loses no acknowledged submission', () => {
     for (let i = 0; i < N; i++) expect((await submit(i)).data?.openCase.id).toBe(replayed.get(i));
 
     // No duplicates: exactly one case (and one person) per key.
-    const rows = await db!.query<{ idempotency_key: string; n: string }>(
+    const rows = await owner!.query<{ idempotency_key: string; n: string }>(
       `SELECT idempotency_key, count(*) AS n FROM cases.cases WHERE idempotency_key LIKE $1 GROUP BY idempotency_key`,
       [`crash-${runId}-%`],
     );
     expect(rows).toHaveLength(N);
     for (const row of rows) expect(Number(row.n)).toBe(1);
-    const [persons] = await db!.query<{ n: string }>(`SELECT count(*) AS n FROM cases.persons p JOIN cases.cases c ON c.id = p.case_id WHERE c.idempotency_key LIKE $1`, [`crash-${runId}-%`]);
+    const [persons] = await owner!.query<{ n: string }>(`SELECT count(*) AS n FROM cases.persons p JOIN cases.cases c ON c.id = p.case_id WHERE c.idempotency_key LIKE $1`, [`crash-${runId}-%`]);
     expect(Number(persons!.n)).toBe(N);
   });
 });

@@ -22,7 +22,7 @@ describe('a subgraph stops and restarts (http transport)', () => {
   afterAll(() => hub.stop());
 
   async function restartNarratives() {
-    hub.subgraphs.narratives = await serveSubgraph('narratives', { db: hub.db, keys: await loadGatewayKeys(dataDir()), port: narrativesPort, host: '127.0.0.1', development: false });
+    hub.subgraphs.narratives = await serveSubgraph('narratives', { db: hub.appDb, keys: await loadGatewayKeys(dataDir()), port: narrativesPort, host: '127.0.0.1', development: false });
   }
 
   function expectComplete(r: GraphQLResult<CaseAndNarrative>) {

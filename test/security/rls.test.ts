@@ -1,6 +1,9 @@
 import { Client } from 'pg';
-import { APP_ROLE, appDatabaseUrl } from '../../services/kernel/security';
-import { startTestHub, type TestHub } from '../support/hub';
+import { APP_ROLE, appDatabaseUrl, assertBoundByRowLevelSecurity } from '../../services/kernel/security';
+import { createSubgraphServer } from '../../services/kernel/subgraph';
+import { SUBGRAPHS } from '../../services/registry';
+import { loadGatewayKeys } from '../../services/kernel/actor-token';
+import { dataDir, startTestHub, type TestHub } from '../support/hub';
 
 // Remove the application's record-level filter entirely: every row "passes" the SQL WHERE clause
 // the services build. Only row-level security stands between the data and the caller now.
@@ -46,6 +49,13 @@ describe('row-level security (defence in depth)', () => {
     expect(rows[0]).toEqual({ rolsuper: false, rolbypassrls: false });
     const owned = await hub.db.query(`SELECT c.relname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = $1`, [APP_ROLE]);
     expect(owned).toEqual([]);
+  });
+
+  test('a subgraph refuses to start on a connection row-level security does not bind', async () => {
+    await expect(assertBoundByRowLevelSecurity(hub.appDb)).resolves.toBeUndefined();
+    await expect(assertBoundByRowLevelSecurity(hub.db)).rejects.toThrow(/bound by row-level security.*superuser/);
+    const keys = await loadGatewayKeys(dataDir());
+    await expect(createSubgraphServer(SUBGRAPHS[0]!, { db: hub.db, keys, development: false })).rejects.toThrow(/TESSERA_APP_DATABASE_URL/);
   });
 
   test('every marked table has row-level security with its four policies', async () => {

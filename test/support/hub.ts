@@ -23,6 +23,8 @@ export interface TestHub {
   url: string;
   /** The database owner's connection, for test fixtures; the hub itself runs as the application role. */
   db: Database;
+  /** The application role's pool the hub runs on. */
+  appDb: Database;
   demo: DemoRegistry;
   /** Sends a query as `persona` (an agency slug, optionally `slug:ROLE`), or with a raw Authorization header. */
   gql<T = Record<string, unknown>>(persona: string | { authorization?: string }, query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>>;
@@ -117,6 +119,7 @@ export async function startTestHub(transport: Transport = 'in-process', options:
   return {
     url: hub.url,
     db,
+    appDb,
     demo: demoRegistry(),
     subgraphUrls,
     subgraphs: subgraphServers,
