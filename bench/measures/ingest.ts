@@ -156,33 +156,36 @@ export const ingest: Measure = {
         input: { idempotencyKey: `${key}-${i}`, reports: reports.slice(i * size, (i + 1) * size).map(({ idempotencyKey: _k, ...r }) => r) },
       });
     const hasBatch = supergraphHas('Mutation', 'submitTransactionReports');
+    // Idempotency keys are this run's own: a kept data set (--keep) already holds an earlier run's.
+    const run = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+    const key = (name: string) => `ingest-${run}-${name}`;
 
     // The API (warmed up first), then the COPY baseline of the same rows, then the other API path as a note.
     let api: { perSecond: number };
     const notes: string[] = [];
     if (hasBatch) {
-      await runLoad(batch(makeReports(50, seed, known, 0, 'warm'), 'ingest-warmup', 50), { concurrency: 1, requests: 1 });
+      await runLoad(batch(makeReports(50, seed, known, 0, key('warm')), key('warmup'), 50), { concurrency: 1, requests: 1 });
       const batches = Math.ceil(n / BATCH);
-      const stats = await runLoad(batch(makeReports(n, seed, known, 1, 'api'), 'ingest-api', BATCH), { concurrency: 1, requests: batches });
+      const stats = await runLoad(batch(makeReports(n, seed, known, 1, key('api')), key('api-batch'), BATCH), { concurrency: 1, requests: batches });
       api = { perSecond: stats.perSecond * BATCH };
       notes.push(`${n} reports of 2 parties with accounts (half already known to the hub) as ${PERSONA}; API = submitTransactionReports, ${batches} sequential batches of ${BATCH}`);
     } else {
-      await runLoad(single(makeReports(20, seed, known, 0, 'ingest-warmup')), { concurrency: 1, requests: 20 });
-      api = await runLoad(single(makeReports(n, seed, known, 1, 'ingest-api')), { concurrency: 1, requests: n });
+      await runLoad(single(makeReports(20, seed, known, 0, key('warmup'))), { concurrency: 1, requests: 20 });
+      api = await runLoad(single(makeReports(n, seed, known, 1, key('api'))), { concurrency: 1, requests: n });
       notes.push(`${n} reports of 2 parties with accounts (half already known) as ${PERSONA}; no batch mutation in the supergraph: API = submitTransactionReport one at a time`);
     }
     const t = performance.now();
-    await copyReports(sql, makeReports(n, seed, known, 2, 'ingest-copy'), { agencyId: actor.agencyId, userId: actor.userId });
+    await copyReports(sql, makeReports(n, seed, known, 2, key('copy')), { agencyId: actor.agencyId, userId: actor.userId });
     const copyMs = performance.now() - t;
     const copyPerSecond = (n * 1000) / copyMs;
     notes.push(
       `baseline = one transaction: account entities upserted (INSERT ... SELECT FROM unnest ON CONFLICT) + COPY FROM STDIN into transaction_reports, observations, report_parties (${copyMs.toFixed(0)} ms); the API also writes its audit trail`,
     );
     const few = Math.min(n, 200);
-    const seq = await runLoad(single(makeReports(few, seed, known, 3, 'ingest-single')), { concurrency: 1, requests: few });
+    const seq = await runLoad(single(makeReports(few, seed, known, 3, key('single'))), { concurrency: 1, requests: few });
     notes.push(`submitTransactionReport one at a time: ${seq.perSecond.toFixed(0)} reports/s (${few} sequential)`);
     if (!hasBatch) {
-      const eight = await runLoad(single(makeReports(few, seed, known, 4, 'ingest-api8')), { concurrency: 8, requests: few });
+      const eight = await runLoad(single(makeReports(few, seed, known, 4, key('api8'))), { concurrency: 8, requests: few });
       notes.push(`submitTransactionReport at 8 in flight: ${eight.perSecond.toFixed(0)} reports/s`);
     }
     return [
