@@ -72,9 +72,9 @@ function filterable(ctx: RequestContext, subject: SubjectType, field: string, t:
 function entityEndVisible(ctx: RequestContext, params: SqlParams, column: string): string {
   const visible = visibleWhere(ctx, 'Entity', { alias: entityTable.alias, attributes: entityTable.attributes(ctx, params) }, params);
   if (visible === 'FALSE') return `${column} IS NULL`;
-  if (visible === 'TRUE') return `(${column} IS NULL OR ${entityReach(ctx, params, column)})`;
-  return `(${column} IS NULL OR EXISTS (SELECT 1 FROM ${entityTable.table} ${entityTable.alias} WHERE ${entityTable.alias}.id = ${column}
-    AND (${visible}) AND (${entityTable.reach!(ctx, params)})))`;
+  const reach = entityReach(ctx, params, column);
+  if (visible === 'TRUE') return `(${column} IS NULL OR ${reach})`;
+  return `(${column} IS NULL OR (${reach} AND EXISTS (SELECT 1 FROM ${entityTable.table} ${entityTable.alias} WHERE ${entityTable.alias}.id = ${column} AND (${visible}))))`;
 }
 
 const and = (parts: string[]) => parts.filter((p) => p !== 'TRUE').map((p) => `(${p})`).join(' AND ') || 'TRUE';

@@ -20,12 +20,6 @@ export interface SubjectTable<R extends PolicyRecord = PolicyRecord> {
   grantsTable?: string;
   /** The select list; a function where a column depends on the caller (e.g. aggregates over what reaches them). */
   columns: string | ((ctx: RequestContext, params: SqlParams) => string);
-  /**
-   * A record-level condition beyond the agency-type rules that every read must also meet, for
-   * unmarked subjects that reach a caller only through marked ones (an Entity reaches you only if
-   * an observation of it does).
-   */
-  reach?(ctx: RequestContext, params: SqlParams): string;
   attributes(ctx: RequestContext, params: SqlParams): AttributeSql;
   map(row: Record<string, unknown>): R;
 }
@@ -71,7 +65,7 @@ export async function selectVisible<R extends PolicyRecord>(ctx: RequestContext,
     const key = cond === 'TRUE' ? opts.sort.column : `CASE WHEN ${cond} THEN ${opts.sort.column} END`;
     orderBy = `${key} ${opts.sort.direction} NULLS LAST${orderBy ? `, ${orderBy}` : ''}`;
   }
-  const conditions = [visible, ...(t.reach ? [t.reach(ctx, params)] : []), ...confined, ...(opts.where?.(params) ?? [])];
+  const conditions = [visible, ...confined, ...(opts.where?.(params) ?? [])];
   const columns = typeof t.columns === 'function' ? t.columns(ctx, params) : t.columns;
   const sql = `SELECT ${columns}${opts.extraColumns ? `, ${opts.extraColumns}` : ''}${policyAttributeColumns(ctx.ability, t.subject, attributes)}${opts.withTotal ? ', count(*) OVER () AS "__total"' : ''}
     FROM ${t.table} ${t.alias}

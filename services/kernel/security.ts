@@ -23,7 +23,7 @@ const SETTINGS: ActorRefs = {
 /**
  * Unmarked tables whose rows reach a caller only through marked ones: an entity is shared ground,
  * visible only where at least one statement about it (an observation, itself under its table's
- * row-level security) reaches the caller, as `entityTable.reach` says in the services. The
+ * row-level security) reaches the caller (services/entities/entity.repository.ts). The
  * application role may read them; it creates them only through the owner's function
  * (entities.ensure_entities), never changes or deletes them.
  */
