@@ -51,51 +51,83 @@ export function fieldPlan(ability: AppAbility, subject: SubjectType): Map<string
 export function project<T extends PolicyRecord>(ability: AppAbility, record: T): Record<string, unknown> {
   const subject = record.__typename;
   const out: Record<string, unknown> = { __typename: subject };
-  // CASL's can(): the first rule (in priority order) whose conditions match decides. A rule shared
-  // by many fields is matched against this record once.
-  let matched: Map<object, boolean> | undefined;
-  for (const { field, always, rules } of projectionPlan(ability, subject)) {
-    let allowed = always;
-    if (rules) {
-      matched ??= new Map();
-      for (const rule of rules) {
-        let m = matched.get(rule);
-        if (m === undefined) {
-          m = !rule.conditions || rule.matchesConditions(record);
-          matched.set(rule, m);
-        }
-        if (m) {
-          allowed = !rule.inverted;
-          break;
-        }
-      }
-    }
-    out[field] = allowed ? record[field] : REDACTED;
+  const plan = projectionPlan(ability, subject);
+  const layout = layoutFor(plan, record);
+  const fields = plan.fields;
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
+    out[field] = layout[i] ? record[field] : REDACTED;
   }
   Object.defineProperty(out, RAW, { value: record, enumerable: false });
   return out;
 }
 
-type ProjectionStep = { field: string; always: boolean; rules: ReturnType<AppAbility['rulesFor']> | null };
-const projectionPlans = new WeakMap<AppAbility, Map<SubjectType, ProjectionStep[]>>();
+type Rule = ReturnType<AppAbility['rulesFor']>[number];
 
-/** Per ability and subject, once: each field's fixed answer, or the rules to check per record. */
-function projectionPlan(ability: AppAbility, subject: SubjectType): ProjectionStep[] {
+/**
+ * Per ability and subject, once: the fields, and for each either its fixed answer or the indexes of
+ * its rules (into `rules`, in CASL's priority order). Which fields a record may show then depends
+ * only on which of those few rules its conditions match: that answer (a layout) is kept per
+ * combination, so a record costs one condition match per distinct rule and a copy per field.
+ */
+interface ProjectionPlan {
+  fields: string[];
+  steps: Array<{ always: boolean; ruleIndexes: number[] | null }>;
+  rules: Rule[];
+  layouts: Map<number, boolean[]>;
+}
+const projectionPlans = new WeakMap<AppAbility, Map<SubjectType, ProjectionPlan>>();
+/** Rule combinations are kept as bits of a number; a subject with more conditional rules is decided record by record. */
+const MAX_CACHED_RULES = 30;
+
+function projectionPlan(ability: AppAbility, subject: SubjectType): ProjectionPlan {
   let bySubject = projectionPlans.get(ability);
   if (!bySubject) {
     bySubject = new Map();
     projectionPlans.set(ability, bySubject);
   }
-  let steps = bySubject.get(subject);
-  if (!steps) {
-    steps = [...fieldPlan(ability, subject)].map(([field, p]) => ({
-      field,
-      always: p === 'always',
-      rules: p === 'conditional' ? ability.rulesFor('read', subject, field) : null,
-    }));
-    bySubject.set(subject, steps);
+  let plan = bySubject.get(subject);
+  if (!plan) {
+    const rules: Rule[] = [];
+    const indexOf = (rule: Rule) => {
+      const i = rules.indexOf(rule);
+      return i >= 0 ? i : rules.push(rule) - 1;
+    };
+    const entries = [...fieldPlan(ability, subject)];
+    plan = {
+      fields: entries.map(([field]) => field),
+      steps: entries.map(([field, p]) => ({ always: p === 'always', ruleIndexes: p === 'conditional' ? ability.rulesFor('read', subject, field).map(indexOf) : null })),
+      rules,
+      layouts: new Map(),
+    };
+    bySubject.set(subject, plan);
   }
-  return steps;
+  return plan;
+}
+
+/**
+ * Which fields this record shows, as CASL's can() decides: for each field the first of its rules
+ * (in priority order) whose conditions match decides, allowing unless it is inverted; none: denied.
+ */
+function layoutFor(plan: ProjectionPlan, record: PolicyRecord): boolean[] {
+  const matches = plan.rules.map((rule) => !rule.conditions || rule.matchesConditions(record));
+  const decide = () =>
+    plan.steps.map(({ always, ruleIndexes }) => {
+      if (!ruleIndexes) return always;
+      for (const i of ruleIndexes) if (matches[i]) return !plan.rules[i]!.inverted;
+      return false;
+    });
+  if (plan.rules.length > MAX_CACHED_RULES) return decide();
+  let key = 0;
+  matches.forEach((m, i) => {
+    if (m) key |= 1 << i;
+  });
+  let layout = plan.layouts.get(key);
+  if (!layout) {
+    layout = decide();
+    plan.layouts.set(key, layout);
+  }
+  return layout;
 }
 
 /** The record behind a projection, for server-side use only (foreign keys for loaders). */
