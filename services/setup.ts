@@ -31,7 +31,7 @@ export async function seedDemoData(url: string): Promise<DemoRegistry | undefine
 
 /** Application role grants and row-level security over every subgraph's schema (idempotent). */
 export async function secureAll(ownerUrl: string, password: string): Promise<string> {
-  await applySecurity(ownerUrl, password, SUBGRAPHS.map((s) => s.dbSchema), ['audit']);
+  await applySecurity(ownerUrl, password, SUBGRAPHS.flatMap((s) => s.tables));
   return appDatabaseUrl(ownerUrl, password);
 }
 

@@ -6,6 +6,7 @@ import { AgencyResolver } from './agency.resolver';
 import * as agencies from './agency.service';
 import { seedAgenciesDemo } from './demo-data';
 import { AccessGrantResolver, AccessRequestResolver, RetentionResolver, SharingGroupResolver } from './governance.resolver';
+import { AGENCIES_TABLES } from './tables';
 
 /**
  * Agencies, their users and roles, their identity providers, sharing groups; and the hub's
@@ -18,6 +19,7 @@ export const agenciesSubgraph: SubgraphDefinition = {
   port: 4002,
   dbSchema: 'agencies',
   migrations: [AgenciesInit1764000000010, AgenciesGovernance1764000000020],
+  tables: AGENCIES_TABLES,
   buildSchema: () =>
     buildFederatedSchema({
       resolvers: [AgencyResolver, AccessRequestResolver, AccessGrantResolver, SharingGroupResolver, RetentionResolver],

@@ -2,6 +2,8 @@ import { AuditInit1764000000400 } from '../../migrations/audit/1764000000400-aud
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { AuditResolver } from './audit.resolver';
+import { AUDIT_TABLES } from './tables';
+import { AuditAppendFunction1764000000410 } from '../../migrations/audit/1764000000410-audit-append-function';
 
 /**
  * The audit trail (DPA 2018 s.62). Events are written by every subgraph through
@@ -11,7 +13,8 @@ export const auditSubgraph: SubgraphDefinition = {
   name: 'audit',
   port: 4007,
   dbSchema: 'audit',
-  migrations: [AuditInit1764000000400],
+  migrations: [AuditInit1764000000400, AuditAppendFunction1764000000410],
+  tables: AUDIT_TABLES,
   buildSchema: () =>
     buildFederatedSchema({
       resolvers: [AuditResolver],

@@ -4,6 +4,7 @@ import type { SubgraphDefinition } from '../kernel/subgraph';
 import { CaseResolver, PersonResolver, TraffickingEventResolver } from './case.resolver';
 import * as cases from './case.service';
 import { seedCasesDemo } from './demo-data';
+import { CASES_TABLES } from './tables';
 
 /** Cases, the persons in them and their trafficking events. */
 export const casesSubgraph: SubgraphDefinition = {
@@ -11,6 +12,7 @@ export const casesSubgraph: SubgraphDefinition = {
   port: 4001,
   dbSchema: 'cases',
   migrations: [CasesInit1764000000000],
+  tables: CASES_TABLES,
   buildSchema: () =>
     buildFederatedSchema({
       resolvers: [CaseResolver, PersonResolver, TraffickingEventResolver],

@@ -9,6 +9,7 @@ import { seedEntitiesDemo } from './demo-data';
 import { CaseEntitiesResolver, EntityResolver, LinkResolver, ObservationResolver } from './entity.resolver';
 import * as service from './entity.service';
 import { NetworkEdgeResolver, NetworkNodeResolver, NetworkResolver } from './network.resolver';
+import { ENTITIES_TABLES } from './tables';
 
 /** Entities (phones, accounts, adverts, ...) and the observations and links agencies state about them. */
 export const entitiesSubgraph: SubgraphDefinition = {
@@ -16,6 +17,7 @@ export const entitiesSubgraph: SubgraphDefinition = {
   port: 4004,
   dbSchema: 'entities',
   migrations: [EntitiesInit1764000000100, EntitiesOrganisationSearch1764000000110, EntitiesIdentifierHolders1764000000120, EntitiesObservationsByEntityAndDate1764000000130, EntitiesEnsureEntities1764000000140],
+  tables: ENTITIES_TABLES,
   buildSchema: () =>
     buildFederatedSchema({
       resolvers: [EntityResolver, ObservationResolver, LinkResolver, CaseEntitiesResolver, NetworkResolver, NetworkNodeResolver, NetworkEdgeResolver],

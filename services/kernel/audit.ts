@@ -146,8 +146,7 @@ export async function appendAudit(tx: Sql, ctx: AuditActor, events: readonly Aud
   auditStatementCounter.count += 2;
   await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [AUDIT_LOCK_KEY]);
   const [head] = await tx.query<{ hash: string | null; at: string; isolation: string }>(
-    `SELECT (SELECT hash FROM audit.events ORDER BY seq DESC LIMIT 1) AS hash, ${atSql('clock_timestamp()')} AS at,
-       current_setting('transaction_isolation') AS isolation`,
+    'SELECT hash, at, isolation FROM audit.chain_head()',
   );
   if (head!.isolation !== 'read committed') throw new Error(`appendAudit needs a READ COMMITTED transaction, not ${head!.isolation}`);
 
@@ -165,13 +164,8 @@ export async function appendAudit(tx: Sql, ctx: AuditActor, events: readonly Aud
   auditStatementCounter.count++;
   const column = <K extends keyof ChainedAuditEvent>(k: K) => chained.map((e) => e[k]);
   const inserted = await tx.query<{ seq: string; hash: string }>(
-    `INSERT INTO audit.events (at, action, actor_user_id, actor_agency_id, subject_type, subject_id, record_owner_agency_id, recipients, purpose, fields, request_id, prev_hash, hash)
-     SELECT $1::timestamptz, e.action, $2::uuid, $3::uuid, e.subject_type, e.subject_id, e.owner,
-       ARRAY(SELECT r::uuid FROM jsonb_array_elements_text(e.recipients) WITH ORDINALITY AS x(r, i) ORDER BY i), $4::text, ARRAY(SELECT f FROM jsonb_array_elements_text(e.fields) WITH ORDINALITY AS x(f, i) ORDER BY i), $5::text, e.prev_hash, e.hash
-     FROM unnest($6::text[], $7::text[], $8::text[], $9::uuid[], $10::jsonb[], $11::jsonb[], $12::text[], $13::text[])
-       WITH ORDINALITY AS e(action, subject_type, subject_id, owner, recipients, fields, prev_hash, hash, n)
-     ORDER BY e.n
-     RETURNING seq::text AS seq, hash`,
+    `SELECT event_seq AS seq, event_hash AS hash
+     FROM audit.append_events($1::timestamptz, $2::uuid, $3::uuid, $4::text, $5::text, $6::text[], $7::text[], $8::text[], $9::uuid[], $10::jsonb[], $11::jsonb[], $12::text[], $13::text[])`,
     [
       head!.at,
       actorUserId,

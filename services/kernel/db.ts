@@ -54,7 +54,8 @@ export class Database implements Db {
 
 /**
  * One request's database session: one connection, one transaction, with the actor in
- * transaction-local settings (`tessera.agency_id`, `tessera.user_id`, `tessera.group_ids`) that the
+ * transaction-local settings (`tessera.agency_id`, `tessera.user_id`, `tessera.group_ids`,
+ * `tessera.agency_type`, `tessera.role`) that the
  * row-level security policies read. Opened on the first statement; `transaction()` is a savepoint
  * inside it; `finish()` commits (or rolls back) and returns the connection before the response
  * leaves, so an acknowledged write is a committed one. Settings are LOCAL: they end with the
@@ -78,8 +79,9 @@ export class ActorSession implements Db {
       try {
         await runner.query('BEGIN');
         await runner.query(
-          `SELECT set_config('tessera.agency_id', $1, true), set_config('tessera.user_id', $2, true), set_config('tessera.group_ids', $3, true)`,
-          [this.actor.agencyId, this.actor.userId, `{${this.actor.groupIds.join(',')}}`],
+          `SELECT set_config('tessera.agency_id', $1, true), set_config('tessera.user_id', $2, true), set_config('tessera.group_ids', $3, true),
+             set_config('tessera.agency_type', $4, true), set_config('tessera.role', $5, true)`,
+          [this.actor.agencyId, this.actor.userId, `{${this.actor.groupIds.join(',')}}`, this.actor.agencyType, this.actor.role],
         );
       } catch (err) {
         await runner.release();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { type ActorRefs, reachSqlFor } from '../../policies/reach';
 import type { Sql } from './db';
+import type { TableDeclaration } from './tables';
 
 /**
  * Defence in depth below the application's SQL filters: the hub runs as `tessera_app`, a role that
@@ -14,20 +15,13 @@ import type { Sql } from './db';
  */
 export const APP_ROLE = 'tessera_app';
 
-const SETTINGS: ActorRefs = {
+const SETTINGS: ActorRefs & { agencyType: string; role: string } = {
   agency: `nullif(current_setting('tessera.agency_id', true), '')::uuid`,
   user: `nullif(current_setting('tessera.user_id', true), '')::uuid`,
   groups: `coalesce(nullif(current_setting('tessera.group_ids', true), ''), '{}')`,
+  agencyType: `current_setting('tessera.agency_type', true)`,
+  role: `current_setting('tessera.role', true)`,
 };
-
-/**
- * Unmarked tables whose rows reach a caller only through marked ones: an entity is shared ground,
- * visible only where at least one statement about it (an observation, itself under its table's
- * row-level security) reaches the caller (services/entities/entity.repository.ts). The
- * application role may read them; it creates them only through the owner's function
- * (entities.ensure_entities), never changes or deletes them.
- */
-const REACHED_THROUGH = [{ table: 'entities.entities', through: 'entities.observations', column: 'entity_id' }] as const;
 
 /** The password of the application role on this machine, made once under the data directory. */
 export function appRolePassword(dataDir: string): string {
@@ -52,25 +46,96 @@ export function appDatabaseUrl(ownerUrl: string, password: string): string {
   return u.toString();
 }
 
-/** Tables that carry the marked-record columns, in the given schemas. */
-async function markedTables(db: Client, schemas: string[]): Promise<Array<{ schema: string; table: string }>> {
-  const { rows } = await db.query<{ schema: string; table: string }>(
-    `SELECT table_schema AS schema, table_name AS table FROM information_schema.columns
-      WHERE column_name = 'red_recipient_user_ids' AND table_schema = ANY($1) ORDER BY 1, 2`,
+/**
+ * The row-level security of one declared table (services/kernel/tables.ts): its policies, as
+ * statements. Every policy is for the application role only and needs an actor in the session,
+ * except the reference tables' reads (authentication reads them before there is an actor).
+ */
+export function rowSecurityPolicies(decl: TableDeclaration): Array<{ name: string; sql: string }> {
+  const t = decl.table;
+  const actor = `${SETTINGS.agency} IS NOT NULL`;
+  const policy = (name: string, command: string, clause: string) => ({ name, sql: `CREATE POLICY ${name} ON ${t} FOR ${command} TO ${APP_ROLE} ${clause}` });
+  const owned = (condition: string) => [
+    policy('tessera_insert', 'INSERT', `WITH CHECK (${condition})`),
+    policy('tessera_update', 'UPDATE', `USING (${condition}) WITH CHECK (${condition})`),
+    policy('tessera_delete', 'DELETE', `USING (${condition})`),
+  ];
+  const rows = decl.rows;
+  switch (rows.kind) {
+    case 'marked': {
+      const [schema, table] = t.split('.') as [string, string];
+      return [policy('tessera_reach', 'SELECT', `USING (${actor} AND ${reachSqlFor(SETTINGS, table, `${schema}.grants`)})`), ...owned(`owner_agency_id = ${SETTINGS.agency}`)];
+    }
+    case 'part': {
+      const parent = (extra: string) => `EXISTS (SELECT 1 FROM ${rows.parent} p WHERE p.id = ${t}.${rows.column}${extra})`;
+      return [policy('tessera_reach', 'SELECT', `USING (${actor} AND ${parent('')})`), ...owned(`${actor} AND ${parent(` AND p.owner_agency_id = ${SETTINGS.agency}`)}`)];
+    }
+    case 'agency': {
+      const party = rows.columns.map((c) => `${c} = ${SETTINGS.agency}`).join(' OR ');
+      return [
+        policy('tessera_reach', 'SELECT', `USING (${actor} AND (${party}))`),
+        policy('tessera_insert', 'INSERT', `WITH CHECK (${rows.columns[0]} = ${SETTINGS.agency})`),
+        policy('tessera_update', 'UPDATE', `USING (${actor} AND (${party})) WITH CHECK (${actor} AND (${party}))`),
+        policy('tessera_delete', 'DELETE', `USING (${actor} AND (${party}))`),
+      ];
+    }
+    case 'grants': {
+      // The owner is looked up by a SECURITY DEFINER function: a policy reading the records' tables
+      // directly would recurse (their reach reads this table).
+      const owner = `${recordOwnerFunction(t)}(record_id) = ${SETTINGS.agency}`;
+      return [policy('tessera_reach', 'SELECT', `USING (${actor} AND (grantee_agency_id = ${SETTINGS.agency} OR ${owner}))`), ...owned(`${actor} AND ${owner}`)];
+    }
+    case 'reached-through':
+      return [policy('tessera_reach', 'SELECT', `USING (${actor} AND EXISTS (SELECT 1 FROM ${rows.through} r WHERE r.${rows.column} = ${t}.id))`)];
+    case 'audit':
+      return [
+        policy(
+          'tessera_reach',
+          'SELECT',
+          `USING (${actor} AND ((${SETTINGS.agencyType} = 'HUB_ANALYST' AND ${SETTINGS.role} = 'SUPERVISOR')
+            OR actor_agency_id = ${SETTINGS.agency} OR record_owner_agency_id = ${SETTINGS.agency} OR ${SETTINGS.agency} = ANY(recipients)))`,
+        ),
+      ];
+    case 'reference':
+      return [policy('tessera_reach', 'SELECT', 'USING (TRUE)'), ...owned(`${actor} AND ${SETTINGS.agencyType} = 'HUB_ADMIN'`)];
+  }
+}
+
+/** The function that answers which agency owns a record of the tables a grants table serves. */
+function recordOwnerFunction(grantsTable: string): string {
+  return `${grantsTable.split('.')[0]}.record_owner`;
+}
+
+function recordOwnerFunctionDdl(decl: TableDeclaration): string | undefined {
+  if (decl.rows.kind !== 'grants') return undefined;
+  const lookups = decl.rows.records.map((r) => `SELECT owner_agency_id FROM ${r} WHERE id = $1`).join(' UNION ALL ');
+  return `CREATE OR REPLACE FUNCTION ${recordOwnerFunction(decl.table)}(record_id uuid) RETURNS uuid
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog AS $fn$ ${lookups} LIMIT 1 $fn$`;
+}
+
+/** Tables in the given schemas that no declaration names (the schemas' migration bookkeeping aside). */
+export async function undeclaredTables(db: Pick<Client, 'query'>, tables: readonly TableDeclaration[]): Promise<string[]> {
+  const schemas = [...new Set(tables.map((d) => d.table.split('.')[0]!))];
+  const { rows } = await db.query<{ t: string }>(
+    `SELECT n.nspname || '.' || c.relname AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1) AND c.relname <> 'migrations' ORDER BY 1`,
     [schemas],
   );
-  return rows;
+  const declared = new Set(tables.map((d) => d.table));
+  return rows.map((r) => r.t).filter((t) => !declared.has(t));
 }
 
 /**
- * Idempotent, run after every migration: (re)creates the application role's grants and the RLS
- * policies of every marked table, so a table added by a later migration is covered the next time.
- * Schemas in `appendOnly` get SELECT and INSERT only (the audit trail).
+ * Idempotent, run after every migration: (re)creates the application role, its privileges and the
+ * row-level security (ENABLE and FORCE) of every declared table. Refuses to run while any table of
+ * the subgraphs' schemas has no declaration, so a new table is never served unprotected.
  */
-export async function applySecurity(ownerUrl: string, password: string, schemas: string[], appendOnly: string[] = []): Promise<void> {
+export async function applySecurity(ownerUrl: string, password: string, tables: readonly TableDeclaration[]): Promise<void> {
   const db = new Client({ connectionString: ownerUrl });
   await db.connect();
   try {
+    const undeclared = await undeclaredTables(db, tables);
+    if (undeclared.length) throw new Error(`Tables without a declaration (services/<subgraph>/tables.ts): ${undeclared.join(', ')}`);
     await db.query('BEGIN');
     await db.query(`DO $$ BEGIN
         IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_ROLE}') THEN CREATE ROLE ${APP_ROLE} LOGIN; END IF;
@@ -80,38 +145,29 @@ export async function applySecurity(ownerUrl: string, password: string, schemas:
     await db.query(`ALTER ROLE ${APP_ROLE} SET idle_in_transaction_session_timeout = '60s'`);
     const { rows } = await db.query<{ db: string }>('SELECT current_database() AS db');
     await db.query(`GRANT CONNECT ON DATABASE "${rows[0]!.db}" TO ${APP_ROLE}`);
-    for (const schema of [...schemas, ...appendOnly]) {
-      const exists = await db.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
-      if (exists.rowCount === 0) continue;
+    for (const schema of new Set(tables.map((d) => d.table.split('.')[0]!))) {
       await db.query(`GRANT USAGE ON SCHEMA ${schema} TO ${APP_ROLE}`);
+      await db.query(`REVOKE ALL ON ALL TABLES IN SCHEMA ${schema} FROM ${APP_ROLE}`);
       await db.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${schema} TO ${APP_ROLE}`);
+    }
+    for (const decl of tables) {
+      const ddl = recordOwnerFunctionDdl(decl);
+      if (ddl) await db.query(ddl);
+    }
+    for (const schema of new Set(tables.map((d) => d.table.split('.')[0]!))) {
       await db.query(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ${schema} TO ${APP_ROLE}`);
-      if (appendOnly.includes(schema)) {
-        await db.query(`REVOKE ALL ON ALL TABLES IN SCHEMA ${schema} FROM ${APP_ROLE}`);
-        await db.query(`GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA ${schema} TO ${APP_ROLE}`);
-      } else {
-        await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${APP_ROLE}`);
-        await db.query(`REVOKE ALL ON ${schema}.migrations FROM ${APP_ROLE}`);
-      }
     }
-    for (const { schema, table } of await markedTables(db, schemas)) {
-      const t = `${schema}.${table}`;
-      const owner = `owner_agency_id = ${SETTINGS.agency}`;
+    for (const decl of tables) {
+      const t = decl.table;
+      await db.query(`GRANT ${decl.privileges.join(', ')} ON ${t} TO ${APP_ROLE}`);
       await db.query(`ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY`);
-      for (const name of ['tessera_reach', 'tessera_insert', 'tessera_update', 'tessera_delete']) await db.query(`DROP POLICY IF EXISTS ${name} ON ${t}`);
-      await db.query(`CREATE POLICY tessera_reach ON ${t} FOR SELECT TO ${APP_ROLE} USING (${SETTINGS.agency} IS NOT NULL AND ${reachSqlFor(SETTINGS, table, `${schema}.grants`)})`);
-      await db.query(`CREATE POLICY tessera_insert ON ${t} FOR INSERT TO ${APP_ROLE} WITH CHECK (${owner})`);
-      await db.query(`CREATE POLICY tessera_update ON ${t} FOR UPDATE TO ${APP_ROLE} USING (${owner}) WITH CHECK (${owner})`);
-      await db.query(`CREATE POLICY tessera_delete ON ${t} FOR DELETE TO ${APP_ROLE} USING (${owner})`);
-    }
-    for (const { table, through, column } of REACHED_THROUGH) {
-      const exists = await db.query('SELECT to_regclass($1) AS t', [table]);
-      if (!exists.rows[0].t || !schemas.includes(table.split('.')[0]!)) continue;
-      await db.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
-      await db.query(`DROP POLICY IF EXISTS tessera_reach ON ${table}`);
-      await db.query(
-        `CREATE POLICY tessera_reach ON ${table} FOR SELECT TO ${APP_ROLE} USING (${SETTINGS.agency} IS NOT NULL AND EXISTS (SELECT 1 FROM ${through} r WHERE r.${column} = ${table}.id))`,
+      await db.query(`ALTER TABLE ${t} FORCE ROW LEVEL SECURITY`);
+      const { rows: existing } = await db.query<{ name: string }>(
+        `SELECT policyname AS name FROM pg_policies WHERE schemaname || '.' || tablename = $1 AND policyname LIKE 'tessera\\_%'`,
+        [t],
       );
+      for (const { name } of existing) await db.query(`DROP POLICY ${name} ON ${t}`);
+      for (const p of rowSecurityPolicies(decl)) await db.query(p.sql);
     }
     await db.query('COMMIT');
   } catch (err) {

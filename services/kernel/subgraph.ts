@@ -9,6 +9,7 @@ import type { Database, Sql } from './db';
 import { assertBoundByRowLevelSecurity } from './security';
 import { maskError } from './errors';
 import { type Logger, rootLogger } from './logger';
+import type { TableDeclaration } from './tables';
 
 export type MigrationClass = new () => MigrationInterface;
 
@@ -29,6 +30,8 @@ export interface SubgraphDefinition {
   /** The Postgres schema it owns. */
   dbSchema: string;
   migrations: MigrationClass[];
+  /** Every table of `dbSchema`, declared once (services/kernel/tables.ts): privileges and row-level security derive from it. */
+  tables: readonly TableDeclaration[];
   buildSchema(): Promise<GraphQLSchema>;
   /** Loads the reference scenario's demo data, in the order of the registry. */
   seedDemo?(db: Sql, demo: DemoRegistry): Promise<void>;

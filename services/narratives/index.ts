@@ -4,6 +4,7 @@ import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedNarrativesDemo } from './demo-data';
 import { NarrativeCaseResolver, NarrativeProposalResolver, NarrativeResolver } from './narrative.resolver';
 import * as narratives from './narrative.service';
+import { NARRATIVES_TABLES } from './tables';
 
 /** NGOs' narratives of cases, under the survivor's consent, and `Case.narratives`. */
 export const narrativesSubgraph: SubgraphDefinition = {
@@ -11,6 +12,7 @@ export const narrativesSubgraph: SubgraphDefinition = {
   port: 4006,
   dbSchema: 'narratives',
   migrations: [NarrativesInit1764000000300],
+  tables: NARRATIVES_TABLES,
   buildSchema: () =>
     buildFederatedSchema({
       resolvers: [NarrativeResolver, NarrativeProposalResolver, NarrativeCaseResolver],

@@ -4,6 +4,7 @@ import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedRoutesDemo } from './demo-data';
 import { HotspotResolver, LocationResolver, RouteAggregateResolver, RouteResolver } from './route.resolver';
 import * as routes from './route.service';
+import { ROUTES_TABLES } from './tables';
 
 /**
  * The gazetteer, the routes the hub publishes, and route aggregates and hotspots aggregated live
@@ -14,6 +15,7 @@ export const routesSubgraph: SubgraphDefinition = {
   port: 4003,
   dbSchema: 'routes',
   migrations: [RoutesInit1764000000050],
+  tables: ROUTES_TABLES,
   buildSchema: () =>
     buildFederatedSchema({
       resolvers: [LocationResolver, RouteResolver, RouteAggregateResolver, HotspotResolver],

@@ -4,6 +4,7 @@ import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedTypologiesDemo } from './demo-data';
 import { TransactionReportResolver, TransactionReportSubmissionResolver, TypologyResolver } from './typology.resolver';
 import * as typologies from './typology.service';
+import { TYPOLOGIES_TABLES } from './tables';
 
 /** Banks' typologies (patterns for peers) and transaction reports (evidence with identifiers). */
 export const typologiesSubgraph: SubgraphDefinition = {
@@ -11,6 +12,7 @@ export const typologiesSubgraph: SubgraphDefinition = {
   port: 4005,
   dbSchema: 'typologies',
   migrations: [TypologiesInit1764000000200],
+  tables: TYPOLOGIES_TABLES,
   buildSchema: () =>
     buildFederatedSchema({
       resolvers: [TypologyResolver, TransactionReportResolver, TransactionReportSubmissionResolver],

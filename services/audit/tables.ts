@@ -1,0 +1,4 @@
+import { declareTables } from '../kernel/tables';
+
+/** Every table of the `audit` schema: the trail, read under row-level security, appended through audit.append_events only. */
+export const AUDIT_TABLES = declareTables('audit', [{ table: 'audit.events', rows: { kind: 'audit' }, privileges: ['SELECT'] }]);

@@ -1,0 +1,9 @@
+import { declareTables, READ_WRITE } from '../kernel/tables';
+
+/** Every table of the `cases` schema (services/kernel/tables.ts says what each kind means). */
+export const CASES_TABLES = declareTables('cases', [
+  { table: 'cases.cases', rows: { kind: 'marked' }, privileges: READ_WRITE },
+  { table: 'cases.persons', rows: { kind: 'marked' }, privileges: READ_WRITE },
+  { table: 'cases.events', rows: { kind: 'marked' }, privileges: READ_WRITE },
+  { table: 'cases.grants', rows: { kind: 'grants', records: ['cases.cases', 'cases.persons', 'cases.events'] }, privileges: READ_WRITE },
+]);
