@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { REDACTED, rawOf } from '../../policies/enforce';
 import type { Actor } from '../../policies/actor';
-import { PERSON_IDENTITY, type PolicyRecord } from '../../policies/subjects';
+import type { PolicyRecord } from '../../policies/subjects';
+import { PERSONAL_FIELDS } from './personal-fields';
 import { Database, type Sql } from './db';
 
 /**
@@ -22,19 +23,7 @@ import { Database, type Sql } from './db';
 export const AUDIT_ACTIONS = ['COLLECT', 'ALTER', 'CONSULT', 'DISCLOSE', 'COMBINE', 'ERASE'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-/**
- * The personal fields of each GraphQL type (a policy subject's type has the subject's name): what
- * a CONSULT is about. Values are never logged, only these names. A type not listed here carries
- * no personal field, and its reads are not logged: add a type here when it exposes personal data.
- */
-export const PERSONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  Person: PERSON_IDENTITY,
-  Narrative: ['text'],
-  Entity: ['value'],
-  TransactionReport: ['parties'],
-  // Words and identifiers extracted from a narrative's text (narratives subgraph, owner NGO only).
-  NarrativeProposal: ['value', 'excerpt'],
-};
+export { PERSONAL_FIELDS } from './personal-fields';
 
 export const GENESIS_HASH = '0'.repeat(64);
 

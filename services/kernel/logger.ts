@@ -1,8 +1,9 @@
 import pino from 'pino';
+import { PERSONAL_FIELD_NAMES } from './personal-fields';
 
 /**
  * The one root logger. Children carry requestId, service, operationName and the actor. `redact`
- * covers tokens and the personal fields that must never reach a log line.
+ * covers tokens, query variables and every personal field (kernel/personal-fields.ts).
  */
 export function createLogger(destination?: pino.DestinationStream): pino.Logger {
   return pino(LOGGER_OPTIONS, destination);
@@ -20,16 +21,7 @@ const LOGGER_OPTIONS: pino.LoggerOptions = {
       '*.token',
       'variables',
       '*.variables',
-      'text',
-      '*.text',
-      'fullName',
-      '*.fullName',
-      'dateOfBirth',
-      '*.dateOfBirth',
-      'contact',
-      '*.contact',
-      'documents',
-      '*.documents',
+      ...PERSONAL_FIELD_NAMES.flatMap((name) => [name, `*.${name}`]),
     ],
     censor: '[redacted]',
   },

@@ -8,10 +8,11 @@ import type { TableDeclaration } from './tables';
 
 /**
  * Defence in depth below the application's SQL filters: the hub runs as `tessera_app`, a role that
- * is neither superuser, table owner, nor BYPASSRLS, and every marked table carries row-level
- * security policies built from the same reach definition as the queries (policies/reach.ts), reading
- * the actor from the request's session settings. A bug in a WHERE clause then still returns no row
- * that does not reach the caller, and a connection without an actor sees no marked row at all.
+ * is neither superuser, table owner, nor BYPASSRLS, and every table carries forced row-level
+ * security generated from its declaration (services/kernel/tables.ts), marked tables' from the same
+ * reach definition as the queries (policies/reach.ts), reading the actor from the request's session
+ * settings. A bug in a WHERE clause then still returns no row that does not reach the caller, and a
+ * connection without an actor reads no tenant row at all.
  */
 export const APP_ROLE = 'tessera_app';
 
