@@ -2,10 +2,11 @@ import { TypologiesInit1764000000200 } from '../../migrations/typologies/1764000
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedTypologiesDemo } from './demo-data';
-import { TransactionReportResolver, TransactionReportSubmissionResolver } from './transaction-report.resolver';
-import * as transactionReports from './transaction-report.service';
+// Typologies first: type-graphql emits root fields in the order their resolver modules load.
 import { TypologyResolver } from './typology.resolver';
 import * as typologies from './typology.service';
+import { TransactionReportResolver, TransactionReportSubmissionResolver } from './transaction-report.resolver';
+import * as transactionReports from './transaction-report.service';
 
 /** Banks' typologies (patterns for peers) and transaction reports (evidence with identifiers). */
 export const typologiesSubgraph: SubgraphDefinition = {
