@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { countryOf, normaliseIdentifier } from '../entities/identifier';
 import { type IdentifierInput, recordObservationsBySource } from '../entities/observe';
+import { appendAudit, type AuditEventInput, ownRecordEvent, writtenFields } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
 import { badInput, ErrorCode, notFound } from '../kernel/errors';
@@ -169,7 +170,7 @@ async function insertReports(
   reports: ValidReport[],
   ids: string[],
   origin: { submissionId: string | null; key: string | null; hash: string | null },
-): Promise<void> {
+): Promise<AuditEventInput[]> {
   const column = <T>(fn: (r: ValidReport) => T) => reports.map(fn);
   await tx.query(
     `INSERT INTO typologies.transaction_reports (id, owner_agency_id, contributor_user_id, marking, source_evaluation, intelligence_assessment, handling_code,
@@ -221,7 +222,7 @@ async function insertReports(
     'parties',
   );
   for (const [i, r] of reports.entries()) {
-    const entityIds = observed[i]!;
+    const { entityIds } = observed[i]!;
     let next = 0;
     for (const [position, p] of r.parties.entries()) {
       reportIds.push(ids[i]!);
@@ -236,6 +237,26 @@ async function insertReports(
      SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::uuid[])`,
     [reportIds, positions, names, significances, accountEntityIds],
   );
+  // What was collected, for the caller to append as its transaction's last statement (one statement for the whole batch).
+  return reports.flatMap((r, i) => [
+    ownRecordEvent(ctx, 'COLLECT', 'TransactionReport', ids[i]!, reportFields(r)),
+    ...observed[i]!.observationIds.map((id) => ownRecordEvent(ctx, 'COLLECT', 'Observation', id, ['entity'])),
+  ]);
+}
+
+/** The fields a report's COLLECT names (never their values). */
+function reportFields(r: ValidReport): string[] {
+  return writtenFields({
+    reportCode: r.reportCode,
+    reason: r.reason,
+    indicators: r.indicators,
+    amount: r.amount,
+    currency: r.currency,
+    dateFrom: r.dateFrom,
+    dateTo: r.dateTo,
+    typology: r.typologyId,
+    parties: r.parties,
+  });
 }
 
 /** The advisory lock that orders the writers of transaction reports (see `withAccountLock`). */
@@ -281,7 +302,7 @@ export async function submitTransactionReport(ctx: RequestContext, input: Submit
       insert: async (tx) => {
         await lock(tx);
         const reportId = randomUUID();
-        await insertReports(tx, ctx, [report], [reportId], { submissionId: null, key, hash });
+        await appendAudit(tx, ctx, await insertReports(tx, ctx, [report], [reportId], { submissionId: null, key, hash }));
         return reportId;
       },
     }),
@@ -356,7 +377,7 @@ export async function submitTransactionReports(ctx: RequestContext, input: Submi
            VALUES ($1, $2, $3, $4, $5::uuid[]) RETURNING id`,
           [ctx.actor.agencyId, ctx.actor.userId, key, hash, ids],
         );
-        await insertReports(tx, ctx, reports, ids, { submissionId: row!.id, key: null, hash: null });
+        await appendAudit(tx, ctx, await insertReports(tx, ctx, reports, ids, { submissionId: row!.id, key: null, hash: null }));
         return row!.id;
       },
     }),

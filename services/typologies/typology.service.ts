@@ -1,4 +1,5 @@
 import { SqlParams } from '../../policies/sql';
+import { appendAudit, ownRecordEvent, writtenFields } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
 import { badInput } from '../kernel/errors';
 import { requestHash, requiredIdempotencyKey, submitOnce } from '../kernel/idempotency';
@@ -94,6 +95,8 @@ export async function submitTypology(ctx: RequestContext, input: SubmitTypologyI
            ${params.add(amountBands)}, ${params.add(input.geography ?? [])}, ${params.add(start)}, ${params.add(end)}, ${params.add(key)}, ${params.add(hash)}) RETURNING id`,
         params.values,
       );
+      const fields = writtenFields({ title, pattern, indicators: input.indicators, channels, amountBands, geography: input.geography, periodStart: start, periodEnd: end });
+      await appendAudit(tx, ctx, [ownRecordEvent(ctx, 'COLLECT', 'Typology', row!.id, fields)]);
       return row!.id;
     },
   });
