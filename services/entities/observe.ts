@@ -113,7 +113,8 @@ const uuidArrayLiteral = (ids: string[] | undefined) => `{${(ids ?? []).join(','
  * recordObservations for many sources at once (a bank's batch of reports): every entity of every
  * source is upserted in ONE statement, in a stable order (so concurrent batches lock rows alike and
  * cannot deadlock), and every observation, each with its own source and handling, in ONE more.
- * Returns, per source, its identifiers' entity ids in input order.
+ * Returns, per source, its identifiers' entity ids in input order and the ids of the observations
+ * made (one per distinct entity), which the caller's audit events name.
  */
 export async function recordObservationsBySource(
   tx: Sql,
