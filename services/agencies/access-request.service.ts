@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { REDACTED } from '../../policies/enforce';
 import { SqlParams } from '../../policies/sql';
+import { appendAudit, type AuditEventInput, ownRecordEvent, PERSONAL_FIELDS } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
 import { badInput, conflict, notFound } from '../kernel/errors';
@@ -104,12 +105,15 @@ export async function requestAccess(ctx: RequestContext, input: RequestAccessInp
 
   let id: string;
   try {
-    const [row] = await ctx.db.query<{ id: string }>(
-      `INSERT INTO agencies.access_requests (requester_agency_id, requested_by_user_id, target_agency_id, identifier_kind, identifier_value, purpose)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [ctx.actor.agencyId, ctx.actor.userId, target.id, input.identifier.kind, value, purpose],
-    );
-    id = row!.id;
+    id = await ctx.db.transaction(async (tx) => {
+      const [row] = await tx.query<{ id: string }>(
+        `INSERT INTO agencies.access_requests (requester_agency_id, requested_by_user_id, target_agency_id, identifier_kind, identifier_value, purpose)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+        [ctx.actor.agencyId, ctx.actor.userId, target.id, input.identifier.kind, value, purpose],
+      );
+      await appendAudit(tx, ctx, [ownRecordEvent(ctx, 'COLLECT', 'AccessRequest', row!.id, ['targetAgency', 'identifier', 'purpose'])]);
+      return row!.id;
+    });
   } catch (err) {
     if ((err as { code?: string }).code === '23505') throw conflict('Your agency already has a pending request to this agency for this identifier');
     throw err;
@@ -225,6 +229,11 @@ async function lockIncoming(tx: Sql, ctx: RequestContext, id: string): Promise<A
   return row;
 }
 
+/** The ALTER of a request its target answered: the request is the requester's record. */
+function requestAnswered(request: AccessRequestRow, fields: string[]): AuditEventInput {
+  return { action: 'ALTER', subjectType: 'AccessRequest', subjectId: request.id, recordOwnerAgencyId: request.requesterAgencyId, fields };
+}
+
 function validExpiry(expiresAt: Date): Date {
   const t = expiresAt instanceof Date ? expiresAt.getTime() : Number.NaN;
   if (Number.isNaN(t)) throw badInput('expiresAt', 'must be a date-time');
@@ -298,6 +307,19 @@ export async function grantAccess(ctx: RequestContext, requestId: string, record
       );
     }
     await tx.query(`UPDATE agencies.access_requests SET status = 'GRANTED', decided_by_user_id = $2, decided_at = now() WHERE id = $1`, [request.id, ctx.actor.userId]);
+    // The request (the requester's) is answered; each granted record is disclosed to the requester,
+    // naming the personal fields its subject carries (never their values).
+    await appendAudit(tx, ctx, [
+      requestAnswered(request, ['status']),
+      ...records.map((r): AuditEventInput => ({
+        action: 'DISCLOSE',
+        subjectType: r.subjectType,
+        subjectId: r.id.toLowerCase(),
+        recordOwnerAgencyId: ctx.actor.agencyId,
+        recipients: [request.requesterAgencyId],
+        fields: PERSONAL_FIELDS[r.subjectType] ?? [],
+      })),
+    ]);
   });
   ctx.log.info({ op: 'grantAccess', accessRequestId: requestId, records: records.length, expiresAt: expiry.toISOString() }, 'access granted');
   return getAccessRequest(ctx, requestId);
@@ -313,6 +335,7 @@ export async function refuseAccess(ctx: RequestContext, requestId: string, reaso
       why,
       ctx.actor.userId,
     ]);
+    await appendAudit(tx, ctx, [requestAnswered(request, ['status', 'refusalReason'])]);
   });
   ctx.log.info({ op: 'refuseAccess', accessRequestId: requestId }, 'access refused');
   return getAccessRequest(ctx, requestId);
@@ -331,7 +354,13 @@ export async function revokeGrant(ctx: RequestContext, grantId: string) {
   );
   if (!link) throw notFound('AccessGrant');
   if (!GRANTS_TABLES.includes(link.grantsTable)) throw new Error(`Unknown grants table ${link.grantsTable}`);
-  await ctx.db.query(`UPDATE ${link.grantsTable} SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [grantId]);
+  await ctx.db.transaction(async (tx) => {
+    const [revoked] = await tx.query<{ n: number }>(
+      `WITH r AS (UPDATE ${link.grantsTable} SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING 1) SELECT count(*)::int AS n FROM r`,
+      [grantId],
+    );
+    if (revoked?.n) await appendAudit(tx, ctx, [ownRecordEvent(ctx, 'ALTER', 'AccessGrant', grantId, ['revokedAt'])]);
+  });
   ctx.log.info({ op: 'revokeGrant', grantId }, 'grant revoked');
   const [row] = await ctx.db.query<AccessGrantRow>(`${GRANT_SELECT} WHERE l.grant_id = $1`, [grantId]);
   if (!row) throw notFound('AccessGrant');

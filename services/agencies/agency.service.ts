@@ -1,5 +1,6 @@
 import { SqlParams } from '../../policies/sql';
 import type { PolicyRecord } from '../../policies/subjects';
+import { appendAudit, type AuditAction, type AuditEventInput } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
 import { badInput, conflict, notFound } from '../kernel/errors';
 import { assertUuid } from '../kernel/marked-record';
@@ -61,6 +62,11 @@ export async function issuersOfAgency(ctx: RequestContext, agencyId: string) {
   return projectAll(ctx, await visibleLoader(ctx, issuerTable, 'agency_id', 't.issuer').load(agencyId));
 }
 
+/** An event about a directory record (an agency, its users, its issuers), owned by the agency it belongs to. */
+function directoryEvent(action: AuditAction, subjectType: string, subjectId: string, agencyId: string, fields: string[]): AuditEventInput {
+  return { action, subjectType, subjectId, recordOwnerAgencyId: agencyId, fields };
+}
+
 async function insertOrConflict<T>(what: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
@@ -75,28 +81,36 @@ export async function registerAgency(ctx: RequestContext, input: RegisterAgencyI
   if (!/^[a-z0-9-]{2,60}$/.test(input.slug)) throw badInput('input.slug', 'must be 2-60 lower-case letters, digits or dashes');
   text('input.name', input.name, { max: 200, required: true });
   if (!/^[A-Z]{2}$/.test(input.country)) throw badInput('input.country', 'must be an ISO 3166-1 alpha-2 code');
-  const [row] = await insertOrConflict('An agency with this slug', () =>
-    ctx.db.query<{ id: string }>(
-      'INSERT INTO agencies.agencies (slug, name, type, country, accepts_access_requests) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-      [input.slug, input.name.trim(), input.type, input.country, input.acceptsAccessRequests],
-    ),
+  const id = await insertOrConflict('An agency with this slug', () =>
+    ctx.db.transaction(async (tx) => {
+      const [row] = await tx.query<{ id: string }>(
+        'INSERT INTO agencies.agencies (slug, name, type, country, accepts_access_requests) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+        [input.slug, input.name.trim(), input.type, input.country, input.acceptsAccessRequests],
+      );
+      await appendAudit(tx, ctx, [directoryEvent('COLLECT', 'Agency', row!.id, row!.id, ['slug', 'name', 'type', 'country', 'acceptsAccessRequests'])]);
+      return row!.id;
+    }),
   );
-  return getAgency(ctx, row!.id);
+  return getAgency(ctx, id);
 }
 
 export async function registerUser(ctx: RequestContext, input: RegisterUserInput) {
   assertUuid('input.agencyId', input.agencyId);
   text('input.subject', input.subject, { max: 200, required: true });
   text('input.displayName', input.displayName, { max: 200, required: true });
-  const [row] = await insertOrConflict('A user with this subject in this agency', () =>
-    ctx.db.query<{ id: string }>('INSERT INTO agencies.users (agency_id, subject, display_name, role) VALUES ($1, $2, $3, $4) RETURNING id', [
-      input.agencyId,
-      input.subject,
-      input.displayName.trim(),
-      input.role,
-    ]),
+  const id = await insertOrConflict('A user with this subject in this agency', () =>
+    ctx.db.transaction(async (tx) => {
+      const [row] = await tx.query<{ id: string }>('INSERT INTO agencies.users (agency_id, subject, display_name, role) VALUES ($1, $2, $3, $4) RETURNING id', [
+        input.agencyId,
+        input.subject,
+        input.displayName.trim(),
+        input.role,
+      ]);
+      await appendAudit(tx, ctx, [directoryEvent('COLLECT', 'User', row!.id, input.agencyId, ['agency', 'subject', 'displayName', 'role'])]);
+      return row!.id;
+    }),
   );
-  const [user] = await visibleLoader(ctx, userTable, 'id').load(row!.id);
+  const [user] = await visibleLoader(ctx, userTable, 'id').load(id);
   return projectOne(ctx, user!);
 }
 
@@ -104,9 +118,19 @@ export async function registerUser(ctx: RequestContext, input: RegisterUserInput
 export async function setUserActive(ctx: RequestContext, id: string, active: boolean) {
   if (!UUID.test(id)) throw notFound('User');
   const params = new SqlParams([active, id]);
-  // A bare UPDATE ... RETURNING comes back from TypeORM as [rows, count]: count through a CTE.
-  const [updated] = await ctx.db.query<{ n: number }>('WITH u AS (UPDATE agencies.users SET active = $1 WHERE id = $2 RETURNING 1) SELECT count(*)::int AS n FROM u', params.values);
-  if (!updated?.n) throw notFound('User');
+  const changed = await ctx.db.transaction(async (tx) => {
+    // A bare UPDATE ... RETURNING comes back from TypeORM as [rows, count]: read it through a CTE.
+    // The old value is read in the same statement, so setting the value a user already has is no change and no event.
+    const [row] = await tx.query<{ agencyId: string; was: boolean }>(
+      `WITH old AS (SELECT id, active FROM agencies.users WHERE id = $2 FOR UPDATE),
+         u AS (UPDATE agencies.users x SET active = $1 FROM old WHERE x.id = old.id RETURNING x.agency_id, old.active AS was)
+       SELECT agency_id AS "agencyId", was FROM u`,
+      params.values,
+    );
+    if (row && row.was !== active) await appendAudit(tx, ctx, [directoryEvent('ALTER', 'User', id, row.agencyId, ['active'])]);
+    return row;
+  });
+  if (!changed) throw notFound('User');
   const loader = visibleLoader(ctx, userTable, 'id');
   loader.clear(id);
   const [user] = await loader.load(id);
@@ -137,15 +161,16 @@ export async function registerTrustedIssuer(ctx: RequestContext, input: Register
   }
   if (!Array.isArray(jwks.keys) || jwks.keys.length === 0) throw badInput('input.jwks', 'must hold at least one key');
   if (jwks.keys.some((k) => PRIVATE_JWK_MEMBERS.some((m) => m in k))) throw badInput('input.jwks', 'must hold public keys only');
-  const [row] = await insertOrConflict('This issuer', () =>
-    ctx.db.query<{ id: string }>('INSERT INTO agencies.trusted_issuers (agency_id, issuer, audience, algorithms, jwks) VALUES ($1, $2, $3, $4, $5) RETURNING id', [
-      input.agencyId,
-      input.issuer,
-      input.audience,
-      input.algorithms,
-      JSON.stringify(jwks),
-    ]),
+  const id = await insertOrConflict('This issuer', () =>
+    ctx.db.transaction(async (tx) => {
+      const [row] = await tx.query<{ id: string }>(
+        'INSERT INTO agencies.trusted_issuers (agency_id, issuer, audience, algorithms, jwks) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+        [input.agencyId, input.issuer, input.audience, input.algorithms, JSON.stringify(jwks)],
+      );
+      await appendAudit(tx, ctx, [directoryEvent('COLLECT', 'TrustedIssuer', row!.id, input.agencyId, ['agency', 'issuer', 'audience', 'algorithms', 'jwks'])]);
+      return row!.id;
+    }),
   );
-  const [issuer] = await visibleLoader(ctx, issuerTable, 'id').load(row!.id);
+  const [issuer] = await visibleLoader(ctx, issuerTable, 'id').load(id);
   return projectOne(ctx, issuer!);
 }

@@ -10,10 +10,15 @@ import type { MarkedSubject } from '../kernel/records';
  * statement (appendAudit's contract), so there is never an erasure without its events, nor events
  * for an erasure that rolled back.
  */
-export async function recordErasures(tx: Sql, ctx: RequestContext, records: ReadonlyArray<{ subjectType: MarkedSubject; id: string }>): Promise<void> {
-  await appendAudit(
-    tx,
-    ctx,
-    records.map((r) => ({ action: 'ERASE' as const, subjectType: r.subjectType, subjectId: r.id, recordOwnerAgencyId: ctx.actor.agencyId })),
-  );
+export async function recordErasures(
+  tx: Sql,
+  ctx: RequestContext,
+  records: ReadonlyArray<{ subjectType: MarkedSubject; id: string }>,
+  forgottenEntityIds: readonly string[] = [],
+): Promise<void> {
+  await appendAudit(tx, ctx, [
+    ...records.map((r) => ({ action: 'ERASE' as const, subjectType: r.subjectType, subjectId: r.id, recordOwnerAgencyId: ctx.actor.agencyId })),
+    // Entities that only the erased statements named went with them (shared ground: no owner).
+    ...forgottenEntityIds.map((e) => ({ action: 'ERASE' as const, subjectType: 'Entity', subjectId: e, recordOwnerAgencyId: null, fields: ['value'] })),
+  ]);
 }

@@ -1,4 +1,6 @@
 import { SqlParams } from '../../policies/sql';
+import { eraseStatements } from '../entities/observe';
+import { appendAudit, ownRecordEvent } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
 import { badInput, notFound } from '../kernel/errors';
@@ -167,18 +169,25 @@ export async function reviewRecord(ctx: RequestContext, subjectType: MarkedSubje
 
     let next: string | null = null;
     let erasedRecords: Array<{ subject: MarkedSubject; id: string }> = [];
+    let forgottenEntities: string[] = [];
+    const kept: Array<{ subject: MarkedSubject; id: string }> = [];
     if (decision === 'KEEP') {
       const [row] = await tx.query<{ next: string }>(`SELECT (current_date + interval '${retentionInterval(t.retention)}')::date::text AS next`);
       next = row!.next;
-      await tx.query(`UPDATE ${t.table} SET review_due = $2 WHERE id = $1`, [id, next]);
+      // Each UPDATE answers the ids it changed (through a CTE: a bare UPDATE ... RETURNING comes back as [rows, count]).
+      const update = async (subject: MarkedSubject, sql: string, params: unknown[]) => {
+        const rows = await tx.query<{ id: string }>(`WITH u AS (${sql} RETURNING id) SELECT id FROM u`, params);
+        kept.push(...rows.map((r) => ({ subject, id: r.id })));
+      };
+      await update(t.subject, `UPDATE ${t.table} SET review_due = $2 WHERE id = $1`, [id, next]);
       for (const part of partsOf(t.subject)) {
         if (part.follows?.kind !== 'parent') continue;
-        await tx.query(`UPDATE ${part.table} SET review_due = $2 WHERE ${part.follows.column} = $1`, [id, next]);
+        await update(part.subject, `UPDATE ${part.table} SET review_due = $2 WHERE ${part.follows.column} = $1`, [id, next]);
       }
       const sourceType = sourceTypeOf(t.subject);
       if (sourceType) {
         for (const s of STATEMENT_SUBJECTS) {
-          await tx.query(`UPDATE ${RECORDS[s].table} SET review_due = $3 WHERE owner_agency_id = $1 AND source_type = '${sourceType}' AND source_id = $2`, [
+          await update(s, `UPDATE ${RECORDS[s].table} SET review_due = $3 WHERE owner_agency_id = $1 AND source_type = '${sourceType}' AND source_id = $2`, [
             ctx.actor.agencyId,
             id,
             next,
@@ -205,19 +214,22 @@ export async function reviewRecord(ctx: RequestContext, subjectType: MarkedSubje
       for (const r of all) byGrantsTable.set(RECORDS[r.subject].grantsTable, [...(byGrantsTable.get(RECORDS[r.subject].grantsTable) ?? []), r.id]);
       for (const [table, ids] of byGrantsTable) await tx.query(`DELETE FROM ${table} WHERE record_id = ANY($1::uuid[])`, [ids]);
       await tx.query('DELETE FROM agencies.access_request_grants WHERE record_id = ANY($1::uuid[])', [all.map((r) => r.id)]);
-      for (const s of STATEMENT_SUBJECTS) {
-        const ids = statements.filter((x) => x.subject === s).map((x) => x.id);
-        if (ids.length) await tx.query(`DELETE FROM ${RECORDS[s].table} WHERE id = ANY($1::uuid[])`, [ids]);
-      }
+      // Statements (the reviewed one too, when a statement is reviewed on its own) go through the
+      // entities module, which also deletes the entities nothing else names any more.
+      const statementIds = (s: MarkedSubject) => all.filter((x) => x.subject === s).map((x) => x.id);
+      const erasedStatements = await eraseStatements(tx, { observations: statementIds('Observation'), links: statementIds('Link') });
+      forgottenEntities = erasedStatements.entities;
       await BEFORE_ERASE[t.subject]?.(tx, id);
       // Parts go by ON DELETE CASCADE; deleting them explicitly as well keeps this true if a cascade is ever dropped.
       for (const part of partsOf(t.subject)) {
         if (part.follows?.kind === 'parent') await tx.query(`DELETE FROM ${part.table} WHERE ${part.follows.column} = $1`, [id]);
       }
-      const [deleted] = await tx.query<{ n: number }>(
-        `WITH d AS (DELETE FROM ${t.table} WHERE id = $1 AND owner_agency_id = $2 RETURNING 1) SELECT count(*)::int AS n FROM d`,
-        [id, ctx.actor.agencyId],
-      );
+      const [deleted] = STATEMENT_SUBJECTS.includes(t.subject)
+        ? [{ n: [...erasedStatements.observations, ...erasedStatements.links].filter((x) => x === id).length }]
+        : await tx.query<{ n: number }>(`WITH d AS (DELETE FROM ${t.table} WHERE id = $1 AND owner_agency_id = $2 RETURNING 1) SELECT count(*)::int AS n FROM d`, [
+            id,
+            ctx.actor.agencyId,
+          ]);
       if (deleted?.n !== 1) throw new Error(`Erasure of ${subjectType} ${id} deleted ${deleted?.n} rows`);
       erasedRecords = all;
     }
@@ -226,8 +238,10 @@ export async function reviewRecord(ctx: RequestContext, subjectType: MarkedSubje
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
       [ctx.actor.agencyId, t.subject, id, decision, why, ctx.actor.userId, record.reviewDue, next, erasedRecords.length],
     );
-    // The erasure audit events, as the transaction's last statement.
-    if (erasedRecords.length) await recordErasures(tx, ctx, erasedRecords.map((r) => ({ subjectType: r.subject, id: r.id })));
+    // The audit events, as the transaction's last statement: ALTER (the review date) of every record
+    // kept, or ERASE of every record erased and every entity forgotten with them.
+    if (kept.length) await appendAudit(tx, ctx, kept.map((r) => ownRecordEvent(ctx, 'ALTER', r.subject, r.id, ['reviewDue'])));
+    if (erasedRecords.length) await recordErasures(tx, ctx, erasedRecords.map((r) => ({ subjectType: r.subject, id: r.id })), forgottenEntities);
     return review!.id;
   });
   ctx.log.info({ op: 'reviewRecord', subjectType, recordId: id, decision }, 'retention review recorded');

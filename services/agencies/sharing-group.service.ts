@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { SqlParams } from '../../policies/sql';
+import { appendAudit, type AuditEventInput } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
 import { badInput, conflict, notFound } from '../kernel/errors';
 import { isUuid, text } from '../kernel/validate';
@@ -57,12 +58,24 @@ export function membersOf(ctx: RequestContext, group: { id: string }) {
   return loader.load(group.id);
 }
 
+/**
+ * An event about a sharing group (the hub's, owned by no agency). A change of members names the
+ * agency that joined or left as the recipient: the group's AMBER records reach it, or stop to.
+ */
+function groupEvent(action: 'COLLECT' | 'ALTER', groupId: string, fields: string[], memberAgencyId?: string): AuditEventInput {
+  return { action, subjectType: 'SharingGroup', subjectId: groupId, recordOwnerAgencyId: null, fields, recipients: memberAgencyId ? [memberAgencyId] : [] };
+}
+
 export async function createSharingGroup(ctx: RequestContext, slug: string, name: string) {
   assertMay(ctx.actor, 'manageSharingGroups');
   if (!/^[a-z0-9-]{2,60}$/.test(slug)) throw badInput('slug', 'must be 2-60 lower-case letters, digits or dashes');
   const n = text('name', name, { max: 200, required: true })!;
   try {
-    const [row] = await ctx.db.query<GroupRow>('INSERT INTO agencies.sharing_groups (slug, name) VALUES ($1, $2) RETURNING id, slug, name', [slug, n]);
+    const row = await ctx.db.transaction(async (tx) => {
+      const [created] = await tx.query<GroupRow>('INSERT INTO agencies.sharing_groups (slug, name) VALUES ($1, $2) RETURNING id, slug, name', [slug, n]);
+      await appendAudit(tx, ctx, [groupEvent('COLLECT', created!.id, ['slug', 'name'])]);
+      return created;
+    });
     ctx.log.info({ op: 'createSharingGroup', groupId: row!.id }, 'sharing group created');
     return toGroup(row!);
   } catch (err) {
@@ -79,7 +92,10 @@ export async function addGroupMember(ctx: RequestContext, groupId: string, agenc
   const [agency] = await ctx.db.query<{ type: string }>('SELECT type FROM agencies.agencies WHERE id = $1', [agencyId]);
   if (!agency) throw badInput('agencyId', 'no such agency');
   if (agency.type === 'HUB_ADMIN') throw badInput('agencyId', "the hub's administration reads no intelligence and joins no sharing group");
-  await ctx.db.query('INSERT INTO agencies.sharing_group_members (group_id, agency_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [group.id, agencyId]);
+  await ctx.db.transaction(async (tx) => {
+    const added = await tx.query('INSERT INTO agencies.sharing_group_members (group_id, agency_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING agency_id', [group.id, agencyId]);
+    if (added.length) await appendAudit(tx, ctx, [groupEvent('ALTER', group.id, ['members'], agencyId)]);
+  });
   ctx.log.info({ op: 'addGroupMember', groupId: group.id, memberAgencyId: agencyId }, 'sharing group member added');
   return group;
 }
@@ -89,13 +105,17 @@ export async function removeGroupMember(ctx: RequestContext, groupId: string, ag
   assertMay(ctx.actor, 'manageSharingGroups');
   const group = await getSharingGroup(ctx, groupId);
   // (A bare DELETE ... RETURNING comes back from TypeORM as [rows, count]: count through a CTE.)
-  const [removed] = isUuid(agencyId)
-    ? await ctx.db.query<{ n: number }>(
-        'WITH d AS (DELETE FROM agencies.sharing_group_members WHERE group_id = $1 AND agency_id = $2 RETURNING 1) SELECT count(*)::int AS n FROM d',
-        [group.id, agencyId],
-      )
-    : [];
-  if (!removed?.n) throw badInput('agencyId', 'is not a member of this group');
+  const removed = isUuid(agencyId)
+    ? await ctx.db.transaction(async (tx) => {
+        const [d] = await tx.query<{ n: number }>(
+          'WITH d AS (DELETE FROM agencies.sharing_group_members WHERE group_id = $1 AND agency_id = $2 RETURNING 1) SELECT count(*)::int AS n FROM d',
+          [group.id, agencyId],
+        );
+        if (d?.n) await appendAudit(tx, ctx, [groupEvent('ALTER', group.id, ['members'], agencyId)]);
+        return d?.n ?? 0;
+      })
+    : 0;
+  if (!removed) throw badInput('agencyId', 'is not a member of this group');
   ctx.log.info({ op: 'removeGroupMember', groupId: group.id, memberAgencyId: agencyId }, 'sharing group member removed');
   return group;
 }

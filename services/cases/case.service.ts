@@ -1,7 +1,7 @@
 import { highestMarking, type Marking as MarkingName } from '../../policies/actor';
 import { SqlParams } from '../../policies/sql';
 import type { PolicyRecord } from '../../policies/subjects';
-import { appendAudit, type AuditEventInput } from '../kernel/audit';
+import { appendAudit, type AuditEventInput, ownRecordEvent, writtenFields } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
 import { badInput } from '../kernel/errors';
@@ -127,14 +127,6 @@ export async function searchPersons(ctx: RequestContext, name: string, first: nu
 
 // ---- contribution -------------------------------------------------------------------------
 
-/** Names of the fields a write gives a value (audit events name fields, never values). */
-function writtenFields(values: Record<string, unknown>): string[] {
-  return Object.keys(values).filter((k) => {
-    const v = values[k];
-    return v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
-  });
-}
-
 function personFields(p: PersonInput): string[] {
   const { handling: _handling, ...fields } = p;
   return writtenFields(fields);
@@ -146,7 +138,7 @@ function eventFields(e: TraffickingEventInput): string[] {
 
 /** A COLLECT event for a record the caller's agency just created. */
 function collected(ctx: RequestContext, subjectType: string, subjectId: string, fields: string[]): AuditEventInput {
-  return { action: 'COLLECT', subjectType, subjectId, recordOwnerAgencyId: ctx.actor.agencyId, fields };
+  return ownRecordEvent(ctx, 'COLLECT', subjectType, subjectId, fields);
 }
 
 function validatePerson(p: PersonInput, field: string): void {
@@ -274,7 +266,7 @@ export async function updateCase(ctx: RequestContext, id: string, input: UpdateC
       `UPDATE cases.cases SET ${sets.join(', ')}, updated_at = now() WHERE id = ${params.add(id)} AND owner_agency_id = ${params.add(ctx.actor.agencyId)} RETURNING id`,
       params.values,
     );
-    if (updated.length) await appendAudit(tx, ctx, [{ action: 'ALTER', subjectType: 'Case', subjectId: id, recordOwnerAgencyId: ctx.actor.agencyId, fields: changed }]);
+    if (updated.length) await appendAudit(tx, ctx, [ownRecordEvent(ctx, 'ALTER', 'Case', id, changed)]);
   });
   visibleLoader(ctx, caseTable, 'id').clear(id);
   return getCase(ctx, id);

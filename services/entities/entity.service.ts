@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { rawOf } from '../../policies/enforce';
 import { reachSql } from '../../policies/reach';
 import { SqlParams } from '../../policies/sql';
+import { appendAudit, ownRecordEvent, writtenFields } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
 import { badInput, notFound } from '../kernel/errors';
 import { assertUuid, type HandlingRow, inheritedHandling, metaAttributes } from '../kernel/marked-record';
@@ -174,14 +175,18 @@ export async function addCaseEntity(ctx: RequestContext, caseId: string, input: 
   const source: ObservationSource = { type: 'CASE', id: caseId, handling: inheritedHandling(parent) };
   const observationId = await ctx.db.transaction(async (tx) => {
     const [seen] = await observe(tx, ctx.actor, source, [{ kind: input.kind, value, note }]);
+    const audit = [ownRecordEvent(ctx, 'COLLECT', 'Observation', seen!.observationId, writtenFields({ entity: seen!.entityId, note }))];
     if (input.linkToPersonId) {
-      await recordLink(tx, ctx.actor, {
+      const linkId = await recordLink(tx, ctx.actor, {
         kind: input.linkKind ?? DEFAULT_LINK_KIND[input.kind],
         from: { personId: input.linkToPersonId },
         to: { entityId: seen!.entityId },
         source,
       });
+      audit.push(ownRecordEvent(ctx, 'COLLECT', 'Link', linkId, ['kind', 'from', 'to']));
     }
+    // Last statement of the transaction: the events commit, or roll back, with the statements.
+    await appendAudit(tx, ctx, audit);
     return seen!.observationId;
   });
   ctx.log.info({ op: 'addCaseEntity', caseId, observationId }, 'entity observed in case');

@@ -1,6 +1,7 @@
 import { EntitiesInit1764000000100 } from '../../migrations/entities/1764000000100-entities-init';
 import { EntitiesIdentifierHolders1764000000120 } from '../../migrations/entities/1764000000120-identifier-holders';
 import { EntitiesEnsureEntities1764000000140 } from '../../migrations/entities/1764000000140-ensure-entities';
+import { EntitiesForgetOrphans1764000000150 } from '../../migrations/entities/1764000000150-forget-orphans';
 import { EntitiesObservationsByEntityAndDate1764000000130 } from '../../migrations/entities/1764000000130-observations-by-entity-and-date';
 import { EntitiesOrganisationSearch1764000000110 } from '../../migrations/entities/1764000000110-entities-organisation-search';
 import { buildFederatedSchema } from '../kernel/federation';
@@ -16,7 +17,7 @@ export const entitiesSubgraph: SubgraphDefinition = {
   name: 'entities',
   port: 4004,
   dbSchema: 'entities',
-  migrations: [EntitiesInit1764000000100, EntitiesOrganisationSearch1764000000110, EntitiesIdentifierHolders1764000000120, EntitiesObservationsByEntityAndDate1764000000130, EntitiesEnsureEntities1764000000140],
+  migrations: [EntitiesInit1764000000100, EntitiesOrganisationSearch1764000000110, EntitiesIdentifierHolders1764000000120, EntitiesObservationsByEntityAndDate1764000000130, EntitiesEnsureEntities1764000000140, EntitiesForgetOrphans1764000000150],
   tables: ENTITIES_TABLES,
   buildSchema: () =>
     buildFederatedSchema({

@@ -113,9 +113,15 @@ const uuidArrayLiteral = (ids: string[] | undefined) => `{${(ids ?? []).join(','
  * recordObservations for many sources at once (a bank's batch of reports): every entity of every
  * source is upserted in ONE statement, in a stable order (so concurrent batches lock rows alike and
  * cannot deadlock), and every observation, each with its own source and handling, in ONE more.
- * Returns, per source, its identifiers' entity ids in input order.
+ * Returns, per source, its identifiers' entity ids in input order and the ids of the observations
+ * made (one per distinct entity), which the caller's audit events name.
  */
-export async function recordObservationsBySource(tx: Sql, actor: Actor, items: Array<{ source: ObservationSource; identifiers: IdentifierInput[] }>, field = 'identifiers'): Promise<string[][]> {
+export async function recordObservationsBySource(
+  tx: Sql,
+  actor: Actor,
+  items: Array<{ source: ObservationSource; identifiers: IdentifierInput[] }>,
+  field = 'identifiers',
+): Promise<Array<{ entityIds: string[]; observationIds: string[] }>> {
   assertMayCreate(actor, 'Observation');
   const normalised = items.map((item, n) => {
     if (!(SOURCE_TYPES as readonly string[]).includes(item.source.type)) throw new Error(`Unknown observation source type ${String(item.source.type)}`);
@@ -124,7 +130,7 @@ export async function recordObservationsBySource(tx: Sql, actor: Actor, items: A
   });
   const key = (i: { kind: string; value: string }) => `${i.kind}\u0000${i.value}`;
   const distinct = [...new Map(normalised.flat().map((i) => [key(i), i])).values()].sort((a, b) => (key(a) < key(b) ? -1 : 1));
-  if (distinct.length === 0) return items.map(() => []);
+  if (distinct.length === 0) return items.map(() => ({ entityIds: [], observationIds: [] }));
   const entities = await tx.query<{ id: string; kind: string; value: string }>(
     ENSURE_ENTITIES,
     [distinct.map((i) => i.kind), distinct.map((i) => i.value)],
@@ -135,12 +141,13 @@ export async function recordObservationsBySource(tx: Sql, actor: Actor, items: A
     for (const entityId of new Set(ids.map((i) => entityIds.get(key(i))!))) rows.push({ source: items[n]!.source, entityId });
   });
   const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
-  await tx.query(
+  const inserted = await tx.query<{ id: string; source_id: string }>(
     `INSERT INTO entities.observations (owner_agency_id, contributor_user_id, marking, source_evaluation, intelligence_assessment, handling_code,
        handling_conditions, shared_with_agency_ids, shared_with_group_ids, red_recipient_user_ids, source_type, source_id, entity_id)
      SELECT $1, $2, s.marking, s.se, s.ia, s.hc, s.hcond, s.sa::uuid[], s.sg::uuid[], s.rr::uuid[], s.st, s.sid, s.eid
      FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::uuid[], $13::uuid[])
-       AS s(marking, se, ia, hc, hcond, sa, sg, rr, st, sid, eid)`,
+       AS s(marking, se, ia, hc, hcond, sa, sg, rr, st, sid, eid)
+     RETURNING id, source_id`,
     [
       actor.agencyId,
       actor.userId,
@@ -157,7 +164,9 @@ export async function recordObservationsBySource(tx: Sql, actor: Actor, items: A
       col((r) => r.entityId),
     ],
   );
-  return normalised.map((ids) => ids.map((i) => entityIds.get(key(i))!));
+  const bySource = new Map<string, string[]>();
+  for (const o of inserted) bySource.set(o.source_id, [...(bySource.get(o.source_id) ?? []), o.id]);
+  return normalised.map((ids, n) => ({ entityIds: ids.map((i) => entityIds.get(key(i))!), observationIds: bySource.get(items[n]!.source.id.toLowerCase()) ?? [] }));
 }
 
 function endpoint(e: { entityId?: string; personId?: string }, field: string): { entityId: string | null; personId: string | null } {
@@ -197,13 +206,58 @@ export async function recordLink(
   return row!.id;
 }
 
+/** What an erasure of statements removed: the statements, and the entities left with no statement at all. */
+export interface ErasedStatements {
+  observations: string[];
+  links: string[];
+  /** Entities no observation or link names any more, deleted with them (entities.forget_orphans). */
+  entities: string[];
+}
+
+/**
+ * Deletes the entities among `entityIds` that no observation and no link names any more, through the
+ * owner's function (migrations/entities/…-forget-orphans.ts): the application role may not delete
+ * entities itself. An entity some other statement still names stays.
+ */
+async function forgetOrphans(tx: Sql, entityIds: Iterable<string | null>): Promise<string[]> {
+  const ids = [...new Set([...entityIds].filter((id): id is string => !!id))].sort();
+  if (ids.length === 0) return [];
+  const rows = await tx.query<{ id: string }>('SELECT id FROM entities.forget_orphans($1::uuid[]) AS f(id)', [ids]);
+  return rows.map((r) => r.id);
+}
+
+/** Deletes the links and observations each WHERE clause matches, then the entities only they named. */
+async function eraseWhere(tx: Sql, links: [string, unknown[]], observations: [string, unknown[]]): Promise<ErasedStatements> {
+  type Deleted = { id: string; a: string | null; b: string | null };
+  const l = await tx.query<Deleted>(
+    `WITH d AS (DELETE FROM entities.links WHERE ${links[0]} RETURNING id, from_entity_id, to_entity_id) SELECT id, from_entity_id AS a, to_entity_id AS b FROM d`,
+    links[1],
+  );
+  const o = await tx.query<Deleted>(
+    `WITH d AS (DELETE FROM entities.observations WHERE ${observations[0]} RETURNING id, entity_id) SELECT id, entity_id AS a, NULL::uuid AS b FROM d`,
+    observations[1],
+  );
+  const entities = await forgetOrphans(tx, [...l, ...o].flatMap((r) => [r.a, r.b]));
+  return { observations: o.map((r) => r.id), links: l.map((r) => r.id), entities };
+}
+
 /**
  * Erases what a source record contributed to the graph (its observations and links), inside the
- * caller's transaction, when the source itself is erased (a narrative whose consent is withdrawn).
- * Entities stay: they are shared ground, and any other statement about them is untouched.
+ * caller's transaction, when the source itself is erased (a narrative whose consent is withdrawn),
+ * and with them every entity that only they named: nothing derived only from the source is kept.
+ * An entity another statement names stays, with that statement.
  */
-export async function eraseStatementsOfSource(tx: Sql, source: { type: ObservationSource['type']; id: string }): Promise<{ observations: number; links: number }> {
-  const links = await tx.query<{ id: string }>('DELETE FROM entities.links WHERE source_type = $1 AND source_id = $2 RETURNING id', [source.type, source.id]);
-  const observations = await tx.query<{ id: string }>('DELETE FROM entities.observations WHERE source_type = $1 AND source_id = $2 RETURNING id', [source.type, source.id]);
-  return { observations: observations.length, links: links.length };
+export function eraseStatementsOfSource(tx: Sql, source: { type: ObservationSource['type']; id: string }): Promise<ErasedStatements> {
+  const where = 'source_type = $1 AND source_id = $2';
+  return eraseWhere(tx, [where, [source.type, source.id]], [where, [source.type, source.id]]);
+}
+
+/**
+ * Erases the given observations and links (by id, owned by the caller's agency: row-level security
+ * lets the role delete nothing else), and the entities only they named, inside the caller's transaction.
+ */
+export function eraseStatements(tx: Sql, ids: { observations: readonly string[]; links: readonly string[] }): Promise<ErasedStatements> {
+  if (ids.observations.length === 0 && ids.links.length === 0) return Promise.resolve({ observations: [], links: [], entities: [] });
+  const where = 'id = ANY($1::uuid[])';
+  return eraseWhere(tx, [where, [ids.links]], [where, [ids.observations]]);
 }

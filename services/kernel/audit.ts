@@ -54,6 +54,22 @@ export interface AuditEventInput {
   fields?: readonly string[];
 }
 
+/** Names of the fields a write gives a value (events name fields, never values). */
+export function writtenFields(values: Record<string, unknown>): string[] {
+  return Object.keys(values).filter((k) => {
+    const v = values[k];
+    return v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
+  });
+}
+
+/**
+ * An event about a record the acting agency owns (what it collects, alters or erases of its own):
+ * the one way services name the owner of what they write.
+ */
+export function ownRecordEvent(ctx: AuditActor, action: AuditAction, subjectType: string, subjectId: string, fields: readonly string[] = []): AuditEventInput {
+  return { action, subjectType, subjectId, recordOwnerAgencyId: ctx.actor.agencyId, fields };
+}
+
 /** Who acts: the request's actor and id. A RequestContext is one; scripts may pass their own. */
 export interface AuditActor {
   actor: Pick<Actor, 'userId' | 'agencyId' | 'purpose'>;

@@ -5,7 +5,8 @@ import { reachSql } from '../../policies/reach';
 import { SqlParams } from '../../policies/sql';
 import type { PolicyRecord } from '../../policies/subjects';
 import type { EntityKind } from '../entities/identifier';
-import { eraseStatementsOfSource, recordObservations } from '../entities/observe';
+import { eraseStatementsOfSource, normaliseIdentifiers, observe } from '../entities/observe';
+import { appendAudit, type AuditEventInput, ownRecordEvent, writtenFields } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
 import { badInput, conflict, notFound } from '../kernel/errors';
@@ -182,7 +183,12 @@ export async function contributeNarrative(ctx: RequestContext, input: Contribute
     key,
     hash,
     insert: async (tx) => {
+      const audit: AuditEventInput[] = [];
       const caseId = newCase ? await insertCase(tx, ctx, newCase) : input.caseId!;
+      if (newCase) {
+        const fields = writtenFields({ summary: newCase.summary?.trim(), status: 'OPEN', exploitationTypes: newCase.exploitationTypes, nrmStage: 'NONE' });
+        audit.push(ownRecordEvent(ctx, 'COLLECT', 'Case', caseId, fields));
+      }
       const params = new SqlParams();
       const meta = handlingInsert(ctx.actor, handling, params);
       const [row] = await tx.query<{ id: string }>(
@@ -193,7 +199,12 @@ export async function contributeNarrative(ctx: RequestContext, input: Contribute
            coalesce(${params.add(recordedAt)}::timestamptz, now()), ${params.add(key)}, ${params.add(hash)}) RETURNING id`,
         params.values,
       );
-      await insertProposals(tx, row!.id, proposalsOf(ctx, body, input.language, indicators));
+      const proposals = proposalsOf(ctx, body, input.language, indicators);
+      await insertProposals(tx, row!.id, proposals);
+      const fields = writtenFields({ case: caseId, language: input.language, text: body, indicators, consent: input.consent, proposals: [...proposals.identifiers, ...proposals.indicators] });
+      audit.push(ownRecordEvent(ctx, 'COLLECT', 'Narrative', row!.id, fields));
+      // Last statement of the transaction: the events commit, or roll back, with the narrative.
+      await appendAudit(tx, ctx, audit);
       return row!.id;
     },
   });
@@ -225,8 +236,16 @@ export async function withdrawConsent(ctx: RequestContext, id: string, reason: s
     );
     if (!row) return undefined;
     const [proposals] = await tx.query<{ n: number }>('WITH d AS (DELETE FROM narratives.proposals WHERE narrative_id = $1 RETURNING 1) SELECT count(*)::int AS n FROM d', [id]);
-    await eraseStatementsOfSource(tx, { type: 'NARRATIVE', id });
+    const statements = await eraseStatementsOfSource(tx, { type: 'NARRATIVE', id });
     await tx.query('INSERT INTO narratives.erasures (narrative_id, erased_by_user_id, reason) VALUES ($1, $2, $3)', [id, ctx.actor.userId, why]);
+    // One ERASE per record that went: the narrative's content, the statements made from it, and the
+    // entities only those named (shared ground: no owner). Ids and field names, never what they held.
+    await appendAudit(tx, ctx, [
+      ownRecordEvent(ctx, 'ERASE', 'Narrative', id, proposals!.n ? ['text', 'indicators', 'consent', 'proposals'] : ['text', 'indicators', 'consent']),
+      ...statements.observations.map((o) => ownRecordEvent(ctx, 'ERASE', 'Observation', o, ['entity'])),
+      ...statements.links.map((l) => ownRecordEvent(ctx, 'ERASE', 'Link', l)),
+      ...statements.entities.map((e): AuditEventInput => ({ action: 'ERASE', subjectType: 'Entity', subjectId: e, recordOwnerAgencyId: null, fields: ['value'] })),
+    ]);
     return { proposals: proposals!.n };
   });
   visibleLoader(ctx, narrativeTable, 'id').clear(id);
@@ -327,19 +346,21 @@ export async function decideProposal(ctx: RequestContext, id: string, decision: 
       if (current.status !== target) throw conflict(`This proposal was already ${current.status.toLowerCase()}`, { status: current.status });
       return;
     }
-    if (target !== 'CONFIRMED') return;
-    if (decided.kind === 'IDENTIFIER') {
-      const [entityId] = await recordObservations(tx, ctx.actor, { type: 'NARRATIVE', id: n.id, handling: inheritedHandling(n) }, [
-        { kind: decided.identifierKind!, value: decided.value! },
-      ]);
-      await tx.query('UPDATE narratives.proposals SET entity_id = $2 WHERE id = $1', [id, entityId]);
-    } else {
+    const audit: AuditEventInput[] = [ownRecordEvent(ctx, 'ALTER', 'NarrativeProposal', id, ['status'])];
+    if (target === 'CONFIRMED' && decided.kind === 'IDENTIFIER') {
+      const source = { type: 'NARRATIVE' as const, id: n.id, handling: inheritedHandling(n) };
+      const [seen] = await observe(tx, ctx.actor, source, normaliseIdentifiers(ctx.actor, [{ kind: decided.identifierKind!, value: decided.value! }]));
+      await tx.query('UPDATE narratives.proposals SET entity_id = $2 WHERE id = $1', [id, seen!.entityId]);
+      audit.push(ownRecordEvent(ctx, 'COLLECT', 'Observation', seen!.observationId, ['entity']));
+    } else if (target === 'CONFIRMED') {
       await tx.query(
         `UPDATE narratives.narratives SET indicators = CASE WHEN $2 = ANY(indicators) THEN indicators ELSE array_append(indicators, $2) END, updated_at = now()
          WHERE id = $1`,
         [n.id, decided.indicator],
       );
+      audit.push(ownRecordEvent(ctx, 'ALTER', 'Narrative', n.id, ['indicators']));
     }
+    await appendAudit(tx, ctx, audit);
   });
   visibleLoader(ctx, narrativeTable, 'id').clear(raw.id as string);
   ctx.log.info({ proposalId: id, narrativeId: raw.id, decision, op: 'decideProposal' }, 'proposal decided');

@@ -1,6 +1,7 @@
 import { rawOf } from '../../policies/enforce';
 import { SqlParams } from '../../policies/sql';
 import type { PolicyRecord } from '../../policies/subjects';
+import { appendAudit, ownRecordEvent, writtenFields } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
 import { badInput, notFound } from '../kernel/errors';
 import { assertUuid, handlingInsert, validateHandling } from '../kernel/marked-record';
@@ -134,14 +135,28 @@ export async function publishRoute(ctx: RequestContext, input: PublishRouteInput
 
   const params = new SqlParams();
   const meta = handlingInsert(ctx.actor, input.handling, params);
-  const [row] = await ctx.db.query<{ id: string }>(
-    `INSERT INTO routes.routes (${meta.columns}, origin_location_id, transit_location_ids, destination_location_id, exploitation_types,
-       period_start, period_end, victim_count, case_count)
-     VALUES (${meta.values}, ${params.add(input.originLocationId)}, ${params.add(input.transitLocationIds ?? [])}::uuid[],
-       ${params.add(input.destinationLocationId)}, ${params.add(input.exploitationTypes)}, ${params.add(start)}, ${params.add(end)},
-       ${params.add(input.victimCount)}, ${params.add(input.caseCount)}) RETURNING id`,
-    params.values,
-  );
-  ctx.log.info({ routeId: row!.id, op: 'publishRoute' }, 'route published');
-  return getRoute(ctx, row!.id);
+  const id = await ctx.db.transaction(async (tx) => {
+    const [row] = await tx.query<{ id: string }>(
+      `INSERT INTO routes.routes (${meta.columns}, origin_location_id, transit_location_ids, destination_location_id, exploitation_types,
+         period_start, period_end, victim_count, case_count)
+       VALUES (${meta.values}, ${params.add(input.originLocationId)}, ${params.add(input.transitLocationIds ?? [])}::uuid[],
+         ${params.add(input.destinationLocationId)}, ${params.add(input.exploitationTypes)}, ${params.add(start)}, ${params.add(end)},
+         ${params.add(input.victimCount)}, ${params.add(input.caseCount)}) RETURNING id`,
+      params.values,
+    );
+    const fields = writtenFields({
+      origin: input.originLocationId,
+      transit: input.transitLocationIds,
+      destination: input.destinationLocationId,
+      exploitationTypes: input.exploitationTypes,
+      periodStart: start,
+      periodEnd: end,
+      victimCount: input.victimCount,
+      caseCount: input.caseCount,
+    });
+    await appendAudit(tx, ctx, [ownRecordEvent(ctx, 'COLLECT', 'Route', row!.id, fields)]);
+    return row!.id;
+  });
+  ctx.log.info({ routeId: id, op: 'publishRoute' }, 'route published');
+  return getRoute(ctx, id);
 }

@@ -2,9 +2,12 @@ import { TypologiesInit1764000000200 } from '../../migrations/typologies/1764000
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedTypologiesDemo } from './demo-data';
-import { TransactionReportResolver, TransactionReportSubmissionResolver, TypologyResolver } from './typology.resolver';
+// Typologies first: type-graphql emits root fields in the order their resolver modules load.
+import { TypologyResolver } from './typology.resolver';
 import * as typologies from './typology.service';
 import { TYPOLOGIES_TABLES } from './tables';
+import { TransactionReportResolver, TransactionReportSubmissionResolver } from './transaction-report.resolver';
+import * as transactionReports from './transaction-report.service';
 
 /** Banks' typologies (patterns for peers) and transaction reports (evidence with identifiers). */
 export const typologiesSubgraph: SubgraphDefinition = {
@@ -18,7 +21,7 @@ export const typologiesSubgraph: SubgraphDefinition = {
       resolvers: [TypologyResolver, TransactionReportResolver, TransactionReportSubmissionResolver],
       references: {
         Typology: { __resolveReference: (ref: { id: string }, ctx) => typologies.getTypology(ctx, ref.id) },
-        TransactionReport: { __resolveReference: (ref: { id: string }, ctx) => typologies.getTransactionReport(ctx, ref.id) },
+        TransactionReport: { __resolveReference: (ref: { id: string }, ctx) => transactionReports.getTransactionReport(ctx, ref.id) },
       },
       rootAccess: {
         typology: ['read', 'Typology'],

@@ -1,32 +1,26 @@
-import { randomUUID } from 'node:crypto';
-import { GraphQLError } from 'graphql';
 import { SqlParams } from '../../policies/sql';
-import { countryOf, normaliseIdentifier } from '../entities/identifier';
-import { type IdentifierInput, recordObservationsBySource } from '../entities/observe';
+import { appendAudit, ownRecordEvent, writtenFields } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
-import type { Sql } from '../kernel/db';
-import { badInput, ErrorCode, notFound } from '../kernel/errors';
+import { badInput } from '../kernel/errors';
 import { requestHash, requiredIdempotencyKey, submitOnce } from '../kernel/idempotency';
-import { assertUuid, handlingInsert, type HandlingInput, validateHandling } from '../kernel/marked-record';
+import { handlingInsert, validateHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
 import { assertCanCreate, projectAll } from '../kernel/policy';
-import { getVisible, selectVisible, visibleLoader } from '../kernel/repository';
+import { getVisible, selectVisible } from '../kernel/repository';
 import { assertIndicators, FINANCIAL_INDICATORS } from '../kernel/taxonomy';
 import { isoDate, period, text } from '../kernel/validate';
 import { describeFirstIdentifier } from '../narratives/extract';
-import type { SubmitTransactionReportInput, SubmitTransactionReportsInput, SubmitTypologyInput, TransactionReportFilter, TransactionReportInput, TypologyFilter } from './typology.input';
-import { transactionReportTable, typologyTable } from './typology.repository';
+import type { SubmitTypologyInput, TypologyFilter } from './typology.input';
+import { typologyTable } from './typology.repository';
+
+/** Typologies: de-identified financial patterns a bank shares with its peers. */
 
 type Projected = Record<string, unknown>;
 
 const COUNTRY = /^[A-Z]{2}$/;
-const CURRENCY = /^[A-Z]{3}$/;
-const MAX_PARTIES = 200;
 
 /** Visible raw record by id, or undefined: "does not exist" and "does not reach you" are one answer. */
 export const getTypology = (ctx: RequestContext, id: string): Promise<Projected> => getVisible(ctx, typologyTable, id);
-
-export const getTransactionReport = (ctx: RequestContext, id: string): Promise<Projected> => getVisible(ctx, transactionReportTable, id);
 
 export async function listTypologies(ctx: RequestContext, filter: TypologyFilter | undefined, page: PageArgs) {
   const window = pageWindow(page);
@@ -48,26 +42,6 @@ export async function listTypologies(ctx: RequestContext, filter: TypologyFilter
 }
 
 /** Reports whose period overlaps [dateFrom, dateTo]; a report without dates matches no date filter. */
-export async function listTransactionReports(ctx: RequestContext, filter: TransactionReportFilter | undefined, page: PageArgs) {
-  const window = pageWindow(page);
-  const f = filter ?? {};
-  const from = isoDate('filter.dateFrom', f.dateFrom);
-  const to = isoDate('filter.dateTo', f.dateTo);
-  const { rows, total } = await selectVisible(ctx, transactionReportTable, {
-    filterFields: [...(f.indicator ? ['indicators'] : []), ...(f.dateFrom || f.dateTo ? ['dateFrom', 'dateTo'] : [])],
-    withTotal: true,
-    where: (p) => [
-      ...(f.indicator ? [`${p.add(f.indicator)} = ANY(r.indicators)`] : []),
-      ...(from ? [`coalesce(r.date_to, r.date_from) >= ${p.add(from)}::date`] : []),
-      ...(to ? [`coalesce(r.date_from, r.date_to) <= ${p.add(to)}::date`] : []),
-    ],
-    orderBy: 'r.created_at DESC, r.id',
-    limit: window.limit,
-    offset: window.offset,
-  });
-  return toPage(projectAll(ctx, rows), total, window);
-}
-
 // ---- contribution -------------------------------------------------------------------------
 
 /** Short free-text labels (channels, amount bands): at most 50, each 1..100 characters. */
@@ -121,6 +95,8 @@ export async function submitTypology(ctx: RequestContext, input: SubmitTypologyI
            ${params.add(amountBands)}, ${params.add(input.geography ?? [])}, ${params.add(start)}, ${params.add(end)}, ${params.add(key)}, ${params.add(hash)}) RETURNING id`,
         params.values,
       );
+      const fields = writtenFields({ title, pattern, indicators: input.indicators, channels, amountBands, geography: input.geography, periodStart: start, periodEnd: end });
+      await appendAudit(tx, ctx, [ownRecordEvent(ctx, 'COLLECT', 'Typology', row!.id, fields)]);
       return row!.id;
     },
   });
@@ -128,335 +104,11 @@ export async function submitTypology(ctx: RequestContext, input: SubmitTypologyI
   return getTypology(ctx, id);
 }
 
-// ---- transaction reports: one, or a batch, through the same validation and the same set-based insert ----
-
-export const MAX_BATCH = 5000;
-const MAX_REPORTED_ERRORS = 100;
-
-interface FieldError {
-  field: string;
-  message: string;
-}
-
-/** A row's field error in a batch; `field` is relative to the row (`parties[0].account.value`). */
-interface RowError extends FieldError {
-  row: number;
-}
-
-/** A report that passed validation: trimmed texts and normalised accounts, ready to insert. */
-interface ValidReport {
-  handling: HandlingInput;
-  reportCode: string;
-  reason: string;
-  indicators: string[];
-  amount: number | null;
-  currency: string | null;
-  dateFrom: string | null;
-  dateTo: string | null;
-  typologyId: string | null;
-  parties: Array<{ name: string; significance: string; account: IdentifierInput | null }>;
-}
-
-/** Runs one check; its BAD_USER_INPUT becomes a field error (so every error of a row is reported), anything else propagates. */
-function collect(errors: FieldError[], check: () => void): void {
-  try {
-    check();
-  } catch (err) {
-    if (!(err instanceof GraphQLError) || err.extensions.code !== ErrorCode.BAD_USER_INPUT) throw err;
-    const field = String(err.extensions.field ?? '');
-    errors.push({ field, message: err.message.startsWith(`${field}: `) ? err.message.slice(field.length + 2) : err.message });
-  }
-}
-
-/**
- * Checks every field of one report and normalises its accounts (national formats read by the
- * caller's country, as the entities module will); `prefix` names the report's place in the input.
- */
-function validateReport(ctx: RequestContext, input: TransactionReportInput, prefix: string): { report: ValidReport; errors: FieldError[] } {
-  const errors: FieldError[] = [];
-  const f = (name: string) => `${prefix}${name}`;
-  collect(errors, () => validateHandling(input.handling, f('handling')));
-  collect(errors, () => assertIndicators(f('indicators'), input.indicators, FINANCIAL_INDICATORS));
-  let reason = '';
-  collect(errors, () => {
-    reason = text(f('reason'), input.reason, { max: 20000, required: true })!;
-  });
-  const { amount, currency } = input;
-  if (amount !== undefined && amount !== null) {
-    if (!Number.isFinite(amount) || amount < 0 || amount >= 1e16 || Math.round(amount * 100) / 100 !== amount) {
-      errors.push({ field: f('amount'), message: 'must be a non-negative amount with at most two decimals' });
-    }
-    if (!currency) errors.push({ field: f('currency'), message: 'is required with an amount' });
-  }
-  if (currency && !CURRENCY.test(currency)) errors.push({ field: f('currency'), message: 'must be an ISO 4217 code such as GBP' });
-  let dateFrom: string | null = null;
-  let dateTo: string | null = null;
-  collect(errors, () => {
-    dateFrom = isoDate(f('dateFrom'), input.dateFrom);
-  });
-  collect(errors, () => {
-    dateTo = isoDate(f('dateTo'), input.dateTo);
-  });
-  collect(errors, () => period(f('dateTo'), dateFrom, dateTo));
-  if (input.typologyId) collect(errors, () => assertUuid(f('typologyId'), input.typologyId!));
-  const partyInputs = input.parties ?? [];
-  if (partyInputs.length < 1 || partyInputs.length > MAX_PARTIES) errors.push({ field: f('parties'), message: `name 1 to ${MAX_PARTIES} parties` });
-  const parties = partyInputs.slice(0, MAX_PARTIES).map((p, i) => {
-    let name = '';
-    collect(errors, () => {
-      name = text(f(`parties[${i}].name`), p.name, { max: 200, required: true })!;
-    });
-    let account: IdentifierInput | null = null;
-    if (p.account) {
-      const { kind, value } = p.account;
-      collect(errors, () => {
-        const field = f(`parties[${i}].account.value`);
-        account = { kind, value: normaliseIdentifier(kind, value, field, countryOf(undefined, ctx.actor.country, field)) };
-      });
-    }
-    return { name, significance: p.significance, account };
-  });
-  return {
-    report: {
-      handling: input.handling,
-      reportCode: input.reportCode,
-      reason,
-      indicators: input.indicators ?? [],
-      amount: amount ?? null,
-      currency: currency ?? null,
-      dateFrom,
-      dateTo,
-      typologyId: input.typologyId ?? null,
-      parties,
-    },
-    errors,
-  };
-}
-
 /** Of these typology ids, those of the caller's agency that reach the caller: one statement. */
-async function ownTypologies(ctx: RequestContext, ids: string[]): Promise<Set<string>> {
+export async function ownTypologies(ctx: RequestContext, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const { rows } = await selectVisible(ctx, typologyTable, {
     where: (p) => [`t.id = ANY(${p.add(ids)}::uuid[])`, `t.owner_agency_id = ${p.add(ctx.actor.agencyId)}`],
   });
   return new Set(rows.map((r) => r.id as string));
-}
-
-/** A Postgres array literal of strings, for a per-row array column in an unnest insert. */
-function pgArray(values: readonly string[] | undefined): string {
-  return `{${(values ?? []).map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
-}
-
-/**
- * Writes reports with their parties and account observations inside the caller's transaction:
- * one INSERT for all reports and one for all parties (unnest of column arrays); the accounts are
- * observed through the entities module, one call per report that names accounts, because each
- * observation's source is its own report and carries that report's handling.
- */
-async function insertReports(
-  tx: Sql,
-  ctx: RequestContext,
-  reports: ValidReport[],
-  ids: string[],
-  origin: { submissionId: string | null; key: string | null; hash: string | null },
-): Promise<void> {
-  const column = <T>(fn: (r: ValidReport) => T) => reports.map(fn);
-  await tx.query(
-    `INSERT INTO typologies.transaction_reports (id, owner_agency_id, contributor_user_id, marking, source_evaluation, intelligence_assessment, handling_code,
-       handling_conditions, shared_with_agency_ids, shared_with_group_ids, red_recipient_user_ids, report_code, reason, indicators, amount, currency,
-       date_from, date_to, typology_id, submission_id, idempotency_key, request_hash)
-     SELECT r.id, $1, $2, r.marking, r.source_evaluation, r.intelligence_assessment, r.handling_code, r.handling_conditions, r.shared_agencies::uuid[],
-       r.shared_groups::uuid[], r.red_recipients::uuid[], r.report_code, r.reason, r.indicators::text[], r.amount, r.currency, r.date_from, r.date_to,
-       r.typology_id, $3, $4, $5
-     FROM unnest($6::uuid[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
-       $17::text[], $18::numeric[], $19::text[], $20::date[], $21::date[], $22::uuid[])
-       AS r(id, marking, source_evaluation, intelligence_assessment, handling_code, handling_conditions, shared_agencies, shared_groups, red_recipients,
-         report_code, reason, indicators, amount, currency, date_from, date_to, typology_id)`,
-    [
-      ctx.actor.agencyId,
-      ctx.actor.userId,
-      origin.submissionId,
-      origin.key,
-      origin.hash,
-      ids,
-      column((r) => r.handling.marking),
-      column((r) => r.handling.sourceEvaluation),
-      column((r) => r.handling.intelligenceAssessment),
-      column((r) => r.handling.handlingCode),
-      column((r) => r.handling.handlingConditions ?? null),
-      column((r) => pgArray(r.handling.sharedWithAgencyIds)),
-      column((r) => pgArray(r.handling.sharedWithGroupIds)),
-      column((r) => pgArray(r.handling.redRecipientUserIds)),
-      column((r) => r.reportCode),
-      column((r) => r.reason),
-      column((r) => pgArray(r.indicators)),
-      column((r) => r.amount),
-      column((r) => r.currency),
-      column((r) => r.dateFrom),
-      column((r) => r.dateTo),
-      column((r) => r.typologyId),
-    ],
-  );
-
-  const reportIds: string[] = [];
-  const positions: number[] = [];
-  const names: string[] = [];
-  const significances: string[] = [];
-  const accountEntityIds: Array<string | null> = [];
-  // Every report's accounts in two statements, each observation sourced to its own report.
-  const observed = await recordObservationsBySource(
-    tx,
-    ctx.actor,
-    reports.map((r, i) => ({ source: { type: 'TRANSACTION_REPORT' as const, id: ids[i]!, handling: r.handling }, identifiers: r.parties.flatMap((p) => (p.account ? [p.account] : [])) })),
-    'parties',
-  );
-  for (const [i, r] of reports.entries()) {
-    const entityIds = observed[i]!;
-    let next = 0;
-    for (const [position, p] of r.parties.entries()) {
-      reportIds.push(ids[i]!);
-      positions.push(position);
-      names.push(p.name);
-      significances.push(p.significance);
-      accountEntityIds.push(p.account ? entityIds[next++]! : null);
-    }
-  }
-  await tx.query(
-    `INSERT INTO typologies.report_parties (report_id, position, name, significance, account_entity_id)
-     SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::uuid[])`,
-    [reportIds, positions, names, significances, accountEntityIds],
-  );
-}
-
-/** The advisory lock that orders the writers of transaction reports (see `withAccountLock`). */
-const REPORT_ACCOUNTS_LOCK = 4_711_200_301;
-
-/**
- * Runs one submission of reports in its transaction, and runs it again if Postgres aborted it to
- * break a deadlock. A report's accounts are upserted as entities (row locks) report after report,
- * so two submissions naming the same accounts in different orders can deadlock. Every submission
- * holds the report-accounts advisory lock in shared mode, so submissions run side by side; a retry
- * takes it exclusively, which waits for every submission in flight to finish and keeps new ones
- * waiting until it is done, so a retried submission cannot deadlock again. submitOnce first checks
- * whether the key was used meanwhile.
- */
-async function withAccountLock<T>(ctx: RequestContext, submit: (lock: (tx: Sql) => Promise<void>) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    const exclusive = attempt > 1;
-    try {
-      return await submit((tx) => tx.query(`SELECT ${exclusive ? 'pg_advisory_xact_lock' : 'pg_advisory_xact_lock_shared'}($1)`, [REPORT_ACCOUNTS_LOCK]).then(() => undefined));
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (attempt >= 2 || (code !== '40P01' && code !== '40001')) throw err;
-      ctx.log.warn({ code }, 'report submission aborted by the database; retrying alone');
-    }
-  }
-}
-
-/** One report, all or nothing, idempotent on its key (first invalid field refused, as every single mutation does). */
-export async function submitTransactionReport(ctx: RequestContext, input: SubmitTransactionReportInput): Promise<Projected> {
-  const { report, errors } = validateReport(ctx, input, 'input.');
-  if (errors.length) throw badInput(errors[0]!.field, errors[0]!.message);
-  const key = requiredIdempotencyKey('input.idempotencyKey', input.idempotencyKey);
-  assertCanCreate(ctx, { __typename: 'TransactionReport', ownerAgencyId: ctx.actor.agencyId });
-  if (report.typologyId && !(await ownTypologies(ctx, [report.typologyId])).has(report.typologyId)) throw notFound('Typology');
-  const hash = requestHash(input);
-
-  const id = await withAccountLock(ctx, (lock) =>
-    submitOnce(ctx, {
-      table: 'typologies.transaction_reports',
-      subject: 'transaction report',
-      key,
-      hash,
-      insert: async (tx) => {
-        await lock(tx);
-        const reportId = randomUUID();
-        await insertReports(tx, ctx, [report], [reportId], { submissionId: null, key, hash });
-        return reportId;
-      },
-    }),
-  );
-  ctx.log.info({ reportId: id, op: 'submitTransactionReport' }, 'transaction report submitted');
-  return getTransactionReport(ctx, id);
-}
-
-function invalidBatch(errors: RowError[]): GraphQLError {
-  errors.sort((a, b) => a.row - b.row);
-  const rows = new Set(errors.map((e) => e.row)).size;
-  return new GraphQLError(`${errors.length} invalid field(s) in ${rows} report(s); nothing was written`, {
-    extensions: { code: ErrorCode.BAD_USER_INPUT, field: 'input.reports', errorCount: errors.length, errors: errors.slice(0, MAX_REPORTED_ERRORS) },
-  });
-}
-
-export interface Submission {
-  id: string;
-  reportIds: string[];
-  reportCount: number;
-  submittedAt: Date;
-}
-
-async function getSubmission(ctx: RequestContext, id: string): Promise<Submission> {
-  const [row] = await ctx.db.query<{ id: string; reportIds: string[]; submittedAt: Date }>(
-    `SELECT id, report_ids::text[] AS "reportIds", created_at AS "submittedAt" FROM typologies.submissions WHERE id = $1 AND owner_agency_id = $2`,
-    [id, ctx.actor.agencyId],
-  );
-  if (!row) throw notFound('TransactionReportSubmission');
-  return { ...row, reportCount: row.reportIds.length };
-}
-
-/**
- * A batch of up to 5,000 reports, all or nothing. Every row is validated first; if any fails, the
- * answer is BAD_USER_INPUT listing `{ row, field, message }` (the first 100, and `errorCount`)
- * and nothing is written. Then one transaction writes the batch record (with the report ids, made
- * here, in order), the reports and their parties with set-based statements, and the accounts'
- * observations. The same key and request answer with the same ids; another request under the key
- * is a CONFLICT; of concurrent identical submissions one writes and the others wait for it and
- * answer with its ids.
- */
-export async function submitTransactionReports(ctx: RequestContext, input: SubmitTransactionReportsInput): Promise<Submission> {
-  const key = requiredIdempotencyKey('input.idempotencyKey', input.idempotencyKey);
-  const count = input.reports?.length ?? 0;
-  if (count < 1 || count > MAX_BATCH) throw badInput('input.reports', `submit 1 to ${MAX_BATCH} reports`);
-  assertCanCreate(ctx, { __typename: 'TransactionReport', ownerAgencyId: ctx.actor.agencyId });
-  const validated = input.reports.map((r) => validateReport(ctx, r, ''));
-  const errors: RowError[] = validated.flatMap((v, row) => v.errors.map((e) => ({ row, ...e })));
-  const reports = validated.map((v) => v.report);
-  const typologyIds = [...new Set(reports.flatMap((r, row) => (r.typologyId && !validated[row]!.errors.some((e) => e.field === 'typologyId') ? [r.typologyId] : [])))];
-  const own = await ownTypologies(ctx, typologyIds);
-  reports.forEach((r, row) => {
-    if (r.typologyId && typologyIds.includes(r.typologyId) && !own.has(r.typologyId)) errors.push({ row, field: 'typologyId', message: 'Typology not found' });
-  });
-  if (errors.length) throw invalidBatch(errors);
-  const hash = requestHash(input);
-
-  const started = Date.now();
-  const id = await withAccountLock(ctx, (lock) =>
-    submitOnce(ctx, {
-      table: 'typologies.submissions',
-      subject: 'batch of transaction reports',
-      key,
-      hash,
-      insert: async (tx) => {
-        await lock(tx);
-        const ids = reports.map(() => randomUUID());
-        // The batch record first: a concurrent submission under the same key waits on it here
-        // (unique key) instead of writing its own reports, then answers with these ids.
-        const [row] = await tx.query<{ id: string }>(
-          `INSERT INTO typologies.submissions (owner_agency_id, contributor_user_id, idempotency_key, request_hash, report_ids)
-           VALUES ($1, $2, $3, $4, $5::uuid[]) RETURNING id`,
-          [ctx.actor.agencyId, ctx.actor.userId, key, hash, ids],
-        );
-        await insertReports(tx, ctx, reports, ids, { submissionId: row!.id, key: null, hash: null });
-        return row!.id;
-      },
-    }),
-  );
-  ctx.log.info({ submissionId: id, reports: count, ms: Date.now() - started, op: 'submitTransactionReports' }, 'transaction reports submitted');
-  return getSubmission(ctx, id);
-}
-
-/** `TransactionReportSubmission.reports`: the batch's reports you may see, in submission order, one statement. */
-export async function reportsOfSubmission(ctx: RequestContext, submission: Submission): Promise<Projected[]> {
-  const rows = await visibleLoader(ctx, transactionReportTable, 'id').loadMany(submission.reportIds);
-  return projectAll(ctx, rows.flatMap((r) => (Array.isArray(r) ? r : [])));
 }

@@ -231,7 +231,15 @@ describe('ERASE', () => {
     const events = await hub.db.query<{ subject_type: string; subject_id: string; actor_user_id: string; record_owner_agency_id: string; fields: string[] }>(
       `SELECT subject_type, subject_id, actor_user_id::text, record_owner_agency_id::text, fields FROM audit.events WHERE action = 'ERASE' ORDER BY seq`,
     );
-    expect(events.map((e) => e.subject_id).sort()).toEqual([...erasedIds].sort());
+    const recordEvents = events.filter((e) => e.subject_type !== 'Entity');
+    expect(recordEvents.map((e) => e.subject_id).sort()).toEqual([...erasedIds].sort());
+    // Entities only the erased statements named went with them, each with its own ERASE (no owner);
+    // the recruiter's email, still observed by Safe Passage, is not among them.
+    const forgotten = events.filter((e) => e.subject_type === 'Entity');
+    expect(forgotten.length).toBeGreaterThan(0);
+    for (const e of forgotten) expect(e).toMatchObject({ record_owner_agency_id: null, fields: ['value'] });
+    expect(await count('SELECT count(*) AS n FROM entities.entities WHERE id = ANY($1::uuid[])', [forgotten.map((e) => e.subject_id)])).toBe(0);
+    expect(forgotten.map((e) => e.subject_id)).not.toContain(ids('entity:recruiter-email'));
     expect(events.find((e) => e.subject_id === caseId)).toMatchObject({ subject_type: 'Case', actor_user_id: user('politia-romana', 'SUPERVISOR'), record_owner_agency_id: agency('politia-romana'), fields: [] });
     expect(JSON.stringify(events)).not.toMatch(/Andreea|Recruitment network/);
 

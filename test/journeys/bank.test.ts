@@ -1,3 +1,4 @@
+import { auditStatementCounter } from '../../services/kernel/audit';
 import { statementCounter } from '../../services/kernel/db';
 import { iban } from '../leaks/support';
 import { codes, type GraphQLResult, startTestHub, type TestHub } from '../support/hub';
@@ -101,10 +102,12 @@ describe('a batch of 1,000 transaction reports', () => {
   test('the corrected batch is written whole, with set-based statements', async () => {
     const before = await counts();
     const statementsBefore = statementCounter.count;
+    const auditStatementsBefore = auditStatementCounter.count;
     const started = Date.now();
     const r = await hub.gql<Submitted>(albion, SUBMIT, { input: { idempotencyKey: KEY, reports: batch(1, 1000) } });
     const ms = Date.now() - started;
     const statements = statementCounter.count - statementsBefore;
+    const auditStatements = auditStatementCounter.count - auditStatementsBefore;
     expect(r.errors).toBeUndefined();
     ids = r.data!.submitTransactionReports.reportIds;
     expect(ids).toHaveLength(1000);
@@ -129,6 +132,18 @@ describe('a batch of 1,000 transaction reports', () => {
     // the lock, and the entities module's two (entity upsert, observation insert) per report that
     // names accounts: each observation's source is its own report. Never a statement per party.
     expect(statements).toBeLessThanOrEqual(2 * 1000 + 20);
+    // Every report and every account observation is collected on the audit trail, in one append
+    // (lock, head, one insert) inside the submission's transaction: never a statement per report.
+    expect(auditStatements).toBe(3);
+    const collected = await hub.db.query<{ subject_type: string; n: string }>(
+      `SELECT subject_type, count(*) AS n FROM audit.events WHERE action = 'COLLECT' AND (subject_id = ANY($1::text[])
+         OR subject_id IN (SELECT id::text FROM entities.observations WHERE source_id = ANY($1::uuid[]))) GROUP BY 1 ORDER BY 1`,
+      [ids],
+    );
+    expect(collected.map((c) => [c.subject_type, Number(c.n)])).toEqual([
+      ['Observation', 2000],
+      ['TransactionReport', 1000],
+    ]);
   }, 120_000);
 
   test('replaying the batch creates nothing and answers with the same ids', async () => {

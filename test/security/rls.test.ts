@@ -113,6 +113,21 @@ describe('row-level security (defence in depth)', () => {
     expect(found!.id).toBe(owned!.id);
   });
 
+  test('the application role deletes entities only through the owner’s function, and only those no statement names', async () => {
+    // Every entity: all are named by some observation or link, so none is forgotten, whoever asks.
+    const all = (await hub.db.query<{ id: string }>('SELECT id::text FROM entities.entities')).map((r) => r.id);
+    expect(all.length).toBeGreaterThan(0);
+    expect(await asAgency('albion-bank', 'SELECT * FROM entities.forget_orphans($1::uuid[])', [all])).toEqual([]);
+    expect(await asAgency('met-police', 'SELECT * FROM entities.forget_orphans($1::uuid[])', [all])).toEqual([]);
+    const [after] = await hub.db.query<{ n: number }>('SELECT count(*)::int AS n FROM entities.entities');
+    expect(after!.n).toBe(all.length);
+    // An entity no statement names (made through ensure_entities, never observed) goes, and only when named.
+    const [orphan] = await asAgency<{ id: string }>('albion-bank', `SELECT entity_id AS id FROM entities.ensure_entities(ARRAY['PHONE'], ARRAY['+447700900998'])`);
+    expect(await asAgency('albion-bank', 'SELECT * FROM entities.forget_orphans($1::uuid[])', [all])).toEqual([]);
+    expect(await asAgency<{ id: string }>('albion-bank', 'SELECT f AS id FROM entities.forget_orphans($1::uuid[]) AS f', [[orphan!.id]])).toEqual([{ id: orphan!.id }]);
+    expect(await hub.db.query('SELECT 1 FROM entities.entities WHERE id = $1', [orphan!.id])).toEqual([]);
+  });
+
   test('the application role cannot change or create another agency’s records', async () => {
     const updated = await asAgency('politia-romana', `UPDATE cases.cases SET status = 'CLOSED' WHERE id = $1 RETURNING id`, [id('case:lanterna')]);
     expect(updated).toEqual([]);

@@ -1,0 +1,346 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kind, parse } from 'graphql';
+import { exportJWK, generateKeyPair } from 'jose';
+import { verifyChain } from '../../services/audit/chain';
+import type { AuditAction } from '../../services/kernel/audit';
+import { iban } from '../leaks/support';
+import { codes, startTestHub, type TestHub } from '../support/hub';
+import { ask, type AuditRow, eventsOf, failAuditFor, HANDLING } from './support';
+
+/**
+ * Every mutation of the composed schema writes its audit events in the transaction of its change.
+ * The mutations are read from the checked-in supergraph, so a mutation added to any subgraph fails
+ * here until it has a call in CALLS, with the events it must write. Each call runs twice: first with
+ * the audit store failing (the mutation must fail and change nothing in any schema), then normally
+ * (it must succeed and its events must be on the trail, with who acted and why).
+ */
+
+const SUPERGRAPH = path.join(__dirname, '../../schema/supergraph.graphql');
+
+function mutationsOfSupergraph(): string[] {
+  const doc = parse(fs.readFileSync(SUPERGRAPH, 'utf8'));
+  const names: string[] = [];
+  for (const d of doc.definitions) {
+    if ((d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION) && d.name.value === 'Mutation') {
+      names.push(...(d.fields ?? []).map((f) => f.name.value));
+    }
+  }
+  return names;
+}
+
+type Vars = Record<string, unknown>;
+type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+interface Call {
+  persona: string;
+  query: string;
+  variables: () => Vars | Promise<Vars>;
+  /** Events the call must write: [action, subject type]. */
+  writes: Array<[AuditAction, string]>;
+  /** Keeps what later calls need from the answer. */
+  then?: (data: Data) => void;
+}
+
+let hub: TestHub;
+const kept: Record<string, string> = {};
+const ids = (key: string) => hub.demo.ids[key]!;
+const agency = (slug: string) => hub.demo.agencies[slug]!.id;
+const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
+
+/** One statement of setup through the API (not itself under test). */
+async function must<T = Data>(persona: string, query: string, variables: Vars): Promise<T> {
+  const r = await hub.gql<T>(persona, query, variables);
+  if (r.errors?.length || !r.data) throw new Error(`${persona}: ${JSON.stringify(r.errors)}`);
+  return r.data;
+}
+
+const REQUEST = `mutation($input: RequestAccessInput!) { requestAccess(input: $input) { id } }`;
+const requestFrom = (requester: string, email: string) =>
+  must<{ requestAccess: { id: string } }>(requester, REQUEST, {
+    input: { toAgencyId: agency('politia-romana'), identifier: { kind: 'EMAIL', value: email }, purpose: 'Every-mutation audit test: same identifier as our case' },
+  });
+
+const report = (n: number) => ({
+  handling: HANDLING,
+  reportCode: 'STR',
+  reason: `Every-mutation audit report ${n}: structured cash deposits`,
+  amount: 1200,
+  currency: 'GBP',
+  parties: [{ name: `Audit subject ${n}`, significance: 'SUBJECT', account: { kind: 'BANK_ACCOUNT', value: iban('GB', `ALBN6077${String(n).padStart(10, '0')}`) } }],
+});
+
+const NARRATIVE_TEXT = 'Every-mutation audit narrative. She was told to call +44 7700 900654 every night and to hand over her passport.';
+
+/** In the order they run: a call may use what an earlier one kept. */
+const CALLS: Record<string, Call> = {
+  registerAgency: {
+    persona: 'tessera-admin',
+    query: `mutation($input: RegisterAgencyInput!) { registerAgency(input: $input) { id } }`,
+    variables: () => ({ input: { slug: 'audit-test-agency', name: 'Audit test agency', type: 'NGO', country: 'GB' } }),
+    writes: [['COLLECT', 'Agency']],
+    then: (d) => (kept.agency = d.registerAgency.id),
+  },
+  registerUser: {
+    persona: 'tessera-admin',
+    query: `mutation($input: RegisterUserInput!) { registerUser(input: $input) { id } }`,
+    variables: () => ({ input: { agencyId: kept.agency, subject: 'audit-test-user', displayName: 'Audit test user', role: 'CONTRIBUTOR' } }),
+    writes: [['COLLECT', 'User']],
+    then: (d) => (kept.user = d.registerUser.id),
+  },
+  setUserActive: {
+    persona: 'tessera-admin',
+    query: `mutation($id: ID!) { setUserActive(id: $id, active: false) { id } }`,
+    variables: () => ({ id: kept.user }),
+    writes: [['ALTER', 'User']],
+  },
+  registerTrustedIssuer: {
+    persona: 'tessera-admin',
+    query: `mutation($input: RegisterTrustedIssuerInput!) { registerTrustedIssuer(input: $input) { id } }`,
+    variables: async () => {
+      const { publicKey } = await generateKeyPair('ES256', { extractable: true });
+      const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'audit-test', alg: 'ES256' }] });
+      return { input: { agencyId: kept.agency, issuer: 'https://idp.audit-test.example', audience: 'tessera', algorithms: ['ES256'], jwks } };
+    },
+    writes: [['COLLECT', 'TrustedIssuer']],
+  },
+  createSharingGroup: {
+    persona: 'tessera-admin',
+    query: `mutation { createSharingGroup(slug: "audit-test-group", name: "Audit test group") { id } }`,
+    variables: () => ({}),
+    writes: [['COLLECT', 'SharingGroup']],
+    then: (d) => (kept.group = d.createSharingGroup.id),
+  },
+  addGroupMember: {
+    persona: 'tessera-admin',
+    query: `mutation($g: ID!, $a: ID!) { addGroupMember(groupId: $g, agencyId: $a) { id } }`,
+    variables: () => ({ g: kept.group, a: agency('met-police') }),
+    writes: [['ALTER', 'SharingGroup']],
+  },
+  removeGroupMember: {
+    persona: 'tessera-admin',
+    query: `mutation($g: ID!, $a: ID!) { removeGroupMember(groupId: $g, agencyId: $a) { id } }`,
+    variables: () => ({ g: kept.group, a: agency('met-police') }),
+    writes: [['ALTER', 'SharingGroup']],
+  },
+  requestAccess: {
+    persona: 'met-police',
+    query: REQUEST,
+    variables: () => ({
+      input: { toAgencyId: agency('politia-romana'), identifier: { kind: 'EMAIL', value: 'recrutare.demo@example.org' }, purpose: 'Lanterna: same recruiter email as our case' },
+    }),
+    writes: [['COLLECT', 'AccessRequest']],
+    then: (d) => (kept.request = d.requestAccess.id),
+  },
+  grantAccess: {
+    persona: 'politia-romana',
+    query: `mutation($id: ID!, $r: [RecordRefInput!]!, $e: DateTimeISO!) { grantAccess(requestId: $id, records: $r, expiresAt: $e) { id grants { id } } }`,
+    variables: () => ({ id: kept.request, r: [{ subjectType: 'Person', id: ids('person:iasi:V1') }], e: inDays(30) }),
+    writes: [
+      ['ALTER', 'AccessRequest'],
+      ['DISCLOSE', 'Person'],
+    ],
+    then: (d) => (kept.grant = d.grantAccess.grants[0].id),
+  },
+  revokeGrant: {
+    persona: 'politia-romana',
+    query: `mutation($id: ID!) { revokeGrant(grantId: $id) { id } }`,
+    variables: () => ({ id: kept.grant }),
+    writes: [['ALTER', 'AccessGrant']],
+  },
+  refuseAccess: {
+    persona: 'politia-romana',
+    query: `mutation($id: ID!) { refuseAccess(requestId: $id, reason: "No ground to share this one") { id } }`,
+    variables: async () => ({ id: (await requestFrom('west-midlands-police', 'recrutare.demo@example.org')).requestAccess.id }),
+    writes: [['ALTER', 'AccessRequest']],
+  },
+  reviewRecord: {
+    persona: 'politia-romana:SUPERVISOR',
+    query: `mutation($id: ID!) { reviewRecord(subjectType: Case, id: $id, decision: KEEP, reason: "Trial pending") { id } }`,
+    variables: () => ({ id: ids('case:iasi') }),
+    writes: [['ALTER', 'Case']],
+  },
+  openCase: {
+    persona: 'met-police',
+    query: `mutation($input: OpenCaseInput!) { openCase(input: $input) { id } }`,
+    variables: () => ({ input: { handling: HANDLING, reference: 'AUDIT-EVERY-1', exploitationTypes: ['LABOUR'], persons: [{ role: 'VICTIM', pseudonym: 'AV1' }] } }),
+    writes: [
+      ['COLLECT', 'Case'],
+      ['COLLECT', 'Person'],
+    ],
+    then: (d) => (kept.case = d.openCase.id),
+  },
+  updateCase: {
+    persona: 'met-police',
+    query: `mutation($id: ID!) { updateCase(id: $id, input: { status: REFERRED }) { id } }`,
+    variables: () => ({ id: kept.case }),
+    writes: [['ALTER', 'Case']],
+  },
+  addPerson: {
+    persona: 'met-police',
+    query: `mutation($id: ID!) { addPerson(caseId: $id, input: { role: SUSPECT, pseudonym: "AS1" }) { id } }`,
+    variables: () => ({ id: kept.case }),
+    writes: [['COLLECT', 'Person']],
+    then: (d) => (kept.person = d.addPerson.id),
+  },
+  addTraffickingEvent: {
+    persona: 'met-police',
+    query: `mutation($id: ID!) { addTraffickingEvent(caseId: $id, input: { type: EXPLOITATION, occurredOn: "2026-02-01" }) { id } }`,
+    variables: () => ({ id: kept.case }),
+    writes: [['COLLECT', 'TraffickingEvent']],
+  },
+  addCaseEntity: {
+    persona: 'met-police',
+    query: `mutation($id: ID!, $input: AddCaseEntityInput!) { addCaseEntity(caseId: $id, input: $input) { id } }`,
+    variables: () => ({ id: kept.case, input: { kind: 'PHONE', value: '+447700900321', linkToPersonId: kept.person } }),
+    writes: [
+      ['COLLECT', 'Observation'],
+      ['COLLECT', 'Link'],
+    ],
+  },
+  contributeNarrative: {
+    persona: 'safe-passage',
+    query: `mutation($input: ContributeNarrativeInput!) { contributeNarrative(input: $input) { id proposals { id kind } } }`,
+    variables: () => ({
+      input: {
+        caseId: ids('case:safe-passage'),
+        language: 'EN',
+        text: NARRATIVE_TEXT,
+        consent: { lawEnforcement: true, hub: true, recordedBy: 'Every-mutation audit test' },
+        handling: { ...HANDLING, marking: 'GREEN' },
+        idempotencyKey: 'audit-every-narrative-1',
+      },
+    }),
+    writes: [['COLLECT', 'Narrative']],
+    then: (d) => {
+      kept.narrative = d.contributeNarrative.id;
+      kept.proposal = d.contributeNarrative.proposals.find((p: { kind: string }) => p.kind === 'IDENTIFIER').id;
+    },
+  },
+  decideProposal: {
+    persona: 'safe-passage',
+    query: `mutation($id: ID!) { decideProposal(id: $id, decision: CONFIRM) { id status } }`,
+    variables: () => ({ id: kept.proposal }),
+    writes: [
+      ['ALTER', 'NarrativeProposal'],
+      ['COLLECT', 'Observation'],
+    ],
+  },
+  withdrawConsent: {
+    persona: 'safe-passage',
+    query: `mutation($id: ID!) { withdrawConsent(id: $id, reason: "The survivor withdrew consent") { id } }`,
+    variables: () => ({ id: kept.narrative }),
+    writes: [
+      ['ERASE', 'Narrative'],
+      ['ERASE', 'Observation'],
+      ['ERASE', 'Entity'],
+    ],
+  },
+  publishRoute: {
+    persona: 'tessera-hub',
+    query: `mutation($input: PublishRouteInput!) { publishRoute(input: $input) { id } }`,
+    variables: () => ({
+      input: {
+        handling: { ...HANDLING, marking: 'GREEN' },
+        originLocationId: hub.demo.locations.iasi,
+        destinationLocationId: hub.demo.locations.london,
+        exploitationTypes: ['SEXUAL'],
+        victimCount: 2,
+        caseCount: 1,
+      },
+    }),
+    writes: [['COLLECT', 'Route']],
+  },
+  submitTypology: {
+    persona: 'albion-bank',
+    query: `mutation($input: SubmitTypologyInput!) { submitTypology(input: $input) { id } }`,
+    variables: () => ({
+      input: { handling: { ...HANDLING, marking: 'GREEN' }, title: 'Audit test pattern', pattern: 'Many small deposits moved on quickly', idempotencyKey: 'audit-every-typology-1' },
+    }),
+    writes: [['COLLECT', 'Typology']],
+  },
+  submitTransactionReport: {
+    persona: 'albion-bank',
+    query: `mutation($input: SubmitTransactionReportInput!) { submitTransactionReport(input: $input) { id } }`,
+    variables: () => ({ input: { ...report(1), idempotencyKey: 'audit-every-report-1' } }),
+    writes: [
+      ['COLLECT', 'TransactionReport'],
+      ['COLLECT', 'Observation'],
+    ],
+  },
+  submitTransactionReports: {
+    persona: 'albion-bank',
+    query: `mutation($input: SubmitTransactionReportsInput!) { submitTransactionReports(input: $input) { id } }`,
+    variables: () => ({ input: { idempotencyKey: 'audit-every-batch-1', reports: [report(2), report(3)] } }),
+    writes: [
+      ['COLLECT', 'TransactionReport'],
+      ['COLLECT', 'Observation'],
+    ],
+  },
+};
+
+/** A digest of every row of every table outside the audit trail: equal digests, no change. */
+async function stateDigest(): Promise<string> {
+  const tables = await hub.db.query<{ t: string }>(
+    `SELECT format('%I.%I', table_schema, table_name) AS t FROM information_schema.tables
+     WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema', 'audit') ORDER BY 1`,
+  );
+  const parts = await hub.db.query<{ d: string }>(
+    tables.map((x) => `SELECT '${x.t}' || ':' || coalesce(md5(string_agg(r::text, '|' ORDER BY r::text)), '') AS d FROM ${x.t} r`).join(' UNION ALL '),
+  );
+  return parts
+    .map((p) => p.d)
+    .sort()
+    .join('\n');
+}
+
+const PURPOSE = 'Every-mutation audit test';
+const NO_AUDIT = 'every mutation: no audit, no change';
+
+describe('every mutation of the composed schema is audited in its own transaction', () => {
+  beforeAll(async () => {
+    hub = await startTestHub('in-process');
+  }, 60_000);
+  afterAll(() => hub.stop());
+
+  test('every mutation in schema/supergraph.graphql has a call in this test, and every call names a mutation of the schema', () => {
+    const mutations = mutationsOfSupergraph();
+    expect(mutations.length).toBeGreaterThan(20);
+    expect(mutations.filter((m) => !(m in CALLS))).toEqual([]);
+    expect(Object.keys(CALLS).filter((m) => !mutations.includes(m))).toEqual([]);
+    for (const call of Object.values(CALLS)) expect(call.writes.length).toBeGreaterThan(0);
+  });
+
+  test.each(Object.keys(CALLS))('%s: without its audit it changes nothing; with it, its events are on the trail', async (name) => {
+    const call = CALLS[name]!;
+    const variables = await call.variables();
+
+    const before = await stateDigest();
+    const restore = await failAuditFor(hub, NO_AUDIT);
+    try {
+      const failed = await ask(hub, call.persona, call.query, variables, { purpose: NO_AUDIT });
+      expect(codes(failed)).toContain('INTERNAL_SERVER_ERROR');
+      expect(failed.data?.[name] ?? null).toBeNull();
+    } finally {
+      await restore();
+    }
+    expect(await stateDigest()).toBe(before);
+
+    const r = await ask<Data>(hub, call.persona, call.query, variables, { purpose: PURPOSE });
+    expect(r.errors).toBeUndefined();
+    call.then?.(r.data!);
+    const events = await eventsOf(hub, r.requestId);
+    const written = events.map((e) => [e.action, e.subject_type]);
+    for (const w of call.writes) expect(written).toContainEqual(w);
+    const [slug] = call.persona.split(':');
+    for (const e of events) expect(e).toMatchObject<Partial<AuditRow>>({ actor_agency_id: agency(slug!), purpose: PURPOSE });
+  });
+
+  test('the chain still verifies, and no event carries a value that was written', async () => {
+    expect((await verifyChain(hub.db)).ok).toBe(true);
+    const stored = JSON.stringify(await hub.db.query(`SELECT * FROM audit.events WHERE purpose = $1`, [PURPOSE]));
+    for (const value of ['+447700900654', '+447700900321', 'Audit subject 1', 'AUDIT-EVERY-1', 'structured cash deposits', 'Audit test user', 'recrutare.demo@example.org', 'passport']) {
+      expect(stored).not.toContain(value);
+    }
+  });
+});
