@@ -1,4 +1,3 @@
-import { statementCounter } from '../../services/kernel/db';
 import { iban } from '../leaks/support';
 import { codes, type GraphQLResult, startTestHub, type TestHub } from '../support/hub';
 
@@ -100,11 +99,11 @@ describe('a batch of 1,000 transaction reports', () => {
 
   test('the corrected batch is written whole, with set-based statements', async () => {
     const before = await counts();
-    const statementsBefore = statementCounter.count;
+    const statementsBefore = hub.probe.statements;
     const started = Date.now();
     const r = await hub.gql<Submitted>(albion, SUBMIT, { input: { idempotencyKey: KEY, reports: batch(1, 1000) } });
     const ms = Date.now() - started;
-    const statements = statementCounter.count - statementsBefore;
+    const statements = hub.probe.statements - statementsBefore;
     expect(r.errors).toBeUndefined();
     ids = r.data!.submitTransactionReports.reportIds;
     expect(ids).toHaveLength(1000);
