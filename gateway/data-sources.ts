@@ -6,9 +6,6 @@ import { rootLogger } from '../services/kernel/logger';
 import type { RunningSubgraph } from '../services/kernel/subgraph';
 import type { GatewayContext } from './context';
 
-/** Counts the operations the gateway sends to subgraphs, so tests can prove a refused request reached none. */
-export const subgraphRequestCounter = { count: 0 };
-
 /**
  * Runs a subgraph inside the gateway's process: no HTTP hop, but the same gateway-signed actor
  * token and the same subgraph context builder, so the policy path is identical to the HTTP mode.
@@ -17,7 +14,6 @@ export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
   constructor(private readonly subgraph: RunningSubgraph) {}
 
   async process({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
-    subgraphRequestCounter.count++;
     const token = await context.actorToken(this.subgraph.name);
     const contextValue = await this.subgraph.context(`Bearer ${token}`);
     const res = await this.subgraph.server.executeOperation(
@@ -53,7 +49,6 @@ export class SignedRemoteDataSource extends RemoteGraphQLDataSource<GatewayConte
   }
 
   override async willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]): Promise<void> {
-    subgraphRequestCounter.count++;
     request.http!.headers.set('authorization', `Bearer ${await context.actorToken(this.subgraphName)}`);
     request.http!.headers.set('x-request-id', context.requestId);
   }

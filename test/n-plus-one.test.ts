@@ -1,6 +1,4 @@
 import { DEFAULT_LIMITS } from '../gateway/limits';
-import { auditStatementCounter } from '../services/kernel/audit';
-import { statementCounter } from '../services/kernel/db';
 import { startTestHub, type TestHub } from './support/hub';
 
 /**
@@ -29,12 +27,12 @@ describe('no N+1 on lists', () => {
   }`;
 
   async function statementsFor(): Promise<{ statements: number; cases: number }> {
-    const before = statementCounter.count;
-    const auditBefore = auditStatementCounter.count;
+    const before = hub.probe.statements;
+    const auditBefore = hub.probe.auditStatements;
     const r = await hub.gql<{ cases: { totalCount: number } }>('met-police', QUERY);
     expect(r.errors?.filter((e) => e.extensions?.code !== 'FORBIDDEN_FIELD') ?? []).toEqual([]);
     // The consultation audit appends a fixed number of statements per subgraph, whatever the width.
-    return { statements: statementCounter.count - before - (auditStatementCounter.count - auditBefore), cases: r.data!.cases.totalCount };
+    return { statements: hub.probe.statements - before - (hub.probe.auditStatements - auditBefore), cases: r.data!.cases.totalCount };
   }
 
   test('statements per request do not grow with the list', async () => {

@@ -1,13 +1,12 @@
 import { type FieldNode, Kind, parse, type SelectionSetNode } from 'graphql';
-import { statementCounter } from '../../services/kernel/db';
 import { MAX_PAGE } from '../../services/kernel/pagination';
 import { postGraphQL } from '../graphql';
 import type { Measure } from './common';
 import { ALLOWED, PERSONA } from './gateway-overhead';
 
 /**
- * SQL statements per GraphQL request (statementCounter, in-process mode: every subgraph's
- * statements are this process's) for a list of cases with nested events, their locations and the
+ * SQL statements per GraphQL request (the stack's probe on the in-process hub's pool: every
+ * subgraph's statements go through it) for a list of cases with nested events, their locations and the
  * entities observed in them, as the list widens. The baseline is the number of (field, depth)
  * levels of the query: one statement per level is what DataLoaders and joins should achieve.
  */
@@ -66,9 +65,9 @@ export const nPlusOne: Measure = {
       let best = Infinity;
       for (let attempt = 0; attempt < 4; attempt++) {
         // Nothing else runs in this process now; the minimum leaves out the gateway's periodic user lookup.
-        const before = statementCounter.count;
+        const before = stack.probe.statements;
         const r = await postGraphQL<Record<string, { nodes: unknown[] }>>(stack.hub.url, auth, query, undefined, ALLOWED);
-        const after = statementCounter.count;
+        const after = stack.probe.statements;
         const items = Object.values(r.data).reduce((n, c) => n + c.nodes.length, 0);
         if (items !== width) throw new Error(`asked for ${width} cases, got ${items}`);
         if (attempt > 0) best = Math.min(best, after - before); // attempt 0 warms caches

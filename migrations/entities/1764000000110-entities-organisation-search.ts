@@ -1,5 +1,4 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { createFoldFunction } from '../../services/kernel/text-search';
 
 /**
  * Organisation name search: `entities.fold(text)` (lower-case, unaccented, cedilla ş ţ read as
@@ -10,7 +9,13 @@ export class EntitiesOrganisationSearch1764000000110 implements MigrationInterfa
   name = 'EntitiesOrganisationSearch1764000000110';
 
   async up(q: QueryRunner): Promise<void> {
-    await createFoldFunction(q, 'entities');
+    await q.query(`CREATE EXTENSION IF NOT EXISTS pg_trgm`);
+    await q.query(`CREATE EXTENSION IF NOT EXISTS unaccent`);
+    // unaccent is named by the schema it was installed in, so the function is independent of search_path.
+    const [unaccent] = (await q.query(`SELECT extnamespace::regnamespace::text AS schema FROM pg_extension WHERE extname = 'unaccent'`)) as Array<{ schema: string }>;
+    const s = unaccent!.schema;
+    await q.query(`CREATE FUNCTION entities.fold(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$ SELECT lower(${s}.unaccent('${s}.unaccent'::regdictionary, translate($1, 'şţŞŢ', 'șțȘȚ'))) $$`);
     await q.query(`CREATE INDEX entities_organisation_name_trgm_idx ON entities.entities
       USING gin (entities.fold(value) gin_trgm_ops) WHERE kind = 'ORGANISATION'`);
     // Correlation alerts ask "what did others state since T": statements by creation time.

@@ -1,6 +1,4 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { reviewDueDefaultDdl } from '../../services/kernel/records';
-import { grantsTableDdl, MARKED_COLUMNS_DDL, markedIndexesDdl } from '../../services/kernel/marked-record';
 
 export class NarrativesInit1764000000300 implements MigrationInterface {
   name = 'NarrativesInit1764000000300';
@@ -8,7 +6,21 @@ export class NarrativesInit1764000000300 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     // case_id points into cases.cases; no FK across subgraph schemas.
     await q.query(`CREATE TABLE narratives.narratives (
-      ${MARKED_COLUMNS_DDL},
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      owner_agency_id uuid NOT NULL,
+      contributor_user_id uuid NOT NULL,
+      marking text NOT NULL CHECK (marking IN ('CLEAR','GREEN','AMBER','AMBER_STRICT','RED')),
+      source_evaluation text NOT NULL CHECK (source_evaluation IN ('1','2','3')),
+      intelligence_assessment text NOT NULL CHECK (intelligence_assessment IN ('A','B','C','D','E')),
+      handling_code text NOT NULL CHECK (handling_code IN ('P','C')),
+      handling_conditions text,
+      shared_with_agency_ids uuid[] NOT NULL DEFAULT '{}',
+      shared_with_group_ids uuid[] NOT NULL DEFAULT '{}',
+      red_recipient_user_ids uuid[] NOT NULL DEFAULT '{}',
+      review_due date NOT NULL DEFAULT (now() + interval '1 year')::date,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      CHECK (handling_code <> 'C' OR handling_conditions IS NOT NULL),
       case_id uuid NOT NULL,
       language text NOT NULL CHECK (language IN ('ro','en')),
       text text,
@@ -23,7 +35,8 @@ export class NarrativesInit1764000000300 implements MigrationInterface {
       UNIQUE (owner_agency_id, idempotency_key),
       CHECK (withdrawn_at IS NULL OR (text IS NULL AND NOT consent_law_enforcement AND NOT consent_hub))
     )`);
-    await q.query(markedIndexesDdl('narratives.narratives'));
+    await q.query(`CREATE INDEX narratives_narratives_owner_idx ON narratives.narratives (owner_agency_id);
+      CREATE INDEX narratives_narratives_marking_idx ON narratives.narratives (marking)`);
     await q.query(`CREATE INDEX narratives_case_idx ON narratives.narratives (case_id, created_at)`);
     // That an erasure happened, when, by whom and why; never what was erased.
     await q.query(`CREATE TABLE narratives.erasures (
@@ -59,9 +72,19 @@ export class NarrativesInit1764000000300 implements MigrationInterface {
     )`);
     await q.query(`CREATE UNIQUE INDEX proposals_distinct_idx ON narratives.proposals
       (narrative_id, kind, coalesce(identifier_kind, ''), coalesce(identifier_value, ''), coalesce(indicator_code, ''))`);
-    await q.query(grantsTableDdl('narratives'));
+    await q.query(`CREATE TABLE narratives.grants (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      record_id uuid NOT NULL,
+      grantee_agency_id uuid NOT NULL,
+      granted_by_user_id uuid NOT NULL,
+      purpose text NOT NULL,
+      expires_at timestamptz NOT NULL,
+      revoked_at timestamptz,
+      created_at timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE INDEX ON narratives.grants (record_id, grantee_agency_id)`);
     // Each record's first review falls due by its retention class (services/kernel/records.ts).
-    for (const subject of ['Narrative'] as const) await q.query(reviewDueDefaultDdl(subject));
+    await q.query(`ALTER TABLE narratives.narratives ALTER COLUMN review_due SET DEFAULT (now() + interval '2 years')::date`);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -1,13 +1,25 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { reviewDueDefaultDdl } from '../../services/kernel/records';
-import { grantsTableDdl, MARKED_COLUMNS_DDL, markedIndexesDdl } from '../../services/kernel/marked-record';
 
 export class TypologiesInit1764000000200 implements MigrationInterface {
   name = 'TypologiesInit1764000000200';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE TABLE typologies.typologies (
-      ${MARKED_COLUMNS_DDL},
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      owner_agency_id uuid NOT NULL,
+      contributor_user_id uuid NOT NULL,
+      marking text NOT NULL CHECK (marking IN ('CLEAR','GREEN','AMBER','AMBER_STRICT','RED')),
+      source_evaluation text NOT NULL CHECK (source_evaluation IN ('1','2','3')),
+      intelligence_assessment text NOT NULL CHECK (intelligence_assessment IN ('A','B','C','D','E')),
+      handling_code text NOT NULL CHECK (handling_code IN ('P','C')),
+      handling_conditions text,
+      shared_with_agency_ids uuid[] NOT NULL DEFAULT '{}',
+      shared_with_group_ids uuid[] NOT NULL DEFAULT '{}',
+      red_recipient_user_ids uuid[] NOT NULL DEFAULT '{}',
+      review_due date NOT NULL DEFAULT (now() + interval '1 year')::date,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      CHECK (handling_code <> 'C' OR handling_conditions IS NOT NULL),
       title text NOT NULL,
       pattern text NOT NULL,
       indicators text[] NOT NULL DEFAULT '{}',
@@ -21,7 +33,8 @@ export class TypologiesInit1764000000200 implements MigrationInterface {
       UNIQUE (owner_agency_id, idempotency_key),
       CHECK (period_end IS NULL OR period_start IS NULL OR period_end >= period_start)
     )`);
-    await q.query(markedIndexesDdl('typologies.typologies'));
+    await q.query(`CREATE INDEX typologies_typologies_owner_idx ON typologies.typologies (owner_agency_id);
+      CREATE INDEX typologies_typologies_marking_idx ON typologies.typologies (marking)`);
     await q.query(`CREATE INDEX typologies_indicators_idx ON typologies.typologies USING gin (indicators)`);
     await q.query(`CREATE INDEX typologies_geography_idx ON typologies.typologies USING gin (geography)`);
     // A batch of transaction reports submitted in one request: replaying its idempotency key with
@@ -37,7 +50,21 @@ export class TypologiesInit1764000000200 implements MigrationInterface {
       UNIQUE (owner_agency_id, idempotency_key)
     )`);
     await q.query(`CREATE TABLE typologies.transaction_reports (
-      ${MARKED_COLUMNS_DDL},
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      owner_agency_id uuid NOT NULL,
+      contributor_user_id uuid NOT NULL,
+      marking text NOT NULL CHECK (marking IN ('CLEAR','GREEN','AMBER','AMBER_STRICT','RED')),
+      source_evaluation text NOT NULL CHECK (source_evaluation IN ('1','2','3')),
+      intelligence_assessment text NOT NULL CHECK (intelligence_assessment IN ('A','B','C','D','E')),
+      handling_code text NOT NULL CHECK (handling_code IN ('P','C')),
+      handling_conditions text,
+      shared_with_agency_ids uuid[] NOT NULL DEFAULT '{}',
+      shared_with_group_ids uuid[] NOT NULL DEFAULT '{}',
+      red_recipient_user_ids uuid[] NOT NULL DEFAULT '{}',
+      review_due date NOT NULL DEFAULT (now() + interval '1 year')::date,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      CHECK (handling_code <> 'C' OR handling_conditions IS NOT NULL),
       report_code text NOT NULL CHECK (report_code IN ('STR','SAR')),
       reason text NOT NULL,
       indicators text[] NOT NULL DEFAULT '{}',
@@ -52,7 +79,8 @@ export class TypologiesInit1764000000200 implements MigrationInterface {
       UNIQUE (owner_agency_id, idempotency_key),
       CHECK (date_to IS NULL OR date_from IS NULL OR date_to >= date_from)
     )`);
-    await q.query(markedIndexesDdl('typologies.transaction_reports'));
+    await q.query(`CREATE INDEX typologies_transaction_reports_owner_idx ON typologies.transaction_reports (owner_agency_id);
+      CREATE INDEX typologies_transaction_reports_marking_idx ON typologies.transaction_reports (marking)`);
     await q.query(`CREATE INDEX transaction_reports_indicators_idx ON typologies.transaction_reports USING gin (indicators)`);
     await q.query(`CREATE INDEX transaction_reports_typology_idx ON typologies.transaction_reports (typology_id)`);
     await q.query(`CREATE INDEX transaction_reports_submission_idx ON typologies.transaction_reports (submission_id)`);
@@ -65,9 +93,20 @@ export class TypologiesInit1764000000200 implements MigrationInterface {
       PRIMARY KEY (report_id, position)
     )`);
     await q.query(`CREATE INDEX report_parties_account_idx ON typologies.report_parties (account_entity_id)`);
-    await q.query(grantsTableDdl('typologies'));
+    await q.query(`CREATE TABLE typologies.grants (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      record_id uuid NOT NULL,
+      grantee_agency_id uuid NOT NULL,
+      granted_by_user_id uuid NOT NULL,
+      purpose text NOT NULL,
+      expires_at timestamptz NOT NULL,
+      revoked_at timestamptz,
+      created_at timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE INDEX ON typologies.grants (record_id, grantee_agency_id)`);
     // Each record's first review falls due by its retention class (services/kernel/records.ts).
-    for (const subject of ['Typology', 'TransactionReport'] as const) await q.query(reviewDueDefaultDdl(subject));
+    await q.query(`ALTER TABLE typologies.typologies ALTER COLUMN review_due SET DEFAULT (now() + interval '3 years')::date`);
+    await q.query(`ALTER TABLE typologies.transaction_reports ALTER COLUMN review_due SET DEFAULT (now() + interval '5 years')::date`);
   }
 
   async down(q: QueryRunner): Promise<void> {

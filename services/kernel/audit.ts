@@ -30,13 +30,6 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** Every append takes this transaction-scoped advisory lock (an arbitrary, fixed key). */
 export const AUDIT_LOCK_KEY = '7461757369740001';
 
-/**
- * Statements issued by appendAudit (also counted by db.ts statementCounter): 3 per append (lock,
- * head, insert), whatever the number of events up to 2000. Lets statement-count tests and the
- * benchmark tell the audit's constant cost from the data path's.
- */
-export const auditStatementCounter = { count: 0 };
-
 /** The one text form of `at`, used when hashing, storing and verifying (UTC, microseconds). */
 export const AT_FORMAT = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
 export const atSql = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', ${AT_FORMAT})`;
@@ -124,7 +117,8 @@ const cleanText = (v: string | null | undefined): string | null => (v === null |
  * Appends events to the chain inside the caller's transaction; call it as the transaction's last
  * statement (the lock is held until commit, so every other audited write waits that long).
  * Needs READ COMMITTED (the default): the last hash is read in a statement that starts after the
- * lock is granted, so it sees the previous appender's committed event.
+ * lock is granted, so it sees the previous appender's committed event. Three statements (lock,
+ * head, insert), whatever the number of events up to 2000.
  */
 export async function appendAudit(tx: Sql, ctx: AuditActor, events: readonly AuditEventInput[]): Promise<ChainedAuditEvent[]> {
   if (events.length === 0) return [];
@@ -148,7 +142,6 @@ export async function appendAudit(tx: Sql, ctx: AuditActor, events: readonly Aud
 
   // Statement 1 takes the lock; statement 2 (a fresh READ COMMITTED snapshot) reads the head. In one
   // statement the snapshot would predate the lock and could miss the previous appender's event.
-  auditStatementCounter.count += 2;
   await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [AUDIT_LOCK_KEY]);
   const [head] = await tx.query<{ hash: string | null; at: string; isolation: string }>(
     'SELECT hash, at, isolation FROM audit.chain_head()',
@@ -166,7 +159,6 @@ export async function appendAudit(tx: Sql, ctx: AuditActor, events: readonly Aud
 
   // One statement, whatever the number of events: one array per column (recipients and fields,
   // arrays themselves, travel as JSON), rows inserted in chain order.
-  auditStatementCounter.count++;
   const column = <K extends keyof ChainedAuditEvent>(k: K) => chained.map((e) => e[k]);
   const inserted = await tx.query<{ seq: string; hash: string }>(
     `SELECT event_seq AS seq, event_hash AS hash

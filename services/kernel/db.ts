@@ -12,15 +12,11 @@ export interface Db extends Sql {
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
 }
 
-/** Counts statements so tests and the benchmark can prove there is no N+1. */
-export const statementCounter = { count: 0 };
-
 /**
  * Runs one statement and returns its rows, whatever the statement: TypeORM's plain `query()` answers
  * `[rows, count]` for UPDATE and DELETE, so every statement goes through its structured result.
  */
 async function rowsOf<T>(runner: QueryRunner, text: string, params: readonly unknown[] = []): Promise<T[]> {
-  statementCounter.count++;
   return (await runner.query(text, params as unknown[], true)).records as T[];
 }
 

@@ -10,7 +10,7 @@ export function createLogger(destination?: pino.DestinationStream): pino.Logger 
 }
 
 const LOGGER_OPTIONS: pino.LoggerOptions = {
-  level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
+  level: process.env.LOG_LEVEL ?? 'info',
   base: { app: 'tessera' },
   redact: {
     paths: [

@@ -193,46 +193,6 @@ export function metaAttributes(a: string, actor: Actor, params: SqlParams, grant
   };
 }
 
-/** DDL for the columns every marked table carries; used by migrations so they stay the same. */
-export const MARKED_COLUMNS_DDL = `
-  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-  owner_agency_id uuid NOT NULL,
-  contributor_user_id uuid NOT NULL,
-  marking text NOT NULL CHECK (marking IN ('CLEAR','GREEN','AMBER','AMBER_STRICT','RED')),
-  source_evaluation text NOT NULL CHECK (source_evaluation IN ('1','2','3')),
-  intelligence_assessment text NOT NULL CHECK (intelligence_assessment IN ('A','B','C','D','E')),
-  handling_code text NOT NULL CHECK (handling_code IN ('P','C')),
-  handling_conditions text,
-  shared_with_agency_ids uuid[] NOT NULL DEFAULT '{}',
-  shared_with_group_ids uuid[] NOT NULL DEFAULT '{}',
-  red_recipient_user_ids uuid[] NOT NULL DEFAULT '{}',
-  review_due date NOT NULL DEFAULT (now() + interval '1 year')::date,
-  created_at timestamptz NOT NULL DEFAULT now(),
-  updated_at timestamptz NOT NULL DEFAULT now(),
-  CHECK (handling_code <> 'C' OR handling_conditions IS NOT NULL)`;
-
-/** DDL for a schema's grants table (layer 3: time-limited access to one record for one agency). */
-export function grantsTableDdl(schema: string): string {
-  return `CREATE TABLE ${schema}.grants (
-    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    record_id uuid NOT NULL,
-    grantee_agency_id uuid NOT NULL,
-    granted_by_user_id uuid NOT NULL,
-    purpose text NOT NULL,
-    expires_at timestamptz NOT NULL,
-    revoked_at timestamptz,
-    created_at timestamptz NOT NULL DEFAULT now()
-  );
-  CREATE INDEX ON ${schema}.grants (record_id, grantee_agency_id)`;
-}
-
-/** Indexes every marked table needs for the reach predicate. */
-export function markedIndexesDdl(table: string): string {
-  const short = table.replace('.', '_');
-  return `CREATE INDEX ${short}_owner_idx ON ${table} (owner_agency_id);
-  CREATE INDEX ${short}_marking_idx ON ${table} (marking)`;
-}
-
 /** Column names and values for inserting a record's handling metadata; the owner is always the actor's agency. */
 export function handlingInsert(actor: Actor, h: HandlingInput, params: SqlParams): { columns: string; values: string } {
   const marking: MarkingName = h.marking;

@@ -100,15 +100,6 @@ export function retentionInterval(cls: RetentionClass): string {
 }
 
 /**
- * The DDL that gives a marked table its class's default review date; each owning schema's init
- * migration runs it for its tables (MARKED_COLUMNS_DDL alone defaults to one year).
- */
-export function reviewDueDefaultDdl(subject: MarkedSubject): string {
-  const r = RECORDS[subject];
-  return `ALTER TABLE ${r.table} ALTER COLUMN review_due SET DEFAULT (now() + interval '${retentionInterval(r.retention)}')::date`;
-}
-
-/**
  * SQL: whether the statement row `alias` (an observation or link) was made on a source record its
  * own agency owns, in which case it follows that record's retention instead of being reviewed alone.
  */

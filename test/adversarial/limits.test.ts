@@ -1,6 +1,4 @@
-import { subgraphRequestCounter } from '../../gateway/data-sources';
 import { DEFAULT_LIMITS } from '../../gateway/limits';
-import { statementCounter } from '../../services/kernel/db';
 import { codes, type GraphQLResult, startTestHub, type TestHub, tokenFor } from '../support/hub';
 
 jest.setTimeout(120_000);
@@ -21,8 +19,7 @@ describe('query shape limits', () => {
     // Warm the gateway's identity cache first, so that any SQL counted below would be the operation's own.
     const warm = await hub.gql('met-police', '{ me { id } }');
     expect(warm.errors).toBeUndefined();
-    statementCounter.count = 0;
-    subgraphRequestCounter.count = 0;
+    hub.probe.reset();
     const res = await fetch(hub.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor('met-police')}`, ...headers },
@@ -30,7 +27,7 @@ describe('query shape limits', () => {
     });
     const text = await res.text();
     const parsed = JSON.parse(text) as { data?: Record<string, unknown>; errors?: GraphQLResult['errors'] };
-    return { status: res.status, data: parsed.data, errors: parsed.errors, statements: statementCounter.count, subgraphCalls: subgraphRequestCounter.count, text };
+    return { status: res.status, data: parsed.data, errors: parsed.errors, statements: hub.probe.statements, subgraphCalls: hub.probe.subgraphRequests, text };
   }
   const send = (query: string, variables?: Record<string, unknown>) => raw(JSON.stringify({ query, variables }));
 

@@ -1,5 +1,3 @@
-import { auditStatementCounter } from '../../services/kernel/audit';
-import { statementCounter } from '../../services/kernel/db';
 import { iban } from '../leaks/support';
 import { codes, type GraphQLResult, startTestHub, type TestHub } from '../support/hub';
 
@@ -101,13 +99,13 @@ describe('a batch of 1,000 transaction reports', () => {
 
   test('the corrected batch is written whole, with set-based statements', async () => {
     const before = await counts();
-    const statementsBefore = statementCounter.count;
-    const auditStatementsBefore = auditStatementCounter.count;
+    const statementsBefore = hub.probe.statements;
+    const auditStatementsBefore = hub.probe.auditStatements;
     const started = Date.now();
     const r = await hub.gql<Submitted>(albion, SUBMIT, { input: { idempotencyKey: KEY, reports: batch(1, 1000) } });
     const ms = Date.now() - started;
-    const statements = statementCounter.count - statementsBefore;
-    const auditStatements = auditStatementCounter.count - auditStatementsBefore;
+    const statements = hub.probe.statements - statementsBefore;
+    const auditStatements = hub.probe.auditStatements - auditStatementsBefore;
     expect(r.errors).toBeUndefined();
     ids = r.data!.submitTransactionReports.reportIds;
     expect(ids).toHaveLength(1000);

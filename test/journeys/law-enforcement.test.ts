@@ -1,4 +1,3 @@
-import { statementCounter } from '../../services/kernel/db';
 import { codes, type GraphQLResult, startTestHub, type TestHub } from '../support/hub';
 
 /**
@@ -291,9 +290,9 @@ describe('network', () => {
         let fewest = Infinity;
         let nodes = 0;
         for (let run = 0; run < 3; run++) {
-          const before = statementCounter.count;
+          const before = hub.probe.statements;
           const n = await ok<{ network: Network }>('met-police', SHAPE, { seeds: [id('entity:shared-phone')], degreeCap });
-          fewest = Math.min(fewest, statementCounter.count - before);
+          fewest = Math.min(fewest, hub.probe.statements - before);
           nodes = n.network.nodes.length;
         }
         return { statements: fewest, nodes };

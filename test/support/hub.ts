@@ -10,6 +10,7 @@ import type { HttpHandle } from '../../services/kernel/http';
 import { appDatabaseUrl } from '../../services/kernel/security';
 import type { DemoRegistry } from '../../services/kernel/subgraph';
 import { SUBGRAPHS } from '../../services/registry';
+import { type PoolProbe, probePool } from './probe';
 
 export type Transport = 'in-process' | 'http';
 
@@ -25,6 +26,8 @@ export interface TestHub {
   db: Database;
   /** The application role's pool the hub runs on. */
   appDb: Database;
+  /** What the hub ran on appDb: statements, audit appends, requests that reached a subgraph. */
+  probe: PoolProbe;
   demo: DemoRegistry;
   /** Sends a query as `persona` (an agency slug, optionally `slug:ROLE`), or with a raw Authorization header. */
   gql<T = Record<string, unknown>>(persona: string | { authorization?: string }, query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>>;
@@ -96,6 +99,7 @@ export async function startTestHub(transport: Transport = 'in-process', options:
   const url = await cloneDatabase();
   const db = await connect(url, 4);
   const appDb = await connect(appDatabaseUrl(url, process.env.TESSERA_TEST_APP_PASSWORD!), 20);
+  const probe = probePool(appDb);
   const keys = await loadGatewayKeys(dataDir());
   const subgraphServers: Record<string, HttpHandle> = {};
   const subgraphUrls: Record<string, string> = {};
@@ -120,6 +124,7 @@ export async function startTestHub(transport: Transport = 'in-process', options:
     url: hub.url,
     db,
     appDb,
+    probe,
     demo: demoRegistry(),
     subgraphUrls,
     subgraphs: subgraphServers,

@@ -1,0 +1,65 @@
+import type { Logger } from 'typeorm';
+import { AUDIT_LOCK_KEY } from '../../services/kernel/audit';
+import type { Database } from '../../services/kernel/db';
+
+/**
+ * What a hub did with its pool, counted from outside the production code: a TypeORM logger put in
+ * front of the pool's own sees every statement its connections run, and a wrapper around
+ * `sessionFor` sees every request that reached a subgraph (each builds exactly one database session,
+ * services/kernel/context.ts, over HTTP and in process alike). Used by the tests and the benchmark
+ * to prove there is no N+1 and that a refused request reached no subgraph.
+ */
+export interface PoolProbe {
+  /** Statements that read or write data: transaction control and the session's actor settings are not counted. */
+  readonly statements: number;
+  /** Of those, the audit trail's appends (services/kernel/audit.ts: lock, head, insert; 3 per append). */
+  readonly auditStatements: number;
+  /** Requests that reached a subgraph. */
+  readonly subgraphRequests: number;
+  reset(): void;
+}
+
+/** Bookkeeping of a session, not the request's own work: BEGIN, savepoints, COMMIT, and the actor's transaction-local settings (services/kernel/db.ts). */
+const BOOKKEEPING = /^\s*(BEGIN|START TRANSACTION|SET TRANSACTION|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b|^\s*SELECT set_config\('tessera\./i;
+
+function isAuditAppend(query: string, parameters: readonly unknown[] | undefined): boolean {
+  return (/pg_advisory_xact_lock/.test(query) && parameters?.[0] === AUDIT_LOCK_KEY) || /\baudit\.(events|chain_head|append_events)\b/.test(query);
+}
+
+/** Starts counting what `db` runs; one probe per pool. */
+export function probePool(db: Database): PoolProbe {
+  const counts = { statements: 0, auditStatements: 0, subgraphRequests: 0 };
+  const dataSource = db.dataSource as unknown as { logger: Logger };
+  const own = dataSource.logger;
+  if ((own as { probed?: true }).probed) throw new Error('this pool is probed already');
+  const logger: Logger = Object.assign(Object.create(own) as Logger, {
+    probed: true,
+    logQuery(query: string, parameters?: unknown[], runner?: Parameters<Logger['logQuery']>[2]) {
+      if (!BOOKKEEPING.test(query)) {
+        counts.statements++;
+        if (isAuditAppend(query, parameters)) counts.auditStatements++;
+      }
+      return own.logQuery(query, parameters, runner);
+    },
+  });
+  dataSource.logger = logger;
+  const sessionFor = db.sessionFor.bind(db);
+  db.sessionFor = (actor) => {
+    counts.subgraphRequests++;
+    return sessionFor(actor);
+  };
+  return {
+    get statements() {
+      return counts.statements;
+    },
+    get auditStatements() {
+      return counts.auditStatements;
+    },
+    get subgraphRequests() {
+      return counts.subgraphRequests;
+    },
+    reset() {
+      counts.statements = counts.auditStatements = counts.subgraphRequests = 0;
+    },
+  };
+}
