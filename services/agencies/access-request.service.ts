@@ -7,7 +7,7 @@ import { badInput, conflict, notFound } from '../kernel/errors';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
 import { allGrantsSql, GRANTS_TABLES, type MarkedSubject, RECORDS, recordTable, SOURCE_SUBJECTS, type SourceTypeName } from '../kernel/records';
 import { isUuid, text } from '../kernel/validate';
-import { countryOf, normaliseIdentifier } from '../entities/identifier';
+import { countryOf, normaliseIdentifier } from '../kernel/identifier';
 import { assertMay } from './governance.access';
 import type {
   AccessRequestDirection,

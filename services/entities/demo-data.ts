@@ -1,7 +1,7 @@
 import type { Sql } from '../kernel/db';
 import { type DemoHandling, insertDemoRecord } from '../kernel/demo';
 import type { DemoRegistry } from '../kernel/subgraph';
-import { type EntityKind, normaliseIdentifier } from './identifier';
+import { type EntityKind, normaliseIdentifier } from '../kernel/identifier';
 import type { LinkKind } from './observe';
 
 /**

@@ -11,7 +11,7 @@ import { getVisible, selectVisible, visibleLoader } from '../kernel/repository';
 import { isUuid, text } from '../kernel/validate';
 import type { AddCaseEntityInput, EntityFilter } from './entity.input';
 import { entityTable, linkTable, observationTable } from './entity.repository';
-import { countryOf, type EntityKind, normaliseIdentifier } from './identifier';
+import { countryOf, type EntityKind, normaliseIdentifier } from '../kernel/identifier';
 import { type LinkKind, type ObservationSource, observe, recordLink } from './observe';
 
 type Projected = Record<string, unknown>;

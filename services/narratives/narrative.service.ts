@@ -4,7 +4,7 @@ import { rawOf } from '../../policies/enforce';
 import { reachSql } from '../../policies/reach';
 import { SqlParams } from '../../policies/sql';
 import type { PolicyRecord } from '../../policies/subjects';
-import type { EntityKind } from '../entities/identifier';
+import type { EntityKind } from '../kernel/identifier';
 import { eraseStatementsOfSource, recordObservations } from '../entities/observe';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { SqlParams } from '../../policies/sql';
-import { countryOf, normaliseIdentifier } from '../entities/identifier';
+import { countryOf, normaliseIdentifier } from '../kernel/identifier';
 import { type IdentifierInput, recordObservationsBySource } from '../entities/observe';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';

@@ -1,4 +1,3 @@
-import { DEMO_S1_IBAN_GB, DEMO_S1_IBAN_RO } from './demo-data';
 import { countryOf, ENTITY_KINDS, type EntityKind, maskIdentifier, NATIONAL_PHONE_COUNTRIES, normaliseIdentifier } from './identifier';
 
 const norm = (kind: EntityKind, raw: string, country?: string) => normaliseIdentifier(kind, raw, 'input.value', country);
@@ -100,8 +99,8 @@ describe('normaliseIdentifier', () => {
   });
 
   it('accepts the demo IBANs (invented bank codes, valid check digits)', () => {
-    expect(norm('BANK_ACCOUNT', DEMO_S1_IBAN_GB)).toBe(DEMO_S1_IBAN_GB);
-    expect(norm('BANK_ACCOUNT', DEMO_S1_IBAN_RO)).toBe(DEMO_S1_IBAN_RO);
+    expect(norm('BANK_ACCOUNT', 'GB68ALBN60161331926819')).toBe('GB68ALBN60161331926819');
+    expect(norm('BANK_ACCOUNT', 'RO26CRPT0000001234567890')).toBe('RO26CRPT0000001234567890');
   });
 });
 
@@ -127,6 +126,12 @@ describe('normaliseIdentifier: national numbers and the contributor’s country'
     // A UK-length number read as Romanian is too long: one digit slip must not make a wrong node.
     refused('PHONE', '07700 900312', /valid number of RO: \+40 is followed by 9 digits/, 'RO');
     refused('PHONE', '0722 123 45', /valid number of GB/, 'GB');
+    // Nine digits after +44 only for some 01 and 08 numbers: a Romanian mobile typed by a British agency is refused.
+    refused('PHONE', '0722 123 456', /valid number of GB: only numbers starting 1 or 8 have 9 digits/, 'GB');
+    refused('PHONE', '+44 722 123 456', /valid number of GB/);
+    expect(norm('PHONE', '0800 123 456', 'GB')).toBe('+44800123456');
+    // Hungary dials 06 before a national number.
+    expect(norm('PHONE', '06 30 123 4567', 'HU')).toBe('+36301234567');
   });
 
   it('checks the length of GB and RO numbers and refuses a kept trunk 0', () => {
@@ -193,6 +198,7 @@ describe('normaliseIdentifier: the other kinds in more detail', () => {
     refused('SOCIAL_PROFILE', 'x:this_handle_is_far_too_long', /not a x handle: 1 to 15/);
     refused('SOCIAL_PROFILE', 'instagram:bad/handle', /not a instagram handle/);
     refused('SOCIAL_PROFILE', 'https://www.instagram.com/p/Cx1/', /not a instagram handle/);
+    refused('SOCIAL_PROFILE', 'https://www.facebook.com/groups/123456', /not a facebook handle/);
     refused('SOCIAL_PROFILE', 'https://unknown.example/profile', /platform:handle/);
     refused('SOCIAL_PROFILE', 'whatsapp:0722 123 456', /include the country code/);
   });
