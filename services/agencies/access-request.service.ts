@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { REDACTED } from '../../policies/enforce';
 import { SqlParams } from '../../policies/sql';
+import { entityIdsSql } from '../entities/api';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
 import { badInput, conflict, notFound } from '../kernel/errors';
@@ -189,7 +190,7 @@ export async function candidatesFor(ctx: RequestContext, request: AccessRequestR
       WHERE s.owner_agency_id = ${a} AND s.id IN (SELECT source_id FROM obs WHERE source_type = '${type}')`;
   });
   const rows = await ctx.db.query<{ subjectType: MarkedSubject; id: string; marking: string; via: CandidateVia }>(
-    `WITH e AS (SELECT id FROM entities.entities WHERE kind = ${kind} AND value = ${value}),
+    `WITH e AS (${entityIdsSql(kind, value)}),
      obs AS (SELECT o.id, o.marking, o.source_type, o.source_id FROM ${RECORDS.Observation.table} o
        WHERE o.owner_agency_id = ${a} AND o.entity_id IN (SELECT id FROM e)),
      lnk AS (SELECT l.id, l.marking, l.from_person_id, l.to_person_id FROM ${RECORDS.Link.table} l

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { SqlParams } from '../../policies/sql';
 import { countryOf, normaliseIdentifier } from '../kernel/identifier';
-import { type IdentifierInput, recordObservationsBySource } from '../entities/observe';
+import { type IdentifierInput, recordObservationsBySource } from '../entities/api';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
 import { badInput, ErrorCode, notFound } from '../kernel/errors';
@@ -13,7 +13,7 @@ import { assertCanCreate, projectAll } from '../kernel/policy';
 import { getVisible, selectVisible, visibleLoader } from '../kernel/repository';
 import { assertIndicators, FINANCIAL_INDICATORS } from '../kernel/taxonomy';
 import { isoDate, period, text } from '../kernel/validate';
-import { describeFirstIdentifier } from '../narratives/extract';
+import { describeFirstIdentifier } from '../narratives/api';
 import type { SubmitTransactionReportInput, SubmitTransactionReportsInput, SubmitTypologyInput, TransactionReportFilter, TransactionReportInput, TypologyFilter } from './typology.input';
 import { transactionReportTable, typologyTable } from './typology.repository';
 
