@@ -1,4 +1,4 @@
-import { countryOf, ENTITY_KINDS, type EntityKind, maskIdentifier, NATIONAL_PHONE_COUNTRIES, normaliseIdentifier } from './identifier';
+import { countryOf, ENTITY_KINDS, type EntityKind, hasUsualLength, maskIdentifier, NATIONAL_PHONE_COUNTRIES, normaliseIdentifier } from './identifier';
 
 const norm = (kind: EntityKind, raw: string, country?: string) => normaliseIdentifier(kind, raw, 'input.value', country);
 
@@ -113,6 +113,15 @@ describe('normaliseIdentifier: national numbers and the contributor’s country'
     expect(norm('PHONE', '06 30 123 4567', 'HU')).toBe('+36301234567');
   });
 
+  it('knows which lengths most numbers of a country have (how free text tells a number from other digits)', () => {
+    // A British 9-digit number is valid when contributed, but unusual: in free text it is more likely someone else's.
+    expect(norm('PHONE', '0722 123 456', 'GB')).toBe('+44722123456');
+    expect(hasUsualLength('+44722123456', 'GB')).toBe(false);
+    expect(hasUsualLength('+447700900123', 'GB')).toBe(true);
+    expect(hasUsualLength('+40722123456', 'RO')).toBe(true);
+    expect(hasUsualLength('+40722123456', 'GB')).toBe(false);
+  });
+
   it('ignores the country for numbers already in international form', () => {
     expect(norm('PHONE', '+40 722 123 456', 'GB')).toBe('+40722123456');
     expect(norm('PHONE', '0040 722 123 456', 'GB')).toBe('+40722123456');
@@ -126,10 +135,6 @@ describe('normaliseIdentifier: national numbers and the contributor’s country'
     // A UK-length number read as Romanian is too long: one digit slip must not make a wrong node.
     refused('PHONE', '07700 900312', /valid number of RO: \+40 is followed by 9 digits/, 'RO');
     refused('PHONE', '0722 123 45', /valid number of GB/, 'GB');
-    // Nine digits after +44 only for some 01 and 08 numbers: a Romanian mobile typed by a British agency is refused.
-    refused('PHONE', '0722 123 456', /valid number of GB: only numbers starting 1 or 8 have 9 digits/, 'GB');
-    refused('PHONE', '+44 722 123 456', /valid number of GB/);
-    expect(norm('PHONE', '0800 123 456', 'GB')).toBe('+44800123456');
     // Hungary dials 06 before a national number.
     expect(norm('PHONE', '06 30 123 4567', 'HU')).toBe('+36301234567');
   });

@@ -74,28 +74,31 @@ export function countryOf(explicit: string | null | undefined, agencyCountry: st
  * trunk prefix dialled before a national number (and dropped internationally), and the length of the
  * national significant number (what follows the country code in E.164). Numbers in international
  * form with one of these codes are length-checked too. Free-text extraction reads national numbers
- * with the same plans. Countries without a trunk prefix (Italy, Spain, Poland) are not listed: a
+ * with the same plans, at their usual lengths. Countries without a trunk prefix (Italy, Spain, Poland) are not listed: a
  * national number there cannot be told from any other run of digits.
  */
 interface NumberingPlan {
   code: string;
   trunk: string;
+  /** The lengths a number of the country may have: a contributed number outside them is refused. */
   nsn: readonly [number, number];
-  /** Where only some numbers have the shorter length: which, and how to say so. */
-  shorter?: { lead: RegExp; rule: string };
+  /**
+   * The lengths of its mobile and most fixed numbers, where narrower than `nsn`: in free text, where
+   * any run of digits may look like a number, only these are read as national numbers.
+   */
+  usual?: readonly number[];
 }
 
 const NUMBERING_PLANS: Record<string, NumberingPlan> = {
-  // Mobile (07) and most numbers have 10 digits; only some geographic (01) and freephone (08) numbers have 9.
-  GB: { code: '44', trunk: '0', nsn: [9, 10], shorter: { lead: /^[18]/, rule: 'only numbers starting 1 or 8 have 9 digits after +44' } },
+  GB: { code: '44', trunk: '0', nsn: [9, 10], usual: [10] },
   RO: { code: '40', trunk: '0', nsn: [9, 9] },
   MD: { code: '373', trunk: '0', nsn: [8, 8] },
-  IE: { code: '353', trunk: '0', nsn: [7, 9] },
-  BG: { code: '359', trunk: '0', nsn: [7, 9] },
+  IE: { code: '353', trunk: '0', nsn: [7, 9], usual: [9] },
+  BG: { code: '359', trunk: '0', nsn: [7, 9], usual: [8, 9] },
   FR: { code: '33', trunk: '0', nsn: [9, 9] },
   BE: { code: '32', trunk: '0', nsn: [8, 9] },
   NL: { code: '31', trunk: '0', nsn: [9, 9] },
-  DE: { code: '49', trunk: '0', nsn: [6, 13] },
+  DE: { code: '49', trunk: '0', nsn: [6, 13], usual: [10, 11] },
   HU: { code: '36', trunk: '06', nsn: [8, 9] },
 };
 export const NATIONAL_PHONE_COUNTRIES = Object.keys(NUMBERING_PLANS);
@@ -130,10 +133,19 @@ function phone(value: string, field: string, country?: string): string {
       const digits = plan.nsn[0] === plan.nsn[1] ? `${plan.nsn[0]}` : `${plan.nsn[0]} to ${plan.nsn[1]}`;
       throw badInput(field, `is not a valid number of ${c}: +${plan.code} is followed by ${digits} digits`);
     }
-    const significant = v.slice(1 + plan.code.length);
-    if (plan.shorter && nsn < plan.nsn[1] && !plan.shorter.lead.test(significant)) throw badInput(field, `is not a valid number of ${c}: ${plan.shorter.rule}`);
   }
   return v;
+}
+
+/**
+ * Whether a normalised (E.164) number of `country` has one of the lengths most of its numbers have:
+ * how free-text extraction tells a national number from another run of digits.
+ */
+export function hasUsualLength(e164: string, country: string): boolean {
+  const plan = NUMBERING_PLANS[country];
+  if (!plan || !e164.startsWith(`+${plan.code}`)) return false;
+  const nsn = e164.length - 1 - plan.code.length;
+  return plan.usual ? plan.usual.includes(nsn) : nsn >= plan.nsn[0] && nsn <= plan.nsn[1];
 }
 
 function email(value: string, field: string): string {

@@ -1,4 +1,4 @@
-import { type EntityKind, isSocialPlatformUrl, normaliseIdentifier, SOCIAL_PLATFORM_NAMES } from '../kernel/identifier';
+import { type EntityKind, hasUsualLength, isSocialPlatformUrl, normaliseIdentifier, SOCIAL_PLATFORM_NAMES } from '../kernel/identifier';
 
 /**
  * Finds identifiers (phones, emails, bank accounts, social profiles, advert URLs) and exploitation
@@ -69,7 +69,7 @@ function phoneOf(raw: string, opts: ExtractOptions): string | undefined {
   const countries = [opts.country?.toUpperCase(), opts.language === 'ro' ? 'RO' : undefined];
   for (const c of countries) {
     const value = c ? normalised('PHONE', raw, c) : undefined;
-    if (value) return value;
+    if (value && hasUsualLength(value, c!)) return value;
   }
   return undefined;
 }
