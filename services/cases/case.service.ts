@@ -5,7 +5,7 @@ import type { PolicyRecord } from '../../policies/subjects';
 import { appendAudit, type AuditEventInput } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
-import { badInput } from '../kernel/errors';
+import { badInput, notFound } from '../kernel/errors';
 import { assertUuid, handlingInsert, type HandlingInput, type HandlingRow, inheritedHandling, validateHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, SortDirection, toPage } from '../kernel/pagination';
 import { assertCanChange, assertCanCreate, projectAll } from '../kernel/policy';
@@ -275,9 +275,12 @@ export type OwnCase = PolicyRecord & HandlingRow & { id: string; ownerAgencyId: 
 /**
  * Loads a case the caller may change (add to, attach to): NOT_FOUND if it does not reach them (as
  * if it did not exist), FORBIDDEN if it does but their agency may not change it (only the owner may).
+ * `othersNotFound`: another agency's case is NOT_FOUND even when it reaches the caller, for writes
+ * that only ever go to the caller's own cases (a narrative), where a foreign case is a missing one.
  */
-export async function ownCase(ctx: RequestContext, caseId: string): Promise<OwnCase> {
+export async function ownCase(ctx: RequestContext, caseId: string, opts: { othersNotFound?: boolean } = {}): Promise<OwnCase> {
   const row = await findVisible(ctx, caseTable, caseId);
+  if (opts.othersNotFound && row && row.ownerAgencyId !== ctx.actor.agencyId) throw notFound('Case');
   assertCanChange(ctx, 'update', row, 'Case');
   return row as OwnCase;
 }

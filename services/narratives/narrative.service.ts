@@ -130,7 +130,7 @@ export async function contributeNarrative(ctx: RequestContext, input: Contribute
         sharedWithGroupIds: newCase.handling.sharedWithGroupIds ?? [],
         redRecipientUserIds: newCase.handling.redRecipientUserIds ?? [],
       }
-    : await ownCase(ctx, input.caseId!);
+    : await ownCase(ctx, input.caseId!, { othersNotFound: true });
   const handling = atLeastCaseMarking(input.handling, caseReach);
   const indicators = input.indicators ?? [];
   const hash = requestHash(input);
