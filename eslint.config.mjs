@@ -1,12 +1,17 @@
 // @ts-check
+import fs from 'node:fs';
+import path from 'node:path';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 const root = import.meta.dirname;
 
-/** The subgraphs (services/<name>/), each owning one Postgres schema. */
-export const SUBGRAPHS = ['agencies', 'audit', 'cases', 'entities', 'narratives', 'routes', 'typologies'];
+/** The subgraphs: every folder of services/ but the kernel, each owning one Postgres schema (a new one is walled in as it appears). */
+const SUBGRAPHS = fs
+  .readdirSync(path.join(root, 'services'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && entry.name !== 'kernel')
+  .map((entry) => entry.name);
 
 /**
  * The walls between the parts of the hub (docs/architecture.md, "Walls and each subgraph's API"):
