@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import type { EntityKind } from '../services/entities/identifier';
+import type { EntityKind } from '../services/kernel/identifier';
 import type { DemoRegistry } from '../services/kernel/subgraph';
 import { EXPLOITATION_INDICATORS, FINANCIAL_INDICATORS } from '../services/kernel/taxonomy';
 

@@ -1,6 +1,6 @@
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
 import type { Actor } from '../policies/actor';
-import { findTrustedIssuer, findUser, type TrustedIssuerRecord } from '../services/agencies/identity.repository';
+import { findTrustedIssuer, findUser, type TrustedIssuerRecord } from '../services/agencies/api';
 import type { Sql } from '../services/kernel/db';
 import { serviceUnavailable, unauthenticated } from '../services/kernel/errors';
 import type { Logger } from '../services/kernel/logger';

@@ -1,3 +1,4 @@
+import { agenciesLoaded } from './agencies/api';
 import { syncDevIssuers } from './agencies/demo-data';
 import { loadGatewayKeys } from './kernel/actor-token';
 import type { Config } from './kernel/config';
@@ -17,8 +18,7 @@ export async function migrateAll(url: string): Promise<string[]> {
 export async function seedDemoData(url: string): Promise<DemoRegistry | undefined> {
   const db = await connect(url, 2);
   try {
-    const [{ n }] = (await db.query<{ n: string }>('SELECT count(*) AS n FROM agencies.agencies')) as [{ n: string }];
-    if (Number(n) > 0) return undefined;
+    if (await agenciesLoaded(db)) return undefined;
     const demo: DemoRegistry = { agencies: {}, groups: {}, locations: {}, ids: {} };
     await db.transaction(async (tx) => {
       for (const def of SUBGRAPHS) await def.seedDemo?.(tx, demo);

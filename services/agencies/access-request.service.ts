@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { REDACTED } from '../../policies/enforce';
 import { SqlParams } from '../../policies/sql';
+import { entityIdsSql } from '../entities/api';
 import { appendAudit, type AuditEventInput, ownRecordEvent, PERSONAL_FIELDS } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
@@ -8,7 +9,7 @@ import { badInput, conflict, notFound } from '../kernel/errors';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
 import { allGrantsSql, GRANTS_TABLES, type MarkedSubject, RECORDS, recordTable, SOURCE_SUBJECTS, type SourceTypeName } from '../kernel/records';
 import { isUuid, text } from '../kernel/validate';
-import { countryOf, normaliseIdentifier } from '../entities/identifier';
+import { countryOf, normaliseIdentifier } from '../kernel/identifier';
 import { assertMay } from './governance.access';
 import type {
   AccessRequestDirection,
@@ -193,7 +194,7 @@ export async function candidatesFor(ctx: RequestContext, request: AccessRequestR
       WHERE s.owner_agency_id = ${a} AND s.id IN (SELECT source_id FROM obs WHERE source_type = '${type}')`;
   });
   const rows = await ctx.db.query<{ subjectType: MarkedSubject; id: string; marking: string; via: CandidateVia }>(
-    `WITH e AS (SELECT id FROM entities.entities WHERE kind = ${kind} AND value = ${value}),
+    `WITH e AS (${entityIdsSql(kind, value)}),
      obs AS (SELECT o.id, o.marking, o.source_type, o.source_id FROM ${RECORDS.Observation.table} o
        WHERE o.owner_agency_id = ${a} AND o.entity_id IN (SELECT id FROM e)),
      lnk AS (SELECT l.id, l.marking, l.from_person_id, l.to_person_id FROM ${RECORDS.Link.table} l

@@ -32,6 +32,12 @@ export async function syncDevIssuers(db: Sql, dataDir: string, audience: string)
 }
 
 /** Agencies with a VIEWER, CONTRIBUTOR and SUPERVISOR user each, and the sharing groups. */
+/** Whether any agency is registered: the reference scenario is loaded once, into an empty hub. */
+export async function agenciesLoaded(db: Sql): Promise<boolean> {
+  const [row] = await db.query<{ loaded: boolean }>('SELECT EXISTS (SELECT 1 FROM agencies.agencies) AS loaded');
+  return row!.loaded;
+}
+
 export async function seedAgenciesDemo(db: Sql, demo: DemoRegistry): Promise<void> {
   for (const a of DEMO_AGENCIES) {
     const [row] = await db.query<{ id: string }>('INSERT INTO agencies.agencies (slug, name, type, country) VALUES ($1, $2, $3, $4) RETURNING id', [a.slug, a.name, a.type, a.country]);

@@ -1,8 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { MARKED_RECORD_SUBJECTS, type MarkedSubject, RETENTION_CLASSES, type RetentionClass } from '../kernel/records';
 import { Connection } from '../kernel/pagination';
-import { EntityKindEnum } from '../entities/entity.type';
-import type { EntityKind } from '../entities/identifier';
+import { type EntityKind, EntityKindEnum } from '../kernel/identifier';
 import { AgencyType } from './agency.type';
 
 const enumOf = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };

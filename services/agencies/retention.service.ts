@@ -1,6 +1,8 @@
 import { SqlParams } from '../../policies/sql';
-import { eraseStatements } from '../entities/observe';
+import { eraseStatements } from '../entities/api';
 import { appendAudit, ownRecordEvent } from '../kernel/audit';
+import { beforeNarrativeErased } from '../narratives/api';
+import { beforeTypologyErased } from '../typologies/api';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
 import { badInput, notFound } from '../kernel/errors';
@@ -42,9 +44,9 @@ function partsOf(subject: MarkedSubject): MarkedRecordTable[] {
  */
 const BEFORE_ERASE: Partial<Record<MarkedSubject, (tx: Sql, id: string) => Promise<unknown>>> = {
   // A report keeps its facts; its pointer to the erased typology goes.
-  Typology: (tx, id) => tx.query('UPDATE typologies.transaction_reports SET typology_id = NULL WHERE typology_id = $1', [id]),
+  Typology: beforeTypologyErased,
   // The log of consent withdrawals refers to the narrative by a foreign key; the erasure's own review row and audit event replace it.
-  Narrative: (tx, id) => tx.query('DELETE FROM narratives.erasures WHERE narrative_id = $1', [id]),
+  Narrative: beforeNarrativeErased,
 };
 
 /** A record reaches a reviewer as it reaches any user: RED only its contributor and named recipients. */

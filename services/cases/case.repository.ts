@@ -1,6 +1,7 @@
 import { reachSql } from '../../policies/reach';
 import type { SqlParams } from '../../policies/sql';
 import type { PolicyRecord } from '../../policies/subjects';
+import { holdsAccountReportedByCallerSql } from '../entities/api';
 import type { RequestContext } from '../kernel/context';
 import { metaAttributes, metaColumns, withMeta } from '../kernel/marked-record';
 import { ref } from '../kernel/references';
@@ -19,18 +20,6 @@ export const caseTable: SubjectTable = {
   map: (row) => withMeta('Case', row) as PolicyRecord,
 };
 
-/**
- * `linkedToOwnReport`: the person holds an account that the caller's agency reported. The fact
- * lives in the entities schema (links and observations), so this policy attribute reads across.
- */
-function linkedToOwnReportSql(alias: string, ctx: RequestContext, params: SqlParams): string {
-  // Both statements must themselves reach the caller: a covert police link must not unmask a name.
-  return `EXISTS (SELECT 1 FROM entities.links l JOIN entities.observations o ON o.entity_id = l.to_entity_id
-      WHERE l.from_person_id = ${alias}.id AND l.kind = 'HOLDS_ACCOUNT'
-        AND o.owner_agency_id = ${params.add(ctx.actor.agencyId)} AND o.source_type = 'TRANSACTION_REPORT'
-        AND ${reachSql(ctx.actor, 'l', 'entities.grants', params)} AND ${reachSql(ctx.actor, 'o', 'entities.grants', params)})`;
-}
-
 export const personTable: SubjectTable = {
   subject: 'Person',
   table: 'cases.persons',
@@ -41,7 +30,8 @@ export const personTable: SubjectTable = {
   attributes: (ctx, params) => ({
     ...metaAttributes('p', ctx.actor, params, GRANTS),
     role: () => 'p.role',
-    linkedToOwnReport: () => linkedToOwnReportSql('p', ctx, params),
+    // The person holds an account the caller's agency reported: a fact of the entities schema, read through its API.
+    linkedToOwnReport: () => holdsAccountReportedByCallerSql('p.id', ctx, params),
   }),
   map: (row) => withMeta('Person', row) as PolicyRecord,
 };
@@ -55,3 +45,31 @@ export const eventTable: SubjectTable = {
   attributes: (ctx, params) => metaAttributes('e', ctx.actor, params, GRANTS),
   map: (row) => withMeta('TraffickingEvent', Object.assign(row, { location: ref('Location', row.locationId as string | null) })) as PolicyRecord,
 };
+
+// ---- reads other subgraphs make of cases, through services/cases/api.ts ----------------------
+
+/** SQL condition: the case whose id is `caseIdSql` is owned by the agency `agencyIdSql` (both SQL expressions). */
+export function caseOwnedBySql(caseIdSql: string, agencyIdSql: string): string {
+  return `EXISTS (SELECT 1 FROM cases.cases owned_case WHERE owned_case.id = ${caseIdSql} AND owned_case.owner_agency_id = ${agencyIdSql})`;
+}
+
+/**
+ * SQL of a subquery, one row per dated trafficking event of one of `types` that reaches the caller,
+ * of a case that reaches the caller: `case_id, id, type, occurred_on, location_id, created_at`, the
+ * case's `exploitation_types`, and `victims`, the number of its VICTIM persons that reach the caller.
+ * For set-based aggregates (routes, hotspots): it is a plain join the planner flattens into the
+ * caller's query, so no case row leaves the statement and nothing runs per row.
+ */
+export function reachedCaseEventsSql(ctx: RequestContext, params: SqlParams, types: readonly string[]): string {
+  const reaches = (alias: string) => reachSql(ctx.actor, alias, GRANTS, params);
+  return `SELECT e.case_id, e.id, e.type, e.occurred_on, e.location_id, e.created_at, c.exploitation_types, coalesce(v.n, 0) AS victims
+     FROM cases.events e
+     JOIN cases.cases c ON c.id = e.case_id
+     LEFT JOIN (
+       SELECT p.case_id, count(*)::int AS n FROM cases.persons p
+       WHERE p.role = 'VICTIM' AND ${reaches('p')}
+       GROUP BY p.case_id
+     ) v ON v.case_id = c.id
+     WHERE e.type = ANY(${params.add(types)}::text[]) AND e.occurred_on IS NOT NULL
+       AND ${reaches('e')} AND ${reaches('c')}`;
+}

@@ -1,10 +1,11 @@
 import { highestMarking, type Marking as MarkingName } from '../../policies/actor';
+import { reachSql } from '../../policies/reach';
 import { SqlParams } from '../../policies/sql';
 import type { PolicyRecord } from '../../policies/subjects';
 import { appendAudit, type AuditEventInput, ownRecordEvent, writtenFields } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
-import { badInput } from '../kernel/errors';
+import { badInput, notFound } from '../kernel/errors';
 import { assertUuid, handlingInsert, type HandlingInput, type HandlingRow, inheritedHandling, validateHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, SortDirection, toPage } from '../kernel/pagination';
 import { assertCanChange, assertCanCreate, projectAll } from '../kernel/policy';
@@ -190,33 +191,60 @@ async function insertEvent(tx: Sql, ctx: RequestContext, caseId: string, h: Hand
   return row!.id;
 }
 
+/** The fields of a new case, whether opened on its own (openCase) or with a narrative (services/narratives). */
+export interface NewCase {
+  handling: HandlingInput;
+  reference?: string | null;
+  summary?: string | null;
+  exploitationTypes: string[];
+  periodStart?: string | null;
+  periodEnd?: string | null;
+  indicators?: string[] | null;
+}
+
+/** The rules every new case's fields follow; `field` names the input that carries them. Returns the fields as stored (texts trimmed, dates normalised). */
+export function validateNewCase(c: NewCase, field: string): NewCase {
+  validateHandling(c.handling, `${field}.handling`);
+  const reference = text(`${field}.reference`, c.reference, { max: 100 });
+  const summary = text(`${field}.summary`, c.summary, { max: 20000 });
+  if (!c.exploitationTypes?.length) throw badInput(`${field}.exploitationTypes`, 'name at least one exploitation type');
+  const start = isoDate(`${field}.periodStart`, c.periodStart);
+  const end = isoDate(`${field}.periodEnd`, c.periodEnd);
+  period(`${field}.periodEnd`, start, end);
+  assertIndicators(`${field}.indicators`, c.indicators ?? undefined, EXPLOITATION_INDICATORS);
+  return { ...c, reference, summary, periodStart: start, periodEnd: end };
+}
+
+/**
+ * Inserts a validated new case, owned by the caller's agency, inside the caller's transaction (so a
+ * narrative and the case it opens exist together or not at all). Returns its id.
+ */
+export async function insertCase(tx: Sql, ctx: RequestContext, c: NewCase, idempotency?: { key: string; hash: string }): Promise<string> {
+  const params = new SqlParams();
+  const meta = handlingInsert(ctx.actor, c.handling, params);
+  const [row] = await tx.query<{ id: string }>(
+    `INSERT INTO cases.cases (${meta.columns}, reference, summary, status, exploitation_types, nrm_stage, period_start, period_end, indicators, idempotency_key, request_hash)
+     VALUES (${meta.values}, ${params.add(c.reference ?? null)}, ${params.add(c.summary ?? null)}, 'OPEN', ${params.add(c.exploitationTypes)},
+       'NONE', ${params.add(c.periodStart ?? null)}, ${params.add(c.periodEnd ?? null)}, ${params.add(c.indicators ?? [])}, ${params.add(idempotency?.key ?? null)},
+       ${params.add(idempotency?.hash ?? null)}) RETURNING id`,
+    params.values,
+  );
+  return row!.id;
+}
+
 /** Opens a case with its persons and events, all or nothing, owned by the caller's agency. */
 export async function openCase(ctx: RequestContext, input: OpenCaseInput): Promise<Projected> {
-  validateHandling(input.handling, 'input.handling');
-  text('input.reference', input.reference, { max: 100 });
-  text('input.summary', input.summary, { max: 20000 });
-  if (input.exploitationTypes.length === 0) throw badInput('input.exploitationTypes', 'name at least one exploitation type');
-  const start = isoDate('input.periodStart', input.periodStart);
-  const end = isoDate('input.periodEnd', input.periodEnd);
-  period('input.periodEnd', start, end);
-  assertIndicators('input.indicators', input.indicators, EXPLOITATION_INDICATORS);
+  const fields = validateNewCase(input, 'input');
+  const [start, end] = [fields.periodStart ?? null, fields.periodEnd ?? null];
   input.persons?.forEach((p, i) => validatePerson(p, `input.persons[${i}]`));
   input.events?.forEach((e, i) => validateEvent(e, `input.events[${i}]`));
   const key = idempotencyKey('input.idempotencyKey', input.idempotencyKey);
   assertCanCreate(ctx, { __typename: 'Case', ownerAgencyId: ctx.actor.agencyId });
 
   const insert = async (tx: Sql) => {
-    const params = new SqlParams();
-    const meta = handlingInsert(ctx.actor, input.handling, params);
-    const [row] = await tx.query<{ id: string }>(
-      `INSERT INTO cases.cases (${meta.columns}, reference, summary, status, exploitation_types, nrm_stage, period_start, period_end, indicators, idempotency_key, request_hash)
-       VALUES (${meta.values}, ${params.add(input.reference ?? null)}, ${params.add(input.summary ?? null)}, 'OPEN', ${params.add(input.exploitationTypes)},
-         'NONE', ${params.add(start)}, ${params.add(end)}, ${params.add(input.indicators ?? [])}, ${params.add(key)}, ${params.add(key ? requestHash(input) : null)}) RETURNING id`,
-      params.values,
-    );
-    const caseId = row!.id;
+    const caseId = await insertCase(tx, ctx, fields, key ? { key, hash: requestHash(input) } : undefined);
     const audit: AuditEventInput[] = [
-      collected(ctx, 'Case', caseId, writtenFields({ reference: input.reference, summary: input.summary, status: 'OPEN', exploitationTypes: input.exploitationTypes, nrmStage: 'NONE', periodStart: start, periodEnd: end, indicators: input.indicators })),
+      collected(ctx, 'Case', caseId, writtenFields({ reference: fields.reference, summary: fields.summary, status: 'OPEN', exploitationTypes: input.exploitationTypes, nrmStage: 'NONE', periodStart: start, periodEnd: end, indicators: input.indicators })),
     ];
     for (const p of input.persons ?? []) {
       audit.push(collected(ctx, 'Person', await insertPerson(tx, ctx, caseId, childHandling(input.handling, p.handling), p), personFields(p)));
@@ -233,15 +261,54 @@ export async function openCase(ctx: RequestContext, input: OpenCaseInput): Promi
   return getCase(ctx, id);
 }
 
-/** Loads a case the caller may change: NOT_FOUND if it does not reach them, FORBIDDEN if not theirs. */
-async function changeableCase(ctx: RequestContext, caseId: string): Promise<PolicyRecord> {
+/** A case the caller's agency may change, with the handling its parts and statements inherit. */
+export type OwnCase = PolicyRecord & HandlingRow & { id: string; ownerAgencyId: string };
+
+/**
+ * Loads a case the caller may change (add to, attach to): NOT_FOUND if it does not reach them (as
+ * if it did not exist), FORBIDDEN if it does but their agency may not change it (only the owner may).
+ * `othersNotFound`: another agency's case is NOT_FOUND even when it reaches the caller, for writes
+ * that only ever go to the caller's own cases (a narrative), where a foreign case is a missing one.
+ */
+export async function ownCase(ctx: RequestContext, caseId: string, opts: { othersNotFound?: boolean } = {}): Promise<OwnCase> {
   const row = await findVisible(ctx, caseTable, caseId);
+  if (opts.othersNotFound && row && row.ownerAgencyId !== ctx.actor.agencyId) throw notFound('Case');
   assertCanChange(ctx, 'update', row, 'Case');
+  return row as OwnCase;
+}
+
+/**
+ * The person must be in this case and reach the caller. Meant after `ownCase`: the caller owns the
+ * case and so the persons in it (only a case's owner adds persons), so TLP reach is the only rule
+ * left to apply. `field` names the input that carries the person's id.
+ */
+export async function assertPersonOfCase(ctx: RequestContext, caseId: string, personId: string, field: string): Promise<void> {
+  const params = new SqlParams();
+  const [row] = await ctx.db.query(
+    `SELECT 1 FROM cases.persons p WHERE p.id = ${params.add(personId)} AND p.case_id = ${params.add(caseId)} AND ${reachSql(ctx.actor, 'p', 'cases.grants', params)}`,
+    params.values,
+  );
+  if (!row) throw badInput(field, 'is not a person of this case');
+}
+
+/**
+ * A case's owner and handling, read without an actor: only for the demo loaders, which run as the
+ * schema owner (the application role sees no marked row without an actor).
+ */
+export async function demoCaseSource(db: Sql, caseId: string): Promise<(HandlingRow & { ownerAgencyId: string }) | undefined> {
+  const [row] = await db.query<HandlingRow & { ownerAgencyId: string }>(
+    `SELECT c.owner_agency_id AS "ownerAgencyId", c.contributor_user_id AS "contributorUserId", c.marking, c.source_evaluation AS "sourceEvaluation",
+       c.intelligence_assessment AS "intelligenceAssessment", c.handling_code AS "handlingCode", c.handling_conditions AS "handlingConditions",
+       c.shared_with_agency_ids::text[] AS "sharedWithAgencyIds", c.shared_with_group_ids::text[] AS "sharedWithGroupIds",
+       c.red_recipient_user_ids::text[] AS "redRecipientUserIds"
+     FROM cases.cases c WHERE c.id = $1`,
+    [caseId],
+  );
   return row;
 }
 
 export async function updateCase(ctx: RequestContext, id: string, input: UpdateCaseInput): Promise<Projected> {
-  const current = await changeableCase(ctx, id);
+  const current = await ownCase(ctx, id);
   text('input.summary', input.summary, { max: 20000 });
   const end = isoDate('input.periodEnd', input.periodEnd);
   period('input.periodEnd', (current.periodStart as string | null) ?? null, end);
@@ -273,11 +340,11 @@ export async function updateCase(ctx: RequestContext, id: string, input: UpdateC
 }
 
 export async function addPerson(ctx: RequestContext, caseId: string, input: PersonInput): Promise<Projected> {
-  const parent = await changeableCase(ctx, caseId);
+  const parent = await ownCase(ctx, caseId);
   validatePerson(input, 'input');
   assertCanCreate(ctx, { __typename: 'Person', ownerAgencyId: ctx.actor.agencyId });
   const id = await ctx.db.transaction(async (tx) => {
-    const personId = await insertPerson(tx, ctx, caseId, childHandling(inheritedHandling(parent as unknown as HandlingRow), input.handling), input);
+    const personId = await insertPerson(tx, ctx, caseId, childHandling(inheritedHandling(parent), input.handling), input);
     await appendAudit(tx, ctx, [collected(ctx, 'Person', personId, personFields(input))]);
     return personId;
   });
@@ -285,11 +352,11 @@ export async function addPerson(ctx: RequestContext, caseId: string, input: Pers
 }
 
 export async function addTraffickingEvent(ctx: RequestContext, caseId: string, input: TraffickingEventInput): Promise<Projected> {
-  const parent = await changeableCase(ctx, caseId);
+  const parent = await ownCase(ctx, caseId);
   validateEvent(input, 'input');
   assertCanCreate(ctx, { __typename: 'TraffickingEvent', ownerAgencyId: ctx.actor.agencyId });
   const id = await ctx.db.transaction(async (tx) => {
-    const eventId = await insertEvent(tx, ctx, caseId, inheritedHandling(parent as unknown as HandlingRow), input);
+    const eventId = await insertEvent(tx, ctx, caseId, inheritedHandling(parent), input);
     await appendAudit(tx, ctx, [collected(ctx, 'TraffickingEvent', eventId, eventFields(input))]);
     return eventId;
   });

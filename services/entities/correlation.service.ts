@@ -1,6 +1,7 @@
 import { fieldReadableSql, REDACTED } from '../../policies/enforce';
 import { SqlParams } from '../../policies/sql';
 import type { PolicyRecord } from '../../policies/subjects';
+import { caseOwnedBySql } from '../cases/api';
 import type { RequestContext } from '../kernel/context';
 import { badInput } from '../kernel/errors';
 import { projectOne, visibleWhere } from '../kernel/policy';
@@ -32,7 +33,7 @@ function ownCasesObserving(ctx: RequestContext, params: SqlParams, entityColumn:
   const me = params.add(ctx.actor.agencyId);
   return `ARRAY(SELECT DISTINCT anchor.source_id::text FROM ${t.table} anchor
       WHERE anchor.entity_id = ${entityColumn} AND anchor.source_type = 'CASE' AND anchor.owner_agency_id = ${me}
-        AND EXISTS (SELECT 1 FROM cases.cases c WHERE c.id = anchor.source_id AND c.owner_agency_id = ${me})
+        AND ${caseOwnedBySql('anchor.source_id', me)}
         AND (${visible}) AND ${readable})`;
 }
 

@@ -1,7 +1,9 @@
+import { DEMO_AGENCIES } from '../agencies/api';
+import { demoCaseSource } from '../cases/api';
 import type { Sql } from '../kernel/db';
 import { type DemoHandling, insertDemoRecord } from '../kernel/demo';
 import type { DemoRegistry } from '../kernel/subgraph';
-import { type EntityKind, normaliseIdentifier } from './identifier';
+import { type EntityKind, normaliseIdentifier } from '../kernel/identifier';
 import type { LinkKind } from './observe';
 
 /**
@@ -71,42 +73,26 @@ const LINKS: Array<[string, string, LinkKind, End, End, string | null]> = [
   ['iasi:s1-controls-association', 'iasi', 'CONTROLS', { person: 'S1' }, { entity: 'front-association' }, '2025-01-15'],
 ];
 
-interface CaseRow {
-  owner_agency_id: string;
-  owner_country: string;
-  contributor_user_id: string;
-  marking: NonNullable<DemoHandling['marking']>;
-  source_evaluation: NonNullable<DemoHandling['sourceEvaluation']>;
-  intelligence_assessment: NonNullable<DemoHandling['intelligenceAssessment']>;
-  handling_code: NonNullable<DemoHandling['handlingCode']>;
-  handling_conditions: string | null;
-  shared_with_agency_ids: string[];
-  shared_with_group_ids: string[];
-  red_recipient_user_ids: string[];
-}
-
 /** The owner and handling of a demo case, which its statements about entities copy. */
 async function caseSource(db: Sql, demo: DemoRegistry, caseKey: string) {
   const id = demo.ids[`case:${caseKey}`];
   if (!id) throw new Error(`Demo case ${caseKey} is not loaded (the cases demo runs first)`);
-  const [c] = await db.query<CaseRow>(
-    `SELECT c.owner_agency_id, a.country AS owner_country, c.contributor_user_id, c.marking, c.source_evaluation, c.intelligence_assessment, c.handling_code,
-       c.handling_conditions, c.shared_with_agency_ids::text[], c.shared_with_group_ids::text[], c.red_recipient_user_ids::text[]
-     FROM cases.cases c JOIN agencies.agencies a ON a.id = c.owner_agency_id WHERE c.id = $1`,
-    [id],
-  );
+  const c = await demoCaseSource(db, id);
   if (!c) throw new Error(`Demo case ${caseKey} (${id}) not found`);
+  const ownerSlug = Object.entries(demo.agencies).find(([, a]) => a.id === c.ownerAgencyId)?.[0];
+  const country = DEMO_AGENCIES.find((a) => a.slug === ownerSlug)?.country;
+  if (!country) throw new Error(`Demo case ${caseKey} is owned by an agency outside the demo`);
   const handling: DemoHandling = {
     marking: c.marking,
-    sourceEvaluation: c.source_evaluation,
-    intelligenceAssessment: c.intelligence_assessment,
-    handlingCode: c.handling_code,
-    handlingConditions: c.handling_conditions ?? undefined,
-    sharedWithAgencyIds: c.shared_with_agency_ids,
-    sharedWithGroupIds: c.shared_with_group_ids,
-    redRecipientUserIds: c.red_recipient_user_ids,
+    sourceEvaluation: c.sourceEvaluation,
+    intelligenceAssessment: c.intelligenceAssessment,
+    handlingCode: c.handlingCode,
+    handlingConditions: c.handlingConditions ?? undefined,
+    sharedWithAgencyIds: c.sharedWithAgencyIds,
+    sharedWithGroupIds: c.sharedWithGroupIds,
+    redRecipientUserIds: c.redRecipientUserIds,
   };
-  return { id, owner: { agencyId: c.owner_agency_id, userId: c.contributor_user_id }, country: c.owner_country, handling };
+  return { id, owner: { agencyId: c.ownerAgencyId, userId: c.contributorUserId }, country, handling };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Field, ID, InputType } from 'type-graphql';
-import type { EntityKind } from './identifier';
+import { type EntityKind, EntityKindEnum } from '../kernel/identifier';
 import type { LinkKind } from './observe';
-import { EntityKindEnum, LinkKindEnum } from './entity.type';
+import { LinkKindEnum } from './entity.type';
 
 @InputType()
 export class EntityFilter {

@@ -5,7 +5,7 @@ import type { PolicyRecord } from '../../policies/subjects';
 import { metaAttributes, metaColumns, withMeta } from '../kernel/marked-record';
 import { ref } from '../kernel/references';
 import type { SubjectTable } from '../kernel/repository';
-import { type EntityKind, maskIdentifier } from './identifier';
+import { type EntityKind, maskIdentifier } from '../kernel/identifier';
 
 const GRANTS = 'entities.grants';
 

@@ -1,18 +1,17 @@
 import DataLoader from 'dataloader';
 import { rawOf } from '../../policies/enforce';
-import { reachSql } from '../../policies/reach';
-import { SqlParams } from '../../policies/sql';
 import { appendAudit, ownRecordEvent, writtenFields } from '../kernel/audit';
+import { assertPersonOfCase, ownCase } from '../cases/api';
 import type { RequestContext } from '../kernel/context';
-import { badInput, notFound } from '../kernel/errors';
-import { assertUuid, type HandlingRow, inheritedHandling, metaAttributes } from '../kernel/marked-record';
+import { badInput } from '../kernel/errors';
+import { assertUuid, inheritedHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
-import { assertCanChange, assertCanCreate, projectAll, projectOne, visibleWhere } from '../kernel/policy';
+import { assertCanCreate, projectAll, projectOne } from '../kernel/policy';
 import { getVisible, selectVisible, visibleLoader } from '../kernel/repository';
 import { isUuid, text } from '../kernel/validate';
 import type { AddCaseEntityInput, EntityFilter } from './entity.input';
 import { entityTable, linkTable, observationTable } from './entity.repository';
-import { countryOf, type EntityKind, normaliseIdentifier } from './identifier';
+import { countryOf, type EntityKind, normaliseIdentifier } from '../kernel/identifier';
 import { type LinkKind, type ObservationSource, observe, recordLink } from './observe';
 
 type Projected = Record<string, unknown>;
@@ -118,45 +117,6 @@ const DEFAULT_LINK_KIND: Record<EntityKind, LinkKind> = {
   ORGANISATION: 'ASSOCIATED_WITH',
 };
 
-interface CaseHandlingRow extends HandlingRow {
-  id: string;
-  ownerAgencyId: string;
-}
-
-/**
- * The case the caller adds to, read from the cases schema under the Case read policy: NOT_FOUND if
- * it does not reach the caller (as if it did not exist), FORBIDDEN if it does but the caller's
- * agency may not change it (only the owner may).
- */
-async function ownCase(ctx: RequestContext, caseId: string): Promise<CaseHandlingRow> {
-  if (!isUuid(caseId)) throw notFound('Case');
-  const params = new SqlParams();
-  const visible = visibleWhere(ctx, 'Case', { alias: 'c', attributes: metaAttributes('c', ctx.actor, params, 'cases.grants'), grantsTable: 'cases.grants' }, params);
-  const [row] = await ctx.db.query<CaseHandlingRow>(
-    `SELECT c.id, c.owner_agency_id AS "ownerAgencyId", c.contributor_user_id AS "contributorUserId", c.marking, c.source_evaluation AS "sourceEvaluation",
-       c.intelligence_assessment AS "intelligenceAssessment", c.handling_code AS "handlingCode", c.handling_conditions AS "handlingConditions",
-       c.shared_with_agency_ids::text[] AS "sharedWithAgencyIds", c.shared_with_group_ids::text[] AS "sharedWithGroupIds",
-       c.red_recipient_user_ids::text[] AS "redRecipientUserIds"
-     FROM cases.cases c WHERE c.id = ${params.add(caseId)} AND ${visible}`,
-    params.values,
-  );
-  assertCanChange(ctx, 'update', row ? { __typename: 'Case', ...row } : undefined, 'Case');
-  return row!;
-}
-
-/**
- * The person must be in this case and reach the caller. The caller owns the case and so the
- * persons in it (only a case's owner adds persons), so TLP reach is the only rule left to apply.
- */
-async function assertPersonOfCase(ctx: RequestContext, caseId: string, personId: string): Promise<void> {
-  const params = new SqlParams();
-  const [row] = await ctx.db.query(
-    `SELECT 1 FROM cases.persons p WHERE p.id = ${params.add(personId)} AND p.case_id = ${params.add(caseId)} AND ${reachSql(ctx.actor, 'p', 'cases.grants', params)}`,
-    params.values,
-  );
-  if (!row) throw badInput('input.linkToPersonId', 'is not a person of this case');
-}
-
 /**
  * The owner of a case records that an identifier appears in it (and, optionally, that one of the
  * case's persons uses or holds it), all or nothing. The statements are owned by the caller's agency
@@ -170,7 +130,7 @@ export async function addCaseEntity(ctx: RequestContext, caseId: string, input: 
   assertCanCreate(ctx, { __typename: 'Observation', ownerAgencyId: ctx.actor.agencyId });
   if (input.linkToPersonId) assertCanCreate(ctx, { __typename: 'Link', ownerAgencyId: ctx.actor.agencyId });
   const parent = await ownCase(ctx, caseId);
-  if (input.linkToPersonId) await assertPersonOfCase(ctx, caseId, input.linkToPersonId);
+  if (input.linkToPersonId) await assertPersonOfCase(ctx, caseId, input.linkToPersonId, 'input.linkToPersonId');
 
   const source: ObservationSource = { type: 'CASE', id: caseId, handling: inheritedHandling(parent) };
   const observationId = await ctx.db.transaction(async (tx) => {

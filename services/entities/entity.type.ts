@@ -1,7 +1,7 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { MarkedRecordType } from '../kernel/marked-record';
 import { Connection } from '../kernel/pagination';
-import { ENTITY_KINDS, type EntityKind } from './identifier';
+import { type EntityKind, EntityKindEnum } from '../kernel/identifier';
 import { LINK_KINDS, type LinkKind, SOURCE_TYPES, type SourceType } from './observe';
 
 /** A GraphQL enum from a const list, so TypeScript callers can pass plain string literals. */
@@ -9,8 +9,6 @@ export function enumOf<T extends string>(values: readonly T[]): { [K in T]: K } 
   return Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
 }
 
-export const EntityKindEnum = enumOf(ENTITY_KINDS);
-registerEnumType(EntityKindEnum, { name: 'EntityKind' });
 export const LinkKindEnum = enumOf(LINK_KINDS);
 registerEnumType(LinkKindEnum, { name: 'LinkKind' });
 const SourceTypeEnum = enumOf(SOURCE_TYPES);

@@ -2,7 +2,7 @@ import { SqlParams } from '../../policies/sql';
 import type { RequestContext } from '../kernel/context';
 import { badInput, forbidden } from '../kernel/errors';
 import { mayReadAny, visibleWhere } from '../kernel/policy';
-import type { EntityKind } from './identifier';
+import type { EntityKind } from '../kernel/identifier';
 import { observationTableAs } from './entity.repository';
 import { type IdentifierInput, normaliseIdentifiers } from './observe';
 

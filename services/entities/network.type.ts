@@ -1,7 +1,7 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { AgencyRef } from '../kernel/references';
-import { CaseType, EntityKindEnum, EntityType, enumOf, LinkType, ObservationType, PersonRef } from './entity.type';
-import type { EntityKind } from './identifier';
+import { CaseType, EntityType, enumOf, LinkType, ObservationType, PersonRef } from './entity.type';
+import { type EntityKind, EntityKindEnum } from '../kernel/identifier';
 import { LINK_KINDS } from './observe';
 
 /**

@@ -5,7 +5,7 @@ import type { Sql } from '../kernel/db';
 import { badInput, forbidden } from '../kernel/errors';
 import { assertUuid, handlingInsert, type HandlingInput } from '../kernel/marked-record';
 import { isoDate, period } from '../kernel/validate';
-import { countryOf, type EntityKind, normaliseIdentifier } from './identifier';
+import { countryOf, type EntityKind, normaliseIdentifier } from '../kernel/identifier';
 
 /**
  * The write API other subgraphs call inside their own transaction when one of their records names

@@ -3,7 +3,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { defaultFieldResolver, type GraphQLField, type GraphQLResolveInfo, type GraphQLSchema, isObjectType, parse } from 'graphql';
-import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
+import { buildSchema, type BuildSchemaOptions, createResolversMap } from 'type-graphql';
 import { REDACTED } from '../../policies/enforce';
 import { SUBJECT_FIELDS, type SubjectType } from '../../policies/subjects';
 import type { Action } from '../../policies/subjects';
@@ -67,8 +67,8 @@ function guardRootFields(schema: GraphQLSchema, access: RootAccess): void {
 export interface FederatedSchemaOptions {
   /** Every Query and Mutation field with the access it needs; start-up fails if one is missing. */
   rootAccess: RootAccess;
-  resolvers: NonEmptyArray<Function>;
-  orphanedTypes?: Function[];
+  resolvers: BuildSchemaOptions['resolvers'];
+  orphanedTypes?: BuildSchemaOptions['orphanedTypes'];
   /** `__resolveReference` per entity type; they must call the same service (and policy) as queries. */
   references?: Record<string, { __resolveReference: (ref: never, ctx: RequestContext) => unknown }>;
   /** GraphQL fields of subject types that are relations or federation keys, not policy fields. */

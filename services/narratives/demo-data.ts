@@ -1,4 +1,4 @@
-import { DEMO_AGENCIES } from '../agencies/demo-data';
+import { DEMO_AGENCIES } from '../agencies/api';
 import type { Sql } from '../kernel/db';
 import { demoOwner, insertDemoRecord } from '../kernel/demo';
 import type { DemoRegistry } from '../kernel/subgraph';

@@ -40,6 +40,8 @@ describe('identifiers in free text', () => {
     const found = findIdentifiers(two, { country: 'RO' });
     expect(found.map((i) => i.value)).toEqual(['+40722123456', '+40744555123']);
     expect(found.map((i) => two.slice(i.start, i.end))).toEqual(['0722 123 456', '0744 555 123']);
+    // National numbers are read with the same numbering plans as contributed ones (Hungary's trunk prefix is 06).
+    expect(values('Hívd: 06 30 123 4567', { country: 'HU' })).toEqual(['PHONE +36301234567']);
   });
 
   it('reads adversarial runs of 50,000 characters in linear time', () => {
@@ -58,6 +60,14 @@ describe('identifiers in free text', () => {
 
   it('reads social profiles from platform URLs and “@handle on/pe platform”', () => {
     expect(values('https://instagram.com/some.one and @alt_name pe TikTok')).toEqual(['SOCIAL_PROFILE instagram:some.one', 'SOCIAL_PROFILE tiktok:alt_name']);
+    // Platforms and aliases as contributed profiles know them: the same entity either way.
+    expect(values('twitter: @Demo_Ionut, https://www.facebook.com/profile.php?id=100012345678 and @ionut.demo on snap')).toEqual([
+      'SOCIAL_PROFILE x:demo_ionut',
+      'SOCIAL_PROFILE facebook:100012345678',
+      'SOCIAL_PROFILE snapchat:ionut.demo',
+    ]);
+    // A platform's own pages are adverts at most, never profiles.
+    expect(values('https://www.instagram.com/p/Cx1abc/')).toEqual(['ONLINE_ADVERT https://instagram.com/p/Cx1abc']);
   });
 
   it('keeps the first occurrence of each identifier', () => {

@@ -1,4 +1,4 @@
-import { type EntityKind, normaliseIdentifier } from '../entities/identifier';
+import { type EntityKind, hasUsualLength, isSocialPlatformUrl, normaliseIdentifier, SOCIAL_PLATFORM_NAMES } from '../kernel/identifier';
 
 /**
  * Finds identifiers (phones, emails, bank accounts, social profiles, advert URLs) and exploitation
@@ -13,7 +13,7 @@ import { type EntityKind, normaliseIdentifier } from '../entities/identifier';
 
 export interface FoundIdentifier {
   kind: EntityKind;
-  /** Normalised as services/entities/identifier.ts does, so it names the entity it would observe. */
+  /** Normalised as services/kernel/identifier.ts does, so it names the entity it would observe. */
   value: string;
   start: number;
   end: number;
@@ -34,55 +34,20 @@ export interface ExtractOptions {
 
 // ---- identifiers ------------------------------------------------------------------------------
 
-/** Country calling codes and national significant number lengths of the countries on the hub's routes. */
-const NATIONAL_PLANS: Record<string, { code: string; lengths: number[] }> = {
-  RO: { code: '40', lengths: [9] },
-  GB: { code: '44', lengths: [10] },
-  IE: { code: '353', lengths: [9] },
-  MD: { code: '373', lengths: [8] },
-  BG: { code: '359', lengths: [8, 9] },
-  HU: { code: '36', lengths: [8, 9] },
-  IT: { code: '39', lengths: [9, 10] },
-  ES: { code: '34', lengths: [9] },
-  FR: { code: '33', lengths: [9] },
-  DE: { code: '49', lengths: [10, 11] },
-  NL: { code: '31', lengths: [9] },
-  BE: { code: '32', lengths: [8, 9] },
-  PL: { code: '48', lengths: [9] },
-};
-
-const SOCIAL_HOSTS: Record<string, string> = {
-  'instagram.com': 'instagram',
-  'facebook.com': 'facebook',
-  'm.facebook.com': 'facebook',
-  'tiktok.com': 'tiktok',
-  'twitter.com': 'twitter',
-  'x.com': 'x',
-  't.me': 'telegram',
-  'snapchat.com': 'snapchat',
-};
-const SOCIAL_PLATFORMS: Record<string, string> = {
-  instagram: 'instagram',
-  insta: 'instagram',
-  facebook: 'facebook',
-  fb: 'facebook',
-  tiktok: 'tiktok',
-  telegram: 'telegram',
-  snapchat: 'snapchat',
-  twitter: 'twitter',
-};
+/** Every platform name and alias the kernel's identifier module knows, as a regular-expression alternation. */
+const PLATFORM_NAMES = SOCIAL_PLATFORM_NAMES.join('|');
 
 const URL_RE = /\b(?:https?:\/\/|www\.)[^\s<>"'()[\]{}]+/gi;
 const EMAIL_RE = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
-const HANDLE_AFTER_PLATFORM_RE = /\b(instagram|insta|facebook|fb|tiktok|telegram|snapchat|twitter)\b\s*[:-]?\s*@([A-Za-z0-9._]{2,40})/gi;
-const HANDLE_BEFORE_PLATFORM_RE = /(?<![\w.@])@([A-Za-z0-9._]{2,40})\s+(?:on|pe)\s+(instagram|insta|facebook|fb|tiktok|telegram|snapchat|twitter)\b/gi;
+const HANDLE_AFTER_PLATFORM_RE = new RegExp(`\\b(${PLATFORM_NAMES})\\b\\s*[:-]?\\s*@([A-Za-z0-9._]{2,40})`, 'gi');
+const HANDLE_BEFORE_PLATFORM_RE = new RegExp(`(?<![\\w.@])@([A-Za-z0-9._]{2,40})\\s+(?:on|pe)\\s+(${PLATFORM_NAMES})\\b`, 'gi');
 const IBAN_RE = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,40}/g;
 const SORT_CODE_RE = /(?<![\w-])\d{2}[- ]?\d{2}[- ]?\d{2}[ :]+\d{8}(?!\w)/g;
 const PHONE_RE = /(?<![\w+])(?:\+\s?)?\d+(?:(?:[ .-]|\s?\(0\)\s?)\d+)*(?![\w@])/g;
 
-function normalised(kind: EntityKind, raw: string): string | undefined {
+function normalised(kind: EntityKind, raw: string, country?: string): string | undefined {
   try {
-    return normaliseIdentifier(kind, raw, 'text');
+    return normaliseIdentifier(kind, raw, 'text', country);
   } catch {
     return undefined;
   }
@@ -90,16 +55,7 @@ function normalised(kind: EntityKind, raw: string): string | undefined {
 
 /** A URL on a social platform's host naming a profile, as `platform:handle`; undefined for any other URL. */
 function socialProfileOfUrl(url: string): string | undefined {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return undefined;
-  }
-  const platform = SOCIAL_HOSTS[u.hostname.toLowerCase().replace(/^www\./, '')];
-  const first = u.pathname.split('/').filter(Boolean)[0];
-  if (!platform || !first || /^(profile\.php|p|reel|watch|share|groups|pages|events|hashtag|explore)$/i.test(first)) return undefined;
-  return normalised('SOCIAL_PROFILE', `${platform}:${first.replace(/^@/, '')}`);
+  return isSocialPlatformUrl(url) ? normalised('SOCIAL_PROFILE', url) : undefined;
 }
 
 /** A run of digit groups read as a phone number: international as written, national by the contributor's country. */
@@ -109,11 +65,11 @@ function phoneOf(raw: string, opts: ExtractOptions): string | undefined {
   if (raw.startsWith('+')) return /^[1-9]\d{7,14}$/.test(digits) ? normalised('PHONE', raw) : undefined;
   if (digits.startsWith('00')) return /^00[1-9]\d{7,14}$/.test(digits) ? normalised('PHONE', raw) : undefined;
   if (!/^0[1-9]/.test(digits)) return undefined;
-  const national = digits.slice(1);
+  // A national number, read with the numbering plan of the contributor's country, else of the text's language.
   const countries = [opts.country?.toUpperCase(), opts.language === 'ro' ? 'RO' : undefined];
   for (const c of countries) {
-    const plan = c ? NATIONAL_PLANS[c] : undefined;
-    if (plan?.lengths.includes(national.length)) return normalised('PHONE', `+${plan.code}${national}`);
+    const value = c ? normalised('PHONE', raw, c) : undefined;
+    if (value && hasUsualLength(value, c!)) return value;
   }
   return undefined;
 }
@@ -153,10 +109,10 @@ export function findIdentifiers(text: string, opts: ExtractOptions = {}): FoundI
   for (const m of text.matchAll(HANDLE_AFTER_PLATFORM_RE)) {
     const handle = m[2]!.replace(/\.+$/, '');
     const end = m.index + m[0].length - (m[2]!.length - handle.length);
-    add('SOCIAL_PROFILE', normalised('SOCIAL_PROFILE', `${SOCIAL_PLATFORMS[m[1]!.toLowerCase()]}:${handle}`), m.index, end);
+    add('SOCIAL_PROFILE', normalised('SOCIAL_PROFILE', `${m[1]!.toLowerCase()}:${handle}`), m.index, end);
   }
   for (const m of text.matchAll(HANDLE_BEFORE_PLATFORM_RE)) {
-    add('SOCIAL_PROFILE', normalised('SOCIAL_PROFILE', `${SOCIAL_PLATFORMS[m[2]!.toLowerCase()]}:${m[1]!.replace(/\.+$/, '')}`), m.index, m.index + m[0].length);
+    add('SOCIAL_PROFILE', normalised('SOCIAL_PROFILE', `${m[2]!.toLowerCase()}:${m[1]!.replace(/\.+$/, '')}`), m.index, m.index + m[0].length);
   }
   for (const m of text.matchAll(IBAN_RE)) {
     // The match may run on into the next upper-case word: keep the longest prefix of its groups that is a valid IBAN.

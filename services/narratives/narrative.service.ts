@@ -1,11 +1,11 @@
 import DataLoader from 'dataloader';
 import { highestMarking, type Marking as MarkingName } from '../../policies/actor';
 import { rawOf } from '../../policies/enforce';
-import { reachSql } from '../../policies/reach';
 import { SqlParams } from '../../policies/sql';
 import type { PolicyRecord } from '../../policies/subjects';
-import type { EntityKind } from '../entities/identifier';
-import { eraseStatementsOfSource, normaliseIdentifiers, observe } from '../entities/observe';
+import type { EntityKind } from '../kernel/identifier';
+import { insertCase, type OwnCase, ownCase, validateNewCase } from '../cases/api';
+import { eraseStatementsOfSource, normaliseIdentifiers, observe } from '../entities/api';
 import { appendAudit, type AuditEventInput, ownRecordEvent, writtenFields } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
@@ -19,7 +19,7 @@ import { findVisible, getVisible, selectVisible, visibleLoader } from '../kernel
 import { assertIndicators, EXPLOITATION_INDICATORS } from '../kernel/taxonomy';
 import { isUuid, text } from '../kernel/validate';
 import { extract, type FoundIdentifier, type FoundIndicator } from './extract';
-import type { ContributeNarrativeInput, NarrativeNewCaseInput } from './narrative.input';
+import type { ContributeNarrativeInput } from './narrative.input';
 import { narrativeTable } from './narrative.repository';
 import { ProposalDecision } from './narrative.type';
 
@@ -53,26 +53,8 @@ export async function listNarratives(ctx: RequestContext, caseId: string | undef
 
 // ---- contribution -------------------------------------------------------------------------
 
-interface CaseReach {
-  marking: MarkingName;
-  sharedWithAgencyIds: string[];
-  sharedWithGroupIds: string[];
-  redRecipientUserIds: string[];
-}
-
-/** The case must be the caller's agency's and reach the caller; otherwise it does not exist for them. */
-async function ownCase(ctx: RequestContext, caseId: string): Promise<CaseReach> {
-  const params = new SqlParams();
-  const [row] = await ctx.db.query<CaseReach>(
-    `SELECT c.marking, c.shared_with_agency_ids AS "sharedWithAgencyIds", c.shared_with_group_ids AS "sharedWithGroupIds",
-       c.red_recipient_user_ids AS "redRecipientUserIds"
-     FROM cases.cases c
-     WHERE c.id = ${params.add(caseId)} AND c.owner_agency_id = ${params.add(ctx.actor.agencyId)} AND ${reachSql(ctx.actor, 'c', 'cases.grants', params)}`,
-    params.values,
-  );
-  if (!row) throw notFound('Case');
-  return row;
-}
+/** Whom a narrative's case reaches: a narrative never reaches fewer. */
+type CaseReach = Pick<OwnCase, 'sharedWithAgencyIds' | 'sharedWithGroupIds' | 'redRecipientUserIds'> & { marking: MarkingName };
 
 /** A narrative never carries a lower marking than its case; raised to the case's, it reaches whom the case reaches. */
 function atLeastCaseMarking(h: HandlingInput, c: CaseReach): HandlingInput {
@@ -92,28 +74,6 @@ function consentTime(field: string, value: string | null | undefined): string | 
   if (!ISO_DATE_TIME.test(value) || Number.isNaN(t)) throw badInput(field, 'must be an ISO 8601 date-time with a time zone');
   if (t > Date.now() + CLOCK_SKEW_MS) throw badInput(field, 'must not be in the future');
   return value;
-}
-
-/** The rules openCase applies to the fields a new case opened with a narrative has. */
-function validateNewCase(c: NarrativeNewCaseInput): void {
-  validateHandling(c.handling, 'input.newCase.handling');
-  if (!c.exploitationTypes?.length) throw badInput('input.newCase.exploitationTypes', 'name at least one exploitation type');
-  text('input.newCase.summary', c.summary, { max: 20000 });
-}
-
-/**
- * Opens the case inside the narrative's transaction, so the two exist together or not at all. Its
- * columns are the ones services/cases openCase writes for a case without persons or events.
- */
-async function insertCase(tx: Sql, ctx: RequestContext, c: NarrativeNewCaseInput): Promise<string> {
-  const params = new SqlParams();
-  const meta = handlingInsert(ctx.actor, c.handling, params);
-  const [row] = await tx.query<{ id: string }>(
-    `INSERT INTO cases.cases (${meta.columns}, summary, status, exploitation_types, nrm_stage)
-     VALUES (${meta.values}, ${params.add(c.summary?.trim() || null)}, 'OPEN', ${params.add(c.exploitationTypes)}, 'NONE') RETURNING id`,
-    params.values,
-  );
-  return row!.id;
 }
 
 /**
@@ -156,14 +116,13 @@ export async function contributeNarrative(ctx: RequestContext, input: Contribute
   validateHandling(input.handling, 'input.handling');
   if (!input.caseId === !input.newCase) throw badInput('input.caseId', 'give exactly one of caseId and newCase');
   if (input.caseId) assertUuid('input.caseId', input.caseId);
-  if (input.newCase) validateNewCase(input.newCase);
+  const newCase = input.newCase ? validateNewCase(input.newCase, 'input.newCase') : undefined;
   const body = text('input.text', input.text, { max: 50000, required: true })!;
   assertIndicators('input.indicators', input.indicators, EXPLOITATION_INDICATORS);
   const recordedBy = text('input.consent.recordedBy', input.consent.recordedBy, { max: 200, required: true });
   const recordedAt = consentTime('input.consent.recordedAt', input.consent.recordedAt);
   const key = requiredIdempotencyKey('input.idempotencyKey', input.idempotencyKey);
   assertCanCreate(ctx, { __typename: 'Narrative', ownerAgencyId: ctx.actor.agencyId });
-  const newCase = input.newCase;
   if (newCase) assertCanCreate(ctx, { __typename: 'Case', ownerAgencyId: ctx.actor.agencyId });
   const caseReach: CaseReach = newCase
     ? {
@@ -172,7 +131,7 @@ export async function contributeNarrative(ctx: RequestContext, input: Contribute
         sharedWithGroupIds: newCase.handling.sharedWithGroupIds ?? [],
         redRecipientUserIds: newCase.handling.redRecipientUserIds ?? [],
       }
-    : await ownCase(ctx, input.caseId!);
+    : await ownCase(ctx, input.caseId!, { othersNotFound: true });
   const handling = atLeastCaseMarking(input.handling, caseReach);
   const indicators = input.indicators ?? [];
   const hash = requestHash(input);

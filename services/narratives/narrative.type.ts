@@ -1,6 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { EntityKindEnum } from '../entities/entity.type';
-import type { EntityKind } from '../entities/identifier';
+import { type EntityKind, EntityKindEnum } from '../kernel/identifier';
 import { MarkedRecordType } from '../kernel/marked-record';
 import { Connection } from '../kernel/pagination';
 

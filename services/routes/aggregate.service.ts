@@ -1,6 +1,6 @@
-import { reachSql } from '../../policies/reach';
 import { SqlParams } from '../../policies/sql';
 import type { PolicyRecord } from '../../policies/subjects';
+import { reachedCaseEventsSql } from '../cases/api';
 import type { RequestContext } from '../kernel/context';
 import { mayReadAny, projectOne } from '../kernel/policy';
 import type { ExploitationType } from '../kernel/taxonomy';
@@ -29,8 +29,9 @@ interface Place {
 
 /**
  * The trafficking events that may move an aggregate, in each case's date order (same-day steps in
- * travel order: recruitment, transit, exploitation). A deliberate cross-schema read: the counts
- * must follow the cases as they change, and no case row leaves the routes service, only counts.
+ * travel order: recruitment, transit, exploitation), read through the cases subgraph's API
+ * (`reachedCaseEventsSql`, one set-based statement): the counts follow the cases as they change,
+ * and no case row leaves the routes service, only counts.
  * Only events, cases and victims that reach the caller are counted (the same reach as every read):
  * an aggregate is derived from its sources and takes their marking, so an AMBER case moves the
  * counts of the agencies it was shared with and of nobody else. Owners who want the hub's analysts
@@ -41,22 +42,12 @@ interface Place {
  * kept per case, not a scan.
  */
 async function countableEvents(ctx: RequestContext, types: EventType[]): Promise<CountableEvent[]> {
-  const params = new SqlParams([types]);
-  const reaches = (alias: string) => reachSql(ctx.actor, alias, 'cases.grants', params);
+  const params = new SqlParams();
   return ctx.db.query<CountableEvent>(
-    `WITH victims AS (
-       SELECT p.case_id, count(*)::int AS n FROM cases.persons p
-       WHERE p.role = 'VICTIM' AND ${reaches('p')}
-       GROUP BY p.case_id
-     )
-     SELECT e.case_id::text AS "caseId", e.type, e.occurred_on::text AS "occurredOn", l.id::text AS "locationId",
-       l.country_code AS "countryCode", l.name AS "locationName", c.exploitation_types AS "exploitationTypes", coalesce(v.n, 0) AS victims
-     FROM cases.events e
-     JOIN cases.cases c ON c.id = e.case_id
+    `SELECT e.case_id::text AS "caseId", e.type, e.occurred_on::text AS "occurredOn", l.id::text AS "locationId",
+       l.country_code AS "countryCode", l.name AS "locationName", e.exploitation_types AS "exploitationTypes", e.victims
+     FROM (${reachedCaseEventsSql(ctx, params, types)}) e
      JOIN routes.locations l ON l.id = e.location_id
-     LEFT JOIN victims v ON v.case_id = c.id
-     WHERE e.type = ANY($1::text[]) AND e.occurred_on IS NOT NULL
-       AND ${reaches('e')} AND ${reaches('c')}
      ORDER BY e.case_id, e.occurred_on, array_position(ARRAY['RECRUITMENT', 'TRANSIT', 'EXPLOITATION'], e.type), e.created_at, e.id`,
     params.values,
   );

@@ -1,6 +1,5 @@
 import type { Actor } from '../../policies/actor';
-import { DEMO_S1_IBAN_GB } from '../entities/demo-data';
-import { recordObservations } from '../entities/observe';
+import { DEMO_S1_IBAN_GB, recordObservations } from '../entities/api';
 import type { Sql } from '../kernel/db';
 import { demoOwner, type DemoHandling, insertDemoRecord } from '../kernel/demo';
 import { HandlingCode, type HandlingInput, IntelligenceAssessment, Marking, SourceEvaluation } from '../kernel/marked-record';

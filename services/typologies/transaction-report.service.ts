@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { countryOf, normaliseIdentifier } from '../entities/identifier';
-import { type IdentifierInput, recordObservationsBySource } from '../entities/observe';
+import { countryOf, normaliseIdentifier } from '../kernel/identifier';
+import { type IdentifierInput, recordObservationsBySource } from '../entities/api';
 import { appendAudit, type AuditEventInput, ownRecordEvent, writtenFields } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';

@@ -1,6 +1,5 @@
 import { Field, Float, ID, InputType } from 'type-graphql';
-import { EntityKindEnum } from '../entities/entity.type';
-import type { EntityKind } from '../entities/identifier';
+import { type EntityKind, EntityKindEnum } from '../kernel/identifier';
 import { HandlingInput } from '../kernel/marked-record';
 import { PartySignificance, ReportCode } from './typology.type';
 

@@ -9,7 +9,7 @@ import { assertCanCreate, projectAll } from '../kernel/policy';
 import { getVisible, selectVisible } from '../kernel/repository';
 import { assertIndicators, FINANCIAL_INDICATORS } from '../kernel/taxonomy';
 import { isoDate, period, text } from '../kernel/validate';
-import { describeFirstIdentifier } from '../narratives/extract';
+import { describeFirstIdentifier } from '../narratives/api';
 import type { SubmitTypologyInput, TypologyFilter } from './typology.input';
 import { typologyTable } from './typology.repository';
 

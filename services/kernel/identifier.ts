@@ -1,8 +1,20 @@
-import { badInput } from '../kernel/errors';
+import { registerEnumType } from 'type-graphql';
+import { badInput } from './errors';
+
+/**
+ * Identifiers: what makes two records name the same phone, account or profile. One module for every
+ * reading of an identifier, whether a person contributed it in a field (`normaliseIdentifier`) or a
+ * detector found it in free text (services/narratives/extract.ts reads national numbers and platform
+ * names with the tables here), so both name the same entity.
+ */
 
 /** The kinds of identifier-bearing things that link records (domain.md). */
 export const ENTITY_KINDS = ['PHONE', 'EMAIL', 'BANK_ACCOUNT', 'ONLINE_ADVERT', 'SOCIAL_PROFILE', 'ADDRESS', 'VEHICLE', 'ORGANISATION'] as const;
 export type EntityKind = (typeof ENTITY_KINDS)[number];
+
+/** The GraphQL enum of entity kinds, shared by every subgraph whose inputs or types name identifiers. */
+export const EntityKindEnum = Object.fromEntries(ENTITY_KINDS.map((k) => [k, k])) as { [K in EntityKind]: K };
+registerEnumType(EntityKindEnum, { name: 'EntityKind' });
 
 function isEntityKind(v: unknown): v is EntityKind {
   return typeof v === 'string' && (ENTITY_KINDS as readonly string[]).includes(v);
@@ -61,18 +73,32 @@ export function countryOf(explicit: string | null | undefined, agencyCountry: st
  * National numbering plans the hub reads national-format numbers for: the country calling code, the
  * trunk prefix dialled before a national number (and dropped internationally), and the length of the
  * national significant number (what follows the country code in E.164). Numbers in international
- * form with one of these codes are length-checked too.
+ * form with one of these codes are length-checked too. Free-text extraction reads national numbers
+ * with the same plans, at their usual lengths. Countries without a trunk prefix (Italy, Spain, Poland) are not listed: a
+ * national number there cannot be told from any other run of digits.
  */
-const NUMBERING_PLANS: Record<string, { code: string; trunk: string; nsn: readonly [number, number] }> = {
-  GB: { code: '44', trunk: '0', nsn: [9, 10] },
+interface NumberingPlan {
+  code: string;
+  trunk: string;
+  /** The lengths a number of the country may have: a contributed number outside them is refused. */
+  nsn: readonly [number, number];
+  /**
+   * The lengths of its mobile and most fixed numbers, where narrower than `nsn`: in free text, where
+   * any run of digits may look like a number, only these are read as national numbers.
+   */
+  usual?: readonly number[];
+}
+
+const NUMBERING_PLANS: Record<string, NumberingPlan> = {
+  GB: { code: '44', trunk: '0', nsn: [9, 10], usual: [10] },
   RO: { code: '40', trunk: '0', nsn: [9, 9] },
   MD: { code: '373', trunk: '0', nsn: [8, 8] },
-  IE: { code: '353', trunk: '0', nsn: [7, 9] },
-  BG: { code: '359', trunk: '0', nsn: [7, 9] },
+  IE: { code: '353', trunk: '0', nsn: [7, 9], usual: [9] },
+  BG: { code: '359', trunk: '0', nsn: [7, 9], usual: [8, 9] },
   FR: { code: '33', trunk: '0', nsn: [9, 9] },
   BE: { code: '32', trunk: '0', nsn: [8, 9] },
   NL: { code: '31', trunk: '0', nsn: [9, 9] },
-  DE: { code: '49', trunk: '0', nsn: [6, 13] },
+  DE: { code: '49', trunk: '0', nsn: [6, 13], usual: [10, 11] },
   HU: { code: '36', trunk: '06', nsn: [8, 9] },
 };
 export const NATIONAL_PHONE_COUNTRIES = Object.keys(NUMBERING_PLANS);
@@ -109,6 +135,17 @@ function phone(value: string, field: string, country?: string): string {
     }
   }
   return v;
+}
+
+/**
+ * Whether a normalised (E.164) number of `country` has one of the lengths most of its numbers have:
+ * how free-text extraction tells a national number from another run of digits.
+ */
+export function hasUsualLength(e164: string, country: string): boolean {
+  const plan = NUMBERING_PLANS[country];
+  if (!plan || !e164.startsWith(`+${plan.code}`)) return false;
+  const nsn = e164.length - 1 - plan.code.length;
+  return plan.usual ? plan.usual.includes(nsn) : nsn >= plan.nsn[0] && nsn <= plan.nsn[1];
 }
 
 function email(value: string, field: string): string {
@@ -179,6 +216,12 @@ function advertUrl(value: string, field: string): string {
   return canonical;
 }
 
+/**
+ * The first path segments of a platform's URLs that name a page of the platform itself (a post, a
+ * search, a group), never a profile.
+ */
+const NOT_A_PROFILE = /^(p|reel|watch|share|groups|pages|events|hashtag|explore)$/i;
+
 interface Platform {
   /** Other names users write for it. */
   aliases: string[];
@@ -219,6 +262,22 @@ const PLATFORMS: Record<string, Platform> = {
 const PLATFORM_BY_NAME = new Map<string, string>(Object.entries(PLATFORMS).flatMap(([name, p]) => [[name, name], ...p.aliases.map((a): [string, string] => [a, name])]));
 const PLATFORM_BY_HOST = new Map<string, string>(Object.entries(PLATFORMS).flatMap(([name, p]) => p.hosts.map((h): [string, string] => [h, name])));
 
+/** Every name and alias of a known platform, lower-case (for reading "instagram: @name" in free text). */
+export const SOCIAL_PLATFORM_NAMES: readonly string[] = [...PLATFORM_BY_NAME.keys()];
+
+function platformOfHost(hostname: string): string | undefined {
+  return PLATFORM_BY_HOST.get(hostname.toLowerCase().replace(/^(www|m|mobile)\./, ''));
+}
+
+/** Whether a URL is on a known social platform's host (its profile, or another page of the platform). */
+export function isSocialPlatformUrl(url: string): boolean {
+  try {
+    return platformOfHost(new URL(url).hostname) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
 /** `platform:@handle` or a profile URL, as [platform, handle], or undefined. */
 function splitProfile(value: string): [string, string] | undefined {
   if (/^https?:\/\//i.test(value)) {
@@ -228,9 +287,10 @@ function splitProfile(value: string): [string, string] | undefined {
     } catch {
       return undefined;
     }
-    const platform = PLATFORM_BY_HOST.get(url.hostname.toLowerCase().replace(/^(www|m|mobile)\./, ''));
+    const platform = platformOfHost(url.hostname);
     if (!platform) return undefined;
     const segments = url.pathname.split('/').filter(Boolean);
+    if (segments[0] && NOT_A_PROFILE.test(segments[0])) return [platform, ''];
     if (platform === 'facebook' && segments[0] === 'profile.php') return [platform, url.searchParams.get('id') ?? ''];
     if (platform === 'snapchat' && segments[0] === 'add') return [platform, segments[1] ?? ''];
     // wa.me/<number>: the international number without its +.

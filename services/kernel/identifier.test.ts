@@ -1,5 +1,4 @@
-import { DEMO_S1_IBAN_GB, DEMO_S1_IBAN_RO } from './demo-data';
-import { countryOf, ENTITY_KINDS, type EntityKind, maskIdentifier, NATIONAL_PHONE_COUNTRIES, normaliseIdentifier } from './identifier';
+import { countryOf, ENTITY_KINDS, type EntityKind, hasUsualLength, maskIdentifier, NATIONAL_PHONE_COUNTRIES, normaliseIdentifier } from './identifier';
 
 const norm = (kind: EntityKind, raw: string, country?: string) => normaliseIdentifier(kind, raw, 'input.value', country);
 
@@ -100,8 +99,8 @@ describe('normaliseIdentifier', () => {
   });
 
   it('accepts the demo IBANs (invented bank codes, valid check digits)', () => {
-    expect(norm('BANK_ACCOUNT', DEMO_S1_IBAN_GB)).toBe(DEMO_S1_IBAN_GB);
-    expect(norm('BANK_ACCOUNT', DEMO_S1_IBAN_RO)).toBe(DEMO_S1_IBAN_RO);
+    expect(norm('BANK_ACCOUNT', 'GB68ALBN60161331926819')).toBe('GB68ALBN60161331926819');
+    expect(norm('BANK_ACCOUNT', 'RO26CRPT0000001234567890')).toBe('RO26CRPT0000001234567890');
   });
 });
 
@@ -112,6 +111,15 @@ describe('normaliseIdentifier: national numbers and the contributor’s country'
     expect(norm('PHONE', '07700 900312', 'GB')).toBe('+447700900312');
     expect(norm('PHONE', '(07700) 900 312', 'GB')).toBe(norm('PHONE', '+44 7700 900312'));
     expect(norm('PHONE', '06 30 123 4567', 'HU')).toBe('+36301234567');
+  });
+
+  it('knows which lengths most numbers of a country have (how free text tells a number from other digits)', () => {
+    // A British 9-digit number is valid when contributed, but unusual: in free text it is more likely someone else's.
+    expect(norm('PHONE', '0722 123 456', 'GB')).toBe('+44722123456');
+    expect(hasUsualLength('+44722123456', 'GB')).toBe(false);
+    expect(hasUsualLength('+447700900123', 'GB')).toBe(true);
+    expect(hasUsualLength('+40722123456', 'RO')).toBe(true);
+    expect(hasUsualLength('+40722123456', 'GB')).toBe(false);
   });
 
   it('ignores the country for numbers already in international form', () => {
@@ -127,6 +135,8 @@ describe('normaliseIdentifier: national numbers and the contributor’s country'
     // A UK-length number read as Romanian is too long: one digit slip must not make a wrong node.
     refused('PHONE', '07700 900312', /valid number of RO: \+40 is followed by 9 digits/, 'RO');
     refused('PHONE', '0722 123 45', /valid number of GB/, 'GB');
+    // Hungary dials 06 before a national number.
+    expect(norm('PHONE', '06 30 123 4567', 'HU')).toBe('+36301234567');
   });
 
   it('checks the length of GB and RO numbers and refuses a kept trunk 0', () => {
@@ -193,6 +203,7 @@ describe('normaliseIdentifier: the other kinds in more detail', () => {
     refused('SOCIAL_PROFILE', 'x:this_handle_is_far_too_long', /not a x handle: 1 to 15/);
     refused('SOCIAL_PROFILE', 'instagram:bad/handle', /not a instagram handle/);
     refused('SOCIAL_PROFILE', 'https://www.instagram.com/p/Cx1/', /not a instagram handle/);
+    refused('SOCIAL_PROFILE', 'https://www.facebook.com/groups/123456', /not a facebook handle/);
     refused('SOCIAL_PROFILE', 'https://unknown.example/profile', /platform:handle/);
     refused('SOCIAL_PROFILE', 'whatsapp:0722 123 456', /include the country code/);
   });

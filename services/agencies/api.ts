@@ -1,0 +1,7 @@
+/**
+ * What the agencies subgraph offers the gateway and the other subgraphs: the only module of
+ * services/agencies/ they may import (eslint.config.mjs). The gateway authenticates callers with
+ * the identity functions; nothing outside this folder names the agencies schema's tables.
+ */
+export { findTrustedIssuer, findUser, type TrustedIssuerRecord, type UserRecord } from './identity.repository';
+export { agenciesLoaded, DEMO_AGENCIES } from './demo-data';

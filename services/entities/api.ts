@@ -1,0 +1,44 @@
+import { reachSql } from '../../policies/reach';
+import type { SqlParams } from '../../policies/sql';
+import type { RequestContext } from '../kernel/context';
+
+/**
+ * What the entities subgraph offers the other subgraphs: the only module of services/entities/ they
+ * may import (eslint.config.mjs). Other subgraphs record and erase statements about identifiers
+ * through the write API (observe.ts, inside their own transaction), and read the entities schema
+ * only through the SQL fragments below, which this subgraph writes and keeps.
+ */
+export {
+  eraseStatements,
+  eraseStatementsOfSource,
+  type ErasedStatements,
+  type IdentifierInput,
+  type LinkKind,
+  normaliseIdentifiers,
+  observe,
+  type ObservationSource,
+  recordObservations,
+  recordObservationsBySource,
+  type SourceType,
+} from './observe';
+
+/** Reference-scenario identifiers other subgraphs' demo data name. */
+export { DEMO_S1_IBAN_GB } from './demo-data';
+
+/**
+ * SQL condition: the person `personIdSql` holds an account (a HOLDS_ACCOUNT link) that the caller's
+ * agency reported in a transaction report (its observation). The cases subgraph's `linkedToOwnReport`
+ * policy attribute. Both statements must themselves reach the caller: a covert police link must not
+ * unmask a name.
+ */
+export function holdsAccountReportedByCallerSql(personIdSql: string, ctx: RequestContext, params: SqlParams): string {
+  return `EXISTS (SELECT 1 FROM entities.links l JOIN entities.observations o ON o.entity_id = l.to_entity_id
+      WHERE l.from_person_id = ${personIdSql} AND l.kind = 'HOLDS_ACCOUNT'
+        AND o.owner_agency_id = ${params.add(ctx.actor.agencyId)} AND o.source_type = 'TRANSACTION_REPORT'
+        AND ${reachSql(ctx.actor, 'l', 'entities.grants', params)} AND ${reachSql(ctx.actor, 'o', 'entities.grants', params)})`;
+}
+
+/** SQL of a subquery: the id of the entity of this kind and normalised value (both SQL expressions), if there is one. */
+export function entityIdsSql(kindSql: string, valueSql: string): string {
+  return `SELECT id FROM entities.entities WHERE kind = ${kindSql} AND value = ${valueSql}`;
+}

@@ -1,0 +1,17 @@
+import type { Sql } from '../kernel/db';
+
+/**
+ * What the narratives subgraph offers the other subgraphs: the only module of services/narratives/
+ * they may import (eslint.config.mjs).
+ */
+
+/** Where a text meant to carry no identifier (a typology shared with peers) names one anyway. */
+export { describeFirstIdentifier } from './extract';
+
+/**
+ * Work before a narrative is erased (retention review, services/agencies): the log of its consent
+ * withdrawals refers to it by a foreign key; the erasure's own review row and audit event replace it.
+ */
+export async function beforeNarrativeErased(tx: Sql, narrativeId: string): Promise<void> {
+  await tx.query('DELETE FROM narratives.erasures WHERE narrative_id = $1', [narrativeId]);
+}
