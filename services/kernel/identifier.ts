@@ -138,13 +138,14 @@ function phone(value: string, field: string, country?: string): string {
 }
 
 /**
- * Whether a normalised (E.164) number of `country` has one of the lengths most of its numbers have:
- * how free-text extraction tells a national number from another run of digits.
+ * Whether national-format digits (trunk prefix included) of `country` have one of the lengths most
+ * of its numbers have: how free-text extraction tells a national number from another run of digits,
+ * cheaply, before the normaliser reads it.
  */
-export function hasUsualLength(e164: string, country: string): boolean {
+export function isUsualNationalNumber(digits: string, country: string): boolean {
   const plan = NUMBERING_PLANS[country];
-  if (!plan || !e164.startsWith(`+${plan.code}`)) return false;
-  const nsn = e164.length - 1 - plan.code.length;
+  if (!plan || !digits.startsWith(plan.trunk)) return false;
+  const nsn = digits.length - plan.trunk.length;
   return plan.usual ? plan.usual.includes(nsn) : nsn >= plan.nsn[0] && nsn <= plan.nsn[1];
 }
 

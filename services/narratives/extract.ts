@@ -1,4 +1,4 @@
-import { type EntityKind, hasUsualLength, isSocialPlatformUrl, normaliseIdentifier, SOCIAL_PLATFORM_NAMES } from '../kernel/identifier';
+import { type EntityKind, isUsualNationalNumber, isSocialPlatformUrl, normaliseIdentifier, SOCIAL_PLATFORM_NAMES } from '../kernel/identifier';
 
 /**
  * Finds identifiers (phones, emails, bank accounts, social profiles, advert URLs) and exploitation
@@ -68,8 +68,8 @@ function phoneOf(raw: string, opts: ExtractOptions): string | undefined {
   // A national number, read with the numbering plan of the contributor's country, else of the text's language.
   const countries = [opts.country?.toUpperCase(), opts.language === 'ro' ? 'RO' : undefined];
   for (const c of countries) {
-    const value = c ? normalised('PHONE', raw, c) : undefined;
-    if (value && hasUsualLength(value, c!)) return value;
+    const value = c && isUsualNationalNumber(digits, c) ? normalised('PHONE', raw, c) : undefined;
+    if (value) return value;
   }
   return undefined;
 }
