@@ -15,7 +15,6 @@ export const auditSubgraph: SubgraphDefinition = {
   buildSchema: () =>
     buildFederatedSchema({
       resolvers: [AuditResolver],
-      // AuditEvent is not a policy subject: its visibility rule lives in audit.service.ts (trailScope).
-      rootAccess: { auditTrail: 'any-member' },
+      rootAccess: { auditTrail: ['read', 'AuditEvent'] },
     }),
 };
