@@ -182,6 +182,17 @@ export const MARKED_SUBJECTS: readonly SubjectType[] = [
   'Narrative',
 ];
 
+/** Governance subjects: unmarked, each with its own parties (requester and target, grantor and grantee, members, actor). */
+export const GOVERNANCE_SUBJECTS: readonly SubjectType[] = [
+  'AccessRequest',
+  'AccessGrant',
+  'SharingGroup',
+  'ReviewableRecord',
+  'RetentionReview',
+  'AuditEvent',
+  'HitNoHitResult',
+];
+
 /**
  * Naming convention: a policy field is a GraphQL field. A reference to a type another subgraph owns
  * (ownerAgency, location, case, fromPerson) is a policy field whose value is a federation reference
