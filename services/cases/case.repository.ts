@@ -1,10 +1,10 @@
-import { reachSql } from '../../policies/reach';
 import type { SqlParams } from '../../policies/sql';
 import type { PolicyRecord } from '../../policies/subjects';
 import type { RequestContext } from '../kernel/context';
 import { metaAttributes, metaColumns, withMeta } from '../kernel/marked-record';
 import { ref } from '../kernel/references';
 import type { SubjectTable } from '../kernel/repository';
+import { reaches } from '../kernel/policy';
 
 const GRANTS = 'cases.grants';
 
@@ -28,7 +28,7 @@ function linkedToOwnReportSql(alias: string, ctx: RequestContext, params: SqlPar
   return `EXISTS (SELECT 1 FROM entities.links l JOIN entities.observations o ON o.entity_id = l.to_entity_id
       WHERE l.from_person_id = ${alias}.id AND l.kind = 'HOLDS_ACCOUNT'
         AND o.owner_agency_id = ${params.add(ctx.actor.agencyId)} AND o.source_type = 'TRANSACTION_REPORT'
-        AND ${reachSql(ctx.actor, 'l', 'entities.grants', params)} AND ${reachSql(ctx.actor, 'o', 'entities.grants', params)})`;
+        AND ${reaches(ctx, 'l', 'entities.grants', params)} AND ${reaches(ctx, 'o', 'entities.grants', params)})`;
 }
 
 export const personTable: SubjectTable = {

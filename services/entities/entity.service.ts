@@ -1,12 +1,11 @@
 import DataLoader from 'dataloader';
 import { rawOf } from '../../policies/enforce';
-import { reachSql } from '../../policies/reach';
 import { SqlParams } from '../../policies/sql';
 import type { RequestContext } from '../kernel/context';
 import { badInput, notFound } from '../kernel/errors';
 import { assertUuid, type HandlingRow, inheritedHandling, metaAttributes } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
-import { assertCanChange, assertCanCreate, projectAll, projectOne, visibleWhere } from '../kernel/policy';
+import { assertCanChange, assertCanCreate, projectAll, projectOne, reaches, visibleWhere } from '../kernel/policy';
 import { getVisible, selectVisible, visibleLoader } from '../kernel/repository';
 import { isUuid, text } from '../kernel/validate';
 import type { AddCaseEntityInput, EntityFilter } from './entity.input';
@@ -150,7 +149,7 @@ async function ownCase(ctx: RequestContext, caseId: string): Promise<CaseHandlin
 async function assertPersonOfCase(ctx: RequestContext, caseId: string, personId: string): Promise<void> {
   const params = new SqlParams();
   const [row] = await ctx.db.query(
-    `SELECT 1 FROM cases.persons p WHERE p.id = ${params.add(personId)} AND p.case_id = ${params.add(caseId)} AND ${reachSql(ctx.actor, 'p', 'cases.grants', params)}`,
+    `SELECT 1 FROM cases.persons p WHERE p.id = ${params.add(personId)} AND p.case_id = ${params.add(caseId)} AND ${reaches(ctx, 'p', 'cases.grants', params)}`,
     params.values,
   );
   if (!row) throw badInput('input.linkToPersonId', 'is not a person of this case');

@@ -1,7 +1,6 @@
 import DataLoader from 'dataloader';
 import { highestMarking, type Marking as MarkingName } from '../../policies/actor';
 import { rawOf } from '../../policies/enforce';
-import { reachSql } from '../../policies/reach';
 import { SqlParams } from '../../policies/sql';
 import type { PolicyRecord } from '../../policies/subjects';
 import type { EntityKind } from '../entities/identifier';
@@ -12,7 +11,7 @@ import { badInput, conflict, notFound } from '../kernel/errors';
 import { requestHash, requiredIdempotencyKey, submitOnce } from '../kernel/idempotency';
 import { assertUuid, handlingInsert, type HandlingInput, type HandlingRow, inheritedHandling, validateHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
-import { assertCanChange, assertCanCreate, projectAll, projectOne } from '../kernel/policy';
+import { assertCanChange, assertCanCreate, projectAll, projectOne, reaches } from '../kernel/policy';
 import { ref } from '../kernel/references';
 import { findVisible, getVisible, selectVisible, visibleLoader } from '../kernel/repository';
 import { assertIndicators, EXPLOITATION_INDICATORS } from '../kernel/taxonomy';
@@ -66,7 +65,7 @@ async function ownCase(ctx: RequestContext, caseId: string): Promise<CaseReach> 
     `SELECT c.marking, c.shared_with_agency_ids AS "sharedWithAgencyIds", c.shared_with_group_ids AS "sharedWithGroupIds",
        c.red_recipient_user_ids AS "redRecipientUserIds"
      FROM cases.cases c
-     WHERE c.id = ${params.add(caseId)} AND c.owner_agency_id = ${params.add(ctx.actor.agencyId)} AND ${reachSql(ctx.actor, 'c', 'cases.grants', params)}`,
+     WHERE c.id = ${params.add(caseId)} AND c.owner_agency_id = ${params.add(ctx.actor.agencyId)} AND ${reaches(ctx, 'c', 'cases.grants', params)}`,
     params.values,
   );
   if (!row) throw notFound('Case');

@@ -1,8 +1,7 @@
-import { reachSql } from '../../policies/reach';
 import { SqlParams } from '../../policies/sql';
 import type { PolicyRecord } from '../../policies/subjects';
 import type { RequestContext } from '../kernel/context';
-import { mayReadAny, projectOne } from '../kernel/policy';
+import { mayReadAny, projectOne, reaches } from '../kernel/policy';
 import type { ExploitationType } from '../kernel/taxonomy';
 import { isoDate, period } from '../kernel/validate';
 import { type CountRequest, disclose, disclosurePolicy, type LiveCell, type Member } from './disclosure';
@@ -42,11 +41,11 @@ interface Place {
  */
 async function countableEvents(ctx: RequestContext, types: EventType[]): Promise<CountableEvent[]> {
   const params = new SqlParams([types]);
-  const reaches = (alias: string) => reachSql(ctx.actor, alias, 'cases.grants', params);
+  const reach = (alias: string) => reaches(ctx, alias, 'cases.grants', params);
   return ctx.db.query<CountableEvent>(
     `WITH victims AS (
        SELECT p.case_id, count(*)::int AS n FROM cases.persons p
-       WHERE p.role = 'VICTIM' AND ${reaches('p')}
+       WHERE p.role = 'VICTIM' AND ${reach('p')}
        GROUP BY p.case_id
      )
      SELECT e.case_id::text AS "caseId", e.type, e.occurred_on::text AS "occurredOn", l.id::text AS "locationId",
@@ -56,7 +55,7 @@ async function countableEvents(ctx: RequestContext, types: EventType[]): Promise
      JOIN routes.locations l ON l.id = e.location_id
      LEFT JOIN victims v ON v.case_id = c.id
      WHERE e.type = ANY($1::text[]) AND e.occurred_on IS NOT NULL
-       AND ${reaches('e')} AND ${reaches('c')}
+       AND ${reach('e')} AND ${reach('c')}
      ORDER BY e.case_id, e.occurred_on, array_position(ARRAY['RECRUITMENT', 'TRANSIT', 'EXPLOITATION'], e.type), e.created_at, e.id`,
     params.values,
   );
