@@ -271,10 +271,15 @@ export async function grantAccess(ctx: RequestContext, requestId: string, record
     const bySubject = new Map<MarkedSubject, string[]>();
     for (const r of records) bySubject.set(r.subjectType, [...(bySubject.get(r.subjectType) ?? []), r.id.toLowerCase()]);
     const grantable = new Set<string>();
+    // Granting access is the owner's change to its record: the rows the caller may update (its
+    // agency's own, reaching it), never RED (RED reaches only named users, whatever a grant says).
     for (const [subject, ids] of bySubject) {
+      const params = new SqlParams([ids]);
+      const t = RECORDS[subject];
+      const mayGrant = permittedWhere(ctx, 'update', subject, { alias: 'r', attributes: { ownerAgencyId: () => 'r.owner_agency_id' }, grantsTable: t.grantsTable }, params);
       const rows = await tx.query<{ id: string }>(
-        `SELECT id FROM ${RECORDS[subject].table} WHERE id = ANY($1::uuid[]) AND owner_agency_id = $2 AND marking <> 'RED' FOR SHARE`,
-        [ids, ctx.actor.agencyId],
+        `SELECT r.id FROM ${t.table} r WHERE r.id = ANY($1::uuid[]) AND (${mayGrant}) AND r.marking <> 'RED' FOR SHARE OF r`,
+        params.values,
       );
       for (const row of rows) grantable.add(`${subject}:${row.id}`);
     }
