@@ -1,4 +1,5 @@
 import { AuditInit1764000000400 } from '../../migrations/audit/1764000000400-audit-init';
+import { AuditEventsByActorUser1764000000410 } from '../../migrations/audit/1764000000410-events-by-actor-user';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { AuditResolver } from './audit.resolver';
@@ -11,7 +12,7 @@ export const auditSubgraph: SubgraphDefinition = {
   name: 'audit',
   port: 4007,
   dbSchema: 'audit',
-  migrations: [AuditInit1764000000400],
+  migrations: [AuditInit1764000000400, AuditEventsByActorUser1764000000410],
   buildSchema: () =>
     buildFederatedSchema({
       resolvers: [AuditResolver],
