@@ -2,7 +2,7 @@ import type { Actor } from './actor';
 import type { AppAbility } from './rules';
 import { reachSql } from './reach';
 import { type AttributeSql, compileConditions, type SqlParams } from './sql';
-import { MARKED_SUBJECTS, type PolicyRecord, SUBJECT_FIELDS, type SubjectType } from './subjects';
+import { type Action, MARKED_SUBJECTS, type PolicyRecord, SUBJECT_FIELDS, type SubjectType } from './subjects';
 
 /** Stands in for a field the caller may not read; the GraphQL layer turns it into FORBIDDEN_FIELD. */
 export const REDACTED: unique symbol = Symbol.for('tessera.redacted');
@@ -177,7 +177,15 @@ export interface VisibilityOptions {
  * pagination and ordering then see only rows the caller may see.
  */
 export function visibleRowsSql(actor: Actor, ability: AppAbility, subject: SubjectType, opts: VisibilityOptions, params: SqlParams): string {
-  const rules = ability.rulesFor('read', subject);
+  return permittedRowsSql(actor, ability, 'read', subject, opts, params);
+}
+
+/**
+ * The same for any action: the rows on which the caller holds `action` (for changes that must find
+ * their record among those the caller may change, such as answering a request addressed to it).
+ */
+export function permittedRowsSql(actor: Actor, ability: AppAbility, action: Action, subject: SubjectType, opts: VisibilityOptions, params: SqlParams): string {
+  const rules = ability.rulesFor(action, subject);
   const allows = rules.filter((r) => !r.inverted);
   if (allows.length === 0) return 'FALSE';
   const compile = (r: (typeof rules)[number]) => compileConditions(r.conditions as Record<string, unknown> | undefined, opts.attributes, params);

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { defineAbilityFor } from './ability';
-import { AGENCY_TYPES, type AgencyType } from './actor';
+import { AGENCY_TYPES, type AgencyType, ROLES, type Role } from './actor';
 import { fieldPlan } from './enforce';
 import { accessMatrixMarkdown } from './matrix';
 import { SUBJECT_FIELDS, SUBJECTS, type SubjectType } from './subjects';
@@ -79,27 +79,61 @@ test.each([
   ['User', 'read `displayName`', 'NGO', 'if id=self'],
   ['TrustedIssuer', '**create**', 'HUB_ADMIN', 'yes'],
   ['TrustedIssuer', 'read `jwks`', 'HUB_ANALYST', '—'],
+  ['AccessRequest', 'read `purpose`', 'NGO', 'VIEWER: —; CONTRIBUTOR, SUPERVISOR: if targetAgencyId=own agency or requesterAgencyId=own agency'],
+  ['AccessRequest', 'read `candidates`', 'LAW_ENFORCEMENT', 'VIEWER: —; CONTRIBUTOR, SUPERVISOR: if targetAgencyId=own agency'],
+  ['AccessRequest', 'read `purpose`', 'HUB_ADMIN', '—'],
+  ['AccessRequest', '**create**', 'FINANCIAL_INSTITUTION', 'if requesterAgencyId=own agency'],
+  ['AccessRequest', '**update**', 'HUB_ANALYST', 'if targetAgencyId=own agency'],
+  ['AccessGrant', '**update**', 'LAW_ENFORCEMENT', 'if grantorAgencyId=own agency'],
+  ['SharingGroup', 'read `name`', 'NGO', 'if includesOwnAgency=true'],
+  ['SharingGroup', 'read `name`', 'HUB_ADMIN', 'yes'],
+  ['SharingGroup', '**update**', 'HUB_ADMIN', 'yes'],
+  ['SharingGroup', '**update**', 'HUB_ANALYST', '—'],
+  ['RetentionReview', '**create**', 'LAW_ENFORCEMENT', 'CONTRIBUTOR: —; SUPERVISOR: if agencyId=own agency'],
+  ['ReviewableRecord', 'read `reviewDue`', 'NGO', 'VIEWER: —; CONTRIBUTOR, SUPERVISOR: if owner'],
+  [
+    'AuditEvent',
+    'read `subjectId`',
+    'LAW_ENFORCEMENT',
+    'VIEWER, CONTRIBUTOR: if actorUserId=self; SUPERVISOR: if disclosedToOwnAgency=true or recordOwnerAgencyId=own agency or actorAgencyId=own agency',
+  ],
+  ['AuditEvent', 'read `subjectId`', 'HUB_ANALYST', 'VIEWER, CONTRIBUTOR: if actorUserId=self; SUPERVISOR: yes'],
+  ['AuditEvent', 'read `subjectId`', 'HUB_ADMIN', '—'],
+  ['HitNoHitResult', 'read `known`', 'FINANCIAL_INSTITUTION', 'yes'],
+  ['HitNoHitResult', 'read `known`', 'HUB_ADMIN', '—'],
 ] as const)('%s %s for %s is "%s"', (subject, row, agencyType, expected) => {
   expect(cells[subject]![row]![agencyType]).toBe(expected);
 });
 
-test('every read cell says what enforcement does: "—" never, "yes" every row, "if …" depends on the row', () => {
+/** A cell's answer for one role: the whole cell, or the part for the group of roles that includes it. */
+function forRole(cell: string, role: Role): string {
+  if (!/^(VIEWER|CONTRIBUTOR|SUPERVISOR)(, (VIEWER|CONTRIBUTOR|SUPERVISOR))*: /.test(cell)) return cell;
+  for (const part of cell.split('; ')) {
+    const [roles, answer] = [part.slice(0, part.indexOf(': ')), part.slice(part.indexOf(': ') + 2)];
+    if (roles.split(', ').includes(role)) return answer;
+  }
+  return '';
+}
+
+test('every read cell says what enforcement does, for every role: "—" never, "yes" every row, "if …" depends on the row', () => {
   const wrong: string[] = [];
   for (const t of AGENCY_TYPES) {
-    const ability = defineAbilityFor({ userId: 'u', agencyId: 'a', agencyType: t, role: 'CONTRIBUTOR', groupIds: [] });
-    for (const subject of SUBJECTS) {
-      for (const [field, plan] of fieldPlan(ability, subject as SubjectType)) {
-        const cell = cells[subject]![`read \`${field}\``]![t];
-        const expected = plan === 'never' ? /^—$/ : plan === 'always' ? /^yes$/ : /^if /;
-        if (!expected.test(cell)) wrong.push(`${t} ${subject}.${field}: matrix "${cell}", enforcement ${plan}`);
+    for (const role of ROLES) {
+      const ability = defineAbilityFor({ userId: 'u', agencyId: 'a', agencyType: t, role, groupIds: [] });
+      for (const subject of SUBJECTS) {
+        for (const [field, plan] of fieldPlan(ability, subject as SubjectType)) {
+          const cell = forRole(cells[subject]![`read \`${field}\``]![t], role);
+          const expected = plan === 'never' ? /^—$/ : plan === 'always' ? /^yes$/ : /^if /;
+          if (!expected.test(cell)) wrong.push(`${t} ${role} ${subject}.${field}: matrix "${cell}", enforcement ${plan}`);
+        }
       }
     }
   }
   expect(wrong).toEqual([]);
 });
 
-test('HUB_ADMIN reads nothing but the directory, users and issuers', () => {
-  for (const subject of SUBJECTS.filter((s) => !['Agency', 'User', 'TrustedIssuer'].includes(s))) {
+test('HUB_ADMIN reads nothing but the directory, users, issuers and the sharing groups it manages', () => {
+  for (const subject of SUBJECTS.filter((s) => !['Agency', 'User', 'TrustedIssuer', 'SharingGroup'].includes(s))) {
     for (const [label, row] of Object.entries(cells[subject]!)) expect(`${subject} ${label}: ${row.HUB_ADMIN}`).toBe(`${subject} ${label}: —`);
   }
 });

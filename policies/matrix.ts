@@ -1,13 +1,13 @@
 import { defineAbilityFor } from './ability';
-import { AGENCY_TYPES, type Actor, type AgencyType } from './actor';
+import { AGENCY_TYPES, type Actor, type AgencyType, ROLES, type Role } from './actor';
 import type { AppAbility } from './rules';
 import { ACTIONS, SUBJECT_FIELDS, SUBJECTS, type SubjectType } from './subjects';
 
 const OWN_AGENCY = '00000000-0000-4000-8000-00000000a9e1';
 const SELF = '00000000-0000-4000-8000-0000000005e1';
 
-function representative(agencyType: AgencyType): Actor {
-  return { userId: SELF, agencyId: OWN_AGENCY, agencyType, role: 'CONTRIBUTOR', groupIds: [] };
+function representative(agencyType: AgencyType, role: Role): Actor {
+  return { userId: SELF, agencyId: OWN_AGENCY, agencyType, role, groupIds: [] };
 }
 
 function describeValue(v: unknown): string {
@@ -38,17 +38,33 @@ function cell(ability: AppAbility, action: (typeof ACTIONS)[number], subject: Su
 }
 
 /**
+ * One cell for every role when they agree, else each group of roles with its own answer
+ * ("VIEWER, CONTRIBUTOR: if …; SUPERVISOR: yes"). VIEWERs never write, so write rows compare the others.
+ */
+function roleCell(byRole: ReadonlyMap<Role, AppAbility>, action: (typeof ACTIONS)[number], subject: SubjectType, field?: string): string {
+  const roles = action === 'read' ? ROLES : ROLES.filter((r) => r !== 'VIEWER');
+  const answers = new Map<string, Role[]>();
+  for (const role of roles) {
+    const c = cell(byRole.get(role)!, action, subject, field);
+    answers.set(c, [...(answers.get(c) ?? []), role]);
+  }
+  if (answers.size === 1) return [...answers.keys()][0]!;
+  return [...answers].map(([c, rs]) => `${rs.join(', ')}: ${c}`).join('; ');
+}
+
+/**
  * The access matrix (agency type × subject × field × action) generated from the rules themselves,
  * so the document cannot drift from the code: a test regenerates it and compares.
  */
 export function accessMatrixMarkdown(): string {
-  const abilities = AGENCY_TYPES.map((t) => [t, defineAbilityFor(representative(t))] as const);
+  const abilities = AGENCY_TYPES.map((t) => [t, new Map(ROLES.map((role) => [role, defineAbilityFor(representative(t, role))]))] as const);
   const out: string[] = [
     '# Access matrix',
     '',
     'Generated from `policies/` by `npm run docs:access-matrix`; a test fails when this file and the rules disagree.',
-    'Layer 1 only (agency type and role CONTRIBUTOR): a record must also reach the caller by TLP marking,',
-    'ownership, sharing or grant (`policies/reach.ts`). VIEWER users have the same reads and no create/update/withdraw.',
+    'Layer 1 only (agency type and role): a record must also reach the caller by TLP marking, ownership, sharing',
+    'or grant (`policies/reach.ts`). A cell holds one answer for every role, or one per group of roles where they',
+    'differ. VIEWER users never create, update or withdraw; write rows compare CONTRIBUTOR and SUPERVISOR.',
     '`owner` means the record is owned by the caller\'s agency; other conditions name record attributes.',
     '',
   ];
@@ -57,10 +73,10 @@ export function accessMatrixMarkdown(): string {
   for (const subject of SUBJECTS) {
     out.push(`## ${subject}`, '', header, rule);
     for (const field of SUBJECT_FIELDS[subject]) {
-      out.push(`| read \`${field}\` | ${abilities.map(([, a]) => cell(a, 'read', subject, field)).join(' | ')} |`);
+      out.push(`| read \`${field}\` | ${abilities.map(([, a]) => roleCell(a, 'read', subject, field)).join(' | ')} |`);
     }
     for (const action of ACTIONS.filter((a) => a !== 'read')) {
-      out.push(`| **${action}** | ${abilities.map(([, a]) => cell(a, action, subject)).join(' | ')} |`);
+      out.push(`| **${action}** | ${abilities.map(([, a]) => roleCell(a, action, subject)).join(' | ')} |`);
     }
     out.push('');
   }

@@ -9,23 +9,28 @@
  */
 import fc from 'fast-check';
 import { defineAbilityFor } from './ability';
-import { AGENCY_TYPES, type Actor, type AgencyType, MARKINGS } from './actor';
+import { AGENCY_TYPES, type Actor, type AgencyType, MARKINGS, type Role } from './actor';
 import { policyAttributeColumns, visibleRowsSql } from './enforce';
 import { reachSql, viaGrantSql } from './reach';
 import { type AttributeSql, compileConditions, SqlParams } from './sql';
-import { MARKED_SUBJECTS, type PolicyRecord, SUBJECTS, type SubjectType } from './subjects';
+import { GOVERNANCE_SUBJECTS, MARKED_SUBJECTS, type PolicyRecord, SUBJECTS, type SubjectType } from './subjects';
 
 const OWN_AGENCY = 'agency-own';
 const OTHER_AGENCY = 'agency-other';
 const SELF = 'user-self';
 const GRANTS = 'intel.grants';
 
-function actor(agencyType: AgencyType): Actor {
-  return { userId: SELF, agencyId: OWN_AGENCY, agencyType, role: 'CONTRIBUTOR', groupIds: ['group-midlands', 'group-north'] };
+function actor(agencyType: AgencyType, role: Role = 'CONTRIBUTOR'): Actor {
+  return { userId: SELF, agencyId: OWN_AGENCY, agencyType, role, groupIds: ['group-midlands', 'group-north'] };
 }
 
 /** Every attribute a rule uses, as the column `t.<name>` (the evaluator reads it from the row by name). */
-const ATTRIBUTE_NAMES = ['ownerAgencyId', 'role', 'viaGrant', 'linkedToOwnReport', 'kind', 'marking', 'consentLawEnforcement', 'consentHub', 'id'];
+const ATTRIBUTE_NAMES = [
+  'ownerAgencyId', 'role', 'viaGrant', 'linkedToOwnReport', 'kind', 'marking', 'consentLawEnforcement', 'consentHub', 'id',
+  // governance subjects
+  'requesterAgencyId', 'targetAgencyId', 'grantorAgencyId', 'granteeAgencyId', 'agencyId', 'includesOwnAgency',
+  'actorUserId', 'actorAgencyId', 'recordOwnerAgencyId', 'disclosedToOwnAgency',
+];
 const ATTRIBUTES: AttributeSql = Object.fromEntries(ATTRIBUTE_NAMES.map((a) => [a, () => `t.${a}`]));
 
 // ---------------------------------------------------------------------------------------------
@@ -402,10 +407,25 @@ describe('visibleRowsSql', () => {
       consentLawEnforcement: attribute(true, false),
       consentHub: attribute(true, false),
       id: attribute(SELF, 'user-colleague'),
+      requesterAgencyId: attribute(OWN_AGENCY, OTHER_AGENCY),
+      targetAgencyId: attribute(OWN_AGENCY, OTHER_AGENCY),
+      grantorAgencyId: attribute(OWN_AGENCY, OTHER_AGENCY),
+      granteeAgencyId: attribute(OWN_AGENCY, OTHER_AGENCY),
+      agencyId: attribute(OWN_AGENCY, OTHER_AGENCY),
+      includesOwnAgency: attribute(true, false),
+      actorUserId: attribute(SELF, 'user-colleague'),
+      actorAgencyId: attribute(OWN_AGENCY, OTHER_AGENCY),
+      recordOwnerAgencyId: attribute(OWN_AGENCY, OTHER_AGENCY),
+      disclosedToOwnAgency: attribute(true, false),
     });
 
-    test.each(SUBJECTS)('%s', (subject: SubjectType) => {
-      const a = actor(agencyType);
+    // Governance rules depend on the role as well: every role for those subjects.
+    const cases = [
+      ...SUBJECTS.map((subject) => [subject, 'CONTRIBUTOR'] as const),
+      ...GOVERNANCE_SUBJECTS.flatMap((subject) => (['VIEWER', 'SUPERVISOR'] as const).map((role) => [subject, role] as const)),
+    ];
+    test.each(cases)('%s (%s)', (subject: SubjectType, role: Role) => {
+      const a = actor(agencyType, role);
       const ability = defineAbilityFor(a);
       const params = new SqlParams();
       const { reach, rules } = split(visibleRowsSql(a, ability, subject, opts, params));

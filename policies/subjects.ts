@@ -100,6 +100,47 @@ export const AGENCY_FIELDS = ['id', 'slug', 'name', 'type', 'country', 'acceptsA
 export const USER_FIELDS = ['id', 'subject', 'displayName', 'role', 'active'] as const;
 export const TRUSTED_ISSUER_FIELDS = ['id', 'issuer', 'audience', 'algorithms', 'jwks'] as const;
 
+/**
+ * Governance subjects: not TLP-marked records (they carry no marking of their own), but subjects of
+ * the same rules. Agencies named by them (requester, grantor, members) are relations to the
+ * directory, which every member reads.
+ */
+export const ACCESS_REQUEST_FIELDS = ['id', 'identifier', 'purpose', 'status', 'createdAt', 'decidedAt', 'refusalReason'] as const;
+/** The target agency's own records that mention the requested identifier: for the target only. */
+export const GRANT_CANDIDATES = ['candidates'] as const;
+export const ACCESS_GRANT_FIELDS = ['id', 'requestId', 'subjectType', 'recordId', 'purpose', 'expiresAt', 'revokedAt', 'createdAt', 'active'] as const;
+export const SHARING_GROUP_FIELDS = ['id', 'slug', 'name'] as const;
+export const REVIEWABLE_RECORD_FIELDS = ['subjectType', 'id', 'marking', 'reviewDue', 'retentionClass', 'reviewPeriodYears', 'createdAt'] as const;
+export const RETENTION_REVIEW_FIELDS = [
+  'id',
+  'subjectType',
+  'recordId',
+  'decision',
+  'reason',
+  'reviewedByUserId',
+  'reviewedAt',
+  'previousReviewDue',
+  'nextReviewDue',
+  'erasedRecordCount',
+] as const;
+export const AUDIT_EVENT_FIELDS = [
+  'seq',
+  'at',
+  'action',
+  'actorUserId',
+  'actorAgency',
+  'subjectType',
+  'subjectId',
+  'recordOwnerAgency',
+  'recipients',
+  'purpose',
+  'fields',
+  'requestId',
+  'prevHash',
+  'hash',
+] as const;
+export const HIT_NO_HIT_FIELDS = ['kind', 'value', 'known', 'holderCount', 'contactableAgencies'] as const;
+
 export const SUBJECT_FIELDS = {
   Case: [...CASE_OVERVIEW, ...CASE_DETAIL],
   TraffickingEvent: [...EVENT_OVERVIEW, ...EVENT_DETAIL],
@@ -116,6 +157,13 @@ export const SUBJECT_FIELDS = {
   Agency: [...AGENCY_FIELDS],
   User: [...USER_FIELDS],
   TrustedIssuer: [...TRUSTED_ISSUER_FIELDS],
+  AccessRequest: [...ACCESS_REQUEST_FIELDS, ...GRANT_CANDIDATES],
+  AccessGrant: [...ACCESS_GRANT_FIELDS],
+  SharingGroup: [...SHARING_GROUP_FIELDS],
+  ReviewableRecord: [...REVIEWABLE_RECORD_FIELDS],
+  RetentionReview: [...RETENTION_REVIEW_FIELDS],
+  AuditEvent: [...AUDIT_EVENT_FIELDS],
+  HitNoHitResult: [...HIT_NO_HIT_FIELDS],
 } as const;
 
 export type SubjectType = keyof typeof SUBJECT_FIELDS;
@@ -132,6 +180,17 @@ export const MARKED_SUBJECTS: readonly SubjectType[] = [
   'Typology',
   'TransactionReport',
   'Narrative',
+];
+
+/** Governance subjects: unmarked, each with its own parties (requester and target, grantor and grantee, members, actor). */
+export const GOVERNANCE_SUBJECTS: readonly SubjectType[] = [
+  'AccessRequest',
+  'AccessGrant',
+  'SharingGroup',
+  'ReviewableRecord',
+  'RetentionReview',
+  'AuditEvent',
+  'HitNoHitResult',
 ];
 
 /**

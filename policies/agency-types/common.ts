@@ -1,9 +1,56 @@
 import type { Actor } from '../actor';
 import type { RuleBuilder } from '../rules';
-import { AGENCY_FIELDS, USER_FIELDS } from '../subjects';
+import {
+  ACCESS_GRANT_FIELDS, ACCESS_REQUEST_FIELDS, AGENCY_FIELDS, AUDIT_EVENT_FIELDS, GRANT_CANDIDATES, HIT_NO_HIT_FIELDS,
+  RETENTION_REVIEW_FIELDS, REVIEWABLE_RECORD_FIELDS, SHARING_GROUP_FIELDS, USER_FIELDS,
+} from '../subjects';
 
 /** Every member agency may read the agency directory (whom to ask) and its own user record. */
 export function directoryRules(actor: Actor, can: RuleBuilder['can']): void {
   can('read', 'Agency', [...AGENCY_FIELDS]);
   can('read', 'User', [...USER_FIELDS], { id: actor.userId });
+}
+
+/**
+ * Governance for the agency types that hold intelligence (every type but the hub's administration):
+ * - hit/no-hit on identifiers, for every role;
+ * - the sharing groups the agency belongs to, with their members (whom it shares with), every role;
+ * - access requests and grants the agency is party to, for contributors and supervisors: the
+ *   requester asks, the target answers (grant or refuse) and alone sees its own candidate records;
+ *   the grantor revokes;
+ * - its own records due for retention review and the reviews made, for contributors and
+ *   supervisors; only a supervisor decides (KEEP or ERASE).
+ * VIEWERs never create or update (ability.ts). The audit trail is in `auditTrailRules`.
+ */
+export function governanceRules(actor: Actor, can: RuleBuilder['can']): void {
+  const agency = actor.agencyId;
+  can('read', 'HitNoHitResult', [...HIT_NO_HIT_FIELDS]);
+  can('read', 'SharingGroup', [...SHARING_GROUP_FIELDS], { includesOwnAgency: true });
+
+  if (actor.role !== 'VIEWER') {
+    can('read', 'AccessRequest', [...ACCESS_REQUEST_FIELDS], { requesterAgencyId: agency });
+    can('read', 'AccessRequest', [...ACCESS_REQUEST_FIELDS, ...GRANT_CANDIDATES], { targetAgencyId: agency });
+    can('read', 'AccessGrant', [...ACCESS_GRANT_FIELDS], { grantorAgencyId: agency });
+    can('read', 'AccessGrant', [...ACCESS_GRANT_FIELDS], { granteeAgencyId: agency });
+    can('read', 'ReviewableRecord', [...REVIEWABLE_RECORD_FIELDS], { ownerAgencyId: agency });
+    can('read', 'RetentionReview', [...RETENTION_REVIEW_FIELDS], { agencyId: agency });
+  }
+  can('create', 'AccessRequest', { requesterAgencyId: agency });
+  can('update', 'AccessRequest', { targetAgencyId: agency });
+  can('update', 'AccessGrant', { grantorAgencyId: agency });
+  if (actor.role === 'SUPERVISOR') can('create', 'RetentionReview', { agencyId: agency });
+}
+
+/**
+ * The audit trail: an agency's supervisors see every event that concerns it (as actor, as the
+ * record's owner, as a recipient of a disclosure); every other user sees the events they caused.
+ */
+export function auditTrailRules(actor: Actor, can: RuleBuilder['can']): void {
+  if (actor.role === 'SUPERVISOR') {
+    can('read', 'AuditEvent', [...AUDIT_EVENT_FIELDS], { actorAgencyId: actor.agencyId });
+    can('read', 'AuditEvent', [...AUDIT_EVENT_FIELDS], { recordOwnerAgencyId: actor.agencyId });
+    can('read', 'AuditEvent', [...AUDIT_EVENT_FIELDS], { disclosedToOwnAgency: true });
+  } else {
+    can('read', 'AuditEvent', [...AUDIT_EVENT_FIELDS], { actorUserId: actor.userId });
+  }
 }

@@ -3,7 +3,7 @@ import {
   CASE_OVERVIEW, ENTITY_OVERVIEW, ENTITY_VALUE, EVENT_OVERVIEW, HOTSPOT_FIELDS, LINK_FIELDS, LOCATION_FIELDS,
   OBSERVATION_FIELDS, RECORD_META, ROUTE_FIELDS, TRANSACTION_REPORT_FIELDS, TYPOLOGY_FIELDS,
 } from '../subjects';
-import { directoryRules } from './common';
+import { auditTrailRules, directoryRules, governanceRules } from './common';
 
 /**
  * Banks: learn patterns (typologies, case overviews, routes with small counts suppressed) and see
@@ -12,6 +12,8 @@ import { directoryRules } from './common';
 export const financialInstitutionPolicy: AgencyTypePolicy = (actor, { can }) => {
   const own = { ownerAgencyId: actor.agencyId };
   directoryRules(actor, can);
+  governanceRules(actor, can);
+  auditTrailRules(actor, can);
 
   can('read', 'Case', [...CASE_OVERVIEW]);
   can('read', 'TraffickingEvent', [...EVENT_OVERVIEW]);

@@ -1,8 +1,11 @@
 import type { AgencyTypePolicy } from '../rules';
-import { TRUSTED_ISSUER_FIELDS, USER_FIELDS } from '../subjects';
+import { SHARING_GROUP_FIELDS, TRUSTED_ISSUER_FIELDS, USER_FIELDS } from '../subjects';
 import { directoryRules } from './common';
 
-/** The hub's administrators register agencies, issuers and users. They read no intelligence. */
+/**
+ * The hub's administrators register agencies, issuers and users, and manage sharing groups. They
+ * read no intelligence: no hit/no-hit, no access requests or grants, no retention, no audit trail.
+ */
 export const hubAdminPolicy: AgencyTypePolicy = (actor, { can }) => {
   directoryRules(actor, can);
   can(['create', 'update'], 'Agency');
@@ -10,4 +13,6 @@ export const hubAdminPolicy: AgencyTypePolicy = (actor, { can }) => {
   can(['create', 'update'], 'User');
   can('read', 'TrustedIssuer', [...TRUSTED_ISSUER_FIELDS]);
   can(['create', 'update'], 'TrustedIssuer');
+  can('read', 'SharingGroup', [...SHARING_GROUP_FIELDS]);
+  can(['create', 'update'], 'SharingGroup');
 };

@@ -1,10 +1,10 @@
 import type { AgencyTypePolicy } from '../rules';
 import {
-  CASE_DETAIL, CASE_OVERVIEW, ENTITY_OVERVIEW, ENTITY_VALUE, EVENT_DETAIL, EVENT_OVERVIEW, EXACT_COUNTS,
+  AUDIT_EVENT_FIELDS, CASE_DETAIL, CASE_OVERVIEW, ENTITY_OVERVIEW, ENTITY_VALUE, EVENT_DETAIL, EVENT_OVERVIEW, EXACT_COUNTS,
   HOTSPOT_FIELDS, LINK_FIELDS, LOCATION_FIELDS, NARRATIVE_OVERVIEW, NARRATIVE_TEXT, OBSERVATION_FIELDS,
   PERSON_IDENTITY, PERSON_PROFILE, ROUTE_FIELDS, TRANSACTION_REPORT_FIELDS, TYPOLOGY_FIELDS,
 } from '../subjects';
-import { directoryRules } from './common';
+import { auditTrailRules, directoryRules, governanceRules } from './common';
 
 /**
  * The hub's own analysts: the whole network picture and exact aggregates, but never a victim's
@@ -13,6 +13,10 @@ import { directoryRules } from './common';
 export const hubAnalystPolicy: AgencyTypePolicy = (actor, { can }) => {
   const own = { ownerAgencyId: actor.agencyId };
   directoryRules(actor, can);
+  governanceRules(actor, can);
+  // The hub's supervisors oversee every agency: the whole audit trail.
+  if (actor.role === 'SUPERVISOR') can('read', 'AuditEvent', [...AUDIT_EVENT_FIELDS]);
+  else auditTrailRules(actor, can);
 
   can('read', 'Case', [...CASE_OVERVIEW, ...CASE_DETAIL]);
   can('read', 'TraffickingEvent', [...EVENT_OVERVIEW, ...EVENT_DETAIL]);

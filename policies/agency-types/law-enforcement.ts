@@ -4,12 +4,14 @@ import {
   HOTSPOT_FIELDS, LINK_FIELDS, LOCATION_FIELDS, NARRATIVE_OVERVIEW, NARRATIVE_TEXT, OBSERVATION_FIELDS,
   PERSON_IDENTITY, PERSON_PROFILE, ROUTE_FIELDS, TRANSACTION_REPORT_FIELDS, TYPOLOGY_FIELDS,
 } from '../subjects';
-import { directoryRules } from './common';
+import { auditTrailRules, directoryRules, governanceRules } from './common';
 
 /** Police: investigators see the linked picture; victims' identities only on their own cases or by grant. */
 export const lawEnforcementPolicy: AgencyTypePolicy = (actor, { can }) => {
   const own = { ownerAgencyId: actor.agencyId };
   directoryRules(actor, can);
+  governanceRules(actor, can);
+  auditTrailRules(actor, can);
 
   can('read', 'Case', [...CASE_OVERVIEW, ...CASE_DETAIL]);
   can('create', 'Case', own);

@@ -4,7 +4,7 @@ import {
   LINK_FIELDS, LOCATION_FIELDS, NARRATIVE_OVERVIEW, NARRATIVE_TEXT, OBSERVATION_FIELDS, PERSON_IDENTITY,
   PERSON_PROFILE, ROUTE_FIELDS, TYPOLOGY_FIELDS,
 } from '../subjects';
-import { directoryRules } from './common';
+import { auditTrailRules, directoryRules, governanceRules } from './common';
 
 /**
  * NGOs: survivors' advocates. They read case overviews, de-identified victim profiles, hotspots and
@@ -13,6 +13,8 @@ import { directoryRules } from './common';
 export const ngoPolicy: AgencyTypePolicy = (actor, { can }) => {
   const own = { ownerAgencyId: actor.agencyId };
   directoryRules(actor, can);
+  governanceRules(actor, can);
+  auditTrailRules(actor, can);
 
   can('read', 'Case', [...CASE_OVERVIEW, ...CASE_DETAIL]);
   can('create', 'Case', own);

@@ -1,16 +1,17 @@
-import DataLoader from 'dataloader';
 import { REDACTED } from '../../policies/enforce';
 import { SqlParams } from '../../policies/sql';
 import { entityIdsSql } from '../entities/api';
 import { appendAudit, type AuditEventInput, ownRecordEvent, PERSONAL_FIELDS } from '../kernel/audit';
+import type { PolicyRecord } from '../../policies/subjects';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
 import { badInput, conflict, notFound } from '../kernel/errors';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
+import { assertCanCreate, assertMayReadAny, permittedWhere, projectAll, projectOne } from '../kernel/policy';
 import { allGrantsSql, GRANTS_TABLES, type MarkedSubject, RECORDS, recordTable, SOURCE_SUBJECTS, type SourceTypeName } from '../kernel/records';
+import { findVisible, selectVisible, type SubjectTable, visibleLoader } from '../kernel/repository';
 import { isUuid, text } from '../kernel/validate';
 import { countryOf, normaliseIdentifier } from '../kernel/identifier';
-import { assertMay } from './governance.access';
 import type {
   AccessRequestDirection,
   AccessRequestStatus,
@@ -64,30 +65,48 @@ const REQUEST_COLUMNS = `r.id, r.requester_agency_id AS "requesterAgencyId", r.t
   r.identifier_kind AS kind, r.identifier_value AS value, r.purpose, r.status, r.created_at AS "createdAt",
   r.decided_at AS "decidedAt", r.refusal_reason AS "refusalReason"`;
 
-const GRANT_SELECT = `SELECT l.grant_id AS id, l.request_id AS "requestId", l.subject_type AS "subjectType", l.record_id AS "recordId",
-    l.grantor_agency_id AS "grantorAgencyId", l.grantee_agency_id AS "granteeAgencyId", g.purpose, g.expires_at AS "expiresAt",
-    g.revoked_at AS "revokedAt", g.created_at AS "createdAt", (g.revoked_at IS NULL AND g.expires_at > now()) AS active
-  FROM agencies.access_request_grants l JOIN ${allGrantsSql()} g ON g.id = l.grant_id AND g.grants_table = l.grants_table`;
+/**
+ * Access requests as a policy subject: a request reaches the two agencies it is between (the
+ * AccessRequest rules in policies/agency-types/common.ts), and `candidates` only its target.
+ */
+const accessRequests: SubjectTable = {
+  subject: 'AccessRequest',
+  table: 'agencies.access_requests',
+  alias: 'r',
+  columns: REQUEST_COLUMNS,
+  attributes: () => ({ requesterAgencyId: () => 'r.requester_agency_id', targetAgencyId: () => 'r.target_agency_id' }),
+  map: (row) => toRequest(row as unknown as AccessRequestRow),
+};
 
-/** The GraphQL shape of a request row; agencies resolve through the directory. */
+/** Grants as a policy subject: a grant reaches its grantor and its grantee. */
+const accessGrants: SubjectTable = {
+  subject: 'AccessGrant',
+  table: `(SELECT l.grant_id AS id, l.request_id, l.subject_type, l.record_id, l.grantor_agency_id, l.grantee_agency_id, l.grants_table,
+      l.created_at AS linked_at, g.purpose, g.expires_at, g.revoked_at, g.created_at
+    FROM agencies.access_request_grants l JOIN ${allGrantsSql()} g ON g.id = l.grant_id AND g.grants_table = l.grants_table)`,
+  alias: 'ag',
+  columns: `ag.id, ag.request_id AS "requestId", ag.subject_type AS "subjectType", ag.record_id AS "recordId",
+    ag.grantor_agency_id AS "grantorAgencyId", ag.grantee_agency_id AS "granteeAgencyId", ag.purpose, ag.expires_at AS "expiresAt",
+    ag.revoked_at AS "revokedAt", ag.created_at AS "createdAt", (ag.revoked_at IS NULL AND ag.expires_at > now()) AS active`,
+  attributes: () => ({ grantorAgencyId: () => 'ag.grantor_agency_id', granteeAgencyId: () => 'ag.grantee_agency_id' }),
+  map: (row) => Object.assign(row, { __typename: 'AccessGrant' as const }) as PolicyRecord,
+};
+
+/** The GraphQL shape of a request row; agencies resolve through the directory, `candidates` in its resolver. */
 function toRequest(row: AccessRequestRow) {
   return {
     ...row,
+    __typename: 'AccessRequest' as const,
     identifier: { kind: row.kind, value: row.value },
-    requesterAgency: { id: row.requesterAgencyId },
-    targetAgency: { id: row.targetAgencyId },
+    candidates: null,
   };
 }
 export type AccessRequestResult = ReturnType<typeof toRequest>;
 
-function toGrant(row: AccessGrantRow) {
-  return { ...row, grantorAgency: { id: row.grantorAgencyId }, granteeAgency: { id: row.granteeAgencyId } };
-}
-
 // ---- asking -------------------------------------------------------------------------------------
 
-export async function requestAccess(ctx: RequestContext, input: RequestAccessInput): Promise<AccessRequestResult> {
-  assertMay(ctx.actor, 'requestAccess');
+export async function requestAccess(ctx: RequestContext, input: RequestAccessInput) {
+  assertCanCreate(ctx, { __typename: 'AccessRequest', requesterAgencyId: ctx.actor.agencyId, targetAgencyId: input.toAgencyId });
   if (!isUuid(input.toAgencyId)) throw badInput('input.toAgencyId', 'no such agency');
   const purpose = text('input.purpose', input.purpose, { max: PURPOSE_MAX, required: true })!;
   if (purpose.length < PURPOSE_MIN) throw badInput('input.purpose', `must say why, in at least ${PURPOSE_MIN} characters`);
@@ -125,55 +144,50 @@ export async function requestAccess(ctx: RequestContext, input: RequestAccessInp
 
 // ---- reading ------------------------------------------------------------------------------------
 
+const READ_DENIED = 'Only contributors and supervisors of an intelligence-holding agency handle access requests';
+
 /** A request reaches the two agencies it is between, and no one else: NOT_FOUND otherwise. */
-export async function getAccessRequest(ctx: RequestContext, id: string): Promise<AccessRequestResult> {
-  assertMay(ctx.actor, 'handleAccessRequests');
-  if (!isUuid(id)) throw notFound('AccessRequest');
-  const [row] = await ctx.db.query<AccessRequestRow>(
-    `SELECT ${REQUEST_COLUMNS} FROM agencies.access_requests r WHERE r.id = $1 AND $2 IN (r.requester_agency_id, r.target_agency_id)`,
-    [id, ctx.actor.agencyId],
-  );
+export async function getAccessRequest(ctx: RequestContext, id: string): Promise<Record<string, unknown>> {
+  assertMayReadAny(ctx, 'AccessRequest', READ_DENIED);
+  const row = await findVisible(ctx, accessRequests, id);
   if (!row) throw notFound('AccessRequest');
-  return toRequest(row);
+  return projectOne(ctx, row);
 }
 
 export async function listAccessRequests(ctx: RequestContext, direction: AccessRequestDirection | undefined, status: AccessRequestStatus | undefined, page: PageArgs) {
-  assertMay(ctx.actor, 'handleAccessRequests');
+  assertMayReadAny(ctx, 'AccessRequest', READ_DENIED);
   const window = pageWindow(page);
-  const params = new SqlParams();
-  const agency = params.add(ctx.actor.agencyId);
-  const where = [
-    direction === 'INCOMING' ? `r.target_agency_id = ${agency}` : direction === 'OUTGOING' ? `r.requester_agency_id = ${agency}` : `${agency} IN (r.requester_agency_id, r.target_agency_id)`,
-  ];
-  if (status) where.push(`r.status = ${params.add(status)}`);
-  const rows = await ctx.db.query<AccessRequestRow & { __total: string }>(
-    `SELECT ${REQUEST_COLUMNS}, count(*) OVER () AS "__total" FROM agencies.access_requests r
-     WHERE ${where.join(' AND ')} ORDER BY r.created_at DESC, r.id LIMIT ${params.add(window.limit)} OFFSET ${params.add(window.offset)}`,
-    params.values,
-  );
-  return toPage(rows.map(toRequest), rows.length ? Number(rows[0]!.__total) : 0, window);
+  const { rows, total } = await selectVisible(ctx, accessRequests, {
+    where: (p) => [
+      ...(direction === 'INCOMING' ? [`r.target_agency_id = ${p.add(ctx.actor.agencyId)}`] : []),
+      ...(direction === 'OUTGOING' ? [`r.requester_agency_id = ${p.add(ctx.actor.agencyId)}`] : []),
+      ...(status ? [`r.status = ${p.add(status)}`] : []),
+    ],
+    filterFields: status ? ['status'] : [],
+    orderBy: 'r.created_at DESC, r.id',
+    withTotal: true,
+    limit: window.limit,
+    offset: window.offset,
+  });
+  return toPage(projectAll(ctx, rows), total, window);
 }
 
-/** `AccessRequest.grants`: one statement per batch of requests. */
-export function grantsOfRequest(ctx: RequestContext, request: { id: string }) {
-  const loader = ctx.loader('AccessRequest.grants', () =>
-    new DataLoader<string, AccessGrantRow[]>(async (ids) => {
-      const rows = await ctx.db.query<AccessGrantRow>(`${GRANT_SELECT} WHERE l.request_id = ANY($1::uuid[]) ORDER BY l.created_at, l.subject_type, l.record_id`, [ids]);
-      return ids.map((id) => rows.filter((r) => r.requestId === id));
-    }),
-  );
-  return loader.load(request.id).then((rows) => rows.map(toGrant));
+/** `AccessRequest.grants`: the request's grants the caller may read, one statement per batch of requests. */
+export async function grantsOfRequest(ctx: RequestContext, requestId: string) {
+  return projectAll(ctx, await visibleLoader(ctx, accessGrants, 'request_id', 'ag.linked_at, ag.subject_type, ag.record_id').load(requestId));
 }
 
 export async function listGrants(ctx: RequestContext, direction: GrantDirection, activeOnly: boolean) {
-  assertMay(ctx.actor, 'handleAccessRequests');
-  const side = direction === 'GIVEN' ? 'l.grantor_agency_id' : 'l.grantee_agency_id';
-  const rows = await ctx.db.query<AccessGrantRow>(
-    `${GRANT_SELECT} WHERE ${side} = $1 ${activeOnly ? 'AND g.revoked_at IS NULL AND g.expires_at > now()' : ''}
-     ORDER BY g.created_at DESC, l.grant_id LIMIT 500`,
-    [ctx.actor.agencyId],
-  );
-  return rows.map(toGrant);
+  assertMayReadAny(ctx, 'AccessGrant', READ_DENIED);
+  const { rows } = await selectVisible(ctx, accessGrants, {
+    where: (p) => [
+      `${direction === 'GIVEN' ? 'ag.grantor_agency_id' : 'ag.grantee_agency_id'} = ${p.add(ctx.actor.agencyId)}`,
+      ...(activeOnly ? ['ag.revoked_at IS NULL AND ag.expires_at > now()'] : []),
+    ],
+    orderBy: 'ag.created_at DESC, ag.id',
+    limit: 500,
+  });
+  return projectAll(ctx, rows);
 }
 
 /**
@@ -182,8 +196,8 @@ export async function listGrants(ctx: RequestContext, direction: GrantDirection,
  * the persons at their ends, and the persons of the cases found. Its own data only, so nothing leaks;
  * RED records are left out (they cannot be granted). For the requester the field is FORBIDDEN_FIELD.
  */
-export async function candidatesFor(ctx: RequestContext, request: AccessRequestResult) {
-  if (request.targetAgencyId !== ctx.actor.agencyId) return REDACTED;
+export async function candidatesFor(ctx: RequestContext, projected: Record<string, unknown>, request: AccessRequestRow) {
+  if (projected.candidates === REDACTED) return REDACTED;
   const params = new SqlParams();
   const a = params.add(ctx.actor.agencyId);
   const kind = params.add(request.kind);
@@ -218,13 +232,12 @@ export async function candidatesFor(ctx: RequestContext, request: AccessRequestR
 
 // ---- answering ----------------------------------------------------------------------------------
 
-/** The request addressed to the caller's agency, locked for this transaction; NOT_FOUND otherwise. */
+/** A request the caller may answer (one addressed to its agency), locked for this transaction; NOT_FOUND otherwise. */
 async function lockIncoming(tx: Sql, ctx: RequestContext, id: string): Promise<AccessRequestRow> {
   if (!isUuid(id)) throw notFound('AccessRequest');
-  const [row] = await tx.query<AccessRequestRow>(
-    `SELECT ${REQUEST_COLUMNS} FROM agencies.access_requests r WHERE r.id = $1 AND r.target_agency_id = $2 FOR UPDATE`,
-    [id, ctx.actor.agencyId],
-  );
+  const params = new SqlParams([id]);
+  const answerable = permittedWhere(ctx, 'update', 'AccessRequest', { alias: 'r', attributes: accessRequests.attributes(ctx, params) }, params);
+  const [row] = await tx.query<AccessRequestRow>(`SELECT ${REQUEST_COLUMNS} FROM agencies.access_requests r WHERE r.id = $1 AND (${answerable}) FOR UPDATE`, params.values);
   if (!row) throw notFound('AccessRequest');
   if (row.status !== 'PENDING') throw conflict(`This access request was already answered (${row.status})`);
   return row;
@@ -249,8 +262,7 @@ function validExpiry(expiresAt: Date): Date {
  * "missing", "not yours" and "RED", so the check is no oracle), a grant row goes into each record's
  * grants table, and the request is marked GRANTED.
  */
-export async function grantAccess(ctx: RequestContext, requestId: string, records: RecordRefInput[], expiresAt: Date): Promise<AccessRequestResult> {
-  assertMay(ctx.actor, 'handleAccessRequests');
+export async function grantAccess(ctx: RequestContext, requestId: string, records: RecordRefInput[], expiresAt: Date) {
   if (!records.length) throw badInput('records', 'name at least one record');
   if (records.length > MAX_RECORDS_PER_GRANT) throw badInput('records', `name at most ${MAX_RECORDS_PER_GRANT} records`);
   const seen = new Set<string>();
@@ -269,10 +281,15 @@ export async function grantAccess(ctx: RequestContext, requestId: string, record
     const bySubject = new Map<MarkedSubject, string[]>();
     for (const r of records) bySubject.set(r.subjectType, [...(bySubject.get(r.subjectType) ?? []), r.id.toLowerCase()]);
     const grantable = new Set<string>();
+    // Granting access is the owner's change to its record: the rows the caller may update (its
+    // agency's own, reaching it), never RED (RED reaches only named users, whatever a grant says).
     for (const [subject, ids] of bySubject) {
+      const params = new SqlParams([ids]);
+      const t = RECORDS[subject];
+      const mayGrant = permittedWhere(ctx, 'update', subject, { alias: 'r', attributes: { ownerAgencyId: () => 'r.owner_agency_id' }, grantsTable: t.grantsTable }, params);
       const rows = await tx.query<{ id: string }>(
-        `SELECT id FROM ${RECORDS[subject].table} WHERE id = ANY($1::uuid[]) AND owner_agency_id = $2 AND marking <> 'RED' FOR SHARE`,
-        [ids, ctx.actor.agencyId],
+        `SELECT r.id FROM ${t.table} r WHERE r.id = ANY($1::uuid[]) AND (${mayGrant}) AND r.marking <> 'RED' FOR SHARE OF r`,
+        params.values,
       );
       for (const row of rows) grantable.add(`${subject}:${row.id}`);
     }
@@ -326,8 +343,7 @@ export async function grantAccess(ctx: RequestContext, requestId: string, record
   return getAccessRequest(ctx, requestId);
 }
 
-export async function refuseAccess(ctx: RequestContext, requestId: string, reason: string): Promise<AccessRequestResult> {
-  assertMay(ctx.actor, 'handleAccessRequests');
+export async function refuseAccess(ctx: RequestContext, requestId: string, reason: string) {
   const why = text('reason', reason, { max: PURPOSE_MAX, required: true })!;
   await ctx.db.transaction(async (tx) => {
     const request = await lockIncoming(tx, ctx, requestId);
@@ -347,12 +363,10 @@ export async function refuseAccess(ctx: RequestContext, requestId: string, reaso
  * the record. Revoking a grant already revoked changes nothing; one the agency did not give is NOT_FOUND.
  */
 export async function revokeGrant(ctx: RequestContext, grantId: string) {
-  assertMay(ctx.actor, 'handleAccessRequests');
   if (!isUuid(grantId)) throw notFound('AccessGrant');
-  const [link] = await ctx.db.query<{ grantsTable: string }>(
-    'SELECT grants_table AS "grantsTable" FROM agencies.access_request_grants WHERE grant_id = $1 AND grantor_agency_id = $2',
-    [grantId, ctx.actor.agencyId],
-  );
+  const params = new SqlParams([grantId]);
+  const revocable = permittedWhere(ctx, 'update', 'AccessGrant', { alias: 'ag', attributes: accessGrants.attributes(ctx, params) }, params);
+  const [link] = await ctx.db.query<{ grantsTable: string }>(`SELECT ag.grants_table AS "grantsTable" FROM ${accessGrants.table} ag WHERE ag.id = $1 AND (${revocable})`, params.values);
   if (!link) throw notFound('AccessGrant');
   if (!GRANTS_TABLES.includes(link.grantsTable)) throw new Error(`Unknown grants table ${link.grantsTable}`);
   await ctx.db.transaction(async (tx) => {
@@ -363,7 +377,7 @@ export async function revokeGrant(ctx: RequestContext, grantId: string) {
     if (revoked?.n) await appendAudit(tx, ctx, [ownRecordEvent(ctx, 'ALTER', 'AccessGrant', grantId, ['revokedAt'])]);
   });
   ctx.log.info({ op: 'revokeGrant', grantId }, 'grant revoked');
-  const [row] = await ctx.db.query<AccessGrantRow>(`${GRANT_SELECT} WHERE l.grant_id = $1`, [grantId]);
+  const row = await findVisible(ctx, accessGrants, grantId);
   if (!row) throw notFound('AccessGrant');
-  return toGrant(row);
+  return projectOne(ctx, row);
 }

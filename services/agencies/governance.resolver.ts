@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { rawOf } from '../../policies/enforce';
 import type { RequestContext } from '../kernel/context';
 import { PageArgs } from '../kernel/pagination';
 import type { MarkedSubject } from '../kernel/records';
@@ -67,23 +68,23 @@ export class AccessRequestResolver {
   }
 
   @FieldResolver(() => AgencyType)
-  requesterAgency(@Root() r: access.AccessRequestResult, @Ctx() ctx: RequestContext) {
-    return agencies.getAgency(ctx, r.requesterAgencyId);
+  requesterAgency(@Root() r: object, @Ctx() ctx: RequestContext) {
+    return agencies.getAgency(ctx, rawOf<access.AccessRequestResult>(r).requesterAgencyId);
   }
 
   @FieldResolver(() => AgencyType)
-  targetAgency(@Root() r: access.AccessRequestResult, @Ctx() ctx: RequestContext) {
-    return agencies.getAgency(ctx, r.targetAgencyId);
+  targetAgency(@Root() r: object, @Ctx() ctx: RequestContext) {
+    return agencies.getAgency(ctx, rawOf<access.AccessRequestResult>(r).targetAgencyId);
   }
 
   @FieldResolver(() => [AccessGrantType])
-  grants(@Root() r: access.AccessRequestResult, @Ctx() ctx: RequestContext) {
-    return access.grantsOfRequest(ctx, r);
+  grants(@Root() r: object, @Ctx() ctx: RequestContext) {
+    return access.grantsOfRequest(ctx, rawOf<access.AccessRequestResult>(r).id);
   }
 
   @FieldResolver(() => [GrantCandidateType], { nullable: true })
-  candidates(@Root() r: access.AccessRequestResult, @Ctx() ctx: RequestContext) {
-    return access.candidatesFor(ctx, r);
+  candidates(@Root() r: Record<string, unknown>, @Ctx() ctx: RequestContext) {
+    return access.candidatesFor(ctx, r, rawOf<access.AccessRequestResult>(r));
   }
 }
 
@@ -104,13 +105,13 @@ export class AccessGrantResolver {
   }
 
   @FieldResolver(() => AgencyType)
-  grantorAgency(@Root() g: { grantorAgencyId: string }, @Ctx() ctx: RequestContext) {
-    return agencies.getAgency(ctx, g.grantorAgencyId);
+  grantorAgency(@Root() g: object, @Ctx() ctx: RequestContext) {
+    return agencies.getAgency(ctx, rawOf<{ grantorAgencyId: string }>(g).grantorAgencyId);
   }
 
   @FieldResolver(() => AgencyType)
-  granteeAgency(@Root() g: { granteeAgencyId: string }, @Ctx() ctx: RequestContext) {
-    return agencies.getAgency(ctx, g.granteeAgencyId);
+  granteeAgency(@Root() g: object, @Ctx() ctx: RequestContext) {
+    return agencies.getAgency(ctx, rawOf<{ granteeAgencyId: string }>(g).granteeAgencyId);
   }
 }
 

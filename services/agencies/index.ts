@@ -10,9 +10,9 @@ import { AGENCIES_TABLES } from './tables';
 
 /**
  * Agencies, their users and roles, their identity providers, sharing groups; and the hub's
- * governance: access requests and grants, retention review. The governance root fields are
- * 'any-member' here because their subjects are not yet in policies/: each service checks the
- * agency type and role first (governance.access.ts) and confines every row to the caller's agency.
+ * governance: access requests and grants, retention review. Governance subjects are policy
+ * subjects like the others (policies/agency-types/common.ts): reads go through selectVisible, and
+ * a change finds its record among those the caller may change.
  */
 export const agenciesSubgraph: SubgraphDefinition = {
   name: 'agencies',
@@ -24,32 +24,34 @@ export const agenciesSubgraph: SubgraphDefinition = {
     buildFederatedSchema({
       resolvers: [AgencyResolver, AccessRequestResolver, AccessGrantResolver, SharingGroupResolver, RetentionResolver],
       references: { Agency: { __resolveReference: (ref: { id: string }, ctx) => agencies.getAgency(ctx, ref.id) } },
-      relations: { Agency: ['users', 'trustedIssuers'] },
+      relations: {
+        Agency: ['users', 'trustedIssuers'],
+        AccessRequest: ['requesterAgency', 'targetAgency', 'grants'],
+        AccessGrant: ['grantorAgency', 'granteeAgency'],
+        SharingGroup: ['members'],
+      },
       rootAccess: {
         agency: ['read', 'Agency'],
         agencies: ['read', 'Agency'],
-        me: 'any-member',
+        me: ['read', 'User'],
         registerAgency: ['create', 'Agency'],
         registerUser: ['create', 'User'],
         setUserActive: ['update', 'User'],
         registerTrustedIssuer: ['create', 'TrustedIssuer'],
-        // governance.access.ts: requestAccess / handleAccessRequests
-        accessRequest: 'any-member',
-        accessRequests: 'any-member',
-        accessGrants: 'any-member',
-        requestAccess: 'any-member',
-        grantAccess: 'any-member',
-        refuseAccess: 'any-member',
-        revokeGrant: 'any-member',
-        // every member lists its own groups; manageSharingGroups for the changes
-        sharingGroups: 'any-member',
-        createSharingGroup: 'any-member',
-        addGroupMember: 'any-member',
-        removeGroupMember: 'any-member',
-        // seeRetention / reviewRecords
-        recordsDueForReview: 'any-member',
-        retentionReviews: 'any-member',
-        reviewRecord: 'any-member',
+        accessRequest: ['read', 'AccessRequest'],
+        accessRequests: ['read', 'AccessRequest'],
+        accessGrants: ['read', 'AccessGrant'],
+        requestAccess: ['create', 'AccessRequest'],
+        grantAccess: ['update', 'AccessRequest'],
+        refuseAccess: ['update', 'AccessRequest'],
+        revokeGrant: ['update', 'AccessGrant'],
+        sharingGroups: ['read', 'SharingGroup'],
+        createSharingGroup: ['create', 'SharingGroup'],
+        addGroupMember: ['update', 'SharingGroup'],
+        removeGroupMember: ['update', 'SharingGroup'],
+        recordsDueForReview: ['read', 'ReviewableRecord'],
+        retentionReviews: ['read', 'RetentionReview'],
+        reviewRecord: ['create', 'RetentionReview'],
       },
     }),
   seedDemo: seedAgenciesDemo,

@@ -3,10 +3,12 @@ import { eraseStatements } from '../entities/api';
 import { appendAudit, ownRecordEvent } from '../kernel/audit';
 import { beforeNarrativeErased } from '../narratives/api';
 import { beforeTypologyErased } from '../typologies/api';
+import type { PolicyRecord } from '../../policies/subjects';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
 import { badInput, notFound } from '../kernel/errors';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
+import { assertCanCreate, assertMayReadAny, permittedWhere, projectAll, projectOne, reaches } from '../kernel/policy';
 import {
   followsOwnSourceSql,
   type MarkedRecordTable,
@@ -18,9 +20,9 @@ import {
   sourceTypeOf,
   STATEMENT_SUBJECTS,
 } from '../kernel/records';
+import { findVisible, selectVisible, type SubjectTable } from '../kernel/repository';
 import { isoDate, isUuid, text } from '../kernel/validate';
 import { recordErasures } from './erasure-audit';
-import { assertMay } from './governance.access';
 import type { ReviewDecision } from './governance.type';
 
 /**
@@ -49,11 +51,6 @@ const BEFORE_ERASE: Partial<Record<MarkedSubject, (tx: Sql, id: string) => Promi
   Narrative: beforeNarrativeErased,
 };
 
-/** A record reaches a reviewer as it reaches any user: RED only its contributor and named recipients. */
-function redReachSql(alias: string, userParam: string): string {
-  return `(${alias}.marking <> 'RED' OR ${alias}.contributor_user_id = ${userParam} OR ${userParam} = ANY(${alias}.red_recipient_user_ids))`;
-}
-
 /** The subjects reviewed on their own: everything but parts (statements only when not following an own source). */
 const REVIEWED_SUBJECTS = MARKED_RECORD_SUBJECTS.filter((s) => RECORDS[s].follows?.kind !== 'parent');
 
@@ -64,66 +61,79 @@ function assertReviewable(field: string, subject: string): MarkedRecordTable {
   return t;
 }
 
-export async function recordsDueForReview(ctx: RequestContext, subjectType: MarkedSubject | undefined, before: string | undefined, page: PageArgs) {
-  assertMay(ctx.actor, 'seeRetention');
-  const window = pageWindow(page);
-  const subjects = subjectType ? [assertReviewable('subjectType', subjectType).subject] : REVIEWED_SUBJECTS;
-  const params = new SqlParams();
-  const agency = params.add(ctx.actor.agencyId);
-  const user = params.add(ctx.actor.userId);
-  const due = params.add(isoDate('before', before) ?? new Date().toISOString().slice(0, 10));
+const SEE_DENIED = 'Only contributors and supervisors of an intelligence-holding agency see retention reviews';
+
+/**
+ * The records due for review as a policy subject (ReviewableRecord): the union of the reviewed
+ * tables, each confined to the records that reach the caller (reach, as for any read: a RED record
+ * only its named users); the ReviewableRecord rules then keep the caller's agency's own.
+ */
+function reviewableRecords(ctx: RequestContext, subjects: readonly MarkedSubject[], due: string, params: SqlParams): SubjectTable {
   const selects = subjects.map((s) => {
     const t = RECORDS[s];
     const standalone = STATEMENT_SUBJECTS.includes(s) ? ` AND NOT ${followsOwnSourceSql('r')}` : '';
-    return `SELECT '${s}'::text AS "subjectType", r.id, r.marking, r.review_due AS due, r.created_at AS "createdAt"
-      FROM ${t.table} r WHERE r.owner_agency_id = ${agency} AND r.review_due <= ${due}::date AND ${redReachSql('r', user)}${standalone}`;
+    return `SELECT '${s}'::text AS subject_type, r.id, r.marking, r.owner_agency_id, r.review_due, r.created_at
+      FROM ${t.table} r WHERE r.review_due <= ${due}::date AND ${reaches(ctx, 'r', t.grantsTable, params)}${standalone}`;
   });
-  const rows = await ctx.db.query<{ subjectType: MarkedSubject; id: string; marking: string; reviewDue: string; createdAt: Date; __total: string }>(
-    `SELECT "subjectType", id, marking, due::text AS "reviewDue", "createdAt", count(*) OVER () AS "__total"
-     FROM (${selects.join(' UNION ALL ')}) d ORDER BY due, "subjectType", id LIMIT ${params.add(window.limit)} OFFSET ${params.add(window.offset)}`,
-    params.values,
-  );
-  const nodes = rows.map(({ __total: _t, ...r }) => ({
-    ...r,
-    retentionClass: RECORDS[r.subjectType].retention,
-    reviewPeriodYears: RETENTION_CLASSES[RECORDS[r.subjectType].retention].years,
-  }));
-  return toPage(nodes, rows.length ? Number(rows[0]!.__total) : 0, window);
+  return {
+    subject: 'ReviewableRecord',
+    table: `(${selects.join(' UNION ALL ')})`,
+    alias: 'd',
+    columns: `d.subject_type AS "subjectType", d.id, d.marking, d.review_due::text AS "reviewDue", d.created_at AS "createdAt"`,
+    attributes: () => ({ ownerAgencyId: () => 'd.owner_agency_id' }),
+    map: (row) => {
+      const subject = row.subjectType as MarkedSubject;
+      return Object.assign(row, {
+        __typename: 'ReviewableRecord' as const,
+        retentionClass: RECORDS[subject].retention,
+        reviewPeriodYears: RETENTION_CLASSES[RECORDS[subject].retention].years,
+      }) as PolicyRecord;
+    },
+  };
 }
 
-interface ReviewRow {
-  id: string;
-  subjectType: MarkedSubject;
-  recordId: string;
-  decision: ReviewDecision;
-  reason: string | null;
-  reviewedByUserId: string;
-  reviewedAt: Date;
-  previousReviewDue: string;
-  nextReviewDue: string | null;
-  erasedRecordCount: number;
+export async function recordsDueForReview(ctx: RequestContext, subjectType: MarkedSubject | undefined, before: string | undefined, page: PageArgs) {
+  assertMayReadAny(ctx, 'ReviewableRecord', SEE_DENIED);
+  const window = pageWindow(page);
+  const subjects = subjectType ? [assertReviewable('subjectType', subjectType).subject] : REVIEWED_SUBJECTS;
+  const params = new SqlParams();
+  const due = params.add(isoDate('before', before) ?? new Date().toISOString().slice(0, 10));
+  const { rows, total } = await selectVisible(ctx, reviewableRecords(ctx, subjects, due, params), {
+    params,
+    orderBy: 'd.review_due, d.subject_type, d.id',
+    withTotal: true,
+    limit: window.limit,
+    offset: window.offset,
+  });
+  return toPage(projectAll(ctx, rows), total, window);
 }
 
 const REVIEW_COLUMNS = `v.id, v.subject_type AS "subjectType", v.record_id AS "recordId", v.decision, v.reason, v.reviewed_by_user_id AS "reviewedByUserId",
   v.reviewed_at AS "reviewedAt", v.previous_review_due::text AS "previousReviewDue", v.next_review_due::text AS "nextReviewDue", v.erased_record_count AS "erasedRecordCount"`;
 
+/** Retention decisions as a policy subject: an agency's own, for its contributors and supervisors. */
+const retentionReviews: SubjectTable = {
+  subject: 'RetentionReview',
+  table: 'agencies.retention_reviews',
+  alias: 'v',
+  columns: REVIEW_COLUMNS,
+  attributes: () => ({ agencyId: () => 'v.agency_id' }),
+  map: (row) => Object.assign(row, { __typename: 'RetentionReview' as const }) as PolicyRecord,
+};
+
 export async function listRetentionReviews(ctx: RequestContext, recordId: string | undefined, page: PageArgs) {
-  assertMay(ctx.actor, 'seeRetention');
+  assertMayReadAny(ctx, 'RetentionReview', SEE_DENIED);
   const window = pageWindow(page);
   if (recordId !== undefined && !isUuid(recordId)) return toPage([], 0, window);
-  const params = new SqlParams();
-  const where = [`v.agency_id = ${params.add(ctx.actor.agencyId)}`];
-  if (recordId) where.push(`v.record_id = ${params.add(recordId)}`);
-  const rows = await ctx.db.query<ReviewRow & { __total: string }>(
-    `SELECT ${REVIEW_COLUMNS}, count(*) OVER () AS "__total" FROM agencies.retention_reviews v WHERE ${where.join(' AND ')}
-     ORDER BY v.reviewed_at DESC, v.id LIMIT ${params.add(window.limit)} OFFSET ${params.add(window.offset)}`,
-    params.values,
-  );
-  return toPage(
-    rows.map(({ __total: _t, ...r }) => r),
-    rows.length ? Number(rows[0]!.__total) : 0,
-    window,
-  );
+  const { rows, total } = await selectVisible(ctx, retentionReviews, {
+    where: (p) => (recordId ? [`v.record_id = ${p.add(recordId)}`] : []),
+    filterFields: recordId ? ['recordId'] : [],
+    orderBy: 'v.reviewed_at DESC, v.id',
+    withTotal: true,
+    limit: window.limit,
+    offset: window.offset,
+  });
+  return toPage(projectAll(ctx, rows), total, window);
 }
 
 /** Ids of the statements (observations, links) the owner made on a source record, or about its parts. */
@@ -152,18 +162,21 @@ async function ownStatementsOn(tx: Sql, ctx: RequestContext, subject: MarkedSubj
  * every grant on them are deleted, with an erasure audit event per record, in one transaction.
  */
 export async function reviewRecord(ctx: RequestContext, subjectType: MarkedSubject, id: string, decision: ReviewDecision, reason: string | undefined) {
-  assertMay(ctx.actor, 'reviewRecords');
+  assertCanCreate(ctx, { __typename: 'RetentionReview', agencyId: ctx.actor.agencyId });
   const t = assertReviewable('subjectType', subjectType);
   if (decision !== 'KEEP' && decision !== 'ERASE') throw badInput('decision', 'must be KEEP or ERASE');
   const why = text('reason', reason, { max: REASON_MAX, required: decision === 'KEEP' });
   if (!isUuid(id)) throw notFound(subjectType);
 
   const reviewId = await ctx.db.transaction(async (tx) => {
-    const params = new SqlParams([id, ctx.actor.agencyId]);
+    // The record must reach the reviewer (reach, as any read) and the review be one the caller may
+    // make: the RetentionReview create rule, whose agency is the record's owner.
+    const params = new SqlParams([id]);
     const standalone = STATEMENT_SUBJECTS.includes(t.subject) ? `, ${followsOwnSourceSql('r')} AS "followsSource"` : '';
+    const reviewable = permittedWhere(ctx, 'create', 'RetentionReview', { alias: 'r', attributes: { agencyId: () => 'r.owner_agency_id' } }, params);
     const [record] = await tx.query<{ reviewDue: string; followsSource?: boolean }>(
       `SELECT r.review_due::text AS "reviewDue"${standalone} FROM ${t.table} r
-       WHERE r.id = $1 AND r.owner_agency_id = $2 AND ${redReachSql('r', params.add(ctx.actor.userId))} FOR UPDATE`,
+       WHERE r.id = $1 AND ${reaches(ctx, 'r', t.grantsTable, params)} AND (${reviewable}) FOR UPDATE`,
       params.values,
     );
     if (!record) throw notFound(subjectType);
@@ -247,6 +260,7 @@ export async function reviewRecord(ctx: RequestContext, subjectType: MarkedSubje
     return review!.id;
   });
   ctx.log.info({ op: 'reviewRecord', subjectType, recordId: id, decision }, 'retention review recorded');
-  const [row] = await ctx.db.query<ReviewRow>(`SELECT ${REVIEW_COLUMNS} FROM agencies.retention_reviews v WHERE v.id = $1`, [reviewId]);
-  return row!;
+  const row = await findVisible(ctx, retentionReviews, reviewId);
+  if (!row) throw new Error(`Retention review ${reviewId} does not reach the supervisor who made it`);
+  return projectOne(ctx, row);
 }

@@ -1,11 +1,11 @@
 import DataLoader from 'dataloader';
-import { SqlParams } from '../../policies/sql';
 import { appendAudit, type AuditEventInput } from '../kernel/audit';
+import type { PolicyRecord } from '../../policies/subjects';
 import type { RequestContext } from '../kernel/context';
 import { badInput, conflict, notFound } from '../kernel/errors';
+import { assertCanChange, assertCanCreate, projectAll, projectOne } from '../kernel/policy';
+import { findVisible, selectVisible, type SubjectTable } from '../kernel/repository';
 import { isUuid, text } from '../kernel/validate';
-import { assertMay } from './governance.access';
-
 /**
  * Sharing groups (such as "Midlands partnership"): AMBER records shared with a group reach its
  * members. The hub's administrators create groups and change their members; every agency sees the
@@ -14,32 +14,36 @@ import { assertMay } from './governance.access';
  * so a change reaches every record within that time.
  */
 
-interface GroupRow {
-  id: string;
-  slug: string;
-  name: string;
-}
-
-const toGroup = (row: GroupRow) => ({ ...row });
-
-/** Groups the caller may see: all for the administrators, else those its agency belongs to. */
-function visibleGroupsWhere(ctx: RequestContext, alias: string, params: SqlParams): string {
-  if (ctx.actor.agencyType === 'HUB_ADMIN') return 'TRUE';
-  return `EXISTS (SELECT 1 FROM agencies.sharing_group_members m WHERE m.group_id = ${alias}.id AND m.agency_id = ${params.add(ctx.actor.agencyId)})`;
-}
+/**
+ * Sharing groups as a policy subject: a group reaches its member agencies (and, with its members,
+ * whom they share with); the hub's administrators see and manage all (policies/agency-types/).
+ */
+const sharingGroups: SubjectTable = {
+  subject: 'SharingGroup',
+  table: 'agencies.sharing_groups',
+  alias: 'g',
+  columns: 'g.id, g.slug, g.name',
+  attributes: (ctx, params) => ({
+    includesOwnAgency: () => `EXISTS (SELECT 1 FROM agencies.sharing_group_members m WHERE m.group_id = g.id AND m.agency_id = ${params.add(ctx.actor.agencyId)})`,
+  }),
+  map: (row) => Object.assign(row, { __typename: 'SharingGroup' as const }) as PolicyRecord,
+};
 
 export async function listSharingGroups(ctx: RequestContext) {
-  const params = new SqlParams();
-  const rows = await ctx.db.query<GroupRow>(`SELECT g.id, g.slug, g.name FROM agencies.sharing_groups g WHERE ${visibleGroupsWhere(ctx, 'g', params)} ORDER BY g.name, g.id`, params.values);
-  return rows.map(toGroup);
+  return projectAll(ctx, (await selectVisible(ctx, sharingGroups, { orderBy: 'g.name, g.id' })).rows);
 }
 
 export async function getSharingGroup(ctx: RequestContext, id: string) {
-  if (!isUuid(id)) throw notFound('SharingGroup');
-  const params = new SqlParams([id]);
-  const [row] = await ctx.db.query<GroupRow>(`SELECT g.id, g.slug, g.name FROM agencies.sharing_groups g WHERE g.id = $1 AND ${visibleGroupsWhere(ctx, 'g', params)}`, params.values);
+  const row = await findVisible(ctx, sharingGroups, id);
   if (!row) throw notFound('SharingGroup');
-  return toGroup(row);
+  return projectOne(ctx, row);
+}
+
+/** A group the caller may change: NOT_FOUND when it does not see it, FORBIDDEN when it may not change it. */
+async function changeableGroup(ctx: RequestContext, id: string) {
+  const row = await findVisible(ctx, sharingGroups, id);
+  assertCanChange(ctx, 'update', row, 'SharingGroup');
+  return row as PolicyRecord & { id: string };
 }
 
 /** `SharingGroup.members`: one statement per batch of groups (only groups the caller sees get here). */
@@ -67,17 +71,17 @@ function groupEvent(action: 'COLLECT' | 'ALTER', groupId: string, fields: string
 }
 
 export async function createSharingGroup(ctx: RequestContext, slug: string, name: string) {
-  assertMay(ctx.actor, 'manageSharingGroups');
+  assertCanCreate(ctx, { __typename: 'SharingGroup' });
   if (!/^[a-z0-9-]{2,60}$/.test(slug)) throw badInput('slug', 'must be 2-60 lower-case letters, digits or dashes');
   const n = text('name', name, { max: 200, required: true })!;
   try {
     const row = await ctx.db.transaction(async (tx) => {
-      const [created] = await tx.query<GroupRow>('INSERT INTO agencies.sharing_groups (slug, name) VALUES ($1, $2) RETURNING id, slug, name', [slug, n]);
+      const [created] = await tx.query<{ id: string }>('INSERT INTO agencies.sharing_groups (slug, name) VALUES ($1, $2) RETURNING id', [slug, n]);
       await appendAudit(tx, ctx, [groupEvent('COLLECT', created!.id, ['slug', 'name'])]);
       return created;
     });
     ctx.log.info({ op: 'createSharingGroup', groupId: row!.id }, 'sharing group created');
-    return toGroup(row!);
+    return getSharingGroup(ctx, row!.id);
   } catch (err) {
     if ((err as { code?: string }).code === '23505') throw conflict('A sharing group with this slug already exists');
     throw err;
@@ -86,8 +90,7 @@ export async function createSharingGroup(ctx: RequestContext, slug: string, name
 
 /** Adds an agency to a group (adding a member again changes nothing). Its AMBER group records reach it within 5 s. */
 export async function addGroupMember(ctx: RequestContext, groupId: string, agencyId: string) {
-  assertMay(ctx.actor, 'manageSharingGroups');
-  const group = await getSharingGroup(ctx, groupId);
+  const group = await changeableGroup(ctx, groupId);
   if (!isUuid(agencyId)) throw badInput('agencyId', 'no such agency');
   const [agency] = await ctx.db.query<{ type: string }>('SELECT type FROM agencies.agencies WHERE id = $1', [agencyId]);
   if (!agency) throw badInput('agencyId', 'no such agency');
@@ -97,13 +100,12 @@ export async function addGroupMember(ctx: RequestContext, groupId: string, agenc
     if (added.length) await appendAudit(tx, ctx, [groupEvent('ALTER', group.id, ['members'], agencyId)]);
   });
   ctx.log.info({ op: 'addGroupMember', groupId: group.id, memberAgencyId: agencyId }, 'sharing group member added');
-  return group;
+  return projectOne(ctx, group);
 }
 
 /** Removes an agency from a group: the group's AMBER records stop reaching it within 5 s. */
 export async function removeGroupMember(ctx: RequestContext, groupId: string, agencyId: string) {
-  assertMay(ctx.actor, 'manageSharingGroups');
-  const group = await getSharingGroup(ctx, groupId);
+  const group = await changeableGroup(ctx, groupId);
   // (A bare DELETE ... RETURNING comes back from TypeORM as [rows, count]: count through a CTE.)
   const removed = isUuid(agencyId)
     ? await ctx.db.transaction(async (tx) => {
@@ -117,5 +119,5 @@ export async function removeGroupMember(ctx: RequestContext, groupId: string, ag
     : 0;
   if (!removed) throw badInput('agencyId', 'is not a member of this group');
   ctx.log.info({ op: 'removeGroupMember', groupId: group.id, memberAgencyId: agencyId }, 'sharing group member removed');
-  return group;
+  return projectOne(ctx, group);
 }

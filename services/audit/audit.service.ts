@@ -1,44 +1,56 @@
-import type { Actor } from '../../policies/actor';
-import { SqlParams } from '../../policies/sql';
+import type { SqlParams } from '../../policies/sql';
+import type { PolicyRecord } from '../../policies/subjects';
 import { atSql } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
 import { badInput } from '../kernel/errors';
 import { MAX_PAGE, type Page, type PageArgs } from '../kernel/pagination';
+import { projectAll } from '../kernel/policy';
 import { ref } from '../kernel/references';
+import { selectVisible, type SubjectTable } from '../kernel/repository';
 import { text } from '../kernel/validate';
 import type { AuditFilter } from './audit.input';
 import type { AuditEventType } from './audit.type';
 import type { EventRow } from './chain';
 
 /**
- * Who may read which audit events. AuditEvent is not (yet) a subject of policies/, so the rule is
- * here, in one function, and test/audit/trail.test.ts pins it:
- * - HUB_ANALYST with role SUPERVISOR: every event (the hub's oversight of all agencies);
- * - LAW_ENFORCEMENT, FINANCIAL_INSTITUTION, NGO and HUB_ANALYST (any role): their own agency's
- *   events, i.e. those where the agency is the actor, the record owner or a recipient of a disclosure;
- * - anyone else (HUB_ADMIN, which reads no intelligence): none.
+ * Audit events as a policy subject: which events reach whom is the AuditEvent rules in
+ * policies/agency-types/ (a supervisor: its agency's events; anyone else: the events they caused;
+ * the hub's supervisors: all), compiled to SQL through these attributes.
  */
-export type TrailScope = { kind: 'all' } | { kind: 'agency'; agencyId: string } | { kind: 'none' };
-
-export function trailScope(actor: Actor): TrailScope {
-  switch (actor.agencyType) {
-    case 'HUB_ANALYST':
-      return actor.role === 'SUPERVISOR' ? { kind: 'all' } : { kind: 'agency', agencyId: actor.agencyId };
-    case 'LAW_ENFORCEMENT':
-    case 'FINANCIAL_INSTITUTION':
-    case 'NGO':
-      return { kind: 'agency', agencyId: actor.agencyId };
-    case 'HUB_ADMIN':
-      return { kind: 'none' };
-  }
-}
-
-function scopeSql(scope: TrailScope, params: SqlParams): string {
-  if (scope.kind === 'all') return 'TRUE';
-  if (scope.kind === 'none') return 'FALSE';
-  const a = params.add(scope.agencyId);
-  return `(e.actor_agency_id = ${a}::uuid OR e.record_owner_agency_id = ${a}::uuid OR e.recipients @> ARRAY[${a}::uuid])`;
-}
+const auditEvents: SubjectTable = {
+  subject: 'AuditEvent',
+  table: 'audit.events',
+  alias: 'e',
+  columns: `e.seq::text AS seq, ${atSql('e.at')} AS at, e.action, e.actor_user_id, e.actor_agency_id, e.subject_type, e.subject_id,
+    e.record_owner_agency_id, e.recipients::text[] AS recipients, e.purpose, e.fields, e.request_id, e.prev_hash, e.hash`,
+  attributes: (ctx, params) => ({
+    actorUserId: () => 'e.actor_user_id',
+    actorAgencyId: () => 'e.actor_agency_id',
+    recordOwnerAgencyId: () => 'e.record_owner_agency_id',
+    disclosedToOwnAgency: () => `e.recipients @> ARRAY[${params.add(ctx.actor.agencyId)}::uuid]`,
+  }),
+  map: (row) => {
+    const r = row as unknown as EventRow & Record<string, unknown>;
+    const event: AuditEventType & Record<string, unknown> = {
+      ...r,
+      seq: r.seq,
+      at: r.at,
+      action: r.action as AuditEventType['action'],
+      actorUserId: r.actor_user_id,
+      actorAgency: ref('Agency', r.actor_agency_id),
+      subjectType: r.subject_type,
+      subjectId: r.subject_id,
+      recordOwnerAgency: ref('Agency', r.record_owner_agency_id),
+      recipients: r.recipients.map((id) => ({ __typename: 'Agency' as const, id })),
+      purpose: r.purpose,
+      fields: r.fields,
+      requestId: r.request_id,
+      prevHash: r.prev_hash,
+      hash: r.hash,
+    };
+    return Object.assign(event, { __typename: 'AuditEvent' as const }) as unknown as PolicyRecord;
+  },
+};
 
 function instant(field: string, value: string | undefined): string | null {
   if (value === undefined || value === null) return null;
@@ -68,48 +80,27 @@ export async function auditTrail(ctx: RequestContext, filter: AuditFilter | unde
   const from = instant('filter.from', f.from);
   const to = instant('filter.to', f.to);
   const after = decodeCursor(page.after);
-  const scope = trailScope(ctx.actor);
-  if (scope.kind === 'none') return { nodes: [], totalCount: 0, pageInfo: { hasNextPage: false } };
-
-  const params = new SqlParams();
-  const where = [
-    scopeSql(scope, params),
+  const filters = (params: SqlParams) => [
     ...(f.action ? [`e.action = ${params.add(f.action)}`] : []),
     ...(subjectType ? [`e.subject_type = ${params.add(subjectType)}`] : []),
     ...(subjectId ? [`e.subject_id = ${params.add(subjectId)}`] : []),
     ...(from ? [`e.at >= ${params.add(from)}::timestamptz`] : []),
     ...(to ? [`e.at < ${params.add(to)}::timestamptz`] : []),
   ];
-  const countParams = params.values.slice();
-  const pageWhere = [...where, ...(after ? [`e.seq < ${params.add(after)}::bigint`] : [])];
-  const [rows, [count]] = await Promise.all([
-    ctx.db.query<EventRow>(
-      `SELECT e.seq::text AS seq, ${atSql('e.at')} AS at, e.action, e.actor_user_id, e.actor_agency_id, e.subject_type, e.subject_id,
-         e.record_owner_agency_id, e.recipients::text[] AS recipients, e.purpose, e.fields, e.request_id, e.prev_hash, e.hash
-       FROM audit.events e WHERE ${pageWhere.join(' AND ')} ORDER BY e.seq DESC LIMIT ${params.add(page.first + 1)}`,
-      params.values,
-    ),
-    ctx.db.query<{ n: string }>(`SELECT count(*) AS n FROM audit.events e WHERE ${where.join(' AND ')}`, countParams),
-  ]);
-  const more = rows.length > page.first;
-  const nodes = rows.slice(0, page.first).map(
-    (r): AuditEventType => ({
-      seq: r.seq,
-      at: r.at,
-      action: r.action as AuditEventType['action'],
-      actorUserId: r.actor_user_id,
-      actorAgency: ref('Agency', r.actor_agency_id),
-      subjectType: r.subject_type,
-      subjectId: r.subject_id,
-      recordOwnerAgency: ref('Agency', r.record_owner_agency_id),
-      recipients: r.recipients.map((id) => ({ __typename: 'Agency' as const, id })),
-      purpose: r.purpose,
-      fields: r.fields,
-      requestId: r.request_id,
-      prevHash: r.prev_hash,
-      hash: r.hash,
+  const filterFields = [...(f.action ? ['action'] : []), ...(subjectType ? ['subjectType'] : []), ...(subjectId ? ['subjectId'] : []), ...(from || to ? ['at'] : [])];
+  // The page (keyset on seq) and the total under the filter without the cursor: count(*) OVER () is taken before LIMIT.
+  const [page1, counted] = await Promise.all([
+    selectVisible(ctx, auditEvents, {
+      where: (p) => [...filters(p), ...(after ? [`e.seq < ${p.add(after)}::bigint`] : [])],
+      filterFields,
+      orderBy: 'e.seq DESC',
+      limit: page.first + 1,
     }),
-  );
+    selectVisible(ctx, auditEvents, { where: filters, filterFields, withTotal: true, limit: 1 }),
+  ]);
+  const rows = page1.rows;
+  const more = rows.length > page.first;
+  const nodes = projectAll(ctx, rows.slice(0, page.first)) as unknown as AuditEventType[];
   const last = nodes[nodes.length - 1];
-  return { nodes, totalCount: Number(count?.n ?? 0), pageInfo: { hasNextPage: more, endCursor: last ? encodeCursor(last.seq) : undefined } };
+  return { nodes, totalCount: counted.total, pageInfo: { hasNextPage: more, endCursor: last ? encodeCursor(last.seq) : undefined } };
 }

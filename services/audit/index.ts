@@ -1,4 +1,5 @@
 import { AuditInit1764000000400 } from '../../migrations/audit/1764000000400-audit-init';
+import { AuditEventsByActorUser1764000000420 } from '../../migrations/audit/1764000000420-events-by-actor-user';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { AuditResolver } from './audit.resolver';
@@ -13,12 +14,11 @@ export const auditSubgraph: SubgraphDefinition = {
   name: 'audit',
   port: 4007,
   dbSchema: 'audit',
-  migrations: [AuditInit1764000000400, AuditAppendFunction1764000000410],
+  migrations: [AuditInit1764000000400, AuditAppendFunction1764000000410, AuditEventsByActorUser1764000000420],
   tables: AUDIT_TABLES,
   buildSchema: () =>
     buildFederatedSchema({
       resolvers: [AuditResolver],
-      // AuditEvent is not a policy subject: its visibility rule lives in audit.service.ts (trailScope).
-      rootAccess: { auditTrail: 'any-member' },
+      rootAccess: { auditTrail: ['read', 'AuditEvent'] },
     }),
 };

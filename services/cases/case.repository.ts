@@ -1,4 +1,3 @@
-import { reachSql } from '../../policies/reach';
 import type { SqlParams } from '../../policies/sql';
 import type { PolicyRecord } from '../../policies/subjects';
 import { holdsAccountReportedByCallerSql } from '../entities/api';
@@ -6,6 +5,7 @@ import type { RequestContext } from '../kernel/context';
 import { metaAttributes, metaColumns, withMeta } from '../kernel/marked-record';
 import { ref } from '../kernel/references';
 import type { SubjectTable } from '../kernel/repository';
+import { reaches } from '../kernel/policy';
 
 const GRANTS = 'cases.grants';
 
@@ -61,15 +61,15 @@ export function caseOwnedBySql(caseIdSql: string, agencyIdSql: string): string {
  * caller's query, so no case row leaves the statement and nothing runs per row.
  */
 export function reachedCaseEventsSql(ctx: RequestContext, params: SqlParams, types: readonly string[]): string {
-  const reaches = (alias: string) => reachSql(ctx.actor, alias, GRANTS, params);
+  const reach = (alias: string) => reaches(ctx, alias, GRANTS, params);
   return `SELECT e.case_id, e.id, e.type, e.occurred_on, e.location_id, e.created_at, c.exploitation_types, coalesce(v.n, 0) AS victims
      FROM cases.events e
      JOIN cases.cases c ON c.id = e.case_id
      LEFT JOIN (
        SELECT p.case_id, count(*)::int AS n FROM cases.persons p
-       WHERE p.role = 'VICTIM' AND ${reaches('p')}
+       WHERE p.role = 'VICTIM' AND ${reach('p')}
        GROUP BY p.case_id
      ) v ON v.case_id = c.id
      WHERE e.type = ANY(${params.add(types)}::text[]) AND e.occurred_on IS NOT NULL
-       AND ${reaches('e')} AND ${reaches('c')}`;
+       AND ${reach('e')} AND ${reach('c')}`;
 }

@@ -1,5 +1,4 @@
 import { highestMarking, type Marking as MarkingName } from '../../policies/actor';
-import { reachSql } from '../../policies/reach';
 import { SqlParams } from '../../policies/sql';
 import type { PolicyRecord } from '../../policies/subjects';
 import { appendAudit, type AuditEventInput, ownRecordEvent, writtenFields } from '../kernel/audit';
@@ -8,7 +7,7 @@ import type { Sql } from '../kernel/db';
 import { badInput, notFound } from '../kernel/errors';
 import { assertUuid, handlingInsert, type HandlingInput, type HandlingRow, inheritedHandling, validateHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, SortDirection, toPage } from '../kernel/pagination';
-import { assertCanChange, assertCanCreate, projectAll } from '../kernel/policy';
+import { assertCanChange, assertCanCreate, projectAll, reaches } from '../kernel/policy';
 import { findVisible, getVisible, selectVisible, visibleLoader } from '../kernel/repository';
 import { assertIndicators, EXPLOITATION_INDICATORS } from '../kernel/taxonomy';
 import { fuzzyMatchSql, similaritySql } from '../kernel/text-search';
@@ -285,7 +284,7 @@ export async function ownCase(ctx: RequestContext, caseId: string, opts: { other
 export async function assertPersonOfCase(ctx: RequestContext, caseId: string, personId: string, field: string): Promise<void> {
   const params = new SqlParams();
   const [row] = await ctx.db.query(
-    `SELECT 1 FROM cases.persons p WHERE p.id = ${params.add(personId)} AND p.case_id = ${params.add(caseId)} AND ${reachSql(ctx.actor, 'p', 'cases.grants', params)}`,
+    `SELECT 1 FROM cases.persons p WHERE p.id = ${params.add(personId)} AND p.case_id = ${params.add(caseId)} AND ${reaches(ctx, 'p', 'cases.grants', params)}`,
     params.values,
   );
   if (!row) throw badInput(field, 'is not a person of this case');

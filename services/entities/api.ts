@@ -1,6 +1,6 @@
-import { reachSql } from '../../policies/reach';
 import type { SqlParams } from '../../policies/sql';
 import type { RequestContext } from '../kernel/context';
+import { reaches } from '../kernel/policy';
 
 /**
  * What the entities subgraph offers the other subgraphs: the only module of services/entities/ they
@@ -35,7 +35,7 @@ export function holdsAccountReportedByCallerSql(personIdSql: string, ctx: Reques
   return `EXISTS (SELECT 1 FROM entities.links l JOIN entities.observations o ON o.entity_id = l.to_entity_id
       WHERE l.from_person_id = ${personIdSql} AND l.kind = 'HOLDS_ACCOUNT'
         AND o.owner_agency_id = ${params.add(ctx.actor.agencyId)} AND o.source_type = 'TRANSACTION_REPORT'
-        AND ${reachSql(ctx.actor, 'l', 'entities.grants', params)} AND ${reachSql(ctx.actor, 'o', 'entities.grants', params)})`;
+        AND ${reaches(ctx, 'l', 'entities.grants', params)} AND ${reaches(ctx, 'o', 'entities.grants', params)})`;
 }
 
 /** SQL of a subquery: the id of the entity of this kind and normalised value (both SQL expressions), if there is one. */

@@ -1,4 +1,3 @@
-import { reachSql } from '../../policies/reach';
 import type { SqlParams } from '../../policies/sql';
 import type { RequestContext } from '../kernel/context';
 import type { PolicyRecord } from '../../policies/subjects';
@@ -6,6 +5,7 @@ import { metaAttributes, metaColumns, withMeta } from '../kernel/marked-record';
 import { ref } from '../kernel/references';
 import type { SubjectTable } from '../kernel/repository';
 import { type EntityKind, maskIdentifier } from '../kernel/identifier';
+import { reaches } from '../kernel/policy';
 
 const GRANTS = 'entities.grants';
 
@@ -14,7 +14,7 @@ const GRANTS = 'entities.grants';
  * For a query that refers to entities by id without reading the entities table (edge ends).
  */
 export function entityReach(ctx: RequestContext, params: SqlParams, id: string): string {
-  return `EXISTS (SELECT 1 FROM entities.observations o WHERE o.entity_id = ${id} AND ${reachSql(ctx.actor, 'o', GRANTS, params)})`;
+  return `EXISTS (SELECT 1 FROM entities.observations o WHERE o.entity_id = ${id} AND ${reaches(ctx, 'o', GRANTS, params)})`;
 }
 
 /**
@@ -32,7 +32,7 @@ export const entityTable: SubjectTable = {
   // First seen as far as the caller can tell: a covert earlier sighting must not show through the date.
   columns: (ctx, params) =>
     `en.id, en.kind, en.value, (SELECT fo.observed_at FROM entities.observations fo
-      WHERE fo.entity_id = en.id AND ${reachSql(ctx.actor, 'fo', 'entities.grants', params)}
+      WHERE fo.entity_id = en.id AND ${reaches(ctx, 'fo', 'entities.grants', params)}
       ORDER BY fo.observed_at LIMIT 1) AS "firstSeenAt"`,
   attributes: (ctx, params) => ({
     id: () => 'en.id',
@@ -41,7 +41,7 @@ export const entityTable: SubjectTable = {
     // this user (a colleague's RED report does not unmask the value for everyone in the bank).
     linkedToOwnReport: () => `EXISTS (SELECT 1 FROM entities.observations o2 WHERE o2.entity_id = en.id
       AND o2.owner_agency_id = ${params.add(ctx.actor.agencyId)} AND o2.source_type = 'TRANSACTION_REPORT'
-      AND ${reachSql(ctx.actor, 'o2', GRANTS, params)})`,
+      AND ${reaches(ctx, 'o2', GRANTS, params)})`,
   }),
   map: (row) =>
     Object.assign(row, {

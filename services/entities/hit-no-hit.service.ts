@@ -1,7 +1,7 @@
 import { SqlParams } from '../../policies/sql';
 import type { RequestContext } from '../kernel/context';
-import { badInput, forbidden } from '../kernel/errors';
-import { mayReadAny, visibleWhere } from '../kernel/policy';
+import { badInput } from '../kernel/errors';
+import { assertMayReadAny, projectAll, visibleWhere } from '../kernel/policy';
 import type { EntityKind } from '../kernel/identifier';
 import { observationTableAs } from './entity.repository';
 import { type IdentifierInput, normaliseIdentifiers } from './observe';
@@ -28,9 +28,9 @@ const O = observationTableAs('o');
  * One statement for the whole request. The caller's own visibility is the Observation rule itself
  * (reach AND the agency type's read rule, the same SQL as every list), negated.
  */
-export async function hitNoHit(ctx: RequestContext, identifiers: IdentifierInput[]): Promise<HitNoHit[]> {
-  // Hub administrators read no intelligence (domain.md): an agency type that may read no entity asks nothing.
-  if (!mayReadAny(ctx, 'Entity')) throw forbidden('Your agency may not query identifiers');
+export async function hitNoHit(ctx: RequestContext, identifiers: IdentifierInput[]) {
+  // Who may ask is the HitNoHitResult rule (hub administrators read no intelligence and ask nothing).
+  assertMayReadAny(ctx, 'HitNoHitResult', 'Your agency may not query identifiers');
   if (identifiers.length > MAX_HIT_NO_HIT) throw badInput('identifiers', `at most ${MAX_HIT_NO_HIT} per request`);
   const asked = normaliseIdentifiers(ctx.actor, identifiers, 'identifiers');
   if (asked.length === 0) return [];
@@ -54,14 +54,18 @@ export async function hitNoHit(ctx: RequestContext, identifiers: IdentifierInput
   );
   const byKey = new Map(rows.map((r) => [key(r.kind, r.value), r]));
   ctx.log.info({ op: 'hitNoHit', identifiers: asked.length, hits: rows.length }, 'hit/no-hit');
-  return asked.map((i) => {
-    const hit = byKey.get(key(i.kind, i.value));
-    return {
-      kind: i.kind,
-      value: i.value,
-      known: hit !== undefined,
-      holderCount: hit?.holders ?? 0,
-      contactableAgencies: [...(hit?.contactable ?? [])].sort().map((id) => ({ __typename: 'Agency' as const, id })),
-    };
-  });
+  return projectAll(
+    ctx,
+    asked.map((i) => {
+      const hit = byKey.get(key(i.kind, i.value));
+      return {
+        __typename: 'HitNoHitResult' as const,
+        kind: i.kind,
+        value: i.value,
+        known: hit !== undefined,
+        holderCount: hit?.holders ?? 0,
+        contactableAgencies: [...(hit?.contactable ?? [])].sort().map((id) => ({ __typename: 'Agency' as const, id })),
+      } satisfies HitNoHit & { __typename: 'HitNoHitResult' };
+    }),
+  );
 }

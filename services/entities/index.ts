@@ -41,8 +41,7 @@ export const entitiesSubgraph: SubgraphDefinition = {
         shortestPath: ['read', 'Link'],
         sharedEntities: ['read', 'Entity'],
         correlations: ['read', 'Observation'],
-        // Every member may ask; the service refuses agency types that may read no entity (hub administrators).
-        hitNoHit: 'any-member',
+        hitNoHit: ['read', 'HitNoHitResult'],
       },
     }),
   seedDemo: seedEntitiesDemo,

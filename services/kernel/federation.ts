@@ -18,7 +18,23 @@ const FEDERATION_LINK =
  * record in the services (a missing record is NOT_FOUND); any other action is checked here first
  * at type level, so an agency type that may never create a subject is refused with FORBIDDEN.
  */
-export type RootAccess = Record<string, readonly [Action, SubjectType] | 'any-member'>;
+export type RootAccess = Record<string, readonly [Action, SubjectType] | AnyMember>;
+
+/**
+ * A root field any authenticated member may call whatever its agency type and role, checked by
+ * nothing but its service: a rare exception, declared with the one-line reason it cannot name a
+ * policy subject. test/any-member.test.ts lists every one; a new one fails it until added there.
+ */
+export interface AnyMember {
+  anyMember: string;
+}
+
+const anyMemberFields = new WeakMap<GraphQLSchema, string[]>();
+
+/** The root fields of a subgraph schema declared AnyMember (for the test that lists them). */
+export function anyMemberRootFields(schema: GraphQLSchema): string[] {
+  return anyMemberFields.get(schema) ?? [];
+}
 
 /**
  * Wraps a field's resolver with `check`, which sees the resolved value. Synchronous when the
@@ -55,7 +71,7 @@ function guardRootFields(schema: GraphQLSchema, access: RootAccess): void {
       const resolve = field.resolve ?? defaultFieldResolver;
       field.resolve = (source, args, ctx: RequestContext, info) => {
         if (!rule) throw forbidden(`No access rule declared for ${info.parentType.name}.${name}`);
-        if (rule !== 'any-member' && rule[0] !== 'read' && !ctx.ability.can(rule[0], rule[1])) {
+        if (Array.isArray(rule) && rule[0] !== 'read' && !ctx.ability.can(rule[0], rule[1])) {
           throw forbidden(`Your agency or role may not ${rule[0]} ${rule[1]}`);
         }
         return resolve(source, args, ctx, info);
@@ -114,6 +130,15 @@ export async function buildFederatedSchema(opts: FederatedSchemaOptions): Promis
       }
     }
   }
+  for (const [field, rule] of Object.entries(opts.rootAccess)) {
+    if (!Array.isArray(rule) && !(rule as AnyMember).anyMember?.trim()) throw new Error(`Root field ${field} is declared any-member without a reason`);
+  }
+  anyMemberFields.set(
+    schema,
+    Object.entries(opts.rootAccess)
+      .filter(([, rule]) => !Array.isArray(rule))
+      .map(([field]) => field),
+  );
   guardRedactedFields(schema);
   guardRootFields(schema, opts.rootAccess);
   return schema;

@@ -1,4 +1,5 @@
-import { canReadAny, project, visibleRowsSql, type VisibilityOptions } from '../../policies/enforce';
+import { canReadAny, permittedRowsSql, project, visibleRowsSql, type VisibilityOptions } from '../../policies/enforce';
+import { reachSql } from '../../policies/reach';
 import type { SqlParams } from '../../policies/sql';
 import type { Action, PolicyRecord, SubjectType } from '../../policies/subjects';
 import type { RequestContext } from './context';
@@ -12,6 +13,11 @@ import { forbidden, notFound } from './errors';
 /** Record-level rule as SQL for this request's actor. */
 export function visibleWhere(ctx: RequestContext, subject: SubjectType, opts: VisibilityOptions, params: SqlParams): string {
   return visibleRowsSql(ctx.actor, ctx.ability, subject, opts, params);
+}
+
+/** The rows on which the caller holds `action`, as SQL (NOT_FOUND for a change outside them). */
+export function permittedWhere(ctx: RequestContext, action: Action, subject: SubjectType, opts: VisibilityOptions, params: SqlParams): string {
+  return permittedRowsSql(ctx.actor, ctx.ability, action, subject, opts, params);
 }
 
 /**
@@ -28,9 +34,27 @@ export function projectOne(ctx: RequestContext, record: PolicyRecord): Record<st
   return projected;
 }
 
+/**
+ * Layers 2 and 3 alone (TLP marking, ownership, sharing, grants; RED only for its named users) over
+ * a marked row: for queries that need whether a record reaches the caller without reading it as a
+ * subject (aggregates, existence checks, governance of a marked record). The one definition is
+ * policies/reach.ts; services reach it only through here.
+ */
+export function reaches(ctx: RequestContext, alias: string, grantsTable: string, params: SqlParams): string {
+  return reachSql(ctx.actor, alias, grantsTable, params);
+}
+
 /** Whether any row of the subject can reach this caller's agency type (else lists are empty). */
 export function mayReadAny(ctx: RequestContext, subject: SubjectType): boolean {
   return canReadAny(ctx.ability, subject);
+}
+
+/**
+ * Type and role level: when no rule lets the caller's agency type and role read the subject at all,
+ * the question itself is refused (FORBIDDEN), which reveals nothing about any record.
+ */
+export function assertMayReadAny(ctx: RequestContext, subject: SubjectType, message: string): void {
+  if (!canReadAny(ctx.ability, subject)) throw forbidden(message);
 }
 
 /**

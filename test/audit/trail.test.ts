@@ -2,8 +2,9 @@ import { codes, startTestHub, type TestHub } from '../support/hub';
 import { ask, HANDLING } from './support';
 
 /**
- * Who sees which audit events (services/audit/audit.service.ts trailScope): an agency its own
- * (as actor, record owner or recipient), a hub supervisor all of them, a hub administrator none.
+ * Who sees which audit events (the AuditEvent rules in policies/agency-types/): an agency's
+ * supervisors its own (as actor, record owner or recipient), every other user the events they
+ * caused themselves, a hub supervisor all of them, a hub administrator none.
  */
 
 const TRAIL = `query($filter: AuditFilter, $first: Int, $after: String) {
@@ -16,6 +17,7 @@ const TRAIL = `query($filter: AuditFilter, $first: Int, $after: String) {
 
 interface Node {
   seq: string;
+  actorUserId: string | null;
   at: string;
   action: string;
   actorAgency: { id: string } | null;
@@ -55,18 +57,21 @@ describe('the audit trail query', () => {
   const allEvents = async () => Number((await hub.db.query<{ n: string }>('SELECT count(*) AS n FROM audit.events'))[0]!.n);
   const concerns = (n: Node, agency: string) => n.actorAgency?.id === agency || n.recordOwnerAgency?.id === agency || n.recipients.some((r) => r.id === agency);
 
-  test("an agency sees its own agency's events: as actor, as record owner, as recipient", async () => {
-    const met = await trail('met-police');
+  const userOf = async (persona: string) => (await ask<{ me: { id: string } }>(hub, persona, '{ me { id } }')).data!.me.id;
+
+  test("an agency's supervisor sees its agency's events: as actor, as record owner, as recipient", async () => {
+    const met = await trail('met-police:SUPERVISOR');
     expect(met.nodes.length).toBeGreaterThan(0);
     expect(met.nodes.every((n) => concerns(n, agencyId('met-police')))).toBe(true);
     const seen = new Set(met.nodes.map((n) => n.requestId));
+    // Events a colleague (the Met's contributor) caused.
     expect(seen.has(requests.metOwn!)).toBe(true);
     expect(seen.has(requests.metIasi!)).toBe(true);
     expect(seen.has(requests.ngo!)).toBe(false);
     expect(seen.has(requests.politia!)).toBe(false);
 
     // The Romanian police see the Met's consultation of their record (they own it), not the Met's own reads.
-    const politia = await trail('politia-romana');
+    const politia = await trail('politia-romana:SUPERVISOR');
     expect(politia.nodes.every((n) => concerns(n, agencyId('politia-romana')))).toBe(true);
     const theirs = politia.nodes.filter((n) => n.requestId === requests.metIasi);
     expect(theirs.map((n) => n.action).sort()).toEqual(['CONSULT', 'DISCLOSE']);
@@ -74,12 +79,36 @@ describe('the audit trail query', () => {
     expect(politia.nodes.some((n) => n.requestId === requests.metOwn)).toBe(false);
     expect(politia.nodes.filter((n) => n.requestId === requests.politia).map((n) => n.action)).toEqual(['COLLECT', 'COLLECT']);
 
-    const ngo = await trail('safe-passage:VIEWER');
-    expect(ngo.nodes.map((n) => n.requestId)).toEqual([requests.ngo]);
-    expect(await trail('albion-bank')).toMatchObject({ totalCount: 0, nodes: [] });
+    expect((await trail('safe-passage:SUPERVISOR')).nodes.map((n) => n.requestId)).toEqual([requests.ngo]);
+    expect(await trail('albion-bank:SUPERVISOR')).toMatchObject({ totalCount: 0, nodes: [] });
   });
 
-  test('a hub supervisor sees every event; other hub analysts their own agency; the hub administrator none', async () => {
+  test('every other user sees only the events they caused themselves, never a colleague’s', async () => {
+    const met = await trail('met-police');
+    const me = await userOf('met-police');
+    expect(met.nodes.length).toBeGreaterThan(0);
+    expect(met.nodes.every((n) => n.actorUserId === me)).toBe(true);
+    expect(new Set(met.nodes.map((n) => n.requestId))).toEqual(new Set([requests.metOwn, requests.metIasi]));
+
+    // The Romanian police's contributor opened a case; the Met's reading of their record is not theirs to see.
+    const politia = await trail('politia-romana');
+    expect(politia.nodes.map((n) => [n.requestId, n.action])).toEqual([
+      [requests.politia, 'COLLECT'],
+      [requests.politia, 'COLLECT'],
+    ]);
+    expect(politia.totalCount).toBe(2);
+
+    // Colleagues who caused nothing see nothing: not the contributor's reads, not the agency's records' events.
+    for (const persona of ['met-police:VIEWER', 'politia-romana:VIEWER', 'safe-passage:VIEWER']) {
+      expect({ persona, trail: await trail(persona) }).toMatchObject({ persona, trail: { totalCount: 0, nodes: [] } });
+    }
+    expect((await trail('safe-passage')).nodes.map((n) => n.requestId)).toEqual([requests.ngo]);
+    // A filter names only the caller's own events too.
+    const filtered = await trail('met-police:VIEWER', { filter: { subjectType: 'Person' } });
+    expect(filtered.totalCount).toBe(0);
+  });
+
+  test('a hub supervisor sees every event; other hub analysts the events they caused; the hub administrator none', async () => {
     const all = await allEvents();
     const supervisor = await trail('tessera-hub:SUPERVISOR');
     expect(supervisor.totalCount).toBe(all);
