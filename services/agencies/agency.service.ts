@@ -6,10 +6,9 @@ import { badInput, conflict, notFound } from '../kernel/errors';
 import { assertUuid } from '../kernel/marked-record';
 import { projectAll, projectOne } from '../kernel/policy';
 import { selectVisible, type SubjectTable, visibleLoader } from '../kernel/repository';
-import { text } from '../kernel/validate';
+import { isUuid, text } from '../kernel/validate';
 import type { RegisterAgencyInput, RegisterTrustedIssuerInput, RegisterUserInput } from './agency.type';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const agencyTable: SubjectTable = {
   subject: 'Agency',
@@ -39,7 +38,7 @@ const issuerTable: SubjectTable = {
 };
 
 export async function getAgency(ctx: RequestContext, id: string) {
-  const [row] = UUID.test(id) ? await visibleLoader(ctx, agencyTable, 'id').load(id) : [];
+  const [row] = isUuid(id) ? await visibleLoader(ctx, agencyTable, 'id').load(id) : [];
   if (!row) throw notFound('Agency');
   return projectOne(ctx, row);
 }
@@ -116,7 +115,7 @@ export async function registerUser(ctx: RequestContext, input: RegisterUserInput
 
 /** Deactivating a user refuses their tokens from the next request on (the gateway caches users briefly). */
 export async function setUserActive(ctx: RequestContext, id: string, active: boolean) {
-  if (!UUID.test(id)) throw notFound('User');
+  if (!isUuid(id)) throw notFound('User');
   const params = new SqlParams([active, id]);
   const changed = await ctx.db.transaction(async (tx) => {
     // A bare UPDATE ... RETURNING comes back from TypeORM as [rows, count]: read it through a CTE.

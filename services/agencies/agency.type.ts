@@ -1,9 +1,10 @@
 import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { AGENCY_TYPES, ROLES } from '../../policies/actor';
+import { enumOf } from '../kernel/enums';
 
-export const AgencyTypeEnum = Object.fromEntries(AGENCY_TYPES.map((t) => [t, t])) as Record<(typeof AGENCY_TYPES)[number], string>;
+export const AgencyTypeEnum = enumOf(AGENCY_TYPES);
 registerEnumType(AgencyTypeEnum, { name: 'AgencyType' });
-export const RoleEnum = Object.fromEntries(ROLES.map((r) => [r, r])) as Record<(typeof ROLES)[number], string>;
+export const RoleEnum = enumOf(ROLES);
 registerEnumType(RoleEnum, { name: 'Role' });
 
 @ObjectType('Agency', { description: 'A member agency of the hub: the directory every member may read' })

@@ -3,8 +3,8 @@ import { MARKED_RECORD_SUBJECTS, type MarkedSubject, RETENTION_CLASSES, type Ret
 import { Connection } from '../kernel/pagination';
 import { type EntityKind, EntityKindEnum } from '../kernel/identifier';
 import { AgencyType } from './agency.type';
+import { enumOf } from '../kernel/enums';
 
-const enumOf = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
 
 export const RecordSubjectTypeEnum = enumOf(MARKED_RECORD_SUBJECTS);
 registerEnumType(RecordSubjectTypeEnum, { name: 'RecordSubjectType', description: 'A kind of marked record (its GraphQL type name)' });

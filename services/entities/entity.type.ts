@@ -3,11 +3,9 @@ import { MarkedRecordType } from '../kernel/marked-record';
 import { Connection } from '../kernel/pagination';
 import { type EntityKind, EntityKindEnum } from '../kernel/identifier';
 import { LINK_KINDS, type LinkKind, SOURCE_TYPES, type SourceType } from './observe';
+import { enumOf } from '../kernel/enums';
 
 /** A GraphQL enum from a const list, so TypeScript callers can pass plain string literals. */
-export function enumOf<T extends string>(values: readonly T[]): { [K in T]: K } {
-  return Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
-}
 
 export const LinkKindEnum = enumOf(LINK_KINDS);
 registerEnumType(LinkKindEnum, { name: 'LinkKind' });

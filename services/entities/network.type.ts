@@ -1,6 +1,7 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { AgencyRef } from '../kernel/references';
-import { CaseType, EntityType, enumOf, LinkType, ObservationType, PersonRef } from './entity.type';
+import { CaseType, EntityType, LinkType, ObservationType, PersonRef } from './entity.type';
+import { enumOf } from '../kernel/enums';
 import { type EntityKind, EntityKindEnum } from '../kernel/identifier';
 import { LINK_KINDS } from './observe';
 

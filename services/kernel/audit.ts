@@ -4,6 +4,7 @@ import type { Actor } from '../../policies/actor';
 import type { PolicyRecord } from '../../policies/subjects';
 import { PERSONAL_FIELDS } from './personal-fields';
 import { Database, type Sql } from './db';
+import { isUuid } from './validate';
 
 /**
  * The audit trail (DPA 2018 s.62): append-only, hash-chained events in `audit.events`.
@@ -101,12 +102,10 @@ export function chainHash(prevHash: string, e: CanonicalAuditEvent): string {
   return createHash('sha256').update(prevHash).update(canonicalJson(e)).digest('hex');
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Lower-case UUID text, as Postgres prints it back (the hash must survive the round trip). */
 function uuidOrNull(field: string, v: string | null | undefined): string | null {
   if (v === null || v === undefined || v === '') return null;
-  if (!UUID.test(v)) throw new Error(`audit: ${field} must be a UUID`);
+  if (!isUuid(v)) throw new Error(`audit: ${field} must be a UUID`);
   return v.toLowerCase();
 }
 

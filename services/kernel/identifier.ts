@@ -1,5 +1,6 @@
 import { registerEnumType } from 'type-graphql';
 import { badInput } from './errors';
+import { enumOf } from './enums';
 
 /**
  * Identifiers: what makes two records name the same phone, account or profile. One module for every
@@ -13,7 +14,7 @@ export const ENTITY_KINDS = ['PHONE', 'EMAIL', 'BANK_ACCOUNT', 'ONLINE_ADVERT', 
 export type EntityKind = (typeof ENTITY_KINDS)[number];
 
 /** The GraphQL enum of entity kinds, shared by every subgraph whose inputs or types name identifiers. */
-export const EntityKindEnum = Object.fromEntries(ENTITY_KINDS.map((k) => [k, k])) as { [K in EntityKind]: K };
+export const EntityKindEnum = enumOf(ENTITY_KINDS);
 registerEnumType(EntityKindEnum, { name: 'EntityKind' });
 
 function isEntityKind(v: unknown): v is EntityKind {

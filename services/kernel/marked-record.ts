@@ -1,18 +1,15 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
-import type { Actor, Marking as MarkingName } from '../../policies/actor';
+import { type Actor, type Marking as MarkingName, MARKINGS } from '../../policies/actor';
 import { viaGrantSql } from '../../policies/reach';
 import type { SqlParams } from '../../policies/sql';
+import { enumOf } from './enums';
 import { badInput } from './errors';
+import { isUuid } from './validate';
 import { AgencyRef } from './references';
 
-/** TLP 2.0 marking, ordered CLEAR < GREEN < AMBER < AMBER_STRICT < RED. */
-export enum Marking {
-  CLEAR = 'CLEAR',
-  GREEN = 'GREEN',
-  AMBER = 'AMBER',
-  AMBER_STRICT = 'AMBER_STRICT',
-  RED = 'RED',
-}
+/** TLP 2.0 marking, ordered CLEAR < GREEN < AMBER < AMBER_STRICT < RED (policies/actor.ts MARKINGS is the list). */
+export const Marking = enumOf(MARKINGS);
+export type Marking = MarkingName;
 registerEnumType(Marking, { name: 'Marking', description: 'TLP 2.0 marking' });
 
 /** UK 3x5x2 source evaluation (stored as 1, 2, 3). */
@@ -111,10 +108,8 @@ export class HandlingInput {
   redRecipientUserIds?: string[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
-
 export function assertUuid(field: string, value: string): void {
-  if (!UUID.test(value)) throw badInput(field, 'must be a UUID');
+  if (!isUuid(value)) throw badInput(field, 'must be a UUID');
 }
 
 /** Checks the combinations a marking allows; a failed check writes nothing. */
