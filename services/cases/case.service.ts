@@ -5,7 +5,7 @@ import { appendAudit, type AuditEventInput, ownRecordEvent, writtenFields } from
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
 import { badInput, notFound } from '../kernel/errors';
-import { assertUuid, handlingInsert, type HandlingInput, type HandlingRow, inheritedHandling, validateHandling } from '../kernel/marked-record';
+import { assertUuid, handlingColumns, handlingInsert, type HandlingInput, type HandlingRow, inheritedHandling, validateHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, SortDirection, toPage } from '../kernel/pagination';
 import { assertCanChange, assertCanCreate, projectAll, reaches } from '../kernel/policy';
 import { findVisible, getVisible, selectVisible, visibleLoader } from '../kernel/repository';
@@ -296,11 +296,7 @@ export async function assertPersonOfCase(ctx: RequestContext, caseId: string, pe
  */
 export async function demoCaseSource(db: Sql, caseId: string): Promise<(HandlingRow & { ownerAgencyId: string }) | undefined> {
   const [row] = await db.query<HandlingRow & { ownerAgencyId: string }>(
-    `SELECT c.owner_agency_id AS "ownerAgencyId", c.contributor_user_id AS "contributorUserId", c.marking, c.source_evaluation AS "sourceEvaluation",
-       c.intelligence_assessment AS "intelligenceAssessment", c.handling_code AS "handlingCode", c.handling_conditions AS "handlingConditions",
-       c.shared_with_agency_ids::text[] AS "sharedWithAgencyIds", c.shared_with_group_ids::text[] AS "sharedWithGroupIds",
-       c.red_recipient_user_ids::text[] AS "redRecipientUserIds"
-     FROM cases.cases c WHERE c.id = $1`,
+    `SELECT c.owner_agency_id AS "ownerAgencyId", ${handlingColumns('c')} FROM cases.cases c WHERE c.id = $1`,
     [caseId],
   );
   return row;

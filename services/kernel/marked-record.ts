@@ -164,13 +164,18 @@ export function inheritedHandling(source: HandlingRow): HandlingInput {
   };
 }
 
+/** SQL select items for a row's HandlingRow (contributor, marking, grading, sharing), from alias `a`. */
+export function handlingColumns(a: string): string {
+  return `${a}.contributor_user_id AS "contributorUserId", ${a}.marking, ${a}.source_evaluation AS "sourceEvaluation",
+    ${a}.intelligence_assessment AS "intelligenceAssessment", ${a}.handling_code AS "handlingCode", ${a}.handling_conditions AS "handlingConditions",
+    ${a}.shared_with_agency_ids::text[] AS "sharedWithAgencyIds", ${a}.shared_with_group_ids::text[] AS "sharedWithGroupIds",
+    ${a}.red_recipient_user_ids::text[] AS "redRecipientUserIds"`;
+}
+
 /** SQL select items for RECORD_META plus the internal reach columns, from alias `a`. */
 export function metaColumns(a: string): string {
-  return `${a}.id, ${a}.marking, ${a}.source_evaluation AS "sourceEvaluation", ${a}.intelligence_assessment AS "intelligenceAssessment",
-    ${a}.handling_code AS "handlingCode", ${a}.handling_conditions AS "handlingConditions", ${a}.owner_agency_id AS "ownerAgencyId",
-    ${a}.contributor_user_id AS "contributorUserId", ${a}.created_at AS "createdAt", ${a}.updated_at AS "updatedAt",
-    ${a}.review_due::text AS "reviewDue", ${a}.shared_with_agency_ids::text[] AS "sharedWithAgencyIds",
-    ${a}.shared_with_group_ids::text[] AS "sharedWithGroupIds", ${a}.red_recipient_user_ids::text[] AS "redRecipientUserIds"`;
+  return `${a}.id, ${a}.owner_agency_id AS "ownerAgencyId", ${handlingColumns(a)},
+    ${a}.created_at AS "createdAt", ${a}.updated_at AS "updatedAt", ${a}.review_due::text AS "reviewDue"`;
 }
 
 /** Adds the federation reference fields that RECORD_META exposes to a row read with metaColumns. */

@@ -11,7 +11,7 @@ import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
 import { badInput, conflict, notFound } from '../kernel/errors';
 import { requestHash, requiredIdempotencyKey, submitOnce } from '../kernel/idempotency';
-import { assertUuid, handlingInsert, type HandlingInput, type HandlingRow, inheritedHandling, validateHandling } from '../kernel/marked-record';
+import { assertUuid, handlingColumns, handlingInsert, type HandlingInput, type HandlingRow, inheritedHandling, validateHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
 import { assertCanChange, assertCanCreate, projectAll, projectOne } from '../kernel/policy';
 import { ref } from '../kernel/references';
@@ -285,10 +285,8 @@ export async function decideProposal(ctx: RequestContext, id: string, decision: 
   await ctx.db.transaction(async (tx) => {
     // The narrative's row lock orders a decision and a withdrawal: an observation is never made from an erased narrative.
     const [n] = await tx.query<NarrativeHandlingRow>(
-      `SELECT id, contributor_user_id AS "contributorUserId", marking, source_evaluation AS "sourceEvaluation", intelligence_assessment AS "intelligenceAssessment",
-         handling_code AS "handlingCode", handling_conditions AS "handlingConditions", shared_with_agency_ids::text[] AS "sharedWithAgencyIds",
-         shared_with_group_ids::text[] AS "sharedWithGroupIds", red_recipient_user_ids::text[] AS "redRecipientUserIds"
-       FROM narratives.narratives WHERE id = $1 AND owner_agency_id = $2 AND withdrawn_at IS NULL FOR UPDATE`,
+      `SELECT n.id, ${handlingColumns('n')}
+       FROM narratives.narratives n WHERE id = $1 AND owner_agency_id = $2 AND withdrawn_at IS NULL FOR UPDATE`,
       [raw.id, ctx.actor.agencyId],
     );
     if (!n) throw notFound('NarrativeProposal');
