@@ -2,7 +2,7 @@ import type { Actor } from './actor';
 import type { AppAbility } from './rules';
 import { reachSql } from './reach';
 import { type AttributeSql, compileConditions, type SqlParams } from './sql';
-import { type Action, MARKED_SUBJECTS, type PolicyRecord, SUBJECT_FIELDS, type SubjectType } from './subjects';
+import { type Action, isMarkedSubject, type PolicyRecord, SUBJECT_FIELDS, type SubjectType } from './subjects';
 
 /** Stands in for a field the caller may not read; the GraphQL layer turns it into FORBIDDEN_FIELD. */
 export const REDACTED: unique symbol = Symbol.for('tessera.redacted');
@@ -195,7 +195,7 @@ export function permittedRowsSql(actor: Actor, ability: AppAbility, action: Acti
   const parts = unconditional ? [] : [`(${allows.map((r) => `(${compile(r)})`).join(' OR ')})`];
   // Inverted rules without fields exclude whole rows; inverted field rules only redact fields.
   for (const r of rules.filter((r) => r.inverted && !r.fields)) parts.push(`NOT (${compile(r)})`);
-  if (MARKED_SUBJECTS.includes(subject)) {
+  if (isMarkedSubject(subject)) {
     if (!opts.grantsTable) throw new Error(`${subject} is a marked subject: visibleRowsSql needs its grants table`);
     parts.unshift(reachSql(actor, opts.alias, opts.grantsTable, params));
   }

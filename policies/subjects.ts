@@ -170,17 +170,22 @@ export type SubjectType = keyof typeof SUBJECT_FIELDS;
 export const SUBJECTS = Object.keys(SUBJECT_FIELDS) as SubjectType[];
 
 /** Subjects whose rows carry RECORD_META and so pass through the TLP/ownership/grant reach rule. */
-export const MARKED_SUBJECTS: readonly SubjectType[] = [
+export const MARKED_SUBJECTS = [
   'Case',
-  'TraffickingEvent',
   'Person',
+  'TraffickingEvent',
   'Observation',
   'Link',
   'Route',
   'Typology',
   'TransactionReport',
   'Narrative',
-];
+] as const satisfies readonly SubjectType[];
+export type MarkedSubject = (typeof MARKED_SUBJECTS)[number];
+
+export function isMarkedSubject(value: unknown): value is MarkedSubject {
+  return typeof value === 'string' && (MARKED_SUBJECTS as readonly string[]).includes(value);
+}
 
 /** Governance subjects: unmarked, each with its own parties (requester and target, grantor and grantee, members, actor). */
 export const GOVERNANCE_SUBJECTS: readonly SubjectType[] = [

@@ -1,4 +1,6 @@
-import { MARKED_SUBJECTS } from '../../policies/subjects';
+import { isMarkedSubject, MARKED_SUBJECTS, type MarkedSubject } from '../../policies/subjects';
+
+export { isMarkedSubject, type MarkedSubject };
 
 /**
  * Where every marked subject lives: its table, the `<schema>.grants` table whose rows let another
@@ -9,8 +11,8 @@ import { MARKED_SUBJECTS } from '../../policies/subjects';
  * up with `recordTable()` and get `undefined` for anything else.
  */
 
-export const MARKED_RECORD_SUBJECTS = ['Case', 'Person', 'TraffickingEvent', 'Observation', 'Link', 'Route', 'Typology', 'TransactionReport', 'Narrative'] as const;
-export type MarkedSubject = (typeof MARKED_RECORD_SUBJECTS)[number];
+/** The marked subjects are the policy's (policies/subjects.ts): `RECORDS` must name each, or the type check fails. */
+export const MARKED_RECORD_SUBJECTS = MARKED_SUBJECTS;
 
 /**
  * Retention classes, after the UK's Management of Police Information (MoPI) review practice: every
@@ -85,10 +87,6 @@ export const STATEMENT_SUBJECTS = (Object.values(RECORDS) as MarkedRecordTable[]
 /** Every distinct grants table, once. */
 export const GRANTS_TABLES: readonly string[] = [...new Set(Object.values(RECORDS).map((r) => r.grantsTable))];
 
-export function isMarkedSubject(value: unknown): value is MarkedSubject {
-  return typeof value === 'string' && (MARKED_RECORD_SUBJECTS as readonly string[]).includes(value);
-}
-
 /** The storage of a marked subject, or undefined for any other name. */
 export function recordTable(subject: string): MarkedRecordTable | undefined {
   return isMarkedSubject(subject) ? RECORDS[subject] : undefined;
@@ -118,11 +116,4 @@ export function allGrantsSql(): string {
   return `(${GRANTS_TABLES.map(
     (t) => `SELECT id, record_id, grantee_agency_id, granted_by_user_id, purpose, expires_at, revoked_at, created_at, '${t}'::text AS grants_table FROM ${t}`,
   ).join(' UNION ALL ')})`;
-}
-
-// The registry must cover exactly the subjects the policy treats as marked: start-up fails otherwise.
-{
-  const policy = [...MARKED_SUBJECTS].sort().join(',');
-  const registry = [...MARKED_RECORD_SUBJECTS].sort().join(',');
-  if (policy !== registry) throw new Error(`services/kernel/records.ts covers ${registry} but the policy marks ${policy}`);
 }

@@ -3,6 +3,7 @@ import type { Actor } from '../../policies/actor';
 import { reachSql } from '../../policies/reach';
 import { SqlParams } from '../../policies/sql';
 import { appendAudit } from '../../services/kernel/audit';
+import { GRANTS_TABLES, RECORDS } from '../../services/kernel/records';
 import { APP_ROLE, appDatabaseUrl, undeclaredTables } from '../../services/kernel/security';
 import type { TableDeclaration } from '../../services/kernel/tables';
 import { SUBGRAPHS } from '../../services/registry';
@@ -161,6 +162,12 @@ describe('row-level security on every table', () => {
     } finally {
       await owner.query('DROP TABLE cases.undeclared_probe');
     }
+  });
+
+  test("the marked tables and grants tables the owners declare are the ones the governance registry names", () => {
+    const declared = (kind: string) => TABLES.filter((d) => d.rows.kind === kind).map((d) => d.table).sort();
+    expect(declared('marked')).toEqual(Object.values(RECORDS).map((r) => r.table).sort());
+    expect(declared('grants')).toEqual([...GRANTS_TABLES].sort());
   });
 
   test('every declared table has row-level security enabled and forced', async () => {
