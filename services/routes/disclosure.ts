@@ -81,8 +81,12 @@ const secrets = new Map<string, Buffer>();
 export function cellKeySecret(dataDir: string): Buffer {
   const fromEnv = process.env.TESSERA_CELL_KEY_SECRET;
   if (fromEnv) {
-    const secret = Buffer.from(fromEnv, 'base64url');
-    if (secret.length < 32) throw new Error('TESSERA_CELL_KEY_SECRET must be at least 32 bytes, base64url-encoded');
+    let secret = secrets.get(`env:${fromEnv}`);
+    if (!secret) {
+      secret = Buffer.from(fromEnv, 'base64url');
+      if (secret.length < 32) throw new Error('TESSERA_CELL_KEY_SECRET must be at least 32 bytes, base64url-encoded');
+      secrets.set(`env:${fromEnv}`, secret);
+    }
     return secret;
   }
   let secret = secrets.get(dataDir);
@@ -136,15 +140,34 @@ export function noiseOf(value: number, cellKey: number): number {
   return LAYOUT[(cellKey + value * 167) % 256]!;
 }
 
-/** A record's key, 0–255: the first byte of HMAC-SHA256(secret, record), fixed for the record's life. */
+const keyCache = new WeakMap<Buffer, Map<string, number>>();
+const KEY_CACHE_SIZE = 200_000;
+
+/**
+ * A record's key, 0–255: the first byte of HMAC-SHA256(secret, record), fixed for the record's
+ * life. Kept in memory per secret (up to KEY_CACHE_SIZE records, then started afresh), so a
+ * repeated query does not hash every case again.
+ */
 export function recordKey(secret: Buffer, record: string): number {
-  return createHmac('sha256', secret).update(record).digest()[0]!;
+  let cache = keyCache.get(secret);
+  if (!cache) keyCache.set(secret, (cache = new Map()));
+  let key = cache.get(record);
+  if (key === undefined) {
+    if (cache.size >= KEY_CACHE_SIZE) cache.clear();
+    key = createHmac('sha256', secret).update(record).digest()[0]!;
+    cache.set(record, key);
+  }
+  return key;
 }
 
-/** The key of the case itself (caseCount cells). */
+/** The record a case is in caseCount cells. */
 export const caseRecord = (caseId: string) => `case:${caseId}`;
-/** The key of a case's i-th counted victim, i = 1 … victims (victimCount cells). */
-export const victimRecord = (caseId: string, i: number) => `victim:${caseId}:${i}`;
+/**
+ * The record a case's `victims` counted victims are, together, in victimCount cells: one key for
+ * the block (a sum of per-victim keys would be just as uniform, at one hash per victim). A victim
+ * more or less makes another block with an unrelated key.
+ */
+export const victimRecord = (caseId: string, victims: number) => `victims:${caseId}:${victims}`;
 
 /** A cell's key: the sum of its records' keys mod 256, so the same set of records has the same key in every table. */
 export function cellKeyOf(recordKeys: Iterable<number>): number {
@@ -198,8 +221,8 @@ export function quarterEnd(q: number): string {
  *     each cell's own period is rounded out to quarters: requests that differ by a few days count
  *     the same cases and answer the same.
  *
- * (b) Cell-key perturbation. Each counted record (a case for caseCount, each of its counted
- *     victims for victimCount) has a fixed key 0–255 derived from its id with the hub's secret;
+ * (b) Cell-key perturbation. Each counted record (a case for caseCount, its counted victims for
+ *     victimCount) has a fixed key 0–255 derived from its id with the hub's secret;
  *     a cell's key is the sum of its records' keys mod 256, and the perturbation table (noiseOf)
  *     adds −2 … +2 by the cell's value and key. The same set of records gets the same noise in
  *     every table and at every time, so repeating a query averages nothing away; a cell that
@@ -237,13 +260,8 @@ export function disclose<C extends LiveCell>(
   const from = exact ? request.periodFrom : quarterStart(quarterOf(request.periodFrom));
   const to = exact ? request.periodTo : quarterEnd(quarterOf(request.periodTo));
   const filter = request.exploitationType ?? null;
-  const caseKeys = new Map<string, number>();
-  const caseKey = (m: Member) => {
-    let key = caseKeys.get(m.id);
-    if (key === undefined) caseKeys.set(m.id, (key = recordKey(secret, caseRecord(m.id))));
-    return key;
-  };
-  const victimKey = (m: Member) => cellKeyOf(Array.from({ length: m.victims }, (_, i) => recordKey(secret, victimRecord(m.id, i + 1))));
+  const caseKey = (m: Member) => recordKey(secret, caseRecord(m.id));
+  const victimKey = (m: Member) => (m.victims === 0 ? 0 : recordKey(secret, victimRecord(m.id, m.victims)));
   const cases = (ms: readonly Member[]) => (exact ? ms.length : perturbed(ms.length, cellKeyOf(ms.map(caseKey)), k));
 
   const out: Array<DisclosedCell<C>> = [];
@@ -255,11 +273,11 @@ export function disclose<C extends LiveCell>(
     const victimCount = exact ? victims : perturbed(victims, cellKeyOf(counted.map(victimKey)), k);
 
     const dates = counted.flatMap((m) => m.dates).sort();
-    const transit = new Map<string, { members: Member[]; position: number }>();
+    const transit = new Map<string, { members: Set<Member>; position: number }>();
     for (const m of counted) {
       (m.transit ?? []).forEach((id, position) => {
-        const t = transit.get(id) ?? { members: [], position };
-        transit.set(id, { members: t.members.includes(m) ? t.members : [...t.members, m], position: Math.min(t.position, position) });
+        const t = transit.get(id) ?? { members: new Set<Member>(), position };
+        transit.set(id, { members: t.members.add(m), position: Math.min(t.position, position) });
       });
     }
     out.push({
@@ -271,7 +289,7 @@ export function disclose<C extends LiveCell>(
       periodEnd: exact ? dates[dates.length - 1]! : quarterEnd(quarterOf(dates[dates.length - 1]!)),
       exploitationTypes: [...new Set(counted.flatMap((m) => m.exploitationTypes))].sort(),
       transitLocationIds: [...transit.entries()]
-        .filter(([, t]) => cases(t.members) !== null)
+        .filter(([, t]) => cases([...t.members]) !== null)
         .sort(([a, x], [b, y]) => x.position - y.position || a.localeCompare(b))
         .map(([id]) => id),
     });

@@ -69,7 +69,7 @@ function released(...groups: string[]): [number | null, number | null] {
   const victims = cases.reduce((n, c) => n + c.victims, 0);
   return [
     perturbed(cases.length, cellKeyOf(cases.map((c) => recordKey(secret, caseRecord(c.id)))), K),
-    perturbed(victims, cellKeyOf(cases.flatMap((c) => Array.from({ length: c.victims }, (_, i) => recordKey(secret, victimRecord(c.id, i + 1))))), K),
+    perturbed(victims, cellKeyOf(cases.map((c) => recordKey(secret, victimRecord(c.id, c.victims)))), K),
   ];
 }
 const SUPPRESSED = ['albion-bank', 'safe-passage'];

@@ -164,7 +164,7 @@ describe('hotspots are built only from records that reach the caller', () => {
         const cases = perturbed(v.cases.size, cellKeyOf([...v.cases].map((id) => recordKey(secret, caseRecord(id)))), K);
         if (h.caseCount !== cases) problems.push(`${h.location.name}: caseCount ${h.caseCount}, but the ${v.cases.size} cases that reach ${persona} give ${cases}`);
         const readsVictims = [...v.victimsOf.values()].some((n) => n > 0);
-        const victimKeys = [...v.victimsOf].flatMap(([id, n]) => Array.from({ length: n }, (_, i) => recordKey(secret, victimRecord(id, i + 1))));
+        const victimKeys = [...v.victimsOf].flatMap(([id, n]) => (n > 0 ? [recordKey(secret, victimRecord(id, n))] : []));
         const victims = perturbed(v.victims.size, cellKeyOf(victimKeys), K);
         if (readsVictims && h.victimCount !== victims) problems.push(`${h.location.name}: victimCount ${h.victimCount}, but the ${v.victims.size} victims that reach ${persona} give ${victims}`);
         if (!readsVictims && h.victimCount !== null && h.victimCount > v.victims.size + MAX_NOISE + Math.floor(RESOLUTION / 2)) {
