@@ -37,9 +37,8 @@ interface Place {
  * counts of the agencies it was shared with and of nobody else. Owners who want the hub's analysts
  * to count a case share it with them.
  * Events without a date or a known place cannot be placed on a route and are left out.
- * All time and no filter: disclosure control checks each cell against its supersets
- * (disclosure.ts), which needs the whole cell; at a much larger scale this becomes a read model
- * kept per case, not a scan.
+ * All time and no filter, applied per cell in disclose(); at a much larger scale this becomes a
+ * read model kept per case, not a scan.
  */
 async function countableEvents(ctx: RequestContext, types: EventType[]): Promise<CountableEvent[]> {
   const params = new SqlParams();
@@ -89,8 +88,8 @@ interface HotspotCell extends LiveCell {
 /**
  * Places of exploitation: a case counts at a place if one of its EXPLOITATION events there falls
  * in the period (and it has the exploitation type asked for). Counts go through disclose(), which
- * for agency types without exact counts widens the period to quarters and withholds small counts
- * and small differences; places are ordered by country and name, never by count, so the order
+ * for agency types without exact counts widens the period to quarters and perturbs counts and
+ * withholds small ones; places are ordered by country and name, never by count, so the order
  * says nothing about a suppressed count.
  */
 export async function hotspots(ctx: RequestContext, periodFrom: string, periodTo: string, exploitationType: ExploitationType | undefined): Promise<Projected[]> {
@@ -123,7 +122,7 @@ function hotspotCells(events: CountableEvent[]): Map<string, HotspotCell> {
     const key = `${e.locationId}|${e.caseId}`;
     let member = members.get(key);
     if (!member) {
-      members.set(key, (member = { dates: [], exploitationTypes: e.exploitationTypes, victims: e.victims }));
+      members.set(key, (member = { id: e.caseId, dates: [], exploitationTypes: e.exploitationTypes, victims: e.victims }));
       (cell.members as Member[]).push(member);
     }
     member.dates.push(e.occurredOn);
@@ -162,6 +161,7 @@ function routesOfCase(events: CountableEvent[]): Array<{ origin: Place; destinat
       origin: place(origin),
       destination: place(events[first]!),
       member: {
+        id: origin.caseId,
         dates: [origin.occurredOn, ...transit.map((e) => e.occurredOn), ...exploitation.map((e) => e.occurredOn)],
         exploitationTypes: origin.exploitationTypes,
         victims: origin.victims,
@@ -175,8 +175,7 @@ function routesOfCase(events: CountableEvent[]): Array<{ origin: Place; destinat
  * Routes aggregated live from the cases' trafficking events, grouped by origin and destination,
  * with the counted cases, their distinct victims, their period and exploitation types. Counts go
  * through disclose() over every route (the country filters pick whole routes, so they are applied
- * after it and never change what it withholds); route cells to one destination form a group whose
- * total is that destination's hotspot, for secondary suppression.
+ * after it and never change a cell's counts).
  */
 export async function routeAggregates(
   ctx: RequestContext,
@@ -196,12 +195,12 @@ export async function routeAggregates(
     for (const { origin, destination, member } of routesOfCase(chain)) {
       const key = `${origin.id}>${destination.id}`;
       let cell = cells.get(key);
-      if (!cell) cells.set(key, (cell = { origin, destination, group: destination.id, members: [] }));
+      if (!cell) cells.set(key, (cell = { origin, destination, members: [] }));
       (cell.members as Member[]).push(member);
     }
   }
   const ordered = [...cells.values()].sort((a, b) => byPlace(a.origin, b.origin) || byPlace(a.destination, b.destination));
-  const disclosed = disclose(ordered, request, policy, hotspotCells(events));
+  const disclosed = disclose(ordered, request, policy);
   const nodes = disclosed.cells
     .filter((d) => (!originCountry || d.cell.origin.countryCode === originCountry) && (!destinationCountry || d.cell.destination.countryCode === destinationCountry))
     .map((d) =>

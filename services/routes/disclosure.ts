@@ -1,3 +1,6 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { readableOnEveryRow } from '../../policies/enforce';
 import type { SubjectType } from '../../policies/subjects';
 import { loadConfig } from '../kernel/config';
@@ -5,6 +8,8 @@ import type { RequestContext } from '../kernel/context';
 
 /** One case as an aggregate cell sees it: what places it in the cell, and what it adds to the counts. */
 export interface Member {
+  /** The case's id: its record key (and its victims') derive from it. */
+  id: string;
   /** Dates (YYYY-MM-DD) of the events that place this case in the cell; the case counts in a period if one of them falls in it. */
   dates: readonly string[];
   /** The case's exploitation types (the exploitationType filter matches any of them). */
@@ -17,14 +22,7 @@ export interface Member {
 
 /** A cell aggregated live from case events: a place (hotspot) or an origin → destination pair (route). */
 export interface LiveCell {
-  /** Every case of the cell, over all time and with no filter: the complements are checked against them. */
   members: readonly Member[];
-  /**
-   * Cells of one group add up to a total that another query releases (route cells to one
-   * destination add up to that destination's hotspot), given to disclose() as `totals`; see
-   * secondary suppression there.
-   */
-  group?: string;
 }
 
 /** A cell whose counts are given, not derived here: a route the hub published. */
@@ -43,6 +41,8 @@ export interface DisclosurePolicy {
   exact: boolean;
   /** The disclosure threshold (TESSERA_K_ANONYMITY). */
   k: number;
+  /** The hub's cell-key secret (cellKeySecret): record keys derive from it. */
+  secret: Buffer;
 }
 
 export interface DisclosedCounts {
@@ -57,7 +57,7 @@ export interface DisclosedCell<C> extends DisclosedCounts {
   periodStart: string;
   periodEnd: string;
   exploitationTypes: string[];
-  /** Transit locations in travel order; without exact counts only those at least k counted cases passed through. */
+  /** Transit locations in travel order; without exact counts only those whose perturbed count of counted cases is released. */
   transitLocationIds: string[];
 }
 
@@ -69,10 +69,132 @@ export interface Disclosed<C> {
   cells: Array<DisclosedCell<C>>;
 }
 
+const secrets = new Map<string, Buffer>();
+
+/**
+ * The hub's cell-key secret: TESSERA_CELL_KEY_SECRET (base64url, at least 32 bytes) when set, else
+ * made once under the data directory. It is not in the database: whoever reads the tables (a
+ * backup, an insider) still cannot tell which noise a published count carries. Changing it
+ * re-draws every cell's noise, so a caller holding answers from before and after gets two
+ * independent draws of each count: change it only if it leaked.
+ */
+export function cellKeySecret(dataDir: string): Buffer {
+  const fromEnv = process.env.TESSERA_CELL_KEY_SECRET;
+  if (fromEnv) {
+    let secret = secrets.get(`env:${fromEnv}`);
+    if (!secret) {
+      secret = Buffer.from(fromEnv, 'base64url');
+      if (secret.length < 32) throw new Error('TESSERA_CELL_KEY_SECRET must be at least 32 bytes, base64url-encoded');
+      secrets.set(`env:${fromEnv}`, secret);
+    }
+    return secret;
+  }
+  let secret = secrets.get(dataDir);
+  if (!secret) {
+    const file = path.join(dataDir, 'keys', 'cell-key-secret');
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    try {
+      fs.writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    secret = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64url');
+    secrets.set(dataDir, secret);
+  }
+  return secret;
+}
+
 /** The caller's disclosure policy: exact counts only where the field policy grants `exactCounts` on every row. */
 export function disclosurePolicy(ctx: RequestContext, subject: SubjectType): DisclosurePolicy {
-  return { exact: readableOnEveryRow(ctx.ability, subject, 'exactCounts'), k: loadConfig().kAnonymity };
+  const config = loadConfig();
+  return { exact: readableOnEveryRow(ctx.ability, subject, 'exactCounts'), k: config.kAnonymity, secret: cellKeySecret(config.dataDir) };
 }
+
+// ---- the cell-key method ------------------------------------------------------------------
+
+/** The largest noise added to or taken from a released count (D). */
+export const MAX_NOISE = 2;
+
+/**
+ * How many of the 256 cell keys give each noise −2 … +2: P(0) = 102/256 ≈ 0.40, P(±1) = 60/256 ≈
+ * 0.23, P(±2) = 17/256 ≈ 0.066. Symmetric, so every row sums to zero (unbiased), with variance
+ * (2·60·1 + 2·17·4)/256 = 1.
+ */
+const SLOTS: ReadonlyArray<readonly [noise: number, keys: number]> = [
+  [-2, 17],
+  [-1, 60],
+  [0, 102],
+  [1, 60],
+  [2, 17],
+];
+const LAYOUT: readonly number[] = SLOTS.flatMap(([noise, keys]) => Array<number>(keys).fill(noise));
+
+/**
+ * The perturbation table: the noise of a cell of true value `value` and cell key `cellKey`. Zero
+ * stays zero; for every other value the row is LAYOUT rotated by an offset of the value (167 is
+ * odd, so consecutive values start far apart): two cells with the same key but different values,
+ * such as a cell and the same cell plus one record whose key is 0, draw unrelated noise.
+ */
+export function noiseOf(value: number, cellKey: number): number {
+  if (value === 0) return 0;
+  return LAYOUT[(cellKey + value * 167) % 256]!;
+}
+
+const keyCache = new WeakMap<Buffer, Map<string, number>>();
+const KEY_CACHE_SIZE = 200_000;
+
+/**
+ * A record's key, 0–255: the first byte of HMAC-SHA256(secret, record), fixed for the record's
+ * life. Kept in memory per secret (up to KEY_CACHE_SIZE records, then started afresh), so a
+ * repeated query does not hash every case again.
+ */
+export function recordKey(secret: Buffer, record: string): number {
+  let cache = keyCache.get(secret);
+  if (!cache) keyCache.set(secret, (cache = new Map()));
+  let key = cache.get(record);
+  if (key === undefined) {
+    if (cache.size >= KEY_CACHE_SIZE) cache.clear();
+    key = createHmac('sha256', secret).update(record).digest()[0]!;
+    cache.set(record, key);
+  }
+  return key;
+}
+
+/** The record a case is in caseCount cells. */
+export const caseRecord = (caseId: string) => `case:${caseId}`;
+/**
+ * The record a case's `victims` counted victims are, together, in victimCount cells: one key for
+ * the block (a sum of per-victim keys would be just as uniform, at one hash per victim). A victim
+ * more or less makes another block with an unrelated key.
+ */
+export const victimRecord = (caseId: string, victims: number) => `victims:${caseId}:${victims}`;
+
+/** A cell's key: the sum of its records' keys mod 256, so the same set of records has the same key in every table. */
+export function cellKeyOf(recordKeys: Iterable<number>): number {
+  let key = 0;
+  for (const k of recordKeys) key = (key + k) % 256;
+  return key;
+}
+
+/** Released counts are rounded to a multiple of this (after the noise), as IOM's CTDC rounds its published counts. */
+export const RESOLUTION = 3;
+
+/**
+ * A count as released without exact counts: 0 as 0; otherwise its value plus its noise, withheld
+ * (null) when that is below k, else rounded to the nearest multiple of RESOLUTION (and never
+ * below k). So a released count is at least k and within MAX_NOISE + ⌊RESOLUTION / 2⌋ = 3 of
+ * the truth, a cell below k is never released as its true value, and whether a cell is withheld
+ * is itself noisy (a cell of 5 may be withheld, one of 4 shown as 6), so the threshold gives no
+ * exact boundary to difference against.
+ */
+export function perturbed(value: number, cellKey: number, k: number): number | null {
+  if (value === 0) return 0;
+  const noisy = value + noiseOf(value, cellKey);
+  if (noisy < Math.max(k, 1)) return null;
+  return Math.max(k, RESOLUTION * Math.round(noisy / RESOLUTION));
+}
+
+// ---- calendar quarters --------------------------------------------------------------------
 
 /** Calendar quarters as integers (year * 4 + quarter - 1), so a run of quarters is a range. */
 export function quarterOf(date: string): number {
@@ -87,72 +209,47 @@ export function quarterEnd(q: number): string {
   return `${String(Math.floor(q / 4)).padStart(4, '0')}-${['03-31', '06-30', '09-30', '12-31'][q % 4]}`;
 }
 
+// ---- disclosure ---------------------------------------------------------------------------
+
 /**
  * Small-count disclosure control: the one place it happens for published routes, route
- * aggregates and hotspots alike. Agency types whose policy grants `exactCounts` (law enforcement,
- * hub analysts) get exact counts over exactly the period they asked for. For the others (banks,
- * NGOs) no count may single out a small group of victims, neither directly nor by differencing
- * two queries, so:
+ * aggregates and hotspots alike (docs/disclosure-control.md gives the method and its parameters).
+ * Agency types whose policy grants `exactCounts` (law enforcement, hub analysts) get exact counts
+ * over exactly the period they asked for. For the others (banks, NGOs):
  *
  * (a) The period is widened to whole calendar quarters (and echoed as periodFrom/periodTo), and
- *     each cell's own period is rounded out to quarters: two requests that differ by a few days
- *     count the same cases, so no difference can isolate those days.
+ *     each cell's own period is rounded out to quarters: requests that differ by a few days count
+ *     the same cases and answer the same.
  *
- * (b) A count is released only if it is 0 or at least k; otherwise it is null and
- *     `countSuppressed` says so. caseCount and victimCount are judged separately.
+ * (b) Cell-key perturbation. Each counted record (a case for caseCount, its counted victims for
+ *     victimCount) has a fixed key 0–255 derived from its id with the hub's secret;
+ *     a cell's key is the sum of its records' keys mod 256, and the perturbation table (noiseOf)
+ *     adds −2 … +2 by the cell's value and key. The same set of records gets the same noise in
+ *     every table and at every time, so repeating a query averages nothing away; a cell that
+ *     differs from another by a few records has an unrelated key, so a difference of two released
+ *     counts is the true difference plus noise the caller cannot remove.
  *
- * (c) Differencing. A caller who gets |A| and |B| for two nested sets of cases A ⊂ B learns
- *     |B \ A|, a group no query described. The queries a caller can make over one cell are
- *     (period of whole quarters, exploitationType or none); their case sets nest when the period
- *     is contained in the other's and the filter is the same or dropped. So a count for
- *     (W, f) is released only if, for every such superset query (W'' ⊇ W, f'' ∈ {f, none}),
- *     count(W'', f'') − count(W, f) is 0 or at least k. For f'' = none and W'' = W this is the
- *     filtered-vs-unfiltered complement; for W'' ⊋ W it covers overlapping periods (asking for
- *     2024 Q2 and for 2024 Q2–Q3 would otherwise give Q3-only cases). Every nested pair is
- *     checked at its smaller side, so no two released counts of nested queries differ by 1 … k−1
- *     (disclosure.test.ts checks this by brute force over every query on random cells). Only
- *     boundaries where the cell has events change a count, so the supersets checked are the
- *     windows from W out to each earlier and each later event quarter of the cell (a window
- *     beyond the data counts the same as the data's own span). Country filters pick whole cells
- *     (the origin and destination are the cell), so they add no nested pair: they are applied by
- *     the caller after disclosure, which therefore never depends on them.
+ * (c) Threshold and rounding (perturbed). A count is null (and `countSuppressed` says so) when
+ *     its perturbed value is below k, otherwise rounded to a multiple of RESOLUTION; zero is
+ *     released as zero. caseCount and victimCount are judged separately, each with its own
+ *     records' keys.
  *
- * (d) Totals and secondary suppression. No total is released to these callers (no totalCount,
- *     no sums), so a suppressed cell cannot be recovered as "total minus the others" within a
- *     result. Across results it can: route cells to one destination add up (over all time) to
- *     that destination's hotspot less the cases with no known origin, and the hotspot is released
- *     by another query. So cells may name a `group` whose total is given in `totals`; the total is
- *     judged here by the same rules for the same request. While it is released and it minus the
- *     group's released counts leaves something that is either 1 … k−1 (a few small cells, or a
- *     few cases on no route) or exactly one suppressed cell (which may have been withheld for
- *     differencing at any size), the smallest released count of the group is suppressed too.
- *     A group of one cell has nothing beside it to withhold: its total is that cell plus the
- *     cases at the place on no route, with events on other dates, judged on its own.
+ * (d) No total is released to these callers (no totalCount, no sums).
  *
- * (e) Transit places are listed only when at least k counted cases passed through them; the
- *     counted cases' exploitation types and the cell's existence are shown, never a count below k.
- *
- * What this does not stop: sums of three or more released counts (inclusion–exclusion across
- * exploitation types or partly overlapping periods) can still narrow a suppressed cell; closing
- * that needs noise or a fixed set of published tables. Rows are ordered by place, never by count.
+ * (e) Transit places are listed only when the count of counted cases that passed through them,
+ *     perturbed the same way, would be released; the counted cases' exploitation types and the
+ *     cell's existence are shown, never a count. Rows are ordered by place, never by count.
  */
 export function disclose(cells: readonly FixedCell[], request: null, policy: DisclosurePolicy): DisclosedCounts[];
-export function disclose<C extends LiveCell>(
-  cells: readonly C[],
-  request: CountRequest,
-  policy: DisclosurePolicy,
-  totals?: ReadonlyMap<string, LiveCell>,
-): Disclosed<C>;
+export function disclose<C extends LiveCell>(cells: readonly C[], request: CountRequest, policy: DisclosurePolicy): Disclosed<C>;
 export function disclose<C extends LiveCell>(
   cells: readonly (C | FixedCell)[],
   request: CountRequest | null,
-  { exact, k }: DisclosurePolicy,
-  totals?: ReadonlyMap<string, LiveCell>,
+  { exact, k, secret }: DisclosurePolicy,
 ): DisclosedCounts[] | Disclosed<C> {
-  const releasable = (n: number) => n === 0 || n >= k;
-
-  // A published route: the hub chose its numbers, there is no detail to difference against.
+  // A published route: the hub chose its numbers (they are no set of records), so only the threshold applies.
   if (request === null) {
+    const releasable = (n: number) => n === 0 || n >= k;
     return (cells as FixedCell[]).map(({ counts }) => {
       const caseCount = exact || releasable(counts.caseCount) ? counts.caseCount : null;
       const victimCount = exact || releasable(counts.victimCount) ? counts.victimCount : null;
@@ -160,98 +257,42 @@ export function disclose<C extends LiveCell>(
     });
   }
 
-  const qa = quarterOf(request.periodFrom);
-  const qb = quarterOf(request.periodTo);
-  const from = exact ? request.periodFrom : quarterStart(qa);
-  const to = exact ? request.periodTo : quarterEnd(qb);
+  const from = exact ? request.periodFrom : quarterStart(quarterOf(request.periodFrom));
+  const to = exact ? request.periodTo : quarterEnd(quarterOf(request.periodTo));
   const filter = request.exploitationType ?? null;
-  const matches = (m: Member, f: string | null) => f === null || m.exploitationTypes.includes(f);
-  const sumVictims = (ms: readonly Member[]) => ms.reduce((n, m) => n + m.victims, 0);
+  const caseKey = (m: Member) => recordKey(secret, caseRecord(m.id));
+  const victimKey = (m: Member) => (m.victims === 0 ? 0 : recordKey(secret, victimRecord(m.id, m.victims)));
+  const cases = (ms: readonly Member[]) => (exact ? ms.length : perturbed(ms.length, cellKeyOf(ms.map(caseKey)), k));
 
   const out: Array<DisclosedCell<C>> = [];
   for (const cell of cells as C[]) {
-    const counted = cell.members.filter((m) => matches(m, filter) && m.dates.some((d) => d >= from && d <= to));
+    const counted = cell.members.filter((m) => (filter === null || m.exploitationTypes.includes(filter)) && m.dates.some((d) => d >= from && d <= to));
     if (counted.length === 0) continue;
-    const caseCount = counted.length;
-    const victimCount = sumVictims(counted);
-    let releaseCases = true;
-    let releaseVictims = true;
+    const victims = counted.reduce((n, m) => n + m.victims, 0);
+    const caseCount = cases(counted);
+    const victimCount = exact ? victims : perturbed(victims, cellKeyOf(counted.map(victimKey)), k);
 
-    if (!exact) {
-      releaseCases = releasable(caseCount);
-      releaseVictims = releasable(victimCount);
-      // (c): every superset query over this cell, at its smaller side.
-      const outside = cell.members.map((m) => {
-        const qs = m.dates.map(quarterOf);
-        return {
-          m,
-          inside: qs.some((q) => q >= qa && q <= qb),
-          before: Math.max(-Infinity, ...qs.filter((q) => q < qa)),
-          after: Math.min(Infinity, ...qs.filter((q) => q > qb)),
-        };
-      });
-      const lows = [qa, ...new Set(outside.map((o) => o.before).filter(Number.isFinite))];
-      const highs = [qb, ...new Set(outside.map((o) => o.after).filter(Number.isFinite))];
-      for (const f of new Set([filter, null])) {
-        for (const lo of lows) {
-          for (const hi of highs) {
-            if (!releaseCases && !releaseVictims) break;
-            const superset = outside.filter((o) => matches(o.m, f) && (o.inside || o.before >= lo || o.after <= hi)).map((o) => o.m);
-            if (!releasable(superset.length - caseCount)) releaseCases = false;
-            if (!releasable(sumVictims(superset) - victimCount)) releaseVictims = false;
-          }
-        }
-      }
-    }
-
-    // (e) and the cell's own period.
     const dates = counted.flatMap((m) => m.dates).sort();
-    const transit = new Map<string, { cases: number; position: number }>();
+    const transit = new Map<string, { members: Set<Member>; position: number }>();
     for (const m of counted) {
       (m.transit ?? []).forEach((id, position) => {
-        const t = transit.get(id) ?? { cases: 0, position };
-        transit.set(id, { cases: t.cases + 1, position: Math.min(t.position, position) });
+        const t = transit.get(id) ?? { members: new Set<Member>(), position };
+        transit.set(id, { members: t.members.add(m), position: Math.min(t.position, position) });
       });
     }
     out.push({
       cell,
-      caseCount: releaseCases ? caseCount : null,
-      victimCount: releaseVictims ? victimCount : null,
-      countSuppressed: !releaseCases || !releaseVictims,
+      caseCount,
+      victimCount,
+      countSuppressed: caseCount === null || victimCount === null,
       periodStart: exact ? dates[0]! : quarterStart(quarterOf(dates[0]!)),
       periodEnd: exact ? dates[dates.length - 1]! : quarterEnd(quarterOf(dates[dates.length - 1]!)),
       exploitationTypes: [...new Set(counted.flatMap((m) => m.exploitationTypes))].sort(),
       transitLocationIds: [...transit.entries()]
-        .filter(([, t]) => exact || t.cases >= k)
+        .filter(([, t]) => cases([...t.members]) !== null)
         .sort(([a, x], [b, y]) => x.position - y.position || a.localeCompare(b))
         .map(([id]) => id),
     });
   }
-
-  // (d): secondary suppression within each group whose total another query releases, per count.
-  if (!exact && totals) {
-    const groups = new Map<string, Array<DisclosedCell<C>>>();
-    for (const d of out) {
-      if (d.cell.group === undefined || !totals.has(d.cell.group)) continue;
-      groups.set(d.cell.group, [...(groups.get(d.cell.group) ?? []), d]);
-    }
-    for (const [group, members] of groups) {
-      const [total] = disclose([totals.get(group)!], request, { exact, k }).cells;
-      for (const field of ['caseCount', 'victimCount'] as const) {
-        const released = total?.[field];
-        if (released === null || released === undefined) continue;
-        for (;;) {
-          const shown = members.filter((d) => d[field] !== null);
-          const hidden = members.length - shown.length;
-          const remainder = released - shown.reduce((n, d) => n + d[field]!, 0);
-          const next = shown.filter((d) => d[field]! > 0).sort((x, y) => x[field]! - y[field]!)[0];
-          if (remainder < 1 || (remainder >= k && hidden !== 1) || !next) break;
-          next[field] = null;
-          next.countSuppressed = true;
-        }
-      }
-    }
-  }
-
   return { periodFrom: from, periodTo: to, cells: out };
 }

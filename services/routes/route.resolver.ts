@@ -62,7 +62,7 @@ export class RouteResolver {
 export class RouteAggregateResolver {
   @Query(() => RouteAggregatesType, {
     description:
-      'Routes aggregated live from shareable trafficking events, one per origin and destination. Without exact counts the period is widened to whole quarters and counts that are, or differ from an overlapping query by, less than k are withheld',
+      'Routes aggregated live from shareable trafficking events, one per origin and destination. Without exact counts the period is widened to whole quarters and counts are perturbed by the cell-key method, those below k withheld (docs/disclosure-control.md)',
   })
   routeAggregates(
     @Arg('periodFrom', () => String, { description: 'YYYY-MM-DD' }) periodFrom: string,
@@ -80,7 +80,7 @@ export class RouteAggregateResolver {
     return routes.locationOf(ctx, route, 'originLocationId');
   }
 
-  @FieldResolver(() => [LocationType], { description: 'Transit places in travel order; without exact counts only those at least k counted cases passed through' })
+  @FieldResolver(() => [LocationType], { description: 'Transit places in travel order; without exact counts only those whose perturbed count of counted cases passing through is released' })
   transit(@Root() route: object, @Ctx() ctx: RequestContext) {
     return routes.transitOf(ctx, route);
   }

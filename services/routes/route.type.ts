@@ -58,13 +58,13 @@ export class HotspotType {
   @Field(() => String, { nullable: true, description: 'The period counted (see periodStart)' })
   periodEnd?: string;
 
-  @Field(() => Int, { nullable: true, description: 'Null when below the disclosure threshold for your agency (countSuppressed)' })
+  @Field(() => Int, { nullable: true, description: 'Without exact counts: perturbed by at most 2 and rounded to a multiple of 3 (docs/disclosure-control.md), null when that is below the disclosure threshold (countSuppressed)' })
   victimCount?: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Null when below the disclosure threshold for your agency (countSuppressed)' })
+  @Field(() => Int, { nullable: true, description: 'Without exact counts: perturbed by at most 2 and rounded to a multiple of 3 (docs/disclosure-control.md), null when that is below the disclosure threshold (countSuppressed)' })
   caseCount?: number | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'Whether a count was withheld because it, or its difference from an overlapping query, is below the disclosure threshold' })
+  @Field(() => Boolean, { nullable: true, description: 'Whether a count was withheld because its perturbed value is below the disclosure threshold' })
   countSuppressed?: boolean;
 }
 
@@ -81,17 +81,20 @@ export class RouteAggregateType {
   @Field(() => String, { nullable: true, description: 'Last event of the counted cases on this route (without exact counts: end of its quarter)' })
   periodEnd?: string;
 
-  @Field(() => Int, { nullable: true, description: 'Distinct VICTIM persons; null when withheld by disclosure control (countSuppressed)' })
+  @Field(() => Int, { nullable: true, description: 'Distinct VICTIM persons; without exact counts perturbed by at most 2 and rounded to a multiple of 3 (docs/disclosure-control.md), null when that is below the disclosure threshold (countSuppressed)' })
   victimCount?: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Null when withheld by disclosure control (countSuppressed)' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Without exact counts: perturbed by at most 2 and rounded to a multiple of 3 (docs/disclosure-control.md), null when that is below the disclosure threshold (countSuppressed)',
+  })
   caseCount?: number | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'Whether a count was withheld because it, or its difference from an overlapping query, is below the disclosure threshold' })
+  @Field(() => Boolean, { nullable: true, description: 'Whether a count was withheld because its perturbed value is below the disclosure threshold' })
   countSuppressed?: boolean;
 }
 
-@ObjectType('RouteAggregates', { description: 'Route aggregates over a period; no totals, so no suppressed cell is the difference of a total and the others' })
+@ObjectType('RouteAggregates', { description: 'Route aggregates over a period; no totals' })
 export class RouteAggregatesType {
   @Field(() => String, { description: 'The period counted: the one requested, or without exact counts that period widened to whole calendar quarters' })
   periodFrom: string;
