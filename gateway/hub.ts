@@ -125,6 +125,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     url: http.url,
     port: http.port,
     async stop() {
+      verifier.close();
       await http.close();
       await server.stop();
       for (const sg of inProcess.values()) await sg.server.stop();

@@ -40,7 +40,10 @@ export class AgencyResolver {
     return agencies.registerUser(ctx, input);
   }
 
-  @Mutation(() => UserType)
+  @Mutation(() => UserType, {
+    description:
+      'Activates or deactivates a user. A deactivated user is refused (UNAUTHENTICATED) from their next request on when the gateway runs in the same process as this subgraph (in-process mode), and within 5 seconds otherwise (multi-process, containers: the gateway caches users that long).',
+  })
   setUserActive(@Arg('id', () => ID) id: string, @Arg('active', () => Boolean) active: boolean, @Ctx() ctx: RequestContext) {
     return agencies.setUserActive(ctx, id, active);
   }

@@ -8,6 +8,7 @@ import { projectAll, projectOne } from '../kernel/policy';
 import { selectVisible, type SubjectTable, visibleLoader } from '../kernel/repository';
 import { text } from '../kernel/validate';
 import type { RegisterAgencyInput, RegisterTrustedIssuerInput, RegisterUserInput } from './agency.type';
+import { userAccessChanged } from './identity.repository';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -114,7 +115,11 @@ export async function registerUser(ctx: RequestContext, input: RegisterUserInput
   return projectOne(ctx, user!);
 }
 
-/** Deactivating a user refuses their tokens from the next request on (the gateway caches users briefly). */
+/**
+ * Deactivating a user refuses their tokens from the next request on in the gateway of this process
+ * (told once the change commits, before the answer leaves); a gateway in another process caches
+ * users for at most 5 s (gateway/identity.ts).
+ */
 export async function setUserActive(ctx: RequestContext, id: string, active: boolean) {
   if (!UUID.test(id)) throw notFound('User');
   const params = new SqlParams([active, id]);
@@ -131,6 +136,7 @@ export async function setUserActive(ctx: RequestContext, id: string, active: boo
     return row;
   });
   if (!changed) throw notFound('User');
+  if (changed.was !== active) ctx.db.afterCommit(() => userAccessChanged(id));
   const loader = visibleLoader(ctx, userTable, 'id');
   loader.clear(id);
   const [user] = await loader.load(id);
