@@ -76,7 +76,7 @@ export async function serveSubgraph(name: string, opts: { db: Database; keys: Ga
   const def = SUBGRAPHS.find((s) => s.name === name);
   if (!def) throw new Error(`No subgraph named ${name}`);
   const running = await createSubgraphServer(def, opts);
-  return serveHttp(running.server, (headers) => running.context(headers.get('authorization')), opts.port, opts.host);
+  return serveHttp(running.server, (headers, operation) => running.context(headers.get('authorization'), operation), opts.port, opts.host);
 }
 
 /**
