@@ -71,8 +71,8 @@ export function formatGatewayError(formatted: Formatted, error: unknown, ctx: { 
   return ctx.development ? masked : { ...masked, message: withoutSuggestions(masked.message) };
 }
 
-/** Starts one subgraph on its own HTTP port: what a subgraph process (or container) runs. */
-export async function serveSubgraph(name: string, opts: { db: Database; keys: GatewayKeys; port: number; host?: string; development: boolean }): Promise<HttpHandle> {
+/** Starts one subgraph on its own HTTP port and address (config.ts: subgraphHost): what a subgraph process (or container) runs. */
+export async function serveSubgraph(name: string, opts: { db: Database; keys: GatewayKeys; port: number; host: string; development: boolean }): Promise<HttpHandle> {
   const def = SUBGRAPHS.find((s) => s.name === name);
   if (!def) throw new Error(`No subgraph named ${name}`);
   const running = await createSubgraphServer(def, opts);
