@@ -1,12 +1,10 @@
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
 import type { Actor } from '../policies/actor';
-import { findUser, loadTrustedIssuers, onUserAccessChanged, type TrustedIssuerRecord } from '../services/agencies/api';
+import { findUser, loadTrustedIssuers, onUserAccessChanged, type TrustedIssuerRecord, USER_CACHE_TTL_MS } from '../services/agencies/api';
 import type { Sql } from '../services/kernel/db';
 import { serviceUnavailable, unauthenticated } from '../services/kernel/errors';
 import type { Logger } from '../services/kernel/logger';
 
-/** How long the gateway trusts what it read about a user: a deactivation in another process takes effect within this. */
-export const USER_CACHE_TTL_MS = 5_000;
 /** At most this many users are cached (least recently used out first). */
 export const USER_CACHE_SIZE = 10_000;
 /** The trusted issuers are read again after this long... */

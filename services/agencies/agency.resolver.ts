@@ -2,6 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'ty
 import type { RequestContext } from '../kernel/context';
 import * as agencies from './agency.service';
 import { AgencyType, RegisterAgencyInput, RegisterTrustedIssuerInput, RegisterUserInput, TrustedIssuerType, UserType } from './agency.type';
+import { USER_CACHE_TTL_MS } from './identity.repository';
 
 @Resolver(() => AgencyType)
 export class AgencyResolver {
@@ -42,7 +43,7 @@ export class AgencyResolver {
 
   @Mutation(() => UserType, {
     description:
-      'Activates or deactivates a user. A deactivated user is refused (UNAUTHENTICATED) from their next request on when the gateway runs in the same process as this subgraph (in-process mode), and within 5 seconds otherwise (multi-process, containers: the gateway caches users that long).',
+      `Activates or deactivates a user. A deactivated user is refused (UNAUTHENTICATED) from their next request on when the gateway runs in the same process as this subgraph (in-process mode), and within ${USER_CACHE_TTL_MS / 1000} seconds otherwise (multi-process, containers: the gateway caches users that long).`,
   })
   setUserActive(@Arg('id', () => ID) id: string, @Arg('active', () => Boolean) active: boolean, @Ctx() ctx: RequestContext) {
     return agencies.setUserActive(ctx, id, active);

@@ -118,7 +118,7 @@ export async function registerUser(ctx: RequestContext, input: RegisterUserInput
 /**
  * Deactivating a user refuses their tokens from the next request on in the gateway of this process
  * (told once the change commits, before the answer leaves); a gateway in another process caches
- * users for at most 5 s (gateway/identity.ts).
+ * users for at most USER_CACHE_TTL_MS.
  */
 export async function setUserActive(ctx: RequestContext, id: string, active: boolean) {
   if (!UUID.test(id)) throw notFound('User');

@@ -44,6 +44,12 @@ export async function findUser(db: Sql, agencyId: string, subject: string): Prom
   return row;
 }
 
+/**
+ * How long a gateway may go on trusting what it read about a user: a deactivation made in another
+ * process than the gateway's takes effect within this (in the gateway's own process, at once).
+ */
+export const USER_CACHE_TTL_MS = 5_000;
+
 type UserChangeListener = (userId: string) => void;
 const userChangeListeners = new Set<UserChangeListener>();
 
