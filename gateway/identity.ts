@@ -1,6 +1,6 @@
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
 import type { Actor } from '../policies/actor';
-import { findUser, loadTrustedIssuers, onUserAccessChanged, type TrustedIssuerRecord, USER_CACHE_TTL_MS } from '../services/agencies/api';
+import { findUser, loadTrustedIssuers, onIdentityChanged, type TrustedIssuerRecord, USER_CACHE_TTL_MS } from '../services/agencies/api';
 import type { Sql } from '../services/kernel/db';
 import { serviceUnavailable, unauthenticated } from '../services/kernel/errors';
 import type { Logger } from '../services/kernel/logger';
@@ -67,13 +67,19 @@ class TrustedIssuers {
   private byIssuer = new Map<string, Issuer>();
   private loadedAt = -Infinity;
   private loading?: Promise<void>;
-  /** How many times the issuers were read (for tests). */
-  reads = 0;
+  private generation = 0;
 
   constructor(private readonly db: Sql) {}
 
   get size(): number {
     return this.byIssuer.size;
+  }
+
+  /** The next token is judged on the issuers as they are now in the database (not on a read already under way). */
+  stale(): void {
+    this.generation++;
+    this.loadedAt = -Infinity;
+    this.loading = undefined;
   }
 
   async find(iss: string): Promise<Issuer | undefined> {
@@ -83,16 +89,17 @@ class TrustedIssuers {
   }
 
   private reload(): Promise<void> {
-    this.loading ??= (async () => {
+    this.loading ??= (async (generation) => {
       try {
-        this.reads++;
         const records = await fromStore(() => loadTrustedIssuers(this.db));
+        // A read overtaken by stale() is not kept: it may predate the change.
+        if (generation !== this.generation) return;
         this.byIssuer = new Map(records.map((record) => [record.issuer, { record, keys: createLocalJWKSet(record.jwks as JSONWebKeySet) }]));
         this.loadedAt = Date.now();
       } finally {
-        this.loading = undefined;
+        if (generation === this.generation) this.loading = undefined;
       }
-    })();
+    })(this.generation);
     return this.loading;
   }
 }
@@ -135,8 +142,8 @@ export class IdentityVerifier {
     private readonly log: Logger,
   ) {
     this.issuers = new TrustedIssuers(db);
-    // A user (de)activated in this process: their next request is judged on the committed state.
-    this.unsubscribe = onUserAccessChanged(() => this.users.clear());
+    // A user (de)activated, or an issuer registered, in this process: the next request is judged on the committed state.
+    this.unsubscribe = onIdentityChanged((change) => (change === 'users' ? this.users.clear() : this.issuers.stale()));
   }
 
   /** Stops listening for user changes (the hub stops). */

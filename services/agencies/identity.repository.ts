@@ -50,19 +50,21 @@ export async function findUser(db: Sql, agencyId: string, subject: string): Prom
  */
 export const USER_CACHE_TTL_MS = 5_000;
 
-type UserChangeListener = (userId: string) => void;
-const userChangeListeners = new Set<UserChangeListener>();
+/** What changed about who may sign in: a user's access (setUserActive) or the trusted issuers (registerTrustedIssuer). */
+export type IdentityChange = 'users' | 'issuers';
+type IdentityChangeListener = (change: IdentityChange) => void;
+const identityChangeListeners = new Set<IdentityChangeListener>();
 
 /**
- * Called with a user's id once a change to whether they may sign in (setUserActive) is committed,
- * in this process: the gateway of this process drops what it cached about users. Returns the
- * function that stops the calls.
+ * Called once a change to who may sign in is committed in this process: the gateway of this
+ * process drops what it holds about users, or reads the issuers again. Returns the function that
+ * stops the calls.
  */
-export function onUserAccessChanged(listener: UserChangeListener): () => void {
-  userChangeListeners.add(listener);
-  return () => userChangeListeners.delete(listener);
+export function onIdentityChanged(listener: IdentityChangeListener): () => void {
+  identityChangeListeners.add(listener);
+  return () => identityChangeListeners.delete(listener);
 }
 
-export function userAccessChanged(userId: string): void {
-  for (const listener of userChangeListeners) listener(userId);
+export function identityChanged(change: IdentityChange): void {
+  for (const listener of identityChangeListeners) listener(change);
 }

@@ -161,6 +161,33 @@ describe('JWT attacks', () => {
     await expectAccepted(await signedByIdp('lumina-ro', claims('lumina-ro', { extra: { iat: now, exp: now + 3000 } })));
   });
 
+  test('an issuer registered through the API with a maximum lifetime of one hour: used at once, longer tokens refused', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const iss = 'https://idp2.lumina-ro.tessera.test';
+    const publicJwk = await exportJWK(publicKey);
+    const register = (maxTokenLifetimeSeconds: number) =>
+      hub.gql('tessera-admin', 'mutation($input: RegisterTrustedIssuerInput!) { registerTrustedIssuer(input: $input) { id } }', {
+        input: {
+          agencyId: hub.demo.agencies['lumina-ro']!.id,
+          issuer: iss,
+          audience: 'tessera',
+          algorithms: ['ES256'],
+          jwks: JSON.stringify({ keys: [{ ...publicJwk, kid: 'lumina-2', alg: 'ES256' }] }),
+          maxTokenLifetimeSeconds,
+        },
+      });
+    expect(codes(await register(59))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await register(604_801))).toEqual(['BAD_USER_INPUT']);
+    expect((await register(3600)).errors).toBeUndefined();
+    const now = Math.floor(Date.now() / 1000);
+    const sign = (iat: number, exp: number) =>
+      new SignJWT({ iss, sub: devSubject('lumina-ro', 'CONTRIBUTOR'), aud: 'tessera', iat, exp }).setProtectedHeader({ alg: 'ES256', kid: 'lumina-2' }).sign(privateKey);
+    // The gateway of this process reads the issuers again once the registration commits: the first token is judged on it.
+    await expectAccepted(await sign(now, now + 3000));
+    await expectRefused(await sign(now, now + 7200));
+    await expectRefused(await sign(now - 5400, now + 60));
+  });
+
   test('a token without iat, sub or exp is refused', async () => {
     await expectRefused(await signedByIdp('met-police', claims('met-police', { omit: ['iat'] })));
     await expectRefused(await signedByIdp('met-police', claims('met-police', { omit: ['sub'] })));
