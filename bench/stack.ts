@@ -7,7 +7,7 @@ import { devSubject, signDevToken } from '../gateway/dev-idp';
 import { type Hub, serveSubgraph, startHub } from '../gateway/hub';
 import { IdentityVerifier } from '../gateway/identity';
 import type { Actor, Role } from '../policies/actor';
-import { type GatewayKeys, loadGatewayKeys, signActorToken } from '../services/kernel/actor-token';
+import { type GatewayKeys, loadGatewayKeys, signActorToken, type SubgraphOperation } from '../services/kernel/actor-token';
 import { loadConfig } from '../services/kernel/config';
 import { connect, type Database } from '../services/kernel/db';
 import { type HttpHandle, waitHealthy } from '../services/kernel/http';
@@ -24,8 +24,6 @@ const ROOT = path.join(__dirname, '..');
 const AUDIENCE = 'tessera';
 /** As `npm start` (scripts/start.ts): a request holds one connection for its whole transaction. */
 const HUB_POOL = 30;
-/** Actor tokens live 60 s; the direct-to-subgraph baseline re-signs well before that. */
-const ACTOR_TOKEN_REFRESH_MS = 20_000;
 
 export interface StackOptions {
   scale: ScaleName;
@@ -51,8 +49,8 @@ export interface Stack {
   authorization(persona: string): Promise<string>;
   /** The actor the gateway derives from that persona's token. */
   actor(persona: string): Promise<Actor>;
-  /** `Bearer <gateway-signed actor token>` for calling subgraph `name` directly, as the gateway would. */
-  actorAuthorization(persona: string, subgraph: string): Promise<string>;
+  /** `Bearer <gateway-signed actor token>` for calling subgraph `name` directly with `operation`, once, as the gateway would. */
+  actorAuthorization(persona: string, subgraph: string, operation: SubgraphOperation): Promise<string>;
   /** The owner's pool for the benchmark's own lookups (sampling ids): no row-level security, not counted. */
   owner: Pool;
   /** A plain `pg` client of its own (no TypeORM, not counted by the probe) for the SQL baselines. */
@@ -205,15 +203,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       }
       return a;
     };
-    const actorTokens = new Map<string, { value: string; until: number }>();
-    const actorAuthorization = async (persona: string, subgraph: string) => {
-      const key = `${persona}\u0000${subgraph}`;
-      const cached = actorTokens.get(key);
-      if (cached && cached.until > Date.now()) return cached.value;
-      const value = `Bearer ${await signActorToken(keys, await actor(persona), subgraph, randomUUID())}`;
-      actorTokens.set(key, { value, until: Date.now() + ACTOR_TOKEN_REFRESH_MS });
-      return value;
-    };
+    // A token is good for one request with one operation: signed per request, as the gateway signs per subgraph fetch.
+    const actorAuthorization = async (persona: string, subgraph: string, operation: SubgraphOperation) =>
+      `Bearer ${await signActorToken(keys, await actor(persona), subgraph, randomUUID(), operation)}`;
 
     const rawClient = async () => {
       const client = new Client({ connectionString: url, application_name: 'tessera-bench-baseline' });

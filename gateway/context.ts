@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { HeaderMap } from '@apollo/server';
 import type { Actor } from '../policies/actor';
-import { type GatewayKeys, signActorToken } from '../services/kernel/actor-token';
+import { type GatewayKeys, signActorToken, type SubgraphOperation } from '../services/kernel/actor-token';
 import { type Logger, rootLogger } from '../services/kernel/logger';
 import type { IdentityVerifier } from './identity';
 
@@ -9,26 +9,18 @@ export interface GatewayContext {
   actor: Actor;
   requestId: string;
   log: Logger;
-  /** The short-lived token that tells subgraph `name` who is asking (signed once per request and subgraph). */
-  actorToken(name: string): Promise<string>;
+  /** The short-lived token that tells subgraph `name` who is asking, good for `operation` once (a new one per subgraph fetch). */
+  actorToken(name: string, operation: SubgraphOperation): Promise<string>;
 }
 
 export async function gatewayContext(headers: HeaderMap, verifier: IdentityVerifier, keys: GatewayKeys): Promise<GatewayContext> {
   const incoming = headers.get('x-request-id');
   const requestId = incoming && /^[A-Za-z0-9-]{8,64}$/.test(incoming) ? incoming : randomUUID();
   const actor = await verifier.authenticate(headers.get('authorization'), headers.get('x-tessera-purpose'));
-  const tokens = new Map<string, Promise<string>>();
   return {
     actor,
     requestId,
     log: rootLogger.child({ requestId, service: 'gateway', agencyId: actor.agencyId, userId: actor.userId }),
-    actorToken(name) {
-      let t = tokens.get(name);
-      if (!t) {
-        t = signActorToken(keys, actor, name, requestId);
-        tokens.set(name, t);
-      }
-      return t;
-    },
+    actorToken: (name, operation) => signActorToken(keys, actor, name, requestId, operation),
   };
 }

@@ -14,12 +14,10 @@ export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
   constructor(private readonly subgraph: RunningSubgraph) {}
 
   async process({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
-    const token = await context.actorToken(this.subgraph.name);
-    const contextValue = await this.subgraph.context(`Bearer ${token}`);
-    const res = await this.subgraph.server.executeOperation(
-      { query: request.query!, variables: request.variables, operationName: request.operationName },
-      { contextValue },
-    );
+    const operation = { query: request.query!, variables: request.variables, operationName: request.operationName };
+    const token = await context.actorToken(this.subgraph.name, operation);
+    const contextValue = await this.subgraph.context(`Bearer ${token}`, operation);
+    const res = await this.subgraph.server.executeOperation(operation, { contextValue });
     if (res.body.kind !== 'single') throw new Error('Incremental delivery is not used between gateway and subgraphs');
     return res.body.singleResult as GatewayGraphQLResponse;
   }
@@ -49,7 +47,9 @@ export class SignedRemoteDataSource extends RemoteGraphQLDataSource<GatewayConte
   }
 
   override async willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]): Promise<void> {
-    request.http!.headers.set('authorization', `Bearer ${await context.actorToken(this.subgraphName)}`);
+    // Signed for exactly what is sent next: this request's document, operation name and variables.
+    const operation = { query: request.query, variables: request.variables, operationName: request.operationName };
+    request.http!.headers.set('authorization', `Bearer ${await context.actorToken(this.subgraphName, operation)}`);
     request.http!.headers.set('x-request-id', context.requestId);
   }
 

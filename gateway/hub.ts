@@ -71,12 +71,12 @@ export function formatGatewayError(formatted: Formatted, error: unknown, ctx: { 
   return ctx.development ? masked : { ...masked, message: withoutSuggestions(masked.message) };
 }
 
-/** Starts one subgraph on its own HTTP port: what a subgraph process (or container) runs. */
-export async function serveSubgraph(name: string, opts: { db: Database; keys: GatewayKeys; port: number; host?: string; development: boolean }): Promise<HttpHandle> {
+/** Starts one subgraph on its own HTTP port and address (config.ts: subgraphHost): what a subgraph process (or container) runs. */
+export async function serveSubgraph(name: string, opts: { db: Database; keys: GatewayKeys; port: number; host: string; development: boolean }): Promise<HttpHandle> {
   const def = SUBGRAPHS.find((s) => s.name === name);
   if (!def) throw new Error(`No subgraph named ${name}`);
   const running = await createSubgraphServer(def, opts);
-  return serveHttp(running.server, (headers) => running.context(headers.get('authorization')), opts.port, opts.host);
+  return serveHttp(running.server, (headers, operation) => running.context(headers.get('authorization'), operation), opts.port, opts.host);
 }
 
 /**
@@ -125,6 +125,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     url: http.url,
     port: http.port,
     async stop() {
+      verifier.close();
       await http.close();
       await server.stop();
       for (const sg of inProcess.values()) await sg.server.stop();

@@ -1,22 +1,110 @@
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
 import type { Actor } from '../policies/actor';
-import { findTrustedIssuer, findUser, type TrustedIssuerRecord } from '../services/agencies/api';
+import { findUser, loadTrustedIssuers, onIdentityChanged, type TrustedIssuerRecord, USER_CACHE_TTL_MS } from '../services/agencies/api';
 import type { Sql } from '../services/kernel/db';
 import { serviceUnavailable, unauthenticated } from '../services/kernel/errors';
 import type { Logger } from '../services/kernel/logger';
 
-class TtlCache<V> {
+/** At most this many users are cached (least recently used out first). */
+export const USER_CACHE_SIZE = 10_000;
+/** The trusted issuers are read again after this long... */
+export const ISSUER_REFRESH_MS = 30_000;
+/** ...or sooner, but at most this often, when a token names an issuer not among them (one registered since). */
+export const ISSUER_MISS_REFRESH_MS = 5_000;
+
+/**
+ * Entries that live `ttlMs` and at most `capacity` of them (least recently used out first). A load
+ * that started before clear() is not stored: what it read may predate the change that cleared.
+ */
+export class BoundedTtlCache<V> {
   private readonly entries = new Map<string, { value: V; until: number }>();
-  constructor(private readonly ttlMs: number) {}
+  private generation = 0;
+  constructor(
+    private readonly ttlMs: number,
+    private readonly capacity: number,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
   async get(key: string, load: () => Promise<V>): Promise<V> {
     const hit = this.entries.get(key);
-    if (hit && hit.until > Date.now()) return hit.value;
+    if (hit) {
+      this.entries.delete(key);
+      if (hit.until > Date.now()) {
+        this.entries.set(key, hit);
+        return hit.value;
+      }
+    }
+    const generation = this.generation;
     const value = await load();
-    this.entries.set(key, { value, until: Date.now() + this.ttlMs });
+    if (generation === this.generation) {
+      this.entries.delete(key);
+      this.entries.set(key, { value, until: Date.now() + this.ttlMs });
+      if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    }
     return value;
+  }
+
+  clear(): void {
+    this.generation++;
+    this.entries.clear();
   }
 }
 
+interface Issuer {
+  record: TrustedIssuerRecord;
+  keys: ReturnType<typeof createLocalJWKSet>;
+}
+
+/**
+ * Every trusted issuer, read at once and again every ISSUER_REFRESH_MS, or when a token names one
+ * not among them but at most every ISSUER_MISS_REFRESH_MS. A token with a made-up issuer costs no
+ * lookup of its own, and memory holds the issuers of the table and nothing a caller chose.
+ */
+class TrustedIssuers {
+  private byIssuer = new Map<string, Issuer>();
+  private loadedAt = -Infinity;
+  private loading?: Promise<void>;
+  private generation = 0;
+
+  constructor(private readonly db: Sql) {}
+
+  get size(): number {
+    return this.byIssuer.size;
+  }
+
+  /** The next token is judged on the issuers as they are now in the database (not on a read already under way). */
+  stale(): void {
+    this.generation++;
+    this.loadedAt = -Infinity;
+    this.loading = undefined;
+  }
+
+  async find(iss: string): Promise<Issuer | undefined> {
+    const age = Date.now() - this.loadedAt;
+    if (age > ISSUER_REFRESH_MS || (!this.byIssuer.has(iss) && age > ISSUER_MISS_REFRESH_MS)) await this.reload();
+    return this.byIssuer.get(iss);
+  }
+
+  private reload(): Promise<void> {
+    this.loading ??= (async (generation) => {
+      try {
+        const records = await fromStore(() => loadTrustedIssuers(this.db));
+        // A read overtaken by stale() is not kept: it may predate the change.
+        if (generation !== this.generation) return;
+        this.byIssuer = new Map(records.map((record) => [record.issuer, { record, keys: createLocalJWKSet(record.jwks as JSONWebKeySet) }]));
+        this.loadedAt = Date.now();
+      } finally {
+        if (generation === this.generation) this.loading = undefined;
+      }
+    })(this.generation);
+    return this.loading;
+  }
+}
+
+/** How far the gateway's clock and an IdP's may disagree, for exp, nbf and iat. */
 const CLOCK_TOLERANCE_SECONDS = 30;
 
 /**
@@ -37,19 +125,31 @@ async function fromStore<T>(load: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Authenticates a caller from their agency IdP's JWT. The issuer (looked up among the trusted
- * issuers) decides the agency; only that issuer's keys, algorithms and audience are accepted; the
- * user must be registered and active under that agency. Every refusal is UNAUTHENTICATED with one
- * message; the reason goes to the log, never to the caller.
+ * Authenticates a caller from their agency IdP's JWT. The issuer (one of the trusted issuers)
+ * decides the agency; only that issuer's keys, algorithms and audience are accepted; the token was
+ * issued (iat) neither in the future nor longer ago than the issuer's maximum token lifetime
+ * (default 24 h), and is not valid for longer than that (exp − iat); the user must be registered
+ * and active under that agency. Every refusal is UNAUTHENTICATED with one message; the reason goes
+ * to the log, never to the caller.
  */
 export class IdentityVerifier {
-  private readonly issuers = new TtlCache<{ record: TrustedIssuerRecord; keys: ReturnType<typeof createLocalJWKSet> } | null>(30_000);
-  private readonly users = new TtlCache<Awaited<ReturnType<typeof findUser>>>(5_000);
+  readonly issuers: TrustedIssuers;
+  readonly users = new BoundedTtlCache<Awaited<ReturnType<typeof findUser>>>(USER_CACHE_TTL_MS, USER_CACHE_SIZE);
+  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly db: Sql,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.issuers = new TrustedIssuers(db);
+    // A user (de)activated, or an issuer registered, in this process: the next request is judged on the committed state.
+    this.unsubscribe = onIdentityChanged((change) => (change === 'users' ? this.users.clear() : this.issuers.stale()));
+  }
+
+  /** Stops listening for user changes (the hub stops). */
+  close(): void {
+    this.unsubscribe();
+  }
 
   async authenticate(authorization: string | undefined, purpose: string | undefined): Promise<Actor> {
     const token = /^Bearer [A-Za-z0-9_.-]+$/.test(authorization ?? '') ? authorization!.slice(7) : undefined;
@@ -60,20 +160,21 @@ export class IdentityVerifier {
       if ('jwk' in header || 'jku' in header || 'x5u' in header || 'x5c' in header) throw new Error(`embedded key material (${Object.keys(header).join(',')})`);
       const iss = decodeJwt(token).iss;
       if (typeof iss !== 'string') throw new Error('no issuer');
-      const issuer = await this.issuers.get(iss, async () => {
-        const record = await fromStore(() => findTrustedIssuer(this.db, iss));
-        return record ? { record, keys: createLocalJWKSet(record.jwks as JSONWebKeySet) } : null;
-      });
-      if (!issuer) throw new Error(`unknown issuer ${iss}`);
+      const issuer = await this.issuers.find(iss);
+      if (!issuer) throw new Error(`unknown issuer ${iss.slice(0, 200)}`);
       const algorithms = issuer.record.algorithms.filter((a) => ASYMMETRIC_ALGORITHMS.has(a));
       if (!algorithms.length) throw new Error(`issuer ${iss} allows no asymmetric algorithm`);
+      const maxLifetime = issuer.record.maxTokenLifetimeSeconds;
       const { payload } = await jwtVerify(token, issuer.keys, {
         issuer: issuer.record.issuer,
         audience: issuer.record.audience,
         algorithms,
         requiredClaims: ['exp', 'iat', 'sub'],
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        // iat neither in the future nor older than the lifetime allows.
+        maxTokenAge: maxLifetime,
       });
+      if (payload.exp! - payload.iat! > maxLifetime) throw new Error(`token lifetime ${payload.exp! - payload.iat!} s exceeds the issuer's ${maxLifetime} s`);
       const sub = payload.sub!;
       const user = await this.users.get(`${issuer.record.agencyId}:${sub}`, () => fromStore(() => findUser(this.db, issuer.record.agencyId, sub)));
       if (!user) throw new Error('user not registered with this agency');

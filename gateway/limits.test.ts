@@ -54,6 +54,20 @@ describe('checkOperationShape', () => {
     expect(code(() => shape('{ tags tags tags }', undefined, { maxRootFields: 2 }))).toBe('TOO_MANY_ROOT_FIELDS');
   });
 
+  test('repeated fields: counted per selection set by field name, aliases and fragments expanded', () => {
+    const ids = (n: number) => Array.from({ length: n }, () => 'id').join(' ');
+    expect(shape(`{ case(id: 1) { ${ids(3)} persons { name name } } }`).fieldRepeats).toBe(3);
+    expect(shape(`{ case(id: 1) { ${ids(100)} } }`).fieldRepeats).toBe(100);
+    expect(code(() => shape(`{ case(id: 1) { ${ids(101)} } }`))).toBe('TOO_MANY_REPEATED_FIELDS');
+    // aliases of one field are selections of that field
+    expect(shape('{ case(id: 1) { a: id b: id id } }').fieldRepeats).toBe(3);
+    // a fragment's selections count once per spread, through fragments of fragments and inline fragments
+    expect(shape(`{ case(id: 1) { ...F ...F ... on Case { ...G } } } fragment F on Case { ${ids(10)} } fragment G on Case { ...F id }`).fieldRepeats).toBe(31);
+    // nested selection sets are counted on their own: inside a fragment too
+    expect(shape('{ case(id: 1) { ...P } } fragment P on Case { persons { name name name } }').fieldRepeats).toBe(3);
+    expect(code(() => shape('{ case(id: 1) { ...P } } fragment P on Case { persons { name name name } }', undefined, { maxFieldRepeats: 2 }))).toBe('TOO_MANY_REPEATED_FIELDS');
+  });
+
   test('the cost walk stops at the limit however fragments multiply', () => {
     const frags = Array.from({ length: 40 }, (_, i) => `fragment F${i} on Case { ...F${i + 1} ...F${i + 1} }`).join(' ');
     const q = `{ case(id: 1) { ...F0 } } ${frags} fragment F40 on Case { id }`;

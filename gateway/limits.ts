@@ -27,6 +27,8 @@ import { ErrorCode } from '../services/kernel/errors';
  *   TESSERA_MAX_TOKENS        2000    lexical tokens in a document; the parser stops at the limit (DOCUMENT_TOO_LARGE)
  *   TESSERA_MAX_DEPTH         12      nesting of fields, root fields at depth 1 (QUERY_TOO_DEEP)
  *   TESSERA_MAX_ALIASES       30      aliased fields, counted through fragment spreads (TOO_MANY_ALIASES)
+ *   TESSERA_MAX_FIELD_REPEATS 100     selections of one field in one selection set, fragments expanded,
+ *                                     aliased or not (TOO_MANY_REPEATED_FIELDS)
  *   TESSERA_MAX_ROOT_FIELDS   20      fields selected on Query / Mutation (TOO_MANY_ROOT_FIELDS)
  *   TESSERA_MAX_COST          100000  static cost, see below (QUERY_TOO_COSTLY)
  *   TESSERA_COST_LIST_SIZE    10      assumed length of a list field without a `first` argument
@@ -49,6 +51,7 @@ export interface QueryLimits {
   maxTokens: number;
   maxDepth: number;
   maxAliases: number;
+  maxFieldRepeats: number;
   maxRootFields: number;
   maxCost: number;
   defaultListSize: number;
@@ -58,6 +61,7 @@ export const DEFAULT_LIMITS: QueryLimits = {
   maxTokens: 2000,
   maxDepth: 12,
   maxAliases: 30,
+  maxFieldRepeats: 100,
   maxRootFields: 20,
   maxCost: 100_000,
   defaultListSize: 10,
@@ -76,6 +80,7 @@ export function limitsFromEnv(): QueryLimits {
     maxTokens: positiveIntFromEnv('TESSERA_MAX_TOKENS', DEFAULT_LIMITS.maxTokens),
     maxDepth: positiveIntFromEnv('TESSERA_MAX_DEPTH', DEFAULT_LIMITS.maxDepth),
     maxAliases: positiveIntFromEnv('TESSERA_MAX_ALIASES', DEFAULT_LIMITS.maxAliases),
+    maxFieldRepeats: positiveIntFromEnv('TESSERA_MAX_FIELD_REPEATS', DEFAULT_LIMITS.maxFieldRepeats),
     maxRootFields: positiveIntFromEnv('TESSERA_MAX_ROOT_FIELDS', DEFAULT_LIMITS.maxRootFields),
     maxCost: positiveIntFromEnv('TESSERA_MAX_COST', DEFAULT_LIMITS.maxCost),
     defaultListSize: positiveIntFromEnv('TESSERA_COST_LIST_SIZE', DEFAULT_LIMITS.defaultListSize),
@@ -152,11 +157,60 @@ function measure(fragments: Map<string, FragmentDefinitionNode>) {
     }
     return n;
   };
-  return { depth, aliases, rootFields };
+  /**
+   * The most times one field (by name: `a: id b: id` are two selections of `id`) is selected in
+   * one selection set once its fragments are expanded, over every selection set of the operation.
+   * A fragment's own counts are made once and added per spread, and each fragment's inner selection
+   * sets are examined once, so the walk is linear in the document.
+   */
+  const fieldCounts = new Map<string, Map<string, number>>();
+  const countOpen = new Set<string>();
+  const flatten = (set: SelectionSetNode, into: Map<string, number>, times: number): void => {
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.FIELD) into.set(sel.name.value, (into.get(sel.name.value) ?? 0) + times);
+      else if (sel.kind === Kind.INLINE_FRAGMENT) flatten(sel.selectionSet, into, times);
+      else {
+        const name = sel.name.value;
+        let counts = fieldCounts.get(name);
+        if (!counts) {
+          const fragment = fragments.get(name);
+          if (!fragment || countOpen.has(name)) continue;
+          countOpen.add(name);
+          counts = new Map();
+          flatten(fragment.selectionSet, counts, 1);
+          countOpen.delete(name);
+          fieldCounts.set(name, counts);
+        }
+        for (const [field, n] of counts) into.set(field, (into.get(field) ?? 0) + n * times);
+      }
+    }
+  };
+  const examined = new Set<string>();
+  const repeats = (set: SelectionSetNode): number => {
+    const counts = new Map<string, number>();
+    flatten(set, counts, 1);
+    let max = Math.max(0, ...counts.values());
+    // The selection sets nested in this one: under its fields, its inline fragments, its fragments (each once).
+    const inner = (s: SelectionSetNode): void => {
+      for (const sel of s.selections) {
+        if (sel.kind === Kind.FIELD) {
+          if (sel.selectionSet) max = Math.max(max, repeats(sel.selectionSet));
+        } else if (sel.kind === Kind.INLINE_FRAGMENT) inner(sel.selectionSet);
+        else if (!examined.has(sel.name.value)) {
+          examined.add(sel.name.value);
+          const fragment = fragments.get(sel.name.value);
+          if (fragment) inner(fragment.selectionSet);
+        }
+      }
+    };
+    inner(set);
+    return max;
+  };
+  return { depth, aliases, rootFields, repeats };
 }
 
 /**
- * Checks an operation against the limits, in this order: depth, root fields, aliases, cost; throws
+ * Checks an operation against the limits, in this order: depth, root fields, aliases, cost, repeated fields; throws
  * the first one exceeded. The cost walk expands fragments but stops as soon as the running total
  * passes maxCost, and every field it visits adds at least 1, so it ends after at most maxCost + 1
  * fields however the fragments multiply.
@@ -167,9 +221,9 @@ export function checkOperationShape(
   fragments: Map<string, FragmentDefinitionNode>,
   variables: Record<string, unknown> | undefined,
   limits: QueryLimits,
-): { cost: number; depth: number; aliases: number; rootFields: number } {
+): { cost: number; depth: number; aliases: number; rootFields: number; fieldRepeats: number } {
   const m = measure(fragments);
-  const stats = { cost: 0, depth: m.depth(operation.selectionSet), aliases: 0, rootFields: 0 };
+  const stats = { cost: 0, depth: m.depth(operation.selectionSet), aliases: 0, rootFields: 0, fieldRepeats: 0 };
   if (stats.depth > limits.maxDepth) throw refused(ErrorCode.QUERY_TOO_DEEP, `An operation may nest fields at most ${limits.maxDepth} deep`, limits.maxDepth);
   stats.rootFields = m.rootFields(operation.selectionSet);
   if (stats.rootFields > limits.maxRootFields) throw refused(ErrorCode.TOO_MANY_ROOT_FIELDS, `An operation may select at most ${limits.maxRootFields} root fields`, limits.maxRootFields);
@@ -229,6 +283,11 @@ export function checkOperationShape(
   };
 
   visit(operation.selectionSet, root, 1, false, new Set());
+  // After the cost walk, which has stopped any fragment expansion that multiplies without end.
+  stats.fieldRepeats = m.repeats(operation.selectionSet);
+  if (stats.fieldRepeats > limits.maxFieldRepeats) {
+    throw refused(ErrorCode.TOO_MANY_REPEATED_FIELDS, `An operation may select the same field at most ${limits.maxFieldRepeats} times in one selection set`, limits.maxFieldRepeats);
+  }
   return stats;
 }
 

@@ -11,8 +11,8 @@ async function main() {
   const config = loadConfig();
   const db = await connect(runtimeDatabaseUrl(config), 20);
   const keys = await loadGatewayKeys(config.dataDir);
-  const http = await serveSubgraph(name, { db, keys, port: config.port, development: config.development });
-  console.log(`subgraph ${name} listening on ${http.url}`);
+  const http = await serveSubgraph(name, { db, keys, port: config.port, host: config.subgraphHost, development: config.development });
+  console.log(`subgraph ${name} listening on ${config.subgraphHost}:${http.port}`);
   const stop = async () => {
     await http.close();
     await db.close();

@@ -1,5 +1,7 @@
+import http from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { devIssuerUrl, devSubject, signDevToken } from '../gateway/dev-idp';
+import { serveSubgraph } from '../gateway/hub';
 import { loadGatewayKeys, signActorToken } from '../services/kernel/actor-token';
 import { codes, dataDir, postGraphQL, startTestHub, type TestHub, tokenFor } from './support/hub';
 
@@ -111,12 +113,68 @@ describe('identity', () => {
     test('a gateway token minted for another subgraph is refused', async () => {
       const keys = await loadGatewayKeys(dataDir());
       const actor = { userId: hub.demo.agencies['met-police']!.users.CONTRIBUTOR!, agencyId: hub.demo.agencies['met-police']!.id, agencyType: 'LAW_ENFORCEMENT' as const, role: 'CONTRIBUTOR' as const, groupIds: [] };
-      const forRoutes = await signActorToken(keys, actor, 'routes', 'test-request');
+      const forRoutes = await signActorToken(keys, actor, 'routes', 'test-request', { query: q });
       expect(codes(await postGraphQL(hub.subgraphUrls.cases!, bearer(forRoutes), q))).toEqual(['UNAUTHENTICATED']);
-      const forCases = await signActorToken(keys, actor, 'cases', 'test-request');
+      const forCases = await signActorToken(keys, actor, 'cases', 'test-request', { query: q });
       const ok = await postGraphQL<{ cases: { totalCount: number } }>(hub.subgraphUrls.cases!, bearer(forCases), q);
       expect(ok.errors).toBeUndefined();
       expect(ok.data?.cases.totalCount).toBeGreaterThan(0);
+    });
+
+    /**
+     * Puts a recorder on the cases subgraph's port for one gateway request: it keeps the actor token
+     * and the body the gateway sent, and answers 503 (so the token is never used), then the real
+     * subgraph is back on its port.
+     */
+    async function captureCasesCall(persona: string, query: string): Promise<{ token: string; body: { query: string; variables?: Record<string, unknown>; operationName?: string } }> {
+      const port = hub.subgraphs.cases!.port;
+      await hub.subgraphs.cases!.close();
+      let captured: { token: string; body: { query: string } } | undefined;
+      const recorder = http.createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          captured ??= { token: String(req.headers.authorization).replace(/^Bearer /, ''), body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as { query: string } };
+          res.writeHead(503).end();
+        });
+      });
+      await new Promise<void>((resolve) => recorder.listen(port, '127.0.0.1', resolve));
+      try {
+        await hub.gql(persona, query);
+      } finally {
+        recorder.closeAllConnections();
+        await new Promise<void>((resolve) => recorder.close(() => resolve()));
+        hub.subgraphs.cases = await serveSubgraph('cases', { db: hub.appDb, keys: await loadGatewayKeys(dataDir()), port, host: '127.0.0.1', development: false });
+      }
+      if (!captured) throw new Error('the gateway did not call the cases subgraph');
+      return captured;
+    }
+
+    test("a captured actor token runs neither another query (victims' full names) nor its own query twice", async () => {
+      const { token, body } = await captureCasesCall('met-police', '{ cases(first: 1) { nodes { reference } } }');
+      const stolen = bearer(token);
+      // The attacker's own query, straight to the cases subgraph with the captured token: refused.
+      const names = '{ cases(first: 50) { nodes { reference persons { role fullName dateOfBirth } } } }';
+      const other = await postGraphQL(hub.subgraphUrls.cases!, stolen, names);
+      expect(codes(other)).toEqual(['UNAUTHENTICATED']);
+      expect(other.data ?? null).toBeNull();
+      // The same document with other variables, or another operation name: refused too.
+      expect(codes(await postGraphQL(hub.subgraphUrls.cases!, stolen, body.query, { ...body.variables, extra: 1 }))).toEqual(['UNAUTHENTICATED']);
+      // Exactly what the gateway signed it for: runs once (the token was never used) ...
+      const replay = () => fetch(hub.subgraphUrls.cases!, { method: 'POST', headers: { 'content-type': 'application/json', ...stolen }, body: JSON.stringify(body) });
+      const first = (await (await replay()).json()) as { data?: { cases?: { nodes: unknown[] } }; errors?: unknown[] };
+      expect(first.errors).toBeUndefined();
+      expect(first.data?.cases?.nodes).toHaveLength(1);
+      // ... and never again: a token is good for one request.
+      const second = (await (await replay()).json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> };
+      expect(second.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+      expect(second.data ?? null).toBeNull();
+    });
+
+    test('the gateway still answers through the subgraphs over HTTP, every fetch with its own token', async () => {
+      const r = await hub.gql<{ cases: { nodes: Array<{ reference: string; events: unknown[] }> } }>('met-police', '{ cases(first: 3) { nodes { reference events { type location { name } } } } }');
+      expect(r.errors).toBeUndefined();
+      expect(r.data?.cases.nodes.length).toBeGreaterThan(0);
     });
 
     test('an actor token signed by any key but the gateway’s is refused', async () => {
@@ -126,6 +184,7 @@ describe('identity', () => {
         { userId: hub.demo.agencies['tessera-hub']!.users.CONTRIBUTOR!, agencyId: hub.demo.agencies['tessera-hub']!.id, agencyType: 'HUB_ANALYST', role: 'SUPERVISOR', groupIds: [] },
         'cases',
         'forged',
+        { query: q },
       );
       expect(codes(await postGraphQL(hub.subgraphUrls.cases!, bearer(forged), q))).toEqual(['UNAUTHENTICATED']);
     });

@@ -38,7 +38,10 @@ export const gatewayOverhead: Measure = {
       },
       {
         concurrency: budget.concurrency,
-        send: async (i) => postGraphQL(direct, await stack.actorAuthorization(PERSONA, 'cases'), CASE_QUERY, { id: ids[i % ids.length] }, ALLOWED),
+        send: async (i) => {
+          const variables = { id: ids[i % ids.length] };
+          return postGraphQL(direct, await stack.actorAuthorization(PERSONA, 'cases', { query: CASE_QUERY, variables }), CASE_QUERY, variables, ALLOWED);
+        },
       },
       budget,
     );

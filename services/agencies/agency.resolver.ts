@@ -2,6 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'ty
 import type { RequestContext } from '../kernel/context';
 import * as agencies from './agency.service';
 import { AgencyType, RegisterAgencyInput, RegisterTrustedIssuerInput, RegisterUserInput, TrustedIssuerType, UserType } from './agency.type';
+import { USER_CACHE_TTL_MS } from './identity.repository';
 
 @Resolver(() => AgencyType)
 export class AgencyResolver {
@@ -40,7 +41,10 @@ export class AgencyResolver {
     return agencies.registerUser(ctx, input);
   }
 
-  @Mutation(() => UserType)
+  @Mutation(() => UserType, {
+    description:
+      `Activates or deactivates a user. A deactivated user is refused (UNAUTHENTICATED) from their next request on when the gateway runs in the same process as this subgraph (in-process mode), and within ${USER_CACHE_TTL_MS / 1000} seconds otherwise (multi-process, containers: the gateway caches users that long).`,
+  })
   setUserActive(@Arg('id', () => ID) id: string, @Arg('active', () => Boolean) active: boolean, @Ctx() ctx: RequestContext) {
     return agencies.setUserActive(ctx, id, active);
   }

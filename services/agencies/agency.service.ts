@@ -8,6 +8,7 @@ import { projectAll, projectOne } from '../kernel/policy';
 import { selectVisible, type SubjectTable, visibleLoader } from '../kernel/repository';
 import { isUuid, text } from '../kernel/validate';
 import type { RegisterAgencyInput, RegisterTrustedIssuerInput, RegisterUserInput } from './agency.type';
+import { identityChanged } from './identity.repository';
 
 
 const agencyTable: SubjectTable = {
@@ -113,7 +114,11 @@ export async function registerUser(ctx: RequestContext, input: RegisterUserInput
   return projectOne(ctx, user!);
 }
 
-/** Deactivating a user refuses their tokens from the next request on (the gateway caches users briefly). */
+/**
+ * Deactivating a user refuses their tokens from the next request on in the gateway of this process
+ * (told once the change commits, before the answer leaves); a gateway in another process caches
+ * users for at most USER_CACHE_TTL_MS.
+ */
 export async function setUserActive(ctx: RequestContext, id: string, active: boolean) {
   if (!isUuid(id)) throw notFound('User');
   const params = new SqlParams([active, id]);
@@ -130,6 +135,7 @@ export async function setUserActive(ctx: RequestContext, id: string, active: boo
     return row;
   });
   if (!changed) throw notFound('User');
+  if (changed.was !== active) ctx.db.afterCommit(() => identityChanged('users'));
   const loader = visibleLoader(ctx, userTable, 'id');
   loader.clear(id);
   const [user] = await loader.load(id);
@@ -160,16 +166,24 @@ export async function registerTrustedIssuer(ctx: RequestContext, input: Register
   }
   if (!Array.isArray(jwks.keys) || jwks.keys.length === 0) throw badInput('input.jwks', 'must hold at least one key');
   if (jwks.keys.some((k) => PRIVATE_JWK_MEMBERS.some((m) => m in k))) throw badInput('input.jwks', 'must hold public keys only');
+  const maxLifetime = input.maxTokenLifetimeSeconds;
+  if (maxLifetime != null && !(Number.isInteger(maxLifetime) && maxLifetime >= 60 && maxLifetime <= 604_800)) {
+    throw badInput('input.maxTokenLifetimeSeconds', 'must be between 60 (a minute) and 604800 (seven days)');
+  }
   const id = await insertOrConflict('This issuer', () =>
     ctx.db.transaction(async (tx) => {
+      // Without a maximum lifetime the column's default applies (the migration's: 24 hours).
+      const lifetime = input.maxTokenLifetimeSeconds == null ? { column: '', value: [] } : { column: ', max_token_lifetime_seconds', value: [input.maxTokenLifetimeSeconds] };
       const [row] = await tx.query<{ id: string }>(
-        'INSERT INTO agencies.trusted_issuers (agency_id, issuer, audience, algorithms, jwks) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-        [input.agencyId, input.issuer, input.audience, input.algorithms, JSON.stringify(jwks)],
+        `INSERT INTO agencies.trusted_issuers (agency_id, issuer, audience, algorithms, jwks${lifetime.column})
+         VALUES ($1, $2, $3, $4, $5${lifetime.value.length ? ', $6' : ''}) RETURNING id`,
+        [input.agencyId, input.issuer, input.audience, input.algorithms, JSON.stringify(jwks), ...lifetime.value],
       );
-      await appendAudit(tx, ctx, [directoryEvent('COLLECT', 'TrustedIssuer', row!.id, input.agencyId, ['agency', 'issuer', 'audience', 'algorithms', 'jwks'])]);
+      await appendAudit(tx, ctx, [directoryEvent('COLLECT', 'TrustedIssuer', row!.id, input.agencyId, ['agency', 'issuer', 'audience', 'algorithms', 'jwks', 'maxTokenLifetimeSeconds'])]);
       return row!.id;
     }),
   );
+  ctx.db.afterCommit(() => identityChanged('issuers'));
   const [issuer] = await visibleLoader(ctx, issuerTable, 'id').load(id);
   return projectOne(ctx, issuer!);
 }

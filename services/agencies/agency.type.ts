@@ -1,4 +1,4 @@
-import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { AGENCY_TYPES, ROLES } from '../../policies/actor';
 import { enumOf } from '../kernel/enums';
 
@@ -114,4 +114,10 @@ export class RegisterTrustedIssuerInput {
 
   @Field(() => String, { description: 'Public JSON Web Key Set, as JSON; private key material is refused' })
   jwks: string;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "The longest a token of this issuer may be valid (exp − iat) and the oldest it may be (now − iat), in seconds: 60 to 604800; by default 86400 (24 hours)",
+  })
+  maxTokenLifetimeSeconds?: number | null;
 }

@@ -3,5 +3,5 @@
  * services/agencies/ they may import (eslint.config.mjs). The gateway authenticates callers with
  * the identity functions; nothing outside this folder names the agencies schema's tables.
  */
-export { findTrustedIssuer, findUser, type TrustedIssuerRecord, type UserRecord } from './identity.repository';
+export { findUser, loadTrustedIssuers, onIdentityChanged, type TrustedIssuerRecord, USER_CACHE_TTL_MS, type UserRecord } from './identity.repository';
 export { agenciesLoaded, DEMO_AGENCIES } from './demo-data';

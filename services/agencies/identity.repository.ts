@@ -10,6 +10,8 @@ export interface TrustedIssuerRecord {
   audience: string;
   algorithms: string[];
   jwks: JSONWebKeySet;
+  /** The longest lifetime (exp − iat) and age (now − iat) accepted in this issuer's tokens. */
+  maxTokenLifetimeSeconds: number;
 }
 
 export interface UserRecord {
@@ -19,16 +21,17 @@ export interface UserRecord {
 }
 
 /**
- * What the gateway needs to authenticate a caller: the issuer (which decides the agency), and the
- * user registered under that agency. Read by the gateway through this module only.
+ * What the gateway needs to authenticate a caller: the trusted issuers (an issuer decides the
+ * agency), and the user registered under that agency. Read by the gateway through this module only.
+ * The issuers are read all at once: a few per agency, so a token naming an unknown issuer never
+ * costs a lookup of its own.
  */
-export async function findTrustedIssuer(db: Sql, issuer: string): Promise<TrustedIssuerRecord | undefined> {
-  const [row] = await db.query<TrustedIssuerRecord>(
-    `SELECT t.issuer, t.agency_id AS "agencyId", a.type AS "agencyType", a.country, t.audience, t.algorithms, t.jwks
-       FROM agencies.trusted_issuers t JOIN agencies.agencies a ON a.id = t.agency_id WHERE t.issuer = $1`,
-    [issuer],
+export async function loadTrustedIssuers(db: Sql): Promise<TrustedIssuerRecord[]> {
+  return db.query<TrustedIssuerRecord>(
+    `SELECT t.issuer, t.agency_id AS "agencyId", a.type AS "agencyType", a.country, t.audience, t.algorithms, t.jwks,
+        t.max_token_lifetime_seconds AS "maxTokenLifetimeSeconds"
+       FROM agencies.trusted_issuers t JOIN agencies.agencies a ON a.id = t.agency_id`,
   );
-  return row;
 }
 
 export async function findUser(db: Sql, agencyId: string, subject: string): Promise<(UserRecord & { groupIds: string[] }) | undefined> {
@@ -39,4 +42,29 @@ export async function findUser(db: Sql, agencyId: string, subject: string): Prom
     [agencyId, subject],
   );
   return row;
+}
+
+/**
+ * How long a gateway may go on trusting what it read about a user: a deactivation made in another
+ * process than the gateway's takes effect within this (in the gateway's own process, at once).
+ */
+export const USER_CACHE_TTL_MS = 5_000;
+
+/** What changed about who may sign in: a user's access (setUserActive) or the trusted issuers (registerTrustedIssuer). */
+export type IdentityChange = 'users' | 'issuers';
+type IdentityChangeListener = (change: IdentityChange) => void;
+const identityChangeListeners = new Set<IdentityChangeListener>();
+
+/**
+ * Called once a change to who may sign in is committed in this process: the gateway of this
+ * process drops what it holds about users, or reads the issuers again. Returns the function that
+ * stops the calls.
+ */
+export function onIdentityChanged(listener: IdentityChangeListener): () => void {
+  identityChangeListeners.add(listener);
+  return () => identityChangeListeners.delete(listener);
+}
+
+export function identityChanged(change: IdentityChange): void {
+  for (const listener of identityChangeListeners) listener(change);
 }

@@ -1,3 +1,4 @@
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
@@ -8,10 +9,18 @@ import { unauthenticated } from './errors';
  * The gateway tells a subgraph who is asking with a short-lived token it signs (EdDSA), audience
  * = that subgraph. Subgraphs hold only the public key: a subgraph called without such a token,
  * with one for another subgraph, or with an expired one, answers UNAUTHENTICATED.
+ *
+ * A token authorises one subgraph request only: it carries the hash of that request's operation
+ * (document, operation name, variables: `op`) and a one-time id (`jti`). The subgraph hashes what
+ * it received and refuses a token whose hash differs (a captured token cannot run another query),
+ * and refuses a `jti` it has seen before (nor the same query twice): the gateway signs a new token
+ * for every subgraph fetch.
  */
 export const ACTOR_TOKEN_ISSUER = 'tessera-gateway';
 const ALG = 'EdDSA';
 const LIFETIME_SECONDS = 60;
+/** Clock skew between gateway and subgraph processes that verification allows. */
+const VERIFY_LEEWAY_SECONDS = 5;
 
 export interface GatewayKeys {
   privateKey?: CryptoKey;
@@ -48,7 +57,52 @@ export async function loadGatewayKeys(dataDir: string): Promise<GatewayKeys> {
   return keysFromJwk(privateJwk, publicJwk);
 }
 
-export async function signActorToken(keys: GatewayKeys, actor: Actor, audience: string, requestId: string): Promise<string> {
+/** What a subgraph is asked to run: the fields of a GraphQL request body. */
+export interface SubgraphOperation {
+  query?: string | null;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+}
+
+/** JSON with object keys sorted, so that a value and its round trip through JSON hash alike. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** The hash that binds an actor token to one operation: SHA-256 over the document, the operation name and the variables. */
+export function operationHash(op: SubgraphOperation): string {
+  return createHash('sha256')
+    .update(canonicalJson([op.query ?? null, op.operationName ?? null, op.variables ?? {}]))
+    .digest('base64url');
+}
+
+/**
+ * The token ids this process has accepted, until their token expires: a token is good for one
+ * request. Bounded by the tokens issued in LIFETIME_SECONDS (+ the verification leeway); a
+ * subgraph run as several replicas keeps one such set per replica.
+ */
+const seenTokenIds = new Map<string, number>();
+let nextSweep = 0;
+function firstUse(audience: string, jti: string, exp: number): boolean {
+  const now = Date.now();
+  if (now >= nextSweep) {
+    for (const [id, until] of seenTokenIds) if (until <= now) seenTokenIds.delete(id);
+    nextSweep = now + 5_000;
+  }
+  const key = `${audience} ${jti}`;
+  if (seenTokenIds.has(key)) return false;
+  seenTokenIds.set(key, (exp + VERIFY_LEEWAY_SECONDS) * 1000);
+  return true;
+}
+
+export async function signActorToken(keys: GatewayKeys, actor: Actor, audience: string, requestId: string, operation: SubgraphOperation): Promise<string> {
   if (!keys.privateKey) throw new Error('This process holds no gateway signing key');
   return new SignJWT({
     agency: actor.agencyId,
@@ -58,17 +112,23 @@ export async function signActorToken(keys: GatewayKeys, actor: Actor, audience: 
     country: actor.country,
     purpose: actor.purpose,
     rid: requestId,
+    op: operationHash(operation),
   })
     .setProtectedHeader({ alg: ALG, typ: 'tessera-actor+jwt' })
     .setIssuer(ACTOR_TOKEN_ISSUER)
     .setSubject(actor.userId)
     .setAudience(audience)
+    .setJti(randomUUID())
     .setIssuedAt()
     .setExpirationTime(`${LIFETIME_SECONDS}s`)
     .sign(keys.privateKey);
 }
 
-export async function verifyActorToken(keys: GatewayKeys, authorization: string | undefined, audience: string): Promise<{ actor: Actor; requestId: string }> {
+/**
+ * The actor a subgraph request runs as, if `authorization` holds a gateway token for this subgraph
+ * (`audience`), unexpired, not used before, and signed for exactly `operation`.
+ */
+export async function verifyActorToken(keys: GatewayKeys, authorization: string | undefined, audience: string, operation: SubgraphOperation): Promise<{ actor: Actor; requestId: string }> {
   const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined;
   if (!token) throw unauthenticated('Subgraphs accept only requests from the Tessera gateway');
   try {
@@ -77,13 +137,15 @@ export async function verifyActorToken(keys: GatewayKeys, authorization: string 
       audience,
       algorithms: [ALG],
       typ: 'tessera-actor+jwt',
-      requiredClaims: ['exp', 'iat', 'sub'],
-      maxTokenAge: `${LIFETIME_SECONDS + 5}s`,
+      requiredClaims: ['exp', 'iat', 'sub', 'jti'],
+      maxTokenAge: `${LIFETIME_SECONDS + VERIFY_LEEWAY_SECONDS}s`,
     });
-    const { agency, agencyType, role, groups, country, purpose, rid } = payload as Record<string, unknown>;
+    const { agency, agencyType, role, groups, country, purpose, rid, op } = payload as Record<string, unknown>;
     if (typeof agency !== 'string' || !isAgencyType(agencyType) || !isRole(role) || !Array.isArray(groups)) {
       throw new Error('malformed actor claims');
     }
+    if (typeof op !== 'string' || op !== operationHash(operation)) throw new Error('token signed for another operation');
+    if (!firstUse(audience, payload.jti!, payload.exp!)) throw new Error('token used before');
     return {
       actor: {
         userId: payload.sub as string,

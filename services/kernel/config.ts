@@ -8,6 +8,8 @@ export interface Config {
   appDatabaseUrl: string | undefined;
   dataDir: string;
   runMode: 'in-process' | 'multi-process';
+  /** The address a subgraph process listens on: loopback unless TESSERA_SUBGRAPH_HOST says otherwise (containers: 0.0.0.0). */
+  subgraphHost: string;
   audience: string;
   kAnonymity: number;
   development: boolean;
@@ -34,6 +36,7 @@ export function loadConfig(): Config {
     appDatabaseUrl: process.env.TESSERA_APP_DATABASE_URL || undefined,
     dataDir: path.resolve(process.env.TESSERA_DATA_DIR ?? path.join(process.cwd(), '.tessera')),
     runMode,
+    subgraphHost: process.env.TESSERA_SUBGRAPH_HOST || '127.0.0.1',
     audience: process.env.TESSERA_AUDIENCE ?? 'tessera',
     kAnonymity: intFromEnv('TESSERA_K_ANONYMITY', 5),
     development: process.env.TESSERA_DEV === '1' || process.env.NODE_ENV === 'development',

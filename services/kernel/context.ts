@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { defineAbilityFor, type AppAbility } from '../../policies/ability';
 import type { Actor } from '../../policies/actor';
-import { type GatewayKeys, verifyActorToken } from './actor-token';
+import { type GatewayKeys, type SubgraphOperation, verifyActorToken } from './actor-token';
 import { ConsultationLog } from './audit';
 import type { ActorSession, Database } from './db';
 import { type Logger, rootLogger } from './logger';
@@ -43,8 +43,17 @@ export function createContext(actor: Actor, requestId: string, db: Database, ser
   };
 }
 
-/** The one way a subgraph turns an incoming request into a context: the gateway's token or nothing. */
-export async function contextFromAuthorization(keys: GatewayKeys, authorization: string | undefined, service: string, db: Database): Promise<RequestContext> {
-  const { actor, requestId } = await verifyActorToken(keys, authorization, service);
+/**
+ * The one way a subgraph turns an incoming request into a context: the gateway's token, signed for
+ * this very operation, or nothing.
+ */
+export async function contextFromAuthorization(
+  keys: GatewayKeys,
+  authorization: string | undefined,
+  operation: SubgraphOperation,
+  service: string,
+  db: Database,
+): Promise<RequestContext> {
+  const { actor, requestId } = await verifyActorToken(keys, authorization, service, operation);
   return createContext(actor, requestId, db, service);
 }

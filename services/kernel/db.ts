@@ -60,6 +60,7 @@ export class Database implements Db {
 export class ActorSession implements Db {
   private opening?: Promise<QueryRunner>;
   private savepoints = 0;
+  private onCommit: Array<() => void> = [];
   /** Statements of one session run one after another (parallel resolvers share the connection). */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -112,17 +113,26 @@ export class ActorSession implements Db {
     }
   }
 
+  /** Runs `fn` once this request's transaction has committed; never if it rolls back. */
+  afterCommit(fn: () => void): void {
+    this.onCommit.push(fn);
+  }
+
   /** Ends the request's transaction; a no-op if the request never touched the database. */
   async finish(commit: boolean): Promise<void> {
-    if (!this.opening) return;
-    await this.queue;
-    const runner = await this.opening;
-    this.opening = undefined;
-    try {
-      await runner.query(commit ? 'COMMIT' : 'ROLLBACK');
-    } finally {
-      await runner.release();
+    const onCommit = this.onCommit;
+    this.onCommit = [];
+    if (this.opening) {
+      await this.queue;
+      const runner = await this.opening;
+      this.opening = undefined;
+      try {
+        await runner.query(commit ? 'COMMIT' : 'ROLLBACK');
+      } finally {
+        await runner.release();
+      }
     }
+    if (commit) for (const fn of onCommit) fn();
   }
 }
 

@@ -14,6 +14,7 @@ export enum ErrorCode {
   // Query shape limits at the gateway (gateway/limits.ts), each refused with HTTP 400 before planning.
   QUERY_TOO_DEEP = 'QUERY_TOO_DEEP',
   TOO_MANY_ALIASES = 'TOO_MANY_ALIASES',
+  TOO_MANY_REPEATED_FIELDS = 'TOO_MANY_REPEATED_FIELDS',
   TOO_MANY_ROOT_FIELDS = 'TOO_MANY_ROOT_FIELDS',
   QUERY_TOO_COSTLY = 'QUERY_TOO_COSTLY',
   DOCUMENT_TOO_LARGE = 'DOCUMENT_TOO_LARGE',

@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
+import type { SubgraphOperation } from './actor-token';
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
@@ -27,13 +28,29 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
+/** The operation a request asks for, as Apollo will read it: from a POST's JSON body, or a GET's query string. */
+function operationOf(method: string, body: unknown, search: URLSearchParams): SubgraphOperation {
+  if (method !== 'GET') {
+    const b = (body ?? {}) as Record<string, unknown>;
+    return { query: b.query as string, operationName: b.operationName as string, variables: b.variables as Record<string, unknown> };
+  }
+  let variables: Record<string, unknown> | undefined;
+  try {
+    variables = search.has('variables') ? (JSON.parse(search.get('variables')!) as Record<string, unknown>) : undefined;
+  } catch {
+    variables = { unreadable: search.get('variables') };
+  }
+  return { query: search.get('query'), operationName: search.get('operationName'), variables };
+}
+
 /**
  * Serves an Apollo server on plain node:http at /graphql, with /healthz. Used by the gateway and by
- * every subgraph, so tests start real servers on random ports through the same code.
+ * every subgraph, so tests start real servers on random ports through the same code. The context
+ * builder is given the request's headers and the operation it asks for.
  */
 export async function serveHttp<TContext extends BaseContext>(
   server: ApolloServer<TContext>,
-  context: (headers: HeaderMap) => Promise<TContext>,
+  context: (headers: HeaderMap, operation: SubgraphOperation) => Promise<TContext>,
   port: number,
   host = '0.0.0.0',
 ): Promise<HttpHandle> {
@@ -73,7 +90,7 @@ export async function serveHttp<TContext extends BaseContext>(
         }
         const result = await server.executeHTTPGraphQLRequest({
           httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-          context: () => context(headers),
+          context: () => context(headers, operationOf(req.method ?? 'GET', body, url.searchParams)),
         });
         const outHeaders: Record<string, string> = {};
         for (const [k, v] of result.headers) outHeaders[k] = v;

@@ -2,7 +2,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { defaultFieldResolver, type GraphQLSchema, isObjectType } from 'graphql';
 import type { MigrationInterface } from 'typeorm';
-import type { GatewayKeys } from './actor-token';
+import type { GatewayKeys, SubgraphOperation } from './actor-token';
 import { appendAudit, PERSONAL_FIELDS } from './audit';
 import { contextFromAuthorization, type RequestContext } from './context';
 import type { Database, Sql } from './db';
@@ -40,8 +40,11 @@ export interface SubgraphDefinition {
 export interface RunningSubgraph {
   name: string;
   server: ApolloServer<RequestContext>;
-  /** Builds the request context from an Authorization header: the same path for HTTP and in-process. */
-  context(authorization: string | undefined): Promise<RequestContext>;
+  /**
+   * Builds the request context from an Authorization header and the operation it came with (the
+   * token must be signed for it): the same path for HTTP and in-process.
+   */
+  context(authorization: string | undefined, operation: SubgraphOperation): Promise<RequestContext>;
 }
 
 /**
@@ -138,7 +141,7 @@ export async function createSubgraphServer(def: SubgraphDefinition, deps: { db: 
   return {
     name: def.name,
     server,
-    context: (authorization) => contextFromAuthorization(deps.keys, authorization, def.name, deps.db),
+    context: (authorization, operation) => contextFromAuthorization(deps.keys, authorization, operation, def.name, deps.db),
   };
 }
 

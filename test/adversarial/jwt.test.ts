@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
 import { devIssuerUrl, devSubject, signDevToken } from '../../gateway/dev-idp';
+import { ISSUER_MISS_REFRESH_MS } from '../../gateway/identity';
 import { codes, dataDir, startTestHub, type TestHub } from '../support/hub';
 
 jest.setTimeout(120_000);
@@ -39,6 +40,8 @@ describe('JWT attacks', () => {
       devIssuerUrl('banca-carpati'),
       JSON.stringify({ keys: [carpati, octFromPublic] }),
     ]);
+    // Asociația Lumina's IdP issues tokens for at most an hour.
+    await hub.db.query(`UPDATE agencies.trusted_issuers SET max_token_lifetime_seconds = 3600 WHERE issuer = $1`, [devIssuerUrl('lumina-ro')]);
   });
   afterAll(() => hub.stop());
 
@@ -133,6 +136,58 @@ describe('JWT attacks', () => {
     await expectRefused(await signedByIdp('met-police', claims('met-police', { extra: { iat: now - 7200, exp: now - 120 } })));
   });
 
+  test('a token issued long ago, issued in the future, or valid for longer than the issuer allows (default 24 h) is refused', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const year2001 = Math.floor(Date.UTC(2001, 0, 1) / 1000);
+    const hours = (h: number) => h * 3600;
+    // Issued in 2001, valid for a century; issued in 2001 and still valid for ten minutes.
+    await expectRefused(await signedByIdp('met-police', claims('met-police', { extra: { iat: year2001, exp: year2001 + hours(24 * 365 * 100) } })));
+    await expectRefused(await signedByIdp('met-police', claims('met-police', { extra: { iat: year2001, exp: now + 600 } })));
+    // Issued now, valid for a century, or for 25 hours.
+    await expectRefused(await signedByIdp('met-police', claims('met-police', { extra: { iat: now, exp: now + hours(24 * 365 * 100) } })));
+    await expectRefused(await signedByIdp('met-police', claims('met-police', { extra: { iat: now, exp: now + hours(25) } })));
+    // Issued 25 hours ago and still valid for an hour: a lifetime of 26 h, and an age beyond 24 h.
+    await expectRefused(await signedByIdp('met-police', claims('met-police', { extra: { iat: now - hours(25), exp: now + hours(1) } })));
+    // Issued an hour from now (minted ahead to be used later), or a day from now.
+    await expectRefused(await signedByIdp('met-police', claims('met-police', { extra: { iat: now + hours(1), exp: now + hours(2) } })));
+    await expectRefused(await signedByIdp('met-police', claims('met-police', { extra: { iat: now + hours(24), exp: now + hours(25) } })));
+    // Within the default: 23 h, issued 10 s ahead of the hub's clock (inside the 30 s tolerance), issued 20 h ago.
+    await expectAccepted(await signedByIdp('met-police', claims('met-police', { extra: { iat: now, exp: now + hours(23) } })));
+    await expectAccepted(await signedByIdp('met-police', claims('met-police', { extra: { iat: now + 10, exp: now + 600 } })));
+    await expectAccepted(await signedByIdp('met-police', claims('met-police', { extra: { iat: now - hours(20), exp: now + hours(1) } })));
+    // An issuer configured for one hour: two hours is refused, as is a token issued 90 minutes ago; 50 minutes pass.
+    await expectRefused(await signedByIdp('lumina-ro', claims('lumina-ro', { extra: { iat: now, exp: now + hours(2) } })));
+    await expectRefused(await signedByIdp('lumina-ro', claims('lumina-ro', { extra: { iat: now - 5400, exp: now + 60 } })));
+    await expectAccepted(await signedByIdp('lumina-ro', claims('lumina-ro', { extra: { iat: now, exp: now + 3000 } })));
+  });
+
+  test('an issuer registered through the API with a maximum lifetime of one hour: used at once, longer tokens refused', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const iss = 'https://idp2.lumina-ro.tessera.test';
+    const publicJwk = await exportJWK(publicKey);
+    const register = (maxTokenLifetimeSeconds: number) =>
+      hub.gql('tessera-admin', 'mutation($input: RegisterTrustedIssuerInput!) { registerTrustedIssuer(input: $input) { id } }', {
+        input: {
+          agencyId: hub.demo.agencies['lumina-ro']!.id,
+          issuer: iss,
+          audience: 'tessera',
+          algorithms: ['ES256'],
+          jwks: JSON.stringify({ keys: [{ ...publicJwk, kid: 'lumina-2', alg: 'ES256' }] }),
+          maxTokenLifetimeSeconds,
+        },
+      });
+    expect(codes(await register(59))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await register(604_801))).toEqual(['BAD_USER_INPUT']);
+    expect((await register(3600)).errors).toBeUndefined();
+    const now = Math.floor(Date.now() / 1000);
+    const sign = (iat: number, exp: number) =>
+      new SignJWT({ iss, sub: devSubject('lumina-ro', 'CONTRIBUTOR'), aud: 'tessera', iat, exp }).setProtectedHeader({ alg: 'ES256', kid: 'lumina-2' }).sign(privateKey);
+    // The gateway of this process reads the issuers again once the registration commits: the first token is judged on it.
+    await expectAccepted(await sign(now, now + 3000));
+    await expectRefused(await sign(now, now + 7200));
+    await expectRefused(await sign(now - 5400, now + 60));
+  });
+
   test('a token without iat, sub or exp is refused', async () => {
     await expectRefused(await signedByIdp('met-police', claims('met-police', { omit: ['iat'] })));
     await expectRefused(await signedByIdp('met-police', claims('met-police', { omit: ['sub'] })));
@@ -175,6 +230,30 @@ describe('JWT attacks', () => {
     await expectRefused(`${h}.${p}`);
     // The payload changed under a genuine signature (the subject swapped for a supervisor).
     await expectRefused(`${h}.${enc(claims('met-police', { extra: { sub: devSubject('met-police', 'SUPERVISOR') } }))}.${genuine.split('.')[2]}`);
+  });
+
+  test('a user deactivated through the API is refused from their very next request (gateway in the same process), and readmitted at once', async () => {
+    const subject = devSubject('albion-bank', 'VIEWER');
+    const token = await signedByIdp('albion-bank', claims('albion-bank', { extra: { sub: subject } }));
+    const before = await hub.gql<{ me: { role: string } }>({ authorization: `Bearer ${token}` }, ME);
+    expect(before.data?.me.role).toBe('VIEWER'); // now in the gateway's user cache
+    const userId = hub.demo.agencies['albion-bank']!.users.VIEWER!;
+    const setActive = (active: boolean) => hub.gql('tessera-admin', 'mutation($id: ID!, $active: Boolean!) { setUserActive(id: $id, active: $active) { id } }', { id: userId, active });
+    expect((await setActive(false)).errors).toBeUndefined();
+    await expectRefused(token);
+    expect((await setActive(true)).errors).toBeUndefined();
+    const after = await hub.gql<{ me: { role: string } }>({ authorization: `Bearer ${token}` }, ME);
+    expect(after.errors).toBeUndefined();
+    expect(after.data?.me.role).toBe('VIEWER');
+  });
+
+  test('tokens naming hundreds of unknown issuers cost no database lookup each', async () => {
+    await expectAccepted(await signedByIdp('met-police', claims('met-police')));
+    hub.probe.reset();
+    const started = Date.now();
+    for (let i = 0; i < 300; i++) await expectRefused(await signedByIdp('met-police', claims('met-police', { extra: { iss: `https://idp.attacker-${i}.example` } })));
+    // At most one reading of the trusted issuers per ISSUER_MISS_REFRESH_MS (gateway/identity.ts), whatever the number of issuers named.
+    expect(hub.probe.statements).toBeLessThanOrEqual(1 + Math.floor((Date.now() - started) / ISSUER_MISS_REFRESH_MS));
   });
 
   test('a deactivated user is refused within the identity cache window (5 s)', async () => {

@@ -91,6 +91,29 @@ describe('query shape limits', () => {
     await expectRefused(await send(q), 'TOO_MANY_ALIASES');
   });
 
+  test(`repeated fields: ${DEFAULT_LIMITS.maxFieldRepeats} selections of a field pass, 500 are TOO_MANY_REPEATED_FIELDS, directly, aliased or through fragments`, async () => {
+    const ids = (n: number) => Array.from({ length: n }, () => 'id').join(' ');
+    const ok = await send(`{ cases(first: 1) { nodes { ${ids(DEFAULT_LIMITS.maxFieldRepeats)} } } }`);
+    expect(ok.status).toBe(200);
+    expect(ok.errors).toBeUndefined();
+    await expectRefused(await send(`{ cases(first: 1) { nodes { ${ids(DEFAULT_LIMITS.maxFieldRepeats + 1)} } } }`), 'TOO_MANY_REPEATED_FIELDS');
+    await expectRefused(await send(`{ me { ${ids(500)} } }`), 'TOO_MANY_REPEATED_FIELDS');
+    // 5 spreads of a fragment of 100, and fragments that spread fragments
+    await expectRefused(await send(`{ me { ...F ...F ...F ...F ...F } } fragment F on User { ${ids(100)} }`), 'TOO_MANY_REPEATED_FIELDS');
+    await expectRefused(await send(`{ me { ...A } } fragment A on User { ...B ...B ...B ...B ...B } fragment B on User { ...C ...C ...C ...C ...C } fragment C on User { ${ids(20)} }`), 'TOO_MANY_REPEATED_FIELDS');
+    // 500 aliases of one field, on a hub whose alias limit would let them through
+    const lenient = await startTestHub('in-process', { limits: { maxAliases: 1000 } });
+    try {
+      const aliased = `{ me { ${Array.from({ length: 500 }, (_, i) => `a${i}: id`).join(' ')} } }`;
+      const r = await lenient.gql('met-police', aliased);
+      expect(r.status).toBe(400);
+      expect(codes(r)).toEqual(['TOO_MANY_REPEATED_FIELDS']);
+      expect(r.errors![0]!.extensions!.limit).toBe(DEFAULT_LIMITS.maxFieldRepeats);
+    } finally {
+      await lenient.stop();
+    }
+  });
+
   test(`root fields: ${DEFAULT_LIMITS.maxRootFields} pass, ${DEFAULT_LIMITS.maxRootFields + 1} are TOO_MANY_ROOT_FIELDS`, async () => {
     // Identical root fields merge in GraphQL but still count: the limit is on what the caller wrote,
     // directly or through fragments (no aliases here, which would count against their own limit).

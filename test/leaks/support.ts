@@ -351,7 +351,7 @@ export async function send(hub: TestHub, persona: string, probe: Pick<Probe, 'qu
   const url = hub.subgraphUrls[probe.subgraph];
   if (!url) throw new Error(`No URL for subgraph ${probe.subgraph}: start the hub with the http transport`);
   gatewayKeys ??= loadGatewayKeys(dataDir());
-  const token = await signActorToken(await gatewayKeys, actorFor(persona), probe.subgraph, `leak-${Date.now()}`);
+  const token = await signActorToken(await gatewayKeys, actorFor(persona), probe.subgraph, `leak-${Date.now()}`, { query: probe.query, variables });
   return postGraphQL(url, { authorization: `Bearer ${token}` }, probe.query, variables);
 }
 
