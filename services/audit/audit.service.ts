@@ -7,8 +7,11 @@ import { MAX_PAGE, type Page, type PageArgs } from '../kernel/pagination';
 import { ref } from '../kernel/references';
 import { text } from '../kernel/validate';
 import type { AuditFilter } from './audit.input';
-import type { AuditEventType } from './audit.type';
+import { loadConfig } from '../kernel/config';
+import type { AuditCheckpointKeyType, AuditCheckpointType, AuditEventType } from './audit.type';
 import type { EventRow } from './chain';
+import { type SignedCheckpoint, servedCheckpoints } from './checkpoints';
+import { parseVerifierKey, rawPublicKey } from './signed-note';
 
 /**
  * Who may read which audit events. AuditEvent is not (yet) a subject of policies/, so the rule is
@@ -112,4 +115,29 @@ export async function auditTrail(ctx: RequestContext, filter: AuditFilter | unde
   );
   const last = nodes[nodes.length - 1];
   return { nodes, totalCount: Number(count?.n ?? 0), pageInfo: { hasNextPage: more, endCursor: last ? encodeCursor(last.seq) : undefined } };
+}
+
+// ---- signed checkpoints ------------------------------------------------------------------------
+
+export const MAX_CHECKPOINTS = 100;
+
+function checkpointType(c: SignedCheckpoint): AuditCheckpointType {
+  return { note: c.note, origin: c.origin, treeSize: String(c.treeSize), headSeq: c.headSeq, headHash: c.rootHash, signedAt: c.signedAt };
+}
+
+/**
+ * The newest `last` signed checkpoints in the store, newest first; only notes that verify under the
+ * hub's key are served. Open to every member: a checkpoint holds a count, a seq, a hash and a time,
+ * nothing of any event, and every agency must be able to keep its own copies (docs/audit.md).
+ */
+export function auditCheckpoints(last: number): AuditCheckpointType[] {
+  if (!Number.isInteger(last) || last < 1 || last > MAX_CHECKPOINTS) throw badInput('last', `must be between 1 and ${MAX_CHECKPOINTS}`);
+  const { signer, store } = servedCheckpoints(loadConfig());
+  return store.read(parseVerifierKey(signer.vkey), last).map(checkpointType);
+}
+
+export function auditCheckpointKey(): AuditCheckpointKeyType {
+  const { signer } = servedCheckpoints(loadConfig());
+  const v = parseVerifierKey(signer.vkey);
+  return { name: v.name, keyId: v.keyId.toString('hex'), publicKey: rawPublicKey(v.publicKey).toString('base64'), verifierKey: signer.vkey };
 }

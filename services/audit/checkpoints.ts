@@ -225,3 +225,12 @@ export function startCheckpointer(db: Sql, config: Pick<Config, 'dataDir' | 'aud
   const c = config.auditCheckpoints;
   return new Checkpointer({ db, signer: loadCheckpointSigner(config), store: new CheckpointStore(c.dir), everyEvents: c.everyEvents, everySeconds: c.everySeconds }).start();
 }
+
+let served: { key: string; signer: CheckpointSigner; store: CheckpointStore } | undefined;
+
+/** The checkpoints the API serves: the store and key of this process's configuration (read once per configuration). */
+export function servedCheckpoints(config: Pick<Config, 'dataDir' | 'auditCheckpoints'>): { signer: CheckpointSigner; store: CheckpointStore } {
+  const key = JSON.stringify([config.dataDir, config.auditCheckpoints, process.env[CHECKPOINT_KEY_ENV] ?? '']);
+  if (served?.key !== key) served = { key, signer: loadCheckpointSigner(config), store: new CheckpointStore(config.auditCheckpoints.dir) };
+  return served;
+}

@@ -2,23 +2,34 @@ import { AuditInit1764000000400 } from '../../migrations/audit/1764000000400-aud
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { AuditResolver } from './audit.resolver';
+import { startCheckpointer } from './checkpoints';
 import { AUDIT_TABLES } from './tables';
 import { AuditAppendFunction1764000000410 } from '../../migrations/audit/1764000000410-audit-append-function';
+import { AuditChainExtent1764000000425 } from '../../migrations/audit/1764000000425-audit-chain-extent';
 
 /**
  * The audit trail (DPA 2018 s.62). Events are written by every subgraph through
- * services/kernel/audit.ts into this subgraph's schema; this subgraph only answers queries on them.
+ * services/kernel/audit.ts into this subgraph's schema; this subgraph answers queries on them and
+ * signs checkpoints of the chain into a store outside the database (checkpoints.ts).
  */
 export const auditSubgraph: SubgraphDefinition = {
   name: 'audit',
   port: 4007,
   dbSchema: 'audit',
-  migrations: [AuditInit1764000000400, AuditAppendFunction1764000000410],
+  migrations: [AuditInit1764000000400, AuditAppendFunction1764000000410, AuditChainExtent1764000000425],
   tables: AUDIT_TABLES,
+  startBackground: (db, config) => startCheckpointer(db, config),
   buildSchema: () =>
     buildFederatedSchema({
       resolvers: [AuditResolver],
       // AuditEvent is not a policy subject: its visibility rule lives in audit.service.ts (trailScope).
-      rootAccess: { auditTrail: 'any-member' },
+      rootAccess: {
+        auditTrail: 'any-member',
+        // Every member keeps its own copies of the signed checkpoints and checks them with the hub's
+        // public key (a witness): they hold an event count, a seq, a hash and a time, nothing of any event.
+        auditCheckpoints: 'any-member',
+        latestAuditCheckpoint: 'any-member',
+        auditCheckpointKey: 'any-member',
+      },
     }),
 };
