@@ -106,10 +106,11 @@ export class CheckpointStore {
       .map((f) => path.join(this.dir, f));
   }
 
-  /** The newest `last` checkpoints whose signature verifies under `verifier`, newest first (others are skipped). */
+  /** The newest `last` checkpoints whose signature verifies under `verifier`, newest first (other files are skipped). */
   read(verifier: NoteVerifier, last: number): SignedCheckpoint[] {
     const out: SignedCheckpoint[] = [];
-    for (const file of this.files(last)) {
+    for (const file of this.files(Infinity)) {
+      if (out.length >= last) break;
       try {
         out.push(openCheckpoint(fs.readFileSync(file, 'utf8'), verifier));
       } catch {
