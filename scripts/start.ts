@@ -45,6 +45,8 @@ async function main() {
     transport = { kind: 'http', urls };
   }
   const hub = await startHub({ db, keys, port: config.port, development: config.development, transport });
+  // In multi-process mode each subgraph's own process runs its background work.
+  const background = config.runMode === 'in-process' ? SUBGRAPHS.flatMap((def) => (def.startBackground ? [def.startBackground(db, config)] : [])) : [];
   console.log(`
 Tessera is running (${config.runMode}): ${hub.url}   health: http://localhost:${hub.port}/healthz
 Get a token:   npm run token -- --agency met-police [--role SUPERVISOR]      (list: npm run token -- --list)
@@ -59,6 +61,7 @@ Try:           curl -s ${hub.url} -H "authorization: Bearer $(npm run -s token -
     const forced = setTimeout(() => process.exit(1), 10_000);
     forced.unref();
     await hub.stop();
+    for (const b of background) await b.stop().catch((err: unknown) => console.error(err));
     await db.close();
     await stopPostgres?.();
     process.exit(0);

@@ -2,6 +2,7 @@ import { serveSubgraph } from '../gateway/hub';
 import { loadGatewayKeys } from '../services/kernel/actor-token';
 import { loadConfig } from '../services/kernel/config';
 import { connect } from '../services/kernel/db';
+import { SUBGRAPHS } from '../services/registry';
 import { runtimeDatabaseUrl } from '../services/setup';
 
 /** One subgraph as its own process: `node -r @swc-node/register scripts/subgraph.ts <name>` (multi-process mode, containers). */
@@ -13,8 +14,10 @@ async function main() {
   const keys = await loadGatewayKeys(config.dataDir);
   const http = await serveSubgraph(name, { db, keys, port: config.port, host: config.subgraphHost, development: config.development });
   console.log(`subgraph ${name} listening on ${config.subgraphHost}:${http.port}`);
+  const background = SUBGRAPHS.find((def) => def.name === name)?.startBackground?.(db, config);
   const stop = async () => {
     await http.close();
+    await background?.stop().catch((err: unknown) => console.error(err));
     await db.close();
     process.exit(0);
   };

@@ -9,7 +9,7 @@ import { anyMemberRootFields, buildFederatedSchema } from '../services/kernel/fe
 import { SUBGRAPHS } from '../services/registry';
 
 /** 'subgraph.field' of every root field declared AnyMember. */
-const ANY_MEMBER_ROOT_FIELDS: string[] = [];
+const ANY_MEMBER_ROOT_FIELDS: string[] = ['audit.auditCheckpoints', 'audit.latestAuditCheckpoint', 'audit.auditCheckpointKey'];
 
 test('the root fields any member may call are exactly the listed exceptions', async () => {
   const declared: string[] = [];

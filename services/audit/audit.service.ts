@@ -9,8 +9,11 @@ import { ref } from '../kernel/references';
 import { selectVisible, type SubjectTable } from '../kernel/repository';
 import { text } from '../kernel/validate';
 import type { AuditFilter } from './audit.input';
-import type { AuditEventType } from './audit.type';
+import { loadConfig } from '../kernel/config';
+import type { AuditCheckpointKeyType, AuditCheckpointType, AuditEventType } from './audit.type';
 import type { EventRow } from './chain';
+import { type SignedCheckpoint, servedCheckpoints } from './checkpoints';
+import { parseVerifierKey, rawPublicKey } from './signed-note';
 
 /**
  * Audit events as a policy subject: which events reach whom is the AuditEvent rules in
@@ -103,4 +106,29 @@ export async function auditTrail(ctx: RequestContext, filter: AuditFilter | unde
   const nodes = projectAll(ctx, rows.slice(0, page.first)) as unknown as AuditEventType[];
   const last = nodes[nodes.length - 1];
   return { nodes, totalCount: counted.total, pageInfo: { hasNextPage: more, endCursor: last ? encodeCursor(last.seq) : undefined } };
+}
+
+// ---- signed checkpoints ------------------------------------------------------------------------
+
+export const MAX_CHECKPOINTS = 100;
+
+function checkpointType(c: SignedCheckpoint): AuditCheckpointType {
+  return { note: c.note, origin: c.origin, treeSize: String(c.treeSize), headSeq: c.headSeq, headHash: c.rootHash, signedAt: c.signedAt };
+}
+
+/**
+ * The newest `last` signed checkpoints in the store, newest first; only notes that verify under the
+ * hub's key are served. Open to every member: a checkpoint holds a count, a seq, a hash and a time,
+ * nothing of any event, and every agency must be able to keep its own copies (docs/audit.md).
+ */
+export function auditCheckpoints(last: number): AuditCheckpointType[] {
+  if (!Number.isInteger(last) || last < 1 || last > MAX_CHECKPOINTS) throw badInput('last', `must be between 1 and ${MAX_CHECKPOINTS}`);
+  const { signer, store } = servedCheckpoints(loadConfig());
+  return store.read(parseVerifierKey(signer.vkey), last).map(checkpointType);
+}
+
+export function auditCheckpointKey(): AuditCheckpointKeyType {
+  const { signer } = servedCheckpoints(loadConfig());
+  const v = parseVerifierKey(signer.vkey);
+  return { name: v.name, keyId: v.keyId.toString('hex'), publicKey: rawPublicKey(v.publicKey).toString('base64'), verifierKey: signer.vkey };
 }

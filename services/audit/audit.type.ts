@@ -58,3 +58,42 @@ export class AuditEventType {
 }
 
 export const AuditEventConnection = Connection(AuditEventType, 'AuditEvent');
+
+@ObjectType('AuditCheckpoint', {
+  description:
+    'A checkpoint of the audit chain the hub signed with its Ed25519 key (not held in the database): a C2SP signed note. Keep copies; `npm run audit:verify -- --checkpoint <file> --key <verifierKey>` proves later that the chain still holds what was signed.',
+})
+export class AuditCheckpointType {
+  @Field(() => String, { description: 'The signed note, exactly as signed (tlog-checkpoint body, blank line, signature line): what a witness stores' })
+  note: string;
+
+  @Field(() => String, { description: "The note's origin line: the hub's log name, also its key name" })
+  origin: string;
+
+  @Field(() => String, { description: 'How many events the chain held (a 64-bit integer as text)' })
+  treeSize: string;
+
+  @Field(() => String, { description: 'The seq of the newest of them' })
+  headSeq: string;
+
+  @Field(() => String, { description: 'Its hash (hex; base64 in the note): the head of the chain at that size' })
+  headHash: string;
+
+  @Field(() => String, { description: 'When the hub signed, ISO 8601 UTC' })
+  signedAt: string;
+}
+
+@ObjectType('AuditCheckpointKey', { description: "The hub's checkpoint signing key, public half: what a witness verifies checkpoints with" })
+export class AuditCheckpointKeyType {
+  @Field(() => String, { description: 'The key name (the checkpoints\' origin)' })
+  name: string;
+
+  @Field(() => String, { description: 'The signed-note key id: the first 4 bytes of SHA-256(name || 0x0A || 0x01 || public key), hex' })
+  keyId: string;
+
+  @Field(() => String, { description: 'The Ed25519 public key, 32 bytes, base64' })
+  publicKey: string;
+
+  @Field(() => String, { description: 'The signed-note verifier key "<name>+<hex key id>+<base64(0x01 || public key)>", as Go\'s golang.org/x/mod/sumdb/note reads it' })
+  verifierKey: string;
+}

@@ -1,5 +1,6 @@
 import { type AuditAction, atSql, type CanonicalAuditEvent, chainHash, GENESIS_HASH } from '../kernel/audit';
 import type { Sql } from '../kernel/db';
+import type { Checkpoint } from './signed-note';
 
 /**
  * Reading the chain back: verification (npm run audit:verify) and the regulator's export
@@ -90,14 +91,19 @@ export interface ChainVerification {
  * Recomputes the chain from the first event: each event's prev_hash must be the previous event's
  * hash (else an event before it was removed, inserted or moved, or the previous one was edited and
  * re-hashed), and its hash must be sha256(prev_hash || canonical JSON) of its own content (else it
- * was edited). With `anchor` (a head hash recorded earlier, e.g. from an export), that hash must
- * still be in the chain: events removed from the end are otherwise undetectable.
+ * was edited). Alone, that cannot see events removed from the end, nor a chain whose every hash
+ * was recomputed after an edit. Against signed `checkpoints` (services/audit/checkpoints.ts) it
+ * can: the chain's event number `treeSize` must be the one each checkpoint signed (its seq and
+ * hash), and the chain must hold at least that many events. With `anchor` (a head hash recorded
+ * earlier, e.g. from an export), that hash must still be in the chain.
  */
-export async function verifyChain(sql: Sql, opts: { anchor?: string; batchSize?: number } = {}): Promise<ChainVerification> {
+export async function verifyChain(sql: Sql, opts: { anchor?: string; checkpoints?: readonly Checkpoint[]; batchSize?: number } = {}): Promise<ChainVerification> {
   let expectedPrev = GENESIS_HASH;
   let count = 0;
   let head: ChainVerification['head'] = null;
   let anchorSeen = !opts.anchor;
+  const signed = new Map<number, Checkpoint[]>();
+  for (const c of opts.checkpoints ?? []) signed.set(c.treeSize, [...(signed.get(c.treeSize) ?? []), c]);
   for await (const e of readEvents(sql, { batchSize: opts.batchSize })) {
     count++;
     if (e.prevHash !== expectedPrev) {
@@ -110,9 +116,21 @@ export async function verifyChain(sql: Sql, opts: { anchor?: string; batchSize?:
     if (chainHash(e.prevHash, canonicalOf(e)) !== e.hash) {
       return { ok: false, count, head, firstBad: { seq: e.seq, reason: 'its content does not match its hash: the event was edited' } };
     }
+    for (const c of signed.get(count) ?? []) {
+      if (c.rootHash !== e.hash || c.headSeq !== e.seq) {
+        const reason = `the checkpoint signed at ${c.signedAt} says event ${c.treeSize} of the chain is seq ${c.headSeq} with hash ${c.rootHash}, but it is seq ${e.seq} with hash ${e.hash}: events up to it were edited, removed or inserted and the hashes after them recomputed`;
+        return { ok: false, count, head, firstBad: { seq: e.seq, reason } };
+      }
+    }
     if (e.hash === opts.anchor) anchorSeen = true;
     expectedPrev = e.hash;
     head = { seq: e.seq, hash: e.hash };
+  }
+  const longest = [...signed.values()].flat().sort((a, b) => b.treeSize - a.treeSize)[0];
+  if (longest && longest.treeSize > count) {
+    const where = head ? `after seq ${head.seq}` : 'from the start';
+    const reason = `the checkpoint signed at ${longest.signedAt} covers ${longest.treeSize} events (up to seq ${longest.headSeq}), but the chain holds ${count}: events ${where} were removed`;
+    return { ok: false, count, head, firstBad: { seq: head ? head.seq : '0', reason } };
   }
   if (!anchorSeen) {
     const where = head ? `after seq ${head.seq}` : 'from the start';

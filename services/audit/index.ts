@@ -3,22 +3,34 @@ import { AuditEventsByActorUser1764000000420 } from '../../migrations/audit/1764
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { AuditResolver } from './audit.resolver';
+import { startCheckpointer } from './checkpoints';
 import { AUDIT_TABLES } from './tables';
 import { AuditAppendFunction1764000000410 } from '../../migrations/audit/1764000000410-audit-append-function';
+import { AuditChainExtent1764000000425 } from '../../migrations/audit/1764000000425-audit-chain-extent';
+
+/** Why the checkpoints are open to every member: a witness keeps its own copies and checks them with the hub's public key. */
+const CHECKPOINTS_ARE_PUBLIC = 'a checkpoint holds an event count, a seq, a hash and a time, nothing of any event: every member may keep copies as a witness';
 
 /**
  * The audit trail (DPA 2018 s.62). Events are written by every subgraph through
- * services/kernel/audit.ts into this subgraph's schema; this subgraph only answers queries on them.
+ * services/kernel/audit.ts into this subgraph's schema; this subgraph answers queries on them and
+ * signs checkpoints of the chain into a store outside the database (checkpoints.ts).
  */
 export const auditSubgraph: SubgraphDefinition = {
   name: 'audit',
   port: 4007,
   dbSchema: 'audit',
-  migrations: [AuditInit1764000000400, AuditAppendFunction1764000000410, AuditEventsByActorUser1764000000420],
+  migrations: [AuditInit1764000000400, AuditAppendFunction1764000000410, AuditEventsByActorUser1764000000420, AuditChainExtent1764000000425],
   tables: AUDIT_TABLES,
+  startBackground: (db, config) => startCheckpointer(db, config),
   buildSchema: () =>
     buildFederatedSchema({
       resolvers: [AuditResolver],
-      rootAccess: { auditTrail: ['read', 'AuditEvent'] },
+      rootAccess: {
+        auditTrail: ['read', 'AuditEvent'],
+        auditCheckpoints: { anyMember: CHECKPOINTS_ARE_PUBLIC },
+        latestAuditCheckpoint: { anyMember: CHECKPOINTS_ARE_PUBLIC },
+        auditCheckpointKey: { anyMember: CHECKPOINTS_ARE_PUBLIC },
+      },
     }),
 };

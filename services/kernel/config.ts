@@ -14,6 +14,17 @@ export interface Config {
   kAnonymity: number;
   development: boolean;
   logLevel: string;
+  /** Signed checkpoints of the audit chain (services/audit/checkpoints.ts, docs/audit.md). */
+  auditCheckpoints: {
+    /** The file store the signed notes are written to. */
+    dir: string;
+    /** Sign when this many events were appended since the last checkpoint... */
+    everyEvents: number;
+    /** ...or when this many seconds passed and any was. */
+    everySeconds: number;
+    /** The checkpoints' origin line, also the signing key's name. */
+    origin: string;
+  };
   subgraphUrl(name: string, defaultPort: number): string;
 }
 
@@ -30,17 +41,24 @@ export function loadConfig(): Config {
   if (runMode !== 'in-process' && runMode !== 'multi-process') {
     throw new Error(`TESSERA_RUN_MODE must be "in-process" or "multi-process", got "${runMode}"`);
   }
+  const dataDir = path.resolve(process.env.TESSERA_DATA_DIR ?? path.join(process.cwd(), '.tessera'));
   return {
     port: intFromEnv('PORT', 4000),
     databaseUrl: process.env.DATABASE_URL || undefined,
     appDatabaseUrl: process.env.TESSERA_APP_DATABASE_URL || undefined,
-    dataDir: path.resolve(process.env.TESSERA_DATA_DIR ?? path.join(process.cwd(), '.tessera')),
+    dataDir,
     runMode,
     subgraphHost: process.env.TESSERA_SUBGRAPH_HOST || '127.0.0.1',
     audience: process.env.TESSERA_AUDIENCE ?? 'tessera',
     kAnonymity: intFromEnv('TESSERA_K_ANONYMITY', 5),
     development: process.env.TESSERA_DEV === '1' || process.env.NODE_ENV === 'development',
     logLevel: process.env.LOG_LEVEL ?? 'info',
+    auditCheckpoints: {
+      dir: path.resolve(process.env.TESSERA_AUDIT_CHECKPOINT_DIR || path.join(dataDir, 'audit-checkpoints')),
+      everyEvents: Math.max(1, intFromEnv('TESSERA_AUDIT_CHECKPOINT_EVERY_EVENTS', 1000)),
+      everySeconds: Math.max(1, intFromEnv('TESSERA_AUDIT_CHECKPOINT_EVERY_SECONDS', 60)),
+      origin: process.env.TESSERA_AUDIT_ORIGIN || 'tessera.hub/audit',
+    },
     subgraphUrl(name, defaultPort) {
       const key = `TESSERA_SUBGRAPH_URL_${name.toUpperCase()}`;
       return process.env[key] ?? `http://127.0.0.1:${defaultPort}/graphql`;

@@ -4,6 +4,7 @@ import { defaultFieldResolver, type GraphQLSchema, isObjectType } from 'graphql'
 import type { MigrationInterface } from 'typeorm';
 import type { GatewayKeys, SubgraphOperation } from './actor-token';
 import { appendAudit, PERSONAL_FIELDS } from './audit';
+import type { Config } from './config';
 import { contextFromAuthorization, type RequestContext } from './context';
 import type { Database, Sql } from './db';
 import { assertBoundByRowLevelSecurity } from './security';
@@ -35,6 +36,12 @@ export interface SubgraphDefinition {
   buildSchema(): Promise<GraphQLSchema>;
   /** Loads the reference scenario's demo data, in the order of the registry. */
   seedDemo?(db: Sql, demo: DemoRegistry): Promise<void>;
+  /**
+   * Work off the request path, run once per deployment by the process that serves this subgraph
+   * (`npm start` in-process, else the subgraph's own process); stopped at shutdown before the
+   * database closes.
+   */
+  startBackground?(db: Database, config: Config): { stop(): Promise<void> };
 }
 
 export interface RunningSubgraph {

@@ -5,8 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { canonicalOf, readEvents, verifyChain } from '../../services/audit/chain';
+import { Checkpointer, CheckpointStore, loadCheckpointSigner, openCheckpoint } from '../../services/audit/checkpoints';
+import { openNote, parseVerifierKey } from '../../services/audit/signed-note';
 import { type AuditActor, type AuditEventInput, appendAudit, chainHash, GENESIS_HASH } from '../../services/kernel/audit';
 import { connect, type Database } from '../../services/kernel/db';
+import { appDatabaseUrl } from '../../services/kernel/security';
 import { cloneDatabase } from '../support/hub';
 
 /**
@@ -49,11 +52,24 @@ async function asSuperuserWithoutTrigger(db: Database, sql: string, params: unkn
   });
 }
 
-async function script(name: string, url: string, args: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Recomputes prev_hash and hash of every event from the first, as a superuser covering an edit would. */
+async function recomputeChain(db: Database): Promise<void> {
+  const events = [];
+  for await (const e of readEvents(db)) events.push(e);
+  let prev = GENESIS_HASH;
+  for (const e of events) {
+    const hash = chainHash(prev, canonicalOf(e));
+    await asSuperuserWithoutTrigger(db, `UPDATE audit.events SET prev_hash = $1, hash = $2 WHERE seq = $3`, [prev, hash, e.seq]);
+    prev = hash;
+  }
+}
+
+/** Runs a script over `url`; the checkpoint store is an empty directory of its own unless `env` names one. */
+async function script(name: string, url: string, args: string[] = [], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'scripts', name), ...args], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: url },
+      env: { ...process.env, DATABASE_URL: url, TESSERA_AUDIT_CHECKPOINT_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-no-checkpoints-')), ...env },
     });
     return { code: 0, stdout, stderr };
   } catch (err) {
@@ -253,4 +269,140 @@ describe('the audit hash chain', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  describe('signed checkpoints', () => {
+    const dirs: string[] = [];
+    afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+    /**
+     * A chain of `n` events, a data directory of its own (the hub's checkpoint key file and store),
+     * and a checkpointer that reads the chain as the application role (row-level security on).
+     */
+    async function signedChain(n: number, opts: { everyEvents?: number; everySeconds?: number; now?: () => Date } = {}) {
+      const { db, url } = await freshChain(n);
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-checkpoints-'));
+      dirs.push(dataDir);
+      const config = { dataDir, auditCheckpoints: { dir: path.join(dataDir, 'audit-checkpoints'), everyEvents: 1000, everySeconds: 60, origin: 'test.tessera/audit' } };
+      const appDb = await connect(appDatabaseUrl(url, process.env.TESSERA_TEST_APP_PASSWORD!), 2);
+      opened.push(appDb);
+      const signer = loadCheckpointSigner(config);
+      const store = new CheckpointStore(config.auditCheckpoints.dir);
+      const checkpointer = (more: { now?: () => Date } = {}) =>
+        new Checkpointer({ db: appDb, signer, store, everyEvents: opts.everyEvents ?? 1000, everySeconds: opts.everySeconds ?? 60, now: more.now ?? opts.now });
+      // What `npm run audit:verify` reads by default: this data directory's key and store.
+      const verify = (args: string[] = []) => script('audit-verify.ts', url, args, { TESSERA_DATA_DIR: dataDir, TESSERA_AUDIT_CHECKPOINT_DIR: config.auditCheckpoints.dir, TESSERA_AUDIT_ORIGIN: config.auditCheckpoints.origin });
+      return { db, url, signer, store, checkpointer, verify, dataDir };
+    }
+
+    test('the signer writes a signed tlog checkpoint of the chain to the store, readable with the verifier key alone', async () => {
+      const { db, signer, store, checkpointer } = await signedChain(7);
+      const c = await checkpointer().tick(true);
+      const head = await verifyChain(db);
+      expect(c).toMatchObject({ origin: 'test.tessera/audit', treeSize: 7, headSeq: head.head!.seq, rootHash: head.head!.hash });
+      const [file] = store.files(10);
+      const note = fs.readFileSync(file!, 'utf8');
+      expect(note).toBe(c!.note);
+      // What a witness does with the note and the verifier key it was given, nothing else.
+      const text = openNote(note, parseVerifierKey(signer.vkey));
+      expect(text.split('\n').slice(0, 3)).toEqual(['test.tessera/audit', '7', Buffer.from(head.head!.hash, 'hex').toString('base64')]);
+      expect(note).toMatch(new RegExp(`\n\n\u2014 test\\.tessera/audit [A-Za-z0-9+/]+=*\n$`));
+      // Nothing new: nothing signed.
+      expect(await checkpointer().tick(true)).toBeUndefined();
+      expect(store.files(10)).toHaveLength(1);
+    });
+
+    test('it signs every N events or after T seconds, off the request path, and once more when stopped', async () => {
+      let clock = new Date('2026-01-01T00:00:00Z');
+      const { db, store, checkpointer, signer: key } = await signedChain(2, { everyEvents: 5, everySeconds: 60, now: () => clock });
+      const signer = checkpointer();
+      expect((await signer.tick(false))?.treeSize).toBe(2); // the first checkpoint of a chain is due at once
+      await append(db, 3);
+      expect(await signer.tick(false)).toBeUndefined(); // 3 < 5 events, 0 s < 60 s
+      await append(db, 2);
+      expect((await signer.tick(false))?.treeSize).toBe(7); // 5 events
+      await append(db, 1);
+      clock = new Date(clock.getTime() + 30_000);
+      expect(await signer.tick(false)).toBeUndefined();
+      clock = new Date(clock.getTime() + 30_000);
+      expect((await signer.tick(false))?.treeSize).toBe(8); // 60 s
+      await append(db, 1);
+      await signer.stop();
+      expect(store.files(10).map((f) => openCheckpoint(fs.readFileSync(f, 'utf8'), parseVerifierKey(key.vkey)).treeSize)).toEqual([9, 8, 7, 2]);
+    });
+
+    test('an edited event is detected by npm run audit:verify', async () => {
+      const { db, checkpointer, verify } = await signedChain(8);
+      await checkpointer().tick(true);
+      expect((await verify()).code).toBe(0);
+      const s = await seqs(db);
+      await asSuperuserWithoutTrigger(db, `UPDATE audit.events SET purpose = 'a better-sounding purpose' WHERE seq = $1`, [s[4]]);
+      const r = await verify();
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`audit chain BROKEN at seq ${s[4]}: its content does not match its hash`);
+    }, 60_000);
+
+    test('a deleted event in the middle is detected by npm run audit:verify', async () => {
+      const { db, checkpointer, verify } = await signedChain(8);
+      await checkpointer().tick(true);
+      const s = await seqs(db);
+      await asSuperuserWithoutTrigger(db, `DELETE FROM audit.events WHERE seq = $1`, [s[3]]);
+      const r = await verify();
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`audit chain BROKEN at seq ${s[4]}: prev_hash does not match`);
+    }, 60_000);
+
+    test('events deleted from the end, below a signed head, are detected by npm run audit:verify', async () => {
+      const { db, checkpointer, verify } = await signedChain(8);
+      await checkpointer().tick(true);
+      const s = await seqs(db);
+      await asSuperuserWithoutTrigger(db, `DELETE FROM audit.events WHERE seq >= $1`, [s[5]]);
+      expect((await verifyChain(db)).ok).toBe(true); // the chain alone is intact: only the checkpoint knows it was longer
+      const r = await verify();
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`audit chain BROKEN at seq ${s[4]}: the checkpoint signed at`);
+      expect(r.stderr).toMatch(/covers 8 events .* but the chain holds 5: events after seq \d+ were removed/);
+    }, 60_000);
+
+    test('a chain whose every hash was recomputed after an edit or a deletion is detected by npm run audit:verify', async () => {
+      const { db, url, checkpointer, verify, signer, store } = await signedChain(8);
+      await checkpointer().tick(true);
+      const s = await seqs(db);
+      await asSuperuserWithoutTrigger(db, `UPDATE audit.events SET subject_id = 'someone-else' WHERE seq = $1`, [s[2]]);
+      await recomputeChain(db);
+      expect((await verifyChain(db)).ok).toBe(true); // the chain alone verifies: it has no key
+      let r = await verify();
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`audit chain BROKEN at seq ${s[7]}: the checkpoint signed at`);
+      expect(r.stderr).toMatch(/were edited, removed or inserted and the hashes after them recomputed/);
+      // A deletion covered the same way, checked from a witness's copy with the key it was given (empty store).
+      const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-witness-')), 'copy.checkpoint');
+      fs.copyFileSync(store.files(1)[0]!, copy);
+      await asSuperuserWithoutTrigger(db, `DELETE FROM audit.events WHERE seq = $1`, [s[3]]);
+      await recomputeChain(db);
+      r = await script('audit-verify.ts', url, ['--checkpoint', copy, '--key', signer.vkey]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/the checkpoint signed at .* covers 8 events/);
+    }, 60_000);
+
+    test('a forged checkpoint in the store fails verification instead of being trusted', async () => {
+      const { checkpointer, verify, store } = await signedChain(3);
+      const c = await checkpointer().tick(true);
+      fs.writeFileSync(store.files(1)[0]!, c!.note.replace(/\n3\n/, '\n2\n'));
+      const r = await verify();
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/does not verify: The signature of test\.tessera\/audit does not verify/);
+    }, 60_000);
+
+    test('the signer refuses to sign a chain rewritten below its last checkpoint', async () => {
+      const { db, store, checkpointer } = await signedChain(6);
+      await checkpointer().tick(true);
+      const s = await seqs(db);
+      await asSuperuserWithoutTrigger(db, `UPDATE audit.events SET purpose = 'rewritten' WHERE seq = $1`, [s[1]]);
+      await recomputeChain(db);
+      await append(db, 2);
+      // A new signer (a restarted hub) resumes from the store and sees that the signed head changed.
+      expect(await checkpointer().tick(true)).toBeUndefined();
+      expect(store.files(10)).toHaveLength(1);
+    });
+  });
 });
