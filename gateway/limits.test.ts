@@ -1,4 +1,4 @@
-import { buildSchema, type FragmentDefinitionNode, Kind, type OperationDefinitionNode, parse } from 'graphql';
+import { buildSchema, type FragmentDefinitionNode, Kind, locatedError, type OperationDefinitionNode, parse } from 'graphql';
 import { isDatabaseUnavailable, maskError, withoutSuggestions } from '../services/kernel/errors';
 import { checkOperationShape, DEFAULT_LIMITS, limitsFromEnv, type QueryLimits } from './limits';
 
@@ -119,5 +119,17 @@ describe('error masking', () => {
     expect(isDatabaseUnavailable(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(true);
     expect(isDatabaseUnavailable(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
     expect(maskError({ message: 'connect ECONNREFUSED', extensions: { code: 'INTERNAL_SERVER_ERROR' } }, wrapped).extensions).toEqual({ code: 'SERVICE_UNAVAILABLE' });
+  });
+
+  test('a lost database thrown as a plain object (graphql-js wraps it in NonErrorThrown) is SERVICE_UNAVAILABLE too', () => {
+    const thrown = { errno: -111, code: 'ECONNREFUSED', syscall: 'connect', address: '127.0.0.1', port: 5432 };
+    const located = locatedError(thrown, undefined, ['openCase']);
+    expect(maskError({ message: located.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, located)).toEqual({
+      message: 'The database is unavailable; try again later',
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+      path: undefined,
+      locations: undefined,
+    });
+    expect(isDatabaseUnavailable(Object.assign(new Error('protocol violation'), { code: '08P01' }))).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { inspect } from 'node:util';
 import { startHub, type SubgraphTransport } from '../gateway/hub';
 import { loadGatewayKeys } from '../services/kernel/actor-token';
 import { loadConfig } from '../services/kernel/config';
@@ -9,6 +10,9 @@ import { startEmbeddedPostgres } from '../services/kernel/postgres';
 import { SUBGRAPHS } from '../services/registry';
 import { prepareDatabase } from '../services/setup';
 
+/** Stops the embedded Postgres this process started or adopted: at shutdown, and when the start fails after it. */
+let stopPostgres: (() => Promise<void>) | undefined;
+
 /**
  * `npm start`: database (embedded unless DATABASE_URL), migrations, demo data on first run, the
  * subgraphs (in this process, or one process each with TESSERA_RUN_MODE=multi-process), the gateway.
@@ -16,11 +20,11 @@ import { prepareDatabase } from '../services/setup';
 async function main() {
   const config = loadConfig();
   let databaseUrl = config.databaseUrl;
-  let stopPostgres: (() => Promise<void>) | undefined;
   if (!databaseUrl) {
     const pgDir = path.join(config.dataDir, 'pgdata');
     console.log(`Starting embedded PostgreSQL (data in ${pgDir})...`);
-    const pg = await startEmbeddedPostgres({ dir: pgDir, port: Number(process.env.TESSERA_PG_PORT ?? 54329) });
+    // adopt: a Postgres left running on this directory by a hub that was killed is used, and stopped at shutdown.
+    const pg = await startEmbeddedPostgres({ dir: pgDir, port: Number(process.env.TESSERA_PG_PORT ?? 54329), adopt: true });
     databaseUrl = pg.url;
     stopPostgres = pg.stop;
   }
@@ -70,7 +74,8 @@ Try:           curl -s ${hub.url} -H "authorization: Bearer $(npm run -s token -
   process.once('SIGTERM', () => void shutdown());
 }
 
-void main().catch((err) => {
-  console.error(err);
-  process.exit(1);
+void main().catch((err: unknown) => {
+  // The whole cause: a stack (with its `cause` chain) for an Error, the inspected value for anything else thrown.
+  console.error('Tessera did not start:', err instanceof Error ? err : inspect(err));
+  void (stopPostgres?.() ?? Promise.resolve()).catch(() => undefined).finally(() => process.exit(1));
 });

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import 'reflect-metadata';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import type { Actor } from '../../policies/actor';
@@ -63,6 +64,16 @@ export class ActorSession implements Db {
   private onCommit: Array<() => void> = [];
   /** Statements of one session run one after another (parallel resolvers share the connection). */
   private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * The error that broke this session's connection. TypeORM then releases the runner, and every
+   * later statement (the COMMIT too) fails with QueryRunnerAlreadyReleasedError, which hides that
+   * the database is gone: the session throws this error instead.
+   */
+  private lost?: Error;
+  private connection?: EventEmitter;
+  private readonly onConnectionError = (err: Error) => {
+    this.lost ??= err;
+  };
 
   constructor(
     private readonly dataSource: DataSource,
@@ -72,7 +83,8 @@ export class ActorSession implements Db {
   private open(): Promise<QueryRunner> {
     this.opening ??= (async () => {
       const runner = this.dataSource.createQueryRunner();
-      await runner.connect();
+      this.connection = (await runner.connect()) as EventEmitter;
+      this.connection.on('error', this.onConnectionError);
       try {
         await runner.query('BEGIN');
         await runner.query(
@@ -81,8 +93,9 @@ export class ActorSession implements Db {
           [this.actor.agencyId, this.actor.userId, `{${this.actor.groupIds.join(',')}}`, this.actor.agencyType, this.actor.role],
         );
       } catch (err) {
+        this.detach();
         await runner.release();
-        throw err;
+        throw this.lost ?? err;
       }
       return runner;
     })();
@@ -94,7 +107,9 @@ export class ActorSession implements Db {
   }
 
   private serial<R>(run: () => Promise<R>): Promise<R> {
-    const result = this.queue.then(run);
+    const result = this.queue.then(run).catch((err: unknown) => {
+      throw this.lost ?? err;
+    });
     this.queue = result.catch(() => undefined);
     return result;
   }
@@ -113,6 +128,12 @@ export class ActorSession implements Db {
     }
   }
 
+  /** Stops listening to the connection before it goes back to the pool. */
+  private detach(): void {
+    this.connection?.removeListener('error', this.onConnectionError);
+    this.connection = undefined;
+  }
+
   /** Runs `fn` once this request's transaction has committed; never if it rolls back. */
   afterCommit(fn: () => void): void {
     this.onCommit.push(fn);
@@ -128,7 +149,11 @@ export class ActorSession implements Db {
       this.opening = undefined;
       try {
         await runner.query(commit ? 'COMMIT' : 'ROLLBACK');
+      } catch (err) {
+        throw this.lost ?? err;
       } finally {
+        this.detach();
+        this.lost = undefined;
         await runner.release();
       }
     }

@@ -62,34 +62,44 @@ export function withoutSuggestions(message: string): string {
 
 const CLIENT_CODES = new Set<string>(Object.values(ErrorCode));
 
-/** Postgres / socket codes that mean "no database right now" (admin shutdown, crash, refused or lost connection). */
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+/** Socket codes and Postgres SQLSTATEs that mean "no database right now": refused or lost connection, admin shutdown, crash shutdown, starting up, and the whole class 08 (connection exception). */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03']);
+const isUnavailableCode = (code: string) => UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code);
 
 /**
- * Whether an error (or anything it wraps: GraphQL originalError, TypeORM driverError, cause) is
+ * Whether an error (or anything it wraps: GraphQL originalError, TypeORM driverError, cause, the
+ * value graphql-js wraps when something not an Error is thrown: thrownValue) is
  * the database being unreachable rather than a bug. Pass the original error as maskError's second
  * argument to answer those SERVICE_UNAVAILABLE instead of INTERNAL_SERVER_ERROR.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   let cur: unknown = error;
   for (let i = 0; cur && typeof cur === 'object' && i < 8; i++) {
-    const e = cur as { code?: unknown; message?: unknown; originalError?: unknown; driverError?: unknown; cause?: unknown };
-    if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
+    const e = cur as { code?: unknown; message?: unknown; originalError?: unknown; driverError?: unknown; cause?: unknown; thrownValue?: unknown };
+    if (typeof e.code === 'string' && isUnavailableCode(e.code)) return true;
     if (typeof e.message === 'string' && /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/.test(e.message)) return true;
-    cur = e.originalError ?? e.driverError ?? e.cause;
+    cur = e.originalError ?? e.driverError ?? e.cause ?? e.thrownValue;
   }
   return false;
 }
 
 /**
- * Apollo `formatError`: errors we raised on purpose pass through; anything else is masked to
- * INTERNAL_SERVER_ERROR (the original is logged by the caller) and stack traces never leave.
+ * What a client sees of a failure nobody coded, decided here only: the database being unreachable
+ * (isDatabaseUnavailable) is SERVICE_UNAVAILABLE, retryable; anything else is INTERNAL_SERVER_ERROR
+ * with `message` (generic: the original's text never passes).
+ */
+export function unexpectedError(original: unknown, message = 'Internal server error'): { message: string; extensions: { code: ErrorCode } } {
+  if (isDatabaseUnavailable(original)) return { message: 'The database is unavailable; try again later', extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
+  return { message, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+}
+
+/**
+ * Apollo `formatError`: errors we raised on purpose pass through; anything else is masked by
+ * unexpectedError (the original is logged by the caller) and stack traces never leave.
  */
 export function maskError(formatted: { message: string; extensions?: Record<string, unknown>; path?: unknown; locations?: unknown }, original?: unknown) {
   const code = formatted.extensions?.code;
-  if (original !== undefined && isDatabaseUnavailable(original)) {
-    return { message: 'The database is unavailable; try again later', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
-  }
+  if (original !== undefined && isDatabaseUnavailable(original)) return { ...unexpectedError(original), path: formatted.path, locations: formatted.locations };
   // INTERNAL_SERVER_ERROR is also the code Apollo gives any error nobody coded: its message (SQL,
   // URLs, internals) never passes, only the generic one below.
   if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR && (CLIENT_CODES.has(code) || code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' || code === 'BAD_REQUEST' || code === 'PERSISTED_QUERY_NOT_FOUND' || code === 'OPERATION_RESOLUTION_FAILURE')) {
@@ -97,10 +107,5 @@ export function maskError(formatted: { message: string; extensions?: Record<stri
     const { stacktrace: _stack, exception: _ex, response: _response, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
   }
-  return {
-    message: 'Internal server error',
-    path: formatted.path,
-    locations: formatted.locations,
-    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
-  };
+  return { ...unexpectedError(original), path: formatted.path, locations: formatted.locations };
 }

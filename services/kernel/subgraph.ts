@@ -8,7 +8,7 @@ import type { Config } from './config';
 import { contextFromAuthorization, type RequestContext } from './context';
 import type { Database, Sql } from './db';
 import { assertBoundByRowLevelSecurity } from './security';
-import { maskError } from './errors';
+import { maskError, unexpectedError } from './errors';
 import { type Logger, rootLogger } from './logger';
 import type { TableDeclaration } from './tables';
 
@@ -82,8 +82,9 @@ export function instrumentConsultations(schema: GraphQLSchema): GraphQLSchema {
   return schema;
 }
 
-function withhold(response: { body: unknown }, message: string): void {
-  response.body = { kind: 'single', singleResult: { data: null, errors: [{ message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } };
+/** Replaces the answer by one error: SERVICE_UNAVAILABLE if `err` is the database being unreachable, else INTERNAL_SERVER_ERROR with `message`. */
+function withhold(response: { body: unknown }, err: unknown, message: string): void {
+  response.body = { kind: 'single', singleResult: { data: null, errors: [unexpectedError(err, message)] } };
 }
 
 /**
@@ -96,7 +97,7 @@ function withhold(response: { body: unknown }, message: string): void {
  * Apollo hands the body to the HTTP layer or to executeOperation's caller; graphql 16 has no
  * incremental delivery whose later payloads could escape it.)
  */
-function endOfRequest(log: Logger): ApolloServerPlugin<RequestContext> {
+export function endOfRequest(log: Logger): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
@@ -110,14 +111,14 @@ function endOfRequest(log: Logger): ApolloServerPlugin<RequestContext> {
           } catch (err) {
             log.error({ err, requestId: contextValue.requestId }, 'consultation audit failed: response withheld');
             await contextValue.db.finish(false).catch(() => undefined);
-            withhold(response, 'The consultation could not be recorded in the audit trail; no data is returned');
+            withhold(response, err, 'The consultation could not be recorded in the audit trail; no data is returned');
             return;
           }
           try {
             await contextValue.db.finish(true);
           } catch (err) {
             log.error({ err, requestId: contextValue.requestId }, 'commit failed');
-            withhold(response, 'Internal server error');
+            withhold(response, err, 'Internal server error');
           }
         },
       };
