@@ -1,6 +1,10 @@
+import { createHmac } from 'node:crypto';
 import { SqlParams } from '../../policies/sql';
+import { appendAudit, AUDIT_LOCK_KEY } from '../kernel/audit';
+import { loadConfig } from '../kernel/config';
 import type { RequestContext } from '../kernel/context';
-import { badInput } from '../kernel/errors';
+import { badInput, rateLimited } from '../kernel/errors';
+import { hubSecret } from '../kernel/hub-secret';
 import { assertMayReadAny, projectAll, visibleWhere } from '../kernel/policy';
 import type { EntityKind } from '../kernel/identifier';
 import { observationTableAs } from './entity.repository';
@@ -19,13 +23,74 @@ export interface HitNoHit {
 const O = observationTableAs('o');
 
 /**
+ * Every hit/no-hit request is one CONSULT audit event (services/kernel/audit.ts), in the request's
+ * transaction: subject type HIT_NO_HIT_SUBJECT, subject id the request id; who, when and the stated
+ * purpose are the event's own columns; `fields` holds `agencyType:<type>`, `identifiers:<n>` (distinct
+ * identifiers asked), `outcome:ANSWERED` or `outcome:RATE_LIMITED`, and one `hmac:<hex>` per
+ * identifier asked (identifierHash). The existing columns carry it all, so the chain, its function
+ * and its verification stay as they are; the audit schema's functions that count these events
+ * (migrations/audit/…-hit-no-hit-queries.ts) read the same names.
+ */
+export const HIT_NO_HIT_SUBJECT = 'HitNoHit';
+
+/**
+ * The hub's hit/no-hit key: TESSERA_HIT_NO_HIT_KEY, or made once in the data directory. Not in the
+ * database, so the audit trail alone (a backup, an insider) does not tell which identifiers were
+ * asked about; the hub, holding the key, can hash a number and find who asked about it. Keep it for
+ * the life of the trail: events hashed under another key are not found.
+ */
+export function hitNoHitKey(): Buffer {
+  return hubSecret(loadConfig().dataDir, 'hit-no-hit-key', 'TESSERA_HIT_NO_HIT_KEY');
+}
+
+/** `hmac:` and HMAC-SHA256(key, "<KIND>:<normalised value>"), truncated to 128 bits (hex): what the audit trail keeps of an identifier asked. */
+export function identifierHash(key: Buffer, kind: string, value: string): string {
+  return `hmac:${createHmac('sha256', key).update(`${kind}:${value}`).digest('hex').slice(0, 32)}`;
+}
+
+/**
+ * Meters the request against the quotas (config.hitNoHitQuota) and records it on the audit trail,
+ * under one lock: the quota function takes the audit chain's lock first (so concurrent requests, in any
+ * process, count each other's committed events and none slips past a quota), then the event is
+ * appended whatever the outcome (a refused attempt is part of who asked about what). Over a quota:
+ * RATE_LIMITED with the seconds until this request would fit.
+ */
+async function recordAndMeter(ctx: RequestContext, distinct: ReadonlyArray<{ kind: string; value: string }>): Promise<void> {
+  const quota = loadConfig().hitNoHitQuota;
+  const [{ wait }] = (await ctx.db.query<{ wait: number | null }>('SELECT audit.hit_no_hit_wait($1::bigint, $2, $3, $4, $5, $6) AS wait', [
+    AUDIT_LOCK_KEY,
+    distinct.length,
+    quota.userPerMinute,
+    quota.userPerDay,
+    quota.agencyPerMinute,
+    quota.agencyPerDay,
+  ])) as [{ wait: number | null }];
+  const key = hitNoHitKey();
+  const outcome = wait === 0 ? 'ANSWERED' : 'RATE_LIMITED';
+  await appendAudit(ctx.db, ctx, [
+    {
+      action: 'CONSULT',
+      subjectType: HIT_NO_HIT_SUBJECT,
+      subjectId: ctx.requestId,
+      fields: [`agencyType:${ctx.actor.agencyType}`, `identifiers:${distinct.length}`, `outcome:${outcome}`, ...distinct.map((i) => identifierHash(key, i.kind, i.value))],
+    },
+  ]);
+  ctx.log.info({ op: 'hitNoHit', identifiers: distinct.length, outcome, retryAfterSeconds: wait }, 'hit/no-hit');
+  if (wait === null) {
+    const smallest = Math.min(quota.userPerMinute, quota.userPerDay, quota.agencyPerMinute, quota.agencyPerDay);
+    throw badInput('identifiers', `more distinct identifiers than your quota allows at once (${smallest})`);
+  }
+  if (wait > 0) throw rateLimited(`Hit/no-hit quota reached; try again in ${wait} s`, wait);
+}
+
+/**
  * Hit/no-hit (access-model.md: the one explicit exception to "not for you looks like missing"): for
  * each identifier, whether the hub holds statements about it that the caller cannot see, how many
  * agencies hold them, and which of those accept access requests. Never what they say, never case
  * ids, markings or dates. An identifier nobody holds and one whose every statement the caller can
  * already see get the same answer, in the same shape.
  *
- * One statement for the whole request. The caller's own visibility is the Observation rule itself
+ * Every request is metered and audited first (recordAndMeter), then answered by one statement. The caller's own visibility is the Observation rule itself
  * (reach AND the agency type's read rule, the same SQL as every list), negated.
  */
 export async function hitNoHit(ctx: RequestContext, identifiers: IdentifierInput[]) {
@@ -36,6 +101,7 @@ export async function hitNoHit(ctx: RequestContext, identifiers: IdentifierInput
   if (asked.length === 0) return [];
   const key = (k: string, v: string) => `${k}\u0000${v}`;
   const distinct = [...new Map(asked.map((i) => [key(i.kind, i.value), i])).values()];
+  await recordAndMeter(ctx, distinct);
 
   const kinds = distinct.map((i) => i.kind);
   const values = distinct.map((i) => i.value);
@@ -53,7 +119,6 @@ export async function hitNoHit(ctx: RequestContext, identifiers: IdentifierInput
     params.values,
   );
   const byKey = new Map(rows.map((r) => [key(r.kind, r.value), r]));
-  ctx.log.info({ op: 'hitNoHit', identifiers: asked.length, hits: rows.length }, 'hit/no-hit');
   return projectAll(
     ctx,
     asked.map((i) => {
