@@ -134,3 +134,63 @@ export async function hitNoHit(ctx: RequestContext, identifiers: IdentifierInput
     }),
   );
 }
+
+export interface HitNoHitInterest {
+  kind: EntityKind;
+  value: string;
+  /** Answered hit/no-hit requests by other agencies that asked about it, in the period. */
+  queries: number;
+  askedBy: Array<{ agencyType: string; queries: number }>;
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+function instant(field: string, value: string): Date {
+  const d = new Date(value);
+  if (!ISO_INSTANT.test(value) || Number.isNaN(d.getTime())) throw badInput(field, 'must be an ISO 8601 date or date-time, e.g. 2026-03-01 or 2026-03-01T09:00:00Z');
+  return d;
+}
+
+/**
+ * For the caller's agency: the identifiers it holds (statements it owns and the caller may see, so
+ * values it reads anyway) that other agencies asked hit/no-hit about in [from, to), with the number
+ * of answered requests by agency type. Never an agency, a user, or an identifier the agency does not
+ * hold: the hashes looked up are computed here, from its own identifiers, with the hub's key.
+ * Most asked first. Two statements: the agency's identifiers, and their counts.
+ */
+export async function hitNoHitInterest(ctx: RequestContext, fromArg: string, toArg: string) {
+  assertMayReadAny(ctx, 'HitNoHitInterest', 'You may not see interest in your agency’s identifiers');
+  const from = instant('from', fromArg);
+  const to = instant('to', toArg);
+  if (from >= to) throw badInput('to', 'must be after from');
+  const params = new SqlParams([ctx.actor.agencyId]);
+  const visible = visibleWhere(ctx, 'Observation', { alias: 'o', attributes: O.attributes(ctx, params), grantsTable: O.grantsTable }, params);
+  const held = await ctx.db.query<{ kind: EntityKind; value: string }>(
+    `SELECT DISTINCT en.kind, en.value FROM entities.entities en JOIN entities.observations o ON o.entity_id = en.id
+      WHERE o.owner_agency_id = $1 AND coalesce((${visible}), false)`,
+    params.values,
+  );
+  if (held.length === 0) return [];
+  const key = hitNoHitKey();
+  const byHash = new Map(held.map((h) => [identifierHash(key, h.kind, h.value), h]));
+  const counts = await ctx.db.query<{ hash: string; agencyType: string; queries: number }>(
+    `SELECT identifier_hash AS hash, agency_type AS "agencyType", queries::int AS queries FROM audit.hit_no_hit_interest($1::text[], $2::timestamptz, $3::timestamptz)`,
+    [[...byHash.keys()], from, to],
+  );
+  const interest = new Map<string, HitNoHitInterest>();
+  for (const c of counts) {
+    const h = byHash.get(c.hash);
+    if (!h) continue;
+    let entry = interest.get(c.hash);
+    if (!entry) interest.set(c.hash, (entry = { kind: h.kind, value: h.value, queries: 0, askedBy: [] }));
+    entry.queries += c.queries;
+    entry.askedBy.push({ agencyType: c.agencyType, queries: c.queries });
+  }
+  const records = [...interest.values()]
+    .map((e) => ({ ...e, askedBy: e.askedBy.sort((a, b) => b.queries - a.queries || a.agencyType.localeCompare(b.agencyType)) }))
+    .sort((a, b) => b.queries - a.queries || a.kind.localeCompare(b.kind) || a.value.localeCompare(b.value));
+  return projectAll(
+    ctx,
+    records.map((r) => ({ __typename: 'HitNoHitInterest' as const, agencyId: ctx.actor.agencyId, ...r })),
+  );
+}

@@ -354,3 +354,54 @@ describe('mining: hit/no-hit cannot be used to check numbers in bulk unnoticed',
     expect(identifierHash(Buffer.alloc(32, 1), number.kind, number.value)).not.toBe(hash);
   });
 });
+
+describe('the holder sees how often its identifiers were asked about, by agency type, and nobody else does', () => {
+  const EMAIL = 'interest.probe@example.org';
+  const INTEREST = `query($from: String!, $to: String!) { hitNoHitInterest(from: $from, to: $to) { kind value queries askedBy { agencyType queries } } }`;
+  type Interest = { kind: string; value: string; queries: number; askedBy: Array<{ agencyType: string; queries: number }> };
+  const period = { from: '', to: '' };
+  const interest = (persona: string) => hub.gql<{ hitNoHitInterest: Interest[] }>(persona, INTEREST, period);
+
+  beforeAll(async () => {
+    period.from = new Date(Date.now() - 1000).toISOString();
+    const added = await hub.gql('safe-passage', `mutation($caseId: ID!, $input: AddCaseEntityInput!) { addCaseEntity(caseId: $caseId, input: $input) { id } }`, {
+      caseId: hub.demo.ids['case:safe-passage'],
+      input: { kind: 'EMAIL', value: EMAIL, note: 'Address a recruiter wrote from' },
+    });
+    expect(added.errors).toBeUndefined();
+    for (const persona of ['met-police:SUPERVISOR', 'west-midlands-police:SUPERVISOR', 'albion-bank:SUPERVISOR', 'lumina-ro', 'safe-passage:SUPERVISOR']) {
+      const r = await hub.gql(persona, `query($ids: [IdentifierInput!]!) { hitNoHit(identifiers: $ids) { known } }`, { ids: [{ kind: 'EMAIL', value: EMAIL }] });
+      expect(r.errors).toBeUndefined();
+    }
+    period.to = new Date(Date.now() + 60_000).toISOString();
+  });
+
+  test('the holder: counts by agency type, its own agency’s requests not counted, no agency or user named', async () => {
+    const r = await interest('safe-passage');
+    expect(r.errors).toBeUndefined();
+    const mine = r.data!.hitNoHitInterest.find((i) => i.value === EMAIL);
+    expect(mine).toEqual({
+      kind: 'EMAIL',
+      value: EMAIL,
+      queries: 4,
+      askedBy: [
+        { agencyType: 'LAW_ENFORCEMENT', queries: 2 },
+        { agencyType: 'FINANCIAL_INSTITUTION', queries: 1 },
+        { agencyType: 'NGO', queries: 1 },
+      ],
+    });
+    expect(JSON.stringify(r)).not.toMatch(UUID);
+  });
+
+  test.each(['lumina-ro', 'met-police:SUPERVISOR', 'albion-bank:SUPERVISOR'])('another agency, even one that asked, never sees it (%s)', async (persona) => {
+    const r = await interest(persona);
+    expect(r.errors).toBeUndefined();
+    expect(JSON.stringify(r.data)).not.toContain(EMAIL);
+  });
+
+  test.each(['safe-passage:VIEWER', 'tessera-admin'])('viewers and hub administrators may not ask (%s)', async (persona) => {
+    const r = await interest(persona);
+    expect(codes(r)).toEqual(['FORBIDDEN']);
+    expect(r.data?.hitNoHitInterest ?? null).toBeNull();
+  });
+});
