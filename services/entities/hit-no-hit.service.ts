@@ -3,6 +3,7 @@ import { SqlParams } from '../../policies/sql';
 import { appendAudit, AUDIT_LOCK_KEY } from '../kernel/audit';
 import { loadConfig } from '../kernel/config';
 import type { RequestContext } from '../kernel/context';
+import type { Sql } from '../kernel/db';
 import { badInput, rateLimited } from '../kernel/errors';
 import { hubSecret } from '../kernel/hub-secret';
 import { assertMayReadAny, projectAll, visibleWhere } from '../kernel/policy';
@@ -46,6 +47,30 @@ export function hitNoHitKey(): Buffer {
 /** `hmac:` and HMAC-SHA256(key, "<KIND>:<normalised value>"), truncated to 128 bits (hex): what the audit trail keeps of an identifier asked. */
 export function identifierHash(key: Buffer, kind: string, value: string): string {
   return `hmac:${createHmac('sha256', key).update(`${kind}:${value}`).digest('hex').slice(0, 32)}`;
+}
+
+export interface HitNoHitAsker {
+  seq: string;
+  at: string;
+  agencyId: string | null;
+  userId: string | null;
+  purpose: string | null;
+  requestId: string | null;
+  outcome: string;
+}
+
+/**
+ * Who asked hit/no-hit about an identifier (normalised kind and value), oldest first: for the hub,
+ * which holds the key, reading the trail as its owner (scripts/hit-no-hit-askers.ts). The trail
+ * itself holds only the hash.
+ */
+export async function hitNoHitAskers(sql: Sql, key: Buffer, kind: string, value: string): Promise<HitNoHitAsker[]> {
+  return sql.query<HitNoHitAsker>(
+    `SELECT seq::text AS seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS at, actor_agency_id AS "agencyId", actor_user_id AS "userId",
+            purpose, request_id AS "requestId", coalesce((SELECT substr(f, 9) FROM unnest(fields) AS f WHERE f LIKE 'outcome:%' LIMIT 1), '') AS outcome
+       FROM audit.events WHERE subject_type = $1 AND fields @> ARRAY[$2] ORDER BY seq`,
+    [HIT_NO_HIT_SUBJECT, identifierHash(key, kind, value)],
+  );
 }
 
 /**
