@@ -115,8 +115,9 @@ async function recordAndMeter(ctx: RequestContext, distinct: ReadonlyArray<{ kin
  * ids, markings or dates. An identifier nobody holds and one whose every statement the caller can
  * already see get the same answer, in the same shape.
  *
- * Every request is metered and audited first (recordAndMeter), then answered by one statement. The caller's own visibility is the Observation rule itself
- * (reach AND the agency type's read rule, the same SQL as every list), negated.
+ * Every request is metered and audited first (recordAndMeter), then answered by one statement. The
+ * caller's own visibility is the Observation rule itself (reach AND the agency type's read rule, the
+ * same SQL as every list), negated.
  */
 export async function hitNoHit(ctx: RequestContext, identifiers: IdentifierInput[]) {
   // Who may ask is the HitNoHitResult rule (hub administrators read no intelligence and ask nothing).
