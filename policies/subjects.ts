@@ -140,6 +140,8 @@ export const AUDIT_EVENT_FIELDS = [
   'hash',
 ] as const;
 export const HIT_NO_HIT_FIELDS = ['kind', 'value', 'known', 'holderCount', 'contactableAgencies'] as const;
+/** How often other agencies asked hit/no-hit about an identifier the agency holds: counts by agency type, never who. */
+export const HIT_NO_HIT_INTEREST_FIELDS = ['kind', 'value', 'queries', 'askedBy'] as const;
 
 export const SUBJECT_FIELDS = {
   Case: [...CASE_OVERVIEW, ...CASE_DETAIL],
@@ -164,6 +166,7 @@ export const SUBJECT_FIELDS = {
   RetentionReview: [...RETENTION_REVIEW_FIELDS],
   AuditEvent: [...AUDIT_EVENT_FIELDS],
   HitNoHitResult: [...HIT_NO_HIT_FIELDS],
+  HitNoHitInterest: [...HIT_NO_HIT_INTEREST_FIELDS],
 } as const;
 
 export type SubjectType = keyof typeof SUBJECT_FIELDS;
@@ -196,6 +199,7 @@ export const GOVERNANCE_SUBJECTS: readonly SubjectType[] = [
   'RetentionReview',
   'AuditEvent',
   'HitNoHitResult',
+  'HitNoHitInterest',
 ];
 
 /**

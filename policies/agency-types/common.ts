@@ -1,7 +1,7 @@
 import type { Actor } from '../actor';
 import type { RuleBuilder } from '../rules';
 import {
-  ACCESS_GRANT_FIELDS, ACCESS_REQUEST_FIELDS, AGENCY_FIELDS, AUDIT_EVENT_FIELDS, GRANT_CANDIDATES, HIT_NO_HIT_FIELDS,
+  ACCESS_GRANT_FIELDS, ACCESS_REQUEST_FIELDS, AGENCY_FIELDS, AUDIT_EVENT_FIELDS, GRANT_CANDIDATES, HIT_NO_HIT_FIELDS, HIT_NO_HIT_INTEREST_FIELDS,
   RETENTION_REVIEW_FIELDS, REVIEWABLE_RECORD_FIELDS, SHARING_GROUP_FIELDS, USER_FIELDS,
 } from '../subjects';
 
@@ -13,7 +13,8 @@ export function directoryRules(actor: Actor, can: RuleBuilder['can']): void {
 
 /**
  * Governance for the agency types that hold intelligence (every type but the hub's administration):
- * - hit/no-hit on identifiers, for every role;
+ * - hit/no-hit on identifiers, for every role; how often other agencies asked about the agency's own
+ *   identifiers (counts by agency type), for contributors and supervisors;
  * - the sharing groups the agency belongs to, with their members (whom it shares with), every role;
  * - access requests and grants the agency is party to, for contributors and supervisors: the
  *   requester asks, the target answers (grant or refuse) and alone sees its own candidate records;
@@ -34,6 +35,7 @@ export function governanceRules(actor: Actor, can: RuleBuilder['can']): void {
     can('read', 'AccessGrant', [...ACCESS_GRANT_FIELDS], { granteeAgencyId: agency });
     can('read', 'ReviewableRecord', [...REVIEWABLE_RECORD_FIELDS], { ownerAgencyId: agency });
     can('read', 'RetentionReview', [...RETENTION_REVIEW_FIELDS], { agencyId: agency });
+    can('read', 'HitNoHitInterest', [...HIT_NO_HIT_INTEREST_FIELDS], { agencyId: agency });
   }
   can('create', 'AccessRequest', { requesterAgencyId: agency });
   can('update', 'AccessRequest', { targetAgencyId: agency });

@@ -1,5 +1,6 @@
 import { AuditInit1764000000400 } from '../../migrations/audit/1764000000400-audit-init';
 import { AuditEventsByActorUser1764000000420 } from '../../migrations/audit/1764000000420-events-by-actor-user';
+import { AuditHitNoHitQueries1764000000470 } from '../../migrations/audit/1764000000470-hit-no-hit-queries';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { AuditResolver } from './audit.resolver';
@@ -20,7 +21,7 @@ export const auditSubgraph: SubgraphDefinition = {
   name: 'audit',
   port: 4007,
   dbSchema: 'audit',
-  migrations: [AuditInit1764000000400, AuditAppendFunction1764000000410, AuditEventsByActorUser1764000000420, AuditChainExtent1764000000425],
+  migrations: [AuditInit1764000000400, AuditAppendFunction1764000000410, AuditEventsByActorUser1764000000420, AuditChainExtent1764000000425, AuditHitNoHitQueries1764000000470],
   tables: AUDIT_TABLES,
   startBackground: (db, config) => startCheckpointer(db, config),
   buildSchema: () =>

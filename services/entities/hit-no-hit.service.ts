@@ -1,6 +1,11 @@
+import { createHmac } from 'node:crypto';
 import { SqlParams } from '../../policies/sql';
+import { appendAudit, AUDIT_LOCK_KEY } from '../kernel/audit';
+import { loadConfig } from '../kernel/config';
 import type { RequestContext } from '../kernel/context';
-import { badInput } from '../kernel/errors';
+import type { Sql } from '../kernel/db';
+import { badInput, rateLimited } from '../kernel/errors';
+import { hubSecret } from '../kernel/hub-secret';
 import { assertMayReadAny, projectAll, visibleWhere } from '../kernel/policy';
 import type { EntityKind } from '../kernel/identifier';
 import { observationTableAs } from './entity.repository';
@@ -19,14 +24,100 @@ export interface HitNoHit {
 const O = observationTableAs('o');
 
 /**
+ * Every hit/no-hit request is one CONSULT audit event (services/kernel/audit.ts), in the request's
+ * transaction: subject type HIT_NO_HIT_SUBJECT, subject id the request id; who, when and the stated
+ * purpose are the event's own columns; `fields` holds `agencyType:<type>`, `identifiers:<n>` (distinct
+ * identifiers asked), `outcome:ANSWERED` or `outcome:RATE_LIMITED`, and one `hmac:<hex>` per
+ * identifier asked (identifierHash). The existing columns carry it all, so the chain, its function
+ * and its verification stay as they are; the audit schema's functions that count these events
+ * (migrations/audit/…-hit-no-hit-queries.ts) read the same names.
+ */
+export const HIT_NO_HIT_SUBJECT = 'HitNoHit';
+
+/**
+ * The hub's hit/no-hit key: TESSERA_HIT_NO_HIT_KEY, or made once in the data directory. Not in the
+ * database, so the audit trail alone (a backup, an insider) does not tell which identifiers were
+ * asked about; the hub, holding the key, can hash a number and find who asked about it. Keep it for
+ * the life of the trail: events hashed under another key are not found.
+ */
+export function hitNoHitKey(): Buffer {
+  return hubSecret(loadConfig().dataDir, 'hit-no-hit-key', 'TESSERA_HIT_NO_HIT_KEY');
+}
+
+/** `hmac:` and HMAC-SHA256(key, "<KIND>:<normalised value>"), truncated to 128 bits (hex): what the audit trail keeps of an identifier asked. */
+export function identifierHash(key: Buffer, kind: string, value: string): string {
+  return `hmac:${createHmac('sha256', key).update(`${kind}:${value}`).digest('hex').slice(0, 32)}`;
+}
+
+export interface HitNoHitAsker {
+  seq: string;
+  at: string;
+  agencyId: string | null;
+  userId: string | null;
+  purpose: string | null;
+  requestId: string | null;
+  outcome: string;
+}
+
+/**
+ * Who asked hit/no-hit about an identifier (normalised kind and value), oldest first: for the hub,
+ * which holds the key, reading the trail as its owner (scripts/hit-no-hit-askers.ts). The trail
+ * itself holds only the hash.
+ */
+export async function hitNoHitAskers(sql: Sql, key: Buffer, kind: string, value: string): Promise<HitNoHitAsker[]> {
+  return sql.query<HitNoHitAsker>(
+    `SELECT seq::text AS seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS at, actor_agency_id AS "agencyId", actor_user_id AS "userId",
+            purpose, request_id AS "requestId", coalesce((SELECT substr(f, 9) FROM unnest(fields) AS f WHERE f LIKE 'outcome:%' LIMIT 1), '') AS outcome
+       FROM audit.events WHERE subject_type = $1 AND fields @> ARRAY[$2] ORDER BY seq`,
+    [HIT_NO_HIT_SUBJECT, identifierHash(key, kind, value)],
+  );
+}
+
+/**
+ * Meters the request against the quotas (config.hitNoHitQuota) and records it on the audit trail,
+ * under one lock: the quota function takes the audit chain's lock first (so concurrent requests, in any
+ * process, count each other's committed events and none slips past a quota), then the event is
+ * appended whatever the outcome (a refused attempt is part of who asked about what). Over a quota:
+ * RATE_LIMITED with the seconds until this request would fit.
+ */
+async function recordAndMeter(ctx: RequestContext, distinct: ReadonlyArray<{ kind: string; value: string }>): Promise<void> {
+  const quota = loadConfig().hitNoHitQuota;
+  const [{ wait }] = (await ctx.db.query<{ wait: number | null }>('SELECT audit.hit_no_hit_wait($1::bigint, $2, $3, $4, $5, $6) AS wait', [
+    AUDIT_LOCK_KEY,
+    distinct.length,
+    quota.userPerMinute,
+    quota.userPerDay,
+    quota.agencyPerMinute,
+    quota.agencyPerDay,
+  ])) as [{ wait: number | null }];
+  const key = hitNoHitKey();
+  const outcome = wait === 0 ? 'ANSWERED' : 'RATE_LIMITED';
+  await appendAudit(ctx.db, ctx, [
+    {
+      action: 'CONSULT',
+      subjectType: HIT_NO_HIT_SUBJECT,
+      subjectId: ctx.requestId,
+      fields: [`agencyType:${ctx.actor.agencyType}`, `identifiers:${distinct.length}`, `outcome:${outcome}`, ...distinct.map((i) => identifierHash(key, i.kind, i.value))],
+    },
+  ]);
+  ctx.log.info({ op: 'hitNoHit', identifiers: distinct.length, outcome, retryAfterSeconds: wait }, 'hit/no-hit');
+  if (wait === null) {
+    const smallest = Math.min(quota.userPerMinute, quota.userPerDay, quota.agencyPerMinute, quota.agencyPerDay);
+    throw badInput('identifiers', `more distinct identifiers than your quota allows at once (${smallest})`);
+  }
+  if (wait > 0) throw rateLimited(`Hit/no-hit quota reached; try again in ${wait} s`, wait);
+}
+
+/**
  * Hit/no-hit (access-model.md: the one explicit exception to "not for you looks like missing"): for
  * each identifier, whether the hub holds statements about it that the caller cannot see, how many
  * agencies hold them, and which of those accept access requests. Never what they say, never case
  * ids, markings or dates. An identifier nobody holds and one whose every statement the caller can
  * already see get the same answer, in the same shape.
  *
- * One statement for the whole request. The caller's own visibility is the Observation rule itself
- * (reach AND the agency type's read rule, the same SQL as every list), negated.
+ * Every request is metered and audited first (recordAndMeter), then answered by one statement. The
+ * caller's own visibility is the Observation rule itself (reach AND the agency type's read rule, the
+ * same SQL as every list), negated.
  */
 export async function hitNoHit(ctx: RequestContext, identifiers: IdentifierInput[]) {
   // Who may ask is the HitNoHitResult rule (hub administrators read no intelligence and ask nothing).
@@ -36,6 +127,7 @@ export async function hitNoHit(ctx: RequestContext, identifiers: IdentifierInput
   if (asked.length === 0) return [];
   const key = (k: string, v: string) => `${k}\u0000${v}`;
   const distinct = [...new Map(asked.map((i) => [key(i.kind, i.value), i])).values()];
+  await recordAndMeter(ctx, distinct);
 
   const kinds = distinct.map((i) => i.kind);
   const values = distinct.map((i) => i.value);
@@ -53,7 +145,6 @@ export async function hitNoHit(ctx: RequestContext, identifiers: IdentifierInput
     params.values,
   );
   const byKey = new Map(rows.map((r) => [key(r.kind, r.value), r]));
-  ctx.log.info({ op: 'hitNoHit', identifiers: asked.length, hits: rows.length }, 'hit/no-hit');
   return projectAll(
     ctx,
     asked.map((i) => {
@@ -67,5 +158,65 @@ export async function hitNoHit(ctx: RequestContext, identifiers: IdentifierInput
         contactableAgencies: [...(hit?.contactable ?? [])].sort().map((id) => ({ __typename: 'Agency' as const, id })),
       } satisfies HitNoHit & { __typename: 'HitNoHitResult' };
     }),
+  );
+}
+
+export interface HitNoHitInterest {
+  kind: EntityKind;
+  value: string;
+  /** Answered hit/no-hit requests by other agencies that asked about it, in the period. */
+  queries: number;
+  askedBy: Array<{ agencyType: string; queries: number }>;
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+function instant(field: string, value: string): Date {
+  const d = new Date(value);
+  if (!ISO_INSTANT.test(value) || Number.isNaN(d.getTime())) throw badInput(field, 'must be an ISO 8601 date or date-time, e.g. 2026-03-01 or 2026-03-01T09:00:00Z');
+  return d;
+}
+
+/**
+ * For the caller's agency: the identifiers it holds (statements it owns and the caller may see, so
+ * values it reads anyway) that other agencies asked hit/no-hit about in [from, to), with the number
+ * of answered requests by agency type. Never an agency, a user, or an identifier the agency does not
+ * hold: the hashes looked up are computed here, from its own identifiers, with the hub's key.
+ * Most asked first. Two statements: the agency's identifiers, and their counts.
+ */
+export async function hitNoHitInterest(ctx: RequestContext, fromArg: string, toArg: string) {
+  assertMayReadAny(ctx, 'HitNoHitInterest', 'You may not see interest in your agency’s identifiers');
+  const from = instant('from', fromArg);
+  const to = instant('to', toArg);
+  if (from >= to) throw badInput('to', 'must be after from');
+  const params = new SqlParams([ctx.actor.agencyId]);
+  const visible = visibleWhere(ctx, 'Observation', { alias: 'o', attributes: O.attributes(ctx, params), grantsTable: O.grantsTable }, params);
+  const held = await ctx.db.query<{ kind: EntityKind; value: string }>(
+    `SELECT DISTINCT en.kind, en.value FROM entities.entities en JOIN entities.observations o ON o.entity_id = en.id
+      WHERE o.owner_agency_id = $1 AND coalesce((${visible}), false)`,
+    params.values,
+  );
+  if (held.length === 0) return [];
+  const key = hitNoHitKey();
+  const byHash = new Map(held.map((h) => [identifierHash(key, h.kind, h.value), h]));
+  const counts = await ctx.db.query<{ hash: string; agencyType: string; queries: number }>(
+    `SELECT identifier_hash AS hash, agency_type AS "agencyType", queries::int AS queries FROM audit.hit_no_hit_interest($1::text[], $2::timestamptz, $3::timestamptz)`,
+    [[...byHash.keys()], from, to],
+  );
+  const interest = new Map<string, HitNoHitInterest>();
+  for (const c of counts) {
+    const h = byHash.get(c.hash);
+    if (!h) continue;
+    let entry = interest.get(c.hash);
+    if (!entry) interest.set(c.hash, (entry = { kind: h.kind, value: h.value, queries: 0, askedBy: [] }));
+    entry.queries += c.queries;
+    entry.askedBy.push({ agencyType: c.agencyType, queries: c.queries });
+  }
+  const records = [...interest.values()]
+    .map((e) => ({ ...e, askedBy: e.askedBy.sort((a, b) => b.queries - a.queries || a.agencyType.localeCompare(b.agencyType)) }))
+    .sort((a, b) => b.queries - a.queries || a.kind.localeCompare(b.kind) || a.value.localeCompare(b.value));
+  return projectAll(
+    ctx,
+    records.map((r) => ({ __typename: 'HitNoHitInterest' as const, agencyId: ctx.actor.agencyId, ...r })),
   );
 }

@@ -42,6 +42,7 @@ export const entitiesSubgraph: SubgraphDefinition = {
         sharedEntities: ['read', 'Entity'],
         correlations: ['read', 'Observation'],
         hitNoHit: ['read', 'HitNoHitResult'],
+        hitNoHitInterest: ['read', 'HitNoHitInterest'],
       },
     }),
   seedDemo: seedEntitiesDemo,

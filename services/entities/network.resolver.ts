@@ -5,9 +5,9 @@ import { correlations } from './correlation.service';
 import { getLink, getObservation } from './entity.service';
 import { IdentifierInput } from './entity.input';
 import { EntityType, LinkKindEnum } from './entity.type';
-import { hitNoHit } from './hit-no-hit.service';
+import { hitNoHit, hitNoHitInterest } from './hit-no-hit.service';
 import { network, sharedEntities, shortestPath } from './network.service';
-import { CorrelationAlertType, HitNoHitResultType, NetworkEdgeType, NetworkNodeType, NetworkType, OrganisationMatchType } from './network.type';
+import { CorrelationAlertType, HitNoHitInterestType, HitNoHitResultType, NetworkEdgeType, NetworkNodeType, NetworkType, OrganisationMatchType } from './network.type';
 import type { LinkKind } from './observe';
 import { searchOrganisations } from './search.service';
 
@@ -66,6 +66,17 @@ export class NetworkResolver {
   })
   hitNoHit(@Arg('identifiers', () => [IdentifierInput]) identifiers: IdentifierInput[], @Ctx() ctx: RequestContext) {
     return hitNoHit(ctx, identifiers);
+  }
+
+  @Query(() => [HitNoHitInterestType], {
+    description: 'Identifiers your agency holds that other agencies asked hit/no-hit about, with how often by agency type; most asked first',
+  })
+  hitNoHitInterest(
+    @Arg('from', () => String, { description: 'ISO 8601 date or date-time, inclusive' }) from: string,
+    @Arg('to', () => String, { description: 'ISO 8601 date or date-time, exclusive' }) to: string,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return hitNoHitInterest(ctx, from, to);
   }
 }
 

@@ -172,3 +172,29 @@ export class HitNoHitResultType {
   @Field(() => [AgencyRef], { description: 'Those of them that accept access requests (holders of RED statements are never named)' })
   contactableAgencies: Array<{ __typename: 'Agency'; id: string }>;
 }
+
+@ObjectType('HitNoHitAskers', { description: 'Answered hit/no-hit requests from agencies of one type' })
+export class HitNoHitAskersType {
+  @Field(() => String, { description: 'LAW_ENFORCEMENT, FINANCIAL_INSTITUTION, NGO or HUB_ANALYST' })
+  agencyType: string;
+
+  @Field(() => Int)
+  queries: number;
+}
+
+@ObjectType('HitNoHitInterest', {
+  description: 'An identifier your agency holds that other agencies asked hit/no-hit about: how often, by agency type; never which agency or who',
+})
+export class HitNoHitInterestType {
+  @Field(() => EntityKindEnum)
+  kind: EntityKind;
+
+  @Field(() => String)
+  value: string;
+
+  @Field(() => Int, { description: 'Answered requests that asked about it in the period' })
+  queries: number;
+
+  @Field(() => [HitNoHitAskersType], { description: 'Those requests by the asking agency\'s type, most first' })
+  askedBy: HitNoHitAskersType[];
+}

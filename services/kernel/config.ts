@@ -12,6 +12,8 @@ export interface Config {
   subgraphHost: string;
   audience: string;
   kAnonymity: number;
+  /** Hit/no-hit quotas: distinct identifiers asked, per user and per agency, in the last minute and the last 24 hours. */
+  hitNoHitQuota: HitNoHitQuota;
   development: boolean;
   logLevel: string;
   /** Signed checkpoints of the audit chain (services/audit/checkpoints.ts, docs/audit.md). */
@@ -26,6 +28,13 @@ export interface Config {
     origin: string;
   };
   subgraphUrl(name: string, defaultPort: number): string;
+}
+
+export interface HitNoHitQuota {
+  userPerMinute: number;
+  userPerDay: number;
+  agencyPerMinute: number;
+  agencyPerDay: number;
 }
 
 function intFromEnv(name: string, fallback: number): number {
@@ -51,6 +60,12 @@ export function loadConfig(): Config {
     subgraphHost: process.env.TESSERA_SUBGRAPH_HOST || '127.0.0.1',
     audience: process.env.TESSERA_AUDIENCE ?? 'tessera',
     kAnonymity: intFromEnv('TESSERA_K_ANONYMITY', 5),
+    hitNoHitQuota: {
+      userPerMinute: intFromEnv('TESSERA_HIT_NO_HIT_USER_PER_MINUTE', 2000),
+      userPerDay: intFromEnv('TESSERA_HIT_NO_HIT_USER_PER_DAY', 10000),
+      agencyPerMinute: intFromEnv('TESSERA_HIT_NO_HIT_AGENCY_PER_MINUTE', 5000),
+      agencyPerDay: intFromEnv('TESSERA_HIT_NO_HIT_AGENCY_PER_DAY', 50000),
+    },
     development: process.env.TESSERA_DEV === '1' || process.env.NODE_ENV === 'development',
     logLevel: process.env.LOG_LEVEL ?? 'info',
     auditCheckpoints: {

@@ -11,6 +11,8 @@ export enum ErrorCode {
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
   /** A dependency (a subgraph, the database) is unreachable; retrying later may succeed. */
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
+  /** Over a quota (hit/no-hit identifiers per minute or per day); `extensions.retryAfterSeconds` says when the same request would fit. */
+  RATE_LIMITED = 'RATE_LIMITED',
   // Query shape limits at the gateway (gateway/limits.ts), each refused with HTTP 400 before planning.
   QUERY_TOO_DEEP = 'QUERY_TOO_DEEP',
   TOO_MANY_ALIASES = 'TOO_MANY_ALIASES',
@@ -53,6 +55,10 @@ export function conflict(message: string, extra: Record<string, unknown> = {}): 
 
 export function serviceUnavailable(message = 'Service temporarily unavailable, try again later', extra: Record<string, unknown> = {}, status?: number): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, ...extra, ...(status ? { http: { status } } : {}) } });
+}
+
+export function rateLimited(message: string, retryAfterSeconds: number): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.RATE_LIMITED, retryAfterSeconds } });
 }
 
 /** graphql-js appends "Did you mean ...?" to validation and coercion messages; outside development that maps the schema for a caller. */

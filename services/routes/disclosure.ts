@@ -1,10 +1,9 @@
-import { createHmac, randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
+import { createHmac } from 'node:crypto';
 import { readableOnEveryRow } from '../../policies/enforce';
 import type { SubjectType } from '../../policies/subjects';
 import { loadConfig } from '../kernel/config';
 import type { RequestContext } from '../kernel/context';
+import { hubSecret } from '../kernel/hub-secret';
 
 /** One case as an aggregate cell sees it: what places it in the cell, and what it adds to the counts. */
 export interface Member {
@@ -69,8 +68,6 @@ export interface Disclosed<C> {
   cells: Array<DisclosedCell<C>>;
 }
 
-const secrets = new Map<string, Buffer>();
-
 /**
  * The hub's cell-key secret: TESSERA_CELL_KEY_SECRET (base64url, at least 32 bytes) when set, else
  * made once under the data directory. It is not in the database: whoever reads the tables (a
@@ -79,29 +76,7 @@ const secrets = new Map<string, Buffer>();
  * independent draws of each count: change it only if it leaked.
  */
 export function cellKeySecret(dataDir: string): Buffer {
-  const fromEnv = process.env.TESSERA_CELL_KEY_SECRET;
-  if (fromEnv) {
-    let secret = secrets.get(`env:${fromEnv}`);
-    if (!secret) {
-      secret = Buffer.from(fromEnv, 'base64url');
-      if (secret.length < 32) throw new Error('TESSERA_CELL_KEY_SECRET must be at least 32 bytes, base64url-encoded');
-      secrets.set(`env:${fromEnv}`, secret);
-    }
-    return secret;
-  }
-  let secret = secrets.get(dataDir);
-  if (!secret) {
-    const file = path.join(dataDir, 'keys', 'cell-key-secret');
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    try {
-      fs.writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    secret = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64url');
-    secrets.set(dataDir, secret);
-  }
-  return secret;
+  return hubSecret(dataDir, 'cell-key-secret', 'TESSERA_CELL_KEY_SECRET');
 }
 
 /** The caller's disclosure policy: exact counts only where the field policy grants `exactCounts` on every row. */

@@ -1,4 +1,5 @@
-import { codes, startTestHub, type TestHub } from '../support/hub';
+import { HIT_NO_HIT_SUBJECT, hitNoHitAskers, hitNoHitKey, identifierHash } from '../../services/entities/hit-no-hit.service';
+import { codes, type GraphQLResult, startTestHub, type TestHub } from '../support/hub';
 
 /**
  * Hit/no-hit: any member agency asks whether identifiers are known to the hub beyond what it can
@@ -20,6 +21,18 @@ beforeAll(async () => {
   hub = await startTestHub('in-process');
 });
 afterAll(() => hub.stop());
+
+type QuotaName = 'USER_PER_MINUTE' | 'USER_PER_DAY' | 'AGENCY_PER_MINUTE' | 'AGENCY_PER_DAY';
+/** Runs `fn` with these hit/no-hit quotas (read per request, services/kernel/config.ts), the defaults for the others. */
+async function withQuota<T>(quotas: Partial<Record<QuotaName, number>>, fn: () => Promise<T>): Promise<T> {
+  const names = Object.keys(quotas) as QuotaName[];
+  for (const n of names) process.env[`TESSERA_HIT_NO_HIT_${n}`] = String(quotas[n]);
+  try {
+    return await fn();
+  } finally {
+    for (const n of names) delete process.env[`TESSERA_HIT_NO_HIT_${n}`];
+  }
+}
 
 const agencyIds = () => new Set(Object.values(hub.demo.agencies).map((a) => a.id));
 
@@ -199,14 +212,22 @@ describe('the request', () => {
     ids[500] = { kind: 'PHONE', value: '+40722123456' };
     const q = `query($ids: [IdentifierInput!]!) { hitNoHit(identifiers: $ids) { known holderCount contactableAgencies { id } } }`;
     // The gateway looks its user up again when a 5-second cache entry expires: the fewest of three runs is the query's own cost.
+    // Besides the lookup, a request costs its quota check and one audit append (lock, head, insert).
     let fewest = Infinity;
-    let r = await hub.gql<{ hitNoHit: Array<{ known: boolean }> }>('met-police', q, { ids });
-    for (let run = 0; run < 3; run++) {
-      const before = hub.probe.statements;
+    let audit = 0;
+    let r = { status: 0 } as GraphQLResult<{ hitNoHit: Array<{ known: boolean }> }>;
+    await withQuota({ USER_PER_MINUTE: 100000, AGENCY_PER_MINUTE: 100000, USER_PER_DAY: 100000, AGENCY_PER_DAY: 100000 }, async () => {
       r = await hub.gql<{ hitNoHit: Array<{ known: boolean }> }>('met-police', q, { ids });
-      fewest = Math.min(fewest, hub.probe.statements - before);
-    }
-    expect(fewest).toBe(1);
+      for (let run = 0; run < 3; run++) {
+        const before = hub.probe.statements;
+        const auditBefore = hub.probe.auditStatements;
+        r = await hub.gql<{ hitNoHit: Array<{ known: boolean }> }>('met-police', q, { ids });
+        const auditRun = hub.probe.auditStatements - auditBefore;
+        if (hub.probe.statements - before - auditRun < fewest) [fewest, audit] = [hub.probe.statements - before - auditRun, auditRun];
+      }
+    });
+    expect(fewest).toBe(2);
+    expect(audit).toBe(3);
     expect(r.data!.hitNoHit).toHaveLength(1000);
     expect(r.data!.hitNoHit.filter((x) => x.known)).toHaveLength(1);
     expect(r.data!.hitNoHit[500]!.known).toBe(true);
@@ -231,5 +252,151 @@ describe('the request', () => {
     const r = await hub.gql('tessera-admin', HIT, { ids: [{ kind: 'PHONE', value: '+40722123456' }] });
     expect(codes(r)).toEqual(['FORBIDDEN']);
     expect(r.data?.hitNoHit ?? null).toBeNull();
+  });
+});
+
+describe('mining: hit/no-hit cannot be used to check numbers in bulk unnoticed', () => {
+  const Q = `query($ids: [IdentifierInput!]!) { hitNoHit(identifiers: $ids) { value known } }`;
+  type Data = { hitNoHit: Array<{ value: string; known: boolean }> };
+  type Answer = GraphQLResult<Data>;
+  const batch = (b: number, base = 100000) => Array.from({ length: 1000 }, (_, i) => ({ kind: 'PHONE', value: `+447700${String(base + b * 1000 + i)}` }));
+  const agencyOf = (slug: string) => hub.demo.agencies[slug]!.id;
+  const events = (agency: string) =>
+    hub.db.query<{ user: string; purpose: string | null; fields: string[]; subject: string }>(
+      `SELECT actor_user_id AS user, purpose, fields, subject_id AS subject FROM audit.events WHERE subject_type = $1 AND actor_agency_id = $2 ORDER BY seq`,
+      [HIT_NO_HIT_SUBJECT, agency],
+    );
+  const refusal = (r: Answer) => {
+    expect(codes(r)).toEqual(['RATE_LIMITED']);
+    expect(r.data?.hitNoHit ?? null).toBeNull();
+    return r.errors![0]!.extensions!.retryAfterSeconds as number;
+  };
+
+  test('ten back-to-back requests of 1,000 numbers: the quota stops all but the first 2,000, and every request is on the audit trail, hashed', async () => {
+    const ids = Array.from({ length: 10 }, (_, b) => batch(b));
+    ids[9]![7] = { kind: 'PHONE', value: '+40722123456' }; // a known number, in a request the quota refuses
+    const answers: Answer[] = [];
+    for (const b of ids) answers.push(await hub.gql<Data>('politia-romana', Q, { ids: b }));
+
+    // Default quota: 2,000 identifiers per user per minute.
+    for (const r of answers.slice(0, 2)) expect(r.errors).toBeUndefined();
+    expect(answers[0]!.data!.hitNoHit).toHaveLength(1000);
+    for (const r of answers.slice(2)) {
+      const wait = refusal(r);
+      expect(Number.isInteger(wait) && wait >= 1 && wait <= 60).toBe(true);
+    }
+
+    const trail = await events(agencyOf('politia-romana'));
+    expect(trail).toHaveLength(10);
+    const key = hitNoHitKey();
+    trail.forEach((e, b) => {
+      expect(e.fields).toContain('identifiers:1000');
+      expect(e.fields).toContain('agencyType:LAW_ENFORCEMENT');
+      expect(e.fields).toContain(b < 2 ? 'outcome:ANSWERED' : 'outcome:RATE_LIMITED');
+      const hashes = e.fields.filter((f) => f.startsWith('hmac:'));
+      expect(hashes.sort()).toEqual(ids[b]!.map((i) => identifierHash(key, i.kind, i.value)).sort());
+    });
+    // No clear value anywhere in the trail: not the numbers, not their digits.
+    const [clear] = await hub.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit.events e WHERE e::text LIKE '%447700100%' OR e::text LIKE '%7700100%' OR e::text LIKE '%722123456%'`,
+    );
+    expect(clear!.n).toBe(0);
+  });
+
+  test('concurrent requests, in parallel connections, cannot slip past the quota together', async () => {
+    const answers = await Promise.all([0, 1, 2, 3, 4].map((b) => hub.gql<Data>('lumina-ro:SUPERVISOR', Q, { ids: batch(b, 200000) })));
+    expect(answers.filter((r) => r.errors === undefined)).toHaveLength(2);
+    for (const r of answers.filter((x) => x.errors !== undefined)) refusal(r);
+  });
+
+  test('an agency quota counts all its users; a request that fits is answered', async () => {
+    await withQuota({ AGENCY_PER_MINUTE: 2500 }, async () => {
+      const first = await hub.gql<Data>('albion-bank:SUPERVISOR', Q, { ids: batch(0, 300000) });
+      const second = await hub.gql<Data>('albion-bank:VIEWER', Q, { ids: batch(1, 300000) });
+      expect(first.errors).toBeUndefined();
+      expect(second.errors).toBeUndefined();
+      // A third user of the same agency, under their own user quota, is over the agency's.
+      const third = await hub.gql<Data>('albion-bank', Q, { ids: batch(2, 300000) });
+      expect(refusal(third)).toBeGreaterThan(0);
+      const fits = await hub.gql<Data>('albion-bank', Q, { ids: batch(2, 300000).slice(0, 400) });
+      expect(fits.errors).toBeUndefined();
+    });
+  });
+
+  test('a per-day quota holds after the minute has passed', async () => {
+    await withQuota({ USER_PER_DAY: 1500 }, async () => {
+      expect((await hub.gql<Data>('safe-passage:SUPERVISOR', Q, { ids: batch(0, 400000) })).errors).toBeUndefined();
+      // Age the answered request past the minute (the owner's fixture; the trail forbids it to everyone else).
+      await hub.db.query(`ALTER TABLE audit.events DISABLE TRIGGER events_append_only`);
+      try {
+        await hub.db.query(`UPDATE audit.events SET at = at - interval '2 minutes' WHERE subject_type = $1 AND actor_agency_id = $2`, [HIT_NO_HIT_SUBJECT, agencyOf('safe-passage')]);
+      } finally {
+        await hub.db.query(`ALTER TABLE audit.events ENABLE ALWAYS TRIGGER events_append_only`);
+      }
+      const wait = refusal(await hub.gql<Data>('safe-passage:SUPERVISOR', Q, { ids: batch(1, 400000) }));
+      expect(wait).toBeGreaterThan(60);
+      expect(wait).toBeLessThanOrEqual(24 * 3600);
+    });
+  });
+
+  test('the hub, with its key, answers who asked about a number: agency, user, time and purpose, from the hash alone', async () => {
+    const number = { kind: 'PHONE', value: '+447700105005' }; // asked by Poliția Română above, answered
+    const askers = await hitNoHitAskers(hub.db, hitNoHitKey(), number.kind, number.value);
+    expect(askers).toHaveLength(1);
+    expect(askers[0]).toMatchObject({ agencyId: agencyOf('politia-romana'), outcome: 'RATE_LIMITED', requestId: expect.any(String) });
+    expect(askers[0]!.userId).toMatch(UUID);
+    // Without the key the trail does not say: the same number under another key is another hash.
+    expect(await hitNoHitAskers(hub.db, Buffer.alloc(32, 1), number.kind, number.value)).toEqual([]);
+  });
+});
+
+describe('the holder sees how often its identifiers were asked about, by agency type, and nobody else does', () => {
+  const EMAIL = 'interest.probe@example.org';
+  const INTEREST = `query($from: String!, $to: String!) { hitNoHitInterest(from: $from, to: $to) { kind value queries askedBy { agencyType queries } } }`;
+  type Interest = { kind: string; value: string; queries: number; askedBy: Array<{ agencyType: string; queries: number }> };
+  const period = { from: '', to: '' };
+  const interest = (persona: string) => hub.gql<{ hitNoHitInterest: Interest[] }>(persona, INTEREST, period);
+
+  beforeAll(async () => {
+    period.from = new Date(Date.now() - 1000).toISOString();
+    const added = await hub.gql('safe-passage', `mutation($caseId: ID!, $input: AddCaseEntityInput!) { addCaseEntity(caseId: $caseId, input: $input) { id } }`, {
+      caseId: hub.demo.ids['case:safe-passage'],
+      input: { kind: 'EMAIL', value: EMAIL, note: 'Address a recruiter wrote from' },
+    });
+    expect(added.errors).toBeUndefined();
+    for (const persona of ['met-police:SUPERVISOR', 'west-midlands-police:SUPERVISOR', 'albion-bank:SUPERVISOR', 'lumina-ro', 'safe-passage:SUPERVISOR']) {
+      const r = await hub.gql(persona, `query($ids: [IdentifierInput!]!) { hitNoHit(identifiers: $ids) { known } }`, { ids: [{ kind: 'EMAIL', value: EMAIL }] });
+      expect(r.errors).toBeUndefined();
+    }
+    period.to = new Date(Date.now() + 60_000).toISOString();
+  });
+
+  test('the holder: counts by agency type, its own agency’s requests not counted, no agency or user named', async () => {
+    const r = await interest('safe-passage');
+    expect(r.errors).toBeUndefined();
+    const mine = r.data!.hitNoHitInterest.find((i) => i.value === EMAIL);
+    expect(mine).toEqual({
+      kind: 'EMAIL',
+      value: EMAIL,
+      queries: 4,
+      askedBy: [
+        { agencyType: 'LAW_ENFORCEMENT', queries: 2 },
+        { agencyType: 'FINANCIAL_INSTITUTION', queries: 1 },
+        { agencyType: 'NGO', queries: 1 },
+      ],
+    });
+    expect(JSON.stringify(r)).not.toMatch(UUID);
+  });
+
+  test.each(['lumina-ro', 'met-police:SUPERVISOR', 'albion-bank:SUPERVISOR'])('another agency, even one that asked, never sees it (%s)', async (persona) => {
+    const r = await interest(persona);
+    expect(r.errors).toBeUndefined();
+    expect(JSON.stringify(r.data)).not.toContain(EMAIL);
+  });
+
+  test.each(['safe-passage:VIEWER', 'tessera-admin'])('viewers and hub administrators may not ask (%s)', async (persona) => {
+    const r = await interest(persona);
+    expect(codes(r)).toEqual(['FORBIDDEN']);
+    expect(r.data?.hitNoHitInterest ?? null).toBeNull();
   });
 });

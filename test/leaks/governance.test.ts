@@ -57,6 +57,9 @@ beforeAll(async () => {
   );
   setId('grant:kestrel', granted.grantAccess.grants[0]!.id);
 
+  // An NGO asks hit/no-hit about the account: interest its holders (the Met, the Romanian police) see, nobody else.
+  await must('safe-passage', `query($ids: [IdentifierInput!]!) { hitNoHit(identifiers: $ids) { known } }`, { ids: [{ kind: 'BANK_ACCOUNT', value: IBAN_TYPED }] });
+
   // A sharing group of the Romanian police and Lumina only.
   const group = await must<{ createSharingGroup: { id: string } }>('tessera-admin', `mutation($s: String!, $n: String!) { createSharingGroup(slug: $s, name: $n) { id } }`, {
     s: GROUP.slug,
@@ -215,6 +218,14 @@ const probes: Probe[] = [
     expect: { equals: { 'auditTrail.totalCount': 0 } },
     controls: ['met-police', 'met-police:SUPERVISOR'],
   },
+  {
+    via: 'hitNoHitInterest: how often an agency’s own identifiers were asked about',
+    query: `{ hitNoHitInterest(from: "2000-01-01", to: "2100-01-01") { kind value queries askedBy { agencyType queries } } }`,
+    secrets: [IBAN],
+    denied: ['west-midlands-police:SUPERVISOR', 'albion-bank:SUPERVISOR', 'safe-passage:SUPERVISOR', 'lumina-ro', 'tessera-hub:SUPERVISOR'],
+    expect: {},
+    controls: ['politia-romana', 'met-police:SUPERVISOR'],
+  },
 ];
 
 probeTable('governance records', () => hub, probes);
@@ -227,6 +238,7 @@ describe('refused outright to the roles and agency types that never hold them', 
     ['accessGrants', `{ accessGrants(direction: GIVEN) { id purpose } }`],
     ['retentionReviews', `{ retentionReviews { totalCount nodes { reason } } }`],
     ['recordsDueForReview', `{ recordsDueForReview(before: "2099-12-31") { totalCount nodes { id } } }`],
+    ['hitNoHitInterest', `{ hitNoHitInterest(from: "2000-01-01", to: "2100-01-01") { value queries } }`],
   ] as const;
   const personas = ['west-midlands-police:VIEWER', 'politia-romana:VIEWER', 'albion-bank:VIEWER', 'safe-passage:VIEWER', 'tessera-hub:VIEWER', 'tessera-admin', 'tessera-admin:SUPERVISOR'];
   test.each(personas.flatMap((p) => ASK.map(([via, q]) => [p, via, q] as const)))('%s: %s is FORBIDDEN', async (persona, _via, query) => {
