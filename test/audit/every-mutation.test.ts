@@ -224,6 +224,7 @@ const CALLS: Record<string, Call> = {
     writes: [
       ['ALTER', 'NarrativeProposal'],
       ['COLLECT', 'Observation'],
+      ['COLLECT', 'Observation'],
     ],
   },
   withdrawConsent: {
