@@ -66,10 +66,10 @@ describe.each(MEMBER_TYPES)('%s', (t) => {
     test('reads nothing of a request between two other agencies', () => {
       expect(reads(t, role, request(OTHER, THIRD))).toEqual([]);
     });
-    test('asks in its own name only; answers only requests addressed to it', () => {
+    test('asks in its own name only; only a supervisor answers, and only requests addressed to it', () => {
       expect(may(t, role, 'create', request(OWN, OTHER))).toBe(true);
       expect(may(t, role, 'create', request(OTHER, THIRD))).toBe(false);
-      expect(may(t, role, 'update', request(OTHER, OWN))).toBe(true);
+      expect(may(t, role, 'update', request(OTHER, OWN))).toBe(role === 'SUPERVISOR');
       expect(may(t, role, 'update', request(OWN, OTHER))).toBe(false);
     });
     test('reads grants it gave and grants it received, nothing of others', () => {

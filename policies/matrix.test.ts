@@ -83,7 +83,7 @@ test.each([
   ['AccessRequest', 'read `candidates`', 'LAW_ENFORCEMENT', 'VIEWER: —; CONTRIBUTOR, SUPERVISOR: if targetAgencyId=own agency'],
   ['AccessRequest', 'read `purpose`', 'HUB_ADMIN', '—'],
   ['AccessRequest', '**create**', 'FINANCIAL_INSTITUTION', 'if requesterAgencyId=own agency'],
-  ['AccessRequest', '**update**', 'HUB_ANALYST', 'if targetAgencyId=own agency'],
+  ['AccessRequest', '**update**', 'HUB_ANALYST', 'CONTRIBUTOR: —; SUPERVISOR: if targetAgencyId=own agency'],
   ['AccessGrant', '**update**', 'LAW_ENFORCEMENT', 'if grantorAgencyId=own agency'],
   ['SharingGroup', 'read `name`', 'NGO', 'if includesOwnAgency=true'],
   ['SharingGroup', 'read `name`', 'HUB_ADMIN', 'yes'],

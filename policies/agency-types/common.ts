@@ -17,7 +17,8 @@ export function directoryRules(actor: Actor, can: RuleBuilder['can']): void {
  *   identifiers (counts by agency type), for contributors and supervisors;
  * - the sharing groups the agency belongs to, with their members (whom it shares with), every role;
  * - access requests and grants the agency is party to, for contributors and supervisors: the
- *   requester asks, the target answers (grant or refuse) and alone sees its own candidate records;
+ *   requester asks, the target's supervisors answer (grant or refuse), and the target alone sees
+ *   its own candidate records;
  *   the grantor revokes;
  * - its own records due for retention review and the reviews made, for contributors and
  *   supervisors; only a supervisor decides (KEEP or ERASE).
@@ -38,7 +39,8 @@ export function governanceRules(actor: Actor, can: RuleBuilder['can']): void {
     can('read', 'HitNoHitInterest', [...HIT_NO_HIT_INTEREST_FIELDS], { agencyId: agency });
   }
   can('create', 'AccessRequest', { requesterAgencyId: agency });
-  can('update', 'AccessRequest', { targetAgencyId: agency });
+  // Answering (granting or refusing) discloses the agency's records: a supervisor's decision.
+  if (actor.role === 'SUPERVISOR') can('update', 'AccessRequest', { targetAgencyId: agency });
   can('update', 'AccessGrant', { grantorAgencyId: agency });
   if (actor.role === 'SUPERVISOR') can('create', 'RetentionReview', { agencyId: agency });
 }

@@ -1,3 +1,5 @@
+import type { Actor, AgencyType, Role } from '../../policies/actor';
+import { defineAbilityFor } from '../../policies/ability';
 import { REDACTED } from '../../policies/enforce';
 import { SqlParams } from '../../policies/sql';
 import { entityIdsSql } from '../entities/api';
@@ -194,7 +196,10 @@ export async function listGrants(ctx: RequestContext, direction: GrantDirection,
  * The owner's own records that mention the requested identifier, for it to choose what to grant:
  * its observations of the entity, the records those were made on, its links touching the entity and
  * the persons at their ends, and the persons of the cases found. Its own data only, so nothing leaks;
- * RED records are left out (they cannot be granted). For the requester the field is FORBIDDEN_FIELD.
+ * RED records are left out (they cannot be granted), and so is every record the requester's agency
+ * type would still not read once granted (its policy in policies/agency-types decides, with the
+ * record's owner, marking and, for a person, role): a bank reads no observation or link of another
+ * agency, nor a victim, whatever a grant says. For the requester the field is FORBIDDEN_FIELD.
  */
 export async function candidatesFor(ctx: RequestContext, projected: Record<string, unknown>, request: AccessRequestRow) {
   if (projected.candidates === REDACTED) return REDACTED;
@@ -204,30 +209,44 @@ export async function candidatesFor(ctx: RequestContext, projected: Record<strin
   const value = params.add(request.value);
   const sources = (Object.keys(SOURCE_SUBJECTS) as SourceTypeName[]).map((type) => {
     const subject = SOURCE_SUBJECTS[type];
-    return `SELECT '${subject}'::text, s.id, s.marking, 'SOURCE_RECORD'::text, 2 FROM ${RECORDS[subject].table} s
+    return `SELECT '${subject}'::text, s.id, s.marking, 'SOURCE_RECORD'::text, 2, NULL::text FROM ${RECORDS[subject].table} s
       WHERE s.owner_agency_id = ${a} AND s.id IN (SELECT source_id FROM obs WHERE source_type = '${type}')`;
   });
-  const rows = await ctx.db.query<{ subjectType: MarkedSubject; id: string; marking: string; via: CandidateVia }>(
+  const rows = await ctx.db.query<{ subjectType: MarkedSubject; id: string; marking: string; via: CandidateVia; role: string | null }>(
     `WITH e AS (${entityIdsSql(kind, value)}),
      obs AS (SELECT o.id, o.marking, o.source_type, o.source_id FROM ${RECORDS.Observation.table} o
        WHERE o.owner_agency_id = ${a} AND o.entity_id IN (SELECT id FROM e)),
      lnk AS (SELECT l.id, l.marking, l.from_person_id, l.to_person_id FROM ${RECORDS.Link.table} l
        WHERE l.owner_agency_id = ${a} AND (l.from_entity_id IN (SELECT id FROM e) OR l.to_entity_id IN (SELECT id FROM e))),
-     cand (subject, id, marking, via, rank) AS (
-       SELECT 'Observation'::text, id, marking, 'OBSERVATION'::text, 1 FROM obs
+     cand (subject, id, marking, via, rank, role) AS (
+       SELECT 'Observation'::text, id, marking, 'OBSERVATION'::text, 1, NULL::text FROM obs
        UNION ALL ${sources.join(' UNION ALL ')}
-       UNION ALL SELECT 'Link', id, marking, 'LINK', 3 FROM lnk
-       UNION ALL SELECT 'Person', p.id, p.marking, 'LINKED_PERSON', 4 FROM ${RECORDS.Person.table} p
+       UNION ALL SELECT 'Link', id, marking, 'LINK', 3, NULL FROM lnk
+       UNION ALL SELECT 'Person', p.id, p.marking, 'LINKED_PERSON', 4, p.role FROM ${RECORDS.Person.table} p
          WHERE p.owner_agency_id = ${a} AND p.id IN (SELECT from_person_id FROM lnk UNION SELECT to_person_id FROM lnk)
-       UNION ALL SELECT 'Person', p.id, p.marking, 'PERSON_OF_CASE', 5 FROM ${RECORDS.Person.table} p
+       UNION ALL SELECT 'Person', p.id, p.marking, 'PERSON_OF_CASE', 5, p.role FROM ${RECORDS.Person.table} p
          WHERE p.owner_agency_id = ${a} AND p.case_id IN (SELECT source_id FROM obs WHERE source_type = 'CASE')
      )
-     SELECT "subjectType", id, marking, via FROM (
-       SELECT DISTINCT ON (subject, id) subject AS "subjectType", id, marking, via, rank FROM cand WHERE marking <> 'RED' ORDER BY subject, id, rank
+     SELECT "subjectType", id, marking, via, role FROM (
+       SELECT DISTINCT ON (subject, id) subject AS "subjectType", id, marking, via, rank, role FROM cand WHERE marking <> 'RED' ORDER BY subject, id, rank
      ) c ORDER BY rank, "subjectType", id`,
     params.values,
   );
-  return rows;
+  const grantee = defineAbilityFor(await requesterActor(ctx, request));
+  return rows.filter((r) =>
+    grantee.can('read', { __typename: r.subjectType, ownerAgencyId: ctx.actor.agencyId, marking: r.marking, viaGrant: true, ...(r.role ? { role: r.role } : {}) } as PolicyRecord),
+  );
+}
+
+/** The person who asked, as the policies see them: their agency's type and country, their role. */
+async function requesterActor(ctx: RequestContext, request: AccessRequestRow): Promise<Actor> {
+  const [row] = await ctx.db.query<{ agencyType: AgencyType; country: string | null; role: Role }>(
+    `SELECT a.type AS "agencyType", a.country, u.role FROM agencies.access_requests r
+       JOIN agencies.agencies a ON a.id = r.requester_agency_id JOIN agencies.users u ON u.id = r.requested_by_user_id WHERE r.id = $1`,
+    [request.id],
+  );
+  if (!row) throw notFound('AccessRequest');
+  return { userId: '', agencyId: request.requesterAgencyId, agencyType: row.agencyType, role: row.role, groupIds: [], country: row.country ?? undefined };
 }
 
 // ---- answering ----------------------------------------------------------------------------------

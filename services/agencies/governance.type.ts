@@ -96,6 +96,9 @@ export class GrantCandidateType {
 
   @Field(() => CandidateViaEnum)
   via: CandidateVia;
+
+  @Field(() => String, { nullable: true, description: "A person's role in the case (VICTIM, SUSPECT, ...); null for other records" })
+  role: string | null;
 }
 
 @ObjectType('AccessGrant', { description: 'Time-limited access for one agency to one record, given in answer to an access request' })

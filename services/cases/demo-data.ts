@@ -39,10 +39,10 @@ function demoCases(demo: DemoRegistry): DemoCase[] {
       periodEnd: null,
       indicators: ['RECRUITED_VIA_FALSE_RELATIONSHIP', 'RECRUITED_VIA_SOCIAL_MEDIA', 'DEBT_BONDAGE', 'CONTROL_TAKES_EARNINGS', 'RETENTION_OF_DOCUMENTS'],
       persons: [
-        { key: 'V1', role: 'VICTIM', ageBand: '18-24', gender: 'female', nationality: 'RO', fullName: 'Elena Marinescu', dateOfBirth: '2004-03-17', contact: '+447700900471', documents: 'RO identity card (held by suspect)' },
-        { key: 'V2', role: 'VICTIM', ageBand: '18-24', gender: 'female', nationality: 'RO', fullName: 'Ioana Dumitrache', dateOfBirth: '2005-11-02' },
-        { key: 'S1', role: 'SUSPECT', ageBand: '25-34', gender: 'male', nationality: 'RO', fullName: 'Ionuț Popescu', dateOfBirth: '1996-06-21', contact: '+40722123456' },
-        { key: 'S2', role: 'SUSPECT', ageBand: '35-44', gender: 'male', nationality: 'RO', fullName: 'Marian Vasilescu', dateOfBirth: '1987-01-30' },
+        { key: 'V1', role: 'VICTIM', gender: 'female', nationality: 'RO', fullName: 'Elena Marinescu', dateOfBirth: '2004-03-17', contact: '+447700900471', documents: 'RO identity card (held by suspect)' },
+        { key: 'V2', role: 'VICTIM', gender: 'female', nationality: 'RO', fullName: 'Ioana Dumitrache', dateOfBirth: '2005-11-02' },
+        { key: 'S1', role: 'SUSPECT', gender: 'male', nationality: 'RO', fullName: 'Ionuț Popescu', dateOfBirth: '1996-06-21', contact: '+40722123456' },
+        { key: 'S2', role: 'SUSPECT', gender: 'male', nationality: 'RO', fullName: 'Marian Vasilescu', dateOfBirth: '1987-01-30' },
       ],
       events: [
         { type: 'RECRUITMENT', occurredOn: '2025-09-03', location: 'constanta', description: 'Contact on a social network; a relationship offered, then a job abroad' },
@@ -65,8 +65,8 @@ function demoCases(demo: DemoRegistry): DemoCase[] {
       periodEnd: null,
       indicators: ['RECRUITED_VIA_JOB_OFFER', 'RESTRICTION_OF_MOVEMENT', 'WITHHOLDING_OF_WAGES', 'CONTROL_BY_DEBT'],
       persons: [
-        { key: 'V1', role: 'VICTIM', ageBand: '25-34', gender: 'female', nationality: 'RO', fullName: 'Maria Stoica', dateOfBirth: '1999-08-09' },
-        { key: 'S1', role: 'SUSPECT', ageBand: '35-44', gender: 'male', nationality: 'RO', fullName: 'Ionuț Popescu', dateOfBirth: '1996-06-21' },
+        { key: 'V1', role: 'VICTIM', gender: 'female', nationality: 'RO', fullName: 'Maria Stoica', dateOfBirth: '1999-08-09' },
+        { key: 'S1', role: 'SUSPECT', gender: 'male', nationality: 'RO', fullName: 'Ionuț Popescu', dateOfBirth: '1996-06-21' },
       ],
       events: [
         { type: 'RECRUITMENT', occurredOn: '2025-06-02', location: 'iasi', description: 'Job offer in a UK car wash through an acquaintance' },
@@ -88,8 +88,8 @@ function demoCases(demo: DemoRegistry): DemoCase[] {
       periodEnd: '2026-02-28',
       indicators: ['RECRUITED_VIA_FALSE_RELATIONSHIP', 'ABUSE_OF_VULNERABILITY'],
       persons: [
-        { key: 'V1', role: 'VICTIM', ageBand: '18-24', gender: 'female', nationality: 'RO', fullName: 'Andreea Lungu', dateOfBirth: '2006-02-14' },
-        { key: 'S1', role: 'SUSPECT', ageBand: '25-34', gender: 'male', nationality: 'RO', fullName: 'Florin Ardeleanu', dateOfBirth: '1993-10-05' },
+        { key: 'V1', role: 'VICTIM', gender: 'female', nationality: 'RO', fullName: 'Andreea Lungu', dateOfBirth: '2006-02-14' },
+        { key: 'S1', role: 'SUSPECT', gender: 'male', nationality: 'RO', fullName: 'Florin Ardeleanu', dateOfBirth: '1993-10-05' },
       ],
       events: [
         { type: 'RECRUITMENT', occurredOn: '2025-03-10', location: 'brasov', description: 'Recruited at a bar' },
@@ -109,7 +109,7 @@ function demoCases(demo: DemoRegistry): DemoCase[] {
       periodStart: '2025-05-01',
       periodEnd: '2026-03-01',
       indicators: ['RECRUITED_VIA_FALSE_RELATIONSHIP', 'PHYSICAL_OR_SEXUAL_VIOLENCE', 'CONTROL_WITHHOLDS_DOCUMENTS'],
-      persons: [{ key: 'V1', role: 'VICTIM', ageBand: '18-24', gender: 'female', nationality: 'RO', fullName: 'Bianca Neagu', dateOfBirth: '2003-07-27', contact: 'via Safe Passage caseworker' }],
+      persons: [{ key: 'V1', role: 'VICTIM', gender: 'female', nationality: 'RO', fullName: 'Bianca Neagu', dateOfBirth: '2003-07-27', contact: 'via Safe Passage caseworker' }],
       events: [
         { type: 'RECRUITMENT', occurredOn: '2025-05-04', location: 'targu-jiu', description: 'Met the "boyfriend" online' },
         { type: 'EXPLOITATION', occurredOn: '2025-07-01', location: 'london', description: 'Exploited in a flat in east London' },
@@ -127,10 +127,22 @@ function demoCases(demo: DemoRegistry): DemoCase[] {
       periodStart: '2026-02-01',
       periodEnd: null,
       indicators: ['INTIMIDATION_AND_THREATS'],
-      persons: [{ key: 'S1', role: 'SUSPECT', ageBand: '35-44', gender: 'male', nationality: 'GB', fullName: 'Darren Whitfield', dateOfBirth: '1985-12-01' }],
+      persons: [{ key: 'S1', role: 'SUSPECT', gender: 'male', nationality: 'GB', fullName: 'Darren Whitfield', dateOfBirth: '1985-12-01' }],
       events: [{ type: 'EXPLOITATION', occurredOn: '2026-02-10', location: 'luton', description: 'Source meeting' }],
     },
   ];
+}
+
+/** The day the demo scenario stands on (just after its last events): ages are counted to it. */
+export const DEMO_REFERENCE_DATE = '2026-03-01';
+
+/** The age band of a person born on `dateOfBirth`, on the demo's reference date: derived, never typed twice. */
+export function demoAgeBand(dateOfBirth: string): string {
+  const [y, m, d] = dateOfBirth.split('-').map(Number) as [number, number, number];
+  const [ry, rm, rd] = DEMO_REFERENCE_DATE.split('-').map(Number) as [number, number, number];
+  const age = ry - y - (rm < m || (rm === m && rd < d) ? 1 : 0);
+  const bands: Array<[number, string]> = [[18, '0-17'], [25, '18-24'], [35, '25-34'], [45, '35-44'], [55, '45-54'], [65, '55-64']];
+  return bands.find(([upTo]) => age < upTo)?.[1] ?? '65+';
 }
 
 /** Registers `case:<key>`, `person:<key>:<label>` and `event:<key>:<n>` ids for later loaders. */
@@ -153,7 +165,7 @@ export async function seedCasesDemo(db: Sql, demo: DemoRegistry): Promise<void> 
         case_id: caseId,
         role: p.role,
         pseudonym: p.key,
-        age_band: p.ageBand ?? null,
+        age_band: p.dateOfBirth ? demoAgeBand(p.dateOfBirth) : (p.ageBand ?? null),
         gender: p.gender ?? null,
         nationality: p.nationality ?? null,
         full_name: p.fullName ?? null,

@@ -9,8 +9,9 @@ import { reaches } from '../kernel/policy';
  * only through the SQL fragments below, which this subgraph writes and keeps.
  */
 export {
+  confirmedFromNarrativeNote,
   eraseStatements,
-  eraseStatementsOfSource,
+  eraseStatementsOfNarrative,
   type ErasedStatements,
   type IdentifierInput,
   type LinkKind,

@@ -212,6 +212,22 @@ export async function edgesOf(ctx: RequestContext, filter: EdgeFilter, incident:
   return rows.map(edgeRow);
 }
 
+/**
+ * The visible edges incident to the nodes whose both ends are among `among` (one statement): the
+ * edges between nodes a walk already returned, without reaching past them.
+ */
+export async function edgesAmong(ctx: RequestContext, filter: EdgeFilter, incident: Incident, among: string[]): Promise<EdgeRow[]> {
+  const params = new SqlParams();
+  const edges = visibleEdgesSql(ctx, params, filter, incident);
+  if (!edges) return [];
+  const ids = params.add(among);
+  const rows = await ctx.db.query<EdgeSqlRow>(
+    `SELECT ${EDGE_COLUMNS} FROM (${edges}) e WHERE e.source_id = ANY(${ids}::uuid[]) AND e.target_id = ANY(${ids}::uuid[]) ORDER BY ${EDGE_ORDER}`,
+    params.values,
+  );
+  return rows.map(edgeRow);
+}
+
 /** The incident lists for nodes of known type; ids of unknown type (seeds) may be persons or cases. */
 export function incidentOf(nodes: Iterable<{ id: string; type: NetworkNodeKind | 'UNKNOWN' }>): Incident {
   const incident: Incident = { entities: [], persons: [], cases: [] };

@@ -7,7 +7,7 @@ import { projectAll, projectOne, visibleWhere } from '../kernel/policy';
 import { selectVisible, visibleLoader } from '../kernel/repository';
 import { isoDate, period } from '../kernel/validate';
 import { entityTable, observationTableAs } from './entity.repository';
-import { type EdgeFilter, type EdgeRow, edgesOf, expandLevel, incidentOf } from './graph';
+import { type EdgeFilter, type EdgeRow, edgesAmong, edgesOf, expandLevel, incidentOf } from './graph';
 import type { NetworkEdgeType, NetworkNodeKind, NetworkNodeType, NetworkTruncation, NetworkType } from './network.type';
 import { LINK_KINDS, type LinkKind } from './observe';
 
@@ -114,7 +114,8 @@ async function materialise(ctx: RequestContext, nodes: NodeState[], edges: EdgeR
 /**
  * The network around the seeds, level by level, one statement per level: it counts each frontier
  * node's visible edges (a node above degreeCap is a hub: returned with its count, not expanded) and
- * returns the edges of the others. Stops at nodeLimit and says where. Only statements the caller may
+ * returns the edges of the others; the edges among the last layer's nodes and the nodes already
+ * returned come with them. Stops at nodeLimit and says where. Only statements the caller may
  * see are followed (see graph.ts).
  */
 export async function network(ctx: RequestContext, args: NetworkArgs): Promise<NetworkType> {
@@ -196,6 +197,11 @@ export async function network(ctx: RequestContext, args: NetworkArgs): Promise<N
       edges.set(e.edgeId, e);
     }
     frontier = next;
+  }
+  // The last layer is not expanded, but the edges between nodes already returned (two accounts that
+  // paid each other, a phone and its advert, both at the last depth) belong in the answer.
+  if (frontier.length > 0) {
+    for (const e of await edgesAmong(ctx, filter, incidentOf(frontier), [...nodes.keys()])) if (!edges.has(e.edgeId)) edges.set(e.edgeId, e);
   }
 
   const graph = await materialise(ctx, [...nodes.values()], [...edges.values()]);

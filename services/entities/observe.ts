@@ -242,14 +242,25 @@ async function eraseWhere(tx: Sql, links: [string, unknown[]], observations: [st
 }
 
 /**
- * Erases what a source record contributed to the graph (its observations and links), inside the
- * caller's transaction, when the source itself is erased (a narrative whose consent is withdrawn),
- * and with them every entity that only they named: nothing derived only from the source is kept.
- * An entity another statement names stays, with that statement.
+ * The note of the observation that places an identifier confirmed from a narrative in the
+ * narrative's case (so the case's network shows it): how the narrative's erasure finds it again.
  */
-export function eraseStatementsOfSource(tx: Sql, source: { type: ObservationSource['type']; id: string }): Promise<ErasedStatements> {
-  const where = 'source_type = $1 AND source_id = $2';
-  return eraseWhere(tx, [where, [source.type, source.id]], [where, [source.type, source.id]]);
+export function confirmedFromNarrativeNote(narrativeId: string): string {
+  return `Confirmed from narrative ${narrativeId}`;
+}
+
+/**
+ * Erases what a narrative contributed to the graph: its own observations and links, and the
+ * observations that placed its confirmed identifiers in its case (`confirmedFromNarrativeNote`),
+ * with every entity only they named.
+ */
+export function eraseStatementsOfNarrative(tx: Sql, narrativeId: string, caseId: string): Promise<ErasedStatements> {
+  const own = `source_type = 'NARRATIVE' AND source_id = $1`;
+  return eraseWhere(
+    tx,
+    [own, [narrativeId]],
+    [`(${own}) OR (source_type = 'CASE' AND source_id = $2 AND note = $3)`, [narrativeId, caseId, confirmedFromNarrativeNote(narrativeId)]],
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type EntityKind, isUsualNationalNumber, isSocialPlatformUrl, normaliseIdentifier, SOCIAL_PLATFORM_NAMES } from '../kernel/identifier';
+import { type EntityKind, isUsualNationalNumber, NATIONAL_PHONE_COUNTRIES, isSocialPlatformUrl, normaliseIdentifier, SOCIAL_PLATFORM_NAMES } from '../kernel/identifier';
 
 /**
  * Finds identifiers (phones, emails, bank accounts, social profiles, advert URLs) and exploitation
@@ -41,8 +41,10 @@ const URL_RE = /\b(?:https?:\/\/|www\.)[^\s<>"'()[\]{}]+/gi;
 const EMAIL_RE = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
 const HANDLE_AFTER_PLATFORM_RE = new RegExp(`\\b(${PLATFORM_NAMES})\\b\\s*[:-]?\\s*@([A-Za-z0-9._]{2,40})`, 'gi');
 const HANDLE_BEFORE_PLATFORM_RE = new RegExp(`(?<![\\w.@])@([A-Za-z0-9._]{2,40})\\s+(?:on|pe)\\s+(${PLATFORM_NAMES})\\b`, 'gi');
-const IBAN_RE = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,40}/g;
-const SORT_CODE_RE = /(?<![\w-])\d{2}[- ]?\d{2}[- ]?\d{2}[ :]+\d{8}(?!\w)/g;
+/** An IBAN in either case (people type "gb82 west ..."): its mod-97 check digits keep words out. */
+const IBAN_RE = /\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,40}/g;
+/** A sort code and account number, also with "account", "acc. no.", "a/c" and punctuation between them. */
+const SORT_CODE_RE = /(?<![\w-])(\d{2})[- ]?(\d{2})[- ]?(\d{2})(?:[\s:,;]*(?:account|acct|acc|a\/c)\.?(?:\s*(?:no|nr|number|#)\.?)?)?[\s:,;#]+(\d{8})(?!\w)/gi;
 const PHONE_RE = /(?<![\w+])(?:\+\s?)?\d+(?:(?:[ .-]|\s?\(0\)\s?)\d+)*(?![\w@])/g;
 
 function normalised(kind: EntityKind, raw: string, country?: string): string | undefined {
@@ -128,7 +130,7 @@ export function findIdentifiers(text: string, opts: ExtractOptions = {}): FoundI
       }
     }
   }
-  for (const m of text.matchAll(SORT_CODE_RE)) add('BANK_ACCOUNT', normalised('BANK_ACCOUNT', m[0]), m.index, m.index + m[0].length);
+  for (const m of text.matchAll(SORT_CODE_RE)) add('BANK_ACCOUNT', normalised('BANK_ACCOUNT', `${m[1]}-${m[2]}-${m[3]} ${m[4]}`), m.index, m.index + m[0].length);
   for (const m of text.matchAll(PHONE_RE)) {
     // A run of digit groups separated by one space, dot or dash (or a "(0)") may hold several
     // numbers, or a number and then a year: from each group, the longest run of at most 8 groups
@@ -342,9 +344,15 @@ const KIND_LABEL: Record<EntityKind, string> = {
 /**
  * The first identifier in a text meant to carry none (a typology shared with peers), described
  * without repeating it; undefined when there is none. A URL naming only a site (no path, no query)
- * is a channel, not an identifier.
+ * is a channel, not an identifier. National phone numbers are looked for in every numbering plan
+ * the hub knows, the contributor's first: a Romanian bank's text naming a UK mobile in national form
+ * names a person as surely as a British one's.
  */
 export function describeFirstIdentifier(text: string, opts: ExtractOptions = {}): string | undefined {
-  const hit = findIdentifiers(text, opts).find((i) => i.kind !== 'ONLINE_ADVERT' || /^https?:\/\/[^/?]+[/?]./.test(i.value));
-  return hit ? `${KIND_LABEL[hit.kind]} at characters ${hit.start}-${hit.end}` : undefined;
+  const countries = [opts.country, ...NATIONAL_PHONE_COUNTRIES.filter((c) => c !== opts.country?.toUpperCase())];
+  for (const country of countries) {
+    const hit = findIdentifiers(text, { ...opts, country }).find((i) => i.kind !== 'ONLINE_ADVERT' || /^https?:\/\/[^/?]+[/?]./.test(i.value));
+    if (hit) return `${KIND_LABEL[hit.kind]} at characters ${hit.start}-${hit.end}`;
+  }
+  return undefined;
 }

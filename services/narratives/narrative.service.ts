@@ -5,7 +5,7 @@ import { SqlParams } from '../../policies/sql';
 import type { PolicyRecord } from '../../policies/subjects';
 import type { EntityKind } from '../kernel/identifier';
 import { insertCase, type OwnCase, ownCase, validateNewCase } from '../cases/api';
-import { eraseStatementsOfSource, normaliseIdentifiers, observe } from '../entities/api';
+import { confirmedFromNarrativeNote, eraseStatementsOfNarrative, normaliseIdentifiers, observe } from '../entities/api';
 import { appendAudit, type AuditEventInput, ownRecordEvent, writtenFields } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
@@ -183,19 +183,19 @@ export async function withdrawConsent(ctx: RequestContext, id: string, reason: s
   const erased = await ctx.db.transaction(async (tx) => {
     // Taking the narrative's row lock first orders this after (or before) any decision on its proposals.
     // (UPDATE and DELETE are wrapped in a SELECT: through TypeORM their RETURNING rows come back as [rows, count].)
-    const [row] = await tx.query<{ id: string }>(
+    const [row] = await tx.query<{ id: string; caseId: string }>(
       `WITH erased AS (
          UPDATE narratives.narratives
          SET text = NULL, indicators = '{}', consent_law_enforcement = false, consent_hub = false, request_hash = NULL,
              withdrawn_at = now(), updated_at = now()
          WHERE id = $1 AND owner_agency_id = $2 AND withdrawn_at IS NULL
-         RETURNING id)
-       SELECT id FROM erased`,
+         RETURNING id, case_id)
+       SELECT id, case_id AS "caseId" FROM erased`,
       [id, ctx.actor.agencyId],
     );
     if (!row) return undefined;
     const [proposals] = await tx.query<{ n: number }>('WITH d AS (DELETE FROM narratives.proposals WHERE narrative_id = $1 RETURNING 1) SELECT count(*)::int AS n FROM d', [id]);
-    const statements = await eraseStatementsOfSource(tx, { type: 'NARRATIVE', id });
+    const statements = await eraseStatementsOfNarrative(tx, id, row.caseId);
     await tx.query('INSERT INTO narratives.erasures (narrative_id, erased_by_user_id, reason) VALUES ($1, $2, $3)', [id, ctx.actor.userId, why]);
     // One ERASE per record that went: the narrative's content, the statements made from it, and the
     // entities only those named (shared ground: no owner). Ids and field names, never what they held.
@@ -266,6 +266,7 @@ export async function proposalsOfNarrative(ctx: RequestContext, narrative: Proje
 
 interface NarrativeHandlingRow extends HandlingRow {
   id: string;
+  caseId: string;
 }
 
 /**
@@ -285,7 +286,7 @@ export async function decideProposal(ctx: RequestContext, id: string, decision: 
   await ctx.db.transaction(async (tx) => {
     // The narrative's row lock orders a decision and a withdrawal: an observation is never made from an erased narrative.
     const [n] = await tx.query<NarrativeHandlingRow>(
-      `SELECT n.id, ${handlingColumns('n')}
+      `SELECT n.id, n.case_id AS "caseId", ${handlingColumns('n')}
        FROM narratives.narratives n WHERE id = $1 AND owner_agency_id = $2 AND withdrawn_at IS NULL FOR UPDATE`,
       [raw.id, ctx.actor.agencyId],
     );
@@ -306,9 +307,15 @@ export async function decideProposal(ctx: RequestContext, id: string, decision: 
     const audit: AuditEventInput[] = [ownRecordEvent(ctx, 'ALTER', 'NarrativeProposal', id, ['status'])];
     if (target === 'CONFIRMED' && decided.kind === 'IDENTIFIER') {
       const source = { type: 'NARRATIVE' as const, id: n.id, handling: inheritedHandling(n) };
-      const [seen] = await observe(tx, ctx.actor, source, normaliseIdentifiers(ctx.actor, [{ kind: decided.identifierKind!, value: decided.value! }]));
+      const identifiers = normaliseIdentifiers(ctx.actor, [{ kind: decided.identifierKind!, value: decided.value! }]);
+      const [seen] = await observe(tx, ctx.actor, source, identifiers);
+      // The identifier is also placed in the narrative's case, as the case's own entities are, so the
+      // case's network shows it; the narrative's erasure takes this observation with it.
+      const inCase = { type: 'CASE' as const, id: n.caseId, handling: inheritedHandling(n) };
+      const [placed] = await observe(tx, ctx.actor, inCase, identifiers.map((i) => ({ ...i, note: confirmedFromNarrativeNote(n.id) })));
       await tx.query('UPDATE narratives.proposals SET entity_id = $2 WHERE id = $1', [id, seen!.entityId]);
       audit.push(ownRecordEvent(ctx, 'COLLECT', 'Observation', seen!.observationId, ['entity']));
+      audit.push(ownRecordEvent(ctx, 'COLLECT', 'Observation', placed!.observationId, ['entity', 'note']));
     } else if (target === 'CONFIRMED') {
       await tx.query(
         `UPDATE narratives.narratives SET indicators = CASE WHEN $2 = ANY(indicators) THEN indicators ELSE array_append(indicators, $2) END, updated_at = now()

@@ -133,7 +133,7 @@ const CALLS: Record<string, Call> = {
     then: (d) => (kept.request = d.requestAccess.id),
   },
   grantAccess: {
-    persona: 'politia-romana',
+    persona: 'politia-romana:SUPERVISOR',
     query: `mutation($id: ID!, $r: [RecordRefInput!]!, $e: DateTimeISO!) { grantAccess(requestId: $id, records: $r, expiresAt: $e) { id grants { id } } }`,
     variables: () => ({ id: kept.request, r: [{ subjectType: 'Person', id: ids('person:iasi:V1') }], e: inDays(30) }),
     writes: [
@@ -149,7 +149,7 @@ const CALLS: Record<string, Call> = {
     writes: [['ALTER', 'AccessGrant']],
   },
   refuseAccess: {
-    persona: 'politia-romana',
+    persona: 'politia-romana:SUPERVISOR',
     query: `mutation($id: ID!) { refuseAccess(requestId: $id, reason: "No ground to share this one") { id } }`,
     variables: async () => ({ id: (await requestFrom('west-midlands-police', 'recrutare.demo@example.org')).requestAccess.id }),
     writes: [['ALTER', 'AccessRequest']],
@@ -223,6 +223,7 @@ const CALLS: Record<string, Call> = {
     variables: () => ({ id: kept.proposal }),
     writes: [
       ['ALTER', 'NarrativeProposal'],
+      ['COLLECT', 'Observation'],
       ['COLLECT', 'Observation'],
     ],
   },

@@ -26,7 +26,7 @@ const GRANT = `mutation($id: ID!, $records: [RecordRefInput!]!, $expiresAt: Date
   grantAccess(requestId: $id, records: $records, expiresAt: $expiresAt) { ${REQUEST_FIELDS} } }`;
 const REFUSE = `mutation($id: ID!, $reason: String!) { refuseAccess(requestId: $id, reason: $reason) { ${REQUEST_FIELDS} } }`;
 const REVOKE = `mutation($id: ID!) { revokeGrant(grantId: $id) { id active revokedAt } }`;
-const CANDIDATES = `query($id: ID!) { accessRequest(id: $id) { id candidates { subjectType id marking via } } }`;
+const CANDIDATES = `query($id: ID!) { accessRequest(id: $id) { id candidates { subjectType id marking via role } } }`;
 
 interface Grant {
   id: string;
@@ -160,12 +160,30 @@ describe('the owner sees its pending requests and its own records behind them', 
     expect(asRequester.data!.accessRequest).toEqual({ id: req.id, candidates: null });
   });
 
-  test('the link and linked person behind an email are offered', async () => {
-    const email = await request('albion-bank', 'politia-romana', 'EMAIL', 'recrutare.demo@example.org', 'Customer onboarding: this email is on a new account application');
-    const r = ok(await hub.gql<{ accessRequest: { candidates: Array<{ subjectType: string; id: string; via: string }> } }>('politia-romana', CANDIDATES, { id: email.id }));
-    expect(r.accessRequest.candidates.map((c) => `${c.subjectType}:${c.id}:${c.via}`)).toEqual(
-      expect.arrayContaining([`Link:${ids('link:iasi:s1-uses-email')}:LINK`, `Person:${ids('person:iasi:S1')}:LINKED_PERSON`, `Observation:${ids('observation:iasi:recruiter-email')}:OBSERVATION`]),
+  test('the link and linked person behind an email are offered to a police force, the person with their role', async () => {
+    const email = await request('west-midlands-police', 'politia-romana', 'EMAIL', 'recrutare.demo@example.org', 'Lanterna: the recruiter email of our case, to link the two');
+    const r = ok(await hub.gql<{ accessRequest: { candidates: Array<{ subjectType: string; id: string; via: string; role: string | null }> } }>('politia-romana', CANDIDATES, { id: email.id }));
+    expect(r.accessRequest.candidates.map((c) => `${c.subjectType}:${c.id}:${c.via}:${c.role}`)).toEqual(
+      expect.arrayContaining([
+        `Link:${ids('link:iasi:s1-uses-email')}:LINK:null`,
+        `Person:${ids('person:iasi:S1')}:LINKED_PERSON:SUSPECT`,
+        `Observation:${ids('observation:iasi:recruiter-email')}:OBSERVATION:null`,
+      ]),
     );
+  });
+
+  test('a bank is offered only what it would read once granted: no observation, link or victim of another agency', async () => {
+    const email = await request('albion-bank', 'politia-romana', 'EMAIL', 'recrutare.demo@example.org', 'Customer onboarding: this email is on a new account application');
+    const r = ok(await hub.gql<{ accessRequest: { candidates: Array<{ subjectType: string; id: string; via: string; role: string | null }> } }>('politia-romana', CANDIDATES, { id: email.id }));
+    const offered = r.accessRequest.candidates;
+    expect(offered.length).toBeGreaterThan(0);
+    expect(offered.filter((c) => ['Observation', 'Link'].includes(c.subjectType))).toEqual([]);
+    expect(offered.filter((c) => c.subjectType === 'Person' && c.role === 'VICTIM')).toEqual([]);
+    // Whatever is offered, once granted, the bank reads.
+    const answered = await grant('politia-romana:SUPERVISOR', email.id, offered.map((c) => ({ subjectType: c.subjectType, id: c.id })), inDays(7));
+    expect(answered.status).toBe('GRANTED');
+    expect(offered.every((c) => c.subjectType === 'Case')).toBe(true);
+    for (const c of offered) expect(ok(await hub.gql<{ case: { id: string } }>('albion-bank', `query($id: ID!) { case(id: $id) { id } }`, { id: c.id })).case.id).toBe(c.id);
   });
 });
 
@@ -207,7 +225,7 @@ describe('granting', () => {
     const victim = ids('person:iasi:V1');
     const req = await request('met-police', 'politia-romana', 'EMAIL', 'expiry-check@example.org');
     const expiresAt = new Date(Date.now() + 2500);
-    await grant('politia-romana', req.id, [{ subjectType: 'Person', id: victim }], expiresAt.toISOString());
+    await grant('politia-romana:SUPERVISOR', req.id, [{ subjectType: 'Person', id: victim }], expiresAt.toISOString());
     expect(await fullNameAs(hub, 'met-police', victim)).toBe('Andreea Lungu');
     await sleep(expiresAt.getTime() + 1000 - Date.now());
     expect(await fullNameAs(hub, 'met-police', victim)).toBe('FORBIDDEN_FIELD');
@@ -223,7 +241,7 @@ describe('granting', () => {
     expect(req.identifier.value).toBe('+447700900312'); // read with the Met's country (GB)
     const cand = ok(await hub.gql<{ accessRequest: { candidates: Array<{ subjectType: string; id: string }> } }>('west-midlands-police', CANDIDATES, { id: req.id }));
     expect(cand.accessRequest.candidates).toEqual(expect.arrayContaining([expect.objectContaining({ subjectType: 'Case', id: midlands })]));
-    await grant('west-midlands-police', req.id, [{ subjectType: 'Case', id: midlands }], inDays(7));
+    await grant('west-midlands-police:SUPERVISOR', req.id, [{ subjectType: 'Case', id: midlands }], inDays(7));
     expect(await caseSummaryAs(hub, 'met-police', midlands)).toMatch(/^Brothels in Leicester and Bedford/);
     // The case's persons are records of their own: not granted, not reached.
     expect(await fullNameAs(hub, 'met-police', ids('person:midlands:V1'))).toBe('NOT_FOUND');
@@ -250,14 +268,14 @@ describe('granting', () => {
       ['the same record twice', () => [{ subjectType: 'Case', id: ids('case:iasi') }, { subjectType: 'Case', id: ids('case:iasi') }], 'records[1]'],
     ])('refuses %s, writing nothing', async (_what, records, field) => {
       const before = await grantsCount();
-      const r = await tryGrant('politia-romana', records());
+      const r = await tryGrant('politia-romana:SUPERVISOR', records());
       refused(r, 'BAD_USER_INPUT', field);
       expect(await grantsCount()).toBe(before);
     });
 
     test('one record the agency cannot grant refuses the whole grant (one transaction)', async () => {
       const before = await grantsCount();
-      const r = await tryGrant('politia-romana', [
+      const r = await tryGrant('politia-romana:SUPERVISOR', [
         { subjectType: 'Case', id: ids('case:iasi') },
         { subjectType: 'Observation', id: ids('observation:iasi:recruiter-email') },
         { subjectType: 'Person', id: ids('person:lanterna:V1') },
@@ -273,18 +291,21 @@ describe('granting', () => {
       ['in the past', new Date(Date.now() - 1000).toISOString()],
       ['more than 180 days ahead', new Date(Date.now() + 181 * 86_400_000).toISOString()],
     ])('refuses an expiry %s', async (_what, expiresAt) => {
-      refused(await tryGrant('politia-romana', [{ subjectType: 'Case', id: ids('case:iasi') }], expiresAt), 'BAD_USER_INPUT', 'expiresAt');
+      refused(await tryGrant('politia-romana:SUPERVISOR', [{ subjectType: 'Case', id: ids('case:iasi') }], expiresAt), 'BAD_USER_INPUT', 'expiresAt');
     });
 
     test('only the addressed agency answers, and not its viewers', async () => {
-      refused(await tryGrant('met-police', [{ subjectType: 'Case', id: ids('case:lanterna') }]), 'NOT_FOUND');
-      refused(await tryGrant('west-midlands-police', [{ subjectType: 'Case', id: ids('case:midlands') }]), 'NOT_FOUND');
+      refused(await tryGrant('met-police:SUPERVISOR', [{ subjectType: 'Case', id: ids('case:lanterna') }]), 'NOT_FOUND');
+      refused(await tryGrant('west-midlands-police:SUPERVISOR', [{ subjectType: 'Case', id: ids('case:midlands') }]), 'NOT_FOUND');
       refused(await tryGrant('politia-romana:VIEWER', [{ subjectType: 'Case', id: ids('case:iasi') }]), 'FORBIDDEN');
-      refused(await hub.gql('met-police', REFUSE, { id: req.id, reason: 'no' }), 'NOT_FOUND');
+      // Granting discloses the agency's records: its supervisors decide, not its contributors.
+      refused(await tryGrant('politia-romana', [{ subjectType: 'Case', id: ids('case:iasi') }]), 'FORBIDDEN');
+      refused(await hub.gql('politia-romana', REFUSE, { id: req.id, reason: 'no' }), 'FORBIDDEN');
+      refused(await hub.gql('met-police:SUPERVISOR', REFUSE, { id: req.id, reason: 'no' }), 'NOT_FOUND');
     });
 
     test('records of several schemas are granted together, and a request is answered once', async () => {
-      const answered = await grant('politia-romana', req.id, [
+      const answered = await grant('politia-romana:SUPERVISOR', req.id, [
         { subjectType: 'Case', id: ids('case:iasi') },
         { subjectType: 'Observation', id: ids('observation:iasi:recruiter-email') },
         { subjectType: 'Link', id: ids('link:iasi:s1-uses-email') },
@@ -292,19 +313,19 @@ describe('granting', () => {
       expect(answered.grants.map((g) => g.subjectType).sort()).toEqual(['Case', 'Link', 'Observation']);
       const [e] = await hub.db.query<{ n: string }>('SELECT count(*) AS n FROM entities.grants WHERE grantee_agency_id = $1', [agency('met-police')]);
       expect(Number(e!.n)).toBe(2);
-      refused(await tryGrant('politia-romana', [{ subjectType: 'Person', id: ids('person:iasi:V1') }]), 'CONFLICT');
-      refused(await hub.gql('politia-romana', REFUSE, { id: req.id, reason: 'changed our mind' }), 'CONFLICT');
+      refused(await tryGrant('politia-romana:SUPERVISOR', [{ subjectType: 'Person', id: ids('person:iasi:V1') }]), 'CONFLICT');
+      refused(await hub.gql('politia-romana:SUPERVISOR', REFUSE, { id: req.id, reason: 'changed our mind' }), 'CONFLICT');
     });
   });
 
   test('a refusal says why, to the requester, and grants nothing', async () => {
     const req = await request('safe-passage', 'politia-romana', 'EMAIL', 'refuse-me@example.org', 'Survivor support: she named this address as the recruiter');
-    const refusedReq = ok(await hub.gql<{ refuseAccess: AccessRequest }>('politia-romana', REFUSE, { id: req.id, reason: 'Under judicial secrecy until the trial' })).refuseAccess;
+    const refusedReq = ok(await hub.gql<{ refuseAccess: AccessRequest }>('politia-romana:SUPERVISOR', REFUSE, { id: req.id, reason: 'Under judicial secrecy until the trial' })).refuseAccess;
     expect(refusedReq).toMatchObject({ status: 'REFUSED', refusalReason: 'Under judicial secrecy until the trial', grants: [] });
     const seen = ok(await hub.gql<{ accessRequest: AccessRequest }>('safe-passage', `query($id: ID!) { accessRequest(id: $id) { ${REQUEST_FIELDS} } }`, { id: req.id })).accessRequest;
     expect(seen).toMatchObject({ status: 'REFUSED', refusalReason: 'Under judicial secrecy until the trial' });
-    refused(await hub.gql('politia-romana', REFUSE, { id: req.id, reason: 'again' }), 'CONFLICT');
-    refused(await hub.gql('politia-romana', GRANT, { id: req.id, records: [{ subjectType: 'Case', id: ids('case:iasi') }], expiresAt: inDays(1) }), 'CONFLICT');
-    refused(await hub.gql('politia-romana', REFUSE, { id: (await request('safe-passage', 'politia-romana', 'EMAIL', 'r2@example.org')).id, reason: '  ' }), 'BAD_USER_INPUT', 'reason');
+    refused(await hub.gql('politia-romana:SUPERVISOR', REFUSE, { id: req.id, reason: 'again' }), 'CONFLICT');
+    refused(await hub.gql('politia-romana:SUPERVISOR', GRANT, { id: req.id, records: [{ subjectType: 'Case', id: ids('case:iasi') }], expiresAt: inDays(1) }), 'CONFLICT');
+    refused(await hub.gql('politia-romana:SUPERVISOR', REFUSE, { id: (await request('safe-passage', 'politia-romana', 'EMAIL', 'r2@example.org')).id, reason: '  ' }), 'BAD_USER_INPUT', 'reason');
   });
 });

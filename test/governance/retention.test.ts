@@ -194,7 +194,7 @@ describe('ERASE', () => {
     const req = ok(await hub.gql<{ requestAccess: { id: string } }>('met-police', `mutation($i: RequestAccessInput!) { requestAccess(input: $i) { id } }`, {
       i: { toAgencyId: agency('politia-romana'), identifier: { kind: 'EMAIL', value: 'recrutare.demo@example.org' }, purpose: 'Lanterna: same recruiter email as our case' },
     })).requestAccess;
-    ok(await hub.gql('politia-romana', `mutation($id: ID!, $r: [RecordRefInput!]!, $e: DateTimeISO!) { grantAccess(requestId: $id, records: $r, expiresAt: $e) { id } }`, {
+    ok(await hub.gql('politia-romana:SUPERVISOR', `mutation($id: ID!, $r: [RecordRefInput!]!, $e: DateTimeISO!) { grantAccess(requestId: $id, records: $r, expiresAt: $e) { id } }`, {
       id: req.id,
       r: [{ subjectType: 'Person', id: ids('person:iasi:V1') }, { subjectType: 'Observation', id: ids('observation:iasi:recruiter-email') }],
       e: new Date(Date.now() + 30 * 86_400_000).toISOString(),

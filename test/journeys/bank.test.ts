@@ -317,6 +317,23 @@ describe('typologies: patterns for peers, never identifiers', () => {
     expect(await counts()).toEqual(before);
   });
 
+  test.each([
+    [albion, 'a lower-case IBAN', { pattern: 'Rent is paid into gb82 west 1234 5698 7654 32 every Monday.' }, 'a bank account', '5698'],
+    [albion, 'a compact lower-case IBAN', { pattern: 'Rent is paid into gb82west12345698765432 every Monday.' }, 'a bank account', '5698'],
+    [albion, 'a sort code and account number in words', { pattern: 'Rent goes to sort code 60-16-13, account no. 31926819 weekly.' }, 'a bank account', '31926819'],
+    [albion, 'a sort code and a/c number', { pattern: 'Paid to 601613 a/c 31926819 on Fridays.' }, 'a bank account', '31926819'],
+    [carpati, "a national number of another agency's country", { pattern: 'Customers are told to call 07700 900876 for the room.' }, 'a phone number', '900876'],
+    [albion, 'a Romanian national number', { pattern: 'Drivers are paid after a call to 0722 123 456.' }, 'a phone number', '123 456'],
+  ])("%s's typology naming %s is refused and reaches no agency", async (persona, named, extra, what, secret) => {
+    const before = await counts();
+    const r = await hub.gql(persona, SUBMIT_TYPOLOGY, { input: typology({ ...extra, idempotencyKey: `journey-typology-hidden-${named.replace(/\W/g, '')}` }) });
+    expect(codes(r)).toEqual(['BAD_USER_INPUT']);
+    expect(r.errors![0]!.extensions!.field).toBe('input.pattern');
+    expect(r.errors![0]!.message).toContain(what);
+    expect(JSON.stringify(r)).not.toContain(secret);
+    expect(await counts()).toEqual(before);
+  });
+
   test('a site named without a page, amounts and dates are not identifiers', async () => {
     const r = await hub.gql(albion, SUBMIT_TYPOLOGY, {
       input: typology({ idempotencyKey: 'journey-typology-site', pattern: 'Card payments of GBP 20-150 to adverts.example.net between 23:00 and 04:00, 01.03.2026 - 31.03.2026.' }),

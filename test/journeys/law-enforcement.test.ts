@@ -205,6 +205,26 @@ describe('network', () => {
     expect(byId.get(id('case:iasi'))?.case?.reference).toBe('DIICOT-IS-2026-77');
   });
 
+  test.each([
+    ['case:lanterna', 1],
+    ['case:lanterna', 2],
+    ['entity:s1-phone-ro', 2],
+  ])('from %s at depth %d, every visible edge between two returned nodes is returned', async (seed, depth) => {
+    const at = await net('met-police', { seeds: [id(seed)], depth });
+    const deeper = await net('met-police', { seeds: [id(seed)], depth: depth + 1 });
+    const returned = new Set(at.nodes.map((n) => n.id));
+    const among = deeper.edges.filter((e) => returned.has(e.source) && returned.has(e.target)).map((e) => e.id).sort();
+    expect(among.length).toBeGreaterThan(0);
+    expect(at.edges.map((e) => e.id).sort()).toEqual(among);
+  });
+
+  test('two accounts that paid each other and a phone with its advert are linked at the depth that returns them', async () => {
+    const at = await net('met-police', { seeds: [id('case:lanterna')], depth: 1 });
+    const kinds = (a: string, b: string) => at.edges.filter((e) => [e.source, e.target].sort().join() === [id(a), id(b)].sort().join()).map((e) => e.kind);
+    expect(kinds('entity:s1-iban-gb', 'entity:s1-iban-ro')).toEqual(['PAID']);
+    expect(kinds('entity:shared-phone', 'entity:advert')).toEqual(['ADVERTISED_AT']);
+  });
+
   test('seeds may be persons and cases; filters by link kind and period', async () => {
     const fromPerson = await net('met-police', { seeds: [id('person:lanterna:S1')], depth: 1 });
     expect(fromPerson.nodes.find((x) => x.id === id('person:lanterna:S1'))?.type).toBe('PERSON');

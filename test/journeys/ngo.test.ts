@@ -165,7 +165,20 @@ describe('an English narrative, its proposals and their decisions', () => {
     expect(phone.entity?.id).toBeDefined();
     const police = await must<{ entity: { value: string; observations: Array<{ sourceType: string; sourceId: string }> } }>('met-police', ENTITY, { id: phone.entity!.id });
     expect(police.entity.value).toBe(PHONE);
-    expect(police.entity.observations).toEqual([{ sourceType: 'NARRATIVE', sourceId: narrative.id }]);
+    // From the narrative, and placed in the narrative's case: linked to the case, not an isolated node.
+    expect(police.entity.observations).toEqual(
+      expect.arrayContaining([
+        { sourceType: 'NARRATIVE', sourceId: narrative.id },
+        { sourceType: 'CASE', sourceId: narrative.case.id },
+      ]),
+    );
+    expect(police.entity.observations).toHaveLength(2);
+    const fromCase = await must<{ network: { nodes: Array<{ id: string }>; edges: Array<{ source: string; target: string; kind: string }> } }>(
+      'safe-passage',
+      `query($s: [ID!]!) { network(seeds: $s, depth: 1) { nodes { id } edges { source target kind } } }`,
+      { s: [narrative.case.id] },
+    );
+    expect(fromCase.network.edges).toContainEqual({ source: phone.entity!.id, target: narrative.case.id, kind: 'OBSERVED_IN' });
     const byValue = await must<{ entities: { totalCount: number } }>('met-police', `{ entities(filter: { kind: PHONE, value: "${PHONE}" }) { totalCount } }`, {});
     expect(byValue.entities.totalCount).toBe(1);
 
@@ -228,6 +241,8 @@ describe('an English narrative, its proposals and their decisions', () => {
 
     test('erases the observations made from it: an entity seen only through the narrative is NOT_FOUND for everyone', async () => {
       expect(await count(`SELECT count(*) AS n FROM entities.observations WHERE source_type = 'NARRATIVE' AND source_id = $1`, [narrative.id])).toBe(0);
+      // Nor is it left in the narrative's case.
+      expect(await count(`SELECT count(*) AS n FROM entities.observations WHERE source_type = 'CASE' AND source_id = $1 AND entity_id = $2`, [narrative.case.id, phoneEntity])).toBe(0);
       for (const persona of ['met-police', 'tessera-hub', 'safe-passage', 'albion-bank']) {
         const r = await hub.gql(persona, ENTITY, { id: phoneEntity });
         expect(r.data?.entity ?? null).toBeNull();

@@ -24,6 +24,23 @@ describe('person name search', () => {
     expect(top.score).toBeGreaterThan(0.5);
   });
 
+  test.each(['Popesku', 'popescu', 'Popescu'])('police find Ionuț Popescu from the surname alone, "%s"', async (typed) => {
+    const r = await hub.gql<Matches>('met-police', SEARCH, { name: typed });
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.searchPersons[0]!.person.fullName).toBe('Ionuț Popescu');
+  });
+
+  test("a surname alone finds no name the caller may not read", async () => {
+    expect(await names('met-police', 'Lungu')).toEqual([]); // the Romanian police's victim
+    expect(await names('politia-romana', 'Lungu')).toEqual(['Andreea Lungu']);
+    expect(await names('tessera-hub', 'Marinesku')).toEqual([]);
+    for (const persona of ['albion-bank', 'tessera-admin']) {
+      const r = await hub.gql<Matches>(persona, SEARCH, { name: 'Stoika' });
+      expect(r.data?.searchPersons ?? []).toEqual([]);
+      expect(JSON.stringify(r)).not.toContain('Stoica');
+    }
+  });
+
   test('the best match comes first', async () => {
     const r = await hub.gql<Matches>('met-police', SEARCH, { name: 'Marian Vasilescu' });
     expect(r.data!.searchPersons[0]!.person.fullName).toBe('Marian Vasilescu');

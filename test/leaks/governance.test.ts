@@ -51,7 +51,7 @@ beforeAll(async () => {
   candidateIds.push(...candidates.accessRequest.candidates.map((c) => c.id));
   if (!candidateIds.length) throw new Error('fixture: the Romanian police hold no record of the account');
   const granted = await must<{ grantAccess: { grants: Array<{ id: string }> } }>(
-    'politia-romana',
+    'politia-romana:SUPERVISOR',
     `mutation($id: ID!, $records: [RecordRefInput!]!, $expiresAt: DateTimeISO!) { grantAccess(requestId: $id, records: $records, expiresAt: $expiresAt) { grants { id } } }`,
     { id: asked.requestAccess.id, records: [{ subjectType: 'Case', id: id('case:iasi') }], expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString() },
   );
