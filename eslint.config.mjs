@@ -65,7 +65,8 @@ export default tseslint.config(
             {
               group: ['**/services/**', '**/policies/**'],
               allowTypeImports: true,
-              message: 'A migration imports nothing from services/ or policies/ except types: its DDL is written out in full, so it never changes after it ran.',
+              message:
+                'A migration imports nothing from services/ or policies/ except types: its DDL is written out in full, so it never changes after it ran.',
             },
           ],
         },

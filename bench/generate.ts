@@ -133,14 +133,27 @@ function twoOf(tag: string, codes: string[]): string {
  */
 function markedSelect(tag: string, markings: Array<[string, number]>): { lateral: string; columns: string } {
   const lateral = `CROSS JOIN LATERAL (SELECT 1 + bench.ri('${tag}-owner', g, cardinality($3::uuid[])) AS k,
-      ${choose(`bench.u('${tag}-marking', g)`, markings.map(([m, p]) => [sqlText(m), p]))} AS marking,
+      ${choose(
+        `bench.u('${tag}-marking', g)`,
+        markings.map(([m, p]) => [sqlText(m), p]),
+      )} AS marking,
       bench.u('${tag}-share', g) AS share, bench.u('${tag}-code', g) AS code) h`;
   const columns = [
     '($3::uuid[])[h.k]',
     '($4::uuid[])[h.k]',
     'h.marking',
-    choose(`bench.u('${tag}-se', g)`, [["'1'", 0.3], ["'2'", 0.5], ["'3'", 0.2]]),
-    choose(`bench.u('${tag}-ia', g)`, [["'A'", 0.15], ["'B'", 0.35], ["'C'", 0.3], ["'D'", 0.15], ["'E'", 0.05]]),
+    choose(`bench.u('${tag}-se', g)`, [
+      ["'1'", 0.3],
+      ["'2'", 0.5],
+      ["'3'", 0.2],
+    ]),
+    choose(`bench.u('${tag}-ia', g)`, [
+      ["'A'", 0.15],
+      ["'B'", 0.35],
+      ["'C'", 0.3],
+      ["'D'", 0.15],
+      ["'E'", 0.05],
+    ]),
     `CASE WHEN h.code < 0.05 THEN 'C' ELSE 'P' END`,
     `CASE WHEN h.code < 0.05 THEN 'Not for onward dissemination without the owner''s consent' END`,
     `CASE WHEN h.marking = 'AMBER' AND h.share < 0.4 THEN ARRAY[($5::uuid[])[1 + bench.ri('${tag}-share-to', g, cardinality($5::uuid[]))]] ELSE '{}'::uuid[] END`,
@@ -282,16 +295,33 @@ export async function generate(url: string, demo: DemoRegistry, scaleName: Scale
          period_start, period_end, indicators, created_at, updated_at)
        SELECT bench.uid('case', g), ${c.columns},
          'BENCH-' || lpad(g::text, 7, '0'),
-         'Generated case ' || g || ': recruited through ' || ${choose(`bench.u('case-how', g)`, [["'social media'", 0.4], ["'a false relationship'", 0.4], ["'a job offer'", 0.2]])}
+         'Generated case ' || g || ': recruited through ' || ${choose(`bench.u('case-how', g)`, [
+           ["'social media'", 0.4],
+           ["'a false relationship'", 0.4],
+           ["'a job offer'", 0.2],
+         ])}
            || ', moved to the UK, advertised online; earnings taken to repay a travel debt.',
          st.status,
-         ${choose(`bench.u('case-xt', g)`, [["ARRAY['SEXUAL']", 0.7], ["ARRAY['SEXUAL','LABOUR']", 0.15], ["ARRAY['LABOUR']", 0.1], ["ARRAY['CRIMINAL']", 0.05]])},
-         ${choose(`bench.u('case-nrm', g)`, [["'NONE'", 0.5], ["'REASONABLE_GROUNDS'", 0.35], ["'CONCLUSIVE_GROUNDS'", 0.15]])},
+         ${choose(`bench.u('case-xt', g)`, [
+           ["ARRAY['SEXUAL']", 0.7],
+           ["ARRAY['SEXUAL','LABOUR']", 0.15],
+           ["ARRAY['LABOUR']", 0.1],
+           ["ARRAY['CRIMINAL']", 0.05],
+         ])},
+         ${choose(`bench.u('case-nrm', g)`, [
+           ["'NONE'", 0.5],
+           ["'REASONABLE_GROUNDS'", 0.35],
+           ["'CONCLUSIVE_GROUNDS'", 0.15],
+         ])},
          p.start, CASE WHEN st.status = 'OPEN' THEN NULL ELSE p.start + (30 + bench.ri('case-len', g, 400))::int END,
          ${twoOf('case-ind', Object.keys(EXPLOITATION_INDICATORS))},
          ${base} - g * interval '7 minutes', ${base} - g * interval '7 minutes'
        FROM ${series} ${c.lateral}
-       CROSS JOIN LATERAL (SELECT ${choose(`bench.u('case-status', g)`, [["'OPEN'", 0.6], ["'REFERRED'", 0.25], ["'CLOSED'", 0.15]])} AS status) st
+       CROSS JOIN LATERAL (SELECT ${choose(`bench.u('case-status', g)`, [
+         ["'OPEN'", 0.6],
+         ["'REFERRED'", 0.25],
+         ["'CLOSED'", 0.15],
+       ])} AS status) st
        CROSS JOIN LATERAL (SELECT '2024-01-01'::date + bench.ri('case-start', g, 730)::int AS start) p`,
       caseParams,
     );
@@ -309,16 +339,32 @@ export async function generate(url: string, demo: DemoRegistry, scaleName: Scale
       `INSERT INTO cases.persons (id, ${HANDLING.join(', ')}, case_id, role, pseudonym, age_band, gender, nationality, full_name, date_of_birth, contact, created_at, updated_at)
        SELECT bench.uid('person', g), ${handlingOf('c')}, c.id, r.role,
          CASE r.role WHEN 'VICTIM' THEN 'V' WHEN 'SUSPECT' THEN 'S' ELSE 'W' END || (1 + (g % ${PERSONS_PER_CASE}) / 2),
-         ${choose(`bench.u('person-age', g)`, [["'18-24'", 0.45], ["'25-34'", 0.35], ["'35-44'", 0.15], ["'45+'", 0.05]])},
-         CASE WHEN r.role = 'VICTIM' THEN 'female' ELSE ${choose(`bench.u('person-gender', g)`, [["'male'", 0.8], ["'female'", 0.2]])} END,
-         ${choose(`bench.u('person-nat', g)`, [["'RO'", 0.8], ["'GB'", 0.15], ["'MD'", 0.05]])},
+         ${choose(`bench.u('person-age', g)`, [
+           ["'18-24'", 0.45],
+           ["'25-34'", 0.35],
+           ["'35-44'", 0.15],
+           ["'45+'", 0.05],
+         ])},
+         CASE WHEN r.role = 'VICTIM' THEN 'female' ELSE ${choose(`bench.u('person-gender', g)`, [
+           ["'male'", 0.8],
+           ["'female'", 0.2],
+         ])} END,
+         ${choose(`bench.u('person-nat', g)`, [
+           ["'RO'", 0.8],
+           ["'GB'", 0.15],
+           ["'MD'", 0.05],
+         ])},
          'Generated ' || initcap(lower(r.role)) || ' ' || g,
          '1975-01-01'::date + bench.ri('person-dob', g, 11000)::int,
          CASE WHEN bench.u('person-contact', g) < 0.3 THEN '+447' || lpad(bench.ri('person-phone', g, 1000000000)::text, 9, '0') END,
          c.created_at, c.created_at
        FROM ${series}
        CROSS JOIN LATERAL (SELECT CASE g % ${PERSONS_PER_CASE} WHEN 0 THEN 'VICTIM' WHEN 1 THEN 'SUSPECT'
-         ELSE ${choose(`bench.u('person-role', g)`, [["'VICTIM'", 0.6], ["'WITNESS'", 0.3], ["'REPORTER'", 0.1]])} END AS role) r
+         ELSE ${choose(`bench.u('person-role', g)`, [
+           ["'VICTIM'", 0.6],
+           ["'WITNESS'", 0.3],
+           ["'REPORTER'", 0.1],
+         ])} END AS role) r
        JOIN cases.cases c ON c.id = bench.uid('case', g / ${PERSONS_PER_CASE})`,
       [],
     );
@@ -371,7 +417,11 @@ export async function generate(url: string, demo: DemoRegistry, scaleName: Scale
          'Generated report ' || g || ': cash deposits outside business hours moved on quickly to accounts in Romania.',
          ${twoOf('report-ind', Object.keys(FINANCIAL_INDICATORS))},
          round((100 + bench.u('report-amount', g) * 50000)::numeric, 2),
-         ${choose(`bench.u('report-ccy', g)`, [["'GBP'", 0.6], ["'EUR'", 0.2], ["'RON'", 0.2]])},
+         ${choose(`bench.u('report-ccy', g)`, [
+           ["'GBP'", 0.6],
+           ["'EUR'", 0.2],
+           ["'RON'", 0.2],
+         ])},
          d.d, d.d + bench.ri('report-len', g, 90)::int,
          'bench-' || g, ${base} - g * interval '11 minutes', ${base} - g * interval '11 minutes'
        FROM ${series} ${r.lateral}
@@ -437,7 +487,10 @@ export async function generate(url: string, demo: DemoRegistry, scaleName: Scale
           ? { entity: 'NULL::uuid', person: `bench.uid('person', x.n)` }
           : { entity: entityId(ranges[shape.from], `bench.ri('${shape.tag}-from', g, ${ranges[shape.from].count})`), person: 'NULL::uuid' };
       // A person's link comes from the person's case; other links from a random case or report.
-      const sourceIndex = shape.from === 'PERSON' ? `bench.ri('${shape.tag}-person', g, ${persons})` : `bench.ri('${shape.tag}-src', g, ${shape.source === 'CASE' ? scale.cases : scale.reports})`;
+      const sourceIndex =
+        shape.from === 'PERSON'
+          ? `bench.ri('${shape.tag}-person', g, ${persons})`
+          : `bench.ri('${shape.tag}-src', g, ${shape.source === 'CASE' ? scale.cases : scale.reports})`;
       const sourceJoin =
         shape.source === 'CASE'
           ? `JOIN cases.cases s ON s.id = bench.uid('case', ${shape.from === 'PERSON' ? `x.n / ${PERSONS_PER_CASE}` : 'x.n'})`
@@ -465,7 +518,16 @@ export async function generate(url: string, demo: DemoRegistry, scaleName: Scale
     await client.query('VACUUM (ANALYZE)');
     log(`  ${'VACUUM (ANALYZE)'.padEnd(44)} ${''.padStart(10)}       ${((Date.now() - t) / 1000).toFixed(1)} s`);
     const rows: Record<string, number> = {};
-    for (const table of ['cases.cases', 'cases.persons', 'cases.events', 'entities.entities', 'entities.observations', 'entities.links', 'typologies.transaction_reports', 'typologies.report_parties']) {
+    for (const table of [
+      'cases.cases',
+      'cases.persons',
+      'cases.events',
+      'entities.entities',
+      'entities.observations',
+      'entities.links',
+      'typologies.transaction_reports',
+      'typologies.report_parties',
+    ]) {
       const res = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
       rows[table] = Number(res.rows[0]!.n);
     }

@@ -32,7 +32,9 @@ export async function postGraphQL<T = Record<string, unknown>>(
   const unexpected = errors.filter((e) => !allowedCodes.includes(e.extensions?.code ?? ''));
   if (res.status !== 200 || unexpected.length || !body.data) {
     const first = unexpected[0] ?? errors[0];
-    throw new Error(`HTTP ${res.status}: ${first ? `${first.extensions?.code ?? ''} ${first.message} at ${first.path?.join('.') ?? '-'}` : text.slice(0, 200)}`);
+    throw new Error(
+      `HTTP ${res.status}: ${first ? `${first.extensions?.code ?? ''} ${first.message} at ${first.path?.join('.') ?? '-'}` : text.slice(0, 200)}`,
+    );
   }
   return { data: body.data, errors };
 }

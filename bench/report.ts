@@ -56,7 +56,11 @@ const HEADER = ['id', 'value', 'baseline', 'ratio', 'target', ''];
 export function formatTable(results: Result[], failures: Failure[], withNotes = true): string {
   const rows = [HEADER, ...results.map(cells)];
   const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 1 || i === 2 || i === 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === 1 || i === 2 || i === 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const out = [line(HEADER)];
   for (const r of results) {
     out.push(line(cells(r)));

@@ -53,7 +53,8 @@ function parseArgs(argv: string[]): Args {
       args.scale = s as ScaleName;
     } else if (a.startsWith('--seed')) args.seed = value();
     else if (a.startsWith('--only')) args.only = value().split(',');
-    else if (a.startsWith('--keep')) value(); // read by bench/env.ts (BENCH_KEEP) before anything loads
+    else if (a.startsWith('--keep'))
+      value(); // read by bench/env.ts (BENCH_KEEP) before anything loads
     else if (a.startsWith('--seconds')) {
       args.seconds = Number(value());
       if (!(args.seconds > 0)) throw new Error('--seconds must be a positive number');
@@ -78,8 +79,14 @@ async function main(): Promise<number> {
   const started = Date.now();
   log(`Tessera benchmark, ${new Date().toISOString()}`);
   log(`Machine: ${machine()}; ${load()} at start`);
-  log(`Settings: NODE_ENV=${process.env.NODE_ENV} (as npm start), unlike npm start TESSERA_MAX_COST=${process.env.TESSERA_MAX_COST}, LOG_LEVEL=${process.env.LOG_LEVEL}`);
-  log(`Scale: ${args.scale} (${Object.entries(SCALES[args.scale]).map(([k, v]) => `${k} ${v.toLocaleString('en-GB')}`).join(', ')}), seed "${args.seed}"`);
+  log(
+    `Settings: NODE_ENV=${process.env.NODE_ENV} (as npm start), unlike npm start TESSERA_MAX_COST=${process.env.TESSERA_MAX_COST}, LOG_LEVEL=${process.env.LOG_LEVEL}`,
+  );
+  log(
+    `Scale: ${args.scale} (${Object.entries(SCALES[args.scale])
+      .map(([k, v]) => `${k} ${v.toLocaleString('en-GB')}`)
+      .join(', ')}), seed "${args.seed}"`,
+  );
 
   let stack: Stack | undefined;
   const interrupt = () => {
@@ -93,7 +100,11 @@ async function main(): Promise<number> {
   try {
     stack = await startStack({ scale: args.scale, seed: args.seed, log });
     const g = stack.generated;
-    log(`Generated in ${g.seconds.toFixed(1)} s: ${Object.entries(g.rows).map(([t, n]) => `${t} ${n.toLocaleString('en-GB')}`).join(', ')}`);
+    log(
+      `Generated in ${g.seconds.toFixed(1)} s: ${Object.entries(g.rows)
+        .map(([t, n]) => `${t} ${n.toLocaleString('en-GB')}`)
+        .join(', ')}`,
+    );
     for (const m of MEASURES) {
       if (args.only && !args.only.includes(m.id)) continue;
       const t = Date.now();
@@ -111,7 +122,9 @@ async function main(): Promise<number> {
   } finally {
     await stack?.stop();
   }
-  log(`\nResults (${args.scale}, ${machine()}, ${((Date.now() - started) / 1000).toFixed(0)} s in all, ${load()} at the end; LOG_LEVEL=${process.env.LOG_LEVEL}):\n`);
+  log(
+    `\nResults (${args.scale}, ${machine()}, ${((Date.now() - started) / 1000).toFixed(0)} s in all, ${load()} at the end; LOG_LEVEL=${process.env.LOG_LEVEL}):\n`,
+  );
   log(formatTable(results, failures, false));
   if (args.markdown) log(`\n${formatMarkdown(results, failures)}`);
   return failures.length ? 1 : 0;

@@ -122,12 +122,17 @@ function keptDataSet(scale: ScaleName, seed: string): KeptDataSet | undefined {
 async function buildDataSet(url: string, opts: StackOptions): Promise<{ demo: DemoRegistry; generated: GenerateResult }> {
   const kept = keptDataSet(opts.scale, opts.seed);
   if (kept) {
-    opts.log(`Reusing the ${kept.scale} data set kept in ${BENCH_KEEP} (generated in ${kept.generated.seconds.toFixed(0)} s; earlier runs' ingest rows included)`);
+    opts.log(
+      `Reusing the ${kept.scale} data set kept in ${BENCH_KEEP} (generated in ${kept.generated.seconds.toFixed(0)} s; earlier runs' ingest rows included)`,
+    );
     return kept;
   }
   await migrateAll(url);
   const demo = await seedDemoData(url);
-  if (!demo) throw new Error(BENCH_KEEP ? `${BENCH_KEEP} holds a database but no record of its data set: remove the directory` : 'The benchmark database already held data');
+  if (!demo)
+    throw new Error(
+      BENCH_KEEP ? `${BENCH_KEEP} holds a database but no record of its data set: remove the directory` : 'The benchmark database already held data',
+    );
   opts.log(`Generating the ${opts.scale} data set (seeded "${opts.seed}")...`);
   const generated = await generate(url, demo, opts.scale, opts.seed, opts.log);
   if (BENCH_KEEP) fs.writeFileSync(keptFile(), JSON.stringify({ scale: opts.scale, seed: opts.seed, demo, generated } satisfies KeptDataSet));

@@ -43,7 +43,8 @@ export class SignedRemoteDataSource extends RemoteGraphQLDataSource<GatewayConte
     // A subgraph that accepts the connection and then hangs must not hold the client forever:
     // the default fetcher (make-fetch-happen / minipass-fetch) takes a whole-response `timeout`.
     const fetcher = this.fetcher;
-    this.fetcher = ((input: Parameters<typeof fetcher>[0], init?: Parameters<typeof fetcher>[1]) => fetcher(input, { ...init, timeout: timeoutMs } as never)) as typeof fetcher;
+    this.fetcher = ((input: Parameters<typeof fetcher>[0], init?: Parameters<typeof fetcher>[1]) =>
+      fetcher(input, { ...init, timeout: timeoutMs } as never)) as typeof fetcher;
   }
 
   override async willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]): Promise<void> {
@@ -62,7 +63,9 @@ export class SignedRemoteDataSource extends RemoteGraphQLDataSource<GatewayConte
     const log = rootLogger.child({ service: 'gateway', subgraph: this.subgraphName });
     if (res === undefined || res.status >= 500) {
       log.warn({ err: error, status: res?.status }, 'subgraph unavailable');
-      throw serviceUnavailable(`The ${this.subgraphName} service is unavailable; this part of the result is missing, try again later`, { service: this.subgraphName });
+      throw serviceUnavailable(`The ${this.subgraphName} service is unavailable; this part of the result is missing, try again later`, {
+        service: this.subgraphName,
+      });
     }
     log.error({ err: error, status: res.status }, 'subgraph refused the gateway');
     throw new GraphQLError('Internal server error', { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });

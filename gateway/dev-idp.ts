@@ -51,12 +51,7 @@ export async function devPublicJwks(dataDir: string, slug: string): Promise<{ ke
   return { keys: [(await storedKey(dataDir, slug)).publicJwk] };
 }
 
-export async function signDevToken(
-  dataDir: string,
-  slug: string,
-  subject: string,
-  opts: { audience: string; expiresIn?: string },
-): Promise<string> {
+export async function signDevToken(dataDir: string, slug: string, subject: string, opts: { audience: string; expiresIn?: string }): Promise<string> {
   const key = await storedKey(dataDir, slug);
   return new SignJWT({})
     .setProtectedHeader({ alg: ALG, kid: key.kid, typ: 'JWT' })

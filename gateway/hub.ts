@@ -61,7 +61,11 @@ type Formatted = Parameters<typeof maskError>[0];
  * become INTERNAL_SERVER_ERROR, logged here; a lost database SERVICE_UNAVAILABLE); outside
  * development graphql-js's "Did you mean ...?" suggestions are cut, as they map the schema.
  */
-export function formatGatewayError(formatted: Formatted, error: unknown, ctx: { development: boolean; limits: QueryLimits; log: { error(o: object, m: string): void } }): Formatted {
+export function formatGatewayError(
+  formatted: Formatted,
+  error: unknown,
+  ctx: { development: boolean; limits: QueryLimits; log: { error(o: object, m: string): void } },
+): Formatted {
   if (formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED' && TOKEN_LIMIT_MESSAGE.test(formatted.message)) {
     const { message, extensions } = documentTooLarge(ctx.limits.maxTokens);
     return { message, extensions: { code: extensions.code, limit: extensions.limit } };
@@ -72,7 +76,10 @@ export function formatGatewayError(formatted: Formatted, error: unknown, ctx: { 
 }
 
 /** Starts one subgraph on its own HTTP port and address (config.ts: subgraphHost): what a subgraph process (or container) runs. */
-export async function serveSubgraph(name: string, opts: { db: Database; keys: GatewayKeys; port: number; host: string; development: boolean }): Promise<HttpHandle> {
+export async function serveSubgraph(
+  name: string,
+  opts: { db: Database; keys: GatewayKeys; port: number; host: string; development: boolean },
+): Promise<HttpHandle> {
   const def = SUBGRAPHS.find((s) => s.name === name);
   if (!def) throw new Error(`No subgraph named ${name}`);
   const running = await createSubgraphServer(def, opts);

@@ -40,7 +40,15 @@ describe('IdentityVerifier: unknown issuers', () => {
       maxTokenLifetimeSeconds: 86_400,
     };
   });
-  const token = (iss: string) => new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer(iss).setSubject('s').setAudience('tessera').setIssuedAt().setExpirationTime('5m').sign(key);
+  const token = (iss: string) =>
+    new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setIssuer(iss)
+      .setSubject('s')
+      .setAudience('tessera')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(key);
 
   test('2 000 distinct unknown issuers cost one read of the issuers and leave nothing cached', async () => {
     const { db, reads } = store([issuer]);
@@ -50,7 +58,9 @@ describe('IdentityVerifier: unknown issuers', () => {
       expect(reads.issuers).toBe(1);
       const started = Date.now();
       for (let i = 0; i < 2_000; i++) {
-        await expect(verifier.authenticate(`Bearer ${await token(`https://idp.attacker-${i}.example`)}`, undefined)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+        await expect(verifier.authenticate(`Bearer ${await token(`https://idp.attacker-${i}.example`)}`, undefined)).rejects.toMatchObject({
+          extensions: { code: 'UNAUTHENTICATED' },
+        });
       }
       // A token with an issuer not (yet) known may reread the issuers, at most once every few seconds.
       expect(reads.issuers).toBeLessThanOrEqual(2 + Math.floor((Date.now() - started) / ISSUER_MISS_REFRESH_MS));

@@ -29,7 +29,9 @@ const code = (fn: () => unknown) => {
 describe('checkOperationShape', () => {
   test('cost: each field 1, times the product of the list multipliers above it and its own', () => {
     // cases(first 10): 10; totalCount: 10; nodes (bounded by first): 10; id: 10; persons: 10×50 = 500; name: 500
-    expect(shape('{ cases(first: 10) { totalCount nodes { id persons { name } } } }', undefined, { defaultListSize: 50 }).cost).toBe(10 + 10 + 10 + 10 + 500 + 500);
+    expect(shape('{ cases(first: 10) { totalCount nodes { id persons { name } } } }', undefined, { defaultListSize: 50 }).cost).toBe(
+      10 + 10 + 10 + 10 + 500 + 500,
+    );
     expect(shape('{ cases(first: 10) { totalCount nodes { id persons { name } } } }').cost).toBe(10 + 10 + 10 + 10 + 10 * DEFAULT_LIMITS.defaultListSize * 2);
     // default `first` of the argument: 50
     expect(shape('{ cases { totalCount } }').cost).toBe(100);
@@ -65,7 +67,9 @@ describe('checkOperationShape', () => {
     expect(shape(`{ case(id: 1) { ...F ...F ... on Case { ...G } } } fragment F on Case { ${ids(10)} } fragment G on Case { ...F id }`).fieldRepeats).toBe(31);
     // nested selection sets are counted on their own: inside a fragment too
     expect(shape('{ case(id: 1) { ...P } } fragment P on Case { persons { name name name } }').fieldRepeats).toBe(3);
-    expect(code(() => shape('{ case(id: 1) { ...P } } fragment P on Case { persons { name name name } }', undefined, { maxFieldRepeats: 2 }))).toBe('TOO_MANY_REPEATED_FIELDS');
+    expect(code(() => shape('{ case(id: 1) { ...P } } fragment P on Case { persons { name name name } }', undefined, { maxFieldRepeats: 2 }))).toBe(
+      'TOO_MANY_REPEATED_FIELDS',
+    );
   });
 
   test('the cost walk stops at the limit however fragments multiply', () => {
@@ -98,8 +102,12 @@ describe('checkOperationShape', () => {
 
 describe('error masking', () => {
   test('suggestions are cut', () => {
-    expect(withoutSuggestions('Cannot query field "fullNam" on type "Person". Did you mean "fullName"?')).toBe('Cannot query field "fullNam" on type "Person".');
-    expect(withoutSuggestions('Value "SEXUL" does not exist in "ExploitationType" enum. Did you mean the enum value "SEXUAL" or "LABOUR"?')).toBe('Value "SEXUL" does not exist in "ExploitationType" enum.');
+    expect(withoutSuggestions('Cannot query field "fullNam" on type "Person". Did you mean "fullName"?')).toBe(
+      'Cannot query field "fullNam" on type "Person".',
+    );
+    expect(withoutSuggestions('Value "SEXUL" does not exist in "ExploitationType" enum. Did you mean the enum value "SEXUAL" or "LABOUR"?')).toBe(
+      'Value "SEXUL" does not exist in "ExploitationType" enum.',
+    );
   });
 
   test('INTERNAL_SERVER_ERROR never passes its message (Apollo gives that code to every uncoded error)', () => {
@@ -108,7 +116,10 @@ describe('error masking', () => {
   });
 
   test('coded errors pass without stacktrace, exception or a subgraph response', () => {
-    const m = maskError({ message: 'Case not found', extensions: { code: 'NOT_FOUND', stacktrace: ['at x'], exception: {}, response: { url: 'http://10.0.0.1' } } });
+    const m = maskError({
+      message: 'Case not found',
+      extensions: { code: 'NOT_FOUND', stacktrace: ['at x'], exception: {}, response: { url: 'http://10.0.0.1' } },
+    });
     expect(m.extensions).toEqual({ code: 'NOT_FOUND' });
   });
 
@@ -118,7 +129,9 @@ describe('error masking', () => {
     expect(isDatabaseUnavailable(wrapped)).toBe(true);
     expect(isDatabaseUnavailable(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(true);
     expect(isDatabaseUnavailable(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
-    expect(maskError({ message: 'connect ECONNREFUSED', extensions: { code: 'INTERNAL_SERVER_ERROR' } }, wrapped).extensions).toEqual({ code: 'SERVICE_UNAVAILABLE' });
+    expect(maskError({ message: 'connect ECONNREFUSED', extensions: { code: 'INTERNAL_SERVER_ERROR' } }, wrapped).extensions).toEqual({
+      code: 'SERVICE_UNAVAILABLE',
+    });
   });
 
   test('a lost database thrown as a plain object (graphql-js wraps it in NonErrorThrown) is SERVICE_UNAVAILABLE too', () => {

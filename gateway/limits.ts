@@ -114,7 +114,11 @@ function measure(fragments: Map<string, FragmentDefinitionNode>) {
   const depthMemo = new Map<string, number>();
   const aliasMemo = new Map<string, number>();
   const rootMemo = new Map<string, number>();
-  const inProgress = new Map<Map<string, number>, Set<string>>([[depthMemo, new Set()], [aliasMemo, new Set()], [rootMemo, new Set()]]);
+  const inProgress = new Map<Map<string, number>, Set<string>>([
+    [depthMemo, new Set()],
+    [aliasMemo, new Set()],
+    [rootMemo, new Set()],
+  ]);
   // Validation already refuses unknown and cyclic fragments; the guards only keep these total.
   const viaFragment = (memo: Map<string, number>, name: string, of: (set: SelectionSetNode) => number): number => {
     const cached = memo.get(name);
@@ -226,9 +230,11 @@ export function checkOperationShape(
   const stats = { cost: 0, depth: m.depth(operation.selectionSet), aliases: 0, rootFields: 0, fieldRepeats: 0 };
   if (stats.depth > limits.maxDepth) throw refused(ErrorCode.QUERY_TOO_DEEP, `An operation may nest fields at most ${limits.maxDepth} deep`, limits.maxDepth);
   stats.rootFields = m.rootFields(operation.selectionSet);
-  if (stats.rootFields > limits.maxRootFields) throw refused(ErrorCode.TOO_MANY_ROOT_FIELDS, `An operation may select at most ${limits.maxRootFields} root fields`, limits.maxRootFields);
+  if (stats.rootFields > limits.maxRootFields)
+    throw refused(ErrorCode.TOO_MANY_ROOT_FIELDS, `An operation may select at most ${limits.maxRootFields} root fields`, limits.maxRootFields);
   stats.aliases = m.aliases(operation.selectionSet);
-  if (stats.aliases > limits.maxAliases) throw refused(ErrorCode.TOO_MANY_ALIASES, `An operation may use at most ${limits.maxAliases} aliases`, limits.maxAliases);
+  if (stats.aliases > limits.maxAliases)
+    throw refused(ErrorCode.TOO_MANY_ALIASES, `An operation may use at most ${limits.maxAliases} aliases`, limits.maxAliases);
 
   const root = schema.getRootType(operation.operation);
   if (!root) return stats;
@@ -286,7 +292,11 @@ export function checkOperationShape(
   // After the cost walk, which has stopped any fragment expansion that multiplies without end.
   stats.fieldRepeats = m.repeats(operation.selectionSet);
   if (stats.fieldRepeats > limits.maxFieldRepeats) {
-    throw refused(ErrorCode.TOO_MANY_REPEATED_FIELDS, `An operation may select the same field at most ${limits.maxFieldRepeats} times in one selection set`, limits.maxFieldRepeats);
+    throw refused(
+      ErrorCode.TOO_MANY_REPEATED_FIELDS,
+      `An operation may select the same field at most ${limits.maxFieldRepeats} times in one selection set`,
+      limits.maxFieldRepeats,
+    );
   }
   return stats;
 }
@@ -300,7 +310,9 @@ export function queryLimitsPlugin<T extends object>(limits: QueryLimits): Apollo
           // No operation to run (an unknown operationName, or several operations and none named):
           // say so here, rather than let the gateway fail on it with a 500.
           if (!operation) {
-            const message = request.operationName ? `Unknown operation named "${request.operationName.slice(0, 100)}"` : 'Must provide the operation name when the document contains several operations';
+            const message = request.operationName
+              ? `Unknown operation named "${request.operationName.slice(0, 100)}"`
+              : 'Must provide the operation name when the document contains several operations';
             throw new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } });
           }
           const fragments = new Map<string, FragmentDefinitionNode>();

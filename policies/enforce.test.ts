@@ -145,8 +145,18 @@ describe('readableOnEveryRow (filtering, sorting and searching are refused other
 
 describe('canReadAny', () => {
   const INTELLIGENCE: SubjectType[] = [
-    'Case', 'TraffickingEvent', 'Person', 'Entity', 'Observation', 'Link', 'Location', 'Route', 'Hotspot', 'Typology',
-    'TransactionReport', 'Narrative',
+    'Case',
+    'TraffickingEvent',
+    'Person',
+    'Entity',
+    'Observation',
+    'Link',
+    'Location',
+    'Route',
+    'Hotspot',
+    'Typology',
+    'TransactionReport',
+    'Narrative',
   ];
 
   test.each(INTELLIGENCE)('HUB_ADMIN reads no %s', (subject) => {

@@ -96,7 +96,10 @@ function projectionPlan(ability: AppAbility, subject: SubjectType): ProjectionPl
     const entries = [...fieldPlan(ability, subject)];
     plan = {
       fields: entries.map(([field]) => field),
-      steps: entries.map(([field, p]) => ({ always: p === 'always', ruleIndexes: p === 'conditional' ? ability.rulesFor('read', subject, field).map(indexOf) : null })),
+      steps: entries.map(([field, p]) => ({
+        always: p === 'always',
+        ruleIndexes: p === 'conditional' ? ability.rulesFor('read', subject, field).map(indexOf) : null,
+      })),
       rules,
       layouts: new Map(),
     };

@@ -42,8 +42,34 @@ const REQUEST = ['id', 'identifier', 'purpose', 'status', 'createdAt', 'decidedA
 const GRANT = ['id', 'requestId', 'subjectType', 'recordId', 'purpose', 'expiresAt', 'revokedAt', 'createdAt', 'active'];
 const GROUP = ['id', 'slug', 'name'];
 const DUE = ['subjectType', 'id', 'marking', 'reviewDue', 'retentionClass', 'reviewPeriodYears', 'createdAt'];
-const REVIEW = ['id', 'subjectType', 'recordId', 'decision', 'reason', 'reviewedByUserId', 'reviewedAt', 'previousReviewDue', 'nextReviewDue', 'erasedRecordCount'];
-const EVENT = ['seq', 'at', 'action', 'actorUserId', 'actorAgency', 'subjectType', 'subjectId', 'recordOwnerAgency', 'recipients', 'purpose', 'fields', 'requestId', 'prevHash', 'hash'];
+const REVIEW = [
+  'id',
+  'subjectType',
+  'recordId',
+  'decision',
+  'reason',
+  'reviewedByUserId',
+  'reviewedAt',
+  'previousReviewDue',
+  'nextReviewDue',
+  'erasedRecordCount',
+];
+const EVENT = [
+  'seq',
+  'at',
+  'action',
+  'actorUserId',
+  'actorAgency',
+  'subjectType',
+  'subjectId',
+  'recordOwnerAgency',
+  'recipients',
+  'purpose',
+  'fields',
+  'requestId',
+  'prevHash',
+  'hash',
+];
 const HIT = ['kind', 'value', 'known', 'holderCount', 'contactableAgencies'];
 
 const request = (requesterAgencyId: string, targetAgencyId: string) => record('AccessRequest', { requesterAgencyId, targetAgencyId });
@@ -158,12 +184,23 @@ describe('HUB_ADMIN', () => {
     expect(may('HUB_ADMIN', 'VIEWER', 'create', group(false))).toBe(false);
     expect(may('HUB_ADMIN', 'VIEWER', 'update', group(false))).toBe(false);
   });
-  test.each(['VIEWER', 'CONTRIBUTOR', 'SUPERVISOR'] as const)('a %s reads no intelligence governance: requests, grants, retention, audit, hit/no-hit', (role) => {
-    const recs = [request(OWN, OTHER), request(OTHER, OWN), grant(OWN, OTHER), due(OWN), review(OWN), event({ actorUserId: SELF, actorAgencyId: OWN }), record('HitNoHitResult', {})];
-    for (const rec of recs) expect({ subject: rec.__typename, reads: reads('HUB_ADMIN', role, rec) }).toEqual({ subject: rec.__typename, reads: [] });
-    expect(may('HUB_ADMIN', role, 'create', request(OWN, OTHER))).toBe(false);
-    expect(may('HUB_ADMIN', role, 'create', review(OWN))).toBe(false);
-  });
+  test.each(['VIEWER', 'CONTRIBUTOR', 'SUPERVISOR'] as const)(
+    'a %s reads no intelligence governance: requests, grants, retention, audit, hit/no-hit',
+    (role) => {
+      const recs = [
+        request(OWN, OTHER),
+        request(OTHER, OWN),
+        grant(OWN, OTHER),
+        due(OWN),
+        review(OWN),
+        event({ actorUserId: SELF, actorAgencyId: OWN }),
+        record('HitNoHitResult', {}),
+      ];
+      for (const rec of recs) expect({ subject: rec.__typename, reads: reads('HUB_ADMIN', role, rec) }).toEqual({ subject: rec.__typename, reads: [] });
+      expect(may('HUB_ADMIN', role, 'create', request(OWN, OTHER))).toBe(false);
+      expect(may('HUB_ADMIN', role, 'create', review(OWN))).toBe(false);
+    },
+  );
 });
 
 test('every agency type is covered above', () => {

@@ -147,7 +147,11 @@ test('HUB_ADMIN reads nothing but the directory, users, issuers and the sharing 
  * typologies. Remove `.failing` once the pipe is escaped (`\|`) or another separator is used.
  */
 test('every table row renders (GitHub-flavoured markdown) with exactly one cell per column', () => {
-  const rendered = (line: string) => line.replace(/^\|/, '').replace(/\|$/, '').split(/(?<!\\)\|/).length;
+  const rendered = (line: string) =>
+    line
+      .replace(/^\|/, '')
+      .replace(/\|$/, '')
+      .split(/(?<!\\)\|/).length;
   const bad = generated
     .split('\n')
     .filter((l) => l.startsWith('|') && !l.startsWith('|---'))

@@ -65,7 +65,7 @@ export function accessMatrixMarkdown(): string {
     'Layer 1 only (agency type and role): a record must also reach the caller by TLP marking, ownership, sharing',
     'or grant (`policies/reach.ts`). A cell holds one answer for every role, or one per group of roles where they',
     'differ. VIEWER users never create, update or withdraw; write rows compare CONTRIBUTOR and SUPERVISOR.',
-    '`owner` means the record is owned by the caller\'s agency; other conditions name record attributes.',
+    "`owner` means the record is owned by the caller's agency; other conditions name record attributes.",
     '',
   ];
   const header = `| field | ${AGENCY_TYPES.join(' | ')} |`;

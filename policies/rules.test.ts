@@ -53,8 +53,16 @@ const colleague = () => record('User', { id: COLLEAGUE });
 const issuer = () => record('TrustedIssuer');
 
 const META = [
-  'id', 'marking', 'sourceEvaluation', 'intelligenceAssessment', 'handlingCode', 'handlingConditions',
-  'ownerAgency', 'createdAt', 'updatedAt', 'reviewDue',
+  'id',
+  'marking',
+  'sourceEvaluation',
+  'intelligenceAssessment',
+  'handlingCode',
+  'handlingConditions',
+  'ownerAgency',
+  'createdAt',
+  'updatedAt',
+  'reviewDue',
 ];
 const IDENTITY = ['fullName', 'dateOfBirth', 'contact', 'documents'];
 const PROFILE = ['pseudonym', 'ageBand', 'gender', 'nationality'];

@@ -26,10 +26,26 @@ function actor(agencyType: AgencyType, role: Role = 'CONTRIBUTOR'): Actor {
 
 /** Every attribute a rule uses, as the column `t.<name>` (the evaluator reads it from the row by name). */
 const ATTRIBUTE_NAMES = [
-  'ownerAgencyId', 'role', 'viaGrant', 'linkedToOwnReport', 'kind', 'marking', 'consentLawEnforcement', 'consentHub', 'id',
+  'ownerAgencyId',
+  'role',
+  'viaGrant',
+  'linkedToOwnReport',
+  'kind',
+  'marking',
+  'consentLawEnforcement',
+  'consentHub',
+  'id',
   // governance subjects
-  'requesterAgencyId', 'targetAgencyId', 'grantorAgencyId', 'granteeAgencyId', 'agencyId', 'includesOwnAgency',
-  'actorUserId', 'actorAgencyId', 'recordOwnerAgencyId', 'disclosedToOwnAgency',
+  'requesterAgencyId',
+  'targetAgencyId',
+  'grantorAgencyId',
+  'granteeAgencyId',
+  'agencyId',
+  'includesOwnAgency',
+  'actorUserId',
+  'actorAgencyId',
+  'recordOwnerAgencyId',
+  'disclosedToOwnAgency',
 ];
 const ATTRIBUTES: AttributeSql = Object.fromEntries(ATTRIBUTE_NAMES.map((a) => [a, () => `t.${a}`]));
 
@@ -293,9 +309,7 @@ describe('reachSql (structure; executing it needs Postgres)', () => {
   });
 
   test('only AMBER (not AMBER_STRICT) reaches agencies it was shared with, directly or through a sharing group', () => {
-    expect(elseBranch).toContain(
-      `OR (c.marking = 'AMBER' AND (${agency} = ANY(c.shared_with_agency_ids) OR c.shared_with_group_ids && ${groups}::uuid[]))`,
-    );
+    expect(elseBranch).toContain(`OR (c.marking = 'AMBER' AND (${agency} = ANY(c.shared_with_agency_ids) OR c.shared_with_group_ids && ${groups}::uuid[]))`);
     expect(sql).not.toMatch(/AMBER_STRICT/);
   });
 

@@ -34,54 +34,17 @@ export const ENTITY_OVERVIEW = ['id', 'kind', 'maskedValue', 'firstSeenAt'] as c
 export const ENTITY_VALUE = ['value'] as const;
 
 export const OBSERVATION_FIELDS = [...RECORD_META, 'sourceType', 'sourceId', 'observedAt', 'note'] as const;
-export const LINK_FIELDS = [
-  ...RECORD_META,
-  'kind',
-  'fromPerson',
-  'toPerson',
-  'validFrom',
-  'validTo',
-  'sourceType',
-  'sourceId',
-] as const;
+export const LINK_FIELDS = [...RECORD_META, 'kind', 'fromPerson', 'toPerson', 'validFrom', 'validTo', 'sourceType', 'sourceId'] as const;
 
 export const LOCATION_FIELDS = ['id', 'name', 'city', 'countryCode', 'latitude', 'longitude'] as const;
 
 /** `exactCounts` is a capability, not a column: without it counts below k are suppressed. */
-export const ROUTE_FIELDS = [
-  ...RECORD_META,
-  'exploitationTypes',
-  'periodStart',
-  'periodEnd',
-  'victimCount',
-  'caseCount',
-  'countSuppressed',
-] as const;
+export const ROUTE_FIELDS = [...RECORD_META, 'exploitationTypes', 'periodStart', 'periodEnd', 'victimCount', 'caseCount', 'countSuppressed'] as const;
 export const EXACT_COUNTS = ['exactCounts'] as const;
 export const HOTSPOT_FIELDS = ['periodStart', 'periodEnd', 'victimCount', 'caseCount', 'countSuppressed'] as const;
 
-export const TYPOLOGY_FIELDS = [
-  ...RECORD_META,
-  'title',
-  'pattern',
-  'indicators',
-  'channels',
-  'amountBands',
-  'geography',
-  'periodStart',
-  'periodEnd',
-] as const;
-export const TRANSACTION_REPORT_FIELDS = [
-  ...RECORD_META,
-  'reportCode',
-  'reason',
-  'indicators',
-  'amount',
-  'currency',
-  'dateFrom',
-  'dateTo',
-  'parties',
-] as const;
+export const TYPOLOGY_FIELDS = [...RECORD_META, 'title', 'pattern', 'indicators', 'channels', 'amountBands', 'geography', 'periodStart', 'periodEnd'] as const;
+export const TRANSACTION_REPORT_FIELDS = [...RECORD_META, 'reportCode', 'reason', 'indicators', 'amount', 'currency', 'dateFrom', 'dateTo', 'parties'] as const;
 
 export const NARRATIVE_OVERVIEW = [
   ...RECORD_META,

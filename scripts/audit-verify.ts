@@ -49,7 +49,8 @@ async function main() {
     const head = result.head ? `, head seq ${result.head.seq} hash ${result.head.hash}` : '';
     console.log(`audit chain OK: ${result.count} events${head}`);
     for (const c of checkpoints) console.log(`matches the checkpoint signed by ${c.origin} at ${c.signedAt}: ${c.treeSize} events, seq ${c.headSeq}`);
-    if (checkpoints.length === 0) console.error('warning: no signed checkpoint to check against: events removed from the end, or a recomputed chain, go unnoticed');
+    if (checkpoints.length === 0)
+      console.error('warning: no signed checkpoint to check against: events removed from the end, or a recomputed chain, go unnoticed');
     return;
   }
   console.error(`audit chain BROKEN at seq ${result.firstBad!.seq}: ${result.firstBad!.reason}`);

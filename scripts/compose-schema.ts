@@ -42,4 +42,8 @@ async function main() {
   console.log(check ? 'schema/ is up to date' : `schema/ written (${[...files.keys()].join(', ')})`);
 }
 
-if (require.main === module) void main().catch((err) => { console.error(err); process.exit(1); });
+if (require.main === module)
+  void main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });

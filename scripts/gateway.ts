@@ -13,7 +13,14 @@ async function main() {
   const urls = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, config.subgraphUrl(s.name, s.port)]));
   const hub = await startHub({ db, keys, port: config.port, development: config.development, transport: { kind: 'http', urls } });
   console.log(`gateway listening on ${hub.url}`);
-  process.once('SIGTERM', () => void hub.stop().then(() => db.close()).then(() => process.exit(0)));
+  process.once(
+    'SIGTERM',
+    () =>
+      void hub
+        .stop()
+        .then(() => db.close())
+        .then(() => process.exit(0)),
+  );
 }
 
 void main().catch((err) => {

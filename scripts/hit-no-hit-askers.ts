@@ -17,7 +17,18 @@ async function main() {
   const normalised = normaliseIdentifier(kind as EntityKind, value, 'value', countryOf(country, null, 'country'));
   const askers = await withAuditSnapshot((sql) => hitNoHitAskers(sql, hitNoHitKey(), kind, normalised));
   console.log(`${kind} ${normalised}: ${askers.length} hit/no-hit request(s)`);
-  for (const a of askers) console.log([a.at, `seq ${a.seq}`, `agency ${a.agencyId}`, `user ${a.userId}`, a.outcome, `request ${a.requestId}`, a.purpose ? `purpose: ${a.purpose}` : 'no purpose stated'].join('  '));
+  for (const a of askers)
+    console.log(
+      [
+        a.at,
+        `seq ${a.seq}`,
+        `agency ${a.agencyId}`,
+        `user ${a.userId}`,
+        a.outcome,
+        `request ${a.requestId}`,
+        a.purpose ? `purpose: ${a.purpose}` : 'no purpose stated',
+      ].join('  '),
+    );
 }
 
 void main().catch((err) => {

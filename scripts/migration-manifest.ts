@@ -87,7 +87,9 @@ export function addToManifest(dir: string): string[] {
 if (require.main === module) {
   try {
     const added = addToManifest(MIGRATIONS_DIR);
-    console.log(added.length ? `Added to migrations/${MANIFEST_NAME}:\n${added.map((f) => `  ${f}`).join('\n')}` : `migrations/${MANIFEST_NAME} lists every migration.`);
+    console.log(
+      added.length ? `Added to migrations/${MANIFEST_NAME}:\n${added.map((f) => `  ${f}`).join('\n')}` : `migrations/${MANIFEST_NAME} lists every migration.`,
+    );
   } catch (err) {
     console.error((err as Error).message);
     process.exit(1);

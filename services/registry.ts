@@ -21,4 +21,3 @@ export const SUBGRAPHS: SubgraphDefinition[] = [
   // The audit trail: every subgraph appends to its schema (services/kernel/audit.ts); it serves auditTrail.
   auditSubgraph,
 ];
-

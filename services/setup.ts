@@ -31,7 +31,11 @@ export async function seedDemoData(url: string): Promise<DemoRegistry | undefine
 
 /** Application role grants and row-level security over every subgraph's schema (idempotent). */
 export async function secureAll(ownerUrl: string, password: string): Promise<string> {
-  await applySecurity(ownerUrl, password, SUBGRAPHS.flatMap((s) => s.tables));
+  await applySecurity(
+    ownerUrl,
+    password,
+    SUBGRAPHS.flatMap((s) => s.tables),
+  );
   return appDatabaseUrl(ownerUrl, password);
 }
 

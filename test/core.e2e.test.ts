@@ -108,7 +108,9 @@ describe.each(['in-process', 'http'] as const)('the hub through the gateway (%s)
 
     test('invalid input answers BAD_USER_INPUT naming the field and writes nothing', async () => {
       const before = await countCases();
-      const r = await hub.gql('west-midlands-police', OPEN, { input: input({ periodEnd: '2025-01-01', persons: [{ role: 'VICTIM', pseudonym: 'V1', dateOfBirth: '2001-02-30' }] }) });
+      const r = await hub.gql('west-midlands-police', OPEN, {
+        input: input({ periodEnd: '2025-01-01', persons: [{ role: 'VICTIM', pseudonym: 'V1', dateOfBirth: '2001-02-30' }] }),
+      });
       expect(codes(r)).toEqual(['BAD_USER_INPUT']);
       expect(r.errors![0]!.extensions!.field).toBe('input.periodEnd');
       const r2 = await hub.gql('west-midlands-police', OPEN, { input: input({ persons: [{ role: 'VICTIM', pseudonym: 'V1', dateOfBirth: '2001-02-30' }] }) });

@@ -43,7 +43,14 @@ describe('identity', () => {
   });
 
   test('a token from an unknown issuer', async () => {
-    const t = await new SignJWT({}).setProtectedHeader({ alg: 'ES256' }).setIssuer('https://idp.unknown.example').setSubject('x').setAudience('tessera').setIssuedAt().setExpirationTime('5m').sign(await foreignKey());
+    const t = await new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256' })
+      .setIssuer('https://idp.unknown.example')
+      .setSubject('x')
+      .setAudience('tessera')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(await foreignKey());
     await expectRefused(`Bearer ${t}`);
   });
 
@@ -52,11 +59,15 @@ describe('identity', () => {
   });
 
   test('an expired token', async () => {
-    await expectRefused(`Bearer ${await signDevToken(dataDir(), 'met-police', devSubject('met-police', 'CONTRIBUTOR'), { audience: 'tessera', expiresIn: '-5m' })}`);
+    await expectRefused(
+      `Bearer ${await signDevToken(dataDir(), 'met-police', devSubject('met-police', 'CONTRIBUTOR'), { audience: 'tessera', expiresIn: '-5m' })}`,
+    );
   });
 
   test('a token without expiry', async () => {
-    const t = await claims().setProtectedHeader({ alg: 'ES256' }).sign(await foreignKey());
+    const t = await claims()
+      .setProtectedHeader({ alg: 'ES256' })
+      .sign(await foreignKey());
     await expectRefused(`Bearer ${t}`);
   });
 
@@ -78,7 +89,10 @@ describe('identity', () => {
 
   test('a token that carries its own key (embedded jwk) is refused even if it verifies with it', async () => {
     const { privateKey, publicKey } = await generateKeyPair('ES256');
-    const t = await claims().setProtectedHeader({ alg: 'ES256', jwk: await exportJWK(publicKey) }).setExpirationTime('5m').sign(privateKey);
+    const t = await claims()
+      .setProtectedHeader({ alg: 'ES256', jwk: await exportJWK(publicKey) })
+      .setExpirationTime('5m')
+      .sign(privateKey);
     await expectRefused(`Bearer ${t}`);
   });
 
@@ -100,19 +114,22 @@ describe('identity', () => {
     test('_service and _entities are closed too', async () => {
       const service = await postGraphQL(hub.subgraphUrls.cases!, {}, '{ _service { sdl } }');
       expect(codes(service)).toEqual(['UNAUTHENTICATED']);
-      const entities = await postGraphQL(
-        hub.subgraphUrls.cases!,
-        {},
-        'query($r: [_Any!]!) { _entities(representations: $r) { ... on Case { summary } } }',
-        { r: [{ __typename: 'Case', id: hub.demo.ids['case:lanterna'] }] },
-      );
+      const entities = await postGraphQL(hub.subgraphUrls.cases!, {}, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Case { summary } } }', {
+        r: [{ __typename: 'Case', id: hub.demo.ids['case:lanterna'] }],
+      });
       expect(codes(entities)).toEqual(['UNAUTHENTICATED']);
       expect(JSON.stringify(entities)).not.toContain('Constanța');
     });
 
     test('a gateway token minted for another subgraph is refused', async () => {
       const keys = await loadGatewayKeys(dataDir());
-      const actor = { userId: hub.demo.agencies['met-police']!.users.CONTRIBUTOR!, agencyId: hub.demo.agencies['met-police']!.id, agencyType: 'LAW_ENFORCEMENT' as const, role: 'CONTRIBUTOR' as const, groupIds: [] };
+      const actor = {
+        userId: hub.demo.agencies['met-police']!.users.CONTRIBUTOR!,
+        agencyId: hub.demo.agencies['met-police']!.id,
+        agencyType: 'LAW_ENFORCEMENT' as const,
+        role: 'CONTRIBUTOR' as const,
+        groupIds: [],
+      };
       const forRoutes = await signActorToken(keys, actor, 'routes', 'test-request', { query: q });
       expect(codes(await postGraphQL(hub.subgraphUrls.cases!, bearer(forRoutes), q))).toEqual(['UNAUTHENTICATED']);
       const forCases = await signActorToken(keys, actor, 'cases', 'test-request', { query: q });
@@ -126,7 +143,10 @@ describe('identity', () => {
      * and the body the gateway sent, and answers 503 (so the token is never used), then the real
      * subgraph is back on its port.
      */
-    async function captureCasesCall(persona: string, query: string): Promise<{ token: string; body: { query: string; variables?: Record<string, unknown>; operationName?: string } }> {
+    async function captureCasesCall(
+      persona: string,
+      query: string,
+    ): Promise<{ token: string; body: { query: string; variables?: Record<string, unknown>; operationName?: string } }> {
       const port = hub.subgraphs.cases!.port;
       await hub.subgraphs.cases!.close();
       let captured: { token: string; body: { query: string } } | undefined;
@@ -134,7 +154,10 @@ describe('identity', () => {
         const chunks: Buffer[] = [];
         req.on('data', (c: Buffer) => chunks.push(c));
         req.on('end', () => {
-          captured ??= { token: String(req.headers.authorization).replace(/^Bearer /, ''), body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as { query: string } };
+          captured ??= {
+            token: String(req.headers.authorization).replace(/^Bearer /, ''),
+            body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as { query: string },
+          };
           res.writeHead(503).end();
         });
       });
@@ -144,7 +167,13 @@ describe('identity', () => {
       } finally {
         recorder.closeAllConnections();
         await new Promise<void>((resolve) => recorder.close(() => resolve()));
-        hub.subgraphs.cases = await serveSubgraph('cases', { db: hub.appDb, keys: await loadGatewayKeys(dataDir()), port, host: '127.0.0.1', development: false });
+        hub.subgraphs.cases = await serveSubgraph('cases', {
+          db: hub.appDb,
+          keys: await loadGatewayKeys(dataDir()),
+          port,
+          host: '127.0.0.1',
+          development: false,
+        });
       }
       if (!captured) throw new Error('the gateway did not call the cases subgraph');
       return captured;
@@ -161,7 +190,8 @@ describe('identity', () => {
       // The same document with other variables, or another operation name: refused too.
       expect(codes(await postGraphQL(hub.subgraphUrls.cases!, stolen, body.query, { ...body.variables, extra: 1 }))).toEqual(['UNAUTHENTICATED']);
       // Exactly what the gateway signed it for: runs once (the token was never used) ...
-      const replay = () => fetch(hub.subgraphUrls.cases!, { method: 'POST', headers: { 'content-type': 'application/json', ...stolen }, body: JSON.stringify(body) });
+      const replay = () =>
+        fetch(hub.subgraphUrls.cases!, { method: 'POST', headers: { 'content-type': 'application/json', ...stolen }, body: JSON.stringify(body) });
       const first = (await (await replay()).json()) as { data?: { cases?: { nodes: unknown[] } }; errors?: unknown[] };
       expect(first.errors).toBeUndefined();
       expect(first.data?.cases?.nodes).toHaveLength(1);
@@ -172,7 +202,10 @@ describe('identity', () => {
     });
 
     test('the gateway still answers through the subgraphs over HTTP, every fetch with its own token', async () => {
-      const r = await hub.gql<{ cases: { nodes: Array<{ reference: string; events: unknown[] }> } }>('met-police', '{ cases(first: 3) { nodes { reference events { type location { name } } } } }');
+      const r = await hub.gql<{ cases: { nodes: Array<{ reference: string; events: unknown[] }> } }>(
+        'met-police',
+        '{ cases(first: 3) { nodes { reference events { type location { name } } } } }',
+      );
       expect(r.errors).toBeUndefined();
       expect(r.data?.cases.nodes.length).toBeGreaterThan(0);
     });
@@ -181,7 +214,13 @@ describe('identity', () => {
       const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
       const forged = await signActorToken(
         { privateKey, publicKey: privateKey },
-        { userId: hub.demo.agencies['tessera-hub']!.users.CONTRIBUTOR!, agencyId: hub.demo.agencies['tessera-hub']!.id, agencyType: 'HUB_ANALYST', role: 'SUPERVISOR', groupIds: [] },
+        {
+          userId: hub.demo.agencies['tessera-hub']!.users.CONTRIBUTOR!,
+          agencyId: hub.demo.agencies['tessera-hub']!.id,
+          agencyType: 'HUB_ANALYST',
+          role: 'SUPERVISOR',
+          groupIds: [],
+        },
         'cases',
         'forged',
         { query: q },

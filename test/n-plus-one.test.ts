@@ -45,7 +45,10 @@ describe('no N+1 on lists', () => {
           handling: { marking: 'GREEN', sourceEvaluation: 'UNTESTED', intelligenceAssessment: 'C', handlingCode: 'P' },
           reference: `MPS-N1-${i}`,
           exploitationTypes: ['SEXUAL'],
-          persons: [{ role: 'VICTIM', pseudonym: 'V1' }, { role: 'SUSPECT', pseudonym: 'S1', fullName: `Suspect ${i}` }],
+          persons: [
+            { role: 'VICTIM', pseudonym: 'V1' },
+            { role: 'SUSPECT', pseudonym: 'S1', fullName: `Suspect ${i}` },
+          ],
           events: [{ type: 'EXPLOITATION', occurredOn: '2026-01-01', locationId: location }],
         },
       });

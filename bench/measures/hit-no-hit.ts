@@ -25,7 +25,9 @@ const FLOOR_SQL = `SELECT e.id, e.kind, e.value FROM entities.entities e WHERE (
 
 async function identifiers(sql: Pool, seed: string): Promise<Identifier[]> {
   const known = (
-    await sql.query<Identifier>(`SELECT kind, value FROM entities.entities WHERE kind IN ('PHONE', 'EMAIL', 'BANK_ACCOUNT') ORDER BY md5(id::text) LIMIT $1`, [IDENTIFIERS / 2])
+    await sql.query<Identifier>(`SELECT kind, value FROM entities.entities WHERE kind IN ('PHONE', 'EMAIL', 'BANK_ACCOUNT') ORDER BY md5(id::text) LIMIT $1`, [
+      IDENTIFIERS / 2,
+    ])
   ).rows;
   const rnd = seededRandom(`${seed}:hit-no-hit`);
   const unknown = Array.from({ length: IDENTIFIERS / 2 }, (_, i): Identifier => {
@@ -91,7 +93,10 @@ function result(api: LoadStats, floor: LoadStats, apiBatch: number, floorBatch: 
     ratio: value / baseline,
     target: '>= 0.5',
     pass: value / baseline >= 0.5,
-    notes: [...notes, `baseline = batches of ${floorBatch} in one SELECT ... WHERE (kind, value) IN (SELECT * FROM unnest(...)), ${IN_FLIGHT} in flight, no policy; half the identifiers known`],
+    notes: [
+      ...notes,
+      `baseline = batches of ${floorBatch} in one SELECT ... WHERE (kind, value) IN (SELECT * FROM unnest(...)), ${IN_FLIGHT} in flight, no policy; half the identifiers known`,
+    ],
   };
 }
 

@@ -109,27 +109,54 @@ async function copyReports(client: Client, reports: ReportInput[], owner: { agen
     );
     const entityIds = new Map(upserted.rows.map((e) => [key(e.value), e.id]));
     const ids = reports.map(() => randomUUID());
-    const handling = (r: ReportInput) => [owner.agencyId, owner.userId, r.handling.marking, SOURCE_EVALUATION[r.handling.sourceEvaluation], r.handling.intelligenceAssessment, r.handling.handlingCode];
+    const handling = (r: ReportInput) => [
+      owner.agencyId,
+      owner.userId,
+      r.handling.marking,
+      SOURCE_EVALUATION[r.handling.sourceEvaluation],
+      r.handling.intelligenceAssessment,
+      r.handling.handlingCode,
+    ];
     const HANDLING_COLUMNS = ['owner_agency_id', 'contributor_user_id', 'marking', 'source_evaluation', 'intelligence_assessment', 'handling_code'];
     await copyFrom(
       client,
       'typologies.transaction_reports',
       ['id', ...HANDLING_COLUMNS, 'report_code', 'reason', 'indicators', 'amount', 'currency', 'date_from', 'date_to', 'idempotency_key', 'request_hash'],
-      reports.map((r, i) => [ids[i], ...handling(r), r.reportCode, r.reason.trim(), r.indicators, r.amount, r.currency, r.dateFrom, r.dateTo, r.idempotencyKey, requestHash(r)]),
+      reports.map((r, i) => [
+        ids[i],
+        ...handling(r),
+        r.reportCode,
+        r.reason.trim(),
+        r.indicators,
+        r.amount,
+        r.currency,
+        r.dateFrom,
+        r.dateTo,
+        r.idempotencyKey,
+        requestHash(r),
+      ]),
     );
     await copyFrom(
       client,
       'entities.observations',
       ['id', ...HANDLING_COLUMNS, 'entity_id', 'source_type', 'source_id'],
       reports.flatMap((r, i) =>
-        [...new Set(r.parties.flatMap((p) => (p.account ? [entityIds.get(key(p.account.value))!] : [])))].map((entityId) => [randomUUID(), ...handling(r), entityId, 'TRANSACTION_REPORT', ids[i]]),
+        [...new Set(r.parties.flatMap((p) => (p.account ? [entityIds.get(key(p.account.value))!] : [])))].map((entityId) => [
+          randomUUID(),
+          ...handling(r),
+          entityId,
+          'TRANSACTION_REPORT',
+          ids[i],
+        ]),
       ),
     );
     await copyFrom(
       client,
       'typologies.report_parties',
       ['report_id', 'position', 'name', 'significance', 'account_entity_id'],
-      reports.flatMap((r, i) => r.parties.map((p, position) => [ids[i], position, p.name.trim(), p.significance, p.account ? entityIds.get(key(p.account.value)) : null])),
+      reports.flatMap((r, i) =>
+        r.parties.map((p, position) => [ids[i], position, p.name.trim(), p.significance, p.account ? entityIds.get(key(p.account.value)) : null]),
+      ),
     );
     await client.query('COMMIT');
   } catch (err) {
@@ -148,7 +175,9 @@ export const ingest: Measure = {
     const sql = await stack.rawClient();
     const auth = await stack.authorization(PERSONA);
     const actor = await stack.actor(PERSONA);
-    const known = (await sql.query<{ value: string }>(`SELECT value FROM entities.entities WHERE kind = 'BANK_ACCOUNT' ORDER BY id LIMIT 500`)).rows.map((r) => r.value);
+    const known = (await sql.query<{ value: string }>(`SELECT value FROM entities.entities WHERE kind = 'BANK_ACCOUNT' ORDER BY id LIMIT 500`)).rows.map(
+      (r) => r.value,
+    );
     const n = budget.reports;
     const single = (reports: ReportInput[]) => (i: number) => postGraphQL(stack.hub.url, auth, MUTATION, { input: reports[i] });
     const batch = (reports: ReportInput[], key: string, size: number) => (i: number) =>
@@ -168,11 +197,15 @@ export const ingest: Measure = {
       const batches = Math.ceil(n / BATCH);
       const stats = await runLoad(batch(makeReports(n, seed, known, 1, key('api')), key('api-batch'), BATCH), { concurrency: 1, requests: batches });
       api = { perSecond: stats.perSecond * BATCH };
-      notes.push(`${n} reports of 2 parties with accounts (half already known to the hub) as ${PERSONA}; API = submitTransactionReports, ${batches} sequential batches of ${BATCH}`);
+      notes.push(
+        `${n} reports of 2 parties with accounts (half already known to the hub) as ${PERSONA}; API = submitTransactionReports, ${batches} sequential batches of ${BATCH}`,
+      );
     } else {
       await runLoad(single(makeReports(20, seed, known, 0, key('warmup'))), { concurrency: 1, requests: 20 });
       api = await runLoad(single(makeReports(n, seed, known, 1, key('api'))), { concurrency: 1, requests: n });
-      notes.push(`${n} reports of 2 parties with accounts (half already known) as ${PERSONA}; no batch mutation in the supergraph: API = submitTransactionReport one at a time`);
+      notes.push(
+        `${n} reports of 2 parties with accounts (half already known) as ${PERSONA}; no batch mutation in the supergraph: API = submitTransactionReport one at a time`,
+      );
     }
     const t = performance.now();
     await copyReports(sql, makeReports(n, seed, known, 2, key('copy')), { agencyId: actor.agencyId, userId: actor.userId });

@@ -182,7 +182,9 @@ export const linkAnalysis: Measure = {
           `p50 / p95 of ${budget.samples} sequential walks from ${starts.length} start entities as ${PERSONA}; ${path.unit} per walk: API ${(apiItems / budget.samples).toFixed(0)} (what reaches the persona), SQL ${(sqlItems / budget.samples).toFixed(0)} (all)`,
           ...(hops === 1 ? [path.describe] : []),
           ...(unlabelled.length
-            ? [`without node labels (no entity value shown, so no CONSULT/DISCLOSE audit events written): ${percentile(unlabelled, 50).toFixed(1)} / ${percentile(unlabelled, 95).toFixed(1)} ms, ratio ${(percentile(unlabelled, 95) / s95).toFixed(2)} (p95)`]
+            ? [
+                `without node labels (no entity value shown, so no CONSULT/DISCLOSE audit events written): ${percentile(unlabelled, 50).toFixed(1)} / ${percentile(unlabelled, 95).toFixed(1)} ms, ratio ${(percentile(unlabelled, 95) / s95).toFixed(2)} (p95)`,
+              ]
             : []),
         ],
       });

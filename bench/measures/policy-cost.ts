@@ -83,7 +83,9 @@ export const policyCost: Measure = {
       pass: ratio <= 1.2,
       notes: [
         `worst persona ${worst.persona}; 10,000 records per persona, median of ${reps} repetitions, fresh ability each`,
-        ...per.map((p) => `${p.persona}: ${p.real.toFixed(1)} ms vs allow-all ${p.all.toFixed(1)} ms = ${(p.real / p.all).toFixed(2)} (visible rows: ${p.mix})`),
+        ...per.map(
+          (p) => `${p.persona}: ${p.real.toFixed(1)} ms vs allow-all ${p.all.toFixed(1)} ms = ${(p.real / p.all).toFixed(2)} (visible rows: ${p.mix})`,
+        ),
       ],
     };
     return [result];

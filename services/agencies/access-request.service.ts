@@ -14,14 +14,7 @@ import { allGrantsSql, GRANTS_TABLES, type MarkedSubject, RECORDS, recordTable, 
 import { findVisible, selectVisible, type SubjectTable, visibleLoader } from '../kernel/repository';
 import { isUuid, text } from '../kernel/validate';
 import { countryOf, normaliseIdentifier } from '../kernel/identifier';
-import type {
-  AccessRequestDirection,
-  AccessRequestStatus,
-  CandidateVia,
-  GrantDirection,
-  RecordRefInput,
-  RequestAccessInput,
-} from './governance.type';
+import type { AccessRequestDirection, AccessRequestStatus, CandidateVia, GrantDirection, RecordRefInput, RequestAccessInput } from './governance.type';
 
 /**
  * Access requests (layer 3 of the access model): after a hit/no-hit answer an agency asks the holder
@@ -156,7 +149,12 @@ export async function getAccessRequest(ctx: RequestContext, id: string): Promise
   return projectOne(ctx, row);
 }
 
-export async function listAccessRequests(ctx: RequestContext, direction: AccessRequestDirection | undefined, status: AccessRequestStatus | undefined, page: PageArgs) {
+export async function listAccessRequests(
+  ctx: RequestContext,
+  direction: AccessRequestDirection | undefined,
+  status: AccessRequestStatus | undefined,
+  page: PageArgs,
+) {
   assertMayReadAny(ctx, 'AccessRequest', READ_DENIED);
   const window = pageWindow(page);
   const { rows, total } = await selectVisible(ctx, accessRequests, {
@@ -234,7 +232,13 @@ export async function candidatesFor(ctx: RequestContext, projected: Record<strin
   );
   const grantee = defineAbilityFor(await requesterActor(ctx, request));
   return rows.filter((r) =>
-    grantee.can('read', { __typename: r.subjectType, ownerAgencyId: ctx.actor.agencyId, marking: r.marking, viaGrant: true, ...(r.role ? { role: r.role } : {}) } as PolicyRecord),
+    grantee.can('read', {
+      __typename: r.subjectType,
+      ownerAgencyId: ctx.actor.agencyId,
+      marking: r.marking,
+      viaGrant: true,
+      ...(r.role ? { role: r.role } : {}),
+    } as PolicyRecord),
   );
 }
 
@@ -256,7 +260,10 @@ async function lockIncoming(tx: Sql, ctx: RequestContext, id: string): Promise<A
   if (!isUuid(id)) throw notFound('AccessRequest');
   const params = new SqlParams([id]);
   const answerable = permittedWhere(ctx, 'update', 'AccessRequest', { alias: 'r', attributes: accessRequests.attributes(ctx, params) }, params);
-  const [row] = await tx.query<AccessRequestRow>(`SELECT ${REQUEST_COLUMNS} FROM agencies.access_requests r WHERE r.id = $1 AND (${answerable}) FOR UPDATE`, params.values);
+  const [row] = await tx.query<AccessRequestRow>(
+    `SELECT ${REQUEST_COLUMNS} FROM agencies.access_requests r WHERE r.id = $1 AND (${answerable}) FOR UPDATE`,
+    params.values,
+  );
   if (!row) throw notFound('AccessRequest');
   if (row.status !== 'PENDING') throw conflict(`This access request was already answered (${row.status})`);
   return row;
@@ -305,7 +312,13 @@ export async function grantAccess(ctx: RequestContext, requestId: string, record
     for (const [subject, ids] of bySubject) {
       const params = new SqlParams([ids]);
       const t = RECORDS[subject];
-      const mayGrant = permittedWhere(ctx, 'update', subject, { alias: 'r', attributes: { ownerAgencyId: () => 'r.owner_agency_id' }, grantsTable: t.grantsTable }, params);
+      const mayGrant = permittedWhere(
+        ctx,
+        'update',
+        subject,
+        { alias: 'r', attributes: { ownerAgencyId: () => 'r.owner_agency_id' }, grantsTable: t.grantsTable },
+        params,
+      );
       const rows = await tx.query<{ id: string }>(
         `SELECT r.id FROM ${t.table} r WHERE r.id = ANY($1::uuid[]) AND (${mayGrant}) AND r.marking <> 'RED' FOR SHARE OF r`,
         params.values,
@@ -314,7 +327,7 @@ export async function grantAccess(ctx: RequestContext, requestId: string, record
     }
     for (const [i, r] of records.entries()) {
       if (!grantable.has(`${r.subjectType}:${r.id.toLowerCase()}`)) {
-        throw badInput(`records[${i}]`, 'is not a record your agency can grant: it must be your agency\'s own and not RED');
+        throw badInput(`records[${i}]`, "is not a record your agency can grant: it must be your agency's own and not RED");
       }
     }
     const byGrantsTable = new Map<string, RecordRefInput[]>();
@@ -343,7 +356,10 @@ export async function grantAccess(ctx: RequestContext, requestId: string, record
         ],
       );
     }
-    await tx.query(`UPDATE agencies.access_requests SET status = 'GRANTED', decided_by_user_id = $2, decided_at = now() WHERE id = $1`, [request.id, ctx.actor.userId]);
+    await tx.query(`UPDATE agencies.access_requests SET status = 'GRANTED', decided_by_user_id = $2, decided_at = now() WHERE id = $1`, [
+      request.id,
+      ctx.actor.userId,
+    ]);
     // The request (the requester's) is answered; each granted record is disclosed to the requester,
     // naming the personal fields its subject carries (never their values).
     await appendAudit(tx, ctx, [
@@ -385,7 +401,10 @@ export async function revokeGrant(ctx: RequestContext, grantId: string) {
   if (!isUuid(grantId)) throw notFound('AccessGrant');
   const params = new SqlParams([grantId]);
   const revocable = permittedWhere(ctx, 'update', 'AccessGrant', { alias: 'ag', attributes: accessGrants.attributes(ctx, params) }, params);
-  const [link] = await ctx.db.query<{ grantsTable: string }>(`SELECT ag.grants_table AS "grantsTable" FROM ${accessGrants.table} ag WHERE ag.id = $1 AND (${revocable})`, params.values);
+  const [link] = await ctx.db.query<{ grantsTable: string }>(
+    `SELECT ag.grants_table AS "grantsTable" FROM ${accessGrants.table} ag WHERE ag.id = $1 AND (${revocable})`,
+    params.values,
+  );
   if (!link) throw notFound('AccessGrant');
   if (!GRANTS_TABLES.includes(link.grantsTable)) throw new Error(`Unknown grants table ${link.grantsTable}`);
   await ctx.db.transaction(async (tx) => {

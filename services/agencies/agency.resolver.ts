@@ -42,8 +42,7 @@ export class AgencyResolver {
   }
 
   @Mutation(() => UserType, {
-    description:
-      `Activates or deactivates a user. A deactivated user is refused (UNAUTHENTICATED) from their next request on when the gateway runs in the same process as this subgraph (in-process mode), and within ${USER_CACHE_TTL_MS / 1000} seconds otherwise (multi-process, containers: the gateway caches users that long).`,
+    description: `Activates or deactivates a user. A deactivated user is refused (UNAUTHENTICATED) from their next request on when the gateway runs in the same process as this subgraph (in-process mode), and within ${USER_CACHE_TTL_MS / 1000} seconds otherwise (multi-process, containers: the gateway caches users that long).`,
   })
   setUserActive(@Arg('id', () => ID) id: string, @Arg('active', () => Boolean) active: boolean, @Ctx() ctx: RequestContext) {
     return agencies.setUserActive(ctx, id, active);

@@ -10,7 +10,6 @@ import { isUuid, text } from '../kernel/validate';
 import type { RegisterAgencyInput, RegisterTrustedIssuerInput, RegisterUserInput } from './agency.type';
 import { identityChanged } from './identity.repository';
 
-
 const agencyTable: SubjectTable = {
   subject: 'Agency',
   table: 'agencies.agencies',
@@ -173,13 +172,16 @@ export async function registerTrustedIssuer(ctx: RequestContext, input: Register
   const id = await insertOrConflict('This issuer', () =>
     ctx.db.transaction(async (tx) => {
       // Without a maximum lifetime the column's default applies (the migration's: 24 hours).
-      const lifetime = input.maxTokenLifetimeSeconds == null ? { column: '', value: [] } : { column: ', max_token_lifetime_seconds', value: [input.maxTokenLifetimeSeconds] };
+      const lifetime =
+        input.maxTokenLifetimeSeconds == null ? { column: '', value: [] } : { column: ', max_token_lifetime_seconds', value: [input.maxTokenLifetimeSeconds] };
       const [row] = await tx.query<{ id: string }>(
         `INSERT INTO agencies.trusted_issuers (agency_id, issuer, audience, algorithms, jwks${lifetime.column})
          VALUES ($1, $2, $3, $4, $5${lifetime.value.length ? ', $6' : ''}) RETURNING id`,
         [input.agencyId, input.issuer, input.audience, input.algorithms, JSON.stringify(jwks), ...lifetime.value],
       );
-      await appendAudit(tx, ctx, [directoryEvent('COLLECT', 'TrustedIssuer', row!.id, input.agencyId, ['agency', 'issuer', 'audience', 'algorithms', 'jwks', 'maxTokenLifetimeSeconds'])]);
+      await appendAudit(tx, ctx, [
+        directoryEvent('COLLECT', 'TrustedIssuer', row!.id, input.agencyId, ['agency', 'issuer', 'audience', 'algorithms', 'jwks', 'maxTokenLifetimeSeconds']),
+      ]);
       return row!.id;
     }),
   );

@@ -117,7 +117,8 @@ export class RegisterTrustedIssuerInput {
 
   @Field(() => Int, {
     nullable: true,
-    description: "The longest a token of this issuer may be valid (exp − iat) and the oldest it may be (now − iat), in seconds: 60 to 604800; by default 86400 (24 hours)",
+    description:
+      'The longest a token of this issuer may be valid (exp − iat) and the oldest it may be (now − iat), in seconds: 60 to 604800; by default 86400 (24 hours)',
   })
   maxTokenLifetimeSeconds?: number | null;
 }

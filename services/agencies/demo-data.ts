@@ -40,7 +40,12 @@ export async function agenciesLoaded(db: Sql): Promise<boolean> {
 
 export async function seedAgenciesDemo(db: Sql, demo: DemoRegistry): Promise<void> {
   for (const a of DEMO_AGENCIES) {
-    const [row] = await db.query<{ id: string }>('INSERT INTO agencies.agencies (slug, name, type, country) VALUES ($1, $2, $3, $4) RETURNING id', [a.slug, a.name, a.type, a.country]);
+    const [row] = await db.query<{ id: string }>('INSERT INTO agencies.agencies (slug, name, type, country) VALUES ($1, $2, $3, $4) RETURNING id', [
+      a.slug,
+      a.name,
+      a.type,
+      a.country,
+    ]);
     const users: Record<string, string> = {};
     for (const role of ROLES) {
       const [u] = await db.query<{ id: string }>('INSERT INTO agencies.users (agency_id, subject, display_name, role) VALUES ($1, $2, $3, $4) RETURNING id', [

@@ -52,7 +52,9 @@ export class AccessRequestResolver {
     return access.requestAccess(ctx, input);
   }
 
-  @Mutation(() => AccessRequestType, { description: "Grants the requester time-limited access to some of your agency's own records (never RED), at most 180 days" })
+  @Mutation(() => AccessRequestType, {
+    description: "Grants the requester time-limited access to some of your agency's own records (never RED), at most 180 days",
+  })
   grantAccess(
     @Arg('requestId', () => ID) requestId: string,
     @Arg('records', () => [RecordRefInput]) records: RecordRefInput[],
@@ -157,11 +159,17 @@ export class RetentionResolver {
   }
 
   @Query(() => RetentionReviewConnection, { description: "Your agency's retention decisions, newest first" })
-  retentionReviews(@Arg('recordId', () => ID, { nullable: true }) recordId: string | undefined, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: RequestContext) {
+  retentionReviews(
+    @Arg('recordId', () => ID, { nullable: true }) recordId: string | undefined,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: RequestContext,
+  ) {
     return retention.listRetentionReviews(ctx, recordId, page);
   }
 
-  @Mutation(() => RetentionReviewType, { description: "SUPERVISOR: KEEP (reason required; next review one class period from today) or ERASE one of your agency's records" })
+  @Mutation(() => RetentionReviewType, {
+    description: "SUPERVISOR: KEEP (reason required; next review one class period from today) or ERASE one of your agency's records",
+  })
   reviewRecord(
     @Arg('subjectType', () => RecordSubjectTypeEnum) subjectType: MarkedSubject,
     @Arg('id', () => ID) id: string,

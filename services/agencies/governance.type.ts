@@ -5,7 +5,6 @@ import { type EntityKind, EntityKindEnum } from '../kernel/identifier';
 import { AgencyType } from './agency.type';
 import { enumOf } from '../kernel/enums';
 
-
 export const RecordSubjectTypeEnum = enumOf(MARKED_RECORD_SUBJECTS);
 registerEnumType(RecordSubjectTypeEnum, { name: 'RecordSubjectType', description: 'A kind of marked record (its GraphQL type name)' });
 
@@ -17,7 +16,7 @@ export const AccessRequestDirectionEnum = enumOf(['INCOMING', 'OUTGOING'] as con
 export type AccessRequestDirection = keyof typeof AccessRequestDirectionEnum;
 registerEnumType(AccessRequestDirectionEnum, {
   name: 'AccessRequestDirection',
-  description: "INCOMING: addressed to your agency (its records are asked for); OUTGOING: made by your agency",
+  description: 'INCOMING: addressed to your agency (its records are asked for); OUTGOING: made by your agency',
 });
 
 export const GrantDirectionEnum = enumOf(['GIVEN', 'RECEIVED'] as const);
@@ -197,7 +196,7 @@ export class SharingGroupType {
 
 // ---- retention -------------------------------------------------------------------------------------
 
-@ObjectType('ReviewableRecord', { description: 'One of your agency\'s records with its review date; never its content' })
+@ObjectType('ReviewableRecord', { description: "One of your agency's records with its review date; never its content" })
 export class ReviewableRecordType {
   @Field(() => RecordSubjectTypeEnum)
   subjectType: MarkedSubject;

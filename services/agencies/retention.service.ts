@@ -137,7 +137,13 @@ export async function listRetentionReviews(ctx: RequestContext, recordId: string
 }
 
 /** Ids of the statements (observations, links) the owner made on a source record, or about its parts. */
-async function ownStatementsOn(tx: Sql, ctx: RequestContext, subject: MarkedSubject, id: string, partIds: string[]): Promise<Array<{ subject: MarkedSubject; id: string }>> {
+async function ownStatementsOn(
+  tx: Sql,
+  ctx: RequestContext,
+  subject: MarkedSubject,
+  id: string,
+  partIds: string[],
+): Promise<Array<{ subject: MarkedSubject; id: string }>> {
   const sourceType = sourceTypeOf(subject);
   const out: Array<{ subject: MarkedSubject; id: string }> = [];
   for (const s of STATEMENT_SUBJECTS) {
@@ -150,7 +156,10 @@ async function ownStatementsOn(tx: Sql, ctx: RequestContext, subject: MarkedSubj
       conditions.push(`from_person_id = ANY(${persons}::uuid[]) OR to_person_id = ANY(${persons}::uuid[])`);
     }
     if (!conditions.length) continue;
-    const rows = await tx.query<{ id: string }>(`SELECT id FROM ${RECORDS[s].table} WHERE owner_agency_id = $1 AND (${conditions.join(' OR ')}) FOR UPDATE`, params.values);
+    const rows = await tx.query<{ id: string }>(
+      `SELECT id FROM ${RECORDS[s].table} WHERE owner_agency_id = $1 AND (${conditions.join(' OR ')}) FOR UPDATE`,
+      params.values,
+    );
     out.push(...rows.map((r) => ({ subject: s, id: r.id })));
   }
   return out;
@@ -241,10 +250,10 @@ export async function reviewRecord(ctx: RequestContext, subjectType: MarkedSubje
       }
       const [deleted] = STATEMENT_SUBJECTS.includes(t.subject)
         ? [{ n: [...erasedStatements.observations, ...erasedStatements.links].filter((x) => x === id).length }]
-        : await tx.query<{ n: number }>(`WITH d AS (DELETE FROM ${t.table} WHERE id = $1 AND owner_agency_id = $2 RETURNING 1) SELECT count(*)::int AS n FROM d`, [
-            id,
-            ctx.actor.agencyId,
-          ]);
+        : await tx.query<{ n: number }>(
+            `WITH d AS (DELETE FROM ${t.table} WHERE id = $1 AND owner_agency_id = $2 RETURNING 1) SELECT count(*)::int AS n FROM d`,
+            [id, ctx.actor.agencyId],
+          );
       if (deleted?.n !== 1) throw new Error(`Erasure of ${subjectType} ${id} deleted ${deleted?.n} rows`);
       erasedRecords = all;
     }
@@ -255,8 +264,19 @@ export async function reviewRecord(ctx: RequestContext, subjectType: MarkedSubje
     );
     // The audit events, as the transaction's last statement: ALTER (the review date) of every record
     // kept, or ERASE of every record erased and every entity forgotten with them.
-    if (kept.length) await appendAudit(tx, ctx, kept.map((r) => ownRecordEvent(ctx, 'ALTER', r.subject, r.id, ['reviewDue'])));
-    if (erasedRecords.length) await recordErasures(tx, ctx, erasedRecords.map((r) => ({ subjectType: r.subject, id: r.id })), forgottenEntities);
+    if (kept.length)
+      await appendAudit(
+        tx,
+        ctx,
+        kept.map((r) => ownRecordEvent(ctx, 'ALTER', r.subject, r.id, ['reviewDue'])),
+      );
+    if (erasedRecords.length)
+      await recordErasures(
+        tx,
+        ctx,
+        erasedRecords.map((r) => ({ subjectType: r.subject, id: r.id })),
+        forgottenEntities,
+      );
     return review!.id;
   });
   ctx.log.info({ op: 'reviewRecord', subjectType, recordId: id, decision }, 'retention review recorded');

@@ -24,7 +24,8 @@ const sharingGroups: SubjectTable = {
   alias: 'g',
   columns: 'g.id, g.slug, g.name',
   attributes: (ctx, params) => ({
-    includesOwnAgency: () => `EXISTS (SELECT 1 FROM agencies.sharing_group_members m WHERE m.group_id = g.id AND m.agency_id = ${params.add(ctx.actor.agencyId)})`,
+    includesOwnAgency: () =>
+      `EXISTS (SELECT 1 FROM agencies.sharing_group_members m WHERE m.group_id = g.id AND m.agency_id = ${params.add(ctx.actor.agencyId)})`,
   }),
   map: (row) => Object.assign(row, { __typename: 'SharingGroup' as const }) as PolicyRecord,
 };
@@ -48,16 +49,18 @@ async function changeableGroup(ctx: RequestContext, id: string) {
 
 /** `SharingGroup.members`: one statement per batch of groups (only groups the caller sees get here). */
 export function membersOf(ctx: RequestContext, group: { id: string }) {
-  const loader = ctx.loader('SharingGroup.members', () =>
-    new DataLoader<string, Array<{ id: string }>>(async (ids) => {
-      const rows = await ctx.db.query<{ groupId: string; agencyId: string }>(
-        `SELECT m.group_id AS "groupId", m.agency_id AS "agencyId" FROM agencies.sharing_group_members m
+  const loader = ctx.loader(
+    'SharingGroup.members',
+    () =>
+      new DataLoader<string, Array<{ id: string }>>(async (ids) => {
+        const rows = await ctx.db.query<{ groupId: string; agencyId: string }>(
+          `SELECT m.group_id AS "groupId", m.agency_id AS "agencyId" FROM agencies.sharing_group_members m
            JOIN agencies.agencies a ON a.id = m.agency_id
          WHERE m.group_id = ANY($1::uuid[]) ORDER BY a.name, a.id`,
-        [ids],
-      );
-      return ids.map((id) => rows.filter((r) => r.groupId === id).map((r) => ({ id: r.agencyId })));
-    }),
+          [ids],
+        );
+        return ids.map((id) => rows.filter((r) => r.groupId === id).map((r) => ({ id: r.agencyId })));
+      }),
   );
   return loader.load(group.id);
 }
@@ -96,7 +99,10 @@ export async function addGroupMember(ctx: RequestContext, groupId: string, agenc
   if (!agency) throw badInput('agencyId', 'no such agency');
   if (agency.type === 'HUB_ADMIN') throw badInput('agencyId', "the hub's administration reads no intelligence and joins no sharing group");
   await ctx.db.transaction(async (tx) => {
-    const added = await tx.query('INSERT INTO agencies.sharing_group_members (group_id, agency_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING agency_id', [group.id, agencyId]);
+    const added = await tx.query(
+      'INSERT INTO agencies.sharing_group_members (group_id, agency_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING agency_id',
+      [group.id, agencyId],
+    );
     if (added.length) await appendAudit(tx, ctx, [groupEvent('ALTER', group.id, ['members'], agencyId)]);
   });
   ctx.log.info({ op: 'addGroupMember', groupId: group.id, memberAgencyId: agencyId }, 'sharing group member added');

@@ -8,7 +8,15 @@ export const AGENCIES_TABLES = declareTables('agencies', [
   { table: 'agencies.sharing_groups', rows: { kind: 'reference' }, privileges: ['SELECT', 'INSERT'] },
   { table: 'agencies.sharing_group_members', rows: { kind: 'reference' }, privileges: ['SELECT', 'INSERT', 'DELETE'] },
   // Between the requesting agency and the record owner it asks: identifier values and purposes.
-  { table: 'agencies.access_requests', rows: { kind: 'agency', columns: ['requester_agency_id', 'target_agency_id'] }, privileges: ['SELECT', 'INSERT', 'UPDATE'] },
-  { table: 'agencies.access_request_grants', rows: { kind: 'agency', columns: ['grantor_agency_id', 'grantee_agency_id'] }, privileges: ['SELECT', 'INSERT', 'DELETE'] },
+  {
+    table: 'agencies.access_requests',
+    rows: { kind: 'agency', columns: ['requester_agency_id', 'target_agency_id'] },
+    privileges: ['SELECT', 'INSERT', 'UPDATE'],
+  },
+  {
+    table: 'agencies.access_request_grants',
+    rows: { kind: 'agency', columns: ['grantor_agency_id', 'grantee_agency_id'] },
+    privileges: ['SELECT', 'INSERT', 'DELETE'],
+  },
   { table: 'agencies.retention_reviews', rows: { kind: 'agency', columns: ['agency_id'] }, privileges: ['SELECT', 'INSERT'] },
 ]);

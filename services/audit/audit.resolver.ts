@@ -10,7 +10,11 @@ export class AuditResolver {
   @Query(() => AuditEventConnection, {
     description: "Audit events, newest first: your agency's own (as actor, record owner or recipient); all of them for hub supervisors",
   })
-  auditTrail(@Arg('filter', () => AuditFilter, { nullable: true }) filter: AuditFilter | undefined, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: RequestContext) {
+  auditTrail(
+    @Arg('filter', () => AuditFilter, { nullable: true }) filter: AuditFilter | undefined,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: RequestContext,
+  ) {
     return audit.auditTrail(ctx, filter, page);
   }
 
@@ -26,7 +30,7 @@ export class AuditResolver {
     return audit.auditCheckpoints(1)[0] ?? null;
   }
 
-  @Query(() => AuditCheckpointKeyType, { description: "The public key checkpoints are signed with, and its signed-note verifier key" })
+  @Query(() => AuditCheckpointKeyType, { description: 'The public key checkpoints are signed with, and its signed-note verifier key' })
   auditCheckpointKey() {
     return audit.auditCheckpointKey();
   }

@@ -90,7 +90,12 @@ export async function auditTrail(ctx: RequestContext, filter: AuditFilter | unde
     ...(from ? [`e.at >= ${params.add(from)}::timestamptz`] : []),
     ...(to ? [`e.at < ${params.add(to)}::timestamptz`] : []),
   ];
-  const filterFields = [...(f.action ? ['action'] : []), ...(subjectType ? ['subjectType'] : []), ...(subjectId ? ['subjectId'] : []), ...(from || to ? ['at'] : [])];
+  const filterFields = [
+    ...(f.action ? ['action'] : []),
+    ...(subjectType ? ['subjectType'] : []),
+    ...(subjectId ? ['subjectId'] : []),
+    ...(from || to ? ['at'] : []),
+  ];
   // The page (keyset on seq) and the total under the filter without the cursor: count(*) OVER () is taken before LIMIT.
   const [page1, counted] = await Promise.all([
     selectVisible(ctx, auditEvents, {

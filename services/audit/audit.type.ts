@@ -85,7 +85,7 @@ export class AuditCheckpointType {
 
 @ObjectType('AuditCheckpointKey', { description: "The hub's checkpoint signing key, public half: what a witness verifies checkpoints with" })
 export class AuditCheckpointKeyType {
-  @Field(() => String, { description: 'The key name (the checkpoints\' origin)' })
+  @Field(() => String, { description: "The key name (the checkpoints' origin)" })
   name: string;
 
   @Field(() => String, { description: 'The signed-note key id: the first 4 bytes of SHA-256(name || 0x0A || 0x01 || public key), hex' })
@@ -94,6 +94,8 @@ export class AuditCheckpointKeyType {
   @Field(() => String, { description: 'The Ed25519 public key, 32 bytes, base64' })
   publicKey: string;
 
-  @Field(() => String, { description: 'The signed-note verifier key "<name>+<hex key id>+<base64(0x01 || public key)>", as Go\'s golang.org/x/mod/sumdb/note reads it' })
+  @Field(() => String, {
+    description: 'The signed-note verifier key "<name>+<hex key id>+<base64(0x01 || public key)>", as Go\'s golang.org/x/mod/sumdb/note reads it',
+  })
   verifierKey: string;
 }

@@ -97,7 +97,10 @@ export interface ChainVerification {
  * hash), and the chain must hold at least that many events. With `anchor` (a head hash recorded
  * earlier, e.g. from an export), that hash must still be in the chain.
  */
-export async function verifyChain(sql: Sql, opts: { anchor?: string; checkpoints?: readonly Checkpoint[]; batchSize?: number } = {}): Promise<ChainVerification> {
+export async function verifyChain(
+  sql: Sql,
+  opts: { anchor?: string; checkpoints?: readonly Checkpoint[]; batchSize?: number } = {},
+): Promise<ChainVerification> {
   let expectedPrev = GENESIS_HASH;
   let count = 0;
   let head: ChainVerification['head'] = null;
@@ -134,7 +137,12 @@ export async function verifyChain(sql: Sql, opts: { anchor?: string; checkpoints
   }
   if (!anchorSeen) {
     const where = head ? `after seq ${head.seq}` : 'from the start';
-    return { ok: false, count, head, firstBad: { seq: head ? head.seq : '0', reason: `the anchored hash ${opts.anchor} is not in the chain: events ${where} were removed` } };
+    return {
+      ok: false,
+      count,
+      head,
+      firstBad: { seq: head ? head.seq : '0', reason: `the anchored hash ${opts.anchor} is not in the chain: events ${where} were removed` },
+    };
   }
   return { ok: true, count, head };
 }

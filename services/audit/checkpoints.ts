@@ -193,13 +193,17 @@ export class Checkpointer {
   private async maybeSign(force: boolean): Promise<SignedCheckpoint | undefined> {
     if (this.refused) return undefined;
     const last = this.last;
-    const [extent] = await this.opts.db.query<ChainExtent>('SELECT events::text AS events, head_seq, head_hash, after_hash FROM audit.chain_extent($1::bigint)', [
-      last?.headSeq ?? '0',
-    ]);
+    const [extent] = await this.opts.db.query<ChainExtent>(
+      'SELECT events::text AS events, head_seq, head_hash, after_hash FROM audit.chain_extent($1::bigint)',
+      [last?.headSeq ?? '0'],
+    );
     const added = Number(extent!.events);
     if (last && extent!.after_hash !== last.rootHash) {
       this.refused = `the event at seq ${last.headSeq} signed in the checkpoint of ${last.signedAt} ${extent!.after_hash ? 'has another hash now' : 'is gone'}: the chain was rewritten below a signed head`;
-      this.log.error({ checkpoint: last.treeSize, seq: last.headSeq }, `audit chain no longer matches its last signed checkpoint; no checkpoint is signed until this is resolved: ${this.refused}`);
+      this.log.error(
+        { checkpoint: last.treeSize, seq: last.headSeq },
+        `audit chain no longer matches its last signed checkpoint; no checkpoint is signed until this is resolved: ${this.refused}`,
+      );
       return undefined;
     }
     if (added === 0 || !extent!.head_seq || !extent!.head_hash) return undefined;
@@ -213,7 +217,10 @@ export class Checkpointer {
       headSeq: extent!.head_seq,
       signedAt: now.toISOString(),
     };
-    const signed: SignedCheckpoint = { ...checkpoint, note: signNote(checkpointText(checkpoint), this.opts.signer.name, this.opts.signer.privateKey, this.opts.signer.publicKey) };
+    const signed: SignedCheckpoint = {
+      ...checkpoint,
+      note: signNote(checkpointText(checkpoint), this.opts.signer.name, this.opts.signer.privateKey, this.opts.signer.publicKey),
+    };
     this.opts.store.write(signed);
     this.last = signed;
     this.lastSignedAt = now.getTime();
@@ -224,7 +231,13 @@ export class Checkpointer {
 /** The checkpointer `npm start` (or the audit subgraph's own process) runs, from the configuration. */
 export function startCheckpointer(db: Sql, config: Pick<Config, 'dataDir' | 'auditCheckpoints'>): Checkpointer {
   const c = config.auditCheckpoints;
-  return new Checkpointer({ db, signer: loadCheckpointSigner(config), store: new CheckpointStore(c.dir), everyEvents: c.everyEvents, everySeconds: c.everySeconds }).start();
+  return new Checkpointer({
+    db,
+    signer: loadCheckpointSigner(config),
+    store: new CheckpointStore(c.dir),
+    everyEvents: c.everyEvents,
+    everySeconds: c.everySeconds,
+  }).start();
 }
 
 let served: { key: string; signer: CheckpointSigner; store: CheckpointStore } | undefined;

@@ -21,7 +21,8 @@ export async function withAuditSnapshot<T>(fn: (sql: Sql, url: string) => Promis
     if (await reachable(running)) url = running;
     else {
       const dir = path.join(config.dataDir, 'pgdata');
-      if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) throw new Error(`No database: set DATABASE_URL, or run npm start once (no embedded database in ${dir})`);
+      if (!fs.existsSync(path.join(dir, 'PG_VERSION')))
+        throw new Error(`No database: set DATABASE_URL, or run npm start once (no embedded database in ${dir})`);
       const pg = await startEmbeddedPostgres({ dir, port });
       url = pg.url;
       stop = pg.stop;

@@ -21,7 +21,13 @@ export const auditSubgraph: SubgraphDefinition = {
   name: 'audit',
   port: 4007,
   dbSchema: 'audit',
-  migrations: [AuditInit1764000000400, AuditAppendFunction1764000000410, AuditEventsByActorUser1764000000420, AuditChainExtent1764000000425, AuditHitNoHitQueries1764000000470],
+  migrations: [
+    AuditInit1764000000400,
+    AuditAppendFunction1764000000410,
+    AuditEventsByActorUser1764000000420,
+    AuditChainExtent1764000000425,
+    AuditHitNoHitQueries1764000000470,
+  ],
   tables: AUDIT_TABLES,
   startBackground: (db, config) => startCheckpointer(db, config),
   buildSchema: () =>

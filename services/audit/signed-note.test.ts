@@ -14,7 +14,10 @@ const NOTE = `${TEXT}\n\u2014 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8p
 function referenceKeys() {
   const v = parseVerifierKey(VKEY);
   const seed = Buffer.from(SKEY_SEED, 'base64').subarray(1);
-  const privateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: seed.toString('base64url'), x: rawPublicKey(v.publicKey).toString('base64url') }, format: 'jwk' });
+  const privateKey = createPrivateKey({
+    key: { kty: 'OKP', crv: 'Ed25519', d: seed.toString('base64url'), x: rawPublicKey(v.publicKey).toString('base64url') },
+    format: 'jwk',
+  });
   return { v, privateKey, publicKey: createPublicKey(privateKey) };
 }
 

@@ -24,7 +24,7 @@ export class CaseResolver {
     return cases.listCases(ctx, filter, orderBy, page);
   }
 
-  @Mutation(() => CaseType, { description: "Opens a case owned by your agency, with its persons and events, all or nothing" })
+  @Mutation(() => CaseType, { description: 'Opens a case owned by your agency, with its persons and events, all or nothing' })
   openCase(@Arg('input', () => OpenCaseInput) input: OpenCaseInput, @Ctx() ctx: RequestContext) {
     return cases.openCase(ctx, input);
   }
@@ -81,7 +81,11 @@ export class TraffickingEventResolver {
   }
 
   @Mutation(() => TraffickingEventType)
-  addTraffickingEvent(@Arg('caseId', () => ID) caseId: string, @Arg('input', () => TraffickingEventInput) input: TraffickingEventInput, @Ctx() ctx: RequestContext) {
+  addTraffickingEvent(
+    @Arg('caseId', () => ID) caseId: string,
+    @Arg('input', () => TraffickingEventInput) input: TraffickingEventInput,
+    @Ctx() ctx: RequestContext,
+  ) {
     return cases.addTraffickingEvent(ctx, caseId, input);
   }
 }

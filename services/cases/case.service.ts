@@ -5,7 +5,15 @@ import { appendAudit, type AuditEventInput, ownRecordEvent, writtenFields } from
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
 import { badInput, notFound } from '../kernel/errors';
-import { assertUuid, handlingColumns, handlingInsert, type HandlingInput, type HandlingRow, inheritedHandling, validateHandling } from '../kernel/marked-record';
+import {
+  assertUuid,
+  handlingColumns,
+  handlingInsert,
+  type HandlingInput,
+  type HandlingRow,
+  inheritedHandling,
+  validateHandling,
+} from '../kernel/marked-record';
 import { type PageArgs, pageWindow, SortDirection, toPage } from '../kernel/pagination';
 import { assertCanChange, assertCanCreate, projectAll, reaches } from '../kernel/policy';
 import { findVisible, getVisible, selectVisible, visibleLoader } from '../kernel/repository';
@@ -243,7 +251,21 @@ export async function openCase(ctx: RequestContext, input: OpenCaseInput): Promi
   const insert = async (tx: Sql) => {
     const caseId = await insertCase(tx, ctx, fields, key ? { key, hash: requestHash(input) } : undefined);
     const audit: AuditEventInput[] = [
-      collected(ctx, 'Case', caseId, writtenFields({ reference: fields.reference, summary: fields.summary, status: 'OPEN', exploitationTypes: input.exploitationTypes, nrmStage: 'NONE', periodStart: start, periodEnd: end, indicators: input.indicators })),
+      collected(
+        ctx,
+        'Case',
+        caseId,
+        writtenFields({
+          reference: fields.reference,
+          summary: fields.summary,
+          status: 'OPEN',
+          exploitationTypes: input.exploitationTypes,
+          nrmStage: 'NONE',
+          periodStart: start,
+          periodEnd: end,
+          indicators: input.indicators,
+        }),
+      ),
     ];
     for (const p of input.persons ?? []) {
       audit.push(collected(ctx, 'Person', await insertPerson(tx, ctx, caseId, childHandling(input.handling, p.handling), p), personFields(p)));
@@ -253,9 +275,7 @@ export async function openCase(ctx: RequestContext, input: OpenCaseInput): Promi
     await appendAudit(tx, ctx, audit);
     return caseId;
   };
-  const id = key
-    ? await submitOnce(ctx, { table: 'cases.cases', subject: 'case', key, hash: requestHash(input), insert })
-    : await ctx.db.transaction(insert);
+  const id = key ? await submitOnce(ctx, { table: 'cases.cases', subject: 'case', key, hash: requestHash(input), insert }) : await ctx.db.transaction(insert);
   ctx.log.info({ caseId: id, op: 'openCase' }, 'case opened');
   return getCase(ctx, id);
 }

@@ -14,7 +14,17 @@ interface DemoCase {
   periodStart: string;
   periodEnd: string | null;
   indicators: string[];
-  persons: Array<{ key: string; role: string; ageBand?: string; gender?: string; nationality?: string; fullName?: string; dateOfBirth?: string; contact?: string; documents?: string }>;
+  persons: Array<{
+    key: string;
+    role: string;
+    ageBand?: string;
+    gender?: string;
+    nationality?: string;
+    fullName?: string;
+    dateOfBirth?: string;
+    contact?: string;
+    documents?: string;
+  }>;
   events: Array<{ type: string; occurredOn: string; location: string; description: string }>;
 }
 
@@ -39,13 +49,27 @@ function demoCases(demo: DemoRegistry): DemoCase[] {
       periodEnd: null,
       indicators: ['RECRUITED_VIA_FALSE_RELATIONSHIP', 'RECRUITED_VIA_SOCIAL_MEDIA', 'DEBT_BONDAGE', 'CONTROL_TAKES_EARNINGS', 'RETENTION_OF_DOCUMENTS'],
       persons: [
-        { key: 'V1', role: 'VICTIM', gender: 'female', nationality: 'RO', fullName: 'Elena Marinescu', dateOfBirth: '2004-03-17', contact: '+447700900471', documents: 'RO identity card (held by suspect)' },
+        {
+          key: 'V1',
+          role: 'VICTIM',
+          gender: 'female',
+          nationality: 'RO',
+          fullName: 'Elena Marinescu',
+          dateOfBirth: '2004-03-17',
+          contact: '+447700900471',
+          documents: 'RO identity card (held by suspect)',
+        },
         { key: 'V2', role: 'VICTIM', gender: 'female', nationality: 'RO', fullName: 'Ioana Dumitrache', dateOfBirth: '2005-11-02' },
         { key: 'S1', role: 'SUSPECT', gender: 'male', nationality: 'RO', fullName: 'Ionuț Popescu', dateOfBirth: '1996-06-21', contact: '+40722123456' },
         { key: 'S2', role: 'SUSPECT', gender: 'male', nationality: 'RO', fullName: 'Marian Vasilescu', dateOfBirth: '1987-01-30' },
       ],
       events: [
-        { type: 'RECRUITMENT', occurredOn: '2025-09-03', location: 'constanta', description: 'Contact on a social network; a relationship offered, then a job abroad' },
+        {
+          type: 'RECRUITMENT',
+          occurredOn: '2025-09-03',
+          location: 'constanta',
+          description: 'Contact on a social network; a relationship offered, then a job abroad',
+        },
         { type: 'TRANSIT', occurredOn: '2025-10-14', location: 'bucuresti', description: 'Flight from Bucharest, tickets paid by S1' },
         { type: 'TRANSIT', occurredOn: '2025-10-14', location: 'luton', description: 'Met at Luton airport by S2' },
         { type: 'EXPLOITATION', occurredOn: '2025-10-20', location: 'london', description: 'Advertised on an adult-services site; flats rotated weekly' },
@@ -109,7 +133,17 @@ function demoCases(demo: DemoRegistry): DemoCase[] {
       periodStart: '2025-05-01',
       periodEnd: '2026-03-01',
       indicators: ['RECRUITED_VIA_FALSE_RELATIONSHIP', 'PHYSICAL_OR_SEXUAL_VIOLENCE', 'CONTROL_WITHHOLDS_DOCUMENTS'],
-      persons: [{ key: 'V1', role: 'VICTIM', gender: 'female', nationality: 'RO', fullName: 'Bianca Neagu', dateOfBirth: '2003-07-27', contact: 'via Safe Passage caseworker' }],
+      persons: [
+        {
+          key: 'V1',
+          role: 'VICTIM',
+          gender: 'female',
+          nationality: 'RO',
+          fullName: 'Bianca Neagu',
+          dateOfBirth: '2003-07-27',
+          contact: 'via Safe Passage caseworker',
+        },
+      ],
       events: [
         { type: 'RECRUITMENT', occurredOn: '2025-05-04', location: 'targu-jiu', description: 'Met the "boyfriend" online' },
         { type: 'EXPLOITATION', occurredOn: '2025-07-01', location: 'london', description: 'Exploited in a flat in east London' },
@@ -118,7 +152,13 @@ function demoCases(demo: DemoRegistry): DemoCase[] {
     {
       key: 'strict',
       owner: 'met-police',
-      handling: { marking: 'AMBER_STRICT', sourceEvaluation: '1', intelligenceAssessment: 'A', handlingCode: 'C', handlingConditions: 'Covert source: not for dissemination outside the MPS' },
+      handling: {
+        marking: 'AMBER_STRICT',
+        sourceEvaluation: '1',
+        intelligenceAssessment: 'A',
+        handlingCode: 'C',
+        handlingConditions: 'Covert source: not for dissemination outside the MPS',
+      },
       reference: 'MPS-2026-0533',
       summary: 'Covert source reporting on a controller in Luton.',
       status: 'OPEN',
@@ -141,7 +181,14 @@ export function demoAgeBand(dateOfBirth: string): string {
   const [y, m, d] = dateOfBirth.split('-').map(Number) as [number, number, number];
   const [ry, rm, rd] = DEMO_REFERENCE_DATE.split('-').map(Number) as [number, number, number];
   const age = ry - y - (rm < m || (rm === m && rd < d) ? 1 : 0);
-  const bands: Array<[number, string]> = [[18, '0-17'], [25, '18-24'], [35, '25-34'], [45, '35-44'], [55, '45-54'], [65, '55-64']];
+  const bands: Array<[number, string]> = [
+    [18, '0-17'],
+    [25, '18-24'],
+    [35, '25-34'],
+    [45, '35-44'],
+    [55, '45-54'],
+    [65, '55-64'],
+  ];
   return bands.find(([upTo]) => age < upTo)?.[1] ?? '65+';
 }
 

@@ -16,7 +16,8 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[
 function since(value: string | null | undefined): Date | null {
   if (value === undefined || value === null) return null;
   const d = new Date(value);
-  if (!ISO_INSTANT.test(value) || Number.isNaN(d.getTime())) throw badInput('since', 'must be an ISO 8601 date or date-time, e.g. 2026-03-01 or 2026-03-01T09:00:00Z');
+  if (!ISO_INSTANT.test(value) || Number.isNaN(d.getTime()))
+    throw badInput('since', 'must be an ISO 8601 date or date-time, e.g. 2026-03-01 or 2026-03-01T09:00:00Z');
   return d;
 }
 
@@ -29,7 +30,9 @@ function ownCasesObserving(ctx: RequestContext, params: SqlParams, entityColumn:
   const t = observationTableAs('anchor');
   const attributes = t.attributes(ctx, params);
   const visible = visibleWhere(ctx, 'Observation', { alias: 'anchor', attributes, grantsTable: t.grantsTable }, params);
-  const readable = ['sourceType', 'sourceId', 'ownerAgency'].map((f) => `(${fieldReadableSql(ctx.ability, 'Observation', f, attributes, params)})`).join(' AND ');
+  const readable = ['sourceType', 'sourceId', 'ownerAgency']
+    .map((f) => `(${fieldReadableSql(ctx.ability, 'Observation', f, attributes, params)})`)
+    .join(' AND ');
   const me = params.add(ctx.actor.agencyId);
   return `ARRAY(SELECT DISTINCT anchor.source_id::text FROM ${t.table} anchor
       WHERE anchor.entity_id = ${entityColumn} AND anchor.source_type = 'CASE' AND anchor.owner_agency_id = ${me}

@@ -50,7 +50,13 @@ const OBSERVATIONS: Array<[string, string, string, string, string?]> = [
   ['iasi', 'recruiter-email', '2025-03-12', 'Email used in the job offers'],
   ['iasi', 's1-iban-ro', '2025-04-15', 'Account receiving transfers from the UK'],
   ['iasi', 's1-phone-ro', '2025-03-20', 'Number the recruits were told to ring on arrival in the UK', '0722 123 456'],
-  ['iasi', 'front-association', '2025-03-10', 'Registered association that posted the job offers abroad', 'Asociaţia Tinerilor pentru Muncă în Străinătate (demo)'],
+  [
+    'iasi',
+    'front-association',
+    '2025-03-10',
+    'Registered association that posted the job offers abroad',
+    'Asociaţia Tinerilor pentru Muncă în Străinătate (demo)',
+  ],
   ['safe-passage', 'recruiter-email', '2025-05-04', 'The "boyfriend" wrote from this address'],
   ['safe-passage', 'recruiter-profile', '2025-05-04', 'The "boyfriend" contacted her from this profile'],
   ['strict', 'shared-phone', '2026-02-10', "Covert source: the controller's phone"],
@@ -106,7 +112,9 @@ async function caseSource(db: Sql, demo: DemoRegistry, caseKey: string) {
  */
 export async function seedEntitiesDemo(db: Sql, demo: DemoRegistry): Promise<void> {
   for (const [name, e] of Object.entries(ENTITIES)) {
-    const firstSeen = OBSERVATIONS.filter((o) => o[1] === name).map((o) => o[2]).sort()[0];
+    const firstSeen = OBSERVATIONS.filter((o) => o[1] === name)
+      .map((o) => o[2])
+      .sort()[0];
     const [row] = await db.query<{ id: string }>('INSERT INTO entities.entities (kind, value, first_seen_at) VALUES ($1, $2, $3) RETURNING id', [
       e.kind,
       normaliseIdentifier(e.kind, e.value, `demo entity ${name}`),
@@ -134,7 +142,8 @@ export async function seedEntitiesDemo(db: Sql, demo: DemoRegistry): Promise<voi
     if (typed !== undefined) {
       const e = ENTITIES[entity]!;
       const meets = normaliseIdentifier(e.kind, typed, `demo observation ${caseKey}:${entity}`, s.country);
-      if (meets !== normaliseIdentifier(e.kind, e.value, `demo entity ${entity}`)) throw new Error(`Demo: ${caseKey} typed ${typed}, which does not meet ${entity}`);
+      if (meets !== normaliseIdentifier(e.kind, e.value, `demo entity ${entity}`))
+        throw new Error(`Demo: ${caseKey} typed ${typed}, which does not meet ${entity}`);
     }
     demo.ids[`observation:${caseKey}:${entity}`] = await insertDemoRecord(db, 'entities.observations', s.owner, s.handling, {
       entity_id: entityId(entity),

@@ -25,7 +25,8 @@ export class AddCaseEntityInput {
 
   @Field(() => String, {
     nullable: true,
-    description: "ISO 3166-1 alpha-2 country a national-format value is read with (a phone typed 0722 123 456 with RO is +40722123456); defaults to your agency's country",
+    description:
+      "ISO 3166-1 alpha-2 country a national-format value is read with (a phone typed 0722 123 456 with RO is +40722123456); defaults to your agency's country",
   })
   country?: string;
 

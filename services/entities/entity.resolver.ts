@@ -33,7 +33,10 @@ export class EntityResolver {
     return service.linksOfEntity(ctx, entity);
   }
 
-  @FieldResolver(() => [CaseType], { nullable: 'items', description: 'Cases this entity was observed in, by observations you may see; null where the case does not reach you' })
+  @FieldResolver(() => [CaseType], {
+    nullable: 'items',
+    description: 'Cases this entity was observed in, by observations you may see; null where the case does not reach you',
+  })
   cases(@Root() entity: Projected, @Ctx() ctx: RequestContext) {
     return service.casesOfEntity(ctx, entity);
   }

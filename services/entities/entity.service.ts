@@ -84,22 +84,24 @@ export const linkEndpoint = (ctx: RequestContext, link: Projected, end: 'fromEnt
  */
 export async function entitiesOfCase(ctx: RequestContext, caseId: string): Promise<Projected[]> {
   if (!isUuid(caseId)) return [];
-  const loader = ctx.loader('Case:entities', () =>
-    new DataLoader<string, Projected[]>(async (caseIds) => {
-      const { rows } = await selectVisible(ctx, observationTable, {
-        where: (p) => [`o.source_type = 'CASE'`, `o.source_id = ANY(${p.add(caseIds)}::uuid[])`],
-        orderBy: 'o.observed_at, o.id',
-      });
-      const byCase = new Map<string, Set<string>>();
-      for (const o of projectAll(ctx, rows)) {
-        if (typeof o.sourceId !== 'string') continue;
-        const set = byCase.get(o.sourceId) ?? new Set<string>();
-        set.add(rawOf<{ entityId: string }>(o).entityId);
-        byCase.set(o.sourceId, set);
-      }
-      const entities = visibleLoader(ctx, entityTable, 'id');
-      return Promise.all(caseIds.map(async (id) => projectAll(ctx, (await Promise.all([...(byCase.get(id) ?? [])].map((e) => entities.load(e)))).flat())));
-    }),
+  const loader = ctx.loader(
+    'Case:entities',
+    () =>
+      new DataLoader<string, Projected[]>(async (caseIds) => {
+        const { rows } = await selectVisible(ctx, observationTable, {
+          where: (p) => [`o.source_type = 'CASE'`, `o.source_id = ANY(${p.add(caseIds)}::uuid[])`],
+          orderBy: 'o.observed_at, o.id',
+        });
+        const byCase = new Map<string, Set<string>>();
+        for (const o of projectAll(ctx, rows)) {
+          if (typeof o.sourceId !== 'string') continue;
+          const set = byCase.get(o.sourceId) ?? new Set<string>();
+          set.add(rawOf<{ entityId: string }>(o).entityId);
+          byCase.set(o.sourceId, set);
+        }
+        const entities = visibleLoader(ctx, entityTable, 'id');
+        return Promise.all(caseIds.map(async (id) => projectAll(ctx, (await Promise.all([...(byCase.get(id) ?? [])].map((e) => entities.load(e)))).flat())));
+      }),
   );
   return loader.load(caseId);
 }

@@ -77,7 +77,11 @@ function entityEndVisible(ctx: RequestContext, params: SqlParams, column: string
   return `(${column} IS NULL OR (${reach} AND EXISTS (SELECT 1 FROM ${entityTable.table} ${entityTable.alias} WHERE ${entityTable.alias}.id = ${column} AND (${visible}))))`;
 }
 
-const and = (parts: string[]) => parts.filter((p) => p !== 'TRUE').map((p) => `(${p})`).join(' AND ') || 'TRUE';
+const and = (parts: string[]) =>
+  parts
+    .filter((p) => p !== 'TRUE')
+    .map((p) => `(${p})`)
+    .join(' AND ') || 'TRUE';
 
 /**
  * One SELECT (a UNION ALL of links and observations) of the caller's visible edges incident to the
@@ -98,8 +102,11 @@ export function visibleEdgesSql(ctx: RequestContext, params: SqlParams, filter: 
   const fromDate = once(() => (filter.from ? `${params.add(filter.from)}::date` : null));
   const toDate = once(() => (filter.to ? `${params.add(filter.to)}::date` : null));
 
-  const linksWanted = (incident.entities.length || incident.persons.length) && (filter.linkKinds === undefined || filter.linkKinds === null || filter.linkKinds.length > 0);
-  const linkVisible = linksWanted ? visibleWhere(ctx, 'Link', { alias: LINKS.alias, attributes: LINKS.attributes(ctx, params), grantsTable: LINKS.grantsTable }, params) : 'FALSE';
+  const linksWanted =
+    (incident.entities.length || incident.persons.length) && (filter.linkKinds === undefined || filter.linkKinds === null || filter.linkKinds.length > 0);
+  const linkVisible = linksWanted
+    ? visibleWhere(ctx, 'Link', { alias: LINKS.alias, attributes: LINKS.attributes(ctx, params), grantsTable: LINKS.grantsTable }, params)
+    : 'FALSE';
   if (linkVisible !== 'FALSE') {
     const linkTouches = [
       ...(E() ? [`l.from_entity_id = ANY(${E()})`, `l.to_entity_id = ANY(${E()})`] : []),
@@ -127,7 +134,12 @@ export function visibleEdgesSql(ctx: RequestContext, params: SqlParams, filter: 
 
   const observationsWanted = filter.observations && (incident.entities.length || incident.cases.length);
   const observationVisible = observationsWanted
-    ? visibleWhere(ctx, 'Observation', { alias: OBSERVATIONS.alias, attributes: OBSERVATIONS.attributes(ctx, params), grantsTable: OBSERVATIONS.grantsTable }, params)
+    ? visibleWhere(
+        ctx,
+        'Observation',
+        { alias: OBSERVATIONS.alias, attributes: OBSERVATIONS.attributes(ctx, params), grantsTable: OBSERVATIONS.grantsTable },
+        params,
+      )
     : 'FALSE';
   if (observationVisible !== 'FALSE') {
     const observationTouches = [...(E() ? [`o.entity_id = ANY(${E()})`] : []), ...(C() ? [`o.source_id = ANY(${C()})`] : [])];
@@ -151,7 +163,15 @@ export function visibleEdgesSql(ctx: RequestContext, params: SqlParams, filter: 
   return branches.length ? branches.join('\nUNION ALL\n') : null;
 }
 
-type EdgeSqlRow = { subject: 'Link' | 'Observation'; edge_id: string; kind: NetworkEdgeKind; source_type: NetworkNodeKind; source_id: string; target_type: NetworkNodeKind; target_id: string };
+type EdgeSqlRow = {
+  subject: 'Link' | 'Observation';
+  edge_id: string;
+  kind: NetworkEdgeKind;
+  source_type: NetworkNodeKind;
+  source_id: string;
+  target_type: NetworkNodeKind;
+  target_id: string;
+};
 
 const EDGE_COLUMNS = 'e.subject, e.edge_id::text, e.kind, e.source_type, e.source_id::text, e.target_type, e.target_id::text';
 /** Edges come back in this order, so that truncation is deterministic. */
@@ -177,7 +197,12 @@ export interface Degree {
  * type the edges give it), and the edges of the nodes with at most `degreeCap` of them (the others
  * are hubs, not expanded). `degreeCap` 0: the degrees only.
  */
-export async function expandLevel(ctx: RequestContext, filter: EdgeFilter, incident: Incident, degreeCap: number): Promise<{ degrees: Map<string, Degree>; edges: EdgeRow[] }> {
+export async function expandLevel(
+  ctx: RequestContext,
+  filter: EdgeFilter,
+  incident: Incident,
+  degreeCap: number,
+): Promise<{ degrees: Map<string, Degree>; edges: EdgeRow[] }> {
   const params = new SqlParams();
   const edges = visibleEdgesSql(ctx, params, filter, incident);
   const degrees = new Map<string, Degree>();

@@ -97,7 +97,12 @@ async function recordAndMeter(ctx: RequestContext, distinct: ReadonlyArray<{ kin
       action: 'CONSULT',
       subjectType: HIT_NO_HIT_SUBJECT,
       subjectId: ctx.requestId,
-      fields: [`agencyType:${ctx.actor.agencyType}`, `identifiers:${distinct.length}`, `outcome:${outcome}`, ...distinct.map((i) => identifierHash(key, i.kind, i.value))],
+      fields: [
+        `agencyType:${ctx.actor.agencyType}`,
+        `identifiers:${distinct.length}`,
+        `outcome:${outcome}`,
+        ...distinct.map((i) => identifierHash(key, i.kind, i.value)),
+      ],
     },
   ]);
   ctx.log.info({ op: 'hitNoHit', identifiers: distinct.length, outcome, retryAfterSeconds: wait }, 'hit/no-hit');
@@ -173,7 +178,8 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[
 
 function instant(field: string, value: string): Date {
   const d = new Date(value);
-  if (!ISO_INSTANT.test(value) || Number.isNaN(d.getTime())) throw badInput(field, 'must be an ISO 8601 date or date-time, e.g. 2026-03-01 or 2026-03-01T09:00:00Z');
+  if (!ISO_INSTANT.test(value) || Number.isNaN(d.getTime()))
+    throw badInput(field, 'must be an ISO 8601 date or date-time, e.g. 2026-03-01 or 2026-03-01T09:00:00Z');
   return d;
 }
 

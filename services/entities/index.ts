@@ -17,7 +17,14 @@ export const entitiesSubgraph: SubgraphDefinition = {
   name: 'entities',
   port: 4004,
   dbSchema: 'entities',
-  migrations: [EntitiesInit1764000000100, EntitiesOrganisationSearch1764000000110, EntitiesIdentifierHolders1764000000120, EntitiesObservationsByEntityAndDate1764000000130, EntitiesEnsureEntities1764000000140, EntitiesForgetOrphans1764000000150],
+  migrations: [
+    EntitiesInit1764000000100,
+    EntitiesOrganisationSearch1764000000110,
+    EntitiesIdentifierHolders1764000000120,
+    EntitiesObservationsByEntityAndDate1764000000130,
+    EntitiesEnsureEntities1764000000140,
+    EntitiesForgetOrphans1764000000150,
+  ],
   tables: ENTITIES_TABLES,
   buildSchema: () =>
     buildFederatedSchema({

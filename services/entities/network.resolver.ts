@@ -7,19 +7,31 @@ import { IdentifierInput } from './entity.input';
 import { EntityType, LinkKindEnum } from './entity.type';
 import { hitNoHit, hitNoHitInterest } from './hit-no-hit.service';
 import { network, sharedEntities, shortestPath } from './network.service';
-import { CorrelationAlertType, HitNoHitInterestType, HitNoHitResultType, NetworkEdgeType, NetworkNodeType, NetworkType, OrganisationMatchType } from './network.type';
+import {
+  CorrelationAlertType,
+  HitNoHitInterestType,
+  HitNoHitResultType,
+  NetworkEdgeType,
+  NetworkNodeType,
+  NetworkType,
+  OrganisationMatchType,
+} from './network.type';
 import type { LinkKind } from './observe';
 import { searchOrganisations } from './search.service';
 
 /** Link analysis for investigators: every answer is made only of statements the caller may see. */
 @Resolver()
 export class NetworkResolver {
-  @Query(() => [OrganisationMatchType], { description: 'Organisations by name (with or without diacritics, small misspellings), best match first; only names you may read' })
+  @Query(() => [OrganisationMatchType], {
+    description: 'Organisations by name (with or without diacritics, small misspellings), best match first; only names you may read',
+  })
   searchOrganisations(@Arg('name', () => String) name: string, @Arg('first', () => Int, { defaultValue: 20 }) first: number, @Ctx() ctx: RequestContext) {
     return searchOrganisations(ctx, name, first);
   }
 
-  @Query(() => NetworkType, { description: 'The network around entities, persons or cases, as nodes and edges for a link chart, built from the statements you may see' })
+  @Query(() => NetworkType, {
+    description: 'The network around entities, persons or cases, as nodes and edges for a link chart, built from the statements you may see',
+  })
   network(
     @Arg('seeds', () => [ID], { description: 'Entity, person or case ids (at most 100)' }) seeds: string[],
     @Arg('depth', () => Int, { defaultValue: 2, description: '1 to 3' }) depth: number,
@@ -28,13 +40,17 @@ export class NetworkResolver {
     @Arg('from', () => String, { nullable: true, description: 'YYYY-MM-DD: links valid, and observations made, on or after' }) from: string | undefined,
     @Arg('to', () => String, { nullable: true, description: 'YYYY-MM-DD: links valid, and observations made, on or before' }) to: string | undefined,
     @Arg('nodeLimit', () => Int, { defaultValue: 200, description: 'At most 1000' }) nodeLimit: number,
-    @Arg('degreeCap', () => Int, { defaultValue: 50, description: 'A node with more edges is returned as a hub and not expanded (at most 500)' }) degreeCap: number,
+    @Arg('degreeCap', () => Int, { defaultValue: 50, description: 'A node with more edges is returned as a hub and not expanded (at most 500)' })
+    degreeCap: number,
     @Ctx() ctx: RequestContext,
   ) {
     return network(ctx, { seeds, depth, linkKinds, observations, from, to, nodeLimit, degreeCap });
   }
 
-  @Query(() => NetworkType, { nullable: true, description: 'The shortest chain of statements you may see between two entities, persons or cases; null if none within maxDepth' })
+  @Query(() => NetworkType, {
+    nullable: true,
+    description: 'The shortest chain of statements you may see between two entities, persons or cases; null if none within maxDepth',
+  })
   shortestPath(
     @Arg('from', () => ID) from: string,
     @Arg('to', () => ID) to: string,
@@ -62,7 +78,8 @@ export class NetworkResolver {
   }
 
   @Query(() => [HitNoHitResultType], {
-    description: 'Whether the hub knows each identifier beyond what you can see, and which holders accept access requests; never what they hold. At most 1000 per request',
+    description:
+      'Whether the hub knows each identifier beyond what you can see, and which holders accept access requests; never what they hold. At most 1000 per request',
   })
   hitNoHit(@Arg('identifiers', () => [IdentifierInput]) identifiers: IdentifierInput[], @Ctx() ctx: RequestContext) {
     return hitNoHit(ctx, identifiers);
@@ -89,7 +106,8 @@ export class NetworkNodeResolver {
    */
   @FieldResolver(() => String, {
     nullable: true,
-    description: 'Entities: the value where you may read it, else the masked value. Persons and cases: null; select `person` or `case`, which their subgraph resolves under its own policy',
+    description:
+      'Entities: the value where you may read it, else the masked value. Persons and cases: null; select `person` or `case`, which their subgraph resolves under its own policy',
   })
   label(@Root() node: NetworkNodeType, @Ctx() ctx: RequestContext): string | null {
     const entity = node.entity;

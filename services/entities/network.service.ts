@@ -232,7 +232,10 @@ interface Side {
  * bidirectional breadth-first search: each step expands the smaller frontier by one level with one
  * statement. Null when there is no path of at most maxDepth edges (or either end does not reach you).
  */
-export async function shortestPath(ctx: RequestContext, args: { from: string; to: string; maxDepth: number; linkKinds?: LinkKind[] | null }): Promise<NetworkType | null> {
+export async function shortestPath(
+  ctx: RequestContext,
+  args: { from: string; to: string; maxDepth: number; linkKinds?: LinkKind[] | null },
+): Promise<NetworkType | null> {
   assertUuid('from', args.from);
   assertUuid('to', args.to);
   const maxDepth = intBetween('maxDepth', args.maxDepth, 1, NETWORK_LIMITS.maxPathDepth);
@@ -247,7 +250,8 @@ export async function shortestPath(ctx: RequestContext, args: { from: string; to
   const empty = (): NetworkType => ({ nodes: [], edges: [], truncated: false, truncatedAt: [], reasons: [], reason: null });
 
   if (from === to) {
-    if (seedTypes.get(from) === 'ENTITY') return { ...empty(), ...(await materialise(ctx, [{ id: from, type: 'ENTITY', depth: 0, hub: false, hubCount: null }], [])) };
+    if (seedTypes.get(from) === 'ENTITY')
+      return { ...empty(), ...(await materialise(ctx, [{ id: from, type: 'ENTITY', depth: 0, hub: false, hubCount: null }], [])) };
     const c = (await expandLevel(ctx, filter, incidentOf([{ id: from, type: 'UNKNOWN' }]), 0)).degrees.get(from);
     return c ? { ...empty(), ...(await materialise(ctx, [{ id: from, type: c.type, depth: 0, hub: false, hubCount: null }], [])) } : null;
   }
@@ -304,7 +308,8 @@ async function pathThrough(ctx: RequestContext, F: Side, B: Side, meet: string):
   const nodes = chain.map((id, i) => ({ id, type: typeOf(id), depth: i, hub: false, hubCount: null }));
   const graph = await materialise(ctx, nodes, edges);
   // A path with a gap is no path: should an entity on it not reach the caller, there is none to show.
-  if (graph.nodes.length !== nodes.length || graph.edges.length !== edges.length) return { nodes: [], edges: [], truncated: false, truncatedAt: [], reasons: [], reason: null };
+  if (graph.nodes.length !== nodes.length || graph.edges.length !== edges.length)
+    return { nodes: [], edges: [], truncated: false, truncatedAt: [], reasons: [], reason: null };
   return { ...graph, truncated: false, truncatedAt: [], reasons: [], reason: null };
 }
 

@@ -195,6 +195,6 @@ export class HitNoHitInterestType {
   @Field(() => Int, { description: 'Answered requests that asked about it in the period' })
   queries: number;
 
-  @Field(() => [HitNoHitAskersType], { description: 'Those requests by the asking agency\'s type, most first' })
+  @Field(() => [HitNoHitAskersType], { description: "Those requests by the asking agency's type, most first" })
   askedBy: HitNoHitAskersType[];
 }

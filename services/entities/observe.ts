@@ -17,7 +17,17 @@ export const SOURCE_TYPES = ['CASE', 'TRANSACTION_REPORT', 'NARRATIVE', 'TYPOLOG
 export type SourceType = (typeof SOURCE_TYPES)[number];
 
 export const LINK_KINDS = [
-  'USES_PHONE', 'USES_EMAIL', 'HOLDS_ACCOUNT', 'ADVERTISED_AT', 'LIVES_AT', 'PAID', 'CONTROLS', 'RECRUITED', 'OWNS_VEHICLE', 'WORKS_FOR', 'ASSOCIATED_WITH',
+  'USES_PHONE',
+  'USES_EMAIL',
+  'HOLDS_ACCOUNT',
+  'ADVERTISED_AT',
+  'LIVES_AT',
+  'PAID',
+  'CONTROLS',
+  'RECRUITED',
+  'OWNS_VEHICLE',
+  'WORKS_FOR',
+  'ASSOCIATED_WITH',
 ] as const;
 export type LinkKind = (typeof LINK_KINDS)[number];
 
@@ -55,7 +65,12 @@ const ENSURE_ENTITIES = 'SELECT entity_id AS id, entity_kind AS kind, entity_val
  * alike) and inserts one observation per distinct entity (one statement). Returns, in input
  * order, each identifier's entity id and the id of the observation that records it.
  */
-export async function observe(tx: Sql, actor: Actor, source: ObservationSource, identifiers: NormalisedIdentifier[]): Promise<Array<{ entityId: string; observationId: string }>> {
+export async function observe(
+  tx: Sql,
+  actor: Actor,
+  source: ObservationSource,
+  identifiers: NormalisedIdentifier[],
+): Promise<Array<{ entityId: string; observationId: string }>> {
   if (!(SOURCE_TYPES as readonly string[]).includes(source.type)) throw new Error(`Unknown observation source type ${String(source.type)}`);
   assertUuid('source.id', source.id);
   assertMayCreate(actor, 'Observation');
@@ -63,10 +78,7 @@ export async function observe(tx: Sql, actor: Actor, source: ObservationSource, 
   const key = (i: { kind: string; value: string }) => `${i.kind}\u0000${i.value}`;
   const distinct = [...new Map(identifiers.map((i) => [key(i), i])).values()].sort((a, b) => (key(a) < key(b) ? -1 : 1));
 
-  const entities = await tx.query<{ id: string; kind: string; value: string }>(
-    ENSURE_ENTITIES,
-    [distinct.map((i) => i.kind), distinct.map((i) => i.value)],
-  );
+  const entities = await tx.query<{ id: string; kind: string; value: string }>(ENSURE_ENTITIES, [distinct.map((i) => i.kind), distinct.map((i) => i.value)]);
   const entityIds = new Map(entities.map((e) => [key(e), e.id]));
 
   const params = new SqlParams([distinct.map((i) => entityIds.get(key(i))), distinct.map((i) => i.note ?? null)]);
@@ -89,7 +101,11 @@ export async function observe(tx: Sql, actor: Actor, source: ObservationSource, 
  * the identifier's own `country`, else the actor's agency's country (throws BAD_USER_INPUT naming
  * `${field}[i].value` or `${field}[i].country`).
  */
-export function normaliseIdentifiers(actor: Pick<Actor, 'country'>, identifiers: IdentifierInput[], field = 'identifiers'): Array<{ kind: EntityKind; value: string }> {
+export function normaliseIdentifiers(
+  actor: Pick<Actor, 'country'>,
+  identifiers: IdentifierInput[],
+  field = 'identifiers',
+): Array<{ kind: EntityKind; value: string }> {
   return identifiers.map((i, n) => ({
     kind: i.kind,
     value: normaliseIdentifier(i.kind, i.value, `${field}[${n}].value`, countryOf(i.country, actor.country, `${field}[${n}].country`)),
@@ -101,7 +117,13 @@ export function normaliseIdentifiers(actor: Pick<Actor, 'country'>, identifiers:
  * distinct identifier, owned by the actor's agency and marked with the source's handling. Returns
  * entity ids in input order (a repeated identifier gets the same id).
  */
-export async function recordObservations(tx: Sql, actor: Actor, source: ObservationSource, identifiers: IdentifierInput[], field = 'identifiers'): Promise<string[]> {
+export async function recordObservations(
+  tx: Sql,
+  actor: Actor,
+  source: ObservationSource,
+  identifiers: IdentifierInput[],
+  field = 'identifiers',
+): Promise<string[]> {
   const normalised = normaliseIdentifiers(actor, identifiers, field);
   return (await observe(tx, actor, source, normalised)).map((o) => o.entityId);
 }
@@ -131,10 +153,7 @@ export async function recordObservationsBySource(
   const key = (i: { kind: string; value: string }) => `${i.kind}\u0000${i.value}`;
   const distinct = [...new Map(normalised.flat().map((i) => [key(i), i])).values()].sort((a, b) => (key(a) < key(b) ? -1 : 1));
   if (distinct.length === 0) return items.map(() => ({ entityIds: [], observationIds: [] }));
-  const entities = await tx.query<{ id: string; kind: string; value: string }>(
-    ENSURE_ENTITIES,
-    [distinct.map((i) => i.kind), distinct.map((i) => i.value)],
-  );
+  const entities = await tx.query<{ id: string; kind: string; value: string }>(ENSURE_ENTITIES, [distinct.map((i) => i.kind), distinct.map((i) => i.value)]);
   const entityIds = new Map(entities.map((e) => [key(e), e.id]));
   const rows: Array<{ source: ObservationSource; entityId: string }> = [];
   normalised.forEach((ids, n) => {
@@ -166,7 +185,10 @@ export async function recordObservationsBySource(
   );
   const bySource = new Map<string, string[]>();
   for (const o of inserted) bySource.set(o.source_id, [...(bySource.get(o.source_id) ?? []), o.id]);
-  return normalised.map((ids, n) => ({ entityIds: ids.map((i) => entityIds.get(key(i))!), observationIds: bySource.get(items[n]!.source.id.toLowerCase()) ?? [] }));
+  return normalised.map((ids, n) => ({
+    entityIds: ids.map((i) => entityIds.get(key(i))!),
+    observationIds: bySource.get(items[n]!.source.id.toLowerCase()) ?? [],
+  }));
 }
 
 function endpoint(e: { entityId?: string; personId?: string }, field: string): { entityId: string | null; personId: string | null } {
@@ -184,7 +206,14 @@ function endpoint(e: { entityId?: string; personId?: string }, field: string): {
 export async function recordLink(
   tx: Sql,
   actor: Actor,
-  link: { kind: string; from: { entityId?: string; personId?: string }; to: { entityId?: string; personId?: string }; source: ObservationSource; validFrom?: string; validTo?: string },
+  link: {
+    kind: string;
+    from: { entityId?: string; personId?: string };
+    to: { entityId?: string; personId?: string };
+    source: ObservationSource;
+    validFrom?: string;
+    validTo?: string;
+  },
 ): Promise<string> {
   if (!(LINK_KINDS as readonly string[]).includes(link.kind)) throw badInput('link.kind', `must be one of ${LINK_KINDS.join(', ')}`);
   if (!(SOURCE_TYPES as readonly string[]).includes(link.source.type)) throw new Error(`Unknown link source type ${String(link.source.type)}`);
@@ -237,7 +266,10 @@ async function eraseWhere(tx: Sql, links: [string, unknown[]], observations: [st
     `WITH d AS (DELETE FROM entities.observations WHERE ${observations[0]} RETURNING id, entity_id) SELECT id, entity_id AS a, NULL::uuid AS b FROM d`,
     observations[1],
   );
-  const entities = await forgetOrphans(tx, [...l, ...o].flatMap((r) => [r.a, r.b]));
+  const entities = await forgetOrphans(
+    tx,
+    [...l, ...o].flatMap((r) => [r.a, r.b]),
+  );
   return { observations: o.map((r) => r.id), links: l.map((r) => r.id), entities };
 }
 

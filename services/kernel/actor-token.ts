@@ -128,7 +128,12 @@ export async function signActorToken(keys: GatewayKeys, actor: Actor, audience: 
  * The actor a subgraph request runs as, if `authorization` holds a gateway token for this subgraph
  * (`audience`), unexpired, not used before, and signed for exactly `operation`.
  */
-export async function verifyActorToken(keys: GatewayKeys, authorization: string | undefined, audience: string, operation: SubgraphOperation): Promise<{ actor: Actor; requestId: string }> {
+export async function verifyActorToken(
+  keys: GatewayKeys,
+  authorization: string | undefined,
+  audience: string,
+  operation: SubgraphOperation,
+): Promise<{ actor: Actor; requestId: string }> {
   const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined;
   if (!token) throw unauthenticated('Subgraphs accept only requests from the Tessera gateway');
   try {

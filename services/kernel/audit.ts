@@ -142,9 +142,7 @@ export async function appendAudit(tx: Sql, ctx: AuditActor, events: readonly Aud
   // Statement 1 takes the lock; statement 2 (a fresh READ COMMITTED snapshot) reads the head. In one
   // statement the snapshot would predate the lock and could miss the previous appender's event.
   await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [AUDIT_LOCK_KEY]);
-  const [head] = await tx.query<{ hash: string | null; at: string; isolation: string }>(
-    'SELECT hash, at, isolation FROM audit.chain_head()',
-  );
+  const [head] = await tx.query<{ hash: string | null; at: string; isolation: string }>('SELECT hash, at, isolation FROM audit.chain_head()');
   if (head!.isolation !== 'read committed') throw new Error(`appendAudit needs a READ COMMITTED transaction, not ${head!.isolation}`);
 
   let prev = head!.hash ?? GENESIS_HASH;

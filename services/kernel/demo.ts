@@ -33,7 +33,18 @@ export async function insertDemoRecord(
   values: Record<string, unknown>,
 ): Promise<string> {
   const params = new SqlParams();
-  const cols = ['owner_agency_id', 'contributor_user_id', 'marking', 'source_evaluation', 'intelligence_assessment', 'handling_code', 'handling_conditions', 'shared_with_agency_ids', 'shared_with_group_ids', 'red_recipient_user_ids'];
+  const cols = [
+    'owner_agency_id',
+    'contributor_user_id',
+    'marking',
+    'source_evaluation',
+    'intelligence_assessment',
+    'handling_code',
+    'handling_conditions',
+    'shared_with_agency_ids',
+    'shared_with_group_ids',
+    'red_recipient_user_ids',
+  ];
   const vals = [
     params.add(owner.agencyId),
     params.add(owner.userId),

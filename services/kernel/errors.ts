@@ -53,7 +53,11 @@ export function conflict(message: string, extra: Record<string, unknown> = {}): 
   return new GraphQLError(message, { extensions: { code: ErrorCode.CONFLICT, ...extra } });
 }
 
-export function serviceUnavailable(message = 'Service temporarily unavailable, try again later', extra: Record<string, unknown> = {}, status?: number): GraphQLError {
+export function serviceUnavailable(
+  message = 'Service temporarily unavailable, try again later',
+  extra: Record<string, unknown> = {},
+  status?: number,
+): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, ...extra, ...(status ? { http: { status } } : {}) } });
 }
 
@@ -83,7 +87,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   for (let i = 0; cur && typeof cur === 'object' && i < 8; i++) {
     const e = cur as { code?: unknown; message?: unknown; originalError?: unknown; driverError?: unknown; cause?: unknown; thrownValue?: unknown };
     if (typeof e.code === 'string' && isUnavailableCode(e.code)) return true;
-    if (typeof e.message === 'string' && /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/.test(e.message)) return true;
+    if (
+      typeof e.message === 'string' &&
+      /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/.test(e.message)
+    )
+      return true;
     cur = e.originalError ?? e.driverError ?? e.cause ?? e.thrownValue;
   }
   return false;
@@ -108,7 +116,16 @@ export function maskError(formatted: { message: string; extensions?: Record<stri
   if (original !== undefined && isDatabaseUnavailable(original)) return { ...unexpectedError(original), path: formatted.path, locations: formatted.locations };
   // INTERNAL_SERVER_ERROR is also the code Apollo gives any error nobody coded: its message (SQL,
   // URLs, internals) never passes, only the generic one below.
-  if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR && (CLIENT_CODES.has(code) || code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' || code === 'BAD_REQUEST' || code === 'PERSISTED_QUERY_NOT_FOUND' || code === 'OPERATION_RESOLUTION_FAILURE')) {
+  if (
+    typeof code === 'string' &&
+    code !== ErrorCode.INTERNAL_SERVER_ERROR &&
+    (CLIENT_CODES.has(code) ||
+      code === 'GRAPHQL_VALIDATION_FAILED' ||
+      code === 'GRAPHQL_PARSE_FAILED' ||
+      code === 'BAD_REQUEST' ||
+      code === 'PERSISTED_QUERY_NOT_FOUND' ||
+      code === 'OPERATION_RESOLUTION_FAILURE')
+  ) {
     // `response` is what the gateway's HTTP data source attaches on a non-2xx subgraph answer (its URL and body).
     const { stacktrace: _stack, exception: _ex, response: _response, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };

@@ -10,8 +10,7 @@ import type { Action } from '../../policies/subjects';
 import type { RequestContext } from './context';
 import { forbidden, forbiddenField } from './errors';
 
-const FEDERATION_LINK =
-  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires"])';
+const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires"])';
 
 /**
  * The access every root field needs, declared next to the subgraph. Reads are filtered record by

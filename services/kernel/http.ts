@@ -76,7 +76,9 @@ export async function serveHttp<TContext extends BaseContext>(
           try {
             body = JSON.parse(raw);
           } catch {
-            res.writeHead(400, { 'content-type': 'application/json' }).end('{"errors":[{"message":"Body is not valid JSON","extensions":{"code":"BAD_REQUEST"}}]}');
+            res
+              .writeHead(400, { 'content-type': 'application/json' })
+              .end('{"errors":[{"message":"Body is not valid JSON","extensions":{"code":"BAD_REQUEST"}}]}');
             return;
           }
         }
@@ -103,7 +105,16 @@ export async function serveHttp<TContext extends BaseContext>(
       } catch (err) {
         const status = (err as { status?: number }).status ?? 500;
         if (!res.headersSent) res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ errors: [{ message: status === 413 ? 'Request body too large' : 'Internal server error', extensions: { code: status === 413 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] }));
+        res.end(
+          JSON.stringify({
+            errors: [
+              {
+                message: status === 413 ? 'Request body too large' : 'Internal server error',
+                extensions: { code: status === 413 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' },
+              },
+            ],
+          }),
+        );
       }
     })();
   });

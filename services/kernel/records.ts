@@ -58,8 +58,20 @@ export interface MarkedRecordTable {
 
 export const RECORDS: Readonly<Record<MarkedSubject, MarkedRecordTable>> = {
   Case: { subject: 'Case', table: 'cases.cases', grantsTable: 'cases.grants', retention: 'INVESTIGATION' },
-  Person: { subject: 'Person', table: 'cases.persons', grantsTable: 'cases.grants', retention: 'INVESTIGATION', follows: { kind: 'parent', subject: 'Case', column: 'case_id' } },
-  TraffickingEvent: { subject: 'TraffickingEvent', table: 'cases.events', grantsTable: 'cases.grants', retention: 'INVESTIGATION', follows: { kind: 'parent', subject: 'Case', column: 'case_id' } },
+  Person: {
+    subject: 'Person',
+    table: 'cases.persons',
+    grantsTable: 'cases.grants',
+    retention: 'INVESTIGATION',
+    follows: { kind: 'parent', subject: 'Case', column: 'case_id' },
+  },
+  TraffickingEvent: {
+    subject: 'TraffickingEvent',
+    table: 'cases.events',
+    grantsTable: 'cases.grants',
+    retention: 'INVESTIGATION',
+    follows: { kind: 'parent', subject: 'Case', column: 'case_id' },
+  },
   Observation: { subject: 'Observation', table: 'entities.observations', grantsTable: 'entities.grants', retention: 'STATEMENT', follows: { kind: 'source' } },
   Link: { subject: 'Link', table: 'entities.links', grantsTable: 'entities.grants', retention: 'STATEMENT', follows: { kind: 'source' } },
   Route: { subject: 'Route', table: 'routes.routes', grantsTable: 'routes.grants', retention: 'AGGREGATE' },
@@ -103,7 +115,8 @@ export function retentionInterval(cls: RetentionClass): string {
  */
 export function followsOwnSourceSql(alias: string): string {
   const branches = (Object.keys(SOURCE_SUBJECTS) as SourceTypeName[]).map(
-    (type) => `WHEN '${type}' THEN EXISTS (SELECT 1 FROM ${RECORDS[SOURCE_SUBJECTS[type]].table} s WHERE s.id = ${alias}.source_id AND s.owner_agency_id = ${alias}.owner_agency_id)`,
+    (type) =>
+      `WHEN '${type}' THEN EXISTS (SELECT 1 FROM ${RECORDS[SOURCE_SUBJECTS[type]].table} s WHERE s.id = ${alias}.source_id AND s.owner_agency_id = ${alias}.owner_agency_id)`,
   );
   return `(CASE ${alias}.source_type ${branches.join(' ')} ELSE FALSE END)`;
 }

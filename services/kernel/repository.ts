@@ -44,7 +44,11 @@ export interface SelectOptions {
   sort?: { field: string; column: string; direction: 'ASC' | 'DESC' };
 }
 
-export async function selectVisible<R extends PolicyRecord>(ctx: RequestContext, t: SubjectTable<R>, opts: SelectOptions = {}): Promise<{ rows: R[]; total: number }> {
+export async function selectVisible<R extends PolicyRecord>(
+  ctx: RequestContext,
+  t: SubjectTable<R>,
+  opts: SelectOptions = {},
+): Promise<{ rows: R[]; total: number }> {
   const params = opts.params ?? new SqlParams();
   const attributes = t.attributes(ctx, params);
   const visible = visibleWhere(ctx, t.subject, { alias: t.alias, attributes, grantsTable: t.grantsTable }, params);
@@ -83,22 +87,24 @@ export async function selectVisible<R extends PolicyRecord>(ctx: RequestContext,
  * children): one statement per batch of keys, whatever the width of the list that asks.
  */
 export function visibleLoader<R extends PolicyRecord>(ctx: RequestContext, t: SubjectTable<R>, keyColumn: string, orderBy?: string): DataLoader<string, R[]> {
-  return ctx.loader(`${t.subject}:${keyColumn}`, () =>
-    new DataLoader<string, R[]>(async (keys) => {
-      const { rows } = await selectVisible(ctx, t, {
-        where: (p) => [`${t.alias}.${keyColumn} = ANY(${p.add(keys)}::uuid[])`],
-        orderBy,
-        extraColumns: `${t.alias}.${keyColumn}::text AS "__key"`,
-      });
-      const byKey = new Map<string, R[]>();
-      for (const row of rows) {
-        const k = String(row[`__key`] ?? '');
-        const list = byKey.get(k) ?? [];
-        list.push(row);
-        byKey.set(k, list);
-      }
-      return keys.map((k) => byKey.get(k) ?? []);
-    }),
+  return ctx.loader(
+    `${t.subject}:${keyColumn}`,
+    () =>
+      new DataLoader<string, R[]>(async (keys) => {
+        const { rows } = await selectVisible(ctx, t, {
+          where: (p) => [`${t.alias}.${keyColumn} = ANY(${p.add(keys)}::uuid[])`],
+          orderBy,
+          extraColumns: `${t.alias}.${keyColumn}::text AS "__key"`,
+        });
+        const byKey = new Map<string, R[]>();
+        for (const row of rows) {
+          const k = String(row[`__key`] ?? '');
+          const list = byKey.get(k) ?? [];
+          list.push(row);
+          byKey.set(k, list);
+        }
+        return keys.map((k) => byKey.get(k) ?? []);
+      }),
   );
 }
 

@@ -65,11 +65,17 @@ export function rowSecurityPolicies(decl: TableDeclaration): Array<{ name: strin
   switch (rows.kind) {
     case 'marked': {
       const [schema, table] = t.split('.') as [string, string];
-      return [policy('tessera_reach', 'SELECT', `USING (${actor} AND ${reachSqlFor(SETTINGS, table, `${schema}.grants`)})`), ...owned(`owner_agency_id = ${SETTINGS.agency}`)];
+      return [
+        policy('tessera_reach', 'SELECT', `USING (${actor} AND ${reachSqlFor(SETTINGS, table, `${schema}.grants`)})`),
+        ...owned(`owner_agency_id = ${SETTINGS.agency}`),
+      ];
     }
     case 'part': {
       const parent = (extra: string) => `EXISTS (SELECT 1 FROM ${rows.parent} p WHERE p.id = ${t}.${rows.column}${extra})`;
-      return [policy('tessera_reach', 'SELECT', `USING (${actor} AND ${parent('')})`), ...owned(`${actor} AND ${parent(` AND p.owner_agency_id = ${SETTINGS.agency}`)}`)];
+      return [
+        policy('tessera_reach', 'SELECT', `USING (${actor} AND ${parent('')})`),
+        ...owned(`${actor} AND ${parent(` AND p.owner_agency_id = ${SETTINGS.agency}`)}`),
+      ];
     }
     case 'agency': {
       const party = rows.columns.map((c) => `${c} = ${SETTINGS.agency}`).join(' OR ');
@@ -84,7 +90,10 @@ export function rowSecurityPolicies(decl: TableDeclaration): Array<{ name: strin
       // The owner is looked up by a SECURITY DEFINER function: a policy reading the records' tables
       // directly would recurse (their reach reads this table).
       const owner = `${recordOwnerFunction(t)}(record_id) = ${SETTINGS.agency}`;
-      return [policy('tessera_reach', 'SELECT', `USING (${actor} AND (grantee_agency_id = ${SETTINGS.agency} OR ${owner}))`), ...owned(`${actor} AND ${owner}`)];
+      return [
+        policy('tessera_reach', 'SELECT', `USING (${actor} AND (grantee_agency_id = ${SETTINGS.agency} OR ${owner}))`),
+        ...owned(`${actor} AND ${owner}`),
+      ];
     }
     case 'reached-through':
       return [policy('tessera_reach', 'SELECT', `USING (${actor} AND EXISTS (SELECT 1 FROM ${rows.through} r WHERE r.${rows.column} = ${t}.id))`)];
@@ -190,8 +199,18 @@ export async function assertBoundByRowLevelSecurity(db: Sql): Promise<void> {
        (SELECT count(*)::int FROM pg_class c WHERE c.relowner = r.oid AND c.relrowsecurity) AS owns
      FROM pg_roles r WHERE r.rolname = current_user`,
   );
-  const why = !role ? 'unknown' : role.superuser ? 'a superuser' : role.bypass ? 'allowed to bypass row-level security' : role.owns > 0 ? `the owner of ${role.owns} table(s) under row-level security` : null;
+  const why = !role
+    ? 'unknown'
+    : role.superuser
+      ? 'a superuser'
+      : role.bypass
+        ? 'allowed to bypass row-level security'
+        : role.owns > 0
+          ? `the owner of ${role.owns} table(s) under row-level security`
+          : null;
   if (why) {
-    throw new Error(`The hub must connect as a role bound by row-level security (such as ${APP_ROLE}); ${role?.name ?? 'this role'} is ${why}. Check TESSERA_APP_DATABASE_URL.`);
+    throw new Error(
+      `The hub must connect as a role bound by row-level security (such as ${APP_ROLE}); ${role?.name ?? 'this role'} is ${why}. Check TESSERA_APP_DATABASE_URL.`,
+    );
   }
 }

@@ -18,7 +18,10 @@ describe('the end of a request when its commit fails', () => {
     ['a lost connection', new Error('Connection terminated unexpectedly')],
     ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
     ['a reset connection', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })],
-    ['an administrator shutdown (57P01), wrapped as TypeORM does', Object.assign(new Error('terminating connection due to administrator command'), { driverError: { code: '57P01' } })],
+    [
+      'an administrator shutdown (57P01), wrapped as TypeORM does',
+      Object.assign(new Error('terminating connection due to administrator command'), { driverError: { code: '57P01' } }),
+    ],
     ['a database starting up (57P03)', Object.assign(new Error('the database system is starting up'), { code: '57P03' })],
     ['a connection failure (SQLSTATE class 08)', Object.assign(new Error('connection failure'), { code: '08006' })],
     ['a protocol violation (SQLSTATE class 08)', Object.assign(new Error('protocol violation'), { code: '08P01' })],
@@ -32,6 +35,9 @@ describe('the end of a request when its commit fails', () => {
 
   test('any other failure is INTERNAL_SERVER_ERROR, without data and without its message', async () => {
     const body = await answerWhenCommitFails(Object.assign(new Error('could not serialize access due to read/write dependencies'), { code: '40001' }));
-    expect(body).toEqual({ kind: 'single', singleResult: { data: null, errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } });
+    expect(body).toEqual({
+      kind: 'single',
+      singleResult: { data: null, errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] },
+    });
   });
 });

@@ -152,4 +152,3 @@ export async function createSubgraphServer(def: SubgraphDefinition, deps: { db: 
     context: (authorization, operation) => contextFromAuthorization(deps.keys, authorization, operation, def.name, deps.db),
   };
 }
-

@@ -97,8 +97,13 @@ describe('indicators in English and Romanian', () => {
     ]) {
       expect(codes(text).sort()).toEqual(
         [
-          'CONTROL_BY_DEBT', 'CONTROL_THREATS_TO_FAMILY', 'CONTROL_WITHHOLDS_DOCUMENTS', 'DEBT_BONDAGE', 'INTIMIDATION_AND_THREATS',
-          'RECRUITED_VIA_FALSE_RELATIONSHIP', 'RETENTION_OF_DOCUMENTS',
+          'CONTROL_BY_DEBT',
+          'CONTROL_THREATS_TO_FAMILY',
+          'CONTROL_WITHHOLDS_DOCUMENTS',
+          'DEBT_BONDAGE',
+          'INTIMIDATION_AND_THREATS',
+          'RECRUITED_VIA_FALSE_RELATIONSHIP',
+          'RETENTION_OF_DOCUMENTS',
         ].sort(),
       );
     }
@@ -115,8 +120,15 @@ describe('indicators in English and Romanian', () => {
       'All the money went to him. He threatened to hurt her family.';
     expect(codes(text).sort()).toEqual(
       [
-        'CONTROL_BY_DEBT', 'CONTROL_TAKES_EARNINGS', 'CONTROL_THREATS_TO_FAMILY', 'CONTROL_WITHHOLDS_DOCUMENTS', 'DEBT_BONDAGE', 'DECEPTION',
-        'INTIMIDATION_AND_THREATS', 'RECRUITED_VIA_FALSE_RELATIONSHIP', 'RETENTION_OF_DOCUMENTS',
+        'CONTROL_BY_DEBT',
+        'CONTROL_TAKES_EARNINGS',
+        'CONTROL_THREATS_TO_FAMILY',
+        'CONTROL_WITHHOLDS_DOCUMENTS',
+        'DEBT_BONDAGE',
+        'DECEPTION',
+        'INTIMIDATION_AND_THREATS',
+        'RECRUITED_VIA_FALSE_RELATIONSHIP',
+        'RETENTION_OF_DOCUMENTS',
       ].sort(),
     );
   });

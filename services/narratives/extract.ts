@@ -1,4 +1,11 @@
-import { type EntityKind, isUsualNationalNumber, NATIONAL_PHONE_COUNTRIES, isSocialPlatformUrl, normaliseIdentifier, SOCIAL_PLATFORM_NAMES } from '../kernel/identifier';
+import {
+  type EntityKind,
+  isUsualNationalNumber,
+  NATIONAL_PHONE_COUNTRIES,
+  isSocialPlatformUrl,
+  normaliseIdentifier,
+  SOCIAL_PLATFORM_NAMES,
+} from '../kernel/identifier';
 
 /**
  * Finds identifiers (phones, emails, bank accounts, social profiles, advert URLs) and exploitation
@@ -130,14 +137,15 @@ export function findIdentifiers(text: string, opts: ExtractOptions = {}): FoundI
       }
     }
   }
-  for (const m of text.matchAll(SORT_CODE_RE)) add('BANK_ACCOUNT', normalised('BANK_ACCOUNT', `${m[1]}-${m[2]}-${m[3]} ${m[4]}`), m.index, m.index + m[0].length);
+  for (const m of text.matchAll(SORT_CODE_RE))
+    add('BANK_ACCOUNT', normalised('BANK_ACCOUNT', `${m[1]}-${m[2]}-${m[3]} ${m[4]}`), m.index, m.index + m[0].length);
   for (const m of text.matchAll(PHONE_RE)) {
     // A run of digit groups separated by one space, dot or dash (or a "(0)") may hold several
     // numbers, or a number and then a year: from each group, the longest run of at most 8 groups
     // that reads as a phone is one, and reading goes on after it.
     const parts = m[0].split(/(?<=\d)(?=[ .-]|\s?\(0\))/);
     let offset = m.index;
-    for (let j = 0; j < parts.length; ) {
+    for (let j = 0; j < parts.length;) {
       let taken = 0;
       for (let k = Math.min(parts.length - j, 8); k >= 1 && !taken; k--) {
         const joined = parts.slice(j, j + k).join('');
@@ -193,13 +201,35 @@ const THREAT_TERMS = [/\bamenin[a-z]*/, /\bintimid[a-z]*/, /\bthreat[a-z]*/];
 const INDICATOR_RULES: IndicatorRule[] = [
   {
     codes: ['DEBT_BONDAGE', 'CONTROL_BY_DEBT'],
-    terms: [/\bdator(?!it)[a-z]*/, /\bdebts?\b/, /\bowe[sd]?\b/, /\bowing\b/, /\b(?:pay|paid|paying|work|working) (?:it |that |this |the money )?(?:off|back)\b/],
+    terms: [
+      /\bdator(?!it)[a-z]*/,
+      /\bdebts?\b/,
+      /\bowe[sd]?\b/,
+      /\bowing\b/,
+      /\b(?:pay|paid|paying|work|working) (?:it |that |this |the money )?(?:off|back)\b/,
+    ],
   },
   {
     codes: ['RETENTION_OF_DOCUMENTS', 'CONTROL_WITHHOLDS_DOCUMENTS'],
-    terms: [/\bpasaport[a-z]*/, /\bpassports?\b/, /\bbuletin[a-z]*/, /\bcartea? de identitate\b/, /\bactele\b/, /\bacte(?:le)? de identitate\b/, /\bid cards?\b/, /\bidentity (?:cards?|documents?|papers)\b/, /\b(?:documents|papers)\b/],
+    terms: [
+      /\bpasaport[a-z]*/,
+      /\bpassports?\b/,
+      /\bbuletin[a-z]*/,
+      /\bcartea? de identitate\b/,
+      /\bactele\b/,
+      /\bacte(?:le)? de identitate\b/,
+      /\bid cards?\b/,
+      /\bidentity (?:cards?|documents?|papers)\b/,
+      /\b(?:documents|papers)\b/,
+    ],
     with: [
-      /\bluat[a-z]*/, /\blua(?:se|sera|u)?\b/, /\bpastr[a-z]*/, /\btine(?:a|au)?\b/, /\bconfisca[a-z]*/, /\bretin[a-z]*/, /\bascun[a-z]*/,
+      /\bluat[a-z]*/,
+      /\blua(?:se|sera|u)?\b/,
+      /\bpastr[a-z]*/,
+      /\btine(?:a|au)?\b/,
+      /\bconfisca[a-z]*/,
+      /\bretin[a-z]*/,
+      /\bascun[a-z]*/,
       /\b(?:took|taken|take|takes|kept|keep|keeps|keeping|held|holds|hold|holding|confiscat[a-z]*|withh[eo]ld[a-z]*|hid|hidden)\b/,
     ],
   },
@@ -212,73 +242,193 @@ const INDICATOR_RULES: IndicatorRule[] = [
     codes: ['CONTROL_THREATS_TO_FAMILY'],
     terms: THREAT_TERMS,
     with: [
-      /\bparint[a-z]*/, /\bfamili[a-z]*/, /\bmam(?:a|ei)\b/, /\btat(?:a|al|alui)\b/, /\bfrat[a-z]*/, /\bsor(?:a|ei|ii)\b/, /\bcopi(?:l|ii|lul|lului|ilor|lor)\b/,
-      /\bparents?\b/, /\bfamily\b/, /\bmother\b/, /\bfather\b/, /\bchild(?:ren)?\b/, /\bsister\b/, /\bbrother\b/, /\bson\b/, /\bdaughter\b/,
+      /\bparint[a-z]*/,
+      /\bfamili[a-z]*/,
+      /\bmam(?:a|ei)\b/,
+      /\btat(?:a|al|alui)\b/,
+      /\bfrat[a-z]*/,
+      /\bsor(?:a|ei|ii)\b/,
+      /\bcopi(?:l|ii|lul|lului|ilor|lor)\b/,
+      /\bparents?\b/,
+      /\bfamily\b/,
+      /\bmother\b/,
+      /\bfather\b/,
+      /\bchild(?:ren)?\b/,
+      /\bsister\b/,
+      /\bbrother\b/,
+      /\bson\b/,
+      /\bdaughter\b/,
     ],
   },
   {
     codes: ['RECRUITED_VIA_SOCIAL_MEDIA'],
-    terms: [/\bpe internet\b/, /\bonline\b/, /\bfacebook\b/, /\binstagram\b/, /\btiktok\b/, /\bsnapchat\b/, /\bsocial media\b/, /\bretel(?:e|ele) (?:de socializare|sociale)\b/],
+    terms: [
+      /\bpe internet\b/,
+      /\bonline\b/,
+      /\bfacebook\b/,
+      /\binstagram\b/,
+      /\btiktok\b/,
+      /\bsnapchat\b/,
+      /\bsocial media\b/,
+      /\bretel(?:e|ele) (?:de socializare|sociale)\b/,
+    ],
   },
   {
     codes: ['RECRUITED_VIA_JOB_OFFER'],
     terms: [
-      /\boferta de (?:munca|lucru|serviciu|job)\b/, /\bloc(?:ul)? de munca\b/, /\bjob offer/, /\boffered (?:her |me |him |them )?(?:a )?(?:job|work)\b/,
-      /\bpromised (?:her |me |him |them )?(?:a )?(?:job|work)\b/, /\bpromis[a-z]* (?:un |o )?(?:job|loc de munca|slujba|serviciu)\b/,
+      /\boferta de (?:munca|lucru|serviciu|job)\b/,
+      /\bloc(?:ul)? de munca\b/,
+      /\bjob offer/,
+      /\boffered (?:her |me |him |them )?(?:a )?(?:job|work)\b/,
+      /\bpromised (?:her |me |him |them )?(?:a )?(?:job|work)\b/,
+      /\bpromis[a-z]* (?:un |o )?(?:job|loc de munca|slujba|serviciu)\b/,
     ],
   },
   {
     codes: ['RECRUITED_VIA_FAMILY_OR_ACQUAINTANCE'],
-    terms: [/\bo cunostint[a-z]*/, /\bun var\b/, /\bverisoar[a-z]*/, /\bvecin[a-z]*/, /\bunchi[a-z]*/, /\bmatus[a-z]*/, /\bacquaintance/, /\bcousin/, /\bfamily friend/, /\bneighbou?r/, /\ba relative\b/, /\buncle\b/, /\baunt\b/],
+    terms: [
+      /\bo cunostint[a-z]*/,
+      /\bun var\b/,
+      /\bverisoar[a-z]*/,
+      /\bvecin[a-z]*/,
+      /\bunchi[a-z]*/,
+      /\bmatus[a-z]*/,
+      /\bacquaintance/,
+      /\bcousin/,
+      /\bfamily friend/,
+      /\bneighbou?r/,
+      /\ba relative\b/,
+      /\buncle\b/,
+      /\baunt\b/,
+    ],
   },
   {
     codes: ['RESTRICTION_OF_MOVEMENT'],
     terms: [
-      /\bincuia[a-z]*/, /\binchis[a-z]* in\b/, /\bnu (?:aveam|avea|am avut) voie sa (?:ies|iasa|plec)[a-z]*/, /\bnu (?:ma|o|ne) lasa[a-z]* sa (?:ies|iasa|plec)/,
-      /\blocked (?:in|up|inside)\b/, /\bnot (?:allowed|permitted) to (?:leave|go out)\b/, /\b(?:couldn'?t|could not|can'?t|cannot) leave\b/, /\bnever (?:let|allowed) (?:her|me|us|them) (?:out|leave|go)\b/,
+      /\bincuia[a-z]*/,
+      /\binchis[a-z]* in\b/,
+      /\bnu (?:aveam|avea|am avut) voie sa (?:ies|iasa|plec)[a-z]*/,
+      /\bnu (?:ma|o|ne) lasa[a-z]* sa (?:ies|iasa|plec)/,
+      /\blocked (?:in|up|inside)\b/,
+      /\bnot (?:allowed|permitted) to (?:leave|go out)\b/,
+      /\b(?:couldn'?t|could not|can'?t|cannot) leave\b/,
+      /\bnever (?:let|allowed) (?:her|me|us|them) (?:out|leave|go)\b/,
     ],
   },
   {
     codes: ['ISOLATION'],
-    terms: [/\bizola[a-z]*/, /\bisolat[a-z]*/, /\bfara telefon\b/, /\bluat telefonul\b/, /\b(?:took|taken) (?:away )?(?:her|my|their) (?:phone|mobile)\b/, /\bno contact with\b/, /\bnu (?:aveam|avea) voie sa vorb[a-z]*/, /\bnot (?:allowed|permitted) to (?:talk|speak|call|contact)\b/],
+    terms: [
+      /\bizola[a-z]*/,
+      /\bisolat[a-z]*/,
+      /\bfara telefon\b/,
+      /\bluat telefonul\b/,
+      /\b(?:took|taken) (?:away )?(?:her|my|their) (?:phone|mobile)\b/,
+      /\bno contact with\b/,
+      /\bnu (?:aveam|avea) voie sa vorb[a-z]*/,
+      /\bnot (?:allowed|permitted) to (?:talk|speak|call|contact)\b/,
+    ],
   },
   {
     codes: ['PHYSICAL_OR_SEXUAL_VIOLENCE'],
     terms: [
-      /\bbatut[a-z]*/, /\bbatea\b/, /\bbatai[a-z]*/, /\blovit[a-z]*/, /\blovea\b/, /\bviol(?:at[a-z]*|ul)?\b/, /\bpalme\b/,
-      /\bbeat(?:en|ing|s)?\b/, /\bhit (?:her|me|him|them|us)\b/, /\brap(?:e|ed|es|ing)\b/, /\bassault[a-z]*/, /\bviolen(?:ce|t)\b/, /\bkick(?:ed|ing)?\b/, /\bslapp?(?:ed|ing)?\b/,
+      /\bbatut[a-z]*/,
+      /\bbatea\b/,
+      /\bbatai[a-z]*/,
+      /\blovit[a-z]*/,
+      /\blovea\b/,
+      /\bviol(?:at[a-z]*|ul)?\b/,
+      /\bpalme\b/,
+      /\bbeat(?:en|ing|s)?\b/,
+      /\bhit (?:her|me|him|them|us)\b/,
+      /\brap(?:e|ed|es|ing)\b/,
+      /\bassault[a-z]*/,
+      /\bviolen(?:ce|t)\b/,
+      /\bkick(?:ed|ing)?\b/,
+      /\bslapp?(?:ed|ing)?\b/,
     ],
   },
   {
     codes: ['WITHHOLDING_OF_WAGES'],
     terms: [
-      /\bnu (?:m-a|ne-a|a) (?:mai )?platit\b/, /\bnu (?:primeam|primea|am primit) (?:niciun ban|bani|nimic|salariu)\b/, /\bfara (?:plata|salariu)\b/,
-      /\bnever (?:got )?paid\b/, /\b(?:not|wasn'?t|weren'?t) paid\b/, /\bunpaid\b/, /\b(?:withheld|withholding|kept) (?:her |my |their |the )?(?:wages|pay|salary)\b/, /\bno (?:wages|pay|salary)\b/,
+      /\bnu (?:m-a|ne-a|a) (?:mai )?platit\b/,
+      /\bnu (?:primeam|primea|am primit) (?:niciun ban|bani|nimic|salariu)\b/,
+      /\bfara (?:plata|salariu)\b/,
+      /\bnever (?:got )?paid\b/,
+      /\b(?:not|wasn'?t|weren'?t) paid\b/,
+      /\bunpaid\b/,
+      /\b(?:withheld|withholding|kept) (?:her |my |their |the )?(?:wages|pay|salary)\b/,
+      /\bno (?:wages|pay|salary)\b/,
     ],
   },
   {
     codes: ['CONTROL_TAKES_EARNINGS'],
     terms: [
-      /\b(?:toti|toata) banii\b/, /\b(?:lua|luat|luau|iau|ia) (?:toti |tot )?banii\b/, /\bbanii (?:ii|i|il|le) (?:lua|dadea|dadeam)[a-z]*/,
-      /\b(?:all|most) (?:of )?the money went\b/, /\bmoney went to (?:him|her|them)\b/, /\btook (?:all )?(?:of )?(?:her|my|their|the) (?:money|earnings|cash)\b/,
-      /\b(?:kept|keeps|keep) (?:all )?(?:of )?(?:her|my|their|the) (?:money|earnings)\b/, /\bgave (?:him|them) (?:all )?(?:the |her |my )?(?:money|earnings)\b/,
+      /\b(?:toti|toata) banii\b/,
+      /\b(?:lua|luat|luau|iau|ia) (?:toti |tot )?banii\b/,
+      /\bbanii (?:ii|i|il|le) (?:lua|dadea|dadeam)[a-z]*/,
+      /\b(?:all|most) (?:of )?the money went\b/,
+      /\bmoney went to (?:him|her|them)\b/,
+      /\btook (?:all )?(?:of )?(?:her|my|their|the) (?:money|earnings|cash)\b/,
+      /\b(?:kept|keeps|keep) (?:all )?(?:of )?(?:her|my|their|the) (?:money|earnings)\b/,
+      /\bgave (?:him|them) (?:all )?(?:the |her |my )?(?:money|earnings)\b/,
     ],
   },
   {
     codes: ['DECEPTION'],
-    terms: [/\bminti[a-z]*/, /\bmint(?:e|ea)\b/, /\bpacal[a-z]*/, /\bpromi(?:s|tea|sese)[a-z]*/, /\bdeceiv[a-z]*/, /\bdecept[a-z]*/, /\blied\b/, /\blies\b/, /\blying\b/, /\btrick(?:ed|s)?\b/, /\bpromis(?:e|ed|es|ing)\b/, /\bfalse (?:promise|job|offer)/],
+    terms: [
+      /\bminti[a-z]*/,
+      /\bmint(?:e|ea)\b/,
+      /\bpacal[a-z]*/,
+      /\bpromi(?:s|tea|sese)[a-z]*/,
+      /\bdeceiv[a-z]*/,
+      /\bdecept[a-z]*/,
+      /\blied\b/,
+      /\blies\b/,
+      /\blying\b/,
+      /\btrick(?:ed|s)?\b/,
+      /\bpromis(?:e|ed|es|ing)\b/,
+      /\bfalse (?:promise|job|offer)/,
+    ],
   },
   {
     codes: ['ABUSE_OF_VULNERABILITY'],
-    terms: [/\bvulnerab[a-z]*/, /\bsaraci[a-z]*/, /\bfara (?:bani|casa|adapost)\b/, /\bpoverty\b/, /\bhomeless/, /\bno money\b/, /\borphan[a-z]*/, /\borfan[a-z]*/, /\bdisabilit[a-z]*/, /\bdizabilit[a-z]*/],
+    terms: [
+      /\bvulnerab[a-z]*/,
+      /\bsaraci[a-z]*/,
+      /\bfara (?:bani|casa|adapost)\b/,
+      /\bpoverty\b/,
+      /\bhomeless/,
+      /\bno money\b/,
+      /\borphan[a-z]*/,
+      /\borfan[a-z]*/,
+      /\bdisabilit[a-z]*/,
+      /\bdizabilit[a-z]*/,
+    ],
   },
   {
     codes: ['ABUSIVE_CONDITIONS'],
-    terms: [/\bconditii (?:groaznice|inumane|mizere|rele)\b/, /\b(?:dormeam|dormea|dormeau) pe (?:jos|podea)\b/, /\bfara mancare\b/, /\b(?:slept|sleep|sleeping) on the floor\b/, /\bno food\b/, /\bovercrowded\b/, /\b(?:filthy|squalid|inhumane) conditions\b/],
+    terms: [
+      /\bconditii (?:groaznice|inumane|mizere|rele)\b/,
+      /\b(?:dormeam|dormea|dormeau) pe (?:jos|podea)\b/,
+      /\bfara mancare\b/,
+      /\b(?:slept|sleep|sleeping) on the floor\b/,
+      /\bno food\b/,
+      /\bovercrowded\b/,
+      /\b(?:filthy|squalid|inhumane) conditions\b/,
+    ],
   },
   {
     codes: ['EXCESSIVE_OVERTIME'],
-    terms: [/\b\d{2} (?:de )?ore pe zi\b/, /\bore in sir\b/, /\bfara (?:nicio )?zi libera\b/, /\bzi si noapte\b/, /\bno (?:days?|time) off\b/, /\b(?:1[2-9]|2[0-4]) hours a day\b/, /\bday and night\b/, /\bseven days a week\b/],
+    terms: [
+      /\b\d{2} (?:de )?ore pe zi\b/,
+      /\bore in sir\b/,
+      /\bfara (?:nicio )?zi libera\b/,
+      /\bzi si noapte\b/,
+      /\bno (?:days?|time) off\b/,
+      /\b(?:1[2-9]|2[0-4]) hours a day\b/,
+      /\bday and night\b/,
+      /\bseven days a week\b/,
+    ],
   },
   {
     codes: ['CONTROL_SUBSTANCE_DEPENDENCY'],

@@ -26,7 +26,8 @@ export class NarrativeResolver {
   }
 
   @Mutation(() => NarrativeType, {
-    description: 'Records the withdrawal of consent: erases the text, its indicators, its proposals and the observations and links made from it, and logs that an erasure happened',
+    description:
+      'Records the withdrawal of consent: erases the text, its indicators, its proposals and the observations and links made from it, and logs that an erasure happened',
   })
   withdrawConsent(@Arg('id', () => ID) id: string, @Arg('reason', () => String, { nullable: true }) reason: string | undefined, @Ctx() ctx: RequestContext) {
     return narratives.withdrawConsent(ctx, id, reason);

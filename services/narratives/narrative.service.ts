@@ -11,7 +11,15 @@ import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
 import { badInput, conflict, notFound } from '../kernel/errors';
 import { requestHash, requiredIdempotencyKey, submitOnce } from '../kernel/idempotency';
-import { assertUuid, handlingColumns, handlingInsert, type HandlingInput, type HandlingRow, inheritedHandling, validateHandling } from '../kernel/marked-record';
+import {
+  assertUuid,
+  handlingColumns,
+  handlingInsert,
+  type HandlingInput,
+  type HandlingRow,
+  inheritedHandling,
+  validateHandling,
+} from '../kernel/marked-record';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
 import { assertCanChange, assertCanCreate, projectAll, projectOne } from '../kernel/policy';
 import { ref } from '../kernel/references';
@@ -94,7 +102,14 @@ function proposalsOf(ctx: RequestContext, body: string, language: string, stated
 /** Every proposal of one narrative in one statement. */
 export async function insertProposals(tx: Sql, narrativeId: string, found: { identifiers: FoundIdentifier[]; indicators: FoundIndicator[] }): Promise<void> {
   const rows = [
-    ...found.identifiers.map((i) => ({ kind: 'IDENTIFIER', identifierKind: i.kind as string | null, value: i.value as string | null, code: null as string | null, start: i.start, end: i.end })),
+    ...found.identifiers.map((i) => ({
+      kind: 'IDENTIFIER',
+      identifierKind: i.kind as string | null,
+      value: i.value as string | null,
+      code: null as string | null,
+      start: i.start,
+      end: i.end,
+    })),
     ...found.indicators.map((i) => ({ kind: 'INDICATOR', identifierKind: null, value: null, code: i.code, start: i.start, end: i.end })),
   ];
   if (rows.length === 0) return;
@@ -103,7 +118,15 @@ export async function insertProposals(tx: Sql, narrativeId: string, found: { ide
      SELECT $1, p.kind, p.identifier_kind, p.identifier_value, p.indicator_code, p.excerpt_start, p.excerpt_end
      FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[])
        AS p(kind, identifier_kind, identifier_value, indicator_code, excerpt_start, excerpt_end)`,
-    [narrativeId, rows.map((r) => r.kind), rows.map((r) => r.identifierKind), rows.map((r) => r.value), rows.map((r) => r.code), rows.map((r) => r.start), rows.map((r) => r.end)],
+    [
+      narrativeId,
+      rows.map((r) => r.kind),
+      rows.map((r) => r.identifierKind),
+      rows.map((r) => r.value),
+      rows.map((r) => r.code),
+      rows.map((r) => r.start),
+      rows.map((r) => r.end),
+    ],
   );
 }
 
@@ -160,7 +183,14 @@ export async function contributeNarrative(ctx: RequestContext, input: Contribute
       );
       const proposals = proposalsOf(ctx, body, input.language, indicators);
       await insertProposals(tx, row!.id, proposals);
-      const fields = writtenFields({ case: caseId, language: input.language, text: body, indicators, consent: input.consent, proposals: [...proposals.identifiers, ...proposals.indicators] });
+      const fields = writtenFields({
+        case: caseId,
+        language: input.language,
+        text: body,
+        indicators,
+        consent: input.consent,
+        proposals: [...proposals.identifiers, ...proposals.indicators],
+      });
       audit.push(ownRecordEvent(ctx, 'COLLECT', 'Narrative', row!.id, fields));
       // Last statement of the transaction: the events commit, or roll back, with the narrative.
       await appendAudit(tx, ctx, audit);
@@ -194,7 +224,10 @@ export async function withdrawConsent(ctx: RequestContext, id: string, reason: s
       [id, ctx.actor.agencyId],
     );
     if (!row) return undefined;
-    const [proposals] = await tx.query<{ n: number }>('WITH d AS (DELETE FROM narratives.proposals WHERE narrative_id = $1 RETURNING 1) SELECT count(*)::int AS n FROM d', [id]);
+    const [proposals] = await tx.query<{ n: number }>(
+      'WITH d AS (DELETE FROM narratives.proposals WHERE narrative_id = $1 RETURNING 1) SELECT count(*)::int AS n FROM d',
+      [id],
+    );
     const statements = await eraseStatementsOfNarrative(tx, id, row.caseId);
     await tx.query('INSERT INTO narratives.erasures (narrative_id, erased_by_user_id, reason) VALUES ($1, $2, $3)', [id, ctx.actor.userId, why]);
     // One ERASE per record that went: the narrative's content, the statements made from it, and the
@@ -203,7 +236,13 @@ export async function withdrawConsent(ctx: RequestContext, id: string, reason: s
       ownRecordEvent(ctx, 'ERASE', 'Narrative', id, proposals!.n ? ['text', 'indicators', 'consent', 'proposals'] : ['text', 'indicators', 'consent']),
       ...statements.observations.map((o) => ownRecordEvent(ctx, 'ERASE', 'Observation', o, ['entity'])),
       ...statements.links.map((l) => ownRecordEvent(ctx, 'ERASE', 'Link', l)),
-      ...statements.entities.map((e): AuditEventInput => ({ action: 'ERASE', subjectType: 'Entity', subjectId: e, recordOwnerAgencyId: null, fields: ['value'] })),
+      ...statements.entities.map((e): AuditEventInput => ({
+        action: 'ERASE',
+        subjectType: 'Entity',
+        subjectId: e,
+        recordOwnerAgencyId: null,
+        fields: ['value'],
+      })),
     ]);
     return { proposals: proposals!.n };
   });
@@ -250,16 +289,18 @@ function present(row: ProposalRow, text: string) {
 /** `Narrative.proposals`: [] unless mayReadProposals; one statement per batch of narratives. */
 export async function proposalsOfNarrative(ctx: RequestContext, narrative: Projected) {
   if (!mayReadProposals(ctx, narrative)) return [];
-  const loader = ctx.loader('Narrative:proposals', () =>
-    new DataLoader<string, ProposalRow[]>(async (ids) => {
-      const rows = await ctx.db.query<ProposalRow>(
-        `SELECT ${PROPOSAL_COLUMNS} FROM narratives.proposals p JOIN narratives.narratives n ON n.id = p.narrative_id
+  const loader = ctx.loader(
+    'Narrative:proposals',
+    () =>
+      new DataLoader<string, ProposalRow[]>(async (ids) => {
+        const rows = await ctx.db.query<ProposalRow>(
+          `SELECT ${PROPOSAL_COLUMNS} FROM narratives.proposals p JOIN narratives.narratives n ON n.id = p.narrative_id
          WHERE p.narrative_id = ANY($1::uuid[]) AND n.owner_agency_id = $2 AND n.withdrawn_at IS NULL
          ORDER BY p.excerpt_start, p.kind, p.id`,
-        [ids, ctx.actor.agencyId],
-      );
-      return ids.map((id) => rows.filter((r) => r.narrativeId === id));
-    }),
+          [ids, ctx.actor.agencyId],
+        );
+        return ids.map((id) => rows.filter((r) => r.narrativeId === id));
+      }),
   );
   return (await loader.load(rawOf<PolicyRecord>(narrative).id as string)).map((r) => present(r, narrative.text as string));
 }
@@ -276,7 +317,9 @@ interface NarrativeHandlingRow extends HandlingRow {
  * other way is a CONFLICT. Anyone else gets NOT_FOUND: proposals do not reach them.
  */
 export async function decideProposal(ctx: RequestContext, id: string, decision: ProposalDecision) {
-  const [found] = isUuid(id) ? await ctx.db.query<{ narrativeId: string }>('SELECT narrative_id AS "narrativeId" FROM narratives.proposals WHERE id = $1', [id]) : [];
+  const [found] = isUuid(id)
+    ? await ctx.db.query<{ narrativeId: string }>('SELECT narrative_id AS "narrativeId" FROM narratives.proposals WHERE id = $1', [id])
+    : [];
   const raw = found ? await findVisible(ctx, narrativeTable, found.narrativeId) : undefined;
   const narrative = raw ? projectOne(ctx, raw) : undefined;
   if (!raw || !narrative || !mayReadProposals(ctx, narrative)) throw notFound('NarrativeProposal');
@@ -312,7 +355,12 @@ export async function decideProposal(ctx: RequestContext, id: string, decision: 
       // The identifier is also placed in the narrative's case, as the case's own entities are, so the
       // case's network shows it; the narrative's erasure takes this observation with it.
       const inCase = { type: 'CASE' as const, id: n.caseId, handling: inheritedHandling(n) };
-      const [placed] = await observe(tx, ctx.actor, inCase, identifiers.map((i) => ({ ...i, note: confirmedFromNarrativeNote(n.id) })));
+      const [placed] = await observe(
+        tx,
+        ctx.actor,
+        inCase,
+        identifiers.map((i) => ({ ...i, note: confirmedFromNarrativeNote(n.id) })),
+      );
       await tx.query('UPDATE narratives.proposals SET entity_id = $2 WHERE id = $1', [id, seen!.entityId]);
       audit.push(ownRecordEvent(ctx, 'COLLECT', 'Observation', seen!.observationId, ['entity']));
       audit.push(ownRecordEvent(ctx, 'COLLECT', 'Observation', placed!.observationId, ['entity', 'note']));

@@ -92,7 +92,12 @@ interface HotspotCell extends LiveCell {
  * withholds small ones; places are ordered by country and name, never by count, so the order
  * says nothing about a suppressed count.
  */
-export async function hotspots(ctx: RequestContext, periodFrom: string, periodTo: string, exploitationType: ExploitationType | undefined): Promise<Projected[]> {
+export async function hotspots(
+  ctx: RequestContext,
+  periodFrom: string,
+  periodTo: string,
+  exploitationType: ExploitationType | undefined,
+): Promise<Projected[]> {
   const request = countRequest(periodFrom, periodTo, exploitationType);
   if (!mayReadAny(ctx, 'Hotspot')) return [];
   const ordered = [...hotspotCells(await countableEvents(ctx, ['EXPLOITATION'])).values()].sort((a, b) => byPlace(a.location, b.location));
@@ -202,7 +207,9 @@ export async function routeAggregates(
   const ordered = [...cells.values()].sort((a, b) => byPlace(a.origin, b.origin) || byPlace(a.destination, b.destination));
   const disclosed = disclose(ordered, request, policy);
   const nodes = disclosed.cells
-    .filter((d) => (!originCountry || d.cell.origin.countryCode === originCountry) && (!destinationCountry || d.cell.destination.countryCode === destinationCountry))
+    .filter(
+      (d) => (!originCountry || d.cell.origin.countryCode === originCountry) && (!destinationCountry || d.cell.destination.countryCode === destinationCountry),
+    )
     .map((d) =>
       projectAggregate(ctx, {
         __typename: 'Route',

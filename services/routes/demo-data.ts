@@ -4,9 +4,39 @@ import type { DemoRegistry } from '../kernel/subgraph';
 
 /** Routes the hub published from the reference scenario's cases (domain.md); the counts are invented. */
 const DEMO_ROUTES = [
-  { name: 'constanta-london', origin: 'constanta', transit: ['bucuresti'], destination: 'london', types: ['SEXUAL'], start: '2025-09-01', end: '2026-03-31', victims: 7, cases: 3 },
-  { name: 'iasi-leicester', origin: 'iasi', transit: [], destination: 'leicester', types: ['SEXUAL', 'LABOUR'], start: '2025-06-01', end: '2026-02-28', victims: 3, cases: 2 },
-  { name: 'brasov-sheffield', origin: 'brasov', transit: ['timisoara'], destination: 'sheffield', types: ['SEXUAL'], start: '2025-03-01', end: '2025-12-31', victims: 2, cases: 1 },
+  {
+    name: 'constanta-london',
+    origin: 'constanta',
+    transit: ['bucuresti'],
+    destination: 'london',
+    types: ['SEXUAL'],
+    start: '2025-09-01',
+    end: '2026-03-31',
+    victims: 7,
+    cases: 3,
+  },
+  {
+    name: 'iasi-leicester',
+    origin: 'iasi',
+    transit: [],
+    destination: 'leicester',
+    types: ['SEXUAL', 'LABOUR'],
+    start: '2025-06-01',
+    end: '2026-02-28',
+    victims: 3,
+    cases: 2,
+  },
+  {
+    name: 'brasov-sheffield',
+    origin: 'brasov',
+    transit: ['timisoara'],
+    destination: 'sheffield',
+    types: ['SEXUAL'],
+    start: '2025-03-01',
+    end: '2025-12-31',
+    victims: 2,
+    cases: 1,
+  },
 ];
 
 /** Registers every gazetteer slug in `demo.locations` (later loaders place events with them), then `route:<name>`. */
@@ -19,15 +49,21 @@ export async function seedRoutesDemo(db: Sql, demo: DemoRegistry): Promise<void>
   };
   const owner = demoOwner(demo, 'tessera-hub');
   for (const r of DEMO_ROUTES) {
-    demo.ids[`route:${r.name}`] = await insertDemoRecord(db, 'routes.routes', owner, { marking: 'GREEN' }, {
-      origin_location_id: location(r.origin),
-      transit_location_ids: r.transit.map(location),
-      destination_location_id: location(r.destination),
-      exploitation_types: r.types,
-      period_start: r.start,
-      period_end: r.end,
-      victim_count: r.victims,
-      case_count: r.cases,
-    });
+    demo.ids[`route:${r.name}`] = await insertDemoRecord(
+      db,
+      'routes.routes',
+      owner,
+      { marking: 'GREEN' },
+      {
+        origin_location_id: location(r.origin),
+        transit_location_ids: r.transit.map(location),
+        destination_location_id: location(r.destination),
+        exploitation_types: r.types,
+        period_start: r.start,
+        period_end: r.end,
+        victim_count: r.victims,
+        case_count: r.cases,
+      },
+    );
   }
 }

@@ -27,7 +27,13 @@ const SUPPRESSED = { exact: false, k: K, secret: SECRET };
 const MAX_ERROR = MAX_NOISE + Math.floor(RESOLUTION / 2);
 
 let ids = 0;
-const member = (dates: string[], types: string[] = ['SEXUAL'], victims = 1, transit: string[] = []): Member => ({ id: `case-${++ids}`, dates, exploitationTypes: types, victims, transit });
+const member = (dates: string[], types: string[] = ['SEXUAL'], victims = 1, transit: string[] = []): Member => ({
+  id: `case-${++ids}`,
+  dates,
+  exploitationTypes: types,
+  victims,
+  transit,
+});
 const times = (n: number, m: () => Member) => Array.from({ length: n }, m);
 const request = (periodFrom: string, periodTo: string, exploitationType?: string): CountRequest => ({ periodFrom, periodTo, exploitationType });
 const YEAR = request('2024-01-01', '2024-12-31');
@@ -102,7 +108,14 @@ describe('disclose', () => {
     expect(r.periodFrom).toBe('2024-04-05');
     expect(r.periodTo).toBe('2024-04-30');
     expect(r.cells).toEqual([
-      expect.objectContaining({ caseCount: 2, victimCount: 3, countSuppressed: false, periodStart: '2024-04-10', periodEnd: '2024-04-20', exploitationTypes: ['LABOUR', 'SEXUAL'] }),
+      expect.objectContaining({
+        caseCount: 2,
+        victimCount: 3,
+        countSuppressed: false,
+        periodStart: '2024-04-10',
+        periodEnd: '2024-04-20',
+        exploitationTypes: ['LABOUR', 'SEXUAL'],
+      }),
     ]);
   });
 
@@ -180,7 +193,10 @@ describe('disclose', () => {
   test('transit places are listed when the perturbed count of counted cases through them is released; all with exact counts', () => {
     for (const secret of secrets(30)) {
       const cell = {
-        members: [...times(10, () => member(['2024-05-01'], ['SEXUAL'], 1, ['bucuresti', 'luton'])), ...times(2, () => member(['2024-05-01'], ['SEXUAL'], 1, ['budapest']))],
+        members: [
+          ...times(10, () => member(['2024-05-01'], ['SEXUAL'], 1, ['bucuresti', 'luton'])),
+          ...times(2, () => member(['2024-05-01'], ['SEXUAL'], 1, ['budapest'])),
+        ],
       };
       expect(disclose([cell], YEAR, { ...SUPPRESSED, secret }).cells[0]!.transitLocationIds).toEqual(['bucuresti', 'luton']);
       expect(disclose([cell], YEAR, { ...EXACT, secret }).cells[0]!.transitLocationIds).toEqual(['bucuresti', 'budapest', 'luton']);
@@ -206,7 +222,9 @@ describe('disclose', () => {
  */
 describe('differencing, against the table itself', () => {
   /** The answers a true value can give, over the 256 cell keys ('absent': a cell with nothing counted is not listed). */
-  const table = Array.from({ length: 100 }, (_, value) => (value === 0 ? ['absent'] : [...new Set(Array.from({ length: 256 }, (_, c) => String(perturbed(value, c, K))))]));
+  const table = Array.from({ length: 100 }, (_, value) =>
+    value === 0 ? ['absent'] : [...new Set(Array.from({ length: 256 }, (_, c) => String(perturbed(value, c, K))))],
+  );
   const answers = (value: number) => table[value]!;
   const consistent = (sets: Map<string, Set<number>>, key: string, d: number) => {
     let s = sets.get(key);
@@ -217,7 +235,8 @@ describe('differencing, against the table itself', () => {
   test('over time, or a longer period: a cell asked for before and after d records joined it', () => {
     for (const maxD of [K - 1, 30]) {
       const sets = new Map<string, Set<number>>();
-      for (let a = 0; a <= 60; a++) for (let d = 1; d <= maxD; d++) for (const pa of answers(a)) for (const pb of answers(a + d)) consistent(sets, `${pa}|${pb}`, d);
+      for (let a = 0; a <= 60; a++)
+        for (let d = 1; d <= maxD; d++) for (const pa of answers(a)) for (const pb of answers(a + d)) consistent(sets, `${pa}|${pb}`, d);
       let checked = 0;
       for (let a = 0; a <= 40; a++) {
         for (let d = 1; d < K; d++) {
@@ -244,7 +263,9 @@ describe('differencing, against the table itself', () => {
       for (let s = 0; s <= 18; s++)
         for (let l = 0; l <= 18; l++)
           for (let x = 1; x < K; x++)
-            for (const ps of answers(s)) for (const pl of answers(l)) for (const pa of answers(s + l + x)) if (sets.get(`${ps}|${pl}|${pa}`)!.size < 2) pinned.push(`${s}+${l}+${x}: ${ps}|${pl}|${pa}`);
+            for (const ps of answers(s))
+              for (const pl of answers(l))
+                for (const pa of answers(s + l + x)) if (sets.get(`${ps}|${pl}|${pa}`)!.size < 2) pinned.push(`${s}+${l}+${x}: ${ps}|${pl}|${pa}`);
       expect(pinned).toEqual([]);
     }
   });

@@ -33,7 +33,11 @@ export class RouteResolver {
   }
 
   @Query(() => RouteConnection, { description: 'Routes that reach you, newest first' })
-  routes(@Arg('filter', () => RouteFilter, { nullable: true }) filter: RouteFilter | undefined, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: RequestContext) {
+  routes(
+    @Arg('filter', () => RouteFilter, { nullable: true }) filter: RouteFilter | undefined,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: RequestContext,
+  ) {
     return routes.listRoutes(ctx, filter, page);
   }
 
@@ -80,7 +84,9 @@ export class RouteAggregateResolver {
     return routes.locationOf(ctx, route, 'originLocationId');
   }
 
-  @FieldResolver(() => [LocationType], { description: 'Transit places in travel order; without exact counts only those whose perturbed count of counted cases passing through is released' })
+  @FieldResolver(() => [LocationType], {
+    description: 'Transit places in travel order; without exact counts only those whose perturbed count of counted cases passing through is released',
+  })
   transit(@Root() route: object, @Ctx() ctx: RequestContext) {
     return routes.transitOf(ctx, route);
   }

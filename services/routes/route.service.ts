@@ -47,7 +47,11 @@ async function visibleLocations(ctx: RequestContext, ids: string[]): Promise<Pro
 }
 
 /** The location a route or hotspot points at, read through the Location policy like any other read. */
-export async function locationOf(ctx: RequestContext, parent: object, key: 'originLocationId' | 'destinationLocationId' | 'locationId'): Promise<Projected | null> {
+export async function locationOf(
+  ctx: RequestContext,
+  parent: object,
+  key: 'originLocationId' | 'destinationLocationId' | 'locationId',
+): Promise<Projected | null> {
   const id = rawOf(parent)[key] as string | null;
   if (!id) return null;
   const [location] = await visibleLocations(ctx, [id]);
@@ -71,8 +75,10 @@ export async function listLocations(ctx: RequestContext, search: string | undefi
     withTotal: true,
     where: (p) => [
       ...(term
-        ? [`(routes.fold(l.name) ILIKE '%' || routes.fold(${p.add(term.replace(/[%_\\]/g, '\\$&'))}) || '%'
-            OR similarity(routes.fold(l.name), routes.fold(${termParam})) > 0.3)`]
+        ? [
+            `(routes.fold(l.name) ILIKE '%' || routes.fold(${p.add(term.replace(/[%_\\]/g, '\\$&'))}) || '%'
+            OR similarity(routes.fold(l.name), routes.fold(${termParam})) > 0.3)`,
+          ]
         : []),
       ...(cc ? [`l.country_code = ${p.add(cc)}`] : []),
     ],
@@ -80,7 +86,11 @@ export async function listLocations(ctx: RequestContext, search: string | undefi
     limit: window.limit,
     offset: window.offset,
   });
-  return toPage(rows.map((row) => projectOne(ctx, row)), total, window);
+  return toPage(
+    rows.map((row) => projectOne(ctx, row)),
+    total,
+    window,
+  );
 }
 
 // ---- routes -------------------------------------------------------------------------------
@@ -109,7 +119,11 @@ export async function listRoutes(ctx: RequestContext, filter: RouteFilter | unde
     limit: window.limit,
     offset: window.offset,
   });
-  return toPage(rows.map((row) => withDisclosedCounts(ctx, row)), total, window);
+  return toPage(
+    rows.map((row) => withDisclosedCounts(ctx, row)),
+    total,
+    window,
+  );
 }
 
 /** Publishes a route owned by the caller's agency (the hub's analysts). */

@@ -58,10 +58,18 @@ export class HotspotType {
   @Field(() => String, { nullable: true, description: 'The period counted (see periodStart)' })
   periodEnd?: string;
 
-  @Field(() => Int, { nullable: true, description: 'Without exact counts: perturbed by at most 2 and rounded to a multiple of 3 (docs/disclosure-control.md), null when that is below the disclosure threshold (countSuppressed)' })
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Without exact counts: perturbed by at most 2 and rounded to a multiple of 3 (docs/disclosure-control.md), null when that is below the disclosure threshold (countSuppressed)',
+  })
   victimCount?: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Without exact counts: perturbed by at most 2 and rounded to a multiple of 3 (docs/disclosure-control.md), null when that is below the disclosure threshold (countSuppressed)' })
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Without exact counts: perturbed by at most 2 and rounded to a multiple of 3 (docs/disclosure-control.md), null when that is below the disclosure threshold (countSuppressed)',
+  })
   caseCount?: number | null;
 
   @Field(() => Boolean, { nullable: true, description: 'Whether a count was withheld because its perturbed value is below the disclosure threshold' })
@@ -81,12 +89,17 @@ export class RouteAggregateType {
   @Field(() => String, { nullable: true, description: 'Last event of the counted cases on this route (without exact counts: end of its quarter)' })
   periodEnd?: string;
 
-  @Field(() => Int, { nullable: true, description: 'Distinct VICTIM persons; without exact counts perturbed by at most 2 and rounded to a multiple of 3 (docs/disclosure-control.md), null when that is below the disclosure threshold (countSuppressed)' })
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Distinct VICTIM persons; without exact counts perturbed by at most 2 and rounded to a multiple of 3 (docs/disclosure-control.md), null when that is below the disclosure threshold (countSuppressed)',
+  })
   victimCount?: number | null;
 
   @Field(() => Int, {
     nullable: true,
-    description: 'Without exact counts: perturbed by at most 2 and rounded to a multiple of 3 (docs/disclosure-control.md), null when that is below the disclosure threshold (countSuppressed)',
+    description:
+      'Without exact counts: perturbed by at most 2 and rounded to a multiple of 3 (docs/disclosure-control.md), null when that is below the disclosure threshold (countSuppressed)',
   })
   caseCount?: number | null;
 

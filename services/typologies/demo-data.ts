@@ -54,7 +54,8 @@ const DEMO_TYPOLOGIES: DemoTypology[] = [
     owner: 'albion-bank',
     handling: { marking: 'CLEAR', sourceEvaluation: '2', intelligenceAssessment: 'C' },
     title: 'One customer paying travel and lodging for several young women',
-    pattern: 'Coach and budget-airline tickets bought for several passengers, short hotel stays in several UK cities, and ride-hailing at night, all paid from one account.',
+    pattern:
+      'Coach and budget-airline tickets bought for several passengers, short hotel stays in several UK cities, and ride-hailing at night, all paid from one account.',
     indicators: ['PAYS_FOR_OTHERS', 'FREQUENT_TRAVEL_TICKETS', 'FREQUENT_CITY_MOVEMENT', 'LATE_NIGHT_ADULT_VENUES'],
     channels: ['card payments'],
     amountBands: ['GBP 40-400 per ticket'],
@@ -100,7 +101,9 @@ export async function seedTypologiesDemo(db: Sql, demo: DemoRegistry): Promise<v
   });
   demo.ids['report:popescu-str'] = reportId;
   const actor: Actor = { userId: owner.userId, agencyId: owner.agencyId, agencyType: 'FINANCIAL_INSTITUTION', role: 'CONTRIBUTOR', groupIds: [] };
-  const [accountId] = await recordObservations(db, actor, { type: 'TRANSACTION_REPORT', id: reportId, handling }, [{ kind: 'BANK_ACCOUNT', value: DEMO_S1_IBAN_GB }]);
+  const [accountId] = await recordObservations(db, actor, { type: 'TRANSACTION_REPORT', id: reportId, handling }, [
+    { kind: 'BANK_ACCOUNT', value: DEMO_S1_IBAN_GB },
+  ]);
   await db.query(
     `INSERT INTO typologies.report_parties (report_id, position, name, significance, account_entity_id)
      VALUES ($1, 0, 'Ionuț Popescu', 'SUBJECT', $2), ($1, 1, 'Classified-advert site (fictional)', 'COUNTERPARTY', NULL)`,

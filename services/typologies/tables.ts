@@ -7,6 +7,10 @@ export const TYPOLOGIES_TABLES = declareTables('typologies', [
   { table: 'typologies.submissions', rows: { kind: 'agency', columns: ['owner_agency_id'] }, privileges: ['SELECT', 'INSERT'] },
   { table: 'typologies.transaction_reports', rows: { kind: 'marked' }, privileges: READ_WRITE },
   // Parties go with their report (ON DELETE CASCADE): never changed or deleted on their own.
-  { table: 'typologies.report_parties', rows: { kind: 'part', parent: 'typologies.transaction_reports', column: 'report_id' }, privileges: ['SELECT', 'INSERT'] },
+  {
+    table: 'typologies.report_parties',
+    rows: { kind: 'part', parent: 'typologies.transaction_reports', column: 'report_id' },
+    privileges: ['SELECT', 'INSERT'],
+  },
   { table: 'typologies.grants', rows: { kind: 'grants', records: ['typologies.typologies', 'typologies.transaction_reports'] }, privileges: READ_WRITE },
 ]);

@@ -21,7 +21,9 @@ export class TransactionReportResolver {
     return transactionReports.listTransactionReports(ctx, filter, page);
   }
 
-  @Mutation(() => TransactionReportType, { description: 'Submits a report with its parties and their accounts, all or nothing; idempotent on input.idempotencyKey' })
+  @Mutation(() => TransactionReportType, {
+    description: 'Submits a report with its parties and their accounts, all or nothing; idempotent on input.idempotencyKey',
+  })
   submitTransactionReport(@Arg('input', () => SubmitTransactionReportInput) input: SubmitTransactionReportInput, @Ctx() ctx: RequestContext) {
     return transactionReports.submitTransactionReport(ctx, input);
   }

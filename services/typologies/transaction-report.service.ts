@@ -218,7 +218,10 @@ async function insertReports(
   const observed = await recordObservationsBySource(
     tx,
     ctx.actor,
-    reports.map((r, i) => ({ source: { type: 'TRANSACTION_REPORT' as const, id: ids[i]!, handling: r.handling }, identifiers: r.parties.flatMap((p) => (p.account ? [p.account] : [])) })),
+    reports.map((r, i) => ({
+      source: { type: 'TRANSACTION_REPORT' as const, id: ids[i]!, handling: r.handling },
+      identifiers: r.parties.flatMap((p) => (p.account ? [p.account] : [])),
+    })),
     'parties',
   );
   for (const [i, r] of reports.entries()) {
@@ -275,7 +278,9 @@ async function withAccountLock<T>(ctx: RequestContext, submit: (lock: (tx: Sql) 
   for (let attempt = 1; ; attempt++) {
     const exclusive = attempt > 1;
     try {
-      return await submit((tx) => tx.query(`SELECT ${exclusive ? 'pg_advisory_xact_lock' : 'pg_advisory_xact_lock_shared'}($1)`, [REPORT_ACCOUNTS_LOCK]).then(() => undefined));
+      return await submit((tx) =>
+        tx.query(`SELECT ${exclusive ? 'pg_advisory_xact_lock' : 'pg_advisory_xact_lock_shared'}($1)`, [REPORT_ACCOUNTS_LOCK]).then(() => undefined),
+      );
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (attempt >= 2 || (code !== '40P01' && code !== '40001')) throw err;
@@ -352,7 +357,9 @@ export async function submitTransactionReports(ctx: RequestContext, input: Submi
   const validated = input.reports.map((r) => validateReport(ctx, r, ''));
   const errors: RowError[] = validated.flatMap((v, row) => v.errors.map((e) => ({ row, ...e })));
   const reports = validated.map((v) => v.report);
-  const typologyIds = [...new Set(reports.flatMap((r, row) => (r.typologyId && !validated[row]!.errors.some((e) => e.field === 'typologyId') ? [r.typologyId] : [])))];
+  const typologyIds = [
+    ...new Set(reports.flatMap((r, row) => (r.typologyId && !validated[row]!.errors.some((e) => e.field === 'typologyId') ? [r.typologyId] : []))),
+  ];
   const own = await ownTypologies(ctx, typologyIds);
   reports.forEach((r, row) => {
     if (r.typologyId && typologyIds.includes(r.typologyId) && !own.has(r.typologyId)) errors.push({ row, field: 'typologyId', message: 'Typology not found' });
@@ -389,5 +396,8 @@ export async function submitTransactionReports(ctx: RequestContext, input: Submi
 /** `TransactionReportSubmission.reports`: the batch's reports you may see, in submission order, one statement. */
 export async function reportsOfSubmission(ctx: RequestContext, submission: Submission): Promise<Projected[]> {
   const rows = await visibleLoader(ctx, transactionReportTable, 'id').loadMany(submission.reportIds);
-  return projectAll(ctx, rows.flatMap((r) => (Array.isArray(r) ? r : [])));
+  return projectAll(
+    ctx,
+    rows.flatMap((r) => (Array.isArray(r) ? r : [])),
+  );
 }

@@ -13,7 +13,11 @@ export class TypologyResolver {
   }
 
   @Query(() => TypologyConnection, { description: 'Typologies that reach you; filters only on fields you can read' })
-  typologies(@Arg('filter', () => TypologyFilter, { nullable: true }) filter: TypologyFilter | undefined, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: RequestContext) {
+  typologies(
+    @Arg('filter', () => TypologyFilter, { nullable: true }) filter: TypologyFilter | undefined,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: RequestContext,
+  ) {
     return typologies.listTypologies(ctx, filter, page);
   }
 

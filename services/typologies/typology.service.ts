@@ -95,7 +95,16 @@ export async function submitTypology(ctx: RequestContext, input: SubmitTypologyI
            ${params.add(amountBands)}, ${params.add(input.geography ?? [])}, ${params.add(start)}, ${params.add(end)}, ${params.add(key)}, ${params.add(hash)}) RETURNING id`,
         params.values,
       );
-      const fields = writtenFields({ title, pattern, indicators: input.indicators, channels, amountBands, geography: input.geography, periodStart: start, periodEnd: end });
+      const fields = writtenFields({
+        title,
+        pattern,
+        indicators: input.indicators,
+        channels,
+        amountBands,
+        geography: input.geography,
+        periodStart: start,
+        periodEnd: end,
+      });
       await appendAudit(tx, ctx, [ownRecordEvent(ctx, 'COLLECT', 'Typology', row!.id, fields)]);
       return row!.id;
     },

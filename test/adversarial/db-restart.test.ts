@@ -193,7 +193,9 @@ describe('a Postgres crash mid-stream loses no acknowledged submission', () => {
     helper = (await startPostgresProcess(pgDir, port)).helper;
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const r = await postGraphQL<{ me: { id: string } }>(hub!.url, { authorization: `Bearer ${await tokenFor('met-police')}` }, '{ me { id } }').catch(() => undefined);
+      const r = await postGraphQL<{ me: { id: string } }>(hub!.url, { authorization: `Bearer ${await tokenFor('met-police')}` }, '{ me { id } }').catch(
+        () => undefined,
+      );
       if (r?.data?.me?.id) break;
       if (Date.now() > deadline) throw new Error(`hub did not recover: ${JSON.stringify(r)}`);
       await new Promise((res) => setTimeout(res, 250));
@@ -201,7 +203,12 @@ describe('a Postgres crash mid-stream loses no acknowledged submission', () => {
 
     // Every acknowledged case is readable through the hub.
     for (const [i, id] of acknowledged) {
-      const r = await postGraphQL<{ case: { id: string; reference: string } }>(hub!.url, { authorization: `Bearer ${await tokenFor('met-police')}` }, 'query($id: ID!) { case(id: $id) { id reference } }', { id });
+      const r = await postGraphQL<{ case: { id: string; reference: string } }>(
+        hub!.url,
+        { authorization: `Bearer ${await tokenFor('met-police')}` },
+        'query($id: ID!) { case(id: $id) { id reference } }',
+        { id },
+      );
       expect(r.errors).toBeUndefined();
       expect(r.data?.case).toEqual({ id, reference: `CRASH-${runId}-${i}` });
     }
@@ -224,7 +231,10 @@ describe('a Postgres crash mid-stream loses no acknowledged submission', () => {
     );
     expect(rows).toHaveLength(N);
     for (const row of rows) expect(Number(row.n)).toBe(1);
-    const [persons] = await owner!.query<{ n: string }>(`SELECT count(*) AS n FROM cases.persons p JOIN cases.cases c ON c.id = p.case_id WHERE c.idempotency_key LIKE $1`, [`crash-${runId}-%`]);
+    const [persons] = await owner!.query<{ n: string }>(
+      `SELECT count(*) AS n FROM cases.persons p JOIN cases.cases c ON c.id = p.case_id WHERE c.idempotency_key LIKE $1`,
+      [`crash-${runId}-%`],
+    );
     expect(Number(persons!.n)).toBe(N);
   });
 });

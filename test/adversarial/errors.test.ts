@@ -63,7 +63,11 @@ describe('errors reveal nothing', () => {
       { what: 'an enum literal', query: '{ cases(filter: { exploitationType: SEXUL }) { totalCount } }' },
       { what: 'a type in a fragment', query: '{ cases { nodes { ...F } } } fragment F on Cse { id }' },
       { what: 'an input field', query: '{ cases(filter: { referenc: "x" }) { totalCount } }' },
-      { what: 'an enum value in a variable', query: 'query($f: CaseFilter) { cases(filter: $f) { totalCount } }', variables: { f: { exploitationType: 'SEXUL' } } },
+      {
+        what: 'an enum value in a variable',
+        query: 'query($f: CaseFilter) { cases(filter: $f) { totalCount } }',
+        variables: { f: { exploitationType: 'SEXUL' } },
+      },
       { what: 'an input field in a variable', query: 'query($f: CaseFilter) { cases(filter: $f) { totalCount } }', variables: { f: { referenc: 'x' } } },
     ];
 
@@ -88,22 +92,43 @@ describe('errors reveal nothing', () => {
       ['a validation error', () => hub.gql('met-police', '{ nothing }')],
       ['a variable of the wrong type', () => hub.gql('met-police', 'query($id: ID!) { case(id: $id) { id } }', { id: { $gt: '' } })],
       ['a missing variable', () => hub.gql('met-police', 'query($id: ID!) { case(id: $id) { id } }')],
-      ['an unknown operation name', async () => {
-        const res = await fetch(hub.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor('met-police')}` }, body: JSON.stringify({ query: '{ me { id } }', operationName: 'Nope' }) });
-        return { status: res.status, ...((await res.json()) as object) };
-      }],
+      [
+        'an unknown operation name',
+        async () => {
+          const res = await fetch(hub.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor('met-police')}` },
+            body: JSON.stringify({ query: '{ me { id } }', operationName: 'Nope' }),
+          });
+          return { status: res.status, ...((await res.json()) as object) };
+        },
+      ],
       ['several operations and none named', () => hub.gql('met-police', 'query A { me { id } } query B { me { role } }')],
       ['a record that does not reach the caller', () => hub.gql('albion-bank', 'query($id: ID!) { case(id: $id) { id reference } }', { id: caseId() })],
       ['a forbidden field', () => hub.gql('albion-bank', '{ cases { nodes { reference } } }')],
       ['a malformed id', () => hub.gql('met-police', 'query($id: ID!) { case(id: $id) { id } }', { id: "x' OR 1=1 --" })],
-      ['a body that is not JSON', async () => {
-        const res = await fetch(hub.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor('met-police')}` }, body: '{"query": ' });
-        return { status: res.status, ...((await res.json()) as object) };
-      }],
-      ['a body that is JSON but not an operation', async () => {
-        const res = await fetch(hub.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor('met-police')}` }, body: '{"query": 42}' });
-        return { status: res.status, ...((await res.json()) as object) };
-      }],
+      [
+        'a body that is not JSON',
+        async () => {
+          const res = await fetch(hub.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor('met-police')}` },
+            body: '{"query": ',
+          });
+          return { status: res.status, ...((await res.json()) as object) };
+        },
+      ],
+      [
+        'a body that is JSON but not an operation',
+        async () => {
+          const res = await fetch(hub.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor('met-police')}` },
+            body: '{"query": 42}',
+          });
+          return { status: res.status, ...((await res.json()) as object) };
+        },
+      ],
       ['a bad token', () => hub.gql({ authorization: 'Bearer eyJhbGciOiJFUzI1NiJ9.e30.AAAA' }, '{ me { id } }')],
     ];
 

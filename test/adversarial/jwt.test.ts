@@ -29,7 +29,10 @@ describe('JWT attacks', () => {
     const kp = await generateKeyPair('RS256', { extractable: true });
     rsa = { privateKey: kp.privateKey, publicJwk: { ...(await exportJWK(kp.publicKey)), kid: 'rsa-1', alg: 'RS256', use: 'sig' } };
     const es = (slug: string) => storedKey(slug).publicJwk;
-    await hub.db.query(`UPDATE agencies.trusted_issuers SET jwks = $2::jsonb WHERE issuer = $1`, [devIssuerUrl('politia-romana'), JSON.stringify({ keys: [es('politia-romana'), rsa.publicJwk] })]);
+    await hub.db.query(`UPDATE agencies.trusted_issuers SET jwks = $2::jsonb WHERE issuer = $1`, [
+      devIssuerUrl('politia-romana'),
+      JSON.stringify({ keys: [es('politia-romana'), rsa.publicJwk] }),
+    ]);
     await hub.db.query(`UPDATE agencies.trusted_issuers SET jwks = $2::jsonb, algorithms = ARRAY['ES256','RS256'] WHERE issuer = $1`, [
       devIssuerUrl('west-midlands-police'),
       JSON.stringify({ keys: [es('west-midlands-police'), rsa.publicJwk] }),
@@ -70,7 +73,9 @@ describe('JWT attacks', () => {
   /** Signed with the agency's real IdP key: everything but the attack is genuine. */
   async function signedByIdp(slug: string, payload: JWTPayload, header: Record<string, unknown> = {}): Promise<string> {
     const key = storedKey(slug);
-    return new SignJWT(payload).setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT', ...header }).sign((await importJWK(key.privateJwk, 'ES256')) as CryptoKey);
+    return new SignJWT(payload)
+      .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT', ...header })
+      .sign((await importJWK(key.privateJwk, 'ES256')) as CryptoKey);
   }
 
   /** Any header at all (jose's SignJWT refuses some), signed ES256 with the real IdP key. */
@@ -93,7 +98,9 @@ describe('JWT attacks', () => {
     const der = createPublicKey({ key: pub as never, format: 'jwk' }).export({ type: 'spki', format: 'der' });
     const secrets = [Buffer.from(pem), Buffer.from(JSON.stringify(pub)), der, Buffer.from(pub.x!, 'base64url')];
     for (const secret of secrets) {
-      const t = await new SignJWT(claims('met-police')).setProtectedHeader({ alg: 'HS256', kid: storedKey('met-police').kid, typ: 'JWT' }).sign(new Uint8Array(secret));
+      const t = await new SignJWT(claims('met-police'))
+        .setProtectedHeader({ alg: 'HS256', kid: storedKey('met-police').kid, typ: 'JWT' })
+        .sign(new Uint8Array(secret));
       await expectRefused(t);
     }
   });
@@ -110,7 +117,9 @@ describe('JWT attacks', () => {
     // An issuer cannot be made to allow HS* or none at all: the database refuses the record
     // (and the gateway would drop any symmetric algorithm from the list regardless).
     for (const alg of ['HS256', 'none']) {
-      await expect(hub.db.query(`UPDATE agencies.trusted_issuers SET algorithms = ARRAY['ES256', $2] WHERE issuer = $1`, [devIssuerUrl('banca-carpati'), alg])).rejects.toThrow(/check constraint/);
+      await expect(
+        hub.db.query(`UPDATE agencies.trusted_issuers SET algorithms = ARRAY['ES256', $2] WHERE issuer = $1`, [devIssuerUrl('banca-carpati'), alg]),
+      ).rejects.toThrow(/check constraint/);
     }
   });
 
@@ -181,7 +190,9 @@ describe('JWT attacks', () => {
     expect((await register(3600)).errors).toBeUndefined();
     const now = Math.floor(Date.now() / 1000);
     const sign = (iat: number, exp: number) =>
-      new SignJWT({ iss, sub: devSubject('lumina-ro', 'CONTRIBUTOR'), aud: 'tessera', iat, exp }).setProtectedHeader({ alg: 'ES256', kid: 'lumina-2' }).sign(privateKey);
+      new SignJWT({ iss, sub: devSubject('lumina-ro', 'CONTRIBUTOR'), aud: 'tessera', iat, exp })
+        .setProtectedHeader({ alg: 'ES256', kid: 'lumina-2' })
+        .sign(privateKey);
     // The gateway of this process reads the issuers again once the registration commits: the first token is judged on it.
     await expectAccepted(await sign(now, now + 3000));
     await expectRefused(await sign(now, now + 7200));
@@ -208,7 +219,9 @@ describe('JWT attacks', () => {
 
   test("a token signed with one issuer's key claiming another issuer", async () => {
     const key = storedKey('albion-bank');
-    const t = await new SignJWT(claims('met-police')).setProtectedHeader({ alg: 'ES256', kid: key.kid }).sign((await importJWK(key.privateJwk, 'ES256')) as CryptoKey);
+    const t = await new SignJWT(claims('met-police'))
+      .setProtectedHeader({ alg: 'ES256', kid: key.kid })
+      .sign((await importJWK(key.privateJwk, 'ES256')) as CryptoKey);
     await expectRefused(t);
   });
 
@@ -238,7 +251,8 @@ describe('JWT attacks', () => {
     const before = await hub.gql<{ me: { role: string } }>({ authorization: `Bearer ${token}` }, ME);
     expect(before.data?.me.role).toBe('VIEWER'); // now in the gateway's user cache
     const userId = hub.demo.agencies['albion-bank']!.users.VIEWER!;
-    const setActive = (active: boolean) => hub.gql('tessera-admin', 'mutation($id: ID!, $active: Boolean!) { setUserActive(id: $id, active: $active) { id } }', { id: userId, active });
+    const setActive = (active: boolean) =>
+      hub.gql('tessera-admin', 'mutation($id: ID!, $active: Boolean!) { setUserActive(id: $id, active: $active) { id } }', { id: userId, active });
     expect((await setActive(false)).errors).toBeUndefined();
     await expectRefused(token);
     expect((await setActive(true)).errors).toBeUndefined();
@@ -251,7 +265,8 @@ describe('JWT attacks', () => {
     await expectAccepted(await signedByIdp('met-police', claims('met-police')));
     hub.probe.reset();
     const started = Date.now();
-    for (let i = 0; i < 300; i++) await expectRefused(await signedByIdp('met-police', claims('met-police', { extra: { iss: `https://idp.attacker-${i}.example` } })));
+    for (let i = 0; i < 300; i++)
+      await expectRefused(await signedByIdp('met-police', claims('met-police', { extra: { iss: `https://idp.attacker-${i}.example` } })));
     // At most one reading of the trusted issuers per ISSUER_MISS_REFRESH_MS (gateway/identity.ts), whatever the number of issuers named.
     expect(hub.probe.statements).toBeLessThanOrEqual(1 + Math.floor((Date.now() - started) / ISSUER_MISS_REFRESH_MS));
   });

@@ -100,7 +100,12 @@ describe('query shape limits', () => {
     await expectRefused(await send(`{ me { ${ids(500)} } }`), 'TOO_MANY_REPEATED_FIELDS');
     // 5 spreads of a fragment of 100, and fragments that spread fragments
     await expectRefused(await send(`{ me { ...F ...F ...F ...F ...F } } fragment F on User { ${ids(100)} }`), 'TOO_MANY_REPEATED_FIELDS');
-    await expectRefused(await send(`{ me { ...A } } fragment A on User { ...B ...B ...B ...B ...B } fragment B on User { ...C ...C ...C ...C ...C } fragment C on User { ${ids(20)} }`), 'TOO_MANY_REPEATED_FIELDS');
+    await expectRefused(
+      await send(
+        `{ me { ...A } } fragment A on User { ...B ...B ...B ...B ...B } fragment B on User { ...C ...C ...C ...C ...C } fragment C on User { ${ids(20)} }`,
+      ),
+      'TOO_MANY_REPEATED_FIELDS',
+    );
     // 500 aliases of one field, on a hub whose alias limit would let them through
     const lenient = await startTestHub('in-process', { limits: { maxAliases: 1000 } });
     try {
@@ -117,7 +122,8 @@ describe('query shape limits', () => {
   test(`root fields: ${DEFAULT_LIMITS.maxRootFields} pass, ${DEFAULT_LIMITS.maxRootFields + 1} are TOO_MANY_ROOT_FIELDS`, async () => {
     // Identical root fields merge in GraphQL but still count: the limit is on what the caller wrote,
     // directly or through fragments (no aliases here, which would count against their own limit).
-    const roots = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `...R${i}`).join(' ')} } ${Array.from({ length: n }, (_, i) => `fragment R${i} on Query { me { id } }`).join(' ')}`;
+    const roots = (n: number) =>
+      `{ ${Array.from({ length: n }, (_, i) => `...R${i}`).join(' ')} } ${Array.from({ length: n }, (_, i) => `fragment R${i} on Query { me { id } }`).join(' ')}`;
     const many = (n: number) => `{ ${Array.from({ length: n }, () => 'me { id }').join(' ')} }`;
     const ok = await send(many(DEFAULT_LIMITS.maxRootFields));
     expect(ok.status).toBe(200);
@@ -137,7 +143,8 @@ describe('query shape limits', () => {
     // A connection's nodes are bounded by its `first`: 200 × (1 + 1 + 5) is well under the limit,
     // and so is the widest query of the suite (test/n-plus-one.test.ts, cost 67 200).
     expect((await send('{ cases(first: 200) { totalCount nodes { id reference summary nrmStage handlingConditions } } }')).errors).toBeUndefined();
-    const wide = await send(`{ cases(first: 200) { totalCount nodes { reference ownerAgency { name } persons { pseudonym fullName } events { type location { name countryCode } }
+    const wide =
+      await send(`{ cases(first: 200) { totalCount nodes { reference ownerAgency { name } persons { pseudonym fullName } events { type location { name countryCode } }
       entities { kind value observations { sourceType } } narratives { language } } } }`);
     expect(codes(wide)).not.toContain('QUERY_TOO_COSTLY');
   });
@@ -190,8 +197,12 @@ describe('query shape limits', () => {
 
   test('limits apply to GET requests too', async () => {
     const token = await tokenFor('met-police');
-    const deep = nested(DEFAULT_LIMITS.maxDepth + 1).replace('query($id: ID!)', 'query').replace('$id', `"${hub.demo.ids['narrative:safe-passage-en']}"`);
-    const res = await fetch(`${hub.url}?query=${encodeURIComponent(deep)}`, { headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' } });
+    const deep = nested(DEFAULT_LIMITS.maxDepth + 1)
+      .replace('query($id: ID!)', 'query')
+      .replace('$id', `"${hub.demo.ids['narrative:safe-passage-en']}"`);
+    const res = await fetch(`${hub.url}?query=${encodeURIComponent(deep)}`, {
+      headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' },
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as GraphQLResult).errors![0]!.extensions!.code).toBe('QUERY_TOO_DEEP');
   });

@@ -16,20 +16,16 @@ describe('side channels: another agency’s record and no record answer alike', 
     hub = await startTestHub('in-process');
     Object.assign(ids, hub.demo.ids);
     // A route only the hub analysts see (all demo routes are GREEN; only analysts publish routes).
-    const r = await hub.gql<{ publishRoute: { id: string } }>(
-      'tessera-hub',
-      `mutation($input: PublishRouteInput!) { publishRoute(input: $input) { id } }`,
-      {
-        input: {
-          originLocationId: hub.demo.locations.constanta,
-          destinationLocationId: hub.demo.locations.luton,
-          exploitationTypes: ['SEXUAL'],
-          victimCount: 2,
-          caseCount: 1,
-          handling: { marking: 'AMBER_STRICT', sourceEvaluation: 'RELIABLE', intelligenceAssessment: 'A', handlingCode: 'P' },
-        },
+    const r = await hub.gql<{ publishRoute: { id: string } }>('tessera-hub', `mutation($input: PublishRouteInput!) { publishRoute(input: $input) { id } }`, {
+      input: {
+        originLocationId: hub.demo.locations.constanta,
+        destinationLocationId: hub.demo.locations.luton,
+        exploitationTypes: ['SEXUAL'],
+        victimCount: 2,
+        caseCount: 1,
+        handling: { marking: 'AMBER_STRICT', sourceEvaluation: 'RELIABLE', intelligenceAssessment: 'A', handlingCode: 'P' },
       },
-    );
+    });
     if (r.errors) throw new Error(JSON.stringify(r.errors));
     ids['route:strict'] = r.data!.publishRoute.id;
   });
@@ -40,16 +36,76 @@ describe('side channels: another agency’s record and no record answer alike', 
 
   // One row per root query that takes an id: the record, its owner (who sees it), agencies it does not reach.
   const rows: Array<{ root: string; query: string; record: string; owner: string; denied: string[] }> = [
-    { root: 'case', query: 'case(id: $id) { id reference summary status persons { fullName } events { description } }', record: 'case:strict', owner: 'met-police', denied: ['west-midlands-police', 'politia-romana', 'albion-bank', 'tessera-admin'] },
-    { root: 'person', query: 'person(id: $id) { id pseudonym fullName dateOfBirth }', record: 'person:strict:S1', owner: 'met-police', denied: ['west-midlands-police', 'safe-passage', 'tessera-admin'] },
-    { root: 'traffickingEvent', query: 'traffickingEvent(id: $id) { id type description location { name } }', record: 'event:strict:1', owner: 'met-police', denied: ['west-midlands-police', 'albion-bank', 'tessera-admin'] },
-    { root: 'entity', query: 'entity(id: $id) { id kind value maskedValue observations { note } }', record: 'entity:covert-phone', owner: 'met-police', denied: ['west-midlands-police', 'politia-romana', 'tessera-admin'] },
-    { root: 'observation', query: 'observation(id: $id) { id note entity { value } }', record: 'observation:strict:shared-phone', owner: 'met-police', denied: ['west-midlands-police', 'politia-romana', 'tessera-admin'] },
-    { root: 'link', query: 'link(id: $id) { id kind fromPerson { fullName } toPerson { fullName } }', record: 'link:lanterna:s1-recruited-v1', owner: 'met-police', denied: ['west-midlands-police', 'tessera-admin'] },
-    { root: 'narrative', query: 'narrative(id: $id) { id language text case { id } }', record: 'narrative:safe-passage-en', owner: 'safe-passage', denied: ['albion-bank', 'banca-carpati', 'tessera-admin'] },
-    { root: 'typology', query: 'typology(id: $id) { id title pattern indicators }', record: 'typology:funnel-couriers', owner: 'banca-carpati', denied: ['west-midlands-police', 'safe-passage', 'tessera-admin'] },
-    { root: 'transactionReport', query: 'transactionReport(id: $id) { id reason amount parties { name } }', record: 'report:popescu-str', owner: 'albion-bank', denied: ['west-midlands-police', 'banca-carpati', 'safe-passage', 'tessera-admin'] },
-    { root: 'route', query: 'route(id: $id) { id victimCount caseCount origin { name } }', record: 'route:strict', owner: 'tessera-hub', denied: ['met-police', 'albion-bank', 'safe-passage', 'tessera-admin'] },
+    {
+      root: 'case',
+      query: 'case(id: $id) { id reference summary status persons { fullName } events { description } }',
+      record: 'case:strict',
+      owner: 'met-police',
+      denied: ['west-midlands-police', 'politia-romana', 'albion-bank', 'tessera-admin'],
+    },
+    {
+      root: 'person',
+      query: 'person(id: $id) { id pseudonym fullName dateOfBirth }',
+      record: 'person:strict:S1',
+      owner: 'met-police',
+      denied: ['west-midlands-police', 'safe-passage', 'tessera-admin'],
+    },
+    {
+      root: 'traffickingEvent',
+      query: 'traffickingEvent(id: $id) { id type description location { name } }',
+      record: 'event:strict:1',
+      owner: 'met-police',
+      denied: ['west-midlands-police', 'albion-bank', 'tessera-admin'],
+    },
+    {
+      root: 'entity',
+      query: 'entity(id: $id) { id kind value maskedValue observations { note } }',
+      record: 'entity:covert-phone',
+      owner: 'met-police',
+      denied: ['west-midlands-police', 'politia-romana', 'tessera-admin'],
+    },
+    {
+      root: 'observation',
+      query: 'observation(id: $id) { id note entity { value } }',
+      record: 'observation:strict:shared-phone',
+      owner: 'met-police',
+      denied: ['west-midlands-police', 'politia-romana', 'tessera-admin'],
+    },
+    {
+      root: 'link',
+      query: 'link(id: $id) { id kind fromPerson { fullName } toPerson { fullName } }',
+      record: 'link:lanterna:s1-recruited-v1',
+      owner: 'met-police',
+      denied: ['west-midlands-police', 'tessera-admin'],
+    },
+    {
+      root: 'narrative',
+      query: 'narrative(id: $id) { id language text case { id } }',
+      record: 'narrative:safe-passage-en',
+      owner: 'safe-passage',
+      denied: ['albion-bank', 'banca-carpati', 'tessera-admin'],
+    },
+    {
+      root: 'typology',
+      query: 'typology(id: $id) { id title pattern indicators }',
+      record: 'typology:funnel-couriers',
+      owner: 'banca-carpati',
+      denied: ['west-midlands-police', 'safe-passage', 'tessera-admin'],
+    },
+    {
+      root: 'transactionReport',
+      query: 'transactionReport(id: $id) { id reason amount parties { name } }',
+      record: 'report:popescu-str',
+      owner: 'albion-bank',
+      denied: ['west-midlands-police', 'banca-carpati', 'safe-passage', 'tessera-admin'],
+    },
+    {
+      root: 'route',
+      query: 'route(id: $id) { id victimCount caseCount origin { name } }',
+      record: 'route:strict',
+      owner: 'tessera-hub',
+      denied: ['met-police', 'albion-bank', 'safe-passage', 'tessera-admin'],
+    },
   ];
 
   test.each(rows)('$root(id)', async ({ root, query, record, owner, denied }) => {
@@ -75,7 +131,10 @@ describe('side channels: another agency’s record and no record answer alike', 
   });
 
   test('filters and searches: an invisible record and no record give the same empty answer', async () => {
-    const byRef = (ref: string) => hub.gql('west-midlands-police', 'query($r: String!) { cases(filter: { reference: $r }) { totalCount nodes { id } pageInfo { hasNextPage } } }', { r: ref });
+    const byRef = (ref: string) =>
+      hub.gql('west-midlands-police', 'query($r: String!) { cases(filter: { reference: $r }) { totalCount nodes { id } pageInfo { hasNextPage } } }', {
+        r: ref,
+      });
     expect(answer(await byRef('MPS-2026-0533'))).toEqual(answer(await byRef('MPS-2026-9999')));
     const search = (name: string) => hub.gql('west-midlands-police', 'query($n: String!) { searchPersons(name: $n) { score person { id } } }', { n: name });
     expect(answer(await search('Darren Whitfield'))).toEqual(answer(await search('Darrel Whitfeld-Nobody')));
@@ -85,8 +144,16 @@ describe('side channels: another agency’s record and no record answer alike', 
     const writes: Array<{ name: string; query: string; vars: (id: string) => Record<string, unknown> }> = [
       { name: 'updateCase', query: 'mutation($id: ID!) { updateCase(id: $id, input: { summary: "probe" }) { id } }', vars: (id) => ({ id }) },
       { name: 'addPerson', query: 'mutation($id: ID!) { addPerson(caseId: $id, input: { role: VICTIM, pseudonym: "P" }) { id } }', vars: (id) => ({ id }) },
-      { name: 'addTraffickingEvent', query: 'mutation($id: ID!) { addTraffickingEvent(caseId: $id, input: { type: TRANSIT }) { id } }', vars: (id) => ({ id }) },
-      { name: 'addCaseEntity', query: 'mutation($id: ID!) { addCaseEntity(caseId: $id, input: { kind: PHONE, value: "+447700900999" }) { id } }', vars: (id) => ({ id }) },
+      {
+        name: 'addTraffickingEvent',
+        query: 'mutation($id: ID!) { addTraffickingEvent(caseId: $id, input: { type: TRANSIT }) { id } }',
+        vars: (id) => ({ id }),
+      },
+      {
+        name: 'addCaseEntity',
+        query: 'mutation($id: ID!) { addCaseEntity(caseId: $id, input: { kind: PHONE, value: "+447700900999" }) { id } }',
+        vars: (id) => ({ id }),
+      },
     ];
     test.each(writes)('$name on a case that does not reach the caller', async ({ query, vars }) => {
       const other = await hub.gql('west-midlands-police', query, vars(ids['case:strict']!));
@@ -118,10 +185,17 @@ describe('side channels: another agency’s record and no record answer alike', 
       ['an AMBER_STRICT one of the same agency type', 'MPS-2026-0533'],
     ])('%s: accepted like a fresh reference, and reveals nothing', async (_what, reference) => {
       const actor = reference.startsWith('MPS') ? 'west-midlands-police' : 'met-police';
-      const before = await hub.db.query<{ owner_agency_id: string; summary: string | null }>('SELECT owner_agency_id, summary FROM cases.cases WHERE reference = $1', [reference]);
+      const before = await hub.db.query<{ owner_agency_id: string; summary: string | null }>(
+        'SELECT owner_agency_id, summary FROM cases.cases WHERE reference = $1',
+        [reference],
+      );
       expect(before).toHaveLength(1);
-      const clash = await hub.gql<{ openCase: { id: string; reference: string; status: string; ownerAgency: { slug: string } } }>(actor, OPEN, { input: input(reference) });
-      const fresh = await hub.gql<{ openCase: { id: string; reference: string; status: string } }>(actor, OPEN, { input: input(`${actor}-FRESH-${randomUUID().slice(0, 8)}`) });
+      const clash = await hub.gql<{ openCase: { id: string; reference: string; status: string; ownerAgency: { slug: string } } }>(actor, OPEN, {
+        input: input(reference),
+      });
+      const fresh = await hub.gql<{ openCase: { id: string; reference: string; status: string } }>(actor, OPEN, {
+        input: input(`${actor}-FRESH-${randomUUID().slice(0, 8)}`),
+      });
       expect(clash.errors).toBeUndefined();
       expect(shape(clash)).toEqual(shape(fresh));
       expect(clash.data!.openCase.reference).toBe(reference);
@@ -136,16 +210,23 @@ describe('side channels: another agency’s record and no record answer alike', 
       expect(mine.data!.cases.totalCount).toBe(1 + visibleBefore);
       expect(mine.data!.cases.nodes.map((n) => n.id)).toContain(clash.data!.openCase.id);
       // The other agency's case is untouched.
-      const after = await hub.db.query<{ owner_agency_id: string; summary: string | null }>('SELECT owner_agency_id, summary FROM cases.cases WHERE reference = $1 AND id <> $2', [reference, clash.data!.openCase.id]);
+      const after = await hub.db.query<{ owner_agency_id: string; summary: string | null }>(
+        'SELECT owner_agency_id, summary FROM cases.cases WHERE reference = $1 AND id <> $2',
+        [reference, clash.data!.openCase.id],
+      );
       expect(after).toEqual(before);
     });
 
-    test("an idempotency key another agency already used is no oracle either: no CONFLICT, no replay of its case", async () => {
+    test('an idempotency key another agency already used is no oracle either: no CONFLICT, no replay of its case', async () => {
       const key = `shared-key-${randomUUID()}`;
       const met = await hub.gql<{ openCase: { id: string } }>('met-police', OPEN, { input: { ...input('MPS-KEY-1'), idempotencyKey: key } });
       expect(met.errors).toBeUndefined();
-      const wmpSame = await hub.gql<{ openCase: { id: string; status: string } }>('west-midlands-police', OPEN, { input: { ...input('WMP-KEY-1'), idempotencyKey: key } });
-      const wmpFresh = await hub.gql<{ openCase: { id: string; status: string } }>('west-midlands-police', OPEN, { input: { ...input('WMP-KEY-2'), idempotencyKey: `fresh-${randomUUID()}` } });
+      const wmpSame = await hub.gql<{ openCase: { id: string; status: string } }>('west-midlands-police', OPEN, {
+        input: { ...input('WMP-KEY-1'), idempotencyKey: key },
+      });
+      const wmpFresh = await hub.gql<{ openCase: { id: string; status: string } }>('west-midlands-police', OPEN, {
+        input: { ...input('WMP-KEY-2'), idempotencyKey: `fresh-${randomUUID()}` },
+      });
       expect(wmpSame.errors).toBeUndefined();
       expect(shape(wmpSame)).toEqual(shape(wmpFresh));
       expect(wmpSame.data!.openCase.id).not.toBe(met.data!.openCase.id);

@@ -36,7 +36,10 @@ async function waitHealthy(port: number, started: Started, timeoutMs = 120_000):
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (started.child.exitCode !== null) throw new Error(`npm start exited with ${started.child.exitCode}:\n${started.output()}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     if (Date.now() > deadline) throw new Error(`npm start not healthy after ${timeoutMs} ms:\n${started.output()}`);
     await new Promise((r) => setTimeout(r, 200));
@@ -87,7 +90,11 @@ describe('npm start after the hub was killed', () => {
     running.push(second);
     await waitHealthy(port, second);
     const token = await signDevToken(dataDir, 'met-police', devSubject('met-police', 'CONTRIBUTOR'), { audience: 'tessera' });
-    const r = await postGraphQL<{ cases: { totalCount: number } }>(`http://127.0.0.1:${port}/graphql`, { authorization: `Bearer ${token}` }, '{ cases { totalCount } }');
+    const r = await postGraphQL<{ cases: { totalCount: number } }>(
+      `http://127.0.0.1:${port}/graphql`,
+      { authorization: `Bearer ${token}` },
+      '{ cases { totalCount } }',
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data!.cases.totalCount).toBeGreaterThan(0);
 

@@ -22,7 +22,13 @@ describe('a subgraph stops and restarts (http transport)', () => {
   afterAll(() => hub.stop());
 
   async function restartNarratives() {
-    hub.subgraphs.narratives = await serveSubgraph('narratives', { db: hub.appDb, keys: await loadGatewayKeys(dataDir()), port: narrativesPort, host: '127.0.0.1', development: false });
+    hub.subgraphs.narratives = await serveSubgraph('narratives', {
+      db: hub.appDb,
+      keys: await loadGatewayKeys(dataDir()),
+      port: narrativesPort,
+      host: '127.0.0.1',
+      development: false,
+    });
   }
 
   function expectComplete(r: GraphQLResult<CaseAndNarrative>) {
@@ -91,7 +97,11 @@ describe('a subgraph stops and restarts (http transport)', () => {
   });
 
   test('while it is down, a nested part answers with the same clear error (the non-null list nulls its case)', async () => {
-    const r = await hub.gql<{ case: { reference: string; narratives: unknown[] } | null }>('safe-passage', 'query($c: ID!) { case(id: $c) { reference narratives { text } } }', { c: vars().c });
+    const r = await hub.gql<{ case: { reference: string; narratives: unknown[] } | null }>(
+      'safe-passage',
+      'query($c: ID!) { case(id: $c) { reference narratives { text } } }',
+      { c: vars().c },
+    );
     expect(r.status).toBe(200);
     expect(codes(r)).toEqual(['SERVICE_UNAVAILABLE']);
     // Case.narratives is [Narrative!]!, so GraphQL nulls the whole case: see the report to the lead.
@@ -109,7 +119,11 @@ describe('a subgraph stops and restarts (http transport)', () => {
   test('restarted on the same address: answers are complete again', async () => {
     await restartNarratives();
     expectComplete(await hub.gql<CaseAndNarrative>('safe-passage', CASE_AND_NARRATIVE, vars()));
-    const nested = await hub.gql<{ case: { narratives: Array<{ text: string }> } }>('safe-passage', 'query($c: ID!) { case(id: $c) { reference narratives { text } } }', { c: vars().c });
+    const nested = await hub.gql<{ case: { narratives: Array<{ text: string }> } }>(
+      'safe-passage',
+      'query($c: ID!) { case(id: $c) { reference narratives { text } } }',
+      { c: vars().c },
+    );
     expect(nested.errors).toBeUndefined();
     expect(nested.data?.case.narratives.length).toBeGreaterThan(0);
   });
@@ -157,7 +171,11 @@ describe('a subgraph stops and restarts (http transport)', () => {
     await hub.subgraphs.narratives!.close();
     const { createServer } = await import('node:http');
     const broken = createServer((_req, res) => {
-      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: 'password authentication failed for user "tessera" at db.internal:5432', extensions: { stacktrace: ['at secret.ts:1'] } }] }));
+      res.writeHead(500, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          errors: [{ message: 'password authentication failed for user "tessera" at db.internal:5432', extensions: { stacktrace: ['at secret.ts:1'] } }],
+        }),
+      );
     });
     await new Promise<void>((resolve) => broken.listen(narrativesPort, '127.0.0.1', resolve));
     try {

@@ -114,7 +114,14 @@ describe('audit of case mutations', () => {
     expect(r.errors).toBeUndefined();
     const [alter, ...rest] = await eventsOf(hub, r.requestId);
     expect(rest).toEqual([]);
-    expect(alter).toMatchObject<Partial<AuditRow>>({ action: 'ALTER', subject_type: 'Case', subject_id: id, fields: ['status', 'summary'], purpose: 'NRM referral', record_owner_agency_id: met().id });
+    expect(alter).toMatchObject<Partial<AuditRow>>({
+      action: 'ALTER',
+      subject_type: 'Case',
+      subject_id: id,
+      fields: ['status', 'summary'],
+      purpose: 'NRM referral',
+      record_owner_agency_id: met().id,
+    });
 
     // The Romanian police see the Lanterna case (AMBER, shared with them) but may not change it.
     const refused = await ask(hub, 'politia-romana', UPDATE, { id: hub.demo.ids['case:lanterna'], input: { status: 'CLOSED' } });
@@ -136,12 +143,27 @@ describe('audit of case mutations', () => {
     );
     expect(p.errors).toBeUndefined();
     expect(await eventsOf(hub, p.requestId)).toEqual([
-      expect.objectContaining({ action: 'COLLECT', subject_type: 'Person', subject_id: p.data!.addPerson.id, fields: ['documents', 'fullName', 'pseudonym', 'role'], purpose: 'witness statement' }),
+      expect.objectContaining({
+        action: 'COLLECT',
+        subject_type: 'Person',
+        subject_id: p.data!.addPerson.id,
+        fields: ['documents', 'fullName', 'pseudonym', 'role'],
+        purpose: 'witness statement',
+      }),
     ]);
-    const e = await ask<{ addTraffickingEvent: { id: string } }>(hub, 'met-police', ADD_EVENT, { caseId, input: { type: 'EXPLOITATION', occurredOn: '2026-02-01' } });
+    const e = await ask<{ addTraffickingEvent: { id: string } }>(hub, 'met-police', ADD_EVENT, {
+      caseId,
+      input: { type: 'EXPLOITATION', occurredOn: '2026-02-01' },
+    });
     expect(e.errors).toBeUndefined();
     expect(await eventsOf(hub, e.requestId)).toEqual([
-      expect.objectContaining({ action: 'COLLECT', subject_type: 'TraffickingEvent', subject_id: e.data!.addTraffickingEvent.id, fields: ['occurredOn', 'type'], purpose: null }),
+      expect.objectContaining({
+        action: 'COLLECT',
+        subject_type: 'TraffickingEvent',
+        subject_id: e.data!.addTraffickingEvent.id,
+        fields: ['occurredOn', 'type'],
+        purpose: null,
+      }),
     ]);
     // A bank may not add persons: refused before any write, and nothing is logged.
     const bank = await ask(hub, 'albion-bank', ADD_PERSON, { caseId, input: { role: 'WITNESS', pseudonym: 'W8' } });

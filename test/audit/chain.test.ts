@@ -36,7 +36,13 @@ const event = (i: number, extra: Partial<AuditEventInput> = {}): AuditEventInput
 });
 
 async function append(db: Database, n: number, who = actor()): Promise<void> {
-  await db.transaction((tx) => appendAudit(tx, who, Array.from({ length: n }, (_, i) => event(i))));
+  await db.transaction((tx) =>
+    appendAudit(
+      tx,
+      who,
+      Array.from({ length: n }, (_, i) => event(i)),
+    ),
+  );
 }
 
 async function seqs(db: Database): Promise<string[]> {
@@ -65,7 +71,12 @@ async function recomputeChain(db: Database): Promise<void> {
 }
 
 /** Runs a script over `url`; the checkpoint store is an empty directory of its own unless `env` names one. */
-async function script(name: string, url: string, args: string[] = [], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function script(
+  name: string,
+  url: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'scripts', name), ...args], {
       cwd: ROOT,
@@ -206,7 +217,8 @@ describe('the audit hash chain', () => {
     // Swap everything but seq between two neighbours, after dropping the constraints in the way, as
     // a superuser could: the order of the log changes.
     await db.query('ALTER TABLE audit.events DROP CONSTRAINT events_one_successor, DROP CONSTRAINT events_hash_unique');
-    const cols = 'at, action, actor_user_id, actor_agency_id, subject_type, subject_id, record_owner_agency_id, recipients, purpose, fields, request_id, prev_hash, hash';
+    const cols =
+      'at, action, actor_user_id, actor_agency_id, subject_type, subject_id, record_owner_agency_id, recipients, purpose, fields, request_id, prev_hash, hash';
     await asSuperuserWithoutTrigger(
       db,
       `UPDATE audit.events e SET (${cols}) = (SELECT ${cols} FROM audit.events o WHERE o.seq = CASE WHEN e.seq = $1 THEN $2::bigint ELSE $1::bigint END)
@@ -246,7 +258,11 @@ describe('the audit hash chain', () => {
       const out = path.join(dir, 'audit.jsonl');
       const r = await script('audit-export.ts', url, ['--from', '2000-01-01', '--to', '2999-01-01', '--out', out]);
       expect(r.code).toBe(0);
-      const lines = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = fs
+        .readFileSync(out, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(lines).toHaveLength(7);
       const trailer = lines.pop()!;
       const head = await verifyChain(db);
@@ -255,9 +271,19 @@ describe('the audit hash chain', () => {
       let prev = GENESIS_HASH;
       for (const line of lines) {
         const { seq: _seq, prevHash, hash, ...rest } = line;
-        const canonical = JSON.stringify(Object.fromEntries(Object.keys(rest).sort().map((k) => [k, rest[k]])));
+        const canonical = JSON.stringify(
+          Object.fromEntries(
+            Object.keys(rest)
+              .sort()
+              .map((k) => [k, rest[k]]),
+          ),
+        );
         expect(prevHash).toBe(prev);
-        expect(createHash('sha256').update(`${prevHash as string}${canonical}`).digest('hex')).toBe(hash);
+        expect(
+          createHash('sha256')
+            .update(`${prevHash as string}${canonical}`)
+            .digest('hex'),
+        ).toBe(hash);
         prev = hash as string;
       }
       expect(prev).toBe((trailer.head as { hash: string }).hash);
@@ -282,7 +308,10 @@ describe('the audit hash chain', () => {
       const { db, url } = await freshChain(n);
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-checkpoints-'));
       dirs.push(dataDir);
-      const config = { dataDir, auditCheckpoints: { dir: path.join(dataDir, 'audit-checkpoints'), everyEvents: 1000, everySeconds: 60, origin: 'test.tessera/audit' } };
+      const config = {
+        dataDir,
+        auditCheckpoints: { dir: path.join(dataDir, 'audit-checkpoints'), everyEvents: 1000, everySeconds: 60, origin: 'test.tessera/audit' },
+      };
       const appDb = await connect(appDatabaseUrl(url, process.env.TESSERA_TEST_APP_PASSWORD!), 2);
       opened.push(appDb);
       const signer = loadCheckpointSigner(config);
@@ -290,7 +319,12 @@ describe('the audit hash chain', () => {
       const checkpointer = (more: { now?: () => Date } = {}) =>
         new Checkpointer({ db: appDb, signer, store, everyEvents: opts.everyEvents ?? 1000, everySeconds: opts.everySeconds ?? 60, now: more.now ?? opts.now });
       // What `npm run audit:verify` reads by default: this data directory's key and store.
-      const verify = (args: string[] = []) => script('audit-verify.ts', url, args, { TESSERA_DATA_DIR: dataDir, TESSERA_AUDIT_CHECKPOINT_DIR: config.auditCheckpoints.dir, TESSERA_AUDIT_ORIGIN: config.auditCheckpoints.origin });
+      const verify = (args: string[] = []) =>
+        script('audit-verify.ts', url, args, {
+          TESSERA_DATA_DIR: dataDir,
+          TESSERA_AUDIT_CHECKPOINT_DIR: config.auditCheckpoints.dir,
+          TESSERA_AUDIT_ORIGIN: config.auditCheckpoints.origin,
+        });
       return { db, url, signer, store, checkpointer, verify, dataDir };
     }
 

@@ -62,7 +62,13 @@ describe('audit checkpoints through the API', () => {
       expect(r.data!.auditCheckpoints).toEqual([{ treeSize: latest.treeSize, signedAt: latest.signedAt }]);
       // A witness: the note and the verifier key from the API, checked with the signed-note rules alone.
       const text = openNote(latest.note, parseVerifierKey(r.data!.auditCheckpointKey.verifierKey));
-      expect(parseCheckpointText(text)).toEqual({ origin: latest.origin, treeSize: Number(latest.treeSize), rootHash: latest.headHash, headSeq: latest.headSeq, signedAt: latest.signedAt });
+      expect(parseCheckpointText(text)).toEqual({
+        origin: latest.origin,
+        treeSize: Number(latest.treeSize),
+        rootHash: latest.headHash,
+        headSeq: latest.headSeq,
+        signedAt: latest.signedAt,
+      });
       const key = r.data!.auditCheckpointKey;
       expect(key.verifierKey).toBe(`${key.name}+${key.keyId}+${Buffer.concat([Buffer.from([1]), Buffer.from(key.publicKey, 'base64')]).toString('base64')}`);
     }

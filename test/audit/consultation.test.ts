@@ -33,7 +33,12 @@ describe.each(['in-process', 'http'] as const)('consultation audit (%s)', (trans
     const events = await eventsOf(hub, r.requestId);
     expect(events.every((e) => e.action === 'CONSULT')).toBe(true);
     // One CONSULT per person whose name was returned (all four Lanterna persons have one).
-    expect(events.map((e) => e.subject_id).sort()).toEqual(r.data!.case!.persons.filter((p) => p.fullName).map((p) => p.id).sort());
+    expect(events.map((e) => e.subject_id).sort()).toEqual(
+      r
+        .data!.case!.persons.filter((p) => p.fullName)
+        .map((p) => p.id)
+        .sort(),
+    );
     expect(events.find((e) => e.subject_id === v1.id)).toMatchObject({
       subject_type: 'Person',
       fields: ['fullName'],
@@ -98,16 +103,33 @@ describe.each(['in-process', 'http'] as const)('consultation audit (%s)', (trans
     const found = search.data!.searchPersons.map((m) => m.person.id).sort();
     expect(found.length).toBeGreaterThan(0);
     const events = await eventsOf(hub, search.requestId);
-    expect(events.filter((e) => e.action === 'CONSULT').map((e) => e.subject_id).sort()).toEqual(found);
+    expect(
+      events
+        .filter((e) => e.action === 'CONSULT')
+        .map((e) => e.subject_id)
+        .sort(),
+    ).toEqual(found);
     // The Midlands case's suspect is West Midlands Police's record: disclosed to the Met, if found.
     for (const e of events.filter((x) => x.action === 'DISCLOSE')) expect(e.record_owner_agency_id).not.toBe(agency('met-police').id);
   });
 
   test("an NGO reading its own survivor's narrative text writes CONSULT for the narrative", async () => {
-    const r = await ask(hub, 'safe-passage', `query($id: ID!) { narrative(id: $id) { id text } }`, { id: id('narrative:safe-passage-en') }, { purpose: 'Casework' });
+    const r = await ask(
+      hub,
+      'safe-passage',
+      `query($id: ID!) { narrative(id: $id) { id text } }`,
+      { id: id('narrative:safe-passage-en') },
+      { purpose: 'Casework' },
+    );
     expect(r.errors).toBeUndefined();
     expect(await eventsOf(hub, r.requestId)).toEqual([
-      expect.objectContaining({ action: 'CONSULT', subject_type: 'Narrative', subject_id: id('narrative:safe-passage-en'), fields: ['text'], purpose: 'Casework' }),
+      expect.objectContaining({
+        action: 'CONSULT',
+        subject_type: 'Narrative',
+        subject_id: id('narrative:safe-passage-en'),
+        fields: ['text'],
+        purpose: 'Casework',
+      }),
     ]);
   });
 
@@ -121,7 +143,13 @@ describe.each(['in-process', 'http'] as const)('consultation audit (%s)', (trans
       expect(codes(r)).toContain('INTERNAL_SERVER_ERROR');
       expect(await eventCount(hub)).toBe(before);
       // A query that consults no personal data is unaffected.
-      const overview = await ask(hub, 'met-police', `query($id: ID!) { case(id: $id) { status } }`, { id: id('case:lanterna') }, { purpose: 'audit store down' });
+      const overview = await ask(
+        hub,
+        'met-police',
+        `query($id: ID!) { case(id: $id) { status } }`,
+        { id: id('case:lanterna') },
+        { purpose: 'audit store down' },
+      );
       expect(overview.errors).toBeUndefined();
     } finally {
       await restore();

@@ -18,7 +18,8 @@ afterAll(() => hub.stop());
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-async function must<T = Record<string, any>>(persona: string, query: string, variables: Record<string, unknown>): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function must<T = Record<string, any>>(persona: string, query: string, variables: Record<string, unknown>): Promise<T> {
   const r = await hub.gql<T>(persona, query, variables);
   if (r.errors?.length || !r.data) throw new Error(`${persona}: ${JSON.stringify(r.errors)}`);
   return r.data;
@@ -137,18 +138,22 @@ describe('retention ERASE', () => {
 
   test('of a transaction report leaves neither its content nor an account only it named; an account another report names stays', async () => {
     const report = (
-      await must<{ submitTransactionReport: { id: string } }>('albion-bank', `mutation($input: SubmitTransactionReportInput!) { submitTransactionReport(input: $input) { id } }`, {
-        input: {
-          handling: HANDLING,
-          reportCode: 'STR',
-          reason: REASON,
-          idempotencyKey: 'erasure-test-report-1',
-          parties: [
-            { name: PARTY, significance: 'SUBJECT', account: { kind: 'BANK_ACCOUNT', value: ACCOUNT } },
-            { name: 'Erasure Test Counterparty', significance: 'COUNTERPARTY', account: { kind: 'BANK_ACCOUNT', value: DEMO_S1_IBAN_GB } },
-          ],
+      await must<{ submitTransactionReport: { id: string } }>(
+        'albion-bank',
+        `mutation($input: SubmitTransactionReportInput!) { submitTransactionReport(input: $input) { id } }`,
+        {
+          input: {
+            handling: HANDLING,
+            reportCode: 'STR',
+            reason: REASON,
+            idempotencyKey: 'erasure-test-report-1',
+            parties: [
+              { name: PARTY, significance: 'SUBJECT', account: { kind: 'BANK_ACCOUNT', value: ACCOUNT } },
+              { name: 'Erasure Test Counterparty', significance: 'COUNTERPARTY', account: { kind: 'BANK_ACCOUNT', value: DEMO_S1_IBAN_GB } },
+            ],
+          },
         },
-      })
+      )
     ).submitTransactionReport;
     const erasedValues = [ACCOUNT, PARTY, 'Erasure Test Counterparty', REASON, 'erasure-test-report-1'];
     expect((await findAnywhere(erasedValues)).length).toBeGreaterThan(0);
@@ -168,9 +173,10 @@ describe('retention ERASE', () => {
     expect(await entityCount('BANK_ACCOUNT', ACCOUNT)).toBe(0);
     // The demo report still names the other account: its entity and observation stay.
     expect(await entityCount('BANK_ACCOUNT', DEMO_S1_IBAN_GB)).toBe(1);
-    const [demoObs] = await hub.db.query<{ n: string }>(`SELECT count(*) AS n FROM entities.observations WHERE source_type = 'TRANSACTION_REPORT' AND source_id = $1`, [
-      hub.demo.ids['report:popescu-str'],
-    ]);
+    const [demoObs] = await hub.db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM entities.observations WHERE source_type = 'TRANSACTION_REPORT' AND source_id = $1`,
+      [hub.demo.ids['report:popescu-str']],
+    );
     expect(Number(demoObs!.n)).toBeGreaterThan(0);
     await expectIdsAndFieldNamesOnly([report.id, ...observationIds, accountEntity!.id]);
   });

@@ -58,7 +58,11 @@ async function must<T = Data>(persona: string, query: string, variables: Vars): 
 const REQUEST = `mutation($input: RequestAccessInput!) { requestAccess(input: $input) { id } }`;
 const requestFrom = (requester: string, email: string) =>
   must<{ requestAccess: { id: string } }>(requester, REQUEST, {
-    input: { toAgencyId: agency('politia-romana'), identifier: { kind: 'EMAIL', value: email }, purpose: 'Every-mutation audit test: same identifier as our case' },
+    input: {
+      toAgencyId: agency('politia-romana'),
+      identifier: { kind: 'EMAIL', value: email },
+      purpose: 'Every-mutation audit test: same identifier as our case',
+    },
   });
 
 const report = (n: number) => ({
@@ -67,7 +71,9 @@ const report = (n: number) => ({
   reason: `Every-mutation audit report ${n}: structured cash deposits`,
   amount: 1200,
   currency: 'GBP',
-  parties: [{ name: `Audit subject ${n}`, significance: 'SUBJECT', account: { kind: 'BANK_ACCOUNT', value: iban('GB', `ALBN6077${String(n).padStart(10, '0')}`) } }],
+  parties: [
+    { name: `Audit subject ${n}`, significance: 'SUBJECT', account: { kind: 'BANK_ACCOUNT', value: iban('GB', `ALBN6077${String(n).padStart(10, '0')}`) } },
+  ],
 });
 
 const NARRATIVE_TEXT = 'Every-mutation audit narrative. She was told to call +44 7700 900654 every night and to hand over her passport.';
@@ -127,7 +133,11 @@ const CALLS: Record<string, Call> = {
     persona: 'met-police',
     query: REQUEST,
     variables: () => ({
-      input: { toAgencyId: agency('politia-romana'), identifier: { kind: 'EMAIL', value: 'recrutare.demo@example.org' }, purpose: 'Lanterna: same recruiter email as our case' },
+      input: {
+        toAgencyId: agency('politia-romana'),
+        identifier: { kind: 'EMAIL', value: 'recrutare.demo@example.org' },
+        purpose: 'Lanterna: same recruiter email as our case',
+      },
     }),
     writes: [['COLLECT', 'AccessRequest']],
     then: (d) => (kept.request = d.requestAccess.id),
@@ -163,7 +173,9 @@ const CALLS: Record<string, Call> = {
   openCase: {
     persona: 'met-police',
     query: `mutation($input: OpenCaseInput!) { openCase(input: $input) { id } }`,
-    variables: () => ({ input: { handling: HANDLING, reference: 'AUDIT-EVERY-1', exploitationTypes: ['LABOUR'], persons: [{ role: 'VICTIM', pseudonym: 'AV1' }] } }),
+    variables: () => ({
+      input: { handling: HANDLING, reference: 'AUDIT-EVERY-1', exploitationTypes: ['LABOUR'], persons: [{ role: 'VICTIM', pseudonym: 'AV1' }] },
+    }),
     writes: [
       ['COLLECT', 'Case'],
       ['COLLECT', 'Person'],
@@ -256,7 +268,12 @@ const CALLS: Record<string, Call> = {
     persona: 'albion-bank',
     query: `mutation($input: SubmitTypologyInput!) { submitTypology(input: $input) { id } }`,
     variables: () => ({
-      input: { handling: { ...HANDLING, marking: 'GREEN' }, title: 'Audit test pattern', pattern: 'Many small deposits moved on quickly', idempotencyKey: 'audit-every-typology-1' },
+      input: {
+        handling: { ...HANDLING, marking: 'GREEN' },
+        title: 'Audit test pattern',
+        pattern: 'Many small deposits moved on quickly',
+        idempotencyKey: 'audit-every-typology-1',
+      },
     }),
     writes: [['COLLECT', 'Typology']],
   },
@@ -340,7 +357,16 @@ describe('every mutation of the composed schema is audited in its own transactio
   test('the chain still verifies, and no event carries a value that was written', async () => {
     expect((await verifyChain(hub.db)).ok).toBe(true);
     const stored = JSON.stringify(await hub.db.query(`SELECT * FROM audit.events WHERE purpose = $1`, [PURPOSE]));
-    for (const value of ['+447700900654', '+447700900321', 'Audit subject 1', 'AUDIT-EVERY-1', 'structured cash deposits', 'Audit test user', 'recrutare.demo@example.org', 'passport']) {
+    for (const value of [
+      '+447700900654',
+      '+447700900321',
+      'Audit subject 1',
+      'AUDIT-EVERY-1',
+      'structured cash deposits',
+      'Audit test user',
+      'recrutare.demo@example.org',
+      'passport',
+    ]) {
       expect(stored).not.toContain(value);
     }
   });

@@ -43,7 +43,12 @@ describe('the audit trail query', () => {
     // The NGO consults its survivor's narrative; the Romanian police open a case.
     requests.ngo = (await ask(hub, 'safe-passage', `query($id: ID!) { narrative(id: $id) { text } }`, { id: id('narrative:safe-passage-en') })).requestId;
     const open = `mutation($input: OpenCaseInput!) { openCase(input: $input) { id } }`;
-    const input = { handling: HANDLING, reference: 'AUDIT-TRAIL-RO', exploitationTypes: ['LABOUR'], persons: [{ role: 'VICTIM', pseudonym: 'V1', fullName: 'Trail Victim' }] };
+    const input = {
+      handling: HANDLING,
+      reference: 'AUDIT-TRAIL-RO',
+      exploitationTypes: ['LABOUR'],
+      persons: [{ role: 'VICTIM', pseudonym: 'V1', fullName: 'Trail Victim' }],
+    };
     requests.politia = (await ask(hub, 'politia-romana', open, { input })).requestId;
   }, 60_000);
   afterAll(() => hub.stop());
@@ -75,7 +80,11 @@ describe('the audit trail query', () => {
     expect(politia.nodes.every((n) => concerns(n, agencyId('politia-romana')))).toBe(true);
     const theirs = politia.nodes.filter((n) => n.requestId === requests.metIasi);
     expect(theirs.map((n) => n.action).sort()).toEqual(['CONSULT', 'DISCLOSE']);
-    expect(theirs.find((n) => n.action === 'DISCLOSE')).toMatchObject({ actorAgency: { id: agencyId('met-police') }, recipients: [{ id: agencyId('met-police') }], purpose: 'link check' });
+    expect(theirs.find((n) => n.action === 'DISCLOSE')).toMatchObject({
+      actorAgency: { id: agencyId('met-police') },
+      recipients: [{ id: agencyId('met-police') }],
+      purpose: 'link check',
+    });
     expect(politia.nodes.some((n) => n.requestId === requests.metOwn)).toBe(false);
     expect(politia.nodes.filter((n) => n.requestId === requests.politia).map((n) => n.action)).toEqual(['COLLECT', 'COLLECT']);
 

@@ -55,7 +55,8 @@ const PURPOSE = 'Operation Lanterna: the recruiter email also appears in our vic
 const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString();
 
 async function request(persona: string, toSlug: string, kind: string, value: string, purpose = PURPOSE): Promise<AccessRequest> {
-  return ok(await hub.gql<{ requestAccess: AccessRequest }>(persona, REQUEST, { input: { toAgencyId: agency(toSlug), identifier: { kind, value }, purpose } })).requestAccess;
+  return ok(await hub.gql<{ requestAccess: AccessRequest }>(persona, REQUEST, { input: { toAgencyId: agency(toSlug), identifier: { kind, value }, purpose } }))
+    .requestAccess;
 }
 
 async function grant(persona: string, requestId: string, records: Array<{ subjectType: string; id: string }>, expiresAt: string): Promise<AccessRequest> {
@@ -98,7 +99,12 @@ describe('asking', () => {
     ['its own agency', { toAgencyId: 'SELF' }, 'input.toAgencyId'],
     ["the hub's administration", { toAgencyId: 'ADMIN' }, 'input.toAgencyId'],
   ])('refuses %s', async (_what, change, field) => {
-    const input: Record<string, unknown> = { toAgencyId: agency('politia-romana'), identifier: { kind: 'PHONE', value: '+40 722 123 456' }, purpose: PURPOSE, ...change };
+    const input: Record<string, unknown> = {
+      toAgencyId: agency('politia-romana'),
+      identifier: { kind: 'PHONE', value: '+40 722 123 456' },
+      purpose: PURPOSE,
+      ...change,
+    };
     if (input.toAgencyId === 'SELF') input.toAgencyId = agency('met-police');
     if (input.toAgencyId === 'ADMIN') input.toAgencyId = agency('tessera-admin');
     refused(await hub.gql('met-police', REQUEST, { input }), 'BAD_USER_INPUT', field);
@@ -106,13 +112,17 @@ describe('asking', () => {
 
   test('an agency that does not accept access requests cannot be asked', async () => {
     await hub.db.query('UPDATE agencies.agencies SET accepts_access_requests = false WHERE id = $1', [agency('lumina-ro')]);
-    const r = await hub.gql('met-police', REQUEST, { input: { toAgencyId: agency('lumina-ro'), identifier: { kind: 'EMAIL', value: 'a@example.org' }, purpose: PURPOSE } });
+    const r = await hub.gql('met-police', REQUEST, {
+      input: { toAgencyId: agency('lumina-ro'), identifier: { kind: 'EMAIL', value: 'a@example.org' }, purpose: PURPOSE },
+    });
     refused(r, 'BAD_USER_INPUT', 'input.toAgencyId');
     expect(r.errors![0]!.message).toMatch(/does not accept access requests/);
   });
 
   test.each(['met-police:VIEWER', 'tessera-admin', 'tessera-admin:SUPERVISOR'])('%s may not request access (FORBIDDEN)', async (persona) => {
-    const r = await hub.gql(persona, REQUEST, { input: { toAgencyId: agency('politia-romana'), identifier: { kind: 'EMAIL', value: 'b@example.org' }, purpose: PURPOSE } });
+    const r = await hub.gql(persona, REQUEST, {
+      input: { toAgencyId: agency('politia-romana'), identifier: { kind: 'EMAIL', value: 'b@example.org' }, purpose: PURPOSE },
+    });
     refused(r, 'FORBIDDEN');
   });
 });
@@ -125,7 +135,13 @@ describe('the owner sees its pending requests and its own records behind them', 
 
   test('incoming for the owner, outgoing for the requester, nothing for anyone else', async () => {
     const list = async (persona: string, direction: string) =>
-      ok(await hub.gql<{ accessRequests: { totalCount: number; nodes: AccessRequest[] } }>(persona, `query($d: AccessRequestDirection) { accessRequests(status: PENDING, direction: $d) { totalCount nodes { id status requesterAgency { slug } } } }`, { d: direction })).accessRequests;
+      ok(
+        await hub.gql<{ accessRequests: { totalCount: number; nodes: AccessRequest[] } }>(
+          persona,
+          `query($d: AccessRequestDirection) { accessRequests(status: PENDING, direction: $d) { totalCount nodes { id status requesterAgency { slug } } } }`,
+          { d: direction },
+        ),
+      ).accessRequests;
     expect((await list('politia-romana', 'INCOMING')).nodes.map((n) => n.id)).toContain(req.id);
     expect((await list('politia-romana:SUPERVISOR', 'INCOMING')).nodes.map((n) => n.id)).toContain(req.id);
     expect((await list('politia-romana', 'OUTGOING')).nodes.map((n) => n.id)).not.toContain(req.id);
@@ -140,7 +156,11 @@ describe('the owner sees its pending requests and its own records behind them', 
   });
 
   test('the owner sees which of its own records mention the identifier; the requester does not (FORBIDDEN_FIELD)', async () => {
-    const r = ok(await hub.gql<{ accessRequest: { candidates: Array<{ subjectType: string; id: string; via: string; marking: string }> } }>('politia-romana', CANDIDATES, { id: req.id }));
+    const r = ok(
+      await hub.gql<{ accessRequest: { candidates: Array<{ subjectType: string; id: string; via: string; marking: string }> } }>('politia-romana', CANDIDATES, {
+        id: req.id,
+      }),
+    );
     const got = r.accessRequest.candidates.map((c) => `${c.subjectType}:${c.id}:${c.via}`);
     expect(got).toEqual(
       expect.arrayContaining([
@@ -161,8 +181,20 @@ describe('the owner sees its pending requests and its own records behind them', 
   });
 
   test('the link and linked person behind an email are offered to a police force, the person with their role', async () => {
-    const email = await request('west-midlands-police', 'politia-romana', 'EMAIL', 'recrutare.demo@example.org', 'Lanterna: the recruiter email of our case, to link the two');
-    const r = ok(await hub.gql<{ accessRequest: { candidates: Array<{ subjectType: string; id: string; via: string; role: string | null }> } }>('politia-romana', CANDIDATES, { id: email.id }));
+    const email = await request(
+      'west-midlands-police',
+      'politia-romana',
+      'EMAIL',
+      'recrutare.demo@example.org',
+      'Lanterna: the recruiter email of our case, to link the two',
+    );
+    const r = ok(
+      await hub.gql<{ accessRequest: { candidates: Array<{ subjectType: string; id: string; via: string; role: string | null }> } }>(
+        'politia-romana',
+        CANDIDATES,
+        { id: email.id },
+      ),
+    );
     expect(r.accessRequest.candidates.map((c) => `${c.subjectType}:${c.id}:${c.via}:${c.role}`)).toEqual(
       expect.arrayContaining([
         `Link:${ids('link:iasi:s1-uses-email')}:LINK:null`,
@@ -173,17 +205,35 @@ describe('the owner sees its pending requests and its own records behind them', 
   });
 
   test('a bank is offered only what it would read once granted: no observation, link or victim of another agency', async () => {
-    const email = await request('albion-bank', 'politia-romana', 'EMAIL', 'recrutare.demo@example.org', 'Customer onboarding: this email is on a new account application');
-    const r = ok(await hub.gql<{ accessRequest: { candidates: Array<{ subjectType: string; id: string; via: string; role: string | null }> } }>('politia-romana', CANDIDATES, { id: email.id }));
+    const email = await request(
+      'albion-bank',
+      'politia-romana',
+      'EMAIL',
+      'recrutare.demo@example.org',
+      'Customer onboarding: this email is on a new account application',
+    );
+    const r = ok(
+      await hub.gql<{ accessRequest: { candidates: Array<{ subjectType: string; id: string; via: string; role: string | null }> } }>(
+        'politia-romana',
+        CANDIDATES,
+        { id: email.id },
+      ),
+    );
     const offered = r.accessRequest.candidates;
     expect(offered.length).toBeGreaterThan(0);
     expect(offered.filter((c) => ['Observation', 'Link'].includes(c.subjectType))).toEqual([]);
     expect(offered.filter((c) => c.subjectType === 'Person' && c.role === 'VICTIM')).toEqual([]);
     // Whatever is offered, once granted, the bank reads.
-    const answered = await grant('politia-romana:SUPERVISOR', email.id, offered.map((c) => ({ subjectType: c.subjectType, id: c.id })), inDays(7));
+    const answered = await grant(
+      'politia-romana:SUPERVISOR',
+      email.id,
+      offered.map((c) => ({ subjectType: c.subjectType, id: c.id })),
+      inDays(7),
+    );
     expect(answered.status).toBe('GRANTED');
     expect(offered.every((c) => c.subjectType === 'Case')).toBe(true);
-    for (const c of offered) expect(ok(await hub.gql<{ case: { id: string } }>('albion-bank', `query($id: ID!) { case(id: $id) { id } }`, { id: c.id })).case.id).toBe(c.id);
+    for (const c of offered)
+      expect(ok(await hub.gql<{ case: { id: string } }>('albion-bank', `query($id: ID!) { case(id: $id) { id } }`, { id: c.id })).case.id).toBe(c.id);
   });
 });
 
@@ -197,8 +247,20 @@ describe('granting', () => {
     expect(answered.status).toBe('GRANTED');
     expect(answered.decidedAt).not.toBeNull();
     expect(answered.grants).toHaveLength(1);
-    expect(answered.grants[0]).toMatchObject({ subjectType: 'Person', recordId: victim, active: true, revokedAt: null, purpose: PURPOSE, grantorAgency: { slug: 'politia-romana' }, granteeAgency: { slug: 'met-police' } });
-    const [row] = await hub.db.query<{ n: string }>('SELECT count(*) AS n FROM cases.grants WHERE id = $1 AND record_id = $2 AND grantee_agency_id = $3', [answered.grants[0]!.id, victim, agency('met-police')]);
+    expect(answered.grants[0]).toMatchObject({
+      subjectType: 'Person',
+      recordId: victim,
+      active: true,
+      revokedAt: null,
+      purpose: PURPOSE,
+      grantorAgency: { slug: 'politia-romana' },
+      granteeAgency: { slug: 'met-police' },
+    });
+    const [row] = await hub.db.query<{ n: string }>('SELECT count(*) AS n FROM cases.grants WHERE id = $1 AND record_id = $2 AND grantee_agency_id = $3', [
+      answered.grants[0]!.id,
+      victim,
+      agency('met-police'),
+    ]);
     expect(Number(row!.n)).toBe(1);
 
     // The grantee reads the name (LE rule { viaGrant: true }), its viewers too; no other agency does.
@@ -207,13 +269,17 @@ describe('granting', () => {
     expect(await fullNameAs(hub, 'west-midlands-police', victim)).toBe('FORBIDDEN_FIELD');
     // The grant is for the person, not the persons around her.
     expect(await fullNameAs(hub, 'met-police', ids('person:iasi:S1'))).toBe('Florin Ardeleanu'); // suspect: LE reads suspects anyway
-    const listed = ok(await hub.gql<{ accessGrants: Grant[] }>('met-police', `{ accessGrants(direction: RECEIVED, activeOnly: true) { id recordId } }`)).accessGrants;
+    const listed = ok(
+      await hub.gql<{ accessGrants: Grant[] }>('met-police', `{ accessGrants(direction: RECEIVED, activeOnly: true) { id recordId } }`),
+    ).accessGrants;
     expect(listed.map((g) => g.id)).toContain(answered.grants[0]!.id);
 
     // Only the grantor revokes.
     refused(await hub.gql('met-police', REVOKE, { id: answered.grants[0]!.id }), 'NOT_FOUND');
     refused(await hub.gql('politia-romana:VIEWER', REVOKE, { id: answered.grants[0]!.id }), 'FORBIDDEN');
-    const revoked = ok(await hub.gql<{ revokeGrant: { active: boolean; revokedAt: string | null } }>('politia-romana', REVOKE, { id: answered.grants[0]!.id })).revokeGrant;
+    const revoked = ok(
+      await hub.gql<{ revokeGrant: { active: boolean; revokedAt: string | null } }>('politia-romana', REVOKE, { id: answered.grants[0]!.id }),
+    ).revokeGrant;
     expect(revoked.active).toBe(false);
     expect(revoked.revokedAt).not.toBeNull();
     expect(await fullNameAs(hub, 'met-police', victim)).toBe('FORBIDDEN_FIELD');
@@ -229,7 +295,12 @@ describe('granting', () => {
     expect(await fullNameAs(hub, 'met-police', victim)).toBe('Andreea Lungu');
     await sleep(expiresAt.getTime() + 1000 - Date.now());
     expect(await fullNameAs(hub, 'met-police', victim)).toBe('FORBIDDEN_FIELD');
-    const given = ok(await hub.gql<{ accessGrants: Array<Grant & { expiresAt: string }> }>('politia-romana', `{ accessGrants(direction: GIVEN) { id recordId active expiresAt } }`)).accessGrants;
+    const given = ok(
+      await hub.gql<{ accessGrants: Array<Grant & { expiresAt: string }> }>(
+        'politia-romana',
+        `{ accessGrants(direction: GIVEN) { id recordId active expiresAt } }`,
+      ),
+    ).accessGrants;
     const g = given.find((x) => new Date(x.expiresAt).getTime() === expiresAt.getTime());
     expect(g).toMatchObject({ recordId: victim, active: false });
   }, 30_000);
@@ -239,7 +310,9 @@ describe('granting', () => {
     expect(await caseSummaryAs(hub, 'met-police', midlands)).toBe('NOT_FOUND');
     const req = await request('met-police', 'west-midlands-police', 'PHONE', '07700 900312');
     expect(req.identifier.value).toBe('+447700900312'); // read with the Met's country (GB)
-    const cand = ok(await hub.gql<{ accessRequest: { candidates: Array<{ subjectType: string; id: string }> } }>('west-midlands-police', CANDIDATES, { id: req.id }));
+    const cand = ok(
+      await hub.gql<{ accessRequest: { candidates: Array<{ subjectType: string; id: string }> } }>('west-midlands-police', CANDIDATES, { id: req.id }),
+    );
     expect(cand.accessRequest.candidates).toEqual(expect.arrayContaining([expect.objectContaining({ subjectType: 'Case', id: midlands })]));
     await grant('west-midlands-police:SUPERVISOR', req.id, [{ subjectType: 'Case', id: midlands }], inDays(7));
     expect(await caseSummaryAs(hub, 'met-police', midlands)).toMatch(/^Brothels in Leicester and Bedford/);
@@ -256,8 +329,10 @@ describe('granting', () => {
       // One of the Romanian police's events made RED: it reaches named users only and is never granted.
       await hub.db.query(`UPDATE cases.events SET marking = 'RED' WHERE id = $1`, [ids('event:iasi:1')]);
     });
-    const tryGrant = (persona: string, records: Array<{ subjectType: string; id: string }>, expiresAt = inDays(10), id = req.id) => hub.gql(persona, GRANT, { id, records, expiresAt });
-    const grantsCount = async () => Number((await hub.db.query<{ n: string }>('SELECT (SELECT count(*) FROM cases.grants) + (SELECT count(*) FROM entities.grants) AS n'))[0]!.n);
+    const tryGrant = (persona: string, records: Array<{ subjectType: string; id: string }>, expiresAt = inDays(10), id = req.id) =>
+      hub.gql(persona, GRANT, { id, records, expiresAt });
+    const grantsCount = async () =>
+      Number((await hub.db.query<{ n: string }>('SELECT (SELECT count(*) FROM cases.grants) + (SELECT count(*) FROM entities.grants) AS n'))[0]!.n);
 
     test.each([
       ['a record of another agency', () => [{ subjectType: 'Case', id: ids('case:lanterna') }], 'records[0]'],
@@ -265,7 +340,14 @@ describe('granting', () => {
       ['a record under the wrong type', () => [{ subjectType: 'Case', id: ids('person:iasi:V1') }], 'records[0]'],
       ['a RED record', () => [{ subjectType: 'TraffickingEvent', id: ids('event:iasi:1') }], 'records[0]'],
       ['no record', () => [], 'records'],
-      ['the same record twice', () => [{ subjectType: 'Case', id: ids('case:iasi') }, { subjectType: 'Case', id: ids('case:iasi') }], 'records[1]'],
+      [
+        'the same record twice',
+        () => [
+          { subjectType: 'Case', id: ids('case:iasi') },
+          { subjectType: 'Case', id: ids('case:iasi') },
+        ],
+        'records[1]',
+      ],
     ])('refuses %s, writing nothing', async (_what, records, field) => {
       const before = await grantsCount();
       const r = await tryGrant('politia-romana:SUPERVISOR', records());
@@ -305,11 +387,16 @@ describe('granting', () => {
     });
 
     test('records of several schemas are granted together, and a request is answered once', async () => {
-      const answered = await grant('politia-romana:SUPERVISOR', req.id, [
-        { subjectType: 'Case', id: ids('case:iasi') },
-        { subjectType: 'Observation', id: ids('observation:iasi:recruiter-email') },
-        { subjectType: 'Link', id: ids('link:iasi:s1-uses-email') },
-      ], inDays(180 - 1));
+      const answered = await grant(
+        'politia-romana:SUPERVISOR',
+        req.id,
+        [
+          { subjectType: 'Case', id: ids('case:iasi') },
+          { subjectType: 'Observation', id: ids('observation:iasi:recruiter-email') },
+          { subjectType: 'Link', id: ids('link:iasi:s1-uses-email') },
+        ],
+        inDays(180 - 1),
+      );
       expect(answered.grants.map((g) => g.subjectType).sort()).toEqual(['Case', 'Link', 'Observation']);
       const [e] = await hub.db.query<{ n: string }>('SELECT count(*) AS n FROM entities.grants WHERE grantee_agency_id = $1', [agency('met-police')]);
       expect(Number(e!.n)).toBe(2);
@@ -320,12 +407,23 @@ describe('granting', () => {
 
   test('a refusal says why, to the requester, and grants nothing', async () => {
     const req = await request('safe-passage', 'politia-romana', 'EMAIL', 'refuse-me@example.org', 'Survivor support: she named this address as the recruiter');
-    const refusedReq = ok(await hub.gql<{ refuseAccess: AccessRequest }>('politia-romana:SUPERVISOR', REFUSE, { id: req.id, reason: 'Under judicial secrecy until the trial' })).refuseAccess;
+    const refusedReq = ok(
+      await hub.gql<{ refuseAccess: AccessRequest }>('politia-romana:SUPERVISOR', REFUSE, { id: req.id, reason: 'Under judicial secrecy until the trial' }),
+    ).refuseAccess;
     expect(refusedReq).toMatchObject({ status: 'REFUSED', refusalReason: 'Under judicial secrecy until the trial', grants: [] });
-    const seen = ok(await hub.gql<{ accessRequest: AccessRequest }>('safe-passage', `query($id: ID!) { accessRequest(id: $id) { ${REQUEST_FIELDS} } }`, { id: req.id })).accessRequest;
+    const seen = ok(
+      await hub.gql<{ accessRequest: AccessRequest }>('safe-passage', `query($id: ID!) { accessRequest(id: $id) { ${REQUEST_FIELDS} } }`, { id: req.id }),
+    ).accessRequest;
     expect(seen).toMatchObject({ status: 'REFUSED', refusalReason: 'Under judicial secrecy until the trial' });
     refused(await hub.gql('politia-romana:SUPERVISOR', REFUSE, { id: req.id, reason: 'again' }), 'CONFLICT');
-    refused(await hub.gql('politia-romana:SUPERVISOR', GRANT, { id: req.id, records: [{ subjectType: 'Case', id: ids('case:iasi') }], expiresAt: inDays(1) }), 'CONFLICT');
-    refused(await hub.gql('politia-romana:SUPERVISOR', REFUSE, { id: (await request('safe-passage', 'politia-romana', 'EMAIL', 'r2@example.org')).id, reason: '  ' }), 'BAD_USER_INPUT', 'reason');
+    refused(
+      await hub.gql('politia-romana:SUPERVISOR', GRANT, { id: req.id, records: [{ subjectType: 'Case', id: ids('case:iasi') }], expiresAt: inDays(1) }),
+      'CONFLICT',
+    );
+    refused(
+      await hub.gql('politia-romana:SUPERVISOR', REFUSE, { id: (await request('safe-passage', 'politia-romana', 'EMAIL', 'r2@example.org')).id, reason: '  ' }),
+      'BAD_USER_INPUT',
+      'reason',
+    );
   });
 });

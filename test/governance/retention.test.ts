@@ -49,9 +49,11 @@ interface Review {
 
 const due = async (persona: string, vars: { s?: string; before?: string } = {}) =>
   ok(await hub.gql<{ recordsDueForReview: { totalCount: number; nodes: Due[] } }>(persona, DUE, vars)).recordsDueForReview;
-const review = (persona: string, s: string, id: string, d: 'KEEP' | 'ERASE', reason?: string) => hub.gql<{ reviewRecord: Review }>(persona, REVIEW, { s, id, d, reason });
+const review = (persona: string, s: string, id: string, d: 'KEEP' | 'ERASE', reason?: string) =>
+  hub.gql<{ reviewRecord: Review }>(persona, REVIEW, { s, id, d, reason });
 const count = async (sql: string, params: unknown[]) => Number((await hub.db.query<{ n: string }>(sql, params))[0]!.n);
-const inYears = async (years: number) => (await hub.db.query<{ d: string }>(`SELECT (current_date + make_interval(years => $1))::date::text AS d`, [years]))[0]!.d;
+const inYears = async (years: number) =>
+  (await hub.db.query<{ d: string }>(`SELECT (current_date + make_interval(years => $1))::date::text AS d`, [years]))[0]!.d;
 
 beforeAll(async () => {
   hub = await startTestHub('in-process');
@@ -69,22 +71,33 @@ describe('retention classes', () => {
         const [schema, table] = t.split('.');
         expect(await count('SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2', [schema, table])).toBe(1);
       }
-      expect(await count(`SELECT count(*) AS n FROM information_schema.columns WHERE table_schema || '.' || table_name = $1 AND column_name IN ('review_due', 'owner_agency_id', 'marking')`, [r.table])).toBe(3);
+      expect(
+        await count(
+          `SELECT count(*) AS n FROM information_schema.columns WHERE table_schema || '.' || table_name = $1 AND column_name IN ('review_due', 'owner_agency_id', 'marking')`,
+          [r.table],
+        ),
+      ).toBe(3);
     }
   });
 });
 
 describe('records due for review', () => {
-  test("the owner lists its own records due, never their content; parts follow their case", async () => {
+  test('the owner lists its own records due, never their content; parts follow their case', async () => {
     const list = await due('politia-romana:SUPERVISOR');
-    expect(list.nodes).toEqual([{ subjectType: 'Case', id: ids('case:iasi'), marking: 'GREEN', reviewDue: '2020-01-01', retentionClass: 'INVESTIGATION', reviewPeriodYears: 6 }]);
+    expect(list.nodes).toEqual([
+      { subjectType: 'Case', id: ids('case:iasi'), marking: 'GREEN', reviewDue: '2020-01-01', retentionClass: 'INVESTIGATION', reviewPeriodYears: 6 },
+    ]);
     // However far ahead, the case's persons, events and statements are not reviewed on their own.
     const all = await due('politia-romana', { before: '2199-12-31' });
     expect(all.nodes.map((n) => n.subjectType)).toEqual(['Case']);
 
     const bank = await due('albion-bank:SUPERVISOR', { before: '2199-12-31' });
     expect(bank.nodes.map((n) => `${n.subjectType}:${n.id}`).sort()).toEqual(
-      [`Typology:${ids('typology:loverboy-proceeds')}`, `Typology:${ids('typology:travel-for-others')}`, `TransactionReport:${ids('report:popescu-str')}`].sort(),
+      [
+        `Typology:${ids('typology:loverboy-proceeds')}`,
+        `Typology:${ids('typology:travel-for-others')}`,
+        `TransactionReport:${ids('report:popescu-str')}`,
+      ].sort(),
     );
     expect(bank.nodes[0]).toMatchObject({ id: ids('typology:travel-for-others'), reviewDue: '2021-06-30', retentionClass: 'FINANCIAL_PATTERN' });
     const typologiesOnly = await due('albion-bank', { s: 'Typology', before: '2021-12-31' });
@@ -118,15 +131,23 @@ describe('records due for review', () => {
 
   test("a statement made on another agency's record is reviewed on its own", async () => {
     const hubOwner = { agencyId: agency('tessera-hub'), userId: user('tessera-hub', 'CONTRIBUTOR') };
-    const obs = await insertDemoRecord(hub.db, 'entities.observations', hubOwner, { marking: 'GREEN' }, {
-      entity_id: ids('entity:shared-phone'),
-      source_type: 'CASE',
-      source_id: ids('case:lanterna'),
-      note: 'Hub analysis: same booking number',
-      review_due: '2022-02-02',
-    });
+    const obs = await insertDemoRecord(
+      hub.db,
+      'entities.observations',
+      hubOwner,
+      { marking: 'GREEN' },
+      {
+        entity_id: ids('entity:shared-phone'),
+        source_type: 'CASE',
+        source_id: ids('case:lanterna'),
+        note: 'Hub analysis: same booking number',
+        review_due: '2022-02-02',
+      },
+    );
     const list = await due('tessera-hub:SUPERVISOR');
-    expect(list.nodes).toEqual([{ subjectType: 'Observation', id: obs, marking: 'GREEN', reviewDue: '2022-02-02', retentionClass: 'STATEMENT', reviewPeriodYears: 2 }]);
+    expect(list.nodes).toEqual([
+      { subjectType: 'Observation', id: obs, marking: 'GREEN', reviewDue: '2022-02-02', retentionClass: 'STATEMENT', reviewPeriodYears: 2 },
+    ]);
     const kept = ok(await review('tessera-hub:SUPERVISOR', 'Observation', obs, 'KEEP', 'Still supports the Lanterna network analysis')).reviewRecord;
     expect(kept.nextReviewDue).toBe(await inYears(2));
     // A statement that follows its own agency's record is reviewed with that record.
@@ -135,7 +156,7 @@ describe('records due for review', () => {
 });
 
 describe('KEEP', () => {
-  test('needs a reason, a supervisor of the owner, and a record that is the caller agency\'s', async () => {
+  test("needs a reason, a supervisor of the owner, and a record that is the caller agency's", async () => {
     refused(await review('politia-romana:SUPERVISOR', 'Case', ids('case:iasi'), 'KEEP'), 'BAD_USER_INPUT', 'reason');
     refused(await review('politia-romana:SUPERVISOR', 'Case', ids('case:iasi'), 'KEEP', '   '), 'BAD_USER_INPUT', 'reason');
     refused(await review('politia-romana:SUPERVISOR', 'Case', ids('case:iasi'), 'KEEP', 'x'.repeat(2001)), 'BAD_USER_INPUT', 'reason');
@@ -147,7 +168,7 @@ describe('KEEP', () => {
     expect(await count('SELECT count(*) AS n FROM agencies.retention_reviews', [])).toBe(1); // the statement kept above
   });
 
-  test("pushes the review by the class period from today, for the case and everything that follows it", async () => {
+  test('pushes the review by the class period from today, for the case and everything that follows it', async () => {
     const kept = ok(await review('politia-romana:SUPERVISOR', 'Case', ids('case:iasi'), 'KEEP', 'Trial pending at the Iași tribunal')).reviewRecord;
     const next = await inYears(6);
     expect(kept).toMatchObject({
@@ -168,7 +189,9 @@ describe('KEEP', () => {
        UNION ALL SELECT review_due::text FROM entities.links WHERE source_type = 'CASE' AND source_id = $1`,
       [ids('case:iasi')],
     );
-    const parts = await count(`SELECT (SELECT count(*) FROM cases.persons WHERE case_id = $1) + (SELECT count(*) FROM cases.events WHERE case_id = $1) AS n`, [ids('case:iasi')]);
+    const parts = await count(`SELECT (SELECT count(*) FROM cases.persons WHERE case_id = $1) + (SELECT count(*) FROM cases.events WHERE case_id = $1) AS n`, [
+      ids('case:iasi'),
+    ]);
     const statements = await count(
       `SELECT (SELECT count(*) FROM entities.observations WHERE source_type = 'CASE' AND source_id = $1) + (SELECT count(*) FROM entities.links WHERE source_type = 'CASE' AND source_id = $1) AS n`,
       [ids('case:iasi')],
@@ -180,7 +203,13 @@ describe('KEEP', () => {
     expect((await due('politia-romana:SUPERVISOR')).nodes).toEqual([]);
     // Keeping changes nothing of what the case says.
     expect(await caseSummaryAs(hub, 'politia-romana', ids('case:iasi'))).toMatch(/^Recruitment network around Iași/);
-    const history = ok(await hub.gql<{ retentionReviews: { nodes: Review[] } }>('politia-romana', `query($id: ID) { retentionReviews(recordId: $id) { nodes { decision reason nextReviewDue } } }`, { id: ids('case:iasi') }));
+    const history = ok(
+      await hub.gql<{ retentionReviews: { nodes: Review[] } }>(
+        'politia-romana',
+        `query($id: ID) { retentionReviews(recordId: $id) { nodes { decision reason nextReviewDue } } }`,
+        { id: ids('case:iasi') },
+      ),
+    );
     expect(history.retentionReviews.nodes).toEqual([{ decision: 'KEEP', reason: 'Trial pending at the Iași tribunal', nextReviewDue: next }]);
     const others = ok(await hub.gql<{ retentionReviews: { totalCount: number } }>('met-police', `{ retentionReviews { totalCount } }`));
     expect(others.retentionReviews.totalCount).toBe(0);
@@ -191,14 +220,29 @@ describe('ERASE', () => {
   test('removes the case, its persons and events, the statements its agency made on it and every grant on them, in one go', async () => {
     const caseId = ids('case:iasi');
     // The Met was granted the victim and an observation first.
-    const req = ok(await hub.gql<{ requestAccess: { id: string } }>('met-police', `mutation($i: RequestAccessInput!) { requestAccess(input: $i) { id } }`, {
-      i: { toAgencyId: agency('politia-romana'), identifier: { kind: 'EMAIL', value: 'recrutare.demo@example.org' }, purpose: 'Lanterna: same recruiter email as our case' },
-    })).requestAccess;
-    ok(await hub.gql('politia-romana:SUPERVISOR', `mutation($id: ID!, $r: [RecordRefInput!]!, $e: DateTimeISO!) { grantAccess(requestId: $id, records: $r, expiresAt: $e) { id } }`, {
-      id: req.id,
-      r: [{ subjectType: 'Person', id: ids('person:iasi:V1') }, { subjectType: 'Observation', id: ids('observation:iasi:recruiter-email') }],
-      e: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-    }));
+    const req = ok(
+      await hub.gql<{ requestAccess: { id: string } }>('met-police', `mutation($i: RequestAccessInput!) { requestAccess(input: $i) { id } }`, {
+        i: {
+          toAgencyId: agency('politia-romana'),
+          identifier: { kind: 'EMAIL', value: 'recrutare.demo@example.org' },
+          purpose: 'Lanterna: same recruiter email as our case',
+        },
+      }),
+    ).requestAccess;
+    ok(
+      await hub.gql(
+        'politia-romana:SUPERVISOR',
+        `mutation($id: ID!, $r: [RecordRefInput!]!, $e: DateTimeISO!) { grantAccess(requestId: $id, records: $r, expiresAt: $e) { id } }`,
+        {
+          id: req.id,
+          r: [
+            { subjectType: 'Person', id: ids('person:iasi:V1') },
+            { subjectType: 'Observation', id: ids('observation:iasi:recruiter-email') },
+          ],
+          e: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+        },
+      ),
+    );
     expect(await fullNameAs(hub, 'met-police', ids('person:iasi:V1'))).toBe('Andreea Lungu');
 
     // The case, its persons and events, and every observation and link the Romanian police made on it.
@@ -208,7 +252,9 @@ describe('ERASE', () => {
         [caseId],
       )
     ).map((r) => r.id);
-    expect(statementIds).toEqual(expect.arrayContaining([ids('observation:iasi:recruiter-email'), ids('observation:iasi:s1-iban-ro'), ids('link:iasi:s1-uses-email')]));
+    expect(statementIds).toEqual(
+      expect.arrayContaining([ids('observation:iasi:recruiter-email'), ids('observation:iasi:s1-iban-ro'), ids('link:iasi:s1-uses-email')]),
+    );
     const erasedIds = [caseId, ids('person:iasi:V1'), ids('person:iasi:S1'), ids('event:iasi:1'), ids('event:iasi:2'), ids('event:iasi:3'), ...statementIds];
     const erased = ok(await review('politia-romana:SUPERVISOR', 'Case', caseId, 'ERASE', 'Acquittal: no ground to keep')).reviewRecord;
     expect(erased).toMatchObject({ decision: 'ERASE', nextReviewDue: null, erasedRecordCount: erasedIds.length });
@@ -240,13 +286,30 @@ describe('ERASE', () => {
     for (const e of forgotten) expect(e).toMatchObject({ record_owner_agency_id: null, fields: ['value'] });
     expect(await count('SELECT count(*) AS n FROM entities.entities WHERE id = ANY($1::uuid[])', [forgotten.map((e) => e.subject_id)])).toBe(0);
     expect(forgotten.map((e) => e.subject_id)).not.toContain(ids('entity:recruiter-email'));
-    expect(events.find((e) => e.subject_id === caseId)).toMatchObject({ subject_type: 'Case', actor_user_id: user('politia-romana', 'SUPERVISOR'), record_owner_agency_id: agency('politia-romana'), fields: [] });
+    expect(events.find((e) => e.subject_id === caseId)).toMatchObject({
+      subject_type: 'Case',
+      actor_user_id: user('politia-romana', 'SUPERVISOR'),
+      record_owner_agency_id: agency('politia-romana'),
+      fields: [],
+    });
     expect(JSON.stringify(events)).not.toMatch(/Andreea|Recruitment network/);
 
     // The decision is on record, and the table has no column that could hold the content.
     const [row] = await hub.db.query<Record<string, unknown>>(`SELECT * FROM agencies.retention_reviews WHERE id = $1`, [erased.id]);
     expect(Object.keys(row!).sort()).toEqual(
-      ['agency_id', 'decision', 'erased_record_count', 'id', 'next_review_due', 'previous_review_due', 'reason', 'record_id', 'reviewed_at', 'reviewed_by_user_id', 'subject_type'].sort(),
+      [
+        'agency_id',
+        'decision',
+        'erased_record_count',
+        'id',
+        'next_review_due',
+        'previous_review_due',
+        'reason',
+        'record_id',
+        'reviewed_at',
+        'reviewed_by_user_id',
+        'subject_type',
+      ].sort(),
     );
     expect(row).toMatchObject({ decision: 'ERASE', record_id: caseId, subject_type: 'Case', reason: 'Acquittal: no ground to keep' });
     // Erasing again finds nothing.
@@ -258,7 +321,9 @@ describe('ERASE', () => {
     const r = ok(await review('albion-bank:SUPERVISOR', 'Typology', typology, 'ERASE')).reviewRecord;
     expect(r).toMatchObject({ erasedRecordCount: 1, reason: null });
     expect(await count('SELECT count(*) AS n FROM typologies.typologies WHERE id = $1', [typology])).toBe(0);
-    const [report] = await hub.db.query<{ typology_id: string | null }>('SELECT typology_id FROM typologies.transaction_reports WHERE id = $1', [ids('report:popescu-str')]);
+    const [report] = await hub.db.query<{ typology_id: string | null }>('SELECT typology_id FROM typologies.transaction_reports WHERE id = $1', [
+      ids('report:popescu-str'),
+    ]);
     expect(report).toEqual({ typology_id: null });
   });
 
@@ -274,7 +339,10 @@ describe('ERASE', () => {
 
   test('a narrative whose consent withdrawal was logged can be erased', async () => {
     const narrative = ids('narrative:safe-passage-ro');
-    await hub.db.query(`INSERT INTO narratives.erasures (narrative_id, erased_by_user_id, reason) VALUES ($1, $2, 'consent withdrawn')`, [narrative, user('safe-passage', 'CONTRIBUTOR')]);
+    await hub.db.query(`INSERT INTO narratives.erasures (narrative_id, erased_by_user_id, reason) VALUES ($1, $2, 'consent withdrawn')`, [
+      narrative,
+      user('safe-passage', 'CONTRIBUTOR'),
+    ]);
     ok(await review('safe-passage:SUPERVISOR', 'Narrative', narrative, 'ERASE', 'Survivor asked for erasure'));
     expect(await count('SELECT count(*) AS n FROM narratives.narratives WHERE id = $1', [narrative])).toBe(0);
   });

@@ -51,7 +51,9 @@ describe('managing', () => {
   let north: Group;
 
   test('the administrators create a group and add members; adding twice changes nothing', async () => {
-    north = ok(await hub.gql<{ createSharingGroup: Group }>('tessera-admin', CREATE, { slug: 'north-east-partnership', name: '  North East partnership ' })).createSharingGroup;
+    north = ok(
+      await hub.gql<{ createSharingGroup: Group }>('tessera-admin', CREATE, { slug: 'north-east-partnership', name: '  North East partnership ' }),
+    ).createSharingGroup;
     expect(north).toMatchObject({ slug: 'north-east-partnership', name: 'North East partnership', members: [] });
     ok(await hub.gql('tessera-admin', ADD, { g: north.id, a: agency('met-police') }));
     const added = ok(await hub.gql<{ addGroupMember: Group }>('tessera-admin:SUPERVISOR', ADD, { g: north.id, a: agency('lumina-ro') })).addGroupMember;
@@ -68,28 +70,44 @@ describe('managing', () => {
     ['a blank name', () => hub.gql('tessera-admin', CREATE, { slug: 'blank-name', name: '  ' }), 'BAD_USER_INPUT', 'name'],
     ['an unknown group', () => hub.gql('tessera-admin', ADD, { g: '00000000-0000-4000-8000-000000000000', a: agency('met-police') }), 'NOT_FOUND', undefined],
     ['an unknown agency', () => hub.gql('tessera-admin', ADD, { g: midlandsGroup(), a: '00000000-0000-4000-8000-000000000000' }), 'BAD_USER_INPUT', 'agencyId'],
-    ["the hub's administration as a member", () => hub.gql('tessera-admin', ADD, { g: midlandsGroup(), a: agency('tessera-admin') }), 'BAD_USER_INPUT', 'agencyId'],
-    ['removing an agency that is not a member', () => hub.gql('tessera-admin', REMOVE, { g: midlandsGroup(), a: agency('politia-romana') }), 'BAD_USER_INPUT', 'agencyId'],
+    [
+      "the hub's administration as a member",
+      () => hub.gql('tessera-admin', ADD, { g: midlandsGroup(), a: agency('tessera-admin') }),
+      'BAD_USER_INPUT',
+      'agencyId',
+    ],
+    [
+      'removing an agency that is not a member',
+      () => hub.gql('tessera-admin', REMOVE, { g: midlandsGroup(), a: agency('politia-romana') }),
+      'BAD_USER_INPUT',
+      'agencyId',
+    ],
   ])('refuses %s', async (_what, send, code, field) => {
     refused(await send(), code, field);
   });
 
-  test.each(['tessera-admin:VIEWER', 'tessera-hub:SUPERVISOR', 'west-midlands-police:SUPERVISOR', 'safe-passage'])('%s may not manage groups (FORBIDDEN)', async (persona) => {
-    refused(await hub.gql(persona, CREATE, { slug: 'rogue-group', name: 'Rogue' }), 'FORBIDDEN');
-    refused(await hub.gql(persona, ADD, { g: midlandsGroup(), a: agency('met-police') }), 'FORBIDDEN');
-    refused(await hub.gql(persona, REMOVE, { g: midlandsGroup(), a: agency('albion-bank') }), 'FORBIDDEN');
-  });
+  test.each(['tessera-admin:VIEWER', 'tessera-hub:SUPERVISOR', 'west-midlands-police:SUPERVISOR', 'safe-passage'])(
+    '%s may not manage groups (FORBIDDEN)',
+    async (persona) => {
+      refused(await hub.gql(persona, CREATE, { slug: 'rogue-group', name: 'Rogue' }), 'FORBIDDEN');
+      refused(await hub.gql(persona, ADD, { g: midlandsGroup(), a: agency('met-police') }), 'FORBIDDEN');
+      refused(await hub.gql(persona, REMOVE, { g: midlandsGroup(), a: agency('albion-bank') }), 'FORBIDDEN');
+    },
+  );
 });
 
-describe("membership decides who an AMBER group record reaches", () => {
-  test('a removed member loses the group\'s AMBER records: at once for users not cached, within 5 s for those who just asked', async () => {
+describe('membership decides who an AMBER group record reaches', () => {
+  test("a removed member loses the group's AMBER records: at once for users not cached, within 5 s for those who just asked", async () => {
     const midlands = hub.demo.ids['case:midlands']!;
     const started = Date.now();
     expect(await caseSummaryAs(hub, 'safe-passage', midlands)).toMatch(/^Brothels in Leicester/);
 
     const after = ok(await hub.gql<{ removeGroupMember: Group }>('tessera-admin', REMOVE, { g: midlandsGroup(), a: agency('safe-passage') })).removeGroupMember;
     expect(after.members.map((m) => m.slug).sort()).toEqual(['albion-bank', 'west-midlands-police']);
-    const [row] = await hub.db.query<{ n: string }>('SELECT count(*) AS n FROM agencies.sharing_group_members WHERE group_id = $1 AND agency_id = $2', [midlandsGroup(), agency('safe-passage')]);
+    const [row] = await hub.db.query<{ n: string }>('SELECT count(*) AS n FROM agencies.sharing_group_members WHERE group_id = $1 AND agency_id = $2', [
+      midlandsGroup(),
+      agency('safe-passage'),
+    ]);
     expect(Number(row!.n)).toBe(0);
 
     // A user of the agency the gateway has not cached yet: the group is gone for them straight away.
@@ -103,7 +121,7 @@ describe("membership decides who an AMBER group record reaches", () => {
     expect(await caseReachAs(hub, 'albion-bank', midlands)).toBe('REACHED');
   }, 30_000);
 
-  test('an added member gains the group\'s AMBER records', async () => {
+  test("an added member gains the group's AMBER records", async () => {
     const midlands = hub.demo.ids['case:midlands']!;
     expect(await caseSummaryAs(hub, 'politia-romana:SUPERVISOR', midlands)).toBe('NOT_FOUND');
     const started = Date.now();

@@ -72,7 +72,9 @@ describe('a batch of 1,000 transaction reports', () => {
   test('one bad row refuses the whole batch, naming every bad row and field, and writes nothing', async () => {
     const before = await counts();
     const reports = batch(1, 1000);
-    reports[17] = report(18, { parties: [{ name: 'Bad account', significance: 'SUBJECT', account: { kind: 'BANK_ACCOUNT', value: gbAccount(18).replace(/^GB\d\d/, 'GB00') } }] });
+    reports[17] = report(18, {
+      parties: [{ name: 'Bad account', significance: 'SUBJECT', account: { kind: 'BANK_ACCOUNT', value: gbAccount(18).replace(/^GB\d\d/, 'GB00') } }],
+    });
     reports[500] = report(501, { currency: 'pounds' });
     reports[999] = report(1000, { reason: '   ', dateFrom: '2026-02-01', dateTo: '2026-01-01' });
     const r = await hub.gql(albion, SUBMIT, { input: { idempotencyKey: KEY, reports } });
@@ -125,7 +127,9 @@ describe('a batch of 1,000 transaction reports', () => {
     );
     expect(first!.reason).toMatch(/^Journey report 1:/);
     expect(Number(first!.sources)).toBe(2);
-    console.log(`submitTransactionReports: 1000 reports (2000 parties, 2000 account observations) through the gateway in ${ms} ms, ${statements} SQL statements`);
+    console.log(
+      `submitTransactionReports: 1000 reports (2000 parties, 2000 account observations) through the gateway in ${ms} ms, ${statements} SQL statements`,
+    );
     // One statement each for the batch record, the reports and the parties, a few for the key and
     // the lock, and the entities module's two (entity upsert, observation insert) per report that
     // names accounts: each observation's source is its own report. Never a statement per party.
@@ -172,7 +176,10 @@ describe('a batch of 1,000 transaction reports', () => {
     expect(peer.data?.transactionReport ?? null).toBeNull();
     expect(codes(peer)).toEqual(['NOT_FOUND']);
 
-    const list = await hub.gql<{ transactionReports: { totalCount: number; nodes: Array<{ id: string }> } }>(carpati, `{ transactionReports(first: 200) { totalCount nodes { id } } }`);
+    const list = await hub.gql<{ transactionReports: { totalCount: number; nodes: Array<{ id: string }> } }>(
+      carpati,
+      `{ transactionReports(first: 200) { totalCount nodes { id } } }`,
+    );
     expect(list.data!.transactionReports.nodes.map((n) => n.id).filter((id) => ids.includes(id))).toEqual([]);
 
     // The account reaches the other bank (a GREEN statement names it), masked to its last four characters.
@@ -182,7 +189,9 @@ describe('a batch of 1,000 transaction reports', () => {
     expect(entity.data!.entity.maskedValue).toBe(`••••${gbAccount(42).slice(-4)}`);
     expect(entity.data!.entity.observations).toEqual([]);
     expect(entity.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([['FORBIDDEN_FIELD', ['entity', 'value']]]);
-    const byValue = await hub.gql(carpati, `query($v: String!) { entities(filter: { kind: BANK_ACCOUNT, value: $v }) { totalCount nodes { id } } }`, { v: gbAccount(42) });
+    const byValue = await hub.gql(carpati, `query($v: String!) { entities(filter: { kind: BANK_ACCOUNT, value: $v }) { totalCount nodes { id } } }`, {
+      v: gbAccount(42),
+    });
     const everything = JSON.stringify([peer, list, entity, byValue]);
     for (const n of [42, 43, 500]) {
       expect(everything).not.toContain(gbAccount(n));
@@ -232,11 +241,9 @@ describe('concurrency', () => {
 
 describe('batch rules', () => {
   test('the result lists the reports the caller may see, in order, with their account entities', async () => {
-    const r = await hub.gql<{ submitTransactionReports: { reportIds: string[]; reports: Array<{ id: string; reason: string; parties: Array<{ account: { id: string } }> }> } }>(
-      albion,
-      SUBMIT_WITH_REPORTS,
-      { input: { idempotencyKey: 'journey-batch-small', reports: batch(4001, 3) } },
-    );
+    const r = await hub.gql<{
+      submitTransactionReports: { reportIds: string[]; reports: Array<{ id: string; reason: string; parties: Array<{ account: { id: string } }> }> };
+    }>(albion, SUBMIT_WITH_REPORTS, { input: { idempotencyKey: 'journey-batch-small', reports: batch(4001, 3) } });
     expect(r.errors).toBeUndefined();
     const s = r.data!.submitTransactionReports;
     expect(s.reports.map((x) => x.id)).toEqual(s.reportIds);
@@ -258,7 +265,9 @@ describe('batch rules', () => {
     const before = await counts();
     const foreign = hub.demo.ids['typology:funnel-couriers']!; // Banca Carpați's
     const own = hub.demo.ids['typology:loverboy-proceeds']!;
-    const r = await hub.gql(albion, SUBMIT, { input: { idempotencyKey: 'journey-batch-typology', reports: [report(5001, { typologyId: own }), report(5002, { typologyId: foreign })] } });
+    const r = await hub.gql(albion, SUBMIT, {
+      input: { idempotencyKey: 'journey-batch-typology', reports: [report(5001, { typologyId: own }), report(5002, { typologyId: foreign })] },
+    });
     expect(codes(r)).toEqual(['BAD_USER_INPUT']);
     expect(rowErrors(r)).toEqual([{ row: 1, field: 'typologyId', message: 'Typology not found' }]);
     expect(await counts()).toEqual(before);
@@ -306,7 +315,13 @@ describe('typologies: patterns for peers, never identifiers', () => {
     ['title', { title: 'Payments to instagram:@rooms.leicester' }, 'input.title', 'a social-media profile', 'rooms.leicester'],
     ['channels', { channels: ['cash', 'payments to rooms.leicester@example.org'] }, 'input.channels[1]', 'an email address', 'rooms.leicester'],
     ['amountBands', { amountBands: ['GBP 500 to 60-16-13 31926819'] }, 'input.amountBands[0]', 'a bank account', '31926819'],
-    ['handling conditions', { handling: { ...GREEN, handlingCode: 'C', handlingConditions: 'Ask +44 7700 900876 first' } }, 'input.handling.handlingConditions', 'a phone number', '900876'],
+    [
+      'handling conditions',
+      { handling: { ...GREEN, handlingCode: 'C', handlingConditions: 'Ask +44 7700 900876 first' } },
+      'input.handling.handlingConditions',
+      'a phone number',
+      '900876',
+    ],
   ])('an identifier in %s is refused without repeating it (%#)', async (_where, extra, field, what, secret) => {
     const before = await counts();
     const r = await hub.gql(albion, SUBMIT_TYPOLOGY, { input: typology({ ...extra, idempotencyKey: `journey-typology-bad-${field.replace(/\W/g, '')}` }) });
@@ -320,9 +335,21 @@ describe('typologies: patterns for peers, never identifiers', () => {
   test.each([
     [albion, 'a lower-case IBAN', { pattern: 'Rent is paid into gb82 west 1234 5698 7654 32 every Monday.' }, 'a bank account', '5698'],
     [albion, 'a compact lower-case IBAN', { pattern: 'Rent is paid into gb82west12345698765432 every Monday.' }, 'a bank account', '5698'],
-    [albion, 'a sort code and account number in words', { pattern: 'Rent goes to sort code 60-16-13, account no. 31926819 weekly.' }, 'a bank account', '31926819'],
+    [
+      albion,
+      'a sort code and account number in words',
+      { pattern: 'Rent goes to sort code 60-16-13, account no. 31926819 weekly.' },
+      'a bank account',
+      '31926819',
+    ],
     [albion, 'a sort code and a/c number', { pattern: 'Paid to 601613 a/c 31926819 on Fridays.' }, 'a bank account', '31926819'],
-    [carpati, "a national number of another agency's country", { pattern: 'Customers are told to call 07700 900876 for the room.' }, 'a phone number', '900876'],
+    [
+      carpati,
+      "a national number of another agency's country",
+      { pattern: 'Customers are told to call 07700 900876 for the room.' },
+      'a phone number',
+      '900876',
+    ],
     [albion, 'a Romanian national number', { pattern: 'Drivers are paid after a call to 0722 123 456.' }, 'a phone number', '123 456'],
   ])("%s's typology naming %s is refused and reaches no agency", async (persona, named, extra, what, secret) => {
     const before = await counts();
@@ -336,7 +363,10 @@ describe('typologies: patterns for peers, never identifiers', () => {
 
   test('a site named without a page, amounts and dates are not identifiers', async () => {
     const r = await hub.gql(albion, SUBMIT_TYPOLOGY, {
-      input: typology({ idempotencyKey: 'journey-typology-site', pattern: 'Card payments of GBP 20-150 to adverts.example.net between 23:00 and 04:00, 01.03.2026 - 31.03.2026.' }),
+      input: typology({
+        idempotencyKey: 'journey-typology-site',
+        pattern: 'Card payments of GBP 20-150 to adverts.example.net between 23:00 and 04:00, 01.03.2026 - 31.03.2026.',
+      }),
     });
     expect(r.errors).toBeUndefined();
   });
@@ -353,7 +383,10 @@ describe('typologies: patterns for peers, never identifiers', () => {
       expect(r.data!.typology.indicators).toEqual(['FRONT_BUSINESS', 'PAYS_FOR_OTHERS']);
       expect(r.data!.typology.ownerAgency.slug).toBe('albion-bank');
     }
-    const list = await hub.gql<{ typologies: { nodes: Array<{ id: string }> } }>(carpati, `{ typologies(filter: { indicator: "FRONT_BUSINESS" }) { nodes { id } } }`);
+    const list = await hub.gql<{ typologies: { nodes: Array<{ id: string }> } }>(
+      carpati,
+      `{ typologies(filter: { indicator: "FRONT_BUSINESS" }) { nodes { id } } }`,
+    );
     expect(list.data!.typologies.nodes.map((n) => n.id)).toContain(id);
   });
 });

@@ -12,7 +12,12 @@ describe('demo persons', () => {
   test("every demo person's age band holds their age on the demo's reference date", async () => {
     const rows = await hub.db.query<{ id: string; age_band: string | null; age: number }>(
       `SELECT id, age_band, date_part('year', age($1::date, date_of_birth))::int AS age FROM cases.persons WHERE date_of_birth IS NOT NULL AND id = ANY($2::uuid[])`,
-      [DEMO_REFERENCE_DATE, Object.entries(hub.demo.ids).filter(([k]) => k.startsWith('person:')).map(([, v]) => v)],
+      [
+        DEMO_REFERENCE_DATE,
+        Object.entries(hub.demo.ids)
+          .filter(([k]) => k.startsWith('person:'))
+          .map(([, v]) => v),
+      ],
     );
     expect(rows.length).toBeGreaterThanOrEqual(9);
     for (const r of rows) {

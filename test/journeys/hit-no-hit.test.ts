@@ -88,10 +88,14 @@ describe('the answer never tells "unknown" from "known, and all of it visible to
     expect(answer(seen!)).toEqual(answer(unknown!));
     expect(Object.keys(seen!)).toEqual(Object.keys(unknown!));
 
-    const added = await hub.gql('safe-passage', `mutation($caseId: ID!, $input: AddCaseEntityInput!) { addCaseEntity(caseId: $caseId, input: $input) { id } }`, {
-      caseId: hub.demo.ids['case:safe-passage'],
-      input: { kind: 'EMAIL', value: 'only.safe.passage@example.org', note: 'Address the survivor was told to write to' },
-    });
+    const added = await hub.gql(
+      'safe-passage',
+      `mutation($caseId: ID!, $input: AddCaseEntityInput!) { addCaseEntity(caseId: $caseId, input: $input) { id } }`,
+      {
+        caseId: hub.demo.ids['case:safe-passage'],
+        input: { kind: 'EMAIL', value: 'only.safe.passage@example.org', note: 'Address the survivor was told to write to' },
+      },
+    );
     expect(added.errors).toBeUndefined();
     const [own, none] = await ask('safe-passage', [
       { kind: 'EMAIL', value: 'Only.Safe.Passage@example.org' },
@@ -106,20 +110,16 @@ describe('the answer never tells "unknown" from "known, and all of it visible to
 
   test('an agency asking about what only it holds gets "not known"', async () => {
     // Banca Carpați reports an account nobody else knows (GREEN): the others see the entity exist, it sees nothing beyond its own.
-    const r = await hub.gql(
-      'banca-carpati',
-      `mutation($input: SubmitTransactionReportInput!) { submitTransactionReport(input: $input) { id } }`,
-      {
-        input: {
-          handling: { marking: 'GREEN', sourceEvaluation: 'RELIABLE', intelligenceAssessment: 'B', handlingCode: 'P' },
-          reportCode: 'STR',
-          reason: 'Hit/no-hit fixture: cash deposits by couriers in Constanța',
-          indicators: ['FUNNEL_ACCOUNT'],
-          parties: [{ name: 'Fixture holder', significance: 'SUBJECT', account: { kind: 'BANK_ACCOUNT', value: 'RO49 AAAA 1B31 0075 9384 0000' } }],
-          idempotencyKey: 'hit-no-hit-fixture-1',
-        },
+    const r = await hub.gql('banca-carpati', `mutation($input: SubmitTransactionReportInput!) { submitTransactionReport(input: $input) { id } }`, {
+      input: {
+        handling: { marking: 'GREEN', sourceEvaluation: 'RELIABLE', intelligenceAssessment: 'B', handlingCode: 'P' },
+        reportCode: 'STR',
+        reason: 'Hit/no-hit fixture: cash deposits by couriers in Constanța',
+        indicators: ['FUNNEL_ACCOUNT'],
+        parties: [{ name: 'Fixture holder', significance: 'SUBJECT', account: { kind: 'BANK_ACCOUNT', value: 'RO49 AAAA 1B31 0075 9384 0000' } }],
+        idempotencyKey: 'hit-no-hit-fixture-1',
       },
-    );
+    });
     expect(r.errors).toBeUndefined();
     const [own] = await ask('banca-carpati', [{ kind: 'BANK_ACCOUNT', value: 'RO49AAAA1B31007593840000' }]);
     const [none] = await ask('banca-carpati', [{ kind: 'BANK_ACCOUNT', value: 'GB82 WEST 1234 5698 7654 32' }]);
@@ -132,7 +132,7 @@ describe('the answer never tells "unknown" from "known, and all of it visible to
 });
 
 describe('banks and NGOs', () => {
-  test("a bank learns that police hold its reported account, never the cases or markings", async () => {
+  test('a bank learns that police hold its reported account, never the cases or markings', async () => {
     const [iban] = await ask('albion-bank', [{ kind: 'BANK_ACCOUNT', value: 'GB68 ALBN 6016 1331 9268 19' }]);
     // Its own report it sees; the Met's Lanterna statement (AMBER, not shared with the bank) it does not.
     expect(iban).toMatchObject({ value: 'GB68ALBN60161331926819', known: true, holderCount: 1 });
@@ -161,18 +161,14 @@ describe('RED statements', () => {
   let redPhone = '';
   beforeAll(async () => {
     // A Met briefing marked RED for named people only, naming a handset.
-    const opened = await hub.gql<{ openCase: { id: string } }>(
-      'met-police',
-      `mutation($input: OpenCaseInput!) { openCase(input: $input) { id } }`,
-      {
-        input: {
-          handling: { marking: 'RED', sourceEvaluation: 'RELIABLE', intelligenceAssessment: 'A', handlingCode: 'P' },
-          reference: 'MPS-RED-HIT-1',
-          summary: 'RED briefing: handset of a witness in protection',
-          exploitationTypes: ['SEXUAL'],
-        },
+    const opened = await hub.gql<{ openCase: { id: string } }>('met-police', `mutation($input: OpenCaseInput!) { openCase(input: $input) { id } }`, {
+      input: {
+        handling: { marking: 'RED', sourceEvaluation: 'RELIABLE', intelligenceAssessment: 'A', handlingCode: 'P' },
+        reference: 'MPS-RED-HIT-1',
+        summary: 'RED briefing: handset of a witness in protection',
+        exploitationTypes: ['SEXUAL'],
       },
-    );
+    });
     expect(opened.errors).toBeUndefined();
     redPhone = '+447700900777';
     const added = await hub.gql('met-police', `mutation($caseId: ID!, $input: AddCaseEntityInput!) { addCaseEntity(caseId: $caseId, input: $input) { id } }`, {
@@ -238,7 +234,12 @@ describe('the request', () => {
     const tooMany = await hub.gql('met-police', HIT, { ids: many });
     expect(codes(tooMany)).toEqual(['BAD_USER_INPUT']);
     expect(tooMany.errors![0]!.extensions!.field).toBe('identifiers');
-    const invalid = await hub.gql('met-police', HIT, { ids: [{ kind: 'EMAIL', value: 'a@example.org' }, { kind: 'BANK_ACCOUNT', value: 'RO27CRPT0000001234567890' }] });
+    const invalid = await hub.gql('met-police', HIT, {
+      ids: [
+        { kind: 'EMAIL', value: 'a@example.org' },
+        { kind: 'BANK_ACCOUNT', value: 'RO27CRPT0000001234567890' },
+      ],
+    });
     expect(codes(invalid)).toEqual(['BAD_USER_INPUT']);
     expect(invalid.errors![0]!.extensions!.field).toBe('identifiers[1].value');
     const country = await hub.gql('met-police', HIT, { ids: [{ kind: 'PHONE', value: '0722 123 456', country: 'ROU' }] });
@@ -329,7 +330,10 @@ describe('mining: hit/no-hit cannot be used to check numbers in bulk unnoticed',
       // Age the answered request past the minute (the owner's fixture; the trail forbids it to everyone else).
       await hub.db.query(`ALTER TABLE audit.events DISABLE TRIGGER events_append_only`);
       try {
-        await hub.db.query(`UPDATE audit.events SET at = at - interval '2 minutes' WHERE subject_type = $1 AND actor_agency_id = $2`, [HIT_NO_HIT_SUBJECT, agencyOf('safe-passage')]);
+        await hub.db.query(`UPDATE audit.events SET at = at - interval '2 minutes' WHERE subject_type = $1 AND actor_agency_id = $2`, [
+          HIT_NO_HIT_SUBJECT,
+          agencyOf('safe-passage'),
+        ]);
       } finally {
         await hub.db.query(`ALTER TABLE audit.events ENABLE ALWAYS TRIGGER events_append_only`);
       }
@@ -359,13 +363,19 @@ describe('the holder sees how often its identifiers were asked about, by agency 
 
   beforeAll(async () => {
     period.from = new Date(Date.now() - 1000).toISOString();
-    const added = await hub.gql('safe-passage', `mutation($caseId: ID!, $input: AddCaseEntityInput!) { addCaseEntity(caseId: $caseId, input: $input) { id } }`, {
-      caseId: hub.demo.ids['case:safe-passage'],
-      input: { kind: 'EMAIL', value: EMAIL, note: 'Address a recruiter wrote from' },
-    });
+    const added = await hub.gql(
+      'safe-passage',
+      `mutation($caseId: ID!, $input: AddCaseEntityInput!) { addCaseEntity(caseId: $caseId, input: $input) { id } }`,
+      {
+        caseId: hub.demo.ids['case:safe-passage'],
+        input: { kind: 'EMAIL', value: EMAIL, note: 'Address a recruiter wrote from' },
+      },
+    );
     expect(added.errors).toBeUndefined();
     for (const persona of ['met-police:SUPERVISOR', 'west-midlands-police:SUPERVISOR', 'albion-bank:SUPERVISOR', 'lumina-ro', 'safe-passage:SUPERVISOR']) {
-      const r = await hub.gql(persona, `query($ids: [IdentifierInput!]!) { hitNoHit(identifiers: $ids) { known } }`, { ids: [{ kind: 'EMAIL', value: EMAIL }] });
+      const r = await hub.gql(persona, `query($ids: [IdentifierInput!]!) { hitNoHit(identifiers: $ids) { known } }`, {
+        ids: [{ kind: 'EMAIL', value: EMAIL }],
+      });
       expect(r.errors).toBeUndefined();
     }
     period.to = new Date(Date.now() + 60_000).toISOString();

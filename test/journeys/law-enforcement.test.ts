@@ -130,14 +130,18 @@ describe('organisation name search', () => {
   type Matches = { searchOrganisations: Array<{ score: number; entity: { id: string; kind: string; value: string | null } }> };
   const ASSOCIATION = 'Asociația Tinerilor pentru Muncă în Străinătate (demo)';
 
-  test.each(['Asociația Tinerilor', 'Asociatia Tinerilor', 'Asociaţia Tinerilor', 'asociatia tinerilor pentru munca', 'Asociatia Tinerlor', 'ASOCIATIA TINERILOR PENTRU MUNCA IN STRAINATATE'])(
-    'police find the front association from "%s"',
-    async (typed) => {
-      const r = await ok<Matches>('met-police', SEARCH, { name: typed });
-      expect(r.searchOrganisations[0]?.entity).toEqual({ id: id('entity:front-association'), kind: 'ORGANISATION', value: ASSOCIATION });
-      expect(r.searchOrganisations[0]!.score).toBeGreaterThan(0.3);
-    },
-  );
+  test.each([
+    'Asociația Tinerilor',
+    'Asociatia Tinerilor',
+    'Asociaţia Tinerilor',
+    'asociatia tinerilor pentru munca',
+    'Asociatia Tinerlor',
+    'ASOCIATIA TINERILOR PENTRU MUNCA IN STRAINATATE',
+  ])('police find the front association from "%s"', async (typed) => {
+    const r = await ok<Matches>('met-police', SEARCH, { name: typed });
+    expect(r.searchOrganisations[0]?.entity).toEqual({ id: id('entity:front-association'), kind: 'ORGANISATION', value: ASSOCIATION });
+    expect(r.searchOrganisations[0]!.score).toBeGreaterThan(0.3);
+  });
 
   test('ranked by similarity, organisations only, and only what reaches the caller', async () => {
     const wmp = await ok<Matches>('west-midlands-police', SEARCH, { name: 'Spalatoria Auto Sparkle' });
@@ -174,7 +178,10 @@ describe('network', () => {
     expect(n.edges).toContainEqual(expect.objectContaining({ source: id('entity:s1-phone-ro'), target: id('case:iasi'), kind: 'OBSERVED_IN' }));
     expect(n.edges).toContainEqual(expect.objectContaining({ source: id('person:lanterna:S1'), target: id('entity:s1-phone-ro'), kind: 'USES_PHONE' }));
     // Depth 2 reaches what the cases hold: the front association in Iași, the accounts in Lanterna.
-    expect(n.nodes.find((x) => x.id === id('entity:front-association'))).toMatchObject({ depth: 2, label: 'Asociația Tinerilor pentru Muncă în Străinătate (demo)' });
+    expect(n.nodes.find((x) => x.id === id('entity:front-association'))).toMatchObject({
+      depth: 2,
+      label: 'Asociația Tinerilor pentru Muncă în Străinătate (demo)',
+    });
     expect(ids).toContain(id('entity:s1-iban-gb'));
     // The Midlands AMBER case and its statements do not reach the Met; nor its suspect.
     expect(ids).not.toContain(id('case:midlands'));
@@ -213,7 +220,10 @@ describe('network', () => {
     const at = await net('met-police', { seeds: [id(seed)], depth });
     const deeper = await net('met-police', { seeds: [id(seed)], depth: depth + 1 });
     const returned = new Set(at.nodes.map((n) => n.id));
-    const among = deeper.edges.filter((e) => returned.has(e.source) && returned.has(e.target)).map((e) => e.id).sort();
+    const among = deeper.edges
+      .filter((e) => returned.has(e.source) && returned.has(e.target))
+      .map((e) => e.id)
+      .sort();
     expect(among.length).toBeGreaterThan(0);
     expect(at.edges.map((e) => e.id).sort()).toEqual(among);
   });
@@ -253,7 +263,9 @@ describe('network', () => {
       const [sw] = await hub.db.query<{ id: string }>(`INSERT INTO entities.entities (kind, value) VALUES ('PHONE', '+447700900999') RETURNING id`);
       switchboard = sw!.id;
       const phones = Array.from({ length: LEAVES }, (_, i) => `+4477009006${String(i).padStart(2, '0')}`);
-      const leaves = await hub.db.query<{ id: string }>(`INSERT INTO entities.entities (kind, value) SELECT 'PHONE', unnest($1::text[]) RETURNING id`, [phones]);
+      const leaves = await hub.db.query<{ id: string }>(`INSERT INTO entities.entities (kind, value) SELECT 'PHONE', unnest($1::text[]) RETURNING id`, [
+        phones,
+      ]);
       const insert = `INSERT INTO entities.%s (owner_agency_id, contributor_user_id, marking, source_evaluation, intelligence_assessment, handling_code, source_type, source_id, %s)`;
       await hub.db.query(
         `${insert.replace('%s', 'observations').replace('%s', 'entity_id, note')}
@@ -376,7 +388,11 @@ describe('correlation alerts: the demo', () => {
     const about = (entity: string) => r.correlations.filter((a) => a.entity.id === id(entity));
     // Albion Bank's report on S1's GB account (AMBER, shared with the Met).
     expect(about('entity:s1-iban-gb')).toContainEqual(
-      expect.objectContaining({ kind: 'OBSERVATION', case: { id: id('case:lanterna'), reference: 'MPS-2026-0412 Operation Lanterna' }, contributorAgency: { slug: 'albion-bank' } }),
+      expect.objectContaining({
+        kind: 'OBSERVATION',
+        case: { id: id('case:lanterna'), reference: 'MPS-2026-0412 Operation Lanterna' },
+        contributorAgency: { slug: 'albion-bank' },
+      }),
     );
     // The Romanian police's GREEN statements about S1's phone (typed 0722 123 456) and the Romanian account.
     expect(about('entity:s1-phone-ro').map((a) => a.contributorAgency?.slug)).toContain('politia-romana');
@@ -431,10 +447,18 @@ describe('correlation alerts: new statements', () => {
     // The Romanian police state that their suspect holds S1's GB account (GREEN: reaches the Met).
     await ok('politia-romana', ADD, {
       caseId: id('case:iasi'),
-      input: { kind: 'BANK_ACCOUNT', value: 'GB68 ALBN 6016 1331 9268 19', note: 'Account the recruits were told to pay their debt into', linkToPersonId: id('person:iasi:S1') },
+      input: {
+        kind: 'BANK_ACCOUNT',
+        value: 'GB68 ALBN 6016 1331 9268 19',
+        note: 'Account the recruits were told to pay their debt into',
+        linkToPersonId: id('person:iasi:S1'),
+      },
     });
     // The West Midlands state the same in their AMBER case (partnership only: does not reach the Met).
-    await ok('west-midlands-police', ADD, { caseId: id('case:midlands'), input: { kind: 'BANK_ACCOUNT', value: 'GB68ALBN60161331926819', note: 'Pays the Leicester rent' } });
+    await ok('west-midlands-police', ADD, {
+      caseId: id('case:midlands'),
+      input: { kind: 'BANK_ACCOUNT', value: 'GB68ALBN60161331926819', note: 'Pays the Leicester rent' },
+    });
 
     const r = await ok<{ correlations: Alert[] }>('met-police', CORRELATIONS, { since });
     expect(r.correlations.map((a) => a.kind).sort()).toEqual(['LINK', 'OBSERVATION']);
@@ -464,7 +488,14 @@ describe('what the other agency types do not see of these journeys', () => {
       `INSERT INTO entities.links (owner_agency_id, contributor_user_id, marking, source_evaluation, intelligence_assessment, handling_code,
          shared_with_agency_ids, kind, from_entity_id, to_entity_id, valid_from, source_type, source_id)
        VALUES ($1, $2, 'AMBER', '1', 'B', 'P', $3::uuid[], 'PAID', $4, $5, '2025-11-01', 'TRANSACTION_REPORT', $6)`,
-      [albion.id, albion.users.CONTRIBUTOR, [agency('met-police').id, agency('politia-romana').id], id('entity:s1-iban-gb'), id('entity:s1-iban-ro'), id('report:popescu-str')],
+      [
+        albion.id,
+        albion.users.CONTRIBUTOR,
+        [agency('met-police').id, agency('politia-romana').id],
+        id('entity:s1-iban-gb'),
+        id('entity:s1-iban-ro'),
+        id('report:popescu-str'),
+      ],
     );
     const r = await hub.gql<{ network: Network }>('albion-bank', NETWORK, { seeds: [id('entity:s1-iban-gb')], depth: 3 });
     expect(r.errors).toBeUndefined();
@@ -474,7 +505,8 @@ describe('what the other agency types do not see of these journeys', () => {
     // Its own reported account in full; the Romanian account masked (not in its own report).
     expect(n.nodes.map((x) => x.label).sort()).toEqual(['GB68ALBN60161331926819', '••••7890']);
     const json = JSON.stringify(r);
-    for (const hidden of ['case:lanterna', 'case:midlands', 'case:iasi', 'person:lanterna:S1', 'person:midlands:S1', 'entity:s1-phone-ro']) expect(json).not.toContain(id(hidden));
+    for (const hidden of ['case:lanterna', 'case:midlands', 'case:iasi', 'person:lanterna:S1', 'person:midlands:S1', 'entity:s1-phone-ro'])
+      expect(json).not.toContain(id(hidden));
     expect(json).not.toContain('RO26CRPT0000001234567890');
 
     // The Met sees its own Lanterna statements and the bank's.
@@ -487,17 +519,23 @@ describe('what the other agency types do not see of these journeys', () => {
   });
 
   test('an NGO walks only its own statements and sees bank accounts masked in node labels', async () => {
-    await ok('safe-passage', `mutation($caseId: ID!, $input: AddCaseEntityInput!) { addCaseEntity(caseId: $caseId, input: $input) { id entity { id maskedValue } } }`, {
-      caseId: id('case:safe-passage'),
-      input: { kind: 'BANK_ACCOUNT', value: 'RO26 CRPT 0000 0012 3456 7890', note: 'The "boyfriend" asked her to send money to this account' },
-    });
+    await ok(
+      'safe-passage',
+      `mutation($caseId: ID!, $input: AddCaseEntityInput!) { addCaseEntity(caseId: $caseId, input: $input) { id entity { id maskedValue } } }`,
+      {
+        caseId: id('case:safe-passage'),
+        input: { kind: 'BANK_ACCOUNT', value: 'RO26 CRPT 0000 0012 3456 7890', note: 'The "boyfriend" asked her to send money to this account' },
+      },
+    );
     const r = await hub.gql<{ network: { nodes: Array<Node & { entity: { value: string | null; maskedValue: string } | null }> } }>(
       'safe-passage',
       `query($s: [ID!]!) { network(seeds: $s, depth: 3) { nodes { id type label entity { value maskedValue } } edges { id kind } } }`,
       { s: [id('case:safe-passage')] },
     );
     const nodes = r.data!.network.nodes;
-    expect(nodes.map((x) => x.id).sort()).toEqual([id('case:safe-passage'), id('entity:recruiter-email'), id('entity:recruiter-profile'), id('entity:s1-iban-ro')].sort());
+    expect(nodes.map((x) => x.id).sort()).toEqual(
+      [id('case:safe-passage'), id('entity:recruiter-email'), id('entity:recruiter-profile'), id('entity:s1-iban-ro')].sort(),
+    );
     const account = nodes.find((x) => x.id === id('entity:s1-iban-ro'))!;
     expect(account.label).toBe('••••7890');
     expect(account.entity).toEqual({ value: null, maskedValue: '••••7890' });
@@ -516,7 +554,9 @@ describe('what the other agency types do not see of these journeys', () => {
   test('hub administrators read no network', async () => {
     const r = await hub.gql<{ network: Network }>('tessera-admin', NETWORK, { seeds: [id('entity:s1-phone-ro')], depth: 3 });
     expect(r.data?.network.nodes).toEqual([]);
-    expect((await hub.gql<{ searchOrganisations: unknown[] }>('tessera-admin', `{ searchOrganisations(name: "Asociatia") { score } }`)).data?.searchOrganisations).toEqual([]);
+    expect(
+      (await hub.gql<{ searchOrganisations: unknown[] }>('tessera-admin', `{ searchOrganisations(name: "Asociatia") { score } }`)).data?.searchOrganisations,
+    ).toEqual([]);
   });
 
   test('a denied field in a network is FORBIDDEN_FIELD at its path, never an empty value', async () => {

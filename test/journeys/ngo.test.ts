@@ -94,7 +94,14 @@ describe('an English narrative, its proposals and their decisions', () => {
     expect(ids.sort()).toEqual([`BANK_ACCOUNT ${IBAN}`, `EMAIL ${EMAIL}`, `EMAIL ${RECRUITER_EMAIL}`, `PHONE ${PHONE}`, `SOCIAL_PROFILE ${HANDLE}`].sort());
     const indicators = narrative.proposals.filter((p) => p.kind === 'INDICATOR').map((p) => p.indicator);
     expect(indicators).toEqual(
-      expect.arrayContaining(['RECRUITED_VIA_FALSE_RELATIONSHIP', 'RETENTION_OF_DOCUMENTS', 'CONTROL_WITHHOLDS_DOCUMENTS', 'DEBT_BONDAGE', 'INTIMIDATION_AND_THREATS', 'CONTROL_THREATS_TO_FAMILY']),
+      expect.arrayContaining([
+        'RECRUITED_VIA_FALSE_RELATIONSHIP',
+        'RETENTION_OF_DOCUMENTS',
+        'CONTROL_WITHHOLDS_DOCUMENTS',
+        'DEBT_BONDAGE',
+        'INTIMIDATION_AND_THREATS',
+        'CONTROL_THREATS_TO_FAMILY',
+      ]),
     );
     // What the contributor already stated is not proposed again.
     expect(indicators).not.toContain('RECRUITED_VIA_SOCIAL_MEDIA');
@@ -107,7 +114,21 @@ describe('an English narrative, its proposals and their decisions', () => {
     // Only offsets are stored: no proposal row holds a copy of the text around it.
     const [row] = await hub.db.query<Record<string, unknown>>('SELECT * FROM narratives.proposals WHERE narrative_id = $1 LIMIT 1', [narrative.id]);
     expect(Object.keys(row!).sort()).toEqual(
-      ['created_at', 'decided_at', 'decided_by_user_id', 'entity_id', 'excerpt_end', 'excerpt_start', 'id', 'identifier_kind', 'identifier_value', 'indicator_code', 'kind', 'narrative_id', 'status'].sort(),
+      [
+        'created_at',
+        'decided_at',
+        'decided_by_user_id',
+        'entity_id',
+        'excerpt_end',
+        'excerpt_start',
+        'id',
+        'identifier_kind',
+        'identifier_value',
+        'indicator_code',
+        'kind',
+        'narrative_id',
+        'status',
+      ].sort(),
     );
   });
 
@@ -129,7 +150,11 @@ describe('an English narrative, its proposals and their decisions', () => {
     }`;
     const vars = { id: narrative.id, case: hub.demo.ids['case:safe-passage'] };
     for (const persona of ['lumina-ro', 'met-police', 'west-midlands-police', 'tessera-hub']) {
-      const r = await hub.gql<{ narrative: { proposals: unknown[] }; narratives: { nodes: Array<{ id: string; proposals: unknown[] }> }; case: { narratives: Array<{ proposals: unknown[] }> } }>(persona, q, vars);
+      const r = await hub.gql<{
+        narrative: { proposals: unknown[] };
+        narratives: { nodes: Array<{ id: string; proposals: unknown[] }> };
+        case: { narratives: Array<{ proposals: unknown[] }> };
+      }>(persona, q, vars);
       expect(r.errors).toBeUndefined();
       expect(r.data!.narrative.proposals).toEqual([]);
       expect(r.data!.narratives.nodes.find((n) => n.id === narrative.id)!.proposals).toEqual([]);
@@ -152,7 +177,9 @@ describe('an English narrative, its proposals and their decisions', () => {
     const lumina = await hub.gql('lumina-ro', DECIDE, { id, decision: 'CONFIRM' });
     expect(codes(lumina)).toEqual(['NOT_FOUND']);
     expect(codes(await hub.gql('lumina-ro', DECIDE, { id: '7f3e1c2a-0000-4000-8000-000000000000', decision: 'CONFIRM' }))).toEqual(['NOT_FOUND']);
-    expect(lumina.errors![0]!.message).toBe((await hub.gql('lumina-ro', DECIDE, { id: '7f3e1c2a-0000-4000-8000-000000000000', decision: 'CONFIRM' })).errors![0]!.message);
+    expect(lumina.errors![0]!.message).toBe(
+      (await hub.gql('lumina-ro', DECIDE, { id: '7f3e1c2a-0000-4000-8000-000000000000', decision: 'CONFIRM' })).errors![0]!.message,
+    );
     for (const persona of ['safe-passage:VIEWER', 'met-police', 'albion-bank', 'tessera-hub']) {
       expect(codes(await hub.gql(persona, DECIDE, { id, decision: 'CONFIRM' }))).toEqual(['FORBIDDEN']);
     }
@@ -160,10 +187,13 @@ describe('an English narrative, its proposals and their decisions', () => {
   });
 
   test('a confirmed identifier becomes an observation from the narrative that police see; a confirmed indicator joins the narrative', async () => {
-    const phone = (await must<{ decideProposal: Proposal }>('safe-passage', DECIDE, { id: identifier(narrative, 'PHONE', PHONE).id, decision: 'CONFIRM' })).decideProposal;
+    const phone = (await must<{ decideProposal: Proposal }>('safe-passage', DECIDE, { id: identifier(narrative, 'PHONE', PHONE).id, decision: 'CONFIRM' }))
+      .decideProposal;
     expect(phone.status).toBe('CONFIRMED');
     expect(phone.entity?.id).toBeDefined();
-    const police = await must<{ entity: { value: string; observations: Array<{ sourceType: string; sourceId: string }> } }>('met-police', ENTITY, { id: phone.entity!.id });
+    const police = await must<{ entity: { value: string; observations: Array<{ sourceType: string; sourceId: string }> } }>('met-police', ENTITY, {
+      id: phone.entity!.id,
+    });
     expect(police.entity.value).toBe(PHONE);
     // From the narrative, and placed in the narrative's case: linked to the case, not an isolated node.
     expect(police.entity.observations).toEqual(
@@ -179,13 +209,26 @@ describe('an English narrative, its proposals and their decisions', () => {
       { s: [narrative.case.id] },
     );
     expect(fromCase.network.edges).toContainEqual({ source: phone.entity!.id, target: narrative.case.id, kind: 'OBSERVED_IN' });
-    const byValue = await must<{ entities: { totalCount: number } }>('met-police', `{ entities(filter: { kind: PHONE, value: "${PHONE}" }) { totalCount } }`, {});
+    const byValue = await must<{ entities: { totalCount: number } }>(
+      'met-police',
+      `{ entities(filter: { kind: PHONE, value: "${PHONE}" }) { totalCount } }`,
+      {},
+    );
     expect(byValue.entities.totalCount).toBe(1);
 
-    const email = (await must<{ decideProposal: Proposal }>('safe-passage', DECIDE, { id: identifier(narrative, 'EMAIL', RECRUITER_EMAIL).id, decision: 'CONFIRM' })).decideProposal;
-    const debt = (await must<{ decideProposal: Proposal & { narrative: { indicators: string[] } } }>('safe-passage', DECIDE, { id: indicator(narrative, 'DEBT_BONDAGE').id, decision: 'CONFIRM' })).decideProposal;
+    const email = (
+      await must<{ decideProposal: Proposal }>('safe-passage', DECIDE, { id: identifier(narrative, 'EMAIL', RECRUITER_EMAIL).id, decision: 'CONFIRM' })
+    ).decideProposal;
+    const debt = (
+      await must<{ decideProposal: Proposal & { narrative: { indicators: string[] } } }>('safe-passage', DECIDE, {
+        id: indicator(narrative, 'DEBT_BONDAGE').id,
+        decision: 'CONFIRM',
+      })
+    ).decideProposal;
     expect(debt.narrative.indicators).toEqual(['RECRUITED_VIA_SOCIAL_MEDIA', 'DEBT_BONDAGE']);
-    const policeNarrative = await must<{ narrative: { indicators: string[] } }>('met-police', `query($id: ID!) { narrative(id: $id) { indicators } }`, { id: narrative.id });
+    const policeNarrative = await must<{ narrative: { indicators: string[] } }>('met-police', `query($id: ID!) { narrative(id: $id) { indicators } }`, {
+      id: narrative.id,
+    });
     expect(policeNarrative.narrative.indicators).toContain('DEBT_BONDAGE');
     expect(email.entity?.id).toBeDefined();
   });
@@ -207,10 +250,17 @@ describe('an English narrative, its proposals and their decisions', () => {
 
   test('concurrent confirmations of one proposal make one observation', async () => {
     const id = identifier(narrative, 'BANK_ACCOUNT', IBAN).id;
-    const results = await Promise.all(Array.from({ length: 5 }, () => hub.gql<{ decideProposal: Proposal }>('safe-passage', DECIDE, { id, decision: 'CONFIRM' })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => hub.gql<{ decideProposal: Proposal }>('safe-passage', DECIDE, { id, decision: 'CONFIRM' })),
+    );
     for (const r of results) expect(r.errors).toBeUndefined();
     expect(new Set(results.map((r) => r.data!.decideProposal.entity!.id)).size).toBe(1);
-    expect(await count(`SELECT count(*) AS n FROM entities.observations WHERE source_type = 'NARRATIVE' AND source_id = $1 AND entity_id = $2`, [narrative.id, results[0]!.data!.decideProposal.entity!.id])).toBe(1);
+    expect(
+      await count(`SELECT count(*) AS n FROM entities.observations WHERE source_type = 'NARRATIVE' AND source_id = $1 AND entity_id = $2`, [
+        narrative.id,
+        results[0]!.data!.decideProposal.entity!.id,
+      ]),
+    ).toBe(1);
   });
 
   describe('withdrawing consent', () => {
@@ -235,28 +285,47 @@ describe('an English narrative, its proposals and their decisions', () => {
       expect(await count('SELECT count(*) AS n FROM narratives.proposals WHERE narrative_id = $1', [narrative.id])).toBe(0);
       expect(await count('SELECT count(*) AS n FROM narratives.erasures WHERE narrative_id = $1', [narrative.id])).toBe(1);
       // Nothing of the text is left in the narratives schema.
-      const dump = JSON.stringify(await hub.db.query(`SELECT n.*, e.* FROM narratives.narratives n LEFT JOIN narratives.erasures e ON e.narrative_id = n.id WHERE n.id = $1`, [narrative.id]));
+      const dump = JSON.stringify(
+        await hub.db.query(`SELECT n.*, e.* FROM narratives.narratives n LEFT JOIN narratives.erasures e ON e.narrative_id = n.id WHERE n.id = $1`, [
+          narrative.id,
+        ]),
+      );
       for (const secret of ['loverboy', '7700 900777', EMAIL, 'passport']) expect(dump).not.toContain(secret);
     });
 
     test('erases the observations made from it: an entity seen only through the narrative is NOT_FOUND for everyone', async () => {
       expect(await count(`SELECT count(*) AS n FROM entities.observations WHERE source_type = 'NARRATIVE' AND source_id = $1`, [narrative.id])).toBe(0);
       // Nor is it left in the narrative's case.
-      expect(await count(`SELECT count(*) AS n FROM entities.observations WHERE source_type = 'CASE' AND source_id = $1 AND entity_id = $2`, [narrative.case.id, phoneEntity])).toBe(0);
+      expect(
+        await count(`SELECT count(*) AS n FROM entities.observations WHERE source_type = 'CASE' AND source_id = $1 AND entity_id = $2`, [
+          narrative.case.id,
+          phoneEntity,
+        ]),
+      ).toBe(0);
       for (const persona of ['met-police', 'tessera-hub', 'safe-passage', 'albion-bank']) {
         const r = await hub.gql(persona, ENTITY, { id: phoneEntity });
         expect(r.data?.entity ?? null).toBeNull();
         expect(codes(r)).toEqual(['NOT_FOUND']);
       }
-      const byValue = await must<{ entities: { totalCount: number } }>('met-police', `{ entities(filter: { kind: PHONE, value: "${PHONE}" }) { totalCount } }`, {});
+      const byValue = await must<{ entities: { totalCount: number } }>(
+        'met-police',
+        `{ entities(filter: { kind: PHONE, value: "${PHONE}" }) { totalCount } }`,
+        {},
+      );
       expect(byValue.entities.totalCount).toBe(0);
       // Hit/no-hit no longer knows it either.
-      const hit = await must<{ hitNoHit: Array<{ known: boolean; holderCount: number }> }>('albion-bank', `{ hitNoHit(identifiers: [{ kind: PHONE, value: "${PHONE}" }]) { known holderCount } }`, {});
+      const hit = await must<{ hitNoHit: Array<{ known: boolean; holderCount: number }> }>(
+        'albion-bank',
+        `{ hitNoHit(identifiers: [{ kind: PHONE, value: "${PHONE}" }]) { known holderCount } }`,
+        {},
+      );
       expect(hit.hitNoHit).toEqual([{ known: false, holderCount: 0 }]);
     });
 
     test('an entity also observed elsewhere stays, without the narrative’s observation', async () => {
-      const r = await must<{ entity: { value: string; observations: Array<{ sourceType: string; sourceId: string }> } }>('met-police', ENTITY, { id: emailEntity });
+      const r = await must<{ entity: { value: string; observations: Array<{ sourceType: string; sourceId: string }> } }>('met-police', ENTITY, {
+        id: emailEntity,
+      });
       expect(r.entity.value).toBe(RECRUITER_EMAIL);
       expect(r.entity.observations.length).toBeGreaterThan(0);
       expect(r.entity.observations.filter((o) => o.sourceId === narrative.id || o.sourceType === 'NARRATIVE')).toEqual([]);
@@ -270,10 +339,14 @@ describe('an English narrative, its proposals and their decisions', () => {
       }`;
       for (const persona of ['met-police', 'tessera-hub', 'safe-passage', 'lumina-ro']) {
         type Listed = { id: string; indicators: string[] };
-        const r = await hub.gql<{ narrative: { indicators: string[]; proposals: unknown[] }; narratives: { nodes: Listed[] }; case: { narratives: Listed[] } }>(persona, q, {
-          id: narrative.id,
-          case: hub.demo.ids['case:safe-passage'],
-        });
+        const r = await hub.gql<{ narrative: { indicators: string[]; proposals: unknown[] }; narratives: { nodes: Listed[] }; case: { narratives: Listed[] } }>(
+          persona,
+          q,
+          {
+            id: narrative.id,
+            case: hub.demo.ids['case:safe-passage'],
+          },
+        );
         expect(r.errors).toBeUndefined();
         expect(r.data!.narrative.indicators).toEqual([]);
         expect(r.data!.narrative.proposals).toEqual([]);
@@ -281,9 +354,13 @@ describe('an English narrative, its proposals and their decisions', () => {
         expect(r.data!.case.narratives.find((n) => n.id === narrative.id)!.indicators).toEqual([]);
         for (const secret of [PHONE, '7700 900777', EMAIL, 'loverboy', 'passport']) expect(JSON.stringify(r)).not.toContain(secret);
       }
-      const text = await hub.gql<{ narrative: { text: string | null } }>('safe-passage', `query($id: ID!) { narrative(id: $id) { text } }`, { id: narrative.id });
+      const text = await hub.gql<{ narrative: { text: string | null } }>('safe-passage', `query($id: ID!) { narrative(id: $id) { text } }`, {
+        id: narrative.id,
+      });
       expect(text.data!.narrative.text).toBeNull();
-      const police = await hub.gql<{ narrative: { text: string | null } }>('met-police', `query($id: ID!) { narrative(id: $id) { text } }`, { id: narrative.id });
+      const police = await hub.gql<{ narrative: { text: string | null } }>('met-police', `query($id: ID!) { narrative(id: $id) { text } }`, {
+        id: narrative.id,
+      });
       expect(police.data!.narrative.text).toBeNull();
       expect(JSON.stringify(police)).not.toContain('loverboy');
     });
@@ -315,21 +392,29 @@ describe('a Romanian narrative for a new case', () => {
   test('reads Romanian keywords with and without diacritics, and a national phone number by the NGO’s country', async () => {
     const before = await countCases();
     const n = (await must<{ contributeNarrative: Narrative }>('lumina-ro', CONTRIBUTE, { input: roInput() })).contributeNarrative;
-    expect(n.proposals.filter((p) => p.kind === 'IDENTIFIER').map((p) => `${p.identifierKind} ${p.value} ${p.excerpt}`)).toEqual(['PHONE +40744555123 0744 555 123']);
+    expect(n.proposals.filter((p) => p.kind === 'IDENTIFIER').map((p) => `${p.identifierKind} ${p.value} ${p.excerpt}`)).toEqual([
+      'PHONE +40744555123 0744 555 123',
+    ]);
     const proposed = n.proposals.filter((p) => p.kind === 'INDICATOR').map((p) => p.indicator);
     expect(proposed).toEqual(
-      expect.arrayContaining(['RECRUITED_VIA_SOCIAL_MEDIA', 'RECRUITED_VIA_FALSE_RELATIONSHIP', 'RETENTION_OF_DOCUMENTS', 'CONTROL_WITHHOLDS_DOCUMENTS', 'DEBT_BONDAGE', 'INTIMIDATION_AND_THREATS', 'CONTROL_THREATS_TO_FAMILY']),
+      expect.arrayContaining([
+        'RECRUITED_VIA_SOCIAL_MEDIA',
+        'RECRUITED_VIA_FALSE_RELATIONSHIP',
+        'RETENTION_OF_DOCUMENTS',
+        'CONTROL_WITHHOLDS_DOCUMENTS',
+        'DEBT_BONDAGE',
+        'INTIMIDATION_AND_THREATS',
+        'CONTROL_THREATS_TO_FAMILY',
+      ]),
     );
     expect(indicator(n, 'RETENTION_OF_DOCUMENTS').excerpt).toBe('pasaportul mi l-a păstrat');
     expect(indicator(n, 'DEBT_BONDAGE').excerpt).toBe('datoria');
     expect(indicator(n, 'INTIMIDATION_AND_THREATS').excerpt).toBe('amenința');
 
     // The new case is the NGO's, and one exists however often the contribution is replayed.
-    const c = await must<{ case: { id: string; summary: string; status: string; exploitationTypes: string[]; ownerAgency: { slug: string }; narratives: Array<{ id: string }> } }>(
-      'lumina-ro',
-      `query($id: ID!) { case(id: $id) { id summary status exploitationTypes ownerAgency { slug } narratives { id } } }`,
-      { id: n.case.id },
-    );
+    const c = await must<{
+      case: { id: string; summary: string; status: string; exploitationTypes: string[]; ownerAgency: { slug: string }; narratives: Array<{ id: string }> };
+    }>('lumina-ro', `query($id: ID!) { case(id: $id) { id summary status exploitationTypes ownerAgency { slug } narratives { id } } }`, { id: n.case.id });
     expect(c.case.ownerAgency.slug).toBe('lumina-ro');
     expect(c.case.status).toBe('OPEN');
     expect(c.case.exploitationTypes).toEqual(['SEXUAL']);
@@ -343,12 +428,16 @@ describe('a Romanian narrative for a new case', () => {
   test('a narrative names exactly one of caseId and newCase, and a new case is checked like any case; nothing is written otherwise', async () => {
     const before = await countCases();
     const narratives = await count('SELECT count(*) AS n FROM narratives.narratives');
-    const both = await hub.gql('lumina-ro', CONTRIBUTE, { input: roInput({ caseId: hub.demo.ids['case:safe-passage'], idempotencyKey: 'journey-ngo-ro-both' }) });
+    const both = await hub.gql('lumina-ro', CONTRIBUTE, {
+      input: roInput({ caseId: hub.demo.ids['case:safe-passage'], idempotencyKey: 'journey-ngo-ro-both' }),
+    });
     expect(codes(both)).toEqual(['BAD_USER_INPUT']);
     expect(both.errors![0]!.extensions!.field).toBe('input.caseId');
     const neither = await hub.gql('lumina-ro', CONTRIBUTE, { input: roInput({ newCase: undefined, idempotencyKey: 'journey-ngo-ro-neither' }) });
     expect(codes(neither)).toEqual(['BAD_USER_INPUT']);
-    const noTypes = await hub.gql('lumina-ro', CONTRIBUTE, { input: roInput({ newCase: { handling: GREEN, exploitationTypes: [] }, idempotencyKey: 'journey-ngo-ro-types' }) });
+    const noTypes = await hub.gql('lumina-ro', CONTRIBUTE, {
+      input: roInput({ newCase: { handling: GREEN, exploitationTypes: [] }, idempotencyKey: 'journey-ngo-ro-types' }),
+    });
     expect(codes(noTypes)).toEqual(['BAD_USER_INPUT']);
     expect(noTypes.errors![0]!.extensions!.field).toBe('input.newCase.exploitationTypes');
     const badHandling = await hub.gql('lumina-ro', CONTRIBUTE, {
@@ -365,7 +454,12 @@ describe('a Romanian narrative for a new case', () => {
     const r = await must<{ contributeNarrative: { id: string; marking: string; case: { id: string } } }>(
       'lumina-ro',
       `mutation($input: ContributeNarrativeInput!) { contributeNarrative(input: $input) { id marking case { id } } }`,
-      { input: roInput({ newCase: { handling: { ...GREEN, marking: 'AMBER_STRICT' }, exploitationTypes: ['LABOUR'] }, idempotencyKey: 'journey-ngo-ro-strict' }) },
+      {
+        input: roInput({
+          newCase: { handling: { ...GREEN, marking: 'AMBER_STRICT' }, exploitationTypes: ['LABOUR'] },
+          idempotencyKey: 'journey-ngo-ro-strict',
+        }),
+      },
     );
     expect(r.contributeNarrative.marking).toBe('AMBER_STRICT');
     expect(codes(await hub.gql('met-police', `query($id: ID!) { narrative(id: $id) { id } }`, { id: r.contributeNarrative.id }))).toEqual(['NOT_FOUND']);
@@ -377,7 +471,10 @@ describe('banks never see narratives', () => {
   test('not by id, not in lists, not through a case', async () => {
     const q = `query($id: ID!, $case: ID!) { narrative(id: $id) { id } narratives(first: 200) { totalCount nodes { id } } case(id: $case) { id narratives { id } } }`;
     for (const persona of ['albion-bank', 'albion-bank:VIEWER', 'banca-carpati']) {
-      const r = await hub.gql<{ narratives: { totalCount: number }; case: { narratives: unknown[] } }>(persona, q, { id: hub.demo.ids['narrative:safe-passage-ro'], case: hub.demo.ids['case:safe-passage'] });
+      const r = await hub.gql<{ narratives: { totalCount: number }; case: { narratives: unknown[] } }>(persona, q, {
+        id: hub.demo.ids['narrative:safe-passage-ro'],
+        case: hub.demo.ids['case:safe-passage'],
+      });
       expect(codes(r)).toEqual(['NOT_FOUND']);
       expect(r.data!.narratives.totalCount).toBe(0);
       expect(r.data!.case.narratives).toEqual([]);

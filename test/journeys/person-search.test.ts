@@ -30,7 +30,7 @@ describe('person name search', () => {
     expect(r.data!.searchPersons[0]!.person.fullName).toBe('Ionuț Popescu');
   });
 
-  test("a surname alone finds no name the caller may not read", async () => {
+  test('a surname alone finds no name the caller may not read', async () => {
     expect(await names('met-police', 'Lungu')).toEqual([]); // the Romanian police's victim
     expect(await names('politia-romana', 'Lungu')).toEqual(['Andreea Lungu']);
     expect(await names('tessera-hub', 'Marinesku')).toEqual([]);

@@ -34,9 +34,15 @@ const countProbes: Probe[] = [
     denied: SUPPRESSED,
     expect: {
       equals: {
-        'a.victimCount': null, 'a.caseCount': null, 'a.countSuppressed': true,
-        'b.victimCount': null, 'b.caseCount': null, 'b.countSuppressed': true,
-        'c.victimCount': 7, 'c.caseCount': null, 'c.countSuppressed': true,
+        'a.victimCount': null,
+        'a.caseCount': null,
+        'a.countSuppressed': true,
+        'b.victimCount': null,
+        'b.caseCount': null,
+        'b.countSuppressed': true,
+        'c.victimCount': 7,
+        'c.caseCount': null,
+        'c.countSuppressed': true,
       },
     },
     controls: ['met-police', 'politia-romana', 'tessera-hub'],
@@ -110,8 +116,15 @@ interface VisibleCase {
 }
 
 /** What the caller could aggregate itself: exploitation places of the cases that reach it, with their cases, victims, and each case's victim count. */
-async function visibleExploitation(persona: string, from: string, to: string): Promise<Map<string, { cases: Set<string>; victims: Set<string>; victimsOf: Map<string, number> }>> {
-  const r = await hub.gql<{ cases: { totalCount: number; nodes: VisibleCase[] } }>(persona, `{ cases(first: 20) { totalCount nodes { id events { type occurredOn location { name } } persons { id role } } } }`);
+async function visibleExploitation(
+  persona: string,
+  from: string,
+  to: string,
+): Promise<Map<string, { cases: Set<string>; victims: Set<string>; victimsOf: Map<string, number> }>> {
+  const r = await hub.gql<{ cases: { totalCount: number; nodes: VisibleCase[] } }>(
+    persona,
+    `{ cases(first: 20) { totalCount nodes { id events { type occurredOn location { name } } persons { id role } } } }`,
+  );
   if (r.errors?.some((e) => e.extensions?.code !== 'FORBIDDEN_FIELD') || !r.data) throw new Error(`${persona}: ${JSON.stringify(r)}`);
   expect(r.data.cases.nodes.length).toBe(r.data.cases.totalCount);
   const places = new Map<string, { cases: Set<string>; victims: Set<string>; victimsOf: Map<string, number> }>();
@@ -129,7 +142,10 @@ async function visibleExploitation(persona: string, from: string, to: string): P
 }
 
 async function hotspotsOf(persona: string, from: string, to: string) {
-  const r = await hub.gql<{ hotspots: Array<{ location: { name: string }; caseCount: number | null; victimCount: number | null }> }>(persona, Q.HOTSPOTS, { from, to });
+  const r = await hub.gql<{ hotspots: Array<{ location: { name: string }; caseCount: number | null; victimCount: number | null }> }>(persona, Q.HOTSPOTS, {
+    from,
+    to,
+  });
   expect(r.errors).toBeUndefined();
   return r.data!.hotspots;
 }
@@ -158,15 +174,19 @@ describe('hotspots are built only from records that reach the caller', () => {
       const v = visible.get(h.location.name);
       if (!v) problems.push(`${h.location.name}: no exploitation event of a case that reaches ${persona} is there`);
       else if (EXACT_COUNTS.includes(persona)) {
-        if (h.caseCount !== null && h.caseCount > v.cases.size) problems.push(`${h.location.name}: caseCount ${h.caseCount} > ${v.cases.size} cases that reach ${persona}`);
-        if (h.victimCount !== null && h.victimCount > v.victims.size) problems.push(`${h.location.name}: victimCount ${h.victimCount} > ${v.victims.size} victims that reach ${persona}`);
+        if (h.caseCount !== null && h.caseCount > v.cases.size)
+          problems.push(`${h.location.name}: caseCount ${h.caseCount} > ${v.cases.size} cases that reach ${persona}`);
+        if (h.victimCount !== null && h.victimCount > v.victims.size)
+          problems.push(`${h.location.name}: victimCount ${h.victimCount} > ${v.victims.size} victims that reach ${persona}`);
       } else {
         const cases = perturbed(v.cases.size, cellKeyOf([...v.cases].map((id) => recordKey(secret, caseRecord(id)))), K);
-        if (h.caseCount !== cases) problems.push(`${h.location.name}: caseCount ${h.caseCount}, but the ${v.cases.size} cases that reach ${persona} give ${cases}`);
+        if (h.caseCount !== cases)
+          problems.push(`${h.location.name}: caseCount ${h.caseCount}, but the ${v.cases.size} cases that reach ${persona} give ${cases}`);
         const readsVictims = [...v.victimsOf.values()].some((n) => n > 0);
         const victimKeys = [...v.victimsOf].flatMap(([id, n]) => (n > 0 ? [recordKey(secret, victimRecord(id, n))] : []));
         const victims = perturbed(v.victims.size, cellKeyOf(victimKeys), K);
-        if (readsVictims && h.victimCount !== victims) problems.push(`${h.location.name}: victimCount ${h.victimCount}, but the ${v.victims.size} victims that reach ${persona} give ${victims}`);
+        if (readsVictims && h.victimCount !== victims)
+          problems.push(`${h.location.name}: victimCount ${h.victimCount}, but the ${v.victims.size} victims that reach ${persona} give ${victims}`);
         if (!readsVictims && h.victimCount !== null && h.victimCount > v.victims.size + MAX_NOISE + Math.floor(RESOLUTION / 2)) {
           problems.push(`${h.location.name}: victimCount ${h.victimCount} beyond the error of ${v.victims.size} victims that reach ${persona}`);
         }
@@ -180,7 +200,8 @@ describe('hotspots are built only from records that reach the caller', () => {
     async (persona) => {
       // 2025-07-01: the Midlands AMBER case's exploitation event in Leicester (shared only with the partnership).
       const places = (await hotspotsOf(persona, '2025-07-01', '2025-07-01')).map((h) => h.location.name);
-      if (places.includes('Leicester')) throw new Error(`LEAK: ${persona} learnt that exploitation took place in Leicester around 2025-07-01: ${JSON.stringify(places)}`);
+      if (places.includes('Leicester'))
+        throw new Error(`LEAK: ${persona} learnt that exploitation took place in Leicester around 2025-07-01: ${JSON.stringify(places)}`);
     },
   );
 
@@ -218,7 +239,11 @@ const FILTERS: FilterSpec[] = [
   { connection: 'cases', args: 'filter: { exploitationType: LABOUR }', keep: has('exploitationTypes', 'LABOUR') },
   { connection: 'cases', args: 'filter: { status: OPEN }', keep: is('status', 'OPEN') },
   { connection: 'cases', args: 'filter: { nrmStage: REASONABLE_GROUNDS }', keep: is('nrmStage', 'REASONABLE_GROUNDS') },
-  { connection: 'cases', args: 'filter: { summaryContains: "london" }', keep: (n) => typeof n.summary === 'string' && n.summary.toLowerCase().includes('london') },
+  {
+    connection: 'cases',
+    args: 'filter: { summaryContains: "london" }',
+    keep: (n) => typeof n.summary === 'string' && n.summary.toLowerCase().includes('london'),
+  },
   { connection: 'cases', args: 'filter: { reference: "WMP-2026-1187" }', keep: is('reference', 'WMP-2026-1187') },
   { connection: 'persons', args: 'filter: { role: VICTIM }', keep: is('role', 'VICTIM') },
   { connection: 'persons', args: 'filter: { role: SUSPECT }', keep: is('role', 'SUSPECT') },
@@ -232,23 +257,39 @@ const FILTERS: FilterSpec[] = [
   { connection: 'typologies', args: 'filter: { channel: "cash deposits" }', keep: has('channels', 'cash deposits') },
   { connection: 'typologies', args: 'filter: { geography: "RO" }', keep: has('geography', 'RO') },
   { connection: 'transactionReports', args: 'filter: { indicator: "CASH_OUTSIDE_HOURS" }', keep: has('indicators', 'CASH_OUTSIDE_HOURS') },
-  { connection: 'transactionReports', args: 'filter: { dateFrom: "2026-01-01" }', keep: (n) => typeof (n.dateTo ?? n.dateFrom) === 'string' && (n.dateTo ?? n.dateFrom)! >= '2026-01-01' },
+  {
+    connection: 'transactionReports',
+    args: 'filter: { dateFrom: "2026-01-01" }',
+    keep: (n) => typeof (n.dateTo ?? n.dateFrom) === 'string' && (n.dateTo ?? n.dateFrom)! >= '2026-01-01',
+  },
   { connection: 'narratives', args: 'caseId: "<case:safe-passage>"', keep: (n) => (n.case as { id: string } | null)?.id === id('case:safe-passage') },
   { connection: 'routes', args: 'filter: { exploitationType: LABOUR }', keep: has('exploitationTypes', 'LABOUR') },
   { connection: 'routes', args: 'filter: { originCountry: "RO" }', keep: (n) => (n.origin as { countryCode: string } | null)?.countryCode === 'RO' },
 ];
 
-const LIST_PERSONAS = ['met-police', 'west-midlands-police', 'politia-romana', 'albion-bank', 'banca-carpati:VIEWER', 'safe-passage', 'lumina-ro', 'tessera-hub', 'tessera-admin'];
+const LIST_PERSONAS = [
+  'met-police',
+  'west-midlands-police',
+  'politia-romana',
+  'albion-bank',
+  'banca-carpati:VIEWER',
+  'safe-passage',
+  'lumina-ro',
+  'tessera-hub',
+  'tessera-admin',
+];
 
 const unfiltered = new Map<string, Promise<{ totalCount: number; nodes: Node[] }>>();
 function listOf(persona: string, connection: string) {
   const key = `${persona} ${connection}`;
   let p = unfiltered.get(key);
   if (!p) {
-    p = hub.gql<Record<string, { totalCount: number; nodes: Node[] }>>(persona, `{ ${connection}(first: 200) { totalCount nodes { ${LISTS[connection]} } } }`).then((r) => {
-      if (codes(r).some((c) => c !== 'FORBIDDEN_FIELD')) throw new Error(`${persona} ${connection}: ${JSON.stringify(r.errors)}`);
-      return r.data![connection]!;
-    });
+    p = hub
+      .gql<Record<string, { totalCount: number; nodes: Node[] }>>(persona, `{ ${connection}(first: 200) { totalCount nodes { ${LISTS[connection]} } } }`)
+      .then((r) => {
+        if (codes(r).some((c) => c !== 'FORBIDDEN_FIELD')) throw new Error(`${persona} ${connection}: ${JSON.stringify(r.errors)}`);
+        return r.data![connection]!;
+      });
     unfiltered.set(key, p);
   }
   return p;
@@ -263,8 +304,14 @@ describe('list totals count only what reaches the caller', () => {
       const seen: string[] = [];
       let after: string | null = null;
       for (let page = 0; page < 50; page++) {
-        const r: Awaited<ReturnType<TestHub['gql']>> = await hub.gql(persona, `query($after: String) { ${connection}(first: 2, after: $after) { totalCount nodes { id } pageInfo { hasNextPage endCursor } } }`, { after });
-        const conn = (r.data as Record<string, { totalCount: number; nodes: Array<{ id: string }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } }>)[connection]!;
+        const r: Awaited<ReturnType<TestHub['gql']>> = await hub.gql(
+          persona,
+          `query($after: String) { ${connection}(first: 2, after: $after) { totalCount nodes { id } pageInfo { hasNextPage endCursor } } }`,
+          { after },
+        );
+        const conn = (
+          r.data as Record<string, { totalCount: number; nodes: Array<{ id: string }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } }>
+        )[connection]!;
         expect(conn.totalCount).toBe(all.totalCount);
         seen.push(...conn.nodes.map((n) => n.id));
         if (!conn.pageInfo.hasNextPage) break;
@@ -276,15 +323,24 @@ describe('list totals count only what reaches the caller', () => {
 });
 
 describe('allowed filters count only rows the caller may see (or are refused)', () => {
-  test.each(LIST_PERSONAS.flatMap((persona) => FILTERS.map((f) => [persona, `${f.connection}(${f.args})`, f] as const)))('%s: %s', async (persona, _name, f) => {
-    const all = await listOf(persona, f.connection);
-    const args = f.args.replace(/<([^>]+)>/g, (_m, key: string) => id(key));
-    const r = await hub.gql<Record<string, { totalCount: number; nodes: Array<{ id: string }> }>>(persona, `{ ${f.connection}(first: 200, ${args}) { totalCount nodes { id } } }`);
-    if (codes(r).includes('FORBIDDEN_FIELD') && !r.data) return; // refused: a filter on a field it may never read
-    expect(r.errors).toBeUndefined();
-    const got = r.data![f.connection]!;
-    const expected = all.nodes.filter(f.keep).map((n) => n.id).sort();
-    expect(got.nodes.map((n) => n.id).sort()).toEqual(expected);
-    expect(got.totalCount).toBe(expected.length);
-  });
+  test.each(LIST_PERSONAS.flatMap((persona) => FILTERS.map((f) => [persona, `${f.connection}(${f.args})`, f] as const)))(
+    '%s: %s',
+    async (persona, _name, f) => {
+      const all = await listOf(persona, f.connection);
+      const args = f.args.replace(/<([^>]+)>/g, (_m, key: string) => id(key));
+      const r = await hub.gql<Record<string, { totalCount: number; nodes: Array<{ id: string }> }>>(
+        persona,
+        `{ ${f.connection}(first: 200, ${args}) { totalCount nodes { id } } }`,
+      );
+      if (codes(r).includes('FORBIDDEN_FIELD') && !r.data) return; // refused: a filter on a field it may never read
+      expect(r.errors).toBeUndefined();
+      const got = r.data![f.connection]!;
+      const expected = all.nodes
+        .filter(f.keep)
+        .map((n) => n.id)
+        .sort();
+      expect(got.nodes.map((n) => n.id).sort()).toEqual(expected);
+      expect(got.totalCount).toBe(expected.length);
+    },
+  );
 });

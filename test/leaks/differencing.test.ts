@@ -44,7 +44,10 @@ type Field = keyof Counts;
 
 const MAX_VALUE = 400;
 /** Every answer a cell of each true value can give, over the 256 cell keys: public knowledge. */
-const ANSWERS = Array.from({ length: MAX_VALUE + 1 }, (_, v) => new Set(v === 0 ? ['absent'] : Array.from({ length: 256 }, (_, c) => String(perturbed(v, c, K)))));
+const ANSWERS = Array.from(
+  { length: MAX_VALUE + 1 },
+  (_, v) => new Set(v === 0 ? ['absent'] : Array.from({ length: 256 }, (_, c) => String(perturbed(v, c, K)))),
+);
 const valuesFor = (a: Answer) => ANSWERS.flatMap((answers, v) => (answers.has(String(a)) ? [v] : []));
 
 /**
@@ -125,11 +128,10 @@ interface Result {
 }
 
 async function ask(persona: string, q: { from: string; to: string; type?: string; oc?: string; dc?: string }): Promise<Result> {
-  const r = await hub.gql<{ routeAggregates: { nodes: Array<Counts & { origin: { name: string }; destination: { name: string } }> }; hotspots: Array<Counts & { location: { name: string } }> }>(
-    persona,
-    AGGREGATES,
-    { ...q },
-  );
+  const r = await hub.gql<{
+    routeAggregates: { nodes: Array<Counts & { origin: { name: string }; destination: { name: string } }> };
+    hotspots: Array<Counts & { location: { name: string } }>;
+  }>(persona, AGGREGATES, { ...q });
   expect(r.errors).toBeUndefined();
   const counts = ({ caseCount, victimCount }: Counts) => ({ caseCount, victimCount });
   return {
@@ -197,7 +199,12 @@ describe.each(ATTACKERS)('differencing attacks as %s', (persona) => {
       ['caseCount', 1],
       ['victimCount', 3],
     ] as const) {
-      expectNotRecovered(field, into.map((key) => answer(romania.routes, key, field)), answer(places.hotspots, 'Sheffield', field), truth);
+      expectNotRecovered(
+        field,
+        into.map((key) => answer(romania.routes, key, field)),
+        answer(places.hotspots, 'Sheffield', field),
+        truth,
+      );
       // The same routes unfiltered: the country filter picks whole cells and changes no count.
       for (const key of into) expect(answer(places.routes, key, field)).toEqual(answer(romania.routes, key, field));
     }
@@ -243,10 +250,20 @@ describe('over time: one case added between two identical queries', () => {
         ['caseCount', 1],
         ['victimCount', 2],
       ] as const) {
-        expectNotRecovered(`${persona} route ${field}`, [answer(before.get(persona)!.routes, 'Iași → Birmingham', field)], answer(after.routes, 'Iași → Birmingham', field), truth);
+        expectNotRecovered(
+          `${persona} route ${field}`,
+          [answer(before.get(persona)!.routes, 'Iași → Birmingham', field)],
+          answer(after.routes, 'Iași → Birmingham', field),
+          truth,
+        );
         expect(answer(before.get(persona)!.routes, 'Craiova → Bedford', field)).toBe('absent');
         expect(answer(after.routes, 'Craiova → Bedford', field)).toBeNull();
-        expectNotRecovered(`${persona} hotspot ${field}`, [answer(before.get(persona)!.hotspots, 'Birmingham', field)], answer(after.hotspots, 'Birmingham', field), truth);
+        expectNotRecovered(
+          `${persona} hotspot ${field}`,
+          [answer(before.get(persona)!.hotspots, 'Birmingham', field)],
+          answer(after.hotspots, 'Birmingham', field),
+          truth,
+        );
       }
     }
     const police = await ask('met-police', YEAR);

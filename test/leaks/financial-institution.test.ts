@@ -1,7 +1,15 @@
 import { startTestHub, type TestHub } from '../support/hub';
 import * as Q from './queries';
 import {
-  FI, FIXTURE, fixtureAmberTypology, fixtureGreenReport, fixtureMidlandsSuspectHoldsReportedAccount, id, type Probe, probeTable, SECRET,
+  FI,
+  FIXTURE,
+  fixtureAmberTypology,
+  fixtureGreenReport,
+  fixtureMidlandsSuspectHoldsReportedAccount,
+  id,
+  type Probe,
+  probeTable,
+  SECRET,
 } from './support';
 
 // Starting a hub and its fixtures can take longer than Jest's default 5 s.
@@ -152,17 +160,15 @@ const personProbes: Probe[] = [
       ['midlands', 'west-midlands-police', [M.v1Name, M.v1Dob]],
       ['lanterna', 'met-police', [L.v1Name, L.v1Dob, L.v1Contact, L.v1Documents]],
     ] as const
-  ).map(
-    ([c, owner, secrets]): Probe => ({
-      via: `person(id) — victim V1 of case ${c}`,
-      query: Q.PERSON,
-      variables: vars(`person:${c}:V1`),
-      secrets: [...secrets],
-      denied: FI,
-      expect: { notFound: ['person'] },
-      controls: [owner],
-    }),
-  ),
+  ).map(([c, owner, secrets]): Probe => ({
+    via: `person(id) — victim V1 of case ${c}`,
+    query: Q.PERSON,
+    variables: vars(`person:${c}:V1`),
+    secrets: [...secrets],
+    denied: FI,
+    expect: { notFound: ['person'] },
+    controls: [owner],
+  })),
   {
     via: 'person(id) — a suspect not linked to any account the bank reported',
     query: Q.PERSON,
@@ -178,7 +184,9 @@ const personProbes: Probe[] = [
     variables: vars('person:midlands:S1'),
     secrets: [M.s1Dob],
     denied: ALBION,
-    expect: { forbidden: ['person.dateOfBirth', 'person.contact', 'person.documents', 'person.pseudonym', 'person.nationality', 'person.ageBand', 'person.gender'] },
+    expect: {
+      forbidden: ['person.dateOfBirth', 'person.contact', 'person.documents', 'person.pseudonym', 'person.nationality', 'person.ageBand', 'person.gender'],
+    },
     controls: ['west-midlands-police'],
   },
   {
@@ -348,7 +356,19 @@ const entityProbes: Probe[] = [
   {
     via: 'entities list (Banca Carpați: no value at all)',
     query: Q.ENTITIES_LIST,
-    secrets: [E.ibanRo, E.ibanGb, FIXTURE.greenReport.iban, E.sharedPhone, E.s1PhoneRo, E.recruiterEmail, E.recruiterProfile, E.car, E.advert, ST.covertPhone, M.premises],
+    secrets: [
+      E.ibanRo,
+      E.ibanGb,
+      FIXTURE.greenReport.iban,
+      E.sharedPhone,
+      E.s1PhoneRo,
+      E.recruiterEmail,
+      E.recruiterProfile,
+      E.car,
+      E.advert,
+      ST.covertPhone,
+      M.premises,
+    ],
     denied: ['banca-carpati'],
     expect: { forbidden: ['entities.nodes.*.value'] },
     controls: [
@@ -479,16 +499,14 @@ const filterProbes: Probe[] = [
     expect: { refused: true },
     controls: ['politia-romana'],
   },
-  ...(['DATE_OF_BIRTH', 'PSEUDONYM'] as const).map(
-    (field): Probe => ({
-      via: `persons(orderBy: ${field})`,
-      query: `{ persons(orderBy: { field: ${field} }) { totalCount nodes { id } } }`,
-      secrets: [id('person:midlands:S1')],
-      denied: ALBION,
-      expect: { refused: true },
-      controls: ['west-midlands-police'],
-    }),
-  ),
+  ...(['DATE_OF_BIRTH', 'PSEUDONYM'] as const).map((field): Probe => ({
+    via: `persons(orderBy: ${field})`,
+    query: `{ persons(orderBy: { field: ${field} }) { totalCount nodes { id } } }`,
+    secrets: [id('person:midlands:S1')],
+    denied: ALBION,
+    expect: { refused: true },
+    controls: ['west-midlands-police'],
+  })),
   {
     via: 'persons(filter: { role: VICTIM })',
     query: `{ persons(filter: { role: VICTIM }) { totalCount nodes { id } } }`,
@@ -538,16 +556,14 @@ const filterProbes: Probe[] = [
     expect: { refused: true },
     controls: ['safe-passage', 'met-police'],
   },
-  ...(['NRM_STAGE', 'REFERENCE'] as const).map(
-    (field): Probe => ({
-      via: `cases(orderBy: ${field})`,
-      query: `{ cases(orderBy: { field: ${field} }) { totalCount nodes { id } } }`,
-      secrets: [id('case:iasi'), id('case:safe-passage')],
-      denied: FI,
-      expect: { refused: true },
-      controls: ['met-police'],
-    }),
-  ),
+  ...(['NRM_STAGE', 'REFERENCE'] as const).map((field): Probe => ({
+    via: `cases(orderBy: ${field})`,
+    query: `{ cases(orderBy: { field: ${field} }) { totalCount nodes { id } } }`,
+    secrets: [id('case:iasi'), id('case:safe-passage')],
+    denied: FI,
+    expect: { refused: true },
+    controls: ['met-police'],
+  })),
   {
     via: 'entities(filter: { kind: BANK_ACCOUNT, value })',
     query: `query($v: String!) { entities(filter: { kind: BANK_ACCOUNT, value: $v }) { totalCount nodes { id maskedValue } } }`,
@@ -628,7 +644,8 @@ describe('FINANCIAL_INSTITUTION: naming an account in a report reveals nothing a
     expect(r.errors).toBeUndefined();
     expect(r.data?.submitTransactionReport.parties[0]!.account.id).toBe(id('entity:s1-iban-gb'));
     const leaked = [...SECRETS, id('case:lanterna'), id('case:midlands'), id('report:popescu-str')].filter((s) => JSON.stringify(r).includes(s));
-    if (leaked.length) throw new Error(`LEAK: banca-carpati read ${JSON.stringify(leaked)} via submitTransactionReport { parties { account } }\n${JSON.stringify(r)}`);
+    if (leaked.length)
+      throw new Error(`LEAK: banca-carpati read ${JSON.stringify(leaked)} via submitTransactionReport { parties { account } }\n${JSON.stringify(r)}`);
   });
 
   test('nor afterwards, through the entity or the suspects who hold the account', async () => {
@@ -639,15 +656,20 @@ describe('FINANCIAL_INSTITUTION: naming an account in a report reveals nothing a
       { e: id('entity:s1-iban-gb'), a: id('person:lanterna:S1'), b: id('person:midlands:S1') },
     );
     const leaked = [...SECRETS, id('case:lanterna'), id('case:midlands'), id('report:popescu-str')].filter((s) => JSON.stringify(r).includes(s));
-    if (leaked.length) throw new Error(`LEAK: banca-carpati read ${JSON.stringify(leaked)} via entity / person after reporting the account\n${JSON.stringify(r)}`);
+    if (leaked.length)
+      throw new Error(`LEAK: banca-carpati read ${JSON.stringify(leaked)} via entity / person after reporting the account\n${JSON.stringify(r)}`);
     expect((r.data as { a: unknown; b: unknown }).a).toBeNull();
     expect((r.data as { a: unknown; b: unknown }).b).toBeNull();
   });
 
   test('control: the Met reads its statement, the case and the suspect through the same entity query', async () => {
-    const r = await hub.gql('met-police', `query($e: ID!) { entity(id: $e) { id value firstSeenAt observations { note sourceId } cases { id summary } links { kind fromPerson { fullName } } } }`, {
-      e: id('entity:s1-iban-gb'),
-    });
+    const r = await hub.gql(
+      'met-police',
+      `query($e: ID!) { entity(id: $e) { id value firstSeenAt observations { note sourceId } cases { id summary } links { kind fromPerson { fullName } } } }`,
+      {
+        e: id('entity:s1-iban-gb'),
+      },
+    );
     for (const s of ['Account receiving the earnings', L.s1Name, id('case:lanterna'), id('report:popescu-str')]) expect(JSON.stringify(r)).toContain(s);
   });
 });

@@ -58,16 +58,25 @@ beforeAll(async () => {
   setId('grant:kestrel', granted.grantAccess.grants[0]!.id);
 
   // An NGO asks hit/no-hit about the account: interest its holders (the Met, the Romanian police) see, nobody else.
-  await must('safe-passage', `query($ids: [IdentifierInput!]!) { hitNoHit(identifiers: $ids) { known } }`, { ids: [{ kind: 'BANK_ACCOUNT', value: IBAN_TYPED }] });
+  await must('safe-passage', `query($ids: [IdentifierInput!]!) { hitNoHit(identifiers: $ids) { known } }`, {
+    ids: [{ kind: 'BANK_ACCOUNT', value: IBAN_TYPED }],
+  });
 
   // A sharing group of the Romanian police and Lumina only.
-  const group = await must<{ createSharingGroup: { id: string } }>('tessera-admin', `mutation($s: String!, $n: String!) { createSharingGroup(slug: $s, name: $n) { id } }`, {
-    s: GROUP.slug,
-    n: GROUP.name,
-  });
+  const group = await must<{ createSharingGroup: { id: string } }>(
+    'tessera-admin',
+    `mutation($s: String!, $n: String!) { createSharingGroup(slug: $s, name: $n) { id } }`,
+    {
+      s: GROUP.slug,
+      n: GROUP.name,
+    },
+  );
   setId('group:kestrel', group.createSharingGroup.id);
   for (const member of ['politia-romana', 'lumina-ro']) {
-    await must('tessera-admin', `mutation($g: ID!, $a: ID!) { addGroupMember(groupId: $g, agencyId: $a) { id } }`, { g: group.createSharingGroup.id, a: agencyId(member) });
+    await must('tessera-admin', `mutation($g: ID!, $a: ID!) { addGroupMember(groupId: $g, agencyId: $a) { id } }`, {
+      g: group.createSharingGroup.id,
+      a: agencyId(member),
+    });
   }
 
   // The Romanian police's supervisor keeps their case, with a reason.
@@ -89,13 +98,29 @@ beforeAll(async () => {
   setId('case:red-unnamed', red.openCase.id);
 
   // The Met's contributor consults its victims' names, stating a purpose: audit events it caused.
-  const consulted = await ask(hub, 'met-police', `query($id: ID!) { case(id: $id) { persons { fullName } } }`, { id: id('case:lanterna') }, { purpose: AUDIT_PURPOSE });
+  const consulted = await ask(
+    hub,
+    'met-police',
+    `query($id: ID!) { case(id: $id) { persons { fullName } } }`,
+    { id: id('case:lanterna') },
+    { purpose: AUDIT_PURPOSE },
+  );
   if (consulted.errors) throw new Error(JSON.stringify(consulted.errors));
 });
 afterAll(() => hub.stop());
 
-const REQUEST_FIELDS = 'id purpose status identifier { kind value } refusalReason requesterAgency { slug } targetAgency { slug } grants { id recordId purpose }';
-const NON_PARTIES = ['met-police', 'met-police:SUPERVISOR', 'albion-bank', 'banca-carpati:SUPERVISOR', 'safe-passage', 'lumina-ro', 'tessera-hub', 'tessera-hub:SUPERVISOR'];
+const REQUEST_FIELDS =
+  'id purpose status identifier { kind value } refusalReason requesterAgency { slug } targetAgency { slug } grants { id recordId purpose }';
+const NON_PARTIES = [
+  'met-police',
+  'met-police:SUPERVISOR',
+  'albion-bank',
+  'banca-carpati:SUPERVISOR',
+  'safe-passage',
+  'lumina-ro',
+  'tessera-hub',
+  'tessera-hub:SUPERVISOR',
+];
 
 const probes: Probe[] = [
   {
@@ -162,7 +187,14 @@ const probes: Probe[] = [
     via: 'retentionReviews of another agency',
     query: `{ retentionReviews(first: 100) { totalCount nodes { id recordId reason decision reviewedByUserId } } }`,
     secrets: () => [REVIEW_REASON, id('review:kestrel')],
-    denied: ['met-police', 'met-police:SUPERVISOR', 'west-midlands-police:SUPERVISOR', 'albion-bank:SUPERVISOR', 'safe-passage:SUPERVISOR', 'tessera-hub:SUPERVISOR'],
+    denied: [
+      'met-police',
+      'met-police:SUPERVISOR',
+      'west-midlands-police:SUPERVISOR',
+      'albion-bank:SUPERVISOR',
+      'safe-passage:SUPERVISOR',
+      'tessera-hub:SUPERVISOR',
+    ],
     expect: { equals: { 'retentionReviews.totalCount': 0 } },
     controls: ['politia-romana', 'politia-romana:SUPERVISOR'],
   },
@@ -199,13 +231,22 @@ const probes: Probe[] = [
     denied: ['met-police:SUPERVISOR'],
     expect: { notFound: ['reviewRecord'] },
     controls: [],
-    noControlBecause: 'no supervisor of the Met is named on the RED record; the contributor who is may not review (FORBIDDEN, test/governance/retention.test.ts)',
+    noControlBecause:
+      'no supervisor of the Met is named on the RED record; the contributor who is may not review (FORBIDDEN, test/governance/retention.test.ts)',
   },
   {
     via: 'auditTrail: a colleague’s events and another agency’s',
     query: `{ auditTrail(first: 100) { totalCount nodes { seq action actorUserId subjectType subjectId purpose fields requestId } } }`,
     secrets: [AUDIT_PURPOSE],
-    denied: ['met-police:VIEWER', 'west-midlands-police:SUPERVISOR', 'politia-romana', 'albion-bank:SUPERVISOR', 'safe-passage:SUPERVISOR', 'tessera-hub', 'tessera-admin:SUPERVISOR'],
+    denied: [
+      'met-police:VIEWER',
+      'west-midlands-police:SUPERVISOR',
+      'politia-romana',
+      'albion-bank:SUPERVISOR',
+      'safe-passage:SUPERVISOR',
+      'tessera-hub',
+      'tessera-admin:SUPERVISOR',
+    ],
     expect: {},
     controls: ['met-police', 'met-police:SUPERVISOR', 'tessera-hub:SUPERVISOR'],
   },
@@ -240,7 +281,15 @@ describe('refused outright to the roles and agency types that never hold them', 
     ['recordsDueForReview', `{ recordsDueForReview(before: "2099-12-31") { totalCount nodes { id } } }`],
     ['hitNoHitInterest', `{ hitNoHitInterest(from: "2000-01-01", to: "2100-01-01") { value queries } }`],
   ] as const;
-  const personas = ['west-midlands-police:VIEWER', 'politia-romana:VIEWER', 'albion-bank:VIEWER', 'safe-passage:VIEWER', 'tessera-hub:VIEWER', 'tessera-admin', 'tessera-admin:SUPERVISOR'];
+  const personas = [
+    'west-midlands-police:VIEWER',
+    'politia-romana:VIEWER',
+    'albion-bank:VIEWER',
+    'safe-passage:VIEWER',
+    'tessera-hub:VIEWER',
+    'tessera-admin',
+    'tessera-admin:SUPERVISOR',
+  ];
   test.each(personas.flatMap((p) => ASK.map(([via, q]) => [p, via, q] as const)))('%s: %s is FORBIDDEN', async (persona, _via, query) => {
     const r = await hub.gql(persona, query, { id: id('request:kestrel') });
     expect(codes(r)).toEqual(['FORBIDDEN']);
@@ -252,14 +301,17 @@ describe('refused outright to the roles and agency types that never hold them', 
     expect(codes(r)).toEqual(['FORBIDDEN']);
   });
 
-  test.each(['met-police:SUPERVISOR', 'politia-romana', 'tessera-hub:SUPERVISOR', 'tessera-admin:VIEWER'])('%s may not change a sharing group (FORBIDDEN)', async (persona) => {
-    const r = await send(hub, persona, {
-      query: `mutation($g: ID!, $a: ID!) { addGroupMember(groupId: $g, agencyId: $a) { id slug name members { slug } } }`,
-      variables: () => ({ g: id('group:kestrel'), a: agencyId('met-police') }),
-    });
-    expect(codes(r)).toEqual(['FORBIDDEN']);
-    expect(leakedSecrets(r, [GROUP.slug, GROUP.name])).toEqual([]);
-  });
+  test.each(['met-police:SUPERVISOR', 'politia-romana', 'tessera-hub:SUPERVISOR', 'tessera-admin:VIEWER'])(
+    '%s may not change a sharing group (FORBIDDEN)',
+    async (persona) => {
+      const r = await send(hub, persona, {
+        query: `mutation($g: ID!, $a: ID!) { addGroupMember(groupId: $g, agencyId: $a) { id slug name members { slug } } }`,
+        variables: () => ({ g: id('group:kestrel'), a: agencyId('met-police') }),
+      });
+      expect(codes(r)).toEqual(['FORBIDDEN']);
+      expect(leakedSecrets(r, [GROUP.slug, GROUP.name])).toEqual([]);
+    },
+  );
 });
 
 /** Federation references: no governance type is an entity, so `_entities` offers no path around the queries above. */

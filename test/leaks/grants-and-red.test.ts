@@ -34,7 +34,13 @@ beforeAll(async () => {
     `mutation($input: OpenCaseInput!) { openCase(input: $input) { id persons { id } } }`,
     {
       input: {
-        handling: { marking: 'RED', sourceEvaluation: 'RELIABLE', intelligenceAssessment: 'A', handlingCode: 'P', redRecipientUserIds: [userId('met-police:SUPERVISOR')] },
+        handling: {
+          marking: 'RED',
+          sourceEvaluation: 'RELIABLE',
+          intelligenceAssessment: 'A',
+          handlingCode: 'P',
+          redRecipientUserIds: [userId('met-police:SUPERVISOR')],
+        },
         reference: FIXTURE.redCase.reference,
         summary: FIXTURE.redCase.summary,
         exploitationTypes: ['SEXUAL'],
@@ -216,14 +222,37 @@ const hitNoHitProbes: Probe[] = [
   {
     via: 'hitNoHit — identifiers of AMBER / AMBER_STRICT statements: whom to ask, never what they hold',
     query: HIT_NO_HIT,
-    variables: () => ({ ids: [{ kind: 'PHONE', value: SECRET.strict.covertPhone }, { kind: 'ONLINE_ADVERT', value: SECRET.entity.advert }] }),
-    secrets: [SECRET.strict.covertPhoneNote, SECRET.strict.phoneNote, L.advertNote, id('case:strict'), id('case:lanterna'), SECRET.strict.observedOn, '2025-10-20', id('entity:covert-phone'), id('entity:advert')],
+    variables: () => ({
+      ids: [
+        { kind: 'PHONE', value: SECRET.strict.covertPhone },
+        { kind: 'ONLINE_ADVERT', value: SECRET.entity.advert },
+      ],
+    }),
+    secrets: [
+      SECRET.strict.covertPhoneNote,
+      SECRET.strict.phoneNote,
+      L.advertNote,
+      id('case:strict'),
+      id('case:lanterna'),
+      SECRET.strict.observedOn,
+      '2025-10-20',
+      id('entity:covert-phone'),
+      id('entity:advert'),
+    ],
     denied: ['west-midlands-police', 'albion-bank', 'banca-carpati', 'safe-passage', 'lumina-ro', 'tessera-hub'],
     // AMBER_STRICT keeps even the fact of holding with its owner: the covert handset is known, its holder
     // not named; the AMBER advert names the Met as the agency to ask.
-    expect: { equals: { 'hitNoHit.0.known': true, 'hitNoHit.0.contactableAgencies': [], 'hitNoHit.1.known': true, 'hitNoHit.1.contactableAgencies.0.slug': 'met-police' } },
+    expect: {
+      equals: {
+        'hitNoHit.0.known': true,
+        'hitNoHit.0.contactableAgencies': [],
+        'hitNoHit.1.known': true,
+        'hitNoHit.1.contactableAgencies.0.slug': 'met-police',
+      },
+    },
     controls: [],
-    noControlBecause: 'hit/no-hit returns no statement content to anyone; the expected answer (known, the Met to ask for the advert) shows the probe reached the statements',
+    noControlBecause:
+      'hit/no-hit returns no statement content to anyone; the expected answer (known, the Met to ask for the advert) shows the probe reached the statements',
   },
 ];
 

@@ -1,7 +1,17 @@
 import { startTestHub, type TestHub } from '../support/hub';
 import * as Q from './queries';
 import {
-  FIXTURE, fixtureGreenReport, fixtureIasiVictimPhone, fixtureNoConsentNarrative, HUB_ADMIN, HUB_ANALYST, id, type Probe, probeTable, SECRET, sortTable,
+  FIXTURE,
+  fixtureGreenReport,
+  fixtureIasiVictimPhone,
+  fixtureNoConsentNarrative,
+  HUB_ADMIN,
+  HUB_ANALYST,
+  id,
+  type Probe,
+  probeTable,
+  SECRET,
+  sortTable,
 } from './support';
 
 // Starting a hub and its fixtures can take longer than Jest's default 5 s.
@@ -232,13 +242,21 @@ const adminProbes: Probe[] = [
     denied: ADMIN,
     expect: {
       equals: {
-        'cases.totalCount': 0, 'persons.totalCount': 0, 'entities.totalCount': 0, 'narratives.totalCount': 0,
-        'transactionReports.totalCount': 0, 'typologies.totalCount': 0, 'routes.totalCount': 0,
+        'cases.totalCount': 0,
+        'persons.totalCount': 0,
+        'entities.totalCount': 0,
+        'narratives.totalCount': 0,
+        'transactionReports.totalCount': 0,
+        'typologies.totalCount': 0,
+        'routes.totalCount': 0,
       },
       empty: ['cases.nodes', 'persons.nodes', 'entities.nodes', 'narratives.nodes', 'transactionReports.nodes', 'typologies.nodes', 'routes.nodes'],
     },
     controls: [
-      { persona: 'met-police', sees: [I.summary, SP.summary, I.s1Name, E.recruiterEmail, N.en, FIXTURE.greenReport.reason, SECRET.typology.travelTitle, id('route:constanta-london')] },
+      {
+        persona: 'met-police',
+        sees: [I.summary, SP.summary, I.s1Name, E.recruiterEmail, N.en, FIXTURE.greenReport.reason, SECRET.typology.travelTitle, id('route:constanta-london')],
+      },
     ],
   },
   {

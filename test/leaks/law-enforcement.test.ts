@@ -511,11 +511,15 @@ describe('LAW_ENFORCEMENT: naming an identifier reveals nothing about AMBER_STRI
     if (leaked.length) throw new Error(`LEAK: politia-romana read ${JSON.stringify(leaked)} via addCaseEntity { entity }\nresponse: ${JSON.stringify(r)}`);
   });
 
-  test.each(['politia-romana', 'west-midlands-police', 'lumina-ro', 'albion-bank', 'tessera-hub'])('%s reads the now-GREEN entity without the covert date', async (persona) => {
-    const r = await hub.gql(persona, QUERY, { id: id('entity:covert-phone') });
-    const leaked = leakedSecrets(r, [ST.observedOn, ST.phoneNote, ST.covertPhoneNote, ST.summary, id('case:strict')]);
-    if (leaked.length) throw new Error(`LEAK: ${persona} read ${JSON.stringify(leaked)} via entity { firstSeenAt observations cases }\nresponse: ${JSON.stringify(r)}`);
-  });
+  test.each(['politia-romana', 'west-midlands-police', 'lumina-ro', 'albion-bank', 'tessera-hub'])(
+    '%s reads the now-GREEN entity without the covert date',
+    async (persona) => {
+      const r = await hub.gql(persona, QUERY, { id: id('entity:covert-phone') });
+      const leaked = leakedSecrets(r, [ST.observedOn, ST.phoneNote, ST.covertPhoneNote, ST.summary, id('case:strict')]);
+      if (leaked.length)
+        throw new Error(`LEAK: ${persona} read ${JSON.stringify(leaked)} via entity { firstSeenAt observations cases }\nresponse: ${JSON.stringify(r)}`);
+    },
+  );
 
   test('control: the Met reads its covert statement and date through the same query', async () => {
     const r = await hub.gql('met-police', QUERY, { id: id('entity:covert-phone') });

@@ -112,17 +112,15 @@ const personProbes: Probe[] = [
       ['lanterna:S1', 'met-police', [L.s1Name, L.s1Dob]],
       ['strict:S1', 'met-police', [ST.s1Name, ST.s1Dob]],
     ] as const
-  ).map(
-    ([key, owner, secrets]): Probe => ({
-      via: `person(id) — suspect ${key} of another agency's case`,
-      query: Q.PERSON,
-      variables: vars(`person:${key}`),
-      secrets: [...secrets],
-      denied: ALL_NGO,
-      expect: { notFound: ['person'] },
-      controls: [owner],
-    }),
-  ),
+  ).map(([key, owner, secrets]): Probe => ({
+    via: `person(id) — suspect ${key} of another agency's case`,
+    query: Q.PERSON,
+    variables: vars(`person:${key}`),
+    secrets: [...secrets],
+    denied: ALL_NGO,
+    expect: { notFound: ['person'] },
+    controls: [owner],
+  })),
   {
     via: 'persons list (Safe Passage)',
     query: Q.PERSONS_LIST,
@@ -149,17 +147,15 @@ const personProbes: Probe[] = [
 ];
 
 const narrativeProbes: Probe[] = [
-  ...(['en', 'ro'] as const).map(
-    (lang): Probe => ({
-      via: `narrative(id) — another NGO's narrative (${lang})`,
-      query: Q.NARRATIVE,
-      variables: vars(`narrative:safe-passage-${lang}`),
-      secrets: [N[lang]],
-      denied: LUMINA,
-      expect: { forbidden: ['narrative.text'] },
-      controls: ['safe-passage', 'safe-passage:VIEWER'],
-    }),
-  ),
+  ...(['en', 'ro'] as const).map((lang): Probe => ({
+    via: `narrative(id) — another NGO's narrative (${lang})`,
+    query: Q.NARRATIVE,
+    variables: vars(`narrative:safe-passage-${lang}`),
+    secrets: [N[lang]],
+    denied: LUMINA,
+    expect: { forbidden: ['narrative.text'] },
+    controls: ['safe-passage', 'safe-passage:VIEWER'],
+  })),
   {
     via: 'narratives list',
     query: Q.NARRATIVES_LIST,
@@ -307,7 +303,7 @@ const entityProbes: Probe[] = [
     controls: ['politia-romana'],
   },
   {
-    via: "observation(id) — a police statement",
+    via: 'observation(id) — a police statement',
     query: Q.OBSERVATION,
     variables: vars('observation:iasi:recruiter-email'),
     secrets: [I.emailNote],
@@ -451,7 +447,9 @@ sortTable('NGO: sorts on denied fields', () => hub, [
 
 describe('NGO: mutation results', () => {
   test("another NGO may not withdraw a survivor's consent, and learns nothing from trying", async () => {
-    const r = await hub.gql('lumina-ro', `mutation($id: ID!) { withdrawConsent(id: $id, reason: "test") { id text withdrawnAt } }`, { id: id('narrative:safe-passage-en') });
+    const r = await hub.gql('lumina-ro', `mutation($id: ID!) { withdrawConsent(id: $id, reason: "test") { id text withdrawnAt } }`, {
+      id: id('narrative:safe-passage-en'),
+    });
     expect(codes(r)).toEqual(['FORBIDDEN']);
     expect(r.data?.withdrawConsent ?? null).toBeNull();
     expect(JSON.stringify(r)).not.toContain(N.en);
@@ -500,7 +498,9 @@ describe('NGO: consent withdrawn', () => {
     const vars = { id: id('narrative:safe-passage-en'), c: id('case:safe-passage') };
     const before = await hub.gql('met-police', READ, vars);
     expect(JSON.stringify(before)).toContain(N.en);
-    const w = await hub.gql('safe-passage', `mutation($id: ID!) { withdrawConsent(id: $id, reason: "survivor asked") { id text withdrawnAt } }`, { id: vars.id });
+    const w = await hub.gql('safe-passage', `mutation($id: ID!) { withdrawConsent(id: $id, reason: "survivor asked") { id text withdrawnAt } }`, {
+      id: vars.id,
+    });
     expect(w.errors).toBeUndefined();
     for (const persona of ['met-police', 'tessera-hub', 'safe-passage', 'lumina-ro']) {
       const r = await hub.gql(persona, READ, vars);

@@ -10,7 +10,17 @@ import { startTestHub, type TestHub } from '../support/hub';
 jest.setTimeout(300_000);
 
 const MARKINGS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT', 'RED'] as const;
-const PERSONAS = ['met-police', 'west-midlands-police', 'politia-romana', 'albion-bank', 'banca-carpati', 'safe-passage', 'lumina-ro', 'tessera-hub', 'tessera-admin'];
+const PERSONAS = [
+  'met-police',
+  'west-midlands-police',
+  'politia-romana',
+  'albion-bank',
+  'banca-carpati',
+  'safe-passage',
+  'lumina-ro',
+  'tessera-hub',
+  'tessera-admin',
+];
 const READS_CASES = new Set(['LAW_ENFORCEMENT', 'FINANCIAL_INSTITUTION', 'NGO', 'HUB_ANALYST']);
 const READS_SUMMARY = new Set(['LAW_ENFORCEMENT', 'NGO', 'HUB_ANALYST']);
 
@@ -29,7 +39,9 @@ const caseArb = fc.record({
   sharedWith: fc.uniqueArray(fc.integer({ min: 0, max: 8 }), { maxLength: 2 }),
   sharedWithGroup: fc.boolean(),
   redRecipient: fc.option(fc.integer({ min: 0, max: 8 }), { nil: null }),
-  grant: fc.option(fc.record({ to: fc.integer({ min: 0, max: 8 }), state: fc.constantFrom('live' as const, 'expired' as const, 'revoked' as const) }), { nil: null }),
+  grant: fc.option(fc.record({ to: fc.integer({ min: 0, max: 8 }), state: fc.constantFrom('live' as const, 'expired' as const, 'revoked' as const) }), {
+    nil: null,
+  }),
 });
 
 describe('property: what comes back is what the access model allows', () => {
@@ -46,7 +58,8 @@ describe('property: what comes back is what the access model allows', () => {
   function reaches(c: GeneratedCase, persona: number): boolean {
     const me = agency(persona);
     const owner = agency(c.owner);
-    if (c.marking === 'RED') return me.users.CONTRIBUTOR === owner.users.CONTRIBUTOR || (c.redRecipient !== null && agency(c.redRecipient).users.CONTRIBUTOR === me.users.CONTRIBUTOR);
+    if (c.marking === 'RED')
+      return me.users.CONTRIBUTOR === owner.users.CONTRIBUTOR || (c.redRecipient !== null && agency(c.redRecipient).users.CONTRIBUTOR === me.users.CONTRIBUTOR);
     if (c.marking === 'CLEAR' || c.marking === 'GREEN') return true;
     if (me.id === owner.id) return true;
     if (c.marking === 'AMBER' && (c.sharedWith.some((i) => agency(i).id === me.id) || (c.sharedWithGroup && groupMembers().has(me.id)))) return true;
@@ -81,7 +94,13 @@ describe('property: what comes back is what the access model allows', () => {
             await hub.db.query(
               `INSERT INTO cases.grants (record_id, grantee_agency_id, granted_by_user_id, purpose, expires_at, revoked_at)
                VALUES ($1, $2, $3, 'property test', now() + $4::interval, $5)`,
-              [row!.id, agency(c.grant.to).id, owner.users.CONTRIBUTOR, c.grant.state === 'expired' ? '-1 hour' : '1 hour', c.grant.state === 'revoked' ? new Date() : null],
+              [
+                row!.id,
+                agency(c.grant.to).id,
+                owner.users.CONTRIBUTOR,
+                c.grant.state === 'expired' ? '-1 hour' : '1 hour',
+                c.grant.state === 'revoked' ? new Date() : null,
+              ],
             );
           }
         }
@@ -99,7 +118,9 @@ describe('property: what comes back is what the access model allows', () => {
             expect(JSON.stringify(r)).not.toContain('secret summary');
             const list = await hub.gql<{ cases: { nodes: Array<{ id: string }> } }>(persona, `{ cases(first: 1000) { nodes { id summary } } }`);
             const seen = new Set(list.data?.cases.nodes.map((n) => n.id) ?? []);
-            cases.forEach((c, n) => expect({ persona, case: n, seen: seen.has(ids[n]!) }).toEqual({ persona, case: n, seen: READS_CASES.has(type) && reaches(c, p) }));
+            cases.forEach((c, n) =>
+              expect({ persona, case: n, seen: seen.has(ids[n]!) }).toEqual({ persona, case: n, seen: READS_CASES.has(type) && reaches(c, p) }),
+            );
             expect(JSON.stringify(list)).not.toContain('secret summary');
             continue;
           }

@@ -45,24 +45,28 @@ const HUB = ['tessera-hub', 'tessera-hub:VIEWER'];
 const searchProbes: Probe[] = [
   ...(
     [
-      ['Andreea Lungu', 'person:iasi:V1', I.v1Name, ['met-police', ...WMP, 'albion-bank', 'safe-passage', 'lumina-ro', ...HUB, ...HUB_ADMIN], ['politia-romana']],
+      [
+        'Andreea Lungu',
+        'person:iasi:V1',
+        I.v1Name,
+        ['met-police', ...WMP, 'albion-bank', 'safe-passage', 'lumina-ro', ...HUB, ...HUB_ADMIN],
+        ['politia-romana'],
+      ],
       ['Andrea Lungo', 'person:iasi:V1', I.v1Name, ['met-police', ...WMP, 'lumina-ro', ...HUB], ['politia-romana']],
       ['Elena Marinescu', 'person:lanterna:V1', L.v1Name, [...POLITIA, ...WMP, ...HUB, 'banca-carpati'], ['met-police']],
       ['Darren Whitfield', 'person:strict:S1', ST.s1Name, [...POLITIA, ...WMP, ...HUB, 'albion-bank', 'safe-passage'], ['met-police']],
       ['Bianca Neagu', 'person:safe-passage:V1', SP.v1Name, ['lumina-ro', 'met-police', ...HUB, 'albion-bank'], ['safe-passage']],
       ['Maria Stoica', 'person:midlands:V1', M.v1Name, ['met-police', ...POLITIA, 'safe-passage', 'albion-bank', ...HUB], ['west-midlands-police']],
     ] as const
-  ).map(
-    ([name, key, secret, denied, controls]): Probe => ({
-      via: `searchPersons(name: "${name}")`,
-      query: `query($n: String!) { searchPersons(name: $n) { score person { id role fullName dateOfBirth } } }`,
-      variables: () => ({ n: name }),
-      secrets: [id(key), secret],
-      denied: [...denied],
-      expect: {},
-      controls: [...controls],
-    }),
-  ),
+  ).map(([name, key, secret, denied, controls]): Probe => ({
+    via: `searchPersons(name: "${name}")`,
+    query: `query($n: String!) { searchPersons(name: $n) { score person { id role fullName dateOfBirth } } }`,
+    variables: () => ({ n: name }),
+    secrets: [id(key), secret],
+    denied: [...denied],
+    expect: {},
+    controls: [...controls],
+  })),
   {
     via: 'searchOrganisations — an organisation seen only in the Midlands AMBER case',
     query: `query($n: String!) { searchOrganisations(name: $n) { score entity { id value maskedValue } } }`,
@@ -80,14 +84,27 @@ const NETWORK = `query($s: [ID!]!) {
     edges { id source target kind observation { note } link { id } }
   }
 }`;
-const seeds = (...keys: string[]) => () => ({ s: keys.map(id) });
+const seeds =
+  (...keys: string[]) =>
+  () => ({ s: keys.map(id) });
 
 const graphProbes: Probe[] = [
   {
     via: 'network — from a phone the Met, a covert source and the Midlands saw (West Midlands)',
     query: NETWORK,
     variables: seeds('entity:shared-phone'),
-    secrets: [id('case:lanterna'), id('case:strict'), L.phoneNote, ST.phoneNote, id('entity:advert'), E.advert, id('entity:covert-phone'), ST.covertPhone, id('observation:lanterna:shared-phone'), id('observation:strict:shared-phone')],
+    secrets: [
+      id('case:lanterna'),
+      id('case:strict'),
+      L.phoneNote,
+      ST.phoneNote,
+      id('entity:advert'),
+      E.advert,
+      id('entity:covert-phone'),
+      ST.covertPhone,
+      id('observation:lanterna:shared-phone'),
+      id('observation:strict:shared-phone'),
+    ],
     denied: WMP,
     expect: {},
     controls: ['met-police'],
@@ -96,7 +113,16 @@ const graphProbes: Probe[] = [
     via: 'network — from a phone the Met, a covert source and the Midlands saw (Romanian police)',
     query: NETWORK,
     variables: seeds('entity:shared-phone'),
-    secrets: [id('case:midlands'), id('case:strict'), M.phoneNote, ST.phoneNote, id('entity:car'), id('entity:covert-phone'), ST.covertPhone, id('observation:midlands:shared-phone')],
+    secrets: [
+      id('case:midlands'),
+      id('case:strict'),
+      M.phoneNote,
+      ST.phoneNote,
+      id('entity:car'),
+      id('entity:covert-phone'),
+      ST.covertPhone,
+      id('observation:midlands:shared-phone'),
+    ],
     denied: POLITIA,
     expect: {},
     controls: [
@@ -193,15 +219,34 @@ const correlationProbes: Probe[] = [
   {
     via: 'correlations (West Midlands) — Met and covert statements about its identifiers',
     query: CORRELATIONS,
-    secrets: () => [id('observation:lanterna:shared-phone'), id('observation:lanterna:s1-phone-ro'), id('observation:strict:shared-phone'), L.phoneNote, ST.phoneNote, "S1's Romanian mobile", id('link:lanterna:s1-uses-phone-ro')],
+    secrets: () => [
+      id('observation:lanterna:shared-phone'),
+      id('observation:lanterna:s1-phone-ro'),
+      id('observation:strict:shared-phone'),
+      L.phoneNote,
+      ST.phoneNote,
+      "S1's Romanian mobile",
+      id('link:lanterna:s1-uses-phone-ro'),
+    ],
     denied: WMP,
     expect: {},
-    controls: [{ persona: 'politia-romana', sees: () => [id('observation:lanterna:shared-phone'), id('observation:lanterna:s1-phone-ro'), L.phoneNote, "S1's Romanian mobile"] }],
+    controls: [
+      {
+        persona: 'politia-romana',
+        sees: () => [id('observation:lanterna:shared-phone'), id('observation:lanterna:s1-phone-ro'), L.phoneNote, "S1's Romanian mobile"],
+      },
+    ],
   },
   {
     via: 'correlations (Met) — Midlands statements about its identifiers',
     query: CORRELATIONS,
-    secrets: () => [id('observation:midlands:shared-phone'), id('observation:midlands:s1-phone-ro'), M.phoneNote, M.s1PhoneNote, id('link:midlands:s1-uses-phone-ro')],
+    secrets: () => [
+      id('observation:midlands:shared-phone'),
+      id('observation:midlands:s1-phone-ro'),
+      M.phoneNote,
+      M.s1PhoneNote,
+      id('link:midlands:s1-uses-phone-ro'),
+    ],
     denied: ['met-police', 'met-police:VIEWER'],
     expect: {},
     controls: [{ persona: 'met-police', sees: () => [id('observation:iasi:s1-iban-ro'), I.ibanNote, id('observation:iasi:shared-phone')] }],
@@ -209,15 +254,28 @@ const correlationProbes: Probe[] = [
   {
     via: 'correlations (Romanian police) — Midlands and covert statements about its identifiers',
     query: CORRELATIONS,
-    secrets: () => [id('observation:midlands:shared-phone'), id('observation:midlands:s1-phone-ro'), id('observation:strict:shared-phone'), M.phoneNote, M.s1PhoneNote, ST.phoneNote],
+    secrets: () => [
+      id('observation:midlands:shared-phone'),
+      id('observation:midlands:s1-phone-ro'),
+      id('observation:strict:shared-phone'),
+      M.phoneNote,
+      M.s1PhoneNote,
+      ST.phoneNote,
+    ],
     denied: POLITIA,
     expect: {},
     controls: [{ persona: 'politia-romana', sees: () => [id('observation:lanterna:shared-phone'), L.phoneNote] }],
   },
   {
-    via: "correlations (NGO) — police statements it may not read",
+    via: 'correlations (NGO) — police statements it may not read',
     query: CORRELATIONS,
-    secrets: () => [id('observation:lanterna:s1-phone-ro'), id('observation:midlands:s1-phone-ro'), id('observation:iasi:s1-phone-ro'), M.s1PhoneNote, "S1's Romanian mobile"],
+    secrets: () => [
+      id('observation:lanterna:s1-phone-ro'),
+      id('observation:midlands:s1-phone-ro'),
+      id('observation:iasi:s1-phone-ro'),
+      M.s1PhoneNote,
+      "S1's Romanian mobile",
+    ],
     denied: ['safe-passage', 'safe-passage:VIEWER'],
     expect: {},
     controls: [{ persona: 'politia-romana', sees: () => [id('observation:lanterna:s1-phone-ro'), "S1's Romanian mobile"] }],

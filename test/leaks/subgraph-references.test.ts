@@ -25,7 +25,9 @@ const N = SECRET.narrative;
 const WMP = ['west-midlands-police', 'west-midlands-police:VIEWER'];
 
 const entities = (selection: string) => `query($r: [_Any!]!) { _entities(representations: $r) { ${selection} } }`;
-const refs = (typename: string, ...keys: string[]) => () => ({ r: keys.map((k) => ({ __typename: typename, id: id(k) })) });
+const refs =
+  (typename: string, ...keys: string[]) =>
+  () => ({ r: keys.map((k) => ({ __typename: typename, id: id(k) })) });
 const IDENTITY = ['fullName', 'dateOfBirth', 'contact', 'documents'];
 
 const casesSubgraph: Probe[] = [
@@ -112,7 +114,10 @@ const casesSubgraph: Probe[] = [
     variables: refs('Case', 'case:iasi'),
     secrets: [I.summary, I.reference, I.v1Name, I.s1Name, I.eventDescription],
     denied: FI,
-    expect: { forbidden: ['_entities.0.reference', '_entities.0.summary', '_entities.0.nrmStage', '_entities.0.events.*.description'], empty: ['_entities.0.persons'] },
+    expect: {
+      forbidden: ['_entities.0.reference', '_entities.0.summary', '_entities.0.nrmStage', '_entities.0.events.*.description'],
+      empty: ['_entities.0.persons'],
+    },
     controls: ['politia-romana'],
   },
   {
@@ -192,11 +197,21 @@ const entitiesSubgraph: Probe[] = [
     controls: ['met-police', 'politia-romana'],
   },
   {
-    via: "entities: _entities Case { entities } — a case that does not reach the caller",
+    via: 'entities: _entities Case { entities } — a case that does not reach the caller',
     subgraph: 'entities',
     query: entities('... on Case { id entities { id value maskedValue observations { note } links { kind } } }'),
     variables: refs('Case', 'case:strict', 'case:lanterna'),
-    secrets: [ST.phoneNote, ST.covertPhone, ST.covertPhoneNote, L.advertNote, L.phoneNote, E.advert, '+44•••555', id('entity:covert-phone'), id('entity:advert')],
+    secrets: [
+      ST.phoneNote,
+      ST.covertPhone,
+      ST.covertPhoneNote,
+      L.advertNote,
+      L.phoneNote,
+      E.advert,
+      '+44•••555',
+      id('entity:covert-phone'),
+      id('entity:advert'),
+    ],
     denied: ['west-midlands-police', ...FI, ...NGO, 'tessera-hub', ...HUB_ADMIN],
     expect: { empty: ['_entities.*.entities'] },
     controls: ['met-police'],

@@ -279,7 +279,12 @@ export async function fixtureMidlandsSuspectHoldsReportedAccount(hub: TestHub): 
     `mutation($caseId: ID!, $input: AddCaseEntityInput!) { addCaseEntity(caseId: $caseId, input: $input) { id } }`,
     {
       caseId: id('case:midlands'),
-      input: { kind: 'BANK_ACCOUNT', value: SECRET.entity.ibanGb, linkToPersonId: id('person:midlands:S1'), note: 'Fixture: S1 pays the Leicester rent from this account' },
+      input: {
+        kind: 'BANK_ACCOUNT',
+        value: SECRET.entity.ibanGb,
+        linkToPersonId: id('person:midlands:S1'),
+        note: 'Fixture: S1 pays the Leicester rent from this account',
+      },
     },
   );
   setId('observation:midlands:s1-iban-gb', d.addCaseEntity.id);
@@ -477,7 +482,8 @@ export function assertDenied(r: GraphQLResult, persona: string, probe: Probe): v
   for (const [pattern, expected] of Object.entries(d.equals ?? {})) {
     const found = valuesAt(r.data, pattern);
     if (found.length === 0) fail(`nothing at ${pattern}`);
-    for (const v of found) if (JSON.stringify(v.value) !== JSON.stringify(expected)) fail(`${v.path.join('.')} is ${JSON.stringify(v.value)}, expected ${JSON.stringify(expected)}`);
+    for (const v of found)
+      if (JSON.stringify(v.value) !== JSON.stringify(expected)) fail(`${v.path.join('.')} is ${JSON.stringify(v.value)}, expected ${JSON.stringify(expected)}`);
   }
 }
 
@@ -487,7 +493,9 @@ export function assertControl(r: GraphQLResult, persona: string, probe: Probe, s
   const seen = leakedSecrets(r, expected);
   const missing = expected.filter((s) => !seen.includes(s));
   if (missing.length) {
-    throw new Error(`CONTROL: ${persona} did not read ${JSON.stringify(missing)} via ${probe.via}; the probe may not reach the value\nresponse: ${describeResponse(r)}`);
+    throw new Error(
+      `CONTROL: ${persona} did not read ${JSON.stringify(missing)} via ${probe.via}; the probe may not reach the value\nresponse: ${describeResponse(r)}`,
+    );
   }
 }
 
@@ -524,7 +532,13 @@ export function probeTable(title: string, hub: () => TestHub, probes: Probe[]): 
 
 // ---- sorts --------------------------------------------------------------------------------------
 
-const SORT_FIELDS: Record<string, string> = { FULL_NAME: 'fullName', DATE_OF_BIRTH: 'dateOfBirth', PSEUDONYM: 'pseudonym', NRM_STAGE: 'nrmStage', REFERENCE: 'reference' };
+const SORT_FIELDS: Record<string, string> = {
+  FULL_NAME: 'fullName',
+  DATE_OF_BIRTH: 'dateOfBirth',
+  PSEUDONYM: 'pseudonym',
+  NRM_STAGE: 'nrmStage',
+  REFERENCE: 'reference',
+};
 
 export interface SortProbe {
   persona: string;
@@ -542,28 +556,31 @@ export interface SortProbe {
  */
 export function sortTable(title: string, hub: () => TestHub, probes: SortProbe[]): void {
   describe(title, () => {
-    test.each(probes.map((p) => [p.persona, `${p.connection}(orderBy: ${p.field})`, p] as const))('%s cannot learn hidden values from %s', async (persona, _via, p) => {
-      expect(p.hidden.length).toBeGreaterThanOrEqual(2);
-      const field = SORT_FIELDS[p.field]!;
-      const hidden = p.hidden.map(id);
-      const order = async (direction: 'ASC' | 'DESC') => {
-        const r = await hub().gql<Record<string, { nodes: Array<Record<string, unknown> & { id: string }> }>>(
-          persona,
-          `{ ${p.connection}(first: 200, orderBy: { field: ${p.field}, direction: ${direction} }) { nodes { id ${field} } } }`,
-        );
-        if (codes(r).includes('FORBIDDEN_FIELD') && !r.data) return 'refused' as const;
-        const nodes = r.data?.[p.connection]?.nodes ?? [];
-        for (const h of hidden) {
-          const node = nodes.find((n) => n.id === h);
-          if (!node) throw new Error(`${persona}: row ${h} is not in the list, so this probe proves nothing\n${JSON.stringify(r)}`);
-          if (node[field] !== null) throw new Error(`LEAK: ${persona} read ${p.connection}.${field} of ${h}\n${JSON.stringify(r)}`);
-        }
-        return nodes.map((n) => n.id).filter((i) => hidden.includes(i));
-      };
-      const asc = await order('ASC');
-      const desc = await order('DESC');
-      if (asc === 'refused' || desc === 'refused') expect([asc, desc]).toEqual(['refused', 'refused']);
-      else expect(desc).toEqual(asc);
-    });
+    test.each(probes.map((p) => [p.persona, `${p.connection}(orderBy: ${p.field})`, p] as const))(
+      '%s cannot learn hidden values from %s',
+      async (persona, _via, p) => {
+        expect(p.hidden.length).toBeGreaterThanOrEqual(2);
+        const field = SORT_FIELDS[p.field]!;
+        const hidden = p.hidden.map(id);
+        const order = async (direction: 'ASC' | 'DESC') => {
+          const r = await hub().gql<Record<string, { nodes: Array<Record<string, unknown> & { id: string }> }>>(
+            persona,
+            `{ ${p.connection}(first: 200, orderBy: { field: ${p.field}, direction: ${direction} }) { nodes { id ${field} } } }`,
+          );
+          if (codes(r).includes('FORBIDDEN_FIELD') && !r.data) return 'refused' as const;
+          const nodes = r.data?.[p.connection]?.nodes ?? [];
+          for (const h of hidden) {
+            const node = nodes.find((n) => n.id === h);
+            if (!node) throw new Error(`${persona}: row ${h} is not in the list, so this probe proves nothing\n${JSON.stringify(r)}`);
+            if (node[field] !== null) throw new Error(`LEAK: ${persona} read ${p.connection}.${field} of ${h}\n${JSON.stringify(r)}`);
+          }
+          return nodes.map((n) => n.id).filter((i) => hidden.includes(i));
+        };
+        const asc = await order('ASC');
+        const desc = await order('DESC');
+        if (asc === 'refused' || desc === 'refused') expect([asc, desc]).toEqual(['refused', 'refused']);
+        else expect(desc).toEqual(asc);
+      },
+    );
   });
 }

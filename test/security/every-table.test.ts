@@ -67,7 +67,10 @@ describe('row-level security on every table', () => {
         where = rows.columns.map((c) => `t.${c} = ${a()}`).join(' OR ');
         break;
       case 'grants':
-        where = [`t.grantee_agency_id = ${a()}`, ...rows.records.map((r) => `EXISTS (SELECT 1 FROM ${r} r WHERE r.id = t.record_id AND r.owner_agency_id = ${a()})`)].join(' OR ');
+        where = [
+          `t.grantee_agency_id = ${a()}`,
+          ...rows.records.map((r) => `EXISTS (SELECT 1 FROM ${r} r WHERE r.id = t.record_id AND r.owner_agency_id = ${a()})`),
+        ].join(' OR ');
         break;
       case 'reached-through':
         where = `EXISTS (SELECT 1 FROM ${rows.through} r WHERE r.${rows.column} = t.id AND ${reach('r', rows.through)})`;
@@ -120,11 +123,15 @@ describe('row-level security on every table', () => {
          VALUES ($1, 'Case', gen_random_uuid(), 'KEEP', 'still under investigation', $2, now()::date, now()::date + 365)`,
         [by.agencyId, by.userId],
       );
-      await q(`INSERT INTO typologies.submissions (owner_agency_id, contributor_user_id, idempotency_key, request_hash, report_ids) VALUES ($1, $2, gen_random_uuid()::text, 'h', '{}')`, [
-        by.agencyId,
-        by.userId,
-      ]);
-      await hub.db.transaction((tx) => appendAudit(tx, { actor: by, requestId: 'every-table' }, [{ action: 'COLLECT', subjectType: 'Case', subjectId: 'x', recordOwnerAgencyId: by.agencyId }]));
+      await q(
+        `INSERT INTO typologies.submissions (owner_agency_id, contributor_user_id, idempotency_key, request_hash, report_ids) VALUES ($1, $2, gen_random_uuid()::text, 'h', '{}')`,
+        [by.agencyId, by.userId],
+      );
+      await hub.db.transaction((tx) =>
+        appendAudit(tx, { actor: by, requestId: 'every-table' }, [
+          { action: 'COLLECT', subjectType: 'Case', subjectId: 'x', recordOwnerAgencyId: by.agencyId },
+        ]),
+      );
     }
     // A grant in every schema, for a record of each of two owners, to another agency.
     for (const decl of TABLES) {
@@ -134,11 +141,10 @@ describe('row-level security on every table', () => {
         const owners = [...new Map(rows.map((r) => [r.owner_agency_id as string, r.id as string])).entries()].slice(0, 2);
         for (const [ownerId, id] of owners) {
           const grantee = ownerId === met.agencyId ? bank : met;
-          await q(`INSERT INTO ${decl.table} (record_id, grantee_agency_id, granted_by_user_id, purpose, expires_at) VALUES ($1, $2, $3, 'joint operation', now() + interval '30 days')`, [
-            id,
-            grantee.agencyId,
-            grantee.userId,
-          ]);
+          await q(
+            `INSERT INTO ${decl.table} (record_id, grantee_agency_id, granted_by_user_id, purpose, expires_at) VALUES ($1, $2, $3, 'joint operation', now() + interval '30 days')`,
+            [id, grantee.agencyId, grantee.userId],
+          );
         }
       }
     }
@@ -164,9 +170,16 @@ describe('row-level security on every table', () => {
     }
   });
 
-  test("the marked tables and grants tables the owners declare are the ones the governance registry names", () => {
-    const declared = (kind: string) => TABLES.filter((d) => d.rows.kind === kind).map((d) => d.table).sort();
-    expect(declared('marked')).toEqual(Object.values(RECORDS).map((r) => r.table).sort());
+  test('the marked tables and grants tables the owners declare are the ones the governance registry names', () => {
+    const declared = (kind: string) =>
+      TABLES.filter((d) => d.rows.kind === kind)
+        .map((d) => d.table)
+        .sort();
+    expect(declared('marked')).toEqual(
+      Object.values(RECORDS)
+        .map((r) => r.table)
+        .sort(),
+    );
     expect(declared('grants')).toEqual([...GRANTS_TABLES].sort());
   });
 
@@ -182,11 +195,23 @@ describe('row-level security on every table', () => {
 
   test('the application role holds exactly the declared privileges on each table', async () => {
     for (const decl of TABLES) {
-      const { rows } = await owner.query<{ p: string }>(`SELECT p FROM unnest($3::text[]) p WHERE has_table_privilege($1, $2, p)`, [APP_ROLE, decl.table, PRIVILEGES]);
-      expect({ table: decl.table, privileges: rows.map((r) => r.p) }).toEqual({ table: decl.table, privileges: PRIVILEGES.filter((p) => decl.privileges.includes(p)) });
+      const { rows } = await owner.query<{ p: string }>(`SELECT p FROM unnest($3::text[]) p WHERE has_table_privilege($1, $2, p)`, [
+        APP_ROLE,
+        decl.table,
+        PRIVILEGES,
+      ]);
+      expect({ table: decl.table, privileges: rows.map((r) => r.p) }).toEqual({
+        table: decl.table,
+        privileges: PRIVILEGES.filter((p) => decl.privileges.includes(p)),
+      });
     }
     // The audit trail is appended through its function only.
-    await expect(asApp(actorOf('met-police'), `INSERT INTO audit.events (at, action, subject_type, subject_id, prev_hash, hash) VALUES (now(), 'COLLECT', 'x', 'x', repeat('0', 64), repeat('1', 64))`)).rejects.toThrow(/permission denied/);
+    await expect(
+      asApp(
+        actorOf('met-police'),
+        `INSERT INTO audit.events (at, action, subject_type, subject_id, prev_hash, hash) VALUES (now(), 'COLLECT', 'x', 'x', repeat('0', 64), repeat('1', 64))`,
+      ),
+    ).rejects.toThrow(/permission denied/);
   });
 
   test('with no actor the application role reads, changes and deletes no tenant row', async () => {
@@ -217,15 +242,18 @@ describe('row-level security on every table', () => {
     expect((await asApp(actorOf('tessera-admin'), insert)).rowCount).toBe(1);
   });
 
-  test.each(['met-police', 'albion-bank', 'safe-passage'])('with actor %s the application role reads exactly the rows that reach it, table by table', async (slug) => {
-    const actor = actorOf(slug);
-    for (const decl of TABLES) {
-      const expected = reachingRows(decl, actor);
-      const want = (await owner.query<{ row: string }>(expected.sql, expected.params)).rows.map((r) => r.row).sort();
-      const got = (await asApp<{ row: string }>(actor, `SELECT to_jsonb(t)::text AS row FROM ${decl.table} t`)).rows.map((r) => r.row).sort();
-      expect({ table: decl.table, rows: got }).toEqual({ table: decl.table, rows: want });
-    }
-  });
+  test.each(['met-police', 'albion-bank', 'safe-passage'])(
+    'with actor %s the application role reads exactly the rows that reach it, table by table',
+    async (slug) => {
+      const actor = actorOf(slug);
+      for (const decl of TABLES) {
+        const expected = reachingRows(decl, actor);
+        const want = (await owner.query<{ row: string }>(expected.sql, expected.params)).rows.map((r) => r.row).sort();
+        const got = (await asApp<{ row: string }>(actor, `SELECT to_jsonb(t)::text AS row FROM ${decl.table} t`)).rows.map((r) => r.row).sort();
+        expect({ table: decl.table, rows: got }).toEqual({ table: decl.table, rows: want });
+      }
+    },
+  );
 
   test('each tenant table hides some of its rows from some agency (the checks above are not vacuous)', async () => {
     for (const decl of TABLES) {

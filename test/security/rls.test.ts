@@ -45,7 +45,9 @@ describe('row-level security (defence in depth)', () => {
   }
 
   test('the application role is neither superuser, nor table owner, nor able to bypass RLS', async () => {
-    const { rows } = await hub.db.query<{ rolsuper: boolean; rolbypassrls: boolean }>('SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1', [APP_ROLE]).then((r) => ({ rows: r }));
+    const { rows } = await hub.db
+      .query<{ rolsuper: boolean; rolbypassrls: boolean }>('SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1', [APP_ROLE])
+      .then((r) => ({ rows: r }));
     expect(rows[0]).toEqual({ rolsuper: false, rolbypassrls: false });
     const owned = await hub.db.query(`SELECT c.relname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = $1`, [APP_ROLE]);
     expect(owned).toEqual([]);
@@ -67,12 +69,23 @@ describe('row-level security (defence in depth)', () => {
     );
     expect(tables.length).toBeGreaterThanOrEqual(9);
     for (const t of tables) {
-      expect({ t: t.t, rls: t.rls, policies: t.policies }).toEqual({ t: t.t, rls: true, policies: ['tessera_delete', 'tessera_insert', 'tessera_reach', 'tessera_update'] });
+      expect({ t: t.t, rls: t.rls, policies: t.policies }).toEqual({
+        t: t.t,
+        rls: true,
+        policies: ['tessera_delete', 'tessera_insert', 'tessera_reach', 'tessera_update'],
+      });
     }
   });
 
   test('a connection without an actor sees no marked row at all', async () => {
-    for (const table of ['cases.cases', 'cases.persons', 'entities.observations', 'entities.entities', 'narratives.narratives', 'typologies.transaction_reports']) {
+    for (const table of [
+      'cases.cases',
+      'cases.persons',
+      'entities.observations',
+      'entities.entities',
+      'narratives.narratives',
+      'typologies.transaction_reports',
+    ]) {
       expect((await app.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n).toBe(0);
     }
   });
@@ -104,11 +117,16 @@ describe('row-level security (defence in depth)', () => {
 
   test('the application role creates entities only through the owner’s function, and never changes them', async () => {
     // Not even granted: the role holds SELECT on entities and nothing else.
-    await expect(asAgency('met-police', `INSERT INTO entities.entities (kind, value) VALUES ('PHONE', '+447700900777')`)).rejects.toThrow(/permission denied for table entities/);
+    await expect(asAgency('met-police', `INSERT INTO entities.entities (kind, value) VALUES ('PHONE', '+447700900777')`)).rejects.toThrow(
+      /permission denied for table entities/,
+    );
     await expect(asAgency('albion-bank', `UPDATE entities.entities SET value = 'x' RETURNING id`)).rejects.toThrow(/permission denied for table entities/);
     await expect(asAgency('albion-bank', `DELETE FROM entities.entities RETURNING id`)).rejects.toThrow(/permission denied for table entities/);
     // Another agency's identifier, invisible to the bank, is found (not duplicated) when the bank submits it.
-    const [found] = await asAgency<{ id: string }>('albion-bank', `SELECT entity_id AS id FROM entities.ensure_entities(ARRAY['PHONE'], ARRAY['+447700900555'])`);
+    const [found] = await asAgency<{ id: string }>(
+      'albion-bank',
+      `SELECT entity_id AS id FROM entities.ensure_entities(ARRAY['PHONE'], ARRAY['+447700900555'])`,
+    );
     const [owned] = await hub.db.query<{ id: string }>(`SELECT id FROM entities.entities WHERE kind = 'PHONE' AND value = '+447700900555'`);
     expect(found!.id).toBe(owned!.id);
   });
@@ -122,9 +140,14 @@ describe('row-level security (defence in depth)', () => {
     const [after] = await hub.db.query<{ n: number }>('SELECT count(*)::int AS n FROM entities.entities');
     expect(after!.n).toBe(all.length);
     // An entity no statement names (made through ensure_entities, never observed) goes, and only when named.
-    const [orphan] = await asAgency<{ id: string }>('albion-bank', `SELECT entity_id AS id FROM entities.ensure_entities(ARRAY['PHONE'], ARRAY['+447700900998'])`);
+    const [orphan] = await asAgency<{ id: string }>(
+      'albion-bank',
+      `SELECT entity_id AS id FROM entities.ensure_entities(ARRAY['PHONE'], ARRAY['+447700900998'])`,
+    );
     expect(await asAgency('albion-bank', 'SELECT * FROM entities.forget_orphans($1::uuid[])', [all])).toEqual([]);
-    expect(await asAgency<{ id: string }>('albion-bank', 'SELECT f AS id FROM entities.forget_orphans($1::uuid[]) AS f', [[orphan!.id]])).toEqual([{ id: orphan!.id }]);
+    expect(await asAgency<{ id: string }>('albion-bank', 'SELECT f AS id FROM entities.forget_orphans($1::uuid[]) AS f', [[orphan!.id]])).toEqual([
+      { id: orphan!.id },
+    ]);
     expect(await hub.db.query('SELECT 1 FROM entities.entities WHERE id = $1', [orphan!.id])).toEqual([]);
   });
 
@@ -132,8 +155,12 @@ describe('row-level security (defence in depth)', () => {
     const updated = await asAgency('politia-romana', `UPDATE cases.cases SET status = 'CLOSED' WHERE id = $1 RETURNING id`, [id('case:lanterna')]);
     expect(updated).toEqual([]);
     await expect(
-      asAgency('albion-bank', `INSERT INTO cases.cases (owner_agency_id, contributor_user_id, marking, source_evaluation, intelligence_assessment, handling_code, status)
-        VALUES ($1, $2, 'GREEN', '2', 'B', 'P', 'OPEN')`, [agency('met-police').id, agency('albion-bank').users.CONTRIBUTOR]),
+      asAgency(
+        'albion-bank',
+        `INSERT INTO cases.cases (owner_agency_id, contributor_user_id, marking, source_evaluation, intelligence_assessment, handling_code, status)
+        VALUES ($1, $2, 'GREEN', '2', 'B', 'P', 'OPEN')`,
+        [agency('met-police').id, agency('albion-bank').users.CONTRIBUTOR],
+      ),
     ).rejects.toThrow(/row-level security/);
   });
 

@@ -8,7 +8,10 @@ export default async function globalTeardown(): Promise<void> {
     // An external server: drop the template and the per-file databases we made.
     const admin = new Client({ connectionString: process.env.TESSERA_TEST_SERVER_URL });
     await admin.connect();
-    const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $2 OR datname = $1`, [process.env.TESSERA_TEST_TEMPLATE, `${process.env.TESSERA_TEST_TEMPLATE}_f%`]);
+    const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $2 OR datname = $1`, [
+      process.env.TESSERA_TEST_TEMPLATE,
+      `${process.env.TESSERA_TEST_TEMPLATE}_f%`,
+    ]);
     for (const r of rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
     await admin.end();
   }

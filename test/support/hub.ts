@@ -78,7 +78,12 @@ export async function cloneDatabase(): Promise<string> {
   return u.toString();
 }
 
-export async function postGraphQL<T>(url: string, headers: Record<string, string>, query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>> {
+export async function postGraphQL<T>(
+  url: string,
+  headers: Record<string, string>,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<GraphQLResult<T>> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -95,7 +100,10 @@ export async function postGraphQL<T>(url: string, headers: Record<string, string
 }
 
 /** The real hub (gateway + all subgraphs) on a random port over its own database copy. */
-export async function startTestHub(transport: Transport = 'in-process', options: Pick<HubOptions, 'limits' | 'subgraphTimeoutMs'> & { development?: boolean } = {}): Promise<TestHub> {
+export async function startTestHub(
+  transport: Transport = 'in-process',
+  options: Pick<HubOptions, 'limits' | 'subgraphTimeoutMs'> & { development?: boolean } = {},
+): Promise<TestHub> {
   const url = await cloneDatabase();
   const db = await connect(url, 4);
   const appDb = await connect(appDatabaseUrl(url, process.env.TESSERA_TEST_APP_PASSWORD!), 20);
