@@ -75,9 +75,10 @@ describe('checkOperationShape', () => {
   test('the cost walk stops at the limit however fragments multiply', () => {
     const frags = Array.from({ length: 40 }, (_, i) => `fragment F${i} on Case { ...F${i + 1} ...F${i + 1} }`).join(' ');
     const q = `{ case(id: 1) { ...F0 } } ${frags} fragment F40 on Case { id }`;
+    // A hang detector, not a performance target: a walk that did not stop would expand 2^40 selections.
     const started = Date.now();
     expect(code(() => shape(q))).toBe('QUERY_TOO_COSTLY');
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(15_000);
   });
 
   test('depth is checked before cost: a deep and costly query is QUERY_TOO_DEEP', () => {

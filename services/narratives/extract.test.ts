@@ -46,9 +46,10 @@ describe('identifiers in free text', () => {
 
   it('reads adversarial runs of 50,000 characters in linear time', () => {
     for (const text of ['1 '.repeat(25000), '0 '.repeat(25000), '07-'.repeat(16000), 'a'.repeat(50000), 'a.'.repeat(25000), '+44 (0)'.repeat(7000)]) {
+      // A hang detector, not a performance target: a backtracking pattern takes minutes on these inputs.
       const started = Date.now();
       extract(text, { country: 'GB', language: 'ro' });
-      expect(Date.now() - started).toBeLessThan(3000);
+      expect(Date.now() - started).toBeLessThan(15_000);
     }
   });
 
