@@ -5,6 +5,7 @@ import type { Config } from '../kernel/config';
 import type { Sql } from '../kernel/db';
 import { type Logger, rootLogger } from '../kernel/logger';
 import { type Checkpoint, checkpointText, type NoteVerifier, openNote, parseCheckpointText, parseVerifierKey, signNote, verifierKey } from './signed-note';
+import { fileMadeOnce } from '../kernel/hub-secret';
 
 /**
  * Signed checkpoints of the audit chain (docs/audit.md): the hub signs, with an Ed25519 key that is
@@ -43,16 +44,8 @@ export function loadCheckpointSigner(config: Pick<Config, 'dataDir' | 'auditChec
   const env = process.env[CHECKPOINT_KEY_ENV];
   if (env) return signerOf(config.auditCheckpoints.origin, createPrivateKey({ key: JSON.parse(env) as never, format: 'jwk' }));
   const file = keyFile(config.dataDir);
-  if (!fs.existsSync(file)) {
-    const { privateKey } = generateKeyPairSync('ed25519');
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    try {
-      fs.writeFileSync(file, JSON.stringify(privateKey.export({ format: 'jwk' })), { mode: 0o600, flag: 'wx' });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err; // another process made it first
-    }
-  }
-  return signerOf(config.auditCheckpoints.origin, createPrivateKey({ key: JSON.parse(fs.readFileSync(file, 'utf8')) as never, format: 'jwk' }));
+  const jwk = fileMadeOnce(file, () => JSON.stringify(generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' })));
+  return signerOf(config.auditCheckpoints.origin, createPrivateKey({ key: JSON.parse(jwk) as never, format: 'jwk' }));
 }
 
 /**

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
 import { type Actor, isAgencyType, isRole } from '../../policies/actor';
 import { unauthenticated } from './errors';
+import { fileMadeOnce } from './hub-secret';
 
 /**
  * The gateway tells a subgraph who is asking with a short-lived token it signs (EdDSA), audience
@@ -43,17 +44,9 @@ export async function loadGatewayKeys(dataDir: string): Promise<GatewayKeys> {
   const envPublic = process.env.TESSERA_GATEWAY_PUBLIC_JWK;
   if (envPublic) return keysFromJwk(envPrivate ? (JSON.parse(envPrivate) as JWK) : undefined, JSON.parse(envPublic) as JWK);
   const file = path.join(dataDir, 'keys', 'gateway.jwk.json');
-  if (!fs.existsSync(file)) {
-    const { privateKey, publicKey } = await generateKeyPair(ALG, { crv: 'Ed25519', extractable: true });
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    const pair = { privateJwk: await exportJWK(privateKey), publicJwk: await exportJWK(publicKey) };
-    try {
-      fs.writeFileSync(file, JSON.stringify(pair), { mode: 0o600, flag: 'wx' });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err; // another process made it first
-    }
-  }
-  const { privateJwk, publicJwk } = JSON.parse(fs.readFileSync(file, 'utf8')) as { privateJwk: JWK; publicJwk: JWK };
+  const made = fs.existsSync(file) ? undefined : await generateKeyPair(ALG, { crv: 'Ed25519', extractable: true });
+  const pair = made ? JSON.stringify({ privateJwk: await exportJWK(made.privateKey), publicJwk: await exportJWK(made.publicKey) }) : '';
+  const { privateJwk, publicJwk } = JSON.parse(fileMadeOnce(file, () => pair)) as { privateJwk: JWK; publicJwk: JWK };
   return keysFromJwk(privateJwk, publicJwk);
 }
 

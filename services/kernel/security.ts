@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { type ActorRefs, reachSqlFor } from '../../policies/reach';
 import type { Sql } from './db';
 import type { TableDeclaration } from './tables';
+import { fileMadeOnce } from './hub-secret';
 
 /**
  * Defence in depth below the application's SQL filters: the hub runs as `tessera_app`, a role that
@@ -28,15 +28,7 @@ const SETTINGS: ActorRefs & { agencyType: string; role: string } = {
 export function appRolePassword(dataDir: string): string {
   if (process.env.TESSERA_APP_DB_PASSWORD) return process.env.TESSERA_APP_DB_PASSWORD;
   const file = path.join(dataDir, 'keys', 'app-db-password');
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    try {
-      fs.writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600, flag: 'wx' });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-  }
-  return fs.readFileSync(file, 'utf8').trim();
+  return fileMadeOnce(file, () => randomBytes(24).toString('base64url')).trim();
 }
 
 /** The owner's URL with the application role's credentials (same server and database). */

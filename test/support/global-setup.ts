@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { syncDevIssuers } from '../../services/agencies/demo-data';
+import { loadGatewayKeys } from '../../services/kernel/actor-token';
 import { connect } from '../../services/kernel/db';
 import { startEmbeddedPostgres } from '../../services/kernel/postgres';
 import { migrateAll, secureAll, seedDemoData } from '../../services/setup';
@@ -34,6 +35,7 @@ export default async function globalSetup(): Promise<void> {
   const demo = await seedDemoData(templateUrl);
   const db = await connect(templateUrl, 1);
   await syncDevIssuers(db, process.env.TESSERA_DATA_DIR, 'tessera');
+  await loadGatewayKeys(process.env.TESSERA_DATA_DIR);
   await db.close();
   process.env.TESSERA_TEST_APP_PASSWORD = 'tessera-test-app';
   await secureAll(templateUrl, process.env.TESSERA_TEST_APP_PASSWORD);
