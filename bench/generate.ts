@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import type { EntityKind } from '../services/kernel/identifier';
 import type { DemoRegistry } from '../services/kernel/subgraph';
+import { HANDLING_COLUMNS } from '../services/kernel/marked-record';
 import { EXPLOITATION_INDICATORS, FINANCIAL_INDICATORS } from '../services/kernel/taxonomy';
 
 /**
@@ -91,18 +92,7 @@ const LINK_SHAPES: LinkShape[] = [
 ];
 
 /** The handling columns every marked table has, copied from a source row. */
-const HANDLING = [
-  'owner_agency_id',
-  'contributor_user_id',
-  'marking',
-  'source_evaluation',
-  'intelligence_assessment',
-  'handling_code',
-  'handling_conditions',
-  'shared_with_agency_ids',
-  'shared_with_group_ids',
-  'red_recipient_user_ids',
-];
+const HANDLING = HANDLING_COLUMNS;
 const handlingOf = (alias: string) => HANDLING.map((c) => `${alias}.${c}`).join(', ');
 
 /** Cumulative thresholds over u in [0, 1). */

@@ -1,11 +1,12 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { MARKED_RECORD_SUBJECTS, type MarkedSubject, RETENTION_CLASSES, type RetentionClass } from '../kernel/records';
+import { MARKED_SUBJECTS } from '../../policies/subjects';
+import { type MarkedSubject, RETENTION_CLASSES, type RetentionClass } from '../kernel/records';
 import { Connection } from '../kernel/pagination';
 import { type EntityKind, EntityKindEnum } from '../kernel/identifier';
 import { AgencyType } from './agency.type';
 import { enumOf } from '../kernel/enums';
 
-export const RecordSubjectTypeEnum = enumOf(MARKED_RECORD_SUBJECTS);
+export const RecordSubjectTypeEnum = enumOf(MARKED_SUBJECTS);
 registerEnumType(RecordSubjectTypeEnum, { name: 'RecordSubjectType', description: 'A kind of marked record (its GraphQL type name)' });
 
 export const AccessRequestStatusEnum = enumOf(['PENDING', 'GRANTED', 'REFUSED'] as const);

@@ -13,13 +13,14 @@ import {
   followsOwnSourceSql,
   type MarkedRecordTable,
   type MarkedSubject,
-  MARKED_RECORD_SUBJECTS,
   RECORDS,
+  recordTable,
   RETENTION_CLASSES,
   retentionInterval,
   sourceTypeOf,
   STATEMENT_SUBJECTS,
 } from '../kernel/records';
+import { MARKED_SUBJECTS } from '../../policies/subjects';
 import { findVisible, selectVisible, type SubjectTable } from '../kernel/repository';
 import { isoDate, isUuid, text } from '../kernel/validate';
 import { recordErasures } from './erasure-audit';
@@ -52,10 +53,10 @@ const BEFORE_ERASE: Partial<Record<MarkedSubject, (tx: Sql, id: string) => Promi
 };
 
 /** The subjects reviewed on their own: everything but parts (statements only when not following an own source). */
-const REVIEWED_SUBJECTS = MARKED_RECORD_SUBJECTS.filter((s) => RECORDS[s].follows?.kind !== 'parent');
+const REVIEWED_SUBJECTS = MARKED_SUBJECTS.filter((s) => RECORDS[s].follows?.kind !== 'parent');
 
 function assertReviewable(field: string, subject: string): MarkedRecordTable {
-  const t = (MARKED_RECORD_SUBJECTS as readonly string[]).includes(subject) ? RECORDS[subject as MarkedSubject] : undefined;
+  const t = recordTable(subject);
   if (!t) throw badInput(field, 'is not a kind of record that is reviewed');
   if (t.follows?.kind === 'parent') throw badInput(field, `${subject} records follow their ${t.follows.subject}: review the ${t.follows.subject}`);
   return t;

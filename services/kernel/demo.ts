@@ -1,5 +1,6 @@
 import { SqlParams } from '../../policies/sql';
 import type { Sql } from './db';
+import { HandlingCode, handlingInsert, IntelligenceAssessment, Marking, SourceEvaluation } from './marked-record';
 import type { DemoRegistry } from './subgraph';
 
 /** Handling of a demo record; defaults to GREEN, graded B2 ("untested source, known indirectly but corroborated"), code P. */
@@ -33,30 +34,22 @@ export async function insertDemoRecord(
   values: Record<string, unknown>,
 ): Promise<string> {
   const params = new SqlParams();
-  const cols = [
-    'owner_agency_id',
-    'contributor_user_id',
-    'marking',
-    'source_evaluation',
-    'intelligence_assessment',
-    'handling_code',
-    'handling_conditions',
-    'shared_with_agency_ids',
-    'shared_with_group_ids',
-    'red_recipient_user_ids',
-  ];
-  const vals = [
-    params.add(owner.agencyId),
-    params.add(owner.userId),
-    params.add(handling.marking ?? 'GREEN'),
-    params.add(handling.sourceEvaluation ?? '2'),
-    params.add(handling.intelligenceAssessment ?? 'B'),
-    params.add(handling.handlingCode ?? 'P'),
-    params.add(handling.handlingConditions ?? null),
-    `${params.add(handling.sharedWithAgencyIds ?? [])}::uuid[]`,
-    `${params.add(handling.sharedWithGroupIds ?? [])}::uuid[]`,
-    `${params.add(handling.redRecipientUserIds ?? [])}::uuid[]`,
-  ];
+  const h = handlingInsert(
+    owner,
+    {
+      marking: (handling.marking ?? 'GREEN') as Marking,
+      sourceEvaluation: (handling.sourceEvaluation ?? '2') as SourceEvaluation,
+      intelligenceAssessment: (handling.intelligenceAssessment ?? 'B') as IntelligenceAssessment,
+      handlingCode: (handling.handlingCode ?? 'P') as HandlingCode,
+      handlingConditions: handling.handlingConditions,
+      sharedWithAgencyIds: handling.sharedWithAgencyIds,
+      sharedWithGroupIds: handling.sharedWithGroupIds,
+      redRecipientUserIds: handling.redRecipientUserIds,
+    },
+    params,
+  );
+  const cols = [h.columns];
+  const vals = [h.values];
   for (const [k, v] of Object.entries(values)) {
     cols.push(k);
     vals.push(params.add(v));

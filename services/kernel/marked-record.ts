@@ -1,3 +1,4 @@
+import 'reflect-metadata'; // its decorators (and references.ts's) need the metadata API whichever module loads first
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { type Actor, type Marking as MarkingName, MARKINGS } from '../../policies/actor';
 import { viaGrantSql } from '../../policies/reach';
@@ -192,12 +193,25 @@ export function metaAttributes(a: string, actor: Actor, params: SqlParams, grant
   };
 }
 
+/** The handling columns every marked table has, in the order handlingInsert gives their values. */
+export const HANDLING_COLUMNS = [
+  'owner_agency_id',
+  'contributor_user_id',
+  'marking',
+  'source_evaluation',
+  'intelligence_assessment',
+  'handling_code',
+  'handling_conditions',
+  'shared_with_agency_ids',
+  'shared_with_group_ids',
+  'red_recipient_user_ids',
+] as const;
+
 /** Column names and values for inserting a record's handling metadata; the owner is always the actor's agency. */
-export function handlingInsert(actor: Actor, h: HandlingInput, params: SqlParams): { columns: string; values: string } {
+export function handlingInsert(actor: Pick<Actor, 'agencyId' | 'userId'>, h: HandlingInput, params: SqlParams): { columns: string; values: string } {
   const marking: MarkingName = h.marking;
   return {
-    columns:
-      'owner_agency_id, contributor_user_id, marking, source_evaluation, intelligence_assessment, handling_code, handling_conditions, shared_with_agency_ids, shared_with_group_ids, red_recipient_user_ids',
+    columns: HANDLING_COLUMNS.join(', '),
     values: [
       params.add(actor.agencyId),
       params.add(actor.userId),

@@ -1,4 +1,4 @@
-import { isMarkedSubject, MARKED_SUBJECTS, type MarkedSubject } from '../../policies/subjects';
+import { isMarkedSubject, type MarkedSubject } from '../../policies/subjects';
 
 export { isMarkedSubject, type MarkedSubject };
 
@@ -10,9 +10,6 @@ export { isMarkedSubject, type MarkedSubject };
  * which grants table to write. Table names here are constants, never input: callers look a subject
  * up with `recordTable()` and get `undefined` for anything else.
  */
-
-/** The marked subjects are the policy's (policies/subjects.ts): `RECORDS` must name each, or the type check fails. */
-export const MARKED_RECORD_SUBJECTS = MARKED_SUBJECTS;
 
 /**
  * Retention classes, after the UK's Management of Police Information (MoPI) review practice: every
