@@ -144,3 +144,28 @@ describe('defineAbilityFor refuses actors it does not know', () => {
     expect(() => defineAbilityFor({ ...actor('NGO'), role: 'viewer' as Role })).toThrow(/Unknown role/);
   });
 });
+
+describe("a victim's identity needs a stated purpose", () => {
+  const IDENTITY = ['fullName', 'dateOfBirth', 'contact', 'documents'];
+  const person = (role: string): PolicyRecord => ({ __typename: 'Person', id: 'p-1', ownerAgencyId: OWN_AGENCY, role });
+  const readable = (a: Actor, role: string) => IDENTITY.filter((f) => defineAbilityFor(a).can('read', person(role), f));
+
+  test.each<AgencyType>(['LAW_ENFORCEMENT', 'NGO'])('%s reads its own victim only with a purpose, its own suspect without', (type) => {
+    expect(readable(actor(type), 'VICTIM')).toEqual([]);
+    expect(readable({ ...actor(type), purpose: 'safeguarding visit' }, 'VICTIM')).toEqual(IDENTITY);
+    expect(readable(actor(type), 'SUSPECT')).toEqual(IDENTITY);
+  });
+
+  test('the withholding rule names its reason, which the API answers as PURPOSE_REQUIRED', () => {
+    const rule = defineAbilityFor(actor('LAW_ENFORCEMENT')).relevantRuleFor('read', person('VICTIM'), 'fullName');
+    expect(rule?.inverted).toBe(true);
+    expect(rule?.reason).toBe('PURPOSE_REQUIRED');
+  });
+
+  test('a purpose opens nothing an agency type may not read', () => {
+    const withPurpose = (type: AgencyType): Actor => ({ ...actor(type), purpose: 'screening' });
+    expect(readable(withPurpose('FINANCIAL_INSTITUTION'), 'VICTIM')).toEqual([]);
+    expect(readable(withPurpose('HUB_ANALYST'), 'VICTIM')).toEqual([]);
+    expect(readable(withPurpose('HUB_ADMIN'), 'VICTIM')).toEqual([]);
+  });
+});

@@ -7,9 +7,12 @@ import { hubAnalystPolicy } from './agency-types/hub-analyst';
 import { lawEnforcementPolicy } from './agency-types/law-enforcement';
 import { ngoPolicy } from './agency-types/ngo';
 import type { AgencyTypePolicy, AppAbility, RuleBuilder } from './rules';
-import type { PolicyRecord } from './subjects';
+import { PERSON_IDENTITY, type PolicyRecord } from './subjects';
 
 export type { AppAbility } from './rules';
+
+/** The reason on the rule that withholds a victim's identity from a request that states no purpose. */
+export const PURPOSE_REQUIRED = 'PURPOSE_REQUIRED';
 
 const POLICIES: Record<AgencyType, AgencyTypePolicy> = {
   LAW_ENFORCEMENT: lawEnforcementPolicy,
@@ -27,10 +30,16 @@ export function defineAbilityFor(actor: Actor): AppAbility {
   if (!isAgencyType(actor.agencyType)) throw new Error(`Unknown agency type: ${String(actor.agencyType)}`);
   if (!isRole(actor.role)) throw new Error(`Unknown role: ${String(actor.role)}`);
   const builder = new AbilityBuilder<AppAbility>(createMongoAbility as never);
-  POLICIES[actor.agencyType](actor, builder as unknown as RuleBuilder);
+  const rules = builder as unknown as RuleBuilder;
+  POLICIES[actor.agencyType](actor, rules);
+  if (!actor.purpose) {
+    // A victim's identity is consulted only for a stated purpose (x-tessera-purpose), which the
+    // consultation audit records: without one it is withheld, and name searches pass victims by.
+    rules.cannot('read', 'Person', [...PERSON_IDENTITY], { role: 'VICTIM' }).because(PURPOSE_REQUIRED);
+  }
   if (actor.role === 'VIEWER') {
     // Viewers read; they never contribute, change or withdraw.
-    (builder as unknown as RuleBuilder).cannot(['create', 'update', 'withdraw'], 'all');
+    rules.cannot(['create', 'update', 'withdraw'], 'all');
   }
   return builder.build({ detectSubjectType: (record) => (record as PolicyRecord).__typename });
 }

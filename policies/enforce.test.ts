@@ -16,7 +16,8 @@ const OWN_AGENCY = 'agency-own';
 const OTHER_AGENCY = 'agency-other';
 
 function actor(agencyType: AgencyType): Actor {
-  return { userId: 'user-self', agencyId: OWN_AGENCY, agencyType, role: 'CONTRIBUTOR', groupIds: [] };
+  // With a stated purpose: without one a victim's identity is withheld too (ability.test.ts).
+  return { userId: 'user-self', agencyId: OWN_AGENCY, agencyType, role: 'CONTRIBUTOR', groupIds: [], purpose: 'case review' };
 }
 const abilityOf = (agencyType: AgencyType) => defineAbilityFor(actor(agencyType));
 

@@ -67,7 +67,7 @@ test.each([
   ['Case', '**create**', 'HUB_ANALYST', '—'],
   ['Person', 'read `fullName`', 'FINANCIAL_INSTITUTION', 'if role=SUSPECT & linkedToOwnReport=true'],
   ['Person', 'read `fullName`', 'HUB_ANALYST', 'if role=SUSPECT'],
-  ['Person', 'read `fullName`', 'NGO', 'if owner'],
+  ['Person', 'read `fullName`', 'NGO', 'if owner, except if role=VICTIM and no purpose is stated'],
   ['Person', 'read `dateOfBirth`', 'HUB_ADMIN', '—'],
   ['Entity', 'read `value`', 'NGO', 'if kind ≠ BANK_ACCOUNT'],
   ['Entity', 'read `maskedValue`', 'FINANCIAL_INSTITUTION', 'yes'],

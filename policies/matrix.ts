@@ -1,4 +1,4 @@
-import { defineAbilityFor } from './ability';
+import { defineAbilityFor, PURPOSE_REQUIRED } from './ability';
 import { AGENCY_TYPES, type Actor, type AgencyType, ROLES, type Role } from './actor';
 import type { AppAbility } from './rules';
 import { ACTIONS, SUBJECT_FIELDS, SUBJECTS, type SubjectType } from './subjects';
@@ -33,8 +33,16 @@ function cell(ability: AppAbility, action: (typeof ACTIONS)[number], subject: Su
   const rules = ability.rulesFor(action, subject, field);
   const allows = rules.filter((r) => !r.inverted);
   if (allows.length === 0 || rules.some((r) => r.inverted && !r.conditions)) return '—';
-  if (allows.some((r) => !r.conditions)) return 'yes';
-  return `if ${allows.map((r) => describeConditions(r.conditions as Record<string, unknown>)).join(' or ')}`;
+  // An exception is shown only where some allowing rule could match the rows it excepts.
+  const disjoint = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+    Object.entries(b).some(([k, v]) => typeof v !== 'object' && k in a && typeof a[k] !== 'object' && a[k] !== v);
+  const unless = rules
+    .filter((r) => r.inverted && r.conditions)
+    .filter((r) => allows.some((a) => !a.conditions || !disjoint(a.conditions as Record<string, unknown>, r.conditions as Record<string, unknown>)))
+    .map((r) => `, except if ${describeConditions(r.conditions as Record<string, unknown>)}${r.reason === PURPOSE_REQUIRED ? ' and no purpose is stated' : ''}`)
+    .join('');
+  if (allows.some((r) => !r.conditions)) return `yes${unless}`;
+  return `if ${allows.map((r) => describeConditions(r.conditions as Record<string, unknown>)).join(' or ')}${unless}`;
 }
 
 /**

@@ -20,7 +20,8 @@ const SELF = 'user-self';
 const COLLEAGUE = 'user-colleague';
 
 function actor(agencyType: AgencyType): Actor {
-  return { userId: SELF, agencyId: OWN_AGENCY, agencyType, role: 'CONTRIBUTOR', groupIds: ['group-midlands'] };
+  // With a stated purpose: without one a victim's identity is withheld too (ability.test.ts).
+  return { userId: SELF, agencyId: OWN_AGENCY, agencyType, role: 'CONTRIBUTOR', groupIds: ['group-midlands'], purpose: 'case review' };
 }
 
 /** A record with a recognisable value in every field of its subject, then the given attributes. */

@@ -10,7 +10,13 @@ export type Conditions = Record<string, unknown>;
 /** CASL's AbilityBuilder, typed for how our policies call it: (action, subject, fields?, conditions?). */
 export interface RuleBuilder {
   can(action: Action | Action[], subject: SubjectType, fieldsOrConditions?: string[] | Conditions, conditions?: Conditions): unknown;
-  cannot(action: Action | Action[], subject: SubjectType | 'all', fieldsOrConditions?: string[] | Conditions, conditions?: Conditions): unknown;
+  /** `.because(reason)` names why: a reason the GraphQL layer turns into its own error code (ability.ts). */
+  cannot(
+    action: Action | Action[],
+    subject: SubjectType | 'all',
+    fieldsOrConditions?: string[] | Conditions,
+    conditions?: Conditions,
+  ): { because(reason: string): unknown };
 }
 
 /** One function per agency type, in its own file under agency-types/. */

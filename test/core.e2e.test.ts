@@ -27,7 +27,7 @@ describe.each(['in-process', 'http'] as const)('the hub through the gateway (%s)
   const id = (key: string) => hub.demo.ids[key]!;
 
   test('police see a victim’s identity on their own case, and the case crosses subgraphs', async () => {
-    const r = await hub.gql<CaseResult>('met-police', CASE_DETAIL, { id: id('case:lanterna') });
+    const r = await hub.gql<CaseResult>('met-police', CASE_DETAIL, { id: id('case:lanterna') }, { purpose: 'Case review' });
     expect(r.errors).toBeUndefined();
     const c = r.data!.case!;
     expect(c.reference).toContain('Lanterna');
@@ -97,7 +97,12 @@ describe.each(['in-process', 'http'] as const)('the hub through the gateway (%s)
     const countCases = async () => Number((await hub.db.query<{ n: string }>('SELECT count(*) AS n FROM cases.cases'))[0]!.n);
 
     test('police open a case owned by their agency, whatever the input says', async () => {
-      const r = await hub.gql<{ openCase: { id: string; status: string; ownerAgency: { slug: string } } }>('west-midlands-police', OPEN, { input: input() });
+      const r = await hub.gql<{ openCase: { id: string; status: string; ownerAgency: { slug: string } } }>(
+        'west-midlands-police',
+        OPEN,
+        { input: input() },
+        { purpose: 'Case review' },
+      );
       expect(r.errors).toBeUndefined();
       expect(r.data?.openCase.status).toBe('OPEN');
       expect(r.data?.openCase.ownerAgency.slug).toBe('west-midlands-police');

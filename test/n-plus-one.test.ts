@@ -29,7 +29,7 @@ describe('no N+1 on lists', () => {
   async function statementsFor(): Promise<{ statements: number; cases: number }> {
     const before = hub.probe.statements;
     const auditBefore = hub.probe.auditStatements;
-    const r = await hub.gql<{ cases: { totalCount: number } }>('met-police', QUERY);
+    const r = await hub.gql<{ cases: { totalCount: number } }>('met-police', QUERY, undefined, { purpose: 'Case review' });
     expect(r.errors?.filter((e) => e.extensions?.code !== 'FORBIDDEN_FIELD') ?? []).toEqual([]);
     // The consultation audit appends a fixed number of statements per subgraph, whatever the width.
     return { statements: hub.probe.statements - before - (hub.probe.auditStatements - auditBefore), cases: r.data!.cases.totalCount };

@@ -4,10 +4,15 @@ import { startTestHub, type TestHub } from './support/hub';
 
 /**
  * Every README example marked `# as: <persona>` runs against the demo data and returns something:
- * no error but the FORBIDDEN_FIELD redactions it describes, and no empty root field.
+ * no error but the FORBIDDEN_FIELD redactions it describes, and no empty root field. A `# purpose:`
+ * line under it is sent as `x-tessera-purpose`.
  */
 const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
-const EXAMPLES = [...README.matchAll(/```graphql\n# as: (\S+)\n([\s\S]*?)```/g)].map((m) => ({ persona: m[1]!, query: m[2]! }));
+const EXAMPLES = [...README.matchAll(/```graphql\n# as: (\S+)\n(?:# purpose: (.+)\n)?([\s\S]*?)```/g)].map((m) => ({
+  persona: m[1]!,
+  purpose: m[2],
+  query: m[3]!,
+}));
 
 function isEmpty(value: unknown): boolean {
   if (value === null || value === undefined) return true;
@@ -31,8 +36,8 @@ describe('README examples', () => {
     for (const persona of ['met-police', 'albion-bank', 'safe-passage', 'tessera-hub', 'tessera-admin']) expect(types).toContain(persona);
   });
 
-  test.each(EXAMPLES.map((e, i) => [i + 1, e.persona, e.query] as const))('example %i (%s) answers', async (_n, persona, query) => {
-    const r = await hub.gql<Record<string, unknown>>(persona, query);
+  test.each(EXAMPLES.map((e, i) => [i + 1, e.persona, e.query, e.purpose] as const))('example %i (%s) answers', async (_n, persona, query, purpose) => {
+    const r = await hub.gql<Record<string, unknown>>(persona, query, undefined, { purpose });
     expect((r.errors ?? []).filter((e) => e.extensions?.code !== 'FORBIDDEN_FIELD')).toEqual([]);
     for (const [field, value] of Object.entries(r.data ?? {})) expect({ field, empty: isEmpty(value) }).toEqual({ field, empty: false });
   });

@@ -117,7 +117,7 @@ export const linkAnalysis: Measure = {
     const sql = await stack.rawClient();
     const auth = await stack.authorization(PERSONA);
     const ask = (hops: number, id: string, labels = true) =>
-      postGraphQL<Record<string, unknown>>(stack.hub.url, auth, path.query(hops, labels), { id, depth: hops }, ['FORBIDDEN_FIELD']);
+      postGraphQL<Record<string, unknown>>(stack.hub.url, auth, path.query(hops, labels), { id, depth: hops }, ['FORBIDDEN_FIELD', 'PURPOSE_REQUIRED']);
 
     // Deterministic starts: entities with links, a 3-hop walk of 20..1000 items (SQL), not cut short by the API.
     const candidates = await sql.query<{ id: string }>(

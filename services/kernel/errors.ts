@@ -5,6 +5,8 @@ export enum ErrorCode {
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   FORBIDDEN = 'FORBIDDEN',
   FORBIDDEN_FIELD = 'FORBIDDEN_FIELD',
+  /** A field the caller may read only for a stated purpose: send it in the `x-tessera-purpose` header. */
+  PURPOSE_REQUIRED = 'PURPOSE_REQUIRED',
   NOT_FOUND = 'NOT_FOUND',
   BAD_USER_INPUT = 'BAD_USER_INPUT',
   CONFLICT = 'CONFLICT',
@@ -35,6 +37,12 @@ export function forbidden(message: string): GraphQLError {
 export function forbiddenField(subject: string, field: string): GraphQLError {
   return new GraphQLError(`Field ${subject}.${field} is not available to your agency`, {
     extensions: { code: ErrorCode.FORBIDDEN_FIELD, subject, field },
+  });
+}
+
+export function purposeRequired(subject: string, field: string): GraphQLError {
+  return new GraphQLError(`Field ${subject}.${field} is released only for a stated purpose: send it in the x-tessera-purpose header`, {
+    extensions: { code: ErrorCode.PURPOSE_REQUIRED, subject, field },
   });
 }
 

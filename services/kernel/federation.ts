@@ -4,11 +4,12 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { defaultFieldResolver, type GraphQLField, type GraphQLResolveInfo, type GraphQLSchema, isObjectType, parse } from 'graphql';
 import { buildSchema, type BuildSchemaOptions, createResolversMap } from 'type-graphql';
-import { REDACTED } from '../../policies/enforce';
-import { SUBJECT_FIELDS, type SubjectType } from '../../policies/subjects';
+import { PURPOSE_REQUIRED } from '../../policies/ability';
+import { rawOf, REDACTED } from '../../policies/enforce';
+import { type PolicyRecord, SUBJECT_FIELDS, type SubjectType } from '../../policies/subjects';
 import type { Action } from '../../policies/subjects';
 import type { RequestContext } from './context';
-import { forbidden, forbiddenField } from './errors';
+import { forbidden, forbiddenField, purposeRequired } from './errors';
 
 const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires"])';
 
@@ -40,25 +41,43 @@ export function anyMemberRootFields(schema: GraphQLSchema): string[] {
  * resolver is: these run on every field of every response, so no promise is made where none is
  * needed (type-graphql's global middlewares made several per field, the benchmark's hot spot).
  */
-function wrapResolver(field: GraphQLField<unknown, RequestContext>, check: (value: unknown, info: GraphQLResolveInfo) => unknown): void {
+function wrapResolver(
+  field: GraphQLField<unknown, RequestContext>,
+  check: (value: unknown, source: unknown, ctx: RequestContext, info: GraphQLResolveInfo) => unknown,
+): void {
   const resolve = field.resolve ?? defaultFieldResolver;
   field.resolve = (source, args, ctx, info) => {
     const value: unknown = resolve(source, args, ctx, info);
-    return value instanceof Promise ? value.then((v) => check(v, info)) : check(value, info);
+    return value instanceof Promise ? value.then((v) => check(v, source, ctx, info)) : check(value, source, ctx, info);
   };
 }
 
-/** A field the policy projected as REDACTED becomes null plus a FORBIDDEN_FIELD error at its path: on every field of every type. */
+/**
+ * A field the policy projected as REDACTED becomes null plus an error at its path, on every field of
+ * every type: PURPOSE_REQUIRED when the rule that withheld it asks for a stated purpose (the same
+ * request with `x-tessera-purpose` would read it), FORBIDDEN_FIELD otherwise.
+ */
 function guardRedactedFields(schema: GraphQLSchema): void {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
-      wrapResolver(field, (value, info) => {
-        if (value === REDACTED) throw forbiddenField(info.parentType.name, info.fieldName);
-        return value;
+      wrapResolver(field, (value, source, ctx, info) => {
+        if (value !== REDACTED) return value;
+        if (withheldForPurpose(ctx, source, info.fieldName)) throw purposeRequired(info.parentType.name, info.fieldName);
+        throw forbiddenField(info.parentType.name, info.fieldName);
       });
     }
   }
+}
+
+function withheldForPurpose(ctx: RequestContext, source: unknown, field: string): boolean {
+  const record = source && typeof source === 'object' ? (source as PolicyRecord) : null;
+  if (!record || !(record.__typename in SUBJECT_FIELDS)) return false;
+  const raw = rawOf<PolicyRecord>(record);
+  const rules = ctx.ability.rulesFor('read', raw.__typename, field);
+  const withheld = rules.find((r) => r.inverted && r.matchesConditions(raw));
+  // Only where the purpose is all that is missing: some rule of the caller's would then release it.
+  return withheld?.reason === PURPOSE_REQUIRED && rules.some((r) => !r.inverted && r.matchesConditions(raw));
 }
 
 /** Before a root field runs, its declared access (start-up fails if one is missing, see buildFederatedSchema). */

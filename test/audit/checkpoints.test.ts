@@ -47,7 +47,14 @@ describe('audit checkpoints through the API', () => {
 
   test("the audit subgraph's background signer checkpoints the chain when stopped, and every member reads it and verifies it alone", async () => {
     // Something to sign: a consultation of personal data appends events.
-    const consult = await hub.gql('met-police', `query($id: ID!) { case(id: $id) { persons { fullName } } }`, { id: hub.demo.ids['case:lanterna'] });
+    const consult = await hub.gql(
+      'met-police',
+      `query($id: ID!) { case(id: $id) { persons { fullName } } }`,
+      { id: hub.demo.ids['case:lanterna'] },
+      {
+        purpose: 'Case review',
+      },
+    );
     expect(consult.errors).toBeUndefined();
     const audit = SUBGRAPHS.find((d) => d.name === 'audit')!;
     await audit.startBackground!(hub.appDb, loadConfig()).stop();

@@ -76,16 +76,17 @@ describe.each(['in-process', 'http'] as const)('consultation audit (%s)', (trans
 
   test('only the personal fields actually returned are logged', async () => {
     const v1 = id('person:lanterna:V1');
-    const all = await ask(hub, 'met-police', PERSON_ALL, { id: v1 });
+    const purpose = { purpose: 'Safeguarding review' };
+    const all = await ask(hub, 'met-police', PERSON_ALL, { id: v1 }, purpose);
     expect((await eventsOf(hub, all.requestId)).map((e) => [e.action, e.fields])).toEqual([['CONSULT', ['contact', 'dateOfBirth', 'documents', 'fullName']]]);
-    const some = await ask(hub, 'met-police', `query($id: ID!) { person(id: $id) { id dateOfBirth } }`, { id: v1 });
+    const some = await ask(hub, 'met-police', `query($id: ID!) { person(id: $id) { id dateOfBirth } }`, { id: v1 }, purpose);
     expect((await eventsOf(hub, some.requestId)).map((e) => e.fields)).toEqual([['dateOfBirth']]);
     // No personal field selected: the names were projected in the subgraph but never sent, so nothing is logged.
     const none = await ask(hub, 'met-police', `query($id: ID!) { case(id: $id) { persons { pseudonym ageBand } } }`, { id: id('case:lanterna') });
     expect(none.errors).toBeUndefined();
     expect(await eventsOf(hub, none.requestId)).toEqual([]);
     // A null personal field discloses nothing (V2 has no contact on record).
-    const v2 = await ask(hub, 'met-police', `query($id: ID!) { person(id: $id) { contact } }`, { id: id('person:lanterna:V2') });
+    const v2 = await ask(hub, 'met-police', `query($id: ID!) { person(id: $id) { contact } }`, { id: id('person:lanterna:V2') }, purpose);
     expect(await eventsOf(hub, v2.requestId)).toEqual([]);
   });
 

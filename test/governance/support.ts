@@ -24,7 +24,7 @@ export const CASE_SUMMARY = `query($id: ID!) { case(id: $id) { id summary } }`;
 
 /** What a persona reads of a person's fullName: the name, 'FORBIDDEN_FIELD', or 'NOT_FOUND'. */
 export async function fullNameAs(hub: TestHub, persona: string, personId: string): Promise<string> {
-  const r = await hub.gql<{ person: { fullName: string | null } | null }>(persona, PERSON_NAME, { id: personId });
+  const r = await hub.gql<{ person: { fullName: string | null } | null }>(persona, PERSON_NAME, { id: personId }, { purpose: 'Checking what a grant opens' });
   if (codes(r).includes('NOT_FOUND')) return 'NOT_FOUND';
   if (codes(r).length) {
     expect(codes(r)).toEqual(['FORBIDDEN_FIELD']);

@@ -11,8 +11,9 @@ describe('person name search', () => {
   });
   afterAll(() => hub.stop());
 
+  // Searches state a purpose: without one a victim's name is passed by (victim-purpose.test.ts).
   const names = async (persona: string, name: string) => {
-    const r = await hub.gql<Matches>(persona, SEARCH, { name });
+    const r = await hub.gql<Matches>(persona, SEARCH, { name }, { purpose: 'Name search in an open investigation' });
     expect(r.errors).toBeUndefined();
     return r.data!.searchPersons.map((m) => m.person.fullName);
   };

@@ -1,7 +1,7 @@
 import { caseRecord, cellKeyOf, cellKeySecret, MAX_NOISE, perturbed, recordKey, RESOLUTION, victimRecord } from '../../services/routes/disclosure';
 import { codes, dataDir, startTestHub, type TestHub } from '../support/hub';
 import * as Q from './queries';
-import { FI, id, NGO, type Probe, probeTable } from './support';
+import { FI, id, LEAK_PURPOSE, NGO, type Probe, probeTable } from './support';
 
 // Starting a hub and its fixtures can take longer than Jest's default 5 s.
 jest.setTimeout(120_000);
@@ -285,7 +285,14 @@ function listOf(persona: string, connection: string) {
   let p = unfiltered.get(key);
   if (!p) {
     p = hub
-      .gql<Record<string, { totalCount: number; nodes: Node[] }>>(persona, `{ ${connection}(first: 200) { totalCount nodes { ${LISTS[connection]} } } }`)
+      .gql<Record<string, { totalCount: number; nodes: Node[] }>>(
+        persona,
+        `{ ${connection}(first: 200) { totalCount nodes { ${LISTS[connection]} } } }`,
+        undefined,
+        {
+          purpose: LEAK_PURPOSE,
+        },
+      )
       .then((r) => {
         if (codes(r).some((c) => c !== 'FORBIDDEN_FIELD')) throw new Error(`${persona} ${connection}: ${JSON.stringify(r.errors)}`);
         return r.data![connection]!;
@@ -308,6 +315,7 @@ describe('list totals count only what reaches the caller', () => {
           persona,
           `query($after: String) { ${connection}(first: 2, after: $after) { totalCount nodes { id } pageInfo { hasNextPage endCursor } } }`,
           { after },
+          { purpose: LEAK_PURPOSE },
         );
         const conn = (
           r.data as Record<string, { totalCount: number; nodes: Array<{ id: string }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } }>
@@ -331,6 +339,8 @@ describe('allowed filters count only rows the caller may see (or are refused)', 
       const r = await hub.gql<Record<string, { totalCount: number; nodes: Array<{ id: string }> }>>(
         persona,
         `{ ${f.connection}(first: 200, ${args}) { totalCount nodes { id } } }`,
+        undefined,
+        { purpose: LEAK_PURPOSE },
       );
       if (codes(r).includes('FORBIDDEN_FIELD') && !r.data) return; // refused: a filter on a field it may never read
       expect(r.errors).toBeUndefined();

@@ -1,6 +1,6 @@
 import { startTestHub, type TestHub } from '../support/hub';
 import * as Q from './queries';
-import { agencyId, FIXTURE, id, type Probe, probeTable, SECRET, setId, userId } from './support';
+import { agencyId, FIXTURE, id, LEAK_PURPOSE, type Probe, probeTable, SECRET, setId, userId } from './support';
 
 // Starting a hub and its fixtures can take longer than Jest's default 5 s.
 jest.setTimeout(120_000);
@@ -266,6 +266,7 @@ describe('grants and RED: the positive side', () => {
       'west-midlands-police:VIEWER',
       `query($p: ID!, $c: ID!) { person(id: $p) { fullName } case(id: $c) { summary } }`,
       { p: id('person:lanterna:V1'), c: id('case:midlands') },
+      { purpose: LEAK_PURPOSE },
     );
     expect(r.data?.person.fullName).toBe(L.v1Name);
     const met = await hub.gql<{ case: { summary: string } }>('met-police', `query($c: ID!) { case(id: $c) { summary } }`, { c: id('case:midlands') });

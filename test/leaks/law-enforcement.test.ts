@@ -1,6 +1,6 @@
 import { startTestHub, type TestHub } from '../support/hub';
 import * as Q from './queries';
-import { FIXTURE, fixtureNoConsentNarrative, id, LE, leakedSecrets, type Probe, probeTable, SECRET, sortTable } from './support';
+import { FIXTURE, fixtureNoConsentNarrative, id, LE, LEAK_PURPOSE, leakedSecrets, type Probe, probeTable, SECRET, sortTable } from './support';
 
 // Starting a hub and its fixtures can take longer than Jest's default 5 s.
 jest.setTimeout(120_000);
@@ -533,6 +533,7 @@ describe('LAW_ENFORCEMENT: what a force may read (the positive side of the rules
       'politia-romana:VIEWER',
       `query($a: ID!, $b: ID!, $n: ID!) { a: person(id: $a) { fullName } b: person(id: $b) { fullName } n: narrative(id: $n) { text } }`,
       { a: id('person:iasi:V1'), b: id('person:lanterna:S1'), n: id('narrative:safe-passage-en') },
+      { purpose: LEAK_PURPOSE },
     );
     expect(r.errors).toBeUndefined();
     expect(r.data?.a.fullName).toBe(I.v1Name);

@@ -1,6 +1,6 @@
 import { codes, startTestHub, type TestHub } from '../support/hub';
 import * as Q from './queries';
-import { FIXTURE, fixtureAmberTypology, fixtureGreenReport, id, NGO, type Probe, probeTable, SECRET, sortTable } from './support';
+import { FIXTURE, fixtureAmberTypology, fixtureGreenReport, id, LEAK_PURPOSE, NGO, type Probe, probeTable, SECRET, sortTable } from './support';
 
 // Starting a hub and its fixtures can take longer than Jest's default 5 s.
 jest.setTimeout(120_000);
@@ -483,6 +483,7 @@ describe('NGO: what an NGO may read (the positive side of the rules above)', () 
       'safe-passage:VIEWER',
       `query($p: ID!, $n: ID!) { person(id: $p) { fullName } narrative(id: $n) { text } typologies { nodes { marking } } }`,
       { p: id('person:safe-passage:V1'), n: id('narrative:safe-passage-ro') },
+      { purpose: LEAK_PURPOSE },
     );
     expect(r.errors).toBeUndefined();
     expect(r.data?.person.fullName).toBe(SP.v1Name);

@@ -349,14 +349,23 @@ export interface Probe {
 
 let gatewayKeys: Promise<GatewayKeys> | undefined;
 
+/**
+ * Every probe states a purpose: a victim's identity is withheld without one (PURPOSE_REQUIRED, tested
+ * in test/journeys/victim-purpose.test.ts), and a leak test must show that a purpose opens nothing else.
+ */
+export const LEAK_PURPOSE = 'Leak test: a stated purpose must open nothing the policy withholds';
+
 /** Sends a probe as a persona: through the gateway, or to a subgraph with a stolen-but-valid actor token. */
 export async function send(hub: TestHub, persona: string, probe: Pick<Probe, 'query' | 'variables' | 'subgraph'>): Promise<GraphQLResult> {
   const variables = probe.variables?.();
-  if (!probe.subgraph) return hub.gql(persona, probe.query, variables);
+  if (!probe.subgraph) return hub.gql(persona, probe.query, variables, { purpose: LEAK_PURPOSE });
   const url = hub.subgraphUrls[probe.subgraph];
   if (!url) throw new Error(`No URL for subgraph ${probe.subgraph}: start the hub with the http transport`);
   gatewayKeys ??= loadGatewayKeys(dataDir());
-  const token = await signActorToken(await gatewayKeys, actorFor(persona), probe.subgraph, `leak-${Date.now()}`, { query: probe.query, variables });
+  const token = await signActorToken(await gatewayKeys, { ...actorFor(persona), purpose: LEAK_PURPOSE }, probe.subgraph, `leak-${Date.now()}`, {
+    query: probe.query,
+    variables,
+  });
   return postGraphQL(url, { authorization: `Bearer ${token}` }, probe.query, variables);
 }
 

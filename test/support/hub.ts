@@ -30,7 +30,13 @@ export interface TestHub {
   probe: PoolProbe;
   demo: DemoRegistry;
   /** Sends a query as `persona` (an agency slug, optionally `slug:ROLE`), or with a raw Authorization header. */
-  gql<T = Record<string, unknown>>(persona: string | { authorization?: string }, query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>>;
+  /** `opts.purpose` is sent as `x-tessera-purpose`: a victim's identity is released only with one. */
+  gql<T = Record<string, unknown>>(
+    persona: string | { authorization?: string },
+    query: string,
+    variables?: Record<string, unknown>,
+    opts?: { purpose?: string },
+  ): Promise<GraphQLResult<T>>;
   /** Direct HTTP URL of each subgraph (http transport only). */
   subgraphUrls: Record<string, string>;
   /**
@@ -136,10 +142,11 @@ export async function startTestHub(
     demo: demoRegistry(),
     subgraphUrls,
     subgraphs: subgraphServers,
-    async gql<T>(persona: string | { authorization?: string }, query: string, variables?: Record<string, unknown>) {
+    async gql<T>(persona: string | { authorization?: string }, query: string, variables?: Record<string, unknown>, opts: { purpose?: string } = {}) {
       const headers: Record<string, string> = {};
       if (typeof persona === 'string') headers.authorization = `Bearer ${await tokenFor(persona)}`;
       else if (persona.authorization) headers.authorization = persona.authorization;
+      if (opts.purpose) headers['x-tessera-purpose'] = opts.purpose;
       return postGraphQL<T>(hub.url, headers, query, variables);
     },
     async stop() {
