@@ -224,6 +224,9 @@ describe('phoneInText: phone numbers in free text', () => {
     expect(phoneInText('612 345 678', 'ES')).toBe('+34612345678');
     expect(phoneInText('512 345 678', 'PL')).toBe('+48512345678');
     expect(phoneInText('12 000 000', 'ES')).toBeUndefined();
+    // Italy dials no trunk prefix: the 0 of its fixed numbers is part of the number.
+    expect(phoneInText('06 1234 5678', 'IT')).toBe('+390612345678');
+    expect(phoneInText('06 1234 5678', 'IT')).toBe(norm('PHONE', '+39 06 1234 5678'));
   });
 
   it('reads neither dates nor short runs of digits', () => {

@@ -178,7 +178,8 @@ const MIN_DIGITS_IN_TEXT = 8;
  * A phone number written in free text, as E.164, or undefined. International numbers are read as
  * in a field. National ones are read with `country`'s plan only when written the way its people
  * write them: after its trunk prefix (`0722 123 456` in Romania, `06 30 123 4567` in Hungary), or,
- * in a country without one (Spain, Poland), in a range allocated today. With `mobileOnly`, a national
+ * in a country without one (Spain, Poland, Italy, whose fixed numbers start with a 0 that is part of
+ * the number), in a range allocated today. With `mobileOnly`, a national
  * number of a country without a trunk prefix must be a mobile one (how a text is searched for the
  * numbers of every country, where fixed-line ranges would take amounts for numbers).
  */
@@ -187,15 +188,15 @@ export function phoneInText(raw: string, country?: string, mobileOnly = false): 
   if (digits.length < MIN_DIGITS_IN_TEXT || digits.length > 17 || DATE_SHAPE.test(raw.trim())) return undefined;
   const international = raw.startsWith('+') || digits.startsWith('00');
   // Cheap tests first, as a long text holds many runs of digits: E.164 has at most 15 digits, and a
-  // national number has its trunk prefix and about the length of its country's numbers.
+  // national number has its trunk prefix and, after it, the length and first digits of its country's numbers.
   if (international) {
     if (!/^[1-9]\d{7,14}$/.test(raw.startsWith('+') ? digits : digits.slice(2))) return undefined;
   } else {
     if (!country || !isSupportedCountry(country)) return undefined;
-    const { trunk, lengths } = planOf(country);
-    if (trunk ? !digits.startsWith(trunk) : digits.startsWith('0')) return undefined;
-    const nsn = digits.length - (trunk?.length ?? 0);
-    if (nsn < Math.min(...lengths) || nsn > Math.max(...lengths)) return undefined;
+    const { trunk, lengths, pattern } = planOf(country);
+    if (trunk && !digits.startsWith(trunk)) return undefined;
+    const nsn = digits.slice(trunk?.length ?? 0);
+    if (nsn.length < Math.min(...lengths) || nsn.length > Math.max(...lengths) || !pattern.test(nsn)) return undefined;
   }
   const reading = readPhone(raw, country);
   if ('refusal' in reading) return undefined;

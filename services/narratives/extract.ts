@@ -498,7 +498,12 @@ const KIND_LABEL: Record<EntityKind, string> = {
  */
 export function describeFirstIdentifier(text: string, opts: ExtractOptions = {}): string | undefined {
   const own = phoneReader(opts);
-  const readPhone: PhoneReader = (raw) => own(raw) ?? anyCountry(raw);
+  // Every country is tried on each run of digits: a run met again is not read again.
+  const read = new Map<string, string | undefined>();
+  const readPhone: PhoneReader = (raw) => {
+    if (!read.has(raw)) read.set(raw, own(raw) ?? anyCountry(raw));
+    return read.get(raw);
+  };
   const hit = findWith(text, readPhone).find((i) => i.kind !== 'ONLINE_ADVERT' || /^https?:\/\/[^/?]+[/?]./.test(i.value));
   return hit ? `${KIND_LABEL[hit.kind]} at characters ${hit.start}-${hit.end}` : undefined;
 }
