@@ -45,6 +45,12 @@ const HANDLE_BEFORE_PLATFORM_RE = new RegExp(`(?<![\\w.@])@([A-Za-z0-9._]{2,40})
 const IBAN_RE = /\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,40}/g;
 /** A sort code and account number, also with "account", "acc. no.", "a/c" and punctuation between them. */
 const SORT_CODE_RE = /(?<![\w-])(\d{2})[- ]?(\d{2})[- ]?(\d{2})(?:[\s:,;]*(?:account|acct|acc|a\/c)\.?(?:\s*(?:no|nr|number|#)\.?)?)?[\s:,;#]+(\d{8})(?!\w)/gi;
+/**
+ * Runs of digit groups that may hold phone numbers; each is read by the kernel's `phoneInText`
+ * (libphonenumber-js, with the contributor's country as the default). The library's own text matcher
+ * is not used: it reads nothing in a run of two numbers ("0722 123 456 0744 555 123") or a number
+ * followed by a year, which the splitting below reads as the numbers they hold.
+ */
 const PHONE_RE = /(?<![\w+])(?:\+\s?)?\d+(?:(?:[ .-]|\s?\(0\)\s?)\d+)*(?![\w@])/g;
 
 function normalised(kind: EntityKind, raw: string, country?: string): string | undefined {
