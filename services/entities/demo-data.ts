@@ -14,7 +14,7 @@ import type { LinkKind } from './observe';
 export const DEMO_S1_IBAN_GB = 'GB68ALBN60161331926819';
 export const DEMO_S1_IBAN_RO = 'RO26CRPT0000001234567890';
 
-const ENTITIES: Record<string, { kind: EntityKind; value: string }> = {
+export const DEMO_ENTITIES: Record<string, { kind: EntityKind; value: string }> = {
   'shared-phone': { kind: 'PHONE', value: '+44 7700 900312' },
   's1-phone-ro': { kind: 'PHONE', value: '+40 722 123 456' },
   's1-iban-gb': { kind: 'BANK_ACCOUNT', value: DEMO_S1_IBAN_GB },
@@ -35,7 +35,7 @@ const ENTITIES: Record<string, { kind: EntityKind; value: string }> = {
  * the last column says how: it is normalised with the contributing agency's country and must meet the
  * entity, or the demo does not load. The Romanian police's `0722 123 456` is the Met's `+40 722 123 456`.
  */
-const OBSERVATIONS: Array<[string, string, string, string, string?]> = [
+export const DEMO_OBSERVATIONS: Array<[string, string, string, string, string?]> = [
   ['lanterna', 'recruiter-profile', '2025-09-03', 'Profile that first contacted V1'],
   ['lanterna', 's1-phone-ro', '2025-10-14', "S1's Romanian mobile, from V1's phone"],
   ['lanterna', 'shared-phone', '2025-10-20', 'Booking number on the London adverts'],
@@ -111,8 +111,8 @@ async function caseSource(db: Sql, demo: DemoRegistry, caseKey: string) {
  * `observation:<case>:<entity>` and `link:<case>:<name>` ids.
  */
 export async function seedEntitiesDemo(db: Sql, demo: DemoRegistry): Promise<void> {
-  for (const [name, e] of Object.entries(ENTITIES)) {
-    const firstSeen = OBSERVATIONS.filter((o) => o[1] === name)
+  for (const [name, e] of Object.entries(DEMO_ENTITIES)) {
+    const firstSeen = DEMO_OBSERVATIONS.filter((o) => o[1] === name)
       .map((o) => o[2])
       .sort()[0];
     const [row] = await db.query<{ id: string }>('INSERT INTO entities.entities (kind, value, first_seen_at) VALUES ($1, $2, $3) RETURNING id', [
@@ -137,10 +137,10 @@ export async function seedEntitiesDemo(db: Sql, demo: DemoRegistry): Promise<voi
     return s;
   };
 
-  for (const [caseKey, entity, observedOn, note, typed] of OBSERVATIONS) {
+  for (const [caseKey, entity, observedOn, note, typed] of DEMO_OBSERVATIONS) {
     const s = await sourceOf(caseKey);
     if (typed !== undefined) {
-      const e = ENTITIES[entity]!;
+      const e = DEMO_ENTITIES[entity]!;
       const meets = normaliseIdentifier(e.kind, typed, `demo observation ${caseKey}:${entity}`, s.country);
       if (meets !== normaliseIdentifier(e.kind, e.value, `demo entity ${entity}`))
         throw new Error(`Demo: ${caseKey} typed ${typed}, which does not meet ${entity}`);

@@ -1,3 +1,7 @@
+import { getCountrySpecifications, isValidBIC, validateIBAN, ValidationErrorsIBAN } from 'ibantools';
+import { Metadata } from 'libphonenumber-js/core';
+import { type CountryCode, getCountries, isSupportedCountry, ParseError, type PhoneNumber, parsePhoneNumberWithError } from 'libphonenumber-js/max';
+import phoneMetadata from 'libphonenumber-js/max/metadata';
 import { registerEnumType } from 'type-graphql';
 import { badInput } from './errors';
 import { enumOf } from './enums';
@@ -5,8 +9,9 @@ import { enumOf } from './enums';
 /**
  * Identifiers: what makes two records name the same phone, account or profile. One module for every
  * reading of an identifier, whether a person contributed it in a field (`normaliseIdentifier`) or a
- * detector found it in free text (services/narratives/extract.ts reads national numbers and platform
- * names with the tables here), so both name the same entity.
+ * detector found it in free text (services/narratives/extract.ts reads phone numbers with
+ * `phoneInText` and platform names with the tables here), so both name the same entity. Phone
+ * numbers are read with libphonenumber-js (its full metadata), IBANs and BICs with ibantools.
  */
 
 /** The kinds of identifier-bearing things that link records (domain.md). */
@@ -71,84 +76,139 @@ export function countryOf(explicit: string | null | undefined, agencyCountry: st
 }
 
 /**
- * National numbering plans the hub reads national-format numbers for: the country calling code, the
- * trunk prefix dialled before a national number (and dropped internationally), and the length of the
- * national significant number (what follows the country code in E.164). Numbers in international
- * form with one of these codes are length-checked too. Free-text extraction reads national numbers
- * with the same plans, at their usual lengths. Countries without a trunk prefix (Italy, Spain, Poland) are not listed: a
- * national number there cannot be told from any other run of digits.
+ * What the phone library's numbering plan of a country says beyond its typed API: the general
+ * pattern every number of the country fits (the union of its number types, wider than `isValid`,
+ * which leaves out ranges such as Ofcom's drama numbers +44 7700 900xxx), and the trunk prefix
+ * dialled before a national number (`0` in Britain, `06` in Hungary, none in Spain or Poland).
  */
-interface NumberingPlan {
-  code: string;
-  trunk: string;
-  /** The lengths a number of the country may have: a contributed number outside them is refused. */
-  nsn: readonly [number, number];
-  /**
-   * The lengths of its mobile and most fixed numbers, where narrower than `nsn`: in free text, where
-   * any run of digits may look like a number, only these are read as national numbers.
-   */
-  usual?: readonly number[];
+interface PlanDetails {
+  nationalNumberPattern(): string;
+  nationalPrefix(): string | 0 | undefined;
+  possibleLengths(): number[];
 }
 
-const NUMBERING_PLANS: Record<string, NumberingPlan> = {
-  GB: { code: '44', trunk: '0', nsn: [9, 10], usual: [10] },
-  RO: { code: '40', trunk: '0', nsn: [9, 9] },
-  MD: { code: '373', trunk: '0', nsn: [8, 8] },
-  IE: { code: '353', trunk: '0', nsn: [7, 9], usual: [9] },
-  BG: { code: '359', trunk: '0', nsn: [7, 9], usual: [8, 9] },
-  FR: { code: '33', trunk: '0', nsn: [9, 9] },
-  BE: { code: '32', trunk: '0', nsn: [8, 9] },
-  NL: { code: '31', trunk: '0', nsn: [9, 9] },
-  DE: { code: '49', trunk: '0', nsn: [6, 13], usual: [10, 11] },
-  HU: { code: '36', trunk: '06', nsn: [8, 9] },
-};
-export const NATIONAL_PHONE_COUNTRIES = Object.keys(NUMBERING_PLANS);
+interface Plan {
+  country: CountryCode;
+  /** The general pattern of a national significant number, anchored. */
+  pattern: RegExp;
+  trunk?: string;
+  lengths: readonly number[];
+}
+
+const PLANS = new Map<string, Plan>();
+
+function planOf(country: CountryCode): Plan {
+  let plan = PLANS.get(country);
+  if (!plan) {
+    const metadata = new Metadata(phoneMetadata);
+    metadata.selectNumberingPlan(country);
+    const details = metadata.numberingPlan as unknown as PlanDetails;
+    plan = {
+      country,
+      pattern: new RegExp(`^(?:${details.nationalNumberPattern()})$`),
+      trunk: details.nationalPrefix() || undefined,
+      lengths: details.possibleLengths(),
+    };
+    PLANS.set(country, plan);
+  }
+  return plan;
+}
+
+/** The plan a parsed number is checked against: its country's, else the main country of its calling code (GB for +44). */
+function planOfNumber(n: PhoneNumber): Plan | undefined {
+  const country = n.country ?? phoneMetadata.country_calling_codes[n.countryCallingCode]?.[0];
+  return country && isSupportedCountry(country) ? planOf(country) : undefined;
+}
+
+function lengthsText(lengths: readonly number[]): string {
+  return lengths.length === 1 ? `${lengths[0]}` : `${lengths.slice(0, -1).join(', ')} or ${lengths[lengths.length - 1]}`;
+}
+
+type PhoneReading = { number: string; parsed: PhoneNumber } | { refusal: string };
 
 /**
- * E.164: `+`, a country code and the number, 8 to 15 digits in all. A national number (leading trunk
- * prefix, no country code) is read with `country`'s numbering plan.
+ * A phone number read with libphonenumber-js's full metadata: international as written (`+` or
+ * `00`), national with `country`'s numbering plan. A number must have a length its country's numbers
+ * have and fit the country's numbering plan; numbers outside the ranges allocated today (which
+ * metadata learns late, and which drama and test numbers use) are accepted.
  */
+function readPhone(value: string, country?: string): PhoneReading {
+  const compact = value.replace(/[\s\-.()/]/g, '');
+  if (!/^\+?\d+$/.test(compact)) return { refusal: 'a phone number may contain only digits, spaces, dashes, dots, parentheses and a leading +' };
+  // 00 is the international prefix of almost every country: a number dialled with it is international.
+  const international = compact.startsWith('+') ? compact : compact.startsWith('00') ? `+${compact.slice(2)}` : undefined;
+  if (!international) {
+    if (!country) return { refusal: 'include the country code (for example +44 or +40)' };
+    if (!isSupportedCountry(country)) return { refusal: `include the country code: ${country} has no telephone numbering plan` };
+  }
+  let parsed: PhoneNumber;
+  try {
+    // "+44 (0)7700 900123", "+40 0722 123 456": the library drops a national trunk prefix written after the country code.
+    parsed = international ? parsePhoneNumberWithError(international) : parsePhoneNumberWithError(compact, { defaultCountry: country as CountryCode });
+  } catch (e) {
+    const reason = e instanceof ParseError ? e.message : 'NOT_A_NUMBER';
+    if (reason === 'INVALID_COUNTRY') return { refusal: 'does not start with a country code (write + and the country code, for example +44 or +40)' };
+    if (reason === 'TOO_SHORT') return { refusal: 'is too short for a phone number' };
+    if (reason === 'TOO_LONG') return { refusal: 'is too long for a phone number' };
+    return { refusal: 'is not a phone number' };
+  }
+  const plan = planOfNumber(parsed);
+  if (!plan) return parsed.isValid() ? { number: parsed.number, parsed } : { refusal: `is not a valid number of +${parsed.countryCallingCode}` };
+  const prefix = `+${parsed.countryCallingCode}`;
+  if (!parsed.isPossible()) return { refusal: `is not a valid number of ${plan.country}: ${prefix} is followed by ${lengthsText(plan.lengths)} digits` };
+  if (!plan.pattern.test(parsed.nationalNumber))
+    return { refusal: `is not a valid number of ${plan.country}: no number of its numbering plan has this length and these first digits` };
+  return { number: parsed.number, parsed };
+}
+
+/** E.164 (`+40722123456`): how every phone is stored, whichever way it was typed. */
 function phone(value: string, field: string, country?: string): string {
-  let v = value
-    .replace(/^00/, '+')
-    // "+44 (0)7700 900123": the national trunk 0 after a country code is not dialled internationally.
-    .replace(/^(\+\d{1,3})\s*\(0\)/, '$1')
-    .replace(/[\s\-.()/]/g, '');
-  if (!/^\+?\d+$/.test(v)) throw badInput(field, 'a phone number may contain only digits, spaces, dashes, dots, parentheses and a leading +');
-  if (!v.startsWith('+')) {
-    const plan = country ? NUMBERING_PLANS[country] : undefined;
-    if (!country) throw badInput(field, 'include the country code (for example +44 or +40)');
-    if (!plan) {
-      throw badInput(field, `include the country code: national numbers are read only for ${NATIONAL_PHONE_COUNTRIES.join(', ')}, not ${country}`);
-    }
-    if (!v.startsWith(plan.trunk)) throw badInput(field, `is not a national number of ${country} (it starts with ${plan.trunk}); include the country code`);
-    v = `+${plan.code}${v.slice(plan.trunk.length)}`;
-  }
-  if (!/^\+[1-9]\d{7,14}$/.test(v)) throw badInput(field, 'must be an international number of 8 to 15 digits');
-  for (const [c, plan] of Object.entries(NUMBERING_PLANS)) {
-    if (!v.startsWith(`+${plan.code}`)) continue;
-    // A trunk prefix kept after the country code ("+40 0722 ...") is a typing slip, never a number.
-    if (v.startsWith(`+${plan.code}0`)) throw badInput(field, `drop the national 0 after +${plan.code}`);
-    const nsn = v.length - 1 - plan.code.length;
-    if (nsn < plan.nsn[0] || nsn > plan.nsn[1]) {
-      const digits = plan.nsn[0] === plan.nsn[1] ? `${plan.nsn[0]}` : `${plan.nsn[0]} to ${plan.nsn[1]}`;
-      throw badInput(field, `is not a valid number of ${c}: +${plan.code} is followed by ${digits} digits`);
-    }
-  }
-  return v;
+  const reading = readPhone(value, country);
+  if ('refusal' in reading) throw badInput(field, reading.refusal);
+  return reading.number;
 }
 
+/** Dates are written like national numbers in some countries ("02.03.2026"): in free text they are dates. */
+const DATE_SHAPE = /^(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2})$/;
+
+/** In free text, where any run of digits may look like a number, fewer digits than this are not one. */
+const MIN_DIGITS_IN_TEXT = 8;
+
 /**
- * Whether national-format digits (trunk prefix included) of `country` have one of the lengths most
- * of its numbers have: how free-text extraction tells a national number from another run of digits,
- * cheaply, before the normaliser reads it.
+ * A phone number written in free text, as E.164, or undefined. International numbers are read as
+ * in a field. National ones are read with `country`'s plan only when written the way its people
+ * write them: after its trunk prefix (`0722 123 456` in Romania, `06 30 123 4567` in Hungary), or,
+ * in a country without one (Spain, Poland, Italy, whose fixed numbers start with a 0 that is part of
+ * the number), in a range allocated today. With `mobileOnly`, a national
+ * number of a country without a trunk prefix must be a mobile one (how a text is searched for the
+ * numbers of every country, where fixed-line ranges would take amounts for numbers).
  */
-export function isUsualNationalNumber(digits: string, country: string): boolean {
-  const plan = NUMBERING_PLANS[country];
-  if (!plan || !digits.startsWith(plan.trunk)) return false;
-  const nsn = digits.length - plan.trunk.length;
-  return plan.usual ? plan.usual.includes(nsn) : nsn >= plan.nsn[0] && nsn <= plan.nsn[1];
+export function phoneInText(raw: string, country?: string, mobileOnly = false): string | undefined {
+  const digits = raw.replace(/\D/g, '');
+  if (digits.length < MIN_DIGITS_IN_TEXT || digits.length > 17 || DATE_SHAPE.test(raw.trim())) return undefined;
+  const international = raw.startsWith('+') || digits.startsWith('00');
+  // Cheap tests first, as a long text holds many runs of digits: E.164 has at most 15 digits, and a
+  // national number has its trunk prefix and, after it, the length and first digits of its country's numbers.
+  if (international) {
+    if (!/^[1-9]\d{7,14}$/.test(raw.startsWith('+') ? digits : digits.slice(2))) return undefined;
+  } else {
+    if (!country || !isSupportedCountry(country)) return undefined;
+    const { trunk, lengths, pattern } = planOf(country);
+    if (trunk && !digits.startsWith(trunk)) return undefined;
+    const nsn = digits.slice(trunk?.length ?? 0);
+    if (nsn.length < Math.min(...lengths) || nsn.length > Math.max(...lengths) || !pattern.test(nsn)) return undefined;
+  }
+  const reading = readPhone(raw, country);
+  if ('refusal' in reading) return undefined;
+  if (!international && !planOf(country as CountryCode).trunk) {
+    const type = reading.parsed.getType();
+    if (mobileOnly ? type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE' : !reading.parsed.isValid()) return undefined;
+  }
+  return reading.number;
 }
+
+/** Every country with a telephone numbering plan (ISO 3166-1 alpha-2): the countries `phoneInText` reads national numbers of. */
+export const PHONE_COUNTRIES: readonly string[] = getCountries();
 
 function email(value: string, field: string): string {
   const v = value.replace(/^mailto:/i, '').toLowerCase();
@@ -158,64 +218,44 @@ function email(value: string, field: string): string {
 
 const SORT_CODE_ACCOUNT = /^(\d{2})[-\s]?(\d{2})[-\s]?(\d{2})[\s:]+(\d{8})$/;
 const SORT_CODE_NORMALISED = /^GB-SORTCODE:(\d{6}):(\d{8})$/i;
+/** "<IBAN> BIC <code>" as payment details give them: the BIC names the bank, so it is checked and dropped. */
+const WITH_BIC = /^(.*?)[\s,;/]+(?:BIC|SWIFT)(?:\s*\/\s*BIC)?(?:\s*code)?[\s:]*([A-Za-z0-9]+)$/i;
 
-/** IBAN lengths (ISO 13616 registry) of the countries the hub's members bank in; others are checked by mod-97 only. */
-const IBAN_LENGTHS: Record<string, number> = {
-  AT: 20,
-  BE: 16,
-  BG: 22,
-  CH: 21,
-  CY: 28,
-  CZ: 24,
-  DE: 22,
-  DK: 18,
-  ES: 24,
-  FR: 27,
-  GB: 22,
-  GR: 27,
-  HU: 28,
-  IE: 22,
-  IT: 27,
-  LT: 20,
-  LU: 20,
-  MD: 24,
-  MT: 31,
-  NL: 18,
-  PL: 28,
-  PT: 25,
-  RO: 24,
-  SE: 24,
-  SK: 24,
-};
-
-/** An IBAN (ISO 13616, checked by its mod-97 check digits) or a UK sort code and account number. */
+/**
+ * An IBAN (ISO 13616: the country's length and account format, and the check digits, by ibantools),
+ * written compact and upper-case, or a UK sort code and account number, written
+ * `GB-SORTCODE:<6 digits>:<8 digits>` (`20-00-00 12345678` and `200000 12345678` are one account).
+ */
 function bankAccount(value: string, field: string): string {
   const sortCode = SORT_CODE_ACCOUNT.exec(value);
   if (sortCode) return `GB-SORTCODE:${sortCode[1]}${sortCode[2]}${sortCode[3]}:${sortCode[4]}`;
   const normalised = SORT_CODE_NORMALISED.exec(value);
   if (normalised) return `GB-SORTCODE:${normalised[1]}:${normalised[2]}`;
-  const iban = value
+  let account = value;
+  const withBic = WITH_BIC.exec(value);
+  if (withBic) {
+    if (!isValidBIC(withBic[2]!.toUpperCase())) throw badInput(field, 'carries a BIC that is not one (8 or 11 characters: bank, country, location, branch)');
+    account = withBic[1]!;
+  }
+  const iban = account
     .replace(/^IBAN[\s:]*/i, '')
     .replace(/[\s\-.]/g, '')
     .toUpperCase();
   if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(iban)) {
     throw badInput(field, 'must be an IBAN (e.g. GB.. or RO..) or a UK sort code and account number (NN-NN-NN 12345678)');
   }
-  const length = IBAN_LENGTHS[iban.slice(0, 2)];
-  if (length && iban.length !== length) throw badInput(field, `is not a valid IBAN: ${iban.slice(0, 2)} IBANs have ${length} characters`);
-  if (ibanMod97(iban) !== 1) throw badInput(field, 'is not a valid IBAN: its check digits do not match');
-  return iban;
-}
-
-/** ISO 13616: move the first four characters to the end, letters to 10..35, the number mod 97. */
-function ibanMod97(iban: string): number {
-  const rearranged = iban.slice(4) + iban.slice(0, 4);
-  let remainder = 0;
-  for (const ch of rearranged) {
-    const digits = /\d/.test(ch) ? ch : String(ch.charCodeAt(0) - 55);
-    for (const d of digits) remainder = (remainder * 10 + Number(d)) % 97;
+  const country = iban.slice(0, 2);
+  const { errorCodes } = validateIBAN(iban, { allowQRIBAN: true });
+  if (errorCodes.includes(ValidationErrorsIBAN.NoIBANCountry)) throw badInput(field, `is not a valid IBAN: ${country} issues no IBANs`);
+  if (errorCodes.includes(ValidationErrorsIBAN.WrongBBANLength)) {
+    throw badInput(field, `is not a valid IBAN: ${country} IBANs have ${getCountrySpecifications()[country]?.chars} characters`);
   }
-  return remainder;
+  if (errorCodes.includes(ValidationErrorsIBAN.WrongBBANFormat))
+    throw badInput(field, `is not a valid IBAN: its account number is not in the format of ${country}`);
+  if (errorCodes.includes(ValidationErrorsIBAN.WrongAccountBankBranchChecksum))
+    throw badInput(field, 'is not a valid IBAN: its national check digits do not match');
+  if (errorCodes.length > 0) throw badInput(field, 'is not a valid IBAN: its check digits do not match');
+  return iban;
 }
 
 /** Query parameters that only track the click and never identify the advert. */

@@ -1,3 +1,4 @@
+import { normaliseIdentifier } from '../kernel/identifier';
 import { describeFirstIdentifier, extract, findIdentifiers, findIndicators, fold } from './extract';
 
 const codes = (text: string) => findIndicators(text).map((i) => i.code);
@@ -44,6 +45,32 @@ describe('identifiers in free text', () => {
     expect(values('Hívd: 06 30 123 4567', { country: 'HU' })).toEqual(['PHONE +36301234567']);
   });
 
+  it('reads the national numbers of countries with and without a trunk prefix as a field would', () => {
+    const cases: Array<[string, string, string, string]> = [
+      ['PL', 'Zadzwoń pod 512 345 678 wieczorem.', '512 345 678', '+48512345678'],
+      ['ES', 'Llama al 612 34 56 78 mañana.', '612 34 56 78', '+34612345678'],
+      ['NG', 'Call 0803 123 4567 on arrival.', '0803 123 4567', '+2348031234567'],
+      ['VN', 'Gọi 091 234 56 78 khi đến.', '091 234 56 78', '+84912345678'],
+    ];
+    for (const [country, text, typed, e164] of cases) {
+      const found = findIdentifiers(text, { country });
+      expect(found.map((i) => `${i.kind} ${i.value}`)).toEqual([`PHONE ${e164}`]);
+      expect(text.slice(found[0]!.start, found[0]!.end)).toBe(typed);
+      // The entity a narrative proposes is the one the same number typed in a field names.
+      expect(found[0]!.value).toBe(normaliseIdentifier('PHONE', typed, 'input.value', country));
+    }
+    expect(values('+48 512 345 678, +34 612 345 678, +234 803 123 4567 and +84 91 234 56 78')).toEqual([
+      'PHONE +48512345678',
+      'PHONE +34612345678',
+      'PHONE +2348031234567',
+      'PHONE +84912345678',
+    ]);
+    // Another country's national number is read as the contributor's only where it is one of its numbers too.
+    expect(values('Gọi 091 234 56 78 khi đến.', { country: 'GB' })).toEqual([]);
+    // A run of digits without the trunk prefix its country dials is not read as a number.
+    expect(values('Ref 722 123 456.', { country: 'RO' })).toEqual([]);
+  });
+
   it('reads adversarial runs of 50,000 characters in linear time', () => {
     for (const text of ['1 '.repeat(25000), '0 '.repeat(25000), '07-'.repeat(16000), 'a'.repeat(50000), 'a.'.repeat(25000), '+44 (0)'.repeat(7000)]) {
       // A hang detector, not a performance target: a backtracking pattern takes minutes on these inputs.
@@ -81,6 +108,29 @@ describe('identifiers in free text', () => {
     expect(describeFirstIdentifier('Payments to adultwork.example.com and https://escorts.example.net')).toBeUndefined();
     expect(describeFirstIdentifier('Customer phone +44 7700 900123')).toBe('a phone number at characters 15-30');
     expect(describeFirstIdentifier('see https://escorts.example.net/ad/123')).toMatch(/^a URL naming a page/);
+  });
+
+  it('finds the national numbers of any country in a text meant to carry none, whoever wrote it', () => {
+    for (const [text, at] of [
+      ['Drivers are paid after a call to 0722 123 456.', '33-45'],
+      ['Customers are told to call 07700 900876 for the room.', '27-39'],
+      ['Clients ring 0803 123 4567 first.', '13-26'],
+      ['Clients ring 091 234 56 78 first.', '13-26'],
+      ['Clients ring 612 345 678 first.', '13-24'],
+      ['Clients ring 512 345 678 first.', '13-24'],
+    ]) {
+      for (const country of ['GB', 'RO', 'PL', undefined]) expect(describeFirstIdentifier(text!, { country })).toBe(`a phone number at characters ${at}`);
+    }
+  });
+
+  it('reads no phone number in amounts, dates and times, whichever country wrote them', () => {
+    for (const text of [
+      'Card payments of GBP 20-150 to adverts.example.net between 23:00 and 04:00, 01.03.2026 - 31.03.2026.',
+      'Rent of GBP 600-1,200 per flat per month, 2025-06-01 - 2026-03-31, 3 to 12 transfers a week.',
+      'Zahlungen von 02.03.2026 bis 31.03.2026, je 500-1.500 EUR.',
+    ]) {
+      for (const country of ['GB', 'RO', 'DE', 'ES', undefined]) expect(describeFirstIdentifier(text, { country })).toBeUndefined();
+    }
   });
 });
 

@@ -1,11 +1,4 @@
-import {
-  type EntityKind,
-  isUsualNationalNumber,
-  NATIONAL_PHONE_COUNTRIES,
-  isSocialPlatformUrl,
-  normaliseIdentifier,
-  SOCIAL_PLATFORM_NAMES,
-} from '../kernel/identifier';
+import { type EntityKind, isSocialPlatformUrl, normaliseIdentifier, PHONE_COUNTRIES, phoneInText, SOCIAL_PLATFORM_NAMES } from '../kernel/identifier';
 
 /**
  * Finds identifiers (phones, emails, bank accounts, social profiles, advert URLs) and exploitation
@@ -52,6 +45,12 @@ const HANDLE_BEFORE_PLATFORM_RE = new RegExp(`(?<![\\w.@])@([A-Za-z0-9._]{2,40})
 const IBAN_RE = /\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,40}/g;
 /** A sort code and account number, also with "account", "acc. no.", "a/c" and punctuation between them. */
 const SORT_CODE_RE = /(?<![\w-])(\d{2})[- ]?(\d{2})[- ]?(\d{2})(?:[\s:,;]*(?:account|acct|acc|a\/c)\.?(?:\s*(?:no|nr|number|#)\.?)?)?[\s:,;#]+(\d{8})(?!\w)/gi;
+/**
+ * Runs of digit groups that may hold phone numbers; each is read by the kernel's `phoneInText`
+ * (libphonenumber-js, with the contributor's country as the default). The library's own text matcher
+ * is not used: it reads nothing in a run of two numbers ("0722 123 456 0744 555 123") or a number
+ * followed by a year, which the splitting below reads as the numbers they hold.
+ */
 const PHONE_RE = /(?<![\w+])(?:\+\s?)?\d+(?:(?:[ .-]|\s?\(0\)\s?)\d+)*(?![\w@])/g;
 
 function normalised(kind: EntityKind, raw: string, country?: string): string | undefined {
@@ -67,20 +66,20 @@ function socialProfileOfUrl(url: string): string | undefined {
   return isSocialPlatformUrl(url) ? normalised('SOCIAL_PROFILE', url) : undefined;
 }
 
-/** A run of digit groups read as a phone number: international as written, national by the contributor's country. */
-function phoneOf(raw: string, opts: ExtractOptions): string | undefined {
-  const digits = raw.replace(/\D/g, '');
-  // E.164 has 8 to 15 digits and no leading 0 after the +: anything else is not worth the normaliser's refusal.
-  if (raw.startsWith('+')) return /^[1-9]\d{7,14}$/.test(digits) ? normalised('PHONE', raw) : undefined;
-  if (digits.startsWith('00')) return /^00[1-9]\d{7,14}$/.test(digits) ? normalised('PHONE', raw) : undefined;
-  if (!/^0[1-9]/.test(digits)) return undefined;
-  // A national number, read with the numbering plan of the contributor's country, else of the text's language.
-  const countries = [opts.country?.toUpperCase(), opts.language === 'ro' ? 'RO' : undefined];
-  for (const c of countries) {
-    const value = c && isUsualNationalNumber(digits, c) ? normalised('PHONE', raw, c) : undefined;
-    if (value) return value;
-  }
-  return undefined;
+/** Reads a run of digit groups as a phone number (E.164), or undefined. */
+type PhoneReader = (raw: string) => string | undefined;
+
+/** International as written, national by the contributor's country, else (in a Romanian text) Romania's. */
+function phoneReader(opts: ExtractOptions): PhoneReader {
+  const countries = [opts.country?.toUpperCase(), opts.language === 'ro' ? 'RO' : undefined].filter((c): c is string => c !== undefined);
+  return (raw) => {
+    if (countries.length === 0) return phoneInText(raw);
+    for (const c of countries) {
+      const value = phoneInText(raw, c);
+      if (value) return value;
+    }
+    return undefined;
+  };
 }
 
 class Spans {
@@ -99,6 +98,10 @@ class Spans {
  * claimed by one is not read again by the next, so an IBAN's digits are never also a phone.
  */
 export function findIdentifiers(text: string, opts: ExtractOptions = {}): FoundIdentifier[] {
+  return findWith(text, phoneReader(opts));
+}
+
+function findWith(text: string, readPhone: PhoneReader): FoundIdentifier[] {
   const found: FoundIdentifier[] = [];
   const spans = new Spans();
   const add = (kind: EntityKind, value: string | undefined, start: number, end: number) => {
@@ -153,7 +156,7 @@ export function findIdentifiers(text: string, opts: ExtractOptions = {}): FoundI
         const candidate = joined.slice(lead);
         // A group that starts a number must not be "(0)": that belongs to the number before it.
         if (candidate.startsWith('(')) break;
-        const value = phoneOf(candidate, opts);
+        const value = readPhone(candidate);
         if (value) {
           add('PHONE', value, offset + lead, offset + joined.length);
           taken = k;
@@ -494,15 +497,28 @@ const KIND_LABEL: Record<EntityKind, string> = {
 /**
  * The first identifier in a text meant to carry none (a typology shared with peers), described
  * without repeating it; undefined when there is none. A URL naming only a site (no path, no query)
- * is a channel, not an identifier. National phone numbers are looked for in every numbering plan
- * the hub knows, the contributor's first: a Romanian bank's text naming a UK mobile in national form
- * names a person as surely as a British one's.
+ * is a channel, not an identifier. National phone numbers are read with the contributor's country
+ * first, then with every country's: a Romanian bank's text naming a UK mobile in national form names a
+ * person as surely as a British one's (see `phoneInText` for how a national number of another country
+ * is told from other digits).
  */
 export function describeFirstIdentifier(text: string, opts: ExtractOptions = {}): string | undefined {
-  const countries = [opts.country, ...NATIONAL_PHONE_COUNTRIES.filter((c) => c !== opts.country?.toUpperCase())];
-  for (const country of countries) {
-    const hit = findIdentifiers(text, { ...opts, country }).find((i) => i.kind !== 'ONLINE_ADVERT' || /^https?:\/\/[^/?]+[/?]./.test(i.value));
-    if (hit) return `${KIND_LABEL[hit.kind]} at characters ${hit.start}-${hit.end}`;
+  const own = phoneReader(opts);
+  // Every country is tried on each run of digits: a run met again is not read again.
+  const read = new Map<string, string | undefined>();
+  const readPhone: PhoneReader = (raw) => {
+    if (!read.has(raw)) read.set(raw, own(raw) ?? anyCountry(raw));
+    return read.get(raw);
+  };
+  const hit = findWith(text, readPhone).find((i) => i.kind !== 'ONLINE_ADVERT' || /^https?:\/\/[^/?]+[/?]./.test(i.value));
+  return hit ? `${KIND_LABEL[hit.kind]} at characters ${hit.start}-${hit.end}` : undefined;
+}
+
+/** A national number of any country (a mobile one where the country has no trunk prefix). */
+function anyCountry(raw: string): string | undefined {
+  for (const c of PHONE_COUNTRIES) {
+    const value = phoneInText(raw, c, true);
+    if (value) return value;
   }
   return undefined;
 }

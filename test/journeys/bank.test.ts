@@ -351,6 +351,8 @@ describe('typologies: patterns for peers, never identifiers', () => {
       '900876',
     ],
     [albion, 'a Romanian national number', { pattern: 'Drivers are paid after a call to 0722 123 456.' }, 'a phone number', '123 456'],
+    [albion, 'a Spanish mobile number (Spain dials no trunk 0)', { pattern: 'Drivers are paid after a call to 612 345 678.' }, 'a phone number', '345 678'],
+    [carpati, 'a Nigerian national number', { pattern: 'Recruits are told to call 0803 123 4567 on arrival.' }, 'a phone number', '123 4567'],
   ])("%s's typology naming %s is refused and reaches no agency", async (persona, named, extra, what, secret) => {
     const before = await counts();
     const r = await hub.gql(persona, SUBMIT_TYPOLOGY, { input: typology({ ...extra, idempotencyKey: `journey-typology-hidden-${named.replace(/\W/g, '')}` }) });

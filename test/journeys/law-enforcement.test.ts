@@ -87,8 +87,12 @@ describe('entity resolution on contribution', () => {
     const politia = await ok<Found>('politia-romana', FIND, { v: '0722 123 456' });
     expect(met.entities.nodes.map((n) => n.id)).toEqual([id('entity:s1-phone-ro')]);
     expect(politia.entities.nodes).toEqual(met.entities.nodes);
-    // A British force reads 0722 as a UK number (a different one) unless it says the number is Romanian.
-    expect((await ok<Found>('met-police', FIND, { v: '0722 123 456' })).entities.totalCount).toBe(0);
+    // Read as British, 0722 123 456 is no UK number (none has 9 digits starting 7): refused, naming the field,
+    // unless the force says the number is Romanian.
+    const british = await hub.gql('met-police', FIND, { v: '0722 123 456' });
+    expect(codes(british)).toEqual(['BAD_USER_INPUT']);
+    expect(british.errors![0]!.extensions!.field).toBe('filter.value');
+    expect(british.errors![0]!.message).toMatch(/not a valid number of GB/);
     expect((await ok<Found>('met-police', FIND, { v: '0722 123 456', c: 'RO' })).entities.nodes[0]?.id).toBe(id('entity:s1-phone-ro'));
     // The West Midlands typed the shared booking number nationally too, and it met the Met's.
     const wmp = await ok<Found>('west-midlands-police', FIND, { v: '07700 900312' });

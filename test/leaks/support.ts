@@ -1,3 +1,4 @@
+import { composeIBAN } from 'ibantools';
 import type { Actor, AgencyType, Role } from '../../policies/actor';
 import { DEMO_GROUPS } from '../../services/agencies/demo-data';
 import { type GatewayKeys, loadGatewayKeys, signActorToken } from '../../services/kernel/actor-token';
@@ -171,12 +172,11 @@ export const SECRET = {
 
 // ---- fixtures made through the real mutations ---------------------------------------------------
 
-/** An IBAN with valid ISO 13616 check digits. */
+/** An IBAN of the country with valid ISO 13616 check digits (the account part must have the country's format). */
 export function iban(country: string, bban: string): string {
-  const digits = `${bban}${country}00`.replace(/[A-Z]/g, (c) => String(c.charCodeAt(0) - 55));
-  let rest = 0;
-  for (const d of digits) rest = (rest * 10 + Number(d)) % 97;
-  return `${country}${String(98 - rest).padStart(2, '0')}${bban}`;
+  const composed = composeIBAN({ countryCode: country, bban });
+  if (!composed) throw new Error(`${bban} is not an account number in the format of ${country}`);
+  return composed;
 }
 
 export const FIXTURE = {
