@@ -125,9 +125,10 @@ function parseXml(content: string): { root: XNode; lineOf: (node: XNode) => numb
     trimValues: true,
     isArray: () => true,
     captureMetaData: true,
-    // The five XML entities and character references are decoded; no entity can be declared (refused above).
+    // The XML entities, character references (the parser decodes these only with htmlEntities, which
+    // adds HTML's named ones) are decoded; no entity can be declared (refused above), so none expands.
     processEntities: true,
-    htmlEntities: false,
+    htmlEntities: true,
     maxNestedTags: REPORT_FILE_LIMITS.maxDepth,
     updateTag: (tagName) => {
       if (++elements > REPORT_FILE_LIMITS.maxElements) throw tooLarge('elements', REPORT_FILE_LIMITS.maxElements);

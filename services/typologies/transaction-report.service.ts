@@ -485,9 +485,11 @@ export async function importTransactionReports(ctx: RequestContext, input: Impor
     const { report, errors: fieldErrors } = validateReport(ctx, rowInput, '');
     for (const e of row.errors) errors.push({ row: n, field: e.field, message: e.message, path: e.path, line: e.line });
     for (const e of fieldErrors) {
-      // A file's read errors already name these fields more precisely.
+      const source = sourceOf(row, e.field);
+      // A file's read errors already name these fields more precisely; one element read into two fields (goAML's date_transaction) is one error.
       if (row.errors.some((r) => r.field === e.field || e.field.startsWith(`${r.field}.`))) continue;
-      errors.push({ row: n, ...e, ...sourceOf(row, e.field) });
+      if (errors.some((x) => x.row === n && x.path === source.path && x.message === e.message)) continue;
+      errors.push({ row: n, ...e, ...source });
     }
     return report;
   });
