@@ -446,12 +446,13 @@ export interface ReportImport {
 
 /** Where in the file a row's field came from: the field itself, else the nearest enclosing field (`parties[1]`), else the row. */
 function sourceOf(row: FileRow, field: string): { path: string; line: number | null } {
-  for (let f = field; f; f = f.replace(/(\.[^.[]+|\[\d+\])$/, '')) {
-    const s = row.sources.get(f);
-    if (s) return s;
-    if (!/(\.[^.[]+|\[\d+\])$/.test(f)) break;
+  for (let f = field; ;) {
+    const source = row.sources.get(f);
+    if (source) return source;
+    const enclosing = f.replace(/(\.[^.[]+|\[\d+\])$/, '');
+    if (enclosing === f || enclosing === '') return { path: row.path, line: row.line };
+    f = enclosing;
   }
-  return { path: row.path, line: row.line };
 }
 
 /**
@@ -464,11 +465,16 @@ function sourceOf(row: FileRow, field: string): { path: string; line: number | n
 export async function importTransactionReports(ctx: RequestContext, input: ImportTransactionReportsInput): Promise<ReportImport> {
   const key = requiredIdempotencyKey('input.idempotencyKey', input.idempotencyKey);
   assertCanCreate(ctx, { __typename: 'TransactionReport', ownerAgencyId: ctx.actor.agencyId });
+  // What the caller gives for every report is checked once, before the file is read.
+  validateHandling(input.handling, 'input.handling');
+  assertIndicators('input.indicators', input.indicators, FINANCIAL_INDICATORS);
   const file = readReportFile(input.format, input.content);
   const count = file.rows.length;
   if (count < 1 || count > MAX_BATCH)
     throw badInput('input.content', `a file holds 1 to ${MAX_BATCH} reports (goAML transactions or activities); this one holds ${count}`);
   const errors: RowError[] = [];
+  // One element read into several fields (goAML's date_transaction; report_code for every transaction) is one error.
+  const reported = new Set<string>();
   const reports = file.rows.map((row, n) => {
     const rowInput: ReportRowInput = {
       handling: input.handling,
@@ -483,13 +489,16 @@ export async function importTransactionReports(ctx: RequestContext, input: Impor
       contacts: row.contacts,
     };
     const { report, errors: fieldErrors } = validateReport(ctx, rowInput, '');
-    for (const e of row.errors) errors.push({ row: n, field: e.field, message: e.message, path: e.path, line: e.line });
+    const add = (e: RowError) => {
+      const seen = `${e.path}\u0000${e.line}\u0000${e.message}`;
+      if (!reported.has(seen)) errors.push(e);
+      reported.add(seen);
+    };
+    for (const e of row.errors) add({ row: n, field: e.field, message: e.message, path: e.path, line: e.line });
     for (const e of fieldErrors) {
-      const source = sourceOf(row, e.field);
-      // A file's read errors already name these fields more precisely; one element read into two fields (goAML's date_transaction) is one error.
+      // The file's own read errors name these fields more precisely.
       if (row.errors.some((r) => r.field === e.field || e.field.startsWith(`${r.field}.`))) continue;
-      if (errors.some((x) => x.row === n && x.path === source.path && x.message === e.message)) continue;
-      errors.push({ row: n, ...e, ...source });
+      add({ row: n, ...e, ...sourceOf(row, e.field) });
     }
     return report;
   });

@@ -163,6 +163,26 @@ describe('refused files write nothing', () => {
     expect(await counts()).toEqual(before);
   });
 
+  test('an error in what all transactions share is named once, at its element', async () => {
+    const r = await importFile(
+      'albion-bank',
+      'goaml-ctr-1',
+      'GOAML_XML',
+      fixture('albion-str.xml').replace('<report_code>STR</report_code>', '<report_code>CTR</report_code>'),
+    );
+    expect(codes(r)).toEqual(['BAD_USER_INPUT']);
+    expect(rowErrors(r).map(({ row, field, path, line }) => ({ row, field, path, line }))).toEqual([
+      { row: 0, field: 'reportCode', path: '/report/report_code', line: 3 },
+    ]);
+    expect(rowErrors(r)[0]!.message).toMatch(/Tessera keeps STR and SAR/);
+  });
+
+  test('handling and indicators given with the file are checked once, before it is read', async () => {
+    const r = await importFile('albion-bank', 'goaml-bad-indicator', 'GOAML_XML', '<not-read', { indicators: ['NOT_AN_INDICATOR'] });
+    expect(codes(r)).toEqual(['BAD_USER_INPUT']);
+    expect(r.errors![0]!.extensions!.field).toBe('input.indicators[0]');
+  });
+
   test.each([
     ['malformed.xml', 'BAD_USER_INPUT', /not well-formed XML at line 10/],
     ['billion-laughs.xml', 'BAD_USER_INPUT', /DOCTYPE or ENTITY declaration is not accepted/],
