@@ -125,8 +125,8 @@ function parseXml(content: string): { root: XNode; lineOf: (node: XNode) => numb
     trimValues: true,
     isArray: () => true,
     captureMetaData: true,
-    // The XML entities, character references (the parser decodes these only with htmlEntities, which
-    // adds HTML's named ones) are decoded; no entity can be declared (refused above), so none expands.
+    // Decodes the five XML entities and character references (the latter only with htmlEntities, which
+    // also decodes HTML's named ones); no entity can be declared (refused above), so none expands.
     processEntities: true,
     htmlEntities: true,
     maxNestedTags: REPORT_FILE_LIMITS.maxDepth,
@@ -150,14 +150,13 @@ function parseXml(content: string): { root: XNode; lineOf: (node: XNode) => numb
 
 /**
  * An element being read: what the mapper reads is marked, so everything else the file holds can be
- * counted as unmapped afterwards. `path` has 1-based positions (`/report/transaction[2]`), `shape`
- * none (`/report/transaction`).
+ * counted as unmapped afterwards. `path` has 1-based positions where an element repeats
+ * (`/report/transaction[2]`); `line` is where the element starts.
  */
 class Element {
   constructor(
     readonly node: XNode,
     readonly path: string,
-    readonly shape: string,
     readonly line: number | null,
     private readonly doc: GoamlDocument,
   ) {}
@@ -182,9 +181,7 @@ class Element {
   all(name: string): Element[] {
     const list = this.children(name);
     return list.flatMap((c, i) =>
-      typeof c === 'string'
-        ? []
-        : [new Element(c, `${this.path}/${name}${list.length > 1 ? `[${i + 1}]` : ''}`, `${this.shape}/${name}`, this.doc.lineOf(c) ?? this.line, this.doc)],
+      typeof c === 'string' ? [] : [new Element(c, `${this.path}/${name}${list.length > 1 ? `[${i + 1}]` : ''}`, this.doc.lineOf(c) ?? this.line, this.doc)],
     );
   }
 
@@ -322,7 +319,7 @@ function readGoaml(content: string): ReadFile {
   if (top.length !== 1 || top[0] !== 'report' || root.report!.length !== 1 || typeof root.report![0] === 'string') {
     throw badInput('input.content', 'a goAML file has exactly one root element, <report>; nothing was written');
   }
-  const report = new Element(root, '', '', 1, doc).one('report')!;
+  const report = new Element(root, '', 1, doc).one('report')!;
   const reportCode = report.text('report_code') ?? '';
   const reason = report.text('reason');
   const currency = report.text('currency_code_local');
