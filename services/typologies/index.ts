@@ -31,6 +31,7 @@ export const typologiesSubgraph: SubgraphDefinition = {
         submitTypology: ['create', 'Typology'],
         submitTransactionReport: ['create', 'TransactionReport'],
         submitTransactionReports: ['create', 'TransactionReport'],
+        importTransactionReports: ['create', 'TransactionReport'],
       },
     }),
   seedDemo: seedTypologiesDemo,

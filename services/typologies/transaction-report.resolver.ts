@@ -2,8 +2,8 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } fr
 import type { RequestContext } from '../kernel/context';
 import { PageArgs } from '../kernel/pagination';
 import * as transactionReports from './transaction-report.service';
-import { SubmitTransactionReportInput, SubmitTransactionReportsInput, TransactionReportFilter } from './typology.input';
-import { TransactionReportConnection, TransactionReportSubmissionType, TransactionReportType } from './typology.type';
+import { ImportTransactionReportsInput, SubmitTransactionReportInput, SubmitTransactionReportsInput, TransactionReportFilter } from './typology.input';
+import { TransactionReportConnection, TransactionReportImportType, TransactionReportSubmissionType, TransactionReportType } from './typology.type';
 
 @Resolver(() => TransactionReportType)
 export class TransactionReportResolver {
@@ -37,6 +37,14 @@ export class TransactionReportSubmissionResolver {
   })
   submitTransactionReports(@Arg('input', () => SubmitTransactionReportsInput) input: SubmitTransactionReportsInput, @Ctx() ctx: RequestContext) {
     return transactionReports.submitTransactionReports(ctx, input);
+  }
+
+  @Mutation(() => TransactionReportImportType, {
+    description:
+      'Imports a goAML report or a CSV file as one batch of 1 to 5,000 reports, all or nothing: any invalid row refuses the file (BAD_USER_INPUT, extensions.errors: [{ row, field, path, line, message }]); a DOCTYPE or ENTITY declaration or malformed XML is BAD_USER_INPUT, a file over the limits DOCUMENT_TOO_LARGE; idempotent on input.idempotencyKey',
+  })
+  importTransactionReports(@Arg('input', () => ImportTransactionReportsInput) input: ImportTransactionReportsInput, @Ctx() ctx: RequestContext) {
+    return transactionReports.importTransactionReports(ctx, input);
   }
 
   @FieldResolver(() => [TransactionReportType], { description: 'The reports of the batch you may see, in the order submitted' })

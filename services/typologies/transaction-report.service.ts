@@ -14,7 +14,15 @@ import { getVisible, selectVisible, visibleLoader } from '../kernel/repository';
 import { assertIndicators, FINANCIAL_INDICATORS } from '../kernel/taxonomy';
 import { isoDate, period, text } from '../kernel/validate';
 import { transactionReportTable } from './transaction-report.repository';
-import type { SubmitTransactionReportInput, SubmitTransactionReportsInput, TransactionReportFilter, TransactionReportInput } from './typology.input';
+import { type FileRow, readReportFile } from './report-file';
+import type {
+  ImportTransactionReportsInput,
+  SubmitTransactionReportInput,
+  SubmitTransactionReportsInput,
+  TransactionReportFilter,
+  TransactionReportInput,
+} from './typology.input';
+import type { PartySignificance } from './typology.type';
 import { ownTypologies } from './typology.service';
 
 /** Transaction reports: a bank's evidence, with parties and their accounts, one at a time or in batches. */
@@ -61,6 +69,9 @@ interface FieldError {
 /** A row's field error in a batch; `field` is relative to the row (`parties[0].account.value`). */
 interface RowError extends FieldError {
   row: number;
+  /** For a row read from a file: the element path (goAML) or column (CSV) the field came from, and its line. */
+  path?: string;
+  line?: number | null;
 }
 
 /** A report that passed validation: trimmed texts and normalised accounts, ready to insert. */
@@ -75,7 +86,12 @@ interface ValidReport {
   dateTo: string | null;
   typologyId: string | null;
   parties: Array<{ name: string; significance: string; account: IdentifierInput | null }>;
+  /** Phones and e-mail addresses the parties gave (from a file): observed with the report as their source, on no party. */
+  contacts: IdentifierInput[];
 }
+
+/** A batch row as validateReport reads it: the GraphQL input, or a row read from a file with its parties' contacts. */
+type ReportRowInput = TransactionReportInput & { contacts?: Array<{ kind: IdentifierInput['kind']; value: string; country?: string }> };
 
 /** Runs one check; its BAD_USER_INPUT becomes a field error (so every error of a row is reported), anything else propagates. */
 function collect(errors: FieldError[], check: () => void): void {
@@ -92,7 +108,7 @@ function collect(errors: FieldError[], check: () => void): void {
  * Checks every field of one report and normalises its accounts (national formats read by the
  * caller's country, as the entities module will); `prefix` names the report's place in the input.
  */
-function validateReport(ctx: RequestContext, input: TransactionReportInput, prefix: string): { report: ValidReport; errors: FieldError[] } {
+function validateReport(ctx: RequestContext, input: ReportRowInput, prefix: string): { report: ValidReport; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const f = (name: string) => `${prefix}${name}`;
   collect(errors, () => validateHandling(input.handling, f('handling')));
@@ -136,6 +152,14 @@ function validateReport(ctx: RequestContext, input: TransactionReportInput, pref
     }
     return { name, significance: p.significance, account };
   });
+  const contacts = (input.contacts ?? []).flatMap((c, i) => {
+    let contact: IdentifierInput[] = [];
+    collect(errors, () => {
+      const field = f(`contacts[${i}].value`);
+      contact = [{ kind: c.kind, value: normaliseIdentifier(c.kind, c.value, field, countryOf(c.country, ctx.actor.country, field)) }];
+    });
+    return contact;
+  });
   return {
     report: {
       handling: input.handling,
@@ -148,6 +172,7 @@ function validateReport(ctx: RequestContext, input: TransactionReportInput, pref
       dateTo,
       typologyId: input.typologyId ?? null,
       parties,
+      contacts,
     },
     errors,
   };
@@ -220,7 +245,7 @@ async function insertReports(
     ctx.actor,
     reports.map((r, i) => ({
       source: { type: 'TRANSACTION_REPORT' as const, id: ids[i]!, handling: r.handling },
-      identifiers: r.parties.flatMap((p) => (p.account ? [p.account] : [])),
+      identifiers: [...r.parties.flatMap((p) => (p.account ? [p.account] : [])), ...r.contacts],
     })),
     'parties',
   );
@@ -259,6 +284,7 @@ function reportFields(r: ValidReport): string[] {
     dateTo: r.dateTo,
     typology: r.typologyId,
     parties: r.parties,
+    contacts: r.contacts,
   });
 }
 
@@ -316,11 +342,11 @@ export async function submitTransactionReport(ctx: RequestContext, input: Submit
   return getTransactionReport(ctx, id);
 }
 
-function invalidBatch(errors: RowError[]): GraphQLError {
-  errors.sort((a, b) => a.row - b.row);
+function invalidBatch(errors: RowError[], field = 'input.reports'): GraphQLError {
+  errors.sort((a, b) => a.row - b.row || (a.line ?? 0) - (b.line ?? 0));
   const rows = new Set(errors.map((e) => e.row)).size;
   return new GraphQLError(`${errors.length} invalid field(s) in ${rows} report(s); nothing was written`, {
-    extensions: { code: ErrorCode.BAD_USER_INPUT, field: 'input.reports', errorCount: errors.length, errors: errors.slice(0, MAX_REPORTED_ERRORS) },
+    extensions: { code: ErrorCode.BAD_USER_INPUT, field, errorCount: errors.length, errors: errors.slice(0, MAX_REPORTED_ERRORS) },
   });
 }
 
@@ -365,8 +391,16 @@ export async function submitTransactionReports(ctx: RequestContext, input: Submi
     if (r.typologyId && typologyIds.includes(r.typologyId) && !own.has(r.typologyId)) errors.push({ row, field: 'typologyId', message: 'Typology not found' });
   });
   if (errors.length) throw invalidBatch(errors);
-  const hash = requestHash(input);
+  const id = await writeBatch(ctx, key, requestHash(input), reports, 'submitTransactionReports');
+  return getSubmission(ctx, id);
+}
 
+/**
+ * Writes a validated batch once under its key: the batch record (with the report ids, made here, in
+ * order), the reports and their parties with set-based statements, the accounts' and contacts'
+ * observations, and the audit events, in one transaction. Answers the batch's id.
+ */
+async function writeBatch(ctx: RequestContext, key: string, hash: string, reports: ValidReport[], op: string): Promise<string> {
   const started = Date.now();
   const id = await withAccountLock(ctx, (lock) =>
     submitOnce(ctx, {
@@ -389,8 +423,8 @@ export async function submitTransactionReports(ctx: RequestContext, input: Submi
       },
     }),
   );
-  ctx.log.info({ submissionId: id, reports: count, ms: Date.now() - started, op: 'submitTransactionReports' }, 'transaction reports submitted');
-  return getSubmission(ctx, id);
+  ctx.log.info({ submissionId: id, reports: reports.length, ms: Date.now() - started, op }, 'transaction reports submitted');
+  return id;
 }
 
 /** `TransactionReportSubmission.reports`: the batch's reports you may see, in submission order, one statement. */
@@ -400,4 +434,80 @@ export async function reportsOfSubmission(ctx: RequestContext, submission: Submi
     ctx,
     rows.flatMap((r) => (Array.isArray(r) ? r : [])),
   );
+}
+
+// ---- transaction-report files: goAML XML or CSV, read into a batch ----
+
+export interface ReportImport {
+  submission: Submission;
+  rows: Array<{ reportId: string; path: string; line: number | null; reference: string | null }>;
+  unmapped: Array<{ path: string; count: number }>;
+}
+
+/** Where in the file a row's field came from: the field itself, else the nearest enclosing field (`parties[1]`), else the row. */
+function sourceOf(row: FileRow, field: string): { path: string; line: number | null } {
+  for (let f = field; ;) {
+    const source = row.sources.get(f);
+    if (source) return source;
+    const enclosing = f.replace(/(\.[^.[]+|\[\d+\])$/, '');
+    if (enclosing === f || enclosing === '') return { path: row.path, line: row.line };
+    f = enclosing;
+  }
+}
+
+/**
+ * A bank's goAML report (each transaction, and an activity, one report) or CSV file (docs/formats.md)
+ * as one batch: the same all-or-nothing validation as submitTransactionReports, every error naming
+ * its row, batch field, and the element path (or CSV column) and line it came from; idempotent on
+ * the key over the file's exact content and handling. What the file holds that no report keeps is
+ * answered as `unmapped` element paths with counts, the same on a replay.
+ */
+export async function importTransactionReports(ctx: RequestContext, input: ImportTransactionReportsInput): Promise<ReportImport> {
+  const key = requiredIdempotencyKey('input.idempotencyKey', input.idempotencyKey);
+  assertCanCreate(ctx, { __typename: 'TransactionReport', ownerAgencyId: ctx.actor.agencyId });
+  // What the caller gives for every report is checked once, before the file is read.
+  validateHandling(input.handling, 'input.handling');
+  assertIndicators('input.indicators', input.indicators, FINANCIAL_INDICATORS);
+  const file = readReportFile(input.format, input.content);
+  const count = file.rows.length;
+  if (count < 1 || count > MAX_BATCH)
+    throw badInput('input.content', `a file holds 1 to ${MAX_BATCH} reports (goAML transactions or activities); this one holds ${count}`);
+  const errors: RowError[] = [];
+  // One element read into several fields (goAML's date_transaction; report_code for every transaction) is one error.
+  const reported = new Set<string>();
+  const reports = file.rows.map((row, n) => {
+    const rowInput: ReportRowInput = {
+      handling: input.handling,
+      reportCode: row.reportCode as ReportRowInput['reportCode'],
+      reason: row.reason,
+      indicators: [...new Set([...(input.indicators ?? []), ...row.indicators])],
+      amount: row.amount,
+      currency: row.currency,
+      dateFrom: row.dateFrom,
+      dateTo: row.dateTo,
+      parties: row.parties.map((p) => ({ ...p, significance: p.significance as PartySignificance })),
+      contacts: row.contacts,
+    };
+    const { report, errors: fieldErrors } = validateReport(ctx, rowInput, '');
+    const add = (e: RowError) => {
+      const seen = `${e.path}\u0000${e.line}\u0000${e.message}`;
+      if (!reported.has(seen)) errors.push(e);
+      reported.add(seen);
+    };
+    for (const e of row.errors) add({ row: n, field: e.field, message: e.message, path: e.path, line: e.line });
+    for (const e of fieldErrors) {
+      // The file's own read errors name these fields more precisely.
+      if (row.errors.some((r) => r.field === e.field || e.field.startsWith(`${r.field}.`))) continue;
+      add({ row: n, ...e, ...sourceOf(row, e.field) });
+    }
+    return report;
+  });
+  if (errors.length) throw invalidBatch(errors, 'input.content');
+  const id = await writeBatch(ctx, key, requestHash(input), reports, 'importTransactionReports');
+  const submission = await getSubmission(ctx, id);
+  return {
+    submission,
+    rows: file.rows.map((row, n) => ({ reportId: submission.reportIds[n]!, path: row.path, line: row.line, reference: row.reference })),
+    unmapped: file.unmapped,
+  };
 }

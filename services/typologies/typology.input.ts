@@ -1,6 +1,7 @@
 import { Field, Float, ID, InputType } from 'type-graphql';
 import { type EntityKind, EntityKindEnum } from '../kernel/identifier';
 import { HandlingInput } from '../kernel/marked-record';
+import { type ReportFileFormat, ReportFileFormatEnum } from './typology.type';
 import { PartySignificance, ReportCode } from './typology.type';
 
 @InputType()
@@ -104,6 +105,27 @@ export class SubmitTransactionReportsInput {
 
   @Field(() => [TransactionReportInput], { description: '1 to 5,000 reports, all or nothing' })
   reports: TransactionReportInput[];
+}
+
+@InputType()
+export class ImportTransactionReportsInput {
+  @Field(() => String, { description: 'Importing the same file with the same handling under the same key creates nothing and answers with the same reports' })
+  idempotencyKey: string;
+
+  @Field(() => ReportFileFormatEnum)
+  format: ReportFileFormat;
+
+  @Field(() => String, { description: 'The file itself (UTF-8 text, at most 4 MiB): a goAML <report> or a CSV with the header of docs/formats.md' })
+  content: string;
+
+  @Field(() => HandlingInput, { description: 'The handling of every report the file holds (goAML carries none)' })
+  handling: HandlingInput;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: "Financial indicator codes added to every report, beside those of the file's report_indicators Tessera knows",
+  })
+  indicators?: string[];
 }
 
 @InputType()

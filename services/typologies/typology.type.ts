@@ -1,6 +1,8 @@
 import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { MarkedRecordType } from '../kernel/marked-record';
+import { enumOf } from '../kernel/enums';
 import { Connection } from '../kernel/pagination';
+import { REPORT_FILE_FORMATS, type ReportFileFormat } from './report-file';
 
 export enum ReportCode {
   STR = 'STR',
@@ -103,6 +105,49 @@ export class TransactionReportSubmissionType {
 
   @Field(() => Date)
   submittedAt: Date;
+}
+
+export type { ReportFileFormat };
+export const ReportFileFormatEnum = enumOf(REPORT_FILE_FORMATS);
+registerEnumType(ReportFileFormatEnum, {
+  name: 'TransactionReportFileFormat',
+  description: 'GOAML_XML: a UNODC goAML <report> (transactions and activity); CSV: one record per party (docs/formats.md)',
+});
+
+@ObjectType('ImportedTransactionReport', { description: 'A report an imported file created, and where in the file it came from' })
+export class ImportedTransactionReportType {
+  @Field(() => ID)
+  reportId: string;
+
+  @Field(() => String, { description: 'The element it was read from (`/report/transaction[2]`) or the CSV line of its first record' })
+  path: string;
+
+  @Field(() => Int, { nullable: true })
+  line: number | null;
+
+  @Field(() => String, { nullable: true, description: "The file's own reference: goAML transactionnumber, CSV report_ref" })
+  reference: string | null;
+}
+
+@ObjectType('UnmappedFileElement', { description: 'What a file held that no report keeps: an element path (goAML) or column (CSV), and how many there were' })
+export class UnmappedFileElementType {
+  @Field(() => String)
+  path: string;
+
+  @Field(() => Int)
+  count: number;
+}
+
+@ObjectType('TransactionReportImport', { description: 'A file of transaction reports accepted as one batch, all or nothing' })
+export class TransactionReportImportType {
+  @Field(() => TransactionReportSubmissionType)
+  submission: TransactionReportSubmissionType;
+
+  @Field(() => [ImportedTransactionReportType], { description: 'The reports created, in file order' })
+  rows: ImportedTransactionReportType[];
+
+  @Field(() => [UnmappedFileElementType])
+  unmapped: UnmappedFileElementType[];
 }
 
 export const TypologyConnection = Connection(TypologyType, 'Typology');

@@ -295,6 +295,22 @@ const CALLS: Record<string, Call> = {
       ['COLLECT', 'Observation'],
     ],
   },
+  importTransactionReports: {
+    persona: 'albion-bank',
+    query: `mutation($input: ImportTransactionReportsInput!) { importTransactionReports(input: $input) { submission { id } } }`,
+    variables: () => ({
+      input: {
+        idempotencyKey: 'audit-every-import-1',
+        format: 'GOAML_XML',
+        content: fs.readFileSync(path.join(__dirname, '../fixtures/goaml/sar-activity.xml'), 'utf8'),
+        handling: HANDLING,
+      },
+    }),
+    writes: [
+      ['COLLECT', 'TransactionReport'],
+      ['COLLECT', 'Observation'],
+    ],
+  },
 };
 
 /** A digest of every row of every table outside the audit trail: equal digests, no change. */
