@@ -21,6 +21,8 @@ export const I2_ENTITY_COLUMNS = [
   'Pseudonym',
   'Full Name',
   'Date of Birth',
+  'Contact',
+  'Documents',
   'Nationality',
   'Reference',
   'Status',
@@ -90,6 +92,8 @@ export function toI2Entities(set: RecordSet, note: NoteDisclosure): string {
       Pseudonym: '',
       'Full Name': '',
       'Date of Birth': '',
+      Contact: '',
+      Documents: '',
       Nationality: '',
       Reference: '',
       Status: '',
@@ -106,6 +110,8 @@ export function toI2Entities(set: RecordSet, note: NoteDisclosure): string {
       cells.Pseudonym = readableString(r, 'pseudonym') ?? '';
       cells['Full Name'] = disclosed(note, 'Person', r, 'fullName');
       cells['Date of Birth'] = disclosed(note, 'Person', r, 'dateOfBirth');
+      cells.Contact = disclosed(note, 'Person', r, 'contact');
+      cells.Documents = disclosed(note, 'Person', r, 'documents');
       cells.Nationality = readableString(r, 'nationality') ?? '';
       cells.Label = cells['Full Name'] || cells.Pseudonym || `Person ${n.id.slice(0, 8)}`;
       cells.Date = date(readableTimestamp(r, 'createdAt'));

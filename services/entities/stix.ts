@@ -72,7 +72,9 @@ export const PERSON_EXTENSION = 'extension-definition--339144dc-92be-496e-8490-c
 const PERSON_EXTENSION_DESCRIPTION =
   'What Tessera holds on a person of a case, each property present only where the recipient may read it: pseudonym, role (VICTIM, SUSPECT, WITNESS, ...), age_band, gender, nationality, date_of_birth (YYYY-MM-DD), documents, case_ref (the incident of the case).';
 
-const stixId = (type: string, recordId: string) => `${type}--${uuidv5(recordId.toLowerCase(), TESSERA_STIX_NAMESPACE)}`;
+/** The UUID part of the STIX id of the object made from a Tessera record. */
+export const stixUuid = (recordId: string) => uuidv5(recordId.toLowerCase(), TESSERA_STIX_NAMESPACE);
+const stixId = (type: string, recordId: string) => `${type}--${stixUuid(recordId)}`;
 const kebab = (s: string) => s.toLowerCase().replace(/_/g, '-');
 const short = (id: string) => id.slice(0, 8);
 const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00.000Z`) + 86_400_000).toISOString();
