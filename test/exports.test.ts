@@ -31,6 +31,7 @@ beforeAll(async () => {
 afterAll(() => hub.stop());
 
 const id = (key: string) => hub.demo.ids[key]!;
+const SECRET_RO_IBAN = 'RO26CRPT0000001234567890';
 
 async function exported(persona: string, query: string, variables: Record<string, unknown>): Promise<{ text: string; requestId: string }> {
   const r = await ask<Record<string, string>>(hub, persona, query, variables, { purpose: 'Export for the joint investigation team' });
@@ -107,6 +108,27 @@ describe('STIX 2.1', () => {
     const b = await bundle('tessera-hub', NETWORK_EXPORT, { s: [id('entity:covert-phone')] });
     expect(validBundle(b)).toBe(true);
     expect(b.objects).toBeUndefined();
+  });
+
+  test('seeds named by identifier (as a user types it) give the same export as seeds by id', async () => {
+    const byId = await exported('met-police', NETWORK_EXPORT, { s: [id('entity:shared-phone')], f: 'STIX' });
+    const byIdentifier = await exported(
+      'met-police',
+      `query($f: ExportFormat!) { networkExport(identifiers: [{ kind: PHONE, value: "07700 900312" }], depth: 3, nodeLimit: 200, format: $f) }`,
+      { f: 'STIX' },
+    );
+    expect(byIdentifier.text).toBe(byId.text);
+  });
+
+  test('an identifier whose value the caller may not read names no seed, as `entities(filter:)` finds nothing there', async () => {
+    // Albion Bank did not report the Romanian police's RO account: its value is masked for the bank.
+    const r = await exported('albion-bank', `query { networkExport(identifiers: [{ kind: BANK_ACCOUNT, value: "${SECRET_RO_IBAN}" }], format: STIX) }`, {});
+    expect(JSON.parse(r.text).objects).toBeUndefined();
+  });
+
+  test('a network export names at least one seed', async () => {
+    const r = await hub.gql('met-police', `{ networkExport(format: STIX) }`);
+    expect(r.errors?.map((e) => [e.extensions?.code, e.extensions?.field])).toEqual([['BAD_USER_INPUT', 'seeds']]);
   });
 
   test('a case that does not reach the caller is NOT_FOUND, as for `case`', async () => {

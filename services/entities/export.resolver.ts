@@ -1,6 +1,7 @@
 import { Arg, Ctx, ID, Int, Query, Resolver, registerEnumType } from 'type-graphql';
 import { enumOf } from '../kernel/enums';
 import type { RequestContext } from '../kernel/context';
+import { IdentifierInput } from './entity.input';
 import { LinkKindEnum } from './entity.type';
 import { caseExport, EXPORT_FORMATS, type ExportFormat, networkExport } from './export.service';
 import type { LinkKind } from './observe';
@@ -20,7 +21,12 @@ export class ExportResolver {
       'The network around entities, persons or cases (the same answer as `network`, with the same arguments), as a STIX 2.1 bundle or i2 CSV; only what you may read, each personal value recorded in the audit trail as a consultation',
   })
   networkExport(
-    @Arg('seeds', () => [ID], { description: 'Entity, person or case ids (at most 100)' }) seeds: string[],
+    @Arg('seeds', () => [ID], { nullable: true, description: 'Entity, person or case ids' }) seeds: string[] | undefined,
+    @Arg('identifiers', () => [IdentifierInput], {
+      nullable: true,
+      description: 'Entities by kind and value, found as `entities(filter:)` finds them (only values you may read); with `seeds`, at most 100 seeds in all',
+    })
+    identifiers: IdentifierInput[] | undefined,
     @Arg('format', () => ExportFormatEnum) format: ExportFormat,
     @Arg('depth', () => Int, { defaultValue: 2, description: '1 to 3' }) depth: number,
     @Arg('linkKinds', () => [LinkKindEnum], { nullable: true, description: 'Follow only links of these kinds' }) linkKinds: LinkKind[] | undefined,
@@ -31,7 +37,7 @@ export class ExportResolver {
     @Arg('degreeCap', () => Int, { defaultValue: 50, description: 'A node with more edges is a hub and not expanded (at most 500)' }) degreeCap: number,
     @Ctx() ctx: RequestContext,
   ): Promise<string> {
-    return networkExport(ctx, { seeds, depth, linkKinds, observations, from, to, nodeLimit, degreeCap }, format);
+    return networkExport(ctx, { seeds, identifiers, depth, linkKinds, observations, from, to, nodeLimit, degreeCap }, format);
   }
 
   @Query(() => String, {

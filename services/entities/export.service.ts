@@ -2,11 +2,13 @@ import { rawOf } from '../../policies/enforce';
 import { visibleAgencies } from '../agencies/api';
 import { personsOfCase, visibleCases, visiblePersons } from '../cases/api';
 import type { RequestContext } from '../kernel/context';
-import { notFound } from '../kernel/errors';
+import { badInput, notFound } from '../kernel/errors';
 import { assertUuid } from '../kernel/marked-record';
 import { projectOne } from '../kernel/policy';
 import { visibleLoader } from '../kernel/repository';
+import type { IdentifierInput } from './entity.input';
 import { linkTable, observationTable } from './entity.repository';
+import { listEntities } from './entity.service';
 import { toI2Entities, toI2Links } from './i2';
 import { NETWORK_LIMITS, network, type NetworkArgs } from './network.service';
 import type { NetworkType } from './network.type';
@@ -84,9 +86,36 @@ function render(ctx: RequestContext, set: RecordSet, format: ExportFormat): stri
   }
 }
 
-/** The `network` answer for these arguments, in an exchange format. */
-export async function networkExport(ctx: RequestContext, args: NetworkArgs, format: ExportFormat): Promise<string> {
-  return render(ctx, await recordSetOf(ctx, await network(ctx, args)), format);
+/**
+ * Seeds named by identifier: the entity `entities(filter: { kind, value, country })` returns to the
+ * caller, through the same service (so only where the caller may read the value; an identifier the
+ * caller cannot see names no seed, as it finds no entity there).
+ */
+async function identifierSeeds(ctx: RequestContext, identifiers: readonly IdentifierInput[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const ident of identifiers) {
+    const page = await listEntities(ctx, { kind: ident.kind, value: ident.value, country: ident.country ?? undefined }, { first: 1 });
+    for (const e of page.nodes) ids.push(rawOf<{ id: string }>(e).id);
+  }
+  return ids;
+}
+
+/**
+ * The `network` answer for these arguments, in an exchange format. Seeds are ids, or identifiers
+ * (kind and value) looked up as `entities(filter:)` does; together at most NETWORK_LIMITS.maxSeeds.
+ */
+export async function networkExport(
+  ctx: RequestContext,
+  args: Omit<NetworkArgs, 'seeds'> & { seeds?: string[] | null; identifiers?: IdentifierInput[] | null },
+  format: ExportFormat,
+): Promise<string> {
+  const named = args.identifiers ?? [];
+  if ((args.seeds?.length ?? 0) + named.length === 0) throw badInput('seeds', 'name at least one seed, by id (seeds) or by identifier (identifiers)');
+  if (named.length > NETWORK_LIMITS.maxSeeds) throw badInput('identifiers', `name at most ${NETWORK_LIMITS.maxSeeds} identifiers`);
+  const seeds = [...(args.seeds ?? []), ...(await identifierSeeds(ctx, named))];
+  // Identifiers that name nothing the caller can see leave an empty network, as an unknown id does.
+  if (seeds.length === 0) return render(ctx, { nodes: [], edges: [], agencies: new Map() }, format);
+  return render(ctx, await recordSetOf(ctx, await network(ctx, { ...args, seeds })), format);
 }
 
 /**
