@@ -2,7 +2,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { parse } from 'csv-parse/sync';
 import { I2_ENTITY_COLUMNS, I2_LINK_COLUMNS } from '../services/entities/i2';
-import { TLP2_MARKINGS } from '../services/entities/stix';
+import { stixUuid, TLP2_MARKINGS } from '../services/entities/stix';
 import { ask, eventsOf } from './audit/support';
 import { startTestHub, type TestHub } from './support/hub';
 import { STIX_BUNDLE_SCHEMA } from './support/stix-2.1-schema';
@@ -157,25 +157,60 @@ describe("i2 Analyst's Notebook", () => {
   });
 });
 
+/** The consultation of a police export of another force's case: its suspect's identity and the identifiers' values, and nothing withheld. */
+async function assertExportIsConsultation(h: TestHub): Promise<void> {
+  const r = await ask<{ caseExport: string }>(
+    h,
+    'met-police',
+    CASE_EXPORT,
+    { c: h.demo.ids['case:iasi'], f: 'STIX' },
+    { purpose: 'Export for the joint investigation team' },
+  );
+  expect(r.errors).toBeUndefined();
+  const events = await eventsOf(h, r.requestId);
+  const suspect = h.demo.ids['person:iasi:S1']!;
+  expect(events.filter((e) => e.subject_id === suspect).map((e) => [e.action, e.fields])).toEqual([
+    ['CONSULT', ['dateOfBirth', 'fullName']],
+    ['DISCLOSE', ['dateOfBirth', 'fullName']],
+  ]);
+  expect(events.find((e) => e.action === 'DISCLOSE')).toMatchObject({
+    recipients: [h.demo.agencies['met-police']!.id],
+    purpose: 'Export for the joint investigation team',
+  });
+  // Each identifier whose value the bundle carries is a consultation of Entity.value.
+  const IDENTIFIER_TYPES = ['email-addr', 'url', 'user-account', 'phone-number', 'bank-account', 'vehicle', 'street-address'];
+  const agencies = new Set(Object.keys(h.demo.agencies).map((slug) => `identity--${stixUuid(h.demo.agencies[slug]!.id)}`));
+  const values = (JSON.parse(r.data!.caseExport) as Bundle).objects.filter(
+    (o) => IDENTIFIER_TYPES.includes(o.type) || (o.type === 'identity' && o.identity_class === 'organization' && !agencies.has(o.id)),
+  );
+  expect(values.length).toBeGreaterThan(0);
+  const entityEvents = events.filter((e) => e.subject_type === 'Entity');
+  expect(entityEvents.length).toBe(values.length);
+  expect(entityEvents.every((e) => e.action === 'CONSULT' && e.fields.join() === 'value')).toBe(true);
+  // The Romanian victim's name is withheld from the Met: not in the export, not in the trail.
+  expect(events.map((e) => e.subject_id)).not.toContain(h.demo.ids['person:iasi:V1']);
+  expect(r.data!.caseExport).not.toContain('Andreea Lungu');
+}
+
 describe('audit', () => {
   test('an export carrying personal values is a consultation: CONSULT per record with the fields it carried, DISCLOSE for other agencies', async () => {
-    const { requestId } = await exported('met-police', CASE_EXPORT, { c: id('case:iasi'), f: 'STIX' });
-    const events = await eventsOf(hub, requestId);
-    const suspect = id('person:iasi:S1');
-    expect(events.filter((e) => e.subject_id === suspect).map((e) => [e.action, e.fields])).toEqual([
-      ['CONSULT', ['dateOfBirth', 'fullName']],
-      ['DISCLOSE', ['dateOfBirth', 'fullName']],
-    ]);
-    expect(events.find((e) => e.action === 'DISCLOSE')).toMatchObject({
-      recipients: [hub.demo.agencies['met-police']!.id],
-      purpose: 'Export for the joint investigation team',
-    });
-    // The Romanian victim's name is withheld from the Met: not in the export, not in the trail.
-    expect(events.map((e) => e.subject_id)).not.toContain(id('person:iasi:V1'));
+    await assertExportIsConsultation(hub);
   });
 
   test('the i2 links file carries no personal value and records no consultation of persons', async () => {
     const { requestId } = await exported('met-police', CASE_EXPORT, { c: id('case:lanterna'), f: 'I2_LINKS' });
     expect((await eventsOf(hub, requestId)).filter((e) => e.subject_type === 'Person')).toEqual([]);
+  });
+});
+
+describe('audit, subgraphs over HTTP', () => {
+  let httpHub: TestHub;
+  beforeAll(async () => {
+    httpHub = await startTestHub('http');
+  });
+  afterAll(() => httpHub.stop());
+
+  test('the export is recorded the same way when the entities subgraph runs behind HTTP', async () => {
+    await assertExportIsConsultation(httpHub);
   });
 });
