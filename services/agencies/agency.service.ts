@@ -43,6 +43,18 @@ export async function getAgency(ctx: RequestContext, id: string) {
   return projectOne(ctx, row);
 }
 
+/** Agencies by id through the Agency policy, for another subgraph's export (services/agencies/api.ts); unknown ids are absent. */
+export async function visibleAgencies(ctx: RequestContext, ids: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
+  const wanted = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
+  const rows = await visibleLoader(ctx, agencyTable, 'id').loadMany(wanted);
+  const out = new Map<string, Record<string, unknown>>();
+  wanted.forEach((id, i) => {
+    const found = rows[i];
+    if (Array.isArray(found) && found[0]) out.set(id, projectOne(ctx, found[0]));
+  });
+  return out;
+}
+
 export async function listAgencies(ctx: RequestContext) {
   return projectAll(ctx, (await selectVisible(ctx, agencyTable, { orderBy: 'a.type, a.name' })).rows);
 }

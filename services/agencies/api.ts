@@ -5,3 +5,4 @@
  */
 export { findUser, loadTrustedIssuers, onIdentityChanged, type TrustedIssuerRecord, USER_CACHE_TTL_MS, type UserRecord } from './identity.repository';
 export { agenciesLoaded, DEMO_AGENCIES } from './demo-data';
+export { visibleAgencies } from './agency.service';

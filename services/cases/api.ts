@@ -5,4 +5,15 @@
  * statement, through the SQL fragments below, which the cases subgraph writes and keeps.
  */
 export { caseOwnedBySql, reachedCaseEventsSql } from './case.repository';
-export { assertPersonOfCase, demoCaseSource, insertCase, type NewCase, type OwnCase, ownCase, validateNewCase } from './case.service';
+export {
+  assertPersonOfCase,
+  demoCaseSource,
+  insertCase,
+  type NewCase,
+  type OwnCase,
+  ownCase,
+  personsOfCase,
+  validateNewCase,
+  visibleCases,
+  visiblePersons,
+} from './case.service';

@@ -9,6 +9,7 @@ import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedEntitiesDemo } from './demo-data';
 import { CaseEntitiesResolver, EntityResolver, LinkResolver, ObservationResolver } from './entity.resolver';
 import * as service from './entity.service';
+import { ExportResolver } from './export.resolver';
 import { NetworkEdgeResolver, NetworkNodeResolver, NetworkResolver } from './network.resolver';
 import { ENTITIES_TABLES } from './tables';
 
@@ -28,7 +29,16 @@ export const entitiesSubgraph: SubgraphDefinition = {
   tables: ENTITIES_TABLES,
   buildSchema: () =>
     buildFederatedSchema({
-      resolvers: [EntityResolver, ObservationResolver, LinkResolver, CaseEntitiesResolver, NetworkResolver, NetworkNodeResolver, NetworkEdgeResolver],
+      resolvers: [
+        EntityResolver,
+        ObservationResolver,
+        LinkResolver,
+        CaseEntitiesResolver,
+        NetworkResolver,
+        NetworkNodeResolver,
+        NetworkEdgeResolver,
+        ExportResolver,
+      ],
       references: {
         Entity: { __resolveReference: (ref: { id: string }, ctx) => service.getEntity(ctx, ref.id) },
         Observation: { __resolveReference: (ref: { id: string }, ctx) => service.getObservation(ctx, ref.id) },
@@ -46,6 +56,8 @@ export const entitiesSubgraph: SubgraphDefinition = {
         searchOrganisations: ['read', 'Entity'],
         network: ['read', 'Link'],
         shortestPath: ['read', 'Link'],
+        networkExport: ['read', 'Link'],
+        caseExport: ['read', 'Case'],
         sharedEntities: ['read', 'Entity'],
         correlations: ['read', 'Observation'],
         hitNoHit: ['read', 'HitNoHitResult'],
