@@ -1,15 +1,19 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * `audit.append_runs(...)`: what `audit.append_events` does (insert a run of events after checking,
- * link by link, that it continues the chain from its head), for events of several requests at once,
- * so that who, why and which request are given per event: the one chained insert of a group commit
- * (services/kernel/audit.ts, AuditAppender), and of every write's events. `audit.append_events`,
+ * `audit.append_runs(lock_key, ...)`: what `audit.append_events` does (insert a run of events after
+ * checking, link by link, that it continues the chain from its head), for events of several requests
+ * at once, so that who, why and which request are given per event: the one chained insert of a group
+ * commit (services/kernel/audit.ts, AuditAppender), and of every write's events. It takes the chain's
+ * lock itself before it reads the head (a plpgsql statement after the lock sees what committed before
+ * it), so that a caller may chain its events on a head read without the lock and append them in one
+ * statement that commits on its own: if the head moved meanwhile it fails with 40001
+ * (serialization_failure), and the caller reads the head again. `audit.append_events`,
  * which takes them once per call, stays for a process of the previous release during a rolling
  * deployment; `audit.grant_append_only(role)` grants both.
  */
 const APPEND_EVENTS = 'audit.append_events(timestamptz, uuid, uuid, text, text, text[], text[], text[], uuid[], jsonb[], jsonb[], text[], text[])';
-const APPEND_RUNS = 'audit.append_runs(timestamptz, uuid[], uuid[], text[], text[], text[], text[], text[], uuid[], jsonb[], jsonb[], text[], text[])';
+const APPEND_RUNS = 'audit.append_runs(bigint, timestamptz, uuid[], uuid[], text[], text[], text[], text[], text[], uuid[], jsonb[], jsonb[], text[], text[])';
 
 const grantAppendOnly = (appenders: string[]) => `CREATE OR REPLACE FUNCTION audit.grant_append_only(role_name text) RETURNS void LANGUAGE plpgsql AS $$
   BEGIN
@@ -26,7 +30,7 @@ export class AuditAppendRuns1764000000480 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE FUNCTION audit.append_runs(
-        at timestamptz, actor_user_ids uuid[], actor_agency_ids uuid[], purposes text[], request_ids text[],
+        lock_key bigint, at timestamptz, actor_user_ids uuid[], actor_agency_ids uuid[], purposes text[], request_ids text[],
         actions text[], subject_types text[], subject_ids text[], owners uuid[], recipients jsonb[], fields jsonb[],
         prev_hashes text[], hashes text[])
       RETURNS TABLE (event_seq text, event_hash text)
@@ -40,9 +44,10 @@ export class AuditAppendRuns1764000000480 implements MigrationInterface {
            OR cardinality(actor_agency_ids) <> n OR cardinality(purposes) <> n OR cardinality(request_ids) <> n THEN
           RAISE EXCEPTION 'audit.append_runs: one value per event in every array' USING ERRCODE = 'invalid_parameter_value';
         END IF;
+        PERFORM pg_advisory_xact_lock(lock_key);
         SELECT e.hash INTO head FROM audit.events e ORDER BY e.seq DESC LIMIT 1;
         IF prev_hashes[1] IS DISTINCT FROM coalesce(head, repeat('0', 64)) THEN
-          RAISE EXCEPTION 'audit.append_runs: the first event does not continue the chain from its head' USING ERRCODE = 'integrity_constraint_violation';
+          RAISE EXCEPTION 'audit.append_runs: the first event does not continue the chain from its head' USING ERRCODE = 'serialization_failure';
         END IF;
         FOR i IN 2..n LOOP
           IF prev_hashes[i] IS DISTINCT FROM hashes[i - 1] THEN

@@ -144,50 +144,46 @@ function prepareRun(ctx: AuditActor, events: readonly AuditEventInput[]): Prepar
   };
 }
 
-/** Transactions (a request's session, or the object standing for one) that took the chain's lock through appendAudit. */
-const lockHolders = new WeakSet<object>();
-
-/**
- * Whether `sql`, a request's session, took the chain's lock through appendAudit (a write, a
- * hit/no-hit request): it holds it until it ends, so its consultations go in it too, never to the
- * AuditAppender, which would wait for that lock while the session waits for the appender.
- */
-export function holdsAuditLock(sql: Sql): boolean {
-  return lockHolders.has(sql);
+interface ChainHead {
+  hash: string | null;
+  at: string;
+  isolation: string;
 }
 
-/**
- * Chains runs of events (one or several callers') onto the head and inserts them in one statement,
- * in the caller's transaction: lock, head, insert. The lock is held until that transaction ends.
- */
-async function appendRuns(tx: Sql, runs: readonly PreparedRun[]): Promise<ChainedAuditEvent[][]> {
-  // Statement 1 takes the lock; statement 2 (a fresh READ COMMITTED snapshot) reads the head. In one
-  // statement the snapshot would predate the lock and could miss the previous appender's event.
-  await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [AUDIT_LOCK_KEY]);
-  lockHolders.add(tx);
-  const [head] = await tx.query<{ hash: string | null; at: string; isolation: string }>('SELECT hash, at, isolation FROM audit.chain_head()');
-  if (head!.isolation !== 'read committed') throw new Error(`appendAudit needs a READ COMMITTED transaction, not ${head!.isolation}`);
+/** The newest event's hash and the time an append stamps (the database's clock). */
+async function chainHead(sql: Sql): Promise<ChainHead> {
+  const [head] = await sql.query<ChainHead>('SELECT hash, at, isolation FROM audit.chain_head()');
+  return head!;
+}
 
-  let prev = head!.hash ?? GENESIS_HASH;
-  const chainedRuns: ChainedAuditEvent[][] = runs.map(({ events, ...who }) =>
+/** Chains runs of events (one or several callers') onto `head`, in order. */
+function chainRuns(head: ChainHead, runs: readonly PreparedRun[]): ChainedAuditEvent[][] {
+  let prev = head.hash ?? GENESIS_HASH;
+  return runs.map(({ events, ...who }) =>
     events.map((p) => {
-      const e: CanonicalAuditEvent = { v: 1, at: head!.at, ...who, ...p };
+      const e: CanonicalAuditEvent = { v: 1, at: head.at, ...who, ...p };
       const hash = chainHash(prev, e);
       const out = { ...e, prevHash: prev, hash };
       prev = hash;
       return out;
     }),
   );
-  const chained = chainedRuns.flat();
+}
 
-  // One statement, whatever the number of events: one array per column (recipients and fields,
-  // arrays themselves, travel as JSON), rows inserted in chain order.
+/**
+ * Inserts chained events in one statement, whatever their number: one array per column (recipients
+ * and fields, arrays themselves, travel as JSON), rows inserted in chain order. The function takes
+ * the chain's lock (a no-op if the transaction holds it) and refuses, with 40001, events that do not
+ * continue the chain from its head.
+ */
+async function insertChained(sql: Sql, chained: readonly ChainedAuditEvent[]): Promise<void> {
   const column = <K extends keyof ChainedAuditEvent>(k: K) => chained.map((e) => e[k]);
-  const inserted = await tx.query<{ seq: string; hash: string }>(
+  const inserted = await sql.query<{ seq: string; hash: string }>(
     `SELECT event_seq AS seq, event_hash AS hash
-     FROM audit.append_runs($1::timestamptz, $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::uuid[], $10::jsonb[], $11::jsonb[], $12::text[], $13::text[])`,
+     FROM audit.append_runs($1::bigint, $2::timestamptz, $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::uuid[], $11::jsonb[], $12::jsonb[], $13::text[], $14::text[])`,
     [
-      head!.at,
+      AUDIT_LOCK_KEY,
+      chained[0]!.at,
       column('actorUserId'),
       column('actorAgencyId'),
       column('purpose'),
@@ -205,6 +201,39 @@ async function appendRuns(tx: Sql, runs: readonly PreparedRun[]): Promise<Chaine
   // Defensive: the identity must number the rows in chain order, or verification would fail later.
   const bySeq = [...inserted].sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1)).map((r) => r.hash);
   if (bySeq.join() !== chained.map((e) => e.hash).join()) throw new Error('audit: events were numbered out of chain order');
+}
+
+/** Whether an append failed because another appender moved the head after it was read. */
+function headMoved(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  return (e.driverError?.code ?? e.code) === '40001';
+}
+
+/** Transactions (a request's session, or the object standing for one) that took the chain's lock through appendAudit. */
+const lockHolders = new WeakSet<object>();
+
+/**
+ * Whether `sql`, a request's session, took the chain's lock through appendAudit (a write, a
+ * hit/no-hit request): it holds it until it ends, so its consultations go in it too, never to the
+ * AuditAppender, which would wait for that lock while the session waits for the appender.
+ */
+export function holdsAuditLock(sql: Sql): boolean {
+  return lockHolders.has(sql);
+}
+
+/**
+ * Chains runs of events onto the head and inserts them, in the caller's transaction: lock, head,
+ * insert. The lock is held until that transaction ends.
+ */
+async function appendRuns(tx: Sql, runs: readonly PreparedRun[]): Promise<ChainedAuditEvent[][]> {
+  // Statement 1 takes the lock; statement 2 (a fresh READ COMMITTED snapshot) reads the head. In one
+  // statement the snapshot would predate the lock and could miss the previous appender's event.
+  await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [AUDIT_LOCK_KEY]);
+  lockHolders.add(tx);
+  const head = await chainHead(tx);
+  if (head.isolation !== 'read committed') throw new Error(`appendAudit needs a READ COMMITTED transaction, not ${head.isolation}`);
+  const chainedRuns = chainRuns(head, runs);
+  await insertChained(tx, chainedRuns.flat());
   return chainedRuns;
 }
 
@@ -230,20 +259,27 @@ interface Waiting {
   reject(err: unknown): void;
 }
 
+/** Times a group is chained again on a fresh head when other appenders keep moving it, before it takes the lock first. */
+const HEAD_RETRIES = 3;
+
 /**
  * Group commit of events that are no write's own (consultations: what a read released): one
  * appender per pool, on a connection of its own. While it commits one group, the events that
- * arrive wait; then they go in the next group, one transaction (lock, head, one insert, commit)
- * for all of them. `append` resolves once its events are committed, and rejects, for every
- * caller of the group, if the group fails: nothing of a failed group is written. Concurrent reads
- * thus share the chain's lock and the commit's flush instead of queueing for one each.
- * Writes do not come here: their events stay in their own transaction (appendAudit).
+ * arrive wait; then they go in the next group, all of them in one statement that commits on its
+ * own: the head is read without the lock, the events are chained on it, and audit.append_runs
+ * takes the lock and inserts them if the head is still the head (else the group is chained again;
+ * after HEAD_RETRIES, in a transaction holding the lock: lock, head, insert, commit). Two round
+ * trips per group, and the chain's lock is held for one statement. `append` resolves once its
+ * events are committed, and rejects, for every caller of the group, if the group fails: nothing
+ * of a failed group is written. Concurrent reads thus share the lock and the commit's flush
+ * instead of queueing for one each. Writes do not come here: their events stay in their own
+ * transaction (appendAudit).
  */
 export class AuditAppender {
   private waiting: Waiting[] = [];
   private draining = false;
 
-  constructor(private readonly db: Pick<Database, 'transaction'>) {}
+  constructor(private readonly db: Pick<Database, 'query' | 'transaction'>) {}
 
   append(ctx: AuditActor, events: readonly AuditEventInput[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
@@ -269,12 +305,7 @@ export class AuditAppender {
           count += this.waiting[n++]!.run.events.length;
         const group = this.waiting.splice(0, n);
         try {
-          await this.db.transaction((tx) =>
-            appendRuns(
-              tx,
-              group.map((w) => w.run),
-            ),
-          );
+          await this.commit(group.map((w) => w.run));
           for (const w of group) w.resolve();
         } catch (err) {
           for (const w of group) w.reject(err);
@@ -284,6 +315,18 @@ export class AuditAppender {
       this.draining = false;
     }
   }
+
+  private async commit(runs: PreparedRun[]): Promise<void> {
+    for (let attempt = 0; attempt < HEAD_RETRIES; attempt++) {
+      try {
+        await insertChained(this.db, chainRuns(await chainHead(this.db), runs).flat());
+        return;
+      } catch (err) {
+        if (!headMoved(err)) throw err;
+      }
+    }
+    await this.db.transaction((tx) => appendRuns(tx, runs));
+  }
 }
 
 const appenders = new WeakMap<Database, AuditAppender>();
@@ -292,7 +335,11 @@ const appenders = new WeakMap<Database, AuditAppender>();
 export function auditAppenderFor(db: Database): AuditAppender {
   let appender = appenders.get(db);
   if (!appender) {
-    appender = new AuditAppender({ transaction: async (fn) => (await db.dedicated('audit')).transaction(fn) });
+    const own = () => db.dedicated('audit');
+    appender = new AuditAppender({
+      query: async (text, params) => (await own()).query(text, params),
+      transaction: async (fn) => (await own()).transaction(fn),
+    });
     appenders.set(db, appender);
   }
   return appender;

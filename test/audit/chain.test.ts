@@ -147,6 +147,32 @@ describe('the audit hash chain', () => {
     expect((await script('audit-verify.ts', url)).code).toBe(0);
   });
 
+  test('a group chained on a head that another appender moved is chained again on the new head', async () => {
+    const { db } = await freshChain(1);
+    let moved = false;
+    // A write commits its event between the group's reading the head and its insert.
+    const racing = {
+      query: async <T>(text: string, params?: readonly unknown[]) => {
+        const rows = await db.query<T>(text, params);
+        if (!moved && /chain_head/.test(text)) {
+          moved = true;
+          await append(db, 1, actor('the write in between'));
+        }
+        return rows;
+      },
+      transaction: db.transaction.bind(db),
+    };
+    await new AuditAppender(racing).append(actor('consultation'), [event(1), event(2)]);
+    expect(moved).toBe(true);
+    expect((await db.query<{ purpose: string }>('SELECT purpose FROM audit.events ORDER BY seq')).map((r) => r.purpose)).toEqual([
+      'chain test',
+      'the write in between',
+      'consultation',
+      'consultation',
+    ]);
+    expect(await verifyChain(db)).toMatchObject({ ok: true, count: 4 });
+  });
+
   test('when a group cannot be written, every caller in it is refused and none of its events is written', async () => {
     const { db } = await freshChain(1);
     const name = `fail_group_${randomUUID().slice(0, 8)}`;
