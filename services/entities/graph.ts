@@ -94,7 +94,14 @@ const and = (parts: string[]) =>
  * target_id. Null when nothing can match. The statement behind an edge is not read here: an edge's
  * `link` / `observation` loads it through its own policy when a client selects it.
  */
-export function visibleEdgesSql(ctx: RequestContext, params: SqlParams, filter: EdgeFilter, incident: Incident | IncidentSql): string | null {
+export function visibleEdgesSql(
+  ctx: RequestContext,
+  params: SqlParams,
+  filter: EdgeFilter,
+  incident: Incident | IncidentSql,
+  /** SQL of a uuid[]: only edges whose both ends are in it (checked before the policy, so the policy runs on those only). */
+  bothEndsIn?: string,
+): string | null {
   const branches: string[] = [];
   // Every placeholder is added only when a branch uses it: Postgres refuses parameters a statement does not reference.
   const once = (make: () => string | null): (() => string | null) => {
@@ -124,6 +131,9 @@ export function visibleEdgesSql(ctx: RequestContext, params: SqlParams, filter: 
     const from = fromDate();
     const to = toDate();
     const conditions = [
+      ...(bothEndsIn
+        ? [`coalesce(l.from_entity_id, l.from_person_id) = ANY(${bothEndsIn})`, `coalesce(l.to_entity_id, l.to_person_id) = ANY(${bothEndsIn})`]
+        : []),
       linkVisible,
       structural(ctx, 'Link', 'kind', LINKS, params),
       `l.from_person_id IS NULL OR (${structural(ctx, 'Link', 'fromPerson', LINKS, params)})`,
@@ -155,6 +165,7 @@ export function visibleEdgesSql(ctx: RequestContext, params: SqlParams, filter: 
     const from = fromDate();
     const to = toDate();
     const conditions = [
+      ...(bothEndsIn ? [`o.entity_id = ANY(${bothEndsIn})`, `o.source_id = ANY(${bothEndsIn})`] : []),
       observationVisible,
       `o.source_type = 'CASE'`,
       structural(ctx, 'Observation', 'sourceType', OBSERVATIONS, params),
@@ -250,17 +261,19 @@ export async function expandLevel(
     parts.push(`SELECT 'among', NULL, NULL, NULL, ${EDGE_COLUMNS} FROM e
        WHERE NOT EXISTS (SELECT 1 FROM x) AND e.source_id = ANY(${known}) AND e.target_id = ANY(${known})`);
     const layer = (type: NetworkNodeKind) => `ARRAY(SELECT id FROM n WHERE type = '${type}')`;
+    // The layer's edges whose both ends are held (known or in the layer), that filter first: the
+    // policy then runs on those edges only, not on every edge of the layer's busiest nodes.
     const beyond = among.last
-      ? visibleEdgesSql(ctx, params, filter, { sql: { entities: layer('ENTITY'), persons: layer('PERSON'), cases: layer('CASE') } })
+      ? visibleEdgesSql(ctx, params, filter, { sql: { entities: layer('ENTITY'), persons: layer('PERSON'), cases: layer('CASE') } }, '(SELECT held FROM h)::uuid[]')
       : null;
     if (beyond) {
       ctes.push(
         `n AS MATERIALIZED (SELECT DISTINCT v.id, v.type FROM x CROSS JOIN LATERAL (VALUES (x.source_id, x.source_type), (x.target_id, x.target_type)) AS v(id, type)
            WHERE NOT (v.id = ANY(${known})))`,
+        `h AS MATERIALIZED (SELECT ${known} || ARRAY(SELECT id FROM n) AS held)`,
         `e2 AS MATERIALIZED (${beyond})`,
       );
-      const held = (column: string) => `(${column} = ANY(${known}) OR ${column} IN (SELECT id FROM n))`;
-      parts.push(`SELECT 'last', NULL, NULL, NULL, ${EDGE_COLUMNS} FROM e2 e WHERE ${held('e.source_id')} AND ${held('e.target_id')}`);
+      parts.push(`SELECT 'last', NULL, NULL, NULL, ${EDGE_COLUMNS} FROM e2 e`);
     }
   }
   const rows = await ctx.db.query<
