@@ -7,8 +7,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * commit (services/kernel/audit.ts, AuditAppender), and of every write's events. It takes the chain's
  * lock itself before it reads the head (a plpgsql statement after the lock sees what committed before
  * it), so that a caller may chain its events on a head read without the lock and append them in one
- * statement that commits on its own: if the head moved meanwhile it fails with 40001
- * (serialization_failure), and the caller reads the head again. `audit.append_events`,
+ * statement that commits on its own: if the head moved meanwhile, or if `at` is not between the
+ * head's time and now (a caller may stamp events with its own clock, never in the future nor
+ * before the event they follow), it fails with 40001 (serialization_failure), and the caller reads
+ * the head and the time again. `audit.append_events`,
  * which takes them once per call, stays for a process of the previous release during a rolling
  * deployment; `audit.grant_append_only(role)` grants both.
  */
@@ -37,6 +39,7 @@ export class AuditAppendRuns1764000000480 implements MigrationInterface {
       LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog AS $$
       DECLARE
         head text;
+        head_at timestamptz;
         n int := cardinality(hashes);
       BEGIN
         IF n = 0 OR cardinality(prev_hashes) <> n OR cardinality(actions) <> n OR cardinality(subject_types) <> n OR cardinality(subject_ids) <> n
@@ -45,9 +48,12 @@ export class AuditAppendRuns1764000000480 implements MigrationInterface {
           RAISE EXCEPTION 'audit.append_runs: one value per event in every array' USING ERRCODE = 'invalid_parameter_value';
         END IF;
         PERFORM pg_advisory_xact_lock(lock_key);
-        SELECT e.hash INTO head FROM audit.events e ORDER BY e.seq DESC LIMIT 1;
+        SELECT e.hash, e.at INTO head, head_at FROM audit.events e ORDER BY e.seq DESC LIMIT 1;
         IF prev_hashes[1] IS DISTINCT FROM coalesce(head, repeat('0', 64)) THEN
           RAISE EXCEPTION 'audit.append_runs: the first event does not continue the chain from its head' USING ERRCODE = 'serialization_failure';
+        END IF;
+        IF append_runs.at < head_at OR append_runs.at > clock_timestamp() THEN
+          RAISE EXCEPTION 'audit.append_runs: events must be stamped between their predecessor''s time and now' USING ERRCODE = 'serialization_failure';
         END IF;
         FOR i IN 2..n LOOP
           IF prev_hashes[i] IS DISTINCT FROM hashes[i - 1] THEN

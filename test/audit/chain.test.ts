@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { canonicalOf, readEvents, verifyChain } from '../../services/audit/chain';
 import { Checkpointer, CheckpointStore, loadCheckpointSigner, openCheckpoint } from '../../services/audit/checkpoints';
 import { openNote, parseVerifierKey } from '../../services/audit/signed-note';
-import { type AuditActor, AuditAppender, type AuditEventInput, appendAudit, chainHash, GENESIS_HASH } from '../../services/kernel/audit';
+import { atSql, type AuditActor, AuditAppender, type AuditEventInput, appendAudit, chainHash, GENESIS_HASH } from '../../services/kernel/audit';
 import { connect, type Database } from '../../services/kernel/db';
 import { appDatabaseUrl } from '../../services/kernel/security';
 import { cloneDatabase } from '../support/hub';
@@ -171,6 +171,20 @@ describe('the audit hash chain', () => {
       'consultation',
     ]);
     expect(await verifyChain(db)).toMatchObject({ ok: true, count: 4 });
+  });
+
+  test('an appender chains on its own last event while nobody else writes, and on the new head after someone did', async () => {
+    const { db } = await freshChain(1);
+    const appender = new AuditAppender(db);
+    await appender.append(actor('first'), [event(1)]);
+    await appender.append(actor('second'), [event(1), event(2)]);
+    await append(db, 1, actor('a write'));
+    await appender.append(actor('third'), [event(1)]);
+    const rows = await db.query<{ purpose: string; at: string }>(`SELECT purpose, ${atSql('at')} AS at FROM audit.events ORDER BY seq`);
+    expect(rows.map((r) => r.purpose)).toEqual(['chain test', 'first', 'second', 'second', 'a write', 'third']);
+    // Stamped in chain order.
+    expect(rows.map((r) => r.at)).toEqual(rows.map((r) => r.at).sort());
+    expect(await verifyChain(db)).toMatchObject({ ok: true, count: 6 });
   });
 
   test('when a group cannot be written, every caller in it is refused and none of its events is written', async () => {
