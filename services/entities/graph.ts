@@ -264,7 +264,13 @@ export async function expandLevel(
     // The layer's edges whose both ends are held (known or in the layer), that filter first: the
     // policy then runs on those edges only, not on every edge of the layer's busiest nodes.
     const beyond = among.last
-      ? visibleEdgesSql(ctx, params, filter, { sql: { entities: layer('ENTITY'), persons: layer('PERSON'), cases: layer('CASE') } }, '(SELECT held FROM h)::uuid[]')
+      ? visibleEdgesSql(
+          ctx,
+          params,
+          filter,
+          { sql: { entities: layer('ENTITY'), persons: layer('PERSON'), cases: layer('CASE') } },
+          '(SELECT held FROM h)::uuid[]',
+        )
       : null;
     if (beyond) {
       ctes.push(
