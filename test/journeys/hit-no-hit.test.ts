@@ -232,10 +232,12 @@ describe('the request', () => {
 
   test('asked with a personal field in the same request, both are recorded, in the request’s own transaction', async () => {
     const q = `query($ids: [IdentifierInput!]!, $id: ID!) { hitNoHit(identifiers: $ids) { known } entity(id: $id) { value } }`;
-    const r = await askAs<{ hitNoHit: Array<{ known: boolean }>; entity: { value: string } }>(hub, 'met-police', q, {
-      ids: [{ kind: 'PHONE', value: '0722 123 456', country: 'RO' }],
-      id: hub.demo.ids['entity:s1-phone-ro'],
-    });
+    const r = await withQuota({ USER_PER_MINUTE: 100000, AGENCY_PER_MINUTE: 100000 }, () =>
+      askAs<{ hitNoHit: Array<{ known: boolean }>; entity: { value: string } }>(hub, 'met-police', q, {
+        ids: [{ kind: 'PHONE', value: '0722 123 456', country: 'RO' }],
+        id: hub.demo.ids['entity:s1-phone-ro'],
+      }),
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data!.hitNoHit).toEqual([{ known: true }]);
     expect(r.data!.entity.value).toBe('+40722123456');
