@@ -48,7 +48,15 @@ async function main() {
     }
     transport = { kind: 'http', urls };
   }
-  const hub = await startHub({ db, keys, port: config.port, development: config.development, transport });
+  const hub = await startHub({
+    db,
+    keys,
+    port: config.port,
+    development: config.development,
+    publicUrl: config.publicUrl,
+    devIdp: config.devIdp ? { dataDir: config.dataDir, audience: config.audience } : undefined,
+    transport,
+  });
   // In multi-process mode each subgraph's own process runs its background work.
   const background = config.runMode === 'in-process' ? SUBGRAPHS.flatMap((def) => (def.startBackground ? [def.startBackground(db, config)] : [])) : [];
   console.log(`
