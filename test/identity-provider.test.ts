@@ -136,6 +136,27 @@ describe('development OpenID Provider', () => {
     expect(codes(await me(first.tokens.access_token))).toEqual([]);
   });
 
+  it('an issuer registered through the API by URL alone: discovery finds its jwks_uri, and its tokens are accepted at once', async () => {
+    const issuer = devProviderIssuer(hub.publicUrl, 'lumina-ro');
+    // Not trusted yet: the provider's tokens are refused.
+    await hub.db.query('DELETE FROM agencies.trusted_issuers WHERE issuer = $1', [issuer]);
+    hub.devIdp!.rotateKeys('lumina-ro');
+    const { tokens } = await signIn(new Browser(), 'lumina-ro', 'VIEWER');
+    const register = (input: Record<string, unknown>) =>
+      hub.gql<{ registerTrustedIssuer: { issuer: string; jwks: string | null; jwksUri: string | null } }>(
+        'tessera-admin',
+        'mutation($input: RegisterTrustedIssuerInput!) { registerTrustedIssuer(input: $input) { issuer jwks jwksUri } }',
+        { input: { agencyId: hub.demo.agencies['lumina-ro']!.id, audience: 'tessera', algorithms: ['ES256'], ...input } },
+      );
+    // Discovery that fails, or names another issuer, registers nothing.
+    expect(codes(await register({ issuer: `${hub.publicUrl}/idp/no-such-agency` }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await register({ issuer: 'http://idp.lumina-ro.example' }))).toEqual(['BAD_USER_INPUT']);
+    const r = await register({ issuer });
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.registerTrustedIssuer).toEqual({ issuer, jwks: null, jwksUri: `${issuer}/jwks` });
+    expect((await me(tokens.access_token)).data).toEqual({ me: { subject: 'lumina-ro.viewer', role: 'VIEWER' } });
+  });
+
   it('refuses a token signed by a key the provider never published', async () => {
     const { tokens } = await signIn(new Browser(), 'safe-passage', 'VIEWER');
     const [h, p, sig] = tokens.access_token.split('.');

@@ -1,7 +1,7 @@
 /**
  * OpenID Connect discovery of an issuer's key set: `<issuer>/.well-known/openid-configuration`
- * names its `jwks_uri`. The issuer must be https, except on a development hub, where a local
- * identity provider on http is accepted.
+ * names its `jwks_uri`. The issuer must be https, except on a development hub or on a loopback
+ * address (an identity provider on this machine), where http is accepted.
  */
 export class DiscoveryError extends Error {}
 
@@ -12,7 +12,8 @@ export function assertIssuerUrl(issuer: string, allowHttp: boolean): URL {
   } catch {
     throw new DiscoveryError('must be a URL');
   }
-  if (url.protocol !== 'https:' && !(allowHttp && url.protocol === 'http:'))
+  const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+  if (url.protocol !== 'https:' && !((allowHttp || loopback) && url.protocol === 'http:')) throw new DiscoveryError('must be an https URL');
     throw new DiscoveryError(allowHttp ? 'must be an http(s) URL' : 'must be an https URL');
   return url;
 }

@@ -121,10 +121,7 @@ describe('the console in Chromium', () => {
       expect(await page.locator('body').innerText()).not.toContain(name);
     }
     // Opening the account's network from a link the officer was given (in the app: the token is in memory only).
-    await page.evaluate((to) => {
-      history.pushState(null, '', to);
-      dispatchEvent(new PopStateEvent('popstate'));
-    }, `/network/${account.id}`);
+    await page.evaluate(`history.pushState(null, '', '/network/${account.id}'); dispatchEvent(new PopStateEvent('popstate'))`);
     await page.getByLabel('Purpose').fill('Suspicious activity review 2026-04');
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByTestId('node-table').locator('tbody tr').first().waitFor();
@@ -145,6 +142,6 @@ describe('the console in Chromium', () => {
     expect(text).toContain('Alegeți agenția');
     // Cedilla forms (ş U+015F, ţ U+0163) are wrong in Romanian.
     expect(text).not.toMatch(/[\u015e\u015f\u0162\u0163]/);
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('ro');
+    expect(await page.evaluate('document.documentElement.lang')).toBe('ro');
   });
 });
