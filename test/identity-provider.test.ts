@@ -140,7 +140,6 @@ describe('development OpenID Provider', () => {
     const issuer = devProviderIssuer(hub.publicUrl, 'lumina-ro');
     // Not trusted yet: the provider's tokens are refused.
     await hub.db.query('DELETE FROM agencies.trusted_issuers WHERE issuer = $1', [issuer]);
-    hub.devIdp!.rotateKeys('lumina-ro');
     const { tokens } = await signIn(new Browser(), 'lumina-ro', 'VIEWER');
     const register = (input: Record<string, unknown>) =>
       hub.gql<{ registerTrustedIssuer: { issuer: string; jwks: string | null; jwksUri: string | null } }>(

@@ -14,7 +14,6 @@ export function assertIssuerUrl(issuer: string, allowHttp: boolean): URL {
   }
   const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
   if (url.protocol !== 'https:' && !((allowHttp || loopback) && url.protocol === 'http:')) throw new DiscoveryError('must be an https URL');
-    throw new DiscoveryError(allowHttp ? 'must be an http(s) URL' : 'must be an https URL');
   return url;
 }
 
