@@ -130,6 +130,16 @@ describe('the console in Chromium', () => {
     for (const name of victims) expect(await page.locator('body').innerText()).not.toContain(name);
     await shot(page, 'bank-network');
     expect(await seriousViolations(page)).toEqual([]);
+
+    // A police record that does not reach the bank: simply not found, as for one that does not exist.
+    const police = await hub.gql<{ searchPersons: Array<{ person: { id: string } }> }>(
+      'west-midlands-police',
+      '{ searchPersons(name: "Maria Stoica") { person { id } } }',
+    );
+    const victimId = police.data!.searchPersons[0]!.person.id;
+    await page.evaluate(`history.pushState(null, '', '/person/${victimId}'); dispatchEvent(new PopStateEvent('popstate'))`);
+    await page.getByTestId('not-found').waitFor();
+    for (const name of victims) expect(await page.locator('body').innerText()).not.toContain(name);
     expect(cspViolations).toEqual([]);
   });
 
