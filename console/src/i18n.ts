@@ -80,7 +80,8 @@ const en = {
     more: '{{count}} more',
     exportPng: 'Export PNG',
     truncated: 'The network was truncated: {{reason}}',
-    nodes: '{{count}} nodes drawn',
+    nodes_one: '{{count}} node drawn',
+    nodes_other: '{{count}} nodes drawn',
     list: 'Nodes in the chart',
     selectHint: 'Select a node, then expand it to draw its neighbours.',
     hidden: 'Neighbours not drawn',
@@ -89,7 +90,8 @@ const en = {
   },
 };
 
-type Messages = typeof en;
+/** Romanian has a plural form English has not (few: 2–19). */
+type Messages = typeof en & { network: { nodes_few?: string } };
 
 const ro: Messages = {
   app: { title: 'Tessera', skip: 'Salt la conținut', language: 'Limba' },
@@ -171,7 +173,9 @@ const ro: Messages = {
     more: 'încă {{count}}',
     exportPng: 'Exportați PNG',
     truncated: 'Rețeaua a fost trunchiată: {{reason}}',
-    nodes: '{{count}} noduri desenate',
+    nodes_one: '{{count}} nod desenat',
+    nodes_few: '{{count}} noduri desenate',
+    nodes_other: '{{count}} de noduri desenate',
     list: 'Nodurile din diagramă',
     selectHint: 'Selectați un nod, apoi extindeți-l pentru a-i desena vecinii.',
     hidden: 'Vecini nedesenați',

@@ -144,6 +144,8 @@ export function NetworkPage({ seed }: { seed: string }) {
     cy.current = cytoscape({
       container: container.current,
       wheelSensitivity: 0.3,
+      minZoom: 0.1,
+      maxZoom: 1.5,
       style: [
         {
           selector: 'node',
