@@ -143,6 +143,40 @@ describe('the console in Chromium', () => {
     expect(cspViolations).toEqual([]);
   });
 
+  it('when the API answers PURPOSE_REQUIRED, the console asks for the purpose and sends the request again with it', async () => {
+    const { page } = await newPage();
+    await signIn(page, 'west-midlands-police', 'Viewer');
+    const purposes: Array<string | undefined> = [];
+    let refused = false;
+    await page.route('**/graphql', async (route) => {
+      const body = route.request().postDataJSON() as { operationName?: string; query: string };
+      if (!/query Person\b/.test(body.query)) return route.continue();
+      purposes.push(route.request().headers()['x-tessera-purpose']);
+      if (refused) return route.continue();
+      // The first answer is the API's refusal at a personal field, as it gives it when no purpose is stated.
+      refused = true;
+      await route.fulfill({
+        contentType: 'application/json',
+        body: JSON.stringify({
+          data: { person: null },
+          errors: [{ message: 'State the purpose of this consultation', path: ['person', 'fullName'], extensions: { code: 'PURPOSE_REQUIRED' } }],
+        }),
+      });
+    });
+    await page.getByLabel(/Name, phone/).fill('Ionuț Popescu');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByTestId('people').getByRole('link', { name: 'Ionuț Popescu' }).first().click();
+    await page.getByLabel('Purpose').fill('first purpose');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    // Asked again, then the record.
+    await page.getByTestId('purpose-form').waitFor();
+    await page.getByLabel('Purpose').fill('Investigation WMP-2026-1187');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByTestId('person').waitFor();
+    expect(purposes).toEqual(['first purpose', 'Investigation WMP-2026-1187']);
+    await expect(page.getByTestId('person').textContent()).resolves.toContain('Purpose: Investigation WMP-2026-1187');
+  });
+
   it('the console speaks Romanian, with ș and ț written with the comma below', async () => {
     const { page } = await newPage();
     await page.goto(hub.publicUrl);
