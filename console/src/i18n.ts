@@ -77,6 +77,8 @@ const en = {
   network: {
     title: 'Link chart',
     expand: 'Expand',
+    expandKind: '+ {{kind}} ({{count}})',
+    undo: 'Undo last expansion',
     more: '{{count}} more',
     exportPng: 'Export PNG',
     truncated: 'The network was truncated: {{reason}}',
@@ -170,6 +172,8 @@ const ro: Messages = {
   network: {
     title: 'Diagrama de legături',
     expand: 'Extindeți',
+    expandKind: '+ {{kind}} ({{count}})',
+    undo: 'Anulați ultima extindere',
     more: 'încă {{count}}',
     exportPng: 'Exportați PNG',
     truncated: 'Rețeaua a fost trunchiată: {{reason}}',

@@ -55,13 +55,24 @@ class Graph {
     for (const e of net.edges) this.edges.set(e.id, e);
     if (net.truncated) this.truncated = net.reason ?? 'truncated';
   }
-  neighbours(id: string): string[] {
+  neighbours(id: string, kind?: string): string[] {
     const out: string[] = [];
     for (const e of this.edges.values()) {
+      if (kind && e.kind !== kind) continue;
       if (e.source === id) out.push(e.target);
       else if (e.target === id) out.push(e.source);
     }
     return out;
+  }
+  /** The link kinds leading to neighbours of `id` not drawn yet, with how many. */
+  hiddenKinds(id: string): Array<[string, number]> {
+    const counts = new Map<string, Set<string>>();
+    for (const e of this.edges.values()) {
+      const other = e.source === id ? e.target : e.target === id ? e.source : undefined;
+      if (!other || this.drawn.has(other)) continue;
+      counts.set(e.kind, (counts.get(e.kind) ?? new Set()).add(other));
+    }
+    return [...counts].map(([k, s]) => [k, s.size]);
   }
   hidden(id: string): number {
     const n = this.nodes.get(id);
@@ -92,6 +103,7 @@ export function NetworkPage({ seed }: { seed: string }) {
   const labels = useRef(new Map<string, string>());
   const container = useRef<HTMLDivElement>(null);
   const cy = useRef<Core>();
+  const history = useRef<string[][]>([]);
 
   const fetchAround = async (id: string) => {
     const r = await client.query<{ network: NetworkResult }>(NETWORK, { seeds: [id] }).toPromise();
@@ -130,16 +142,26 @@ export function NetworkPage({ seed }: { seed: string }) {
     setVersion((v) => v + 1);
   };
 
-  const expand = async (id: string) => {
+  /** Draws the neighbours of `id` (of one link kind, or all); the nodes it added can be taken back by undo. */
+  const expand = async (id: string, kind?: string) => {
     const g = graph.current;
-    for (const x of g.neighbours(id)) g.drawn.add(x);
+    const added = g.neighbours(id, kind).filter((x) => !g.drawn.has(x));
+    for (const x of added) g.drawn.add(x);
+    history.current.push(added);
     await fetchAround(id);
+    redraw();
+  };
+  const undo = () => {
+    const added = history.current.pop();
+    if (!added) return;
+    for (const x of added) graph.current.drawn.delete(x);
     redraw();
   };
 
   useEffect(() => {
     if (asking || !container.current) return;
     graph.current = new Graph();
+    history.current = [];
     cy.current?.destroy();
     cy.current = cytoscape({
       container: container.current,
@@ -208,11 +230,20 @@ export function NetworkPage({ seed }: { seed: string }) {
         <button type="button" onClick={() => void exportPng()} disabled={!g.drawn.size}>
           {t('network.exportPng')}
         </button>
+        <button type="button" class="secondary" onClick={undo} disabled={!history.current.length}>
+          {t('network.undo')}
+        </button>
         {selected && (
           <button type="button" onClick={() => void expand(selected)} disabled={!g.hidden(selected)}>
             {t('network.expand')}: {labels.current.get(selected)}
           </button>
         )}
+        {selected &&
+          g.hiddenKinds(selected).map(([kind, n]) => (
+            <button key={kind} type="button" class="small" onClick={() => void expand(selected, kind)}>
+              {t('network.expandKind', { kind, count: n })}
+            </button>
+          ))}
       </div>
       <div class="chart" ref={container} role="img" aria-label={t('network.title')} data-testid="chart" />
       <p class="muted">{t('network.selectHint')}</p>

@@ -87,6 +87,16 @@ describe('the console in Chromium', () => {
     const expandable = page.getByTestId('node-table').getByRole('button', { name: 'Expand' }).first();
     await expandable.click();
     await page.getByTestId('node-table').locator('tbody tr').nth(before).waitFor();
+    const expanded = await page.getByTestId('node-table').locator('tbody tr').count();
+    // Undo takes the last expansion back; expanding again draws the same nodes.
+    await page.getByRole('button', { name: 'Undo last expansion' }).click();
+    await page.getByTestId('node-table').locator('tbody tr').nth(before).waitFor({ state: 'detached' });
+    await page.getByTestId('node-table').getByRole('button', { name: 'Expand' }).first().click();
+    await page
+      .getByTestId('node-table')
+      .locator('tbody tr')
+      .nth(expanded - 1)
+      .waitFor();
     await shot(page, 'network');
     expect(await seriousViolations(page)).toEqual([]);
     const download = page.waitForEvent('download');
