@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { type ConsoleConfig, completeSignIn, currentSession, loadConfig, signIn, signOut } from './auth';
 import { client } from './graphql';
 import { i18next, LANGUAGES, t } from './i18n';
+import { CasePage } from './case';
 import { NetworkPage } from './network';
 import { PersonPage } from './person';
 import { SearchPage } from './search';
@@ -177,7 +178,9 @@ export function App() {
   let page;
   const person = /^\/person\/([^/]+)$/.exec(pathname!);
   const network = /^\/network\/([^/]+)$/.exec(pathname!);
+  const kase = /^\/case\/([^/]+)$/.exec(pathname!);
   if (person) page = <PersonPage id={decodeURIComponent(person[1]!)} />;
+  else if (kase) page = <CasePage id={decodeURIComponent(kase[1]!)} />;
   else if (network) page = <NetworkPage seed={decodeURIComponent(network[1]!)} />;
   else page = <SearchPage q={params.get('q') ?? ''} />;
   return (

@@ -68,6 +68,10 @@ export function PersonPage({ id }: { id: string }) {
           </div>
         ))}
         <div>
+          <dt>{t('person.case')}</dt>
+          <dd>{p.caseId ? <Link href={`/case/${p.caseId}`}>{t('person.openCase')}</Link> : t('common.none')}</dd>
+        </div>
+        <div>
           <dt>{t('person.owner')}</dt>
           <dd>{p.ownerAgency?.name ?? t('common.none')}</dd>
         </div>

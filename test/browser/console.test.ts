@@ -78,6 +78,16 @@ describe('the console in Chromium', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await expect(page.getByTestId('person').locator('[data-field="dateOfBirth"] dd').textContent()).resolves.toBe('1996-06-21');
 
+    // The case, with its events on a timeline.
+    await page.getByRole('link', { name: 'Open the case' }).click();
+    await page.getByTestId('case').waitFor();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain('WMP-2026-1187');
+    await expect(page.getByTestId('timeline').innerText()).resolves.toContain('2025-06-02');
+    await shot(page, 'case');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('link', { name: 'Ionuț Popescu' }).click();
+    await page.getByTestId('person').waitFor();
+
     await page.getByRole('link', { name: 'Open the link chart' }).click();
     await page.getByTestId('node-table').locator('tbody tr').first().waitFor();
     const before = await page.getByTestId('node-table').locator('tbody tr').count();
