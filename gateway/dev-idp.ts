@@ -13,6 +13,11 @@ export function devIssuerUrl(slug: string): string {
   return `https://idp.${slug}.tessera.test`;
 }
 
+/** The console's client id at the development OpenID Providers (gateway/dev-op.ts). */
+export const CONSOLE_CLIENT_ID = 'tessera-console';
+/** The scope that asks for an access token to the hub's GraphQL API. */
+export const API_SCOPE = 'graphql';
+
 /** Where the gateway serves the development OpenID Providers (gateway/dev-op.ts), one per demo agency. */
 export const DEV_OP_PREFIX = '/idp';
 

@@ -8,7 +8,9 @@ import { createMemoryAdapter } from 'oidc-provider/lib/adapters/memory_adapter.j
 import { ROLES } from '../policies/actor';
 import { DEMO_AGENCIES } from '../services/agencies/api';
 import { fileMadeOnce, hubSecret } from '../services/kernel/hub-secret';
-import { DEV_OP_PREFIX, devProviderIssuer, devSubject } from './dev-idp';
+import { API_SCOPE, CONSOLE_CLIENT_ID, DEV_OP_PREFIX, devProviderIssuer, devSubject } from './dev-idp';
+
+export { API_SCOPE, CONSOLE_CLIENT_ID };
 
 /**
  * The development OpenID Provider: one issuer per demo agency at `<publicUrl>/idp/<slug>` (an
@@ -18,9 +20,6 @@ import { DEV_OP_PREFIX, devProviderIssuer, devSubject } from './dev-idp';
  * Sessions and codes live in memory (oidc-provider's memory adapter, one store per agency that
  * outlives key rotations): a restart signs everyone out.
  */
-export const CONSOLE_CLIENT_ID = 'tessera-console';
-/** The scope that asks for an access token to the hub's GraphQL API. */
-export const API_SCOPE = 'graphql';
 const ALG = 'ES256';
 
 function keyFile(dataDir: string, slug: string): string {

@@ -12,7 +12,8 @@ import { SUBGRAPHS } from '../services/registry';
 import { consoleRoutes } from './console';
 import { type GatewayContext, gatewayContext } from './context';
 import { InProcessDataSource, SignedRemoteDataSource } from './data-sources';
-import { API_SCOPE, CONSOLE_CLIENT_ID, type DevOpenIdProviders, devOpenIdProviders } from './dev-op';
+import { API_SCOPE, CONSOLE_CLIENT_ID } from './dev-idp';
+import type { DevOpenIdProviders } from './dev-op';
 import { IdentityVerifier } from './identity';
 import { documentTooLarge, limitsFromEnv, type QueryLimits, queryLimitsPlugin, TOKEN_LIMIT_MESSAGE } from './limits';
 
@@ -152,7 +153,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     () => routes,
   );
   const publicUrl = (opts.publicUrl ?? `http://${!opts.host || opts.host === '0.0.0.0' ? 'localhost' : opts.host}:${http.port}`).replace(/\/$/, '');
-  if (opts.devIdp) devIdp = devOpenIdProviders({ ...opts.devIdp, publicUrl });
+  // Loaded only when asked for: oidc-provider (an ES module) stays out of a hub without it.
+  if (opts.devIdp) devIdp = (await import('./dev-op')).devOpenIdProviders({ ...opts.devIdp, publicUrl });
   if (opts.console ?? true)
     serveConsole = consoleRoutes(() => ({ issuers: devIdp?.issuers ?? [], clientId: CONSOLE_CLIENT_ID, scope: `openid profile ${API_SCOPE}` }));
   return {

@@ -1,5 +1,5 @@
 import * as oauth from 'oauth4webapi';
-import { API_SCOPE, CONSOLE_CLIENT_ID } from '../gateway/dev-op';
+import { API_SCOPE, CONSOLE_CLIENT_ID } from '../gateway/dev-idp';
 import { devProviderIssuer } from '../gateway/dev-idp';
 import { codes, startTestHub, type TestHub } from './support/hub';
 
