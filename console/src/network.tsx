@@ -213,6 +213,21 @@ export function NetworkPage({ seed }: { seed: string }) {
     a.click();
     setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
   };
+  /** The drawn chart as CSV, one row per link (i2 Analyst's Notebook imports it with a link import specification). */
+  const exportCsv = () => {
+    const q = (v: string) => `"${v.replace(/"/g, '""')}"`;
+    const rows = [['From ID', 'From label', 'From type', 'Link type', 'To ID', 'To label', 'To type'].map(q).join(',')];
+    for (const e of g.edges.values()) {
+      if (!g.drawn.has(e.source) || !g.drawn.has(e.target)) continue;
+      const end = (id: string) => [id, labels.current.get(id) ?? id, g.nodes.get(id)?.type ?? ''];
+      rows.push([...end(e.source), e.kind, ...end(e.target)].map(q).join(','));
+    }
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([`${rows.join('\r\n')}\r\n`], { type: 'text/csv' }));
+    a.download = `tessera-network-${seed}.csv`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  };
   return (
     <section class="network">
       <h1>{t('network.title')}</h1>
@@ -229,6 +244,9 @@ export function NetworkPage({ seed }: { seed: string }) {
         <span data-testid="drawn-count">{t('network.nodes', { count: g.drawn.size })}</span>
         <button type="button" onClick={() => void exportPng()} disabled={!g.drawn.size}>
           {t('network.exportPng')}
+        </button>
+        <button type="button" onClick={exportCsv} disabled={!g.drawn.size}>
+          {t('network.exportCsv')}
         </button>
         <button type="button" class="secondary" onClick={undo} disabled={!history.current.length}>
           {t('network.undo')}

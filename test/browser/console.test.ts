@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildConsole } from '../../scripts/console-build';
@@ -112,6 +113,11 @@ describe('the console in Chromium', () => {
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export PNG' }).click();
     expect((await download).suggestedFilename()).toMatch(/\.png$/);
+    const csvDownload = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export CSV (i2)' }).click();
+    const csv = fs.readFileSync((await (await csvDownload).path())!, 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('"From ID","From label","From type","Link type","To ID","To label","To type"');
+    expect(csv).toContain('"Ionuț Popescu","PERSON"');
 
     // Signing out ends the session at the provider.
     await page.getByRole('button', { name: 'Sign out' }).click();
