@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { Client } from 'pg';
 import { devSubject, signDevToken } from '../../gateway/dev-idp';
+import type { DevOpenIdProviders } from '../../gateway/dev-op';
 import { type Hub, type HubOptions, serveSubgraph, startHub } from '../../gateway/hub';
 import type { Role } from '../../policies/actor';
+import { registerDevProviderIssuers } from '../../services/agencies/api';
 import { loadGatewayKeys } from '../../services/kernel/actor-token';
 import { connect, type Database } from '../../services/kernel/db';
 import type { HttpHandle } from '../../services/kernel/http';
@@ -22,6 +24,9 @@ export interface GraphQLResult<T = Record<string, unknown>> {
 
 export interface TestHub {
   url: string;
+  /** Where the console and the development IdP are (startTestHub with devIdp). */
+  publicUrl: string;
+  devIdp?: DevOpenIdProviders;
   /** The database owner's connection, for test fixtures; the hub itself runs as the application role. */
   db: Database;
   /** The application role's pool the hub runs on. */
@@ -108,7 +113,7 @@ export async function postGraphQL<T>(
 /** The real hub (gateway + all subgraphs) on a random port over its own database copy. */
 export async function startTestHub(
   transport: Transport = 'in-process',
-  options: Pick<HubOptions, 'limits' | 'subgraphTimeoutMs'> & { development?: boolean } = {},
+  options: Pick<HubOptions, 'limits' | 'subgraphTimeoutMs' | 'jwksCooldownMs'> & { development?: boolean; devIdp?: boolean } = {},
 ): Promise<TestHub> {
   const url = await cloneDatabase();
   const db = await connect(url, 4);
@@ -132,10 +137,16 @@ export async function startTestHub(
     development: options.development ?? false,
     limits: options.limits,
     subgraphTimeoutMs: options.subgraphTimeoutMs,
+    jwksCooldownMs: options.jwksCooldownMs,
+    devIdp: options.devIdp ? { dataDir: dataDir(), audience: 'tessera' } : undefined,
     transport: transport === 'http' ? { kind: 'http', urls: subgraphUrls } : { kind: 'in-process' },
   });
+  // The demo agencies' development OpenID Providers on this hub, trusted by URL (their keys read from their jwks_uri).
+  if (options.devIdp) await registerDevProviderIssuers(db, hub.publicUrl, 'tessera');
   return {
     url: hub.url,
+    publicUrl: hub.publicUrl,
+    devIdp: hub.devIdp,
     db,
     appDb,
     probe,
