@@ -13,6 +13,7 @@ import { type GatewayContext, gatewayContext } from './context';
 import { InProcessDataSource, SignedRemoteDataSource } from './data-sources';
 import { IdentityVerifier } from './identity';
 import { documentTooLarge, limitsFromEnv, type QueryLimits, queryLimitsPlugin, TOKEN_LIMIT_MESSAGE } from './limits';
+import { type PublicIntakeLimits, publicLimitsFromEnv, PublicSourceLimiter } from './public-intake';
 
 export const SUPERGRAPH_PATH = path.join(__dirname, '..', 'schema', 'supergraph.graphql');
 
@@ -28,6 +29,8 @@ export interface HubOptions {
   transport: SubgraphTransport;
   /** Query shape limits; unset members come from the environment (gateway/limits.ts). */
   limits?: Partial<QueryLimits>;
+  /** Daily budgets of the public intake per source; unset members come from the environment (gateway/public-intake.ts). */
+  publicIntake?: Partial<PublicIntakeLimits>;
   /** http transport: how long to wait for a subgraph's answer; default TESSERA_SUBGRAPH_TIMEOUT_MS or 15 s. */
   subgraphTimeoutMs?: number;
 }
@@ -127,7 +130,13 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   });
   await server.start();
   const verifier = new IdentityVerifier(opts.db, log);
-  const http = await serveHttp(server, (headers) => gatewayContext(headers, verifier, opts.keys), opts.port, opts.host);
+  const limiter = new PublicSourceLimiter({ ...publicLimitsFromEnv(), ...opts.publicIntake });
+  const http = await serveHttp(
+    server,
+    (headers, operation, peer) => gatewayContext(headers, verifier, opts.keys, { operation, peer, limiter }),
+    opts.port,
+    opts.host,
+  );
   return {
     url: http.url,
     port: http.port,

@@ -43,14 +43,19 @@ function operationOf(method: string, body: unknown, search: URLSearchParams): Su
   return { query: search.get('query'), operationName: search.get('operationName'), variables };
 }
 
+/** Who is at the other end of the connection: only the gateway's public intake reads it (to budget, never to store). */
+export interface Peer {
+  address?: string;
+}
+
 /**
  * Serves an Apollo server on plain node:http at /graphql, with /healthz. Used by the gateway and by
  * every subgraph, so tests start real servers on random ports through the same code. The context
- * builder is given the request's headers and the operation it asks for.
+ * builder is given the request's headers, the operation it asks for and the peer.
  */
 export async function serveHttp<TContext extends BaseContext>(
   server: ApolloServer<TContext>,
-  context: (headers: HeaderMap, operation: SubgraphOperation) => Promise<TContext>,
+  context: (headers: HeaderMap, operation: SubgraphOperation, peer: Peer) => Promise<TContext>,
   port: number,
   host = '0.0.0.0',
 ): Promise<HttpHandle> {
@@ -92,7 +97,7 @@ export async function serveHttp<TContext extends BaseContext>(
         }
         const result = await server.executeHTTPGraphQLRequest({
           httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-          context: () => context(headers, operationOf(req.method ?? 'GET', body, url.searchParams)),
+          context: () => context(headers, operationOf(req.method ?? 'GET', body, url.searchParams), { address: req.socket.remoteAddress }),
         });
         const outHeaders: Record<string, string> = {};
         for (const [k, v] of result.headers) outHeaders[k] = v;

@@ -78,6 +78,9 @@ describe('row-level security on every table', () => {
       case 'audit':
         where = `t.actor_agency_id = ${a()} OR t.record_owner_agency_id = ${a()} OR ${a()} = ANY(t.recipients)`;
         break;
+      case 'public-intake':
+        where = actor.agencyType === 'HUB_ANALYST' ? 'TRUE' : 'FALSE';
+        break;
       case 'reference':
         where = 'TRUE';
         break;
@@ -156,6 +159,8 @@ describe('row-level security on every table', () => {
     }
     await q(`INSERT INTO narratives.proposals (narrative_id, kind, indicator_code, excerpt_start, excerpt_end)
       SELECT id, 'INDICATOR', 'fixture', 0, 1 FROM narratives.narratives n WHERE NOT EXISTS (SELECT 1 FROM narratives.proposals p WHERE p.narrative_id = n.id)`);
+    // A proof-of-work challenge answered (the demo scenario answers none).
+    await q(`INSERT INTO intake.spent_challenges (id, expires_at) VALUES ('fixture', now() + interval '10 minutes')`);
     // An erasure record on every narrative.
     await q(`INSERT INTO narratives.erasures (narrative_id, erased_by_user_id, reason) SELECT id, contributor_user_id, 'fixture' FROM narratives.narratives`);
   }
