@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { PolicyRecord } from '../../policies/subjects';
 import { appendAudit, writtenFields } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
@@ -124,10 +124,11 @@ export async function submitPublicReport(ctx: RequestContext, input: SubmitPubli
     );
     if ((seen?.n ?? 0) >= MAX_COPIES_PER_DAY)
       throw conflict('This report was already received several times today', { field: 'input.story', reason: 'DUPLICATE' });
-    const [row] = await tx.query<{ id: string; receivedOn: string }>(
-      `INSERT INTO intake.public_reports (story, occurred_when, place, latitude, longitude, situation_kind, language, contact, receipt_hash, fingerprint, duplicate_of)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       RETURNING id, to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS "receivedOn"`,
+    // No RETURNING: the public actor reads no row back, not even its own (row-level security).
+    const id = randomUUID();
+    await tx.query(
+      `INSERT INTO intake.public_reports (id, story, occurred_when, place, latitude, longitude, situation_kind, language, contact, receipt_hash, fingerprint, duplicate_of)
+       VALUES ($12, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [
         report.story,
         report.when,
@@ -140,11 +141,13 @@ export async function submitPublicReport(ctx: RequestContext, input: SubmitPubli
         receiptHash(receiptCode),
         fp,
         seen?.firstId ?? null,
+        id,
       ],
     );
+    const [row] = await tx.query<{ receivedOn: string }>(`SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS "receivedOn"`);
     for (const [position, p] of photos.entries()) {
       await tx.query('INSERT INTO intake.public_report_photos (report_id, position, media_type, width, height, content) VALUES ($1, $2, $3, $4, $5, $6)', [
-        row!.id,
+        id,
         position,
         p.mediaType,
         p.width,
@@ -153,7 +156,7 @@ export async function submitPublicReport(ctx: RequestContext, input: SubmitPubli
       ]);
     }
     const fields = writtenFields({ ...report, photos });
-    await appendAudit(tx, ctx, [{ action: 'COLLECT', subjectType: 'PublicReport', subjectId: row!.id, recordOwnerAgencyId: null, fields }]);
+    await appendAudit(tx, ctx, [{ action: 'COLLECT', subjectType: 'PublicReport', subjectId: id, recordOwnerAgencyId: null, fields }]);
     return row!.receivedOn;
   });
   ctx.log.info({ op: 'submitPublicReport', photos: photos.length }, 'public report received');

@@ -108,7 +108,7 @@ export async function postGraphQL<T>(
 /** The real hub (gateway + all subgraphs) on a random port over its own database copy. */
 export async function startTestHub(
   transport: Transport = 'in-process',
-  options: Pick<HubOptions, 'limits' | 'subgraphTimeoutMs'> & { development?: boolean } = {},
+  options: Pick<HubOptions, 'limits' | 'subgraphTimeoutMs' | 'publicIntake'> & { development?: boolean } = {},
 ): Promise<TestHub> {
   const url = await cloneDatabase();
   const db = await connect(url, 4);
@@ -132,6 +132,7 @@ export async function startTestHub(
     development: options.development ?? false,
     limits: options.limits,
     subgraphTimeoutMs: options.subgraphTimeoutMs,
+    publicIntake: options.publicIntake,
     transport: transport === 'http' ? { kind: 'http', urls: subgraphUrls } : { kind: 'in-process' },
   });
   return {
