@@ -168,7 +168,6 @@ describe('hostile input', () => {
         }
         const stored = await storedStory(r.data!.submitPublicReport.receiptCode);
         expect(stored.story.startsWith('Fuzz')).toBe(true);
-        // eslint-disable-next-line no-control-regex
         for (const v of [stored.story, stored.place ?? '', stored.contact ?? '']) expect(v).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
       }),
       { numRuns: 60 },
