@@ -6,7 +6,7 @@ import { rateLimited } from '../services/kernel/errors';
 import type { Peer } from '../services/kernel/http';
 import { type Logger, rootLogger } from '../services/kernel/logger';
 import type { IdentityVerifier } from './identity';
-import { PUBLIC_SUBMISSIONS, publicRootFields, type PublicSourceLimiter } from './public-intake';
+import { clientAddress, PUBLIC_SUBMISSIONS, publicRootFields, type PublicSourceLimiter } from './public-intake';
 
 export interface GatewayContext {
   actor: Actor;
@@ -31,7 +31,7 @@ export async function gatewayContext(
   const publicFields = intake && !headers.get('authorization') ? publicRootFields(intake.operation) : undefined;
   if (publicFields) {
     const budget = intake!.limiter.take(
-      intake!.peer.address,
+      clientAddress(intake!.peer.address, headers.get('x-forwarded-for'), intake!.limiter.limits.trustedProxyHops),
       publicFields.some((f) => PUBLIC_SUBMISSIONS.has(f)),
     );
     if (!budget.ok) {

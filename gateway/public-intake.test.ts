@@ -1,7 +1,7 @@
 import { parse } from 'graphql';
-import { PublicSourceLimiter, publicRootFields, sourceOf } from './public-intake';
+import { clientAddress, PublicSourceLimiter, publicRootFields, sourceOf } from './public-intake';
 
-const limits = { requestsPerDay: 5, submissionsPerDay: 2, maxSources: 3 };
+const limits = { requestsPerDay: 5, submissionsPerDay: 2, maxSources: 3, trustedProxyHops: 0 };
 const DAY1 = Date.parse('2026-03-01T10:00:00Z');
 
 describe('publicRootFields', () => {
@@ -41,6 +41,17 @@ describe('sourceOf', () => {
     expect(sourceOf('2001:db8::1')).toBe('2001:db8:0:0::/64');
     expect(sourceOf(undefined)).toBe('unknown');
     expect(sourceOf('garbage')).toBe('unknown');
+  });
+});
+
+describe('clientAddress', () => {
+  test('without trusted proxies the connection is the source, whatever X-Forwarded-For claims', () => {
+    expect(clientAddress('198.51.100.1', '203.0.113.9', 0)).toBe('198.51.100.1');
+  });
+  test('behind trusted proxies, the entry the nearest of them wrote; entries the sender added further left do not count', () => {
+    expect(clientAddress('10.0.0.2', 'spoofed, 203.0.113.9', 1)).toBe('203.0.113.9');
+    expect(clientAddress('10.0.0.2', 'spoofed, 203.0.113.9, 10.0.0.1', 2)).toBe('203.0.113.9');
+    expect(clientAddress('10.0.0.2', undefined, 1)).toBe('10.0.0.2');
   });
 });
 

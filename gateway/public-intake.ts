@@ -52,6 +52,8 @@ export interface PublicIntakeLimits {
   submissionsPerDay: number;
   /** Sources tracked at once; past it, new sources share one budget (memory stays bounded). */
   maxSources: number;
+  /** Reverse proxies in front of the gateway that append to X-Forwarded-For (0: the connection's own address is the source). */
+  trustedProxyHops: number;
 }
 
 export function publicLimitsFromEnv(): PublicIntakeLimits {
@@ -63,7 +65,21 @@ export function publicLimitsFromEnv(): PublicIntakeLimits {
     requestsPerDay: n('TESSERA_PUBLIC_REQUESTS_PER_DAY', 200),
     submissionsPerDay: n('TESSERA_PUBLIC_SUBMISSIONS_PER_DAY', 10),
     maxSources: n('TESSERA_PUBLIC_MAX_SOURCES', 200_000),
+    trustedProxyHops: n('TESSERA_TRUSTED_PROXY_HOPS', 0),
   };
+}
+
+/**
+ * The sender's address: the connection's, or behind `hops` trusted proxies the entry they wrote
+ * into X-Forwarded-For (counted from the right: entries further left are the sender's own say).
+ */
+export function clientAddress(peer: string | undefined, forwardedFor: string | undefined, hops: number): string | undefined {
+  if (hops <= 0 || !forwardedFor) return peer;
+  const chain = forwardedFor
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  return chain.length >= hops ? chain[chain.length - hops] : peer;
 }
 
 /**
