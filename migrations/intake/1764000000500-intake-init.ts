@@ -64,9 +64,10 @@ export class IntakeInit1764000000500 implements MigrationInterface {
         SELECT r.id, (r.received_at AT TIME ZONE 'UTC')::date, r.status,
           (SELECT count(*)::int FROM intake.public_report_additions a WHERE a.report_id = r.id)
         FROM intake.public_reports r WHERE r.receipt_hash = hash $fn$`);
+    // The first report of a text (every copy names it), and how many copies arrived since `since`.
     await q.query(`CREATE FUNCTION intake.recent_fingerprints(fp bytea, since timestamptz) RETURNS TABLE (first_id uuid, n int)
       LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog AS $fn$
-        SELECT (array_agg(id ORDER BY received_at, id))[1], count(*)::int FROM intake.public_reports WHERE fingerprint = fp AND received_at >= since $fn$`);
+        SELECT (array_agg(coalesce(duplicate_of, id) ORDER BY received_at, id))[1], count(*)::int FROM intake.public_reports WHERE fingerprint = fp AND received_at >= since $fn$`);
 
     await q.query(`CREATE TABLE intake.notifications (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

@@ -110,9 +110,10 @@ export function validateReport(input: SubmitPublicReportInput): ValidReport {
  */
 export async function submitPublicReport(ctx: RequestContext, input: SubmitPublicReportInput): Promise<{ receiptCode: string; receivedOn: string }> {
   const report = validateReport(input);
+  // The proof of work is checked (and spent) before any photo is decoded: the costly work is done for solved challenges only.
+  await spendChallenge(ctx, input.challenge, input.nonce);
   const photos: CleanPhoto[] = [];
   for (const [i, p] of (input.photos ?? []).entries()) photos.push(await cleanPhoto(`input.photos[${i}]`, p));
-  await spendChallenge(ctx, input.challenge, input.nonce);
   const receiptCode = newReceiptCode();
   const fp = fingerprint(report.story);
   const receivedOn = await ctx.db.transaction(async (tx) => {
