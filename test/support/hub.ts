@@ -113,7 +113,7 @@ export async function postGraphQL<T>(
 /** The real hub (gateway + all subgraphs) on a random port over its own database copy. */
 export async function startTestHub(
   transport: Transport = 'in-process',
-  options: Pick<HubOptions, 'limits' | 'subgraphTimeoutMs' | 'jwksCooldownMs'> & { development?: boolean; devIdp?: boolean } = {},
+  options: Pick<HubOptions, 'limits' | 'subgraphTimeoutMs' | 'jwksCooldownMs' | 'publicIntake'> & { development?: boolean; devIdp?: boolean } = {},
 ): Promise<TestHub> {
   const url = await cloneDatabase();
   const db = await connect(url, 4);
@@ -139,6 +139,7 @@ export async function startTestHub(
     subgraphTimeoutMs: options.subgraphTimeoutMs,
     jwksCooldownMs: options.jwksCooldownMs,
     devIdp: options.devIdp ? { dataDir: dataDir(), audience: 'tessera' } : undefined,
+    publicIntake: options.publicIntake,
     transport: transport === 'http' ? { kind: 'http', urls: subgraphUrls } : { kind: 'in-process' },
   });
   // The demo agencies' development OpenID Providers on this hub, trusted by URL (their keys read from their jwks_uri).
