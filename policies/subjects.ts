@@ -144,6 +144,10 @@ export const AUDIT_EVENT_FIELDS = [
 export const HIT_NO_HIT_FIELDS = ['kind', 'value', 'known', 'holderCount', 'contactableAgencies'] as const;
 /** How often other agencies asked hit/no-hit about an identifier the agency holds: counts by agency type, never who. */
 export const HIT_NO_HIT_INTEREST_FIELDS = ['kind', 'value', 'queries', 'askedBy'] as const;
+/** A bulk screening job: its progress and counts, never the identifiers (those are its results). */
+export const SCREENING_JOB_FIELDS = ['id', 'reference', 'status', 'chunkCount', 'identifierCount', 'knownCount', 'createdAt', 'closedAt'] as const;
+/** One identifier screened: the hit/no-hit answer about it, with its place in the job (chunk number, index in the chunk). */
+export const SCREENING_RESULT_FIELDS = ['chunk', 'index', ...HIT_NO_HIT_FIELDS] as const;
 
 export const SUBJECT_FIELDS = {
   Case: [...CASE_OVERVIEW, ...CASE_DETAIL],
@@ -172,6 +176,8 @@ export const SUBJECT_FIELDS = {
   AuditEvent: [...AUDIT_EVENT_FIELDS],
   HitNoHitResult: [...HIT_NO_HIT_FIELDS],
   HitNoHitInterest: [...HIT_NO_HIT_INTEREST_FIELDS],
+  ScreeningJob: [...SCREENING_JOB_FIELDS],
+  ScreeningResult: [...SCREENING_RESULT_FIELDS],
 } as const;
 
 export type SubjectType = keyof typeof SUBJECT_FIELDS;
@@ -205,6 +211,8 @@ export const GOVERNANCE_SUBJECTS: readonly SubjectType[] = [
   'AuditEvent',
   'HitNoHitResult',
   'HitNoHitInterest',
+  'ScreeningJob',
+  'ScreeningResult',
 ];
 
 /**

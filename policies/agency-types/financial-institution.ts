@@ -10,6 +10,8 @@ import {
   OBSERVATION_FIELDS,
   RECORD_META,
   ROUTE_FIELDS,
+  SCREENING_JOB_FIELDS,
+  SCREENING_RESULT_FIELDS,
   TRANSACTION_REPORT_FIELDS,
   TYPOLOGY_FIELDS,
 } from '../subjects';
@@ -46,4 +48,9 @@ export const financialInstitutionPolicy: AgencyTypePolicy = (actor, { can }) => 
   can(['create', 'update'], 'Typology', own);
   can('read', 'TransactionReport', [...TRANSACTION_REPORT_FIELDS], own);
   can(['create', 'update'], 'TransactionReport', own);
+
+  // Bulk screening of the bank's customer book: its own jobs only, each identifier answered as hit/no-hit answers it.
+  can('read', 'ScreeningJob', [...SCREENING_JOB_FIELDS], own);
+  can(['create', 'update'], 'ScreeningJob', own);
+  can('read', 'ScreeningResult', [...SCREENING_RESULT_FIELDS], own);
 };

@@ -4,6 +4,7 @@ import { EntitiesEnsureEntities1764000000140 } from '../../migrations/entities/1
 import { EntitiesForgetOrphans1764000000150 } from '../../migrations/entities/1764000000150-forget-orphans';
 import { EntitiesObservationsByEntityAndDate1764000000130 } from '../../migrations/entities/1764000000130-observations-by-entity-and-date';
 import { EntitiesOrganisationSearch1764000000110 } from '../../migrations/entities/1764000000110-entities-organisation-search';
+import { EntitiesScreeningJobs1764000000160 } from '../../migrations/entities/1764000000160-screening-jobs';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedEntitiesDemo } from './demo-data';
@@ -11,6 +12,7 @@ import { CaseEntitiesResolver, EntityResolver, LinkResolver, ObservationResolver
 import * as service from './entity.service';
 import { ExportResolver } from './export.resolver';
 import { NetworkEdgeResolver, NetworkNodeResolver, NetworkResolver } from './network.resolver';
+import { ScreeningResolver } from './screening.resolver';
 import { ENTITIES_TABLES } from './tables';
 
 /** Entities (phones, accounts, adverts, ...) and the observations and links agencies state about them. */
@@ -25,6 +27,7 @@ export const entitiesSubgraph: SubgraphDefinition = {
     EntitiesObservationsByEntityAndDate1764000000130,
     EntitiesEnsureEntities1764000000140,
     EntitiesForgetOrphans1764000000150,
+    EntitiesScreeningJobs1764000000160,
   ],
   tables: ENTITIES_TABLES,
   buildSchema: () =>
@@ -38,6 +41,7 @@ export const entitiesSubgraph: SubgraphDefinition = {
         NetworkNodeResolver,
         NetworkEdgeResolver,
         ExportResolver,
+        ScreeningResolver,
       ],
       references: {
         Entity: { __resolveReference: (ref: { id: string }, ctx) => service.getEntity(ctx, ref.id) },
@@ -46,7 +50,13 @@ export const entitiesSubgraph: SubgraphDefinition = {
         // Only the key: Case.entities applies the policy, and the cases subgraph guards the rest of Case.
         Case: { __resolveReference: (ref: { id: string }) => ({ id: ref.id }) },
       },
-      relations: { Entity: ['observations', 'links', 'cases'], Observation: ['entity'], Link: ['fromEntity', 'toEntity'], Case: ['entities'] },
+      relations: {
+        Entity: ['observations', 'links', 'cases'],
+        Observation: ['entity'],
+        Link: ['fromEntity', 'toEntity'],
+        Case: ['entities'],
+        ScreeningJob: ['results'],
+      },
       rootAccess: {
         entity: ['read', 'Entity'],
         entities: ['read', 'Entity'],
@@ -62,6 +72,11 @@ export const entitiesSubgraph: SubgraphDefinition = {
         correlations: ['read', 'Observation'],
         hitNoHit: ['read', 'HitNoHitResult'],
         hitNoHitInterest: ['read', 'HitNoHitInterest'],
+        screeningJob: ['read', 'ScreeningJob'],
+        screeningJobs: ['read', 'ScreeningJob'],
+        createScreeningJob: ['create', 'ScreeningJob'],
+        appendScreeningChunk: ['update', 'ScreeningJob'],
+        closeScreeningJob: ['update', 'ScreeningJob'],
       },
     }),
   seedDemo: seedEntitiesDemo,

@@ -14,6 +14,8 @@ export interface Config {
   kAnonymity: number;
   /** Hit/no-hit quotas: distinct identifiers asked, per user and per agency, in the last minute and the last 24 hours. */
   hitNoHitQuota: HitNoHitQuota;
+  /** Bulk screening: distinct identifiers an agency may screen in the last 24 hours (TESSERA_SCREENING_AGENCY_PER_DAY). */
+  screeningAgencyPerDay: number;
   development: boolean;
   logLevel: string;
   /** Signed checkpoints of the audit chain (services/audit/checkpoints.ts, docs/audit.md). */
@@ -73,6 +75,7 @@ export function loadConfig(): Config {
       agencyPerMinute: intFromEnv('TESSERA_HIT_NO_HIT_AGENCY_PER_MINUTE', 5000),
       agencyPerDay: intFromEnv('TESSERA_HIT_NO_HIT_AGENCY_PER_DAY', 50000),
     },
+    screeningAgencyPerDay: intFromEnv('TESSERA_SCREENING_AGENCY_PER_DAY', 2_000_000),
     development: process.env.TESSERA_DEV === '1' || process.env.NODE_ENV === 'development',
     logLevel: process.env.LOG_LEVEL ?? 'info',
     auditCheckpoints: {

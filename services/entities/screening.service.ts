@@ -1,0 +1,280 @@
+import { createHash } from 'node:crypto';
+import { SqlParams } from '../../policies/sql';
+import { appendAudit, ownRecordEvent } from '../kernel/audit';
+import { loadConfig } from '../kernel/config';
+import type { RequestContext } from '../kernel/context';
+import { badInput, conflict, notFound, rateLimited } from '../kernel/errors';
+import { requestHash, requiredIdempotencyKey, submitOnce } from '../kernel/idempotency';
+import { assertMayReadAny, projectAll, projectOne, assertCanChange, assertCanCreate, visibleWhere } from '../kernel/policy';
+import { assertUuid } from '../kernel/marked-record';
+import { observationTableAs } from './entity.repository';
+import { hitNoHitKey, identifierHash } from './hit-no-hit.service';
+import { type IdentifierInput, normaliseIdentifiers } from './observe';
+
+/**
+ * Bulk screening: a bank submits its customer book as a job, in chunks, and learns for each
+ * identifier what hit/no-hit (hit-no-hit.service.ts) would answer: known beyond what it can see,
+ * how many agencies hold it, whom to ask. Each chunk is answered when it arrives, by one statement
+ * for the whole chunk, and kept as the job's results until the bank reads them page by page.
+ *
+ * Audit: the job's creation (COLLECT) and its closing (ALTER, with the job's counts) are events on
+ * the job; every chunk is one CONSULT event on the job with `agencyType:<type>`, `chunk:<n>`,
+ * `identifiers:<n>` (distinct identifiers in the chunk), `known:<n>`, `outcome:ANSWERED` or
+ * `outcome:RATE_LIMITED`, and one `hmac:<hex>` per distinct identifier (identifierHash, the
+ * hit/no-hit key): the trail says who screened which identifiers without holding them.
+ *
+ * Quota: distinct identifiers per agency in the last 24 hours (config.screeningAgencyPerDay),
+ * counted over the agency's answered chunks under a per-agency lock, so concurrent chunks of one
+ * agency count each other. Over it: RATE_LIMITED with the seconds until the chunk would fit.
+ */
+export const MAX_SCREENING_CHUNK = 50_000;
+export const MAX_SCREENING_JOB = 1_000_000;
+export const MAX_RESULTS_PAGE = 10_000;
+export const SCREENING_SUBJECT = 'ScreeningJob';
+
+interface JobRow {
+  id: string;
+  ownerAgencyId: string;
+  reference: string;
+  status: 'OPEN' | 'CLOSED';
+  chunkCount: number;
+  identifierCount: number;
+  knownCount: number;
+  createdAt: Date;
+  closedAt: Date | null;
+}
+
+const JOB_COLUMNS = `id, owner_agency_id AS "ownerAgencyId", idempotency_key AS reference, status, chunk_count AS "chunkCount",
+  identifier_count AS "identifierCount", known_count AS "knownCount", created_at AS "createdAt", closed_at AS "closedAt"`;
+
+const O = observationTableAs('o');
+const record = (row: JobRow) => ({ __typename: 'ScreeningJob' as const, ...row });
+
+/**
+ * The caller's own job, by id or by its reference; NOT_FOUND for any other agency's (row-level
+ * security hides them too). `forUpdate` locks the row for the rest of the request.
+ */
+async function ownJob(ctx: RequestContext, by: { id?: string | null; reference?: string | null }, forUpdate = false): Promise<JobRow | undefined> {
+  if (by.id) assertUuid('id', by.id);
+  const [column, value] = by.id ? ['id', by.id] : ['idempotency_key', by.reference];
+  if (!value) throw badInput('id', 'give the job’s id or its reference');
+  const [row] = await ctx.db.query<JobRow>(
+    `SELECT ${JOB_COLUMNS} FROM entities.screening_jobs WHERE ${column} = $1 AND owner_agency_id = $2${forUpdate ? ' FOR UPDATE' : ''}`,
+    [value, ctx.actor.agencyId],
+  );
+  return row;
+}
+
+export async function getScreeningJob(ctx: RequestContext, by: { id?: string | null; reference?: string | null }) {
+  assertMayReadAny(ctx, 'ScreeningJob', 'Your agency may not screen identifiers');
+  const row = await ownJob(ctx, by);
+  if (!row) throw notFound('ScreeningJob');
+  return projectOne(ctx, record(row));
+}
+
+/** The caller's agency's jobs, newest first. */
+export async function listScreeningJobs(ctx: RequestContext, first: number) {
+  assertMayReadAny(ctx, 'ScreeningJob', 'Your agency may not screen identifiers');
+  if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('first', 'must be between 1 and 100');
+  const rows = await ctx.db.query<JobRow>(
+    `SELECT ${JOB_COLUMNS} FROM entities.screening_jobs WHERE owner_agency_id = $1 ORDER BY created_at DESC, id LIMIT $2`,
+    [ctx.actor.agencyId, first],
+  );
+  return projectAll(ctx, rows.map(record));
+}
+
+/** A new job under the caller's reference; the same reference again answers the same job. */
+export async function createScreeningJob(ctx: RequestContext, reference: string) {
+  assertCanCreate(ctx, { __typename: 'ScreeningJob', ownerAgencyId: ctx.actor.agencyId });
+  const key = requiredIdempotencyKey('reference', reference);
+  const id = await submitOnce(ctx, {
+    table: 'entities.screening_jobs',
+    subject: 'screening job',
+    key,
+    hash: requestHash({}),
+    async insert(tx) {
+      const [row] = await tx.query<{ id: string }>(
+        `INSERT INTO entities.screening_jobs (owner_agency_id, created_by_user_id, idempotency_key, request_hash) VALUES ($1, $2, $3, $4) RETURNING id`,
+        [ctx.actor.agencyId, ctx.actor.userId, key, requestHash({})],
+      );
+      await appendAudit(tx, ctx, [ownRecordEvent(ctx, 'COLLECT', SCREENING_SUBJECT, row!.id, [`agencyType:${ctx.actor.agencyType}`])]);
+      return row!.id;
+    },
+  });
+  return getScreeningJob(ctx, { id });
+}
+
+/** Seconds until `asked` more identifiers fit the agency's daily quota: 0 now, null never. Holds the agency's screening lock until the request ends. */
+async function quotaWait(ctx: RequestContext, asked: number): Promise<number | null> {
+  const quota = loadConfig().screeningAgencyPerDay;
+  if (asked > quota) return null;
+  await ctx.db.query(`SELECT pg_advisory_xact_lock(hashtextextended('tessera.screening:' || $1, 0))`, [ctx.actor.agencyId]);
+  // Chunks leave the window oldest first; the wait ends when the oldest chunk whose newer ones plus `asked` fit has left.
+  const [{ wait }] = (await ctx.db.query<{ wait: number }>(
+    `SELECT CASE WHEN coalesce(max(total), 0) + $2 <= $3 THEN 0
+                 ELSE greatest(1, ceil(extract(epoch FROM min(created_at) FILTER (WHERE newer + $2 <= $3) + interval '1 day' - clock_timestamp())))::int END AS wait
+       FROM (SELECT created_at, sum(identifier_count) OVER () AS total,
+                    coalesce(sum(identifier_count) OVER (ORDER BY created_at DESC, job_id, chunk_number ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS newer
+               FROM entities.screening_chunks WHERE owner_agency_id = $1 AND created_at > clock_timestamp() - interval '1 day') AS c`,
+    [ctx.actor.agencyId, asked, quota],
+  )) as [{ wait: number }];
+  return wait;
+}
+
+/**
+ * Appends chunk `chunkNumber` (any order; each number once) to an open job and answers it. The
+ * same chunk again is a no-op answering the job; another chunk under a used number is a CONFLICT.
+ */
+export async function appendScreeningChunk(ctx: RequestContext, jobId: string, chunkNumber: number, identifiers: IdentifierInput[]) {
+  if (!Number.isInteger(chunkNumber) || chunkNumber < 0 || chunkNumber >= MAX_SCREENING_JOB)
+    throw badInput('chunk', `must be between 0 and ${MAX_SCREENING_JOB - 1}`);
+  if (identifiers.length === 0 || identifiers.length > MAX_SCREENING_CHUNK)
+    throw badInput('identifiers', `a chunk holds 1 to ${MAX_SCREENING_CHUNK} identifiers`);
+  const job = await ownJob(ctx, { id: jobId }, true);
+  if (!job) throw notFound('ScreeningJob');
+  assertCanChange(ctx, 'update', record(job), 'ScreeningJob');
+  const asked = normaliseIdentifiers(ctx.actor, identifiers, 'identifiers');
+  const kinds = asked.map((i) => i.kind);
+  const values = asked.map((i) => i.value);
+  const hash = createHash('sha256')
+    .update(JSON.stringify([kinds, values]))
+    .digest('hex');
+
+  const [earlier] = await ctx.db.query<{ hash: string }>(`SELECT request_hash AS hash FROM entities.screening_chunks WHERE job_id = $1 AND chunk_number = $2`, [
+    job.id,
+    chunkNumber,
+  ]);
+  if (earlier) {
+    if (earlier.hash !== hash) throw conflict(`chunk ${chunkNumber} of this job was already sent with other identifiers`, { field: 'chunk' });
+    return getScreeningJob(ctx, { id: job.id });
+  }
+  if (job.status !== 'OPEN') throw conflict('this screening job is closed: create another job to screen more', { field: 'jobId' });
+  if (job.identifierCount + asked.length > MAX_SCREENING_JOB) throw badInput('identifiers', `a job holds at most ${MAX_SCREENING_JOB} identifiers`);
+
+  const key = (k: string, v: string) => `${k}\u0000${v}`;
+  const distinct = [...new Map(asked.map((i) => [key(i.kind, i.value), i])).values()];
+  const wait = await quotaWait(ctx, distinct.length);
+  const hmacKey = hitNoHitKey();
+  const event = (outcome: string, known: number) => ({
+    action: 'CONSULT' as const,
+    subjectType: SCREENING_SUBJECT,
+    subjectId: job.id,
+    recordOwnerAgencyId: ctx.actor.agencyId,
+    fields: [
+      `agencyType:${ctx.actor.agencyType}`,
+      `chunk:${chunkNumber}`,
+      `identifiers:${distinct.length}`,
+      `known:${known}`,
+      `outcome:${outcome}`,
+      ...distinct.map((i) => identifierHash(hmacKey, i.kind, i.value)),
+    ],
+  });
+  if (wait !== 0) {
+    await ctx.db.transaction((tx) => appendAudit(tx, ctx, [event('RATE_LIMITED', 0)]));
+    ctx.log.info(
+      { op: 'screening', jobId: job.id, chunk: chunkNumber, identifiers: distinct.length, outcome: 'RATE_LIMITED', retryAfterSeconds: wait },
+      'screening',
+    );
+    if (wait === null)
+      throw badInput('identifiers', `more distinct identifiers than your agency's daily screening quota (${loadConfig().screeningAgencyPerDay})`);
+    throw rateLimited(`Screening quota reached; try this chunk again in ${wait} s`, wait);
+  }
+
+  const known = await ctx.db.transaction(async (tx) => {
+    // One statement for the chunk: what the caller already sees is the Observation rule itself (the
+    // same SQL as hit/no-hit), and who holds the rest comes from entities.identifier_holders.
+    const params = new SqlParams([kinds, values, job.id, ctx.actor.agencyId, chunkNumber]);
+    const visible = visibleWhere(ctx, 'Observation', { alias: 'o', attributes: O.attributes(ctx, params), grantsTable: O.grantsTable }, params);
+    const [{ known }] = (await tx.query<{ known: number }>(
+      `WITH asked AS (SELECT a.kind, a.value, a.n FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS a(kind, value, n)),
+            seen AS (SELECT o.id FROM entities.entities en JOIN entities.observations o ON o.entity_id = en.id
+                      WHERE (en.kind, en.value) IN (SELECT kind, value FROM asked) AND coalesce((${visible}), false)),
+            held AS (SELECT * FROM entities.identifier_holders($1::text[], $2::text[], ARRAY(SELECT id FROM seen))),
+            stored AS (
+              INSERT INTO entities.screening_results (job_id, chunk_number, item, owner_agency_id, kind, value, known, holder_count, contactable)
+              SELECT $3::uuid, $5::int, a.n::int - 1, $4::uuid, a.kind, a.value, h.kind IS NOT NULL, coalesce(h.holders, 0), coalesce(h.contactable::uuid[], '{}')
+                FROM asked a LEFT JOIN held h ON h.kind = a.kind AND h.value = a.value
+              RETURNING known)
+       SELECT count(*) FILTER (WHERE known)::int AS known FROM stored`,
+      params.values,
+    )) as [{ known: number }];
+    await tx.query(
+      `INSERT INTO entities.screening_chunks (job_id, chunk_number, owner_agency_id, request_hash, identifier_count, known_count)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [job.id, chunkNumber, ctx.actor.agencyId, hash, distinct.length, known],
+    );
+    await tx.query(
+      `UPDATE entities.screening_jobs SET chunk_count = chunk_count + 1, identifier_count = identifier_count + $2, known_count = known_count + $3 WHERE id = $1`,
+      [job.id, asked.length, known],
+    );
+    await appendAudit(tx, ctx, [event('ANSWERED', known)]);
+    return known;
+  });
+  ctx.log.info({ op: 'screening', jobId: job.id, chunk: chunkNumber, identifiers: distinct.length, known, outcome: 'ANSWERED' }, 'screening');
+  return getScreeningJob(ctx, { id: job.id });
+}
+
+/** No more chunks: the job's results are final. Closing a closed job answers it unchanged. */
+export async function closeScreeningJob(ctx: RequestContext, jobId: string) {
+  const job = await ownJob(ctx, { id: jobId }, true);
+  if (!job) throw notFound('ScreeningJob');
+  assertCanChange(ctx, 'update', record(job), 'ScreeningJob');
+  if (job.status === 'OPEN') {
+    await ctx.db.transaction(async (tx) => {
+      await tx.query(`UPDATE entities.screening_jobs SET status = 'CLOSED', closed_at = now() WHERE id = $1`, [job.id]);
+      await appendAudit(tx, ctx, [
+        ownRecordEvent(ctx, 'ALTER', SCREENING_SUBJECT, job.id, [
+          'status',
+          `chunks:${job.chunkCount}`,
+          `identifiers:${job.identifierCount}`,
+          `known:${job.knownCount}`,
+        ]),
+      ]);
+    });
+  }
+  return getScreeningJob(ctx, { id: job.id });
+}
+
+export interface ResultPageArgs {
+  first: number;
+  after?: string | null;
+  onlyKnown: boolean;
+}
+
+/** A page of a job's results in submission order (chunk number, then index in the chunk), or of its known identifiers only. */
+export async function screeningResults(ctx: RequestContext, job: { id: string }, args: ResultPageArgs) {
+  assertMayReadAny(ctx, 'ScreeningResult', 'Your agency may not screen identifiers');
+  if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_RESULTS_PAGE) throw badInput('first', `must be between 1 and ${MAX_RESULTS_PAGE}`);
+  let after = [-1, -1];
+  if (args.after) {
+    const m = /^(\d{1,9}):(\d{1,9})$/.exec(args.after);
+    if (!m) throw badInput('after', 'is not a cursor this server issued');
+    after = [Number(m[1]), Number(m[2])];
+  }
+  const rows = await ctx.db.query<{ chunk: number; index: number; kind: string; value: string; known: boolean; holderCount: number; contactable: string[] }>(
+    `SELECT chunk_number AS chunk, item AS index, kind, value, known, holder_count AS "holderCount", contactable::text[] AS contactable
+       FROM entities.screening_results
+      WHERE job_id = $1 AND owner_agency_id = $2 AND (chunk_number, item) > ($3, $4)${args.onlyKnown ? ' AND known' : ''}
+      ORDER BY chunk_number, item LIMIT $5`,
+    [job.id, ctx.actor.agencyId, after[0], after[1], args.first + 1],
+  );
+  const page = rows.slice(0, args.first);
+  const last = page[page.length - 1];
+  return {
+    nodes: projectAll(
+      ctx,
+      page.map((r) => ({
+        __typename: 'ScreeningResult' as const,
+        ownerAgencyId: ctx.actor.agencyId,
+        chunk: r.chunk,
+        index: r.index,
+        kind: r.kind,
+        value: r.value,
+        known: r.known,
+        holderCount: r.holderCount,
+        contactableAgencies: [...r.contactable].sort().map((id) => ({ __typename: 'Agency' as const, id })),
+      })),
+    ),
+    pageInfo: { hasNextPage: rows.length > args.first, endCursor: last ? `${last.chunk}:${last.index}` : undefined },
+  };
+}
