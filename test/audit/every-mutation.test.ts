@@ -359,6 +359,25 @@ const CALLS: Record<string, Call> = {
     variables: () => ({ id: kept.notification }),
     writes: [['ALTER', 'Notification']],
   },
+  createScreeningJob: {
+    persona: 'albion-bank',
+    query: `mutation($reference: String!) { createScreeningJob(reference: $reference) { id } }`,
+    variables: () => ({ reference: 'audit-every-screening-1' }),
+    writes: [['COLLECT', 'ScreeningJob']],
+    then: (d) => (kept.screeningJob = d.createScreeningJob.id),
+  },
+  appendScreeningChunk: {
+    persona: 'albion-bank',
+    query: `mutation($jobId: ID!, $ids: [IdentifierInput!]!) { appendScreeningChunk(jobId: $jobId, chunk: 0, identifiers: $ids) { identifierCount } }`,
+    variables: () => ({ jobId: kept.screeningJob, ids: [{ kind: 'PHONE', value: '+44 7700 900321' }] }),
+    writes: [['CONSULT', 'ScreeningJob']],
+  },
+  closeScreeningJob: {
+    persona: 'albion-bank',
+    query: `mutation($jobId: ID!) { closeScreeningJob(jobId: $jobId) { status } }`,
+    variables: () => ({ jobId: kept.screeningJob }),
+    writes: [['ALTER', 'ScreeningJob']],
+  },
 };
 
 /** A digest of every row of every table outside the audit trail: equal digests, no change. */

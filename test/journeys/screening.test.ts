@@ -1,0 +1,191 @@
+import { hitNoHitKey, identifierHash } from '../../services/entities/hit-no-hit.service';
+import { codes, type GraphQLResult, startTestHub, type TestHub } from '../support/hub';
+
+jest.setTimeout(120_000);
+
+/**
+ * Bulk screening: a bank submits its customer book as a job in chunks, follows it, and reads for
+ * each identifier exactly what hit/no-hit answers (known beyond what it sees, how many hold it, whom
+ * to ask), never what is held; under its own daily quota, on the audit trail as keyed hashes.
+ */
+
+let hub: TestHub;
+beforeAll(async () => {
+  hub = await startTestHub('in-process');
+});
+afterAll(() => hub.stop());
+
+type Id = { kind: string; value: string; country?: string };
+type Answer = { kind: string; value: string; known: boolean; holderCount: number; contactableAgencies: Array<{ id: string }> };
+type Job = { id: string; reference: string; status: string; chunkCount: number; identifierCount: number; knownCount: number };
+
+const JOB = 'id reference status chunkCount identifierCount knownCount';
+const CREATE = `mutation($ref: String!) { createScreeningJob(reference: $ref) { ${JOB} } }`;
+const APPEND = `mutation($job: ID!, $chunk: Int!, $ids: [IdentifierInput!]!) { appendScreeningChunk(jobId: $job, chunk: $chunk, identifiers: $ids) { ${JOB} } }`;
+const CLOSE = `mutation($job: ID!) { closeScreeningJob(jobId: $job) { ${JOB} } }`;
+const RESULTS = `query($job: ID!, $first: Int!, $after: String, $onlyKnown: Boolean!) {
+  screeningJob(id: $job) { results(first: $first, after: $after, onlyKnown: $onlyKnown) {
+    nodes { chunk index kind value known holderCount contactableAgencies { id } } pageInfo { hasNextPage endCursor } } } }`;
+const HIT = `query($ids: [IdentifierInput!]!) { hitNoHit(identifiers: $ids) { kind value known holderCount contactableAgencies { id } } }`;
+
+async function must<T>(persona: string, query: string, variables: Record<string, unknown>): Promise<T> {
+  const r = await hub.gql<T>(persona, query, variables);
+  if (r.errors?.length || !r.data) throw new Error(`${persona}: ${JSON.stringify(r.errors)}`);
+  return r.data;
+}
+
+const create = async (persona: string, ref: string) => (await must<{ createScreeningJob: Job }>(persona, CREATE, { ref })).createScreeningJob;
+const append = (persona: string, job: string, chunk: number, ids: Id[]) => hub.gql<{ appendScreeningChunk: Job }>(persona, APPEND, { job, chunk, ids });
+
+/** Every result of a job, page by page. */
+async function allResults(persona: string, job: string, pageSize: number, onlyKnown = false) {
+  const out: Array<Answer & { chunk: number; index: number }> = [];
+  let after: string | null = null;
+  for (;;) {
+    type Page = { screeningJob: { results: { nodes: typeof out; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } };
+    const page: Page = await must<Page>(persona, RESULTS, { job, first: pageSize, after, onlyKnown });
+    out.push(...page.screeningJob.results.nodes);
+    if (!page.screeningJob.results.pageInfo.hasNextPage) return out;
+    after = page.screeningJob.results.pageInfo.endCursor;
+  }
+}
+
+const BOOK: Id[] = [
+  { kind: 'BANK_ACCOUNT', value: 'GB68 ALBN 6016 1331 9268 19' }, // its own report; the Met's AMBER statement it cannot see
+  { kind: 'EMAIL', value: 'Recrutare.Demo@Example.org' },
+  { kind: 'PHONE', value: '07700 900001' }, // nobody's
+  { kind: 'BANK_ACCOUNT', value: 'RO26 CRPT 0000 0012 3456 7890' },
+  { kind: 'PHONE', value: '+44 7700 900555' }, // the Met's AMBER_STRICT covert handset: counted, never named
+];
+
+describe('a bank screens its customer book', () => {
+  let job: Job;
+  beforeAll(async () => {
+    job = await create('albion-bank', 'kyc-book-2026-12');
+    expect(job).toMatchObject({ status: 'OPEN', chunkCount: 0, identifierCount: 0 });
+  });
+
+  test('chunks in any order; each identifier answered exactly as hit/no-hit answers it', async () => {
+    const second = await append('albion-bank', job.id, 1, BOOK.slice(3));
+    expect(second.errors).toBeUndefined();
+    const first = await append('albion-bank', job.id, 0, BOOK.slice(0, 3));
+    expect(first.data!.appendScreeningChunk).toMatchObject({ chunkCount: 2, identifierCount: 5 });
+
+    const results = await allResults('albion-bank', job.id, 2);
+    expect(results.map((r) => [r.chunk, r.index])).toEqual([
+      [0, 0],
+      [0, 1],
+      [0, 2],
+      [1, 0],
+      [1, 1],
+    ]);
+    const hit = await must<{ hitNoHit: Answer[] }>('albion-bank', HIT, { ids: BOOK });
+    expect(results.map(({ chunk: _c, index: _i, ...answer }) => answer)).toEqual(hit.hitNoHit);
+    expect(results[0]).toMatchObject({ value: 'GB68ALBN60161331926819', known: true, holderCount: 1 });
+    expect(results[2]).toMatchObject({ value: '+447700900001', known: false, holderCount: 0, contactableAgencies: [] });
+    expect(results[4]).toMatchObject({ known: true, holderCount: 1, contactableAgencies: [] });
+    const known = results.filter((r) => r.known).length;
+    expect(first.data!.appendScreeningChunk.knownCount).toBe(known);
+    // Only the hits, for a bank that wants only those.
+    expect(await allResults('albion-bank', job.id, 1, true)).toEqual(results.filter((r) => r.known));
+  });
+
+  test('the answer carries no case, marking or note, only agencies’ ids', async () => {
+    const r = await hub.gql('albion-bank', RESULTS, { job: job.id, first: 100, after: null, onlyKnown: false });
+    const json = JSON.stringify(r);
+    for (const secret of ['AMBER', 'RED', 'Covert source', 'MPS-2026-0533', hub.demo.ids['case:strict']!]) expect(json).not.toContain(secret);
+    const agencyIds = new Set(Object.values(hub.demo.agencies).map((a) => a.id));
+    for (const uuid of json.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g) ?? []) expect(agencyIds).toContain(uuid);
+  });
+
+  test('a chunk sent again changes nothing; another chunk under its number is a conflict', async () => {
+    const again = await append('albion-bank', job.id, 0, BOOK.slice(0, 3));
+    expect(again.data!.appendScreeningChunk).toMatchObject({ chunkCount: 2, identifierCount: 5 });
+    const other = await append('albion-bank', job.id, 0, BOOK.slice(1, 4));
+    expect(codes(other)).toEqual(['CONFLICT']);
+    // The same reference answers the same job.
+    expect((await create('albion-bank', 'kyc-book-2026-12')).id).toBe(job.id);
+    const byRef = await must<{ screeningJob: Job }>('albion-bank', `query { screeningJob(reference: "kyc-book-2026-12") { ${JOB} } }`, {});
+    expect(byRef.screeningJob.id).toBe(job.id);
+  });
+
+  test('every chunk is one audit event with counts and keyed hashes, never the identifiers', async () => {
+    const events = await hub.db.query<{ fields: string[] }>(
+      `SELECT fields FROM audit.events WHERE subject_type = 'ScreeningJob' AND subject_id = $1 AND action = 'CONSULT' ORDER BY seq`,
+      [job.id],
+    );
+    expect(events).toHaveLength(2);
+    const key = hitNoHitKey();
+    expect(events[0]!.fields).toEqual(
+      expect.arrayContaining([
+        'agencyType:FINANCIAL_INSTITUTION',
+        'chunk:1',
+        'identifiers:2',
+        'outcome:ANSWERED',
+        identifierHash(key, 'PHONE', '+447700900555'),
+      ]),
+    );
+    expect(events[1]!.fields).toEqual(expect.arrayContaining(['chunk:0', 'identifiers:3', identifierHash(key, 'BANK_ACCOUNT', 'GB68ALBN60161331926819')]));
+    const stored = JSON.stringify(await hub.db.query(`SELECT * FROM audit.events WHERE subject_id = $1`, [job.id]));
+    for (const value of ['GB68ALBN60161331926819', 'recrutare.demo@example.org', '+447700900001']) expect(stored).not.toContain(value);
+  });
+
+  test('closed, it takes no more chunks, and lists with the agency’s jobs', async () => {
+    const closed = await must<{ closeScreeningJob: Job }>('albion-bank', CLOSE, { job: job.id });
+    expect(closed.closeScreeningJob).toMatchObject({ status: 'CLOSED', identifierCount: 5 });
+    expect(codes(await append('albion-bank', job.id, 2, [{ kind: 'EMAIL', value: 'late@example.com' }]))).toEqual(['CONFLICT']);
+    const list = await must<{ screeningJobs: Job[] }>('albion-bank', `{ screeningJobs { ${JOB} } }`, {});
+    expect(list.screeningJobs.map((j) => j.id)).toContain(job.id);
+  });
+
+  test('a viewer follows the job but cannot add to it', async () => {
+    const r = await hub.gql<{ screeningJob: Job }>('albion-bank:VIEWER', `query($id: ID!) { screeningJob(id: $id) { status } }`, { id: job.id });
+    expect(r.data!.screeningJob.status).toBe('CLOSED');
+    expect(codes(await hub.gql('albion-bank:VIEWER', CREATE, { ref: 'viewer-job-0001' }))).toEqual(['FORBIDDEN']);
+  });
+});
+
+describe('the quota', () => {
+  const withQuota = async <T>(perDay: number, fn: () => Promise<T>): Promise<T> => {
+    process.env.TESSERA_SCREENING_AGENCY_PER_DAY = String(perDay);
+    try {
+      return await fn();
+    } finally {
+      delete process.env.TESSERA_SCREENING_AGENCY_PER_DAY;
+    }
+  };
+  const ids = (n: number, tag: string): Id[] => Array.from({ length: n }, (_, i) => ({ kind: 'EMAIL', value: `quota.${tag}.${i}@example.com` }));
+
+  test('distinct identifiers per agency per day: over it, RATE_LIMITED with when to retry, audited, nothing stored', async () => {
+    const job = await create('banca-carpati', 'quota-job-0001');
+    await withQuota(6, async () => {
+      const ok = await append('banca-carpati', job.id, 0, [...ids(3, 'a'), ...ids(3, 'a')]);
+      expect(ok.data!.appendScreeningChunk).toMatchObject({ identifierCount: 6 });
+      const over: GraphQLResult = await append('banca-carpati', job.id, 1, ids(4, 'b'));
+      expect(codes(over)).toEqual(['RATE_LIMITED']);
+      const retry = over.errors![0]!.extensions!.retryAfterSeconds as number;
+      expect(retry).toBeGreaterThan(86_000);
+      expect(retry).toBeLessThanOrEqual(86_400);
+      // More than the quota on its own can never fit.
+      expect(codes(await append('banca-carpati', job.id, 2, ids(7, 'c')))).toEqual(['BAD_USER_INPUT']);
+      // Another agency has its own quota (Albion screened 5 above).
+      const other = await create('albion-bank', 'quota-job-0002');
+      expect((await append('albion-bank', other.id, 0, ids(1, 'd'))).errors).toBeUndefined();
+    });
+    const [j] = await hub.db.query<{ n: number }>(`SELECT identifier_count AS n FROM entities.screening_jobs WHERE id = $1`, [job.id]);
+    expect(j!.n).toBe(6);
+    // Both refusals are on the trail, with what was asked.
+    const refused = await hub.db.query<{ fields: string[] }>(
+      `SELECT fields FROM audit.events WHERE subject_id = $1 AND 'outcome:RATE_LIMITED' = ANY (fields) ORDER BY seq`,
+      [job.id],
+    );
+    expect(refused.map((e) => e.fields.find((f) => f.startsWith('identifiers:')))).toEqual(['identifiers:4', 'identifiers:7']);
+  });
+
+  test('chunks are bounded', async () => {
+    const job = await create('albion-bank', 'bounds-job-0001');
+    expect(codes(await append('albion-bank', job.id, 0, []))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await append('albion-bank', job.id, -1, ids(1, 'e')))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await append('albion-bank', job.id, 0, [{ kind: 'PHONE', value: '12' }]))).toEqual(['BAD_USER_INPUT']);
+  });
+});
