@@ -212,6 +212,40 @@ describe('FRONTLINE', () => {
   });
 });
 
+describe('bulk screening', () => {
+  const JOB = ['id', 'reference', 'status', 'chunkCount', 'identifierCount', 'knownCount', 'createdAt', 'closedAt'];
+  const RESULT = ['chunk', 'index', 'kind', 'value', 'known', 'holderCount', 'contactableAgencies'];
+  const job = (owner: string) => record('ScreeningJob', { ownerAgencyId: owner });
+  const result = (owner: string) => record('ScreeningResult', { ownerAgencyId: owner });
+
+  test.each(['VIEWER', 'CONTRIBUTOR', 'SUPERVISOR'] as const)('a bank %s reads its own jobs and their results, never another agency’s', (role) => {
+    expect(reads('FINANCIAL_INSTITUTION', role, job(OWN))).toEqual(sorted(JOB));
+    expect(reads('FINANCIAL_INSTITUTION', role, result(OWN))).toEqual(sorted(RESULT));
+    expect(reads('FINANCIAL_INSTITUTION', role, job(OTHER))).toEqual([]);
+    expect(reads('FINANCIAL_INSTITUTION', role, result(OTHER))).toEqual([]);
+  });
+  test.each(['CONTRIBUTOR', 'SUPERVISOR'] as const)('a bank %s creates and feeds its own jobs only', (role) => {
+    expect(may('FINANCIAL_INSTITUTION', role, 'create', job(OWN))).toBe(true);
+    expect(may('FINANCIAL_INSTITUTION', role, 'update', job(OWN))).toBe(true);
+    expect(may('FINANCIAL_INSTITUTION', role, 'create', job(OTHER))).toBe(false);
+    expect(may('FINANCIAL_INSTITUTION', role, 'update', job(OTHER))).toBe(false);
+  });
+  test('a bank VIEWER follows jobs but starts and feeds none', () => {
+    expect(may('FINANCIAL_INSTITUTION', 'VIEWER', 'create', job(OWN))).toBe(false);
+    expect(may('FINANCIAL_INSTITUTION', 'VIEWER', 'update', job(OWN))).toBe(false);
+  });
+  test.each(
+    (['LAW_ENFORCEMENT', 'NGO', 'HUB_ANALYST', 'FRONTLINE', 'HUB_ADMIN'] as const).flatMap((t) =>
+      (['VIEWER', 'SUPERVISOR'] as const).map((r) => [t, r] as const),
+    ),
+  )('%s %s has no screening jobs, not even its own (hit/no-hit is theirs)', (agencyType, role) => {
+    expect(reads(agencyType, role, job(OWN))).toEqual([]);
+    expect(reads(agencyType, role, result(OWN))).toEqual([]);
+    expect(may(agencyType, role, 'create', job(OWN))).toBe(false);
+    expect(may(agencyType, role, 'update', job(OWN))).toBe(false);
+  });
+});
+
 test('every agency type is covered above', () => {
   expect([...MEMBER_TYPES, 'FRONTLINE', 'HUB_ADMIN'].sort()).toEqual([...AGENCY_TYPES].sort());
 });
