@@ -175,4 +175,49 @@ export async function seedEntitiesDemo(db: Sql, demo: DemoRegistry): Promise<voi
       source_id: s.id,
     });
   }
+  await seedScreeningDemo(db, demo);
+}
+
+/** Albion Bank's screening of new customers (closed): one nobody's address, two identifiers the police hold. */
+const DEMO_SCREENING = {
+  bank: 'albion-bank',
+  reference: 'demo-onboarding-2026-11',
+  identifiers: [
+    { kind: 'EMAIL', value: 'new.customer@example.com' },
+    { kind: 'BANK_ACCOUNT', value: DEMO_S1_IBAN_RO },
+    { kind: 'PHONE', value: '+40 722 123 456' },
+  ],
+} as const;
+
+/**
+ * The demo's screening job, answered as the service answers a chunk: as the bank, whose agency type
+ * sees only its own observations (policies/agency-types/financial-institution.ts), when it is seeded.
+ */
+export async function seedScreeningDemo(db: Sql, demo: DemoRegistry): Promise<void> {
+  const bank = demo.agencies[DEMO_SCREENING.bank]!;
+  const kinds = DEMO_SCREENING.identifiers.map((i) => i.kind);
+  const values = DEMO_SCREENING.identifiers.map((i) => normaliseIdentifier(i.kind, i.value, 'demo screening'));
+  const [job] = await db.query<{ id: string }>(
+    `INSERT INTO entities.screening_jobs (owner_agency_id, created_by_user_id, idempotency_key, request_hash, status, closed_at)
+     VALUES ($1, $2, $3, 'demo', 'CLOSED', now()) RETURNING id`,
+    [bank.id, bank.users.CONTRIBUTOR, DEMO_SCREENING.reference],
+  );
+  const [{ known }] = (await db.query<{ known: number }>(
+    `WITH asked AS (SELECT * FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS a(kind, value, n)),
+          held AS (SELECT * FROM entities.identifier_holders($2::text[], $3::text[],
+                     ARRAY(SELECT o.id FROM entities.observations o WHERE o.owner_agency_id = $4))),
+          stored AS (
+            INSERT INTO entities.screening_results (job_id, chunk_number, item, owner_agency_id, kind, value, known, holder_count, contactable)
+            SELECT $1, 0, a.n - 1, $4, a.kind, a.value, h.kind IS NOT NULL, coalesce(h.holders, 0), coalesce(h.contactable::uuid[], '{}')
+              FROM asked a LEFT JOIN held h ON h.kind = a.kind AND h.value = a.value
+            RETURNING known)
+     SELECT count(*) FILTER (WHERE known)::int AS known FROM stored`,
+    [job!.id, kinds, values, bank.id],
+  )) as [{ known: number }];
+  await db.query(
+    `INSERT INTO entities.screening_chunks (job_id, chunk_number, owner_agency_id, request_hash, identifier_count, known_count) VALUES ($1, 0, $2, 'demo', $3, $4)`,
+    [job!.id, bank.id, kinds.length, known],
+  );
+  await db.query(`UPDATE entities.screening_jobs SET chunk_count = 1, identifier_count = $2, known_count = $3 WHERE id = $1`, [job!.id, kinds.length, known]);
+  demo.ids['screening:onboarding'] = job!.id;
 }
