@@ -9,11 +9,12 @@ import { linkAnalysis } from './measures/link-analysis';
 import { nPlusOne } from './measures/n-plus-one';
 import { policyCost } from './measures/policy-cost';
 import { runModes } from './measures/run-modes';
+import { screening } from './measures/screening';
 import { type Failure, formatMarkdown, formatTable, load, machine, type Result } from './report';
 import { type Stack, startStack } from './stack';
 
 /**
- * `npm run bench [-- --scale small|medium|large] [--only id,id] [--seconds N] [--seed S] [--keep DIR] [--markdown]`
+ * `npm run bench [-- --scale small|medium|large] [--only id,id] [--seconds N] [--screening N] [--seed S] [--keep DIR] [--markdown]`
  *
  * Starts its own database (embedded, or a fresh database on DATABASE_URL's server) and hub, builds
  * the data set, runs every measure of ../shared/design/benchmarks.md side by side with its
@@ -22,12 +23,12 @@ import { type Stack, startStack } from './stack';
  */
 
 /** In the order they run: reads before the writes of ingest. */
-const MEASURES: Measure[] = [policyCost, nPlusOne, gatewayOverhead, auditConcurrency, runModes, linkAnalysis, hitNoHit, ingest];
+const MEASURES: Measure[] = [policyCost, nPlusOne, gatewayOverhead, auditConcurrency, runModes, linkAnalysis, hitNoHit, screening, ingest];
 
 const BUDGETS: Record<ScaleName, Budget> = {
-  small: { warmupMs: 1500, roundMs: 2500, rounds: 2, concurrency: 32, samples: 60, reports: 1000 },
-  medium: { warmupMs: 3000, roundMs: 5000, rounds: 3, concurrency: 32, samples: 150, reports: 5000 },
-  large: { warmupMs: 3000, roundMs: 5000, rounds: 3, concurrency: 32, samples: 200, reports: 10000 },
+  small: { warmupMs: 1500, roundMs: 2500, rounds: 2, concurrency: 32, samples: 60, reports: 1000, screening: 100_000 },
+  medium: { warmupMs: 3000, roundMs: 5000, rounds: 3, concurrency: 32, samples: 150, reports: 5000, screening: 1_000_000 },
+  large: { warmupMs: 3000, roundMs: 5000, rounds: 3, concurrency: 32, samples: 200, reports: 10000, screening: 1_000_000 },
 };
 
 interface Args {
@@ -35,6 +36,8 @@ interface Args {
   seed: string;
   only?: string[];
   seconds?: number;
+  /** Identifiers in the screening job, instead of the scale's. */
+  screening?: number;
   markdown: boolean;
   list: boolean;
 }
@@ -59,9 +62,12 @@ function parseArgs(argv: string[]): Args {
     else if (a.startsWith('--seconds')) {
       args.seconds = Number(value());
       if (!(args.seconds > 0)) throw new Error('--seconds must be a positive number');
+    } else if (a.startsWith('--screening')) {
+      args.screening = Number(value());
+      if (!Number.isInteger(args.screening) || args.screening < 1) throw new Error('--screening must be a positive whole number of identifiers');
     } else if (a === '--markdown') args.markdown = true;
     else if (a === '--list') args.list = true;
-    else throw new Error(`Unknown argument ${a} (use --scale, --only, --seconds, --seed, --keep, --markdown, --list)`);
+    else throw new Error(`Unknown argument ${a} (use --scale, --only, --seconds, --screening, --seed, --keep, --markdown, --list)`);
   }
   const unknown = args.only?.filter((id) => !MEASURES.some((m) => m.id === id));
   if (unknown?.length) throw new Error(`Unknown measure ${unknown.join(', ')} (known: ${MEASURES.map((m) => m.id).join(', ')})`);
@@ -76,6 +82,7 @@ async function main(): Promise<number> {
   }
   const budget = { ...BUDGETS[args.scale] };
   if (args.seconds) budget.roundMs = (args.seconds * 1000) / budget.rounds;
+  if (args.screening) budget.screening = args.screening;
   const log = (line: string) => console.log(line);
   const started = Date.now();
   log(`Tessera benchmark, ${new Date().toISOString()}`);

@@ -14,6 +14,8 @@ export interface Budget {
   samples: number;
   /** Transaction reports submitted per ingest side. */
   reports: number;
+  /** Identifiers in the screening job. */
+  screening: number;
 }
 
 export interface MeasureContext {

@@ -5,6 +5,7 @@ import { EntitiesForgetOrphans1764000000150 } from '../../migrations/entities/17
 import { EntitiesObservationsByEntityAndDate1764000000130 } from '../../migrations/entities/1764000000130-observations-by-entity-and-date';
 import { EntitiesOrganisationSearch1764000000110 } from '../../migrations/entities/1764000000110-entities-organisation-search';
 import { EntitiesScreeningJobs1764000000160 } from '../../migrations/entities/1764000000160-screening-jobs';
+import { EntitiesIdentifierHoldersAntiJoin1764000000165 } from '../../migrations/entities/1764000000165-identifier-holders-anti-join';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedEntitiesDemo } from './demo-data';
@@ -28,6 +29,7 @@ export const entitiesSubgraph: SubgraphDefinition = {
     EntitiesEnsureEntities1764000000140,
     EntitiesForgetOrphans1764000000150,
     EntitiesScreeningJobs1764000000160,
+    EntitiesIdentifierHoldersAntiJoin1764000000165,
   ],
   tables: ENTITIES_TABLES,
   buildSchema: () =>

@@ -45,10 +45,16 @@ export class ScreeningResolver {
   appendScreeningChunk(
     @Arg('jobId', () => ID) jobId: string,
     @Arg('chunk', () => Int, { description: 'The chunk’s number in your job, from 0; chunks may arrive in any order' }) chunk: number,
-    @Arg('identifiers', () => [IdentifierInput]) identifiers: IdentifierInput[],
+    @Arg('identifiers', () => [IdentifierInput], { nullable: true, description: 'The chunk as a list; or give csv' })
+    identifiers: IdentifierInput[] | undefined,
+    @Arg('csv', () => String, {
+      nullable: true,
+      description: 'The chunk as CSV text, one identifier a line: KIND,value or KIND,value,country (no header); cheaper to send than the list',
+    })
+    csv: string | undefined,
     @Ctx() ctx: RequestContext,
   ) {
-    return appendScreeningChunk(ctx, jobId, chunk, identifiers);
+    return appendScreeningChunk(ctx, jobId, chunk, { identifiers, csv });
   }
 
   @Mutation(() => ScreeningJobType, { description: 'No more chunks: the job’s results are final' })

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { SqlParams } from '../../policies/sql';
 import { appendAudit, ownRecordEvent } from '../kernel/audit';
 import { loadConfig } from '../kernel/config';
@@ -6,6 +7,7 @@ import type { RequestContext } from '../kernel/context';
 import { badInput, conflict, notFound, rateLimited } from '../kernel/errors';
 import { requestHash, requiredIdempotencyKey, submitOnce } from '../kernel/idempotency';
 import { assertMayReadAny, projectAll, projectOne, assertCanChange, assertCanCreate, visibleWhere } from '../kernel/policy';
+import type { EntityKind } from '../kernel/identifier';
 import { assertUuid } from '../kernel/marked-record';
 import { observationTableAs } from './entity.repository';
 import { hitNoHitKey, identifierHash } from './hit-no-hit.service';
@@ -122,24 +124,56 @@ async function quotaWait(ctx: RequestContext, asked: number): Promise<number | n
 }
 
 /**
+ * A chunk as CSV: one identifier a line, `KIND,value` or `KIND,value,country` (RFC 4180 quoting for
+ * values with commas), no header. Read as the GraphQL list is, so the answer is the same.
+ */
+export function identifiersOfCsv(csv: string): IdentifierInput[] {
+  let rows: string[][];
+  try {
+    rows = parseCsv(csv, { relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
+  } catch (e) {
+    throw badInput('csv', `is not CSV: ${(e as Error).message}`);
+  }
+  return rows.map((r, n) => {
+    if (r.length < 2 || r.length > 3) throw badInput(`csv[${n}]`, 'a line is KIND,value or KIND,value,country');
+    return { kind: r[0]!.toUpperCase() as EntityKind, value: r[1]!, country: r[2] || null };
+  });
+}
+
+/**
  * Appends chunk `chunkNumber` (any order; each number once) to an open job and answers it. The
  * same chunk again is a no-op answering the job; another chunk under a used number is a CONFLICT.
+ * The identifiers are read before the job is locked, so a client's next chunk is read while this
+ * one is answered.
  */
-export async function appendScreeningChunk(ctx: RequestContext, jobId: string, chunkNumber: number, identifiers: IdentifierInput[]) {
+export async function appendScreeningChunk(
+  ctx: RequestContext,
+  jobId: string,
+  chunkNumber: number,
+  input: { identifiers?: IdentifierInput[] | null; csv?: string | null },
+) {
   if (!Number.isInteger(chunkNumber) || chunkNumber < 0 || chunkNumber >= MAX_SCREENING_JOB)
     throw badInput('chunk', `must be between 0 and ${MAX_SCREENING_JOB - 1}`);
-  if (identifiers.length === 0 || identifiers.length > MAX_SCREENING_CHUNK)
-    throw badInput('identifiers', `a chunk holds 1 to ${MAX_SCREENING_CHUNK} identifiers`);
-  const job = await ownJob(ctx, { id: jobId }, true);
-  if (!job) throw notFound('ScreeningJob');
-  assertCanChange(ctx, 'update', record(job), 'ScreeningJob');
-  const asked = normaliseIdentifiers(ctx.actor, identifiers, 'identifiers');
+  if ((input.identifiers == null) === (input.csv == null)) throw badInput('identifiers', 'give the chunk as identifiers or as csv, not both');
+  assertUuid('jobId', jobId);
+  const field = input.csv != null ? 'csv' : 'identifiers';
+  const identifiers = input.identifiers ?? identifiersOfCsv(input.csv!);
+  if (identifiers.length === 0 || identifiers.length > MAX_SCREENING_CHUNK) throw badInput(field, `a chunk holds 1 to ${MAX_SCREENING_CHUNK} identifiers`);
+  assertCanCreate(ctx, { __typename: 'ScreeningJob', ownerAgencyId: ctx.actor.agencyId });
+  const asked = normaliseIdentifiers(ctx.actor, identifiers, field);
   const kinds = asked.map((i) => i.kind);
   const values = asked.map((i) => i.value);
   const hash = createHash('sha256')
     .update(JSON.stringify([kinds, values]))
     .digest('hex');
+  const key = (k: string, v: string) => `${k}\u0000${v}`;
+  const distinct = [...new Map(asked.map((i) => [key(i.kind, i.value), i])).values()];
+  const hmacKey = hitNoHitKey();
+  const hashes = distinct.map((i) => identifierHash(hmacKey, i.kind, i.value));
 
+  const job = await ownJob(ctx, { id: jobId }, true);
+  if (!job) throw notFound('ScreeningJob');
+  assertCanChange(ctx, 'update', record(job), 'ScreeningJob');
   const [earlier] = await ctx.db.query<{ hash: string }>(`SELECT request_hash AS hash FROM entities.screening_chunks WHERE job_id = $1 AND chunk_number = $2`, [
     job.id,
     chunkNumber,
@@ -149,25 +183,15 @@ export async function appendScreeningChunk(ctx: RequestContext, jobId: string, c
     return getScreeningJob(ctx, { id: job.id });
   }
   if (job.status !== 'OPEN') throw conflict('this screening job is closed: create another job to screen more', { field: 'jobId' });
-  if (job.identifierCount + asked.length > MAX_SCREENING_JOB) throw badInput('identifiers', `a job holds at most ${MAX_SCREENING_JOB} identifiers`);
+  if (job.identifierCount + asked.length > MAX_SCREENING_JOB) throw badInput(field, `a job holds at most ${MAX_SCREENING_JOB} identifiers`);
 
-  const key = (k: string, v: string) => `${k}\u0000${v}`;
-  const distinct = [...new Map(asked.map((i) => [key(i.kind, i.value), i])).values()];
   const wait = await quotaWait(ctx, distinct.length);
-  const hmacKey = hitNoHitKey();
   const event = (outcome: string, known: number) => ({
     action: 'CONSULT' as const,
     subjectType: SCREENING_SUBJECT,
     subjectId: job.id,
     recordOwnerAgencyId: ctx.actor.agencyId,
-    fields: [
-      `agencyType:${ctx.actor.agencyType}`,
-      `chunk:${chunkNumber}`,
-      `identifiers:${distinct.length}`,
-      `known:${known}`,
-      `outcome:${outcome}`,
-      ...distinct.map((i) => identifierHash(hmacKey, i.kind, i.value)),
-    ],
+    fields: [`agencyType:${ctx.actor.agencyType}`, `chunk:${chunkNumber}`, `identifiers:${distinct.length}`, `known:${known}`, `outcome:${outcome}`, ...hashes],
   });
   if (wait !== 0) {
     await ctx.db.transaction((tx) => appendAudit(tx, ctx, [event('RATE_LIMITED', 0)]));
@@ -175,8 +199,7 @@ export async function appendScreeningChunk(ctx: RequestContext, jobId: string, c
       { op: 'screening', jobId: job.id, chunk: chunkNumber, identifiers: distinct.length, outcome: 'RATE_LIMITED', retryAfterSeconds: wait },
       'screening',
     );
-    if (wait === null)
-      throw badInput('identifiers', `more distinct identifiers than your agency's daily screening quota (${loadConfig().screeningAgencyPerDay})`);
+    if (wait === null) throw badInput(field, `more distinct identifiers than your agency's daily screening quota (${loadConfig().screeningAgencyPerDay})`);
     throw rateLimited(`Screening quota reached; try this chunk again in ${wait} s`, wait);
   }
 
@@ -186,10 +209,10 @@ export async function appendScreeningChunk(ctx: RequestContext, jobId: string, c
     const params = new SqlParams([kinds, values, job.id, ctx.actor.agencyId, chunkNumber]);
     const visible = visibleWhere(ctx, 'Observation', { alias: 'o', attributes: O.attributes(ctx, params), grantsTable: O.grantsTable }, params);
     const [{ known }] = (await tx.query<{ known: number }>(
-      `WITH asked AS (SELECT a.kind, a.value, a.n FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS a(kind, value, n)),
+      `WITH asked AS MATERIALIZED (SELECT a.kind, a.value, a.n FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS a(kind, value, n)),
             seen AS (SELECT o.id FROM entities.entities en JOIN entities.observations o ON o.entity_id = en.id
                       WHERE (en.kind, en.value) IN (SELECT kind, value FROM asked) AND coalesce((${visible}), false)),
-            held AS (SELECT * FROM entities.identifier_holders($1::text[], $2::text[], ARRAY(SELECT id FROM seen))),
+            held AS MATERIALIZED (SELECT * FROM entities.identifier_holders($1::text[], $2::text[], ARRAY(SELECT id FROM seen))),
             stored AS (
               INSERT INTO entities.screening_results (job_id, chunk_number, item, owner_agency_id, kind, value, known, holder_count, contactable)
               SELECT $3::uuid, $5::int, a.n::int - 1, $4::uuid, a.kind, a.value, h.kind IS NOT NULL, coalesce(h.holders, 0), coalesce(h.contactable::uuid[], '{}')

@@ -156,19 +156,32 @@ describe('the quota', () => {
   };
   const ids = (n: number, tag: string): Id[] => Array.from({ length: n }, (_, i) => ({ kind: 'EMAIL', value: `quota.${tag}.${i}@example.com` }));
 
+  /** Distinct identifiers the agency screened in the last 24 hours (its answered chunks). */
+  const usedToday = async (slug: string) =>
+    (
+      await hub.db.query<{ n: number }>(
+        `SELECT coalesce(sum(identifier_count), 0)::int AS n FROM entities.screening_chunks WHERE owner_agency_id = $1 AND created_at > now() - interval '1 day'`,
+        [hub.demo.agencies[slug]!.id],
+      )
+    )[0]!.n;
+
   test('distinct identifiers per agency per day: over it, RATE_LIMITED with when to retry, audited, nothing stored', async () => {
     const job = await create('banca-carpati', 'quota-job-0001');
-    await withQuota(6, async () => {
+    // Room for 3 more of Banca Carpați's and 1 more of Albion's, whatever they screened before.
+    const used = await usedToday('banca-carpati');
+    const quota = Math.max(used + 3, (await usedToday('albion-bank')) + 1);
+    const room = quota - used;
+    await withQuota(quota, async () => {
       const ok = await append('banca-carpati', job.id, 0, [...ids(3, 'a'), ...ids(3, 'a')]);
       expect(ok.data!.appendScreeningChunk).toMatchObject({ identifierCount: 6 });
-      const over: GraphQLResult = await append('banca-carpati', job.id, 1, ids(4, 'b'));
+      const over: GraphQLResult = await append('banca-carpati', job.id, 1, ids(room - 2, 'b'));
       expect(codes(over)).toEqual(['RATE_LIMITED']);
       const retry = over.errors![0]!.extensions!.retryAfterSeconds as number;
       expect(retry).toBeGreaterThan(86_000);
       expect(retry).toBeLessThanOrEqual(86_400);
       // More than the quota on its own can never fit.
-      expect(codes(await append('banca-carpati', job.id, 2, ids(7, 'c')))).toEqual(['BAD_USER_INPUT']);
-      // Another agency has its own quota (Albion screened 5 above).
+      expect(codes(await append('banca-carpati', job.id, 2, ids(quota + 1, 'c')))).toEqual(['BAD_USER_INPUT']);
+      // Another agency has its own quota.
       const other = await create('albion-bank', 'quota-job-0002');
       expect((await append('albion-bank', other.id, 0, ids(1, 'd'))).errors).toBeUndefined();
     });
@@ -179,7 +192,35 @@ describe('the quota', () => {
       `SELECT fields FROM audit.events WHERE subject_id = $1 AND 'outcome:RATE_LIMITED' = ANY (fields) ORDER BY seq`,
       [job.id],
     );
-    expect(refused.map((e) => e.fields.find((f) => f.startsWith('identifiers:')))).toEqual(['identifiers:4', 'identifiers:7']);
+    expect(refused.map((e) => e.fields.find((f) => f.startsWith('identifiers:')))).toEqual([`identifiers:${room - 2}`, `identifiers:${quota + 1}`]);
+  });
+
+  test('a chunk may come as CSV, answered as the same list would be', async () => {
+    const job = await create('albion-bank', 'csv-job-0001');
+    const csv = ['BANK_ACCOUNT,GB68 ALBN 6016 1331 9268 19', 'email,Recrutare.Demo@Example.org', 'PHONE,0722 123 456,RO', '"ADDRESS","1 High St, Leeds"'].join(
+      '\n',
+    );
+    const r = await hub.gql<{ appendScreeningChunk: Job }>(
+      'albion-bank',
+      `mutation($job: ID!, $csv: String!) { appendScreeningChunk(jobId: $job, chunk: 0, csv: $csv) { ${JOB} } }`,
+      {
+        job: job.id,
+        csv,
+      },
+    );
+    expect(r.data!.appendScreeningChunk.identifierCount).toBe(4);
+    const results = await allResults('albion-bank', job.id, 10);
+    const hit = await must<{ hitNoHit: Answer[] }>('albion-bank', HIT, {
+      ids: [
+        { kind: 'BANK_ACCOUNT', value: 'GB68 ALBN 6016 1331 9268 19' },
+        { kind: 'EMAIL', value: 'Recrutare.Demo@Example.org' },
+        { kind: 'PHONE', value: '0722 123 456', country: 'RO' },
+        { kind: 'ADDRESS', value: '1 High St, Leeds' },
+      ],
+    });
+    expect(results.map(({ chunk: _c, index: _i, ...answer }) => answer)).toEqual(hit.hitNoHit);
+    const bad = await hub.gql('albion-bank', `mutation($job: ID!) { appendScreeningChunk(jobId: $job, chunk: 1, csv: "PHONE") { id } }`, { job: job.id });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'csv[0]' });
   });
 
   test('chunks are bounded', async () => {
