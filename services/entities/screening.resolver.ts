@@ -43,7 +43,8 @@ export class ScreeningResolver {
     description: `Screens one chunk of up to ${MAX_SCREENING_CHUNK} identifiers (a job holds at most ${MAX_SCREENING_JOB}); sending a chunk number again with the same identifiers changes nothing`,
   })
   appendScreeningChunk(
-    @Arg('jobId', () => ID) jobId: string,
+    @Arg('jobId', () => ID, { nullable: true }) jobId: string | undefined,
+    @Arg('reference', () => String, { nullable: true, description: 'Your reference for the job, instead of its id' }) reference: string | undefined,
     @Arg('chunk', () => Int, { description: 'The chunk’s number in your job, from 0; chunks may arrive in any order' }) chunk: number,
     @Arg('identifiers', () => [IdentifierInput], { nullable: true, description: 'The chunk as a list; or give csv' })
     identifiers: IdentifierInput[] | undefined,
@@ -54,12 +55,16 @@ export class ScreeningResolver {
     csv: string | undefined,
     @Ctx() ctx: RequestContext,
   ) {
-    return appendScreeningChunk(ctx, jobId, chunk, { identifiers, csv });
+    return appendScreeningChunk(ctx, { id: jobId, reference }, chunk, { identifiers, csv });
   }
 
   @Mutation(() => ScreeningJobType, { description: 'No more chunks: the job’s results are final' })
-  closeScreeningJob(@Arg('jobId', () => ID) jobId: string, @Ctx() ctx: RequestContext) {
-    return closeScreeningJob(ctx, jobId);
+  closeScreeningJob(
+    @Arg('jobId', () => ID, { nullable: true }) jobId: string | undefined,
+    @Arg('reference', () => String, { nullable: true, description: 'Your reference for the job, instead of its id' }) reference: string | undefined,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return closeScreeningJob(ctx, { id: jobId, reference });
   }
 
   @FieldResolver(() => ScreeningResultPageType, { description: 'The answers, in the order you sent them (chunk, then index), page by page' })

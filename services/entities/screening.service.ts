@@ -56,8 +56,12 @@ const record = (row: JobRow) => ({ __typename: 'ScreeningJob' as const, ...row }
  * The caller's own job, by id or by its reference; NOT_FOUND for any other agency's (row-level
  * security hides them too). `forUpdate` locks the row for the rest of the request.
  */
-async function ownJob(ctx: RequestContext, by: { id?: string | null; reference?: string | null }, forUpdate = false): Promise<JobRow | undefined> {
+/** A job named by its id or by the reference its agency gave it. */
+export type JobRef = { id?: string | null; reference?: string | null };
+
+async function ownJob(ctx: RequestContext, by: JobRef, forUpdate = false): Promise<JobRow | undefined> {
   if (by.id) assertUuid('id', by.id);
+  if (by.id && by.reference) throw badInput('reference', 'give the job’s id or its reference, not both');
   const [column, value] = by.id ? ['id', by.id] : ['idempotency_key', by.reference];
   if (!value) throw badInput('id', 'give the job’s id or its reference');
   const [row] = await ctx.db.query<JobRow>(
@@ -67,7 +71,7 @@ async function ownJob(ctx: RequestContext, by: { id?: string | null; reference?:
   return row;
 }
 
-export async function getScreeningJob(ctx: RequestContext, by: { id?: string | null; reference?: string | null }) {
+export async function getScreeningJob(ctx: RequestContext, by: JobRef) {
   assertMayReadAny(ctx, 'ScreeningJob', 'Your agency may not screen identifiers');
   const row = await ownJob(ctx, by);
   if (!row) throw notFound('ScreeningJob');
@@ -148,14 +152,13 @@ export function identifiersOfCsv(csv: string): IdentifierInput[] {
  */
 export async function appendScreeningChunk(
   ctx: RequestContext,
-  jobId: string,
+  jobRef: JobRef,
   chunkNumber: number,
   input: { identifiers?: IdentifierInput[] | null; csv?: string | null },
 ) {
   if (!Number.isInteger(chunkNumber) || chunkNumber < 0 || chunkNumber >= MAX_SCREENING_JOB)
     throw badInput('chunk', `must be between 0 and ${MAX_SCREENING_JOB - 1}`);
   if ((input.identifiers == null) === (input.csv == null)) throw badInput('identifiers', 'give the chunk as identifiers or as csv, not both');
-  assertUuid('jobId', jobId);
   const field = input.csv != null ? 'csv' : 'identifiers';
   const identifiers = input.identifiers ?? identifiersOfCsv(input.csv!);
   if (identifiers.length === 0 || identifiers.length > MAX_SCREENING_CHUNK) throw badInput(field, `a chunk holds 1 to ${MAX_SCREENING_CHUNK} identifiers`);
@@ -171,7 +174,7 @@ export async function appendScreeningChunk(
   const hmacKey = hitNoHitKey();
   const hashes = distinct.map((i) => identifierHash(hmacKey, i.kind, i.value));
 
-  const job = await ownJob(ctx, { id: jobId }, true);
+  const job = await ownJob(ctx, jobRef, true);
   if (!job) throw notFound('ScreeningJob');
   assertCanChange(ctx, 'update', record(job), 'ScreeningJob');
   const [earlier] = await ctx.db.query<{ hash: string }>(`SELECT request_hash AS hash FROM entities.screening_chunks WHERE job_id = $1 AND chunk_number = $2`, [
@@ -238,8 +241,8 @@ export async function appendScreeningChunk(
 }
 
 /** No more chunks: the job's results are final. Closing a closed job answers it unchanged. */
-export async function closeScreeningJob(ctx: RequestContext, jobId: string) {
-  const job = await ownJob(ctx, { id: jobId }, true);
+export async function closeScreeningJob(ctx: RequestContext, jobRef: JobRef) {
+  const job = await ownJob(ctx, jobRef, true);
   if (!job) throw notFound('ScreeningJob');
   assertCanChange(ctx, 'update', record(job), 'ScreeningJob');
   if (job.status === 'OPEN') {
