@@ -207,6 +207,8 @@ export async function appendScreeningChunk(
   }
 
   const known = await ctx.db.transaction(async (tx) => {
+    // A chunk's 50,000 identifiers are sorted or hashed in memory, not spilled to disk (the default is 4 MB).
+    await tx.query(`SET LOCAL work_mem = '64MB'`);
     // One statement for the chunk: what the caller already sees is the Observation rule itself (the
     // same SQL as hit/no-hit), and who holds the rest comes from entities.identifier_holders.
     const params = new SqlParams([kinds, values, job.id, ctx.actor.agencyId, chunkNumber]);
