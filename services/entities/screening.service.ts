@@ -4,7 +4,7 @@ import { SqlParams } from '../../policies/sql';
 import { appendAudit, ownRecordEvent } from '../kernel/audit';
 import { loadConfig } from '../kernel/config';
 import type { RequestContext } from '../kernel/context';
-import { badInput, conflict, notFound, rateLimited } from '../kernel/errors';
+import { badInput, conflict, forbidden, notFound, rateLimited } from '../kernel/errors';
 import { requestHash, requiredIdempotencyKey, submitOnce } from '../kernel/idempotency';
 import { assertMayReadAny, projectAll, projectOne, assertCanChange, assertCanCreate, visibleWhere } from '../kernel/policy';
 import type { EntityKind } from '../kernel/identifier';
@@ -52,12 +52,14 @@ const JOB_COLUMNS = `id, owner_agency_id AS "ownerAgencyId", idempotency_key AS 
 const O = observationTableAs('o');
 const record = (row: JobRow) => ({ __typename: 'ScreeningJob' as const, ...row });
 
-/**
- * The caller's own job, by id or by its reference; NOT_FOUND for any other agency's (row-level
- * security hides them too). `forUpdate` locks the row for the rest of the request.
- */
 /** A job named by its id or by the reference its agency gave it. */
 export type JobRef = { id?: string | null; reference?: string | null };
+
+/**
+ * The caller's own job, by id or by its reference; undefined for any other agency's (row-level
+ * security hides them too), which callers answer as NOT_FOUND. `forUpdate` locks the row for the
+ * rest of the request.
+ */
 
 async function ownJob(ctx: RequestContext, by: JobRef, forUpdate = false): Promise<JobRow | undefined> {
   if (by.id) assertUuid('id', by.id);
@@ -162,7 +164,9 @@ export async function appendScreeningChunk(
   const field = input.csv != null ? 'csv' : 'identifiers';
   const identifiers = input.identifiers ?? identifiersOfCsv(input.csv!);
   if (identifiers.length === 0 || identifiers.length > MAX_SCREENING_CHUNK) throw badInput(field, `a chunk holds 1 to ${MAX_SCREENING_CHUNK} identifiers`);
-  assertCanCreate(ctx, { __typename: 'ScreeningJob', ownerAgencyId: ctx.actor.agencyId });
+  // Refused before any work when the caller may feed no job at all (its agency type or role).
+  if (!ctx.ability.can('update', { __typename: 'ScreeningJob', ownerAgencyId: ctx.actor.agencyId }))
+    throw forbidden('Your agency or role may not screen identifiers');
   const asked = normaliseIdentifiers(ctx.actor, identifiers, field);
   const kinds = asked.map((i) => i.kind);
   const values = asked.map((i) => i.value);
