@@ -3,6 +3,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError } from 'graphql';
 import { ErrorCode, serviceUnavailable } from '../services/kernel/errors';
 import { rootLogger } from '../services/kernel/logger';
+import { subgraphRequestDuration } from '../services/kernel/metrics';
 import type { RunningSubgraph } from '../services/kernel/subgraph';
 import type { GatewayContext } from './context';
 
@@ -15,11 +16,16 @@ export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
 
   async process({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     const operation = { query: request.query!, variables: request.variables, operationName: request.operationName };
-    const token = await context.actorToken(this.subgraph.name, operation);
-    const contextValue = await this.subgraph.context(`Bearer ${token}`, operation);
-    const res = await this.subgraph.server.executeOperation(operation, { contextValue });
-    if (res.body.kind !== 'single') throw new Error('Incremental delivery is not used between gateway and subgraphs');
-    return res.body.singleResult as GatewayGraphQLResponse;
+    const stop = subgraphRequestDuration.startTimer({ subgraph: this.subgraph.name });
+    try {
+      const token = await context.actorToken(this.subgraph.name, operation);
+      const contextValue = await this.subgraph.context(`Bearer ${token}`, operation);
+      const res = await this.subgraph.server.executeOperation(operation, { contextValue });
+      if (res.body.kind !== 'single') throw new Error('Incremental delivery is not used between gateway and subgraphs');
+      return res.body.singleResult as GatewayGraphQLResponse;
+    } finally {
+      stop();
+    }
   }
 }
 
@@ -45,6 +51,15 @@ export class SignedRemoteDataSource extends RemoteGraphQLDataSource<GatewayConte
     const fetcher = this.fetcher;
     this.fetcher = ((input: Parameters<typeof fetcher>[0], init?: Parameters<typeof fetcher>[1]) =>
       fetcher(input, { ...init, timeout: timeoutMs } as never)) as typeof fetcher;
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const stop = subgraphRequestDuration.startTimer({ subgraph: this.subgraphName });
+    try {
+      return await super.process(options);
+    } finally {
+      stop();
+    }
   }
 
   override async willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]): Promise<void> {

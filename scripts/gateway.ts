@@ -2,6 +2,7 @@ import { startHub } from '../gateway/hub';
 import { loadGatewayKeys } from '../services/kernel/actor-token';
 import { loadConfig } from '../services/kernel/config';
 import { connect } from '../services/kernel/db';
+import { metricsFromEnv } from '../services/kernel/metrics';
 import { runtimeDatabaseUrl } from '../services/setup';
 import { SUBGRAPHS } from '../services/registry';
 
@@ -11,8 +12,8 @@ async function main() {
   const db = await connect(runtimeDatabaseUrl(config), 4);
   const keys = await loadGatewayKeys(config.dataDir);
   const urls = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, config.subgraphUrl(s.name, s.port)]));
-  const hub = await startHub({ db, keys, port: config.port, development: config.development, transport: { kind: 'http', urls } });
-  console.log(`gateway listening on ${hub.url}`);
+  const hub = await startHub({ db, keys, port: config.port, development: config.development, transport: { kind: 'http', urls }, metrics: metricsFromEnv() });
+  console.log(`gateway listening on ${hub.url}${hub.metricsUrl ? `, metrics on ${hub.metricsUrl}` : ''}`);
   process.once(
     'SIGTERM',
     () =>

@@ -6,6 +6,7 @@ import { loadGatewayKeys } from '../services/kernel/actor-token';
 import { loadConfig } from '../services/kernel/config';
 import { connect } from '../services/kernel/db';
 import { waitHealthy } from '../services/kernel/http';
+import { metricsFromEnv } from '../services/kernel/metrics';
 import { startEmbeddedPostgres } from '../services/kernel/postgres';
 import { SUBGRAPHS } from '../services/registry';
 import { prepareDatabase } from '../services/setup';
@@ -39,7 +40,8 @@ async function main() {
     for (const def of SUBGRAPHS) {
       const url = config.subgraphUrl(def.name, def.port);
       const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, 'subgraph.ts'), def.name], {
-        env: { ...process.env, DATABASE_URL: databaseUrl, PORT: new URL(url).port, TESSERA_DATA_DIR: config.dataDir },
+        // The gateway's process serves the metrics port; a subgraph child serves none (one port, one process).
+        env: { ...process.env, DATABASE_URL: databaseUrl, PORT: new URL(url).port, TESSERA_DATA_DIR: config.dataDir, TESSERA_METRICS_PORT: 'off' },
         stdio: 'inherit',
       });
       children.push(child);
@@ -48,7 +50,7 @@ async function main() {
     }
     transport = { kind: 'http', urls };
   }
-  const hub = await startHub({ db, keys, port: config.port, development: config.development, transport });
+  const hub = await startHub({ db, keys, port: config.port, development: config.development, transport, metrics: metricsFromEnv() });
   // In multi-process mode each subgraph's own process runs its background work.
   const background = config.runMode === 'in-process' ? SUBGRAPHS.flatMap((def) => (def.startBackground ? [def.startBackground(db, config)] : [])) : [];
   console.log(`

@@ -2,6 +2,7 @@ import { serveSubgraph } from '../gateway/hub';
 import { loadGatewayKeys } from '../services/kernel/actor-token';
 import { loadConfig } from '../services/kernel/config';
 import { connect } from '../services/kernel/db';
+import { metricsFromEnv, observePool, serveMetrics } from '../services/kernel/metrics';
 import { SUBGRAPHS } from '../services/registry';
 import { runtimeDatabaseUrl } from '../services/setup';
 
@@ -14,9 +15,14 @@ async function main() {
   const keys = await loadGatewayKeys(config.dataDir);
   const http = await serveSubgraph(name, { db, keys, port: config.port, host: config.subgraphHost, development: config.development });
   console.log(`subgraph ${name} listening on ${config.subgraphHost}:${http.port}`);
+  // Its own metrics (audit appends, its pool) only where TESSERA_METRICS_PORT is set for it (a container).
+  const metricsOptions = metricsFromEnv(undefined);
+  const metrics = metricsOptions ? await serveMetrics(metricsOptions) : undefined;
+  observePool(name, db);
   const background = SUBGRAPHS.find((def) => def.name === name)?.startBackground?.(db, config);
   const stop = async () => {
     await http.close();
+    await metrics?.close();
     await background?.stop().catch((err: unknown) => console.error(err));
     await db.close();
     process.exit(0);

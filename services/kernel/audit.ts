@@ -4,6 +4,7 @@ import type { Actor } from '../../policies/actor';
 import type { PolicyRecord } from '../../policies/subjects';
 import { PERSONAL_FIELDS } from './personal-fields';
 import { Database, type Sql } from './db';
+import { auditAppendDuration } from './metrics';
 import { isUuid } from './validate';
 
 /**
@@ -121,6 +122,15 @@ const cleanText = (v: string | null | undefined): string | null => (v === null |
  */
 export async function appendAudit(tx: Sql, ctx: AuditActor, events: readonly AuditEventInput[]): Promise<ChainedAuditEvent[]> {
   if (events.length === 0) return [];
+  const stop = auditAppendDuration.startTimer();
+  try {
+    return await append(tx, ctx, events);
+  } finally {
+    stop();
+  }
+}
+
+async function append(tx: Sql, ctx: AuditActor, events: readonly AuditEventInput[]): Promise<ChainedAuditEvent[]> {
   if (tx instanceof Database) throw new Error('appendAudit must run inside db.transaction(), in the transaction of the change it records');
   const actorUserId = uuidOrNull('actor.userId', ctx.actor.userId);
   const actorAgencyId = uuidOrNull('actor.agencyId', ctx.actor.agencyId);

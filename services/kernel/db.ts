@@ -43,6 +43,12 @@ export class Database implements Db {
     return this.dataSource.destroy();
   }
 
+  /** The pool's connections now: open, idle, and requests waiting for one (undefined once closed). */
+  poolUsage(): { total: number; idle: number; waiting: number } | undefined {
+    const pool = (this.dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
+    return pool && this.dataSource.isInitialized ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : undefined;
+  }
+
   /** The database session of one request made by `actor` (see ActorSession). */
   sessionFor(actor: Actor): ActorSession {
     return new ActorSession(this.dataSource, actor);

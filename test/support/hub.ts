@@ -22,6 +22,8 @@ export interface GraphQLResult<T = Record<string, unknown>> {
 
 export interface TestHub {
   url: string;
+  /** The hub's metrics endpoint, when started with `metrics`. */
+  metricsUrl?: string;
   /** The database owner's connection, for test fixtures; the hub itself runs as the application role. */
   db: Database;
   /** The application role's pool the hub runs on. */
@@ -108,7 +110,7 @@ export async function postGraphQL<T>(
 /** The real hub (gateway + all subgraphs) on a random port over its own database copy. */
 export async function startTestHub(
   transport: Transport = 'in-process',
-  options: Pick<HubOptions, 'limits' | 'subgraphTimeoutMs'> & { development?: boolean } = {},
+  options: Pick<HubOptions, 'limits' | 'subgraphTimeoutMs' | 'metrics'> & { development?: boolean } = {},
 ): Promise<TestHub> {
   const url = await cloneDatabase();
   const db = await connect(url, 4);
@@ -132,10 +134,12 @@ export async function startTestHub(
     development: options.development ?? false,
     limits: options.limits,
     subgraphTimeoutMs: options.subgraphTimeoutMs,
+    metrics: options.metrics,
     transport: transport === 'http' ? { kind: 'http', urls: subgraphUrls } : { kind: 'in-process' },
   });
   return {
     url: hub.url,
+    metricsUrl: hub.metricsUrl,
     db,
     appDb,
     probe,
