@@ -151,6 +151,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const transport = opts.transport;
   const gateway = new ApolloGateway({
     supergraphSdl,
+    // Its spans carry neither the document nor exception messages (both may quote what a client sent).
+    telemetry: { includeDocument: false, recordExceptions: false },
     logger: rootLogger.child({ service: 'gateway' }) as never,
     buildService: ({ name }): GraphQLDataSource<GatewayContext> => {
       if (transport.kind === 'in-process') {

@@ -3,12 +3,14 @@ import { loadGatewayKeys } from '../services/kernel/actor-token';
 import { loadConfig } from '../services/kernel/config';
 import { connect } from '../services/kernel/db';
 import { metricsFromEnv } from '../services/kernel/metrics';
+import { startTracing } from '../services/kernel/tracing';
 import { runtimeDatabaseUrl } from '../services/setup';
 import { SUBGRAPHS } from '../services/registry';
 
 /** The gateway alone, in front of subgraph processes at TESSERA_SUBGRAPH_URL_<NAME> (containers). */
 async function main() {
   const config = loadConfig();
+  const tracing = startTracing();
   const db = await connect(runtimeDatabaseUrl(config), 4);
   const keys = await loadGatewayKeys(config.dataDir);
   const urls = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, config.subgraphUrl(s.name, s.port)]));
@@ -20,6 +22,7 @@ async function main() {
       void hub
         .stop()
         .then(() => db.close())
+        .then(() => tracing?.shutdown())
         .then(() => process.exit(0)),
   );
 }

@@ -10,6 +10,7 @@ import { metricsFromEnv } from '../services/kernel/metrics';
 import { startEmbeddedPostgres } from '../services/kernel/postgres';
 import { SUBGRAPHS } from '../services/registry';
 import { prepareDatabase } from '../services/setup';
+import { startTracing } from '../services/kernel/tracing';
 
 /** Stops the embedded Postgres this process started or adopted: at shutdown, and when the start fails after it. */
 let stopPostgres: (() => Promise<void>) | undefined;
@@ -20,6 +21,7 @@ let stopPostgres: (() => Promise<void>) | undefined;
  */
 async function main() {
   const config = loadConfig();
+  const tracing = startTracing();
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     const pgDir = path.join(config.dataDir, 'pgdata');
@@ -69,6 +71,7 @@ Try:           curl -s ${hub.url} -H "authorization: Bearer $(npm run -s token -
     await hub.stop();
     for (const b of background) await b.stop().catch((err: unknown) => console.error(err));
     await db.close();
+    await tracing?.shutdown().catch((err: unknown) => console.error(err));
     await stopPostgres?.();
     process.exit(0);
   };

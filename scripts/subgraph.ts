@@ -3,6 +3,7 @@ import { loadGatewayKeys } from '../services/kernel/actor-token';
 import { loadConfig } from '../services/kernel/config';
 import { connect } from '../services/kernel/db';
 import { metricsFromEnv, observePool, serveMetrics } from '../services/kernel/metrics';
+import { startTracing } from '../services/kernel/tracing';
 import { SUBGRAPHS } from '../services/registry';
 import { runtimeDatabaseUrl } from '../services/setup';
 
@@ -11,6 +12,7 @@ async function main() {
   const name = process.argv[2] ?? process.env.TESSERA_SUBGRAPH;
   if (!name) throw new Error('Name the subgraph: scripts/subgraph.ts <name> or TESSERA_SUBGRAPH');
   const config = loadConfig();
+  const tracing = startTracing();
   const db = await connect(runtimeDatabaseUrl(config), 20);
   const keys = await loadGatewayKeys(config.dataDir);
   const http = await serveSubgraph(name, { db, keys, port: config.port, host: config.subgraphHost, development: config.development });
@@ -25,6 +27,7 @@ async function main() {
     await metrics?.close();
     await background?.stop().catch((err: unknown) => console.error(err));
     await db.close();
+    await tracing?.shutdown().catch((err: unknown) => console.error(err));
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());
