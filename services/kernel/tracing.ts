@@ -100,11 +100,7 @@ export function injectTraceContext(set: (name: string, value: string) => void): 
 }
 
 /** Runs `fn` in an HTTP server span whose parent is the trace context of the incoming headers. */
-export function inServerSpan<T>(
-  headers: Record<string, string | string[] | undefined>,
-  method: string,
-  fn: (span: Span) => Promise<T>,
-): Promise<T> {
+export function inServerSpan<T>(headers: Record<string, string | string[] | undefined>, method: string, fn: (span: Span) => Promise<T>): Promise<T> {
   const parent = propagation.extract(context.active(), headers);
   return context.with(parent, () =>
     inSpan(`${method} /graphql`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'http.route': '/graphql' } }, fn),
