@@ -18,7 +18,7 @@ async function main() {
   const http = await serveSubgraph(name, { db, keys, port: config.port, host: config.subgraphHost, development: config.development });
   console.log(`subgraph ${name} listening on ${config.subgraphHost}:${http.port}`);
   // Its own metrics (audit appends, its pool) only where TESSERA_METRICS_PORT is set for it (a container).
-  const metricsOptions = metricsFromEnv(undefined);
+  const metricsOptions = metricsFromEnv(null);
   const metrics = metricsOptions ? await serveMetrics(metricsOptions) : undefined;
   observePool(name, db);
   const background = SUBGRAPHS.find((def) => def.name === name)?.startBackground?.(db, config);

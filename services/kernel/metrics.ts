@@ -90,19 +90,19 @@ export interface MetricsOptions {
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /**
- * The metrics settings: TESSERA_METRICS_PORT (default 9464; `off` for none), TESSERA_METRICS_HOST
- * (default 127.0.0.1) and TESSERA_METRICS_TOKEN (unset: no token). `fallbackPort` undefined: no
- * listener unless TESSERA_METRICS_PORT is set (a subgraph process).
+ * The metrics settings: TESSERA_METRICS_PORT (default `defaultPort`, 9464; `off` for none),
+ * TESSERA_METRICS_HOST (default 127.0.0.1) and TESSERA_METRICS_TOKEN (unset: no token).
+ * `defaultPort` null: no listener unless TESSERA_METRICS_PORT is set (a subgraph process).
  */
-export function metricsFromEnv(fallbackPort: number | undefined = 9464): MetricsOptions | undefined {
+export function metricsFromEnv(defaultPort: number | null = 9464): MetricsOptions | undefined {
   const raw = process.env.TESSERA_METRICS_PORT;
   if (raw === 'off') return undefined;
-  let port = fallbackPort;
+  let port = defaultPort;
   if (raw !== undefined && raw !== '') {
     port = Number(raw);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`TESSERA_METRICS_PORT must be a port number or "off", got "${raw}"`);
   }
-  if (port === undefined) return undefined;
+  if (port === null) return undefined;
   return { port, host: process.env.TESSERA_METRICS_HOST || '127.0.0.1', token: process.env.TESSERA_METRICS_TOKEN || undefined };
 }
 
