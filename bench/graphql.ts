@@ -15,10 +15,12 @@ export async function postGraphQL<T = Record<string, unknown>>(
   query: string,
   variables?: Record<string, unknown>,
   allowedCodes: readonly string[] = [],
+  /** Sent as `x-tessera-purpose`: a victim's identity is released only with a stated purpose. */
+  purpose?: string,
 ): Promise<{ data: T; errors: GraphQLError[] }> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization },
+    headers: { 'content-type': 'application/json', authorization, ...(purpose ? { 'x-tessera-purpose': purpose } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   const text = await res.text();

@@ -1,5 +1,6 @@
 import './env'; // first: sets LOG_LEVEL and TESSERA_DATA_DIR before any project module loads
 import { SCALES, type ScaleName } from './generate';
+import { auditConcurrency } from './measures/audit-concurrency';
 import type { Budget, Measure } from './measures/common';
 import { gatewayOverhead } from './measures/gateway-overhead';
 import { hitNoHit } from './measures/hit-no-hit';
@@ -21,7 +22,7 @@ import { type Stack, startStack } from './stack';
  */
 
 /** In the order they run: reads before the writes of ingest. */
-const MEASURES: Measure[] = [policyCost, nPlusOne, gatewayOverhead, runModes, linkAnalysis, hitNoHit, ingest];
+const MEASURES: Measure[] = [policyCost, nPlusOne, gatewayOverhead, auditConcurrency, runModes, linkAnalysis, hitNoHit, ingest];
 
 const BUDGETS: Record<ScaleName, Budget> = {
   small: { warmupMs: 1500, roundMs: 2500, rounds: 2, concurrency: 32, samples: 60, reports: 1000 },

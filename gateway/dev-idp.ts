@@ -13,6 +13,24 @@ export function devIssuerUrl(slug: string): string {
   return `https://idp.${slug}.tessera.test`;
 }
 
+/** The console's client id at the development OpenID Providers (gateway/dev-op.ts). */
+export const CONSOLE_CLIENT_ID = 'tessera-console';
+/** The scope that asks for an access token to the hub's GraphQL API. */
+export const API_SCOPE = 'graphql';
+
+/** Where the gateway serves the development OpenID Providers (gateway/dev-op.ts), one per demo agency. */
+export const DEV_OP_PREFIX = '/idp';
+
+/** The issuer of a demo agency's development OpenID Provider, served by the hub at `publicUrl`. */
+export function devProviderIssuer(publicUrl: string, slug: string): string {
+  return `${publicUrl.replace(/\/$/, '')}${DEV_OP_PREFIX}/${slug}`;
+}
+
+/** Its JWKS URL (the jwks_uri of its discovery document). */
+export function devProviderJwksUri(publicUrl: string, slug: string): string {
+  return `${devProviderIssuer(publicUrl, slug)}/jwks`;
+}
+
 export function devSubject(slug: string, role: string): string {
   return `${slug}.${role.toLowerCase()}`;
 }

@@ -11,8 +11,11 @@ import { rootLogger } from '../services/kernel/logger';
 import { graphqlRequestDuration, graphqlRequests, type MetricsOptions, observePool, serveMetrics } from '../services/kernel/metrics';
 import { createSubgraphServer, type RunningSubgraph } from '../services/kernel/subgraph';
 import { SUBGRAPHS } from '../services/registry';
+import { consoleRoutes } from './console';
 import { type GatewayContext, gatewayContext } from './context';
 import { InProcessDataSource, SignedRemoteDataSource } from './data-sources';
+import { API_SCOPE, CONSOLE_CLIENT_ID } from './dev-idp';
+import type { DevOpenIdProviders } from './dev-op';
 import { IdentityVerifier } from './identity';
 import { documentTooLarge, limitsFromEnv, type QueryLimits, queryLimitsPlugin, TOKEN_LIMIT_MESSAGE } from './limits';
 
@@ -34,6 +37,14 @@ export interface HubOptions {
   subgraphTimeoutMs?: number;
   /** Where to serve Prometheus metrics (services/kernel/metrics.ts: metricsFromEnv); unset: not served. */
   metrics?: MetricsOptions;
+  /** The URL people reach the hub at (the console, the development IdP's issuers); default http://localhost:<port>. */
+  publicUrl?: string;
+  /** Serves the development OpenID Providers of the demo agencies at /idp/<slug> (gateway/dev-op.ts). */
+  devIdp?: { dataDir: string; audience: string };
+  /** Serves the console at / (default true). */
+  console?: boolean;
+  /** The floor on refetching an issuer's key set for an unknown key id (gateway/identity.ts). */
+  jwksCooldownMs?: number;
 }
 
 export interface Hub {
@@ -41,6 +52,9 @@ export interface Hub {
   port: number;
   /** The metrics endpoint, when served. */
   metricsUrl?: string;
+  /** The URL the console and the development IdP are reached at. */
+  publicUrl: string;
+  devIdp?: DevOpenIdProviders;
   stop(): Promise<void>;
 }
 
@@ -180,14 +194,31 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     formatError: (formatted, error) => formatGatewayError(formatted as never, error, { development: opts.development, limits, log }) as never,
   });
   await server.start();
-  const verifier = new IdentityVerifier(opts.db, log);
+  const verifier = new IdentityVerifier(opts.db, log, { development: opts.development, jwksCooldownMs: opts.jwksCooldownMs });
+  let devIdp: DevOpenIdProviders | undefined;
+  let serveConsole: ReturnType<typeof consoleRoutes> | undefined;
+  const routes = (req: Parameters<ReturnType<typeof consoleRoutes>>[0], res: Parameters<ReturnType<typeof consoleRoutes>>[1]) =>
+    !!devIdp?.handle(req, res) || !!serveConsole?.(req, res);
   const metrics = opts.metrics ? await serveMetrics(opts.metrics) : undefined;
-  const http = await serveHttp(server, (headers) => gatewayContext(headers, verifier, opts.keys), opts.port, opts.host);
+  const http = await serveHttp(
+    server,
+    (headers) => gatewayContext(headers, verifier, opts.keys),
+    opts.port,
+    opts.host,
+    () => routes,
+  );
+  const publicUrl = (opts.publicUrl ?? `http://${!opts.host || opts.host === '0.0.0.0' ? 'localhost' : opts.host}:${http.port}`).replace(/\/$/, '');
+  // Loaded only when asked for: oidc-provider (an ES module) stays out of a hub without it.
+  if (opts.devIdp) devIdp = (await import('./dev-op')).devOpenIdProviders({ ...opts.devIdp, publicUrl });
+  if (opts.console ?? true)
+    serveConsole = consoleRoutes(() => ({ issuers: devIdp?.issuers ?? [], clientId: CONSOLE_CLIENT_ID, scope: `openid profile ${API_SCOPE}` }));
   const unobserve = observePool('hub', opts.db);
   return {
     url: http.url,
     port: http.port,
     metricsUrl: metrics?.url,
+    publicUrl,
+    devIdp,
     async stop() {
       verifier.close();
       unobserve();

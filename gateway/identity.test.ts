@@ -37,6 +37,7 @@ describe('IdentityVerifier: unknown issuers', () => {
       audience: 'tessera',
       algorithms: ['ES256'],
       jwks: { keys: [{ ...(await exportJWK(kp.publicKey)), kid: 'k1', alg: 'ES256' }] },
+      jwksUri: null,
       maxTokenLifetimeSeconds: 86_400,
     };
   });

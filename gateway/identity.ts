@@ -1,4 +1,4 @@
-import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { Actor } from '../policies/actor';
 import { findUser, loadTrustedIssuers, onIdentityChanged, type TrustedIssuerRecord, USER_CACHE_TTL_MS } from '../services/agencies/api';
 import type { Sql } from '../services/kernel/db';
@@ -53,9 +53,31 @@ export class BoundedTtlCache<V> {
   }
 }
 
+/**
+ * An issuer registered by URL: its key set is fetched from its jwks_uri (https; http only on a
+ * development hub or a loopback address), kept for JWKS_MAX_AGE_MS,
+ * and fetched again sooner when a token names a key id it does not hold (the issuer rotated its
+ * keys), but never more often than `cooldownMs`, whatever tokens arrive.
+ */
+export const JWKS_MAX_AGE_MS = 10 * 60_000;
+export const JWKS_COOLDOWN_MS = 30_000;
+
+export interface IdentityOptions {
+  /** A development hub accepts an issuer's jwks_uri on http (a local IdP); otherwise only https. */
+  development?: boolean;
+  /** The floor on refetching an issuer's key set for an unknown key id; default JWKS_COOLDOWN_MS. */
+  jwksCooldownMs?: number;
+}
+
+/** An http key set is accepted on a loopback address (an IdP on this machine), as RFC 8252 allows for redirects. */
+function isLoopback(uri: string): boolean {
+  const host = new URL(uri).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 interface Issuer {
   record: TrustedIssuerRecord;
-  keys: ReturnType<typeof createLocalJWKSet>;
+  keys: JWTVerifyGetKey;
 }
 
 /**
@@ -69,10 +91,32 @@ class TrustedIssuers {
   private loading?: Promise<void>;
   private generation = 0;
 
-  constructor(private readonly db: Sql) {}
+  /** Remote key sets by jwks_uri: kept across reloads of the issuers, so their cache and cooldown hold. */
+  private readonly remote = new Map<string, JWTVerifyGetKey>();
+
+  constructor(
+    private readonly db: Sql,
+    private readonly options: IdentityOptions,
+    private readonly log: Logger,
+  ) {}
 
   get size(): number {
     return this.byIssuer.size;
+  }
+
+  private keysOf(record: TrustedIssuerRecord): JWTVerifyGetKey | undefined {
+    if (record.jwks) return createLocalJWKSet(record.jwks);
+    const uri = record.jwksUri!;
+    if (!uri.startsWith('https://') && !(uri.startsWith('http://') && (this.options.development || isLoopback(uri)))) {
+      this.log.error({ issuer: record.issuer, jwksUri: uri }, 'issuer key set refused: https only outside development');
+      return undefined;
+    }
+    let keys = this.remote.get(uri);
+    if (!keys) {
+      keys = createRemoteJWKSet(new URL(uri), { cacheMaxAge: JWKS_MAX_AGE_MS, cooldownDuration: this.options.jwksCooldownMs ?? JWKS_COOLDOWN_MS });
+      this.remote.set(uri, keys);
+    }
+    return keys;
   }
 
   /** The next token is judged on the issuers as they are now in the database (not on a read already under way). */
@@ -94,7 +138,12 @@ class TrustedIssuers {
         const records = await fromStore(() => loadTrustedIssuers(this.db));
         // A read overtaken by stale() is not kept: it may predate the change.
         if (generation !== this.generation) return;
-        this.byIssuer = new Map(records.map((record) => [record.issuer, { record, keys: createLocalJWKSet(record.jwks as JSONWebKeySet) }]));
+        const byIssuer = new Map<string, Issuer>();
+        for (const record of records) {
+          const keys = this.keysOf(record);
+          if (keys) byIssuer.set(record.issuer, { record, keys });
+        }
+        this.byIssuer = byIssuer;
         this.loadedAt = Date.now();
       } finally {
         if (generation === this.generation) this.loading = undefined;
@@ -140,8 +189,9 @@ export class IdentityVerifier {
   constructor(
     private readonly db: Sql,
     private readonly log: Logger,
+    options: IdentityOptions = {},
   ) {
-    this.issuers = new TrustedIssuers(db);
+    this.issuers = new TrustedIssuers(db, options, log);
     // A user (de)activated, or an issuer registered, in this process: the next request is judged on the committed state.
     this.unsubscribe = onIdentityChanged((change) => (change === 'users' ? this.users.clear() : this.issuers.stale()));
   }

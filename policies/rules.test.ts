@@ -70,7 +70,7 @@ const PROFILE = ['pseudonym', 'ageBand', 'gender', 'nationality'];
 const CASE_TEXT = ['reference', 'summary', 'nrmStage'];
 const AGENCY_ALL = ['id', 'slug', 'name', 'type', 'country', 'acceptsAccessRequests'];
 const USER_ALL = ['id', 'subject', 'displayName', 'role', 'active'];
-const ISSUER_ALL = ['id', 'issuer', 'audience', 'algorithms', 'jwks'];
+const ISSUER_ALL = ['id', 'issuer', 'audience', 'algorithms', 'jwks', 'jwksUri'];
 
 /** [situation, record, fields, reads the value (true) or gets REDACTED (false)] */
 type Row = [situation: string, record: PolicyRecord, fields: string[], reads: boolean];

@@ -61,7 +61,7 @@ export const NARRATIVE_TEXT = ['text'] as const;
 
 export const AGENCY_FIELDS = ['id', 'slug', 'name', 'type', 'country', 'acceptsAccessRequests'] as const;
 export const USER_FIELDS = ['id', 'subject', 'displayName', 'role', 'active'] as const;
-export const TRUSTED_ISSUER_FIELDS = ['id', 'issuer', 'audience', 'algorithms', 'jwks'] as const;
+export const TRUSTED_ISSUER_FIELDS = ['id', 'issuer', 'audience', 'algorithms', 'jwks', 'jwksUri'] as const;
 
 /**
  * Governance subjects: not TLP-marked records (they carry no marking of their own), but subjects of

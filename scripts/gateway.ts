@@ -14,7 +14,16 @@ async function main() {
   const db = await connect(runtimeDatabaseUrl(config), 4);
   const keys = await loadGatewayKeys(config.dataDir);
   const urls = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, config.subgraphUrl(s.name, s.port)]));
-  const hub = await startHub({ db, keys, port: config.port, development: config.development, transport: { kind: 'http', urls }, metrics: metricsFromEnv() });
+  const hub = await startHub({
+    db,
+    keys,
+    port: config.port,
+    development: config.development,
+    publicUrl: config.publicUrl,
+    devIdp: config.devIdp ? { dataDir: config.dataDir, audience: config.audience } : undefined,
+    transport: { kind: 'http', urls },
+    metrics: metricsFromEnv(),
+  });
   console.log(`gateway listening on ${hub.url}${hub.metricsUrl ? `, metrics on ${hub.metricsUrl}` : ''}`);
   process.once(
     'SIGTERM',

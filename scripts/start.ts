@@ -11,6 +11,7 @@ import { startEmbeddedPostgres } from '../services/kernel/postgres';
 import { SUBGRAPHS } from '../services/registry';
 import { prepareDatabase } from '../services/setup';
 import { startTracing } from '../services/kernel/tracing';
+import { buildConsole, consoleStale } from './console-build';
 
 /** Stops the embedded Postgres this process started or adopted: at shutdown, and when the start fails after it. */
 let stopPostgres: (() => Promise<void>) | undefined;
@@ -22,6 +23,10 @@ let stopPostgres: (() => Promise<void>) | undefined;
 async function main() {
   const config = loadConfig();
   const tracing = startTracing();
+  if (consoleStale()) {
+    console.log('Building the console (console/ → console/dist)...');
+    buildConsole(true);
+  }
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     const pgDir = path.join(config.dataDir, 'pgdata');
@@ -52,11 +57,21 @@ async function main() {
     }
     transport = { kind: 'http', urls };
   }
-  const hub = await startHub({ db, keys, port: config.port, development: config.development, transport, metrics: metricsFromEnv() });
+  const hub = await startHub({
+    db,
+    keys,
+    port: config.port,
+    development: config.development,
+    publicUrl: config.publicUrl,
+    devIdp: config.devIdp ? { dataDir: config.dataDir, audience: config.audience } : undefined,
+    transport,
+    metrics: metricsFromEnv(),
+  });
   // In multi-process mode each subgraph's own process runs its background work.
   const background = config.runMode === 'in-process' ? SUBGRAPHS.flatMap((def) => (def.startBackground ? [def.startBackground(db, config)] : [])) : [];
   console.log(`
 Tessera is running (${config.runMode}): ${hub.url}   health: http://localhost:${hub.port}/healthz
+Console:       ${config.publicUrl}/   (sign in as a demo user of any agency${config.devIdp ? '' : ': TESSERA_DEV_IDP=0, no development IdP'})
 Get a token:   npm run token -- --agency met-police [--role SUPERVISOR]      (list: npm run token -- --list)
 Try:           curl -s ${hub.url} -H "authorization: Bearer $(npm run -s token -- --agency met-police)" \\
                  -H 'content-type: application/json' -d '{"query":"{ cases { totalCount nodes { reference status } } }"}'

@@ -1,5 +1,5 @@
 import { agenciesLoaded } from './agencies/api';
-import { syncDevIssuers } from './agencies/demo-data';
+import { registerDevProviderIssuers, syncDevIssuers } from './agencies/demo-data';
 import { loadGatewayKeys } from './kernel/actor-token';
 import type { Config } from './kernel/config';
 import { connect, migrateSchema } from './kernel/db';
@@ -51,6 +51,7 @@ export async function prepareDatabase(url: string, config: Config, log: (line: s
   const db = await connect(url, 1);
   try {
     await syncDevIssuers(db, config.dataDir, config.audience);
+    if (config.devIdp) await registerDevProviderIssuers(db, config.publicUrl, config.audience);
   } finally {
     await db.close();
   }

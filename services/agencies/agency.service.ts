@@ -1,5 +1,6 @@
 import { SqlParams } from '../../policies/sql';
 import type { PolicyRecord } from '../../policies/subjects';
+import { loadConfig } from '../kernel/config';
 import { appendAudit, type AuditAction, type AuditEventInput } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
 import { badInput, conflict, notFound } from '../kernel/errors';
@@ -8,6 +9,7 @@ import { projectAll, projectOne } from '../kernel/policy';
 import { selectVisible, type SubjectTable, visibleLoader } from '../kernel/repository';
 import { isUuid, text } from '../kernel/validate';
 import type { RegisterAgencyInput, RegisterTrustedIssuerInput, RegisterUserInput } from './agency.type';
+import { assertIssuerUrl, discoverJwksUri } from './discovery';
 import { identityChanged } from './identity.repository';
 
 const agencyTable: SubjectTable = {
@@ -32,7 +34,7 @@ const issuerTable: SubjectTable = {
   subject: 'TrustedIssuer',
   table: 'agencies.trusted_issuers',
   alias: 't',
-  columns: `t.id, t.agency_id AS "agencyId", t.issuer, t.audience, t.algorithms, t.jwks::text AS jwks`,
+  columns: `t.id, t.agency_id AS "agencyId", t.issuer, t.audience, t.algorithms, t.jwks::text AS jwks, t.jwks_uri AS "jwksUri"`,
   attributes: () => ({ id: () => 't.id' }),
   map: (row) => Object.assign(row, { __typename: 'TrustedIssuer' as const }) as PolicyRecord,
 };
@@ -158,25 +160,37 @@ const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
 
 export async function registerTrustedIssuer(ctx: RequestContext, input: RegisterTrustedIssuerInput) {
   assertUuid('input.agencyId', input.agencyId);
-  let url: URL;
+  const allowHttp = loadConfig().development;
   try {
-    url = new URL(input.issuer);
-  } catch {
-    throw badInput('input.issuer', 'must be a URL');
+    assertIssuerUrl(input.issuer, allowHttp);
+  } catch (err) {
+    throw badInput('input.issuer', (err as Error).message);
   }
-  if (url.protocol !== 'https:') throw badInput('input.issuer', 'must be an https URL');
   text('input.audience', input.audience, { max: 200, required: true });
   if (input.algorithms.length === 0 || input.algorithms.some((a) => !ALLOWED_ALGORITHMS.has(a))) {
     throw badInput('input.algorithms', `must be a non-empty subset of ${[...ALLOWED_ALGORITHMS].join(', ')} (no HS*, no none)`);
   }
-  let jwks: { keys?: Record<string, unknown>[] };
-  try {
-    jwks = JSON.parse(input.jwks) as typeof jwks;
-  } catch {
-    throw badInput('input.jwks', 'must be a JSON Web Key Set');
+  // Static keys, or (none given) the issuer's jwks_uri found by OpenID discovery, read by the gateway as the keys rotate.
+  let jwks: { keys: Record<string, unknown>[] } | null = null;
+  let jwksUri: string | null = null;
+  if (input.jwks == null) {
+    try {
+      jwksUri = await discoverJwksUri(input.issuer, { allowHttp });
+    } catch (err) {
+      throw badInput('input.issuer', (err as Error).message);
+    }
+  } else {
+    let parsed: { keys?: Record<string, unknown>[] } | null;
+    try {
+      parsed = JSON.parse(input.jwks) as typeof parsed;
+    } catch {
+      throw badInput('input.jwks', 'must be a JSON Web Key Set');
+    }
+    const keys = parsed?.keys;
+    if (!Array.isArray(keys) || keys.length === 0) throw badInput('input.jwks', 'must hold at least one key');
+    if (keys.some((k) => PRIVATE_JWK_MEMBERS.some((m) => m in k))) throw badInput('input.jwks', 'must hold public keys only');
+    jwks = { keys };
   }
-  if (!Array.isArray(jwks.keys) || jwks.keys.length === 0) throw badInput('input.jwks', 'must hold at least one key');
-  if (jwks.keys.some((k) => PRIVATE_JWK_MEMBERS.some((m) => m in k))) throw badInput('input.jwks', 'must hold public keys only');
   const maxLifetime = input.maxTokenLifetimeSeconds;
   if (maxLifetime != null && !(Number.isInteger(maxLifetime) && maxLifetime >= 60 && maxLifetime <= 604_800)) {
     throw badInput('input.maxTokenLifetimeSeconds', 'must be between 60 (a minute) and 604800 (seven days)');
@@ -187,12 +201,19 @@ export async function registerTrustedIssuer(ctx: RequestContext, input: Register
       const lifetime =
         input.maxTokenLifetimeSeconds == null ? { column: '', value: [] } : { column: ', max_token_lifetime_seconds', value: [input.maxTokenLifetimeSeconds] };
       const [row] = await tx.query<{ id: string }>(
-        `INSERT INTO agencies.trusted_issuers (agency_id, issuer, audience, algorithms, jwks${lifetime.column})
-         VALUES ($1, $2, $3, $4, $5${lifetime.value.length ? ', $6' : ''}) RETURNING id`,
-        [input.agencyId, input.issuer, input.audience, input.algorithms, JSON.stringify(jwks), ...lifetime.value],
+        `INSERT INTO agencies.trusted_issuers (agency_id, issuer, audience, algorithms, jwks, jwks_uri${lifetime.column})
+         VALUES ($1, $2, $3, $4, $5, $6${lifetime.value.length ? ', $7' : ''}) RETURNING id`,
+        [input.agencyId, input.issuer, input.audience, input.algorithms, jwks && JSON.stringify(jwks), jwksUri, ...lifetime.value],
       );
       await appendAudit(tx, ctx, [
-        directoryEvent('COLLECT', 'TrustedIssuer', row!.id, input.agencyId, ['agency', 'issuer', 'audience', 'algorithms', 'jwks', 'maxTokenLifetimeSeconds']),
+        directoryEvent('COLLECT', 'TrustedIssuer', row!.id, input.agencyId, [
+          'agency',
+          'issuer',
+          'audience',
+          'algorithms',
+          jwks ? 'jwks' : 'jwksUri',
+          'maxTokenLifetimeSeconds',
+        ]),
       ]);
       return row!.id;
     }),

@@ -61,8 +61,11 @@ export class TrustedIssuerType {
   @Field(() => [String], { nullable: true })
   algorithms?: string[];
 
-  @Field(() => String, { nullable: true, description: 'Public JSON Web Key Set, as JSON' })
-  jwks?: string;
+  @Field(() => String, { nullable: true, description: 'Public JSON Web Key Set, as JSON (null when the keys are read from jwksUri)' })
+  jwks?: string | null;
+
+  @Field(() => String, { nullable: true, description: "The issuer's key set URL, found by OpenID discovery (null when the keys are static)" })
+  jwksUri?: string | null;
 }
 
 @InputType()
@@ -112,8 +115,12 @@ export class RegisterTrustedIssuerInput {
   @Field(() => [String])
   algorithms: string[];
 
-  @Field(() => String, { description: 'Public JSON Web Key Set, as JSON; private key material is refused' })
-  jwks: string;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Public JSON Web Key Set, as JSON; private key material is refused. Left out, the issuer's keys are read from the jwks_uri of its OpenID discovery document (https only outside development), and follow its key rotation",
+  })
+  jwks?: string | null;
 
   @Field(() => Int, {
     nullable: true,

@@ -6,3 +6,5 @@
 export { findUser, loadTrustedIssuers, onIdentityChanged, type TrustedIssuerRecord, USER_CACHE_TTL_MS, type UserRecord } from './identity.repository';
 export { agenciesLoaded, DEMO_AGENCIES } from './demo-data';
 export { visibleAgencies } from './agency.service';
+export { assertIssuerUrl, DiscoveryError, discoverJwksUri } from './discovery';
+export { registerDevProviderIssuers } from './demo-data';

@@ -1,4 +1,4 @@
-import { devIssuerUrl, devPublicJwks, devSubject } from '../../gateway/dev-idp';
+import { devIssuerUrl, devProviderIssuer, devProviderJwksUri, devPublicJwks, devSubject } from '../../gateway/dev-idp';
 import { type AgencyType, ROLES } from '../../policies/actor';
 import type { Sql } from '../kernel/db';
 import type { DemoRegistry } from '../kernel/subgraph';
@@ -27,6 +27,21 @@ export async function syncDevIssuers(db: Sql, dataDir: string, audience: string)
          SELECT id, $2, $3, ARRAY['ES256'], $4::jsonb FROM agencies.agencies WHERE slug = $1
        ON CONFLICT (issuer) DO UPDATE SET jwks = EXCLUDED.jwks, audience = EXCLUDED.audience, updated_at = now()`,
       [a.slug, devIssuerUrl(a.slug), audience, JSON.stringify(jwks)],
+    );
+  }
+}
+
+/**
+ * Registers each demo agency's development OpenID Provider (served by the hub at `publicUrl`) as a
+ * trusted issuer by URL: the gateway reads its keys from its jwks_uri and follows its rotations.
+ */
+export async function registerDevProviderIssuers(db: Sql, publicUrl: string, audience: string): Promise<void> {
+  for (const a of DEMO_AGENCIES) {
+    await db.query(
+      `INSERT INTO agencies.trusted_issuers (agency_id, issuer, audience, algorithms, jwks, jwks_uri)
+         SELECT id, $2, $3, ARRAY['ES256'], NULL, $4 FROM agencies.agencies WHERE slug = $1
+       ON CONFLICT (issuer) DO UPDATE SET jwks = NULL, jwks_uri = EXCLUDED.jwks_uri, audience = EXCLUDED.audience, updated_at = now()`,
+      [a.slug, devProviderIssuer(publicUrl, a.slug), audience, devProviderJwksUri(publicUrl, a.slug)],
     );
   }
 }

@@ -9,7 +9,9 @@ export interface TrustedIssuerRecord {
   country: string;
   audience: string;
   algorithms: string[];
-  jwks: JSONWebKeySet;
+  /** Static keys, or null when the keys are read from `jwksUri` (found by discovery). */
+  jwks: JSONWebKeySet | null;
+  jwksUri: string | null;
   /** The longest lifetime (exp − iat) and age (now − iat) accepted in this issuer's tokens. */
   maxTokenLifetimeSeconds: number;
 }
@@ -28,7 +30,7 @@ export interface UserRecord {
  */
 export async function loadTrustedIssuers(db: Sql): Promise<TrustedIssuerRecord[]> {
   return db.query<TrustedIssuerRecord>(
-    `SELECT t.issuer, t.agency_id AS "agencyId", a.type AS "agencyType", a.country, t.audience, t.algorithms, t.jwks,
+    `SELECT t.issuer, t.agency_id AS "agencyId", a.type AS "agencyType", a.country, t.audience, t.algorithms, t.jwks, t.jwks_uri AS "jwksUri",
         t.max_token_lifetime_seconds AS "maxTokenLifetimeSeconds"
        FROM agencies.trusted_issuers t JOIN agencies.agencies a ON a.id = t.agency_id`,
   );

@@ -1,4 +1,4 @@
 import { declareTables } from '../kernel/tables';
 
-/** Every table of the `audit` schema: the trail, read under row-level security, appended through audit.append_events only. */
+/** Every table of the `audit` schema: the trail, read under row-level security, appended through audit.append_runs (and audit.append_events, its predecessor) only. */
 export const AUDIT_TABLES = declareTables('audit', [{ table: 'audit.events', rows: { kind: 'audit' }, privileges: ['SELECT'] }]);

@@ -1,10 +1,9 @@
-import { Arg, Ctx, ID, Int, Query, Resolver, registerEnumType } from 'type-graphql';
+import { Arg, Args, Ctx, ID, Query, Resolver, registerEnumType } from 'type-graphql';
 import { enumOf } from '../kernel/enums';
 import type { RequestContext } from '../kernel/context';
 import { IdentifierInput } from './entity.input';
-import { LinkKindEnum } from './entity.type';
 import { caseExport, EXPORT_FORMATS, type ExportFormat, networkExport } from './export.service';
-import type { LinkKind } from './observe';
+import { NetworkShapeArgs } from './network.type';
 
 export const ExportFormatEnum = enumOf(EXPORT_FORMATS);
 registerEnumType(ExportFormatEnum, {
@@ -28,16 +27,10 @@ export class ExportResolver {
     })
     identifiers: IdentifierInput[] | undefined,
     @Arg('format', () => ExportFormatEnum) format: ExportFormat,
-    @Arg('depth', () => Int, { defaultValue: 2, description: '1 to 3' }) depth: number,
-    @Arg('linkKinds', () => [LinkKindEnum], { nullable: true, description: 'Follow only links of these kinds' }) linkKinds: LinkKind[] | undefined,
-    @Arg('observations', () => Boolean, { defaultValue: true, description: 'Follow entity–case observations (OBSERVED_IN edges)' }) observations: boolean,
-    @Arg('from', () => String, { nullable: true, description: 'YYYY-MM-DD: links valid, and observations made, on or after' }) from: string | undefined,
-    @Arg('to', () => String, { nullable: true, description: 'YYYY-MM-DD: links valid, and observations made, on or before' }) to: string | undefined,
-    @Arg('nodeLimit', () => Int, { defaultValue: 200, description: 'At most 1000' }) nodeLimit: number,
-    @Arg('degreeCap', () => Int, { defaultValue: 50, description: 'A node with more edges is a hub and not expanded (at most 500)' }) degreeCap: number,
+    @Args(() => NetworkShapeArgs) shape: NetworkShapeArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<string> {
-    return networkExport(ctx, { seeds, identifiers, depth, linkKinds, observations, from, to, nodeLimit, degreeCap }, format);
+    return networkExport(ctx, { seeds, identifiers, ...shape }, format);
   }
 
   @Query(() => String, {

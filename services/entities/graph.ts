@@ -38,6 +38,11 @@ export interface Incident {
   cases: string[];
 }
 
+/** The same, as SQL expressions of uuid[] computed by the statement itself (null: none of that role). */
+interface IncidentSql {
+  sql: { entities: string | null; persons: string | null; cases: string | null };
+}
+
 export interface EdgeRow {
   subject: 'Link' | 'Observation';
   edgeId: string;
@@ -89,21 +94,32 @@ const and = (parts: string[]) =>
  * target_id. Null when nothing can match. The statement behind an edge is not read here: an edge's
  * `link` / `observation` loads it through its own policy when a client selects it.
  */
-export function visibleEdgesSql(ctx: RequestContext, params: SqlParams, filter: EdgeFilter, incident: Incident): string | null {
+export function visibleEdgesSql(
+  ctx: RequestContext,
+  params: SqlParams,
+  filter: EdgeFilter,
+  incident: Incident | IncidentSql,
+  /** SQL of a uuid[]: only edges whose both ends are in it (checked before the policy, so the policy runs on those only). */
+  bothEndsIn?: string,
+): string | null {
   const branches: string[] = [];
   // Every placeholder is added only when a branch uses it: Postgres refuses parameters a statement does not reference.
   const once = (make: () => string | null): (() => string | null) => {
     let made: string | null | undefined;
     return () => (made === undefined ? (made = make()) : made);
   };
-  const E = once(() => (incident.entities.length ? `${params.add(incident.entities)}::uuid[]` : null));
-  const P = once(() => (incident.persons.length ? `${params.add(incident.persons)}::uuid[]` : null));
-  const C = once(() => (incident.cases.length ? `${params.add(incident.cases)}::uuid[]` : null));
+  const ids = (role: keyof Incident) => () => {
+    if ('sql' in incident) return incident.sql[role];
+    return incident[role].length ? `${params.add(incident[role])}::uuid[]` : null;
+  };
+  const has = (role: keyof Incident) => ('sql' in incident ? incident.sql[role] !== null : incident[role].length > 0);
+  const E = once(ids('entities'));
+  const P = once(ids('persons'));
+  const C = once(ids('cases'));
   const fromDate = once(() => (filter.from ? `${params.add(filter.from)}::date` : null));
   const toDate = once(() => (filter.to ? `${params.add(filter.to)}::date` : null));
 
-  const linksWanted =
-    (incident.entities.length || incident.persons.length) && (filter.linkKinds === undefined || filter.linkKinds === null || filter.linkKinds.length > 0);
+  const linksWanted = (has('entities') || has('persons')) && (filter.linkKinds === undefined || filter.linkKinds === null || filter.linkKinds.length > 0);
   const linkVisible = linksWanted
     ? visibleWhere(ctx, 'Link', { alias: LINKS.alias, attributes: LINKS.attributes(ctx, params), grantsTable: LINKS.grantsTable }, params)
     : 'FALSE';
@@ -115,6 +131,9 @@ export function visibleEdgesSql(ctx: RequestContext, params: SqlParams, filter: 
     const from = fromDate();
     const to = toDate();
     const conditions = [
+      ...(bothEndsIn
+        ? [`coalesce(l.from_entity_id, l.from_person_id) = ANY(${bothEndsIn})`, `coalesce(l.to_entity_id, l.to_person_id) = ANY(${bothEndsIn})`]
+        : []),
       linkVisible,
       structural(ctx, 'Link', 'kind', LINKS, params),
       `l.from_person_id IS NULL OR (${structural(ctx, 'Link', 'fromPerson', LINKS, params)})`,
@@ -132,7 +151,7 @@ export function visibleEdgesSql(ctx: RequestContext, params: SqlParams, filter: 
       FROM ${LINKS.table} l WHERE ${and(conditions)}`);
   }
 
-  const observationsWanted = filter.observations && (incident.entities.length || incident.cases.length);
+  const observationsWanted = filter.observations && (has('entities') || has('cases'));
   const observationVisible = observationsWanted
     ? visibleWhere(
         ctx,
@@ -146,6 +165,7 @@ export function visibleEdgesSql(ctx: RequestContext, params: SqlParams, filter: 
     const from = fromDate();
     const to = toDate();
     const conditions = [
+      ...(bothEndsIn ? [`o.entity_id = ANY(${bothEndsIn})`, `o.source_id = ANY(${bothEndsIn})`] : []),
       observationVisible,
       `o.source_type = 'CASE'`,
       structural(ctx, 'Observation', 'sourceType', OBSERVATIONS, params),
@@ -193,39 +213,91 @@ export interface Degree {
 }
 
 /**
+ * Edges between nodes a walk already returned, without reaching past them, as the level statement
+ * finds them for the level after which the walk stops (one of the two applies):
+ * - `amongKnown`: when no frontier node is expanded (all hubs), the frontier's edges whose both ends are known;
+ * - `lastLayer`: after the last level, the edges of the new layer (the expanded edges' ends not yet
+ *   known) whose other end is known or in that layer: two accounts that paid each other, a phone
+ *   and its advert, both at the last depth.
+ */
+export interface Among {
+  /** Ids of the nodes the walk holds, the frontier's included. */
+  known: string[];
+  /** Whether this is the last level (the new layer will not be expanded). */
+  last: boolean;
+}
+
+/**
  * One level of a walk, in one statement: how many visible edges each frontier node has (with the
  * type the edges give it), and the edges of the nodes with at most `degreeCap` of them (the others
- * are hubs, not expanded). `degreeCap` 0: the degrees only.
+ * are hubs, not expanded); with `among`, the edges between known nodes that the walk returns
+ * without expanding them (see Among). `degreeCap` 0: the degrees only.
  */
 export async function expandLevel(
   ctx: RequestContext,
   filter: EdgeFilter,
   incident: Incident,
   degreeCap: number,
-): Promise<{ degrees: Map<string, Degree>; edges: EdgeRow[] }> {
+  among?: Among,
+): Promise<{ degrees: Map<string, Degree>; edges: EdgeRow[]; amongKnown: EdgeRow[]; lastLayer: EdgeRow[] }> {
   const params = new SqlParams();
   const edges = visibleEdgesSql(ctx, params, filter, incident);
   const degrees = new Map<string, Degree>();
-  if (!edges) return { degrees, edges: [] };
+  if (!edges) return { degrees, edges: [], amongKnown: [], lastLayer: [] };
   const ids = [...new Set([...incident.entities, ...incident.persons, ...incident.cases])];
-  const rows = await ctx.db.query<EdgeSqlRow & { node_id: string | null; degree: number; node_type: NetworkNodeKind }>(
-    `WITH e AS MATERIALIZED (${edges}),
-     d AS (SELECT n.id, count(*)::int AS degree, min(CASE WHEN e.source_id = n.id THEN e.source_type ELSE e.target_type END) AS type
-       FROM e JOIN unnest(${params.add(ids)}::uuid[]) AS n(id) ON n.id = e.source_id OR n.id = e.target_id GROUP BY n.id)
-     SELECT d.id::text AS node_id, d.degree, d.type AS node_type, NULL AS subject, NULL AS edge_id, NULL AS kind, NULL AS source_type, NULL AS source_id, NULL AS target_type, NULL AS target_id
-       FROM d
-     UNION ALL
-     SELECT NULL, NULL, NULL, ${EDGE_COLUMNS}
-       FROM e WHERE EXISTS (SELECT 1 FROM d WHERE d.degree <= ${params.add(degreeCap)} AND d.id IN (e.source_id, e.target_id))
-     ORDER BY node_id NULLS LAST, subject, kind, edge_id`,
+  const ctes = [
+    `e AS MATERIALIZED (${edges})`,
+    `d AS (SELECT n.id, count(*)::int AS degree, min(CASE WHEN e.source_id = n.id THEN e.source_type ELSE e.target_type END) AS type
+       FROM e JOIN unnest(${params.add(ids)}::uuid[]) AS n(id) ON n.id = e.source_id OR n.id = e.target_id GROUP BY n.id)`,
+    `x AS MATERIALIZED (SELECT * FROM e WHERE EXISTS (SELECT 1 FROM d WHERE d.degree <= ${params.add(degreeCap)} AND d.id IN (e.source_id, e.target_id)))`,
+  ];
+  const parts = [
+    `SELECT 'degree' AS part, d.id::text AS node_id, d.degree, d.type AS node_type, NULL AS subject, NULL AS edge_id, NULL AS kind, NULL AS source_type, NULL AS source_id, NULL AS target_type, NULL AS target_id
+       FROM d`,
+    `SELECT 'edge', NULL, NULL, NULL, ${EDGE_COLUMNS} FROM x e`,
+  ];
+  if (among) {
+    const known = `${params.add(among.known)}::uuid[]`;
+    parts.push(`SELECT 'among', NULL, NULL, NULL, ${EDGE_COLUMNS} FROM e
+       WHERE NOT EXISTS (SELECT 1 FROM x) AND e.source_id = ANY(${known}) AND e.target_id = ANY(${known})`);
+    const layer = (type: NetworkNodeKind) => `ARRAY(SELECT id FROM n WHERE type = '${type}')`;
+    // The layer's edges whose both ends are held (known or in the layer), that filter first: the
+    // policy then runs on those edges only, not on every edge of the layer's busiest nodes.
+    const beyond = among.last
+      ? visibleEdgesSql(
+          ctx,
+          params,
+          filter,
+          { sql: { entities: layer('ENTITY'), persons: layer('PERSON'), cases: layer('CASE') } },
+          '(SELECT held FROM h)::uuid[]',
+        )
+      : null;
+    if (beyond) {
+      ctes.push(
+        `n AS MATERIALIZED (SELECT DISTINCT v.id, v.type FROM x CROSS JOIN LATERAL (VALUES (x.source_id, x.source_type), (x.target_id, x.target_type)) AS v(id, type)
+           WHERE NOT (v.id = ANY(${known})))`,
+        `h AS MATERIALIZED (SELECT ${known} || ARRAY(SELECT id FROM n) AS held)`,
+        `e2 AS MATERIALIZED (${beyond})`,
+      );
+      parts.push(`SELECT 'last', NULL, NULL, NULL, ${EDGE_COLUMNS} FROM e2 e`);
+    }
+  }
+  const rows = await ctx.db.query<
+    EdgeSqlRow & { part: 'degree' | 'edge' | 'among' | 'last'; node_id: string | null; degree: number; node_type: NetworkNodeKind }
+  >(
+    `WITH ${ctes.join(',\n')}
+     ${parts.join('\nUNION ALL\n')}
+     ORDER BY part, node_id, subject, kind, edge_id`,
     params.values,
   );
-  const out: EdgeRow[] = [];
+  const out = { degrees, edges: [] as EdgeRow[], amongKnown: [] as EdgeRow[], lastLayer: [] as EdgeRow[] };
   for (const r of rows) {
-    if (r.node_id !== null) degrees.set(r.node_id, { degree: r.degree, type: r.node_type });
-    else out.push(edgeRow(r));
+    if (r.part === 'degree') degrees.set(r.node_id!, { degree: r.degree, type: r.node_type });
+    else if (r.part === 'edge') out.edges.push(edgeRow(r));
+    else if (r.part === 'among') out.amongKnown.push(edgeRow(r));
+    else out.lastLayer.push(edgeRow(r));
   }
-  return { degrees, edges: out };
+  return out;
 }
 
 /** The visible edges incident to the nodes (one statement), at most `limit`. */
@@ -234,22 +306,6 @@ export async function edgesOf(ctx: RequestContext, filter: EdgeFilter, incident:
   const edges = visibleEdgesSql(ctx, params, filter, incident);
   if (!edges) return [];
   const rows = await ctx.db.query<EdgeSqlRow>(`SELECT ${EDGE_COLUMNS} FROM (${edges}) e ORDER BY ${EDGE_ORDER} LIMIT ${params.add(limit)}`, params.values);
-  return rows.map(edgeRow);
-}
-
-/**
- * The visible edges incident to the nodes whose both ends are among `among` (one statement): the
- * edges between nodes a walk already returned, without reaching past them.
- */
-export async function edgesAmong(ctx: RequestContext, filter: EdgeFilter, incident: Incident, among: string[]): Promise<EdgeRow[]> {
-  const params = new SqlParams();
-  const edges = visibleEdgesSql(ctx, params, filter, incident);
-  if (!edges) return [];
-  const ids = params.add(among);
-  const rows = await ctx.db.query<EdgeSqlRow>(
-    `SELECT ${EDGE_COLUMNS} FROM (${edges}) e WHERE e.source_id = ANY(${ids}::uuid[]) AND e.target_id = ANY(${ids}::uuid[]) ORDER BY ${EDGE_ORDER}`,
-    params.values,
-  );
   return rows.map(edgeRow);
 }
 

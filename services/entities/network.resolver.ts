@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { REDACTED } from '../../policies/enforce';
 import type { RequestContext } from '../kernel/context';
 import { correlations } from './correlation.service';
@@ -13,6 +13,7 @@ import {
   HitNoHitResultType,
   NetworkEdgeType,
   NetworkNodeType,
+  NetworkShapeArgs,
   NetworkType,
   OrganisationMatchType,
 } from './network.type';
@@ -34,17 +35,10 @@ export class NetworkResolver {
   })
   network(
     @Arg('seeds', () => [ID], { description: 'Entity, person or case ids (at most 100)' }) seeds: string[],
-    @Arg('depth', () => Int, { defaultValue: 2, description: '1 to 3' }) depth: number,
-    @Arg('linkKinds', () => [LinkKindEnum], { nullable: true, description: 'Follow only links of these kinds' }) linkKinds: LinkKind[] | undefined,
-    @Arg('observations', () => Boolean, { defaultValue: true, description: 'Follow entity–case observations (OBSERVED_IN edges)' }) observations: boolean,
-    @Arg('from', () => String, { nullable: true, description: 'YYYY-MM-DD: links valid, and observations made, on or after' }) from: string | undefined,
-    @Arg('to', () => String, { nullable: true, description: 'YYYY-MM-DD: links valid, and observations made, on or before' }) to: string | undefined,
-    @Arg('nodeLimit', () => Int, { defaultValue: 200, description: 'At most 1000' }) nodeLimit: number,
-    @Arg('degreeCap', () => Int, { defaultValue: 50, description: 'A node with more edges is returned as a hub and not expanded (at most 500)' })
-    degreeCap: number,
+    @Args(() => NetworkShapeArgs) shape: NetworkShapeArgs,
     @Ctx() ctx: RequestContext,
   ) {
-    return network(ctx, { seeds, depth, linkKinds, observations, from, to, nodeLimit, degreeCap });
+    return network(ctx, { seeds, ...shape });
   }
 
   @Query(() => NetworkType, {

@@ -7,7 +7,7 @@ import { projectAll, projectOne, visibleWhere } from '../kernel/policy';
 import { selectVisible, visibleLoader } from '../kernel/repository';
 import { isoDate, period } from '../kernel/validate';
 import { entityTable, observationTableAs } from './entity.repository';
-import { type EdgeFilter, type EdgeRow, edgesAmong, edgesOf, expandLevel, incidentOf } from './graph';
+import { type EdgeFilter, type EdgeRow, edgesOf, expandLevel, incidentOf } from './graph';
 import type { NetworkEdgeType, NetworkNodeKind, NetworkNodeType, NetworkTruncation, NetworkType } from './network.type';
 import { LINK_KINDS, type LinkKind } from './observe';
 
@@ -115,7 +115,7 @@ async function materialise(ctx: RequestContext, nodes: NodeState[], edges: EdgeR
  * The network around the seeds, level by level, one statement per level: it counts each frontier
  * node's visible edges (a node above degreeCap is a hub: returned with its count, not expanded) and
  * returns the edges of the others; the edges among the last layer's nodes and the nodes already
- * returned come with them. Stops at nodeLimit and says where. Only statements the caller may
+ * returned come with the last level's statement. Stops at nodeLimit and says where. Only statements the caller may
  * see are followed (see graph.ts).
  */
 export async function network(ctx: RequestContext, args: NetworkArgs): Promise<NetworkType> {
@@ -145,8 +145,11 @@ export async function network(ctx: RequestContext, args: NetworkArgs): Promise<N
   for (const id of seeds) if (seedTypes.get(id) === 'ENTITY') addNode(id, 'ENTITY', 0);
 
   let frontier: Array<{ id: string; type: NodeKind }> = seeds.map((id) => ({ id, type: seedTypes.get(id)! }));
+  // The edges between returned nodes at which the walk stops (graph.ts, Among), from the level statement that stops it.
+  let among: EdgeRow[] = [];
   for (let level = 1; level <= depth && frontier.length > 0; level++) {
-    const walked = await expandLevel(ctx, filter, incidentOf(frontier), degreeCap);
+    const known = [...new Set([...nodes.keys(), ...frontier.map((f) => f.id)])];
+    const walked = await expandLevel(ctx, filter, incidentOf(frontier), degreeCap, { known, last: level === depth });
     const counted = walked.degrees;
     const expand: Array<{ id: string; type: NodeKind }> = [];
     for (const f of frontier) {
@@ -168,7 +171,10 @@ export async function network(ctx: RequestContext, args: NetworkArgs): Promise<N
         expand.push({ id: f.id, type });
       }
     }
-    if (expand.length === 0) break;
+    if (expand.length === 0) {
+      among = walked.amongKnown;
+      break;
+    }
     const expanding = new Set(expand.map((e) => e.id));
     const next: Array<{ id: string; type: NodeKind }> = [];
     for (const e of walked.edges) {
@@ -197,11 +203,12 @@ export async function network(ctx: RequestContext, args: NetworkArgs): Promise<N
       edges.set(e.edgeId, e);
     }
     frontier = next;
+    among = walked.lastLayer;
   }
   // The last layer is not expanded, but the edges between nodes already returned (two accounts that
   // paid each other, a phone and its advert, both at the last depth) belong in the answer.
   if (frontier.length > 0) {
-    for (const e of await edgesAmong(ctx, filter, incidentOf(frontier), [...nodes.keys()])) if (!edges.has(e.edgeId)) edges.set(e.edgeId, e);
+    for (const e of among) if (!edges.has(e.edgeId) && nodes.has(e.sourceId) && nodes.has(e.targetId)) edges.set(e.edgeId, e);
   }
 
   const graph = await materialise(ctx, [...nodes.values()], [...edges.values()]);

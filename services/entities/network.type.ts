@@ -1,9 +1,9 @@
-import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { AgencyRef } from '../kernel/references';
-import { CaseType, EntityType, LinkType, ObservationType, PersonRef } from './entity.type';
+import { CaseType, EntityType, LinkKindEnum, LinkType, ObservationType, PersonRef } from './entity.type';
 import { enumOf } from '../kernel/enums';
 import { type EntityKind, EntityKindEnum } from '../kernel/identifier';
-import { LINK_KINDS } from './observe';
+import { LINK_KINDS, type LinkKind } from './observe';
 
 /**
  * Value types of the link-analysis queries. None is a policy subject: every value on them is copied
@@ -197,4 +197,29 @@ export class HitNoHitInterestType {
 
   @Field(() => [HitNoHitAskersType], { description: "Those requests by the asking agency's type, most first" })
   askedBy: HitNoHitAskersType[];
+}
+
+/** How far and along what a network walk goes: the arguments `network` and `networkExport` share after their seeds. */
+@ArgsType()
+export class NetworkShapeArgs {
+  @Field(() => Int, { defaultValue: 2, description: '1 to 3' })
+  depth: number;
+
+  @Field(() => [LinkKindEnum], { nullable: true, description: 'Follow only links of these kinds' })
+  linkKinds?: LinkKind[];
+
+  @Field(() => Boolean, { defaultValue: true, description: 'Follow entity–case observations (OBSERVED_IN edges)' })
+  observations: boolean;
+
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD: links valid, and observations made, on or after' })
+  from?: string;
+
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD: links valid, and observations made, on or before' })
+  to?: string;
+
+  @Field(() => Int, { defaultValue: 200, description: 'At most 1000' })
+  nodeLimit: number;
+
+  @Field(() => Int, { defaultValue: 50, description: 'A node with more edges is returned as a hub and not expanded (at most 500)' })
+  degreeCap: number;
 }

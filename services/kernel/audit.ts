@@ -15,7 +15,9 @@ import { isUuid } from './validate';
  * - Reads of personal data are collected per request by `ConsultationLog` (projection notes which
  *   records had personal fields released; the subgraph's resolver instrumentation notes which of
  *   those fields were actually resolved into the response) and written as CONSULT / DISCLOSE by the
- *   subgraph server before the response leaves (services/kernel/subgraph.ts). No record, no response.
+ *   subgraph server before the response leaves (services/kernel/subgraph.ts), through the process's
+ *   AuditAppender, which commits the consultations of concurrent requests as one group. No record,
+ *   no response.
  *
  * Chain: hash = sha256(prev_hash || canonical JSON of the event); the first event's prev_hash is
  * GENESIS_HASH. Appends serialise on a transaction-scoped advisory lock, so the chain is linear;
@@ -113,69 +115,80 @@ function uuidOrNull(field: string, v: string | null | undefined): string | null 
 /** Postgres text cannot hold NUL; everything else is stored and hashed as given. */
 const cleanText = (v: string | null | undefined): string | null => (v === null || v === undefined ? null : v.replace(/\u0000/g, ''));
 
-/**
- * Appends events to the chain inside the caller's transaction; call it as the transaction's last
- * statement (the lock is held until commit, so every other audited write waits that long).
- * Needs READ COMMITTED (the default): the last hash is read in a statement that starts after the
- * lock is granted, so it sees the previous appender's committed event. Three statements (lock,
- * head, insert), whatever the number of events up to 2000.
- */
-export async function appendAudit(tx: Sql, ctx: AuditActor, events: readonly AuditEventInput[]): Promise<ChainedAuditEvent[]> {
-  if (events.length === 0) return [];
-  const stop = auditAppendDuration.startTimer();
-  try {
-    return await append(tx, ctx, events);
-  } finally {
-    stop();
-  }
+/** One caller's events, checked and in the form they are hashed and stored. */
+interface PreparedRun {
+  actorUserId: string | null;
+  actorAgencyId: string | null;
+  purpose: string | null;
+  requestId: string | null;
+  events: Array<Pick<CanonicalAuditEvent, 'action' | 'subjectType' | 'subjectId' | 'recordOwnerAgencyId' | 'recipients' | 'fields'>>;
 }
 
-async function append(tx: Sql, ctx: AuditActor, events: readonly AuditEventInput[]): Promise<ChainedAuditEvent[]> {
-  if (tx instanceof Database) throw new Error('appendAudit must run inside db.transaction(), in the transaction of the change it records');
-  const actorUserId = uuidOrNull('actor.userId', ctx.actor.userId);
-  const actorAgencyId = uuidOrNull('actor.agencyId', ctx.actor.agencyId);
-  const purpose = cleanText(ctx.actor.purpose) || null;
-  const requestId = cleanText(ctx.requestId);
-  const prepared = events.map((e) => {
-    if (!(AUDIT_ACTIONS as readonly string[]).includes(e.action)) throw new Error(`audit: unknown action ${String(e.action)}`);
-    if (!e.subjectType || !e.subjectId) throw new Error('audit: an event names its subject type and id');
-    return {
-      action: e.action,
-      subjectType: cleanText(e.subjectType)!,
-      subjectId: cleanText(e.subjectId)!,
-      recordOwnerAgencyId: uuidOrNull('recordOwnerAgencyId', e.recordOwnerAgencyId),
-      recipients: [...new Set((e.recipients ?? []).map((r) => uuidOrNull('recipients', r)!))].sort(),
-      fields: [...new Set((e.fields ?? []).map((f) => cleanText(f)!))].sort(),
-    };
-  });
+function prepareRun(ctx: AuditActor, events: readonly AuditEventInput[]): PreparedRun {
+  return {
+    actorUserId: uuidOrNull('actor.userId', ctx.actor.userId),
+    actorAgencyId: uuidOrNull('actor.agencyId', ctx.actor.agencyId),
+    purpose: cleanText(ctx.actor.purpose) || null,
+    requestId: cleanText(ctx.requestId),
+    events: events.map((e) => {
+      if (!(AUDIT_ACTIONS as readonly string[]).includes(e.action)) throw new Error(`audit: unknown action ${String(e.action)}`);
+      if (!e.subjectType || !e.subjectId) throw new Error('audit: an event names its subject type and id');
+      return {
+        action: e.action,
+        subjectType: cleanText(e.subjectType)!,
+        subjectId: cleanText(e.subjectId)!,
+        recordOwnerAgencyId: uuidOrNull('recordOwnerAgencyId', e.recordOwnerAgencyId),
+        recipients: [...new Set((e.recipients ?? []).map((r) => uuidOrNull('recipients', r)!))].sort(),
+        fields: [...new Set((e.fields ?? []).map((f) => cleanText(f)!))].sort(),
+      };
+    }),
+  };
+}
 
-  // Statement 1 takes the lock; statement 2 (a fresh READ COMMITTED snapshot) reads the head. In one
-  // statement the snapshot would predate the lock and could miss the previous appender's event.
-  await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [AUDIT_LOCK_KEY]);
-  const [head] = await tx.query<{ hash: string | null; at: string; isolation: string }>('SELECT hash, at, isolation FROM audit.chain_head()');
-  if (head!.isolation !== 'read committed') throw new Error(`appendAudit needs a READ COMMITTED transaction, not ${head!.isolation}`);
+interface ChainHead {
+  hash: string | null;
+  at: string;
+  isolation: string;
+}
 
-  let prev = head!.hash ?? GENESIS_HASH;
-  const chained: ChainedAuditEvent[] = prepared.map((p) => {
-    const e: CanonicalAuditEvent = { v: 1, at: head!.at, actorUserId, actorAgencyId, purpose, requestId, ...p };
-    const hash = chainHash(prev, e);
-    const out = { ...e, prevHash: prev, hash };
-    prev = hash;
-    return out;
-  });
+/** The newest event's hash and the time an append stamps (the database's clock). */
+async function chainHead(sql: Sql): Promise<ChainHead> {
+  const [head] = await sql.query<ChainHead>('SELECT hash, at, isolation FROM audit.chain_head()');
+  return head!;
+}
 
-  // One statement, whatever the number of events: one array per column (recipients and fields,
-  // arrays themselves, travel as JSON), rows inserted in chain order.
+/** Chains runs of events (one or several callers') onto `head`, in order. */
+function chainRuns(head: ChainHead, runs: readonly PreparedRun[]): ChainedAuditEvent[][] {
+  let prev = head.hash ?? GENESIS_HASH;
+  return runs.map(({ events, ...who }) =>
+    events.map((p) => {
+      const e: CanonicalAuditEvent = { v: 1, at: head.at, ...who, ...p };
+      const hash = chainHash(prev, e);
+      const out = { ...e, prevHash: prev, hash };
+      prev = hash;
+      return out;
+    }),
+  );
+}
+
+/**
+ * Inserts chained events in one statement, whatever their number: one array per column (recipients
+ * and fields, arrays themselves, travel as JSON), rows inserted in chain order. The function takes
+ * the chain's lock (a no-op if the transaction holds it) and refuses, with 40001, events that do not
+ * continue the chain from its head.
+ */
+async function insertChained(sql: Sql, chained: readonly ChainedAuditEvent[]): Promise<void> {
   const column = <K extends keyof ChainedAuditEvent>(k: K) => chained.map((e) => e[k]);
-  const inserted = await tx.query<{ seq: string; hash: string }>(
+  const inserted = await sql.query<{ seq: string; hash: string }>(
     `SELECT event_seq AS seq, event_hash AS hash
-     FROM audit.append_events($1::timestamptz, $2::uuid, $3::uuid, $4::text, $5::text, $6::text[], $7::text[], $8::text[], $9::uuid[], $10::jsonb[], $11::jsonb[], $12::text[], $13::text[])`,
+     FROM audit.append_runs($1::bigint, $2::timestamptz, $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::uuid[], $11::jsonb[], $12::jsonb[], $13::text[], $14::text[])`,
     [
-      head!.at,
-      actorUserId,
-      actorAgencyId,
-      purpose,
-      requestId,
+      AUDIT_LOCK_KEY,
+      chained[0]!.at,
+      column('actorUserId'),
+      column('actorAgencyId'),
+      column('purpose'),
+      column('requestId'),
       column('action'),
       column('subjectType'),
       column('subjectId'),
@@ -189,7 +202,189 @@ async function append(tx: Sql, ctx: AuditActor, events: readonly AuditEventInput
   // Defensive: the identity must number the rows in chain order, or verification would fail later.
   const bySeq = [...inserted].sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1)).map((r) => r.hash);
   if (bySeq.join() !== chained.map((e) => e.hash).join()) throw new Error('audit: events were numbered out of chain order');
-  return chained;
+}
+
+/** Whether an append failed because another appender moved the head after it was read. */
+function headMoved(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  return (e.driverError?.code ?? e.code) === '40001';
+}
+
+/** Transactions (a request's session, or the object standing for one) that took the chain's lock through appendAudit. */
+const lockHolders = new WeakSet<object>();
+
+/**
+ * Whether `sql`, a request's session, took the chain's lock through appendAudit (a write, a
+ * hit/no-hit request): it holds it until it ends, so its consultations go in it too, never to the
+ * AuditAppender, which would wait for that lock while the session waits for the appender.
+ */
+export function holdsAuditLock(sql: Sql): boolean {
+  return lockHolders.has(sql);
+}
+
+/**
+ * Chains runs of events onto the head and inserts them, in the caller's transaction: lock, head,
+ * insert. The lock is held until that transaction ends.
+ */
+async function appendRuns(tx: Sql, runs: readonly PreparedRun[]): Promise<ChainedAuditEvent[][]> {
+  const stop = auditAppendDuration.startTimer();
+  try {
+    return await lockAndAppend(tx, runs);
+  } finally {
+    stop();
+  }
+}
+
+async function lockAndAppend(tx: Sql, runs: readonly PreparedRun[]): Promise<ChainedAuditEvent[][]> {
+  // Statement 1 takes the lock; statement 2 (a fresh READ COMMITTED snapshot) reads the head. In one
+  // statement the snapshot would predate the lock and could miss the previous appender's event.
+  await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [AUDIT_LOCK_KEY]);
+  lockHolders.add(tx);
+  const head = await chainHead(tx);
+  if (head.isolation !== 'read committed') throw new Error(`appendAudit needs a READ COMMITTED transaction, not ${head.isolation}`);
+  const chainedRuns = chainRuns(head, runs);
+  await insertChained(tx, chainedRuns.flat());
+  return chainedRuns;
+}
+
+/**
+ * Appends events to the chain inside the caller's transaction; call it as the transaction's last
+ * statement (the lock is held until commit, so every other audited write waits that long).
+ * Needs READ COMMITTED (the default): the last hash is read in a statement that starts after the
+ * lock is granted, so it sees the previous appender's committed event. Three statements (lock,
+ * head, insert), whatever the number of events up to 2000.
+ */
+export async function appendAudit(tx: Sql, ctx: AuditActor, events: readonly AuditEventInput[]): Promise<ChainedAuditEvent[]> {
+  if (events.length === 0) return [];
+  if (tx instanceof Database) throw new Error('appendAudit must run inside db.transaction(), in the transaction of the change it records');
+  return (await appendRuns(tx, [prepareRun(ctx, events)]))[0]!;
+}
+
+/** Events one group commit writes at most (more wait for the next); a single larger run goes alone. */
+const GROUP_EVENTS = 2000;
+
+interface Waiting {
+  run: PreparedRun;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+/** Times a group is chained again on a fresh head when other appenders keep moving it, before it takes the lock first. */
+const HEAD_RETRIES = 3;
+
+/** Groups in a row chained in vain on the appender's own last head before it stops trying that (other appenders write as often, or the clocks disagree). */
+const OWN_HEAD_MISSES = 20;
+
+/** Now, in the text form of `at` (AT_FORMAT: UTC, microseconds). */
+const nowAt = () => new Date().toISOString().replace(/Z$/, '000Z');
+
+/**
+ * Group commit of events that are no write's own (consultations: what a read released): one
+ * appender per pool, on a connection of its own. While it commits one group, the events that
+ * arrive wait; then they go in the next group, all of them in one statement that commits on its
+ * own: the events are chained on the head, and audit.append_runs takes the lock and inserts them if
+ * the head is still the head (else the group is chained again on a fresh head; after HEAD_RETRIES,
+ * in a transaction holding the lock: lock, head, insert, commit). The head is the last event the
+ * appender wrote, stamped with this process's clock (one round trip per group), or, when another
+ * appender has written since, the one audit.chain_head() reads, with the database's time (two).
+ * The chain's lock is held for one statement. `append` resolves once its
+ * events are committed, and rejects, for every caller of the group, if the group fails: nothing
+ * of a failed group is written. Concurrent reads thus share the lock and the commit's flush
+ * instead of queueing for one each. Writes do not come here: their events stay in their own
+ * transaction (appendAudit).
+ */
+export class AuditAppender {
+  private waiting: Waiting[] = [];
+  private draining = false;
+  /** The hash of the last event this appender wrote. */
+  private last?: string;
+  /** Groups in a row for which that was no longer the head (or this clock was behind it, or ahead of the database's). */
+  private missed = 0;
+
+  constructor(private readonly db: Pick<Database, 'query' | 'transaction'>) {}
+
+  append(ctx: AuditActor, events: readonly AuditEventInput[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    let run: PreparedRun;
+    try {
+      run = prepareRun(ctx, events);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ run, resolve, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.waiting.length > 0) {
+        let n = 0;
+        let count = 0;
+        while (n < this.waiting.length && (n === 0 || count + this.waiting[n]!.run.events.length <= GROUP_EVENTS))
+          count += this.waiting[n++]!.run.events.length;
+        const group = this.waiting.splice(0, n);
+        try {
+          await this.commit(group.map((w) => w.run));
+          for (const w of group) w.resolve();
+        } catch (err) {
+          for (const w of group) w.reject(err);
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async commit(runs: PreparedRun[]): Promise<void> {
+    // The head this appender wrote last is the head unless another appender wrote since: then
+    // chain on it, stamped by this process's clock, in one round trip (the function checks both).
+    if (this.last && this.missed < OWN_HEAD_MISSES) {
+      try {
+        await this.insert({ hash: this.last, at: nowAt(), isolation: 'read committed' }, runs);
+        this.missed = 0;
+        return;
+      } catch (err) {
+        this.last = undefined;
+        if (!headMoved(err)) throw err;
+        this.missed++;
+      }
+    }
+    for (let attempt = 0; attempt < HEAD_RETRIES; attempt++) {
+      try {
+        await this.insert(await chainHead(this.db), runs);
+        return;
+      } catch (err) {
+        if (!headMoved(err)) throw err;
+      }
+    }
+    const chained = await this.db.transaction((tx) => appendRuns(tx, runs));
+    this.last = chained.flat().at(-1)!.hash;
+  }
+
+  private async insert(head: ChainHead, runs: PreparedRun[]): Promise<void> {
+    const chained = chainRuns(head, runs).flat();
+    await insertChained(this.db, chained);
+    this.last = chained.at(-1)!.hash;
+  }
+}
+
+const appenders = new WeakMap<Database, AuditAppender>();
+
+/** The one consultation appender of a pool (so of a process: its subgraphs share the pool), on the pool's dedicated 'audit' connection. */
+export function auditAppenderFor(db: Database): AuditAppender {
+  let appender = appenders.get(db);
+  if (!appender) {
+    const own = () => db.dedicated('audit');
+    appender = new AuditAppender({
+      query: async (text, params) => (await own()).query(text, params),
+      transaction: async (fn) => (await own()).transaction(fn),
+    });
+    appenders.set(db, appender);
+  }
+  return appender;
 }
 
 // ---- consultation and disclosure ---------------------------------------------------------------

@@ -27,6 +27,10 @@ export interface Config {
     /** The checkpoints' origin line, also the signing key's name. */
     origin: string;
   };
+  /** The URL people reach the hub at: the console's origin and the development IdP's issuers. */
+  publicUrl: string;
+  /** Whether the gateway serves the demo agencies' development OpenID Providers at /idp/<slug>. */
+  devIdp: boolean;
   subgraphUrl(name: string, defaultPort: number): string;
 }
 
@@ -51,8 +55,11 @@ export function loadConfig(): Config {
     throw new Error(`TESSERA_RUN_MODE must be "in-process" or "multi-process", got "${runMode}"`);
   }
   const dataDir = path.resolve(process.env.TESSERA_DATA_DIR ?? path.join(process.cwd(), '.tessera'));
+  const port = intFromEnv('PORT', 4000);
   return {
-    port: intFromEnv('PORT', 4000),
+    port,
+    publicUrl: (process.env.TESSERA_PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
+    devIdp: process.env.TESSERA_DEV_IDP !== '0',
     databaseUrl: process.env.DATABASE_URL || undefined,
     appDatabaseUrl: process.env.TESSERA_APP_DATABASE_URL || undefined,
     dataDir,

@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import 'reflect-metadata';
-import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { DataSource, type Logger, type MigrationInterface, type QueryRunner } from 'typeorm';
 import type { Actor } from '../../policies/actor';
 import { sqlSpan } from './tracing';
 
@@ -24,7 +24,35 @@ async function rowsOf<T>(runner: QueryRunner, text: string, params: readonly unk
 
 /** A process-wide connection pool, shared by the subgraphs running in that process. */
 export class Database implements Db {
+  private readonly own = new Map<string, Promise<Database>>();
+
   constructor(readonly dataSource: DataSource) {}
+
+  /**
+   * A connection of its own outside the pool, one per name, opened on first use and closed with the
+   * pool: for work that requests holding pool connections wait on, which must never queue behind
+   * them for a connection. Its statements go to this pool's logger.
+   */
+  dedicated(name: string): Promise<Database> {
+    let made = this.own.get(name);
+    if (!made) {
+      const main = this.dataSource;
+      const logger: Logger = {
+        logQuery: (...a) => main.logger.logQuery(...a),
+        logQueryError: (...a) => main.logger.logQueryError(...a),
+        logQuerySlow: (...a) => main.logger.logQuerySlow(...a),
+        logSchemaBuild: (...a) => main.logger.logSchemaBuild(...a),
+        logMigration: (...a) => main.logger.logMigration(...a),
+        log: (...a) => main.logger.log(...a),
+      };
+      const options = main.options as typeof main.options & { extra?: Record<string, unknown> };
+      const ds = new DataSource({ ...options, logger, extra: { ...options.extra, max: 1, application_name: `tessera-${name}` } } as typeof main.options);
+      made = ds.initialize().then((d) => new Database(d));
+      made.catch(() => this.own.delete(name));
+      this.own.set(name, made);
+    }
+    return made;
+  }
 
   async query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]> {
     const runner = this.dataSource.createQueryRunner();
@@ -40,8 +68,11 @@ export class Database implements Db {
     return this.dataSource.transaction((manager) => fn({ query: (text, params) => rowsOf(manager.queryRunner!, text, params) }));
   }
 
-  close(): Promise<void> {
-    return this.dataSource.destroy();
+  async close(): Promise<void> {
+    const own = [...this.own.values()];
+    this.own.clear();
+    await Promise.all(own.map((made) => made.then((d) => d.close()).catch(() => undefined)));
+    await this.dataSource.destroy();
   }
 
   /** The pool's connections now: open, idle, and requests waiting for one (undefined once closed). */

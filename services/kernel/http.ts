@@ -44,16 +44,21 @@ function operationOf(method: string, body: unknown, search: URLSearchParams): Su
   return { query: search.get('query'), operationName: search.get('operationName'), variables };
 }
 
+/** Serves a request for a path other than /graphql and /healthz (the gateway's console and development IdP); false if it is not its own. */
+export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+
 /**
  * Serves an Apollo server on plain node:http at /graphql, with /healthz. Used by the gateway and by
  * every subgraph, so tests start real servers on random ports through the same code. The context
- * builder is given the request's headers and the operation it asks for.
+ * builder is given the request's headers and the operation it asks for. `routes()` (read at each
+ * request, so it may be set once the port is known) serves any other path it claims.
  */
 export async function serveHttp<TContext extends BaseContext>(
   server: ApolloServer<TContext>,
   context: (headers: HeaderMap, operation: SubgraphOperation) => Promise<TContext>,
   port: number,
   host = '0.0.0.0',
+  routes?: () => RouteHandler | undefined,
 ): Promise<HttpHandle> {
   const httpServer = http.createServer((req, res) => {
     void (async () => {
@@ -62,6 +67,7 @@ export async function serveHttp<TContext extends BaseContext>(
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
         return;
       }
+      if (url.pathname !== '/graphql' && routes?.()?.(req, res)) return;
       if (url.pathname !== '/graphql') {
         res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
         return;

@@ -5,7 +5,7 @@ type Hooks = { willSendResponse(arg: unknown): Promise<void> };
 
 /** Runs the end-of-request hook over a session whose commit fails with `err`, and returns the answer the client gets. */
 async function answerWhenCommitFails(err: unknown): Promise<unknown> {
-  const plugin = endOfRequest(rootLogger);
+  const plugin = endOfRequest(rootLogger, { append: () => Promise.resolve() });
   const hooks = (await plugin.requestDidStart!({} as never)) as unknown as Hooks;
   const response = { body: { kind: 'single', singleResult: { data: { case: { id: '1' } } } } };
   const contextValue = { requestId: 'r1', consulted: { size: 0 }, db: { finish: () => Promise.reject(err) } };

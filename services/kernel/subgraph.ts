@@ -3,7 +3,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import { defaultFieldResolver, type GraphQLSchema, isObjectType } from 'graphql';
 import type { MigrationInterface } from 'typeorm';
 import type { GatewayKeys, SubgraphOperation } from './actor-token';
-import { appendAudit, PERSONAL_FIELDS } from './audit';
+import { appendAudit, type AuditAppender, auditAppenderFor, holdsAuditLock, PERSONAL_FIELDS } from './audit';
 import type { Config } from './config';
 import { contextFromAuthorization, type RequestContext } from './context';
 import type { Database, Sql } from './db';
@@ -90,23 +90,31 @@ function withhold(response: { body: unknown }, err: unknown, message: string): v
 /**
  * The end of every request, in this order (one hook: Apollo may run different plugins' hooks
  * concurrently): (1) the request's consultations (CONSULT, and DISCLOSE for other agencies'
- * records) are appended to the audit trail in the request's session; (2) the session commits.
- * Both happen before the response leaves, so personal data is never sent without its
- * consultation record, and an answer never claims a write that is not durable. If either fails,
- * the response becomes an error without data. (willSendResponse runs after execution and before
+ * records) are committed to the audit trail by the process's appender (one group commit with the
+ * other requests' consultations of the moment), or, for a mutation or a request that appended
+ * events of its own (which holds the chain's lock), in the request's session, all-or-nothing with
+ * its writes; (2) the session commits. Both happen before the
+ * response leaves, so personal data is never sent without its durable consultation record, and an
+ * answer never claims a write that is not durable. If the record fails, the session rolls back; if
+ * either fails, the response becomes an error without data. (willSendResponse runs after execution and before
  * Apollo hands the body to the HTTP layer or to executeOperation's caller; graphql 16 has no
  * incremental delivery whose later payloads could escape it.)
  */
-export function endOfRequest(log: Logger): ApolloServerPlugin<RequestContext> {
+export function endOfRequest(log: Logger, consultations: Pick<AuditAppender, 'append'>): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ contextValue, response }) {
+        async willSendResponse({ contextValue, response, operation }) {
           if (!contextValue?.db) return;
           const consulted = contextValue.consulted;
           try {
             if (consulted && consulted.size > 0) {
-              await contextValue.db.transaction((tx) => appendAudit(tx, contextValue, consulted.events(contextValue.actor.agencyId)));
+              const events = consulted.events(contextValue.actor.agencyId);
+              if (operation?.operation === 'mutation' || holdsAuditLock(contextValue.db)) {
+                await contextValue.db.transaction((tx) => appendAudit(tx, contextValue, events));
+              } else {
+                await consultations.append(contextValue, events);
+              }
             }
           } catch (err) {
             log.error({ err, requestId: contextValue.requestId }, 'consultation audit failed: response withheld');
@@ -138,7 +146,7 @@ export async function createSubgraphServer(def: SubgraphDefinition, deps: { db: 
     stopOnTerminationSignals: false,
     // No per-field timing sent to the gateway, no cache hints (nothing here may be cached): both hook
     // every field of every response and tell a client nothing it needs.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), endOfRequest(log)],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), endOfRequest(log, auditAppenderFor(deps.db))],
     formatError: (formatted, error) => {
       const masked = maskError(formatted as never, error);
       if (masked.extensions?.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error, path: formatted.path }, 'unexpected error');

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { canonicalOf, readEvents, verifyChain } from '../../services/audit/chain';
 import { Checkpointer, CheckpointStore, loadCheckpointSigner, openCheckpoint } from '../../services/audit/checkpoints';
 import { openNote, parseVerifierKey } from '../../services/audit/signed-note';
-import { type AuditActor, type AuditEventInput, appendAudit, chainHash, GENESIS_HASH } from '../../services/kernel/audit';
+import { atSql, type AuditActor, AuditAppender, type AuditEventInput, appendAudit, chainHash, GENESIS_HASH } from '../../services/kernel/audit';
 import { connect, type Database } from '../../services/kernel/db';
 import { appDatabaseUrl } from '../../services/kernel/security';
 import { cloneDatabase } from '../support/hub';
@@ -125,6 +125,85 @@ describe('the audit hash chain', () => {
     const v = await verifyChain(db);
     expect(v.ok).toBe(true);
     expect(v.count).toBe(80);
+  });
+
+  test('concurrent consultations are committed in groups, each caller with its own purpose and request, in one chain that npm run audit:verify accepts', async () => {
+    const { db, url } = await freshChain(2);
+    const appender = new AuditAppender(db);
+    const callers = Array.from({ length: 30 }, (_, i) => actor(`consultation ${i}`));
+    // Writes keep appending in their own transactions meanwhile.
+    await Promise.all([...callers.map((who, i) => appender.append(who, [event(i + 1), event(i + 2)])), append(db, 3), append(db, 2)]);
+    expect(await verifyChain(db)).toMatchObject({ ok: true, count: 2 + 60 + 5 });
+    const rows = await db.query<{ purpose: string; request_id: string; n: number }>(
+      `SELECT purpose, request_id, count(*)::int AS n FROM audit.events WHERE purpose LIKE 'consultation %' GROUP BY 1, 2`,
+    );
+    expect(new Map(rows.map((r) => [r.purpose, r.request_id]))).toEqual(new Map(callers.map((c) => [c.actor.purpose, c.requestId])));
+    expect(rows.every((r) => r.n === 2)).toBe(true);
+    // Fewer commits than callers: the first went alone, the others waited for it and went together.
+    const [{ groups }] = (await db.query<{ groups: number }>(
+      `SELECT count(DISTINCT at)::int AS groups FROM audit.events WHERE purpose LIKE 'consultation %'`,
+    )) as [{ groups: number }];
+    expect(groups).toBeLessThan(callers.length);
+    expect((await script('audit-verify.ts', url)).code).toBe(0);
+  });
+
+  test('a group chained on a head that another appender moved is chained again on the new head', async () => {
+    const { db } = await freshChain(1);
+    let moved = false;
+    // A write commits its event between the group's reading the head and its insert.
+    const racing = {
+      query: async <T>(text: string, params?: readonly unknown[]) => {
+        const rows = await db.query<T>(text, params);
+        if (!moved && /chain_head/.test(text)) {
+          moved = true;
+          await append(db, 1, actor('the write in between'));
+        }
+        return rows;
+      },
+      transaction: db.transaction.bind(db),
+    };
+    await new AuditAppender(racing).append(actor('consultation'), [event(1), event(2)]);
+    expect(moved).toBe(true);
+    expect((await db.query<{ purpose: string }>('SELECT purpose FROM audit.events ORDER BY seq')).map((r) => r.purpose)).toEqual([
+      'chain test',
+      'the write in between',
+      'consultation',
+      'consultation',
+    ]);
+    expect(await verifyChain(db)).toMatchObject({ ok: true, count: 4 });
+  });
+
+  test('an appender chains on its own last event while nobody else writes, and on the new head after someone did', async () => {
+    const { db } = await freshChain(1);
+    const appender = new AuditAppender(db);
+    await appender.append(actor('first'), [event(1)]);
+    await appender.append(actor('second'), [event(1), event(2)]);
+    await append(db, 1, actor('a write'));
+    await appender.append(actor('third'), [event(1)]);
+    const rows = await db.query<{ purpose: string; at: string }>(`SELECT purpose, ${atSql('at')} AS at FROM audit.events ORDER BY seq`);
+    expect(rows.map((r) => r.purpose)).toEqual(['chain test', 'first', 'second', 'second', 'a write', 'third']);
+    // Stamped in chain order.
+    expect(rows.map((r) => r.at)).toEqual(rows.map((r) => r.at).sort());
+    expect(await verifyChain(db)).toMatchObject({ ok: true, count: 6 });
+  });
+
+  test('when a group cannot be written, every caller in it is refused and none of its events is written', async () => {
+    const { db } = await freshChain(1);
+    const name = `fail_group_${randomUUID().slice(0, 8)}`;
+    await db.query(`CREATE FUNCTION audit.${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.purpose = 'refused' THEN RAISE EXCEPTION 'audit store unavailable (test)'; END IF; RETURN NEW; END $$`);
+    await db.query(`CREATE TRIGGER ${name} BEFORE INSERT ON audit.events FOR EACH ROW EXECUTE FUNCTION audit.${name}()`);
+    const appender = new AuditAppender(db);
+    // The first append starts a commit at once; the ones made while it runs form the next group.
+    const first = appender.append(actor('first'), [event(1)]);
+    const group = [actor('grouped'), actor('refused'), actor('grouped')].map((who, i) => appender.append(who, [event(i + 1)]));
+    await expect(first).resolves.toBeUndefined();
+    const settled = await Promise.allSettled(group);
+    expect(settled.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect((await db.query<{ purpose: string }>('SELECT purpose FROM audit.events ORDER BY seq')).map((r) => r.purpose)).toEqual(['chain test', 'first']);
+    // The appender goes on with the next group.
+    await appender.append(actor('after'), [event(1)]);
+    expect(await verifyChain(db)).toMatchObject({ ok: true, count: 3 });
   });
 
   test('an append outside a transaction is refused, and a rolled-back append leaves nothing', async () => {

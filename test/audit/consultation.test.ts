@@ -134,6 +134,22 @@ describe.each(['in-process', 'http'] as const)('consultation audit (%s)', (trans
     ]);
   });
 
+  test('concurrent reads of personal data each have their own consultation record, in one chain that verifies', async () => {
+    const rs = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        ask<CasePersons>(hub, 'met-police', CASE_PERSONS, { id: id('case:lanterna') }, { purpose: `Concurrent review ${i}` }),
+      ),
+    );
+    for (const [i, r] of rs.entries()) {
+      expect(r.errors).toBeUndefined();
+      const named = r.data!.case!.persons.filter((p) => p.fullName).map((p) => p.id);
+      const events = await eventsOf(hub, r.requestId);
+      expect(events.map((e) => e.subject_id).sort()).toEqual(named.sort());
+      expect(events.every((e) => e.action === 'CONSULT' && e.purpose === `Concurrent review ${i}`)).toBe(true);
+    }
+    expect((await verifyChain(hub.db)).ok).toBe(true);
+  });
+
   test('a response whose consultation cannot be recorded is withheld (fails closed)', async () => {
     const restore = await failAuditFor(hub, 'audit store down');
     try {

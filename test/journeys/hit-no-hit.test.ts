@@ -1,4 +1,5 @@
 import { HIT_NO_HIT_SUBJECT, hitNoHitAskers, hitNoHitKey, identifierHash } from '../../services/entities/hit-no-hit.service';
+import { ask as askAs, eventsOf } from '../audit/support';
 import { codes, type GraphQLResult, startTestHub, type TestHub } from '../support/hub';
 
 /**
@@ -227,6 +228,24 @@ describe('the request', () => {
     expect(r.data!.hitNoHit).toHaveLength(1000);
     expect(r.data!.hitNoHit.filter((x) => x.known)).toHaveLength(1);
     expect(r.data!.hitNoHit[500]!.known).toBe(true);
+  });
+
+  test('asked with a personal field in the same request, both are recorded, in the request’s own transaction', async () => {
+    const q = `query($ids: [IdentifierInput!]!, $id: ID!) { hitNoHit(identifiers: $ids) { known } entity(id: $id) { value } }`;
+    const r = await withQuota({ USER_PER_MINUTE: 100000, AGENCY_PER_MINUTE: 100000 }, () =>
+      askAs<{ hitNoHit: Array<{ known: boolean }>; entity: { value: string } }>(hub, 'met-police', q, {
+        ids: [{ kind: 'PHONE', value: '0722 123 456', country: 'RO' }],
+        id: hub.demo.ids['entity:s1-phone-ro'],
+      }),
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.hitNoHit).toEqual([{ known: true }]);
+    expect(r.data!.entity.value).toBe('+40722123456');
+    const events = await eventsOf(hub, r.requestId);
+    expect(events.map((e) => [e.action, e.subject_type])).toEqual([
+      ['CONSULT', HIT_NO_HIT_SUBJECT],
+      ['CONSULT', 'Entity'],
+    ]);
   });
 
   test('refuses more than 1000, and names the identifier that is not valid', async () => {

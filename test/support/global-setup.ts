@@ -14,6 +14,8 @@ import { migrateAll, secureAll, seedDemoData } from '../../services/setup';
  * template (CREATE DATABASE ... TEMPLATE), so files never see each other's writes.
  */
 export default async function globalSetup(): Promise<void> {
+  // Jest runs each project's global setup in one process: the first one (integration or browser) serves both.
+  if (process.env.TESSERA_TEST_TEMPLATE) return;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-test-'));
   fs.chmodSync(tmp, 0o755);
   process.env.TESSERA_DATA_DIR = path.join(tmp, 'data');

@@ -3,6 +3,8 @@ import { Client } from 'pg';
 
 export default async function globalTeardown(): Promise<void> {
   const g = globalThis as { __tesseraStopPg?: () => Promise<void>; __tesseraTmp?: string };
+  // Each project's teardown runs: the first one cleans up, the others find nothing left.
+  if (!process.env.TESSERA_TEST_TEMPLATE) return;
   if (g.__tesseraStopPg) await g.__tesseraStopPg();
   else if (process.env.TESSERA_TEST_SERVER_URL) {
     // An external server: drop the template and the per-file databases we made.
@@ -16,4 +18,7 @@ export default async function globalTeardown(): Promise<void> {
     await admin.end();
   }
   if (g.__tesseraTmp) fs.rmSync(g.__tesseraTmp, { recursive: true, force: true });
+  delete g.__tesseraStopPg;
+  delete g.__tesseraTmp;
+  delete process.env.TESSERA_TEST_TEMPLATE;
 }

@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { Client } from 'pg';
 import { devSubject, signDevToken } from '../../gateway/dev-idp';
+import type { DevOpenIdProviders } from '../../gateway/dev-op';
 import { type Hub, type HubOptions, serveSubgraph, startHub } from '../../gateway/hub';
 import type { Role } from '../../policies/actor';
+import { registerDevProviderIssuers } from '../../services/agencies/api';
 import { loadGatewayKeys } from '../../services/kernel/actor-token';
 import { connect, type Database } from '../../services/kernel/db';
 import type { HttpHandle } from '../../services/kernel/http';
@@ -24,6 +26,9 @@ export interface TestHub {
   url: string;
   /** The hub's metrics endpoint, when started with `metrics`. */
   metricsUrl?: string;
+  /** Where the console and the development IdP are (startTestHub with devIdp). */
+  publicUrl: string;
+  devIdp?: DevOpenIdProviders;
   /** The database owner's connection, for test fixtures; the hub itself runs as the application role. */
   db: Database;
   /** The application role's pool the hub runs on. */
@@ -110,7 +115,7 @@ export async function postGraphQL<T>(
 /** The real hub (gateway + all subgraphs) on a random port over its own database copy. */
 export async function startTestHub(
   transport: Transport = 'in-process',
-  options: Pick<HubOptions, 'limits' | 'subgraphTimeoutMs' | 'metrics'> & { development?: boolean } = {},
+  options: Pick<HubOptions, 'limits' | 'subgraphTimeoutMs' | 'jwksCooldownMs' | 'metrics'> & { development?: boolean; devIdp?: boolean } = {},
 ): Promise<TestHub> {
   const url = await cloneDatabase();
   const db = await connect(url, 4);
@@ -135,11 +140,17 @@ export async function startTestHub(
     limits: options.limits,
     subgraphTimeoutMs: options.subgraphTimeoutMs,
     metrics: options.metrics,
+    jwksCooldownMs: options.jwksCooldownMs,
+    devIdp: options.devIdp ? { dataDir: dataDir(), audience: 'tessera' } : undefined,
     transport: transport === 'http' ? { kind: 'http', urls: subgraphUrls } : { kind: 'in-process' },
   });
+  // The demo agencies' development OpenID Providers on this hub, trusted by URL (their keys read from their jwks_uri).
+  if (options.devIdp) await registerDevProviderIssuers(db, hub.publicUrl, 'tessera');
   return {
     url: hub.url,
     metricsUrl: hub.metricsUrl,
+    publicUrl: hub.publicUrl,
+    devIdp: hub.devIdp,
     db,
     appDb,
     probe,

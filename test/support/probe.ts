@@ -23,7 +23,7 @@ export interface PoolProbe {
 const BOOKKEEPING = /^\s*(BEGIN|START TRANSACTION|SET TRANSACTION|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b|^\s*SELECT set_config\('tessera\./i;
 
 function isAuditAppend(query: string, parameters: readonly unknown[] | undefined): boolean {
-  return (/pg_advisory_xact_lock/.test(query) && parameters?.[0] === AUDIT_LOCK_KEY) || /\baudit\.(events|chain_head|append_events)\b/.test(query);
+  return (/pg_advisory_xact_lock/.test(query) && parameters?.[0] === AUDIT_LOCK_KEY) || /\baudit\.(events|chain_head|append_runs)\b/.test(query);
 }
 
 /** Starts counting what `db` runs; one probe per pool. */

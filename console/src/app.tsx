@@ -1,0 +1,195 @@
+import { useEffect, useState } from 'preact/hooks';
+import { type ConsoleConfig, completeSignIn, currentSession, loadConfig, signIn, signOut } from './auth';
+import { client } from './graphql';
+import { i18next, LANGUAGES, t } from './i18n';
+import { CasePage } from './case';
+import { NetworkPage } from './network';
+import { PersonPage } from './person';
+import { SearchPage } from './search';
+
+/** The console's pages are addressed by path; the gateway answers every path with this app. */
+export function navigate(to: string): void {
+  history.pushState(null, '', to);
+  dispatchEvent(new PopStateEvent('popstate'));
+}
+
+function usePath(): string {
+  const [path, setPath] = useState(location.pathname + location.search);
+  useEffect(() => {
+    const on = () => setPath(location.pathname + location.search);
+    addEventListener('popstate', on);
+    return () => removeEventListener('popstate', on);
+  }, []);
+  return path;
+}
+
+export function Link(props: { href: string; children: preact.ComponentChildren; class?: string }) {
+  return (
+    <a
+      href={props.href}
+      class={props.class}
+      onClick={(e) => {
+        if (e.ctrlKey || e.metaKey || e.shiftKey) return;
+        e.preventDefault();
+        navigate(props.href);
+      }}
+    >
+      {props.children}
+    </a>
+  );
+}
+
+function SignIn({ config }: { config: ConsoleConfig }) {
+  const [slug, setSlug] = useState(config.issuers[0]?.slug ?? '');
+  const [busy, setBusy] = useState(false);
+  return (
+    <main id="main" class="narrow">
+      <h1>{t('signIn.title')}</h1>
+      <p>{t('signIn.intro')}</p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          const choice = config.issuers.find((i) => i.slug === slug);
+          if (!choice) return;
+          setBusy(true);
+          void signIn(config, choice, location.pathname === '/callback' ? '/' : location.pathname + location.search);
+        }}
+      >
+        <label for="agency">{t('signIn.agency')}</label>
+        <select id="agency" value={slug} onChange={(e) => setSlug((e.target as HTMLSelectElement).value)}>
+          {config.issuers.map((i) => (
+            <option key={i.slug} value={i.slug}>
+              {i.name}
+            </option>
+          ))}
+        </select>
+        <button type="submit" disabled={busy}>
+          {t('signIn.submit')}
+        </button>
+      </form>
+    </main>
+  );
+}
+
+interface Me {
+  displayName: string | null;
+  role: string | null;
+}
+
+function Header({ config, me }: { config: ConsoleConfig; me?: Me }) {
+  const session = currentSession();
+  return (
+    <header class="top">
+      <Link href="/" class="brand">
+        {t('app.title')}
+      </Link>
+      <nav aria-label={t('header.search')}>
+        <Link href="/">{t('header.search')}</Link>
+      </nav>
+      <div class="who" data-testid="who">
+        {session && (
+          <>
+            <span>
+              <span class="muted">{t('header.agency')}:</span> <strong data-testid="agency">{session.issuer.name}</strong>
+            </span>
+            <span>
+              <span class="muted">{t('header.role')}:</span> <strong data-testid="role">{me?.role ? t(`roles.${me.role}`) : '…'}</strong>
+            </span>
+          </>
+        )}
+        <label class="lang">
+          <span class="visually-hidden">{t('app.language')}</span>
+          <select value={i18next.language} onChange={(e) => void i18next.changeLanguage((e.target as HTMLSelectElement).value)}>
+            {LANGUAGES.map((l) => (
+              <option key={l.code} value={l.code}>
+                {l.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        {session && (
+          <button type="button" class="secondary" onClick={() => void signOut(config)}>
+            {t('header.signOut')}
+          </button>
+        )}
+      </div>
+    </header>
+  );
+}
+
+export function App() {
+  const path = usePath();
+  const [config, setConfig] = useState<ConsoleConfig>();
+  const [error, setError] = useState<string>();
+  const [, setLang] = useState(i18next.language);
+  const [me, setMe] = useState<Me>();
+  const [signedIn, setSignedIn] = useState(!!currentSession());
+
+  useEffect(() => {
+    const on = (lng: string) => setLang(lng);
+    i18next.on('languageChanged', on);
+    return () => i18next.off('languageChanged', on);
+  }, []);
+
+  useEffect(() => {
+    loadConfig()
+      .then(async (c) => {
+        setConfig(c);
+        if (location.pathname === '/callback') {
+          const next = await completeSignIn(c);
+          history.replaceState(null, '', next);
+          dispatchEvent(new PopStateEvent('popstate'));
+          setSignedIn(true);
+        }
+      })
+      .catch((err: unknown) => setError((err as Error).message));
+  }, []);
+
+  useEffect(() => {
+    if (!signedIn) return;
+    void client
+      .query<{ me: Me }>('query Me { me { displayName role } }', {})
+      .toPromise()
+      .then((r) => r.data && setMe(r.data.me));
+  }, [signedIn]);
+
+  if (error) {
+    return (
+      <main id="main" class="narrow">
+        <h1>{t('signIn.failed')}</h1>
+        <p role="alert">{error}</p>
+        <p>
+          <a href="/">{t('signIn.again')}</a>
+        </p>
+      </main>
+    );
+  }
+  if (!config || location.pathname === '/callback') return <p class="loading">{t('signIn.completing')}</p>;
+  if (!currentSession()) {
+    return (
+      <>
+        <Header config={config} />
+        <SignIn config={config} />
+      </>
+    );
+  }
+  const [pathname, query = ''] = path.split('?');
+  const params = new URLSearchParams(query);
+  let page;
+  const person = /^\/person\/([^/]+)$/.exec(pathname!);
+  const network = /^\/network\/([^/]+)$/.exec(pathname!);
+  const kase = /^\/case\/([^/]+)$/.exec(pathname!);
+  if (person) page = <PersonPage id={decodeURIComponent(person[1]!)} />;
+  else if (kase) page = <CasePage id={decodeURIComponent(kase[1]!)} />;
+  else if (network) page = <NetworkPage seed={decodeURIComponent(network[1]!)} />;
+  else page = <SearchPage q={params.get('q') ?? ''} />;
+  return (
+    <>
+      <a class="skip" href="#main">
+        {t('app.skip')}
+      </a>
+      <Header config={config} me={me} />
+      <main id="main">{page}</main>
+    </>
+  );
+}

@@ -1,0 +1,39 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Builds the console (console/ → console/dist, Vite) when dist is missing or older than any of its
+ * sources: `npm install` (the prepare script), `npm start` and the browser tests call it.
+ * `--force` builds whatever the dates say.
+ */
+export const CONSOLE_DIR = path.join(__dirname, '..', 'console');
+
+function newest(p: string): number {
+  const st = fs.statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(st.mtimeMs, ...fs.readdirSync(p).map((f) => newest(path.join(p, f))));
+}
+
+export function consoleStale(): boolean {
+  const built = path.join(CONSOLE_DIR, 'dist', 'index.html');
+  if (!fs.existsSync(built)) return true;
+  const sources = ['src', 'index.html', 'vite.config.ts', 'tsconfig.json'].map((f) => path.join(CONSOLE_DIR, f)).filter((f) => fs.existsSync(f));
+  return Math.max(...sources.map(newest), newest(path.join(__dirname, '..', 'package-lock.json'))) > fs.statSync(built).mtimeMs;
+}
+
+export function buildConsole(force = false): void {
+  if (!force && !consoleStale()) return;
+  const vite = path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
+  const r = spawnSync(process.execPath, [vite, 'build', CONSOLE_DIR, '--logLevel', 'warn'], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`The console build failed (exit ${r.status}): run npm run console:build to see why`);
+}
+
+if (require.main === module) {
+  try {
+    buildConsole(process.argv.includes('--force'));
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(1);
+  }
+}
