@@ -150,6 +150,8 @@ export function devOpenIdProviders(opts: { dataDir: string; publicUrl: string; a
         await grant.save();
         return grant;
       },
+      // The console is served from the hub's own origin: no other origin's page may call these endpoints.
+      clientBasedCORS: (_ctx, origin) => origin === new URL(publicUrl).origin,
       features: {
         devInteractions: { enabled: false },
         rpInitiatedLogout: {

@@ -18,6 +18,7 @@ import { API_SCOPE, CONSOLE_CLIENT_ID } from './dev-idp';
 import type { DevOpenIdProviders } from './dev-op';
 import { IdentityVerifier } from './identity';
 import { documentTooLarge, limitsFromEnv, type QueryLimits, queryLimitsPlugin, TOKEN_LIMIT_MESSAGE } from './limits';
+import { type PublicIntakeLimits, publicLimitsFromEnv, PublicSourceLimiter } from './public-intake';
 
 export const SUPERGRAPH_PATH = path.join(__dirname, '..', 'schema', 'supergraph.graphql');
 
@@ -33,6 +34,8 @@ export interface HubOptions {
   transport: SubgraphTransport;
   /** Query shape limits; unset members come from the environment (gateway/limits.ts). */
   limits?: Partial<QueryLimits>;
+  /** Daily budgets of the public intake per source; unset members come from the environment (gateway/public-intake.ts). */
+  publicIntake?: Partial<PublicIntakeLimits>;
   /** http transport: how long to wait for a subgraph's answer; default TESSERA_SUBGRAPH_TIMEOUT_MS or 15 s. */
   subgraphTimeoutMs?: number;
   /** Where to serve Prometheus metrics (services/kernel/metrics.ts: metricsFromEnv); unset: not served. */
@@ -195,6 +198,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   });
   await server.start();
   const verifier = new IdentityVerifier(opts.db, log, { development: opts.development, jwksCooldownMs: opts.jwksCooldownMs });
+  const limiter = new PublicSourceLimiter({ ...publicLimitsFromEnv(), ...opts.publicIntake });
   let devIdp: DevOpenIdProviders | undefined;
   let serveConsole: ReturnType<typeof consoleRoutes> | undefined;
   const routes = (req: Parameters<ReturnType<typeof consoleRoutes>>[0], res: Parameters<ReturnType<typeof consoleRoutes>>[1]) =>
@@ -202,7 +206,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const metrics = opts.metrics ? await serveMetrics(opts.metrics) : undefined;
   const http = await serveHttp(
     server,
-    (headers) => gatewayContext(headers, verifier, opts.keys),
+    (headers, operation, peer) => gatewayContext(headers, verifier, opts.keys, { operation, peer, limiter }),
     opts.port,
     opts.host,
     () => routes,

@@ -60,6 +60,8 @@ const INTENT: Record<AgencyType, WriteIntent> = {
       withdraw: ['Narrative'],
     },
   },
+  // Notifications are the frontline's only writes, owned by notifier rather than owner (policies/intake.test.ts).
+  FRONTLINE: { ownOnly: {} },
   HUB_ANALYST: {
     ownOnly: {
       create: ['Observation', 'Link', 'Route'],

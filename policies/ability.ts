@@ -1,11 +1,13 @@
 import { AbilityBuilder, createMongoAbility } from '@casl/ability';
-import type { Actor, AgencyType } from './actor';
-import { isAgencyType, isRole } from './actor';
+import type { Actor, ActorType } from './actor';
+import { isActorType, isRole } from './actor';
 import { financialInstitutionPolicy } from './agency-types/financial-institution';
+import { frontlinePolicy } from './agency-types/frontline';
 import { hubAdminPolicy } from './agency-types/hub-admin';
 import { hubAnalystPolicy } from './agency-types/hub-analyst';
 import { lawEnforcementPolicy } from './agency-types/law-enforcement';
 import { ngoPolicy } from './agency-types/ngo';
+import { publicPolicy } from './agency-types/public';
 import type { AgencyTypePolicy, AppAbility, RuleBuilder } from './rules';
 import { PERSON_IDENTITY, type PolicyRecord } from './subjects';
 
@@ -14,12 +16,14 @@ export type { AppAbility } from './rules';
 /** The reason on the rule that withholds a victim's identity from a request that states no purpose. */
 export const PURPOSE_REQUIRED = 'PURPOSE_REQUIRED';
 
-const POLICIES: Record<AgencyType, AgencyTypePolicy> = {
+const POLICIES: Record<ActorType, AgencyTypePolicy> = {
   LAW_ENFORCEMENT: lawEnforcementPolicy,
   FINANCIAL_INSTITUTION: financialInstitutionPolicy,
   NGO: ngoPolicy,
+  FRONTLINE: frontlinePolicy,
   HUB_ANALYST: hubAnalystPolicy,
   HUB_ADMIN: hubAdminPolicy,
+  PUBLIC: publicPolicy,
 };
 
 /**
@@ -27,7 +31,7 @@ const POLICIES: Record<AgencyType, AgencyTypePolicy> = {
  * reach (TLP, ownership, sharing, grants) is layer 2/3 and lives in reach.ts; both must allow.
  */
 export function defineAbilityFor(actor: Actor): AppAbility {
-  if (!isAgencyType(actor.agencyType)) throw new Error(`Unknown agency type: ${String(actor.agencyType)}`);
+  if (!isActorType(actor.agencyType)) throw new Error(`Unknown agency type: ${String(actor.agencyType)}`);
   if (!isRole(actor.role)) throw new Error(`Unknown role: ${String(actor.role)}`);
   const builder = new AbilityBuilder<AppAbility>(createMongoAbility as never);
   const rules = builder as unknown as RuleBuilder;

@@ -1,5 +1,21 @@
-export const AGENCY_TYPES = ['LAW_ENFORCEMENT', 'FINANCIAL_INSTITUTION', 'NGO', 'HUB_ANALYST', 'HUB_ADMIN'] as const;
+export const AGENCY_TYPES = ['LAW_ENFORCEMENT', 'FINANCIAL_INSTITUTION', 'NGO', 'FRONTLINE', 'HUB_ANALYST', 'HUB_ADMIN'] as const;
 export type AgencyType = (typeof AGENCY_TYPES)[number];
+
+/**
+ * The anonymous member of the public, who is no agency: the gateway makes this actor, without a
+ * token, only for the public intake fields (gateway/public-intake.ts). No agency can be registered
+ * with this type (the agencies table refuses it), so no token ever yields it.
+ */
+export const PUBLIC = 'PUBLIC' as const;
+export type ActorType = AgencyType | typeof PUBLIC;
+export const ACTOR_TYPES: readonly ActorType[] = [...AGENCY_TYPES, PUBLIC];
+/** The public actor's fixed agency and user ids: no agency or user row has them. */
+export const PUBLIC_AGENCY_ID = '00000000-0000-4000-8000-000000000000';
+export const PUBLIC_USER_ID = '00000000-0000-4000-8000-000000000001';
+
+export function publicActor(): Actor {
+  return { userId: PUBLIC_USER_ID, agencyId: PUBLIC_AGENCY_ID, agencyType: PUBLIC, role: 'CONTRIBUTOR', groupIds: [] };
+}
 
 /** Within an agency, the role decides what a person may do; the agency type what data it may ever see. */
 export const ROLES = ['VIEWER', 'CONTRIBUTOR', 'SUPERVISOR'] as const;
@@ -17,7 +33,7 @@ export function highestMarking(...markings: Marking[]): Marking {
 export interface Actor {
   userId: string;
   agencyId: string;
-  agencyType: AgencyType;
+  agencyType: ActorType;
   role: Role;
   /** Sharing groups the agency belongs to (AMBER records shared to a group reach its members). */
   groupIds: string[];
@@ -29,6 +45,9 @@ export interface Actor {
 
 export function isAgencyType(v: unknown): v is AgencyType {
   return typeof v === 'string' && (AGENCY_TYPES as readonly string[]).includes(v);
+}
+export function isActorType(v: unknown): v is ActorType {
+  return v === PUBLIC || isAgencyType(v);
 }
 export function isRole(v: unknown): v is Role {
   return typeof v === 'string' && (ROLES as readonly string[]).includes(v);

@@ -203,6 +203,15 @@ describe('HUB_ADMIN', () => {
   );
 });
 
+describe('FRONTLINE', () => {
+  test.each(['VIEWER', 'CONTRIBUTOR', 'SUPERVISOR'] as const)('a %s reads no governance but its own audit events, and asks nothing', (role) => {
+    const recs = [request(OWN, OTHER), request(OTHER, OWN), grant(OWN, OTHER), due(OWN), review(OWN), record('HitNoHitResult', {}), group(true)];
+    for (const rec of recs) expect({ subject: rec.__typename, reads: reads('FRONTLINE', role, rec) }).toEqual({ subject: rec.__typename, reads: [] });
+    expect(reads('FRONTLINE', role, event({ actorUserId: SELF, actorAgencyId: OWN })).length).toBeGreaterThan(0);
+    expect(may('FRONTLINE', role, 'create', request(OWN, OTHER))).toBe(false);
+  });
+});
+
 test('every agency type is covered above', () => {
-  expect([...MEMBER_TYPES, 'HUB_ADMIN'].sort()).toEqual([...AGENCY_TYPES].sort());
+  expect([...MEMBER_TYPES, 'FRONTLINE', 'HUB_ADMIN'].sort()).toEqual([...AGENCY_TYPES].sort());
 });

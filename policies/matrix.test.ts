@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { defineAbilityFor } from './ability';
-import { AGENCY_TYPES, type AgencyType, ROLES, type Role } from './actor';
+import { ACTOR_TYPES, type ActorType, ROLES, type Role } from './actor';
 import { fieldPlan } from './enforce';
 import { accessMatrixMarkdown } from './matrix';
 import { SUBJECT_FIELDS, SUBJECTS, type SubjectType } from './subjects';
@@ -15,15 +15,15 @@ const DOC_PATH = path.join(__dirname, '..', 'docs', 'access-matrix.md');
 const generated = accessMatrixMarkdown();
 
 /** cells[subject][row label][agency type], splitting cells on " | " (see the GFM test below for why not on "|"). */
-function cellsOf(markdown: string): Record<string, Record<string, Record<AgencyType, string>>> {
-  const out: Record<string, Record<string, Record<AgencyType, string>>> = {};
+function cellsOf(markdown: string): Record<string, Record<string, Record<ActorType, string>>> {
+  const out: Record<string, Record<string, Record<ActorType, string>>> = {};
   let subject = '';
   for (const line of markdown.split('\n')) {
     if (line.startsWith('## ')) subject = line.slice(3);
     else if (subject && line.startsWith('| ') && !line.startsWith('| field |')) {
       const [label, ...values] = line.slice(2, -2).split(' | ');
-      const row = {} as Record<AgencyType, string>;
-      AGENCY_TYPES.forEach((t, i) => (row[t] = values[i] ?? ''));
+      const row = {} as Record<ActorType, string>;
+      ACTOR_TYPES.forEach((t, i) => (row[t] = values[i] ?? ''));
       (out[subject] ??= {})[label!] = row;
     }
   }
@@ -56,7 +56,7 @@ test('has a section per subject, a read row per field and a row per write action
   for (const subject of SUBJECTS) {
     const labels = [...SUBJECT_FIELDS[subject].map((f) => `read \`${f}\``), '**create**', '**update**', '**withdraw**'];
     expect(Object.keys(cells[subject]!)).toEqual(labels);
-    for (const label of labels) for (const t of AGENCY_TYPES) expect(cells[subject]![label]![t]).not.toBe('');
+    for (const label of labels) for (const t of ACTOR_TYPES) expect(cells[subject]![label]![t]).not.toBe('');
   }
 });
 
@@ -117,7 +117,7 @@ function forRole(cell: string, role: Role): string {
 
 test('every read cell says what enforcement does, for every role: "—" never, "yes" every row, "if …" depends on the row', () => {
   const wrong: string[] = [];
-  for (const t of AGENCY_TYPES) {
+  for (const t of ACTOR_TYPES) {
     for (const role of ROLES) {
       const ability = defineAbilityFor({ userId: 'u', agencyId: 'a', agencyType: t, role, groupIds: [] });
       for (const subject of SUBJECTS) {
@@ -155,6 +155,6 @@ test('every table row renders (GitHub-flavoured markdown) with exactly one cell 
   const bad = generated
     .split('\n')
     .filter((l) => l.startsWith('|') && !l.startsWith('|---'))
-    .filter((l) => rendered(l) !== AGENCY_TYPES.length + 1);
+    .filter((l) => rendered(l) !== ACTOR_TYPES.length + 1);
   expect(bad).toEqual([]);
 });

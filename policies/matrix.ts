@@ -1,12 +1,12 @@
 import { defineAbilityFor, PURPOSE_REQUIRED } from './ability';
-import { AGENCY_TYPES, type Actor, type AgencyType, ROLES, type Role } from './actor';
+import { ACTOR_TYPES, type Actor, type ActorType, ROLES, type Role } from './actor';
 import type { AppAbility } from './rules';
 import { ACTIONS, SUBJECT_FIELDS, SUBJECTS, type SubjectType } from './subjects';
 
 const OWN_AGENCY = '00000000-0000-4000-8000-00000000a9e1';
 const SELF = '00000000-0000-4000-8000-0000000005e1';
 
-function representative(agencyType: AgencyType, role: Role): Actor {
+function representative(agencyType: ActorType, role: Role): Actor {
   return { userId: SELF, agencyId: OWN_AGENCY, agencyType, role, groupIds: [] };
 }
 
@@ -65,7 +65,7 @@ function roleCell(byRole: ReadonlyMap<Role, AppAbility>, action: (typeof ACTIONS
  * so the document cannot drift from the code: a test regenerates it and compares.
  */
 export function accessMatrixMarkdown(): string {
-  const abilities = AGENCY_TYPES.map((t) => [t, new Map(ROLES.map((role) => [role, defineAbilityFor(representative(t, role))]))] as const);
+  const abilities = ACTOR_TYPES.map((t) => [t, new Map(ROLES.map((role) => [role, defineAbilityFor(representative(t, role))]))] as const);
   const out: string[] = [
     '# Access matrix',
     '',
@@ -74,10 +74,11 @@ export function accessMatrixMarkdown(): string {
     'or grant (`policies/reach.ts`). A cell holds one answer for every role, or one per group of roles where they',
     'differ. VIEWER users never create, update or withdraw; write rows compare CONTRIBUTOR and SUPERVISOR.',
     "`owner` means the record is owned by the caller's agency; other conditions name record attributes.",
+    'PUBLIC is the anonymous member of the public (no agency, no account), allowed only the public intake fields.',
     '',
   ];
-  const header = `| field | ${AGENCY_TYPES.join(' | ')} |`;
-  const rule = `|---|${AGENCY_TYPES.map(() => '---').join('|')}|`;
+  const header = `| field | ${ACTOR_TYPES.join(' | ')} |`;
+  const rule = `|---|${ACTOR_TYPES.map(() => '---').join('|')}|`;
   for (const subject of SUBJECTS) {
     out.push(`## ${subject}`, '', header, rule);
     for (const field of SUBJECT_FIELDS[subject]) {

@@ -27,6 +27,8 @@ function actor(agencyType: AgencyType, role: Role = 'CONTRIBUTOR'): Actor {
 /** Every attribute a rule uses, as the column `t.<name>` (the evaluator reads it from the row by name). */
 const ATTRIBUTE_NAMES = [
   'ownerAgencyId',
+  'notifierAgencyId',
+  'destinationAgencyId',
   'role',
   'viaGrant',
   'linkedToOwnReport',
@@ -431,6 +433,8 @@ describe('visibleRowsSql', () => {
       actorAgencyId: attribute(OWN_AGENCY, OTHER_AGENCY),
       recordOwnerAgencyId: attribute(OWN_AGENCY, OTHER_AGENCY),
       disclosedToOwnAgency: attribute(true, false),
+      notifierAgencyId: attribute(OWN_AGENCY, OTHER_AGENCY),
+      destinationAgencyId: attribute(OWN_AGENCY, OTHER_AGENCY),
     });
 
     // Governance rules depend on the role as well: every role for those subjects.

@@ -59,6 +59,45 @@ export const NARRATIVE_OVERVIEW = [
 ] as const;
 export const NARRATIVE_TEXT = ['text'] as const;
 
+/** A member of the public's report, taken without an account: for the hub's analysts. */
+export const PUBLIC_REPORT_FIELDS = [
+  'id',
+  'receivedAt',
+  'story',
+  'occurredWhen',
+  'place',
+  'latitude',
+  'longitude',
+  'situationKind',
+  'language',
+  'photos',
+  'additions',
+  'duplicateOf',
+  'status',
+] as const;
+/** The contact details a reporter chose to give: the hub's analysts only, whatever else is ever shared. */
+export const PUBLIC_REPORT_CONTACT = ['contact'] as const;
+/** What a receipt code tells its holder: that the report arrived and where it stands, nothing of its content. */
+export const PUBLIC_REPORT_RECEIPT_FIELDS = ['receivedOn', 'status', 'additionCount'] as const;
+/** A frontline service's notification of a suspected case, and the referral to its destination agency. */
+export const NOTIFICATION_FIELDS = [
+  'id',
+  'notifierAgency',
+  'destinationAgency',
+  'indicators',
+  'exploitationTypes',
+  'childInvolved',
+  'imminentRisk',
+  'summary',
+  'place',
+  'occurredWhen',
+  'status',
+  'outcome',
+  'dueOn',
+  'createdAt',
+  'updatedAt',
+] as const;
+
 export const AGENCY_FIELDS = ['id', 'slug', 'name', 'type', 'country', 'acceptsAccessRequests'] as const;
 export const USER_FIELDS = ['id', 'subject', 'displayName', 'role', 'active'] as const;
 export const TRUSTED_ISSUER_FIELDS = ['id', 'issuer', 'audience', 'algorithms', 'jwks', 'jwksUri'] as const;
@@ -119,6 +158,9 @@ export const SUBJECT_FIELDS = {
   Typology: [...TYPOLOGY_FIELDS],
   TransactionReport: [...TRANSACTION_REPORT_FIELDS],
   Narrative: [...NARRATIVE_OVERVIEW, ...NARRATIVE_TEXT],
+  PublicReport: [...PUBLIC_REPORT_FIELDS, ...PUBLIC_REPORT_CONTACT],
+  PublicReportReceipt: [...PUBLIC_REPORT_RECEIPT_FIELDS],
+  Notification: [...NOTIFICATION_FIELDS],
   Agency: [...AGENCY_FIELDS],
   User: [...USER_FIELDS],
   TrustedIssuer: [...TRUSTED_ISSUER_FIELDS],

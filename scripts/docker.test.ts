@@ -62,7 +62,18 @@ describe('docker-compose.yml', () => {
 
   test('only the gateway gets its private key; every other Tessera container gets the public one, and no env file', () => {
     const tessera = Object.entries(compose.services).filter(([name]) => name !== 'postgres');
-    expect(tessera.map(([n]) => n).sort()).toEqual(['agencies', 'audit', 'cases', 'entities', 'gateway', 'narratives', 'routes', 'setup', 'typologies']);
+    expect(tessera.map(([n]) => n).sort()).toEqual([
+      'agencies',
+      'audit',
+      'cases',
+      'entities',
+      'gateway',
+      'intake',
+      'narratives',
+      'routes',
+      'setup',
+      'typologies',
+    ]);
     for (const [name, s] of tessera) {
       expect([name, env(s).TESSERA_GATEWAY_PUBLIC_JWK]).toEqual([name, expect.stringMatching(/^\$\{TESSERA_GATEWAY_PUBLIC_JWK:\?/)]);
       expect([name, s.env_file]).toEqual([name, undefined]);

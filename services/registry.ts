@@ -2,6 +2,7 @@ import { agenciesSubgraph } from './agencies';
 import { auditSubgraph } from './audit';
 import { casesSubgraph } from './cases';
 import { entitiesSubgraph } from './entities';
+import { intakeSubgraph } from './intake';
 import type { SubgraphDefinition } from './kernel/subgraph';
 import { narrativesSubgraph } from './narratives';
 import { routesSubgraph } from './routes';
@@ -18,6 +19,7 @@ export const SUBGRAPHS: SubgraphDefinition[] = [
   entitiesSubgraph,
   typologiesSubgraph,
   narrativesSubgraph,
+  intakeSubgraph,
   // The audit trail: every subgraph appends to its schema (services/kernel/audit.ts); it serves auditTrail.
   auditSubgraph,
 ];

@@ -16,6 +16,8 @@ import {
   OBSERVATION_FIELDS,
   PERSON_IDENTITY,
   PERSON_PROFILE,
+  PUBLIC_REPORT_CONTACT,
+  PUBLIC_REPORT_FIELDS,
   ROUTE_FIELDS,
   TRANSACTION_REPORT_FIELDS,
   TYPOLOGY_FIELDS,
@@ -55,4 +57,7 @@ export const hubAnalystPolicy: AgencyTypePolicy = (actor, { can }) => {
 
   can('read', 'Narrative', [...NARRATIVE_OVERVIEW]);
   can('read', 'Narrative', [...NARRATIVE_TEXT], { consentHub: true });
+
+  // Reports from the public, which only the hub triages; the reporter's contact details go no further than the hub.
+  can('read', 'PublicReport', [...PUBLIC_REPORT_FIELDS, ...PUBLIC_REPORT_CONTACT]);
 };

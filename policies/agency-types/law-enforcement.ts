@@ -18,6 +18,7 @@ import {
   ROUTE_FIELDS,
   TRANSACTION_REPORT_FIELDS,
   TYPOLOGY_FIELDS,
+  NOTIFICATION_FIELDS,
 } from '../subjects';
 import { auditTrailRules, directoryRules, governanceRules } from './common';
 
@@ -56,4 +57,8 @@ export const lawEnforcementPolicy: AgencyTypePolicy = (actor, { can }) => {
 
   can('read', 'Narrative', [...NARRATIVE_OVERVIEW]);
   can('read', 'Narrative', [...NARRATIVE_TEXT], { consentLawEnforcement: true });
+
+  // Referrals from frontline services where this agency is the destination: read them, and move their status on.
+  can('read', 'Notification', [...NOTIFICATION_FIELDS], { destinationAgencyId: actor.agencyId });
+  can('update', 'Notification', { destinationAgencyId: actor.agencyId });
 };

@@ -16,6 +16,7 @@ import {
   PERSON_PROFILE,
   ROUTE_FIELDS,
   TYPOLOGY_FIELDS,
+  NOTIFICATION_FIELDS,
 } from '../subjects';
 import { auditTrailRules, directoryRules, governanceRules } from './common';
 
@@ -58,4 +59,8 @@ export const ngoPolicy: AgencyTypePolicy = (actor, { can }) => {
   can('read', 'Narrative', [...NARRATIVE_TEXT], own);
   can('create', 'Narrative', own);
   can(['update', 'withdraw'], 'Narrative', own);
+
+  // Referrals from frontline services where this agency is the destination: read them, and move their status on.
+  can('read', 'Notification', [...NOTIFICATION_FIELDS], { destinationAgencyId: actor.agencyId });
+  can('update', 'Notification', { destinationAgencyId: actor.agencyId });
 };

@@ -12,6 +12,8 @@ export const DEMO_AGENCIES: Array<{ slug: string; name: string; type: AgencyType
   { slug: 'banca-carpati', name: 'Banca Carpați (fictional)', type: 'FINANCIAL_INSTITUTION', country: 'RO' },
   { slug: 'safe-passage', name: 'Safe Passage UK (fictional NGO)', type: 'NGO', country: 'GB' },
   { slug: 'lumina-ro', name: 'Asociația Lumina (fictional NGO)', type: 'NGO', country: 'RO' },
+  { slug: 'spitalul-iasi', name: 'Spitalul Județean Iași — serviciul social (fictional)', type: 'FRONTLINE', country: 'RO' },
+  { slug: 'leicester-schools', name: 'Leicester Schools Safeguarding Team (fictional)', type: 'FRONTLINE', country: 'GB' },
   { slug: 'tessera-hub', name: 'Tessera Hub analysts', type: 'HUB_ANALYST', country: 'GB' },
   { slug: 'tessera-admin', name: 'Tessera Hub administration', type: 'HUB_ADMIN', country: 'GB' },
 ];

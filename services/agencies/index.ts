@@ -2,6 +2,7 @@ import { AgenciesInit1764000000010 } from '../../migrations/agencies/17640000000
 import { AgenciesGovernance1764000000020 } from '../../migrations/agencies/1764000000020-agencies-governance';
 import { IssuerTokenLifetime1764000000033 } from '../../migrations/agencies/1764000000033-issuer-token-lifetime';
 import { IssuerDiscovery1764000000034 } from '../../migrations/agencies/1764000000034-issuer-discovery';
+import { FrontlineAgencyType1764000000036 } from '../../migrations/agencies/1764000000036-frontline-agency-type';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { AgencyResolver } from './agency.resolver';
@@ -20,7 +21,13 @@ export const agenciesSubgraph: SubgraphDefinition = {
   name: 'agencies',
   port: 4002,
   dbSchema: 'agencies',
-  migrations: [AgenciesInit1764000000010, AgenciesGovernance1764000000020, IssuerTokenLifetime1764000000033, IssuerDiscovery1764000000034],
+  migrations: [
+    AgenciesInit1764000000010,
+    AgenciesGovernance1764000000020,
+    IssuerTokenLifetime1764000000033,
+    IssuerDiscovery1764000000034,
+    FrontlineAgencyType1764000000036,
+  ],
   tables: AGENCIES_TABLES,
   buildSchema: () =>
     buildFederatedSchema({

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
-import { type Actor, isAgencyType, isRole } from '../../policies/actor';
+import { type Actor, isActorType, isRole, PUBLIC, PUBLIC_AGENCY_ID, PUBLIC_USER_ID } from '../../policies/actor';
 import { unauthenticated } from './errors';
 import { fileMadeOnce } from './hub-secret';
 
@@ -18,6 +18,8 @@ import { fileMadeOnce } from './hub-secret';
  * for every subgraph fetch.
  */
 export const ACTOR_TOKEN_ISSUER = 'tessera-gateway';
+/** The subgraphs that serve the anonymous public (policies/actor.ts PUBLIC): a public actor token for any other is refused. */
+export const PUBLIC_SUBGRAPHS: readonly string[] = ['intake'];
 const ALG = 'EdDSA';
 const LIFETIME_SECONDS = 60;
 /** Clock skew between gateway and subgraph processes that verification allows. */
@@ -144,8 +146,12 @@ export async function verifyActorToken(
       maxTokenAge: `${LIFETIME_SECONDS + VERIFY_LEEWAY_SECONDS}s`,
     });
     const { agency, agencyType, role, groups, country, purpose, rid, op } = payload as Record<string, unknown>;
-    if (typeof agency !== 'string' || !isAgencyType(agencyType) || !isRole(role) || !Array.isArray(groups)) {
+    if (typeof agency !== 'string' || !isActorType(agencyType) || !isRole(role) || !Array.isArray(groups)) {
       throw new Error('malformed actor claims');
+    }
+    // The anonymous public reaches the public intake subgraph only, and only as the one public actor.
+    if (agencyType === PUBLIC && (!PUBLIC_SUBGRAPHS.includes(audience) || agency !== PUBLIC_AGENCY_ID || payload.sub !== PUBLIC_USER_ID || groups.length)) {
+      throw new Error('public actor outside the public intake');
     }
     if (typeof op !== 'string' || op !== operationHash(operation)) throw new Error('token signed for another operation');
     if (!firstUse(audience, payload.jti!, payload.exp!)) throw new Error('token used before');

@@ -47,15 +47,20 @@ function operationOf(method: string, body: unknown, search: URLSearchParams): Su
 /** Serves a request for a path other than /graphql and /healthz (the gateway's console and development IdP); false if it is not its own. */
 export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 
+/** Who is at the other end of the connection: only the gateway's public intake reads it (to budget, never to store). */
+export interface Peer {
+  address?: string;
+}
+
 /**
  * Serves an Apollo server on plain node:http at /graphql, with /healthz. Used by the gateway and by
  * every subgraph, so tests start real servers on random ports through the same code. The context
- * builder is given the request's headers and the operation it asks for. `routes()` (read at each
- * request, so it may be set once the port is known) serves any other path it claims.
+ * builder is given the request's headers, the operation it asks for and the peer. `routes()` (read at
+ * each request, so it may be set once the port is known) serves any other path it claims.
  */
 export async function serveHttp<TContext extends BaseContext>(
   server: ApolloServer<TContext>,
-  context: (headers: HeaderMap, operation: SubgraphOperation) => Promise<TContext>,
+  context: (headers: HeaderMap, operation: SubgraphOperation, peer: Peer) => Promise<TContext>,
   port: number,
   host = '0.0.0.0',
   routes?: () => RouteHandler | undefined,
@@ -100,7 +105,7 @@ export async function serveHttp<TContext extends BaseContext>(
           }
           const result = await server.executeHTTPGraphQLRequest({
             httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-            context: () => context(headers, operationOf(req.method ?? 'GET', body, url.searchParams)),
+            context: () => context(headers, operationOf(req.method ?? 'GET', body, url.searchParams), { address: req.socket.remoteAddress }),
           });
           const outHeaders: Record<string, string> = {};
           for (const [k, v] of result.headers) outHeaders[k] = v;

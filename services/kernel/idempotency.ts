@@ -34,8 +34,10 @@ export function requestHash(input: { idempotencyKey?: string | null }): string {
 }
 
 export interface Submission {
-  /** A table with owner_agency_id, idempotency_key and request_hash, UNIQUE (owner_agency_id, idempotency_key). */
+  /** A table with owner_agency_id (or ownerColumn), idempotency_key and request_hash, UNIQUE (owner_agency_id, idempotency_key). */
   table: string;
+  /** The column naming the submitting agency, when it is not owner_agency_id (UNIQUE with idempotency_key). */
+  ownerColumn?: string;
   /** Names the record in a CONFLICT message. */
   subject: string;
   key: string;
@@ -63,7 +65,7 @@ export async function submitOnce(ctx: RequestContext, s: Submission): Promise<st
 
 async function previous(ctx: RequestContext, s: Submission): Promise<string | undefined> {
   const [row] = await ctx.db.query<{ id: string; request_hash: string | null }>(
-    `SELECT id, request_hash FROM ${s.table} WHERE owner_agency_id = $1 AND idempotency_key = $2`,
+    `SELECT id, request_hash FROM ${s.table} WHERE ${s.ownerColumn ?? 'owner_agency_id'} = $1 AND idempotency_key = $2`,
     [ctx.actor.agencyId, s.key],
   );
   if (!row) return undefined;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Client } from 'pg';
+import { PUBLIC } from '../../policies/actor';
 import { type ActorRefs, reachSqlFor } from '../../policies/reach';
 import type { Sql } from './db';
 import type { TableDeclaration } from './tables';
@@ -98,6 +99,15 @@ export function rowSecurityPolicies(decl: TableDeclaration): Array<{ name: strin
             OR actor_agency_id = ${SETTINGS.agency} OR record_owner_agency_id = ${SETTINGS.agency} OR ${SETTINGS.agency} = ANY(recipients)))`,
         ),
       ];
+    case 'public-intake': {
+      const hub = `${actor} AND ${SETTINGS.agencyType} = 'HUB_ANALYST'`;
+      return [
+        policy('tessera_reach', 'SELECT', `USING (${hub})`),
+        policy('tessera_insert', 'INSERT', `WITH CHECK (${actor} AND ${SETTINGS.agencyType} = '${PUBLIC}')`),
+        policy('tessera_update', 'UPDATE', `USING (${hub}) WITH CHECK (${hub})`),
+        policy('tessera_delete', 'DELETE', `USING (${hub})`),
+      ];
+    }
     case 'reference':
       return [policy('tessera_reach', 'SELECT', 'USING (TRUE)'), ...owned(`${actor} AND ${SETTINGS.agencyType} = 'HUB_ADMIN'`)];
   }

@@ -18,6 +18,9 @@
  *   never written by the application role (the owner's SECURITY DEFINER functions do).
  * - `audit`: the audit trail: an agency's events (as actor, record owner or recipient), all of them
  *   for a HUB_ANALYST supervisor; appended through the audit schema's own function only.
+ * - `public-intake`: what the anonymous public sends (reports, their photos and additions): inserted
+ *   only by the public actor, which reads none of it back (receipts go through the schema's own
+ *   functions); read and triaged by HUB_ANALYST actors only.
  * - `reference`: the hub's directory and gazetteer (agencies, users, issuers, groups, places): no
  *   tenant rows; readable by every connection (authentication reads it before there is an actor),
  *   written only with a HUB_ADMIN actor.
@@ -31,6 +34,7 @@ export type RowOwnership =
   | { kind: 'grants'; records: readonly string[] }
   | { kind: 'reached-through'; through: string; column: string }
   | { kind: 'audit' }
+  | { kind: 'public-intake' }
   | { kind: 'reference' };
 
 export interface TableDeclaration {

@@ -58,6 +58,51 @@ export const EXPLOITATION_INDICATORS: Record<string, string> = {
   CONTROL_SUBSTANCE_DEPENDENCY: 'Control: drugs or alcohol dependency',
 };
 
+/** The ILO indicators of forced labour (ILO, 2012), by the codes of EXPLOITATION_INDICATORS. */
+export const FORCED_LABOUR_INDICATOR_CODES = [
+  'ABUSE_OF_VULNERABILITY',
+  'DECEPTION',
+  'RESTRICTION_OF_MOVEMENT',
+  'ISOLATION',
+  'PHYSICAL_OR_SEXUAL_VIOLENCE',
+  'INTIMIDATION_AND_THREATS',
+  'RETENTION_OF_DOCUMENTS',
+  'WITHHOLDING_OF_WAGES',
+  'DEBT_BONDAGE',
+  'ABUSIVE_CONDITIONS',
+  'EXCESSIVE_OVERTIME',
+] as const;
+
+/** Signs of sexual exploitation a frontline professional may notice, in our own words (UK NRM and Home Office statutory guidance practice). */
+export const SEXUAL_EXPLOITATION_INDICATORS: Record<string, string> = {
+  SEX_ADVERTISED_ONLINE: 'Advertised for sex online, or a phone number that appears in adult-services adverts',
+  SEX_MOVED_BETWEEN_ADDRESSES: 'Moved often between addresses or cities, sometimes at short notice',
+  SEX_NO_CONTROL_OF_EARNINGS: 'Has no access to the money earned, or hands it to someone else',
+  SEX_ACCOMPANIED_BY_CONTROLLER: 'Always accompanied; someone else speaks for them or answers questions put to them',
+  SEX_SIGNS_OF_ABUSE: 'Injuries, untreated sexual-health problems or repeated emergency contraception',
+  SEX_PHONE_CONTROLLED: 'Their phone is controlled or monitored by someone else, or they carry several phones',
+  SEX_BRANDED: 'Tattoos or marks that may show ownership',
+};
+
+/** Signs of child exploitation (sexual and criminal, including county lines), in our own words. */
+export const CHILD_EXPLOITATION_INDICATORS: Record<string, string> = {
+  CHILD_MISSING_EPISODES: 'Goes missing from home, care or school, repeatedly',
+  CHILD_OLDER_ASSOCIATES: 'Relationships with older people, or gifts, money or phones with no explanation',
+  CHILD_CRIMINAL_ACTIVITY: 'Carries or deals drugs, or travels far from home with no explanation (county lines)',
+  CHILD_SCHOOL_ABSENCE: 'Absent from school, or a sudden fall in attendance and behaviour',
+  CHILD_UNACCOMPANIED: 'Arrived or travels unaccompanied, or with an adult who is not a parent or carer',
+  CHILD_SEXUALISED_CONTROL: 'Sexual activity the child cannot consent to, or images of the child shared online',
+  CHILD_UNEXPLAINED_INJURIES: 'Injuries with no explanation, or one that does not fit',
+};
+
+/** What a frontline notification may state, in three groups: forced labour (ILO), sexual exploitation, child exploitation. */
+export const NOTIFICATION_INDICATOR_GROUPS: Record<'FORCED_LABOUR' | 'SEXUAL_EXPLOITATION' | 'CHILD_EXPLOITATION', Record<string, string>> = {
+  FORCED_LABOUR: Object.fromEntries(FORCED_LABOUR_INDICATOR_CODES.map((c) => [c, EXPLOITATION_INDICATORS[c]!])),
+  SEXUAL_EXPLOITATION: SEXUAL_EXPLOITATION_INDICATORS,
+  CHILD_EXPLOITATION: CHILD_EXPLOITATION_INDICATORS,
+};
+export const NOTIFICATION_INDICATORS: Record<string, string> = Object.assign({}, ...Object.values(NOTIFICATION_INDICATOR_GROUPS));
+
 export function assertIndicators(field: string, codes: string[] | undefined, taxonomy: Record<string, string>): void {
   for (const [i, code] of (codes ?? []).entries()) {
     if (!(code in taxonomy)) throw badInput(`${field}[${i}]`, `unknown indicator "${code}"`);

@@ -5,7 +5,9 @@ import { exportJWK, generateKeyPair } from 'jose';
 import { verifyChain } from '../../services/audit/chain';
 import type { AuditAction } from '../../services/kernel/audit';
 import { iban } from '../leaks/support';
-import { codes, startTestHub, type TestHub } from '../support/hub';
+import { PUBLIC_AGENCY_ID } from '../../policies/actor';
+import { codes, postGraphQL, startTestHub, type TestHub } from '../support/hub';
+import { solvedChallenge } from '../support/public';
 import { ask, type AuditRow, eventsOf, failAuditFor, HANDLING } from './support';
 
 /**
@@ -77,6 +79,9 @@ const report = (n: number) => ({
 });
 
 const NARRATIVE_TEXT = 'Every-mutation audit narrative. She was told to call +44 7700 900654 every night and to hand over her passport.';
+
+/** Calls made by the anonymous public: no token, no purpose, no request id of their own. */
+const PUBLIC_PERSONA = 'public';
 
 /** In the order they run: a call may use what an earlier one kept. */
 const CALLS: Record<string, Call> = {
@@ -311,13 +316,58 @@ const CALLS: Record<string, Call> = {
       ['COLLECT', 'Observation'],
     ],
   },
+  submitPublicReport: {
+    persona: PUBLIC_PERSONA,
+    query: `mutation($input: SubmitPublicReportInput!) { submitPublicReport(input: $input) { receiptCode } }`,
+    variables: async () => ({
+      input: {
+        story: 'Every-mutation audit public report: lights on all night at the packing plant.',
+        language: 'en',
+        contact: 'audit.reporter@example.org',
+        ...(await solvedChallenge(hub)),
+      },
+    }),
+    writes: [['COLLECT', 'PublicReport']],
+    then: (d) => (kept.receipt = d.submitPublicReport.receiptCode),
+  },
+  addToPublicReport: {
+    persona: PUBLIC_PERSONA,
+    query: `mutation($input: AddToPublicReportInput!) { addToPublicReport(input: $input) { additionCount } }`,
+    variables: async () => ({ input: { receiptCode: kept.receipt, text: 'Every-mutation audit addition: a second van.', ...(await solvedChallenge(hub)) } }),
+    writes: [['ALTER', 'PublicReport']],
+  },
+  notifyCase: {
+    persona: 'spitalul-iasi',
+    query: `mutation($input: NotifyCaseInput!) { notifyCase(input: $input) { id } }`,
+    variables: () => ({
+      input: {
+        destinationAgencyId: agency('lumina-ro'),
+        indicators: ['DEBT_BONDAGE'],
+        summary: 'Every-mutation audit notification: a patient owes his employer for his travel.',
+        idempotencyKey: 'every-mutation-notify-1',
+      },
+    }),
+    writes: [
+      ['COLLECT', 'Notification'],
+      ['DISCLOSE', 'Notification'],
+    ],
+    then: (d) => (kept.notification = d.notifyCase.id),
+  },
+  updateNotificationStatus: {
+    persona: 'lumina-ro',
+    query: `mutation($id: ID!) { updateNotificationStatus(id: $id, status: ASSESSED, outcome: "Every-mutation audit outcome") { id } }`,
+    variables: () => ({ id: kept.notification }),
+    writes: [['ALTER', 'Notification']],
+  },
 };
 
 /** A digest of every row of every table outside the audit trail: equal digests, no change. */
 async function stateDigest(): Promise<string> {
   const tables = await hub.db.query<{ t: string }>(
     `SELECT format('%I.%I', table_schema, table_name) AS t FROM information_schema.tables
-     WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema', 'audit') ORDER BY 1`,
+     WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema', 'audit')
+       -- A proof-of-work challenge is spent by its first use, whatever becomes of the request (services/intake).
+       AND format('%I.%I', table_schema, table_name) <> 'intake.spent_challenges' ORDER BY 1`,
   );
   const parts = await hub.db.query<{ d: string }>(
     tables.map((x) => `SELECT '${x.t}' || ':' || coalesce(md5(string_agg(r::text, '|' ORDER BY r::text)), '') AS d FROM ${x.t} r`).join(' UNION ALL '),
@@ -329,6 +379,20 @@ async function stateDigest(): Promise<string> {
 }
 
 const PURPOSE = 'Every-mutation audit test';
+
+function askPublic<T = Record<string, unknown>>(query: string, variables: Vars) {
+  return postGraphQL<T>(hub.url, {}, query, variables);
+}
+
+/** The public's events after `seq` (its requests carry the gateway's own request id, which it does not return). */
+function publicEventsAfter(seq: string): Promise<AuditRow[]> {
+  return hub.db.query<AuditRow>(
+    `SELECT seq::text AS seq, action, actor_user_id::text AS actor_user_id, actor_agency_id::text AS actor_agency_id, subject_type, subject_id,
+       record_owner_agency_id::text AS record_owner_agency_id, recipients::text[] AS recipients, purpose, fields, request_id
+     FROM audit.events WHERE seq > $1::bigint AND actor_agency_id = $2 ORDER BY seq`,
+    [seq, PUBLIC_AGENCY_ID],
+  );
+}
 const NO_AUDIT = 'every mutation: no audit, no change';
 
 describe('every mutation of the composed schema is audited in its own transaction', () => {
@@ -349,10 +413,12 @@ describe('every mutation of the composed schema is audited in its own transactio
     const call = CALLS[name]!;
     const variables = await call.variables();
 
+    const anonymous = call.persona === PUBLIC_PERSONA;
     const before = await stateDigest();
-    const restore = await failAuditFor(hub, NO_AUDIT);
+    // The public states no purpose (nor keeps a request id): its appends are failed by their actor.
+    const restore = await failAuditFor(hub, NO_AUDIT, anonymous ? `NEW.actor_agency_id = '${PUBLIC_AGENCY_ID}'` : undefined);
     try {
-      const failed = await ask(hub, call.persona, call.query, variables, { purpose: NO_AUDIT });
+      const failed = anonymous ? await askPublic(call.query, variables) : await ask(hub, call.persona, call.query, variables, { purpose: NO_AUDIT });
       expect(codes(failed)).toContain('INTERNAL_SERVER_ERROR');
       expect(failed.data?.[name] ?? null).toBeNull();
     } finally {
@@ -360,14 +426,21 @@ describe('every mutation of the composed schema is audited in its own transactio
     }
     expect(await stateDigest()).toBe(before);
 
-    const r = await ask<Data>(hub, call.persona, call.query, variables, { purpose: PURPOSE });
+    const lastSeq = await hub.db.query<{ seq: string }>('SELECT coalesce(max(seq), 0)::text AS seq FROM audit.events');
+    const r = anonymous
+      ? await askPublic<Data>(call.query, await call.variables())
+      : await ask<Data>(hub, call.persona, call.query, variables, { purpose: PURPOSE });
     expect(r.errors).toBeUndefined();
     call.then?.(r.data!);
-    const events = await eventsOf(hub, r.requestId);
+    const events = anonymous ? await publicEventsAfter(lastSeq[0]!.seq) : await eventsOf(hub, (r as unknown as { requestId: string }).requestId);
     const written = events.map((e) => [e.action, e.subject_type]);
     for (const w of call.writes) expect(written).toContainEqual(w);
     const [slug] = call.persona.split(':');
-    for (const e of events) expect(e).toMatchObject<Partial<AuditRow>>({ actor_agency_id: agency(slug!), purpose: PURPOSE });
+    for (const e of events) {
+      expect(e).toMatchObject<Partial<AuditRow>>(
+        anonymous ? { actor_agency_id: PUBLIC_AGENCY_ID, purpose: null } : { actor_agency_id: agency(slug!), purpose: PURPOSE },
+      );
+    }
   });
 
   test('the chain still verifies, and no event carries a value that was written', async () => {
@@ -382,6 +455,9 @@ describe('every mutation of the composed schema is audited in its own transactio
       'Audit test user',
       'recrutare.demo@example.org',
       'passport',
+      'audit.reporter@example.org',
+      'packing plant',
+      'owes his employer',
     ]) {
       expect(stored).not.toContain(value);
     }

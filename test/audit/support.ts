@@ -44,11 +44,11 @@ export async function eventCount(hub: TestHub): Promise<number> {
   return Number(row!.n);
 }
 
-/** Makes every audit append whose purpose is `purpose` fail, as a broken audit store would. */
-export async function failAuditFor(hub: TestHub, purpose: string): Promise<() => Promise<void>> {
+/** Makes every audit append whose purpose is `purpose` (or that meets `when`, SQL over NEW) fail, as a broken audit store would. */
+export async function failAuditFor(hub: TestHub, purpose: string, when?: string): Promise<() => Promise<void>> {
   const name = `fail_audit_${Math.random().toString(36).slice(2, 10)}`;
   await hub.db.query(`CREATE FUNCTION audit.${name}() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN IF NEW.purpose = '${purpose.replace(/'/g, "''")}' THEN RAISE EXCEPTION 'audit store unavailable (test)'; END IF; RETURN NEW; END $$`);
+    BEGIN IF ${when ?? `NEW.purpose = '${purpose.replace(/'/g, "''")}'`} THEN RAISE EXCEPTION 'audit store unavailable (test)'; END IF; RETURN NEW; END $$`);
   await hub.db.query(`CREATE TRIGGER ${name} BEFORE INSERT ON audit.events FOR EACH ROW EXECUTE FUNCTION audit.${name}()`);
   return async () => {
     await hub.db.query(`DROP TRIGGER ${name} ON audit.events`);

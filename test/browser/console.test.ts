@@ -161,6 +161,8 @@ describe('the console in Chromium', () => {
     const police = await hub.gql<{ searchPersons: Array<{ person: { id: string } }> }>(
       'west-midlands-police',
       '{ searchPersons(name: "Maria Stoica") { person { id } } }',
+      undefined,
+      { purpose: 'Test set-up: finding a victim' },
     );
     const victimId = police.data!.searchPersons[0]!.person.id;
     await page.evaluate(`history.pushState(null, '', '/person/${victimId}'); dispatchEvent(new PopStateEvent('popstate'))`);

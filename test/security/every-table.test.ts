@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import type { Actor } from '../../policies/actor';
+import { type Actor, publicActor } from '../../policies/actor';
 import { reachSql } from '../../policies/reach';
 import { SqlParams } from '../../policies/sql';
 import { appendAudit } from '../../services/kernel/audit';
@@ -77,6 +77,9 @@ describe('row-level security on every table', () => {
         break;
       case 'audit':
         where = `t.actor_agency_id = ${a()} OR t.record_owner_agency_id = ${a()} OR ${a()} = ANY(t.recipients)`;
+        break;
+      case 'public-intake':
+        where = actor.agencyType === 'HUB_ANALYST' ? 'TRUE' : 'FALSE';
         break;
       case 'reference':
         where = 'TRUE';
@@ -156,6 +159,8 @@ describe('row-level security on every table', () => {
     }
     await q(`INSERT INTO narratives.proposals (narrative_id, kind, indicator_code, excerpt_start, excerpt_end)
       SELECT id, 'INDICATOR', 'fixture', 0, 1 FROM narratives.narratives n WHERE NOT EXISTS (SELECT 1 FROM narratives.proposals p WHERE p.narrative_id = n.id)`);
+    // A proof-of-work challenge answered (the demo scenario answers none).
+    await q(`INSERT INTO intake.spent_challenges (id, expires_at) VALUES ('fixture', now() + interval '10 minutes')`);
     // An erasure record on every narrative.
     await q(`INSERT INTO narratives.erasures (narrative_id, erased_by_user_id, reason) SELECT id, contributor_user_id, 'fixture' FROM narratives.narratives`);
   }
@@ -232,6 +237,27 @@ describe('row-level security on every table', () => {
         const deleted = await asApp(undefined, `DELETE FROM ${decl.table}`);
         expect({ table: decl.table, deleted: deleted.rowCount }).toEqual({ table: decl.table, deleted: 0 });
       }
+    }
+  });
+
+  test('a public-intake table takes rows from the public actor only, which reads none back; hub analysts read them', async () => {
+    const insert = `INSERT INTO intake.public_report_additions (report_id, text) VALUES ('${hub.demo.ids['publicReport:iasi-job-offer']}', 'probe')`;
+    await expect(asApp(actorOf('tessera-hub'), insert)).rejects.toThrow(/row-level security/);
+    await expect(asApp(actorOf('safe-passage'), insert)).rejects.toThrow(/row-level security/);
+    await expect(asApp(undefined, insert)).rejects.toThrow(/row-level security/);
+    // The public actor's own insert is checked as it reads: its SELECT finds the report to add to through no row.
+    const anonymous = publicActor();
+    expect(
+      (
+        await asApp(
+          anonymous,
+          `INSERT INTO intake.public_report_additions (report_id, text) VALUES ('${hub.demo.ids['publicReport:iasi-job-offer']}', 'probe')`,
+        )
+      ).rowCount,
+    ).toBe(1);
+    for (const table of ['intake.public_reports', 'intake.public_report_photos', 'intake.public_report_additions', 'intake.spent_challenges']) {
+      expect({ table, public: (await asApp(anonymous, `SELECT 1 FROM ${table}`)).rowCount }).toEqual({ table, public: 0 });
+      expect({ table, hub: (await asApp(actorOf('tessera-hub'), `SELECT 1 FROM ${table}`)).rowCount > 0 }).toEqual({ table, hub: true });
     }
   });
 

@@ -115,7 +115,7 @@ export async function postGraphQL<T>(
 /** The real hub (gateway + all subgraphs) on a random port over its own database copy. */
 export async function startTestHub(
   transport: Transport = 'in-process',
-  options: Pick<HubOptions, 'limits' | 'subgraphTimeoutMs' | 'jwksCooldownMs' | 'metrics'> & { development?: boolean; devIdp?: boolean } = {},
+  options: Pick<HubOptions, 'limits' | 'subgraphTimeoutMs' | 'jwksCooldownMs' | 'publicIntake' | 'metrics'> & { development?: boolean; devIdp?: boolean } = {},
 ): Promise<TestHub> {
   const url = await cloneDatabase();
   const db = await connect(url, 4);
@@ -142,6 +142,7 @@ export async function startTestHub(
     metrics: options.metrics,
     jwksCooldownMs: options.jwksCooldownMs,
     devIdp: options.devIdp ? { dataDir: dataDir(), audience: 'tessera' } : undefined,
+    publicIntake: options.publicIntake,
     transport: transport === 'http' ? { kind: 'http', urls: subgraphUrls } : { kind: 'in-process' },
   });
   // The demo agencies' development OpenID Providers on this hub, trusted by URL (their keys read from their jwks_uri).

@@ -1,0 +1,17 @@
+import { declareTables } from '../kernel/tables';
+
+/** Every table of the `intake` schema (services/kernel/tables.ts says what each kind means). */
+export const INTAKE_TABLES = declareTables('intake', [
+  { table: 'intake.public_reports', rows: { kind: 'public-intake' }, privileges: ['SELECT', 'INSERT', 'UPDATE'] },
+  { table: 'intake.public_report_photos', rows: { kind: 'public-intake' }, privileges: ['SELECT', 'INSERT'] },
+  { table: 'intake.public_report_additions', rows: { kind: 'public-intake' }, privileges: ['SELECT', 'INSERT'] },
+  // Written and pruned only by intake.spend_challenge (SECURITY DEFINER); the hub's analysts may count them.
+  { table: 'intake.spent_challenges', rows: { kind: 'public-intake' }, privileges: ['SELECT'] },
+  {
+    table: 'intake.notifications',
+    rows: { kind: 'agency', columns: ['notifier_agency_id', 'destination_agency_id'] },
+    privileges: ['SELECT', 'INSERT', 'UPDATE'],
+  },
+  // A status change is written by the destination agency (by_agency_id) and read by it and the notifier.
+  { table: 'intake.notification_updates', rows: { kind: 'agency', columns: ['by_agency_id', 'notifier_agency_id'] }, privileges: ['SELECT', 'INSERT'] },
+]);
