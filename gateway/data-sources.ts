@@ -1,8 +1,11 @@
 import { type GraphQLDataSource, type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { SpanKind } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
 import { ErrorCode, serviceUnavailable } from '../services/kernel/errors';
 import { rootLogger } from '../services/kernel/logger';
+import { subgraphRequestDuration } from '../services/kernel/metrics';
+import { injectTraceContext, inSpan } from '../services/kernel/tracing';
 import type { RunningSubgraph } from '../services/kernel/subgraph';
 import type { GatewayContext } from './context';
 
@@ -15,11 +18,19 @@ export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
 
   async process({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     const operation = { query: request.query!, variables: request.variables, operationName: request.operationName };
-    const token = await context.actorToken(this.subgraph.name, operation);
-    const contextValue = await this.subgraph.context(`Bearer ${token}`, operation);
-    const res = await this.subgraph.server.executeOperation(operation, { contextValue });
-    if (res.body.kind !== 'single') throw new Error('Incremental delivery is not used between gateway and subgraphs');
-    return res.body.singleResult as GatewayGraphQLResponse;
+    const stop = subgraphRequestDuration.startTimer({ subgraph: this.subgraph.name });
+    const span = { kind: SpanKind.CLIENT, attributes: { 'tessera.subgraph': this.subgraph.name } };
+    try {
+      return await inSpan(`subgraph ${this.subgraph.name}`, span, async () => {
+        const token = await context.actorToken(this.subgraph.name, operation);
+        const contextValue = await this.subgraph.context(`Bearer ${token}`, operation);
+        const res = await this.subgraph.server.executeOperation(operation, { contextValue });
+        if (res.body.kind !== 'single') throw new Error('Incremental delivery is not used between gateway and subgraphs');
+        return res.body.singleResult as GatewayGraphQLResponse;
+      });
+    } finally {
+      stop();
+    }
   }
 }
 
@@ -47,11 +58,23 @@ export class SignedRemoteDataSource extends RemoteGraphQLDataSource<GatewayConte
       fetcher(input, { ...init, timeout: timeoutMs } as never)) as typeof fetcher;
   }
 
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const stop = subgraphRequestDuration.startTimer({ subgraph: this.subgraphName });
+    try {
+      return await inSpan(`subgraph ${this.subgraphName}`, { kind: SpanKind.CLIENT, attributes: { 'tessera.subgraph': this.subgraphName } }, () =>
+        super.process(options),
+      );
+    } finally {
+      stop();
+    }
+  }
+
   override async willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]): Promise<void> {
     // Signed for exactly what is sent next: this request's document, operation name and variables.
     const operation = { query: request.query, variables: request.variables, operationName: request.operationName };
     request.http!.headers.set('authorization', `Bearer ${await context.actorToken(this.subgraphName, operation)}`);
     request.http!.headers.set('x-request-id', context.requestId);
+    injectTraceContext((name, value) => request.http!.headers.set(name, value));
   }
 
   /**

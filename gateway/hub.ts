@@ -2,11 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { type DocumentNode, Kind, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { GatewayKeys } from '../services/kernel/actor-token';
 import type { Database } from '../services/kernel/db';
 import { ErrorCode, maskError, withoutSuggestions } from '../services/kernel/errors';
 import { serveHttp, type HttpHandle } from '../services/kernel/http';
 import { rootLogger } from '../services/kernel/logger';
+import { graphqlRequestDuration, graphqlRequests, type MetricsOptions, observePool, serveMetrics } from '../services/kernel/metrics';
 import { createSubgraphServer, type RunningSubgraph } from '../services/kernel/subgraph';
 import { SUBGRAPHS } from '../services/registry';
 import { consoleRoutes } from './console';
@@ -36,6 +38,8 @@ export interface HubOptions {
   publicIntake?: Partial<PublicIntakeLimits>;
   /** http transport: how long to wait for a subgraph's answer; default TESSERA_SUBGRAPH_TIMEOUT_MS or 15 s. */
   subgraphTimeoutMs?: number;
+  /** Where to serve Prometheus metrics (services/kernel/metrics.ts: metricsFromEnv); unset: not served. */
+  metrics?: MetricsOptions;
   /** The URL people reach the hub at (the console, the development IdP's issuers); default http://localhost:<port>. */
   publicUrl?: string;
   /** Serves the development OpenID Providers of the demo agencies at /idp/<slug> (gateway/dev-op.ts). */
@@ -49,6 +53,8 @@ export interface HubOptions {
 export interface Hub {
   url: string;
   port: number;
+  /** The metrics endpoint, when served. */
+  metricsUrl?: string;
   /** The URL the console and the development IdP are reached at. */
   publicUrl: string;
   devIdp?: DevOpenIdProviders;
@@ -65,6 +71,52 @@ const requestLogging: ApolloServerPlugin<GatewayContext> = {
           { operationName, role: contextValue.actor.role, agencyType: contextValue.actor.agencyType, ms: Date.now() - started, errors: errors?.length ?? 0 },
           'request',
         );
+      },
+    };
+  },
+};
+
+/** The root fields an operation selects (schema names), through its fragments. */
+function rootFields(operation: OperationDefinitionNode, document: DocumentNode): string[] {
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d.selectionSet] as const] : [])));
+  const names = new Set<string>();
+  const seen = new Set<string>();
+  const walk = (set: SelectionSetNode): void => {
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.FIELD) names.add(sel.name.value);
+      else if (sel.kind === Kind.INLINE_FRAGMENT) walk(sel.selectionSet);
+      else if (!seen.has(sel.name.value) && fragments.has(sel.name.value)) {
+        seen.add(sel.name.value);
+        walk(fragments.get(sel.name.value)!);
+      }
+    }
+  };
+  walk(operation.selectionSet);
+  return [...names];
+}
+
+/** An error code as a metric label: the codes of services/kernel/errors.ts and Apollo's, never free text. */
+const codeLabel = (code: unknown): string => (typeof code === 'string' && /^[A-Z][A-Z_]{0,39}$/.test(code) ? code : 'OTHER');
+
+/**
+ * Prometheus counts and times each request (services/kernel/metrics.ts): once per root field, with
+ * the first error's code. The operation's name is the client's free text, so it is never a label:
+ * the root fields it selects (names of the schema) say which operation it was.
+ */
+const requestMetrics: ApolloServerPlugin<GatewayContext> = {
+  async contextCreationDidFail({ error }) {
+    graphqlRequests.inc({ operation_type: 'unknown', root_field: '-', code: codeLabel((error as { extensions?: { code?: unknown } }).extensions?.code) });
+  },
+  async requestDidStart() {
+    const stop = graphqlRequestDuration.startTimer();
+    return {
+      async willSendResponse({ operation, document, response }) {
+        const type = operation?.operation ?? 'unknown';
+        stop({ operation_type: type });
+        const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+        const code = errors?.length ? codeLabel(errors[0]!.extensions?.code) : 'OK';
+        const roots = operation && document ? rootFields(operation, document) : ['-'];
+        for (const root of roots) graphqlRequests.inc({ operation_type: type, root_field: root, code });
       },
     };
   },
@@ -116,6 +168,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const transport = opts.transport;
   const gateway = new ApolloGateway({
     supergraphSdl,
+    // Its spans carry neither the document nor exception messages (both may quote what a client sent).
+    telemetry: { includeDocument: false, recordExceptions: false },
     logger: rootLogger.child({ service: 'gateway' }) as never,
     buildService: ({ name }): GraphQLDataSource<GatewayContext> => {
       if (transport.kind === 'in-process') {
@@ -139,7 +193,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     stopOnTerminationSignals: false,
     // The parser stops at this many tokens, before building any AST for a huge document.
     parseOptions: { maxTokens: limits.maxTokens },
-    plugins: [requestLogging, queryLimitsPlugin<GatewayContext>(limits)],
+    plugins: [requestLogging, requestMetrics, queryLimitsPlugin<GatewayContext>(limits)],
     formatError: (formatted, error) => formatGatewayError(formatted as never, error, { development: opts.development, limits, log }) as never,
   });
   await server.start();
@@ -149,6 +203,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   let serveConsole: ReturnType<typeof consoleRoutes> | undefined;
   const routes = (req: Parameters<ReturnType<typeof consoleRoutes>>[0], res: Parameters<ReturnType<typeof consoleRoutes>>[1]) =>
     !!devIdp?.handle(req, res) || !!serveConsole?.(req, res);
+  const metrics = opts.metrics ? await serveMetrics(opts.metrics) : undefined;
   const http = await serveHttp(
     server,
     (headers, operation, peer) => gatewayContext(headers, verifier, opts.keys, { operation, peer, limiter }),
@@ -161,13 +216,17 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   if (opts.devIdp) devIdp = (await import('./dev-op')).devOpenIdProviders({ ...opts.devIdp, publicUrl });
   if (opts.console ?? true)
     serveConsole = consoleRoutes(() => ({ issuers: devIdp?.issuers ?? [], clientId: CONSOLE_CLIENT_ID, scope: `openid profile ${API_SCOPE}` }));
+  const unobserve = observePool('hub', opts.db);
   return {
     url: http.url,
     port: http.port,
+    metricsUrl: metrics?.url,
     publicUrl,
     devIdp,
     async stop() {
       verifier.close();
+      unobserve();
+      await metrics?.close();
       await http.close();
       await server.stop();
       for (const sg of inProcess.values()) await sg.server.stop();

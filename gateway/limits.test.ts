@@ -1,4 +1,14 @@
-import { buildSchema, type FragmentDefinitionNode, Kind, locatedError, type OperationDefinitionNode, parse } from 'graphql';
+import {
+  buildSchema,
+  type FragmentDefinitionNode,
+  Kind,
+  locatedError,
+  type OperationDefinitionNode,
+  parse,
+  print,
+  type SelectionSetNode,
+  validate,
+} from 'graphql';
 import { isDatabaseUnavailable, maskError, withoutSuggestions } from '../services/kernel/errors';
 import { checkOperationShape, DEFAULT_LIMITS, limitsFromEnv, type QueryLimits } from './limits';
 
@@ -98,6 +108,102 @@ describe('checkOperationShape', () => {
       if (saved === undefined) delete process.env.TESSERA_MAX_DEPTH;
       else process.env.TESSERA_MAX_DEPTH = saved;
     }
+  });
+});
+
+/** The same operation with every fragment spread replaced by an inline fragment of its selections: what execution sees. */
+function inlined(query: string): string {
+  const doc = parse(query);
+  const fragments = new Map(doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+  const expand = (set: SelectionSetNode): SelectionSetNode => ({
+    ...set,
+    selections: set.selections.map((sel) => {
+      if (sel.kind === Kind.FIELD) return sel.selectionSet ? { ...sel, selectionSet: expand(sel.selectionSet) } : sel;
+      if (sel.kind === Kind.INLINE_FRAGMENT) return { ...sel, selectionSet: expand(sel.selectionSet) };
+      const f = fragments.get(sel.name.value)!;
+      return { kind: Kind.INLINE_FRAGMENT, typeCondition: f.typeCondition, directives: sel.directives, selectionSet: expand(f.selectionSet) };
+    }),
+  });
+  const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+  return print({ ...op, selectionSet: expand(op.selectionSet) });
+}
+
+/**
+ * The bypasses known in @escape.tech/graphql-armor's guards (docs/architecture.md compares the two),
+ * tried against ours: whatever fragments, aliases and directives do to a document, each measure is
+ * that of the operation as it executes (fragments inlined), and every limit holds.
+ */
+describe('bypasses known in graphql-armor, tried against our limits', () => {
+  const aliasesOfId = (n: number, prefix = 'a') => Array.from({ length: n }, (_, i) => `${prefix}${i}: id`).join(' ');
+
+  test('every measure of an operation with fragments is that of the same operation inlined', () => {
+    const queries = [
+      `{ case(id: 1) { ...A } } fragment A on Case { ...B ...B ...B } fragment B on Case { ${aliasesOfId(5)} persons { name } }`,
+      '{ case(id: 1) { ...F owner { users { id } } persons { case { persons { case { ...F } } } } } } fragment F on Case { persons { case { owner { users { id } } } } }',
+      '{ cases(first: 5) { nodes { ...N ... on Case { ...N } } } } fragment N on Case { id persons { name case { tags } } }',
+    ];
+    for (const q of queries) {
+      expect(validate(schema, parse(q))).toEqual([]);
+      expect(shape(q)).toEqual(shape(inlined(q)));
+    }
+  });
+
+  test('aliases inside fragments count at every spread, through fragments of fragments', () => {
+    // 3 spreads of B × 10 aliases: 30 pass; a fourth spread (40) is refused
+    const q = (spreads: number) => `{ case(id: 1) { ...A } } fragment A on Case { ${'...B '.repeat(spreads)} } fragment B on Case { ${aliasesOfId(10)} }`;
+    expect(shape(q(3)).aliases).toBe(30);
+    expect(code(() => shape(q(4)))).toBe('TOO_MANY_ALIASES');
+    // the same fragment spread under many aliased fields
+    const fields = Array.from({ length: 8 }, (_, i) => `c${i}: case(id: ${i}) { ...B }`).join(' ');
+    expect(code(() => shape(`{ ${fields} } fragment B on Case { ${aliasesOfId(3)} }`))).toBe('TOO_MANY_ALIASES');
+  });
+
+  test('aliases of __typename count (armor leaves them out by default)', () => {
+    const typenames = Array.from({ length: DEFAULT_LIMITS.maxAliases + 1 }, (_, i) => `t${i}: __typename`).join(' ');
+    expect(code(() => shape(`{ ${typenames} }`))).toBe('TOO_MANY_ALIASES');
+    expect(code(() => shape(`{ case(id: 1) { ...T } } fragment T on Case { ${typenames} }`))).toBe('TOO_MANY_ALIASES');
+  });
+
+  test('a fragment spread again deeper is measured at its new depth (armor cached the depth of its first spread)', () => {
+    // F is 5 deep; spread under case first, then under 4 more levels: 1 + 4 + 5 = 10
+    const q = '{ case(id: 1) { ...F persons { case { persons { case { ...F } } } } } } fragment F on Case { persons { case { owner { users { id } } } } }';
+    expect(shape(q).depth).toBe(10);
+    expect(code(() => shape(q, undefined, { maxDepth: 9 }))).toBe('QUERY_TOO_DEEP');
+  });
+
+  test('a fragment named like an introspection field is no way around depth or cost (armor skipped any node named __schema)', () => {
+    const deep = 'persons { case { persons { case { persons { case { persons { case { id } } } } } } } }';
+    const q = `{ case(id: 1) { ...__schema } } fragment __schema on Case { ${deep} }`;
+    expect(shape(q).depth).toBe(shape(`{ case(id: 1) { ${deep} } }`).depth);
+    expect(code(() => shape(q, undefined, { maxDepth: 5 }))).toBe('QUERY_TOO_DEEP');
+    expect(code(() => shape(`query __schema { case(id: 1) { ${deep} } }`, undefined, { maxDepth: 5 }))).toBe('QUERY_TOO_DEEP');
+    expect(code(() => shape(`{ cases(first: 50) { nodes { ...__schema } } } fragment __schema on Case { ${deep} }`, undefined, { maxCost: 10_000 }))).toBe(
+      'QUERY_TOO_COSTLY',
+    );
+  });
+
+  test('fragment spreads multiplying fields are counted as executed, and the count stops at the limit', () => {
+    const ids = Array.from({ length: 10 }, () => 'id').join(' ');
+    // 11 spreads of 10 ids in one selection set: 110 selections of `id`
+    const q = `{ case(id: 1) { ${'...F '.repeat(11)} } } fragment F on Case { ${ids} }`;
+    expect(code(() => shape(q))).toBe('TOO_MANY_REPEATED_FIELDS');
+    // cost grows with every spread of a list-valued fragment
+    const perSpread = shape('{ cases(first: 10) { nodes { ...P } } } fragment P on Case { persons { name } }').cost;
+    expect(shape('{ cases(first: 10) { nodes { ...P ...P ...P } } } fragment P on Case { persons { name } }').cost).toBe(3 * perSpread - 2 * 20);
+  });
+
+  test('directives do not hide what they guard: @skip and @include count as if the field ran', () => {
+    const q = '{ cases(first: 50) { nodes { persons @skip(if: true) { case { persons { name } } } } } }';
+    expect(shape(q).cost).toBe(shape('{ cases(first: 50) { nodes { persons { case { persons { name } } } } } }').cost);
+    expect(
+      code(() =>
+        shape(
+          'query($no: Boolean!) { cases(first: 50) { nodes { ...P @include(if: $no) } } } fragment P on Case { persons { case { persons { name } } } }',
+          { no: false },
+          { maxCost: 1000 },
+        ),
+      ),
+    ).toBe('QUERY_TOO_COSTLY');
   });
 });
 

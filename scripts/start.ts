@@ -6,9 +6,11 @@ import { loadGatewayKeys } from '../services/kernel/actor-token';
 import { loadConfig } from '../services/kernel/config';
 import { connect } from '../services/kernel/db';
 import { waitHealthy } from '../services/kernel/http';
+import { metricsFromEnv } from '../services/kernel/metrics';
 import { startEmbeddedPostgres } from '../services/kernel/postgres';
 import { SUBGRAPHS } from '../services/registry';
 import { prepareDatabase } from '../services/setup';
+import { startTracing } from '../services/kernel/tracing';
 import { buildConsole, consoleStale } from './console-build';
 
 /** Stops the embedded Postgres this process started or adopted: at shutdown, and when the start fails after it. */
@@ -20,6 +22,7 @@ let stopPostgres: (() => Promise<void>) | undefined;
  */
 async function main() {
   const config = loadConfig();
+  const tracing = startTracing();
   if (consoleStale()) {
     console.log('Building the console (console/ → console/dist)...');
     buildConsole(true);
@@ -44,7 +47,8 @@ async function main() {
     for (const def of SUBGRAPHS) {
       const url = config.subgraphUrl(def.name, def.port);
       const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, 'subgraph.ts'), def.name], {
-        env: { ...process.env, DATABASE_URL: databaseUrl, PORT: new URL(url).port, TESSERA_DATA_DIR: config.dataDir },
+        // The gateway's process serves the metrics port; a subgraph child serves none (one port, one process).
+        env: { ...process.env, DATABASE_URL: databaseUrl, PORT: new URL(url).port, TESSERA_DATA_DIR: config.dataDir, TESSERA_METRICS_PORT: 'off' },
         stdio: 'inherit',
       });
       children.push(child);
@@ -61,6 +65,7 @@ async function main() {
     publicUrl: config.publicUrl,
     devIdp: config.devIdp ? { dataDir: config.dataDir, audience: config.audience } : undefined,
     transport,
+    metrics: metricsFromEnv(),
   });
   // In multi-process mode each subgraph's own process runs its background work.
   const background = config.runMode === 'in-process' ? SUBGRAPHS.flatMap((def) => (def.startBackground ? [def.startBackground(db, config)] : [])) : [];
@@ -81,6 +86,7 @@ Try:           curl -s ${hub.url} -H "authorization: Bearer $(npm run -s token -
     await hub.stop();
     for (const b of background) await b.stop().catch((err: unknown) => console.error(err));
     await db.close();
+    await tracing?.shutdown().catch((err: unknown) => console.error(err));
     await stopPostgres?.();
     process.exit(0);
   };

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { load, YAML11_SCHEMA } from 'js-yaml';
 import { waitHealthy } from '../services/kernel/http';
 import { freePort } from '../services/kernel/postgres';
 import { appDatabaseUrl } from '../services/kernel/security';
@@ -57,10 +58,8 @@ describe('subgraph process address', () => {
   });
 
   test('docker-compose.yml gives every subgraph container TESSERA_SUBGRAPH_HOST=0.0.0.0, and the gateway their URLs', () => {
-    // js-yaml comes with Jest (no types of its own); YAML merge keys (<<) are resolved as Compose resolves them.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const yaml = require('js-yaml') as { safeLoad(text: string): unknown };
-    const compose = yaml.safeLoad(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as {
+    // YAML 1.1 merge keys (<<) resolved, as Compose resolves them.
+    const compose = load(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { schema: YAML11_SCHEMA }) as {
       services: Record<string, { command?: string[]; environment?: Record<string, string> }>;
     };
     const subgraphs = Object.entries(compose.services).filter(([, s]) => s.command?.includes('start:subgraph'));

@@ -6,6 +6,7 @@ import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
 import { badInput, rateLimited } from '../kernel/errors';
 import { hubSecret } from '../kernel/hub-secret';
+import { hitNoHitRefusals } from '../kernel/metrics';
 import { assertMayReadAny, projectAll, visibleWhere } from '../kernel/policy';
 import type { EntityKind } from '../kernel/identifier';
 import { observationTableAs } from './entity.repository';
@@ -107,10 +108,14 @@ async function recordAndMeter(ctx: RequestContext, distinct: ReadonlyArray<{ kin
   ]);
   ctx.log.info({ op: 'hitNoHit', identifiers: distinct.length, outcome, retryAfterSeconds: wait }, 'hit/no-hit');
   if (wait === null) {
+    hitNoHitRefusals.inc({ reason: 'over_quota_at_once' });
     const smallest = Math.min(quota.userPerMinute, quota.userPerDay, quota.agencyPerMinute, quota.agencyPerDay);
     throw badInput('identifiers', `more distinct identifiers than your quota allows at once (${smallest})`);
   }
-  if (wait > 0) throw rateLimited(`Hit/no-hit quota reached; try again in ${wait} s`, wait);
+  if (wait > 0) {
+    hitNoHitRefusals.inc({ reason: 'rate_limited' });
+    throw rateLimited(`Hit/no-hit quota reached; try again in ${wait} s`, wait);
+  }
 }
 
 /**

@@ -37,6 +37,12 @@ async function keysFromJwk(privateJwk: JWK | undefined, publicJwk: JWK): Promise
   };
 }
 
+/** A new gateway key pair, as JWKs (scripts/compose-env.ts prints them for docker-compose's `.env`). */
+export async function generateGatewayJwks(): Promise<{ privateJwk: JWK; publicJwk: JWK }> {
+  const made = await generateKeyPair(ALG, { crv: 'Ed25519', extractable: true });
+  return { privateJwk: await exportJWK(made.privateKey), publicJwk: await exportJWK(made.publicKey) };
+}
+
 /**
  * Keys come from TESSERA_GATEWAY_PRIVATE_JWK / TESSERA_GATEWAY_PUBLIC_JWK when set (production,
  * docker-compose). Otherwise a key pair is made once under the data directory for local runs.
@@ -46,8 +52,7 @@ export async function loadGatewayKeys(dataDir: string): Promise<GatewayKeys> {
   const envPublic = process.env.TESSERA_GATEWAY_PUBLIC_JWK;
   if (envPublic) return keysFromJwk(envPrivate ? (JSON.parse(envPrivate) as JWK) : undefined, JSON.parse(envPublic) as JWK);
   const file = path.join(dataDir, 'keys', 'gateway.jwk.json');
-  const made = fs.existsSync(file) ? undefined : await generateKeyPair(ALG, { crv: 'Ed25519', extractable: true });
-  const pair = made ? JSON.stringify({ privateJwk: await exportJWK(made.privateKey), publicJwk: await exportJWK(made.publicKey) }) : '';
+  const pair = fs.existsSync(file) ? '' : JSON.stringify(await generateGatewayJwks());
   const { privateJwk, publicJwk } = JSON.parse(fileMadeOnce(file, () => pair)) as { privateJwk: JWK; publicJwk: JWK };
   return keysFromJwk(privateJwk, publicJwk);
 }

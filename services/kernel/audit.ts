@@ -4,6 +4,7 @@ import type { Actor } from '../../policies/actor';
 import type { PolicyRecord } from '../../policies/subjects';
 import { PERSONAL_FIELDS } from './personal-fields';
 import { Database, type Sql } from './db';
+import { auditAppendDuration } from './metrics';
 import { isUuid } from './validate';
 
 /**
@@ -226,6 +227,15 @@ export function holdsAuditLock(sql: Sql): boolean {
  * insert. The lock is held until that transaction ends.
  */
 async function appendRuns(tx: Sql, runs: readonly PreparedRun[]): Promise<ChainedAuditEvent[][]> {
+  const stop = auditAppendDuration.startTimer();
+  try {
+    return await lockAndAppend(tx, runs);
+  } finally {
+    stop();
+  }
+}
+
+async function lockAndAppend(tx: Sql, runs: readonly PreparedRun[]): Promise<ChainedAuditEvent[][]> {
   // Statement 1 takes the lock; statement 2 (a fresh READ COMMITTED snapshot) reads the head. In one
   // statement the snapshot would predate the lock and could miss the previous appender's event.
   await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [AUDIT_LOCK_KEY]);

@@ -2,6 +2,7 @@ import type { EventEmitter } from 'node:events';
 import 'reflect-metadata';
 import { DataSource, type Logger, type MigrationInterface, type QueryRunner } from 'typeorm';
 import type { Actor } from '../../policies/actor';
+import { sqlSpan } from './tracing';
 
 /** What repositories need: parameterised SQL, nothing else. Both the pool and a transaction are one. */
 export interface Sql {
@@ -18,7 +19,7 @@ export interface Db extends Sql {
  * `[rows, count]` for UPDATE and DELETE, so every statement goes through its structured result.
  */
 async function rowsOf<T>(runner: QueryRunner, text: string, params: readonly unknown[] = []): Promise<T[]> {
-  return (await runner.query(text, params as unknown[], true)).records as T[];
+  return sqlSpan(text, async () => (await runner.query(text, params as unknown[], true)).records as T[]);
 }
 
 /** A process-wide connection pool, shared by the subgraphs running in that process. */
@@ -72,6 +73,12 @@ export class Database implements Db {
     this.own.clear();
     await Promise.all(own.map((made) => made.then((d) => d.close()).catch(() => undefined)));
     await this.dataSource.destroy();
+  }
+
+  /** The pool's connections now: open, idle, and requests waiting for one (undefined once closed). */
+  poolUsage(): { total: number; idle: number; waiting: number } | undefined {
+    const pool = (this.dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
+    return pool && this.dataSource.isInitialized ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : undefined;
   }
 
   /** The database session of one request made by `actor` (see ActorSession). */

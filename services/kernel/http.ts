@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
 import type { SubgraphOperation } from './actor-token';
+import { inServerSpan } from './tracing';
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
@@ -76,57 +77,60 @@ export async function serveHttp<TContext extends BaseContext>(
         res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
         return;
       }
-      try {
-        const headers = new HeaderMap();
-        for (const [k, v] of Object.entries(req.headers)) {
-          if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-        }
-        const raw = req.method === 'POST' ? await readBody(req) : '';
-        let body: unknown;
-        if (raw) {
-          try {
-            body = JSON.parse(raw);
-          } catch {
+      await inServerSpan(req.headers, req.method ?? 'GET', async (span) => {
+        try {
+          const headers = new HeaderMap();
+          for (const [k, v] of Object.entries(req.headers)) {
+            if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+          }
+          const raw = req.method === 'POST' ? await readBody(req) : '';
+          let body: unknown;
+          if (raw) {
+            try {
+              body = JSON.parse(raw);
+            } catch {
+              res
+                .writeHead(400, { 'content-type': 'application/json' })
+                .end('{"errors":[{"message":"Body is not valid JSON","extensions":{"code":"BAD_REQUEST"}}]}');
+              return;
+            }
+          }
+          // One operation per request: a JSON array (a batch) is refused before authentication or parsing,
+          // whatever its length (Apollo's allowBatchedHttpRequests stays false as a second line).
+          if (Array.isArray(body)) {
             res
               .writeHead(400, { 'content-type': 'application/json' })
-              .end('{"errors":[{"message":"Body is not valid JSON","extensions":{"code":"BAD_REQUEST"}}]}');
+              .end('{"errors":[{"message":"Batched requests are not accepted: send one operation per request","extensions":{"code":"BATCHING_NOT_ALLOWED"}}]}');
             return;
           }
+          const result = await server.executeHTTPGraphQLRequest({
+            httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+            context: () => context(headers, operationOf(req.method ?? 'GET', body, url.searchParams), { address: req.socket.remoteAddress }),
+          });
+          const outHeaders: Record<string, string> = {};
+          for (const [k, v] of result.headers) outHeaders[k] = v;
+          res.writeHead(result.status ?? 200, outHeaders);
+          if (result.body.kind === 'complete') res.end(result.body.string);
+          else {
+            for await (const chunk of result.body.asyncIterator) res.write(chunk);
+            res.end();
+          }
+        } catch (err) {
+          const status = (err as { status?: number }).status ?? 500;
+          if (!res.headersSent) res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify({
+              errors: [
+                {
+                  message: status === 413 ? 'Request body too large' : 'Internal server error',
+                  extensions: { code: status === 413 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' },
+                },
+              ],
+            }),
+          );
         }
-        // One operation per request: a JSON array (a batch) is refused before authentication or parsing,
-        // whatever its length (Apollo's allowBatchedHttpRequests stays false as a second line).
-        if (Array.isArray(body)) {
-          res
-            .writeHead(400, { 'content-type': 'application/json' })
-            .end('{"errors":[{"message":"Batched requests are not accepted: send one operation per request","extensions":{"code":"BATCHING_NOT_ALLOWED"}}]}');
-          return;
-        }
-        const result = await server.executeHTTPGraphQLRequest({
-          httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-          context: () => context(headers, operationOf(req.method ?? 'GET', body, url.searchParams), { address: req.socket.remoteAddress }),
-        });
-        const outHeaders: Record<string, string> = {};
-        for (const [k, v] of result.headers) outHeaders[k] = v;
-        res.writeHead(result.status ?? 200, outHeaders);
-        if (result.body.kind === 'complete') res.end(result.body.string);
-        else {
-          for await (const chunk of result.body.asyncIterator) res.write(chunk);
-          res.end();
-        }
-      } catch (err) {
-        const status = (err as { status?: number }).status ?? 500;
-        if (!res.headersSent) res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(
-          JSON.stringify({
-            errors: [
-              {
-                message: status === 413 ? 'Request body too large' : 'Internal server error',
-                extensions: { code: status === 413 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' },
-              },
-            ],
-          }),
-        );
-      }
+        span.setAttribute('http.response.status_code', res.statusCode);
+      });
     })();
   });
   httpServer.keepAliveTimeout = 65_000;

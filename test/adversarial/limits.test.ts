@@ -183,6 +183,13 @@ describe('query shape limits', () => {
     expect(JSON.stringify((await raw(padded(5000))).errors)).not.toMatch(/Syntax Error/);
   });
 
+  test('aliases of __typename count, and directives are bounded by the token limit', async () => {
+    const typenames = Array.from({ length: DEFAULT_LIMITS.maxAliases + 1 }, (_, i) => `t${i}: __typename`).join(' ');
+    await expectRefused(await send(`{ ${typenames} }`), 'TOO_MANY_ALIASES');
+    // Directive overloading: a field carrying a thousand directives never gets past the parser.
+    await expectRefused(await send(`{ me { id ${'@include(if: true) '.repeat(1000)}} }`), 'DOCUMENT_TOO_LARGE');
+  });
+
   test('a batch (JSON array body) is BATCHING_NOT_ALLOWED, whatever its length', async () => {
     const op = { query: '{ me { id } }' };
     for (const batch of [[op, op], [op], Array.from({ length: 100 }, () => op)]) {

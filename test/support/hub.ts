@@ -24,6 +24,8 @@ export interface GraphQLResult<T = Record<string, unknown>> {
 
 export interface TestHub {
   url: string;
+  /** The hub's metrics endpoint, when started with `metrics`. */
+  metricsUrl?: string;
   /** Where the console and the development IdP are (startTestHub with devIdp). */
   publicUrl: string;
   devIdp?: DevOpenIdProviders;
@@ -113,7 +115,7 @@ export async function postGraphQL<T>(
 /** The real hub (gateway + all subgraphs) on a random port over its own database copy. */
 export async function startTestHub(
   transport: Transport = 'in-process',
-  options: Pick<HubOptions, 'limits' | 'subgraphTimeoutMs' | 'jwksCooldownMs' | 'publicIntake'> & { development?: boolean; devIdp?: boolean } = {},
+  options: Pick<HubOptions, 'limits' | 'subgraphTimeoutMs' | 'jwksCooldownMs' | 'publicIntake' | 'metrics'> & { development?: boolean; devIdp?: boolean } = {},
 ): Promise<TestHub> {
   const url = await cloneDatabase();
   const db = await connect(url, 4);
@@ -137,6 +139,7 @@ export async function startTestHub(
     development: options.development ?? false,
     limits: options.limits,
     subgraphTimeoutMs: options.subgraphTimeoutMs,
+    metrics: options.metrics,
     jwksCooldownMs: options.jwksCooldownMs,
     devIdp: options.devIdp ? { dataDir: dataDir(), audience: 'tessera' } : undefined,
     publicIntake: options.publicIntake,
@@ -146,6 +149,7 @@ export async function startTestHub(
   if (options.devIdp) await registerDevProviderIssuers(db, hub.publicUrl, 'tessera');
   return {
     url: hub.url,
+    metricsUrl: hub.metricsUrl,
     publicUrl: hub.publicUrl,
     devIdp: hub.devIdp,
     db,
