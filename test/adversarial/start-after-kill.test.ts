@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Client } from 'pg';
 import { devSubject, signDevToken } from '../../gateway/dev-idp';
 import { freePort, livePostmaster } from '../../services/kernel/postgres';
 import { postGraphQL } from '../support/hub';
@@ -102,6 +103,33 @@ describe('npm start after the hub was killed', () => {
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
     expect(livePostmaster(path.join(dataDir, 'pgdata'))).toBeUndefined();
+  });
+
+  test('SIGTERM: the hub signs a last audit checkpoint over every event before its Postgres stops', async () => {
+    const own = path.join(tmp, 'own');
+    const pgPort = await freePort();
+    const port = await freePort();
+    const hub = npmStart({ TESSERA_DATA_DIR: own, TESSERA_PG_PORT: String(pgPort), PORT: String(port) });
+    running.push(hub);
+    await waitHealthy(port, hub);
+    // A consultation appends events after any checkpoint the start signed.
+    const token = await signDevToken(own, 'met-police', devSubject('met-police', 'CONTRIBUTOR'), { audience: 'tessera' });
+    const r = await postGraphQL(`http://127.0.0.1:${port}/graphql`, { authorization: `Bearer ${token}` }, '{ cases { nodes { persons { fullName } } } }');
+    expect(r.data).toBeTruthy();
+    const db = new Client({ host: '127.0.0.1', port: pgPort, user: 'postgres', password: 'tessera-local', database: 'tessera' });
+    await db.connect();
+    const events = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM audit.events')).rows[0]!.n);
+    await db.end();
+
+    hub.child.kill('SIGTERM');
+    expect(await hub.exited).toBe(0);
+    expect(hub.output()).not.toMatch(/shutting down/);
+    const signed = fs
+      .readdirSync(path.join(own, 'audit-checkpoints'))
+      .map((f) => Number(f.split('-')[0]))
+      .sort((a, b) => a - b);
+    expect(signed.at(-1)).toBe(events);
+    expect(livePostmaster(path.join(own, 'pgdata'))).toBeUndefined();
   });
 
   test('a start that fails prints the reason and exits non-zero', async () => {
