@@ -1,8 +1,7 @@
-import type { CombinedError } from '@urql/core';
-import { useEffect, useState } from 'preact/hooks';
 import { Link } from './app';
 import { Grading, Loading, NotFound, Problems, PurposeForm, PurposeLine, TlpBanner, Value } from './common';
-import { client, needsPurpose, setPurpose, statedPurpose, withheldPaths } from './graphql';
+import { withheldPaths } from './graphql';
+import { usePersonalQuery } from './personal-query';
 import { t } from './i18n';
 
 const CASE = `query Case($id: ID!) {
@@ -46,41 +45,24 @@ interface CaseRecord {
 
 /** A case: its persons, its events on a timeline, the entities observed in it, the narratives the caller may read. */
 export function CasePage({ id }: { id: string }) {
-  const [asking, setAsking] = useState(!statedPurpose());
-  const [state, setState] = useState<{ record?: CaseRecord | null; error?: CombinedError; loading: boolean }>({ loading: true });
-  useEffect(() => {
-    if (asking) return;
-    setState({ loading: true });
-    void client
-      .query<{ case: CaseRecord | null }>(CASE, { id })
-      .toPromise()
-      .then((r) => {
-        if (needsPurpose(r.error)) {
-          setPurpose(undefined);
-          setAsking(true);
-          return;
-        }
-        setState({ record: r.data?.case ?? null, error: r.error, loading: false });
-      });
-  }, [id, asking]);
-
-  if (asking) return <PurposeForm onDone={() => setAsking(false)} />;
-  if (state.loading) return <Loading />;
-  const c = state.record;
+  const q = usePersonalQuery<CaseRecord>(CASE, { id }, (d) => d?.case as CaseRecord | null);
+  if (q.asking) return <PurposeForm onDone={q.stated} />;
+  if (q.loading) return <Loading />;
+  const c = q.data;
   if (!c) {
     return (
       <>
-        <Problems error={state.error} />
+        <Problems error={q.error} />
         <NotFound />
       </>
     );
   }
-  const withheld = withheldPaths(state.error);
+  const withheld = withheldPaths(q.error);
   const events = [...c.events].sort((a, b) => (a.occurredOn ?? '').localeCompare(b.occurredOn ?? ''));
   return (
     <article class="record" data-testid="case">
       <TlpBanner marking={c.marking} />
-      <PurposeLine onChange={() => setAsking(true)} />
+      <PurposeLine onChange={q.ask} />
       <h1>
         {t('case.title')}: <Value value={c.reference} path="case.reference" withheld={withheld} />
       </h1>
@@ -160,7 +142,7 @@ export function CasePage({ id }: { id: string }) {
           </blockquote>
         ))
       )}
-      <Problems error={state.error} />
+      <Problems error={q.error} />
     </article>
   );
 }

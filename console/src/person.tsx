@@ -1,8 +1,7 @@
-import type { CombinedError } from '@urql/core';
-import { useEffect, useState } from 'preact/hooks';
 import { Link } from './app';
 import { Grading, Loading, NotFound, Problems, PurposeForm, PurposeLine, TlpBanner, Value } from './common';
-import { client, needsPurpose, setPurpose, statedPurpose, withheldPaths } from './graphql';
+import { withheldPaths } from './graphql';
+import { usePersonalQuery } from './personal-query';
 import { t } from './i18n';
 
 const PERSON = `query Person($id: ID!) {
@@ -19,41 +18,23 @@ const FIELDS = ['fullName', 'pseudonym', 'role', 'gender', 'nationality', 'ageBa
 
 /** A person's record: personal data, so the purpose is stated first (once a session). */
 export function PersonPage({ id }: { id: string }) {
-  const [asking, setAsking] = useState(!statedPurpose());
-  const [state, setState] = useState<{ person?: Person | null; error?: CombinedError; loading: boolean }>({ loading: true });
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    if (asking) return;
-    setState({ loading: true });
-    void client
-      .query<{ person: Person | null }>(PERSON, { id })
-      .toPromise()
-      .then((r) => {
-        if (needsPurpose(r.error)) {
-          setPurpose(undefined);
-          setAsking(true);
-          return;
-        }
-        setState({ person: r.data?.person ?? null, error: r.error, loading: false });
-      });
-  }, [id, asking, attempt]);
-
-  if (asking) return <PurposeForm onDone={() => (setAsking(false), setAttempt((a) => a + 1))} />;
-  if (state.loading) return <Loading />;
-  const p = state.person;
+  const q = usePersonalQuery<Person>(PERSON, { id }, (d) => d?.person as Person | null);
+  if (q.asking) return <PurposeForm onDone={q.stated} />;
+  if (q.loading) return <Loading />;
+  const p = q.data;
   if (!p) {
     return (
       <>
-        <Problems error={state.error} />
+        <Problems error={q.error} />
         <NotFound />
       </>
     );
   }
-  const withheld = withheldPaths(state.error);
+  const withheld = withheldPaths(q.error);
   return (
     <article class="record" data-testid="person">
       <TlpBanner marking={p.marking} />
-      <PurposeLine onChange={() => setAsking(true)} />
+      <PurposeLine onChange={q.ask} />
       <h1>
         {t('person.title')}: <Value value={p.fullName ?? (withheld.has('person.fullName') ? null : p.pseudonym)} path="person.fullName" withheld={withheld} />
       </h1>
@@ -76,7 +57,7 @@ export function PersonPage({ id }: { id: string }) {
           <dd>{p.ownerAgency?.name ?? t('common.none')}</dd>
         </div>
       </dl>
-      <Problems error={state.error} />
+      <Problems error={q.error} />
       <p>
         <Link href={`/network/${p.id}`} class="button">
           {t('person.network')}
