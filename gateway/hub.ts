@@ -4,11 +4,12 @@ import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { type DocumentNode, Kind, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { GatewayKeys } from '../services/kernel/actor-token';
+import type { Config } from '../services/kernel/config';
 import type { Database } from '../services/kernel/db';
 import { ErrorCode, maskError, withoutSuggestions } from '../services/kernel/errors';
 import { serveHttp, type HttpHandle } from '../services/kernel/http';
 import { rootLogger } from '../services/kernel/logger';
-import { graphqlRequestDuration, graphqlRequests, type MetricsOptions, observePool, serveMetrics } from '../services/kernel/metrics';
+import { graphqlRequestDuration, graphqlRequests, metricsFromEnv, type MetricsOptions, observePool, serveMetrics } from '../services/kernel/metrics';
 import { createSubgraphServer, type RunningSubgraph } from '../services/kernel/subgraph';
 import { SUBGRAPHS } from '../services/registry';
 import { consoleRoutes } from './console';
@@ -159,6 +160,17 @@ export async function serveSubgraph(
  * The gateway in front of the subgraphs, loading the checked-in supergraph (never composing at
  * start-up). With the in-process transport the subgraphs run inside this process.
  */
+/** What a started hub takes from the configuration (npm start, and the gateway alone in containers). */
+export function configuredHubOptions(config: Config): Pick<HubOptions, 'port' | 'development' | 'publicUrl' | 'devIdp' | 'metrics'> {
+  return {
+    port: config.port,
+    development: config.development,
+    publicUrl: config.publicUrl,
+    devIdp: config.devIdp ? { dataDir: config.dataDir, audience: config.audience } : undefined,
+    metrics: metricsFromEnv(),
+  };
+}
+
 export async function startHub(opts: HubOptions): Promise<Hub> {
   const supergraphSdl = fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
   const inProcess = new Map<string, RunningSubgraph>();

@@ -1,8 +1,7 @@
-import { startHub } from '../gateway/hub';
+import { configuredHubOptions, startHub } from '../gateway/hub';
 import { loadGatewayKeys } from '../services/kernel/actor-token';
 import { loadConfig } from '../services/kernel/config';
 import { connect } from '../services/kernel/db';
-import { metricsFromEnv } from '../services/kernel/metrics';
 import { startTracing } from '../services/kernel/tracing';
 import { runtimeDatabaseUrl } from '../services/setup';
 import { SUBGRAPHS } from '../services/registry';
@@ -17,12 +16,8 @@ async function main() {
   const hub = await startHub({
     db,
     keys,
-    port: config.port,
-    development: config.development,
-    publicUrl: config.publicUrl,
-    devIdp: config.devIdp ? { dataDir: config.dataDir, audience: config.audience } : undefined,
+    ...configuredHubOptions(config),
     transport: { kind: 'http', urls },
-    metrics: metricsFromEnv(),
   });
   console.log(`gateway listening on ${hub.url}${hub.metricsUrl ? `, metrics on ${hub.metricsUrl}` : ''}`);
   process.once(

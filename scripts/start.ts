@@ -1,12 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { inspect } from 'node:util';
-import { startHub, type SubgraphTransport } from '../gateway/hub';
+import { configuredHubOptions, startHub, type SubgraphTransport } from '../gateway/hub';
 import { loadGatewayKeys } from '../services/kernel/actor-token';
 import { loadConfig } from '../services/kernel/config';
 import { connect } from '../services/kernel/db';
 import { waitHealthy } from '../services/kernel/http';
-import { metricsFromEnv } from '../services/kernel/metrics';
 import { startEmbeddedPostgres } from '../services/kernel/postgres';
 import { SUBGRAPHS } from '../services/registry';
 import { prepareDatabase } from '../services/setup';
@@ -60,12 +59,8 @@ async function main() {
   const hub = await startHub({
     db,
     keys,
-    port: config.port,
-    development: config.development,
-    publicUrl: config.publicUrl,
-    devIdp: config.devIdp ? { dataDir: config.dataDir, audience: config.audience } : undefined,
+    ...configuredHubOptions(config),
     transport,
-    metrics: metricsFromEnv(),
   });
   // In multi-process mode each subgraph's own process runs its background work.
   const background = config.runMode === 'in-process' ? SUBGRAPHS.flatMap((def) => (def.startBackground ? [def.startBackground(db, config)] : [])) : [];

@@ -169,7 +169,7 @@ export class HitNoHitResultType {
   @Field(() => Int, { description: 'How many agencies hold such statements' })
   holderCount: number;
 
-  @Field(() => [AgencyRef], { description: 'Those of them that accept access requests (holders of RED statements are never named)' })
+  @Field(() => [AgencyRef], { description: 'Those of them that accept access requests (holders of RED and AMBER_STRICT statements are never named)' })
   contactableAgencies: Array<{ __typename: 'Agency'; id: string }>;
 }
 

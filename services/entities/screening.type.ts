@@ -1,7 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { type EntityKind, EntityKindEnum } from '../kernel/identifier';
 import { PageInfo } from '../kernel/pagination';
-import { AgencyRef } from '../kernel/references';
+import { HitNoHitResultType } from './network.type';
 
 export enum ScreeningJobStatus {
   OPEN = 'OPEN',
@@ -39,27 +38,12 @@ export class ScreeningJobType {
 }
 
 @ObjectType('ScreeningResult', { description: 'One identifier screened: where it was in your job, and the hit/no-hit answer about it' })
-export class ScreeningResultType {
+export class ScreeningResultType extends HitNoHitResultType {
   @Field(() => Int, { description: 'The chunk it was sent in' })
   chunk: number;
 
   @Field(() => Int, { description: 'Its index in that chunk, from 0' })
   index: number;
-
-  @Field(() => EntityKindEnum)
-  kind: EntityKind;
-
-  @Field(() => String, { description: 'The normalised form of the value you sent' })
-  value: string;
-
-  @Field(() => Boolean, { description: 'Some statement about it exists that you cannot see' })
-  known: boolean;
-
-  @Field(() => Int, { description: 'How many agencies hold such statements' })
-  holderCount: number;
-
-  @Field(() => [AgencyRef], { description: 'Those of them that accept access requests (holders of RED and AMBER_STRICT statements are never named)' })
-  contactableAgencies: Array<{ __typename: 'Agency'; id: string }>;
 }
 
 @ObjectType('ScreeningResultPage')

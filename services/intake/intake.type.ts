@@ -4,15 +4,8 @@ import { Connection } from '../kernel/pagination';
 import { ExploitationType } from '../kernel/taxonomy';
 
 /** What kind of situation the reporter thinks it is, if they know: the NRM categories, a child, or unsure. */
-export enum PublicSituationKind {
-  SEXUAL = 'SEXUAL',
-  LABOUR = 'LABOUR',
-  CRIMINAL = 'CRIMINAL',
-  DOMESTIC_SERVITUDE = 'DOMESTIC_SERVITUDE',
-  ORGAN_HARVESTING = 'ORGAN_HARVESTING',
-  CHILD = 'CHILD',
-  UNSURE = 'UNSURE',
-}
+export const PublicSituationKind = { ...ExploitationType, CHILD: 'CHILD', UNSURE: 'UNSURE' } as const;
+export type PublicSituationKind = (typeof PublicSituationKind)[keyof typeof PublicSituationKind];
 registerEnumType(PublicSituationKind, { name: 'PublicSituationKind' });
 
 export enum PublicReportStatus {
