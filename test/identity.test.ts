@@ -36,6 +36,18 @@ describe('identity', () => {
     expect(r.data?.me.role).toBe('SUPERVISOR');
   });
 
+  test('a person learns the agency they act for and its type (the console shows the pages for that type)', async () => {
+    for (const [persona, type] of [
+      ['met-police', 'LAW_ENFORCEMENT'],
+      ['albion-bank', 'FINANCIAL_INSTITUTION'],
+      ['safe-passage', 'NGO'],
+    ] as const) {
+      const r = await hub.gql<{ me: { agency: { slug: string; type: string } } }>(persona, '{ me { agency { slug type } } }');
+      expect(r.errors).toBeUndefined();
+      expect(r.data?.me.agency).toEqual({ slug: persona, type });
+    }
+  });
+
   test('no token, or not a bearer token', async () => {
     await expectRefused(undefined);
     await expectRefused('Basic Zm9vOmJhcg==');

@@ -2,10 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { type ConsoleConfig, completeSignIn, currentSession, loadConfig, signIn, signOut } from './auth';
 import { client } from './graphql';
 import { i18next, LANGUAGES, t } from './i18n';
-import { CasePage } from './case';
-import { NetworkPage } from './network';
-import { PersonPage } from './person';
-import { SearchPage } from './search';
+import { NotFound } from './common';
+import { ROUTES, routeFor } from './routes';
 
 /** The console's pages are addressed by path; the gateway answers every path with this app. */
 export function navigate(to: string): void {
@@ -74,6 +72,7 @@ function SignIn({ config }: { config: ConsoleConfig }) {
 interface Me {
   displayName: string | null;
   role: string | null;
+  agency: { type: string | null } | null;
 }
 
 function Header({ config, me }: { config: ConsoleConfig; me?: Me }) {
@@ -83,8 +82,12 @@ function Header({ config, me }: { config: ConsoleConfig; me?: Me }) {
       <Link href="/" class="brand">
         {t('app.title')}
       </Link>
-      <nav aria-label={t('header.search')}>
-        <Link href="/">{t('header.search')}</Link>
+      <nav aria-label={t('header.nav')}>
+        {ROUTES.filter((r) => r.nav && (!r.nav.agencyTypes || (me?.agency?.type && r.nav.agencyTypes.includes(me.agency.type)))).map((r) => (
+          <Link key={r.nav!.href} href={r.nav!.href}>
+            {t(r.nav!.label)}
+          </Link>
+        ))}
       </nav>
       <div class="who" data-testid="who">
         {session && (
@@ -148,7 +151,7 @@ export function App() {
   useEffect(() => {
     if (!signedIn) return;
     void client
-      .query<{ me: Me }>('query Me { me { displayName role } }', {})
+      .query<{ me: Me }>('query Me { me { displayName role agency { type } } }', {})
       .toPromise()
       .then((r) => r.data && setMe(r.data.me));
   }, [signedIn]);
@@ -175,14 +178,8 @@ export function App() {
   }
   const [pathname, query = ''] = path.split('?');
   const params = new URLSearchParams(query);
-  let page;
-  const person = /^\/person\/([^/]+)$/.exec(pathname!);
-  const network = /^\/network\/([^/]+)$/.exec(pathname!);
-  const kase = /^\/case\/([^/]+)$/.exec(pathname!);
-  if (person) page = <PersonPage id={decodeURIComponent(person[1]!)} />;
-  else if (kase) page = <CasePage id={decodeURIComponent(kase[1]!)} />;
-  else if (network) page = <NetworkPage seed={decodeURIComponent(network[1]!)} />;
-  else page = <SearchPage q={params.get('q') ?? ''} />;
+  const found = routeFor(pathname!);
+  const page = found ? found.route.page(found.params, params) : <NotFound />;
   return (
     <>
       <a class="skip" href="#main">

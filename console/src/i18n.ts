@@ -1,6 +1,11 @@
 import i18next from 'i18next';
+import { kase } from './locales/case';
+import { network } from './locales/network';
+import { person } from './locales/person';
+import { search } from './locales/search';
+import { type Translation } from './locales/texts';
 
-/** English and Romanian (ș and ț with the comma below: U+0219, U+021B). */
+/** The shell's texts in English and Romanian (ș and ț with the comma below: U+0219, U+021B); each page area has its own in `locales/`. */
 const en = {
   app: { title: 'Tessera', skip: 'Skip to content', language: 'Language' },
   signIn: {
@@ -12,7 +17,7 @@ const en = {
     failed: 'Sign-in failed',
     again: 'Sign in again',
   },
-  header: { agency: 'Agency', role: 'Role', signOut: 'Sign out', search: 'Search' },
+  header: { agency: 'Agency', role: 'Role', signOut: 'Sign out', search: 'Search', nav: 'Pages' },
   roles: { VIEWER: 'Viewer', CONTRIBUTOR: 'Contributor', SUPERVISOR: 'Supervisor' },
   common: {
     withheld: 'withheld',
@@ -49,67 +54,9 @@ const en = {
     P: 'P — lawful sharing permitted',
     C_handling: 'C — lawful sharing with conditions',
   },
-  search: {
-    title: 'Search people and identifiers',
-    label: 'Name, phone, IBAN, e-mail…',
-    submit: 'Search',
-    people: 'People',
-    identifiers: 'Identifiers',
-    noResults: 'No result that reaches you.',
-    score: 'match {{score}}%',
-    hint: 'Type as you would say it: diacritics or not, national phone numbers.',
-  },
-  person: {
-    title: 'Person',
-    fullName: 'Full name',
-    pseudonym: 'Case label',
-    role: 'Role in the case',
-    gender: 'Gender',
-    nationality: 'Nationality',
-    dateOfBirth: 'Date of birth',
-    contact: 'Contact',
-    documents: 'Documents',
-    ageBand: 'Age band',
-    case: 'Case',
-    owner: 'Owner agency',
-    network: 'Open the link chart',
-    openCase: 'Open the case',
-  },
-  case: {
-    title: 'Case',
-    status: 'Status',
-    nrmStage: 'NRM stage',
-    periodStart: 'From',
-    periodEnd: 'To',
-    exploitationTypes: 'Exploitation',
-    persons: 'Persons',
-    timeline: 'Events',
-    entities: 'Entities',
-    narratives: 'Narratives',
-  },
-  network: {
-    title: 'Link chart',
-    expand: 'Expand',
-    expandKind: '+ {{kind}} ({{count}})',
-    undo: 'Undo last expansion',
-    more: '{{count}} more',
-    exportPng: 'Export PNG',
-    exportCsv: 'Export CSV (i2)',
-    truncated: 'The network was truncated: {{reason}}',
-    nodes_one: '{{count}} node drawn',
-    nodes_other: '{{count}} nodes drawn',
-    list: 'Nodes in the chart',
-    selectHint: 'Select a node, then expand it to draw its neighbours.',
-    hidden: 'Neighbours not drawn',
-    type: 'Type',
-    label: 'Label',
-  },
 };
 
-/** Romanian has a plural form English has not (few: 2–19). */
-type Messages = typeof en & { network: { nodes_few?: string } };
-
-const ro: Messages = {
+const ro: Translation<typeof en> = {
   app: { title: 'Tessera', skip: 'Salt la conținut', language: 'Limba' },
   signIn: {
     title: 'Autentificare în Tessera',
@@ -120,7 +67,7 @@ const ro: Messages = {
     failed: 'Autentificarea a eșuat',
     again: 'Autentificați-vă din nou',
   },
-  header: { agency: 'Agenția', role: 'Rolul', signOut: 'Deconectare', search: 'Căutare' },
+  header: { agency: 'Agenția', role: 'Rolul', signOut: 'Deconectare', search: 'Căutare', nav: 'Pagini' },
   roles: { VIEWER: 'Cititor', CONTRIBUTOR: 'Contributor', SUPERVISOR: 'Supervizor' },
   common: {
     withheld: 'reținut',
@@ -158,63 +105,14 @@ const ro: Messages = {
     P: 'P — partajare legală permisă',
     C_handling: 'C — partajare legală cu condiții',
   },
-  search: {
-    title: 'Căutați persoane și identificatori',
-    label: 'Nume, telefon, IBAN, e-mail…',
-    submit: 'Căutați',
-    people: 'Persoane',
-    identifiers: 'Identificatori',
-    noResults: 'Niciun rezultat care să vă fie accesibil.',
-    score: 'potrivire {{score}}%',
-    hint: 'Scrieți cum îl spuneți: cu sau fără diacritice, numere de telefon naționale.',
-  },
-  person: {
-    title: 'Persoană',
-    fullName: 'Nume complet',
-    pseudonym: 'Eticheta din caz',
-    role: 'Rolul în caz',
-    gender: 'Genul',
-    nationality: 'Cetățenia',
-    dateOfBirth: 'Data nașterii',
-    contact: 'Contact',
-    documents: 'Documente',
-    ageBand: 'Grupa de vârstă',
-    case: 'Cazul',
-    owner: 'Agenția deținătoare',
-    network: 'Deschideți diagrama de legături',
-    openCase: 'Deschideți cazul',
-  },
-  case: {
-    title: 'Cazul',
-    status: 'Starea',
-    nrmStage: 'Etapa NRM',
-    periodStart: 'De la',
-    periodEnd: 'Până la',
-    exploitationTypes: 'Exploatarea',
-    persons: 'Persoane',
-    timeline: 'Evenimente',
-    entities: 'Entități',
-    narratives: 'Relatări',
-  },
-  network: {
-    title: 'Diagrama de legături',
-    expand: 'Extindeți',
-    expandKind: '+ {{kind}} ({{count}})',
-    undo: 'Anulați ultima extindere',
-    more: 'încă {{count}}',
-    exportPng: 'Exportați PNG',
-    exportCsv: 'Exportați CSV (i2)',
-    truncated: 'Rețeaua a fost trunchiată: {{reason}}',
-    nodes_one: '{{count}} nod desenat',
-    nodes_few: '{{count}} noduri desenate',
-    nodes_other: '{{count}} de noduri desenate',
-    list: 'Nodurile din diagramă',
-    selectHint: 'Selectați un nod, apoi extindeți-l pentru a-i desena vecinii.',
-    hidden: 'Vecini nedesenați',
-    type: 'Tipul',
-    label: 'Eticheta',
-  },
 };
+
+/** Each page area's texts, under its own key (`t('network.title')`). */
+const AREAS = { search, person, case: kase, network };
+
+function pick(areas: Record<string, { en: object; ro: object }>, lng: 'en' | 'ro'): Record<string, object> {
+  return Object.fromEntries(Object.entries(areas).map(([k, v]) => [k, v[lng]]));
+}
 
 export const LANGUAGES = [
   { code: 'en', name: 'English' },
@@ -225,7 +123,10 @@ const stored = new URLSearchParams(location.search).get('lang');
 void i18next.init({
   lng: stored === 'ro' || navigator.language.startsWith('ro') ? 'ro' : 'en',
   fallbackLng: 'en',
-  resources: { en: { translation: en }, ro: { translation: ro } },
+  resources: {
+    en: { translation: { ...en, ...pick(AREAS, 'en') } },
+    ro: { translation: { ...ro, ...pick(AREAS, 'ro') } },
+  },
   interpolation: { escapeValue: false },
   initAsync: false,
 });

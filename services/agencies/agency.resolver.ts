@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { rawOf } from '../../policies/enforce';
 import type { RequestContext } from '../kernel/context';
 import * as agencies from './agency.service';
 import { AgencyType, RegisterAgencyInput, RegisterTrustedIssuerInput, RegisterUserInput, TrustedIssuerType, UserType } from './agency.type';
@@ -51,5 +52,13 @@ export class AgencyResolver {
   @Mutation(() => TrustedIssuerType)
   registerTrustedIssuer(@Arg('input', () => RegisterTrustedIssuerInput) input: RegisterTrustedIssuerInput, @Ctx() ctx: RequestContext) {
     return agencies.registerTrustedIssuer(ctx, input);
+  }
+}
+
+@Resolver(() => UserType)
+export class UserResolver {
+  @FieldResolver(() => AgencyType, { nullable: true, description: 'The agency this person acts for, as the directory shows it to you' })
+  agency(@Root() user: object, @Ctx() ctx: RequestContext) {
+    return agencies.getAgency(ctx, rawOf<{ agencyId: string }>(user).agencyId);
   }
 }

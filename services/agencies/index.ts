@@ -5,7 +5,7 @@ import { IssuerDiscovery1764000000034 } from '../../migrations/agencies/17640000
 import { FrontlineAgencyType1764000000036 } from '../../migrations/agencies/1764000000036-frontline-agency-type';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
-import { AgencyResolver } from './agency.resolver';
+import { AgencyResolver, UserResolver } from './agency.resolver';
 import * as agencies from './agency.service';
 import { seedAgenciesDemo } from './demo-data';
 import { AccessGrantResolver, AccessRequestResolver, RetentionResolver, SharingGroupResolver } from './governance.resolver';
@@ -31,10 +31,11 @@ export const agenciesSubgraph: SubgraphDefinition = {
   tables: AGENCIES_TABLES,
   buildSchema: () =>
     buildFederatedSchema({
-      resolvers: [AgencyResolver, AccessRequestResolver, AccessGrantResolver, SharingGroupResolver, RetentionResolver],
+      resolvers: [AgencyResolver, UserResolver, AccessRequestResolver, AccessGrantResolver, SharingGroupResolver, RetentionResolver],
       references: { Agency: { __resolveReference: (ref: { id: string }, ctx) => agencies.getAgency(ctx, ref.id) } },
       relations: {
         Agency: ['users', 'trustedIssuers'],
+        User: ['agency'],
         AccessRequest: ['requesterAgency', 'targetAgency', 'grants'],
         AccessGrant: ['grantorAgency', 'granteeAgency'],
         SharingGroup: ['members'],

@@ -1,55 +1,18 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import type { Page } from 'playwright-core';
-import { buildConsole } from '../../scripts/console-build';
-import { type LaunchedBrowser, launchChromium, SCREENSHOTS, seriousViolations } from '../support/browser';
-import { startTestHub, type TestHub } from '../support/hub';
+import { seriousViolations } from '../support/browser';
+import { consoleHarness } from '../support/console';
 
 /**
  * The console in a real browser: a person signs in through the development IdP's login page,
  * searches, opens a record and its link chart, and sees only what policy lets them see.
  */
 describe('the console in Chromium', () => {
-  let hub: TestHub;
-  const browsers: LaunchedBrowser[] = [];
-  const cspViolations: string[] = [];
-
-  beforeAll(async () => {
-    buildConsole();
-    hub = await startTestHub('in-process', { devIdp: true });
-  });
-  afterAll(async () => {
-    for (const b of browsers) await b.close();
-    await hub?.stop();
-  });
-
-  /** A fresh browser profile: one person. */
-  async function newPage(): Promise<{ page: Page }> {
-    const b = await launchChromium();
-    browsers.push(b);
-    const page = b.context.pages()[0] ?? (await b.context.newPage());
-    page.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
-    });
-    return { page };
-  }
-
-  /** Signs in through the console's agency choice and the IdP's login page. */
-  async function signIn(page: Page, agency: string, role: string) {
-    await page.goto(hub.publicUrl);
-    await page.getByLabel('Agency').selectOption(agency);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/idp\/.*\/interaction\//);
-    await page.getByRole('radio', { name: new RegExp(`^${role}`, 'i') }).check();
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForSelector('[data-testid="agency"]');
-  }
-
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const browser = consoleHarness();
+  const { newPage, signIn, shot, go, cspViolations } = browser;
 
   it('a police analyst signs in, finds Ionuț Popescu as typed, opens his record and his network on a link chart', async () => {
     const { page } = await newPage();
-    await page.goto(hub.publicUrl);
+    await page.goto(browser.hub.publicUrl);
     await page.getByLabel('Agency').waitFor();
     await shot(page, 'sign-in');
     await signIn(page, 'west-midlands-police', 'Contributor');
@@ -122,7 +85,7 @@ describe('the console in Chromium', () => {
     // Signing out ends the session at the provider.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.waitForURL(`${hub.publicUrl}/`);
+    await page.waitForURL(`${browser.hub.publicUrl}/`);
     await page.getByLabel('Agency').waitFor();
     expect(cspViolations).toEqual([]);
   });
@@ -130,7 +93,7 @@ describe('the console in Chromium', () => {
   it('a bank officer sees an account it may not read as "withheld", and never a victim\'s name', async () => {
     const victims = ['Elena Marinescu', 'Ioana Dumitrache', 'Maria Stoica'];
     // The account a GREEN statement shares with banks (services/entities demo data), found as the bank can find it.
-    const listed = await hub.gql<{ entities: { nodes: Array<{ id: string; kind: string; maskedValue: string }> } }>(
+    const listed = await browser.hub.gql<{ entities: { nodes: Array<{ id: string; kind: string; maskedValue: string }> } }>(
       'albion-bank',
       '{ entities(first: 200) { nodes { id kind maskedValue } } }',
     );
@@ -147,7 +110,7 @@ describe('the console in Chromium', () => {
       expect(await page.locator('body').innerText()).not.toContain(name);
     }
     // Opening the account's network from a link the officer was given (in the app: the token is in memory only).
-    await page.evaluate(`history.pushState(null, '', '/network/${account.id}'); dispatchEvent(new PopStateEvent('popstate'))`);
+    await go(page, `/network/${account.id}`);
     await page.getByLabel('Purpose').fill('Suspicious activity review 2026-04');
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByTestId('node-table').locator('tbody tr').first().waitFor();
@@ -158,14 +121,14 @@ describe('the console in Chromium', () => {
     expect(await seriousViolations(page)).toEqual([]);
 
     // A police record that does not reach the bank: simply not found, as for one that does not exist.
-    const police = await hub.gql<{ searchPersons: Array<{ person: { id: string } }> }>(
+    const police = await browser.hub.gql<{ searchPersons: Array<{ person: { id: string } }> }>(
       'west-midlands-police',
       '{ searchPersons(name: "Maria Stoica") { person { id } } }',
       undefined,
       { purpose: 'Test set-up: finding a victim' },
     );
     const victimId = police.data!.searchPersons[0]!.person.id;
-    await page.evaluate(`history.pushState(null, '', '/person/${victimId}'); dispatchEvent(new PopStateEvent('popstate'))`);
+    await go(page, `/person/${victimId}`);
     await page.getByTestId('not-found').waitFor();
     for (const name of victims) expect(await page.locator('body').innerText()).not.toContain(name);
     expect(cspViolations).toEqual([]);
@@ -207,7 +170,7 @@ describe('the console in Chromium', () => {
 
   it('the console speaks Romanian, with ș and ț written with the comma below', async () => {
     const { page } = await newPage();
-    await page.goto(hub.publicUrl);
+    await page.goto(browser.hub.publicUrl);
     await page.getByLabel('Language').selectOption('ro');
     await page.getByRole('heading', { name: 'Autentificare în Tessera' }).waitFor();
     const text = await page.locator('body').innerText();

@@ -1,0 +1,36 @@
+import { texts } from './texts';
+
+export const person = texts(
+  {
+    title: 'Person',
+    fullName: 'Full name',
+    pseudonym: 'Case label',
+    role: 'Role in the case',
+    gender: 'Gender',
+    nationality: 'Nationality',
+    dateOfBirth: 'Date of birth',
+    contact: 'Contact',
+    documents: 'Documents',
+    ageBand: 'Age band',
+    case: 'Case',
+    owner: 'Owner agency',
+    network: 'Open the link chart',
+    openCase: 'Open the case',
+  },
+  {
+    title: 'Persoană',
+    fullName: 'Nume complet',
+    pseudonym: 'Eticheta din caz',
+    role: 'Rolul în caz',
+    gender: 'Genul',
+    nationality: 'Cetățenia',
+    dateOfBirth: 'Data nașterii',
+    contact: 'Contact',
+    documents: 'Documente',
+    ageBand: 'Grupa de vârstă',
+    case: 'Cazul',
+    owner: 'Agenția deținătoare',
+    network: 'Deschideți diagrama de legături',
+    openCase: 'Deschideți cazul',
+  },
+);
