@@ -8,6 +8,7 @@ import { ingest } from './measures/ingest';
 import { linkAnalysis } from './measures/link-analysis';
 import { nPlusOne } from './measures/n-plus-one';
 import { policyCost } from './measures/policy-cost';
+import { requestCost } from './measures/request-cost';
 import { runModes } from './measures/run-modes';
 import { screening } from './measures/screening';
 import { type Failure, formatMarkdown, formatTable, load, machine, type Result } from './report';
@@ -23,7 +24,7 @@ import { type Stack, startStack } from './stack';
  */
 
 /** In the order they run: reads before the writes of ingest. */
-const MEASURES: Measure[] = [policyCost, nPlusOne, gatewayOverhead, auditConcurrency, runModes, linkAnalysis, hitNoHit, screening, ingest];
+const MEASURES: Measure[] = [requestCost, policyCost, nPlusOne, gatewayOverhead, auditConcurrency, runModes, linkAnalysis, hitNoHit, screening, ingest];
 
 const BUDGETS: Record<ScaleName, Budget> = {
   small: { warmupMs: 1500, roundMs: 2500, rounds: 2, concurrency: 32, samples: 60, reports: 1000, screening: 100_000 },

@@ -93,6 +93,54 @@ describe('IdentityVerifier: unknown issuers', () => {
   });
 });
 
+describe('IdentityVerifier: verified tokens', () => {
+  test('a token verified once is kept for its next requests, but never past its expiry', async () => {
+    const kp = await generateKeyPair('ES256', { extractable: true });
+    const issuer: TrustedIssuerRecord = {
+      issuer: 'https://idp.kept.example',
+      agencyId: 'a1',
+      agencyType: 'LAW_ENFORCEMENT',
+      country: 'GB',
+      audience: 'tessera',
+      algorithms: ['ES256'],
+      jwks: { keys: [{ ...(await exportJWK(kp.publicKey)), kid: 'k1', alg: 'ES256' }] },
+      jwksUri: null,
+      maxTokenLifetimeSeconds: 600,
+    };
+    const { db } = store([issuer]);
+    const verifier = new IdentityVerifier(db, rootLogger);
+    const now = jest.spyOn(Date, 'now');
+    // jose reads the real clock (new Date()), the verifier's own checks Date.now: the token is issued now.
+    const issuedAt = Math.floor(Date.now() / 1000);
+    const sign = (lifetime: number) =>
+      new SignJWT({})
+        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+        .setIssuer(issuer.issuer)
+        .setSubject('s')
+        .setAudience('tessera')
+        .setIssuedAt(issuedAt)
+        .setExpirationTime(issuedAt + lifetime)
+        .sign(kp.privateKey);
+    const at = (seconds: number) => now.mockReturnValue((issuedAt + seconds) * 1000);
+    try {
+      const shortLived = `Bearer ${await sign(60)}`;
+      at(1);
+      await expect(verifier.authenticate(shortLived, undefined)).resolves.toMatchObject({ agencyId: 'a1' });
+      // Kept (for 30 s): within exp + the clock tolerance (30 s) accepted, past it refused.
+      at(29);
+      await expect(verifier.authenticate(shortLived, undefined)).resolves.toMatchObject({ agencyId: 'a1' });
+      expect(verifier.verifiedTokens.size).toBe(1);
+      at(89);
+      await expect(verifier.authenticate(shortLived, undefined)).resolves.toMatchObject({ agencyId: 'a1' });
+      at(95);
+      await expect(verifier.authenticate(shortLived, undefined)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    } finally {
+      now.mockRestore();
+      verifier.close();
+    }
+  });
+});
+
 describe('BoundedTtlCache', () => {
   test('holds at most its capacity, least recently used out first', async () => {
     const cache = new BoundedTtlCache<number>(60_000, 3);

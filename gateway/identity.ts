@@ -1,4 +1,4 @@
-import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { Actor } from '../policies/actor';
 import { findUser, loadTrustedIssuers, onIdentityChanged, type TrustedIssuerRecord, USER_CACHE_TTL_MS } from '../services/agencies/api';
 import type { Sql } from '../services/kernel/db';
@@ -184,6 +184,13 @@ async function fromStore<T>(load: () => Promise<T>): Promise<T> {
 export class IdentityVerifier {
   readonly issuers: TrustedIssuers;
   readonly users = new BoundedTtlCache<Awaited<ReturnType<typeof findUser>>>(USER_CACHE_TTL_MS, USER_CACHE_SIZE);
+  /**
+   * Tokens whose signature and claims were verified, by the token itself, for at most as long as
+   * the issuers are kept (a change to them clears it): a session's next requests cost no signature
+   * check. Expiry is checked again on every use, so a kept verification never outlives
+   * its token; the user is looked up on every use as before.
+   */
+  readonly verifiedTokens = new BoundedTtlCache<JWTPayload>(ISSUER_REFRESH_MS, USER_CACHE_SIZE);
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -193,7 +200,11 @@ export class IdentityVerifier {
   ) {
     this.issuers = new TrustedIssuers(db, options, log);
     // A user (de)activated, or an issuer registered, in this process: the next request is judged on the committed state.
-    this.unsubscribe = onIdentityChanged((change) => (change === 'users' ? this.users.clear() : this.issuers.stale()));
+    this.unsubscribe = onIdentityChanged((change) => {
+      if (change === 'users') return this.users.clear();
+      this.issuers.stale();
+      this.verifiedTokens.clear();
+    });
   }
 
   /** Stops listening for user changes (the hub stops). */
@@ -215,15 +226,20 @@ export class IdentityVerifier {
       const algorithms = issuer.record.algorithms.filter((a) => ASYMMETRIC_ALGORITHMS.has(a));
       if (!algorithms.length) throw new Error(`issuer ${iss} allows no asymmetric algorithm`);
       const maxLifetime = issuer.record.maxTokenLifetimeSeconds;
-      const { payload } = await jwtVerify(token, issuer.keys, {
-        issuer: issuer.record.issuer,
-        audience: issuer.record.audience,
-        algorithms,
-        requiredClaims: ['exp', 'iat', 'sub'],
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
-        // iat neither in the future nor older than the lifetime allows.
-        maxTokenAge: maxLifetime,
+      const payload = await this.verifiedTokens.get(token, async () => {
+        const verified = await jwtVerify(token, issuer.keys, {
+          issuer: issuer.record.issuer,
+          audience: issuer.record.audience,
+          algorithms,
+          requiredClaims: ['exp', 'iat', 'sub'],
+          clockTolerance: CLOCK_TOLERANCE_SECONDS,
+          // iat neither in the future nor older than the lifetime allows.
+          maxTokenAge: maxLifetime,
+        });
+        return verified.payload;
       });
+      // A kept verification ends with its token (exp - iat is at most the issuer's lifetime, checked below).
+      if (payload.exp! + CLOCK_TOLERANCE_SECONDS <= Date.now() / 1000) throw new Error('token expired');
       if (payload.exp! - payload.iat! > maxLifetime) throw new Error(`token lifetime ${payload.exp! - payload.iat!} s exceeds the issuer's ${maxLifetime} s`);
       const sub = payload.sub!;
       const user = await this.users.get(`${issuer.record.agencyId}:${sub}`, () => fromStore(() => findUser(this.db, issuer.record.agencyId, sub)));

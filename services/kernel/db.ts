@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import 'reflect-metadata';
+import { escapeLiteral } from 'pg';
 import { DataSource, type Logger, type MigrationInterface, type QueryRunner } from 'typeorm';
 import type { Actor } from '../../policies/actor';
 import { sqlSpan } from './tracing';
@@ -96,6 +97,18 @@ export class Database implements Db {
  * leaves, so an acknowledged write is a committed one. Settings are LOCAL: they end with the
  * transaction and can never leak to the pool's next user.
  */
+/** The actor's transaction-local settings that row-level security reads (`tessera.*`), as one SELECT of escaped literals. */
+export function actorSettingsSql(actor: Actor): string {
+  const settings: Array<[string, string]> = [
+    ['tessera.agency_id', actor.agencyId],
+    ['tessera.user_id', actor.userId],
+    ['tessera.group_ids', `{${actor.groupIds.join(',')}}`],
+    ['tessera.agency_type', actor.agencyType],
+    ['tessera.role', actor.role],
+  ];
+  return `SELECT ${settings.map(([name, value]) => `set_config('${name}', ${escapeLiteral(value)}, true)`).join(', ')}`;
+}
+
 export class ActorSession implements Db {
   private opening?: Promise<QueryRunner>;
   private savepoints = 0;
@@ -124,12 +137,8 @@ export class ActorSession implements Db {
       this.connection = (await runner.connect()) as EventEmitter;
       this.connection.on('error', this.onConnectionError);
       try {
-        await runner.query('BEGIN');
-        await runner.query(
-          `SELECT set_config('tessera.agency_id', $1, true), set_config('tessera.user_id', $2, true), set_config('tessera.group_ids', $3, true),
-             set_config('tessera.agency_type', $4, true), set_config('tessera.role', $5, true)`,
-          [this.actor.agencyId, this.actor.userId, `{${this.actor.groupIds.join(',')}}`, this.actor.agencyType, this.actor.role],
-        );
+        // One round trip: the transaction and the actor's settings together (a simple-protocol query, so literals).
+        await runner.query(`BEGIN; ${actorSettingsSql(this.actor)}`);
       } catch (err) {
         this.detach();
         await runner.release();

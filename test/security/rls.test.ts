@@ -53,6 +53,23 @@ describe('row-level security (defence in depth)', () => {
     expect(owned).toEqual([]);
   });
 
+  test("a request's session carries its actor's settings as given, quotes and backslashes included", async () => {
+    const met = hub.demo.agencies['met-police']!;
+    const odd = {
+      agencyId: met.id,
+      userId: Object.values(met.users)[0]!,
+      groupIds: [],
+      role: "VIEWER' ); SELECT 1; --\\",
+      agencyType: 'LAW_ENFORCEMENT\\',
+    } as never;
+    const session = hub.appDb.sessionFor(odd);
+    const [row] = await session.query<{ role: string; type: string; agency: string }>(
+      `SELECT current_setting('tessera.role') AS role, current_setting('tessera.agency_type') AS type, current_setting('tessera.agency_id') AS agency`,
+    );
+    await session.finish(false);
+    expect(row).toEqual({ role: "VIEWER' ); SELECT 1; --\\", type: 'LAW_ENFORCEMENT\\', agency: met.id });
+  });
+
   test('a subgraph refuses to start on a connection row-level security does not bind', async () => {
     await expect(assertBoundByRowLevelSecurity(hub.appDb)).resolves.toBeUndefined();
     await expect(assertBoundByRowLevelSecurity(hub.db)).rejects.toThrow(/bound by row-level security.*superuser/);
