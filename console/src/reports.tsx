@@ -1,6 +1,6 @@
 import type { CombinedError } from '@urql/core';
 import { parse as parseCsv } from 'csv-parse/browser/esm/sync';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { Loading, Problems } from './common';
 import { client } from './graphql';
 import { DEFAULT_HANDLING, type Handling, HandlingFields, handlingInput } from './handling';
@@ -99,6 +99,11 @@ export function ReportsPage() {
     });
   }
 
+  // The first field the API refused, scrolled into view in the preview (which may be wider than the page).
+  useEffect(() => {
+    if (state.rowErrors?.length) document.querySelector('table.preview td.invalid')?.scrollIntoView({ block: 'nearest', inline: 'center' });
+  }, [state.rowErrors]);
+
   const errorsAt = (line: number, column: string) => (state.rowErrors ?? []).filter((e) => e.line === line && e.path === column);
 
   return (
@@ -125,7 +130,7 @@ export function ReportsPage() {
       {file && (
         <>
           <h2>{t('reports.preview', { records: file.records.length, reports: file.reports })}</h2>
-          <div class="table-scroll">
+          <div class="table-scroll" tabIndex={0} role="region" aria-label={t('reports.preview', { records: file.records.length, reports: file.reports })}>
             <table class="preview" data-testid="preview">
               <thead>
                 <tr>
