@@ -77,9 +77,9 @@ export function HitNoHitPage() {
   const [state, setState] = useState<State>({});
   const [asking, setAsking] = useState<{ answer: Answer; agency: { id: string; name: string | null } }>();
 
-  async function check(ids: Identifier[]) {
+  async function check(ids: Identifier[], empty = t('hits.none')) {
     setAsking(undefined);
-    if (ids.length === 0) return setState({ problem: t('hits.fileEmpty') });
+    if (ids.length === 0) return setState({ problem: empty });
     if (ids.length <= HIT_NO_HIT_MAX) {
       setState({ busy: true });
       const r = await client.query<{ hitNoHit: Answer[] }>(HIT_NO_HIT, { ids }).toPromise();
@@ -126,7 +126,7 @@ export function HitNoHitPage() {
     } catch (err) {
       return setState({ problem: t('hits.fileUnreadable', { message: (err as Error).message }) });
     }
-    await check(ids);
+    await check(ids, t('hits.fileEmpty'));
   }
 
   const typed = () =>

@@ -93,6 +93,8 @@ export function ReportsPage() {
     setState({
       done,
       // The batch existed before this request: the API answered with the submission it first created.
+      // (The API does not say so itself; its submission time is compared with the browser's clock when
+      // the request left, so a clock ahead of the hub's could call a fresh batch "already submitted".)
       already: done ? Date.parse(done.submission.submittedAt) < sentAt : undefined,
       error: r.error,
       rowErrors,
@@ -117,7 +119,10 @@ export function ReportsPage() {
         type="file"
         accept=".csv,text/csv"
         aria-describedby="report-file-hint"
-        onChange={(e) => void choose((e.target as HTMLInputElement).files![0]!)}
+        onChange={(e) => {
+          const f = (e.target as HTMLInputElement).files?.[0];
+          if (f) void choose(f);
+        }}
       />
       <p class="muted hint" id="report-file-hint">
         {t('reports.columns')}

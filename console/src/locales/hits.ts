@@ -18,6 +18,7 @@ export const hits = texts(
     file: 'Or a CSV file of identifiers',
     fileHint:
       'One identifier a line, no header: KIND,value or KIND,value,country (KIND is PHONE, EMAIL, BANK_ACCOUNT…). Up to {{max}} are answered at once; a larger file is screened as a job, chunk by chunk.',
+    none: 'Type an identifier, or choose a file.',
     fileEmpty: 'The file holds no identifier.',
     fileUnreadable: 'The file is not readable as CSV: {{message}}',
     checking: 'Asking the hub…',
@@ -71,6 +72,7 @@ export const hits = texts(
     file: 'Sau un fișier CSV de identificatori',
     fileHint:
       'Un identificator pe linie, fără antet: TIP,valoare sau TIP,valoare,țară (TIP este PHONE, EMAIL, BANK_ACCOUNT…). Până la {{max}} primesc răspuns dintr-odată; un fișier mai mare este verificat ca lucrare, bucată cu bucată.',
+    none: 'Scrieți un identificator sau alegeți un fișier.',
     fileEmpty: 'Fișierul nu conține niciun identificator.',
     fileUnreadable: 'Fișierul nu poate fi citit ca CSV: {{message}}',
     checking: 'Întrebăm hubul…',
