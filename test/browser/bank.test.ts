@@ -48,6 +48,8 @@ describe("the bank officer's journey in Chromium", () => {
     await expect(answerOf('+447700900001').locator('td').nth(3).innerText()).resolves.toBe('0');
 
     await known.getByRole('button', { name: 'Request access from West Midlands Police (demo)' }).click();
+    await page.getByTestId('request-form').waitFor();
+    await clean();
     await page.getByLabel('Purpose').fill('Customer due diligence: account receiving advert payments');
     await page.getByRole('button', { name: 'Send the request' }).click();
     const sent = page.getByTestId('request-sent');
@@ -164,6 +166,7 @@ describe("the bank officer's journey in Chromium", () => {
     await refusal.waitFor();
     await expect(refusal.innerText()).resolves.toContain('input.pattern: must not carry identifiers');
     await expect(page.getByLabel('Pattern', { exact: true }).getAttribute('aria-invalid')).resolves.toBe('true');
+    await clean();
 
     await page.getByLabel('Pattern', { exact: true }).fill(text.replace('; one customer gave 07700 900123 as contact', ''));
     await expect(warning.innerText()).resolves.toBe('');
