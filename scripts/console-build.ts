@@ -7,7 +7,8 @@ import path from 'node:path';
  * sources: `npm install` (the prepare script), `npm start` and the browser tests call it.
  * `--force` builds whatever the dates say.
  */
-export const CONSOLE_DIR = path.join(__dirname, '..', 'console');
+const REPO = path.join(__dirname, '..');
+export const CONSOLE_DIR = path.join(REPO, 'console');
 
 function newest(p: string): number {
   const st = fs.statSync(p);
@@ -18,8 +19,14 @@ function newest(p: string): number {
 export function consoleStale(): boolean {
   const built = path.join(CONSOLE_DIR, 'dist', 'index.html');
   if (!fs.existsSync(built)) return true;
-  const sources = ['src', 'index.html', 'vite.config.ts', 'tsconfig.json'].map((f) => path.join(CONSOLE_DIR, f)).filter((f) => fs.existsSync(f));
-  return Math.max(...sources.map(newest), newest(path.join(__dirname, '..', 'package-lock.json'))) > fs.statSync(built).mtimeMs;
+  const sources = ['src', 'index.html', 'vite.config.ts', 'tsconfig.json'].map((f) => path.join(CONSOLE_DIR, f));
+  // The files outside console/ the last build bundled (listed by vite.config.ts): the hub's own identifier detection, for one.
+  const listed = path.join(REPO, '.tessera', 'console-sources.json');
+  if (!fs.existsSync(listed)) return true;
+  sources.push(...(JSON.parse(fs.readFileSync(listed, 'utf8')) as string[]).map((f) => path.join(REPO, f)));
+  const present = sources.filter((f) => fs.existsSync(f));
+  if (present.length < sources.length) return true;
+  return Math.max(...present.map(newest), newest(path.join(REPO, 'package-lock.json'))) > fs.statSync(built).mtimeMs;
 }
 
 export function buildConsole(force = false): void {

@@ -1,8 +1,11 @@
 import i18next from 'i18next';
 import { kase } from './locales/case';
+import { hits } from './locales/hits';
 import { network } from './locales/network';
 import { person } from './locales/person';
+import { reports } from './locales/reports';
 import { search } from './locales/search';
+import { typology } from './locales/typology';
 import { type Translation } from './locales/texts';
 
 /** The shell's texts in English and Romanian (ș and ț with the comma below: U+0219, U+021B); each page area has its own in `locales/`. */
@@ -38,6 +41,14 @@ const en = {
     change: 'Change',
   },
   tlp: { label: 'TLP:{{level}}' },
+  handling: {
+    legend: 'Handling',
+    marking: 'TLP marking',
+    sourceEvaluation: 'Source',
+    intelligenceAssessment: 'Intelligence',
+    handlingCode: 'Handling code',
+    handlingConditions: 'Conditions of sharing',
+  },
   grading: {
     label: 'Grading (3x5x2)',
     source: 'Source',
@@ -89,6 +100,14 @@ const ro: Translation<typeof en> = {
     change: 'Schimbați',
   },
   tlp: { label: 'TLP:{{level}}' },
+  handling: {
+    legend: 'Tratarea',
+    marking: 'Marcajul TLP',
+    sourceEvaluation: 'Sursa',
+    intelligenceAssessment: 'Informația',
+    handlingCode: 'Codul de tratare',
+    handlingConditions: 'Condițiile partajării',
+  },
   grading: {
     label: 'Evaluare (3x5x2)',
     source: 'Sursa',
@@ -108,7 +127,7 @@ const ro: Translation<typeof en> = {
 };
 
 /** Each page area's texts, under its own key (`t('network.title')`). */
-const AREAS = { search, person, case: kase, network };
+const AREAS = { search, person, case: kase, network, hits, reports, typology };
 
 function pick(areas: Record<string, { en: object; ro: object }>, lng: 'en' | 'ro'): Record<string, object> {
   return Object.fromEntries(Object.entries(areas).map(([k, v]) => [k, v[lng]]));

@@ -1,8 +1,11 @@
 import type { ComponentChildren } from 'preact';
 import { CasePage } from './case';
+import { HitNoHitPage } from './hit-no-hit';
 import { NetworkPage } from './network';
 import { PersonPage } from './person';
+import { ReportsPage } from './reports';
 import { SearchPage } from './search';
+import { TypologyPage } from './typology';
 
 /** An agency type as the API names it (`User.agency.type`). */
 export type AgencyType = string;
@@ -15,6 +18,9 @@ export interface Route {
   nav?: { label: string; href: string; agencyTypes?: AgencyType[] };
 }
 
+/** A bank's financial-intelligence officer's pages: hit/no-hit, transaction-report batches, typologies. */
+const BANK: AgencyType[] = ['FINANCIAL_INSTITUTION'];
+
 /**
  * Every page of the console, first match wins. A page is a GraphQL client like any other: what it
  * shows is what the API releases to the person signed in; `nav.agencyTypes` only spares people links
@@ -25,6 +31,9 @@ export const ROUTES: Route[] = [
   { path: /^\/case\/([^/]+)$/, page: ([id]) => <CasePage id={id!} /> },
   { path: /^\/network\/([^/]+)$/, page: ([seed]) => <NetworkPage seed={seed!} /> },
   { path: /^\/$/, page: (_, q) => <SearchPage q={q.get('q') ?? ''} />, nav: { label: 'header.search', href: '/' } },
+  { path: /^\/hit-no-hit$/, page: () => <HitNoHitPage />, nav: { label: 'hits.nav', href: '/hit-no-hit', agencyTypes: BANK } },
+  { path: /^\/reports$/, page: () => <ReportsPage />, nav: { label: 'reports.nav', href: '/reports', agencyTypes: BANK } },
+  { path: /^\/typology$/, page: () => <TypologyPage />, nav: { label: 'typology.nav', href: '/typology', agencyTypes: BANK } },
 ];
 
 export function routeFor(pathname: string): { route: Route; params: string[] } | undefined {

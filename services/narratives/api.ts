@@ -6,7 +6,7 @@ import type { Sql } from '../kernel/db';
  */
 
 /** Where a text meant to carry no identifier (a typology shared with peers) names one anyway. */
-export { describeFirstIdentifier } from './extract';
+export { describeFirstIdentifier, firstIdentifier } from './extract';
 
 /**
  * Work before a narrative is erased (retention review, services/agencies): the log of its consent

@@ -1,5 +1,5 @@
 import { normaliseIdentifier } from '../kernel/identifier';
-import { describeFirstIdentifier, extract, findIdentifiers, findIndicators, fold } from './extract';
+import { describeFirstIdentifier, extract, findIdentifiers, findIndicators, firstIdentifier, fold } from './extract';
 
 const codes = (text: string) => findIndicators(text).map((i) => i.code);
 const values = (text: string, opts = {}) => findIdentifiers(text, opts).map((i) => `${i.kind} ${i.value}`);
@@ -108,6 +108,11 @@ describe('identifiers in free text', () => {
     expect(describeFirstIdentifier('Payments to adultwork.example.com and https://escorts.example.net')).toBeUndefined();
     expect(describeFirstIdentifier('Customer phone +44 7700 900123')).toBe('a phone number at characters 15-30');
     expect(describeFirstIdentifier('see https://escorts.example.net/ad/123')).toMatch(/^a URL naming a page/);
+  });
+
+  it('names the first identifier, as the console warns of it: kind, normalised value and where, a national number read with the country given', () => {
+    expect(firstIdentifier('Customer gave 07700 900123 as contact', { country: 'GB' })).toEqual({ kind: 'PHONE', value: '+447700900123', start: 14, end: 26 });
+    expect(firstIdentifier('Payments to adultwork.example.com and https://escorts.example.net')).toBeUndefined();
   });
 
   it('finds the national numbers of any country in a text meant to carry none, whoever wrote it', () => {

@@ -495,14 +495,14 @@ const KIND_LABEL: Record<EntityKind, string> = {
 };
 
 /**
- * The first identifier in a text meant to carry none (a typology shared with peers), described
- * without repeating it; undefined when there is none. A URL naming only a site (no path, no query)
- * is a channel, not an identifier. National phone numbers are read with the contributor's country
- * first, then with every country's: a Romanian bank's text naming a UK mobile in national form names a
- * person as surely as a British one's (see `phoneInText` for how a national number of another country
- * is told from other digits).
+ * The first identifier in a text meant to carry none (a typology shared with peers); undefined when
+ * there is none. A URL naming only a site (no path, no query) is a channel, not an identifier.
+ * National phone numbers are read with the contributor's country first, then with every country's: a
+ * Romanian bank's text naming a UK mobile in national form names a person as surely as a British
+ * one's (see `phoneInText` for how a national number of another country is told from other digits).
+ * The console runs this same function in the browser to warn before a typology is submitted.
  */
-export function describeFirstIdentifier(text: string, opts: ExtractOptions = {}): string | undefined {
+export function firstIdentifier(text: string, opts: ExtractOptions = {}): FoundIdentifier | undefined {
   const own = phoneReader(opts);
   // Every country is tried on each run of digits: a run met again is not read again.
   const read = new Map<string, string | undefined>();
@@ -510,7 +510,12 @@ export function describeFirstIdentifier(text: string, opts: ExtractOptions = {})
     if (!read.has(raw)) read.set(raw, own(raw) ?? anyCountry(raw));
     return read.get(raw);
   };
-  const hit = findWith(text, readPhone).find((i) => i.kind !== 'ONLINE_ADVERT' || /^https?:\/\/[^/?]+[/?]./.test(i.value));
+  return findWith(text, readPhone).find((i) => i.kind !== 'ONLINE_ADVERT' || /^https?:\/\/[^/?]+[/?]./.test(i.value));
+}
+
+/** `firstIdentifier` described without repeating it ("a phone number at characters 15-30"). */
+export function describeFirstIdentifier(text: string, opts: ExtractOptions = {}): string | undefined {
+  const hit = firstIdentifier(text, opts);
   return hit ? `${KIND_LABEL[hit.kind]} at characters ${hit.start}-${hit.end}` : undefined;
 }
 
