@@ -1,4 +1,5 @@
-import './env'; // first: sets LOG_LEVEL and TESSERA_DATA_DIR before any project module loads
+import './env';
+import path from 'node:path'; // first: sets LOG_LEVEL and TESSERA_DATA_DIR before any project module loads
 import { SCALES, type ScaleName } from './generate';
 import { auditConcurrency } from './measures/audit-concurrency';
 import type { Budget, Measure } from './measures/common';
@@ -11,11 +12,13 @@ import { policyCost } from './measures/policy-cost';
 import { requestCost } from './measures/request-cost';
 import { runModes } from './measures/run-modes';
 import { screening } from './measures/screening';
+import { soak } from './measures/soak';
 import { type Failure, formatMarkdown, formatTable, load, machine, type Result } from './report';
 import { type Stack, startStack } from './stack';
 
 /**
  * `npm run bench [-- --scale small|medium|large] [--only id,id] [--seconds N] [--screening N] [--seed S] [--keep DIR] [--markdown]`
+ * `npm run bench -- --soak 10m [--rate 40]`: the soak run alone (bench/measures/soak.ts).
  *
  * Starts its own database (embedded, or a fresh database on DATABASE_URL's server) and hub, builds
  * the data set, runs every measure of ../shared/design/benchmarks.md side by side with its
@@ -34,6 +37,10 @@ const BUDGETS: Record<ScaleName, Budget> = {
 
 interface Args {
   scale: ScaleName;
+  /** `--soak 10m`: the soak run alone, this long (ms). */
+  soak?: number;
+  /** Requests per second of the soak's load generator. */
+  rate: number;
   seed: string;
   only?: string[];
   seconds?: number;
@@ -44,7 +51,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { scale: 'small', seed: 'tessera-bench-1', markdown: false, list: false };
+  const args: Args = { scale: 'small', seed: 'tessera-bench-1', markdown: false, list: false, rate: 40 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -66,9 +73,16 @@ function parseArgs(argv: string[]): Args {
     } else if (a.startsWith('--screening')) {
       args.screening = Number(value());
       if (!Number.isInteger(args.screening) || args.screening < 1) throw new Error('--screening must be a positive whole number of identifiers');
+    } else if (a.startsWith('--soak')) {
+      const m = /^(\d+(?:\.\d+)?)(s|m|h)$/.exec(value());
+      if (!m) throw new Error('--soak takes a duration such as 90s, 10m or 1h');
+      args.soak = Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[m[2] as 's' | 'm' | 'h'];
+    } else if (a.startsWith('--rate')) {
+      args.rate = Number(value());
+      if (!(args.rate > 0)) throw new Error('--rate must be a positive number of requests per second');
     } else if (a === '--markdown') args.markdown = true;
     else if (a === '--list') args.list = true;
-    else throw new Error(`Unknown argument ${a} (use --scale, --only, --seconds, --screening, --seed, --keep, --markdown, --list)`);
+    else throw new Error(`Unknown argument ${a} (use --scale, --only, --seconds, --screening, --soak, --rate, --seed, --keep, --markdown, --list)`);
   }
   const unknown = args.only?.filter((id) => !MEASURES.some((m) => m.id === id));
   if (unknown?.length) throw new Error(`Unknown measure ${unknown.join(', ')} (known: ${MEASURES.map((m) => m.id).join(', ')})`);
@@ -114,7 +128,11 @@ async function main(): Promise<number> {
         .map(([t, n]) => `${t} ${n.toLocaleString('en-GB')}`)
         .join(', ')}`,
     );
-    for (const m of MEASURES) {
+    // A soak run is a mode of its own: the soak alone, its charts into docs/benchmarks/.
+    const measures = args.soak
+      ? [soak({ durationMs: args.soak, ratePerSecond: args.rate, chartsDir: path.join(__dirname, '..', 'docs', 'benchmarks') })]
+      : MEASURES;
+    for (const m of measures) {
       if (args.only && !args.only.includes(m.id)) continue;
       const t = Date.now();
       log(`\n[${m.id}] ${m.describe}`);

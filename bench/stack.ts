@@ -183,6 +183,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const db = await connect(appUrl, HUB_POOL);
     const probe = probePool(db);
     const owner = new Pool({ connectionString: url, max: 2, application_name: 'tessera-bench' });
+    // An idle connection the server closes (it stops, or an overloaded run ends mid-request) is reported, not thrown.
+    owner.on('error', (err) => opts.log(`bench pool: ${err.message}`));
     cleanups.push(() => owner.end());
     cleanups.push(() => db.close());
     const hub = await startHub({ db, keys, port: 0, host: '127.0.0.1', development: false, transport: { kind: 'in-process' } });
@@ -221,6 +223,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
     const rawPool = (size: number) => {
       const pool = new Pool({ connectionString: url, max: size, application_name: 'tessera-bench-baseline' });
+      pool.on('error', (err) => opts.log(`baseline pool: ${err.message}`));
       cleanups.push(() => pool.end());
       return pool;
     };

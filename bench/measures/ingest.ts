@@ -17,9 +17,9 @@ import { type Measure, seededRandom, supergraphHas } from './common';
  * pg-copy-streams) into transaction_reports, observations and report_parties.
  */
 const PERSONA = 'albion-bank';
-const MUTATION = `mutation Submit($input: SubmitTransactionReportInput!) { submitTransactionReport(input: $input) { id } }`;
+export const REPORT_MUTATION = `mutation Submit($input: SubmitTransactionReportInput!) { submitTransactionReport(input: $input) { id } }`;
 
-interface ReportInput {
+export interface ReportInput {
   handling: { marking: 'AMBER' | 'GREEN'; sourceEvaluation: 'UNTESTED'; intelligenceAssessment: 'B'; handlingCode: 'P'; sharedWithAgencyIds?: string[] };
   reportCode: 'STR' | 'SAR';
   reason: string;
@@ -36,7 +36,7 @@ interface ReportInput {
  * Deterministic reports: half the accounts already known to the hub (hits), half new. Each run
  * (`side`) gets its own range of new account numbers, so every side writes as many new entities.
  */
-function makeReports(n: number, seed: string, known: string[], side: number, keyPrefix: string): ReportInput[] {
+export function makeReports(n: number, seed: string, known: string[], side: number, keyPrefix: string): ReportInput[] {
   const rnd = seededRandom(`${seed}:ingest`);
   const codes = Object.keys(FINANCIAL_INDICATORS);
   const account = (i: number, p: number) =>
@@ -179,7 +179,7 @@ export const ingest: Measure = {
       (r) => r.value,
     );
     const n = budget.reports;
-    const single = (reports: ReportInput[]) => (i: number) => postGraphQL(stack.hub.url, auth, MUTATION, { input: reports[i] });
+    const single = (reports: ReportInput[]) => (i: number) => postGraphQL(stack.hub.url, auth, REPORT_MUTATION, { input: reports[i] });
     const batch = (reports: ReportInput[], key: string, size: number) => (i: number) =>
       postGraphQL(stack.hub.url, auth, BATCH_MUTATION, {
         input: { idempotencyKey: `${key}-${i}`, reports: reports.slice(i * size, (i + 1) * size).map(({ idempotencyKey: _k, ...r }) => r) },
