@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { CasePage } from './case';
+import { MapPage } from './map';
 import { NetworkPage } from './network';
 import { PersonPage } from './person';
 import { SearchPage } from './search';
@@ -25,6 +26,12 @@ export const ROUTES: Route[] = [
   { path: /^\/case\/([^/]+)$/, page: ([id]) => <CasePage id={id!} /> },
   { path: /^\/network\/([^/]+)$/, page: ([seed]) => <NetworkPage seed={seed!} /> },
   { path: /^\/$/, page: (_, q) => <SearchPage q={q.get('q') ?? ''} />, nav: { label: 'header.search', href: '/' } },
+  {
+    path: /^\/map$/,
+    page: (_, q) => <MapPage query={q} />,
+    // The agency types whose policies read Route and Hotspot (policies/agency-types/, docs/access-matrix.md).
+    nav: { label: 'map.nav', href: '/map', agencyTypes: ['LAW_ENFORCEMENT', 'FINANCIAL_INSTITUTION', 'NGO', 'HUB_ANALYST'] },
+  },
 ];
 
 export function routeFor(pathname: string): { route: Route; params: string[] } | undefined {
