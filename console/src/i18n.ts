@@ -3,6 +3,7 @@ import { kase } from './locales/case';
 import { map } from './locales/map';
 import { network } from './locales/network';
 import { person } from './locales/person';
+import { report } from './locales/report';
 import { search } from './locales/search';
 import { type Translation } from './locales/texts';
 
@@ -109,7 +110,7 @@ const ro: Translation<typeof en> = {
 };
 
 /** Each page area's texts, under its own key (`t('network.title')`). */
-const AREAS = { search, person, case: kase, network, map };
+const AREAS = { search, person, case: kase, network, map, report };
 
 function pick(areas: Record<string, { en: object; ro: object }>, lng: 'en' | 'ro'): Record<string, object> {
   return Object.fromEntries(Object.entries(areas).map(([k, v]) => [k, v[lng]]));

@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { CasePage } from './case';
 import { MapPage } from './map';
 import { NetworkPage } from './network';
+import { PublicReportPage, ReceiptPage } from './public-report';
 import { PersonPage } from './person';
 import { SearchPage } from './search';
 
@@ -12,6 +13,8 @@ export interface Route {
   /** Matched against the path; its groups are the page's parameters (URI-decoded). */
   path: RegExp;
   page: (params: string[], query: URLSearchParams) => ComponentChildren;
+  /** Open to anyone, without signing in (shown before the sign-in page); it may call only the public API fields. */
+  public?: boolean;
   /** A link in the header for the agency types it serves (all when omitted); its text is `t(nav.label)`. */
   nav?: { label: string; href: string; agencyTypes?: AgencyType[] };
 }
@@ -22,6 +25,8 @@ export interface Route {
  * to pages that would show them nothing.
  */
 export const ROUTES: Route[] = [
+  { path: /^\/report$/, page: () => <PublicReportPage />, public: true },
+  { path: /^\/report\/receipt$/, page: () => <ReceiptPage />, public: true },
   { path: /^\/person\/([^/]+)$/, page: ([id]) => <PersonPage id={id!} /> },
   { path: /^\/case\/([^/]+)$/, page: ([id]) => <CasePage id={id!} /> },
   { path: /^\/network\/([^/]+)$/, page: ([seed]) => <NetworkPage seed={seed!} /> },
