@@ -307,7 +307,8 @@ export function MapPage({ query }: { query: URLSearchParams }) {
   const to = query.get('to') || fallback.to;
   const type = query.get('type') || '';
   const [form, setForm] = useState({ from, to, type });
-  const [state, setState] = useState<{ loading: boolean; data?: MapData; error?: CombinedError }>({ loading: true });
+  const [state, setState] = useState<{ loading: boolean; data?: MapData; error?: CombinedError; asked?: string }>({ loading: true });
+  const asked = `${from}/${to}/${type}`;
   const [invalid, setInvalid] = useState(false);
 
   useEffect(() => setForm({ from, to, type }), [from, to, type]);
@@ -316,7 +317,7 @@ export function MapPage({ query }: { query: URLSearchParams }) {
     void client
       .query<MapData>(MAP, { from, to, type: type || null, filter: type ? { exploitationType: type } : null })
       .toPromise()
-      .then((r) => setState({ loading: false, data: r.data, error: r.error }));
+      .then((r) => setState({ loading: false, data: r.data, error: r.error, asked }));
   }, [from, to, type]);
 
   const agg = state.data?.routeAggregates;
@@ -378,7 +379,7 @@ export function MapPage({ query }: { query: URLSearchParams }) {
       <Problems error={state.error} />
       {agg && shown && (
         <>
-          <p data-testid="counted">
+          <p data-testid="counted" data-asked={state.asked}>
             {agg.periodFrom === from && agg.periodTo === to
               ? t('map.counted', { from: agg.periodFrom, to: agg.periodTo })
               : t('map.widened', { from: agg.periodFrom, to: agg.periodTo })}{' '}

@@ -28,8 +28,7 @@ describe('the routes and hotspots map in Chromium', () => {
     await page.getByLabel('From').fill(PERIOD.from);
     await page.getByLabel('To').fill(PERIOD.to);
     await page.getByRole('button', { name: 'Show' }).click();
-    await page.waitForURL(/\/map\?from=2025-01-01&to=2026-12-31/);
-    await page.getByTestId('counted').waitFor();
+    await page.locator(`[data-testid="counted"][data-asked="${PERIOD.from}/${PERIOD.to}/"]`).waitFor();
     // The outlines are drawn once their chunk (this origin's) has loaded.
     await page.locator('[data-testid="map"] path[data-country="Romania"]').waitFor({ state: 'attached' });
   }
@@ -87,6 +86,18 @@ describe('the routes and hotspots map in Chromium', () => {
 
     await shot(page, 'hub-map');
     expect(await seriousViolations(page)).toEqual([]);
+
+    // The exploitation type filter is the API's: the flows are those it gives for LABOUR.
+    await page.getByLabel('Exploitation type').selectOption('LABOUR');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.locator(`[data-testid="counted"][data-asked="${PERIOD.from}/${PERIOD.to}/LABOUR"]`).waitFor();
+    const labour = await browser.hub.gql<{ routeAggregates: { nodes: Array<{ origin: { name: string }; destination: { name: string } }> } }>(
+      'tessera-hub',
+      `{ routeAggregates(periodFrom: "${PERIOD.from}", periodTo: "${PERIOD.to}", exploitationType: LABOUR) { nodes { origin { name } destination { name } } } }`,
+    );
+    expect((await rows(page, 'flows')).map((r) => [r[0]!.replace(/ \(\w\w\)$/, ''), r[2]!.replace(/ \(\w\w\)$/, '')])).toEqual(
+      labour.data!.routeAggregates.nodes.map((n) => [n.origin.name, n.destination.name]),
+    );
     expect(offOrigin(urls)).toEqual([]);
     expect(cspViolations).toEqual([]);
   });
@@ -126,6 +137,12 @@ describe('the routes and hotspots map in Chromium', () => {
 
     await shot(page, 'bank-map');
     expect(await seriousViolations(page)).toEqual([]);
+
+    // A period that does not start a quarter is counted over whole quarters, and the page says so.
+    await page.getByLabel('From').fill('2025-02-10');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.locator(`[data-testid="counted"][data-asked="2025-02-10/${PERIOD.to}/"]`).waitFor();
+    await page.getByText('Counted over 2025-01-01 – 2026-12-31: the period you chose, widened to whole quarters.', { exact: false }).waitFor();
     expect(offOrigin(urls)).toEqual([]);
     expect(cspViolations).toEqual([]);
   });

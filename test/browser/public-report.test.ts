@@ -135,6 +135,29 @@ describe('the public report page on a phone', () => {
     expect(cspViolations).toEqual([]);
   });
 
+  it('where no worker may start, the page solves the proof of work itself and the report still arrives', async () => {
+    const { page } = await newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    // The worker's script cannot be loaded (as under a policy without worker-src 'self').
+    const blocked: string[] = [];
+    await page.route(/pow\.worker-[\w-]+\.js$/, (route) => {
+      blocked.push(route.request().url());
+      return route.abort();
+    });
+    await page.goto(`${browser.hub.publicUrl}/report`);
+    await page.getByLabel('What happened?').fill('A man collects the wages of the workers at the farm near Boston every Friday.');
+    await page.getByRole('button', { name: 'Send the report' }).click();
+    await page.getByTestId('receipt').waitFor();
+    expect(blocked).toHaveLength(1);
+    const code = (await page.getByTestId('receipt-code').innerText()).trim();
+    const receipt = await browser.hub.gql<{ publicReportReceipt: { status: string } }>(
+      {},
+      'query($code: String!) { publicReportReceipt(receiptCode: $code) { status } }',
+      { code },
+    );
+    expect(receipt.data).toEqual({ publicReportReceipt: { status: 'RECEIVED' } });
+  });
+
   it("a refused field is said in the reader's language, with the API's reason, and nothing is lost from the form", async () => {
     const { page } = await newPage();
     await page.setViewportSize({ width: 390, height: 844 });
