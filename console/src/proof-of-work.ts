@@ -20,7 +20,8 @@ export function proofOfWork(challenge: string, bits: number): Promise<string> {
       onPage();
       return;
     }
-    worker.onmessage = (e: MessageEvent<{ nonce: string }>) => {
+    worker.onmessage = (e: MessageEvent<{ nonce?: string; error?: string }>) => {
+      if (e.data.nonce === undefined) return onPage();
       worker!.terminate();
       resolve(e.data.nonce);
     };

@@ -99,6 +99,18 @@ interface Draft {
 }
 const EMPTY: Draft = { story: '', when: '', place: '', situationKind: '', language: undefined, contact: '' };
 
+/** Copies the code; where the clipboard is not offered (a page not served over https), selects it for the person to copy. */
+async function copy(code: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(code);
+    return true;
+  } catch {
+    const shown = document.querySelector('[data-testid="receipt-code"]');
+    if (shown) getSelection()?.selectAllChildren(shown);
+    return false;
+  }
+}
+
 function Receipt({ code, receivedOn, onAnother }: { code: string; receivedOn: string; onAnother: () => void }) {
   const [copied, setCopied] = useState(false);
   return (
@@ -110,15 +122,7 @@ function Receipt({ code, receivedOn, onAnother }: { code: string; receivedOn: st
       <p class="receipt-code" data-testid="receipt-code">
         {code}
       </p>
-      <button
-        type="button"
-        onClick={() =>
-          void navigator.clipboard.writeText(code).then(
-            () => setCopied(true),
-            () => setCopied(false),
-          )
-        }
-      >
+      <button type="button" onClick={() => void copy(code).then(setCopied)}>
         {copied ? t('report.copied') : t('report.copy')}
       </button>
       <p class="warning" role="note">
