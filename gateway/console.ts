@@ -26,13 +26,15 @@ export interface ConsoleConfig {
 
 /**
  * The console's Content-Security-Policy: its own scripts and styles only (no inline script, no
- * eval), requests to this origin and to the identity providers it signs in with.
+ * eval), its own workers (the public report page's proof of work), requests to this origin and to
+ * the identity providers it signs in with.
  */
 export function consoleCsp(idpOrigins: string[]): string {
   const idps = [...new Set(idpOrigins)].join(' ');
   return [
     "default-src 'none'",
     "script-src 'self'",
+    "worker-src 'self'",
     "style-src 'self'",
     "img-src 'self' data: blob:",
     "font-src 'self'",

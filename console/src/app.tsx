@@ -69,6 +69,41 @@ function SignIn({ config }: { config: ConsoleConfig }) {
   );
 }
 
+function LanguageChoice() {
+  return (
+    <label class="lang">
+      <span class="visually-hidden">{t('app.language')}</span>
+      <select value={i18next.language} onChange={(e) => void i18next.changeLanguage((e.target as HTMLSelectElement).value)}>
+        {LANGUAGES.map((l) => (
+          <option key={l.code} value={l.code}>
+            {l.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** The pages open to anyone: the brand and the language, nothing of an agency's console. */
+function PublicShell({ children }: { children: preact.ComponentChildren }) {
+  return (
+    <>
+      <a class="skip" href="#main">
+        {t('app.skip')}
+      </a>
+      <header class="top public">
+        <span class="brand">{t('app.title')}</span>
+        <div class="who">
+          <LanguageChoice />
+        </div>
+      </header>
+      <main id="main" class="public">
+        {children}
+      </main>
+    </>
+  );
+}
+
 interface Me {
   displayName: string | null;
   role: string | null;
@@ -100,16 +135,7 @@ function Header({ config, me }: { config: ConsoleConfig; me?: Me }) {
             </span>
           </>
         )}
-        <label class="lang">
-          <span class="visually-hidden">{t('app.language')}</span>
-          <select value={i18next.language} onChange={(e) => void i18next.changeLanguage((e.target as HTMLSelectElement).value)}>
-            {LANGUAGES.map((l) => (
-              <option key={l.code} value={l.code}>
-                {l.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <LanguageChoice />
         {session && (
           <button type="button" class="secondary" onClick={() => void signOut(config)}>
             {t('header.signOut')}
@@ -156,6 +182,12 @@ export function App() {
       .then((r) => r.data && setMe(r.data.me));
   }, [signedIn]);
 
+  const [pathname, query = ''] = path.split('?');
+  const params = new URLSearchParams(query);
+  const found = routeFor(pathname!);
+  // Public pages come before the sign-in gate: no configuration, no session, no token.
+  if (found?.route.public) return <PublicShell>{found.route.page(found.params, params)}</PublicShell>;
+
   if (error) {
     return (
       <main id="main" class="narrow">
@@ -176,9 +208,6 @@ export function App() {
       </>
     );
   }
-  const [pathname, query = ''] = path.split('?');
-  const params = new URLSearchParams(query);
-  const found = routeFor(pathname!);
   const page = found ? found.route.page(found.params, params) : <NotFound />;
   return (
     <>

@@ -27,6 +27,12 @@ export const client = new Client({
   },
 });
 
+/**
+ * The public's client, for the pages anyone may open without signing in: no token and no purpose,
+ * so the gateway runs it as the anonymous public, for the public intake fields only.
+ */
+export const publicClient = new Client({ url: '/graphql', exchanges: [fetchExchange], preferGetMethod: false, requestPolicy: 'network-only' });
+
 export interface GraphQLIssue {
   code: string;
   path: string;

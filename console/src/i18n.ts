@@ -4,6 +4,8 @@ import { hits } from './locales/hits';
 import { network } from './locales/network';
 import { person } from './locales/person';
 import { reports } from './locales/reports';
+import { map } from './locales/map';
+import { report } from './locales/report';
 import { search } from './locales/search';
 import { typology } from './locales/typology';
 import { type Translation } from './locales/texts';
@@ -127,7 +129,17 @@ const ro: Translation<typeof en> = {
 };
 
 /** Each page area's texts, under its own key (`t('network.title')`). */
-const AREAS = { search, person, case: kase, network, hits, reports, typology };
+const AREAS = {
+  search,
+  person,
+  case: kase,
+  network,
+  hits,
+  reports,
+  typology,
+  map,
+  report,
+};
 
 function pick(areas: Record<string, { en: object; ro: object }>, lng: 'en' | 'ro'): Record<string, object> {
   return Object.fromEntries(Object.entries(areas).map(([k, v]) => [k, v[lng]]));

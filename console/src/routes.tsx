@@ -1,7 +1,9 @@
 import type { ComponentChildren } from 'preact';
 import { CasePage } from './case';
 import { HitNoHitPage } from './hit-no-hit';
+import { MapPage } from './map';
 import { NetworkPage } from './network';
+import { PublicReportPage, ReceiptPage } from './public-report';
 import { PersonPage } from './person';
 import { ReportsPage } from './reports';
 import { SearchPage } from './search';
@@ -14,6 +16,8 @@ export interface Route {
   /** Matched against the path; its groups are the page's parameters (URI-decoded). */
   path: RegExp;
   page: (params: string[], query: URLSearchParams) => ComponentChildren;
+  /** Open to anyone, without signing in (shown before the sign-in page); it may call only the public API fields. */
+  public?: boolean;
   /** A link in the header for the agency types it serves (all when omitted); its text is `t(nav.label)`. */
   nav?: { label: string; href: string; agencyTypes?: AgencyType[] };
 }
@@ -27,6 +31,8 @@ const BANK: AgencyType[] = ['FINANCIAL_INSTITUTION'];
  * to pages that would show them nothing.
  */
 export const ROUTES: Route[] = [
+  { path: /^\/report$/, page: () => <PublicReportPage />, public: true },
+  { path: /^\/report\/receipt$/, page: () => <ReceiptPage />, public: true },
   { path: /^\/person\/([^/]+)$/, page: ([id]) => <PersonPage id={id!} /> },
   { path: /^\/case\/([^/]+)$/, page: ([id]) => <CasePage id={id!} /> },
   { path: /^\/network\/([^/]+)$/, page: ([seed]) => <NetworkPage seed={seed!} /> },
@@ -34,6 +40,12 @@ export const ROUTES: Route[] = [
   { path: /^\/hit-no-hit$/, page: () => <HitNoHitPage />, nav: { label: 'hits.nav', href: '/hit-no-hit', agencyTypes: BANK } },
   { path: /^\/reports$/, page: () => <ReportsPage />, nav: { label: 'reports.nav', href: '/reports', agencyTypes: BANK } },
   { path: /^\/typology$/, page: () => <TypologyPage />, nav: { label: 'typology.nav', href: '/typology', agencyTypes: BANK } },
+  {
+    path: /^\/map$/,
+    page: (_, q) => <MapPage query={q} />,
+    // The agency types whose policies read Route and Hotspot (policies/agency-types/, docs/access-matrix.md).
+    nav: { label: 'map.nav', href: '/map', agencyTypes: ['LAW_ENFORCEMENT', 'FINANCIAL_INSTITUTION', 'NGO', 'HUB_ANALYST'] },
+  },
 ];
 
 export function routeFor(pathname: string): { route: Route; params: string[] } | undefined {

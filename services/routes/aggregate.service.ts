@@ -185,14 +185,15 @@ function routesOfCase(events: CountableEvent[]): Array<{ origin: Place; destinat
 export async function routeAggregates(
   ctx: RequestContext,
   args: { periodFrom: string; periodTo: string; exploitationType?: ExploitationType; originCountry?: string; destinationCountry?: string },
-): Promise<{ periodFrom: string; periodTo: string; nodes: Projected[] }> {
+): Promise<{ periodFrom: string; periodTo: string; disclosureThreshold: number | null; nodes: Projected[] }> {
   const request = countRequest(args.periodFrom, args.periodTo, args.exploitationType);
   const originCountry = countryCode('originCountry', args.originCountry);
   const destinationCountry = countryCode('destinationCountry', args.destinationCountry);
   const policy = disclosurePolicy(ctx, 'Route');
+  const disclosureThreshold = policy.exact ? null : policy.k;
   if (!mayReadAny(ctx, 'Route')) {
     const empty = disclose([], request, policy);
-    return { periodFrom: empty.periodFrom, periodTo: empty.periodTo, nodes: [] };
+    return { periodFrom: empty.periodFrom, periodTo: empty.periodTo, disclosureThreshold, nodes: [] };
   }
   const events = await countableEvents(ctx, ['RECRUITMENT', 'TRANSIT', 'EXPLOITATION']);
   const cells = new Map<string, RouteCell>();
@@ -225,5 +226,5 @@ export async function routeAggregates(
         exactCounts: true,
       }),
     );
-  return { periodFrom: disclosed.periodFrom, periodTo: disclosed.periodTo, nodes };
+  return { periodFrom: disclosed.periodFrom, periodTo: disclosed.periodTo, disclosureThreshold, nodes };
 }

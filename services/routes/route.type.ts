@@ -115,6 +115,13 @@ export class RouteAggregatesType {
   @Field(() => String, { description: 'The period counted (see periodFrom)' })
   periodTo: string;
 
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'The disclosure threshold k that applies to you: a count whose perturbed value is below it is null (countSuppressed), here and in hotspots; null when you read exact counts',
+  })
+  disclosureThreshold: number | null;
+
   @Field(() => [RouteAggregateType], { description: 'Ordered by origin and destination (country, name), never by count' })
   nodes: object[];
 }

@@ -23,7 +23,7 @@ const SLOW = 60_000;
 
 const ROUTE_AGGREGATES = `query($from: String!, $to: String!, $type: ExploitationType, $oc: String, $dc: String) {
   routeAggregates(periodFrom: $from, periodTo: $to, exploitationType: $type, originCountry: $oc, destinationCountry: $dc) {
-    periodFrom periodTo
+    periodFrom periodTo disclosureThreshold
     nodes { origin { name } transit { name } destination { name } exploitationTypes periodStart periodEnd caseCount victimCount countSuppressed }
   }
 }`;
@@ -142,7 +142,11 @@ describe('routes and hotspots', () => {
   afterAll(() => hub.stop());
 
   const routeAggregates = async (persona: string, q: Query) => {
-    const r = await hub.gql<{ routeAggregates: { periodFrom: string; periodTo: string; nodes: Aggregate[] } }>(persona, ROUTE_AGGREGATES, { ...q });
+    const r = await hub.gql<{ routeAggregates: { periodFrom: string; periodTo: string; disclosureThreshold: number | null; nodes: Aggregate[] } }>(
+      persona,
+      ROUTE_AGGREGATES,
+      { ...q },
+    );
     expect(r.errors).toBeUndefined();
     return r.data!.routeAggregates;
   };
@@ -160,6 +164,8 @@ describe('routes and hotspots', () => {
     async (persona) => {
       const year = await routeAggregates(persona, YEAR);
       expect([year.periodFrom, year.periodTo]).toEqual(['2024-01-01', '2024-12-31']);
+      // No threshold applies to exact counts: the console shows every count as it is.
+      expect(year.disclosureThreshold).toBeNull();
       const manchester = cell(year.nodes, 'Craiova', 'Manchester')!;
       // Counts follow reach: the Met's own AMBER_STRICT case (three victims) moves the Met's counts
       // and nobody else's; suspects are not victims.
@@ -194,6 +200,8 @@ describe('routes and hotspots', () => {
     '%s: counts are perturbed over the records that reach it, small ones withheld, the period whole quarters',
     async (persona) => {
       const year = await routeAggregates(persona, YEAR);
+      // The threshold is stated, so a withheld count can be shown as "fewer than k".
+      expect(year.disclosureThreshold).toBe(K);
       const manchester = cell(year.nodes, 'Craiova', 'Manchester')!;
       // The Met's AMBER_STRICT case does not reach a bank or an NGO: not among the records perturbed.
       expect(counts(manchester)).toEqual(released('craiova-manchester'));
