@@ -1,5 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { CasePage } from './case';
+import { NarrativeFormPage } from './narrative-form';
+import { NarrativePageView, NarrativesPage, WithdrawPage } from './narratives';
 import { NetworkPage } from './network';
 import { PersonPage } from './person';
 import { SearchPage } from './search';
@@ -25,6 +27,10 @@ export const ROUTES: Route[] = [
   { path: /^\/case\/([^/]+)$/, page: ([id]) => <CasePage id={id!} /> },
   { path: /^\/network\/([^/]+)$/, page: ([seed]) => <NetworkPage seed={seed!} /> },
   { path: /^\/$/, page: (_, q) => <SearchPage q={q.get('q') ?? ''} />, nav: { label: 'header.search', href: '/' } },
+  { path: /^\/narratives\/new$/, page: (_, q) => <NarrativeFormPage caseId={q.get('case') ?? undefined} /> },
+  { path: /^\/narratives\/([^/]+)\/withdraw$/, page: ([id]) => <WithdrawPage id={id!} /> },
+  { path: /^\/narratives\/([^/]+)$/, page: ([id]) => <NarrativePageView id={id!} /> },
+  { path: /^\/narratives$/, page: () => <NarrativesPage />, nav: { label: 'narratives.nav', href: '/narratives', agencyTypes: ['NGO'] } },
 ];
 
 export function routeFor(pathname: string): { route: Route; params: string[] } | undefined {
