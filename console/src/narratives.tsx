@@ -239,13 +239,19 @@ export function HighlightedText({ text, proposals, numbers }: { text: string; pr
   return <>{parts}</>;
 }
 
-function ProposalItem({ p, n, onDecided }: { p: Proposal; n: number; onDecided: () => void }) {
-  const [state, setState] = useState<{ busy?: boolean; error?: CombinedError }>({});
+/**
+ * One proposal with its decision. The answer to a decision is kept by the page (`error`), so that
+ * after a refusal (another caseworker decided first: CONFLICT) the page shows both the reason and
+ * the decision that holds.
+ */
+function ProposalItem(props: { p: Proposal; n: number; error?: CombinedError; onAnswer: (error: CombinedError | undefined) => void }) {
+  const { p, n } = props;
+  const [busy, setBusy] = useState(false);
   const decide = async (decision: 'CONFIRM' | 'REJECT') => {
-    setState({ busy: true });
+    setBusy(true);
     const r = await client.mutation(DECIDE, { id: p.id, decision }).toPromise();
-    setState({ error: r.error });
-    if (!r.error) onDecided();
+    setBusy(false);
+    props.onAnswer(r.error);
   };
   const labelId = `proposal-${p.id}`;
   return (
@@ -254,7 +260,7 @@ function ProposalItem({ p, n, onDecided }: { p: Proposal; n: number; onDecided: 
       <span class="muted">{t('narratives.page.readFrom', { excerpt: p.excerpt ?? '' })}</span>
       <div class="decision">
         {p.status === 'PROPOSED' ? (
-          state.busy ? (
+          busy ? (
             <span role="status">{t('narratives.page.deciding')}</span>
           ) : (
             <>
@@ -272,7 +278,7 @@ function ProposalItem({ p, n, onDecided }: { p: Proposal; n: number; onDecided: 
           </span>
         )}
       </div>
-      <Problems error={state.error} all />
+      <Problems error={props.error} all />
     </li>
   );
 }
@@ -339,6 +345,7 @@ function useNarrative(id: string) {
 /** One narrative: its text with the proposals marked in it, and (for its owner) confirm or reject each. */
 export function NarrativePageView({ id }: { id: string }) {
   const q = useNarrative(id);
+  const [answers, setAnswers] = useState<Record<string, CombinedError | undefined>>({});
   if (q.asking) return <PurposeForm onDone={q.stated} />;
   if (q.loading) return <Loading />;
   const n = q.data?.narrative;
@@ -388,7 +395,16 @@ export function NarrativePageView({ id }: { id: string }) {
                 <p class="muted hint">{t('narratives.page.proposalsIntro')}</p>
                 <ol class="proposals" data-testid="proposals">
                   {n.proposals.map((p) => (
-                    <ProposalItem key={`${p.id}-${p.status}`} p={p} n={numbers.get(p.id)!} onDecided={q.refresh} />
+                    <ProposalItem
+                      key={p.id}
+                      p={p}
+                      n={numbers.get(p.id)!}
+                      error={answers[p.id]}
+                      onAnswer={(error) => {
+                        setAnswers((a) => ({ ...a, [p.id]: error }));
+                        q.refresh();
+                      }}
+                    />
                   ))}
                 </ol>
               </>

@@ -234,7 +234,8 @@ describe('an NGO caseworker in Chromium', () => {
       'query($id: ID!) { entity(id: $id) { observations { sourceType sourceId } } }',
       { id: entityId },
     );
-    for (const o of entity.data?.entity?.observations ?? []) expect(o.sourceId).not.toBe(created.id);
+    // No other record named this number: the identifier went with the observations made from the narrative.
+    expect(entity.data?.entity ?? null).toBeNull();
     expect((await ofCase(caseId)).some((n) => n.text === RO_TEXT)).toBe(false);
 
     // The narrative's page says what happened, with nothing of the text.
@@ -242,6 +243,48 @@ describe('an NGO caseworker in Chromium', () => {
     await list.waitFor();
     await expect(list.locator(`tr[data-id="${created.id}"] [data-field="text"]`).innerText()).resolves.toBe('erased: consent withdrawn');
     expect(await page.locator('body').innerText()).not.toContain('0744 555 123');
+    expect(cspViolations).toEqual([]);
+  });
+
+  it('in Romanian: the consent questions in words, and a decision another caseworker made first explained with its code', async () => {
+    const demoId = browser.hub.demo.ids['narrative:safe-passage-ro']!;
+    const { page } = await newPage();
+    await signIn(page, 'safe-passage', 'Supervisor');
+    await page.getByLabel('Language').selectOption('ro');
+    await page.getByRole('navigation', { name: 'Pagini' }).getByRole('link', { name: 'Relatări' }).click();
+    await page.getByLabel('Scopul').fill('Revizuirea cazului SP-CW-2026-031');
+    await page.getByRole('button', { name: 'Continuați' }).click();
+    await page.getByTestId('narrative-list').waitFor();
+    await page.getByRole('link', { name: 'Adăugați o relatare' }).click();
+    await page.getByTestId('narrative-form').waitFor();
+    await expect(page.getByTestId('consent-lawEnforcement').innerText()).resolves.toContain(
+      'Pot poliția și celelalte organe de aplicare a legii să citească textul?',
+    );
+    await expect(page.getByTestId('consent-hub').innerText()).resolves.toContain('niciodată textul');
+    expect(await page.locator('body').innerText()).not.toMatch(/[\u015e\u015f\u0162\u0163]/);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Another caseworker rejects a proposal of the demo narrative while this page shows it undecided.
+    const shown = (await narrative(demoId))!;
+    const target = shown.proposals.find((p) => p.status === 'PROPOSED')!;
+    expect(target).toBeDefined();
+    await page.getByRole('navigation', { name: 'Pagini' }).getByRole('link', { name: 'Relatări' }).click();
+    await page.getByTestId('narrative-list').locator(`tr[data-id="${demoId}"]`).getByRole('link').first().click();
+    const item = page.getByTestId('proposals').locator(`li[data-proposal-id="${target.id}"]`);
+    await item.getByRole('button', { name: 'Confirmați' }).waitFor();
+    const rejected = await browser.hub.gql('safe-passage', 'mutation($id: ID!) { decideProposal(id: $id, decision: REJECT) { status } }', { id: target.id });
+    expect(rejected.errors).toBeUndefined();
+    await item.getByRole('button', { name: 'Confirmați' }).click();
+    const problem = item.getByRole('alert');
+    await expect(problem.innerText()).resolves.toMatch(/Ceva nu a funcționat[\s\S]*This proposal was already rejected[\s\S]*CONFLICT/);
+    // The page then shows the decision that holds.
+    await page
+      .getByTestId('proposals')
+      .locator(`li[data-proposal-id="${target.id}"][data-status="REJECTED"]`)
+      .getByText(/^respins la /)
+      .waitFor();
+    await expect(page.getByTestId('proposals').locator(`li[data-proposal-id="${target.id}"]`).getByRole('alert').innerText()).resolves.toContain('CONFLICT');
+    expect((await narrative(demoId))!.proposals.find((p) => p.id === target.id)!.status).toBe('REJECTED');
     expect(cspViolations).toEqual([]);
   });
 
