@@ -5,7 +5,7 @@ import { Loading, Problems } from './common';
 import { client } from './graphql';
 import { t } from './i18n';
 
-const OWN_CASES = `query OwnCases {
+const ME = `query Contributor {
   me { displayName agency { id } }
 }`;
 const CASES = `query CasesOwned($owner: ID!) {
@@ -50,7 +50,7 @@ function ConsentQuestion({ name, value, onChange }: { name: 'lawEnforcement' | '
  * returns the narrative the first attempt recorded, never a second one.
  */
 export function NarrativeFormPage({ caseId: preselected }: { caseId?: string }) {
-  const [cases, setCases] = useState<{ list?: OwnCase[]; displayName?: string; error?: CombinedError }>({});
+  const [cases, setCases] = useState<{ list?: OwnCase[]; error?: CombinedError }>({});
   const [key] = useState(newKey);
   const [caseId, setCaseId] = useState(preselected ?? '');
   const [language, setLanguage] = useState<'EN' | 'RO'>('EN');
@@ -68,12 +68,12 @@ export function NarrativeFormPage({ caseId: preselected }: { caseId?: string }) 
 
   useEffect(() => {
     void (async () => {
-      const me = await client.query<{ me: { displayName: string | null; agency: { id: string } | null } }>(OWN_CASES, {}).toPromise();
+      const me = await client.query<{ me: { displayName: string | null; agency: { id: string } | null } }>(ME, {}).toPromise();
       const owner = me.data?.me.agency?.id;
       if (!owner) return setCases({ list: [], error: me.error });
       const r = await client.query<{ cases: { nodes: OwnCase[] } }>(CASES, { owner }).toPromise();
       const list = r.data?.cases.nodes ?? [];
-      setCases({ list, displayName: me.data?.me.displayName ?? '', error: r.error });
+      setCases({ list, error: r.error });
       setRecordedBy((v) => v || (me.data?.me.displayName ?? ''));
       setCaseId((v) => v || list[0]?.id || '');
     })();
