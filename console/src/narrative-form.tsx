@@ -6,7 +6,7 @@ import { client } from './graphql';
 import { t } from './i18n';
 
 const ME = `query Contributor {
-  me { displayName agency { id } }
+  me { displayName role agency { id } }
 }`;
 const CASES = `query CasesOwned($owner: ID!) {
   cases(first: 200, filter: { ownerAgencyId: $owner }) { nodes { id reference marking } }
@@ -18,6 +18,9 @@ const CONTRIBUTE = `mutation ContributeNarrative($input: ContributeNarrativeInpu
 const MARKINGS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT', 'RED'] as const;
 const SOURCES = ['RELIABLE', 'UNTESTED', 'NOT_RELIABLE'] as const;
 const ASSESSMENTS = ['A', 'B', 'C', 'D', 'E'] as const;
+const EXPLOITATION_TYPES = ['SEXUAL', 'LABOUR', 'CRIMINAL', 'DOMESTIC_SERVITUDE', 'ORGAN_HARVESTING'] as const;
+/** The case choice that opens a new case with the narrative (`newCase`) rather than naming one (`caseId`). */
+const NEW_CASE = 'new';
 
 /** A fresh idempotency key: 128 random bits, as hex. */
 function newKey(): string {
@@ -45,14 +48,17 @@ function ConsentQuestion({ name, value, onChange }: { name: 'lawEnforcement' | '
 }
 
 /**
- * The contribution of a narrative to a case the agency owns, with the survivor's consent answers.
+ * The contribution of a narrative to a case the agency owns, or to a new case it opens with it (which
+ * takes the narrative's handling), with the survivor's consent answers.
  * The idempotency key is made once per form: sending it again after an answer that did not arrive
  * returns the narrative the first attempt recorded, never a second one.
  */
 export function NarrativeFormPage({ caseId: preselected }: { caseId?: string }) {
-  const [cases, setCases] = useState<{ list?: OwnCase[]; error?: CombinedError }>({});
+  const [cases, setCases] = useState<{ list?: OwnCase[]; viewer?: boolean; error?: CombinedError }>({});
   const [key] = useState(newKey);
   const [caseId, setCaseId] = useState(preselected ?? '');
+  const [exploitation, setExploitation] = useState<string[]>([]);
+  const [summary, setSummary] = useState('');
   const [language, setLanguage] = useState<'EN' | 'RO'>('EN');
   const [text, setText] = useState('');
   const [lawEnforcement, setLawEnforcement] = useState('');
@@ -68,14 +74,14 @@ export function NarrativeFormPage({ caseId: preselected }: { caseId?: string }) 
 
   useEffect(() => {
     void (async () => {
-      const me = await client.query<{ me: { displayName: string | null; agency: { id: string } | null } }>(ME, {}).toPromise();
+      const me = await client.query<{ me: { displayName: string | null; role: string | null; agency: { id: string } | null } }>(ME, {}).toPromise();
       const owner = me.data?.me.agency?.id;
       if (!owner) return setCases({ list: [], error: me.error });
       const r = await client.query<{ cases: { nodes: OwnCase[] } }>(CASES, { owner }).toPromise();
       const list = r.data?.cases.nodes ?? [];
-      setCases({ list, error: r.error });
+      setCases({ list, viewer: me.data?.me.role === 'VIEWER', error: r.error });
       setRecordedBy((v) => v || (me.data?.me.displayName ?? ''));
-      setCaseId((v) => v || list[0]?.id || '');
+      setCaseId((v) => v || list[0]?.id || NEW_CASE);
     })();
   }, []);
 
@@ -83,8 +89,15 @@ export function NarrativeFormPage({ caseId: preselected }: { caseId?: string }) 
 
   const submit = async () => {
     setSending({ busy: true });
+    const handling = {
+      marking,
+      sourceEvaluation: source,
+      intelligenceAssessment: assessment,
+      handlingCode,
+      ...(handlingCode === 'C' ? { handlingConditions: conditions } : {}),
+    };
     const input = {
-      caseId,
+      ...(caseId === NEW_CASE ? { newCase: { handling, exploitationTypes: exploitation, ...(summary.trim() ? { summary } : {}) } } : { caseId }),
       language,
       text,
       consent: {
@@ -93,13 +106,7 @@ export function NarrativeFormPage({ caseId: preselected }: { caseId?: string }) 
         recordedBy: recordedBy.trim(),
         ...(recordedAt ? { recordedAt: new Date(recordedAt).toISOString() } : {}),
       },
-      handling: {
-        marking,
-        sourceEvaluation: source,
-        intelligenceAssessment: assessment,
-        handlingCode,
-        ...(handlingCode === 'C' ? { handlingConditions: conditions } : {}),
-      },
+      handling,
       idempotencyKey: key,
     };
     const r = await client.mutation<{ contributeNarrative: { id: string } }>(CONTRIBUTE, { input }).toPromise();
@@ -112,8 +119,8 @@ export function NarrativeFormPage({ caseId: preselected }: { caseId?: string }) 
       <h1>{t('narratives.form.title')}</h1>
       <p>{t('narratives.form.intro')}</p>
       <Problems error={cases.error} />
-      {cases.list.length === 0 ? (
-        <p role="status">{t('narratives.form.noCases')}</p>
+      {cases.viewer ? (
+        <p role="status">{t('narratives.form.viewer')}</p>
       ) : (
         <form
           class="narrative-form"
@@ -130,10 +137,35 @@ export function NarrativeFormPage({ caseId: preselected }: { caseId?: string }) 
                 {c.marking ? ` (TLP:${c.marking === 'AMBER_STRICT' ? 'AMBER+STRICT' : c.marking})` : ''}
               </option>
             ))}
+            <option value={NEW_CASE}>{t('narratives.form.newCase')}</option>
           </select>
           <p id="case-hint" class="muted hint">
-            {t('narratives.form.caseHint')}
+            {t(cases.list.length ? 'narratives.form.caseHint' : 'narratives.form.noCases')}
           </p>
+          {caseId === NEW_CASE && (
+            <fieldset data-testid="new-case">
+              <legend>{t('narratives.form.newCaseTitle')}</legend>
+              <p class="muted hint">{t('narratives.form.newCaseHint')}</p>
+              <fieldset>
+                <legend>{t('narratives.form.exploitation')}</legend>
+                {EXPLOITATION_TYPES.map((x) => (
+                  <label key={x} class="choice">
+                    <input
+                      type="checkbox"
+                      value={x}
+                      // Each box is required until one is ticked: the browser asks for at least one.
+                      required={exploitation.length === 0}
+                      checked={exploitation.includes(x)}
+                      onChange={(e) => setExploitation((xs) => ((e.target as HTMLInputElement).checked ? [...xs, x] : xs.filter((y) => y !== x)))}
+                    />{' '}
+                    {t(`narratives.exploitationTypes.${x}`)}
+                  </label>
+                ))}
+              </fieldset>
+              <label for="summary">{t('narratives.form.summary')}</label>
+              <textarea id="summary" rows={3} maxLength={20000} value={summary} onInput={(e) => setSummary((e.target as HTMLTextAreaElement).value)} />
+            </fieldset>
+          )}
 
           <fieldset>
             <legend>{t('narratives.form.language')}</legend>

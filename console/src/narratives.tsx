@@ -48,7 +48,7 @@ interface NarrativeRecord {
 }
 
 const NARRATIVE = `query Narrative($id: ID!) {
-  me { agency { id } }
+  me { role agency { id } }
   narrative(id: $id) {
     id marking sourceEvaluation intelligenceAssessment handlingCode
     ownerAgency { id name } createdAt case { id reference }
@@ -244,7 +244,7 @@ export function HighlightedText({ text, proposals, numbers }: { text: string; pr
  * after a refusal (another caseworker decided first: CONFLICT) the page shows both the reason and
  * the decision that holds.
  */
-function ProposalItem(props: { p: Proposal; n: number; error?: CombinedError; onAnswer: (error: CombinedError | undefined) => void }) {
+function ProposalItem(props: { p: Proposal; n: number; decidable: boolean; error?: CombinedError; onAnswer: (error: CombinedError | undefined) => void }) {
   const { p, n } = props;
   const [busy, setBusy] = useState(false);
   const decide = async (decision: 'CONFIRM' | 'REJECT') => {
@@ -260,7 +260,9 @@ function ProposalItem(props: { p: Proposal; n: number; error?: CombinedError; on
       <span class="muted">{t('narratives.page.readFrom', { excerpt: p.excerpt ?? '' })}</span>
       <div class="decision">
         {p.status === 'PROPOSED' ? (
-          busy ? (
+          !props.decidable ? (
+            <span class="muted">{t('narratives.page.statuses.PROPOSED')}</span>
+          ) : busy ? (
             <span role="status">{t('narratives.page.deciding')}</span>
           ) : (
             <>
@@ -336,10 +338,18 @@ function NarrativeFacts({ n, withheld }: { n: NarrativeRecord; withheld: Set<str
   );
 }
 
+/**
+ * A narrative and who reads it: `owner` when the caller's agency owns it (it alone sees the proposals),
+ * `mayChange` when the caller may also decide and withdraw (the API refuses viewers: they are offered neither).
+ */
 function useNarrative(id: string) {
-  return usePersonalQuery<{ narrative: NarrativeRecord | null; me: string | null }>(NARRATIVE, { id }, (d) =>
-    d?.narrative ? { narrative: d.narrative as NarrativeRecord, me: (d.me as { agency: { id: string } | null } | undefined)?.agency?.id ?? null } : null,
-  );
+  return usePersonalQuery<{ narrative: NarrativeRecord; owner: boolean; mayChange: boolean }>(NARRATIVE, { id }, (d) => {
+    if (!d?.narrative) return null;
+    const narrative = d.narrative as NarrativeRecord;
+    const me = d.me as { role: string | null; agency: { id: string } | null } | undefined;
+    const owner = !!me?.agency && narrative.ownerAgency?.id === me.agency.id;
+    return { narrative, owner, mayChange: owner && me?.role !== 'VIEWER' };
+  });
 }
 
 /** One narrative: its text with the proposals marked in it, and (for its owner) confirm or reject each. */
@@ -358,7 +368,7 @@ export function NarrativePageView({ id }: { id: string }) {
     );
   }
   const withheld = withheldPaths(q.error);
-  const owner = !!q.data?.me && n.ownerAgency?.id === q.data.me;
+  const { owner, mayChange } = q.data!;
   const numbers = new Map(n.proposals.map((p, i) => [p.id, i + 1]));
   return (
     <article class="record" data-testid="narrative">
@@ -392,13 +402,14 @@ export function NarrativePageView({ id }: { id: string }) {
               <p>{t('narratives.page.noProposals')}</p>
             ) : (
               <>
-                <p class="muted hint">{t('narratives.page.proposalsIntro')}</p>
+                <p class="muted hint">{t(mayChange ? 'narratives.page.proposalsIntro' : 'narratives.page.viewer')}</p>
                 <ol class="proposals" data-testid="proposals">
                   {n.proposals.map((p) => (
                     <ProposalItem
                       key={p.id}
                       p={p}
                       n={numbers.get(p.id)!}
+                      decidable={mayChange}
                       error={answers[p.id]}
                       onAnswer={(error) => {
                         setAnswers((a) => ({ ...a, [p.id]: error }));
@@ -412,7 +423,7 @@ export function NarrativePageView({ id }: { id: string }) {
           </div>
         )}
       </div>
-      {owner && !n.withdrawnAt && (
+      {mayChange && !n.withdrawnAt && (
         <p>
           <Link href={`/narratives/${n.id}/withdraw`} class="button danger">
             {t('narratives.page.withdraw')}
@@ -458,7 +469,7 @@ export function WithdrawPage({ id }: { id: string }) {
     );
   }
   const withheld = withheldPaths(q.error);
-  const owner = !!q.data?.me && n.ownerAgency?.id === q.data.me;
+  const { owner, mayChange } = q.data!;
   const confirmed = n.proposals.filter((p) => p.kind === 'IDENTIFIER' && p.status === 'CONFIRMED');
   const submit = async () => {
     setResult({ busy: true });
@@ -512,6 +523,8 @@ export function WithdrawPage({ id }: { id: string }) {
         <p role="status">{t('narratives.withdraw.already', { at: when(n.withdrawnAt) })}</p>
       ) : !owner ? (
         <p>{t('narratives.page.notOwner')}</p>
+      ) : !mayChange ? (
+        <p>{t('narratives.page.viewer')}</p>
       ) : (
         <>
           <p>{t('narratives.withdraw.intro')}</p>

@@ -288,6 +288,73 @@ describe('an NGO caseworker in Chromium', () => {
     expect(cspViolations).toEqual([]);
   });
 
+  it('contributes a narrative that opens a new case, owned by the agency, with at least one kind of exploitation', async () => {
+    const text = 'Worked twelve hours a day on a farm near Boston; the gangmaster kept his passport. Contact: fermier.demo@example.org';
+    const { page } = await newPage();
+    await signIn(page, 'safe-passage', 'Contributor');
+    await browser.go(page, '/narratives/new');
+    await page.getByTestId('narrative-form').waitFor();
+    await page.getByLabel('Case', { exact: true }).selectOption({ label: 'A new case, opened by your agency for this narrative' });
+    await page.getByLabel('Narrative', { exact: true }).fill(text);
+    await page.getByTestId('consent-lawEnforcement').getByRole('radio', { name: /^Yes/ }).check();
+    await page.getByTestId('consent-hub').getByRole('radio', { name: /^No/ }).check();
+    // No kind of exploitation ticked: the browser asks for one and nothing is sent.
+    let sent = 0;
+    page.on('request', (r) => {
+      if (r.url().endsWith('/graphql') && /ContributeNarrative/.test(r.postData() ?? '')) sent++;
+    });
+    await page.getByRole('button', { name: 'Contribute the narrative' }).click();
+    expect(await page.getByTestId('new-case').locator('input:invalid').count()).toBeGreaterThan(0);
+    expect(sent).toBe(0);
+    await page.getByTestId('new-case').getByLabel('Labour exploitation').check();
+    await page.getByLabel('Summary of the case (optional)').fill('Farm work near Boston, passport kept by the gangmaster.');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Contribute the narrative' }).click();
+    // No purpose was stated yet in this session: the narrative's page asks for it before showing the text.
+    await page.getByTestId('purpose-form').waitFor();
+    await page.getByLabel('Purpose').fill('Casework: new referral');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByTestId('narrative').waitFor();
+    expect(sent).toBe(1);
+    const id = page.url().split('/narratives/')[1]!;
+    const r = await browser.hub.gql<{
+      narrative: { text: string; ownerAgency: { id: string }; case: { ownerAgency: { id: string }; exploitationTypes: string[]; summary: string } };
+    }>('safe-passage', 'query($id: ID!) { narrative(id: $id) { text ownerAgency { id } case { ownerAgency { id } exploitationTypes summary } } }', { id });
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.narrative.text).toBe(text);
+    expect(r.data!.narrative.case).toEqual({
+      ownerAgency: r.data!.narrative.ownerAgency,
+      exploitationTypes: ['LABOUR'],
+      summary: 'Farm work near Boston, passport kept by the gangmaster.',
+    });
+    expect(cspViolations).toEqual([]);
+  });
+
+  it('a Viewer of the NGO reads its narratives and proposals, and is offered no contribution, decision or withdrawal', async () => {
+    const demoId = browser.hub.demo.ids['narrative:safe-passage-ro']!;
+    const { page } = await newPage();
+    await signIn(page, 'safe-passage', 'Viewer');
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Narratives' }).click();
+    await page.getByLabel('Purpose').fill('Casework SP-CW-2026-031');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByTestId('narrative-list').locator(`tr[data-id="${demoId}"]`).getByRole('link').first().click();
+    await page.getByTestId('proposals').waitFor();
+    await page.getByText('Viewers read; contributors and supervisors confirm').waitFor();
+    expect(await page.getByRole('button', { name: 'Confirm' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Withdraw consent…' }).count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await browser.go(page, '/narratives/new');
+    await page.getByText('Viewers read narratives; contributors and supervisors contribute them.').waitFor();
+    expect(await page.getByRole('button', { name: 'Contribute the narrative' }).count()).toBe(0);
+    // What the console does not offer, the API refuses.
+    const proposal = (await narrative(demoId))!.proposals.find((p) => p.status === 'PROPOSED')!;
+    const refused = await browser.hub.gql('safe-passage:VIEWER', 'mutation($id: ID!) { decideProposal(id: $id, decision: CONFIRM) { status } }', {
+      id: proposal.id,
+    });
+    expect(refused.errors?.length).toBeGreaterThan(0);
+    expect((await narrative(demoId))!.proposals.find((p) => p.id === proposal.id)!.status).toBe('PROPOSED');
+  });
+
   it('a police officer has no link to the narratives pages', async () => {
     const { page } = await newPage();
     await signIn(page, 'west-midlands-police', 'Contributor');
