@@ -116,7 +116,10 @@ const yesNo = (v: boolean | null) => (v === null ? t('common.none') : t(`narrati
 /** The narratives that reach the agency, newest first; the first words of each text the caller may read. */
 export function NarrativesPage() {
   const q = usePersonalQuery<NarrativePage>(NARRATIVES, {}, (d) => d?.narratives as NarrativePage | undefined);
-  const [more, setMore] = useState<{ pages: Array<{ page: NarrativePage; error?: CombinedError }>; loading: boolean }>({ pages: [], loading: false });
+  const [more, setMore] = useState<{ pages: Array<{ page: NarrativePage; error?: CombinedError }>; loading: boolean; error?: CombinedError }>({
+    pages: [],
+    loading: false,
+  });
   if (q.asking) return <PurposeForm onDone={q.stated} />;
   if (q.loading) return <Loading />;
   const pages = [...(q.data ? [{ page: q.data, error: q.error }] : []), ...more.pages];
@@ -124,7 +127,11 @@ export function NarrativesPage() {
   const loadMore = async () => {
     setMore((m) => ({ ...m, loading: true }));
     const r = await client.query<{ narratives: NarrativePage }>(NARRATIVES, { after: last?.pageInfo.endCursor }).toPromise();
-    setMore((m) => ({ pages: r.data ? [...m.pages, { page: r.data.narratives, error: r.error }] : m.pages, loading: false }));
+    setMore((m) => ({
+      pages: r.data ? [...m.pages, { page: r.data.narratives, error: r.error }] : m.pages,
+      loading: false,
+      error: r.data ? undefined : r.error,
+    }));
   };
   return (
     <section data-testid="narratives">
@@ -165,11 +172,13 @@ export function NarrativesPage() {
                     <td>{n.case ? <Link href={`/case/${n.case.id}`}>{n.case.reference ?? n.case.id}</Link> : t('common.none')}</td>
                     <td>{n.ownerAgency?.name ?? t('common.none')}</td>
                     <td>{languageName(n.language)}</td>
-                    <td lang={n.language?.toLowerCase()} data-field="text">
+                    <td data-field="text">
                       {n.withdrawnAt ? (
                         <span class="muted">{t('narratives.list.erased')}</span>
+                      ) : n.text ? (
+                        <span lang={n.language?.toLowerCase()}>{firstWords(n.text)}</span>
                       ) : (
-                        <Value value={n.text ? firstWords(n.text) : n.text} path={`narratives.nodes.${i}.text`} withheld={withheld} />
+                        <Value value={null} path={`narratives.nodes.${i}.text`} withheld={withheld} />
                       )}
                     </td>
                     <td>
@@ -187,6 +196,7 @@ export function NarrativesPage() {
             </tbody>
           </table>
           {more.loading && <Loading />}
+          <Problems error={more.error} />
           {last?.pageInfo.hasNextPage && !more.loading && (
             <button type="button" class="secondary" onClick={() => void loadMore()}>
               {t('narratives.list.more')}
