@@ -243,6 +243,13 @@ describe('an NGO caseworker in Chromium', () => {
     await list.waitFor();
     await expect(list.locator(`tr[data-id="${created.id}"] [data-field="text"]`).innerText()).resolves.toBe('erased: consent withdrawn');
     expect(await page.locator('body').innerText()).not.toContain('0744 555 123');
+    await list.locator(`tr[data-id="${created.id}"]`).getByRole('link').first().click();
+    await expect(page.getByTestId('narrative-text').innerText()).resolves.toMatch(
+      /^The text was erased when consent was withdrawn on .+; its indicators and proposals went with it\.$/,
+    );
+    expect(await page.getByTestId('proposals').count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Withdraw consent…' }).count()).toBe(0);
+    expect(await page.locator('body').innerText()).not.toContain('0744 555 123');
     expect(cspViolations).toEqual([]);
   });
 
