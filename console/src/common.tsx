@@ -73,9 +73,12 @@ export function Loading() {
   );
 }
 
-/** Errors other than withheld fields, in words, with the code behind them. */
-export function Problems({ error }: { error: CombinedError | undefined }) {
-  const shown = issues(error).filter((i) => i.code !== 'FORBIDDEN_FIELD' && i.code !== 'NOT_FOUND' && i.code !== 'PURPOSE_REQUIRED');
+/**
+ * Errors other than withheld fields, in words, with the code behind them. A page that reads shows
+ * "not found" and the purpose form itself; the answer to a change (`all`) shows every error.
+ */
+export function Problems({ error, all }: { error: CombinedError | undefined; all?: boolean }) {
+  const shown = issues(error).filter((i) => all || (i.code !== 'FORBIDDEN_FIELD' && i.code !== 'NOT_FOUND' && i.code !== 'PURPOSE_REQUIRED'));
   if (!error || (error.graphQLErrors.length && !shown.length)) return null;
   return (
     <div class="problem" role="alert">

@@ -1,6 +1,7 @@
 import i18next from 'i18next';
 import { kase } from './locales/case';
 import { hits } from './locales/hits';
+import { narratives } from './locales/narratives';
 import { network } from './locales/network';
 import { person } from './locales/person';
 import { reports } from './locales/reports';
@@ -139,6 +140,7 @@ const AREAS = {
   typology,
   map,
   report,
+  narratives,
 };
 
 function pick(areas: Record<string, { en: object; ro: object }>, lng: 'en' | 'ro'): Record<string, object> {

@@ -1,5 +1,5 @@
 import type { CombinedError } from '@urql/core';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { client, needsPurpose, setPurpose, statedPurpose } from './graphql';
 
 export interface PersonalQuery<T> {
@@ -9,6 +9,8 @@ export interface PersonalQuery<T> {
   ask: () => void;
   /** The purpose was stated: the query runs (again). */
   stated: () => void;
+  /** Runs the query again after a change, showing what is there until the answer arrives. */
+  refresh: () => void;
   loading: boolean;
   data?: T | null;
   error?: CombinedError;
@@ -24,12 +26,15 @@ export function usePersonalQuery<T>(
   pick: (data: Record<string, unknown> | undefined) => T | null | undefined,
 ): PersonalQuery<T> {
   const [asking, setAsking] = useState(!statedPurpose());
-  const [attempt, setAttempt] = useState(0);
+  const [attempt, setAttempt] = useState({ n: 0, quiet: false });
   const [state, setState] = useState<{ data?: T | null; error?: CombinedError; loading: boolean }>({ loading: true });
   const key = JSON.stringify(variables);
+  const shownKey = useRef(key);
   useEffect(() => {
     if (asking) return;
-    setState({ loading: true });
+    // A quiet refresh keeps the record on screen; other variables are another record.
+    if (!attempt.quiet || shownKey.current !== key) setState({ loading: true });
+    shownKey.current = key;
     void client
       .query<Record<string, unknown>>(query, variables)
       .toPromise()
@@ -49,7 +54,8 @@ export function usePersonalQuery<T>(
     ask: () => setAsking(true),
     stated: () => {
       setAsking(false);
-      setAttempt((a) => a + 1);
+      setAttempt((a) => ({ n: a.n + 1, quiet: false }));
     },
+    refresh: () => setAttempt((a) => ({ n: a.n + 1, quiet: true })),
   };
 }

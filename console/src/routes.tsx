@@ -2,6 +2,8 @@ import type { ComponentChildren } from 'preact';
 import { CasePage } from './case';
 import { HitNoHitPage } from './hit-no-hit';
 import { MapPage } from './map';
+import { NarrativeFormPage } from './narrative-form';
+import { NarrativePageView, NarrativesPage, WithdrawPage } from './narratives';
 import { NetworkPage } from './network';
 import { PublicReportPage, ReceiptPage } from './public-report';
 import { PersonPage } from './person';
@@ -46,6 +48,10 @@ export const ROUTES: Route[] = [
     // The agency types whose policies read Route and Hotspot (policies/agency-types/, docs/access-matrix.md).
     nav: { label: 'map.nav', href: '/map', agencyTypes: ['LAW_ENFORCEMENT', 'FINANCIAL_INSTITUTION', 'NGO', 'HUB_ANALYST'] },
   },
+  { path: /^\/narratives\/new$/, page: (_, q) => <NarrativeFormPage caseId={q.get('case') ?? undefined} /> },
+  { path: /^\/narratives\/([^/]+)\/withdraw$/, page: ([id]) => <WithdrawPage id={id!} /> },
+  { path: /^\/narratives\/([^/]+)$/, page: ([id]) => <NarrativePageView id={id!} /> },
+  { path: /^\/narratives$/, page: () => <NarrativesPage />, nav: { label: 'narratives.nav', href: '/narratives', agencyTypes: ['NGO'] } },
 ];
 
 export function routeFor(pathname: string): { route: Route; params: string[] } | undefined {

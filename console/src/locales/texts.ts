@@ -1,5 +1,8 @@
-/** The same keys as the English texts, every one of them translated (a missing key fails the type check). */
-export type Translation<T> = { [K in keyof T]: T[K] extends string ? string : Translation<T[K]> };
+/**
+ * The same keys as the English texts, every one of them translated (a missing key fails the type
+ * check); at any level Romanian may add the plural form English has not (`_few`: 2–19).
+ */
+export type Translation<T> = { [K in keyof T]: T[K] extends string ? string : Translation<T[K]> } & { [few: `${string}_few`]: string };
 
 /**
  * One area's texts in English and Romanian (ș and ț with the comma below: U+0219, U+021B). Romanian
