@@ -1,7 +1,11 @@
 import i18next from 'i18next';
+import { audit } from './locales/audit';
 import { kase } from './locales/case';
+import { groups } from './locales/groups';
 import { network } from './locales/network';
 import { person } from './locales/person';
+import { requests } from './locales/requests';
+import { retention } from './locales/retention';
 import { search } from './locales/search';
 import { type Translation } from './locales/texts';
 
@@ -17,7 +21,17 @@ const en = {
     failed: 'Sign-in failed',
     again: 'Sign in again',
   },
-  header: { agency: 'Agency', role: 'Role', signOut: 'Sign out', search: 'Search', nav: 'Pages' },
+  header: {
+    agency: 'Agency',
+    role: 'Role',
+    signOut: 'Sign out',
+    search: 'Search',
+    nav: 'Pages',
+    audit: 'Audit trail',
+    requests: 'Access requests',
+    retention: 'Retention review',
+    groups: 'Sharing groups',
+  },
   roles: { VIEWER: 'Viewer', CONTRIBUTOR: 'Contributor', SUPERVISOR: 'Supervisor' },
   common: {
     withheld: 'withheld',
@@ -27,6 +41,10 @@ const en = {
     error: 'Something went wrong',
     none: '—',
     back: 'Back',
+    cancel: 'Cancel',
+    previous: 'Previous page',
+    next: 'Next page',
+    pageOf: 'Page {{page}}: {{shown}} of {{total}}',
   },
   purpose: {
     title: 'State your purpose',
@@ -67,7 +85,17 @@ const ro: Translation<typeof en> = {
     failed: 'Autentificarea a eșuat',
     again: 'Autentificați-vă din nou',
   },
-  header: { agency: 'Agenția', role: 'Rolul', signOut: 'Deconectare', search: 'Căutare', nav: 'Pagini' },
+  header: {
+    agency: 'Agenția',
+    role: 'Rolul',
+    signOut: 'Deconectare',
+    search: 'Căutare',
+    nav: 'Pagini',
+    audit: 'Jurnalul de audit',
+    requests: 'Cereri de acces',
+    retention: 'Revizuirea păstrării',
+    groups: 'Grupuri de partajare',
+  },
   roles: { VIEWER: 'Cititor', CONTRIBUTOR: 'Contributor', SUPERVISOR: 'Supervizor' },
   common: {
     withheld: 'reținut',
@@ -77,6 +105,10 @@ const ro: Translation<typeof en> = {
     error: 'Ceva nu a funcționat',
     none: '—',
     back: 'Înapoi',
+    cancel: 'Anulați',
+    previous: 'Pagina anterioară',
+    next: 'Pagina următoare',
+    pageOf: 'Pagina {{page}}: {{shown}} din {{total}}',
   },
   purpose: {
     title: 'Declarați scopul',
@@ -108,7 +140,7 @@ const ro: Translation<typeof en> = {
 };
 
 /** Each page area's texts, under its own key (`t('network.title')`). */
-const AREAS = { search, person, case: kase, network };
+const AREAS = { search, person, case: kase, network, audit, requests, retention, groups };
 
 function pick(areas: Record<string, { en: object; ro: object }>, lng: 'en' | 'ro'): Record<string, object> {
   return Object.fromEntries(Object.entries(areas).map(([k, v]) => [k, v[lng]]));

@@ -1,31 +1,80 @@
 import type { ComponentChildren } from 'preact';
+import { AuditPage } from './audit';
 import { CasePage } from './case';
+import { GroupsPage } from './groups';
 import { NetworkPage } from './network';
 import { PersonPage } from './person';
+import { RequestsPage } from './requests';
+import { RetentionPage } from './retention';
 import { SearchPage } from './search';
 
 /** An agency type as the API names it (`User.agency.type`). */
 export type AgencyType = string;
+/** A role as the API names it (`User.role`): VIEWER, CONTRIBUTOR, SUPERVISOR. */
+export type Role = string;
+
+/** The person signed in, as `me` answers (loaded once by the app). */
+export interface Me {
+  displayName: string | null;
+  role: Role | null;
+  agency: { id: string; type: AgencyType | null } | null;
+}
 
 export interface Route {
   /** Matched against the path; its groups are the page's parameters (URI-decoded). */
   path: RegExp;
-  page: (params: string[], query: URLSearchParams) => ComponentChildren;
-  /** A link in the header for the agency types it serves (all when omitted); its text is `t(nav.label)`. */
-  nav?: { label: string; href: string; agencyTypes?: AgencyType[] };
+  page: (params: string[], query: URLSearchParams, me: Me | undefined) => ComponentChildren;
+  /**
+   * A link in the header for the agency types and roles it serves (all when omitted); its text is
+   * `t(nav.label)`.
+   */
+  nav?: { label: string; href: string; agencyTypes?: AgencyType[]; roles?: Role[] };
 }
+
+/** The agency types that hold intelligence: they answer access requests and review retention (policies/agency-types/common.ts). */
+const HOLDERS: AgencyType[] = ['LAW_ENFORCEMENT', 'FINANCIAL_INSTITUTION', 'NGO', 'HUB_ANALYST'];
+const SUPERVISORS: Role[] = ['SUPERVISOR'];
 
 /**
  * Every page of the console, first match wins. A page is a GraphQL client like any other: what it
- * shows is what the API releases to the person signed in; `nav.agencyTypes` only spares people links
- * to pages that would show them nothing.
+ * shows is what the API releases to the person signed in; `nav.agencyTypes` and `nav.roles` only
+ * spare people links to pages that would show them nothing (the API refuses them in words).
  */
 export const ROUTES: Route[] = [
   { path: /^\/person\/([^/]+)$/, page: ([id]) => <PersonPage id={id!} /> },
   { path: /^\/case\/([^/]+)$/, page: ([id]) => <CasePage id={id!} /> },
   { path: /^\/network\/([^/]+)$/, page: ([seed]) => <NetworkPage seed={seed!} /> },
   { path: /^\/$/, page: (_, q) => <SearchPage q={q.get('q') ?? ''} />, nav: { label: 'header.search', href: '/' } },
+  {
+    path: /^\/audit$/,
+    page: (_, q) => <AuditPage query={q} />,
+    nav: { label: 'header.audit', href: '/audit', agencyTypes: [...HOLDERS, 'FRONTLINE'], roles: SUPERVISORS },
+  },
+  {
+    path: /^\/requests$/,
+    page: (_, q) => <RequestsPage query={q} />,
+    nav: { label: 'header.requests', href: '/requests', agencyTypes: HOLDERS, roles: SUPERVISORS },
+  },
+  {
+    path: /^\/retention$/,
+    page: (_, q) => <RetentionPage query={q} />,
+    nav: { label: 'header.retention', href: '/retention', agencyTypes: HOLDERS, roles: SUPERVISORS },
+  },
+  {
+    path: /^\/groups$/,
+    page: (_, _q, me) => <GroupsPage me={me} />,
+    nav: { label: 'header.groups', href: '/groups', agencyTypes: [...HOLDERS, 'HUB_ADMIN'], roles: SUPERVISORS },
+  },
 ];
+
+/** Whether the header links to a route for this person. */
+export function inNav(route: Route, me: Me | undefined): boolean {
+  if (!route.nav) return false;
+  const { agencyTypes, roles } = route.nav;
+  if (agencyTypes && !(me?.agency?.type && agencyTypes.includes(me.agency.type))) return false;
+  if (roles && !(me?.role && roles.includes(me.role))) return false;
+  return true;
+}
 
 export function routeFor(pathname: string): { route: Route; params: string[] } | undefined {
   for (const route of ROUTES) {
