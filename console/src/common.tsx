@@ -169,15 +169,18 @@ export function ConfirmDialog(props: { title: string; children: ComponentChildre
   );
 }
 
-/** Cursor paging over a connection: the cursors of the pages before this one are kept to go back. */
+/**
+ * Cursor paging over a connection: the cursors of the pages before this one are kept to go back;
+ * a new `reset` (other filters) starts again at the first page.
+ */
 export function usePages(reset: string): { after: string | undefined; page: number; next: (cursor: string) => void; previous: () => void } {
-  const [stack, setStack] = useState<Array<string | undefined>>([undefined]);
-  useEffect(() => setStack([undefined]), [reset]);
+  const [state, setState] = useState<{ reset: string; stack: Array<string | undefined> }>({ reset, stack: [undefined] });
+  const stack = state.reset === reset ? state.stack : [undefined];
   return {
     after: stack[stack.length - 1],
     page: stack.length,
-    next: (cursor) => setStack([...stack, cursor]),
-    previous: () => setStack(stack.length > 1 ? stack.slice(0, -1) : stack),
+    next: (cursor) => setState({ reset, stack: [...stack, cursor] }),
+    previous: () => setState({ reset, stack: stack.length > 1 ? stack.slice(0, -1) : stack }),
   };
 }
 

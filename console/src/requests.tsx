@@ -73,6 +73,7 @@ interface Connection {
 
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : t('common.none'));
 const recordName = (r: { subjectType: string; id: string }) => `${r.subjectType} ${r.id.slice(0, 8)}`;
+const grantedRecord = (g: Grant) => recordName({ subjectType: g.subjectType, id: g.recordId });
 
 /**
  * Access requests addressed to the agency (the inbox) or made by it, and the grants it gave or
@@ -147,7 +148,7 @@ export function RequestsPage({ query }: { query: URLSearchParams }) {
           </ul>
         </>
       )}
-      <Grants version={version} onChanged={changed} />
+      {state.list && <Grants version={version} onChanged={changed} />}
     </section>
   );
 }
@@ -217,7 +218,7 @@ function RequestCard({ request: r, incoming, onChanged }: { request: AccessReque
       )}
       {r.grants.length > 0 && (
         <p>
-          <strong>{t('requests.grantsOf')}:</strong> {r.grants.map((g) => `${recordName(g)} (${t('requests.until', { day: day(g.expiresAt) })})`).join(', ')}
+          <strong>{t('requests.grantsOf')}:</strong> {r.grants.map((g) => `${grantedRecord(g)} (${t('requests.until', { day: day(g.expiresAt) })})`).join(', ')}
         </p>
       )}
       {incoming && r.status === 'PENDING' && (
@@ -320,7 +321,7 @@ function Grants({ version, onChanged }: { version: number; onChanged: (notice: s
     const r = await client.mutation(REVOKE, { grantId: g.id }).toPromise();
     if (r.error) return setError(r.error);
     setError(undefined);
-    onChanged(t('requests.revoked', { record: recordName(g), agency: g.granteeAgency.name ?? '' }));
+    onChanged(t('requests.revoked', { record: grantedRecord(g), agency: g.granteeAgency.name ?? '' }));
   };
 
   const table = (rows: Grant[], given: boolean) => (
@@ -338,14 +339,14 @@ function Grants({ version, onChanged }: { version: number; onChanged: (notice: s
       <tbody>
         {rows.map((g) => (
           <tr key={g.id}>
-            <td class="mono">{recordName(g)}</td>
+            <td class="mono">{grantedRecord(g)}</td>
             <td>{(given ? g.granteeAgency : g.grantorAgency).name}</td>
             <td>{day(g.expiresAt)}</td>
             <td>{g.active ? t('requests.active') : g.revokedAt ? t('requests.revokedOn', { day: day(g.revokedAt) }) : t('requests.expired')}</td>
             {given && (
               <td>
                 {g.active && (
-                  <button type="button" class="small danger" aria-label={t('requests.revokeOne', { record: recordName(g) })} onClick={() => setRevoking(g)}>
+                  <button type="button" class="small danger" aria-label={t('requests.revokeOne', { record: grantedRecord(g) })} onClick={() => setRevoking(g)}>
                     {t('requests.revoke')}
                   </button>
                 )}
@@ -372,7 +373,7 @@ function Grants({ version, onChanged }: { version: number; onChanged: (notice: s
           onConfirm={() => void revoke(revoking)}
           onCancel={() => setRevoking(undefined)}
         >
-          <p>{t('requests.confirmRevoke', { record: recordName(revoking), agency: revoking.granteeAgency.name ?? '' })}</p>
+          <p>{t('requests.confirmRevoke', { record: grantedRecord(revoking), agency: revoking.granteeAgency.name ?? '' })}</p>
         </ConfirmDialog>
       )}
     </section>

@@ -204,7 +204,7 @@ function Decision({ record, onCancel, onDone }: { record: Due; onCancel: () => v
 
   return (
     <form
-      class="decide card"
+      class="decision card"
       aria-labelledby="decision-title"
       data-testid="decision"
       onSubmit={(e) => {
