@@ -293,6 +293,48 @@ describe("a supervisor's pages in the console", () => {
     expect(cspViolations).toEqual([]);
   });
 
+  it('a police supervisor reads the sharing groups of its force; the hub’s administration adds and removes a member after confirming', async () => {
+    const { page } = await newPage();
+    await signIn(page, WMP, 'Supervisor');
+    await page.getByRole('link', { name: 'Sharing groups' }).click();
+    const group = page.getByRole('article', { name: /^Midlands partnership/ });
+    await group.waitFor();
+    const members = await group.getByRole('listitem').allInnerTexts();
+    expect(members.some((m) => m.startsWith('West Midlands Police'))).toBe(true);
+    // Managing groups is the administration's: no form here.
+    expect(await page.getByRole('button', { name: /^(Add|Remove)/ }).count()).toBe(0);
+    await expectAccessible(page);
+
+    const admin = (await newPage()).page;
+    await signIn(admin, 'tessera-admin', 'Supervisor');
+    await admin.getByRole('link', { name: 'Sharing groups' }).click();
+    const managed = admin.getByRole('article', { name: /^Midlands partnership/ });
+    const metName = 'Metropolitan Police Service (demo)';
+    await managed.getByLabel('Add a member').selectOption({ label: metName });
+    await managed.getByRole('button', { name: 'Add', exact: true }).click();
+    await admin.getByText(`${metName} is a member of Midlands partnership.`).waitFor();
+    const inGroup = async () =>
+      (
+        await api<{ sharingGroups: Array<{ slug: string; members: Array<{ name: string }> }> }>(
+          'tessera-admin:SUPERVISOR',
+          '{ sharingGroups { slug members { name } } }',
+        )
+      ).sharingGroups
+        .find((g) => g.slug === 'midlands-partnership')!
+        .members.map((m) => m.name);
+    expect(await inGroup()).toContain(metName);
+    await expectAccessible(admin);
+
+    await managed.getByRole('button', { name: `Remove ${metName}` }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Remove the member?' });
+    await dialog.getByText(`${metName} stops reading the AMBER records shared with Midlands partnership within seconds.`).waitFor();
+    await expectAccessible(admin);
+    await dialog.getByRole('button', { name: 'Remove' }).click();
+    await admin.getByText(`${metName} is no longer a member of Midlands partnership.`).waitFor();
+    expect(await inGroup()).not.toContain(metName);
+    expect(cspViolations).toEqual([]);
+  });
+
   it('a viewer gets none of these links, and the pages show the API’s refusal in words', async () => {
     const { page } = await newPage();
     await signIn(page, WMP, 'Viewer');
