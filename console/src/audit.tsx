@@ -1,9 +1,7 @@
-import type { CombinedError } from '@urql/core';
 import { useEffect, useState } from 'preact/hooks';
 import { Link, navigate } from './app';
 import { type CheckpointFields, CheckFailed, ed25519Supported, parseVerifierKey, type PublishedKey, publishedVerifier, verifyHistory } from './checkpoint';
-import { dayFromToday, Loading, Pager, Problems, usePages } from './common';
-import { client } from './graphql';
+import { dayFromToday, Loading, Pager, Problems, usePages, useQuery } from './common';
 import { t } from './i18n';
 
 const ACTIONS = ['COLLECT', 'ALTER', 'CONSULT', 'DISCLOSE', 'COMBINE', 'ERASE'] as const;
@@ -80,16 +78,10 @@ export function AuditPage({ query }: { query: URLSearchParams }) {
   const key = JSON.stringify(applied);
   const [draft, setDraft] = useState<Filters>(applied);
   const pages = usePages(key);
-  const [state, setState] = useState<{ loading: boolean; trail?: Trail; error?: CombinedError }>({ loading: true });
+  const q = useQuery<{ auditTrail: Trail }>(TRAIL, { first: PAGE_SIZE, after: pages.after, filter: apiFilter(applied) });
+  const state = { loading: q.loading, trail: q.data?.auditTrail, error: q.error };
 
   useEffect(() => setDraft(filtersOf(query)), [key]);
-  useEffect(() => {
-    setState({ loading: true });
-    void client
-      .query<{ auditTrail: Trail }>(TRAIL, { first: PAGE_SIZE, after: pages.after, filter: apiFilter(applied) })
-      .toPromise()
-      .then((r) => setState({ loading: false, trail: r.data?.auditTrail, error: r.error }));
-  }, [key, pages.after]);
 
   const field = (name: keyof Filters) => ({
     id: `audit-${name}`,
@@ -241,36 +233,37 @@ function failure(err: unknown): Verdict {
  * checked against the signed text, and the newest checkpoints' tree sizes never shrinking.
  */
 function ChainStatus() {
-  const [state, setState] = useState<{ data?: Checkpoints; error?: CombinedError; loading: boolean }>({ loading: true });
+  const state = useQuery<Checkpoints>(CHECKPOINTS, {});
   const [kept, setKept] = useState('');
   const [verdict, setVerdict] = useState<Verdict>({ kind: 'checking' });
 
   useEffect(() => {
-    void client
-      .query<Checkpoints>(CHECKPOINTS, {})
-      .toPromise()
-      .then((r) => setState({ data: r.data, error: r.error, loading: false }));
-  }, []);
-
-  useEffect(() => {
     const d = state.data;
     if (!d) return;
-    if (!d.latestAuditCheckpoint) return setVerdict({ kind: 'none' });
+    let current = true;
+    const settle = (v: Verdict) => current && setVerdict(v);
+    if (!d.latestAuditCheckpoint) {
+      settle({ kind: 'none' });
+      return;
+    }
     setVerdict({ kind: 'checking' });
     void (async () => {
-      if (!(await ed25519Supported())) return setVerdict({ kind: 'unsupported' });
+      if (!(await ed25519Supported())) return settle({ kind: 'unsupported' });
       try {
         const published = await publishedVerifier(d.auditCheckpointKey);
         const verifier = kept.trim() ? await parseVerifierKey(kept) : published;
         await verifyHistory([d.latestAuditCheckpoint!, ...d.auditCheckpoints.filter((c) => c.note !== d.latestAuditCheckpoint!.note)], verifier);
-        setVerdict({ kind: 'verified' });
+        settle({ kind: 'verified' });
       } catch (err) {
-        setVerdict(failure(err));
+        settle(failure(err));
       }
     })();
+    return () => {
+      current = false;
+    };
   }, [state.data, kept]);
 
-  if (state.loading) return <Loading />;
+  if (state.loading && !state.data) return <Loading />;
   const d = state.data;
   const latest = d?.latestAuditCheckpoint;
   return (
@@ -299,13 +292,15 @@ function ChainStatus() {
           </div>
         </dl>
       )}
-      <p class={`verdict verdict-${verdict.kind}`} role="status" data-testid="chain-verdict">
-        {verdict.kind === 'failed'
-          ? t('audit.chain.failed', { why: verdict.text })
-          : verdict.kind === 'verified'
-            ? t('audit.verified', { count: Math.max(1, d?.auditCheckpoints.length ?? 0) })
-            : t(`audit.chain.${verdict.kind}`)}
-      </p>
+      {d && (
+        <p class={`verdict verdict-${verdict.kind}`} role="status" data-testid="chain-verdict">
+          {verdict.kind === 'failed'
+            ? t('audit.chain.failed', { why: verdict.text })
+            : verdict.kind === 'verified'
+              ? t('audit.verified', { count: Math.max(1, d.auditCheckpoints.length) })
+              : t(`audit.chain.${verdict.kind}`)}
+        </p>
+      )}
       {d && (
         <details>
           <summary>{t('audit.chain.what')}</summary>

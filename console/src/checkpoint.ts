@@ -88,7 +88,9 @@ export async function publishedVerifier(key: PublishedKey): Promise<Verifier> {
 /** Whether this browser's Web Crypto verifies Ed25519 (Chromium 137+, Firefox 129+, Safari 17+). */
 export async function ed25519Supported(): Promise<boolean> {
   try {
-    await crypto.subtle.importKey('raw', new Uint8Array(32), { name: 'Ed25519' }, false, ['verify']);
+    // RFC 8032's first test key: a valid point, which any implementation imports.
+    const key = Uint8Array.from('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a'.match(/../g)!, (h) => parseInt(h, 16));
+    await crypto.subtle.importKey('raw', key, { name: 'Ed25519' }, false, ['verify']);
     return true;
   } catch {
     return false;

@@ -1,7 +1,7 @@
 import type { CombinedError } from '@urql/core';
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { issues, setPurpose, statedPurpose } from './graphql';
+import { client, issues, setPurpose, statedPurpose } from './graphql';
 import { t } from './i18n';
 
 /** TLP 2.0 banner in FIRST's colours (text on black): CLEAR, GREEN, AMBER, AMBER+STRICT, RED. */
@@ -215,4 +215,33 @@ export function Pager(props: {
 /** A date (YYYY-MM-DD) `days` from today, UTC. */
 export function dayFromToday(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+export interface QueryState<T> {
+  loading: boolean;
+  data?: T;
+  error?: CombinedError;
+}
+
+/**
+ * A query run when its variables (compared by value) or `refresh` change; an answer that arrives
+ * after a newer request was made is dropped. Refreshed, the last answer stays shown while the next
+ * one loads; with other variables it goes at once.
+ */
+export function useQuery<T>(query: string, variables: Record<string, unknown>, refresh = 0): QueryState<T> {
+  const key = JSON.stringify([query, variables]);
+  const [state, setState] = useState<QueryState<T> & { key: string }>({ loading: true, key });
+  useEffect(() => {
+    let current = true;
+    setState((s) => (s.key === key ? { ...s, loading: true } : { loading: true, key }));
+    void client
+      .query<T>(query, variables)
+      .toPromise()
+      .then((r) => current && setState({ loading: false, data: r.data, error: r.error, key }));
+    return () => {
+      current = false;
+    };
+    // `query` and `variables` are compared by value (key).
+  }, [key, refresh]);
+  return state.key === key ? state : { loading: true };
 }

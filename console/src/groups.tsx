@@ -1,6 +1,6 @@
 import type { CombinedError } from '@urql/core';
-import { useEffect, useState } from 'preact/hooks';
-import { ConfirmDialog, Loading, Problems } from './common';
+import { useState } from 'preact/hooks';
+import { ConfirmDialog, Loading, Problems, useQuery } from './common';
 import { client } from './graphql';
 import { t } from './i18n';
 import type { Me } from './routes';
@@ -33,19 +33,13 @@ interface Group {
 export function GroupsPage({ me }: { me: Me | undefined }) {
   const manages = !!me?.agency?.type && MANAGERS.includes(me.agency.type) && me.role !== 'VIEWER';
   const [version, setVersion] = useState(0);
-  const [state, setState] = useState<{ loading: boolean; groups?: Group[]; agencies?: Agency[]; error?: CombinedError }>({ loading: true });
+  const q = useQuery<{ sharingGroups: Group[]; agencies: Agency[] }>(GROUPS, {}, version);
+  const state = { loading: q.loading, groups: q.data?.sharingGroups, agencies: q.data?.agencies, error: q.error };
   const [error, setError] = useState<CombinedError>();
   const [notice, setNotice] = useState<string>();
   const [draft, setDraft] = useState({ name: '', slug: '' });
   const [adding, setAdding] = useState<Record<string, string>>({});
   const [removing, setRemoving] = useState<{ group: Group; agency: Agency }>();
-
-  useEffect(() => {
-    void client
-      .query<{ sharingGroups: Group[]; agencies: Agency[] }>(GROUPS, {})
-      .toPromise()
-      .then((r) => setState({ loading: false, groups: r.data?.sharingGroups, agencies: r.data?.agencies, error: r.error }));
-  }, [version]);
 
   const run = async (query: string, variables: Record<string, unknown>, done: string) => {
     const r = await client.mutation(query, variables).toPromise();

@@ -1,7 +1,7 @@
 import type { CombinedError } from '@urql/core';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { navigate } from './app';
-import { ConfirmDialog, dayFromToday, Loading, Pager, Problems, TlpBanner, usePages } from './common';
+import { ConfirmDialog, dayFromToday, Loading, Pager, Problems, TlpBanner, usePages, useQuery } from './common';
 import { client } from './graphql';
 import { t } from './i18n';
 
@@ -87,20 +87,12 @@ export function RequestsPage({ query }: { query: URLSearchParams }) {
   const pages = usePages(key);
   const [version, setVersion] = useState(0);
   const [notice, setNotice] = useState<string>();
-  const [state, setState] = useState<{ loading: boolean; list?: Connection; error?: CombinedError }>({ loading: true });
-
-  useEffect(() => {
-    setState((s) => ({ ...s, loading: true }));
-    void client
-      .query<{ accessRequests: Connection }>(REQUESTS(direction === 'INCOMING'), {
-        first: PAGE_SIZE,
-        after: pages.after,
-        direction,
-        status: status || undefined,
-      })
-      .toPromise()
-      .then((r) => setState({ loading: false, list: r.data?.accessRequests, error: r.error }));
-  }, [key, pages.after, version]);
+  const q = useQuery<{ accessRequests: Connection }>(
+    REQUESTS(direction === 'INCOMING'),
+    { first: PAGE_SIZE, after: pages.after, direction, status: status || undefined },
+    version,
+  );
+  const state = { loading: q.loading, list: q.data?.accessRequests, error: q.error };
 
   const changed = (text: string) => {
     setNotice(text);
@@ -305,16 +297,10 @@ function RequestCard({ request: r, incoming, onChanged }: { request: AccessReque
 
 /** The grants the agency gave (revocable) and received. */
 function Grants({ version, onChanged }: { version: number; onChanged: (notice: string) => void }) {
-  const [state, setState] = useState<{ loading: boolean; given?: Grant[]; received?: Grant[]; error?: CombinedError }>({ loading: true });
+  const q = useQuery<{ given: Grant[]; received: Grant[] }>(GRANTS, {}, version);
+  const state = { loading: q.loading, given: q.data?.given, received: q.data?.received, error: q.error };
   const [revoking, setRevoking] = useState<Grant>();
   const [error, setError] = useState<CombinedError>();
-
-  useEffect(() => {
-    void client
-      .query<{ given: Grant[]; received: Grant[] }>(GRANTS, {})
-      .toPromise()
-      .then((r) => setState({ loading: false, given: r.data?.given, received: r.data?.received, error: r.error }));
-  }, [version]);
 
   const revoke = async (g: Grant) => {
     setRevoking(undefined);

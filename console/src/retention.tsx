@@ -1,7 +1,7 @@
 import type { CombinedError } from '@urql/core';
 import { useEffect, useState } from 'preact/hooks';
 import { Link, navigate } from './app';
-import { ConfirmDialog, dayFromToday, Loading, Pager, Problems, TlpBanner, usePages } from './common';
+import { ConfirmDialog, dayFromToday, Loading, Pager, Problems, TlpBanner, usePages, useQuery } from './common';
 import { client } from './graphql';
 import { t } from './i18n';
 
@@ -61,16 +61,14 @@ export function RetentionPage({ query }: { query: URLSearchParams }) {
   const [version, setVersion] = useState(0);
   const [notice, setNotice] = useState<string>();
   const [selected, setSelected] = useState<Due>();
-  const [state, setState] = useState<{ loading: boolean; list?: Connection; error?: CombinedError }>({ loading: true });
+  const q = useQuery<{ recordsDueForReview: Connection }>(
+    DUE,
+    { first: PAGE_SIZE, after: pages.after, before, subjectType: subjectType || undefined },
+    version,
+  );
+  const state = { loading: q.loading, list: q.data?.recordsDueForReview, error: q.error };
 
   useEffect(() => setDraft({ before, subjectType }), [key]);
-  useEffect(() => {
-    setState((s) => ({ ...s, loading: true }));
-    void client
-      .query<{ recordsDueForReview: Connection }>(DUE, { first: PAGE_SIZE, after: pages.after, before, subjectType: subjectType || undefined })
-      .toPromise()
-      .then((r) => setState({ loading: false, list: r.data?.recordsDueForReview, error: r.error }));
-  }, [key, pages.after, version]);
 
   return (
     <section data-testid="retention">
@@ -255,14 +253,9 @@ function Decision({ record, onCancel, onDone }: { record: Due; onCancel: () => v
 }
 
 function Reviews({ version }: { version: number }) {
-  const [state, setState] = useState<{ loading: boolean; reviews?: Review[]; total?: number; error?: CombinedError }>({ loading: true });
-  useEffect(() => {
-    void client
-      .query<{ retentionReviews: { totalCount: number; nodes: Review[] } }>(REVIEWS, {})
-      .toPromise()
-      .then((r) => setState({ loading: false, reviews: r.data?.retentionReviews.nodes, total: r.data?.retentionReviews.totalCount, error: r.error }));
-  }, [version]);
-  if (state.loading) return <Loading />;
+  const q = useQuery<{ retentionReviews: { totalCount: number; nodes: Review[] } }>(REVIEWS, {}, version);
+  const state = { loading: q.loading, reviews: q.data?.retentionReviews.nodes, total: q.data?.retentionReviews.totalCount };
+  if (state.loading && !state.reviews) return <Loading />;
   if (!state.reviews) return null;
   return (
     <section class="sub" aria-labelledby="reviews-title">
