@@ -173,6 +173,7 @@ function RequestCard({ request: r, incoming, onChanged }: { request: AccessReque
         : await client.mutation(REFUSE, { requestId: r.id, reason }).toPromise();
     setBusy(false);
     if (res.error) return setError(res.error);
+    setError(undefined);
     onChanged(confirming === 'grant' ? t('requests.granted', { count: picked.length, agency: from, until }) : t('requests.refused', { agency: from }));
   };
 
@@ -231,6 +232,7 @@ function RequestCard({ request: r, incoming, onChanged }: { request: AccessReque
                       if ((e.target as HTMLInputElement).checked) next.add(k);
                       else next.delete(k);
                       setChosen(next);
+                      setError(undefined);
                     }}
                   />
                   <label for={`${idBase}-${k}`}>
@@ -247,7 +249,10 @@ function RequestCard({ request: r, incoming, onChanged }: { request: AccessReque
               value={until}
               min={dayFromToday(1)}
               max={dayFromToday(MAX_GRANT_DAYS - 1)}
-              onInput={(e) => setUntil((e.target as HTMLInputElement).value)}
+              onInput={(e) => {
+                setUntil((e.target as HTMLInputElement).value);
+                setError(undefined);
+              }}
             />
             <p class="muted hint">{t('requests.expiresHint', { days: MAX_GRANT_DAYS })}</p>
             <button type="button" disabled={busy || picked.length === 0 || !until} onClick={() => setConfirming('grant')}>
@@ -257,7 +262,15 @@ function RequestCard({ request: r, incoming, onChanged }: { request: AccessReque
           <fieldset>
             <legend>{t('requests.refuseTitle')}</legend>
             <label for={`${idBase}-reason`}>{t('requests.reason')}</label>
-            <textarea id={`${idBase}-reason`} rows={2} value={reason} onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)} />
+            <textarea
+              id={`${idBase}-reason`}
+              rows={2}
+              value={reason}
+              onInput={(e) => {
+                setReason((e.target as HTMLTextAreaElement).value);
+                setError(undefined);
+              }}
+            />
             <button type="button" class="secondary" disabled={busy || !reason.trim()} onClick={() => setConfirming('refuse')}>
               {t('requests.refuse')}
             </button>

@@ -161,8 +161,18 @@ describe("a supervisor's pages in the console", () => {
     const kase = `Case ${id('case:midlands').slice(0, 8)}`;
     await expect(phone.getByRole('group', { name: 'Your records that mention the identifier' }).getByRole('checkbox').count()).resolves.toBe(1);
     await phone.getByLabel(new RegExp(`${kase} · record the observation was made on`)).check();
+    // Past the longest grant the API allows: its refusal in words, with the code, and nothing granted.
+    await phone.getByLabel('Access ends after').fill(new Date(Date.now() + 200 * 86_400_000).toISOString().slice(0, 10));
+    await phone.getByRole('button', { name: 'Grant access' }).click();
+    await page.getByRole('dialog', { name: 'Grant access?' }).getByRole('button', { name: 'Grant access' }).click();
+    const problem = phone.getByRole('alert');
+    await problem.getByText('expiresAt: must be at most 180 days ahead').waitFor();
+    await expect(problem.locator('code').innerText()).resolves.toBe('BAD_USER_INPUT');
+    expect((await api<{ accessGrants: unknown[] }>('albion-bank', '{ accessGrants(direction: RECEIVED) { id } }')).accessGrants).toEqual([]);
+
     const until = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
     await phone.getByLabel('Access ends after').fill(until);
+    await problem.waitFor({ state: 'detached' });
     await shot(page, 'supervisor-requests');
     await expectAccessible(page);
     await phone.getByRole('button', { name: 'Grant access' }).click();
