@@ -1,6 +1,6 @@
 import type { CombinedError } from '@urql/core';
 import { useState } from 'preact/hooks';
-import { navigate } from './app';
+import { Link, navigate } from './app';
 import { ConfirmDialog, dayFromToday, Loading, Pager, Problems, TlpBanner, usePages, useQuery } from './common';
 import { client } from './graphql';
 import { t } from './i18n';
@@ -73,6 +73,9 @@ interface Connection {
 
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : t('common.none'));
 const recordName = (r: { subjectType: string; id: string }) => `${r.subjectType} ${r.id.slice(0, 8)}`;
+/** Where a record opens in the console, for the kinds it has a page for. */
+const recordHref = (r: { subjectType: string; id: string }) =>
+  r.subjectType === 'Case' ? `/case/${r.id}` : r.subjectType === 'Person' ? `/person/${r.id}` : undefined;
 const grantedRecord = (g: Grant) => recordName({ subjectType: g.subjectType, id: g.recordId });
 
 /**
@@ -239,6 +242,12 @@ function RequestCard({ request: r, incoming, onChanged }: { request: AccessReque
                     <TlpBanner marking={c.marking} inline /> {recordName(c)} · {t(`requests.via.${c.via}`)}
                     {c.role ? ` · ${c.role}` : ''}
                   </label>
+                  {recordHref(c) && (
+                    <Link href={recordHref(c)!} class="small-link">
+                      <span aria-hidden="true">{t('requests.open')}</span>
+                      <span class="visually-hidden">{t('requests.openOne', { record: recordName(c) })}</span>
+                    </Link>
+                  )}
                 </div>
               );
             })}

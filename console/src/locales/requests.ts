@@ -24,6 +24,8 @@ export const requests = texts(
     until: 'until {{day}}',
     records: 'Your records that mention the identifier',
     noCandidates: 'None of your records can be granted (RED records never are).',
+    open: 'open',
+    openOne: 'Open {{record}}',
     via: {
       OBSERVATION: 'observation of the identifier',
       SOURCE_RECORD: 'record the observation was made on',
@@ -86,6 +88,8 @@ export const requests = texts(
     until: 'până la {{day}}',
     records: 'Înregistrările dumneavoastră care menționează identificatorul',
     noCandidates: 'Niciuna dintre înregistrările dumneavoastră nu poate fi acordată (cele RED nu pot fi niciodată).',
+    open: 'deschideți',
+    openOne: 'Deschideți {{record}}',
     via: {
       OBSERVATION: 'observație a identificatorului',
       SOURCE_RECORD: 'înregistrarea pe care s-a făcut observația',
