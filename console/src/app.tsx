@@ -3,7 +3,7 @@ import { type ConsoleConfig, completeSignIn, currentSession, loadConfig, signIn,
 import { client } from './graphql';
 import { i18next, LANGUAGES, t } from './i18n';
 import { NotFound } from './common';
-import { ROUTES, routeFor } from './routes';
+import { inNav, type Me, ROUTES, routeFor } from './routes';
 
 /** The console's pages are addressed by path; the gateway answers every path with this app. */
 export function navigate(to: string): void {
@@ -104,12 +104,6 @@ function PublicShell({ children }: { children: preact.ComponentChildren }) {
   );
 }
 
-interface Me {
-  displayName: string | null;
-  role: string | null;
-  agency: { type: string | null } | null;
-}
-
 function Header({ config, me }: { config: ConsoleConfig; me?: Me }) {
   const session = currentSession();
   return (
@@ -118,7 +112,7 @@ function Header({ config, me }: { config: ConsoleConfig; me?: Me }) {
         {t('app.title')}
       </Link>
       <nav aria-label={t('header.nav')}>
-        {ROUTES.filter((r) => r.nav && (!r.nav.agencyTypes || (me?.agency?.type && r.nav.agencyTypes.includes(me.agency.type)))).map((r) => (
+        {ROUTES.filter((r) => inNav(r, me)).map((r) => (
           <Link key={r.nav!.href} href={r.nav!.href}>
             {t(r.nav!.label)}
           </Link>
@@ -177,7 +171,7 @@ export function App() {
   useEffect(() => {
     if (!signedIn) return;
     void client
-      .query<{ me: Me }>('query Me { me { displayName role agency { type } } }', {})
+      .query<{ me: Me }>('query Me { me { displayName role agency { id type } } }', {})
       .toPromise()
       .then((r) => r.data && setMe(r.data.me));
   }, [signedIn]);
@@ -186,7 +180,7 @@ export function App() {
   const params = new URLSearchParams(query);
   const found = routeFor(pathname!);
   // Public pages come before the sign-in gate: no configuration, no session, no token.
-  if (found?.route.public) return <PublicShell>{found.route.page(found.params, params)}</PublicShell>;
+  if (found?.route.public) return <PublicShell>{found.route.page(found.params, params, undefined)}</PublicShell>;
 
   if (error) {
     return (
@@ -208,7 +202,7 @@ export function App() {
       </>
     );
   }
-  const page = found ? found.route.page(found.params, params) : <NotFound />;
+  const page = found ? found.route.page(found.params, params, me) : <NotFound />;
   return (
     <>
       <a class="skip" href="#main">

@@ -1,16 +1,18 @@
 import type { CombinedError } from '@urql/core';
-import { useState } from 'preact/hooks';
-import { issues, setPurpose, statedPurpose } from './graphql';
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { client, issues, setPurpose, statedPurpose } from './graphql';
 import { t } from './i18n';
 
 /** TLP 2.0 banner in FIRST's colours (text on black): CLEAR, GREEN, AMBER, AMBER+STRICT, RED. */
-export function TlpBanner({ marking }: { marking: string | null | undefined }) {
+export function TlpBanner({ marking, inline }: { marking: string | null | undefined; inline?: boolean }) {
   if (!marking) return null;
   const level = marking === 'AMBER_STRICT' ? 'AMBER+STRICT' : marking;
+  const Tag = inline ? 'span' : 'p';
   return (
-    <p class={`tlp tlp-${marking.toLowerCase().replace('_', '-')}`} data-testid="tlp">
+    <Tag class={`tlp tlp-${marking.toLowerCase().replace('_', '-')}${inline ? ' inline' : ''}`} data-testid="tlp">
       <span>{t('tlp.label', { level })}</span>
-    </p>
+    </Tag>
   );
 }
 
@@ -74,8 +76,9 @@ export function Loading() {
 }
 
 /**
- * Errors other than withheld fields, in words, with the code behind them. A page that reads shows
- * "not found" and the purpose form itself; the answer to a change (`all`) shows every error.
+ * Errors other than withheld fields, in words, with the code behind them. A page showing a record
+ * shows NOT_FOUND as "not found" and asks for the purpose on PURPOSE_REQUIRED; `all` shows those too
+ * (the answer to a decision the person just made).
  */
 export function Problems({ error, all }: { error: CombinedError | undefined; all?: boolean }) {
   const shown = issues(error).filter((i) => all || (i.code !== 'FORBIDDEN_FIELD' && i.code !== 'NOT_FOUND' && i.code !== 'PURPOSE_REQUIRED'));
@@ -129,4 +132,116 @@ export function PurposeLine({ onChange }: { onChange: () => void }) {
       </button>
     </p>
   );
+}
+
+/**
+ * Asks before an action that cannot be taken back: a modal `<dialog>` (focus stays in it, Escape
+ * cancels) naming what will happen.
+ */
+export function ConfirmDialog(props: { title: string; children: ComponentChildren; confirm: string; onConfirm: () => void; onCancel: () => void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (d && !d.open) d.showModal();
+    return () => d?.close();
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      class="confirm"
+      aria-labelledby="confirm-title"
+      onCancel={(e) => {
+        e.preventDefault();
+        props.onCancel();
+      }}
+    >
+      <h2 id="confirm-title">{props.title}</h2>
+      <div>{props.children}</div>
+      <p class="toolbar">
+        <button type="button" class="danger" onClick={props.onConfirm}>
+          {props.confirm}
+        </button>
+        <button type="button" class="secondary" onClick={props.onCancel}>
+          {t('common.cancel')}
+        </button>
+      </p>
+    </dialog>
+  );
+}
+
+/**
+ * Cursor paging over a connection: the cursors of the pages before this one are kept to go back;
+ * a new `reset` (other filters) starts again at the first page.
+ */
+export function usePages(reset: string): { after: string | undefined; page: number; next: (cursor: string) => void; previous: () => void } {
+  const [state, setState] = useState<{ reset: string; stack: Array<string | undefined> }>({ reset, stack: [undefined] });
+  const stack = state.reset === reset ? state.stack : [undefined];
+  return {
+    after: stack[stack.length - 1],
+    page: stack.length,
+    next: (cursor) => setState({ reset, stack: [...stack, cursor] }),
+    previous: () => setState({ reset, stack: stack.length > 1 ? stack.slice(0, -1) : stack }),
+  };
+}
+
+export function Pager(props: {
+  label: string;
+  total: number;
+  shown: number;
+  pages: ReturnType<typeof usePages>;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null } | undefined;
+}) {
+  const { pages, pageInfo } = props;
+  return (
+    <nav class="toolbar pager" aria-label={props.label}>
+      <span class="muted" role="status">
+        {t('common.pageOf', { page: pages.page, shown: props.shown, total: props.total })}
+      </span>
+      <button type="button" class="secondary small" disabled={pages.page === 1} onClick={pages.previous}>
+        {t('common.previous')}
+      </button>
+      <button
+        type="button"
+        class="secondary small"
+        disabled={!pageInfo?.hasNextPage || !pageInfo.endCursor}
+        onClick={() => pageInfo?.endCursor && pages.next(pageInfo.endCursor)}
+      >
+        {t('common.next')}
+      </button>
+    </nav>
+  );
+}
+
+/** A date (YYYY-MM-DD) `days` from today, UTC. */
+export function dayFromToday(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+export interface QueryState<T> {
+  loading: boolean;
+  data?: T;
+  error?: CombinedError;
+}
+
+/**
+ * A query run when its variables (compared by value) or `refresh` change; an answer that arrives
+ * after a newer request was made is dropped. Refreshed, the last answer stays shown while the next
+ * one loads; with other variables it goes at once.
+ */
+export function useQuery<T>(query: string, variables: Record<string, unknown>, refresh = 0): QueryState<T> {
+  const key = JSON.stringify([query, variables]);
+  const [state, setState] = useState<QueryState<T> & { key: string }>({ loading: true, key });
+  useEffect(() => {
+    let current = true;
+    setState((s) => (s.key === key ? { ...s, loading: true } : { loading: true, key }));
+    void client
+      .query<T>(query, variables)
+      .toPromise()
+      .then((r) => current && setState({ loading: false, data: r.data, error: r.error, key }));
+    return () => {
+      current = false;
+    };
+    // `query` and `variables` are compared by value (key).
+  }, [key, refresh]);
+  return state.key === key ? state : { loading: true };
 }

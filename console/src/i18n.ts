@@ -1,4 +1,5 @@
 import i18next from 'i18next';
+import { audit } from './locales/audit';
 import { kase } from './locales/case';
 import { hits } from './locales/hits';
 import { narratives } from './locales/narratives';
@@ -7,6 +8,9 @@ import { person } from './locales/person';
 import { reports } from './locales/reports';
 import { map } from './locales/map';
 import { report } from './locales/report';
+import { groups } from './locales/groups';
+import { requests } from './locales/requests';
+import { retention } from './locales/retention';
 import { search } from './locales/search';
 import { typology } from './locales/typology';
 import { type Translation } from './locales/texts';
@@ -23,7 +27,17 @@ const en = {
     failed: 'Sign-in failed',
     again: 'Sign in again',
   },
-  header: { agency: 'Agency', role: 'Role', signOut: 'Sign out', search: 'Search', nav: 'Pages' },
+  header: {
+    agency: 'Agency',
+    role: 'Role',
+    signOut: 'Sign out',
+    search: 'Search',
+    nav: 'Pages',
+    audit: 'Audit trail',
+    requests: 'Access requests',
+    retention: 'Retention review',
+    groups: 'Sharing groups',
+  },
   roles: { VIEWER: 'Viewer', CONTRIBUTOR: 'Contributor', SUPERVISOR: 'Supervisor' },
   common: {
     withheld: 'withheld',
@@ -33,6 +47,10 @@ const en = {
     error: 'Something went wrong',
     none: '—',
     back: 'Back',
+    cancel: 'Cancel',
+    previous: 'Previous page',
+    next: 'Next page',
+    pageOf: 'Page {{page}}: {{shown}} of {{total}}',
   },
   purpose: {
     title: 'State your purpose',
@@ -81,7 +99,17 @@ const ro: Translation<typeof en> = {
     failed: 'Autentificarea a eșuat',
     again: 'Autentificați-vă din nou',
   },
-  header: { agency: 'Agenția', role: 'Rolul', signOut: 'Deconectare', search: 'Căutare', nav: 'Pagini' },
+  header: {
+    agency: 'Agenția',
+    role: 'Rolul',
+    signOut: 'Deconectare',
+    search: 'Căutare',
+    nav: 'Pagini',
+    audit: 'Jurnalul de audit',
+    requests: 'Cereri de acces',
+    retention: 'Revizuirea păstrării',
+    groups: 'Grupuri de partajare',
+  },
   roles: { VIEWER: 'Cititor', CONTRIBUTOR: 'Contributor', SUPERVISOR: 'Supervizor' },
   common: {
     withheld: 'reținut',
@@ -91,6 +119,10 @@ const ro: Translation<typeof en> = {
     error: 'Ceva nu a funcționat',
     none: '—',
     back: 'Înapoi',
+    cancel: 'Anulați',
+    previous: 'Pagina anterioară',
+    next: 'Pagina următoare',
+    pageOf: 'Pagina {{page}}: {{shown}} din {{total}}',
   },
   purpose: {
     title: 'Declarați scopul',
@@ -141,6 +173,10 @@ const AREAS = {
   map,
   report,
   narratives,
+  audit,
+  requests,
+  retention,
+  groups,
 };
 
 function pick(areas: Record<string, { en: object; ro: object }>, lng: 'en' | 'ro'): Record<string, object> {
