@@ -24,6 +24,7 @@ interface RowError {
 }
 
 interface Imported {
+  replayed: boolean;
   submission: { id: string; reportCount: number; submittedAt: string };
   rows: Array<{ reportId: string; line: number | null; reference: string | null }>;
   unmapped: Array<{ path: string; count: number }>;
@@ -31,6 +32,7 @@ interface Imported {
 
 const IMPORT = `mutation ImportTransactionReports($input: ImportTransactionReportsInput!) {
   importTransactionReports(input: $input) {
+    replayed
     submission { id reportCount submittedAt }
     rows { reportId line reference }
     unmapped { path count }
@@ -86,16 +88,13 @@ export function ReportsPage() {
   async function send(p: Preview) {
     setState({ busy: true });
     const input = { idempotencyKey: await batchKey(p.content, handling), format: 'CSV', content: p.content, handling: handlingInput(handling) };
-    const sentAt = Date.now();
     const r = await client.mutation<{ importTransactionReports: Imported }>(IMPORT, { input }).toPromise();
     const done = r.data?.importTransactionReports;
     const rowErrors = r.error?.graphQLErrors.flatMap((e) => (Array.isArray(e.extensions?.errors) ? (e.extensions.errors as RowError[]) : []));
     setState({
       done,
-      // The batch existed before this request: the API answered with the submission it first created.
-      // (The API does not say so itself; its submission time is compared with the browser's clock when
-      // the request left, so a clock ahead of the hub's could call a fresh batch "already submitted".)
-      already: done ? Date.parse(done.submission.submittedAt) < sentAt : undefined,
+      // An earlier request under the same key created the batch: the API answers with it, writing nothing.
+      already: done?.replayed,
       error: r.error,
       rowErrors,
     });

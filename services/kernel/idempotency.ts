@@ -52,14 +52,19 @@ export interface Submission {
  * with the winner's record.
  */
 export async function submitOnce(ctx: RequestContext, s: Submission): Promise<string> {
+  return (await submitOnceTelling(ctx, s)).id;
+}
+
+/** submitOnce, also telling whether the record was written by an earlier request under the key (`replayed`). */
+export async function submitOnceTelling(ctx: RequestContext, s: Submission): Promise<{ id: string; replayed: boolean }> {
   const earlier = await previous(ctx, s);
-  if (earlier) return earlier;
+  if (earlier) return { id: earlier, replayed: true };
   try {
-    return await ctx.db.transaction((tx) => s.insert(tx));
+    return { id: await ctx.db.transaction((tx) => s.insert(tx)), replayed: false };
   } catch (err) {
     const winner = (err as { code?: string }).code === '23505' ? await previous(ctx, s) : undefined;
     if (!winner) throw err;
-    return winner;
+    return { id: winner, replayed: true };
   }
 }
 

@@ -6,7 +6,7 @@ import { appendAudit, type AuditEventInput, ownRecordEvent, writtenFields } from
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
 import { badInput, ErrorCode, notFound } from '../kernel/errors';
-import { requestHash, requiredIdempotencyKey, submitOnce } from '../kernel/idempotency';
+import { requestHash, requiredIdempotencyKey, submitOnce, submitOnceTelling } from '../kernel/idempotency';
 import { assertUuid, type HandlingInput, validateHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
 import { assertCanCreate, projectAll } from '../kernel/policy';
@@ -391,7 +391,7 @@ export async function submitTransactionReports(ctx: RequestContext, input: Submi
     if (r.typologyId && typologyIds.includes(r.typologyId) && !own.has(r.typologyId)) errors.push({ row, field: 'typologyId', message: 'Typology not found' });
   });
   if (errors.length) throw invalidBatch(errors);
-  const id = await writeBatch(ctx, key, requestHash(input), reports, 'submitTransactionReports');
+  const { id } = await writeBatch(ctx, key, requestHash(input), reports, 'submitTransactionReports');
   return getSubmission(ctx, id);
 }
 
@@ -400,10 +400,10 @@ export async function submitTransactionReports(ctx: RequestContext, input: Submi
  * order), the reports and their parties with set-based statements, the accounts' and contacts'
  * observations, and the audit events, in one transaction. Answers the batch's id.
  */
-async function writeBatch(ctx: RequestContext, key: string, hash: string, reports: ValidReport[], op: string): Promise<string> {
+async function writeBatch(ctx: RequestContext, key: string, hash: string, reports: ValidReport[], op: string): Promise<{ id: string; replayed: boolean }> {
   const started = Date.now();
-  const id = await withAccountLock(ctx, (lock) =>
-    submitOnce(ctx, {
+  const written = await withAccountLock(ctx, (lock) =>
+    submitOnceTelling(ctx, {
       table: 'typologies.submissions',
       subject: 'batch of transaction reports',
       key,
@@ -423,8 +423,11 @@ async function writeBatch(ctx: RequestContext, key: string, hash: string, report
       },
     }),
   );
-  ctx.log.info({ submissionId: id, reports: reports.length, ms: Date.now() - started, op }, 'transaction reports submitted');
-  return id;
+  ctx.log.info(
+    { submissionId: written.id, replayed: written.replayed, reports: reports.length, ms: Date.now() - started, op },
+    'transaction reports submitted',
+  );
+  return written;
 }
 
 /** `TransactionReportSubmission.reports`: the batch's reports you may see, in submission order, one statement. */
@@ -440,6 +443,7 @@ export async function reportsOfSubmission(ctx: RequestContext, submission: Submi
 
 export interface ReportImport {
   submission: Submission;
+  replayed: boolean;
   rows: Array<{ reportId: string; path: string; line: number | null; reference: string | null }>;
   unmapped: Array<{ path: string; count: number }>;
 }
@@ -503,10 +507,11 @@ export async function importTransactionReports(ctx: RequestContext, input: Impor
     return report;
   });
   if (errors.length) throw invalidBatch(errors, 'input.content');
-  const id = await writeBatch(ctx, key, requestHash(input), reports, 'importTransactionReports');
+  const { id, replayed } = await writeBatch(ctx, key, requestHash(input), reports, 'importTransactionReports');
   const submission = await getSubmission(ctx, id);
   return {
     submission,
+    replayed,
     rows: file.rows.map((row, n) => ({ reportId: submission.reportIds[n]!, path: row.path, line: row.line, reference: row.reference })),
     unmapped: file.unmapped,
   };

@@ -143,6 +143,11 @@ export class TransactionReportImportType {
   @Field(() => TransactionReportSubmissionType)
   submission: TransactionReportSubmissionType;
 
+  @Field(() => Boolean, {
+    description: 'True when an earlier request under the same idempotency key and file created this batch: nothing was written now',
+  })
+  replayed: boolean;
+
   @Field(() => [ImportedTransactionReportType], { description: 'The reports created, in file order' })
   rows: ImportedTransactionReportType[];
 

@@ -21,6 +21,7 @@ const AMBER = { marking: 'AMBER', sourceEvaluation: 'RELIABLE', intelligenceAsse
 
 const IMPORT = `mutation($input: ImportTransactionReportsInput!) {
   importTransactionReports(input: $input) {
+    replayed
     submission { id reportIds reportCount reports { id reportCode amount currency dateFrom parties { name significance account { id } } } }
     rows { reportId path line reference }
     unmapped { path count }
@@ -29,6 +30,7 @@ const IMPORT = `mutation($input: ImportTransactionReportsInput!) {
 
 type Imported = {
   importTransactionReports: {
+    replayed: boolean;
     submission: {
       id: string;
       reportIds: string[];
@@ -72,6 +74,7 @@ describe('a goAML STR', () => {
     const r = await importFile('albion-bank', KEY, 'GOAML_XML', fixture('albion-str.xml'));
     expect(r.errors).toBeUndefined();
     first = r.data!.importTransactionReports;
+    expect(first.replayed).toBe(false);
     expect(first.submission.reportCount).toBe(3);
     expect(first.rows.map((row) => [row.reference, row.path, row.line])).toEqual([
       ['ALBN-TX-9001', '/report/transaction[1]', 24],
@@ -124,6 +127,7 @@ describe('a goAML STR', () => {
     const r = await importFile('albion-bank', KEY, 'GOAML_XML', fixture('albion-str.xml'));
     expect(r.errors).toBeUndefined();
     const again = r.data!.importTransactionReports;
+    expect(again.replayed).toBe(true);
     expect(again.submission.id).toBe(first.submission.id);
     expect(again.rows).toEqual(first.rows);
     expect(again.unmapped).toEqual(first.unmapped);
