@@ -163,7 +163,15 @@ export function fieldReadableSql(ability: AppAbility, subject: SubjectType, fiel
 
 /** Whether the caller's agency type may see any row of this subject at all. */
 export function canReadAny(ability: AppAbility, subject: SubjectType): boolean {
-  return ability.rulesFor('read', subject).some((r) => !r.inverted);
+  return canAny(ability, 'read', subject);
+}
+
+/**
+ * Whether some rule lets this ability do `action` on some record of `subject`: type level, so a
+ * conditional rule counts and only an unconditional `cannot` (a viewer's writes) refuses.
+ */
+export function canAny(ability: AppAbility, action: Action, subject: SubjectType): boolean {
+  return ability.can(action, subject);
 }
 
 export interface VisibilityOptions {

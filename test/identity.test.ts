@@ -48,6 +48,23 @@ describe('identity', () => {
     }
   });
 
+  test('a person learns what their agency type and role may do, by record type, as the policies say', async () => {
+    const may = async (persona: string) => {
+      const r = await hub.gql<{ permissions: Array<{ action: string; subject: string }> }>(persona, '{ permissions { action subject } }');
+      expect(r.errors).toBeUndefined();
+      return new Set(r.data!.permissions.map((p) => `${p.action} ${p.subject}`));
+    };
+    const bank = await may('albion-bank');
+    expect(bank).toContain('create TransactionReport');
+    expect(bank).not.toContain('read Narrative');
+    expect(bank).not.toContain('create Case');
+    const ngo = await may('safe-passage');
+    expect(ngo).toContain('withdraw Narrative');
+    expect(ngo).not.toContain('create TransactionReport');
+    expect(await may('met-police')).toContain('create Case');
+    expect(await may('met-police:VIEWER')).not.toContain('create Case');
+  });
+
   test('no token, or not a bearer token', async () => {
     await expectRefused(undefined);
     await expectRefused('Basic Zm9vOmJhcg==');

@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'ty
 import { rawOf } from '../../policies/enforce';
 import type { RequestContext } from '../kernel/context';
 import * as agencies from './agency.service';
-import { AgencyType, RegisterAgencyInput, RegisterTrustedIssuerInput, RegisterUserInput, TrustedIssuerType, UserType } from './agency.type';
+import { AgencyType, PermissionType, RegisterAgencyInput, RegisterTrustedIssuerInput, RegisterUserInput, TrustedIssuerType, UserType } from './agency.type';
 import { USER_CACHE_TTL_MS } from './identity.repository';
 
 @Resolver(() => AgencyType)
@@ -20,6 +20,14 @@ export class AgencyResolver {
   @Query(() => UserType, { description: 'The authenticated user' })
   me(@Ctx() ctx: RequestContext) {
     return agencies.me(ctx);
+  }
+
+  @Query(() => [PermissionType], {
+    description:
+      'What your agency type and role may do, by record type (the rules of policies/, as docs/access-matrix.md shows them): the console offers only the pages these allow',
+  })
+  permissions(@Ctx() ctx: RequestContext) {
+    return agencies.permissions(ctx);
   }
 
   @FieldResolver(() => [UserType], { description: 'HUB_ADMIN only' })

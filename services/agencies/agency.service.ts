@@ -1,11 +1,11 @@
 import { SqlParams } from '../../policies/sql';
-import type { PolicyRecord } from '../../policies/subjects';
+import { ACTIONS, type PolicyRecord, SUBJECTS } from '../../policies/subjects';
 import { loadConfig } from '../kernel/config';
 import { appendAudit, type AuditAction, type AuditEventInput } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
 import { badInput, conflict, notFound } from '../kernel/errors';
 import { assertUuid } from '../kernel/marked-record';
-import { projectAll, projectOne } from '../kernel/policy';
+import { mayAny, projectAll, projectOne } from '../kernel/policy';
 import { selectVisible, type SubjectTable, visibleLoader } from '../kernel/repository';
 import { isUuid, text } from '../kernel/validate';
 import type { RegisterAgencyInput, RegisterTrustedIssuerInput, RegisterUserInput } from './agency.type';
@@ -65,6 +65,11 @@ export async function me(ctx: RequestContext) {
   const [row] = await visibleLoader(ctx, userTable, 'id').load(ctx.actor.userId);
   if (!row) throw notFound('User');
   return projectOne(ctx, row);
+}
+
+/** The (action, subject type) pairs some rule of the caller's grants, whatever the record: type level only. */
+export function permissions(ctx: RequestContext): Array<{ action: string; subject: string }> {
+  return SUBJECTS.flatMap((subject) => ACTIONS.filter((action) => mayAny(ctx, action, subject)).map((action) => ({ action, subject })));
 }
 
 export async function usersOfAgency(ctx: RequestContext, agencyId: string) {

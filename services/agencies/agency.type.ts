@@ -68,6 +68,17 @@ export class TrustedIssuerType {
   jwksUri?: string | null;
 }
 
+@ObjectType('Permission', {
+  description: 'A kind of thing your agency type and role may do with a kind of record; each record still decides (marking, ownership, sharing, fields)',
+})
+export class PermissionType {
+  @Field(() => String, { description: 'read, create, update or withdraw' })
+  action: string;
+
+  @Field(() => String, { description: 'The record type (a GraphQL type name)' })
+  subject: string;
+}
+
 @InputType()
 export class RegisterAgencyInput {
   @Field(() => String)

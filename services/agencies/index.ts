@@ -44,6 +44,7 @@ export const agenciesSubgraph: SubgraphDefinition = {
         agency: ['read', 'Agency'],
         agencies: ['read', 'Agency'],
         me: ['read', 'User'],
+        permissions: ['read', 'User'],
         registerAgency: ['create', 'Agency'],
         registerUser: ['create', 'User'],
         setUserActive: ['update', 'User'],

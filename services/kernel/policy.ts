@@ -1,4 +1,4 @@
-import { canReadAny, permittedRowsSql, project, visibleRowsSql, type VisibilityOptions } from '../../policies/enforce';
+import { canAny, canReadAny, permittedRowsSql, project, visibleRowsSql, type VisibilityOptions } from '../../policies/enforce';
 import { reachSql } from '../../policies/reach';
 import type { SqlParams } from '../../policies/sql';
 import type { Action, PolicyRecord, SubjectType } from '../../policies/subjects';
@@ -42,6 +42,11 @@ export function projectOne(ctx: RequestContext, record: PolicyRecord): Record<st
  */
 export function reaches(ctx: RequestContext, alias: string, grantsTable: string, params: SqlParams): string {
   return reachSql(ctx.actor, alias, grantsTable, params);
+}
+
+/** Whether some rule lets the caller do `action` on some record of the subject (type level). */
+export function mayAny(ctx: RequestContext, action: Action, subject: SubjectType): boolean {
+  return canAny(ctx.ability, action, subject);
 }
 
 /** Whether any row of the subject can reach this caller's agency type (else lists are empty). */
