@@ -1,20 +1,10 @@
 /**
  * The proof of work the public intake asks for (services/intake/challenge.ts): the first decimal
  * nonce such that SHA-256("<challenge>:<nonce>") starts with `bits` zero bits, found with Web
- * Crypto. Where it runs: proof-of-work.ts.
+ * Crypto, counting zero bits as the hub does (services/intake/proof-of-work.ts). Where it runs:
+ * proof-of-work.ts.
  */
-
-export function leadingZeroBits(digest: Uint8Array): number {
-  let n = 0;
-  for (const byte of digest) {
-    if (byte === 0) {
-      n += 8;
-      continue;
-    }
-    return n + Math.clz32(byte) - 24;
-  }
-  return n;
-}
+import { leadingZeroBits } from '../../services/intake/proof-of-work';
 
 const encoder = new TextEncoder();
 

@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { loadConfig } from '../kernel/config';
 import { hubSecret } from '../kernel/hub-secret';
+import { leadingZeroBits } from './proof-of-work';
 
 /**
  * A proof-of-work a person does not notice (hashcash): the client fetches a challenge, finds a
@@ -34,19 +35,6 @@ export function issueChallenge(now = Date.now(), bits = challengeBits()): Challe
   const issued = Math.floor(now / 1000);
   const body = `${VERSION}.${issued}.${bits}.${randomBytes(12).toString('base64url')}`;
   return { challenge: `${body}.${mac(body)}`, bits, expiresAt: new Date((issued + CHALLENGE_TTL_SECONDS) * 1000) };
-}
-
-/** Leading zero bits of a digest. */
-function leadingZeroBits(digest: Buffer): number {
-  let n = 0;
-  for (const byte of digest) {
-    if (byte === 0) {
-      n += 8;
-      continue;
-    }
-    return n + Math.clz32(byte) - 24;
-  }
-  return n;
 }
 
 export function workOf(challenge: string, nonce: string): number {
