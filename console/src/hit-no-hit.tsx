@@ -159,7 +159,7 @@ export function HitNoHitPage() {
                 >
                   {ENTITY_KINDS.map((k) => (
                     <option key={k} value={k}>
-                      {t(`hits.kinds.${k}`)}
+                      {t(`entityKinds.${k}`)}
                     </option>
                   ))}
                 </select>
@@ -264,7 +264,7 @@ function Answers({ answers, onRequest }: { answers: Answer[]; onRequest: (a: Ans
         <tbody>
           {answers.map((a) => (
             <tr key={`${a.kind}:${a.value}`} data-value={a.value} class={a.known ? 'known' : undefined}>
-              <td>{t(`hits.kinds.${a.kind}`)}</td>
+              <td>{t(`entityKinds.${a.kind}`)}</td>
               <td>
                 <code>{a.value}</code>
               </td>

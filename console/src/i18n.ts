@@ -62,6 +62,24 @@ const en = {
     change: 'Change',
   },
   tlp: { label: 'TLP:{{level}}' },
+  entityKinds: {
+    PHONE: 'Phone',
+    EMAIL: 'Email',
+    BANK_ACCOUNT: 'Bank account',
+    ONLINE_ADVERT: 'Online advert',
+    SOCIAL_PROFILE: 'Social profile',
+    ADDRESS: 'Address',
+    VEHICLE: 'Vehicle',
+    ORGANISATION: 'Organisation',
+  },
+  exploitationTypes: {
+    SEXUAL: 'Sexual exploitation',
+    LABOUR: 'Labour exploitation',
+    CRIMINAL: 'Criminal exploitation',
+    DOMESTIC_SERVITUDE: 'Domestic servitude',
+    ORGAN_HARVESTING: 'Organ harvesting',
+  },
+
   handling: {
     legend: 'Handling',
     marking: 'TLP marking',
@@ -135,6 +153,23 @@ const ro: Translation<typeof en> = {
     change: 'Schimbați',
   },
   tlp: { label: 'TLP:{{level}}' },
+  entityKinds: {
+    PHONE: 'Telefon',
+    EMAIL: 'E-mail',
+    BANK_ACCOUNT: 'Cont bancar',
+    ONLINE_ADVERT: 'Anunț online',
+    SOCIAL_PROFILE: 'Profil social',
+    ADDRESS: 'Adresă',
+    VEHICLE: 'Vehicul',
+    ORGANISATION: 'Organizație',
+  },
+  exploitationTypes: {
+    SEXUAL: 'Exploatare sexuală',
+    LABOUR: 'Exploatare prin muncă',
+    CRIMINAL: 'Exploatare infracțională',
+    DOMESTIC_SERVITUDE: 'Servitute domestică',
+    ORGAN_HARVESTING: 'Prelevare de organe',
+  },
   handling: {
     legend: 'Tratarea',
     marking: 'Marcajul TLP',

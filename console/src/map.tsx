@@ -255,7 +255,7 @@ function CountCell({ value, row, k }: { value: number | null; row: Counts; k: nu
 }
 
 const placeName = (p: Place | null) => (p ? `${p.name ?? ''}${p.countryCode ? ` (${p.countryCode})` : ''}` : t('common.none'));
-const typeNames = (types: string[] | null) => (types?.length ? types.map((x) => t(`map.kinds.${x}`)).join(', ') : t('common.none'));
+const typeNames = (types: string[] | null) => (types?.length ? types.map((x) => t(`exploitationTypes.${x}`)).join(', ') : t('common.none'));
 const periodOf = (c: Counts) => (c.periodStart || c.periodEnd ? `${c.periodStart ?? '…'} – ${c.periodEnd ?? '…'}` : t('common.none'));
 
 function FlowTable({ caption, flows, k, testid }: { caption: string; flows: Flow[]; k: number | null; testid: string }) {
@@ -363,7 +363,7 @@ export function MapPage({ query }: { query: URLSearchParams }) {
             <option value="">{t('map.allTypes')}</option>
             {EXPLOITATION_TYPES.map((x) => (
               <option key={x} value={x}>
-                {t(`map.kinds.${x}`)}
+                {t(`exploitationTypes.${x}`)}
               </option>
             ))}
           </select>

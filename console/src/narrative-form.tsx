@@ -158,7 +158,7 @@ export function NarrativeFormPage({ caseId: preselected }: { caseId?: string }) 
                       checked={exploitation.includes(x)}
                       onChange={(e) => setExploitation((xs) => ((e.target as HTMLInputElement).checked ? [...xs, x] : xs.filter((y) => y !== x)))}
                     />{' '}
-                    {t(`narratives.exploitationTypes.${x}`)}
+                    {t(`exploitationTypes.${x}`)}
                   </label>
                 ))}
               </fieldset>

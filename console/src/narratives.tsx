@@ -86,9 +86,7 @@ const languageName = (l: string | null) => (l ? t(`narratives.languages.${l}`) :
 
 /** What a proposal names: the identifier's kind and value, or the indicator's code. */
 export function proposalLabel(p: Proposal): string {
-  return p.kind === 'IDENTIFIER'
-    ? `${t(`narratives.page.entityKinds.${p.identifierKind}`)} ${p.value ?? ''}`
-    : `${t('narratives.page.kinds.INDICATOR')} ${p.indicator ?? ''}`;
+  return p.kind === 'IDENTIFIER' ? `${t(`entityKinds.${p.identifierKind}`)} ${p.value ?? ''}` : `${t('narratives.page.kinds.INDICATOR')} ${p.indicator ?? ''}`;
 }
 
 // ---- list ---------------------------------------------------------------------------------

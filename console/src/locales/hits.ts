@@ -43,16 +43,6 @@ export const hits = texts(
     sent: 'Request sent to {{agency}} about {{value}}.',
     status: 'Status: {{status}}',
     requestId: 'Request id',
-    kinds: {
-      PHONE: 'Phone',
-      EMAIL: 'Email',
-      BANK_ACCOUNT: 'Bank account',
-      ONLINE_ADVERT: 'Online advert',
-      SOCIAL_PROFILE: 'Social profile',
-      ADDRESS: 'Address',
-      VEHICLE: 'Vehicle',
-      ORGANISATION: 'Organisation',
-    },
     statuses: { PENDING: 'pending', GRANTED: 'granted', REFUSED: 'refused' },
   },
   {
@@ -97,16 +87,6 @@ export const hits = texts(
     sent: 'Cerere trimisă către {{agency}} despre {{value}}.',
     status: 'Starea: {{status}}',
     requestId: 'Identificatorul cererii',
-    kinds: {
-      PHONE: 'Telefon',
-      EMAIL: 'E-mail',
-      BANK_ACCOUNT: 'Cont bancar',
-      ONLINE_ADVERT: 'Anunț online',
-      SOCIAL_PROFILE: 'Profil social',
-      ADDRESS: 'Adresă',
-      VEHICLE: 'Vehicul',
-      ORGANISATION: 'Organizație',
-    },
     statuses: { PENDING: 'în așteptare', GRANTED: 'acordată', REFUSED: 'refuzată' },
   },
 );

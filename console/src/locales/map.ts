@@ -40,7 +40,6 @@ export const map = texts(
     none: 'Nothing counted in this period.',
     offline: 'Country outlines: Natural Earth, shipped with the console.',
     badPeriod: 'The start of the period must be on or before its end.',
-    kinds: { SEXUAL: 'Sexual', LABOUR: 'Labour', CRIMINAL: 'Criminal', DOMESTIC_SERVITUDE: 'Domestic servitude', ORGAN_HARVESTING: 'Organ harvesting' },
   },
   {
     title: 'Rute și zone fierbinți',
@@ -83,12 +82,5 @@ export const map = texts(
     none: 'Nimic numărat în această perioadă.',
     offline: 'Contururile țărilor: Natural Earth, livrate cu consola.',
     badPeriod: 'Începutul perioadei trebuie să fie cel târziu la sfârșitul ei.',
-    kinds: {
-      SEXUAL: 'Sexuală',
-      LABOUR: 'Prin muncă',
-      CRIMINAL: 'Infracțională',
-      DOMESTIC_SERVITUDE: 'Servitute domestică',
-      ORGAN_HARVESTING: 'Prelevare de organe',
-    },
   },
 );
