@@ -9,6 +9,8 @@ export interface PersonalQuery<T> {
   ask: () => void;
   /** The purpose was stated: the query runs (again). */
   stated: () => void;
+  /** Runs the query again (after a change the page made). */
+  reload: () => void;
   loading: boolean;
   data?: T | null;
   error?: CombinedError;
@@ -51,5 +53,6 @@ export function usePersonalQuery<T>(
       setAsking(false);
       setAttempt((a) => a + 1);
     },
+    reload: () => setAttempt((a) => a + 1),
   };
 }

@@ -3,6 +3,7 @@ import { CasePage } from './case';
 import { NetworkPage } from './network';
 import { PersonPage } from './person';
 import { SearchPage } from './search';
+import { StatisticsPage } from './statistics';
 
 /** An agency type as the API names it (`User.agency.type`). */
 export type AgencyType = string;
@@ -25,6 +26,11 @@ export const ROUTES: Route[] = [
   { path: /^\/case\/([^/]+)$/, page: ([id]) => <CasePage id={id!} /> },
   { path: /^\/network\/([^/]+)$/, page: ([seed]) => <NetworkPage seed={seed!} /> },
   { path: /^\/$/, page: (_, q) => <SearchPage q={q.get('q') ?? ''} />, nav: { label: 'header.search', href: '/' } },
+  {
+    path: /^\/statistics$/,
+    page: (_, q) => <StatisticsPage query={q} />,
+    nav: { label: 'statistics.nav', href: '/statistics', agencyTypes: ['LAW_ENFORCEMENT', 'FINANCIAL_INSTITUTION', 'NGO', 'HUB_ANALYST'] },
+  },
 ];
 
 export function routeFor(pathname: string): { route: Route; params: string[] } | undefined {

@@ -9,7 +9,9 @@ export interface ChartRow {
   quarter?: unknown;
   group?: unknown;
   referrals?: unknown;
+  reasonableGroundsDecisions?: unknown;
   reasonableGroundsMedianWorkingDays?: unknown;
+  conclusiveGroundsDecisions?: unknown;
   conclusiveGroundsMedianDays?: unknown;
 }
 
@@ -41,14 +43,16 @@ const PALETTE = ['#1b4f72', '#d35400', '#117a65', '#7d3c98', '#b7950b', '#5d6d7e
 
 const escapeXml = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 
-function valueOf(row: ChartRow, measure: ChartMeasure): number | null {
-  const v =
+/** A bar's value, `withheld` when disclosure control withheld it, `none` when there is nothing to measure (a median of no decision). */
+function valueOf(row: ChartRow, measure: ChartMeasure): number | 'withheld' | 'none' {
+  const [v, basis] =
     measure === 'REFERRALS'
-      ? row.referrals
+      ? [row.referrals, 1]
       : measure === 'REASONABLE_GROUNDS_MEDIAN'
-        ? row.reasonableGroundsMedianWorkingDays
-        : row.conclusiveGroundsMedianDays;
-  return typeof v === 'number' ? v : null;
+        ? [row.reasonableGroundsMedianWorkingDays, row.reasonableGroundsDecisions]
+        : [row.conclusiveGroundsMedianDays, row.conclusiveGroundsDecisions];
+  if (typeof v === 'number') return v;
+  return basis === 0 ? 'none' : 'withheld';
 }
 
 /** The chart's title, which is also the start of its text alternative. */
@@ -80,7 +84,7 @@ export function nrmChartSvg(rows: readonly ChartRow[], measure: ChartMeasure, la
             { value: UK_NRM_TARGETS.conclusiveMedianDays2023, label: L.median2023(UK_NRM_TARGETS.conclusiveMedianDays2023) },
           ]
         : [];
-  const values = rows.map((r) => valueOf(r, measure)).filter((v): v is number => v !== null);
+  const values = rows.map((r) => valueOf(r, measure)).filter((v): v is number => typeof v === 'number');
   const max = Math.max(1, ...values, ...lines.map((l) => l.value)) * 1.1;
   const y = (v: number) => m.top + plotH - (v / max) * plotH;
   const out: string[] = [
@@ -106,16 +110,16 @@ export function nrmChartSvg(rows: readonly ChartRow[], measure: ChartMeasure, la
     const x0 = m.left + qi * slot + (slot - barW * groups.length) / 2;
     groups.forEach((g, gi) => {
       const row = rows.find((r) => String(r.quarter) === q && String(r.group) === g);
-      if (!row) return;
-      const v = valueOf(row, measure);
+      const v = row ? valueOf(row, measure) : 'none';
+      if (v === 'none') return;
       const x = (x0 + gi * barW).toFixed(1);
       const w = (barW - 2).toFixed(1);
-      if (v === null) {
+      if (v === 'withheld') {
         const h = plotH * 0.08;
         out.push(
           `<rect x="${x}" y="${(m.top + plotH - h).toFixed(1)}" width="${w}" height="${h.toFixed(1)}" fill="url(#withheld)" stroke="#888"><title>${escapeXml(`${q} ${g}: ${L.withheld}`)}</title></rect>`,
         );
-      } else {
+      } else if (typeof v === 'number') {
         out.push(
           `<rect x="${x}" y="${y(v).toFixed(1)}" width="${w}" height="${(m.top + plotH - y(v)).toFixed(1)}" fill="${PALETTE[gi % PALETTE.length]}"><title>${escapeXml(`${q} ${g}: ${v}`)}</title></rect>`,
         );
@@ -127,15 +131,15 @@ export function nrmChartSvg(rows: readonly ChartRow[], measure: ChartMeasure, la
     out.push(
       `<line x1="${m.left}" x2="${m.left + plotW}" y1="${y(l.value).toFixed(1)}" y2="${y(l.value).toFixed(1)}" stroke="#c0392b" stroke-dasharray="6 4"/>`,
     );
-    out.push(`<text x="${m.left + plotW + 6}" y="${(y(l.value) + 4).toFixed(1)}" fill="#c0392b">${escapeXml(l.label)}</text>`);
+    out.push(`<text x="${m.left + plotW - 4}" y="${(y(l.value) - 4).toFixed(1)}" text-anchor="end" fill="#c0392b">${escapeXml(l.label)}</text>`);
   }
   // Legend.
   groups.forEach((g, gi) => {
-    const ly = m.top + (lines.length + 1) * 20 + gi * 18;
+    const ly = m.top + 20 + gi * 18;
     out.push(`<rect x="${m.left + plotW + 6}" y="${ly - 10}" width="12" height="12" fill="${PALETTE[gi % PALETTE.length]}"/>`);
     out.push(`<text x="${m.left + plotW + 24}" y="${ly}" fill="#1c2833">${escapeXml(g)}</text>`);
   });
-  const ly = m.top + (lines.length + 1) * 20 + groups.length * 18;
+  const ly = m.top + 20 + groups.length * 18;
   out.push(`<rect x="${m.left + plotW + 6}" y="${ly - 10}" width="12" height="12" fill="url(#withheld)" stroke="#888"/>`);
   out.push(`<text x="${m.left + plotW + 24}" y="${ly}" fill="#1c2833">${escapeXml(L.withheld)}</text>`);
   out.push('</svg>');
