@@ -152,6 +152,15 @@ const statisticsProbes: Probe[] = [
     expect: { equals: { 'nrmStatistics.rows.*[group=CHILD].referrals': null, 'nrmStatistics.rows.*[group=CHILD].conclusiveGroundsMedianDays': null } },
     controls: ['met-police', 'tessera-hub'],
   },
+  {
+    via: 'nrmStatistics as agency types that read no aggregate',
+    query: NRM,
+    variables: () => ({ by: 'NATIONALITY' }),
+    secrets: ['"group":"RO"', '"group":"AL"'],
+    denied: [...HUB_ADMIN, ...FRONTLINE],
+    expect: { empty: ['nrmStatistics.rows'] },
+    controls: ['met-police', 'albion-bank'],
+  },
 ];
 
 probeTable('referral stages', () => hub, stageProbes);
