@@ -208,7 +208,8 @@ function ReferralPaths({ persons, mayRecord, onRecorded }: { persons: Victim[]; 
           </li>
         ))}
       </ul>
-      {mayRecord && <RecordStageForm victims={victims} onRecorded={onRecorded} />}
+      {/* Keyed by the paths, so the form starts again at each person's next stage once one is recorded. */}
+      {mayRecord && <RecordStageForm key={victims.map((v) => v.referralStages.length).join(',')} victims={victims} onRecorded={onRecorded} />}
     </section>
   );
 }

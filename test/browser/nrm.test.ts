@@ -35,6 +35,9 @@ describe('referral mechanisms in Chromium', () => {
     await form.getByLabel('Date').fill('2026-03-02');
     await form.getByRole('button', { name: 'Record' }).click();
     await page.getByTestId('referral-V2').getByText('2026-03-02 · UK National Referral Mechanism · Conclusive-grounds decision (positive)').waitFor();
+    // The form starts again from V2's path: its next stage is now support.
+    await page.getByTestId('record-stage').getByLabel('Victim').selectOption({ label: 'V2' });
+    await expect(page.getByTestId('record-stage').getByLabel('Stage').inputValue()).resolves.toBe('SUPPORT_PROVIDED');
     await shot(page, 'nrm-case');
     expect(await seriousViolations(page)).toEqual([]);
     expect(cspViolations).toEqual([]);
