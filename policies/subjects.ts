@@ -36,10 +36,12 @@ export const PERSON_IDENTITY = ['fullName', 'dateOfBirth', 'contact', 'documents
  */
 export const REFERRAL_STAGE_FIELDS = [...RECORD_META, 'caseId', 'personId', 'mechanism', 'stage', 'outcome', 'occurredOn'] as const;
 /**
- * The UK NRM's time-to-decision and outcome statistics, one row per quarter and group: aggregates
+ * A referral mechanism's time-to-decision and outcome statistics, one row per quarter and group (UK
+ * fields for the UK's NRM, identification and assistance for Romania's mechanism): aggregates
  * under the same disclosure control as hotspots (`exactCounts`, EXACT_COUNTS, decides exact or perturbed).
  */
 export const NRM_STATISTICS_FIELDS = [
+  'mechanism',
   'quarter',
   'group',
   'referrals',
@@ -53,6 +55,11 @@ export const NRM_STATISTICS_FIELDS = [
   'awaitingConclusive',
   'waitingBeyondReferenceMedian',
   'supportProvided',
+  'identificationDecisions',
+  'identificationPositive',
+  'identificationMedianDays',
+  'referredToAssistance',
+  'assistanceProvided',
   'countSuppressed',
 ] as const;
 

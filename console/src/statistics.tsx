@@ -5,31 +5,43 @@ import { client } from './graphql';
 import { i18next, t } from './i18n';
 
 const DIMENSIONS = ['NATIONALITY', 'EXPLOITATION_TYPE', 'AGE_GROUP', 'REFERRING_AGENCY_TYPE'] as const;
-const MEASURES = ['REFERRALS', 'REASONABLE_GROUNDS_MEDIAN', 'CONCLUSIVE_GROUNDS_MEDIAN'] as const;
-const COLUMNS = [
-  'referrals',
-  'reasonableGroundsDecisions',
-  'reasonableGroundsPositive',
-  'reasonableGroundsWithinTarget',
-  'reasonableGroundsMedianWorkingDays',
-  'conclusiveGroundsDecisions',
-  'conclusiveGroundsPositive',
-  'conclusiveGroundsMedianDays',
-  'awaitingConclusive',
-  'waitingBeyondReferenceMedian',
-  'supportProvided',
-] as const;
-type Column = (typeof COLUMNS)[number];
+const MECHANISMS = ['UK_NRM', 'RO_MNIR'] as const;
+type Mechanism = (typeof MECHANISMS)[number];
+/** Each mechanism's columns and charts: the API returns the other mechanism's fields as null. */
+const COLUMNS = {
+  UK_NRM: [
+    'referrals',
+    'reasonableGroundsDecisions',
+    'reasonableGroundsPositive',
+    'reasonableGroundsWithinTarget',
+    'reasonableGroundsMedianWorkingDays',
+    'conclusiveGroundsDecisions',
+    'conclusiveGroundsPositive',
+    'conclusiveGroundsMedianDays',
+    'awaitingConclusive',
+    'waitingBeyondReferenceMedian',
+    'supportProvided',
+  ],
+  RO_MNIR: ['referrals', 'identificationDecisions', 'identificationPositive', 'identificationMedianDays', 'referredToAssistance', 'assistanceProvided'],
+} as const;
+type Column = (typeof COLUMNS)[Mechanism][number];
+const MEASURES: Record<Mechanism, readonly string[]> = {
+  UK_NRM: ['REFERRALS', 'REASONABLE_GROUNDS_MEDIAN', 'CONCLUSIVE_GROUNDS_MEDIAN'],
+  RO_MNIR: ['REFERRALS', 'IDENTIFICATION_MEDIAN'],
+};
 
-const STATISTICS = `query NrmStatistics($from: String!, $to: String!, $by: NrmStatisticsDimension!, $language: ChartLanguage!) {
+const statisticsQuery = (mechanism: Mechanism) => `query NrmStatistics($from: String!, $to: String!, $by: NrmStatisticsDimension!, $language: ChartLanguage!) {
   me { agency { type } }
-  nrmStatistics(periodFrom: $from, periodTo: $to, by: $by) {
+  nrmStatistics(mechanism: ${mechanism}, periodFrom: $from, periodTo: $to, by: $by) {
     periodFrom periodTo
-    rows { quarter group countSuppressed ${COLUMNS.join(' ')} }
+    rows { quarter group countSuppressed ${COLUMNS[mechanism].join(' ')} }
   }
-  referrals: nrmStatisticsChart(periodFrom: $from, periodTo: $to, by: $by, measure: REFERRALS, language: $language) { contentType base64 description }
-  reasonable: nrmStatisticsChart(periodFrom: $from, periodTo: $to, by: $by, measure: REASONABLE_GROUNDS_MEDIAN, language: $language) { contentType base64 description }
-  conclusive: nrmStatisticsChart(periodFrom: $from, periodTo: $to, by: $by, measure: CONCLUSIVE_GROUNDS_MEDIAN, language: $language) { contentType base64 description }
+  ${MEASURES[mechanism]
+    .map(
+      (m) =>
+        `${m}: nrmStatisticsChart(mechanism: ${mechanism}, periodFrom: $from, periodTo: $to, by: $by, measure: ${m}, language: $language) { contentType base64 description }`,
+    )
+    .join('\n  ')}
 }`;
 
 type Row = { quarter: string; group: string; countSuppressed: boolean } & Record<Column, number | null>;
@@ -38,13 +50,10 @@ interface Chart {
   base64: string;
   description: string;
 }
-interface Result {
+type Result = {
   me: { agency: { type: string | null } | null } | null;
   nrmStatistics: { periodFrom: string; periodTo: string; rows: Row[] };
-  referrals: Chart;
-  reasonable: Chart;
-  conclusive: Chart;
-}
+} & Record<string, Chart>;
 
 /** Agency types whose counts are exact (the `exactCounts` capability in policies/). */
 const EXACT = ['LAW_ENFORCEMENT', 'HUB_ANALYST'];
@@ -58,17 +67,19 @@ export function StatisticsPage({ query }: { query: URLSearchParams }) {
     from: query.get('from') ?? '2025-01-01',
     to: query.get('to') ?? '2026-12-31',
     by: (DIMENSIONS as readonly string[]).includes(query.get('by') ?? '') ? query.get('by')! : 'NATIONALITY',
+    mechanism: (query.get('mechanism') === 'RO_MNIR' ? 'RO_MNIR' : 'UK_NRM') as Mechanism,
   });
   const [asked, setAsked] = useState(form);
   const language = i18next.language === 'ro' ? 'RO' : 'EN';
-  const [state, setState] = useState<{ loading: boolean; data?: Result; error?: CombinedError }>({ loading: true });
+  // The table and charts shown, with the question they answer (so a new choice in the form changes nothing until it is asked).
+  const [state, setState] = useState<{ loading: boolean; data?: Result; error?: CombinedError; shown: typeof asked }>({ loading: true, shown: asked });
   useEffect(() => {
-    setState({ loading: true });
+    setState({ loading: true, shown: asked });
     void client
-      .query<Result>(STATISTICS, { ...asked, language })
+      .query<Result>(statisticsQuery(asked.mechanism), { from: asked.from, to: asked.to, by: asked.by, language })
       .toPromise()
-      .then((r) => setState({ loading: false, data: r.data ?? undefined, error: r.error }));
-  }, [asked.from, asked.to, asked.by, language]);
+      .then((r) => setState({ loading: false, data: r.data ?? undefined, error: r.error, shown: asked }));
+  }, [asked.from, asked.to, asked.by, asked.mechanism, language]);
 
   const d = state.data;
   return (
@@ -82,6 +93,18 @@ export function StatisticsPage({ query }: { query: URLSearchParams }) {
           setAsked(form);
         }}
       >
+        <label for="stats-mechanism">{t('statistics.mechanism')}</label>
+        <select
+          id="stats-mechanism"
+          value={form.mechanism}
+          onChange={(e) => setForm({ ...form, mechanism: (e.target as HTMLSelectElement).value as Mechanism })}
+        >
+          {MECHANISMS.map((m) => (
+            <option key={m} value={m}>
+              {t(`case.referral.${m}`)}
+            </option>
+          ))}
+        </select>
         <label for="stats-from">{t('statistics.from')}</label>
         <input id="stats-from" type="date" required value={form.from} onInput={(e) => setForm({ ...form, from: (e.target as HTMLInputElement).value })} />
         <label for="stats-to">{t('statistics.to')}</label>
@@ -111,13 +134,13 @@ export function StatisticsPage({ query }: { query: URLSearchParams }) {
             <div class="table-scroll" tabIndex={0} role="region" aria-label={t('statistics.table')}>
               <table class="stats" data-testid="statistics-table">
                 <caption class="visually-hidden">
-                  {t('statistics.title')}: {t(`statistics.dimension.${asked.by}`)}
+                  {t('statistics.title')}: {t(`statistics.dimension.${state.shown.by}`)}
                 </caption>
                 <thead>
                   <tr>
                     <th scope="col">{t('statistics.col.quarter')}</th>
-                    <th scope="col">{t(`statistics.dimension.${asked.by}`)}</th>
-                    {COLUMNS.map((c) => (
+                    <th scope="col">{t(`statistics.dimension.${state.shown.by}`)}</th>
+                    {COLUMNS[state.shown.mechanism].map((c) => (
                       <th scope="col" key={c}>
                         {t(`statistics.col.${c}`)}
                       </th>
@@ -129,7 +152,7 @@ export function StatisticsPage({ query }: { query: URLSearchParams }) {
                     <tr key={`${r.quarter}-${r.group}`}>
                       <th scope="row">{r.quarter}</th>
                       <th scope="row">{r.group}</th>
-                      {COLUMNS.map((c) => (
+                      {COLUMNS[state.shown.mechanism].map((c) => (
                         <td key={c}>{r[c] === null ? cellWithheld(r, c) : r[c]}</td>
                       ))}
                     </tr>
@@ -140,8 +163,9 @@ export function StatisticsPage({ query }: { query: URLSearchParams }) {
           )}
           <h2>{t('statistics.charts')}</h2>
           <div class="charts">
-            {MEASURES.map((m, i) => {
-              const chart = [d.referrals, d.reasonable, d.conclusive][i]!;
+            {MEASURES[state.shown.mechanism].map((m) => {
+              const chart = d[m];
+              if (!chart) return null;
               return (
                 <figure key={m} data-testid={`chart-${m}`}>
                   <img src={`data:${chart.contentType};base64,${chart.base64}`} alt={chart.description} />
@@ -162,6 +186,7 @@ function cellWithheld(r: Row, c: Column) {
   const basis: Partial<Record<Column, Column>> = {
     reasonableGroundsMedianWorkingDays: 'reasonableGroundsDecisions',
     conclusiveGroundsMedianDays: 'conclusiveGroundsDecisions',
+    identificationMedianDays: 'identificationDecisions',
   };
   const of = basis[c];
   if (of && r[of] === 0) return <span class="muted">{t('common.none')}</span>;

@@ -1,11 +1,12 @@
 import sharp from 'sharp';
 import { UK_NRM_TARGETS } from './referral';
 
-export type ChartMeasure = 'REFERRALS' | 'REASONABLE_GROUNDS_MEDIAN' | 'CONCLUSIVE_GROUNDS_MEDIAN';
+export type ChartMeasure = 'REFERRALS' | 'REASONABLE_GROUNDS_MEDIAN' | 'CONCLUSIVE_GROUNDS_MEDIAN' | 'IDENTIFICATION_MEDIAN';
 export type ChartLanguage = 'EN' | 'RO';
 
 /** A statistics row as released to the caller (withheld values are null). */
 export interface ChartRow {
+  mechanism?: unknown;
   quarter?: unknown;
   group?: unknown;
   referrals?: unknown;
@@ -13,6 +14,8 @@ export interface ChartRow {
   reasonableGroundsMedianWorkingDays?: unknown;
   conclusiveGroundsDecisions?: unknown;
   conclusiveGroundsMedianDays?: unknown;
+  identificationDecisions?: unknown;
+  identificationMedianDays?: unknown;
 }
 
 const LABELS = {
@@ -20,6 +23,7 @@ const LABELS = {
     REFERRALS: 'Referrals by quarter',
     REASONABLE_GROUNDS_MEDIAN: 'Median working days to the reasonable-grounds decision',
     CONCLUSIVE_GROUNDS_MEDIAN: 'Median days from reasonable grounds to the conclusive decision',
+    IDENTIFICATION_MEDIAN: 'Median days from signalling to identification',
     target: (n: number) => `target: ${n} working days`,
     minimum: (n: number) => `minimum: ${n} days`,
     median2023: (n: number) => `2023 median: ${n} days`,
@@ -30,6 +34,7 @@ const LABELS = {
     REFERRALS: 'Referiri pe trimestru',
     REASONABLE_GROUNDS_MEDIAN: 'Mediana zilelor lucrătoare până la decizia pe motive rezonabile',
     CONCLUSIVE_GROUNDS_MEDIAN: 'Mediana zilelor de la motivele rezonabile la decizia definitivă',
+    IDENTIFICATION_MEDIAN: 'Mediana zilelor de la semnalare la identificare',
     target: (n: number) => `țintă: ${n} zile lucrătoare`,
     minimum: (n: number) => `minim: ${n} zile`,
     median2023: (n: number) => `mediana din 2023: ${n} zile`,
@@ -44,13 +49,24 @@ const PALETTE = ['#1b4f72', '#d35400', '#117a65', '#7d3c98', '#b7950b', '#5d6d7e
 const escapeXml = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 
 /** A bar's value, `withheld` when disclosure control withheld it, `none` when there is nothing to measure (a median of no decision). */
+/** The mechanism a median belongs to: in another mechanism's rows it is not measured at all. */
+const MEASURE_MECHANISM: Partial<Record<ChartMeasure, string>> = {
+  REASONABLE_GROUNDS_MEDIAN: 'UK_NRM',
+  CONCLUSIVE_GROUNDS_MEDIAN: 'UK_NRM',
+  IDENTIFICATION_MEDIAN: 'RO_MNIR',
+};
+
 function valueOf(row: ChartRow, measure: ChartMeasure): number | 'withheld' | 'none' {
+  const of = MEASURE_MECHANISM[measure];
+  if (of && row.mechanism !== undefined && row.mechanism !== of) return 'none';
   const [v, basis] =
     measure === 'REFERRALS'
       ? [row.referrals, 1]
       : measure === 'REASONABLE_GROUNDS_MEDIAN'
         ? [row.reasonableGroundsMedianWorkingDays, row.reasonableGroundsDecisions]
-        : [row.conclusiveGroundsMedianDays, row.conclusiveGroundsDecisions];
+        : measure === 'CONCLUSIVE_GROUNDS_MEDIAN'
+          ? [row.conclusiveGroundsMedianDays, row.conclusiveGroundsDecisions]
+          : [row.identificationMedianDays, row.identificationDecisions];
   if (typeof v === 'number') return v;
   return basis === 0 ? 'none' : 'withheld';
 }

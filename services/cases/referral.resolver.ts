@@ -13,6 +13,7 @@ import {
   NrmStatisticsDimension,
   NrmStatisticsTableType,
   RecordReferralStageInput,
+  ReferralMechanism,
   ReferralStageFilter,
   ReferralStageOrder,
   ReferralStageType,
@@ -45,14 +46,17 @@ export class ReferralStageResolver {
     return referrals.recordReferralStage(ctx, input);
   }
 
-  @Query(() => NrmStatisticsTableType, { description: 'UK NRM statistics per quarter of referral and group; counts perturbed for banks and NGOs' })
+  @Query(() => NrmStatisticsTableType, {
+    description: "A referral mechanism's statistics per quarter of referral and group (the UK's NRM by default); counts perturbed for banks and NGOs",
+  })
   nrmStatistics(
     @Arg('periodFrom', () => String) periodFrom: string,
     @Arg('periodTo', () => String) periodTo: string,
     @Arg('by', () => NrmStatisticsDimension) by: NrmStatisticsDimension,
+    @Arg('mechanism', () => ReferralMechanism, { defaultValue: ReferralMechanism.UK_NRM }) mechanism: ReferralMechanism,
     @Ctx() ctx: RequestContext,
   ) {
-    return statistics.nrmStatistics(ctx, periodFrom, periodTo, by);
+    return statistics.nrmStatistics(ctx, mechanism, periodFrom, periodTo, by);
   }
 
   @Query(() => ChartImageType, { description: 'A chart of nrmStatistics (the same table, as released to you), as SVG or PNG' })
@@ -63,9 +67,10 @@ export class ReferralStageResolver {
     @Arg('measure', () => NrmChartMeasure) measure: NrmChartMeasure,
     @Arg('format', () => ChartFormat, { defaultValue: ChartFormat.SVG }) format: ChartFormat,
     @Arg('language', () => ChartLanguage, { defaultValue: ChartLanguage.EN }) language: ChartLanguage,
+    @Arg('mechanism', () => ReferralMechanism, { defaultValue: ReferralMechanism.UK_NRM }) mechanism: ReferralMechanism,
     @Ctx() ctx: RequestContext,
   ) {
-    const table = await statistics.nrmStatistics(ctx, periodFrom, periodTo, by);
+    const table = await statistics.nrmStatistics(ctx, mechanism, periodFrom, periodTo, by);
     const svg = nrmChartSvg(table.rows, measure, language);
     const description = `${chartTitle(measure, language)}, ${table.periodFrom} – ${table.periodTo}`;
     if (format === ChartFormat.PNG) return { contentType: 'image/png', base64: (await svgToPng(svg)).toString('base64'), description };

@@ -118,9 +118,12 @@ registerEnumType(NrmStatisticsDimension, { name: 'NrmStatisticsDimension' });
 
 @ObjectType('NrmStatistics', {
   description:
-    'UK NRM referrals of one quarter (by referral date) and one group: decisions, their timing and outcomes. Banks and NGOs get counts perturbed and small ones withheld (docs/disclosure-control.md).',
+    'Referrals of one quarter (by the date of the first stage) and one group through one mechanism: decisions, their timing and outcomes (UK fields for UK_NRM, identification and assistance for RO_MNIR, the others null). Banks and NGOs get counts perturbed and small ones withheld (docs/nrm.md).',
 })
 export class NrmStatisticsType {
+  @Field(() => ReferralMechanism, { nullable: true })
+  mechanism?: ReferralMechanism;
+
   @Field(() => String, { nullable: true, description: 'YYYY-Qn: the quarter of the referrals' })
   quarter?: string;
 
@@ -163,6 +166,21 @@ export class NrmStatisticsType {
   @Field(() => Int, { nullable: true })
   supportProvided?: number | null;
 
+  @Field(() => Int, { nullable: true, description: 'RO_MNIR: identification decisions' })
+  identificationDecisions?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'RO_MNIR: identified as victims' })
+  identificationPositive?: number | null;
+
+  @Field(() => Number, { nullable: true, description: 'RO_MNIR: median days from signalling to the identification decision' })
+  identificationMedianDays?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'RO_MNIR: referred to assistance services' })
+  referredToAssistance?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'RO_MNIR: assistance provided' })
+  assistanceProvided?: number | null;
+
   @Field(() => Boolean, { nullable: true, description: 'A count or median of this row was withheld (below k after perturbation)' })
   countSuppressed?: boolean;
 }
@@ -181,6 +199,9 @@ export class NrmTargetsType {
 
 @ObjectType('NrmStatisticsTable')
 export class NrmStatisticsTableType {
+  @Field(() => ReferralMechanism)
+  mechanism: ReferralMechanism;
+
   @Field(() => String, { description: 'First day of the first quarter counted' })
   periodFrom: string;
 
@@ -201,6 +222,7 @@ export enum NrmChartMeasure {
   REFERRALS = 'REFERRALS',
   REASONABLE_GROUNDS_MEDIAN = 'REASONABLE_GROUNDS_MEDIAN',
   CONCLUSIVE_GROUNDS_MEDIAN = 'CONCLUSIVE_GROUNDS_MEDIAN',
+  IDENTIFICATION_MEDIAN = 'IDENTIFICATION_MEDIAN',
 }
 registerEnumType(NrmChartMeasure, { name: 'NrmChartMeasure' });
 

@@ -70,9 +70,18 @@ describe('referral mechanisms in Chromium', () => {
     await page.getByTestId('statistics-table').getByText('CHILD').waitFor();
     await expect(page.getByTestId('statistics-table').innerText()).resolves.toMatch(/2025-Q3\tCHILD\twithheld/);
 
+    // Romania's mechanism: the one woman identified and assisted there in 2025-Q2 is a cell of one.
+    await page.getByLabel('Mechanism').selectOption('RO_MNIR');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.getByTestId('statistics-table').getByRole('columnheader', { name: 'Assistance provided' }).waitFor();
+    await expect(page.getByTestId('statistics-table').innerText()).resolves.toMatch(/2025-Q2\tADULT\twithheld/);
+    await page.getByTestId('chart-IDENTIFICATION_MEDIAN').locator('img').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+
     await page.getByLabel('Language').selectOption('ro');
     await page.getByRole('heading', { name: 'Statistici privind mecanismele de referire' }).waitFor();
     await page.getByTestId('chart-REFERRALS').getByText('Referiri pe trimestru').waitFor();
+    await page.getByTestId('chart-IDENTIFICATION_MEDIAN').getByText('Mediana zilelor de la semnalare la identificare').waitFor();
     const text = await page.locator('body').innerText();
     expect(text).toContain('Numere perturbate cu cel mult 3');
     expect(text).not.toMatch(/[\u015e\u015f\u0162\u0163]/);

@@ -263,6 +263,36 @@ describe('statistics', () => {
     expect(ro.countSuppressed).toBe(true);
   });
 
+  test("Romania's mechanism: identification and assistance by quarter of signalling, small cells withheld for banks", async () => {
+    const RO = `query($by: NrmStatisticsDimension!) {
+      nrmStatistics(mechanism: RO_MNIR, periodFrom: "2025-04-01", periodTo: "2025-06-30", by: $by) {
+        mechanism rows { mechanism quarter group referrals identificationDecisions identificationPositive identificationMedianDays referredToAssistance assistanceProvided
+          reasonableGroundsDecisions countSuppressed }
+      }
+    }`;
+    const police = await must<{ nrmStatistics: { mechanism: string; rows: Array<Record<string, unknown>> } }>('politia-romana', RO, { by: 'NATIONALITY' });
+    expect(police.nrmStatistics.mechanism).toBe('RO_MNIR');
+    expect(police.nrmStatistics.rows).toEqual([
+      {
+        mechanism: 'RO_MNIR',
+        quarter: '2025-Q2',
+        group: 'RO',
+        referrals: 1,
+        identificationDecisions: 1,
+        identificationPositive: 1,
+        identificationMedianDays: 7, // signalled on 2025-05-02, identified on 2025-05-09
+        referredToAssistance: 1,
+        assistanceProvided: 1,
+        reasonableGroundsDecisions: null,
+        countSuppressed: false,
+      },
+    ]);
+    const bank = await must<{ nrmStatistics: { rows: Array<Record<string, unknown>> } }>('albion-bank', RO, { by: 'NATIONALITY' });
+    expect(bank.nrmStatistics.rows).toEqual([
+      expect.objectContaining({ group: 'RO', referrals: null, identificationDecisions: null, identificationMedianDays: null, countSuppressed: true }),
+    ]);
+  });
+
   test('charts of the same table, as SVG and as PNG; a period of more than 40 quarters is refused', async () => {
     const CHART = `query($format: ChartFormat!, $measure: NrmChartMeasure!) { nrmStatisticsChart(periodFrom: "2024-04-01", periodTo: "2024-06-30", by: NATIONALITY, measure: $measure, format: $format, language: RO) { contentType base64 description } }`;
     const measure = 'CONCLUSIVE_GROUNDS_MEDIAN';
