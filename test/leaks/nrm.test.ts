@@ -153,6 +153,15 @@ const statisticsProbes: Probe[] = [
     controls: ['met-police', 'tessera-hub'],
   },
   {
+    via: "nrmStatistics of Romania's mechanism: one woman identified in 2025-Q2",
+    query: `{ nrmStatistics(mechanism: RO_MNIR, periodFrom: "2025-04-01", periodTo: "2025-06-30", by: NATIONALITY) {
+      rows { quarter group referrals identificationDecisions identificationMedianDays assistanceProvided countSuppressed } } }`,
+    secrets: ['"group":"RO","referrals":1', '"identificationMedianDays":7'],
+    denied: [...FI, 'safe-passage', 'lumina-ro'],
+    expect: { equals: { 'nrmStatistics.rows.*[group=RO].referrals': null, 'nrmStatistics.rows.*[group=RO].identificationMedianDays': null } },
+    controls: ['politia-romana', 'tessera-hub'],
+  },
+  {
     via: 'nrmStatistics as agency types that read no aggregate',
     query: NRM,
     variables: () => ({ by: 'NATIONALITY' }),
