@@ -60,7 +60,11 @@ async function referralsOf(ctx: RequestContext, rows: StageRow[], mechanism: Mec
     for (const [id, a] of agencies) agencyTypes.set(id, String(a.type));
   }
   const byPerson = new Map<string, StageRow[]>();
-  for (const r of rows) byPerson.set(r.personId, [...(byPerson.get(r.personId) ?? []), r]);
+  for (const r of rows) {
+    const stages = byPerson.get(r.personId);
+    if (stages) stages.push(r);
+    else byPerson.set(r.personId, [r]);
+  }
   const out: Referral[] = [];
   for (const [personId, stages] of byPerson) {
     const referral = stages.find((s) => s.stage === MECHANISMS[mechanism][0]);
