@@ -43,7 +43,7 @@ interface WriteIntent {
 const INTENT: Record<AgencyType, WriteIntent> = {
   LAW_ENFORCEMENT: {
     ownOnly: {
-      create: ['Case', 'TraffickingEvent', 'Person', 'Observation', 'Link'],
+      create: ['Case', 'TraffickingEvent', 'Person', 'ReferralStage', 'Observation', 'Link'],
       update: ['Case', 'TraffickingEvent', 'Person', 'Observation', 'Link'],
     },
   },
@@ -55,7 +55,7 @@ const INTENT: Record<AgencyType, WriteIntent> = {
   },
   NGO: {
     ownOnly: {
-      create: ['Case', 'TraffickingEvent', 'Person', 'Observation', 'Link', 'Narrative'],
+      create: ['Case', 'TraffickingEvent', 'Person', 'ReferralStage', 'Observation', 'Link', 'Narrative'],
       update: ['Case', 'TraffickingEvent', 'Person', 'Observation', 'Link', 'Narrative'],
       withdraw: ['Narrative'],
     },

@@ -45,6 +45,18 @@ const link = (a = {}) => record('Link', { ...other, ...a });
 const location = () => record('Location');
 const route = (a = {}) => record('Route', { ...other, ...a });
 const hotspot = () => record('Hotspot');
+const stage = (a = {}) => record('ReferralStage', { ...other, marking: 'AMBER', ...a });
+const nrmStats = () => record('NrmStatistics');
+const STAGE_ALL = ['caseId', 'personId', 'mechanism', 'stage', 'outcome', 'occurredOn'];
+const NRM_COUNTS = [
+  'quarter',
+  'group',
+  'referrals',
+  'reasonableGroundsMedianWorkingDays',
+  'conclusiveGroundsMedianDays',
+  'waitingBeyondReferenceMedian',
+  'countSuppressed',
+];
 const typology = (marking: string, a = {}) => record('Typology', { ...other, ...a, marking });
 const txReport = (a = {}) => record('TransactionReport', { ...other, ...a });
 const narrative = (a = {}) => record('Narrative', { ...other, consentLawEnforcement: false, consentHub: false, ...a });
@@ -117,6 +129,8 @@ describe('LAW_ENFORCEMENT', () => {
     ['location', location(), ['name', 'latitude', 'longitude'], true],
     ['route with exact counts', route(), ['victimCount', 'caseCount', 'exactCounts'], true],
     ['hotspot with exact counts', hotspot(), ['victimCount', 'caseCount', 'exactCounts'], true],
+    ["another agency's victim's referral stage", stage(), [...STAGE_ALL, ...META], true],
+    ['NRM statistics with exact counts', nrmStats(), [...NRM_COUNTS, 'exactCounts'], true],
     ['AMBER typology', typology('AMBER'), ['title', 'pattern', 'amountBands'], true],
     ["another agency's transaction report", txReport(), ['parties', 'amount', 'reportCode'], true],
 
@@ -161,6 +175,9 @@ describe('FINANCIAL_INSTITUTION', () => {
     ['route exact counts', route(), ['exactCounts'], false],
     ['hotspot aggregates', hotspot(), ['victimCount', 'caseCount', 'countSuppressed'], true],
     ['hotspot exact counts', hotspot(), ['exactCounts'], false],
+    ['NRM statistics', nrmStats(), NRM_COUNTS, true],
+    ['NRM statistics exact counts', nrmStats(), ['exactCounts'], false],
+    ["a victim's referral stages, even on its own record", stage(own), all('ReferralStage'), false],
 
     ["another agency's AMBER typology", typology('AMBER'), ['title', 'pattern', 'channels', 'amountBands'], true],
     ['own transaction report', txReport(own), ['parties', 'amount', 'reportCode', 'reason'], true],
@@ -205,6 +222,9 @@ describe('NGO', () => {
     ['route exact counts', route(), ['exactCounts'], false],
     ['hotspot aggregates', hotspot(), ['victimCount', 'caseCount'], true],
     ['hotspot exact counts', hotspot(), ['exactCounts'], false],
+    ["another agency's victim's referral stage", stage(), [...STAGE_ALL, ...META], true],
+    ['NRM statistics', nrmStats(), NRM_COUNTS, true],
+    ['NRM statistics exact counts', nrmStats(), ['exactCounts'], false],
 
     ['CLEAR typology', typology('CLEAR'), ['title', 'pattern', 'indicators', 'channels', 'amountBands'], true],
     ['GREEN typology', typology('GREEN'), ['title', 'pattern', 'amountBands'], true],
@@ -242,6 +262,8 @@ describe('HUB_ANALYST', () => {
     ['location', location(), ['name', 'latitude'], true],
     ['route with exact counts', route(), ['victimCount', 'exactCounts'], true],
     ['hotspot with exact counts', hotspot(), ['victimCount', 'exactCounts'], true],
+    ["a victim's referral stage", stage(), [...STAGE_ALL, ...META], true],
+    ['NRM statistics with exact counts', nrmStats(), [...NRM_COUNTS, 'exactCounts'], true],
     ['AMBER typology', typology('AMBER'), ['pattern', 'amountBands'], true],
     ["a bank's transaction report", txReport(), ['parties', 'amount'], true],
 
@@ -268,6 +290,8 @@ describe('HUB_ADMIN', () => {
     ['location', location(), all('Location'), false],
     ['own route', route(own), all('Route'), false],
     ['hotspot', hotspot(), all('Hotspot'), false],
+    ['own referral stage', stage(own), all('ReferralStage'), false],
+    ['NRM statistics', nrmStats(), all('NrmStatistics'), false],
     ['CLEAR typology', typology('CLEAR', own), all('Typology'), false],
     ['own transaction report', txReport(own), all('TransactionReport'), false],
     ['own narrative with every consent', narrative({ ...own, consentLawEnforcement: true, consentHub: true }), all('Narrative'), false],

@@ -30,6 +30,39 @@ export const EVENT_DETAIL = ['description'] as const;
 export const PERSON_PROFILE = [...RECORD_META, 'caseId', 'role', 'pseudonym', 'ageBand', 'gender', 'nationality'] as const;
 export const PERSON_IDENTITY = ['fullName', 'dateOfBirth', 'contact', 'documents'] as const;
 
+/**
+ * A dated stage of a victim's path through a national referral mechanism (services/cases/referral.ts):
+ * victim-related like the case's NRM stage, so read by the agency types that read that.
+ */
+export const REFERRAL_STAGE_FIELDS = [...RECORD_META, 'caseId', 'personId', 'mechanism', 'stage', 'outcome', 'occurredOn'] as const;
+/**
+ * A referral mechanism's time-to-decision and outcome statistics, one row per quarter and group (UK
+ * fields for the UK's NRM, identification and assistance for Romania's mechanism): aggregates
+ * under the same disclosure control as hotspots (`exactCounts`, EXACT_COUNTS, decides exact or perturbed).
+ */
+export const NRM_STATISTICS_FIELDS = [
+  'mechanism',
+  'quarter',
+  'group',
+  'referrals',
+  'reasonableGroundsDecisions',
+  'reasonableGroundsPositive',
+  'reasonableGroundsWithinTarget',
+  'reasonableGroundsMedianWorkingDays',
+  'conclusiveGroundsDecisions',
+  'conclusiveGroundsPositive',
+  'conclusiveGroundsMedianDays',
+  'awaitingConclusive',
+  'waitingBeyondReferenceMedian',
+  'supportProvided',
+  'identificationDecisions',
+  'identificationPositive',
+  'identificationMedianDays',
+  'referredToAssistance',
+  'assistanceProvided',
+  'countSuppressed',
+] as const;
+
 export const ENTITY_OVERVIEW = ['id', 'kind', 'maskedValue', 'firstSeenAt'] as const;
 export const ENTITY_VALUE = ['value'] as const;
 
@@ -153,6 +186,8 @@ export const SUBJECT_FIELDS = {
   Case: [...CASE_OVERVIEW, ...CASE_DETAIL],
   TraffickingEvent: [...EVENT_OVERVIEW, ...EVENT_DETAIL],
   Person: [...PERSON_PROFILE, ...PERSON_IDENTITY],
+  ReferralStage: [...REFERRAL_STAGE_FIELDS],
+  NrmStatistics: [...NRM_STATISTICS_FIELDS, ...EXACT_COUNTS],
   Entity: [...ENTITY_OVERVIEW, ...ENTITY_VALUE],
   Observation: [...OBSERVATION_FIELDS],
   Link: [...LINK_FIELDS],
@@ -187,6 +222,7 @@ export const SUBJECTS = Object.keys(SUBJECT_FIELDS) as SubjectType[];
 export const MARKED_SUBJECTS = [
   'Case',
   'Person',
+  'ReferralStage',
   'TraffickingEvent',
   'Observation',
   'Link',

@@ -76,11 +76,11 @@ describe.each(['in-process', 'http'] as const)('the hub through the gateway (%s)
     const met = await hub.gql<{ cases: { totalCount: number; pageInfo: { hasNextPage: boolean } } }>('met-police', q);
     const bank = await hub.gql<{ cases: { totalCount: number } }>('albion-bank', q);
     const admin = await hub.gql<{ cases: { totalCount: number } }>('tessera-admin', q);
-    // Met: its two cases, the Romanian GREEN case and the NGO's GREEN case; not the Midlands AMBER case.
-    expect(met.data?.cases.totalCount).toBe(4);
+    // Met: its two cases, the Romanian GREEN case, the NGO's GREEN case and West Midlands' GREEN Operation Brook; not the Midlands AMBER case.
+    expect(met.data?.cases.totalCount).toBe(5);
     expect(met.data?.cases.pageInfo.hasNextPage).toBe(true);
     // The bank is in the Midlands partnership: GREEN cases + the AMBER Midlands case.
-    expect(bank.data?.cases.totalCount).toBe(3);
+    expect(bank.data?.cases.totalCount).toBe(4);
     expect(admin.data?.cases.totalCount).toBe(0);
   });
 

@@ -1,20 +1,30 @@
+import { useState } from 'preact/hooks';
 import { Link } from './app';
 import { Grading, Loading, NotFound, Problems, PurposeForm, PurposeLine, TlpBanner, Value } from './common';
-import { withheldPaths } from './graphql';
+import { client, issues, withheldPaths } from './graphql';
 import { usePersonalQuery } from './personal-query';
 import { t } from './i18n';
 
 const CASE = `query Case($id: ID!) {
   case(id: $id) {
     id marking sourceEvaluation intelligenceAssessment handlingCode
-    ownerAgency { name }
+    ownerAgency { id name }
     reference summary status exploitationTypes nrmStage periodStart periodEnd
-    persons { id marking role pseudonym fullName nationality }
+    persons { id marking role pseudonym fullName nationality referralStages { id mechanism stage outcome occurredOn } }
     events { id marking type occurredOn description location { name countryCode } }
     entities { id kind value maskedValue }
     narratives { id marking language text }
   }
+  me { role agency { id } }
 }`;
+
+interface Stage {
+  id: string;
+  mechanism: string | null;
+  stage: string | null;
+  outcome: string | null;
+  occurredOn: string | null;
+}
 
 interface CaseRecord {
   id: string;
@@ -22,7 +32,7 @@ interface CaseRecord {
   sourceEvaluation: string | null;
   intelligenceAssessment: string | null;
   handlingCode: string | null;
-  ownerAgency: { name: string | null } | null;
+  ownerAgency: { id: string; name: string | null } | null;
   reference: string | null;
   summary: string | null;
   status: string | null;
@@ -30,7 +40,15 @@ interface CaseRecord {
   nrmStage: string | null;
   periodStart: string | null;
   periodEnd: string | null;
-  persons: Array<{ id: string; marking: string | null; role: string | null; pseudonym: string | null; fullName: string | null; nationality: string | null }>;
+  persons: Array<{
+    id: string;
+    marking: string | null;
+    role: string | null;
+    pseudonym: string | null;
+    fullName: string | null;
+    nationality: string | null;
+    referralStages: Stage[];
+  }>;
   events: Array<{
     id: string;
     marking: string | null;
@@ -43,9 +61,14 @@ interface CaseRecord {
   narratives: Array<{ id: string; marking: string | null; language: string | null; text: string | null }>;
 }
 
+interface Me {
+  role: string | null;
+  agency: { id: string } | null;
+}
+
 /** A case: its persons, its events on a timeline, the entities observed in it, the narratives the caller may read. */
 export function CasePage({ id }: { id: string }) {
-  const q = usePersonalQuery<CaseRecord>(CASE, { id }, (d) => d?.case as CaseRecord | null);
+  const q = usePersonalQuery<CaseRecord & { me: Me | null }>(CASE, { id }, (d) => (d?.case ? { ...(d.case as CaseRecord), me: (d.me as Me) ?? null } : null));
   if (q.asking) return <PurposeForm onDone={q.stated} />;
   if (q.loading) return <Loading />;
   const c = q.data;
@@ -109,6 +132,7 @@ export function CasePage({ id }: { id: string }) {
           </li>
         ))}
       </ul>
+      <ReferralPaths persons={c.persons} mayRecord={!!c.me?.agency && c.me.agency.id === c.ownerAgency?.id && c.me.role !== 'VIEWER'} onRecorded={q.refresh} />
       <h2>{t('case.timeline')}</h2>
       <ol class="timeline" data-testid="timeline">
         {events.map((e, i) => (
@@ -144,5 +168,132 @@ export function CasePage({ id }: { id: string }) {
       )}
       <Problems error={q.error} />
     </article>
+  );
+}
+
+/** Each mechanism's stages in their order: the labels of the form (the API alone decides what may be recorded). */
+const MECHANISM_STAGES: Record<string, string[]> = {
+  UK_NRM: ['REFERRAL', 'REASONABLE_GROUNDS', 'CONCLUSIVE_GROUNDS', 'SUPPORT_PROVIDED'],
+  RO_MNIR: ['SIGNALLING', 'IDENTIFICATION', 'REFERRAL_TO_ASSISTANCE', 'ASSISTANCE'],
+};
+const DECISIONS = ['REASONABLE_GROUNDS', 'CONCLUSIVE_GROUNDS', 'IDENTIFICATION'];
+
+const RECORD = `mutation RecordReferralStage($input: RecordReferralStageInput!) { recordReferralStage(input: $input) { id } }`;
+
+type Victim = CaseRecord['persons'][number];
+
+/** The victims' referral paths as dated stages, and for the case's owner a form to record the next stage. */
+function ReferralPaths({ persons, mayRecord, onRecorded }: { persons: Victim[]; mayRecord: boolean; onRecorded: () => void }) {
+  const victims = persons.filter((p) => p.role === 'VICTIM');
+  if (victims.length === 0) return null;
+  return (
+    <section data-testid="referral-paths">
+      <h2>{t('case.referral.title')}</h2>
+      <ul class="results">
+        {victims.map((p) => (
+          <li key={p.id} data-testid={`referral-${p.pseudonym ?? p.id}`}>
+            <strong>{p.pseudonym}</strong>
+            {p.referralStages.length === 0 ? (
+              <p class="muted">{t('case.referral.none')}</p>
+            ) : (
+              <ol class="timeline">
+                {p.referralStages.map((s) => (
+                  <li key={s.id}>
+                    <strong>{s.occurredOn}</strong> · {t(`case.referral.${s.mechanism}`)} · {t(`case.referral.${s.stage}`)}
+                    {s.outcome ? ` (${t(`case.referral.${s.outcome}`)})` : ''}
+                  </li>
+                ))}
+              </ol>
+            )}
+          </li>
+        ))}
+      </ul>
+      {/* Keyed by the paths, so the form starts again at each person's next stage once one is recorded. */}
+      {mayRecord && <RecordStageForm key={victims.map((v) => v.referralStages.length).join(',')} victims={victims} onRecorded={onRecorded} />}
+    </section>
+  );
+}
+
+function nextStage(p: Victim | undefined, mechanism: string): string {
+  const order = MECHANISM_STAGES[mechanism]!;
+  const done = new Set((p?.referralStages ?? []).filter((s) => s.mechanism === mechanism).map((s) => s.stage));
+  return order.find((s) => !done.has(s)) ?? order[order.length - 1]!;
+}
+
+function RecordStageForm({ victims, onRecorded }: { victims: Victim[]; onRecorded: () => void }) {
+  const [personId, setPersonId] = useState(victims[0]!.id);
+  const [mechanism, setMechanism] = useState('UK_NRM');
+  const person = victims.find((v) => v.id === personId);
+  const [stage, setStage] = useState(nextStage(person, 'UK_NRM'));
+  const [outcome, setOutcome] = useState('POSITIVE');
+  const [occurredOn, setOccurredOn] = useState('');
+  const [problem, setProblem] = useState<string | undefined>();
+  const pick = (p: string, m: string) => {
+    setPersonId(p);
+    setMechanism(m);
+    setStage(
+      nextStage(
+        victims.find((v) => v.id === p),
+        m,
+      ),
+    );
+  };
+  return (
+    <form
+      class="record-stage"
+      data-testid="record-stage"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setProblem(undefined);
+        const input = { personId, mechanism, stage, occurredOn, ...(DECISIONS.includes(stage) ? { outcome } : {}) };
+        void client
+          .mutation(RECORD, { input })
+          .toPromise()
+          .then((r) => {
+            const shown = issues(r.error);
+            if (r.error) setProblem(shown.map((i) => `${i.message} (${i.code})`).join('; ') || r.error.message);
+            else onRecorded();
+          });
+      }}
+    >
+      <h3>{t('case.referral.record')}</h3>
+      <label for="stage-person">{t('case.referral.person')}</label>
+      <select id="stage-person" value={personId} onChange={(e) => pick((e.target as HTMLSelectElement).value, mechanism)}>
+        {victims.map((v) => (
+          <option key={v.id} value={v.id}>
+            {v.pseudonym}
+          </option>
+        ))}
+      </select>
+      <label for="stage-mechanism">{t('case.referral.mechanism')}</label>
+      <select id="stage-mechanism" value={mechanism} onChange={(e) => pick(personId, (e.target as HTMLSelectElement).value)}>
+        {Object.keys(MECHANISM_STAGES).map((m) => (
+          <option key={m} value={m}>
+            {t(`case.referral.${m}`)}
+          </option>
+        ))}
+      </select>
+      <label for="stage-stage">{t('case.referral.stage')}</label>
+      <select id="stage-stage" value={stage} onChange={(e) => setStage((e.target as HTMLSelectElement).value)}>
+        {MECHANISM_STAGES[mechanism]!.map((s) => (
+          <option key={s} value={s}>
+            {t(`case.referral.${s}`)}
+          </option>
+        ))}
+      </select>
+      <label for="stage-outcome">{t('case.referral.outcome')}</label>
+      <select id="stage-outcome" value={outcome} disabled={!DECISIONS.includes(stage)} onChange={(e) => setOutcome((e.target as HTMLSelectElement).value)}>
+        <option value="POSITIVE">{t('case.referral.POSITIVE')}</option>
+        <option value="NEGATIVE">{t('case.referral.NEGATIVE')}</option>
+      </select>
+      <label for="stage-date">{t('case.referral.occurredOn')}</label>
+      <input id="stage-date" type="date" required value={occurredOn} onInput={(e) => setOccurredOn((e.target as HTMLInputElement).value)} />
+      <button type="submit">{t('case.referral.submit')}</button>
+      {problem && (
+        <p class="problem" role="alert" data-testid="record-stage-problem">
+          {problem}
+        </p>
+      )}
+    </form>
   );
 }

@@ -14,6 +14,7 @@ import { RequestsPage } from './requests';
 import { RetentionPage } from './retention';
 import { SearchPage } from './search';
 import { TypologyPage } from './typology';
+import { StatisticsPage } from './statistics';
 
 /** An agency type as the API names it (`User.agency.type`). */
 export type AgencyType = string;
@@ -90,6 +91,11 @@ export const ROUTES: Route[] = [
     path: /^\/groups$/,
     page: (_, _q, me) => <GroupsPage me={me} />,
     nav: { label: 'header.groups', href: '/groups', agencyTypes: [...HOLDERS, 'HUB_ADMIN'], roles: SUPERVISORS },
+  },
+  {
+    path: /^\/statistics$/,
+    page: (_, q) => <StatisticsPage query={q} />,
+    nav: { label: 'statistics.nav', href: '/statistics', agencyTypes: ['LAW_ENFORCEMENT', 'FINANCIAL_INSTITUTION', 'NGO', 'HUB_ANALYST'] },
   },
 ];
 

@@ -7,6 +7,7 @@ import {
   HOTSPOT_FIELDS,
   LINK_FIELDS,
   LOCATION_FIELDS,
+  NRM_STATISTICS_FIELDS,
   OBSERVATION_FIELDS,
   RECORD_META,
   ROUTE_FIELDS,
@@ -43,6 +44,8 @@ export const financialInstitutionPolicy: AgencyTypePolicy = (actor, { can }) => 
   can('read', 'Location', [...LOCATION_FIELDS]);
   can('read', 'Route', [...ROUTE_FIELDS]);
   can('read', 'Hotspot', [...HOTSPOT_FIELDS]);
+  // Referral-mechanism statistics, perturbed as hotspots are; never a victim's stages.
+  can('read', 'NrmStatistics', [...NRM_STATISTICS_FIELDS]);
 
   can('read', 'Typology', [...TYPOLOGY_FIELDS]);
   can(['create', 'update'], 'Typology', own);

@@ -16,6 +16,8 @@ import {
   OBSERVATION_FIELDS,
   PERSON_IDENTITY,
   PERSON_PROFILE,
+  NRM_STATISTICS_FIELDS,
+  REFERRAL_STAGE_FIELDS,
   PUBLIC_REPORT_CONTACT,
   PUBLIC_REPORT_FIELDS,
   ROUTE_FIELDS,
@@ -40,6 +42,7 @@ export const hubAnalystPolicy: AgencyTypePolicy = (actor, { can }) => {
   can('read', 'TraffickingEvent', [...EVENT_OVERVIEW, ...EVENT_DETAIL]);
   can('read', 'Person', [...PERSON_PROFILE]);
   can('read', 'Person', [...PERSON_IDENTITY], { role: 'SUSPECT' });
+  can('read', 'ReferralStage', [...REFERRAL_STAGE_FIELDS]);
 
   can('read', 'Entity', [...ENTITY_OVERVIEW, ...ENTITY_VALUE]);
   can('read', 'Observation', [...OBSERVATION_FIELDS]);
@@ -51,6 +54,7 @@ export const hubAnalystPolicy: AgencyTypePolicy = (actor, { can }) => {
   can('read', 'Route', [...ROUTE_FIELDS, ...EXACT_COUNTS]);
   can(['create', 'update'], 'Route', own);
   can('read', 'Hotspot', [...HOTSPOT_FIELDS, ...EXACT_COUNTS]);
+  can('read', 'NrmStatistics', [...NRM_STATISTICS_FIELDS, ...EXACT_COUNTS]);
 
   can('read', 'Typology', [...TYPOLOGY_FIELDS]);
   can('read', 'TransactionReport', [...TRANSACTION_REPORT_FIELDS]);

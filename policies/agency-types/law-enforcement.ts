@@ -15,6 +15,8 @@ import {
   OBSERVATION_FIELDS,
   PERSON_IDENTITY,
   PERSON_PROFILE,
+  NRM_STATISTICS_FIELDS,
+  REFERRAL_STAGE_FIELDS,
   ROUTE_FIELDS,
   TRANSACTION_REPORT_FIELDS,
   TYPOLOGY_FIELDS,
@@ -42,6 +44,10 @@ export const lawEnforcementPolicy: AgencyTypePolicy = (actor, { can }) => {
   can('read', 'Person', [...PERSON_IDENTITY], { viaGrant: true });
   can(['create', 'update'], 'Person', own);
 
+  // Victims' paths through the referral mechanisms, as the case's NRM stage; recorded by the person's owner.
+  can('read', 'ReferralStage', [...REFERRAL_STAGE_FIELDS]);
+  can('create', 'ReferralStage', own);
+
   can('read', 'Entity', [...ENTITY_OVERVIEW, ...ENTITY_VALUE]);
   can('read', 'Observation', [...OBSERVATION_FIELDS]);
   can(['create', 'update'], 'Observation', own);
@@ -51,6 +57,7 @@ export const lawEnforcementPolicy: AgencyTypePolicy = (actor, { can }) => {
   can('read', 'Location', [...LOCATION_FIELDS]);
   can('read', 'Route', [...ROUTE_FIELDS, ...EXACT_COUNTS]);
   can('read', 'Hotspot', [...HOTSPOT_FIELDS, ...EXACT_COUNTS]);
+  can('read', 'NrmStatistics', [...NRM_STATISTICS_FIELDS, ...EXACT_COUNTS]);
 
   can('read', 'Typology', [...TYPOLOGY_FIELDS]);
   can('read', 'TransactionReport', [...TRANSACTION_REPORT_FIELDS]);

@@ -14,6 +14,8 @@ import {
   OBSERVATION_FIELDS,
   PERSON_IDENTITY,
   PERSON_PROFILE,
+  NRM_STATISTICS_FIELDS,
+  REFERRAL_STAGE_FIELDS,
   ROUTE_FIELDS,
   TYPOLOGY_FIELDS,
   NOTIFICATION_FIELDS,
@@ -42,6 +44,10 @@ export const ngoPolicy: AgencyTypePolicy = (actor, { can }) => {
   can('read', 'Person', [...PERSON_PROFILE, ...PERSON_IDENTITY], own);
   can(['create', 'update'], 'Person', own);
 
+  // Victims' paths through the referral mechanisms, as the case's NRM stage; recorded by the person's owner.
+  can('read', 'ReferralStage', [...REFERRAL_STAGE_FIELDS]);
+  can('create', 'ReferralStage', own);
+
   can('read', 'Entity', [...ENTITY_OVERVIEW]);
   can('read', 'Entity', [...ENTITY_VALUE], { kind: { $ne: 'BANK_ACCOUNT' } });
   can('read', 'Observation', [...OBSERVATION_FIELDS], own);
@@ -52,6 +58,7 @@ export const ngoPolicy: AgencyTypePolicy = (actor, { can }) => {
   can('read', 'Location', [...LOCATION_FIELDS]);
   can('read', 'Route', [...ROUTE_FIELDS]);
   can('read', 'Hotspot', [...HOTSPOT_FIELDS]);
+  can('read', 'NrmStatistics', [...NRM_STATISTICS_FIELDS]);
 
   can('read', 'Typology', [...TYPOLOGY_FIELDS], { marking: { $in: ['CLEAR', 'GREEN'] } });
 

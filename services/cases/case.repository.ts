@@ -73,3 +73,13 @@ export function reachedCaseEventsSql(ctx: RequestContext, params: SqlParams, typ
      WHERE e.type = ANY(${params.add(types)}::text[]) AND e.occurred_on IS NOT NULL
        AND ${reach('e')} AND ${reach('c')}`;
 }
+
+export const referralStageTable: SubjectTable = {
+  subject: 'ReferralStage',
+  table: 'cases.referral_stages',
+  alias: 'rs',
+  grantsTable: GRANTS,
+  columns: `${metaColumns('rs')}, rs.case_id AS "caseId", rs.person_id AS "personId", rs.mechanism, rs.stage, rs.outcome, rs.occurred_on::text AS "occurredOn"`,
+  attributes: (ctx, params) => metaAttributes('rs', ctx.actor, params, GRANTS),
+  map: (row) => withMeta('ReferralStage', row) as PolicyRecord,
+};

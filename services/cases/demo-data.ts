@@ -2,6 +2,8 @@ import type { Sql } from '../kernel/db';
 import { demoOwner, type DemoHandling, insertDemoRecord } from '../kernel/demo';
 import type { DemoRegistry } from '../kernel/subgraph';
 
+type DemoStage = [mechanism: 'UK_NRM' | 'RO_MNIR', stage: string, outcome: 'POSITIVE' | 'NEGATIVE' | null, occurredOn: string];
+
 interface DemoCase {
   key: string;
   owner: string;
@@ -24,6 +26,8 @@ interface DemoCase {
     dateOfBirth?: string;
     contact?: string;
     documents?: string;
+    /** The person's referral path: [mechanism, stage, outcome, date], in order. */
+    stages?: DemoStage[];
   }>;
   events: Array<{ type: string; occurredOn: string; location: string; description: string }>;
 }
@@ -58,8 +62,27 @@ function demoCases(demo: DemoRegistry): DemoCase[] {
           dateOfBirth: '2004-03-17',
           contact: '+447700900471',
           documents: 'RO identity card (held by suspect)',
+          // Referred by the Met after a welfare visit; decisions within the targets, then move-on support.
+          stages: [
+            ['UK_NRM', 'REFERRAL', null, '2025-11-03'],
+            ['UK_NRM', 'REASONABLE_GROUNDS', 'POSITIVE', '2025-11-07'],
+            ['UK_NRM', 'CONCLUSIVE_GROUNDS', 'POSITIVE', '2026-02-20'],
+            ['UK_NRM', 'SUPPORT_PROVIDED', null, '2026-02-27'],
+          ],
         },
-        { key: 'V2', role: 'VICTIM', gender: 'female', nationality: 'RO', fullName: 'Ioana Dumitrache', dateOfBirth: '2005-11-02' },
+        {
+          key: 'V2',
+          role: 'VICTIM',
+          gender: 'female',
+          nationality: 'RO',
+          fullName: 'Ioana Dumitrache',
+          dateOfBirth: '2005-11-02',
+          // A late reasonable-grounds decision; the conclusive one is still awaited.
+          stages: [
+            ['UK_NRM', 'REFERRAL', null, '2026-01-15'],
+            ['UK_NRM', 'REASONABLE_GROUNDS', 'POSITIVE', '2026-01-29'],
+          ],
+        },
         { key: 'S1', role: 'SUSPECT', gender: 'male', nationality: 'RO', fullName: 'Ionuț Popescu', dateOfBirth: '1996-06-21', contact: '+40722123456' },
         { key: 'S2', role: 'SUSPECT', gender: 'male', nationality: 'RO', fullName: 'Marian Vasilescu', dateOfBirth: '1987-01-30' },
       ],
@@ -89,7 +112,18 @@ function demoCases(demo: DemoRegistry): DemoCase[] {
       periodEnd: null,
       indicators: ['RECRUITED_VIA_JOB_OFFER', 'RESTRICTION_OF_MOVEMENT', 'WITHHOLDING_OF_WAGES', 'CONTROL_BY_DEBT'],
       persons: [
-        { key: 'V1', role: 'VICTIM', gender: 'female', nationality: 'RO', fullName: 'Maria Stoica', dateOfBirth: '1999-08-09' },
+        {
+          key: 'V1',
+          role: 'VICTIM',
+          gender: 'female',
+          nationality: 'RO',
+          fullName: 'Maria Stoica',
+          dateOfBirth: '1999-08-09',
+          stages: [
+            ['UK_NRM', 'REFERRAL', null, '2025-07-03'],
+            ['UK_NRM', 'REASONABLE_GROUNDS', 'POSITIVE', '2025-07-09'],
+          ],
+        },
         { key: 'S1', role: 'SUSPECT', gender: 'male', nationality: 'RO', fullName: 'Ionuț Popescu', dateOfBirth: '1996-06-21' },
       ],
       events: [
@@ -112,7 +146,21 @@ function demoCases(demo: DemoRegistry): DemoCase[] {
       periodEnd: '2026-02-28',
       indicators: ['RECRUITED_VIA_FALSE_RELATIONSHIP', 'ABUSE_OF_VULNERABILITY'],
       persons: [
-        { key: 'V1', role: 'VICTIM', gender: 'female', nationality: 'RO', fullName: 'Andreea Lungu', dateOfBirth: '2006-02-14' },
+        {
+          key: 'V1',
+          role: 'VICTIM',
+          gender: 'female',
+          nationality: 'RO',
+          fullName: 'Andreea Lungu',
+          dateOfBirth: '2006-02-14',
+          // Back in Romania: identified and assisted through Romania's own mechanism.
+          stages: [
+            ['RO_MNIR', 'SIGNALLING', null, '2025-05-02'],
+            ['RO_MNIR', 'IDENTIFICATION', 'POSITIVE', '2025-05-09'],
+            ['RO_MNIR', 'REFERRAL_TO_ASSISTANCE', null, '2025-05-12'],
+            ['RO_MNIR', 'ASSISTANCE', null, '2025-05-20'],
+          ],
+        },
         { key: 'S1', role: 'SUSPECT', gender: 'male', nationality: 'RO', fullName: 'Florin Ardeleanu', dateOfBirth: '1993-10-05' },
       ],
       events: [
@@ -142,6 +190,12 @@ function demoCases(demo: DemoRegistry): DemoCase[] {
           fullName: 'Bianca Neagu',
           dateOfBirth: '2003-07-27',
           contact: 'via Safe Passage caseworker',
+          stages: [
+            ['UK_NRM', 'REFERRAL', null, '2025-07-10'],
+            ['UK_NRM', 'REASONABLE_GROUNDS', 'POSITIVE', '2025-07-15'],
+            ['UK_NRM', 'CONCLUSIVE_GROUNDS', 'POSITIVE', '2025-12-01'],
+            ['UK_NRM', 'SUPPORT_PROVIDED', null, '2025-12-08'],
+          ],
         },
       ],
       events: [
@@ -170,7 +224,57 @@ function demoCases(demo: DemoRegistry): DemoCase[] {
       persons: [{ key: 'S1', role: 'SUSPECT', gender: 'male', nationality: 'GB', fullName: 'Darren Whitfield', dateOfBirth: '1985-12-01' }],
       events: [{ type: 'EXPLOITATION', occurredOn: '2026-02-10', location: 'luton', description: 'Source meeting' }],
     },
+    {
+      key: 'brook',
+      owner: 'west-midlands-police',
+      handling: { marking: 'GREEN', sourceEvaluation: '1', intelligenceAssessment: 'B' },
+      reference: 'WMP-2025-0815 Operation Brook',
+      summary:
+        'Warrants at six addresses in Birmingham: women from Romania and Albania found in flats advertised on adult-services websites, each referred to the NRM by the force.',
+      status: 'OPEN',
+      exploitationTypes: ['SEXUAL'],
+      nrmStage: 'REASONABLE_GROUNDS',
+      periodStart: '2025-08-12',
+      periodEnd: null,
+      indicators: ['DEBT_BONDAGE', 'CONTROL_TAKES_EARNINGS', 'RESTRICTION_OF_MOVEMENT'],
+      persons: brookVictims(),
+      events: [],
+    },
   ];
+}
+
+/**
+ * Operation Brook's twelve women (pseudonymised: no names), all referred on the day of the warrants
+ * and decided over the following weeks, enough for the NRM statistics to release a few cells to
+ * banks and NGOs: ten Romanian women (one of them 17), two Albanian.
+ */
+function brookVictims(): DemoCase['persons'] {
+  // [nationality, date of birth, working days to the reasonable-grounds decision, its outcome, days to the conclusive one or null]
+  const victims: Array<[string, string, string, 'POSITIVE' | 'NEGATIVE', number | null]> = [
+    ['RO', '2001-04-11', '2025-08-15', 'POSITIVE', 98],
+    ['RO', '1998-09-23', '2025-08-18', 'POSITIVE', 140],
+    ['RO', '2003-01-05', '2025-08-19', 'POSITIVE', null],
+    ['RO', '2000-06-30', '2025-08-15', 'POSITIVE', 75],
+    ['RO', '2008-03-14', '2025-08-14', 'POSITIVE', 45],
+    ['RO', '1996-12-02', '2025-08-26', 'POSITIVE', null],
+    ['RO', '2002-07-19', '2025-08-18', 'NEGATIVE', null],
+    ['RO', '1999-02-27', '2025-08-29', 'POSITIVE', null],
+    ['RO', '2004-10-08', '2025-08-15', 'POSITIVE', 120],
+    ['RO', '1997-05-16', '2025-09-02', 'POSITIVE', null],
+    ['AL', '2000-11-21', '2025-08-19', 'POSITIVE', null],
+    ['AL', '1995-08-03', '2025-08-22', 'POSITIVE', 160],
+  ];
+  return victims.map(([nationality, dateOfBirth, rgOn, rg, cgAfter], i) => {
+    const stages: DemoStage[] = [
+      ['UK_NRM', 'REFERRAL', null, '2025-08-12'],
+      ['UK_NRM', 'REASONABLE_GROUNDS', rg, rgOn],
+    ];
+    if (cgAfter !== null) {
+      const cgOn = new Date(Date.parse(`${rgOn}T00:00:00Z`) + cgAfter * 86_400_000).toISOString().slice(0, 10);
+      stages.push(['UK_NRM', 'CONCLUSIVE_GROUNDS', 'POSITIVE', cgOn]);
+    }
+    return { key: `V${i + 1}`, role: 'VICTIM', gender: 'female', nationality, dateOfBirth, stages };
+  });
 }
 
 /** The day the demo scenario stands on (just after its last events): ages are counted to it. */
@@ -192,7 +296,7 @@ export function demoAgeBand(dateOfBirth: string): string {
   return bands.find(([upTo]) => age < upTo)?.[1] ?? '65+';
 }
 
-/** Registers `case:<key>`, `person:<key>:<label>` and `event:<key>:<n>` ids for later loaders. */
+/** Registers `case:<key>`, `person:<key>:<label>`, `stage:<key>:<label>:<stage>` and `event:<key>:<n>` ids for later loaders. */
 export async function seedCasesDemo(db: Sql, demo: DemoRegistry): Promise<void> {
   for (const c of demoCases(demo)) {
     const owner = demoOwner(demo, c.owner);
@@ -220,6 +324,16 @@ export async function seedCasesDemo(db: Sql, demo: DemoRegistry): Promise<void> 
         contact: p.contact ?? null,
         documents: p.documents ?? null,
       });
+      for (const [mechanism, stage, outcome, occurredOn] of p.stages ?? []) {
+        demo.ids[`stage:${c.key}:${p.key}:${stage}`] = await insertDemoRecord(db, 'cases.referral_stages', owner, c.handling, {
+          case_id: caseId,
+          person_id: demo.ids[`person:${c.key}:${p.key}`],
+          mechanism,
+          stage,
+          outcome,
+          occurred_on: occurredOn,
+        });
+      }
     }
     for (const [i, e] of c.events.entries()) {
       const locationId = demo.locations[e.location];

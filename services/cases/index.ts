@@ -1,9 +1,12 @@
 import { CasesInit1764000000000 } from '../../migrations/cases/1764000000000-cases-init';
+import { ReferralStages1764000000010 } from '../../migrations/cases/1764000000010-referral-stages';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { CaseResolver, PersonResolver, TraffickingEventResolver } from './case.resolver';
 import * as cases from './case.service';
 import { seedCasesDemo } from './demo-data';
+import { PersonReferralResolver, ReferralStageResolver } from './referral.resolver';
+import * as referrals from './referral.service';
 import { CASES_TABLES } from './tables';
 
 /** Cases, the persons in them and their trafficking events. */
@@ -11,17 +14,18 @@ export const casesSubgraph: SubgraphDefinition = {
   name: 'cases',
   port: 4001,
   dbSchema: 'cases',
-  migrations: [CasesInit1764000000000],
+  migrations: [CasesInit1764000000000, ReferralStages1764000000010],
   tables: CASES_TABLES,
   buildSchema: () =>
     buildFederatedSchema({
-      resolvers: [CaseResolver, PersonResolver, TraffickingEventResolver],
+      resolvers: [CaseResolver, PersonResolver, TraffickingEventResolver, ReferralStageResolver, PersonReferralResolver],
       references: {
         Case: { __resolveReference: (ref: { id: string }, ctx) => cases.getCase(ctx, ref.id) },
         Person: { __resolveReference: (ref: { id: string }, ctx) => cases.getPerson(ctx, ref.id) },
         TraffickingEvent: { __resolveReference: (ref: { id: string }, ctx) => cases.getEvent(ctx, ref.id) },
+        ReferralStage: { __resolveReference: (ref: { id: string }, ctx) => referrals.getReferralStage(ctx, ref.id) },
       },
-      relations: { Case: ['persons', 'events'] },
+      relations: { Case: ['persons', 'events'], Person: ['referralStages'] },
       rootAccess: {
         case: ['read', 'Case'],
         cases: ['read', 'Case'],
@@ -33,6 +37,11 @@ export const casesSubgraph: SubgraphDefinition = {
         updateCase: ['update', 'Case'],
         addPerson: ['create', 'Person'],
         addTraffickingEvent: ['create', 'TraffickingEvent'],
+        referralStage: ['read', 'ReferralStage'],
+        referralStages: ['read', 'ReferralStage'],
+        recordReferralStage: ['create', 'ReferralStage'],
+        nrmStatistics: ['read', 'NrmStatistics'],
+        nrmStatisticsChart: ['read', 'NrmStatistics'],
       },
     }),
   seedDemo: seedCasesDemo,

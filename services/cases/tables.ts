@@ -5,5 +5,10 @@ export const CASES_TABLES = declareTables('cases', [
   { table: 'cases.cases', rows: { kind: 'marked' }, privileges: READ_WRITE },
   { table: 'cases.persons', rows: { kind: 'marked' }, privileges: READ_WRITE },
   { table: 'cases.events', rows: { kind: 'marked' }, privileges: READ_WRITE },
-  { table: 'cases.grants', rows: { kind: 'grants', records: ['cases.cases', 'cases.persons', 'cases.events'] }, privileges: READ_WRITE },
+  { table: 'cases.referral_stages', rows: { kind: 'marked' }, privileges: READ_WRITE },
+  {
+    table: 'cases.grants',
+    rows: { kind: 'grants', records: ['cases.cases', 'cases.persons', 'cases.events', 'cases.referral_stages'] },
+    privileges: READ_WRITE,
+  },
 ]);

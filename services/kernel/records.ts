@@ -62,6 +62,13 @@ export const RECORDS: Readonly<Record<MarkedSubject, MarkedRecordTable>> = {
     retention: 'INVESTIGATION',
     follows: { kind: 'parent', subject: 'Case', column: 'case_id' },
   },
+  ReferralStage: {
+    subject: 'ReferralStage',
+    table: 'cases.referral_stages',
+    grantsTable: 'cases.grants',
+    retention: 'INVESTIGATION',
+    follows: { kind: 'parent', subject: 'Case', column: 'case_id' },
+  },
   TraffickingEvent: {
     subject: 'TraffickingEvent',
     table: 'cases.events',

@@ -144,6 +144,12 @@ export const caseRecord = (caseId: string) => `case:${caseId}`;
  */
 export const victimRecord = (caseId: string, victims: number) => `victims:${caseId}:${victims}`;
 
+/**
+ * The record a person is in the cells of the referral-mechanism statistics (services/cases), where
+ * each count counts persons (the potential victims referred).
+ */
+export const personRecord = (personId: string) => `person:${personId}`;
+
 /** A cell's key: the sum of its records' keys mod 256, so the same set of records has the same key in every table. */
 export function cellKeyOf(recordKeys: Iterable<number>): number {
   let key = 0;

@@ -206,6 +206,17 @@ const CALLS: Record<string, Call> = {
     variables: () => ({ id: kept.case }),
     writes: [['COLLECT', 'TraffickingEvent']],
   },
+  recordReferralStage: {
+    persona: 'met-police',
+    query: `mutation($input: RecordReferralStageInput!) { recordReferralStage(input: $input) { id } }`,
+    variables: () => ({
+      input: { personId: ids('person:lanterna:V2'), mechanism: 'UK_NRM', stage: 'CONCLUSIVE_GROUNDS', outcome: 'POSITIVE', occurredOn: '2026-03-02' },
+    }),
+    writes: [
+      ['COLLECT', 'ReferralStage'],
+      ['ALTER', 'Person'],
+    ],
+  },
   addCaseEntity: {
     persona: 'met-police',
     query: `mutation($id: ID!, $input: AddCaseEntityInput!) { addCaseEntity(caseId: $id, input: $input) { id } }`,

@@ -255,13 +255,25 @@ describe('ERASE', () => {
     expect(statementIds).toEqual(
       expect.arrayContaining([ids('observation:iasi:recruiter-email'), ids('observation:iasi:s1-iban-ro'), ids('link:iasi:s1-uses-email')]),
     );
-    const erasedIds = [caseId, ids('person:iasi:V1'), ids('person:iasi:S1'), ids('event:iasi:1'), ids('event:iasi:2'), ids('event:iasi:3'), ...statementIds];
+    // V1's path through Romania's referral mechanism is part of the case too.
+    const stageIds = ['SIGNALLING', 'IDENTIFICATION', 'REFERRAL_TO_ASSISTANCE', 'ASSISTANCE'].map((s) => ids(`stage:iasi:V1:${s}`));
+    const erasedIds = [
+      caseId,
+      ids('person:iasi:V1'),
+      ids('person:iasi:S1'),
+      ids('event:iasi:1'),
+      ids('event:iasi:2'),
+      ids('event:iasi:3'),
+      ...stageIds,
+      ...statementIds,
+    ];
     const erased = ok(await review('politia-romana:SUPERVISOR', 'Case', caseId, 'ERASE', 'Acquittal: no ground to keep')).reviewRecord;
     expect(erased).toMatchObject({ decision: 'ERASE', nextReviewDue: null, erasedRecordCount: erasedIds.length });
 
     const left = await count(
       `SELECT (SELECT count(*) FROM cases.cases WHERE id = ANY($1::uuid[])) + (SELECT count(*) FROM cases.persons WHERE id = ANY($1::uuid[]))
-        + (SELECT count(*) FROM cases.events WHERE id = ANY($1::uuid[])) + (SELECT count(*) FROM entities.observations WHERE id = ANY($1::uuid[]))
+        + (SELECT count(*) FROM cases.events WHERE id = ANY($1::uuid[])) + (SELECT count(*) FROM cases.referral_stages WHERE id = ANY($1::uuid[]))
+        + (SELECT count(*) FROM entities.observations WHERE id = ANY($1::uuid[]))
         + (SELECT count(*) FROM entities.links WHERE id = ANY($1::uuid[])) + (SELECT count(*) FROM cases.grants WHERE record_id = ANY($1::uuid[]))
         + (SELECT count(*) FROM entities.grants WHERE record_id = ANY($1::uuid[])) + (SELECT count(*) FROM agencies.access_request_grants WHERE record_id = ANY($1::uuid[])) AS n`,
       [erasedIds],

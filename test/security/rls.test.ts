@@ -109,7 +109,7 @@ describe('row-level security (defence in depth)', () => {
 
   test('raw SQL without any WHERE clause returns only the rows that reach the agency', async () => {
     const refs = (await asAgency<{ reference: string }>('albion-bank', 'SELECT reference FROM cases.cases ORDER BY reference')).map((r) => r.reference);
-    expect(refs).toEqual(['DIICOT-IS-2026-77', 'SP-CW-2026-031', 'WMP-2026-1187']);
+    expect(refs).toEqual(['DIICOT-IS-2026-77', 'SP-CW-2026-031', 'WMP-2025-0815 Operation Brook', 'WMP-2026-1187']);
     const names = (await asAgency<{ full_name: string }>('politia-romana', 'SELECT full_name FROM cases.persons')).map((r) => r.full_name);
     expect(names).toContain('Elena Marinescu'); // the Met shared Lanterna with the Romanian police
     expect(names).not.toContain('Darren Whitfield'); // AMBER_STRICT: the Met's only
@@ -183,7 +183,7 @@ describe('row-level security (defence in depth)', () => {
 
   test('through the hub, with the application filter removed, nothing that does not reach the caller comes back', async () => {
     const list = await hub.gql<{ cases: { totalCount: number; nodes: Array<{ id: string }> } }>('albion-bank', '{ cases { totalCount nodes { id } } }');
-    expect(list.data?.cases.nodes.map((n) => n.id).sort()).toEqual([id('case:iasi'), id('case:midlands'), id('case:safe-passage')].sort());
+    expect(list.data?.cases.nodes.map((n) => n.id).sort()).toEqual([id('case:iasi'), id('case:midlands'), id('case:safe-passage'), id('case:brook')].sort());
     const strict = await hub.gql<{ case: unknown }>('albion-bank', 'query($id: ID!) { case(id: $id) { summary } }', { id: id('case:strict') });
     expect(strict.data?.case ?? null).toBeNull();
     expect(JSON.stringify(strict)).not.toContain('Covert');
