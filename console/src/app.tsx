@@ -171,9 +171,12 @@ export function App() {
   useEffect(() => {
     if (!signedIn) return;
     void client
-      .query<{ me: Me }>('query Me { me { displayName role agency { id type } } }', {})
+      .query<{ me: Omit<Me, 'permissions'>; permissions: Me['permissions'] }>(
+        'query Me { me { displayName role agency { id type } } permissions { action subject } }',
+        {},
+      )
       .toPromise()
-      .then((r) => r.data && setMe(r.data.me));
+      .then((r) => r.data && setMe({ ...r.data.me, permissions: r.data.permissions }));
   }, [signedIn]);
 
   const [pathname, query = ''] = path.split('?');

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { ConfirmDialog, Loading, Problems, useQuery } from './common';
 import { client } from './graphql';
 import { t } from './i18n';
-import type { Me } from './routes';
+import { type Me, may } from './routes';
 
 const GROUPS = `query SharingGroups { sharingGroups { id slug name members { id name type } } agencies { id name type } }`;
 const CREATE = `mutation CreateSharingGroup($slug: String!, $name: String!) { createSharingGroup(slug: $slug, name: $name) { id } }`;
@@ -11,11 +11,10 @@ const ADD = `mutation AddGroupMember($groupId: ID!, $agencyId: ID!) { addGroupMe
 const REMOVE = `mutation RemoveGroupMember($groupId: ID!, $agencyId: ID!) { removeGroupMember(groupId: $groupId, agencyId: $agencyId) { id } }`;
 
 /**
- * Sharing groups are managed by the hub's administration (policies/agency-types/hub-admin.ts); every
- * other agency reads the groups it belongs to. The forms are offered to the type the policy lets
- * manage them, and the API decides in any case.
+ * Sharing groups are managed by those the policies let create them (the hub's administration);
+ * every other agency reads the groups it belongs to. The forms are offered by the person's
+ * `permissions`, and the API decides in any case.
  */
-const MANAGERS = ['HUB_ADMIN'];
 
 interface Agency {
   id: string;
@@ -31,7 +30,7 @@ interface Group {
 
 /** The sharing groups the agency belongs to (all, for the hub's administration) and, where policy allows, their management. */
 export function GroupsPage({ me }: { me: Me | undefined }) {
-  const manages = !!me?.agency?.type && MANAGERS.includes(me.agency.type) && me.role !== 'VIEWER';
+  const manages = may(me, 'create', 'SharingGroup');
   const [version, setVersion] = useState(0);
   const q = useQuery<{ sharingGroups: Group[]; agencies: Agency[] }>(GROUPS, {}, version);
   const state = { loading: q.loading, groups: q.data?.sharingGroups, agencies: q.data?.agencies, error: q.error };

@@ -21,11 +21,23 @@ export type AgencyType = string;
 /** A role as the API names it (`User.role`): VIEWER, CONTRIBUTOR, SUPERVISOR. */
 export type Role = string;
 
-/** The person signed in, as `me` answers (loaded once by the app). */
+/** What a person may do with a kind of record, as the API's `permissions` answers from the policies. */
+export interface Permission {
+  action: 'read' | 'create' | 'update' | 'withdraw';
+  subject: string;
+}
+
+/** The person signed in, as `me` and `permissions` answer (loaded once by the app). */
 export interface Me {
   displayName: string | null;
   role: Role | null;
   agency: { id: string; type: AgencyType | null } | null;
+  permissions: Permission[];
+}
+
+/** Whether the policies let this person do `action` with some record of `subject` (the record still decides). */
+export function may(me: Me | undefined, action: Permission['action'], subject: string): boolean {
+  return !!me?.permissions.some((p) => p.action === action && p.subject === subject);
 }
 
 export interface Route {
@@ -35,21 +47,18 @@ export interface Route {
   /** Open to anyone, without signing in (shown before the sign-in page); it may call only the public API fields. */
   public?: boolean;
   /**
-   * A link in the header for the agency types and roles it serves (all when omitted); its text is
-   * `t(nav.label)`.
+   * A link in the header (its text `t(nav.label)`) for the people whose permissions include every one
+   * of `requires` (all when omitted), and who hold one of `roles` when given: the policies decide
+   * who may, the console only which pages it groups for supervisors.
    */
-  nav?: { label: string; href: string; agencyTypes?: AgencyType[]; roles?: Role[] };
+  nav?: { label: string; href: string; requires?: Array<[Permission['action'], string]>; roles?: Role[] };
 }
 
-/** A bank's financial-intelligence officer's pages: hit/no-hit, transaction-report batches, typologies. */
-const BANK: AgencyType[] = ['FINANCIAL_INSTITUTION'];
-/** The agency types that hold intelligence: they answer access requests and review retention (policies/agency-types/common.ts). */
-const HOLDERS: AgencyType[] = ['LAW_ENFORCEMENT', 'FINANCIAL_INSTITUTION', 'NGO', 'HUB_ANALYST'];
 const SUPERVISORS: Role[] = ['SUPERVISOR'];
 
 /**
  * Every page of the console, first match wins. A page is a GraphQL client like any other: what it
- * shows is what the API releases to the person signed in; `nav.agencyTypes` and `nav.roles` only
+ * shows is what the API releases to the person signed in; `nav.requires` and `nav.roles` only
  * spare people links to pages that would show them nothing (the API refuses them in words).
  */
 export const ROUTES: Route[] = [
@@ -59,51 +68,57 @@ export const ROUTES: Route[] = [
   { path: /^\/case\/([^/]+)$/, page: ([id]) => <CasePage id={id!} /> },
   { path: /^\/network\/([^/]+)$/, page: ([seed]) => <NetworkPage seed={seed!} /> },
   { path: /^\/$/, page: (_, q) => <SearchPage q={q.get('q') ?? ''} />, nav: { label: 'header.search', href: '/' } },
-  { path: /^\/hit-no-hit$/, page: () => <HitNoHitPage />, nav: { label: 'hits.nav', href: '/hit-no-hit', agencyTypes: BANK } },
-  { path: /^\/reports$/, page: () => <ReportsPage />, nav: { label: 'reports.nav', href: '/reports', agencyTypes: BANK } },
-  { path: /^\/typology$/, page: () => <TypologyPage />, nav: { label: 'typology.nav', href: '/typology', agencyTypes: BANK } },
+  { path: /^\/hit-no-hit$/, page: () => <HitNoHitPage />, nav: { label: 'hits.nav', href: '/hit-no-hit', requires: [['read', 'HitNoHitResult']] } },
+  { path: /^\/reports$/, page: () => <ReportsPage />, nav: { label: 'reports.nav', href: '/reports', requires: [['create', 'TransactionReport']] } },
+  { path: /^\/typology$/, page: () => <TypologyPage />, nav: { label: 'typology.nav', href: '/typology', requires: [['create', 'Typology']] } },
   {
     path: /^\/map$/,
     page: (_, q) => <MapPage query={q} />,
-    // The agency types whose policies read Route and Hotspot (policies/agency-types/, docs/access-matrix.md).
-    nav: { label: 'map.nav', href: '/map', agencyTypes: ['LAW_ENFORCEMENT', 'FINANCIAL_INSTITUTION', 'NGO', 'HUB_ANALYST'] },
+    nav: {
+      label: 'map.nav',
+      href: '/map',
+      requires: [
+        ['read', 'Route'],
+        ['read', 'Hotspot'],
+      ],
+    },
   },
   { path: /^\/narratives\/new$/, page: (_, q) => <NarrativeFormPage caseId={q.get('case') ?? undefined} /> },
   { path: /^\/narratives\/([^/]+)\/withdraw$/, page: ([id]) => <WithdrawPage id={id!} /> },
   { path: /^\/narratives\/([^/]+)$/, page: ([id]) => <NarrativePageView id={id!} /> },
-  { path: /^\/narratives$/, page: () => <NarrativesPage />, nav: { label: 'narratives.nav', href: '/narratives', agencyTypes: ['NGO'] } },
+  { path: /^\/narratives$/, page: () => <NarrativesPage />, nav: { label: 'narratives.nav', href: '/narratives', requires: [['create', 'Narrative']] } },
   {
     path: /^\/audit$/,
     page: (_, q) => <AuditPage query={q} />,
-    nav: { label: 'header.audit', href: '/audit', agencyTypes: [...HOLDERS, 'FRONTLINE'], roles: SUPERVISORS },
+    nav: { label: 'header.audit', href: '/audit', requires: [['read', 'AuditEvent']], roles: SUPERVISORS },
   },
   {
     path: /^\/requests$/,
     page: (_, q) => <RequestsPage query={q} />,
-    nav: { label: 'header.requests', href: '/requests', agencyTypes: HOLDERS, roles: SUPERVISORS },
+    nav: { label: 'header.requests', href: '/requests', requires: [['update', 'AccessRequest']] },
   },
   {
     path: /^\/retention$/,
     page: (_, q) => <RetentionPage query={q} />,
-    nav: { label: 'header.retention', href: '/retention', agencyTypes: HOLDERS, roles: SUPERVISORS },
+    nav: { label: 'header.retention', href: '/retention', requires: [['create', 'RetentionReview']] },
   },
   {
     path: /^\/groups$/,
     page: (_, _q, me) => <GroupsPage me={me} />,
-    nav: { label: 'header.groups', href: '/groups', agencyTypes: [...HOLDERS, 'HUB_ADMIN'], roles: SUPERVISORS },
+    nav: { label: 'header.groups', href: '/groups', requires: [['read', 'SharingGroup']], roles: SUPERVISORS },
   },
   {
     path: /^\/statistics$/,
     page: (_, q) => <StatisticsPage query={q} />,
-    nav: { label: 'statistics.nav', href: '/statistics', agencyTypes: ['LAW_ENFORCEMENT', 'FINANCIAL_INSTITUTION', 'NGO', 'HUB_ANALYST'] },
+    nav: { label: 'statistics.nav', href: '/statistics', requires: [['read', 'NrmStatistics']] },
   },
 ];
 
 /** Whether the header links to a route for this person. */
 export function inNav(route: Route, me: Me | undefined): boolean {
   if (!route.nav) return false;
-  const { agencyTypes, roles } = route.nav;
-  if (agencyTypes && !(me?.agency?.type && agencyTypes.includes(me.agency.type))) return false;
+  const { requires = [], roles } = route.nav;
+  if (!requires.every(([action, subject]) => may(me, action, subject))) return false;
   if (roles && !(me?.role && roles.includes(me.role))) return false;
   return true;
 }
