@@ -1,5 +1,6 @@
 import i18next from 'i18next';
 import { kase } from './locales/case';
+import { correlations } from './locales/correlations';
 import { network } from './locales/network';
 import { person } from './locales/person';
 import { search } from './locales/search';
@@ -108,7 +109,7 @@ const ro: Translation<typeof en> = {
 };
 
 /** Each page area's texts, under its own key (`t('network.title')`). */
-const AREAS = { search, person, case: kase, network };
+const AREAS = { search, person, case: kase, network, correlations };
 
 function pick(areas: Record<string, { en: object; ro: object }>, lng: 'en' | 'ro'): Record<string, object> {
   return Object.fromEntries(Object.entries(areas).map(([k, v]) => [k, v[lng]]));

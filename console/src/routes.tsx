@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { CasePage } from './case';
+import { CorrelationsPage } from './correlations';
 import { NetworkPage } from './network';
 import { PersonPage } from './person';
 import { SearchPage } from './search';
@@ -23,8 +24,13 @@ export interface Route {
 export const ROUTES: Route[] = [
   { path: /^\/person\/([^/]+)$/, page: ([id]) => <PersonPage id={id!} /> },
   { path: /^\/case\/([^/]+)$/, page: ([id]) => <CasePage id={id!} /> },
-  { path: /^\/network\/([^/]+)$/, page: ([seed]) => <NetworkPage seed={seed!} /> },
+  { path: /^\/network\/([^/]+)$/, page: ([seed], q) => <NetworkPage seed={seed!} group={q.get('group')} /> },
   { path: /^\/$/, page: (_, q) => <SearchPage q={q.get('q') ?? ''} />, nav: { label: 'header.search', href: '/' } },
+  {
+    path: /^\/correlations$/,
+    page: () => <CorrelationsPage />,
+    nav: { label: 'correlations.nav', href: '/correlations', agencyTypes: ['LAW_ENFORCEMENT', 'NGO'] },
+  },
 ];
 
 export function routeFor(pathname: string): { route: Route; params: string[] } | undefined {
