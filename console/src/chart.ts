@@ -218,20 +218,24 @@ export class ChartModel {
 
 const COLOURS = { PERSON: '#1f5fa8', ENTITY: '#2e7d32', CASE: '#8a4b00' };
 
-/** Above this many nodes the chart draws cheaply: no edge labels, straight "haystack" edges, a concentric layout instead of a force-directed one. */
+/**
+ * Above this many nodes the chart draws cheaply: no edge labels, straight "haystack" edges, node
+ * labels only once zoomed in, and positions computed here (rings by degree) instead of a layout run.
+ */
 export const LARGE = 300;
+/** On a large chart, node labels show from this zoom on (below it they are too small to read, and measuring them costs). */
+export const LABEL_ZOOM = 0.6;
+const SPACING = 44;
 
-function stylesheet(large: boolean): cytoscape.StylesheetJson {
+function stylesheet(large: boolean, labels: boolean): cytoscape.StylesheetJson {
   return [
     {
       selector: 'node',
       style: {
         'background-color': 'data(colour)',
-        label: 'data(label)',
+        label: labels ? 'data(label)' : '',
         'text-wrap': 'wrap',
         'font-size': 11,
-        // Labels only where they can be read: hidden while zoomed out on a large chart.
-        'min-zoomed-font-size': large ? 9 : 0,
         'text-valign': 'bottom',
         'text-margin-y': 4,
         color: '#1b1f24',
@@ -242,6 +246,7 @@ function stylesheet(large: boolean): cytoscape.StylesheetJson {
       selector: 'node.aggregate',
       style: {
         shape: 'round-rectangle',
+        label: 'data(label)',
         width: 'label',
         height: 26,
         padding: '6px',
@@ -273,11 +278,20 @@ function stylesheet(large: boolean): cytoscape.StylesheetJson {
   ];
 }
 
+/** The stylesheet for the chart's size and zoom, applied again only when one of them changes what it says. */
+function restyle(cy: Core, large = cy.nodes().length > LARGE): void {
+  const labels = !large || cy.zoom() >= LABEL_ZOOM;
+  const key = `${large}:${labels}`;
+  if (cy.scratch('styled') === key) return;
+  cy.scratch('styled', key);
+  cy.style(stylesheet(large, labels));
+}
+
 /** A cytoscape instance set up to stay usable at thousands of nodes (no animation, textures while panning, edges hidden while moving). */
 export function createCytoscape(container: HTMLElement): Core {
-  return cytoscape({
+  const cy = cytoscape({
     container,
-    style: stylesheet(false),
+    style: stylesheet(false, true),
     wheelSensitivity: 0.3,
     minZoom: 0.02,
     maxZoom: 2,
@@ -287,12 +301,37 @@ export function createCytoscape(container: HTMLElement): Core {
     pixelRatio: 1,
     boxSelectionEnabled: false,
   });
+  cy.scratch('styled', 'false:true');
+  cy.on('zoom', () => restyle(cy));
+  return cy;
+}
+
+/**
+ * Rings around the centre by degree, the busiest nodes innermost, each ring as full as its
+ * circumference allows: O(n log n), no layout iterations, no measuring of labels.
+ */
+function ringPositions(ids: string[], degree: (id: string) => number): Map<string, { x: number; y: number }> {
+  const sorted = [...ids].sort((a, b) => degree(b) - degree(a));
+  const out = new Map<string, { x: number; y: number }>();
+  let i = 0;
+  for (let ring = 0; i < sorted.length; ring++) {
+    const r = ring * SPACING;
+    const capacity = ring === 0 ? 1 : Math.floor((2 * Math.PI * r) / SPACING);
+    const n = Math.min(capacity, sorted.length - i);
+    for (let k = 0; k < n; k++, i++) {
+      const a = (2 * Math.PI * k) / n;
+      out.set(sorted[i]!, { x: r * Math.cos(a), y: r * Math.sin(a) });
+    }
+  }
+  return out;
 }
 
 /**
  * Puts the model's view on `cy`: removes what left, adds what came (placed around the node that
- * holds it), and lays the chart out when it is small (force-directed) or new (concentric, by
- * degree). Calls `done` after the layout's `layoutstop` and the frame after it.
+ * holds it), and lays the chart out: a small one force-directed (cose), a large new one on rings by
+ * degree computed here. Calls `done` after the layout's `layoutstop` (a large new chart: once its
+ * elements are placed) and the frame after it (`requestAnimationFrame` then a task: what
+ * `npm run bench`'s link-chart measure calls drawn).
  */
 export function drawChart(cy: Core, m: ChartModel, path: { nodes: Set<string>; edges: Set<string> }, done: () => void): void {
   const v = m.view;
@@ -312,20 +351,35 @@ export function drawChart(cy: Core, m: ChartModel, path: { nodes: Set<string>; e
     wanted.set(a.id, { group: 'nodes', data: { id: a.id, label: m.label(a.id) }, classes: 'aggregate' });
     wanted.set(`${a.id}:e`, { group: 'edges', data: { id: `${a.id}:e`, source: a.parent, target: a.id }, classes: 'aggregate' });
   }
+  const degree = new Map<string, number>();
   for (const id of v.drawn) {
     for (const e of m.edgesOf(id)) {
       const key = `e:${e.id}`;
       if (wanted.has(key) || !v.drawn.has(e.source) || !v.drawn.has(e.target)) continue;
       wanted.set(key, { group: 'edges', data: { id: key, source: e.source, target: e.target, label: e.kind }, classes: path.edges.has(e.id) ? 'path' : '' });
+      degree.set(e.source, (degree.get(e.source) ?? 0) + 1);
+      degree.set(e.target, (degree.get(e.target) ?? 0) + 1);
     }
   }
-  const large = v.drawn.size > LARGE;
+  const nodeCount = [...wanted.values()].filter((d) => d.group === 'nodes').length;
+  const large = nodeCount > LARGE;
   const fresh = cy.nodes().length === 0;
-  if (large !== (cy.scratch('large') === true)) {
-    cy.style(stylesheet(large));
-    cy.scratch('large', large);
-  }
   const added: string[] = [];
+  let at: Map<string, { x: number; y: number }> | undefined;
+  if (large && fresh) {
+    // Positions and the viewport first, so the stylesheet for that size and zoom applies once as the elements come.
+    at = ringPositions(
+      [...wanted.values()].filter((d) => d.group === 'nodes').map((d) => d.data.id!),
+      (id) => degree.get(id) ?? 0,
+    );
+    let extent = 0;
+    for (const p of at.values()) extent = Math.max(extent, Math.abs(p.x), Math.abs(p.y));
+    // The viewport from the rings' extent: cy.fit() would measure every element's bounding box.
+    const w = cy.width();
+    const h = cy.height();
+    cy.viewport({ zoom: Math.max(cy.minZoom(), Math.min(1, Math.min(w, h) / (2 * extent + 2 * SPACING))), pan: { x: w / 2, y: h / 2 } });
+  }
+  restyle(cy, large);
   cy.batch(() => {
     cy.elements().forEach((el) => {
       if (!wanted.has(el.id())) el.remove();
@@ -337,6 +391,7 @@ export function drawChart(cy: Core, m: ChartModel, path: { nodes: Set<string>; e
         if (el.data('label') !== def.data.label) el.data('label', def.data.label);
         el.classes(def.classes ?? '');
       } else {
+        if (at && def.group === 'nodes') def.position = at.get(id);
         toAdd.push(def);
         if (def.group === 'nodes') added.push(id);
       }
@@ -346,25 +401,16 @@ export function drawChart(cy: Core, m: ChartModel, path: { nodes: Set<string>; e
     cy.add(toAdd);
     if (!fresh) placeAround(cy, m, added);
   });
-  const finish = () => requestAnimationFrame(() => done());
-  if (!large) {
-    const layout = cy.layout({ name: 'cose', animate: false, randomize: fresh, nodeDimensionsIncludeLabels: true, numIter: 600 } as cytoscape.LayoutOptions);
-    layout.one('layoutstop', finish);
-    layout.run();
-  } else if (fresh) {
-    const layout = cy.layout({
-      name: 'concentric',
-      animate: false,
-      concentric: (n: cytoscape.NodeSingular) => n.degree(false),
-      levelWidth: () => 2,
-      minNodeSpacing: 4,
-      spacingFactor: 0.8,
-    } as cytoscape.LayoutOptions);
-    layout.one('layoutstop', finish);
-    layout.run();
-  } else {
-    finish();
-  }
+  performance.mark('tessera:chart-elements');
+  const finish = () => {
+    performance.mark('tessera:chart-layoutstop');
+    // The frame after the layout: its animation-frame callbacks (cytoscape's drawing among them) ran, and the task after them.
+    requestAnimationFrame(() => setTimeout(done, 0));
+  };
+  if (large) return finish();
+  const layout = cy.layout({ name: 'cose', animate: false, randomize: fresh, nodeDimensionsIncludeLabels: true, numIter: 600 } as cytoscape.LayoutOptions);
+  layout.one('layoutstop', finish);
+  layout.run();
 }
 
 /** New nodes on a circle around the drawn node that holds them (the chart keeps everyone else where they are). */

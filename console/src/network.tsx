@@ -180,6 +180,7 @@ export function NetworkPage({ seed, group }: { seed: string; group?: string | nu
     setStatus({ loading: true });
     void fetchAround(seed).then((r) => {
       if (!r) return;
+      performance.mark('tessera:chart-answered');
       const m = model.current;
       if (!m.nodes.get(seed)) return setStatus({ loading: false, error: r.error, empty: true });
       m.hold(seed, SEED_OWNER);
