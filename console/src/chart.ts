@@ -222,7 +222,7 @@ const COLOURS = { PERSON: '#1f5fa8', ENTITY: '#2e7d32', CASE: '#8a4b00' };
  * Above this many nodes the chart draws cheaply: no edge labels, straight "haystack" edges, node
  * labels only once zoomed in, and positions computed here (rings by degree) instead of a layout run.
  */
-export const LARGE = 300;
+export const LARGE = 150;
 /** On a large chart, node labels show from this zoom on (below it they are too small to read, and measuring them costs). */
 export const LABEL_ZOOM = 0.6;
 const SPACING = 44;
@@ -405,7 +405,10 @@ export function drawChart(cy: Core, m: ChartModel, path: { nodes: Set<string>; e
   const finish = () => {
     performance.mark('tessera:chart-layoutstop');
     // The frame after the layout: its animation-frame callbacks (cytoscape's drawing among them) ran, and the task after them.
-    requestAnimationFrame(() => setTimeout(done, 0));
+    requestAnimationFrame(() => {
+      performance.mark('tessera:chart-frame');
+      setTimeout(done, 0);
+    });
   };
   if (large) return finish();
   const layout = cy.layout({ name: 'cose', animate: false, randomize: fresh, nodeDimensionsIncludeLabels: true, numIter: 600 } as cytoscape.LayoutOptions);
