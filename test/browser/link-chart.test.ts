@@ -105,6 +105,43 @@ describe('the link chart and the correlations inbox, for a West Midlands police 
     expect(cspViolations).toEqual([]);
   });
 
+  it("shows the API's truncation: which limit stopped it and how many nodes were cut short", async () => {
+    const police = await browser.hub.gql<{ searchPersons: Array<{ person: { id: string } }> }>(
+      'west-midlands-police',
+      '{ searchPersons(name: "Ionuț Popescu") { person { id } } }',
+      undefined,
+      { purpose: 'Test set-up: finding the suspect' },
+    );
+    const ionut = police.data!.searchPersons[0]!.person.id;
+    const { page } = await newPage();
+    await signIn(page, 'west-midlands-police', 'Viewer');
+    // The demo has no node past the degree cap: the hub's own answer, with the truncation a bigger network would carry.
+    await page.route('**/graphql', async (route) => {
+      const body = route.request().postDataJSON() as { query: string };
+      if (!/query Network\b/.test(body.query)) return route.continue();
+      const answer = (await (await route.fetch()).json()) as { data: { network: Record<string, unknown> & { nodes: Array<{ id: string }> } } };
+      const network = answer.data.network;
+      Object.assign(network, {
+        truncated: true,
+        reasons: ['DEGREE_CAP', 'NODE_LIMIT'],
+        reason: 'node limit 300 reached; 1 hub not expanded',
+        truncatedAt: [network.nodes[1]!.id],
+      });
+      await route.fulfill({ contentType: 'application/json', body: JSON.stringify(answer) });
+    });
+    await go(page, `/network/${ionut}`);
+    await page.getByLabel('Purpose').fill('Investigation WMP-2026-1187');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const warning = page.getByTestId('truncation');
+    await warning.waitFor();
+    const text = await warning.innerText();
+    expect(text).toContain('The network was truncated: node limit 300 reached; 1 hub not expanded');
+    expect(text).toContain('Nodes with more than 50 links were returned as hubs and not expanded.');
+    expect(text).toContain('Each request stops at 300 nodes');
+    expect(text).toContain('1 node was cut short.');
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
   it('the correlations inbox lists what is new on the force’s case, and opens the identifier on the link chart', async () => {
     const { page } = await newPage();
     await signIn(page, 'west-midlands-police', 'Contributor');
