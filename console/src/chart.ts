@@ -174,11 +174,13 @@ export class ChartModel {
     }
   }
 
-  /** Draws the next `page` members of an aggregate, held by its parent. */
-  pageIn(aggId: string, page: number): void {
+  /** Draws the next `page` members of an aggregate, held by its parent; answers them. */
+  pageIn(aggId: string, page: number): string[] {
     const agg = this.view.aggregates.get(aggId);
-    if (!agg) return;
-    for (const x of agg.members.slice(0, Math.max(1, page))) this.hold(x, agg.parent);
+    if (!agg) return [];
+    const paged = agg.members.slice(0, Math.max(1, page));
+    for (const x of paged) this.hold(x, agg.parent);
+    return paged;
   }
 
   canCollapse(id: string): boolean {

@@ -17,8 +17,13 @@ export const ROWS_PER_PAGE = 50;
 export const GROUP_ABOVE = 20;
 
 const NODE_FIELDS = 'id type depth hub hubCount label person { pseudonym fullName role } case { reference } entity { kind value }';
-const NETWORK = `query Network($seeds: [ID!]!) {
-  network(seeds: $seeds, depth: 2, nodeLimit: ${NODE_LIMIT}, degreeCap: ${DEGREE_CAP}) {
+/** A hub (more links than DEGREE_CAP) is expanded with the API's widest caps, one step: its neighbours then wait in aggregates. */
+export const HUB_DEGREE_CAP = 500;
+export const HUB_NODE_LIMIT = 1000;
+/** At most this many nodes paged in from an aggregate are fetched around at once (the API takes 100 seeds). */
+const SEEDS_PER_FETCH = 100;
+const NETWORK = `query Network($seeds: [ID!]!, $depth: Int!, $nodeLimit: Int!, $degreeCap: Int!) {
+  network(seeds: $seeds, depth: $depth, nodeLimit: $nodeLimit, degreeCap: $degreeCap) {
     truncated reason reasons truncatedAt
     nodes { ${NODE_FIELDS} }
     edges { id source target kind }
@@ -77,8 +82,16 @@ export function NetworkPage({ seed, group }: { seed: string; group?: string | nu
   const history = useRef<View[]>([]);
   const pathRef = useRef<Path | null>();
 
-  const fetchAround = async (id: string) => {
-    const r = await client.query<{ network: NetworkAnswer }>(NETWORK, { seeds: [id] }).toPromise();
+  /** Two steps around `ids` by default (so what gets drawn knows its own neighbours); around a hub one step, with the widest caps. */
+  const fetchAround = async (ids: string[], opts: { depth?: number; hub?: boolean } = {}) => {
+    const r = await client
+      .query<{ network: NetworkAnswer }>(NETWORK, {
+        seeds: ids,
+        depth: opts.depth ?? (opts.hub ? 1 : 2),
+        nodeLimit: opts.hub ? HUB_NODE_LIMIT : NODE_LIMIT,
+        degreeCap: opts.hub ? HUB_DEGREE_CAP : DEGREE_CAP,
+      })
+      .toPromise();
     if (needsPurpose(r.error)) {
       setPurpose(undefined);
       setAsking(true);
@@ -113,10 +126,15 @@ export function NetworkPage({ seed, group }: { seed: string; group?: string | nu
   };
   const expand = (id: string, kind?: string) =>
     change(async (m) => {
-      await fetchAround(id);
+      await fetchAround([id], { hub: !!m.nodes.get(id)?.hub });
       m.expand(id, groupAbove, kind);
     });
-  const pageIn = (aggId: string) => change((m) => m.pageIn(aggId, groupAbove));
+  const pageIn = (aggId: string) =>
+    change(async (m) => {
+      // Members of a hub's aggregate came from a one-step fetch: what they link to is asked as they are drawn.
+      const paged = m.pageIn(aggId, groupAbove);
+      if (paged.length) await fetchAround(paged.slice(0, SEEDS_PER_FETCH), { depth: 1 });
+    });
   const collapse = (id: string) => {
     model.current.collapse(id);
     if (selected && !model.current.view.drawn.has(selected) && !model.current.view.aggregates.has(selected)) setSelected(undefined);
@@ -178,7 +196,7 @@ export function NetworkPage({ seed, group }: { seed: string; group?: string | nu
     cy.current = createCytoscape(container.current);
     cy.current.on('tap', 'node', (e) => setSelected(e.target.id() as string));
     setStatus({ loading: true });
-    void fetchAround(seed).then((r) => {
+    void fetchAround([seed]).then((r) => {
       if (!r) return;
       performance.mark('tessera:chart-answered');
       const m = model.current;

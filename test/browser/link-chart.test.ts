@@ -105,7 +105,7 @@ describe('the link chart and the correlations inbox, for a West Midlands police 
     expect(cspViolations).toEqual([]);
   });
 
-  it("shows the API's truncation: which limit stopped it and how many nodes were cut short", async () => {
+  it("shows the API's truncation, and expands a hub with the API's widest caps into an aggregate", async () => {
     const police = await browser.hub.gql<{ searchPersons: Array<{ person: { id: string } }> }>(
       'west-midlands-police',
       '{ searchPersons(name: "Ionuț Popescu") { person { id } } }',
@@ -115,17 +115,26 @@ describe('the link chart and the correlations inbox, for a West Midlands police 
     const ionut = police.data!.searchPersons[0]!.person.id;
     const { page } = await newPage();
     await signIn(page, 'west-midlands-police', 'Viewer');
-    // The demo has no node past the degree cap: the hub's own answer, with the truncation a bigger network would carry.
+    // The demo has no node past the degree cap: the hub's own first answer, with the truncation a
+    // bigger network would carry and the phone returned as a hub (as past 50 links). Later answers are the hub's own.
+    const asked: Array<Record<string, unknown>> = [];
     await page.route('**/graphql', async (route) => {
-      const body = route.request().postDataJSON() as { query: string };
+      const body = route.request().postDataJSON() as { query: string; variables: Record<string, unknown> };
       if (!/query Network\b/.test(body.query)) return route.continue();
-      const answer = (await (await route.fetch()).json()) as { data: { network: Record<string, unknown> & { nodes: Array<{ id: string }> } } };
+      asked.push(body.variables);
+      if (asked.length > 1) return route.continue();
+      type Answer = {
+        data: { network: Record<string, unknown> & { nodes: Array<{ id: string; hub: boolean; hubCount: number | null; entity: { value: string } | null }> } };
+      };
+      const answer = (await (await route.fetch()).json()) as Answer;
       const network = answer.data.network;
+      const phone = network.nodes.find((n) => n.entity?.value === '+40722123456')!;
+      Object.assign(phone, { hub: true, hubCount: 4 });
       Object.assign(network, {
         truncated: true,
         reasons: ['DEGREE_CAP', 'NODE_LIMIT'],
         reason: 'node limit 300 reached; 1 hub not expanded',
-        truncatedAt: [network.nodes[1]!.id],
+        truncatedAt: [phone.id],
       });
       await route.fulfill({ contentType: 'application/json', body: JSON.stringify(answer) });
     });
@@ -140,6 +149,18 @@ describe('the link chart and the correlations inbox, for a West Midlands police 
     expect(text).toContain('Each request stops at 300 nodes');
     expect(text).toContain('1 node was cut short.');
     expect(await seriousViolations(page)).toEqual([]);
+
+    // The hub's count: of its 4 links, Ionuț drawn, the two cases known and not drawn, one more not fetched.
+    await expect(row(page, '+40722123456').innerText()).resolves.toContain('3 more');
+    await page.getByLabel('Group neighbours of one kind above').fill('1');
+    await row(page, '+40722123456').getByRole('button', { name: 'Expand' }).click();
+    await row(page, '+2 CASE').waitFor();
+    const phoneId = await row(page, '+40722123456').getAttribute('data-node');
+    expect(asked[1]).toEqual({ seeds: [phoneId], depth: 1, nodeLimit: 1000, degreeCap: 500 });
+    // Paging in asks what the drawn members link to.
+    await row(page, '+2 CASE').getByRole('button', { name: 'Show 1 more' }).click();
+    await row(page, '+1 CASE').waitFor();
+    expect(asked[2]).toEqual({ seeds: [expect.any(String)], depth: 1, nodeLimit: 300, degreeCap: 50 });
   });
 
   it('the correlations inbox lists what is new on the force’s case, and opens the identifier on the link chart', async () => {
