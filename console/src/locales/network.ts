@@ -68,6 +68,7 @@ export const network = texts(
     groupAbove: 'Grupați vecinii de același fel peste',
     aggregate: 'Grup de vecini ai nodului {{label}}',
     pageIn_one: 'Arătați încă {{count}}',
+    pageIn_few: 'Arătați încă {{count}}',
     pageIn_other: 'Arătați încă {{count}}',
     list: 'Nodurile din diagramă',
     rows: '({{from}}–{{to}} din {{count}})',
