@@ -193,12 +193,14 @@ export const linkChart: Measure = {
         const net = syntheticNetwork(size.nodes, size.edges, seed);
         answer = JSON.stringify({ data: { network: net } });
         const runs: Run[] = [];
+        let rows = 0;
         for (let i = 0; i <= RUNS; i++) {
           const r = await once(page, seedId);
           const drawn = await page.getByTestId('drawn-count').innerText();
           if (!drawn.startsWith(`${size.nodes.toLocaleString('en-GB')} nodes`) && !drawn.startsWith(`${size.nodes} nodes`)) {
             throw new Error(`Expected ${size.nodes} nodes drawn, the page says "${drawn}"`);
           }
+          rows = await page.getByTestId('node-table').locator('tbody tr').count();
           if (i > 0) runs.push(r);
           log(
             `  ${size.nodes} nodes / ${net.edges.length} edges, ${i === 0 ? 'warm-up' : `run ${i}`}: drawn ${r.drawnMs.toFixed(0)} ms (answer merged ${r.steps[0]}, elements added ${r.steps[1]}, layoutstop ${r.steps[2]}, frame ${r.steps[3]}), tap ${r.tapMs.toFixed(0)} ms`,
@@ -220,7 +222,7 @@ export const linkChart: Measure = {
           notes: [
             `${size.nodes.toLocaleString('en-GB')} nodes, ${net.edges.length.toLocaleString('en-GB')} edges; median of ${RUNS} runs after a warm-up: drawn (layoutstop + next frame) ${drawn.toFixed(0)} ms, tap answered ${tap.toFixed(0)} ms`,
             `where the time goes (medians, ms from the navigation): answer fetched and merged ${median(runs.map((r) => r.steps[0]!))}, elements added ${median(runs.map((r) => r.steps[1]!))}, first frame after it ${median(runs.map((r) => r.steps[3]!))}`,
-            `runs (drawn + tap): ${runs.map((r) => `${r.drawnMs.toFixed(0)} + ${r.tapMs.toFixed(0)}`).join(', ')} ms; ${version}, headless, --disable-gpu`,
+            `runs (drawn + tap): ${runs.map((r) => `${r.drawnMs.toFixed(0)} + ${r.tapMs.toFixed(0)}`).join(', ')} ms; ${version}, headless, --disable-gpu; the node table holds ${rows} rows in the DOM`,
           ],
         });
       }
