@@ -44,6 +44,21 @@ describe('the link chart and the correlations inbox, for a West Midlands police 
     await expect(row(page, '+40722123456').innerText()).resolves.toContain('2 more');
     const before = await table(page).locator('tbody tr').count();
 
+    // Collapsing the seed takes back what it drew; expanding it by one link kind draws that kind only.
+    await row(page, 'Ionuț Popescu').getByRole('button', { name: 'Collapse' }).click();
+    await row(page, '+40722123456').waitFor({ state: 'detached' });
+    await expect(table(page).locator('tbody tr').count()).resolves.toBe(1);
+    await row(page, 'Ionuț Popescu').getByRole('button', { name: 'Select' }).click();
+    const kinds = page.getByTestId('selection');
+    for (const kind of ['+ CONTROLS (1)', '+ OWNS_VEHICLE (1)']) await kinds.getByRole('button', { name: kind }).waitFor();
+    await kinds.getByRole('button', { name: '+ USES_PHONE (1)' }).click();
+    await row(page, '+40722123456').waitFor();
+    await expect(table(page).locator('tbody tr').count()).resolves.toBe(2);
+    await expect(table(page).innerText()).resolves.not.toContain('LX25QQQ');
+    await kinds.getByRole('button', { name: 'Expand', exact: true }).click();
+    await row(page, 'LX25QQQ').waitFor();
+    await expect(table(page).locator('tbody tr').count()).resolves.toBe(before);
+
     // Expand by kind: the phone selected from the table, then only its OBSERVED_IN links.
     await row(page, '+40722123456').getByRole('button', { name: 'Select' }).click();
     await expect(page.getByTestId('selected').innerText()).resolves.toBe('Selected: +40722123456');
