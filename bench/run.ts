@@ -7,6 +7,7 @@ import { gatewayOverhead } from './measures/gateway-overhead';
 import { hitNoHit } from './measures/hit-no-hit';
 import { ingest } from './measures/ingest';
 import { linkAnalysis } from './measures/link-analysis';
+import { linkChart } from './measures/link-chart';
 import { nPlusOne } from './measures/n-plus-one';
 import { policyCost } from './measures/policy-cost';
 import { requestCost } from './measures/request-cost';
@@ -27,7 +28,19 @@ import { type Stack, startStack } from './stack';
  */
 
 /** In the order they run: reads before the writes of ingest. */
-const MEASURES: Measure[] = [requestCost, policyCost, nPlusOne, gatewayOverhead, auditConcurrency, runModes, linkAnalysis, hitNoHit, screening, ingest];
+const MEASURES: Measure[] = [
+  requestCost,
+  policyCost,
+  nPlusOne,
+  gatewayOverhead,
+  auditConcurrency,
+  runModes,
+  linkAnalysis,
+  linkChart,
+  hitNoHit,
+  screening,
+  ingest,
+];
 
 const BUDGETS: Record<ScaleName, Budget> = {
   small: { warmupMs: 1500, roundMs: 2500, rounds: 2, concurrency: 32, samples: 60, reports: 1000, screening: 100_000 },

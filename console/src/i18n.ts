@@ -3,6 +3,7 @@ import { audit } from './locales/audit';
 import { kase } from './locales/case';
 import { hits } from './locales/hits';
 import { narratives } from './locales/narratives';
+import { correlations } from './locales/correlations';
 import { network } from './locales/network';
 import { person } from './locales/person';
 import { reports } from './locales/reports';
@@ -214,6 +215,7 @@ const AREAS = {
   retention,
   groups,
   statistics,
+  correlations,
 };
 
 function pick(areas: Record<string, { en: object; ro: object }>, lng: 'en' | 'ro'): Record<string, object> {

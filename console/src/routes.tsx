@@ -6,6 +6,7 @@ import { MapPage } from './map';
 import { NarrativeFormPage } from './narrative-form';
 import { NarrativePageView, NarrativesPage, WithdrawPage } from './narratives';
 import { GroupsPage } from './groups';
+import { CorrelationsPage } from './correlations';
 import { NetworkPage } from './network';
 import { PublicReportPage, ReceiptPage } from './public-report';
 import { PersonPage } from './person';
@@ -66,7 +67,7 @@ export const ROUTES: Route[] = [
   { path: /^\/report\/receipt$/, page: () => <ReceiptPage />, public: true },
   { path: /^\/person\/([^/]+)$/, page: ([id]) => <PersonPage id={id!} /> },
   { path: /^\/case\/([^/]+)$/, page: ([id]) => <CasePage id={id!} /> },
-  { path: /^\/network\/([^/]+)$/, page: ([seed]) => <NetworkPage seed={seed!} /> },
+  { path: /^\/network\/([^/]+)$/, page: ([seed], q) => <NetworkPage seed={seed!} group={q.get('group')} /> },
   { path: /^\/$/, page: (_, q) => <SearchPage q={q.get('q') ?? ''} />, nav: { label: 'header.search', href: '/' } },
   { path: /^\/hit-no-hit$/, page: () => <HitNoHitPage />, nav: { label: 'hits.nav', href: '/hit-no-hit', requires: [['read', 'HitNoHitResult']] } },
   { path: /^\/reports$/, page: () => <ReportsPage />, nav: { label: 'reports.nav', href: '/reports', requires: [['create', 'TransactionReport']] } },
@@ -111,6 +112,19 @@ export const ROUTES: Route[] = [
     path: /^\/statistics$/,
     page: (_, q) => <StatisticsPage query={q} />,
     nav: { label: 'statistics.nav', href: '/statistics', requires: [['read', 'NrmStatistics']] },
+  },
+  {
+    path: /^\/correlations$/,
+    page: () => <CorrelationsPage />,
+    // New statements on the caller's own cases: for the agencies that open cases.
+    nav: {
+      label: 'correlations.nav',
+      href: '/correlations',
+      requires: [
+        ['read', 'Observation'],
+        ['create', 'Case'],
+      ],
+    },
   },
 ];
 
