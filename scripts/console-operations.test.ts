@@ -9,7 +9,8 @@ import { apiSchemaOf } from './schema-changes';
  * (schema/supergraph.graphql): a page asking for a field that was renamed or removed fails here,
  * at `npm test`, not in a person's browser. The operations are the string and template literals in
  * console/src that parse as GraphQL documents; in a template, each `${NAME}` is replaced by the
- * string constant NAME of the same file (the console interpolates shared selections that way).
+ * string or number constant NAME of the same file (the console interpolates shared selections and
+ * limits that way).
  */
 const CONSOLE = path.join(__dirname, '..', 'console', 'src');
 const schema = apiSchemaOf(fs.readFileSync(path.join(__dirname, '..', 'schema', 'supergraph.graphql'), 'utf8'));
@@ -32,7 +33,11 @@ function operations(file: string): Array<{ line: number; text: string; document:
   for (const statement of sf.statements) {
     if (!ts.isVariableStatement(statement)) continue;
     for (const d of statement.declarationList.declarations) {
-      if (ts.isIdentifier(d.name) && d.initializer && (ts.isStringLiteral(d.initializer) || ts.isNoSubstitutionTemplateLiteral(d.initializer))) {
+      if (
+        ts.isIdentifier(d.name) &&
+        d.initializer &&
+        (ts.isStringLiteral(d.initializer) || ts.isNoSubstitutionTemplateLiteral(d.initializer) || ts.isNumericLiteral(d.initializer))
+      ) {
         constants.set(d.name.text, d.initializer.text);
       }
     }
