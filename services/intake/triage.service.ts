@@ -3,7 +3,7 @@ import { insertCase, type NewCase, validateNewCase, visibleCases } from '../case
 import { knownEntities } from '../entities/api';
 import { appendAudit, type AuditEventInput, ownRecordEvent, writtenFields } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
-import { badInput, conflict, forbidden, notFound } from '../kernel/errors';
+import { badInput, conflict, notFound } from '../kernel/errors';
 import { requestHash } from '../kernel/idempotency';
 import { HandlingCode, IntelligenceAssessment, SourceEvaluation } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
@@ -32,7 +32,6 @@ export const NEAR_DAYS = 30;
 export const NEAR_DEGREES = 0.1;
 /** How many of the most recent reports a report is compared with for related ones. */
 export const RELATED_POOL = 1000;
-const NOT_HUB = 'Only the hub’s analysts triage public reports';
 
 interface ReportRow extends PolicyRecord {
   id: string;
@@ -232,8 +231,9 @@ async function items(ctx: RequestContext, assessed: Assessed[]): Promise<Record<
  * reach the analyst, so the whole open queue is assessed and ordered in memory, then paged.
  */
 export async function triageQueue(ctx: RequestContext, page: PageArgs) {
-  if (!mayReadAny(ctx, 'TriageItem')) throw forbidden(NOT_HUB);
   const window = pageWindow(page);
+  // Like the list of public reports: empty for anyone but the hub's analysts.
+  if (!mayReadAny(ctx, 'TriageItem')) return toPage([], 0, window);
   const { rows } = await selectVisible(ctx, triageSource, { where: () => [`r.status <> 'CLOSED'`], orderBy: 'r.received_at DESC, r.id' });
   const ordered = (await assess(ctx, rows)).sort(byUrgencyThenNewest);
   const pageRows = ordered.slice(window.offset, window.offset + window.limit);
