@@ -3,6 +3,7 @@ import { kase } from './locales/case';
 import { network } from './locales/network';
 import { person } from './locales/person';
 import { search } from './locales/search';
+import { triage } from './locales/triage';
 import { type Translation } from './locales/texts';
 
 /** The shell's texts in English and Romanian (ș and ț with the comma below: U+0219, U+021B); each page area has its own in `locales/`. */
@@ -108,7 +109,7 @@ const ro: Translation<typeof en> = {
 };
 
 /** Each page area's texts, under its own key (`t('network.title')`). */
-const AREAS = { search, person, case: kase, network };
+const AREAS = { search, person, case: kase, network, triage };
 
 function pick(areas: Record<string, { en: object; ro: object }>, lng: 'en' | 'ro'): Record<string, object> {
   return Object.fromEntries(Object.entries(areas).map(([k, v]) => [k, v[lng]]));

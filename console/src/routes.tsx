@@ -3,6 +3,7 @@ import { CasePage } from './case';
 import { NetworkPage } from './network';
 import { PersonPage } from './person';
 import { SearchPage } from './search';
+import { TriageItemPage, TriageQueuePage } from './triage';
 
 /** An agency type as the API names it (`User.agency.type`). */
 export type AgencyType = string;
@@ -24,6 +25,8 @@ export const ROUTES: Route[] = [
   { path: /^\/person\/([^/]+)$/, page: ([id]) => <PersonPage id={id!} /> },
   { path: /^\/case\/([^/]+)$/, page: ([id]) => <CasePage id={id!} /> },
   { path: /^\/network\/([^/]+)$/, page: ([seed]) => <NetworkPage seed={seed!} /> },
+  { path: /^\/triage\/([^/]+)$/, page: ([id]) => <TriageItemPage id={id!} /> },
+  { path: /^\/triage$/, page: () => <TriageQueuePage />, nav: { label: 'triage.nav', href: '/triage', agencyTypes: ['HUB_ANALYST'] } },
   { path: /^\/$/, page: (_, q) => <SearchPage q={q.get('q') ?? ''} />, nav: { label: 'header.search', href: '/' } },
 ];
 
