@@ -82,6 +82,25 @@ describe('triage in the console', () => {
     expect(cspViolations).toEqual([]);
   });
 
+  it('markup in a report is shown as text, never run or rendered', async () => {
+    const story = 'Seen at the market <img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script> call +40 722 123 456';
+    expect((await submit(browser.hub, { story, place: '<i>Galați</i>', language: 'en' })).errors).toBeUndefined();
+    const [row] = await browser.hub.db.query<{ id: string }>(`SELECT id FROM intake.public_reports WHERE story = $1`, [story]);
+    const { page } = await newPage();
+    await signIn(page, 'tessera-hub', 'Viewer');
+    await page.getByRole('link', { name: 'Triage' }).click();
+    await page.getByTestId('triage-queue').getByRole('link', { name: '<i>Galați</i>' }).click();
+    await page.getByLabel('Purpose').fill('Triage of public reports');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const shown = page.getByTestId('story');
+    await shown.waitFor();
+    await expect(shown.innerText()).resolves.toContain('<img src=x onerror=');
+    expect(await page.locator('[data-testid="story"] img, [data-testid="story"] script, i').count()).toBe(0);
+    await expect(page.title()).resolves.not.toBe('pwned');
+    expect(new URL(page.url()).pathname).toBe(`/triage/${row!.id}`);
+    expect(cspViolations).toEqual([]);
+  });
+
   it('the triage page in Romanian, and no Triage link for a police analyst', async () => {
     const { page } = await newPage();
     await signIn(page, 'tessera-hub', 'Viewer');

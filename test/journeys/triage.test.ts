@@ -132,6 +132,18 @@ describe('the queue', () => {
     expect(it.urgency).toEqual(['KNOWN_IDENTIFIER']);
   });
 
+  test('hostile text: markup, emoji, right-to-left and combining marks keep the offsets true to the story, and the text as written', async () => {
+    const story = '<img src=x onerror=alert(1)> 👩‍👧 مرحبا She said: "call +40 722 123 456" — Ş̧ ţ he beat her <script>x</script>.';
+    const id = await file({ story, place: '<b>Iași</b>', language: 'en' });
+    const it = await item(id);
+    expect(it.report.story).toBe(story);
+    expect(it.identifiers).toHaveLength(1);
+    const [phone] = it.identifiers;
+    expect(story.slice(phone!.start, phone!.end)).toBe('+40 722 123 456');
+    for (const i of it.indicators) expect(i.end).toBeLessThanOrEqual(story.length);
+    expect(it.urgency).toEqual(['IMMINENT_RISK', 'KNOWN_IDENTIFIER']);
+  });
+
   test('related reports: the same folded text, a shared identifier, the same place within 30 days', async () => {
     const first = await file({ story: 'Cars with Romanian plates bring girls to 14 Example Road every night, call 07700 900 777.', place: 'Derby' }, 48);
     const copy = await file(
