@@ -2,7 +2,8 @@ import { declareTables } from '../kernel/tables';
 
 /** Every table of the `intake` schema (services/kernel/tables.ts says what each kind means). */
 export const INTAKE_TABLES = declareTables('intake', [
-  { table: 'intake.public_reports', rows: { kind: 'public-intake' }, privileges: ['SELECT', 'INSERT', 'UPDATE'] },
+  // DELETE: a retention review's ERASE of a triaged report (its photos, additions and decision go by cascade).
+  { table: 'intake.public_reports', rows: { kind: 'public-intake' }, privileges: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] },
   { table: 'intake.public_report_photos', rows: { kind: 'public-intake' }, privileges: ['SELECT', 'INSERT'] },
   { table: 'intake.public_report_additions', rows: { kind: 'public-intake' }, privileges: ['SELECT', 'INSERT'] },
   // Written and pruned only by intake.spend_challenge (SECURITY DEFINER); the hub's analysts may count them.

@@ -13,7 +13,8 @@ const reportOf = (ctx: RequestContext, pointer: unknown) =>
 @Resolver(() => TriageItemType)
 export class TriageItemResolver {
   @Query(() => TriageItemConnection, {
-    description: 'Hub analysts: the public reports no one has decided yet, most urgent first (a child, an imminent risk, a known identifier), then newest; empty for everyone else',
+    description:
+      'Hub analysts: the public reports no one has decided yet, most urgent first (a child, an imminent risk, a known identifier), then newest; empty for everyone else',
   })
   triageQueue(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: RequestContext) {
     return triage.triageQueue(ctx, page);

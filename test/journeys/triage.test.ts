@@ -358,3 +358,78 @@ describe('decisions', () => {
     expect(codes(r)).toEqual(['FORBIDDEN']);
   });
 });
+
+describe('retention of a triaged report', () => {
+  const SUPERVISOR = 'tessera-hub:SUPERVISOR';
+  const DUE = `query($before: String) { recordsDueForReview(subjectType: PublicReport, before: $before, first: 1000) {
+    totalCount nodes { subjectType id reviewDue retentionClass reviewPeriodYears } } }`;
+  const REVIEW = `mutation($id: ID!, $decision: RetentionDecision!, $reason: String) {
+    reviewRecord(subjectType: PublicReport, id: $id, decision: $decision, reason: $reason) { subjectType recordId decision nextReviewDue erasedRecordCount } }`;
+  type Due = {
+    recordsDueForReview: { totalCount: number; nodes: Array<{ id: string; reviewDue: string; retentionClass: string; reviewPeriodYears: number }> };
+  };
+  const inYears = (n: number) => {
+    const d = new Date();
+    d.setUTCFullYear(d.getUTCFullYear() + n);
+    return d.toISOString().slice(0, 10);
+  };
+
+  test('a decided report is due for review under PUBLIC_REPORT by the agency that decided it; an undecided one is not listed', async () => {
+    const r = await hub.gql<Due>(SUPERVISOR, DUE, { before: inYears(3) });
+    expect(r.errors).toBeUndefined();
+    const byId = Object.fromEntries(r.data!.recordsDueForReview.nodes.map((n) => [n.id, n]));
+    expect(byId[ids.child!]).toEqual({
+      subjectType: 'PublicReport',
+      id: ids.child,
+      reviewDue: inYears(2),
+      retentionClass: 'PUBLIC_REPORT',
+      reviewPeriodYears: 2,
+    });
+    expect(byId[ids.older!]).toBeDefined();
+    expect(byId[ids.plain!]).toBeUndefined();
+    // Not due today.
+    const today = await hub.gql<Due>(SUPERVISOR, DUE, {});
+    expect(today.data!.recordsDueForReview.nodes.map((n) => n.id)).not.toContain(ids.child);
+    // Another agency's supervisor lists none of them.
+    const police = await hub.gql<Due>('met-police:SUPERVISOR', DUE, { before: inYears(3) });
+    expect(police.data!.recordsDueForReview.totalCount).toBe(0);
+  });
+
+  test('KEEP sets the next review one PUBLIC_REPORT period from today; only a supervisor reviews, only a decided report', async () => {
+    await hub.db.query(`UPDATE intake.public_reports SET review_due = current_date - 1 WHERE id = $1`, [ids.risk]);
+    const contributor = await hub.gql(ANALYST, REVIEW, { id: ids.risk, decision: 'KEEP', reason: 'Still relevant' });
+    expect(codes(contributor)).toEqual(['FORBIDDEN']);
+    const undecided = await hub.gql(SUPERVISOR, REVIEW, { id: ids.plain, decision: 'KEEP', reason: 'x' });
+    expect(codes(undecided)).toEqual(['NOT_FOUND']);
+    const police = await hub.gql('met-police:SUPERVISOR', REVIEW, { id: ids.risk, decision: 'ERASE' });
+    expect(codes(police)).toEqual(['NOT_FOUND']);
+    const r = await hub.gql<{ reviewRecord: Record<string, unknown> }>(SUPERVISOR, REVIEW, {
+      id: ids.risk,
+      decision: 'KEEP',
+      reason: 'Corroborated, still relevant',
+    });
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.reviewRecord).toEqual({
+      subjectType: 'PublicReport',
+      recordId: ids.risk,
+      decision: 'KEEP',
+      nextReviewDue: inYears(2),
+      erasedRecordCount: 0,
+    });
+    expect((await item(ids.risk!)).reviewDue).toBe(inYears(2));
+  });
+
+  test('ERASE deletes the report, its text and its decision, with its audit event; the case it opened keeps its own retention', async () => {
+    const caseId = ((await item(ids.child!)).decision!.case as { id: string }).id;
+    const r = await hub.gql<{ reviewRecord: Record<string, unknown> }>(SUPERVISOR, REVIEW, { id: ids.child, decision: 'ERASE' });
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.reviewRecord).toMatchObject({ decision: 'ERASE', erasedRecordCount: 1, nextReviewDue: null });
+    expect(await count(`SELECT count(*)::int AS n FROM intake.public_reports WHERE id = $1`, [ids.child])).toBe(0);
+    expect(await count(`SELECT count(*)::int AS n FROM intake.triage_decisions WHERE report_id = $1`, [ids.child])).toBe(0);
+    expect(await count(`SELECT count(*)::int AS n FROM cases.cases WHERE id = $1`, [caseId])).toBe(1);
+    expect(
+      await count(`SELECT count(*)::int AS n FROM audit.events WHERE action = 'ERASE' AND subject_type = 'PublicReport' AND subject_id = $1`, [ids.child]),
+    ).toBe(1);
+    expect(codes(await hub.gql(ANALYST, ITEM, { id: ids.child }))).toEqual(['NOT_FOUND']);
+  });
+});
