@@ -89,6 +89,7 @@ export const TRIAGE_ITEM_FIELDS = [
   'urgency',
   'identifiers',
   'indicators',
+  'places',
   'related',
   'touchedEntities',
   'decision',

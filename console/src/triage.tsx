@@ -19,6 +19,7 @@ const ITEM = `query TriageItem($id: ID!) {
     report { receivedAt story occurredWhen place language situationKind contact status additions { addedAt text } }
     identifiers { kind value start end known }
     indicators { code start end }
+    places { name start end location { id countryCode } }
     touchedEntities { id kind value maskedValue }
     related { reasons report { id receivedAt place } }
     decision { decision reason sourceEvaluation intelligenceAssessment handlingCode handlingConditions corroboration decidedAt case { id } }
@@ -57,6 +58,7 @@ interface Item {
   } | null;
   identifiers: Array<Span & { kind: string; value: string; known: boolean }> | null;
   indicators: Array<Span & { code: string }> | null;
+  places: Array<Span & { name: string; location: { id: string; countryCode: string | null } | null }> | null;
   touchedEntities: Array<{ id: string; kind: string | null; value: string | null; maskedValue: string | null }> | null;
   related: Array<{ reasons: string[]; report: { id: string; receivedAt: string | null; place: string | null } | null }> | null;
   decision: {
@@ -135,14 +137,27 @@ export function TriageQueuePage() {
   );
 }
 
-/** The story as text, with the proposals marked: identifiers first where spans overlap (they are the more specific). */
-function Highlighted({ story, identifiers, indicators }: { story: string; identifiers: Item['identifiers']; indicators: Item['indicators'] }) {
+const RANK = { identifier: 0, place: 1, indicator: 2 };
+
+/** The story as text, with the proposals marked: identifiers, then places, first where spans overlap (they are the more specific). */
+function Highlighted({
+  story,
+  identifiers,
+  indicators,
+  places,
+}: {
+  story: string;
+  identifiers: Item['identifiers'];
+  indicators: Item['indicators'];
+  places: Item['places'];
+}) {
   const marks = [
     ...(identifiers ?? []).map((i) => ({ start: i.start, end: i.end, kind: 'identifier' as const, label: `${i.kind}: ${i.value}` })),
+    ...(places ?? []).map((p) => ({ start: p.start, end: p.end, kind: 'place' as const, label: p.name })),
     ...(indicators ?? []).map((i) => ({ start: i.start, end: i.end, kind: 'indicator' as const, label: words(i.code) })),
   ]
     .filter((m) => m.start >= 0 && m.end <= story.length && m.end > m.start)
-    .sort((a, b) => a.start - b.start || (a.kind === 'identifier' ? -1 : 1));
+    .sort((a, b) => a.start - b.start || RANK[a.kind] - RANK[b.kind]);
   const parts: preact.ComponentChildren[] = [];
   let at = 0;
   for (const m of marks) {
@@ -213,7 +228,7 @@ export function TriageItemPage({ id }: { id: string }) {
       <h2>{t('triage.story')}</h2>
       <p class="muted hint">{t('triage.legend')}</p>
       <blockquote class="story" lang={lang} data-testid="story">
-        <Highlighted story={r.story ?? ''} identifiers={item.identifiers} indicators={item.indicators} />
+        <Highlighted story={r.story ?? ''} identifiers={item.identifiers} indicators={item.indicators} places={item.places} />
       </blockquote>
       {(r.additions?.length ?? 0) > 0 && (
         <>
@@ -235,6 +250,15 @@ export function TriageItemPage({ id }: { id: string }) {
               </li>
             ))}
             {!item.identifiers?.length && <li class="muted">{t('common.none')}</li>}
+          </ul>
+          <h2>{t('triage.places')}</h2>
+          <ul class="results" data-testid="places">
+            {(item.places ?? []).map((p) => (
+              <li key={`${p.name}:${p.start}`}>
+                {p.name} <span class="muted">{p.location?.countryCode ?? ''}</span>
+              </li>
+            ))}
+            {!item.places?.length && <li class="muted">{t('common.none')}</li>}
           </ul>
           <h2>{t('triage.indicators')}</h2>
           <ul class="results" data-testid="indicators">

@@ -11,6 +11,7 @@ import { assertCanCreate, mayReadAny, projectOne } from '../kernel/policy';
 import { retentionInterval } from '../kernel/records';
 import { ref } from '../kernel/references';
 import { selectVisible, type SubjectTable } from '../kernel/repository';
+import { placesNamedIn } from '../routes/api';
 import { isUuid } from '../kernel/validate';
 import { type ExtractOptions, extract, fold, type FoundIdentifier, type FoundIndicator } from '../narratives/api';
 import { publicText } from './public-text';
@@ -76,6 +77,32 @@ interface Proposals {
   indicators: FoundIndicator[];
 }
 
+export interface FoundPlace {
+  location: { __typename: 'Location'; id: string };
+  name: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * Where in the story each gazetteer place it names first occurs (the extractor's folding keeps
+ * offsets: one folded character per UTF-16 unit), as a whole word; a place whose spelling the
+ * folding does not meet is left out.
+ */
+export function placeSpans(story: string, places: ReadonlyArray<{ id: string; name: string }>): FoundPlace[] {
+  const folded = fold(story);
+  const taken: Array<[number, number]> = [];
+  const out: FoundPlace[] = [];
+  for (const p of places) {
+    const name = fold(p.name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const m = new RegExp(`(?<![\\p{L}\\p{N}])${name}(?![\\p{L}\\p{N}])`, 'u').exec(folded);
+    if (!m || taken.some(([s, e]) => m.index < e && m.index + m[0].length > s)) continue;
+    taken.push([m.index, m.index + m[0].length]);
+    out.push({ location: { __typename: 'Location', id: p.id }, name: p.name, start: m.index, end: m.index + m[0].length });
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
 /** Per request: the extractor's proposals by report, and the reports others are compared with. */
 const perRequest = new WeakMap<RequestContext, { proposals: Map<string, Proposals>; pool?: ReportRow[] }>();
 function cacheOf(ctx: RequestContext) {
@@ -100,6 +127,7 @@ const identifierKey = (i: { kind: string; value: string }) => `${i.kind}:${i.val
 interface Assessed {
   row: ReportRow;
   proposals: Proposals;
+  places: FoundPlace[];
   known: Map<string, string>;
   urgency: TriageUrgency[];
 }
@@ -110,6 +138,10 @@ async function assess(ctx: RequestContext, rows: ReportRow[]): Promise<Assessed[
     ctx,
     proposals.flatMap((p) => p.identifiers),
   );
+  const places = await placesNamedIn(
+    ctx,
+    rows.map((r) => r.story),
+  );
   return rows.map((row, i) => {
     const p = proposals[i]!;
     const mine = new Map(p.identifiers.filter((id) => known.has(identifierKey(id))).map((id) => [identifierKey(id), known.get(identifierKey(id))!]));
@@ -117,7 +149,7 @@ async function assess(ctx: RequestContext, rows: ReportRow[]): Promise<Assessed[
     if (row.situationKind === 'CHILD') urgency.push(TriageUrgency.CHILD);
     if (p.indicators.some((x) => RISK_INDICATORS.includes(x.code))) urgency.push(TriageUrgency.IMMINENT_RISK);
     if (mine.size) urgency.push(TriageUrgency.KNOWN_IDENTIFIER);
-    return { row, proposals: p, known: mine, urgency };
+    return { row, proposals: p, places: placeSpans(row.story, places[i] ?? []), known: mine, urgency };
   });
 }
 
@@ -214,6 +246,7 @@ async function items(ctx: RequestContext, assessed: Assessed[]): Promise<Record<
       urgency: a.urgency,
       identifiers: a.proposals.identifiers.map((i) => ({ ...i, known: a.known.has(identifierKey(i)) })),
       indicators: a.proposals.indicators,
+      places: a.places,
       related: await related(ctx, a),
       touchedEntities: [...new Set(a.known.values())].map((id) => ({ __typename: 'Entity', id })),
       decision: decision ? projectOne(ctx, decision) : null,

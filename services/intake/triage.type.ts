@@ -3,6 +3,7 @@ import { enumOf } from '../kernel/enums';
 import { type EntityKind, EntityKindEnum } from '../kernel/identifier';
 import { HandlingCode, IntelligenceAssessment, Marking, SourceEvaluation } from '../kernel/marked-record';
 import { Connection } from '../kernel/pagination';
+import { LocationRef } from '../kernel/references';
 import { RETENTION_CLASSES, type RetentionClass } from '../kernel/records';
 import { ExploitationType } from '../kernel/taxonomy';
 import { PublicReportType } from './intake.type';
@@ -86,6 +87,21 @@ export class ProposedIndicatorType {
   end: number;
 }
 
+@ObjectType('ProposedPlace', { description: 'A gazetteer place the story names (compared folded), with its offsets in the story' })
+export class ProposedPlaceType {
+  @Field(() => LocationRef)
+  location: { __typename: 'Location'; id: string };
+
+  @Field(() => String, { description: "The gazetteer's name" })
+  name: string;
+
+  @Field(() => Int)
+  start: number;
+
+  @Field(() => Int)
+  end: number;
+}
+
 @ObjectType('RelatedReport', { description: 'Another public report this one may repeat or relate to, and why' })
 export class RelatedReportType {
   @Field(() => PublicReportType)
@@ -148,6 +164,9 @@ export class TriageItemType {
 
   @Field(() => [ProposedIndicatorType], { nullable: true, description: 'In the story' })
   indicators?: ProposedIndicatorType[];
+
+  @Field(() => [ProposedPlaceType], { nullable: true, description: 'In the story: the gazetteer places it names' })
+  places?: ProposedPlaceType[];
 
   @Field(() => [RelatedReportType], { nullable: true, description: 'Likely duplicates and related reports, most reasons first' })
   related?: RelatedReportType[];

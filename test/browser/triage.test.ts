@@ -12,7 +12,7 @@ describe('triage in the console', () => {
   const { newPage, signIn, shot, cspViolations } = browser;
 
   const STORY =
-    'Un bărbat din Pitești le promite fetelor un loc de muncă în Anglia și le dă numărul 0722 123 456. Sora mea a plecat și acum are o datorie pentru drum.';
+    'Un bărbat din Pitești le promite fetelor un loc de muncă în Leicester și le dă numărul 0722 123 456. Sora mea a plecat și acum are o datorie pentru drum.';
 
   it('a hub analyst opens a case from a Romanian public report, graded untested', async () => {
     const sent = await submit(browser.hub, { story: STORY, place: 'Pitești', when: 'săptămâna trecută', language: 'ro', situationKind: 'SEXUAL' });
@@ -43,6 +43,7 @@ describe('triage in the console', () => {
     await expect(page.getByTestId('identifiers').innerText()).resolves.toContain('+40722123456');
     await expect(page.getByTestId('touched').innerText()).resolves.toContain('+40722123456');
     await expect(page.getByTestId('indicators').innerText()).resolves.toContain('debt bondage');
+    await expect(story.locator('mark[data-kind="place"]').first().textContent()).resolves.toBe('Leicester (Leicester)');
     expect(await seriousViolations(page)).toEqual([]);
     await shot(page, 'triage');
 

@@ -144,6 +144,23 @@ describe('the queue', () => {
     expect(it.urgency).toEqual(['IMMINENT_RISK', 'KNOWN_IDENTIFIER']);
   });
 
+  test('places: the gazetteer places the story names, typed with or without diacritics or with the old cedillas', async () => {
+    const story = 'Au plecat din Constanta cu autobuzul spre Londra, apoi au ajuns în Leicester; alții din Timişoara. Not Bedfordshire.';
+    const id = await file({ story, place: 'pe drum', language: 'ro' });
+    const r = await hub.gql<{ triageItem: { places: Array<{ name: string; start: number; end: number; location: { name: string; countryCode: string } }> } }>(
+      ANALYST,
+      `query($id: ID!) { triageItem(id: $id) { places { name start end location { name countryCode } } } }`,
+      { id },
+    );
+    expect(r.errors).toBeUndefined();
+    const places = r.data!.triageItem.places;
+    expect(places.map((p) => [p.name, story.slice(p.start, p.end), p.location.countryCode])).toEqual([
+      ['Constanța', 'Constanta', 'RO'],
+      ['Leicester', 'Leicester', 'GB'],
+      ['Timișoara', 'Timişoara', 'RO'],
+    ]);
+  });
+
   test('related reports: the same folded text, a shared identifier, the same place within 30 days', async () => {
     const first = await file({ story: 'Cars with Romanian plates bring girls to 14 Example Road every night, call 07700 900 777.', place: 'Derby' }, 48);
     const copy = await file(

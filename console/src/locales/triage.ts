@@ -17,7 +17,7 @@ export const triage = texts(
     open: 'Open the report',
     report: 'Public report',
     story: 'The report as written',
-    legend: 'Highlighted: identifiers (underlined) and indicators (shaded) the extractor proposes.',
+    legend: 'Highlighted: the identifiers (underlined), places (boxed) and indicators (shaded) proposed in the text.',
     additions: 'Added later by the reporter',
     urgency: {
       CHILD: 'Child',
@@ -25,6 +25,7 @@ export const triage = texts(
       KNOWN_IDENTIFIER: 'Known identifier',
     },
     identifiers: 'Proposed identifiers',
+    places: 'Places it names',
     indicators: 'Proposed indicators',
     known: 'known to the hub',
     touched: 'Known entities it names',
@@ -86,7 +87,7 @@ export const triage = texts(
     open: 'Deschideți sesizarea',
     report: 'Sesizare a publicului',
     story: 'Sesizarea, așa cum a fost scrisă',
-    legend: 'Evidențiate: identificatorii (subliniați) și indicatorii (umbriți) propuși de extractor.',
+    legend: 'Evidențiate: identificatorii (subliniați), locurile (încadrate) și indicatorii (umbriți) propuși în text.',
     additions: 'Adăugate ulterior de cel care a sesizat',
     urgency: {
       CHILD: 'Copil',
@@ -94,6 +95,7 @@ export const triage = texts(
       KNOWN_IDENTIFIER: 'Identificator cunoscut',
     },
     identifiers: 'Identificatori propuși',
+    places: 'Locurile pe care le numește',
     indicators: 'Indicatori propuși',
     known: 'cunoscut hubului',
     touched: 'Entități cunoscute pe care le numește',
