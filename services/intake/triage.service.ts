@@ -31,8 +31,9 @@ export const RISK_INDICATORS = ['PHYSICAL_OR_SEXUAL_VIOLENCE', 'INTIMIDATION_AND
 /** Related reports: received within this many days of each other, at coordinates within this many degrees (about 10 km). */
 export const NEAR_DAYS = 30;
 export const NEAR_DEGREES = 0.1;
-/** How many of the most recent reports a report is compared with for related ones. */
+/** How many of the most recent reports a report is compared with for related ones, and how many it lists at most. */
 export const RELATED_POOL = 1000;
+export const RELATED_LIMIT = 20;
 
 interface ReportRow extends PolicyRecord {
   id: string;
@@ -208,7 +209,7 @@ async function related(ctx: RequestContext, a: Assessed): Promise<Array<{ report
     if (reasons.length) out.push({ id: b.id, reasons, at: b.receivedAt.getTime() });
   }
   out.sort((x, y) => y.reasons.length - x.reasons.length || y.at - x.at || x.id.localeCompare(y.id));
-  return out.map((r) => ({ report: { __typename: 'PublicReport' as const, id: r.id }, reasons: r.reasons }));
+  return out.slice(0, RELATED_LIMIT).map((r) => ({ report: { __typename: 'PublicReport' as const, id: r.id }, reasons: r.reasons }));
 }
 
 const DECISION_COLUMNS = `d.id, d.report_id AS "reportId", d.agency_id AS "agencyId", d.decision, d.case_id AS "caseId", d.reason,

@@ -168,7 +168,7 @@ export class TriageItemType {
   @Field(() => [ProposedPlaceType], { nullable: true, description: 'In the story: the gazetteer places it names' })
   places?: ProposedPlaceType[];
 
-  @Field(() => [RelatedReportType], { nullable: true, description: 'Likely duplicates and related reports, most reasons first' })
+  @Field(() => [RelatedReportType], { nullable: true, description: 'Likely duplicates and related reports, most reasons first, then newest; at most 20' })
   related?: RelatedReportType[];
 
   @Field(() => [TriageEntityRef], { nullable: true, description: 'The known entities the report names (those that reach you)' })

@@ -19,13 +19,16 @@ export async function placesNamedIn(ctx: RequestContext, texts: readonly string[
   const params = new SqlParams();
   const bodies = params.add(texts);
   const words = (sql: string) => `' ' || regexp_replace(routes.fold(${sql}), '[^[:alnum:]]+', ' ', 'g') || ' '`;
+  // Each text and each name is folded once (OFFSET 0 keeps the planner from folding them again for every pair).
+  const pairs = `(SELECT l.*, t.n, t.words AS text_words FROM (SELECT *, ${words('name')} AS name_words FROM routes.locations OFFSET 0) l
+    CROSS JOIN (SELECT n, ${words('body')} AS words FROM unnest(${bodies}::text[]) WITH ORDINALITY AS t(body, n) OFFSET 0) t)`;
   const { rows } = await selectVisible(
     ctx,
-    { ...locationTable, table: `(SELECT l.*, t.n, t.body FROM routes.locations l CROSS JOIN unnest(${bodies}::text[]) WITH ORDINALITY AS t(body, n))` },
+    { ...locationTable, table: pairs },
     {
       params,
       extraColumns: 'l.n AS "__text"',
-      where: () => [`strpos(${words('l.body')}, ${words('l.name')}) > 0`],
+      where: () => ['strpos(l.text_words, l.name_words) > 0'],
       orderBy: 'l.n, length(l.name) DESC, l.name',
     },
   );
