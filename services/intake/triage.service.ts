@@ -384,7 +384,9 @@ export async function decideTriage(ctx: RequestContext, input: DecideTriageInput
   const d = validateDecision(input);
   if (d.newCase) assertCanCreate(ctx, { __typename: 'Case', ownerAgencyId: ctx.actor.agencyId, fromPublicReport: true });
   if (d.caseId && !(await visibleCases(ctx, [d.caseId])).has(d.caseId)) throw notFound('Case');
-  const hash = requestHash({ ...input, reportId } as never);
+  // The decision as validated (defaults applied, text trimmed): the same decision however it was spelled.
+  const decided: ValidDecision & { reportId: string; idempotencyKey?: null } = { reportId, ...d };
+  const hash = requestHash(decided);
 
   await ctx.db.transaction(async (tx) => {
     // Decisions on one report are serialised on its row: of two racing, the second sees the first.

@@ -241,7 +241,13 @@ describe('decisions', () => {
     };
     const casesBefore = await count(`SELECT count(*)::int AS n FROM cases.cases`);
     const eventsBefore = await count(`SELECT count(*)::int AS n FROM audit.events WHERE action <> 'CONSULT'`);
-    const again = await decide(input);
+    // The same decision, spelled with its defaults and different spacing.
+    const again = await decide({
+      ...input,
+      sourceEvaluation: 'UNTESTED',
+      handlingCode: 'P',
+      newCase: { ...input.newCase, summary: `  ${input.newCase.summary}  ` },
+    });
     expect(again.errors).toBeUndefined();
     const casesAfter = await count(`SELECT count(*)::int AS n FROM cases.cases`);
     const eventsAfter = await count(`SELECT count(*)::int AS n FROM audit.events WHERE action <> 'CONSULT'`);
