@@ -76,3 +76,43 @@ describe('Notification', () => {
     }
   });
 });
+
+describe('Triage', () => {
+  const decision = (agency: string) => rec('TriageDecision', { agencyId: agency });
+
+  test.each(ROLES)('a HUB_ANALYST %s reads every field of a triage item, and its own agency’s decisions only', (role) => {
+    expect(readable(actor('HUB_ANALYST', role), rec('TriageItem'))).toEqual([...SUBJECT_FIELDS.TriageItem]);
+    expect(readable(actor('HUB_ANALYST', role), decision(OWN))).toEqual([...SUBJECT_FIELDS.TriageDecision]);
+    expect(readable(actor('HUB_ANALYST', role), decision(OTHER))).toEqual([]);
+  });
+
+  test('a HUB_ANALYST contributor or supervisor decides for its own agency; a viewer does not', () => {
+    for (const role of ['CONTRIBUTOR', 'SUPERVISOR'] as const) {
+      expect(defineAbilityFor(actor('HUB_ANALYST', role)).can('create', decision(OWN))).toBe(true);
+      expect(defineAbilityFor(actor('HUB_ANALYST', role)).can('create', decision(OTHER))).toBe(false);
+    }
+    expect(defineAbilityFor(actor('HUB_ANALYST', 'VIEWER')).can('create', decision(OWN))).toBe(false);
+  });
+
+  test('the hub opens a case only as a triage decision on a public report, owned by itself', () => {
+    const a = defineAbilityFor(actor('HUB_ANALYST'));
+    expect(a.can('create', rec('Case', { ownerAgencyId: OWN, fromPublicReport: true }))).toBe(true);
+    expect(a.can('create', rec('Case', { ownerAgencyId: OWN }))).toBe(false);
+    expect(a.can('create', rec('Case', { ownerAgencyId: OTHER, fromPublicReport: true }))).toBe(false);
+    expect(defineAbilityFor(actor('HUB_ANALYST', 'VIEWER')).can('create', rec('Case', { ownerAgencyId: OWN, fromPublicReport: true }))).toBe(false);
+  });
+
+  test.each(AGENCY_TYPES.filter((t) => t !== 'HUB_ANALYST'))('%s reads no triage item or decision, and decides nothing', (t) => {
+    for (const role of ROLES) {
+      expect(readable(actor(t, role), rec('TriageItem'))).toEqual([]);
+      expect(readable(actor(t, role), decision(OWN))).toEqual([]);
+      expect(defineAbilityFor(actor(t, role)).can('create', decision(OWN))).toBe(false);
+    }
+  });
+
+  test('the anonymous public reads no triage item and decides nothing', () => {
+    const a = defineAbilityFor(publicActor());
+    expect(SUBJECT_FIELDS.TriageItem.filter((f) => a.can('read', rec('TriageItem'), f))).toEqual([]);
+    expect(a.can('create', decision(publicActor().agencyId))).toBe(false);
+  });
+});

@@ -64,7 +64,7 @@ test.each([
   ['Case', 'read `summary`', 'FINANCIAL_INSTITUTION', '—'],
   ['Case', 'read `summary`', 'LAW_ENFORCEMENT', 'yes'],
   ['Case', '**create**', 'NGO', 'if owner'],
-  ['Case', '**create**', 'HUB_ANALYST', '—'],
+  ['Case', '**create**', 'HUB_ANALYST', 'if owner & fromPublicReport=true'],
   ['Person', 'read `fullName`', 'FINANCIAL_INSTITUTION', 'if role=SUSPECT & linkedToOwnReport=true'],
   ['Person', 'read `fullName`', 'HUB_ANALYST', 'if role=SUSPECT'],
   ['Person', 'read `fullName`', 'NGO', 'if owner, except if role=VICTIM and no purpose is stated'],

@@ -112,6 +112,37 @@ export const PUBLIC_REPORT_FIELDS = [
 export const PUBLIC_REPORT_CONTACT = ['contact'] as const;
 /** What a receipt code tells its holder: that the report arrived and where it stands, nothing of its content. */
 export const PUBLIC_REPORT_RECEIPT_FIELDS = ['receivedOn', 'status', 'additionCount'] as const;
+/**
+ * A public report in the hub's triage: why it is urgent, what the extractor proposes in its text,
+ * the reports it may repeat or relate to, the known entities it names, and the decision taken.
+ */
+export const TRIAGE_ITEM_FIELDS = [
+  'id',
+  'report',
+  'urgency',
+  'identifiers',
+  'indicators',
+  'places',
+  'related',
+  'touchedEntities',
+  'decision',
+  'retentionClass',
+  'reviewDue',
+] as const;
+/** The decision on a triaged report and, unless discarded, its 3x5x2 grading as intelligence. */
+export const TRIAGE_DECISION_FIELDS = [
+  'id',
+  'decision',
+  'case',
+  'reason',
+  'sourceEvaluation',
+  'intelligenceAssessment',
+  'handlingCode',
+  'handlingConditions',
+  'corroboration',
+  'decidedAt',
+  'decidedByUserId',
+] as const;
 /** A frontline service's notification of a suspected case, and the referral to its destination agency. */
 export const NOTIFICATION_FIELDS = [
   'id',
@@ -200,6 +231,8 @@ export const SUBJECT_FIELDS = {
   PublicReport: [...PUBLIC_REPORT_FIELDS, ...PUBLIC_REPORT_CONTACT],
   PublicReportReceipt: [...PUBLIC_REPORT_RECEIPT_FIELDS],
   Notification: [...NOTIFICATION_FIELDS],
+  TriageItem: [...TRIAGE_ITEM_FIELDS],
+  TriageDecision: [...TRIAGE_DECISION_FIELDS],
   Agency: [...AGENCY_FIELDS],
   User: [...USER_FIELDS],
   TrustedIssuer: [...TRUSTED_ISSUER_FIELDS],

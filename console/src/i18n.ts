@@ -15,6 +15,7 @@ import { retention } from './locales/retention';
 import { search } from './locales/search';
 import { typology } from './locales/typology';
 import { statistics } from './locales/statistics';
+import { triage } from './locales/triage';
 import { type Translation } from './locales/texts';
 
 /** The shell's texts in English and Romanian (ș and ț with the comma below: U+0219, U+021B); each page area has its own in `locales/`. */
@@ -216,6 +217,7 @@ const AREAS = {
   groups,
   statistics,
   correlations,
+  triage,
 };
 
 function pick(areas: Record<string, { en: object; ro: object }>, lng: 'en' | 'ro'): Record<string, object> {

@@ -16,6 +16,7 @@ import { RetentionPage } from './retention';
 import { SearchPage } from './search';
 import { TypologyPage } from './typology';
 import { StatisticsPage } from './statistics';
+import { TriageItemPage, TriageQueuePage } from './triage';
 
 /** An agency type as the API names it (`User.agency.type`). */
 export type AgencyType = string;
@@ -68,6 +69,8 @@ export const ROUTES: Route[] = [
   { path: /^\/person\/([^/]+)$/, page: ([id]) => <PersonPage id={id!} /> },
   { path: /^\/case\/([^/]+)$/, page: ([id]) => <CasePage id={id!} /> },
   { path: /^\/network\/([^/]+)$/, page: ([seed], q) => <NetworkPage seed={seed!} group={q.get('group')} /> },
+  { path: /^\/triage\/([^/]+)$/, page: ([id]) => <TriageItemPage id={id!} /> },
+  { path: /^\/triage$/, page: () => <TriageQueuePage />, nav: { label: 'triage.nav', href: '/triage', requires: [['read', 'TriageItem']] } },
   { path: /^\/$/, page: (_, q) => <SearchPage q={q.get('q') ?? ''} />, nav: { label: 'header.search', href: '/' } },
   { path: /^\/hit-no-hit$/, page: () => <HitNoHitPage />, nav: { label: 'hits.nav', href: '/hit-no-hit', requires: [['read', 'HitNoHitResult']] } },
   { path: /^\/reports$/, page: () => <ReportsPage />, nav: { label: 'reports.nav', href: '/reports', requires: [['create', 'TransactionReport']] } },

@@ -22,6 +22,8 @@ import {
   PUBLIC_REPORT_FIELDS,
   ROUTE_FIELDS,
   TRANSACTION_REPORT_FIELDS,
+  TRIAGE_DECISION_FIELDS,
+  TRIAGE_ITEM_FIELDS,
   TYPOLOGY_FIELDS,
 } from '../subjects';
 import { auditTrailRules, directoryRules, governanceRules } from './common';
@@ -64,4 +66,10 @@ export const hubAnalystPolicy: AgencyTypePolicy = (actor, { can }) => {
 
   // Reports from the public, which only the hub triages; the reporter's contact details go no further than the hub.
   can('read', 'PublicReport', [...PUBLIC_REPORT_FIELDS, ...PUBLIC_REPORT_CONTACT]);
+  // Their triage: the queue, and the decisions their own agency took. The hub opens a case only as a
+  // triage decision on a public report (owned by the hub), never otherwise.
+  can('read', 'TriageItem', [...TRIAGE_ITEM_FIELDS]);
+  can('read', 'TriageDecision', [...TRIAGE_DECISION_FIELDS], { agencyId: actor.agencyId });
+  can('create', 'TriageDecision', { agencyId: actor.agencyId });
+  can('create', 'Case', { ...own, fromPublicReport: true });
 };

@@ -1,7 +1,6 @@
 import { appendAudit } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
-import type { MarkedSubject } from '../kernel/records';
 
 /**
  * The erasure audit events of one retention erasure: one ERASE event per record erased (the record,
@@ -13,7 +12,7 @@ import type { MarkedSubject } from '../kernel/records';
 export async function recordErasures(
   tx: Sql,
   ctx: RequestContext,
-  records: ReadonlyArray<{ subjectType: MarkedSubject; id: string }>,
+  records: ReadonlyArray<{ subjectType: string; id: string }>,
   forgottenEntityIds: readonly string[] = [],
 ): Promise<void> {
   await appendAudit(tx, ctx, [

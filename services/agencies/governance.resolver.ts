@@ -2,7 +2,6 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } fr
 import { rawOf } from '../../policies/enforce';
 import type { RequestContext } from '../kernel/context';
 import { PageArgs } from '../kernel/pagination';
-import type { MarkedSubject } from '../kernel/records';
 import * as access from './access-request.service';
 import * as agencies from './agency.service';
 import { AgencyType } from './agency.type';
@@ -19,6 +18,7 @@ import {
   GrantDirectionEnum,
   RecordRefInput,
   RecordSubjectTypeEnum,
+  type ReviewedSubject,
   RequestAccessInput,
   RetentionReviewConnection,
   RetentionReviewType,
@@ -150,7 +150,7 @@ export class SharingGroupResolver {
 export class RetentionResolver {
   @Query(() => ReviewableRecordConnection, { description: "Your agency's records whose review is due on or before `before` (default today), soonest first" })
   recordsDueForReview(
-    @Arg('subjectType', () => RecordSubjectTypeEnum, { nullable: true }) subjectType: MarkedSubject | undefined,
+    @Arg('subjectType', () => RecordSubjectTypeEnum, { nullable: true }) subjectType: ReviewedSubject | undefined,
     @Arg('before', () => String, { nullable: true, description: 'YYYY-MM-DD' }) before: string | undefined,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: RequestContext,
@@ -171,7 +171,7 @@ export class RetentionResolver {
     description: "SUPERVISOR: KEEP (reason required; next review one class period from today) or ERASE one of your agency's records",
   })
   reviewRecord(
-    @Arg('subjectType', () => RecordSubjectTypeEnum) subjectType: MarkedSubject,
+    @Arg('subjectType', () => RecordSubjectTypeEnum) subjectType: ReviewedSubject,
     @Arg('id', () => ID) id: string,
     @Arg('decision', () => ReviewDecisionEnum) decision: ReviewDecision,
     @Arg('reason', () => String, { nullable: true }) reason: string | undefined,

@@ -5,9 +5,17 @@ import { Connection } from '../kernel/pagination';
 import { type EntityKind, EntityKindEnum } from '../kernel/identifier';
 import { AgencyType } from './agency.type';
 import { enumOf } from '../kernel/enums';
+import { PUBLIC_REPORT_SUBJECT } from '../intake/api';
 
-export const RecordSubjectTypeEnum = enumOf(MARKED_SUBJECTS);
-registerEnumType(RecordSubjectTypeEnum, { name: 'RecordSubjectType', description: 'A kind of marked record (its GraphQL type name)' });
+export const RecordSubjectTypeEnum = enumOf([...MARKED_SUBJECTS, PUBLIC_REPORT_SUBJECT]);
+registerEnumType(RecordSubjectTypeEnum, {
+  name: 'RecordSubjectType',
+  description:
+    'A kind of record (its GraphQL type name): the marked records, and PublicReport, which only retention review names (a public report the caller’s agency triaged)',
+});
+
+/** What retention review decides on: the marked records, and the public reports a hub agency triaged. */
+export type ReviewedSubject = MarkedSubject | typeof PUBLIC_REPORT_SUBJECT;
 
 export const AccessRequestStatusEnum = enumOf(['PENDING', 'GRANTED', 'REFUSED'] as const);
 export type AccessRequestStatus = keyof typeof AccessRequestStatusEnum;
@@ -200,12 +208,12 @@ export class SharingGroupType {
 @ObjectType('ReviewableRecord', { description: "One of your agency's records with its review date; never its content" })
 export class ReviewableRecordType {
   @Field(() => RecordSubjectTypeEnum)
-  subjectType: MarkedSubject;
+  subjectType: ReviewedSubject;
 
   @Field(() => ID)
   id: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Its TLP marking; a public report, which reaches its triaging hub agency only, reads AMBER_STRICT' })
   marking: string;
 
   @Field(() => String, { description: 'YYYY-MM-DD' })
@@ -229,7 +237,7 @@ export class RetentionReviewType {
   id: string;
 
   @Field(() => RecordSubjectTypeEnum)
-  subjectType: MarkedSubject;
+  subjectType: ReviewedSubject;
 
   @Field(() => ID)
   recordId: string;

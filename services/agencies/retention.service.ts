@@ -1,6 +1,7 @@
 import { SqlParams } from '../../policies/sql';
 import { eraseStatements } from '../entities/api';
 import { appendAudit, ownRecordEvent } from '../kernel/audit';
+import { erasePublicReport, lockPublicReportForReview, PUBLIC_REPORT_SUBJECT, reviewablePublicReportsSql, setPublicReportReviewDue } from '../intake/api';
 import { beforeNarrativeErased } from '../narratives/api';
 import { beforeTypologyErased } from '../typologies/api';
 import type { PolicyRecord } from '../../policies/subjects';
@@ -24,7 +25,7 @@ import { MARKED_SUBJECTS } from '../../policies/subjects';
 import { findVisible, selectVisible, type SubjectTable } from '../kernel/repository';
 import { isoDate, isUuid, text } from '../kernel/validate';
 import { recordErasures } from './erasure-audit';
-import type { ReviewDecision } from './governance.type';
+import type { ReviewDecision, ReviewedSubject } from './governance.type';
 
 /**
  * Retention review (MoPI-style): each record has a review-due date by its retention class
@@ -64,18 +65,24 @@ function assertReviewable(field: string, subject: string): MarkedRecordTable {
 
 const SEE_DENIED = 'Only contributors and supervisors of an intelligence-holding agency see retention reviews';
 
+/** The retention class of a triaged public report's text (services/intake). */
+const PUBLIC_REPORT_RETENTION = 'PUBLIC_REPORT' as const;
+
 /**
  * The records due for review as a policy subject (ReviewableRecord): the union of the reviewed
  * tables, each confined to the records that reach the caller (reach, as for any read: a RED record
- * only its named users); the ReviewableRecord rules then keep the caller's agency's own.
+ * only its named users), and, with `publicReports`, the public reports triaged by the caller's agency
+ * (the intake subgraph's SQL; row-level security lets only the hub's analysts read them); the
+ * ReviewableRecord rules then keep the caller's agency's own.
  */
-function reviewableRecords(ctx: RequestContext, subjects: readonly MarkedSubject[], due: string, params: SqlParams): SubjectTable {
-  const selects = subjects.map((s) => {
+function reviewableRecords(ctx: RequestContext, subjects: readonly MarkedSubject[], due: string, params: SqlParams, publicReports: boolean): SubjectTable {
+  const marked = subjects.map((s) => {
     const t = RECORDS[s];
     const standalone = STATEMENT_SUBJECTS.includes(s) ? ` AND NOT ${followsOwnSourceSql('r')}` : '';
     return `SELECT '${s}'::text AS subject_type, r.id, r.marking, r.owner_agency_id, r.review_due, r.created_at
       FROM ${t.table} r WHERE r.review_due <= ${due}::date AND ${reaches(ctx, 'r', t.grantsTable, params)}${standalone}`;
   });
+  const selects = publicReports ? [...marked, reviewablePublicReportsSql(due)] : marked;
   return {
     subject: 'ReviewableRecord',
     table: `(${selects.join(' UNION ALL ')})`,
@@ -83,23 +90,25 @@ function reviewableRecords(ctx: RequestContext, subjects: readonly MarkedSubject
     columns: `d.subject_type AS "subjectType", d.id, d.marking, d.review_due::text AS "reviewDue", d.created_at AS "createdAt"`,
     attributes: () => ({ ownerAgencyId: () => 'd.owner_agency_id' }),
     map: (row) => {
-      const subject = row.subjectType as MarkedSubject;
+      const subject = row.subjectType as ReviewedSubject;
+      const retention = subject === PUBLIC_REPORT_SUBJECT ? PUBLIC_REPORT_RETENTION : RECORDS[subject].retention;
       return Object.assign(row, {
         __typename: 'ReviewableRecord' as const,
-        retentionClass: RECORDS[subject].retention,
-        reviewPeriodYears: RETENTION_CLASSES[RECORDS[subject].retention].years,
+        retentionClass: retention,
+        reviewPeriodYears: RETENTION_CLASSES[retention].years,
       }) as PolicyRecord;
     },
   };
 }
 
-export async function recordsDueForReview(ctx: RequestContext, subjectType: MarkedSubject | undefined, before: string | undefined, page: PageArgs) {
+export async function recordsDueForReview(ctx: RequestContext, subjectType: ReviewedSubject | undefined, before: string | undefined, page: PageArgs) {
   assertMayReadAny(ctx, 'ReviewableRecord', SEE_DENIED);
   const window = pageWindow(page);
-  const subjects = subjectType ? [assertReviewable('subjectType', subjectType).subject] : REVIEWED_SUBJECTS;
+  const publicReports = subjectType === undefined || subjectType === PUBLIC_REPORT_SUBJECT;
+  const subjects = subjectType === undefined ? REVIEWED_SUBJECTS : publicReports ? [] : [assertReviewable('subjectType', subjectType).subject];
   const params = new SqlParams();
   const due = params.add(isoDate('before', before) ?? new Date().toISOString().slice(0, 10));
-  const { rows, total } = await selectVisible(ctx, reviewableRecords(ctx, subjects, due, params), {
+  const { rows, total } = await selectVisible(ctx, reviewableRecords(ctx, subjects, due, params, publicReports), {
     params,
     orderBy: 'd.review_due, d.subject_type, d.id',
     withTotal: true,
@@ -171,8 +180,9 @@ async function ownStatementsOn(
  * everything that follows it. ERASE: the record, its parts, the statements its agency made on it, and
  * every grant on them are deleted, with an erasure audit event per record, in one transaction.
  */
-export async function reviewRecord(ctx: RequestContext, subjectType: MarkedSubject, id: string, decision: ReviewDecision, reason: string | undefined) {
+export async function reviewRecord(ctx: RequestContext, subjectType: ReviewedSubject, id: string, decision: ReviewDecision, reason: string | undefined) {
   assertCanCreate(ctx, { __typename: 'RetentionReview', agencyId: ctx.actor.agencyId });
+  if (subjectType === PUBLIC_REPORT_SUBJECT) return reviewPublicReport(ctx, id, decision, reason);
   const t = assertReviewable('subjectType', subjectType);
   if (decision !== 'KEEP' && decision !== 'ERASE') throw badInput('decision', 'must be KEEP or ERASE');
   const why = text('reason', reason, { max: REASON_MAX, required: decision === 'KEEP' });
@@ -281,6 +291,42 @@ export async function reviewRecord(ctx: RequestContext, subjectType: MarkedSubje
     return review!.id;
   });
   ctx.log.info({ op: 'reviewRecord', subjectType, recordId: id, decision }, 'retention review recorded');
+  const row = await findVisible(ctx, retentionReviews, reviewId);
+  if (!row) throw new Error(`Retention review ${reviewId} does not reach the supervisor who made it`);
+  return projectOne(ctx, row);
+}
+
+/**
+ * A triaged public report's review, by the agency that triaged it (row-level security: the hub's
+ * analysts): KEEP sets its next review one PUBLIC_REPORT period from today; ERASE deletes the report
+ * with its photos, additions and triage decision (what it led to, a case, keeps its own retention).
+ * The review row and the audit event are written in the same transaction.
+ */
+async function reviewPublicReport(ctx: RequestContext, id: string, decision: ReviewDecision, reason: string | undefined) {
+  if (decision !== 'KEEP' && decision !== 'ERASE') throw badInput('decision', 'must be KEEP or ERASE');
+  const why = text('reason', reason, { max: REASON_MAX, required: decision === 'KEEP' });
+  if (!isUuid(id)) throw notFound(PUBLIC_REPORT_SUBJECT);
+  const reviewId = await ctx.db.transaction(async (tx) => {
+    const report = await lockPublicReportForReview(tx, ctx, id);
+    if (!report) throw notFound(PUBLIC_REPORT_SUBJECT);
+    let next: string | null = null;
+    if (decision === 'KEEP') {
+      const [row] = await tx.query<{ next: string }>(`SELECT (current_date + interval '${retentionInterval(PUBLIC_REPORT_RETENTION)}')::date::text AS next`);
+      next = row!.next;
+      await setPublicReportReviewDue(tx, id, next);
+    } else {
+      await erasePublicReport(tx, id);
+    }
+    const [review] = await tx.query<{ id: string }>(
+      `INSERT INTO agencies.retention_reviews (agency_id, subject_type, record_id, decision, reason, reviewed_by_user_id, previous_review_due, next_review_due, erased_record_count)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      [ctx.actor.agencyId, PUBLIC_REPORT_SUBJECT, id, decision, why, ctx.actor.userId, report.reviewDue, next, decision === 'ERASE' ? 1 : 0],
+    );
+    if (decision === 'KEEP') await appendAudit(tx, ctx, [ownRecordEvent(ctx, 'ALTER', PUBLIC_REPORT_SUBJECT, id, ['reviewDue'])]);
+    else await recordErasures(tx, ctx, [{ subjectType: PUBLIC_REPORT_SUBJECT, id }]);
+    return review!.id;
+  });
+  ctx.log.info({ op: 'reviewRecord', subjectType: PUBLIC_REPORT_SUBJECT, recordId: id, decision }, 'retention review recorded');
   const row = await findVisible(ctx, retentionReviews, reviewId);
   if (!row) throw new Error(`Retention review ${reviewId} does not reach the supervisor who made it`);
   return projectOne(ctx, row);

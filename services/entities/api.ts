@@ -43,3 +43,19 @@ export function holdsAccountReportedByCallerSql(personIdSql: string, ctx: Reques
 export function entityIdsSql(kindSql: string, valueSql: string): string {
   return `SELECT id FROM entities.entities WHERE kind = ${kindSql} AND value = ${valueSql}`;
 }
+
+/**
+ * The entities of these identifiers (kind and normalised value) that reach the caller: keyed
+ * `<kind>:<value>`. Entity reach is row-level security's (an observation of it reaches the caller),
+ * so an identifier only another agency's covert statement names is not known here.
+ */
+export async function knownEntities(ctx: RequestContext, identifiers: ReadonlyArray<{ kind: string; value: string }>): Promise<Map<string, string>> {
+  const known = new Map<string, string>();
+  if (!identifiers.length) return known;
+  const rows = await ctx.db.query<{ id: string; kind: string; value: string }>(
+    `SELECT e.id, e.kind, e.value FROM entities.entities e JOIN unnest($1::text[], $2::text[]) AS i(kind, value) ON e.kind = i.kind AND e.value = i.value`,
+    [identifiers.map((i) => i.kind), identifiers.map((i) => i.value)],
+  );
+  for (const r of rows) known.set(`${r.kind}:${r.value}`, r.id);
+  return known;
+}

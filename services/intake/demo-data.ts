@@ -70,6 +70,37 @@ export const DEMO_PUBLIC_REPORTS = [
     story:
       'Am văzut o fată de vreo 15 ani urcată noaptea într-o mașină cu numere străine, de mai multe ori. Un bărbat mai în vârstă îi ținea telefonul. Nu merge la școală.',
   },
+  {
+    key: 'brasov-recruiter-phone',
+    receiptCode: 'TESS-ERA0-DEM0-0005',
+    language: 'ro',
+    when: 'luna trecută',
+    place: 'Brașov',
+    latitude: null,
+    longitude: null,
+    situationKind: 'SEXUAL',
+    contact: null,
+    photo: false,
+    addition: null,
+    story:
+      'Un bărbat le promite fetelor din cartier un loc de muncă în Anglia și le dă numărul 0722 123 456. Una dintre ele a plecat și acum are o datorie pentru drum pe care nu o poate plăti.',
+  },
+  {
+    key: 'sheffield-nail-bar',
+    receiptCode: 'TESS-ERA0-DEM0-0006',
+    language: 'en',
+    when: 'March',
+    place: 'Sheffield',
+    latitude: null,
+    longitude: null,
+    situationKind: 'LABOUR',
+    contact: null,
+    photo: false,
+    addition: null,
+    decided: true,
+    story:
+      'The girls at the nail bar on the high street never speak and are collected by a van at closing time. The owner shouts at them in a language I do not know.',
+  },
 ];
 
 async function demoPhoto(): Promise<Awaited<ReturnType<typeof cleanPhoto>>> {
@@ -81,7 +112,7 @@ async function demoPhoto(): Promise<Awaited<ReturnType<typeof cleanPhoto>>> {
   return cleanPhoto('demo', raw.toString('base64'));
 }
 
-/** Registers `publicReport:<key>` and `notification:iasi-hospital` ids. */
+/** Registers `publicReport:<key>` and `notification:iasi-hospital` ids; a report marked `decided` was triaged by the hub as intelligence only. */
 export async function seedIntakeDemo(db: Sql, demo: DemoRegistry): Promise<void> {
   for (const r of DEMO_PUBLIC_REPORTS) {
     const [row] = await db.query<{ id: string }>(
@@ -101,6 +132,15 @@ export async function seedIntakeDemo(db: Sql, demo: DemoRegistry): Promise<void>
       ]);
     }
     if (r.addition) await db.query('INSERT INTO intake.public_report_additions (report_id, text) VALUES ($1, $2)', [row!.id, r.addition]);
+    if ('decided' in r && r.decided) {
+      const hub = demo.agencies['tessera-hub']!;
+      await db.query(
+        `INSERT INTO intake.triage_decisions (report_id, agency_id, decided_by_user_id, decision, source_evaluation, intelligence_assessment, handling_code, request_hash)
+         VALUES ($1, $2, $3, 'INTELLIGENCE_ONLY', '2', 'C', 'P', 'demo')`,
+        [row!.id, hub.id, hub.users.CONTRIBUTOR],
+      );
+      await db.query(`UPDATE intake.public_reports SET status = 'CLOSED', review_due = (current_date + interval '2 years')::date WHERE id = $1`, [row!.id]);
+    }
   }
 
   const hospital = demo.agencies['spitalul-iasi']!;

@@ -1,10 +1,13 @@
 import { IntakeInit1764000000500 } from '../../migrations/intake/1764000000500-intake-init';
+import { TriageDecisions1764000000510 } from '../../migrations/intake/1764000000510-triage-decisions';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedIntakeDemo } from './demo-data';
 import { NotificationResolver, PublicReportPhotoResolver, PublicReportResolver } from './intake.resolver';
 import * as notifications from './notification.service';
 import * as reports from './public-report.service';
+import { RelatedReportResolver, TriageItemResolver } from './triage.resolver';
+import * as triage from './triage.service';
 import { INTAKE_TABLES } from './tables';
 
 /**
@@ -16,14 +19,15 @@ export const intakeSubgraph: SubgraphDefinition = {
   name: 'intake',
   port: 4008,
   dbSchema: 'intake',
-  migrations: [IntakeInit1764000000500],
+  migrations: [IntakeInit1764000000500, TriageDecisions1764000000510],
   tables: INTAKE_TABLES,
   buildSchema: () =>
     buildFederatedSchema({
-      resolvers: [PublicReportResolver, PublicReportPhotoResolver, NotificationResolver],
+      resolvers: [PublicReportResolver, PublicReportPhotoResolver, NotificationResolver, TriageItemResolver, RelatedReportResolver],
       references: {
         PublicReport: { __resolveReference: (ref: { id: string }, ctx) => reports.getPublicReport(ctx, ref.id) },
         Notification: { __resolveReference: (ref: { id: string }, ctx) => notifications.getNotification(ctx, ref.id) },
+        TriageItem: { __resolveReference: (ref: { id: string }, ctx) => triage.getTriageItem(ctx, ref.id) },
       },
       rootAccess: {
         publicReportChallenge: ['create', 'PublicReport'],
@@ -36,6 +40,9 @@ export const intakeSubgraph: SubgraphDefinition = {
         notifications: ['read', 'Notification'],
         notifyCase: ['create', 'Notification'],
         updateNotificationStatus: ['update', 'Notification'],
+        triageQueue: ['read', 'TriageItem'],
+        triageItem: ['read', 'TriageItem'],
+        decideTriage: ['create', 'TriageDecision'],
       },
     }),
   seedDemo: seedIntakeDemo,

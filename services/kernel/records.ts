@@ -29,6 +29,11 @@ export const RETENTION_CLASSES = {
   STATEMENT: { years: 2 },
   /** Hub-derived aggregates, recomputed from cases: reviewed yearly. */
   AGGREGATE: { years: 1 },
+  /**
+   * A member of the public's report as written (text, contact, photos), once the hub has triaged it:
+   * untested intelligence from an unknown source, reviewed every two years from the decision.
+   */
+  PUBLIC_REPORT: { years: 2 },
 } as const;
 export type RetentionClass = keyof typeof RETENTION_CLASSES;
 

@@ -9,6 +9,12 @@ import type { Sql } from '../kernel/db';
 export { describeFirstIdentifier, firstIdentifier } from './extract';
 
 /**
+ * Identifiers (normalised, with their offsets) and exploitation indicators a free text names, in
+ * English or Romanian: proposals a person confirms (the hub's triage of public reports).
+ */
+export { extract, type ExtractOptions, type FoundIdentifier, type FoundIndicator, fold } from './extract';
+
+/**
  * Work before a narrative is erased (retention review, services/agencies): the log of its consent
  * withdrawals refers to it by a foreign key; the erasure's own review row and audit event replace it.
  */

@@ -370,6 +370,23 @@ const CALLS: Record<string, Call> = {
     variables: () => ({ id: kept.notification }),
     writes: [['ALTER', 'Notification']],
   },
+  decideTriage: {
+    persona: 'tessera-hub',
+    query: `mutation($input: DecideTriageInput!) { decideTriage(input: $input) { id } }`,
+    variables: () => ({
+      input: {
+        reportId: ids('publicReport:years-ago-leicester'),
+        decision: 'OPEN_CASE',
+        intelligenceAssessment: 'C',
+        newCase: { exploitationTypes: ['SEXUAL'], summary: 'Every-mutation audit: a case opened from a public report.' },
+      },
+    }),
+    writes: [
+      ['COLLECT', 'Case'],
+      ['COLLECT', 'TriageDecision'],
+      ['ALTER', 'PublicReport'],
+    ],
+  },
   createScreeningJob: {
     persona: 'albion-bank',
     query: `mutation($reference: String!) { createScreeningJob(reference: $reference) { id } }`,
