@@ -13,6 +13,7 @@ import { requests } from './locales/requests';
 import { retention } from './locales/retention';
 import { search } from './locales/search';
 import { typology } from './locales/typology';
+import { frontline } from './locales/frontline';
 import { type Translation } from './locales/texts';
 
 /** The shell's texts in English and Romanian (ș and ț with the comma below: U+0219, U+021B); each page area has its own in `locales/`. */
@@ -177,6 +178,7 @@ const AREAS = {
   requests,
   retention,
   groups,
+  frontline,
 };
 
 function pick(areas: Record<string, { en: object; ro: object }>, lng: 'en' | 'ro'): Record<string, object> {

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { AuditPage } from './audit';
 import { CasePage } from './case';
+import { NotificationsPage, NotifyPage, TasksPage } from './frontline';
 import { HitNoHitPage } from './hit-no-hit';
 import { MapPage } from './map';
 import { NarrativeFormPage } from './narrative-form';
@@ -45,6 +46,9 @@ const BANK: AgencyType[] = ['FINANCIAL_INSTITUTION'];
 /** The agency types that hold intelligence: they answer access requests and review retention (policies/agency-types/common.ts). */
 const HOLDERS: AgencyType[] = ['LAW_ENFORCEMENT', 'FINANCIAL_INSTITUTION', 'NGO', 'HUB_ANALYST'];
 const SUPERVISORS: Role[] = ['SUPERVISOR'];
+/** Frontline services notify suspected cases; the competent NGOs and police receive them as referral tasks (services/intake). */
+const FRONTLINE: AgencyType[] = ['FRONTLINE'];
+const REFERRAL_DESTINATIONS: AgencyType[] = ['NGO', 'LAW_ENFORCEMENT'];
 
 /**
  * Every page of the console, first match wins. A page is a GraphQL client like any other: what it
@@ -67,6 +71,13 @@ export const ROUTES: Route[] = [
     // The agency types whose policies read Route and Hotspot (policies/agency-types/, docs/access-matrix.md).
     nav: { label: 'map.nav', href: '/map', agencyTypes: ['LAW_ENFORCEMENT', 'FINANCIAL_INSTITUTION', 'NGO', 'HUB_ANALYST'] },
   },
+  { path: /^\/notify$/, page: () => <NotifyPage />, nav: { label: 'frontline.nav.notify', href: '/notify', agencyTypes: FRONTLINE } },
+  {
+    path: /^\/notifications$/,
+    page: () => <NotificationsPage />,
+    nav: { label: 'frontline.nav.notifications', href: '/notifications', agencyTypes: FRONTLINE },
+  },
+  { path: /^\/tasks$/, page: () => <TasksPage />, nav: { label: 'frontline.nav.tasks', href: '/tasks', agencyTypes: REFERRAL_DESTINATIONS } },
   { path: /^\/narratives\/new$/, page: (_, q) => <NarrativeFormPage caseId={q.get('case') ?? undefined} /> },
   { path: /^\/narratives\/([^/]+)\/withdraw$/, page: ([id]) => <WithdrawPage id={id!} /> },
   { path: /^\/narratives\/([^/]+)$/, page: ([id]) => <NarrativePageView id={id!} /> },
