@@ -92,7 +92,7 @@ function readForm(req: http.IncomingMessage): Promise<URLSearchParams> {
 }
 
 /** How long an access token lasts, unless a test asks for less (to see the console refresh it). */
-export const ACCESS_TOKEN_TTL_SECONDS = 3600;
+const ACCESS_TOKEN_TTL_SECONDS = 3600;
 /** How long a sign-in lasts: the provider's session, the grant and the refresh tokens issued under it. */
 const SESSION_TTL_SECONDS = 8 * 3600;
 
