@@ -4,10 +4,11 @@ import { consoleHarness } from '../support/console';
 
 /**
  * A frontline professional's notification and its referral, in a real browser on the public API:
- * the Iași hospital's social worker notifies a child case to the Romanian NGO Asociația Lumina, the
- * NGO finds it among its referral tasks due in one day and moves it on with an outcome, and the
- * hospital reads that status and outcome. A bank has no such links, and the API's refusal shows in
- * words if it opens the tasks page.
+ * the Iași hospital's social worker notifies a child case to the Romanian NGO Asociația Lumina (sent
+ * again after a lost answer, recorded once), the NGO finds it among its referral tasks due in one
+ * day and moves it on with an outcome, and the hospital reads that status and outcome. A bank has no
+ * such links: its tasks page is empty (reads are filtered), and the API's refusal of a notification
+ * it sends anyway shows in words.
  */
 describe('a frontline notification and its referral task in Chromium', () => {
   const browser = consoleHarness();
@@ -82,6 +83,19 @@ describe('a frontline notification and its referral task in Chromium', () => {
     await page.getByLabel('When (optional)').fill('last night');
     expect(await seriousViolations(page)).toEqual([]);
     await shot(page, 'frontline-notify');
+    // The first answer is lost on the way back (the API recorded the notification): sent again, the
+    // same draft's key makes it the same notification.
+    let lost = false;
+    await page.route(/\/graphql$/, async (route) => {
+      if (lost || !(route.request().postData() ?? '').includes('NotifyCase')) return route.continue();
+      lost = true;
+      await route.fetch();
+      return route.abort('failed');
+    });
+    await page.getByRole('button', { name: 'Send the notification' }).click();
+    await page.getByRole('alert').getByText('Something went wrong').waitFor();
+    expect((await sent()).filter((n) => n.summary === SUMMARY)).toHaveLength(1);
+    await page.unroute(/\/graphql$/);
     await page.getByRole('button', { name: 'Send the notification' }).click();
     await page.getByTestId('notified').getByText(`Notified to Asociația Lumina (fictional NGO). The task is due by ${tomorrow()}.`).waitFor();
 
