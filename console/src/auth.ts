@@ -31,6 +31,8 @@ export interface Session {
   expiresAt: number;
   /** Absent when the provider issues none: the session then ends with the access token. */
   refreshToken?: string;
+  /** When the access token is renewed: `renewalMargin` before it expires. */
+  renewAt: number;
 }
 
 const PENDING = 'tessera.signin.pending';
@@ -107,16 +109,18 @@ export async function completeSignIn(config: ConsoleConfig): Promise<string> {
 /** Holds a token response in memory and schedules the renewal of its access token. */
 function keep(issuer: IssuerChoice, result: oauth.TokenEndpointResponse, previous: Session | undefined): void {
   const lifetimeMs = (result.expires_in ?? 3600) * 1000;
+  const now = Date.now();
   session = {
     accessToken: result.access_token,
     idToken: result.id_token ?? previous?.idToken ?? '',
     issuer,
-    expiresAt: Date.now() + lifetimeMs,
+    expiresAt: now + lifetimeMs,
     // A provider that does not rotate keeps the refresh token it gave.
     refreshToken: result.refresh_token ?? previous?.refreshToken,
+    renewAt: now + lifetimeMs - renewalMargin(lifetimeMs),
   };
   clearTimeout(refreshTimer);
-  if (session.refreshToken) refreshTimer = setTimeout(() => void refresh(), lifetimeMs - renewalMargin(lifetimeMs));
+  if (session.refreshToken) refreshTimer = setTimeout(() => void refresh(), session.renewAt - now);
 }
 
 /**
@@ -154,10 +158,13 @@ export function currentSession(): Session | undefined {
   return session && (session.expiresAt > Date.now() || session.refreshToken) ? session : undefined;
 }
 
-/** The access token to send now: renewed first when it expires within the renewal margin. */
+/**
+ * The access token to send now: renewed first when its renewal is due (a timer late after the
+ * computer slept, say).
+ */
 export async function accessToken(): Promise<string | undefined> {
   if (!session) return undefined;
-  if (session.refreshToken && session.expiresAt - Date.now() < 5_000) await refresh();
+  if (session.refreshToken && Date.now() >= session.renewAt) await refresh();
   return session?.accessToken;
 }
 
@@ -169,7 +176,7 @@ export async function accessToken(): Promise<string | undefined> {
 export async function afterUnauthenticated(): Promise<boolean> {
   if (!session) return false;
   if (await refresh()) return true;
-  session = { ...session, expiresAt: 0, refreshToken: undefined };
+  session = { ...session, expiresAt: 0, renewAt: 0, refreshToken: undefined };
   clearTimeout(refreshTimer);
   dispatchEvent(new Event(SESSION_ENDED));
   return false;
