@@ -11,6 +11,8 @@ type Rules = typeof import('./hub-rules');
 const STATUSES = ['NOTIFIED', 'RECEIVED', 'ASSESSED', 'REFERRED_TO_NRM', 'CLOSED'] as const;
 type Status = (typeof STATUSES)[number];
 const DESTINATION_TYPES = ['LAW_ENFORCEMENT', 'NGO'] as const;
+/** The API's ExploitationType (UK NRM categories). */
+const EXPLOITATION_TYPES = ['SEXUAL', 'LABOUR', 'CRIMINAL', 'DOMESTIC_SERVITUDE', 'ORGAN_HARVESTING'] as const;
 const PAGE_SIZE = 25;
 
 interface Agency {
@@ -24,6 +26,7 @@ interface Notification {
   notifierAgency: { id: string; name: string | null } | null;
   destinationAgency: { id: string; name: string | null } | null;
   indicators: string[] | null;
+  exploitationTypes: string[] | null;
   childInvolved: boolean | null;
   imminentRisk: boolean | null;
   summary: string | null;
@@ -40,7 +43,7 @@ interface Connection {
   nodes: Notification[];
 }
 
-const FIELDS = `id notifierAgency { id name } destinationAgency { id name } indicators childInvolved imminentRisk summary place occurredWhen
+const FIELDS = `id notifierAgency { id name } destinationAgency { id name } indicators exploitationTypes childInvolved imminentRisk summary place occurredWhen
   status outcome dueOn createdAt`;
 const DIRECTORY = `query Directory { agencies { id name type country } }`;
 const NOTIFY = `mutation NotifyCase($input: NotifyCaseInput!) { notifyCase(input: $input) { ${FIELDS} } }`;
@@ -53,10 +56,13 @@ const UPDATE = `mutation UpdateNotificationStatus($id: ID!, $status: Notificatio
 
 const indicatorName = (code: string) => t(`frontline.indicators.${code}`, { defaultValue: code });
 const statusName = (s: string | null) => (s ? t(`frontline.statuses.${s}`) : t('common.none'));
+const exploitationNames = (n: Notification) =>
+  n.exploitationTypes?.length ? n.exploitationTypes.map((x) => t(`frontline.exploitationTypes.${x}`)).join(', ') : t('common.none');
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : t('common.none'));
 
 interface Draft {
   indicators: string[];
+  exploitationTypes: string[];
   childInvolved: boolean;
   imminentRisk: boolean;
   destinationAgencyId: string;
@@ -64,7 +70,16 @@ interface Draft {
   place: string;
   when: string;
 }
-const EMPTY: Draft = { indicators: [], childInvolved: false, imminentRisk: false, destinationAgencyId: '', summary: '', place: '', when: '' };
+const EMPTY: Draft = {
+  indicators: [],
+  exploitationTypes: [],
+  childInvolved: false,
+  imminentRisk: false,
+  destinationAgencyId: '',
+  summary: '',
+  place: '',
+  when: '',
+};
 
 /**
  * A frontline professional notifies a suspected case: signs from the taxonomy by group, the child
@@ -130,6 +145,7 @@ export function NotifyPage() {
           const input = {
             destinationAgencyId: draft.destinationAgencyId,
             indicators: draft.indicators,
+            exploitationTypes: draft.exploitationTypes,
             childInvolved: draft.childInvolved,
             imminentRisk: draft.imminentRisk,
             summary: draft.summary,
@@ -165,6 +181,27 @@ export function NotifyPage() {
                 </label>
               ))}
             </fieldset>
+          ))}
+        </fieldset>
+        <fieldset>
+          <legend>{t('frontline.notify.exploitationTypes')}</legend>
+          {EXPLOITATION_TYPES.map((type) => (
+            <label key={type} class="check">
+              <input
+                type="checkbox"
+                value={type}
+                checked={draft.exploitationTypes.includes(type)}
+                onChange={(e) =>
+                  setDraft({
+                    ...draft,
+                    exploitationTypes: (e.target as HTMLInputElement).checked
+                      ? [...draft.exploitationTypes, type]
+                      : draft.exploitationTypes.filter((x) => x !== type),
+                  })
+                }
+              />{' '}
+              {t(`frontline.exploitationTypes.${type}`)}
+            </label>
           ))}
         </fieldset>
         <fieldset aria-describedby="urgent-hint">
@@ -321,6 +358,8 @@ function Task({ n, today, onSaved }: { n: Notification; today: string; onSaved: 
         </dd>
         <dt>{t('frontline.notifications.indicators')}</dt>
         <dd>{(n.indicators ?? []).map(indicatorName).join('; ')}</dd>
+        <dt>{t('frontline.notifications.exploitationTypes')}</dt>
+        <dd data-field="exploitationTypes">{exploitationNames(n)}</dd>
         <dt>{t('frontline.tasks.summary')}</dt>
         <dd class="text">{n.summary}</dd>
         <dt>{t('frontline.tasks.place')}</dt>

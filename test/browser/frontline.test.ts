@@ -26,11 +26,12 @@ describe('a frontline notification and its referral task in Chromium', () => {
     dueOn: string;
     childInvolved: boolean;
     indicators: string[];
+    exploitationTypes: string[];
   }
   async function sent(): Promise<ApiNotification[]> {
     const r = await browser.hub.gql<{ notifications: { nodes: ApiNotification[] } }>(
       'spitalul-iasi',
-      '{ notifications(direction: SENT, first: 200) { nodes { id summary status outcome dueOn childInvolved indicators } } }',
+      '{ notifications(direction: SENT, first: 200) { nodes { id summary status outcome dueOn childInvolved indicators exploitationTypes } } }',
     );
     expect(r.errors).toBeUndefined();
     return r.data!.notifications.nodes;
@@ -71,6 +72,7 @@ describe('a frontline notification and its referral task in Chromium', () => {
     await page.getByRole('group', { name: 'Forced labour (ILO indicators)' }).getByLabel('Identity documents kept by someone else').check();
     await page.getByLabel('Always accompanied; someone else speaks for them').check();
     await page.getByLabel('Unaccompanied, or with an adult who is not a parent or carer').check();
+    await page.getByLabel('Sexual', { exact: true }).check();
     await page.getByLabel('A child (under 18) is involved').check();
     // Only the directory's NGOs and police are offered.
     const offered = await page.getByLabel('Refer to').locator('option').allInnerTexts();
@@ -105,6 +107,7 @@ describe('a frontline notification and its referral task in Chromium', () => {
     expect(mine[0]).toMatchObject({
       status: 'NOTIFIED',
       childInvolved: true,
+      exploitationTypes: ['SEXUAL'],
       dueOn: tomorrow(),
       indicators: ['RETENTION_OF_DOCUMENTS', 'SEX_ACCOMPANIED_BY_CONTROLLER', 'CHILD_UNACCOMPANIED'],
     });
@@ -122,6 +125,7 @@ describe('a frontline notification and its referral task in Chromium', () => {
     await expect(task.locator('[data-field="status"]').innerText()).resolves.toBe('Notified');
     await expect(task.innerText()).resolves.toContain(SUMMARY);
     await expect(task.innerText()).resolves.toContain('Identity documents kept by someone else');
+    await expect(task.locator('[data-field="exploitationTypes"]').innerText()).resolves.toBe('Sexual');
     const overdue = ngo.locator(`[data-testid="task"][data-id="${late.data!.notifyCase.id}"]`);
     await overdue.getByText('Overdue', { exact: true }).waitFor();
     await expect(task.getByText('Overdue', { exact: true }).count()).resolves.toBe(0);

@@ -8,6 +8,13 @@ import { texts } from './texts';
 export const frontline = texts(
   {
     nav: { notify: 'Notify a case', notifications: 'My notifications', tasks: 'Referral tasks' },
+    exploitationTypes: {
+      SEXUAL: 'Sexual',
+      LABOUR: 'Labour',
+      CRIMINAL: 'Criminal',
+      DOMESTIC_SERVITUDE: 'Domestic servitude',
+      ORGAN_HARVESTING: 'Organ harvesting',
+    },
     statuses: { NOTIFIED: 'Notified', RECEIVED: 'Received', ASSESSED: 'Assessed', REFERRED_TO_NRM: 'Referred to the NRM', CLOSED: 'Closed' },
     groups: {
       FORCED_LABOUR: 'Forced labour (ILO indicators)',
@@ -47,6 +54,7 @@ export const frontline = texts(
         'Tell a competent NGO or the police what you saw: the signs, whether a child is involved or the risk is imminent, and where. Write no names. The agency you choose receives it as a task: due in 1 day for a child or an imminent risk, otherwise in 5 days.',
       indicators: 'What you noticed (at least one sign)',
       risk: 'Urgency',
+      exploitationTypes: 'Kind of exploitation suspected (UK NRM categories, optional)',
       childInvolved: 'A child (under 18) is involved',
       imminentRisk: 'The person is at imminent risk',
       urgentHint: 'Either one makes the task due in 1 day.',
@@ -75,6 +83,7 @@ export const frontline = texts(
       status: 'Status',
       outcome: 'Outcome',
       indicators: 'Signs',
+      exploitationTypes: 'Exploitation',
       flags: 'Urgency',
       child: 'child',
       imminent: 'imminent risk',
@@ -101,6 +110,13 @@ export const frontline = texts(
   },
   {
     nav: { notify: 'Semnalați un caz', notifications: 'Semnalările mele', tasks: 'Sarcini de referire' },
+    exploitationTypes: {
+      SEXUAL: 'Sexuală',
+      LABOUR: 'Prin muncă',
+      CRIMINAL: 'Infracțională',
+      DOMESTIC_SERVITUDE: 'Servitute domestică',
+      ORGAN_HARVESTING: 'Prelevare de organe',
+    },
     statuses: { NOTIFIED: 'Semnalat', RECEIVED: 'Primit', ASSESSED: 'Evaluat', REFERRED_TO_NRM: 'Referit către NRM', CLOSED: 'Închis' },
     groups: {
       FORCED_LABOUR: 'Muncă forțată (indicatorii OIM)',
@@ -140,6 +156,7 @@ export const frontline = texts(
         'Spuneți unui ONG competent sau poliției ce ați observat: semnele, dacă este implicat un copil sau dacă riscul este iminent și unde. Nu scrieți nume. Agenția aleasă primește semnalarea ca sarcină: termen 1 zi pentru un copil sau un risc iminent, altfel 5 zile.',
       indicators: 'Ce ați observat (cel puțin un semn)',
       risk: 'Urgență',
+      exploitationTypes: 'Tipul de exploatare suspectat (categoriile NRM din Regatul Unit, opțional)',
       childInvolved: 'Este implicat un copil (sub 18 ani)',
       imminentRisk: 'Persoana este în pericol iminent',
       urgentHint: 'Oricare dintre ele face ca termenul să fie de 1 zi.',
@@ -168,6 +185,7 @@ export const frontline = texts(
       status: 'Stare',
       outcome: 'Rezultat',
       indicators: 'Semne',
+      exploitationTypes: 'Exploatare',
       flags: 'Urgență',
       child: 'copil',
       imminent: 'risc iminent',
