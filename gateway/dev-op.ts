@@ -91,6 +91,19 @@ function readForm(req: http.IncomingMessage): Promise<URLSearchParams> {
   });
 }
 
+/** How long an access token lasts, unless a test asks for less (to see the console refresh it). */
+const ACCESS_TOKEN_TTL_SECONDS = 3600;
+/** How long a sign-in lasts: the provider's session, the grant and the refresh tokens issued under it. */
+const SESSION_TTL_SECONDS = 8 * 3600;
+
+export interface DevOpenIdProviderOptions {
+  dataDir: string;
+  publicUrl: string;
+  audience: string;
+  /** Access-token lifetime (default ACCESS_TOKEN_TTL_SECONDS). */
+  accessTokenTtlSeconds?: number;
+}
+
 export interface DevOpenIdProviders {
   /** Handles a request under /idp/; false when the path is not the providers'. */
   handle(req: http.IncomingMessage, res: http.ServerResponse): boolean;
@@ -101,7 +114,8 @@ export interface DevOpenIdProviders {
 }
 
 /** The demo agencies' development OpenID Providers, served by the gateway's HTTP server. */
-export function devOpenIdProviders(opts: { dataDir: string; publicUrl: string; audience: string }): DevOpenIdProviders {
+export function devOpenIdProviders(opts: DevOpenIdProviderOptions): DevOpenIdProviders {
+  const accessTokenTtl = opts.accessTokenTtlSeconds ?? ACCESS_TOKEN_TTL_SECONDS;
   const publicUrl = opts.publicUrl.replace(/\/$/, '');
   const resource = `${publicUrl}/graphql`;
   const cookieKey = hubSecret(opts.dataDir, 'dev-idp-cookies', 'TESSERA_DEV_IDP_COOKIE_SECRET').toString('base64url');
@@ -121,13 +135,18 @@ export function devOpenIdProviders(opts: { dataDir: string; publicUrl: string; a
           redirect_uris: [`${publicUrl}/callback`],
           post_logout_redirect_uris: [`${publicUrl}/`],
           response_types: ['code'],
-          grant_types: ['authorization_code'],
+          // Refresh tokens keep the console's session past its access token's lifetime.
+          grant_types: ['authorization_code', 'refresh_token'],
           id_token_signed_response_alg: ALG,
         },
       ],
       jwks: { keys: keys as never },
       cookies: { keys: [cookieKey], long: { signed: true }, short: { signed: true } },
       pkce: { required: () => true },
+      // The console asks for no offline_access: its refresh tokens last as long as the sign-in (the
+      // provider's session) and are rotated on every use, the one used becoming invalid.
+      issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+      rotateRefreshToken: () => true,
       claims: { openid: ['sub'], profile: ['name'] },
       async findAccount(_ctx, sub) {
         const role = ROLES.find((r) => devSubject(agency.slug, r) === sub);
@@ -177,13 +196,21 @@ export function devOpenIdProviders(opts: { dataDir: string; publicUrl: string; a
           getResourceServerInfo: () => ({
             scope: API_SCOPE,
             audience: opts.audience,
-            accessTokenTTL: 3600,
+            accessTokenTTL: accessTokenTtl,
             accessTokenFormat: 'jwt',
             jwt: { sign: { alg: ALG } },
           }),
         },
       },
-      ttl: { AccessToken: 3600, AuthorizationCode: 60, IdToken: 3600, Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600 },
+      ttl: {
+        AccessToken: accessTokenTtl,
+        AuthorizationCode: 60,
+        IdToken: 3600,
+        Interaction: 600,
+        Session: SESSION_TTL_SECONDS,
+        Grant: SESSION_TTL_SECONDS,
+        RefreshToken: SESSION_TTL_SECONDS,
+      },
       async renderError(ctx, out) {
         ctx.type = 'html';
         ctx.set('content-security-policy', PAGE_CSP);

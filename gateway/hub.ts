@@ -44,7 +44,7 @@ export interface HubOptions {
   /** The URL people reach the hub at (the console, the development IdP's issuers); default http://localhost:<port>. */
   publicUrl?: string;
   /** Serves the development OpenID Providers of the demo agencies at /idp/<slug> (gateway/dev-op.ts). */
-  devIdp?: { dataDir: string; audience: string };
+  devIdp?: { dataDir: string; audience: string; accessTokenTtlSeconds?: number };
   /** Serves the console at / (default true). */
   console?: boolean;
   /** The floor on refetching an issuer's key set for an unknown key id (gateway/identity.ts). */

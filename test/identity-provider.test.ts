@@ -94,6 +94,28 @@ describe('development OpenID Provider', () => {
 
   const me = (accessToken: string) => hub.gql({ authorization: `Bearer ${accessToken}` }, '{ me { subject role } }');
 
+  it('issues the console an hour-long access token and a refresh token that is rotated at each use, the used one refused after', async () => {
+    const { as, tokens } = await signIn(new Browser(), 'lumina-ro', 'CONTRIBUTOR');
+    expect(tokens.expires_in).toBe(3600);
+    expect(tokens.refresh_token).toEqual(expect.any(String));
+    const client: oauth.Client = { client_id: CONSOLE_CLIENT_ID };
+    const refreshed = await oauth.processRefreshTokenResponse(
+      as,
+      client,
+      await oauth.refreshTokenGrantRequest(as, client, oauth.None(), tokens.refresh_token!, insecure),
+    );
+    expect(refreshed.refresh_token).toEqual(expect.any(String));
+    expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+    expect(refreshed.access_token).not.toBe(tokens.access_token);
+    const r = await me(refreshed.access_token);
+    expect(r.errors).toBeUndefined();
+    expect(r.data).toMatchObject({ me: { role: 'CONTRIBUTOR' } });
+    // The used refresh token is spent.
+    await expect(
+      oauth.processRefreshTokenResponse(as, client, await oauth.refreshTokenGrantRequest(as, client, oauth.None(), tokens.refresh_token!, insecure)),
+    ).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
   it('publishes discovery and a JWKS URL, and signs a demo user in through its login page with PKCE; the gateway accepts the access token', async () => {
     const issuer = devProviderIssuer(hub.publicUrl, 'met-police');
     const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { type ConsoleConfig, completeSignIn, currentSession, loadConfig, signIn, signOut } from './auth';
+import { type ConsoleConfig, completeSignIn, currentSession, endedSession, loadConfig, SESSION_ENDED, signIn, signOut } from './auth';
 import { client } from './graphql';
 import { i18next, LANGUAGES, t } from './i18n';
 import { NotFound } from './common';
@@ -168,6 +168,18 @@ export function App() {
       .catch((err: unknown) => setError((err as Error).message));
   }, []);
 
+  // A session that ended on its own (no refresh possible) signs in again at the same provider, back to this page.
+  const [, setEnded] = useState(0);
+  useEffect(() => {
+    const on = () => setEnded((n) => n + 1);
+    addEventListener(SESSION_ENDED, on);
+    return () => removeEventListener(SESSION_ENDED, on);
+  }, []);
+  const ended = endedSession();
+  useEffect(() => {
+    if (ended && location.pathname !== '/callback') void signIn(ended.config, ended.issuer, location.pathname + location.search);
+  }, [ended?.issuer.slug]);
+
   useEffect(() => {
     if (!signedIn) return;
     void client
@@ -196,7 +208,7 @@ export function App() {
       </main>
     );
   }
-  if (!config || location.pathname === '/callback') return <p class="loading">{t('signIn.completing')}</p>;
+  if (!config || location.pathname === '/callback' || ended) return <p class="loading">{t('signIn.completing')}</p>;
   if (!currentSession()) {
     return (
       <>

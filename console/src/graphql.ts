@@ -1,10 +1,10 @@
 import { Client, type CombinedError, fetchExchange } from '@urql/core';
-import { currentSession } from './auth';
+import { accessToken, afterUnauthenticated } from './auth';
 
 /**
  * The console's GraphQL client: urql, POST only (a JSON POST is what Apollo's CSRF prevention lets
- * through), the bearer token from memory, and the purpose stated for this session as
- * `x-tessera-purpose`.
+ * through), the bearer token from memory (renewed before it expires), and the purpose stated for this
+ * session as `x-tessera-purpose`. An UNAUTHENTICATED answer is retried once after a token refresh.
  */
 let purpose: string | undefined;
 
@@ -18,14 +18,29 @@ export const client = new Client({
   exchanges: [fetchExchange],
   preferGetMethod: false,
   requestPolicy: 'network-only',
-  fetchOptions: () => {
-    const headers: Record<string, string> = {};
-    const s = currentSession();
-    if (s) headers.authorization = `Bearer ${s.accessToken}`;
-    if (purpose) headers['x-tessera-purpose'] = purpose;
-    return { headers };
-  },
+  fetchOptions: () => (purpose ? { headers: { 'x-tessera-purpose': purpose } } : {}),
+  fetch: authenticatedFetch,
 });
+
+/** Whether the API refused the request's token (HTTP 401, or an UNAUTHENTICATED error). */
+async function unauthenticated(res: Response): Promise<boolean> {
+  if (res.status === 401) return true;
+  if (!(res.headers.get('content-type') ?? '').includes('json')) return false;
+  const body = (await res.clone().json()) as { errors?: Array<{ extensions?: { code?: string } }> };
+  return !!body.errors?.some((e) => e.extensions?.code === 'UNAUTHENTICATED');
+}
+
+async function authenticatedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  const send = async () => {
+    const headers = new Headers(init?.headers);
+    const token = await accessToken();
+    if (token) headers.set('authorization', `Bearer ${token}`);
+    return fetch(input, { ...init, headers });
+  };
+  const res = await send();
+  if (!(await unauthenticated(res)) || !(await afterUnauthenticated())) return res;
+  return send();
+}
 
 /**
  * The public's client, for the pages anyone may open without signing in: no token and no purpose,

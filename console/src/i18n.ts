@@ -16,6 +16,7 @@ import { search } from './locales/search';
 import { typology } from './locales/typology';
 import { statistics } from './locales/statistics';
 import { triage } from './locales/triage';
+import { frontline } from './locales/frontline';
 import { type Translation } from './locales/texts';
 
 /** The shell's texts in English and Romanian (ș and ț with the comma below: U+0219, U+021B); each page area has its own in `locales/`. */
@@ -218,6 +219,7 @@ const AREAS = {
   statistics,
   correlations,
   triage,
+  frontline,
 };
 
 function pick(areas: Record<string, { en: object; ro: object }>, lng: 'en' | 'ro'): Record<string, object> {

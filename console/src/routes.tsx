@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { AuditPage } from './audit';
 import { CasePage } from './case';
+import { NotificationsPage, NotifyPage, TasksPage } from './frontline';
 import { HitNoHitPage } from './hit-no-hit';
 import { MapPage } from './map';
 import { NarrativeFormPage } from './narrative-form';
@@ -86,6 +87,18 @@ export const ROUTES: Route[] = [
         ['read', 'Hotspot'],
       ],
     },
+  },
+  { path: /^\/notify$/, page: () => <NotifyPage />, nav: { label: 'frontline.nav.notify', href: '/notify', requires: [['create', 'Notification']] } },
+  {
+    path: /^\/notifications$/,
+    page: () => <NotificationsPage />,
+    nav: { label: 'frontline.nav.notifications', href: '/notifications', requires: [['create', 'Notification']] },
+  },
+  {
+    path: /^\/tasks$/,
+    page: () => <TasksPage />,
+    // Frontline services notify suspected cases; the destinations the policies let move them receive them as tasks.
+    nav: { label: 'frontline.nav.tasks', href: '/tasks', requires: [['update', 'Notification']] },
   },
   { path: /^\/narratives\/new$/, page: (_, q) => <NarrativeFormPage caseId={q.get('case') ?? undefined} /> },
   { path: /^\/narratives\/([^/]+)\/withdraw$/, page: ([id]) => <WithdrawPage id={id!} /> },

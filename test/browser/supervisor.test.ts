@@ -72,6 +72,7 @@ describe("a supervisor's pages in the console", () => {
       'Search',
       'Hit/no-hit',
       'Map',
+      'Referral tasks',
       'Audit trail',
       'Access requests',
       'Retention review',
@@ -358,7 +359,7 @@ describe("a supervisor's pages in the console", () => {
     const { page } = await newPage();
     await signIn(page, WMP, 'Viewer');
     await page.getByTestId('role').getByText('Viewer', { exact: true }).waitFor();
-    expect(await headerLinks(page)).toEqual(['Search', 'Hit/no-hit', 'Map', 'Statistics']);
+    expect(await headerLinks(page)).toEqual(['Search', 'Hit/no-hit', 'Map', 'Referral tasks', 'Statistics']);
 
     await go(page, '/requests');
     const refusal = page.getByRole('alert');

@@ -9,14 +9,15 @@ import { startTestHub, type TestHub } from './hub';
  * `newPage()` is a fresh Chromium profile, `signIn` goes through the console's agency choice and the
  * IdP's login page, and every Content-Security-Policy violation a page reports is collected.
  * Call it at the top of a `describe`: it registers the hooks that start and stop both.
+ * `accessTokenTtlSeconds` shortens the development IdP's access tokens (default an hour).
  */
-export function consoleHarness() {
+export function consoleHarness(options: { accessTokenTtlSeconds?: number } = {}) {
   const state = { hub: undefined as TestHub | undefined, cspViolations: [] as string[] };
   const browsers: LaunchedBrowser[] = [];
 
   beforeAll(async () => {
     buildConsole();
-    state.hub = await startTestHub('in-process', { devIdp: true });
+    state.hub = await startTestHub('in-process', { devIdp: true, accessTokenTtlSeconds: options.accessTokenTtlSeconds });
   });
   afterAll(async () => {
     for (const b of browsers) await b.close();

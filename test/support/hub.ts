@@ -115,7 +115,12 @@ export async function postGraphQL<T>(
 /** The real hub (gateway + all subgraphs) on a random port over its own database copy. */
 export async function startTestHub(
   transport: Transport = 'in-process',
-  options: Pick<HubOptions, 'limits' | 'subgraphTimeoutMs' | 'jwksCooldownMs' | 'publicIntake' | 'metrics'> & { development?: boolean; devIdp?: boolean } = {},
+  options: Pick<HubOptions, 'limits' | 'subgraphTimeoutMs' | 'jwksCooldownMs' | 'publicIntake' | 'metrics'> & {
+    development?: boolean;
+    devIdp?: boolean;
+    /** The development IdP's access-token lifetime (default an hour): short, to see the console renew its token. */
+    accessTokenTtlSeconds?: number;
+  } = {},
 ): Promise<TestHub> {
   const url = await cloneDatabase();
   const db = await connect(url, 4);
@@ -141,7 +146,7 @@ export async function startTestHub(
     subgraphTimeoutMs: options.subgraphTimeoutMs,
     metrics: options.metrics,
     jwksCooldownMs: options.jwksCooldownMs,
-    devIdp: options.devIdp ? { dataDir: dataDir(), audience: 'tessera' } : undefined,
+    devIdp: options.devIdp ? { dataDir: dataDir(), audience: 'tessera', accessTokenTtlSeconds: options.accessTokenTtlSeconds } : undefined,
     publicIntake: options.publicIntake,
     transport: transport === 'http' ? { kind: 'http', urls: subgraphUrls } : { kind: 'in-process' },
   });
