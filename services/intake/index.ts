@@ -1,4 +1,5 @@
 import { IntakeInit1764000000500 } from '../../migrations/intake/1764000000500-intake-init';
+import { NotificationPlaceCounts1764000000061 } from '../../migrations/intake/1764000000061-notification-place-counts';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedIntakeDemo } from './demo-data';
@@ -16,7 +17,7 @@ export const intakeSubgraph: SubgraphDefinition = {
   name: 'intake',
   port: 4008,
   dbSchema: 'intake',
-  migrations: [IntakeInit1764000000500],
+  migrations: [IntakeInit1764000000500, NotificationPlaceCounts1764000000061],
   tables: INTAKE_TABLES,
   buildSchema: () =>
     buildFederatedSchema({
