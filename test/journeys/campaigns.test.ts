@@ -292,8 +292,7 @@ describe('a prevention campaign', () => {
   });
 
   test('a platform without an account is named instead of an agency; the hub enters its reach', async () => {
-    const created = await hub.gql<{ createCampaign: Record<string, any> }>('tessera-hub', CREATE, {
-      // eslint-disable-line @typescript-eslint/no-explicit-any
+    const created = await hub.gql<{ createCampaign: { id: string; platformName: string | null; partnerAgency: unknown } }>('tessera-hub', CREATE, {
       input: campaignInput({
         partnerAgencyId: null,
         platformName: 'A video platform',
