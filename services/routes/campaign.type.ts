@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection } from '../kernel/pagination';
 import { AgencyRef } from '../kernel/references';
 import { LocationType } from './route.type';
@@ -35,6 +35,7 @@ export enum CampaignExportFormat {
 registerEnumType(CampaignExportFormat, { name: 'CampaignExportFormat' });
 
 @ObjectType('Campaign', { description: 'A prevention campaign the hub runs with a partner agency or a named platform, in target areas of the gazetteer' })
+@Directive('@key(fields: "id")')
 export class CampaignType {
   @Field(() => ID)
   id: string;
