@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { AuditPage } from './audit';
+import { CampaignsPage } from './campaigns';
 import { CasePage } from './case';
 import { HitNoHitPage } from './hit-no-hit';
 import { MapPage } from './map';
@@ -66,6 +67,12 @@ export const ROUTES: Route[] = [
     page: (_, q) => <MapPage query={q} />,
     // The agency types whose policies read Route and Hotspot (policies/agency-types/, docs/access-matrix.md).
     nav: { label: 'map.nav', href: '/map', agencyTypes: ['LAW_ENFORCEMENT', 'FINANCIAL_INSTITUTION', 'NGO', 'HUB_ANALYST'] },
+  },
+  {
+    path: /^\/campaigns$/,
+    page: (_, q, me) => <CampaignsPage query={q} me={me} />,
+    // The hub's analysts run campaigns; NGOs are their partners (policies/agency-types/, docs/campaigns.md).
+    nav: { label: 'campaigns.nav', href: '/campaigns', agencyTypes: ['NGO', 'HUB_ANALYST'] },
   },
   { path: /^\/narratives\/new$/, page: (_, q) => <NarrativeFormPage caseId={q.get('case') ?? undefined} /> },
   { path: /^\/narratives\/([^/]+)\/withdraw$/, page: ([id]) => <WithdrawPage id={id!} /> },
