@@ -66,7 +66,7 @@ describe('prevention campaigns in Chromium', () => {
     });
     expect((await rows(page, 'target-areas')).map((r) => r[0])).toEqual(['Iași (RO)']);
     await expect(page.getByTestId('indicators').locator('caption').innerText()).resolves.toBe(
-      'Before (2026-06-03 – 2026-08-31) and after (2026-09-01 – 2026-11-30) the start, per area',
+      'Before (2026-06-02 – 2026-08-31) and after (2026-09-01 – 2026-11-30) the start, per area',
     );
     expect((await rows(page, 'indicators')).map((r) => r[1])).toEqual([
       'Reports from the public',
