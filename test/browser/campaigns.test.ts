@@ -117,6 +117,12 @@ describe('prevention campaigns in Chromium', () => {
     await page.getByRole('alert').getByText('BAD_USER_INPUT').waitFor();
     await expect(page.getByLabel('ISO week').getAttribute('aria-invalid')).resolves.toBe('true');
     expect(await seriousViolations(page)).toEqual([]);
+
+    // In Romanian, with ș and ț written with the comma below.
+    await page.getByLabel('Language').selectOption('ro');
+    await page.getByText('Acoperirea înregistrată de partener, pe săptămâni și zone').waitFor();
+    await page.getByRole('button', { name: 'Înregistrați', exact: true }).waitFor();
+    expect(await page.locator('main').innerText()).not.toMatch(/[\u015e\u015f\u0162\u0163]/);
     expect(cspViolations).toEqual([]);
   });
 });
