@@ -47,10 +47,25 @@ export class Campaigns1764000000060 implements MigrationInterface {
       recorded_at timestamptz NOT NULL DEFAULT now(),
       UNIQUE (campaign_id, location_id, iso_week)
     )`);
+    // Below the application's checks: a reach row names its campaign's owner, is recorded by the
+    // campaign's partner agency (by the owner for a platform without an account), in a target area.
+    await q.query(`CREATE FUNCTION routes.check_campaign_reach() RETURNS trigger
+      LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $fn$
+      BEGIN
+        IF NOT EXISTS (SELECT 1 FROM routes.campaigns c WHERE c.id = NEW.campaign_id AND c.owner_agency_id = NEW.owner_agency_id
+            AND NEW.recorded_by_agency_id = coalesce(c.partner_agency_id, c.owner_agency_id)
+            AND NEW.location_id = ANY(c.target_location_ids)) THEN
+          RAISE EXCEPTION 'campaign reach must be recorded by the campaign''s partner, in one of its target areas' USING ERRCODE = 'check_violation';
+        END IF;
+        RETURN NEW;
+      END $fn$`);
+    await q.query(`CREATE TRIGGER campaign_reach_check BEFORE INSERT OR UPDATE ON routes.campaign_reach
+      FOR EACH ROW EXECUTE FUNCTION routes.check_campaign_reach()`);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE routes.campaign_reach`);
+    await q.query(`DROP FUNCTION routes.check_campaign_reach()`);
     await q.query(`DROP TABLE routes.campaigns`);
   }
 }

@@ -207,6 +207,17 @@ describe('row-level security (defence in depth)', () => {
       await asAgency('lumina-ro', `UPDATE routes.campaign_reach SET people_reached = people_reached WHERE campaign_id = $1 RETURNING id`, [campaign]),
     ).toHaveLength(5);
     expect(await asAgency('safe-passage', `UPDATE routes.campaigns SET name = 'x' WHERE id = $1 RETURNING id`, [campaign])).toEqual([]);
+    // Another NGO cannot slip reach into the campaign, naming itself or the partner as the recorder.
+    for (const recorder of ['safe-passage', 'lumina-ro']) {
+      await expect(
+        asAgency(
+          'safe-passage',
+          `INSERT INTO routes.campaign_reach (campaign_id, recorded_by_agency_id, owner_agency_id, location_id, iso_week, people_reached, partner_calls, recorded_by_user_id)
+           VALUES ($1, $2, $3, $4, '2026-W14', 1, 1, $5)`,
+          [campaign, agency(recorder).id, agency('tessera-hub').id, hub.demo.locations.constanta, agency('safe-passage').users.CONTRIBUTOR],
+        ),
+      ).rejects.toThrow(/row-level security|recorded by the campaign's partner/);
+    }
     const viaHub = await hub.gql<{ campaign: unknown }>('safe-passage', 'query($id: ID!) { campaign(id: $id) { goal } }', { id: campaign });
     expect(viaHub.data?.campaign ?? null).toBeNull();
     expect(JSON.stringify(viaHub)).not.toContain('loverboy');
