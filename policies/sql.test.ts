@@ -29,6 +29,8 @@ const ATTRIBUTE_NAMES = [
   'ownerAgencyId',
   'notifierAgencyId',
   'destinationAgencyId',
+  'partnerAgencyId',
+  'platformPartner',
   'role',
   'viaGrant',
   'linkedToOwnReport',
@@ -435,6 +437,8 @@ describe('visibleRowsSql', () => {
       disclosedToOwnAgency: attribute(true, false),
       notifierAgencyId: attribute(OWN_AGENCY, OTHER_AGENCY),
       destinationAgencyId: attribute(OWN_AGENCY, OTHER_AGENCY),
+      partnerAgencyId: attribute(OWN_AGENCY, OTHER_AGENCY),
+      platformPartner: attribute(true, false),
     });
 
     // Governance rules depend on the role as well: every role for those subjects.

@@ -162,6 +162,38 @@ export const NOTIFICATION_FIELDS = [
   'updatedAt',
 ] as const;
 
+/** A prevention campaign: the hub's, run by a partner agency or a named platform, in target areas of the gazetteer. */
+export const CAMPAIGN_FIELDS = [
+  'id',
+  'ownerAgency',
+  'partnerAgency',
+  'platformName',
+  'name',
+  'goal',
+  'languages',
+  'channels',
+  'startsOn',
+  'endsOn',
+  'createdAt',
+  'updatedAt',
+] as const;
+/** A campaign's candidate or target area (its `location` a relation): a place of recruitment with the counts behind it, under disclosure control. */
+export const CAMPAIGN_AREA_FIELDS = ['periodStart', 'periodEnd', 'caseCount', 'victimCount', 'countSuppressed'] as const;
+/** People reached and calls to the partner in one target area and ISO week, as the partner recorded them. */
+export const CAMPAIGN_REACH_FIELDS = ['id', 'isoWeek', 'peopleReached', 'partnerCalls', 'recordedAt'] as const;
+/** One indicator of a target area over equal windows before and after the campaign's start. */
+export const CAMPAIGN_INDICATOR_FIELDS = [
+  'location',
+  'indicator',
+  'beforeFrom',
+  'beforeTo',
+  'afterFrom',
+  'afterTo',
+  'before',
+  'after',
+  'countSuppressed',
+] as const;
+
 export const AGENCY_FIELDS = ['id', 'slug', 'name', 'type', 'country', 'acceptsAccessRequests'] as const;
 export const USER_FIELDS = ['id', 'subject', 'displayName', 'role', 'active'] as const;
 export const TRUSTED_ISSUER_FIELDS = ['id', 'issuer', 'audience', 'algorithms', 'jwks', 'jwksUri'] as const;
@@ -233,6 +265,10 @@ export const SUBJECT_FIELDS = {
   Notification: [...NOTIFICATION_FIELDS],
   TriageItem: [...TRIAGE_ITEM_FIELDS],
   TriageDecision: [...TRIAGE_DECISION_FIELDS],
+  Campaign: [...CAMPAIGN_FIELDS],
+  CampaignArea: [...CAMPAIGN_AREA_FIELDS, ...EXACT_COUNTS],
+  CampaignReach: [...CAMPAIGN_REACH_FIELDS],
+  CampaignIndicator: [...CAMPAIGN_INDICATOR_FIELDS, ...EXACT_COUNTS],
   Agency: [...AGENCY_FIELDS],
   User: [...USER_FIELDS],
   TrustedIssuer: [...TRUSTED_ISSUER_FIELDS],

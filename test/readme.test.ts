@@ -8,7 +8,9 @@ import { solvedChallenge } from './support/public';
  * no error but the FORBIDDEN_FIELD redactions it describes, and no empty root field. A `# purpose:`
  * line under it is sent as `x-tessera-purpose`. `# as: public` is sent without a token; in it,
  * `"<challenge>"` and `"<nonce>"` become a challenge fetched and solved as the public app does. In
- * any example, `<agency:slug>` becomes that demo agency's id, `<publicReport:key>` that demo report's.
+ * any example, `<agency:slug>` becomes that demo agency's id, `<publicReport:key>` that demo report's,
+ * `<location:slug>` that gazetteer entry's id, and `<demo:key>` the id of the demo record registered
+ * under that key.
  */
 const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
 const EXAMPLES = [...README.matchAll(/```graphql\n# as: (\S+)\n(?:# purpose: (.+)\n)?([\s\S]*?)```/g)].map((m) => ({
@@ -43,7 +45,9 @@ describe('README examples', () => {
   test.each(EXAMPLES.map((e, i) => [i + 1, e.persona, e.query, e.purpose] as const))('example %i (%s) answers', async (_n, persona, query, purpose) => {
     let text = query
       .replace(/<agency:([a-z0-9-]+)>/g, (_m, slug: string) => hub.demo.agencies[slug]!.id)
-      .replace(/<publicReport:([a-z0-9-]+)>/g, (_m, key: string) => hub.demo.ids[`publicReport:${key}`]!);
+      .replace(/<publicReport:([a-z0-9-]+)>/g, (_m, key: string) => hub.demo.ids[`publicReport:${key}`]!)
+      .replace(/<location:([a-z0-9-]+)>/g, (_m, slug: string) => hub.demo.locations[slug]!)
+      .replace(/<demo:([a-z0-9:-]+)>/g, (_m, key: string) => hub.demo.ids[key]!);
     if (text.includes('"<challenge>"')) {
       const { challenge, nonce } = await solvedChallenge(hub);
       text = text.replace('"<challenge>"', JSON.stringify(challenge)).replace('"<nonce>"', JSON.stringify(nonce));

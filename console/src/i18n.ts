@@ -10,6 +10,7 @@ import { reports } from './locales/reports';
 import { map } from './locales/map';
 import { report } from './locales/report';
 import { groups } from './locales/groups';
+import { campaigns } from './locales/campaigns';
 import { requests } from './locales/requests';
 import { retention } from './locales/retention';
 import { search } from './locales/search';
@@ -220,6 +221,7 @@ const AREAS = {
   correlations,
   triage,
   frontline,
+  campaigns,
 };
 
 function pick(areas: Record<string, { en: object; ro: object }>, lng: 'en' | 'ro'): Record<string, object> {

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { AuditPage } from './audit';
+import { CampaignsPage } from './campaigns';
 import { CasePage } from './case';
 import { NotificationsPage, NotifyPage, TasksPage } from './frontline';
 import { HitNoHitPage } from './hit-no-hit';
@@ -99,6 +100,12 @@ export const ROUTES: Route[] = [
     page: () => <TasksPage />,
     // Frontline services notify suspected cases; the destinations the policies let move them receive them as tasks.
     nav: { label: 'frontline.nav.tasks', href: '/tasks', requires: [['update', 'Notification']] },
+  },
+  {
+    path: /^\/campaigns$/,
+    page: (_, q, me) => <CampaignsPage query={q} me={me} />,
+    // The hub's analysts run campaigns; NGOs are their partners (docs/campaigns.md).
+    nav: { label: 'campaigns.nav', href: '/campaigns', requires: [['read', 'Campaign']] },
   },
   { path: /^\/narratives\/new$/, page: (_, q) => <NarrativeFormPage caseId={q.get('case') ?? undefined} /> },
   { path: /^\/narratives\/([^/]+)\/withdraw$/, page: ([id]) => <WithdrawPage id={id!} /> },

@@ -1,6 +1,10 @@
 import type { AgencyTypePolicy } from '../rules';
 import {
   AUDIT_EVENT_FIELDS,
+  CAMPAIGN_AREA_FIELDS,
+  CAMPAIGN_FIELDS,
+  CAMPAIGN_INDICATOR_FIELDS,
+  CAMPAIGN_REACH_FIELDS,
   CASE_DETAIL,
   CASE_OVERVIEW,
   ENTITY_OVERVIEW,
@@ -72,4 +76,13 @@ export const hubAnalystPolicy: AgencyTypePolicy = (actor, { can }) => {
   can('read', 'TriageDecision', [...TRIAGE_DECISION_FIELDS], { agencyId: actor.agencyId });
   can('create', 'TriageDecision', { agencyId: actor.agencyId });
   can('create', 'Case', { ...own, fromPublicReport: true });
+
+  // Prevention campaigns the hub runs with a partner: exact counts behind the areas and their indicators;
+  // reach is the partner's to record, except for a named platform without an account, whose figures the hub enters.
+  can('read', 'Campaign', [...CAMPAIGN_FIELDS], own);
+  can(['create', 'update'], 'Campaign', own);
+  can('read', 'CampaignArea', [...CAMPAIGN_AREA_FIELDS, ...EXACT_COUNTS]);
+  can('read', 'CampaignReach', [...CAMPAIGN_REACH_FIELDS], own);
+  can('create', 'CampaignReach', { ownerAgencyId: actor.agencyId, platformPartner: true });
+  can('read', 'CampaignIndicator', [...CAMPAIGN_INDICATOR_FIELDS, ...EXACT_COUNTS]);
 };

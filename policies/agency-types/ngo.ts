@@ -1,5 +1,8 @@
 import type { AgencyTypePolicy } from '../rules';
 import {
+  CAMPAIGN_AREA_FIELDS,
+  CAMPAIGN_FIELDS,
+  CAMPAIGN_REACH_FIELDS,
   CASE_DETAIL,
   CASE_OVERVIEW,
   ENTITY_OVERVIEW,
@@ -70,4 +73,12 @@ export const ngoPolicy: AgencyTypePolicy = (actor, { can }) => {
   // Referrals from frontline services where this agency is the destination: read them, and move their status on.
   can('read', 'Notification', [...NOTIFICATION_FIELDS], { destinationAgencyId: actor.agencyId });
   can('update', 'Notification', { destinationAgencyId: actor.agencyId });
+
+  // Prevention campaigns the NGO runs as the hub's partner: the campaign and its target areas (counts
+  // under disclosure control, never a case), and the reach it records per area and week.
+  const partner = { partnerAgencyId: actor.agencyId };
+  can('read', 'Campaign', [...CAMPAIGN_FIELDS], partner);
+  can('read', 'CampaignArea', [...CAMPAIGN_AREA_FIELDS]);
+  can('read', 'CampaignReach', [...CAMPAIGN_REACH_FIELDS], partner);
+  can('create', 'CampaignReach', partner);
 };

@@ -1,4 +1,4 @@
-import type { SqlParams } from '../../policies/sql';
+import { SqlParams } from '../../policies/sql';
 import type { PolicyRecord } from '../../policies/subjects';
 import { holdsAccountReportedByCallerSql } from '../entities/api';
 import type { RequestContext } from '../kernel/context';
@@ -83,3 +83,29 @@ export const referralStageTable: SubjectTable = {
   attributes: (ctx, params) => metaAttributes('rs', ctx.actor, params, GRANTS),
   map: (row) => withMeta('ReferralStage', row) as PolicyRecord,
 };
+/**
+ * Case openings with at least one VICTIM person that reaches the caller, placed at each area the
+ * case's RECRUITMENT events name, opened (created) in [from, to]: `{ caseId, day, locationId }`,
+ * one row per case and recruitment place. Only cases that reach the caller count. Used as the
+ * referral figure of a campaign's indicators while the national referral mechanisms' stages are
+ * not recorded: a case opened with a victim is a person identified and taken on.
+ */
+export async function caseOpeningsWithVictimsByPlace(
+  ctx: RequestContext,
+  locationIds: readonly string[],
+  from: string,
+  to: string,
+): Promise<Array<{ caseId: string; day: string; locationId: string }>> {
+  if (!locationIds.length) return [];
+  const params = new SqlParams();
+  const reach = (alias: string) => reaches(ctx, alias, GRANTS, params);
+  return ctx.db.query(
+    `SELECT DISTINCT c.id::text AS "caseId", to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, e.location_id::text AS "locationId"
+     FROM cases.cases c JOIN cases.events e ON e.case_id = c.id
+     WHERE e.type = 'RECRUITMENT' AND e.location_id = ANY(${params.add(locationIds)}::uuid[])
+       AND (c.created_at AT TIME ZONE 'UTC')::date BETWEEN ${params.add(from)}::date AND ${params.add(to)}::date
+       AND ${reach('c')} AND ${reach('e')}
+       AND EXISTS (SELECT 1 FROM cases.persons p WHERE p.case_id = c.id AND p.role = 'VICTIM' AND ${reach('p')})`,
+    params.values,
+  );
+}

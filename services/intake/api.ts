@@ -3,10 +3,16 @@ import type { Sql } from '../kernel/db';
 
 /**
  * What the intake subgraph offers the other subgraphs: the only module of services/intake/ they may
- * import (eslint.config.mjs). Retention review (services/agencies) reviews triaged public reports
- * through these: a report's text is kept under the PUBLIC_REPORT retention class, reviewed by the
- * hub agency that triaged it. Row-level security confines every statement to the hub's analysts.
+ * import (eslint.config.mjs).
+ *
+ * Retention review (services/agencies) reviews triaged public reports through these: a report's
+ * text is kept under the PUBLIC_REPORT retention class, reviewed by the hub agency that triaged it.
+ * Row-level security confines every statement to the hub's analysts.
+ *
+ * Counts of what came in per area, as record ids and days (never a report's or notification's
+ * content), for aggregates that apply disclosure control (a campaign's indicators).
  */
+export { AREA_RADIUS_KM, type CountedArea, type CountedRecord, foldPlace, notificationsByArea, publicReportsByArea } from './area-counts';
 
 /** The subject name retention review gives a triaged public report. */
 export const PUBLIC_REPORT_SUBJECT = 'PublicReport' as const;

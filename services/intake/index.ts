@@ -1,5 +1,6 @@
 import { IntakeInit1764000000500 } from '../../migrations/intake/1764000000500-intake-init';
 import { TriageDecisions1764000000510 } from '../../migrations/intake/1764000000510-triage-decisions';
+import { NotificationPlaceCounts1764000000061 } from '../../migrations/intake/1764000000061-notification-place-counts';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedIntakeDemo } from './demo-data';
@@ -19,7 +20,7 @@ export const intakeSubgraph: SubgraphDefinition = {
   name: 'intake',
   port: 4008,
   dbSchema: 'intake',
-  migrations: [IntakeInit1764000000500, TriageDecisions1764000000510],
+  migrations: [IntakeInit1764000000500, TriageDecisions1764000000510, NotificationPlaceCounts1764000000061],
   tables: INTAKE_TABLES,
   buildSchema: () =>
     buildFederatedSchema({

@@ -5,7 +5,7 @@ import type { RequestContext } from '../kernel/context';
 import { mayReadAny, projectOne } from '../kernel/policy';
 import type { ExploitationType } from '../kernel/taxonomy';
 import { isoDate, period } from '../kernel/validate';
-import { type CountRequest, disclose, disclosurePolicy, type LiveCell, type Member } from './disclosure';
+import { type CountRequest, disclose, type DisclosurePolicy, disclosurePolicy, type LiveCell, type Member } from './disclosure';
 import { countryCode, type Projected } from './route.service';
 
 type EventType = 'RECRUITMENT' | 'TRANSIT' | 'EXPLOITATION';
@@ -227,4 +227,67 @@ export async function routeAggregates(
       }),
     );
   return { periodFrom: disclosed.periodFrom, periodTo: disclosed.periodTo, disclosureThreshold, nodes };
+}
+
+// ---- recruitment areas (campaign targeting) ------------------------------------------------
+
+interface AreaCell extends LiveCell {
+  location: Place;
+}
+
+/** A place of recruitment with its disclosed counts. */
+export interface DisclosedArea {
+  locationId: string;
+  periodStart: string;
+  periodEnd: string;
+  caseCount: number | null;
+  victimCount: number | null;
+  countSuppressed: boolean;
+}
+
+/**
+ * Places where victims were recruited: the origins of the routes aggregated live (a case's first
+ * RECRUITMENT) and every other place of recruitment (recruitment hotspots), with the cases
+ * recruited there in the period and their victims. A case counts at a place if one of its
+ * RECRUITMENT events there falls in the period. Counts go through disclose() under `policy`, as
+ * hotspots and route aggregates do; `only` keeps the given places, listed with zero counts when
+ * no counted case was recruited there. Ordered by country and name, never by count.
+ */
+export async function recruitmentAreas(
+  ctx: RequestContext,
+  request: { periodFrom: string; periodTo: string },
+  policy: DisclosurePolicy,
+  only?: readonly string[],
+): Promise<{ periodFrom: string; periodTo: string; areas: DisclosedArea[] }> {
+  const events = await countableEvents(ctx, ['RECRUITMENT']);
+  const cells = new Map<string, AreaCell>();
+  const members = new Map<string, Member & { dates: string[] }>();
+  for (const e of events) {
+    if (only && !only.includes(e.locationId)) continue;
+    let cell = cells.get(e.locationId);
+    if (!cell) cells.set(e.locationId, (cell = { location: place(e), members: [] }));
+    const key = `${e.locationId}|${e.caseId}`;
+    let member = members.get(key);
+    if (!member) {
+      members.set(key, (member = { id: e.caseId, dates: [], exploitationTypes: e.exploitationTypes, victims: e.victims }));
+      (cell.members as Member[]).push(member);
+    }
+    member.dates.push(e.occurredOn);
+  }
+  const ordered = [...cells.values()].sort((a, b) => byPlace(a.location, b.location));
+  const disclosed = disclose(ordered, { ...request, exploitationType: null }, policy);
+  const areas: DisclosedArea[] = disclosed.cells.map((d) => ({
+    locationId: d.cell.location.id,
+    periodStart: disclosed.periodFrom,
+    periodEnd: disclosed.periodTo,
+    caseCount: d.caseCount,
+    victimCount: d.victimCount,
+    countSuppressed: d.countSuppressed,
+  }));
+  for (const id of only ?? []) {
+    if (!areas.some((a) => a.locationId === id)) {
+      areas.push({ locationId: id, periodStart: disclosed.periodFrom, periodEnd: disclosed.periodTo, caseCount: 0, victimCount: 0, countSuppressed: false });
+    }
+  }
+  return { periodFrom: disclosed.periodFrom, periodTo: disclosed.periodTo, areas };
 }

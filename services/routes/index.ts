@@ -1,6 +1,9 @@
 import { RoutesInit1764000000050 } from '../../migrations/routes/1764000000050-routes-init';
+import { Campaigns1764000000060 } from '../../migrations/routes/1764000000060-campaigns';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
+import { CampaignAreaResolver, CampaignIndicatorResolver, CampaignReachResolver, CampaignResolver } from './campaign.resolver';
+import * as campaigns from './campaign.service';
 import { seedRoutesDemo } from './demo-data';
 import { HotspotResolver, LocationResolver, RouteAggregateResolver, RouteResolver } from './route.resolver';
 import * as routes from './route.service';
@@ -8,22 +11,40 @@ import { ROUTES_TABLES } from './tables';
 
 /**
  * The gazetteer, the routes the hub publishes, and route aggregates and hotspots aggregated live
- * from shareable case events (route aggregates are read under the Route policy).
+ * from shareable case events (route aggregates are read under the Route policy), and prevention
+ * campaigns targeted at places of recruitment (docs/campaigns.md).
  */
 export const routesSubgraph: SubgraphDefinition = {
   name: 'routes',
   port: 4003,
   dbSchema: 'routes',
-  migrations: [RoutesInit1764000000050],
+  migrations: [RoutesInit1764000000050, Campaigns1764000000060],
   tables: ROUTES_TABLES,
   buildSchema: () =>
     buildFederatedSchema({
-      resolvers: [LocationResolver, RouteResolver, RouteAggregateResolver, HotspotResolver],
+      resolvers: [
+        LocationResolver,
+        RouteResolver,
+        RouteAggregateResolver,
+        HotspotResolver,
+        CampaignResolver,
+        CampaignReachResolver,
+        CampaignAreaResolver,
+        CampaignIndicatorResolver,
+      ],
       references: {
         Location: { __resolveReference: (ref: { id: string }, ctx) => routes.getLocation(ctx, ref.id) },
         Route: { __resolveReference: (ref: { id: string }, ctx) => routes.getRoute(ctx, ref.id) },
+        Campaign: { __resolveReference: (ref: { id: string }, ctx) => campaigns.getCampaign(ctx, ref.id) },
       },
-      relations: { Route: ['origin', 'transit', 'destination'], Hotspot: ['location'] },
+      relations: {
+        Route: ['origin', 'transit', 'destination'],
+        Hotspot: ['location'],
+        Campaign: ['targetAreas'],
+        CampaignArea: ['location', 'publishedRoutes'],
+        CampaignReach: ['campaign', 'location'],
+        CampaignIndicator: ['location'],
+      },
       rootAccess: {
         location: ['read', 'Location'],
         locations: ['read', 'Location'],
@@ -32,6 +53,16 @@ export const routesSubgraph: SubgraphDefinition = {
         routeAggregates: ['read', 'Route'],
         hotspots: ['read', 'Hotspot'],
         publishRoute: ['create', 'Route'],
+        campaign: ['read', 'Campaign'],
+        campaigns: ['read', 'Campaign'],
+        campaignCandidateAreas: ['create', 'Campaign'],
+        campaignTargetAreas: ['read', 'CampaignArea'],
+        campaignTargetAreasExport: ['read', 'CampaignArea'],
+        campaignReach: ['read', 'CampaignReach'],
+        campaignIndicators: ['read', 'CampaignIndicator'],
+        createCampaign: ['create', 'Campaign'],
+        updateCampaign: ['update', 'Campaign'],
+        recordCampaignReach: ['create', 'CampaignReach'],
       },
     }),
   seedDemo: seedRoutesDemo,

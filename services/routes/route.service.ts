@@ -40,7 +40,7 @@ export async function getLocation(ctx: RequestContext, id: string): Promise<Proj
   return projectOne(ctx, row);
 }
 
-async function visibleLocations(ctx: RequestContext, ids: string[]): Promise<Projected[]> {
+export async function visibleLocations(ctx: RequestContext, ids: string[]): Promise<Projected[]> {
   const loader = visibleLoader(ctx, locationTable, 'id');
   const found = await Promise.all(ids.map((id) => loader.load(id)));
   return found.flatMap((rows) => rows.map((row) => projectOne(ctx, row)));
@@ -124,6 +124,18 @@ export async function listRoutes(ctx: RequestContext, filter: RouteFilter | unde
     total,
     window,
   );
+}
+
+/** The published routes that reach the caller and start at a place (batched per request), with their disclosed counts. */
+export async function routesFrom(ctx: RequestContext, locationId: string): Promise<Projected[]> {
+  const rows = await visibleLoader(ctx, routeTable, 'origin_location_id', 'r.created_at DESC, r.id').load(locationId);
+  return rows.map((row) => withDisclosedCounts(ctx, row));
+}
+
+/** Origins of the published routes that reach the caller. */
+export async function publishedOrigins(ctx: RequestContext): Promise<string[]> {
+  const { rows } = await selectVisible(ctx, routeTable, { orderBy: 'r.id' });
+  return [...new Set(rows.map((r) => r.originLocationId as string))];
 }
 
 /** Publishes a route owned by the caller's agency (the hub's analysts). */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Kind, parse } from 'graphql';
 import { exportJWK, generateKeyPair } from 'jose';
 import { verifyChain } from '../../services/audit/chain';
+import { isoWeekOf } from '../../services/routes/campaign.service';
 import type { AuditAction } from '../../services/kernel/audit';
 import { iban } from '../leaks/support';
 import { PUBLIC_AGENCY_ID } from '../../policies/actor';
@@ -385,6 +386,45 @@ const CALLS: Record<string, Call> = {
       ['COLLECT', 'Case'],
       ['COLLECT', 'TriageDecision'],
       ['ALTER', 'PublicReport'],
+    ],
+  },
+  createCampaign: {
+    persona: 'tessera-hub',
+    query: `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }`,
+    variables: () => ({
+      input: {
+        name: 'Every-mutation audit campaign',
+        goal: 'Audit of a campaign',
+        partnerAgencyId: agency('lumina-ro'),
+        languages: ['ro'],
+        channels: ['SOCIAL_MEDIA'],
+        startsOn: inDays(-10).slice(0, 10),
+        endsOn: inDays(20).slice(0, 10),
+        targetLocationIds: [hub.demo.locations.iasi],
+        idempotencyKey: 'every-mutation-campaign-1',
+      },
+    }),
+    writes: [
+      ['COLLECT', 'Campaign'],
+      ['DISCLOSE', 'Campaign'],
+    ],
+    then: (d) => (kept.campaign = d.createCampaign.id),
+  },
+  updateCampaign: {
+    persona: 'tessera-hub',
+    query: `mutation($id: ID!) { updateCampaign(id: $id, input: { goal: "Every-mutation audit: a changed goal" }) { id } }`,
+    variables: () => ({ id: kept.campaign }),
+    writes: [['ALTER', 'Campaign']],
+  },
+  recordCampaignReach: {
+    persona: 'lumina-ro',
+    query: `mutation($input: RecordCampaignReachInput!) { recordCampaignReach(input: $input) { id } }`,
+    variables: () => ({
+      input: { campaignId: kept.campaign, locationId: hub.demo.locations.iasi, isoWeek: isoWeekOf(inDays(0).slice(0, 10)), peopleReached: 10, partnerCalls: 1 },
+    }),
+    writes: [
+      ['COLLECT', 'CampaignReach'],
+      ['DISCLOSE', 'CampaignReach'],
     ],
   },
   createScreeningJob: {

@@ -191,4 +191,52 @@ describe('row-level security (defence in depth)', () => {
     const own = await hub.gql<{ case: { summary: string } }>('met-police', 'query($id: ID!) { case(id: $id) { summary } }', { id: id('case:strict') });
     expect(own.data?.case.summary).toContain('Covert');
   });
+
+  test('a campaign and its reach reach its owner and partner only, with the application filter removed', async () => {
+    const campaign = id('campaign:constanta');
+    const rows = (slug: string) => asAgency<{ id: string }>(slug, 'SELECT id FROM routes.campaigns WHERE id = $1', [campaign]);
+    const reach = (slug: string) => asAgency<{ id: string }>(slug, 'SELECT id FROM routes.campaign_reach WHERE campaign_id = $1', [campaign]);
+    expect(await rows('tessera-hub')).toHaveLength(1);
+    expect(await rows('lumina-ro')).toHaveLength(1);
+    expect(await reach('lumina-ro')).toHaveLength(5);
+    for (const slug of ['safe-passage', 'met-police', 'albion-bank']) {
+      expect(await rows(slug)).toEqual([]);
+      expect(await reach(slug)).toEqual([]);
+    }
+    expect(
+      await asAgency('lumina-ro', `UPDATE routes.campaign_reach SET people_reached = people_reached WHERE campaign_id = $1 RETURNING id`, [campaign]),
+    ).toHaveLength(5);
+    expect(await asAgency('safe-passage', `UPDATE routes.campaigns SET name = 'x' WHERE id = $1 RETURNING id`, [campaign])).toEqual([]);
+    // Another NGO cannot slip reach into the campaign, naming itself or the partner as the recorder.
+    for (const recorder of ['safe-passage', 'lumina-ro']) {
+      await expect(
+        asAgency(
+          'safe-passage',
+          `INSERT INTO routes.campaign_reach (campaign_id, recorded_by_agency_id, owner_agency_id, location_id, iso_week, people_reached, partner_calls, recorded_by_user_id)
+           VALUES ($1, $2, $3, $4, '2026-W14', 1, 1, $5)`,
+          [campaign, agency(recorder).id, agency('tessera-hub').id, hub.demo.locations.constanta, agency('safe-passage').users.CONTRIBUTOR],
+        ),
+      ).rejects.toThrow(/row-level security|recorded by the campaign's partner/);
+    }
+    const viaHub = await hub.gql<{ campaign: unknown }>('safe-passage', 'query($id: ID!) { campaign(id: $id) { goal } }', { id: campaign });
+    expect(viaHub.data?.campaign ?? null).toBeNull();
+    expect(JSON.stringify(viaHub)).not.toContain('loverboy');
+  });
+
+  test('frontline notifications are counted per place for the hub analysts only, by ids and days', async () => {
+    const call = async (slug: string) => {
+      await app.query('BEGIN');
+      try {
+        await app.query(`SELECT set_config('tessera.agency_id', $1, true), set_config('tessera.agency_type', $2, true)`, [agency(slug).id, agency(slug).type]);
+        return (await app.query(`SELECT * FROM intake.notifications_naming(ARRAY['iasi'], '2000-01-01', '2100-01-01')`)).rows as Array<Record<string, unknown>>;
+      } finally {
+        await app.query('COMMIT');
+      }
+    };
+    const hubRows = await call('tessera-hub');
+    expect(hubRows.length).toBeGreaterThan(0);
+    expect(Object.keys(hubRows[0]!).sort()).toEqual(['day', 'name', 'notification_id']);
+    expect(await call('lumina-ro')).toEqual([]);
+    expect(await call('met-police')).toEqual([]);
+  });
 });
