@@ -64,8 +64,9 @@ const INTENT: Record<AgencyType, WriteIntent> = {
   FRONTLINE: { ownOnly: {} },
   HUB_ANALYST: {
     ownOnly: {
-      create: ['Observation', 'Link', 'Route'],
-      update: ['Observation', 'Link', 'Route'],
+      create: ['Observation', 'Link', 'Route', 'IntelligenceReport'],
+      update: ['Observation', 'Link', 'Route', 'IntelligenceReport'],
+      withdraw: ['IntelligenceReport'],
     },
   },
   HUB_ADMIN: {

@@ -48,6 +48,8 @@ const ATTRIBUTE_NAMES = [
   'actorAgencyId',
   'recordOwnerAgencyId',
   'disclosedToOwnAgency',
+  // intelligence products
+  'inAudience',
 ];
 const ATTRIBUTES: AttributeSql = Object.fromEntries(ATTRIBUTE_NAMES.map((a) => [a, () => `t.${a}`]));
 
@@ -435,6 +437,7 @@ describe('visibleRowsSql', () => {
       disclosedToOwnAgency: attribute(true, false),
       notifierAgencyId: attribute(OWN_AGENCY, OTHER_AGENCY),
       destinationAgencyId: attribute(OWN_AGENCY, OTHER_AGENCY),
+      inAudience: attribute(true, false),
     });
 
     // Governance rules depend on the role as well: every role for those subjects.

@@ -9,6 +9,11 @@ import {
   EVENT_OVERVIEW,
   EXACT_COUNTS,
   HOTSPOT_FIELDS,
+  INTELLIGENCE_REPORT_AUDIENCE,
+  INTELLIGENCE_REPORT_FIELDS,
+  REPORT_FEEDBACK_SUMMARY_FIELDS,
+  REPORT_VERSION_AUTHORING,
+  REPORT_VERSION_FIELDS,
   LINK_FIELDS,
   LOCATION_FIELDS,
   NARRATIVE_OVERVIEW,
@@ -60,4 +65,11 @@ export const hubAnalystPolicy: AgencyTypePolicy = (actor, { can }) => {
 
   // Reports from the public, which only the hub triages; the reporter's contact details go no further than the hub.
   can('read', 'PublicReport', [...PUBLIC_REPORT_FIELDS, ...PUBLIC_REPORT_CONTACT]);
+
+  // Intelligence products: the hub's analysts write, revise and withdraw them, read every one with its
+  // audience and history, and read the recipients' feedback summed per report and quarter.
+  can('read', 'IntelligenceReport', [...INTELLIGENCE_REPORT_FIELDS, ...INTELLIGENCE_REPORT_AUDIENCE]);
+  can(['create', 'update', 'withdraw'], 'IntelligenceReport', own);
+  can('read', 'IntelligenceReportVersion', [...REPORT_VERSION_FIELDS, ...REPORT_VERSION_AUTHORING]);
+  can('read', 'ReportFeedbackSummary', [...REPORT_FEEDBACK_SUMMARY_FIELDS]);
 };

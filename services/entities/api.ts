@@ -43,3 +43,6 @@ export function holdsAccountReportedByCallerSql(personIdSql: string, ctx: Reques
 export function entityIdsSql(kindSql: string, valueSql: string): string {
   return `SELECT id FROM entities.entities WHERE kind = ${kindSql} AND value = ${valueSql}`;
 }
+
+/** The network around some seeds as the caller reads it, for a chart drawn elsewhere. */
+export { type ChartEdge, type ChartNode, networkChartData } from './chart-data';

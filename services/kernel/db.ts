@@ -172,6 +172,14 @@ export class ActorSession implements Db {
     this.connection = undefined;
   }
 
+  /**
+   * Another session on the same pool for another actor (its own connection, transaction and row-level
+   * security settings), for work a request does on that actor's behalf (kernel/context.ts `readAs`).
+   */
+  sessionFor(actor: Actor): ActorSession {
+    return new ActorSession(this.dataSource, actor);
+  }
+
   /** Runs `fn` once this request's transaction has committed; never if it rolls back. */
   afterCommit(fn: () => void): void {
     this.onCommit.push(fn);
