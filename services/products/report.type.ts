@@ -148,8 +148,8 @@ export class IntelligenceReportVersionType {
   @Field(() => [LocationRef], { description: 'The places whose hotspots the report discusses' })
   hotspotLocations: unknown[];
 
-  @Field(() => [ID], { description: 'Seeds of the network chart (hub analysts only)' })
-  networkSeedIds: string[];
+  @Field(() => [ID], { nullable: true, description: 'Seeds of the network chart (hub analysts only)' })
+  networkSeedIds: string[] | null;
 
   @Field(() => String)
   periodStart: string;
@@ -196,14 +196,14 @@ export class IntelligenceReportType {
   @Field(() => Date, { description: 'When the latest version was published' })
   updatedAt: Date;
 
-  @Field(() => [AgencyTypeEnum])
-  audienceAgencyTypes: string[];
+  @Field(() => [AgencyTypeEnum], { nullable: true, description: 'Hub analysts only, like the rest of the audience' })
+  audienceAgencyTypes: string[] | null;
 
-  @Field(() => [AgencyRef])
-  audienceAgencies: unknown[];
+  @Field(() => [AgencyRef], { nullable: true })
+  audienceAgencies: unknown[] | null;
 
-  @Field(() => [ID])
-  audienceGroupIds: string[];
+  @Field(() => [ID], { nullable: true })
+  audienceGroupIds: string[] | null;
 
   @Field(() => Date, { nullable: true })
   withdrawnAt: Date | null;
