@@ -179,7 +179,7 @@ export function App() {
   const [pathname, query = ''] = path.split('?');
   const params = new URLSearchParams(query);
   const found = routeFor(pathname!);
-  const page = found ? found.route.page(found.params, params) : <NotFound />;
+  const page = found ? found.route.page(found.params, params, me?.agency?.type ?? undefined) : <NotFound />;
   return (
     <>
       <a class="skip" href="#main">

@@ -2,6 +2,7 @@ import i18next from 'i18next';
 import { kase } from './locales/case';
 import { network } from './locales/network';
 import { person } from './locales/person';
+import { products } from './locales/products';
 import { search } from './locales/search';
 import { type Translation } from './locales/texts';
 
@@ -17,7 +18,7 @@ const en = {
     failed: 'Sign-in failed',
     again: 'Sign in again',
   },
-  header: { agency: 'Agency', role: 'Role', signOut: 'Sign out', search: 'Search', nav: 'Pages' },
+  header: { agency: 'Agency', role: 'Role', signOut: 'Sign out', search: 'Search', products: 'Reports', nav: 'Pages' },
   roles: { VIEWER: 'Viewer', CONTRIBUTOR: 'Contributor', SUPERVISOR: 'Supervisor' },
   common: {
     withheld: 'withheld',
@@ -67,7 +68,7 @@ const ro: Translation<typeof en> = {
     failed: 'Autentificarea a eșuat',
     again: 'Autentificați-vă din nou',
   },
-  header: { agency: 'Agenția', role: 'Rolul', signOut: 'Deconectare', search: 'Căutare', nav: 'Pagini' },
+  header: { agency: 'Agenția', role: 'Rolul', signOut: 'Deconectare', search: 'Căutare', products: 'Rapoarte', nav: 'Pagini' },
   roles: { VIEWER: 'Cititor', CONTRIBUTOR: 'Contributor', SUPERVISOR: 'Supervizor' },
   common: {
     withheld: 'reținut',
@@ -108,7 +109,7 @@ const ro: Translation<typeof en> = {
 };
 
 /** Each page area's texts, under its own key (`t('network.title')`). */
-const AREAS = { search, person, case: kase, network };
+const AREAS = { search, person, case: kase, network, products };
 
 function pick(areas: Record<string, { en: object; ro: object }>, lng: 'en' | 'ro'): Record<string, object> {
   return Object.fromEntries(Object.entries(areas).map(([k, v]) => [k, v[lng]]));

@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { CasePage } from './case';
 import { NetworkPage } from './network';
 import { PersonPage } from './person';
+import { EditorPage, FeedPage, ReportPage } from './products';
 import { SearchPage } from './search';
 
 /** An agency type as the API names it (`User.agency.type`). */
@@ -10,7 +11,8 @@ export type AgencyType = string;
 export interface Route {
   /** Matched against the path; its groups are the page's parameters (URI-decoded). */
   path: RegExp;
-  page: (params: string[], query: URLSearchParams) => ComponentChildren;
+  /** `agencyType`: the signed-in person's (once known), for pages that offer more to some types. */
+  page: (params: string[], query: URLSearchParams, agencyType?: AgencyType) => ComponentChildren;
   /** A link in the header for the agency types it serves (all when omitted); its text is `t(nav.label)`. */
   nav?: { label: string; href: string; agencyTypes?: AgencyType[] };
 }
@@ -24,6 +26,13 @@ export const ROUTES: Route[] = [
   { path: /^\/person\/([^/]+)$/, page: ([id]) => <PersonPage id={id!} /> },
   { path: /^\/case\/([^/]+)$/, page: ([id]) => <CasePage id={id!} /> },
   { path: /^\/network\/([^/]+)$/, page: ([seed]) => <NetworkPage seed={seed!} /> },
+  { path: /^\/products\/new$/, page: () => <EditorPage /> },
+  { path: /^\/products\/([^/]+)$/, page: ([id], _q, type) => <ReportPage id={id!} agencyType={type} /> },
+  {
+    path: /^\/products$/,
+    page: (_p, _q, type) => <FeedPage agencyType={type} />,
+    nav: { label: 'header.products', href: '/products', agencyTypes: ['LAW_ENFORCEMENT', 'FINANCIAL_INSTITUTION', 'NGO', 'FRONTLINE', 'HUB_ANALYST'] },
+  },
   { path: /^\/$/, page: (_, q) => <SearchPage q={q.get('q') ?? ''} />, nav: { label: 'header.search', href: '/' } },
 ];
 
