@@ -232,6 +232,52 @@ describe('an intelligence report for banks', () => {
   });
 });
 
+describe("the audience's reader", () => {
+  test('a report for one police agency shows what every police agency sees (exact counts), not what that agency holds', async () => {
+    const WMP = hub.demo.agencies['west-midlands-police']!.id;
+    const r = await hub.gql<{ publishIntelligenceReport: { id: string } }>('tessera-hub', PUBLISH, {
+      input: input({ audience: { agencyIds: [WMP] }, idempotencyKey: 'products-journey-wmp-1' }),
+    });
+    expect(r.errors).toBeUndefined();
+    const id = r.data!.publishIntelligenceReport.id;
+    type Route = { origin: { name: string }; victimCount: number | null };
+    const read = await hub.gql<{ intelligenceReport: { latest: { visuals: Array<{ agencyType: string; routes: Route[] }> } } }>('west-midlands-police', READ, {
+      id,
+    });
+    const [visuals] = read.data!.intelligenceReport.latest.visuals;
+    expect(visuals!.agencyType).toBe('LAW_ENFORCEMENT');
+    // The Midlands case (AMBER, shared with the Midlands partnership) reaches West Midlands Police, not every police agency.
+    const own = await hub.gql<{ routeAggregates: { nodes: Route[] } }>(
+      'west-midlands-police',
+      `{ routeAggregates(periodFrom: "2025-01-01", periodTo: "2025-12-31") { nodes { origin { name } victimCount } } }`,
+    );
+    expect(own.data!.routeAggregates.nodes.map((n) => n.origin.name)).toContain('Iași');
+    expect(visuals!.routes.map((n) => n.origin.name)).not.toContain('Iași');
+    expect(visuals!.routes.length).toBeGreaterThan(0);
+    // Police read exact counts.
+    expect(visuals!.routes.every((n) => n.victimCount !== null)).toBe(true);
+    // Another police agency, not named, does not read it.
+    expect(codes(await hub.gql('met-police', READ, { id }))).toEqual(['NOT_FOUND']);
+  });
+
+  test("the NGOs' demo report in Romanian: its PDF keeps ș, ț and ă", async () => {
+    const r = await hub.gql<{ intelligenceReport: { latest: { pdf: string } } }>(
+      'lumina-ro',
+      `query($id: ID!) { intelligenceReport(id: $id) { latest { pdf } } }`,
+      {
+        id: hub.demo.ids['report:ngos'],
+      },
+    );
+    expect(r.errors).toBeUndefined();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-pdf-ro-'));
+    fs.writeFileSync(path.join(dir, 'r.pdf'), Buffer.from(r.data!.intelligenceReport.latest.pdf, 'base64'));
+    const text = execFileSync('pdftotext', [path.join(dir, 'r.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    expect(text).toContain('rețele de socializare');
+    expect(text).toContain('județul Iași');
+    fs.rmSync(dir, { recursive: true });
+  });
+});
+
 /** A binary PGM (P5, 8-bit) as its size and grey values. */
 function pgmPixels(buf: Buffer): { width: number; height: number; data: Uint8Array } {
   const header = buf.subarray(0, 64).toString('latin1').split(/\s+/);
