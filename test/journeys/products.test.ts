@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DEMO_REPORTS } from '../../services/products/demo-data';
 import { codes, startTestHub, type TestHub } from '../support/hub';
 
 jest.setTimeout(120_000);
@@ -258,6 +259,41 @@ describe("the audience's reader", () => {
     expect(visuals!.routes.every((n) => n.victimCount !== null)).toBe(true);
     // Another police agency, not named, does not read it.
     expect(codes(await hub.gql('met-police', READ, { id }))).toEqual(['NOT_FOUND']);
+  });
+
+  test('the demo reports carry what a publication through the API renders for the same content (demo data runs before row-level security)', async () => {
+    for (const demo of DEMO_REPORTS) {
+      const { cases, typologies, hotspotLocationNames: _names, ...content } = demo.content;
+      const published = await hub.gql<{ publishIntelligenceReport: { id: string } }>('tessera-hub', PUBLISH, {
+        input: {
+          marking: 'GREEN',
+          audience: { agencyTypes: [demo.audience] },
+          content: {
+            ...content,
+            exploitationType: content.exploitationType ?? undefined,
+            linkedCaseIds: cases.map((k) => hub.demo.ids[k]),
+            linkedTypologyIds: typologies.map((k) => hub.demo.ids[k]),
+          },
+          idempotencyKey: `products-journey-demo-${demo.key}`,
+        },
+      });
+      expect(published.errors).toBeUndefined();
+      const VISUALS = `query($id: ID!) { intelligenceReport(id: $id) { latest { visuals { agencyType routeMapSvg networkSvg routes { victimCount } hotspots { caseCount } } } } }`;
+      const [seeded, fresh] = await Promise.all(
+        [hub.demo.ids[`report:${demo.key}`], published.data!.publishIntelligenceReport.id].map((id) =>
+          hub.gql<{ intelligenceReport: { latest: { visuals: unknown[] } } }>('tessera-hub', VISUALS, { id }),
+        ),
+      );
+      if (demo.key === 'police') {
+        // Police read links and identifiers: the chart of the linked cases has nodes.
+        const [police] = seeded!.data!.intelligenceReport.latest.visuals as Array<{ networkSvg: string }>;
+        expect(police!.networkSvg).toContain('<circle');
+      }
+      expect({ key: demo.key, visuals: seeded!.data!.intelligenceReport.latest.visuals }).toEqual({
+        key: demo.key,
+        visuals: fresh!.data!.intelligenceReport.latest.visuals,
+      });
+    }
   });
 
   test("the NGOs' demo report in Romanian: its PDF keeps ș, ț and ă", async () => {
