@@ -50,6 +50,9 @@ const REPORT = `query Report($id: ID!) { intelligenceReport(id: $id) { id markin
 const PDF = `query ReportPdf($id: ID!) { intelligenceReport(id: $id) { latest { pdf } } }`;
 const FEEDBACK = `mutation Feedback($id: ID!, $input: ReportFeedbackInput!) { recordReportFeedback(reportId: $id, input: $input) { id } }`;
 const PUBLISH = `mutation Publish($input: PublishReportInput!) { publishIntelligenceReport(input: $input) { id } }`;
+const REVISE = `mutation Revise($id: ID!, $input: ReviseReportInput!) { reviseIntelligenceReport(id: $id, input: $input) { id } }`;
+const WITHDRAW = `mutation Withdraw($id: ID!, $reason: String!) { withdrawIntelligenceReport(id: $id, reason: $reason) { id status } }`;
+const CONTENT = `query Content($id: ID!) { intelligenceReport(id: $id) { marking latest { title summary keyJudgements body periodStart periodEnd } } }`;
 
 const RECIPIENT_TYPES = ['LAW_ENFORCEMENT', 'FINANCIAL_INSTITUTION', 'NGO', 'FRONTLINE'] as const;
 const day = (iso: string) => iso.slice(0, 10);
@@ -214,8 +217,40 @@ export function ReportPage({ id, agencyType }: { id: string; agencyType?: string
           </li>
         ))}
       </ol>
-      {agencyType !== 'HUB_ANALYST' && <FeedbackForm id={id} />}
+      {agencyType === 'HUB_ANALYST' ? <AuthorTools id={id} withdrawn={report.status === 'WITHDRAWN'} /> : <FeedbackForm id={id} />}
     </article>
+  );
+}
+
+/** The hub analysts' tools on a report: a new version, or withdrawal with a reason. */
+function AuthorTools({ id, withdrawn }: { id: string; withdrawn: boolean }) {
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<CombinedError>();
+  if (withdrawn) return null;
+  const withdraw = async (e: Event) => {
+    e.preventDefault();
+    const r = await client.mutation(WITHDRAW, { id, reason }).toPromise();
+    if (r.error) setError(r.error);
+    else navigate('/products');
+  };
+  return (
+    <section>
+      <p>
+        <Link href={`/products/new?report=${encodeURIComponent(id)}`} class="button">
+          {t('products.revise')}
+        </Link>
+      </p>
+      <form class="editor" onSubmit={(e) => void withdraw(e)} data-testid="withdraw">
+        <label>
+          {t('products.withdrawReason')}
+          <input required value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
+        </label>
+        <Problems error={error} />
+        <button type="submit" class="secondary">
+          {t('products.withdraw')}
+        </button>
+      </form>
+    </section>
   );
 }
 
@@ -261,7 +296,8 @@ function FeedbackForm({ id }: { id: string }) {
   );
 }
 
-export function EditorPage() {
+/** A new report, or (with `reportId`) a new version of one, its form filled with the latest version. */
+export function EditorPage({ reportId }: { reportId?: string }) {
   const [key] = useState(() => crypto.randomUUID());
   const [form, setForm] = useState({
     title: '',
@@ -275,38 +311,65 @@ export function EditorPage() {
   const [types, setTypes] = useState<string[]>([]);
   const [error, setError] = useState<CombinedError>();
   const [busy, setBusy] = useState(false);
+  const [loaded, setLoaded] = useState(!reportId);
+  useEffect(() => {
+    if (!reportId) return;
+    void client
+      .query(CONTENT, { id: reportId })
+      .toPromise()
+      .then((r) => {
+        const report = (
+          r.data as
+            | {
+                intelligenceReport?: {
+                  marking: string;
+                  latest: Omit<Version, 'id' | 'version' | 'publishedAt' | 'visuals'> & { periodStart: string; periodEnd: string };
+                };
+              }
+            | undefined
+        )?.intelligenceReport;
+        setLoaded(true);
+        if (!report) return setError(r.error);
+        const v = report.latest;
+        setForm({
+          title: v.title,
+          summary: v.summary,
+          keyJudgements: v.keyJudgements.join('\n'),
+          body: v.body,
+          marking: report.marking,
+          periodStart: v.periodStart,
+          periodEnd: v.periodEnd,
+        });
+      });
+  }, [reportId]);
   const field = (name: keyof typeof form) => (e: Event) => setForm({ ...form, [name]: (e.target as HTMLInputElement).value });
   const submit = async (e: Event) => {
     e.preventDefault();
     setBusy(true);
-    const r = await client
-      .mutation(PUBLISH, {
-        input: {
-          marking: form.marking,
-          audience: { agencyTypes: types },
-          content: {
-            title: form.title,
-            summary: form.summary,
-            keyJudgements: form.keyJudgements
-              .split('\n')
-              .map((j) => j.trim())
-              .filter(Boolean),
-            body: form.body,
-            periodStart: form.periodStart,
-            periodEnd: form.periodEnd,
-          },
-          idempotencyKey: key,
-        },
-      })
-      .toPromise();
+    const content = {
+      title: form.title,
+      summary: form.summary,
+      keyJudgements: form.keyJudgements
+        .split('\n')
+        .map((j) => j.trim())
+        .filter(Boolean),
+      body: form.body,
+      periodStart: form.periodStart,
+      periodEnd: form.periodEnd,
+    };
+    const r = reportId
+      ? await client.mutation(REVISE, { id: reportId, input: { content, idempotencyKey: key } }).toPromise()
+      : await client.mutation(PUBLISH, { input: { marking: form.marking, audience: { agencyTypes: types }, content, idempotencyKey: key } }).toPromise();
     setBusy(false);
-    const id = (r.data as { publishIntelligenceReport?: { id: string } } | undefined)?.publishIntelligenceReport?.id;
+    const data = r.data as { publishIntelligenceReport?: { id: string }; reviseIntelligenceReport?: { id: string } } | undefined;
+    const id = data?.publishIntelligenceReport?.id ?? data?.reviseIntelligenceReport?.id;
     if (id) navigate(`/products/${id}`);
     else setError(r.error);
   };
+  if (!loaded) return <Loading />;
   return (
     <form class="record editor" data-testid="report-editor" onSubmit={(e) => void submit(e)}>
-      <h1>{t('products.editor')}</h1>
+      <h1>{reportId ? t('products.reviseTitle') : t('products.editor')}</h1>
       <label>
         {t('products.reportTitle')}
         <input required value={form.title} onInput={field('title')} />
@@ -323,29 +386,33 @@ export function EditorPage() {
         {t('products.body')}
         <textarea required rows={8} value={form.body} onInput={field('body')} />
       </label>
-      <label>
-        {t('products.marking')}
-        <select value={form.marking} onChange={field('marking')}>
-          {['CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT'].map((m) => (
-            <option key={m} value={m}>
-              {`TLP:${m.replace('_STRICT', '+STRICT')}`}
-            </option>
-          ))}
-        </select>
-      </label>
-      <fieldset>
-        <legend>{t('products.audience')}</legend>
-        {RECIPIENT_TYPES.map((type) => (
-          <label key={type}>
-            <input
-              type="checkbox"
-              checked={types.includes(type)}
-              onChange={(e) => setTypes((e.target as HTMLInputElement).checked ? [...types, type] : types.filter((x) => x !== type))}
-            />{' '}
-            {t(`products.types.${type}`)}
+      {!reportId && (
+        <>
+          <label>
+            {t('products.marking')}
+            <select value={form.marking} onChange={field('marking')}>
+              {['CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT'].map((m) => (
+                <option key={m} value={m}>
+                  {`TLP:${m.replace('_STRICT', '+STRICT')}`}
+                </option>
+              ))}
+            </select>
           </label>
-        ))}
-      </fieldset>
+          <fieldset>
+            <legend>{t('products.audience')}</legend>
+            {RECIPIENT_TYPES.map((type) => (
+              <label key={type}>
+                <input
+                  type="checkbox"
+                  checked={types.includes(type)}
+                  onChange={(e) => setTypes((e.target as HTMLInputElement).checked ? [...types, type] : types.filter((x) => x !== type))}
+                />{' '}
+                {t(`products.types.${type}`)}
+              </label>
+            ))}
+          </fieldset>
+        </>
+      )}
       <label>
         {t('products.periodStart')}
         <input type="date" required value={form.periodStart} onInput={field('periodStart')} />
@@ -356,7 +423,7 @@ export function EditorPage() {
       </label>
       <Problems error={error} />
       <button type="submit" disabled={busy}>
-        {t('products.publish')}
+        {reportId ? t('products.publishVersion') : t('products.publish')}
       </button>
     </form>
   );

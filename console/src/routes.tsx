@@ -26,7 +26,7 @@ export const ROUTES: Route[] = [
   { path: /^\/person\/([^/]+)$/, page: ([id]) => <PersonPage id={id!} /> },
   { path: /^\/case\/([^/]+)$/, page: ([id]) => <CasePage id={id!} /> },
   { path: /^\/network\/([^/]+)$/, page: ([seed]) => <NetworkPage seed={seed!} /> },
-  { path: /^\/products\/new$/, page: () => <EditorPage /> },
+  { path: /^\/products\/new$/, page: (_p, q) => <EditorPage reportId={q.get('report') ?? undefined} /> },
   { path: /^\/products\/([^/]+)$/, page: ([id], _q, type) => <ReportPage id={id!} agencyType={type} /> },
   {
     path: /^\/products$/,

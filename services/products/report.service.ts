@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import { REDACTED, rawOf } from '../../policies/enforce';
 import { AGENCY_TYPES, type AgencyType, audienceActor } from '../../policies/actor';
 import { audienceSql } from '../../policies/reach';
@@ -189,20 +190,28 @@ interface StoredRendering {
 
 /**
  * A version's stored renderings the caller reads: its own agency type's (row-level security also
- * holds every other type's back); the hub's analysts read every one.
+ * holds every other type's back); the hub's analysts read every one. One statement per batch of
+ * versions (a feed's page asks for many).
  */
-async function storedRenderings(ctx: RequestContext, versionId: string): Promise<StoredRendering[]> {
-  const hub = ctx.actor.agencyType === 'HUB_ANALYST';
-  const params = new SqlParams([versionId]);
-  const rows = await ctx.db.query<Omit<StoredRendering, 'k'>>(
-    `SELECT agency_type AS "agencyType", period_start::text AS "periodStart", period_end::text AS "periodEnd", route_map_svg AS "routeMapSvg",
-       network_svg AS "networkSvg", hotspots, routes
-     FROM products.report_visuals WHERE version_id = $1 ${hub ? '' : `AND agency_type = ${params.add(ctx.actor.agencyType)}`}
-     ORDER BY array_position(${params.add(RECIPIENT_TYPES)}::text[], agency_type)`,
-    params.values,
+function storedRenderings(ctx: RequestContext, versionId: string): Promise<StoredRendering[]> {
+  const loader = ctx.loader(
+    'products:renderings',
+    () =>
+      new DataLoader<string, StoredRendering[]>(async (versionIds) => {
+        const hub = ctx.actor.agencyType === 'HUB_ANALYST';
+        const params = new SqlParams([versionIds]);
+        const rows = await ctx.db.query<Omit<StoredRendering, 'k'> & { versionId: string }>(
+          `SELECT version_id::text AS "versionId", agency_type AS "agencyType", period_start::text AS "periodStart", period_end::text AS "periodEnd",
+             route_map_svg AS "routeMapSvg", network_svg AS "networkSvg", hotspots, routes
+           FROM products.report_visuals WHERE version_id = ANY($1::uuid[]) ${hub ? '' : `AND agency_type = ${params.add(ctx.actor.agencyType)}`}
+           ORDER BY array_position(${params.add(RECIPIENT_TYPES)}::text[], agency_type)`,
+          params.values,
+        );
+        const k = loadConfig().kAnonymity;
+        return versionIds.map((id) => rows.filter((r) => r.versionId === id).map(({ versionId: _v, ...r }) => ({ ...r, k })));
+      }),
   );
-  const k = loadConfig().kAnonymity;
-  return rows.map((r) => ({ ...r, k }));
+  return loader.load(versionId);
 }
 
 /** The `visuals` field: REDACTED stays REDACTED (the field guard turns it into FORBIDDEN_FIELD). */

@@ -62,15 +62,40 @@ describe('intelligence reports in Chromium', () => {
     await bank.getByRole('button', { name: 'Send feedback' }).click();
     await bank.getByRole('status').getByText('your feedback was recorded').waitFor();
 
+    // The analyst writes a new version: the bank's feed lists the report under its new title; the history keeps both.
+    const reportPath = new URL(bank.url()).pathname;
+    await analyst.getByRole('link', { name: 'Write a new version' }).click();
+    await analyst.getByRole('heading', { name: 'A new version of the report' }).waitFor();
+    await expect(analyst.getByLabel('Title').inputValue()).resolves.toBe(TITLE);
+    await analyst.getByLabel('Title').fill(`${TITLE} (v2)`);
+    expect(await seriousViolations(analyst)).toEqual([]);
+    await analyst.getByRole('button', { name: 'Publish the new version' }).click();
+    await analyst.getByRole('heading', { level: 1, name: `${TITLE} (v2)` }).waitFor();
+    await go(bank, '/products');
+    await bank
+      .getByTestId('products-feed')
+      .getByRole('link', { name: `${TITLE} (v2)` })
+      .click();
+    await expect(bank.getByTestId('report').innerText()).resolves.toContain('Version 2');
+
     const ngo = (await newPage()).page;
     await signIn(ngo, 'safe-passage', 'Contributor');
     await ngo.getByRole('link', { name: 'Reports' }).click();
     await ngo.getByTestId('products-feed').waitFor();
     await expect(ngo.getByTestId('products-feed').innerText()).resolves.not.toContain(TITLE);
     // Its address, typed in, is "not found" for the NGO.
-    await go(ngo, new URL(bank.url()).pathname);
+    await go(ngo, reportPath);
     await ngo.getByText('Not found', { exact: true }).waitFor();
     await expect(ngo.locator('main').innerText()).resolves.not.toContain(TITLE);
+
+    // Withdrawn, it leaves the bank's feed.
+    await analyst.getByLabel('Reason for withdrawal').fill('Superseded by the joint product');
+    await analyst.getByRole('button', { name: 'Withdraw the report' }).click();
+    await analyst.getByTestId('products-feed').waitFor();
+    await go(bank, '/');
+    await go(bank, '/products');
+    await bank.getByTestId('products-feed').waitFor();
+    await expect(bank.getByTestId('products-feed').innerText()).resolves.not.toContain(TITLE);
     expect(cspViolations).toEqual([]);
   });
 });

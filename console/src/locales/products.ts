@@ -44,6 +44,11 @@ export const products = texts(
     periodStart: 'Figures from',
     periodEnd: 'Figures to',
     publish: 'Publish',
+    revise: 'Write a new version',
+    reviseTitle: 'A new version of the report',
+    publishVersion: 'Publish the new version',
+    withdraw: 'Withdraw the report',
+    withdrawReason: 'Reason for withdrawal',
     types: { LAW_ENFORCEMENT: 'Police', FINANCIAL_INSTITUTION: 'Banks', NGO: 'NGOs', FRONTLINE: 'Frontline services' },
   },
   {
@@ -89,6 +94,11 @@ export const products = texts(
     periodStart: 'Cifre de la',
     periodEnd: 'Cifre până la',
     publish: 'Publicați',
+    revise: 'Scrieți o versiune nouă',
+    reviseTitle: 'O versiune nouă a raportului',
+    publishVersion: 'Publicați versiunea nouă',
+    withdraw: 'Retrageți raportul',
+    withdrawReason: 'Motivul retragerii',
     types: { LAW_ENFORCEMENT: 'Poliție', FINANCIAL_INSTITUTION: 'Bănci', NGO: 'ONG-uri', FRONTLINE: 'Servicii de primă linie' },
   },
 );
