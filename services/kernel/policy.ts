@@ -1,5 +1,5 @@
 import { canReadAny, permittedRowsSql, project, visibleRowsSql, type VisibilityOptions } from '../../policies/enforce';
-import { reachSql } from '../../policies/reach';
+import { audienceSql, reachSql } from '../../policies/reach';
 import type { SqlParams } from '../../policies/sql';
 import type { Action, PolicyRecord, SubjectType } from '../../policies/subjects';
 import type { RequestContext } from './context';
@@ -42,6 +42,15 @@ export function projectOne(ctx: RequestContext, record: PolicyRecord): Record<st
  */
 export function reaches(ctx: RequestContext, alias: string, grantsTable: string, params: SqlParams): string {
   return reachSql(ctx.actor, alias, grantsTable, params);
+}
+
+/**
+ * Whether a published report (an `audience` row, `alias`) is addressed to the caller: its type, agency
+ * or one of its groups is named, and it is not withdrawn (the `inAudience` policy attribute; the one
+ * definition is policies/reach.ts, which row-level security states from the same function).
+ */
+export function inAudience(ctx: RequestContext, alias: string, params: SqlParams): string {
+  return audienceSql(ctx.actor, alias, params);
 }
 
 /** Whether any row of the subject can reach this caller's agency type (else lists are empty). */

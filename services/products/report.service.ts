@@ -1,10 +1,9 @@
 import DataLoader from 'dataloader';
 import { REDACTED, rawOf } from '../../policies/enforce';
 import { AGENCY_TYPES, type AgencyType, audienceActor } from '../../policies/actor';
-import { audienceSql } from '../../policies/reach';
 import { SqlParams } from '../../policies/sql';
 import type { PolicyRecord } from '../../policies/subjects';
-import { visibleAgencies } from '../agencies/api';
+import { existingSharingGroupIds, visibleAgencies } from '../agencies/api';
 import { networkChartData } from '../entities/api';
 import { getLocation, type MapHotspot, type MapRoute, routeMapData } from '../routes/api';
 import { appendAudit, type AuditEventInput, writtenFields } from '../kernel/audit';
@@ -14,7 +13,7 @@ import type { Sql } from '../kernel/db';
 import { badInput, conflict } from '../kernel/errors';
 import { requestHash, requiredIdempotencyKey, submitOnce } from '../kernel/idempotency';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
-import { assertCanChange, assertCanCreate, projectAll } from '../kernel/policy';
+import { assertCanChange, assertCanCreate, inAudience, projectAll } from '../kernel/policy';
 import { ref } from '../kernel/references';
 import { findVisible, getVisible, selectVisible, type SubjectTable, visibleLoader } from '../kernel/repository';
 import type { ExploitationType } from '../kernel/taxonomy';
@@ -37,7 +36,7 @@ export const reportTable: SubjectTable = {
     r.version_count AS "versionCount", r.created_at AS "createdAt", r.updated_at AS "updatedAt", r.audience_agency_types AS "audienceAgencyTypes",
     r.audience_agency_ids::text[] AS "audienceAgencyIds", r.audience_group_ids::text[] AS "audienceGroupIds", r.withdrawn_at AS "withdrawnAt",
     r.withdrawal_reason AS "withdrawalReason"`,
-  attributes: (ctx, params) => ({ inAudience: () => audienceSql(ctx.actor, 'r', params), ownerAgencyId: () => 'r.owner_agency_id' }),
+  attributes: (ctx, params) => ({ inAudience: () => inAudience(ctx, 'r', params), ownerAgencyId: () => 'r.owner_agency_id' }),
   map: (row) =>
     ({
       __typename: 'IntelligenceReport',
@@ -55,7 +54,7 @@ export const versionTable: SubjectTable = {
     v.hotspot_location_ids::text[] AS "hotspotLocationIds", v.network_seed_ids::text[] AS "networkSeedIds", v.period_start::text AS "periodStart",
     v.period_end::text AS "periodEnd", v.exploitation_type AS "exploitationType", v.published_at AS "publishedAt"`,
   attributes: (ctx, params) => ({
-    inAudience: () => `EXISTS (SELECT 1 FROM products.reports r WHERE r.id = v.report_id AND ${audienceSql(ctx.actor, 'r', params)})`,
+    inAudience: () => `EXISTS (SELECT 1 FROM products.reports r WHERE r.id = v.report_id AND ${inAudience(ctx, 'r', params)})`,
   }),
   map: (row) =>
     ({
@@ -309,6 +308,10 @@ async function validAudience(ctx: RequestContext, a: ReportAudienceInput): Promi
   if (!audience.agencyTypes.length && !audience.groupIds.length && !audience.agencyIds.length) {
     throw badInput('input.audience', 'name at least one agency type, sharing group or agency');
   }
+  const groups = await existingSharingGroupIds(ctx, audience.groupIds);
+  audience.groupIds.forEach((id, i) => {
+    if (!groups.has(id)) throw badInput(`input.audience.groupIds[${i}]`, 'must be a sharing group of the directory');
+  });
   const found = await visibleAgencies(ctx, audience.agencyIds);
   const namedTypes: AgencyType[] = [];
   audience.agencyIds.forEach((id, i) => {

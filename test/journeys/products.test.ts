@@ -71,6 +71,7 @@ describe('an intelligence report for banks', () => {
       [{ audience: {} }, 'input.audience'],
       [{ audience: { agencyTypes: ['HUB_ADMIN'] } }, 'input.audience.agencyTypes[0]'],
       [{ audience: { agencyIds: [hub.demo.agencies['tessera-admin']!.id] } }, 'input.audience.agencyIds[0]'],
+      [{ audience: { groupIds: [hub.demo.agencies['met-police']!.id] } }, 'input.audience.groupIds[0]'],
       [{ content: { ...input().content, periodEnd: '2023-01-01' } }, 'input.content.periodEnd'],
       [{ content: { ...input().content, title: ' ' } }, 'input.content.title'],
     ] as const) {
@@ -259,6 +260,27 @@ describe("the audience's reader", () => {
     expect(visuals!.routes.every((n) => n.victimCount !== null)).toBe(true);
     // Another police agency, not named, does not read it.
     expect(codes(await hub.gql('met-police', READ, { id }))).toEqual(['NOT_FOUND']);
+  });
+
+  test("a report for a sharing group reaches its members only, each with its own type's rendering", async () => {
+    const r = await hub.gql<{ publishIntelligenceReport: { id: string } }>('tessera-hub', PUBLISH, {
+      input: input({ audience: { groupIds: [hub.demo.groups['midlands-partnership']] }, idempotencyKey: 'products-journey-group-1' }),
+    });
+    expect(r.errors).toBeUndefined();
+    const id = r.data!.publishIntelligenceReport.id;
+    const VIEWS = `query($id: ID!) { intelligenceReport(id: $id) { latest { visuals { agencyType } } } }`;
+    type Views = { intelligenceReport: { latest: { visuals: Array<{ agencyType: string }> } } };
+    for (const [member, type] of [
+      ['albion-bank', 'FINANCIAL_INSTITUTION'],
+      ['west-midlands-police', 'LAW_ENFORCEMENT'],
+      ['safe-passage', 'NGO'],
+    ] as const) {
+      const read = await hub.gql<Views>(member, VIEWS, { id });
+      expect({ member, views: read.data?.intelligenceReport.latest.visuals.map((v) => v.agencyType) }).toEqual({ member, views: [type] });
+    }
+    for (const outsider of ['banca-carpati', 'met-police', 'lumina-ro']) {
+      expect({ outsider, codes: codes(await hub.gql(outsider, VIEWS, { id })) }).toEqual({ outsider, codes: ['NOT_FOUND'] });
+    }
   });
 
   test('the demo reports carry what a publication through the API renders for the same content (demo data runs before row-level security)', async () => {
