@@ -13,6 +13,7 @@ import {
   ReportFeedbackInput,
   ReportFeedbackSummaryType,
   ReportFeedbackType,
+  ReportOrder,
   ReportVisualsType,
   ReviseReportInput,
 } from './report.type';
@@ -31,10 +32,13 @@ export class IntelligenceReportResolver {
   intelligenceFeed(
     @Arg('since', () => String, { nullable: true, description: 'ISO 8601: only reports published or revised after' }) since: string | undefined,
     @Arg('withdrawn', () => Boolean, { nullable: true, description: 'Hub analysts: the withdrawn reports instead' }) withdrawn: boolean | undefined,
+    @Arg('audienceAgencyType', () => AgencyTypeEnum, { nullable: true, description: 'Hub analysts: reports addressed to this agency type' })
+    audienceAgencyType: string | undefined,
+    @Arg('order', () => ReportOrder, { nullable: true, description: 'Default: latest version first' }) order: ReportOrder | undefined,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: RequestContext,
   ) {
-    return reports.intelligenceFeed(ctx, { since, withdrawn }, page);
+    return reports.intelligenceFeed(ctx, { since, withdrawn, audienceAgencyType, order }, page);
   }
 
   @Mutation(() => IntelligenceReportType, {

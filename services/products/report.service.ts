@@ -19,7 +19,15 @@ import { findVisible, getVisible, selectVisible, type SubjectTable, visibleLoade
 import type { ExploitationType } from '../kernel/taxonomy';
 import { isoDate, isUuid, period, text } from '../kernel/validate';
 import { reportPdf } from './pdf';
-import { PRODUCT_MARKINGS, type PublishReportInput, type ReportAudienceInput, type ReportContentInput, type ReviseReportInput } from './report.type';
+import {
+  PRODUCT_MARKINGS,
+  type PublishReportInput,
+  type ReportOrder,
+  type ReportSortField,
+  type ReportAudienceInput,
+  type ReportContentInput,
+  type ReviseReportInput,
+} from './report.type';
 import { networkChartSvg, routeMapSvg } from './visuals';
 
 type Projected = Record<string, unknown>;
@@ -76,13 +84,31 @@ export const getReport = (ctx: RequestContext, id: string) => getVisible(ctx, re
  * The caller's feed: the reports addressed to it, latest version first (hub analysts: every report;
  * with `withdrawn`, the withdrawn ones, which no recipient reads any more).
  */
-export async function intelligenceFeed(ctx: RequestContext, args: { since?: string | null; withdrawn?: boolean | null }, page: PageArgs) {
+const SORT: Record<ReportSortField, { field: string; column: string }> = {
+  UPDATED_AT: { field: 'updatedAt', column: 'r.updated_at' },
+  CREATED_AT: { field: 'createdAt', column: 'r.created_at' },
+  VERSION_COUNT: { field: 'versionCount', column: 'r.version_count' },
+};
+
+export async function intelligenceFeed(
+  ctx: RequestContext,
+  args: { since?: string | null; withdrawn?: boolean | null; audienceAgencyType?: string | null; order?: ReportOrder | null },
+  page: PageArgs,
+) {
   const window = pageWindow(page);
   const since = args.since ? new Date(args.since) : null;
   if (since && Number.isNaN(since.getTime())) throw badInput('since', 'must be an ISO 8601 date and time');
+  const type = args.audienceAgencyType;
   const { rows, total } = await selectVisible(ctx, reportTable, {
     withTotal: true,
-    where: (p) => [args.withdrawn ? 'r.withdrawn_at IS NOT NULL' : 'r.withdrawn_at IS NULL', ...(since ? [`r.updated_at > ${p.add(since)}`] : [])],
+    where: (p) => [
+      args.withdrawn ? 'r.withdrawn_at IS NOT NULL' : 'r.withdrawn_at IS NULL',
+      ...(since ? [`r.updated_at > ${p.add(since)}`] : []),
+      ...(type ? [`${p.add(type)} = ANY(r.audience_agency_types)`] : []),
+    ],
+    // Who else a report went to is the hub's: filtering on it is refused to everyone who may not read it.
+    filterFields: [...(since ? ['updatedAt'] : []), ...(type ? ['audienceAgencyTypes'] : [])],
+    sort: args.order ? { ...SORT[args.order.field], direction: args.order.direction } : undefined,
     orderBy: 'r.updated_at DESC, r.id',
     limit: window.limit,
     offset: window.offset,

@@ -1,7 +1,7 @@
 import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { AGENCY_TYPES } from '../../policies/actor';
 import { enumOf } from '../kernel/enums';
-import { Connection } from '../kernel/pagination';
+import { Connection, SortDirection } from '../kernel/pagination';
 import { AgencyRef, LocationRef } from '../kernel/references';
 import { ExploitationType } from '../kernel/taxonomy';
 
@@ -368,4 +368,20 @@ export class ReportFeedbackInput {
 
   @Field(() => String)
   idempotencyKey: string;
+}
+
+export enum ReportSortField {
+  UPDATED_AT = 'UPDATED_AT',
+  CREATED_AT = 'CREATED_AT',
+  VERSION_COUNT = 'VERSION_COUNT',
+}
+registerEnumType(ReportSortField, { name: 'IntelligenceReportSortField' });
+
+@InputType('IntelligenceReportOrder')
+export class ReportOrder {
+  @Field(() => ReportSortField)
+  field: ReportSortField;
+
+  @Field(() => SortDirection, { defaultValue: SortDirection.DESC })
+  direction: SortDirection;
 }

@@ -93,6 +93,14 @@ const perReport: Probe[] = Object.entries(OUTSIDE).flatMap(([key, { denied, cont
     controls,
   },
   {
+    via: `intelligenceFeed(order: CREATED_AT) (sort): the report for ${key}`,
+    query: '{ intelligenceFeed(order: { field: CREATED_AT, direction: ASC }) { nodes { latest { title summary } } } }',
+    secrets: secrets(key),
+    denied,
+    expect: {},
+    controls,
+  },
+  {
     via: `products: _entities IntelligenceReport, the report for ${key}`,
     subgraph: 'products',
     query: REF,
@@ -138,6 +146,14 @@ const withinAudience: Probe[] = [
     denied: FI,
     expect: { equals: { 'intelligenceReport.latest.visuals.*.agencyType': 'FINANCIAL_INSTITUTION' } },
     controls: ['met-police', ...HUB_ANALYST],
+  },
+  {
+    via: 'intelligenceFeed(audienceAgencyType: NGO): filtering on who else a report went to',
+    query: '{ intelligenceFeed(audienceAgencyType: NGO) { totalCount nodes { latest { title summary } } } }',
+    secrets: secrets('ngos'),
+    denied: [...FI, ...LE, ...NGO, ...FRONTLINE, ...HUB_ADMIN],
+    expect: { refusedOrEmpty: 'intelligenceFeed' },
+    controls: HUB_ANALYST,
   },
   {
     via: 'a withdrawn report, by id',
