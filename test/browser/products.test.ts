@@ -50,6 +50,12 @@ describe('intelligence reports in Chromium', () => {
     expect(await seriousViolations(bank)).toEqual([]);
     await shot(bank, 'products');
 
+    // In Romanian, with ș and ț written with the comma below.
+    await bank.getByLabel('Language').selectOption('ro');
+    await expect(visuals.getByTestId('hotspots').innerText()).resolves.toMatch(/mai puțin de \d+/);
+    await bank.getByRole('heading', { name: 'Zone fierbinți' }).waitFor();
+    await bank.getByLabel('Limba').selectOption('en');
+
     const download = bank.waitForEvent('download');
     await bank.getByRole('button', { name: 'Download PDF' }).click();
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-browser-pdf-')), 'report.pdf');
