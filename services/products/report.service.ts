@@ -57,7 +57,7 @@ export const versionTable: SubjectTable = {
   subject: 'IntelligenceReportVersion',
   table: 'products.report_versions',
   alias: 'v',
-  columns: `v.id, v.report_id AS "reportId", v.version, v.title, v.summary, v.key_judgements AS "keyJudgements", v.body,
+  columns: `v.id, v.report_id AS "reportId", v.owner_agency_id AS "ownerAgencyId", v.version, v.title, v.summary, v.key_judgements AS "keyJudgements", v.body,
     v.linked_case_ids::text[] AS "linkedCaseIds", v.linked_route_ids::text[] AS "linkedRouteIds", v.linked_typology_ids::text[] AS "linkedTypologyIds",
     v.hotspot_location_ids::text[] AS "hotspotLocationIds", v.network_seed_ids::text[] AS "networkSeedIds", v.period_start::text AS "periodStart",
     v.period_end::text AS "periodEnd", v.exploitation_type AS "exploitationType", v.published_at AS "publishedAt"`,
@@ -239,16 +239,28 @@ function storedRenderings(ctx: RequestContext, versionId: string): Promise<Store
   return loader.load(versionId);
 }
 
+/**
+ * A reader's consultation of a version's visuals or PDF: one CONSULT (and DISCLOSE to the reader's
+ * agency) on the audit trail, committed before the answer leaves like every consultation
+ * (kernel/subgraph.ts): the visuals may carry identifiers, and the hub learns who read what.
+ */
+function noteConsulted(ctx: RequestContext, version: Projected, fields: string[]): void {
+  const raw = rawOf<{ id: string; ownerAgencyId: string }>(version);
+  ctx.consulted.note('IntelligenceReportVersion', raw.id, raw.ownerAgencyId, fields);
+}
+
 /** The `visuals` field: REDACTED stays REDACTED (the field guard turns it into FORBIDDEN_FIELD). */
 export async function visualsOf(ctx: RequestContext, version: Projected): Promise<unknown> {
   if (version.visuals === REDACTED) return REDACTED;
-  return storedRenderings(ctx, version.id as string);
+  const renderings = await storedRenderings(ctx, version.id as string);
+  if (renderings.length) noteConsulted(ctx, version, ['visuals', ...renderings.map((r) => `agencyType:${r.agencyType}`)]);
+  return renderings;
 }
 
 /**
  * The `pdf` field: the version as the caller's agency type was shown it (hub analysts: `agencyType`,
  * default the first rendered), built from the stored rendering, so what was published is what is
- * read. A download is a CONSULT of the version in the audit trail, in the request's transaction.
+ * read. A download is a consultation on the audit trail like any other.
  */
 export async function pdfOf(ctx: RequestContext, version: Projected, agencyType: AgencyType | undefined): Promise<unknown> {
   if (version.pdf === REDACTED) return REDACTED;
@@ -273,17 +285,7 @@ export async function pdfOf(ctx: RequestContext, version: Projected, agencyType:
     hotspots: rendering.hotspots,
     k: rendering.k,
   });
-  await ctx.db.transaction((tx) =>
-    appendAudit(tx, ctx, [
-      {
-        action: 'CONSULT',
-        subjectType: 'IntelligenceReportVersion',
-        subjectId: version.id as string,
-        recordOwnerAgencyId: report.ownerAgencyId as string,
-        fields: ['pdf', `agencyType:${rendering.agencyType}`],
-      },
-    ]),
-  );
+  noteConsulted(ctx, version, ['pdf', `agencyType:${rendering.agencyType}`]);
   return pdf.toString('base64');
 }
 

@@ -110,6 +110,11 @@ describe('an intelligence report for banks', () => {
     expect(visuals!.routeMapSvg).toContain(`fewer than ${visuals!.k} victims`);
     expect(visuals!.routeMapSvg).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(visuals!.routeMapSvg).not.toMatch(/<script|style=|href=/i);
+    const consulted = await hub.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit.events WHERE action = 'CONSULT' AND subject_type = 'IntelligenceReportVersion' AND actor_agency_id = $1 AND 'visuals' = ANY(fields)`,
+      [hub.demo.agencies['albion-bank']!.id],
+    );
+    expect(consulted[0]!.n).toBeGreaterThan(0);
   });
 
   test("the hub's own view of the same period has exact counts; the report does not carry them", async () => {
@@ -152,11 +157,17 @@ describe('an intelligence report for banks', () => {
     const band = pixels.data.subarray(Math.floor(pixels.height * 0.12) * pixels.width, Math.floor(pixels.height * 0.45) * pixels.width);
     const nonWhite = band.filter((v) => v < 240).length / band.length;
     expect(nonWhite).toBeGreaterThan(0.5);
-    const audited = await hub.db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM audit.events WHERE action = 'CONSULT' AND subject_type = 'IntelligenceReportVersion' AND actor_agency_id = $1`,
+    // The download is on the audit trail: consulted by the bank, disclosed to it by the hub.
+    const audited = await hub.db.query<{ action: string; fields: string[]; recipients: string[] }>(
+      `SELECT action, fields, recipients::text[] AS recipients FROM audit.events
+       WHERE subject_type = 'IntelligenceReportVersion' AND actor_agency_id = $1 AND 'pdf' = ANY(fields) ORDER BY seq`,
       [hub.demo.agencies['albion-bank']!.id],
     );
-    expect(audited[0]!.n).toBeGreaterThan(0);
+    expect(audited.map((e) => [e.action, [...e.fields].sort()])).toEqual([
+      ['CONSULT', ['agencyType:FINANCIAL_INSTITUTION', 'pdf']],
+      ['DISCLOSE', ['agencyType:FINANCIAL_INSTITUTION', 'pdf']],
+    ]);
+    expect(audited[1]!.recipients).toEqual([hub.demo.agencies['albion-bank']!.id]);
     fs.rmSync(dir, { recursive: true });
   });
 
