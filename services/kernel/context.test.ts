@@ -4,7 +4,7 @@ import { readAs, type RequestContext } from './context';
 describe('readAs', () => {
   test('takes a VIEWER only: an actor that could write is refused before any session opens', async () => {
     const sessions: unknown[] = [];
-    const ctx = { requestId: 'r', db: { sessionFor: (a: unknown) => sessions.push(a) } } as unknown as RequestContext;
+    const ctx = { requestId: 'r', db: { readerSession: async (a: unknown) => sessions.push(a) } } as unknown as RequestContext;
     for (const role of ['CONTRIBUTOR', 'SUPERVISOR'] as const) {
       await expect(readAs(ctx, { ...audienceActor('LAW_ENFORCEMENT'), role }, 'products', async () => 'read')).rejects.toThrow(/VIEWER/);
     }
@@ -20,7 +20,7 @@ describe('readAs', () => {
   test('its session is rolled back whatever the reading did, and the answer is the reading', async () => {
     const finished: boolean[] = [];
     const session = { finish: async (commit: boolean) => void finished.push(commit) };
-    const ctx = { requestId: 'r', db: { sessionFor: () => session } } as unknown as RequestContext;
+    const ctx = { requestId: 'r', db: { readerSession: async () => session } } as unknown as RequestContext;
     await expect(readAs(ctx, audienceActor('NGO'), 'products', async (other) => other.actor.agencyType)).resolves.toBe('NGO');
     await expect(
       readAs(ctx, audienceActor('NGO'), 'products', async () => {

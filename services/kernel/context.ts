@@ -57,7 +57,7 @@ export function createContextWith(actor: Actor, requestId: string, session: Acto
  */
 export async function readAs<T>(ctx: RequestContext, actor: Actor, service: string, fn: (other: RequestContext) => Promise<T>): Promise<T> {
   if (actor.role !== 'VIEWER') throw new Error('readAs takes a VIEWER actor only');
-  const other = createContextWith(actor, ctx.requestId, ctx.db.sessionFor(actor), service);
+  const other = createContextWith(actor, ctx.requestId, await ctx.db.readerSession(actor), service);
   try {
     return await fn(other);
   } finally {

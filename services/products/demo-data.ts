@@ -85,7 +85,7 @@ function seedingSession(tx: Sql): ActorSession {
   const session = {
     query: <T>(text: string, params?: readonly unknown[]) => tx.query<T>(text, params),
     transaction: <T>(fn: (s: Sql) => Promise<T>): Promise<T> => fn(session),
-    sessionFor: () => session,
+    readerSession: async () => session,
     finish: async () => undefined,
     afterCommit: (fn: () => void) => fn(),
   };
