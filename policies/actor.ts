@@ -17,6 +17,19 @@ export function publicActor(): Actor {
   return { userId: PUBLIC_USER_ID, agencyId: PUBLIC_AGENCY_ID, agencyType: PUBLIC, role: 'CONTRIBUTOR', groupIds: [] };
 }
 
+/**
+ * The reader an intelligence report's visuals are rendered for: a member of `agencyType` with nothing
+ * of its own (an agency id no agency has, no sharing group, no grant, no stated purpose), reading
+ * only (VIEWER). What it sees, every agency of that type sees: records that reach every member
+ * (CLEAR and GREEN), through that type's rules (its disclosure control included).
+ */
+export const AUDIENCE_AGENCY_ID = '00000000-0000-4000-8000-0000000000a0';
+export const AUDIENCE_USER_ID = '00000000-0000-4000-8000-0000000000a1';
+
+export function audienceActor(agencyType: AgencyType): Actor {
+  return { userId: AUDIENCE_USER_ID, agencyId: AUDIENCE_AGENCY_ID, agencyType, role: 'VIEWER', groupIds: [] };
+}
+
 /** Within an agency, the role decides what a person may do; the agency type what data it may ever see. */
 export const ROLES = ['VIEWER', 'CONTRIBUTOR', 'SUPERVISOR'] as const;
 export type Role = (typeof ROLES)[number];

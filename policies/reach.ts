@@ -38,3 +38,21 @@ export function viaGrantSql(alias: string, grantsTable: string, agencyParam: str
   return `EXISTS (SELECT 1 FROM ${grantsTable} g WHERE g.record_id = ${alias}.id AND g.grantee_agency_id = ${agencyParam}
       AND g.revoked_at IS NULL AND g.expires_at > now())`;
 }
+
+/**
+ * Whether a published report (`alias`, an audience row) is addressed to the actor: its agency type,
+ * its agency or one of its sharing groups is in the audience, and it is not withdrawn. The one
+ * definition of a report's readers (the hub's analysts aside): `audienceSql` binds it to
+ * parameters for the `inAudience` policy attribute, row-level security to session settings.
+ */
+export function audienceSqlFor(refs: Pick<ActorRefs, 'agency' | 'groups'> & { agencyType: string }, alias: string): string {
+  return `(${alias}.withdrawn_at IS NULL AND (${refs.agencyType} = ANY(${alias}.audience_agency_types) OR ${refs.agency} = ANY(${alias}.audience_agency_ids)
+      OR ${alias}.audience_group_ids && ${refs.groups}::uuid[]))`;
+}
+
+export function audienceSql(actor: Actor, alias: string, params: SqlParams): string {
+  return audienceSqlFor(
+    { agency: `${params.add(actor.agencyId)}::uuid`, groups: params.add(actor.groupIds), agencyType: `${params.add(actor.agencyType)}::text` },
+    alias,
+  );
+}

@@ -50,6 +50,8 @@ const ATTRIBUTE_NAMES = [
   'actorAgencyId',
   'recordOwnerAgencyId',
   'disclosedToOwnAgency',
+  // intelligence products
+  'inAudience',
 ];
 const ATTRIBUTES: AttributeSql = Object.fromEntries(ATTRIBUTE_NAMES.map((a) => [a, () => `t.${a}`]));
 
@@ -439,6 +441,7 @@ describe('visibleRowsSql', () => {
       destinationAgencyId: attribute(OWN_AGENCY, OTHER_AGENCY),
       partnerAgencyId: attribute(OWN_AGENCY, OTHER_AGENCY),
       platformPartner: attribute(true, false),
+      inAudience: attribute(true, false),
     });
 
     // Governance rules depend on the role as well: every role for those subjects.

@@ -193,6 +193,60 @@ export const CAMPAIGN_INDICATOR_FIELDS = [
   'after',
   'countSuppressed',
 ] as const;
+/**
+ * An intelligence report the hub publishes to an audience. Its recipients read what it is and where it
+ * stands; who else it went to, and a withdrawal's reason, stay with the hub's analysts.
+ */
+export const INTELLIGENCE_REPORT_FIELDS = ['id', 'marking', 'status', 'versionCount', 'createdAt', 'updatedAt'] as const;
+export const INTELLIGENCE_REPORT_AUDIENCE = ['audienceAgencyTypes', 'audienceAgencies', 'audienceGroupIds', 'withdrawnAt', 'withdrawalReason'] as const;
+/**
+ * One published version of a report, with its visuals as rendered for the reader's agency type
+ * (never the author's view) and that rendering as a PDF.
+ */
+export const REPORT_VERSION_FIELDS = [
+  'id',
+  'reportId',
+  'version',
+  'title',
+  'summary',
+  'keyJudgements',
+  'body',
+  'linkedCases',
+  'linkedRoutes',
+  'linkedTypologies',
+  'hotspotLocations',
+  'periodStart',
+  'periodEnd',
+  'exploitationType',
+  'publishedAt',
+  'visuals',
+  'pdf',
+] as const;
+/** The seeds of the network chart as the author named them (persons, entities, cases): the hub's analysts only. */
+export const REPORT_VERSION_AUTHORING = ['networkSeedIds'] as const;
+/** A recipient agency's feedback on a report: its own only. */
+export const REPORT_FEEDBACK_FIELDS = [
+  'id',
+  'reportId',
+  'useful',
+  'safeguardedPersons',
+  'arrests',
+  'accountsClosed',
+  'advertsDisrupted',
+  'note',
+  'createdAt',
+] as const;
+/** Feedback summed per report and quarter over every recipient, never naming one: the hub's analysts. */
+export const REPORT_FEEDBACK_SUMMARY_FIELDS = [
+  'reportId',
+  'quarter',
+  'feedbackCount',
+  'usefulCount',
+  'safeguardedPersons',
+  'arrests',
+  'accountsClosed',
+  'advertsDisrupted',
+] as const;
 
 export const AGENCY_FIELDS = ['id', 'slug', 'name', 'type', 'country', 'acceptsAccessRequests'] as const;
 export const USER_FIELDS = ['id', 'subject', 'displayName', 'role', 'active'] as const;
@@ -269,6 +323,10 @@ export const SUBJECT_FIELDS = {
   CampaignArea: [...CAMPAIGN_AREA_FIELDS, ...EXACT_COUNTS],
   CampaignReach: [...CAMPAIGN_REACH_FIELDS],
   CampaignIndicator: [...CAMPAIGN_INDICATOR_FIELDS, ...EXACT_COUNTS],
+  IntelligenceReport: [...INTELLIGENCE_REPORT_FIELDS, ...INTELLIGENCE_REPORT_AUDIENCE],
+  IntelligenceReportVersion: [...REPORT_VERSION_FIELDS, ...REPORT_VERSION_AUTHORING],
+  ReportFeedback: [...REPORT_FEEDBACK_FIELDS],
+  ReportFeedbackSummary: [...REPORT_FEEDBACK_SUMMARY_FIELDS],
   Agency: [...AGENCY_FIELDS],
   User: [...USER_FIELDS],
   TrustedIssuer: [...TRUSTED_ISSUER_FIELDS],

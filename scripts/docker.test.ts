@@ -70,6 +70,7 @@ describe('docker-compose.yml', () => {
       'gateway',
       'intake',
       'narratives',
+      'products',
       'routes',
       'setup',
       'typologies',

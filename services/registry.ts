@@ -5,6 +5,7 @@ import { entitiesSubgraph } from './entities';
 import { intakeSubgraph } from './intake';
 import type { SubgraphDefinition } from './kernel/subgraph';
 import { narrativesSubgraph } from './narratives';
+import { productsSubgraph } from './products';
 import { routesSubgraph } from './routes';
 import { typologiesSubgraph } from './typologies';
 
@@ -20,6 +21,7 @@ export const SUBGRAPHS: SubgraphDefinition[] = [
   typologiesSubgraph,
   narrativesSubgraph,
   intakeSubgraph,
+  productsSubgraph,
   // The audit trail: every subgraph appends to its schema (services/kernel/audit.ts); it serves auditTrail.
   auditSubgraph,
 ];

@@ -13,6 +13,7 @@ import { groups } from './locales/groups';
 import { campaigns } from './locales/campaigns';
 import { requests } from './locales/requests';
 import { retention } from './locales/retention';
+import { products } from './locales/products';
 import { search } from './locales/search';
 import { typology } from './locales/typology';
 import { statistics } from './locales/statistics';
@@ -42,6 +43,7 @@ const en = {
     requests: 'Access requests',
     retention: 'Retention review',
     groups: 'Sharing groups',
+    products: 'Reports',
   },
   roles: { VIEWER: 'Viewer', CONTRIBUTOR: 'Contributor', SUPERVISOR: 'Supervisor' },
   common: {
@@ -132,6 +134,7 @@ const ro: Translation<typeof en> = {
     requests: 'Cereri de acces',
     retention: 'Revizuirea păstrării',
     groups: 'Grupuri de partajare',
+    products: 'Rapoarte',
   },
   roles: { VIEWER: 'Cititor', CONTRIBUTOR: 'Contributor', SUPERVISOR: 'Supervizor' },
   common: {
@@ -222,6 +225,7 @@ const AREAS = {
   triage,
   frontline,
   campaigns,
+  products,
 };
 
 function pick(areas: Record<string, { en: object; ro: object }>, lng: 'en' | 'ro'): Record<string, object> {

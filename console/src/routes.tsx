@@ -15,6 +15,7 @@ import { PersonPage } from './person';
 import { ReportsPage } from './reports';
 import { RequestsPage } from './requests';
 import { RetentionPage } from './retention';
+import { EditorPage, FeedPage, ReportPage } from './products';
 import { SearchPage } from './search';
 import { TypologyPage } from './typology';
 import { StatisticsPage } from './statistics';
@@ -73,6 +74,13 @@ export const ROUTES: Route[] = [
   { path: /^\/network\/([^/]+)$/, page: ([seed], q) => <NetworkPage seed={seed!} group={q.get('group')} /> },
   { path: /^\/triage\/([^/]+)$/, page: ([id]) => <TriageItemPage id={id!} /> },
   { path: /^\/triage$/, page: () => <TriageQueuePage />, nav: { label: 'triage.nav', href: '/triage', requires: [['read', 'TriageItem']] } },
+  { path: /^\/products\/new$/, page: (_p, q) => <EditorPage reportId={q.get('report') ?? undefined} /> },
+  { path: /^\/products\/([^/]+)$/, page: ([id], _q, me) => <ReportPage id={id!} agencyType={me?.agency?.type ?? undefined} /> },
+  {
+    path: /^\/products$/,
+    page: (_p, _q, me) => <FeedPage agencyType={me?.agency?.type ?? undefined} />,
+    nav: { label: 'header.products', href: '/products', requires: [['read', 'IntelligenceReport']] },
+  },
   { path: /^\/$/, page: (_, q) => <SearchPage q={q.get('q') ?? ''} />, nav: { label: 'header.search', href: '/' } },
   { path: /^\/hit-no-hit$/, page: () => <HitNoHitPage />, nav: { label: 'hits.nav', href: '/hit-no-hit', requires: [['read', 'HitNoHitResult']] } },
   { path: /^\/reports$/, page: () => <ReportsPage />, nav: { label: 'reports.nav', href: '/reports', requires: [['create', 'TransactionReport']] } },

@@ -8,6 +8,9 @@ import {
   GRANT_CANDIDATES,
   HIT_NO_HIT_FIELDS,
   HIT_NO_HIT_INTEREST_FIELDS,
+  INTELLIGENCE_REPORT_FIELDS,
+  REPORT_FEEDBACK_FIELDS,
+  REPORT_VERSION_FIELDS,
   RETENTION_REVIEW_FIELDS,
   REVIEWABLE_RECORD_FIELDS,
   SHARING_GROUP_FIELDS,
@@ -66,4 +69,16 @@ export function auditTrailRules(actor: Actor, can: RuleBuilder['can']): void {
   } else {
     can('read', 'AuditEvent', [...AUDIT_EVENT_FIELDS], { actorUserId: actor.userId });
   }
+}
+
+/**
+ * Intelligence reports, for every agency type the hub publishes to: a report and its versions where
+ * the agency is in its audience (its type, the agency itself, or one of its sharing groups, until the
+ * report is withdrawn); feedback on them, the agency's own only (VIEWERs read, never record).
+ */
+export function recipientRules(actor: Actor, can: RuleBuilder['can']): void {
+  can('read', 'IntelligenceReport', [...INTELLIGENCE_REPORT_FIELDS], { inAudience: true });
+  can('read', 'IntelligenceReportVersion', [...REPORT_VERSION_FIELDS], { inAudience: true });
+  can('read', 'ReportFeedback', [...REPORT_FEEDBACK_FIELDS], { agencyId: actor.agencyId });
+  can('create', 'ReportFeedback', { agencyId: actor.agencyId });
 }

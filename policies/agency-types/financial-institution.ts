@@ -16,7 +16,7 @@ import {
   TRANSACTION_REPORT_FIELDS,
   TYPOLOGY_FIELDS,
 } from '../subjects';
-import { auditTrailRules, directoryRules, governanceRules } from './common';
+import { auditTrailRules, directoryRules, governanceRules, recipientRules } from './common';
 
 /**
  * Banks: learn patterns (typologies, case overviews, routes with small counts suppressed) and see
@@ -27,6 +27,7 @@ export const financialInstitutionPolicy: AgencyTypePolicy = (actor, { can }) => 
   directoryRules(actor, can);
   governanceRules(actor, can);
   auditTrailRules(actor, can);
+  recipientRules(actor, can);
 
   can('read', 'Case', [...CASE_OVERVIEW]);
   can('read', 'TraffickingEvent', [...EVENT_OVERVIEW]);

@@ -1,6 +1,6 @@
 import type { AgencyTypePolicy } from '../rules';
 import { NOTIFICATION_FIELDS } from '../subjects';
-import { auditTrailRules, directoryRules } from './common';
+import { auditTrailRules, directoryRules, recipientRules } from './common';
 
 /**
  * Frontline services (social services, health, schools, faith groups): they notify a suspected case
@@ -12,6 +12,7 @@ export const frontlinePolicy: AgencyTypePolicy = (actor, { can }) => {
   const own = { notifierAgencyId: actor.agencyId };
   directoryRules(actor, can);
   auditTrailRules(actor, can);
+  recipientRules(actor, can);
   can('read', 'Notification', [...NOTIFICATION_FIELDS], own);
   can('create', 'Notification', own);
 };

@@ -13,6 +13,11 @@ import {
   EVENT_OVERVIEW,
   EXACT_COUNTS,
   HOTSPOT_FIELDS,
+  INTELLIGENCE_REPORT_AUDIENCE,
+  INTELLIGENCE_REPORT_FIELDS,
+  REPORT_FEEDBACK_SUMMARY_FIELDS,
+  REPORT_VERSION_AUTHORING,
+  REPORT_VERSION_FIELDS,
   LINK_FIELDS,
   LOCATION_FIELDS,
   NARRATIVE_OVERVIEW,
@@ -85,4 +90,11 @@ export const hubAnalystPolicy: AgencyTypePolicy = (actor, { can }) => {
   can('read', 'CampaignReach', [...CAMPAIGN_REACH_FIELDS], own);
   can('create', 'CampaignReach', { ownerAgencyId: actor.agencyId, platformPartner: true });
   can('read', 'CampaignIndicator', [...CAMPAIGN_INDICATOR_FIELDS, ...EXACT_COUNTS]);
+
+  // Intelligence products: the hub's analysts write, revise and withdraw them, read every one with its
+  // audience and history, and read the recipients' feedback summed per report and quarter.
+  can('read', 'IntelligenceReport', [...INTELLIGENCE_REPORT_FIELDS, ...INTELLIGENCE_REPORT_AUDIENCE]);
+  can(['create', 'update', 'withdraw'], 'IntelligenceReport', own);
+  can('read', 'IntelligenceReportVersion', [...REPORT_VERSION_FIELDS, ...REPORT_VERSION_AUTHORING]);
+  can('read', 'ReportFeedbackSummary', [...REPORT_FEEDBACK_SUMMARY_FIELDS]);
 };

@@ -22,7 +22,7 @@ import {
   TYPOLOGY_FIELDS,
   NOTIFICATION_FIELDS,
 } from '../subjects';
-import { auditTrailRules, directoryRules, governanceRules } from './common';
+import { auditTrailRules, directoryRules, governanceRules, recipientRules } from './common';
 
 /** Police: investigators see the linked picture; victims' identities only on their own cases or by grant. */
 export const lawEnforcementPolicy: AgencyTypePolicy = (actor, { can }) => {
@@ -30,6 +30,7 @@ export const lawEnforcementPolicy: AgencyTypePolicy = (actor, { can }) => {
   directoryRules(actor, can);
   governanceRules(actor, can);
   auditTrailRules(actor, can);
+  recipientRules(actor, can);
 
   can('read', 'Case', [...CASE_OVERVIEW, ...CASE_DETAIL]);
   can('create', 'Case', own);

@@ -23,7 +23,7 @@ import {
   TYPOLOGY_FIELDS,
   NOTIFICATION_FIELDS,
 } from '../subjects';
-import { auditTrailRules, directoryRules, governanceRules } from './common';
+import { auditTrailRules, directoryRules, governanceRules, recipientRules } from './common';
 
 /**
  * NGOs: survivors' advocates. They read case overviews, de-identified victim profiles, hotspots and
@@ -34,6 +34,7 @@ export const ngoPolicy: AgencyTypePolicy = (actor, { can }) => {
   directoryRules(actor, can);
   governanceRules(actor, can);
   auditTrailRules(actor, can);
+  recipientRules(actor, can);
 
   can('read', 'Case', [...CASE_OVERVIEW, ...CASE_DETAIL]);
   can('create', 'Case', own);

@@ -6,5 +6,6 @@
 export { findUser, loadTrustedIssuers, onIdentityChanged, type TrustedIssuerRecord, USER_CACHE_TTL_MS, type UserRecord } from './identity.repository';
 export { agenciesLoaded, DEMO_AGENCIES } from './demo-data';
 export { visibleAgencies } from './agency.service';
+export { existingSharingGroupIds } from './sharing-group.service';
 export { assertIssuerUrl, DiscoveryError, discoverJwksUri } from './discovery';
 export { registerDevProviderIssuers } from './demo-data';

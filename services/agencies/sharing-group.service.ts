@@ -127,3 +127,14 @@ export async function removeGroupMember(ctx: RequestContext, groupId: string, ag
   ctx.log.info({ op: 'removeGroupMember', groupId: group.id, memberAgencyId: agencyId }, 'sharing group member removed');
   return projectOne(ctx, group);
 }
+
+/**
+ * Which of these ids are sharing groups of the directory (an audience names groups the hub's analysts
+ * need not belong to): ids only, nothing of a group's name or members.
+ */
+export async function existingSharingGroupIds(ctx: RequestContext, ids: readonly string[]): Promise<Set<string>> {
+  const wanted = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
+  if (!wanted.length) return new Set();
+  const rows = await ctx.db.query<{ id: string }>('SELECT id::text FROM agencies.sharing_groups WHERE id = ANY($1::uuid[])', [wanted]);
+  return new Set(rows.map((r) => r.id));
+}

@@ -59,3 +59,6 @@ export async function knownEntities(ctx: RequestContext, identifiers: ReadonlyAr
   for (const r of rows) known.set(`${r.kind}:${r.value}`, r.id);
   return known;
 }
+
+/** The network around some seeds as the caller reads it, for a chart drawn elsewhere. */
+export { type ChartEdge, type ChartNode, networkChartData } from './chart-data';

@@ -24,11 +24,16 @@ export interface RequestContext {
 }
 
 export function createContext(actor: Actor, requestId: string, db: Database, service: string): RequestContext {
+  return createContextWith(actor, requestId, db.sessionFor(actor), service);
+}
+
+/** A context over a session made elsewhere (`readAs`; demo data, which runs before there is a hub). */
+export function createContextWith(actor: Actor, requestId: string, session: ActorSession, service: string): RequestContext {
   const loaders = new Map<string, DataLoader<unknown, unknown>>();
   return {
     actor,
     ability: defineAbilityFor(actor),
-    db: db.sessionFor(actor),
+    db: session,
     requestId,
     consulted: new ConsultationLog(),
     log: rootLogger.child({ requestId, service, agencyId: actor.agencyId, userId: actor.userId }),
@@ -41,6 +46,23 @@ export function createContext(actor: Actor, requestId: string, db: Database, ser
       return l;
     },
   };
+}
+
+/**
+ * Reads as another, read-only actor beside the request: `fn` gets a context of its own for `actor`
+ * (its ability, its own database session under row-level security as that actor, its own loaders),
+ * whose session is always rolled back when `fn` ends. Used where what the request produces must be
+ * what someone else may see (an intelligence report's visuals, rendered as its audience sees them);
+ * the caller records what it discloses. Only VIEWER actors: they create, change and withdraw nothing.
+ */
+export async function readAs<T>(ctx: RequestContext, actor: Actor, service: string, fn: (other: RequestContext) => Promise<T>): Promise<T> {
+  if (actor.role !== 'VIEWER') throw new Error('readAs takes a VIEWER actor only');
+  const other = createContextWith(actor, ctx.requestId, await ctx.db.readerSession(actor), service);
+  try {
+    return await fn(other);
+  } finally {
+    await other.db.finish(false);
+  }
 }
 
 /**

@@ -84,7 +84,7 @@ export class Database implements Db {
 
   /** The database session of one request made by `actor` (see ActorSession). */
   sessionFor(actor: Actor): ActorSession {
-    return new ActorSession(this.dataSource, actor);
+    return new ActorSession(this.dataSource, actor, this);
   }
 }
 
@@ -129,6 +129,7 @@ export class ActorSession implements Db {
   constructor(
     private readonly dataSource: DataSource,
     private readonly actor: Actor,
+    private readonly database?: Database,
   ) {}
 
   private open(): Promise<QueryRunner> {
@@ -179,6 +180,18 @@ export class ActorSession implements Db {
   private detach(): void {
     this.connection?.removeListener('error', this.onConnectionError);
     this.connection = undefined;
+  }
+
+  /**
+   * A session for another actor (its own connection, transaction and row-level security settings),
+   * for reading a request does on that actor's behalf (kernel/context.ts `readAs`). Its connection is
+   * the pool's dedicated `readers` one, never another of the pool's: a request already holds one of
+   * those, and requests each waiting for a second could otherwise take them all and wait for ever.
+   * Readings of concurrent requests take turns on it.
+   */
+  async readerSession(actor: Actor): Promise<ActorSession> {
+    if (!this.database) throw new Error('a session made outside a Database has no reader connection');
+    return (await this.database.dedicated('readers')).sessionFor(actor);
   }
 
   /** Runs `fn` once this request's transaction has committed; never if it rolls back. */

@@ -1,5 +1,5 @@
 import { canAny, canReadAny, permittedRowsSql, project, visibleRowsSql, type VisibilityOptions } from '../../policies/enforce';
-import { reachSql } from '../../policies/reach';
+import { audienceSql, reachSql } from '../../policies/reach';
 import type { SqlParams } from '../../policies/sql';
 import type { Action, PolicyRecord, SubjectType } from '../../policies/subjects';
 import type { RequestContext } from './context';
@@ -47,6 +47,15 @@ export function reaches(ctx: RequestContext, alias: string, grantsTable: string,
 /** Whether some rule lets the caller do `action` on some record of the subject (type level). */
 export function mayAny(ctx: RequestContext, action: Action, subject: SubjectType): boolean {
   return canAny(ctx.ability, action, subject);
+}
+
+/**
+ * Whether a published report (an `audience` row, `alias`) is addressed to the caller: its type, agency
+ * or one of its groups is named, and it is not withdrawn (the `inAudience` policy attribute; the one
+ * definition is policies/reach.ts, which row-level security states from the same function).
+ */
+export function inAudience(ctx: RequestContext, alias: string, params: SqlParams): string {
+  return audienceSql(ctx.actor, alias, params);
 }
 
 /** Whether any row of the subject can reach this caller's agency type (else lists are empty). */

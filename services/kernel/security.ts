@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Client } from 'pg';
 import { PUBLIC } from '../../policies/actor';
-import { type ActorRefs, reachSqlFor } from '../../policies/reach';
+import { type ActorRefs, audienceSqlFor, reachSqlFor } from '../../policies/reach';
 import type { Sql } from './db';
 import type { TableDeclaration } from './tables';
 import { fileMadeOnce } from './hub-secret';
@@ -106,6 +106,21 @@ export function rowSecurityPolicies(decl: TableDeclaration): Array<{ name: strin
         policy('tessera_insert', 'INSERT', `WITH CHECK (${actor} AND ${SETTINGS.agencyType} = '${PUBLIC}')`),
         policy('tessera_update', 'UPDATE', `USING (${hub}) WITH CHECK (${hub})`),
         policy('tessera_delete', 'DELETE', `USING (${hub})`),
+      ];
+    }
+    case 'audience': {
+      const hub = `${SETTINGS.agencyType} = 'HUB_ANALYST'`;
+      return [
+        policy('tessera_reach', 'SELECT', `USING (${actor} AND (${hub} OR ${audienceSqlFor(SETTINGS, t.split('.')[1]!)}))`),
+        ...owned(`${actor} AND ${hub} AND owner_agency_id = ${SETTINGS.agency}`),
+      ];
+    }
+    case 'audience-view': {
+      const hub = `${SETTINGS.agencyType} = 'HUB_ANALYST'`;
+      const parent = `EXISTS (SELECT 1 FROM ${rows.parent} p WHERE p.id = ${t}.${rows.column})`;
+      return [
+        policy('tessera_reach', 'SELECT', `USING (${actor} AND ${parent} AND (${hub} OR ${rows.agencyTypeColumn} = ${SETTINGS.agencyType}))`),
+        ...owned(`${actor} AND ${hub} AND owner_agency_id = ${SETTINGS.agency}`),
       ];
     }
     case 'reference':

@@ -21,6 +21,13 @@
  * - `public-intake`: what the anonymous public sends (reports, their photos and additions): inserted
  *   only by the public actor, which reads none of it back (receipts go through the schema's own
  *   functions); read and triaged by HUB_ANALYST actors only.
+ * - `audience`: what the hub publishes to an audience (intelligence reports): read by HUB_ANALYST
+ *   actors, and, until withdrawn, by the agency types, agencies and sharing groups its
+ *   `audience_agency_types`, `audience_agency_ids` and `audience_group_ids` name; written by
+ *   HUB_ANALYST actors of the owner agency.
+ * - `audience-view`: a rendering for one agency type of a row of `parent` (a report version's
+ *   visuals): read where that row is, by that agency type only (and HUB_ANALYST actors); written like
+ *   `audience`.
  * - `reference`: the hub's directory and gazetteer (agencies, users, issuers, groups, places): no
  *   tenant rows; readable by every connection (authentication reads it before there is an actor),
  *   written only with a HUB_ADMIN actor.
@@ -35,6 +42,8 @@ export type RowOwnership =
   | { kind: 'reached-through'; through: string; column: string }
   | { kind: 'audit' }
   | { kind: 'public-intake' }
+  | { kind: 'audience' }
+  | { kind: 'audience-view'; parent: string; column: string; agencyTypeColumn: string }
   | { kind: 'reference' };
 
 export interface TableDeclaration {

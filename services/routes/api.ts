@@ -10,6 +10,8 @@ import { locationTable } from './route.repository';
  * functions rather than a copy.
  */
 export { cellKeyOf, disclosurePolicy, type DisclosurePolicy, perturbed, personRecord, quarterEnd, quarterOf, quarterStart, recordKey } from './disclosure';
+export { type MapCounts, type MapHotspot, type MapPlace, type MapRoute, routeMapData } from './map-data';
+export { getLocation } from './route.service';
 /**
  * The gazetteer's places each text names, as whole words, compared folded (case, diacritics, the
  * cedilla forms ş ţ): for each text, the places (id and name) through the Location policy, longest

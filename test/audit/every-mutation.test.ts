@@ -446,6 +446,61 @@ const CALLS: Record<string, Call> = {
     variables: () => ({ jobId: kept.screeningJob }),
     writes: [['ALTER', 'ScreeningJob']],
   },
+  publishIntelligenceReport: {
+    persona: 'tessera-hub',
+    query: `mutation($input: PublishReportInput!) { publishIntelligenceReport(input: $input) { id } }`,
+    variables: () => ({
+      input: {
+        marking: 'GREEN',
+        audience: { agencyTypes: ['NGO'], agencyIds: [agency('albion-bank')] },
+        content: {
+          title: 'Every-mutation audit report',
+          summary: 'Recruitment through false offers at a packing plant.',
+          body: 'Assessment.',
+          linkedCaseIds: [ids('case:iasi')],
+          periodStart: '2025-01-01',
+          periodEnd: '2025-12-31',
+        },
+        idempotencyKey: 'every-mutation-report-1',
+      },
+    }),
+    writes: [
+      ['COLLECT', 'IntelligenceReport'],
+      ['COLLECT', 'IntelligenceReportVersion'],
+      ['DISCLOSE', 'IntelligenceReport'],
+    ],
+    then: (d) => (kept.report = d.publishIntelligenceReport.id),
+  },
+  reviseIntelligenceReport: {
+    persona: 'tessera-hub',
+    query: `mutation($id: ID!, $input: ReviseReportInput!) { reviseIntelligenceReport(id: $id, input: $input) { id } }`,
+    variables: () => ({
+      id: kept.report,
+      input: {
+        content: { title: 'Every-mutation audit report, v2', summary: 'Revised.', body: 'Assessment.', periodStart: '2025-01-01', periodEnd: '2025-12-31' },
+        idempotencyKey: 'every-mutation-report-1-v2',
+      },
+    }),
+    writes: [
+      ['ALTER', 'IntelligenceReport'],
+      ['COLLECT', 'IntelligenceReportVersion'],
+    ],
+  },
+  recordReportFeedback: {
+    persona: 'safe-passage',
+    query: `mutation($id: ID!, $input: ReportFeedbackInput!) { recordReportFeedback(reportId: $id, input: $input) { id } }`,
+    variables: () => ({ id: kept.report, input: { useful: true, safeguardedPersons: 2, idempotencyKey: 'every-mutation-feedback-1' } }),
+    writes: [
+      ['COLLECT', 'ReportFeedback'],
+      ['DISCLOSE', 'ReportFeedback'],
+    ],
+  },
+  withdrawIntelligenceReport: {
+    persona: 'tessera-hub',
+    query: `mutation($id: ID!) { withdrawIntelligenceReport(id: $id, reason: "Every-mutation audit withdrawal") { id } }`,
+    variables: () => ({ id: kept.report }),
+    writes: [['ALTER', 'IntelligenceReport']],
+  },
 };
 
 /** A digest of every row of every table outside the audit trail: equal digests, no change. */

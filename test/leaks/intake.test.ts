@@ -115,7 +115,7 @@ describe('the anonymous public', () => {
     expect(codes(ref)).toEqual(['NOT_FOUND']);
   });
 
-  test.each(['cases', 'entities', 'agencies', 'audit', 'narratives', 'routes', 'typologies'])(
+  test.each(['cases', 'entities', 'agencies', 'audit', 'narratives', 'routes', 'typologies', 'products'])(
     'a public actor token is refused by the %s subgraph',
     async (subgraph) => {
       const r = await asPublicActor(subgraph, '{ __typename }');

@@ -54,15 +54,23 @@ describe('row-level security on every table', () => {
     const params = new SqlParams();
     const a = () => `${params.add(actor.agencyId)}::uuid`;
     const reach = (alias: string, table: string) => reachSql(actor, alias, `${table.split('.')[0]}.grants`, params);
+    // An audience row (a published report): the hub's analysts, or, until withdrawn, the types, agencies and groups it names.
+    const audience = (alias: string) =>
+      actor.agencyType === 'HUB_ANALYST'
+        ? 'TRUE'
+        : `(${alias}.withdrawn_at IS NULL AND (${params.add(actor.agencyType)} = ANY(${alias}.audience_agency_types) OR ${a()} = ANY(${alias}.audience_agency_ids)
+            OR ${alias}.audience_group_ids && ${params.add(actor.groupIds)}::uuid[]))`;
     const rows = decl.rows;
     let where: string;
     switch (rows.kind) {
       case 'marked':
         where = reach('t', decl.table);
         break;
-      case 'part':
-        where = `EXISTS (SELECT 1 FROM ${rows.parent} p WHERE p.id = t.${rows.column} AND ${reach('p', rows.parent)})`;
+      case 'part': {
+        const parentKind = TABLES.find((d) => d.table === rows.parent)?.rows.kind;
+        where = `EXISTS (SELECT 1 FROM ${rows.parent} p WHERE p.id = t.${rows.column} AND ${parentKind === 'audience' ? audience('p') : reach('p', rows.parent)})`;
         break;
+      }
       case 'agency':
         where = rows.columns.map((c) => `t.${c} = ${a()}`).join(' OR ');
         break;
@@ -81,6 +89,16 @@ describe('row-level security on every table', () => {
       case 'public-intake':
         where = actor.agencyType === 'HUB_ANALYST' ? 'TRUE' : 'FALSE';
         break;
+      case 'audience':
+        where = audience('t');
+        break;
+      case 'audience-view': {
+        const [schema] = rows.parent.split('.');
+        // The parent is a version, a part of its report: visible with it, to the agency type the rendering is for.
+        where = `EXISTS (SELECT 1 FROM ${rows.parent} p JOIN ${schema}.reports r ON r.id = p.report_id WHERE p.id = t.${rows.column} AND ${audience('r')})
+          AND ${actor.agencyType === 'HUB_ANALYST' ? 'TRUE' : `t.${rows.agencyTypeColumn} = ${params.add(actor.agencyType)}`}`;
+        break;
+      }
       case 'reference':
         where = 'TRUE';
         break;
