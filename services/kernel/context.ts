@@ -3,7 +3,7 @@ import { defineAbilityFor, type AppAbility } from '../../policies/ability';
 import type { Actor } from '../../policies/actor';
 import { type GatewayKeys, type SubgraphOperation, verifyActorToken } from './actor-token';
 import { ConsultationLog } from './audit';
-import type { ActorSession, Database } from './db';
+import type { ActorSession, Database, SessionRoute } from './db';
 import { type Logger, rootLogger } from './logger';
 
 /** Everything one request to one subgraph carries: who asks, what they may do, batched loaders. */
@@ -23,12 +23,12 @@ export interface RequestContext {
   loader<K, V>(name: string, make: () => DataLoader<K, V>): DataLoader<K, V>;
 }
 
-export function createContext(actor: Actor, requestId: string, db: Database, service: string): RequestContext {
+export function createContext(actor: Actor, requestId: string, db: Database, service: string, route: SessionRoute = {}): RequestContext {
   const loaders = new Map<string, DataLoader<unknown, unknown>>();
   return {
     actor,
     ability: defineAbilityFor(actor),
-    db: db.sessionFor(actor),
+    db: db.sessionFor(actor, route),
     requestId,
     consulted: new ConsultationLog(),
     log: rootLogger.child({ requestId, service, agencyId: actor.agencyId, userId: actor.userId }),
@@ -53,7 +53,8 @@ export async function contextFromAuthorization(
   operation: SubgraphOperation,
   service: string,
   db: Database,
+  route: SessionRoute = {},
 ): Promise<RequestContext> {
   const { actor, requestId } = await verifyActorToken(keys, authorization, service, operation);
-  return createContext(actor, requestId, db, service);
+  return createContext(actor, requestId, db, service, route);
 }

@@ -1,0 +1,61 @@
+import { Kind, type OperationDefinitionNode, parse } from 'graphql';
+import type { SubgraphOperation } from './actor-token';
+import { lsnValue, type SessionRoute } from './db';
+
+/**
+ * Read replicas (docs/scale-out.md). A subgraph answers its HTTP reply to a request that committed
+ * on the primary with the primary's WAL position after the commit in this header...
+ */
+export const WRITTEN_LSN_HEADER = 'x-tessera-written-lsn';
+/** ...and the gateway sends the caller's last such position with the caller's later requests in this one. */
+export const MIN_LSN_HEADER = 'x-tessera-min-lsn';
+
+/** A WAL position from a header, or undefined when absent or not one. */
+export function lsnFromHeader(value: string | null | undefined): string | undefined {
+  if (!value) return undefined;
+  try {
+    lsnValue(value);
+    return value;
+  } catch {
+    return undefined;
+  }
+}
+
+const verdicts = new Map<string, boolean>();
+const VERDICTS_KEPT = 2000;
+
+/**
+ * Whether an operation only reads: a query none of whose root fields is in `writingQueries` (the
+ * queries of a subgraph that write: a quota meter, an audit event in the request's transaction).
+ * Such a request may run on the replica; everything else runs on the primary.
+ */
+export function onlyReads(operation: SubgraphOperation, writingQueries: ReadonlySet<string>): boolean {
+  const key = `${operation.operationName ?? ''}\n${operation.query}`;
+  let verdict = verdicts.get(key);
+  if (verdict === undefined) {
+    verdict = judge(operation, writingQueries);
+    if (verdicts.size >= VERDICTS_KEPT) verdicts.delete(verdicts.keys().next().value!);
+    verdicts.set(key, verdict);
+  }
+  return verdict;
+}
+
+function judge(operation: SubgraphOperation, writingQueries: ReadonlySet<string>): boolean {
+  let doc;
+  if (!operation.query) return false;
+  try {
+    doc = parse(operation.query);
+  } catch {
+    return false;
+  }
+  const ops = doc.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const op = operation.operationName ? ops.find((o) => o.name?.value === operation.operationName) : ops.length === 1 ? ops[0] : undefined;
+  if (!op || op.operation !== 'query') return false;
+  // Fragments at the root would hide root fields: only plain root selections count as reads.
+  return op.selectionSet.selections.every((sel) => sel.kind === Kind.FIELD && !writingQueries.has(sel.name.value));
+}
+
+/** The session route of one subgraph request. */
+export function routeOf(operation: SubgraphOperation, writingQueries: ReadonlySet<string>, minLsn: string | undefined): SessionRoute {
+  return onlyReads(operation, writingQueries) ? { replica: true, minLsn } : {};
+}
