@@ -1,19 +1,13 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { devSubject, signDevToken } from '../../gateway/dev-idp';
 import { type Hub, startHub } from '../../gateway/hub';
-import type { Actor, ActorType } from '../../policies/actor';
-import { DEMO_GROUPS, syncDevIssuers } from '../../services/agencies/demo-data';
-import { loadGatewayKeys } from '../../services/kernel/actor-token';
 import { connect, type Database } from '../../services/kernel/db';
-import { MIN_LSN_HEADER, WRITTEN_LSN_HEADER } from '../../services/kernel/replica';
+import { MIN_LSN_HEADER } from '../../services/kernel/replica';
 import { appDatabaseUrl } from '../../services/kernel/security';
 import type { DemoRegistry } from '../../services/kernel/subgraph';
-import { migrateAll, secureAll, seedDemoData } from '../../services/setup';
-import { deploySkipReason, type PgServer, startPrimary, startReplica } from './cluster';
+import { APP_PASSWORD, ask, caughtUp, demoActor, deploySkipReason, freePort, type PgServer, prepareHubDatabase, startPrimary, startReplica } from './cluster';
 
 /**
  * Streaming replication on Debian's PostgreSQL server (primary + hot standby, localhost ports):
@@ -23,19 +17,6 @@ import { deploySkipReason, type PgServer, startPrimary, startReplica } from './c
 const skip = deploySkipReason();
 if (skip) console.log(`test:deploy skipped: ${skip}`);
 const maybe = skip ? describe.skip : describe;
-
-const APP_PASSWORD = 'tessera-deploy-app';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 maybe('a primary and its hot standby', () => {
   let tmp: string;
@@ -47,66 +28,22 @@ maybe('a primary and its hot standby', () => {
   let primaryAdmin: Client;
   let replicaAdmin: Client;
 
-  const tokens = new Map<string, string>();
-  async function token(persona: string): Promise<string> {
-    if (!tokens.has(persona)) {
-      const [slug, role = 'CONTRIBUTOR'] = persona.split(':') as [string, string?];
-      tokens.set(persona, await signDevToken(process.env.TESSERA_DATA_DIR!, slug, devSubject(slug, role as never), { audience: 'tessera' }));
-    }
-    return tokens.get(persona)!;
-  }
-
-  async function gql<T = Record<string, unknown>>(
-    persona: string,
-    query: string,
-    variables: Record<string, unknown> = {},
-    headers: Record<string, string> = {},
-  ) {
-    const res = await fetch(hub.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await token(persona)}`, ...headers },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await res.json()) as { data?: T; errors?: Array<{ extensions?: { code?: string } }> };
-    return { ...body, written: res.headers.get(WRITTEN_LSN_HEADER) ?? undefined };
-  }
-
-  function actorOf(slug: string, role: 'CONTRIBUTOR' | 'SUPERVISOR' = 'CONTRIBUTOR'): Actor {
-    const a = demo.agencies[slug]!;
-    const groupIds = DEMO_GROUPS.filter((g) => g.members.includes(slug)).map((g) => demo.groups[g.slug]!);
-    return { userId: a.users[role]!, agencyId: a.id, agencyType: a.type as ActorType, role, groupIds };
-  }
-
-  /** Waits until the replica has replayed everything the primary has written so far. */
-  async function replicaCaughtUp(): Promise<void> {
-    const [{ lsn }] = (await primaryAdmin.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows as [{ lsn: string }];
-    for (;;) {
-      const { rows } = await replicaAdmin.query<{ ok: boolean }>('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok', [lsn]);
-      if (rows[0]!.ok) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  const gql = <T = Record<string, unknown>>(persona: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+    ask<T>(hub.url, persona, query, variables, headers);
+  const actorOf = (slug: string, role: 'CONTRIBUTOR' | 'SUPERVISOR' = 'CONTRIBUTOR') => demoActor(demo, slug, role);
+  const replicaCaughtUp = () => caughtUp(primaryAdmin, replicaAdmin);
 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-deploy-'));
     fs.chmodSync(tmp, 0o755);
     process.env.TESSERA_DATA_DIR = path.join(tmp, 'data');
     primary = startPrimary({ dir: path.join(tmp, 'primary'), host: '127.0.0.1', port: await freePort() });
-    const admin = new Client({ connectionString: primary.url() });
-    await admin.connect();
-    await admin.query('CREATE DATABASE tessera');
-    await admin.end();
-    const ownerUrl = primary.url('tessera');
-    await migrateAll(ownerUrl);
-    demo = (await seedDemoData(ownerUrl))!;
-    const owner = await connect(ownerUrl, 1);
-    await syncDevIssuers(owner, process.env.TESSERA_DATA_DIR, 'tessera');
-    await owner.close();
-    const keys = await loadGatewayKeys(process.env.TESSERA_DATA_DIR);
-    const appUrl = await secureAll(ownerUrl, APP_PASSWORD);
+    const prepared = await prepareHubDatabase(primary);
+    demo = prepared.demo;
     replica = startReplica(primary, { dir: path.join(tmp, 'replica'), host: '127.0.0.1', port: await freePort() });
-    appDb = await connect(appUrl, 10, appDatabaseUrl(replica.url('tessera'), APP_PASSWORD));
-    hub = await startHub({ db: appDb, keys, port: 0, host: '127.0.0.1', development: false, transport: { kind: 'in-process' }, console: false });
+    appDb = await connect(prepared.appUrl, 10, appDatabaseUrl(replica.url('tessera'), APP_PASSWORD));
+    hub = await startHub({ db: appDb, keys: prepared.keys, port: 0, host: '127.0.0.1', development: false, transport: { kind: 'in-process' }, console: false });
+    const ownerUrl = prepared.ownerUrl;
     primaryAdmin = new Client({ connectionString: ownerUrl });
     replicaAdmin = new Client({ connectionString: replica.url('tessera') });
     await primaryAdmin.connect();
@@ -125,7 +62,7 @@ maybe('a primary and its hot standby', () => {
   });
 
   afterEach(async () => {
-    await replicaAdmin.query('SELECT pg_wal_replay_resume()');
+    await replicaAdmin?.query('SELECT pg_wal_replay_resume()');
   });
 
   test("a read-only session runs on the hot standby in a read-only transaction, with the actor's settings (set_config works there)", async () => {
