@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { escapeLiteral } from 'pg';
 import { DataSource, type Logger, type MigrationInterface, type QueryRunner } from 'typeorm';
 import type { Actor } from '../../policies/actor';
+import { rootLogger } from './logger';
 import { sqlSpan } from './tracing';
 
 /** What repositories need: parameterised SQL, nothing else. Both the pool and a transaction are one. */
@@ -146,6 +147,15 @@ export function lsnValue(lsn: string): bigint {
   return (BigInt(`0x${m[1]}`) << 32n) | BigInt(`0x${m[2]}`);
 }
 
+let replicaWarnedAt = 0;
+
+/** Logs that a session fell back to the primary because the replica failed: at most every 10 s. */
+function replicaUnavailable(err: unknown): void {
+  if (Date.now() - replicaWarnedAt < 10_000) return;
+  replicaWarnedAt = Date.now();
+  rootLogger.warn({ err }, 'read replica unavailable: reads go to the primary');
+}
+
 export class ActorSession implements Db {
   /** Where the session's statements ran: the primary, or the replica (known once opened). */
   servedBy?: 'primary' | 'replica';
@@ -180,8 +190,14 @@ export class ActorSession implements Db {
   private open(): Promise<QueryRunner> {
     this.opening ??= (async () => {
       if (this.replica && 'replica' in this.replica) {
-        const runner = await this.openOnReplica(this.replica.replica, this.replica.minLsn);
-        if (runner) return runner;
+        try {
+          const runner = await this.openOnReplica(this.replica.replica, this.replica.minLsn);
+          if (runner) return runner;
+        } catch (err) {
+          // The replica is down or refused: its reads go to the primary, which has everything.
+          this.lost = undefined;
+          replicaUnavailable(err);
+        }
       }
       const runner = this.dataSource.createQueryRunner();
       this.connection = (await runner.connect()) as EventEmitter;
@@ -204,7 +220,7 @@ export class ActorSession implements Db {
    * A READ ONLY transaction on the replica with the actor's settings (set_config is allowed in
    * read-only transactions and on a hot standby, so row-level security reads them there as here),
    * and whether the replica has replayed `minLsn`, in one round trip. Undefined, the connection
-   * returned, when it has not: the session then opens on the primary.
+   * returned, when it has not: the session then opens on the primary (as it does when this throws).
    */
   private async openOnReplica(replica: DataSource, minLsn: string | undefined): Promise<QueryRunner | undefined> {
     const runner = replica.createQueryRunner();

@@ -27,6 +27,7 @@ maybe('a primary and its hot standby', () => {
   let hub: Hub;
   let primaryAdmin: Client;
   let replicaAdmin: Client;
+  let replicaDown = false;
 
   const gql = <T = Record<string, unknown>>(persona: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
     ask<T>(hub.url, persona, query, variables, headers);
@@ -51,8 +52,10 @@ maybe('a primary and its hot standby', () => {
   });
 
   afterAll(async () => {
-    await replicaAdmin?.query('SELECT pg_wal_replay_resume()').catch(() => undefined);
-    await replicaAdmin?.end();
+    if (!replicaDown) {
+      await replicaAdmin?.query('SELECT pg_wal_replay_resume()').catch(() => undefined);
+      await replicaAdmin?.end();
+    }
     await primaryAdmin?.end();
     await hub?.stop();
     await appDb?.close();
@@ -62,7 +65,7 @@ maybe('a primary and its hot standby', () => {
   });
 
   afterEach(async () => {
-    await replicaAdmin?.query('SELECT pg_wal_replay_resume()');
+    if (!replicaDown) await replicaAdmin?.query('SELECT pg_wal_replay_resume()');
   });
 
   test("a read-only session runs on the hot standby in a read-only transaction, with the actor's settings (set_config works there)", async () => {
@@ -175,5 +178,22 @@ maybe('a primary and its hot standby', () => {
     } finally {
       await single.close();
     }
+  });
+
+  // Last: it stops the replica.
+  test('with the replica down, reads go to the primary: the hub keeps answering', async () => {
+    replicaDown = true;
+    await replicaAdmin.end();
+    replica.stop();
+    const s = appDb.sessionFor(actorOf('met-police'), { replica: true });
+    const [row] = await s.query<{ standby: boolean }>('SELECT pg_is_in_recovery() AS standby');
+    await s.finish(true);
+    expect(s.servedBy).toBe('primary');
+    expect(row!.standby).toBe(false);
+    const r = await gql<{ case: { reference: string } | null }>('met-police', 'query($id: ID!) { case(id: $id) { reference } }', {
+      id: demo.ids['case:lanterna'],
+    });
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.case).not.toBeNull();
   });
 });
