@@ -33,7 +33,7 @@ export const entitiesSubgraph: SubgraphDefinition = {
   ],
   tables: ENTITIES_TABLES,
   // Each question meters its quota and is audited in its own transaction (hit-no-hit.service.ts).
-  writingQueries: ['hitNoHit'],
+  primaryQueries: ['hitNoHit'],
   buildSchema: () =>
     buildFederatedSchema({
       resolvers: [

@@ -18,6 +18,8 @@ export const intakeSubgraph: SubgraphDefinition = {
   dbSchema: 'intake',
   migrations: [IntakeInit1764000000500],
   tables: INTAKE_TABLES,
+  // The public reporter is anonymous: nothing follows them to the replica, so their receipt is read where it was written.
+  primaryQueries: ['publicReportReceipt'],
   buildSchema: () =>
     buildFederatedSchema({
       resolvers: [PublicReportResolver, PublicReportPhotoResolver, NotificationResolver],

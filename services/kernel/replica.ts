@@ -21,26 +21,28 @@ export function lsnFromHeader(value: string | null | undefined): string | undefi
   }
 }
 
-const verdicts = new Map<string, boolean>();
+/** Verdicts by operation text, one map per subgraph's set of primary queries. */
+const verdictsBySet = new WeakMap<ReadonlySet<string>, Map<string, boolean>>();
 const VERDICTS_KEPT = 2000;
 
 /**
- * Whether an operation only reads: a query none of whose root fields is in `writingQueries` (the
- * queries of a subgraph that write: a quota meter, an audit event in the request's transaction).
- * Such a request may run on the replica; everything else runs on the primary.
+ * Whether an operation may read on the replica: a query none of whose root fields is in the
+ * subgraph's `primaryQueries` (SubgraphDefinition). Everything else runs on the primary.
  */
-export function onlyReads(operation: SubgraphOperation, writingQueries: ReadonlySet<string>): boolean {
+export function onlyReads(operation: SubgraphOperation, primaryQueries: ReadonlySet<string>): boolean {
+  let verdicts = verdictsBySet.get(primaryQueries);
+  if (!verdicts) verdictsBySet.set(primaryQueries, (verdicts = new Map()));
   const key = `${operation.operationName ?? ''}\n${operation.query}`;
   let verdict = verdicts.get(key);
   if (verdict === undefined) {
-    verdict = judge(operation, writingQueries);
+    verdict = judge(operation, primaryQueries);
     if (verdicts.size >= VERDICTS_KEPT) verdicts.delete(verdicts.keys().next().value!);
     verdicts.set(key, verdict);
   }
   return verdict;
 }
 
-function judge(operation: SubgraphOperation, writingQueries: ReadonlySet<string>): boolean {
+function judge(operation: SubgraphOperation, primaryQueries: ReadonlySet<string>): boolean {
   let doc;
   if (!operation.query) return false;
   try {
@@ -52,10 +54,10 @@ function judge(operation: SubgraphOperation, writingQueries: ReadonlySet<string>
   const op = operation.operationName ? ops.find((o) => o.name?.value === operation.operationName) : ops.length === 1 ? ops[0] : undefined;
   if (!op || op.operation !== 'query') return false;
   // Fragments at the root would hide root fields: only plain root selections count as reads.
-  return op.selectionSet.selections.every((sel) => sel.kind === Kind.FIELD && !writingQueries.has(sel.name.value));
+  return op.selectionSet.selections.every((sel) => sel.kind === Kind.FIELD && !primaryQueries.has(sel.name.value));
 }
 
 /** The session route of one subgraph request. */
-export function routeOf(operation: SubgraphOperation, writingQueries: ReadonlySet<string>, minLsn: string | undefined): SessionRoute {
-  return onlyReads(operation, writingQueries) ? { replica: true, minLsn } : {};
+export function routeOf(operation: SubgraphOperation, primaryQueries: ReadonlySet<string>, minLsn: string | undefined): SessionRoute {
+  return onlyReads(operation, primaryQueries) ? { replica: true, minLsn } : {};
 }

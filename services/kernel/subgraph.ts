@@ -44,11 +44,13 @@ export interface SubgraphDefinition {
    */
   startBackground?(db: Database, config: Config): { stop(): Promise<void> };
   /**
-   * Root Query fields that write (a quota meter, an audit event in the request's transaction): with
-   * a read replica configured they run on the primary like mutations; every other query may read on
-   * the replica (kernel/replica.ts). One left out fails on the replica (a read-only transaction), never silently.
+   * Root Query fields that run on the primary when a read replica is configured, like mutations:
+   * those that write (a quota meter, an audit event in the request's transaction), and those whose
+   * callers the gateway cannot follow to read their own writes (the anonymous public). Every other
+   * query may read on the replica (kernel/replica.ts). A writing query left out fails on the
+   * replica (a read-only transaction), never silently.
    */
-  writingQueries?: readonly string[];
+  primaryQueries?: readonly string[];
 }
 
 export interface RunningSubgraph {
@@ -148,7 +150,7 @@ export async function createSubgraphServer(def: SubgraphDefinition, deps: { db: 
   await assertBoundByRowLevelSecurity(deps.db);
   const schema = instrumentConsultations(await def.buildSchema());
   const log = rootLogger.child({ service: def.name });
-  const writingQueries = new Set(def.writingQueries);
+  const primaryQueries = new Set(def.primaryQueries);
   const server = new ApolloServer<RequestContext>({
     schema,
     introspection: deps.development,
@@ -169,6 +171,6 @@ export async function createSubgraphServer(def: SubgraphDefinition, deps: { db: 
     name: def.name,
     server,
     context: (authorization, operation, minLsn) =>
-      contextFromAuthorization(deps.keys, authorization, operation, def.name, deps.db, deps.db.replica ? routeOf(operation, writingQueries, minLsn) : {}),
+      contextFromAuthorization(deps.keys, authorization, operation, def.name, deps.db, deps.db.replica ? routeOf(operation, primaryQueries, minLsn) : {}),
   };
 }
