@@ -6,6 +6,8 @@ import { rateLimited } from '../services/kernel/errors';
 import type { Peer } from '../services/kernel/http';
 import { type Logger, rootLogger } from '../services/kernel/logger';
 import type { IdentityVerifier } from './identity';
+import type { WriteMarks } from './read-your-writes';
+import { lsnFromHeader, MIN_LSN_HEADER } from '../services/kernel/replica';
 import { clientAddress, PUBLIC_SUBMISSIONS, publicRootFields, type PublicSourceLimiter } from './public-intake';
 
 export interface GatewayContext {
@@ -14,6 +16,24 @@ export interface GatewayContext {
   log: Logger;
   /** The short-lived token that tells subgraph `name` who is asking, good for `operation` once (a new one per subgraph fetch). */
   actorToken(name: string, operation: SubgraphOperation): Promise<string>;
+  /**
+   * Read-your-writes with a read replica (gateway/read-your-writes.ts): the WAL position this
+   * caller's reads must see (its last write), sent to subgraphs; and `wrote`, noting a subgraph's
+   * answer that it committed a write at `lsn`. Absent without a replica.
+   */
+  readAfter?: ReadAfter;
+}
+
+export interface ReadAfter {
+  /** The caller's last write known to this gateway or echoed by the client, if any. */
+  lsn(): string | undefined;
+  wrote(lsn: string): void;
+}
+
+/** The read-your-writes state of one request of `userId`: the gateway's mark, or the client's echo of an earlier answer's header if later. */
+function readAfterFor(marks: WriteMarks, userId: string, echoed: string | undefined): ReadAfter {
+  if (echoed) marks.note(userId, echoed);
+  return { lsn: () => marks.get(userId), wrote: (lsn) => marks.note(userId, lsn) };
 }
 
 /**
@@ -27,6 +47,7 @@ export async function gatewayContext(
   verifier: IdentityVerifier,
   keys: GatewayKeys,
   intake?: { operation: SubgraphOperation; peer: Peer; limiter: PublicSourceLimiter },
+  marks?: WriteMarks,
 ): Promise<GatewayContext> {
   const publicFields = intake && !headers.get('authorization') ? publicRootFields(intake.operation) : undefined;
   if (publicFields) {
@@ -44,7 +65,9 @@ export async function gatewayContext(
   const incoming = headers.get('x-request-id');
   const requestId = incoming && /^[A-Za-z0-9-]{8,64}$/.test(incoming) ? incoming : randomUUID();
   const actor = await verifier.authenticate(headers.get('authorization'), headers.get('x-tessera-purpose'));
-  return contextFor(actor, requestId, keys);
+  const context = contextFor(actor, requestId, keys);
+  if (marks) context.readAfter = readAfterFor(marks, actor.userId, lsnFromHeader(headers.get(MIN_LSN_HEADER)));
+  return context;
 }
 
 function contextFor(actor: Actor, requestId: string, keys: GatewayKeys): GatewayContext {

@@ -6,6 +6,7 @@ import { ErrorCode, serviceUnavailable } from '../services/kernel/errors';
 import { rootLogger } from '../services/kernel/logger';
 import { subgraphRequestDuration } from '../services/kernel/metrics';
 import { injectTraceContext, inSpan } from '../services/kernel/tracing';
+import { lsnFromHeader, MIN_LSN_HEADER, WRITTEN_LSN_HEADER } from '../services/kernel/replica';
 import type { RunningSubgraph } from '../services/kernel/subgraph';
 import type { GatewayContext } from './context';
 
@@ -23,9 +24,11 @@ export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
     try {
       return await inSpan(`subgraph ${this.subgraph.name}`, span, async () => {
         const token = await context.actorToken(this.subgraph.name, operation);
-        const contextValue = await this.subgraph.context(`Bearer ${token}`, operation);
+        const contextValue = await this.subgraph.context(`Bearer ${token}`, operation, context.readAfter?.lsn());
         const res = await this.subgraph.server.executeOperation(operation, { contextValue });
         if (res.body.kind !== 'single') throw new Error('Incremental delivery is not used between gateway and subgraphs');
+        const written = lsnFromHeader(res.http.headers.get(WRITTEN_LSN_HEADER));
+        if (written) context.readAfter?.wrote(written);
         return res.body.singleResult as GatewayGraphQLResponse;
       });
     } finally {
@@ -74,7 +77,16 @@ export class SignedRemoteDataSource extends RemoteGraphQLDataSource<GatewayConte
     const operation = { query: request.query, variables: request.variables, operationName: request.operationName };
     request.http!.headers.set('authorization', `Bearer ${await context.actorToken(this.subgraphName, operation)}`);
     request.http!.headers.set('x-request-id', context.requestId);
+    const readAfter = context.readAfter?.lsn();
+    if (readAfter) request.http!.headers.set(MIN_LSN_HEADER, readAfter);
     injectTraceContext((name, value) => request.http!.headers.set(name, value));
+  }
+
+  /** A subgraph that committed a write says where (kernel/replica.ts): this caller's next reads must see it. */
+  override didReceiveResponse({ response, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0]) {
+    const written = lsnFromHeader(response.http?.headers.get(WRITTEN_LSN_HEADER));
+    if (written) context.readAfter?.wrote(written);
+    return response;
   }
 
   /**

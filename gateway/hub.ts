@@ -10,6 +10,7 @@ import { ErrorCode, maskError, withoutSuggestions } from '../services/kernel/err
 import { serveHttp, type HttpHandle } from '../services/kernel/http';
 import { rootLogger } from '../services/kernel/logger';
 import { graphqlRequestDuration, graphqlRequests, metricsFromEnv, type MetricsOptions, observePool, serveMetrics } from '../services/kernel/metrics';
+import { lsnFromHeader, MIN_LSN_HEADER, WRITTEN_LSN_HEADER } from '../services/kernel/replica';
 import { createSubgraphServer, type RunningSubgraph } from '../services/kernel/subgraph';
 import { SUBGRAPHS } from '../services/registry';
 import { consoleRoutes } from './console';
@@ -20,6 +21,7 @@ import type { DevOpenIdProviders } from './dev-op';
 import { IdentityVerifier } from './identity';
 import { documentTooLarge, limitsFromEnv, type QueryLimits, queryLimitsPlugin, TOKEN_LIMIT_MESSAGE } from './limits';
 import { type PublicIntakeLimits, publicLimitsFromEnv, PublicSourceLimiter } from './public-intake';
+import { WriteMarks } from './read-your-writes';
 
 export const SUPERGRAPH_PATH = path.join(__dirname, '..', 'schema', 'supergraph.graphql');
 
@@ -49,6 +51,11 @@ export interface HubOptions {
   console?: boolean;
   /** The floor on refetching an issuer's key set for an unknown key id (gateway/identity.ts). */
   jwksCooldownMs?: number;
+  /**
+   * The subgraphs read on a replica (TESSERA_REPLICA_URL; default: whether `db` has one): the
+   * gateway keeps each caller's last write for read-your-writes (gateway/read-your-writes.ts).
+   */
+  readReplica?: boolean;
 }
 
 export interface Hub {
@@ -123,6 +130,21 @@ const requestMetrics: ApolloServerPlugin<GatewayContext> = {
   },
 };
 
+/**
+ * With a read replica: every answer to a caller who wrote carries the WAL position of its last
+ * write, which a client echoes in MIN_LSN_HEADER to read its writes through any other gateway.
+ */
+const readYourWritesHeader: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ contextValue, response }) {
+        const lsn = contextValue.readAfter?.lsn();
+        if (lsn) response.http.headers.set(WRITTEN_LSN_HEADER, lsn);
+      },
+    };
+  },
+};
+
 type Formatted = Parameters<typeof maskError>[0];
 
 /**
@@ -153,7 +175,12 @@ export async function serveSubgraph(
   const def = SUBGRAPHS.find((s) => s.name === name);
   if (!def) throw new Error(`No subgraph named ${name}`);
   const running = await createSubgraphServer(def, opts);
-  return serveHttp(running.server, (headers, operation) => running.context(headers.get('authorization'), operation), opts.port, opts.host);
+  return serveHttp(
+    running.server,
+    (headers, operation) => running.context(headers.get('authorization'), operation, lsnFromHeader(headers.get(MIN_LSN_HEADER))),
+    opts.port,
+    opts.host,
+  );
 }
 
 /**
@@ -205,12 +232,13 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     stopOnTerminationSignals: false,
     // The parser stops at this many tokens, before building any AST for a huge document.
     parseOptions: { maxTokens: limits.maxTokens },
-    plugins: [requestLogging, requestMetrics, queryLimitsPlugin<GatewayContext>(limits)],
+    plugins: [requestLogging, requestMetrics, queryLimitsPlugin<GatewayContext>(limits), readYourWritesHeader],
     formatError: (formatted, error) => formatGatewayError(formatted as never, error, { development: opts.development, limits, log }) as never,
   });
   await server.start();
   const verifier = new IdentityVerifier(opts.db, log, { development: opts.development, jwksCooldownMs: opts.jwksCooldownMs });
   const limiter = new PublicSourceLimiter({ ...publicLimitsFromEnv(), ...opts.publicIntake });
+  const marks = (opts.readReplica ?? !!opts.db.replica) ? new WriteMarks() : undefined;
   let devIdp: DevOpenIdProviders | undefined;
   let serveConsole: ReturnType<typeof consoleRoutes> | undefined;
   const routes = (req: Parameters<ReturnType<typeof consoleRoutes>>[0], res: Parameters<ReturnType<typeof consoleRoutes>>[1]) =>
@@ -218,7 +246,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const metrics = opts.metrics ? await serveMetrics(opts.metrics) : undefined;
   const http = await serveHttp(
     server,
-    (headers, operation, peer) => gatewayContext(headers, verifier, opts.keys, { operation, peer, limiter }),
+    (headers, operation, peer) => gatewayContext(headers, verifier, opts.keys, { operation, peer, limiter }, marks),
     opts.port,
     opts.host,
     () => routes,

@@ -18,6 +18,7 @@ async function main() {
     keys,
     ...configuredHubOptions(config),
     transport: { kind: 'http', urls },
+    readReplica: !!config.replicaDatabaseUrl,
   });
   console.log(`gateway listening on ${hub.url}${hub.metricsUrl ? `, metrics on ${hub.metricsUrl}` : ''}`);
   process.once(

@@ -8,7 +8,7 @@ import { connect } from '../services/kernel/db';
 import { waitHealthy } from '../services/kernel/http';
 import { startEmbeddedPostgres } from '../services/kernel/postgres';
 import { SUBGRAPHS } from '../services/registry';
-import { prepareDatabase } from '../services/setup';
+import { prepareDatabase, runtimeReplicaUrl } from '../services/setup';
 import { startTracing } from '../services/kernel/tracing';
 import { buildConsole, consoleStale } from './console-build';
 
@@ -36,7 +36,8 @@ async function main() {
     stopPostgres = pg.stop;
   }
   const appUrl = await prepareDatabase(databaseUrl, config);
-  const db = await connect(appUrl, 30);
+  const replicaUrl = runtimeReplicaUrl(config);
+  const db = await connect(appUrl, 30, replicaUrl);
   const keys = await loadGatewayKeys(config.dataDir);
 
   const children: ChildProcess[] = [];

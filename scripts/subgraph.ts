@@ -5,7 +5,7 @@ import { connect } from '../services/kernel/db';
 import { metricsFromEnv, observePool, serveMetrics } from '../services/kernel/metrics';
 import { startTracing } from '../services/kernel/tracing';
 import { SUBGRAPHS } from '../services/registry';
-import { runtimeDatabaseUrl } from '../services/setup';
+import { runtimeDatabaseUrl, runtimeReplicaUrl } from '../services/setup';
 
 /** One subgraph as its own process: `node -r @swc-node/register scripts/subgraph.ts <name>` (multi-process mode, containers). */
 async function main() {
@@ -13,7 +13,7 @@ async function main() {
   if (!name) throw new Error('Name the subgraph: scripts/subgraph.ts <name> or TESSERA_SUBGRAPH');
   const config = loadConfig();
   const tracing = startTracing();
-  const db = await connect(runtimeDatabaseUrl(config), 20);
+  const db = await connect(runtimeDatabaseUrl(config), 20, runtimeReplicaUrl(config));
   const keys = await loadGatewayKeys(config.dataDir);
   const http = await serveSubgraph(name, { db, keys, port: config.port, host: config.subgraphHost, development: config.development });
   console.log(`subgraph ${name} listening on ${config.subgraphHost}:${http.port}`);

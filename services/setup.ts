@@ -60,6 +60,12 @@ export async function prepareDatabase(url: string, config: Config, log: (line: s
 }
 
 /** The URL a hub process connects with: TESSERA_APP_DATABASE_URL, or the app role on DATABASE_URL's server. */
+/** The application role's connection to the read replica, if one is configured (TESSERA_REPLICA_URL). */
+export function runtimeReplicaUrl(config: Config): string | undefined {
+  if (!config.replicaDatabaseUrl || config.appDatabaseUrl) return config.replicaDatabaseUrl;
+  return appDatabaseUrl(config.replicaDatabaseUrl, appRolePassword(config.dataDir));
+}
+
 export function runtimeDatabaseUrl(config: Config): string {
   if (config.appDatabaseUrl) return config.appDatabaseUrl;
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required');

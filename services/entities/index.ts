@@ -32,6 +32,8 @@ export const entitiesSubgraph: SubgraphDefinition = {
     EntitiesIdentifierHoldersAntiJoin1764000000165,
   ],
   tables: ENTITIES_TABLES,
+  // Each question meters its quota and is audited in its own transaction (hit-no-hit.service.ts).
+  primaryQueries: ['hitNoHit'],
   buildSchema: () =>
     buildFederatedSchema({
       resolvers: [

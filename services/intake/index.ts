@@ -22,6 +22,8 @@ export const intakeSubgraph: SubgraphDefinition = {
   dbSchema: 'intake',
   migrations: [IntakeInit1764000000500, TriageDecisions1764000000510, NotificationPlaceCounts1764000000061],
   tables: INTAKE_TABLES,
+  // The public reporter is anonymous: nothing follows them to the replica, so their receipt is read where it was written.
+  primaryQueries: ['publicReportReceipt'],
   buildSchema: () =>
     buildFederatedSchema({
       resolvers: [PublicReportResolver, PublicReportPhotoResolver, NotificationResolver, TriageItemResolver, RelatedReportResolver],

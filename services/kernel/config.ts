@@ -6,6 +6,13 @@ export interface Config {
   databaseUrl: string | undefined;
   /** The application role's connection; derived from DATABASE_URL when unset (see kernel/security.ts). */
   appDatabaseUrl: string | undefined;
+  /**
+   * TESSERA_REPLICA_URL: a hot standby of DATABASE_URL (streaming replication) that read-only
+   * requests may read on (docs/scale-out.md); its user is replaced by the application role's like
+   * DATABASE_URL's, unless TESSERA_APP_DATABASE_URL is set (then it is used as given). Unset: every
+   * request runs on DATABASE_URL.
+   */
+  replicaDatabaseUrl: string | undefined;
   dataDir: string;
   runMode: 'in-process' | 'multi-process';
   /** The address a subgraph process listens on: loopback unless TESSERA_SUBGRAPH_HOST says otherwise (containers: 0.0.0.0). */
@@ -64,6 +71,7 @@ export function loadConfig(): Config {
     devIdp: process.env.TESSERA_DEV_IDP !== '0',
     databaseUrl: process.env.DATABASE_URL || undefined,
     appDatabaseUrl: process.env.TESSERA_APP_DATABASE_URL || undefined,
+    replicaDatabaseUrl: process.env.TESSERA_REPLICA_URL || undefined,
     dataDir,
     runMode,
     subgraphHost: process.env.TESSERA_SUBGRAPH_HOST || '127.0.0.1',

@@ -3,7 +3,7 @@ import { defineAbilityFor, type AppAbility } from '../../policies/ability';
 import type { Actor } from '../../policies/actor';
 import { type GatewayKeys, type SubgraphOperation, verifyActorToken } from './actor-token';
 import { ConsultationLog } from './audit';
-import type { ActorSession, Database } from './db';
+import type { ActorSession, Database, SessionRoute } from './db';
 import { type Logger, rootLogger } from './logger';
 
 /** Everything one request to one subgraph carries: who asks, what they may do, batched loaders. */
@@ -23,8 +23,8 @@ export interface RequestContext {
   loader<K, V>(name: string, make: () => DataLoader<K, V>): DataLoader<K, V>;
 }
 
-export function createContext(actor: Actor, requestId: string, db: Database, service: string): RequestContext {
-  return createContextWith(actor, requestId, db.sessionFor(actor), service);
+export function createContext(actor: Actor, requestId: string, db: Database, service: string, route: SessionRoute = {}): RequestContext {
+  return createContextWith(actor, requestId, db.sessionFor(actor, route), service);
 }
 
 /** A context over a session made elsewhere (`readAs`; demo data, which runs before there is a hub). */
@@ -75,7 +75,8 @@ export async function contextFromAuthorization(
   operation: SubgraphOperation,
   service: string,
   db: Database,
+  route: SessionRoute = {},
 ): Promise<RequestContext> {
   const { actor, requestId } = await verifyActorToken(keys, authorization, service, operation);
-  return createContext(actor, requestId, db, service);
+  return createContext(actor, requestId, db, service, route);
 }

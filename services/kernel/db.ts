@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { escapeLiteral } from 'pg';
 import { DataSource, type Logger, type MigrationInterface, type QueryRunner } from 'typeorm';
 import type { Actor } from '../../policies/actor';
+import { rootLogger } from './logger';
 import { sqlSpan } from './tracing';
 
 /** What repositories need: parameterised SQL, nothing else. Both the pool and a transaction are one. */
@@ -27,7 +28,14 @@ async function rowsOf<T>(runner: QueryRunner, text: string, params: readonly unk
 export class Database implements Db {
   private readonly own = new Map<string, Promise<Database>>();
 
-  constructor(readonly dataSource: DataSource) {}
+  /**
+   * @param replica a hot standby of this database (TESSERA_REPLICA_URL): read-only request sessions
+   * may run there (`sessionFor(actor, { replica })`); everything else, the audit trail included, runs here.
+   */
+  constructor(
+    readonly dataSource: DataSource,
+    readonly replica?: Database,
+  ) {}
 
   /**
    * A connection of its own outside the pool, one per name, opened on first use and closed with the
@@ -73,6 +81,7 @@ export class Database implements Db {
     const own = [...this.own.values()];
     this.own.clear();
     await Promise.all(own.map((made) => made.then((d) => d.close()).catch(() => undefined)));
+    await this.replica?.close();
     await this.dataSource.destroy();
   }
 
@@ -82,9 +91,13 @@ export class Database implements Db {
     return pool && this.dataSource.isInitialized ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : undefined;
   }
 
-  /** The database session of one request made by `actor` (see ActorSession). */
-  sessionFor(actor: Actor): ActorSession {
-    return new ActorSession(this.dataSource, actor, this);
+  /**
+   * The database session of one request made by `actor` (see ActorSession). With `route.replica`
+   * and a replica configured, it reads on the replica (see SessionRoute); otherwise on this database.
+   */
+  sessionFor(actor: Actor, route: SessionRoute = {}): ActorSession {
+    if (!this.replica) return new ActorSession(this.dataSource, actor, this);
+    return new ActorSession(this.dataSource, actor, this, route.replica ? { replica: this.replica.dataSource, minLsn: route.minLsn } : { noteLsn: true });
   }
 }
 
@@ -109,7 +122,43 @@ export function actorSettingsSql(actor: Actor): string {
   return `SELECT ${settings.map(([name, value]) => `set_config('${name}', ${escapeLiteral(value)}, true)`).join(', ')}`;
 }
 
+/**
+ * Where a request's session reads. `replica`: the request only reads (a query whose root fields
+ * write nothing), so it may run on the hot standby, in a READ ONLY transaction. `minLsn`: the
+ * caller's last write (the primary's WAL position after it committed); the session reads on the
+ * replica only if the replica has replayed that far (`pg_last_wal_replay_lsn()`), else on the
+ * primary, so a caller always reads its own writes.
+ */
+export interface SessionRoute {
+  replica?: boolean;
+  minLsn?: string;
+}
+
+/** A WAL position as Postgres writes it, checked (it reaches SQL as a literal). */
+export function lsnText(lsn: string): string {
+  lsnValue(lsn);
+  return lsn;
+}
+
+/** A WAL position (`16/B374D848`) as a number, to compare two. */
+export function lsnValue(lsn: string): bigint {
+  const m = /^([0-9A-Fa-f]{1,8})\/([0-9A-Fa-f]{1,8})$/.exec(lsn);
+  if (!m) throw new Error(`Not a WAL position: ${lsn}`);
+  return (BigInt(`0x${m[1]}`) << 32n) | BigInt(`0x${m[2]}`);
+}
+
+let replicaWarnedAt = 0;
+
+/** Logs that a session fell back to the primary because the replica failed: at most every 10 s. */
+function replicaUnavailable(err: unknown): void {
+  if (Date.now() - replicaWarnedAt < 10_000) return;
+  replicaWarnedAt = Date.now();
+  rootLogger.warn({ err }, 'read replica unavailable: reads go to the primary');
+}
+
 export class ActorSession implements Db {
+  /** Where the session's statements ran: the primary, or the replica (known once opened). */
+  servedBy?: 'primary' | 'replica';
   private opening?: Promise<QueryRunner>;
   private savepoints = 0;
   private onCommit: Array<() => void> = [];
@@ -130,10 +179,27 @@ export class ActorSession implements Db {
     private readonly dataSource: DataSource,
     private readonly actor: Actor,
     private readonly database?: Database,
+    private readonly replica?: { replica: DataSource; minLsn?: string } | { noteLsn: true },
   ) {}
+
+  /**
+   * For a session that may write, with a replica configured: the primary's WAL position once it
+   * committed (a read of this caller that must see the write waits for the replica to replay it).
+   */
+  writtenLsn?: string;
 
   private open(): Promise<QueryRunner> {
     this.opening ??= (async () => {
+      if (this.replica && 'replica' in this.replica) {
+        try {
+          const runner = await this.openOnReplica(this.replica.replica, this.replica.minLsn);
+          if (runner) return runner;
+        } catch (err) {
+          // The replica is down or refused: its reads go to the primary, which has everything.
+          this.lost = undefined;
+          replicaUnavailable(err);
+        }
+      }
       const runner = this.dataSource.createQueryRunner();
       this.connection = (await runner.connect()) as EventEmitter;
       this.connection.on('error', this.onConnectionError);
@@ -145,9 +211,40 @@ export class ActorSession implements Db {
         await runner.release();
         throw this.lost ?? err;
       }
+      this.servedBy = 'primary';
       return runner;
     })();
     return this.opening;
+  }
+
+  /**
+   * A READ ONLY transaction on the replica with the actor's settings (set_config is allowed in
+   * read-only transactions and on a hot standby, so row-level security reads them there as here),
+   * and whether the replica has replayed `minLsn`, in one round trip. Undefined, the connection
+   * returned, when it has not: the session then opens on the primary (as it does when this throws).
+   */
+  private async openOnReplica(replica: DataSource, minLsn: string | undefined): Promise<QueryRunner | undefined> {
+    const runner = replica.createQueryRunner();
+    const client = (await runner.connect()) as EventEmitter & { query(text: string): Promise<Array<{ rows: Array<{ ok?: boolean }> }>> };
+    this.connection = client;
+    this.connection.on('error', this.onConnectionError);
+    try {
+      const caughtUp = minLsn ? `pg_last_wal_replay_lsn() >= ${escapeLiteral(lsnText(minLsn))}::pg_lsn` : 'true';
+      // Three statements in one simple-protocol round trip: the driver answers one result each.
+      const results = await client.query(`BEGIN READ ONLY; ${actorSettingsSql(this.actor)}; SELECT coalesce(${caughtUp}, false) AS ok`);
+      if (results.at(-1)?.rows[0]?.ok === true) {
+        this.servedBy = 'replica';
+        return runner;
+      }
+      await runner.query('ROLLBACK');
+    } catch (err) {
+      this.detach();
+      await runner.release();
+      throw this.lost ?? err;
+    }
+    this.detach();
+    await runner.release();
+    return undefined;
   }
 
   query<T = Record<string, unknown>>(text: string, params: readonly unknown[] = []): Promise<T[]> {
@@ -209,6 +306,10 @@ export class ActorSession implements Db {
       this.opening = undefined;
       try {
         await runner.query(commit ? 'COMMIT' : 'ROLLBACK');
+        if (commit && this.replica && 'noteLsn' in this.replica) {
+          const [row] = (await runner.query('SELECT pg_current_wal_lsn()::text AS lsn')) as Array<{ lsn: string }>;
+          this.writtenLsn = row!.lsn;
+        }
       } catch (err) {
         throw this.lost ?? err;
       } finally {
@@ -221,7 +322,9 @@ export class ActorSession implements Db {
   }
 }
 
-export async function connect(url: string, poolSize = 10): Promise<Database> {
+/** A pool on `url`; with `replicaUrl` (a hot standby of it), a pool of the same size there for read-only sessions. */
+export async function connect(url: string, poolSize = 10, replicaUrl?: string): Promise<Database> {
+  const replica = replicaUrl ? await connect(replicaUrl, poolSize) : undefined;
   const ds = new DataSource({
     type: 'postgres',
     url,
@@ -229,8 +332,13 @@ export async function connect(url: string, poolSize = 10): Promise<Database> {
     logging: false,
     extra: { max: poolSize, application_name: 'tessera' },
   });
-  await ds.initialize();
-  return new Database(ds);
+  try {
+    await ds.initialize();
+  } catch (err) {
+    await replica?.close();
+    throw err;
+  }
+  return new Database(ds, replica);
 }
 
 type MigrationClass = new () => MigrationInterface;

@@ -9,6 +9,7 @@ import { contextFromAuthorization, type RequestContext } from './context';
 import type { Database, Sql } from './db';
 import { assertBoundByRowLevelSecurity } from './security';
 import { maskError, unexpectedError } from './errors';
+import { routeOf, WRITTEN_LSN_HEADER } from './replica';
 import { type Logger, rootLogger } from './logger';
 import type { TableDeclaration } from './tables';
 
@@ -42,6 +43,14 @@ export interface SubgraphDefinition {
    * database closes.
    */
   startBackground?(db: Database, config: Config): { stop(): Promise<void> };
+  /**
+   * Root Query fields that run on the primary when a read replica is configured, like mutations:
+   * those that write (a quota meter, an audit event in the request's transaction), and those whose
+   * callers the gateway cannot follow to read their own writes (the anonymous public). Every other
+   * query may read on the replica (kernel/replica.ts). A writing query left out fails on the
+   * replica (a read-only transaction), never silently.
+   */
+  primaryQueries?: readonly string[];
 }
 
 export interface RunningSubgraph {
@@ -49,9 +58,10 @@ export interface RunningSubgraph {
   server: ApolloServer<RequestContext>;
   /**
    * Builds the request context from an Authorization header and the operation it came with (the
-   * token must be signed for it): the same path for HTTP and in-process.
+   * token must be signed for it): the same path for HTTP and in-process. `minLsn`: the caller's last
+   * write, sent by the gateway (kernel/replica.ts), for a read that may go to the replica.
    */
-  context(authorization: string | undefined, operation: SubgraphOperation): Promise<RequestContext>;
+  context(authorization: string | undefined, operation: SubgraphOperation, minLsn?: string): Promise<RequestContext>;
 }
 
 /**
@@ -124,6 +134,8 @@ export function endOfRequest(log: Logger, consultations: Pick<AuditAppender, 'ap
           }
           try {
             await contextValue.db.finish(true);
+            const written = contextValue.db.writtenLsn;
+            if (written) response.http?.headers.set(WRITTEN_LSN_HEADER, written);
           } catch (err) {
             log.error({ err, requestId: contextValue.requestId }, 'commit failed');
             withhold(response, err, 'Internal server error');
@@ -138,6 +150,7 @@ export async function createSubgraphServer(def: SubgraphDefinition, deps: { db: 
   await assertBoundByRowLevelSecurity(deps.db);
   const schema = instrumentConsultations(await def.buildSchema());
   const log = rootLogger.child({ service: def.name });
+  const primaryQueries = new Set(def.primaryQueries);
   const server = new ApolloServer<RequestContext>({
     schema,
     introspection: deps.development,
@@ -157,6 +170,7 @@ export async function createSubgraphServer(def: SubgraphDefinition, deps: { db: 
   return {
     name: def.name,
     server,
-    context: (authorization, operation) => contextFromAuthorization(deps.keys, authorization, operation, def.name, deps.db),
+    context: (authorization, operation, minLsn) =>
+      contextFromAuthorization(deps.keys, authorization, operation, def.name, deps.db, deps.db.replica ? routeOf(operation, primaryQueries, minLsn) : {}),
   };
 }

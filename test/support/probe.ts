@@ -44,9 +44,9 @@ export function probePool(db: Database): PoolProbe {
   });
   dataSource.logger = logger;
   const sessionFor = db.sessionFor.bind(db);
-  db.sessionFor = (actor) => {
+  db.sessionFor = (actor, route) => {
     counts.subgraphRequests++;
-    return sessionFor(actor);
+    return sessionFor(actor, route);
   };
   return {
     get statements() {
