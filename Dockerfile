@@ -17,8 +17,6 @@ RUN npm ci --omit=dev --no-audit --no-fund
 
 FROM node:20-slim AS runtime
 WORKDIR /app
-# DejaVu Sans: the intelligence reports' PDFs need a font with Romanian's ș and ț (services/products/pdf.ts).
-RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production TESSERA_DATA_DIR=/data
 COPY --from=deps /app/node_modules ./node_modules
 COPY . .

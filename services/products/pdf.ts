@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { countText, MAP_SIZE } from './visuals';
 import type { MapHotspot } from '../routes/api';
@@ -32,17 +31,15 @@ export interface PdfReport {
 }
 
 /**
- * A font that has Romanian's ș and ț (PDFKit's built-in Helvetica is WinAnsi only): DejaVu Sans where
- * the system has it (Debian's fonts-dejavu-core, in the image), else Helvetica.
+ * A font that has Romanian's ș and ț (PDFKit's built-in Helvetica is WinAnsi only): DejaVu Sans,
+ * shipped with the app (the dejavu-fonts-ttf package), so a PDF reads the same on every host.
  */
-const FONTS = { regular: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', bold: '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf' };
+const FONTS = { regular: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'), bold: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf') };
 
 /** The report as a PDF: its marking on every page, its text, the route map, the hotspot table and the network chart. */
 export function reportPdf(r: PdfReport): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: r.title, Creator: 'Tessera' }, bufferPages: true });
-  const embedded = fs.existsSync(FONTS.regular) && fs.existsSync(FONTS.bold);
-  const regular = embedded ? FONTS.regular : 'Helvetica';
-  const bold = embedded ? FONTS.bold : 'Helvetica-Bold';
+  const { regular, bold } = FONTS;
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
