@@ -6,6 +6,7 @@ import { Grading, Loading, NotFound, Problems, PurposeForm, PurposeLine, TlpBann
 import { client, withheldPaths } from './graphql';
 import { i18next, t } from './i18n';
 import { usePersonalQuery } from './personal-query';
+import { type Me, may } from './routes';
 
 /**
  * The NGO caseworker's pages over the narratives subgraph: the narratives that reach the agency, one
@@ -112,7 +113,7 @@ interface NarrativePage {
 const yesNo = (v: boolean | null) => (v === null ? t('common.none') : t(`narratives.consentShort.${v ? 'yes' : 'no'}`));
 
 /** The narratives that reach the agency, newest first; the first words of each text the caller may read. */
-export function NarrativesPage() {
+export function NarrativesPage({ me }: { me: Me | undefined }) {
   const q = usePersonalQuery<NarrativePage>(NARRATIVES, {}, (d) => d?.narratives as NarrativePage | undefined);
   const [more, setMore] = useState<{ pages: Array<{ page: NarrativePage; error?: CombinedError }>; loading: boolean; error?: CombinedError }>({
     pages: [],
@@ -136,11 +137,13 @@ export function NarrativesPage() {
       <PurposeLine onChange={q.ask} />
       <h1>{t('narratives.list.title')}</h1>
       <p>{t('narratives.list.intro')}</p>
-      <p>
-        <Link href="/narratives/new" class="button">
-          {t('narratives.list.new')}
-        </Link>
-      </p>
+      {may(me, 'create', 'Narrative') && (
+        <p>
+          <Link href="/narratives/new" class="button">
+            {t('narratives.list.new')}
+          </Link>
+        </p>
+      )}
       <Problems error={q.error} />
       {!q.data || q.data.totalCount === 0 ? (
         <p>{t('narratives.list.none')}</p>

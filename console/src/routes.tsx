@@ -72,6 +72,7 @@ export const ROUTES: Route[] = [
   { path: /^\/person\/([^/]+)$/, page: ([id]) => <PersonPage id={id!} /> },
   { path: /^\/case\/([^/]+)$/, page: ([id]) => <CasePage id={id!} /> },
   { path: /^\/network\/([^/]+)$/, page: ([seed], q) => <NetworkPage seed={seed!} group={q.get('group')} /> },
+  { path: /^\/$/, page: (_, q) => <SearchPage q={q.get('q') ?? ''} />, nav: { label: 'header.search', href: '/' } },
   { path: /^\/triage\/([^/]+)$/, page: ([id]) => <TriageItemPage id={id!} /> },
   { path: /^\/triage$/, page: () => <TriageQueuePage />, nav: { label: 'triage.nav', href: '/triage', requires: [['read', 'TriageItem']] } },
   { path: /^\/products\/new$/, page: (_p, q) => <EditorPage reportId={q.get('report') ?? undefined} /> },
@@ -81,7 +82,6 @@ export const ROUTES: Route[] = [
     page: (_p, _q, me) => <FeedPage agencyType={me?.agency?.type ?? undefined} />,
     nav: { label: 'header.products', href: '/products', requires: [['read', 'IntelligenceReport']] },
   },
-  { path: /^\/$/, page: (_, q) => <SearchPage q={q.get('q') ?? ''} />, nav: { label: 'header.search', href: '/' } },
   { path: /^\/hit-no-hit$/, page: () => <HitNoHitPage />, nav: { label: 'hits.nav', href: '/hit-no-hit', requires: [['read', 'HitNoHitResult']] } },
   { path: /^\/reports$/, page: () => <ReportsPage />, nav: { label: 'reports.nav', href: '/reports', requires: [['create', 'TransactionReport']] } },
   { path: /^\/typology$/, page: () => <TypologyPage />, nav: { label: 'typology.nav', href: '/typology', requires: [['create', 'Typology']] } },
@@ -118,7 +118,11 @@ export const ROUTES: Route[] = [
   { path: /^\/narratives\/new$/, page: (_, q) => <NarrativeFormPage caseId={q.get('case') ?? undefined} /> },
   { path: /^\/narratives\/([^/]+)\/withdraw$/, page: ([id]) => <WithdrawPage id={id!} /> },
   { path: /^\/narratives\/([^/]+)$/, page: ([id]) => <NarrativePageView id={id!} /> },
-  { path: /^\/narratives$/, page: () => <NarrativesPage />, nav: { label: 'narratives.nav', href: '/narratives', requires: [['create', 'Narrative']] } },
+  {
+    path: /^\/narratives$/,
+    page: (_, _q, me) => <NarrativesPage me={me} />,
+    nav: { label: 'narratives.nav', href: '/narratives', requires: [['read', 'Narrative']] },
+  },
   {
     path: /^\/audit$/,
     page: (_, q) => <AuditPage query={q} />,

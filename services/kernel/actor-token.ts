@@ -1,7 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, KeyObject, randomUUID, sign, verify } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
+import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { type Actor, isActorType, isRole, PUBLIC, PUBLIC_AGENCY_ID, PUBLIC_USER_ID } from '../../policies/actor';
 import { unauthenticated } from './errors';
 import { fileMadeOnce } from './hub-secret';
@@ -21,6 +21,7 @@ export const ACTOR_TOKEN_ISSUER = 'tessera-gateway';
 /** The subgraphs that serve the anonymous public (policies/actor.ts PUBLIC): a public actor token for any other is refused. */
 export const PUBLIC_SUBGRAPHS: readonly string[] = ['intake'];
 const ALG = 'EdDSA';
+const ACTOR_TOKEN_TYPE = 'tessera-actor+jwt';
 const LIFETIME_SECONDS = 60;
 /** Clock skew between gateway and subgraph processes that verification allows. */
 const VERIFY_LEEWAY_SECONDS = 5;
@@ -102,9 +103,24 @@ function firstUse(audience: string, jti: string, exp: number): boolean {
   return true;
 }
 
+/**
+ * The token is a standard compact JWS (alg EdDSA, any JOSE library verifies it), signed and verified
+ * with node:crypto's Ed25519 synchronously: the gateway signs one per subgraph fetch and the
+ * subgraph verifies it, and Web Crypto's asynchronous jobs (jose's path) were the largest single
+ * cost of a small request (docs/benchmarks.md, request-cost).
+ */
+const HEADER = Buffer.from(JSON.stringify({ alg: ALG, typ: ACTOR_TOKEN_TYPE })).toString('base64url');
+const keyObjects = new WeakMap<CryptoKey, KeyObject>();
+function keyObject(key: CryptoKey): KeyObject {
+  let k = keyObjects.get(key);
+  if (!k) keyObjects.set(key, (k = KeyObject.from(key)));
+  return k;
+}
+
 export async function signActorToken(keys: GatewayKeys, actor: Actor, audience: string, requestId: string, operation: SubgraphOperation): Promise<string> {
   if (!keys.privateKey) throw new Error('This process holds no gateway signing key');
-  return new SignJWT({
+  const now = Math.floor(Date.now() / 1000);
+  const claims = {
     agency: actor.agencyId,
     agencyType: actor.agencyType,
     role: actor.role,
@@ -113,15 +129,27 @@ export async function signActorToken(keys: GatewayKeys, actor: Actor, audience: 
     purpose: actor.purpose,
     rid: requestId,
     op: operationHash(operation),
-  })
-    .setProtectedHeader({ alg: ALG, typ: 'tessera-actor+jwt' })
-    .setIssuer(ACTOR_TOKEN_ISSUER)
-    .setSubject(actor.userId)
-    .setAudience(audience)
-    .setJti(randomUUID())
-    .setIssuedAt()
-    .setExpirationTime(`${LIFETIME_SECONDS}s`)
-    .sign(keys.privateKey);
+    iss: ACTOR_TOKEN_ISSUER,
+    sub: actor.userId,
+    aud: audience,
+    jti: randomUUID(),
+    iat: now,
+    exp: now + LIFETIME_SECONDS,
+  };
+  const body = `${HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+  return `${body}.${sign(null, Buffer.from(body), keyObject(keys.privateKey)).toString('base64url')}`;
+}
+
+/** The claims of a compact JWS whose header is exactly ours and whose Ed25519 signature `key` verifies; throws otherwise. */
+function verifiedClaims(token: string, key: CryptoKey): Record<string, unknown> {
+  const parts = token.split('.');
+  if (parts.length !== 3) throw new Error('not a compact JWS');
+  const header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+  if (header.alg !== ALG || header.typ !== ACTOR_TOKEN_TYPE || Object.keys(header).length !== 2) throw new Error('unexpected header');
+  if (!verify(null, Buffer.from(`${parts[0]}.${parts[1]}`), keyObject(key), Buffer.from(parts[2]!, 'base64url'))) throw new Error('bad signature');
+  const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as unknown;
+  if (!claims || typeof claims !== 'object' || Array.isArray(claims)) throw new Error('claims are not an object');
+  return claims as Record<string, unknown>;
 }
 
 /**
@@ -137,27 +165,26 @@ export async function verifyActorToken(
   const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined;
   if (!token) throw unauthenticated('Subgraphs accept only requests from the Tessera gateway');
   try {
-    const { payload } = await jwtVerify(token, keys.publicKey, {
-      issuer: ACTOR_TOKEN_ISSUER,
-      audience,
-      algorithms: [ALG],
-      typ: 'tessera-actor+jwt',
-      requiredClaims: ['exp', 'iat', 'sub', 'jti'],
-      maxTokenAge: `${LIFETIME_SECONDS + VERIFY_LEEWAY_SECONDS}s`,
-    });
-    const { agency, agencyType, role, groups, country, purpose, rid, op } = payload as Record<string, unknown>;
+    const payload = verifiedClaims(token, keys.publicKey);
+    const now = Date.now() / 1000;
+    const { iss, aud, sub, jti, iat, exp } = payload;
+    if (iss !== ACTOR_TOKEN_ISSUER || aud !== audience) throw new Error('another issuer or audience');
+    if (typeof sub !== 'string' || typeof jti !== 'string' || typeof iat !== 'number' || typeof exp !== 'number') throw new Error('missing claims');
+    if (exp <= now - VERIFY_LEEWAY_SECONDS) throw new Error('expired');
+    if (iat > now + VERIFY_LEEWAY_SECONDS || now - iat > LIFETIME_SECONDS + VERIFY_LEEWAY_SECONDS) throw new Error('issued at an unacceptable time');
+    const { agency, agencyType, role, groups, country, purpose, rid, op } = payload;
     if (typeof agency !== 'string' || !isActorType(agencyType) || !isRole(role) || !Array.isArray(groups)) {
       throw new Error('malformed actor claims');
     }
     // The anonymous public reaches the public intake subgraph only, and only as the one public actor.
-    if (agencyType === PUBLIC && (!PUBLIC_SUBGRAPHS.includes(audience) || agency !== PUBLIC_AGENCY_ID || payload.sub !== PUBLIC_USER_ID || groups.length)) {
+    if (agencyType === PUBLIC && (!PUBLIC_SUBGRAPHS.includes(audience) || agency !== PUBLIC_AGENCY_ID || sub !== PUBLIC_USER_ID || groups.length)) {
       throw new Error('public actor outside the public intake');
     }
     if (typeof op !== 'string' || op !== operationHash(operation)) throw new Error('token signed for another operation');
-    if (!firstUse(audience, payload.jti!, payload.exp!)) throw new Error('token used before');
+    if (!firstUse(audience, jti, exp)) throw new Error('token used before');
     return {
       actor: {
-        userId: payload.sub as string,
+        userId: sub,
         agencyId: agency,
         agencyType,
         role,

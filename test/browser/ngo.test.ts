@@ -362,12 +362,17 @@ describe('an NGO caseworker in Chromium', () => {
     expect((await narrative(demoId))!.proposals.find((p) => p.id === proposal.id)!.status).toBe('PROPOSED');
   });
 
-  it('a police officer has no link to the narratives pages', async () => {
+  it('a police officer reads the narratives that reach the force, and is offered no contribution', async () => {
     const { page } = await newPage();
     await signIn(page, 'west-midlands-police', 'Contributor');
     await page.getByTestId('role').getByText('Contributor', { exact: true }).waitFor();
-    const nav = page.getByRole('navigation', { name: 'Pages' });
-    await nav.getByRole('link', { name: 'Search' }).waitFor();
-    expect(await nav.getByRole('link', { name: 'Narratives' }).count()).toBe(0);
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Narratives' }).click();
+    await page.getByLabel('Purpose').fill('Investigation WMP-2026-1187');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByTestId('narratives').waitFor();
+    // The list is there (its heading), and the link to contribute is not: police do not create narratives.
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    expect(await page.getByRole('link', { name: 'Contribute a narrative' }).count()).toBe(0);
+    expect(cspViolations).toEqual([]);
   });
 });

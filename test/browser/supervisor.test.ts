@@ -70,14 +70,17 @@ describe("a supervisor's pages in the console", () => {
     await page.getByRole('link', { name: 'Access requests' }).waitFor();
     expect(await headerLinks(page)).toEqual([
       'Search',
+      'Reports',
       'Hit/no-hit',
       'Map',
       'Referral tasks',
+      'Narratives',
       'Audit trail',
       'Access requests',
       'Retention review',
       'Sharing groups',
       'Statistics',
+      'New on my cases',
     ]);
 
     await page.getByRole('link', { name: 'Audit trail' }).click();
@@ -359,7 +362,7 @@ describe("a supervisor's pages in the console", () => {
     const { page } = await newPage();
     await signIn(page, WMP, 'Viewer');
     await page.getByTestId('role').getByText('Viewer', { exact: true }).waitFor();
-    expect(await headerLinks(page)).toEqual(['Search', 'Hit/no-hit', 'Map', 'Referral tasks', 'Statistics']);
+    expect(await headerLinks(page)).toEqual(['Search', 'Reports', 'Hit/no-hit', 'Map', 'Narratives', 'Statistics']);
 
     await go(page, '/requests');
     const refusal = page.getByRole('alert');
