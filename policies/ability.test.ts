@@ -64,8 +64,8 @@ const INTENT: Record<AgencyType, WriteIntent> = {
   FRONTLINE: { ownOnly: {} },
   HUB_ANALYST: {
     ownOnly: {
-      create: ['Observation', 'Link', 'Route'],
-      update: ['Observation', 'Link', 'Route'],
+      create: ['Observation', 'Link', 'Route', 'Advert', 'AdvertLead'],
+      update: ['Observation', 'Link', 'Route', 'Advert', 'AdvertLead'],
     },
   },
   HUB_ADMIN: {

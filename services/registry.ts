@@ -1,3 +1,4 @@
+import { advertsSubgraph } from './adverts';
 import { agenciesSubgraph } from './agencies';
 import { auditSubgraph } from './audit';
 import { casesSubgraph } from './cases';
@@ -20,6 +21,7 @@ export const SUBGRAPHS: SubgraphDefinition[] = [
   typologiesSubgraph,
   narrativesSubgraph,
   intakeSubgraph,
+  advertsSubgraph,
   // The audit trail: every subgraph appends to its schema (services/kernel/audit.ts); it serves auditTrail.
   auditSubgraph,
 ];
