@@ -20,7 +20,7 @@ export const leadTable: SubjectTable = {
   table: 'adverts.leads',
   alias: 'l',
   grantsTable: ADVERT_GRANTS,
-  columns: `${metaColumns('l')}, l.kind, l.score, l.indicators, l.cities, cardinality(l.advert_ids) AS "advertCount", l.advert_ids::text[] AS "advertIds",
+  columns: `${metaColumns('l')}, l.kind, l.score, l.indicators, l.cities, cardinality(l.advert_ids) AS "advertCount", l.advert_ids::text[] AS adverts,
     l.phones, l.image_hashes AS "imageHashes", l.movements, l.first_seen AS "firstSeen", l.last_seen AS "lastSeen", l.explanation`,
   attributes: (ctx, params) => metaAttributes('l', ctx.actor, params, ADVERT_GRANTS),
   map: (row) => withMeta('AdvertLead', row) as PolicyRecord,

@@ -62,7 +62,7 @@ export class AdvertLeadResolver {
   }
 
   @FieldResolver(() => [AdvertType], { nullable: true, description: 'The adverts the lead rests on that reach you' })
-  adverts(@Root() lead: { advertIds?: string[] }, @Ctx() ctx: RequestContext) {
+  adverts(@Root() lead: { adverts?: unknown }, @Ctx() ctx: RequestContext) {
     return leads.advertsOfLead(ctx, lead);
   }
 }

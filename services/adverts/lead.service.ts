@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendAudit, ownRecordEvent } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
+import { REDACTED } from '../../policies/enforce';
 import { type Actor, highestMarking as highestOf, type Marking } from '../../policies/actor';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
 import { assertCanCreate, projectAll } from '../kernel/policy';
@@ -38,9 +39,15 @@ export async function listAdvertLeads(ctx: RequestContext, filter: { kind?: stri
   return toPage(projectAll(ctx, rows), total, window);
 }
 
-/** `AdvertLead.adverts`: the adverts a lead rests on that reach the caller, through the Advert policy. */
-export async function advertsOfLead(ctx: RequestContext, lead: { advertIds?: string[] }): Promise<Projected[]> {
-  const rows = await visibleLoader(ctx, advertTable, 'id').loadMany(lead.advertIds ?? []);
+/**
+ * `AdvertLead.adverts`: the adverts a lead rests on that reach the caller, through the Advert policy.
+ * The lead's own field (its advert ids) is withheld where the caller may not read it (REDACTED is
+ * answered as FORBIDDEN_FIELD).
+ */
+export async function advertsOfLead(ctx: RequestContext, lead: { adverts?: unknown }): Promise<Projected[] | typeof REDACTED> {
+  if (lead.adverts === REDACTED) return REDACTED;
+  const ids = Array.isArray(lead.adverts) ? (lead.adverts as string[]) : [];
+  const rows = await visibleLoader(ctx, advertTable, 'id').loadMany(ids);
   return projectAll(
     ctx,
     rows.flatMap((r) => (Array.isArray(r) ? r : [])),
