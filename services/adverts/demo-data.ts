@@ -13,7 +13,8 @@ import { computeLeads } from './lead.service';
  * by a partner and held by the hub: S1's Romanian phone (+40 722 123 456, which the police cases of
  * the Met, West Midlands and the Romanian police and Albion Bank's screening also name) advertised in
  * Birmingham and then London, a photo reused on another site with a UK number, and one advert that
- * joins nothing. Registers `advert:<key>` ids and computes the hub's leads.
+ * joins nothing. AMBER, shared with the police forces on the route. Registers `advert:<key>` ids,
+ * computes the hub's leads and registers `advertLead:network` and `advertLead:movement` (the Romanian phone's).
  */
 const DEMO_ADVERTS = [
   {
@@ -64,11 +65,14 @@ const DEMO_ADVERTS = [
 
 export async function seedAdvertsDemo(db: Sql, demo: DemoRegistry): Promise<void> {
   const owner = demoOwner(demo, 'tessera-hub');
+  // Shared with the three police forces on the route: what identifies the people advertised goes no further.
+  const police = ['met-police', 'west-midlands-police', 'politia-romana'].map((slug) => demo.agencies[slug]!.id);
   const handling: HandlingInput = {
-    marking: Marking.GREEN,
+    marking: Marking.AMBER,
     sourceEvaluation: SourceEvaluation.UNTESTED,
     intelligenceAssessment: IntelligenceAssessment.C,
     handlingCode: HandlingCode.P,
+    sharedWithAgencyIds: police,
   };
   const items = [];
   for (const a of DEMO_ADVERTS) {
@@ -76,7 +80,7 @@ export async function seedAdvertsDemo(db: Sql, demo: DemoRegistry): Promise<void
       db,
       'adverts.adverts',
       owner,
-      { marking: 'GREEN', sourceEvaluation: '2', intelligenceAssessment: 'C' },
+      { marking: 'AMBER', sourceEvaluation: '2', intelligenceAssessment: 'C', sharedWithAgencyIds: police },
       {
         site: a.site,
         advert_ref: a.advertRef,
@@ -98,4 +102,9 @@ export async function seedAdvertsDemo(db: Sql, demo: DemoRegistry): Promise<void
   const actor: Actor = { ...owner, agencyType: 'HUB_ANALYST', role: 'CONTRIBUTOR', groupIds: [], country: 'GB' };
   await recordObservationsBySource(db, actor, items, 'adverts');
   await computeLeads(db, owner);
+  const leads = await db.query<{ id: string; kind: string }>(
+    `SELECT id, kind FROM adverts.leads WHERE $1 = ANY(advert_ids) AND (kind = 'NETWORK' OR phones = ARRAY['+40722123456'])`,
+    [demo.ids['advert:brum-1']],
+  );
+  for (const l of leads) demo.ids[`advertLead:${l.kind.toLowerCase()}`] = l.id;
 }

@@ -63,6 +63,8 @@ interface AdvertRow {
   lastSeen: Date;
   indicators: string[];
   marking: Marking;
+  sharedAgencies: string[];
+  sharedGroups: string[];
 }
 
 interface Lead {
@@ -162,7 +164,8 @@ function scored(lead: Lead): { score: number; indicators: AdvertIndicator[]; exp
   const indicators = [...counts.keys()].sort() as AdvertIndicator[];
   const score =
     lead.adverts.length + (lead.kind === 'MOVEMENT' ? 2 * (lead.movements.length - 1) : 0) + indicators.reduce((s, i) => s + INDICATOR_WEIGHTS[i], 0);
-  const why = indicators.map((i) => (i === 'MANY_ON_ONE_NUMBER' ? `${i} (${many.join(', ')})` : `${i} in ${counts.get(i)} advert(s)`));
+  // Counts only: the explanation is part of a lead's overview, which readers of no phone read too (policies/).
+  const why = indicators.map((i) => (i === 'MANY_ON_ONE_NUMBER' ? `${i} on ${many.length} phone(s)` : `${i} in ${counts.get(i)} advert(s)`));
   return { score, indicators, explanation: [lead.explanation, ...(why.length ? [`Indicators: ${why.join('; ')}.`] : [])].join(' ') };
 }
 
@@ -222,7 +225,7 @@ export async function computeLeads(
       phones: [phone],
       hashes: [],
       movements,
-      explanation: `${phone} advertised in ${movements.length} cities: ${movements.map((m) => `${m.city} (${m.firstSeen} to ${m.lastSeen})`).join(', then ')}.`,
+      explanation: `One phone advertised in ${movements.length} cities: ${movements.map((m) => `${m.city} (${m.firstSeen} to ${m.lastSeen})`).join(', then ')}.`,
     });
   }
   await tx.query('DELETE FROM adverts.leads WHERE owner_agency_id = $1', [actor.agencyId]);
@@ -235,11 +238,12 @@ export async function computeLeads(
     const col = <T>(fn: (l: (typeof made)[number]) => T) => part.map(fn);
     await tx.query(
       `INSERT INTO adverts.leads (id, owner_agency_id, contributor_user_id, marking, source_evaluation, intelligence_assessment, handling_code,
-         kind, score, indicators, cities, advert_ids, phones, image_hashes, movements, first_seen, last_seen, explanation)
-       SELECT r.id, $1, $2, r.marking, '2', 'C', 'P', r.kind, r.score, r.indicators::text[], r.cities::text[], r.advert_ids::uuid[], r.phones::text[],
+         shared_with_agency_ids, shared_with_group_ids, kind, score, indicators, cities, advert_ids, phones, image_hashes, movements, first_seen, last_seen, explanation)
+       SELECT r.id, $1, $2, r.marking, '2', 'C', 'P', r.agencies::uuid[], r.groups::uuid[], r.kind, r.score, r.indicators::text[], r.cities::text[], r.advert_ids::uuid[], r.phones::text[],
          r.hashes::text[], r.movements::jsonb, r.first_seen, r.last_seen, r.explanation
        FROM unnest($3::uuid[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[],
-         $14::timestamptz[], $15::text[]) AS r(id, marking, kind, score, indicators, cities, advert_ids, phones, hashes, movements, first_seen, last_seen, explanation)`,
+         $14::timestamptz[], $15::text[], $16::text[], $17::text[])
+         AS r(id, marking, kind, score, indicators, cities, advert_ids, phones, hashes, movements, first_seen, last_seen, explanation, agencies, groups)`,
       [
         actor.agencyId,
         actor.userId,
@@ -256,6 +260,8 @@ export async function computeLeads(
         col((l) => new Date(l.adverts.reduce((m, a) => Math.min(m, a.firstSeen.getTime()), Infinity)).toISOString()),
         col((l) => new Date(l.adverts.reduce((m, a) => Math.max(m, a.lastSeen.getTime()), -Infinity)).toISOString()),
         col((l) => l.explanation),
+        col((l) => pg(sharedWith(l.adverts, 'sharedAgencies'))),
+        col((l) => pg(sharedWith(l.adverts, 'sharedGroups'))),
       ],
     );
   }
@@ -279,10 +285,22 @@ function sharedValues(lists: string[][]): string[] {
 
 const highestMarking = (adverts: AdvertRow[]): Marking => highestOf(...adverts.map((a) => a.marking));
 
+/**
+ * Whom an AMBER lead is shared with: the agencies (and groups) every one of its AMBER adverts is
+ * shared with, so a lead reaches no agency that one of its adverts does not reach. Other markings
+ * share with nobody (CLEAR and GREEN reach everyone; RED only its contributor).
+ */
+function sharedWith(adverts: AdvertRow[], key: 'sharedAgencies' | 'sharedGroups'): string[] {
+  if (highestMarking(adverts) !== 'AMBER') return [];
+  const amber = adverts.filter((a) => a.marking === 'AMBER');
+  return amber.reduce<string[]>((common, a, i) => (i === 0 ? [...a[key]] : common.filter((x) => a[key].includes(x))), []).sort();
+}
+
 /** Every advert of the agency that names a phone or image, in one streamed-size statement (ids, identifiers, city, dates, indicators). */
 async function readAdverts(tx: Sql, agencyId: string): Promise<AdvertRow[]> {
   return tx.query<AdvertRow>(
-    `SELECT id, phones, image_hashes AS hashes, city, first_seen AS "firstSeen", last_seen AS "lastSeen", indicators, marking
+    `SELECT id, phones, image_hashes AS hashes, city, first_seen AS "firstSeen", last_seen AS "lastSeen", indicators, marking,
+       shared_with_agency_ids::text[] AS "sharedAgencies", shared_with_group_ids::text[] AS "sharedGroups"
      FROM adverts.adverts WHERE owner_agency_id = $1 AND (cardinality(phones) > 0 OR cardinality(image_hashes) > 0) ORDER BY first_seen, id`,
     [agencyId],
   );

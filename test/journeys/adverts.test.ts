@@ -76,7 +76,7 @@ describe('the demo feed', () => {
     const leads = r.data!.advertLeads.nodes;
     const movement = leads.find((l) => l.kind === 'MOVEMENT' && l.phones.includes('+40722123456'))!;
     expect(movement.movements.map((m) => m.city)).toEqual(['Birmingham', 'London']);
-    expect(movement.explanation).toContain('+40722123456 advertised in 2 cities: Birmingham (2026-01-10 to 2026-01-24), then London');
+    expect(movement.explanation).toContain('One phone advertised in 2 cities: Birmingham (2026-01-10 to 2026-01-24), then London');
     expect(movement.adverts.map((a) => a.id).sort()).toEqual([hub.demo.ids['advert:brum-1'], hub.demo.ids['advert:london-1']].sort());
 
     // The Romanian phone joins Birmingham and Ilford; a photo reused on another site joins Stratford, with its UK number.
