@@ -9,6 +9,7 @@ import { reports } from './locales/reports';
 import { map } from './locales/map';
 import { report } from './locales/report';
 import { groups } from './locales/groups';
+import { leads } from './locales/leads';
 import { requests } from './locales/requests';
 import { retention } from './locales/retention';
 import { search } from './locales/search';
@@ -177,6 +178,7 @@ const AREAS = {
   requests,
   retention,
   groups,
+  leads,
 };
 
 function pick(areas: Record<string, { en: object; ro: object }>, lng: 'en' | 'ro'): Record<string, object> {

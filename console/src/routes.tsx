@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { AuditPage } from './audit';
 import { CasePage } from './case';
 import { HitNoHitPage } from './hit-no-hit';
+import { LeadsPage } from './leads';
 import { MapPage } from './map';
 import { NarrativeFormPage } from './narrative-form';
 import { NarrativePageView, NarrativesPage, WithdrawPage } from './narratives';
@@ -66,6 +67,12 @@ export const ROUTES: Route[] = [
     page: (_, q) => <MapPage query={q} />,
     // The agency types whose policies read Route and Hotspot (policies/agency-types/, docs/access-matrix.md).
     nav: { label: 'map.nav', href: '/map', agencyTypes: ['LAW_ENFORCEMENT', 'FINANCIAL_INSTITUTION', 'NGO', 'HUB_ANALYST'] },
+  },
+  {
+    path: /^\/leads$/,
+    page: () => <LeadsPage />,
+    // The agency types that read a lead's evidence (policies/agency-types/); NGOs read its overview only, through the API.
+    nav: { label: 'leads.nav', href: '/leads', agencyTypes: ['LAW_ENFORCEMENT', 'HUB_ANALYST'] },
   },
   { path: /^\/narratives\/new$/, page: (_, q) => <NarrativeFormPage caseId={q.get('case') ?? undefined} /> },
   { path: /^\/narratives\/([^/]+)\/withdraw$/, page: ([id]) => <WithdrawPage id={id!} /> },

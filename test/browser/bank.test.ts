@@ -202,7 +202,7 @@ describe("the bank officer's journey in Chromium", () => {
     await signIn(police, 'west-midlands-police', 'Contributor');
     await police.getByTestId('role').getByText('Contributor', { exact: true }).waitFor();
     const links = await police.getByRole('navigation', { name: 'Pages' }).getByRole('link').allInnerTexts();
-    expect(links).toEqual(['Search', 'Map']);
+    expect(links).toEqual(['Search', 'Map', 'Leads']);
     expect(cspViolations).toEqual([]);
   });
 });

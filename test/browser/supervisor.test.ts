@@ -68,7 +68,7 @@ describe("a supervisor's pages in the console", () => {
     await signIn(page, WMP, 'Supervisor');
     await page.getByTestId('role').getByText('Supervisor', { exact: true }).waitFor();
     await page.getByRole('link', { name: 'Access requests' }).waitFor();
-    expect(await headerLinks(page)).toEqual(['Search', 'Map', 'Audit trail', 'Access requests', 'Retention review', 'Sharing groups']);
+    expect(await headerLinks(page)).toEqual(['Search', 'Map', 'Leads', 'Audit trail', 'Access requests', 'Retention review', 'Sharing groups']);
 
     await page.getByRole('link', { name: 'Audit trail' }).click();
     await page
@@ -349,7 +349,7 @@ describe("a supervisor's pages in the console", () => {
     const { page } = await newPage();
     await signIn(page, WMP, 'Viewer');
     await page.getByTestId('role').getByText('Viewer', { exact: true }).waitFor();
-    expect(await headerLinks(page)).toEqual(['Search', 'Map']);
+    expect(await headerLinks(page)).toEqual(['Search', 'Map', 'Leads']);
 
     await go(page, '/requests');
     const refusal = page.getByRole('alert');
