@@ -123,7 +123,13 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 /** Whether one phone is on adverts of several women: at least `minWomen` of its adverts share no image with each other. */
 function manyOnOneNumber(adverts: AdvertRow[]): string[] {
   const byPhone = new Map<string, AdvertRow[]>();
-  for (const a of adverts) for (const p of a.phones) byPhone.set(p, [...(byPhone.get(p) ?? []), a]);
+  for (const a of adverts) {
+    for (const p of a.phones) {
+      const list = byPhone.get(p);
+      if (list) list.push(a);
+      else byPhone.set(p, [a]);
+    }
+  }
   const phones: string[] = [];
   for (const [phone, list] of byPhone) {
     const images = new Set<string>();
