@@ -3,6 +3,7 @@ import { AgenciesGovernance1764000000020 } from '../../migrations/agencies/17640
 import { IssuerTokenLifetime1764000000033 } from '../../migrations/agencies/1764000000033-issuer-token-lifetime';
 import { IssuerDiscovery1764000000034 } from '../../migrations/agencies/1764000000034-issuer-discovery';
 import { FrontlineAgencyType1764000000036 } from '../../migrations/agencies/1764000000036-frontline-agency-type';
+import { AgenciesAdvertRecordSubjects1764000000720 } from '../../migrations/agencies/1764000000720-advert-record-subjects';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { AgencyResolver, UserResolver } from './agency.resolver';
@@ -27,6 +28,7 @@ export const agenciesSubgraph: SubgraphDefinition = {
     IssuerTokenLifetime1764000000033,
     IssuerDiscovery1764000000034,
     FrontlineAgencyType1764000000036,
+    AgenciesAdvertRecordSubjects1764000000720,
   ],
   tables: AGENCIES_TABLES,
   buildSchema: () =>

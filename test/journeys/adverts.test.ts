@@ -231,3 +231,34 @@ describe('computing leads', () => {
     expect(Number(audit!.n)).toBeGreaterThanOrEqual(4);
   });
 });
+
+describe('retention', () => {
+  test('an advert is reviewed yearly; erased, its observations and the leads resting on it go with it', async () => {
+    const [row] = await hub.db.query<{ id: string; due: string }>(
+      `SELECT id, review_due::text AS due FROM adverts.adverts WHERE site = 'classifieds-two.example' AND advert_ref = 'CT-2'`,
+    );
+    const [expected] = await hub.db.query<{ d: string }>(`SELECT (current_date + interval '1 year')::date::text AS d`);
+    expect(row!.due).toBe(expected!.d);
+    const resting = async () =>
+      Number((await hub.db.query<{ n: string }>(`SELECT count(*) AS n FROM adverts.leads WHERE $1::uuid = ANY(advert_ids)`, [row!.id]))[0]!.n);
+    const observations = async () =>
+      Number(
+        (await hub.db.query<{ n: string }>(`SELECT count(*) AS n FROM entities.observations WHERE source_type = 'ADVERT' AND source_id = $1`, [row!.id]))[0]!.n,
+      );
+    // The network of CT-1 and CT-2 (one phone) and that phone's movement from Leeds to Sheffield.
+    expect(await resting()).toBe(2);
+    expect(await observations()).toBe(1);
+
+    const r = await hub.gql<{ reviewRecord: { decision: string; erasedRecordCount: number } }>(
+      'tessera-hub:SUPERVISOR',
+      `mutation($id: ID!) { reviewRecord(subjectType: Advert, id: $id, decision: ERASE, reason: "Nothing further to pursue") { decision erasedRecordCount } }`,
+      { id: row!.id },
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.reviewRecord.decision).toBe('ERASE');
+    expect(await resting()).toBe(0);
+    expect(await observations()).toBe(0);
+    const gone = await hub.gql('met-police', `query($id: ID!) { advert(id: $id) { id } }`, { id: row!.id });
+    expect(codes(gone)).toEqual(['NOT_FOUND']);
+  });
+});
