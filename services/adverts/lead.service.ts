@@ -289,7 +289,8 @@ function sharedValues(lists: string[][]): string[] {
     .sort();
 }
 
-const highestMarking = (adverts: AdvertRow[]): Marking => highestOf(...adverts.map((a) => a.marking));
+// Pairwise, not spread: a network may hold more adverts than a call takes arguments.
+const highestMarking = (adverts: AdvertRow[]): Marking => adverts.reduce<Marking>((m, a) => highestOf(m, a.marking), 'CLEAR');
 
 /**
  * Whom an AMBER lead is shared with: the agencies (and groups) every one of its AMBER adverts is
