@@ -149,10 +149,10 @@ export async function importAdverts(ctx: RequestContext, input: ImportAdvertsInp
       );
       return { ...row!, replayed: true };
     }
-    const ids = adverts.map((a) => known.get(`${a.site}\u0000${a.advertRef}`)?.id ?? randomUUID());
+    const proposed = adverts.map((a) => known.get(`${a.site}\u0000${a.advertRef}`)?.id ?? randomUUID());
     const h = input.handling;
     const col = <T>(fn: (a: ValidAdvert) => T) => adverts.map(fn);
-    const written = await tx.query<{ id: string }>(
+    const written = await tx.query<{ id: string; site: string; ref: string }>(
       `INSERT INTO adverts.adverts AS a (id, owner_agency_id, contributor_user_id, marking, source_evaluation, intelligence_assessment, handling_code,
          handling_conditions, shared_with_agency_ids, shared_with_group_ids, red_recipient_user_ids, site, advert_ref, url, first_seen, last_seen, location,
          city, phones, handles, image_hashes, text, collector, indicators, import_id)
@@ -174,7 +174,7 @@ export async function importAdverts(ctx: RequestContext, input: ImportAdvertsInp
          indicators = ARRAY(SELECT DISTINCT unnest(a.indicators || EXCLUDED.indicators) ORDER BY 1),
          import_id = EXCLUDED.import_id,
          updated_at = now()
-       RETURNING a.id`,
+       RETURNING a.id, a.site, a.advert_ref AS ref`,
       [
         ctx.actor.agencyId,
         ctx.actor.userId,
@@ -187,7 +187,7 @@ export async function importAdverts(ctx: RequestContext, input: ImportAdvertsInp
         h.sharedWithGroupIds ?? [],
         h.redRecipientUserIds ?? [],
         created.id,
-        ids,
+        proposed,
         col((a) => a.site),
         col((a) => a.advertRef),
         col((a) => a.url),
@@ -204,6 +204,9 @@ export async function importAdverts(ctx: RequestContext, input: ImportAdvertsInp
       ],
     );
     if (written.length !== adverts.length) throw new Error('advert upsert wrote an unexpected number of rows');
+    // The ids the rows have: a concurrent file may have written one of these adverts first (the upsert then updated its row).
+    const stored = new Map(written.map((w) => [`${w.site}\u0000${w.ref}`, w.id]));
+    const ids = adverts.map((a) => stored.get(`${a.site}\u0000${a.advertRef}`)!);
     // Identifiers new to each advert join the entity graph, the advert their source (one statement for every entity, one for every observation).
     const fresh = adverts.map((a, i) => {
       const before = known.get(`${a.site}\u0000${a.advertRef}`);
