@@ -63,7 +63,17 @@ describe('subgraph process address', () => {
       services: Record<string, { command?: string[]; environment?: Record<string, string> }>;
     };
     const subgraphs = Object.entries(compose.services).filter(([, s]) => s.command?.includes('start:subgraph'));
-    expect(subgraphs.map(([name]) => name).sort()).toEqual(['adverts', 'agencies', 'audit', 'cases', 'entities', 'intake', 'narratives', 'routes', 'typologies']);
+    expect(subgraphs.map(([name]) => name).sort()).toEqual([
+      'adverts',
+      'agencies',
+      'audit',
+      'cases',
+      'entities',
+      'intake',
+      'narratives',
+      'routes',
+      'typologies',
+    ]);
     for (const [name, service] of subgraphs) {
       expect([name, service.environment?.TESSERA_SUBGRAPH_HOST]).toEqual([name, '0.0.0.0']);
       expect(compose.services.gateway!.environment![`TESSERA_SUBGRAPH_URL_${name.toUpperCase()}`]).toBe(`http://${name}:${service.environment!.PORT}/graphql`);
