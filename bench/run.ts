@@ -5,6 +5,7 @@ import { auditConcurrency } from './measures/audit-concurrency';
 import type { Budget, Measure } from './measures/common';
 import { gatewayOverhead } from './measures/gateway-overhead';
 import { hitNoHit } from './measures/hit-no-hit';
+import { advertsMeasure } from './measures/adverts';
 import { ingest } from './measures/ingest';
 import { linkAnalysis } from './measures/link-analysis';
 import { linkChart } from './measures/link-chart';
@@ -18,7 +19,7 @@ import { type Failure, formatMarkdown, formatTable, load, machine, type Result }
 import { type Stack, startStack } from './stack';
 
 /**
- * `npm run bench [-- --scale small|medium|large] [--only id,id] [--seconds N] [--screening N] [--seed S] [--keep DIR] [--markdown]`
+ * `npm run bench [-- --scale small|medium|large] [--only id,id] [--seconds N] [--screening N] [--adverts N] [--seed S] [--keep DIR] [--markdown]`
  * `npm run bench -- --soak 10m [--rate 40]`: the soak run alone (bench/measures/soak.ts).
  *
  * Starts its own database (embedded, or a fresh database on DATABASE_URL's server) and hub, builds
@@ -28,7 +29,7 @@ import { type Stack, startStack } from './stack';
  */
 
 /** In the order they run: reads before the writes of ingest. */
-const MEASURES: Measure[] = [
+const measuresWith = (adverts: number | undefined): Measure[] => [
   requestCost,
   policyCost,
   nPlusOne,
@@ -40,7 +41,9 @@ const MEASURES: Measure[] = [
   hitNoHit,
   screening,
   ingest,
+  advertsMeasure(adverts),
 ];
+const MEASURES = measuresWith(undefined);
 
 const BUDGETS: Record<ScaleName, Budget> = {
   small: { warmupMs: 1500, roundMs: 2500, rounds: 2, concurrency: 32, samples: 60, reports: 1000, screening: 100_000 },
@@ -59,6 +62,8 @@ interface Args {
   seconds?: number;
   /** Identifiers in the screening job, instead of the scale's. */
   screening?: number;
+  /** Adverts each side of the adverts measure writes (`--adverts 1000000`), instead of the scale's. */
+  adverts?: number;
   markdown: boolean;
   list: boolean;
 }
@@ -86,6 +91,9 @@ function parseArgs(argv: string[]): Args {
     } else if (a.startsWith('--screening')) {
       args.screening = Number(value());
       if (!Number.isInteger(args.screening) || args.screening < 1) throw new Error('--screening must be a positive whole number of identifiers');
+    } else if (a.startsWith('--adverts')) {
+      args.adverts = Number(value());
+      if (!Number.isInteger(args.adverts) || args.adverts < 1) throw new Error('--adverts must be a positive whole number of adverts');
     } else if (a.startsWith('--soak')) {
       const m = /^(\d+(?:\.\d+)?)(s|m|h)$/.exec(value());
       if (!m) throw new Error('--soak takes a duration such as 90s, 10m or 1h');
@@ -95,7 +103,7 @@ function parseArgs(argv: string[]): Args {
       if (!(args.rate > 0)) throw new Error('--rate must be a positive number of requests per second');
     } else if (a === '--markdown') args.markdown = true;
     else if (a === '--list') args.list = true;
-    else throw new Error(`Unknown argument ${a} (use --scale, --only, --seconds, --screening, --soak, --rate, --seed, --keep, --markdown, --list)`);
+    else throw new Error(`Unknown argument ${a} (use --scale, --only, --seconds, --screening, --adverts, --soak, --rate, --seed, --keep, --markdown, --list)`);
   }
   const unknown = args.only?.filter((id) => !MEASURES.some((m) => m.id === id));
   if (unknown?.length) throw new Error(`Unknown measure ${unknown.join(', ')} (known: ${MEASURES.map((m) => m.id).join(', ')})`);
@@ -144,7 +152,7 @@ async function main(): Promise<number> {
     // A soak run is a mode of its own: the soak alone, its charts into docs/benchmarks/.
     const measures = args.soak
       ? [soak({ durationMs: args.soak, ratePerSecond: args.rate, chartsDir: path.join(__dirname, '..', 'docs', 'benchmarks') })]
-      : MEASURES;
+      : measuresWith(args.adverts);
     for (const m of measures) {
       if (args.only && !args.only.includes(m.id)) continue;
       const t = Date.now();

@@ -64,8 +64,8 @@ const INTENT: Record<AgencyType, WriteIntent> = {
   FRONTLINE: { ownOnly: {} },
   HUB_ANALYST: {
     ownOnly: {
-      create: ['Observation', 'Link', 'Route', 'Campaign', 'IntelligenceReport'],
-      update: ['Observation', 'Link', 'Route', 'Campaign', 'IntelligenceReport'],
+      create: ['Observation', 'Link', 'Route', 'Campaign', 'IntelligenceReport', 'Advert', 'AdvertLead'],
+      update: ['Observation', 'Link', 'Route', 'Campaign', 'IntelligenceReport', 'Advert', 'AdvertLead'],
       withdraw: ['IntelligenceReport'],
     },
   },

@@ -79,6 +79,21 @@ export const HOTSPOT_FIELDS = ['periodStart', 'periodEnd', 'victimCount', 'caseC
 export const TYPOLOGY_FIELDS = [...RECORD_META, 'title', 'pattern', 'indicators', 'channels', 'amountBands', 'geography', 'periodStart', 'periodEnd'] as const;
 export const TRANSACTION_REPORT_FIELDS = [...RECORD_META, 'reportCode', 'reason', 'indicators', 'amount', 'currency', 'dateFrom', 'dateTo', 'parties'] as const;
 
+/**
+ * An advert from an adult-services site, collected by a partner and held by the hub: where and when
+ * it was seen (ADVERT_OVERVIEW), and what identifies the people behind it (ADVERT_IDENTIFIERS: the
+ * advert's URL, phones, handles, text and image hashes).
+ */
+export const ADVERT_OVERVIEW = [...RECORD_META, 'site', 'firstSeen', 'lastSeen', 'location', 'city', 'collector', 'indicators'] as const;
+export const ADVERT_IDENTIFIERS = ['advertRef', 'url', 'phones', 'handles', 'text', 'imageHashes'] as const;
+/**
+ * A lead the hub computes from adverts: what kind of pattern, how strong, which indicators and
+ * cities (ADVERT_LEAD_OVERVIEW), and the evidence that names people: the adverts it rests on and
+ * the phones and image hashes that join them (ADVERT_LEAD_EVIDENCE).
+ */
+export const ADVERT_LEAD_OVERVIEW = [...RECORD_META, 'kind', 'score', 'indicators', 'cities', 'advertCount', 'firstSeen', 'lastSeen', 'explanation'] as const;
+export const ADVERT_LEAD_EVIDENCE = ['adverts', 'phones', 'imageHashes', 'movements'] as const;
+
 export const NARRATIVE_OVERVIEW = [
   ...RECORD_META,
   'case',
@@ -314,6 +329,8 @@ export const SUBJECT_FIELDS = {
   Typology: [...TYPOLOGY_FIELDS],
   TransactionReport: [...TRANSACTION_REPORT_FIELDS],
   Narrative: [...NARRATIVE_OVERVIEW, ...NARRATIVE_TEXT],
+  Advert: [...ADVERT_OVERVIEW, ...ADVERT_IDENTIFIERS],
+  AdvertLead: [...ADVERT_LEAD_OVERVIEW, ...ADVERT_LEAD_EVIDENCE],
   PublicReport: [...PUBLIC_REPORT_FIELDS, ...PUBLIC_REPORT_CONTACT],
   PublicReportReceipt: [...PUBLIC_REPORT_RECEIPT_FIELDS],
   Notification: [...NOTIFICATION_FIELDS],
@@ -357,6 +374,8 @@ export const MARKED_SUBJECTS = [
   'Typology',
   'TransactionReport',
   'Narrative',
+  'Advert',
+  'AdvertLead',
 ] as const satisfies readonly SubjectType[];
 export type MarkedSubject = (typeof MARKED_SUBJECTS)[number];
 

@@ -63,6 +63,7 @@ describe('docker-compose.yml', () => {
   test('only the gateway gets its private key; every other Tessera container gets the public one, and no env file', () => {
     const tessera = Object.entries(compose.services).filter(([name]) => name !== 'postgres');
     expect(tessera.map(([n]) => n).sort()).toEqual([
+      'adverts',
       'agencies',
       'audit',
       'cases',

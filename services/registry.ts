@@ -1,3 +1,4 @@
+import { advertsSubgraph } from './adverts';
 import { agenciesSubgraph } from './agencies';
 import { auditSubgraph } from './audit';
 import { casesSubgraph } from './cases';
@@ -22,6 +23,7 @@ export const SUBGRAPHS: SubgraphDefinition[] = [
   narrativesSubgraph,
   intakeSubgraph,
   productsSubgraph,
+  advertsSubgraph,
   // The audit trail: every subgraph appends to its schema (services/kernel/audit.ts); it serves auditTrail.
   auditSubgraph,
 ];

@@ -64,6 +64,7 @@ describe('subgraph process address', () => {
     };
     const subgraphs = Object.entries(compose.services).filter(([, s]) => s.command?.includes('start:subgraph'));
     expect(subgraphs.map(([name]) => name).sort()).toEqual([
+      'adverts',
       'agencies',
       'audit',
       'cases',

@@ -82,7 +82,7 @@ class CopyIn extends Query {
   }
 }
 
-function copyFrom(client: Client, table: string, columns: string[], rows: unknown[][]): Promise<void> {
+export function copyFrom(client: Client, table: string, columns: string[], rows: unknown[][]): Promise<void> {
   const field = (v: unknown): string => {
     if (v === null || v === undefined) return '\\N';
     const s = Array.isArray(v) ? `{${v.map((x) => `"${String(x).replace(/["\\]/g, '\\$&')}"`).join(',')}}` : String(v);

@@ -11,6 +11,7 @@ import { map } from './locales/map';
 import { report } from './locales/report';
 import { groups } from './locales/groups';
 import { campaigns } from './locales/campaigns';
+import { leads } from './locales/leads';
 import { requests } from './locales/requests';
 import { retention } from './locales/retention';
 import { products } from './locales/products';
@@ -226,6 +227,7 @@ const AREAS = {
   frontline,
   campaigns,
   products,
+  leads,
 };
 
 function pick(areas: Record<string, { en: object; ro: object }>, lng: 'en' | 'ro'): Record<string, object> {

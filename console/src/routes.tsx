@@ -4,6 +4,7 @@ import { CampaignsPage } from './campaigns';
 import { CasePage } from './case';
 import { NotificationsPage, NotifyPage, TasksPage } from './frontline';
 import { HitNoHitPage } from './hit-no-hit';
+import { LeadsPage } from './leads';
 import { MapPage } from './map';
 import { NarrativeFormPage } from './narrative-form';
 import { NarrativePageView, NarrativesPage, WithdrawPage } from './narratives';
@@ -114,6 +115,19 @@ export const ROUTES: Route[] = [
     page: (_, q, me) => <CampaignsPage query={q} me={me} />,
     // The hub's analysts run campaigns; NGOs are their partners (docs/campaigns.md).
     nav: { label: 'campaigns.nav', href: '/campaigns', requires: [['read', 'Campaign']] },
+  },
+  {
+    path: /^\/leads$/,
+    page: () => <LeadsPage />,
+    // The page shows each lead's evidence, the adverts: for those who may read both (NGOs read a lead's overview only, through the API).
+    nav: {
+      label: 'leads.nav',
+      href: '/leads',
+      requires: [
+        ['read', 'AdvertLead'],
+        ['read', 'Advert'],
+      ],
+    },
   },
   { path: /^\/narratives\/new$/, page: (_, q) => <NarrativeFormPage caseId={q.get('case') ?? undefined} /> },
   { path: /^\/narratives\/([^/]+)\/withdraw$/, page: ([id]) => <WithdrawPage id={id!} /> },

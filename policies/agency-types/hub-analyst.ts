@@ -1,5 +1,9 @@
 import type { AgencyTypePolicy } from '../rules';
 import {
+  ADVERT_IDENTIFIERS,
+  ADVERT_LEAD_EVIDENCE,
+  ADVERT_LEAD_OVERVIEW,
+  ADVERT_OVERVIEW,
   AUDIT_EVENT_FIELDS,
   CAMPAIGN_AREA_FIELDS,
   CAMPAIGN_FIELDS,
@@ -72,6 +76,12 @@ export const hubAnalystPolicy: AgencyTypePolicy = (actor, { can }) => {
 
   can('read', 'Narrative', [...NARRATIVE_OVERVIEW]);
   can('read', 'Narrative', [...NARRATIVE_TEXT], { consentHub: true });
+
+  // The advert feed is the hub's own intelligence: its analysts ingest adverts and compute the leads.
+  can('read', 'Advert', [...ADVERT_OVERVIEW, ...ADVERT_IDENTIFIERS]);
+  can(['create', 'update'], 'Advert', own);
+  can('read', 'AdvertLead', [...ADVERT_LEAD_OVERVIEW, ...ADVERT_LEAD_EVIDENCE]);
+  can(['create', 'update'], 'AdvertLead', own);
 
   // Reports from the public, which only the hub triages; the reporter's contact details go no further than the hub.
   can('read', 'PublicReport', [...PUBLIC_REPORT_FIELDS, ...PUBLIC_REPORT_CONTACT]);

@@ -1,5 +1,9 @@
 import type { AgencyTypePolicy } from '../rules';
 import {
+  ADVERT_IDENTIFIERS,
+  ADVERT_LEAD_EVIDENCE,
+  ADVERT_LEAD_OVERVIEW,
+  ADVERT_OVERVIEW,
   CASE_DETAIL,
   CASE_OVERVIEW,
   ENTITY_OVERVIEW,
@@ -65,6 +69,10 @@ export const lawEnforcementPolicy: AgencyTypePolicy = (actor, { can }) => {
 
   can('read', 'Narrative', [...NARRATIVE_OVERVIEW]);
   can('read', 'Narrative', [...NARRATIVE_TEXT], { consentLawEnforcement: true });
+
+  // The hub's advert feed and its leads, with the phones, handles and text: police act on them.
+  can('read', 'Advert', [...ADVERT_OVERVIEW, ...ADVERT_IDENTIFIERS]);
+  can('read', 'AdvertLead', [...ADVERT_LEAD_OVERVIEW, ...ADVERT_LEAD_EVIDENCE]);
 
   // Referrals from frontline services where this agency is the destination: read them, and move their status on.
   can('read', 'Notification', [...NOTIFICATION_FIELDS], { destinationAgencyId: actor.agencyId });

@@ -1,5 +1,6 @@
 import type { AgencyTypePolicy } from '../rules';
 import {
+  ADVERT_LEAD_OVERVIEW,
   CAMPAIGN_AREA_FIELDS,
   CAMPAIGN_FIELDS,
   CAMPAIGN_REACH_FIELDS,
@@ -70,6 +71,10 @@ export const ngoPolicy: AgencyTypePolicy = (actor, { can }) => {
   can('read', 'Narrative', [...NARRATIVE_TEXT], own);
   can('create', 'Narrative', own);
   can(['update', 'withdraw'], 'Narrative', own);
+
+  // Leads from the advert feed as patterns (kind, score, indicators, cities), for outreach where
+  // they point: never the adverts, phones or image hashes, which identify the people advertised.
+  can('read', 'AdvertLead', [...ADVERT_LEAD_OVERVIEW]);
 
   // Referrals from frontline services where this agency is the destination: read them, and move their status on.
   can('read', 'Notification', [...NOTIFICATION_FIELDS], { destinationAgencyId: actor.agencyId });

@@ -4,6 +4,7 @@ import { IssuerTokenLifetime1764000000033 } from '../../migrations/agencies/1764
 import { IssuerDiscovery1764000000034 } from '../../migrations/agencies/1764000000034-issuer-discovery';
 import { FrontlineAgencyType1764000000036 } from '../../migrations/agencies/1764000000036-frontline-agency-type';
 import { RetentionReviewsPublicReports1764000000950 } from '../../migrations/agencies/1764000000950-retention-reviews-public-reports';
+import { AgenciesAdvertRecordSubjects1764000000980 } from '../../migrations/agencies/1764000000980-advert-record-subjects';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { AgencyResolver, UserResolver } from './agency.resolver';
@@ -29,6 +30,7 @@ export const agenciesSubgraph: SubgraphDefinition = {
     IssuerDiscovery1764000000034,
     FrontlineAgencyType1764000000036,
     RetentionReviewsPublicReports1764000000950,
+    AgenciesAdvertRecordSubjects1764000000980,
   ],
   tables: AGENCIES_TABLES,
   buildSchema: () =>

@@ -1,4 +1,5 @@
 import { SqlParams } from '../../policies/sql';
+import { beforeAdvertErased } from '../adverts/api';
 import { eraseStatements } from '../entities/api';
 import { appendAudit, ownRecordEvent } from '../kernel/audit';
 import { erasePublicReport, lockPublicReportForReview, PUBLIC_REPORT_SUBJECT, reviewablePublicReportsSql, setPublicReportReviewDue } from '../intake/api';
@@ -51,6 +52,8 @@ const BEFORE_ERASE: Partial<Record<MarkedSubject, (tx: Sql, id: string) => Promi
   Typology: beforeTypologyErased,
   // The log of consent withdrawals refers to the narrative by a foreign key; the erasure's own review row and audit event replace it.
   Narrative: beforeNarrativeErased,
+  // Leads rest on adverts by id: those resting on the erased advert go, to be computed again from what remains.
+  Advert: beforeAdvertErased,
 };
 
 /** The subjects reviewed on their own: everything but parts (statements only when not following an own source). */

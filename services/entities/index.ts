@@ -6,6 +6,7 @@ import { EntitiesObservationsByEntityAndDate1764000000130 } from '../../migratio
 import { EntitiesOrganisationSearch1764000000110 } from '../../migrations/entities/1764000000110-entities-organisation-search';
 import { EntitiesScreeningJobs1764000000160 } from '../../migrations/entities/1764000000160-screening-jobs';
 import { EntitiesIdentifierHoldersAntiJoin1764000000165 } from '../../migrations/entities/1764000000165-identifier-holders-anti-join';
+import { EntitiesAdvertSource1764000000700 } from '../../migrations/entities/1764000000700-advert-source';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedEntitiesDemo } from './demo-data';
@@ -30,6 +31,7 @@ export const entitiesSubgraph: SubgraphDefinition = {
     EntitiesForgetOrphans1764000000150,
     EntitiesScreeningJobs1764000000160,
     EntitiesIdentifierHoldersAntiJoin1764000000165,
+    EntitiesAdvertSource1764000000700,
   ],
   tables: ENTITIES_TABLES,
   // Each question meters its quota and is audited in its own transaction (hit-no-hit.service.ts).

@@ -13,7 +13,7 @@ import { countryOf, type EntityKind, normaliseIdentifier } from '../kernel/ident
  * written here is owned by the actor's agency and marked with the source record's handling.
  */
 
-export const SOURCE_TYPES = ['CASE', 'TRANSACTION_REPORT', 'NARRATIVE', 'TYPOLOGY'] as const;
+export const SOURCE_TYPES = ['CASE', 'TRANSACTION_REPORT', 'NARRATIVE', 'TYPOLOGY', 'ADVERT'] as const;
 export type SourceType = (typeof SOURCE_TYPES)[number];
 
 export const LINK_KINDS = [

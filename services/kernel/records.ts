@@ -27,6 +27,11 @@ export const RETENTION_CLASSES = {
   SURVIVOR_ACCOUNT: { years: 2 },
   /** Statements about entities made on another agency's record: reviewed on their own every two years. */
   STATEMENT: { years: 2 },
+  /**
+   * Adverts collected from adult-services sites: open-source material about people who may be
+   * victims, kept only while it can still lead somewhere; reviewed yearly, like the leads computed from them.
+   */
+  ADVERT_INTELLIGENCE: { years: 1 },
   /** Hub-derived aggregates, recomputed from cases: reviewed yearly. */
   AGGREGATE: { years: 1 },
   /**
@@ -87,6 +92,8 @@ export const RECORDS: Readonly<Record<MarkedSubject, MarkedRecordTable>> = {
   Typology: { subject: 'Typology', table: 'typologies.typologies', grantsTable: 'typologies.grants', retention: 'FINANCIAL_PATTERN' },
   TransactionReport: { subject: 'TransactionReport', table: 'typologies.transaction_reports', grantsTable: 'typologies.grants', retention: 'FINANCIAL_REPORT' },
   Narrative: { subject: 'Narrative', table: 'narratives.narratives', grantsTable: 'narratives.grants', retention: 'SURVIVOR_ACCOUNT' },
+  Advert: { subject: 'Advert', table: 'adverts.adverts', grantsTable: 'adverts.grants', retention: 'ADVERT_INTELLIGENCE' },
+  AdvertLead: { subject: 'AdvertLead', table: 'adverts.leads', grantsTable: 'adverts.grants', retention: 'ADVERT_INTELLIGENCE' },
 };
 
 /** The record an observation or link names in `source_type` / `source_id`. */
@@ -95,6 +102,7 @@ export const SOURCE_SUBJECTS = {
   TRANSACTION_REPORT: 'TransactionReport',
   NARRATIVE: 'Narrative',
   TYPOLOGY: 'Typology',
+  ADVERT: 'Advert',
 } as const satisfies Record<string, MarkedSubject>;
 export type SourceTypeName = keyof typeof SOURCE_SUBJECTS;
 

@@ -328,6 +328,28 @@ const CALLS: Record<string, Call> = {
       ['COLLECT', 'Observation'],
     ],
   },
+  importAdverts: {
+    persona: 'tessera-hub',
+    query: `mutation($input: ImportAdvertsInput!) { importAdverts(input: $input) { id } }`,
+    variables: () => ({
+      input: {
+        format: 'NDJSON',
+        country: 'RO',
+        content: JSON.stringify({ site: 'audit.example', advertId: 'A-1', firstSeen: '2026-05-01', phones: ['0733 000 111'], collector: 'audit collector' }),
+        handling: HANDLING,
+      },
+    }),
+    writes: [
+      ['COLLECT', 'Advert'],
+      ['COLLECT', 'Observation'],
+    ],
+  },
+  computeAdvertLeads: {
+    persona: 'tessera-hub',
+    query: `mutation { computeAdvertLeads { networkCount } }`,
+    variables: () => ({}),
+    writes: [['COMBINE', 'AdvertLead']],
+  },
   submitPublicReport: {
     persona: PUBLIC_PERSONA,
     query: `mutation($input: SubmitPublicReportInput!) { submitPublicReport(input: $input) { receiptCode } }`,

@@ -203,7 +203,7 @@ describe("the bank officer's journey in Chromium", () => {
     await police.getByTestId('role').getByText('Contributor', { exact: true }).waitFor();
     const links = await police.getByRole('navigation', { name: 'Pages' }).getByRole('link').allInnerTexts();
     // Police may ask hit/no-hit too (their permissions say so); reports and typologies are the banks'.
-    expect(links).toEqual(['Search', 'Reports', 'Hit/no-hit', 'Map', 'Referral tasks', 'Narratives', 'Statistics', 'New on my cases']);
+    expect(links).toEqual(['Search', 'Reports', 'Hit/no-hit', 'Map', 'Referral tasks', 'Leads', 'Narratives', 'Statistics', 'New on my cases']);
     expect(cspViolations).toEqual([]);
   });
 });

@@ -61,7 +61,7 @@ describe('a frontline notification and its referral task in Chromium', () => {
     await signIn(page, 'spitalul-iasi', 'Contributor');
     await page.getByTestId('role').getByText('Contributor', { exact: true }).waitFor();
     await nav(page).getByRole('link', { name: 'Notify a case' }).waitFor();
-    expect(await headerLinks(page)).toEqual(['Search', 'Notify a case', 'My notifications']);
+    expect(await headerLinks(page)).toEqual(['Search', 'Reports', 'Notify a case', 'My notifications']);
 
     await nav(page).getByRole('link', { name: 'Notify a case' }).click();
     await page.getByRole('heading', { name: 'Notify a suspected case' }).waitFor();

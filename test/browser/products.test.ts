@@ -18,7 +18,7 @@ describe('intelligence reports in Chromium', () => {
   it('a hub analyst publishes for banks; a bank officer reads it with the bank view and downloads the PDF; an NGO never sees it', async () => {
     const analyst = (await newPage()).page;
     await signIn(analyst, 'tessera-hub', 'Contributor');
-    await analyst.getByRole('link', { name: 'Reports' }).click();
+    await analyst.getByRole('link', { name: 'Reports', exact: true }).click();
     await analyst.getByTestId('products-feed').waitFor();
     await analyst.getByRole('link', { name: 'Write a report' }).click();
     await analyst.getByTestId('report-editor').waitFor();
@@ -37,7 +37,7 @@ describe('intelligence reports in Chromium', () => {
 
     const bank = (await newPage()).page;
     await signIn(bank, 'albion-bank', 'Contributor');
-    await bank.getByRole('link', { name: 'Reports' }).click();
+    await bank.getByRole('link', { name: 'Reports', exact: true }).click();
     await bank.getByTestId('products-feed').getByRole('link', { name: TITLE }).click();
     await bank.getByTestId('report').waitFor();
     const visuals = bank.getByTestId('visuals-FINANCIAL_INSTITUTION');
@@ -86,7 +86,7 @@ describe('intelligence reports in Chromium', () => {
 
     const ngo = (await newPage()).page;
     await signIn(ngo, 'safe-passage', 'Contributor');
-    await ngo.getByRole('link', { name: 'Reports' }).click();
+    await ngo.getByRole('link', { name: 'Reports', exact: true }).click();
     await ngo.getByTestId('products-feed').waitFor();
     await expect(ngo.getByTestId('products-feed').innerText()).resolves.not.toContain(TITLE);
     // Its address, typed in, is "not found" for the NGO.

@@ -74,6 +74,7 @@ describe("a supervisor's pages in the console", () => {
       'Hit/no-hit',
       'Map',
       'Referral tasks',
+      'Leads',
       'Narratives',
       'Audit trail',
       'Access requests',
@@ -362,7 +363,7 @@ describe("a supervisor's pages in the console", () => {
     const { page } = await newPage();
     await signIn(page, WMP, 'Viewer');
     await page.getByTestId('role').getByText('Viewer', { exact: true }).waitFor();
-    expect(await headerLinks(page)).toEqual(['Search', 'Reports', 'Hit/no-hit', 'Map', 'Narratives', 'Statistics']);
+    expect(await headerLinks(page)).toEqual(['Search', 'Reports', 'Hit/no-hit', 'Map', 'Leads', 'Narratives', 'Statistics']);
 
     await go(page, '/requests');
     const refusal = page.getByRole('alert');

@@ -145,6 +145,10 @@ describe('row-level security on every table', () => {
         [by.agencyId, by.userId],
       );
       await q(
+        `INSERT INTO adverts.imports (owner_agency_id, contributor_user_id, file_hash, advert_count, created_count, updated_count) VALUES ($1, $2, gen_random_uuid()::text, 1, 1, 0)`,
+        [by.agencyId, by.userId],
+      );
+      await q(
         `INSERT INTO typologies.submissions (owner_agency_id, contributor_user_id, idempotency_key, request_hash, report_ids) VALUES ($1, $2, gen_random_uuid()::text, 'h', '{}')`,
         [by.agencyId, by.userId],
       );

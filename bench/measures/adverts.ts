@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Client } from 'pg';
+import { postGraphQL } from '../graphql';
+import { type Measure, seededRandom } from './common';
+import { copyFrom } from './ingest';
+
+/**
+ * The advert feed at scale: adverts/s through `importAdverts` (NDJSON files of FILE_LINES adverts,
+ * one after another, as a collector's loader would send them) against the same rows written by the
+ * database's own bulk path, then the time `computeAdvertLeads` takes over everything ingested. The
+ * baseline upserts the phone entities (INSERT ... SELECT FROM unnest ON CONFLICT: COPY cannot
+ * upsert) and COPYs the adverts and their observations in one transaction. `--adverts N` sets how
+ * many adverts each side writes (default: the scale's).
+ *
+ * The generated feed looks like a real one: phones shared by a few adverts each (networks of 1 to 8
+ * adverts), some moving between cities, one image in twenty reused across adverts, a third of the
+ * texts with an indicator.
+ */
+const PERSONA = 'tessera-hub';
+const FILE_LINES = 5000;
+const CITIES = ['London', 'Birmingham', 'Manchester', 'Leeds', 'Glasgow', 'Bristol', 'Coventry', 'Leicester', 'Nottingham', 'Sheffield'];
+const TEXTS = ['New in town, just arrived', 'Independent, own place', 'My girls are waiting', 'Fată nouă în oraș', 'Discreet, 27 years', 'Sweet and friendly'];
+
+interface GeneratedAdvert {
+  site: string;
+  advertId: string;
+  firstSeen: string;
+  lastSeen: string;
+  location: string;
+  phones: string[];
+  imageHashes: string[];
+  text: string;
+  collector: string;
+}
+
+/** Deterministic adverts; each side (`side`) its own advert ids and phone range, so each writes as many new rows. */
+export function makeAdverts(n: number, seed: string, side: number): GeneratedAdvert[] {
+  const rnd = seededRandom(`${seed}:adverts:${side}`);
+  const phones = Math.max(1, Math.floor(n / 3));
+  const hex = (v: number) => v.toString(16).padStart(16, '0');
+  return Array.from({ length: n }, (_, i) => {
+    const phone = Math.floor(rnd() * phones);
+    const from = Date.UTC(2025, 0, 1) + Math.floor(rnd() * 500) * 86_400_000;
+    return {
+      site: `site-${i % 7}.example`,
+      advertId: `S${side}-${i}`,
+      firstSeen: new Date(from).toISOString(),
+      lastSeen: new Date(from + Math.floor(rnd() * 20) * 86_400_000).toISOString(),
+      location: CITIES[(phone + (rnd() < 0.2 ? 1 : 0)) % CITIES.length]!,
+      phones: [`+4477${side}0${String(phone % 1_000_000).padStart(6, '0')}`],
+      imageHashes: [hex(rnd() < 0.05 ? Math.floor(rnd() * 1000) : side * 10_000_000 + i)],
+      text: TEXTS[Math.floor(rnd() * TEXTS.length)]!,
+      collector: 'Benchmark collector',
+    };
+  });
+}
+
+const IMPORT = `mutation($input: ImportAdvertsInput!) { importAdverts(input: $input) { advertCount createdCount } }`;
+const HANDLING = { marking: 'AMBER', sourceEvaluation: 'UNTESTED', intelligenceAssessment: 'C', handlingCode: 'P' };
+
+/** The same adverts as the service writes them: advert rows, upserted phone entities, one observation per advert and phone. */
+async function copyAdverts(client: Client, adverts: GeneratedAdvert[], owner: { agencyId: string; userId: string }): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    const values = [...new Set(adverts.flatMap((a) => a.phones))].sort();
+    const upserted = await client.query<{ id: string; value: string }>(
+      `INSERT INTO entities.entities (kind, value) SELECT 'PHONE', v FROM unnest($1::text[]) AS v
+       ON CONFLICT (kind, value) DO UPDATE SET kind = EXCLUDED.kind RETURNING id, value`,
+      [values],
+    );
+    const entityIds = new Map(upserted.rows.map((e) => [e.value, e.id]));
+    const ids = adverts.map(() => randomUUID());
+    const meta = [owner.agencyId, owner.userId, 'AMBER', '2', 'C', 'P'];
+    const META = ['owner_agency_id', 'contributor_user_id', 'marking', 'source_evaluation', 'intelligence_assessment', 'handling_code'];
+    await copyFrom(
+      client,
+      'adverts.adverts',
+      ['id', ...META, 'site', 'advert_ref', 'first_seen', 'last_seen', 'location', 'city', 'phones', 'image_hashes', 'text', 'collector'],
+      adverts.map((a, i) => [
+        ids[i],
+        ...meta,
+        a.site,
+        a.advertId,
+        a.firstSeen,
+        a.lastSeen,
+        a.location,
+        a.location,
+        a.phones,
+        a.imageHashes,
+        a.text,
+        a.collector,
+      ]),
+    );
+    await copyFrom(
+      client,
+      'entities.observations',
+      ['id', ...META, 'entity_id', 'source_type', 'source_id'],
+      adverts.flatMap((a, i) => a.phones.map((p) => [randomUUID(), ...meta, entityIds.get(p), 'ADVERT', ids[i]])),
+    );
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK');
+    throw err;
+  }
+}
+
+export function advertsMeasure(count: number | undefined): Measure {
+  return {
+    id: 'adverts',
+    describe: 'adverts/s through importAdverts / COPY of the same rows; clustering (computeAdvertLeads) time',
+    async run({ stack, budget, seed, log }) {
+      const n = count ?? budget.reports * 5;
+      const sql = await stack.rawClient();
+      const auth = await stack.authorization(PERSONA);
+      const actor = await stack.actor(PERSONA);
+      const send = async (adverts: GeneratedAdvert[]) => {
+        for (let from = 0; from < adverts.length; from += FILE_LINES) {
+          const content = adverts
+            .slice(from, from + FILE_LINES)
+            .map((a) => JSON.stringify(a))
+            .join('\n');
+          const r = await postGraphQL<{ importAdverts: { advertCount: number } }>(stack.hub.url, auth, IMPORT, {
+            input: { format: 'NDJSON', content, handling: HANDLING },
+          });
+          if (r.errors.length) throw new Error(`importAdverts: ${JSON.stringify(r.errors[0])}`);
+          if (from % (FILE_LINES * 20) === 0 && from > 0) log(`  ${from.toLocaleString('en-GB')} adverts through the API`);
+        }
+      };
+      await send(makeAdverts(200, seed, 0));
+      const apiAdverts = makeAdverts(n, seed, 1);
+      let t = performance.now();
+      await send(apiAdverts);
+      const apiMs = performance.now() - t;
+      const apiPerSecond = (n * 1000) / apiMs;
+
+      const copyRows = makeAdverts(n, seed, 2);
+      t = performance.now();
+      for (let from = 0; from < copyRows.length; from += 100_000) {
+        await copyAdverts(sql, copyRows.slice(from, from + 100_000), { agencyId: actor.agencyId, userId: actor.userId });
+      }
+      const copyMs = performance.now() - t;
+      const copyPerSecond = (n * 1000) / copyMs;
+
+      // The floor under clustering: reading what it reads.
+      t = performance.now();
+      const held = (
+        await sql.query(
+          `SELECT id, phones, image_hashes, city, first_seen, last_seen, indicators, marking FROM adverts.adverts
+           WHERE owner_agency_id = $1 AND (cardinality(phones) > 0 OR cardinality(image_hashes) > 0)`,
+          [actor.agencyId],
+        )
+      ).rowCount!;
+      const readMs = performance.now() - t;
+      t = performance.now();
+      const leads = await postGraphQL<{ computeAdvertLeads: { advertCount: number; networkCount: number; movementCount: number } }>(
+        stack.hub.url,
+        auth,
+        `mutation { computeAdvertLeads { advertCount networkCount movementCount } }`,
+      );
+      const clusterMs = performance.now() - t;
+      if (leads.errors.length) throw new Error(`computeAdvertLeads: ${JSON.stringify(leads.errors[0])}`);
+      const c = leads.data!.computeAdvertLeads;
+      return [
+        {
+          id: 'adverts',
+          value: apiPerSecond,
+          unit: 'adverts/s',
+          baseline: copyPerSecond,
+          ratio: apiPerSecond / copyPerSecond,
+          target: '>= 0.3',
+          pass: apiPerSecond / copyPerSecond >= 0.3,
+          notes: [
+            `${n.toLocaleString('en-GB')} adverts a side as ${PERSONA}: API = importAdverts, NDJSON files of ${FILE_LINES} sent one after another (${(apiMs / 1000).toFixed(1)} s); the API also audits every advert and observation`,
+            `baseline = COPY FROM STDIN of the same rows into adverts.adverts and entities.observations, phone entities upserted, 100,000 a transaction (${(copyMs / 1000).toFixed(1)} s)`,
+          ],
+        },
+        {
+          id: 'adverts-clustering',
+          value: clusterMs,
+          unit: 'ms',
+          baseline: readMs,
+          ratio: clusterMs / readMs,
+          notes: [
+            `baseline = reading the same adverts' identifiers in one SELECT (${readMs.toFixed(0)} ms)`,
+            `computeAdvertLeads over ${held.toLocaleString('en-GB')} adverts held: ${c.networkCount.toLocaleString('en-GB')} networks, ${c.movementCount.toLocaleString('en-GB')} movements, written with their audit events in one transaction`,
+          ],
+        },
+      ];
+    },
+  };
+}

@@ -1,0 +1,264 @@
+import { codes, startTestHub, type TestHub } from '../support/hub';
+
+/**
+ * The hub's advert feed: its analysts ingest a partner's files of adverts (NDJSON or CSV) all or
+ * nothing, each advert kept once per site and advert id however often it is seen; the phones and
+ * handles join the entity graph, so hit/no-hit answers for them; the hub computes leads (networks
+ * of adverts sharing phones or images, a phone moving from city to city, indicators in the text),
+ * which the police read with their evidence.
+ */
+
+let hub: TestHub;
+beforeAll(async () => {
+  hub = await startTestHub('in-process');
+});
+afterAll(() => hub.stop());
+
+const GREEN = { marking: 'GREEN', sourceEvaluation: 'UNTESTED', intelligenceAssessment: 'C', handlingCode: 'P' };
+
+const IMPORT = `mutation($input: ImportAdvertsInput!) {
+  importAdverts(input: $input) { id advertCount createdCount updatedCount replayed importedAt }
+}`;
+type Imported = { importAdverts: { id: string; advertCount: number; createdCount: number; updatedCount: number; replayed: boolean } };
+type LineError = { line: number; field: string; message: string };
+
+const importFile = (persona: string, format: 'NDJSON' | 'CSV', content: string, extra: Record<string, unknown> = {}) =>
+  hub.gql<Imported>(persona, IMPORT, { input: { format, content, handling: GREEN, ...extra } });
+
+const ADVERTS = `query($filter: AdvertFilter) { adverts(filter: $filter, first: 50) { totalCount nodes { id site advertRef firstSeen lastSeen city phones handles imageHashes indicators } } }`;
+type AdvertNode = {
+  id: string;
+  site: string;
+  advertRef: string;
+  firstSeen: string;
+  lastSeen: string;
+  city: string;
+  phones: string[];
+  handles: string[];
+  imageHashes: string[];
+  indicators: string[];
+};
+const adverts = async (persona: string, filter: Record<string, unknown>) => {
+  const r = await hub.gql<{ adverts: { totalCount: number; nodes: AdvertNode[] } }>(persona, ADVERTS, { filter });
+  expect(r.errors).toBeUndefined();
+  return r.data!.adverts;
+};
+
+const LEADS = `{ advertLeads(first: 100) { totalCount nodes { id kind score indicators cities advertCount explanation phones imageHashes movements { city firstSeen lastSeen advertCount } adverts { id site city } } } }`;
+type Lead = {
+  id: string;
+  kind: string;
+  score: number;
+  indicators: string[];
+  cities: string[];
+  advertCount: number;
+  explanation: string;
+  phones: string[];
+  imageHashes: string[];
+  movements: Array<{ city: string; firstSeen: string; lastSeen: string; advertCount: number }>;
+  adverts: Array<{ id: string; site: string; city: string }>;
+};
+
+const counts = async () => {
+  const [row] = await hub.db.query<Record<string, string>>(
+    `SELECT (SELECT count(*) FROM adverts.adverts) AS adverts, (SELECT count(*) FROM adverts.imports) AS imports,
+       (SELECT count(*) FROM entities.observations WHERE source_type = 'ADVERT') AS observations`,
+  );
+  return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Number(v)]));
+};
+
+const ndjson = (lines: Array<Record<string, unknown>>) => lines.map((l) => JSON.stringify(l)).join('\n');
+
+describe('the demo feed', () => {
+  test('the police read the leads on S1’s Romanian phone: Birmingham, then London, with the adverts and indicators they rest on', async () => {
+    const r = await hub.gql<{ advertLeads: { nodes: Lead[] } }>('met-police', LEADS);
+    expect(r.errors).toBeUndefined();
+    const leads = r.data!.advertLeads.nodes;
+    const movement = leads.find((l) => l.kind === 'MOVEMENT' && l.phones.includes('+40722123456'))!;
+    expect(movement.movements.map((m) => m.city)).toEqual(['Birmingham', 'London']);
+    expect(movement.explanation).toContain('One phone advertised in 2 cities: Birmingham (2026-01-10 to 2026-01-24), then London');
+    expect(movement.adverts.map((a) => a.id).sort()).toEqual([hub.demo.ids['advert:brum-1'], hub.demo.ids['advert:london-1']].sort());
+
+    // The Romanian phone joins Birmingham and Ilford; a photo reused on another site joins Stratford, with its UK number.
+    const network = leads.find((l) => l.kind === 'NETWORK')!;
+    expect(network.adverts.map((a) => a.id).sort()).toEqual(
+      [hub.demo.ids['advert:brum-1'], hub.demo.ids['advert:london-1'], hub.demo.ids['advert:london-2']].sort(),
+    );
+    expect(network.phones).toEqual(['+40722123456']);
+    expect(network.imageHashes).toEqual(['c3a5f0e1d2b49687']);
+    expect(network.indicators).toEqual(['CHILD_AGE', 'NEW_IN_TOWN', 'THIRD_PARTY']);
+    expect(network.explanation).toMatch(/CHILD_AGE in 1 advert/);
+    // The strongest lead first; the advert that joins nothing is in no lead.
+    expect(leads[0]!.score).toBeGreaterThanOrEqual(leads[leads.length - 1]!.score);
+    expect(leads.flatMap((l) => l.adverts.map((a) => a.id))).not.toContain(hub.demo.ids['advert:coventry-1']);
+  });
+
+  test('a phone filter reads the number in any format the caller’s country reads', async () => {
+    const found = await adverts('politia-romana', { phone: '0722 123 456' });
+    expect(found.nodes.map((a) => a.advertRef).sort()).toEqual(['B-100231', 'L-200877']);
+  });
+});
+
+describe('ingesting a partner’s file', () => {
+  const FILE = ndjson([
+    {
+      site: 'Classifieds-Two.example',
+      advertId: 'CT-1',
+      url: 'https://classifieds-two.example/ad/CT-1',
+      firstSeen: '2026-03-01T20:00:00Z',
+      lastSeen: '2026-03-03T20:00:00Z',
+      location: 'Leeds, West Yorkshire',
+      phones: ['0744 555 666'],
+      handles: ['instagram:@Ana.Leeds'],
+      text: 'Abia sosită, nouă în oraș',
+      imageHashes: ['ABCDEF0123456789'],
+      collector: 'Partner collector A',
+      country: 'RO',
+    },
+    {
+      site: 'classifieds-two.example',
+      advertId: 'CT-2',
+      firstSeen: '2026-03-05',
+      location: 'Sheffield',
+      phones: ['+40 744 555 666'],
+      text: 'Independent, 30 years',
+      collector: 'Partner collector A',
+    },
+  ]);
+
+  test('writes each advert once, with its phones in international format and its handles as profiles, observed in the entity graph', async () => {
+    const before = await counts();
+    const r = await importFile('tessera-hub', 'NDJSON', FILE);
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.importAdverts).toMatchObject({ advertCount: 2, createdCount: 2, updatedCount: 0, replayed: false });
+    expect(await counts()).toEqual({ adverts: before.adverts! + 2, imports: before.imports! + 1, observations: before.observations! + 3 });
+
+    const found = await adverts('tessera-hub', { phone: '+40744555666' });
+    expect(found.nodes.map((a) => [a.site, a.advertRef, a.city, a.phones, a.handles, a.imageHashes, a.indicators])).toEqual([
+      ['classifieds-two.example', 'CT-2', 'Sheffield', ['+40744555666'], [], [], []],
+      ['classifieds-two.example', 'CT-1', 'Leeds', ['+40744555666'], ['instagram:ana.leeds'], ['abcdef0123456789'], ['NEW_IN_TOWN']],
+    ]);
+
+    // A bank asking about the number learns that the hub knows it, and nothing of the adverts.
+    const hit = await hub.gql<{ hitNoHit: Array<{ known: boolean; holderCount: number }> }>(
+      'albion-bank',
+      `query($ids: [IdentifierInput!]!) { hitNoHit(identifiers: $ids) { known holderCount } }`,
+      { ids: [{ kind: 'PHONE', value: '+40 744 555 666' }] },
+    );
+    expect(hit.data!.hitNoHit).toEqual([{ known: true, holderCount: 1 }]);
+  });
+
+  test('the same file sent again writes nothing and answers the first ingestion', async () => {
+    const before = await counts();
+    const r = await importFile('tessera-hub', 'NDJSON', FILE);
+    expect(r.data!.importAdverts).toMatchObject({ advertCount: 2, createdCount: 2, replayed: true });
+    expect(await counts()).toEqual(before);
+  });
+
+  test('an advert seen again widens its sightings and takes new phones, observed once; a CSV reads as NDJSON does', async () => {
+    const before = await counts();
+    const csv = [
+      'site,advert_id,first_seen,last_seen,location,phones,handles,text,image_hashes,collector,country',
+      'classifieds-two.example,CT-1,2026-03-02,2026-03-20,"Leeds",0744 555 666;0755 111 222,,"Abia sosită",abcdef0123456789,Partner collector B,RO',
+      'classifieds-two.example,CT-3,2026-03-21,,York,,,,"",Partner collector B,RO',
+    ].join('\n');
+    const r = await importFile('tessera-hub', 'CSV', csv);
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.importAdverts).toMatchObject({ advertCount: 2, createdCount: 1, updatedCount: 1, replayed: false });
+    // One new advert; one new phone observed on the advert seen again (its first phone was observed before).
+    expect(await counts()).toEqual({ adverts: before.adverts! + 1, imports: before.imports! + 1, observations: before.observations! + 1 });
+    const [ct1] = (await adverts('tessera-hub', { phone: '+40755111222' })).nodes;
+    expect(ct1).toMatchObject({
+      advertRef: 'CT-1',
+      firstSeen: '2026-03-01T20:00:00.000Z',
+      lastSeen: '2026-03-20T00:00:00.000Z',
+      phones: ['+40744555666', '+40755111222'],
+      handles: ['instagram:ana.leeds'],
+    });
+  });
+
+  test('malformed lines are reported by line and field, and nothing is written', async () => {
+    const before = await counts();
+    const bad = [
+      JSON.stringify({ site: 'x.example', advertId: 'OK-1', firstSeen: '2026-03-01', collector: 'c' }),
+      '{ not json',
+      JSON.stringify({ site: 'x.example', firstSeen: 'yesterday', collector: 'c', phones: ['12'], imageHashes: ['not-a-hash'] }),
+      '',
+      JSON.stringify({ site: 'x.example', advertId: 'OK-2', firstSeen: '2026-03-05', lastSeen: '2026-03-01', collector: 'c' }),
+    ].join('\n');
+    const r = await importFile('tessera-hub', 'NDJSON', bad, { country: 'GB' });
+    expect(codes(r)).toEqual(['BAD_USER_INPUT']);
+    const errors = r.errors![0]!.extensions!.errors as LineError[];
+    expect(errors.map((e) => [e.line, e.field])).toEqual([
+      [2, ''],
+      [3, 'advertId'],
+      [3, 'firstSeen'],
+      [3, 'phones[0]'],
+      [3, 'imageHashes[0]'],
+      [5, 'lastSeen'],
+    ]);
+    expect(r.errors![0]!.message).toBe('6 invalid field(s) on 3 line(s); nothing was written');
+    expect(await counts()).toEqual(before);
+  });
+
+  test('only the hub’s analysts ingest adverts and compute leads; a viewer does neither', async () => {
+    const line = ndjson([{ site: 'x.example', advertId: 'P-1', firstSeen: '2026-03-01', collector: 'c' }]);
+    for (const persona of ['met-police', 'albion-bank', 'safe-passage', 'spitalul-iasi', 'tessera-admin', 'tessera-hub:VIEWER']) {
+      const before = await counts();
+      const r = await importFile(persona, 'NDJSON', line);
+      expect({ persona, codes: codes(r) }).toEqual({ persona, codes: ['FORBIDDEN'] });
+      const c = await hub.gql(persona, `mutation { computeAdvertLeads { networkCount } }`);
+      expect({ persona, codes: codes(c) }).toEqual({ persona, codes: ['FORBIDDEN'] });
+      expect(await counts()).toEqual(before);
+    }
+  });
+});
+
+describe('computing leads', () => {
+  test('the hub recomputes its leads from every advert it holds, replacing the earlier ones; each step is audited', async () => {
+    const r = await hub.gql<{ computeAdvertLeads: { advertCount: number; networkCount: number; movementCount: number } }>(
+      'tessera-hub',
+      `mutation { computeAdvertLeads { advertCount networkCount movementCount } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    // The demo's network and movement, and the Romanian number of the files advertised in Leeds and Sheffield.
+    expect(r.data!.computeAdvertLeads).toMatchObject({ networkCount: 2, movementCount: 2 });
+    const leads = await hub.gql<{ advertLeads: { totalCount: number; nodes: Lead[] } }>('tessera-hub', LEADS);
+    expect(leads.data!.advertLeads.totalCount).toBe(4);
+    const leeds = leads.data!.advertLeads.nodes.find((l) => l.kind === 'MOVEMENT' && l.phones.includes('+40744555666'))!;
+    expect(leeds.cities).toEqual(['Leeds', 'Sheffield']);
+    const [audit] = await hub.db.query<{ n: string }>(`SELECT count(*) AS n FROM audit.events WHERE action = 'COMBINE' AND subject_type = 'AdvertLead'`);
+    expect(Number(audit!.n)).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('retention', () => {
+  test('an advert is reviewed yearly; erased, its observations and the leads resting on it go with it', async () => {
+    const [row] = await hub.db.query<{ id: string; due: string }>(
+      `SELECT id, review_due::text AS due FROM adverts.adverts WHERE site = 'classifieds-two.example' AND advert_ref = 'CT-2'`,
+    );
+    const [expected] = await hub.db.query<{ d: string }>(`SELECT (current_date + interval '1 year')::date::text AS d`);
+    expect(row!.due).toBe(expected!.d);
+    const resting = async () =>
+      Number((await hub.db.query<{ n: string }>(`SELECT count(*) AS n FROM adverts.leads WHERE $1::uuid = ANY(advert_ids)`, [row!.id]))[0]!.n);
+    const observations = async () =>
+      Number(
+        (await hub.db.query<{ n: string }>(`SELECT count(*) AS n FROM entities.observations WHERE source_type = 'ADVERT' AND source_id = $1`, [row!.id]))[0]!.n,
+      );
+    // The network of CT-1 and CT-2 (one phone) and that phone's movement from Leeds to Sheffield.
+    expect(await resting()).toBe(2);
+    expect(await observations()).toBe(1);
+
+    const r = await hub.gql<{ reviewRecord: { decision: string; erasedRecordCount: number } }>(
+      'tessera-hub:SUPERVISOR',
+      `mutation($id: ID!) { reviewRecord(subjectType: Advert, id: $id, decision: ERASE, reason: "Nothing further to pursue") { decision erasedRecordCount } }`,
+      { id: row!.id },
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.reviewRecord.decision).toBe('ERASE');
+    expect(await resting()).toBe(0);
+    expect(await observations()).toBe(0);
+    const gone = await hub.gql('met-police', `query($id: ID!) { advert(id: $id) { id } }`, { id: row!.id });
+    expect(codes(gone)).toEqual(['NOT_FOUND']);
+  });
+});
