@@ -186,8 +186,9 @@ describe('the link chart and the correlations inbox, for a West Midlands police 
     await page.getByRole('button', { name: 'Continue' }).click();
     const inbox = page.getByTestId('inbox');
     await inbox.waitFor();
-    // The Romanian police's GREEN statement about the phone observed in the force's case.
-    const entry = inbox.locator('tbody tr').filter({ hasText: '+40722123456' });
+    // The Romanian police's GREEN statement about the phone observed in the force's case (the advert
+    // feed's statements about the same phone are new on the case too).
+    const entry = inbox.locator('tbody tr').filter({ hasText: '+40722123456' }).filter({ hasText: 'Observed 2025-03-20' });
     await expect(entry.count()).resolves.toBe(1);
     const text = await entry.innerText();
     expect(text).toContain('WMP-2026-1187');
