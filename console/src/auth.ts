@@ -165,7 +165,20 @@ export function currentSession(): Session | undefined {
 export async function accessToken(): Promise<string | undefined> {
   if (!session) return undefined;
   if (session.refreshToken && Date.now() >= session.renewAt) await refresh();
+  // Expired and not renewable: the session ends here, rather than on the API's clock tolerance.
+  if (session && Date.now() >= session.expiresAt) {
+    endSession();
+    return undefined;
+  }
   return session?.accessToken;
+}
+
+/** Ends a session that can no longer get a token (once), so that the app signs in again (`endedSession`). */
+function endSession(): void {
+  if (!session || (session.expiresAt === 0 && !session.refreshToken)) return;
+  session = { ...session, expiresAt: 0, renewAt: 0, refreshToken: undefined };
+  clearTimeout(refreshTimer);
+  dispatchEvent(new Event(SESSION_ENDED));
 }
 
 /**
@@ -176,9 +189,7 @@ export async function accessToken(): Promise<string | undefined> {
 export async function afterUnauthenticated(): Promise<boolean> {
   if (!session) return false;
   if (await refresh()) return true;
-  session = { ...session, expiresAt: 0, renewAt: 0, refreshToken: undefined };
-  clearTimeout(refreshTimer);
-  dispatchEvent(new Event(SESSION_ENDED));
+  endSession();
   return false;
 }
 
