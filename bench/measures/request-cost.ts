@@ -1,9 +1,9 @@
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
+import type { Pool } from 'pg';
 import { postGraphQL } from '../graphql';
 import { type LoadStats, summary } from '../load';
-import type { Budget } from './common';
-import { type Measure, ms } from './common';
+import { type Budget, type Measure, ms } from './common';
 
 /**
  * The cost of one request: the simplest authenticated query, `me { id role }`, sent one at a time
@@ -16,7 +16,8 @@ import { type Measure, ms } from './common';
 const PERSONA = 'met-police';
 const QUERY = 'query Me { me { id role } }';
 
-async function bareServer(pool: import('pg').Pool): Promise<{ url: string; stop(): Promise<void> }> {
+/** The bare server answers for one user (the persona's), as the hub does after authenticating it. */
+async function bareServer(pool: Pool, userId: string): Promise<{ url: string; stop(): Promise<void> }> {
   const server = new ApolloServer<{ userId: string }>({
     typeDefs: 'type Query { me: User } type User { id: ID! role: String }',
     resolvers: {
@@ -26,10 +27,9 @@ async function bareServer(pool: import('pg').Pool): Promise<{ url: string; stop(
       },
     },
   });
-  const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' }, context: async () => ({ userId: currentUser }) });
+  const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' }, context: async () => ({ userId }) });
   return { url, stop: () => server.stop() };
 }
-let currentUser = '';
 
 /** Both sides one request at a time, taking turns (A B A B ...) for the budget's rounds, after a warm-up of each. */
 async function alternating(a: () => Promise<unknown>, b: () => Promise<unknown>, budget: Budget): Promise<[LoadStats, LoadStats]> {
@@ -61,9 +61,8 @@ export const requestCost: Measure = {
   describe: 'p50 of `me { id role }` through the hub / a bare Apollo Server on the same Postgres',
   async run({ stack, budget }) {
     const auth = await stack.authorization(PERSONA);
-    currentUser = (await stack.actor(PERSONA)).userId;
     const pool = stack.rawPool(2);
-    const bare = await bareServer(pool);
+    const bare = await bareServer(pool, (await stack.actor(PERSONA)).userId);
     try {
       const [hub, plain] = await alternating(
         () => postGraphQL(stack.hub.url, auth, QUERY),
