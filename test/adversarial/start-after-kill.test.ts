@@ -18,13 +18,17 @@ interface Started {
   exited: Promise<number | null>;
 }
 
-/** `npm start` as a user runs it (scripts/start.ts), on its own data directory and ports, with the embedded Postgres. */
+/**
+ * `npm start` as a user runs it (scripts/start.ts), on its own data directory and ports, with the
+ * embedded Postgres; in a process group of its own, as a terminal runs a foreground job.
+ */
 function npmStart(env: Record<string, string>): Started {
   const { DATABASE_URL: _db, TESSERA_APP_DATABASE_URL: _app, ...inherited } = process.env;
   const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(REPO, 'scripts', 'start.ts')], {
     cwd: REPO,
     env: { ...inherited, NODE_ENV: 'production', LOG_LEVEL: 'warn', TESSERA_METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
@@ -105,30 +109,48 @@ describe('npm start after the hub was killed', () => {
     expect(livePostmaster(path.join(dataDir, 'pgdata'))).toBeUndefined();
   });
 
-  test('SIGTERM: the hub signs a last audit checkpoint over every event before its Postgres stops', async () => {
-    const own = path.join(tmp, 'own');
+  /** A hub with one consultation recorded after its start; the count of audit events. */
+  async function hubWithEvents(dir: string): Promise<{ hub: Started; events: number }> {
     const pgPort = await freePort();
     const port = await freePort();
-    const hub = npmStart({ TESSERA_DATA_DIR: own, TESSERA_PG_PORT: String(pgPort), PORT: String(port) });
+    const hub = npmStart({ TESSERA_DATA_DIR: dir, TESSERA_PG_PORT: String(pgPort), PORT: String(port) });
     running.push(hub);
     await waitHealthy(port, hub);
     // A consultation appends events after any checkpoint the start signed.
-    const token = await signDevToken(own, 'met-police', devSubject('met-police', 'CONTRIBUTOR'), { audience: 'tessera' });
+    const token = await signDevToken(dir, 'met-police', devSubject('met-police', 'CONTRIBUTOR'), { audience: 'tessera' });
     const r = await postGraphQL(`http://127.0.0.1:${port}/graphql`, { authorization: `Bearer ${token}` }, '{ cases { nodes { persons { fullName } } } }');
     expect(r.data).toBeTruthy();
     const db = new Client({ host: '127.0.0.1', port: pgPort, user: 'postgres', password: 'tessera-local', database: 'tessera' });
     await db.connect();
     const events = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM audit.events')).rows[0]!.n);
     await db.end();
+    return { hub, events };
+  }
 
+  /** The event counts the signed checkpoints in `dir` cover, in order. */
+  const checkpoints = (dir: string) =>
+    fs
+      .readdirSync(path.join(dir, 'audit-checkpoints'))
+      .map((f) => Number(f.split('-')[0]))
+      .sort((a, b) => a - b);
+
+  test('SIGTERM: the hub signs a last audit checkpoint over every event before its Postgres stops', async () => {
+    const own = path.join(tmp, 'own');
+    const { hub, events } = await hubWithEvents(own);
     hub.child.kill('SIGTERM');
     expect(await hub.exited).toBe(0);
     expect(hub.output()).not.toMatch(/shutting down/);
-    const signed = fs
-      .readdirSync(path.join(own, 'audit-checkpoints'))
-      .map((f) => Number(f.split('-')[0]))
-      .sort((a, b) => a - b);
-    expect(signed.at(-1)).toBe(events);
+    expect(checkpoints(own).at(-1)).toBe(events);
+    expect(livePostmaster(path.join(own, 'pgdata'))).toBeUndefined();
+  });
+
+  test('Ctrl-C in the terminal (SIGINT to the whole process group): Postgres is not in the group, so the last checkpoint is still signed', async () => {
+    const own = path.join(tmp, 'ctrl-c');
+    const { hub, events } = await hubWithEvents(own);
+    process.kill(-hub.child.pid!, 'SIGINT');
+    expect(await hub.exited).toBe(0);
+    expect(hub.output()).not.toMatch(/shutting down|terminating connection/);
+    expect(checkpoints(own).at(-1)).toBe(events);
     expect(livePostmaster(path.join(own, 'pgdata'))).toBeUndefined();
   });
 
