@@ -11,4 +11,6 @@ export const ENTITIES_TABLES = declareTables('entities', [
   { table: 'entities.screening_jobs', rows: { kind: 'agency', columns: ['owner_agency_id'] }, privileges: ['SELECT', 'INSERT', 'UPDATE'] },
   { table: 'entities.screening_chunks', rows: { kind: 'agency', columns: ['owner_agency_id'] }, privileges: ['SELECT', 'INSERT'] },
   { table: 'entities.screening_results', rows: { kind: 'agency', columns: ['owner_agency_id'] }, privileges: ['SELECT', 'INSERT'] },
+  // How many blinded elements an agency had evaluated, and when (services/entities/private-screening.service.ts): its own rows only.
+  { table: 'entities.private_screening_batches', rows: { kind: 'agency', columns: ['owner_agency_id'] }, privileges: ['SELECT', 'INSERT'] },
 ]);
