@@ -26,7 +26,8 @@ async function main() {
   const file = args.find((a) => !a.startsWith('--'));
   const url = process.env.TESSERA_URL ?? 'http://localhost:4000/graphql';
   const token = process.env.TESSERA_TOKEN;
-  if (!file || !token) throw new Error('usage: TESSERA_TOKEN=… node -r @swc-node/register scripts/private-screening.ts <book.csv> [--country XX] [--public-key B64] [--ask-hits]');
+  if (!file || !token)
+    throw new Error('usage: TESSERA_TOKEN=… node -r @swc-node/register scripts/private-screening.ts <book.csv> [--country XX] [--public-key B64] [--ask-hits]');
   const rows = parseCsv(fs.readFileSync(file, 'utf8'), { relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
   const identifiers: BankIdentifier[] = rows.map((r) => ({ kind: (r[0] ?? '').toUpperCase(), value: r[1] ?? '', country: r[2] || null }));
   const call: HubCall = async <T>(query: string, variables?: Record<string, unknown>) => {
@@ -36,14 +37,20 @@ async function main() {
       body: JSON.stringify({ query, variables }),
     });
     const body = (await res.json()) as { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> };
-    if (body.errors?.length || !body.data) throw new Error(body.errors?.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('; ') ?? `HTTP ${res.status}`);
+    if (body.errors?.length || !body.data)
+      throw new Error(body.errors?.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('; ') ?? `HTTP ${res.status}`);
     return body.data;
   };
   const run = await privateScreen(call, identifiers, { country, publicKey });
   for (const a of run.answers) console.log(`${a.kind},${JSON.stringify(a.value)},${a.known ? 'known' : 'not known'}`);
-  console.error(`${run.answers.filter((a) => a.known).length} of ${run.answers.length} known; key ${run.keyId} (pin with --public-key ${run.publicKey}); filter of ${run.filterSize}`);
+  console.error(
+    `${run.answers.filter((a) => a.known).length} of ${run.answers.length} known; key ${run.keyId} (pin with --public-key ${run.publicKey}); filter of ${run.filterSize}`,
+  );
   if (askHits) {
-    for (const w of await whomToAsk(call, run.answers.filter((a) => a.known)))
+    for (const w of await whomToAsk(
+      call,
+      run.answers.filter((a) => a.known),
+    ))
       console.log(`${w.kind},${JSON.stringify(w.value)},holders ${w.holderCount},ask ${w.contactableAgencies.map((c) => c.name).join('; ') || 'the hub'}`);
   }
 }

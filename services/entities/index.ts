@@ -8,6 +8,7 @@ import { EntitiesScreeningJobs1764000000160 } from '../../migrations/entities/17
 import { EntitiesIdentifierHoldersAntiJoin1764000000165 } from '../../migrations/entities/1764000000165-identifier-holders-anti-join';
 import { EntitiesAdvertSource1764000000700 } from '../../migrations/entities/1764000000700-advert-source';
 import { EntitiesPrivateScreening1764000001100 } from '../../migrations/entities/1764000001100-private-screening';
+import { EntitiesPrivateScreeningEntries1764000001110 } from '../../migrations/entities/1764000001110-private-screening-entries';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedEntitiesDemo } from './demo-data';
@@ -35,6 +36,7 @@ export const entitiesSubgraph: SubgraphDefinition = {
     EntitiesIdentifierHoldersAntiJoin1764000000165,
     EntitiesAdvertSource1764000000700,
     EntitiesPrivateScreening1764000001100,
+    EntitiesPrivateScreeningEntries1764000001110,
   ],
   tables: ENTITIES_TABLES,
   // Each question meters its quota and is audited in its own transaction (hit-no-hit.service.ts).

@@ -87,8 +87,10 @@ export async function privateScreen(call: HubCall, identifiers: readonly BankIde
   const distinct = [...new Map(normalised.map((i) => [name(i), i])).values()];
 
   const { privateScreeningFilter: filter } = await call<{ privateScreeningFilter: FilterAnswer }>(FILTER);
-  if (filter.suite !== SUITE || filter.mode !== MODE_NAME) throw new Error(`the hub screens with ${filter.mode} ${filter.suite}; this client speaks ${MODE_NAME} ${SUITE}`);
-  if (opts.publicKey && opts.publicKey !== filter.publicKey) throw new Error(`the hub's key ${filter.keyId} is not the pinned key ${keyIdOf(Buffer.from(opts.publicKey, 'base64'))}`);
+  if (filter.suite !== SUITE || filter.mode !== MODE_NAME)
+    throw new Error(`the hub screens with ${filter.mode} ${filter.suite}; this client speaks ${MODE_NAME} ${SUITE}`);
+  if (opts.publicKey && opts.publicKey !== filter.publicKey)
+    throw new Error(`the hub's key ${filter.keyId} is not the pinned key ${keyIdOf(Buffer.from(opts.publicKey, 'base64'))}`);
   const publicKey = Buffer.from(filter.publicKey, 'base64');
   if (keyIdOf(publicKey) !== filter.keyId) throw new Error('the filter names a key id that is not its public key’s');
   const entries = decodeFilter(filter.entries);
@@ -106,7 +108,8 @@ export async function privateScreen(call: HubCall, identifiers: readonly BankIde
       const { evaluatePrivateScreening: answer } = await call<{ evaluatePrivateScreening: { keyId: string; elements: number; evaluation: string } }>(EVALUATE, {
         request: Buffer.from(request.serialize()).toString('base64'),
       });
-      if (answer.keyId !== filter.keyId) throw new Error(`the hub evaluated under key ${answer.keyId}, its filter is under ${filter.keyId}: the key rotated, run again`);
+      if (answer.keyId !== filter.keyId)
+        throw new Error(`the hub evaluated under key ${answer.keyId}, its filter is under ${filter.keyId}: the key rotated, run again`);
       // Throws unless the proof shows the evaluation was made with the filter's (pinned) key.
       const outputs = await client.finalize(finData, Evaluation.deserialize(SUITE, Buffer.from(answer.evaluation, 'base64'), CRYPTO));
       batch.forEach((i, n) => known.set(name(i), entries.has(filterEntry(outputs[n]!))));

@@ -21,7 +21,9 @@ export class PrivateScreeningResolver {
     return evaluatePrivateScreening(ctx, request);
   }
 
-  @Query(() => PrivateScreeningFilterType, { description: 'The filter your finalized outputs are looked up in: the identifiers the hub knows beyond what you can see' })
+  @Query(() => PrivateScreeningFilterType, {
+    description: 'The filter your finalized outputs are looked up in: the identifiers the hub knows beyond what you can see',
+  })
   privateScreeningFilter(@Ctx() ctx: RequestContext) {
     return privateScreeningFilter(ctx);
   }

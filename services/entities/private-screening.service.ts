@@ -8,7 +8,19 @@ import { badInput, forbidden, rateLimited } from '../kernel/errors';
 import { hubSecret } from '../kernel/hub-secret';
 import { visibleWhere } from '../kernel/policy';
 import { observationTableAs } from './entity.repository';
-import { CRYPTO, FILTER_ENTRY_BYTES, filterEntry, encodeFilter, KEY_INFO, keyIdOf, MODE, MODE_NAME, oprfInput, paddedSize, SUITE } from './private-screening.protocol';
+import {
+  CRYPTO,
+  FILTER_ENTRY_BYTES,
+  filterEntry,
+  encodeFilter,
+  KEY_INFO,
+  keyIdOf,
+  MODE,
+  MODE_NAME,
+  oprfInput,
+  paddedSize,
+  SUITE,
+} from './private-screening.protocol';
 
 /**
  * Private screening (docs/screening.md "Private mode"): a bank learns which of its identifiers the
@@ -161,23 +173,34 @@ export async function evaluatePrivateScreening(ctx: RequestContext, request: str
 
 const O = observationTableAs('o');
 
-/** Filter entries of the hub's identifiers, per key (only the current key's are kept): an identifier is evaluated once per process. */
-const entryCache = { keyId: '', entries: new Map<string, string>() };
+/** Entries evaluated and stored per transaction when a filter finds some missing (each stored batch outlives a request that times out). */
+const STORE_BATCH = 500;
 
-async function entriesOf(key: HubKey, identifiers: ReadonlyArray<{ kind: string; value: string }>): Promise<string[]> {
-  if (entryCache.keyId !== key.keyId) Object.assign(entryCache, { keyId: key.keyId, entries: new Map<string, string>() });
-  const cache = entryCache.entries;
-  const out: string[] = [];
-  for (const { kind, value } of identifiers) {
-    const name = `${kind}\u0000${value}`;
-    let entry = cache.get(name);
-    if (entry === undefined) {
-      entry = filterEntry(await key.server.evaluate(oprfInput(kind, value)));
-      cache.set(name, entry);
-    }
-    out.push(entry);
+/**
+ * The entries of the hub's identifiers under `key`, in the order given: stored ones as they are, the
+ * missing ones (entities new since the last filter, or a new key) evaluated now and stored for every
+ * later filter, of any caller and any process.
+ */
+async function entriesOf(ctx: RequestContext, key: HubKey, rows: ReadonlyArray<IdentifierRow>): Promise<string[]> {
+  const missing = rows.filter((r) => r.entry === null);
+  for (let i = 0; i < missing.length; i += STORE_BATCH) {
+    const batch = missing.slice(i, i + STORE_BATCH);
+    const entries: Buffer[] = [];
+    for (const r of batch) entries.push(Buffer.from(filterEntry(await key.server.evaluate(oprfInput(r.kind, r.value))), 'hex'));
+    batch.forEach((r, n) => (r.entry = entries[n]!));
+    await ctx.db.transaction((tx) =>
+      tx.query(`SELECT entities.store_private_screening_entries($1, $2::uuid[], $3::bytea[])`, [key.keyId, batch.map((r) => r.entityId), entries]),
+    );
   }
-  return out;
+  if (missing.length > 0) ctx.log.info({ op: 'privateScreeningFilter', evaluated: missing.length }, 'private screening entries evaluated');
+  return rows.map((r) => r.entry!.toString('hex'));
+}
+
+interface IdentifierRow {
+  entityId: string;
+  kind: string;
+  value: string;
+  entry: Buffer | null;
 }
 
 /**
@@ -188,13 +211,7 @@ async function entriesOf(key: HubKey, identifiers: ReadonlyArray<{ kind: string;
 function paddingEntries(key: HubKey, size: number, count: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
-    out.push(
-      createHmac('sha256', key.seed)
-        .update(`padding:${size}:${i}`)
-        .digest()
-        .subarray(0, FILTER_ENTRY_BYTES)
-        .toString('hex'),
-    );
+    out.push(createHmac('sha256', key.seed).update(`padding:${size}:${i}`).digest().subarray(0, FILTER_ENTRY_BYTES).toString('hex'));
   }
   return out;
 }
@@ -211,11 +228,13 @@ export async function privateScreeningFilter(ctx: RequestContext) {
   const key = await privateScreeningKey();
   const params = new SqlParams();
   const visible = visibleWhere(ctx, 'Observation', { alias: 'o', attributes: O.attributes(ctx, params), grantsTable: O.grantsTable }, params);
-  const identifiers = await ctx.db.query<{ kind: string; value: string }>(
-    `SELECT kind, value FROM entities.private_screening_identifiers(ARRAY(SELECT o.id FROM entities.observations o WHERE coalesce((${visible}), false)))`,
+  const keyParam = params.add(key.keyId);
+  const identifiers = await ctx.db.query<IdentifierRow>(
+    `SELECT entity_id AS "entityId", kind, value, entry
+       FROM entities.private_screening_identifiers(ARRAY(SELECT o.id FROM entities.observations o WHERE coalesce((${visible}), false)), ${keyParam})`,
     params.values,
   );
-  const entries = await entriesOf(key, identifiers);
+  const entries = await entriesOf(ctx, key, identifiers);
   const size = paddedSize(entries.length);
   const filter = encodeFilter([...entries, ...paddingEntries(key, size, size - entries.length)]);
   await ctx.db.transaction((tx) =>

@@ -94,7 +94,9 @@ describe('a bank screens privately', () => {
     expect(events[0]!.fields).toEqual(['agencyType:FINANCIAL_INSTITUTION', `key:${run.keyId}`, `size:${run.filterSize}`]);
 
     // The same identifiers asked in clear get the same `known`.
-    const clear = await as('albion-bank')<{ hitNoHit: Array<{ value: string; known: boolean }> }>(HIT, { ids: run.answers.map((a) => ({ kind: a.kind, value: a.value })) });
+    const clear = await as('albion-bank')<{ hitNoHit: Array<{ value: string; known: boolean }> }>(HIT, {
+      ids: run.answers.map((a) => ({ kind: a.kind, value: a.value })),
+    });
     expect(run.answers.map((a) => a.known)).toEqual(clear.hitNoHit.map((c) => c.known));
     expect(run.answers.some((a) => a.known) && run.answers.some((a) => !a.known)).toBe(true);
   });
@@ -206,7 +208,10 @@ describe('the key', () => {
       const evalAfter = (await call<{ evaluatePrivateScreening: { keyId: string; evaluation: string } }>(EVALUATE, { request })).evaluatePrivateScreening;
       expect(evalAfter.keyId).toBe(after.keyId);
       // The first 2 + 3 × 32 bytes are the evaluated elements (the proof after them is randomised).
-      const elements = (b64: string) => Buffer.from(b64, 'base64').subarray(0, 2 + 3 * 32).toString('hex');
+      const elements = (b64: string) =>
+        Buffer.from(b64, 'base64')
+          .subarray(0, 2 + 3 * 32)
+          .toString('hex');
       expect(elements(evalAfter.evaluation)).not.toBe(elements(evalBefore.evaluation));
       await expect(privateScreen(call, BOOK.slice(0, 1), { publicKey: before.publicKey })).rejects.toThrow(/not the pinned key/);
       // Under the new key, answers are the same.
