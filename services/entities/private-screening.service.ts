@@ -4,9 +4,11 @@ import { SqlParams } from '../../policies/sql';
 import { appendAudit, ownRecordEvent } from '../kernel/audit';
 import { loadConfig } from '../kernel/config';
 import type { RequestContext } from '../kernel/context';
+import type { Sql } from '../kernel/db';
 import { badInput, forbidden, rateLimited } from '../kernel/errors';
 import { hubSecret } from '../kernel/hub-secret';
 import { visibleWhere } from '../kernel/policy';
+import type { DemoRegistry } from '../kernel/subgraph';
 import { observationTableAs } from './entity.repository';
 import {
   CRYPTO,
@@ -173,6 +175,28 @@ export async function evaluatePrivateScreening(ctx: RequestContext, request: str
 
 const O = observationTableAs('o');
 
+/** The filter entry of one of the hub's identifiers under `key`. */
+async function entryOf(key: HubKey, kind: string, value: string): Promise<Buffer> {
+  return Buffer.from(filterEntry(await key.server.evaluate(oprfInput(kind, value))), 'hex');
+}
+
+/**
+ * Demo data: Albion Bank's private screening of three identifiers two days ago (its batch), and the
+ * entries of every demo entity under the hub's current key, stored as a first filter would store them.
+ */
+export async function seedPrivateScreeningDemo(db: Sql, demo: DemoRegistry): Promise<void> {
+  const bank = demo.agencies['albion-bank']!;
+  await db.query(
+    `INSERT INTO entities.private_screening_batches (owner_agency_id, user_id, element_count, created_at) VALUES ($1, $2, 3, now() - interval '2 days')`,
+    [bank.id, bank.users.CONTRIBUTOR],
+  );
+  const key = await privateScreeningKey();
+  const entities = await db.query<{ id: string; kind: string; value: string }>(`SELECT id, kind, value FROM entities.entities ORDER BY id`);
+  const entries: Buffer[] = [];
+  for (const e of entities) entries.push(await entryOf(key, e.kind, e.value));
+  await db.query(`SELECT entities.store_private_screening_entries($1, $2::uuid[], $3::bytea[])`, [key.keyId, entities.map((e) => e.id), entries]);
+}
+
 /** Entries evaluated and stored per transaction when a filter finds some missing (each stored batch outlives a request that times out). */
 const STORE_BATCH = 500;
 
@@ -186,7 +210,7 @@ async function entriesOf(ctx: RequestContext, key: HubKey, rows: ReadonlyArray<I
   for (let i = 0; i < missing.length; i += STORE_BATCH) {
     const batch = missing.slice(i, i + STORE_BATCH);
     const entries: Buffer[] = [];
-    for (const r of batch) entries.push(Buffer.from(filterEntry(await key.server.evaluate(oprfInput(r.kind, r.value))), 'hex'));
+    for (const r of batch) entries.push(await entryOf(key, r.kind, r.value));
     batch.forEach((r, n) => (r.entry = entries[n]!));
     await ctx.db.transaction((tx) =>
       tx.query(`SELECT entities.store_private_screening_entries($1, $2::uuid[], $3::bytea[])`, [key.keyId, batch.map((r) => r.entityId), entries]),
