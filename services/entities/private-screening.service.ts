@@ -181,20 +181,35 @@ async function entryOf(key: HubKey, kind: string, value: string): Promise<Buffer
 }
 
 /**
- * Demo data: Albion Bank's private screening of three identifiers two days ago (its batch), and the
- * entries of every demo entity under the hub's current key, stored as a first filter would store them.
+ * Evaluates and stores the entry of every entity that has none under the hub's current key, as the
+ * tables' owner (scripts/private-screening-entries.ts after a key rotation; the demo data): what the
+ * first filter would otherwise do. Answers how many it stored.
  */
+export async function storeMissingEntries(db: Sql, progress?: (done: number, of: number) => void): Promise<number> {
+  const key = await privateScreeningKey();
+  const missing = await db.query<{ id: string; kind: string; value: string }>(
+    `SELECT en.id, en.kind, en.value FROM entities.entities en
+      WHERE NOT EXISTS (SELECT 1 FROM entities.private_screening_entries e WHERE e.key_id = $1 AND e.id = en.id) ORDER BY en.id`,
+    [key.keyId],
+  );
+  for (let i = 0; i < missing.length; i += STORE_BATCH) {
+    const batch = missing.slice(i, i + STORE_BATCH);
+    const entries: Buffer[] = [];
+    for (const e of batch) entries.push(await entryOf(key, e.kind, e.value));
+    await db.query(`SELECT entities.store_private_screening_entries($1, $2::uuid[], $3::bytea[])`, [key.keyId, batch.map((e) => e.id), entries]);
+    progress?.(i + batch.length, missing.length);
+  }
+  return missing.length;
+}
+
+/** Demo data: Albion Bank's private screening of three identifiers two days ago (its batch), and every demo entity's entry under the hub's current key. */
 export async function seedPrivateScreeningDemo(db: Sql, demo: DemoRegistry): Promise<void> {
   const bank = demo.agencies['albion-bank']!;
   await db.query(
     `INSERT INTO entities.private_screening_batches (owner_agency_id, user_id, element_count, created_at) VALUES ($1, $2, 3, now() - interval '2 days')`,
     [bank.id, bank.users.CONTRIBUTOR],
   );
-  const key = await privateScreeningKey();
-  const entities = await db.query<{ id: string; kind: string; value: string }>(`SELECT id, kind, value FROM entities.entities ORDER BY id`);
-  const entries: Buffer[] = [];
-  for (const e of entities) entries.push(await entryOf(key, e.kind, e.value));
-  await db.query(`SELECT entities.store_private_screening_entries($1, $2::uuid[], $3::bytea[])`, [key.keyId, entities.map((e) => e.id), entries]);
+  await storeMissingEntries(db);
 }
 
 /** Entries evaluated and stored per transaction when a filter finds some missing (each stored batch outlives a request that times out). */
