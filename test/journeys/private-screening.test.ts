@@ -1,9 +1,14 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { OPRFClient } from '@cloudflare/voprf-ts';
 import { hitNoHitKey, identifierHash } from '../../services/entities/hit-no-hit.service';
 import { type BankIdentifier, type HubCall, normaliseForScreening, privateScreen, whomToAsk } from '../../services/entities/private-screening.client';
 import { CRYPTO, decodeFilter, MIN_FILTER_ENTRIES, oprfInput, SUITE } from '../../services/entities/private-screening.protocol';
-import { codes, type GraphQLResult, startTestHub, type TestHub } from '../support/hub';
+import { codes, type GraphQLResult, startTestHub, type TestHub, tokenFor } from '../support/hub';
 
 jest.setTimeout(180_000);
 
@@ -139,6 +144,30 @@ describe('a bank screens privately', () => {
     // Fetched again, the same filter: the padding does not fall out of an intersection.
     const again = (await as('albion-bank')<{ privateScreeningFilter: { entries: string } }>(FILTER)).privateScreeningFilter;
     expect(again.entries).toBe(f.entries);
+  });
+});
+
+describe('the bank’s command', () => {
+  test('scripts/private-screening.ts screens a CSV file, pins the key and asks whom to ask about the hits only', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-private-screening-'));
+    const book = path.join(dir, 'book.csv');
+    fs.writeFileSync(book, ['PHONE,+44 7700 900555', 'EMAIL,Nobody.Holds.This@Example.net', 'PHONE,0722 123 456,RO'].join('\n'));
+    const env = { ...process.env, TESSERA_URL: hub.url, TESSERA_TOKEN: await tokenFor('albion-bank') };
+    const script = path.join(__dirname, '..', '..', 'scripts', 'private-screening.ts');
+    const run = (args: string[]) =>
+      promisify(execFile)(process.execPath, ['-r', '@swc-node/register', script, ...args], { env, cwd: path.join(__dirname, '..', '..') });
+    const first = await run([book, '--country', 'GB', '--ask-hits']);
+    const lines = first.stdout.trim().split('\n');
+    expect(lines.slice(0, 3)).toEqual(['PHONE,"+447700900555",known', 'EMAIL,"nobody.holds.this@example.net",not known', 'PHONE,"+40722123456",known']);
+    // Whom to ask: the two hits only, through the clear hit/no-hit.
+    expect(lines.slice(3).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['PHONE,"+447700900555"', 'PHONE,"+40722123456"']);
+    const pin = /--public-key (\S+)\)/.exec(first.stderr)![1]!;
+    const again = await run([book, '--country', 'GB', '--public-key', pin]);
+    expect(again.stdout.trim().split('\n')).toEqual(lines.slice(0, 3));
+    await expect(run([book, '--public-key', Buffer.alloc(32, 1).toString('base64')])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/not the pinned key/),
+    });
   });
 });
 
