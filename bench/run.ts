@@ -11,6 +11,7 @@ import { linkAnalysis } from './measures/link-analysis';
 import { linkChart } from './measures/link-chart';
 import { nPlusOne } from './measures/n-plus-one';
 import { policyCost } from './measures/policy-cost';
+import { privateScreening } from './measures/private-screening';
 import { requestCost } from './measures/request-cost';
 import { runModes } from './measures/run-modes';
 import { screening } from './measures/screening';
@@ -40,6 +41,7 @@ const measuresWith = (adverts: number | undefined): Measure[] => [
   linkChart,
   hitNoHit,
   screening,
+  privateScreening,
   ingest,
   advertsMeasure(adverts),
 ];

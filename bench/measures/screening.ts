@@ -23,7 +23,7 @@ type Identifier = { kind: string; value: string };
 const FLOOR_SQL = `SELECT e.id, e.kind, e.value FROM entities.entities e WHERE (e.kind, e.value) IN (SELECT * FROM unnest($1::text[], $2::text[]))`;
 
 /** N identifiers, known and unknown interleaved; the entity table's own values (repeated when it holds fewer than N/2). */
-async function identifiers(sql: Pool, seed: string, n: number): Promise<Identifier[]> {
+export async function identifiers(sql: Pool, seed: string, n: number): Promise<Identifier[]> {
   const known = (
     await sql.query<Identifier>(`SELECT kind, value FROM entities.entities WHERE kind IN ('PHONE', 'EMAIL', 'BANK_ACCOUNT') ORDER BY md5(id::text) LIMIT $1`, [
       Math.ceil(n / 2),
@@ -58,7 +58,7 @@ async function must<T>(p: Promise<{ data: unknown }>): Promise<T> {
 }
 
 /** Screens `ids` as one job through the API; answers ms to screen and ms to read the known ones back. */
-async function screenThroughApi(ctx: MeasureContext, ids: Identifier[], reference: string) {
+export async function screenThroughApi(ctx: MeasureContext, ids: Identifier[], reference: string) {
   const { stack } = ctx;
   const auth = await stack.authorization(PERSONA);
   const gql = <T>(query: string, variables: Record<string, unknown>) => must<T>(postGraphQL(stack.hub.url, auth, query, variables));

@@ -5,6 +5,7 @@ import { type DemoHandling, insertDemoRecord } from '../kernel/demo';
 import type { DemoRegistry } from '../kernel/subgraph';
 import { type EntityKind, normaliseIdentifier } from '../kernel/identifier';
 import type { LinkKind } from './observe';
+import { seedPrivateScreeningDemo } from './private-screening.service';
 
 /**
  * Invented identifiers only: UK phones from Ofcom's drama range (+44 7700 900000-900999), IBANs
@@ -176,6 +177,7 @@ export async function seedEntitiesDemo(db: Sql, demo: DemoRegistry): Promise<voi
     });
   }
   await seedScreeningDemo(db, demo);
+  await seedPrivateScreeningDemo(db, demo);
 }
 
 /** Albion Bank's screening of new customers (closed): one nobody's address, two identifiers the police hold. */

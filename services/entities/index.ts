@@ -7,6 +7,8 @@ import { EntitiesOrganisationSearch1764000000110 } from '../../migrations/entiti
 import { EntitiesScreeningJobs1764000000160 } from '../../migrations/entities/1764000000160-screening-jobs';
 import { EntitiesIdentifierHoldersAntiJoin1764000000165 } from '../../migrations/entities/1764000000165-identifier-holders-anti-join';
 import { EntitiesAdvertSource1764000000700 } from '../../migrations/entities/1764000000700-advert-source';
+import { EntitiesPrivateScreening1764000001100 } from '../../migrations/entities/1764000001100-private-screening';
+import { EntitiesPrivateScreeningEntries1764000001110 } from '../../migrations/entities/1764000001110-private-screening-entries';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedEntitiesDemo } from './demo-data';
@@ -14,6 +16,7 @@ import { CaseEntitiesResolver, EntityResolver, LinkResolver, ObservationResolver
 import * as service from './entity.service';
 import { ExportResolver } from './export.resolver';
 import { NetworkEdgeResolver, NetworkNodeResolver, NetworkResolver } from './network.resolver';
+import { PrivateScreeningResolver } from './private-screening.resolver';
 import { ScreeningResolver } from './screening.resolver';
 import { ENTITIES_TABLES } from './tables';
 
@@ -32,10 +35,12 @@ export const entitiesSubgraph: SubgraphDefinition = {
     EntitiesScreeningJobs1764000000160,
     EntitiesIdentifierHoldersAntiJoin1764000000165,
     EntitiesAdvertSource1764000000700,
+    EntitiesPrivateScreening1764000001100,
+    EntitiesPrivateScreeningEntries1764000001110,
   ],
   tables: ENTITIES_TABLES,
   // Each question meters its quota and is audited in its own transaction (hit-no-hit.service.ts).
-  primaryQueries: ['hitNoHit'],
+  primaryQueries: ['hitNoHit', 'privateScreeningFilter'],
   buildSchema: () =>
     buildFederatedSchema({
       resolvers: [
@@ -48,6 +53,7 @@ export const entitiesSubgraph: SubgraphDefinition = {
         NetworkEdgeResolver,
         ExportResolver,
         ScreeningResolver,
+        PrivateScreeningResolver,
       ],
       references: {
         Entity: { __resolveReference: (ref: { id: string }, ctx) => service.getEntity(ctx, ref.id) },
@@ -83,6 +89,10 @@ export const entitiesSubgraph: SubgraphDefinition = {
         createScreeningJob: ['create', 'ScreeningJob'],
         appendScreeningChunk: ['update', 'ScreeningJob'],
         closeScreeningJob: ['update', 'ScreeningJob'],
+        // Private screening: whoever may screen in clear (private-screening.service.ts).
+        privateScreeningKey: ['create', 'ScreeningJob'],
+        evaluatePrivateScreening: ['create', 'ScreeningJob'],
+        privateScreeningFilter: ['create', 'ScreeningJob'],
       },
     }),
   seedDemo: seedEntitiesDemo,

@@ -11,4 +11,12 @@ export const ENTITIES_TABLES = declareTables('entities', [
   { table: 'entities.screening_jobs', rows: { kind: 'agency', columns: ['owner_agency_id'] }, privileges: ['SELECT', 'INSERT', 'UPDATE'] },
   { table: 'entities.screening_chunks', rows: { kind: 'agency', columns: ['owner_agency_id'] }, privileges: ['SELECT', 'INSERT'] },
   { table: 'entities.screening_results', rows: { kind: 'agency', columns: ['owner_agency_id'] }, privileges: ['SELECT', 'INSERT'] },
+  // How many blinded elements an agency had evaluated, and when (services/entities/private-screening.service.ts): its own rows only.
+  { table: 'entities.private_screening_batches', rows: { kind: 'agency', columns: ['owner_agency_id'] }, privileges: ['SELECT', 'INSERT'] },
+  // The hub's evaluation of each entity under its private screening key (`id` is the entity's): shared ground like the entities, written by the schema's own function.
+  {
+    table: 'entities.private_screening_entries',
+    rows: { kind: 'reached-through', through: 'entities.observations', column: 'entity_id' },
+    privileges: ['SELECT'],
+  },
 ]);

@@ -23,6 +23,8 @@ export interface Config {
   hitNoHitQuota: HitNoHitQuota;
   /** Bulk screening: distinct identifiers an agency may screen in the last 24 hours (TESSERA_SCREENING_AGENCY_PER_DAY). */
   screeningAgencyPerDay: number;
+  /** Private screening: blinded elements an agency may have evaluated in the last 24 hours (TESSERA_PRIVATE_SCREENING_AGENCY_PER_DAY). */
+  privateScreeningAgencyPerDay: number;
   development: boolean;
   logLevel: string;
   /** Signed checkpoints of the audit chain (services/audit/checkpoints.ts, docs/audit.md). */
@@ -84,6 +86,7 @@ export function loadConfig(): Config {
       agencyPerDay: intFromEnv('TESSERA_HIT_NO_HIT_AGENCY_PER_DAY', 50000),
     },
     screeningAgencyPerDay: intFromEnv('TESSERA_SCREENING_AGENCY_PER_DAY', 2_000_000),
+    privateScreeningAgencyPerDay: intFromEnv('TESSERA_PRIVATE_SCREENING_AGENCY_PER_DAY', 2_000_000),
     development: process.env.TESSERA_DEV === '1' || process.env.NODE_ENV === 'development',
     logLevel: process.env.LOG_LEVEL ?? 'info',
     auditCheckpoints: {

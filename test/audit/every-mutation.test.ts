@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Kind, parse } from 'graphql';
 import { exportJWK, generateKeyPair } from 'jose';
+import { OPRFClient } from '@cloudflare/voprf-ts';
 import { verifyChain } from '../../services/audit/chain';
+import { CRYPTO, oprfInput, SUITE } from '../../services/entities/private-screening.protocol';
 import { isoWeekOf } from '../../services/routes/campaign.service';
 import type { AuditAction } from '../../services/kernel/audit';
 import { iban } from '../leaks/support';
@@ -467,6 +469,15 @@ const CALLS: Record<string, Call> = {
     query: `mutation($jobId: ID!) { closeScreeningJob(jobId: $jobId) { status } }`,
     variables: () => ({ jobId: kept.screeningJob }),
     writes: [['ALTER', 'ScreeningJob']],
+  },
+  evaluatePrivateScreening: {
+    persona: 'albion-bank',
+    query: `mutation($request: String!) { evaluatePrivateScreening(request: $request) { elements } }`,
+    variables: async () => {
+      const [, request] = await new OPRFClient(SUITE, CRYPTO).blind([oprfInput('PHONE', '+447700900321')]);
+      return { request: Buffer.from(request.serialize()).toString('base64') };
+    },
+    writes: [['CONSULT', 'PrivateScreening']],
   },
   publishIntelligenceReport: {
     persona: 'tessera-hub',

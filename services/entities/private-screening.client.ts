@@ -1,0 +1,150 @@
+import { Evaluation, VOPRFClient } from '@cloudflare/voprf-ts';
+import { countryOf, type EntityKind, normaliseIdentifier } from '../kernel/identifier';
+import { CRYPTO, decodeFilter, filterEntry, keyIdOf, MODE_NAME, oprfInput, SUITE } from './private-screening.protocol';
+
+/**
+ * The bank's side of private screening (private-screening.service.ts is the hub's): nothing here
+ * touches the hub's database or keys; it talks to the hub through its GraphQL API only, and needs
+ * this module, private-screening.protocol.ts and services/kernel/identifier.ts (how the hub
+ * normalises identifiers: the bank must produce the very bytes the hub evaluated its own
+ * identifiers on). scripts/private-screening.ts runs it on a CSV file.
+ */
+
+/** Sends one GraphQL operation to the hub as the bank's user; answers `data` or throws with the errors. */
+export type HubCall = <T>(query: string, variables?: Record<string, unknown>) => Promise<T>;
+
+export interface BankIdentifier {
+  kind: string;
+  value: string;
+  /** ISO 3166-1 alpha-2 of a national-format value; else the bank's own country. */
+  country?: string | null;
+}
+
+export interface PrivateScreeningOptions {
+  /** The bank's country (its agency's, as the hub has it): how national-format values are read, as the hub reads them in clear. */
+  country?: string | null;
+  /**
+   * The hub's public key (base64) the bank pinned, from the hub's operators or an earlier run. Given,
+   * a filter or evaluation under any other key is refused; not given, the key the hub serves is used
+   * (and reported, to pin next time).
+   */
+  publicKey?: string;
+  /** Blinded elements per request (the hub takes at most 10,000). */
+  batchSize?: number;
+  /** Requests in flight at once. */
+  concurrency?: number;
+}
+
+export interface PrivateAnswer {
+  kind: string;
+  /** Normalised, as the hub stores it. */
+  value: string;
+  known: boolean;
+}
+
+export interface PrivateScreeningRun {
+  answers: PrivateAnswer[];
+  keyId: string;
+  publicKey: string;
+  /** The filter's size class (its entries, padding included). */
+  filterSize: number;
+  /** Distinct identifiers the hub evaluated (blinded) for this run, counted against the agency's quota. */
+  evaluated: number;
+}
+
+const FILTER = `query { privateScreeningFilter { suite mode keyId publicKey entryBytes size entries } }`;
+const EVALUATE = `mutation($request: String!) { evaluatePrivateScreening(request: $request) { keyId elements evaluation } }`;
+
+interface FilterAnswer {
+  suite: string;
+  mode: string;
+  keyId: string;
+  publicKey: string;
+  entryBytes: number;
+  size: number;
+  entries: string;
+}
+
+/**
+ * Normalises each identifier as the hub would (throws as the hub's clear mode would refuse it, naming
+ * `identifiers[n]`), so the OPRF input is the hub's own.
+ */
+export function normaliseForScreening(identifiers: readonly BankIdentifier[], bankCountry?: string | null): Array<{ kind: EntityKind; value: string }> {
+  return identifiers.map((i, n) => ({
+    kind: i.kind as EntityKind,
+    value: normaliseIdentifier(i.kind as EntityKind, i.value, `identifiers[${n}].value`, countryOf(i.country, bankCountry, `identifiers[${n}].country`)),
+  }));
+}
+
+/**
+ * Screens `identifiers` privately: normalise, fetch the filter, blind in batches, have the hub
+ * evaluate them, finalize (verifying each batch's proof against the key), look the outputs up.
+ * Answers in input order.
+ */
+export async function privateScreen(call: HubCall, identifiers: readonly BankIdentifier[], opts: PrivateScreeningOptions = {}): Promise<PrivateScreeningRun> {
+  const normalised = normaliseForScreening(identifiers, opts.country);
+  const name = (i: { kind: string; value: string }) => `${i.kind}:${i.value}`;
+  const distinct = [...new Map(normalised.map((i) => [name(i), i])).values()];
+
+  const { privateScreeningFilter: filter } = await call<{ privateScreeningFilter: FilterAnswer }>(FILTER);
+  if (filter.suite !== SUITE || filter.mode !== MODE_NAME)
+    throw new Error(`the hub screens with ${filter.mode} ${filter.suite}; this client speaks ${MODE_NAME} ${SUITE}`);
+  if (opts.publicKey && opts.publicKey !== filter.publicKey)
+    throw new Error(`the hub's key ${filter.keyId} is not the pinned key ${keyIdOf(Buffer.from(opts.publicKey, 'base64'))}`);
+  const publicKey = Buffer.from(filter.publicKey, 'base64');
+  if (keyIdOf(publicKey) !== filter.keyId) throw new Error('the filter names a key id that is not its public key’s');
+  const entries = decodeFilter(filter.entries);
+  const client = new VOPRFClient(SUITE, publicKey, CRYPTO);
+
+  const batchSize = Math.min(opts.batchSize ?? 2000, 10_000);
+  const batches: Array<Array<{ kind: string; value: string }>> = [];
+  for (let i = 0; i < distinct.length; i += batchSize) batches.push(distinct.slice(i, i + batchSize));
+  const known = new Map<string, boolean>();
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) {
+      const batch = batches[next++]!;
+      const [finData, request] = await client.blind(batch.map((i) => oprfInput(i.kind, i.value)));
+      const { evaluatePrivateScreening: answer } = await call<{ evaluatePrivateScreening: { keyId: string; elements: number; evaluation: string } }>(EVALUATE, {
+        request: Buffer.from(request.serialize()).toString('base64'),
+      });
+      if (answer.keyId !== filter.keyId)
+        throw new Error(`the hub evaluated under key ${answer.keyId}, its filter is under ${filter.keyId}: the key rotated, run again`);
+      // Throws unless the proof shows the evaluation was made with the filter's (pinned) key.
+      const outputs = await client.finalize(finData, Evaluation.deserialize(SUITE, Buffer.from(answer.evaluation, 'base64'), CRYPTO));
+      batch.forEach((i, n) => known.set(name(i), entries.has(filterEntry(outputs[n]!))));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, worker));
+  return {
+    answers: normalised.map((i) => ({ kind: i.kind, value: i.value, known: known.get(name(i)) ?? false })),
+    keyId: filter.keyId,
+    publicKey: filter.publicKey,
+    filterSize: filter.size,
+    evaluated: distinct.length,
+  };
+}
+
+const HIT_NO_HIT = `query($ids: [IdentifierInput!]!) { hitNoHit(identifiers: $ids) { kind value known holderCount contactableAgencies { id name } } }`;
+
+export interface WhomToAsk {
+  kind: string;
+  value: string;
+  known: boolean;
+  holderCount: number;
+  contactableAgencies: Array<{ id: string; name: string }>;
+}
+
+/**
+ * The next step for the hits only: the clear, audited hit/no-hit (holder count, whom to ask), in
+ * requests of at most 1,000 — the hub then learns these identifiers, as it does every identifier
+ * asked in clear, and nothing of the rest.
+ */
+export async function whomToAsk(call: HubCall, hits: ReadonlyArray<{ kind: string; value: string }>): Promise<WhomToAsk[]> {
+  const out: WhomToAsk[] = [];
+  for (let i = 0; i < hits.length; i += 1000) {
+    const ids = hits.slice(i, i + 1000).map((h) => ({ kind: h.kind, value: h.value }));
+    out.push(...(await call<{ hitNoHit: WhomToAsk[] }>(HIT_NO_HIT, { ids })).hitNoHit);
+  }
+  return out;
+}

@@ -1,0 +1,289 @@
+import { createHmac } from 'node:crypto';
+import { deriveKeyPair, EvaluationRequest, VOPRFServer } from '@cloudflare/voprf-ts';
+import { SqlParams } from '../../policies/sql';
+import { appendAudit, ownRecordEvent } from '../kernel/audit';
+import { loadConfig } from '../kernel/config';
+import type { RequestContext } from '../kernel/context';
+import type { Sql } from '../kernel/db';
+import { badInput, forbidden, rateLimited } from '../kernel/errors';
+import { hubSecret } from '../kernel/hub-secret';
+import { visibleWhere } from '../kernel/policy';
+import type { DemoRegistry } from '../kernel/subgraph';
+import { observationTableAs } from './entity.repository';
+import {
+  CRYPTO,
+  FILTER_ENTRY_BYTES,
+  filterEntry,
+  encodeFilter,
+  KEY_INFO,
+  keyIdOf,
+  MODE,
+  MODE_NAME,
+  oprfInput,
+  paddedSize,
+  SUITE,
+} from './private-screening.protocol';
+
+/**
+ * Private screening (docs/screening.md "Private mode"): a bank learns which of its identifiers the
+ * hub knows beyond what the bank can see — the clear mode's `known` — without the hub ever seeing
+ * them. RFC 9497 VOPRF (private-screening.protocol.ts):
+ *
+ * 1. the bank normalises and blinds its identifiers and has the hub evaluate the blinded elements
+ *    with its key (`evaluatePrivateScreening`), under the agency's daily quota of elements, each batch
+ *    one audit event: agency, user, agency type, element count, key id, outcome — nothing else, the
+ *    hub sees random group elements;
+ * 2. the bank fetches the filter (`privateScreeningFilter`): the hub's own evaluations of every
+ *    identifier the clear mode would answer "known" to the caller, truncated, sorted and padded;
+ * 3. the bank unblinds (checking the proof that the hub used its published key) and looks its
+ *    outputs up in the filter. It can test only identifiers the hub evaluated for it, so the quota
+ *    bounds what it learns as the clear mode's quota does.
+ *
+ * Who may: whoever may screen in clear (creates ScreeningJobs: a bank's contributors and
+ * supervisors); the same rule, asked of the same policy.
+ */
+export const MAX_PRIVATE_BATCH = 10_000;
+export const PRIVATE_SCREENING_SUBJECT = 'PrivateScreening';
+export const PRIVATE_SCREENING_FILTER_SUBJECT = 'PrivateScreeningFilter';
+
+interface HubKey {
+  keyId: string;
+  publicKey: Uint8Array;
+  server: VOPRFServer;
+  /** The seed, for the filter's padding entries. */
+  seed: Buffer;
+}
+
+const keys = new Map<string, Promise<HubKey>>();
+
+/**
+ * The hub's OPRF key: RFC 9497 DeriveKeyPair from the secret TESSERA_PRIVATE_SCREENING_KEY, or one
+ * made once in the data directory (`keys/private-screening-key`), like the hub's other keys, never
+ * in the database. Rotate it by setting another secret: evaluations and filters name their key id,
+ * and a bank's client refuses to match across two.
+ */
+export async function privateScreeningKey(): Promise<HubKey> {
+  const seed = hubSecret(loadConfig().dataDir, 'private-screening-key', 'TESSERA_PRIVATE_SCREENING_KEY');
+  const name = seed.toString('base64url');
+  let key = keys.get(name);
+  if (!key) {
+    key = deriveKeyPair(MODE, SUITE, seed, new TextEncoder().encode(KEY_INFO), CRYPTO).then(({ privateKey, publicKey }) => ({
+      keyId: keyIdOf(publicKey),
+      publicKey,
+      server: new VOPRFServer(SUITE, privateKey, CRYPTO),
+      seed,
+    }));
+    keys.set(name, key);
+  }
+  return key;
+}
+
+/** Refused before any work unless the caller may screen (the clear mode's rule: it may open a screening job). */
+function assertMayScreen(ctx: RequestContext): void {
+  if (!ctx.ability.can('create', { __typename: 'ScreeningJob', ownerAgencyId: ctx.actor.agencyId }))
+    throw forbidden('Your agency or role may not screen identifiers');
+}
+
+export interface PublicKeyAnswer {
+  suite: string;
+  mode: string;
+  keyId: string;
+  publicKey: string;
+}
+
+async function publicKeyAnswer(): Promise<PublicKeyAnswer> {
+  const key = await privateScreeningKey();
+  return { suite: SUITE, mode: MODE_NAME, keyId: key.keyId, publicKey: Buffer.from(key.publicKey).toString('base64') };
+}
+
+/** The hub's public key, which a bank pins and checks every evaluation's proof against. */
+export async function privateScreeningPublicKey(ctx: RequestContext): Promise<PublicKeyAnswer> {
+  assertMayScreen(ctx);
+  return publicKeyAnswer();
+}
+
+/**
+ * Meters `elements` against the agency's daily quota and audits the batch, in one transaction under
+ * a per-agency lock (concurrent batches count each other). Over the quota: RATE_LIMITED with the
+ * seconds until the batch would fit, the refusal audited; a batch larger than the quota itself is
+ * BAD_USER_INPUT.
+ */
+async function meter(ctx: RequestContext, elements: number, keyId: string): Promise<void> {
+  const quota = loadConfig().privateScreeningAgencyPerDay;
+  const event = (outcome: string) =>
+    ownRecordEvent(ctx, 'CONSULT', PRIVATE_SCREENING_SUBJECT, ctx.requestId, [
+      `agencyType:${ctx.actor.agencyType}`,
+      `elements:${elements}`,
+      `key:${keyId}`,
+      `outcome:${outcome}`,
+    ]);
+  const wait = await ctx.db.transaction(async (tx) => {
+    let wait: number | null = null;
+    if (elements <= quota) {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('tessera.private-screening:' || $1, 0))`, [ctx.actor.agencyId]);
+      // Batches leave the window oldest first; the wait ends when the oldest batch whose newer ones plus this one fit has left.
+      [{ wait }] = (await tx.query<{ wait: number }>(
+        `SELECT CASE WHEN coalesce(max(total), 0) + $2 <= $3 THEN 0
+                     ELSE greatest(1, ceil(extract(epoch FROM min(created_at) FILTER (WHERE newer + $2 <= $3) + interval '1 day' - clock_timestamp())))::int END AS wait
+           FROM (SELECT created_at, sum(element_count) OVER () AS total,
+                        coalesce(sum(element_count) OVER (ORDER BY created_at DESC, id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS newer
+                   FROM entities.private_screening_batches WHERE owner_agency_id = $1 AND created_at > clock_timestamp() - interval '1 day') AS b`,
+        [ctx.actor.agencyId, elements, quota],
+      )) as [{ wait: number }];
+    }
+    if (wait !== 0) {
+      await appendAudit(tx, ctx, [event('RATE_LIMITED')]);
+      return wait;
+    }
+    await tx.query(`INSERT INTO entities.private_screening_batches (owner_agency_id, user_id, element_count) VALUES ($1, $2, $3)`, [
+      ctx.actor.agencyId,
+      ctx.actor.userId,
+      elements,
+    ]);
+    await appendAudit(tx, ctx, [event('ANSWERED')]);
+    return 0;
+  });
+  ctx.log.info({ op: 'privateScreening', elements, outcome: wait === 0 ? 'ANSWERED' : 'RATE_LIMITED', retryAfterSeconds: wait }, 'private screening');
+  if (wait === null) throw badInput('request', `more elements than your agency's daily private screening quota (${quota})`);
+  if (wait > 0) throw rateLimited(`Private screening quota reached; try this batch again in ${wait} s`, wait);
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * Evaluates a batch of blinded elements (an RFC 9497 EvaluationRequest, serialized, base64) with the
+ * hub's key, with the proof that it used the published key. Metered and audited before any work.
+ */
+export async function evaluatePrivateScreening(ctx: RequestContext, request: string) {
+  assertMayScreen(ctx);
+  const bytes = BASE64.test(request) ? Buffer.from(request, 'base64') : Buffer.alloc(0);
+  let req: EvaluationRequest;
+  try {
+    req = EvaluationRequest.deserialize(SUITE, bytes, CRYPTO);
+  } catch {
+    throw badInput('request', `is not an RFC 9497 evaluation request of ${SUITE}, serialized and base64-encoded`);
+  }
+  const elements = req.blinded.length;
+  if (elements === 0 || elements > MAX_PRIVATE_BATCH) throw badInput('request', `a batch holds 1 to ${MAX_PRIVATE_BATCH} blinded elements`);
+  if (bytes.length !== req.serialize().length) throw badInput('request', 'has bytes after its last element');
+  if (req.blinded.some((e) => e.isIdentity())) throw badInput('request', 'holds the identity element, which no blinded input is');
+  const key = await privateScreeningKey();
+  await meter(ctx, elements, key.keyId);
+  const evaluation = await key.server.blindEvaluate(req);
+  return { keyId: key.keyId, elements, evaluation: Buffer.from(evaluation.serialize()).toString('base64') };
+}
+
+const O = observationTableAs('o');
+
+/** The filter entry of one of the hub's identifiers under `key`. */
+async function entryOf(key: HubKey, kind: string, value: string): Promise<Buffer> {
+  return Buffer.from(filterEntry(await key.server.evaluate(oprfInput(kind, value))), 'hex');
+}
+
+/**
+ * Evaluates and stores the entry of every entity that has none under the hub's current key, as the
+ * tables' owner (scripts/private-screening-entries.ts after a key rotation; the demo data): what the
+ * first filter would otherwise do. Answers how many it stored.
+ */
+export async function storeMissingEntries(db: Sql, progress?: (done: number, of: number) => void): Promise<number> {
+  const key = await privateScreeningKey();
+  const missing = await db.query<{ id: string; kind: string; value: string }>(
+    `SELECT en.id, en.kind, en.value FROM entities.entities en
+      WHERE NOT EXISTS (SELECT 1 FROM entities.private_screening_entries e WHERE e.key_id = $1 AND e.id = en.id) ORDER BY en.id`,
+    [key.keyId],
+  );
+  for (let i = 0; i < missing.length; i += STORE_BATCH) {
+    const batch = missing.slice(i, i + STORE_BATCH);
+    const entries: Buffer[] = [];
+    for (const e of batch) entries.push(await entryOf(key, e.kind, e.value));
+    await db.query(`SELECT entities.store_private_screening_entries($1, $2::uuid[], $3::bytea[])`, [key.keyId, batch.map((e) => e.id), entries]);
+    progress?.(i + batch.length, missing.length);
+  }
+  return missing.length;
+}
+
+/** Demo data: Albion Bank's private screening of three identifiers two days ago (its batch), and every demo entity's entry under the hub's current key. */
+export async function seedPrivateScreeningDemo(db: Sql, demo: DemoRegistry): Promise<void> {
+  const bank = demo.agencies['albion-bank']!;
+  await db.query(
+    `INSERT INTO entities.private_screening_batches (owner_agency_id, user_id, element_count, created_at) VALUES ($1, $2, 3, now() - interval '2 days')`,
+    [bank.id, bank.users.CONTRIBUTOR],
+  );
+  await storeMissingEntries(db);
+}
+
+/** Entries evaluated and stored per transaction when a filter finds some missing (each stored batch outlives a request that times out). */
+const STORE_BATCH = 500;
+
+/**
+ * The entries of the hub's identifiers under `key`, in the order given: stored ones as they are, the
+ * missing ones (entities new since the last filter, or a new key) evaluated now and stored for every
+ * later filter, of any caller and any process.
+ */
+async function entriesOf(ctx: RequestContext, key: HubKey, rows: ReadonlyArray<IdentifierRow>): Promise<string[]> {
+  const missing = rows.filter((r) => r.entry === null);
+  for (let i = 0; i < missing.length; i += STORE_BATCH) {
+    const batch = missing.slice(i, i + STORE_BATCH);
+    const entries: Buffer[] = [];
+    for (const r of batch) entries.push(await entryOf(key, r.kind, r.value));
+    batch.forEach((r, n) => (r.entry = entries[n]!));
+    await ctx.db.transaction((tx) =>
+      tx.query(`SELECT entities.store_private_screening_entries($1, $2::uuid[], $3::bytea[])`, [key.keyId, batch.map((r) => r.entityId), entries]),
+    );
+  }
+  if (missing.length > 0) ctx.log.info({ op: 'privateScreeningFilter', evaluated: missing.length }, 'private screening entries evaluated');
+  return rows.map((r) => r.entry!.toString('hex'));
+}
+
+interface IdentifierRow {
+  entityId: string;
+  kind: string;
+  value: string;
+  entry: Buffer | null;
+}
+
+/**
+ * Padding entries: pseudo-random, from the key's seed and the size class, so that two filters of one
+ * size class carry the same ones (fresh random padding would fall out of the intersection of two
+ * fetches, leaving the true count).
+ */
+function paddingEntries(key: HubKey, size: number, count: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    out.push(createHmac('sha256', key.seed).update(`padding:${size}:${i}`).digest().subarray(0, FILTER_ENTRY_BYTES).toString('hex'));
+  }
+  return out;
+}
+
+/**
+ * The filter of the caller: the hub's evaluation of every identifier the clear mode answers "known"
+ * to it — with a statement the caller cannot see (the Observation rule, as the caller, under
+ * row-level security), by entities.private_screening_identifiers, which asks the clear mode's
+ * entities.identifier_holders — truncated to FILTER_ENTRY_BYTES, padded to its size class, sorted.
+ * Audited: who fetched a filter of which size class under which key.
+ */
+export async function privateScreeningFilter(ctx: RequestContext) {
+  assertMayScreen(ctx);
+  const key = await privateScreeningKey();
+  const params = new SqlParams();
+  const visible = visibleWhere(ctx, 'Observation', { alias: 'o', attributes: O.attributes(ctx, params), grantsTable: O.grantsTable }, params);
+  const keyParam = params.add(key.keyId);
+  const identifiers = await ctx.db.query<IdentifierRow>(
+    `SELECT entity_id AS "entityId", kind, value, entry
+       FROM entities.private_screening_identifiers(ARRAY(SELECT o.id FROM entities.observations o WHERE coalesce((${visible}), false)), ${keyParam})`,
+    params.values,
+  );
+  const entries = await entriesOf(ctx, key, identifiers);
+  const size = paddedSize(entries.length);
+  const filter = encodeFilter([...entries, ...paddingEntries(key, size, size - entries.length)]);
+  await ctx.db.transaction((tx) =>
+    appendAudit(tx, ctx, [
+      ownRecordEvent(ctx, 'CONSULT', PRIVATE_SCREENING_FILTER_SUBJECT, ctx.requestId, [
+        `agencyType:${ctx.actor.agencyType}`,
+        `size:${size}`,
+        `key:${key.keyId}`,
+      ]),
+    ]),
+  );
+  return { ...(await publicKeyAnswer()), entryBytes: FILTER_ENTRY_BYTES, size, entries: filter };
+}
