@@ -151,7 +151,7 @@ export function identifiersOfCsv(csv: string): IdentifierInput[] {
  * (normalised values) in the order asked, and `seen`, an expression for the ids of the observations
  * the asker already sees: `answers` is one row with the number of items known (duplicates counted
  * each time), the known items' indexes in the chunk (0-based, ascending), their holder counts, and
- * their nameable holders (a JSON array of agency ids per known item, sorted), as
+ * their nameable holders (a JSON array of agency ids per known item; readers sort them), as
  * entities.screening_chunks keeps them.
  */
 export function chunkAnswersSql(seen: string): string {
@@ -160,7 +160,7 @@ export function chunkAnswersSql(seen: string): string {
               SELECT count(*)::int AS known,
                      coalesce(array_agg((a.n - 1)::int ORDER BY a.n), '{}') AS items,
                      coalesce(array_agg(h.holders ORDER BY a.n), '{}') AS holders,
-                     coalesce(jsonb_agg(to_jsonb(ARRAY(SELECT c FROM unnest(h.contactable) AS c ORDER BY c)) ORDER BY a.n), '[]') AS contactable
+                     coalesce(jsonb_agg(to_jsonb(h.contactable) ORDER BY a.n), '[]') AS contactable
                 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS a(kind, value, n)
                 JOIN held h ON h.kind = a.kind AND h.value = a.value)`;
 }
@@ -230,8 +230,10 @@ export async function appendScreeningChunk(
   }
 
   const known = await ctx.db.transaction(async (tx) => {
-    // A chunk's 50,000 identifiers are sorted or hashed in memory, not spilled to disk (the default is 4 MB).
-    await tx.query(`SET LOCAL work_mem = '64MB'`);
+    // A chunk's 50,000 identifiers are hashed in memory, not spilled to disk (the default is 4 MB), and
+    // joined with their holders by hashing: the planner, expecting 1,000 holders of a function, would
+    // sort both sides by text instead (EXPLAIN ANALYZE in docs/benchmarks.md).
+    await tx.query(`SELECT set_config('work_mem', '64MB', true), set_config('enable_mergejoin', 'off', true)`);
     // One statement for the chunk: what the caller already sees is the Observation rule itself (the
     // same SQL as hit/no-hit), who holds the rest comes from entities.identifier_holders, and the
     // answers are kept in the chunk's row (chunkAnswersSql).
