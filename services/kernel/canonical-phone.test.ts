@@ -21,9 +21,8 @@ function seeded(seed: number) {
 
 /** The library's answer: the E.164 number, or the refusal's message. */
 function fullReading(e164: string): string {
-  const [, cc, nsn] = /^\+(\d{1,3}?)(\d*)$/.exec(e164) ?? [];
   const codes = phoneMetadata.country_calling_codes as Record<string, string[]>;
-  // Split after the real calling code (prefix-free), so the spaced form is the same number.
+  // Split after the real calling code (calling codes are prefix-free), so the spaced form is the same number.
   let split = e164;
   for (let l = 1; l <= 3; l++) {
     if (codes[e164.slice(1, 1 + l)]) {
@@ -31,8 +30,6 @@ function fullReading(e164: string): string {
       break;
     }
   }
-  void cc;
-  void nsn;
   expect(canonicalPhone(split)).toBeUndefined();
   try {
     return normaliseIdentifier('PHONE', split, 'phone');
