@@ -6,6 +6,7 @@ import type { DemoRegistry } from '../kernel/subgraph';
 import { type EntityKind, normaliseIdentifier } from '../kernel/identifier';
 import type { LinkKind } from './observe';
 import { seedPrivateScreeningDemo } from './private-screening.service';
+import { chunkAnswersSql } from './screening.service';
 
 /**
  * Invented identifiers only: UK phones from Ofcom's drama range (+44 7700 900000-900999), IBANs
@@ -205,21 +206,14 @@ export async function seedScreeningDemo(db: Sql, demo: DemoRegistry): Promise<vo
     [bank.id, bank.users.CONTRIBUTOR, DEMO_SCREENING.reference],
   );
   const [{ known }] = (await db.query<{ known: number }>(
-    `WITH asked AS (SELECT * FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS a(kind, value, n)),
-          held AS (SELECT * FROM entities.identifier_holders($2::text[], $3::text[],
-                     ARRAY(SELECT o.id FROM entities.observations o WHERE o.owner_agency_id = $4))),
-          stored AS (
-            INSERT INTO entities.screening_results (job_id, chunk_number, item, owner_agency_id, kind, value, known, holder_count, contactable)
-            SELECT $1, 0, a.n - 1, $4, a.kind, a.value, h.kind IS NOT NULL, coalesce(h.holders, 0), coalesce(h.contactable::uuid[], '{}')
-              FROM asked a LEFT JOIN held h ON h.kind = a.kind AND h.value = a.value
-            RETURNING known)
-     SELECT count(*) FILTER (WHERE known)::int AS known FROM stored`,
-    [job!.id, kinds, values, bank.id],
+    `WITH ${chunkAnswersSql('ARRAY(SELECT o.id FROM entities.observations o WHERE o.owner_agency_id = $4)')}
+     INSERT INTO entities.screening_chunks (job_id, chunk_number, owner_agency_id, request_hash, identifier_count, known_count,
+                                            kinds, vals, known_items, holder_counts, contactable)
+     SELECT $3, 0, $4, 'demo', cardinality($1::text[]), answers.known, $1::text[], $2::text[], answers.items, answers.holders, answers.contactable
+       FROM answers
+     RETURNING known_count AS known`,
+    [kinds, values, job!.id, bank.id],
   )) as [{ known: number }];
-  await db.query(
-    `INSERT INTO entities.screening_chunks (job_id, chunk_number, owner_agency_id, request_hash, identifier_count, known_count) VALUES ($1, 0, $2, 'demo', $3, $4)`,
-    [job!.id, bank.id, kinds.length, known],
-  );
   await db.query(`UPDATE entities.screening_jobs SET chunk_count = 1, identifier_count = $2, known_count = $3 WHERE id = $1`, [job!.id, kinds.length, known]);
   demo.ids['screening:onboarding'] = job!.id;
 }

@@ -83,6 +83,9 @@ export async function hitNoHitAskers(sql: Sql, key: Buffer, kind: string, value:
  */
 async function recordAndMeter(ctx: RequestContext, distinct: ReadonlyArray<{ kind: string; value: string }>): Promise<void> {
   const quota = loadConfig().hitNoHitQuota;
+  // Hashed before the quota takes the chain's lock: the lock is held from there to the commit.
+  const key = hitNoHitKey();
+  const hashes = distinct.map((i) => identifierHash(key, i.kind, i.value));
   const [{ wait }] = (await ctx.db.query<{ wait: number | null }>('SELECT audit.hit_no_hit_wait($1::bigint, $2, $3, $4, $5, $6) AS wait', [
     AUDIT_LOCK_KEY,
     distinct.length,
@@ -91,19 +94,13 @@ async function recordAndMeter(ctx: RequestContext, distinct: ReadonlyArray<{ kin
     quota.agencyPerMinute,
     quota.agencyPerDay,
   ])) as [{ wait: number | null }];
-  const key = hitNoHitKey();
   const outcome = wait === 0 ? 'ANSWERED' : 'RATE_LIMITED';
   await appendAudit(ctx.db, ctx, [
     {
       action: 'CONSULT',
       subjectType: HIT_NO_HIT_SUBJECT,
       subjectId: ctx.requestId,
-      fields: [
-        `agencyType:${ctx.actor.agencyType}`,
-        `identifiers:${distinct.length}`,
-        `outcome:${outcome}`,
-        ...distinct.map((i) => identifierHash(key, i.kind, i.value)),
-      ],
+      fields: [`agencyType:${ctx.actor.agencyType}`, `identifiers:${distinct.length}`, `outcome:${outcome}`, ...hashes],
     },
   ]);
   ctx.log.info({ op: 'hitNoHit', identifiers: distinct.length, outcome, retryAfterSeconds: wait }, 'hit/no-hit');
@@ -125,9 +122,12 @@ async function recordAndMeter(ctx: RequestContext, distinct: ReadonlyArray<{ kin
  * ids, markings or dates. An identifier nobody holds and one whose every statement the caller can
  * already see get the same answer, in the same shape.
  *
- * Every request is metered and audited first (recordAndMeter), then answered by one statement. The
- * caller's own visibility is the Observation rule itself (reach AND the agency type's read rule, the
- * same SQL as every list), negated.
+ * Every request is answered by one statement, then metered and audited (recordAndMeter), and only
+ * then returned: a request over its quota gets no answer, and every answer is on the trail. The
+ * answer is computed before the audit chain's lock is taken, so that lock (held from the quota check
+ * to the request's commit) covers the quota, the event and the commit only. The caller's own
+ * visibility is the Observation rule itself (reach AND the agency type's read rule, the same SQL as
+ * every list), negated.
  */
 export async function hitNoHit(ctx: RequestContext, identifiers: IdentifierInput[]) {
   // Who may ask is the HitNoHitResult rule (hub administrators read no intelligence and ask nothing).
@@ -137,7 +137,6 @@ export async function hitNoHit(ctx: RequestContext, identifiers: IdentifierInput
   if (asked.length === 0) return [];
   const key = (k: string, v: string) => `${k}\u0000${v}`;
   const distinct = [...new Map(asked.map((i) => [key(i.kind, i.value), i])).values()];
-  await recordAndMeter(ctx, distinct);
 
   const kinds = distinct.map((i) => i.kind);
   const values = distinct.map((i) => i.value);
@@ -155,7 +154,7 @@ export async function hitNoHit(ctx: RequestContext, identifiers: IdentifierInput
     params.values,
   );
   const byKey = new Map(rows.map((r) => [key(r.kind, r.value), r]));
-  return projectAll(
+  const answer = projectAll(
     ctx,
     asked.map((i) => {
       const hit = byKey.get(key(i.kind, i.value));
@@ -169,6 +168,8 @@ export async function hitNoHit(ctx: RequestContext, identifiers: IdentifierInput
       } satisfies HitNoHit & { __typename: 'HitNoHitResult' };
     }),
   );
+  await recordAndMeter(ctx, distinct);
+  return answer;
 }
 
 export interface HitNoHitInterest {

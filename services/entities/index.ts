@@ -6,6 +6,7 @@ import { EntitiesObservationsByEntityAndDate1764000000130 } from '../../migratio
 import { EntitiesOrganisationSearch1764000000110 } from '../../migrations/entities/1764000000110-entities-organisation-search';
 import { EntitiesScreeningJobs1764000000160 } from '../../migrations/entities/1764000000160-screening-jobs';
 import { EntitiesIdentifierHoldersAntiJoin1764000000165 } from '../../migrations/entities/1764000000165-identifier-holders-anti-join';
+import { EntitiesScreeningChunkAnswers1764000001000 } from '../../migrations/entities/1764000001000-screening-chunk-answers';
 import { EntitiesAdvertSource1764000000700 } from '../../migrations/entities/1764000000700-advert-source';
 import { EntitiesPrivateScreening1764000001100 } from '../../migrations/entities/1764000001100-private-screening';
 import { EntitiesPrivateScreeningEntries1764000001110 } from '../../migrations/entities/1764000001110-private-screening-entries';
@@ -35,6 +36,7 @@ export const entitiesSubgraph: SubgraphDefinition = {
     EntitiesScreeningJobs1764000000160,
     EntitiesIdentifierHoldersAntiJoin1764000000165,
     EntitiesAdvertSource1764000000700,
+    EntitiesScreeningChunkAnswers1764000001000,
     EntitiesPrivateScreening1764000001100,
     EntitiesPrivateScreeningEntries1764000001110,
   ],

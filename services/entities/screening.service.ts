@@ -147,6 +147,25 @@ export function identifiersOfCsv(csv: string): IdentifierInput[] {
 }
 
 /**
+ * The CTEs (`held`, `answers`) that answer a chunk of identifiers, given as `$1` (kinds) and `$2`
+ * (normalised values) in the order asked, and `seen`, an expression for the ids of the observations
+ * the asker already sees: `answers` is one row with the number of items known (duplicates counted
+ * each time), the known items' indexes in the chunk (0-based, ascending), their holder counts, and
+ * their nameable holders (a JSON array of agency ids per known item; readers sort them), as
+ * entities.screening_chunks keeps them.
+ */
+export function chunkAnswersSql(seen: string): string {
+  return `held AS MATERIALIZED (SELECT * FROM entities.identifier_holders($1::text[], $2::text[], ${seen})),
+            answers AS (
+              SELECT count(*)::int AS known,
+                     coalesce(array_agg((a.n - 1)::int ORDER BY a.n), '{}') AS items,
+                     coalesce(array_agg(h.holders ORDER BY a.n), '{}') AS holders,
+                     coalesce(jsonb_agg(to_jsonb(h.contactable) ORDER BY a.n), '[]') AS contactable
+                FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS a(kind, value, n)
+                JOIN held h ON h.kind = a.kind AND h.value = a.value)`;
+}
+
+/**
  * Appends chunk `chunkNumber` (any order; each number once) to an open job and answers it. The
  * same chunk again is a no-op answering the job; another chunk under a used number is a CONFLICT.
  * The identifiers are read before the job is locked, so a client's next chunk is read while this
@@ -211,30 +230,26 @@ export async function appendScreeningChunk(
   }
 
   const known = await ctx.db.transaction(async (tx) => {
-    // A chunk's 50,000 identifiers are sorted or hashed in memory, not spilled to disk (the default is 4 MB).
-    await tx.query(`SET LOCAL work_mem = '64MB'`);
+    // A chunk's 50,000 identifiers are hashed in memory, not spilled to disk (the default is 4 MB), and
+    // joined with their holders by hashing: the planner, expecting 1,000 holders of a function, would
+    // sort both sides by text instead (EXPLAIN ANALYZE in docs/benchmarks.md).
+    await tx.query(`SELECT set_config('work_mem', '64MB', true), set_config('enable_mergejoin', 'off', true)`);
     // One statement for the chunk: what the caller already sees is the Observation rule itself (the
-    // same SQL as hit/no-hit), and who holds the rest comes from entities.identifier_holders.
-    const params = new SqlParams([kinds, values, job.id, ctx.actor.agencyId, chunkNumber]);
+    // same SQL as hit/no-hit), who holds the rest comes from entities.identifier_holders, and the
+    // answers are kept in the chunk's row (chunkAnswersSql).
+    const params = new SqlParams([kinds, values, job.id, ctx.actor.agencyId, chunkNumber, hash, distinct.length]);
     const visible = visibleWhere(ctx, 'Observation', { alias: 'o', attributes: O.attributes(ctx, params), grantsTable: O.grantsTable }, params);
     const [{ known }] = (await tx.query<{ known: number }>(
-      `WITH asked AS MATERIALIZED (SELECT a.kind, a.value, a.n FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS a(kind, value, n)),
-            seen AS (SELECT o.id FROM entities.entities en JOIN entities.observations o ON o.entity_id = en.id
-                      WHERE (en.kind, en.value) IN (SELECT kind, value FROM asked) AND coalesce((${visible}), false)),
-            held AS MATERIALIZED (SELECT * FROM entities.identifier_holders($1::text[], $2::text[], ARRAY(SELECT id FROM seen))),
-            stored AS (
-              INSERT INTO entities.screening_results (job_id, chunk_number, item, owner_agency_id, kind, value, known, holder_count, contactable)
-              SELECT $3::uuid, $5::int, a.n::int - 1, $4::uuid, a.kind, a.value, h.kind IS NOT NULL, coalesce(h.holders, 0), coalesce(h.contactable::uuid[], '{}')
-                FROM asked a LEFT JOIN held h ON h.kind = a.kind AND h.value = a.value
-              RETURNING known)
-       SELECT count(*) FILTER (WHERE known)::int AS known FROM stored`,
+      `WITH seen AS (SELECT o.id FROM entities.entities en JOIN entities.observations o ON o.entity_id = en.id
+                      WHERE (en.kind, en.value) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND coalesce((${visible}), false)),
+            ${chunkAnswersSql('ARRAY(SELECT id FROM seen)')}
+       INSERT INTO entities.screening_chunks (job_id, chunk_number, owner_agency_id, request_hash, identifier_count, known_count,
+                                              kinds, vals, known_items, holder_counts, contactable)
+       SELECT $3::uuid, $5::int, $4::uuid, $6::text, $7::int, answers.known, $1::text[], $2::text[], answers.items, answers.holders, answers.contactable
+         FROM answers
+       RETURNING known_count AS known`,
       params.values,
     )) as [{ known: number }];
-    await tx.query(
-      `INSERT INTO entities.screening_chunks (job_id, chunk_number, owner_agency_id, request_hash, identifier_count, known_count)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [job.id, chunkNumber, ctx.actor.agencyId, hash, distinct.length, known],
-    );
     await tx.query(
       `UPDATE entities.screening_jobs SET chunk_count = chunk_count + 1, identifier_count = identifier_count + $2, known_count = known_count + $3 WHERE id = $1`,
       [job.id, asked.length, known],
@@ -283,13 +298,30 @@ export async function screeningResults(ctx: RequestContext, job: { id: string },
     if (!m) throw badInput('after', 'is not a cursor this server issued');
     after = [Number(m[1]), Number(m[2])];
   }
-  const rows = await ctx.db.query<{ chunk: number; index: number; kind: string; value: string; known: boolean; holderCount: number; contactable: string[] }>(
-    `SELECT chunk_number AS chunk, item AS index, kind, value, known, holder_count AS "holderCount", contactable::text[] AS contactable
-       FROM entities.screening_results
-      WHERE job_id = $1 AND owner_agency_id = $2 AND (chunk_number, item) > ($3, $4)${args.onlyKnown ? ' AND known' : ''}
-      ORDER BY chunk_number, item LIMIT $5`,
-    [job.id, ctx.actor.agencyId, after[0], after[1], args.first + 1],
+  // Chunk by chunk, in order, from the cursor's, until the page (and one more, to tell whether
+  // another page follows) is full: a chunk's answers are arrays in its row (chunkAnswersSql).
+  type Row = { chunk: number; index: number; kind: string; value: string; known: boolean; holderCount: number; contactable: string[] };
+  const chunks = await ctx.db.query<{ chunk: number }>(
+    `SELECT chunk_number AS chunk FROM entities.screening_chunks WHERE job_id = $1 AND owner_agency_id = $2 AND chunk_number >= $3 ORDER BY chunk_number`,
+    [job.id, ctx.actor.agencyId, Math.max(after[0]!, 0)],
   );
+  const rows: Row[] = [];
+  for (const { chunk } of chunks) {
+    if (rows.length > args.first) break;
+    rows.push(
+      ...(await ctx.db.query<Row>(
+        `SELECT c.chunk_number AS chunk, (a.n - 1)::int AS index, a.kind, a.value, k.item IS NOT NULL AS known,
+                coalesce(k.holders, 0) AS "holderCount", coalesce(k.contactable, '[]'::jsonb) AS contactable
+           FROM entities.screening_chunks c
+           CROSS JOIN LATERAL unnest(c.kinds, c.vals) WITH ORDINALITY AS a(kind, value, n)
+           ${args.onlyKnown ? '' : 'LEFT '}JOIN LATERAL ROWS FROM (unnest(c.known_items), unnest(c.holder_counts), jsonb_array_elements(c.contactable))
+                AS k(item, holders, contactable) ON k.item = a.n - 1
+          WHERE c.job_id = $1 AND c.owner_agency_id = $2 AND c.chunk_number = $3 AND a.n - 1 > $4
+          ORDER BY a.n LIMIT $5`,
+        [job.id, ctx.actor.agencyId, chunk, chunk === after[0] ? after[1] : -1, args.first + 1 - rows.length],
+      )),
+    );
+  }
   const page = rows.slice(0, args.first);
   const last = page[page.length - 1];
   return {

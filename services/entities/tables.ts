@@ -7,10 +7,9 @@ export const ENTITIES_TABLES = declareTables('entities', [
   { table: 'entities.observations', rows: { kind: 'marked' }, privileges: READ_WRITE },
   { table: 'entities.links', rows: { kind: 'marked' }, privileges: READ_WRITE },
   { table: 'entities.grants', rows: { kind: 'grants', records: ['entities.observations', 'entities.links'] }, privileges: READ_WRITE },
-  // A bank's screening jobs, their chunks and results: its own rows only (services/entities/screening.service.ts).
+  // A bank's screening jobs and their chunks, which hold the chunks' answers: its own rows only (services/entities/screening.service.ts).
   { table: 'entities.screening_jobs', rows: { kind: 'agency', columns: ['owner_agency_id'] }, privileges: ['SELECT', 'INSERT', 'UPDATE'] },
   { table: 'entities.screening_chunks', rows: { kind: 'agency', columns: ['owner_agency_id'] }, privileges: ['SELECT', 'INSERT'] },
-  { table: 'entities.screening_results', rows: { kind: 'agency', columns: ['owner_agency_id'] }, privileges: ['SELECT', 'INSERT'] },
   // How many blinded elements an agency had evaluated, and when (services/entities/private-screening.service.ts): its own rows only.
   { table: 'entities.private_screening_batches', rows: { kind: 'agency', columns: ['owner_agency_id'] }, privileges: ['SELECT', 'INSERT'] },
   // The hub's evaluation of each entity under its private screening key (`id` is the entity's): shared ground like the entities, written by the schema's own function.

@@ -161,8 +161,42 @@ function readPhone(value: string, country?: string): PhoneReading {
   return { number: parsed.number, parsed };
 }
 
+const CALLING_CODES = phoneMetadata.country_calling_codes as Record<string, readonly string[] | undefined>;
+const E164 = /^\+[1-9]\d{1,14}$/;
+
+/**
+ * A phone already written in canonical E.164 (`+447700900123`: `+`, the calling code, the national
+ * significant number, nothing else) that the full reading (readPhone) would answer unchanged, or
+ * undefined when that takes the full reading to tell (then the caller reads it so). Cheap: one
+ * anchored pattern per country of the calling code, where the library builds and runs several per
+ * number. It answers a value only when the number has a length of those countries' numbers, fits
+ * their general patterns and does not start with a trunk prefix, which the library would drop;
+ * identifier.test.ts checks, over numbers of every country, that whatever it answers is exactly
+ * what the library's reading answers. Undefined never refuses: the full reading decides.
+ */
+export function canonicalPhone(value: string): string | undefined {
+  if (!E164.test(value)) return undefined;
+  for (let length = 1; length <= 3; length++) {
+    // Calling codes are prefix-free: the first one found is the number's.
+    const countries = CALLING_CODES[value.slice(1, 1 + length)];
+    if (!countries) continue;
+    const nsn = value.slice(1 + length);
+    // A code several countries share (+1, +44, +7): the library reads the number as one of them, by
+    // its first digits, and checks it against that one's plan; so every one's plan must take it.
+    for (const country of countries) {
+      if (!isSupportedCountry(country)) return undefined;
+      const plan = planOf(country);
+      if (!plan.lengths.includes(nsn.length) || !plan.pattern.test(nsn) || (plan.trunk && nsn.startsWith(plan.trunk))) return undefined;
+    }
+    return value;
+  }
+  return undefined;
+}
+
 /** E.164 (`+40722123456`): how every phone is stored, whichever way it was typed. */
 function phone(value: string, field: string, country?: string): string {
+  const canonical = canonicalPhone(value);
+  if (canonical !== undefined) return canonical;
   const reading = readPhone(value, country);
   if ('refusal' in reading) throw badInput(field, reading.refusal);
   return reading.number;

@@ -316,6 +316,17 @@ describe('mining: hit/no-hit cannot be used to check numbers in bulk unnoticed',
       const hashes = e.fields.filter((f) => f.startsWith('hmac:'));
       expect(hashes.sort()).toEqual(ids[b]!.map((i) => identifierHash(key, i.kind, i.value)).sort());
     });
+    // What the quota sums: the column the database derives from an answered event's fields, none for a refused one or any other event.
+    const counted = await hub.db.query<{ n: number | null }>(
+      `SELECT hit_no_hit_answered AS n FROM audit.events WHERE subject_type = $1 AND actor_agency_id = $2 ORDER BY seq`,
+      [HIT_NO_HIT_SUBJECT, agencyOf('politia-romana')],
+    );
+    expect(counted.map((c) => c.n)).toEqual([1000, 1000, null, null, null, null, null, null, null, null]);
+    const [other] = await hub.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit.events WHERE subject_type <> $1 AND hit_no_hit_answered IS NOT NULL`,
+      [HIT_NO_HIT_SUBJECT],
+    );
+    expect(other!.n).toBe(0);
     // No clear value anywhere in the trail: not the numbers, not their digits.
     const [clear] = await hub.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM audit.events e WHERE e::text LIKE '%447700100%' OR e::text LIKE '%7700100%' OR e::text LIKE '%722123456%'`,
