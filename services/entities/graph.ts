@@ -101,7 +101,11 @@ export function visibleEdgesSql(
   params: SqlParams,
   filter: EdgeFilter,
   incident: Incident | IncidentSql,
-  /** SQL of a query of uuids: only edges whose both ends are among them (a hashed semi-join, before the policy runs on what is left). */
+  /**
+   * SQL of a uuid[]: only edges whose both ends are in it. For links it is an index condition on
+   * each end's columns (a link end is an entity or a person, never both), so only the links that
+   * meet it are read and checked by the policy; for observations a hashed semi-join.
+   */
   bothEndsIn?: string,
 ): string | null {
   // Every placeholder is added only when a branch uses it: Postgres refuses parameters a statement does not reference.
@@ -139,7 +143,12 @@ export function visibleEdgesSql(
     const from = fromDate();
     const to = toDate();
     const conditions = [
-      ...(bothEndsIn ? [`coalesce(l.from_entity_id, l.from_person_id) IN (${bothEndsIn})`, `coalesce(l.to_entity_id, l.to_person_id) IN (${bothEndsIn})`] : []),
+      ...(bothEndsIn
+        ? [
+            `l.from_entity_id = ANY(${bothEndsIn}) OR l.from_person_id = ANY(${bothEndsIn})`,
+            `l.to_entity_id = ANY(${bothEndsIn}) OR l.to_person_id = ANY(${bothEndsIn})`,
+          ]
+        : []),
       linkVisible,
       structural(ctx, 'Link', 'kind', LINKS, params),
       `l.from_person_id IS NULL OR (${structural(ctx, 'Link', 'fromPerson', LINKS, params)})`,
@@ -172,7 +181,7 @@ export function visibleEdgesSql(
     const from = fromDate();
     const to = toDate();
     const conditions = [
-      ...(bothEndsIn ? [`o.entity_id IN (${bothEndsIn})`, `o.source_id IN (${bothEndsIn})`] : []),
+      ...(bothEndsIn ? [`o.entity_id IN (SELECT unnest(${bothEndsIn}))`, `o.source_id IN (SELECT unnest(${bothEndsIn}))`] : []),
       observationVisible,
       `o.source_type = 'CASE'`,
       structural(ctx, 'Observation', 'sourceType', OBSERVATIONS, params),
@@ -284,7 +293,7 @@ export async function expandLevel(
           params,
           filter,
           { sql: { entities: layer('ENTITY'), persons: layer('PERSON'), cases: layer('CASE') } },
-          'SELECT unnest(held) FROM h',
+          '(SELECT held FROM h)::uuid[]',
         )
       : null;
     if (beyond) {
