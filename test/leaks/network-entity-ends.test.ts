@@ -12,17 +12,21 @@ jest.setTimeout(120_000);
  */
 let hub: TestHub;
 let linkId: string;
-beforeAll(async () => {
-  hub = await startTestHub('in-process');
-  // A GREEN statement of the West Midlands (everyone may see it) from the phone their case shares
-  // to the covert handset only the Met's AMBER_STRICT case observed.
+/** A GREEN statement (everyone may see it) of `persona`'s agency about its case `caseKey`. */
+async function link(persona: string, caseKey: string, kind: string, from: { entity?: string; person?: string }, to: { entity?: string }): Promise<string> {
   const rows = await hub.db.query<{ id: string }>(
     `INSERT INTO entities.links (owner_agency_id, contributor_user_id, marking, source_evaluation, intelligence_assessment, handling_code,
-       kind, from_entity_id, to_entity_id, valid_from, source_type, source_id)
-     VALUES ($1, $2, 'GREEN', '2', 'B', 'P', 'ASSOCIATED_WITH', $3, $4, '2026-02-11', 'CASE', $5) RETURNING id`,
-    [agencyId('west-midlands-police'), userId('west-midlands-police'), id('entity:shared-phone'), id('entity:covert-phone'), id('case:midlands')],
+       kind, from_entity_id, from_person_id, to_entity_id, valid_from, source_type, source_id)
+     VALUES ($1, $2, 'GREEN', '2', 'B', 'P', $3, $4, $5, $6, '2026-02-11', 'CASE', $7) RETURNING id`,
+    [agencyId(persona), userId(persona), kind, from.entity ?? null, from.person ?? null, to.entity ?? null, id(caseKey)],
   );
-  linkId = rows[0]!.id;
+  return rows[0]!.id;
+}
+beforeAll(async () => {
+  hub = await startTestHub('in-process');
+  // The West Midlands state that the phone their case shares goes with the covert handset only the
+  // Met's AMBER_STRICT case observed.
+  linkId = await link('west-midlands-police', 'case:midlands', 'ASSOCIATED_WITH', { entity: id('entity:shared-phone') }, { entity: id('entity:covert-phone') });
 });
 afterAll(() => hub.stop());
 
@@ -66,3 +70,24 @@ test.each(['west-midlands-police', 'west-midlands-police:VIEWER', 'politia-roman
     expect(path.data!.shortestPath).toBeNull();
   },
 );
+
+test("the last layer's statements among its own nodes come with the walk, a person's too", async () => {
+  // From the covert handset, one hop reaches the shared phone (above) and the Met's suspect who uses
+  // the handset; the suspect also uses the shared phone: both ends at the last depth.
+  const uses = await link('met-police', 'case:strict', 'USES_PHONE', { person: id('person:strict:S1') }, { entity: id('entity:covert-phone') });
+  const alsoUses = await link('met-police', 'case:strict', 'USES_PHONE', { person: id('person:strict:S1') }, { entity: id('entity:shared-phone') });
+  const r = await hub.gql<{ network: Network }>('met-police', NETWORK, { s: [id('entity:covert-phone')], depth: 1, cap: 500 });
+  expect(r.errors).toBeUndefined();
+  const { nodes, edges } = r.data!.network;
+  expect(nodes.map((n) => n.id)).toEqual(expect.arrayContaining([id('entity:covert-phone'), id('entity:shared-phone'), id('person:strict:S1')]));
+  expect(edges).toEqual(
+    expect.arrayContaining([
+      { id: linkId, source: id('entity:shared-phone'), target: id('entity:covert-phone') },
+      { id: uses, source: id('person:strict:S1'), target: id('entity:covert-phone') },
+      { id: alsoUses, source: id('person:strict:S1'), target: id('entity:shared-phone') },
+    ]),
+  );
+  // Not for the West Midlands: the handset does not reach them, so there is no walk from it.
+  const w = await hub.gql<{ network: Network }>('west-midlands-police', NETWORK, { s: [id('entity:covert-phone')], depth: 1, cap: 500 });
+  expect(JSON.stringify(w)).not.toContain(alsoUses);
+});
