@@ -68,3 +68,20 @@ describe('visibleEdgesSql', () => {
     expect(visibleEdgesSql(ctxFor('LAW_ENFORCEMENT'), new SqlParams(), { observations: false }, INCIDENTS[3]!)).toBeNull();
   });
 });
+
+describe('entity ends of edges', () => {
+  it.each(['LAW_ENFORCEMENT', 'FINANCIAL_INSTITUTION', 'NGO', 'HUB_ANALYST'] as const)(
+    'are checked once per distinct entity, after the statements themselves passed their own rules (%s)',
+    (type) => {
+      const sql = visibleEdgesSql(ctxFor(type), new SqlParams(), { observations: true }, INCIDENTS[2]!)!;
+      // One reach check, on the distinct entity ends (v.id), none per edge end.
+      expect(sql.match(/FROM entities\.observations o WHERE o\.entity_id = /g)).toHaveLength(1);
+      expect(sql).toContain('o.entity_id = v.id');
+      expect(sql).not.toMatch(/o\.entity_id = (l|o)\.(from_entity_id|to_entity_id|entity_id)\b/);
+      // Every edge end that is an entity must be one of them.
+      expect(sql).toContain('l.from_entity_id IS NULL OR l.from_entity_id IN (SELECT id FROM ve)');
+      expect(sql).toContain('l.to_entity_id IS NULL OR l.to_entity_id IN (SELECT id FROM ve)');
+      expect(sql).toContain('o.entity_id IS NULL OR o.entity_id IN (SELECT id FROM ve)');
+    },
+  );
+});

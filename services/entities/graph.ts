@@ -72,7 +72,9 @@ function filterable(ctx: RequestContext, subject: SubjectType, field: string, t:
 /**
  * An entity end: none (a person end), or an entity that reaches the caller under the Entity rules.
  * Where the agency type reads every entity that reaches it, the reach alone decides, and the
- * entities table (whose values the edge does not read) is not visited.
+ * entities table (whose values the edge does not read) is not visited. Under the OR the EXISTS
+ * stays a probe per id (an index lookup on observations), never a semi-join over every visible
+ * observation.
  */
 function entityEndVisible(ctx: RequestContext, params: SqlParams, column: string): string {
   const visible = visibleWhere(ctx, 'Entity', { alias: entityTable.alias, attributes: entityTable.attributes(ctx, params) }, params);
@@ -89,9 +91,9 @@ const and = (parts: string[]) =>
     .join(' AND ') || 'TRUE';
 
 /**
- * One SELECT (a UNION ALL of links and observations) of the caller's visible edges incident to the
- * given nodes, with uniform columns: subject, edge_id, kind, source_type, source_id, target_type,
- * target_id. Null when nothing can match. The statement behind an edge is not read here: an edge's
+ * One query (its own WITH, then a UNION ALL of links and observations) of the caller's visible edges
+ * incident to the given nodes, usable as a subquery or a CTE, with uniform columns: subject, edge_id,
+ * kind, source_type, source_id, target_type, target_id. Null when nothing can match. The statement behind an edge is not read here: an edge's
  * `link` / `observation` loads it through its own policy when a client selects it.
  */
 export function visibleEdgesSql(
@@ -99,10 +101,13 @@ export function visibleEdgesSql(
   params: SqlParams,
   filter: EdgeFilter,
   incident: Incident | IncidentSql,
-  /** SQL of a uuid[]: only edges whose both ends are in it (checked before the policy, so the policy runs on those only). */
+  /**
+   * SQL of a uuid[]: only edges whose both ends are in it. For links it is an index condition on
+   * each end's columns (a link end is an entity or a person, never both), so only the links that
+   * meet it are read and checked by the policy; for observations a hashed semi-join.
+   */
   bothEndsIn?: string,
 ): string | null {
-  const branches: string[] = [];
   // Every placeholder is added only when a branch uses it: Postgres refuses parameters a statement does not reference.
   const once = (make: () => string | null): (() => string | null) => {
     let made: string | null | undefined;
@@ -119,6 +124,13 @@ export function visibleEdgesSql(
   const fromDate = once(() => (filter.from ? `${params.add(filter.from)}::date` : null));
   const toDate = once(() => (filter.to ? `${params.add(filter.to)}::date` : null));
 
+  // Each branch first keeps the statements the caller may see (their own subject's rules, the
+  // structural fields, the filters, the incidence), then the entity ends are checked once per
+  // distinct entity (ve) rather than once per edge end: the busiest nodes of a level are the ends
+  // of most of its edges.
+  const candidates: string[] = [];
+  const selects: string[] = [];
+  const entityEnds: string[] = [];
   const linksWanted = (has('entities') || has('persons')) && (filter.linkKinds === undefined || filter.linkKinds === null || filter.linkKinds.length > 0);
   const linkVisible = linksWanted
     ? visibleWhere(ctx, 'Link', { alias: LINKS.alias, attributes: LINKS.attributes(ctx, params), grantsTable: LINKS.grantsTable }, params)
@@ -132,7 +144,10 @@ export function visibleEdgesSql(
     const to = toDate();
     const conditions = [
       ...(bothEndsIn
-        ? [`coalesce(l.from_entity_id, l.from_person_id) = ANY(${bothEndsIn})`, `coalesce(l.to_entity_id, l.to_person_id) = ANY(${bothEndsIn})`]
+        ? [
+            `l.from_entity_id = ANY(${bothEndsIn}) OR l.from_person_id = ANY(${bothEndsIn})`,
+            `l.to_entity_id = ANY(${bothEndsIn}) OR l.to_person_id = ANY(${bothEndsIn})`,
+          ]
         : []),
       linkVisible,
       structural(ctx, 'Link', 'kind', LINKS, params),
@@ -141,14 +156,15 @@ export function visibleEdgesSql(
       ...(filter.linkKinds?.length ? [filterable(ctx, 'Link', 'kind', LINKS, params), `l.kind = ANY(${params.add(filter.linkKinds)}::text[])`] : []),
       ...(from ? [filterable(ctx, 'Link', 'validTo', LINKS, params), `l.valid_to IS NULL OR l.valid_to >= ${from}`] : []),
       ...(to ? [filterable(ctx, 'Link', 'validFrom', LINKS, params), `l.valid_from IS NULL OR l.valid_from <= ${to}`] : []),
-      entityEndVisible(ctx, params, 'l.from_entity_id'),
-      entityEndVisible(ctx, params, 'l.to_entity_id'),
       linkTouches.join(' OR '),
     ];
-    branches.push(`SELECT 'Link' AS subject, l.id AS edge_id, l.kind AS kind,
+    candidates.push(`vl AS MATERIALIZED (SELECT l.id, l.kind, l.from_entity_id, l.from_person_id, l.to_entity_id, l.to_person_id
+      FROM ${LINKS.table} l WHERE ${and(conditions)})`);
+    entityEnds.push('SELECT from_entity_id FROM vl', 'SELECT to_entity_id FROM vl');
+    selects.push(`SELECT 'Link' AS subject, l.id AS edge_id, l.kind AS kind,
         CASE WHEN l.from_entity_id IS NULL THEN 'PERSON' ELSE 'ENTITY' END AS source_type, coalesce(l.from_entity_id, l.from_person_id) AS source_id,
         CASE WHEN l.to_entity_id IS NULL THEN 'PERSON' ELSE 'ENTITY' END AS target_type, coalesce(l.to_entity_id, l.to_person_id) AS target_id
-      FROM ${LINKS.table} l WHERE ${and(conditions)}`);
+      FROM vl l WHERE ${and([entityEndReached('l.from_entity_id'), entityEndReached('l.to_entity_id')])}`);
   }
 
   const observationsWanted = filter.observations && (has('entities') || has('cases'));
@@ -165,7 +181,7 @@ export function visibleEdgesSql(
     const from = fromDate();
     const to = toDate();
     const conditions = [
-      ...(bothEndsIn ? [`o.entity_id = ANY(${bothEndsIn})`, `o.source_id = ANY(${bothEndsIn})`] : []),
+      ...(bothEndsIn ? [`o.entity_id IN (SELECT unnest(${bothEndsIn}))`, `o.source_id IN (SELECT unnest(${bothEndsIn}))`] : []),
       observationVisible,
       `o.source_type = 'CASE'`,
       structural(ctx, 'Observation', 'sourceType', OBSERVATIONS, params),
@@ -173,15 +189,23 @@ export function visibleEdgesSql(
       ...(from || to ? [filterable(ctx, 'Observation', 'observedAt', OBSERVATIONS, params)] : []),
       ...(from ? [`o.observed_at >= ${from}`] : []),
       ...(to ? [`o.observed_at < ${to} + 1`] : []),
-      entityEndVisible(ctx, params, 'o.entity_id'),
       observationTouches.join(' OR '),
     ];
-    branches.push(`SELECT 'Observation' AS subject, o.id AS edge_id, 'OBSERVED_IN' AS kind,
+    candidates.push(`vo AS MATERIALIZED (SELECT o.id, o.entity_id, o.source_id FROM ${OBSERVATIONS.table} o WHERE ${and(conditions)})`);
+    entityEnds.push('SELECT entity_id FROM vo');
+    selects.push(`SELECT 'Observation' AS subject, o.id AS edge_id, 'OBSERVED_IN' AS kind,
         'ENTITY' AS source_type, o.entity_id AS source_id, 'CASE' AS target_type, o.source_id AS target_id
-      FROM ${OBSERVATIONS.table} o WHERE ${and(conditions)}`);
+      FROM vo o WHERE ${entityEndReached('o.entity_id')}`);
   }
-  return branches.length ? branches.join('\nUNION ALL\n') : null;
+  if (selects.length === 0) return null;
+  // The distinct entity ends of the candidate statements that are entities reaching the caller.
+  const reached = `ve AS MATERIALIZED (SELECT v.id FROM (${entityEnds.join(' UNION ')}) AS v(id)
+      WHERE v.id IS NOT NULL AND ${entityEndVisible(ctx, params, 'v.id')})`;
+  return `WITH ${[...candidates, reached].join(',\n')}\n${selects.join('\nUNION ALL\n')}`;
 }
+
+/** An entity end of a candidate edge: none (a person end), or one of the entities `ve` found reaching the caller. */
+const entityEndReached = (column: string) => `${column} IS NULL OR ${column} IN (SELECT id FROM ve)`;
 
 type EdgeSqlRow = {
   subject: 'Link' | 'Observation';

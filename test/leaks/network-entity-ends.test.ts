@@ -1,0 +1,93 @@
+import { startTestHub, type TestHub } from '../support/hub';
+import { agencyId, id, SECRET, userId } from './support';
+
+// Starting a hub and its fixtures can take longer than Jest's default 5 s.
+jest.setTimeout(120_000);
+
+/**
+ * A statement the caller may see can still lead to an entity that does not reach the caller (an
+ * identifier only a covert case observed). The link charts check each edge's entity ends once per
+ * distinct entity, after the statements themselves passed their own rules: such an edge is no edge,
+ * counts towards no degree (so it makes no hub), and no path runs through it.
+ */
+let hub: TestHub;
+let linkId: string;
+/** A GREEN statement (everyone may see it) of `persona`'s agency about its case `caseKey`. */
+async function link(persona: string, caseKey: string, kind: string, from: { entity?: string; person?: string }, to: { entity?: string }): Promise<string> {
+  const rows = await hub.db.query<{ id: string }>(
+    `INSERT INTO entities.links (owner_agency_id, contributor_user_id, marking, source_evaluation, intelligence_assessment, handling_code,
+       kind, from_entity_id, from_person_id, to_entity_id, valid_from, source_type, source_id)
+     VALUES ($1, $2, 'GREEN', '2', 'B', 'P', $3, $4, $5, $6, '2026-02-11', 'CASE', $7) RETURNING id`,
+    [agencyId(persona), userId(persona), kind, from.entity ?? null, from.person ?? null, to.entity ?? null, id(caseKey)],
+  );
+  return rows[0]!.id;
+}
+beforeAll(async () => {
+  hub = await startTestHub('in-process');
+  // The West Midlands state that the phone their case shares goes with the covert handset only the
+  // Met's AMBER_STRICT case observed.
+  linkId = await link('west-midlands-police', 'case:midlands', 'ASSOCIATED_WITH', { entity: id('entity:shared-phone') }, { entity: id('entity:covert-phone') });
+});
+afterAll(() => hub.stop());
+
+interface Network {
+  nodes: Array<{ id: string; degree: number; hub: boolean; hubCount: number | null }>;
+  edges: Array<{ id: string; source: string; target: string }>;
+}
+const NETWORK = `query($s: [ID!]!, $depth: Int!, $cap: Int!) {
+  network(seeds: $s, depth: $depth, degreeCap: $cap) { nodes { id degree hub hubCount label } edges { id source target } }
+}`;
+const walk = async (persona: string, depth: number, cap = 500) => {
+  const r = await hub.gql<{ network: Network }>(persona, NETWORK, { s: [id('entity:shared-phone')], depth, cap });
+  expect(r.errors).toBeUndefined();
+  return { network: r.data!.network, json: JSON.stringify(r) };
+};
+
+test('the Met, whom the covert handset reaches, walks the statement to it', async () => {
+  const { network } = await walk('met-police', 1);
+  expect(network.edges).toContainEqual({ id: linkId, source: id('entity:shared-phone'), target: id('entity:covert-phone') });
+  expect(network.nodes.map((n) => n.id)).toContain(id('entity:covert-phone'));
+});
+
+test.each(['west-midlands-police', 'west-midlands-police:VIEWER', 'politia-romana'])(
+  'for %s the statement leads nowhere: no edge, no node, no degree, no hub, no path',
+  async (persona) => {
+    for (const depth of [1, 2, 3]) {
+      const { network, json } = await walk(persona, depth);
+      for (const secret of [linkId, id('entity:covert-phone'), SECRET.strict.covertPhone]) expect(json).not.toContain(secret);
+      // The phone's degree is that of the edges returned, and a degree cap at exactly that many
+      // keeps it expanded: the hidden statement is not counted either.
+      const phone = network.nodes.find((n) => n.id === id('entity:shared-phone'))!;
+      expect(phone.degree).toBe(network.edges.filter((e) => e.source === phone.id || e.target === phone.id).length);
+      const capped = await walk(persona, depth, phone.degree);
+      expect(capped.network.nodes.find((n) => n.id === phone.id)).toMatchObject({ hub: false, hubCount: null });
+    }
+    const path = await hub.gql<{ shortestPath: unknown }>(persona, `query($a: ID!, $b: ID!) { shortestPath(from: $a, to: $b) { edges { id } } }`, {
+      a: id('entity:shared-phone'),
+      b: id('entity:covert-phone'),
+    });
+    expect(path.errors).toBeUndefined();
+    expect(path.data!.shortestPath).toBeNull();
+  },
+);
+
+test("the last layer's statements among its own nodes come with the walk, a person's too", async () => {
+  // From the covert handset, one hop reaches the shared phone (above) and the Met's suspect who uses
+  // the handset; the suspect also uses the shared phone: both ends at the last depth.
+  const uses = await link('met-police', 'case:strict', 'USES_PHONE', { person: id('person:strict:S1') }, { entity: id('entity:covert-phone') });
+  const alsoUses = await link('met-police', 'case:strict', 'USES_PHONE', { person: id('person:strict:S1') }, { entity: id('entity:shared-phone') });
+  const r = await hub.gql<{ network: Network }>('met-police', NETWORK, { s: [id('entity:covert-phone')], depth: 1, cap: 500 });
+  expect(r.errors).toBeUndefined();
+  const { nodes, edges } = r.data!.network;
+  expect(nodes.map((n) => n.id)).toEqual(expect.arrayContaining([id('entity:covert-phone'), id('entity:shared-phone'), id('person:strict:S1')]));
+  expect(edges).toEqual(
+    expect.arrayContaining([
+      { id: linkId, source: id('entity:shared-phone'), target: id('entity:covert-phone') },
+      { id: uses, source: id('person:strict:S1'), target: id('entity:covert-phone') },
+      { id: alsoUses, source: id('person:strict:S1'), target: id('entity:shared-phone') },
+    ]),
+  );
+  // Not for the West Midlands: the handset does not reach them, so there is no walk from it.
+  const w = await hub.gql<{ network: Network }>('west-midlands-police', NETWORK, { s: [id('entity:covert-phone')], depth: 1, cap: 500 });
+  expect(JSON.stringify(w)).not.toContain(alsoUses);
+});
