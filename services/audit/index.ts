@@ -9,6 +9,7 @@ import { AUDIT_TABLES } from './tables';
 import { AuditAppendFunction1764000000410 } from '../../migrations/audit/1764000000410-audit-append-function';
 import { AuditChainExtent1764000000425 } from '../../migrations/audit/1764000000425-audit-chain-extent';
 import { AuditAppendRuns1764000000480 } from '../../migrations/audit/1764000000480-audit-append-runs';
+import { AuditUsedActorTokens1764000001300 } from '../../migrations/audit/1764000001300-used-actor-tokens';
 
 /** Why the checkpoints are open to every member: a witness keeps its own copies and checks them with the hub's public key. */
 const CHECKPOINTS_ARE_PUBLIC = 'a checkpoint holds an event count, a seq, a hash and a time, nothing of any event: every member may keep copies as a witness';
@@ -29,6 +30,7 @@ export const auditSubgraph: SubgraphDefinition = {
     AuditChainExtent1764000000425,
     AuditHitNoHitQueries1764000000470,
     AuditAppendRuns1764000000480,
+    AuditUsedActorTokens1764000001300,
   ],
   tables: AUDIT_TABLES,
   startBackground: (db, config) => startCheckpointer(db, config),
