@@ -11,6 +11,7 @@ import { linkAnalysis } from './measures/link-analysis';
 import { linkChart } from './measures/link-chart';
 import { nPlusOne } from './measures/n-plus-one';
 import { policyCost } from './measures/policy-cost';
+import { reportSingle } from './measures/report-single';
 import { requestCost } from './measures/request-cost';
 import { runModes } from './measures/run-modes';
 import { screening } from './measures/screening';
@@ -41,6 +42,7 @@ const measuresWith = (adverts: number | undefined): Measure[] => [
   hitNoHit,
   screening,
   ingest,
+  reportSingle,
   advertsMeasure(adverts),
 ];
 const MEASURES = measuresWith(undefined);
