@@ -223,7 +223,7 @@ export function holdsAuditLock(sql: Sql): boolean {
 }
 
 /**
- * Chains runs of events onto the head and inserts them, in the caller's transaction: lock, head,
+ * Chains runs of events onto the head and inserts them, in the caller's transaction: lock and head,
  * insert. The lock is held until that transaction ends.
  */
 async function appendRuns(tx: Sql, runs: readonly PreparedRun[]): Promise<ChainedAuditEvent[][]> {
@@ -284,7 +284,7 @@ const nowAt = () => new Date().toISOString().replace(/Z$/, '000Z');
  * arrive wait; then they go in the next group, all of them in one statement that commits on its
  * own: the events are chained on the head, and audit.append_runs takes the lock and inserts them if
  * the head is still the head (else the group is chained again on a fresh head; after HEAD_RETRIES,
- * in a transaction holding the lock: lock, head, insert, commit). The head is the last event the
+ * in a transaction holding the lock: lock and head, insert, commit). The head is the last event the
  * appender wrote, stamped with this process's clock (one round trip per group), or, when another
  * appender has written since, the one audit.chain_head() reads, with the database's time (two).
  * The chain's lock is held for one statement. `append` resolves once its
