@@ -2,7 +2,9 @@ import DataLoader from 'dataloader';
 import { defineAbilityFor, type AppAbility } from '../../policies/ability';
 import type { Actor } from '../../policies/actor';
 import { type GatewayKeys, type SubgraphOperation, tokenUsedBefore, verifyActorToken } from './actor-token';
+import { GraphQLError } from 'graphql';
 import { ConsultationLog } from './audit';
+import { unexpectedError } from './errors';
 import type { ActorSession, Database, SessionRoute } from './db';
 import { type Logger, rootLogger } from './logger';
 
@@ -83,6 +85,16 @@ export async function contextFromAuthorization(
 ): Promise<RequestContext> {
   const { actor, requestId, token } = await verifyActorToken(keys, authorization, service, operation);
   const ctx = createContext(actor, requestId, db, service, route);
-  if (writes && !(await ctx.db.claimActorToken(token))) throw tokenUsedBefore();
+  if (writes) {
+    let first: boolean;
+    try {
+      first = await ctx.db.claimActorToken(token);
+    } catch (err) {
+      // The database unreachable is SERVICE_UNAVAILABLE, as in a resolver; nothing else of it leaves.
+      const { message, extensions } = unexpectedError(err);
+      throw new GraphQLError(message, { extensions, originalError: err instanceof Error ? err : undefined });
+    }
+    if (!first) throw tokenUsedBefore();
+  }
   return ctx;
 }
