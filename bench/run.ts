@@ -12,6 +12,7 @@ import { linkChart } from './measures/link-chart';
 import { nPlusOne } from './measures/n-plus-one';
 import { policyCost } from './measures/policy-cost';
 import { privateScreening } from './measures/private-screening';
+import { reportSingle } from './measures/report-single';
 import { requestCost } from './measures/request-cost';
 import { runModes } from './measures/run-modes';
 import { screening } from './measures/screening';
@@ -43,6 +44,7 @@ const measuresWith = (adverts: number | undefined): Measure[] => [
   screening,
   privateScreening,
   ingest,
+  reportSingle,
   advertsMeasure(adverts),
 ];
 const MEASURES = measuresWith(undefined);

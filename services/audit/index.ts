@@ -10,6 +10,8 @@ import { AuditAppendFunction1764000000410 } from '../../migrations/audit/1764000
 import { AuditChainExtent1764000000425 } from '../../migrations/audit/1764000000425-audit-chain-extent';
 import { AuditAppendRuns1764000000480 } from '../../migrations/audit/1764000000480-audit-append-runs';
 import { AuditHitNoHitQuotaColumn1764000001000 } from '../../migrations/audit/1764000001000-hit-no-hit-quota-column';
+import { AuditUsedActorTokens1764000001300 } from '../../migrations/audit/1764000001300-used-actor-tokens';
+import { AuditLockedHead1764000001310 } from '../../migrations/audit/1764000001310-audit-locked-head';
 
 /** Why the checkpoints are open to every member: a witness keeps its own copies and checks them with the hub's public key. */
 const CHECKPOINTS_ARE_PUBLIC = 'a checkpoint holds an event count, a seq, a hash and a time, nothing of any event: every member may keep copies as a witness';
@@ -31,6 +33,8 @@ export const auditSubgraph: SubgraphDefinition = {
     AuditHitNoHitQueries1764000000470,
     AuditAppendRuns1764000000480,
     AuditHitNoHitQuotaColumn1764000001000,
+    AuditUsedActorTokens1764000001300,
+    AuditLockedHead1764000001310,
   ],
   tables: AUDIT_TABLES,
   startBackground: (db, config) => startCheckpointer(db, config),

@@ -1,4 +1,11 @@
 import { declareTables } from '../kernel/tables';
 
-/** Every table of the `audit` schema: the trail, read under row-level security, appended through audit.append_runs (and audit.append_events, its predecessor) only. */
-export const AUDIT_TABLES = declareTables('audit', [{ table: 'audit.events', rows: { kind: 'audit' }, privileges: ['SELECT'] }]);
+/**
+ * Every table of the `audit` schema: the trail, read under row-level security, appended through
+ * audit.append_runs (and audit.append_events, its predecessor) only; and the actor tokens mutations
+ * ran with, which only audit.claim_actor_token reads and writes.
+ */
+export const AUDIT_TABLES = declareTables('audit', [
+  { table: 'audit.events', rows: { kind: 'audit' }, privileges: ['SELECT'] },
+  { table: 'audit.used_actor_tokens', rows: { kind: 'function-only' }, privileges: [] },
+]);

@@ -84,6 +84,16 @@ export function operationHash(op: SubgraphOperation): string {
     .digest('base64url');
 }
 
+/** One actor token, as the used-token table keeps it: its subgraph, its id, and when it can no longer be accepted (epoch seconds). */
+export interface ActorTokenId {
+  audience: string;
+  jti: string;
+  expiresAt: number;
+}
+
+/** The answer to a request whose actor token another request, at this replica or another, already ran. */
+export const tokenUsedBefore = () => unauthenticated('This actor token was used before: the gateway signs a new one for every subgraph request');
+
 /**
  * The token ids this process has accepted, until their token expires: a token is good for one
  * request. Bounded by the tokens issued in LIFETIME_SECONDS (+ the verification leeway); a
@@ -154,14 +164,16 @@ function verifiedClaims(token: string, key: CryptoKey): Record<string, unknown> 
 
 /**
  * The actor a subgraph request runs as, if `authorization` holds a gateway token for this subgraph
- * (`audience`), unexpired, not used before, and signed for exactly `operation`.
+ * (`audience`), unexpired, not used before in this process, and signed for exactly `operation`;
+ * with the token's id and expiry (`token`), which a request that writes claims in the database
+ * (`ActorSession.claimActorToken`), so that no other replica of the subgraph runs it again.
  */
 export async function verifyActorToken(
   keys: GatewayKeys,
   authorization: string | undefined,
   audience: string,
   operation: SubgraphOperation,
-): Promise<{ actor: Actor; requestId: string }> {
+): Promise<{ actor: Actor; requestId: string; token: ActorTokenId }> {
   const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined;
   if (!token) throw unauthenticated('Subgraphs accept only requests from the Tessera gateway');
   try {
@@ -193,6 +205,7 @@ export async function verifyActorToken(
         purpose: typeof purpose === 'string' ? purpose : undefined,
       },
       requestId: typeof rid === 'string' ? rid : 'unknown',
+      token: { audience, jti, expiresAt: exp + VERIFY_LEEWAY_SECONDS },
     };
   } catch {
     throw unauthenticated('Subgraphs accept only requests from the Tessera gateway');

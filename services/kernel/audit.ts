@@ -223,7 +223,7 @@ export function holdsAuditLock(sql: Sql): boolean {
 }
 
 /**
- * Chains runs of events onto the head and inserts them, in the caller's transaction: lock, head,
+ * Chains runs of events onto the head and inserts them, in the caller's transaction: lock and head,
  * insert. The lock is held until that transaction ends.
  */
 async function appendRuns(tx: Sql, runs: readonly PreparedRun[]): Promise<ChainedAuditEvent[][]> {
@@ -236,11 +236,11 @@ async function appendRuns(tx: Sql, runs: readonly PreparedRun[]): Promise<Chaine
 }
 
 async function lockAndAppend(tx: Sql, runs: readonly PreparedRun[]): Promise<ChainedAuditEvent[][]> {
-  // Statement 1 takes the lock; statement 2 (a fresh READ COMMITTED snapshot) reads the head. In one
-  // statement the snapshot would predate the lock and could miss the previous appender's event.
-  await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [AUDIT_LOCK_KEY]);
+  // One round trip: audit.locked_chain_head takes the lock, then reads the head in a statement of its
+  // own (a fresh READ COMMITTED snapshot). In the statement that took the lock the snapshot would
+  // predate it and could miss the previous appender's event.
+  const [head] = (await tx.query<ChainHead>('SELECT hash, at, isolation FROM audit.locked_chain_head($1::bigint)', [AUDIT_LOCK_KEY])) as [ChainHead];
   lockHolders.add(tx);
-  const head = await chainHead(tx);
   if (head.isolation !== 'read committed') throw new Error(`appendAudit needs a READ COMMITTED transaction, not ${head.isolation}`);
   const chainedRuns = chainRuns(head, runs);
   await insertChained(tx, chainedRuns.flat());
@@ -251,7 +251,7 @@ async function lockAndAppend(tx: Sql, runs: readonly PreparedRun[]): Promise<Cha
  * Appends events to the chain inside the caller's transaction; call it as the transaction's last
  * statement (the lock is held until commit, so every other audited write waits that long).
  * Needs READ COMMITTED (the default): the last hash is read in a statement that starts after the
- * lock is granted, so it sees the previous appender's committed event. Three statements (lock,
+ * lock is granted, so it sees the previous appender's committed event. Two statements (lock and
  * head, insert), whatever the number of events up to 2000.
  */
 export async function appendAudit(tx: Sql, ctx: AuditActor, events: readonly AuditEventInput[]): Promise<ChainedAuditEvent[]> {
@@ -284,7 +284,7 @@ const nowAt = () => new Date().toISOString().replace(/Z$/, '000Z');
  * arrive wait; then they go in the next group, all of them in one statement that commits on its
  * own: the events are chained on the head, and audit.append_runs takes the lock and inserts them if
  * the head is still the head (else the group is chained again on a fresh head; after HEAD_RETRIES,
- * in a transaction holding the lock: lock, head, insert, commit). The head is the last event the
+ * in a transaction holding the lock: lock and head, insert, commit). The head is the last event the
  * appender wrote, stamped with this process's clock (one round trip per group), or, when another
  * appender has written since, the one audit.chain_head() reads, with the database's time (two).
  * The chain's lock is held for one statement. `append` resolves once its

@@ -1,8 +1,10 @@
 import DataLoader from 'dataloader';
 import { defineAbilityFor, type AppAbility } from '../../policies/ability';
 import type { Actor } from '../../policies/actor';
-import { type GatewayKeys, type SubgraphOperation, verifyActorToken } from './actor-token';
+import { type GatewayKeys, type SubgraphOperation, tokenUsedBefore, verifyActorToken } from './actor-token';
+import { GraphQLError } from 'graphql';
 import { ConsultationLog } from './audit';
+import { unexpectedError } from './errors';
 import type { ActorSession, Database, SessionRoute } from './db';
 import { type Logger, rootLogger } from './logger';
 
@@ -67,7 +69,10 @@ export async function readAs<T>(ctx: RequestContext, actor: Actor, service: stri
 
 /**
  * The one way a subgraph turns an incoming request into a context: the gateway's token, signed for
- * this very operation, or nothing.
+ * this very operation, or nothing. A request that may write (`writes`: a mutation, or a query of
+ * the subgraph's `primaryQueries`) claims the token's id in the table every replica of the
+ * subgraph shares, in the round trip that opens its session, and is refused (UNAUTHENTICATED) if
+ * another request already ran it, here or at another replica: a captured token repeats no write.
  */
 export async function contextFromAuthorization(
   keys: GatewayKeys,
@@ -76,7 +81,20 @@ export async function contextFromAuthorization(
   service: string,
   db: Database,
   route: SessionRoute = {},
+  writes = false,
 ): Promise<RequestContext> {
-  const { actor, requestId } = await verifyActorToken(keys, authorization, service, operation);
-  return createContext(actor, requestId, db, service, route);
+  const { actor, requestId, token } = await verifyActorToken(keys, authorization, service, operation);
+  const ctx = createContext(actor, requestId, db, service, route);
+  if (writes) {
+    let first: boolean;
+    try {
+      first = await ctx.db.claimActorToken(token);
+    } catch (err) {
+      // The database unreachable is SERVICE_UNAVAILABLE, as in a resolver; nothing else of it leaves.
+      const { message, extensions } = unexpectedError(err);
+      throw new GraphQLError(message, { extensions, originalError: err instanceof Error ? err : undefined });
+    }
+    if (!first) throw tokenUsedBefore();
+  }
+  return ctx;
 }

@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { escapeLiteral } from 'pg';
 import { DataSource, type Logger, type MigrationInterface, type QueryRunner } from 'typeorm';
 import type { Actor } from '../../policies/actor';
+import type { ActorTokenId } from './actor-token';
 import { rootLogger } from './logger';
 import { sqlSpan } from './tracing';
 
@@ -147,6 +148,9 @@ export function lsnValue(lsn: string): bigint {
   return (BigInt(`0x${m[1]}`) << 32n) | BigInt(`0x${m[2]}`);
 }
 
+/** What open() throws when the actor token it was to claim was claimed before. */
+const TOKEN_CLAIMED_BEFORE = new Error('actor token claimed before');
+
 let replicaWarnedAt = 0;
 
 /** Logs that a session fell back to the primary because the replica failed: at most every 10 s. */
@@ -175,12 +179,35 @@ export class ActorSession implements Db {
     this.lost ??= err;
   };
 
+  /** The actor token this session's request claims when it opens (claimActorToken). */
+  private claim?: ActorTokenId;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly actor: Actor,
     private readonly database?: Database,
     private readonly replica?: { replica: DataSource; minLsn?: string } | { noteLsn: true },
   ) {}
+
+  /**
+   * Opens the session on the primary now, claiming `token` in the round trip that begins it
+   * (`audit.claim_actor_token`, in this transaction: a second claim of the same token, at any
+   * replica, waits for this transaction to end and fails if it committed). False, the session
+   * ended, if the token was claimed before. For a request that may write, before its first statement.
+   */
+  async claimActorToken(token: ActorTokenId): Promise<boolean> {
+    if (this.opening) throw new Error('claimActorToken opens the session: call it before any statement');
+    this.claim = token;
+    try {
+      await this.open();
+      return true;
+    } catch (err) {
+      if (err === TOKEN_CLAIMED_BEFORE) return false;
+      throw err;
+    } finally {
+      this.claim = undefined;
+    }
+  }
 
   /**
    * For a session that may write, with a replica configured: the primary's WAL position once it
@@ -190,7 +217,7 @@ export class ActorSession implements Db {
 
   private open(): Promise<QueryRunner> {
     this.opening ??= (async () => {
-      if (this.replica && 'replica' in this.replica) {
+      if (this.replica && 'replica' in this.replica && !this.claim) {
         try {
           const runner = await this.openOnReplica(this.replica.replica, this.replica.minLsn);
           if (runner) return runner;
@@ -203,13 +230,28 @@ export class ActorSession implements Db {
       const runner = this.dataSource.createQueryRunner();
       this.connection = (await runner.connect()) as EventEmitter;
       this.connection.on('error', this.onConnectionError);
+      let claimed = true;
       try {
         // One round trip: the transaction and the actor's settings together (a simple-protocol query, so literals).
-        await runner.query(`BEGIN; ${actorSettingsSql(this.actor)}`);
+        if (!this.claim) await runner.query(`BEGIN; ${actorSettingsSql(this.actor)}`);
+        else {
+          const { audience, jti, expiresAt } = this.claim;
+          const client = this.connection as EventEmitter & { query(text: string): Promise<Array<{ rows: Array<{ first?: boolean }> }>> };
+          const results = await client.query(
+            `BEGIN; ${actorSettingsSql(this.actor)}; SELECT audit.claim_actor_token(${escapeLiteral(audience)}, ${escapeLiteral(jti)}, to_timestamp(${Number(expiresAt)})) AS first`,
+          );
+          claimed = results.at(-1)?.rows[0]?.first === true;
+          if (!claimed) await runner.query('ROLLBACK');
+        }
       } catch (err) {
         this.detach();
         await runner.release();
         throw this.lost ?? err;
+      }
+      if (!claimed) {
+        this.detach();
+        await runner.release();
+        throw TOKEN_CLAIMED_BEFORE;
       }
       this.servedBy = 'primary';
       return runner;

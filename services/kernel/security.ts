@@ -123,6 +123,8 @@ export function rowSecurityPolicies(decl: TableDeclaration): Array<{ name: strin
         ...owned(`${actor} AND ${hub} AND owner_agency_id = ${SETTINGS.agency}`),
       ];
     }
+    case 'function-only':
+      return [];
     case 'reference':
       return [policy('tessera_reach', 'SELECT', 'USING (TRUE)'), ...owned(`${actor} AND ${SETTINGS.agencyType} = 'HUB_ADMIN'`)];
   }
@@ -186,7 +188,7 @@ export async function applySecurity(ownerUrl: string, password: string, tables: 
     }
     for (const decl of tables) {
       const t = decl.table;
-      await db.query(`GRANT ${decl.privileges.join(', ')} ON ${t} TO ${APP_ROLE}`);
+      if (decl.privileges.length) await db.query(`GRANT ${decl.privileges.join(', ')} ON ${t} TO ${APP_ROLE}`);
       await db.query(`ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY`);
       await db.query(`ALTER TABLE ${t} FORCE ROW LEVEL SECURITY`);
       const { rows: existing } = await db.query<{ name: string }>(

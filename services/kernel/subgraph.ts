@@ -9,7 +9,7 @@ import { contextFromAuthorization, type RequestContext } from './context';
 import type { Database, Sql } from './db';
 import { assertBoundByRowLevelSecurity } from './security';
 import { maskError, unexpectedError } from './errors';
-import { routeOf, WRITTEN_LSN_HEADER } from './replica';
+import { onlyReads, routeOf, WRITTEN_LSN_HEADER } from './replica';
 import { type Logger, rootLogger } from './logger';
 import type { TableDeclaration } from './tables';
 
@@ -98,15 +98,20 @@ function withhold(response: { body: unknown }, err: unknown, message: string): v
 }
 
 /**
- * The end of every request, in this order (one hook: Apollo may run different plugins' hooks
- * concurrently): (1) the request's consultations (CONSULT, and DISCLOSE for other agencies'
- * records) are committed to the audit trail by the process's appender (one group commit with the
- * other requests' consultations of the moment), or, for a mutation or a request that appended
- * events of its own (which holds the chain's lock), in the request's session, all-or-nothing with
- * its writes; (2) the session commits. Both happen before the
- * response leaves, so personal data is never sent without its durable consultation record, and an
- * answer never claims a write that is not durable. If the record fails, the session rolls back; if
- * either fails, the response becomes an error without data. (willSendResponse runs after execution and before
+ * The end of every request (one hook: Apollo may run different plugins' hooks concurrently):
+ * - a mutation, or a request that appended events of its own (it holds the chain's lock): (1) its
+ *   consultations (CONSULT, and DISCLOSE for other agencies' records) are appended in its session,
+ *   all-or-nothing with its writes; (2) the session commits. If the record fails, the session rolls
+ *   back.
+ * - a query: its consultations go to the process's appender (one group commit with the other
+ *   requests' consultations of the moment) while its session commits, both at once: a query's
+ *   session writes nothing (every query outside a subgraph's `primaryQueries` runs READ ONLY on a
+ *   replica when one is configured, and `hitNoHit`, the one that writes, holds the chain's lock), so
+ *   ending it before the record is durable releases nothing, and the request waits for the slower of
+ *   the two round trips instead of their sum.
+ * Both happen before the response leaves, so personal data is never sent without its durable
+ * consultation record, and an answer never claims a write that is not durable; if either fails, the
+ * response becomes an error without data. (willSendResponse runs after execution and before
  * Apollo hands the body to the HTTP layer or to executeOperation's caller; graphql 16 has no
  * incremental delivery whose later payloads could escape it.)
  */
@@ -117,23 +122,27 @@ export function endOfRequest(log: Logger, consultations: Pick<AuditAppender, 'ap
         async willSendResponse({ contextValue, response, operation }) {
           if (!contextValue?.db) return;
           const consulted = contextValue.consulted;
+          const events = consulted && consulted.size > 0 ? consulted.events(contextValue.actor.agencyId) : [];
+          const inSession = operation?.operation === 'mutation' || holdsAuditLock(contextValue.db);
+          let committing: Promise<void> | undefined;
           try {
-            if (consulted && consulted.size > 0) {
-              const events = consulted.events(contextValue.actor.agencyId);
-              if (operation?.operation === 'mutation' || holdsAuditLock(contextValue.db)) {
-                await contextValue.db.transaction((tx) => appendAudit(tx, contextValue, events));
-              } else {
-                await consultations.append(contextValue, events);
-              }
+            if (events.length > 0 && inSession) {
+              await contextValue.db.transaction((tx) => appendAudit(tx, contextValue, events));
+            } else if (events.length > 0) {
+              committing = contextValue.db.finish(true);
+              // Settled here whatever the record does: its failure is reported below, never unhandled.
+              committing.catch(() => undefined);
+              await consultations.append(contextValue, events);
             }
           } catch (err) {
             log.error({ err, requestId: contextValue.requestId }, 'consultation audit failed: response withheld');
-            await contextValue.db.finish(false).catch(() => undefined);
+            if (committing) await committing.catch(() => undefined);
+            else await contextValue.db.finish(false).catch(() => undefined);
             withhold(response, err, 'The consultation could not be recorded in the audit trail; no data is returned');
             return;
           }
           try {
-            await contextValue.db.finish(true);
+            await (committing ?? contextValue.db.finish(true));
             const written = contextValue.db.writtenLsn;
             if (written) response.http?.headers.set(WRITTEN_LSN_HEADER, written);
           } catch (err) {
@@ -171,6 +180,14 @@ export async function createSubgraphServer(def: SubgraphDefinition, deps: { db: 
     name: def.name,
     server,
     context: (authorization, operation, minLsn) =>
-      contextFromAuthorization(deps.keys, authorization, operation, def.name, deps.db, deps.db.replica ? routeOf(operation, primaryQueries, minLsn) : {}),
+      contextFromAuthorization(
+        deps.keys,
+        authorization,
+        operation,
+        def.name,
+        deps.db,
+        deps.db.replica ? routeOf(operation, primaryQueries, minLsn) : {},
+        !onlyReads(operation, primaryQueries),
+      ),
   };
 }

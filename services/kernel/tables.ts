@@ -28,6 +28,9 @@
  * - `audience-view`: a rendering for one agency type of a row of `parent` (a report version's
  *   visuals): read where that row is, by that agency type only (and HUB_ANALYST actors); written like
  *   `audience`.
+ * - `function-only`: bookkeeping of the schema's own SECURITY DEFINER functions (the actor tokens
+ *   mutations ran with): no privilege and no policy, so the application role reads and writes none
+ *   of it but through those functions.
  * - `reference`: the hub's directory and gazetteer (agencies, users, issuers, groups, places): no
  *   tenant rows; readable by every connection (authentication reads it before there is an actor),
  *   written only with a HUB_ADMIN actor.
@@ -44,6 +47,7 @@ export type RowOwnership =
   | { kind: 'public-intake' }
   | { kind: 'audience' }
   | { kind: 'audience-view'; parent: string; column: string; agencyTypeColumn: string }
+  | { kind: 'function-only' }
   | { kind: 'reference' };
 
 export interface TableDeclaration {

@@ -191,4 +191,31 @@ maybe('two gateways and two cases subgraphs on their own hosts, one hub', () => 
     const other = await post(cases2, { query: '{ cases(first: 100) { nodes { id reference } } }' });
     expect(other.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
+
+  test("a mutation's actor token, run at one cases process, is refused at the other (the used-token table they share)", async () => {
+    const keys = await loadGatewayKeys(process.env.TESSERA_DATA_DIR!);
+    const actor = demoActor(demo, 'met-police', 'CONTRIBUTOR');
+    const reference = `REPLAY-${randomUUID().slice(0, 8)}`;
+    const handling = { marking: 'AMBER', sourceEvaluation: 'RELIABLE', intelligenceAssessment: 'B', handlingCode: 'P' };
+    const operation = {
+      query: 'mutation($input: OpenCaseInput!) { openCase(input: $input) { id } }',
+      variables: { input: { handling, reference, summary: 'Replayed across processes', exploitationTypes: ['LABOUR'] } },
+      operationName: undefined,
+    };
+    const token = await signActorToken(keys, actor, 'cases', randomUUID(), operation);
+    const post = (url: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: operation.query, variables: operation.variables }),
+      }).then((r) => r.json() as Promise<{ data?: { openCase?: { id: string } } | null; errors?: Array<{ extensions?: { code?: string } }> }>);
+    const [cases1, cases2] = casesUrls as [string, string];
+    const first = await post(cases1);
+    expect(first.errors).toBeUndefined();
+    expect(first.data?.openCase?.id).toBeDefined();
+    const replayed = await post(cases2);
+    expect(replayed.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    // One case on the primary: the replay wrote nothing.
+    expect((await primaryAdmin.query('SELECT 1 FROM cases.cases WHERE reference = $1', [reference])).rowCount).toBe(1);
+  });
 });

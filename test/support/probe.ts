@@ -12,7 +12,7 @@ import type { Database } from '../../services/kernel/db';
 export interface PoolProbe {
   /** Statements that read or write data: transaction control and the session's actor settings are not counted. */
   readonly statements: number;
-  /** Of those, the audit trail's appends (services/kernel/audit.ts: lock, head, insert; 3 per append). */
+  /** Of those, the audit trail's appends (services/kernel/audit.ts: lock and head, insert; 2 per append). */
   readonly auditStatements: number;
   /** Requests that reached a subgraph. */
   readonly subgraphRequests: number;
@@ -23,7 +23,9 @@ export interface PoolProbe {
 const BOOKKEEPING = /^\s*(BEGIN|START TRANSACTION|SET TRANSACTION|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b|^\s*SELECT set_config\('tessera\./i;
 
 function isAuditAppend(query: string, parameters: readonly unknown[] | undefined): boolean {
-  return (/pg_advisory_xact_lock/.test(query) && parameters?.[0] === AUDIT_LOCK_KEY) || /\baudit\.(events|chain_head|append_runs)\b/.test(query);
+  return (
+    (/pg_advisory_xact_lock/.test(query) && parameters?.[0] === AUDIT_LOCK_KEY) || /\baudit\.(events|chain_head|locked_chain_head|append_runs)\b/.test(query)
+  );
 }
 
 /** Starts counting what `db` runs; one probe per pool. */

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { requestHash } from '../../services/kernel/idempotency';
+import { postGraphQL } from '../graphql';
+import { sideBySide, summary } from '../load';
+import { makeReports, REPORT_MUTATION, type ReportInput } from './ingest';
+import { type Measure, ms } from './common';
+
+/**
+ * A bank submitting transaction reports one at a time, each alone, each waiting for its answer:
+ * `submitTransactionReport` with its idempotency key, through the gateway in-process, sequential.
+ * Target: 500 reports/s. The baseline is the database's floor for the same thing: each report's
+ * rows (account entities upserted, the report, an observation per account, its parties) written
+ * by one SQL statement that commits on its own, one after another on a plain connection: one
+ * round trip and one durable commit (WAL flush) per report, no gateway, no identity, no policy,
+ * no audit, no idempotency check.
+ */
+const PERSONA = 'albion-bank';
+
+/** The same rows as the service writes for one report, in one statement (so one durable commit). */
+const ONE_REPORT = `WITH acc AS (
+    INSERT INTO entities.entities (kind, value) SELECT DISTINCT 'BANK_ACCOUNT', v FROM unnest($1::text[]) AS v
+    ON CONFLICT (kind, value) DO UPDATE SET kind = EXCLUDED.kind RETURNING id, value
+  ), rep AS (
+    INSERT INTO typologies.transaction_reports (id, owner_agency_id, contributor_user_id, marking, source_evaluation, intelligence_assessment, handling_code,
+      report_code, reason, indicators, amount, currency, date_from, date_to, idempotency_key, request_hash)
+    VALUES ($2, $3, $4, $5, '2', 'B', 'P', $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id
+  ), obs AS (
+    INSERT INTO entities.observations (id, owner_agency_id, contributor_user_id, marking, source_evaluation, intelligence_assessment, handling_code, entity_id, source_type, source_id)
+    SELECT gen_random_uuid(), $3, $4, $5, '2', 'B', 'P', acc.id, 'TRANSACTION_REPORT', rep.id FROM acc, rep
+  )
+  INSERT INTO typologies.report_parties (report_id, position, name, significance, account_entity_id)
+  SELECT rep.id, p.position - 1, p.name, p.significance, acc.id
+  FROM rep, unnest($15::text[], $16::text[], $1::text[]) WITH ORDINALITY AS p(name, significance, account, position) JOIN acc ON acc.value = p.account`;
+
+export const reportSingle: Measure = {
+  id: 'report-single',
+  describe: 'transaction reports/s submitted one at a time (submitTransactionReport, sequential) / the same rows, one durable SQL statement each',
+  async run({ stack, budget, seed }) {
+    const sql = await stack.rawClient();
+    const auth = await stack.authorization(PERSONA);
+    const actor = await stack.actor(PERSONA);
+    const known = (await sql.query<{ value: string }>(`SELECT value FROM entities.entities WHERE kind = 'BANK_ACCOUNT' ORDER BY id LIMIT 500`)).rows.map(
+      (r) => r.value,
+    );
+    // Keys of this run only (a kept data set holds earlier runs'); every request a new report.
+    const run = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+    const supply = (side: number, name: string) => {
+      let reports: ReportInput[] = [];
+      let next = 0;
+      let chunk = 0;
+      return () => {
+        if (next === reports.length) {
+          reports = makeReports(2000, `${seed}:${chunk}`, known, side, `single-${run}-${name}-${chunk}`);
+          chunk++;
+          next = 0;
+        }
+        return reports[next++]!;
+      };
+    };
+    const apiReport = supply(5, 'api');
+    const sqlReport = supply(6, 'sql');
+    const viaApi = () => postGraphQL(stack.hub.url, auth, REPORT_MUTATION, { input: apiReport() });
+    const viaSql = () => {
+      const r = sqlReport();
+      const accounts = r.parties.map((p) => p.account!.value);
+      return sql.query(ONE_REPORT, [
+        accounts,
+        randomUUID(),
+        actor.agencyId,
+        actor.userId,
+        r.handling.marking,
+        r.reportCode,
+        r.reason,
+        r.indicators,
+        r.amount,
+        r.currency,
+        r.dateFrom,
+        r.dateTo,
+        r.idempotencyKey,
+        requestHash(r),
+        r.parties.map((p) => p.name),
+        r.parties.map((p) => p.significance),
+      ]);
+    };
+    const [api, floor] = await sideBySide({ concurrency: 1, send: viaApi }, { concurrency: 1, send: viaSql }, budget);
+    const a = summary(api);
+    const b = summary(floor);
+    return [
+      {
+        id: 'report-single',
+        value: api.perSecond,
+        unit: 'reports/s',
+        baseline: floor.perSecond,
+        ratio: api.perSecond / floor.perSecond,
+        target: '>= 500/s',
+        pass: api.perSecond >= 500,
+        notes: [
+          `submitTransactionReport with an idempotency key as ${PERSONA}, one at a time through the gateway in-process (${api.requests} reports), 2 parties with accounts (half known): p50 ${ms(a.p50)} p95 ${ms(a.p95)}`,
+          `baseline = the same rows in one SQL statement that commits on its own, one after another (${floor.requests} reports): p50 ${ms(b.p50)} p95 ${ms(b.p95)}; synchronous_commit on both sides`,
+        ],
+      },
+    ];
+  },
+};
