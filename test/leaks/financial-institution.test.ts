@@ -343,9 +343,9 @@ const entityProbes: Probe[] = [
     controls: ['met-police'],
   },
   {
-    via: 'entities list (Albion: only the values of its own reports)',
+    via: "entities list (Albion: only the values of its own reports, S1's Romanian phone among them)",
     query: Q.ENTITIES_LIST,
-    secrets: [E.ibanRo, E.sharedPhone, E.s1PhoneRo, E.recruiterEmail, E.recruiterProfile, E.car, E.advert, ST.covertPhone, M.premises],
+    secrets: [E.ibanRo, E.sharedPhone, E.recruiterEmail, E.recruiterProfile, E.car, E.advert, ST.covertPhone, M.premises],
     denied: ALBION,
     expect: {},
     controls: [
@@ -382,7 +382,8 @@ const entityProbes: Probe[] = [
     variables: vars('entity:s1-phone-ro'),
     secrets: [M.s1PhoneNote, M.summary, M.reference, M.s1Name, M.s1Dob, L.summary, "S1's Romanian mobile"],
     denied: ALBION,
-    expect: { empty: ['entity.observations', 'entity.cases', 'entity.links'] },
+    // Albion's own transaction report names the phone too: that observation (no note) is all it sees.
+    expect: { empty: ['entity.cases', 'entity.links'], equals: { 'entity.observations.*.note': null } },
     controls: [
       { persona: 'west-midlands-police', sees: [M.s1PhoneNote, M.summary, M.reference, M.s1Name, M.s1Dob] },
       { persona: 'politia-romana', sees: [L.summary, "S1's Romanian mobile"] },
