@@ -92,8 +92,9 @@ const caseProbes: Probe[] = [
     denied: FI,
     expect: { forbidden: ['cases.nodes.*.summary', 'cases.nodes.*.reference', 'cases.nodes.*.nrmStage'] },
     controls: [
-      { persona: 'met-police', sees: [I.summary, I.reference, SP.summary, SP.reference, L.summary, ST.summary, 'CONCLUSIVE_GROUNDS', 'REASONABLE_GROUNDS'] },
-      { persona: 'west-midlands-police', sees: [M.summary, M.reference] },
+      // The stage is the victims' furthest decision: the Met's cases are past conclusive grounds, the Midlands' at reasonable grounds.
+      { persona: 'met-police', sees: [I.summary, I.reference, SP.summary, SP.reference, L.summary, ST.summary, 'CONCLUSIVE_GROUNDS'] },
+      { persona: 'west-midlands-police', sees: [M.summary, M.reference, 'REASONABLE_GROUNDS'] },
     ],
   },
   {
