@@ -184,6 +184,9 @@ function scored(lead: Lead): { score: number; indicators: AdvertIndicator[]; exp
 export async function computeAdvertLeads(ctx: RequestContext): Promise<{ networkCount: number; movementCount: number; advertCount: number }> {
   assertCanCreate(ctx, { __typename: 'AdvertLead', ownerAgencyId: ctx.actor.agencyId });
   return ctx.db.transaction(async (tx) => {
+    // Between reading the adverts and writing the leads the transaction computes in memory: at a million adverts for
+    // longer than the application role's idle-in-transaction limit (a leaked transaction's), which this one is not.
+    await tx.query(`SET LOCAL idle_in_transaction_session_timeout = '15min'`);
     const made = await computeLeads(tx, ctx.actor);
     await appendAudit(tx, ctx, [
       ownRecordEvent(ctx, 'COMBINE', 'AdvertLeadComputation', made.computationId, [
