@@ -281,7 +281,7 @@ export async function generate(url: string, demo: DemoRegistry, scaleName: Scale
     await chunked(
       'cases.cases',
       scale.cases,
-      `INSERT INTO cases.cases (id, ${HANDLING.join(', ')}, reference, summary, status, exploitation_types, nrm_stage,
+      `INSERT INTO cases.cases (id, ${HANDLING.join(', ')}, reference, summary, status, exploitation_types,
          period_start, period_end, indicators, created_at, updated_at)
        SELECT bench.uid('case', g), ${c.columns},
          'BENCH-' || lpad(g::text, 7, '0'),
@@ -297,11 +297,6 @@ export async function generate(url: string, demo: DemoRegistry, scaleName: Scale
            ["ARRAY['SEXUAL','LABOUR']", 0.15],
            ["ARRAY['LABOUR']", 0.1],
            ["ARRAY['CRIMINAL']", 0.05],
-         ])},
-         ${choose(`bench.u('case-nrm', g)`, [
-           ["'NONE'", 0.5],
-           ["'REASONABLE_GROUNDS'", 0.35],
-           ["'CONCLUSIVE_GROUNDS'", 0.15],
          ])},
          p.start, CASE WHEN st.status = 'OPEN' THEN NULL ELSE p.start + (30 + bench.ri('case-len', g, 400))::int END,
          ${twoOf('case-ind', Object.keys(EXPLOITATION_INDICATORS))},

@@ -219,6 +219,14 @@ function validateAdvert(raw: RawAdvert, line: number, defaultCountry: string | u
   const advertRef = str('advertId', raw.advertId, 2000, true) ?? '';
   const url = str('url', raw.url, 2000);
   if (url !== null && !/^https?:\/\/\S+$/i.test(url)) fail('url', 'must be an http(s) URL');
+  // The page joins the entity graph as an ONLINE_ADVERT: it must read as one.
+  else if (url !== null) {
+    try {
+      normaliseIdentifier('ONLINE_ADVERT', url, 'url');
+    } catch (err) {
+      fail('url', err instanceof GraphQLError ? err.message.replace(/^url: /, '') : 'is not readable');
+    }
+  }
   const firstSeen = time('firstSeen', raw.firstSeen, true);
   const lastSeen = time('lastSeen', raw.lastSeen, false) ?? firstSeen;
   if (firstSeen && lastSeen && lastSeen < firstSeen) fail('lastSeen', 'is before firstSeen');

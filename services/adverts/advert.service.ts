@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { recordObservationsBySource } from '../entities/api';
+import { entityIdsSql, recordLinksBySource, recordObservationsBySource } from '../entities/api';
 import { appendAudit, type AuditEventInput, ownRecordEvent } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
 import { ErrorCode } from '../kernel/errors';
@@ -128,8 +128,8 @@ export async function importAdverts(ctx: RequestContext, input: ImportAdvertsInp
   const adverts = mergeSightings(file.adverts);
 
   return ctx.db.transaction(async (tx) => {
-    const existing = await tx.query<{ id: string; site: string; ref: string; phones: string[]; handles: string[] }>(
-      `SELECT a.id, a.site, a.advert_ref AS ref, a.phones, a.handles FROM adverts.adverts a
+    const existing = await tx.query<{ id: string; site: string; ref: string; url: string | null; phones: string[]; handles: string[] }>(
+      `SELECT a.id, a.site, a.advert_ref AS ref, a.url, a.phones, a.handles FROM adverts.adverts a
        JOIN unnest($2::text[], $3::text[]) AS k(site, ref) ON a.site = k.site AND a.advert_ref = k.ref
        WHERE a.owner_agency_id = $1`,
       [ctx.actor.agencyId, adverts.map((a) => a.site), adverts.map((a) => a.advertRef)],
@@ -207,24 +207,66 @@ export async function importAdverts(ctx: RequestContext, input: ImportAdvertsInp
     // The ids the rows have: a concurrent file may have written one of these adverts first (the upsert then updated its row).
     const stored = new Map(written.map((w) => [`${w.site}\u0000${w.ref}`, w.id]));
     const ids = adverts.map((a) => stored.get(`${a.site}\u0000${a.advertRef}`)!);
-    // Identifiers new to each advert join the entity graph, the advert their source (one statement for every entity, one for every observation).
-    const fresh = adverts.map((a, i) => {
+    // Identifiers new to each advert join the entity graph, the advert their source (one statement for every entity, one for every
+    // observation), and so does its page (its URL, an ONLINE_ADVERT), which each of its phones is ADVERTISED_AT (one statement for
+    // every link): a page new to the advert is linked to every phone of the advert, a known page to the phones new to it.
+    const plans = adverts.map((a) => {
       const before = known.get(`${a.site}\u0000${a.advertRef}`);
+      const page = a.url ?? before?.url ?? null;
+      const pageIsNew = a.url !== null && a.url !== before?.url;
+      const newPhones = a.phones.filter((p) => !before?.phones.includes(p));
       return {
-        source: { type: 'ADVERT' as const, id: ids[i]!, handling: h },
-        identifiers: [
-          ...a.phones.filter((p) => !before?.phones.includes(p)).map((value) => ({ kind: 'PHONE' as const, value })),
-          ...a.handles.filter((p) => !before?.handles.includes(p)).map((value) => ({ kind: 'SOCIAL_PROFILE' as const, value })),
-        ],
+        newPhones,
+        newHandles: a.handles.filter((p) => !before?.handles.includes(p)),
+        page: page === null ? null : normaliseIdentifier('ONLINE_ADVERT', page, 'url'),
+        pageIsNew,
+        linkedPhones: page === null ? [] : pageIsNew ? union(before?.phones ?? [], a.phones) : newPhones,
       };
     });
+    const fresh = plans.map((p, i) => ({
+      source: { type: 'ADVERT' as const, id: ids[i]!, handling: h },
+      identifiers: [
+        ...p.newPhones.map((value) => ({ kind: 'PHONE' as const, value })),
+        ...p.newHandles.map((value) => ({ kind: 'SOCIAL_PROFILE' as const, value })),
+        ...(p.page !== null && p.pageIsNew ? [{ kind: 'ONLINE_ADVERT' as const, value: p.page }] : []),
+      ],
+    }));
     const observed = await recordObservationsBySource(tx, ctx.actor, fresh, 'adverts');
-    const events: AuditEventInput[] = adverts.flatMap((a, i) => [
-      known.has(`${a.site}\u0000${a.advertRef}`)
-        ? ownRecordEvent(ctx, 'ALTER', 'Advert', ids[i]!, ['firstSeen', 'lastSeen', 'phones', 'handles', 'imageHashes', 'text'])
-        : ownRecordEvent(ctx, 'COLLECT', 'Advert', ids[i]!, advertFields(a)),
-      ...observed[i]!.observationIds.map((id) => ownRecordEvent(ctx, 'COLLECT', 'Observation', id, ['entity'])),
-    ]);
+    const entityOf = new Map<string, string>();
+    fresh.forEach((f, i) => f.identifiers.forEach((x, k) => entityOf.set(`${x.kind}\u0000${x.value}`, observed[i]!.entityIds[k]!)));
+    // The ends a link needs that this file did not observe (a phone or page of an advert seen before): the entities already there.
+    const missing = [
+      ...new Set(
+        plans.flatMap((p) =>
+          p.linkedPhones.length ? [...p.linkedPhones.map((v) => `PHONE\u0000${v}`), `ONLINE_ADVERT\u0000${p.page!}`].filter((k) => !entityOf.has(k)) : [],
+        ),
+      ),
+    ].map((k) => k.split('\u0000') as [string, string]);
+    if (missing.length) {
+      const rows = await tx.query<{ kind: string; value: string; id: string | null }>(
+        `SELECT u.kind, u.value, (${entityIdsSql('u.kind', 'u.value')}) AS id FROM unnest($1::text[], $2::text[]) AS u(kind, value)`,
+        [missing.map((m) => m[0]), missing.map((m) => m[1])],
+      );
+      for (const r of rows) if (r.id) entityOf.set(`${r.kind}\u0000${r.value}`, r.id);
+    }
+    const links = plans.flatMap((p, i) => {
+      const page = p.page === null ? undefined : entityOf.get(`ONLINE_ADVERT\u0000${p.page}`);
+      if (!page) return [];
+      return p.linkedPhones.flatMap((v) => {
+        const phone = entityOf.get(`PHONE\u0000${v}`);
+        return phone ? [{ kind: 'ADVERTISED_AT' as const, fromEntityId: phone, toEntityId: page, source: fresh[i]!.source }] : [];
+      });
+    });
+    const linkIds = await recordLinksBySource(tx, ctx.actor, links);
+    const events: AuditEventInput[] = [
+      ...adverts.flatMap((a, i) => [
+        known.has(`${a.site}\u0000${a.advertRef}`)
+          ? ownRecordEvent(ctx, 'ALTER', 'Advert', ids[i]!, ['firstSeen', 'lastSeen', 'phones', 'handles', 'imageHashes', 'text'])
+          : ownRecordEvent(ctx, 'COLLECT', 'Advert', ids[i]!, advertFields(a)),
+        ...observed[i]!.observationIds.map((id) => ownRecordEvent(ctx, 'COLLECT', 'Observation', id, ['entity'])),
+      ]),
+      ...linkIds.map((id) => ownRecordEvent(ctx, 'COLLECT', 'Link', id, ['kind', 'sourceType', 'sourceId'])),
+    ];
     await appendAudit(tx, ctx, events);
     ctx.log.info({ importId: created.id, adverts: adverts.length, created: createdCount, ms: Date.now() - started, op: 'importAdverts' }, 'adverts imported');
     return {

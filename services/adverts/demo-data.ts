@@ -1,5 +1,5 @@
 import type { Actor } from '../../policies/actor';
-import { recordObservationsBySource } from '../entities/api';
+import { DEMO_S1_PHONE_RO, recordLinksBySource, recordObservationsBySource } from '../entities/api';
 import type { Sql } from '../kernel/db';
 import { demoOwner, insertDemoRecord } from '../kernel/demo';
 import { HandlingCode, type HandlingInput, IntelligenceAssessment, Marking, SourceEvaluation } from '../kernel/marked-record';
@@ -24,7 +24,7 @@ const DEMO_ADVERTS = [
     firstSeen: '2026-01-10T21:00:00Z',
     lastSeen: '2026-01-24T23:00:00Z',
     location: 'Birmingham, West Midlands',
-    phones: ['+40722123456'],
+    phones: [DEMO_S1_PHONE_RO],
     imageHashes: ['c3a5f0e1d2b49687'],
     text: 'New in town, sweet Romanian girl, just arrived. My friend answers the phone.',
   },
@@ -35,7 +35,7 @@ const DEMO_ADVERTS = [
     firstSeen: '2026-02-03T20:00:00Z',
     lastSeen: '2026-02-20T22:30:00Z',
     location: 'London, Ilford',
-    phones: ['+40722123456'],
+    phones: [DEMO_S1_PHONE_RO],
     imageHashes: ['9e1b44a07c3d2f65'],
     text: 'Fată nouă în oraș, doar câteva zile. Sunați pe WhatsApp.',
   },
@@ -63,6 +63,8 @@ const DEMO_ADVERTS = [
   },
 ];
 
+const urlOf = (a: { site: string; advertRef: string }) => `https://${a.site}/ad/${a.advertRef}`;
+
 export async function seedAdvertsDemo(db: Sql, demo: DemoRegistry): Promise<void> {
   const owner = demoOwner(demo, 'tessera-hub');
   // Shared with the three police forces on the route: what identifies the people advertised goes no further.
@@ -84,7 +86,7 @@ export async function seedAdvertsDemo(db: Sql, demo: DemoRegistry): Promise<void
       {
         site: a.site,
         advert_ref: a.advertRef,
-        url: `https://${a.site}/ad/${a.advertRef}`,
+        url: urlOf(a),
         first_seen: a.firstSeen,
         last_seen: a.lastSeen,
         location: a.location,
@@ -97,14 +99,27 @@ export async function seedAdvertsDemo(db: Sql, demo: DemoRegistry): Promise<void
       },
     );
     demo.ids[`advert:${a.key}`] = id;
-    items.push({ source: { type: 'ADVERT' as const, id, handling }, identifiers: a.phones.map((value) => ({ kind: 'PHONE' as const, value })) });
+    items.push({
+      source: { type: 'ADVERT' as const, id, handling },
+      identifiers: [...a.phones.map((value) => ({ kind: 'PHONE' as const, value })), { kind: 'ONLINE_ADVERT' as const, value: urlOf(a) }],
+    });
   }
   const actor: Actor = { ...owner, agencyType: 'HUB_ANALYST', role: 'CONTRIBUTOR', groupIds: [], country: 'GB' };
-  await recordObservationsBySource(db, actor, items, 'adverts');
+  // As importAdverts: each advert's phones and page observed, each phone ADVERTISED_AT the page.
+  const observed = await recordObservationsBySource(db, actor, items, 'adverts');
+  await recordLinksBySource(
+    db,
+    actor,
+    items.flatMap((item, i) => {
+      const entityIds = observed[i]!.entityIds;
+      const page = entityIds[entityIds.length - 1]!;
+      return entityIds.slice(0, -1).map((phone) => ({ kind: 'ADVERTISED_AT' as const, fromEntityId: phone, toEntityId: page, source: item.source }));
+    }),
+  );
   await computeLeads(db, owner);
   const leads = await db.query<{ id: string; kind: string }>(
-    `SELECT id, kind FROM adverts.leads WHERE $1 = ANY(advert_ids) AND (kind = 'NETWORK' OR phones = ARRAY['+40722123456'])`,
-    [demo.ids['advert:brum-1']],
+    `SELECT id, kind FROM adverts.leads WHERE $1 = ANY(advert_ids) AND (kind = 'NETWORK' OR phones = ARRAY[$2])`,
+    [demo.ids['advert:brum-1'], DEMO_S1_PHONE_RO],
   );
   for (const l of leads) demo.ids[`advertLead:${l.kind.toLowerCase()}`] = l.id;
 }

@@ -1,4 +1,5 @@
 import { AdvertsInit1764000000710 } from '../../migrations/adverts/1764000000710-adverts-init';
+import { AdvertLeadComputations1764000001400 } from '../../migrations/adverts/1764000001400-advert-lead-computations';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { AdvertLeadResolver, AdvertResolver } from './advert.resolver';
@@ -12,7 +13,7 @@ export const advertsSubgraph: SubgraphDefinition = {
   name: 'adverts',
   port: 4010,
   dbSchema: 'adverts',
-  migrations: [AdvertsInit1764000000710],
+  migrations: [AdvertsInit1764000000710, AdvertLeadComputations1764000001400],
   tables: ADVERTS_TABLES,
   buildSchema: () =>
     buildFederatedSchema({

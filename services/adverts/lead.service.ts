@@ -177,18 +177,30 @@ function scored(lead: Lead): { score: number; indicators: AdvertIndicator[]; exp
 
 /**
  * Computes the hub's leads afresh from every advert it holds: the previous leads of the caller's
- * agency are replaced in the same transaction. Answers how many leads of each kind were made.
+ * agency are replaced in the same transaction. The computation is one record (adverts.lead_computations,
+ * listing the ids of the leads it wrote) and one audit event (COMBINE AdvertLeadComputation), however
+ * many leads it makes. Answers how many leads of each kind were made.
  */
 export async function computeAdvertLeads(ctx: RequestContext): Promise<{ networkCount: number; movementCount: number; advertCount: number }> {
   assertCanCreate(ctx, { __typename: 'AdvertLead', ownerAgencyId: ctx.actor.agencyId });
   return ctx.db.transaction(async (tx) => {
+    // Between reading the adverts and writing the leads the transaction computes in memory: at a million adverts for
+    // longer than the application role's idle-in-transaction limit (a leaked transaction's), which this one is not.
+    await tx.query(`SET LOCAL idle_in_transaction_session_timeout = '15min'`);
     const made = await computeLeads(tx, ctx.actor);
-    await appendAudit(
-      tx,
-      ctx,
-      made.ids.map((id) => ownRecordEvent(ctx, 'COMBINE', 'AdvertLead', id, ['kind', 'score', 'indicators', 'adverts', 'phones', 'imageHashes', 'movements'])),
-    );
-    ctx.log.info({ adverts: made.advertCount, leads: made.ids.length, op: 'computeAdvertLeads' }, 'advert leads computed');
+    await appendAudit(tx, ctx, [
+      ownRecordEvent(ctx, 'COMBINE', 'AdvertLeadComputation', made.computationId, [
+        'leads',
+        'kind',
+        'score',
+        'indicators',
+        'adverts',
+        'phones',
+        'imageHashes',
+        'movements',
+      ]),
+    ]);
+    ctx.log.info({ adverts: made.advertCount, leads: made.ids.length, computationId: made.computationId, op: 'computeAdvertLeads' }, 'advert leads computed');
     return { networkCount: made.networkCount, movementCount: made.movementCount, advertCount: made.advertCount };
   });
 }
@@ -197,7 +209,7 @@ export async function computeAdvertLeads(ctx: RequestContext): Promise<{ network
 export async function computeLeads(
   tx: Sql,
   actor: Pick<Actor, 'agencyId' | 'userId'>,
-): Promise<{ ids: string[]; networkCount: number; movementCount: number; advertCount: number }> {
+): Promise<{ computationId: string; ids: string[]; networkCount: number; movementCount: number; advertCount: number }> {
   const rows = await readAdverts(tx, actor.agencyId);
   const leads: Lead[] = [];
   for (const group of components(rows.length, sharedKeyPairs(rows))) {
@@ -271,12 +283,17 @@ export async function computeLeads(
       ],
     );
   }
-  return {
-    ids,
+  const counts = {
     networkCount: leads.filter((l) => l.kind === 'NETWORK').length,
     movementCount: leads.filter((l) => l.kind === 'MOVEMENT').length,
     advertCount: rows.length,
   };
+  const [computation] = await tx.query<{ id: string }>(
+    `INSERT INTO adverts.lead_computations (owner_agency_id, contributor_user_id, advert_count, network_count, movement_count, lead_ids)
+     VALUES ($1, $2, $3, $4, $5, $6::uuid[]) RETURNING id`,
+    [actor.agencyId, actor.userId, counts.advertCount, counts.networkCount, counts.movementCount, ids],
+  );
+  return { computationId: computation!.id, ids, ...counts };
 }
 
 /** Values named by more than one advert of a group (the phones and images that join it). */

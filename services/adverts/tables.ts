@@ -6,5 +6,7 @@ export const ADVERTS_TABLES = declareTables('adverts', [
   { table: 'adverts.imports', rows: { kind: 'agency', columns: ['owner_agency_id'] }, privileges: ['SELECT', 'INSERT'] },
   { table: 'adverts.adverts', rows: { kind: 'marked' }, privileges: READ_WRITE },
   { table: 'adverts.leads', rows: { kind: 'marked' }, privileges: READ_WRITE },
+  // A computation of an agency's leads and the leads it wrote (their ids): the agency that ran it, nobody else.
+  { table: 'adverts.lead_computations', rows: { kind: 'agency', columns: ['owner_agency_id'] }, privileges: ['SELECT', 'INSERT'] },
   { table: 'adverts.grants', rows: { kind: 'grants', records: ['adverts.adverts', 'adverts.leads'] }, privileges: READ_WRITE },
 ]);

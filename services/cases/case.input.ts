@@ -90,7 +90,10 @@ export class UpdateCaseInput {
   @Field(() => CaseStatus, { nullable: true })
   status?: CaseStatus;
 
-  @Field(() => NrmStage, { nullable: true })
+  @Field(() => NrmStage, {
+    nullable: true,
+    deprecationReason: "Derived from the case's victims' referral stages (recordReferralStage); refused with BAD_USER_INPUT when given",
+  })
   nrmStage?: NrmStage;
 
   @Field(() => String, { nullable: true })

@@ -9,13 +9,26 @@ import { reaches } from '../kernel/policy';
 
 const GRANTS = 'cases.grants';
 
+/**
+ * SQL of a case's NRM stage, derived from its victims' UK referral stages that reach the caller (the
+ * agency types that read a case's NRM stage read every stage that reaches them): CONCLUSIVE_GROUNDS
+ * once a conclusive-grounds decision (or support after it) is recorded for one of them,
+ * REASONABLE_GROUNDS once a reasonable-grounds decision is, else NONE (no victim referred, or
+ * referred and awaiting the first decision). A stage is recorded only on a victim (docs/nrm.md).
+ */
+export function caseNrmStageSql(ctx: RequestContext, params: SqlParams, caseId = 'c.id'): string {
+  return `(SELECT CASE max(CASE s.stage WHEN 'REASONABLE_GROUNDS' THEN 1 WHEN 'CONCLUSIVE_GROUNDS' THEN 2 WHEN 'SUPPORT_PROVIDED' THEN 2 ELSE 0 END)
+      WHEN 2 THEN 'CONCLUSIVE_GROUNDS' WHEN 1 THEN 'REASONABLE_GROUNDS' ELSE 'NONE' END
+    FROM cases.referral_stages s WHERE s.case_id = ${caseId} AND s.mechanism = 'UK_NRM' AND ${reaches(ctx, 's', GRANTS, params)})`;
+}
+
 export const caseTable: SubjectTable = {
   subject: 'Case',
   table: 'cases.cases',
   alias: 'c',
   grantsTable: GRANTS,
-  columns: `${metaColumns('c')}, c.reference, c.summary, c.status, c.exploitation_types AS "exploitationTypes", c.nrm_stage AS "nrmStage",
-    c.period_start::text AS "periodStart", c.period_end::text AS "periodEnd", c.indicators`,
+  columns: (ctx, params) => `${metaColumns('c')}, c.reference, c.summary, c.status, c.exploitation_types AS "exploitationTypes",
+    ${caseNrmStageSql(ctx, params)} AS "nrmStage", c.period_start::text AS "periodStart", c.period_end::text AS "periodEnd", c.indicators`,
   attributes: (ctx: RequestContext, params: SqlParams) => metaAttributes('c', ctx.actor, params, GRANTS),
   map: (row) => withMeta('Case', row) as PolicyRecord,
 };

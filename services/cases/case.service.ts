@@ -22,7 +22,7 @@ import { fuzzyMatchSql, similaritySql } from '../kernel/text-search';
 import { requestHash, submitOnce } from '../kernel/idempotency';
 import { idempotencyKey, isoDate, isUuid, period, text } from '../kernel/validate';
 import type { CaseFilter, CaseOrder, OpenCaseInput, PersonFilter, PersonInput, PersonOrder, TraffickingEventInput, UpdateCaseInput } from './case.input';
-import { caseTable, eventTable, personTable } from './case.repository';
+import { caseNrmStageSql, caseTable, eventTable, personTable } from './case.repository';
 
 type Projected = Record<string, unknown>;
 
@@ -56,13 +56,14 @@ export async function eventsOfCase(ctx: RequestContext, caseId: string): Promise
   return projectAll(ctx, await visibleLoader(ctx, eventTable, 'case_id', 'e.occurred_on NULLS LAST, e.id').load(caseId));
 }
 
-const CASE_SORT_SQL: Record<string, string> = {
+const CASE_SORT_SQL = (ctx: RequestContext): Record<string, string | ((params: SqlParams) => string)> => ({
   createdAt: 'c.created_at',
   periodStart: 'c.period_start',
   status: 'c.status',
-  nrmStage: 'c.nrm_stage',
+  // Derived, as the field is: NONE, REASONABLE_GROUNDS, CONCLUSIVE_GROUNDS sort in the order a case moves through them.
+  nrmStage: (params) => `array_position(ARRAY['NONE','REASONABLE_GROUNDS','CONCLUSIVE_GROUNDS'], ${caseNrmStageSql(ctx, params)})`,
   reference: 'c.reference',
-};
+});
 
 export async function listCases(ctx: RequestContext, filter: CaseFilter | undefined, order: CaseOrder | undefined, page: PageArgs) {
   const window = pageWindow(page);
@@ -78,11 +79,11 @@ export async function listCases(ctx: RequestContext, filter: CaseFilter | undefi
   const { rows, total } = await selectVisible(ctx, caseTable, {
     withTotal: true,
     filterFields: used,
-    sort: order && { field: order.field, column: CASE_SORT_SQL[order.field]!, direction: order.direction === SortDirection.ASC ? 'ASC' : 'DESC' },
+    sort: order && { field: order.field, column: CASE_SORT_SQL(ctx)[order.field]!, direction: order.direction === SortDirection.ASC ? 'ASC' : 'DESC' },
     where: (p) => [
       ...(f.status ? [`c.status = ${p.add(f.status)}`] : []),
       ...(f.exploitationType ? [`${p.add(f.exploitationType)} = ANY(c.exploitation_types)`] : []),
-      ...(f.nrmStage ? [`c.nrm_stage = ${p.add(f.nrmStage)}`] : []),
+      ...(f.nrmStage ? [`${caseNrmStageSql(ctx, p)} = ${p.add(f.nrmStage)}`] : []),
       ...(f.reference ? [`c.reference = ${p.add(f.reference)}`] : []),
       ...(f.summaryContains ? [`c.summary ILIKE ${p.add(`%${f.summaryContains.replace(/[%_\\]/g, '\\$&')}%`)}`] : []),
       ...(f.ownerAgencyId ? [`c.owner_agency_id = ${p.add(f.ownerAgencyId)}`] : []),
@@ -248,9 +249,9 @@ export async function insertCase(tx: Sql, ctx: RequestContext, c: NewCase, idemp
   const params = new SqlParams();
   const meta = handlingInsert(ctx.actor, c.handling, params);
   const [row] = await tx.query<{ id: string }>(
-    `INSERT INTO cases.cases (${meta.columns}, reference, summary, status, exploitation_types, nrm_stage, period_start, period_end, indicators, idempotency_key, request_hash)
+    `INSERT INTO cases.cases (${meta.columns}, reference, summary, status, exploitation_types, period_start, period_end, indicators, idempotency_key, request_hash)
      VALUES (${meta.values}, ${params.add(c.reference ?? null)}, ${params.add(c.summary ?? null)}, 'OPEN', ${params.add(c.exploitationTypes)},
-       'NONE', ${params.add(c.periodStart ?? null)}, ${params.add(c.periodEnd ?? null)}, ${params.add(c.indicators ?? [])}, ${params.add(idempotency?.key ?? null)},
+       ${params.add(c.periodStart ?? null)}, ${params.add(c.periodEnd ?? null)}, ${params.add(c.indicators ?? [])}, ${params.add(idempotency?.key ?? null)},
        ${params.add(idempotency?.hash ?? null)}) RETURNING id`,
     params.values,
   );
@@ -278,7 +279,6 @@ export async function openCase(ctx: RequestContext, input: OpenCaseInput): Promi
           summary: fields.summary,
           status: 'OPEN',
           exploitationTypes: input.exploitationTypes,
-          nrmStage: 'NONE',
           periodStart: start,
           periodEnd: end,
           indicators: input.indicators,
@@ -355,7 +355,10 @@ export async function updateCase(ctx: RequestContext, id: string, input: UpdateC
     changed.push(field);
   };
   if (input.status) set('status', `status = ${params.add(input.status)}`);
-  if (input.nrmStage) set('nrmStage', `nrm_stage = ${params.add(input.nrmStage)}`);
+  // The case's stage is its victims' (Case.nrmStage is derived): a stage is recorded on the person.
+  if (input.nrmStage !== undefined && input.nrmStage !== null) {
+    throw badInput('input.nrmStage', "is derived from the case's victims' referral stages: record a victim's stage with recordReferralStage");
+  }
   if (input.summary !== undefined && input.summary !== null) set('summary', `summary = ${params.add(input.summary)}`);
   if (input.exploitationTypes) set('exploitationTypes', `exploitation_types = ${params.add(input.exploitationTypes)}`);
   if (input.indicators) set('indicators', `indicators = ${params.add(input.indicators)}`);

@@ -48,7 +48,11 @@ export class CaseType extends MarkedRecordType {
   @Field(() => [ExploitationType], { nullable: true })
   exploitationTypes?: ExploitationType[];
 
-  @Field(() => NrmStage, { nullable: true })
+  @Field(() => NrmStage, {
+    nullable: true,
+    description:
+      "The furthest UK NRM decision among the case's victims' referral stages that reach you (derived, never set): NONE until a reasonable-grounds decision",
+  })
   nrmStage?: NrmStage;
 
   @Field(() => String, { nullable: true })

@@ -12,7 +12,6 @@ interface DemoCase {
   summary: string;
   status: 'OPEN' | 'REFERRED' | 'CLOSED';
   exploitationTypes: string[];
-  nrmStage: 'NONE' | 'REASONABLE_GROUNDS' | 'CONCLUSIVE_GROUNDS';
   periodStart: string;
   periodEnd: string | null;
   indicators: string[];
@@ -48,7 +47,6 @@ function demoCases(demo: DemoRegistry): DemoCase[] {
         'Young Romanian women recruited from Constanța through social media by a "boyfriend" (loverboy method), flown from Bucharest to Luton and advertised on adult-services websites in London and Birmingham. Earnings taken to repay a travel debt; proceeds sent to Romania by money transfer.',
       status: 'OPEN',
       exploitationTypes: ['SEXUAL'],
-      nrmStage: 'REASONABLE_GROUNDS',
       periodStart: '2025-09-01',
       periodEnd: null,
       indicators: ['RECRUITED_VIA_FALSE_RELATIONSHIP', 'RECRUITED_VIA_SOCIAL_MEDIA', 'DEBT_BONDAGE', 'CONTROL_TAKES_EARNINGS', 'RETENTION_OF_DOCUMENTS'],
@@ -107,7 +105,6 @@ function demoCases(demo: DemoRegistry): DemoCase[] {
       summary: 'Brothels in Leicester and Bedford staffed with women from Iași; a car wash in Coventry used to mix cash takings.',
       status: 'OPEN',
       exploitationTypes: ['SEXUAL', 'LABOUR'],
-      nrmStage: 'REASONABLE_GROUNDS',
       periodStart: '2025-06-01',
       periodEnd: null,
       indicators: ['RECRUITED_VIA_JOB_OFFER', 'RESTRICTION_OF_MOVEMENT', 'WITHHOLDING_OF_WAGES', 'CONTROL_BY_DEBT'],
@@ -141,7 +138,6 @@ function demoCases(demo: DemoRegistry): DemoCase[] {
       summary: 'Recruitment network around Iași and Brașov sending women to Sheffield and Leicester.',
       status: 'REFERRED',
       exploitationTypes: ['SEXUAL'],
-      nrmStage: 'NONE',
       periodStart: '2025-03-01',
       periodEnd: '2026-02-28',
       indicators: ['RECRUITED_VIA_FALSE_RELATIONSHIP', 'ABUSE_OF_VULNERABILITY'],
@@ -177,7 +173,6 @@ function demoCases(demo: DemoRegistry): DemoCase[] {
       summary: 'Survivor referred by a hospital in London after an injury; describes a "boyfriend" from Târgu Jiu who took her passport.',
       status: 'OPEN',
       exploitationTypes: ['SEXUAL'],
-      nrmStage: 'CONCLUSIVE_GROUNDS',
       periodStart: '2025-05-01',
       periodEnd: '2026-03-01',
       indicators: ['RECRUITED_VIA_FALSE_RELATIONSHIP', 'PHYSICAL_OR_SEXUAL_VIOLENCE', 'CONTROL_WITHHOLDS_DOCUMENTS'],
@@ -217,7 +212,6 @@ function demoCases(demo: DemoRegistry): DemoCase[] {
       summary: 'Covert source reporting on a controller in Luton.',
       status: 'OPEN',
       exploitationTypes: ['SEXUAL', 'CRIMINAL'],
-      nrmStage: 'NONE',
       periodStart: '2026-02-01',
       periodEnd: null,
       indicators: ['INTIMIDATION_AND_THREATS'],
@@ -233,7 +227,6 @@ function demoCases(demo: DemoRegistry): DemoCase[] {
         'Warrants at six addresses in Birmingham: women from Romania and Albania found in flats advertised on adult-services websites, each referred to the NRM by the force.',
       status: 'OPEN',
       exploitationTypes: ['SEXUAL'],
-      nrmStage: 'REASONABLE_GROUNDS',
       periodStart: '2025-08-12',
       periodEnd: null,
       indicators: ['DEBT_BONDAGE', 'CONTROL_TAKES_EARNINGS', 'RESTRICTION_OF_MOVEMENT'],
@@ -305,7 +298,6 @@ export async function seedCasesDemo(db: Sql, demo: DemoRegistry): Promise<void> 
       summary: c.summary,
       status: c.status,
       exploitation_types: c.exploitationTypes,
-      nrm_stage: c.nrmStage,
       period_start: c.periodStart,
       period_end: c.periodEnd,
       indicators: c.indicators,

@@ -20,11 +20,12 @@ export {
   type ObservationSource,
   recordObservations,
   recordObservationsBySource,
+  recordLinksBySource,
   type SourceType,
 } from './observe';
 
 /** Reference-scenario identifiers other subgraphs' demo data name. */
-export { DEMO_S1_IBAN_GB } from './demo-data';
+export { DEMO_S1_IBAN_GB, DEMO_S1_PHONE_RO } from './demo-data';
 
 /**
  * SQL condition: the person `personIdSql` holds an account (a HOLDS_ACCOUNT link) that the caller's

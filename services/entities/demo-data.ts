@@ -14,6 +14,8 @@ import { chunkAnswersSql } from './screening.service';
  * a Q where the DVLA never puts one.
  */
 export const DEMO_S1_IBAN_GB = 'GB68ALBN60161331926819';
+/** S1's Romanian mobile, normalised: on the adverts, the bank's report and the NGO's narrative of the reference scenario. */
+export const DEMO_S1_PHONE_RO = '+40722123456';
 export const DEMO_S1_IBAN_RO = 'RO26CRPT0000001234567890';
 
 export const DEMO_ENTITIES: Record<string, { kind: EntityKind; value: string }> = {

@@ -235,6 +235,54 @@ export async function recordLink(
   return row!.id;
 }
 
+/**
+ * recordLink for many links between entities at once (a file of adverts: each advert's phones
+ * ADVERTISED_AT its page), each with its own source and handling, in ONE statement. The caller
+ * observes every entity end from the same sources first (recordObservationsBySource), so an end
+ * reaches whoever the link reaches. Returns the links' ids in input order.
+ */
+export async function recordLinksBySource(
+  tx: Sql,
+  actor: Actor,
+  links: ReadonlyArray<{ kind: LinkKind; fromEntityId: string; toEntityId: string; source: ObservationSource }>,
+): Promise<string[]> {
+  if (links.length === 0) return [];
+  assertMayCreate(actor, 'Link');
+  for (const l of links) {
+    if (!(LINK_KINDS as readonly string[]).includes(l.kind)) throw badInput('link.kind', `must be one of ${LINK_KINDS.join(', ')}`);
+    if (!(SOURCE_TYPES as readonly string[]).includes(l.source.type)) throw new Error(`Unknown link source type ${String(l.source.type)}`);
+    assertUuid('source.id', l.source.id);
+  }
+  const col = <T>(f: (l: (typeof links)[number]) => T) => links.map(f);
+  const inserted = await tx.query<{ id: string }>(
+    `INSERT INTO entities.links (owner_agency_id, contributor_user_id, marking, source_evaluation, intelligence_assessment, handling_code,
+       handling_conditions, shared_with_agency_ids, shared_with_group_ids, red_recipient_user_ids, kind, from_entity_id, to_entity_id, source_type, source_id)
+     SELECT $1, $2, s.marking, s.se, s.ia, s.hc, s.hcond, s.sa::uuid[], s.sg::uuid[], s.rr::uuid[], s.kind, s.fe, s.te, s.st, s.sid
+     FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::uuid[], $13::uuid[], $14::text[], $15::uuid[])
+       WITH ORDINALITY AS s(marking, se, ia, hc, hcond, sa, sg, rr, kind, fe, te, st, sid, n)
+     ORDER BY s.n
+     RETURNING id`,
+    [
+      actor.agencyId,
+      actor.userId,
+      col((l) => l.source.handling.marking),
+      col((l) => l.source.handling.sourceEvaluation),
+      col((l) => l.source.handling.intelligenceAssessment),
+      col((l) => l.source.handling.handlingCode),
+      col((l) => l.source.handling.handlingConditions ?? null),
+      col((l) => uuidArrayLiteral(l.source.handling.sharedWithAgencyIds)),
+      col((l) => uuidArrayLiteral(l.source.handling.sharedWithGroupIds)),
+      col((l) => uuidArrayLiteral(l.source.handling.redRecipientUserIds)),
+      col((l) => l.kind),
+      col((l) => l.fromEntityId),
+      col((l) => l.toEntityId),
+      col((l) => l.source.type),
+      col((l) => l.source.id),
+    ],
+  );
+  return inserted.map((r) => r.id);
+}
+
 /** What an erasure of statements removed: the statements, and the entities left with no statement at all. */
 export interface ErasedStatements {
   observations: string[];

@@ -417,7 +417,6 @@ export async function decideTriage(ctx: RequestContext, input: DecideTriageInput
             summary: d.newCase.summary,
             status: 'OPEN',
             exploitationTypes: d.newCase.exploitationTypes,
-            nrmStage: 'NONE',
             indicators: d.newCase.indicators,
           }),
         ),

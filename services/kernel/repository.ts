@@ -41,7 +41,7 @@ export interface SelectOptions {
    */
   filterFields?: string[];
   /** Sort by a policy field: rows where the caller cannot read it sort as if it were null. */
-  sort?: { field: string; column: string; direction: 'ASC' | 'DESC' };
+  sort?: { field: string; column: string | ((params: SqlParams) => string); direction: 'ASC' | 'DESC' };
 }
 
 export async function selectVisible<R extends PolicyRecord>(
@@ -66,7 +66,8 @@ export async function selectVisible<R extends PolicyRecord>(
   let orderBy = opts.orderBy;
   if (opts.sort) {
     const cond = readable(opts.sort.field);
-    const key = cond === 'TRUE' ? opts.sort.column : `CASE WHEN ${cond} THEN ${opts.sort.column} END`;
+    const column = typeof opts.sort.column === 'function' ? opts.sort.column(params) : opts.sort.column;
+    const key = cond === 'TRUE' ? column : `CASE WHEN ${cond} THEN ${column} END`;
     orderBy = `${key} ${opts.sort.direction} NULLS LAST${orderBy ? `, ${orderBy}` : ''}`;
   }
   const conditions = [visible, ...confined, ...(opts.where?.(params) ?? [])];

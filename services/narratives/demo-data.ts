@@ -17,7 +17,7 @@ const DEMO_NARRATIVES = [
     consentHub: true,
     recordedAt: '2026-03-02T10:30:00Z',
     indicators: ['RECRUITED_VIA_SOCIAL_MEDIA', 'RECRUITED_VIA_FALSE_RELATIONSHIP', 'RETENTION_OF_DOCUMENTS', 'DEBT_BONDAGE', 'CONTROL_TAKES_EARNINGS'],
-    text: 'Caseworker summary. B. met a man online while living in Târgu Jiu; after a few weeks he called himself her boyfriend and promised a life together in London. He paid for her flight and then told her she owed him £2,500 for it. On arrival he took her passport "to keep it safe", put her photos on an adult-services website and drove her to flats at night. All the money went to him and he said the debt kept growing.',
+    text: 'Caseworker summary. B. met a man online while living in Târgu Jiu; after a few weeks he called himself her boyfriend and promised a life together in London. He paid for her flight and then told her she owed him £2,500 for it. On arrival he took her passport "to keep it safe", put her photos on an adult-services website with his Romanian number, +40 722 123 456, and drove her to flats in Birmingham and then London at night. All the money went to him and he said the debt kept growing.',
   },
   {
     key: 'safe-passage-ro',
@@ -32,7 +32,7 @@ const DEMO_NARRATIVES = [
       'CONTROL_BY_DEBT',
       'CONTROL_THREATS_TO_FAMILY',
     ],
-    text: 'L-am cunoscut pe internet, pe când locuiam în Târgu Jiu. Spunea că mă iubește și că o să avem o viață frumoasă la Londra. Mi-a plătit biletul de avion, apoi mi-a zis că îi datorez banii pentru zbor. Când am ajuns, mi-a luat pașaportul. M-a amenințat că le spune părinților mei totul dacă nu fac ce zice.',
+    text: 'L-am cunoscut pe internet, pe când locuiam în Târgu Jiu. Spunea că mă iubește și că o să avem o viață frumoasă la Londra. Mi-a plătit biletul de avion, apoi mi-a zis că îi datorez banii pentru zbor. Când am ajuns, mi-a luat pașaportul și mi-a pus pozele pe un site de anunțuri, cu numărul lui românesc, +40 722 123 456. M-a amenințat că le spune părinților mei totul dacă nu fac ce zice.',
   },
 ];
 

@@ -168,7 +168,7 @@ export async function contributeNarrative(ctx: RequestContext, input: Contribute
       const audit: AuditEventInput[] = [];
       const caseId = newCase ? await insertCase(tx, ctx, newCase) : input.caseId!;
       if (newCase) {
-        const fields = writtenFields({ summary: newCase.summary?.trim(), status: 'OPEN', exploitationTypes: newCase.exploitationTypes, nrmStage: 'NONE' });
+        const fields = writtenFields({ summary: newCase.summary?.trim(), status: 'OPEN', exploitationTypes: newCase.exploitationTypes });
         audit.push(ownRecordEvent(ctx, 'COLLECT', 'Case', caseId, fields));
       }
       const params = new SqlParams();

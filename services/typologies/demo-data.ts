@@ -1,5 +1,5 @@
 import type { Actor } from '../../policies/actor';
-import { DEMO_S1_IBAN_GB, recordObservations } from '../entities/api';
+import { DEMO_S1_IBAN_GB, DEMO_S1_PHONE_RO, recordObservations } from '../entities/api';
 import type { Sql } from '../kernel/db';
 import { demoOwner, type DemoHandling, insertDemoRecord } from '../kernel/demo';
 import { HandlingCode, type HandlingInput, IntelligenceAssessment, Marking, SourceEvaluation } from '../kernel/marked-record';
@@ -91,7 +91,7 @@ export async function seedTypologiesDemo(db: Sql, demo: DemoRegistry): Promise<v
   const reportId = await insertDemoRecord(db, 'typologies.transaction_reports', owner, handling, {
     report_code: 'STR',
     reason:
-      'Account opened in London in October 2025. Repeated card payments to an adult-services classified site, cash deposits late at night at branches in London and Birmingham, and weekly money-transfer payments to Romania that leave the account near zero.',
+      'Account opened in London in October 2025. Repeated card payments to an adult-services classified site, cash deposits late at night at branches in London and Birmingham, and weekly money-transfer payments to Romania that leave the account near zero. The contact number on the account is Romanian, +40 722 123 456, the number on the adult-services adverts the card paid for.',
     indicators: ['FIXED_PAYMENTS_TO_ADVERT_SITES', 'CASH_OUTSIDE_HOURS', 'TRANSFERS_TO_ORIGIN_COUNTRY'],
     amount: '48250.00',
     currency: 'GBP',
@@ -103,6 +103,7 @@ export async function seedTypologiesDemo(db: Sql, demo: DemoRegistry): Promise<v
   const actor: Actor = { userId: owner.userId, agencyId: owner.agencyId, agencyType: 'FINANCIAL_INSTITUTION', role: 'CONTRIBUTOR', groupIds: [] };
   const [accountId] = await recordObservations(db, actor, { type: 'TRANSACTION_REPORT', id: reportId, handling }, [
     { kind: 'BANK_ACCOUNT', value: DEMO_S1_IBAN_GB },
+    { kind: 'PHONE', value: DEMO_S1_PHONE_RO },
   ]);
   await db.query(
     `INSERT INTO typologies.report_parties (report_id, position, name, significance, account_entity_id)

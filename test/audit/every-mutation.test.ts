@@ -350,7 +350,7 @@ const CALLS: Record<string, Call> = {
     persona: 'tessera-hub',
     query: `mutation { computeAdvertLeads { networkCount } }`,
     variables: () => ({}),
-    writes: [['COMBINE', 'AdvertLead']],
+    writes: [['COMBINE', 'AdvertLeadComputation']],
   },
   submitPublicReport: {
     persona: PUBLIC_PERSONA,

@@ -62,7 +62,8 @@ type Lead = {
 const counts = async () => {
   const [row] = await hub.db.query<Record<string, string>>(
     `SELECT (SELECT count(*) FROM adverts.adverts) AS adverts, (SELECT count(*) FROM adverts.imports) AS imports,
-       (SELECT count(*) FROM entities.observations WHERE source_type = 'ADVERT') AS observations`,
+       (SELECT count(*) FROM entities.observations WHERE source_type = 'ADVERT') AS observations,
+       (SELECT count(*) FROM entities.links WHERE source_type = 'ADVERT' AND kind = 'ADVERTISED_AT') AS links`,
   );
   return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Number(v)]));
 };
@@ -91,6 +92,23 @@ describe('the demo feed', () => {
     // The strongest lead first; the advert that joins nothing is in no lead.
     expect(leads[0]!.score).toBeGreaterThanOrEqual(leads[leads.length - 1]!.score);
     expect(leads.flatMap((l) => l.adverts.map((a) => a.id))).not.toContain(hub.demo.ids['advert:coventry-1']);
+  });
+
+  test('in the network, S1’s Romanian phone has its advert pages as neighbours, for the police and the hub', async () => {
+    const NETWORK = `query($s: [ID!]!) { network(seeds: $s, depth: 1) { nodes { id entity { kind value } } edges { source target kind } } }`;
+    const phone = hub.demo.ids['entity:s1-phone-ro']!;
+    for (const persona of ['met-police', 'west-midlands-police', 'tessera-hub']) {
+      const r = await hub.gql<{
+        network: { nodes: Array<{ id: string; entity: { kind: string; value: string } | null }>; edges: Array<Record<string, string>> };
+      }>(persona, NETWORK, { s: [phone] });
+      expect(r.errors).toBeUndefined();
+      const pages = r.data!.network.nodes.filter((n) => n.entity?.kind === 'ONLINE_ADVERT');
+      expect({ persona, pages: pages.map((n) => n.entity!.value).sort() }).toEqual({
+        persona,
+        pages: ['https://classifieds-one.example/ad/B-100231', 'https://classifieds-one.example/ad/L-200877'],
+      });
+      for (const page of pages) expect(r.data!.network.edges).toContainEqual({ source: phone, target: page.id, kind: 'ADVERTISED_AT' });
+    }
   });
 
   test('a phone filter reads the number in any format the caller’s country reads', async () => {
@@ -131,7 +149,13 @@ describe('ingesting a partner’s file', () => {
     const r = await importFile('tessera-hub', 'NDJSON', FILE);
     expect(r.errors).toBeUndefined();
     expect(r.data!.importAdverts).toMatchObject({ advertCount: 2, createdCount: 2, updatedCount: 0, replayed: false });
-    expect(await counts()).toEqual({ adverts: before.adverts! + 2, imports: before.imports! + 1, observations: before.observations! + 3 });
+    // Three identifiers (two of them the same phone, once per advert), and CT-1's page, its phone ADVERTISED_AT it.
+    expect(await counts()).toEqual({
+      adverts: before.adverts! + 2,
+      imports: before.imports! + 1,
+      observations: before.observations! + 4,
+      links: before.links! + 1,
+    });
 
     const found = await adverts('tessera-hub', { phone: '+40744555666' });
     expect(found.nodes.map((a) => [a.site, a.advertRef, a.city, a.phones, a.handles, a.imageHashes, a.indicators])).toEqual([
@@ -165,8 +189,14 @@ describe('ingesting a partner’s file', () => {
     const r = await importFile('tessera-hub', 'CSV', csv);
     expect(r.errors).toBeUndefined();
     expect(r.data!.importAdverts).toMatchObject({ advertCount: 2, createdCount: 1, updatedCount: 1, replayed: false });
-    // One new advert; one new phone observed on the advert seen again (its first phone was observed before).
-    expect(await counts()).toEqual({ adverts: before.adverts! + 1, imports: before.imports! + 1, observations: before.observations! + 1 });
+    // One new advert; one new phone observed on the advert seen again (its first phone and its page were observed before),
+    // linked to the page it is on.
+    expect(await counts()).toEqual({
+      adverts: before.adverts! + 1,
+      imports: before.imports! + 1,
+      observations: before.observations! + 1,
+      links: before.links! + 1,
+    });
     const [ct1] = (await adverts('tessera-hub', { phone: '+40755111222' })).nodes;
     expect(ct1).toMatchObject({
       advertRef: 'CT-1',
@@ -227,8 +257,18 @@ describe('computing leads', () => {
     expect(leads.data!.advertLeads.totalCount).toBe(4);
     const leeds = leads.data!.advertLeads.nodes.find((l) => l.kind === 'MOVEMENT' && l.phones.includes('+40744555666'))!;
     expect(leeds.cities).toEqual(['Leeds', 'Sheffield']);
-    const [audit] = await hub.db.query<{ n: string }>(`SELECT count(*) AS n FROM audit.events WHERE action = 'COMBINE' AND subject_type = 'AdvertLead'`);
-    expect(Number(audit!.n)).toBeGreaterThanOrEqual(4);
+    // One record and one audit event for the computation, listing the leads it wrote.
+    const [computation] = await hub.db.query<{ id: string; lead_ids: string[]; advert_count: number }>(
+      `SELECT id, lead_ids::text[], advert_count FROM adverts.lead_computations WHERE owner_agency_id = $1 ORDER BY created_at DESC LIMIT 1`,
+      [hub.demo.agencies['tessera-hub']!.id],
+    );
+    expect([...computation!.lead_ids].sort()).toEqual(leads.data!.advertLeads.nodes.map((l) => l.id).sort());
+    expect(computation!.advert_count).toBe(r.data!.computeAdvertLeads.advertCount);
+    const events = await hub.db.query<{ action: string; subject_type: string }>(
+      `SELECT action, subject_type FROM audit.events WHERE subject_id = $1 OR subject_id = ANY($2::text[])`,
+      [computation!.id, computation!.lead_ids],
+    );
+    expect(events).toEqual([{ action: 'COMBINE', subject_type: 'AdvertLeadComputation' }]);
   });
 });
 

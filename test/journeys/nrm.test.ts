@@ -125,6 +125,43 @@ describe('recording a victim’s path', () => {
     expect(r.data!.case.persons.find((p) => p.role === 'SUSPECT')!.referralStages).toEqual([]);
   });
 
+  test("a case's NRM stage is its victims' furthest decision, moving as their stages are recorded; never set on the case", async () => {
+    const CASE = `query($id: ID!) { case(id: $id) { nrmStage } }`;
+    const stageOf = async (id: string) => (await must<{ case: { nrmStage: string } }>('met-police', CASE, { id })).case.nrmStage;
+    // The demo's Lanterna case: V1 has her conclusive-grounds decision; this journey's case: three of its victims too.
+    expect(await stageOf(hub.demo.ids['case:lanterna']!)).toBe('CONCLUSIVE_GROUNDS');
+    expect(await stageOf(caseId)).toBe('CONCLUSIVE_GROUNDS');
+    const opened = await must<{ openCase: { id: string; nrmStage: string; persons: Array<{ id: string }> } }>(
+      'met-police',
+      `mutation($input: OpenCaseInput!) { openCase(input: $input) { id nrmStage persons { id } } }`,
+      {
+        input: {
+          handling: HANDLING,
+          reference: 'MPS-2022-NRM-STAGE',
+          exploitationTypes: ['LABOUR'],
+          persons: [{ role: 'VICTIM', pseudonym: 'W1', nationality: 'RO' }],
+        },
+      },
+    );
+    const { id, persons } = opened.openCase;
+    expect(opened.openCase.nrmStage).toBe('NONE');
+    await path(persons[0]!.id, [['REFERRAL', '2022-01-10']]);
+    expect(await stageOf(id)).toBe('NONE');
+    await path(persons[0]!.id, [['REASONABLE_GROUNDS', '2022-01-14', 'POSITIVE']]);
+    expect(await stageOf(id)).toBe('REASONABLE_GROUNDS');
+    const filtered = await must<{ cases: { nodes: Array<{ id: string; nrmStage: string }> } }>(
+      'met-police',
+      `{ cases(first: 200, filter: { nrmStage: REASONABLE_GROUNDS }, orderBy: { field: NRM_STAGE, direction: DESC }) { nodes { id nrmStage } } }`,
+      {},
+    );
+    expect(filtered.cases.nodes.map((c) => c.id)).toContain(id);
+    expect(new Set(filtered.cases.nodes.map((c) => c.nrmStage))).toEqual(new Set(['REASONABLE_GROUNDS']));
+    // The stage is recorded on the victim; setting it on the case is refused, and nothing changes.
+    const set = await hub.gql('met-police', `mutation($id: ID!) { updateCase(id: $id, input: { nrmStage: CONCLUSIVE_GROUNDS }) { id } }`, { id });
+    expect(codes(set)).toEqual(['BAD_USER_INPUT']);
+    expect(await stageOf(id)).toBe('REASONABLE_GROUNDS');
+  });
+
   test('a conclusive decision sooner than 30 days after reasonable grounds is refused, and nothing is written', async () => {
     const early = await record('met-police', { personId: victim('RO4'), stage: 'CONCLUSIVE_GROUNDS', outcome: 'POSITIVE', occurredOn: '2024-05-10' });
     expect(codes(early)).toEqual(['BAD_USER_INPUT']);

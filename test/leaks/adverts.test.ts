@@ -21,6 +21,9 @@ const GREEN_HASH = 'aa11bb22cc33dd44';
 const GREEN_TEXT = 'LEAKFIX my girls, new in town';
 const DEMO_SECRETS = ['+40722123456', 'c3a5f0e1d2b49687', 'sweet Romanian girl', 'B-100231'];
 const GREEN_SECRETS = [GREEN_PHONE, GREEN_HASH, 'LEAKFIX'];
+/** The advert pages, as entities of the graph (ONLINE_ADVERT) that the adverts' phones are ADVERTISED_AT. */
+const DEMO_PAGES = ['classifieds-one.example/ad/B-100231', 'classifieds-one.example/ad/L-200877'];
+const GREEN_PAGES = ['leak.example/ad/LK-1', 'leak.example/ad/LK-2'];
 
 beforeAll(async () => {
   hub = await startTestHub('http');
@@ -28,6 +31,7 @@ beforeAll(async () => {
     {
       site: 'leak.example',
       advertId: 'LK-1',
+      url: 'https://leak.example/ad/LK-1',
       firstSeen: '2026-04-01',
       location: 'Manchester',
       phones: [GREEN_PHONE],
@@ -38,6 +42,7 @@ beforeAll(async () => {
     {
       site: 'leak.example',
       advertId: 'LK-2',
+      url: 'https://leak.example/ad/LK-2',
       firstSeen: '2026-04-10',
       location: 'Liverpool',
       phones: [GREEN_PHONE],
@@ -58,6 +63,8 @@ beforeAll(async () => {
      UNION ALL SELECT 'advert:' || advert_ref, id FROM adverts.adverts WHERE site = 'leak.example'`,
   );
   for (const r of ids) setId(r.key, r.id);
+  const [phone] = await hub.db.query<{ id: string }>(`SELECT id FROM entities.entities WHERE kind = 'PHONE' AND value = $1`, [GREEN_PHONE]);
+  setId('entity:green-phone', phone!.id);
 });
 afterAll(() => hub.stop());
 
@@ -193,5 +200,41 @@ const leadProbes: Probe[] = [
   },
 ];
 
+/**
+ * `network` draws an advert as its page (an ONLINE_ADVERT entity) linked ADVERTISED_AT from its phones, the
+ * link and the page's observation being the hub's statements with the advert's handling: agency types that
+ * read only their own statements (banks, NGOs) or none (frontline, administration) reach no page from the
+ * phone, even where the GREEN phone itself reaches them. The node ids, labels and values are all probed.
+ */
+const NETWORK = `query($s: [ID!]!) { network(seeds: $s, depth: 2) { nodes { id type label entity { kind value maskedValue } } edges { id source target kind } } }`;
+const networkProbes: Probe[] = [
+  {
+    via: 'network from S1’s Romanian phone (AMBER demo adverts)',
+    query: NETWORK,
+    variables: () => ({ s: [id('entity:s1-phone-ro')] }),
+    secrets: () => [...DEMO_PAGES, id('advert:brum-1'), id('advert:london-1')],
+    denied: NO_ADVERTS,
+    expect: {},
+    controls: [
+      { persona: 'met-police', sees: DEMO_PAGES },
+      { persona: 'tessera-hub', sees: DEMO_PAGES },
+      { persona: 'politia-romana', sees: DEMO_PAGES },
+    ],
+  },
+  {
+    via: 'network from a GREEN advert’s phone (the phone reaches everyone, its pages do not)',
+    query: NETWORK,
+    variables: () => ({ s: [id('entity:green-phone')] }),
+    secrets: () => [...GREEN_PAGES, 'ADVERTISED_AT'],
+    denied: NO_ADVERTS,
+    expect: {},
+    controls: [
+      { persona: 'west-midlands-police', sees: GREEN_PAGES },
+      { persona: 'tessera-hub:VIEWER', sees: GREEN_PAGES },
+    ],
+  },
+];
+
 probeTable('adverts: the police and the hub analysts only', () => hub, advertProbes);
+probeTable('adverts in the network: the police and the hub analysts only', () => hub, networkProbes);
 probeTable('advert leads: evidence for the police and the hub analysts, patterns for NGOs', () => hub, leadProbes);

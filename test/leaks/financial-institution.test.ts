@@ -92,8 +92,9 @@ const caseProbes: Probe[] = [
     denied: FI,
     expect: { forbidden: ['cases.nodes.*.summary', 'cases.nodes.*.reference', 'cases.nodes.*.nrmStage'] },
     controls: [
-      { persona: 'met-police', sees: [I.summary, I.reference, SP.summary, SP.reference, L.summary, ST.summary, 'CONCLUSIVE_GROUNDS', 'REASONABLE_GROUNDS'] },
-      { persona: 'west-midlands-police', sees: [M.summary, M.reference] },
+      // The stage is the victims' furthest decision: the Met's cases are past conclusive grounds, the Midlands' at reasonable grounds.
+      { persona: 'met-police', sees: [I.summary, I.reference, SP.summary, SP.reference, L.summary, ST.summary, 'CONCLUSIVE_GROUNDS'] },
+      { persona: 'west-midlands-police', sees: [M.summary, M.reference, 'REASONABLE_GROUNDS'] },
     ],
   },
   {
@@ -343,9 +344,9 @@ const entityProbes: Probe[] = [
     controls: ['met-police'],
   },
   {
-    via: 'entities list (Albion: only the values of its own reports)',
+    via: "entities list (Albion: only the values of its own reports, S1's Romanian phone among them)",
     query: Q.ENTITIES_LIST,
-    secrets: [E.ibanRo, E.sharedPhone, E.s1PhoneRo, E.recruiterEmail, E.recruiterProfile, E.car, E.advert, ST.covertPhone, M.premises],
+    secrets: [E.ibanRo, E.sharedPhone, E.recruiterEmail, E.recruiterProfile, E.car, E.advert, ST.covertPhone, M.premises],
     denied: ALBION,
     expect: {},
     controls: [
@@ -382,7 +383,8 @@ const entityProbes: Probe[] = [
     variables: vars('entity:s1-phone-ro'),
     secrets: [M.s1PhoneNote, M.summary, M.reference, M.s1Name, M.s1Dob, L.summary, "S1's Romanian mobile"],
     denied: ALBION,
-    expect: { empty: ['entity.observations', 'entity.cases', 'entity.links'] },
+    // Albion's own transaction report names the phone too: that observation (no note) is all it sees.
+    expect: { empty: ['entity.cases', 'entity.links'], equals: { 'entity.observations.*.note': null } },
     controls: [
       { persona: 'west-midlands-police', sees: [M.s1PhoneNote, M.summary, M.reference, M.s1Name, M.s1Dob] },
       { persona: 'politia-romana', sees: [L.summary, "S1's Romanian mobile"] },
