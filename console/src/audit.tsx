@@ -3,24 +3,25 @@ import { Link, navigate } from './app';
 import { type CheckpointFields, CheckFailed, ed25519Supported, parseVerifierKey, type PublishedKey, publishedVerifier, verifyHistory } from './checkpoint';
 import { dayFromToday, Loading, Pager, Problems, usePages, useQuery } from './common';
 import { t } from './i18n';
+import { graphql, type ResultOf, type VariablesOf } from './gql';
 
 const ACTIONS = ['COLLECT', 'ALTER', 'CONSULT', 'DISCLOSE', 'COMBINE', 'ERASE'] as const;
 /** Subject types the trail names most often (the filter takes any). */
 const SUBJECT_TYPES = ['Case', 'Person', 'TraffickingEvent', 'Narrative', 'Entity', 'Observation', 'Link', 'TransactionReport', 'Typology', 'AccessRequest'];
 const PAGE_SIZE = 25;
 
-const TRAIL = `query AuditTrail($first: Int!, $after: String, $filter: AuditFilter) {
+const TRAIL = graphql(`query AuditTrail($first: Int!, $after: String, $filter: AuditFilter) {
   auditTrail(first: $first, after: $after, filter: $filter) {
     totalCount pageInfo { hasNextPage endCursor }
     nodes { seq at action actorUserId actorAgency { name } subjectType subjectId recordOwnerAgency { name } recipients { name } purpose fields requestId hash }
   }
-}`;
+}`);
 
-const CHECKPOINTS = `query AuditCheckpoints {
+const CHECKPOINTS = graphql(`query AuditCheckpoints {
   latestAuditCheckpoint { note origin treeSize headSeq headHash signedAt }
   auditCheckpoints(last: 10) { note origin treeSize headSeq headHash signedAt }
   auditCheckpointKey { name keyId publicKey verifierKey }
-}`;
+}`);
 
 interface AuditEvent {
   seq: string;

@@ -5,22 +5,23 @@ import { dayFromToday, Loading, NotFound, Problems, useQuery } from './common';
 import { client } from './graphql';
 import { t } from './i18n';
 import type { Me } from './routes';
+import { graphql, type ResultOf, type VariablesOf } from './gql';
 
 const CHANNELS = ['SOCIAL_MEDIA', 'SEARCH', 'VIDEO', 'RADIO', 'OUTDOOR', 'SCHOOLS', 'COMMUNITY_EVENTS', 'SMS', 'HELPLINE'];
 const INDICATORS = ['PUBLIC_REPORTS', 'FRONTLINE_NOTIFICATIONS', 'REFERRALS', 'PARTNER_CALLS'];
 
-const LIST = `query Campaigns { campaigns(first: 100) { totalCount nodes { id name startsOn endsOn platformName partnerAgency { id name } targetAreas { id name } } } }`;
-const CANDIDATES = `query CandidateAreas($from: String!, $to: String!) { campaignCandidateAreas(periodFrom: $from, periodTo: $to) {
-  location { id name countryCode } caseCount victimCount countSuppressed publishedRoutes { id destination { name } caseCount } } }`;
-const PARTNERS = `query Partners { agencies { id name type } }`;
-const CREATE = `mutation CreateCampaign($input: CreateCampaignInput!) { createCampaign(input: $input) { id name } }`;
-const ONE = `query Campaign($id: ID!, $hub: Boolean!) {
+const LIST = graphql(`query Campaigns { campaigns(first: 100) { totalCount nodes { id name startsOn endsOn platformName partnerAgency { id name } targetAreas { id name } } } }`);
+const CANDIDATES = graphql(`query CandidateAreas($from: String!, $to: String!) { campaignCandidateAreas(periodFrom: $from, periodTo: $to) {
+  location { id name countryCode } caseCount victimCount countSuppressed publishedRoutes { id destination { name } caseCount } } }`);
+const PARTNERS = graphql(`query Partners { agencies { id name type } }`);
+const CREATE = graphql(`mutation CreateCampaign($input: CreateCampaignInput!) { createCampaign(input: $input) { id name } }`);
+const ONE = graphql(`query Campaign($id: ID!, $hub: Boolean!) {
   campaign(id: $id) { id name goal languages channels startsOn endsOn platformName partnerAgency { id name } targetAreas { id name } }
   campaignTargetAreas(campaignId: $id) { location { id name countryCode } periodStart periodEnd caseCount victimCount countSuppressed }
   campaignReach(campaignId: $id) { id isoWeek peopleReached partnerCalls location { id name } }
   campaignIndicators(campaignId: $id) @include(if: $hub) { location { id name } indicator beforeFrom beforeTo afterFrom afterTo before after countSuppressed }
-}`;
-const REACH = `mutation RecordReach($input: RecordCampaignReachInput!) { recordCampaignReach(input: $input) { id isoWeek peopleReached partnerCalls } }`;
+}`);
+const REACH = graphql(`mutation RecordReach($input: RecordCampaignReachInput!) { recordCampaignReach(input: $input) { id isoWeek peopleReached partnerCalls } }`);
 
 interface Place {
   id: string;

@@ -4,6 +4,7 @@ import { Link } from './app';
 import { dayFromToday, Loading, Pager, Problems, usePages, useQuery } from './common';
 import { client } from './graphql';
 import { t } from './i18n';
+import { graphql, type ResultOf, type VariablesOf } from './gql';
 
 type Rules = typeof import('./hub-rules');
 
@@ -45,7 +46,7 @@ interface Connection {
 
 const FIELDS = `id notifierAgency { id name } destinationAgency { id name } indicators exploitationTypes childInvolved imminentRisk summary place occurredWhen
   status outcome dueOn createdAt`;
-const DIRECTORY = `query Directory { agencies { id name type country } }`;
+const DIRECTORY = graphql(`query Directory { agencies { id name type country } }`);
 const NOTIFY = `mutation NotifyCase($input: NotifyCaseInput!) { notifyCase(input: $input) { ${FIELDS} } }`;
 const LIST = `query Notifications($direction: NotificationDirection!, $first: Int!, $after: String) {
   notifications(direction: $direction, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { ${FIELDS} } }

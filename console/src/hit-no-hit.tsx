@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { Loading, Problems } from './common';
 import { client } from './graphql';
 import { t } from './i18n';
+import { graphql, type ResultOf, type VariablesOf } from './gql';
 
 /** The kinds of identifier the API's `EntityKind` names, in the order people ask about them most. */
 export const ENTITY_KINDS = ['PHONE', 'BANK_ACCOUNT', 'EMAIL', 'SOCIAL_PROFILE', 'ONLINE_ADVERT', 'ADDRESS', 'VEHICLE', 'ORGANISATION'] as const;
@@ -38,17 +39,17 @@ interface AccessRequest {
 
 const ANSWER = 'kind value known holderCount contactableAgencies { id name }';
 const HIT_NO_HIT = `query HitNoHit($ids: [IdentifierInput!]!) { hitNoHit(identifiers: $ids) { ${ANSWER} } }`;
-const CREATE_JOB = `mutation CreateScreeningJob($reference: String!) { createScreeningJob(reference: $reference) { id } }`;
-const APPEND = `mutation AppendScreeningChunk($jobId: ID!, $chunk: Int!, $ids: [IdentifierInput!]!) {
+const CREATE_JOB = graphql(`mutation CreateScreeningJob($reference: String!) { createScreeningJob(reference: $reference) { id } }`);
+const APPEND = graphql(`mutation AppendScreeningChunk($jobId: ID!, $chunk: Int!, $ids: [IdentifierInput!]!) {
   appendScreeningChunk(jobId: $jobId, chunk: $chunk, identifiers: $ids) { identifierCount }
-}`;
-const CLOSE = `mutation CloseScreeningJob($jobId: ID!) { closeScreeningJob(jobId: $jobId) { identifierCount knownCount } }`;
+}`);
+const CLOSE = graphql(`mutation CloseScreeningJob($jobId: ID!) { closeScreeningJob(jobId: $jobId) { identifierCount knownCount } }`);
 const KNOWN = `query ScreeningKnown($jobId: ID!, $first: Int!) {
   screeningJob(id: $jobId) { results(onlyKnown: true, first: $first) { nodes { ${ANSWER} } pageInfo { hasNextPage } } }
 }`;
-const REQUEST = `mutation RequestAccess($input: RequestAccessInput!) {
+const REQUEST = graphql(`mutation RequestAccess($input: RequestAccessInput!) {
   requestAccess(input: $input) { id status targetAgency { name } identifier { kind value } }
-}`;
+}`);
 
 /** A CSV of identifiers as screening takes it: KIND,value or KIND,value,country a line, no header. */
 export function readIdentifierCsv(content: string): Identifier[] {

@@ -4,6 +4,7 @@ import { Link, navigate } from './app';
 import { Loading, NotFound, Problems, TlpBanner } from './common';
 import { client } from './graphql';
 import { t } from './i18n';
+import { graphql, type ResultOf, type VariablesOf } from './gql';
 
 /** Intelligence reports: the recipients' feed and report page, and the hub analysts' editor. */
 
@@ -40,19 +41,19 @@ interface Report {
   versions: Array<{ version: number; title: string; publishedAt: string }>;
 }
 
-const FEED = `query Feed { intelligenceFeed(first: 50) { nodes { id marking updatedAt latest { version title summary } } } }`;
-const REPORT = `query Report($id: ID!) { intelligenceReport(id: $id) { id marking status
+const FEED = graphql(`query Feed { intelligenceFeed(first: 50) { nodes { id marking updatedAt latest { version title summary } } } }`);
+const REPORT = graphql(`query Report($id: ID!) { intelligenceReport(id: $id) { id marking status
   latest { id version title summary keyJudgements body publishedAt
     visuals { agencyType periodStart periodEnd routeMapSvg networkSvg k
       routes { caseCount victimCount countSuppressed origin { name } destination { name } }
       hotspots { caseCount victimCount countSuppressed location { name countryCode } } } }
-  versions { version title publishedAt } } }`;
-const PDF = `query ReportPdf($id: ID!) { intelligenceReport(id: $id) { latest { pdf } } }`;
-const FEEDBACK = `mutation Feedback($id: ID!, $input: ReportFeedbackInput!) { recordReportFeedback(reportId: $id, input: $input) { id } }`;
-const PUBLISH = `mutation Publish($input: PublishReportInput!) { publishIntelligenceReport(input: $input) { id } }`;
-const REVISE = `mutation Revise($id: ID!, $input: ReviseReportInput!) { reviseIntelligenceReport(id: $id, input: $input) { id } }`;
-const WITHDRAW = `mutation Withdraw($id: ID!, $reason: String!) { withdrawIntelligenceReport(id: $id, reason: $reason) { id status } }`;
-const CONTENT = `query Content($id: ID!) { intelligenceReport(id: $id) { marking latest { title summary keyJudgements body periodStart periodEnd } } }`;
+  versions { version title publishedAt } } }`);
+const PDF = graphql(`query ReportPdf($id: ID!) { intelligenceReport(id: $id) { latest { pdf } } }`);
+const FEEDBACK = graphql(`mutation Feedback($id: ID!, $input: ReportFeedbackInput!) { recordReportFeedback(reportId: $id, input: $input) { id } }`);
+const PUBLISH = graphql(`mutation Publish($input: PublishReportInput!) { publishIntelligenceReport(input: $input) { id } }`);
+const REVISE = graphql(`mutation Revise($id: ID!, $input: ReviseReportInput!) { reviseIntelligenceReport(id: $id, input: $input) { id } }`);
+const WITHDRAW = graphql(`mutation Withdraw($id: ID!, $reason: String!) { withdrawIntelligenceReport(id: $id, reason: $reason) { id status } }`);
+const CONTENT = graphql(`query Content($id: ID!) { intelligenceReport(id: $id) { marking latest { title summary keyJudgements body periodStart periodEnd } } }`);
 
 const RECIPIENT_TYPES = ['LAW_ENFORCEMENT', 'FINANCIAL_INSTITUTION', 'NGO', 'FRONTLINE'] as const;
 const day = (iso: string) => iso.slice(0, 10);

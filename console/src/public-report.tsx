@@ -4,6 +4,7 @@ import { Link } from './app';
 import { issues, publicClient } from './graphql';
 import { i18next, t } from './i18n';
 import { proofOfWork } from './proof-of-work';
+import { graphql, type ResultOf, type VariablesOf } from './gql';
 
 /** The kinds of situation the intake API takes (PublicSituationKind). */
 export const SITUATION_KINDS = ['SEXUAL', 'LABOUR', 'CRIMINAL', 'DOMESTIC_SERVITUDE', 'ORGAN_HARVESTING', 'CHILD', 'UNSURE'] as const;
@@ -11,10 +12,10 @@ export const SITUATION_KINDS = ['SEXUAL', 'LABOUR', 'CRIMINAL', 'DOMESTIC_SERVIT
 const MAX_PHOTOS = 3;
 const MAX_PHOTO_BYTES = 1_000_000;
 
-const CHALLENGE = 'query Challenge { publicReportChallenge { challenge bits } }';
-const SUBMIT = 'mutation Submit($input: SubmitPublicReportInput!) { submitPublicReport(input: $input) { receiptCode receivedOn } }';
-const RECEIPT = 'query Receipt($code: String!) { publicReportReceipt(receiptCode: $code) { receivedOn status additionCount } }';
-const ADD = 'mutation Add($input: AddToPublicReportInput!) { addToPublicReport(input: $input) { receivedOn status additionCount } }';
+const CHALLENGE = graphql(`query Challenge { publicReportChallenge { challenge bits } }`);
+const SUBMIT = graphql(`mutation Submit($input: SubmitPublicReportInput!) { submitPublicReport(input: $input) { receiptCode receivedOn } }`);
+const RECEIPT = graphql(`query Receipt($code: String!) { publicReportReceipt(receiptCode: $code) { receivedOn status additionCount } }`);
+const ADD = graphql(`mutation Add($input: AddToPublicReportInput!) { addToPublicReport(input: $input) { receivedOn status additionCount } }`);
 
 /** A fresh challenge, solved in the browser: what a submission or an addition carries. */
 async function solvedChallenge(): Promise<{ challenge: string; nonce: string }> {

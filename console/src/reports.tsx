@@ -5,6 +5,7 @@ import { Loading, Problems } from './common';
 import { client } from './graphql';
 import { DEFAULT_HANDLING, type Handling, HandlingFields, handlingInput } from './handling';
 import { t } from './i18n';
+import { graphql, type ResultOf, type VariablesOf } from './gql';
 
 /** A CSV record as the API reads it (services/typologies/report-file.ts): its line, and its cells by lower-cased column. */
 interface Preview {
@@ -30,14 +31,14 @@ interface Imported {
   unmapped: Array<{ path: string; count: number }>;
 }
 
-const IMPORT = `mutation ImportTransactionReports($input: ImportTransactionReportsInput!) {
+const IMPORT = graphql(`mutation ImportTransactionReports($input: ImportTransactionReportsInput!) {
   importTransactionReports(input: $input) {
     replayed
     submission { id reportCount submittedAt }
     rows { reportId line reference }
     unmapped { path count }
   }
-}`;
+}`);
 
 /** Read with the options the API reads with, so lines and columns are the ones its errors name. */
 function preview(content: string): Preview {

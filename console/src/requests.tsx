@@ -4,6 +4,7 @@ import { Link, navigate } from './app';
 import { ConfirmDialog, dayFromToday, Loading, Pager, Problems, TlpBanner, usePages, useQuery } from './common';
 import { client } from './graphql';
 import { t } from './i18n';
+import { graphql, type ResultOf, type VariablesOf } from './gql';
 
 /** The API's longest grant (services/agencies/access-request.service.ts: MAX_GRANT_DAYS); the last day offered ends before it. */
 const MAX_GRANT_DAYS = 180;
@@ -26,11 +27,11 @@ const REQUESTS = (incoming: boolean) => `query AccessRequests($first: Int!, $aft
 }`;
 
 const GRANTS = `query AccessGrants { given: accessGrants(direction: GIVEN) { ${GRANT_FIELDS} } received: accessGrants(direction: RECEIVED) { ${GRANT_FIELDS} } }`;
-const GRANT = `mutation GrantAccess($requestId: ID!, $records: [RecordRefInput!]!, $expiresAt: DateTimeISO!) {
+const GRANT = graphql(`mutation GrantAccess($requestId: ID!, $records: [RecordRefInput!]!, $expiresAt: DateTimeISO!) {
   grantAccess(requestId: $requestId, records: $records, expiresAt: $expiresAt) { id status }
-}`;
-const REFUSE = `mutation RefuseAccess($requestId: ID!, $reason: String!) { refuseAccess(requestId: $requestId, reason: $reason) { id status } }`;
-const REVOKE = `mutation RevokeGrant($grantId: ID!) { revokeGrant(grantId: $grantId) { id active revokedAt } }`;
+}`);
+const REFUSE = graphql(`mutation RefuseAccess($requestId: ID!, $reason: String!) { refuseAccess(requestId: $requestId, reason: $reason) { id status } }`);
+const REVOKE = graphql(`mutation RevokeGrant($grantId: ID!) { revokeGrant(grantId: $grantId) { id active revokedAt } }`);
 
 interface Grant {
   id: string;

@@ -4,20 +4,21 @@ import { Link, navigate } from './app';
 import { ConfirmDialog, dayFromToday, Loading, Pager, Problems, TlpBanner, usePages, useQuery } from './common';
 import { client } from './graphql';
 import { t } from './i18n';
+import { graphql, type ResultOf, type VariablesOf } from './gql';
 
 const SUBJECT_TYPES = ['Case', 'Typology', 'TransactionReport', 'Narrative', 'Observation', 'Link', 'Route'];
 const PAGE_SIZE = 25;
 
-const DUE = `query RecordsDue($first: Int!, $after: String, $before: String, $subjectType: RecordSubjectType) {
+const DUE = graphql(`query RecordsDue($first: Int!, $after: String, $before: String, $subjectType: RecordSubjectType) {
   recordsDueForReview(first: $first, after: $after, before: $before, subjectType: $subjectType) {
     totalCount pageInfo { hasNextPage endCursor }
     nodes { subjectType id marking reviewDue retentionClass reviewPeriodYears createdAt }
   }
-}`;
-const REVIEWS = `query RetentionReviews { retentionReviews(first: 20) { totalCount nodes { id subjectType recordId decision reason reviewedAt previousReviewDue nextReviewDue erasedRecordCount } } }`;
-const REVIEW = `mutation ReviewRecord($subjectType: RecordSubjectType!, $id: ID!, $decision: RetentionDecision!, $reason: String) {
+}`);
+const REVIEWS = graphql(`query RetentionReviews { retentionReviews(first: 20) { totalCount nodes { id subjectType recordId decision reason reviewedAt previousReviewDue nextReviewDue erasedRecordCount } } }`);
+const REVIEW = graphql(`mutation ReviewRecord($subjectType: RecordSubjectType!, $id: ID!, $decision: RetentionDecision!, $reason: String) {
   reviewRecord(subjectType: $subjectType, id: $id, decision: $decision, reason: $reason) { id decision nextReviewDue erasedRecordCount }
-}`;
+}`);
 
 interface Due {
   subjectType: string;

@@ -5,15 +5,16 @@ import { Grading, Loading, NotFound, Problems, PurposeForm, PurposeLine, Value }
 import { client, withheldPaths } from './graphql';
 import { t } from './i18n';
 import { usePersonalQuery } from './personal-query';
+import { graphql, type ResultOf, type VariablesOf } from './gql';
 
-const QUEUE = `query TriageQueue {
+const QUEUE = graphql(`query TriageQueue {
   triageQueue(first: 100) {
     totalCount
     nodes { id urgency report { receivedAt place language situationKind story } }
   }
-}`;
+}`);
 
-const ITEM = `query TriageItem($id: ID!) {
+const ITEM = graphql(`query TriageItem($id: ID!) {
   triageItem(id: $id) {
     id urgency retentionClass reviewDue
     report { receivedAt story occurredWhen place language situationKind contact status additions { addedAt text } }
@@ -24,11 +25,11 @@ const ITEM = `query TriageItem($id: ID!) {
     related { reasons report { id receivedAt place } }
     decision { decision reason sourceEvaluation intelligenceAssessment handlingCode handlingConditions corroboration decidedAt case { id } }
   }
-}`;
+}`);
 
-const DECIDE = `mutation DecideTriage($input: DecideTriageInput!) {
+const DECIDE = graphql(`mutation DecideTriage($input: DecideTriageInput!) {
   decideTriage(input: $input) { id decision { decision case { id } } }
-}`;
+}`);
 
 interface QueueNode {
   id: string;

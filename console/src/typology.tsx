@@ -4,11 +4,12 @@ import { Loading, Problems } from './common';
 import { client } from './graphql';
 import { DEFAULT_HANDLING, type Handling, HandlingFields, handlingInput } from './handling';
 import { t } from './i18n';
+import { graphql, type ResultOf, type VariablesOf } from './gql';
 
 type Rules = typeof import('./hub-rules');
 
-const SUBMIT = `mutation SubmitTypology($input: SubmitTypologyInput!) { submitTypology(input: $input) { id title } }`;
-const COUNTRY = `query MyCountry { me { agency { country } } }`;
+const SUBMIT = graphql(`mutation SubmitTypology($input: SubmitTypologyInput!) { submitTypology(input: $input) { id title } }`);
+const COUNTRY = graphql(`query MyCountry { me { agency { country } } }`);
 
 interface Form {
   title: string;
