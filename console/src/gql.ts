@@ -20,12 +20,15 @@ type UnknownPaths<T, At extends string> = unknown extends T
       ? { [K in keyof T & string]-?: UnknownPaths<T[K], At extends '' ? K : `${At}.${K}`> }[keyof T & string]
       : never;
 
-/** The document, or (naming a field the API does not have) a type no client accepts, which names the field. */
-type Checked<D> =
-  D extends TadaDocumentNode<infer Result, infer _Variables, infer _Decoration>
-    ? [UnknownPaths<Result, ''>] extends [never]
-      ? D
-      : { 'fields the API does not have': UnknownPaths<Result, ''> }
+/** The document, or (naming a field or type the API does not have) a type no client accepts, which names the field. */
+type Checked<D> = [D] extends [never]
+  ? { 'a document gql.tada cannot type (a fragment on a type the API does not have?)': never }
+  : D extends TadaDocumentNode<infer Result, infer _Variables, infer _Decoration>
+    ? [Result] extends [never]
+      ? { 'a fragment on a type the API does not have': never }
+      : [UnknownPaths<Result, ''>] extends [never]
+        ? D
+        : { 'fields the API does not have': UnknownPaths<Result, ''> }
     : D;
 
 /**
