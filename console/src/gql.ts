@@ -49,3 +49,6 @@ export function graphql<const In extends string, const Fragments extends readonl
 }
 
 export type { ResultOf, VariablesOf } from 'gql.tada';
+
+/** An input object or enum of the API schema, by name: `SchemaType<'HandlingInput'>`. */
+export type SchemaType<Name extends string> = ReturnType<typeof tada.scalar<Name>>;

@@ -24,13 +24,6 @@ interface RowError {
   message: string;
 }
 
-interface Imported {
-  replayed: boolean;
-  submission: { id: string; reportCount: number; submittedAt: string };
-  rows: Array<{ reportId: string; line: number | null; reference: string | null }>;
-  unmapped: Array<{ path: string; count: number }>;
-}
-
 const IMPORT = graphql(`mutation ImportTransactionReports($input: ImportTransactionReportsInput!) {
   importTransactionReports(input: $input) {
     replayed
@@ -39,6 +32,7 @@ const IMPORT = graphql(`mutation ImportTransactionReports($input: ImportTransact
     unmapped { path count }
   }
 }`);
+type Imported = ResultOf<typeof IMPORT>['importTransactionReports'];
 
 /** Read with the options the API reads with, so lines and columns are the ones its errors name. */
 function preview(content: string): Preview {
@@ -88,8 +82,8 @@ export function ReportsPage() {
 
   async function send(p: Preview) {
     setState({ busy: true });
-    const input = { idempotencyKey: await batchKey(p.content, handling), format: 'CSV', content: p.content, handling: handlingInput(handling) };
-    const r = await client.mutation<{ importTransactionReports: Imported }>(IMPORT, { input }).toPromise();
+    const input = { idempotencyKey: await batchKey(p.content, handling), format: 'CSV' as const, content: p.content, handling: handlingInput(handling) };
+    const r = await client.mutation(IMPORT, { input }).toPromise();
     const done = r.data?.importTransactionReports;
     const rowErrors = r.error?.graphQLErrors.flatMap((e) => (Array.isArray(e.extensions?.errors) ? (e.extensions.errors as RowError[]) : []));
     setState({

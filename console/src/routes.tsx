@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { AuditPage } from './audit';
+import { graphql, type ResultOf } from './gql';
 import { CampaignsPage } from './campaigns';
 import { CasePage } from './case';
 import { NotificationsPage, NotifyPage, TasksPage } from './frontline';
@@ -22,27 +23,18 @@ import { TypologyPage } from './typology';
 import { StatisticsPage } from './statistics';
 import { TriageItemPage, TriageQueuePage } from './triage';
 
-/** An agency type as the API names it (`User.agency.type`). */
-export type AgencyType = string;
+/** The person signed in, and what the policies let them do with each kind of record (loaded once by the app). */
+export const ME = graphql(`query Me { me { displayName role agency { id type } } permissions { action subject } }`);
+
+/** The person signed in, as `me` and `permissions` answer. */
+export type Me = ResultOf<typeof ME>['me'] & { permissions: ResultOf<typeof ME>['permissions'] };
 /** A role as the API names it (`User.role`): VIEWER, CONTRIBUTOR, SUPERVISOR. */
-export type Role = string;
-
-/** What a person may do with a kind of record, as the API's `permissions` answers from the policies. */
-export interface Permission {
-  action: 'read' | 'create' | 'update' | 'withdraw';
-  subject: string;
-}
-
-/** The person signed in, as `me` and `permissions` answer (loaded once by the app). */
-export interface Me {
-  displayName: string | null;
-  role: Role | null;
-  agency: { id: string; type: AgencyType | null } | null;
-  permissions: Permission[];
-}
+export type Role = NonNullable<Me['role']>;
+/** What `permissions` says a person may do with a kind of record. */
+export type Action = 'read' | 'create' | 'update' | 'withdraw';
 
 /** Whether the policies let this person do `action` with some record of `subject` (the record still decides). */
-export function may(me: Me | undefined, action: Permission['action'], subject: string): boolean {
+export function may(me: Me | undefined, action: Action, subject: string): boolean {
   return !!me?.permissions.some((p) => p.action === action && p.subject === subject);
 }
 
@@ -57,7 +49,7 @@ export interface Route {
    * of `requires` (all when omitted), and who hold one of `roles` when given: the policies decide
    * who may, the console only which pages it groups for supervisors.
    */
-  nav?: { label: string; href: string; requires?: Array<[Permission['action'], string]>; roles?: Role[] };
+  nav?: { label: string; href: string; requires?: Array<[Action, string]>; roles?: Role[] };
 }
 
 const SUPERVISORS: Role[] = ['SUPERVISOR'];

@@ -44,12 +44,12 @@ export function TypologyPage() {
   const [form, setForm] = useState<Form>(EMPTY);
   const [handling, setHandling] = useState<Handling>(DEFAULT_HANDLING);
   const [key, setKey] = useState(() => `typology:${crypto.randomUUID()}`);
-  const [state, setState] = useState<{ busy?: boolean; done?: { id: string; title: string }; error?: CombinedError }>({});
+  const [state, setState] = useState<{ busy?: boolean; done?: ResultOf<typeof SUBMIT>['submitTypology']; error?: CombinedError }>({});
 
   useEffect(() => {
     void import('./hub-rules').then(setRules);
     void client
-      .query<{ me: { agency: { country: string | null } | null } }>(COUNTRY, {})
+      .query(COUNTRY, {})
       .toPromise()
       .then((r) => setCountry(r.data?.me.agency?.country ?? undefined));
   }, []);
@@ -82,7 +82,7 @@ export function TypologyPage() {
         <h1>{t('typology.title')}</h1>
         <div class="confirmation" role="status" data-testid="typology-submitted">
           <p>
-            <strong>{t('typology.submitted', { title: state.done.title })}</strong> <code>{state.done.id}</code>
+            <strong>{t('typology.submitted', { title: state.done.title ?? '' })}</strong> <code>{state.done.id}</code>
           </p>
           <button
             type="button"
@@ -121,7 +121,7 @@ export function TypologyPage() {
             idempotencyKey: key,
           };
           void client
-            .mutation<{ submitTypology: { id: string; title: string } }>(SUBMIT, { input })
+            .mutation(SUBMIT, { input })
             .toPromise()
             .then((r) => setState({ done: r.data?.submitTypology, error: r.error }));
         }}
