@@ -3,25 +3,72 @@ import { Link, navigate } from './app';
 import { CheckFailed, ed25519Supported, parseVerifierKey, publishedVerifier, verifyHistory } from './checkpoint';
 import { dayFromToday, Loading, Pager, Problems, usePages, useQuery } from './common';
 import { t } from './i18n';
-import { graphql, type ResultOf, type VariablesOf } from './gql';
+import { graphql, type VariablesOf } from './gql';
 
 const ACTIONS: NonNullable<NonNullable<VariablesOf<typeof TRAIL>['filter']>['action']>[] = ['COLLECT', 'ALTER', 'CONSULT', 'DISCLOSE', 'COMBINE', 'ERASE'];
 /** Subject types the trail names most often (the filter takes any). */
 const SUBJECT_TYPES = ['Case', 'Person', 'TraffickingEvent', 'Narrative', 'Entity', 'Observation', 'Link', 'TransactionReport', 'Typology', 'AccessRequest'];
 const PAGE_SIZE = 25;
 
-const TRAIL = graphql(`query AuditTrail($first: Int!, $after: String, $filter: AuditFilter) {
-  auditTrail(first: $first, after: $after, filter: $filter) {
-    totalCount pageInfo { hasNextPage endCursor }
-    nodes { seq at action actorUserId actorAgency { name } subjectType subjectId recordOwnerAgency { name } recipients { name } purpose fields requestId hash }
+const TRAIL = graphql(`
+  query AuditTrail($first: Int!, $after: String, $filter: AuditFilter) {
+    auditTrail(first: $first, after: $after, filter: $filter) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        seq
+        at
+        action
+        actorUserId
+        actorAgency {
+          name
+        }
+        subjectType
+        subjectId
+        recordOwnerAgency {
+          name
+        }
+        recipients {
+          name
+        }
+        purpose
+        fields
+        requestId
+        hash
+      }
+    }
   }
-}`);
+`);
 
-const CHECKPOINTS = graphql(`query AuditCheckpoints {
-  latestAuditCheckpoint { note origin treeSize headSeq headHash signedAt }
-  auditCheckpoints(last: 10) { note origin treeSize headSeq headHash signedAt }
-  auditCheckpointKey { name keyId publicKey verifierKey }
-}`);
+const CHECKPOINTS = graphql(`
+  query AuditCheckpoints {
+    latestAuditCheckpoint {
+      note
+      origin
+      treeSize
+      headSeq
+      headHash
+      signedAt
+    }
+    auditCheckpoints(last: 10) {
+      note
+      origin
+      treeSize
+      headSeq
+      headHash
+      signedAt
+    }
+    auditCheckpointKey {
+      name
+      keyId
+      publicKey
+      verifierKey
+    }
+  }
+`);
 
 const FILTERS = ['action', 'subjectType', 'subjectId', 'from', 'to'] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;

@@ -10,19 +10,143 @@ import { graphql, type ResultOf, type VariablesOf } from './gql';
 const CHANNELS: Channel[] = ['SOCIAL_MEDIA', 'SEARCH', 'VIDEO', 'RADIO', 'OUTDOOR', 'SCHOOLS', 'COMMUNITY_EVENTS', 'SMS', 'HELPLINE'];
 const INDICATORS = ['PUBLIC_REPORTS', 'FRONTLINE_NOTIFICATIONS', 'REFERRALS', 'PARTNER_CALLS'];
 
-const LIST = graphql(`query Campaigns { campaigns(first: 100) { totalCount nodes { id name startsOn endsOn platformName partnerAgency { id name } targetAreas { id name } } } }`);
-const CANDIDATES = graphql(`query CandidateAreas($from: String!, $to: String!) { campaignCandidateAreas(periodFrom: $from, periodTo: $to) {
-  location { id name countryCode } caseCount victimCount countSuppressed publishedRoutes { id destination { name } caseCount } } }`);
-const PARTNERS = graphql(`query Partners { agencies { id name type } }`);
-const CREATE = graphql(`mutation CreateCampaign($input: CreateCampaignInput!) { createCampaign(input: $input) { id name } }`);
-const ONE = graphql(`query Campaign($id: ID!, $indicators: Boolean!) {
-  campaign(id: $id) { id name goal languages channels startsOn endsOn platformName partnerAgency { id name } targetAreas { id name } }
-  campaignTargetAreas(campaignId: $id) { location { id name countryCode } periodStart periodEnd caseCount victimCount countSuppressed }
-  campaignReach(campaignId: $id) { id isoWeek peopleReached partnerCalls location { id name } }
-  campaignIndicators(campaignId: $id) @include(if: $indicators) { location { id name } indicator beforeFrom beforeTo afterFrom afterTo before after countSuppressed }
-}`);
-const REACH = graphql(`mutation RecordReach($input: RecordCampaignReachInput!) { recordCampaignReach(input: $input) { id isoWeek peopleReached partnerCalls } }`);
-const EXPORT = graphql(`query Export($id: ID!, $f: CampaignExportFormat!) { campaignTargetAreasExport(campaignId: $id, format: $f) { filename mediaType content } }`);
+const LIST = graphql(`
+  query Campaigns {
+    campaigns(first: 100) {
+      totalCount
+      nodes {
+        id
+        name
+        startsOn
+        endsOn
+        platformName
+        partnerAgency {
+          id
+          name
+        }
+        targetAreas {
+          id
+          name
+        }
+      }
+    }
+  }
+`);
+const CANDIDATES = graphql(`
+  query CandidateAreas($from: String!, $to: String!) {
+    campaignCandidateAreas(periodFrom: $from, periodTo: $to) {
+      location {
+        id
+        name
+        countryCode
+      }
+      caseCount
+      victimCount
+      countSuppressed
+      publishedRoutes {
+        id
+        destination {
+          name
+        }
+        caseCount
+      }
+    }
+  }
+`);
+const PARTNERS = graphql(`
+  query Partners {
+    agencies {
+      id
+      name
+      type
+    }
+  }
+`);
+const CREATE = graphql(`
+  mutation CreateCampaign($input: CreateCampaignInput!) {
+    createCampaign(input: $input) {
+      id
+      name
+    }
+  }
+`);
+const ONE = graphql(`
+  query Campaign($id: ID!, $indicators: Boolean!) {
+    campaign(id: $id) {
+      id
+      name
+      goal
+      languages
+      channels
+      startsOn
+      endsOn
+      platformName
+      partnerAgency {
+        id
+        name
+      }
+      targetAreas {
+        id
+        name
+      }
+    }
+    campaignTargetAreas(campaignId: $id) {
+      location {
+        id
+        name
+        countryCode
+      }
+      periodStart
+      periodEnd
+      caseCount
+      victimCount
+      countSuppressed
+    }
+    campaignReach(campaignId: $id) {
+      id
+      isoWeek
+      peopleReached
+      partnerCalls
+      location {
+        id
+        name
+      }
+    }
+    campaignIndicators(campaignId: $id) @include(if: $indicators) {
+      location {
+        id
+        name
+      }
+      indicator
+      beforeFrom
+      beforeTo
+      afterFrom
+      afterTo
+      before
+      after
+      countSuppressed
+    }
+  }
+`);
+const REACH = graphql(`
+  mutation RecordReach($input: RecordCampaignReachInput!) {
+    recordCampaignReach(input: $input) {
+      id
+      isoWeek
+      peopleReached
+      partnerCalls
+    }
+  }
+`);
+const EXPORT = graphql(`
+  query Export($id: ID!, $f: CampaignExportFormat!) {
+    campaignTargetAreasExport(campaignId: $id, format: $f) {
+      filename
+      mediaType
+      content
+    }
+  }
+`);
 
 type Campaign = NonNullable<ResultOf<typeof ONE>['campaign']>;
 type Indicator = NonNullable<ResultOf<typeof ONE>['campaignIndicators']>[number];
@@ -37,7 +161,8 @@ function Count({ value }: { value: number | null }) {
   return value === null ? <span class="withheld">{t('campaigns.withheld')}</span> : <>{value}</>;
 }
 
-const place = (p: { name: string | null; countryCode?: string | null } | null | undefined) => (p ? `${p.name ?? ''}${p.countryCode ? ` (${p.countryCode})` : ''}` : '');
+const place = (p: { name: string | null; countryCode?: string | null } | null | undefined) =>
+  p ? `${p.name ?? ''}${p.countryCode ? ` (${p.countryCode})` : ''}` : '';
 
 /**
  * Prevention campaigns. The hub's analysts list them, create one from the candidate areas (places
@@ -206,7 +331,12 @@ function CreateCampaign() {
                   <tr key={a.location?.id}>
                     <td>
                       <label>
-                        <input type="checkbox" disabled={!a.location} checked={!!a.location && draft.targets.includes(a.location.id)} onChange={() => a.location && toggle('targets', a.location.id)} />{' '}
+                        <input
+                          type="checkbox"
+                          disabled={!a.location}
+                          checked={!!a.location && draft.targets.includes(a.location.id)}
+                          onChange={() => a.location && toggle('targets', a.location.id)}
+                        />{' '}
                         {place(a.location)}
                       </label>
                     </td>

@@ -7,17 +7,66 @@ import { usePersonalQuery } from './personal-query';
 import { t } from './i18n';
 import { type Me, may } from './routes';
 
-const CASE = graphql(`query Case($id: ID!) {
-  case(id: $id) {
-    id marking sourceEvaluation intelligenceAssessment handlingCode
-    ownerAgency { id name }
-    reference summary status exploitationTypes nrmStage periodStart periodEnd
-    persons { id marking role pseudonym fullName nationality referralStages { id mechanism stage outcome occurredOn } }
-    events { id marking type occurredOn description location { name countryCode } }
-    entities { id kind value maskedValue }
-    narratives { id marking language text }
+const CASE = graphql(`
+  query Case($id: ID!) {
+    case(id: $id) {
+      id
+      marking
+      sourceEvaluation
+      intelligenceAssessment
+      handlingCode
+      ownerAgency {
+        id
+        name
+      }
+      reference
+      summary
+      status
+      exploitationTypes
+      nrmStage
+      periodStart
+      periodEnd
+      persons {
+        id
+        marking
+        role
+        pseudonym
+        fullName
+        nationality
+        referralStages {
+          id
+          mechanism
+          stage
+          outcome
+          occurredOn
+        }
+      }
+      events {
+        id
+        marking
+        type
+        occurredOn
+        description
+        location {
+          name
+          countryCode
+        }
+      }
+      entities {
+        id
+        kind
+        value
+        maskedValue
+      }
+      narratives {
+        id
+        marking
+        language
+        text
+      }
+    }
   }
-}`);
+`);
 
 type CaseRecord = NonNullable<ResultOf<typeof CASE>['case']>;
 
@@ -87,7 +136,11 @@ export function CasePage({ id, me }: { id: string; me: Me | undefined }) {
           </li>
         ))}
       </ul>
-      <ReferralPaths persons={c.persons} mayRecord={may(me, 'create', 'ReferralStage') && !!me?.agency && me.agency.id === c.ownerAgency?.id} onRecorded={q.refresh} />
+      <ReferralPaths
+        persons={c.persons}
+        mayRecord={may(me, 'create', 'ReferralStage') && !!me?.agency && me.agency.id === c.ownerAgency?.id}
+        onRecorded={q.refresh}
+      />
       <h2>{t('case.timeline')}</h2>
       <ol class="timeline" data-testid="timeline">
         {events.map((e, i) => (
@@ -126,7 +179,13 @@ export function CasePage({ id, me }: { id: string; me: Me | undefined }) {
   );
 }
 
-const RECORD = graphql(`mutation RecordReferralStage($input: RecordReferralStageInput!) { recordReferralStage(input: $input) { id } }`);
+const RECORD = graphql(`
+  mutation RecordReferralStage($input: RecordReferralStageInput!) {
+    recordReferralStage(input: $input) {
+      id
+    }
+  }
+`);
 type StageInput = VariablesOf<typeof RECORD>['input'];
 type Mechanism = StageInput['mechanism'];
 type StageName = StageInput['stage'];
@@ -137,7 +196,6 @@ const MECHANISM_STAGES: Record<Mechanism, StageName[]> = {
   RO_MNIR: ['SIGNALLING', 'IDENTIFICATION', 'REFERRAL_TO_ASSISTANCE', 'ASSISTANCE'],
 };
 const DECISIONS: StageName[] = ['REASONABLE_GROUNDS', 'CONCLUSIVE_GROUNDS', 'IDENTIFICATION'];
-
 
 type Victim = CaseRecord['persons'][number];
 
@@ -241,7 +299,12 @@ function RecordStageForm({ victims, onRecorded }: { victims: Victim[]; onRecorde
         ))}
       </select>
       <label for="stage-outcome">{t('case.referral.outcome')}</label>
-      <select id="stage-outcome" value={outcome} disabled={!DECISIONS.includes(stage)} onChange={(e) => setOutcome((e.target as HTMLSelectElement).value as typeof outcome)}>
+      <select
+        id="stage-outcome"
+        value={outcome}
+        disabled={!DECISIONS.includes(stage)}
+        onChange={(e) => setOutcome((e.target as HTMLSelectElement).value as typeof outcome)}
+      >
         <option value="POSITIVE">{t('case.referral.POSITIVE')}</option>
         <option value="NEGATIVE">{t('case.referral.NEGATIVE')}</option>
       </select>

@@ -4,17 +4,34 @@ import { Loading, Problems, PurposeForm, PurposeLine, Value } from './common';
 import { withheldPaths } from './graphql';
 import { t } from './i18n';
 import { usePersonalQuery } from './personal-query';
-import { graphql, type ResultOf, type VariablesOf } from './gql';
+import { graphql } from './gql';
 
-const CORRELATIONS = graphql(`query Correlations($since: String) {
-  correlations(since: $since, first: 200) {
-    id kind observedAt createdAt
-    entity { id kind value maskedValue }
-    case { id reference }
-    link { kind }
-    contributorAgency { name }
+const CORRELATIONS = graphql(`
+  query Correlations($since: String) {
+    correlations(since: $since, first: 200) {
+      id
+      kind
+      observedAt
+      createdAt
+      entity {
+        id
+        kind
+        value
+        maskedValue
+      }
+      case {
+        id
+        reference
+      }
+      link {
+        kind
+      }
+      contributorAgency {
+        name
+      }
+    }
   }
-}`);
+`);
 
 const PERIODS = [
   ['days7', 7],

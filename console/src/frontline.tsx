@@ -16,22 +16,75 @@ const DESTINATION_TYPES = ['LAW_ENFORCEMENT', 'NGO'] as const;
 const EXPLOITATION_TYPES: ExploitationType[] = ['SEXUAL', 'LABOUR', 'CRIMINAL', 'DOMESTIC_SERVITUDE', 'ORGAN_HARVESTING'];
 const PAGE_SIZE = 25;
 
-const FIELDS = graphql(`fragment NotificationFields on Notification {
-  id notifierAgency { id name } destinationAgency { id name } indicators exploitationTypes childInvolved imminentRisk summary place occurredWhen
-  status outcome dueOn createdAt
-}`);
-const DIRECTORY = graphql(`query Directory { agencies { id name type country } }`);
-const NOTIFY = graphql(`mutation NotifyCase($input: NotifyCaseInput!) { notifyCase(input: $input) { ...NotificationFields } }`, [FIELDS]);
+const FIELDS = graphql(`
+  fragment NotificationFields on Notification {
+    id
+    notifierAgency {
+      id
+      name
+    }
+    destinationAgency {
+      id
+      name
+    }
+    indicators
+    exploitationTypes
+    childInvolved
+    imminentRisk
+    summary
+    place
+    occurredWhen
+    status
+    outcome
+    dueOn
+    createdAt
+  }
+`);
+const DIRECTORY = graphql(`
+  query Directory {
+    agencies {
+      id
+      name
+      type
+      country
+    }
+  }
+`);
+const NOTIFY = graphql(
+  `
+    mutation NotifyCase($input: NotifyCaseInput!) {
+      notifyCase(input: $input) {
+        ...NotificationFields
+      }
+    }
+  `,
+  [FIELDS],
+);
 const LIST = graphql(
-  `query Notifications($direction: NotificationDirection!, $first: Int!, $after: String) {
-  notifications(direction: $direction, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { ...NotificationFields } }
-}`,
+  `
+    query Notifications($direction: NotificationDirection!, $first: Int!, $after: String) {
+      notifications(direction: $direction, first: $first, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          ...NotificationFields
+        }
+      }
+    }
+  `,
   [FIELDS],
 );
 const UPDATE = graphql(
-  `mutation UpdateNotificationStatus($id: ID!, $status: NotificationStatus!, $outcome: String) {
-  updateNotificationStatus(id: $id, status: $status, outcome: $outcome) { ...NotificationFields }
-}`,
+  `
+    mutation UpdateNotificationStatus($id: ID!, $status: NotificationStatus!, $outcome: String) {
+      updateNotificationStatus(id: $id, status: $status, outcome: $outcome) {
+        ...NotificationFields
+      }
+    }
+  `,
   [FIELDS],
 );
 

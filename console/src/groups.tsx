@@ -4,12 +4,48 @@ import { ConfirmDialog, Loading, Problems, useQuery } from './common';
 import { client } from './graphql';
 import { t } from './i18n';
 import { type Me, may } from './routes';
-import { graphql, type ResultOf, type VariablesOf } from './gql';
+import { graphql, type ResultOf } from './gql';
 
-const GROUPS = graphql(`query SharingGroups { sharingGroups { id slug name members { id name type } } agencies { id name type } }`);
-const CREATE = graphql(`mutation CreateSharingGroup($slug: String!, $name: String!) { createSharingGroup(slug: $slug, name: $name) { id } }`);
-const ADD = graphql(`mutation AddGroupMember($groupId: ID!, $agencyId: ID!) { addGroupMember(groupId: $groupId, agencyId: $agencyId) { id } }`);
-const REMOVE = graphql(`mutation RemoveGroupMember($groupId: ID!, $agencyId: ID!) { removeGroupMember(groupId: $groupId, agencyId: $agencyId) { id } }`);
+const GROUPS = graphql(`
+  query SharingGroups {
+    sharingGroups {
+      id
+      slug
+      name
+      members {
+        id
+        name
+        type
+      }
+    }
+    agencies {
+      id
+      name
+      type
+    }
+  }
+`);
+const CREATE = graphql(`
+  mutation CreateSharingGroup($slug: String!, $name: String!) {
+    createSharingGroup(slug: $slug, name: $name) {
+      id
+    }
+  }
+`);
+const ADD = graphql(`
+  mutation AddGroupMember($groupId: ID!, $agencyId: ID!) {
+    addGroupMember(groupId: $groupId, agencyId: $agencyId) {
+      id
+    }
+  }
+`);
+const REMOVE = graphql(`
+  mutation RemoveGroupMember($groupId: ID!, $agencyId: ID!) {
+    removeGroupMember(groupId: $groupId, agencyId: $agencyId) {
+      id
+    }
+  }
+`);
 
 /**
  * Sharing groups are managed by those the policies let create them (the hub's administration);

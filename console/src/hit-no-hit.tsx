@@ -18,20 +18,87 @@ const SCREENING_CHUNK = 10_000;
 /** Known identifiers of a screening job shown at once (one results page). */
 const SCREENING_SHOWN = 1000;
 
-const ANSWER = graphql(`fragment Answer on HitNoHitResult { kind value known holderCount contactableAgencies { id name } }`);
-const HIT_NO_HIT = graphql(`query HitNoHit($ids: [IdentifierInput!]!) { hitNoHit(identifiers: $ids) { ...Answer } }`, [ANSWER]);
-const CREATE_JOB = graphql(`mutation CreateScreeningJob($reference: String!) { createScreeningJob(reference: $reference) { id } }`);
-const APPEND = graphql(`mutation AppendScreeningChunk($jobId: ID!, $chunk: Int!, $ids: [IdentifierInput!]!) {
-  appendScreeningChunk(jobId: $jobId, chunk: $chunk, identifiers: $ids) { identifierCount }
-}`);
-const CLOSE = graphql(`mutation CloseScreeningJob($jobId: ID!) { closeScreeningJob(jobId: $jobId) { identifierCount knownCount } }`);
+const ANSWER = graphql(`
+  fragment Answer on HitNoHitResult {
+    kind
+    value
+    known
+    holderCount
+    contactableAgencies {
+      id
+      name
+    }
+  }
+`);
+const HIT_NO_HIT = graphql(
+  `
+    query HitNoHit($ids: [IdentifierInput!]!) {
+      hitNoHit(identifiers: $ids) {
+        ...Answer
+      }
+    }
+  `,
+  [ANSWER],
+);
+const CREATE_JOB = graphql(`
+  mutation CreateScreeningJob($reference: String!) {
+    createScreeningJob(reference: $reference) {
+      id
+    }
+  }
+`);
+const APPEND = graphql(`
+  mutation AppendScreeningChunk($jobId: ID!, $chunk: Int!, $ids: [IdentifierInput!]!) {
+    appendScreeningChunk(jobId: $jobId, chunk: $chunk, identifiers: $ids) {
+      identifierCount
+    }
+  }
+`);
+const CLOSE = graphql(`
+  mutation CloseScreeningJob($jobId: ID!) {
+    closeScreeningJob(jobId: $jobId) {
+      identifierCount
+      knownCount
+    }
+  }
+`);
 /** A screening job's results are answers of another type (ScreeningResult), with the fields of `Answer`. */
-const KNOWN = graphql(`query ScreeningKnown($jobId: ID!, $first: Int!) {
-  screeningJob(id: $jobId) { results(onlyKnown: true, first: $first) { nodes { kind value known holderCount contactableAgencies { id name } } pageInfo { hasNextPage } } }
-}`);
-const REQUEST = graphql(`mutation RequestAccess($input: RequestAccessInput!) {
-  requestAccess(input: $input) { id status targetAgency { name } identifier { kind value } }
-}`);
+const KNOWN = graphql(`
+  query ScreeningKnown($jobId: ID!, $first: Int!) {
+    screeningJob(id: $jobId) {
+      results(onlyKnown: true, first: $first) {
+        nodes {
+          kind
+          value
+          known
+          holderCount
+          contactableAgencies {
+            id
+            name
+          }
+        }
+        pageInfo {
+          hasNextPage
+        }
+      }
+    }
+  }
+`);
+const REQUEST = graphql(`
+  mutation RequestAccess($input: RequestAccessInput!) {
+    requestAccess(input: $input) {
+      id
+      status
+      targetAgency {
+        name
+      }
+      identifier {
+        kind
+        value
+      }
+    }
+  }
+`);
 
 type Identifier = VariablesOf<typeof HIT_NO_HIT>['ids'][number];
 type Answer = ResultOf<typeof ANSWER>;
@@ -40,7 +107,11 @@ type AccessRequest = ResultOf<typeof REQUEST>['requestAccess'];
 /** A CSV of identifiers as screening takes it: KIND,value or KIND,value,country a line, no header. */
 export function readIdentifierCsv(content: string): Identifier[] {
   const records = parseCsv(content, { bom: true, trim: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
-  return records.map(([kind = '', value = '', country = '']) => ({ kind: kind.toUpperCase() as Identifier['kind'], value, ...(country ? { country: country.toUpperCase() } : {}) }));
+  return records.map(([kind = '', value = '', country = '']) => ({
+    kind: kind.toUpperCase() as Identifier['kind'],
+    value,
+    ...(country ? { country: country.toUpperCase() } : {}),
+  }));
 }
 
 interface State {
@@ -91,9 +162,7 @@ export function HitNoHitPage() {
     }
     const closed = await client.mutation(CLOSE, { jobId }).toPromise();
     if (!closed.data) return setState({ error: closed.error });
-    const known = await client
-      .query(KNOWN, { jobId, first: SCREENING_SHOWN })
-      .toPromise();
+    const known = await client.query(KNOWN, { jobId, first: SCREENING_SHOWN }).toPromise();
     setState({
       answers: known.data?.screeningJob.results.nodes,
       error: known.error,

@@ -1,18 +1,41 @@
 import { Loading, Problems, TlpBanner, Value, useQuery } from './common';
 import { withheldPaths } from './graphql';
 import { t } from './i18n';
-import { graphql, type ResultOf, type VariablesOf } from './gql';
+import { graphql } from './gql';
 
-const LEADS = graphql(`query AdvertLeads {
-  advertLeads(first: 50) {
-    totalCount
-    nodes {
-      id marking kind score indicators cities explanation phones imageHashes
-      movements { city firstSeen lastSeen advertCount }
-      adverts { id site advertRef location firstSeen lastSeen text }
+const LEADS = graphql(`
+  query AdvertLeads {
+    advertLeads(first: 50) {
+      totalCount
+      nodes {
+        id
+        marking
+        kind
+        score
+        indicators
+        cities
+        explanation
+        phones
+        imageHashes
+        movements {
+          city
+          firstSeen
+          lastSeen
+          advertCount
+        }
+        adverts {
+          id
+          site
+          advertRef
+          location
+          firstSeen
+          lastSeen
+          text
+        }
+      }
     }
   }
-}`);
+`);
 
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '');
 

@@ -10,26 +10,72 @@ import { client } from './graphql';
 import { graphql, type ResultOf, type VariablesOf } from './gql';
 import { t } from './i18n';
 
-const PLACE = graphql(`fragment Place on Location { id name countryCode latitude longitude }`);
+const PLACE = graphql(`
+  fragment Place on Location {
+    id
+    name
+    countryCode
+    latitude
+    longitude
+  }
+`);
 const MAP = graphql(
-  `query Map($from: String!, $to: String!, $type: ExploitationType, $filter: RouteFilter) {
-  routeAggregates(periodFrom: $from, periodTo: $to, exploitationType: $type) {
-    periodFrom periodTo disclosureThreshold
-    nodes {
-      origin { ...Place } transit { ...Place } destination { ...Place }
-      exploitationTypes periodStart periodEnd caseCount victimCount countSuppressed
+  `
+    query Map($from: String!, $to: String!, $type: ExploitationType, $filter: RouteFilter) {
+      routeAggregates(periodFrom: $from, periodTo: $to, exploitationType: $type) {
+        periodFrom
+        periodTo
+        disclosureThreshold
+        nodes {
+          origin {
+            ...Place
+          }
+          transit {
+            ...Place
+          }
+          destination {
+            ...Place
+          }
+          exploitationTypes
+          periodStart
+          periodEnd
+          caseCount
+          victimCount
+          countSuppressed
+        }
+      }
+      hotspots(periodFrom: $from, periodTo: $to, exploitationType: $type) {
+        location {
+          ...Place
+        }
+        periodStart
+        periodEnd
+        caseCount
+        victimCount
+        countSuppressed
+      }
+      routes(first: 100, filter: $filter) {
+        nodes {
+          id
+          origin {
+            ...Place
+          }
+          transit {
+            ...Place
+          }
+          destination {
+            ...Place
+          }
+          exploitationTypes
+          periodStart
+          periodEnd
+          caseCount
+          victimCount
+          countSuppressed
+        }
+      }
     }
-  }
-  hotspots(periodFrom: $from, periodTo: $to, exploitationType: $type) {
-    location { ...Place } periodStart periodEnd caseCount victimCount countSuppressed
-  }
-  routes(first: 100, filter: $filter) {
-    nodes {
-      id origin { ...Place } transit { ...Place } destination { ...Place }
-      exploitationTypes periodStart periodEnd caseCount victimCount countSuppressed
-    }
-  }
-}`,
+  `,
   [PLACE],
 );
 

@@ -7,12 +7,24 @@ import { t } from './i18n';
 import { type Me, may } from './routes';
 import { graphql, type ResultOf, type VariablesOf } from './gql';
 
-const CASES = graphql(`query CasesOwned($owner: ID!) {
-  cases(first: 200, filter: { ownerAgencyId: $owner }) { nodes { id reference marking } }
-}`);
-const CONTRIBUTE = graphql(`mutation ContributeNarrative($input: ContributeNarrativeInput!) {
-  contributeNarrative(input: $input) { id }
-}`);
+const CASES = graphql(`
+  query CasesOwned($owner: ID!) {
+    cases(first: 200, filter: { ownerAgencyId: $owner }) {
+      nodes {
+        id
+        reference
+        marking
+      }
+    }
+  }
+`);
+const CONTRIBUTE = graphql(`
+  mutation ContributeNarrative($input: ContributeNarrativeInput!) {
+    contributeNarrative(input: $input) {
+      id
+    }
+  }
+`);
 
 type Handling = VariablesOf<typeof CONTRIBUTE>['input']['handling'];
 type ExploitationType = NonNullable<VariablesOf<typeof CONTRIBUTE>['input']['newCase']>['exploitationTypes'][number];
@@ -200,7 +212,12 @@ export function NarrativeFormPage({ caseId: preselected, me }: { caseId?: string
 
           <h2>{t('narratives.form.handlingTitle')}</h2>
           <label for="marking">{t('narratives.form.marking')}</label>
-          <select id="marking" aria-describedby="marking-hint" value={marking} onChange={(e) => setMarking((e.target as HTMLSelectElement).value as typeof marking)}>
+          <select
+            id="marking"
+            aria-describedby="marking-hint"
+            value={marking}
+            onChange={(e) => setMarking((e.target as HTMLSelectElement).value as typeof marking)}
+          >
             {MARKINGS.map((m) => (
               <option key={m} value={m}>
                 {t(`narratives.markings.${m}`)}

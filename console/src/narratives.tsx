@@ -7,7 +7,7 @@ import { client, withheldPaths } from './graphql';
 import { i18next, t } from './i18n';
 import { usePersonalQuery } from './personal-query';
 import { type Me, may } from './routes';
-import { graphql, type ResultOf, type VariablesOf } from './gql';
+import { graphql, type ResultOf } from './gql';
 
 /**
  * The NGO caseworker's pages over the narratives subgraph: the narratives that reach the agency, one
@@ -16,33 +16,101 @@ import { graphql, type ResultOf, type VariablesOf } from './gql';
  * data: these pages ask for the purpose first, as the person and case pages do.
  */
 
-const NARRATIVE = graphql(`query Narrative($id: ID!) {
-  narrative(id: $id) {
-    id marking sourceEvaluation intelligenceAssessment handlingCode
-    ownerAgency { id name } createdAt case { id reference }
-    language text indicators consentLawEnforcement consentHub consentRecordedBy consentRecordedAt withdrawnAt
-    proposals { id kind identifierKind value indicator excerptStart excerptEnd excerpt status decidedAt }
-  }
-}`);
-
-const NARRATIVES = graphql(`query Narratives($after: String) {
-  narratives(first: 50, after: $after) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    nodes {
-      id marking createdAt language text withdrawnAt consentLawEnforcement consentHub
-      ownerAgency { name } case { id reference }
+const NARRATIVE = graphql(`
+  query Narrative($id: ID!) {
+    narrative(id: $id) {
+      id
+      marking
+      sourceEvaluation
+      intelligenceAssessment
+      handlingCode
+      ownerAgency {
+        id
+        name
+      }
+      createdAt
+      case {
+        id
+        reference
+      }
+      language
+      text
+      indicators
+      consentLawEnforcement
+      consentHub
+      consentRecordedBy
+      consentRecordedAt
+      withdrawnAt
+      proposals {
+        id
+        kind
+        identifierKind
+        value
+        indicator
+        excerptStart
+        excerptEnd
+        excerpt
+        status
+        decidedAt
+      }
     }
   }
-}`);
+`);
 
-const DECIDE = graphql(`mutation DecideProposal($id: ID!, $decision: ProposalDecision!) {
-  decideProposal(id: $id, decision: $decision) { id status decidedAt }
-}`);
+const NARRATIVES = graphql(`
+  query Narratives($after: String) {
+    narratives(first: 50, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        marking
+        createdAt
+        language
+        text
+        withdrawnAt
+        consentLawEnforcement
+        consentHub
+        ownerAgency {
+          name
+        }
+        case {
+          id
+          reference
+        }
+      }
+    }
+  }
+`);
 
-const WITHDRAW = graphql(`mutation WithdrawConsent($id: ID!, $reason: String) {
-  withdrawConsent(id: $id, reason: $reason) { id text indicators consentLawEnforcement consentHub withdrawnAt proposals { id } }
-}`);
+const DECIDE = graphql(`
+  mutation DecideProposal($id: ID!, $decision: ProposalDecision!) {
+    decideProposal(id: $id, decision: $decision) {
+      id
+      status
+      decidedAt
+    }
+  }
+`);
+
+const WITHDRAW = graphql(`
+  mutation WithdrawConsent($id: ID!, $reason: String) {
+    withdrawConsent(id: $id, reason: $reason) {
+      id
+      text
+      indicators
+      consentLawEnforcement
+      consentHub
+      withdrawnAt
+      proposals {
+        id
+      }
+    }
+  }
+`);
 
 type NarrativeRecord = NonNullable<ResultOf<typeof NARRATIVE>['narrative']>;
 type Proposal = NarrativeRecord['proposals'][number];

@@ -17,30 +17,73 @@ export const ROWS_PER_PAGE = 50;
 /** By default, more than this many neighbours of one kind are drawn as one aggregate node. */
 export const GROUP_ABOVE = 20;
 
-const NODE = graphql(`fragment NetNode on NetworkNode { id type depth hub hubCount label person { pseudonym fullName role } case { reference } entity { kind value } }`);
-const EDGE = graphql(`fragment NetEdge on NetworkEdge { id source target kind }`);
+const NODE = graphql(`
+  fragment NetNode on NetworkNode {
+    id
+    type
+    depth
+    hub
+    hubCount
+    label
+    person {
+      pseudonym
+      fullName
+      role
+    }
+    case {
+      reference
+    }
+    entity {
+      kind
+      value
+    }
+  }
+`);
+const EDGE = graphql(`
+  fragment NetEdge on NetworkEdge {
+    id
+    source
+    target
+    kind
+  }
+`);
 /** A hub (more links than DEGREE_CAP) is expanded with the API's widest caps, one step: its neighbours then wait in aggregates. */
 export const HUB_DEGREE_CAP = 500;
 export const HUB_NODE_LIMIT = 1000;
 /** At most this many nodes paged in from an aggregate are fetched around at once (the API takes 100 seeds). */
 const SEEDS_PER_FETCH = 100;
 const NETWORK = graphql(
-  `query Network($seeds: [ID!]!, $depth: Int!, $nodeLimit: Int!, $degreeCap: Int!) {
-  network(seeds: $seeds, depth: $depth, nodeLimit: $nodeLimit, degreeCap: $degreeCap) {
-    truncated reason reasons truncatedAt
-    nodes { ...NetNode }
-    edges { ...NetEdge }
-  }
-}`,
+  `
+    query Network($seeds: [ID!]!, $depth: Int!, $nodeLimit: Int!, $degreeCap: Int!) {
+      network(seeds: $seeds, depth: $depth, nodeLimit: $nodeLimit, degreeCap: $degreeCap) {
+        truncated
+        reason
+        reasons
+        truncatedAt
+        nodes {
+          ...NetNode
+        }
+        edges {
+          ...NetEdge
+        }
+      }
+    }
+  `,
   [NODE, EDGE],
 );
 const SHORTEST_PATH = graphql(
-  `query ShortestPath($from: ID!, $to: ID!, $maxDepth: Int!) {
-  shortestPath(from: $from, to: $to, maxDepth: $maxDepth) {
-    nodes { ...NetNode }
-    edges { ...NetEdge }
-  }
-}`,
+  `
+    query ShortestPath($from: ID!, $to: ID!, $maxDepth: Int!) {
+      shortestPath(from: $from, to: $to, maxDepth: $maxDepth) {
+        nodes {
+          ...NetNode
+        }
+        edges {
+          ...NetEdge
+        }
+      }
+    }
+  `,
   [NODE, EDGE],
 );
 

@@ -5,13 +5,31 @@ import { withheldPaths } from './graphql';
 import { usePersonalQuery } from './personal-query';
 import { t } from './i18n';
 
-const PERSON = graphql(`query Person($id: ID!) {
-  person(id: $id) {
-    id marking sourceEvaluation intelligenceAssessment handlingCode handlingConditions
-    ownerAgency { name }
-    caseId role pseudonym ageBand gender nationality fullName dateOfBirth contact documents
+const PERSON = graphql(`
+  query Person($id: ID!) {
+    person(id: $id) {
+      id
+      marking
+      sourceEvaluation
+      intelligenceAssessment
+      handlingCode
+      handlingConditions
+      ownerAgency {
+        name
+      }
+      caseId
+      role
+      pseudonym
+      ageBand
+      gender
+      nationality
+      fullName
+      dateOfBirth
+      contact
+      documents
+    }
   }
-}`);
+`);
 
 const FIELDS = ['fullName', 'pseudonym', 'role', 'gender', 'nationality', 'ageBand', 'dateOfBirth', 'contact', 'documents'] as const;
 

@@ -8,19 +8,126 @@ import { graphql, type ResultOf, type VariablesOf } from './gql';
 
 /** Intelligence reports: the recipients' feed and report page, and the hub analysts' editor. */
 
-const FEED = graphql(`query Feed { intelligenceFeed(first: 50) { nodes { id marking updatedAt latest { version title summary } } } }`);
-const REPORT = graphql(`query Report($id: ID!) { intelligenceReport(id: $id) { id marking status
-  latest { id version title summary keyJudgements body publishedAt
-    visuals { agencyType periodStart periodEnd routeMapSvg networkSvg k
-      routes { caseCount victimCount countSuppressed origin { name } destination { name } }
-      hotspots { caseCount victimCount countSuppressed location { name countryCode } } } }
-  versions { version title publishedAt } } }`);
-const PDF = graphql(`query ReportPdf($id: ID!) { intelligenceReport(id: $id) { latest { pdf } } }`);
-const FEEDBACK = graphql(`mutation Feedback($id: ID!, $input: ReportFeedbackInput!) { recordReportFeedback(reportId: $id, input: $input) { id } }`);
-const PUBLISH = graphql(`mutation Publish($input: PublishReportInput!) { publishIntelligenceReport(input: $input) { id } }`);
-const REVISE = graphql(`mutation Revise($id: ID!, $input: ReviseReportInput!) { reviseIntelligenceReport(id: $id, input: $input) { id } }`);
-const WITHDRAW = graphql(`mutation Withdraw($id: ID!, $reason: String!) { withdrawIntelligenceReport(id: $id, reason: $reason) { id status } }`);
-const CONTENT = graphql(`query Content($id: ID!) { intelligenceReport(id: $id) { marking latest { title summary keyJudgements body periodStart periodEnd } } }`);
+const FEED = graphql(`
+  query Feed {
+    intelligenceFeed(first: 50) {
+      nodes {
+        id
+        marking
+        updatedAt
+        latest {
+          version
+          title
+          summary
+        }
+      }
+    }
+  }
+`);
+const REPORT = graphql(`
+  query Report($id: ID!) {
+    intelligenceReport(id: $id) {
+      id
+      marking
+      status
+      latest {
+        id
+        version
+        title
+        summary
+        keyJudgements
+        body
+        publishedAt
+        visuals {
+          agencyType
+          periodStart
+          periodEnd
+          routeMapSvg
+          networkSvg
+          k
+          routes {
+            caseCount
+            victimCount
+            countSuppressed
+            origin {
+              name
+            }
+            destination {
+              name
+            }
+          }
+          hotspots {
+            caseCount
+            victimCount
+            countSuppressed
+            location {
+              name
+              countryCode
+            }
+          }
+        }
+      }
+      versions {
+        version
+        title
+        publishedAt
+      }
+    }
+  }
+`);
+const PDF = graphql(`
+  query ReportPdf($id: ID!) {
+    intelligenceReport(id: $id) {
+      latest {
+        pdf
+      }
+    }
+  }
+`);
+const FEEDBACK = graphql(`
+  mutation Feedback($id: ID!, $input: ReportFeedbackInput!) {
+    recordReportFeedback(reportId: $id, input: $input) {
+      id
+    }
+  }
+`);
+const PUBLISH = graphql(`
+  mutation Publish($input: PublishReportInput!) {
+    publishIntelligenceReport(input: $input) {
+      id
+    }
+  }
+`);
+const REVISE = graphql(`
+  mutation Revise($id: ID!, $input: ReviseReportInput!) {
+    reviseIntelligenceReport(id: $id, input: $input) {
+      id
+    }
+  }
+`);
+const WITHDRAW = graphql(`
+  mutation Withdraw($id: ID!, $reason: String!) {
+    withdrawIntelligenceReport(id: $id, reason: $reason) {
+      id
+      status
+    }
+  }
+`);
+const CONTENT = graphql(`
+  query Content($id: ID!) {
+    intelligenceReport(id: $id) {
+      marking
+      latest {
+        title
+        summary
+        keyJudgements
+        body
+        periodStart
+        periodEnd
+      }
+    }
+  }
+`);
 
 type Report = NonNullable<ResultOf<typeof REPORT>['intelligenceReport']>;
 type Publish = VariablesOf<typeof PUBLISH>['input'];
@@ -81,9 +188,7 @@ export function ReportPage({ id, agencyType }: { id: string; agencyType?: string
     void client
       .query(REPORT, { id })
       .toPromise()
-      .then((r) =>
-        setState({ report: r.data?.intelligenceReport ?? null, error: r.error, loading: false }),
-      );
+      .then((r) => setState({ report: r.data?.intelligenceReport ?? null, error: r.error, loading: false }));
   }, [id]);
   if (state.loading) return <Loading />;
   const report = state.report;

@@ -13,10 +13,40 @@ export const SITUATION_KINDS: SituationKind[] = ['SEXUAL', 'LABOUR', 'CRIMINAL',
 const MAX_PHOTOS = 3;
 const MAX_PHOTO_BYTES = 1_000_000;
 
-const CHALLENGE = graphql(`query Challenge { publicReportChallenge { challenge bits } }`);
-const SUBMIT = graphql(`mutation Submit($input: SubmitPublicReportInput!) { submitPublicReport(input: $input) { receiptCode receivedOn } }`);
-const RECEIPT = graphql(`query Receipt($code: String!) { publicReportReceipt(receiptCode: $code) { receivedOn status additionCount } }`);
-const ADD = graphql(`mutation Add($input: AddToPublicReportInput!) { addToPublicReport(input: $input) { receivedOn status additionCount } }`);
+const CHALLENGE = graphql(`
+  query Challenge {
+    publicReportChallenge {
+      challenge
+      bits
+    }
+  }
+`);
+const SUBMIT = graphql(`
+  mutation Submit($input: SubmitPublicReportInput!) {
+    submitPublicReport(input: $input) {
+      receiptCode
+      receivedOn
+    }
+  }
+`);
+const RECEIPT = graphql(`
+  query Receipt($code: String!) {
+    publicReportReceipt(receiptCode: $code) {
+      receivedOn
+      status
+      additionCount
+    }
+  }
+`);
+const ADD = graphql(`
+  mutation Add($input: AddToPublicReportInput!) {
+    addToPublicReport(input: $input) {
+      receivedOn
+      status
+      additionCount
+    }
+  }
+`);
 
 /** A fresh challenge, solved in the browser: what a submission or an addition carries. */
 async function solvedChallenge(): Promise<{ challenge: string; nonce: string }> {

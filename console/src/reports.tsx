@@ -5,7 +5,7 @@ import { Loading, Problems } from './common';
 import { client } from './graphql';
 import { DEFAULT_HANDLING, type Handling, HandlingFields, handlingInput } from './handling';
 import { t } from './i18n';
-import { graphql, type ResultOf, type VariablesOf } from './gql';
+import { graphql, type ResultOf } from './gql';
 
 /** A CSV record as the API reads it (services/typologies/report-file.ts): its line, and its cells by lower-cased column. */
 interface Preview {
@@ -24,14 +24,27 @@ interface RowError {
   message: string;
 }
 
-const IMPORT = graphql(`mutation ImportTransactionReports($input: ImportTransactionReportsInput!) {
-  importTransactionReports(input: $input) {
-    replayed
-    submission { id reportCount submittedAt }
-    rows { reportId line reference }
-    unmapped { path count }
+const IMPORT = graphql(`
+  mutation ImportTransactionReports($input: ImportTransactionReportsInput!) {
+    importTransactionReports(input: $input) {
+      replayed
+      submission {
+        id
+        reportCount
+        submittedAt
+      }
+      rows {
+        reportId
+        line
+        reference
+      }
+      unmapped {
+        path
+        count
+      }
+    }
   }
-}`);
+`);
 type Imported = ResultOf<typeof IMPORT>['importTransactionReports'];
 
 /** Read with the options the API reads with, so lines and columns are the ones its errors name. */

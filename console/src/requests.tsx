@@ -11,36 +11,108 @@ const MAX_GRANT_DAYS = 180;
 const DEFAULT_GRANT_DAYS = 30;
 const PAGE_SIZE = 20;
 
-const GRANT_FIELDS = graphql(`fragment GrantFields on AccessGrant {
-  id requestId subjectType recordId purpose expiresAt revokedAt active createdAt grantorAgency { name } granteeAgency { name }
-}`);
+const GRANT_FIELDS = graphql(`
+  fragment GrantFields on AccessGrant {
+    id
+    requestId
+    subjectType
+    recordId
+    purpose
+    expiresAt
+    revokedAt
+    active
+    createdAt
+    grantorAgency {
+      name
+    }
+    granteeAgency {
+      name
+    }
+  }
+`);
 
 /** The requests; the records that could answer one (`candidates`) for the requests addressed to the agency only. */
 const REQUESTS = graphql(
-  `query AccessRequests($first: Int!, $after: String, $direction: AccessRequestDirection, $status: AccessRequestStatus, $incoming: Boolean!) {
-  accessRequests(first: $first, after: $after, direction: $direction, status: $status) {
-    totalCount pageInfo { hasNextPage endCursor }
-    nodes {
-      id status purpose createdAt decidedAt refusalReason
-      identifier { kind value }
-      requesterAgency { name } targetAgency { name }
-      grants { ...GrantFields }
-      candidates @include(if: $incoming) { subjectType id marking via role }
+  `
+    query AccessRequests($first: Int!, $after: String, $direction: AccessRequestDirection, $status: AccessRequestStatus, $incoming: Boolean!) {
+      accessRequests(first: $first, after: $after, direction: $direction, status: $status) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          id
+          status
+          purpose
+          createdAt
+          decidedAt
+          refusalReason
+          identifier {
+            kind
+            value
+          }
+          requesterAgency {
+            name
+          }
+          targetAgency {
+            name
+          }
+          grants {
+            ...GrantFields
+          }
+          candidates @include(if: $incoming) {
+            subjectType
+            id
+            marking
+            via
+            role
+          }
+        }
+      }
     }
-  }
-}`,
+  `,
   [GRANT_FIELDS],
 );
 
 const GRANTS = graphql(
-  `query AccessGrants { given: accessGrants(direction: GIVEN) { ...GrantFields } received: accessGrants(direction: RECEIVED) { ...GrantFields } }`,
+  `
+    query AccessGrants {
+      given: accessGrants(direction: GIVEN) {
+        ...GrantFields
+      }
+      received: accessGrants(direction: RECEIVED) {
+        ...GrantFields
+      }
+    }
+  `,
   [GRANT_FIELDS],
 );
-const GRANT = graphql(`mutation GrantAccess($requestId: ID!, $records: [RecordRefInput!]!, $expiresAt: DateTimeISO!) {
-  grantAccess(requestId: $requestId, records: $records, expiresAt: $expiresAt) { id status }
-}`);
-const REFUSE = graphql(`mutation RefuseAccess($requestId: ID!, $reason: String!) { refuseAccess(requestId: $requestId, reason: $reason) { id status } }`);
-const REVOKE = graphql(`mutation RevokeGrant($grantId: ID!) { revokeGrant(grantId: $grantId) { id active revokedAt } }`);
+const GRANT = graphql(`
+  mutation GrantAccess($requestId: ID!, $records: [RecordRefInput!]!, $expiresAt: DateTimeISO!) {
+    grantAccess(requestId: $requestId, records: $records, expiresAt: $expiresAt) {
+      id
+      status
+    }
+  }
+`);
+const REFUSE = graphql(`
+  mutation RefuseAccess($requestId: ID!, $reason: String!) {
+    refuseAccess(requestId: $requestId, reason: $reason) {
+      id
+      status
+    }
+  }
+`);
+const REVOKE = graphql(`
+  mutation RevokeGrant($grantId: ID!) {
+    revokeGrant(grantId: $grantId) {
+      id
+      active
+      revokedAt
+    }
+  }
+`);
 
 type Grant = ResultOf<typeof GRANT_FIELDS>;
 type AccessRequest = ResultOf<typeof REQUESTS>['accessRequests']['nodes'][number];

@@ -9,16 +9,54 @@ import { graphql, type ResultOf, type VariablesOf } from './gql';
 const SUBJECT_TYPES: SubjectType[] = ['Case', 'Typology', 'TransactionReport', 'Narrative', 'Observation', 'Link', 'Route'];
 const PAGE_SIZE = 25;
 
-const DUE = graphql(`query RecordsDue($first: Int!, $after: String, $before: String, $subjectType: RecordSubjectType) {
-  recordsDueForReview(first: $first, after: $after, before: $before, subjectType: $subjectType) {
-    totalCount pageInfo { hasNextPage endCursor }
-    nodes { subjectType id marking reviewDue retentionClass reviewPeriodYears createdAt }
+const DUE = graphql(`
+  query RecordsDue($first: Int!, $after: String, $before: String, $subjectType: RecordSubjectType) {
+    recordsDueForReview(first: $first, after: $after, before: $before, subjectType: $subjectType) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        subjectType
+        id
+        marking
+        reviewDue
+        retentionClass
+        reviewPeriodYears
+        createdAt
+      }
+    }
   }
-}`);
-const REVIEWS = graphql(`query RetentionReviews { retentionReviews(first: 20) { totalCount nodes { id subjectType recordId decision reason reviewedAt previousReviewDue nextReviewDue erasedRecordCount } } }`);
-const REVIEW = graphql(`mutation ReviewRecord($subjectType: RecordSubjectType!, $id: ID!, $decision: RetentionDecision!, $reason: String) {
-  reviewRecord(subjectType: $subjectType, id: $id, decision: $decision, reason: $reason) { id decision nextReviewDue erasedRecordCount }
-}`);
+`);
+const REVIEWS = graphql(`
+  query RetentionReviews {
+    retentionReviews(first: 20) {
+      totalCount
+      nodes {
+        id
+        subjectType
+        recordId
+        decision
+        reason
+        reviewedAt
+        previousReviewDue
+        nextReviewDue
+        erasedRecordCount
+      }
+    }
+  }
+`);
+const REVIEW = graphql(`
+  mutation ReviewRecord($subjectType: RecordSubjectType!, $id: ID!, $decision: RetentionDecision!, $reason: String) {
+    reviewRecord(subjectType: $subjectType, id: $id, decision: $decision, reason: $reason) {
+      id
+      decision
+      nextReviewDue
+      erasedRecordCount
+    }
+  }
+`);
 
 type Due = ResultOf<typeof DUE>['recordsDueForReview']['nodes'][number];
 type SubjectType = VariablesOf<typeof REVIEW>['subjectType'];
@@ -39,11 +77,7 @@ export function RetentionPage({ query }: { query: URLSearchParams }) {
   const [version, setVersion] = useState(0);
   const [notice, setNotice] = useState<string>();
   const [selected, setSelected] = useState<Due>();
-  const q = useQuery(
-    DUE,
-    { first: PAGE_SIZE, after: pages.after, before, subjectType: subjectType || undefined },
-    version,
-  );
+  const q = useQuery(DUE, { first: PAGE_SIZE, after: pages.after, before, subjectType: subjectType || undefined }, version);
   const state = { loading: q.loading, list: q.data?.recordsDueForReview, error: q.error };
 
   useEffect(() => setDraft({ before, subjectType }), [key]);

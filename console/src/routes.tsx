@@ -24,7 +24,22 @@ import { StatisticsPage } from './statistics';
 import { TriageItemPage, TriageQueuePage } from './triage';
 
 /** The person signed in, and what the policies let them do with each kind of record (loaded once by the app). */
-export const ME = graphql(`query Me { me { displayName role agency { id type } } permissions { action subject } }`);
+export const ME = graphql(`
+  query Me {
+    me {
+      displayName
+      role
+      agency {
+        id
+        type
+      }
+    }
+    permissions {
+      action
+      subject
+    }
+  }
+`);
 
 /** The person signed in, as `me` and `permissions` answer. */
 export type Me = ResultOf<typeof ME>['me'] & { permissions: ResultOf<typeof ME>['permissions'] };

@@ -15,12 +15,37 @@ function identifierKind(q: string): VariablesOf<typeof IDENTIFIERS>['kind'] | un
   return undefined;
 }
 
-const PEOPLE = graphql(`query SearchPersons($name: String!) {
-  searchPersons(name: $name, first: 20) { score person { id pseudonym fullName role marking caseId } }
-}`);
-const IDENTIFIERS = graphql(`query SearchIdentifiers($kind: EntityKind!, $value: String!) {
-  entities(first: 20, filter: { kind: $kind, value: $value }) { nodes { id kind value maskedValue cases { id reference } } }
-}`);
+const PEOPLE = graphql(`
+  query SearchPersons($name: String!) {
+    searchPersons(name: $name, first: 20) {
+      score
+      person {
+        id
+        pseudonym
+        fullName
+        role
+        marking
+        caseId
+      }
+    }
+  }
+`);
+const IDENTIFIERS = graphql(`
+  query SearchIdentifiers($kind: EntityKind!, $value: String!) {
+    entities(first: 20, filter: { kind: $kind, value: $value }) {
+      nodes {
+        id
+        kind
+        value
+        maskedValue
+        cases {
+          id
+          reference
+        }
+      }
+    }
+  }
+`);
 
 export function SearchPage({ q }: { q: string }) {
   const [text, setText] = useState(q);

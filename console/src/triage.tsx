@@ -7,29 +7,111 @@ import { t } from './i18n';
 import { usePersonalQuery } from './personal-query';
 import { graphql, type ResultOf, type VariablesOf } from './gql';
 
-const QUEUE = graphql(`query TriageQueue {
-  triageQueue(first: 100) {
-    totalCount
-    nodes { id urgency report { receivedAt place language situationKind story } }
+const QUEUE = graphql(`
+  query TriageQueue {
+    triageQueue(first: 100) {
+      totalCount
+      nodes {
+        id
+        urgency
+        report {
+          receivedAt
+          place
+          language
+          situationKind
+          story
+        }
+      }
+    }
   }
-}`);
+`);
 
-const ITEM = graphql(`query TriageItem($id: ID!) {
-  triageItem(id: $id) {
-    id urgency retentionClass reviewDue
-    report { receivedAt story occurredWhen place language situationKind contact status additions { addedAt text } }
-    identifiers { kind value start end known }
-    indicators { code start end }
-    places { name start end location { id countryCode } }
-    touchedEntities { id kind value maskedValue }
-    related { reasons report { id receivedAt place } }
-    decision { decision reason sourceEvaluation intelligenceAssessment handlingCode handlingConditions corroboration decidedAt case { id } }
+const ITEM = graphql(`
+  query TriageItem($id: ID!) {
+    triageItem(id: $id) {
+      id
+      urgency
+      retentionClass
+      reviewDue
+      report {
+        receivedAt
+        story
+        occurredWhen
+        place
+        language
+        situationKind
+        contact
+        status
+        additions {
+          addedAt
+          text
+        }
+      }
+      identifiers {
+        kind
+        value
+        start
+        end
+        known
+      }
+      indicators {
+        code
+        start
+        end
+      }
+      places {
+        name
+        start
+        end
+        location {
+          id
+          countryCode
+        }
+      }
+      touchedEntities {
+        id
+        kind
+        value
+        maskedValue
+      }
+      related {
+        reasons
+        report {
+          id
+          receivedAt
+          place
+        }
+      }
+      decision {
+        decision
+        reason
+        sourceEvaluation
+        intelligenceAssessment
+        handlingCode
+        handlingConditions
+        corroboration
+        decidedAt
+        case {
+          id
+        }
+      }
+    }
   }
-}`);
+`);
 
-const DECIDE = graphql(`mutation DecideTriage($input: DecideTriageInput!) {
-  decideTriage(input: $input) { id decision { decision case { id } } }
-}`);
+const DECIDE = graphql(`
+  mutation DecideTriage($input: DecideTriageInput!) {
+    decideTriage(input: $input) {
+      id
+      decision {
+        decision
+        case {
+          id
+        }
+      }
+    }
+  }
+`);
 
 type QueueNode = ResultOf<typeof QUEUE>['triageQueue']['nodes'][number];
 type Item = NonNullable<ResultOf<typeof ITEM>['triageItem']>;

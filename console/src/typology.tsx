@@ -4,12 +4,27 @@ import { Loading, Problems } from './common';
 import { client } from './graphql';
 import { DEFAULT_HANDLING, type Handling, HandlingFields, handlingInput } from './handling';
 import { t } from './i18n';
-import { graphql, type ResultOf, type VariablesOf } from './gql';
+import { graphql, type ResultOf } from './gql';
 
 type Rules = typeof import('./hub-rules');
 
-const SUBMIT = graphql(`mutation SubmitTypology($input: SubmitTypologyInput!) { submitTypology(input: $input) { id title } }`);
-const COUNTRY = graphql(`query MyCountry { me { agency { country } } }`);
+const SUBMIT = graphql(`
+  mutation SubmitTypology($input: SubmitTypologyInput!) {
+    submitTypology(input: $input) {
+      id
+      title
+    }
+  }
+`);
+const COUNTRY = graphql(`
+  query MyCountry {
+    me {
+      agency {
+        country
+      }
+    }
+  }
+`);
 
 interface Form {
   title: string;
