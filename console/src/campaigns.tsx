@@ -177,7 +177,7 @@ export function CampaignsPage({ query, me }: { query: URLSearchParams; me: Me | 
   return (
     <section data-testid="campaigns">
       <h1>{t('campaigns.title')}</h1>
-      <p class="muted">{runs ? t('campaigns.introHub') : t('campaigns.introPartner')}</p>
+      <p class="muted">{may(me, 'read', 'CampaignIndicator') ? t('campaigns.introHub') : t('campaigns.introPartner')}</p>
       <CampaignList />
       {runs && <CreateCampaign />}
     </section>
