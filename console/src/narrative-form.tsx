@@ -81,16 +81,17 @@ export function NarrativeFormPage({ caseId: preselected, me }: { caseId?: string
   const [sending, setSending] = useState<{ busy?: boolean; error?: CombinedError; lost?: boolean }>({});
 
   useEffect(() => {
+    if (!me) return; // the person signed in is still loading
     void (async () => {
-      const owner = me?.agency?.id;
+      const owner = me.agency?.id;
       if (!owner) return setCases({ list: [] });
       const r = await client.query(CASES, { owner }).toPromise();
       const list = r.data?.cases.nodes ?? [];
       setCases({ list, error: r.error });
-      setRecordedBy((v) => v || (me?.displayName ?? ''));
+      setRecordedBy((v) => v || (me.displayName ?? ''));
       setCaseId((v) => v || list[0]?.id || NEW_CASE);
     })();
-  }, [me?.agency?.id]);
+  }, [me?.agency?.id, !me]);
 
   if (!cases.list) return <Loading />;
 

@@ -377,12 +377,12 @@ function NarrativeFacts({ n, withheld }: { n: NarrativeRecord; withheld: Set<str
  * withdraw consent (the API decides in any case).
  */
 function useNarrative(id: string, me: Me | undefined) {
-  return usePersonalQuery(NARRATIVE, { id }, (d) => {
-    if (!d?.narrative) return null;
-    const narrative = d.narrative;
-    const owner = !!me?.agency && narrative.ownerAgency?.id === me.agency.id;
-    return { narrative, owner, mayDecide: owner && may(me, 'update', 'Narrative'), mayWithdraw: owner && may(me, 'withdraw', 'Narrative') };
-  });
+  const q = usePersonalQuery(NARRATIVE, { id }, (d) => d?.narrative);
+  const narrative = q.data;
+  if (!narrative) return { ...q, data: narrative };
+  // Read at each render: `me` may arrive after the narrative.
+  const owner = !!me?.agency && narrative.ownerAgency?.id === me.agency.id;
+  return { ...q, data: { narrative, owner, mayDecide: owner && may(me, 'update', 'Narrative'), mayWithdraw: owner && may(me, 'withdraw', 'Narrative') } };
 }
 
 /** One narrative: its text with the proposals marked in it, and (for its owner) confirm or reject each. */
