@@ -1,16 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type DocumentNode, parse, validate } from 'graphql';
+import { type DocumentNode, NoUnusedFragmentsRule, parse, specifiedRules, validate } from 'graphql';
 import ts from 'typescript';
 import { apiSchemaOf } from './schema-changes';
 
 /**
- * Every GraphQL operation the console sends is valid against the API the gateway serves
- * (schema/supergraph.graphql): a page asking for a field that was renamed or removed fails here,
- * at `npm test`, not in a person's browser. The operations are the string and template literals in
- * console/src that parse as GraphQL documents; in a template, each `${NAME}` is replaced by the
- * string or number constant NAME of the same file (the console interpolates shared selections and
- * limits that way).
+ * Every GraphQL document the console sends is valid against the API the gateway serves
+ * (schema/supergraph.graphql's API schema). `tsc -p console` already refuses, through gql.tada
+ * (console/src/gql.ts), a document that selects a field the API does not have and a result used in
+ * another shape; this checks what the types do not: arguments (their names and the types of the
+ * variables given to them), variables declared and used, fragments spread where their type fits,
+ * directives. A page asking for something the API refuses fails here, at `npm test`, not in a
+ * person's browser.
+ *
+ * The documents are the console's `graphql(`...`, [fragments])` calls: the literal, with the
+ * fragments it names (consts of the same file, themselves `graphql(...)` calls). A `graphql(` call
+ * whose document is not a literal, or an operation written outside `graphql(`, fails.
  */
 const CONSOLE = path.join(__dirname, '..', 'console', 'src');
 const schema = apiSchemaOf(fs.readFileSync(path.join(__dirname, '..', 'schema', 'supergraph.graphql'), 'utf8'));
@@ -23,74 +28,143 @@ function sources(dir: string): string[] {
   });
 }
 
-const LOOKS_LIKE_OPERATION = /^\s*(query|mutation|subscription)\b[^{]*\{|^\s*\{\s*[A-Za-z_]/;
+const LOOKS_LIKE_OPERATION = /^\s*(query|mutation|subscription|fragment)\b[^{]*\{|^\s*\{\s*[A-Za-z_]/;
 
-function operations(file: string): Array<{ line: number; text: string; document: DocumentNode }> {
-  const sf = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
-  const found: Array<{ line: number; text: string; document: DocumentNode }> = [];
-  // The file's string constants, for the selections its templates interpolate.
-  const constants = new Map<string, string>();
-  for (const statement of sf.statements) {
-    if (!ts.isVariableStatement(statement)) continue;
-    for (const d of statement.declarationList.declarations) {
-      if (
-        ts.isIdentifier(d.name) &&
-        d.initializer &&
-        (ts.isStringLiteral(d.initializer) || ts.isNoSubstitutionTemplateLiteral(d.initializer) || ts.isNumericLiteral(d.initializer))
-      ) {
-        constants.set(d.name.text, d.initializer.text);
-      }
-    }
-  }
-  // What a `${...}` may be: a string constant of the file, or a condition between two string literals (both are checked).
-  const alternatives = (e: ts.Expression): string[] | undefined => {
-    if (ts.isIdentifier(e) && constants.has(e.text)) return [constants.get(e.text)!];
-    if (ts.isParenthesizedExpression(e)) return alternatives(e.expression);
-    if (ts.isConditionalExpression(e)) {
-      const a = alternatives(e.whenTrue);
-      const b = alternatives(e.whenFalse);
-      return a && b ? [...a, ...b] : undefined;
-    }
-    if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return [e.text];
-    return undefined;
-  };
+interface Found {
+  line: number;
+  document?: DocumentNode;
+  /** Why the call could not be read as a document. */
+  problem?: string;
+}
+
+/** The `graphql(...)` documents of one source file (with their fragments), and the operations written outside them. */
+function documents(fileName: string, text: string): Found[] {
+  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, fileName.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const lineOf = (node: ts.Node) => sf.getLineAndCharacterOfPosition(node.getStart()).line + 1;
+  const calls = new Map<ts.CallExpression, { literal?: string; fragments: string[]; problem?: string }>();
+  const byName = new Map<string, ts.CallExpression>();
+  const inCall = new Set<ts.Node>();
   const visit = (node: ts.Node) => {
-    let texts: string[] | undefined;
-    if (ts.isNoSubstitutionTemplateLiteral(node) || ts.isStringLiteral(node)) texts = [node.text];
-    else if (ts.isTemplateExpression(node)) {
-      texts = [node.head.text];
-      for (const span of node.templateSpans) {
-        const values = alternatives(span.expression) ?? [`\u0000${span.expression.getText()}\u0000`];
-        texts = texts.flatMap((t) => values.map((v) => `${t}${v}${span.literal.text}`));
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'graphql') {
+      const [first, second] = node.arguments;
+      const literal = first && (ts.isNoSubstitutionTemplateLiteral(first) || ts.isStringLiteral(first)) ? first.text : undefined;
+      const fragments: string[] = [];
+      let problem = literal === undefined ? 'the document is not a string literal (gql.tada reads the literal: write it out)' : undefined;
+      if (second) {
+        if (ts.isArrayLiteralExpression(second) && second.elements.every(ts.isIdentifier))
+          fragments.push(...second.elements.map((e) => (e as ts.Identifier).text));
+        else problem = 'the fragments are not a list of names';
       }
-    }
-    for (const text of texts ?? []) {
-      if (!LOOKS_LIKE_OPERATION.test(text)) continue;
-      const line = sf.getLineAndCharacterOfPosition(node.getStart()).line + 1;
-      if (text.includes('\u0000')) throw new Error(`${file}:${line}: an operation interpolates something other than a string constant of its file`);
-      let document: DocumentNode | undefined;
-      try {
-        document = parse(text);
-      } catch {
-        document = undefined; // prose that happens to start like an operation
-      }
-      if (document) found.push({ line, text, document });
+      if (first) inCall.add(first);
+      calls.set(node, { literal, fragments, problem });
+      if (ts.isVariableDeclaration(node.parent) && ts.isIdentifier(node.parent.name)) byName.set(node.parent.name.text, node);
     }
     ts.forEachChild(node, visit);
   };
   visit(sf);
+
+  const found: Found[] = [];
+  for (const [call, c] of calls) {
+    if (c.problem) {
+      found.push({ line: lineOf(call), problem: c.problem });
+      continue;
+    }
+    // The document and, transitively, the fragments it is given.
+    const texts = [c.literal!];
+    const seen = new Set<string>();
+    const queue = [...c.fragments];
+    let problem: string | undefined;
+    while (queue.length) {
+      const name = queue.shift()!;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const fragment = byName.get(name);
+      const f = fragment && calls.get(fragment);
+      if (!f?.literal) {
+        problem = `fragment ${name} is not a graphql(...) document of this file`;
+        break;
+      }
+      texts.push(f.literal);
+      queue.push(...f.fragments);
+    }
+    if (problem) {
+      found.push({ line: lineOf(call), problem });
+      continue;
+    }
+    try {
+      found.push({ line: lineOf(call), document: parse(texts.join('\n')) });
+    } catch (err) {
+      found.push({ line: lineOf(call), problem: `not GraphQL: ${(err as Error).message}` });
+    }
+  }
+  // An operation outside graphql(...) would escape both tsc and this test.
+  const stray = (node: ts.Node) => {
+    if ((ts.isNoSubstitutionTemplateLiteral(node) || ts.isStringLiteral(node) || ts.isTemplateExpression(node)) && !inCall.has(node)) {
+      const t = ts.isTemplateExpression(node) ? node.head.text : node.text;
+      if (LOOKS_LIKE_OPERATION.test(t)) {
+        let parses = true;
+        try {
+          parse(ts.isTemplateExpression(node) ? node.getText().slice(1, -1) : t);
+        } catch {
+          parses = ts.isTemplateExpression(node); // prose that starts like an operation; a template may be one with interpolations
+        }
+        if (parses) found.push({ line: lineOf(node), problem: 'an operation written outside graphql(`...`)' });
+      }
+    }
+    ts.forEachChild(node, stray);
+  };
+  stray(sf);
   return found;
 }
 
-const all = sources(CONSOLE).flatMap((file) => operations(file).map((op) => ({ ...op, where: `${path.relative(CONSOLE, file)}:${op.line}` })));
+/** A fragment on its own is checked as written (its uses, with the operations that spread it). */
+const FRAGMENT_RULES = specifiedRules.filter((r) => r !== NoUnusedFragmentsRule);
 
-describe('the console’s GraphQL operations', () => {
-  test('there are operations to check (the extraction works)', () => {
-    expect(all.length).toBeGreaterThan(20);
-    expect(all.some((op) => op.where.startsWith('app.tsx'))).toBe(true);
+/** What the API schema finds wrong with a document (nothing: valid). */
+function problemsOf(f: Found): string[] {
+  if (f.problem) return [f.problem];
+  const operation = f.document!.definitions.some((d) => d.kind === 'OperationDefinition');
+  return validate(schema, f.document!, operation ? specifiedRules : FRAGMENT_RULES).map((e) => e.message);
+}
+
+const all = sources(CONSOLE).flatMap((file) =>
+  documents(file, fs.readFileSync(file, 'utf8')).map((d) => ({ ...d, where: `${path.relative(CONSOLE, file)}:${d.line}` })),
+);
+
+describe('the console’s GraphQL documents', () => {
+  test('there are documents to check (the extraction works)', () => {
+    expect(all.length).toBeGreaterThan(60);
+    expect(all.some((d) => d.where.startsWith('app.tsx') || d.where.startsWith('routes.tsx'))).toBe(true);
+    // Fragments are checked with the operations that spread them.
+    expect(all.some((d) => d.document?.definitions.length === 2)).toBe(true);
   });
 
-  test.each(all.map((op) => [op.where, op] as const))('%s is valid against the API schema', (_where, op) => {
-    expect(validate(schema, op.document).map((e) => e.message)).toEqual([]);
+  test.each(all.map((d) => [d.where, d] as const))('%s is valid against the API schema', (_where, d) => {
+    expect(problemsOf(d)).toEqual([]);
+  });
+
+  test('a document the types let through but the API refuses fails here', () => {
+    const source = `
+      import { graphql } from './gql';
+      const F = graphql(\`fragment F on User { displayName }\`);
+      const WRONG_ARGUMENT = graphql(\`query A($id: ID!) { case(key: $id) { id } }\`);
+      const WRONG_VARIABLE_TYPE = graphql(\`query B($id: String!) { case(id: $id) { id } }\`);
+      const UNUSED_VARIABLE = graphql(\`query C($id: ID!) { me { ...F } }\`, [F]);
+      const FRAGMENT_ON_ANOTHER_TYPE = graphql(\`query D { permissions { ...F } }\`, [F]);
+      const INTERPOLATED = graphql(\`query E { me { \${'displayName'} } }\`);
+      const STRAY = \`query G { me { displayName } }\`;
+      const FINE = graphql(\`query H($id: ID!) { case(id: $id) { id } me { ...F } }\`, [F]);
+    `;
+    const found = documents('probe.ts', source).map((d) => problemsOf(d));
+    const [fragment, ...rest] = found;
+    expect(fragment).toEqual([]); // a fragment alone is a valid document
+    const [wrongArgument, wrongVariableType, unusedVariable, fragmentOnAnotherType, interpolated, fine, stray] = rest;
+    expect(wrongArgument!.join()).toMatch(/Unknown argument "key"/);
+    expect(wrongVariableType!.join()).toMatch(/Variable "\$id" of type "String!" used in position expecting type "ID!"/);
+    expect(unusedVariable!.join()).toMatch(/Variable "\$id" is never used/);
+    expect(fragmentOnAnotherType!.join()).toMatch(/Fragment "F" cannot be spread here/);
+    expect(interpolated!.join()).toMatch(/not a string literal/);
+    expect(fine).toEqual([]);
+    expect(stray!.join()).toMatch(/outside graphql/);
   });
 });

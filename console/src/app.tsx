@@ -3,7 +3,7 @@ import { type ConsoleConfig, completeSignIn, currentSession, endedSession, loadC
 import { client } from './graphql';
 import { i18next, LANGUAGES, t } from './i18n';
 import { NotFound } from './common';
-import { inNav, type Me, ROUTES, routeFor } from './routes';
+import { inNav, ME, type Me, ROUTES, routeFor } from './routes';
 
 /** The console's pages are addressed by path; the gateway answers every path with this app. */
 export function navigate(to: string): void {
@@ -183,10 +183,7 @@ export function App() {
   useEffect(() => {
     if (!signedIn) return;
     void client
-      .query<{ me: Omit<Me, 'permissions'>; permissions: Me['permissions'] }>(
-        'query Me { me { displayName role agency { id type } } permissions { action subject } }',
-        {},
-      )
+      .query(ME, {})
       .toPromise()
       .then((r) => r.data && setMe({ ...r.data.me, permissions: r.data.permissions }));
   }, [signedIn]);

@@ -1,48 +1,74 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Link, navigate } from './app';
-import { type CheckpointFields, CheckFailed, ed25519Supported, parseVerifierKey, type PublishedKey, publishedVerifier, verifyHistory } from './checkpoint';
+import { CheckFailed, ed25519Supported, parseVerifierKey, publishedVerifier, verifyHistory } from './checkpoint';
 import { dayFromToday, Loading, Pager, Problems, usePages, useQuery } from './common';
 import { t } from './i18n';
+import { graphql, type VariablesOf } from './gql';
 
-const ACTIONS = ['COLLECT', 'ALTER', 'CONSULT', 'DISCLOSE', 'COMBINE', 'ERASE'] as const;
+const ACTIONS: NonNullable<NonNullable<VariablesOf<typeof TRAIL>['filter']>['action']>[] = ['COLLECT', 'ALTER', 'CONSULT', 'DISCLOSE', 'COMBINE', 'ERASE'];
 /** Subject types the trail names most often (the filter takes any). */
 const SUBJECT_TYPES = ['Case', 'Person', 'TraffickingEvent', 'Narrative', 'Entity', 'Observation', 'Link', 'TransactionReport', 'Typology', 'AccessRequest'];
 const PAGE_SIZE = 25;
 
-const TRAIL = `query AuditTrail($first: Int!, $after: String, $filter: AuditFilter) {
-  auditTrail(first: $first, after: $after, filter: $filter) {
-    totalCount pageInfo { hasNextPage endCursor }
-    nodes { seq at action actorUserId actorAgency { name } subjectType subjectId recordOwnerAgency { name } recipients { name } purpose fields requestId hash }
+const TRAIL = graphql(`
+  query AuditTrail($first: Int!, $after: String, $filter: AuditFilter) {
+    auditTrail(first: $first, after: $after, filter: $filter) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        seq
+        at
+        action
+        actorUserId
+        actorAgency {
+          name
+        }
+        subjectType
+        subjectId
+        recordOwnerAgency {
+          name
+        }
+        recipients {
+          name
+        }
+        purpose
+        fields
+        requestId
+        hash
+      }
+    }
   }
-}`;
+`);
 
-const CHECKPOINTS = `query AuditCheckpoints {
-  latestAuditCheckpoint { note origin treeSize headSeq headHash signedAt }
-  auditCheckpoints(last: 10) { note origin treeSize headSeq headHash signedAt }
-  auditCheckpointKey { name keyId publicKey verifierKey }
-}`;
-
-interface AuditEvent {
-  seq: string;
-  at: string;
-  action: string;
-  actorUserId: string | null;
-  actorAgency: { name: string | null } | null;
-  subjectType: string;
-  subjectId: string;
-  recordOwnerAgency: { name: string | null } | null;
-  recipients: Array<{ name: string | null }>;
-  purpose: string | null;
-  fields: string[];
-  requestId: string | null;
-  hash: string;
-}
-
-interface Trail {
-  totalCount: number;
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  nodes: AuditEvent[];
-}
+const CHECKPOINTS = graphql(`
+  query AuditCheckpoints {
+    latestAuditCheckpoint {
+      note
+      origin
+      treeSize
+      headSeq
+      headHash
+      signedAt
+    }
+    auditCheckpoints(last: 10) {
+      note
+      origin
+      treeSize
+      headSeq
+      headHash
+      signedAt
+    }
+    auditCheckpointKey {
+      name
+      keyId
+      publicKey
+      verifierKey
+    }
+  }
+`);
 
 const FILTERS = ['action', 'subjectType', 'subjectId', 'from', 'to'] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
@@ -52,9 +78,9 @@ function filtersOf(query: URLSearchParams): Filters {
 }
 
 /** The API's filter: `to` is exclusive, the page's "up to" day is included. */
-function apiFilter(f: Filters): Record<string, string> | undefined {
-  const out: Record<string, string> = {};
-  if (f.action) out.action = f.action;
+function apiFilter(f: Filters): VariablesOf<typeof TRAIL>['filter'] {
+  const out: NonNullable<VariablesOf<typeof TRAIL>['filter']> = {};
+  if (f.action) out.action = f.action as (typeof ACTIONS)[number];
   if (f.subjectType) out.subjectType = f.subjectType;
   if (f.subjectId) out.subjectId = f.subjectId.trim();
   if (f.from) out.from = f.from;
@@ -78,7 +104,7 @@ export function AuditPage({ query }: { query: URLSearchParams }) {
   const key = JSON.stringify(applied);
   const [draft, setDraft] = useState<Filters>(applied);
   const pages = usePages(key);
-  const q = useQuery<{ auditTrail: Trail }>(TRAIL, { first: PAGE_SIZE, after: pages.after, filter: apiFilter(applied) });
+  const q = useQuery(TRAIL, { first: PAGE_SIZE, after: pages.after, filter: apiFilter(applied) });
   const state = { loading: q.loading, trail: q.data?.auditTrail, error: q.error };
 
   useEffect(() => setDraft(filtersOf(query)), [key]);
@@ -214,12 +240,6 @@ export function AuditPage({ query }: { query: URLSearchParams }) {
   );
 }
 
-interface Checkpoints {
-  latestAuditCheckpoint: CheckpointFields | null;
-  auditCheckpoints: CheckpointFields[];
-  auditCheckpointKey: PublishedKey;
-}
-
 type Verdict = { kind: 'checking' } | { kind: 'verified' } | { kind: 'failed'; text: string } | { kind: 'unsupported' } | { kind: 'none' };
 
 function failure(err: unknown): Verdict {
@@ -233,7 +253,7 @@ function failure(err: unknown): Verdict {
  * checked against the signed text, and the newest checkpoints' tree sizes never shrinking.
  */
 function ChainStatus() {
-  const state = useQuery<Checkpoints>(CHECKPOINTS, {});
+  const state = useQuery(CHECKPOINTS, {});
   const [kept, setKept] = useState('');
   const [verdict, setVerdict] = useState<Verdict>({ kind: 'checking' });
 

@@ -4,74 +4,165 @@ import { Link, navigate } from './app';
 import { dayFromToday, Loading, NotFound, Problems, useQuery } from './common';
 import { client } from './graphql';
 import { t } from './i18n';
-import type { Me } from './routes';
+import { type Me, may } from './routes';
+import { graphql, type ResultOf, type VariablesOf } from './gql';
 
-const CHANNELS = ['SOCIAL_MEDIA', 'SEARCH', 'VIDEO', 'RADIO', 'OUTDOOR', 'SCHOOLS', 'COMMUNITY_EVENTS', 'SMS', 'HELPLINE'];
+const CHANNELS: Channel[] = ['SOCIAL_MEDIA', 'SEARCH', 'VIDEO', 'RADIO', 'OUTDOOR', 'SCHOOLS', 'COMMUNITY_EVENTS', 'SMS', 'HELPLINE'];
 const INDICATORS = ['PUBLIC_REPORTS', 'FRONTLINE_NOTIFICATIONS', 'REFERRALS', 'PARTNER_CALLS'];
 
-const LIST = `query Campaigns { campaigns(first: 100) { totalCount nodes { id name startsOn endsOn platformName partnerAgency { id name } targetAreas { id name } } } }`;
-const CANDIDATES = `query CandidateAreas($from: String!, $to: String!) { campaignCandidateAreas(periodFrom: $from, periodTo: $to) {
-  location { id name countryCode } caseCount victimCount countSuppressed publishedRoutes { id destination { name } caseCount } } }`;
-const PARTNERS = `query Partners { agencies { id name type } }`;
-const CREATE = `mutation CreateCampaign($input: CreateCampaignInput!) { createCampaign(input: $input) { id name } }`;
-const ONE = `query Campaign($id: ID!, $hub: Boolean!) {
-  campaign(id: $id) { id name goal languages channels startsOn endsOn platformName partnerAgency { id name } targetAreas { id name } }
-  campaignTargetAreas(campaignId: $id) { location { id name countryCode } periodStart periodEnd caseCount victimCount countSuppressed }
-  campaignReach(campaignId: $id) { id isoWeek peopleReached partnerCalls location { id name } }
-  campaignIndicators(campaignId: $id) @include(if: $hub) { location { id name } indicator beforeFrom beforeTo afterFrom afterTo before after countSuppressed }
-}`;
-const REACH = `mutation RecordReach($input: RecordCampaignReachInput!) { recordCampaignReach(input: $input) { id isoWeek peopleReached partnerCalls } }`;
+const LIST = graphql(`
+  query Campaigns {
+    campaigns(first: 100) {
+      totalCount
+      nodes {
+        id
+        name
+        startsOn
+        endsOn
+        platformName
+        partnerAgency {
+          id
+          name
+        }
+        targetAreas {
+          id
+          name
+        }
+      }
+    }
+  }
+`);
+const CANDIDATES = graphql(`
+  query CandidateAreas($from: String!, $to: String!) {
+    campaignCandidateAreas(periodFrom: $from, periodTo: $to) {
+      location {
+        id
+        name
+        countryCode
+      }
+      caseCount
+      victimCount
+      countSuppressed
+      publishedRoutes {
+        id
+        destination {
+          name
+        }
+        caseCount
+      }
+    }
+  }
+`);
+const PARTNERS = graphql(`
+  query Partners {
+    agencies {
+      id
+      name
+      type
+    }
+  }
+`);
+const CREATE = graphql(`
+  mutation CreateCampaign($input: CreateCampaignInput!) {
+    createCampaign(input: $input) {
+      id
+      name
+    }
+  }
+`);
+const ONE = graphql(`
+  query Campaign($id: ID!, $indicators: Boolean!) {
+    campaign(id: $id) {
+      id
+      name
+      goal
+      languages
+      channels
+      startsOn
+      endsOn
+      platformName
+      partnerAgency {
+        id
+        name
+      }
+      targetAreas {
+        id
+        name
+      }
+    }
+    campaignTargetAreas(campaignId: $id) {
+      location {
+        id
+        name
+        countryCode
+      }
+      periodStart
+      periodEnd
+      caseCount
+      victimCount
+      countSuppressed
+    }
+    campaignReach(campaignId: $id) {
+      id
+      isoWeek
+      peopleReached
+      partnerCalls
+      location {
+        id
+        name
+      }
+    }
+    campaignIndicators(campaignId: $id) @include(if: $indicators) {
+      location {
+        id
+        name
+      }
+      indicator
+      beforeFrom
+      beforeTo
+      afterFrom
+      afterTo
+      before
+      after
+      countSuppressed
+    }
+  }
+`);
+const REACH = graphql(`
+  mutation RecordReach($input: RecordCampaignReachInput!) {
+    recordCampaignReach(input: $input) {
+      id
+      isoWeek
+      peopleReached
+      partnerCalls
+    }
+  }
+`);
+const EXPORT = graphql(`
+  query Export($id: ID!, $f: CampaignExportFormat!) {
+    campaignTargetAreasExport(campaignId: $id, format: $f) {
+      filename
+      mediaType
+      content
+    }
+  }
+`);
 
-interface Place {
-  id: string;
-  name: string;
-  countryCode?: string;
-}
-interface Campaign {
-  id: string;
-  name: string;
-  goal?: string;
-  languages?: string[];
-  channels?: string[];
-  startsOn: string;
-  endsOn: string;
-  platformName: string | null;
-  partnerAgency: { id: string; name: string } | null;
-  targetAreas: Place[];
-}
-interface Area {
-  location: Place;
-  periodStart?: string;
-  periodEnd?: string;
-  caseCount: number | null;
-  victimCount: number | null;
-  countSuppressed: boolean;
-  publishedRoutes?: Array<{ id: string; destination: { name: string } | null; caseCount: number | null }>;
-}
-interface Reach {
-  id: string;
-  isoWeek: string;
-  peopleReached: number;
-  partnerCalls: number;
-  location: Place | null;
-}
-interface Indicator {
-  location: Place;
-  indicator: string;
-  beforeFrom: string;
-  beforeTo: string;
-  afterFrom: string;
-  afterTo: string;
-  before: number | null;
-  after: number | null;
-}
+type Campaign = NonNullable<ResultOf<typeof ONE>['campaign']>;
+type Indicator = NonNullable<ResultOf<typeof ONE>['campaignIndicators']>[number];
+type Reach = ResultOf<typeof REACH>['recordCampaignReach'];
+type CreateInput = VariablesOf<typeof CREATE>['input'];
+type Channel = CreateInput['channels'][number];
+/** The form as typed: languages as a comma-separated list, the target areas' location ids. */
+type Draft = Pick<CreateInput, 'name' | 'channels' | 'startsOn' | 'endsOn'> & { goal: string; partnerAgencyId: string; languages: string; targets: string[] };
 
 /** A count the API released, or "withheld" where disclosure control withheld it. */
 function Count({ value }: { value: number | null }) {
   return value === null ? <span class="withheld">{t('campaigns.withheld')}</span> : <>{value}</>;
 }
 
-const place = (p: Place | null | undefined) => (p ? `${p.name}${p.countryCode ? ` (${p.countryCode})` : ''}` : '');
+const place = (p: { name: string | null; countryCode?: string | null } | null | undefined) =>
+  p ? `${p.name ?? ''}${p.countryCode ? ` (${p.countryCode})` : ''}` : '';
 
 /**
  * Prevention campaigns. The hub's analysts list them, create one from the candidate areas (places
@@ -80,21 +171,21 @@ const place = (p: Place | null | undefined) => (p ? `${p.name}${p.countryCode ? 
  * the API releases them to it) and records its reach per area and week.
  */
 export function CampaignsPage({ query, me }: { query: URLSearchParams; me: Me | undefined }) {
-  const hub = me?.agency?.type === 'HUB_ANALYST';
+  const runs = may(me, 'create', 'Campaign');
   const id = query.get('id');
-  if (id) return <CampaignView id={id} hub={hub} me={me} />;
+  if (id) return <CampaignView id={id} me={me} />;
   return (
     <section data-testid="campaigns">
       <h1>{t('campaigns.title')}</h1>
-      <p class="muted">{hub ? t('campaigns.introHub') : t('campaigns.introPartner')}</p>
+      <p class="muted">{may(me, 'read', 'CampaignIndicator') ? t('campaigns.introHub') : t('campaigns.introPartner')}</p>
       <CampaignList />
-      {hub && <CreateCampaign />}
+      {runs && <CreateCampaign />}
     </section>
   );
 }
 
 function CampaignList() {
-  const q = useQuery<{ campaigns: { totalCount: number; nodes: Campaign[] } }>(LIST, {});
+  const q = useQuery(LIST, {});
   if (q.loading) return <Loading />;
   return (
     <>
@@ -120,7 +211,7 @@ function CampaignList() {
                 <td>
                   {c.startsOn} – {c.endsOn}
                 </td>
-                <td>{c.targetAreas.map((a) => a.name).join(', ')}</td>
+                <td>{(c.targetAreas ?? []).map((a) => a.name).join(', ')}</td>
               </tr>
             ))}
           </tbody>
@@ -130,22 +221,11 @@ function CampaignList() {
   );
 }
 
-interface Draft {
-  name: string;
-  goal: string;
-  partnerAgencyId: string;
-  languages: string;
-  channels: string[];
-  startsOn: string;
-  endsOn: string;
-  targets: string[];
-}
-
 function CreateCampaign() {
   const [period, setPeriod] = useState({ from: dayFromToday(-730), to: dayFromToday(0) });
   const [asked, setAsked] = useState(period);
-  const candidates = useQuery<{ campaignCandidateAreas: Area[] }>(CANDIDATES, asked);
-  const partners = useQuery<{ agencies: Array<{ id: string; name: string; type: string }> }>(PARTNERS, {});
+  const candidates = useQuery(CANDIDATES, asked);
+  const partners = useQuery(PARTNERS, {});
   const [draft, setDraft] = useState<Draft>({
     name: '',
     goal: '',
@@ -159,8 +239,10 @@ function CreateCampaign() {
   const [key, setKey] = useState(() => `campaign:${crypto.randomUUID()}`);
   const [state, setState] = useState<{ busy?: boolean; error?: CombinedError }>({});
   const set = (field: keyof Draft) => (e: Event) => setDraft({ ...draft, [field]: (e.target as HTMLInputElement).value });
-  const toggle = (field: 'channels' | 'targets', value: string) =>
-    setDraft({ ...draft, [field]: draft[field].includes(value) ? draft[field].filter((v) => v !== value) : [...draft[field], value] });
+  const toggle = <F extends 'channels' | 'targets'>(field: F, value: Draft[F][number]) => {
+    const values: string[] = draft[field];
+    setDraft({ ...draft, [field]: values.includes(value) ? values.filter((v) => v !== value) : [...values, value] });
+  };
   const refused = String(state.error?.graphQLErrors[0]?.extensions?.field ?? '');
   const invalid = (field: string) => (refused === `input.${field}` || refused.startsWith(`input.${field}[`) ? 'true' : undefined);
 
@@ -221,7 +303,7 @@ function CreateCampaign() {
             idempotencyKey: key,
           };
           void client
-            .mutation<{ createCampaign: { id: string } }>(CREATE, { input })
+            .mutation(CREATE, { input })
             .toPromise()
             .then((r) => {
               setState({ error: r.error });
@@ -246,10 +328,15 @@ function CreateCampaign() {
               </thead>
               <tbody>
                 {candidates.data.campaignCandidateAreas.map((a) => (
-                  <tr key={a.location.id}>
+                  <tr key={a.location?.id}>
                     <td>
                       <label>
-                        <input type="checkbox" checked={draft.targets.includes(a.location.id)} onChange={() => toggle('targets', a.location.id)} />{' '}
+                        <input
+                          type="checkbox"
+                          disabled={!a.location}
+                          checked={!!a.location && draft.targets.includes(a.location.id)}
+                          onChange={() => a.location && toggle('targets', a.location.id)}
+                        />{' '}
                         {place(a.location)}
                       </label>
                     </td>
@@ -322,13 +409,10 @@ function CreateCampaign() {
   );
 }
 
-function CampaignView({ id, hub, me }: { id: string; hub: boolean; me: Me | undefined }) {
+function CampaignView({ id, me }: { id: string; me: Me | undefined }) {
   const [version, setVersion] = useState(0);
-  const q = useQuery<{ campaign: Campaign | null; campaignTargetAreas: Area[]; campaignReach: Reach[]; campaignIndicators?: Indicator[] }>(
-    ONE,
-    { id, hub },
-    version,
-  );
+  const indicators = may(me, 'read', 'CampaignIndicator');
+  const q = useQuery(ONE, { id, indicators }, version);
   if (q.loading && !q.data) return <Loading />;
   if (!q.data?.campaign)
     return q.error?.graphQLErrors.some((e) => e.extensions?.code === 'NOT_FOUND') || !q.error ? <NotFound /> : <Problems error={q.error} all />;
@@ -368,7 +452,7 @@ function CampaignView({ id, hub, me }: { id: string; hub: boolean; me: Me | unde
         </thead>
         <tbody>
           {q.data.campaignTargetAreas.map((a) => (
-            <tr key={a.location.id}>
+            <tr key={a.location?.id}>
               <td>{place(a.location)}</td>
               <td>
                 {a.periodStart} – {a.periodEnd}
@@ -385,7 +469,7 @@ function CampaignView({ id, hub, me }: { id: string; hub: boolean; me: Me | unde
       </table>
       <Exports id={id} />
 
-      {hub && q.data.campaignIndicators && <Indicators rows={q.data.campaignIndicators} />}
+      {indicators && q.data.campaignIndicators && <Indicators rows={q.data.campaignIndicators} />}
 
       <table class="nodes" data-testid="reach">
         <caption>{t('campaigns.reachCaption')}</caption>
@@ -408,7 +492,7 @@ function CampaignView({ id, hub, me }: { id: string; hub: boolean; me: Me | unde
           ))}
         </tbody>
       </table>
-      {(partner || (hub && c.platformName)) && me?.role !== 'VIEWER' && <RecordReach campaign={c} onDone={() => setVersion((v) => v + 1)} />}
+      {may(me, 'create', 'CampaignReach') && (partner || !!c.platformName) && <RecordReach campaign={c} onDone={() => setVersion((v) => v + 1)} />}
     </section>
   );
 }
@@ -432,9 +516,9 @@ function Indicators({ rows }: { rows: Indicator[] }) {
       </thead>
       <tbody>
         {rows.map((r) => (
-          <tr key={`${r.location.id}:${r.indicator}`}>
-            <td>{r.location.name}</td>
-            <td>{INDICATORS.includes(r.indicator) ? t(`campaigns.indicators.${r.indicator}`) : r.indicator}</td>
+          <tr key={`${r.location?.id}:${r.indicator}`}>
+            <td>{r.location?.name}</td>
+            <td>{r.indicator && INDICATORS.includes(r.indicator) ? t(`campaigns.indicators.${r.indicator}`) : r.indicator}</td>
             <td>
               <Count value={r.before} />
             </td>
@@ -453,10 +537,7 @@ function Exports({ id }: { id: string }) {
   const [error, setError] = useState<CombinedError>();
   const download = (format: 'CSV' | 'GEOJSON') =>
     void client
-      .query<{ campaignTargetAreasExport: { filename: string; mediaType: string; content: string } }>(
-        `query Export($id: ID!, $f: CampaignExportFormat!) { campaignTargetAreasExport(campaignId: $id, format: $f) { filename mediaType content } }`,
-        { id, f: format },
-      )
+      .query(EXPORT, { id, f: format })
       .toPromise()
       .then((r) => {
         setError(r.error);
@@ -483,7 +564,7 @@ function Exports({ id }: { id: string }) {
 }
 
 function RecordReach({ campaign, onDone }: { campaign: Campaign; onDone: () => void }) {
-  const [form, setForm] = useState({ locationId: campaign.targetAreas[0]?.id ?? '', isoWeek: '', peopleReached: '', partnerCalls: '0' });
+  const [form, setForm] = useState({ locationId: campaign.targetAreas?.[0]?.id ?? '', isoWeek: '', peopleReached: '', partnerCalls: '0' });
   const [state, setState] = useState<{ busy?: boolean; done?: Reach; error?: CombinedError }>({});
   const set = (field: keyof typeof form) => (e: Event) => setForm({ ...form, [field]: (e.target as HTMLInputElement).value });
   const refused = String(state.error?.graphQLErrors[0]?.extensions?.field ?? '');
@@ -503,7 +584,7 @@ function RecordReach({ campaign, onDone }: { campaign: Campaign; onDone: () => v
           partnerCalls: Number(form.partnerCalls),
         };
         void client
-          .mutation<{ recordCampaignReach: Reach }>(REACH, { input })
+          .mutation(REACH, { input })
           .toPromise()
           .then((r) => {
             setState({ done: r.data?.recordCampaignReach, error: r.error });
@@ -514,7 +595,7 @@ function RecordReach({ campaign, onDone }: { campaign: Campaign; onDone: () => v
       <h2 id="record-reach">{t('campaigns.recordReach')}</h2>
       <label for="reach-area">{t('campaigns.target')}</label>
       <select id="reach-area" value={form.locationId} aria-invalid={invalid('locationId')} onChange={set('locationId')}>
-        {campaign.targetAreas.map((a) => (
+        {(campaign.targetAreas ?? []).map((a) => (
           <option key={a.id} value={a.id}>
             {a.name}
           </option>

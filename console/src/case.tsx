@@ -1,74 +1,78 @@
 import { useState } from 'preact/hooks';
 import { Link } from './app';
 import { Grading, Loading, NotFound, Problems, PurposeForm, PurposeLine, TlpBanner, Value } from './common';
+import { graphql, type ResultOf, type VariablesOf } from './gql';
 import { client, issues, withheldPaths } from './graphql';
 import { usePersonalQuery } from './personal-query';
 import { t } from './i18n';
+import { type Me, may } from './routes';
 
-const CASE = `query Case($id: ID!) {
-  case(id: $id) {
-    id marking sourceEvaluation intelligenceAssessment handlingCode
-    ownerAgency { id name }
-    reference summary status exploitationTypes nrmStage periodStart periodEnd
-    persons { id marking role pseudonym fullName nationality referralStages { id mechanism stage outcome occurredOn } }
-    events { id marking type occurredOn description location { name countryCode } }
-    entities { id kind value maskedValue }
-    narratives { id marking language text }
+const CASE = graphql(`
+  query Case($id: ID!) {
+    case(id: $id) {
+      id
+      marking
+      sourceEvaluation
+      intelligenceAssessment
+      handlingCode
+      ownerAgency {
+        id
+        name
+      }
+      reference
+      summary
+      status
+      exploitationTypes
+      nrmStage
+      periodStart
+      periodEnd
+      persons {
+        id
+        marking
+        role
+        pseudonym
+        fullName
+        nationality
+        referralStages {
+          id
+          mechanism
+          stage
+          outcome
+          occurredOn
+        }
+      }
+      events {
+        id
+        marking
+        type
+        occurredOn
+        description
+        location {
+          name
+          countryCode
+        }
+      }
+      entities {
+        id
+        kind
+        value
+        maskedValue
+      }
+      narratives {
+        id
+        marking
+        language
+        text
+      }
+    }
   }
-  me { role agency { id } }
-}`;
+`);
 
-interface Stage {
-  id: string;
-  mechanism: string | null;
-  stage: string | null;
-  outcome: string | null;
-  occurredOn: string | null;
-}
-
-interface CaseRecord {
-  id: string;
-  marking: string | null;
-  sourceEvaluation: string | null;
-  intelligenceAssessment: string | null;
-  handlingCode: string | null;
-  ownerAgency: { id: string; name: string | null } | null;
-  reference: string | null;
-  summary: string | null;
-  status: string | null;
-  exploitationTypes: string[] | null;
-  nrmStage: string | null;
-  periodStart: string | null;
-  periodEnd: string | null;
-  persons: Array<{
-    id: string;
-    marking: string | null;
-    role: string | null;
-    pseudonym: string | null;
-    fullName: string | null;
-    nationality: string | null;
-    referralStages: Stage[];
-  }>;
-  events: Array<{
-    id: string;
-    marking: string | null;
-    type: string | null;
-    occurredOn: string | null;
-    description: string | null;
-    location: { name: string | null; countryCode: string | null } | null;
-  }>;
-  entities: Array<{ id: string; kind: string | null; value: string | null; maskedValue: string | null }>;
-  narratives: Array<{ id: string; marking: string | null; language: string | null; text: string | null }>;
-}
-
-interface Me {
-  role: string | null;
-  agency: { id: string } | null;
-}
+type CaseRecord = NonNullable<ResultOf<typeof CASE>['case']>;
 
 /** A case: its persons, its events on a timeline, the entities observed in it, the narratives the caller may read. */
-export function CasePage({ id }: { id: string }) {
-  const q = usePersonalQuery<CaseRecord & { me: Me | null }>(CASE, { id }, (d) => (d?.case ? { ...(d.case as CaseRecord), me: (d.me as Me) ?? null } : null));
+export function CasePage({ id, me }: { id: string; me: Me | undefined }) {
+  const q = usePersonalQuery(CASE, { id }, (d) => d?.case);
   if (q.asking) return <PurposeForm onDone={q.stated} />;
   if (q.loading) return <Loading />;
   const c = q.data;
@@ -132,7 +136,11 @@ export function CasePage({ id }: { id: string }) {
           </li>
         ))}
       </ul>
-      <ReferralPaths persons={c.persons} mayRecord={!!c.me?.agency && c.me.agency.id === c.ownerAgency?.id && c.me.role !== 'VIEWER'} onRecorded={q.refresh} />
+      <ReferralPaths
+        persons={c.persons}
+        mayRecord={may(me, 'create', 'ReferralStage') && !!me?.agency && me.agency.id === c.ownerAgency?.id}
+        onRecorded={q.refresh}
+      />
       <h2>{t('case.timeline')}</h2>
       <ol class="timeline" data-testid="timeline">
         {events.map((e, i) => (
@@ -171,14 +179,23 @@ export function CasePage({ id }: { id: string }) {
   );
 }
 
+const RECORD = graphql(`
+  mutation RecordReferralStage($input: RecordReferralStageInput!) {
+    recordReferralStage(input: $input) {
+      id
+    }
+  }
+`);
+type StageInput = VariablesOf<typeof RECORD>['input'];
+type Mechanism = StageInput['mechanism'];
+type StageName = StageInput['stage'];
+
 /** Each mechanism's stages in their order: the labels of the form (the API alone decides what may be recorded). */
-const MECHANISM_STAGES: Record<string, string[]> = {
+const MECHANISM_STAGES: Record<Mechanism, StageName[]> = {
   UK_NRM: ['REFERRAL', 'REASONABLE_GROUNDS', 'CONCLUSIVE_GROUNDS', 'SUPPORT_PROVIDED'],
   RO_MNIR: ['SIGNALLING', 'IDENTIFICATION', 'REFERRAL_TO_ASSISTANCE', 'ASSISTANCE'],
 };
-const DECISIONS = ['REASONABLE_GROUNDS', 'CONCLUSIVE_GROUNDS', 'IDENTIFICATION'];
-
-const RECORD = `mutation RecordReferralStage($input: RecordReferralStageInput!) { recordReferralStage(input: $input) { id } }`;
+const DECISIONS: StageName[] = ['REASONABLE_GROUNDS', 'CONCLUSIVE_GROUNDS', 'IDENTIFICATION'];
 
 type Victim = CaseRecord['persons'][number];
 
@@ -214,21 +231,21 @@ function ReferralPaths({ persons, mayRecord, onRecorded }: { persons: Victim[]; 
   );
 }
 
-function nextStage(p: Victim | undefined, mechanism: string): string {
-  const order = MECHANISM_STAGES[mechanism]!;
+function nextStage(p: Victim | undefined, mechanism: Mechanism): StageName {
+  const order = MECHANISM_STAGES[mechanism];
   const done = new Set((p?.referralStages ?? []).filter((s) => s.mechanism === mechanism).map((s) => s.stage));
   return order.find((s) => !done.has(s)) ?? order[order.length - 1]!;
 }
 
 function RecordStageForm({ victims, onRecorded }: { victims: Victim[]; onRecorded: () => void }) {
   const [personId, setPersonId] = useState(victims[0]!.id);
-  const [mechanism, setMechanism] = useState('UK_NRM');
+  const [mechanism, setMechanism] = useState<Mechanism>('UK_NRM');
   const person = victims.find((v) => v.id === personId);
   const [stage, setStage] = useState(nextStage(person, 'UK_NRM'));
-  const [outcome, setOutcome] = useState('POSITIVE');
+  const [outcome, setOutcome] = useState<NonNullable<StageInput['outcome']>>('POSITIVE');
   const [occurredOn, setOccurredOn] = useState('');
   const [problem, setProblem] = useState<string | undefined>();
-  const pick = (p: string, m: string) => {
+  const pick = (p: string, m: Mechanism) => {
     setPersonId(p);
     setMechanism(m);
     setStage(
@@ -266,23 +283,28 @@ function RecordStageForm({ victims, onRecorded }: { victims: Victim[]; onRecorde
         ))}
       </select>
       <label for="stage-mechanism">{t('case.referral.mechanism')}</label>
-      <select id="stage-mechanism" value={mechanism} onChange={(e) => pick(personId, (e.target as HTMLSelectElement).value)}>
-        {Object.keys(MECHANISM_STAGES).map((m) => (
+      <select id="stage-mechanism" value={mechanism} onChange={(e) => pick(personId, (e.target as HTMLSelectElement).value as Mechanism)}>
+        {(Object.keys(MECHANISM_STAGES) as Mechanism[]).map((m) => (
           <option key={m} value={m}>
             {t(`case.referral.${m}`)}
           </option>
         ))}
       </select>
       <label for="stage-stage">{t('case.referral.stage')}</label>
-      <select id="stage-stage" value={stage} onChange={(e) => setStage((e.target as HTMLSelectElement).value)}>
-        {MECHANISM_STAGES[mechanism]!.map((s) => (
+      <select id="stage-stage" value={stage} onChange={(e) => setStage((e.target as HTMLSelectElement).value as StageName)}>
+        {MECHANISM_STAGES[mechanism].map((s) => (
           <option key={s} value={s}>
             {t(`case.referral.${s}`)}
           </option>
         ))}
       </select>
       <label for="stage-outcome">{t('case.referral.outcome')}</label>
-      <select id="stage-outcome" value={outcome} disabled={!DECISIONS.includes(stage)} onChange={(e) => setOutcome((e.target as HTMLSelectElement).value)}>
+      <select
+        id="stage-outcome"
+        value={outcome}
+        disabled={!DECISIONS.includes(stage)}
+        onChange={(e) => setOutcome((e.target as HTMLSelectElement).value as typeof outcome)}
+      >
         <option value="POSITIVE">{t('case.referral.POSITIVE')}</option>
         <option value="NEGATIVE">{t('case.referral.NEGATIVE')}</option>
       </select>

@@ -1,31 +1,5 @@
 import cytoscape, { type Core } from 'cytoscape';
-
-/** A node of the API's `Network` answer, with the fields the chart asks for. */
-export interface NetNode {
-  id: string;
-  type: 'ENTITY' | 'PERSON' | 'CASE';
-  depth: number;
-  hub: boolean;
-  hubCount: number | null;
-  label: string | null;
-  person: { pseudonym: string | null; fullName: string | null; role: string | null } | null;
-  case: { reference: string | null } | null;
-  entity: { kind: string | null; value: string | null } | null;
-}
-export interface NetEdge {
-  id: string;
-  source: string;
-  target: string;
-  kind: string;
-}
-export interface NetworkAnswer {
-  truncated: boolean;
-  reason: string | null;
-  reasons: string[];
-  truncatedAt: string[];
-  nodes: NetNode[];
-  edges: NetEdge[];
-}
+import type { NetEdge, NetNode, NetworkAnswer } from './network';
 
 /** Neighbours of one kind drawn as one node ("+312 BANK_ACCOUNT"); expanding it pages its members in. */
 export interface Aggregate {

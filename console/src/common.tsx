@@ -1,4 +1,4 @@
-import type { CombinedError } from '@urql/core';
+import type { AnyVariables, CombinedError, DocumentInput } from '@urql/core';
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { client, issues, setPurpose, statedPurpose } from './graphql';
@@ -228,14 +228,14 @@ export interface QueryState<T> {
  * after a newer request was made is dropped. Refreshed, the last answer stays shown while the next
  * one loads; with other variables it goes at once.
  */
-export function useQuery<T>(query: string, variables: Record<string, unknown>, refresh = 0): QueryState<T> {
-  const key = JSON.stringify([query, variables]);
+export function useQuery<T, V extends AnyVariables>(query: DocumentInput<T, V>, variables: V, refresh = 0): QueryState<T> {
+  const key = JSON.stringify([documentId(query), variables]);
   const [state, setState] = useState<QueryState<T> & { key: string }>({ loading: true, key });
   useEffect(() => {
     let current = true;
     setState((s) => (s.key === key ? { ...s, loading: true } : { loading: true, key }));
     void client
-      .query<T>(query, variables)
+      .query(query, variables)
       .toPromise()
       .then((r) => current && setState({ loading: false, data: r.data, error: r.error, key }));
     return () => {
@@ -244,4 +244,13 @@ export function useQuery<T>(query: string, variables: Record<string, unknown>, r
     // `query` and `variables` are compared by value (key).
   }, [key, refresh]);
   return state.key === key ? state : { loading: true };
+}
+
+const documentIds = new WeakMap<object, number>();
+let documents = 0;
+/** A number for each document (documents are module constants), to key a query by. */
+export function documentId(query: DocumentInput<unknown, never>): number | string {
+  if (typeof query === 'string') return query;
+  if (!documentIds.has(query)) documentIds.set(query, ++documents);
+  return documentIds.get(query)!;
 }

@@ -4,27 +4,34 @@ import { Loading, Problems, PurposeForm, PurposeLine, Value } from './common';
 import { withheldPaths } from './graphql';
 import { t } from './i18n';
 import { usePersonalQuery } from './personal-query';
+import { graphql } from './gql';
 
-const CORRELATIONS = `query Correlations($since: String) {
-  correlations(since: $since, first: 200) {
-    id kind observedAt createdAt
-    entity { id kind value maskedValue }
-    case { id reference }
-    link { kind }
-    contributorAgency { name }
+const CORRELATIONS = graphql(`
+  query Correlations($since: String) {
+    correlations(since: $since, first: 200) {
+      id
+      kind
+      observedAt
+      createdAt
+      entity {
+        id
+        kind
+        value
+        maskedValue
+      }
+      case {
+        id
+        reference
+      }
+      link {
+        kind
+      }
+      contributorAgency {
+        name
+      }
+    }
   }
-}`;
-
-interface Alert {
-  id: string;
-  kind: 'OBSERVATION' | 'LINK';
-  observedAt: string | null;
-  createdAt: string | null;
-  entity: { id: string; kind: string | null; value: string | null; maskedValue: string | null } | null;
-  case: { id: string; reference: string | null };
-  link: { kind: string | null } | null;
-  contributorAgency: { name: string | null } | null;
-}
+`);
 
 const PERIODS = [
   ['days7', 7],
@@ -45,7 +52,7 @@ function sinceDate(days: number): string | undefined {
  */
 export function CorrelationsPage() {
   const [days, setDays] = useState(30);
-  const q = usePersonalQuery<Alert[]>(CORRELATIONS, { since: sinceDate(days) }, (d) => d?.correlations as Alert[] | undefined);
+  const q = usePersonalQuery(CORRELATIONS, { since: sinceDate(days) }, (d) => d?.correlations);
   if (q.asking) return <PurposeForm onDone={q.stated} />;
   const withheld = withheldPaths(q.error);
   const alerts = q.data ?? [];

@@ -4,55 +4,92 @@ import { Link } from './app';
 import { dayFromToday, Loading, Pager, Problems, usePages, useQuery } from './common';
 import { client } from './graphql';
 import { t } from './i18n';
+import { graphql, type ResultOf, type VariablesOf } from './gql';
 
 type Rules = typeof import('./hub-rules');
 
 /** The order a referral moves in (services/intake/notification.service.ts): forward only, steps may be skipped. */
-const STATUSES = ['NOTIFIED', 'RECEIVED', 'ASSESSED', 'REFERRED_TO_NRM', 'CLOSED'] as const;
-type Status = (typeof STATUSES)[number];
+const STATUSES: Status[] = ['NOTIFIED', 'RECEIVED', 'ASSESSED', 'REFERRED_TO_NRM', 'CLOSED'];
+type Status = VariablesOf<typeof UPDATE>['status'];
 const DESTINATION_TYPES = ['LAW_ENFORCEMENT', 'NGO'] as const;
 /** The API's ExploitationType (UK NRM categories). */
-const EXPLOITATION_TYPES = ['SEXUAL', 'LABOUR', 'CRIMINAL', 'DOMESTIC_SERVITUDE', 'ORGAN_HARVESTING'] as const;
+const EXPLOITATION_TYPES: ExploitationType[] = ['SEXUAL', 'LABOUR', 'CRIMINAL', 'DOMESTIC_SERVITUDE', 'ORGAN_HARVESTING'];
 const PAGE_SIZE = 25;
 
-interface Agency {
-  id: string;
-  name: string | null;
-  type: string | null;
-  country: string | null;
-}
-interface Notification {
-  id: string;
-  notifierAgency: { id: string; name: string | null } | null;
-  destinationAgency: { id: string; name: string | null } | null;
-  indicators: string[] | null;
-  exploitationTypes: string[] | null;
-  childInvolved: boolean | null;
-  imminentRisk: boolean | null;
-  summary: string | null;
-  place: string | null;
-  occurredWhen: string | null;
-  status: Status | null;
-  outcome: string | null;
-  dueOn: string | null;
-  createdAt: string | null;
-}
-interface Connection {
-  totalCount: number;
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  nodes: Notification[];
-}
+const FIELDS = graphql(`
+  fragment NotificationFields on Notification {
+    id
+    notifierAgency {
+      id
+      name
+    }
+    destinationAgency {
+      id
+      name
+    }
+    indicators
+    exploitationTypes
+    childInvolved
+    imminentRisk
+    summary
+    place
+    occurredWhen
+    status
+    outcome
+    dueOn
+    createdAt
+  }
+`);
+const DIRECTORY = graphql(`
+  query Directory {
+    agencies {
+      id
+      name
+      type
+      country
+    }
+  }
+`);
+const NOTIFY = graphql(
+  `
+    mutation NotifyCase($input: NotifyCaseInput!) {
+      notifyCase(input: $input) {
+        ...NotificationFields
+      }
+    }
+  `,
+  [FIELDS],
+);
+const LIST = graphql(
+  `
+    query Notifications($direction: NotificationDirection!, $first: Int!, $after: String) {
+      notifications(direction: $direction, first: $first, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          ...NotificationFields
+        }
+      }
+    }
+  `,
+  [FIELDS],
+);
+const UPDATE = graphql(
+  `
+    mutation UpdateNotificationStatus($id: ID!, $status: NotificationStatus!, $outcome: String) {
+      updateNotificationStatus(id: $id, status: $status, outcome: $outcome) {
+        ...NotificationFields
+      }
+    }
+  `,
+  [FIELDS],
+);
 
-const FIELDS = `id notifierAgency { id name } destinationAgency { id name } indicators exploitationTypes childInvolved imminentRisk summary place occurredWhen
-  status outcome dueOn createdAt`;
-const DIRECTORY = `query Directory { agencies { id name type country } }`;
-const NOTIFY = `mutation NotifyCase($input: NotifyCaseInput!) { notifyCase(input: $input) { ${FIELDS} } }`;
-const LIST = `query Notifications($direction: NotificationDirection!, $first: Int!, $after: String) {
-  notifications(direction: $direction, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { ${FIELDS} } }
-}`;
-const UPDATE = `mutation UpdateNotificationStatus($id: ID!, $status: NotificationStatus!, $outcome: String) {
-  updateNotificationStatus(id: $id, status: $status, outcome: $outcome) { ${FIELDS} }
-}`;
+type Notification = ResultOf<typeof FIELDS>;
+type ExploitationType = NonNullable<VariablesOf<typeof NOTIFY>['input']['exploitationTypes']>[number];
 
 const indicatorName = (code: string) => t(`frontline.indicators.${code}`, { defaultValue: code });
 const statusName = (s: string | null) => (s ? t(`frontline.statuses.${s}`) : t('common.none'));
@@ -62,7 +99,7 @@ const day = (iso: string | null) => (iso ? iso.slice(0, 10) : t('common.none'));
 
 interface Draft {
   indicators: string[];
-  exploitationTypes: string[];
+  exploitationTypes: ExploitationType[];
   childInvolved: boolean;
   imminentRisk: boolean;
   destinationAgencyId: string;
@@ -91,7 +128,7 @@ export function NotifyPage() {
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [key, setKey] = useState(() => `notify:${crypto.randomUUID()}`);
   const [state, setState] = useState<{ busy?: boolean; done?: Notification; error?: CombinedError }>({});
-  const directory = useQuery<{ agencies: Agency[] }>(DIRECTORY, {});
+  const directory = useQuery(DIRECTORY, {});
 
   useEffect(() => void import('./hub-rules').then(setRules), []);
 
@@ -154,7 +191,7 @@ export function NotifyPage() {
             idempotencyKey: key,
           };
           void client
-            .mutation<{ notifyCase: Notification }>(NOTIFY, { input })
+            .mutation(NOTIFY, { input })
             .toPromise()
             .then((r) => setState({ done: r.data?.notifyCase, error: r.error }));
         }}
@@ -285,7 +322,7 @@ function Flags({ n }: { n: Notification }) {
 /** What the agency notified, newest first, with the status and outcome the destination set. */
 export function NotificationsPage() {
   const pages = usePages('sent');
-  const q = useQuery<{ notifications: Connection }>(LIST, { direction: 'SENT', first: PAGE_SIZE, after: pages.after });
+  const q = useQuery(LIST, { direction: 'SENT', first: PAGE_SIZE, after: pages.after });
   const list = q.data?.notifications;
   return (
     <section data-testid="notifications">
@@ -378,7 +415,7 @@ function Task({ n, today, onSaved }: { n: Notification; today: string; onSaved: 
             e.preventDefault();
             setState({ busy: true });
             void client
-              .mutation<{ updateNotificationStatus: Notification }>(UPDATE, { id: n.id, status, outcome: outcome.trim() || null })
+              .mutation(UPDATE, { id: n.id, status, outcome: outcome.trim() || null })
               .toPromise()
               .then((r) => {
                 setState({ error: r.error });
@@ -413,7 +450,7 @@ export function TasksPage() {
   const pages = usePages('received');
   const [version, setVersion] = useState(0);
   const [notice, setNotice] = useState<string>();
-  const q = useQuery<{ notifications: Connection }>(LIST, { direction: 'RECEIVED', first: PAGE_SIZE, after: pages.after }, version);
+  const q = useQuery(LIST, { direction: 'RECEIVED', first: PAGE_SIZE, after: pages.after }, version);
   const list = q.data?.notifications;
   const today = dayFromToday(0);
   return (

@@ -1,14 +1,51 @@
-import type { CombinedError } from '@urql/core';
+import type { AnyVariables, CombinedError, DocumentInput } from '@urql/core';
 import { useState } from 'preact/hooks';
 import { ConfirmDialog, Loading, Problems, useQuery } from './common';
 import { client } from './graphql';
 import { t } from './i18n';
 import { type Me, may } from './routes';
+import { graphql, type ResultOf } from './gql';
 
-const GROUPS = `query SharingGroups { sharingGroups { id slug name members { id name type } } agencies { id name type } }`;
-const CREATE = `mutation CreateSharingGroup($slug: String!, $name: String!) { createSharingGroup(slug: $slug, name: $name) { id } }`;
-const ADD = `mutation AddGroupMember($groupId: ID!, $agencyId: ID!) { addGroupMember(groupId: $groupId, agencyId: $agencyId) { id } }`;
-const REMOVE = `mutation RemoveGroupMember($groupId: ID!, $agencyId: ID!) { removeGroupMember(groupId: $groupId, agencyId: $agencyId) { id } }`;
+const GROUPS = graphql(`
+  query SharingGroups {
+    sharingGroups {
+      id
+      slug
+      name
+      members {
+        id
+        name
+        type
+      }
+    }
+    agencies {
+      id
+      name
+      type
+    }
+  }
+`);
+const CREATE = graphql(`
+  mutation CreateSharingGroup($slug: String!, $name: String!) {
+    createSharingGroup(slug: $slug, name: $name) {
+      id
+    }
+  }
+`);
+const ADD = graphql(`
+  mutation AddGroupMember($groupId: ID!, $agencyId: ID!) {
+    addGroupMember(groupId: $groupId, agencyId: $agencyId) {
+      id
+    }
+  }
+`);
+const REMOVE = graphql(`
+  mutation RemoveGroupMember($groupId: ID!, $agencyId: ID!) {
+    removeGroupMember(groupId: $groupId, agencyId: $agencyId) {
+      id
+    }
+  }
+`);
 
 /**
  * Sharing groups are managed by those the policies let create them (the hub's administration);
@@ -16,23 +53,14 @@ const REMOVE = `mutation RemoveGroupMember($groupId: ID!, $agencyId: ID!) { remo
  * `permissions`, and the API decides in any case.
  */
 
-interface Agency {
-  id: string;
-  name: string | null;
-  type: string | null;
-}
-interface Group {
-  id: string;
-  slug: string;
-  name: string;
-  members: Agency[];
-}
+type Group = ResultOf<typeof GROUPS>['sharingGroups'][number];
+type Agency = Group['members'][number];
 
 /** The sharing groups the agency belongs to (all, for the hub's administration) and, where policy allows, their management. */
 export function GroupsPage({ me }: { me: Me | undefined }) {
   const manages = may(me, 'create', 'SharingGroup');
   const [version, setVersion] = useState(0);
-  const q = useQuery<{ sharingGroups: Group[]; agencies: Agency[] }>(GROUPS, {}, version);
+  const q = useQuery(GROUPS, {}, version);
   const state = { loading: q.loading, groups: q.data?.sharingGroups, agencies: q.data?.agencies, error: q.error };
   const [error, setError] = useState<CombinedError>();
   const [notice, setNotice] = useState<string>();
@@ -40,7 +68,7 @@ export function GroupsPage({ me }: { me: Me | undefined }) {
   const [adding, setAdding] = useState<Record<string, string>>({});
   const [removing, setRemoving] = useState<{ group: Group; agency: Agency }>();
 
-  const run = async (query: string, variables: Record<string, unknown>, done: string) => {
+  const run = async <V extends AnyVariables>(query: DocumentInput<unknown, V>, variables: V, done: string) => {
     const r = await client.mutation(query, variables).toPromise();
     if (r.error) return setError(r.error);
     setError(undefined);

@@ -1,20 +1,16 @@
+import type { SchemaType } from './gql';
 import { t } from './i18n';
 
+type HandlingInput = SchemaType<'HandlingInput'>;
 /** The handling every contributed record carries (the API's `HandlingInput`): TLP marking and 3x5x2 grading. */
-export interface Handling {
-  marking: string;
-  sourceEvaluation: string;
-  intelligenceAssessment: string;
-  handlingCode: string;
-  handlingConditions?: string;
-}
+export type Handling = Pick<HandlingInput, 'marking' | 'sourceEvaluation' | 'intelligenceAssessment' | 'handlingCode'> & { handlingConditions?: string };
 
 export const DEFAULT_HANDLING: Handling = { marking: 'AMBER', sourceEvaluation: 'RELIABLE', intelligenceAssessment: 'B', handlingCode: 'P' };
 
-const MARKINGS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT', 'RED'];
-const SOURCES = ['RELIABLE', 'UNTESTED', 'NOT_RELIABLE'];
-const ASSESSMENTS = ['A', 'B', 'C', 'D', 'E'];
-const CODES = ['P', 'C'];
+const MARKINGS: Handling['marking'][] = ['CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT', 'RED'];
+const SOURCES: Handling['sourceEvaluation'][] = ['RELIABLE', 'UNTESTED', 'NOT_RELIABLE'];
+const ASSESSMENTS: Handling['intelligenceAssessment'][] = ['A', 'B', 'C', 'D', 'E'];
+const CODES: Handling['handlingCode'][] = ['P', 'C'];
 
 /** The handling as the API takes it: conditions only with handling code C. */
 export function handlingInput(h: Handling): Handling {

@@ -4,9 +4,10 @@ import { useState } from 'preact/hooks';
 import { Loading, Problems } from './common';
 import { client } from './graphql';
 import { t } from './i18n';
+import { graphql, type ResultOf, type VariablesOf } from './gql';
 
 /** The kinds of identifier the API's `EntityKind` names, in the order people ask about them most. */
-export const ENTITY_KINDS = ['PHONE', 'BANK_ACCOUNT', 'EMAIL', 'SOCIAL_PROFILE', 'ONLINE_ADVERT', 'ADDRESS', 'VEHICLE', 'ORGANISATION'] as const;
+export const ENTITY_KINDS: Identifier['kind'][] = ['PHONE', 'BANK_ACCOUNT', 'EMAIL', 'SOCIAL_PROFILE', 'ONLINE_ADVERT', 'ADDRESS', 'VEHICLE', 'ORGANISATION'];
 
 /**
  * `hitNoHit` answers at most this many identifiers a request (schema/entities.graphql); a file with
@@ -17,43 +18,100 @@ const SCREENING_CHUNK = 10_000;
 /** Known identifiers of a screening job shown at once (one results page). */
 const SCREENING_SHOWN = 1000;
 
-interface Identifier {
-  kind: string;
-  value: string;
-  country?: string;
-}
-interface Answer {
-  kind: string;
-  value: string;
-  known: boolean;
-  holderCount: number;
-  contactableAgencies: Array<{ id: string; name: string | null }>;
-}
-interface AccessRequest {
-  id: string;
-  status: string;
-  targetAgency: { name: string | null };
-  identifier: { kind: string; value: string };
-}
+const ANSWER = graphql(`
+  fragment Answer on HitNoHitResult {
+    kind
+    value
+    known
+    holderCount
+    contactableAgencies {
+      id
+      name
+    }
+  }
+`);
+const HIT_NO_HIT = graphql(
+  `
+    query HitNoHit($ids: [IdentifierInput!]!) {
+      hitNoHit(identifiers: $ids) {
+        ...Answer
+      }
+    }
+  `,
+  [ANSWER],
+);
+const CREATE_JOB = graphql(`
+  mutation CreateScreeningJob($reference: String!) {
+    createScreeningJob(reference: $reference) {
+      id
+    }
+  }
+`);
+const APPEND = graphql(`
+  mutation AppendScreeningChunk($jobId: ID!, $chunk: Int!, $ids: [IdentifierInput!]!) {
+    appendScreeningChunk(jobId: $jobId, chunk: $chunk, identifiers: $ids) {
+      identifierCount
+    }
+  }
+`);
+const CLOSE = graphql(`
+  mutation CloseScreeningJob($jobId: ID!) {
+    closeScreeningJob(jobId: $jobId) {
+      identifierCount
+      knownCount
+    }
+  }
+`);
+/** A screening job's results are answers of another type (ScreeningResult), with the fields of `Answer`. */
+const KNOWN = graphql(`
+  query ScreeningKnown($jobId: ID!, $first: Int!) {
+    screeningJob(id: $jobId) {
+      results(onlyKnown: true, first: $first) {
+        nodes {
+          kind
+          value
+          known
+          holderCount
+          contactableAgencies {
+            id
+            name
+          }
+        }
+        pageInfo {
+          hasNextPage
+        }
+      }
+    }
+  }
+`);
+const REQUEST = graphql(`
+  mutation RequestAccess($input: RequestAccessInput!) {
+    requestAccess(input: $input) {
+      id
+      status
+      targetAgency {
+        name
+      }
+      identifier {
+        kind
+        value
+      }
+    }
+  }
+`);
 
-const ANSWER = 'kind value known holderCount contactableAgencies { id name }';
-const HIT_NO_HIT = `query HitNoHit($ids: [IdentifierInput!]!) { hitNoHit(identifiers: $ids) { ${ANSWER} } }`;
-const CREATE_JOB = `mutation CreateScreeningJob($reference: String!) { createScreeningJob(reference: $reference) { id } }`;
-const APPEND = `mutation AppendScreeningChunk($jobId: ID!, $chunk: Int!, $ids: [IdentifierInput!]!) {
-  appendScreeningChunk(jobId: $jobId, chunk: $chunk, identifiers: $ids) { identifierCount }
-}`;
-const CLOSE = `mutation CloseScreeningJob($jobId: ID!) { closeScreeningJob(jobId: $jobId) { identifierCount knownCount } }`;
-const KNOWN = `query ScreeningKnown($jobId: ID!, $first: Int!) {
-  screeningJob(id: $jobId) { results(onlyKnown: true, first: $first) { nodes { ${ANSWER} } pageInfo { hasNextPage } } }
-}`;
-const REQUEST = `mutation RequestAccess($input: RequestAccessInput!) {
-  requestAccess(input: $input) { id status targetAgency { name } identifier { kind value } }
-}`;
+type Identifier = VariablesOf<typeof HIT_NO_HIT>['ids'][number];
+type Answer = ResultOf<typeof ANSWER>;
+type AccessRequest = ResultOf<typeof REQUEST>['requestAccess'];
 
 /** A CSV of identifiers as screening takes it: KIND,value or KIND,value,country a line, no header. */
 export function readIdentifierCsv(content: string): Identifier[] {
   const records = parseCsv(content, { bom: true, trim: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
-  return records.map(([kind = '', value = '', country = '']) => ({ kind: kind.toUpperCase(), value, ...(country ? { country: country.toUpperCase() } : {}) }));
+  return records.map(([kind = '', value = '', country = '']) => ({
+    kind: kind.toUpperCase() as Identifier['kind'],
+    value,
+    ...(country ? { country: country.toUpperCase() } : {}),
+  }));
 }
 
 interface State {
@@ -82,7 +140,7 @@ export function HitNoHitPage() {
     if (ids.length === 0) return setState({ problem: empty });
     if (ids.length <= HIT_NO_HIT_MAX) {
       setState({ busy: true });
-      const r = await client.query<{ hitNoHit: Answer[] }>(HIT_NO_HIT, { ids }).toPromise();
+      const r = await client.query(HIT_NO_HIT, { ids }).toPromise();
       return setState({ answers: r.data?.hitNoHit, error: r.error });
     }
     await screen(ids);
@@ -92,7 +150,7 @@ export function HitNoHitPage() {
     const total = ids.length;
     setState({ busy: true, progress: { sent: 0, total } });
     const reference = `console:${crypto.randomUUID()}`;
-    const job = await client.mutation<{ createScreeningJob: { id: string } }>(CREATE_JOB, { reference }).toPromise();
+    const job = await client.mutation(CREATE_JOB, { reference }).toPromise();
     if (!job.data) return setState({ error: job.error });
     const jobId = job.data.createScreeningJob.id;
     for (let chunk = 0; chunk * SCREENING_CHUNK < total; chunk++) {
@@ -102,11 +160,9 @@ export function HitNoHitPage() {
       if (r.error) return setState({ error: r.error, progress: { sent: chunk * SCREENING_CHUNK, total } });
       setState({ busy: true, progress: { sent: Math.min(total, (chunk + 1) * SCREENING_CHUNK), total } });
     }
-    const closed = await client.mutation<{ closeScreeningJob: { identifierCount: number; knownCount: number } }>(CLOSE, { jobId }).toPromise();
+    const closed = await client.mutation(CLOSE, { jobId }).toPromise();
     if (!closed.data) return setState({ error: closed.error });
-    const known = await client
-      .query<{ screeningJob: { results: { nodes: Answer[]; pageInfo: { hasNextPage: boolean } } } }>(KNOWN, { jobId, first: SCREENING_SHOWN })
-      .toPromise();
+    const known = await client.query(KNOWN, { jobId, first: SCREENING_SHOWN }).toPromise();
     setState({
       answers: known.data?.screeningJob.results.nodes,
       error: known.error,
@@ -155,7 +211,7 @@ export function HitNoHitPage() {
                 <select
                   id={`kind-${i}`}
                   value={row.kind}
-                  onChange={(e) => setRows(rows.map((r, j) => (j === i ? { ...r, kind: (e.target as HTMLSelectElement).value } : r)))}
+                  onChange={(e) => setRows(rows.map((r, j) => (j === i ? { ...r, kind: (e.target as HTMLSelectElement).value as Identifier['kind'] } : r)))}
                 >
                   {ENTITY_KINDS.map((k) => (
                     <option key={k} value={k}>
@@ -322,7 +378,7 @@ function RequestAccess({ answer, agency, onCancel }: { answer: Answer; agency: {
         e.preventDefault();
         setState({ busy: true });
         void client
-          .mutation<{ requestAccess: AccessRequest }>(REQUEST, {
+          .mutation(REQUEST, {
             input: { toAgencyId: agency.id, identifier: { kind: answer.kind, value: answer.value }, purpose },
           })
           .toPromise()

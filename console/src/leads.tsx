@@ -1,46 +1,47 @@
 import { Loading, Problems, TlpBanner, Value, useQuery } from './common';
 import { withheldPaths } from './graphql';
 import { t } from './i18n';
+import { graphql } from './gql';
 
-const LEADS = `query AdvertLeads {
-  advertLeads(first: 50) {
-    totalCount
-    nodes {
-      id marking kind score indicators cities explanation phones imageHashes
-      movements { city firstSeen lastSeen advertCount }
-      adverts { id site advertRef location firstSeen lastSeen text }
+const LEADS = graphql(`
+  query AdvertLeads {
+    advertLeads(first: 50) {
+      totalCount
+      nodes {
+        id
+        marking
+        kind
+        score
+        indicators
+        cities
+        explanation
+        phones
+        imageHashes
+        movements {
+          city
+          firstSeen
+          lastSeen
+          advertCount
+        }
+        adverts {
+          id
+          site
+          advertRef
+          location
+          firstSeen
+          lastSeen
+          text
+        }
+      }
     }
   }
-}`;
-
-interface Advert {
-  id: string;
-  site: string | null;
-  advertRef: string | null;
-  location: string | null;
-  firstSeen: string | null;
-  lastSeen: string | null;
-  text: string | null;
-}
-interface Lead {
-  id: string;
-  marking: string | null;
-  kind: string | null;
-  score: number | null;
-  indicators: string[] | null;
-  cities: string[] | null;
-  explanation: string | null;
-  phones: string[] | null;
-  imageHashes: string[] | null;
-  movements: Array<{ city: string; firstSeen: string; lastSeen: string; advertCount: number }> | null;
-  adverts: Advert[] | null;
-}
+`);
 
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '');
 
 /** The hub's leads from the advert feed, strongest first, each with the evidence the API releases to the caller. */
 export function LeadsPage() {
-  const q = useQuery<{ advertLeads: { totalCount: number; nodes: Lead[] } }>(LEADS, {});
+  const q = useQuery(LEADS, {});
   const withheld = withheldPaths(q.error);
   const leads = q.data?.advertLeads;
   return (

@@ -7,59 +7,87 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { navigate } from './app';
 import { Loading, Problems } from './common';
 import { client } from './graphql';
+import { graphql, type ResultOf, type VariablesOf } from './gql';
 import { t } from './i18n';
 
-const PLACE = 'id name countryCode latitude longitude';
-const MAP = `query Map($from: String!, $to: String!, $type: ExploitationType, $filter: RouteFilter) {
-  routeAggregates(periodFrom: $from, periodTo: $to, exploitationType: $type) {
-    periodFrom periodTo disclosureThreshold
-    nodes {
-      origin { ${PLACE} } transit { ${PLACE} } destination { ${PLACE} }
-      exploitationTypes periodStart periodEnd caseCount victimCount countSuppressed
+const PLACE = graphql(`
+  fragment Place on Location {
+    id
+    name
+    countryCode
+    latitude
+    longitude
+  }
+`);
+const MAP = graphql(
+  `
+    query Map($from: String!, $to: String!, $type: ExploitationType, $filter: RouteFilter) {
+      routeAggregates(periodFrom: $from, periodTo: $to, exploitationType: $type) {
+        periodFrom
+        periodTo
+        disclosureThreshold
+        nodes {
+          origin {
+            ...Place
+          }
+          transit {
+            ...Place
+          }
+          destination {
+            ...Place
+          }
+          exploitationTypes
+          periodStart
+          periodEnd
+          caseCount
+          victimCount
+          countSuppressed
+        }
+      }
+      hotspots(periodFrom: $from, periodTo: $to, exploitationType: $type) {
+        location {
+          ...Place
+        }
+        periodStart
+        periodEnd
+        caseCount
+        victimCount
+        countSuppressed
+      }
+      routes(first: 100, filter: $filter) {
+        nodes {
+          id
+          origin {
+            ...Place
+          }
+          transit {
+            ...Place
+          }
+          destination {
+            ...Place
+          }
+          exploitationTypes
+          periodStart
+          periodEnd
+          caseCount
+          victimCount
+          countSuppressed
+        }
+      }
     }
-  }
-  hotspots(periodFrom: $from, periodTo: $to, exploitationType: $type) {
-    location { ${PLACE} } periodStart periodEnd caseCount victimCount countSuppressed
-  }
-  routes(first: 100, filter: $filter) {
-    nodes {
-      id origin { ${PLACE} } transit { ${PLACE} } destination { ${PLACE} }
-      exploitationTypes periodStart periodEnd caseCount victimCount countSuppressed
-    }
-  }
-}`;
+  `,
+  [PLACE],
+);
 
-export const EXPLOITATION_TYPES = ['SEXUAL', 'LABOUR', 'CRIMINAL', 'DOMESTIC_SERVITUDE', 'ORGAN_HARVESTING'] as const;
+type MapData = ResultOf<typeof MAP>;
+type Place = ResultOf<typeof PLACE>;
+type Hotspot = MapData['hotspots'][number];
+/** A flow: a route of the live aggregates, or a published route. */
+type Flow = MapData['routeAggregates']['nodes'][number] | MapData['routes']['nodes'][number];
+type Counts = Pick<Hotspot, 'caseCount' | 'victimCount' | 'countSuppressed' | 'periodStart' | 'periodEnd'>;
 
-interface Place {
-  id: string;
-  name: string | null;
-  countryCode: string | null;
-  latitude: number | null;
-  longitude: number | null;
-}
-interface Counts {
-  caseCount: number | null;
-  victimCount: number | null;
-  countSuppressed: boolean | null;
-  periodStart: string | null;
-  periodEnd: string | null;
-}
-interface Flow extends Counts {
-  id?: string;
-  origin: Place | null;
-  transit: Place[];
-  destination: Place | null;
-  exploitationTypes: string[] | null;
-}
-interface Hotspot extends Counts {
-  location: Place | null;
-}
-interface MapData {
-  routeAggregates: { periodFrom: string; periodTo: string; disclosureThreshold: number | null; nodes: Flow[] };
-  hotspots: Hotspot[];
-  routes: { nodes: Flow[] };
-}
+type ExploitationType = NonNullable<VariablesOf<typeof MAP>['type']>;
+export const EXPLOITATION_TYPES: ExploitationType[] = ['SEXUAL', 'LABOUR', 'CRIMINAL', 'DOMESTIC_SERVITUDE', 'ORGAN_HARVESTING'];
 
 /** The default period: from the start of last year to the end of this one. */
 export function defaultPeriod(today = new Date()): { from: string; to: string } {
@@ -275,7 +303,7 @@ function FlowTable({ caption, flows, k, testid }: { caption: string; flows: Flow
       </thead>
       <tbody>
         {flows.map((f, i) => (
-          <tr key={f.id ?? i}>
+          <tr key={'id' in f ? f.id : i}>
             <td>{placeName(f.origin)}</td>
             <td>{f.transit.length ? f.transit.map((p) => p.name).join(' → ') : t('common.none')}</td>
             <td>{placeName(f.destination)}</td>
@@ -315,7 +343,7 @@ export function MapPage({ query }: { query: URLSearchParams }) {
   useEffect(() => {
     setState({ loading: true });
     void client
-      .query<MapData>(MAP, { from, to, type: type || null, filter: type ? { exploitationType: type } : null })
+      .query(MAP, { from, to, type: (type as ExploitationType) || null, filter: type ? { exploitationType: type as ExploitationType } : null })
       .toPromise()
       .then((r) => setState({ loading: false, data: r.data, error: r.error, asked }));
   }, [from, to, type]);

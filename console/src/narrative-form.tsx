@@ -4,33 +4,41 @@ import { navigate } from './app';
 import { Loading, Problems } from './common';
 import { client } from './graphql';
 import { t } from './i18n';
+import { type Me, may } from './routes';
+import { graphql, type ResultOf, type VariablesOf } from './gql';
 
-const ME = `query Contributor {
-  me { displayName role agency { id } }
-}`;
-const CASES = `query CasesOwned($owner: ID!) {
-  cases(first: 200, filter: { ownerAgencyId: $owner }) { nodes { id reference marking } }
-}`;
-const CONTRIBUTE = `mutation ContributeNarrative($input: ContributeNarrativeInput!) {
-  contributeNarrative(input: $input) { id }
-}`;
+const CASES = graphql(`
+  query CasesOwned($owner: ID!) {
+    cases(first: 200, filter: { ownerAgencyId: $owner }) {
+      nodes {
+        id
+        reference
+        marking
+      }
+    }
+  }
+`);
+const CONTRIBUTE = graphql(`
+  mutation ContributeNarrative($input: ContributeNarrativeInput!) {
+    contributeNarrative(input: $input) {
+      id
+    }
+  }
+`);
 
-const MARKINGS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT', 'RED'] as const;
-const SOURCES = ['RELIABLE', 'UNTESTED', 'NOT_RELIABLE'] as const;
-const ASSESSMENTS = ['A', 'B', 'C', 'D', 'E'] as const;
-const EXPLOITATION_TYPES = ['SEXUAL', 'LABOUR', 'CRIMINAL', 'DOMESTIC_SERVITUDE', 'ORGAN_HARVESTING'] as const;
+type Handling = VariablesOf<typeof CONTRIBUTE>['input']['handling'];
+type ExploitationType = NonNullable<VariablesOf<typeof CONTRIBUTE>['input']['newCase']>['exploitationTypes'][number];
+
+const MARKINGS: Handling['marking'][] = ['CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT', 'RED'];
+const SOURCES: Handling['sourceEvaluation'][] = ['RELIABLE', 'UNTESTED', 'NOT_RELIABLE'];
+const ASSESSMENTS: Handling['intelligenceAssessment'][] = ['A', 'B', 'C', 'D', 'E'];
+const EXPLOITATION_TYPES: ExploitationType[] = ['SEXUAL', 'LABOUR', 'CRIMINAL', 'DOMESTIC_SERVITUDE', 'ORGAN_HARVESTING'];
 /** The case choice that opens a new case with the narrative (`newCase`) rather than naming one (`caseId`). */
 const NEW_CASE = 'new';
 
 /** A fresh idempotency key: 128 random bits, as hex. */
 function newKey(): string {
   return `console-${Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
-}
-
-interface OwnCase {
-  id: string;
-  reference: string | null;
-  marking: string | null;
 }
 
 /** A yes/no question put to the survivor, each answer saying what it lets others do; no answer is preset. */
@@ -53,11 +61,11 @@ function ConsentQuestion({ name, value, onChange }: { name: 'lawEnforcement' | '
  * The idempotency key is made once per form: sending it again after an answer that did not arrive
  * returns the narrative the first attempt recorded, never a second one.
  */
-export function NarrativeFormPage({ caseId: preselected }: { caseId?: string }) {
-  const [cases, setCases] = useState<{ list?: OwnCase[]; viewer?: boolean; error?: CombinedError }>({});
+export function NarrativeFormPage({ caseId: preselected, me }: { caseId?: string; me: Me | undefined }) {
+  const [cases, setCases] = useState<{ list?: ResultOf<typeof CASES>['cases']['nodes']; error?: CombinedError }>({});
   const [key] = useState(newKey);
   const [caseId, setCaseId] = useState(preselected ?? '');
-  const [exploitation, setExploitation] = useState<string[]>([]);
+  const [exploitation, setExploitation] = useState<ExploitationType[]>([]);
   const [summary, setSummary] = useState('');
   const [language, setLanguage] = useState<'EN' | 'RO'>('EN');
   const [text, setText] = useState('');
@@ -65,25 +73,25 @@ export function NarrativeFormPage({ caseId: preselected }: { caseId?: string }) 
   const [hub, setHub] = useState('');
   const [recordedBy, setRecordedBy] = useState('');
   const [recordedAt, setRecordedAt] = useState('');
-  const [marking, setMarking] = useState('GREEN');
-  const [source, setSource] = useState('UNTESTED');
-  const [assessment, setAssessment] = useState('C');
-  const [handlingCode, setHandlingCode] = useState('P');
+  const [marking, setMarking] = useState<Handling['marking']>('GREEN');
+  const [source, setSource] = useState<Handling['sourceEvaluation']>('UNTESTED');
+  const [assessment, setAssessment] = useState<Handling['intelligenceAssessment']>('C');
+  const [handlingCode, setHandlingCode] = useState<Handling['handlingCode']>('P');
   const [conditions, setConditions] = useState('');
   const [sending, setSending] = useState<{ busy?: boolean; error?: CombinedError; lost?: boolean }>({});
 
   useEffect(() => {
+    if (!me) return; // the person signed in is still loading
     void (async () => {
-      const me = await client.query<{ me: { displayName: string | null; role: string | null; agency: { id: string } | null } }>(ME, {}).toPromise();
-      const owner = me.data?.me.agency?.id;
-      if (!owner) return setCases({ list: [], error: me.error });
-      const r = await client.query<{ cases: { nodes: OwnCase[] } }>(CASES, { owner }).toPromise();
+      const owner = me.agency?.id;
+      if (!owner) return setCases({ list: [] });
+      const r = await client.query(CASES, { owner }).toPromise();
       const list = r.data?.cases.nodes ?? [];
-      setCases({ list, viewer: me.data?.me.role === 'VIEWER', error: r.error });
-      setRecordedBy((v) => v || (me.data?.me.displayName ?? ''));
+      setCases({ list, error: r.error });
+      setRecordedBy((v) => v || (me.displayName ?? ''));
       setCaseId((v) => v || list[0]?.id || NEW_CASE);
     })();
-  }, []);
+  }, [me?.agency?.id, !me]);
 
   if (!cases.list) return <Loading />;
 
@@ -109,7 +117,7 @@ export function NarrativeFormPage({ caseId: preselected }: { caseId?: string }) 
       handling,
       idempotencyKey: key,
     };
-    const r = await client.mutation<{ contributeNarrative: { id: string } }>(CONTRIBUTE, { input }).toPromise();
+    const r = await client.mutation(CONTRIBUTE, { input }).toPromise();
     if (r.data?.contributeNarrative) return navigate(`/narratives/${r.data.contributeNarrative.id}`);
     setSending({ error: r.error, lost: !!r.error?.networkError });
   };
@@ -119,7 +127,7 @@ export function NarrativeFormPage({ caseId: preselected }: { caseId?: string }) 
       <h1>{t('narratives.form.title')}</h1>
       <p>{t('narratives.form.intro')}</p>
       <Problems error={cases.error} />
-      {cases.viewer ? (
+      {!may(me, 'create', 'Narrative') ? (
         <p role="status">{t('narratives.form.viewer')}</p>
       ) : (
         <form
@@ -205,7 +213,12 @@ export function NarrativeFormPage({ caseId: preselected }: { caseId?: string }) 
 
           <h2>{t('narratives.form.handlingTitle')}</h2>
           <label for="marking">{t('narratives.form.marking')}</label>
-          <select id="marking" aria-describedby="marking-hint" value={marking} onChange={(e) => setMarking((e.target as HTMLSelectElement).value)}>
+          <select
+            id="marking"
+            aria-describedby="marking-hint"
+            value={marking}
+            onChange={(e) => setMarking((e.target as HTMLSelectElement).value as typeof marking)}
+          >
             {MARKINGS.map((m) => (
               <option key={m} value={m}>
                 {t(`narratives.markings.${m}`)}
@@ -216,7 +229,7 @@ export function NarrativeFormPage({ caseId: preselected }: { caseId?: string }) 
             {t('narratives.form.markingHint')}
           </p>
           <label for="source">{t('narratives.form.source')}</label>
-          <select id="source" value={source} onChange={(e) => setSource((e.target as HTMLSelectElement).value)}>
+          <select id="source" value={source} onChange={(e) => setSource((e.target as HTMLSelectElement).value as typeof source)}>
             {SOURCES.map((s) => (
               <option key={s} value={s}>
                 {t(`grading.${s}`)}
@@ -224,7 +237,7 @@ export function NarrativeFormPage({ caseId: preselected }: { caseId?: string }) 
             ))}
           </select>
           <label for="assessment">{t('narratives.form.intelligence')}</label>
-          <select id="assessment" value={assessment} onChange={(e) => setAssessment((e.target as HTMLSelectElement).value)}>
+          <select id="assessment" value={assessment} onChange={(e) => setAssessment((e.target as HTMLSelectElement).value as typeof assessment)}>
             {ASSESSMENTS.map((a) => (
               <option key={a} value={a}>
                 {t(`grading.${a}`)}
@@ -232,7 +245,7 @@ export function NarrativeFormPage({ caseId: preselected }: { caseId?: string }) 
             ))}
           </select>
           <label for="handlingCode">{t('narratives.form.handlingCode')}</label>
-          <select id="handlingCode" value={handlingCode} onChange={(e) => setHandlingCode((e.target as HTMLSelectElement).value)}>
+          <select id="handlingCode" value={handlingCode} onChange={(e) => setHandlingCode((e.target as HTMLSelectElement).value as typeof handlingCode)}>
             <option value="P">{t('grading.P')}</option>
             <option value="C">{t('grading.C_handling')}</option>
           </select>

@@ -7,6 +7,7 @@ import { client, withheldPaths } from './graphql';
 import { i18next, t } from './i18n';
 import { usePersonalQuery } from './personal-query';
 import { type Me, may } from './routes';
+import { graphql, type ResultOf } from './gql';
 
 /**
  * The NGO caseworker's pages over the narratives subgraph: the narratives that reach the agency, one
@@ -15,67 +16,106 @@ import { type Me, may } from './routes';
  * data: these pages ask for the purpose first, as the person and case pages do.
  */
 
-export interface Proposal {
-  id: string;
-  kind: 'IDENTIFIER' | 'INDICATOR';
-  identifierKind: string | null;
-  value: string | null;
-  indicator: string | null;
-  excerptStart: number;
-  excerptEnd: number;
-  excerpt: string | null;
-  status: 'PROPOSED' | 'CONFIRMED' | 'REJECTED';
-  decidedAt: string | null;
-}
-
-interface NarrativeRecord {
-  id: string;
-  marking: string | null;
-  sourceEvaluation: string | null;
-  intelligenceAssessment: string | null;
-  handlingCode: string | null;
-  ownerAgency: { id: string; name: string | null } | null;
-  createdAt: string | null;
-  case: { id: string; reference: string | null } | null;
-  language: 'EN' | 'RO' | null;
-  text: string | null;
-  indicators: string[] | null;
-  consentLawEnforcement: boolean | null;
-  consentHub: boolean | null;
-  consentRecordedBy: string | null;
-  consentRecordedAt: string | null;
-  withdrawnAt: string | null;
-  proposals: Proposal[];
-}
-
-const NARRATIVE = `query Narrative($id: ID!) {
-  me { role agency { id } }
-  narrative(id: $id) {
-    id marking sourceEvaluation intelligenceAssessment handlingCode
-    ownerAgency { id name } createdAt case { id reference }
-    language text indicators consentLawEnforcement consentHub consentRecordedBy consentRecordedAt withdrawnAt
-    proposals { id kind identifierKind value indicator excerptStart excerptEnd excerpt status decidedAt }
-  }
-}`;
-
-const NARRATIVES = `query Narratives($after: String) {
-  narratives(first: 50, after: $after) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    nodes {
-      id marking createdAt language text withdrawnAt consentLawEnforcement consentHub
-      ownerAgency { name } case { id reference }
+const NARRATIVE = graphql(`
+  query Narrative($id: ID!) {
+    narrative(id: $id) {
+      id
+      marking
+      sourceEvaluation
+      intelligenceAssessment
+      handlingCode
+      ownerAgency {
+        id
+        name
+      }
+      createdAt
+      case {
+        id
+        reference
+      }
+      language
+      text
+      indicators
+      consentLawEnforcement
+      consentHub
+      consentRecordedBy
+      consentRecordedAt
+      withdrawnAt
+      proposals {
+        id
+        kind
+        identifierKind
+        value
+        indicator
+        excerptStart
+        excerptEnd
+        excerpt
+        status
+        decidedAt
+      }
     }
   }
-}`;
+`);
 
-const DECIDE = `mutation DecideProposal($id: ID!, $decision: ProposalDecision!) {
-  decideProposal(id: $id, decision: $decision) { id status decidedAt }
-}`;
+const NARRATIVES = graphql(`
+  query Narratives($after: String) {
+    narratives(first: 50, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        marking
+        createdAt
+        language
+        text
+        withdrawnAt
+        consentLawEnforcement
+        consentHub
+        ownerAgency {
+          name
+        }
+        case {
+          id
+          reference
+        }
+      }
+    }
+  }
+`);
 
-const WITHDRAW = `mutation WithdrawConsent($id: ID!, $reason: String) {
-  withdrawConsent(id: $id, reason: $reason) { id text indicators consentLawEnforcement consentHub withdrawnAt proposals { id } }
-}`;
+const DECIDE = graphql(`
+  mutation DecideProposal($id: ID!, $decision: ProposalDecision!) {
+    decideProposal(id: $id, decision: $decision) {
+      id
+      status
+      decidedAt
+    }
+  }
+`);
+
+const WITHDRAW = graphql(`
+  mutation WithdrawConsent($id: ID!, $reason: String) {
+    withdrawConsent(id: $id, reason: $reason) {
+      id
+      text
+      indicators
+      consentLawEnforcement
+      consentHub
+      withdrawnAt
+      proposals {
+        id
+      }
+    }
+  }
+`);
+
+type NarrativeRecord = NonNullable<ResultOf<typeof NARRATIVE>['narrative']>;
+type Proposal = NarrativeRecord['proposals'][number];
+type NarrativePage = ResultOf<typeof NARRATIVES>['narratives'];
+type Withdrawn = ResultOf<typeof WITHDRAW>['withdrawConsent'];
 
 /** A date-time as people read it in the console's language. */
 export function when(iso: string | null | undefined): string {
@@ -92,29 +132,11 @@ export function proposalLabel(p: Proposal): string {
 
 // ---- list ---------------------------------------------------------------------------------
 
-interface ListedNarrative {
-  id: string;
-  marking: string | null;
-  createdAt: string | null;
-  language: string | null;
-  text: string | null;
-  withdrawnAt: string | null;
-  consentLawEnforcement: boolean | null;
-  consentHub: boolean | null;
-  ownerAgency: { name: string | null } | null;
-  case: { id: string; reference: string | null } | null;
-}
-interface NarrativePage {
-  totalCount: number;
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  nodes: ListedNarrative[];
-}
-
 const yesNo = (v: boolean | null) => (v === null ? t('common.none') : t(`narratives.consentShort.${v ? 'yes' : 'no'}`));
 
 /** The narratives that reach the agency, newest first; the first words of each text the caller may read. */
 export function NarrativesPage({ me }: { me: Me | undefined }) {
-  const q = usePersonalQuery<NarrativePage>(NARRATIVES, {}, (d) => d?.narratives as NarrativePage | undefined);
+  const q = usePersonalQuery(NARRATIVES, {}, (d) => d?.narratives);
   const [more, setMore] = useState<{ pages: Array<{ page: NarrativePage; error?: CombinedError }>; loading: boolean; error?: CombinedError }>({
     pages: [],
     loading: false,
@@ -125,7 +147,7 @@ export function NarrativesPage({ me }: { me: Me | undefined }) {
   const last = pages[pages.length - 1]?.page;
   const loadMore = async () => {
     setMore((m) => ({ ...m, loading: true }));
-    const r = await client.query<{ narratives: NarrativePage }>(NARRATIVES, { after: last?.pageInfo.endCursor }).toPromise();
+    const r = await client.query(NARRATIVES, { after: last?.pageInfo.endCursor }).toPromise();
     setMore((m) => ({
       pages: r.data ? [...m.pages, { page: r.data.narratives, error: r.error }] : m.pages,
       loading: false,
@@ -351,21 +373,21 @@ function NarrativeFacts({ n, withheld }: { n: NarrativeRecord; withheld: Set<str
 
 /**
  * A narrative and who reads it: `owner` when the caller's agency owns it (it alone sees the proposals),
- * `mayChange` when the caller may also decide and withdraw (the API refuses viewers: they are offered neither).
+ * `mayDecide` and `mayWithdraw` when the person's permissions also let them decide its proposals and
+ * withdraw consent (the API decides in any case).
  */
-function useNarrative(id: string) {
-  return usePersonalQuery<{ narrative: NarrativeRecord; owner: boolean; mayChange: boolean }>(NARRATIVE, { id }, (d) => {
-    if (!d?.narrative) return null;
-    const narrative = d.narrative as NarrativeRecord;
-    const me = d.me as { role: string | null; agency: { id: string } | null } | undefined;
-    const owner = !!me?.agency && narrative.ownerAgency?.id === me.agency.id;
-    return { narrative, owner, mayChange: owner && me?.role !== 'VIEWER' };
-  });
+function useNarrative(id: string, me: Me | undefined) {
+  const q = usePersonalQuery(NARRATIVE, { id }, (d) => d?.narrative);
+  const narrative = q.data;
+  if (!narrative) return { ...q, data: narrative };
+  // Read at each render: `me` may arrive after the narrative.
+  const owner = !!me?.agency && narrative.ownerAgency?.id === me.agency.id;
+  return { ...q, data: { narrative, owner, mayDecide: owner && may(me, 'update', 'Narrative'), mayWithdraw: owner && may(me, 'withdraw', 'Narrative') } };
 }
 
 /** One narrative: its text with the proposals marked in it, and (for its owner) confirm or reject each. */
-export function NarrativePageView({ id }: { id: string }) {
-  const q = useNarrative(id);
+export function NarrativePageView({ id, me }: { id: string; me: Me | undefined }) {
+  const q = useNarrative(id, me);
   const [answers, setAnswers] = useState<Record<string, CombinedError | undefined>>({});
   if (q.asking) return <PurposeForm onDone={q.stated} />;
   if (q.loading) return <Loading />;
@@ -379,7 +401,7 @@ export function NarrativePageView({ id }: { id: string }) {
     );
   }
   const withheld = withheldPaths(q.error);
-  const { owner, mayChange } = q.data!;
+  const { owner, mayDecide, mayWithdraw } = q.data!;
   const numbers = new Map(n.proposals.map((p, i) => [p.id, i + 1]));
   return (
     <article class="record" data-testid="narrative">
@@ -413,14 +435,14 @@ export function NarrativePageView({ id }: { id: string }) {
               <p>{t('narratives.page.noProposals')}</p>
             ) : (
               <>
-                <p class="muted hint">{t(mayChange ? 'narratives.page.proposalsIntro' : 'narratives.page.viewer')}</p>
+                <p class="muted hint">{t(mayDecide ? 'narratives.page.proposalsIntro' : 'narratives.page.viewer')}</p>
                 <ol class="proposals" data-testid="proposals">
                   {n.proposals.map((p) => (
                     <ProposalItem
                       key={p.id}
                       p={p}
                       n={numbers.get(p.id)!}
-                      decidable={mayChange}
+                      decidable={mayDecide}
                       error={answers[p.id]}
                       onAnswer={(error) => {
                         setAnswers((a) => ({ ...a, [p.id]: error }));
@@ -434,7 +456,7 @@ export function NarrativePageView({ id }: { id: string }) {
           </div>
         )}
       </div>
-      {mayChange && !n.withdrawnAt && (
+      {mayWithdraw && !n.withdrawnAt && (
         <p>
           <Link href={`/narratives/${n.id}/withdraw`} class="button danger">
             {t('narratives.page.withdraw')}
@@ -448,22 +470,12 @@ export function NarrativePageView({ id }: { id: string }) {
 
 // ---- withdrawal of consent ----------------------------------------------------------------------
 
-interface Withdrawn {
-  id: string;
-  text: string | null;
-  indicators: string[] | null;
-  consentLawEnforcement: boolean | null;
-  consentHub: boolean | null;
-  withdrawnAt: string | null;
-  proposals: Array<{ id: string }>;
-}
-
 /**
  * The withdrawal of the survivor's consent: first what goes and what stays, as withdrawConsent does
  * it (services/narratives/narrative.service.ts), then the narrative as the API answers afterwards.
  */
-export function WithdrawPage({ id }: { id: string }) {
-  const q = useNarrative(id);
+export function WithdrawPage({ id, me }: { id: string; me: Me | undefined }) {
+  const q = useNarrative(id, me);
   const [reason, setReason] = useState('');
   const [checked, setChecked] = useState(false);
   const [result, setResult] = useState<{ busy?: boolean; error?: CombinedError; done?: Withdrawn; erasedProposals?: number }>({});
@@ -480,11 +492,11 @@ export function WithdrawPage({ id }: { id: string }) {
     );
   }
   const withheld = withheldPaths(q.error);
-  const { owner, mayChange } = q.data!;
+  const { owner, mayWithdraw } = q.data!;
   const confirmed = n.proposals.filter((p) => p.kind === 'IDENTIFIER' && p.status === 'CONFIRMED');
   const submit = async () => {
     setResult({ busy: true });
-    const r = await client.mutation<{ withdrawConsent: Withdrawn }>(WITHDRAW, { id: n.id, reason: reason.trim() || null }).toPromise();
+    const r = await client.mutation(WITHDRAW, { id: n.id, reason: reason.trim() || null }).toPromise();
     setResult({ error: r.error, done: r.data?.withdrawConsent, erasedProposals: n.proposals.length });
   };
 
@@ -534,7 +546,7 @@ export function WithdrawPage({ id }: { id: string }) {
         <p role="status">{t('narratives.withdraw.already', { at: when(n.withdrawnAt) })}</p>
       ) : !owner ? (
         <p>{t('narratives.page.notOwner')}</p>
-      ) : !mayChange ? (
+      ) : !mayWithdraw ? (
         <p>{t('narratives.page.viewer')}</p>
       ) : (
         <>

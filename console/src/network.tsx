@@ -1,9 +1,10 @@
 import type { CombinedError } from '@urql/core';
 import type { Core } from 'cytoscape';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ChartModel, createCytoscape, drawChart, type NetNode, type NetworkAnswer, PATH_OWNER, SEED_OWNER, type View } from './chart';
+import { ChartModel, createCytoscape, drawChart, PATH_OWNER, SEED_OWNER, type View } from './chart';
 import { Loading, NotFound, Problems, PurposeForm, PurposeLine } from './common';
 import { client, needsPurpose, setPurpose, statedPurpose, withheldPaths } from './graphql';
+import { graphql, type ResultOf } from './gql';
 import { t } from './i18n';
 
 /** What one fetch around a node asks the API for: two steps, so each node drawn knows its neighbours. */
@@ -16,25 +17,80 @@ export const ROWS_PER_PAGE = 50;
 /** By default, more than this many neighbours of one kind are drawn as one aggregate node. */
 export const GROUP_ABOVE = 20;
 
-const NODE_FIELDS = 'id type depth hub hubCount label person { pseudonym fullName role } case { reference } entity { kind value }';
+const NODE = graphql(`
+  fragment NetNode on NetworkNode {
+    id
+    type
+    depth
+    hub
+    hubCount
+    label
+    person {
+      pseudonym
+      fullName
+      role
+    }
+    case {
+      reference
+    }
+    entity {
+      kind
+      value
+    }
+  }
+`);
+const EDGE = graphql(`
+  fragment NetEdge on NetworkEdge {
+    id
+    source
+    target
+    kind
+  }
+`);
 /** A hub (more links than DEGREE_CAP) is expanded with the API's widest caps, one step: its neighbours then wait in aggregates. */
 export const HUB_DEGREE_CAP = 500;
 export const HUB_NODE_LIMIT = 1000;
 /** At most this many nodes paged in from an aggregate are fetched around at once (the API takes 100 seeds). */
 const SEEDS_PER_FETCH = 100;
-const NETWORK = `query Network($seeds: [ID!]!, $depth: Int!, $nodeLimit: Int!, $degreeCap: Int!) {
-  network(seeds: $seeds, depth: $depth, nodeLimit: $nodeLimit, degreeCap: $degreeCap) {
-    truncated reason reasons truncatedAt
-    nodes { ${NODE_FIELDS} }
-    edges { id source target kind }
-  }
-}`;
-const SHORTEST_PATH = `query ShortestPath($from: ID!, $to: ID!) {
-  shortestPath(from: $from, to: $to, maxDepth: ${PATH_DEPTH}) {
-    nodes { ${NODE_FIELDS} }
-    edges { id source target kind }
-  }
-}`;
+const NETWORK = graphql(
+  `
+    query Network($seeds: [ID!]!, $depth: Int!, $nodeLimit: Int!, $degreeCap: Int!) {
+      network(seeds: $seeds, depth: $depth, nodeLimit: $nodeLimit, degreeCap: $degreeCap) {
+        truncated
+        reason
+        reasons
+        truncatedAt
+        nodes {
+          ...NetNode
+        }
+        edges {
+          ...NetEdge
+        }
+      }
+    }
+  `,
+  [NODE, EDGE],
+);
+const SHORTEST_PATH = graphql(
+  `
+    query ShortestPath($from: ID!, $to: ID!, $maxDepth: Int!) {
+      shortestPath(from: $from, to: $to, maxDepth: $maxDepth) {
+        nodes {
+          ...NetNode
+        }
+        edges {
+          ...NetEdge
+        }
+      }
+    }
+  `,
+  [NODE, EDGE],
+);
+
+/** A node and a link of the chart, and one answer around some nodes, as the API answers them. */
+export type NetNode = ResultOf<typeof NODE>;
+export type NetEdge = ResultOf<typeof EDGE>;
+export type NetworkAnswer = ResultOf<typeof NETWORK>['network'];
 
 function nodeLabel(n: NetNode, withheld: Set<string>, base: string): string {
   if (n.type === 'PERSON') {
@@ -85,7 +141,7 @@ export function NetworkPage({ seed, group }: { seed: string; group?: string | nu
   /** Two steps around `ids` by default (so what gets drawn knows its own neighbours); around a hub one step, with the widest caps. */
   const fetchAround = async (ids: string[], opts: { depth?: number; hub?: boolean } = {}) => {
     const r = await client
-      .query<{ network: NetworkAnswer }>(NETWORK, {
+      .query(NETWORK, {
         seeds: ids,
         depth: opts.depth ?? (opts.hub ? 1 : 2),
         nodeLimit: opts.hub ? HUB_NODE_LIMIT : NODE_LIMIT,
@@ -149,7 +205,7 @@ export function NetworkPage({ seed, group }: { seed: string; group?: string | nu
     const [from, to] = pathEnds;
     if (!from || !to) return;
     setBusy(true);
-    const r = await client.query<{ shortestPath: NetworkAnswer | null }>(SHORTEST_PATH, { from, to }).toPromise();
+    const r = await client.query(SHORTEST_PATH, { from, to, maxDepth: PATH_DEPTH }).toPromise();
     setBusy(false);
     if (needsPurpose(r.error)) {
       setPurpose(undefined);

@@ -1,24 +1,41 @@
 import { Link } from './app';
 import { Grading, Loading, NotFound, Problems, PurposeForm, PurposeLine, TlpBanner, Value } from './common';
+import { graphql } from './gql';
 import { withheldPaths } from './graphql';
 import { usePersonalQuery } from './personal-query';
 import { t } from './i18n';
 
-const PERSON = `query Person($id: ID!) {
-  person(id: $id) {
-    id marking sourceEvaluation intelligenceAssessment handlingCode handlingConditions
-    ownerAgency { name }
-    caseId role pseudonym ageBand gender nationality fullName dateOfBirth contact documents
+const PERSON = graphql(`
+  query Person($id: ID!) {
+    person(id: $id) {
+      id
+      marking
+      sourceEvaluation
+      intelligenceAssessment
+      handlingCode
+      handlingConditions
+      ownerAgency {
+        name
+      }
+      caseId
+      role
+      pseudonym
+      ageBand
+      gender
+      nationality
+      fullName
+      dateOfBirth
+      contact
+      documents
+    }
   }
-}`;
-
-type Person = Record<string, unknown> & { id: string; marking: string | null; ownerAgency: { name: string | null } | null; caseId: string | null };
+`);
 
 const FIELDS = ['fullName', 'pseudonym', 'role', 'gender', 'nationality', 'ageBand', 'dateOfBirth', 'contact', 'documents'] as const;
 
 /** A person's record: personal data, so the purpose is stated first (once a session). */
 export function PersonPage({ id }: { id: string }) {
-  const q = usePersonalQuery<Person>(PERSON, { id }, (d) => d?.person as Person | null);
+  const q = usePersonalQuery(PERSON, { id }, (d) => d?.person);
   if (q.asking) return <PurposeForm onDone={q.stated} />;
   if (q.loading) return <Loading />;
   const p = q.data;
@@ -38,7 +55,7 @@ export function PersonPage({ id }: { id: string }) {
       <h1>
         {t('person.title')}: <Value value={p.fullName ?? (withheld.has('person.fullName') ? null : p.pseudonym)} path="person.fullName" withheld={withheld} />
       </h1>
-      <Grading record={p as Record<string, string | null>} withheld={withheld} base="person" />
+      <Grading record={p} withheld={withheld} base="person" />
       <dl class="fields">
         {FIELDS.map((f) => (
           <div key={f} data-field={f}>

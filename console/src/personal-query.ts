@@ -1,4 +1,4 @@
-import type { CombinedError } from '@urql/core';
+import type { AnyVariables, CombinedError, DocumentInput } from '@urql/core';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { client, needsPurpose, setPurpose, statedPurpose } from './graphql';
 
@@ -20,10 +20,10 @@ export interface PersonalQuery<T> {
  * A query that opens personal data: the purpose is asked first (once a session, sent as
  * `x-tessera-purpose`), and again when the API answers PURPOSE_REQUIRED; the query runs once it is stated.
  */
-export function usePersonalQuery<T>(
-  query: string,
-  variables: Record<string, unknown>,
-  pick: (data: Record<string, unknown> | undefined) => T | null | undefined,
+export function usePersonalQuery<Data, V extends AnyVariables, T>(
+  query: DocumentInput<Data, V>,
+  variables: V,
+  pick: (data: Data | undefined) => T | null | undefined,
 ): PersonalQuery<T> {
   const [asking, setAsking] = useState(!statedPurpose());
   const [attempt, setAttempt] = useState({ n: 0, quiet: false });
@@ -36,7 +36,7 @@ export function usePersonalQuery<T>(
     if (!attempt.quiet || shownKey.current !== key) setState({ loading: true });
     shownKey.current = key;
     void client
-      .query<Record<string, unknown>>(query, variables)
+      .query(query, variables)
       .toPromise()
       .then((r) => {
         if (needsPurpose(r.error)) {

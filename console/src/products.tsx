@@ -4,57 +4,136 @@ import { Link, navigate } from './app';
 import { Loading, NotFound, Problems, TlpBanner } from './common';
 import { client } from './graphql';
 import { t } from './i18n';
+import { graphql, type ResultOf, type VariablesOf } from './gql';
 
 /** Intelligence reports: the recipients' feed and report page, and the hub analysts' editor. */
 
-interface Counts {
-  caseCount: number | null;
-  victimCount: number | null;
-  countSuppressed: boolean;
-}
-interface Visuals {
-  agencyType: string;
-  periodStart: string;
-  periodEnd: string;
-  routeMapSvg: string;
-  networkSvg: string;
-  k: number;
-  routes: Array<Counts & { origin: { name: string } | null; destination: { name: string } | null }>;
-  hotspots: Array<Counts & { location: { name: string; countryCode: string | null } | null }>;
-}
-interface Version {
-  id: string;
-  version: number;
-  title: string;
-  summary: string;
-  keyJudgements: string[];
-  body: string;
-  publishedAt: string;
-  visuals: Visuals[];
-}
-interface Report {
-  id: string;
-  marking: string;
-  status: string;
-  latest: Version | null;
-  versions: Array<{ version: number; title: string; publishedAt: string }>;
-}
+const FEED = graphql(`
+  query Feed {
+    intelligenceFeed(first: 50) {
+      nodes {
+        id
+        marking
+        updatedAt
+        latest {
+          version
+          title
+          summary
+        }
+      }
+    }
+  }
+`);
+const REPORT = graphql(`
+  query Report($id: ID!) {
+    intelligenceReport(id: $id) {
+      id
+      marking
+      status
+      latest {
+        id
+        version
+        title
+        summary
+        keyJudgements
+        body
+        publishedAt
+        visuals {
+          agencyType
+          periodStart
+          periodEnd
+          routeMapSvg
+          networkSvg
+          k
+          routes {
+            caseCount
+            victimCount
+            countSuppressed
+            origin {
+              name
+            }
+            destination {
+              name
+            }
+          }
+          hotspots {
+            caseCount
+            victimCount
+            countSuppressed
+            location {
+              name
+              countryCode
+            }
+          }
+        }
+      }
+      versions {
+        version
+        title
+        publishedAt
+      }
+    }
+  }
+`);
+const PDF = graphql(`
+  query ReportPdf($id: ID!) {
+    intelligenceReport(id: $id) {
+      latest {
+        pdf
+      }
+    }
+  }
+`);
+const FEEDBACK = graphql(`
+  mutation Feedback($id: ID!, $input: ReportFeedbackInput!) {
+    recordReportFeedback(reportId: $id, input: $input) {
+      id
+    }
+  }
+`);
+const PUBLISH = graphql(`
+  mutation Publish($input: PublishReportInput!) {
+    publishIntelligenceReport(input: $input) {
+      id
+    }
+  }
+`);
+const REVISE = graphql(`
+  mutation Revise($id: ID!, $input: ReviseReportInput!) {
+    reviseIntelligenceReport(id: $id, input: $input) {
+      id
+    }
+  }
+`);
+const WITHDRAW = graphql(`
+  mutation Withdraw($id: ID!, $reason: String!) {
+    withdrawIntelligenceReport(id: $id, reason: $reason) {
+      id
+      status
+    }
+  }
+`);
+const CONTENT = graphql(`
+  query Content($id: ID!) {
+    intelligenceReport(id: $id) {
+      marking
+      latest {
+        title
+        summary
+        keyJudgements
+        body
+        periodStart
+        periodEnd
+      }
+    }
+  }
+`);
 
-const FEED = `query Feed { intelligenceFeed(first: 50) { nodes { id marking updatedAt latest { version title summary } } } }`;
-const REPORT = `query Report($id: ID!) { intelligenceReport(id: $id) { id marking status
-  latest { id version title summary keyJudgements body publishedAt
-    visuals { agencyType periodStart periodEnd routeMapSvg networkSvg k
-      routes { caseCount victimCount countSuppressed origin { name } destination { name } }
-      hotspots { caseCount victimCount countSuppressed location { name countryCode } } } }
-  versions { version title publishedAt } } }`;
-const PDF = `query ReportPdf($id: ID!) { intelligenceReport(id: $id) { latest { pdf } } }`;
-const FEEDBACK = `mutation Feedback($id: ID!, $input: ReportFeedbackInput!) { recordReportFeedback(reportId: $id, input: $input) { id } }`;
-const PUBLISH = `mutation Publish($input: PublishReportInput!) { publishIntelligenceReport(input: $input) { id } }`;
-const REVISE = `mutation Revise($id: ID!, $input: ReviseReportInput!) { reviseIntelligenceReport(id: $id, input: $input) { id } }`;
-const WITHDRAW = `mutation Withdraw($id: ID!, $reason: String!) { withdrawIntelligenceReport(id: $id, reason: $reason) { id status } }`;
-const CONTENT = `query Content($id: ID!) { intelligenceReport(id: $id) { marking latest { title summary keyJudgements body periodStart periodEnd } } }`;
+type Report = NonNullable<ResultOf<typeof REPORT>['intelligenceReport']>;
+type Publish = VariablesOf<typeof PUBLISH>['input'];
+type RecipientType = NonNullable<Publish['audience']['agencyTypes']>[number];
 
-const RECIPIENT_TYPES = ['LAW_ENFORCEMENT', 'FINANCIAL_INSTITUTION', 'NGO', 'FRONTLINE'] as const;
+const RECIPIENT_TYPES: RecipientType[] = ['LAW_ENFORCEMENT', 'FINANCIAL_INSTITUTION', 'NGO', 'FRONTLINE'];
 const day = (iso: string) => iso.slice(0, 10);
 /** An SVG the API rendered, as an image: an <img> runs no script, whatever the SVG holds. */
 const svgSource = (svg: string) => `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
@@ -63,14 +142,14 @@ const count = (n: number | null, suppressed: boolean, k: number) =>
 
 export function FeedPage({ agencyType }: { agencyType?: string }) {
   const [state, setState] = useState<{
-    nodes?: Array<{ id: string; marking: string; updatedAt: string; latest: { version: number; title: string; summary: string } | null }>;
+    nodes?: ResultOf<typeof FEED>['intelligenceFeed']['nodes'];
     error?: CombinedError;
   }>({});
   useEffect(() => {
     void client
       .query(FEED, {})
       .toPromise()
-      .then((r) => setState({ nodes: (r.data as { intelligenceFeed?: { nodes: [] } } | undefined)?.intelligenceFeed?.nodes ?? [], error: r.error }));
+      .then((r) => setState({ nodes: r.data?.intelligenceFeed.nodes ?? [], error: r.error }));
   }, []);
   if (!state.nodes) return <Loading />;
   return (
@@ -109,9 +188,7 @@ export function ReportPage({ id, agencyType }: { id: string; agencyType?: string
     void client
       .query(REPORT, { id })
       .toPromise()
-      .then((r) =>
-        setState({ report: (r.data as { intelligenceReport?: Report | null } | undefined)?.intelligenceReport ?? null, error: r.error, loading: false }),
-      );
+      .then((r) => setState({ report: r.data?.intelligenceReport ?? null, error: r.error, loading: false }));
   }, [id]);
   if (state.loading) return <Loading />;
   const report = state.report;
@@ -126,7 +203,7 @@ export function ReportPage({ id, agencyType }: { id: string; agencyType?: string
   }
   const download = async () => {
     const r = await client.query(PDF, { id }).toPromise();
-    const b64 = (r.data as { intelligenceReport?: { latest?: { pdf?: string } } } | undefined)?.intelligenceReport?.latest?.pdf;
+    const b64 = r.data?.intelligenceReport?.latest?.pdf;
     if (!b64) return;
     const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
     const url = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
@@ -299,7 +376,7 @@ function FeedbackForm({ id }: { id: string }) {
 /** A new report, or (with `reportId`) a new version of one, its form filled with the latest version. */
 export function EditorPage({ reportId }: { reportId?: string }) {
   const [key] = useState(() => crypto.randomUUID());
-  const [form, setForm] = useState({
+  const [form, setForm] = useState<Pick<Publish, 'marking'> & Omit<Publish['content'], 'keyJudgements'> & { keyJudgements: string }>({
     title: '',
     summary: '',
     keyJudgements: '',
@@ -308,7 +385,7 @@ export function EditorPage({ reportId }: { reportId?: string }) {
     periodStart: `${new Date().getUTCFullYear() - 1}-01-01`,
     periodEnd: `${new Date().getUTCFullYear() - 1}-12-31`,
   });
-  const [types, setTypes] = useState<string[]>([]);
+  const [types, setTypes] = useState<RecipientType[]>([]);
   const [error, setError] = useState<CombinedError>();
   const [busy, setBusy] = useState(false);
   const [loaded, setLoaded] = useState(!reportId);
@@ -318,19 +395,10 @@ export function EditorPage({ reportId }: { reportId?: string }) {
       .query(CONTENT, { id: reportId })
       .toPromise()
       .then((r) => {
-        const report = (
-          r.data as
-            | {
-                intelligenceReport?: {
-                  marking: string;
-                  latest: Omit<Version, 'id' | 'version' | 'publishedAt' | 'visuals'> & { periodStart: string; periodEnd: string };
-                };
-              }
-            | undefined
-        )?.intelligenceReport;
+        const report = r.data?.intelligenceReport;
         setLoaded(true);
-        if (!report) return setError(r.error);
-        const v = report.latest;
+        const v = report?.latest;
+        if (!report || !v) return setError(r.error);
         setForm({
           title: v.title,
           summary: v.summary,
@@ -361,7 +429,7 @@ export function EditorPage({ reportId }: { reportId?: string }) {
       ? await client.mutation(REVISE, { id: reportId, input: { content, idempotencyKey: key } }).toPromise()
       : await client.mutation(PUBLISH, { input: { marking: form.marking, audience: { agencyTypes: types }, content, idempotencyKey: key } }).toPromise();
     setBusy(false);
-    const data = r.data as { publishIntelligenceReport?: { id: string }; reviseIntelligenceReport?: { id: string } } | undefined;
+    const data: { publishIntelligenceReport?: { id: string }; reviseIntelligenceReport?: { id: string } } | undefined = r.data;
     const id = data?.publishIntelligenceReport?.id ?? data?.reviseIntelligenceReport?.id;
     if (id) navigate(`/products/${id}`);
     else setError(r.error);

@@ -4,21 +4,53 @@ import { Link } from './app';
 import { issues, publicClient } from './graphql';
 import { i18next, t } from './i18n';
 import { proofOfWork } from './proof-of-work';
+import { graphql, type ResultOf, type VariablesOf } from './gql';
 
 /** The kinds of situation the intake API takes (PublicSituationKind). */
-export const SITUATION_KINDS = ['SEXUAL', 'LABOUR', 'CRIMINAL', 'DOMESTIC_SERVITUDE', 'ORGAN_HARVESTING', 'CHILD', 'UNSURE'] as const;
+type SituationKind = NonNullable<VariablesOf<typeof SUBMIT>['input']['situationKind']>;
+export const SITUATION_KINDS: SituationKind[] = ['SEXUAL', 'LABOUR', 'CRIMINAL', 'DOMESTIC_SERVITUDE', 'ORGAN_HARVESTING', 'CHILD', 'UNSURE'];
 /** What the intake API takes of a photo, as sent (services/intake/photos.ts MAX_PHOTOS, MAX_PHOTO_BYTES). */
 const MAX_PHOTOS = 3;
 const MAX_PHOTO_BYTES = 1_000_000;
 
-const CHALLENGE = 'query Challenge { publicReportChallenge { challenge bits } }';
-const SUBMIT = 'mutation Submit($input: SubmitPublicReportInput!) { submitPublicReport(input: $input) { receiptCode receivedOn } }';
-const RECEIPT = 'query Receipt($code: String!) { publicReportReceipt(receiptCode: $code) { receivedOn status additionCount } }';
-const ADD = 'mutation Add($input: AddToPublicReportInput!) { addToPublicReport(input: $input) { receivedOn status additionCount } }';
+const CHALLENGE = graphql(`
+  query Challenge {
+    publicReportChallenge {
+      challenge
+      bits
+    }
+  }
+`);
+const SUBMIT = graphql(`
+  mutation Submit($input: SubmitPublicReportInput!) {
+    submitPublicReport(input: $input) {
+      receiptCode
+      receivedOn
+    }
+  }
+`);
+const RECEIPT = graphql(`
+  query Receipt($code: String!) {
+    publicReportReceipt(receiptCode: $code) {
+      receivedOn
+      status
+      additionCount
+    }
+  }
+`);
+const ADD = graphql(`
+  mutation Add($input: AddToPublicReportInput!) {
+    addToPublicReport(input: $input) {
+      receivedOn
+      status
+      additionCount
+    }
+  }
+`);
 
 /** A fresh challenge, solved in the browser: what a submission or an addition carries. */
 async function solvedChallenge(): Promise<{ challenge: string; nonce: string }> {
-  const r = await publicClient.query<{ publicReportChallenge: { challenge: string; bits: number } }>(CHALLENGE, {}).toPromise();
+  const r = await publicClient.query(CHALLENGE, {}).toPromise();
   if (!r.data?.publicReportChallenge) throw r.error ?? new Error('no challenge');
   const { challenge, bits } = r.data.publicReportChallenge;
   return { challenge, nonce: await proofOfWork(challenge, bits) };
@@ -93,7 +125,7 @@ interface Draft {
   story: string;
   when: string;
   place: string;
-  situationKind: string;
+  situationKind: SituationKind | '';
   language: string | undefined;
   contact: string;
 }
@@ -202,7 +234,7 @@ export function PublicReportPage() {
         photos: photos.map((p) => p.base64),
         ...(await solvedChallenge()),
       };
-      const r = await publicClient.mutation<{ submitPublicReport: { receiptCode: string; receivedOn: string } }>(SUBMIT, { input }).toPromise();
+      const r = await publicClient.mutation(SUBMIT, { input }).toPromise();
       if (r.data?.submitPublicReport) {
         setReceipt({ code: r.data.submitPublicReport.receiptCode, receivedOn: r.data.submitPublicReport.receivedOn });
         photos.forEach((p) => URL.revokeObjectURL(p.preview));
@@ -335,11 +367,7 @@ export function PublicReportPage() {
 
 // ---- the receipt ----------------------------------------------------------------------------
 
-interface ReceiptAnswer {
-  receivedOn: string | null;
-  status: string | null;
-  additionCount: number | null;
-}
+type ReceiptAnswer = ResultOf<typeof ADD>['addToPublicReport'];
 
 /** Checks a receipt code and adds to its report; the code stays in this page's memory only (never in the address). */
 export function ReceiptPage() {
@@ -355,7 +383,7 @@ export function ReceiptPage() {
     setBusy(true);
     setError(undefined);
     setAdded(false);
-    const r = await publicClient.query<{ publicReportReceipt: ReceiptAnswer | null }>(RECEIPT, { code: code.trim() }).toPromise();
+    const r = await publicClient.query(RECEIPT, { code: code.trim() }).toPromise();
     setBusy(false);
     const missing = !r.data?.publicReportReceipt;
     setNotFound(missing && (issues(r.error).some((i) => i.code === 'NOT_FOUND') || !r.error));
@@ -368,7 +396,7 @@ export function ReceiptPage() {
     setError(undefined);
     try {
       const input = { receiptCode: code.trim(), text, ...(await solvedChallenge()) };
-      const r = await publicClient.mutation<{ addToPublicReport: ReceiptAnswer }>(ADD, { input }).toPromise();
+      const r = await publicClient.mutation(ADD, { input }).toPromise();
       if (r.data?.addToPublicReport) {
         setChecked(r.data.addToPublicReport);
         setText('');

@@ -5,6 +5,7 @@ import { Loading, Problems } from './common';
 import { client } from './graphql';
 import { DEFAULT_HANDLING, type Handling, HandlingFields, handlingInput } from './handling';
 import { t } from './i18n';
+import { graphql, type ResultOf } from './gql';
 
 /** A CSV record as the API reads it (services/typologies/report-file.ts): its line, and its cells by lower-cased column. */
 interface Preview {
@@ -23,21 +24,28 @@ interface RowError {
   message: string;
 }
 
-interface Imported {
-  replayed: boolean;
-  submission: { id: string; reportCount: number; submittedAt: string };
-  rows: Array<{ reportId: string; line: number | null; reference: string | null }>;
-  unmapped: Array<{ path: string; count: number }>;
-}
-
-const IMPORT = `mutation ImportTransactionReports($input: ImportTransactionReportsInput!) {
-  importTransactionReports(input: $input) {
-    replayed
-    submission { id reportCount submittedAt }
-    rows { reportId line reference }
-    unmapped { path count }
+const IMPORT = graphql(`
+  mutation ImportTransactionReports($input: ImportTransactionReportsInput!) {
+    importTransactionReports(input: $input) {
+      replayed
+      submission {
+        id
+        reportCount
+        submittedAt
+      }
+      rows {
+        reportId
+        line
+        reference
+      }
+      unmapped {
+        path
+        count
+      }
+    }
   }
-}`;
+`);
+type Imported = ResultOf<typeof IMPORT>['importTransactionReports'];
 
 /** Read with the options the API reads with, so lines and columns are the ones its errors name. */
 function preview(content: string): Preview {
@@ -87,8 +95,8 @@ export function ReportsPage() {
 
   async function send(p: Preview) {
     setState({ busy: true });
-    const input = { idempotencyKey: await batchKey(p.content, handling), format: 'CSV', content: p.content, handling: handlingInput(handling) };
-    const r = await client.mutation<{ importTransactionReports: Imported }>(IMPORT, { input }).toPromise();
+    const input = { idempotencyKey: await batchKey(p.content, handling), format: 'CSV' as const, content: p.content, handling: handlingInput(handling) };
+    const r = await client.mutation(IMPORT, { input }).toPromise();
     const done = r.data?.importTransactionReports;
     const rowErrors = r.error?.graphQLErrors.flatMap((e) => (Array.isArray(e.extensions?.errors) ? (e.extensions.errors as RowError[]) : []));
     setState({

@@ -4,72 +4,120 @@ import { Link, navigate } from './app';
 import { ConfirmDialog, dayFromToday, Loading, Pager, Problems, TlpBanner, usePages, useQuery } from './common';
 import { client } from './graphql';
 import { t } from './i18n';
+import { graphql, type ResultOf, type VariablesOf } from './gql';
 
 /** The API's longest grant (services/agencies/access-request.service.ts: MAX_GRANT_DAYS); the last day offered ends before it. */
 const MAX_GRANT_DAYS = 180;
 const DEFAULT_GRANT_DAYS = 30;
 const PAGE_SIZE = 20;
 
-const GRANT_FIELDS = 'id requestId subjectType recordId purpose expiresAt revokedAt active createdAt grantorAgency { name } granteeAgency { name }';
-
-const REQUESTS = (incoming: boolean) => `query AccessRequests($first: Int!, $after: String, $direction: AccessRequestDirection, $status: AccessRequestStatus) {
-  accessRequests(first: $first, after: $after, direction: $direction, status: $status) {
-    totalCount pageInfo { hasNextPage endCursor }
-    nodes {
-      id status purpose createdAt decidedAt refusalReason
-      identifier { kind value }
-      requesterAgency { name } targetAgency { name }
-      grants { ${GRANT_FIELDS} }
-      ${incoming ? 'candidates { subjectType id marking via role }' : ''}
+const GRANT_FIELDS = graphql(`
+  fragment GrantFields on AccessGrant {
+    id
+    requestId
+    subjectType
+    recordId
+    purpose
+    expiresAt
+    revokedAt
+    active
+    createdAt
+    grantorAgency {
+      name
+    }
+    granteeAgency {
+      name
     }
   }
-}`;
+`);
 
-const GRANTS = `query AccessGrants { given: accessGrants(direction: GIVEN) { ${GRANT_FIELDS} } received: accessGrants(direction: RECEIVED) { ${GRANT_FIELDS} } }`;
-const GRANT = `mutation GrantAccess($requestId: ID!, $records: [RecordRefInput!]!, $expiresAt: DateTimeISO!) {
-  grantAccess(requestId: $requestId, records: $records, expiresAt: $expiresAt) { id status }
-}`;
-const REFUSE = `mutation RefuseAccess($requestId: ID!, $reason: String!) { refuseAccess(requestId: $requestId, reason: $reason) { id status } }`;
-const REVOKE = `mutation RevokeGrant($grantId: ID!) { revokeGrant(grantId: $grantId) { id active revokedAt } }`;
+/** The requests; the records that could answer one (`candidates`) for the requests addressed to the agency only. */
+const REQUESTS = graphql(
+  `
+    query AccessRequests($first: Int!, $after: String, $direction: AccessRequestDirection, $status: AccessRequestStatus, $incoming: Boolean!) {
+      accessRequests(first: $first, after: $after, direction: $direction, status: $status) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          id
+          status
+          purpose
+          createdAt
+          decidedAt
+          refusalReason
+          identifier {
+            kind
+            value
+          }
+          requesterAgency {
+            name
+          }
+          targetAgency {
+            name
+          }
+          grants {
+            ...GrantFields
+          }
+          candidates @include(if: $incoming) {
+            subjectType
+            id
+            marking
+            via
+            role
+          }
+        }
+      }
+    }
+  `,
+  [GRANT_FIELDS],
+);
 
-interface Grant {
-  id: string;
-  requestId: string;
-  subjectType: string;
-  recordId: string;
-  purpose: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  active: boolean;
-  createdAt: string;
-  grantorAgency: { name: string | null };
-  granteeAgency: { name: string | null };
-}
-interface Candidate {
-  subjectType: string;
-  id: string;
-  marking: string;
-  via: string;
-  role: string | null;
-}
-interface AccessRequest {
-  id: string;
-  status: 'PENDING' | 'GRANTED' | 'REFUSED';
-  purpose: string;
-  createdAt: string;
-  decidedAt: string | null;
-  refusalReason: string | null;
-  identifier: { kind: string; value: string };
-  requesterAgency: { name: string | null };
-  targetAgency: { name: string | null };
-  grants: Grant[];
-  candidates?: Candidate[] | null;
-}
-interface Connection {
-  totalCount: number;
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  nodes: AccessRequest[];
-}
+const GRANTS = graphql(
+  `
+    query AccessGrants {
+      given: accessGrants(direction: GIVEN) {
+        ...GrantFields
+      }
+      received: accessGrants(direction: RECEIVED) {
+        ...GrantFields
+      }
+    }
+  `,
+  [GRANT_FIELDS],
+);
+const GRANT = graphql(`
+  mutation GrantAccess($requestId: ID!, $records: [RecordRefInput!]!, $expiresAt: DateTimeISO!) {
+    grantAccess(requestId: $requestId, records: $records, expiresAt: $expiresAt) {
+      id
+      status
+    }
+  }
+`);
+const REFUSE = graphql(`
+  mutation RefuseAccess($requestId: ID!, $reason: String!) {
+    refuseAccess(requestId: $requestId, reason: $reason) {
+      id
+      status
+    }
+  }
+`);
+const REVOKE = graphql(`
+  mutation RevokeGrant($grantId: ID!) {
+    revokeGrant(grantId: $grantId) {
+      id
+      active
+      revokedAt
+    }
+  }
+`);
+
+type Grant = ResultOf<typeof GRANT_FIELDS>;
+type AccessRequest = ResultOf<typeof REQUESTS>['accessRequests']['nodes'][number];
+type RecordRef = VariablesOf<typeof GRANT>['records'][number];
+type Status = NonNullable<VariablesOf<typeof REQUESTS>['status']>;
 
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : t('common.none'));
 const recordName = (r: { subjectType: string; id: string }) => `${r.subjectType} ${r.id.slice(0, 8)}`;
@@ -85,16 +133,12 @@ const grantedRecord = (g: Grant) => recordName({ subjectType: g.subjectType, id:
  */
 export function RequestsPage({ query }: { query: URLSearchParams }) {
   const direction = query.get('direction') === 'OUTGOING' ? 'OUTGOING' : 'INCOMING';
-  const status = ['PENDING', 'GRANTED', 'REFUSED'].includes(query.get('status') ?? '') ? query.get('status')! : '';
+  const status = (['PENDING', 'GRANTED', 'REFUSED'] as Status[]).find((s) => s === query.get('status')) ?? '';
   const key = `${direction}:${status}`;
   const pages = usePages(key);
   const [version, setVersion] = useState(0);
   const [notice, setNotice] = useState<string>();
-  const q = useQuery<{ accessRequests: Connection }>(
-    REQUESTS(direction === 'INCOMING'),
-    { first: PAGE_SIZE, after: pages.after, direction, status: status || undefined },
-    version,
-  );
+  const q = useQuery(REQUESTS, { first: PAGE_SIZE, after: pages.after, direction, status: status || undefined, incoming: direction === 'INCOMING' }, version);
   const state = { loading: q.loading, list: q.data?.accessRequests, error: q.error };
 
   const changed = (text: string) => {
@@ -168,7 +212,7 @@ function RequestCard({ request: r, incoming, onChanged }: { request: AccessReque
         ? await client
             .mutation(GRANT, {
               requestId: r.id,
-              records: picked.map((c) => ({ subjectType: c.subjectType, id: c.id })),
+              records: picked.map((c) => ({ subjectType: c.subjectType as RecordRef['subjectType'], id: c.id })),
               // The end of the chosen day, UTC.
               expiresAt: `${until}T23:59:59.000Z`,
             })
@@ -319,7 +363,7 @@ function RequestCard({ request: r, incoming, onChanged }: { request: AccessReque
 
 /** The grants the agency gave (revocable) and received. */
 function Grants({ version, onChanged }: { version: number; onChanged: (notice: string) => void }) {
-  const q = useQuery<{ given: Grant[]; received: Grant[] }>(GRANTS, {}, version);
+  const q = useQuery(GRANTS, {}, version);
   const state = { loading: q.loading, given: q.data?.given, received: q.data?.received, error: q.error };
   const [revoking, setRevoking] = useState<Grant>();
   const [error, setError] = useState<CombinedError>();

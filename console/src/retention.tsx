@@ -4,46 +4,62 @@ import { Link, navigate } from './app';
 import { ConfirmDialog, dayFromToday, Loading, Pager, Problems, TlpBanner, usePages, useQuery } from './common';
 import { client } from './graphql';
 import { t } from './i18n';
+import { graphql, type ResultOf, type VariablesOf } from './gql';
 
-const SUBJECT_TYPES = ['Case', 'Typology', 'TransactionReport', 'Narrative', 'Observation', 'Link', 'Route'];
+const SUBJECT_TYPES: SubjectType[] = ['Case', 'Typology', 'TransactionReport', 'Narrative', 'Observation', 'Link', 'Route'];
 const PAGE_SIZE = 25;
 
-const DUE = `query RecordsDue($first: Int!, $after: String, $before: String, $subjectType: RecordSubjectType) {
-  recordsDueForReview(first: $first, after: $after, before: $before, subjectType: $subjectType) {
-    totalCount pageInfo { hasNextPage endCursor }
-    nodes { subjectType id marking reviewDue retentionClass reviewPeriodYears createdAt }
+const DUE = graphql(`
+  query RecordsDue($first: Int!, $after: String, $before: String, $subjectType: RecordSubjectType) {
+    recordsDueForReview(first: $first, after: $after, before: $before, subjectType: $subjectType) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        subjectType
+        id
+        marking
+        reviewDue
+        retentionClass
+        reviewPeriodYears
+        createdAt
+      }
+    }
   }
-}`;
-const REVIEWS = `query RetentionReviews { retentionReviews(first: 20) { totalCount nodes { id subjectType recordId decision reason reviewedAt previousReviewDue nextReviewDue erasedRecordCount } } }`;
-const REVIEW = `mutation ReviewRecord($subjectType: RecordSubjectType!, $id: ID!, $decision: RetentionDecision!, $reason: String) {
-  reviewRecord(subjectType: $subjectType, id: $id, decision: $decision, reason: $reason) { id decision nextReviewDue erasedRecordCount }
-}`;
+`);
+const REVIEWS = graphql(`
+  query RetentionReviews {
+    retentionReviews(first: 20) {
+      totalCount
+      nodes {
+        id
+        subjectType
+        recordId
+        decision
+        reason
+        reviewedAt
+        previousReviewDue
+        nextReviewDue
+        erasedRecordCount
+      }
+    }
+  }
+`);
+const REVIEW = graphql(`
+  mutation ReviewRecord($subjectType: RecordSubjectType!, $id: ID!, $decision: RetentionDecision!, $reason: String) {
+    reviewRecord(subjectType: $subjectType, id: $id, decision: $decision, reason: $reason) {
+      id
+      decision
+      nextReviewDue
+      erasedRecordCount
+    }
+  }
+`);
 
-interface Due {
-  subjectType: string;
-  id: string;
-  marking: string;
-  reviewDue: string;
-  retentionClass: string;
-  reviewPeriodYears: number;
-  createdAt: string;
-}
-interface Connection {
-  totalCount: number;
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  nodes: Due[];
-}
-interface Review {
-  id: string;
-  subjectType: string;
-  recordId: string;
-  decision: 'KEEP' | 'ERASE';
-  reason: string | null;
-  reviewedAt: string;
-  previousReviewDue: string;
-  nextReviewDue: string | null;
-  erasedRecordCount: number;
-}
+type Due = ResultOf<typeof DUE>['recordsDueForReview']['nodes'][number];
+type SubjectType = VariablesOf<typeof REVIEW>['subjectType'];
 
 const recordName = (r: { subjectType: string; id: string }) => `${r.subjectType} ${r.id.slice(0, 8)}`;
 
@@ -54,18 +70,14 @@ const recordName = (r: { subjectType: string; id: string }) => `${r.subjectType}
  */
 export function RetentionPage({ query }: { query: URLSearchParams }) {
   const before = /^\d{4}-\d{2}-\d{2}$/.test(query.get('before') ?? '') ? query.get('before')! : dayFromToday(0);
-  const subjectType = SUBJECT_TYPES.includes(query.get('subjectType') ?? '') ? query.get('subjectType')! : '';
+  const subjectType = SUBJECT_TYPES.find((s) => s === query.get('subjectType')) ?? '';
   const key = `${before}:${subjectType}`;
   const pages = usePages(key);
   const [draft, setDraft] = useState({ before, subjectType });
   const [version, setVersion] = useState(0);
   const [notice, setNotice] = useState<string>();
   const [selected, setSelected] = useState<Due>();
-  const q = useQuery<{ recordsDueForReview: Connection }>(
-    DUE,
-    { first: PAGE_SIZE, after: pages.after, before, subjectType: subjectType || undefined },
-    version,
-  );
+  const q = useQuery(DUE, { first: PAGE_SIZE, after: pages.after, before, subjectType: subjectType || undefined }, version);
   const state = { loading: q.loading, list: q.data?.recordsDueForReview, error: q.error };
 
   useEffect(() => setDraft({ before, subjectType }), [key]);
@@ -183,7 +195,7 @@ function Decision({ record, onCancel, onDone }: { record: Due; onCancel: () => v
     setConfirming(false);
     setBusy(true);
     const r = await client
-      .mutation<{ reviewRecord: { nextReviewDue: string | null; erasedRecordCount: number } }>(REVIEW, {
+      .mutation(REVIEW, {
         subjectType: record.subjectType,
         id: record.id,
         decision,
@@ -253,7 +265,7 @@ function Decision({ record, onCancel, onDone }: { record: Due; onCancel: () => v
 }
 
 function Reviews({ version }: { version: number }) {
-  const q = useQuery<{ retentionReviews: { totalCount: number; nodes: Review[] } }>(REVIEWS, {}, version);
+  const q = useQuery(REVIEWS, {}, version);
   const state = { loading: q.loading, reviews: q.data?.retentionReviews.nodes, total: q.data?.retentionReviews.totalCount };
   if (state.loading && !state.reviews) return <Loading />;
   if (!state.reviews) return null;

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { AuditPage } from './audit';
+import { graphql, type ResultOf } from './gql';
 import { CampaignsPage } from './campaigns';
 import { CasePage } from './case';
 import { NotificationsPage, NotifyPage, TasksPage } from './frontline';
@@ -22,27 +23,33 @@ import { TypologyPage } from './typology';
 import { StatisticsPage } from './statistics';
 import { TriageItemPage, TriageQueuePage } from './triage';
 
-/** An agency type as the API names it (`User.agency.type`). */
-export type AgencyType = string;
+/** The person signed in, and what the policies let them do with each kind of record (loaded once by the app). */
+export const ME = graphql(`
+  query Me {
+    me {
+      displayName
+      role
+      agency {
+        id
+        type
+      }
+    }
+    permissions {
+      action
+      subject
+    }
+  }
+`);
+
+/** The person signed in, as `me` and `permissions` answer. */
+export type Me = ResultOf<typeof ME>['me'] & { permissions: ResultOf<typeof ME>['permissions'] };
 /** A role as the API names it (`User.role`): VIEWER, CONTRIBUTOR, SUPERVISOR. */
-export type Role = string;
-
-/** What a person may do with a kind of record, as the API's `permissions` answers from the policies. */
-export interface Permission {
-  action: 'read' | 'create' | 'update' | 'withdraw';
-  subject: string;
-}
-
-/** The person signed in, as `me` and `permissions` answer (loaded once by the app). */
-export interface Me {
-  displayName: string | null;
-  role: Role | null;
-  agency: { id: string; type: AgencyType | null } | null;
-  permissions: Permission[];
-}
+export type Role = NonNullable<Me['role']>;
+/** What `permissions` says a person may do with a kind of record. */
+export type Action = 'read' | 'create' | 'update' | 'withdraw';
 
 /** Whether the policies let this person do `action` with some record of `subject` (the record still decides). */
-export function may(me: Me | undefined, action: Permission['action'], subject: string): boolean {
+export function may(me: Me | undefined, action: Action, subject: string): boolean {
   return !!me?.permissions.some((p) => p.action === action && p.subject === subject);
 }
 
@@ -57,7 +64,7 @@ export interface Route {
    * of `requires` (all when omitted), and who hold one of `roles` when given: the policies decide
    * who may, the console only which pages it groups for supervisors.
    */
-  nav?: { label: string; href: string; requires?: Array<[Permission['action'], string]>; roles?: Role[] };
+  nav?: { label: string; href: string; requires?: Array<[Action, string]>; roles?: Role[] };
 }
 
 const SUPERVISORS: Role[] = ['SUPERVISOR'];
@@ -71,7 +78,7 @@ export const ROUTES: Route[] = [
   { path: /^\/report$/, page: () => <PublicReportPage />, public: true },
   { path: /^\/report\/receipt$/, page: () => <ReceiptPage />, public: true },
   { path: /^\/person\/([^/]+)$/, page: ([id]) => <PersonPage id={id!} /> },
-  { path: /^\/case\/([^/]+)$/, page: ([id]) => <CasePage id={id!} /> },
+  { path: /^\/case\/([^/]+)$/, page: ([id], _q, me) => <CasePage id={id!} me={me} /> },
   { path: /^\/network\/([^/]+)$/, page: ([seed], q) => <NetworkPage seed={seed!} group={q.get('group')} /> },
   { path: /^\/$/, page: (_, q) => <SearchPage q={q.get('q') ?? ''} />, nav: { label: 'header.search', href: '/' } },
   { path: /^\/triage\/([^/]+)$/, page: ([id]) => <TriageItemPage id={id!} /> },
@@ -129,9 +136,9 @@ export const ROUTES: Route[] = [
       ],
     },
   },
-  { path: /^\/narratives\/new$/, page: (_, q) => <NarrativeFormPage caseId={q.get('case') ?? undefined} /> },
-  { path: /^\/narratives\/([^/]+)\/withdraw$/, page: ([id]) => <WithdrawPage id={id!} /> },
-  { path: /^\/narratives\/([^/]+)$/, page: ([id]) => <NarrativePageView id={id!} /> },
+  { path: /^\/narratives\/new$/, page: (_, q, me) => <NarrativeFormPage caseId={q.get('case') ?? undefined} me={me} /> },
+  { path: /^\/narratives\/([^/]+)\/withdraw$/, page: ([id], _q, me) => <WithdrawPage id={id!} me={me} /> },
+  { path: /^\/narratives\/([^/]+)$/, page: ([id], _q, me) => <NarrativePageView id={id!} me={me} /> },
   {
     path: /^\/narratives$/,
     page: (_, _q, me) => <NarrativesPage me={me} />,

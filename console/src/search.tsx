@@ -1,23 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Link, navigate } from './app';
 import { Loading, Problems, TlpBanner, Value } from './common';
+import { graphql, type ResultOf, type VariablesOf } from './gql';
 import { client, withheldPaths } from './graphql';
 import { t } from './i18n';
 
-interface PersonHit {
-  score: number;
-  person: { id: string; pseudonym: string | null; fullName: string | null; role: string | null; marking: string | null; caseId: string | null };
-}
-interface EntityHit {
-  id: string;
-  kind: string;
-  value: string | null;
-  maskedValue: string | null;
-  cases: Array<{ id: string; reference: string | null } | null>;
-}
-
 /** The kind an identifier typed as it is said most likely is; names search people only. */
-function identifierKind(q: string): string | undefined {
+function identifierKind(q: string): VariablesOf<typeof IDENTIFIERS>['kind'] | undefined {
   const s = q.replace(/[\s().-]/g, '');
   if (/^\+?\d{6,15}$/.test(s)) return 'PHONE';
   if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(q.trim())) return 'EMAIL';
@@ -26,18 +15,43 @@ function identifierKind(q: string): string | undefined {
   return undefined;
 }
 
-const PEOPLE = `query SearchPersons($name: String!) {
-  searchPersons(name: $name, first: 20) { score person { id pseudonym fullName role marking caseId } }
-}`;
-const IDENTIFIERS = `query SearchIdentifiers($kind: EntityKind!, $value: String!) {
-  entities(first: 20, filter: { kind: $kind, value: $value }) { nodes { id kind value maskedValue cases { id reference } } }
-}`;
+const PEOPLE = graphql(`
+  query SearchPersons($name: String!) {
+    searchPersons(name: $name, first: 20) {
+      score
+      person {
+        id
+        pseudonym
+        fullName
+        role
+        marking
+        caseId
+      }
+    }
+  }
+`);
+const IDENTIFIERS = graphql(`
+  query SearchIdentifiers($kind: EntityKind!, $value: String!) {
+    entities(first: 20, filter: { kind: $kind, value: $value }) {
+      nodes {
+        id
+        kind
+        value
+        maskedValue
+        cases {
+          id
+          reference
+        }
+      }
+    }
+  }
+`);
 
 export function SearchPage({ q }: { q: string }) {
   const [text, setText] = useState(q);
   const [state, setState] = useState<{
-    people?: PersonHit[];
-    entities?: EntityHit[];
+    people?: ResultOf<typeof PEOPLE>['searchPersons'];
+    entities?: ResultOf<typeof IDENTIFIERS>['entities']['nodes'];
     error?: import('@urql/core').CombinedError;
     withheld?: Set<string>;
     loading?: boolean;
@@ -48,8 +62,8 @@ export function SearchPage({ q }: { q: string }) {
     setState({ loading: true });
     const kind = identifierKind(q);
     void (async () => {
-      const people = await client.query<{ searchPersons: PersonHit[] }>(PEOPLE, { name: q }).toPromise();
-      const entities = kind ? await client.query<{ entities: { nodes: EntityHit[] } }>(IDENTIFIERS, { kind, value: q }).toPromise() : undefined;
+      const people = await client.query(PEOPLE, { name: q }).toPromise();
+      const entities = kind ? await client.query(IDENTIFIERS, { kind, value: q }).toPromise() : undefined;
       setState({
         people: people.data?.searchPersons ?? [],
         entities: entities?.data?.entities.nodes ?? [],

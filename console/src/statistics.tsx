@@ -2,67 +2,150 @@ import type { CombinedError } from '@urql/core';
 import { useEffect, useState } from 'preact/hooks';
 import { Loading, Problems, Withheld } from './common';
 import { client } from './graphql';
+import type { TadaDocumentNode } from 'gql.tada';
+import { graphql, type ResultOf, type VariablesOf } from './gql';
 import { i18next, t } from './i18n';
 
-const DIMENSIONS = ['NATIONALITY', 'EXPLOITATION_TYPE', 'AGE_GROUP', 'REFERRING_AGENCY_TYPE'] as const;
-const MECHANISMS = ['UK_NRM', 'RO_MNIR'] as const;
-type Mechanism = (typeof MECHANISMS)[number];
-/** Each mechanism's columns and charts: the API returns the other mechanism's fields as null. */
-const COLUMNS = {
-  UK_NRM: [
-    'referrals',
-    'reasonableGroundsDecisions',
-    'reasonableGroundsPositive',
-    'reasonableGroundsWithinTarget',
-    'reasonableGroundsMedianWorkingDays',
-    'conclusiveGroundsDecisions',
-    'conclusiveGroundsPositive',
-    'conclusiveGroundsMedianDays',
-    'awaitingConclusive',
-    'waitingBeyondReferenceMedian',
-    'supportProvided',
-  ],
-  RO_MNIR: ['referrals', 'identificationDecisions', 'identificationPositive', 'identificationMedianDays', 'referredToAssistance', 'assistanceProvided'],
-} as const;
-type Column = (typeof COLUMNS)[Mechanism][number];
-const MEASURES: Record<Mechanism, readonly string[]> = {
-  UK_NRM: ['REFERRALS', 'REASONABLE_GROUNDS_MEDIAN', 'CONCLUSIVE_GROUNDS_MEDIAN'],
-  RO_MNIR: ['REFERRALS', 'IDENTIFICATION_MEDIAN'],
-};
+const DIMENSIONS: VariablesOf<(typeof STATISTICS)['UK_NRM']>['by'][] = ['NATIONALITY', 'EXPLOITATION_TYPE', 'AGE_GROUP', 'REFERRING_AGENCY_TYPE'];
 
-/** One written-out operation per mechanism (its columns and charts), so each is checked against the schema at \`npm test\`. */
-const STATISTICS: Record<Mechanism, string> = {
-  UK_NRM: `query NrmStatistics($from: String!, $to: String!, $by: NrmStatisticsDimension!, $language: ChartLanguage!) {
-  me { agency { type } }
-  nrmStatistics(mechanism: UK_NRM, periodFrom: $from, periodTo: $to, by: $by) {
-    periodFrom periodTo
-    rows { quarter group countSuppressed referrals reasonableGroundsDecisions reasonableGroundsPositive reasonableGroundsWithinTarget reasonableGroundsMedianWorkingDays conclusiveGroundsDecisions conclusiveGroundsPositive conclusiveGroundsMedianDays awaitingConclusive waitingBeyondReferenceMedian supportProvided }
-  }
-  REFERRALS: nrmStatisticsChart(mechanism: UK_NRM, periodFrom: $from, periodTo: $to, by: $by, measure: REFERRALS, language: $language) { contentType base64 description }
-  REASONABLE_GROUNDS_MEDIAN: nrmStatisticsChart(mechanism: UK_NRM, periodFrom: $from, periodTo: $to, by: $by, measure: REASONABLE_GROUNDS_MEDIAN, language: $language) { contentType base64 description }
-  CONCLUSIVE_GROUNDS_MEDIAN: nrmStatisticsChart(mechanism: UK_NRM, periodFrom: $from, periodTo: $to, by: $by, measure: CONCLUSIVE_GROUNDS_MEDIAN, language: $language) { contentType base64 description }
-}`,
-  RO_MNIR: `query NrmStatistics($from: String!, $to: String!, $by: NrmStatisticsDimension!, $language: ChartLanguage!) {
-  me { agency { type } }
-  nrmStatistics(mechanism: RO_MNIR, periodFrom: $from, periodTo: $to, by: $by) {
-    periodFrom periodTo
-    rows { quarter group countSuppressed referrals identificationDecisions identificationPositive identificationMedianDays referredToAssistance assistanceProvided }
-  }
-  REFERRALS: nrmStatisticsChart(mechanism: RO_MNIR, periodFrom: $from, periodTo: $to, by: $by, measure: REFERRALS, language: $language) { contentType base64 description }
-  IDENTIFICATION_MEDIAN: nrmStatisticsChart(mechanism: RO_MNIR, periodFrom: $from, periodTo: $to, by: $by, measure: IDENTIFICATION_MEDIAN, language: $language) { contentType base64 description }
-}`,
+/**
+ * Each mechanism's operation: its table's columns (`rows`, after quarter, group and countSuppressed)
+ * and its charts (the `nrmStatisticsChart` fields, by measure) are the ones written here, in this
+ * order; the page reads them from the document (`COLUMNS`, `MEASURES`). The API returns the other
+ * mechanism's fields as null.
+ */
+const STATISTICS = {
+  UK_NRM: graphql(`
+    query UkNrmStatistics($from: String!, $to: String!, $by: NrmStatisticsDimension!, $language: ChartLanguage!) {
+      me {
+        agency {
+          type
+        }
+      }
+      nrmStatistics(mechanism: UK_NRM, periodFrom: $from, periodTo: $to, by: $by) {
+        periodFrom
+        periodTo
+        rows {
+          quarter
+          group
+          countSuppressed
+          referrals
+          reasonableGroundsDecisions
+          reasonableGroundsPositive
+          reasonableGroundsWithinTarget
+          reasonableGroundsMedianWorkingDays
+          conclusiveGroundsDecisions
+          conclusiveGroundsPositive
+          conclusiveGroundsMedianDays
+          awaitingConclusive
+          waitingBeyondReferenceMedian
+          supportProvided
+        }
+      }
+      REFERRALS: nrmStatisticsChart(mechanism: UK_NRM, periodFrom: $from, periodTo: $to, by: $by, measure: REFERRALS, language: $language) {
+        contentType
+        base64
+        description
+      }
+      REASONABLE_GROUNDS_MEDIAN: nrmStatisticsChart(
+        mechanism: UK_NRM
+        periodFrom: $from
+        periodTo: $to
+        by: $by
+        measure: REASONABLE_GROUNDS_MEDIAN
+        language: $language
+      ) {
+        contentType
+        base64
+        description
+      }
+      CONCLUSIVE_GROUNDS_MEDIAN: nrmStatisticsChart(
+        mechanism: UK_NRM
+        periodFrom: $from
+        periodTo: $to
+        by: $by
+        measure: CONCLUSIVE_GROUNDS_MEDIAN
+        language: $language
+      ) {
+        contentType
+        base64
+        description
+      }
+    }
+  `),
+  RO_MNIR: graphql(`
+    query RoMnirStatistics($from: String!, $to: String!, $by: NrmStatisticsDimension!, $language: ChartLanguage!) {
+      me {
+        agency {
+          type
+        }
+      }
+      nrmStatistics(mechanism: RO_MNIR, periodFrom: $from, periodTo: $to, by: $by) {
+        periodFrom
+        periodTo
+        rows {
+          quarter
+          group
+          countSuppressed
+          referrals
+          identificationDecisions
+          identificationPositive
+          identificationMedianDays
+          referredToAssistance
+          assistanceProvided
+        }
+      }
+      REFERRALS: nrmStatisticsChart(mechanism: RO_MNIR, periodFrom: $from, periodTo: $to, by: $by, measure: REFERRALS, language: $language) {
+        contentType
+        base64
+        description
+      }
+      IDENTIFICATION_MEDIAN: nrmStatisticsChart(
+        mechanism: RO_MNIR
+        periodFrom: $from
+        periodTo: $to
+        by: $by
+        measure: IDENTIFICATION_MEDIAN
+        language: $language
+      ) {
+        contentType
+        base64
+        description
+      }
+    }
+  `),
 };
+type Mechanism = keyof typeof STATISTICS;
+const MECHANISMS = Object.keys(STATISTICS) as Mechanism[];
+type Result = ResultOf<(typeof STATISTICS)[Mechanism]>;
+type Row = Result['nrmStatistics']['rows'][number];
+/** The row's fields that are not counts. */
+const ROW_KEYS = ['quarter', 'group', 'countSuppressed'] as const;
+type KeysOf<T> = T extends unknown ? keyof T : never;
+type Column = Exclude<KeysOf<Row>, (typeof ROW_KEYS)[number]>;
+type Measure = Exclude<KeysOf<Result>, 'me' | 'nrmStatistics'>;
+type Chart = Result['REFERRALS'];
+/** A count of a row (of either mechanism); undefined for the other mechanism's columns. */
+const countOf = (r: Row, c: Column) => (r as Partial<Record<Column, number | null>>)[c];
 
-type Row = { quarter: string; group: string; countSuppressed: boolean } & Record<Column, number | null>;
-interface Chart {
-  contentType: string;
-  base64: string;
-  description: string;
+/** The fields (by alias, else name) an operation selects under `path`, in the order it writes them. */
+function selected(document: { definitions: TadaDocumentNode['definitions'] }, path: string[]): Array<{ key: string; name: string }> {
+  let set = document.definitions.find((d) => d.kind === 'OperationDefinition')?.selectionSet;
+  const fields = () =>
+    (set?.selections ?? []).flatMap((s) => (s.kind === 'Field' ? [{ key: s.alias?.value ?? s.name.value, name: s.name.value, node: s }] : []));
+  for (const step of path) set = fields().find((f) => f.key === step)?.node.selectionSet;
+  return fields().map(({ key, name }) => ({ key, name }));
 }
-type Result = {
-  me: { agency: { type: string | null } | null } | null;
-  nrmStatistics: { periodFrom: string; periodTo: string; rows: Row[] };
-} & Record<string, Chart>;
+/** Each mechanism's columns and charts, as its operation selects them. */
+const COLUMNS = Object.fromEntries(
+  MECHANISMS.map((m) => [
+    m,
+    selected(STATISTICS[m], ['nrmStatistics', 'rows']).flatMap((f) => ((ROW_KEYS as readonly string[]).includes(f.key) ? [] : [f.key as Column])),
+  ]),
+) as Record<Mechanism, Column[]>;
+const MEASURES = Object.fromEntries(
+  MECHANISMS.map((m) => [m, selected(STATISTICS[m], []).flatMap((f) => (f.name === 'nrmStatisticsChart' ? [f.key as Measure] : []))]),
+) as Record<Mechanism, Measure[]>;
 
 /** Agency types whose counts are exact (the `exactCounts` capability in policies/). */
 const EXACT = ['LAW_ENFORCEMENT', 'HUB_ANALYST'];
@@ -75,7 +158,7 @@ export function StatisticsPage({ query }: { query: URLSearchParams }) {
   const [form, setForm] = useState({
     from: query.get('from') ?? '2025-01-01',
     to: query.get('to') ?? '2026-12-31',
-    by: (DIMENSIONS as readonly string[]).includes(query.get('by') ?? '') ? query.get('by')! : 'NATIONALITY',
+    by: DIMENSIONS.find((d) => d === query.get('by')) ?? 'NATIONALITY',
     mechanism: (query.get('mechanism') === 'RO_MNIR' ? 'RO_MNIR' : 'UK_NRM') as Mechanism,
   });
   const [asked, setAsked] = useState(form);
@@ -85,7 +168,7 @@ export function StatisticsPage({ query }: { query: URLSearchParams }) {
   useEffect(() => {
     setState({ loading: true, shown: asked });
     void client
-      .query<Result>(STATISTICS[asked.mechanism], { from: asked.from, to: asked.to, by: asked.by, language })
+      .query(STATISTICS[asked.mechanism], { from: asked.from, to: asked.to, by: asked.by, language })
       .toPromise()
       .then((r) => setState({ loading: false, data: r.data ?? undefined, error: r.error, shown: asked }));
   }, [asked.from, asked.to, asked.by, asked.mechanism, language]);
@@ -119,7 +202,7 @@ export function StatisticsPage({ query }: { query: URLSearchParams }) {
         <label for="stats-to">{t('statistics.to')}</label>
         <input id="stats-to" type="date" required value={form.to} onInput={(e) => setForm({ ...form, to: (e.target as HTMLInputElement).value })} />
         <label for="stats-by">{t('statistics.by')}</label>
-        <select id="stats-by" value={form.by} onChange={(e) => setForm({ ...form, by: (e.target as HTMLSelectElement).value })}>
+        <select id="stats-by" value={form.by} onChange={(e) => setForm({ ...form, by: (e.target as HTMLSelectElement).value as (typeof DIMENSIONS)[number] })}>
           {DIMENSIONS.map((dim) => (
             <option key={dim} value={dim}>
               {t(`statistics.dimension.${dim}`)}
@@ -162,7 +245,7 @@ export function StatisticsPage({ query }: { query: URLSearchParams }) {
                       <th scope="row">{r.quarter}</th>
                       <th scope="row">{r.group}</th>
                       {COLUMNS[state.shown.mechanism].map((c) => (
-                        <td key={c}>{r[c] === null ? cellWithheld(r, c) : r[c]}</td>
+                        <td key={c}>{countOf(r, c) === null ? cellWithheld(r, c) : countOf(r, c)}</td>
                       ))}
                     </tr>
                   ))}
@@ -173,7 +256,7 @@ export function StatisticsPage({ query }: { query: URLSearchParams }) {
           <h2>{t('statistics.charts')}</h2>
           <div class="charts">
             {MEASURES[state.shown.mechanism].map((m) => {
-              const chart = d[m];
+              const chart = (d as Partial<Record<Measure, Chart>>)[m];
               if (!chart) return null;
               return (
                 <figure key={m} data-testid={`chart-${m}`}>
@@ -198,6 +281,6 @@ function cellWithheld(r: Row, c: Column) {
     identificationMedianDays: 'identificationDecisions',
   };
   const of = basis[c];
-  if (of && r[of] === 0) return <span class="muted">{t('common.none')}</span>;
+  if (of && countOf(r, of) === 0) return <span class="muted">{t('common.none')}</span>;
   return <Withheld />;
 }

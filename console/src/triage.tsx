@@ -5,81 +5,125 @@ import { Grading, Loading, NotFound, Problems, PurposeForm, PurposeLine, Value }
 import { client, withheldPaths } from './graphql';
 import { t } from './i18n';
 import { usePersonalQuery } from './personal-query';
+import { graphql, type ResultOf, type VariablesOf } from './gql';
 
-const QUEUE = `query TriageQueue {
-  triageQueue(first: 100) {
-    totalCount
-    nodes { id urgency report { receivedAt place language situationKind story } }
+const QUEUE = graphql(`
+  query TriageQueue {
+    triageQueue(first: 100) {
+      totalCount
+      nodes {
+        id
+        urgency
+        report {
+          receivedAt
+          place
+          language
+          situationKind
+          story
+        }
+      }
+    }
   }
-}`;
+`);
 
-const ITEM = `query TriageItem($id: ID!) {
-  triageItem(id: $id) {
-    id urgency retentionClass reviewDue
-    report { receivedAt story occurredWhen place language situationKind contact status additions { addedAt text } }
-    identifiers { kind value start end known }
-    indicators { code start end }
-    places { name start end location { id countryCode } }
-    touchedEntities { id kind value maskedValue }
-    related { reasons report { id receivedAt place } }
-    decision { decision reason sourceEvaluation intelligenceAssessment handlingCode handlingConditions corroboration decidedAt case { id } }
+const ITEM = graphql(`
+  query TriageItem($id: ID!) {
+    triageItem(id: $id) {
+      id
+      urgency
+      retentionClass
+      reviewDue
+      report {
+        receivedAt
+        story
+        occurredWhen
+        place
+        language
+        situationKind
+        contact
+        status
+        additions {
+          addedAt
+          text
+        }
+      }
+      identifiers {
+        kind
+        value
+        start
+        end
+        known
+      }
+      indicators {
+        code
+        start
+        end
+      }
+      places {
+        name
+        start
+        end
+        location {
+          id
+          countryCode
+        }
+      }
+      touchedEntities {
+        id
+        kind
+        value
+        maskedValue
+      }
+      related {
+        reasons
+        report {
+          id
+          receivedAt
+          place
+        }
+      }
+      decision {
+        decision
+        reason
+        sourceEvaluation
+        intelligenceAssessment
+        handlingCode
+        handlingConditions
+        corroboration
+        decidedAt
+        case {
+          id
+        }
+      }
+    }
   }
-}`;
+`);
 
-const DECIDE = `mutation DecideTriage($input: DecideTriageInput!) {
-  decideTriage(input: $input) { id decision { decision case { id } } }
-}`;
+const DECIDE = graphql(`
+  mutation DecideTriage($input: DecideTriageInput!) {
+    decideTriage(input: $input) {
+      id
+      decision {
+        decision
+        case {
+          id
+        }
+      }
+    }
+  }
+`);
 
-interface QueueNode {
-  id: string;
-  urgency: string[] | null;
-  report: { receivedAt: string | null; place: string | null; language: string | null; situationKind: string | null; story: string | null } | null;
-}
+type QueueNode = ResultOf<typeof QUEUE>['triageQueue']['nodes'][number];
+type Item = NonNullable<ResultOf<typeof ITEM>['triageItem']>;
+type Decision = VariablesOf<typeof DECIDE>['input'];
+type DecisionKind = Decision['decision'];
+type NewCase = NonNullable<Decision['newCase']>;
 
-interface Span {
-  start: number;
-  end: number;
-}
-interface Item {
-  id: string;
-  urgency: string[] | null;
-  retentionClass: string | null;
-  reviewDue: string | null;
-  report: {
-    receivedAt: string | null;
-    story: string | null;
-    occurredWhen: string | null;
-    place: string | null;
-    language: string | null;
-    situationKind: string | null;
-    contact: string | null;
-    status: string | null;
-    additions: Array<{ addedAt: string; text: string }> | null;
-  } | null;
-  identifiers: Array<Span & { kind: string; value: string; known: boolean }> | null;
-  indicators: Array<Span & { code: string }> | null;
-  places: Array<Span & { name: string; location: { id: string; countryCode: string | null } | null }> | null;
-  touchedEntities: Array<{ id: string; kind: string | null; value: string | null; maskedValue: string | null }> | null;
-  related: Array<{ reasons: string[]; report: { id: string; receivedAt: string | null; place: string | null } | null }> | null;
-  decision: {
-    decision: string;
-    reason: string | null;
-    sourceEvaluation: string | null;
-    intelligenceAssessment: string | null;
-    handlingCode: string | null;
-    handlingConditions: string | null;
-    corroboration: string | null;
-    decidedAt: string | null;
-    case: { id: string } | null;
-  } | null;
-}
-
-const DECISIONS = ['LINK_CASE', 'OPEN_CASE', 'INTELLIGENCE_ONLY', 'DISCARD'] as const;
-type DecisionKind = (typeof DECISIONS)[number];
-const EXPLOITATION = ['SEXUAL', 'LABOUR', 'CRIMINAL', 'DOMESTIC_SERVITUDE', 'ORGAN_HARVESTING'];
-const MARKINGS = ['GREEN', 'AMBER', 'AMBER_STRICT', 'RED'];
-const SOURCES = ['UNTESTED', 'RELIABLE', 'NOT_RELIABLE'];
-const ASSESSMENTS = ['A', 'B', 'C', 'D', 'E'];
+const DECISIONS: DecisionKind[] = ['LINK_CASE', 'OPEN_CASE', 'INTELLIGENCE_ONLY', 'DISCARD'];
+const EXPLOITATION: NewCase['exploitationTypes'][number][] = ['SEXUAL', 'LABOUR', 'CRIMINAL', 'DOMESTIC_SERVITUDE', 'ORGAN_HARVESTING'];
+const MARKINGS: NonNullable<NewCase['marking']>[] = ['GREEN', 'AMBER', 'AMBER_STRICT', 'RED'];
+const SOURCES: NonNullable<Decision['sourceEvaluation']>[] = ['UNTESTED', 'RELIABLE', 'NOT_RELIABLE'];
+const ASSESSMENTS: NonNullable<Decision['intelligenceAssessment']>[] = ['A', 'B', 'C', 'D', 'E'];
 
 const day = (iso: string | null | undefined) => (iso ? iso.slice(0, 16).replace('T', ' ') : t('common.none'));
 const words = (code: string) => code.toLowerCase().replace(/_/g, ' ');
@@ -102,7 +146,7 @@ export function TriageQueuePage() {
   const [state, setState] = useState<{ nodes?: QueueNode[]; total?: number; error?: CombinedError }>({});
   useEffect(() => {
     void client
-      .query<{ triageQueue: { totalCount: number; nodes: QueueNode[] } }>(QUEUE, {})
+      .query(QUEUE, {})
       .toPromise()
       .then((r) => setState({ nodes: r.data?.triageQueue.nodes ?? [], total: r.data?.triageQueue.totalCount ?? 0, error: r.error }));
   }, []);
@@ -177,7 +221,7 @@ function Highlighted({
 
 /** One report: its story with the proposals, related reports, known entities, and the decision. */
 export function TriageItemPage({ id }: { id: string }) {
-  const q = usePersonalQuery<Item>(ITEM, { id }, (d) => d?.triageItem as Item | null);
+  const q = usePersonalQuery(ITEM, { id }, (d) => d?.triageItem);
   if (q.asking) return <PurposeForm onDone={q.stated} />;
   if (q.loading) return <Loading />;
   const item = q.data;
@@ -335,16 +379,14 @@ function Decided({ item, withheld }: { item: Item; withheld: Set<string> }) {
 function DecisionForm({ item, onDecided }: { item: Item; onDecided: () => void }) {
   const [kind, setKind] = useState<DecisionKind>('OPEN_CASE');
   const [caseId, setCaseId] = useState('');
-  const [types, setTypes] = useState<string[]>(
-    item.report?.situationKind && EXPLOITATION.includes(item.report.situationKind) ? [item.report.situationKind] : [],
-  );
+  const [types, setTypes] = useState(EXPLOITATION.filter((x) => x === item.report?.situationKind));
   const [summary, setSummary] = useState('');
-  const [marking, setMarking] = useState('AMBER');
+  const [marking, setMarking] = useState<(typeof MARKINGS)[number]>('AMBER');
   const [reason, setReason] = useState('');
-  const [source, setSource] = useState('UNTESTED');
+  const [source, setSource] = useState<(typeof SOURCES)[number]>('UNTESTED');
   const [corroboration, setCorroboration] = useState('');
-  const [assessment, setAssessment] = useState('C');
-  const [handling, setHandling] = useState('P');
+  const [assessment, setAssessment] = useState<(typeof ASSESSMENTS)[number]>('C');
+  const [handling, setHandling] = useState<NonNullable<Decision['handlingCode']>>('P');
   const [conditions, setConditions] = useState('');
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -424,7 +466,7 @@ function DecisionForm({ item, onDecided }: { item: Item; onDecided: () => void }
           </p>
           <p>
             <label for="case-marking">{t('triage.marking')}</label>
-            <select id="case-marking" value={marking} onChange={(e) => setMarking((e.target as HTMLSelectElement).value)}>
+            <select id="case-marking" value={marking} onChange={(e) => setMarking((e.target as HTMLSelectElement).value as typeof marking)}>
               {MARKINGS.map((m) => (
                 <option key={m} value={m}>
                   {m === 'AMBER_STRICT' ? 'TLP:AMBER+STRICT' : `TLP:${m}`}
@@ -444,7 +486,7 @@ function DecisionForm({ item, onDecided }: { item: Item; onDecided: () => void }
           <p class="muted hint">{t('triage.sourceHint')}</p>
           <p>
             <label for="source">{t('triage.sourceEvaluation')}</label>
-            <select id="source" value={source} onChange={(e) => setSource((e.target as HTMLSelectElement).value)}>
+            <select id="source" value={source} onChange={(e) => setSource((e.target as HTMLSelectElement).value as typeof source)}>
               {SOURCES.map((s) => (
                 <option key={s} value={s}>
                   {t(`grading.${s}`)}
@@ -458,7 +500,7 @@ function DecisionForm({ item, onDecided }: { item: Item; onDecided: () => void }
           </p>
           <p>
             <label for="assessment">{t('triage.intelligenceAssessment')}</label>
-            <select id="assessment" value={assessment} onChange={(e) => setAssessment((e.target as HTMLSelectElement).value)}>
+            <select id="assessment" value={assessment} onChange={(e) => setAssessment((e.target as HTMLSelectElement).value as typeof assessment)}>
               {ASSESSMENTS.map((a) => (
                 <option key={a} value={a}>
                   {t(`grading.${a}`)}
@@ -468,7 +510,7 @@ function DecisionForm({ item, onDecided }: { item: Item; onDecided: () => void }
           </p>
           <p>
             <label for="handling">{t('triage.handlingCode')}</label>
-            <select id="handling" value={handling} onChange={(e) => setHandling((e.target as HTMLSelectElement).value)}>
+            <select id="handling" value={handling} onChange={(e) => setHandling((e.target as HTMLSelectElement).value as typeof handling)}>
               <option value="P">{t('grading.P')}</option>
               <option value="C">{t('grading.C_handling')}</option>
             </select>

@@ -4,11 +4,27 @@ import { Loading, Problems } from './common';
 import { client } from './graphql';
 import { DEFAULT_HANDLING, type Handling, HandlingFields, handlingInput } from './handling';
 import { t } from './i18n';
+import { graphql, type ResultOf } from './gql';
 
 type Rules = typeof import('./hub-rules');
 
-const SUBMIT = `mutation SubmitTypology($input: SubmitTypologyInput!) { submitTypology(input: $input) { id title } }`;
-const COUNTRY = `query MyCountry { me { agency { country } } }`;
+const SUBMIT = graphql(`
+  mutation SubmitTypology($input: SubmitTypologyInput!) {
+    submitTypology(input: $input) {
+      id
+      title
+    }
+  }
+`);
+const COUNTRY = graphql(`
+  query MyCountry {
+    me {
+      agency {
+        country
+      }
+    }
+  }
+`);
 
 interface Form {
   title: string;
@@ -43,12 +59,12 @@ export function TypologyPage() {
   const [form, setForm] = useState<Form>(EMPTY);
   const [handling, setHandling] = useState<Handling>(DEFAULT_HANDLING);
   const [key, setKey] = useState(() => `typology:${crypto.randomUUID()}`);
-  const [state, setState] = useState<{ busy?: boolean; done?: { id: string; title: string }; error?: CombinedError }>({});
+  const [state, setState] = useState<{ busy?: boolean; done?: ResultOf<typeof SUBMIT>['submitTypology']; error?: CombinedError }>({});
 
   useEffect(() => {
     void import('./hub-rules').then(setRules);
     void client
-      .query<{ me: { agency: { country: string | null } | null } }>(COUNTRY, {})
+      .query(COUNTRY, {})
       .toPromise()
       .then((r) => setCountry(r.data?.me.agency?.country ?? undefined));
   }, []);
@@ -81,7 +97,7 @@ export function TypologyPage() {
         <h1>{t('typology.title')}</h1>
         <div class="confirmation" role="status" data-testid="typology-submitted">
           <p>
-            <strong>{t('typology.submitted', { title: state.done.title })}</strong> <code>{state.done.id}</code>
+            <strong>{t('typology.submitted', { title: state.done.title ?? '' })}</strong> <code>{state.done.id}</code>
           </p>
           <button
             type="button"
@@ -120,7 +136,7 @@ export function TypologyPage() {
             idempotencyKey: key,
           };
           void client
-            .mutation<{ submitTypology: { id: string; title: string } }>(SUBMIT, { input })
+            .mutation(SUBMIT, { input })
             .toPromise()
             .then((r) => setState({ done: r.data?.submitTypology, error: r.error }));
         }}

@@ -125,4 +125,25 @@ describe('prevention campaigns in Chromium', () => {
     expect(await page.locator('main').innerText()).not.toMatch(/[\u015e\u015f\u0162\u0163]/);
     expect(cspViolations).toEqual([]);
   });
+
+  it('viewers of the hub and of the partner read the campaign and are offered neither a new campaign nor a reach form', async () => {
+    for (const [agency, intro] of [
+      ['tessera-hub', 'Campaigns reach people where victims are recruited.'],
+      ['lumina-ro', 'The campaigns your organisation runs with the hub'],
+    ] as const) {
+      const { page } = await newPage();
+      await signIn(page, agency, 'Viewer');
+      await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Campaigns' }).click();
+      await page.getByTestId('campaign-list').waitFor();
+      await page.getByText(intro, { exact: false }).waitFor();
+      expect(await page.getByRole('button', { name: 'Show candidate areas' }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Create the campaign' }).count()).toBe(0);
+      await page.getByRole('link', { name: DEMO_CAMPAIGN.name }).click();
+      await page.getByTestId('target-areas').waitFor();
+      await page.getByTestId('reach').waitFor();
+      expect(await page.getByLabel('ISO week').count()).toBe(0);
+      expect(await seriousViolations(page)).toEqual([]);
+    }
+    expect(cspViolations).toEqual([]);
+  });
 });

@@ -43,6 +43,23 @@ describe('referral mechanisms in Chromium', () => {
     expect(cspViolations).toEqual([]);
   });
 
+  it('a Met viewer follows the same paths and is offered no form to record a stage (the API refuses it too)', async () => {
+    const { page } = await newPage();
+    await signIn(page, 'met-police', 'Viewer');
+    await go(page, `/case/${browser.hub.demo.ids['case:lanterna']}`);
+    await page.getByLabel('Purpose').fill('Operation Lanterna: NRM follow-up');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByTestId('referral-V1').getByText('UK National Referral Mechanism · Support provided', { exact: false }).waitFor();
+    expect(await page.getByTestId('record-stage').count()).toBe(0);
+    // What the console does not offer, the API refuses.
+    const refused = await browser.hub.gql('met-police:VIEWER', 'mutation($input: RecordReferralStageInput!) { recordReferralStage(input: $input) { id } }', {
+      input: { personId: browser.hub.demo.ids['person:lanterna:V2'], mechanism: 'UK_NRM', stage: 'SUPPORT_PROVIDED', occurredOn: '2026-03-03' },
+    });
+    expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(cspViolations).toEqual([]);
+  });
+
   it('a bank reads the statistics with small cells withheld, as a table and charts, in English and Romanian', async () => {
     const { page } = await newPage();
     await signIn(page, 'albion-bank', 'Contributor');
