@@ -39,9 +39,10 @@ describe('the link chart and the correlations inbox, for a West Midlands police 
     await page.getByLabel('Purpose').fill('Investigation WMP-2026-1187');
     await page.getByRole('button', { name: 'Continue' }).click();
     await row(page, '+40722123456').waitFor();
-    // The suspect and what he uses, owns and controls; the phone has two cases behind it.
+    // The suspect and what he uses, owns and controls; the phone has two cases behind it, and the two
+    // adult-services advert pages (Birmingham, London) it was advertised at.
     for (const label of ['Ionuț Popescu', 'LX25QQQ', 'Spălătoria Auto Sparkle (demo) Ltd']) await row(page, label).waitFor();
-    await expect(row(page, '+40722123456').innerText()).resolves.toContain('2 more');
+    await expect(row(page, '+40722123456').innerText()).resolves.toContain('4 more');
     const before = await table(page).locator('tbody tr').count();
 
     // Collapsing the seed takes back what it drew; expanding it by one link kind draws that kind only.
@@ -66,14 +67,14 @@ describe('the link chart and the correlations inbox, for a West Midlands police 
     await row(page, 'WMP-2026-1187').waitFor();
     await row(page, 'DIICOT-IS-2026-77').waitFor();
     await expect(table(page).locator('tbody tr').count()).resolves.toBe(before + 2);
-    await expect(row(page, '+40722123456').innerText()).resolves.not.toContain('more');
+    await expect(row(page, '+40722123456').innerText()).resolves.toContain('2 more');
 
     // Collapse takes back what the phone's expansion drew: nothing else holds the two cases.
     await row(page, '+40722123456').getByRole('button', { name: 'Collapse' }).click();
     await row(page, 'DIICOT-IS-2026-77').waitFor({ state: 'detached' });
     await expect(table(page).locator('tbody tr').count()).resolves.toBe(before);
     await expect(table(page).innerText()).resolves.not.toContain('WMP-2026-1187');
-    await expect(row(page, '+40722123456').innerText()).resolves.toContain('2 more');
+    await expect(row(page, '+40722123456').innerText()).resolves.toContain('4 more');
 
     // More than one neighbour of one kind: drawn as one aggregate node with its count, paged in one at a time.
     await page.getByLabel('Group neighbours of one kind above').fill('1');
@@ -81,10 +82,11 @@ describe('the link chart and the correlations inbox, for a West Midlands police 
     const aggregate = row(page, '+2 CASE');
     await aggregate.waitFor();
     await expect(aggregate.innerText()).resolves.toContain('Group of neighbours of +40722123456');
+    await row(page, '+2 ONLINE_ADVERT').waitFor();
     await expect(table(page).innerText()).resolves.not.toContain('DIICOT-IS-2026-77');
     await aggregate.getByRole('button', { name: 'Show 1 more' }).click();
     await row(page, '+1 CASE').waitFor();
-    await expect(table(page).locator('tbody tr').count()).resolves.toBe(before + 2);
+    await expect(table(page).locator('tbody tr').count()).resolves.toBe(before + 3);
     await row(page, '+1 CASE').getByRole('button', { name: 'Show 1 more' }).click();
     await row(page, 'DIICOT-IS-2026-77').waitFor();
     await row(page, 'WMP-2026-1187').waitFor();
@@ -145,7 +147,7 @@ describe('the link chart and the correlations inbox, for a West Midlands police 
       const answer = (await (await route.fetch()).json()) as Answer;
       const network = answer.data.network;
       const phone = network.nodes.find((n) => n.entity?.value === '+40722123456')!;
-      Object.assign(phone, { hub: true, hubCount: 4 });
+      Object.assign(phone, { hub: true, hubCount: 6 });
       Object.assign(network, {
         truncated: true,
         reasons: ['DEGREE_CAP', 'NODE_LIMIT'],
@@ -166,8 +168,8 @@ describe('the link chart and the correlations inbox, for a West Midlands police 
     expect(text).toContain('1 node was cut short.');
     expect(await seriousViolations(page)).toEqual([]);
 
-    // The hub's count: of its 4 links, Ionuț drawn, the two cases known and not drawn, one more not fetched.
-    await expect(row(page, '+40722123456').innerText()).resolves.toContain('3 more');
+    // The hub's count: of its 6 links, Ionuț drawn, the two cases and two advert pages known and not drawn, one more not fetched.
+    await expect(row(page, '+40722123456').innerText()).resolves.toContain('5 more');
     await page.getByLabel('Group neighbours of one kind above').fill('1');
     await row(page, '+40722123456').getByRole('button', { name: 'Expand' }).click();
     await row(page, '+2 CASE').waitFor();
