@@ -282,6 +282,56 @@ export async function closeScreeningJob(ctx: RequestContext, jobRef: JobRef) {
   return getScreeningJob(ctx, { id: job.id });
 }
 
+type Answer = { chunk: number; index: number; kind: string; value: string; known: boolean; holderCount: number; contactable: string[] };
+
+/**
+ * One chunk's part of a results page: its answers after index `after` (-1: from the start), at most
+ * `limit` of them, in order — of every identifier, or of the known ones only. The statement reads
+ * slices of the chunk's arrays, never the whole chunk row by row: it counts the known items at or
+ * before the cursor (`known_items` is ascending), slices the next `limit` known items, holder counts
+ * and holders from there, and the identifiers from the page's first index to its last (every
+ * identifier: `after + 1 …`; known only: the first to the last known item sliced). The slices are
+ * zipped here, in one pass. `OFFSET 0` keeps each slice a value computed once, not an expression the
+ * planner would copy into each use. Row-level security and the owner check name the chunk's row.
+ */
+async function pageOfChunk(ctx: RequestContext, jobId: string, chunk: number, after: number, limit: number, onlyKnown: boolean): Promise<Answer[]> {
+  const window = onlyKnown ? 'k.items[1] AS lo, k.items[cardinality(k.items)] AS hi' : '$4::int + 1 AS lo, $4::int + $5::int AS hi';
+  const [slice] = await ctx.db.query<{
+    lo: number | null;
+    kinds: string[] | null;
+    vals: string[] | null;
+    items: number[];
+    holders: number[];
+    contactable: string[][];
+  }>(
+    `SELECT w.lo, c.kinds[w.lo + 1 : w.hi + 1] AS kinds, c.vals[w.lo + 1 : w.hi + 1] AS vals, k.items, k.holders, k.contactable
+       FROM entities.screening_chunks c
+      CROSS JOIN LATERAL (SELECT count(*)::int AS p FROM unnest(c.known_items) AS x WHERE x <= $4::int) AS s
+      CROSS JOIN LATERAL (SELECT c.known_items[s.p + 1 : s.p + $5::int] AS items, c.holder_counts[s.p + 1 : s.p + $5::int] AS holders,
+                                 jsonb_path_query_array(c.contactable, '$[$from to $to]', jsonb_build_object('from', s.p, 'to', s.p + $5::int - 1)) AS contactable
+                           OFFSET 0) AS k
+      CROSS JOIN LATERAL (SELECT ${window} OFFSET 0) AS w
+      WHERE c.job_id = $1 AND c.owner_agency_id = $2 AND c.chunk_number = $3`,
+    [jobId, ctx.actor.agencyId, chunk, after, limit],
+  );
+  if (!slice || slice.lo === null || !slice.kinds || !slice.vals) return [];
+  const { lo, kinds, vals, items, holders, contactable } = slice;
+  const answer = (index: number, k: number | undefined): Answer => ({
+    chunk,
+    index,
+    kind: kinds[index - lo]!,
+    value: vals[index - lo]!,
+    known: k !== undefined,
+    holderCount: k === undefined ? 0 : holders[k]!,
+    contactable: k === undefined ? [] : contactable[k]!,
+  });
+  if (onlyKnown) return items.map((index, k) => answer(index, k));
+  const out: Answer[] = [];
+  let k = 0;
+  for (let index = lo; index < lo + kinds.length; index++) out.push(answer(index, items[k] === index ? k++ : undefined));
+  return out;
+}
+
 export interface ResultPageArgs {
   first: number;
   after?: string | null;
@@ -299,28 +349,16 @@ export async function screeningResults(ctx: RequestContext, job: { id: string },
     after = [Number(m[1]), Number(m[2])];
   }
   // Chunk by chunk, in order, from the cursor's, until the page (and one more, to tell whether
-  // another page follows) is full: a chunk's answers are arrays in its row (chunkAnswersSql).
-  type Row = { chunk: number; index: number; kind: string; value: string; known: boolean; holderCount: number; contactable: string[] };
+  // another page follows) is full: a chunk's answers are arrays in its row (chunkAnswersSql), and
+  // each chunk gives only the slices the page needs (pageOfChunk).
   const chunks = await ctx.db.query<{ chunk: number }>(
     `SELECT chunk_number AS chunk FROM entities.screening_chunks WHERE job_id = $1 AND owner_agency_id = $2 AND chunk_number >= $3 ORDER BY chunk_number`,
     [job.id, ctx.actor.agencyId, Math.max(after[0]!, 0)],
   );
-  const rows: Row[] = [];
+  const rows: Answer[] = [];
   for (const { chunk } of chunks) {
     if (rows.length > args.first) break;
-    rows.push(
-      ...(await ctx.db.query<Row>(
-        `SELECT c.chunk_number AS chunk, (a.n - 1)::int AS index, a.kind, a.value, k.item IS NOT NULL AS known,
-                coalesce(k.holders, 0) AS "holderCount", coalesce(k.contactable, '[]'::jsonb) AS contactable
-           FROM entities.screening_chunks c
-           CROSS JOIN LATERAL unnest(c.kinds, c.vals) WITH ORDINALITY AS a(kind, value, n)
-           ${args.onlyKnown ? '' : 'LEFT '}JOIN LATERAL ROWS FROM (unnest(c.known_items), unnest(c.holder_counts), jsonb_array_elements(c.contactable))
-                AS k(item, holders, contactable) ON k.item = a.n - 1
-          WHERE c.job_id = $1 AND c.owner_agency_id = $2 AND c.chunk_number = $3 AND a.n - 1 > $4
-          ORDER BY a.n LIMIT $5`,
-        [job.id, ctx.actor.agencyId, chunk, chunk === after[0] ? after[1] : -1, args.first + 1 - rows.length],
-      )),
-    );
+    rows.push(...(await pageOfChunk(ctx, job.id, chunk, chunk === after[0] ? after[1]! : -1, args.first + 1 - rows.length, args.onlyKnown)));
   }
   const page = rows.slice(0, args.first);
   const last = page[page.length - 1];

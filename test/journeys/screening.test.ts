@@ -145,6 +145,79 @@ describe('a bank screens its customer book', () => {
   });
 });
 
+describe('reading a job’s results page by page', () => {
+  type Result = Answer & { chunk: number; index: number };
+  type Page = { screeningJob: { results: { nodes: Result[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } };
+  const page = async (job: string, first: number, after: string | null, onlyKnown: boolean) =>
+    (await must<Page>('albion-bank', RESULTS, { job, first, after, onlyKnown })).screeningJob.results;
+  const unknown = (n: number): Id => ({ kind: 'EMAIL', value: `nobody.${n}@screening.example.com` });
+  // Chunks with known identifiers at their ends and in their middles, a chunk of none known, a gap in the numbers.
+  const CHUNKS: Array<[number, Id[]]> = [
+    [0, [BOOK[0]!, unknown(1), unknown(2), BOOK[1]!]],
+    [1, [unknown(3), unknown(4)]],
+    [2, [BOOK[3]!, BOOK[4]!, unknown(5), BOOK[0]!]],
+    [5, [unknown(6), BOOK[1]!]],
+  ];
+  let job: Job;
+  let all: Result[];
+  beforeAll(async () => {
+    job = await create('albion-bank', 'paging-job-0001');
+    for (const [n, ids] of CHUNKS) expect((await append('albion-bank', job.id, n, ids)).errors).toBeUndefined();
+    all = (await page(job.id, 100, null, false)).nodes;
+  });
+
+  test('one page holds every answer in the order sent, each as hit/no-hit answers it', async () => {
+    expect(all.map((r) => [r.chunk, r.index])).toEqual(CHUNKS.flatMap(([n, ids]) => ids.map((_, i) => [n, i])));
+    const hit = await must<{ hitNoHit: Answer[] }>('albion-bank', HIT, { ids: CHUNKS.flatMap(([, ids]) => ids) });
+    expect(all.map(({ chunk: _c, index: _i, ...answer }) => answer)).toEqual(hit.hitNoHit);
+    expect(all.filter((r) => r.known).map((r) => [r.chunk, r.index])).toEqual([
+      [0, 0],
+      [0, 3],
+      [2, 0],
+      [2, 1],
+      [2, 3],
+      [5, 1],
+    ]);
+  });
+
+  test('pages of every size span chunk boundaries and end on a last page that says so', async () => {
+    for (const onlyKnown of [false, true]) {
+      const expected = onlyKnown ? all.filter((r) => r.known) : all;
+      for (let size = 1; size <= expected.length + 1; size++) {
+        const pages = [];
+        let after: string | null = null;
+        for (;;) {
+          const p = await page(job.id, size, after, onlyKnown);
+          pages.push(p);
+          if (!p.pageInfo.hasNextPage) break;
+          after = p.pageInfo.endCursor;
+        }
+        expect(pages.flatMap((p) => p.nodes)).toEqual(expected);
+        // Every page is full but the last, which holds what remains and has no next page.
+        expect(pages.map((p) => p.nodes.length)).toEqual(
+          Array.from({ length: Math.ceil(expected.length / size) }, (_, i) => Math.min(size, expected.length - i * size)),
+        );
+        for (const p of pages) expect(p.pageInfo.endCursor).toBe(`${p.nodes.at(-1)!.chunk}:${p.nodes.at(-1)!.index}`);
+      }
+    }
+  });
+
+  test('a page starts right after any cursor, known or not, in either mode', async () => {
+    for (const [i, r] of all.entries()) {
+      const after = `${r.chunk}:${r.index}`;
+      const rest = await page(job.id, 3, after, false);
+      expect(rest.nodes).toEqual(all.slice(i + 1, i + 4));
+      expect(rest.pageInfo.hasNextPage).toBe(i + 4 < all.length);
+      const known = all.slice(i + 1).filter((x) => x.known);
+      const hits = await page(job.id, 2, after, true);
+      expect(hits.nodes).toEqual(known.slice(0, 2));
+      expect(hits.pageInfo.hasNextPage).toBe(known.length > 2);
+    }
+    // After the last answer: an empty last page.
+    expect(await page(job.id, 5, '5:1', false)).toEqual({ nodes: [], pageInfo: { hasNextPage: false, endCursor: null } });
+  });
+});
+
 describe('the quota', () => {
   const withQuota = async <T>(perDay: number, fn: () => Promise<T>): Promise<T> => {
     process.env.TESSERA_SCREENING_AGENCY_PER_DAY = String(perDay);
