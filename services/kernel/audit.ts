@@ -214,8 +214,8 @@ function headMoved(err: unknown): boolean {
 const lockHolders = new WeakSet<object>();
 
 /**
- * Whether `sql`, a request's session, took the chain's lock through appendAudit (a write, a
- * hit/no-hit request): it holds it until it ends, so its consultations go in it too, never to the
+ * Whether `sql`, a request's session, took the chain's lock through appendAudit (a write): it
+ * holds it until it ends, so its consultations go in it too, never to the
  * AuditAppender, which would wait for that lock while the session waits for the appender.
  */
 export function holdsAuditLock(sql: Sql): boolean {
@@ -263,8 +263,23 @@ export async function appendAudit(tx: Sql, ctx: AuditActor, events: readonly Aud
 /** Events one group commit writes at most (more wait for the next); a single larger run goes alone. */
 const GROUP_EVENTS = 2000;
 
+/**
+ * Events that are decided in the group's own transaction (AuditAppender.appendGated): `decide` runs
+ * there, after the group holds the advisory lock named `lock` (`hashtextextended(lock, 0)`) and with
+ * the actor's `tessera.agency_id` / `tessera.user_id` set; it sees every event committed before the
+ * lock was granted and those of the runs before it in the group, and says which events to append
+ * (and what to tell the caller). The lock is held until the group commits, so the next decision
+ * under it counts these events.
+ */
+export interface AuditGate<T> {
+  lock: string;
+  decide(tx: Sql): Promise<{ events: AuditEventInput[]; result: T }>;
+}
+
 interface Waiting {
   run: PreparedRun;
+  /** Set for a gated run: its events are decided in the group's transaction (`run.events` is empty until then). */
+  gate?: { actor: AuditActor; gate: AuditGate<unknown>; result?: unknown };
   resolve(): void;
   reject(err: unknown): void;
 }
@@ -303,6 +318,29 @@ export class AuditAppender {
 
   constructor(private readonly db: Pick<Database, 'query' | 'transaction'>) {}
 
+  /**
+   * Appends the events `gate.decide` returns, decided and committed in the next group, and resolves
+   * with what it returned once they are committed (rejects, with the group, if it fails: nothing of
+   * it is written). For a check that must count committed events exactly under concurrency (a
+   * quota): the group takes every gate's lock (in order, so groups of two processes never wait for
+   * each other crosswise), then decides and appends run by run in one transaction holding the
+   * chain's lock from the first insert: one commit for the group. Never call it from a session that
+   * holds the chain's lock (holdsAuditLock) or a gate's lock: the group would wait for that session.
+   */
+  appendGated<T>(ctx: AuditActor, gate: AuditGate<T>): Promise<T> {
+    let run: PreparedRun;
+    try {
+      run = prepareRun(ctx, []);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise<T>((resolve, reject) => {
+      const waiting: Waiting = { run, gate: { actor: ctx, gate }, resolve: () => resolve(waiting.gate!.result as T), reject };
+      this.waiting.push(waiting);
+      if (!this.draining) void this.drain();
+    });
+  }
+
   append(ctx: AuditActor, events: readonly AuditEventInput[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
     let run: PreparedRun;
@@ -323,11 +361,13 @@ export class AuditAppender {
       while (this.waiting.length > 0) {
         let n = 0;
         let count = 0;
-        while (n < this.waiting.length && (n === 0 || count + this.waiting[n]!.run.events.length <= GROUP_EVENTS))
-          count += this.waiting[n++]!.run.events.length;
+        // A gated run counts as one event here: what it appends is decided in the group.
+        const size = (w: Waiting) => (w.gate ? 1 : w.run.events.length);
+        while (n < this.waiting.length && (n === 0 || count + size(this.waiting[n]!) <= GROUP_EVENTS)) count += size(this.waiting[n++]!);
         const group = this.waiting.splice(0, n);
         try {
-          await this.commit(group.map((w) => w.run));
+          if (group.some((w) => w.gate)) await this.commitGated(group);
+          else await this.commit(group.map((w) => w.run));
           for (const w of group) w.resolve();
         } catch (err) {
           for (const w of group) w.reject(err);
@@ -362,6 +402,42 @@ export class AuditAppender {
     }
     const chained = await this.db.transaction((tx) => appendRuns(tx, runs));
     this.last = chained.flat().at(-1)!.hash;
+  }
+
+  /**
+   * A group with gated runs, in one transaction: the gates' locks (sorted), then run by run in the
+   * group's order: a gated run's decision (with its actor's settings), then its events appended
+   * (appendRuns: the chain's lock and head, the insert; the head of the second run on is this
+   * transaction's own last event). One commit.
+   */
+  private async commitGated(group: Waiting[]): Promise<void> {
+    const locks = [...new Set(group.flatMap((w) => (w.gate ? [w.gate.gate.lock] : [])))];
+    const last = await this.db.transaction(async (tx) => {
+      await tx.query(
+        `SELECT count(pg_advisory_xact_lock(k))::int AS n FROM (SELECT DISTINCT hashtextextended(l, 0) AS k FROM unnest($1::text[]) AS l ORDER BY k) AS keys`,
+        [locks],
+      );
+      let hash: string | undefined;
+      for (const w of group) {
+        if (w.gate) {
+          const { actor, gate } = w.gate;
+          await tx.query(`SELECT set_config('tessera.agency_id', $1, true), set_config('tessera.user_id', $2, true)`, [
+            actor.actor.agencyId ?? '',
+            actor.actor.userId ?? '',
+          ]);
+          const decided = await gate.decide(tx);
+          w.gate.result = decided.result;
+          w.run = prepareRun(actor, decided.events);
+          if (w.run.events.length === 0) continue;
+        }
+        hash = (await appendRuns(tx, [w.run]))[0]!.at(-1)!.hash;
+      }
+      return hash;
+    });
+    if (last) {
+      this.last = last;
+      this.missed = 0;
+    }
   }
 
   private async insert(head: ChainHead, runs: PreparedRun[]): Promise<void> {
