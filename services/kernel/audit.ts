@@ -235,13 +235,19 @@ async function appendRuns(tx: Sql, runs: readonly PreparedRun[]): Promise<Chaine
   }
 }
 
-async function lockAndAppend(tx: Sql, runs: readonly PreparedRun[]): Promise<ChainedAuditEvent[][]> {
+/** Takes the chain's lock for `tx` and reads the head. */
+async function lockedHead(tx: Sql): Promise<ChainHead> {
   // One round trip: audit.locked_chain_head takes the lock, then reads the head in a statement of its
   // own (a fresh READ COMMITTED snapshot). In the statement that took the lock the snapshot would
   // predate it and could miss the previous appender's event.
   const [head] = (await tx.query<ChainHead>('SELECT hash, at, isolation FROM audit.locked_chain_head($1::bigint)', [AUDIT_LOCK_KEY])) as [ChainHead];
   lockHolders.add(tx);
   if (head.isolation !== 'read committed') throw new Error(`appendAudit needs a READ COMMITTED transaction, not ${head.isolation}`);
+  return head;
+}
+
+async function lockAndAppend(tx: Sql, runs: readonly PreparedRun[]): Promise<ChainedAuditEvent[][]> {
+  const head = await lockedHead(tx);
   const chainedRuns = chainRuns(head, runs);
   await insertChained(tx, chainedRuns.flat());
   return chainedRuns;
@@ -405,39 +411,63 @@ export class AuditAppender {
   }
 
   /**
-   * A group with gated runs, in one transaction: the gates' locks (sorted), then run by run in the
-   * group's order: a gated run's decision (with its actor's settings), then its events appended
-   * (appendRuns: the chain's lock and head, the insert; the head of the second run on is this
-   * transaction's own last event). One commit.
+   * A group with gated runs, in one transaction: the gates' locks (sorted) with the first actor's
+   * settings, then run by run in the group's order: a gated run's decision (its actor's settings
+   * first when they differ), then its events inserted (append_runs). The first insert chains on the
+   * appender's own last event, stamped with this process's clock, as `commit` does (if another
+   * appender wrote since, the function refuses it and the whole group is decided again, chained on
+   * the head read under the chain's lock); the next ones chain on the transaction's own last event,
+   * under the lock it holds. One commit.
    */
   private async commitGated(group: Waiting[]): Promise<void> {
+    if (this.last && this.missed < OWN_HEAD_MISSES) {
+      try {
+        await this.decideAndInsert(group, { hash: this.last, at: nowAt(), isolation: 'read committed' });
+        this.missed = 0;
+        return;
+      } catch (err) {
+        this.last = undefined;
+        if (!headMoved(err)) throw err;
+        this.missed++;
+      }
+    }
+    await this.decideAndInsert(group);
+  }
+
+  private async decideAndInsert(group: Waiting[], ownHead?: ChainHead): Promise<void> {
     const locks = [...new Set(group.flatMap((w) => (w.gate ? [w.gate.gate.lock] : [])))];
+    const settings = (who: AuditActor) => [who.actor.agencyId ?? '', who.actor.userId ?? ''];
+    const first = group.find((w) => w.gate)!.gate!.actor;
     const last = await this.db.transaction(async (tx) => {
       await tx.query(
-        `SELECT count(pg_advisory_xact_lock(k))::int AS n FROM (SELECT DISTINCT hashtextextended(l, 0) AS k FROM unnest($1::text[]) AS l ORDER BY k) AS keys`,
-        [locks],
+        `SELECT (SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT DISTINCT hashtextextended(l, 0) AS k FROM unnest($1::text[]) AS l ORDER BY k) AS keys)::int AS locked,
+                set_config('tessera.agency_id', $2, true), set_config('tessera.user_id', $3, true)`,
+        [locks, ...settings(first)],
       );
+      let current = settings(first).join();
+      let head = ownHead;
       let hash: string | undefined;
       for (const w of group) {
         if (w.gate) {
           const { actor, gate } = w.gate;
-          await tx.query(`SELECT set_config('tessera.agency_id', $1, true), set_config('tessera.user_id', $2, true)`, [
-            actor.actor.agencyId ?? '',
-            actor.actor.userId ?? '',
-          ]);
+          if (settings(actor).join() !== current) {
+            await tx.query(`SELECT set_config('tessera.agency_id', $1, true), set_config('tessera.user_id', $2, true)`, settings(actor));
+            current = settings(actor).join();
+          }
           const decided = await gate.decide(tx);
           w.gate.result = decided.result;
           w.run = prepareRun(actor, decided.events);
           if (w.run.events.length === 0) continue;
         }
-        hash = (await appendRuns(tx, [w.run]))[0]!.at(-1)!.hash;
+        head ??= await lockedHead(tx);
+        const chained = chainRuns(head, [w.run]).flat();
+        await insertChained(tx, chained);
+        hash = chained.at(-1)!.hash;
+        head = { ...head, hash };
       }
       return hash;
     });
-    if (last) {
-      this.last = last;
-      this.missed = 0;
-    }
+    if (last) this.last = last;
   }
 
   private async insert(head: ChainHead, runs: PreparedRun[]): Promise<void> {
