@@ -233,7 +233,7 @@ describe('the request', () => {
     expect(r.data!.hitNoHit[500]!.known).toBe(true);
   });
 
-  test('asked with a personal field in the same request, both are recorded, in the request’s own transaction', async () => {
+  test('asked with a personal field in the same request, both are recorded (the hit/no-hit event first: it is committed before the answer is complete)', async () => {
     const q = `query($ids: [IdentifierInput!]!, $id: ID!) { hitNoHit(identifiers: $ids) { known } entity(id: $id) { value } }`;
     const r = await withQuota({ USER_PER_MINUTE: 100000, AGENCY_PER_MINUTE: 100000 }, () =>
       askAs<{ hitNoHit: Array<{ known: boolean }>; entity: { value: string } }>(hub, 'met-police', q, {
