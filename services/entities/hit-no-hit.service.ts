@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { SqlParams } from '../../policies/sql';
-import { appendAudit, AUDIT_LOCK_KEY } from '../kernel/audit';
+import { appendAudit, auditAppenderFor, type AuditEventInput, holdsAuditLock } from '../kernel/audit';
 import { loadConfig } from '../kernel/config';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
@@ -25,8 +25,8 @@ export interface HitNoHit {
 const O = observationTableAs('o');
 
 /**
- * Every hit/no-hit request is one CONSULT audit event (services/kernel/audit.ts), in the request's
- * transaction: subject type HIT_NO_HIT_SUBJECT, subject id the request id; who, when and the stated
+ * Every hit/no-hit request is one CONSULT audit event (services/kernel/audit.ts), committed with
+ * its quota check before the request is answered (recordAndMeter): subject type HIT_NO_HIT_SUBJECT, subject id the request id; who, when and the stated
  * purpose are the event's own columns; `fields` holds `agencyType:<type>`, `identifiers:<n>` (distinct
  * identifiers asked), `outcome:ANSWERED` or `outcome:RATE_LIMITED`, and one `hmac:<hex>` per
  * identifier asked (identifierHash). The existing columns carry it all, so the chain, its function
@@ -74,35 +74,59 @@ export async function hitNoHitAskers(sql: Sql, key: Buffer, kind: string, value:
   );
 }
 
+/** The advisory lock a hit/no-hit quota is counted under: one per agency (its users' quotas are within it). */
+const quotaLock = (agencyId: string) => `tessera.hit-no-hit:${agencyId}`;
+
 /**
  * Meters the request against the quotas (config.hitNoHitQuota) and records it on the audit trail,
- * under one lock: the quota function takes the audit chain's lock first (so concurrent requests, in any
- * process, count each other's committed events and none slips past a quota), then the event is
- * appended whatever the outcome (a refused attempt is part of who asked about what). Over a quota:
- * RATE_LIMITED with the seconds until this request would fit.
+ * under the agency's quota lock: the quota function counts the agency's committed answered events
+ * after that lock is granted, and the request's event is committed before the lock is released, so
+ * concurrent requests (in any process) count each other and none slips past a quota. The event is
+ * appended whatever the outcome (a refused attempt is part of who asked about what).
+ *
+ * The lock, the count, the event and its commit are one transaction of the process's group-commit
+ * appender (AuditAppender.appendGated), not of the request's session: requests of the moment,
+ * whatever their agency, share one commit and hold the chain's lock for that transaction only, and
+ * the request's session holds no lock while GraphQL completes the answer. The promise resolves once
+ * the event is committed, so no answer leaves without it. A session that already holds the chain's
+ * lock (it appended events of its own) meters and appends in itself instead, as the appender would
+ * wait for it. Over a quota: RATE_LIMITED with the seconds until this request would fit.
  */
 async function recordAndMeter(ctx: RequestContext, distinct: ReadonlyArray<{ kind: string; value: string }>): Promise<void> {
   const quota = loadConfig().hitNoHitQuota;
-  // Hashed before the quota takes the chain's lock: the lock is held from there to the commit.
   const key = hitNoHitKey();
   const hashes = distinct.map((i) => identifierHash(key, i.kind, i.value));
-  const [{ wait }] = (await ctx.db.query<{ wait: number | null }>('SELECT audit.hit_no_hit_wait($1::bigint, $2, $3, $4, $5, $6) AS wait', [
-    AUDIT_LOCK_KEY,
-    distinct.length,
-    quota.userPerMinute,
-    quota.userPerDay,
-    quota.agencyPerMinute,
-    quota.agencyPerDay,
-  ])) as [{ wait: number | null }];
+  const lock = quotaLock(ctx.actor.agencyId);
+  const meter = async (tx: Sql) => {
+    const [{ wait }] = (await tx.query<{ wait: number | null }>('SELECT audit.hit_no_hit_wait(hashtextextended($1, 0), $2, $3, $4, $5, $6) AS wait', [
+      lock,
+      distinct.length,
+      quota.userPerMinute,
+      quota.userPerDay,
+      quota.agencyPerMinute,
+      quota.agencyPerDay,
+    ])) as [{ wait: number | null }];
+    const outcome = wait === 0 ? 'ANSWERED' : 'RATE_LIMITED';
+    const events: AuditEventInput[] = [
+      {
+        action: 'CONSULT',
+        subjectType: HIT_NO_HIT_SUBJECT,
+        subjectId: ctx.requestId,
+        fields: [`agencyType:${ctx.actor.agencyType}`, `identifiers:${distinct.length}`, `outcome:${outcome}`, ...hashes],
+      },
+    ];
+    return { events, result: wait };
+  };
+  const pool = ctx.db.pool;
+  let wait: number | null;
+  if (pool && !holdsAuditLock(ctx.db)) {
+    wait = await auditAppenderFor(pool).appendGated(ctx, { lock, decide: meter });
+  } else {
+    const metered = await meter(ctx.db);
+    await appendAudit(ctx.db, ctx, metered.events);
+    wait = metered.result;
+  }
   const outcome = wait === 0 ? 'ANSWERED' : 'RATE_LIMITED';
-  await appendAudit(ctx.db, ctx, [
-    {
-      action: 'CONSULT',
-      subjectType: HIT_NO_HIT_SUBJECT,
-      subjectId: ctx.requestId,
-      fields: [`agencyType:${ctx.actor.agencyType}`, `identifiers:${distinct.length}`, `outcome:${outcome}`, ...hashes],
-    },
-  ]);
   ctx.log.info({ op: 'hitNoHit', identifiers: distinct.length, outcome, retryAfterSeconds: wait }, 'hit/no-hit');
   if (wait === null) {
     hitNoHitRefusals.inc({ reason: 'over_quota_at_once' });
@@ -123,9 +147,9 @@ async function recordAndMeter(ctx: RequestContext, distinct: ReadonlyArray<{ kin
  * already see get the same answer, in the same shape.
  *
  * Every request is answered by one statement, then metered and audited (recordAndMeter), and only
- * then returned: a request over its quota gets no answer, and every answer is on the trail. The
- * answer is computed before the audit chain's lock is taken, so that lock (held from the quota check
- * to the request's commit) covers the quota, the event and the commit only. The caller's own
+ * then returned: a request over its quota gets no answer, and every answer is on the trail, committed
+ * before the answer is returned. The answer is computed before the quota's lock is taken, so that
+ * lock covers the count, the event and its commit only. The caller's own
  * visibility is the Observation rule itself (reach AND the agency type's read rule, the same SQL as
  * every list), negated.
  */

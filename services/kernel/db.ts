@@ -333,6 +333,11 @@ export class ActorSession implements Db {
     return (await this.database.dedicated('readers')).sessionFor(actor);
   }
 
+  /** The pool this session's connection comes from (none for a session made outside a Database). */
+  get pool(): Database | undefined {
+    return this.database;
+  }
+
   /** Runs `fn` once this request's transaction has committed; never if it rolls back. */
   afterCommit(fn: () => void): void {
     this.onCommit.push(fn);

@@ -106,7 +106,7 @@ function withhold(response: { body: unknown }, err: unknown, message: string): v
  * - a query: its consultations go to the process's appender (one group commit with the other
  *   requests' consultations of the moment) while its session commits, both at once: a query's
  *   session writes nothing (every query outside a subgraph's `primaryQueries` runs READ ONLY on a
- *   replica when one is configured, and `hitNoHit`, the one that writes, holds the chain's lock), so
+ *   replica when one is configured; `hitNoHit` commits its event through the appender before it answers), so
  *   ending it before the record is durable releases nothing, and the request waits for the slower of
  *   the two round trips instead of their sum.
  * Both happen before the response leaves, so personal data is never sent without its durable

@@ -1,4 +1,5 @@
 import { HIT_NO_HIT_SUBJECT, hitNoHitAskers, hitNoHitKey, identifierHash } from '../../services/entities/hit-no-hit.service';
+import { verifyChain } from '../../services/audit/chain';
 import { ask as askAs, eventsOf } from '../audit/support';
 import { codes, type GraphQLResult, startTestHub, type TestHub } from '../support/hub';
 
@@ -209,7 +210,9 @@ describe('the request', () => {
     ids[500] = { kind: 'PHONE', value: '+40722123456' };
     const q = `query($ids: [IdentifierInput!]!) { hitNoHit(identifiers: $ids) { known holderCount contactableAgencies { id } } }`;
     // The gateway looks its user up again when a 5-second cache entry expires: the fewest of three runs is the query's own cost.
-    // Besides the lookup, a request costs its quota check and one audit append (the lock and the head, the insert).
+    // Besides the lookup, a request costs its quota's lock and check (in the audit appender's group: the group's
+    // agency locks and the actor's settings in one statement, then the check) and one audit append: the insert,
+    // chained on the appender's own last event (nobody else writes meanwhile here).
     let fewest = Infinity;
     let audit = 0;
     let r = { status: 0 } as GraphQLResult<{ hitNoHit: Array<{ known: boolean }> }>;
@@ -223,14 +226,14 @@ describe('the request', () => {
         if (hub.probe.statements - before - auditRun < fewest) [fewest, audit] = [hub.probe.statements - before - auditRun, auditRun];
       }
     });
-    expect(fewest).toBe(2);
-    expect(audit).toBe(2);
+    expect(fewest).toBe(3);
+    expect(audit).toBe(1);
     expect(r.data!.hitNoHit).toHaveLength(1000);
     expect(r.data!.hitNoHit.filter((x) => x.known)).toHaveLength(1);
     expect(r.data!.hitNoHit[500]!.known).toBe(true);
   });
 
-  test('asked with a personal field in the same request, both are recorded, in the request’s own transaction', async () => {
+  test('asked with a personal field in the same request, both are recorded (the hit/no-hit event first: it is committed before the answer is complete)', async () => {
     const q = `query($ids: [IdentifierInput!]!, $id: ID!) { hitNoHit(identifiers: $ids) { known } entity(id: $id) { value } }`;
     const r = await withQuota({ USER_PER_MINUTE: 100000, AGENCY_PER_MINUTE: 100000 }, () =>
       askAs<{ hitNoHit: Array<{ known: boolean }>; entity: { value: string } }>(hub, 'met-police', q, {
@@ -338,6 +341,62 @@ describe('mining: hit/no-hit cannot be used to check numbers in bulk unnoticed',
     const answers = await Promise.all([0, 1, 2, 3, 4].map((b) => hub.gql<Data>('lumina-ro:SUPERVISOR', Q, { ids: batch(b, 200000) })));
     expect(answers.filter((r) => r.errors === undefined)).toHaveLength(2);
     for (const r of answers.filter((x) => x.errors !== undefined)) refusal(r);
+  });
+
+  test('many concurrent requests of two agencies and two users each, exactly at and then over their agency quota: what fits is answered, nothing more, every request on the trail', async () => {
+    const bank = agencyOf('banca-carpati');
+    const police = agencyOf('west-midlands-police');
+    const personas: Record<string, [string, string]> = {
+      [bank]: ['banca-carpati', 'banca-carpati:VIEWER'],
+      [police]: ['west-midlands-police', 'west-midlands-police:SUPERVISOR'],
+    };
+    // What each agency's answered requests counted in the last minute (earlier tests asked a few).
+    const used = async (agency: string) => {
+      const [row] = await hub.db.query<{ n: number }>(
+        `SELECT coalesce(sum(hit_no_hit_answered), 0)::int AS n FROM audit.events
+          WHERE subject_type = $1 AND actor_agency_id = $2 AND at > clock_timestamp() - interval '1 minute'`,
+        [HIT_NO_HIT_SUBJECT, agency],
+      );
+      return row!.n;
+    };
+    const hundred = (base: number, r: number) => Array.from({ length: 100 }, (_, i) => ({ kind: 'PHONE', value: `+447700${String(base + r * 100 + i)}` }));
+    /** `n` requests of 100 distinct identifiers from each agency, alternating its two users, all at once. */
+    const burst = async (n: number, base: number) => {
+      const sent = [bank, police].flatMap((agency, a) =>
+        Array.from({ length: n }, (_, r) => ({ agency, request: hub.gql<Data>(personas[agency]![r % 2]!, Q, { ids: hundred(base + a * 200000, r) }) })),
+      );
+      const answers = await Promise.all(sent.map((s) => s.request));
+      const answered = (agency: string) => answers.filter((r, i) => sent[i]!.agency === agency && r.errors === undefined).length;
+      for (const r of answers.filter((x) => x.errors !== undefined)) refusal(r);
+      return { [bank]: answered(bank), [police]: answered(police) };
+    };
+    const users = { USER_PER_MINUTE: 100000, USER_PER_DAY: 100000, AGENCY_PER_DAY: 100000 };
+    const [{ seq: before }] = (await hub.db.query<{ seq: string }>(`SELECT coalesce(max(seq), 0)::text AS seq FROM audit.events`)) as [{ seq: string }];
+
+    // Exactly at the quota: the agency that used more has room for exactly 10 requests of 100, and all 10 are answered.
+    const [bankUsed, policeUsed] = [await used(bank), await used(police)];
+    const quota = Math.max(bankUsed, policeUsed) + 1000;
+    const at = await withQuota({ ...users, AGENCY_PER_MINUTE: quota }, () => burst(10, 510000));
+    expect(at[bank]).toBe(10);
+    expect(at[police]).toBe(10);
+
+    // Over it: 14 more each, all at once; each agency is answered exactly what is left of its minute.
+    const left = (agency: string) => quota - (agency === bank ? bankUsed : policeUsed) - 1000;
+    const over = await withQuota({ ...users, AGENCY_PER_MINUTE: quota }, () => burst(14, 520000));
+    expect(over[bank]).toBe(Math.min(14, Math.floor(left(bank) / 100)));
+    expect(over[police]).toBe(Math.min(14, Math.floor(left(police) / 100)));
+    expect(await used(bank)).toBeLessThanOrEqual(quota);
+    expect(await used(police)).toBeLessThanOrEqual(quota);
+    expect(Math.max(await used(bank), await used(police))).toBe(quota);
+
+    // Every request, answered or refused, is one event of its own, and the chain still verifies.
+    const [trail] = await hub.db.query<{ events: number; requests: number; answered: number }>(
+      `SELECT count(*)::int AS events, count(DISTINCT subject_id)::int AS requests, count(hit_no_hit_answered)::int AS answered
+         FROM audit.events WHERE subject_type = $1 AND seq > $2::bigint AND actor_agency_id = ANY ($3::uuid[])`,
+      [HIT_NO_HIT_SUBJECT, before, [bank, police]],
+    );
+    expect(trail).toEqual({ events: 48, requests: 48, answered: 20 + over[bank]! + over[police]! });
+    expect((await verifyChain(hub.db)).ok).toBe(true);
   });
 
   test('an agency quota counts all its users; a request that fits is answered', async () => {
