@@ -371,12 +371,16 @@ export class AuditAppender {
         const size = (w: Waiting) => (w.gate ? 1 : w.run.events.length);
         while (n < this.waiting.length && (n === 0 || count + size(this.waiting[n]!) <= GROUP_EVENTS)) count += size(this.waiting[n++]!);
         const group = this.waiting.splice(0, n);
+        // A group is one append: timed as appendRuns times a session's.
+        const stop = auditAppendDuration.startTimer();
         try {
           if (group.some((w) => w.gate)) await this.commitGated(group);
           else await this.commit(group.map((w) => w.run));
           for (const w of group) w.resolve();
         } catch (err) {
           for (const w of group) w.reject(err);
+        } finally {
+          stop();
         }
       }
     } finally {
@@ -406,7 +410,7 @@ export class AuditAppender {
         if (!headMoved(err)) throw err;
       }
     }
-    const chained = await this.db.transaction((tx) => appendRuns(tx, runs));
+    const chained = await this.db.transaction((tx) => lockAndAppend(tx, runs));
     this.last = chained.flat().at(-1)!.hash;
   }
 
