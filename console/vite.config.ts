@@ -26,8 +26,16 @@ function listSources(): Plugin {
 /** The console: built into console/dist, which the gateway serves at / (gateway/console.ts). */
 export default defineConfig({
   base: '/',
-  // The hub's identifier detection registers its GraphQL enums with type-graphql; in the browser that is its documented no-op shim.
-  resolve: { alias: { 'type-graphql': 'type-graphql/shim' } },
+  resolve: {
+    alias: [
+      // The hub's identifier detection registers its GraphQL enums with type-graphql; in the browser that is its documented no-op shim.
+      { find: /^type-graphql$/, replacement: 'type-graphql/shim' },
+      // Private screening's client: @cloudflare/voprf-ts lists its CommonJS build first ("default") in its
+      // exports, which a bundler would take; the browser gets its ES modules build.
+      { find: /^@cloudflare\/voprf-ts$/, replacement: path.join(REPO, 'node_modules/@cloudflare/voprf-ts/lib/esm/src/index.js') },
+      { find: /^@cloudflare\/voprf-ts\/crypto-noble$/, replacement: path.join(REPO, 'node_modules/@cloudflare/voprf-ts/lib/esm/src/cryptoNoble.js') },
+    ],
+  },
   plugins: [listSources()],
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 1500 },

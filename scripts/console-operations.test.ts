@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type DocumentNode, NoUnusedFragmentsRule, parse, specifiedRules, validate } from 'graphql';
 import ts from 'typescript';
+import { PRIVATE_SCREENING_OPERATIONS } from '../services/entities/private-screening.client';
 import { apiSchemaOf } from './schema-changes';
 
 /**
@@ -141,6 +142,11 @@ describe('the console’s GraphQL documents', () => {
 
   test.each(all.map((d) => [d.where, d] as const))('%s is valid against the API schema', (_where, d) => {
     expect(problemsOf(d)).toEqual([]);
+  });
+
+  // The bank's private screening client (services/), which the console's private screening page runs as it is.
+  test.each(Object.entries(PRIVATE_SCREENING_OPERATIONS))('the private screening client’s %s is valid against the API schema', (_name, text) => {
+    expect(validate(schema, parse(text)).map((e) => e.message)).toEqual([]);
   });
 
   test('a document the types let through but the API refuses fails here', () => {

@@ -30,7 +30,7 @@ const ANSWER = graphql(`
     }
   }
 `);
-const HIT_NO_HIT = graphql(
+export const HIT_NO_HIT = graphql(
   `
     query HitNoHit($ids: [IdentifierInput!]!) {
       hitNoHit(identifiers: $ids) {
@@ -100,8 +100,8 @@ const REQUEST = graphql(`
   }
 `);
 
-type Identifier = VariablesOf<typeof HIT_NO_HIT>['ids'][number];
-type Answer = ResultOf<typeof ANSWER>;
+export type Identifier = VariablesOf<typeof HIT_NO_HIT>['ids'][number];
+export type Answer = ResultOf<typeof ANSWER>;
 type AccessRequest = ResultOf<typeof REQUEST>['requestAccess'];
 
 /** A CSV of identifiers as screening takes it: KIND,value or KIND,value,country a line, no header. */
@@ -303,7 +303,7 @@ export function HitNoHitPage() {
   );
 }
 
-function Answers({ answers, onRequest }: { answers: Answer[]; onRequest: (a: Answer, agency: Answer['contactableAgencies'][number]) => void }) {
+export function Answers({ answers, onRequest }: { answers: Answer[]; onRequest: (a: Answer, agency: Answer['contactableAgencies'][number]) => void }) {
   return (
     <>
       <h2>{t('hits.results')}</h2>
@@ -353,7 +353,7 @@ function Answers({ answers, onRequest }: { answers: Answer[]; onRequest: (a: Ans
   );
 }
 
-function RequestAccess({ answer, agency, onCancel }: { answer: Answer; agency: { id: string; name: string | null }; onCancel: () => void }) {
+export function RequestAccess({ answer, agency, onCancel }: { answer: Answer; agency: { id: string; name: string | null }; onCancel: () => void }) {
   const [purpose, setPurpose] = useState('');
   const [state, setState] = useState<{ busy?: boolean; done?: AccessRequest; error?: CombinedError }>({});
   const name = agency.name ?? agency.id;

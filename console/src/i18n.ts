@@ -15,6 +15,7 @@ import { leads } from './locales/leads';
 import { requests } from './locales/requests';
 import { retention } from './locales/retention';
 import { products } from './locales/products';
+import { privateScreening } from './locales/private-screening';
 import { search } from './locales/search';
 import { typology } from './locales/typology';
 import { statistics } from './locales/statistics';
@@ -228,6 +229,7 @@ const AREAS = {
   campaigns,
   products,
   leads,
+  privateScreening,
 };
 
 function pick(areas: Record<string, { en: object; ro: object }>, lng: 'en' | 'ro'): Record<string, object> {

@@ -5,6 +5,7 @@ import { CampaignsPage } from './campaigns';
 import { CasePage } from './case';
 import { NotificationsPage, NotifyPage, TasksPage } from './frontline';
 import { HitNoHitPage } from './hit-no-hit';
+import { PrivateScreeningPage } from './private-screening';
 import { LeadsPage } from './leads';
 import { MapPage } from './map';
 import { NarrativeFormPage } from './narrative-form';
@@ -91,6 +92,11 @@ export const ROUTES: Route[] = [
     nav: { label: 'header.products', href: '/products', requires: [['read', 'IntelligenceReport']] },
   },
   { path: /^\/hit-no-hit$/, page: () => <HitNoHitPage />, nav: { label: 'hits.nav', href: '/hit-no-hit', requires: [['read', 'HitNoHitResult']] } },
+  {
+    path: /^\/private-screening$/,
+    page: () => <PrivateScreeningPage />,
+    nav: { label: 'privateScreening.nav', href: '/private-screening', requires: [['create', 'ScreeningJob']] },
+  },
   { path: /^\/reports$/, page: () => <ReportsPage />, nav: { label: 'reports.nav', href: '/reports', requires: [['create', 'TransactionReport']] } },
   { path: /^\/typology$/, page: () => <TypologyPage />, nav: { label: 'typology.nav', href: '/typology', requires: [['create', 'Typology']] } },
   {

@@ -1,13 +1,14 @@
 import { Evaluation, VOPRFClient } from '@cloudflare/voprf-ts';
 import { countryOf, type EntityKind, normaliseIdentifier } from '../kernel/identifier';
-import { CRYPTO, decodeFilter, filterEntry, keyIdOf, MODE_NAME, oprfInput, SUITE } from './private-screening.protocol';
+import { CRYPTO, decodeFilter, filterEntry, fromBase64, keyIdOf, MODE_NAME, oprfInput, SUITE, toBase64 } from './private-screening.protocol';
 
 /**
  * The bank's side of private screening (private-screening.service.ts is the hub's): nothing here
  * touches the hub's database or keys; it talks to the hub through its GraphQL API only, and needs
  * this module, private-screening.protocol.ts and services/kernel/identifier.ts (how the hub
  * normalises identifiers: the bank must produce the very bytes the hub evaluated its own
- * identifiers on). scripts/private-screening.ts runs it on a CSV file.
+ * identifiers on). scripts/private-screening.ts runs it on a CSV file; the console's Private screening
+ * page (console/src/private-screening.tsx) runs it in the officer's browser, so it uses no Node built-in.
  */
 
 /** Sends one GraphQL operation to the hub as the bank's user; answers `data` or throws with the errors. */
@@ -33,6 +34,8 @@ export interface PrivateScreeningOptions {
   batchSize?: number;
   /** Requests in flight at once. */
   concurrency?: number;
+  /** Told after each batch the hub evaluated: distinct identifiers finalized so far, of how many. */
+  onProgress?: (done: number, of: number) => void;
 }
 
 export interface PrivateAnswer {
@@ -90,9 +93,9 @@ export async function privateScreen(call: HubCall, identifiers: readonly BankIde
   if (filter.suite !== SUITE || filter.mode !== MODE_NAME)
     throw new Error(`the hub screens with ${filter.mode} ${filter.suite}; this client speaks ${MODE_NAME} ${SUITE}`);
   if (opts.publicKey && opts.publicKey !== filter.publicKey)
-    throw new Error(`the hub's key ${filter.keyId} is not the pinned key ${keyIdOf(Buffer.from(opts.publicKey, 'base64'))}`);
-  const publicKey = Buffer.from(filter.publicKey, 'base64');
-  if (keyIdOf(publicKey) !== filter.keyId) throw new Error('the filter names a key id that is not its public key’s');
+    throw new Error(`the hub's key ${filter.keyId} is not the pinned key ${await keyIdOf(fromBase64(opts.publicKey))}`);
+  const publicKey = fromBase64(filter.publicKey);
+  if ((await keyIdOf(publicKey)) !== filter.keyId) throw new Error('the filter names a key id that is not its public key’s');
   const entries = decodeFilter(filter.entries);
   const client = new VOPRFClient(SUITE, publicKey, CRYPTO);
 
@@ -106,13 +109,14 @@ export async function privateScreen(call: HubCall, identifiers: readonly BankIde
       const batch = batches[next++]!;
       const [finData, request] = await client.blind(batch.map((i) => oprfInput(i.kind, i.value)));
       const { evaluatePrivateScreening: answer } = await call<{ evaluatePrivateScreening: { keyId: string; elements: number; evaluation: string } }>(EVALUATE, {
-        request: Buffer.from(request.serialize()).toString('base64'),
+        request: toBase64(request.serialize()),
       });
       if (answer.keyId !== filter.keyId)
         throw new Error(`the hub evaluated under key ${answer.keyId}, its filter is under ${filter.keyId}: the key rotated, run again`);
       // Throws unless the proof shows the evaluation was made with the filter's (pinned) key.
-      const outputs = await client.finalize(finData, Evaluation.deserialize(SUITE, Buffer.from(answer.evaluation, 'base64'), CRYPTO));
+      const outputs = await client.finalize(finData, Evaluation.deserialize(SUITE, fromBase64(answer.evaluation), CRYPTO));
       batch.forEach((i, n) => known.set(name(i), entries.has(filterEntry(outputs[n]!))));
+      opts.onProgress?.(known.size, distinct.length);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, worker));
@@ -126,6 +130,9 @@ export async function privateScreen(call: HubCall, identifiers: readonly BankIde
 }
 
 const HIT_NO_HIT = `query($ids: [IdentifierInput!]!) { hitNoHit(identifiers: $ids) { kind value known holderCount contactableAgencies { id name } } }`;
+
+/** The operations this client sends: scripts/console-operations.test.ts checks them against the API, as the console runs this client too. */
+export const PRIVATE_SCREENING_OPERATIONS = { FILTER, EVALUATE, HIT_NO_HIT } as const;
 
 export interface WhomToAsk {
   kind: string;

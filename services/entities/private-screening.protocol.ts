@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { type CryptoProvider, Oprf } from '@cloudflare/voprf-ts';
+import { CryptoNoble } from '@cloudflare/voprf-ts/crypto-noble';
 
 /**
  * Private screening's protocol (docs/screening.md "Private mode"): the one place both parties take
@@ -14,10 +14,12 @@ import { type CryptoProvider, Oprf } from '@cloudflare/voprf-ts';
  *   FILTER_ENTRY_BYTES bytes.
  * - Filter: the hub's entries, sorted, padded with random entries to a size class (paddedSize), as
  *   one base64 string of FILTER_ENTRY_BYTES-byte entries.
+ *
+ * Node and the browser run this same module (the console's private screening page bundles it with the
+ * client): no Node built-ins, no Buffer — bytes are Uint8Arrays, hashes the provider's own. The noble
+ * provider's package subpath is mapped for TypeScript's node10 resolution in tsconfig.json `paths`.
  */
-// The noble provider is exported only under a package subpath that TypeScript's node10 resolution cannot see.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-export const CRYPTO: CryptoProvider = (require('@cloudflare/voprf-ts/crypto-noble') as { CryptoNoble: CryptoProvider }).CryptoNoble;
+export const CRYPTO: CryptoProvider = CryptoNoble;
 export const SUITE = Oprf.Suite.RISTRETTO255_SHA512;
 export const MODE = Oprf.Mode.VOPRF;
 export const MODE_NAME = 'VOPRF';
@@ -34,13 +36,35 @@ export function oprfInput(kind: string, value: string): Uint8Array {
 }
 
 /** A public key's id: the first 16 hex digits of its SHA-256, named by every evaluation and filter. */
-export function keyIdOf(publicKey: Uint8Array): string {
-  return createHash('sha256').update(publicKey).digest('hex').slice(0, 16);
+export async function keyIdOf(publicKey: Uint8Array): Promise<string> {
+  return toHex(await CRYPTO.hash('SHA-256', publicKey)).slice(0, 16);
 }
 
 /** The entry of a filter an output gives (hex). */
 export function filterEntry(output: Uint8Array): string {
-  return Buffer.from(output.subarray(0, FILTER_ENTRY_BYTES)).toString('hex');
+  return toHex(output.subarray(0, FILTER_ENTRY_BYTES));
+}
+
+/** Bytes as lower-case hex. */
+export function toHex(bytes: Uint8Array): string {
+  let hex = '';
+  for (const b of bytes) hex += b.toString(16).padStart(2, '0');
+  return hex;
+}
+
+/** Bytes as base64 (how the API carries keys, requests, evaluations and filters). */
+export function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+/** The bytes of a base64 string (throws on one that is not). */
+export function fromBase64(base64: string): Uint8Array {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }
 
 /** The size class a filter of n entries is padded to: the next power of two, at least MIN_FILTER_ENTRIES. */
@@ -52,14 +76,17 @@ export function paddedSize(n: number): number {
 
 /** Entries (hex), sorted, as the filter's base64. */
 export function encodeFilter(entries: readonly string[]): string {
-  return Buffer.from([...entries].sort().join(''), 'hex').toString('base64');
+  const hex = [...entries].sort().join('');
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return toBase64(bytes);
 }
 
 /** A filter's entries, for membership tests. */
 export function decodeFilter(base64: string): Set<string> {
-  const bytes = Buffer.from(base64, 'base64');
+  const bytes = fromBase64(base64);
   if (bytes.length % FILTER_ENTRY_BYTES !== 0) throw new Error(`a filter is a whole number of ${FILTER_ENTRY_BYTES}-byte entries`);
   const entries = new Set<string>();
-  for (let i = 0; i < bytes.length; i += FILTER_ENTRY_BYTES) entries.add(bytes.subarray(i, i + FILTER_ENTRY_BYTES).toString('hex'));
+  for (let i = 0; i < bytes.length; i += FILTER_ENTRY_BYTES) entries.add(toHex(bytes.subarray(i, i + FILTER_ENTRY_BYTES)));
   return entries;
 }

@@ -67,8 +67,8 @@ export async function privateScreeningKey(): Promise<HubKey> {
   const name = seed.toString('base64url');
   let key = keys.get(name);
   if (!key) {
-    key = deriveKeyPair(MODE, SUITE, seed, new TextEncoder().encode(KEY_INFO), CRYPTO).then(({ privateKey, publicKey }) => ({
-      keyId: keyIdOf(publicKey),
+    key = deriveKeyPair(MODE, SUITE, seed, new TextEncoder().encode(KEY_INFO), CRYPTO).then(async ({ privateKey, publicKey }) => ({
+      keyId: await keyIdOf(publicKey),
       publicKey,
       server: new VOPRFServer(SUITE, privateKey, CRYPTO),
       seed,

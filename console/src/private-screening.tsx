@@ -1,0 +1,194 @@
+import type { CombinedError } from '@urql/core';
+import { useState } from 'preact/hooks';
+import { Loading, Problems } from './common';
+import { client } from './graphql';
+import { type Answer, Answers, HIT_NO_HIT, type Identifier, readIdentifierCsv, RequestAccess } from './hit-no-hit';
+import { t } from './i18n';
+import type { HubCall, PrivateAnswer } from './private-screening-client';
+
+/**
+ * The client's operations as the console's urql client sends them (bearer token, purpose header):
+ * `data`, or throws with the API's errors. The operations are the client's own
+ * (PRIVATE_SCREENING_OPERATIONS, checked against the API by scripts/console-operations.test.ts).
+ */
+const call: HubCall = async <T,>(query: string, variables?: Record<string, unknown>) => {
+  const r = await (/^\s*mutation\b/.test(query) ? client.mutation(query, variables ?? {}) : client.query(query, variables ?? {})).toPromise();
+  if (r.error || !r.data) throw new Error(r.error?.graphQLErrors.map((e) => e.message).join('; ') || r.error?.message || 'no answer');
+  return r.data as T;
+};
+
+interface State {
+  busy?: boolean;
+  progress?: { done: number; of: number };
+  answers?: PrivateAnswer[];
+  summary?: { known: number; count: number; keyId: string; size: number };
+  problem?: string;
+  clear?: Answer[];
+  error?: CombinedError;
+}
+
+/**
+ * Private screening for a bank's officer (docs/screening.md "Private mode"): the identifiers typed or
+ * from a CSV file are normalised, blinded, finalized and matched here, in the browser, by the bank's
+ * client (services/entities/private-screening.client.ts, loaded on demand): the hub sees blinded
+ * elements only. The known ones can then be asked in clear (the hit/no-hit page's query), to learn
+ * whom to ask and request access.
+ */
+export function PrivateScreeningPage() {
+  const [text, setText] = useState('');
+  const [country, setCountry] = useState('');
+  const [state, setState] = useState<State>({});
+  const [asking, setAsking] = useState<{ answer: Answer; agency: { id: string; name: string | null } }>();
+
+  async function screen(ids: Identifier[], empty = t('privateScreening.none')) {
+    setAsking(undefined);
+    if (ids.length === 0) return setState({ problem: empty });
+    setState({ busy: true });
+    try {
+      const { privateScreen } = await import('./private-screening-client');
+      const run = await privateScreen(call, ids, {
+        country: country.trim().toUpperCase() || null,
+        onProgress: (done, of) => setState({ busy: true, progress: { done, of } }),
+      });
+      const known = run.answers.filter((a) => a.known).length;
+      setState({ answers: run.answers, summary: { known, count: run.answers.length, keyId: run.keyId, size: run.filterSize } });
+    } catch (err) {
+      setState({ problem: t('privateScreening.failed', { message: (err as Error).message }) });
+    }
+  }
+
+  function read(content: string, empty?: string) {
+    let ids: Identifier[];
+    try {
+      ids = readIdentifierCsv(content);
+    } catch (err) {
+      return setState({ problem: t('privateScreening.unreadable', { message: (err as Error).message }) });
+    }
+    return screen(ids, empty);
+  }
+
+  async function askInClear(hits: PrivateAnswer[]) {
+    setState({ ...state, busy: true, clear: undefined, error: undefined });
+    const r = await client.query(HIT_NO_HIT, { ids: hits.map((h) => ({ kind: h.kind as Identifier['kind'], value: h.value })) }).toPromise();
+    setState({ ...state, busy: false, clear: r.data?.hitNoHit, error: r.error });
+  }
+
+  const hits = state.answers?.filter((a) => a.known) ?? [];
+  return (
+    <section data-testid="private-screening">
+      <h1>{t('privateScreening.title')}</h1>
+      <p>{t('privateScreening.intro')}</p>
+      <p class="notice" data-testid="in-browser">
+        <strong>{t('privateScreening.inBrowser')}</strong>
+      </p>
+      <form
+        class="identifiers"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void read(text);
+        }}
+      >
+        <label for="private-identifiers">{t('privateScreening.identifiers')}</label>
+        <textarea
+          id="private-identifiers"
+          rows={6}
+          aria-describedby="private-identifiers-hint"
+          value={text}
+          onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
+        />
+        <p class="muted hint" id="private-identifiers-hint">
+          {t('privateScreening.identifiersHint')}
+        </p>
+        <label for="private-country">{t('privateScreening.country')}</label>
+        <input
+          id="private-country"
+          class="short"
+          maxLength={2}
+          value={country}
+          aria-describedby="private-country-hint"
+          onInput={(e) => setCountry((e.target as HTMLInputElement).value)}
+        />
+        <p class="muted hint" id="private-country-hint">
+          {t('privateScreening.countryHint')}
+        </p>
+        <button type="submit" disabled={state.busy}>
+          {t('privateScreening.screen')}
+        </button>
+      </form>
+      <div class="file-choice">
+        <label for="private-file">{t('privateScreening.file')}</label>
+        <input
+          id="private-file"
+          type="file"
+          accept=".csv,text/csv"
+          aria-describedby="private-file-hint"
+          disabled={state.busy}
+          onChange={(e) => {
+            const input = e.target as HTMLInputElement;
+            const file = input.files?.[0];
+            if (file)
+              void file
+                .text()
+                .then((content) => read(content, t('privateScreening.fileEmpty')))
+                .then(() => (input.value = ''));
+          }}
+        />
+        <p class="muted hint" id="private-file-hint">
+          {t('privateScreening.fileHint')}
+        </p>
+      </div>
+      {state.busy && state.progress && (
+        <p role="status">
+          <label for="private-progress">{t('privateScreening.progress', state.progress)}</label>
+          <progress id="private-progress" max={state.progress.of} value={state.progress.done} />
+        </p>
+      )}
+      {state.busy && !state.progress && <Loading />}
+      {state.problem && (
+        <p class="problem" role="alert">
+          {state.problem}
+        </p>
+      )}
+      {state.answers && state.summary && (
+        <>
+          <h2>{t('privateScreening.results')}</h2>
+          <p data-testid="private-summary">{t('privateScreening.summary', state.summary)}</p>
+          <table class="answers" data-testid="private-results">
+            <thead>
+              <tr>
+                <th scope="col">{t('privateScreening.kind')}</th>
+                <th scope="col">{t('privateScreening.value')}</th>
+                <th scope="col">{t('privateScreening.answer')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {state.answers.map((a, i) => (
+                <tr key={`${i}:${a.kind}:${a.value}`} data-value={a.value} class={a.known ? 'known' : undefined}>
+                  <td>{t(`entityKinds.${a.kind}`)}</td>
+                  <td>
+                    <code>{a.value}</code>
+                  </td>
+                  <td data-testid="answer">
+                    <strong>{a.known ? t('privateScreening.known') : t('privateScreening.notKnown')}</strong>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {hits.length > 0 && (
+            <>
+              <h2>{t('privateScreening.askTitle')}</h2>
+              <p>{t('privateScreening.askIntro')}</p>
+              <button type="button" disabled={state.busy} onClick={() => void askInClear(hits)}>
+                {t('privateScreening.ask', { count: hits.length })}
+              </button>
+            </>
+          )}
+        </>
+      )}
+      <Problems error={state.error} />
+      {state.clear && <Answers answers={state.clear} onRequest={(answer, agency) => setAsking({ answer, agency })} />}
+      {asking && <RequestAccess key={`${asking.answer.kind}:${asking.answer.value}:${asking.agency.id}`} {...asking} onCancel={() => setAsking(undefined)} />}
+    </section>
+  );
+}

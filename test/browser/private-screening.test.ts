@@ -1,0 +1,89 @@
+import type { Page } from 'playwright-core';
+import { seriousViolations } from '../support/browser';
+import { consoleHarness } from '../support/console';
+
+/**
+ * A bank's officer screens privately in the console (Albion Bank, a Contributor): the page runs the
+ * bank's client in the browser, so the hub answers known / not known — what the clear hit/no-hit
+ * answers — without any request carrying an identifier; then the officer asks in clear about the
+ * known one only, to learn whom to ask.
+ */
+describe("the bank officer's private screening in Chromium", () => {
+  const browser = consoleHarness();
+  const { newPage, signIn, shot, cspViolations } = browser;
+
+  let page: Page;
+  /** The bodies of every request the page sends to the hub's API. */
+  const sent: string[] = [];
+  beforeAll(async () => {
+    ({ page } = await newPage());
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/graphql') sent.push(r.postData() ?? '');
+    });
+    await signIn(page, 'albion-bank', 'Contributor');
+  });
+
+  async function clean(): Promise<void> {
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(cspViolations).toEqual([]);
+  }
+
+  const answerOf = (testId: string, value: string) => page.getByTestId(testId).locator(`tr[data-value="${value}"]`).getByTestId('answer');
+
+  it('screens a known and an unknown identifier in the browser, the hub sees neither, and asks in clear about the known one only', async () => {
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Private screening' }).click();
+    await page.getByRole('heading', { name: 'Private screening', level: 1 }).waitFor();
+    await expect(page.getByTestId('in-browser').innerText()).resolves.toContain('never leave this browser in clear');
+    await clean();
+
+    // The controller's booking number on the adverts (the hit/no-hit journey's known one), a number nobody holds, an email nobody holds.
+    await page.getByRole('textbox', { name: 'Identifiers' }).fill('PHONE,07700 900312\nPHONE,07700 900001\nEMAIL,Nobody.Holds.This@Example.net');
+    await page.getByLabel('Your bank’s country for national phone numbers').fill('GB');
+    const before = sent.length;
+    await page.getByRole('button', { name: 'Screen privately' }).click();
+    await page.getByTestId('private-results').waitFor();
+    await expect(answerOf('private-results', '+447700900312').innerText()).resolves.toBe('known');
+    await expect(answerOf('private-results', '+447700900001').innerText()).resolves.toBe('not known');
+    await expect(answerOf('private-results', 'nobody.holds.this@example.net').innerText()).resolves.toBe('not known');
+    await expect(page.getByTestId('private-summary').innerText()).resolves.toMatch(/^1 of 3 known to the hub/);
+
+    // The hub was asked for its filter and evaluated blinded elements: no request named an identifier, in any form.
+    const screening = sent.slice(before);
+    expect(screening.some((b) => b.includes('privateScreeningFilter'))).toBe(true);
+    expect(screening.some((b) => b.includes('evaluatePrivateScreening'))).toBe(true);
+    for (const needle of ['07700 900312', '7700900312', '07700 900001', '7700900001', 'Nobody.Holds', 'nobody.holds'])
+      for (const body of screening) expect(body).not.toContain(needle);
+    await clean();
+    await shot(page, 'private-screening');
+
+    // In clear, about the known one only: the clear mode agrees, and names whom to ask.
+    const beforeClear = sent.length;
+    await page.getByRole('button', { name: 'Ask in clear who holds the 1 known' }).click();
+    await page.getByTestId('hit-results').waitFor();
+    await expect(answerOf('hit-results', '+447700900312').innerText()).resolves.toBe('known');
+    await expect(page.getByTestId('hit-results').innerText()).resolves.toContain('West Midlands Police (demo)');
+    const clear = sent.slice(beforeClear);
+    expect(clear.some((b) => b.includes('+447700900312'))).toBe(true);
+    for (const body of clear) for (const needle of ['7700900001', 'nobody.holds']) expect(body).not.toContain(needle);
+    await clean();
+
+    // The clear mode's answer for the others is the private one.
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Hit/no-hit' }).click();
+    await page.locator('#value-0').fill('07700 900001');
+    await page.getByRole('button', { name: 'Add an identifier' }).click();
+    await page.locator('#kind-1').selectOption('EMAIL');
+    await page.locator('#value-1').fill('Nobody.Holds.This@Example.net');
+    await page.getByRole('button', { name: 'Check' }).click();
+    await page.getByTestId('hit-results').waitFor();
+    await expect(answerOf('hit-results', '+447700900001').innerText()).resolves.toBe('not known');
+    await expect(answerOf('hit-results', 'nobody.holds.this@example.net').innerText()).resolves.toBe('not known');
+  });
+
+  it('is offered to whoever may screen in clear: a police officer, who asks hit/no-hit one by one, has no link to it', async () => {
+    const { page: police } = await newPage();
+    await signIn(police, 'met-police', 'Contributor');
+    const nav = police.getByRole('navigation', { name: 'Pages' });
+    await nav.getByRole('link', { name: 'Hit/no-hit' }).waitFor();
+    await expect(nav.getByRole('link', { name: 'Private screening' }).count()).resolves.toBe(0);
+  });
+});
