@@ -58,7 +58,7 @@ describe("the bank officer's private screening in Chromium", () => {
 
     // In clear, about the known one only: the clear mode agrees, and names whom to ask.
     const beforeClear = sent.length;
-    await page.getByRole('button', { name: 'Ask in clear who holds the 1 known' }).click();
+    await page.getByRole('button', { name: 'Ask in clear who holds the known identifiers (1)' }).click();
     await page.getByTestId('hit-results').waitFor();
     await expect(answerOf('hit-results', '+447700900312').innerText()).resolves.toBe('known');
     await expect(page.getByTestId('hit-results').innerText()).resolves.toContain('West Midlands Police (demo)');

@@ -30,7 +30,7 @@ export const privateScreening = texts(
     askTitle: 'Whom to ask',
     askIntro:
       'To learn who holds the known identifiers and request access, ask the clear hit/no-hit about them: the hub then learns these identifiers (and records the question), and nothing of the others.',
-    ask: 'Ask in clear who holds the {{count}} known',
+    ask: 'Ask in clear who holds the known identifiers ({{count}})',
   },
   {
     nav: 'Verificare privată',
@@ -61,6 +61,6 @@ export const privateScreening = texts(
     askTitle: 'Pe cine să întrebați',
     askIntro:
       'Pentru a afla cine deține identificatorii cunoscuți și a cere acces, întrebați despre ei verificarea hit/no-hit în clar: hubul află atunci acești identificatori (și înregistrează întrebarea), dar nimic despre ceilalți.',
-    ask: 'Întreabă în clar cine îi deține pe cei {{count}} cunoscuți',
+    ask: 'Întreabă în clar cine deține identificatorii cunoscuți ({{count}})',
   },
 );
