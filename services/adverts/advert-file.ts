@@ -1,5 +1,5 @@
-import { parse as parseCsv } from 'csv-parse/sync';
 import { GraphQLError } from 'graphql';
+import { readCsvRecords } from '../kernel/csv-records';
 import { badInput, ErrorCode } from '../kernel/errors';
 import { countryOf, normaliseIdentifier } from '../kernel/identifier';
 import { textIndicators, type TextIndicator } from './indicators';
@@ -133,22 +133,7 @@ const list = (v: string | undefined) =>
     .filter(Boolean);
 
 function readCsv(content: string): { rows: Array<{ line: number; raw: RawAdvert }>; errors: LineError[] } {
-  let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
-  try {
-    records = parseCsv(content, {
-      bom: true,
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
-      skip_empty_lines: true,
-      trim: true,
-      info: true,
-      to: ADVERT_FILE_LIMITS.maxLines + 1,
-    }) as unknown as typeof records;
-  } catch (err) {
-    const e = err as { message?: string; lines?: number };
-    throw new GraphQLError(`input.content: not readable as CSV${e.lines ? ` at line ${e.lines}` : ''}: ${e.message ?? 'parse error'}; nothing was written`, {
-      extensions: { code: ErrorCode.BAD_USER_INPUT, field: 'input.content', ...(e.lines ? { line: e.lines } : {}) },
-    });
-  }
+  const records = readCsvRecords(content, ADVERT_FILE_LIMITS.maxLines);
   const header = records.length ? Object.keys(records[0]!.record) : (content.split(/\r?\n/, 1)[0] ?? '').split(',').map((h) => h.trim().toLowerCase());
   const missing = REQUIRED.filter((c) => !header.includes(c));
   if (missing.length) throw badInput('input.content', `the CSV header lacks ${missing.join(', ')} (docs/formats.md lists the columns); nothing was written`);

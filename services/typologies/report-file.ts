@@ -1,7 +1,7 @@
-import { parse as parseCsv } from 'csv-parse/sync';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { GraphQLError } from 'graphql';
 import type { EntityKind } from '../kernel/identifier';
+import { readCsvRecords } from '../kernel/csv-records';
 import { badInput, ErrorCode } from '../kernel/errors';
 import { FINANCIAL_INDICATORS } from '../kernel/taxonomy';
 
@@ -427,22 +427,7 @@ const REQUIRED_COLUMNS = ['report_ref', 'report_code', 'reason', 'party_name', '
 const REPORT_COLUMNS = ['report_code', 'reason', 'indicators', 'amount', 'currency', 'date_from', 'date_to'] as const;
 
 function readCsv(content: string): ReadFile {
-  let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
-  try {
-    records = parseCsv(content, {
-      bom: true,
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
-      skip_empty_lines: true,
-      trim: true,
-      info: true,
-      to: REPORT_FILE_LIMITS.maxElements + 1,
-    }) as unknown as typeof records;
-  } catch (err) {
-    const e = err as { message?: string; lines?: number };
-    throw new GraphQLError(`input.content: not readable as CSV${e.lines ? ` at line ${e.lines}` : ''}: ${e.message ?? 'parse error'}; nothing was written`, {
-      extensions: { code: ErrorCode.BAD_USER_INPUT, field: 'input.content', ...(e.lines ? { line: e.lines } : {}) },
-    });
-  }
+  const records = readCsvRecords(content, REPORT_FILE_LIMITS.maxElements);
   if (records.length > REPORT_FILE_LIMITS.maxElements) throw tooLarge('records', REPORT_FILE_LIMITS.maxElements);
   const header = records.length ? Object.keys(records[0]!.record) : (content.split(/\r?\n/, 1)[0] ?? '').split(',').map((h) => h.trim().toLowerCase());
   const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
