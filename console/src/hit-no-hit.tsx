@@ -245,40 +245,12 @@ export function HitNoHitPage() {
             {t('hits.add')}
           </button>
         </fieldset>
-        <label for="country">{t('hits.country')}</label>
-        <input
-          id="country"
-          class="short"
-          maxLength={2}
-          value={country}
-          aria-describedby="country-hint"
-          onInput={(e) => setCountry((e.target as HTMLInputElement).value)}
-        />
-        <p class="muted hint" id="country-hint">
-          {t('hits.countryHint')}
-        </p>
+        <CountryField id="country" label={t('hits.country')} hint={t('hits.countryHint')} value={country} onInput={setCountry} />
         <button type="submit" disabled={state.busy}>
           {t('hits.check')}
         </button>
       </form>
-      <div class="file-choice">
-        <label for="identifier-file">{t('hits.file')}</label>
-        <input
-          id="identifier-file"
-          type="file"
-          accept=".csv,text/csv"
-          aria-describedby="file-hint"
-          disabled={state.busy}
-          onChange={(e) => {
-            const input = e.target as HTMLInputElement;
-            const file = input.files?.[0];
-            if (file) void readFile(file).then(() => (input.value = ''));
-          }}
-        />
-        <p class="muted hint" id="file-hint">
-          {t('hits.fileHint', { max: HIT_NO_HIT_MAX })}
-        </p>
-      </div>
+      <CsvFileChoice id="identifier-file" label={t('hits.file')} hint={t('hits.fileHint', { max: HIT_NO_HIT_MAX })} disabled={!!state.busy} onFile={readFile} />
       {state.progress && state.busy && (
         <p role="status">
           <label for="screening-progress">{t('hits.screening', state.progress)}</label>
@@ -300,6 +272,55 @@ export function HitNoHitPage() {
       {state.answers && <Answers answers={state.answers} onRequest={(answer, agency) => setAsking({ answer, agency })} />}
       {asking && <RequestAccess key={`${asking.answer.kind}:${asking.answer.value}:${asking.agency.id}`} {...asking} onCancel={() => setAsking(undefined)} />}
     </section>
+  );
+}
+
+/** The country national-format values are read in (ISO 3166-1 alpha-2), as screening takes it. */
+export function CountryField({ id, label, hint, value, onInput }: { id: string; label: string; hint: string; value: string; onInput: (v: string) => void }) {
+  return (
+    <>
+      <label for={id}>{label}</label>
+      <input id={id} class="short" maxLength={2} value={value} aria-describedby={`${id}-hint`} onInput={(e) => onInput((e.target as HTMLInputElement).value)} />
+      <p class="muted hint" id={`${id}-hint`}>
+        {hint}
+      </p>
+    </>
+  );
+}
+
+/** A CSV file of identifiers to screen; chosen again, the same file is read again. */
+export function CsvFileChoice({
+  id,
+  label,
+  hint,
+  disabled,
+  onFile,
+}: {
+  id: string;
+  label: string;
+  hint: string;
+  disabled: boolean;
+  onFile: (f: File) => Promise<void>;
+}) {
+  return (
+    <div class="file-choice">
+      <label for={id}>{label}</label>
+      <input
+        id={id}
+        type="file"
+        accept=".csv,text/csv"
+        aria-describedby={`${id}-hint`}
+        disabled={disabled}
+        onChange={(e) => {
+          const input = e.target as HTMLInputElement;
+          const file = input.files?.[0];
+          if (file) void onFile(file).then(() => (input.value = ''));
+        }}
+      />
+      <p class="muted hint" id={`${id}-hint`}>
+        {hint}
+      </p>
+    </div>
   );
 }
 

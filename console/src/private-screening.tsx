@@ -2,7 +2,7 @@ import type { CombinedError } from '@urql/core';
 import { useState } from 'preact/hooks';
 import { Loading, Problems } from './common';
 import { client } from './graphql';
-import { type Answer, Answers, HIT_NO_HIT, type Identifier, readIdentifierCsv, RequestAccess } from './hit-no-hit';
+import { type Answer, Answers, CountryField, CsvFileChoice, HIT_NO_HIT, type Identifier, readIdentifierCsv, RequestAccess } from './hit-no-hit';
 import { t } from './i18n';
 import type { HubCall, PrivateAnswer } from './private-screening-client';
 
@@ -99,44 +99,24 @@ export function PrivateScreeningPage() {
         <p class="muted hint" id="private-identifiers-hint">
           {t('privateScreening.identifiersHint')}
         </p>
-        <label for="private-country">{t('privateScreening.country')}</label>
-        <input
+        <CountryField
           id="private-country"
-          class="short"
-          maxLength={2}
+          label={t('privateScreening.country')}
+          hint={t('privateScreening.countryHint')}
           value={country}
-          aria-describedby="private-country-hint"
-          onInput={(e) => setCountry((e.target as HTMLInputElement).value)}
+          onInput={setCountry}
         />
-        <p class="muted hint" id="private-country-hint">
-          {t('privateScreening.countryHint')}
-        </p>
         <button type="submit" disabled={state.busy}>
           {t('privateScreening.screen')}
         </button>
       </form>
-      <div class="file-choice">
-        <label for="private-file">{t('privateScreening.file')}</label>
-        <input
-          id="private-file"
-          type="file"
-          accept=".csv,text/csv"
-          aria-describedby="private-file-hint"
-          disabled={state.busy}
-          onChange={(e) => {
-            const input = e.target as HTMLInputElement;
-            const file = input.files?.[0];
-            if (file)
-              void file
-                .text()
-                .then((content) => read(content, t('privateScreening.fileEmpty')))
-                .then(() => (input.value = ''));
-          }}
-        />
-        <p class="muted hint" id="private-file-hint">
-          {t('privateScreening.fileHint')}
-        </p>
-      </div>
+      <CsvFileChoice
+        id="private-file"
+        label={t('privateScreening.file')}
+        hint={t('privateScreening.fileHint')}
+        disabled={!!state.busy}
+        onFile={(file) => file.text().then((content) => read(content, t('privateScreening.fileEmpty')))}
+      />
       {state.busy && state.progress && (
         <p role="status">
           <label for="private-progress">{t('privateScreening.progress', state.progress)}</label>
