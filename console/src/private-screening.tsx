@@ -4,18 +4,23 @@ import { Loading, Problems } from './common';
 import { client } from './graphql';
 import { type Answer, Answers, CountryField, CsvFileChoice, HIT_NO_HIT, type Identifier, readIdentifierCsv, RequestAccess } from './hit-no-hit';
 import { t } from './i18n';
-import type { HubCall, PrivateAnswer } from './private-screening-client';
+import type { HubCall, HubUnreachable, PrivateAnswer } from './private-screening-client';
 
 /**
  * The client's operations as the console's urql client sends them (bearer token, purpose header):
- * `data`, or throws with the API's errors. The operations are the client's own
+ * `data`, or throws with the API's errors; a request that got no answer (a network error) throws
+ * `Unreachable` (the client's HubUnreachable, from its lazily loaded module), which the client sends
+ * again under the same idempotency key. The operations are the client's own
  * (PRIVATE_SCREENING_OPERATIONS, checked against the API by scripts/console-operations.test.ts).
  */
-const call: HubCall = async <T,>(query: string, variables?: Record<string, unknown>) => {
-  const r = await (/^\s*mutation\b/.test(query) ? client.mutation(query, variables ?? {}) : client.query(query, variables ?? {})).toPromise();
-  if (r.error || !r.data) throw new Error(r.error?.graphQLErrors.map((e) => e.message).join('; ') || r.error?.message || 'no answer');
-  return r.data as T;
-};
+function hubCall(Unreachable: typeof HubUnreachable): HubCall {
+  return async <T,>(query: string, variables?: Record<string, unknown>) => {
+    const r = await (/^\s*mutation\b/.test(query) ? client.mutation(query, variables ?? {}) : client.query(query, variables ?? {})).toPromise();
+    if (r.error?.networkError) throw new Unreachable(r.error.message);
+    if (r.error || !r.data) throw new Error(r.error?.graphQLErrors.map((e) => e.message).join('; ') || r.error?.message || 'no answer');
+    return r.data as T;
+  };
+}
 
 interface State {
   busy?: boolean;
@@ -45,8 +50,8 @@ export function PrivateScreeningPage() {
     if (ids.length === 0) return setState({ problem: empty });
     setState({ busy: true });
     try {
-      const { privateScreen } = await import('./private-screening-client');
-      const run = await privateScreen(call, ids, {
+      const { privateScreen, HubUnreachable } = await import('./private-screening-client');
+      const run = await privateScreen(hubCall(HubUnreachable), ids, {
         country: country.trim().toUpperCase() || null,
         onProgress: (done, of) => setState({ busy: true, progress: { done, of } }),
       });

@@ -10,6 +10,7 @@ import { EntitiesScreeningChunkAnswers1764000001000 } from '../../migrations/ent
 import { EntitiesAdvertSource1764000000700 } from '../../migrations/entities/1764000000700-advert-source';
 import { EntitiesPrivateScreening1764000001100 } from '../../migrations/entities/1764000001100-private-screening';
 import { EntitiesPrivateScreeningEntries1764000001110 } from '../../migrations/entities/1764000001110-private-screening-entries';
+import { EntitiesPrivateScreeningIdempotency1764000002400 } from '../../migrations/entities/1764000002400-private-screening-idempotency';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedEntitiesDemo } from './demo-data';
@@ -39,6 +40,7 @@ export const entitiesSubgraph: SubgraphDefinition = {
     EntitiesScreeningChunkAnswers1764000001000,
     EntitiesPrivateScreening1764000001100,
     EntitiesPrivateScreeningEntries1764000001110,
+    EntitiesPrivateScreeningIdempotency1764000002400,
   ],
   tables: ENTITIES_TABLES,
   // Each question meters its quota and is audited in its own transaction (hit-no-hit.service.ts).

@@ -11,8 +11,17 @@ import { CRYPTO, decodeFilter, filterEntry, fromBase64, keyIdOf, MODE_NAME, oprf
  * page (console/src/private-screening.tsx) runs it in the officer's browser, so it uses no Node built-in.
  */
 
-/** Sends one GraphQL operation to the hub as the bank's user; answers `data` or throws with the errors. */
+/**
+ * Sends one GraphQL operation to the hub as the bank's user; answers `data` or throws with the errors.
+ * When the request got no answer from the hub (the connection failed or dropped, a proxy answered in
+ * its place), it throws HubUnreachable: the client then sends the same request again.
+ */
 export type HubCall = <T>(query: string, variables?: Record<string, unknown>) => Promise<T>;
+
+/** A request the hub may or may not have received and answered: sent again, under the same idempotency key. */
+export class HubUnreachable extends Error {
+  override name = 'HubUnreachable';
+}
 
 export interface BankIdentifier {
   kind: string;
@@ -34,6 +43,10 @@ export interface PrivateScreeningOptions {
   batchSize?: number;
   /** Requests in flight at once. */
   concurrency?: number;
+  /** Times a batch is sent again, under its idempotency key, after HubUnreachable (default 4). */
+  retries?: number;
+  /** Milliseconds before the first retry of a batch, doubled before each next one (default 1,000). */
+  retryDelayMs?: number;
   /** Told after each batch the hub evaluated: distinct identifiers finalized so far, of how many. */
   onProgress?: (done: number, of: number) => void;
 }
@@ -56,7 +69,28 @@ export interface PrivateScreeningRun {
 }
 
 const FILTER = `query { privateScreeningFilter { suite mode keyId publicKey entryBytes size entries } }`;
-const EVALUATE = `mutation($request: String!) { evaluatePrivateScreening(request: $request) { keyId elements evaluation } }`;
+const EVALUATE = `mutation($input: EvaluatePrivateScreeningInput!) { evaluatePrivateScreening(input: $input) { keyId elements evaluation } }`;
+
+/**
+ * Sends `request`, and again after each HubUnreachable, up to `retries` times with a doubling delay.
+ * The hub answers a batch sent again under its idempotency key as it answered it first, without
+ * counting it twice, so a retry never pays twice for one batch.
+ */
+async function withRetries<T>(request: () => Promise<T>, retries: number, delayMs: number): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await request();
+    } catch (err) {
+      if (!(err instanceof HubUnreachable) || attempt >= retries) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delayMs * 2 ** attempt));
+    }
+  }
+}
+
+/** A fresh idempotency key for one batch. */
+function batchKey(): string {
+  return `private-screening:${crypto.randomUUID()}`;
+}
 
 interface FilterAnswer {
   suite: string;
@@ -108,9 +142,12 @@ export async function privateScreen(call: HubCall, identifiers: readonly BankIde
     while (next < batches.length) {
       const batch = batches[next++]!;
       const [finData, request] = await client.blind(batch.map((i) => oprfInput(i.kind, i.value)));
-      const { evaluatePrivateScreening: answer } = await call<{ evaluatePrivateScreening: { keyId: string; elements: number; evaluation: string } }>(EVALUATE, {
-        request: toBase64(request.serialize()),
-      });
+      const input = { request: toBase64(request.serialize()), idempotencyKey: batchKey() };
+      const { evaluatePrivateScreening: answer } = await withRetries(
+        () => call<{ evaluatePrivateScreening: { keyId: string; elements: number; evaluation: string } }>(EVALUATE, { input }),
+        opts.retries ?? 4,
+        opts.retryDelayMs ?? 1000,
+      );
       if (answer.keyId !== filter.keyId)
         throw new Error(`the hub evaluated under key ${answer.keyId}, its filter is under ${filter.keyId}: the key rotated, run again`);
       // Throws unless the proof shows the evaluation was made with the filter's (pinned) key.

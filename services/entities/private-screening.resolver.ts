@@ -1,7 +1,7 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../kernel/context';
 import { evaluatePrivateScreening, MAX_PRIVATE_BATCH, privateScreeningFilter, privateScreeningPublicKey } from './private-screening.service';
-import { PrivateScreeningEvaluationType, PrivateScreeningFilterType, PrivateScreeningKeyType } from './private-screening.type';
+import { EvaluatePrivateScreeningInput, PrivateScreeningEvaluationType, PrivateScreeningFilterType, PrivateScreeningKeyType } from './private-screening.type';
 
 /** Private screening for banks: the hub never sees the identifiers (private-screening.service.ts, docs/screening.md). */
 @Resolver()
@@ -12,13 +12,10 @@ export class PrivateScreeningResolver {
   }
 
   @Mutation(() => PrivateScreeningEvaluationType, {
-    description: `Evaluates up to ${MAX_PRIVATE_BATCH} blinded identifiers with the hub's key (RFC 9497 VOPRF); counted against your agency's daily quota`,
+    description: `Evaluates up to ${MAX_PRIVATE_BATCH} blinded identifiers with the hub's key (RFC 9497 VOPRF); counted against your agency's daily quota once; idempotent on input.idempotencyKey`,
   })
-  evaluatePrivateScreening(
-    @Arg('request', () => String, { description: 'An RFC 9497 EvaluationRequest of the key’s suite, serialized, base64' }) request: string,
-    @Ctx() ctx: RequestContext,
-  ) {
-    return evaluatePrivateScreening(ctx, request);
+  evaluatePrivateScreening(@Arg('input', () => EvaluatePrivateScreeningInput) input: EvaluatePrivateScreeningInput, @Ctx() ctx: RequestContext) {
+    return evaluatePrivateScreening(ctx, input);
   }
 
   @Query(() => PrivateScreeningFilterType, {

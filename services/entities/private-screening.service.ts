@@ -1,11 +1,12 @@
 import { createHmac } from 'node:crypto';
-import { deriveKeyPair, EvaluationRequest, VOPRFServer } from '@cloudflare/voprf-ts';
+import { deriveKeyPair, Evaluation, EvaluationRequest, VOPRFServer } from '@cloudflare/voprf-ts';
 import { SqlParams } from '../../policies/sql';
 import { appendAudit, ownRecordEvent } from '../kernel/audit';
 import { loadConfig } from '../kernel/config';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
-import { badInput, forbidden, rateLimited } from '../kernel/errors';
+import { badInput, conflict, forbidden, rateLimited } from '../kernel/errors';
+import { requestHash, requiredIdempotencyKey, submitOnceTelling } from '../kernel/idempotency';
 import { hubSecret } from '../kernel/hub-secret';
 import { visibleWhere } from '../kernel/policy';
 import type { DemoRegistry } from '../kernel/subgraph';
@@ -22,6 +23,7 @@ import {
   oprfInput,
   paddedSize,
   SUITE,
+  toBase64,
 } from './private-screening.protocol';
 
 /**
@@ -54,6 +56,38 @@ interface HubKey {
   seed: Buffer;
 }
 
+/**
+ * RFC 9497's VOPRF server whose batch proof takes its nonce from the key and the request (as RFC 6979
+ * and EdDSA take theirs from the key and the message) instead of drawing it at random: the same
+ * request evaluates to the very same bytes, proof included, so a batch re-sent after a lost answer
+ * gets the answer it was given. The nonce stays secret and unpredictable (HMAC under a key derived
+ * from the seed), and two different requests never share one, which is all the proof needs.
+ */
+class ReplayableVOPRFServer extends VOPRFServer {
+  constructor(
+    privateKey: Uint8Array,
+    private readonly nonceKey: Buffer,
+  ) {
+    super(SUITE, privateKey, CRYPTO);
+  }
+
+  override async blindEvaluate(req: EvaluationRequest): Promise<Evaluation> {
+    const evaluated = await Promise.all(req.blinded.map((b) => this.doBlindEvaluation(b, this.privateKey)));
+    const k = this.group.desScalar(this.privateKey);
+    const nonce = await this.group.hashToScalar(
+      createHmac('sha512', this.nonceKey).update(req.serialize()).digest(),
+      new TextEncoder().encode(`${KEY_INFO} proof nonce`),
+    );
+    const proof = await this.prover.prove_batch(
+      k,
+      [this.group.generator(), this.group.mulGen(k)],
+      req.blinded.map((b, i) => [b, evaluated[i]!]),
+      nonce,
+    );
+    return new Evaluation(this.mode, evaluated, proof);
+  }
+}
+
 const keys = new Map<string, Promise<HubKey>>();
 
 /**
@@ -70,7 +104,7 @@ export async function privateScreeningKey(): Promise<HubKey> {
     key = deriveKeyPair(MODE, SUITE, seed, new TextEncoder().encode(KEY_INFO), CRYPTO).then(async ({ privateKey, publicKey }) => ({
       keyId: await keyIdOf(publicKey),
       publicKey,
-      server: new VOPRFServer(SUITE, privateKey, CRYPTO),
+      server: new ReplayableVOPRFServer(privateKey, createHmac('sha256', seed).update('proof nonce').digest()),
       seed,
     }));
     keys.set(name, key);
@@ -102,13 +136,23 @@ export async function privateScreeningPublicKey(ctx: RequestContext): Promise<Pu
   return publicKeyAnswer();
 }
 
+/** A batch the quota refused, with the seconds until it would fit (null: larger than the quota itself). */
+class OverQuota extends Error {
+  constructor(readonly wait: number | null) {
+    super('over the private screening quota');
+  }
+}
+
 /**
- * Meters `elements` against the agency's daily quota and audits the batch, in one transaction under
- * a per-agency lock (concurrent batches count each other). Over the quota: RATE_LIMITED with the
- * seconds until the batch would fit, the refusal audited; a batch larger than the quota itself is
- * BAD_USER_INPUT.
+ * Records the batch submitted under `idempotencyKey` and meters its elements against the agency's
+ * daily quota, audited, in one transaction under a per-agency lock (concurrent batches count each
+ * other). Through submitOnce: the same batch under the same key is not recorded, counted nor
+ * audited again (`replayed`, with the key it was evaluated under); another batch under that key is
+ * a CONFLICT. Over the quota: RATE_LIMITED with the seconds until the batch would fit, the refusal
+ * audited and nothing recorded; a batch larger than the quota itself is BAD_USER_INPUT (audited as
+ * refused too).
  */
-async function meter(ctx: RequestContext, elements: number, keyId: string): Promise<void> {
+async function meter(ctx: RequestContext, elements: number, keyId: string, idempotencyKey: string, hash: string): Promise<{ replayed: boolean }> {
   const quota = loadConfig().privateScreeningAgencyPerDay;
   const event = (outcome: string) =>
     ownRecordEvent(ctx, 'CONSULT', PRIVATE_SCREENING_SUBJECT, ctx.requestId, [
@@ -117,58 +161,84 @@ async function meter(ctx: RequestContext, elements: number, keyId: string): Prom
       `key:${keyId}`,
       `outcome:${outcome}`,
     ]);
-  const wait = await ctx.db.transaction(async (tx) => {
-    let wait: number | null = null;
-    if (elements <= quota) {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('tessera.private-screening:' || $1, 0))`, [ctx.actor.agencyId]);
-      // Batches leave the window oldest first; the wait ends when the oldest batch whose newer ones plus this one fit has left.
-      [{ wait }] = (await tx.query<{ wait: number }>(
-        `SELECT CASE WHEN coalesce(max(total), 0) + $2 <= $3 THEN 0
-                     ELSE greatest(1, ceil(extract(epoch FROM min(created_at) FILTER (WHERE newer + $2 <= $3) + interval '1 day' - clock_timestamp())))::int END AS wait
-           FROM (SELECT created_at, sum(element_count) OVER () AS total,
-                        coalesce(sum(element_count) OVER (ORDER BY created_at DESC, id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS newer
-                   FROM entities.private_screening_batches WHERE owner_agency_id = $1 AND created_at > clock_timestamp() - interval '1 day') AS b`,
-        [ctx.actor.agencyId, elements, quota],
-      )) as [{ wait: number }];
-    }
-    if (wait !== 0) {
-      await appendAudit(tx, ctx, [event('RATE_LIMITED')]);
-      return wait;
-    }
-    await tx.query(`INSERT INTO entities.private_screening_batches (owner_agency_id, user_id, element_count) VALUES ($1, $2, $3)`, [
-      ctx.actor.agencyId,
-      ctx.actor.userId,
-      elements,
-    ]);
-    await appendAudit(tx, ctx, [event('ANSWERED')]);
-    return 0;
-  });
-  ctx.log.info({ op: 'privateScreening', elements, outcome: wait === 0 ? 'ANSWERED' : 'RATE_LIMITED', retryAfterSeconds: wait }, 'private screening');
-  if (wait === null) throw badInput('request', `more elements than your agency's daily private screening quota (${quota})`);
-  if (wait > 0) throw rateLimited(`Private screening quota reached; try this batch again in ${wait} s`, wait);
+  let submitted: { id: string; replayed: boolean };
+  try {
+    submitted = await submitOnceTelling(ctx, {
+      table: 'entities.private_screening_batches',
+      subject: 'batch of blinded elements',
+      key: idempotencyKey,
+      hash,
+      insert: async (tx) => {
+        if (elements > quota) throw new OverQuota(null);
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('tessera.private-screening:' || $1, 0))`, [ctx.actor.agencyId]);
+        // Under the lock, a batch under the same key committed first: this insert is a unique violation, which submitOnce answers with it.
+        const [{ id }] = (await tx.query<{ id: string }>(
+          `INSERT INTO entities.private_screening_batches (owner_agency_id, user_id, element_count, idempotency_key, request_hash, key_id)
+           VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+          [ctx.actor.agencyId, ctx.actor.userId, elements, idempotencyKey, hash, keyId],
+        )) as [{ id: string }];
+        // Batches leave the window oldest first; the wait ends when the oldest batch whose newer ones plus this one fit has left.
+        const [{ wait }] = (await tx.query<{ wait: number }>(
+          `SELECT CASE WHEN coalesce(max(total), 0) + $2 <= $3 THEN 0
+                       ELSE greatest(1, ceil(extract(epoch FROM min(created_at) FILTER (WHERE newer + $2 <= $3) + interval '1 day' - clock_timestamp())))::int END AS wait
+             FROM (SELECT created_at, sum(element_count) OVER () AS total,
+                          coalesce(sum(element_count) OVER (ORDER BY created_at DESC, id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS newer
+                     FROM entities.private_screening_batches
+                    WHERE owner_agency_id = $1 AND created_at > clock_timestamp() - interval '1 day' AND id <> $4) AS b`,
+          [ctx.actor.agencyId, elements, quota, id],
+        )) as [{ wait: number }];
+        if (wait !== 0) throw new OverQuota(wait);
+        await appendAudit(tx, ctx, [event('ANSWERED')]);
+        return id;
+      },
+    });
+  } catch (err) {
+    if (!(err instanceof OverQuota)) throw err;
+    await ctx.db.transaction((tx) => appendAudit(tx, ctx, [event('RATE_LIMITED')]));
+    ctx.log.info({ op: 'privateScreening', elements, outcome: 'RATE_LIMITED', retryAfterSeconds: err.wait }, 'private screening');
+    if (err.wait === null) throw badInput('input.request', `more elements than your agency's daily private screening quota (${quota})`);
+    throw rateLimited(`Private screening quota reached; try this batch again in ${err.wait} s`, err.wait);
+  }
+  ctx.log.info({ op: 'privateScreening', elements, outcome: submitted.replayed ? 'REPLAYED' : 'ANSWERED' }, 'private screening');
+  if (submitted.replayed) {
+    const [batch] = await ctx.db.query<{ key_id: string }>(`SELECT key_id FROM entities.private_screening_batches WHERE id = $1`, [submitted.id]);
+    if (batch?.key_id !== keyId)
+      throw conflict(
+        `idempotencyKey "${idempotencyKey}": this batch was evaluated under key ${batch?.key_id}, and the hub's key is now ${keyId}; fetch the new filter and screen again`,
+        { field: 'input.idempotencyKey' },
+      );
+  }
+  return { replayed: submitted.replayed };
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
  * Evaluates a batch of blinded elements (an RFC 9497 EvaluationRequest, serialized, base64) with the
- * hub's key, with the proof that it used the published key. Metered and audited before any work.
+ * hub's key, with the proof that it used the published key. Recorded, metered and audited before any
+ * work, once per idempotency key: the same batch re-sent under its key (a connection lost before the
+ * answer arrived) is evaluated again, free, to the very same bytes (the proof's nonce is the request's,
+ * ReplayableVOPRFServer).
  */
-export async function evaluatePrivateScreening(ctx: RequestContext, request: string) {
+export async function evaluatePrivateScreening(ctx: RequestContext, input: { request: string; idempotencyKey: string }) {
   assertMayScreen(ctx);
+  const idempotencyKey = requiredIdempotencyKey('input.idempotencyKey', input.idempotencyKey);
+  const { request } = input;
   const bytes = BASE64.test(request) ? Buffer.from(request, 'base64') : Buffer.alloc(0);
   let req: EvaluationRequest;
   try {
     req = EvaluationRequest.deserialize(SUITE, bytes, CRYPTO);
   } catch {
-    throw badInput('request', `is not an RFC 9497 evaluation request of ${SUITE}, serialized and base64-encoded`);
+    throw badInput('input.request', `is not an RFC 9497 evaluation request of ${SUITE}, serialized and base64-encoded`);
   }
   const elements = req.blinded.length;
-  if (elements === 0 || elements > MAX_PRIVATE_BATCH) throw badInput('request', `a batch holds 1 to ${MAX_PRIVATE_BATCH} blinded elements`);
-  if (bytes.length !== req.serialize().length) throw badInput('request', 'has bytes after its last element');
-  if (req.blinded.some((e) => e.isIdentity())) throw badInput('request', 'holds the identity element, which no blinded input is');
+  if (elements === 0 || elements > MAX_PRIVATE_BATCH) throw badInput('input.request', `a batch holds 1 to ${MAX_PRIVATE_BATCH} blinded elements`);
+  if (bytes.length !== req.serialize().length) throw badInput('input.request', 'has bytes after its last element');
+  if (req.blinded.some((e) => e.isIdentity())) throw badInput('input.request', 'holds the identity element, which no blinded input is');
   const key = await privateScreeningKey();
-  await meter(ctx, elements, key.keyId);
+  // The request as its bytes say it (base64 has more than one spelling of some bytes).
+  const submitted = { idempotencyKey, request: toBase64(req.serialize()) };
+  await meter(ctx, elements, key.keyId, idempotencyKey, requestHash(submitted));
   const evaluation = await key.server.blindEvaluate(req);
   return { keyId: key.keyId, elements, evaluation: Buffer.from(evaluation.serialize()).toString('base64') };
 }

@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Field, InputType, Int, ObjectType } from 'type-graphql';
 
 /**
  * Private screening's answers (private-screening.service.ts). None is a record: a public key, group
@@ -45,4 +45,16 @@ export class PrivateScreeningFilterType extends PrivateScreeningKeyType {
 
   @Field(() => String, { description: 'The entries, each entryBytes bytes, in ascending order, base64' })
   entries: string;
+}
+
+@InputType('EvaluatePrivateScreeningInput')
+export class EvaluatePrivateScreeningInput {
+  @Field(() => String, { description: 'An RFC 9497 EvaluationRequest of the key’s suite, serialized, base64' })
+  request: string;
+
+  @Field(() => String, {
+    description:
+      'One per batch (8–128 of A-Za-z0-9._:-): the same batch re-sent under the same key gets the same evaluation, counted and audited once; another batch under a used key is a CONFLICT',
+  })
+  idempotencyKey: string;
 }

@@ -472,10 +472,10 @@ const CALLS: Record<string, Call> = {
   },
   evaluatePrivateScreening: {
     persona: 'albion-bank',
-    query: `mutation($request: String!) { evaluatePrivateScreening(request: $request) { elements } }`,
+    query: `mutation($input: EvaluatePrivateScreeningInput!) { evaluatePrivateScreening(input: $input) { elements } }`,
     variables: async () => {
       const [, request] = await new OPRFClient(SUITE, CRYPTO).blind([oprfInput('PHONE', '+447700900321')]);
-      return { request: Buffer.from(request.serialize()).toString('base64') };
+      return { input: { request: Buffer.from(request.serialize()).toString('base64'), idempotencyKey: 'every-mutation-private-screening' } };
     },
     writes: [['CONSULT', 'PrivateScreening']],
   },

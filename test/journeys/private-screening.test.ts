@@ -1,12 +1,20 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { OPRFClient } from '@cloudflare/voprf-ts';
 import { hitNoHitKey, identifierHash } from '../../services/entities/hit-no-hit.service';
-import { type BankIdentifier, type HubCall, normaliseForScreening, privateScreen, whomToAsk } from '../../services/entities/private-screening.client';
+import {
+  type BankIdentifier,
+  type HubCall,
+  HubUnreachable,
+  normaliseForScreening,
+  privateScreen,
+  whomToAsk,
+} from '../../services/entities/private-screening.client';
 import { CRYPTO, decodeFilter, MIN_FILTER_ENTRIES, oprfInput, SUITE } from '../../services/entities/private-screening.protocol';
 import { codes, type GraphQLResult, startTestHub, type TestHub, tokenFor } from '../support/hub';
 
@@ -34,7 +42,9 @@ const as =
   };
 
 const FILTER = `query { privateScreeningFilter { keyId publicKey size entryBytes entries } }`;
-const EVALUATE = `mutation($request: String!) { evaluatePrivateScreening(request: $request) { keyId elements evaluation } }`;
+const EVALUATE = `mutation($input: EvaluatePrivateScreeningInput!) { evaluatePrivateScreening(input: $input) { keyId elements evaluation } }`;
+/** The evaluation mutation's variables: a batch under an idempotency key (a fresh one unless given). */
+const batch = (request: string, idempotencyKey = `test-batch-${randomBytes(6).toString('hex')}`) => ({ input: { request, idempotencyKey } });
 const HIT = `query($ids: [IdentifierInput!]!) { hitNoHit(identifiers: $ids) { kind value known } }`;
 
 /** A serialized batch of n blinded elements, as a bank's client sends it. */
@@ -152,6 +162,99 @@ describe('a bank screens privately', () => {
   });
 });
 
+/** Elements counted against an agency's quota, and its PrivateScreening audit events (ANSWERED or refused). */
+async function spent(slug: string): Promise<{ elements: number; events: number }> {
+  const agency = hub.demo.agencies[slug]!.id;
+  const [{ elements }] = (await hub.db.query<{ elements: number }>(
+    `SELECT coalesce(sum(element_count), 0)::int AS elements FROM entities.private_screening_batches WHERE owner_agency_id = $1`,
+    [agency],
+  )) as [{ elements: number }];
+  const [{ events }] = (await hub.db.query<{ events: number }>(
+    `SELECT count(*)::int AS events FROM audit.events WHERE subject_type = 'PrivateScreening' AND actor_agency_id = $1`,
+    [agency],
+  )) as [{ events: number }];
+  return { elements, events };
+}
+
+describe('a batch sent again (the connection dropped before the answer arrived)', () => {
+  test('under its key: the same evaluation, counted and audited once; another batch under the key: CONFLICT, nothing counted', async () => {
+    const request = await blindedRequest(3);
+    const before = await spent('banca-carpati');
+    const first = await hub.gql<{ evaluatePrivateScreening: { evaluation: string; elements: number } }>(
+      'banca-carpati',
+      EVALUATE,
+      batch(request, 'resent-batch-1'),
+    );
+    expect(first.errors).toBeUndefined();
+    const again = await hub.gql<{ evaluatePrivateScreening: { evaluation: string; elements: number } }>(
+      'banca-carpati',
+      EVALUATE,
+      batch(request, 'resent-batch-1'),
+    );
+    expect(again.data!.evaluatePrivateScreening).toEqual(first.data!.evaluatePrivateScreening);
+    expect(await spent('banca-carpati')).toEqual({ elements: before.elements + 3, events: before.events + 1 });
+
+    const other = await hub.gql('banca-carpati', EVALUATE, batch(await blindedRequest(3), 'resent-batch-1'));
+    expect(codes(other)).toEqual(['CONFLICT']);
+    expect(other.errors![0]!.extensions!.field).toBe('input.idempotencyKey');
+    expect(await spent('banca-carpati')).toEqual({ elements: before.elements + 3, events: before.events + 1 });
+    // The key is the agency's: another bank's batch under the same key is its own.
+    expect((await hub.gql('albion-bank', EVALUATE, batch(await blindedRequest(1), 'resent-batch-1'))).errors).toBeUndefined();
+  });
+
+  test('two copies of one batch at once: one answer, counted once', async () => {
+    const request = await blindedRequest(2);
+    const before = await spent('banca-carpati');
+    const [a, b] = await Promise.all(
+      [0, 1].map(() => hub.gql<{ evaluatePrivateScreening: { evaluation: string } }>('banca-carpati', EVALUATE, batch(request, 'racing-batch-1'))),
+    );
+    expect(a!.errors).toBeUndefined();
+    expect(b!.data).toEqual(a!.data);
+    expect(await spent('banca-carpati')).toEqual({ elements: before.elements + 2, events: before.events + 1 });
+  });
+
+  test('without an idempotency key, or with one that is not one: BAD_USER_INPUT, nothing counted', async () => {
+    const request = await blindedRequest(1);
+    const before = await spent('albion-bank');
+    for (const idempotencyKey of ['', 'short', 'has spaces in it'])
+      expect(codes(await hub.gql('albion-bank', EVALUATE, { input: { request, idempotencyKey } }))).toEqual(['BAD_USER_INPUT']);
+    expect(await spent('albion-bank')).toEqual(before);
+  });
+
+  test('after a key rotation the old batch is not evaluated under the new key: CONFLICT, which says to screen again', async () => {
+    const request = await blindedRequest(1);
+    expect((await hub.gql('banca-carpati', EVALUATE, batch(request, 'before-rotation-1'))).errors).toBeUndefined();
+    process.env.TESSERA_PRIVATE_SCREENING_KEY = randomBytes(32).toString('base64url');
+    try {
+      const r = await hub.gql('banca-carpati', EVALUATE, batch(request, 'before-rotation-1'));
+      expect(codes(r)).toEqual(['CONFLICT']);
+      expect(r.errors![0]!.message).toMatch(/screen again/);
+    } finally {
+      delete process.env.TESSERA_PRIVATE_SCREENING_KEY;
+    }
+  });
+
+  test('the client sends each batch under its own key and, when the answer is lost, again under the same key: the quota pays once', async () => {
+    const lost = new Set<string>();
+    // Delivers every evaluation to the hub, and loses the first answer of each batch on the way back.
+    const dropping: HubCall = async <T>(query: string, variables?: Record<string, unknown>) => {
+      const answer = await as('banca-carpati')<T>(query, variables);
+      const key = (variables?.input as { idempotencyKey?: string } | undefined)?.idempotencyKey;
+      if (key && !lost.has(key)) {
+        lost.add(key);
+        throw new HubUnreachable('the connection dropped');
+      }
+      return answer;
+    };
+    const before = await spent('banca-carpati');
+    const run = await privateScreen(dropping, BOOK, { country: 'GB', batchSize: 3, retryDelayMs: 0 });
+    expect(lost.size).toBe(3);
+    expect(await spent('banca-carpati')).toEqual({ elements: before.elements + BOOK.length, events: before.events + 3 });
+    const clear = await as('banca-carpati')<{ hitNoHit: Array<{ known: boolean }> }>(HIT, { ids: run.answers.map((a) => ({ kind: a.kind, value: a.value })) });
+    expect(run.answers.map((a) => a.known)).toEqual(clear.hitNoHit.map((c) => c.known));
+  });
+});
+
 describe('the bank’s command', () => {
   test('scripts/private-screening.ts screens a CSV file, pins the key and asks whom to ask about the hits only', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-private-screening-'));
@@ -176,12 +279,53 @@ describe('the bank’s command', () => {
   });
 });
 
+describe('the bank’s command when the connection drops', () => {
+  test('a batch whose answer was lost is sent again under its key: the right answers, the quota counted once', async () => {
+    // Between the command and the hub: forwards every request, and cuts the connection instead of
+    // delivering the hub's answer to the first evaluation.
+    let cut = 0;
+    const proxy = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        void fetch(hub.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: req.headers.authorization! }, body }).then(
+          async (answer) => {
+            const text = await answer.text();
+            if (body.includes('evaluatePrivateScreening') && cut++ === 0) req.socket.destroy();
+            else res.writeHead(answer.status, { 'content-type': 'application/json' }).end(text);
+          },
+        );
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-private-screening-'));
+      const book = path.join(dir, 'book.csv');
+      fs.writeFileSync(book, ['PHONE,+44 7700 900555', 'EMAIL,Nobody.Holds.This@Example.net'].join('\n'));
+      const before = await spent('albion-bank');
+      const { port } = proxy.address() as { port: number };
+      const env = { ...process.env, TESSERA_URL: `http://127.0.0.1:${port}/graphql`, TESSERA_TOKEN: await tokenFor('albion-bank') };
+      const script = path.join(__dirname, '..', '..', 'scripts', 'private-screening.ts');
+      const out = await promisify(execFile)(process.execPath, ['-r', '@swc-node/register', script, book, '--country', 'GB'], {
+        env,
+        cwd: path.join(__dirname, '..', '..'),
+      });
+      expect(cut).toBe(2);
+      expect(out.stdout.trim().split('\n')).toEqual(['PHONE,"+447700900555",known', 'EMAIL,"nobody.holds.this@example.net",not known']);
+      expect(await spent('albion-bank')).toEqual({ elements: before.elements + 2, events: before.events + 1 });
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+});
+
 describe('who may', () => {
   test.each(['safe-passage', 'met-police', 'spitalul-iasi', 'tessera-hub', 'tessera-admin', 'albion-bank:VIEWER'])(
     '%s: FORBIDDEN for the key, the evaluation and the filter',
     async (persona) => {
       expect(codes(await hub.gql(persona, `{ privateScreeningKey { keyId } }`))).toEqual(['FORBIDDEN']);
-      expect(codes(await hub.gql(persona, EVALUATE, { request: await blindedRequest(2) }))).toEqual(['FORBIDDEN']);
+      expect(codes(await hub.gql(persona, EVALUATE, batch(await blindedRequest(2))))).toEqual(['FORBIDDEN']);
       expect(codes(await hub.gql(persona, FILTER))).toEqual(['FORBIDDEN']);
     },
   );
@@ -191,7 +335,7 @@ describe('bad input and the quota', () => {
   test('a request that is not blinded elements of the suite: BAD_USER_INPUT, nothing counted', async () => {
     const before = await used('albion-bank');
     for (const request of ['not base64!', Buffer.from('hello').toString('base64'), '', (await blindedRequest(1)) + 'AAAA']) {
-      const r = await hub.gql('albion-bank', EVALUATE, { request });
+      const r = await hub.gql('albion-bank', EVALUATE, batch(request));
       expect(codes(r)).toEqual(['BAD_USER_INPUT']);
     }
     expect(await used('albion-bank')).toBe(before);
@@ -209,12 +353,12 @@ describe('bad input and the quota', () => {
     const quota = (await used('banca-carpati')) + 3;
     process.env.TESSERA_PRIVATE_SCREENING_AGENCY_PER_DAY = String(quota);
     try {
-      const ok = await hub.gql<{ evaluatePrivateScreening: { elements: number } }>('banca-carpati', EVALUATE, { request: await blindedRequest(2) });
+      const ok = await hub.gql<{ evaluatePrivateScreening: { elements: number } }>('banca-carpati', EVALUATE, batch(await blindedRequest(2)));
       expect(ok.data!.evaluatePrivateScreening.elements).toBe(2);
-      const over: GraphQLResult = await hub.gql('banca-carpati', EVALUATE, { request: await blindedRequest(2) });
+      const over: GraphQLResult = await hub.gql('banca-carpati', EVALUATE, batch(await blindedRequest(2)));
       expect(codes(over)).toEqual(['RATE_LIMITED']);
       expect(over.errors![0]!.extensions!.retryAfterSeconds as number).toBeGreaterThan(86_000);
-      expect(codes(await hub.gql('banca-carpati', EVALUATE, { request: await blindedRequest(quota + 1) }))).toEqual(['BAD_USER_INPUT']);
+      expect(codes(await hub.gql('banca-carpati', EVALUATE, batch(await blindedRequest(quota + 1))))).toEqual(['BAD_USER_INPUT']);
     } finally {
       delete process.env.TESSERA_PRIVATE_SCREENING_AGENCY_PER_DAY;
     }
@@ -232,16 +376,16 @@ describe('the key', () => {
     const call = as('banca-carpati');
     const before = (await call<{ privateScreeningFilter: { keyId: string; publicKey: string; entries: string } }>(FILTER)).privateScreeningFilter;
     const request = await blindedRequest(3, 'same');
-    const evalBefore = (await call<{ evaluatePrivateScreening: { evaluation: string } }>(EVALUATE, { request })).evaluatePrivateScreening;
+    const evalBefore = (await call<{ evaluatePrivateScreening: { evaluation: string } }>(EVALUATE, batch(request))).evaluatePrivateScreening;
     process.env.TESSERA_PRIVATE_SCREENING_KEY = randomBytes(32).toString('base64url');
     try {
       const after = (await call<{ privateScreeningFilter: { keyId: string; entries: string } }>(FILTER)).privateScreeningFilter;
       expect(after.keyId).not.toBe(before.keyId);
       const old = decodeFilter(before.entries);
       expect([...decodeFilter(after.entries)].filter((e) => old.has(e))).toEqual([]);
-      const evalAfter = (await call<{ evaluatePrivateScreening: { keyId: string; evaluation: string } }>(EVALUATE, { request })).evaluatePrivateScreening;
+      const evalAfter = (await call<{ evaluatePrivateScreening: { keyId: string; evaluation: string } }>(EVALUATE, batch(request))).evaluatePrivateScreening;
       expect(evalAfter.keyId).toBe(after.keyId);
-      // The first 2 + 3 × 32 bytes are the evaluated elements (the proof after them is randomised).
+      // The first 2 + 3 × 32 bytes are the evaluated elements (the proof follows them).
       const elements = (b64: string) =>
         Buffer.from(b64, 'base64')
           .subarray(0, 2 + 3 * 32)
