@@ -4,4 +4,4 @@
  * normaliser. Large, so the private screening page loads this module when it is opened:
  * `import('./private-screening-client')`.
  */
-export { privateScreen, HubUnreachable, type PrivateAnswer, type HubCall } from '../../services/entities/private-screening.client';
+export { privateScreen, HubUnreachable, KeyChanged, type PrivateAnswer, type HubCall } from '../../services/entities/private-screening.client';

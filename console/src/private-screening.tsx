@@ -6,6 +6,31 @@ import { type Answer, Answers, CountryField, CsvFileChoice, HIT_NO_HIT, type Ide
 import { t } from './i18n';
 import type { HubCall, HubUnreachable, PrivateAnswer } from './private-screening-client';
 
+/** The hub's private screening key as this browser pinned it. */
+interface Pin {
+  keyId: string;
+  publicKey: string;
+}
+
+/**
+ * Where this browser keeps the key it pinned for this hub (trust on first use): per hub, named by its
+ * API's address. A public key, no secret; kept across sign-ins, for every officer of the browser.
+ */
+const PIN_STORE = `tessera.private-screening.pinned-key ${new URL('/graphql', location.href).href}`;
+
+function readPin(): Pin | undefined {
+  try {
+    const pin = JSON.parse(localStorage.getItem(PIN_STORE) ?? 'null') as Partial<Pin> | null;
+    return typeof pin?.keyId === 'string' && typeof pin.publicKey === 'string' ? { keyId: pin.keyId, publicKey: pin.publicKey } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writePin(pin: Pin): void {
+  localStorage.setItem(PIN_STORE, JSON.stringify(pin));
+}
+
 /**
  * The client's operations as the console's urql client sends them (bearer token, purpose header):
  * `data`, or throws with the API's errors; a request that got no answer (a network error) throws
@@ -30,6 +55,10 @@ interface State {
   problem?: string;
   clear?: Answer[];
   error?: CombinedError;
+  /** The hub presented another key than the pinned one: nothing was screened until the officer accepts it. */
+  changed?: { pinnedKeyId: string; keyId: string; publicKey: string; ids: Identifier[] };
+  /** This run pinned the hub's key (the browser had none). */
+  pinnedNow?: boolean;
 }
 
 /**
@@ -44,22 +73,43 @@ export function PrivateScreeningPage() {
   const [country, setCountry] = useState('');
   const [state, setState] = useState<State>({});
   const [asking, setAsking] = useState<{ answer: Answer; agency: { id: string; name: string | null } }>();
+  const [pinned, setPinned] = useState<Pin | undefined>(readPin);
 
   async function screen(ids: Identifier[], empty = t('privateScreening.none')) {
     setAsking(undefined);
     if (ids.length === 0) return setState({ problem: empty });
     setState({ busy: true });
+    let screening: typeof import('./private-screening-client');
     try {
-      const { privateScreen, HubUnreachable } = await import('./private-screening-client');
+      screening = await import('./private-screening-client');
+    } catch (err) {
+      return setState({ problem: t('privateScreening.failed', { message: (err as Error).message }) });
+    }
+    const { privateScreen, HubUnreachable, KeyChanged } = screening;
+    // The pin as stored now (another tab of this browser may have pinned since the page opened).
+    const pin = readPin();
+    try {
       const run = await privateScreen(hubCall(HubUnreachable), ids, {
         country: country.trim().toUpperCase() || null,
+        publicKey: pin?.publicKey,
         onProgress: (done, of) => setState({ busy: true, progress: { done, of } }),
       });
+      if (!pin) writePin({ keyId: run.keyId, publicKey: run.publicKey });
+      setPinned(readPin());
       const known = run.answers.filter((a) => a.known).length;
-      setState({ answers: run.answers, summary: { known, count: run.answers.length, keyId: run.keyId, size: run.filterSize } });
+      setState({ answers: run.answers, summary: { known, count: run.answers.length, keyId: run.keyId, size: run.filterSize }, pinnedNow: !pin });
     } catch (err) {
-      setState({ problem: t('privateScreening.failed', { message: (err as Error).message }) });
+      setPinned(pin);
+      if (err instanceof KeyChanged) setState({ changed: { pinnedKeyId: err.pinnedKeyId, keyId: err.keyId, publicKey: err.publicKey, ids } });
+      else setState({ problem: t('privateScreening.failed', { message: (err as Error).message }) });
     }
+  }
+
+  /** The officer accepts the key the hub now presents (an announced rotation): pinned in place of the old one, and the same identifiers screened under it. */
+  function acceptKey(changed: NonNullable<State['changed']>) {
+    writePin({ keyId: changed.keyId, publicKey: changed.publicKey });
+    setPinned(readPin());
+    void screen(changed.ids);
   }
 
   function read(content: string, empty?: string) {
@@ -86,6 +136,7 @@ export function PrivateScreeningPage() {
       <p class="notice" data-testid="in-browser">
         <strong>{t('privateScreening.inBrowser')}</strong>
       </p>
+      <p data-testid="pinned-key">{pinned ? t('privateScreening.pinned', { keyId: pinned.keyId }) : t('privateScreening.notPinned')}</p>
       <form
         class="identifiers"
         onSubmit={(e) => {
@@ -129,6 +180,16 @@ export function PrivateScreeningPage() {
         </p>
       )}
       {state.busy && !state.progress && <Loading />}
+      {state.changed && (
+        <div class="problem" role="alert" data-testid="key-changed">
+          <h2>{t('privateScreening.keyChangedTitle')}</h2>
+          <p>{t('privateScreening.keyChanged', { pinned: state.changed.pinnedKeyId, presented: state.changed.keyId })}</p>
+          <p>{t('privateScreening.keyChangedWhat')}</p>
+          <button type="button" onClick={() => acceptKey(state.changed!)}>
+            {t('privateScreening.acceptKey', { keyId: state.changed.keyId })}
+          </button>
+        </div>
+      )}
       {state.problem && (
         <p class="problem" role="alert">
           {state.problem}
@@ -138,6 +199,11 @@ export function PrivateScreeningPage() {
         <>
           <h2>{t('privateScreening.results')}</h2>
           <p data-testid="private-summary">{t('privateScreening.summary', state.summary)}</p>
+          {state.pinnedNow && (
+            <p class="notice" role="status" data-testid="pinned-now">
+              {t('privateScreening.pinnedNow', { keyId: state.summary.keyId })}
+            </p>
+          )}
           <table class="answers" data-testid="private-results">
             <thead>
               <tr>

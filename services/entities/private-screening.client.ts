@@ -18,6 +18,22 @@ import { CRYPTO, decodeFilter, filterEntry, fromBase64, keyIdOf, MODE_NAME, oprf
  */
 export type HubCall = <T>(query: string, variables?: Record<string, unknown>) => Promise<T>;
 
+/**
+ * The hub presents a key other than the one the bank pinned: refused before any batch is sent (nothing
+ * evaluated, nothing counted). A rotation the hub's operators announced is accepted by pinning the new
+ * key (`publicKey`, whose id is `keyId`); any other is reported to them.
+ */
+export class KeyChanged extends Error {
+  override name = 'KeyChanged';
+  constructor(
+    readonly pinnedKeyId: string,
+    readonly keyId: string,
+    readonly publicKey: string,
+  ) {
+    super(`the hub's key ${keyId} is not the pinned key ${pinnedKeyId}`);
+  }
+}
+
 /** A request the hub may or may not have received and answered: sent again, under the same idempotency key. */
 export class HubUnreachable extends Error {
   override name = 'HubUnreachable';
@@ -126,10 +142,10 @@ export async function privateScreen(call: HubCall, identifiers: readonly BankIde
   const { privateScreeningFilter: filter } = await call<{ privateScreeningFilter: FilterAnswer }>(FILTER);
   if (filter.suite !== SUITE || filter.mode !== MODE_NAME)
     throw new Error(`the hub screens with ${filter.mode} ${filter.suite}; this client speaks ${MODE_NAME} ${SUITE}`);
-  if (opts.publicKey && opts.publicKey !== filter.publicKey)
-    throw new Error(`the hub's key ${filter.keyId} is not the pinned key ${await keyIdOf(fromBase64(opts.publicKey))}`);
-  const publicKey = fromBase64(filter.publicKey);
-  if ((await keyIdOf(publicKey)) !== filter.keyId) throw new Error('the filter names a key id that is not its public key’s');
+  if ((await keyIdOf(fromBase64(filter.publicKey))) !== filter.keyId) throw new Error('the filter names a key id that is not its public key’s');
+  if (opts.publicKey && opts.publicKey !== filter.publicKey) throw new KeyChanged(await keyIdOf(fromBase64(opts.publicKey)), filter.keyId, filter.publicKey);
+  // Every batch's proof is checked against the pinned key (the hub's own when none is pinned).
+  const publicKey = fromBase64(opts.publicKey ?? filter.publicKey);
   const entries = decodeFilter(filter.entries);
   const client = new VOPRFClient(SUITE, publicKey, CRYPTO);
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { seriousViolations } from '../support/browser';
 import { consoleHarness } from '../support/console';
@@ -11,6 +12,8 @@ import { consoleHarness } from '../support/console';
 describe("the bank officer's private screening in Chromium", () => {
   const browser = consoleHarness();
   const { newPage, signIn, shot, cspViolations } = browser;
+  const hubKeyId = async () =>
+    (await browser.hub.gql<{ privateScreeningKey: { keyId: string } }>('albion-bank', `{ privateScreeningKey { keyId } }`)).data!.privateScreeningKey.keyId;
 
   let page: Page;
   /** The bodies of every request the page sends to the hub's API. */
@@ -23,12 +26,12 @@ describe("the bank officer's private screening in Chromium", () => {
     await signIn(page, 'albion-bank', 'Contributor');
   });
 
-  async function clean(): Promise<void> {
-    expect(await seriousViolations(page)).toEqual([]);
+  async function clean(on: Page = page): Promise<void> {
+    expect(await seriousViolations(on)).toEqual([]);
     expect(cspViolations).toEqual([]);
   }
 
-  const answerOf = (testId: string, value: string) => page.getByTestId(testId).locator(`tr[data-value="${value}"]`).getByTestId('answer');
+  const answerOf = (testId: string, value: string, on: Page = page) => on.getByTestId(testId).locator(`tr[data-value="${value}"]`).getByTestId('answer');
 
   it('screens a known and an unknown identifier in the browser, the hub sees neither, and asks in clear about the known one only', async () => {
     await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Private screening' }).click();
@@ -77,6 +80,102 @@ describe("the bank officer's private screening in Chromium", () => {
     await page.getByTestId('hit-results').waitFor();
     await expect(answerOf('hit-results', '+447700900001').innerText()).resolves.toBe('not known');
     await expect(answerOf('hit-results', 'nobody.holds.this@example.net').innerText()).resolves.toBe('not known');
+  });
+
+  it('sends a batch whose answer was lost again, under the same idempotency key: the right answers, the quota counted once', async () => {
+    const albion = browser.hub.demo.agencies['albion-bank']!.id;
+    const batches = async () =>
+      (
+        await browser.hub.db.query<{ n: number; elements: number }>(
+          `SELECT count(*)::int AS n, coalesce(sum(element_count), 0)::int AS elements FROM entities.private_screening_batches WHERE owner_agency_id = $1`,
+          [albion],
+        )
+      )[0]!;
+    const before = await batches();
+    // The hub answers the first evaluation, and the connection drops before the answer reaches the page.
+    const keys: string[] = [];
+    await page.route('**/graphql', async (route) => {
+      const body = route.request().postData() ?? '';
+      if (!body.includes('evaluatePrivateScreening')) return route.continue();
+      keys.push((JSON.parse(body) as { variables: { input: { idempotencyKey: string } } }).variables.input.idempotencyKey);
+      const answer = await route.fetch();
+      return keys.length === 1 ? route.abort('connectionreset') : route.fulfill({ response: answer });
+    });
+    try {
+      await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Private screening' }).click();
+      await page.getByRole('textbox', { name: 'Identifiers' }).fill('PHONE,+44 7700 900312\nPHONE,+44 7700 900001');
+      await page.getByRole('button', { name: 'Screen privately' }).click();
+      await page.getByTestId('private-results').waitFor();
+      await expect(answerOf('private-results', '+447700900312').innerText()).resolves.toBe('known');
+      await expect(answerOf('private-results', '+447700900001').innerText()).resolves.toBe('not known');
+    } finally {
+      await page.unroute('**/graphql');
+    }
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    expect(await batches()).toEqual({ n: before.n + 1, elements: before.elements + 2 });
+  });
+
+  it('pins the hub’s key on first use, and refuses a changed key until the officer accepts it', async () => {
+    const { page: officer } = await newPage();
+    const bodies: string[] = [];
+    officer.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/graphql') bodies.push(r.postData() ?? '');
+    });
+    await signIn(officer, 'albion-bank', 'Contributor');
+    await officer.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Private screening' }).click();
+    await expect(officer.getByTestId('pinned-key').innerText()).resolves.toMatch(/^No key is pinned in this browser yet/);
+    const identifiers = officer.getByRole('textbox', { name: 'Identifiers' });
+    const screen = officer.getByRole('button', { name: 'Screen privately' });
+
+    // First use: the key the hub presents is pinned, and named for the officer to compare.
+    const first = await hubKeyId();
+    await identifiers.fill('PHONE,+44 7700 900312');
+    await screen.click();
+    await officer.getByTestId('private-results').waitFor();
+    await expect(officer.getByTestId('pinned-now').innerText()).resolves.toContain(`pinned the hub’s key ${first}`);
+    await expect(officer.getByTestId('pinned-key').innerText()).resolves.toContain(`against the hub’s key ${first}`);
+
+    process.env.TESSERA_PRIVATE_SCREENING_KEY = randomBytes(32).toString('base64url');
+    try {
+      const rotated = await hubKeyId();
+      // The hub now presents another key: refused, both key ids shown, no batch sent, no answer shown.
+      const before = bodies.length;
+      await screen.click();
+      const alert = officer.getByTestId('key-changed');
+      await alert.waitFor();
+      await expect(alert.innerText()).resolves.toContain(
+        `This browser pinned the hub’s key ${first}; the hub now presents key ${rotated}. Nothing was screened.`,
+      );
+      await expect(officer.getByTestId('private-results').count()).resolves.toBe(0);
+      expect(bodies.slice(before).some((b) => b.includes('evaluatePrivateScreening'))).toBe(false);
+      await expect(officer.getByTestId('pinned-key').innerText()).resolves.toContain(first);
+      await clean(officer);
+
+      // Refused again, as long as the officer has not accepted it.
+      await screen.click();
+      await alert.waitFor();
+      await expect(officer.getByTestId('private-results').count()).resolves.toBe(0);
+
+      // Accepted: pinned in place of the old one, and the identifiers screened under it.
+      await officer.getByRole('button', { name: `Accept the new key ${rotated} and screen again` }).click();
+      await officer.getByTestId('private-results').waitFor();
+      await expect(answerOf('private-results', '+447700900312', officer).innerText()).resolves.toBe('known');
+      await expect(officer.getByTestId('private-summary').innerText()).resolves.toContain(`key ${rotated}`);
+      await expect(officer.getByTestId('pinned-key').innerText()).resolves.toContain(`against the hub’s key ${rotated}`);
+      await expect(officer.getByTestId('key-changed').count()).resolves.toBe(0);
+
+      // The new pin holds for the next screening, on another visit to the page.
+      await officer.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Hit/no-hit' }).click();
+      await officer.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Private screening' }).click();
+      await expect(officer.getByTestId('pinned-key').innerText()).resolves.toContain(rotated);
+      await identifiers.fill('PHONE,+44 7700 900001');
+      await screen.click();
+      await officer.getByTestId('private-results').waitFor();
+      await expect(officer.getByTestId('pinned-now').count()).resolves.toBe(0);
+    } finally {
+      delete process.env.TESSERA_PRIVATE_SCREENING_KEY;
+    }
   });
 
   it('is offered to whoever may screen in clear: a police officer, who asks hit/no-hit one by one, has no link to it', async () => {

@@ -31,6 +31,15 @@ export const privateScreening = texts(
     askIntro:
       'To learn who holds the known identifiers and request access, ask the clear hit/no-hit about them: the hub then learns these identifiers (and records the question), and nothing of the others.',
     ask: 'Ask in clear who holds the known identifiers ({{count}})',
+    pinned: 'This browser checks every answer against the hub’s key {{keyId}}, which it pinned.',
+    notPinned:
+      'No key is pinned in this browser yet: your first screening pins the key the hub presents. Compare its id with the one the hub’s operators announced.',
+    pinnedNow:
+      'This browser has pinned the hub’s key {{keyId}}: compare it with the key id the hub’s operators announced. Later screenings are refused if the hub presents another key.',
+    keyChangedTitle: 'The hub presents a different key',
+    keyChanged: 'This browser pinned the hub’s key {{pinned}}; the hub now presents key {{presented}}. Nothing was screened.',
+    keyChangedWhat: 'Accept the new key only if the hub’s operators announced a rotation to this key id; otherwise report it to them and do not screen.',
+    acceptKey: 'Accept the new key {{keyId}} and screen again',
   },
   {
     nav: 'Verificare privată',
@@ -62,5 +71,15 @@ export const privateScreening = texts(
     askIntro:
       'Pentru a afla cine deține identificatorii cunoscuți și a cere acces, întrebați despre ei verificarea hit/no-hit în clar: hubul află atunci acești identificatori (și înregistrează întrebarea), dar nimic despre ceilalți.',
     ask: 'Întreabă în clar cine deține identificatorii cunoscuți ({{count}})',
+    pinned: 'Acest browser verifică fiecare răspuns cu cheia hubului {{keyId}}, pe care a fixat-o.',
+    notPinned:
+      'Nicio cheie nu este încă fixată în acest browser: prima verificare fixează cheia prezentată de hub. Comparați identificatorul ei cu cel anunțat de operatorii hubului.',
+    pinnedNow:
+      'Acest browser a fixat cheia hubului {{keyId}}: comparați-o cu identificatorul de cheie anunțat de operatorii hubului. Verificările ulterioare sunt refuzate dacă hubul prezintă o altă cheie.',
+    keyChangedTitle: 'Hubul prezintă o cheie diferită',
+    keyChanged: 'Acest browser a fixat cheia hubului {{pinned}}; hubul prezintă acum cheia {{presented}}. Nu s-a verificat nimic.',
+    keyChangedWhat:
+      'Acceptați noua cheie numai dacă operatorii hubului au anunțat schimbarea cheii la acest identificator; altfel, semnalați-le situația și nu verificați.',
+    acceptKey: 'Acceptă noua cheie {{keyId}} și verifică din nou',
   },
 );
