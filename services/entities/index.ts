@@ -19,6 +19,7 @@ import * as service from './entity.service';
 import { ExportResolver } from './export.resolver';
 import { NetworkEdgeResolver, NetworkNodeResolver, NetworkResolver } from './network.resolver';
 import { PrivateScreeningResolver } from './private-screening.resolver';
+import { startEntriesBuilder } from './private-screening.service';
 import { ScreeningResolver } from './screening.resolver';
 import { ENTITIES_TABLES } from './tables';
 
@@ -43,6 +44,8 @@ export const entitiesSubgraph: SubgraphDefinition = {
     EntitiesPrivateScreeningIdempotency1764000002400,
   ],
   tables: ENTITIES_TABLES,
+  // The private screening entries of the hub's key, built at start and after a key rotation, before a bank's first filter needs them.
+  startBackground: (db) => startEntriesBuilder(db),
   // Each question meters its quota and is audited in its own transaction (hit-no-hit.service.ts).
   primaryQueries: ['hitNoHit', 'privateScreeningFilter'],
   buildSchema: () =>

@@ -3,6 +3,7 @@ import { deriveKeyPair, Evaluation, EvaluationRequest, VOPRFServer } from '@clou
 import { SqlParams } from '../../policies/sql';
 import { appendAudit, ownRecordEvent } from '../kernel/audit';
 import { loadConfig } from '../kernel/config';
+import { rootLogger } from '../kernel/logger';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
 import { badInput, conflict, forbidden, rateLimited } from '../kernel/errors';
@@ -251,25 +252,71 @@ async function entryOf(key: HubKey, kind: string, value: string): Promise<Buffer
 }
 
 /**
- * Evaluates and stores the entry of every entity that has none under the hub's current key, as the
- * tables' owner (scripts/private-screening-entries.ts after a key rotation; the demo data): what the
- * first filter would otherwise do. Answers how many it stored.
+ * Evaluates and stores the entry of every entity that has none under the hub's current key: what the
+ * first filter would otherwise do. The entities are those a filter can hold (every identifier with a
+ * statement: entities.private_screening_identifiers with nothing seen), read through the schema's
+ * function, so the hub's runtime role can run it as well as the tables' owner
+ * (scripts/private-screening-entries.ts, the demo data, the entries builder). It yields to the event
+ * loop after each entry (an entry is ~2 ms of BigInt arithmetic, which would otherwise hold requests
+ * up) and stops between stored batches once `stopped()` says so. Answers how many it stored.
  */
-export async function storeMissingEntries(db: Sql, progress?: (done: number, of: number) => void): Promise<number> {
+export async function storeMissingEntries(db: Sql, progress?: (done: number, of: number) => void, stopped: () => boolean = () => false): Promise<number> {
   const key = await privateScreeningKey();
   const missing = await db.query<{ id: string; kind: string; value: string }>(
-    `SELECT en.id, en.kind, en.value FROM entities.entities en
-      WHERE NOT EXISTS (SELECT 1 FROM entities.private_screening_entries e WHERE e.key_id = $1 AND e.id = en.id) ORDER BY en.id`,
+    `SELECT entity_id AS id, kind, value FROM entities.private_screening_identifiers('{}'::uuid[], $1) WHERE entry IS NULL ORDER BY entity_id`,
     [key.keyId],
   );
-  for (let i = 0; i < missing.length; i += STORE_BATCH) {
+  let stored = 0;
+  for (let i = 0; i < missing.length && !stopped(); i += STORE_BATCH) {
     const batch = missing.slice(i, i + STORE_BATCH);
     const entries: Buffer[] = [];
-    for (const e of batch) entries.push(await entryOf(key, e.kind, e.value));
+    for (const e of batch) {
+      entries.push(await entryOf(key, e.kind, e.value));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     await db.query(`SELECT entities.store_private_screening_entries($1, $2::uuid[], $3::bytea[])`, [key.keyId, batch.map((e) => e.id), entries]);
-    progress?.(i + batch.length, missing.length);
+    stored += batch.length;
+    progress?.(stored, missing.length);
   }
-  return missing.length;
+  return stored;
+}
+
+export interface EntriesBuilder {
+  /** Resolves when the build is over (complete, stopped or failed). */
+  idle(): Promise<void>;
+  /** Stops the build after the batch it is evaluating, and resolves when it has. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The entities subgraph's background work: the entries of the hub's key, built off the request path
+ * when the process starts. The key is read once per process (TESSERA_PRIVATE_SCREENING_KEY or the key
+ * file), so a rotation is a restart, and a restart builds the new key's entries: the first bank to
+ * fetch a filter after it does not wait for every entity's evaluation. A filter fetched while the
+ * build runs evaluates whatever is still missing itself, as it does for entities new since the build
+ * (both store with ON CONFLICT DO NOTHING: at worst an entry is evaluated twice). Runs on the
+ * process's own pool, as the hub's runtime role.
+ */
+export function startEntriesBuilder(db: Sql): EntriesBuilder {
+  const log = rootLogger.child({ service: 'private-screening-entries' });
+  let stopped = false;
+  const started = Date.now();
+  const build = (async () => {
+    try {
+      const { keyId } = await privateScreeningKey();
+      const stored = await storeMissingEntries(db, undefined, () => stopped);
+      log.info({ key: keyId, stored, ms: Date.now() - started, complete: !stopped }, 'private screening entries built');
+    } catch (err) {
+      log.error({ err }, 'private screening entries not built in the background; filters evaluate what they miss');
+    }
+  })();
+  return {
+    idle: () => build,
+    async stop() {
+      stopped = true;
+      await build;
+    },
+  };
 }
 
 /** Demo data: Albion Bank's private screening of three identifiers two days ago (its batch), and every demo entity's entry under the hub's current key. */

@@ -16,6 +16,7 @@ import {
   whomToAsk,
 } from '../../services/entities/private-screening.client';
 import { CRYPTO, decodeFilter, MIN_FILTER_ENTRIES, oprfInput, SUITE } from '../../services/entities/private-screening.protocol';
+import { privateScreeningKey, startEntriesBuilder } from '../../services/entities/private-screening.service';
 import { codes, type GraphQLResult, startTestHub, type TestHub, tokenFor } from '../support/hub';
 
 jest.setTimeout(180_000);
@@ -372,6 +373,38 @@ describe('bad input and the quota', () => {
 });
 
 describe('the key', () => {
+  test('after a rotation (a restart) the hub builds the new key’s entries in the background, as its runtime role: the first filter evaluates none', async () => {
+    process.env.TESSERA_PRIVATE_SCREENING_KEY = randomBytes(32).toString('base64url');
+    try {
+      const { keyId } = await privateScreeningKey();
+      const stored = async () =>
+        (await hub.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM entities.private_screening_entries WHERE key_id = $1`, [keyId]))[0]!.n;
+      const missing = async () =>
+        (
+          await hub.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM entities.private_screening_identifiers('{}'::uuid[], $1) WHERE entry IS NULL`, [
+            keyId,
+          ])
+        )[0]!.n;
+      expect(await stored()).toBe(0);
+      const builder = startEntriesBuilder(hub.appDb);
+      await builder.idle();
+      await builder.stop();
+      expect(await missing()).toBe(0);
+      const built = await stored();
+      expect(built).toBeGreaterThan(0);
+      // The first bank's filter finds every entry made: it stores none, and answers as the clear mode does.
+      const run = await privateScreen(as('banca-carpati'), BOOK, { country: 'GB' });
+      expect(run.keyId).toBe(keyId);
+      expect(await stored()).toBe(built);
+      const clear = await as('banca-carpati')<{ hitNoHit: Array<{ known: boolean }> }>(HIT, {
+        ids: run.answers.map((a) => ({ kind: a.kind, value: a.value })),
+      });
+      expect(run.answers.map((a) => a.known)).toEqual(clear.hitNoHit.map((c) => c.known));
+    } finally {
+      delete process.env.TESSERA_PRIVATE_SCREENING_KEY;
+    }
+  });
+
   test('another key evaluates to other outputs; a client pinned to the old key refuses the new one', async () => {
     const call = as('banca-carpati');
     const before = (await call<{ privateScreeningFilter: { keyId: string; publicKey: string; entries: string } }>(FILTER)).privateScreeningFilter;
