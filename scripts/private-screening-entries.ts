@@ -5,9 +5,10 @@ import { connect } from '../services/kernel/db';
 /**
  * `node -r @swc-node/register scripts/private-screening-entries.ts`: evaluates and stores the private
  * screening entry of every entity that has none under the hub's current key
- * (TESSERA_PRIVATE_SCREENING_KEY or the data directory's key file), as DATABASE_URL's owner. Run it
- * after a key rotation, before banks fetch filters: the first filter would otherwise do it, for a
- * million entities half an hour of one core (docs/screening.md).
+ * (TESSERA_PRIVATE_SCREENING_KEY or the data directory's key file), as DATABASE_URL's owner. The
+ * entities subgraph does the same in the background when it starts (startEntriesBuilder); run this
+ * to have every entry of a new key before the hub starts with it, as for a million entities the
+ * background build takes half an hour of one core (docs/screening.md).
  */
 async function main() {
   const config = loadConfig();
