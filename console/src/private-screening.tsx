@@ -33,15 +33,15 @@ function writePin(pin: Pin): void {
 
 /**
  * The client's operations as the console's urql client sends them (bearer token, purpose header):
- * `data`, or throws with the API's errors; a request that got no answer (a network error) throws
- * `Unreachable` (the client's HubUnreachable, from its lazily loaded module), which the client sends
- * again under the same idempotency key. The operations are the client's own
+ * `data`, or throws with the API's errors; a request that got no answer (a network error, or the hub's
+ * SERVICE_UNAVAILABLE) throws `Unreachable` (the client's HubUnreachable, from its lazily loaded
+ * module), which the client sends again under the same idempotency key. The operations are the client's own
  * (PRIVATE_SCREENING_OPERATIONS, checked against the API by scripts/console-operations.test.ts).
  */
 function hubCall(Unreachable: typeof HubUnreachable): HubCall {
   return async <T,>(query: string, variables?: Record<string, unknown>) => {
     const r = await (/^\s*mutation\b/.test(query) ? client.mutation(query, variables ?? {}) : client.query(query, variables ?? {})).toPromise();
-    if (r.error?.networkError) throw new Unreachable(r.error.message);
+    if (r.error?.networkError || r.error?.graphQLErrors.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')) throw new Unreachable(r.error.message);
     if (r.error || !r.data) throw new Error(r.error?.graphQLErrors.map((e) => e.message).join('; ') || r.error?.message || 'no answer');
     return r.data as T;
   };
