@@ -25,6 +25,9 @@ export interface HitNoHit {
 
 const O = observationTableAs('o');
 
+/** One identifier's key in a Map (kind and normalised value). */
+const identifierKey = (kind: string, value: string) => `${kind}\u0000${value}`;
+
 /**
  * Every hit/no-hit request is one CONSULT audit event (services/kernel/audit-hit-no-hit.ts), committed
  * with its quota check before the request is answered (recordAndMeter): subject type
@@ -125,12 +128,13 @@ async function recordAndMeter(ctx: RequestContext, distinct: ReadonlyArray<{ kin
  * ids, markings or dates. An identifier nobody holds and one whose every statement the caller can
  * already see get the same answer, in the same shape.
  *
- * Every request is answered by one statement, then metered and audited (recordAndMeter), and only
- * then returned: a request over its quota gets no answer, and every answer is on the trail, committed
- * before the answer is returned. The answer is computed before the quota's lock is taken, so that
- * lock covers the count, the event and its commit only. The caller's own
- * visibility is the Observation rule itself (reach AND the agency type's read rule, the same SQL as
- * every list), negated.
+ * Every request is answered by one statement, in the caller's session, while it is metered and
+ * audited (recordAndMeter) on the audit's own connection; it returns once both are done: a request
+ * over its quota gets no answer, and every answer is on the trail, committed before the answer is
+ * returned. The event is ANSWERED when the quota admits the request: if the statement then fails,
+ * the request fails and its event stands (the trail may say more was asked than was answered, never
+ * less). The caller's own visibility is the Observation rule itself (reach AND the agency type's read
+ * rule, the same SQL as every list), negated.
  */
 export async function hitNoHit(ctx: RequestContext, identifiers: IdentifierInput[]) {
   // Who may ask is the HitNoHitResult rule (hub administrators read no intelligence and ask nothing).
@@ -138,9 +142,20 @@ export async function hitNoHit(ctx: RequestContext, identifiers: IdentifierInput
   if (identifiers.length > MAX_HIT_NO_HIT) throw badInput('identifiers', `at most ${MAX_HIT_NO_HIT} per request`);
   const asked = normaliseIdentifiers(ctx.actor, identifiers, 'identifiers');
   if (asked.length === 0) return [];
-  const key = (k: string, v: string) => `${k}\u0000${v}`;
-  const distinct = [...new Map(asked.map((i) => [key(i.kind, i.value), i])).values()];
+  const distinct = [...new Map(asked.map((i) => [identifierKey(i.kind, i.value), i])).values()];
+  const [metered, answered] = await Promise.allSettled([recordAndMeter(ctx, distinct), answerOf(ctx, asked, distinct)]);
+  // Over the quota, that is the answer, whatever the statement did.
+  if (metered.status === 'rejected') throw metered.reason;
+  if (answered.status === 'rejected') throw answered.reason;
+  return answered.value;
+}
 
+/** The answer to `asked` (normalised, in order; `distinct`, the same without repeats), in one statement. */
+async function answerOf(
+  ctx: RequestContext,
+  asked: ReadonlyArray<{ kind: EntityKind; value: string }>,
+  distinct: ReadonlyArray<{ kind: string; value: string }>,
+) {
   const kinds = distinct.map((i) => i.kind);
   const values = distinct.map((i) => i.value);
   // One statement. What the caller already sees is the Observation rule itself (reach AND the agency
@@ -156,11 +171,11 @@ export async function hitNoHit(ctx: RequestContext, identifiers: IdentifierInput
      SELECT kind, value, holders, contactable FROM entities.identifier_holders($1::text[], $2::text[], ARRAY(SELECT id FROM seen))`,
     params.values,
   );
-  const byKey = new Map(rows.map((r) => [key(r.kind, r.value), r]));
-  const answer = projectAll(
+  const byKey = new Map(rows.map((r) => [identifierKey(r.kind, r.value), r]));
+  return projectAll(
     ctx,
     asked.map((i) => {
-      const hit = byKey.get(key(i.kind, i.value));
+      const hit = byKey.get(identifierKey(i.kind, i.value));
       return {
         __typename: 'HitNoHitResult' as const,
         kind: i.kind,
@@ -171,8 +186,6 @@ export async function hitNoHit(ctx: RequestContext, identifiers: IdentifierInput
       } satisfies HitNoHit & { __typename: 'HitNoHitResult' };
     }),
   );
-  await recordAndMeter(ctx, distinct);
-  return answer;
 }
 
 export interface HitNoHitInterest {
