@@ -78,13 +78,16 @@ export interface Side {
  * `rounds` rounds of `roundMs` each, so noise from other processes on the machine falls on both.
  */
 export async function sideBySide(a: Side, b: Side, opts: { warmupMs: number; roundMs: number; rounds: number }): Promise<[LoadStats, LoadStats]> {
-  await runLoad(a.send, { concurrency: a.concurrency, durationMs: opts.warmupMs });
-  await runLoad(b.send, { concurrency: b.concurrency, durationMs: opts.warmupMs });
-  const as: LoadStats[] = [];
-  const bs: LoadStats[] = [];
+  const [as, bs] = await alternated([a, b], opts);
+  return [as!, bs!];
+}
+
+/** sideBySide for any number of sides: each warmed up, then A B C A B C ... */
+export async function alternated(sides: readonly Side[], opts: { warmupMs: number; roundMs: number; rounds: number }): Promise<LoadStats[]> {
+  for (const side of sides) await runLoad(side.send, { concurrency: side.concurrency, durationMs: opts.warmupMs });
+  const runs: LoadStats[][] = sides.map(() => []);
   for (let r = 0; r < opts.rounds; r++) {
-    as.push(await runLoad(a.send, { concurrency: a.concurrency, durationMs: opts.roundMs }));
-    bs.push(await runLoad(b.send, { concurrency: b.concurrency, durationMs: opts.roundMs }));
+    for (const [i, side] of sides.entries()) runs[i]!.push(await runLoad(side.send, { concurrency: side.concurrency, durationMs: opts.roundMs }));
   }
-  return [merge(as), merge(bs)];
+  return runs.map(merge);
 }

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { SqlParams } from '../../policies/sql';
-import { appendAudit, auditAppenderFor, type AuditEventInput, holdsAuditLock } from '../kernel/audit';
+import { holdsAuditLock } from '../kernel/audit';
+import { appendHitNoHitIn, HIT_NO_HIT_SUBJECT, hitNoHitAppenderFor } from '../kernel/audit-hit-no-hit';
 import { loadConfig } from '../kernel/config';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
@@ -24,16 +25,20 @@ export interface HitNoHit {
 
 const O = observationTableAs('o');
 
+/** One identifier's key in a Map (kind and normalised value). */
+const identifierKey = (kind: string, value: string) => `${kind}\u0000${value}`;
+
 /**
- * Every hit/no-hit request is one CONSULT audit event (services/kernel/audit.ts), committed with
- * its quota check before the request is answered (recordAndMeter): subject type HIT_NO_HIT_SUBJECT, subject id the request id; who, when and the stated
- * purpose are the event's own columns; `fields` holds `agencyType:<type>`, `identifiers:<n>` (distinct
- * identifiers asked), `outcome:ANSWERED` or `outcome:RATE_LIMITED`, and one `hmac:<hex>` per
- * identifier asked (identifierHash). The existing columns carry it all, so the chain, its function
- * and its verification stay as they are; the audit schema's functions that count these events
- * (migrations/audit/…-hit-no-hit-queries.ts) read the same names.
+ * Every hit/no-hit request is one CONSULT audit event (services/kernel/audit-hit-no-hit.ts), committed
+ * with its quota check before the request is answered (recordAndMeter): subject type
+ * HIT_NO_HIT_SUBJECT, subject id the request id; who, when and the stated purpose are the event's own
+ * columns; `fields` holds `agencyType:<type>`, `identifiers:<n>` (distinct identifiers asked),
+ * `outcome:ANSWERED` or `outcome:RATE_LIMITED`, and one `hmac:<hex>` per identifier asked
+ * (identifierHash). The existing columns carry it all, so the chain and its verification stay as they
+ * are; the audit schema's functions that count these events (migrations/audit/…-hit-no-hit-queries.ts,
+ * …-hit-no-hit-append.ts) read the same names.
  */
-export const HIT_NO_HIT_SUBJECT = 'HitNoHit';
+export { HIT_NO_HIT_SUBJECT };
 
 /**
  * The hub's hit/no-hit key: TESSERA_HIT_NO_HIT_KEY, or made once in the data directory. Not in the
@@ -78,54 +83,31 @@ export async function hitNoHitAskers(sql: Sql, key: Buffer, kind: string, value:
 const quotaLock = (agencyId: string) => `tessera.hit-no-hit:${agencyId}`;
 
 /**
- * Meters the request against the quotas (config.hitNoHitQuota) and records it on the audit trail,
- * under the agency's quota lock: the quota function counts the agency's committed answered events
- * after that lock is granted, and the request's event is committed before the lock is released, so
- * concurrent requests (in any process) count each other and none slips past a quota. The event is
- * appended whatever the outcome (a refused attempt is part of who asked about what).
- *
- * The lock, the count, the event and its commit are one transaction of the process's group-commit
- * appender (AuditAppender.appendGated), not of the request's session: requests of the moment,
- * whatever their agency, share one commit and hold the chain's lock for that transaction only, and
- * the request's session holds no lock while GraphQL completes the answer. The promise resolves once
- * the event is committed, so no answer leaves without it. A session that already holds the chain's
- * lock (it appended events of its own) meters and appends in itself instead, as the appender would
- * wait for it. Over a quota: RATE_LIMITED with the seconds until this request would fit.
+ * Meters the request against the quotas (config.hitNoHitQuota) and records it on the audit trail, in
+ * one statement that commits on its own (kernel/audit-hit-no-hit.ts): under the agency's quota lock
+ * and the chain's lock, the agency's committed answered events are counted and the request's event,
+ * ANSWERED or RATE_LIMITED, chained and inserted; the commit releases both locks, so concurrent
+ * requests (in any process) count each other and none slips past a quota. The event is appended
+ * whatever the outcome (a refused attempt is part of who asked about what). The process's requests
+ * of the moment, whatever their agency, share one statement and one commit, on a connection of its
+ * own: the request's session holds no lock. The promise resolves once the event is committed, so no
+ * answer leaves without it. A session that holds the chain's lock (it appended events of its own)
+ * meters and appends in itself instead, as the statement would wait for it. Over a quota:
+ * RATE_LIMITED with the seconds until this request would fit.
  */
 async function recordAndMeter(ctx: RequestContext, distinct: ReadonlyArray<{ kind: string; value: string }>): Promise<void> {
   const quota = loadConfig().hitNoHitQuota;
   const key = hitNoHitKey();
   const hashes = distinct.map((i) => identifierHash(key, i.kind, i.value));
-  const lock = quotaLock(ctx.actor.agencyId);
-  const meter = async (tx: Sql) => {
-    const [{ wait }] = (await tx.query<{ wait: number | null }>('SELECT audit.hit_no_hit_wait(hashtextextended($1, 0), $2, $3, $4, $5, $6) AS wait', [
-      lock,
-      distinct.length,
-      quota.userPerMinute,
-      quota.userPerDay,
-      quota.agencyPerMinute,
-      quota.agencyPerDay,
-    ])) as [{ wait: number | null }];
-    const outcome = wait === 0 ? 'ANSWERED' : 'RATE_LIMITED';
-    const events: AuditEventInput[] = [
-      {
-        action: 'CONSULT',
-        subjectType: HIT_NO_HIT_SUBJECT,
-        subjectId: ctx.requestId,
-        fields: [`agencyType:${ctx.actor.agencyType}`, `identifiers:${distinct.length}`, `outcome:${outcome}`, ...hashes],
-      },
-    ];
-    return { events, result: wait };
-  };
+  const fields = (outcome: 'ANSWERED' | 'RATE_LIMITED') => [
+    `agencyType:${ctx.actor.agencyType}`,
+    `identifiers:${distinct.length}`,
+    `outcome:${outcome}`,
+    ...hashes,
+  ];
+  const request = { lock: quotaLock(ctx.actor.agencyId), asked: distinct.length, quota, answered: fields('ANSWERED'), refused: fields('RATE_LIMITED') };
   const pool = ctx.db.pool;
-  let wait: number | null;
-  if (pool && !holdsAuditLock(ctx.db)) {
-    wait = await auditAppenderFor(pool).appendGated(ctx, { lock, decide: meter });
-  } else {
-    const metered = await meter(ctx.db);
-    await appendAudit(ctx.db, ctx, metered.events);
-    wait = metered.result;
-  }
+  const wait = pool && !holdsAuditLock(ctx.db) ? await hitNoHitAppenderFor(pool).append(ctx, request) : await appendHitNoHitIn(ctx.db, ctx, request);
   const outcome = wait === 0 ? 'ANSWERED' : 'RATE_LIMITED';
   ctx.log.info({ op: 'hitNoHit', identifiers: distinct.length, outcome, retryAfterSeconds: wait }, 'hit/no-hit');
   if (wait === null) {
@@ -146,12 +128,13 @@ async function recordAndMeter(ctx: RequestContext, distinct: ReadonlyArray<{ kin
  * ids, markings or dates. An identifier nobody holds and one whose every statement the caller can
  * already see get the same answer, in the same shape.
  *
- * Every request is answered by one statement, then metered and audited (recordAndMeter), and only
- * then returned: a request over its quota gets no answer, and every answer is on the trail, committed
- * before the answer is returned. The answer is computed before the quota's lock is taken, so that
- * lock covers the count, the event and its commit only. The caller's own
- * visibility is the Observation rule itself (reach AND the agency type's read rule, the same SQL as
- * every list), negated.
+ * Every request is answered by one statement, in the caller's session, while it is metered and
+ * audited (recordAndMeter) on the audit's own connection; it returns once both are done: a request
+ * over its quota gets no answer, and every answer is on the trail, committed before the answer is
+ * returned. The event is ANSWERED when the quota admits the request: if the statement then fails,
+ * the request fails and its event stands (the trail may say more was asked than was answered, never
+ * less). The caller's own visibility is the Observation rule itself (reach AND the agency type's read
+ * rule, the same SQL as every list), negated.
  */
 export async function hitNoHit(ctx: RequestContext, identifiers: IdentifierInput[]) {
   // Who may ask is the HitNoHitResult rule (hub administrators read no intelligence and ask nothing).
@@ -159,9 +142,20 @@ export async function hitNoHit(ctx: RequestContext, identifiers: IdentifierInput
   if (identifiers.length > MAX_HIT_NO_HIT) throw badInput('identifiers', `at most ${MAX_HIT_NO_HIT} per request`);
   const asked = normaliseIdentifiers(ctx.actor, identifiers, 'identifiers');
   if (asked.length === 0) return [];
-  const key = (k: string, v: string) => `${k}\u0000${v}`;
-  const distinct = [...new Map(asked.map((i) => [key(i.kind, i.value), i])).values()];
+  const distinct = [...new Map(asked.map((i) => [identifierKey(i.kind, i.value), i])).values()];
+  const [metered, answered] = await Promise.allSettled([recordAndMeter(ctx, distinct), answerOf(ctx, asked, distinct)]);
+  // Over the quota, that is the answer, whatever the statement did.
+  if (metered.status === 'rejected') throw metered.reason;
+  if (answered.status === 'rejected') throw answered.reason;
+  return answered.value;
+}
 
+/** The answer to `asked` (normalised, in order; `distinct`, the same without repeats), in one statement. */
+async function answerOf(
+  ctx: RequestContext,
+  asked: ReadonlyArray<{ kind: EntityKind; value: string }>,
+  distinct: ReadonlyArray<{ kind: string; value: string }>,
+) {
   const kinds = distinct.map((i) => i.kind);
   const values = distinct.map((i) => i.value);
   // One statement. What the caller already sees is the Observation rule itself (reach AND the agency
@@ -177,11 +171,11 @@ export async function hitNoHit(ctx: RequestContext, identifiers: IdentifierInput
      SELECT kind, value, holders, contactable FROM entities.identifier_holders($1::text[], $2::text[], ARRAY(SELECT id FROM seen))`,
     params.values,
   );
-  const byKey = new Map(rows.map((r) => [key(r.kind, r.value), r]));
-  const answer = projectAll(
+  const byKey = new Map(rows.map((r) => [identifierKey(r.kind, r.value), r]));
+  return projectAll(
     ctx,
     asked.map((i) => {
-      const hit = byKey.get(key(i.kind, i.value));
+      const hit = byKey.get(identifierKey(i.kind, i.value));
       return {
         __typename: 'HitNoHitResult' as const,
         kind: i.kind,
@@ -192,8 +186,6 @@ export async function hitNoHit(ctx: RequestContext, identifiers: IdentifierInput
       } satisfies HitNoHit & { __typename: 'HitNoHitResult' };
     }),
   );
-  await recordAndMeter(ctx, distinct);
-  return answer;
 }
 
 export interface HitNoHitInterest {

@@ -116,7 +116,7 @@ function uuidOrNull(field: string, v: string | null | undefined): string | null 
 const cleanText = (v: string | null | undefined): string | null => (v === null || v === undefined ? null : v.replace(/\u0000/g, ''));
 
 /** One caller's events, checked and in the form they are hashed and stored. */
-interface PreparedRun {
+export interface PreparedRun {
   actorUserId: string | null;
   actorAgencyId: string | null;
   purpose: string | null;
@@ -124,7 +124,7 @@ interface PreparedRun {
   events: Array<Pick<CanonicalAuditEvent, 'action' | 'subjectType' | 'subjectId' | 'recordOwnerAgencyId' | 'recipients' | 'fields'>>;
 }
 
-function prepareRun(ctx: AuditActor, events: readonly AuditEventInput[]): PreparedRun {
+export function prepareRun(ctx: AuditActor, events: readonly AuditEventInput[]): PreparedRun {
   return {
     actorUserId: uuidOrNull('actor.userId', ctx.actor.userId),
     actorAgencyId: uuidOrNull('actor.agencyId', ctx.actor.agencyId),
