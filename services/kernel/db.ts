@@ -165,6 +165,12 @@ export class ActorSession implements Db {
   servedBy?: 'primary' | 'replica';
   private opening?: Promise<QueryRunner>;
   private savepoints = 0;
+  /**
+   * The savepoint of the last transaction() that succeeded, not yet released: its RELEASE goes
+   * with the session's next statement (in the same round trip when that is a SAVEPOINT), and none
+   * is sent when COMMIT comes next, which releases it.
+   */
+  private unreleased?: number;
   private onCommit: Array<() => void> = [];
   /** Statements of one session run one after another (parallel resolvers share the connection). */
   private queue: Promise<unknown> = Promise.resolve();
@@ -290,7 +296,19 @@ export class ActorSession implements Db {
   }
 
   query<T = Record<string, unknown>>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-    return this.serial(async () => rowsOf<T>(await this.open(), text, params));
+    return this.serial(async () => {
+      const runner = await this.open();
+      await this.release(runner);
+      return rowsOf<T>(runner, text, params);
+    });
+  }
+
+  /** Sends the pending RELEASE (see `unreleased`), alone or before `next` (literal statements, one round trip). */
+  private async release(runner: QueryRunner, next?: string): Promise<void> {
+    const pending = this.unreleased;
+    this.unreleased = undefined;
+    const sql = [...(pending === undefined ? [] : [`RELEASE SAVEPOINT tessera_${pending}`]), ...(next === undefined ? [] : [next])].join('; ');
+    if (sql) await runner.query(sql);
   }
 
   private serial<R>(run: () => Promise<R>): Promise<R> {
@@ -302,15 +320,22 @@ export class ActorSession implements Db {
   }
 
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
-    const savepoint = `tessera_${++this.savepoints}`;
-    const control = (sql: string) => this.serial(async () => (await this.open()).query(sql));
-    await control(`SAVEPOINT ${savepoint}`);
+    const n = ++this.savepoints;
+    const savepoint = `tessera_${n}`;
+    await this.serial(async () => this.release(await this.open(), `SAVEPOINT ${savepoint}`));
     try {
       const result = await fn(this);
-      await control(`RELEASE SAVEPOINT ${savepoint}`);
+      // Released with the next statement, or by COMMIT (a nested savepoint goes with its enclosing one).
+      await this.serial(async () => {
+        this.unreleased = Math.min(this.unreleased ?? n, n);
+      });
       return result;
     } catch (err) {
-      await control(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+      await this.serial(async () => {
+        // Rolling back to the savepoint ends every savepoint made after it.
+        if (this.unreleased !== undefined && this.unreleased >= n) this.unreleased = undefined;
+        await (await this.open()).query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+      });
       throw err;
     }
   }
@@ -351,6 +376,7 @@ export class ActorSession implements Db {
       await this.queue;
       const runner = await this.opening;
       this.opening = undefined;
+      this.unreleased = undefined;
       try {
         await runner.query(commit ? 'COMMIT' : 'ROLLBACK');
         if (commit && this.replica && 'noteLsn' in this.replica) {
