@@ -135,8 +135,10 @@ describe('a batch of 1,000 transaction reports', () => {
     // names accounts: each observation's source is its own report. Never a statement per party.
     expect(statements).toBeLessThanOrEqual(2 * 1000 + 20);
     // Every report and every account observation is collected on the audit trail, in one append
-    // (the lock and the head, one insert) inside the submission's transaction: never a statement per report.
-    expect(auditStatements).toBe(2);
+    // inside the submission's transaction (one statement on the head a write here appended last, two
+    // after another appender moved it: the lock and the head, the insert): never a statement per report.
+    expect(auditStatements).toBeGreaterThanOrEqual(1);
+    expect(auditStatements).toBeLessThanOrEqual(2);
     const collected = await hub.db.query<{ subject_type: string; n: string }>(
       `SELECT subject_type, count(*) AS n FROM audit.events WHERE action = 'COLLECT' AND (subject_id = ANY($1::text[])
          OR subject_id IN (SELECT id::text FROM entities.observations WHERE source_id = ANY($1::uuid[]))) GROUP BY 1 ORDER BY 1`,
