@@ -6,8 +6,9 @@ import { cloneDatabase } from './support/hub';
 /**
  * A request's session (services/kernel/db.ts, ActorSession): every `transaction()` is a savepoint in
  * the request's one transaction, all or nothing on its own. A transaction that succeeded is released
- * with the session's next statement or by COMMIT, never by a round trip of its own; whatever comes
- * after it, a failed transaction undoes exactly its own writes.
+ * just before the session's next statement (with it, when that is the next savepoint) or by COMMIT;
+ * a request that may write opens with its first savepoint. Whatever comes before or after it, a
+ * failed transaction undoes exactly its own writes.
  */
 
 let db: Database;
@@ -89,6 +90,38 @@ test('a transaction costs one round trip of its own: its release goes with the n
     'INSERT INTO written (v) VALUES ($1)',
     'RELEASE SAVEPOINT tessera_1; SAVEPOINT tessera_2',
     'INSERT INTO written (v) VALUES ($1)',
+    'COMMIT',
+  ]);
+});
+
+test("a request that may write opens with its first transaction's savepoint: that transaction sends nothing of its own", async () => {
+  const s = db.sessionFor(actor);
+  expect(await s.claimActorToken({ audience: 'session-test', jti: randomUUID(), expiresAt: Math.floor(Date.now() / 1000) + 60 })).toBe(true);
+  const sent: string[] = [];
+  const logger = db.dataSource.logger;
+  const logQuery = logger.logQuery.bind(logger);
+  logger.logQuery = (query, parameters, runner) => {
+    sent.push(query.replace(/\s+/g, ' ').trim());
+    return logQuery(query, parameters, runner);
+  };
+  try {
+    await failing(s, () => s.query('CREATE TEMP TABLE written (v text) ON COMMIT DROP'));
+    await s.query('CREATE TEMP TABLE written (v text) ON COMMIT DROP');
+    await s.transaction(() => write(s, 'a'));
+    expect(await written(s)).toEqual(['a']);
+    await s.finish(true);
+  } finally {
+    logger.logQuery = logQuery;
+  }
+  // The first transaction failed: rolled back to the opening's savepoint, the table it made is gone (made again after).
+  expect(sent).toEqual([
+    'CREATE TEMP TABLE written (v text) ON COMMIT DROP',
+    'ROLLBACK TO SAVEPOINT tessera_0',
+    'CREATE TEMP TABLE written (v text) ON COMMIT DROP',
+    'SAVEPOINT tessera_1',
+    'INSERT INTO written (v) VALUES ($1)',
+    'RELEASE SAVEPOINT tessera_1',
+    'SELECT v FROM written ORDER BY v',
     'COMMIT',
   ]);
 });

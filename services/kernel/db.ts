@@ -107,7 +107,8 @@ export class Database implements Db {
  * transaction-local settings (`tessera.agency_id`, `tessera.user_id`, `tessera.group_ids`,
  * `tessera.agency_type`, `tessera.role`) that the
  * row-level security policies read. Opened on the first statement; `transaction()` is a savepoint
- * inside it; `finish()` commits (or rolls back) and returns the connection before the response
+ * inside it (a request that may write opens with one, which its first transaction uses; a savepoint
+ * is released just before the next statement, or by COMMIT: see `unreleased`); `finish()` commits (or rolls back) and returns the connection before the response
  * leaves, so an acknowledged write is a committed one. Settings are LOCAL: they end with the
  * transaction and can never leak to the pool's next user.
  */
@@ -171,6 +172,12 @@ export class ActorSession implements Db {
    * is sent when COMMIT comes next, which releases it.
    */
   private unreleased?: number;
+  /**
+   * The session was opened by a claim (a request that may write) with a savepoint `tessera_0` in the
+   * same round trip, and no statement ran since: the first transaction() is that savepoint, so it
+   * sends nothing of its own before its first statement.
+   */
+  private fresh = false;
   private onCommit: Array<() => void> = [];
   /** Statements of one session run one after another (parallel resolvers share the connection). */
   private queue: Promise<unknown> = Promise.resolve();
@@ -244,9 +251,10 @@ export class ActorSession implements Db {
           const { audience, jti, expiresAt } = this.claim;
           const client = this.connection as EventEmitter & { query(text: string): Promise<Array<{ rows: Array<{ first?: boolean }> }>> };
           const results = await client.query(
-            `BEGIN; ${actorSettingsSql(this.actor)}; SELECT audit.claim_actor_token(${escapeLiteral(audience)}, ${escapeLiteral(jti)}, to_timestamp(${Number(expiresAt)})) AS first`,
+            `BEGIN; ${actorSettingsSql(this.actor)}; SELECT audit.claim_actor_token(${escapeLiteral(audience)}, ${escapeLiteral(jti)}, to_timestamp(${Number(expiresAt)})) AS first; SAVEPOINT tessera_0`,
           );
-          claimed = results.at(-1)?.rows[0]?.first === true;
+          claimed = results.at(-2)?.rows[0]?.first === true;
+          this.fresh = claimed;
           if (!claimed) await runner.query('ROLLBACK');
         }
       } catch (err) {
@@ -305,6 +313,7 @@ export class ActorSession implements Db {
 
   /** Sends the pending RELEASE (see `unreleased`), alone or before `next` (literal statements, one round trip). */
   private async release(runner: QueryRunner, next?: string): Promise<void> {
+    this.fresh = false;
     const pending = this.unreleased;
     this.unreleased = undefined;
     const sql = [...(pending === undefined ? [] : [`RELEASE SAVEPOINT tessera_${pending}`]), ...(next === undefined ? [] : [next])].join('; ');
@@ -320,9 +329,17 @@ export class ActorSession implements Db {
   }
 
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
-    const n = ++this.savepoints;
+    const n = await this.serial(async () => {
+      const runner = await this.open();
+      if (this.fresh) {
+        this.fresh = false;
+        return 0;
+      }
+      const made = ++this.savepoints;
+      await this.release(runner, `SAVEPOINT tessera_${made}`);
+      return made;
+    });
     const savepoint = `tessera_${n}`;
-    await this.serial(async () => this.release(await this.open(), `SAVEPOINT ${savepoint}`));
     try {
       const result = await fn(this);
       // Released with the next statement, or by COMMIT (a nested savepoint goes with its enclosing one).
@@ -377,6 +394,7 @@ export class ActorSession implements Db {
       const runner = await this.opening;
       this.opening = undefined;
       this.unreleased = undefined;
+      this.fresh = false;
       try {
         await runner.query(commit ? 'COMMIT' : 'ROLLBACK');
         if (commit && this.replica && 'noteLsn' in this.replica) {
