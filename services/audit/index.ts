@@ -12,6 +12,7 @@ import { AuditAppendRuns1764000000480 } from '../../migrations/audit/17640000004
 import { AuditHitNoHitQuotaColumn1764000001000 } from '../../migrations/audit/1764000001000-hit-no-hit-quota-column';
 import { AuditUsedActorTokens1764000001300 } from '../../migrations/audit/1764000001300-used-actor-tokens';
 import { AuditLockedHead1764000001310 } from '../../migrations/audit/1764000001310-audit-locked-head';
+import { AuditAppendAtHead1764000002000 } from '../../migrations/audit/1764000002000-audit-append-at-head';
 import { AuditHitNoHitAppend1764000002100 } from '../../migrations/audit/1764000002100-hit-no-hit-append';
 
 /** Why the checkpoints are open to every member: a witness keeps its own copies and checks them with the hub's public key. */
@@ -36,6 +37,7 @@ export const auditSubgraph: SubgraphDefinition = {
     AuditHitNoHitQuotaColumn1764000001000,
     AuditUsedActorTokens1764000001300,
     AuditLockedHead1764000001310,
+    AuditAppendAtHead1764000002000,
     AuditHitNoHitAppend1764000002100,
   ],
   tables: AUDIT_TABLES,

@@ -178,28 +178,37 @@ function chainRuns(head: ChainHead, runs: readonly PreparedRun[]): ChainedAuditE
  * continue the chain from its head.
  */
 async function insertChained(sql: Sql, chained: readonly ChainedAuditEvent[]): Promise<void> {
-  const column = <K extends keyof ChainedAuditEvent>(k: K) => chained.map((e) => e[k]);
   const inserted = await sql.query<{ seq: string; hash: string }>(
     `SELECT event_seq AS seq, event_hash AS hash
      FROM audit.append_runs($1::bigint, $2::timestamptz, $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::uuid[], $11::jsonb[], $12::jsonb[], $13::text[], $14::text[])`,
-    [
-      AUDIT_LOCK_KEY,
-      chained[0]!.at,
-      column('actorUserId'),
-      column('actorAgencyId'),
-      column('purpose'),
-      column('requestId'),
-      column('action'),
-      column('subjectType'),
-      column('subjectId'),
-      column('recordOwnerAgencyId'),
-      chained.map((e) => JSON.stringify(e.recipients)),
-      chained.map((e) => JSON.stringify(e.fields)),
-      column('prevHash'),
-      column('hash'),
-    ],
+    appendParams(chained),
   );
-  // Defensive: the identity must number the rows in chain order, or verification would fail later.
+  assertChainOrder(inserted, chained);
+}
+
+/** The parameters of audit.append_runs (and append_runs_at_head) for chained events. */
+function appendParams(chained: readonly ChainedAuditEvent[]): unknown[] {
+  const column = <K extends keyof ChainedAuditEvent>(k: K) => chained.map((e) => e[k]);
+  return [
+    AUDIT_LOCK_KEY,
+    chained[0]!.at,
+    column('actorUserId'),
+    column('actorAgencyId'),
+    column('purpose'),
+    column('requestId'),
+    column('action'),
+    column('subjectType'),
+    column('subjectId'),
+    column('recordOwnerAgencyId'),
+    chained.map((e) => JSON.stringify(e.recipients)),
+    chained.map((e) => JSON.stringify(e.fields)),
+    column('prevHash'),
+    column('hash'),
+  ];
+}
+
+/** Defensive: the identity must number the rows in chain order, or verification would fail later. */
+function assertChainOrder(inserted: ReadonlyArray<{ seq: string; hash: string }>, chained: readonly ChainedAuditEvent[]): void {
   const bySeq = [...inserted].sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1)).map((r) => r.hash);
   if (bySeq.join() !== chained.map((e) => e.hash).join()) throw new Error('audit: events were numbered out of chain order');
 }
@@ -229,10 +238,44 @@ export function holdsAuditLock(sql: Sql): boolean {
 async function appendRuns(tx: Sql, runs: readonly PreparedRun[]): Promise<ChainedAuditEvent[][]> {
   const stop = auditAppendDuration.startTimer();
   try {
-    return await lockAndAppend(tx, runs);
+    const chained = lastWritten === undefined ? await lockAndAppend(tx, runs) : await appendAtLastWritten(tx, runs, lastWritten);
+    lastWritten = chained.flat().at(-1)?.hash ?? lastWritten;
+    return chained;
   } finally {
     stop();
   }
+}
+
+/**
+ * The last event a write's transaction in this process appended (committed or not): the head the
+ * next write's events are chained on first, so that its lock, head and insert are one round trip
+ * (audit.append_runs_at_head) while no other appender wrote in between.
+ */
+let lastWritten: string | undefined;
+
+/**
+ * Chains runs on `guess`, stamped with this process's clock, and appends them if that is still the
+ * head (one round trip); else chains them again on the head audit.append_runs_at_head read under
+ * the lock it took, and inserts them (two). Either way the lock is held until `tx` ends.
+ */
+async function appendAtLastWritten(tx: Sql, runs: readonly PreparedRun[], guess: string): Promise<ChainedAuditEvent[][]> {
+  const chainedRuns = chainRuns({ hash: guess, at: nowAt(), isolation: 'read committed' }, runs);
+  const chained = chainedRuns.flat();
+  const rows = await tx.query<{ seq: string | null; hash: string | null; head_hash: string | null; head_at: string | null; isolation: string }>(
+    `SELECT event_seq AS seq, event_hash AS hash, head_hash, head_at, isolation
+     FROM audit.append_runs_at_head($1::bigint, $2::timestamptz, $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::uuid[], $11::jsonb[], $12::jsonb[], $13::text[], $14::text[])`,
+    appendParams(chained),
+  );
+  lockHolders.add(tx);
+  const [first] = rows;
+  if (first!.isolation !== 'read committed') throw new Error(`appendAudit needs a READ COMMITTED transaction, not ${first!.isolation}`);
+  if (first!.seq !== null) {
+    assertChainOrder(rows as Array<{ seq: string; hash: string }>, chained);
+    return chainedRuns;
+  }
+  const again = chainRuns({ hash: first!.head_hash, at: first!.head_at!, isolation: first!.isolation }, runs);
+  await insertChained(tx, again.flat());
+  return again;
 }
 
 /** Takes the chain's lock for `tx` and reads the head. */
@@ -257,8 +300,10 @@ async function lockAndAppend(tx: Sql, runs: readonly PreparedRun[]): Promise<Cha
  * Appends events to the chain inside the caller's transaction; call it as the transaction's last
  * statement (the lock is held until commit, so every other audited write waits that long).
  * Needs READ COMMITTED (the default): the last hash is read in a statement that starts after the
- * lock is granted, so it sees the previous appender's committed event. Two statements (lock and
- * head, insert), whatever the number of events up to 2000.
+ * lock is granted, so it sees the previous appender's committed event. Whatever the number of
+ * events up to 2000: one statement when the head is the last event a write in this process appended
+ * (lock, head and insert in audit.append_runs_at_head), else two (that one answers the head under
+ * the lock instead of inserting; the events are chained on it and inserted).
  */
 export async function appendAudit(tx: Sql, ctx: AuditActor, events: readonly AuditEventInput[]): Promise<ChainedAuditEvent[]> {
   if (events.length === 0) return [];

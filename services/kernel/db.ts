@@ -107,7 +107,8 @@ export class Database implements Db {
  * transaction-local settings (`tessera.agency_id`, `tessera.user_id`, `tessera.group_ids`,
  * `tessera.agency_type`, `tessera.role`) that the
  * row-level security policies read. Opened on the first statement; `transaction()` is a savepoint
- * inside it; `finish()` commits (or rolls back) and returns the connection before the response
+ * inside it (a request that may write opens with one, which its first transaction uses; a savepoint
+ * is released just before the next statement, or by COMMIT: see `unreleased`); `finish()` commits (or rolls back) and returns the connection before the response
  * leaves, so an acknowledged write is a committed one. Settings are LOCAL: they end with the
  * transaction and can never leak to the pool's next user.
  */
@@ -165,6 +166,18 @@ export class ActorSession implements Db {
   servedBy?: 'primary' | 'replica';
   private opening?: Promise<QueryRunner>;
   private savepoints = 0;
+  /**
+   * The savepoint of the last transaction() that succeeded, not yet released: its RELEASE goes
+   * with the session's next statement (in the same round trip when that is a SAVEPOINT), and none
+   * is sent when COMMIT comes next, which releases it.
+   */
+  private unreleased?: number;
+  /**
+   * The session was opened by a claim (a request that may write) with a savepoint `tessera_0` in the
+   * same round trip, and no statement ran since: the first transaction() is that savepoint, so it
+   * sends nothing of its own before its first statement.
+   */
+  private fresh = false;
   private onCommit: Array<() => void> = [];
   /** Statements of one session run one after another (parallel resolvers share the connection). */
   private queue: Promise<unknown> = Promise.resolve();
@@ -238,9 +251,10 @@ export class ActorSession implements Db {
           const { audience, jti, expiresAt } = this.claim;
           const client = this.connection as EventEmitter & { query(text: string): Promise<Array<{ rows: Array<{ first?: boolean }> }>> };
           const results = await client.query(
-            `BEGIN; ${actorSettingsSql(this.actor)}; SELECT audit.claim_actor_token(${escapeLiteral(audience)}, ${escapeLiteral(jti)}, to_timestamp(${Number(expiresAt)})) AS first`,
+            `BEGIN; ${actorSettingsSql(this.actor)}; SELECT audit.claim_actor_token(${escapeLiteral(audience)}, ${escapeLiteral(jti)}, to_timestamp(${Number(expiresAt)})) AS first; SAVEPOINT tessera_0`,
           );
-          claimed = results.at(-1)?.rows[0]?.first === true;
+          claimed = results.at(-2)?.rows[0]?.first === true;
+          this.fresh = claimed;
           if (!claimed) await runner.query('ROLLBACK');
         }
       } catch (err) {
@@ -290,7 +304,20 @@ export class ActorSession implements Db {
   }
 
   query<T = Record<string, unknown>>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-    return this.serial(async () => rowsOf<T>(await this.open(), text, params));
+    return this.serial(async () => {
+      const runner = await this.open();
+      await this.release(runner);
+      return rowsOf<T>(runner, text, params);
+    });
+  }
+
+  /** Sends the pending RELEASE (see `unreleased`), alone or before `next` (literal statements, one round trip). */
+  private async release(runner: QueryRunner, next?: string): Promise<void> {
+    this.fresh = false;
+    const pending = this.unreleased;
+    this.unreleased = undefined;
+    const sql = [...(pending === undefined ? [] : [`RELEASE SAVEPOINT tessera_${pending}`]), ...(next === undefined ? [] : [next])].join('; ');
+    if (sql) await runner.query(sql);
   }
 
   private serial<R>(run: () => Promise<R>): Promise<R> {
@@ -302,15 +329,30 @@ export class ActorSession implements Db {
   }
 
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
-    const savepoint = `tessera_${++this.savepoints}`;
-    const control = (sql: string) => this.serial(async () => (await this.open()).query(sql));
-    await control(`SAVEPOINT ${savepoint}`);
+    const n = await this.serial(async () => {
+      const runner = await this.open();
+      if (this.fresh) {
+        this.fresh = false;
+        return 0;
+      }
+      const made = ++this.savepoints;
+      await this.release(runner, `SAVEPOINT tessera_${made}`);
+      return made;
+    });
+    const savepoint = `tessera_${n}`;
     try {
       const result = await fn(this);
-      await control(`RELEASE SAVEPOINT ${savepoint}`);
+      // Released with the next statement, or by COMMIT (a nested savepoint goes with its enclosing one).
+      await this.serial(async () => {
+        this.unreleased = Math.min(this.unreleased ?? n, n);
+      });
       return result;
     } catch (err) {
-      await control(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+      await this.serial(async () => {
+        // Rolling back to the savepoint ends every savepoint made after it.
+        if (this.unreleased !== undefined && this.unreleased >= n) this.unreleased = undefined;
+        await (await this.open()).query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+      });
       throw err;
     }
   }
@@ -351,6 +393,8 @@ export class ActorSession implements Db {
       await this.queue;
       const runner = await this.opening;
       this.opening = undefined;
+      this.unreleased = undefined;
+      this.fresh = false;
       try {
         await runner.query(commit ? 'COMMIT' : 'ROLLBACK');
         if (commit && this.replica && 'noteLsn' in this.replica) {

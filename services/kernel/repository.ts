@@ -116,6 +116,26 @@ export async function findVisible<R extends PolicyRecord>(ctx: RequestContext, t
   return row;
 }
 
+/**
+ * For the RETURNING clause of a write to `t.table AS t.alias`: the written row as `selectVisible`
+ * reads it (the select list and the policy's attribute columns) and whether it reaches the caller,
+ * so the write answers with the record instead of reading it back. Subqueries of the select list
+ * see the database as it was before the statement (a child table written after it reads as empty).
+ */
+export function visibleReturning<R extends PolicyRecord>(ctx: RequestContext, t: SubjectTable<R>, params: SqlParams): string {
+  const attributes = t.attributes(ctx, params);
+  const visible = visibleWhere(ctx, t.subject, { alias: t.alias, attributes, grantsTable: t.grantsTable }, params);
+  const columns = typeof t.columns === 'function' ? t.columns(ctx, params) : t.columns;
+  return `${columns}${policyAttributeColumns(ctx.ability, t.subject, attributes)}, (${visible}) AS "__visible"`;
+}
+
+/** A row returned through `visibleReturning` as the record, through the field policy; NOT_FOUND if it does not reach the caller. */
+export function projectReturned<R extends PolicyRecord>(ctx: RequestContext, t: SubjectTable<R>, row: Record<string, unknown>): Record<string, unknown> {
+  const { __visible: visible, ...rest } = row;
+  if (visible !== true) throw notFound(t.subject);
+  return projectOne(ctx, t.map(rest));
+}
+
 /** A visible record by id through the field policy, or NOT_FOUND. */
 export async function getVisible(ctx: RequestContext, t: SubjectTable, id: string): Promise<Record<string, unknown>> {
   const row = await findVisible(ctx, t, id);

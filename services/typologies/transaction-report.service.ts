@@ -6,11 +6,12 @@ import { appendAudit, type AuditEventInput, ownRecordEvent, writtenFields } from
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
 import { badInput, ErrorCode, notFound } from '../kernel/errors';
-import { requestHash, requiredIdempotencyKey, submitOnce, submitOnceTelling } from '../kernel/idempotency';
+import { requestHash, requiredIdempotencyKey, submitOnceTelling } from '../kernel/idempotency';
 import { assertUuid, type HandlingInput, validateHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
 import { assertCanCreate, projectAll } from '../kernel/policy';
-import { getVisible, selectVisible, visibleLoader } from '../kernel/repository';
+import { getVisible, projectReturned, selectVisible, visibleLoader, visibleReturning } from '../kernel/repository';
+import { SqlParams } from '../../policies/sql';
 import { assertIndicators, FINANCIAL_INDICATORS } from '../kernel/taxonomy';
 import { isoDate, period, text } from '../kernel/validate';
 import { transactionReportTable } from './transaction-report.repository';
@@ -186,8 +187,13 @@ function pgArray(values: readonly string[] | undefined): string {
 /**
  * Writes reports with their parties and account observations inside the caller's transaction:
  * one INSERT for all reports and one for all parties (unnest of column arrays); the accounts are
- * observed through the entities module, one call per report that names accounts, because each
- * observation's source is its own report and carries that report's handling.
+ * observed through the entities module (two statements for all of them), each observation's
+ * source its own report with that report's handling. With `claim` (a single report under its
+ * idempotency key), the report's INSERT is the submission's first statement: it takes the
+ * accounts' lock (`claim.lock`), claims the key (ON CONFLICT DO NOTHING: undefined, nothing
+ * written, when the key is taken) and returns the report as the caller may see it, so it is
+ * never read back. Answers the audit events for the caller to append as its transaction's last
+ * statement, and the written report (with `claim`).
  */
 async function insertReports(
   tx: Sql,
@@ -195,44 +201,48 @@ async function insertReports(
   reports: ValidReport[],
   ids: string[],
   origin: { submissionId: string | null; key: string | null; hash: string | null },
-): Promise<AuditEventInput[]> {
+  claim?: { lock: string },
+): Promise<{ events: AuditEventInput[]; written?: Projected } | undefined> {
   const column = <T>(fn: (r: ValidReport) => T) => reports.map(fn);
-  await tx.query(
-    `INSERT INTO typologies.transaction_reports (id, owner_agency_id, contributor_user_id, marking, source_evaluation, intelligence_assessment, handling_code,
-       handling_conditions, shared_with_agency_ids, shared_with_group_ids, red_recipient_user_ids, report_code, reason, indicators, amount, currency,
-       date_from, date_to, typology_id, submission_id, idempotency_key, request_hash)
-     SELECT r.id, $1, $2, r.marking, r.source_evaluation, r.intelligence_assessment, r.handling_code, r.handling_conditions, r.shared_agencies::uuid[],
-       r.shared_groups::uuid[], r.red_recipients::uuid[], r.report_code, r.reason, r.indicators::text[], r.amount, r.currency, r.date_from, r.date_to,
-       r.typology_id, $3, $4, $5
-     FROM unnest($6::uuid[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
-       $17::text[], $18::numeric[], $19::text[], $20::date[], $21::date[], $22::uuid[])
-       AS r(id, marking, source_evaluation, intelligence_assessment, handling_code, handling_conditions, shared_agencies, shared_groups, red_recipients,
-         report_code, reason, indicators, amount, currency, date_from, date_to, typology_id)`,
-    [
-      ctx.actor.agencyId,
-      ctx.actor.userId,
-      origin.submissionId,
-      origin.key,
-      origin.hash,
-      ids,
-      column((r) => r.handling.marking),
-      column((r) => r.handling.sourceEvaluation),
-      column((r) => r.handling.intelligenceAssessment),
-      column((r) => r.handling.handlingCode),
-      column((r) => r.handling.handlingConditions ?? null),
-      column((r) => pgArray(r.handling.sharedWithAgencyIds)),
-      column((r) => pgArray(r.handling.sharedWithGroupIds)),
-      column((r) => pgArray(r.handling.redRecipientUserIds)),
-      column((r) => r.reportCode),
-      column((r) => r.reason),
-      column((r) => pgArray(r.indicators)),
-      column((r) => r.amount),
-      column((r) => r.currency),
-      column((r) => r.dateFrom),
-      column((r) => r.dateTo),
-      column((r) => r.typologyId),
-    ],
+  const params = new SqlParams([
+    ctx.actor.agencyId,
+    ctx.actor.userId,
+    origin.submissionId,
+    origin.key,
+    origin.hash,
+    ids,
+    column((r) => r.handling.marking),
+    column((r) => r.handling.sourceEvaluation),
+    column((r) => r.handling.intelligenceAssessment),
+    column((r) => r.handling.handlingCode),
+    column((r) => r.handling.handlingConditions ?? null),
+    column((r) => pgArray(r.handling.sharedWithAgencyIds)),
+    column((r) => pgArray(r.handling.sharedWithGroupIds)),
+    column((r) => pgArray(r.handling.redRecipientUserIds)),
+    column((r) => r.reportCode),
+    column((r) => r.reason),
+    column((r) => pgArray(r.indicators)),
+    column((r) => r.amount),
+    column((r) => r.currency),
+    column((r) => r.dateFrom),
+    column((r) => r.dateTo),
+    column((r) => r.typologyId),
+  ]);
+  const inserted = await tx.query<Record<string, unknown>>(
+    `INSERT INTO typologies.transaction_reports AS ${transactionReportTable.alias} (id, owner_agency_id, contributor_user_id, marking, source_evaluation,
+       intelligence_assessment, handling_code, handling_conditions, shared_with_agency_ids, shared_with_group_ids, red_recipient_user_ids, report_code, reason,
+       indicators, amount, currency, date_from, date_to, typology_id, submission_id, idempotency_key, request_hash)
+     SELECT x.id, $1, $2, x.marking, x.source_evaluation, x.intelligence_assessment, x.handling_code, x.handling_conditions, x.shared_agencies::uuid[],
+       x.shared_groups::uuid[], x.red_recipients::uuid[], x.report_code, x.reason, x.indicators::text[], x.amount, x.currency, x.date_from, x.date_to,
+       x.typology_id, $3, $4, $5
+     FROM ${claim ? `(SELECT ${claim.lock}) AS account_lock, ` : ''}unnest($6::uuid[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+       $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::numeric[], $19::text[], $20::date[], $21::date[], $22::uuid[])
+       AS x(id, marking, source_evaluation, intelligence_assessment, handling_code, handling_conditions, shared_agencies, shared_groups, red_recipients,
+         report_code, reason, indicators, amount, currency, date_from, date_to, typology_id)
+     ${claim ? `ON CONFLICT (owner_agency_id, idempotency_key) DO NOTHING RETURNING ${visibleReturning(ctx, transactionReportTable, params)}` : ''}`,
+    params.values,
   );
+  if (claim && inserted.length === 0) return undefined;
 
   const reportIds: string[] = [];
   const positions: number[] = [];
@@ -265,11 +275,24 @@ async function insertReports(
      SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::uuid[])`,
     [reportIds, positions, names, significances, accountEntityIds],
   );
+  // The returned row's parties were read before they were written: they are these (as the table's select list builds them).
+  const [row] = inserted;
+  const written = row
+    ? projectReturned(ctx, transactionReportTable, {
+        ...row,
+        parties: names.map((name, i) => ({
+          name,
+          significance: significances[i],
+          account: accountEntityIds[i] === null ? null : { __typename: 'Entity', id: accountEntityIds[i] },
+        })),
+      })
+    : undefined;
   // What was collected, for the caller to append as its transaction's last statement (one statement for the whole batch).
-  return reports.flatMap((r, i) => [
+  const events = reports.flatMap((r, i) => [
     ownRecordEvent(ctx, 'COLLECT', 'TransactionReport', ids[i]!, reportFields(r)),
     ...observed[i]!.observationIds.map((id) => ownRecordEvent(ctx, 'COLLECT', 'Observation', id, ['entity'])),
   ]);
+  return { events, written };
 }
 
 /** The fields a report's COLLECT names (never their values). */
@@ -297,16 +320,15 @@ const REPORT_ACCOUNTS_LOCK = 4_711_200_301;
  * so two submissions naming the same accounts in different orders can deadlock. Every submission
  * holds the report-accounts advisory lock in shared mode, so submissions run side by side; a retry
  * takes it exclusively, which waits for every submission in flight to finish and keeps new ones
- * waiting until it is done, so a retried submission cannot deadlock again. submitOnce first checks
- * whether the key was used meanwhile.
+ * waiting until it is done, so a retried submission cannot deadlock again. `submit` is given the
+ * lock as an SQL call to put in the submission's first statement (the one that claims its key,
+ * before any account is written): a retry's claim finds the key taken if it was used meanwhile.
  */
-async function withAccountLock<T>(ctx: RequestContext, submit: (lock: (tx: Sql) => Promise<void>) => Promise<T>): Promise<T> {
+async function withAccountLock<T>(ctx: RequestContext, submit: (lock: string) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const exclusive = attempt > 1;
     try {
-      return await submit((tx) =>
-        tx.query(`SELECT ${exclusive ? 'pg_advisory_xact_lock' : 'pg_advisory_xact_lock_shared'}($1)`, [REPORT_ACCOUNTS_LOCK]).then(() => undefined),
-      );
+      return await submit(`${exclusive ? 'pg_advisory_xact_lock' : 'pg_advisory_xact_lock_shared'}(${REPORT_ACCOUNTS_LOCK})`);
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (attempt >= 2 || (code !== '40P01' && code !== '40001')) throw err;
@@ -315,7 +337,12 @@ async function withAccountLock<T>(ctx: RequestContext, submit: (lock: (tx: Sql) 
   }
 }
 
-/** One report, all or nothing, idempotent on its key (first invalid field refused, as every single mutation does). */
+/**
+ * One report, all or nothing, idempotent on its key (first invalid field refused, as every single
+ * mutation does). The report's INSERT claims the key, so a first submission looks nothing up
+ * before it writes, and answers with the report as written; a replay answers with the report its
+ * key first wrote.
+ */
 export async function submitTransactionReport(ctx: RequestContext, input: SubmitTransactionReportInput): Promise<Projected> {
   const { report, errors } = validateReport(ctx, input, 'input.');
   if (errors.length) throw badInput(errors[0]!.field, errors[0]!.message);
@@ -324,22 +351,26 @@ export async function submitTransactionReport(ctx: RequestContext, input: Submit
   if (report.typologyId && !(await ownTypologies(ctx, [report.typologyId])).has(report.typologyId)) throw notFound('Typology');
   const hash = requestHash(input);
 
-  const id = await withAccountLock(ctx, (lock) =>
-    submitOnce(ctx, {
+  let written: Projected | undefined;
+  const { id, replayed } = await withAccountLock(ctx, (lock) =>
+    submitOnceTelling(ctx, {
       table: 'typologies.transaction_reports',
       subject: 'transaction report',
       key,
       hash,
+      claimsKey: true,
       insert: async (tx) => {
-        await lock(tx);
         const reportId = randomUUID();
-        await appendAudit(tx, ctx, await insertReports(tx, ctx, [report], [reportId], { submissionId: null, key, hash }));
+        const done = await insertReports(tx, ctx, [report], [reportId], { submissionId: null, key, hash }, { lock });
+        if (!done) return undefined;
+        await appendAudit(tx, ctx, done.events);
+        written = done.written;
         return reportId;
       },
     }),
   );
-  ctx.log.info({ reportId: id, op: 'submitTransactionReport' }, 'transaction report submitted');
-  return getTransactionReport(ctx, id);
+  ctx.log.info({ reportId: id, replayed, op: 'submitTransactionReport' }, 'transaction report submitted');
+  return replayed ? getTransactionReport(ctx, id) : written!;
 }
 
 function invalidBatch(errors: RowError[], field = 'input.reports'): GraphQLError {
@@ -357,13 +388,20 @@ export interface Submission {
   submittedAt: Date;
 }
 
+/** A batch record's columns as a Submission reads them. */
+const SUBMISSION_COLUMNS = `id, report_ids::text[] AS "reportIds", created_at AS "submittedAt"`;
+
+type SubmissionRow = { id: string; reportIds: string[]; submittedAt: Date };
+
+const toSubmission = (row: SubmissionRow): Submission => ({ ...row, reportCount: row.reportIds.length });
+
 async function getSubmission(ctx: RequestContext, id: string): Promise<Submission> {
-  const [row] = await ctx.db.query<{ id: string; reportIds: string[]; submittedAt: Date }>(
-    `SELECT id, report_ids::text[] AS "reportIds", created_at AS "submittedAt" FROM typologies.submissions WHERE id = $1 AND owner_agency_id = $2`,
-    [id, ctx.actor.agencyId],
-  );
+  const [row] = await ctx.db.query<SubmissionRow>(`SELECT ${SUBMISSION_COLUMNS} FROM typologies.submissions WHERE id = $1 AND owner_agency_id = $2`, [
+    id,
+    ctx.actor.agencyId,
+  ]);
   if (!row) throw notFound('TransactionReportSubmission');
-  return { ...row, reportCount: row.reportIds.length };
+  return toSubmission(row);
 }
 
 /**
@@ -391,43 +429,51 @@ export async function submitTransactionReports(ctx: RequestContext, input: Submi
     if (r.typologyId && typologyIds.includes(r.typologyId) && !own.has(r.typologyId)) errors.push({ row, field: 'typologyId', message: 'Typology not found' });
   });
   if (errors.length) throw invalidBatch(errors);
-  const { id } = await writeBatch(ctx, key, requestHash(input), reports, 'submitTransactionReports');
-  return getSubmission(ctx, id);
+  return (await writeBatch(ctx, key, requestHash(input), reports, 'submitTransactionReports')).submission;
 }
 
 /**
  * Writes a validated batch once under its key: the batch record (with the report ids, made here, in
  * order), the reports and their parties with set-based statements, the accounts' and contacts'
- * observations, and the audit events, in one transaction. Answers the batch's id.
+ * observations, and the audit events, in one transaction. The batch record's INSERT claims the key
+ * (see submitTransactionReport). Answers the batch, as written or as its key first wrote it.
  */
-async function writeBatch(ctx: RequestContext, key: string, hash: string, reports: ValidReport[], op: string): Promise<{ id: string; replayed: boolean }> {
+async function writeBatch(
+  ctx: RequestContext,
+  key: string,
+  hash: string,
+  reports: ValidReport[],
+  op: string,
+): Promise<{ submission: Submission; replayed: boolean }> {
   const started = Date.now();
-  const written = await withAccountLock(ctx, (lock) =>
+  let written: Submission | undefined;
+  const { id, replayed } = await withAccountLock(ctx, (lock) =>
     submitOnceTelling(ctx, {
       table: 'typologies.submissions',
       subject: 'batch of transaction reports',
       key,
       hash,
+      claimsKey: true,
       insert: async (tx) => {
-        await lock(tx);
         const ids = reports.map(() => randomUUID());
         // The batch record first: a concurrent submission under the same key waits on it here
         // (unique key) instead of writing its own reports, then answers with these ids.
-        const [row] = await tx.query<{ id: string }>(
+        const [row] = await tx.query<SubmissionRow>(
           `INSERT INTO typologies.submissions (owner_agency_id, contributor_user_id, idempotency_key, request_hash, report_ids)
-           VALUES ($1, $2, $3, $4, $5::uuid[]) RETURNING id`,
+           SELECT $1, $2, $3, $4, $5::uuid[] FROM (SELECT ${lock}) AS account_lock
+           ON CONFLICT (owner_agency_id, idempotency_key) DO NOTHING RETURNING ${SUBMISSION_COLUMNS}`,
           [ctx.actor.agencyId, ctx.actor.userId, key, hash, ids],
         );
-        await appendAudit(tx, ctx, await insertReports(tx, ctx, reports, ids, { submissionId: row!.id, key: null, hash: null }));
-        return row!.id;
+        if (!row) return undefined;
+        const done = await insertReports(tx, ctx, reports, ids, { submissionId: row.id, key: null, hash: null });
+        await appendAudit(tx, ctx, done!.events);
+        written = toSubmission(row);
+        return row.id;
       },
     }),
   );
-  ctx.log.info(
-    { submissionId: written.id, replayed: written.replayed, reports: reports.length, ms: Date.now() - started, op },
-    'transaction reports submitted',
-  );
-  return written;
+  ctx.log.info({ submissionId: id, replayed, reports: reports.length, ms: Date.now() - started, op }, 'transaction reports submitted');
+  return { submission: replayed ? await getSubmission(ctx, id) : written!, replayed };
 }
 
 /** `TransactionReportSubmission.reports`: the batch's reports you may see, in submission order, one statement. */
@@ -507,8 +553,7 @@ export async function importTransactionReports(ctx: RequestContext, input: Impor
     return report;
   });
   if (errors.length) throw invalidBatch(errors, 'input.content');
-  const { id, replayed } = await writeBatch(ctx, key, requestHash(input), reports, 'importTransactionReports');
-  const submission = await getSubmission(ctx, id);
+  const { submission, replayed } = await writeBatch(ctx, key, requestHash(input), reports, 'importTransactionReports');
   return {
     submission,
     replayed,

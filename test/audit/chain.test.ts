@@ -8,7 +8,7 @@ import { canonicalOf, readEvents, verifyChain } from '../../services/audit/chain
 import { Checkpointer, CheckpointStore, loadCheckpointSigner, openCheckpoint } from '../../services/audit/checkpoints';
 import { openNote, parseVerifierKey } from '../../services/audit/signed-note';
 import { atSql, type AuditActor, AuditAppender, type AuditEventInput, type AuditGate, appendAudit, chainHash, GENESIS_HASH } from '../../services/kernel/audit';
-import { connect, type Database } from '../../services/kernel/db';
+import { connect, type Database, type Sql } from '../../services/kernel/db';
 import { appDatabaseUrl } from '../../services/kernel/security';
 import { cloneDatabase } from '../support/hub';
 
@@ -185,6 +185,39 @@ describe('the audit hash chain', () => {
     // Stamped in chain order.
     expect(rows.map((r) => r.at)).toEqual(rows.map((r) => r.at).sort());
     expect(await verifyChain(db)).toMatchObject({ ok: true, count: 6 });
+  });
+
+  test('a write appends in one statement on the last event a write here appended; after another appender wrote, or that write rolled back, on the head read under the lock', async () => {
+    const { db } = await freshChain(1);
+    /** Appends two events in a write's transaction and answers how many statements the append took. */
+    const write = async (purpose: string, rollBack = false): Promise<number> => {
+      let statements = 0;
+      const done = db.transaction(async (tx) => {
+        const counted: Sql = { query: (text, params) => (statements++, tx.query(text, params)) };
+        await appendAudit(counted, actor(purpose), [event(1), event(2)]);
+        if (rollBack) throw new Error('the change failed');
+      });
+      if (rollBack) await expect(done).rejects.toThrow('the change failed');
+      else await done;
+      return statements;
+    };
+    expect(await write('first')).toBe(1);
+    expect(await write('second')).toBe(1);
+    await new AuditAppender(db).append(actor('a consultation'), [event(1)]);
+    expect(await write('after the consultation')).toBe(2);
+    expect(await write('rolled back', true)).toBe(1);
+    expect(await write('after the rollback')).toBe(2);
+    expect(await write('last')).toBe(1);
+    const rows = await db.query<{ purpose: string; at: string }>(`SELECT purpose, ${atSql('at')} AS at FROM audit.events ORDER BY seq`);
+    expect(rows.map((r) => r.purpose)).toEqual([
+      'chain test',
+      ...['first', 'second'].flatMap((p) => [p, p]),
+      'a consultation',
+      ...['after the consultation', 'after the rollback', 'last'].flatMap((p) => [p, p]),
+    ]);
+    // Stamped in chain order, whichever clock stamped them.
+    expect(rows.map((r) => r.at)).toEqual(rows.map((r) => r.at).sort());
+    expect(await verifyChain(db)).toMatchObject({ ok: true, count: 12 });
   });
 
   test("gated appends of three appenders (as of three processes) decide under their gate's lock: a limit counted there is exact, and the chain stays one", async () => {

@@ -12,7 +12,7 @@ import type { Database } from '../../services/kernel/db';
 export interface PoolProbe {
   /** Statements that read or write data: transaction control and the session's actor settings are not counted. */
   readonly statements: number;
-  /** Of those, the audit trail's appends (services/kernel/audit.ts: lock and head, insert; 2 per append; a hit/no-hit request's, kernel/audit-hit-no-hit.ts: 1). */
+  /** Of those, the audit trail's appends (services/kernel/audit.ts: 1 per append on the head a write in this process appended last, else 2: lock and head, insert; a hit/no-hit request's, kernel/audit-hit-no-hit.ts: 1). */
   readonly auditStatements: number;
   /** Requests that reached a subgraph. */
   readonly subgraphRequests: number;
@@ -25,7 +25,7 @@ const BOOKKEEPING = /^\s*(BEGIN|START TRANSACTION|SET TRANSACTION|COMMIT|ROLLBAC
 function isAuditAppend(query: string, parameters: readonly unknown[] | undefined): boolean {
   return (
     (/pg_advisory_xact_lock/.test(query) && parameters?.[0] === AUDIT_LOCK_KEY) ||
-    /\baudit\.(events|chain_head|locked_chain_head|append_runs|append_hit_no_hit)\b/.test(query)
+    /\baudit\.(events|chain_head|locked_chain_head|append_runs|append_runs_at_head|append_hit_no_hit)\b/.test(query)
   );
 }
 

@@ -1,0 +1,67 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * `audit.append_runs_at_head(lock_key, ...)`: an append in a write's own transaction in one round
+ * trip when the caller guessed the head. It takes the chain's lock, reads the head in a statement
+ * after it (so it sees what committed before the lock, in READ COMMITTED), and, if the events
+ * continue the chain from that head and `at` lies between the head's time and now, inserts them
+ * through `audit.append_runs` (which checks all of that again, and every link): one row per event,
+ * `event_seq` and `event_hash` set. Otherwise it inserts nothing and answers one row with
+ * `event_seq` null and the head as `audit.locked_chain_head` answers it (`head_hash`, `head_at`:
+ * the database's time now), with the lock still held: the caller chains its events on that head and
+ * calls `audit.append_runs`, which cannot then find the head moved. Unlike `append_runs` it raises
+ * nothing for a head that moved, so the caller's transaction goes on. `isolation` is the
+ * transaction's (an append needs READ COMMITTED). `audit.grant_append_only` grants it too.
+ */
+const APPEND_EVENTS = 'audit.append_events(timestamptz, uuid, uuid, text, text, text[], text[], text[], uuid[], jsonb[], jsonb[], text[], text[])';
+const APPEND_RUNS = 'audit.append_runs(bigint, timestamptz, uuid[], uuid[], text[], text[], text[], text[], text[], uuid[], jsonb[], jsonb[], text[], text[])';
+const LOCKED_HEAD = 'audit.locked_chain_head(bigint)';
+const AT_HEAD =
+  'audit.append_runs_at_head(bigint, timestamptz, uuid[], uuid[], text[], text[], text[], text[], text[], uuid[], jsonb[], jsonb[], text[], text[])';
+
+const grantAppendOnly = (appenders: string[]) => `CREATE OR REPLACE FUNCTION audit.grant_append_only(role_name text) RETURNS void LANGUAGE plpgsql AS $$
+  BEGIN
+    EXECUTE format('GRANT USAGE ON SCHEMA audit TO %I', role_name);
+    EXECUTE format('REVOKE ALL ON audit.events FROM %I', role_name);
+    EXECUTE format('GRANT SELECT ON audit.events TO %I', role_name);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION audit.chain_head() TO %I', role_name);
+${appenders.map((f) => `    EXECUTE format('GRANT EXECUTE ON FUNCTION ${f} TO %I', role_name);`).join('\n')}
+  END
+$$`;
+
+export class AuditAppendAtHead1764000002000 implements MigrationInterface {
+  name = 'AuditAppendAtHead1764000002000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE FUNCTION audit.append_runs_at_head(
+        lock_key bigint, at timestamptz, actor_user_ids uuid[], actor_agency_ids uuid[], purposes text[], request_ids text[],
+        actions text[], subject_types text[], subject_ids text[], owners uuid[], recipients jsonb[], fields jsonb[],
+        prev_hashes text[], hashes text[])
+      RETURNS TABLE (event_seq text, event_hash text, head_hash text, head_at text, isolation text)
+      LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog AS $$
+      DECLARE
+        head text;
+        head_time timestamptz;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(lock_key);
+        SELECT e.hash, e.at INTO head, head_time FROM audit.events e ORDER BY e.seq DESC LIMIT 1;
+        IF prev_hashes[1] IS DISTINCT FROM coalesce(head, repeat('0', 64)) OR append_runs_at_head.at < head_time
+           OR append_runs_at_head.at > clock_timestamp() THEN
+          RETURN QUERY SELECT NULL::text, NULL::text, head, to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+            current_setting('transaction_isolation');
+          RETURN;
+        END IF;
+        RETURN QUERY SELECT a.event_seq, a.event_hash, NULL::text, NULL::text, current_setting('transaction_isolation')
+          FROM audit.append_runs(lock_key, append_runs_at_head.at, actor_user_ids, actor_agency_ids, purposes, request_ids, actions, subject_types,
+            subject_ids, owners, recipients, fields, prev_hashes, hashes) AS a;
+      END
+    $$`);
+    await q.query(`REVOKE ALL ON FUNCTION ${AT_HEAD} FROM PUBLIC`);
+    await q.query(grantAppendOnly([APPEND_EVENTS, APPEND_RUNS, LOCKED_HEAD, AT_HEAD]));
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(grantAppendOnly([APPEND_EVENTS, APPEND_RUNS, LOCKED_HEAD]));
+    await q.query(`DROP FUNCTION ${AT_HEAD}`);
+  }
+}
