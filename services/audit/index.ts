@@ -12,6 +12,7 @@ import { AuditAppendRuns1764000000480 } from '../../migrations/audit/17640000004
 import { AuditHitNoHitQuotaColumn1764000001000 } from '../../migrations/audit/1764000001000-hit-no-hit-quota-column';
 import { AuditUsedActorTokens1764000001300 } from '../../migrations/audit/1764000001300-used-actor-tokens';
 import { AuditLockedHead1764000001310 } from '../../migrations/audit/1764000001310-audit-locked-head';
+import { AuditConsultationRecords1764000002200 } from '../../migrations/audit/1764000002200-audit-consultation-records';
 
 /** Why the checkpoints are open to every member: a witness keeps its own copies and checks them with the hub's public key. */
 const CHECKPOINTS_ARE_PUBLIC = 'a checkpoint holds an event count, a seq, a hash and a time, nothing of any event: every member may keep copies as a witness';
@@ -35,6 +36,7 @@ export const auditSubgraph: SubgraphDefinition = {
     AuditHitNoHitQuotaColumn1764000001000,
     AuditUsedActorTokens1764000001300,
     AuditLockedHead1764000001310,
+    AuditConsultationRecords1764000002200,
   ],
   tables: AUDIT_TABLES,
   startBackground: (db, config) => startCheckpointer(db, config),
