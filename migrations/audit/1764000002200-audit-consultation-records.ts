@@ -12,8 +12,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * - `audit.events.records jsonb`, NULL or a JSON array;
  * - `audit.event_subject_ids(subject_id, records)`: the ids an event is about (its subject id, or
- *   its records' ids), and a GIN index on it, so that "who consulted this record" finds a record
- *   inside a list as fast as a subject of its own (`auditTrail(filter: { subjectId })`);
+ *   its records' ids), which `auditTrail(filter: { subjectId })` matches, and a GIN index on it for
+ *   readers of the table outside row-level security (the owner's tools, an auditor's SQL): under
+ *   row-level security Postgres does not use it for the API's filter, `@>` not being leakproof
+ *   (docs/audit.md);
  * - `audit.append_runs(..., records jsonb[])`: the chained insert with the records of each event
  *   (NULL for a `v: 1` event). The previous signature stays for a process of the previous release
  *   during a rolling deployment; `audit.grant_append_only(role)` grants both.

@@ -88,7 +88,7 @@ export async function auditTrail(ctx: RequestContext, filter: AuditFilter | unde
   const filters = (params: SqlParams) => [
     ...(f.action ? [`e.action = ${params.add(f.action)}`] : []),
     ...(subjectType ? [`e.subject_type = ${params.add(subjectType)}`] : []),
-    // The subject of an event, or one of the records a consultation lists (a GIN index on the same expression).
+    // The subject of an event, or one of the records a consultation lists (under row-level security a filter on the caller's events: docs/audit.md).
     ...(subjectId ? [`audit.event_subject_ids(e.subject_id, e.records) @> ARRAY[${params.add(subjectId)}::text]`] : []),
     ...(from ? [`e.at >= ${params.add(from)}::timestamptz`] : []),
     ...(to ? [`e.at < ${params.add(to)}::timestamptz`] : []),
