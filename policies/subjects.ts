@@ -302,6 +302,7 @@ export const AUDIT_EVENT_FIELDS = [
   'recipients',
   'purpose',
   'fields',
+  'records',
   'requestId',
   'prevHash',
   'hash',

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { auditAppendDuration } from '../../services/kernel/metrics';
 import { postGraphQL } from '../graphql';
 import { percentile } from '../load';
 import type { Result } from '../report';
@@ -90,6 +91,37 @@ const NESTED_SQL = `${NESTED_WALK}
   SELECT w.depth, w.link_id, l.kind AS link_kind, e.id, e.kind, e.value
   FROM walk w LEFT JOIN entities.links l ON l.id = w.link_id LEFT JOIN entities.entities e ON e.id = w.entity_id`;
 
+interface AppendTimes {
+  count: number;
+  sum: number;
+  /** Appends that took at most 10 ms, at most 25 ms (histogram buckets). */
+  le10ms: number;
+  le25ms: number;
+  start?: AppendTimes;
+}
+
+/** The process's audit append histogram (the hub runs in this process): how many appends, how long in all. */
+async function appendTimes(): Promise<AppendTimes> {
+  const { values } = await auditAppendDuration.get();
+  const find = (name: string, le?: number) => values.find((v) => v.metricName === name && (le === undefined || v.labels.le === le))?.value ?? 0;
+  return {
+    count: find('tessera_audit_append_duration_seconds_count'),
+    sum: find('tessera_audit_append_duration_seconds_sum'),
+    le10ms: find('tessera_audit_append_duration_seconds_bucket', 0.01),
+    le25ms: find('tessera_audit_append_duration_seconds_bucket', 0.025),
+  };
+}
+
+function appendsSince(a: AppendTimes, b: AppendTimes) {
+  const count = b.count - a.count;
+  return {
+    count,
+    meanMs: count ? ((b.sum - a.sum) / count) * 1000 : 0,
+    over10ms: count - (b.le10ms - a.le10ms),
+    over25ms: count - (b.le25ms - a.le25ms),
+  };
+}
+
 function countLinks(node: unknown): number {
   if (!node || typeof node !== 'object') return 0;
   const links = (node as { links?: Array<{ toEntity?: unknown }> }).links ?? [];
@@ -140,31 +172,33 @@ export const linkAnalysis: Measure = {
       const floor: number[] = [];
       let apiItems = 0;
       let sqlItems = 0;
+      // What the lawful consultation record of the labels costs: the same walks without them (3 hops,
+      // NETWORK only), each right after its labelled twin so that the machine's load falls on both.
+      const unlabelled: number[] = [];
+      const withoutLabels = hops === 3 && path === NETWORK;
       const warmup = Math.min(10, budget.samples);
+      const appends = await appendTimes();
       for (let i = 0; i < warmup + budget.samples; i++) {
         const id = starts[i % starts.length]!;
         let t = performance.now();
         const r = await ask(hops, id);
         const apiMs = performance.now() - t;
         t = performance.now();
+        if (withoutLabels) await ask(hops, id, false);
+        const unlabelledMs = performance.now() - t;
+        t = performance.now();
         const rows = await sql.query(path.sql, [id, hops]);
         const sqlMs = performance.now() - t;
+        if (i === warmup - 1) appends.start = await appendTimes();
         if (i < warmup) continue;
         api.push(apiMs);
         floor.push(sqlMs);
+        if (withoutLabels) unlabelled.push(unlabelledMs);
         apiItems += path.size(r.data).items;
         sqlItems += path.sqlSize(rows.rows as Array<{ t?: string }>);
       }
-      // What the lawful consultation record of the labels costs: the same walks without them (3 hops, NETWORK only).
-      const unlabelled: number[] = [];
-      if (hops === 3 && path === NETWORK) {
-        for (let i = 0; i < budget.samples; i++) {
-          const t = performance.now();
-          await ask(hops, starts[i % starts.length]!, false);
-          unlabelled.push(performance.now() - t);
-        }
-        unlabelled.sort((a, b) => a - b);
-      }
+      unlabelled.sort((a, b) => a - b);
+      const appended = appendsSince(appends.start ?? appends, await appendTimes());
       api.sort((a, b) => a - b);
       floor.sort((a, b) => a - b);
       const [a50, a95, s50, s95] = [percentile(api, 50), percentile(api, 95), percentile(floor, 50), percentile(floor, 95)];
@@ -183,7 +217,12 @@ export const linkAnalysis: Measure = {
           ...(hops === 1 ? [path.describe] : []),
           ...(unlabelled.length
             ? [
-                `without node labels (no entity value shown, so no CONSULT/DISCLOSE audit events written): ${percentile(unlabelled, 50).toFixed(1)} / ${percentile(unlabelled, 95).toFixed(1)} ms, ratio ${(percentile(unlabelled, 95) / s95).toFixed(2)} (p95)`,
+                `without node labels (no entity value shown, so no CONSULT/DISCLOSE audit events written), each right after its labelled twin: ${percentile(unlabelled, 50).toFixed(1)} / ${percentile(unlabelled, 95).toFixed(1)} ms, ratio ${(percentile(unlabelled, 95) / s95).toFixed(2)} (p95)`,
+              ]
+            : []),
+          ...(appended.count
+            ? [
+                `consultation appends during the measured walks (tessera_audit_append_duration_seconds): ${appended.count}, mean ${appended.meanMs.toFixed(1)} ms, ${appended.over10ms} over 10 ms, ${appended.over25ms} over 25 ms`,
               ]
             : []),
         ],

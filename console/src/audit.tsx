@@ -36,6 +36,10 @@ const TRAIL = graphql(`
         }
         purpose
         fields
+        records {
+          id
+          fields
+        }
         requestId
         hash
       }
@@ -93,6 +97,20 @@ function recordHref(type: string, id: string): string | undefined {
   if (type === 'Case') return `/case/${id}`;
   if (type === 'Person') return `/person/${id}`;
   return undefined;
+}
+
+/** A record's id, short, linked to its page where the console has one. */
+function RecordId({ type, id }: { type: string; id: string }) {
+  const href = recordHref(type, id);
+  return href ? (
+    <Link href={href} class="mono">
+      {id.slice(0, 8)}
+    </Link>
+  ) : (
+    <span class="mono" title={id}>
+      {id.slice(0, 8)}
+    </span>
+  );
 }
 
 /**
@@ -195,7 +213,6 @@ export function AuditPage({ query }: { query: URLSearchParams }) {
                 </thead>
                 <tbody>
                   {state.trail.nodes.map((e) => {
-                    const href = recordHref(e.subjectType, e.subjectId);
                     return (
                       <tr key={e.seq}>
                         <td>
@@ -206,14 +223,20 @@ export function AuditPage({ query }: { query: URLSearchParams }) {
                         </td>
                         <td>
                           {e.subjectType}{' '}
-                          {href ? (
-                            <Link href={href} class="mono">
-                              {e.subjectId.slice(0, 8)}
-                            </Link>
+                          {e.records.length === 1 ? (
+                            <RecordId type={e.subjectType} id={e.records[0]!.id} />
                           ) : (
-                            <span class="mono" title={e.subjectId}>
-                              {e.subjectId.slice(0, 8)}
-                            </span>
+                            // A consultation of several records: each with the fields released from it.
+                            <details data-testid="audit-records">
+                              <summary>{t('audit.records', { count: e.records.length })}</summary>
+                              <ul class="audit-records">
+                                {e.records.map((r) => (
+                                  <li key={r.id}>
+                                    <RecordId type={e.subjectType} id={r.id} /> <span class="muted">{r.fields.join(', ')}</span>
+                                  </li>
+                                ))}
+                              </ul>
+                            </details>
                           )}
                         </td>
                         <td>

@@ -9,7 +9,7 @@ export class AuditFilter {
   @Field(() => String, { nullable: true, description: 'Person, Case, Narrative ...' })
   subjectType?: string;
 
-  @Field(() => ID, { nullable: true, description: 'One record: who collected, changed or consulted it' })
+  @Field(() => ID, { nullable: true, description: 'One record: who collected, changed or consulted it (a consultation listing it among others included)' })
   subjectId?: string;
 
   @Field(() => String, { nullable: true, description: 'From this instant (inclusive): ISO 8601 date or date-time' })

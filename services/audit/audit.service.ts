@@ -25,7 +25,7 @@ const auditEvents: SubjectTable = {
   table: 'audit.events',
   alias: 'e',
   columns: `e.seq::text AS seq, ${atSql('e.at')} AS at, e.action, e.actor_user_id, e.actor_agency_id, e.subject_type, e.subject_id,
-    e.record_owner_agency_id, e.recipients::text[] AS recipients, e.purpose, e.fields, e.request_id, e.prev_hash, e.hash`,
+    e.record_owner_agency_id, e.recipients::text[] AS recipients, e.purpose, e.fields, e.request_id, e.prev_hash, e.hash, e.records`,
   attributes: (ctx, params) => ({
     actorUserId: () => 'e.actor_user_id',
     actorAgencyId: () => 'e.actor_agency_id',
@@ -47,6 +47,8 @@ const auditEvents: SubjectTable = {
       recipients: r.recipients.map((id) => ({ __typename: 'Agency' as const, id })),
       purpose: r.purpose,
       fields: r.fields,
+      // A consultation lists its records; any other event is about its one subject, with its fields.
+      records: r.records ?? [{ id: r.subject_id, fields: r.fields }],
       requestId: r.request_id,
       prevHash: r.prev_hash,
       hash: r.hash,
@@ -86,14 +88,15 @@ export async function auditTrail(ctx: RequestContext, filter: AuditFilter | unde
   const filters = (params: SqlParams) => [
     ...(f.action ? [`e.action = ${params.add(f.action)}`] : []),
     ...(subjectType ? [`e.subject_type = ${params.add(subjectType)}`] : []),
-    ...(subjectId ? [`e.subject_id = ${params.add(subjectId)}`] : []),
+    // The subject of an event, or one of the records a consultation lists (under row-level security a filter on the caller's events: docs/audit.md).
+    ...(subjectId ? [`audit.event_subject_ids(e.subject_id, e.records) @> ARRAY[${params.add(subjectId)}::text]`] : []),
     ...(from ? [`e.at >= ${params.add(from)}::timestamptz`] : []),
     ...(to ? [`e.at < ${params.add(to)}::timestamptz`] : []),
   ];
   const filterFields = [
     ...(f.action ? ['action'] : []),
     ...(subjectType ? ['subjectType'] : []),
-    ...(subjectId ? ['subjectId'] : []),
+    ...(subjectId ? ['subjectId', 'records'] : []),
     ...(from || to ? ['at'] : []),
   ];
   // The page (keyset on seq) and the total under the filter without the cursor: count(*) OVER () is taken before LIMIT.

@@ -12,6 +12,15 @@ export enum AuditAction {
 }
 registerEnumType(AuditAction, { name: 'AuditAction', description: 'DPA 2018 s.62 processing operations' });
 
+@ObjectType('AuditRecord', { description: 'A record an audit event is about, with the names of the fields concerned (never their values)' })
+export class AuditRecordType {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => [String])
+  fields: string[];
+}
+
 @ObjectType('AuditEvent', { description: 'One append-only, hash-chained audit event: who did what to which record, when and why. Never holds field values.' })
 export class AuditEventType {
   @Field(() => String, { description: 'Position in the chain (a 64-bit integer as text)' })
@@ -32,7 +41,7 @@ export class AuditEventType {
   @Field(() => String, { description: 'Case, Person, TraffickingEvent, Narrative, Entity, TransactionReport ...' })
   subjectType: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The record the event is about; `*` for a consultation of several records (see `records`)' })
   subjectId: string;
 
   @Field(() => AgencyRef, { nullable: true, description: 'The agency that owns the record' })
@@ -44,8 +53,14 @@ export class AuditEventType {
   @Field(() => String, { nullable: true, description: 'The purpose the actor stated (x-tessera-purpose)' })
   purpose: string | null;
 
-  @Field(() => [String], { description: 'Names of the fields concerned; never their values' })
+  @Field(() => [String], { description: 'Names of the fields concerned; never their values (a consultation of several records: the union of theirs)' })
   fields: string[];
+
+  @Field(() => [AuditRecordType], {
+    description:
+      'The records the event is about, each with the fields concerned: the records a consultation released (one event per request, action, subject type and record owner), or the one subject of any other event',
+  })
+  records: AuditRecordType[];
 
   @Field(() => String, { nullable: true, description: 'The gateway request id: events of one request share it' })
   requestId: string | null;

@@ -29,17 +29,19 @@ export interface EventRow {
   request_id: string | null;
   prev_hash: string;
   hash: string;
+  /** A `v: 2` consultation's records; null for every other event. */
+  records: Array<{ id: string; fields: string[] }> | null;
 }
 
 const SELECT = `SELECT e.seq::text AS seq, ${atSql('e.at')} AS at, e.action, e.actor_user_id::text AS actor_user_id, e.actor_agency_id::text AS actor_agency_id,
   e.subject_type, e.subject_id, e.record_owner_agency_id::text AS record_owner_agency_id, e.recipients::text[] AS recipients, e.purpose,
-  e.fields, e.request_id, e.prev_hash, e.hash
+  e.fields, e.request_id, e.prev_hash, e.hash, e.records
   FROM audit.events e`;
 
 function toEvent(r: EventRow): StoredAuditEvent {
   return {
     seq: r.seq,
-    v: 1,
+    v: r.records === null ? 1 : 2,
     at: r.at,
     action: r.action,
     actorUserId: r.actor_user_id,
@@ -53,6 +55,7 @@ function toEvent(r: EventRow): StoredAuditEvent {
     requestId: r.request_id,
     prevHash: r.prev_hash,
     hash: r.hash,
+    ...(r.records === null ? {} : { records: r.records }),
   };
 }
 

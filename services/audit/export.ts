@@ -3,7 +3,7 @@ import type { Sql } from '../kernel/db';
 import { canonicalOf, readEvents, verifyChain } from './chain';
 
 export const HASH_RULE =
-  'hash = hex(sha256(prevHash + canonical)), canonical = JSON of the event line without seq, prevHash and hash, keys sorted, no whitespace; the first event has prevHash = 64 zeros';
+  'hash = hex(sha256(prevHash + canonical)), canonical = JSON of the event line without seq, prevHash and hash, keys sorted at every depth, no whitespace; the first event has prevHash = 64 zeros';
 
 export interface ExportSummary {
   count: number;

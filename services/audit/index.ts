@@ -14,6 +14,7 @@ import { AuditUsedActorTokens1764000001300 } from '../../migrations/audit/176400
 import { AuditLockedHead1764000001310 } from '../../migrations/audit/1764000001310-audit-locked-head';
 import { AuditAppendAtHead1764000002000 } from '../../migrations/audit/1764000002000-audit-append-at-head';
 import { AuditHitNoHitAppend1764000002100 } from '../../migrations/audit/1764000002100-hit-no-hit-append';
+import { AuditConsultationRecords1764000002200 } from '../../migrations/audit/1764000002200-audit-consultation-records';
 
 /** Why the checkpoints are open to every member: a witness keeps its own copies and checks them with the hub's public key. */
 const CHECKPOINTS_ARE_PUBLIC = 'a checkpoint holds an event count, a seq, a hash and a time, nothing of any event: every member may keep copies as a witness';
@@ -39,6 +40,7 @@ export const auditSubgraph: SubgraphDefinition = {
     AuditLockedHead1764000001310,
     AuditAppendAtHead1764000002000,
     AuditHitNoHitAppend1764000002100,
+    AuditConsultationRecords1764000002200,
   ],
   tables: AUDIT_TABLES,
   startBackground: (db, config) => startCheckpointer(db, config),

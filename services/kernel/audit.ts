@@ -49,6 +49,23 @@ export interface AuditEventInput {
   recipients?: readonly string[];
   /** Names of the fields concerned (written for COLLECT/ALTER, released for CONSULT/DISCLOSE); never values. */
   fields?: readonly string[];
+  /**
+   * A consultation of several records of one type and owner (ConsultationLog): each record with the
+   * fields released from it. The event is then canonical form `v: 2`; its `subjectId` must be
+   * `subjectOfRecords(records)` and its `fields` are the union of the records' fields.
+   */
+  records?: readonly ReleasedRecord[];
+}
+
+/** One record a consultation event lists: its id and the names of the fields released from it (never values). */
+export interface ReleasedRecord {
+  id: string;
+  fields: readonly string[];
+}
+
+/** The subject id of an event that lists records: the one record's id, or `*` for several (the list says which). */
+export function subjectOfRecords(records: readonly ReleasedRecord[]): string {
+  return records.length === 1 ? records[0]!.id : '*';
 }
 
 /** Names of the fields a write gives a value (events name fields, never values). */
@@ -73,9 +90,13 @@ export interface AuditActor {
   requestId: string;
 }
 
-/** The hashed content of one event: exactly these members, in canonical (sorted-key) JSON. */
+/**
+ * The hashed content of one event: exactly these members, in canonical (sorted-key) JSON. `v: 1`
+ * has no `records`; `v: 2` (a consultation listing its records) has them, sorted by id, each
+ * record's fields sorted.
+ */
 export interface CanonicalAuditEvent {
-  v: 1;
+  v: 1 | 2;
   at: string;
   action: AuditAction;
   actorUserId: string | null;
@@ -87,6 +108,7 @@ export interface CanonicalAuditEvent {
   purpose: string | null;
   fields: string[];
   requestId: string | null;
+  records?: Array<{ id: string; fields: string[] }>;
 }
 
 export interface ChainedAuditEvent extends CanonicalAuditEvent {
@@ -94,11 +116,21 @@ export interface ChainedAuditEvent extends CanonicalAuditEvent {
   hash: string;
 }
 
-/** Sorted-key JSON of the canonical members: the same event always serialises to the same bytes. */
-export function canonicalJson(e: CanonicalAuditEvent): string {
+/** A value with every object's keys sorted, at any depth (arrays keep their order). */
+function sortedKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortedKeys);
+  if (v === null || typeof v !== 'object') return v;
   const ordered: Record<string, unknown> = {};
-  for (const k of Object.keys(e).sort()) ordered[k] = (e as unknown as Record<string, unknown>)[k];
-  return JSON.stringify(ordered);
+  for (const k of Object.keys(v).sort()) ordered[k] = sortedKeys((v as Record<string, unknown>)[k]);
+  return ordered;
+}
+
+/**
+ * Sorted-key JSON of the canonical members (nested objects too: a `v: 2` event's records, which
+ * come back from jsonb in jsonb's own key order): the same event always serialises to the same bytes.
+ */
+export function canonicalJson(e: CanonicalAuditEvent): string {
+  return JSON.stringify(sortedKeys(e));
 }
 
 export function chainHash(prevHash: string, e: CanonicalAuditEvent): string {
@@ -121,7 +153,21 @@ export interface PreparedRun {
   actorAgencyId: string | null;
   purpose: string | null;
   requestId: string | null;
-  events: Array<Pick<CanonicalAuditEvent, 'action' | 'subjectType' | 'subjectId' | 'recordOwnerAgencyId' | 'recipients' | 'fields'>>;
+  events: Array<Pick<CanonicalAuditEvent, 'action' | 'subjectType' | 'subjectId' | 'recordOwnerAgencyId' | 'recipients' | 'fields' | 'records'>>;
+}
+
+/** A listed record's id and fields as they are hashed and stored; records sorted by id, an id listed once. */
+function prepareRecords(records: readonly ReleasedRecord[]): Array<{ id: string; fields: string[] }> {
+  if (records.length === 0) throw new Error('audit: an event that lists records lists at least one');
+  const byId = new Map<string, Set<string>>();
+  for (const r of records) {
+    const id = cleanText(r.id);
+    if (!id) throw new Error('audit: a listed record has an id');
+    const fields = byId.get(id) ?? new Set<string>();
+    for (const f of r.fields) fields.add(cleanText(f)!);
+    byId.set(id, fields);
+  }
+  return [...byId.keys()].sort().map((id) => ({ id, fields: [...byId.get(id)!].sort() }));
 }
 
 export function prepareRun(ctx: AuditActor, events: readonly AuditEventInput[]): PreparedRun {
@@ -133,13 +179,18 @@ export function prepareRun(ctx: AuditActor, events: readonly AuditEventInput[]):
     events: events.map((e) => {
       if (!(AUDIT_ACTIONS as readonly string[]).includes(e.action)) throw new Error(`audit: unknown action ${String(e.action)}`);
       if (!e.subjectType || !e.subjectId) throw new Error('audit: an event names its subject type and id');
+      const records = e.records ? prepareRecords(e.records) : undefined;
+      if (records && cleanText(e.subjectId) !== subjectOfRecords(records))
+        throw new Error('audit: an event that lists records has subjectOfRecords(records) as its subject id');
+      const fields = [...(e.fields ?? []), ...(records ?? []).flatMap((r) => r.fields)];
       return {
         action: e.action,
         subjectType: cleanText(e.subjectType)!,
         subjectId: cleanText(e.subjectId)!,
         recordOwnerAgencyId: uuidOrNull('recordOwnerAgencyId', e.recordOwnerAgencyId),
         recipients: [...new Set((e.recipients ?? []).map((r) => uuidOrNull('recipients', r)!))].sort(),
-        fields: [...new Set((e.fields ?? []).map((f) => cleanText(f)!))].sort(),
+        fields: [...new Set(fields.map((f) => cleanText(f)!))].sort(),
+        ...(records ? { records } : {}),
       };
     }),
   };
@@ -162,7 +213,7 @@ function chainRuns(head: ChainHead, runs: readonly PreparedRun[]): ChainedAuditE
   let prev = head.hash ?? GENESIS_HASH;
   return runs.map(({ events, ...who }) =>
     events.map((p) => {
-      const e: CanonicalAuditEvent = { v: 1, at: head.at, ...who, ...p };
+      const e: CanonicalAuditEvent = { v: p.records ? 2 : 1, at: head.at, ...who, ...p };
       const hash = chainHash(prev, e);
       const out = { ...e, prevHash: prev, hash };
       prev = hash;
@@ -172,21 +223,22 @@ function chainRuns(head: ChainHead, runs: readonly PreparedRun[]): ChainedAuditE
 }
 
 /**
- * Inserts chained events in one statement, whatever their number: one array per column (recipients
- * and fields, arrays themselves, travel as JSON), rows inserted in chain order. The function takes
+ * Inserts chained events in one statement, whatever their number: one array per column (recipients,
+ * fields and records, arrays themselves, travel as JSON; records NULL for a `v: 1` event), rows
+ * inserted in chain order. The function takes
  * the chain's lock (a no-op if the transaction holds it) and refuses, with 40001, events that do not
  * continue the chain from its head.
  */
 async function insertChained(sql: Sql, chained: readonly ChainedAuditEvent[]): Promise<void> {
   const inserted = await sql.query<{ seq: string; hash: string }>(
     `SELECT event_seq AS seq, event_hash AS hash
-     FROM audit.append_runs($1::bigint, $2::timestamptz, $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::uuid[], $11::jsonb[], $12::jsonb[], $13::text[], $14::text[])`,
-    appendParams(chained),
+     FROM audit.append_runs($1::bigint, $2::timestamptz, $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::uuid[], $11::jsonb[], $12::jsonb[], $13::text[], $14::text[], $15::jsonb[])`,
+    [...appendParams(chained), chained.map((e) => (e.records ? JSON.stringify(e.records) : null))],
   );
   assertChainOrder(inserted, chained);
 }
 
-/** The parameters of audit.append_runs (and append_runs_at_head) for chained events. */
+/** The parameters audit.append_runs and append_runs_at_head share for chained events (append_runs also takes their `records`). */
 function appendParams(chained: readonly ChainedAuditEvent[]): unknown[] {
   const column = <K extends keyof ChainedAuditEvent>(k: K) => chained.map((e) => e[k]);
   return [
@@ -238,7 +290,9 @@ export function holdsAuditLock(sql: Sql): boolean {
 async function appendRuns(tx: Sql, runs: readonly PreparedRun[]): Promise<ChainedAuditEvent[][]> {
   const stop = auditAppendDuration.startTimer();
   try {
-    const chained = lastWritten === undefined ? await lockAndAppend(tx, runs) : await appendAtLastWritten(tx, runs, lastWritten);
+    // audit.append_runs_at_head stores no `records`: events that list records take the lock first.
+    const listsRecords = runs.some((r) => r.events.some((e) => e.records));
+    const chained = lastWritten === undefined || listsRecords ? await lockAndAppend(tx, runs) : await appendAtLastWritten(tx, runs, lastWritten);
     lastWritten = chained.flat().at(-1)?.hash ?? lastWritten;
     return chained;
   } finally {
@@ -569,8 +623,10 @@ function ownerOf(record: Record<string, unknown>): string | null {
  *   policy let through (REDACTED fields never count), with its owner;
  * - `resolved`: the subgraph's instrumented resolvers note each personal field that was resolved
  *   into the response with a value (a field the query did not select is not a consultation).
- * `events()` turns them into one CONSULT per record, plus a DISCLOSE to the reader's agency when
- * another agency owns the record.
+ * `events()` turns them into one CONSULT per subject type and record owner, listing each record
+ * with the fields released from it, plus a DISCLOSE of the same records to the reader's agency when
+ * another agency owns them: a link chart of 400 identifiers is one event, not 400, and "who saw this
+ * record's value" is still answered by the record's id (audit.event_subject_ids).
  */
 export class ConsultationLog {
   private readonly owners = new Map<string, string | null>();
@@ -618,13 +674,25 @@ export class ConsultationLog {
     return this.consulted.size;
   }
 
-  /** CONSULT for every record read, DISCLOSE (recipient: the reader's agency) for another agency's record. */
+  /**
+   * One CONSULT per subject type and record owner listing the records read (in the order each group
+   * was first noted), and a DISCLOSE of the same records (recipient: the reader's agency) when
+   * another agency owns them.
+   */
   events(readerAgencyId: string): AuditEventInput[] {
-    const out: AuditEventInput[] = [];
+    const groups = new Map<string, { subjectType: string; ownerAgencyId: string | null; records: ReleasedRecord[] }>();
     for (const c of this.consulted.values()) {
-      const base = { subjectType: c.subjectType, subjectId: c.subjectId, recordOwnerAgencyId: c.ownerAgencyId, fields: [...c.fields] };
+      const owner = c.ownerAgencyId?.toLowerCase() ?? null;
+      const key = `${c.subjectType}\u0000${owner ?? ''}`;
+      const group = groups.get(key) ?? { subjectType: c.subjectType, ownerAgencyId: owner, records: [] };
+      group.records.push({ id: c.subjectId, fields: [...c.fields] });
+      groups.set(key, group);
+    }
+    const out: AuditEventInput[] = [];
+    for (const g of groups.values()) {
+      const base = { subjectType: g.subjectType, subjectId: subjectOfRecords(g.records), recordOwnerAgencyId: g.ownerAgencyId, records: g.records };
       out.push({ action: 'CONSULT', ...base });
-      if (c.ownerAgencyId && c.ownerAgencyId.toLowerCase() !== readerAgencyId.toLowerCase()) {
+      if (g.ownerAgencyId && g.ownerAgencyId !== readerAgencyId.toLowerCase()) {
         out.push({ action: 'DISCLOSE', ...base, recipients: [readerAgencyId] });
       }
     }

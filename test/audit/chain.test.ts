@@ -7,7 +7,17 @@ import { promisify } from 'node:util';
 import { canonicalOf, readEvents, verifyChain } from '../../services/audit/chain';
 import { Checkpointer, CheckpointStore, loadCheckpointSigner, openCheckpoint } from '../../services/audit/checkpoints';
 import { openNote, parseVerifierKey } from '../../services/audit/signed-note';
-import { atSql, type AuditActor, AuditAppender, type AuditEventInput, type AuditGate, appendAudit, chainHash, GENESIS_HASH } from '../../services/kernel/audit';
+import {
+  atSql,
+  type AuditActor,
+  AuditAppender,
+  type AuditEventInput,
+  type AuditGate,
+  appendAudit,
+  chainHash,
+  GENESIS_HASH,
+  subjectOfRecords,
+} from '../../services/kernel/audit';
 import { connect, type Database, type Sql } from '../../services/kernel/db';
 import { appDatabaseUrl } from '../../services/kernel/security';
 import { cloneDatabase } from '../support/hub';
@@ -25,14 +35,19 @@ const actor = (purpose = 'chain test'): AuditActor => ({
   requestId: `chain-${randomUUID()}`,
 });
 
+/** A consultation that lists the records it released (canonical form v: 2), as a request's ConsultationLog writes it. */
+const listing = (n: number): AuditEventInput => {
+  const records = Array.from({ length: n }, (_, i) => ({ id: randomUUID(), fields: i % 2 ? ['value'] : ['maskedValue', 'value'] }));
+  return { action: 'CONSULT', subjectType: 'Entity', subjectId: subjectOfRecords(records), recordOwnerAgencyId: null, records };
+};
+
+/** Every fourth event (i = 1, 5, ...) lists three records; the others name one subject (v: 1). */
 const event = (i: number, extra: Partial<AuditEventInput> = {}): AuditEventInput => ({
-  action: 'CONSULT',
-  subjectType: 'Person',
-  subjectId: randomUUID(),
-  recordOwnerAgencyId: randomUUID(),
-  fields: ['fullName'],
+  ...(i % 4 === 1
+    ? listing(3)
+    : { action: 'CONSULT' as const, subjectType: 'Person', subjectId: randomUUID(), recordOwnerAgencyId: randomUUID(), fields: ['fullName'] }),
   ...extra,
-  ...(i % 3 === 0 ? { action: 'DISCLOSE', recipients: [randomUUID()] } : {}),
+  ...(i % 3 === 0 ? { action: 'DISCLOSE' as const, recipients: [randomUUID()] } : {}),
 });
 
 async function append(db: Database, n: number, who = actor()): Promise<void> {
@@ -348,6 +363,58 @@ describe('the audit hash chain', () => {
     expect((await verifyChain(db)).firstBad).toEqual({ seq: s[4], reason: expect.stringMatching(/edited/) });
   });
 
+  test('a consultation listing its records is one event whose list is hashed: a record edited, added, removed or the list dropped is detected at its seq', async () => {
+    const { db } = await freshChain(8);
+    const listed = (await db.query<{ seq: string; records: Array<{ id: string; fields: string[] }> }>(
+      'SELECT seq::text AS seq, records FROM audit.events WHERE records IS NOT NULL ORDER BY seq',
+    ))!;
+    // freshChain appends events 0..3 in batches of four: the second of each batch lists three records.
+    expect(listed).toHaveLength(2);
+    expect(listed[0]!.records).toHaveLength(3);
+    expect((await verifyChain(db)).ok).toBe(true);
+    const seq = listed[0]!.seq;
+    const edits = [
+      `jsonb_set(records, '{0,id}', to_jsonb(gen_random_uuid()::text))`,
+      `jsonb_set(records, '{1,fields}', '["value","fullName"]')`,
+      `records || jsonb_build_array(jsonb_build_object('id', gen_random_uuid()::text, 'fields', jsonb_build_array('value')))`,
+      `records - 0`,
+      `NULL`,
+    ];
+    for (const edit of edits) {
+      const before = listed[0]!.records;
+      await asSuperuserWithoutTrigger(db, `UPDATE audit.events SET records = ${edit} WHERE seq = $1`, [seq]);
+      expect((await verifyChain(db)).firstBad).toEqual({ seq, reason: expect.stringMatching(/edited/) });
+      await asSuperuserWithoutTrigger(db, `UPDATE audit.events SET records = $1 WHERE seq = $2`, [JSON.stringify(before), seq]);
+      expect((await verifyChain(db)).ok).toBe(true);
+    }
+    // A single-subject event given a list of records is detected too.
+    const [plain] = await db.query<{ seq: string }>('SELECT seq::text AS seq FROM audit.events WHERE records IS NULL ORDER BY seq LIMIT 1');
+    await asSuperuserWithoutTrigger(db, `UPDATE audit.events SET records = '[{"id":"x","fields":["fullName"]}]' WHERE seq = $1`, [plain!.seq]);
+    expect((await verifyChain(db)).firstBad).toEqual({ seq: plain!.seq, reason: expect.stringMatching(/edited/) });
+  });
+
+  test('an event listing records names them consistently: its subject is the one record or *, and a listed record is found by its id', async () => {
+    const { db } = await freshChain(0);
+    const one = listing(1);
+    const three = listing(3);
+    await db.transaction((tx) => appendAudit(tx, actor(), [one, three]));
+    const rows = await db.query<{ subject_id: string; fields: string[]; records: Array<{ id: string; fields: string[] }> }>(
+      'SELECT subject_id, fields, records FROM audit.events ORDER BY seq',
+    );
+    expect(rows.map((r) => r.subject_id)).toEqual([one.records![0]!.id, '*']);
+    // The event's fields are the union of its records'; the records sorted by id, each with its own fields.
+    expect(rows[1]!.fields).toEqual(['maskedValue', 'value']);
+    expect(rows[1]!.records).toEqual([...three.records!].sort((a, b) => (a.id < b.id ? -1 : 1)).map((r) => ({ id: r.id, fields: [...r.fields].sort() })));
+    const found = await db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM audit.events e WHERE audit.event_subject_ids(e.subject_id, e.records) @> ARRAY[$1]',
+      [three.records![2]!.id],
+    );
+    expect(found[0]!.n).toBe(1);
+    // A subject id that does not say what the list says is refused.
+    await expect(db.transaction((tx) => appendAudit(tx, actor(), [{ ...three, subjectId: three.records![0]!.id }]))).rejects.toThrow(/subjectOfRecords/);
+    expect((await verifyChain(db)).ok).toBe(true);
+  });
+
   test('an edited and re-hashed event breaks the link of the next one', async () => {
     const { db } = await freshChain(8);
     const s = await seqs(db);
@@ -380,7 +447,7 @@ describe('the audit hash chain', () => {
     // a superuser could: the order of the log changes.
     await db.query('ALTER TABLE audit.events DROP CONSTRAINT events_one_successor, DROP CONSTRAINT events_hash_unique');
     const cols =
-      'at, action, actor_user_id, actor_agency_id, subject_type, subject_id, record_owner_agency_id, recipients, purpose, fields, request_id, prev_hash, hash';
+      'at, action, actor_user_id, actor_agency_id, subject_type, subject_id, record_owner_agency_id, recipients, purpose, fields, request_id, prev_hash, hash, records';
     await asSuperuserWithoutTrigger(
       db,
       `UPDATE audit.events e SET (${cols}) = (SELECT ${cols} FROM audit.events o WHERE o.seq = CASE WHEN e.seq = $1 THEN $2::bigint ELSE $1::bigint END)
@@ -429,17 +496,26 @@ describe('the audit hash chain', () => {
       const trailer = lines.pop()!;
       const head = await verifyChain(db);
       expect(trailer).toMatchObject({ head: head.head, chainVerified: true, exported: 6 });
+      // A consultation's line carries its records, and its canonical form is v: 2.
+      const listingLine = lines.find((l) => l.records);
+      expect(listingLine).toMatchObject({ v: 2, subjectId: '*', records: expect.arrayContaining([{ fields: ['value'], id: expect.any(String) }]) });
+      expect(lines.filter((l) => !l.records).every((l) => l.v === 1)).toBe(true);
       // Independent recomputation, from the export alone (the rule in the trailer).
       let prev = GENESIS_HASH;
       for (const line of lines) {
         const { seq: _seq, prevHash, hash, ...rest } = line;
-        const canonical = JSON.stringify(
-          Object.fromEntries(
-            Object.keys(rest)
-              .sort()
-              .map((k) => [k, rest[k]]),
-          ),
-        );
+        // Keys sorted at every depth (a consultation's records are objects).
+        const sorted = (v: unknown): unknown =>
+          Array.isArray(v)
+            ? v.map(sorted)
+            : v && typeof v === 'object'
+              ? Object.fromEntries(
+                  Object.keys(v)
+                    .sort()
+                    .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+                )
+              : v;
+        const canonical = JSON.stringify(sorted(rest));
         expect(prevHash).toBe(prev);
         expect(
           createHash('sha256')

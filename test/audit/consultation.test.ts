@@ -1,12 +1,14 @@
 import { verifyChain } from '../../services/audit/chain';
+import { appendAudit } from '../../services/kernel/audit';
 import { codes, startTestHub, type TestHub } from '../support/hub';
-import { ask, eventCount, eventsOf, failAuditFor } from './support';
+import { ask, eventCount, eventsOf, failAuditFor, recordsOf } from './support';
 
 /**
  * Consultation and disclosure: a personal field released to the caller and resolved into the
  * response is logged as CONSULT (plus DISCLOSE when another agency owns the record), with the
- * purpose the caller stated; redacted or unselected fields are not; and a response whose
- * consultation record cannot be written is not sent.
+ * purpose the caller stated: one event per request, subject type and record owner, listing each
+ * record with the fields released from it; redacted or unselected fields are not logged; and a
+ * response whose consultation record cannot be written is not sent.
  */
 
 const CASE_PERSONS = `query($id: ID!) { case(id: $id) { id persons { id pseudonym role fullName } } }`;
@@ -24,22 +26,23 @@ describe.each(['in-process', 'http'] as const)('consultation audit (%s)', (trans
   const agency = (slug: string) => hub.demo.agencies[slug]!;
   const id = (key: string) => hub.demo.ids[key]!;
 
-  test("consulting a victim's name on one's own case writes CONSULT with the stated purpose, and no DISCLOSE", async () => {
+  test("consulting the names on one's own case writes one CONSULT listing each person, with the stated purpose, and no DISCLOSE", async () => {
     const purpose = 'Operation Lanterna: safeguarding visit';
     const r = await ask<CasePersons>(hub, 'met-police', CASE_PERSONS, { id: id('case:lanterna') }, { purpose });
     expect(r.errors).toBeUndefined();
     const v1 = r.data!.case!.persons.find((p) => p.pseudonym === 'V1')!;
     expect(v1.fullName).toBe('Elena Marinescu');
     const events = await eventsOf(hub, r.requestId);
-    expect(events.every((e) => e.action === 'CONSULT')).toBe(true);
-    // One CONSULT per person whose name was returned (all four Lanterna persons have one).
-    expect(events.map((e) => e.subject_id).sort()).toEqual(
-      r
-        .data!.case!.persons.filter((p) => p.fullName)
-        .map((p) => p.id)
-        .sort(),
-    );
-    expect(events.find((e) => e.subject_id === v1.id)).toMatchObject({
+    const named = r
+      .data!.case!.persons.filter((p) => p.fullName)
+      .map((p) => p.id)
+      .sort();
+    // One CONSULT for the Met's persons, listing every person whose name was returned (all four Lanterna persons have one).
+    expect(named).toHaveLength(4);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ action: 'CONSULT', subject_type: 'Person', subject_id: '*', fields: ['fullName'] });
+    expect(events[0]!.records).toEqual(named.map((id) => ({ id, fields: ['fullName'] })));
+    expect(recordsOf(events).find((e) => e.subject_id === v1.id)).toMatchObject({
       subject_type: 'Person',
       fields: ['fullName'],
       purpose,
@@ -105,7 +108,7 @@ describe.each(['in-process', 'http'] as const)('consultation audit (%s)', (trans
     expect(found.length).toBeGreaterThan(0);
     const events = await eventsOf(hub, search.requestId);
     expect(
-      events
+      recordsOf(events)
         .filter((e) => e.action === 'CONSULT')
         .map((e) => e.subject_id)
         .sort(),
@@ -144,10 +147,82 @@ describe.each(['in-process', 'http'] as const)('consultation audit (%s)', (trans
       expect(r.errors).toBeUndefined();
       const named = r.data!.case!.persons.filter((p) => p.fullName).map((p) => p.id);
       const events = await eventsOf(hub, r.requestId);
-      expect(events.map((e) => e.subject_id).sort()).toEqual(named.sort());
+      expect(events).toHaveLength(1);
+      expect(recordsOf(events).map((e) => e.subject_id)).toEqual(named.sort());
       expect(events.every((e) => e.action === 'CONSULT' && e.purpose === `Concurrent review ${i}`)).toBe(true);
     }
     expect((await verifyChain(hub.db)).ok).toBe(true);
+  });
+
+  test('records of several owners: one CONSULT per owner, and a DISCLOSE of the records another agency owns', async () => {
+    const r = await ask<{ a: CasePersons['case']; b: CasePersons['case'] }>(
+      hub,
+      'met-police',
+      `query($a: ID!, $b: ID!) { a: case(id: $a) { persons { id fullName } } b: case(id: $b) { persons { id role fullName } } }`,
+      { a: id('case:lanterna'), b: id('case:iasi') },
+      { purpose: 'Two cases side by side' },
+    );
+    const own = r
+      .data!.a!.persons.map((p) => p.id)
+      .sort()
+      .map((pid) => ({ id: pid, fields: ['fullName'] }));
+    const suspect = r.data!.b!.persons.find((p) => p.role === 'SUSPECT')!;
+    const events = await eventsOf(hub, r.requestId);
+    const met = agency('met-police').id;
+    const politia = agency('politia-romana').id;
+    expect(events.map((e) => [e.action, e.record_owner_agency_id, e.subject_id, e.records, e.recipients])).toEqual(
+      expect.arrayContaining([
+        ['CONSULT', met, '*', own, []],
+        ['CONSULT', politia, suspect.id, [{ id: suspect.id, fields: ['fullName'] }], []],
+        ['DISCLOSE', politia, suspect.id, [{ id: suspect.id, fields: ['fullName'] }], [met]],
+      ]),
+    );
+    expect(events).toHaveLength(3);
+    expect(events.every((e) => e.purpose === 'Two cases side by side' && e.actor_agency_id === met)).toBe(true);
+  });
+
+  test("a link chart's labels are one consultation listing every entity whose value was shown, and the trail answers who saw one of them", async () => {
+    const purpose = 'Link chart of S1';
+    const r = await ask<{ network: { nodes: Array<{ id: string; type: string; label: string | null }> } }>(
+      hub,
+      'met-police',
+      `query($s: [ID!]!) { network(seeds: $s, depth: 2) { nodes { id type label } } }`,
+      { s: [id('entity:s1-phone-ro')] },
+      { purpose },
+    );
+    expect(r.errors).toBeUndefined();
+    const shown = r.data!.network.nodes.filter((n) => n.type === 'ENTITY' && n.label).map((n) => n.id);
+    expect(shown.length).toBeGreaterThan(2);
+    const events = await eventsOf(hub, r.requestId);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ action: 'CONSULT', subject_type: 'Entity', subject_id: '*', record_owner_agency_id: null, fields: ['value'], purpose });
+    expect(events[0]!.records).toEqual(shown.sort().map((eid) => ({ id: eid, fields: ['value'] })));
+    expect(JSON.stringify(events)).not.toContain('+40722123456');
+
+    // "Who saw this entity's value, when and why": the trail filtered on one entity finds the consultation that listed it.
+    const TRAIL = `query($f: AuditFilter) { auditTrail(filter: $f, first: 50) { totalCount nodes { action subjectType subjectId actorUserId purpose requestId at records { id fields } } } }`;
+    type Trail = {
+      auditTrail: {
+        totalCount: number;
+        nodes: Array<{ subjectId: string; purpose: string; requestId: string; records: Array<{ id: string; fields: string[] }> }>;
+      };
+    };
+    const one = shown.find((eid) => eid !== id('entity:s1-phone-ro'))!;
+    for (const persona of ['tessera-hub:SUPERVISOR', 'met-police:SUPERVISOR']) {
+      const trail = await hub.gql<Trail>(persona, TRAIL, { f: { subjectType: 'Entity', subjectId: one } });
+      expect(trail.errors).toBeUndefined();
+      const found = trail.data!.auditTrail.nodes.find((n) => n.requestId === r.requestId);
+      expect(found).toMatchObject({ subjectId: '*', purpose, records: expect.arrayContaining([{ id: one, fields: ['value'] }]) });
+      expect(trail.data!.auditTrail.nodes.every((n) => n.records.some((x) => x.id === one))).toBe(true);
+    }
+    // An event about one subject (a write's, v: 1) reads as one record with its fields.
+    const caseId = id('case:lanterna');
+    const writer = { actor: { userId: agency('met-police').users.CONTRIBUTOR!, agencyId: agency('met-police').id }, requestId: `audit-test-${caseId}` };
+    await hub.db.transaction((tx) =>
+      appendAudit(tx, writer, [{ action: 'ALTER', subjectType: 'Case', subjectId: caseId, recordOwnerAgencyId: agency('met-police').id, fields: ['summary'] }]),
+    );
+    const single = await hub.gql<Trail>('tessera-hub:SUPERVISOR', TRAIL, { f: { action: 'ALTER', subjectId: caseId } });
+    expect(single.data!.auditTrail.nodes).toEqual([expect.objectContaining({ subjectId: caseId, records: [{ id: caseId, fields: ['summary'] }] })]);
   });
 
   test('a response whose consultation cannot be recorded is withheld (fails closed)', async () => {

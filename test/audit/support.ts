@@ -27,13 +27,25 @@ export interface AuditRow {
   purpose: string | null;
   fields: string[];
   request_id: string | null;
+  /** A consultation's records (each with the fields released from it); null for an event about one subject. */
+  records: Array<{ id: string; fields: string[] }> | null;
+}
+
+/** An event's records, one row each: a consultation's listed records, or the one subject of any other event, with that event's columns. */
+export type RecordRow = Omit<AuditRow, 'records' | 'subject_id' | 'fields'> & { subject_id: string; fields: string[] };
+
+/** The records the events are about, one row per record: "who saw this record, when, why" as a reader of the trail asks it. */
+export function recordsOf(events: readonly AuditRow[]): RecordRow[] {
+  return events.flatMap(({ records, ...e }) =>
+    (records ?? [{ id: e.subject_id, fields: e.fields }]).map((r) => ({ ...e, subject_id: r.id, fields: r.fields })),
+  );
 }
 
 /** The audit events one request wrote, in chain order. */
 export function eventsOf(hub: TestHub, requestId: string): Promise<AuditRow[]> {
   return hub.db.query<AuditRow>(
     `SELECT seq::text AS seq, action, actor_user_id::text AS actor_user_id, actor_agency_id::text AS actor_agency_id, subject_type, subject_id,
-       record_owner_agency_id::text AS record_owner_agency_id, recipients::text[] AS recipients, purpose, fields, request_id
+       record_owner_agency_id::text AS record_owner_agency_id, recipients::text[] AS recipients, purpose, fields, request_id, records
      FROM audit.events e WHERE request_id = $1 ORDER BY e.seq`,
     [requestId],
   );

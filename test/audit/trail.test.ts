@@ -11,7 +11,7 @@ const TRAIL = `query($filter: AuditFilter, $first: Int, $after: String) {
   auditTrail(filter: $filter, first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    nodes { seq at action actorUserId actorAgency { id } subjectType subjectId recordOwnerAgency { id } recipients { id } purpose fields requestId prevHash hash }
+    nodes { seq at action actorUserId actorAgency { id } subjectType subjectId recordOwnerAgency { id } recipients { id } purpose fields records { id fields } requestId prevHash hash }
   }
 }`;
 
@@ -26,6 +26,7 @@ interface Node {
   recordOwnerAgency: { id: string } | null;
   recipients: Array<{ id: string }>;
   purpose: string | null;
+  records: Array<{ id: string; fields: string[] }>;
   requestId: string | null;
 }
 type Trail = { auditTrail: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Node[] } };
@@ -140,6 +141,16 @@ describe('the audit trail query', () => {
     expect(disclosures.nodes.every((n) => n.action === 'DISCLOSE')).toBe(true);
     const narratives = await trail('safe-passage', { filter: { subjectType: 'Narrative', subjectId: hub.demo.ids['narrative:safe-passage-en'] } });
     expect(narratives.nodes.map((n) => [n.action, n.subjectType])).toEqual([['CONSULT', 'Narrative']]);
+    // A record among those a consultation lists: the Met's reading of its Lanterna victims' names is
+    // one event, found by any one of them, for those who may see that event only.
+    const v1 = hub.demo.ids['person:lanterna:V1']!;
+    const forV1 = await trail('met-police:SUPERVISOR', { filter: { subjectId: v1 } });
+    expect(forV1.nodes.map((n) => [n.requestId, n.action, n.subjectId, n.purpose])).toEqual([[requests.metOwn, 'CONSULT', '*', 'own case']]);
+    expect(forV1.nodes[0]!.records).toContainEqual({ id: v1, fields: ['fullName'] });
+    expect(forV1.nodes[0]!.records.length).toBeGreaterThan(1);
+    expect((await trail('tessera-hub:SUPERVISOR', { filter: { subjectId: v1 } })).totalCount).toBe(1);
+    expect((await trail('politia-romana:SUPERVISOR', { filter: { subjectId: v1 } })).totalCount).toBe(0);
+    expect((await trail('met-police:VIEWER', { filter: { subjectId: v1 } })).totalCount).toBe(0);
 
     const at = first.nodes[0]!.at;
     expect(at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);

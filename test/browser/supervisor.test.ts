@@ -102,8 +102,13 @@ describe("a supervisor's pages in the console", () => {
     for (const row of await rows.all()) {
       const cells = await row.locator('td').allInnerTexts();
       expect(cells[1]).toBe('Consulted');
-      expect(cells[2]).toMatch(/^Person /);
+      expect(cells[2]).toMatch(/^Person\s/);
     }
+    // The contributor's reading of the case's persons is one consultation listing each person with the fields released.
+    const listed = page.getByTestId('audit-events').locator('tbody tr', { hasText: 'Case review WMP-2026-1187' }).first().getByTestId('audit-records');
+    await listed.locator('summary').click();
+    await listed.getByRole('link', { name: id('person:midlands:V1').slice(0, 8) }).waitFor();
+    await expect(listed.locator('li').first().textContent()).resolves.toMatch(/fullName/);
     await page
       .getByTestId('chain-verdict')
       .getByText(/^Verified in this browser/)

@@ -91,3 +91,15 @@ test("the last layer's statements among its own nodes come with the walk, a pers
   const w = await hub.gql<{ network: Network }>('west-midlands-police', NETWORK, { s: [id('entity:covert-phone')], depth: 1, cap: 500 });
   expect(JSON.stringify(w)).not.toContain(alsoUses);
 });
+
+test('walks of two agencies, one after the other on the same pooled connections, each see only what reaches them (the level statements are prepared once per connection)', async () => {
+  // Sequential requests take the pool's most recently released connection, so these walks share
+  // connections; after five runs Postgres may reuse one generic plan for a level statement. Row-level
+  // security and the application's rule read the actor at each execution, never from the plan.
+  for (let i = 0; i < 8; i++) {
+    const met = await walk('met-police', 2);
+    expect(met.network.edges.map((e) => e.id)).toContain(linkId);
+    const wmp = await walk('west-midlands-police', 2);
+    for (const secret of [linkId, id('entity:covert-phone'), SECRET.strict.covertPhone]) expect(wmp.json).not.toContain(secret);
+  }
+});

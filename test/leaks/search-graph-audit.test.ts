@@ -315,7 +315,7 @@ const aggregateProbes: Probe[] = [
 const auditProbes: Probe[] = [
   {
     via: "auditTrail — a force's reads of the persons of its own AMBER / AMBER_STRICT cases",
-    query: `{ auditTrail(first: 200, filter: { subjectType: "Person" }) { totalCount nodes { action subjectType subjectId actorAgency { id } recordOwnerAgency { id } recipients { id } fields } } }`,
+    query: `{ auditTrail(first: 200, filter: { subjectType: "Person" }) { totalCount nodes { action subjectType subjectId actorAgency { id } recordOwnerAgency { id } recipients { id } fields records { id fields } } } }`,
     secrets: [id('person:midlands:V1'), id('person:midlands:S1'), id('person:strict:S1')],
     denied: [...POLITIA, 'lumina-ro', 'tessera-hub', ...HUB_ADMIN],
     expect: {},

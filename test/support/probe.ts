@@ -37,12 +37,14 @@ export function probePool(db: Database): PoolProbe {
   if ((own as { probed?: true }).probed) throw new Error('this pool is probed already');
   const logger: Logger = Object.assign(Object.create(own) as Logger, {
     probed: true,
-    logQuery(query: string, parameters?: unknown[], runner?: Parameters<Logger['logQuery']>[2]) {
-      if (!BOOKKEEPING.test(query)) {
+    logQuery(query: string | { text: string }, parameters?: unknown[], runner?: Parameters<Logger['logQuery']>[2]) {
+      // A named prepared statement reaches the logger as its query config (kernel/db.ts, QueryOptions).
+      const text = typeof query === 'string' ? query : query.text;
+      if (!BOOKKEEPING.test(text)) {
         counts.statements++;
-        if (isAuditAppend(query, parameters)) counts.auditStatements++;
+        if (isAuditAppend(text, parameters)) counts.auditStatements++;
       }
-      return own.logQuery(query, parameters, runner);
+      return own.logQuery(text, parameters, runner);
     },
   });
   dataSource.logger = logger;
