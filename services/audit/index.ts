@@ -15,6 +15,7 @@ import { AuditLockedHead1764000001310 } from '../../migrations/audit/17640000013
 import { AuditAppendAtHead1764000002000 } from '../../migrations/audit/1764000002000-audit-append-at-head';
 import { AuditHitNoHitAppend1764000002100 } from '../../migrations/audit/1764000002100-hit-no-hit-append';
 import { AuditConsultationRecords1764000002200 } from '../../migrations/audit/1764000002200-audit-consultation-records';
+import { AuditAppendAtHeadRecords1764000002900 } from '../../migrations/audit/1764000002900-audit-append-at-head-records';
 
 /** Why the checkpoints are open to every member: a witness keeps its own copies and checks them with the hub's public key. */
 const CHECKPOINTS_ARE_PUBLIC = 'a checkpoint holds an event count, a seq, a hash and a time, nothing of any event: every member may keep copies as a witness';
@@ -41,6 +42,7 @@ export const auditSubgraph: SubgraphDefinition = {
     AuditAppendAtHead1764000002000,
     AuditHitNoHitAppend1764000002100,
     AuditConsultationRecords1764000002200,
+    AuditAppendAtHeadRecords1764000002900,
   ],
   tables: AUDIT_TABLES,
   startBackground: (db, config) => startCheckpointer(db, config),

@@ -233,12 +233,12 @@ async function insertChained(sql: Sql, chained: readonly ChainedAuditEvent[]): P
   const inserted = await sql.query<{ seq: string; hash: string }>(
     `SELECT event_seq AS seq, event_hash AS hash
      FROM audit.append_runs($1::bigint, $2::timestamptz, $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::uuid[], $11::jsonb[], $12::jsonb[], $13::text[], $14::text[], $15::jsonb[])`,
-    [...appendParams(chained), chained.map((e) => (e.records ? JSON.stringify(e.records) : null))],
+    appendParams(chained),
   );
   assertChainOrder(inserted, chained);
 }
 
-/** The parameters audit.append_runs and append_runs_at_head share for chained events (append_runs also takes their `records`). */
+/** The parameters of audit.append_runs and append_runs_at_head (their signatures with `records`) for chained events. */
 function appendParams(chained: readonly ChainedAuditEvent[]): unknown[] {
   const column = <K extends keyof ChainedAuditEvent>(k: K) => chained.map((e) => e[k]);
   return [
@@ -256,6 +256,7 @@ function appendParams(chained: readonly ChainedAuditEvent[]): unknown[] {
     chained.map((e) => JSON.stringify(e.fields)),
     column('prevHash'),
     column('hash'),
+    chained.map((e) => (e.records ? JSON.stringify(e.records) : null)),
   ];
 }
 
@@ -290,9 +291,7 @@ export function holdsAuditLock(sql: Sql): boolean {
 async function appendRuns(tx: Sql, runs: readonly PreparedRun[]): Promise<ChainedAuditEvent[][]> {
   const stop = auditAppendDuration.startTimer();
   try {
-    // audit.append_runs_at_head stores no `records`: events that list records take the lock first.
-    const listsRecords = runs.some((r) => r.events.some((e) => e.records));
-    const chained = lastWritten === undefined || listsRecords ? await lockAndAppend(tx, runs) : await appendAtLastWritten(tx, runs, lastWritten);
+    const chained = lastWritten === undefined ? await lockAndAppend(tx, runs) : await appendAtLastWritten(tx, runs, lastWritten);
     lastWritten = chained.flat().at(-1)?.hash ?? lastWritten;
     return chained;
   } finally {
@@ -317,7 +316,7 @@ async function appendAtLastWritten(tx: Sql, runs: readonly PreparedRun[], guess:
   const chained = chainedRuns.flat();
   const rows = await tx.query<{ seq: string | null; hash: string | null; head_hash: string | null; head_at: string | null; isolation: string }>(
     `SELECT event_seq AS seq, event_hash AS hash, head_hash, head_at, isolation
-     FROM audit.append_runs_at_head($1::bigint, $2::timestamptz, $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::uuid[], $11::jsonb[], $12::jsonb[], $13::text[], $14::text[])`,
+     FROM audit.append_runs_at_head($1::bigint, $2::timestamptz, $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::uuid[], $11::jsonb[], $12::jsonb[], $13::text[], $14::text[], $15::jsonb[])`,
     appendParams(chained),
   );
   lockHolders.add(tx);
