@@ -145,6 +145,40 @@ describe('a bank screens its customer book', () => {
   });
 });
 
+describe('chunks sent at once', () => {
+  test('each is answered once and counted once; the same chunk twice at once is answered once; another under its number is a conflict', async () => {
+    const job = await create('albion-bank', 'at-once-job-0001');
+    const chunk = (n: number): Id[] => [BOOK[n % BOOK.length]!, { kind: 'EMAIL', value: `at.once.${n}@screening.example.com` }];
+    const other: Id[] = [{ kind: 'EMAIL', value: 'at.once.other@screening.example.com' }];
+    const sent = await Promise.all([...[0, 1, 2, 3, 2, 3, 4].map((n) => append('albion-bank', job.id, n, chunk(n))), append('albion-bank', job.id, 4, other)]);
+    for (const r of sent.slice(0, 6)) expect(r.errors).toBeUndefined();
+    // Of the two chunks 4 sent at once, the first to reach the database is answered, the other is a conflict.
+    expect(
+      sent
+        .slice(6)
+        .map((r) => codes(r)[0] ?? 'ANSWERED')
+        .sort(),
+    ).toEqual(['ANSWERED', 'CONFLICT']);
+    const answered4 = sent[6]!.errors ? other : chunk(4);
+
+    const [row] = await hub.db.query<Record<string, number>>(
+      `SELECT chunk_count AS chunks, identifier_count AS identifiers, known_count AS known FROM entities.screening_jobs WHERE id = $1`,
+      [job.id],
+    );
+    const asked = [0, 1, 2, 3].flatMap(chunk).concat(answered4);
+    const results = await allResults('albion-bank', job.id, 100);
+    expect(row).toEqual({ chunks: 5, identifiers: asked.length, known: results.filter((r) => r.known).length });
+    const hit = await must<{ hitNoHit: Answer[] }>('albion-bank', HIT, { ids: asked });
+    expect(results.map(({ chunk: _c, index: _i, ...answer }) => answer)).toEqual(hit.hitNoHit);
+    // One audit event per chunk answered.
+    const events = await hub.db.query<{ fields: string[] }>(
+      `SELECT fields FROM audit.events WHERE subject_type = 'ScreeningJob' AND subject_id = $1 AND action = 'CONSULT'`,
+      [job.id],
+    );
+    expect(events.map((e) => e.fields.find((f) => f.startsWith('chunk:'))).sort()).toEqual(['chunk:0', 'chunk:1', 'chunk:2', 'chunk:3', 'chunk:4']);
+  });
+});
+
 describe('reading a job’s results page by page', () => {
   type Result = Answer & { chunk: number; index: number };
   type Page = { screeningJob: { results: { nodes: Result[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } };
@@ -266,6 +300,24 @@ describe('the quota', () => {
       [job.id],
     );
     expect(refused.map((e) => e.fields.find((f) => f.startsWith('identifiers:')))).toEqual([`identifiers:${room - 2}`, `identifiers:${quota + 1}`]);
+  });
+
+  test('chunks sent at once count each other: of two that fit only alone, one is answered and the other RATE_LIMITED', async () => {
+    const job = await create('banca-carpati', 'quota-job-0003');
+    const quota = (await usedToday('banca-carpati')) + 3;
+    const sent = await withQuota(quota, () => Promise.all([append('banca-carpati', job.id, 0, ids(2, 'f')), append('banca-carpati', job.id, 1, ids(2, 'g'))]));
+    expect(sent.map((r) => codes(r)[0] ?? 'ANSWERED').sort()).toEqual(['ANSWERED', 'RATE_LIMITED']);
+    const [j] = await hub.db.query<{ n: number; chunks: number }>(
+      `SELECT identifier_count AS n, chunk_count AS chunks FROM entities.screening_jobs WHERE id = $1`,
+      [job.id],
+    );
+    expect(j).toEqual({ n: 2, chunks: 1 });
+    expect(await usedToday('banca-carpati')).toBe(quota - 1);
+    // The refused chunk left nothing but its refusal on the trail.
+    const stored = await hub.db.query(`SELECT chunk_number FROM entities.screening_chunks WHERE job_id = $1`, [job.id]);
+    expect(stored).toHaveLength(1);
+    const outcomes = await hub.db.query<{ fields: string[] }>(`SELECT fields FROM audit.events WHERE subject_id = $1 AND action = 'CONSULT'`, [job.id]);
+    expect(outcomes.map((e) => e.fields.find((f) => f.startsWith('outcome:'))).sort()).toEqual(['outcome:ANSWERED', 'outcome:RATE_LIMITED']);
   });
 
   test('a chunk may come as CSV, answered as the same list would be', async () => {
