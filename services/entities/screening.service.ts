@@ -159,41 +159,103 @@ function chunkColumns(input: { identifiers?: IdentifierInput[] | null; csv?: str
 }
 
 /**
- * The keyed hash (identifierHash, the hit/no-hit key) of each distinct identifier of a chunk, in the
- * order first sent: what the chunk's audit event keeps of them. Their number is the chunk's distinct
- * count, which the quota meters.
+ * A chunk's distinct identifiers, in the order first sent, as columns, and the keyed hash
+ * (identifierHash, the hit/no-hit key) of each: what the chunk's audit event keeps of them. Their
+ * number is the chunk's distinct count, which the quota meters.
  */
-function distinctHashes(kinds: readonly string[], values: readonly string[]): string[] {
+function distinctOf(kinds: readonly string[], values: readonly string[]) {
   const key = hitNoHitKey();
   const seen = new Map<string, Set<string>>();
-  const hashes: string[] = [];
+  const distinct = { kinds: [] as string[], values: [] as string[], hashes: [] as string[] };
   for (let n = 0; n < kinds.length; n++) {
     let ofKind = seen.get(kinds[n]!);
     if (!ofKind) seen.set(kinds[n]!, (ofKind = new Set()));
     const before = ofKind.size;
     ofKind.add(values[n]!);
-    if (ofKind.size !== before) hashes.push(identifierHash(key, kinds[n]!, values[n]!));
+    if (ofKind.size === before) continue;
+    distinct.kinds.push(kinds[n]!);
+    distinct.values.push(values[n]!);
+    distinct.hashes.push(identifierHash(key, kinds[n]!, values[n]!));
   }
-  return hashes;
+  return distinct;
+}
+
+/** One identifier of a chunk known beyond what the asker sees: how many agencies hold it, and those it may name. */
+export interface HeldIdentifier {
+  kind: string;
+  value: string;
+  holders: number;
+  contactable: string[];
 }
 
 /**
- * The CTEs (`held`, `answers`) that answer a chunk of identifiers, given as `$1` (kinds) and `$2`
- * (normalised values) in the order asked, and `seen`, an expression for the ids of the observations
- * the asker already sees: `answers` is one row with the number of items known (duplicates counted
- * each time), the known items' indexes in the chunk (0-based, ascending), their holder counts, and
- * their nameable holders (a JSON array of agency ids per known item; readers sort them), as
- * entities.screening_chunks keeps them.
+ * The statement that answers a chunk's distinct identifiers, given as `$1` (kinds) and `$2`
+ * (normalised values): one row (HeldIdentifier) per identifier known beyond what the asker sees,
+ * where `seen` is the condition an observation `o` meets when the asker sees it. Who holds the rest
+ * comes from entities.identifier_holders, the one function that looks past row-level security.
  */
-export function chunkAnswersSql(seen: string): string {
-  return `held AS MATERIALIZED (SELECT * FROM entities.identifier_holders($1::text[], $2::text[], ${seen})),
-            answers AS (
-              SELECT count(*)::int AS known,
-                     coalesce(array_agg((a.n - 1)::int ORDER BY a.n), '{}') AS items,
-                     coalesce(array_agg(h.holders ORDER BY a.n), '{}') AS holders,
-                     coalesce(jsonb_agg(to_jsonb(h.contactable) ORDER BY a.n), '[]') AS contactable
-                FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS a(kind, value, n)
-                JOIN held h ON h.kind = a.kind AND h.value = a.value)`;
+export function chunkHoldersSql(seen: string): string {
+  return `WITH seen AS (SELECT o.id FROM entities.entities en JOIN entities.observations o ON o.entity_id = en.id
+                      WHERE (en.kind, en.value) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND ${seen})
+     SELECT * FROM entities.identifier_holders($1::text[], $2::text[], ARRAY(SELECT id FROM seen))`;
+}
+
+/** A chunk as entities.screening_chunks keeps it. */
+export interface ChunkRow {
+  jobId: string;
+  chunkNumber: number;
+  ownerAgencyId: string;
+  requestHash: string;
+  /** Distinct identifiers, as the quota counts them. */
+  distinct: number;
+  kinds: readonly string[];
+  values: readonly string[];
+}
+
+/**
+ * Keeps a chunk and its answers in the chunk's row (one INSERT): the identifiers in the order asked
+ * and, for the known ones, their indexes in the chunk (ascending), holder counts and nameable
+ * holders (a JSON array of agency ids per known item; readers sort them), looked up here from the
+ * chunk's known identifiers (`held`, chunkHoldersSql). Returns how many of its identifiers are known
+ * (duplicates counted each time).
+ */
+export async function keepChunk(sql: Sql, chunk: ChunkRow, held: readonly HeldIdentifier[]): Promise<number> {
+  const byKind = new Map<string, Map<string, HeldIdentifier>>();
+  for (const h of held) {
+    let ofKind = byKind.get(h.kind);
+    if (!ofKind) byKind.set(h.kind, (ofKind = new Map()));
+    ofKind.set(h.value, h);
+  }
+  const items: number[] = [];
+  const holders: number[] = [];
+  const contactable: string[][] = [];
+  const { kinds, values } = chunk;
+  for (let n = 0; n < kinds.length; n++) {
+    const h = byKind.get(kinds[n]!)?.get(values[n]!);
+    if (!h) continue;
+    items.push(n);
+    holders.push(h.holders);
+    contactable.push(h.contactable);
+  }
+  await sql.query(
+    `INSERT INTO entities.screening_chunks (job_id, chunk_number, owner_agency_id, request_hash, identifier_count, known_count,
+                                            kinds, vals, known_items, holder_counts, contactable)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8::text[], $9::int[], $10::int[], $11::jsonb)`,
+    [
+      chunk.jobId,
+      chunk.chunkNumber,
+      chunk.ownerAgencyId,
+      chunk.requestHash,
+      chunk.distinct,
+      items.length,
+      kinds,
+      values,
+      items,
+      holders,
+      JSON.stringify(contactable),
+    ],
+  );
+  return items.length;
 }
 
 /** A chunk's request hash: the same identifiers in the same order hash the same. */
@@ -258,8 +320,8 @@ export async function appendScreeningChunk(
     throw forbidden('Your agency or role may not screen identifiers');
   const values = normaliseColumns(ctx.actor, kinds, written, countries, field);
   const hash = chunkHash(kinds, values);
-  const hashes = distinctHashes(kinds, values);
-  const distinct = hashes.length;
+  const unique = distinctOf(kinds, values);
+  const distinct = unique.hashes.length;
 
   const job = await ownJob(ctx, jobRef);
   if (!job) throw notFound('ScreeningJob');
@@ -275,7 +337,7 @@ export async function appendScreeningChunk(
     subjectType: SCREENING_SUBJECT,
     subjectId: job.id,
     recordOwnerAgencyId: ctx.actor.agencyId,
-    fields: [`agencyType:${ctx.actor.agencyType}`, `chunk:${chunkNumber}`, `identifiers:${distinct}`, `known:${known}`, `outcome:${outcome}`, ...hashes],
+    fields: [`agencyType:${ctx.actor.agencyType}`, `chunk:${chunkNumber}`, `identifiers:${distinct}`, `known:${known}`, `outcome:${outcome}`, ...unique.hashes],
   });
   // A chunk that does not fit the chunks committed so far costs the database nothing more.
   let wait = await quotaWait(ctx.db, ctx.actor.agencyId, distinct);
@@ -283,7 +345,12 @@ export async function appendScreeningChunk(
   if (wait === 0) {
     try {
       known = await ctx.db.transaction(async (tx) => {
-        const answered = await answerChunk(ctx, tx, job.id, chunkNumber, kinds, values, hash, distinct);
+        const answered = await answerChunk(
+          ctx,
+          tx,
+          { jobId: job.id, chunkNumber, ownerAgencyId: ctx.actor.agencyId, requestHash: hash, distinct, kinds, values },
+          unique,
+        );
         const exact = await quotaWait(tx, ctx.actor.agencyId, distinct, { jobId: job.id, chunk: chunkNumber });
         if (exact !== 0) throw new Refused('quota', exact);
         const [counted] = await tx.query<{ id: string }>(
@@ -313,38 +380,16 @@ export async function appendScreeningChunk(
 }
 
 /**
- * Answers a chunk and keeps its answers in the chunk's row, in one statement: what the caller
- * already sees is the Observation rule itself (the same SQL as hit/no-hit), who holds the rest comes
- * from entities.identifier_holders (chunkAnswersSql). Returns how many of its identifiers are known.
+ * Answers a chunk and keeps it with its answers: one statement answers its distinct identifiers
+ * (`unique`), where what the caller already sees is the Observation rule itself (the same SQL as
+ * hit/no-hit) and who holds the rest comes from entities.identifier_holders (chunkHoldersSql); one
+ * more keeps the chunk's row (keepChunk). Returns how many of its identifiers are known.
  */
-async function answerChunk(
-  ctx: RequestContext,
-  tx: Sql,
-  jobId: string,
-  chunkNumber: number,
-  kinds: readonly string[],
-  values: readonly string[],
-  hash: string,
-  distinct: number,
-): Promise<number> {
-  // A chunk's 50,000 identifiers are hashed in memory, not spilled to disk (the default is 4 MB), and
-  // joined with their holders by hashing: the planner, expecting 1,000 holders of a function, would
-  // sort both sides by text instead (EXPLAIN ANALYZE in docs/benchmarks.md).
-  await tx.query(`SELECT set_config('work_mem', '64MB', true), set_config('enable_mergejoin', 'off', true)`);
-  const params = new SqlParams([kinds, values, jobId, ctx.actor.agencyId, chunkNumber, hash, distinct]);
+async function answerChunk(ctx: RequestContext, tx: Sql, chunk: ChunkRow, unique: { kinds: string[]; values: string[] }): Promise<number> {
+  const params = new SqlParams([unique.kinds, unique.values]);
   const visible = visibleWhere(ctx, 'Observation', { alias: 'o', attributes: O.attributes(ctx, params), grantsTable: O.grantsTable }, params);
-  const [{ known }] = (await tx.query<{ known: number }>(
-    `WITH seen AS (SELECT o.id FROM entities.entities en JOIN entities.observations o ON o.entity_id = en.id
-                    WHERE (en.kind, en.value) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND coalesce((${visible}), false)),
-          ${chunkAnswersSql('ARRAY(SELECT id FROM seen)')}
-     INSERT INTO entities.screening_chunks (job_id, chunk_number, owner_agency_id, request_hash, identifier_count, known_count,
-                                            kinds, vals, known_items, holder_counts, contactable)
-     SELECT $3::uuid, $5::int, $4::uuid, $6::text, $7::int, answers.known, $1::text[], $2::text[], answers.items, answers.holders, answers.contactable
-       FROM answers
-     RETURNING known_count AS known`,
-    params.values,
-  )) as [{ known: number }];
-  return known;
+  const held = await tx.query<HeldIdentifier>(chunkHoldersSql(`coalesce((${visible}), false)`), params.values);
+  return keepChunk(tx, chunk, held);
 }
 
 /** No more chunks: the job's results are final. Closing a closed job answers it unchanged. */
