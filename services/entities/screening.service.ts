@@ -10,7 +10,8 @@ import { requestHash, requiredIdempotencyKey, submitOnce } from '../kernel/idemp
 import { assertMayReadAny, projectAll, projectOne, assertCanChange, assertCanCreate, visibleWhere } from '../kernel/policy';
 import { assertUuid } from '../kernel/marked-record';
 import { observationTableAs } from './entity.repository';
-import { hitNoHitKey, identifierHash } from './hit-no-hit.service';
+import { hitNoHitKey } from './hit-no-hit.service';
+import { identifierHashes } from './identifier-hashes';
 import { type IdentifierInput, normaliseColumns } from './observe';
 
 /**
@@ -159,14 +160,13 @@ function chunkColumns(input: { identifiers?: IdentifierInput[] | null; csv?: str
 }
 
 /**
- * A chunk's distinct identifiers, in the order first sent, as columns, and the keyed hash
- * (identifierHash, the hit/no-hit key) of each: what the chunk's audit event keeps of them. Their
- * number is the chunk's distinct count, which the quota meters.
+ * A chunk's distinct identifiers, in the order first sent, as columns, and the keyed hash of each
+ * (identifierHash with the hit/no-hit key, computed in bulk by identifierHashes): what the chunk's
+ * audit event keeps of them. Their number is the chunk's distinct count, which the quota meters.
  */
 function distinctOf(kinds: readonly string[], values: readonly string[]) {
-  const key = hitNoHitKey();
   const seen = new Map<string, Set<string>>();
-  const distinct = { kinds: [] as string[], values: [] as string[], hashes: [] as string[] };
+  const distinct = { kinds: [] as string[], values: [] as string[] };
   for (let n = 0; n < kinds.length; n++) {
     let ofKind = seen.get(kinds[n]!);
     if (!ofKind) seen.set(kinds[n]!, (ofKind = new Set()));
@@ -175,9 +175,8 @@ function distinctOf(kinds: readonly string[], values: readonly string[]) {
     if (ofKind.size === before) continue;
     distinct.kinds.push(kinds[n]!);
     distinct.values.push(values[n]!);
-    distinct.hashes.push(identifierHash(key, kinds[n]!, values[n]!));
   }
-  return distinct;
+  return { ...distinct, hashes: identifierHashes(hitNoHitKey(), distinct.kinds, distinct.values) };
 }
 
 /** One identifier of a chunk known beyond what the asker sees: how many agencies hold it, and those it may name. */
