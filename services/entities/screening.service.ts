@@ -190,13 +190,27 @@ export interface HeldIdentifier {
 /**
  * The statement that answers a chunk's distinct identifiers, given as `$1` (kinds) and `$2`
  * (normalised values): one row (HeldIdentifier) per identifier known beyond what the asker sees,
- * where `seen` is the condition an observation `o` meets when the asker sees it. Who holds the rest
- * comes from entities.identifier_holders, the one function that looks past row-level security.
+ * where `seen` is the condition an observation `o` meets when the asker sees it. Who holds what the
+ * asker does not see comes from entities.identifier_holders, the one function that looks past
+ * row-level security. It is asked first about every identifier as if the asker saw nothing; the
+ * asker's own view is then looked up only for the identifiers the hub holds at all (an index probe
+ * and a row-level security check each: for the whole chunk, most of which the hub does not hold,
+ * that was the statement's largest part), and those of which it sees a statement are asked about
+ * again with its statements left out, which answers them as asking once with them left out would.
  */
 export function chunkHoldersSql(seen: string): string {
-  return `WITH seen AS (SELECT o.id FROM entities.entities en JOIN entities.observations o ON o.entity_id = en.id
-                      WHERE (en.kind, en.value) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND ${seen})
-     SELECT * FROM entities.identifier_holders($1::text[], $2::text[], ARRAY(SELECT id FROM seen))`;
+  return `WITH held AS MATERIALIZED (SELECT * FROM entities.identifier_holders($1::text[], $2::text[], '{}')),
+          seen AS MATERIALIZED (SELECT en.kind, en.value, o.id FROM held h
+                                  JOIN entities.entities en ON en.kind = h.kind AND en.value = h.value
+                                  JOIN entities.observations o ON o.entity_id = en.id
+                                 WHERE ${seen}),
+          again AS (SELECT coalesce(array_agg(s.kind ORDER BY s.kind, s.value), '{}') AS kinds,
+                           coalesce(array_agg(s.value ORDER BY s.kind, s.value), '{}') AS vals, ARRAY(SELECT id FROM seen) AS ids
+                      FROM (SELECT DISTINCT kind, value FROM seen) AS s),
+          reheld AS MATERIALIZED (SELECT r.* FROM again, entities.identifier_holders(again.kinds, again.vals, again.ids) AS r)
+     SELECT h.kind, h.value, coalesce(r.holders, h.holders) AS holders, coalesce(r.contactable, h.contactable) AS contactable
+       FROM held h LEFT JOIN reheld r ON r.kind = h.kind AND r.value = h.value
+      WHERE r.kind IS NOT NULL OR NOT EXISTS (SELECT 1 FROM seen s WHERE s.kind = h.kind AND s.value = h.value)`;
 }
 
 /** A chunk as entities.screening_chunks keeps it. */

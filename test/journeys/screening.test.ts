@@ -90,6 +90,32 @@ describe('a bank screens its customer book', () => {
     expect(await allResults('albion-bank', job.id, 1, true)).toEqual(results.filter((r) => r.known));
   });
 
+  test('an identifier only the bank itself holds is not known; one it holds with others is known by the others alone', async () => {
+    const own = { kind: 'BANK_ACCOUNT', value: '20-00-00 44445555' };
+    const report = await hub.gql('albion-bank', `mutation($input: SubmitTransactionReportInput!) { submitTransactionReport(input: $input) { id } }`, {
+      input: {
+        idempotencyKey: 'screening-own-account-1',
+        handling: { marking: 'GREEN', sourceEvaluation: 'RELIABLE', intelligenceAssessment: 'B', handlingCode: 'P' },
+        reportCode: 'SAR',
+        reason: 'Screening journey: an account only this bank has reported, paid in cash late at night.',
+        indicators: ['CASH_OUTSIDE_HOURS'],
+        amount: 1500.5,
+        currency: 'GBP',
+        dateFrom: '2026-01-01',
+        dateTo: '2026-01-31',
+        parties: [{ name: 'Screening subject', significance: 'SUBJECT', account: own }],
+      },
+    });
+    expect(report.errors).toBeUndefined();
+    const mixed = await create('albion-bank', 'own-and-others-0001');
+    const ids = [own, BOOK[0]!, own, BOOK[2]!];
+    expect((await append('albion-bank', mixed.id, 0, ids)).errors).toBeUndefined();
+    const results = await allResults('albion-bank', mixed.id, 10);
+    expect(results.map((r) => r.known)).toEqual([false, true, false, false]);
+    const hit = await must<{ hitNoHit: Answer[] }>('albion-bank', HIT, { ids });
+    expect(results.map(({ chunk: _c, index: _i, ...answer }) => answer)).toEqual(hit.hitNoHit);
+  });
+
   test('the answer carries no case, marking or note, only agencies’ ids', async () => {
     const r = await hub.gql('albion-bank', RESULTS, { job: job.id, first: 100, after: null, onlyKnown: false });
     const json = JSON.stringify(r);
