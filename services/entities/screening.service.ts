@@ -179,6 +179,16 @@ function distinctOf(kinds: readonly string[], values: readonly string[]) {
   return { ...distinct, hashes: identifierHashes(hitNoHitKey(), distinct.kinds, distinct.values) };
 }
 
+/**
+ * A Postgres array literal of `values` for a `text[]` parameter, made by one join when no value holds
+ * a quote or backslash (the driver would escape each of a chunk's 50,000 values with two regular
+ * expressions); else the array itself, which the driver escapes.
+ */
+function textArray(values: readonly string[]): string | readonly string[] {
+  for (const v of values) if (v.includes('"') || v.includes('\\')) return values;
+  return values.length === 0 ? '{}' : `{"${values.join('","')}"}`;
+}
+
 /** One identifier of a chunk known beyond what the asker sees: how many agencies hold it, and those it may name. */
 export interface HeldIdentifier {
   kind: string;
@@ -261,10 +271,10 @@ export async function keepChunk(sql: Sql, chunk: ChunkRow, held: readonly HeldId
       chunk.requestHash,
       chunk.distinct,
       items.length,
-      kinds,
-      values,
-      items,
-      holders,
+      textArray(kinds),
+      textArray(values),
+      `{${items.join(',')}}`,
+      `{${holders.join(',')}}`,
       JSON.stringify(contactable),
     ],
   );
@@ -399,7 +409,7 @@ export async function appendScreeningChunk(
  * more keeps the chunk's row (keepChunk). Returns how many of its identifiers are known.
  */
 async function answerChunk(ctx: RequestContext, tx: Sql, chunk: ChunkRow, unique: { kinds: string[]; values: string[] }): Promise<number> {
-  const params = new SqlParams([unique.kinds, unique.values]);
+  const params = new SqlParams([textArray(unique.kinds), textArray(unique.values)]);
   const visible = visibleWhere(ctx, 'Observation', { alias: 'o', attributes: O.attributes(ctx, params), grantsTable: O.grantsTable }, params);
   const held = await tx.query<HeldIdentifier>(chunkHoldersSql(`coalesce((${visible}), false)`), params.values);
   return keepChunk(tx, chunk, held);

@@ -348,9 +348,13 @@ describe('the quota', () => {
 
   test('a chunk may come as CSV, answered as the same list would be', async () => {
     const job = await create('albion-bank', 'csv-job-0001');
-    const csv = ['BANK_ACCOUNT,GB68 ALBN 6016 1331 9268 19', 'email,Recrutare.Demo@Example.org', 'PHONE,0722 123 456,RO', '"ADDRESS","1 High St, Leeds"'].join(
-      '\n',
-    );
+    const csv = [
+      'BANK_ACCOUNT,GB68 ALBN 6016 1331 9268 19',
+      'email,Recrutare.Demo@Example.org',
+      'PHONE,0722 123 456,RO',
+      '"ADDRESS","1 High St, Leeds"',
+      '"ADDRESS","Flat ""B"", Unit 4\\5 Dock Rd"',
+    ].join('\n');
     const r = await hub.gql<{ appendScreeningChunk: Job }>(
       'albion-bank',
       `mutation($job: ID!, $csv: String!) { appendScreeningChunk(jobId: $job, chunk: 0, csv: $csv) { ${JOB} } }`,
@@ -359,7 +363,7 @@ describe('the quota', () => {
         csv,
       },
     );
-    expect(r.data!.appendScreeningChunk.identifierCount).toBe(4);
+    expect(r.data!.appendScreeningChunk.identifierCount).toBe(5);
     const results = await allResults('albion-bank', job.id, 10);
     const hit = await must<{ hitNoHit: Answer[] }>('albion-bank', HIT, {
       ids: [
@@ -367,9 +371,12 @@ describe('the quota', () => {
         { kind: 'EMAIL', value: 'Recrutare.Demo@Example.org' },
         { kind: 'PHONE', value: '0722 123 456', country: 'RO' },
         { kind: 'ADDRESS', value: '1 High St, Leeds' },
+        { kind: 'ADDRESS', value: 'Flat "B", Unit 4\\5 Dock Rd' },
       ],
     });
     expect(results.map(({ chunk: _c, index: _i, ...answer }) => answer)).toEqual(hit.hitNoHit);
+    // Kept as sent, quote and backslash included.
+    expect(results[4]!.value).toBe('Flat "B", Unit 4\\5 Dock Rd');
     const bad = await hub.gql('albion-bank', `mutation($job: ID!) { appendScreeningChunk(jobId: $job, chunk: 1, csv: "PHONE") { id } }`, { job: job.id });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'csv[0]' });
   });
