@@ -18,7 +18,8 @@ import { type IdentifierInput, normaliseColumns } from './observe';
  * Bulk screening: a bank submits its customer book as a job, in chunks, and learns for each
  * identifier what hit/no-hit (hit-no-hit.service.ts) would answer: known beyond what it can see,
  * how many agencies hold it, whom to ask. Each chunk is answered when it arrives, by one statement
- * for the whole chunk, and kept as the job's results until the bank reads them page by page.
+ * for its distinct identifiers, and kept in its row as the job's results until the bank reads them
+ * page by page. Chunks of one job are answered side by side (appendScreeningChunk).
  *
  * Audit: the job's creation (COLLECT) and its closing (ALTER, with the job's counts) are events on
  * the job; every chunk is one CONSULT event on the job with `agencyType:<type>`, `chunk:<n>`,
