@@ -6,7 +6,7 @@ import type { DemoRegistry } from '../kernel/subgraph';
 import { type EntityKind, normaliseIdentifier } from '../kernel/identifier';
 import type { LinkKind } from './observe';
 import { seedPrivateScreeningDemo } from './private-screening.service';
-import { chunkAnswersSql } from './screening.service';
+import { chunkHoldersSql, type HeldIdentifier, keepChunk } from './screening.service';
 
 /**
  * Invented identifiers only: UK phones from Ofcom's drama range (+44 7700 900000-900999), IBANs
@@ -207,15 +207,12 @@ export async function seedScreeningDemo(db: Sql, demo: DemoRegistry): Promise<vo
      VALUES ($1, $2, $3, 'demo', 'CLOSED', now()) RETURNING id`,
     [bank.id, bank.users.CONTRIBUTOR, DEMO_SCREENING.reference],
   );
-  const [{ known }] = (await db.query<{ known: number }>(
-    `WITH ${chunkAnswersSql('ARRAY(SELECT o.id FROM entities.observations o WHERE o.owner_agency_id = $4)')}
-     INSERT INTO entities.screening_chunks (job_id, chunk_number, owner_agency_id, request_hash, identifier_count, known_count,
-                                            kinds, vals, known_items, holder_counts, contactable)
-     SELECT $3, 0, $4, 'demo', cardinality($1::text[]), answers.known, $1::text[], $2::text[], answers.items, answers.holders, answers.contactable
-       FROM answers
-     RETURNING known_count AS known`,
-    [kinds, values, job!.id, bank.id],
-  )) as [{ known: number }];
+  const held = await db.query<HeldIdentifier>(chunkHoldersSql('o.owner_agency_id = $3'), [kinds, values, bank.id]);
+  const known = await keepChunk(
+    db,
+    { jobId: job!.id, chunkNumber: 0, ownerAgencyId: bank.id, requestHash: 'demo', distinct: kinds.length, kinds, values },
+    held,
+  );
   await db.query(`UPDATE entities.screening_jobs SET chunk_count = 1, identifier_count = $2, known_count = $3 WHERE id = $1`, [job!.id, kinds.length, known]);
   demo.ids['screening:onboarding'] = job!.id;
 }

@@ -1,23 +1,24 @@
 import { createHash } from 'node:crypto';
-import { parse as parseCsv } from 'csv-parse/sync';
 import { SqlParams } from '../../policies/sql';
 import { appendAudit, ownRecordEvent } from '../kernel/audit';
 import { loadConfig } from '../kernel/config';
 import type { RequestContext } from '../kernel/context';
+import { type CsvRowShape, readCsvColumns } from '../kernel/csv-records';
+import type { Sql } from '../kernel/db';
 import { badInput, conflict, forbidden, notFound, rateLimited } from '../kernel/errors';
 import { requestHash, requiredIdempotencyKey, submitOnce } from '../kernel/idempotency';
 import { assertMayReadAny, projectAll, projectOne, assertCanChange, assertCanCreate, visibleWhere } from '../kernel/policy';
-import type { EntityKind } from '../kernel/identifier';
 import { assertUuid } from '../kernel/marked-record';
 import { observationTableAs } from './entity.repository';
 import { hitNoHitKey, identifierHash } from './hit-no-hit.service';
-import { type IdentifierInput, normaliseIdentifiers } from './observe';
+import { type IdentifierInput, normaliseColumns } from './observe';
 
 /**
  * Bulk screening: a bank submits its customer book as a job, in chunks, and learns for each
  * identifier what hit/no-hit (hit-no-hit.service.ts) would answer: known beyond what it can see,
  * how many agencies hold it, whom to ask. Each chunk is answered when it arrives, by one statement
- * for the whole chunk, and kept as the job's results until the bank reads them page by page.
+ * for its distinct identifiers, and kept in its row as the job's results until the bank reads them
+ * page by page. Chunks of one job are answered side by side (appendScreeningChunk).
  *
  * Audit: the job's creation (COLLECT) and its closing (ALTER, with the job's counts) are events on
  * the job; every chunk is one CONSULT event on the job with `agencyType:<type>`, `chunk:<n>`,
@@ -112,64 +113,220 @@ export async function createScreeningJob(ctx: RequestContext, reference: string)
   return getScreeningJob(ctx, { id });
 }
 
-/** Seconds until `asked` more identifiers fit the agency's daily quota: 0 now, null never. Holds the agency's screening lock until the request ends. */
-async function quotaWait(ctx: RequestContext, asked: number): Promise<number | null> {
+/**
+ * Seconds until `asked` more identifiers fit the agency's daily quota: 0 now, null never. With
+ * `locked`, exact: it takes the agency's screening lock, held until the request ends (so concurrent
+ * chunks of the agency count each other), and leaves out `locked`'s own chunk, already written in this
+ * transaction. Without, a reading of the chunks committed so far, to refuse early.
+ */
+async function quotaWait(sql: Sql, agencyId: string, asked: number, locked?: { jobId: string; chunk: number }): Promise<number | null> {
   const quota = loadConfig().screeningAgencyPerDay;
   if (asked > quota) return null;
-  await ctx.db.query(`SELECT pg_advisory_xact_lock(hashtextextended('tessera.screening:' || $1, 0))`, [ctx.actor.agencyId]);
+  if (locked) await sql.query(`SELECT pg_advisory_xact_lock(hashtextextended('tessera.screening:' || $1, 0))`, [agencyId]);
   // Chunks leave the window oldest first; the wait ends when the oldest chunk whose newer ones plus `asked` fit has left.
-  const [{ wait }] = (await ctx.db.query<{ wait: number }>(
+  const [{ wait }] = (await sql.query<{ wait: number }>(
     `SELECT CASE WHEN coalesce(max(total), 0) + $2 <= $3 THEN 0
                  ELSE greatest(1, ceil(extract(epoch FROM min(created_at) FILTER (WHERE newer + $2 <= $3) + interval '1 day' - clock_timestamp())))::int END AS wait
        FROM (SELECT created_at, sum(identifier_count) OVER () AS total,
                     coalesce(sum(identifier_count) OVER (ORDER BY created_at DESC, job_id, chunk_number ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS newer
-               FROM entities.screening_chunks WHERE owner_agency_id = $1 AND created_at > clock_timestamp() - interval '1 day') AS c`,
-    [ctx.actor.agencyId, asked, quota],
+               FROM entities.screening_chunks WHERE owner_agency_id = $1 AND created_at > clock_timestamp() - interval '1 day'
+                AND (job_id, chunk_number) IS DISTINCT FROM ($4::uuid, $5::int)) AS c`,
+    [agencyId, asked, quota, locked?.jobId ?? null, locked?.chunk ?? null],
   )) as [{ wait: number }];
   return wait;
 }
 
+/** A line of a chunk as CSV. */
+const CSV_LINE: CsvRowShape = { min: 2, max: 3, rule: 'a line is KIND,value or KIND,value,country' };
+
 /**
- * A chunk as CSV: one identifier a line, `KIND,value` or `KIND,value,country` (RFC 4180 quoting for
- * values with commas), no header. Read as the GraphQL list is, so the answer is the same.
+ * A chunk's identifiers as columns, as sent: the GraphQL list, or CSV lines `KIND,value` or
+ * `KIND,value,country` (RFC 4180 quoting for values with commas, no header; the kind in any case),
+ * read as the list is, so the answer is the same. No object per identifier.
  */
-export function identifiersOfCsv(csv: string): IdentifierInput[] {
-  let rows: string[][];
-  try {
-    rows = parseCsv(csv, { relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
-  } catch (e) {
-    throw badInput('csv', `is not CSV: ${(e as Error).message}`);
+function chunkColumns(input: { identifiers?: IdentifierInput[] | null; csv?: string | null }) {
+  if (input.identifiers) {
+    const ids = input.identifiers;
+    return { field: 'identifiers', kinds: ids.map((i) => i.kind as string), values: ids.map((i) => i.value), countries: ids.map((i) => i.country) };
   }
-  return rows.map((r, n) => {
-    if (r.length < 2 || r.length > 3) throw badInput(`csv[${n}]`, 'a line is KIND,value or KIND,value,country');
-    return { kind: r[0]!.toUpperCase() as EntityKind, value: r[1]!, country: r[2] || null };
+  const [kindCells, values, countryCells] = readCsvColumns(input.csv!, 'csv', CSV_LINE) as [string[], string[], string[]];
+  const upper = new Map<string, string>();
+  const kinds = kindCells.map((k) => {
+    let kind = upper.get(k);
+    if (kind === undefined) upper.set(k, (kind = k.toUpperCase()));
+    return kind;
   });
+  return { field: 'csv', kinds, values, countries: countryCells.map((c) => c || null) };
 }
 
 /**
- * The CTEs (`held`, `answers`) that answer a chunk of identifiers, given as `$1` (kinds) and `$2`
- * (normalised values) in the order asked, and `seen`, an expression for the ids of the observations
- * the asker already sees: `answers` is one row with the number of items known (duplicates counted
- * each time), the known items' indexes in the chunk (0-based, ascending), their holder counts, and
- * their nameable holders (a JSON array of agency ids per known item; readers sort them), as
- * entities.screening_chunks keeps them.
+ * A chunk's distinct identifiers, in the order first sent, as columns, and the keyed hash of each
+ * (identifierHash with the hit/no-hit key): what the chunk's
+ * audit event keeps of them. Their number is the chunk's distinct count, which the quota meters.
  */
-export function chunkAnswersSql(seen: string): string {
-  return `held AS MATERIALIZED (SELECT * FROM entities.identifier_holders($1::text[], $2::text[], ${seen})),
-            answers AS (
-              SELECT count(*)::int AS known,
-                     coalesce(array_agg((a.n - 1)::int ORDER BY a.n), '{}') AS items,
-                     coalesce(array_agg(h.holders ORDER BY a.n), '{}') AS holders,
-                     coalesce(jsonb_agg(to_jsonb(h.contactable) ORDER BY a.n), '[]') AS contactable
-                FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS a(kind, value, n)
-                JOIN held h ON h.kind = a.kind AND h.value = a.value)`;
+function distinctOf(kinds: readonly string[], values: readonly string[]) {
+  const seen = new Map<string, Set<string>>();
+  const distinct = { kinds: [] as string[], values: [] as string[] };
+  for (let n = 0; n < kinds.length; n++) {
+    let ofKind = seen.get(kinds[n]!);
+    if (!ofKind) seen.set(kinds[n]!, (ofKind = new Set()));
+    const before = ofKind.size;
+    ofKind.add(values[n]!);
+    if (ofKind.size === before) continue;
+    distinct.kinds.push(kinds[n]!);
+    distinct.values.push(values[n]!);
+  }
+  const key = hitNoHitKey();
+  return { ...distinct, hashes: distinct.kinds.map((kind, n) => identifierHash(key, kind, distinct.values[n]!)) };
+}
+
+/**
+ * A Postgres array literal of `values` for a `text[]` parameter, made by one join when no value holds
+ * a quote or backslash (the driver would escape each of a chunk's 50,000 values with two regular
+ * expressions); else the array itself, which the driver escapes.
+ */
+function textArray(values: readonly string[]): string | readonly string[] {
+  for (const v of values) if (v.includes('"') || v.includes('\\')) return values;
+  return values.length === 0 ? '{}' : `{"${values.join('","')}"}`;
+}
+
+/** One identifier of a chunk known beyond what the asker sees: how many agencies hold it, and those it may name. */
+export interface HeldIdentifier {
+  kind: string;
+  value: string;
+  holders: number;
+  contactable: string[];
+}
+
+/**
+ * The statement that answers a chunk's distinct identifiers, given as `$1` (kinds) and `$2`
+ * (normalised values): one row (HeldIdentifier) per identifier known beyond what the asker sees,
+ * where `seen` is the condition an observation `o` meets when the asker sees it. Who holds what the
+ * asker does not see comes from entities.identifier_holders, the one function that looks past
+ * row-level security. It is asked first about every identifier as if the asker saw nothing; the
+ * asker's own view is then looked up only for the identifiers the hub holds at all (an index probe
+ * and a row-level security check each: for the whole chunk, most of which the hub does not hold,
+ * that was the statement's largest part), and those of which it sees a statement are asked about
+ * again with its statements left out, which answers them as asking once with them left out would.
+ */
+export function chunkHoldersSql(seen: string): string {
+  return `WITH held AS MATERIALIZED (SELECT * FROM entities.identifier_holders($1::text[], $2::text[], '{}')),
+          seen AS MATERIALIZED (SELECT en.kind, en.value, o.id FROM held h
+                                  JOIN entities.entities en ON en.kind = h.kind AND en.value = h.value
+                                  JOIN entities.observations o ON o.entity_id = en.id
+                                 WHERE ${seen}),
+          again AS (SELECT coalesce(array_agg(s.kind ORDER BY s.kind, s.value), '{}') AS kinds,
+                           coalesce(array_agg(s.value ORDER BY s.kind, s.value), '{}') AS vals, ARRAY(SELECT id FROM seen) AS ids
+                      FROM (SELECT DISTINCT kind, value FROM seen) AS s),
+          reheld AS MATERIALIZED (SELECT r.* FROM again, entities.identifier_holders(again.kinds, again.vals, again.ids) AS r)
+     SELECT h.kind, h.value, coalesce(r.holders, h.holders) AS holders, coalesce(r.contactable, h.contactable) AS contactable
+       FROM held h LEFT JOIN reheld r ON r.kind = h.kind AND r.value = h.value
+      WHERE r.kind IS NOT NULL OR NOT EXISTS (SELECT 1 FROM seen s WHERE s.kind = h.kind AND s.value = h.value)`;
+}
+
+/** A chunk as entities.screening_chunks keeps it. */
+export interface ChunkRow {
+  jobId: string;
+  chunkNumber: number;
+  ownerAgencyId: string;
+  requestHash: string;
+  /** Distinct identifiers, as the quota counts them. */
+  distinct: number;
+  kinds: readonly string[];
+  values: readonly string[];
+}
+
+/**
+ * Keeps a chunk and its answers in the chunk's row (one INSERT): the identifiers in the order asked
+ * and, for the known ones, their indexes in the chunk (ascending), holder counts and nameable
+ * holders (a JSON array of agency ids per known item; readers sort them), looked up here from the
+ * chunk's known identifiers (`held`, chunkHoldersSql). Returns how many of its identifiers are known
+ * (duplicates counted each time).
+ */
+export async function keepChunk(sql: Sql, chunk: ChunkRow, held: readonly HeldIdentifier[]): Promise<number> {
+  const byKind = new Map<string, Map<string, HeldIdentifier>>();
+  for (const h of held) {
+    let ofKind = byKind.get(h.kind);
+    if (!ofKind) byKind.set(h.kind, (ofKind = new Map()));
+    ofKind.set(h.value, h);
+  }
+  const items: number[] = [];
+  const holders: number[] = [];
+  const contactable: string[][] = [];
+  const { kinds, values } = chunk;
+  for (let n = 0; n < kinds.length; n++) {
+    const h = byKind.get(kinds[n]!)?.get(values[n]!);
+    if (!h) continue;
+    items.push(n);
+    holders.push(h.holders);
+    contactable.push(h.contactable);
+  }
+  await sql.query(
+    `INSERT INTO entities.screening_chunks (job_id, chunk_number, owner_agency_id, request_hash, identifier_count, known_count,
+                                            kinds, vals, known_items, holder_counts, contactable)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8::text[], $9::int[], $10::int[], $11::jsonb)`,
+    [
+      chunk.jobId,
+      chunk.chunkNumber,
+      chunk.ownerAgencyId,
+      chunk.requestHash,
+      chunk.distinct,
+      items.length,
+      textArray(kinds),
+      textArray(values),
+      `{${items.join(',')}}`,
+      `{${holders.join(',')}}`,
+      JSON.stringify(contactable),
+    ],
+  );
+  return items.length;
+}
+
+/** A chunk's request hash: the same identifiers in the same order hash the same. */
+const chunkHash = (kinds: readonly string[], values: readonly string[]) =>
+  createHash('sha256')
+    .update(JSON.stringify([kinds, values]))
+    .digest('hex');
+
+/** Whether a statement failed on a unique index (a chunk number another request wrote first). */
+const isUniqueViolation = (err: unknown) => {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  return (e.driverError?.code ?? e.code) === '23505';
+};
+
+/** Thrown inside the chunk's savepoint to undo it: the quota or the job refused the chunk after it was answered. */
+class Refused {
+  constructor(
+    readonly why: 'quota' | 'job',
+    readonly wait: number | null = null,
+  ) {}
+}
+
+/**
+ * The chunk's own earlier answer: true if chunk `chunkNumber` of the job was answered with the same
+ * identifiers (a re-sent chunk: nothing to do), false if never; another chunk under the number is a CONFLICT.
+ */
+async function answeredBefore(ctx: RequestContext, jobId: string, chunkNumber: number, hash: string): Promise<boolean> {
+  const [earlier] = await ctx.db.query<{ hash: string }>(`SELECT request_hash AS hash FROM entities.screening_chunks WHERE job_id = $1 AND chunk_number = $2`, [
+    jobId,
+    chunkNumber,
+  ]);
+  if (earlier && earlier.hash !== hash) throw conflict(`chunk ${chunkNumber} of this job was already sent with other identifiers`, { field: 'chunk' });
+  return earlier !== undefined;
 }
 
 /**
  * Appends chunk `chunkNumber` (any order; each number once) to an open job and answers it. The
  * same chunk again is a no-op answering the job; another chunk under a used number is a CONFLICT.
- * The identifiers are read before the job is locked, so a client's next chunk is read while this
- * one is answered.
+ *
+ * Chunks of one job are answered concurrently: the identifiers are read, normalised and hashed
+ * before any statement, and the job is not locked while the database answers them. What must be
+ * exact is settled after the answer, in the chunk's savepoint, under locks held to the end of the
+ * request: the agency's quota (its screening lock, quotaWait), then the job's size and status (one
+ * conditional UPDATE of its row, which takes the row's lock), then the audit event. A chunk refused
+ * there is undone whole (the savepoint) before its refusal is recorded. Two requests with the same
+ * chunk number: the second's insert waits for the first and fails on the chunk's primary key, and
+ * it then answers as a chunk sent again does.
  */
 export async function appendScreeningChunk(
   ctx: RequestContext,
@@ -180,85 +337,83 @@ export async function appendScreeningChunk(
   if (!Number.isInteger(chunkNumber) || chunkNumber < 0 || chunkNumber >= MAX_SCREENING_JOB)
     throw badInput('chunk', `must be between 0 and ${MAX_SCREENING_JOB - 1}`);
   if ((input.identifiers == null) === (input.csv == null)) throw badInput('identifiers', 'give the chunk as identifiers or as csv, not both');
-  const field = input.csv != null ? 'csv' : 'identifiers';
-  const identifiers = input.identifiers ?? identifiersOfCsv(input.csv!);
-  if (identifiers.length === 0 || identifiers.length > MAX_SCREENING_CHUNK) throw badInput(field, `a chunk holds 1 to ${MAX_SCREENING_CHUNK} identifiers`);
+  const { field, kinds, values: written, countries } = chunkColumns(input);
+  if (kinds.length === 0 || kinds.length > MAX_SCREENING_CHUNK) throw badInput(field, `a chunk holds 1 to ${MAX_SCREENING_CHUNK} identifiers`);
   // Refused before any work when the caller may feed no job at all (its agency type or role).
   if (!ctx.ability.can('update', { __typename: 'ScreeningJob', ownerAgencyId: ctx.actor.agencyId }))
     throw forbidden('Your agency or role may not screen identifiers');
-  const asked = normaliseIdentifiers(ctx.actor, identifiers, field);
-  const kinds = asked.map((i) => i.kind);
-  const values = asked.map((i) => i.value);
-  const hash = createHash('sha256')
-    .update(JSON.stringify([kinds, values]))
-    .digest('hex');
-  const key = (k: string, v: string) => `${k}\u0000${v}`;
-  const distinct = [...new Map(asked.map((i) => [key(i.kind, i.value), i])).values()];
-  const hmacKey = hitNoHitKey();
-  const hashes = distinct.map((i) => identifierHash(hmacKey, i.kind, i.value));
+  const values = normaliseColumns(ctx.actor, kinds, written, countries, field);
+  const hash = chunkHash(kinds, values);
+  const unique = distinctOf(kinds, values);
+  const distinct = unique.hashes.length;
 
-  const job = await ownJob(ctx, jobRef, true);
+  const job = await ownJob(ctx, jobRef);
   if (!job) throw notFound('ScreeningJob');
   assertCanChange(ctx, 'update', record(job), 'ScreeningJob');
-  const [earlier] = await ctx.db.query<{ hash: string }>(`SELECT request_hash AS hash FROM entities.screening_chunks WHERE job_id = $1 AND chunk_number = $2`, [
-    job.id,
-    chunkNumber,
-  ]);
-  if (earlier) {
-    if (earlier.hash !== hash) throw conflict(`chunk ${chunkNumber} of this job was already sent with other identifiers`, { field: 'chunk' });
-    return getScreeningJob(ctx, { id: job.id });
-  }
-  if (job.status !== 'OPEN') throw conflict('this screening job is closed: create another job to screen more', { field: 'jobId' });
-  if (job.identifierCount + asked.length > MAX_SCREENING_JOB) throw badInput(field, `a job holds at most ${MAX_SCREENING_JOB} identifiers`);
+  if (await answeredBefore(ctx, job.id, chunkNumber, hash)) return getScreeningJob(ctx, { id: job.id });
+  const closed = () => conflict('this screening job is closed: create another job to screen more', { field: 'jobId' });
+  const tooMany = () => badInput(field, `a job holds at most ${MAX_SCREENING_JOB} identifiers`);
+  if (job.status !== 'OPEN') throw closed();
+  if (job.identifierCount + kinds.length > MAX_SCREENING_JOB) throw tooMany();
 
-  const wait = await quotaWait(ctx, distinct.length);
   const event = (outcome: string, known: number) => ({
     action: 'CONSULT' as const,
     subjectType: SCREENING_SUBJECT,
     subjectId: job.id,
     recordOwnerAgencyId: ctx.actor.agencyId,
-    fields: [`agencyType:${ctx.actor.agencyType}`, `chunk:${chunkNumber}`, `identifiers:${distinct.length}`, `known:${known}`, `outcome:${outcome}`, ...hashes],
+    fields: [`agencyType:${ctx.actor.agencyType}`, `chunk:${chunkNumber}`, `identifiers:${distinct}`, `known:${known}`, `outcome:${outcome}`, ...unique.hashes],
   });
+  // A chunk that does not fit the chunks committed so far costs the database nothing more.
+  let wait = await quotaWait(ctx.db, ctx.actor.agencyId, distinct);
+  let known = 0;
+  if (wait === 0) {
+    try {
+      known = await ctx.db.transaction(async (tx) => {
+        const answered = await answerChunk(
+          ctx,
+          tx,
+          { jobId: job.id, chunkNumber, ownerAgencyId: ctx.actor.agencyId, requestHash: hash, distinct, kinds, values },
+          unique,
+        );
+        const exact = await quotaWait(tx, ctx.actor.agencyId, distinct, { jobId: job.id, chunk: chunkNumber });
+        if (exact !== 0) throw new Refused('quota', exact);
+        const [counted] = await tx.query<{ id: string }>(
+          `UPDATE entities.screening_jobs SET chunk_count = chunk_count + 1, identifier_count = identifier_count + $2, known_count = known_count + $3
+            WHERE id = $1 AND status = 'OPEN' AND identifier_count + $2 <= $4 RETURNING id`,
+          [job.id, kinds.length, answered, MAX_SCREENING_JOB],
+        );
+        if (!counted) throw new Refused('job');
+        await appendAudit(tx, ctx, [event('ANSWERED', answered)]);
+        return answered;
+      });
+    } catch (err) {
+      if (isUniqueViolation(err) && (await answeredBefore(ctx, job.id, chunkNumber, hash))) return getScreeningJob(ctx, { id: job.id });
+      if (!(err instanceof Refused)) throw err;
+      if (err.why === 'job') throw (await ownJob(ctx, { id: job.id }))?.status === 'OPEN' ? tooMany() : closed();
+      wait = err.wait;
+    }
+  }
   if (wait !== 0) {
     await ctx.db.transaction((tx) => appendAudit(tx, ctx, [event('RATE_LIMITED', 0)]));
-    ctx.log.info(
-      { op: 'screening', jobId: job.id, chunk: chunkNumber, identifiers: distinct.length, outcome: 'RATE_LIMITED', retryAfterSeconds: wait },
-      'screening',
-    );
+    ctx.log.info({ op: 'screening', jobId: job.id, chunk: chunkNumber, identifiers: distinct, outcome: 'RATE_LIMITED', retryAfterSeconds: wait }, 'screening');
     if (wait === null) throw badInput(field, `more distinct identifiers than your agency's daily screening quota (${loadConfig().screeningAgencyPerDay})`);
     throw rateLimited(`Screening quota reached; try this chunk again in ${wait} s`, wait);
   }
-
-  const known = await ctx.db.transaction(async (tx) => {
-    // A chunk's 50,000 identifiers are hashed in memory, not spilled to disk (the default is 4 MB), and
-    // joined with their holders by hashing: the planner, expecting 1,000 holders of a function, would
-    // sort both sides by text instead (EXPLAIN ANALYZE in docs/benchmarks.md).
-    await tx.query(`SELECT set_config('work_mem', '64MB', true), set_config('enable_mergejoin', 'off', true)`);
-    // One statement for the chunk: what the caller already sees is the Observation rule itself (the
-    // same SQL as hit/no-hit), who holds the rest comes from entities.identifier_holders, and the
-    // answers are kept in the chunk's row (chunkAnswersSql).
-    const params = new SqlParams([kinds, values, job.id, ctx.actor.agencyId, chunkNumber, hash, distinct.length]);
-    const visible = visibleWhere(ctx, 'Observation', { alias: 'o', attributes: O.attributes(ctx, params), grantsTable: O.grantsTable }, params);
-    const [{ known }] = (await tx.query<{ known: number }>(
-      `WITH seen AS (SELECT o.id FROM entities.entities en JOIN entities.observations o ON o.entity_id = en.id
-                      WHERE (en.kind, en.value) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND coalesce((${visible}), false)),
-            ${chunkAnswersSql('ARRAY(SELECT id FROM seen)')}
-       INSERT INTO entities.screening_chunks (job_id, chunk_number, owner_agency_id, request_hash, identifier_count, known_count,
-                                              kinds, vals, known_items, holder_counts, contactable)
-       SELECT $3::uuid, $5::int, $4::uuid, $6::text, $7::int, answers.known, $1::text[], $2::text[], answers.items, answers.holders, answers.contactable
-         FROM answers
-       RETURNING known_count AS known`,
-      params.values,
-    )) as [{ known: number }];
-    await tx.query(
-      `UPDATE entities.screening_jobs SET chunk_count = chunk_count + 1, identifier_count = identifier_count + $2, known_count = known_count + $3 WHERE id = $1`,
-      [job.id, asked.length, known],
-    );
-    await appendAudit(tx, ctx, [event('ANSWERED', known)]);
-    return known;
-  });
-  ctx.log.info({ op: 'screening', jobId: job.id, chunk: chunkNumber, identifiers: distinct.length, known, outcome: 'ANSWERED' }, 'screening');
+  ctx.log.info({ op: 'screening', jobId: job.id, chunk: chunkNumber, identifiers: distinct, known, outcome: 'ANSWERED' }, 'screening');
   return getScreeningJob(ctx, { id: job.id });
+}
+
+/**
+ * Answers a chunk and keeps it with its answers: one statement answers its distinct identifiers
+ * (`unique`), where what the caller already sees is the Observation rule itself (the same SQL as
+ * hit/no-hit) and who holds the rest comes from entities.identifier_holders (chunkHoldersSql); one
+ * more keeps the chunk's row (keepChunk). Returns how many of its identifiers are known.
+ */
+async function answerChunk(ctx: RequestContext, tx: Sql, chunk: ChunkRow, unique: { kinds: string[]; values: string[] }): Promise<number> {
+  const params = new SqlParams([textArray(unique.kinds), textArray(unique.values)]);
+  const visible = visibleWhere(ctx, 'Observation', { alias: 'o', attributes: O.attributes(ctx, params), grantsTable: O.grantsTable }, params);
+  const held = await tx.query<HeldIdentifier>(chunkHoldersSql(`coalesce((${visible}), false)`), params.values);
+  return keepChunk(tx, chunk, held);
 }
 
 /** No more chunks: the job's results are final. Closing a closed job answers it unchanged. */

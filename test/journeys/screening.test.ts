@@ -90,6 +90,32 @@ describe('a bank screens its customer book', () => {
     expect(await allResults('albion-bank', job.id, 1, true)).toEqual(results.filter((r) => r.known));
   });
 
+  test('an identifier only the bank itself holds is not known; one it holds with others is known by the others alone', async () => {
+    const own = { kind: 'BANK_ACCOUNT', value: '20-00-00 44445555' };
+    const report = await hub.gql('albion-bank', `mutation($input: SubmitTransactionReportInput!) { submitTransactionReport(input: $input) { id } }`, {
+      input: {
+        idempotencyKey: 'screening-own-account-1',
+        handling: { marking: 'GREEN', sourceEvaluation: 'RELIABLE', intelligenceAssessment: 'B', handlingCode: 'P' },
+        reportCode: 'SAR',
+        reason: 'Screening journey: an account only this bank has reported, paid in cash late at night.',
+        indicators: ['CASH_OUTSIDE_HOURS'],
+        amount: 1500.5,
+        currency: 'GBP',
+        dateFrom: '2026-01-01',
+        dateTo: '2026-01-31',
+        parties: [{ name: 'Screening subject', significance: 'SUBJECT', account: own }],
+      },
+    });
+    expect(report.errors).toBeUndefined();
+    const mixed = await create('albion-bank', 'own-and-others-0001');
+    const ids = [own, BOOK[0]!, own, BOOK[2]!];
+    expect((await append('albion-bank', mixed.id, 0, ids)).errors).toBeUndefined();
+    const results = await allResults('albion-bank', mixed.id, 10);
+    expect(results.map((r) => r.known)).toEqual([false, true, false, false]);
+    const hit = await must<{ hitNoHit: Answer[] }>('albion-bank', HIT, { ids });
+    expect(results.map(({ chunk: _c, index: _i, ...answer }) => answer)).toEqual(hit.hitNoHit);
+  });
+
   test('the answer carries no case, marking or note, only agencies’ ids', async () => {
     const r = await hub.gql('albion-bank', RESULTS, { job: job.id, first: 100, after: null, onlyKnown: false });
     const json = JSON.stringify(r);
@@ -142,6 +168,40 @@ describe('a bank screens its customer book', () => {
     const r = await hub.gql<{ screeningJob: Job }>('albion-bank:VIEWER', `query($id: ID!) { screeningJob(id: $id) { status } }`, { id: job.id });
     expect(r.data!.screeningJob.status).toBe('CLOSED');
     expect(codes(await hub.gql('albion-bank:VIEWER', CREATE, { ref: 'viewer-job-0001' }))).toEqual(['FORBIDDEN']);
+  });
+});
+
+describe('chunks sent at once', () => {
+  test('each is answered once and counted once; the same chunk twice at once is answered once; another under its number is a conflict', async () => {
+    const job = await create('albion-bank', 'at-once-job-0001');
+    const chunk = (n: number): Id[] => [BOOK[n % BOOK.length]!, { kind: 'EMAIL', value: `at.once.${n}@screening.example.com` }];
+    const other: Id[] = [{ kind: 'EMAIL', value: 'at.once.other@screening.example.com' }];
+    const sent = await Promise.all([...[0, 1, 2, 3, 2, 3, 4].map((n) => append('albion-bank', job.id, n, chunk(n))), append('albion-bank', job.id, 4, other)]);
+    for (const r of sent.slice(0, 6)) expect(r.errors).toBeUndefined();
+    // Of the two chunks 4 sent at once, the first to reach the database is answered, the other is a conflict.
+    expect(
+      sent
+        .slice(6)
+        .map((r) => codes(r)[0] ?? 'ANSWERED')
+        .sort(),
+    ).toEqual(['ANSWERED', 'CONFLICT']);
+    const answered4 = sent[6]!.errors ? other : chunk(4);
+
+    const [row] = await hub.db.query<Record<string, number>>(
+      `SELECT chunk_count AS chunks, identifier_count AS identifiers, known_count AS known FROM entities.screening_jobs WHERE id = $1`,
+      [job.id],
+    );
+    const asked = [0, 1, 2, 3].flatMap(chunk).concat(answered4);
+    const results = await allResults('albion-bank', job.id, 100);
+    expect(row).toEqual({ chunks: 5, identifiers: asked.length, known: results.filter((r) => r.known).length });
+    const hit = await must<{ hitNoHit: Answer[] }>('albion-bank', HIT, { ids: asked });
+    expect(results.map(({ chunk: _c, index: _i, ...answer }) => answer)).toEqual(hit.hitNoHit);
+    // One audit event per chunk answered.
+    const events = await hub.db.query<{ fields: string[] }>(
+      `SELECT fields FROM audit.events WHERE subject_type = 'ScreeningJob' AND subject_id = $1 AND action = 'CONSULT'`,
+      [job.id],
+    );
+    expect(events.map((e) => e.fields.find((f) => f.startsWith('chunk:'))).sort()).toEqual(['chunk:0', 'chunk:1', 'chunk:2', 'chunk:3', 'chunk:4']);
   });
 });
 
@@ -268,11 +328,33 @@ describe('the quota', () => {
     expect(refused.map((e) => e.fields.find((f) => f.startsWith('identifiers:')))).toEqual([`identifiers:${room - 2}`, `identifiers:${quota + 1}`]);
   });
 
+  test('chunks sent at once count each other: of two that fit only alone, one is answered and the other RATE_LIMITED', async () => {
+    const job = await create('banca-carpati', 'quota-job-0003');
+    const quota = (await usedToday('banca-carpati')) + 3;
+    const sent = await withQuota(quota, () => Promise.all([append('banca-carpati', job.id, 0, ids(2, 'f')), append('banca-carpati', job.id, 1, ids(2, 'g'))]));
+    expect(sent.map((r) => codes(r)[0] ?? 'ANSWERED').sort()).toEqual(['ANSWERED', 'RATE_LIMITED']);
+    const [j] = await hub.db.query<{ n: number; chunks: number }>(
+      `SELECT identifier_count AS n, chunk_count AS chunks FROM entities.screening_jobs WHERE id = $1`,
+      [job.id],
+    );
+    expect(j).toEqual({ n: 2, chunks: 1 });
+    expect(await usedToday('banca-carpati')).toBe(quota - 1);
+    // The refused chunk left nothing but its refusal on the trail.
+    const stored = await hub.db.query(`SELECT chunk_number FROM entities.screening_chunks WHERE job_id = $1`, [job.id]);
+    expect(stored).toHaveLength(1);
+    const outcomes = await hub.db.query<{ fields: string[] }>(`SELECT fields FROM audit.events WHERE subject_id = $1 AND action = 'CONSULT'`, [job.id]);
+    expect(outcomes.map((e) => e.fields.find((f) => f.startsWith('outcome:'))).sort()).toEqual(['outcome:ANSWERED', 'outcome:RATE_LIMITED']);
+  });
+
   test('a chunk may come as CSV, answered as the same list would be', async () => {
     const job = await create('albion-bank', 'csv-job-0001');
-    const csv = ['BANK_ACCOUNT,GB68 ALBN 6016 1331 9268 19', 'email,Recrutare.Demo@Example.org', 'PHONE,0722 123 456,RO', '"ADDRESS","1 High St, Leeds"'].join(
-      '\n',
-    );
+    const csv = [
+      'BANK_ACCOUNT,GB68 ALBN 6016 1331 9268 19',
+      'email,Recrutare.Demo@Example.org',
+      'PHONE,0722 123 456,RO',
+      '"ADDRESS","1 High St, Leeds"',
+      '"ADDRESS","Flat ""B"", Unit 4\\5 Dock Rd"',
+    ].join('\n');
     const r = await hub.gql<{ appendScreeningChunk: Job }>(
       'albion-bank',
       `mutation($job: ID!, $csv: String!) { appendScreeningChunk(jobId: $job, chunk: 0, csv: $csv) { ${JOB} } }`,
@@ -281,7 +363,7 @@ describe('the quota', () => {
         csv,
       },
     );
-    expect(r.data!.appendScreeningChunk.identifierCount).toBe(4);
+    expect(r.data!.appendScreeningChunk.identifierCount).toBe(5);
     const results = await allResults('albion-bank', job.id, 10);
     const hit = await must<{ hitNoHit: Answer[] }>('albion-bank', HIT, {
       ids: [
@@ -289,9 +371,12 @@ describe('the quota', () => {
         { kind: 'EMAIL', value: 'Recrutare.Demo@Example.org' },
         { kind: 'PHONE', value: '0722 123 456', country: 'RO' },
         { kind: 'ADDRESS', value: '1 High St, Leeds' },
+        { kind: 'ADDRESS', value: 'Flat "B", Unit 4\\5 Dock Rd' },
       ],
     });
     expect(results.map(({ chunk: _c, index: _i, ...answer }) => answer)).toEqual(hit.hitNoHit);
+    // Kept as sent, quote and backslash included.
+    expect(results[4]!.value).toBe('Flat "B", Unit 4\\5 Dock Rd');
     const bad = await hub.gql('albion-bank', `mutation($job: ID!) { appendScreeningChunk(jobId: $job, chunk: 1, csv: "PHONE") { id } }`, { job: job.id });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'csv[0]' });
   });
