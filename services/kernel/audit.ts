@@ -367,23 +367,8 @@ export async function appendAudit(tx: Sql, ctx: AuditActor, events: readonly Aud
 /** Events one group commit writes at most (more wait for the next); a single larger run goes alone. */
 const GROUP_EVENTS = 2000;
 
-/**
- * Events that are decided in the group's own transaction (AuditAppender.appendGated): `decide` runs
- * there, after the group holds the advisory lock named `lock` (`hashtextextended(lock, 0)`) and with
- * the actor's `tessera.agency_id` / `tessera.user_id` set; it sees every event committed before the
- * lock was granted and those of the runs before it in the group, and says which events to append
- * (and what to tell the caller). The lock is held until the group commits, so the next decision
- * under it counts these events.
- */
-export interface AuditGate<T> {
-  lock: string;
-  decide(tx: Sql): Promise<{ events: AuditEventInput[]; result: T }>;
-}
-
 interface Waiting {
   run: PreparedRun;
-  /** Set for a gated run: its events are decided in the group's transaction (`run.events` is empty until then). */
-  gate?: { actor: AuditActor; gate: AuditGate<unknown>; result?: unknown };
   resolve(): void;
   reject(err: unknown): void;
 }
@@ -422,29 +407,6 @@ export class AuditAppender {
 
   constructor(private readonly db: Pick<Database, 'query' | 'transaction'>) {}
 
-  /**
-   * Appends the events `gate.decide` returns, decided and committed in the next group, and resolves
-   * with what it returned once they are committed (rejects, with the group, if it fails: nothing of
-   * it is written). For a check that must count committed events exactly under concurrency (a
-   * quota): the group takes every gate's lock (in order, so groups of two processes never wait for
-   * each other crosswise), then decides and appends run by run in one transaction holding the
-   * chain's lock from the first insert: one commit for the group. Never call it from a session that
-   * holds the chain's lock (holdsAuditLock) or a gate's lock: the group would wait for that session.
-   */
-  appendGated<T>(ctx: AuditActor, gate: AuditGate<T>): Promise<T> {
-    let run: PreparedRun;
-    try {
-      run = prepareRun(ctx, []);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    return new Promise<T>((resolve, reject) => {
-      const waiting: Waiting = { run, gate: { actor: ctx, gate }, resolve: () => resolve(waiting.gate!.result as T), reject };
-      this.waiting.push(waiting);
-      if (!this.draining) void this.drain();
-    });
-  }
-
   append(ctx: AuditActor, events: readonly AuditEventInput[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
     let run: PreparedRun;
@@ -465,15 +427,13 @@ export class AuditAppender {
       while (this.waiting.length > 0) {
         let n = 0;
         let count = 0;
-        // A gated run counts as one event here: what it appends is decided in the group.
-        const size = (w: Waiting) => (w.gate ? 1 : w.run.events.length);
+        const size = (w: Waiting) => w.run.events.length;
         while (n < this.waiting.length && (n === 0 || count + size(this.waiting[n]!) <= GROUP_EVENTS)) count += size(this.waiting[n++]!);
         const group = this.waiting.splice(0, n);
         // A group is one append: timed as appendRuns times a session's.
         const stop = auditAppendDuration.startTimer();
         try {
-          if (group.some((w) => w.gate)) await this.commitGated(group);
-          else await this.commit(group.map((w) => w.run));
+          await this.commit(group.map((w) => w.run));
           for (const w of group) w.resolve();
         } catch (err) {
           for (const w of group) w.reject(err);
@@ -510,66 +470,6 @@ export class AuditAppender {
     }
     const chained = await this.db.transaction((tx) => lockAndAppend(tx, runs));
     this.last = chained.flat().at(-1)!.hash;
-  }
-
-  /**
-   * A group with gated runs, in one transaction: the gates' locks (sorted) with the first actor's
-   * settings, then run by run in the group's order: a gated run's decision (its actor's settings
-   * first when they differ), then its events inserted (append_runs). The first insert chains on the
-   * appender's own last event, stamped with this process's clock, as `commit` does (if another
-   * appender wrote since, the function refuses it and the whole group is decided again, chained on
-   * the head read under the chain's lock); the next ones chain on the transaction's own last event,
-   * under the lock it holds. One commit.
-   */
-  private async commitGated(group: Waiting[]): Promise<void> {
-    if (this.last && this.missed < OWN_HEAD_MISSES) {
-      try {
-        await this.decideAndInsert(group, { hash: this.last, at: nowAt(), isolation: 'read committed' });
-        this.missed = 0;
-        return;
-      } catch (err) {
-        this.last = undefined;
-        if (!headMoved(err)) throw err;
-        this.missed++;
-      }
-    }
-    await this.decideAndInsert(group);
-  }
-
-  private async decideAndInsert(group: Waiting[], ownHead?: ChainHead): Promise<void> {
-    const locks = [...new Set(group.flatMap((w) => (w.gate ? [w.gate.gate.lock] : [])))];
-    const settings = (who: AuditActor) => [who.actor.agencyId ?? '', who.actor.userId ?? ''];
-    const first = group.find((w) => w.gate)!.gate!.actor;
-    const last = await this.db.transaction(async (tx) => {
-      await tx.query(
-        `SELECT (SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT DISTINCT hashtextextended(l, 0) AS k FROM unnest($1::text[]) AS l ORDER BY k) AS keys)::int AS locked,
-                set_config('tessera.agency_id', $2, true), set_config('tessera.user_id', $3, true)`,
-        [locks, ...settings(first)],
-      );
-      let current = settings(first).join();
-      let head = ownHead;
-      let hash: string | undefined;
-      for (const w of group) {
-        if (w.gate) {
-          const { actor, gate } = w.gate;
-          if (settings(actor).join() !== current) {
-            await tx.query(`SELECT set_config('tessera.agency_id', $1, true), set_config('tessera.user_id', $2, true)`, settings(actor));
-            current = settings(actor).join();
-          }
-          const decided = await gate.decide(tx);
-          w.gate.result = decided.result;
-          w.run = prepareRun(actor, decided.events);
-          if (w.run.events.length === 0) continue;
-        }
-        head ??= await lockedHead(tx);
-        const chained = chainRuns(head, [w.run]).flat();
-        await insertChained(tx, chained);
-        hash = chained.at(-1)!.hash;
-        head = { ...head, hash };
-      }
-      return hash;
-    });
-    if (last) this.last = last;
   }
 
   private async insert(head: ChainHead, runs: PreparedRun[]): Promise<void> {

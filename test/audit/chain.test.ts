@@ -12,7 +12,6 @@ import {
   type AuditActor,
   AuditAppender,
   type AuditEventInput,
-  type AuditGate,
   appendAudit,
   chainHash,
   GENESIS_HASH,
@@ -233,56 +232,6 @@ describe('the audit hash chain', () => {
     // Stamped in chain order, whichever clock stamped them.
     expect(rows.map((r) => r.at)).toEqual(rows.map((r) => r.at).sort());
     expect(await verifyChain(db)).toMatchObject({ ok: true, count: 12 });
-  });
-
-  test("gated appends of three appenders (as of three processes) decide under their gate's lock: a limit counted there is exact, and the chain stays one", async () => {
-    const { db, url } = await freshChain(1);
-    const appenders = await Promise.all(
-      [0, 1, 2].map(async () => {
-        const own = await connect(url, 2);
-        opened.push(own);
-        return new AuditAppender(own);
-      }),
-    );
-    const LIMIT = 10;
-    /** Admits a caller while fewer than LIMIT were admitted under `lock`; every caller is an event, admitted or not. */
-    const gate = (lock: string) => ({
-      lock,
-      async decide(tx: Parameters<AuditGate<boolean>['decide']>[0]) {
-        const [{ n }] = (await tx.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM audit.events WHERE subject_type = 'Gated' AND subject_id = $1 AND 'outcome:ADMITTED' = ANY (fields)`,
-          [lock],
-        )) as [{ n: number }];
-        const admitted = n < LIMIT;
-        return {
-          events: [{ action: 'CONSULT' as const, subjectType: 'Gated', subjectId: lock, fields: [`outcome:${admitted ? 'ADMITTED' : 'REFUSED'}`] }],
-          result: admitted,
-        };
-      },
-    });
-    const locks = ['test.gate:a', 'test.gate:b'];
-    const calls = appenders.flatMap((appender, p) =>
-      Array.from({ length: 16 }, (_, i) => {
-        const lock = locks[(i + p) % 2]!;
-        // Ordinary consultations go through the same appenders meanwhile.
-        return i % 4 === 0
-          ? appender.append(actor('consultation'), [event(i + 1)]).then(() => null)
-          : appender.appendGated(actor(lock), gate(lock)).then((ok) => [lock, ok] as const);
-      }),
-    );
-    const settled = (await Promise.all(calls)).filter((c) => c !== null);
-    for (const lock of locks) {
-      const asked = settled.filter(([l]) => l === lock);
-      expect(asked.length).toBeGreaterThan(LIMIT);
-      expect(asked.filter(([, ok]) => ok)).toHaveLength(LIMIT);
-    }
-    const rows = await db.query<{ lock: string; admitted: number; events: number }>(
-      `SELECT subject_id AS lock, count(*) FILTER (WHERE 'outcome:ADMITTED' = ANY (fields))::int AS admitted, count(*)::int AS events
-         FROM audit.events WHERE subject_type = 'Gated' GROUP BY 1 ORDER BY 1`,
-    );
-    expect(rows).toEqual(locks.map((lock) => ({ lock, admitted: LIMIT, events: settled.filter(([l]) => l === lock).length })));
-    expect(await verifyChain(db)).toMatchObject({ ok: true, count: 1 + 3 * 16 });
-    expect((await script('audit-verify.ts', url)).code).toBe(0);
   });
 
   test('when a group cannot be written, every caller in it is refused and none of its events is written', async () => {

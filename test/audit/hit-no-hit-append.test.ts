@@ -13,7 +13,7 @@ import { cloneDatabase } from '../support/hub';
 /**
  * Hit/no-hit requests metered and recorded in one statement (services/kernel/audit-hit-no-hit.ts,
  * audit.append_hit_no_hit), below the GraphQL layer: exact per agency whatever runs at once (other
- * processes, consultations, writes, the previous release's path), one event per request, and a chain
+ * processes, consultations, writes), one event per request, and a chain
  * that verifies.
  */
 
@@ -109,38 +109,6 @@ describe('hit/no-hit requests metered and recorded in one statement', () => {
         env: { ...process.env, DATABASE_URL: url, TESSERA_AUDIT_CHECKPOINT_DIR: checkpoints },
       }),
     ).resolves.toBeDefined();
-  });
-
-  test("with a process of the previous release metering at once (the quota counted under the agency's lock by audit.hit_no_hit_wait, the event appended after it): still exactly the quota", async () => {
-    const { db, url } = await fresh();
-    const [previous, current] = [await pool(url), await pool(url)];
-    const agency = randomUUID();
-    const old = new AuditAppender(previous);
-    const meter = new HitNoHitAppender(current);
-    const lock = `tessera.hit-no-hit:${agency}`;
-    // The previous release's recordAndMeter: a gated append deciding by audit.hit_no_hit_wait.
-    const oldRequest = () => {
-      const r = request(agency);
-      return old.appendGated(asker(agency), {
-        lock,
-        async decide(tx) {
-          const [{ wait }] = (await tx.query<{ wait: number | null }>('SELECT audit.hit_no_hit_wait(hashtextextended($1, 0), $2, $3, $4, $5, $6) AS wait', [
-            lock,
-            ASKED,
-            QUOTA.userPerMinute,
-            QUOTA.userPerDay,
-            QUOTA.agencyPerMinute,
-            QUOTA.agencyPerDay,
-          ])) as [{ wait: number | null }];
-          const fields = wait === 0 ? r.answered : r.refused;
-          return { events: [{ action: 'CONSULT', subjectType: HIT_NO_HIT_SUBJECT, subjectId: `old-${randomUUID()}`, fields }], result: wait };
-        },
-      });
-    };
-    const waits = await Promise.all(Array.from({ length: 24 }, (_, i) => (i % 2 ? oldRequest() : meter.append(asker(agency), request(agency)))));
-    expect(waits.filter((w) => w === 0)).toHaveLength(10);
-    expect(await trail(db, [agency])).toEqual([{ agency, events: 24, answered: 10, counted: 10 * ASKED, requests: 24 }]);
-    expect((await verifyChain(db)).ok).toBe(true);
   });
 
   test('more than a quota at once is never admitted, and is recorded as refused', async () => {
