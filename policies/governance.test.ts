@@ -66,6 +66,7 @@ const EVENT = [
   'recipients',
   'purpose',
   'fields',
+  'records',
   'requestId',
   'prevHash',
   'hash',
