@@ -198,51 +198,67 @@ export function movementLead(phone: string, adverts: AdvertRow[]): Lead | null {
 export const LEAD_BATCH_ADVERTS = 20_000;
 
 /** Temporary tables of one computation (dropped at commit; dropped first if the transaction computed already). */
+const ADVERTS = 'pg_temp.advert_lead_adverts';
 const NODES = 'pg_temp.advert_lead_nodes';
 const KEYS = 'pg_temp.advert_lead_keys';
+const FRONTIERS = ['pg_temp.advert_lead_frontier_a', 'pg_temp.advert_lead_frontier_b'] as const;
 const MEMBERS = 'pg_temp.advert_lead_members';
 const WRITTEN = 'pg_temp.advert_lead_written';
 
 /**
  * Labels every advert that names a phone or image with its connected component (adverts joined by a
- * shared phone or image hash, transitively), in the database: `NODES(n, id, label)` numbers the adverts
- * in advert order (first seen, then id) and `KEYS(n, k)` joins each to its phones and images (one integer
- * per distinct key). Label propagation: each round gives every advert the least label among the adverts
- * sharing a key with it, then the label of its label (pointer jumping, which halves long chains); a round
- * that lowers no label ends it. Labels only fall, and only to a number of the same component; once stable,
- * adverts sharing a key have the same label, so each component carries one label: its first advert's
- * number. Answers the number of adverts labelled and the rounds it took.
+ * shared phone or image hash, transitively), in the database. `ADVERTS` holds what the leads read of
+ * them, numbered `n` in advert order (first seen, then id): the one read of adverts.adverts (under the
+ * caller's row-level security). `NODES(n, label)` starts each advert on its own number, and `KEYS(n, k)`
+ * joins each to its phones and images (one integer per distinct key).
+ *
+ * Label propagation, semi-naive: a round takes the keys of the adverts whose label fell in the round
+ * before (at first, every advert), gives each key the least label of its adverts and each of their
+ * adverts the least label of those keys, then lets each advert that fell take the label of its label
+ * (pointer jumping, which halves long chains). It ends with a round in which no label falls. Labels only
+ * fall, and only to the number of an advert of the same component; a key whose adverts differ has an
+ * advert whose label fell last, so the next round evens it out: once stable, each component carries one
+ * label, its first advert's number. Answers the number of adverts labelled and the rounds it took.
  */
 export async function labelComponents(tx: Sql, agencyId: string): Promise<{ advertCount: number; rounds: number }> {
-  await tx.query(`DROP TABLE IF EXISTS ${NODES}, ${KEYS}, ${MEMBERS}, ${WRITTEN}`);
+  await tx.query(`DROP TABLE IF EXISTS ${ADVERTS}, ${NODES}, ${KEYS}, ${FRONTIERS.join(', ')}, ${MEMBERS}, ${WRITTEN}`);
   await tx.query(
-    `CREATE TEMP TABLE advert_lead_nodes ON COMMIT DROP AS
-     SELECT n, id, n AS label FROM (
-       SELECT (row_number() OVER (ORDER BY first_seen, id))::int AS n, id FROM adverts.adverts
-       WHERE owner_agency_id = $1 AND (cardinality(phones) > 0 OR cardinality(image_hashes) > 0)) AS numbered`,
+    `CREATE TEMP TABLE advert_lead_adverts ON COMMIT DROP AS
+     SELECT (row_number() OVER (ORDER BY first_seen, id))::int AS n, id, phones, image_hashes AS hashes, city, first_seen, last_seen, indicators,
+       marking, shared_with_agency_ids, shared_with_group_ids
+     FROM adverts.adverts WHERE owner_agency_id = $1 AND (cardinality(phones) > 0 OR cardinality(image_hashes) > 0)`,
     [agencyId],
   );
+  await tx.query(`ALTER TABLE ${ADVERTS} ADD PRIMARY KEY (n)`);
+  await tx.query(`CREATE TEMP TABLE advert_lead_nodes ON COMMIT DROP AS SELECT n, n AS label FROM ${ADVERTS}`);
   await tx.query(`ALTER TABLE ${NODES} ADD PRIMARY KEY (n)`);
   await tx.query(
     `CREATE TEMP TABLE advert_lead_keys ON COMMIT DROP AS
-     SELECT v.n, (dense_rank() OVER (ORDER BY x.key))::int AS k
-     FROM ${NODES} v JOIN adverts.adverts a ON a.id = v.id,
-       LATERAL (SELECT 'p:' || p FROM unnest(a.phones) AS p UNION SELECT 'i:' || h FROM unnest(a.image_hashes) AS h) AS x(key)`,
+     SELECT a.n, (dense_rank() OVER (ORDER BY x.key))::int AS k
+     FROM ${ADVERTS} a, LATERAL (SELECT 'p:' || p FROM unnest(a.phones) AS p UNION SELECT 'i:' || h FROM unnest(a.hashes) AS h) AS x(key)`,
   );
-  await tx.query(`ANALYZE ${NODES}`);
-  await tx.query(`ANALYZE ${KEYS}`);
-  const [{ count }] = (await tx.query<{ count: number }>(`SELECT count(*)::int AS count FROM ${NODES}`)) as [{ count: number }];
+  await tx.query(`CREATE INDEX ON ${KEYS} (n)`);
+  await tx.query(`CREATE INDEX ON ${KEYS} (k)`);
+  for (const f of FRONTIERS) await tx.query(`CREATE TEMP TABLE ${f.slice('pg_temp.'.length)} (n int PRIMARY KEY) ON COMMIT DROP`);
+  const [{ count }] = (await tx.query<{ count: number }>(
+    `WITH every AS (INSERT INTO ${FRONTIERS[0]} SELECT n FROM ${NODES} RETURNING 1) SELECT count(*)::int AS count FROM every`,
+  )) as [{ count: number }];
+  for (const t of [ADVERTS, NODES, KEYS, FRONTIERS[0]]) await tx.query(`ANALYZE ${t}`);
   let rounds = 0;
   for (;;) {
+    const [fell, next] = rounds % 2 === 0 ? FRONTIERS : ([FRONTIERS[1], FRONTIERS[0]] as const);
     rounds++;
     const [lowered] = await tx.query<{ n: number }>(
-      `WITH by_key AS (SELECT e.k, min(v.label) AS label FROM ${KEYS} e JOIN ${NODES} v USING (n) GROUP BY e.k),
-            by_advert AS (SELECT e.n, min(b.label) AS label FROM ${KEYS} e JOIN by_key b USING (k) GROUP BY e.n),
-            lowered AS (UPDATE ${NODES} v SET label = b.label FROM by_advert b WHERE b.n = v.n AND b.label < v.label RETURNING 1)
-       SELECT count(*)::int AS n FROM lowered`,
+      `WITH touched AS (SELECT DISTINCT e.k FROM ${fell} f JOIN ${KEYS} e USING (n)),
+            by_key AS (SELECT e.k, min(v.label) AS label FROM touched t JOIN ${KEYS} e USING (k) JOIN ${NODES} v USING (n) GROUP BY e.k),
+            by_advert AS (SELECT e.n, min(b.label) AS label FROM by_key b JOIN ${KEYS} e USING (k) GROUP BY e.n),
+            lowered AS (UPDATE ${NODES} v SET label = b.label FROM by_advert b WHERE b.n = v.n AND b.label < v.label RETURNING v.n),
+            noted AS (INSERT INTO ${next} SELECT n FROM lowered RETURNING 1)
+       SELECT count(*)::int AS n FROM noted`,
     );
+    await tx.query(`TRUNCATE ${fell}`);
     if (lowered!.n === 0) break;
-    await tx.query(`UPDATE ${NODES} v SET label = p.label FROM ${NODES} p WHERE p.n = v.label AND p.label < v.label`);
+    await tx.query(`UPDATE ${NODES} v SET label = p.label FROM ${next} f, ${NODES} p WHERE v.n = f.n AND p.n = v.label AND p.label < v.label`);
   }
   return { advertCount: count, rounds };
 }
@@ -261,9 +277,9 @@ async function forEachBatch(tx: Sql, kind: 'NETWORK' | 'MOVEMENT', write: (leads
   let count = 0;
   for (let batch = 0; batch < batches; batch++) {
     const rows = await tx.query<MemberRow>(
-      `SELECT m.g, m.phone, a.id, a.phones, a.image_hashes AS hashes, a.city, a.first_seen AS "firstSeen", a.last_seen AS "lastSeen", a.indicators,
+      `SELECT m.g, m.phone, a.id, a.phones, a.hashes, a.city, a.first_seen AS "firstSeen", a.last_seen AS "lastSeen", a.indicators,
          a.marking, a.shared_with_agency_ids::text[] AS "sharedAgencies", a.shared_with_group_ids::text[] AS "sharedGroups"
-       FROM ${MEMBERS} m JOIN ${NODES} v ON v.n = m.n JOIN adverts.adverts a ON a.id = v.id
+       FROM ${MEMBERS} m JOIN ${ADVERTS} a USING (n)
        WHERE m.kind = $1 AND m.batch = $2 ORDER BY m.g, m.n`,
       [kind, batch],
     );
@@ -307,8 +323,7 @@ export async function computeLeads(
   );
   await tx.query(
     `INSERT INTO ${MEMBERS} (kind, g, batch, n, phone)
-     WITH named AS (SELECT v.n, p.phone, p.i, a.city FROM ${NODES} v JOIN adverts.adverts a ON a.id = v.id,
-            unnest(a.phones) WITH ORDINALITY AS p(phone, i)),
+     WITH named AS (SELECT a.n, p.phone, p.i, a.city FROM ${ADVERTS} a, unnest(a.phones) WITH ORDINALITY AS p(phone, i)),
           moving AS (SELECT phone, min(n) AS first_n, count(*)::int AS size FROM named GROUP BY phone HAVING count(DISTINCT city) > 1),
           numbered AS (SELECT m.phone, m.size, (row_number() OVER (ORDER BY m.first_n, f.i))::int AS g FROM moving m
             JOIN named f ON f.phone = m.phone AND f.n = m.first_n),

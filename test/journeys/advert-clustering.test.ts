@@ -163,7 +163,9 @@ describe('advert leads computed in the database', () => {
     const expected = components(rows.length, sharedKeyPairs(rows)).map((g) => g.map((i) => rows[i]!.id).sort());
     const labelled = await hub.db.transaction(async (tx) => {
       const { advertCount, rounds } = await labelComponents(tx, agencyId);
-      const labels = await tx.query<{ ids: string[] }>(`SELECT array_agg(id::text ORDER BY id) AS ids FROM pg_temp.advert_lead_nodes GROUP BY label`);
+      const labels = await tx.query<{ ids: string[] }>(
+        `SELECT array_agg(a.id::text ORDER BY a.id) AS ids FROM pg_temp.advert_lead_nodes v JOIN pg_temp.advert_lead_adverts a USING (n) GROUP BY v.label`,
+      );
       return { advertCount, rounds, groups: labels.map((l) => l.ids) };
     });
     expect(labelled.advertCount).toBe(rows.length);
