@@ -240,17 +240,16 @@ export async function labelComponents(tx: Sql, agencyId: string): Promise<{ adve
   await tx.query(`CREATE INDEX ON ${KEYS} (n)`);
   await tx.query(`CREATE INDEX ON ${KEYS} (k)`);
   for (const f of FRONTIERS) await tx.query(`CREATE TEMP TABLE ${f.slice('pg_temp.'.length)} (n int PRIMARY KEY) ON COMMIT DROP`);
-  const [{ count }] = (await tx.query<{ count: number }>(
-    `WITH every AS (INSERT INTO ${FRONTIERS[0]} SELECT n FROM ${NODES} RETURNING 1) SELECT count(*)::int AS count FROM every`,
-  )) as [{ count: number }];
-  for (const t of [ADVERTS, NODES, KEYS, FRONTIERS[0]]) await tx.query(`ANALYZE ${t}`);
+  for (const t of [NODES, KEYS]) await tx.query(`ANALYZE ${t}`);
+  const [{ count }] = (await tx.query<{ count: number }>(`SELECT count(*)::int AS count FROM ${NODES}`)) as [{ count: number }];
   let rounds = 0;
   for (;;) {
-    const [fell, next] = rounds % 2 === 0 ? FRONTIERS : ([FRONTIERS[1], FRONTIERS[0]] as const);
+    const [fell, next] = rounds % 2 === 1 ? FRONTIERS : ([FRONTIERS[1], FRONTIERS[0]] as const);
+    // The first round takes every key; the next ones, the keys of the adverts whose label fell in the round before.
+    const keys = rounds === 0 ? `${KEYS} e` : `(SELECT DISTINCT e.k FROM ${fell} f JOIN ${KEYS} e USING (n)) t JOIN ${KEYS} e USING (k)`;
     rounds++;
     const [lowered] = await tx.query<{ n: number }>(
-      `WITH touched AS (SELECT DISTINCT e.k FROM ${fell} f JOIN ${KEYS} e USING (n)),
-            by_key AS (SELECT e.k, min(v.label) AS label FROM touched t JOIN ${KEYS} e USING (k) JOIN ${NODES} v USING (n) GROUP BY e.k),
+      `WITH by_key AS (SELECT e.k, min(v.label) AS label FROM ${keys} JOIN ${NODES} v USING (n) GROUP BY e.k),
             by_advert AS (SELECT e.n, min(b.label) AS label FROM by_key b JOIN ${KEYS} e USING (k) GROUP BY e.n),
             lowered AS (UPDATE ${NODES} v SET label = b.label FROM by_advert b WHERE b.n = v.n AND b.label < v.label RETURNING v.n),
             noted AS (INSERT INTO ${next} SELECT n FROM lowered RETURNING 1)
