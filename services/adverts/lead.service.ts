@@ -13,12 +13,11 @@ import { advertTable, leadTable } from './advert.repository';
 /**
  * Leads the hub computes from its adverts, each explaining what it rests on:
  * - NETWORK: adverts joined by a shared phone or a reused image (perceptual hash), transitively
- *   (connected components, by union-find in memory over integer advert numbers: one pass over
- *   the adverts that name a phone or image, linear in their identifiers);
+ *   (connected components, labelled in the database: labelComponents);
  * - MOVEMENT: one phone advertised in two or more cities, city after city by first sighting.
  * Both add up the indicators of their adverts' texts, and MANY_ON_ONE_NUMBER when one of their
  * phones is on adverts of several women (adverts sharing no image). A lead takes the highest
- * marking of its adverts.
+ * marking of its adverts. The computation holds one batch of leads in memory at a time (computeLeads).
  */
 
 type Projected = Record<string, unknown>;
@@ -142,8 +141,8 @@ export function scored(lead: Lead): { score: number; indicators: AdvertIndicator
 export async function computeAdvertLeads(ctx: RequestContext): Promise<{ networkCount: number; movementCount: number; advertCount: number }> {
   assertCanCreate(ctx, { __typename: 'AdvertLead', ownerAgencyId: ctx.actor.agencyId });
   return ctx.db.transaction(async (tx) => {
-    // Between reading the adverts and writing the leads the transaction computes in memory: at a million adverts for
-    // longer than the application role's idle-in-transaction limit (a leaked transaction's), which this one is not.
+    // Between statements the transaction scores a batch of leads in memory: with a lead of a million adverts, possibly
+    // for longer than the application role's idle-in-transaction limit (a leaked transaction's), which this one is not.
     await tx.query(`SET LOCAL idle_in_transaction_session_timeout = '15min'`);
     const made = await computeLeads(tx, ctx.actor);
     await appendAudit(tx, ctx, [
