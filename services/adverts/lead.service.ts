@@ -200,7 +200,6 @@ export const LEAD_BATCH_ADVERTS = 20_000;
 const ADVERTS = 'pg_temp.advert_lead_adverts';
 const NODES = 'pg_temp.advert_lead_nodes';
 const KEYS = 'pg_temp.advert_lead_keys';
-const FRONTIERS = ['pg_temp.advert_lead_frontier_a', 'pg_temp.advert_lead_frontier_b'] as const;
 const MEMBERS = 'pg_temp.advert_lead_members';
 const WRITTEN = 'pg_temp.advert_lead_written';
 
@@ -208,19 +207,12 @@ const WRITTEN = 'pg_temp.advert_lead_written';
  * Labels every advert that names a phone or image with its connected component (adverts joined by a
  * shared phone or image hash, transitively), in the database. `ADVERTS` holds what the leads read of
  * them, numbered `n` in advert order (first seen, then id): the one read of adverts.adverts (under the
- * caller's row-level security). `NODES(n, label)` starts each advert on its own number, and `KEYS(n, k)`
- * joins each to its phones and images (one integer per distinct key).
- *
- * Label propagation, semi-naive: a round takes the keys of the adverts whose label fell in the round
- * before (at first, every advert), gives each key the least label of its adverts and each of their
- * adverts the least label of those keys, then lets each advert that fell take the label of its label
- * (pointer jumping, which halves long chains). It ends with a round in which no label falls. Labels only
- * fall, and only to the number of an advert of the same component; a key whose adverts differ has an
- * advert whose label fell last, so the next round evens it out: once stable, each component carries one
- * label, its first advert's number. Answers the number of adverts labelled and the rounds it took.
+ * caller's row-level security). `KEYS(n, k)` joins each to its phones and images (one integer per
+ * distinct key), and `NODES(n, label)` ends with each advert's label: the number of the first advert of
+ * its component. Answers the number of adverts labelled.
  */
-export async function labelComponents(tx: Sql, agencyId: string): Promise<{ advertCount: number; rounds: number }> {
-  await tx.query(`DROP TABLE IF EXISTS ${ADVERTS}, ${NODES}, ${KEYS}, ${FRONTIERS.join(', ')}, ${MEMBERS}, ${WRITTEN}`);
+export async function labelComponents(tx: Sql, agencyId: string): Promise<number> {
+  await tx.query(`DROP TABLE IF EXISTS ${ADVERTS}, ${NODES}, ${KEYS}, ${MEMBERS}, ${WRITTEN}`);
   await tx.query(
     `CREATE TEMP TABLE advert_lead_adverts ON COMMIT DROP AS
      SELECT (row_number() OVER (ORDER BY first_seen, id))::int AS n, id, phones, image_hashes AS hashes, city, first_seen, last_seen, indicators,
@@ -236,29 +228,37 @@ export async function labelComponents(tx: Sql, agencyId: string): Promise<{ adve
      SELECT a.n, (dense_rank() OVER (ORDER BY x.key))::int AS k
      FROM ${ADVERTS} a, LATERAL (SELECT 'p:' || p FROM unnest(a.phones) AS p UNION SELECT 'i:' || h FROM unnest(a.hashes) AS h) AS x(key)`,
   );
-  await tx.query(`CREATE INDEX ON ${KEYS} (n)`);
-  await tx.query(`CREATE INDEX ON ${KEYS} (k)`);
-  for (const f of FRONTIERS) await tx.query(`CREATE TEMP TABLE ${f.slice('pg_temp.'.length)} (n int PRIMARY KEY) ON COMMIT DROP`);
-  for (const t of [NODES, KEYS]) await tx.query(`ANALYZE ${t}`);
+  await tx.query(`ANALYZE ${NODES}`);
   const [{ count }] = (await tx.query<{ count: number }>(`SELECT count(*)::int AS count FROM ${NODES}`)) as [{ count: number }];
-  let rounds = 0;
-  for (;;) {
-    const [fell, next] = rounds % 2 === 1 ? FRONTIERS : ([FRONTIERS[1], FRONTIERS[0]] as const);
-    // The first round takes every key; the next ones, the keys of the adverts whose label fell in the round before.
-    const keys = rounds === 0 ? `${KEYS} e` : `(SELECT DISTINCT e.k FROM ${fell} f JOIN ${KEYS} e USING (n)) t JOIN ${KEYS} e USING (k)`;
-    rounds++;
-    const [lowered] = await tx.query<{ n: number }>(
-      `WITH by_key AS (SELECT e.k, min(v.label) AS label FROM ${keys} JOIN ${NODES} v USING (n) GROUP BY e.k),
-            by_advert AS (SELECT e.n, min(b.label) AS label FROM by_key b JOIN ${KEYS} e USING (k) GROUP BY e.n),
-            lowered AS (UPDATE ${NODES} v SET label = b.label FROM by_advert b WHERE b.n = v.n AND b.label < v.label RETURNING v.n),
-            noted AS (INSERT INTO ${next} SELECT n FROM lowered RETURNING 1)
-       SELECT count(*)::int AS n FROM noted`,
-    );
-    await tx.query(`TRUNCATE ${fell}`);
-    if (lowered!.n === 0) break;
-    await tx.query(`UPDATE ${NODES} v SET label = p.label FROM ${next} f, ${NODES} p WHERE v.n = f.n AND p.n = v.label AND p.label < v.label`);
-  }
-  return { advertCount: count, rounds };
+  // Union-find in PL/pgSQL over the keys in order, each advert joined to the first (least) advert of each of its keys: the parents
+  // are one int[] in the database session (4 bytes an advert), the root of a set its least number (the lesser root wins a union,
+  // and path halving only points further down), so one pass in order then settles every advert on its root.
+  await tx.query(`DO $$
+    DECLARE
+      parent int[] := ARRAY(SELECT n FROM ${NODES} ORDER BY n);
+      e record;
+      key int;
+      first int;
+      a int;
+      b int;
+    BEGIN
+      FOR e IN SELECT k, n FROM ${KEYS} ORDER BY k, n LOOP
+        IF key IS DISTINCT FROM e.k THEN
+          key := e.k;
+          first := e.n;
+          CONTINUE;
+        END IF;
+        a := first;
+        WHILE parent[a] <> a LOOP parent[a] := parent[parent[a]]; a := parent[a]; END LOOP;
+        b := e.n;
+        WHILE parent[b] <> b LOOP parent[b] := parent[parent[b]]; b := parent[b]; END LOOP;
+        IF a < b THEN parent[b] := a; ELSIF b < a THEN parent[a] := b; END IF;
+      END LOOP;
+      FOR i IN 1..coalesce(cardinality(parent), 0) LOOP parent[i] := parent[parent[i]]; END LOOP;
+      UPDATE ${NODES} v SET label = r.root FROM unnest(parent) WITH ORDINALITY AS r(root, n) WHERE v.n = r.n AND v.label <> r.root;
+    END
+  $$`);
+  return count;
 }
 
 /** One advert of a lead, as the lead's member `g` of batch `batch` reads it. */
@@ -306,7 +306,7 @@ export async function computeLeads(
   actor: Pick<Actor, 'agencyId' | 'userId'>,
   batchAdverts = LEAD_BATCH_ADVERTS,
 ): Promise<{ computationId: string; leadCount: number; networkCount: number; movementCount: number; advertCount: number }> {
-  const { advertCount } = await labelComponents(tx, actor.agencyId);
+  const advertCount = await labelComponents(tx, actor.agencyId);
   // The members of every lead: NETWORK, the components of two adverts or more, in the order of their first advert;
   // MOVEMENT, each phone named with two different city values or more (a superset: movementLead, which reads cities as the
   // leads show them, keeps those in two cities or more), with every advert naming it, in the order the phone was first named.
