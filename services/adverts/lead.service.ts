@@ -298,8 +298,9 @@ async function forEachBatch(tx: Sql, kind: 'NETWORK' | 'MOVEMENT', write: (leads
 
 /**
  * The computation itself, inside the caller's transaction (the mutation above, the demo data, the
- * benchmark), whose commit drops its temporary tables. The components and the phones seen in several cities are found in the database
- * (labelComponents); only a batch of leads is in memory at a time, scored and written back.
+ * benchmark), whose commit drops its temporary tables. The components and the phones seen in
+ * several cities are found in the database (labelComponents); only a batch of leads, of about
+ * `batchAdverts` adverts, is in memory at a time, scored and written back.
  */
 export async function computeLeads(
   tx: Sql,
