@@ -257,16 +257,17 @@ export async function importAdverts(ctx: RequestContext, input: ImportAdvertsInp
         return phone ? [{ kind: 'ADVERTISED_AT' as const, fromEntityId: phone, toEntityId: page, source: fresh[i]!.source }] : [];
       });
     });
-    const linkIds = await recordLinksBySource(tx, ctx.actor, links);
-    const events: AuditEventInput[] = [
-      ...adverts.flatMap((a, i) => [
-        known.has(`${a.site}\u0000${a.advertRef}`)
-          ? ownRecordEvent(ctx, 'ALTER', 'Advert', ids[i]!, ['firstSeen', 'lastSeen', 'phones', 'handles', 'imageHashes', 'text'])
-          : ownRecordEvent(ctx, 'COLLECT', 'Advert', ids[i]!, advertFields(a)),
-        ...observed[i]!.observationIds.map((id) => ownRecordEvent(ctx, 'COLLECT', 'Observation', id, ['entity'])),
-      ]),
-      ...linkIds.map((id) => ownRecordEvent(ctx, 'COLLECT', 'Link', id, ['kind', 'sourceType', 'sourceId'])),
-    ];
+    await recordLinksBySource(tx, ctx.actor, links);
+    // One event per advert, naming what was written for it: its own fields, and "observations" / "links" when its identifiers
+    // joined the entity graph. Those statements take the advert as their source (source ADVERT, its id) and go with it at
+    // erasure, so the advert's event answers who contributed them and when, as it does for the advert (docs/adverts.md).
+    const linked = new Set(links.map((l) => l.source.id));
+    const events: AuditEventInput[] = adverts.map((a, i) => {
+      const graph = [...(observed[i]!.observationIds.length ? ['observations'] : []), ...(linked.has(ids[i]!) ? ['links'] : [])];
+      return known.has(`${a.site}\u0000${a.advertRef}`)
+        ? ownRecordEvent(ctx, 'ALTER', 'Advert', ids[i]!, ['firstSeen', 'lastSeen', 'phones', 'handles', 'imageHashes', 'text', ...graph])
+        : ownRecordEvent(ctx, 'COLLECT', 'Advert', ids[i]!, [...advertFields(a), ...graph]);
+    });
     await appendAudit(tx, ctx, events);
     ctx.log.info({ importId: created.id, adverts: adverts.length, created: createdCount, ms: Date.now() - started, op: 'importAdverts' }, 'adverts imported');
     return {

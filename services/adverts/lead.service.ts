@@ -13,12 +13,11 @@ import { advertTable, leadTable } from './advert.repository';
 /**
  * Leads the hub computes from its adverts, each explaining what it rests on:
  * - NETWORK: adverts joined by a shared phone or a reused image (perceptual hash), transitively
- *   (connected components, by union-find in memory over integer advert numbers: one pass over
- *   the adverts that name a phone or image, linear in their identifiers);
+ *   (connected components, labelled in the database: labelComponents);
  * - MOVEMENT: one phone advertised in two or more cities, city after city by first sighting.
  * Both add up the indicators of their adverts' texts, and MANY_ON_ONE_NUMBER when one of their
  * phones is on adverts of several women (adverts sharing no image). A lead takes the highest
- * marking of its adverts.
+ * marking of its adverts. The computation holds one batch of leads in memory at a time (computeLeads).
  */
 
 type Projected = Record<string, unknown>;
@@ -54,7 +53,7 @@ export async function advertsOfLead(ctx: RequestContext, lead: { adverts?: unkno
   );
 }
 
-interface AdvertRow {
+export interface AdvertRow {
   id: string;
   phones: string[];
   hashes: string[];
@@ -67,55 +66,13 @@ interface AdvertRow {
   sharedGroups: string[];
 }
 
-interface Lead {
+export interface Lead {
   kind: 'NETWORK' | 'MOVEMENT';
   adverts: AdvertRow[];
   phones: string[];
   hashes: string[];
   movements: Array<{ city: string; firstSeen: string; lastSeen: string; advertCount: number }>;
   explanation: string;
-}
-
-/** Union-find over 0..n-1 with path halving and union by size. */
-export function components(n: number, pairs: Iterable<[number, number]>): number[][] {
-  const parent = Int32Array.from({ length: n }, (_, i) => i);
-  const size = new Int32Array(n).fill(1);
-  const find = (x: number) => {
-    while (parent[x] !== x) {
-      parent[x] = parent[parent[x]!]!;
-      x = parent[x]!;
-    }
-    return x;
-  };
-  for (const [a, b] of pairs) {
-    let ra = find(a);
-    let rb = find(b);
-    if (ra === rb) continue;
-    if (size[ra]! < size[rb]!) [ra, rb] = [rb, ra];
-    parent[rb] = ra;
-    size[ra]! += size[rb]!;
-  }
-  const groups = new Map<number, number[]>();
-  for (let i = 0; i < n; i++) {
-    const r = find(i);
-    const g = groups.get(r);
-    if (g) g.push(i);
-    else groups.set(r, [i]);
-  }
-  return [...groups.values()];
-}
-
-/** Pairs joining every advert that names a key to the first advert that named it. */
-function* sharedKeyPairs(rows: AdvertRow[]): Generator<[number, number]> {
-  const first = new Map<string, number>();
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    for (const key of [...r.phones.map((p) => `p:${p}`), ...r.hashes.map((h) => `i:${h}`)]) {
-      const f = first.get(key);
-      if (f === undefined) first.set(key, i);
-      else yield [f, i];
-    }
-  }
 }
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -162,7 +119,7 @@ function movementsOf(adverts: AdvertRow[]): Lead['movements'] {
     .map((m) => ({ city: m.city, firstSeen: day(m.first), lastSeen: day(m.last), advertCount: m.count }));
 }
 
-function scored(lead: Lead): { score: number; indicators: AdvertIndicator[]; explanation: string } {
+export function scored(lead: Lead): { score: number; indicators: AdvertIndicator[]; explanation: string } {
   const counts = new Map<string, number>();
   for (const a of lead.adverts) for (const i of a.indicators) counts.set(i, (counts.get(i) ?? 0) + 1);
   const many = manyOnOneNumber(lead.adverts);
@@ -184,8 +141,8 @@ function scored(lead: Lead): { score: number; indicators: AdvertIndicator[]; exp
 export async function computeAdvertLeads(ctx: RequestContext): Promise<{ networkCount: number; movementCount: number; advertCount: number }> {
   assertCanCreate(ctx, { __typename: 'AdvertLead', ownerAgencyId: ctx.actor.agencyId });
   return ctx.db.transaction(async (tx) => {
-    // Between reading the adverts and writing the leads the transaction computes in memory: at a million adverts for
-    // longer than the application role's idle-in-transaction limit (a leaked transaction's), which this one is not.
+    // Between statements the transaction scores a batch of leads in memory: with a lead of a million adverts, possibly
+    // for longer than the application role's idle-in-transaction limit (a leaked transaction's), which this one is not.
     await tx.query(`SET LOCAL idle_in_transaction_session_timeout = '15min'`);
     const made = await computeLeads(tx, ctx.actor);
     await appendAudit(tx, ctx, [
@@ -200,100 +157,232 @@ export async function computeAdvertLeads(ctx: RequestContext): Promise<{ network
         'movements',
       ]),
     ]);
-    ctx.log.info({ adverts: made.advertCount, leads: made.ids.length, computationId: made.computationId, op: 'computeAdvertLeads' }, 'advert leads computed');
+    ctx.log.info({ adverts: made.advertCount, leads: made.leadCount, computationId: made.computationId, op: 'computeAdvertLeads' }, 'advert leads computed');
     return { networkCount: made.networkCount, movementCount: made.movementCount, advertCount: made.advertCount };
   });
 }
 
-/** The computation itself, inside the caller's transaction (the mutation above, the demo data, the benchmark). */
+/** The NETWORK lead of a connected component of adverts (in advert order: first seen, then id). */
+export function networkLead(adverts: AdvertRow[]): Lead {
+  const phones = sharedValues(adverts.map((a) => a.phones));
+  const hashes = sharedValues(adverts.map((a) => a.hashes));
+  return {
+    kind: 'NETWORK',
+    adverts,
+    phones,
+    hashes,
+    movements: movementsOf(adverts),
+    explanation: `${adverts.length} adverts joined by ${phones.length} shared phone(s) and ${hashes.length} reused image(s).`,
+  };
+}
+
+/** The MOVEMENT lead of a phone (its adverts in advert order), or null when it was advertised in fewer than two cities. */
+export function movementLead(phone: string, adverts: AdvertRow[]): Lead | null {
+  const movements = movementsOf(adverts);
+  if (movements.length < 2) return null;
+  return {
+    kind: 'MOVEMENT',
+    adverts,
+    phones: [phone],
+    hashes: [],
+    movements,
+    explanation: `One phone advertised in ${movements.length} cities: ${movements.map((m) => `${m.city} (${m.firstSeen} to ${m.lastSeen})`).join(', then ')}.`,
+  };
+}
+
+/**
+ * Adverts a batch of leads holds in memory at most (beyond the largest lead): leads are read from the
+ * database and written back a batch at a time, so the computation's memory does not grow with the adverts.
+ */
+export const LEAD_BATCH_ADVERTS = 20_000;
+
+/** Temporary tables of one computation (dropped at commit; dropped first if the transaction computed already). */
+const ADVERTS = 'pg_temp.advert_lead_adverts';
+const NODES = 'pg_temp.advert_lead_nodes';
+const KEYS = 'pg_temp.advert_lead_keys';
+const MEMBERS = 'pg_temp.advert_lead_members';
+const WRITTEN = 'pg_temp.advert_lead_written';
+
+/**
+ * Labels every advert that names a phone or image with its connected component (adverts joined by a
+ * shared phone or image hash, transitively), in the database. `ADVERTS` holds what the leads read of
+ * them, numbered `n` in advert order (first seen, then id): the one read of adverts.adverts (under the
+ * caller's row-level security). `KEYS(n, k)` joins each to its phones and images (one integer per
+ * distinct key), and `NODES(n, label)` ends with each advert's label: the number of the first advert of
+ * its component. Answers the number of adverts labelled.
+ */
+export async function labelComponents(tx: Sql, agencyId: string): Promise<number> {
+  await tx.query(`DROP TABLE IF EXISTS ${ADVERTS}, ${NODES}, ${KEYS}, ${MEMBERS}, ${WRITTEN}`);
+  await tx.query(
+    `CREATE TEMP TABLE advert_lead_adverts ON COMMIT DROP AS
+     SELECT (row_number() OVER (ORDER BY first_seen, id))::int AS n, id, phones, image_hashes AS hashes, city, first_seen, last_seen, indicators,
+       marking, shared_with_agency_ids, shared_with_group_ids
+     FROM adverts.adverts WHERE owner_agency_id = $1 AND (cardinality(phones) > 0 OR cardinality(image_hashes) > 0)`,
+    [agencyId],
+  );
+  await tx.query(`ALTER TABLE ${ADVERTS} ADD PRIMARY KEY (n)`);
+  await tx.query(`CREATE TEMP TABLE advert_lead_nodes ON COMMIT DROP AS SELECT n, n AS label FROM ${ADVERTS}`);
+  await tx.query(`ALTER TABLE ${NODES} ADD PRIMARY KEY (n)`);
+  await tx.query(
+    `CREATE TEMP TABLE advert_lead_keys ON COMMIT DROP AS
+     SELECT a.n, (dense_rank() OVER (ORDER BY x.key))::int AS k
+     FROM ${ADVERTS} a, LATERAL (SELECT 'p:' || p FROM unnest(a.phones) AS p UNION SELECT 'i:' || h FROM unnest(a.hashes) AS h) AS x(key)`,
+  );
+  await tx.query(`ANALYZE ${NODES}`);
+  const [{ count }] = (await tx.query<{ count: number }>(`SELECT count(*)::int AS count FROM ${NODES}`)) as [{ count: number }];
+  // Union-find in PL/pgSQL over the keys in order, each advert joined to the first (least) advert of each of its keys: the parents
+  // are one int[] in the database session (4 bytes an advert), the root of a set its least number (the lesser root wins a union,
+  // and path halving only points further down), so one pass in order then settles every advert on its root.
+  await tx.query(`DO $$
+    DECLARE
+      parent int[] := ARRAY(SELECT n FROM ${NODES} ORDER BY n);
+      e record;
+      key int;
+      first int;
+      a int;
+      b int;
+    BEGIN
+      FOR e IN SELECT k, n FROM ${KEYS} ORDER BY k, n LOOP
+        IF key IS DISTINCT FROM e.k THEN
+          key := e.k;
+          first := e.n;
+          CONTINUE;
+        END IF;
+        a := first;
+        WHILE parent[a] <> a LOOP parent[a] := parent[parent[a]]; a := parent[a]; END LOOP;
+        b := e.n;
+        WHILE parent[b] <> b LOOP parent[b] := parent[parent[b]]; b := parent[b]; END LOOP;
+        IF a < b THEN parent[b] := a; ELSIF b < a THEN parent[a] := b; END IF;
+      END LOOP;
+      FOR i IN 1..coalesce(cardinality(parent), 0) LOOP parent[i] := parent[parent[i]]; END LOOP;
+      UPDATE ${NODES} v SET label = r.root FROM unnest(parent) WITH ORDINALITY AS r(root, n) WHERE v.n = r.n AND v.label <> r.root;
+    END
+  $$`);
+  return count;
+}
+
+/** One advert of a lead, as the lead's member `g` of batch `batch` reads it. */
+type MemberRow = AdvertRow & { g: number; phone: string | null };
+
+/**
+ * Reads the leads of one kind, a batch at a time (MEMBERS: `g` numbers the leads in order, `batch` groups
+ * them by about LEAD_BATCH_ADVERTS adverts, a lead never split), and hands each batch's leads to `write`.
+ */
+async function forEachBatch(tx: Sql, kind: 'NETWORK' | 'MOVEMENT', write: (leads: Lead[]) => Promise<void>): Promise<number> {
+  const [{ batches }] = (await tx.query<{ batches: number }>(`SELECT coalesce(max(batch) + 1, 0)::int AS batches FROM ${MEMBERS} WHERE kind = $1`, [kind])) as [
+    { batches: number },
+  ];
+  let count = 0;
+  for (let batch = 0; batch < batches; batch++) {
+    const rows = await tx.query<MemberRow>(
+      `SELECT m.g, m.phone, a.id, a.phones, a.hashes, a.city, a.first_seen AS "firstSeen", a.last_seen AS "lastSeen", a.indicators,
+         a.marking, a.shared_with_agency_ids::text[] AS "sharedAgencies", a.shared_with_group_ids::text[] AS "sharedGroups"
+       FROM ${MEMBERS} m JOIN ${ADVERTS} a USING (n)
+       WHERE m.kind = $1 AND m.batch = $2 ORDER BY m.g, m.n`,
+      [kind, batch],
+    );
+    const made: Lead[] = [];
+    for (let from = 0; from < rows.length;) {
+      let to = from;
+      while (to < rows.length && rows[to]!.g === rows[from]!.g) to++;
+      const adverts = rows.slice(from, to);
+      const lead = kind === 'NETWORK' ? networkLead(adverts) : movementLead(adverts[0]!.phone!, adverts);
+      if (lead) made.push(lead);
+      from = to;
+    }
+    await write(made);
+    count += made.length;
+  }
+  return count;
+}
+
+/**
+ * The computation itself, inside the caller's transaction (the mutation above, the demo data, the
+ * benchmark), whose commit drops its temporary tables. The components and the phones seen in
+ * several cities are found in the database (labelComponents); only a batch of leads, of about
+ * `batchAdverts` adverts, is in memory at a time, scored and written back.
+ */
 export async function computeLeads(
   tx: Sql,
   actor: Pick<Actor, 'agencyId' | 'userId'>,
-): Promise<{ computationId: string; ids: string[]; networkCount: number; movementCount: number; advertCount: number }> {
-  const rows = await readAdverts(tx, actor.agencyId);
-  const leads: Lead[] = [];
-  for (const group of components(rows.length, sharedKeyPairs(rows))) {
-    if (group.length < 2) continue;
-    const adverts = group.map((i) => rows[i]!);
-    const phones = sharedValues(adverts.map((a) => a.phones));
-    const hashes = sharedValues(adverts.map((a) => a.hashes));
-    leads.push({
-      kind: 'NETWORK',
-      adverts,
-      phones,
-      hashes,
-      movements: movementsOf(adverts),
-      explanation: `${adverts.length} adverts joined by ${phones.length} shared phone(s) and ${hashes.length} reused image(s).`,
-    });
-  }
-  const byPhone = new Map<string, AdvertRow[]>();
-  for (const a of rows) {
-    for (const p of a.phones) {
-      const list = byPhone.get(p);
-      if (list) list.push(a);
-      else byPhone.set(p, [a]);
-    }
-  }
-  for (const [phone, adverts] of byPhone) {
-    const movements = movementsOf(adverts);
-    if (movements.length < 2) continue;
-    leads.push({
-      kind: 'MOVEMENT',
-      adverts,
-      phones: [phone],
-      hashes: [],
-      movements,
-      explanation: `One phone advertised in ${movements.length} cities: ${movements.map((m) => `${m.city} (${m.firstSeen} to ${m.lastSeen})`).join(', then ')}.`,
-    });
-  }
+  batchAdverts = LEAD_BATCH_ADVERTS,
+): Promise<{ computationId: string; leadCount: number; networkCount: number; movementCount: number; advertCount: number }> {
+  const advertCount = await labelComponents(tx, actor.agencyId);
+  // The members of every lead: NETWORK, the components of two adverts or more, in the order of their first advert;
+  // MOVEMENT, each phone named with two different city values or more (a superset: movementLead, which reads cities as the
+  // leads show them, keeps those in two cities or more), with every advert naming it, in the order the phone was first named.
+  await tx.query(`CREATE TEMP TABLE advert_lead_members (kind text NOT NULL, g int NOT NULL, batch int NOT NULL, n int NOT NULL, phone text) ON COMMIT DROP`);
+  await tx.query(
+    `INSERT INTO ${MEMBERS} (kind, g, batch, n)
+     WITH sized AS (SELECT label, count(*)::int AS size FROM ${NODES} GROUP BY label HAVING count(*) > 1),
+          numbered AS (SELECT label, size, (row_number() OVER (ORDER BY label))::int AS g,
+            ((sum(size) OVER (ORDER BY label) - size) / $1::int)::int AS batch FROM sized)
+     SELECT 'NETWORK', s.g, s.batch, v.n FROM numbered s JOIN ${NODES} v USING (label)`,
+    [batchAdverts],
+  );
+  await tx.query(
+    `INSERT INTO ${MEMBERS} (kind, g, batch, n, phone)
+     WITH named AS (SELECT a.n, p.phone, p.i, a.city FROM ${ADVERTS} a, unnest(a.phones) WITH ORDINALITY AS p(phone, i)),
+          moving AS (SELECT phone, min(n) AS first_n, count(*)::int AS size FROM named GROUP BY phone HAVING count(DISTINCT city) > 1),
+          numbered AS (SELECT m.phone, m.size, (row_number() OVER (ORDER BY m.first_n, f.i))::int AS g FROM moving m
+            JOIN named f ON f.phone = m.phone AND f.n = m.first_n),
+          batched AS (SELECT phone, g, ((sum(size) OVER (ORDER BY g) - size) / $1::int)::int AS batch FROM numbered)
+     SELECT 'MOVEMENT', b.g, b.batch, x.n, b.phone FROM batched b JOIN named x USING (phone)`,
+    [batchAdverts],
+  );
+  await tx.query(`CREATE INDEX ON ${MEMBERS} (kind, batch)`);
+  await tx.query(`ANALYZE ${MEMBERS}`);
+  await tx.query(`CREATE TEMP TABLE advert_lead_written (seq serial, id uuid NOT NULL) ON COMMIT DROP`);
   await tx.query('DELETE FROM adverts.leads WHERE owner_agency_id = $1', [actor.agencyId]);
-  const ids = leads.map(() => randomUUID());
+  const write = (leads: Lead[]) => writeLeads(tx, actor, leads);
+  const networkCount = await forEachBatch(tx, 'NETWORK', write);
+  const movementCount = await forEachBatch(tx, 'MOVEMENT', write);
+  const [computation] = await tx.query<{ id: string; leads: number }>(
+    `INSERT INTO adverts.lead_computations (owner_agency_id, contributor_user_id, advert_count, network_count, movement_count, lead_ids)
+     VALUES ($1, $2, $3, $4, $5, ARRAY(SELECT id FROM ${WRITTEN} ORDER BY seq)) RETURNING id, cardinality(lead_ids) AS leads`,
+    [actor.agencyId, actor.userId, advertCount, networkCount, movementCount],
+  );
+  return { computationId: computation!.id, leadCount: computation!.leads, networkCount, movementCount, advertCount };
+}
+
+/** Scores a batch of leads and inserts them (one INSERT ... SELECT FROM unnest), noting their ids in WRITTEN. */
+async function writeLeads(tx: Sql, actor: Pick<Actor, 'agencyId' | 'userId'>, leads: Lead[]): Promise<void> {
+  if (leads.length === 0) return;
   const made = leads.map((l) => ({ ...l, ...scored(l) }));
   const pg = (values: readonly string[]) => `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
-  const BATCH = 5000;
-  for (let from = 0; from < made.length; from += BATCH) {
-    const part = made.slice(from, from + BATCH);
-    const col = <T>(fn: (l: (typeof made)[number]) => T) => part.map(fn);
-    await tx.query(
-      `INSERT INTO adverts.leads (id, owner_agency_id, contributor_user_id, marking, source_evaluation, intelligence_assessment, handling_code,
+  const col = <T>(fn: (l: (typeof made)[number]) => T) => made.map(fn);
+  await tx.query(
+    `WITH written AS (
+       INSERT INTO adverts.leads (id, owner_agency_id, contributor_user_id, marking, source_evaluation, intelligence_assessment, handling_code,
          shared_with_agency_ids, shared_with_group_ids, kind, score, indicators, cities, advert_ids, phones, image_hashes, movements, first_seen, last_seen, explanation)
        SELECT r.id, $1, $2, r.marking, '2', 'C', 'P', r.agencies::uuid[], r.groups::uuid[], r.kind, r.score, r.indicators::text[], r.cities::text[], r.advert_ids::uuid[], r.phones::text[],
          r.hashes::text[], r.movements::jsonb, r.first_seen, r.last_seen, r.explanation
        FROM unnest($3::uuid[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[],
-         $14::timestamptz[], $15::text[], $16::text[], $17::text[])
-         AS r(id, marking, kind, score, indicators, cities, advert_ids, phones, hashes, movements, first_seen, last_seen, explanation, agencies, groups)`,
-      [
-        actor.agencyId,
-        actor.userId,
-        ids.slice(from, from + BATCH),
-        col((l) => highestMarking(l.adverts)),
-        col((l) => l.kind),
-        col((l) => l.score),
-        col((l) => pg(l.indicators)),
-        col((l) => pg(l.movements.map((m) => m.city))),
-        col((l) => pg(l.adverts.map((a) => a.id))),
-        col((l) => pg(l.phones)),
-        col((l) => pg(l.hashes)),
-        col((l) => JSON.stringify(l.movements)),
-        col((l) => new Date(l.adverts.reduce((m, a) => Math.min(m, a.firstSeen.getTime()), Infinity)).toISOString()),
-        col((l) => new Date(l.adverts.reduce((m, a) => Math.max(m, a.lastSeen.getTime()), -Infinity)).toISOString()),
-        col((l) => l.explanation),
-        col((l) => pg(sharedWith(l.adverts, 'sharedAgencies'))),
-        col((l) => pg(sharedWith(l.adverts, 'sharedGroups'))),
-      ],
-    );
-  }
-  const counts = {
-    networkCount: leads.filter((l) => l.kind === 'NETWORK').length,
-    movementCount: leads.filter((l) => l.kind === 'MOVEMENT').length,
-    advertCount: rows.length,
-  };
-  const [computation] = await tx.query<{ id: string }>(
-    `INSERT INTO adverts.lead_computations (owner_agency_id, contributor_user_id, advert_count, network_count, movement_count, lead_ids)
-     VALUES ($1, $2, $3, $4, $5, $6::uuid[]) RETURNING id`,
-    [actor.agencyId, actor.userId, counts.advertCount, counts.networkCount, counts.movementCount, ids],
+         $14::timestamptz[], $15::text[], $16::text[], $17::text[]) WITH ORDINALITY
+         AS r(id, marking, kind, score, indicators, cities, advert_ids, phones, hashes, movements, first_seen, last_seen, explanation, agencies, groups, i)
+       ORDER BY r.i
+       RETURNING id)
+     INSERT INTO ${WRITTEN} (id) SELECT id FROM written`,
+    [
+      actor.agencyId,
+      actor.userId,
+      made.map(() => randomUUID()),
+      col((l) => highestMarking(l.adverts)),
+      col((l) => l.kind),
+      col((l) => l.score),
+      col((l) => pg(l.indicators)),
+      col((l) => pg(l.movements.map((m) => m.city))),
+      col((l) => pg(l.adverts.map((a) => a.id))),
+      col((l) => pg(l.phones)),
+      col((l) => pg(l.hashes)),
+      col((l) => JSON.stringify(l.movements)),
+      col((l) => new Date(l.adverts.reduce((m, a) => Math.min(m, a.firstSeen.getTime()), Infinity)).toISOString()),
+      col((l) => new Date(l.adverts.reduce((m, a) => Math.max(m, a.lastSeen.getTime()), -Infinity)).toISOString()),
+      col((l) => l.explanation),
+      col((l) => pg(sharedWith(l.adverts, 'sharedAgencies'))),
+      col((l) => pg(sharedWith(l.adverts, 'sharedGroups'))),
+    ],
   );
-  return { computationId: computation!.id, ids, ...counts };
 }
 
 /** Values named by more than one advert of a group (the phones and images that join it). */
@@ -318,14 +407,4 @@ function sharedWith(adverts: AdvertRow[], key: 'sharedAgencies' | 'sharedGroups'
   if (highestMarking(adverts) !== 'AMBER') return [];
   const amber = adverts.filter((a) => a.marking === 'AMBER');
   return amber.reduce<string[]>((common, a, i) => (i === 0 ? [...a[key]] : common.filter((x) => a[key].includes(x))), []).sort();
-}
-
-/** Every advert of the agency that names a phone or image, in one streamed-size statement (ids, identifiers, city, dates, indicators). */
-async function readAdverts(tx: Sql, agencyId: string): Promise<AdvertRow[]> {
-  return tx.query<AdvertRow>(
-    `SELECT id, phones, image_hashes AS hashes, city, first_seen AS "firstSeen", last_seen AS "lastSeen", indicators, marking,
-       shared_with_agency_ids::text[] AS "sharedAgencies", shared_with_group_ids::text[] AS "sharedGroups"
-     FROM adverts.adverts WHERE owner_agency_id = $1 AND (cardinality(phones) > 0 OR cardinality(image_hashes) > 0) ORDER BY first_seen, id`,
-    [agencyId],
-  );
 }

@@ -341,10 +341,8 @@ const CALLS: Record<string, Call> = {
         handling: HANDLING,
       },
     }),
-    writes: [
-      ['COLLECT', 'Advert'],
-      ['COLLECT', 'Observation'],
-    ],
+    // One event per advert: its observations and links are written under it (docs/adverts.md).
+    writes: [['COLLECT', 'Advert']],
   },
   computeAdvertLeads: {
     persona: 'tessera-hub',

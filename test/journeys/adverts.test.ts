@@ -117,6 +117,15 @@ describe('the demo feed', () => {
   });
 });
 
+type AdvertEvent = { ref: string; action: string; subject_type: string; fields: string[]; actor_user_id: string };
+/** The audit events about the adverts with these advert ids, oldest first. */
+const advertEvents = (refs: string[]) =>
+  hub.db.query<AdvertEvent>(
+    `SELECT a.advert_ref AS ref, e.action, e.subject_type, e.fields, e.actor_user_id::text FROM audit.events e
+     JOIN adverts.adverts a ON e.subject_id = a.id::text WHERE a.advert_ref = ANY($1::text[]) ORDER BY a.advert_ref, e.seq`,
+    [refs],
+  );
+
 describe('ingesting a partner’s file', () => {
   const FILE = ndjson([
     {
@@ -156,6 +165,28 @@ describe('ingesting a partner’s file', () => {
       observations: before.observations! + 4,
       links: before.links! + 1,
     });
+    // One audit event per advert, which names its observations and link: they take the advert as their source.
+    const events = await advertEvents(['CT-1', 'CT-2']);
+    expect(events).toMatchObject([
+      { ref: 'CT-1', action: 'COLLECT', subject_type: 'Advert', fields: expect.arrayContaining(['phones', 'handles', 'url', 'observations', 'links']) },
+      { ref: 'CT-2', action: 'COLLECT', subject_type: 'Advert', fields: expect.arrayContaining(['phones', 'observations']) },
+    ]);
+    expect(events[1]!.fields).not.toContain('links');
+    expect(events.every((e) => e.actor_user_id === hub.demo.agencies['tessera-hub']!.users['CONTRIBUTOR'])).toBe(true);
+    // Who contributed the phone, and when: its observations' source adverts, whose events say who and when.
+    const contributors = await hub.db.query<{ ref: string; actor_user_id: string }>(
+      `SELECT a.advert_ref AS ref, e.actor_user_id::text FROM entities.observations o JOIN entities.entities x ON x.id = o.entity_id
+       JOIN adverts.adverts a ON o.source_type = 'ADVERT' AND a.id = o.source_id
+       JOIN audit.events e ON e.subject_type = 'Advert' AND e.subject_id = a.id::text AND 'observations' = ANY(e.fields)
+       WHERE x.kind = 'PHONE' AND x.value = '+40744555666' ORDER BY 1`,
+    );
+    expect(contributors.map((c) => c.ref)).toEqual(['CT-1', 'CT-2']);
+    const statementEvents = await hub.db.query(
+      `SELECT 1 FROM audit.events e WHERE e.subject_type IN ('Observation', 'Link') AND e.subject_id IN (
+         SELECT o.id::text FROM entities.observations o JOIN adverts.adverts a ON o.source_type = 'ADVERT' AND o.source_id = a.id WHERE a.advert_ref IN ('CT-1', 'CT-2')
+         UNION ALL SELECT l.id::text FROM entities.links l JOIN adverts.adverts a ON l.source_type = 'ADVERT' AND l.source_id = a.id WHERE a.advert_ref IN ('CT-1', 'CT-2'))`,
+    );
+    expect(statementEvents).toEqual([]);
 
     const found = await adverts('tessera-hub', { phone: '+40744555666' });
     expect(found.nodes.map((a) => [a.site, a.advertRef, a.city, a.phones, a.handles, a.imageHashes, a.indicators])).toEqual([
@@ -205,6 +236,12 @@ describe('ingesting a partner’s file', () => {
       phones: ['+40744555666', '+40755111222'],
       handles: ['instagram:ana.leeds'],
     });
+    // Seen again: ALTER, naming the new phone's observation and link; new: COLLECT.
+    expect((await advertEvents(['CT-1', 'CT-3'])).map((e) => [e.ref, e.action, e.fields.includes('observations'), e.fields.includes('links')])).toEqual([
+      ['CT-1', 'COLLECT', true, true],
+      ['CT-1', 'ALTER', true, true],
+      ['CT-3', 'COLLECT', false, false],
+    ]);
   });
 
   test('malformed lines are reported by line and field, and nothing is written', async () => {
