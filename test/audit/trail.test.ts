@@ -1,3 +1,6 @@
+import type { Actor } from '../../policies/actor';
+import { eventsAboutSql } from '../../services/audit/audit.service';
+import { actorSettingsSql } from '../../services/kernel/db';
 import { codes, startTestHub, type TestHub } from '../support/hub';
 import { ask, HANDLING } from './support';
 
@@ -157,6 +160,82 @@ describe('the audit trail query', () => {
     expect((await trail('tessera-hub:SUPERVISOR', { filter: { from: '2999-01-01' } })).totalCount).toBe(0);
     expect((await trail('tessera-hub:SUPERVISOR', { filter: { to: '2000-01-01T00:00:00Z' } })).totalCount).toBe(0);
     expect((await trail('tessera-hub:SUPERVISOR', { filter: { from: '2000-01-01', to: '2999-01-01' } })).totalCount).toBe(first.totalCount);
+  });
+
+  test("the subject filter answers what filtering the caller's whole trail would, the policy still deciding which events", async () => {
+    // The Romanian police's suspect on their Iasi case: the Met read the name (a CONSULT and a DISCLOSE,
+    // owned by the Romanian police), and the Romanian police now read it themselves, which the Met may not see.
+    const read = await ask<{ case: { persons: Array<{ id: string; role: string }> } }>(
+      hub,
+      'politia-romana',
+      `query($id: ID!) { case(id: $id) { persons { id role fullName } } }`,
+      { id: hub.demo.ids['case:iasi'] },
+      { purpose: 'own case' },
+    );
+    expect(read.errors).toBeUndefined();
+    const suspect = read.data!.case.persons.find((p) => p.role === 'SUSPECT')!.id;
+    const about = (n: Node) => n.subjectId === suspect || n.records.some((r) => r.id === suspect);
+    const wholeTrail = async (persona: string) => {
+      const all = await trail(persona, { first: 1000 });
+      expect(all.pageInfo.hasNextPage).toBe(false);
+      return all.nodes;
+    };
+    const filtered = async (persona: string) => {
+      const pages: Node[] = [];
+      let after: string | undefined;
+      for (;;) {
+        // Pages of two: the cursor and the filter together.
+        const page = await trail(persona, { first: 2, after, filter: { subjectId: suspect } });
+        pages.push(...page.nodes);
+        expect(page.totalCount).toBeGreaterThanOrEqual(pages.length);
+        if (!page.pageInfo.hasNextPage) return { nodes: pages, totalCount: page.totalCount };
+        after = page.pageInfo.endCursor!;
+      }
+    };
+    const seqsOf = (nodes: Node[]) => nodes.map((n) => n.seq);
+    const seen: Record<string, string[]> = {};
+    for (const persona of ['met-police:SUPERVISOR', 'politia-romana:SUPERVISOR', 'tessera-hub:SUPERVISOR', 'met-police', 'safe-passage:SUPERVISOR']) {
+      const expected = seqsOf((await wholeTrail(persona)).filter(about));
+      const answer = await filtered(persona);
+      expect({ persona, seqs: seqsOf(answer.nodes), total: answer.totalCount }).toEqual({ persona, seqs: expected, total: expected.length });
+      seen[persona] = expected;
+    }
+    const ownRead = (await trail('politia-romana:SUPERVISOR', { filter: { subjectId: suspect } })).nodes.find((n) => n.requestId === read.requestId)!;
+    expect(ownRead).toMatchObject({ action: 'CONSULT', actorAgency: { id: agencyId('politia-romana') } });
+    // The Met sees its own reading (CONSULT, DISCLOSE) and not the Romanian police's; the hub supervisor sees all three.
+    expect(seen['met-police:SUPERVISOR']).toHaveLength(2);
+    expect(seen['met-police:SUPERVISOR']).not.toContain(ownRead.seq);
+    expect(seen['tessera-hub:SUPERVISOR']).toEqual(expect.arrayContaining([...seen['met-police:SUPERVISOR']!, ownRead.seq]));
+    expect(seen['safe-passage:SUPERVISOR']).toEqual([]);
+
+    // As the application role with the Met supervisor's settings: the function's candidates include the
+    // event the Met may not see, the filtered rows do not, and the plan answers the filter by the primary
+    // key (a leakproof condition under the policy), the function run once.
+    const met = hub.demo.agencies['met-police']!;
+    const actor: Actor = { userId: met.users.SUPERVISOR!, agencyId: met.id, agencyType: 'LAW_ENFORCEMENT', role: 'SUPERVISOR', groupIds: [] };
+    await hub.appDb.transaction(async (tx) => {
+      await tx.query(actorSettingsSql(actor));
+      const [candidates] = await tx.query<{ seqs: string[] }>('SELECT audit.event_seqs_about($1)::text[] AS seqs', [suspect]);
+      expect(candidates!.seqs).toEqual(expect.arrayContaining([...seen['met-police:SUPERVISOR']!, ownRead.seq]));
+      const filter = eventsAboutSql('$1');
+      const rows = await tx.query<{ seq: string }>(`SELECT e.seq::text AS seq FROM audit.events e WHERE ${filter} ORDER BY e.seq DESC`, [suspect]);
+      expect(rows.map((r) => r.seq)).toEqual(seen['met-police:SUPERVISOR']);
+      // A condition that is not leakproof could not be an index condition under the policy, whatever the costs.
+      await tx.query('SET LOCAL enable_seqscan = off');
+      const plan = (
+        await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT e.seq FROM audit.events e WHERE ${filter}`, [
+          suspect,
+        ])
+      )
+        .map((r) => r['QUERY PLAN'])
+        .join('\n');
+      expect(plan).toMatch(/Index (Only )?Scan (using|on) events_pkey/);
+      // The policy filters the candidates: here it removes the Romanian police's own reading.
+      expect(plan).toMatch(/Rows Removed by Filter: 1\n/);
+      expect(plan).toMatch(/Index Cond: \(seq = ANY \(\(InitPlan 1\)\.col1\)\)/);
+      expect(plan).toMatch(/InitPlan 1\n\s+->  Result \(actual rows=1(\.00)? loops=1\)/);
+      expect(plan).not.toMatch(/InitPlan 2|event_subject_ids/);
+    });
   });
 
   test('the trail resolves agencies across subgraphs and refuses malformed input', async () => {
