@@ -72,6 +72,10 @@ const EVENT = [
   'hash',
 ];
 const HIT = ['kind', 'value', 'known', 'holderCount', 'contactableAgencies'];
+const INTEREST = ['kind', 'value', 'queries', 'askedBy'];
+const ASKERS = ['agencyType', 'queries'];
+/** One agency type's requests about an identifier `holder` holds. */
+const askers = (holder: string, agencyType: string) => record('HitNoHitAskers', { agencyId: holder, agencyType });
 
 const request = (requesterAgencyId: string, targetAgencyId: string) => record('AccessRequest', { requesterAgencyId, targetAgencyId });
 const grant = (grantorAgencyId: string, granteeAgencyId: string) => record('AccessGrant', { grantorAgencyId, granteeAgencyId });
@@ -114,6 +118,16 @@ describe.each(MEMBER_TYPES)('%s', (t) => {
       expect(reads(t, role, review(OWN))).toEqual(sorted(REVIEW));
       expect(reads(t, role, review(OTHER))).toEqual([]);
     });
+    test('sees how often its own identifiers were asked about, by agency type; police asking only if it is police itself', () => {
+      expect(reads(t, role, record('HitNoHitInterest', { agencyId: OWN }))).toEqual(sorted(INTEREST));
+      expect(reads(t, role, record('HitNoHitInterest', { agencyId: OTHER }))).toEqual([]);
+      for (const asker of ['FINANCIAL_INSTITUTION', 'NGO', 'HUB_ANALYST']) {
+        expect({ asker, reads: reads(t, role, askers(OWN, asker)) }).toEqual({ asker, reads: sorted(ASKERS) });
+        expect({ asker, reads: reads(t, role, askers(OTHER, asker)) }).toEqual({ asker, reads: [] });
+      }
+      expect(reads(t, role, askers(OWN, 'LAW_ENFORCEMENT'))).toEqual(t === 'LAW_ENFORCEMENT' ? sorted(ASKERS) : []);
+      expect(reads(t, role, askers(OTHER, 'LAW_ENFORCEMENT'))).toEqual([]);
+    });
     test('neither creates nor changes sharing groups', () => {
       expect(may(t, role, 'create', group(true))).toBe(false);
       expect(may(t, role, 'update', group(true))).toBe(false);
@@ -131,7 +145,17 @@ describe.each(MEMBER_TYPES)('%s', (t) => {
   });
 
   test('a VIEWER reads no access request, grant or retention record, and asks, answers, revokes and reviews nothing', () => {
-    for (const rec of [request(OWN, OTHER), request(OTHER, OWN), grant(OWN, OTHER), grant(OTHER, OWN), due(OWN), review(OWN)]) {
+    for (const rec of [
+      request(OWN, OTHER),
+      request(OTHER, OWN),
+      grant(OWN, OTHER),
+      grant(OTHER, OWN),
+      due(OWN),
+      review(OWN),
+      record('HitNoHitInterest', { agencyId: OWN }),
+      askers(OWN, 'NGO'),
+      askers(OWN, 'LAW_ENFORCEMENT'),
+    ]) {
       expect({ subject: rec.__typename, reads: reads(t, 'VIEWER', rec) }).toEqual({ subject: rec.__typename, reads: [] });
     }
     expect(may(t, 'VIEWER', 'create', request(OWN, OTHER))).toBe(false);

@@ -50,6 +50,7 @@ const ATTRIBUTE_NAMES = [
   'actorAgencyId',
   'recordOwnerAgencyId',
   'disclosedToOwnAgency',
+  'agencyType',
   // intelligence products
   'inAudience',
 ];
@@ -437,6 +438,7 @@ describe('visibleRowsSql', () => {
       actorAgencyId: attribute(OWN_AGENCY, OTHER_AGENCY),
       recordOwnerAgencyId: attribute(OWN_AGENCY, OTHER_AGENCY),
       disclosedToOwnAgency: attribute(true, false),
+      agencyType: attribute('LAW_ENFORCEMENT', 'FINANCIAL_INSTITUTION', 'NGO'),
       notifierAgencyId: attribute(OWN_AGENCY, OTHER_AGENCY),
       destinationAgencyId: attribute(OWN_AGENCY, OTHER_AGENCY),
       partnerAgencyId: attribute(OWN_AGENCY, OTHER_AGENCY),

@@ -310,6 +310,8 @@ export const AUDIT_EVENT_FIELDS = [
 export const HIT_NO_HIT_FIELDS = ['kind', 'value', 'known', 'holderCount', 'contactableAgencies'] as const;
 /** How often other agencies asked hit/no-hit about an identifier the agency holds: counts by agency type, never who. */
 export const HIT_NO_HIT_INTEREST_FIELDS = ['kind', 'value', 'queries', 'askedBy'] as const;
+/** One agency type's answered requests about such an identifier (an element of `askedBy`; `agencyId` is the holder's). */
+export const HIT_NO_HIT_ASKERS_FIELDS = ['agencyType', 'queries'] as const;
 /** A bulk screening job: its progress and counts, never the identifiers (those are its results). */
 export const SCREENING_JOB_FIELDS = ['id', 'reference', 'status', 'chunkCount', 'identifierCount', 'knownCount', 'createdAt', 'closedAt'] as const;
 /** One identifier screened: the hit/no-hit answer about it, with its place in the job (chunk number, index in the chunk). */
@@ -356,6 +358,7 @@ export const SUBJECT_FIELDS = {
   AuditEvent: [...AUDIT_EVENT_FIELDS],
   HitNoHitResult: [...HIT_NO_HIT_FIELDS],
   HitNoHitInterest: [...HIT_NO_HIT_INTEREST_FIELDS],
+  HitNoHitAskers: [...HIT_NO_HIT_ASKERS_FIELDS],
   ScreeningJob: [...SCREENING_JOB_FIELDS],
   ScreeningResult: [...SCREENING_RESULT_FIELDS],
 } as const;
@@ -394,6 +397,7 @@ export const GOVERNANCE_SUBJECTS: readonly SubjectType[] = [
   'AuditEvent',
   'HitNoHitResult',
   'HitNoHitInterest',
+  'HitNoHitAskers',
   'ScreeningJob',
   'ScreeningResult',
 ];

@@ -8,6 +8,7 @@ import {
   GRANT_CANDIDATES,
   HIT_NO_HIT_FIELDS,
   HIT_NO_HIT_INTEREST_FIELDS,
+  HIT_NO_HIT_ASKERS_FIELDS,
   INTELLIGENCE_REPORT_FIELDS,
   REPORT_FEEDBACK_FIELDS,
   REPORT_VERSION_FIELDS,
@@ -49,6 +50,10 @@ export function governanceRules(actor: Actor, can: RuleBuilder['can']): void {
     can('read', 'ReviewableRecord', [...REVIEWABLE_RECORD_FIELDS], { ownerAgencyId: agency });
     can('read', 'RetentionReview', [...RETENTION_REVIEW_FIELDS], { agencyId: agency });
     can('read', 'HitNoHitInterest', [...HIT_NO_HIT_INTEREST_FIELDS], { agencyId: agency });
+    // Police asking about an identifier is an investigation's trace: told to a bank, an NGO or the
+    // hub, it could tip off the person behind it. Only police see police interest
+    // (law-enforcement.ts: deconfliction); every holder sees the other types'.
+    can('read', 'HitNoHitAskers', [...HIT_NO_HIT_ASKERS_FIELDS], { agencyId: agency, agencyType: { $ne: 'LAW_ENFORCEMENT' } });
   }
   can('create', 'AccessRequest', { requesterAgencyId: agency });
   // Answering (granting or refusing) discloses the agency's records: a supervisor's decision.

@@ -11,6 +11,7 @@ import {
   EVENT_DETAIL,
   EVENT_OVERVIEW,
   EXACT_COUNTS,
+  HIT_NO_HIT_ASKERS_FIELDS,
   HOTSPOT_FIELDS,
   LINK_FIELDS,
   LOCATION_FIELDS,
@@ -35,6 +36,8 @@ export const lawEnforcementPolicy: AgencyTypePolicy = (actor, { can }) => {
   governanceRules(actor, can);
   auditTrailRules(actor, can);
   recipientRules(actor, can);
+  // Deconfliction: a force sees that other forces asked about identifiers it holds.
+  if (actor.role !== 'VIEWER') can('read', 'HitNoHitAskers', [...HIT_NO_HIT_ASKERS_FIELDS], { agencyId: actor.agencyId });
 
   can('read', 'Case', [...CASE_OVERVIEW, ...CASE_DETAIL]);
   can('create', 'Case', own);

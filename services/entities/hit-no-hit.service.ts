@@ -227,9 +227,19 @@ export async function hitNoHitInterest(ctx: RequestContext, fromArg: string, toA
   if (held.length === 0) return [];
   const key = hitNoHitKey();
   const byHash = new Map(held.map((h) => [identifierHash(key, h.kind, h.value), h]));
+  // Only the asking agency types the HitNoHitAskers rule lets the caller see; an identifier asked
+  // about by those others alone is not listed, and `queries` counts what is listed.
+  const asked = new SqlParams([[...byHash.keys()], from, to]);
+  const askers = visibleWhere(
+    ctx,
+    'HitNoHitAskers',
+    { alias: 'i', attributes: { agencyId: () => `${asked.add(ctx.actor.agencyId)}::uuid`, agencyType: () => 'i.agency_type' } },
+    asked,
+  );
   const counts = await ctx.db.query<{ hash: string; agencyType: string; queries: number }>(
-    `SELECT identifier_hash AS hash, agency_type AS "agencyType", queries::int AS queries FROM audit.hit_no_hit_interest($1::text[], $2::timestamptz, $3::timestamptz)`,
-    [[...byHash.keys()], from, to],
+    `SELECT i.identifier_hash AS hash, i.agency_type AS "agencyType", i.queries::int AS queries
+       FROM audit.hit_no_hit_interest($1::text[], $2::timestamptz, $3::timestamptz) AS i WHERE ${askers}`,
+    asked.values,
   );
   const interest = new Map<string, HitNoHitInterest>();
   for (const c of counts) {
@@ -243,8 +253,17 @@ export async function hitNoHitInterest(ctx: RequestContext, fromArg: string, toA
   const records = [...interest.values()]
     .map((e) => ({ ...e, askedBy: e.askedBy.sort((a, b) => b.queries - a.queries || a.agencyType.localeCompare(b.agencyType)) }))
     .sort((a, b) => b.queries - a.queries || a.kind.localeCompare(b.kind) || a.value.localeCompare(b.value));
+  const agencyId = ctx.actor.agencyId;
   return projectAll(
     ctx,
-    records.map((r) => ({ __typename: 'HitNoHitInterest' as const, agencyId: ctx.actor.agencyId, ...r })),
+    records.map((r) => ({
+      __typename: 'HitNoHitInterest' as const,
+      agencyId,
+      ...r,
+      askedBy: projectAll(
+        ctx,
+        r.askedBy.map((a) => ({ __typename: 'HitNoHitAskers' as const, agencyId, ...a })),
+      ),
+    })),
   );
 }

@@ -192,10 +192,13 @@ export class HitNoHitInterestType {
   @Field(() => String)
   value: string;
 
-  @Field(() => Int, { description: 'Answered requests that asked about it in the period' })
+  @Field(() => Int, { description: 'Answered requests that asked about it in the period, of the agency types listed in askedBy' })
   queries: number;
 
-  @Field(() => [HitNoHitAskersType], { description: "Those requests by the asking agency's type, most first" })
+  @Field(() => [HitNoHitAskersType], {
+    description:
+      "Those requests by the asking agency's type, most first; law enforcement's only to a law-enforcement holder (never told to a bank, an NGO or the hub)",
+  })
   askedBy: HitNoHitAskersType[];
 }
 

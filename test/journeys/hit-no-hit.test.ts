@@ -469,21 +469,75 @@ describe('the holder sees how often its identifiers were asked about, by agency 
     period.to = new Date(Date.now() + 60_000).toISOString();
   });
 
-  test('the holder: counts by agency type, its own agency’s requests not counted, no agency or user named', async () => {
+  test('the holder: counts by agency type, its own agency’s requests not counted, no agency or user named; police asking is not told to an NGO', async () => {
     const r = await interest('safe-passage');
     expect(r.errors).toBeUndefined();
     const mine = r.data!.hitNoHitInterest.find((i) => i.value === EMAIL);
+    // Two forces asked too: that is an investigation's trace, never told to a holder that is not police.
     expect(mine).toEqual({
       kind: 'EMAIL',
       value: EMAIL,
-      queries: 4,
+      queries: 2,
       askedBy: [
-        { agencyType: 'LAW_ENFORCEMENT', queries: 2 },
         { agencyType: 'FINANCIAL_INSTITUTION', queries: 1 },
         { agencyType: 'NGO', queries: 1 },
       ],
     });
     expect(JSON.stringify(r)).not.toMatch(UUID);
+  });
+
+  test('a force holding an identifier sees other forces asked about it (deconfliction); a bank holding one asked about by police alone sees nothing', async () => {
+    const PHONE = '+447700900511';
+    const ACCOUNT = 'GB29NWBK60161331926819';
+    const add = (persona: string, caseKey: string, kind: string, value: string) =>
+      hub.gql(persona, `mutation($caseId: ID!, $input: AddCaseEntityInput!) { addCaseEntity(caseId: $caseId, input: $input) { id } }`, {
+        caseId: hub.demo.ids[caseKey],
+        input: { kind, value, note: 'Interest probe' },
+      });
+    const from = new Date(Date.now() - 1000).toISOString();
+    expect((await add('met-police', 'case:lanterna', 'PHONE', PHONE)).errors).toBeUndefined();
+    const report = await hub.gql('albion-bank', `mutation($input: SubmitTransactionReportInput!) { submitTransactionReport(input: $input) { id } }`, {
+      input: {
+        idempotencyKey: 'interest-probe-account',
+        handling: { marking: 'GREEN', sourceEvaluation: 'RELIABLE', intelligenceAssessment: 'B', handlingCode: 'P' },
+        reportCode: 'SAR',
+        reason: 'Interest probe: cash paid in and sent on within a day.',
+        indicators: ['CASH_OUTSIDE_HOURS'],
+        amount: 100,
+        currency: 'GBP',
+        dateFrom: '2026-01-01',
+        dateTo: '2026-01-02',
+        parties: [{ name: 'Interest probe', significance: 'SUBJECT', account: { kind: 'BANK_ACCOUNT', value: ACCOUNT } }],
+      },
+    });
+    expect(report.errors).toBeUndefined();
+    for (const persona of ['west-midlands-police:SUPERVISOR', 'albion-bank:SUPERVISOR', 'safe-passage:SUPERVISOR']) {
+      const r = await hub.gql(persona, `query($ids: [IdentifierInput!]!) { hitNoHit(identifiers: $ids) { known } }`, {
+        ids: [{ kind: 'PHONE', value: PHONE }],
+      });
+      expect(r.errors).toBeUndefined();
+    }
+    const asked = await hub.gql('met-police:SUPERVISOR', `query($ids: [IdentifierInput!]!) { hitNoHit(identifiers: $ids) { known } }`, {
+      ids: [{ kind: 'BANK_ACCOUNT', value: ACCOUNT }],
+    });
+    expect(asked.errors).toBeUndefined();
+    const window = { from, to: new Date(Date.now() + 60_000).toISOString() };
+    const met = await hub.gql<{ hitNoHitInterest: Interest[] }>('met-police', INTEREST, window);
+    expect(met.errors).toBeUndefined();
+    expect(met.data!.hitNoHitInterest.find((i) => i.value === PHONE)).toEqual({
+      kind: 'PHONE',
+      value: PHONE,
+      queries: 3,
+      askedBy: [
+        { agencyType: 'FINANCIAL_INSTITUTION', queries: 1 },
+        { agencyType: 'LAW_ENFORCEMENT', queries: 1 },
+        { agencyType: 'NGO', queries: 1 },
+      ],
+    });
+    const bank = await hub.gql<{ hitNoHitInterest: Interest[] }>('albion-bank', INTEREST, window);
+    expect(bank.errors).toBeUndefined();
+    expect(JSON.stringify(bank.data)).not.toMatch(/LAW_ENFORCEMENT/);
+    expect(bank.data!.hitNoHitInterest.find((i) => i.value.replace(/\W/g, '').endsWith('31926819'))).toBeUndefined();
   });
 
   test.each(['lumina-ro', 'met-police:SUPERVISOR', 'albion-bank:SUPERVISOR'])('another agency, even one that asked, never sees it (%s)', async (persona) => {
