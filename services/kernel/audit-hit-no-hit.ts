@@ -1,6 +1,7 @@
 import { AUDIT_LOCK_KEY, type AuditActor, canonicalJson, prepareRun, type PreparedRun } from './audit';
 import type { Database, Sql } from './db';
 import { auditAppendDuration } from './metrics';
+import { GroupCommit } from './group-commit';
 
 /**
  * Hit/no-hit requests metered and recorded on the audit chain (services/entities/hit-no-hit.service.ts):
@@ -125,12 +126,6 @@ export async function appendHitNoHitIn(tx: Sql, ctx: AuditActor, request: Metere
 /** Requests one statement meters at most (more wait for the next). */
 const GROUP = 100;
 
-interface Waiting {
-  prepared: Prepared;
-  resolve(wait: number | null): void;
-  reject(err: unknown): void;
-}
-
 /**
  * Group commit of hit/no-hit requests, on a connection of its own: while one statement runs, the
  * requests that arrive wait, then go in the next one, all of them (up to GROUP). `append` resolves
@@ -138,10 +133,11 @@ interface Waiting {
  * statement, if the statement fails: nothing of it is written.
  */
 export class HitNoHitAppender {
-  private waiting: Waiting[] = [];
-  private draining = false;
+  private readonly groups: GroupCommit<Prepared, number | null>;
 
-  constructor(private readonly db: Sql) {}
+  constructor(db: Sql) {
+    this.groups = new GroupCommit((requests) => appendMetered(db, requests), GROUP);
+  }
 
   append(ctx: AuditActor, request: MeteredHitNoHit): Promise<number | null> {
     let prepared: Prepared;
@@ -150,30 +146,7 @@ export class HitNoHitAppender {
     } catch (err) {
       return Promise.reject(err);
     }
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ prepared, resolve, reject });
-      if (!this.draining) void this.drain();
-    });
-  }
-
-  private async drain(): Promise<void> {
-    this.draining = true;
-    try {
-      while (this.waiting.length > 0) {
-        const group = this.waiting.splice(0, GROUP);
-        try {
-          const waits = await appendMetered(
-            this.db,
-            group.map((w) => w.prepared),
-          );
-          group.forEach((w, i) => w.resolve(waits[i]!));
-        } catch (err) {
-          for (const w of group) w.reject(err);
-        }
-      }
-    } finally {
-      this.draining = false;
-    }
+    return this.groups.submit(prepared);
   }
 }
 

@@ -5,6 +5,7 @@ import type { PolicyRecord } from '../../policies/subjects';
 import { PERSONAL_FIELDS } from './personal-fields';
 import { Database, type Sql } from './db';
 import { auditAppendDuration } from './metrics';
+import { GroupCommit } from './group-commit';
 import { isUuid } from './validate';
 
 /**
@@ -367,12 +368,6 @@ export async function appendAudit(tx: Sql, ctx: AuditActor, events: readonly Aud
 /** Events one group commit writes at most (more wait for the next); a single larger run goes alone. */
 const GROUP_EVENTS = 2000;
 
-interface Waiting {
-  run: PreparedRun;
-  resolve(): void;
-  reject(err: unknown): void;
-}
-
 /** Times a group is chained again on a fresh head when other appenders keep moving it, before it takes the lock first. */
 const HEAD_RETRIES = 3;
 
@@ -398,8 +393,20 @@ const nowAt = () => new Date().toISOString().replace(/Z$/, '000Z');
  * transaction (appendAudit).
  */
 export class AuditAppender {
-  private waiting: Waiting[] = [];
-  private draining = false;
+  // A group is one append: timed as appendRuns times a session's.
+  private readonly groups = new GroupCommit<PreparedRun, void>(
+    async (runs) => {
+      const stop = auditAppendDuration.startTimer();
+      try {
+        await this.commit(runs);
+        return runs.map(() => undefined);
+      } finally {
+        stop();
+      }
+    },
+    GROUP_EVENTS,
+    (run) => run.events.length,
+  );
   /** The hash of the last event this appender wrote. */
   private last?: string;
   /** Groups in a row for which that was no longer the head (or this clock was behind it, or ahead of the database's). */
@@ -415,35 +422,7 @@ export class AuditAppender {
     } catch (err) {
       return Promise.reject(err);
     }
-    return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ run, resolve, reject });
-      if (!this.draining) void this.drain();
-    });
-  }
-
-  private async drain(): Promise<void> {
-    this.draining = true;
-    try {
-      while (this.waiting.length > 0) {
-        let n = 0;
-        let count = 0;
-        const size = (w: Waiting) => w.run.events.length;
-        while (n < this.waiting.length && (n === 0 || count + size(this.waiting[n]!) <= GROUP_EVENTS)) count += size(this.waiting[n++]!);
-        const group = this.waiting.splice(0, n);
-        // A group is one append: timed as appendRuns times a session's.
-        const stop = auditAppendDuration.startTimer();
-        try {
-          await this.commit(group.map((w) => w.run));
-          for (const w of group) w.resolve();
-        } catch (err) {
-          for (const w of group) w.reject(err);
-        } finally {
-          stop();
-        }
-      }
-    } finally {
-      this.draining = false;
-    }
+    return this.groups.submit(run);
   }
 
   private async commit(runs: PreparedRun[]): Promise<void> {
