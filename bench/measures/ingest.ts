@@ -36,6 +36,11 @@ export interface ReportInput {
  * Deterministic reports: half the accounts already known to the hub (hits), half new. Each run
  * (`side`) gets its own range of new account numbers, so every side writes as many new entities.
  */
+/** Accounts the hub already holds, for the half of the generated parties that name a known account. */
+export async function knownAccounts(sql: { query<R>(text: string): Promise<{ rows: R[] }> }): Promise<string[]> {
+  return (await sql.query<{ value: string }>(`SELECT value FROM entities.entities WHERE kind = 'BANK_ACCOUNT' ORDER BY id LIMIT 500`)).rows.map((r) => r.value);
+}
+
 export function makeReports(n: number, seed: string, known: string[], side: number, keyPrefix: string): ReportInput[] {
   const rnd = seededRandom(`${seed}:ingest`);
   const codes = Object.keys(FINANCIAL_INDICATORS);
@@ -175,9 +180,7 @@ export const ingest: Measure = {
     const sql = await stack.rawClient();
     const auth = await stack.authorization(PERSONA);
     const actor = await stack.actor(PERSONA);
-    const known = (await sql.query<{ value: string }>(`SELECT value FROM entities.entities WHERE kind = 'BANK_ACCOUNT' ORDER BY id LIMIT 500`)).rows.map(
-      (r) => r.value,
-    );
+    const known = await knownAccounts(sql);
     const n = budget.reports;
     const single = (reports: ReportInput[]) => (i: number) => postGraphQL(stack.hub.url, auth, REPORT_MUTATION, { input: reports[i] });
     const batch = (reports: ReportInput[], key: string, size: number) => (i: number) =>

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { requestHash } from '../../services/kernel/idempotency';
 import { postGraphQL } from '../graphql';
 import { sideBySide, summary } from '../load';
-import { makeReports, REPORT_MUTATION, type ReportInput } from './ingest';
+import { knownAccounts, makeReports, REPORT_MUTATION, type ReportInput } from './ingest';
 import { type Measure, ms } from './common';
 
 /**
@@ -39,9 +39,7 @@ export const reportSingle: Measure = {
     const sql = await stack.rawClient();
     const auth = await stack.authorization(PERSONA);
     const actor = await stack.actor(PERSONA);
-    const known = (await sql.query<{ value: string }>(`SELECT value FROM entities.entities WHERE kind = 'BANK_ACCOUNT' ORDER BY id LIMIT 500`)).rows.map(
-      (r) => r.value,
-    );
+    const known = await knownAccounts(sql);
     // Keys of this run only (a kept data set holds earlier runs'); every request a new report.
     const run = `${Date.now().toString(36)}${process.pid.toString(36)}`;
     const supply = (side: number, name: string) => {
