@@ -56,7 +56,10 @@ export class AdvertLeadResolver {
     return leads.listAdvertLeads(ctx, filter, page);
   }
 
-  @Mutation(() => AdvertLeadComputationType, { description: "Computes the hub's leads afresh from every advert it holds, replacing its earlier leads" })
+  @Mutation(() => AdvertLeadComputationType, {
+    description:
+      "Computes the hub's leads afresh from every advert it holds, replacing its earlier leads; while another computation of your agency's leads runs, refused at once with CONFLICT (extensions.reason: COMPUTATION_IN_PROGRESS), nothing written",
+  })
   computeAdvertLeads(@Ctx() ctx: RequestContext) {
     return leads.computeAdvertLeads(ctx);
   }

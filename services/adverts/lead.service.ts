@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendAudit, ownRecordEvent } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
+import { conflict } from '../kernel/errors';
 import { REDACTED } from '../../policies/enforce';
 import { type Actor, highestMarking as highestOf, type Marking } from '../../policies/actor';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
@@ -136,7 +137,8 @@ export function scored(lead: Lead): { score: number; indicators: AdvertIndicator
  * Computes the hub's leads afresh from every advert it holds: the previous leads of the caller's
  * agency are replaced in the same transaction. The computation is one record (adverts.lead_computations,
  * listing the ids of the leads it wrote) and one audit event (COMBINE AdvertLeadComputation), however
- * many leads it makes. Answers how many leads of each kind were made.
+ * many leads it makes. Answers how many leads of each kind were made. While another computation of the
+ * agency's leads runs (another request, another process), refused with CONFLICT (claimLeadComputation).
  */
 export async function computeAdvertLeads(ctx: RequestContext): Promise<{ networkCount: number; movementCount: number; advertCount: number }> {
   assertCanCreate(ctx, { __typename: 'AdvertLead', ownerAgencyId: ctx.actor.agencyId });
@@ -296,6 +298,35 @@ async function forEachBatch(tx: Sql, kind: 'NETWORK' | 'MOVEMENT', write: (leads
   return count;
 }
 
+/** What a computation refused by claimLeadComputation answers in `extensions.reason`. */
+export const COMPUTATION_IN_PROGRESS = 'COMPUTATION_IN_PROGRESS';
+
+/**
+ * Claims the computation of an agency's leads for the caller's transaction: a transaction-scoped
+ * advisory lock keyed by the agency, held until the transaction ends (the leads written by then are
+ * committed), in every process on the database. Two computations of one agency would otherwise both
+ * replace the leads they saw and both write theirs: two sets of leads. The second is refused at
+ * once (CONFLICT, reason COMPUTATION_IN_PROGRESS), having written nothing, rather than made to wait:
+ * the running computation is already making what it asks for, from every advert held, and waiting
+ * would hold a request and a database connection for as long as that one takes (minutes at scale,
+ * past the gateway's wait for a subgraph) only to compute it all again. Other agencies' computations
+ * take other keys and run side by side.
+ */
+export async function claimLeadComputation(tx: Sql, agencyId: string): Promise<void> {
+  const [{ claimed }] = (await tx.query<{ claimed: boolean }>(
+    `SELECT pg_try_advisory_xact_lock(hashtextextended('tessera.advert-leads:' || $1, 0)) AS claimed`,
+    [agencyId],
+  )) as [{ claimed: boolean }];
+  if (!claimed) {
+    throw conflict(
+      "Your agency's advert leads are being computed by another request; its leads replace the current ones when it ends. Try again then to include adverts ingested since it began.",
+      {
+        reason: COMPUTATION_IN_PROGRESS,
+      },
+    );
+  }
+}
+
 /**
  * The computation itself, inside the caller's transaction (the mutation above, the demo data, the
  * benchmark), whose commit drops its temporary tables. The components and the phones seen in
@@ -307,6 +338,8 @@ export async function computeLeads(
   actor: Pick<Actor, 'agencyId' | 'userId'>,
   batchAdverts = LEAD_BATCH_ADVERTS,
 ): Promise<{ computationId: string; leadCount: number; networkCount: number; movementCount: number; advertCount: number }> {
+  // Before anything is read: the adverts and earlier leads it reads are then those of the last computation committed.
+  await claimLeadComputation(tx, actor.agencyId);
   const advertCount = await labelComponents(tx, actor.agencyId);
   // The members of every lead: NETWORK, the components of two adverts or more, in the order of their first advert;
   // MOVEMENT, each phone named with two different city values or more (a superset: movementLead, which reads cities as the
