@@ -1,0 +1,165 @@
+import { hitNoHitKey, identifierHash } from '../../services/entities/hit-no-hit.service';
+import { codes, startTestHub, type TestHub } from '../support/hub';
+import { id, leakedSecrets, type Probe, probeTable } from './support';
+
+// Starting a hub and its fixtures can take longer than Jest's default 5 s.
+jest.setTimeout(120_000);
+
+/**
+ * Police asking hit/no-hit about an identifier is an investigation's trace: `hitNoHitInterest` tells
+ * it to the identifier's police holders only (the HitNoHitAskers rule, policies/agency-types/common.ts
+ * and law-enforcement.ts), never to a bank, an NGO or the hub's own analysts holding the same
+ * identifier, whatever their role. Two phones are held by all four (the hub's advert, Safe Passage's
+ * case, Albion Bank's report, the Met's case): POLICE_ONLY is asked about by police alone, MIXED by
+ * police, a bank and an NGO. Tried through the list (an identifier listed), the nested `askedBy` and
+ * the `queries` counts, and through the holders' audit trail; the Met, a police holder, is the control.
+ * VIEWERs may not ask at all (FORBIDDEN).
+ */
+let hub: TestHub;
+
+const MIXED = '+447700900733';
+const POLICE_ONLY = '+447700900734';
+const window = { from: '', to: '' };
+
+async function must(persona: string, query: string, variables?: Record<string, unknown>): Promise<void> {
+  const r = await hub.gql(persona, query, variables);
+  if (r.errors) throw new Error(`${persona}: ${JSON.stringify(r.errors)}`);
+}
+
+const ADD_ENTITY = `mutation($caseId: ID!, $input: AddCaseEntityInput!) { addCaseEntity(caseId: $caseId, input: $input) { id } }`;
+const HIT_NO_HIT = `query($ids: [IdentifierInput!]!) { hitNoHit(identifiers: $ids) { known } }`;
+const phones = (...values: string[]) => ({ ids: values.map((value) => ({ kind: 'PHONE', value })) });
+
+beforeAll(async () => {
+  hub = await startTestHub('in-process');
+  // The holders: the hub (an advert naming both phones), Safe Passage and the Met (case entities), Albion Bank (a report).
+  await must('tessera-hub', `mutation($input: ImportAdvertsInput!) { importAdverts(input: $input) { advertCount } }`, {
+    input: {
+      format: 'NDJSON',
+      country: 'GB',
+      content: JSON.stringify({
+        site: 'interest-leak.example',
+        advertId: 'IL-1',
+        firstSeen: '2026-03-01',
+        phones: [MIXED, POLICE_ONLY],
+        collector: 'Leak test',
+      }),
+      handling: { marking: 'GREEN', sourceEvaluation: 'UNTESTED', intelligenceAssessment: 'C', handlingCode: 'P' },
+    },
+  });
+  for (const [persona, caseKey] of [
+    ['safe-passage', 'case:safe-passage'],
+    ['met-police', 'case:lanterna'],
+  ] as const) {
+    for (const value of [MIXED, POLICE_ONLY]) {
+      await must(persona, ADD_ENTITY, { caseId: id(caseKey), input: { kind: 'PHONE', value, note: 'Interest leak test' } });
+    }
+  }
+  await must('albion-bank', `mutation($input: SubmitTransactionReportInput!) { submitTransactionReport(input: $input) { id } }`, {
+    input: {
+      idempotencyKey: 'interest-leak-phones',
+      handling: { marking: 'GREEN', sourceEvaluation: 'RELIABLE', intelligenceAssessment: 'B', handlingCode: 'P' },
+      reportCode: 'SAR',
+      reason: 'Interest leak test: top-ups to two mobile wallets from many cards.',
+      indicators: ['CASH_OUTSIDE_HOURS'],
+      amount: 100,
+      currency: 'GBP',
+      parties: [
+        { name: 'Wallet one', significance: 'SUBJECT', account: { kind: 'PHONE', value: MIXED } },
+        { name: 'Wallet two', significance: 'SUBJECT', account: { kind: 'PHONE', value: POLICE_ONLY } },
+      ],
+    },
+  });
+  // The askers, none of them a holder: MIXED by three police requests, a bank's and an NGO's; POLICE_ONLY by four police requests.
+  window.from = new Date(Date.now() - 1000).toISOString();
+  for (const persona of ['west-midlands-police', 'west-midlands-police:SUPERVISOR', 'politia-romana'])
+    await must(persona, HIT_NO_HIT, phones(MIXED, POLICE_ONLY));
+  await must('politia-romana:SUPERVISOR', HIT_NO_HIT, phones(POLICE_ONLY));
+  for (const persona of ['banca-carpati', 'lumina-ro']) await must(persona, HIT_NO_HIT, phones(MIXED));
+  window.to = new Date(Date.now() + 60_000).toISOString();
+});
+afterAll(() => hub.stop());
+
+/** Every non-police holder of the two phones, every role that may ask. */
+const HOLDERS = ['albion-bank', 'albion-bank:SUPERVISOR', 'safe-passage', 'safe-passage:SUPERVISOR', 'tessera-hub', 'tessera-hub:SUPERVISOR'];
+const POLICE_HOLDERS = ['met-police', 'met-police:SUPERVISOR'];
+const INTEREST = (fields: string) => `query($from: String!, $to: String!) { hitNoHitInterest(from: $from, to: $to) { ${fields} } }`;
+const period = () => ({ ...window });
+
+const probes: Probe[] = [
+  {
+    via: 'hitNoHitInterest: an identifier asked about by police alone is not listed',
+    query: INTEREST('kind value'),
+    variables: period,
+    secrets: [POLICE_ONLY],
+    denied: HOLDERS,
+    expect: { equals: { 'hitNoHitInterest.*.value': MIXED } },
+    controls: POLICE_HOLDERS,
+  },
+  {
+    via: 'hitNoHitInterest.askedBy: police among the agency types that asked',
+    query: INTEREST('value askedBy { agencyType queries }'),
+    variables: period,
+    // Police asked three times about MIXED and four about POLICE_ONLY; a bank and an NGO once each.
+    secrets: ['LAW_ENFORCEMENT', '"queries":3', '"queries":4'],
+    denied: HOLDERS,
+    expect: {
+      equals: {
+        'hitNoHitInterest.*.askedBy': [
+          { agencyType: 'FINANCIAL_INSTITUTION', queries: 1 },
+          { agencyType: 'NGO', queries: 1 },
+        ],
+      },
+    },
+    controls: POLICE_HOLDERS,
+  },
+  {
+    via: 'hitNoHitInterest.queries: a total that counts police requests',
+    query: INTEREST('value queries'),
+    variables: period,
+    // MIXED: 5 with police's 3, POLICE_ONLY: 4.
+    secrets: ['"queries":5', '"queries":4'],
+    denied: HOLDERS,
+    expect: { equals: { 'hitNoHitInterest.*.queries': 2 } },
+    controls: POLICE_HOLDERS,
+  },
+  {
+    via: 'auditTrail: the hit/no-hit requests police made about the holder’s identifiers',
+    query: `{ auditTrail(filter: { subjectType: "HitNoHit" }, first: 100) { totalCount nodes { actorUserId actorAgency { slug } purpose subjectType fields } } }`,
+    // An event of a police request names its agency, its agency type and the identifiers' hashes (under the hub's key).
+    secrets: () => ['agencyType:LAW_ENFORCEMENT', 'west-midlands-police', identifierHash(hitNoHitKey(), 'PHONE', POLICE_ONLY)],
+    // A supervisor reads the events of its own agency's users (policies/agency-types/common.ts, auditTrailRules); the hub's
+    // supervisors read the whole trail (hub-analyst.ts), these events with it, so they are not among the denied here.
+    denied: ['albion-bank:SUPERVISOR', 'safe-passage:SUPERVISOR', 'met-police:SUPERVISOR'],
+    expect: {},
+    controls: ['west-midlands-police:SUPERVISOR'],
+  },
+];
+
+probeTable('hit/no-hit interest: police asking is told to police holders only', () => hub, probes);
+
+test('the Met, a police holder, reads the police interest exactly: the rule above is what withholds it', async () => {
+  const r = await hub.gql<{ hitNoHitInterest: unknown[] }>('met-police', INTEREST('value queries askedBy { agencyType queries }'), period());
+  expect(r.errors).toBeUndefined();
+  expect(r.data!.hitNoHitInterest).toEqual([
+    {
+      value: MIXED,
+      queries: 5,
+      askedBy: [
+        { agencyType: 'LAW_ENFORCEMENT', queries: 3 },
+        { agencyType: 'FINANCIAL_INSTITUTION', queries: 1 },
+        { agencyType: 'NGO', queries: 1 },
+      ],
+    },
+    { value: POLICE_ONLY, queries: 4, askedBy: [{ agencyType: 'LAW_ENFORCEMENT', queries: 4 }] },
+  ]);
+});
+
+test.each(['albion-bank:VIEWER', 'safe-passage:VIEWER', 'tessera-hub:VIEWER'])(
+  '%s may not ask at all (FORBIDDEN), and reads nothing of it',
+  async (persona) => {
+    const r = await hub.gql(persona, INTEREST('value queries askedBy { agencyType queries }'), period());
+    expect(codes(r)).toEqual(['FORBIDDEN']);
+    expect(leakedSecrets(r, [MIXED, POLICE_ONLY, 'LAW_ENFORCEMENT'])).toEqual([]);
+  },
+);
