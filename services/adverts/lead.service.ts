@@ -312,7 +312,7 @@ export const COMPUTATION_IN_PROGRESS = 'COMPUTATION_IN_PROGRESS';
  * past the gateway's wait for a subgraph) only to compute it all again. Other agencies' computations
  * take other keys and run side by side.
  */
-export async function claimLeadComputation(tx: Sql, agencyId: string): Promise<void> {
+async function claimLeadComputation(tx: Sql, agencyId: string): Promise<void> {
   const [{ claimed }] = (await tx.query<{ claimed: boolean }>(
     `SELECT pg_try_advisory_xact_lock(hashtextextended('tessera.advert-leads:' || $1, 0)) AS claimed`,
     [agencyId],
@@ -329,7 +329,7 @@ export async function claimLeadComputation(tx: Sql, agencyId: string): Promise<v
 
 /**
  * The computation itself, inside the caller's transaction (the mutation above, the demo data, the
- * benchmark), whose commit drops its temporary tables. The components and the phones seen in
+ * benchmark), whose commit drops its temporary tables and ends its claim. The components and the phones seen in
  * several cities are found in the database (labelComponents); only a batch of leads, of about
  * `batchAdverts` adverts, is in memory at a time, scored and written back.
  */
