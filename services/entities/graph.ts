@@ -313,7 +313,7 @@ export async function expandLevel(
      ${parts.join('\nUNION ALL\n')}
      ORDER BY part, node_id, subject, kind, edge_id`,
     params.values,
-    { prepared: true },
+    { genericPlan: true },
   );
   const out = { degrees, edges: [] as EdgeRow[], amongKnown: [] as EdgeRow[], lastLayer: [] as EdgeRow[] };
   for (const r of rows) {
@@ -331,7 +331,7 @@ export async function edgesOf(ctx: RequestContext, filter: EdgeFilter, incident:
   const edges = visibleEdgesSql(ctx, params, filter, incident);
   if (!edges) return [];
   const rows = await ctx.db.query<EdgeSqlRow>(`SELECT ${EDGE_COLUMNS} FROM (${edges}) e ORDER BY ${EDGE_ORDER} LIMIT ${params.add(limit)}`, params.values, {
-    prepared: true,
+    genericPlan: true,
   });
   return rows.map(edgeRow);
 }

@@ -15,18 +15,25 @@ export interface Sql {
 
 export interface QueryOptions {
   /**
-   * Run it as a named prepared statement (named after its text's hash, so one name is one text):
-   * each connection parses it once and, once Postgres settles on a generic plan for it (after five
-   * executions, when that plan is not dearer than the custom ones), stops planning it at every
-   * execution. For statements a request runs often with the same text and other values: a walk's
-   * level statements, whose planning was a third of their time.
+   * Run it as a named prepared statement (named after its text's hash, so one name is one text),
+   * planned without its values: each connection parses and plans it once. In a request's session,
+   * `plan_cache_mode = force_generic_plan` for the rest of its transaction (set in a round trip the
+   * session already makes when it can, see ActorSession), so the transaction's later statements
+   * plan generically too. For statements a request runs often with the same text and other values,
+   * whose custom plans are no better than the generic one while planning them costs as much as
+   * running them, and which Postgres's own choice (custom plans while the generic one looks dearer)
+   * keeps re-planning: a walk's statements (services/entities/network.service.ts). Outside a
+   * session (the pool), a named statement planned as Postgres chooses.
    */
-  prepared?: boolean;
+  genericPlan?: boolean;
 }
+
+/** What makes the statements a session runs after it use generic plans (QueryOptions.genericPlan), as a set_config term. */
+const GENERIC_PLANS = `set_config('plan_cache_mode', 'force_generic_plan', true)`;
 
 /** The statement as the driver takes it: its text, or a named prepared statement. */
 function statement(text: string, opts?: QueryOptions): string {
-  if (!opts?.prepared) return text;
+  if (!opts?.genericPlan) return text;
   // pg reads a query config ({ name, text }) where TypeORM passes the text through to it.
   return { name: `tessera_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`, text } as unknown as string;
 }
@@ -214,6 +221,9 @@ export class ActorSession implements Db {
   /** The actor token this session's request claims when it opens (claimActorToken). */
   private claim?: ActorTokenId;
 
+  /** Whether this transaction plans prepared statements generically (QueryOptions.genericPlan), or will from the round trip that opens it. */
+  private genericPlans = false;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly actor: Actor,
@@ -265,12 +275,12 @@ export class ActorSession implements Db {
       let claimed = true;
       try {
         // One round trip: the transaction and the actor's settings together (a simple-protocol query, so literals).
-        if (!this.claim) await runner.query(`BEGIN; ${actorSettingsSql(this.actor)}`);
+        if (!this.claim) await runner.query(`BEGIN; ${this.settingsSql()}`);
         else {
           const { audience, jti, expiresAt } = this.claim;
           const client = this.connection as EventEmitter & { query(text: string): Promise<Array<{ rows: Array<{ first?: boolean }> }>> };
           const results = await client.query(
-            `BEGIN; ${actorSettingsSql(this.actor)}; SELECT audit.claim_actor_token(${escapeLiteral(audience)}, ${escapeLiteral(jti)}, to_timestamp(${Number(expiresAt)})) AS first; SAVEPOINT tessera_0`,
+            `BEGIN; ${this.settingsSql()}; SELECT audit.claim_actor_token(${escapeLiteral(audience)}, ${escapeLiteral(jti)}, to_timestamp(${Number(expiresAt)})) AS first; SAVEPOINT tessera_0`,
           );
           claimed = results.at(-2)?.rows[0]?.first === true;
           this.fresh = claimed;
@@ -306,7 +316,7 @@ export class ActorSession implements Db {
     try {
       const caughtUp = minLsn ? `pg_last_wal_replay_lsn() >= ${escapeLiteral(lsnText(minLsn))}::pg_lsn` : 'true';
       // Three statements in one simple-protocol round trip: the driver answers one result each.
-      const results = await client.query(`BEGIN READ ONLY; ${actorSettingsSql(this.actor)}; SELECT coalesce(${caughtUp}, false) AS ok`);
+      const results = await client.query(`BEGIN READ ONLY; ${this.settingsSql()}; SELECT coalesce(${caughtUp}, false) AS ok`);
       if (results.at(-1)?.rows[0]?.ok === true) {
         this.servedBy = 'replica';
         return runner;
@@ -322,10 +332,19 @@ export class ActorSession implements Db {
     return undefined;
   }
 
+  /** The settings the round trip that opens the session makes: the actor's, and generic plans if a statement asked before it opened. */
+  private settingsSql(): string {
+    return `${actorSettingsSql(this.actor)}${this.genericPlans ? `, ${GENERIC_PLANS}` : ''}`;
+  }
+
   query<T = Record<string, unknown>>(text: string, params: readonly unknown[] = [], opts?: QueryOptions): Promise<T[]> {
     return this.serial(async () => {
+      // Generic plans from now on: set by the round trip that opens the session, or with the pending RELEASE.
+      const setPlans = opts?.genericPlan === true && !this.genericPlans;
+      const opened = this.opening !== undefined;
+      if (setPlans) this.genericPlans = true;
       const runner = await this.open();
-      await this.release(runner);
+      await this.release(runner, setPlans && opened ? `SELECT ${GENERIC_PLANS}` : undefined);
       return rowsOf<T>(runner, text, params, opts);
     });
   }
@@ -370,6 +389,8 @@ export class ActorSession implements Db {
       await this.serial(async () => {
         // Rolling back to the savepoint ends every savepoint made after it.
         if (this.unreleased !== undefined && this.unreleased >= n) this.unreleased = undefined;
+        // It also undoes a setting made after the savepoint: generic plans are set again when asked.
+        this.genericPlans = false;
         await (await this.open()).query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
       });
       throw err;
@@ -414,6 +435,7 @@ export class ActorSession implements Db {
       this.opening = undefined;
       this.unreleased = undefined;
       this.fresh = false;
+      this.genericPlans = false;
       try {
         await runner.query(commit ? 'COMMIT' : 'ROLLBACK');
         if (commit && this.replica && 'noteLsn' in this.replica) {

@@ -3,6 +3,7 @@ import { fieldReadableSql, policyAttributeColumns } from '../../policies/enforce
 import { type AttributeSql, SqlParams } from '../../policies/sql';
 import type { PolicyRecord, SubjectType } from '../../policies/subjects';
 import type { RequestContext } from './context';
+import type { QueryOptions } from './db';
 import { forbiddenField, notFound } from './errors';
 import { projectOne, visibleWhere } from './policy';
 import { isUuid } from './validate';
@@ -42,6 +43,8 @@ export interface SelectOptions {
   filterFields?: string[];
   /** Sort by a policy field: rows where the caller cannot read it sort as if it were null. */
   sort?: { field: string; column: string | ((params: SqlParams) => string); direction: 'ASC' | 'DESC' };
+  /** How the statement runs (services/kernel/db.ts QueryOptions): e.g. a generic plan, for a caller whose other statements use one. */
+  statement?: QueryOptions;
 }
 
 export async function selectVisible<R extends PolicyRecord>(
@@ -78,16 +81,24 @@ export async function selectVisible<R extends PolicyRecord>(
     ${orderBy ? `ORDER BY ${orderBy}` : ''}
     ${opts.limit !== undefined ? `LIMIT ${params.add(opts.limit)}` : ''}
     ${opts.offset ? `OFFSET ${params.add(opts.offset)}` : ''}`;
-  const raw = await ctx.db.query<Record<string, unknown>>(sql, params.values);
+  const raw = await ctx.db.query<Record<string, unknown>>(sql, params.values, opts.statement);
   const total = raw.length ? Number(raw[0]?.__total ?? raw.length) : 0;
   return { rows: raw.map((r) => t.map(r)), total };
 }
 
 /**
  * A per-request loader of visible rows by a key column (`id` for by-id lookups, a foreign key for
- * children): one statement per batch of keys, whatever the width of the list that asks.
+ * children): one statement per batch of keys, whatever the width of the list that asks. `statement`:
+ * how its statements run (SelectOptions.statement), as the request's first loader of that table and
+ * key asked.
  */
-export function visibleLoader<R extends PolicyRecord>(ctx: RequestContext, t: SubjectTable<R>, keyColumn: string, orderBy?: string): DataLoader<string, R[]> {
+export function visibleLoader<R extends PolicyRecord>(
+  ctx: RequestContext,
+  t: SubjectTable<R>,
+  keyColumn: string,
+  orderBy?: string,
+  statement?: QueryOptions,
+): DataLoader<string, R[]> {
   return ctx.loader(
     `${t.subject}:${keyColumn}`,
     () =>
@@ -96,6 +107,7 @@ export function visibleLoader<R extends PolicyRecord>(ctx: RequestContext, t: Su
           where: (p) => [`${t.alias}.${keyColumn} = ANY(${p.add(keys)}::uuid[])`],
           orderBy,
           extraColumns: `${t.alias}.${keyColumn}::text AS "__key"`,
+          statement,
         });
         const byKey = new Map<string, R[]>();
         for (const row of rows) {
