@@ -392,7 +392,8 @@ async function claimLeadComputation(tx: Sql, agencyId: string): Promise<void> {
  * The computation itself, inside the caller's transaction (the mutation above, the demo data, the
  * benchmark), whose commit drops its temporary tables and ends its claim. The components and the phones seen in
  * several cities are found in the database (labelComponents); only a batch of leads, of about
- * `batchAdverts` adverts, is in memory at a time, scored and written back.
+ * `batchAdverts` adverts, is in memory at a time, scored and written back. It ends under the agency's erasure gate
+ * (eraseLeadsOfAdvert): the adverts erased since it read them are dropped from its leads, the earlier leads deleted.
  */
 export async function computeLeads(
   tx: Sql,
