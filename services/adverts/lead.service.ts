@@ -178,6 +178,37 @@ export function networkLead(adverts: AdvertRow[]): Lead {
   };
 }
 
+/**
+ * The NETWORK leads of adverts (in advert order) that may no longer be one component: each component of two adverts or
+ * more, in the order of its first advert.
+ */
+export function networkLeads(adverts: AdvertRow[]): Lead[] {
+  const parent = adverts.map((_, i) => i);
+  const root = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+    return i;
+  };
+  const firstOf = new Map<string, number>();
+  adverts.forEach((a, i) => {
+    for (const key of [...a.phones.map((p) => `p:${p}`), ...a.hashes.map((h) => `i:${h}`)]) {
+      const first = firstOf.get(key);
+      if (first === undefined) firstOf.set(key, i);
+      else {
+        const [x, y] = [root(first), root(i)];
+        parent[Math.max(x, y)] = Math.min(x, y);
+      }
+    }
+  });
+  const components = new Map<number, AdvertRow[]>();
+  adverts.forEach((a, i) => {
+    const r = root(i);
+    const list = components.get(r);
+    if (list) list.push(a);
+    else components.set(r, [a]);
+  });
+  return [...components.values()].filter((c) => c.length > 1).map(networkLead);
+}
+
 /** The MOVEMENT lead of a phone (its adverts in advert order), or null when it was advertised in fewer than two cities. */
 export function movementLead(phone: string, adverts: AdvertRow[]): Lead | null {
   const movements = movementsOf(adverts);
@@ -266,36 +297,66 @@ export async function labelComponents(tx: Sql, agencyId: string): Promise<number
 /** One advert of a lead, as the lead's member `g` of batch `batch` reads it. */
 type MemberRow = AdvertRow & { g: number; phone: string | null };
 
+/** A lead to write: the lead `g` of its kind in MEMBERS, made from its adverts. */
+interface Made {
+  g: number;
+  lead: Lead;
+}
+
+/** The leads of one kind in MEMBERS that `where` picks (its values `$2`...), each with its adverts in advert order. */
+async function readGroups(tx: Sql, kind: Lead['kind'], where: string, values: unknown[]): Promise<Array<{ g: number; adverts: MemberRow[] }>> {
+  const rows = await tx.query<MemberRow>(
+    `SELECT m.g, m.phone, a.id, a.phones, a.hashes, a.city, a.first_seen AS "firstSeen", a.last_seen AS "lastSeen", a.indicators,
+       a.marking, a.shared_with_agency_ids::text[] AS "sharedAgencies", a.shared_with_group_ids::text[] AS "sharedGroups"
+     FROM ${MEMBERS} m JOIN ${ADVERTS} a USING (n)
+     WHERE m.kind = $1 AND ${where} ORDER BY m.g, m.n`,
+    [kind, ...values],
+  );
+  const groups: Array<{ g: number; adverts: MemberRow[] }> = [];
+  for (let from = 0; from < rows.length;) {
+    let to = from;
+    while (to < rows.length && rows[to]!.g === rows[from]!.g) to++;
+    groups.push({ g: rows[from]!.g, adverts: rows.slice(from, to) });
+    from = to;
+  }
+  return groups;
+}
+
 /**
  * Reads the leads of one kind, a batch at a time (MEMBERS: `g` numbers the leads in order, `batch` groups
  * them by about LEAD_BATCH_ADVERTS adverts, a lead never split), and hands each batch's leads to `write`.
  */
-async function forEachBatch(tx: Sql, kind: 'NETWORK' | 'MOVEMENT', write: (leads: Lead[]) => Promise<void>): Promise<number> {
+async function forEachBatch(tx: Sql, kind: Lead['kind'], write: (leads: Made[]) => Promise<void>): Promise<void> {
   const [{ batches }] = (await tx.query<{ batches: number }>(`SELECT coalesce(max(batch) + 1, 0)::int AS batches FROM ${MEMBERS} WHERE kind = $1`, [kind])) as [
     { batches: number },
   ];
-  let count = 0;
   for (let batch = 0; batch < batches; batch++) {
-    const rows = await tx.query<MemberRow>(
-      `SELECT m.g, m.phone, a.id, a.phones, a.hashes, a.city, a.first_seen AS "firstSeen", a.last_seen AS "lastSeen", a.indicators,
-         a.marking, a.shared_with_agency_ids::text[] AS "sharedAgencies", a.shared_with_group_ids::text[] AS "sharedGroups"
-       FROM ${MEMBERS} m JOIN ${ADVERTS} a USING (n)
-       WHERE m.kind = $1 AND m.batch = $2 ORDER BY m.g, m.n`,
-      [kind, batch],
-    );
-    const made: Lead[] = [];
-    for (let from = 0; from < rows.length;) {
-      let to = from;
-      while (to < rows.length && rows[to]!.g === rows[from]!.g) to++;
-      const adverts = rows.slice(from, to);
+    const made: Made[] = [];
+    for (const { g, adverts } of await readGroups(tx, kind, 'm.batch = $2', [batch])) {
       const lead = kind === 'NETWORK' ? networkLead(adverts) : movementLead(adverts[0]!.phone!, adverts);
-      if (lead) made.push(lead);
-      from = to;
+      if (lead) made.push({ g, lead });
     }
     await write(made);
-    count += made.length;
   }
-  return count;
+}
+
+/**
+ * The key of an agency's erasure gate (a transaction-scoped advisory lock), `agency` an SQL expression of its id: an
+ * erasure of one of its adverts holds it shared (eraseLeadsOfAdvert), the end of a computation of its leads exclusively.
+ */
+const erasureGate = (agency: string) => `hashtextextended('tessera.advert-erasures:' || ${agency}::uuid::text, 0)`;
+
+/**
+ * Before an advert is erased (retention review), in the erasure's transaction: the leads that name it go, the earlier
+ * computations' and, through the erasure gate, those of a computation running meanwhile. The gate is taken before
+ * anything of the advert is deleted. A computation that ends (takes the gate) first has its leads committed before
+ * this DELETE reads the leads (READ COMMITTED: each statement sees what was committed when it began), so it finds
+ * them; a computation that ends after waits for this erasure's commit and then no longer finds the advert
+ * (withoutErasedAdverts). The erasure waits only for a computation's end, never for the whole computation.
+ */
+export async function eraseLeadsOfAdvert(tx: Sql, advertId: string): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock_shared(${erasureGate('owner_agency_id')}) FROM adverts.adverts WHERE id = $1`, [advertId]);
+  await tx.query('DELETE FROM adverts.leads WHERE $1::uuid = ANY(advert_ids)', [advertId]);
 }
 
 /** What a computation refused by claimLeadComputation answers in `extensions.reason`. */
@@ -331,7 +392,8 @@ async function claimLeadComputation(tx: Sql, agencyId: string): Promise<void> {
  * The computation itself, inside the caller's transaction (the mutation above, the demo data, the
  * benchmark), whose commit drops its temporary tables and ends its claim. The components and the phones seen in
  * several cities are found in the database (labelComponents); only a batch of leads, of about
- * `batchAdverts` adverts, is in memory at a time, scored and written back.
+ * `batchAdverts` adverts, is in memory at a time, scored and written back. It ends under the agency's erasure gate
+ * (eraseLeadsOfAdvert): the adverts erased since it read them are dropped from its leads, the earlier leads deleted.
  */
 export async function computeLeads(
   tx: Sql,
@@ -365,23 +427,67 @@ export async function computeLeads(
   );
   await tx.query(`CREATE INDEX ON ${MEMBERS} (kind, batch)`);
   await tx.query(`ANALYZE ${MEMBERS}`);
-  await tx.query(`CREATE TEMP TABLE advert_lead_written (seq serial, id uuid NOT NULL) ON COMMIT DROP`);
-  await tx.query('DELETE FROM adverts.leads WHERE owner_agency_id = $1', [actor.agencyId]);
-  const write = (leads: Lead[]) => writeLeads(tx, actor, leads);
-  const networkCount = await forEachBatch(tx, 'NETWORK', write);
-  const movementCount = await forEachBatch(tx, 'MOVEMENT', write);
-  const [computation] = await tx.query<{ id: string; leads: number }>(
+  await tx.query(`CREATE TEMP TABLE advert_lead_written (seq serial, id uuid NOT NULL, kind text NOT NULL, g int NOT NULL) ON COMMIT DROP`);
+  const write = (leads: Made[]) => writeLeads(tx, actor, leads);
+  await forEachBatch(tx, 'NETWORK', write);
+  await forEachBatch(tx, 'MOVEMENT', write);
+  // The end, under the agency's erasure gate (to commit): erasures of its adverts that began before have committed or rolled
+  // back, and those that begin now wait for the commit, then find the leads written here (eraseLeadsOfAdvert).
+  await tx.query(`SELECT pg_advisory_xact_lock(${erasureGate('$1')})`, [actor.agencyId]);
+  const erased = await withoutErasedAdverts(tx, actor);
+  // The earlier leads go only now: deleted first, their row locks would hold an erasure of one of their adverts to the commit.
+  await tx.query(`DELETE FROM adverts.leads l WHERE l.owner_agency_id = $1 AND NOT EXISTS (SELECT 1 FROM ${WRITTEN} w WHERE w.id = l.id)`, [actor.agencyId]);
+  const [computation] = await tx.query<{ id: string; leads: number; networkCount: number; movementCount: number; advertCount: number }>(
     `INSERT INTO adverts.lead_computations (owner_agency_id, contributor_user_id, advert_count, network_count, movement_count, lead_ids)
-     VALUES ($1, $2, $3, $4, $5, ARRAY(SELECT id FROM ${WRITTEN} ORDER BY seq)) RETURNING id, cardinality(lead_ids) AS leads`,
-    [actor.agencyId, actor.userId, advertCount, networkCount, movementCount],
+     SELECT $1, $2, $3, count(*) FILTER (WHERE kind = 'NETWORK'), count(*) FILTER (WHERE kind = 'MOVEMENT'),
+       coalesce(array_agg(id ORDER BY kind = 'MOVEMENT', g, seq), '{}') FROM ${WRITTEN}
+     RETURNING id, cardinality(lead_ids) AS leads, network_count AS "networkCount", movement_count AS "movementCount", advert_count AS "advertCount"`,
+    [actor.agencyId, actor.userId, advertCount - erased],
   );
-  return { computationId: computation!.id, leadCount: computation!.leads, networkCount, movementCount, advertCount };
+  const { id: computationId, leads: leadCount, networkCount, movementCount } = computation!;
+  return { computationId, leadCount, networkCount, movementCount, advertCount: computation!.advertCount };
 }
 
-/** Scores a batch of leads and inserts them (one INSERT ... SELECT FROM unnest), noting their ids in WRITTEN. */
-async function writeLeads(tx: Sql, actor: Pick<Actor, 'agencyId' | 'userId'>, leads: Lead[]): Promise<void> {
+/**
+ * Drops from the leads written the adverts erased since they were read (retention review): no lead may name an advert
+ * that is gone. A NETWORK lead keeps the components of its other adverts that still share a phone or image (two adverts
+ * or more each: networkLeads), a MOVEMENT lead its phone's other adverts while they are in two cities or more; a lead
+ * left with less goes. The leads concerned are written again (the rest stay as written). Answers how many adverts read
+ * are gone.
+ */
+async function withoutErasedAdverts(tx: Sql, actor: Pick<Actor, 'agencyId' | 'userId'>): Promise<number> {
+  const gone = (await tx.query<{ n: number }>(`SELECT a.n FROM ${ADVERTS} a WHERE NOT EXISTS (SELECT 1 FROM adverts.adverts x WHERE x.id = a.id)`)).map(
+    (r) => r.n,
+  );
+  if (gone.length === 0) return 0;
+  // A batch at a time, as they were written.
+  const touched = await tx.query<{ kind: Lead['kind']; batch: number; groups: number[] }>(
+    `SELECT kind, batch, array_agg(DISTINCT g) AS groups FROM ${MEMBERS} WHERE n = ANY($1::int[]) GROUP BY kind, batch ORDER BY kind DESC, batch`,
+    [gone],
+  );
+  await tx.query(`DELETE FROM ${MEMBERS} WHERE n = ANY($1::int[])`, [gone]);
+  for (const { kind, batch, groups } of touched) {
+    await tx.query(
+      `WITH unwritten AS (DELETE FROM ${WRITTEN} WHERE kind = $1 AND g = ANY($2::int[]) RETURNING id) DELETE FROM adverts.leads WHERE id IN (SELECT id FROM unwritten)`,
+      [kind, groups],
+    );
+    const made: Made[] = [];
+    for (const { g, adverts } of await readGroups(tx, kind, 'm.batch = $2 AND m.g = ANY($3::int[])', [batch, groups])) {
+      if (kind === 'NETWORK') made.push(...networkLeads(adverts).map((lead) => ({ g, lead })));
+      else {
+        const lead = movementLead(adverts[0]!.phone!, adverts);
+        if (lead) made.push({ g, lead });
+      }
+    }
+    await writeLeads(tx, actor, made);
+  }
+  return gone.length;
+}
+
+/** Scores a batch of leads and inserts them (one INSERT ... SELECT FROM unnest), noting them in WRITTEN. */
+async function writeLeads(tx: Sql, actor: Pick<Actor, 'agencyId' | 'userId'>, leads: Made[]): Promise<void> {
   if (leads.length === 0) return;
-  const made = leads.map((l) => ({ ...l, ...scored(l) }));
+  const made = leads.map(({ lead }) => ({ ...lead, ...scored(lead) }));
   const pg = (values: readonly string[]) => `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
   const col = <T>(fn: (l: (typeof made)[number]) => T) => made.map(fn);
   await tx.query(
@@ -394,8 +500,9 @@ async function writeLeads(tx: Sql, actor: Pick<Actor, 'agencyId' | 'userId'>, le
          $14::timestamptz[], $15::text[], $16::text[], $17::text[]) WITH ORDINALITY
          AS r(id, marking, kind, score, indicators, cities, advert_ids, phones, hashes, movements, first_seen, last_seen, explanation, agencies, groups, i)
        ORDER BY r.i
-       RETURNING id)
-     INSERT INTO ${WRITTEN} (id) SELECT id FROM written`,
+       RETURNING id, kind)
+     INSERT INTO ${WRITTEN} (id, kind, g)
+     SELECT w.id, w.kind, x.g FROM written w JOIN unnest($3::uuid[], $18::int[]) WITH ORDINALITY AS x(id, g, i) USING (id) ORDER BY x.i`,
     [
       actor.agencyId,
       actor.userId,
@@ -414,6 +521,7 @@ async function writeLeads(tx: Sql, actor: Pick<Actor, 'agencyId' | 'userId'>, le
       col((l) => l.explanation),
       col((l) => pg(sharedWith(l.adverts, 'sharedAgencies'))),
       col((l) => pg(sharedWith(l.adverts, 'sharedGroups'))),
+      leads.map(({ g }) => g),
     ],
   );
 }
