@@ -6,8 +6,9 @@ import { cloneDatabase } from './support/hub';
 /**
  * A statement that asks for a generic plan (services/kernel/db.ts, QueryOptions.genericPlan) is a
  * named prepared statement that Postgres plans without its values, once per connection, from its
- * first execution: its request's transaction plans generically from then on, set in a round trip the
- * session makes anyway when it can. The setting is the transaction's own, never the connection's.
+ * first execution: it runs under `plan_cache_mode = force_generic_plan`, set in a round trip the
+ * session makes anyway when it can; a statement that does not ask runs under Postgres's own choice
+ * again. The setting is the transaction's own, never the connection's.
  */
 
 let db: Database;
@@ -45,7 +46,12 @@ async function sentDuring(fn: () => Promise<void>): Promise<string[]> {
   return sent;
 }
 
-const planMode = async (s: ActorSession) => (await s.query<{ mode: string }>(`SELECT current_setting('plan_cache_mode') AS mode`))[0]!.mode;
+/** The planning mode a statement runs under, read by a statement that asks for a generic plan or not. */
+const modeSeen = async (s: ActorSession, genericPlan: boolean) =>
+  (await s.query<{ mode: string }>(`SELECT current_setting('plan_cache_mode') AS mode /* ${genericPlan} */`, [], { genericPlan }))[0]!.mode;
+
+const SET_GENERIC = `SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`;
+const SET_AUTO = `SELECT set_config('plan_cache_mode', 'auto', true)`;
 
 test('asked by the first statement, generic plans are set in the round trip that opens the session, and used from the first execution', async () => {
   const text = `SELECT $1::int + 1 AS v /* first */`;
@@ -59,34 +65,51 @@ test('asked by the first statement, generic plans are set in the round trip that
   await s.finish(true);
 });
 
-test('a statement that does not ask is planned with its values, and leaves the mode as Postgres chooses', async () => {
+test('a statement that does not ask is planned with its values, as Postgres chooses', async () => {
   const text = `SELECT $1::int + 1 AS v /* unnamed */`;
   const s = db.sessionFor(actor);
-  await s.query(text, [1]);
+  const sent = await sentDuring(async () => {
+    await s.query(text, [1]);
+  });
+  expect(sent[0]).not.toContain(`set_config('plan_cache_mode'`);
   expect(await plansOf(s, text)).toEqual({ generic: 0, custom: 0 });
-  expect(await planMode(s)).toBe('auto');
+  expect(await modeSeen(s, false)).toBe('auto');
   await s.finish(true);
 });
 
-test('asked once the session is open, generic plans are set by one statement before it; they end with the transaction', async () => {
+test('the mode changes only where the statements change: one statement sets it, before the first of each run', async () => {
   const text = `SELECT $1::int * 2 AS v /* later */`;
+  const other = `SELECT $1::int * 3 AS v /* between */`;
   const s = db.sessionFor(actor);
-  expect(await planMode(s)).toBe('auto');
+  await s.query('SELECT 1');
   const sent = await sentDuring(async () => {
     await s.query(text, [2], { genericPlan: true });
     await s.query(text, [3], { genericPlan: true });
+    await s.query(other, [1]);
+    await s.query(other, [2]);
+    await s.query(text, [4], { genericPlan: true });
   });
-  expect(sent).toEqual([`SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`, text, text]);
-  expect(await plansOf(s, text)).toEqual({ generic: 2, custom: 0 });
+  expect(sent).toEqual([SET_GENERIC, text, text, SET_AUTO, other, other, SET_GENERIC, text]);
+  expect(await plansOf(s, text)).toEqual({ generic: 3, custom: 0 });
+  expect(await modeSeen(s, true)).toBe('force_generic_plan');
+  expect(await modeSeen(s, false)).toBe('auto');
   await s.finish(true);
+});
 
-  // The same connection, the next request: planning as Postgres chooses again.
+test('generic plans end with the transaction: the next request on the connection plans as Postgres chooses', async () => {
+  const s = db.sessionFor(actor);
+  expect(await modeSeen(s, true)).toBe('force_generic_plan');
+  await s.finish(true);
+  // The same connection (the pool holds one), the next request, a statement that does not ask.
   const next = db.sessionFor(actor);
-  expect(await planMode(next)).toBe('auto');
+  const sent = await sentDuring(async () => {
+    expect(await modeSeen(next, false)).toBe('auto');
+  });
+  expect(sent.join('\n')).not.toContain(`set_config('plan_cache_mode'`);
   await next.finish(true);
 });
 
-test('a failed transaction that set them undoes the setting: the next statement that asks sets it again', async () => {
+test('a failed transaction undoes the mode it set: the session knows it, and sets it again only where needed', async () => {
   const text = `SELECT $1::int - 1 AS v /* after a failure */`;
   const s = db.sessionFor(actor);
   await s.query('SELECT 1');
@@ -96,9 +119,23 @@ test('a failed transaction that set them undoes the setting: the next statement 
       throw new Error('the change failed');
     }),
   ).rejects.toThrow('the change failed');
-  expect(await planMode(s)).toBe('auto');
-  await s.query(text, [5], { genericPlan: true });
-  expect(await planMode(s)).toBe('force_generic_plan');
+  const sent = await sentDuring(async () => {
+    expect(await modeSeen(s, false)).toBe('auto');
+    await s.query(text, [5], { genericPlan: true });
+  });
+  expect(sent.filter((q) => q.startsWith('SELECT set_config'))).toEqual([SET_GENERIC]);
   expect(await plansOf(s, text)).toEqual({ generic: 2, custom: 0 });
+  // Set before the savepoint, the mode survives the rollback: nothing to set again.
+  await s.query(text, [6], { genericPlan: true });
+  await expect(
+    s.transaction(async () => {
+      await s.query('SELECT 2');
+      throw new Error('the change failed');
+    }),
+  ).rejects.toThrow('the change failed');
+  const after = await sentDuring(async () => {
+    expect(await modeSeen(s, true)).toBe('force_generic_plan');
+  });
+  expect(after.filter((q) => q.startsWith('SELECT set_config'))).toEqual([]);
   await s.finish(false);
 });

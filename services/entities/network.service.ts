@@ -46,19 +46,12 @@ function edgeFilter(args: { linkKinds?: LinkKind[] | null; observations?: boolea
 }
 
 /**
- * The entities of a walk, by id. A walk's statements run on generic plans (QueryOptions.genericPlan):
- * their custom plans were no better, and planning each cost as much as running it. The seeds'
- * load, the walk's first statement, sets that in the round trip that opens the request's session.
- */
-const entityLoader = (ctx: RequestContext) => visibleLoader(ctx, entityTable, 'id', undefined, { genericPlan: true });
-
-/**
  * The seeds that are entities reaching the caller (one statement, through the Entity policy); the
  * rest may be persons or cases, whose type the edges will tell. A seed that is neither, or that the
  * caller may not see, simply has no node: "missing" and "not for you" look alike.
  */
 async function typeSeeds(ctx: RequestContext, ids: string[]): Promise<Map<string, NodeKind>> {
-  const loaded = await entityLoader(ctx).loadMany(ids);
+  const loaded = await visibleLoader(ctx, entityTable, 'id').loadMany(ids);
   const types = new Map<string, NodeKind>();
   ids.forEach((id, i) => {
     const rows = loaded[i];
@@ -78,7 +71,7 @@ interface NodeState {
 /** Entity labels from the projected Entity (value where readable, else the mask); one statement for all. */
 async function materialise(ctx: RequestContext, nodes: NodeState[], edges: EdgeRow[]): Promise<{ nodes: NetworkNodeType[]; edges: NetworkEdgeType[] }> {
   const entityIds = nodes.filter((n) => n.type === 'ENTITY').map((n) => n.id);
-  const loaded = await entityLoader(ctx).loadMany(entityIds);
+  const loaded = await visibleLoader(ctx, entityTable, 'id').loadMany(entityIds);
   const entities = new Map<string, Projected>();
   entityIds.forEach((id, i) => {
     const rows = loaded[i];

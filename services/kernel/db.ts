@@ -16,20 +16,22 @@ export interface Sql {
 export interface QueryOptions {
   /**
    * Run it as a named prepared statement (named after its text's hash, so one name is one text),
-   * planned without its values: each connection parses and plans it once. In a request's session,
-   * `plan_cache_mode = force_generic_plan` for the rest of its transaction (set in a round trip the
-   * session already makes when it can, see ActorSession), so the transaction's later statements
-   * plan generically too. For statements a request runs often with the same text and other values,
-   * whose custom plans are no better than the generic one while planning them costs as much as
-   * running them, and which Postgres's own choice (custom plans while the generic one looks dearer)
-   * keeps re-planning: a walk's statements (services/entities/network.service.ts). Outside a
+   * planned without its values: each connection parses and plans it once. For statements a request
+   * runs often with the same text and other values, whose plan does not depend on the values (no
+   * LIMIT, no skew-sensitive filter) while planning them costs more than running them: the
+   * by-key loads of `visibleLoader` (planning took 5 to 15 times their execution), a walk's
+   * statements, a report's writes. Postgres's own choice (custom plans while the generic one looks
+   * dearer) kept re-planning them at every execution. In a request's session this is
+   * `plan_cache_mode = force_generic_plan` around the statement (ActorSession: set in a round trip it
+   * makes anyway when it can, and back to `auto` before a statement that does not ask); outside a
    * session (the pool), a named statement planned as Postgres chooses.
    */
   genericPlan?: boolean;
 }
 
-/** What makes the statements a session runs after it use generic plans (QueryOptions.genericPlan), as a set_config term. */
-const GENERIC_PLANS = `set_config('plan_cache_mode', 'force_generic_plan', true)`;
+/** The planning mode a statement runs under: generic plans (QueryOptions.genericPlan), or Postgres's choice. */
+type PlanMode = 'force_generic_plan' | 'auto';
+const planModeTerm = (mode: PlanMode) => `set_config('plan_cache_mode', '${mode}', true)`;
 
 /** The statement as the driver takes it: its text, or a named prepared statement. */
 function statement(text: string, opts?: QueryOptions): string {
@@ -221,8 +223,8 @@ export class ActorSession implements Db {
   /** The actor token this session's request claims when it opens (claimActorToken). */
   private claim?: ActorTokenId;
 
-  /** Whether this transaction plans prepared statements generically (QueryOptions.genericPlan), or will from the round trip that opens it. */
-  private genericPlans = false;
+  /** The transaction's planning mode, as its last setting left it (a transaction starts with the connection's, `auto`). */
+  private planMode: PlanMode = 'auto';
 
   constructor(
     private readonly dataSource: DataSource,
@@ -334,17 +336,18 @@ export class ActorSession implements Db {
 
   /** The settings the round trip that opens the session makes: the actor's, and generic plans if a statement asked before it opened. */
   private settingsSql(): string {
-    return `${actorSettingsSql(this.actor)}${this.genericPlans ? `, ${GENERIC_PLANS}` : ''}`;
+    return `${actorSettingsSql(this.actor)}${this.planMode === 'force_generic_plan' ? `, ${planModeTerm(this.planMode)}` : ''}`;
   }
 
   query<T = Record<string, unknown>>(text: string, params: readonly unknown[] = [], opts?: QueryOptions): Promise<T[]> {
     return this.serial(async () => {
-      // Generic plans from now on: set by the round trip that opens the session, or with the pending RELEASE.
-      const setPlans = opts?.genericPlan === true && !this.genericPlans;
+      // The statement's planning mode: set by the round trip that opens the session, or with the pending RELEASE.
+      const mode: PlanMode = opts?.genericPlan ? 'force_generic_plan' : 'auto';
+      const switching = mode !== this.planMode;
       const opened = this.opening !== undefined;
-      if (setPlans) this.genericPlans = true;
+      this.planMode = mode;
       const runner = await this.open();
-      await this.release(runner, setPlans && opened ? `SELECT ${GENERIC_PLANS}` : undefined);
+      await this.release(runner, switching && opened ? `SELECT ${planModeTerm(mode)}` : undefined);
       return rowsOf<T>(runner, text, params, opts);
     });
   }
@@ -367,8 +370,11 @@ export class ActorSession implements Db {
   }
 
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    // The planning mode when the savepoint was made (for `tessera_0`, made by the opening round trip, the mode it set).
+    let modeAtSavepoint: PlanMode = 'auto';
     const n = await this.serial(async () => {
       const runner = await this.open();
+      modeAtSavepoint = this.planMode;
       if (this.fresh) {
         this.fresh = false;
         return 0;
@@ -389,8 +395,8 @@ export class ActorSession implements Db {
       await this.serial(async () => {
         // Rolling back to the savepoint ends every savepoint made after it.
         if (this.unreleased !== undefined && this.unreleased >= n) this.unreleased = undefined;
-        // It also undoes a setting made after the savepoint: generic plans are set again when asked.
-        this.genericPlans = false;
+        // It also undoes a planning mode set after the savepoint.
+        this.planMode = modeAtSavepoint;
         await (await this.open()).query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
       });
       throw err;
@@ -435,7 +441,7 @@ export class ActorSession implements Db {
       this.opening = undefined;
       this.unreleased = undefined;
       this.fresh = false;
-      this.genericPlans = false;
+      this.planMode = 'auto';
       try {
         await runner.query(commit ? 'COMMIT' : 'ROLLBACK');
         if (commit && this.replica && 'noteLsn' in this.replica) {
