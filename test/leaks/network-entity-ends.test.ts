@@ -92,9 +92,9 @@ test("the last layer's statements among its own nodes come with the walk, a pers
   expect(JSON.stringify(w)).not.toContain(alsoUses);
 });
 
-test('walks of two agencies, one after the other on the same pooled connections, each see only what reaches them (the level statements are prepared once per connection)', async () => {
+test('walks of two agencies, one after the other on the same pooled connections, each see only what reaches them (the walk statements are planned once per connection)', async () => {
   // Sequential requests take the pool's most recently released connection, so these walks share
-  // connections; after five runs Postgres may reuse one generic plan for a level statement. Row-level
+  // connections and the walk statements' generic plans (QueryOptions.genericPlan). Row-level
   // security and the application's rule read the actor at each execution, never from the plan.
   for (let i = 0; i < 8; i++) {
     const met = await walk('met-police', 2);
