@@ -91,6 +91,8 @@ export async function entitiesOfCase(ctx: RequestContext, caseId: string): Promi
         const { rows } = await selectVisible(ctx, observationTable, {
           where: (p) => [`o.source_type = 'CASE'`, `o.source_id = ANY(${p.add(caseIds)}::uuid[])`],
           orderBy: 'o.observed_at, o.id',
+          // A load by key, as visibleLoader's: one text, a plan that does not depend on the keys.
+          statement: { genericPlan: true },
         });
         const byCase = new Map<string, Set<string>>();
         for (const o of projectAll(ctx, rows)) {
