@@ -18,9 +18,9 @@ export interface QueryOptions {
    * Run it as a named prepared statement (named after its text's hash, so one name is one text),
    * planned without its values: each connection parses and plans it once. For statements a request
    * runs often with the same text and other values, whose plan does not depend on the values (no
-   * LIMIT, no skew-sensitive filter) while planning them costs more than running them: the
+   * page's LIMIT, no skew-sensitive filter) while planning them costs more than running them: the
    * by-key loads of `visibleLoader` (planning took 5 to 15 times their execution), a walk's
-   * statements, a report's writes. Postgres's own choice (custom plans while the generic one looks
+   * statements, hit/no-hit's answer. Postgres's own choice (custom plans while the generic one looks
    * dearer) kept re-planning them at every execution. In a request's session this is
    * `plan_cache_mode = force_generic_plan` around the statement (ActorSession: set in a round trip it
    * makes anyway when it can, and back to `auto` before a statement that does not ask); outside a
