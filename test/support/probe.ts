@@ -23,7 +23,8 @@ export interface PoolProbe {
  * Bookkeeping of a session, not the request's own work: BEGIN, savepoints, COMMIT, the actor's
  * transaction-local settings and the planning mode (services/kernel/db.ts, QueryOptions.genericPlan).
  */
-const BOOKKEEPING = /^\s*(BEGIN|START TRANSACTION|SET TRANSACTION|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b|^\s*SELECT set_config\('(tessera\.|plan_cache_mode')/i;
+const BOOKKEEPING =
+  /^\s*(BEGIN|START TRANSACTION|SET TRANSACTION|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b|^\s*SELECT set_config\('(tessera\.|plan_cache_mode')/i;
 
 function isAuditAppend(query: string, parameters: readonly unknown[] | undefined): boolean {
   return (
