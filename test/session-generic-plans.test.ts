@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../policies/actor';
 import { type ActorSession, connect, type Database } from '../services/kernel/db';
 import { cloneDatabase } from './support/hub';
+import { statementsSent } from './support/probe';
 
 /**
  * A statement that asks for a generic plan (services/kernel/db.ts, QueryOptions.genericPlan) is a
@@ -29,23 +30,6 @@ async function plansOf(s: ActorSession, text: string): Promise<{ generic: number
   return { generic: Number(row?.generic ?? 0), custom: Number(row?.custom ?? 0) };
 }
 
-/** What the session sends while `fn` runs, whitespace collapsed. */
-async function sentDuring(fn: () => Promise<void>): Promise<string[]> {
-  const sent: string[] = [];
-  const logger = db.dataSource.logger;
-  const logQuery = logger.logQuery.bind(logger);
-  logger.logQuery = (query, parameters, runner) => {
-    sent.push((typeof query === 'string' ? query : (query as { text: string }).text).replace(/\s+/g, ' ').trim());
-    return logQuery(query, parameters, runner);
-  };
-  try {
-    await fn();
-  } finally {
-    logger.logQuery = logQuery;
-  }
-  return sent;
-}
-
 /** The planning mode a statement runs under, read by a statement that asks for a generic plan or not. */
 const modeSeen = async (s: ActorSession, genericPlan: boolean) =>
   (await s.query<{ mode: string }>(`SELECT current_setting('plan_cache_mode') AS mode /* ${genericPlan} */`, [], { genericPlan }))[0]!.mode;
@@ -56,7 +40,7 @@ const SET_AUTO = `SELECT set_config('plan_cache_mode', 'auto', true)`;
 test('asked by the first statement, generic plans are set in the round trip that opens the session, and used from the first execution', async () => {
   const text = `SELECT $1::int + 1 AS v /* first */`;
   const s = db.sessionFor(actor);
-  const sent = await sentDuring(async () => {
+  const sent = await statementsSent(db, async () => {
     for (const v of [1, 2, 3]) expect(await s.query<{ v: number }>(text, [v], { genericPlan: true })).toEqual([{ v: v + 1 }]);
   });
   expect(sent[0]).toMatch(/^BEGIN; SELECT set_config\('tessera\.agency_id'.*, set_config\('plan_cache_mode', 'force_generic_plan', true\)$/);
@@ -68,7 +52,7 @@ test('asked by the first statement, generic plans are set in the round trip that
 test('a statement that does not ask is planned with its values, as Postgres chooses', async () => {
   const text = `SELECT $1::int + 1 AS v /* unnamed */`;
   const s = db.sessionFor(actor);
-  const sent = await sentDuring(async () => {
+  const sent = await statementsSent(db, async () => {
     await s.query(text, [1]);
   });
   expect(sent[0]).not.toContain(`set_config('plan_cache_mode'`);
@@ -82,7 +66,7 @@ test('the mode changes only where the statements change: one statement sets it, 
   const other = `SELECT $1::int * 3 AS v /* between */`;
   const s = db.sessionFor(actor);
   await s.query('SELECT 1');
-  const sent = await sentDuring(async () => {
+  const sent = await statementsSent(db, async () => {
     await s.query(text, [2], { genericPlan: true });
     await s.query(text, [3], { genericPlan: true });
     await s.query(other, [1]);
@@ -102,7 +86,7 @@ test('generic plans end with the transaction: the next request on the connection
   await s.finish(true);
   // The same connection (the pool holds one), the next request, a statement that does not ask.
   const next = db.sessionFor(actor);
-  const sent = await sentDuring(async () => {
+  const sent = await statementsSent(db, async () => {
     expect(await modeSeen(next, false)).toBe('auto');
   });
   expect(sent.join('\n')).not.toContain(`set_config('plan_cache_mode'`);
@@ -119,7 +103,7 @@ test('a failed transaction undoes the mode it set: the session knows it, and set
       throw new Error('the change failed');
     }),
   ).rejects.toThrow('the change failed');
-  const sent = await sentDuring(async () => {
+  const sent = await statementsSent(db, async () => {
     expect(await modeSeen(s, false)).toBe('auto');
     await s.query(text, [5], { genericPlan: true });
   });
@@ -133,7 +117,7 @@ test('a failed transaction undoes the mode it set: the session knows it, and set
       throw new Error('the change failed');
     }),
   ).rejects.toThrow('the change failed');
-  const after = await sentDuring(async () => {
+  const after = await statementsSent(db, async () => {
     expect(await modeSeen(s, true)).toBe('force_generic_plan');
   });
   expect(after.filter((q) => q.startsWith('SELECT set_config'))).toEqual([]);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../policies/actor';
 import { type ActorSession, connect, type Database } from '../services/kernel/db';
 import { cloneDatabase } from './support/hub';
+import { statementsSent } from './support/probe';
 
 /**
  * A request's session (services/kernel/db.ts, ActorSession): every `transaction()` is a savepoint in
@@ -71,20 +72,11 @@ test("an enclosing transaction's failure undoes what the transactions inside it 
 
 test('a transaction costs one round trip of its own: its release goes with the next savepoint, or with COMMIT', async () => {
   const s = await session();
-  const sent: string[] = [];
-  const logger = db.dataSource.logger;
-  const logQuery = logger.logQuery.bind(logger);
-  logger.logQuery = (query, parameters, runner) => {
-    sent.push(query.replace(/\s+/g, ' ').trim());
-    return logQuery(query, parameters, runner);
-  };
-  try {
+  const sent = await statementsSent(db, async () => {
     await s.transaction(() => write(s, 'a'));
     await s.transaction(() => write(s, 'b'));
     await s.finish(true);
-  } finally {
-    logger.logQuery = logQuery;
-  }
+  });
   expect(sent).toEqual([
     'SAVEPOINT tessera_1',
     'INSERT INTO written (v) VALUES ($1)',
@@ -97,22 +89,13 @@ test('a transaction costs one round trip of its own: its release goes with the n
 test("a request that may write opens with its first transaction's savepoint: that transaction sends nothing of its own", async () => {
   const s = db.sessionFor(actor);
   expect(await s.claimActorToken({ audience: 'session-test', jti: randomUUID(), expiresAt: Math.floor(Date.now() / 1000) + 60 })).toBe(true);
-  const sent: string[] = [];
-  const logger = db.dataSource.logger;
-  const logQuery = logger.logQuery.bind(logger);
-  logger.logQuery = (query, parameters, runner) => {
-    sent.push(query.replace(/\s+/g, ' ').trim());
-    return logQuery(query, parameters, runner);
-  };
-  try {
+  const sent = await statementsSent(db, async () => {
     await failing(s, () => s.query('CREATE TEMP TABLE written (v text) ON COMMIT DROP'));
     await s.query('CREATE TEMP TABLE written (v text) ON COMMIT DROP');
     await s.transaction(() => write(s, 'a'));
     expect(await written(s)).toEqual(['a']);
     await s.finish(true);
-  } finally {
-    logger.logQuery = logQuery;
-  }
+  });
   // The first transaction failed: rolled back to the opening's savepoint, the table it made is gone (made again after).
   expect(sent).toEqual([
     'CREATE TEMP TABLE written (v text) ON COMMIT DROP',

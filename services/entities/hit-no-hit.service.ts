@@ -170,7 +170,7 @@ async function answerOf(
         WHERE (en.kind, en.value) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND coalesce((${visible}), false))
      SELECT kind, value, holders, contactable FROM entities.identifier_holders($1::text[], $2::text[], ARRAY(SELECT id FROM seen))`,
     params.values,
-    // One text per agency type and role, run at every request: planned once per connection (planning was a third of its time).
+    // One text per agency type and role, run at every request: planned once per connection (planning was a quarter of its time).
     { genericPlan: true },
   );
   const byKey = new Map(rows.map((r) => [identifierKey(r.kind, r.value), r]));

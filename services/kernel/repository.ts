@@ -43,7 +43,7 @@ export interface SelectOptions {
   filterFields?: string[];
   /** Sort by a policy field: rows where the caller cannot read it sort as if it were null. */
   sort?: { field: string; column: string | ((params: SqlParams) => string); direction: 'ASC' | 'DESC' };
-  /** How the statement runs (services/kernel/db.ts QueryOptions): e.g. a generic plan, for a caller whose other statements use one. */
+  /** How the statement runs (services/kernel/db.ts QueryOptions): a generic plan for a load by key (visibleLoader's, and others like it). */
   statement?: QueryOptions;
 }
 

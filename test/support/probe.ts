@@ -72,3 +72,23 @@ export function probePool(db: Database): PoolProbe {
     },
   };
 }
+
+/**
+ * The statements `db`'s connections send while `fn` runs, in order, whitespace collapsed (a named
+ * prepared statement as its text): what a test of a session's round trips compares.
+ */
+export async function statementsSent(db: Database, fn: () => Promise<void>): Promise<string[]> {
+  const sent: string[] = [];
+  const logger = db.dataSource.logger;
+  const logQuery = logger.logQuery.bind(logger);
+  logger.logQuery = (query, parameters, runner) => {
+    sent.push((typeof query === 'string' ? query : (query as { text: string }).text).replace(/\s+/g, ' ').trim());
+    return logQuery(query, parameters, runner);
+  };
+  try {
+    await fn();
+  } finally {
+    logger.logQuery = logQuery;
+  }
+  return sent;
+}
