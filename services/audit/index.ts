@@ -17,6 +17,7 @@ import { AuditHitNoHitAppend1764000002100 } from '../../migrations/audit/1764000
 import { AuditConsultationRecords1764000002200 } from '../../migrations/audit/1764000002200-audit-consultation-records';
 import { AuditAppendAtHeadRecords1764000002900 } from '../../migrations/audit/1764000002900-audit-append-at-head-records';
 import { AuditEventSeqsAbout1764000002950 } from '../../migrations/audit/1764000002950-audit-event-seqs-about';
+import { AuditClaimActorTokenIndex1764000003000 } from '../../migrations/audit/1764000003000-claim-actor-token-index';
 
 /** Why the checkpoints are open to every member: a witness keeps its own copies and checks them with the hub's public key. */
 const CHECKPOINTS_ARE_PUBLIC = 'a checkpoint holds an event count, a seq, a hash and a time, nothing of any event: every member may keep copies as a witness';
@@ -45,6 +46,7 @@ export const auditSubgraph: SubgraphDefinition = {
     AuditConsultationRecords1764000002200,
     AuditAppendAtHeadRecords1764000002900,
     AuditEventSeqsAbout1764000002950,
+    AuditClaimActorTokenIndex1764000003000,
   ],
   tables: AUDIT_TABLES,
   startBackground: (db, config) => startCheckpointer(db, config),
