@@ -123,3 +123,33 @@ test('a failed transaction undoes the mode it set: the session knows it, and set
   expect(after.filter((q) => q.startsWith('SELECT set_config'))).toEqual([]);
   await s.finish(false);
 });
+
+/**
+ * A prepared statement (QueryOptions.prepared) is named too, but runs under whichever mode the
+ * session is in and never switches it: between statements with generic plans it is planned
+ * generically, in a session planning as Postgres chooses it is planned with its values for the
+ * connection's first five runs and then, costing the same, generically.
+ */
+test('a prepared statement never changes the mode: it runs under the one the session is in', async () => {
+  const text = `SELECT sum(v)::int AS v FROM unnest($1::int[]) AS u(v) /* prepared */`;
+  const generic = `SELECT $1::int * 5 AS v /* generic, around a prepared one */`;
+  const s = db.sessionFor(actor);
+  const sent = await statementsSent(db, async () => {
+    await s.query(generic, [1], { genericPlan: true });
+    expect(await s.query(text, [[1, 2]], { prepared: true })).toEqual([{ v: 3 }]);
+    await s.query(generic, [2], { genericPlan: true });
+  });
+  expect(sent[0]).toMatch(/set_config\('plan_cache_mode', 'force_generic_plan', true\)$/);
+  expect(sent.slice(1)).toEqual([generic, text, generic]);
+  expect(await plansOf(s, text)).toEqual({ generic: 1, custom: 0 });
+  await s.finish(true);
+
+  const next = db.sessionFor(actor);
+  const after = await statementsSent(db, async () => {
+    for (let n = 1; n <= 7; n++) expect(await next.query(text, [[n, 1]], { prepared: true })).toEqual([{ v: n + 1 }]);
+  });
+  expect(after.join('\n')).not.toContain(`set_config('plan_cache_mode'`);
+  expect(await modeSeen(next, false)).toBe('auto');
+  expect(await plansOf(next, text)).toEqual({ generic: 3, custom: 5 });
+  await next.finish(true);
+});

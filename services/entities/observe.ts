@@ -88,6 +88,7 @@ export async function observe(
      SELECT ${meta.values}, ${params.add(source.type)}, ${params.add(source.id)}, s.entity_id, s.note FROM unnest($1::uuid[], $2::text[]) AS s(entity_id, note)
      RETURNING id, entity_id`,
     params.values,
+    { prepared: true },
   );
   const observationIds = new Map(observations.map((o) => [o.entity_id, o.id]));
   return identifiers.map((i) => {
@@ -214,6 +215,7 @@ export async function recordObservationsBySource(
       col((r) => r.source.id),
       col((r) => r.entityId),
     ],
+    { prepared: true },
   );
   const bySource = new Map<string, string[]>();
   for (const o of inserted) bySource.set(o.source_id, [...(bySource.get(o.source_id) ?? []), o.id]);

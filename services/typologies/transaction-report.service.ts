@@ -241,6 +241,7 @@ async function insertReports(
          report_code, reason, indicators, amount, currency, date_from, date_to, typology_id)
      ${claim ? `ON CONFLICT (owner_agency_id, idempotency_key) DO NOTHING RETURNING ${visibleReturning(ctx, transactionReportTable, params)}` : ''}`,
     params.values,
+    { prepared: true },
   );
   if (claim && inserted.length === 0) return undefined;
 
@@ -274,6 +275,7 @@ async function insertReports(
     `INSERT INTO typologies.report_parties (report_id, position, name, significance, account_entity_id)
      SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::uuid[])`,
     [reportIds, positions, names, significances, accountEntityIds],
+    { prepared: true },
   );
   // The returned row's parties were read before they were written: they are these (as the table's select list builds them).
   const [row] = inserted;
