@@ -78,16 +78,18 @@ export interface Side {
  * `rounds` rounds of `roundMs` each, so noise from other processes on the machine falls on both.
  */
 export async function sideBySide(a: Side, b: Side, opts: { warmupMs: number; roundMs: number; rounds: number }): Promise<[LoadStats, LoadStats]> {
-  const [as, bs] = await alternated([a, b], opts);
-  return [as!, bs!];
+  return alternated([a, b], opts);
 }
 
 /** sideBySide for any number of sides: each warmed up, then A B C A B C ... */
-export async function alternated(sides: readonly Side[], opts: { warmupMs: number; roundMs: number; rounds: number }): Promise<LoadStats[]> {
+export async function alternated<const S extends readonly Side[]>(
+  sides: S,
+  opts: { warmupMs: number; roundMs: number; rounds: number },
+): Promise<{ -readonly [K in keyof S]: LoadStats }> {
   for (const side of sides) await runLoad(side.send, { concurrency: side.concurrency, durationMs: opts.warmupMs });
   const runs: LoadStats[][] = sides.map(() => []);
   for (let r = 0; r < opts.rounds; r++) {
     for (const [i, side] of sides.entries()) runs[i]!.push(await runLoad(side.send, { concurrency: side.concurrency, durationMs: opts.roundMs }));
   }
-  return runs.map(merge);
+  return runs.map(merge) as { -readonly [K in keyof S]: LoadStats };
 }

@@ -1,4 +1,10 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { parse } from 'graphql';
 import { SUPERGRAPH_PATH } from '../../gateway/hub';
 import type { Result } from '../report';
 import type { Stack } from '../stack';
@@ -65,4 +71,24 @@ export function supergraphHas(type: 'Query' | 'Mutation', field: string): boolea
   const sdl = fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
   const body = new RegExp(`\\ntype ${type}\\b[^{]*\\{([\\s\\S]*?)\\n\\}`).exec(sdl)?.[1] ?? '';
   return new RegExp(`^\\s*${field}\\s*[(:]`, 'm').test(body);
+}
+
+/**
+ * A bare Apollo Server in this process (standalone HTTP): no gateway, no token check, no policy, no
+ * row-level security, no audit. What a GraphQL request over HTTP costs on this stack by itself, the
+ * ceiling any API built on it has, against which the hub's own layers are read.
+ */
+export async function bareApolloServer(config: ConstructorParameters<typeof ApolloServer<object>>[0]): Promise<{ url: string; stop(): Promise<void> }> {
+  const server = new ApolloServer<object>(config);
+  const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } });
+  return { url, stop: () => server.stop() };
+}
+
+/**
+ * A subgraph's published schema (schema/<name>.graphql) with only `resolvers` behind it, for a bare
+ * server answering one of its operations: the same types, input coercion and shape as the hub's.
+ */
+export function subgraphSchemaWith(name: string, resolvers: GraphQLResolverMap<unknown>) {
+  const sdl = fs.readFileSync(path.join(__dirname, '../../schema', `${name}.graphql`), 'utf8');
+  return buildSubgraphSchema([{ typeDefs: parse(sdl), resolvers }]);
 }

@@ -3,7 +3,7 @@ import { postGraphQL } from '../graphql';
 import { alternated, type LoadStats, type Send, sideBySide, summary } from '../load';
 import type { Result } from '../report';
 import type { MeasureContext } from './common';
-import { type Measure, ms, seededRandom, supergraphHas } from './common';
+import { bareApolloServer, type Measure, ms, seededRandom, subgraphSchemaWith, supergraphHas } from './common';
 
 /**
  * Identifiers matched per second against the scaled entity table, half of them known to the hub
@@ -49,6 +49,28 @@ function floorSend(pool: Pool, ids: Identifier[], size: number): Send {
   };
 }
 
+/**
+ * The ceiling: a bare Apollo Server with the entities subgraph's own schema, answering hitNoHit with
+ * the same shape from the baseline's statement (known: found; holderCount 1 or 0; no agencies) on
+ * a plain pool: no gateway, token, normalisation, policy, quota or audit.
+ */
+function bareHitNoHit(pool: Pool) {
+  const schema = subgraphSchemaWith('entities', {
+    Query: {
+      hitNoHit: async (_: unknown, { identifiers }: { identifiers: Identifier[] }) => {
+        const found = new Set(
+          (await pool.query<Identifier>(FLOOR_SQL, [identifiers.map((i) => i.kind), identifiers.map((i) => i.value)])).rows.map((r) => `${r.kind}:${r.value}`),
+        );
+        return identifiers.map((i) => {
+          const known = found.has(`${i.kind}:${i.value}`);
+          return { kind: i.kind, value: i.value, known, holderCount: known ? 1 : 0, contactableAgencies: [] };
+        });
+      },
+    },
+  });
+  return bareApolloServer({ schema });
+}
+
 /** The agencies of the multi-agency note: the two banks and two police forces, one request each in flight. */
 const AGENCIES = ['albion-bank', 'banca-carpati', 'met-police', 'west-midlands-police'];
 
@@ -63,19 +85,27 @@ async function batched({ stack, budget, seed }: MeasureContext): Promise<Result>
   // A third side, as a note: the same requests from four agencies in turn, so the four in flight are
   // mostly of different agencies and do not wait for each other's quota (one agency's must: its quota
   // counts each of them exactly).
-  const [api, floor, agencies] = await alternated(
-    [
-      { concurrency: IN_FLIGHT, send: (i) => postGraphQL(stack.hub.url, auth, query, { ids: batches[i % batches.length] }) },
-      { concurrency: IN_FLIGHT, send: floorSend(pool, ids, BATCH) },
-      { concurrency: IN_FLIGHT, send: (i) => postGraphQL(stack.hub.url, auths[i % auths.length]!, query, { ids: batches[i % batches.length] }) },
-    ],
-    budget,
-  );
-  const many = agencies!.perSecond * BATCH;
-  return result(api!, floor!, BATCH, BATCH, [
-    `API = hitNoHit with ${BATCH} identifiers per request as ${persona}, ${IN_FLIGHT} requests in flight, p50 ${ms(summary(api!).p50)} p95 ${ms(summary(api!).p95)} per request`,
-    `${AGENCIES.length} agencies in turn (${AGENCIES.join(', ')}), ${IN_FLIGHT} in flight: ${Math.round(many).toLocaleString('en-GB')} ids/s, ratio ${(many / (floor!.perSecond * BATCH)).toFixed(3)}, ${(agencies!.perSecond / api!.perSecond).toFixed(2)}× one bank's, p50 ${ms(summary(agencies!).p50)} p95 ${ms(summary(agencies!).p95)}`,
-  ]);
+  const bare = await bareHitNoHit(pool);
+  try {
+    const [api, floor, agencies, ceiling] = await alternated(
+      [
+        { concurrency: IN_FLIGHT, send: (i) => postGraphQL(stack.hub.url, auth, query, { ids: batches[i % batches.length] }) },
+        { concurrency: IN_FLIGHT, send: floorSend(pool, ids, BATCH) },
+        { concurrency: IN_FLIGHT, send: (i) => postGraphQL(stack.hub.url, auths[i % auths.length]!, query, { ids: batches[i % batches.length] }) },
+        { concurrency: IN_FLIGHT, send: (i) => postGraphQL(bare.url, auth, query, { ids: batches[i % batches.length] }) },
+      ],
+      budget,
+    );
+    const many = agencies.perSecond * BATCH;
+    const bareIds = ceiling.perSecond * BATCH;
+    return result(api, floor, BATCH, BATCH, [
+      `API = hitNoHit with ${BATCH} identifiers per request as ${persona}, ${IN_FLIGHT} requests in flight, p50 ${ms(summary(api).p50)} p95 ${ms(summary(api).p95)} per request`,
+      `${AGENCIES.length} agencies in turn (${AGENCIES.join(', ')}), ${IN_FLIGHT} in flight: ${Math.round(many).toLocaleString('en-GB')} ids/s, ratio ${(many / (floor.perSecond * BATCH)).toFixed(3)}, ${(agencies.perSecond / api.perSecond).toFixed(2)}× one bank's, p50 ${ms(summary(agencies).p50)} p95 ${ms(summary(agencies).p95)}`,
+      `ceiling = a bare Apollo Server (the entities subgraph's schema, the baseline's statement, nothing else), the same requests, ${IN_FLIGHT} in flight: ${Math.round(bareIds).toLocaleString('en-GB')} ids/s, ${(bareIds / (floor.perSecond * BATCH)).toFixed(3)} of the baseline; the API is ${((api.perSecond * BATCH) / bareIds).toFixed(2)} of it, p50 ${ms(summary(ceiling).p50)}`,
+    ]);
+  } finally {
+    await bare.stop();
+  }
 }
 
 async function oneByOne({ stack, budget, seed }: MeasureContext): Promise<Result> {

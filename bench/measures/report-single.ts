@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { requestHash } from '../../services/kernel/idempotency';
 import { postGraphQL } from '../graphql';
-import { sideBySide, summary } from '../load';
+import type { Client } from 'pg';
+import { alternated, summary } from '../load';
 import { knownAccounts, makeReports, REPORT_MUTATION, type ReportInput } from './ingest';
-import { type Measure, ms } from './common';
+import { bareApolloServer, type Measure, ms, subgraphSchemaWith } from './common';
 
 /**
  * A bank submitting transaction reports one at a time, each alone, each waiting for its answer:
@@ -32,6 +33,46 @@ const ONE_REPORT = `WITH acc AS (
   SELECT rep.id, p.position - 1, p.name, p.significance, acc.id
   FROM rep, unnest($15::text[], $16::text[], $1::text[]) WITH ORDINALITY AS p(name, significance, account, position) JOIN acc ON acc.value = p.account`;
 
+/** ONE_REPORT's parameters for one report, as `actor`. */
+function oneReportParams(r: ReportInput, actor: { agencyId: string; userId: string }) {
+  return [
+    r.parties.map((p) => p.account!.value),
+    randomUUID(),
+    actor.agencyId,
+    actor.userId,
+    r.handling.marking,
+    r.reportCode,
+    r.reason,
+    r.indicators,
+    r.amount,
+    r.currency,
+    r.dateFrom,
+    r.dateTo,
+    r.idempotencyKey,
+    requestHash(r),
+    r.parties.map((p) => p.name),
+    r.parties.map((p) => p.significance),
+  ];
+}
+
+/**
+ * The ceiling: a bare Apollo Server with the typologies subgraph's own schema, answering
+ * submitTransactionReport with the baseline's statement on its own connection: the same mutation
+ * and input coercion over HTTP, no gateway, token, policy, normalisation, idempotency or audit.
+ */
+function bareSubmitter(sql: Client, actor: { agencyId: string; userId: string }) {
+  const schema = subgraphSchemaWith('typologies', {
+    Mutation: {
+      submitTransactionReport: async (_: unknown, { input }: { input: ReportInput }) => {
+        const params = oneReportParams(input, actor);
+        await sql.query(ONE_REPORT, params);
+        return { id: params[1] };
+      },
+    },
+  });
+  return bareApolloServer({ schema });
+}
+
 export const reportSingle: Measure = {
   id: 'report-single',
   describe: 'transaction reports/s submitted one at a time (submitTransactionReport, sequential) / the same rows, one durable SQL statement each',
@@ -58,29 +99,17 @@ export const reportSingle: Measure = {
     const apiReport = supply(5, 'api');
     const sqlReport = supply(6, 'sql');
     const viaApi = () => postGraphQL(stack.hub.url, auth, REPORT_MUTATION, { input: apiReport() });
-    const viaSql = () => {
-      const r = sqlReport();
-      const accounts = r.parties.map((p) => p.account!.value);
-      return sql.query(ONE_REPORT, [
-        accounts,
-        randomUUID(),
-        actor.agencyId,
-        actor.userId,
-        r.handling.marking,
-        r.reportCode,
-        r.reason,
-        r.indicators,
-        r.amount,
-        r.currency,
-        r.dateFrom,
-        r.dateTo,
-        r.idempotencyKey,
-        requestHash(r),
-        r.parties.map((p) => p.name),
-        r.parties.map((p) => p.significance),
-      ]);
-    };
-    const [api, floor] = await sideBySide({ concurrency: 1, send: viaApi }, { concurrency: 1, send: viaSql }, budget);
+    const viaSql = () => sql.query(ONE_REPORT, oneReportParams(sqlReport(), actor));
+    const bareReport = supply(7, 'bare');
+    const bare = await bareSubmitter(await stack.rawClient(), actor);
+    const [api, floor, ceiling] = await alternated(
+      [
+        { concurrency: 1, send: viaApi },
+        { concurrency: 1, send: viaSql },
+        { concurrency: 1, send: () => postGraphQL(bare.url, auth, REPORT_MUTATION, { input: bareReport() }) },
+      ],
+      budget,
+    ).finally(() => bare.stop());
     const a = summary(api);
     const b = summary(floor);
     return [
@@ -95,6 +124,7 @@ export const reportSingle: Measure = {
         notes: [
           `submitTransactionReport with an idempotency key as ${PERSONA}, one at a time through the gateway in-process (${api.requests} reports), 2 parties with accounts (half known): p50 ${ms(a.p50)} p95 ${ms(a.p95)}`,
           `baseline = the same rows in one SQL statement that commits on its own, one after another (${floor.requests} reports): p50 ${ms(b.p50)} p95 ${ms(b.p95)}; synchronous_commit on both sides`,
+          `ceiling = a bare Apollo Server (the typologies subgraph's schema, the baseline's statement, nothing else), one at a time: ${ceiling.perSecond.toFixed(0)} reports/s, p50 ${ms(summary(ceiling).p50)}; the API is ${(api.perSecond / ceiling.perSecond).toFixed(2)} of it`,
         ],
       },
     ];

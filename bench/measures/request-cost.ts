@@ -1,9 +1,7 @@
-import { ApolloServer } from '@apollo/server';
-import { startStandaloneServer } from '@apollo/server/standalone';
 import type { Pool } from 'pg';
 import { postGraphQL } from '../graphql';
 import { type LoadStats, summary } from '../load';
-import { type Budget, type Measure, ms } from './common';
+import { bareApolloServer, type Budget, type Measure, ms } from './common';
 
 /**
  * The cost of one request: the simplest authenticated query, `me { id role }`, sent one at a time
@@ -17,18 +15,13 @@ const PERSONA = 'met-police';
 const QUERY = 'query Me { me { id role } }';
 
 /** The bare server answers for one user (the persona's), as the hub does after authenticating it. */
-async function bareServer(pool: Pool, userId: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const server = new ApolloServer<{ userId: string }>({
+function bareServer(pool: Pool, userId: string) {
+  return bareApolloServer({
     typeDefs: 'type Query { me: User } type User { id: ID! role: String }',
     resolvers: {
-      Query: {
-        me: async (_: unknown, __: unknown, ctx: { userId: string }) =>
-          (await pool.query<{ id: string; role: string }>('SELECT id, role FROM agencies.users WHERE id = $1', [ctx.userId])).rows[0],
-      },
+      Query: { me: async () => (await pool.query<{ id: string; role: string }>('SELECT id, role FROM agencies.users WHERE id = $1', [userId])).rows[0] },
     },
   });
-  const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' }, context: async () => ({ userId }) });
-  return { url, stop: () => server.stop() };
 }
 
 /** Both sides one request at a time, taking turns (A B A B ...) for the budget's rounds, after a warm-up of each. */
