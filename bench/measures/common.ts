@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
@@ -79,7 +80,8 @@ export function supergraphHas(type: 'Query' | 'Mutation', field: string): boolea
  * ceiling any API built on it has, against which the hub's own layers are read.
  */
 export async function bareApolloServer(config: ConstructorParameters<typeof ApolloServer<object>>[0]): Promise<{ url: string; stop(): Promise<void> }> {
-  const server = new ApolloServer<object>(config);
+  // Without the per-field hooks the hub's subgraphs also turn off (services/kernel/subgraph.ts).
+  const server = new ApolloServer<object>({ ...config, plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()] });
   const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } });
   return { url, stop: () => server.stop() };
 }
