@@ -289,11 +289,13 @@ async function insertReports(
         })),
       })
     : undefined;
-  // What was collected, for the caller to append as its transaction's last statement (one statement for the whole batch).
-  const events = reports.flatMap((r, i) => [
-    ownRecordEvent(ctx, 'COLLECT', 'TransactionReport', ids[i]!, reportFields(r)),
-    ...observed[i]!.observationIds.map((id) => ownRecordEvent(ctx, 'COLLECT', 'Observation', id, ['entity'])),
-  ]);
+  // What was collected, for the caller to append as its transaction's last statement (one statement for the whole batch):
+  // one event per report. Its accounts' and contacts' observations are written under it (`observations` among its fields),
+  // as an advert's are (docs/adverts.md): they take the report as their source and are erased with it, so the report's
+  // event answers who contributed them and when.
+  const events = reports.map((r, i) =>
+    ownRecordEvent(ctx, 'COLLECT', 'TransactionReport', ids[i]!, [...reportFields(r), ...(observed[i]!.observationIds.length ? ['observations'] : [])]),
+  );
   return { events, written };
 }
 

@@ -300,19 +300,13 @@ const CALLS: Record<string, Call> = {
     persona: 'albion-bank',
     query: `mutation($input: SubmitTransactionReportInput!) { submitTransactionReport(input: $input) { id } }`,
     variables: () => ({ input: { ...report(1), idempotencyKey: 'audit-every-report-1' } }),
-    writes: [
-      ['COLLECT', 'TransactionReport'],
-      ['COLLECT', 'Observation'],
-    ],
+    writes: [['COLLECT', 'TransactionReport']],
   },
   submitTransactionReports: {
     persona: 'albion-bank',
     query: `mutation($input: SubmitTransactionReportsInput!) { submitTransactionReports(input: $input) { id } }`,
     variables: () => ({ input: { idempotencyKey: 'audit-every-batch-1', reports: [report(2), report(3)] } }),
-    writes: [
-      ['COLLECT', 'TransactionReport'],
-      ['COLLECT', 'Observation'],
-    ],
+    writes: [['COLLECT', 'TransactionReport']],
   },
   importTransactionReports: {
     persona: 'albion-bank',
@@ -325,10 +319,7 @@ const CALLS: Record<string, Call> = {
         handling: HANDLING,
       },
     }),
-    writes: [
-      ['COLLECT', 'TransactionReport'],
-      ['COLLECT', 'Observation'],
-    ],
+    writes: [['COLLECT', 'TransactionReport']],
   },
   importAdverts: {
     persona: 'tessera-hub',

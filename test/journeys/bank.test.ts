@@ -138,20 +138,28 @@ describe('a batch of 1,000 transaction reports', () => {
     // the lock, and the entities module's two (entity upsert, observation insert) per report that
     // names accounts: each observation's source is its own report. Never a statement per party.
     expect(statements).toBeLessThanOrEqual(2 * 1000 + 20);
-    // Every report and every account observation is collected on the audit trail, in one append
-    // inside the submission's transaction (one statement on the head a write here appended last, two
-    // after another appender moved it: the lock and the head, the insert): never a statement per report.
+    // Every report is collected on the audit trail, in one append inside the submission's transaction
+    // (one statement on the head a write here appended last, two after another appender moved it: the
+    // lock and the head, the insert): never a statement per report. One event per report, which names
+    // its account observations: they take the report as their source, so its event is theirs.
     expect(auditStatements).toBeGreaterThanOrEqual(1);
     expect(auditStatements).toBeLessThanOrEqual(2);
-    const collected = await hub.db.query<{ subject_type: string; n: string }>(
-      `SELECT subject_type, count(*) AS n FROM audit.events WHERE action = 'COLLECT' AND (subject_id = ANY($1::text[])
+    const collected = await hub.db.query<{ subject_type: string; n: string; naming: string }>(
+      `SELECT subject_type, count(*) AS n, count(*) FILTER (WHERE 'observations' = ANY(fields)) AS naming FROM audit.events
+        WHERE action = 'COLLECT' AND (subject_id = ANY($1::text[])
          OR subject_id IN (SELECT id::text FROM entities.observations WHERE source_id = ANY($1::uuid[]))) GROUP BY 1 ORDER BY 1`,
       [ids],
     );
-    expect(collected.map((c) => [c.subject_type, Number(c.n)])).toEqual([
-      ['Observation', 2000],
-      ['TransactionReport', 1000],
-    ]);
+    expect(collected.map((c) => [c.subject_type, Number(c.n), Number(c.naming)])).toEqual([['TransactionReport', 1000, 1000]]);
+    // Who contributed an account, and when: its observations' source report, whose event says who and when.
+    const [contributor] = await hub.db.query<{ actor: string; at: string | null }>(
+      `SELECT e.actor_user_id::text AS actor, e.at::text AS at FROM typologies.report_parties p
+         JOIN entities.observations o ON o.entity_id = p.account_entity_id AND o.source_type = 'TRANSACTION_REPORT' AND o.source_id = p.report_id
+         JOIN audit.events e ON e.action = 'COLLECT' AND e.subject_type = 'TransactionReport' AND e.subject_id = o.source_id::text
+        WHERE p.report_id = $1 AND p.position = 0`,
+      [ids[0]],
+    );
+    expect(contributor).toMatchObject({ actor: hub.demo.agencies['albion-bank']!.users['CONTRIBUTOR'], at: expect.any(String) });
   }, 120_000);
 
   test('replaying the batch creates nothing and answers with the same ids', async () => {
