@@ -18,6 +18,7 @@ import { AuditConsultationRecords1764000002200 } from '../../migrations/audit/17
 import { AuditAppendAtHeadRecords1764000002900 } from '../../migrations/audit/1764000002900-audit-append-at-head-records';
 import { AuditEventSeqsAbout1764000002950 } from '../../migrations/audit/1764000002950-audit-event-seqs-about';
 import { AuditClaimActorTokenIndex1764000003000 } from '../../migrations/audit/1764000003000-claim-actor-token-index';
+import { AuditFieldsUncompressed1764000003010 } from '../../migrations/audit/1764000003010-audit-fields-uncompressed';
 
 /** Why the checkpoints are open to every member: a witness keeps its own copies and checks them with the hub's public key. */
 const CHECKPOINTS_ARE_PUBLIC = 'a checkpoint holds an event count, a seq, a hash and a time, nothing of any event: every member may keep copies as a witness';
@@ -47,6 +48,7 @@ export const auditSubgraph: SubgraphDefinition = {
     AuditAppendAtHeadRecords1764000002900,
     AuditEventSeqsAbout1764000002950,
     AuditClaimActorTokenIndex1764000003000,
+    AuditFieldsUncompressed1764000003010,
   ],
   tables: AUDIT_TABLES,
   startBackground: (db, config) => startCheckpointer(db, config),
