@@ -129,7 +129,7 @@ async function buildDataSet(url: string, opts: StackOptions): Promise<{ demo: De
     const applied = await migrateAll(url);
     if (applied.length) opts.log(`Applied to the kept data set: ${applied.join(', ')}`);
     // Earlier runs' rows are in no statistics: a run ends before autovacuum's next round, so plans
-    // would be made for the table as it was (a quota window read through the wrong index at 20 ms).
+    // would be made for the table as it was (a quota window read through the wrong index: 60 ms, not 1.5).
     const client = new Client({ connectionString: url });
     await client.connect();
     try {
