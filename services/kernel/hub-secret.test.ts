@@ -1,11 +1,11 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileMadeOnce } from './hub-secret';
+import { tempDir } from '../../test/support/temp-dir';
 
 describe('a file made once', () => {
   test('is made by the first caller only, whole, and leaves nothing aside', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'made-once-'));
+    const dir = tempDir('made-once');
     const file = path.join(dir, 'keys', 'secret');
     expect(fileMadeOnce(file, () => 'first')).toBe('first');
     expect(fileMadeOnce(file, () => 'second')).toBe('first');

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {
   caseRecord,
@@ -18,6 +17,7 @@ import {
   recordKey,
   RESOLUTION,
 } from './disclosure';
+import { tempDir } from '../../test/support/temp-dir';
 
 const K = 5;
 const SECRET = Buffer.alloc(32, 7);
@@ -84,12 +84,12 @@ describe('the hub secret', () => {
 
   test('made once under the data directory, readable by the owner only, and the same on every call', () => {
     delete process.env.TESSERA_CELL_KEY_SECRET;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cellkey-'));
+    const dir = tempDir('cellkey');
     const first = cellKeySecret(dir);
     expect(first.length).toBe(32);
     expect(fs.statSync(path.join(dir, 'keys', 'cell-key-secret')).mode & 0o777).toBe(0o600);
     expect(cellKeySecret(dir).equals(first)).toBe(true);
-    expect(cellKeySecret(fs.mkdtempSync(path.join(os.tmpdir(), 'cellkey-'))).equals(first)).toBe(false);
+    expect(cellKeySecret(tempDir('cellkey')).equals(first)).toBe(false);
   });
 
   test('TESSERA_CELL_KEY_SECRET when set, refused when shorter than 32 bytes', () => {

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { canonicalOf, readEvents, verifyChain } from '../../services/audit/chain';
@@ -20,6 +19,7 @@ import {
 import { connect, type Database, type Sql } from '../../services/kernel/db';
 import { appDatabaseUrl } from '../../services/kernel/security';
 import { cloneDatabase } from '../support/hub';
+import { tempDir } from '../support/temp-dir';
 
 /**
  * The chain itself, below the GraphQL layer: appends, verification, tampering, the append-only
@@ -94,7 +94,7 @@ async function script(
   try {
     const { stdout, stderr } = await run(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'scripts', name), ...args], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: url, TESSERA_AUDIT_CHECKPOINT_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-no-checkpoints-')), ...env },
+      env: { ...process.env, DATABASE_URL: url, TESSERA_AUDIT_CHECKPOINT_DIR: tempDir('tessera-no-checkpoints'), ...env },
     });
     return { code: 0, stdout, stderr };
   } catch (err) {
@@ -431,70 +431,62 @@ describe('the audit hash chain', () => {
 
   test('npm run audit:export writes the events and the head, and a regulator can recompute every hash', async () => {
     const { db, url } = await freshChain(6);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-audit-export-'));
-    try {
-      const out = path.join(dir, 'audit.jsonl');
-      const r = await script('audit-export.ts', url, ['--from', '2000-01-01', '--to', '2999-01-01', '--out', out]);
-      expect(r.code).toBe(0);
-      const lines = fs
-        .readFileSync(out, 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as Record<string, unknown>);
-      expect(lines).toHaveLength(7);
-      const trailer = lines.pop()!;
-      const head = await verifyChain(db);
-      expect(trailer).toMatchObject({ head: head.head, chainVerified: true, exported: 6 });
-      // A consultation's line carries its records, and its canonical form is v: 2.
-      const listingLine = lines.find((l) => l.records);
-      expect(listingLine).toMatchObject({ v: 2, subjectId: '*', records: expect.arrayContaining([{ fields: ['value'], id: expect.any(String) }]) });
-      expect(lines.filter((l) => !l.records).every((l) => l.v === 1)).toBe(true);
-      // Independent recomputation, from the export alone (the rule in the trailer).
-      let prev = GENESIS_HASH;
-      for (const line of lines) {
-        const { seq: _seq, prevHash, hash, ...rest } = line;
-        // Keys sorted at every depth (a consultation's records are objects).
-        const sorted = (v: unknown): unknown =>
-          Array.isArray(v)
-            ? v.map(sorted)
-            : v && typeof v === 'object'
-              ? Object.fromEntries(
-                  Object.keys(v)
-                    .sort()
-                    .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
-                )
-              : v;
-        const canonical = JSON.stringify(sorted(rest));
-        expect(prevHash).toBe(prev);
-        expect(
-          createHash('sha256')
-            .update(`${prevHash as string}${canonical}`)
-            .digest('hex'),
-        ).toBe(hash);
-        prev = hash as string;
-      }
-      expect(prev).toBe((trailer.head as { hash: string }).hash);
-      // A window outside the events exports none, but still the head.
-      const empty = path.join(dir, 'empty.jsonl');
-      expect((await script('audit-export.ts', url, ['--to', '2000-01-01', '--out', empty])).code).toBe(0);
-      expect(fs.readFileSync(empty, 'utf8').trim().split('\n')).toHaveLength(1);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+    const dir = tempDir('tessera-audit-export');
+    const out = path.join(dir, 'audit.jsonl');
+    const r = await script('audit-export.ts', url, ['--from', '2000-01-01', '--to', '2999-01-01', '--out', out]);
+    expect(r.code).toBe(0);
+    const lines = fs
+      .readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(7);
+    const trailer = lines.pop()!;
+    const head = await verifyChain(db);
+    expect(trailer).toMatchObject({ head: head.head, chainVerified: true, exported: 6 });
+    // A consultation's line carries its records, and its canonical form is v: 2.
+    const listingLine = lines.find((l) => l.records);
+    expect(listingLine).toMatchObject({ v: 2, subjectId: '*', records: expect.arrayContaining([{ fields: ['value'], id: expect.any(String) }]) });
+    expect(lines.filter((l) => !l.records).every((l) => l.v === 1)).toBe(true);
+    // Independent recomputation, from the export alone (the rule in the trailer).
+    let prev = GENESIS_HASH;
+    for (const line of lines) {
+      const { seq: _seq, prevHash, hash, ...rest } = line;
+      // Keys sorted at every depth (a consultation's records are objects).
+      const sorted = (v: unknown): unknown =>
+        Array.isArray(v)
+          ? v.map(sorted)
+          : v && typeof v === 'object'
+            ? Object.fromEntries(
+                Object.keys(v)
+                  .sort()
+                  .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+              )
+            : v;
+      const canonical = JSON.stringify(sorted(rest));
+      expect(prevHash).toBe(prev);
+      expect(
+        createHash('sha256')
+          .update(`${prevHash as string}${canonical}`)
+          .digest('hex'),
+      ).toBe(hash);
+      prev = hash as string;
     }
+    expect(prev).toBe((trailer.head as { hash: string }).hash);
+    // A window outside the events exports none, but still the head.
+    const empty = path.join(dir, 'empty.jsonl');
+    expect((await script('audit-export.ts', url, ['--to', '2000-01-01', '--out', empty])).code).toBe(0);
+    expect(fs.readFileSync(empty, 'utf8').trim().split('\n')).toHaveLength(1);
   }, 60_000);
 
   describe('signed checkpoints', () => {
-    const dirs: string[] = [];
-    afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-
     /**
      * A chain of `n` events, a data directory of its own (the hub's checkpoint key file and store),
      * and a checkpointer that reads the chain as the application role (row-level security on).
      */
     async function signedChain(n: number, opts: { everyEvents?: number; everySeconds?: number; now?: () => Date } = {}) {
       const { db, url } = await freshChain(n);
-      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-checkpoints-'));
-      dirs.push(dataDir);
+      const dataDir = tempDir('tessera-checkpoints');
       const config = {
         dataDir,
         auditCheckpoints: { dir: path.join(dataDir, 'audit-checkpoints'), everyEvents: 1000, everySeconds: 60, origin: 'test.tessera/audit' },
@@ -596,7 +588,7 @@ describe('the audit hash chain', () => {
       expect(r.stderr).toContain(`audit chain BROKEN at seq ${s[7]}: the checkpoint signed at`);
       expect(r.stderr).toMatch(/were edited, removed or inserted and the hashes after them recomputed/);
       // A deletion covered the same way, checked from a witness's copy with the key it was given (empty store).
-      const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-witness-')), 'copy.checkpoint');
+      const copy = path.join(tempDir('tessera-witness'), 'copy.checkpoint');
       fs.copyFileSync(store.files(1)[0]!, copy);
       await asSuperuserWithoutTrigger(db, `DELETE FROM audit.events WHERE seq = $1`, [s[3]]);
       await recomputeChain(db);

@@ -1,7 +1,5 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { verifyChain } from '../../services/audit/chain';
@@ -9,6 +7,7 @@ import { type AuditActor, AuditAppender, appendAudit } from '../../services/kern
 import { appendHitNoHitIn, HIT_NO_HIT_SUBJECT, HitNoHitAppender, type MeteredHitNoHit } from '../../services/kernel/audit-hit-no-hit';
 import { connect, type Database } from '../../services/kernel/db';
 import { cloneDatabase } from '../support/hub';
+import { tempDir } from '../support/temp-dir';
 
 /**
  * Hit/no-hit requests metered and recorded in one statement (services/kernel/audit-hit-no-hit.ts,
@@ -102,7 +101,7 @@ describe('hit/no-hit requests metered and recorded in one statement', () => {
       }),
     );
     expect((await verifyChain(db)).ok).toBe(true);
-    const checkpoints = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-no-checkpoints-'));
+    const checkpoints = tempDir('tessera-no-checkpoints');
     await expect(
       run(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'scripts', 'audit-verify.ts')], {
         cwd: ROOT,

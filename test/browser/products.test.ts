@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { seriousViolations } from '../support/browser';
 import { consoleHarness } from '../support/console';
+import { tempDir } from '../support/temp-dir';
 
 /**
  * Intelligence products in the console: a hub analyst writes and publishes a report for banks; a bank
@@ -58,7 +57,7 @@ describe('intelligence reports in Chromium', () => {
 
     const download = bank.waitForEvent('download');
     await bank.getByRole('button', { name: 'Download PDF' }).click();
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-browser-pdf-')), 'report.pdf');
+    const file = path.join(tempDir('tessera-browser-pdf'), 'report.pdf');
     await (await download).saveAs(file);
     const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
     expect(text).toContain(TITLE);

@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { OPRFClient } from '@cloudflare/voprf-ts';
@@ -18,6 +17,7 @@ import {
 import { CRYPTO, decodeFilter, MIN_FILTER_ENTRIES, oprfInput, SUITE } from '../../services/entities/private-screening.protocol';
 import { privateScreeningKey, startEntriesBuilder } from '../../services/entities/private-screening.service';
 import { codes, type GraphQLResult, startTestHub, type TestHub, tokenFor } from '../support/hub';
+import { tempDir } from '../support/temp-dir';
 
 jest.setTimeout(180_000);
 
@@ -258,7 +258,7 @@ describe('a batch sent again (the connection dropped before the answer arrived)'
 
 describe('the bank’s command', () => {
   test('scripts/private-screening.ts screens a CSV file, pins the key and asks whom to ask about the hits only', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-private-screening-'));
+    const dir = tempDir('tessera-private-screening');
     const book = path.join(dir, 'book.csv');
     fs.writeFileSync(book, ['PHONE,+44 7700 900555', 'EMAIL,Nobody.Holds.This@Example.net', 'PHONE,0722 123 456,RO'].join('\n'));
     const env = { ...process.env, TESSERA_URL: hub.url, TESSERA_TOKEN: await tokenFor('albion-bank') };
@@ -301,7 +301,7 @@ describe('the bank’s command when the connection drops', () => {
     });
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     try {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-private-screening-'));
+      const dir = tempDir('tessera-private-screening');
       const book = path.join(dir, 'book.csv');
       fs.writeFileSync(book, ['PHONE,+44 7700 900555', 'EMAIL,Nobody.Holds.This@Example.net'].join('\n'));
       const before = await spent('albion-bank');

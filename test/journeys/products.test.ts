@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { DEMO_REPORTS } from '../../services/products/demo-data';
 import { codes, startTestHub, type TestHub } from '../support/hub';
+import { tempDir } from '../support/temp-dir';
 
 jest.setTimeout(120_000);
 
@@ -140,7 +140,7 @@ describe('an intelligence report for banks', () => {
       { id },
     );
     expect(r.errors).toBeUndefined();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-pdf-'));
+    const dir = tempDir('tessera-pdf');
     const file = path.join(dir, 'report.pdf');
     fs.writeFileSync(file, Buffer.from(r.data!.intelligenceReport.latest.pdf, 'base64'));
     expect(fs.readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
@@ -168,7 +168,6 @@ describe('an intelligence report for banks', () => {
       ['DISCLOSE', ['agencyType:FINANCIAL_INSTITUTION', 'pdf']],
     ]);
     expect(audited[1]!.recipients).toEqual([hub.demo.agencies['albion-bank']!.id]);
-    fs.rmSync(dir, { recursive: true });
   });
 
   test('an NGO, the police and frontline services do not see it: not by id, not in their feed', async () => {
@@ -338,12 +337,11 @@ describe("the audience's reader", () => {
       },
     );
     expect(r.errors).toBeUndefined();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-pdf-ro-'));
+    const dir = tempDir('tessera-pdf-ro');
     fs.writeFileSync(path.join(dir, 'r.pdf'), Buffer.from(r.data!.intelligenceReport.latest.pdf, 'base64'));
     const text = execFileSync('pdftotext', [path.join(dir, 'r.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
     expect(text).toContain('rețele de socializare');
     expect(text).toContain('județul Iași');
-    fs.rmSync(dir, { recursive: true });
   });
 });
 
