@@ -27,12 +27,14 @@ interface Path {
   describe: string;
   /** GraphQL for a walk of `hops`, variable $id; `labels: false` leaves out the entities' values (and so their consultation record). */
   query(hops: number, labels?: boolean): string;
-  /** What the response holds, for the notes (nodes or links), and whether it was cut short. */
-  size(data: Record<string, unknown>): { items: number; truncated: boolean };
+  /** What the response holds, for the notes (nodes or links, and edges where they are apart), and whether it was cut short. */
+  size(data: Record<string, unknown>): { items: number; edges?: number; truncated: boolean };
   /** One SQL statement for the same walk: $1 start id, $2 hops. */
   sql: string;
-  /** Items in the SQL result, comparable with size(). */
-  sqlSize(rows: Array<{ t?: string }>): number;
+  /** Items (and edges) in the SQL result, comparable with size(). */
+  sqlSize(rows: Array<{ t?: string }>): { items: number; edges?: number };
+  /** A note's statement: the same walk without a part of the answer that costs the database apart. */
+  partSql?: { sql: string; describe: string };
   /** One row `{ n }`: the walk's size for picking start entities, stopping early past 3000 (hubs). */
   boundSql: string;
   unit: string;
@@ -49,8 +51,28 @@ const NETWORK_WALK = `WITH RECURSIVE walk(node, depth) AS (
     WHERE w.depth < $2
   )`;
 
-/** The nodes within $2 hops (entity labels) and the links of the nodes expanded, as the network query returns them. */
+/**
+ * The nodes within $2 hops (entity labels) and every link between two of them, as the network query
+ * returns them: the links of the nodes expanded, and those among the last layer's nodes (two
+ * accounts that paid each other, both at the last depth). As one condition on both ends of a link
+ * over the held ids, which Postgres answers with a BitmapAnd of the four link-end indexes.
+ */
 const NETWORK_SQL = `${NETWORK_WALK},
+  nodes AS (SELECT node, min(depth) AS depth FROM walk GROUP BY node),
+  held AS MATERIALIZED (SELECT array_agg(node) AS ids FROM nodes),
+  edges AS (
+    SELECT l.id, l.kind, coalesce(l.from_entity_id, l.from_person_id) AS source, coalesce(l.to_entity_id, l.to_person_id) AS target
+    FROM entities.links l
+    WHERE (l.from_entity_id = ANY((SELECT ids FROM held)::uuid[]) OR l.from_person_id = ANY((SELECT ids FROM held)::uuid[]))
+      AND (l.to_entity_id = ANY((SELECT ids FROM held)::uuid[]) OR l.to_person_id = ANY((SELECT ids FROM held)::uuid[]))
+  )
+  SELECT 'node' AS t, n.node AS id, n.depth, e.kind, e.value, NULL::uuid AS source, NULL::uuid AS target
+    FROM nodes n LEFT JOIN entities.entities e ON e.id = n.node
+  UNION ALL
+  SELECT 'edge', id, NULL, kind, NULL, source, target FROM edges`;
+
+/** NETWORK_SQL with the links of the nodes expanded only: what the walk costs without the last layer's links among themselves. */
+const EXPANDED_ONLY_SQL = `${NETWORK_WALK},
   nodes AS (SELECT node, min(depth) AS depth FROM walk GROUP BY node),
   edges AS (
     SELECT DISTINCT l.id, l.kind, coalesce(l.from_entity_id, l.from_person_id) AS source, coalesce(l.to_entity_id, l.to_person_id) AS target
@@ -63,18 +85,19 @@ const NETWORK_SQL = `${NETWORK_WALK},
   SELECT 'edge', id, NULL, kind, NULL, source, target FROM edges`;
 
 const NETWORK: Path = {
-  describe: 'API = network(seeds: [id], depth, observations: false); baseline = the same breadth-first walk over links as one recursive CTE, no policy',
+  describe: 'API = network(seeds: [id], depth, observations: false); baseline = the same breadth-first walk over links as one recursive CTE returning the same nodes and every link among them, no policy',
   query: (_, labels = true) => `query Network($id: ID!, $depth: Int!) {
     network(seeds: [$id], depth: $depth, observations: false, degreeCap: 500, nodeLimit: 1000) {
       nodes { id type ${labels ? 'label ' : ''}depth degree hub } edges { id source target kind } truncated
     }
   }`,
   size: (data) => {
-    const n = data.network as { nodes: unknown[]; truncated: boolean };
-    return { items: n.nodes.length, truncated: n.truncated };
+    const n = data.network as { nodes: unknown[]; edges: unknown[]; truncated: boolean };
+    return { items: n.nodes.length, edges: n.edges.length, truncated: n.truncated };
   },
   sql: NETWORK_SQL,
-  sqlSize: (rows) => rows.filter((r) => r.t === 'node').length,
+  sqlSize: (rows) => ({ items: rows.filter((r) => r.t === 'node').length, edges: rows.filter((r) => r.t === 'edge').length }),
+  partSql: { sql: EXPANDED_ONLY_SQL, describe: "the expanded nodes' links only (not the last layer's among themselves)" },
   boundSql: `${NETWORK_WALK} SELECT CASE WHEN count(*) >= 3000 THEN 1000000 ELSE count(DISTINCT node) END AS n FROM (SELECT node FROM walk LIMIT 3000) w`,
   unit: 'nodes',
 };
@@ -136,7 +159,7 @@ const NESTED: Path = {
   },
   size: (data) => ({ items: countLinks(data.entity), truncated: false }),
   sql: NESTED_SQL,
-  sqlSize: (rows) => rows.length - 1,
+  sqlSize: (rows) => ({ items: rows.length - 1 }),
   boundSql: `${NESTED_WALK} SELECT count(*) - 1 AS n FROM (SELECT 1 FROM walk LIMIT 3000) w`,
   unit: 'links',
 };
@@ -170,12 +193,14 @@ export const linkAnalysis: Measure = {
     for (const hops of HOPS) {
       const api: number[] = [];
       const floor: number[] = [];
-      let apiItems = 0;
-      let sqlItems = 0;
+      const counted = { api: { items: 0, edges: 0 }, sql: { items: 0, edges: 0 } };
       // What the lawful consultation record of the labels costs: the same walks without them (3 hops,
       // NETWORK only), each right after its labelled twin so that the machine's load falls on both.
       const unlabelled: number[] = [];
       const withoutLabels = hops === 3 && path === NETWORK;
+      // The statement of path.partSql, each right after the baseline's (3 hops).
+      const part: number[] = [];
+      const partSql = hops === 3 ? path.partSql : undefined;
       const warmup = Math.min(10, budget.samples);
       const appends = await appendTimes();
       for (let i = 0; i < warmup + budget.samples; i++) {
@@ -189,15 +214,24 @@ export const linkAnalysis: Measure = {
         t = performance.now();
         const rows = await sql.query(path.sql, [id, hops]);
         const sqlMs = performance.now() - t;
+        t = performance.now();
+        if (partSql) await sql.query(partSql.sql, [id, hops]);
+        const partMs = performance.now() - t;
         if (i === warmup - 1) appends.start = await appendTimes();
         if (i < warmup) continue;
         api.push(apiMs);
         floor.push(sqlMs);
         if (withoutLabels) unlabelled.push(unlabelledMs);
-        apiItems += path.size(r.data).items;
-        sqlItems += path.sqlSize(rows.rows as Array<{ t?: string }>);
+        if (partSql) part.push(partMs);
+        const [a, b] = [path.size(r.data), path.sqlSize(rows.rows as Array<{ t?: string }>)];
+        counted.api.items += a.items;
+        counted.api.edges += a.edges ?? 0;
+        counted.sql.items += b.items;
+        counted.sql.edges += b.edges ?? 0;
       }
       unlabelled.sort((a, b) => a - b);
+      part.sort((a, b) => a - b);
+      const perWalk = (n: number) => (n / budget.samples).toFixed(0);
       const appended = appendsSince(appends.start ?? appends, await appendTimes());
       api.sort((a, b) => a - b);
       floor.sort((a, b) => a - b);
@@ -213,8 +247,14 @@ export const linkAnalysis: Measure = {
         ratio: a95 / s95,
         ...(hops === 3 ? { target: '<= 2 (p95; at large)', pass: a95 / s95 <= 2 } : {}),
         notes: [
-          `p50 / p95 of ${budget.samples} sequential walks from ${starts.length} start entities as ${PERSONA}; ${path.unit} per walk: API ${(apiItems / budget.samples).toFixed(0)} (what reaches the persona), SQL ${(sqlItems / budget.samples).toFixed(0)} (all)`,
+          `p50 / p95 of ${budget.samples} sequential walks from ${starts.length} start entities as ${PERSONA}; ${path.unit} per walk: API ${perWalk(counted.api.items)} (what reaches the persona), SQL ${perWalk(counted.sql.items)} (all)` +
+            (counted.sql.edges ? `; edges per walk: API ${perWalk(counted.api.edges)}, SQL ${perWalk(counted.sql.edges)}` : ''),
           ...(hops === 1 ? [path.describe] : []),
+          ...(partSql
+            ? [
+                `baseline with ${partSql.describe}, each right after the baseline: ${percentile(part, 50).toFixed(1)} / ${percentile(part, 95).toFixed(1)} ms; the API's p95 is ${(a95 / percentile(part, 95)).toFixed(2)} of it`,
+              ]
+            : []),
           ...(unlabelled.length
             ? [
                 `without node labels (no entity value shown, so no CONSULT/DISCLOSE audit events written), each right after its labelled twin: ${percentile(unlabelled, 50).toFixed(1)} / ${percentile(unlabelled, 95).toFixed(1)} ms, ratio ${(percentile(unlabelled, 95) / s95).toFixed(2)} (p95)`,
