@@ -85,7 +85,8 @@ const EXPANDED_ONLY_SQL = `${NETWORK_WALK},
   SELECT 'edge', id, NULL, kind, NULL, source, target FROM edges`;
 
 const NETWORK: Path = {
-  describe: 'API = network(seeds: [id], depth, observations: false); baseline = the same breadth-first walk over links as one recursive CTE returning the same nodes and every link among them, no policy',
+  describe:
+    'API = network(seeds: [id], depth, observations: false); baseline = the same breadth-first walk over links as one recursive CTE returning the same nodes and every link among them, no policy',
   query: (_, labels = true) => `query Network($id: ID!, $depth: Int!) {
     network(seeds: [$id], depth: $depth, observations: false, degreeCap: 500, nodeLimit: 1000) {
       nodes { id type ${labels ? 'label ' : ''}depth degree hub } edges { id source target kind } truncated
