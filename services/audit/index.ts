@@ -19,6 +19,7 @@ import { AuditAppendAtHeadRecords1764000002900 } from '../../migrations/audit/17
 import { AuditEventSeqsAbout1764000002950 } from '../../migrations/audit/1764000002950-audit-event-seqs-about';
 import { AuditClaimActorTokenIndex1764000003000 } from '../../migrations/audit/1764000003000-claim-actor-token-index';
 import { AuditFieldsUncompressed1764000003010 } from '../../migrations/audit/1764000003010-audit-fields-uncompressed';
+import { AuditHitNoHitUsage1764000003020 } from '../../migrations/audit/1764000003020-hit-no-hit-usage';
 
 /** Why the checkpoints are open to every member: a witness keeps its own copies and checks them with the hub's public key. */
 const CHECKPOINTS_ARE_PUBLIC = 'a checkpoint holds an event count, a seq, a hash and a time, nothing of any event: every member may keep copies as a witness';
@@ -49,6 +50,7 @@ export const auditSubgraph: SubgraphDefinition = {
     AuditEventSeqsAbout1764000002950,
     AuditClaimActorTokenIndex1764000003000,
     AuditFieldsUncompressed1764000003010,
+    AuditHitNoHitUsage1764000003020,
   ],
   tables: AUDIT_TABLES,
   startBackground: (db, config) => startCheckpointer(db, config),

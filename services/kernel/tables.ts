@@ -29,8 +29,8 @@
  *   visuals): read where that row is, by that agency type only (and HUB_ANALYST actors); written like
  *   `audience`.
  * - `function-only`: bookkeeping of the schema's own SECURITY DEFINER functions (the actor tokens
- *   mutations ran with): no privilege and no policy, so the application role reads and writes none
- *   of it but through those functions.
+ *   mutations ran with, the hit/no-hit quota's counts): no privilege and no policy, so the
+ *   application role reads and writes none of it but through those functions.
  * - `reference`: the hub's directory and gazetteer (agencies, users, issuers, groups, places): no
  *   tenant rows; readable by every connection (authentication reads it before there is an actor),
  *   written only with a HUB_ADMIN actor.

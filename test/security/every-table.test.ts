@@ -249,14 +249,12 @@ describe('row-level security on every table', () => {
 
   test('a function-only table is neither read nor written by the application role, whatever the actor', async () => {
     const tables = TABLES.filter((d) => d.rows.kind === 'function-only');
-    expect(tables.map((d) => d.table)).toEqual(['audit.used_actor_tokens']);
+    expect(tables.map((d) => d.table)).toEqual(['audit.used_actor_tokens', 'audit.hit_no_hit_usage']);
     for (const decl of tables) {
       for (const actor of [undefined, actorOf('met-police'), actorOf('tessera-hub'), actorOf('tessera-admin')]) {
         await expect(asApp(actor, `SELECT 1 FROM ${decl.table}`)).rejects.toThrow(/permission denied/);
         await expect(asApp(actor, `DELETE FROM ${decl.table}`)).rejects.toThrow(/permission denied/);
-        await expect(asApp(actor, `INSERT INTO ${decl.table} (audience, jti, expires_at) VALUES ('cases', 'probe', now())`)).rejects.toThrow(
-          /permission denied/,
-        );
+        await expect(asApp(actor, `INSERT INTO ${decl.table} DEFAULT VALUES`)).rejects.toThrow(/permission denied/);
       }
     }
   });
