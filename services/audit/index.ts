@@ -20,7 +20,7 @@ import { AuditEventSeqsAbout1764000002950 } from '../../migrations/audit/1764000
 import { AuditClaimActorTokenIndex1764000003000 } from '../../migrations/audit/1764000003000-claim-actor-token-index';
 import { AuditFieldsUncompressed1764000003010 } from '../../migrations/audit/1764000003010-audit-fields-uncompressed';
 import { AuditHitNoHitUsage1764000003020 } from '../../migrations/audit/1764000003020-hit-no-hit-usage';
-import { AuditHeadByIndex1764000003030 } from '../../migrations/audit/1764000003030-audit-head-by-index';
+import { AuditPlansByIndex1764000003030 } from '../../migrations/audit/1764000003030-audit-plans-by-index';
 
 /** Why the checkpoints are open to every member: a witness keeps its own copies and checks them with the hub's public key. */
 const CHECKPOINTS_ARE_PUBLIC = 'a checkpoint holds an event count, a seq, a hash and a time, nothing of any event: every member may keep copies as a witness';
@@ -52,7 +52,7 @@ export const auditSubgraph: SubgraphDefinition = {
     AuditClaimActorTokenIndex1764000003000,
     AuditFieldsUncompressed1764000003010,
     AuditHitNoHitUsage1764000003020,
-    AuditHeadByIndex1764000003030,
+    AuditPlansByIndex1764000003030,
   ],
   tables: AUDIT_TABLES,
   startBackground: (db, config) => startCheckpointer(db, config),
