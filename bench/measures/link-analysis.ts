@@ -51,38 +51,35 @@ const NETWORK_WALK = `WITH RECURSIVE walk(node, depth) AS (
     WHERE w.depth < $2
   )`;
 
-/**
- * The nodes within $2 hops (entity labels) and every link between two of them, as the network query
- * returns them: the links of the nodes expanded, and those among the last layer's nodes (two
- * accounts that paid each other, both at the last depth). As one condition on both ends of a link
- * over the held ids, which Postgres answers with a BitmapAnd of the four link-end indexes.
- */
-const NETWORK_SQL = `${NETWORK_WALK},
+/** The walk's nodes (with entity labels) and its edges: `edges` is the SQL of the CTEs that end with one named `edges`. */
+const networkSql = (edges: string) => `${NETWORK_WALK},
   nodes AS (SELECT node, min(depth) AS depth FROM walk GROUP BY node),
-  held AS MATERIALIZED (SELECT array_agg(node) AS ids FROM nodes),
-  edges AS (
-    SELECT l.id, l.kind, coalesce(l.from_entity_id, l.from_person_id) AS source, coalesce(l.to_entity_id, l.to_person_id) AS target
-    FROM entities.links l
-    WHERE (l.from_entity_id = ANY((SELECT ids FROM held)::uuid[]) OR l.from_person_id = ANY((SELECT ids FROM held)::uuid[]))
-      AND (l.to_entity_id = ANY((SELECT ids FROM held)::uuid[]) OR l.to_person_id = ANY((SELECT ids FROM held)::uuid[]))
-  )
+  ${edges}
   SELECT 'node' AS t, n.node AS id, n.depth, e.kind, e.value, NULL::uuid AS source, NULL::uuid AS target
     FROM nodes n LEFT JOIN entities.entities e ON e.id = n.node
   UNION ALL
   SELECT 'edge', id, NULL, kind, NULL, source, target FROM edges`;
 
-/** NETWORK_SQL with the links of the nodes expanded only: what the walk costs without the last layer's links among themselves. */
-const EXPANDED_ONLY_SQL = `${NETWORK_WALK},
-  nodes AS (SELECT node, min(depth) AS depth FROM walk GROUP BY node),
+/**
+ * The nodes within $2 hops and every link between two of them, as the network query returns them:
+ * the links of the nodes expanded, and those among the last layer's nodes (two accounts that paid
+ * each other, both at the last depth). As one condition on both ends of a link over the held ids,
+ * which Postgres answers with a BitmapAnd of the four link-end indexes.
+ */
+const NETWORK_SQL = networkSql(`held AS MATERIALIZED (SELECT array_agg(node) AS ids FROM nodes),
   edges AS (
+    SELECT l.id, l.kind, coalesce(l.from_entity_id, l.from_person_id) AS source, coalesce(l.to_entity_id, l.to_person_id) AS target
+    FROM entities.links l
+    WHERE (l.from_entity_id = ANY((SELECT ids FROM held)::uuid[]) OR l.from_person_id = ANY((SELECT ids FROM held)::uuid[]))
+      AND (l.to_entity_id = ANY((SELECT ids FROM held)::uuid[]) OR l.to_person_id = ANY((SELECT ids FROM held)::uuid[]))
+  )`);
+
+/** The same with the links of the nodes expanded only: what the walk costs without the last layer's links among themselves. */
+const EXPANDED_ONLY_SQL = networkSql(`edges AS (
     SELECT DISTINCT l.id, l.kind, coalesce(l.from_entity_id, l.from_person_id) AS source, coalesce(l.to_entity_id, l.to_person_id) AS target
     FROM nodes n JOIN entities.links l
       ON n.depth < $2 AND (l.from_entity_id = n.node OR l.to_entity_id = n.node OR l.from_person_id = n.node OR l.to_person_id = n.node)
-  )
-  SELECT 'node' AS t, n.node AS id, n.depth, e.kind, e.value, NULL::uuid AS source, NULL::uuid AS target
-    FROM nodes n LEFT JOIN entities.entities e ON e.id = n.node
-  UNION ALL
-  SELECT 'edge', id, NULL, kind, NULL, source, target FROM edges`;
+  )`);
 
 const NETWORK: Path = {
   describe:
