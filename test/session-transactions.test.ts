@@ -108,3 +108,16 @@ test("a request that may write opens with its first transaction's savepoint: tha
     'COMMIT',
   ]);
 });
+
+test('a session that only reads is READ ONLY: Postgres refuses its writes, and it gives its connection back after finish()', async () => {
+  const reads = db.sessionFor(actor, { readOnly: true });
+  expect(await reads.query(`SELECT current_setting('transaction_read_only') AS ro`)).toEqual([{ ro: 'on' }]);
+  await expect(reads.query('CREATE TEMP TABLE refused (v text)')).rejects.toThrow(/read-only transaction/);
+  await reads.finish(false);
+  // It ends without the caller waiting: the connection is back in the pool once its ROLLBACK is answered.
+  for (let i = 0; i < 100 && db.poolUsage()!.idle < db.poolUsage()!.total; i++) await new Promise((r) => setTimeout(r, 20));
+  expect(db.poolUsage()).toMatchObject({ idle: db.poolUsage()!.total, waiting: 0 });
+  const writes = db.sessionFor(actor);
+  expect(await writes.query(`SELECT current_setting('transaction_read_only') AS ro`)).toEqual([{ ro: 'off' }]);
+  await writes.finish(true);
+});

@@ -129,12 +129,14 @@ export class Database implements Db {
   }
 
   /**
-   * The database session of one request made by `actor` (see ActorSession). With `route.replica`
-   * and a replica configured, it reads on the replica (see SessionRoute); otherwise on this database.
+   * The database session of one request made by `actor` (see ActorSession). With `route.readOnly`
+   * its transaction is READ ONLY, on the replica when one is configured (see SessionRoute),
+   * otherwise on this database.
    */
   sessionFor(actor: Actor, route: SessionRoute = {}): ActorSession {
-    if (!this.replica) return new ActorSession(this.dataSource, actor, this);
-    return new ActorSession(this.dataSource, actor, this, route.replica ? { replica: this.replica.dataSource, minLsn: route.minLsn } : { noteLsn: true });
+    const readOnly = route.readOnly === true;
+    if (!this.replica) return new ActorSession(this.dataSource, actor, this, undefined, readOnly);
+    return new ActorSession(this.dataSource, actor, this, readOnly ? { replica: this.replica.dataSource, minLsn: route.minLsn } : { noteLsn: true }, readOnly);
   }
 }
 
@@ -145,7 +147,9 @@ export class Database implements Db {
  * row-level security policies read. Opened on the first statement; `transaction()` is a savepoint
  * inside it (a request that may write opens with one, which its first transaction uses; a savepoint
  * is released just before the next statement, or by COMMIT: see `unreleased`); `finish()` commits (or rolls back) and returns the connection before the response
- * leaves, so an acknowledged write is a committed one. Settings are LOCAL: they end with the
+ * leaves, so an acknowledged write is a committed one. A request that only reads (SessionRoute
+ * `readOnly`) has a READ ONLY transaction, which Postgres keeps from writing, and which ends after
+ * the response has left: it has nothing to make durable. Settings are LOCAL: they end with the
  * transaction and can never leak to the pool's next user.
  */
 /** The actor's transaction-local settings that row-level security reads (`tessera.*`), as one SELECT of escaped literals. */
@@ -161,14 +165,15 @@ export function actorSettingsSql(actor: Actor): string {
 }
 
 /**
- * Where a request's session reads. `replica`: the request only reads (a query whose root fields
- * write nothing), so it may run on the hot standby, in a READ ONLY transaction. `minLsn`: the
- * caller's last write (the primary's WAL position after it committed); the session reads on the
- * replica only if the replica has replayed that far (`pg_last_wal_replay_lsn()`), else on the
- * primary, so a caller always reads its own writes.
+ * Where and how a request's session reads. `readOnly`: the request only reads (a query whose root
+ * fields write nothing), so its transaction is READ ONLY (Postgres refuses any write in it), it may
+ * run on the hot standby, and it ends after the response has left (there is nothing to make
+ * durable). `minLsn`: the caller's last write (the primary's WAL position after it committed); the
+ * session reads on the replica only if the replica has replayed that far
+ * (`pg_last_wal_replay_lsn()`), else on the primary, so a caller always reads its own writes.
  */
 export interface SessionRoute {
-  replica?: boolean;
+  readOnly?: boolean;
   minLsn?: string;
 }
 
@@ -239,6 +244,8 @@ export class ActorSession implements Db {
     private readonly actor: Actor,
     private readonly database?: Database,
     private readonly replica?: { replica: DataSource; minLsn?: string } | { noteLsn: true },
+    /** The request only reads (SessionRoute): a READ ONLY transaction, ended without waiting (finish). */
+    private readonly readOnly = false,
   ) {}
 
   /**
@@ -285,7 +292,7 @@ export class ActorSession implements Db {
       let claimed = true;
       try {
         // One round trip: the transaction and the actor's settings together (a simple-protocol query, so literals).
-        if (!this.claim) await runner.query(`BEGIN; ${this.settingsSql()}`);
+        if (!this.claim) await runner.query(`${this.readOnly ? 'BEGIN READ ONLY' : 'BEGIN'}; ${this.settingsSql()}`);
         else {
           const { audience, jti, expiresAt } = this.claim;
           const client = this.connection as EventEmitter & { query(text: string): Promise<Array<{ rows: Array<{ first?: boolean }> }>> };
@@ -450,21 +457,31 @@ export class ActorSession implements Db {
       this.unreleased = undefined;
       this.fresh = false;
       this.planMode = 'auto';
-      try {
-        await runner.query(commit ? 'COMMIT' : 'ROLLBACK');
-        if (commit && this.replica && 'noteLsn' in this.replica) {
-          const [row] = (await runner.query('SELECT pg_current_wal_lsn()::text AS lsn')) as Array<{ lsn: string }>;
-          this.writtenLsn = row!.lsn;
-        }
-      } catch (err) {
-        throw this.lost ?? err;
-      } finally {
-        this.detach();
-        this.lost = undefined;
-        await runner.release();
-      }
+      const ending = this.end(runner, commit);
+      // A READ ONLY transaction has nothing to make durable: the response need not wait for its end.
+      if (this.readOnly) ending.catch((err: unknown) => rootLogger.warn({ err }, 'a read-only session did not end cleanly'));
+      else await ending;
     }
     if (commit) for (const fn of onCommit) fn();
+  }
+
+  /** Ends the transaction on `runner` and returns the connection to its pool. */
+  private async end(runner: QueryRunner, commit: boolean): Promise<void> {
+    const connection = this.connection;
+    this.connection = undefined;
+    try {
+      await runner.query(commit ? 'COMMIT' : 'ROLLBACK');
+      if (commit && !this.readOnly && this.replica && 'noteLsn' in this.replica) {
+        const [row] = (await runner.query('SELECT pg_current_wal_lsn()::text AS lsn')) as Array<{ lsn: string }>;
+        this.writtenLsn = row!.lsn;
+      }
+    } catch (err) {
+      throw this.lost ?? err;
+    } finally {
+      connection?.removeListener('error', this.onConnectionError);
+      this.lost = undefined;
+      await runner.release();
+    }
   }
 }
 

@@ -20,7 +20,7 @@ describe('which subgraph requests may read on the replica', () => {
   });
 
   test("the route carries the caller's last write only for a read", () => {
-    expect(routeOf(op('{ me { id } }'), writing, '0/16B3748')).toEqual({ replica: true, minLsn: '0/16B3748' });
+    expect(routeOf(op('{ me { id } }'), writing, '0/16B3748')).toEqual({ readOnly: true, minLsn: '0/16B3748' });
     expect(routeOf(op('mutation { x }'), writing, '0/16B3748')).toEqual({});
   });
 });

@@ -59,5 +59,5 @@ function judge(operation: SubgraphOperation, primaryQueries: ReadonlySet<string>
 
 /** The session route of one subgraph request. */
 export function routeOf(operation: SubgraphOperation, primaryQueries: ReadonlySet<string>, minLsn: string | undefined): SessionRoute {
-  return onlyReads(operation, primaryQueries) ? { replica: true, minLsn } : {};
+  return onlyReads(operation, primaryQueries) ? { readOnly: true, minLsn } : {};
 }

@@ -44,11 +44,11 @@ export interface SubgraphDefinition {
    */
   startBackground?(db: Database, config: Config): { stop(): Promise<void> };
   /**
-   * Root Query fields that run on the primary when a read replica is configured, like mutations:
+   * Root Query fields that run in a transaction that may write, on the primary, like mutations:
    * those that write (a quota meter, an audit event in the request's transaction), and those whose
    * callers the gateway cannot follow to read their own writes (the anonymous public). Every other
-   * query may read on the replica (kernel/replica.ts). A writing query left out fails on the
-   * replica (a read-only transaction), never silently.
+   * query runs in a READ ONLY transaction, on the replica when one is configured (kernel/replica.ts),
+   * so a writing query left out fails everywhere, in every test, never silently.
    */
   primaryQueries?: readonly string[];
 }
@@ -105,10 +105,9 @@ function withhold(response: { body: unknown }, err: unknown, message: string): v
  *   back.
  * - a query: its consultations go to the process's appender (one group commit with the other
  *   requests' consultations of the moment) while its session commits, both at once: a query's
- *   session writes nothing (every query outside a subgraph's `primaryQueries` runs READ ONLY on a
- *   replica when one is configured; `hitNoHit` commits its event through the appender before it answers), so
- *   ending it before the record is durable releases nothing, and the request waits for the slower of
- *   the two round trips instead of their sum.
+ *   session writes nothing (every query outside a subgraph's `primaryQueries` runs READ ONLY, and
+ *   ends after the response; `hitNoHit` commits its event through the appender before it answers), so
+ *   ending it before the record is durable releases nothing.
  * Both happen before the response leaves, so personal data is never sent without its durable
  * consultation record, and an answer never claims a write that is not durable; if either fails, the
  * response becomes an error without data. (willSendResponse runs after execution and before
@@ -186,7 +185,7 @@ export async function createSubgraphServer(def: SubgraphDefinition, deps: { db: 
         operation,
         def.name,
         deps.db,
-        deps.db.replica ? routeOf(operation, primaryQueries, minLsn) : {},
+        routeOf(operation, primaryQueries, minLsn),
         !onlyReads(operation, primaryQueries),
       ),
   };

@@ -20,6 +20,8 @@ export const routesSubgraph: SubgraphDefinition = {
   dbSchema: 'routes',
   migrations: [RoutesInit1764000000050, Campaigns1764000000060],
   tables: ROUTES_TABLES,
+  // The export is audited as a disclosure to the partner, in the request's transaction (campaign.service.ts).
+  primaryQueries: ['campaignTargetAreasExport'],
   buildSchema: () =>
     buildFederatedSchema({
       resolvers: [

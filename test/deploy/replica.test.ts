@@ -70,7 +70,7 @@ maybe('a primary and its hot standby', () => {
 
   test("a read-only session runs on the hot standby in a read-only transaction, with the actor's settings (set_config works there)", async () => {
     const actor = actorOf('met-police');
-    const session = appDb.sessionFor(actor, { replica: true });
+    const session = appDb.sessionFor(actor, { readOnly: true });
     const [row] = await session.query<{ standby: boolean; agency: string; ro: string }>(
       "SELECT pg_is_in_recovery() AS standby, current_setting('tessera.agency_id') AS agency, current_setting('transaction_read_only') AS ro",
     );
@@ -90,7 +90,7 @@ maybe('a primary and its hot standby', () => {
     const seen: Record<string, string[]> = {};
     for (const slug of ['met-police', 'safe-passage', 'albion-bank', 'spitalul-iasi']) {
       const visible = async (replicaRoute: boolean) => {
-        const s = appDb.sessionFor(actorOf(slug), { replica: replicaRoute });
+        const s = appDb.sessionFor(actorOf(slug), { readOnly: replicaRoute });
         const rows = await s.query<{ id: string }>('SELECT id FROM cases.cases ORDER BY id');
         await s.finish(true);
         return { ids: rows.map((r) => r.id), servedBy: s.servedBy };
@@ -170,7 +170,7 @@ maybe('a primary and its hot standby', () => {
   test('without a replica nothing changes: every session on the one database, no WAL position noted', async () => {
     const single = await connect(appDatabaseUrl(primary.url('tessera'), APP_PASSWORD), 1);
     try {
-      const s = single.sessionFor(actorOf('met-police'), { replica: true });
+      const s = single.sessionFor(actorOf('met-police'), { readOnly: true });
       await s.query('SELECT 1');
       await s.finish(true);
       expect(s.servedBy).toBe('primary');
@@ -185,7 +185,7 @@ maybe('a primary and its hot standby', () => {
     replicaDown = true;
     await replicaAdmin.end();
     replica.stop();
-    const s = appDb.sessionFor(actorOf('met-police'), { replica: true });
+    const s = appDb.sessionFor(actorOf('met-police'), { readOnly: true });
     const [row] = await s.query<{ standby: boolean }>('SELECT pg_is_in_recovery() AS standby');
     await s.finish(true);
     expect(s.servedBy).toBe('primary');
