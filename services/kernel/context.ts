@@ -69,8 +69,8 @@ export async function readAs<T>(ctx: RequestContext, actor: Actor, service: stri
 
 /**
  * The one way a subgraph turns an incoming request into a context: the gateway's token, signed for
- * this very operation, or nothing. A request that may write (`writes`: a mutation, or a query of
- * the subgraph's `primaryQueries`) claims the token's id in the table every replica of the
+ * this very operation, or nothing. A request that may write (not `route.readOnly`: a mutation, or a
+ * query of the subgraph's `primaryQueries`) claims the token's id in the table every replica of the
  * subgraph shares, in the round trip that opens its session, and is refused (UNAUTHENTICATED) if
  * another request already ran it, here or at another replica: a captured token repeats no write.
  */
@@ -80,12 +80,11 @@ export async function contextFromAuthorization(
   operation: SubgraphOperation,
   service: string,
   db: Database,
-  route: SessionRoute = {},
-  writes = false,
+  route: SessionRoute,
 ): Promise<RequestContext> {
   const { actor, requestId, token } = await verifyActorToken(keys, authorization, service, operation);
   const ctx = createContext(actor, requestId, db, service, route);
-  if (writes) {
+  if (route.readOnly !== true) {
     let first: boolean;
     try {
       first = await ctx.db.claimActorToken(token);

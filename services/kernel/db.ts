@@ -471,7 +471,7 @@ export class ActorSession implements Db {
     this.connection = undefined;
     try {
       await runner.query(commit ? 'COMMIT' : 'ROLLBACK');
-      if (commit && !this.readOnly && this.replica && 'noteLsn' in this.replica) {
+      if (commit && this.replica && 'noteLsn' in this.replica) {
         const [row] = (await runner.query('SELECT pg_current_wal_lsn()::text AS lsn')) as Array<{ lsn: string }>;
         this.writtenLsn = row!.lsn;
       }

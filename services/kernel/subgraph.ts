@@ -9,7 +9,7 @@ import { contextFromAuthorization, type RequestContext } from './context';
 import type { Database, Sql } from './db';
 import { assertBoundByRowLevelSecurity } from './security';
 import { maskError, unexpectedError } from './errors';
-import { onlyReads, routeOf, WRITTEN_LSN_HEADER } from './replica';
+import { routeOf, WRITTEN_LSN_HEADER } from './replica';
 import { type Logger, rootLogger } from './logger';
 import type { TableDeclaration } from './tables';
 
@@ -179,14 +179,6 @@ export async function createSubgraphServer(def: SubgraphDefinition, deps: { db: 
     name: def.name,
     server,
     context: (authorization, operation, minLsn) =>
-      contextFromAuthorization(
-        deps.keys,
-        authorization,
-        operation,
-        def.name,
-        deps.db,
-        routeOf(operation, primaryQueries, minLsn),
-        !onlyReads(operation, primaryQueries),
-      ),
+      contextFromAuthorization(deps.keys, authorization, operation, def.name, deps.db, routeOf(operation, primaryQueries, minLsn)),
   };
 }
