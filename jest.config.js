@@ -42,6 +42,10 @@ module.exports = {
     },
   ],
   maxWorkers: 2,
+  // Each test file's modules (a hub, its schemas, its pools) are not all released when the file ends: a
+  // worker's heap grew to 3 GB over a run, and a process with such a heap takes longer to end than Jest
+  // waits for (500 ms), so it was killed with a warning. A worker above this after a file is replaced.
+  workerIdleMemoryLimit: '1GB',
   // A global option (ignored per project): integration hooks start real servers, slow under load.
   testTimeout: 120000,
 };
