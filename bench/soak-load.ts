@@ -55,6 +55,8 @@ export interface SoakDone {
   /** The first few error messages, for the report. */
   errorSamples: string[];
   acknowledged: string[];
+  /** Latency over the whole run, by kind of request. */
+  byKind: Array<{ kind: string; answered: number; p50: number; p99: number; max: number }>;
 }
 
 function pick(requests: SoakRequest[], r: number): SoakRequest {
@@ -73,6 +75,7 @@ function at(data: unknown, path: string): unknown {
 
 export async function runSoak(plan: SoakPlan, report: (m: SoakWindow | SoakDone) => void): Promise<void> {
   const counters = new Map<string, number>();
+  const latencies = new Map<string, number[]>(plan.requests.map((q) => [q.kind, []]));
   let window: number[] = [];
   let windowErrors = 0;
   let inFlight = 0;
@@ -108,7 +111,9 @@ export async function runSoak(plan: SoakPlan, report: (m: SoakWindow | SoakDone)
     const p = postGraphQL(plan.url, req.authorization, req.query, variables, req.allowedCodes ?? [], req.purpose)
       .then(({ data }) => {
         answered++;
-        window.push(performance.now() - t0);
+        const ms = performance.now() - t0;
+        window.push(ms);
+        latencies.get(req.kind)!.push(ms);
         if (req.acknowledgedId) {
           const id = at(data, req.acknowledgedId);
           if (typeof id === 'string') acknowledged.push(id);
@@ -153,7 +158,11 @@ export async function runSoak(plan: SoakPlan, report: (m: SoakWindow | SoakDone)
   }
   await Promise.all([...pending]);
   flush();
-  report({ type: 'done', sent, answered, errors, errorSamples, acknowledged });
+  const byKind = [...latencies].map(([kind, all]) => {
+    const sorted = all.sort((a, b) => a - b);
+    return { kind, answered: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? 0 };
+  });
+  report({ type: 'done', sent, answered, errors, errorSamples, acknowledged, byKind });
 }
 
 // Forked by the soak measure: the plan arrives as the first message, reports go back the same way.
