@@ -144,8 +144,8 @@ export async function searchPersons(ctx: RequestContext, name: string, first: nu
   const { rows } = await selectVisible(ctx, personTable, {
     params,
     filterFields: ['fullName'],
-    extraColumns: `${similaritySql('cases', 'p.full_name', t)} AS "__score"`,
-    where: () => [fuzzyMatchSql('cases', 'p.full_name', t)],
+    extraColumns: `${similaritySql('cases', 'p.full_name_folded', t)} AS "__score"`,
+    where: () => [fuzzyMatchSql('cases', 'p.full_name_folded', t)],
     orderBy: '"__score" DESC, p.id',
     limit: first,
   });

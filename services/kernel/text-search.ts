@@ -5,19 +5,18 @@
  */
 
 /**
- * Trigram match of a folded column against a folded search term: similar as a whole, similar to a
- * run of the column's words (pg_trgm word similarity, so a misspelt surname alone finds the full
- * name), or containing it.
+ * Trigram match of a folded column (`folded`: its text as `<schema>.fold` gives it, e.g. a
+ * generated column, so rows are not folded again at every search) against a folded search term:
+ * similar as a whole, similar to a run of the column's words (pg_trgm word similarity, so a misspelt
+ * surname alone finds the full name), or containing it.
  */
-export function fuzzyMatchSql(schema: string, column: string, termParam: string): string {
-  const col = `${schema}.fold(${column})`;
+export function fuzzyMatchSql(schema: string, folded: string, termParam: string): string {
   const term = `${schema}.fold(${termParam})`;
-  return `(${col} % ${term} OR ${term} <% ${col} OR ${col} LIKE '%' || ${term} || '%')`;
+  return `(${folded} % ${term} OR ${term} <% ${folded} OR ${folded} LIKE '%' || ${term} || '%')`;
 }
 
 /** The better of whole-text and word similarity, 0–1: the score the match above is ranked by. */
-export function similaritySql(schema: string, column: string, termParam: string): string {
-  const col = `${schema}.fold(${column})`;
+export function similaritySql(schema: string, folded: string, termParam: string): string {
   const term = `${schema}.fold(${termParam})`;
-  return `GREATEST(similarity(${col}, ${term}), word_similarity(${term}, ${col}))`;
+  return `GREATEST(similarity(${folded}, ${term}), word_similarity(${term}, ${folded}))`;
 }
