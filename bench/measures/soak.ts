@@ -191,8 +191,7 @@ export function soak(opts: SoakOptions): Measure {
         child.once('exit', (code) => code && reject(new Error(`the load generator exited with ${code}`)));
         child.send(plan);
       }).finally(() => heap.stop());
-      const last = samples[samples.length - 1];
-      if (last) samples.push({ ...last, at: last.at + 1, heapMb: collectNow(), collections: 1, rssMb: process.memoryUsage().rss / 2 ** 20 });
+      const end = { at: (samples[samples.length - 1]?.at ?? 0) + 1, heapMb: collectNow() };
 
       const found = done.acknowledged.length
         ? Number(
@@ -200,8 +199,11 @@ export function soak(opts: SoakOptions): Measure {
               .rows[0]!.n,
           )
         : 0;
-      // The samples after the first fifth of the run that follow a full collection.
-      const steady = samples.slice(Math.floor(samples.length / 5)).filter((s): s is Sample & { heapMb: number } => s.collections > 0 && s.heapMb !== undefined);
+      // The samples after the first fifth of the run that follow a full collection, and the one after the load.
+      const steady = [
+        ...samples.slice(Math.floor(samples.length / 5)).flatMap((s) => (s.collections > 0 && s.heapMb !== undefined ? [{ at: s.at, heapMb: s.heapMb }] : [])),
+        end,
+      ];
       const heapSlope = slope(steady.map((s) => [s.at, s.heapMb])); // MB per second
       const span = steady.length > 1 ? steady[steady.length - 1]!.at - steady[0]!.at : 0;
       const growth = heapSlope * span;
@@ -220,10 +222,13 @@ export function soak(opts: SoakOptions): Measure {
       await lineChart(
         'Hub memory (heap kept after full collections, resident set)',
         'MB',
-        samples.flatMap((s) => [
-          ...(s.heapMb === undefined ? [] : [{ at: s.at, series: 'heap kept', value: s.heapMb }]),
-          { at: s.at, series: 'resident', value: s.rssMb },
-        ]),
+        [
+          ...samples.flatMap((s) => [
+            ...(s.heapMb === undefined ? [] : [{ at: s.at, series: 'heap kept', value: s.heapMb }]),
+            { at: s.at, series: 'resident', value: s.rssMb },
+          ]),
+          { at: end.at, series: 'heap kept', value: end.heapMb },
+        ],
         path.join(opts.chartsDir, 'soak-memory.svg'),
       );
       const throughput = done.answered / (opts.durationMs / 1000);
