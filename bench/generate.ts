@@ -1,3 +1,4 @@
+import { fakerEN_GB, fakerRO } from '@faker-js/faker';
 import { Client } from 'pg';
 import type { EntityKind } from '../services/kernel/identifier';
 import type { DemoRegistry } from '../services/kernel/subgraph';
@@ -107,6 +108,22 @@ function choose(u: string, options: Array<[string, number]>): string {
 
 const sqlText = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const textArray = (values: string[]) => `ARRAY[${values.map(sqlText).join(', ')}]::text[]`;
+
+/**
+ * A person's full name for row `g`: a given name of their gender and a family name, drawn uniformly
+ * from Faker's lists for their nationality (Romanian for RO and MD, British for GB), so a name
+ * search meets what it would meet in real cases: diacritics, shared family names, names that differ
+ * by a letter.
+ */
+function personNameSql(gender: string, nationality: string): string {
+  const pick = (tag: string, names: string[]) => `(${textArray(names)})[1 + bench.ri('${tag}', g, ${names.length})]`;
+  const fullName = (locale: string, person: typeof fakerRO.definitions.person) => {
+    const given = person.first_name!;
+    return `CASE ${gender} WHEN 'female' THEN ${pick(`person-given-${locale}`, given.female!)} ELSE ${pick(`person-given-${locale}`, given.male!)} END
+      || ' ' || ${pick(`person-family-${locale}`, person.last_name!.generic!)}`;
+  };
+  return `(CASE ${nationality} WHEN 'GB' THEN ${fullName('gb', fakerEN_GB.definitions.person)} ELSE ${fullName('ro', fakerRO.definitions.person)} END)`;
+}
 
 /** Two distinct codes of a taxonomy for row `g`. */
 function twoOf(tag: string, codes: string[]): string {
@@ -330,16 +347,7 @@ export async function generate(url: string, demo: DemoRegistry, scaleName: Scale
            ["'35-44'", 0.15],
            ["'45+'", 0.05],
          ])},
-         CASE WHEN r.role = 'VICTIM' THEN 'female' ELSE ${choose(`bench.u('person-gender', g)`, [
-           ["'male'", 0.8],
-           ["'female'", 0.2],
-         ])} END,
-         ${choose(`bench.u('person-nat', g)`, [
-           ["'RO'", 0.8],
-           ["'GB'", 0.15],
-           ["'MD'", 0.05],
-         ])},
-         'Generated ' || initcap(lower(r.role)) || ' ' || g,
+         r.gender, r.nationality, ${personNameSql('r.gender', 'r.nationality')},
          '1975-01-01'::date + bench.ri('person-dob', g, 11000)::int,
          CASE WHEN bench.u('person-contact', g) < 0.3 THEN '+447' || lpad(bench.ri('person-phone', g, 1000000000)::text, 9, '0') END,
          c.created_at, c.created_at
@@ -349,7 +357,17 @@ export async function generate(url: string, demo: DemoRegistry, scaleName: Scale
            ["'VICTIM'", 0.6],
            ["'WITNESS'", 0.3],
            ["'REPORTER'", 0.1],
-         ])} END AS role) r
+         ])} END AS role) r0
+       CROSS JOIN LATERAL (SELECT r0.role,
+         CASE WHEN r0.role = 'VICTIM' THEN 'female' ELSE ${choose(`bench.u('person-gender', g)`, [
+           ["'male'", 0.8],
+           ["'female'", 0.2],
+         ])} END AS gender,
+         ${choose(`bench.u('person-nat', g)`, [
+           ["'RO'", 0.8],
+           ["'GB'", 0.15],
+           ["'MD'", 0.05],
+         ])} AS nationality) r
        JOIN cases.cases c ON c.id = bench.uid('case', g / ${PERSONS_PER_CASE})`,
       [],
     );
