@@ -17,8 +17,9 @@ import {
 import { type PageArgs, pageWindow, SortDirection, toPage } from '../kernel/pagination';
 import { assertCanChange, assertCanCreate, projectAll, projectOne, reaches } from '../kernel/policy';
 import { findVisible, getVisible, selectVisible, visibleLoader } from '../kernel/repository';
+import { nameMatchFunction } from '../kernel/security';
 import { assertIndicators, EXPLOITATION_INDICATORS } from '../kernel/taxonomy';
-import { fuzzyMatchSql, similaritySql } from '../kernel/text-search';
+import { similaritySql } from '../kernel/text-search';
 import { requestHash, submitOnce } from '../kernel/idempotency';
 import { idempotencyKey, isoDate, isUuid, period, text } from '../kernel/validate';
 import type { CaseFilter, CaseOrder, OpenCaseInput, PersonFilter, PersonInput, PersonOrder, TraffickingEventInput, UpdateCaseInput } from './case.input';
@@ -145,7 +146,7 @@ export async function searchPersons(ctx: RequestContext, name: string, first: nu
     params,
     filterFields: ['fullName'],
     extraColumns: `${similaritySql('cases', 'p.full_name_folded', t)} AS "__score"`,
-    where: () => [fuzzyMatchSql('cases', 'p.full_name_folded', t)],
+    where: () => [`p.id = ANY((SELECT ${nameMatchFunction(personTable.table)}(${t}))::uuid[])`],
     orderBy: '"__score" DESC, p.id',
     limit: first,
   });

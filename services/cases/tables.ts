@@ -3,7 +3,7 @@ import { declareTables, READ_WRITE } from '../kernel/tables';
 /** Every table of the `cases` schema (services/kernel/tables.ts says what each kind means). */
 export const CASES_TABLES = declareTables('cases', [
   { table: 'cases.cases', rows: { kind: 'marked' }, privileges: READ_WRITE },
-  { table: 'cases.persons', rows: { kind: 'marked' }, privileges: READ_WRITE },
+  { table: 'cases.persons', rows: { kind: 'marked', searchedBy: 'full_name_folded' }, privileges: READ_WRITE },
   { table: 'cases.events', rows: { kind: 'marked' }, privileges: READ_WRITE },
   { table: 'cases.referral_stages', rows: { kind: 'marked' }, privileges: READ_WRITE },
   {

@@ -6,6 +6,7 @@ import { type ActorRefs, audienceSqlFor, reachSqlFor } from '../../policies/reac
 import type { Sql } from './db';
 import type { TableDeclaration } from './tables';
 import { fileMadeOnce } from './hub-secret';
+import { fuzzyMatchSql } from './text-search';
 
 /**
  * Defence in depth below the application's SQL filters: the hub runs as `tessera_app`, a role that
@@ -142,6 +143,36 @@ function recordOwnerFunctionDdl(decl: TableDeclaration): string | undefined {
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog AS $fn$ ${lookups} LIMIT 1 $fn$`;
 }
 
+/** The function that answers which rows of a marked table, searched by name, match a term (see `nameMatchFunctionDdl`). */
+export function nameMatchFunction(table: string): string {
+  return `${table}_matching`;
+}
+
+/**
+ * For a marked table with `searchedBy`: `<table>_matching(term)`, the ids of the rows the session's
+ * actor reaches (the policy's own clause) whose folded column matches the term (`fuzzyMatchSql`),
+ * which the column's trigram index can answer. Under row-level security Postgres applies a query's
+ * own conditions after the policy's unless they are leakproof, and pg_trgm's operators are not, so
+ * a search written in the query tests every row the caller reaches; a query filters
+ * `id = ANY(<function>(term))` instead, which the primary key answers under the policy.
+ * SECURITY DEFINER to read through the index; it returns nothing the application role could not
+ * read itself, and no other role may call it.
+ */
+function nameMatchFunctionDdl(decl: TableDeclaration, trgmSchema: string): string[] {
+  if (decl.rows.kind !== 'marked' || !decl.rows.searchedBy) return [];
+  const [schema, table] = decl.table.split('.') as [string, string];
+  const fn = `${nameMatchFunction(decl.table)}(term text)`;
+  return [
+    `CREATE OR REPLACE FUNCTION ${fn} RETURNS uuid[]
+      LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog AS $fn$
+        SELECT coalesce(array_agg(${table}.id), '{}') FROM ${decl.table}
+        WHERE ${SETTINGS.agency} IS NOT NULL AND ${fuzzyMatchSql(schema, `${table}.${decl.rows.searchedBy}`, 'term', trgmSchema)}
+          AND ${reachSqlFor(SETTINGS, table, `${schema}.grants`)}
+      $fn$`,
+    `REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`,
+  ];
+}
+
 /** Tables in the given schemas that no declaration names (the schemas' migration bookkeeping aside). */
 export async function undeclaredTables(db: Pick<Client, 'query'>, tables: readonly TableDeclaration[]): Promise<string[]> {
   const schemas = [...new Set(tables.map((d) => d.table.split('.')[0]!))];
@@ -179,9 +210,12 @@ export async function applySecurity(ownerUrl: string, password: string, tables: 
       await db.query(`REVOKE ALL ON ALL TABLES IN SCHEMA ${schema} FROM ${APP_ROLE}`);
       await db.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${schema} TO ${APP_ROLE}`);
     }
+    const { rows: trgm } = await db.query<{ schema: string }>(`SELECT extnamespace::regnamespace::text AS schema FROM pg_extension WHERE extname = 'pg_trgm'`);
     for (const decl of tables) {
       const ddl = recordOwnerFunctionDdl(decl);
       if (ddl) await db.query(ddl);
+      if (decl.rows.kind === 'marked' && decl.rows.searchedBy && !trgm[0]) throw new Error(`${decl.table} is searched by name, but pg_trgm is not installed`);
+      for (const statement of nameMatchFunctionDdl(decl, trgm[0]?.schema ?? '')) await db.query(statement);
     }
     for (const schema of new Set(tables.map((d) => d.table.split('.')[0]!))) {
       await db.query(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ${schema} TO ${APP_ROLE}`);

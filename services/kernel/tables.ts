@@ -7,7 +7,10 @@
  *
  * Whose rows a table holds (`rows`):
  * - `marked`: TLP-marked records (MARKED_COLUMNS): a row reaches the caller by marking, ownership,
- *   sharing and grants (policies/reach.ts); only the owner agency writes it.
+ *   sharing and grants (policies/reach.ts); only the owner agency writes it. With `searchedBy`, a
+ *   folded text column searched by name (kernel/text-search.ts) through its trigram index:
+ *   `nameMatchFunction(table)` answers the ids of the rows the session's actor reaches whose column
+ *   matches a term (row-level security keeps a query's own trigram match off the index).
  * - `part`: rows that belong to a row of `parent` (a report's parties, a narrative's proposals):
  *   visible when that row is visible to the caller, written when the caller's agency owns it.
  * - `agency`: rows of one agency, or of the agencies named in `columns` (a submission, an access
@@ -38,7 +41,7 @@
 export type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
 
 export type RowOwnership =
-  | { kind: 'marked' }
+  | { kind: 'marked'; searchedBy?: string }
   | { kind: 'part'; parent: string; column: string }
   | { kind: 'agency'; columns: readonly [string, ...string[]] }
   | { kind: 'grants'; records: readonly string[] }

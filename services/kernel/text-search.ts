@@ -10,9 +10,11 @@
  * similar as a whole, similar to a run of the column's words (pg_trgm word similarity, so a misspelt
  * surname alone finds the full name), or containing it.
  */
-export function fuzzyMatchSql(schema: string, folded: string, termParam: string): string {
+export function fuzzyMatchSql(schema: string, folded: string, termParam: string, trgmSchema?: string): string {
   const term = `${schema}.fold(${termParam})`;
-  return `(${folded} % ${term} OR ${term} <% ${folded} OR ${folded} LIKE '%' || ${term} || '%')`;
+  // Qualified where the search path holds only pg_catalog (a SECURITY DEFINER function's).
+  const op = (o: string) => (trgmSchema ? `OPERATOR(${trgmSchema}.${o})` : o);
+  return `(${folded} ${op('%')} ${term} OR ${term} ${op('<%')} ${folded} OR ${folded} LIKE '%' || ${term} || '%')`;
 }
 
 /** The better of whole-text and word similarity, 0–1: the score the match above is ranked by. */
