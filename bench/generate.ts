@@ -125,6 +125,22 @@ function personNameSql(gender: string, nationality: string): string {
   return `(CASE ${nationality} WHEN 'GB' THEN ${fullName('gb', fakerEN_GB.definitions.person)} ELSE ${fullName('ro', fakerRO.definitions.person)} END)`;
 }
 
+/**
+ * The name of the `n`th organisation, unique, in the shapes of Faker's company names ("Popa - Stan",
+ * "Popa, Stan and Ionescu") over its Romanian family names: `n` is spread over every combination of
+ * a shape by a multiplicative permutation (7,919 is prime to 300² and 300³), so neighbouring
+ * organisations share no name.
+ */
+function organisationNameSql(n: string): string {
+  const family = fakerRO.definitions.person.last_name!.generic!;
+  const k = family.length;
+  const names = textArray(family);
+  const nth = (combinations: number, i: number) => `(${names})[1 + ((${n}) * 7919 % ${combinations}) / ${k ** i} % ${k}]`;
+  return `(CASE WHEN (${n}) < ${k ** 2} AND bench.u('org-shape', ${n}) < 0.5
+      THEN ${nth(k ** 2, 0)} || ' - ' || ${nth(k ** 2, 1)} || ' SRL'
+      ELSE ${nth(k ** 3, 0)} || ', ' || ${nth(k ** 3, 1)} || ' and ' || ${nth(k ** 3, 2)} || ' Ltd' END)`;
+}
+
 /** Two distinct codes of a taxonomy for row `g`. */
 function twoOf(tag: string, codes: string[]): string {
   const arr = textArray(codes);
@@ -401,7 +417,7 @@ export async function generate(url: string, demo: DemoRegistry, scaleName: Scale
            WHEN 'SOCIAL_PROFILE' THEN (ARRAY['instagram','facebook','tiktok'])[1 + bench.ri('social-platform', g, 3)] || ':generated.' || g
            WHEN 'ADDRESS' THEN 'Flat ' || (1 + g % 40) || ', ' || g || ' Example Road, ' || (ARRAY['London','Birmingham','Leicester','Sheffield','Bedford','Coventry'])[1 + bench.ri('address-city', g, 6)]
            WHEN 'VEHICLE' THEN 'GN' || g
-           ELSE 'Generated Trading ' || g || ' Ltd'
+           ELSE ${organisationNameSql(`g - ${ranges.ORGANISATION.start}`)}
          END,
          ${base} - g * interval '3 minutes'
        FROM ${series} CROSS JOIN LATERAL (SELECT CASE ${kindOf} END AS kind) k`,

@@ -11,6 +11,7 @@ import { EntitiesAdvertSource1764000000700 } from '../../migrations/entities/176
 import { EntitiesPrivateScreening1764000001100 } from '../../migrations/entities/1764000001100-private-screening';
 import { EntitiesPrivateScreeningEntries1764000001110 } from '../../migrations/entities/1764000001110-private-screening-entries';
 import { EntitiesPrivateScreeningIdempotency1764000002400 } from '../../migrations/entities/1764000002400-private-screening-idempotency';
+import { EntitiesOrganisationFoldedName1764000003050 } from '../../migrations/entities/1764000003050-organisation-folded-name';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedEntitiesDemo } from './demo-data';
@@ -42,6 +43,7 @@ export const entitiesSubgraph: SubgraphDefinition = {
     EntitiesPrivateScreening1764000001100,
     EntitiesPrivateScreeningEntries1764000001110,
     EntitiesPrivateScreeningIdempotency1764000002400,
+    EntitiesOrganisationFoldedName1764000003050,
   ],
   tables: ENTITIES_TABLES,
   // The private screening entries of the hub's key, built at start and after a key rotation, before a bank's first filter needs them.

@@ -3,10 +3,10 @@ import type { RequestContext } from '../kernel/context';
 import { badInput } from '../kernel/errors';
 import { projectOne } from '../kernel/policy';
 import { selectVisible } from '../kernel/repository';
+import { nameMatchFunction } from '../kernel/security';
+import { similaritySql } from '../kernel/text-search';
 import { text } from '../kernel/validate';
 import { entityTable } from './entity.repository';
-
-const fold = (sql: string) => `entities.fold(${sql})`;
 
 /**
  * Organisations by name, best match first: trigram similarity on folded names (lower-case,
@@ -21,16 +21,12 @@ export async function searchOrganisations(ctx: RequestContext, name: string, fir
   if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('first', 'must be between 1 and 100');
   const params = new SqlParams();
   const t = params.add(term);
-  const score = `greatest(similarity(${fold('en.value')}, ${fold(t)}), word_similarity(${fold(t)}, ${fold('en.value')}))`;
   const { rows } = await selectVisible(ctx, entityTable, {
     params,
     filterFields: ['kind', 'value'],
-    extraColumns: `${score} AS "__score"`,
-    where: () => [
-      `en.kind = 'ORGANISATION'`,
-      // The GIN trigram index on entities.fold(value) (kind = 'ORGANISATION') serves % and <%.
-      `(${fold('en.value')} % ${fold(t)} OR ${fold(t)} <% ${fold('en.value')} OR strpos(${fold('en.value')}, ${fold(t)}) > 0)`,
-    ],
+    extraColumns: `${similaritySql('entities', 'en.organisation_name_folded', t)} AS "__score"`,
+    // The candidates come through the trigram index on the folded name, which only organisations have.
+    where: () => [`en.kind = 'ORGANISATION'`, `en.id = ANY((SELECT ${nameMatchFunction(entityTable.table)}(${t}))::uuid[])`],
     orderBy: '"__score" DESC, en.id',
     limit: first,
   });

@@ -3,7 +3,11 @@ import { declareTables, READ_WRITE } from '../kernel/tables';
 /** Every table of the `entities` schema (services/kernel/tables.ts says what each kind means). */
 export const ENTITIES_TABLES = declareTables('entities', [
   // Created only through entities.ensure_entities, and forgotten only by the schema's own functions.
-  { table: 'entities.entities', rows: { kind: 'reached-through', through: 'entities.observations', column: 'entity_id' }, privileges: ['SELECT'] },
+  {
+    table: 'entities.entities',
+    rows: { kind: 'reached-through', through: 'entities.observations', column: 'entity_id', searchedBy: 'organisation_name_folded' },
+    privileges: ['SELECT'],
+  },
   { table: 'entities.observations', rows: { kind: 'marked' }, privileges: READ_WRITE },
   { table: 'entities.links', rows: { kind: 'marked' }, privileges: READ_WRITE },
   { table: 'entities.grants', rows: { kind: 'grants', records: ['entities.observations', 'entities.links'] }, privileges: READ_WRITE },

@@ -149,28 +149,52 @@ export function nameMatchFunction(table: string): string {
 }
 
 /**
- * For a marked table with `searchedBy`: `<table>_matching(term)`, the ids of the rows the session's
- * actor reaches (the policy's own clause) whose folded column matches the term (`fuzzyMatchSql`),
- * which the column's trigram index can answer. Under row-level security Postgres applies a query's
- * own conditions after the policy's unless they are leakproof, and pg_trgm's operators are not, so
- * a search written in the query tests every row the caller reaches; a query filters
- * `id = ANY(<function>(term))` instead, which the primary key answers under the policy.
- * SECURITY DEFINER to read through the index; it returns nothing the application role could not
- * read itself, and no other role may call it.
+ * For a table with `searchedBy`: `<table>_matching(term)`, the ids of the rows the session's actor
+ * reaches whose folded name matches the term (`fuzzyMatchSql`), which the column's trigram index can
+ * answer. Under row-level security Postgres applies a query's own conditions after the policy's
+ * unless they are leakproof, and pg_trgm's operators are not, so a search written in the query tests
+ * every row the caller reaches; a query filters `id = ANY(<function>(term))` instead, which the
+ * primary key answers under the policy. SECURITY DEFINER to read through the index, so the policies
+ * do not apply inside it: it applies what they say itself (`reachedSql`), returns nothing the
+ * application role could not read, and no other role may call it.
  */
-function nameMatchFunctionDdl(decl: TableDeclaration, trgmSchema: string): string[] {
-  if (decl.rows.kind !== 'marked' || !decl.rows.searchedBy) return [];
+function nameMatchFunctionDdl(decl: TableDeclaration, tables: readonly TableDeclaration[], trgmSchema: string): string[] {
+  const rows = decl.rows;
+  if ((rows.kind !== 'marked' && rows.kind !== 'reached-through') || !rows.searchedBy) return [];
+  if (!trgmSchema) throw new Error(`${decl.table} is searched by name, but pg_trgm is not installed`);
   const [schema, table] = decl.table.split('.') as [string, string];
   const fn = `${nameMatchFunction(decl.table)}(term text)`;
   return [
     `CREATE OR REPLACE FUNCTION ${fn} RETURNS uuid[]
       LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog AS $fn$
         SELECT coalesce(array_agg(${table}.id), '{}') FROM ${decl.table}
-        WHERE ${SETTINGS.agency} IS NOT NULL AND ${fuzzyMatchSql(schema, `${table}.${decl.rows.searchedBy}`, 'term', trgmSchema)}
-          AND ${reachSqlFor(SETTINGS, table, `${schema}.grants`)}
+        WHERE ${SETTINGS.agency} IS NOT NULL AND ${fuzzyMatchSql(schema, `${table}.${rows.searchedBy}`, 'term', trgmSchema)}
+          AND ${reachedSql(decl, table, tables)}
       $fn$`,
     `REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`,
   ];
+}
+
+/**
+ * Whether row `alias` of a marked or reached-through table reaches the session's actor, as its
+ * `tessera_reach` policy decides, written out for where no policy applies (the owner's functions):
+ * a marked row by the reach definition, a reached-through row by a row of its `through` table that
+ * reaches the actor in turn.
+ */
+function reachedSql(decl: TableDeclaration, alias: string, tables: readonly TableDeclaration[]): string {
+  const rows = decl.rows;
+  switch (rows.kind) {
+    case 'marked':
+      return reachSqlFor(SETTINGS, alias, `${decl.table.split('.')[0]}.grants`);
+    case 'reached-through': {
+      const through = tables.find((t) => t.table === rows.through);
+      if (!through) throw new Error(`${decl.table} is reached through ${rows.through}, which has no declaration here`);
+      const r = `${alias}_through`;
+      return `EXISTS (SELECT 1 FROM ${rows.through} ${r} WHERE ${r}.${rows.column} = ${alias}.id AND ${reachedSql(through, r, tables)})`;
+    }
+    default:
+      throw new Error(`${decl.table}: reach is written out for marked and reached-through tables only`);
+  }
 }
 
 /** Tables in the given schemas that no declaration names (the schemas' migration bookkeeping aside). */
@@ -214,8 +238,7 @@ export async function applySecurity(ownerUrl: string, password: string, tables: 
     for (const decl of tables) {
       const ddl = recordOwnerFunctionDdl(decl);
       if (ddl) await db.query(ddl);
-      if (decl.rows.kind === 'marked' && decl.rows.searchedBy && !trgm[0]) throw new Error(`${decl.table} is searched by name, but pg_trgm is not installed`);
-      for (const statement of nameMatchFunctionDdl(decl, trgm[0]?.schema ?? '')) await db.query(statement);
+      for (const statement of nameMatchFunctionDdl(decl, tables, trgm[0]?.schema ?? '')) await db.query(statement);
     }
     for (const schema of new Set(tables.map((d) => d.table.split('.')[0]!))) {
       await db.query(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ${schema} TO ${APP_ROLE}`);

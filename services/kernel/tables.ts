@@ -7,10 +7,7 @@
  *
  * Whose rows a table holds (`rows`):
  * - `marked`: TLP-marked records (MARKED_COLUMNS): a row reaches the caller by marking, ownership,
- *   sharing and grants (policies/reach.ts); only the owner agency writes it. With `searchedBy`, a
- *   folded text column searched by name (kernel/text-search.ts) through its trigram index:
- *   `nameMatchFunction(table)` answers the ids of the rows the session's actor reaches whose column
- *   matches a term (row-level security keeps a query's own trigram match off the index).
+ *   sharing and grants (policies/reach.ts); only the owner agency writes it.
  * - `part`: rows that belong to a row of `parent` (a report's parties, a narrative's proposals):
  *   visible when that row is visible to the caller, written when the caller's agency owns it.
  * - `agency`: rows of one agency, or of the agencies named in `columns` (a submission, an access
@@ -37,6 +34,11 @@
  * - `reference`: the hub's directory and gazetteer (agencies, users, issuers, groups, places): no
  *   tenant rows; readable by every connection (authentication reads it before there is an actor),
  *   written only with a HUB_ADMIN actor.
+ *
+ * A `marked` or `reached-through` table searched by name names its folded name column (`searchedBy`,
+ * kernel/text-search.ts): `nameMatchFunction(table)` answers the ids of the rows the session's actor
+ * reaches whose name matches a term, through the column's trigram index (row-level security keeps a
+ * query's own trigram match off the index).
  */
 export type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
 
@@ -45,7 +47,7 @@ export type RowOwnership =
   | { kind: 'part'; parent: string; column: string }
   | { kind: 'agency'; columns: readonly [string, ...string[]] }
   | { kind: 'grants'; records: readonly string[] }
-  | { kind: 'reached-through'; through: string; column: string }
+  | { kind: 'reached-through'; through: string; column: string; searchedBy?: string }
   | { kind: 'audit' }
   | { kind: 'public-intake' }
   | { kind: 'audience' }

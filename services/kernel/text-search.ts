@@ -14,7 +14,9 @@ export function fuzzyMatchSql(schema: string, folded: string, termParam: string,
   const term = `${schema}.fold(${termParam})`;
   // Qualified where the search path holds only pg_catalog (a SECURITY DEFINER function's).
   const op = (o: string) => (trgmSchema ? `OPERATOR(${trgmSchema}.${o})` : o);
-  return `(${folded} ${op('%')} ${term} OR ${term} ${op('<%')} ${folded} OR ${folded} LIKE '%' || ${term} || '%')`;
+  // Containment of the term as written: LIKE's own wildcards and escape in it are escaped.
+  const literal = `replace(replace(replace(${term}, '\\', '\\\\'), '%', '\\%'), '_', '\\_')`;
+  return `(${folded} ${op('%')} ${term} OR ${term} ${op('<%')} ${folded} OR ${folded} LIKE '%' || ${literal} || '%')`;
 }
 
 /** The better of whole-text and word similarity, 0–1: the score the match above is ranked by. */
