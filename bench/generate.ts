@@ -1,4 +1,6 @@
-import { fakerEN_GB, fakerRO } from '@faker-js/faker';
+// The two locales only: the package's index loads every locale, 16 MB of the process's heap.
+import { faker as fakerEN_GB } from '@faker-js/faker/locale/en_GB';
+import { faker as fakerRO } from '@faker-js/faker/locale/ro';
 import { Client } from 'pg';
 import type { EntityKind } from '../services/kernel/identifier';
 import type { DemoRegistry } from '../services/kernel/subgraph';

@@ -58,9 +58,8 @@ export function rowSecurityPolicies(decl: TableDeclaration): Array<{ name: strin
   const rows = decl.rows;
   switch (rows.kind) {
     case 'marked': {
-      const [schema, table] = t.split('.') as [string, string];
       return [
-        policy('tessera_reach', 'SELECT', `USING (${actor} AND ${reachSqlFor(SETTINGS, table, `${schema}.grants`)})`),
+        policy('tessera_reach', 'SELECT', `USING (${actor} AND ${markedReachSql(t, t.split('.')[1]!)})`),
         ...owned(`owner_agency_id = ${SETTINGS.agency}`),
       ];
     }
@@ -131,6 +130,11 @@ export function rowSecurityPolicies(decl: TableDeclaration): Array<{ name: strin
   }
 }
 
+/** Whether row `alias` of marked table `table` reaches the session's actor: the one reach definition, with the grants of the table's schema. */
+function markedReachSql(table: string, alias: string): string {
+  return reachSqlFor(SETTINGS, alias, `${table.split('.')[0]}.grants`);
+}
+
 /** The function that answers which agency owns a record of the tables a grants table serves. */
 function recordOwnerFunction(grantsTable: string): string {
   return `${grantsTable.split('.')[0]}.record_owner`;
@@ -143,7 +147,7 @@ function recordOwnerFunctionDdl(decl: TableDeclaration): string | undefined {
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog AS $fn$ ${lookups} LIMIT 1 $fn$`;
 }
 
-/** The function that answers which rows of a marked table, searched by name, match a term (see `nameMatchFunctionDdl`). */
+/** The function that answers which rows of a table searched by name match a term (see `nameMatchFunctionDdl`). */
 export function nameMatchFunction(table: string): string {
   return `${table}_matching`;
 }
@@ -185,7 +189,7 @@ function reachedSql(decl: TableDeclaration, alias: string, tables: readonly Tabl
   const rows = decl.rows;
   switch (rows.kind) {
     case 'marked':
-      return reachSqlFor(SETTINGS, alias, `${decl.table.split('.')[0]}.grants`);
+      return markedReachSql(decl.table, alias);
     case 'reached-through': {
       const through = tables.find((t) => t.table === rows.through);
       if (!through) throw new Error(`${decl.table} is reached through ${rows.through}, which has no declaration here`);
