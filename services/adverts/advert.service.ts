@@ -8,7 +8,7 @@ import { countryOf, normaliseIdentifier } from '../kernel/identifier';
 import { type HandlingInput, validateHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
 import { assertCanCreate, projectAll } from '../kernel/policy';
-import { getVisible, selectVisible } from '../kernel/repository';
+import { getVisible, selectPage } from '../kernel/repository';
 import { type AdvertFileFormat, type LineError, readAdvertFile, type ValidAdvert } from './advert-file';
 import { advertTable } from './advert.repository';
 
@@ -30,19 +30,16 @@ export async function listAdverts(ctx: RequestContext, filter: AdvertFilter | un
   const window = pageWindow(page);
   const f = filter ?? {};
   const phone = f.phone ? normalisedPhone(ctx, f.phone) : undefined;
-  const { rows, total } = await selectVisible(ctx, advertTable, {
+  const { rows, ...rest } = await selectPage(ctx, advertTable, window, {
     filterFields: [...(phone ? ['phones'] : []), ...(f.site ? ['site'] : []), ...(f.city ? ['city'] : [])],
-    withTotal: true,
     where: (p) => [
       ...(phone ? [`a.phones @> ARRAY[${p.add(phone)}]::text[]`] : []),
       ...(f.site ? [`a.site = ${p.add(f.site.trim().toLowerCase())}`] : []),
       ...(f.city ? [`lower(a.city) = lower(${p.add(f.city.trim())})`] : []),
     ],
     orderBy: 'a.last_seen DESC, a.id',
-    limit: window.limit,
-    offset: window.offset,
   });
-  return toPage(projectAll(ctx, rows), total, window);
+  return toPage(projectAll(ctx, rows), rest, window);
 }
 
 /** The same reading as ingestion: a national-format number in the caller's agency's country. */

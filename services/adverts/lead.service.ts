@@ -7,7 +7,7 @@ import { REDACTED } from '../../policies/enforce';
 import { type Actor, highestMarking as highestOf, type Marking } from '../../policies/actor';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
 import { assertCanCreate, projectAll } from '../kernel/policy';
-import { getVisible, selectVisible, visibleLoader } from '../kernel/repository';
+import { getVisible, selectPage, visibleLoader } from '../kernel/repository';
 import { INDICATOR_WEIGHTS, NUMBER_INDICATORS, type AdvertIndicator } from './indicators';
 import { advertTable, leadTable } from './advert.repository';
 
@@ -28,15 +28,12 @@ export const getAdvertLead = (ctx: RequestContext, id: string): Promise<Projecte
 export async function listAdvertLeads(ctx: RequestContext, filter: { kind?: string } | undefined, page: PageArgs) {
   const window = pageWindow(page);
   const kind = filter?.kind;
-  const { rows, total } = await selectVisible(ctx, leadTable, {
+  const { rows, ...rest } = await selectPage(ctx, leadTable, window, {
     filterFields: kind ? ['kind'] : [],
-    withTotal: true,
     where: (p) => (kind ? [`l.kind = ${p.add(kind)}`] : []),
     orderBy: 'l.score DESC, l.last_seen DESC, l.id',
-    limit: window.limit,
-    offset: window.offset,
   });
-  return toPage(projectAll(ctx, rows), total, window);
+  return toPage(projectAll(ctx, rows), rest, window);
 }
 
 /**

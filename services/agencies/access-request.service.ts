@@ -11,7 +11,7 @@ import { badInput, conflict, notFound } from '../kernel/errors';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
 import { assertCanCreate, assertMayReadAny, permittedWhere, projectAll, projectOne } from '../kernel/policy';
 import { allGrantsSql, GRANTS_TABLES, type MarkedSubject, RECORDS, recordTable, SOURCE_SUBJECTS, type SourceTypeName } from '../kernel/records';
-import { findVisible, selectVisible, type SubjectTable, visibleLoader } from '../kernel/repository';
+import { findVisible, selectPage, selectVisible, type SubjectTable, visibleLoader } from '../kernel/repository';
 import { isUuid, text } from '../kernel/validate';
 import { countryOf, normaliseIdentifier } from '../kernel/identifier';
 import type { AccessRequestDirection, AccessRequestStatus, CandidateVia, GrantDirection, RecordRefInput, RequestAccessInput } from './governance.type';
@@ -157,7 +157,7 @@ export async function listAccessRequests(
 ) {
   assertMayReadAny(ctx, 'AccessRequest', READ_DENIED);
   const window = pageWindow(page);
-  const { rows, total } = await selectVisible(ctx, accessRequests, {
+  const { rows, ...rest } = await selectPage(ctx, accessRequests, window, {
     where: (p) => [
       ...(direction === 'INCOMING' ? [`r.target_agency_id = ${p.add(ctx.actor.agencyId)}`] : []),
       ...(direction === 'OUTGOING' ? [`r.requester_agency_id = ${p.add(ctx.actor.agencyId)}`] : []),
@@ -165,11 +165,8 @@ export async function listAccessRequests(
     ],
     filterFields: status ? ['status'] : [],
     orderBy: 'r.created_at DESC, r.id',
-    withTotal: true,
-    limit: window.limit,
-    offset: window.offset,
   });
-  return toPage(projectAll(ctx, rows), total, window);
+  return toPage(projectAll(ctx, rows), rest, window);
 }
 
 /** `AccessRequest.grants`: the request's grants the caller may read, one statement per batch of requests. */

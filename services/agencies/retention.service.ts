@@ -23,7 +23,7 @@ import {
   STATEMENT_SUBJECTS,
 } from '../kernel/records';
 import { MARKED_SUBJECTS } from '../../policies/subjects';
-import { findVisible, selectVisible, type SubjectTable } from '../kernel/repository';
+import { findVisible, selectPage, type SubjectTable } from '../kernel/repository';
 import { isoDate, isUuid, text } from '../kernel/validate';
 import { recordErasures } from './erasure-audit';
 import type { ReviewDecision, ReviewedSubject } from './governance.type';
@@ -111,14 +111,11 @@ export async function recordsDueForReview(ctx: RequestContext, subjectType: Revi
   const subjects = subjectType === undefined ? REVIEWED_SUBJECTS : publicReports ? [] : [assertReviewable('subjectType', subjectType).subject];
   const params = new SqlParams();
   const due = params.add(isoDate('before', before) ?? new Date().toISOString().slice(0, 10));
-  const { rows, total } = await selectVisible(ctx, reviewableRecords(ctx, subjects, due, params, publicReports), {
+  const { rows, ...rest } = await selectPage(ctx, reviewableRecords(ctx, subjects, due, params, publicReports), window, {
     params,
     orderBy: 'd.review_due, d.subject_type, d.id',
-    withTotal: true,
-    limit: window.limit,
-    offset: window.offset,
   });
-  return toPage(projectAll(ctx, rows), total, window);
+  return toPage(projectAll(ctx, rows), rest, window);
 }
 
 const REVIEW_COLUMNS = `v.id, v.subject_type AS "subjectType", v.record_id AS "recordId", v.decision, v.reason, v.reviewed_by_user_id AS "reviewedByUserId",
@@ -138,15 +135,12 @@ export async function listRetentionReviews(ctx: RequestContext, recordId: string
   assertMayReadAny(ctx, 'RetentionReview', SEE_DENIED);
   const window = pageWindow(page);
   if (recordId !== undefined && !isUuid(recordId)) return toPage([], 0, window);
-  const { rows, total } = await selectVisible(ctx, retentionReviews, {
+  const { rows, ...rest } = await selectPage(ctx, retentionReviews, window, {
     where: (p) => (recordId ? [`v.record_id = ${p.add(recordId)}`] : []),
     filterFields: recordId ? ['recordId'] : [],
     orderBy: 'v.reviewed_at DESC, v.id',
-    withTotal: true,
-    limit: window.limit,
-    offset: window.offset,
   });
-  return toPage(projectAll(ctx, rows), total, window);
+  return toPage(projectAll(ctx, rows), rest, window);
 }
 
 /** Ids of the statements (observations, links) the owner made on a source record, or about its parts. */

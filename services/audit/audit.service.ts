@@ -3,10 +3,10 @@ import type { PolicyRecord } from '../../policies/subjects';
 import { atSql } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
 import { badInput } from '../kernel/errors';
-import { MAX_PAGE, type Page, type PageArgs } from '../kernel/pagination';
+import { connectionPage, MAX_PAGE, type Page, type PageArgs } from '../kernel/pagination';
 import { projectAll } from '../kernel/policy';
 import { ref } from '../kernel/references';
-import { selectVisible, type SubjectTable } from '../kernel/repository';
+import { countVisible, selectVisible, type SubjectTable } from '../kernel/repository';
 import { text } from '../kernel/validate';
 import type { AuditFilter } from './audit.input';
 import { loadConfig } from '../kernel/config';
@@ -107,21 +107,19 @@ export async function auditTrail(ctx: RequestContext, filter: AuditFilter | unde
     ...(subjectId ? ['subjectId', 'records'] : []),
     ...(from || to ? ['at'] : []),
   ];
-  // The page (keyset on seq) and the total under the filter without the cursor: count(*) OVER () is taken before LIMIT.
-  const [page1, counted] = await Promise.all([
-    selectVisible(ctx, auditEvents, {
-      where: (p) => [...filters(p), ...(after ? [`e.seq < ${p.add(after)}::bigint`] : [])],
-      filterFields,
-      orderBy: 'e.seq DESC',
-      limit: page.first + 1,
-    }),
-    selectVisible(ctx, auditEvents, { where: filters, filterFields, withTotal: true, limit: 1 }),
-  ]);
-  const rows = page1.rows;
+  // The page (keyset on seq); the total under the filter without the cursor is counted if asked for.
+  const { rows } = await selectVisible(ctx, auditEvents, {
+    where: (p) => [...filters(p), ...(after ? [`e.seq < ${p.add(after)}::bigint`] : [])],
+    filterFields,
+    orderBy: 'e.seq DESC',
+    limit: page.first + 1,
+  });
   const more = rows.length > page.first;
   const nodes = projectAll(ctx, rows.slice(0, page.first)) as unknown as AuditEventType[];
   const last = nodes[nodes.length - 1];
-  return { nodes, totalCount: counted.total, pageInfo: { hasNextPage: more, endCursor: last ? encodeCursor(last.seq) : undefined } };
+  return connectionPage(nodes, { hasNextPage: more, endCursor: last ? encodeCursor(last.seq) : undefined }, () =>
+    countVisible(ctx, auditEvents, { where: filters, filterFields }),
+  );
 }
 
 // ---- signed checkpoints ------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import {
 } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, SortDirection, toPage } from '../kernel/pagination';
 import { assertCanChange, assertCanCreate, projectAll, projectOne, reaches } from '../kernel/policy';
-import { findVisible, getVisible, selectVisible, visibleLoader } from '../kernel/repository';
+import { findVisible, getVisible, selectPage, selectVisible, visibleLoader } from '../kernel/repository';
 import { nameMatchFunction } from '../kernel/security';
 import { assertIndicators, EXPLOITATION_INDICATORS } from '../kernel/taxonomy';
 import { similaritySql } from '../kernel/text-search';
@@ -77,8 +77,7 @@ export async function listCases(ctx: RequestContext, filter: CaseFilter | undefi
   if (f.summaryContains) used.push('summary');
   if (f.ownerAgencyId) used.push('ownerAgency');
   if (f.ownerAgencyId && !isUuid(f.ownerAgencyId)) throw badInput('filter.ownerAgencyId', 'must be a UUID');
-  const { rows, total } = await selectVisible(ctx, caseTable, {
-    withTotal: true,
+  const { rows, ...rest } = await selectPage(ctx, caseTable, window, {
     filterFields: used,
     sort: order && { field: order.field, column: CASE_SORT_SQL(ctx)[order.field]!, direction: order.direction === SortDirection.ASC ? 'ASC' : 'DESC' },
     where: (p) => [
@@ -90,10 +89,8 @@ export async function listCases(ctx: RequestContext, filter: CaseFilter | undefi
       ...(f.ownerAgencyId ? [`c.owner_agency_id = ${p.add(f.ownerAgencyId)}`] : []),
     ],
     orderBy: order ? 'c.id' : 'c.created_at DESC, c.id',
-    limit: window.limit,
-    offset: window.offset,
   });
-  return toPage(projectAll(ctx, rows), total, window);
+  return toPage(projectAll(ctx, rows), rest, window);
 }
 
 const PERSON_SORT_SQL: Record<string, string> = {
@@ -114,8 +111,7 @@ export async function listPersons(ctx: RequestContext, filter: PersonFilter | un
   if (f.dateOfBirth) used.push('dateOfBirth');
   if (f.caseId && !isUuid(f.caseId)) throw badInput('filter.caseId', 'must be a UUID');
   const dob = isoDate('filter.dateOfBirth', f.dateOfBirth);
-  const { rows, total } = await selectVisible(ctx, personTable, {
-    withTotal: true,
+  const { rows, ...rest } = await selectPage(ctx, personTable, window, {
     filterFields: used,
     sort: order && { field: order.field, column: PERSON_SORT_SQL[order.field]!, direction: order.direction === SortDirection.DESC ? 'DESC' : 'ASC' },
     where: (p) => [
@@ -126,10 +122,8 @@ export async function listPersons(ctx: RequestContext, filter: PersonFilter | un
       ...(dob ? [`p.date_of_birth = ${p.add(dob)}`] : []),
     ],
     orderBy: order ? 'p.id' : 'p.created_at DESC, p.id',
-    limit: window.limit,
-    offset: window.offset,
   });
-  return toPage(projectAll(ctx, rows), total, window);
+  return toPage(projectAll(ctx, rows), rest, window);
 }
 
 /**

@@ -2,6 +2,7 @@ import { CasesInit1764000000000 } from '../../migrations/cases/1764000000000-cas
 import { ReferralStages1764000000010 } from '../../migrations/cases/1764000000010-referral-stages';
 import { CaseNrmStageDerived1764000001400 } from '../../migrations/cases/1764000001400-case-nrm-stage-derived';
 import { PersonsFoldedName1764000003040 } from '../../migrations/cases/1764000003040-persons-folded-name';
+import { CasesNewestFirstIndexes1764000003060 } from '../../migrations/cases/1764000003060-newest-first-indexes';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { CaseResolver, PersonResolver, TraffickingEventResolver } from './case.resolver';
@@ -16,7 +17,13 @@ export const casesSubgraph: SubgraphDefinition = {
   name: 'cases',
   port: 4001,
   dbSchema: 'cases',
-  migrations: [CasesInit1764000000000, ReferralStages1764000000010, CaseNrmStageDerived1764000001400, PersonsFoldedName1764000003040],
+  migrations: [
+    CasesInit1764000000000,
+    ReferralStages1764000000010,
+    CaseNrmStageDerived1764000001400,
+    PersonsFoldedName1764000003040,
+    CasesNewestFirstIndexes1764000003060,
+  ],
   tables: CASES_TABLES,
   buildSchema: () =>
     buildFederatedSchema({

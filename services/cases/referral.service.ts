@@ -6,7 +6,7 @@ import { badInput, notFound } from '../kernel/errors';
 import { assertUuid, handlingInsert, type HandlingRow, inheritedHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, SortDirection, toPage } from '../kernel/pagination';
 import { assertCanCreate, projectAll } from '../kernel/policy';
-import { findVisible, getVisible, selectVisible, visibleLoader } from '../kernel/repository';
+import { findVisible, getVisible, selectPage, visibleLoader } from '../kernel/repository';
 import { isoDate, isUuid } from '../kernel/validate';
 import { personTable, referralStageTable } from './case.repository';
 import { MECHANISMS, type Mechanism, nextStageCheck, type Outcome, type RecordedStage, type Stage } from './referral';
@@ -43,16 +43,13 @@ export async function listReferralStages(ctx: RequestContext, filter: ReferralSt
     stage: 'rs.stage',
     outcome: 'rs.outcome',
   };
-  const { rows, total } = await selectVisible(ctx, referralStageTable, {
-    withTotal: true,
+  const { rows, ...rest } = await selectPage(ctx, referralStageTable, window, {
     filterFields: [...used],
     sort: order && { field: order.field, column: SORT_SQL[order.field]!, direction: order.direction === SortDirection.DESC ? 'DESC' : 'ASC' },
     where: (p) => used.map((k) => `${column[k]} = ${p.add(f[k])}`),
     orderBy: order ? 'rs.id' : `rs.person_id, rs.mechanism, ${stageOrder('rs')}, rs.id`,
-    limit: window.limit,
-    offset: window.offset,
   });
-  return toPage(projectAll(ctx, rows), total, window);
+  return toPage(projectAll(ctx, rows), rest, window);
 }
 
 /**

@@ -7,7 +7,7 @@ import { badInput } from '../kernel/errors';
 import { assertUuid, inheritedHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
 import { assertCanCreate, projectAll, projectOne } from '../kernel/policy';
-import { getVisible, selectVisible, visibleLoader } from '../kernel/repository';
+import { getVisible, selectPage, selectVisible, visibleLoader } from '../kernel/repository';
 import { isUuid, text } from '../kernel/validate';
 import type { AddCaseEntityInput, EntityFilter } from './entity.input';
 import { entityTable, linkTable, observationTable } from './entity.repository';
@@ -28,16 +28,13 @@ export async function listEntities(ctx: RequestContext, filter: EntityFilter | u
   // Matching on value only reaches rows whose value the caller may read: a bank cannot confirm a masked IBAN here.
   if (hasValue && !f.kind) throw badInput('filter.kind', 'is required when filtering on value');
   const value = hasValue && f.kind ? normaliseIdentifier(f.kind, f.value!, 'filter.value', countryOf(f.country, ctx.actor.country, 'filter.country')) : null;
-  const { rows, total } = await selectVisible(ctx, entityTable, {
+  const { rows, ...rest } = await selectPage(ctx, entityTable, window, {
     filterFields: [...(f.kind ? ['kind'] : []), ...(hasValue ? ['value'] : [])],
-    withTotal: true,
     where: (p) => [...(f.kind ? [`en.kind = ${p.add(f.kind)}`] : []), ...(value !== null ? [`en.value = ${p.add(value)}`] : [])],
     // Never ordered by value: the order would leak masked values.
     orderBy: '"firstSeenAt" DESC NULLS LAST, en.id',
-    limit: window.limit,
-    offset: window.offset,
   });
-  return toPage(projectAll(ctx, rows), total, window);
+  return toPage(projectAll(ctx, rows), rest, window);
 }
 
 // ---- relations: each goes through the target's own policy path, batched per request ----------

@@ -7,7 +7,7 @@ import { requestHash, requiredIdempotencyKey, submitOnce } from '../kernel/idemp
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
 import { assertCanChange, assertCanCreate, projectAll } from '../kernel/policy';
 import { ref } from '../kernel/references';
-import { findVisible, getVisible, selectVisible, type SubjectTable, visibleLoader } from '../kernel/repository';
+import { findVisible, getVisible, selectPage, type SubjectTable, visibleLoader } from '../kernel/repository';
 import { assertIndicators, NOTIFICATION_INDICATORS } from '../kernel/taxonomy';
 import { isUuid } from '../kernel/validate';
 import { NotificationDirection, NotificationStatus, type NotifyCaseInput } from './intake.type';
@@ -52,8 +52,7 @@ export const getNotification = (ctx: RequestContext, id: string) => getVisible(c
  */
 export async function listNotifications(ctx: RequestContext, direction: NotificationDirection | undefined, page: PageArgs) {
   const window = pageWindow(page);
-  const { rows, total } = await selectVisible(ctx, notificationTable, {
-    withTotal: true,
+  const { rows, ...rest } = await selectPage(ctx, notificationTable, window, {
     where: (p) =>
       direction === NotificationDirection.SENT
         ? [`n.notifier_agency_id = ${p.add(ctx.actor.agencyId)}`]
@@ -61,10 +60,8 @@ export async function listNotifications(ctx: RequestContext, direction: Notifica
           ? [`n.destination_agency_id = ${p.add(ctx.actor.agencyId)}`]
           : [],
     orderBy: direction === NotificationDirection.RECEIVED ? `(n.status = 'CLOSED'), n.due_on, n.created_at, n.id` : 'n.created_at DESC, n.id',
-    limit: window.limit,
-    offset: window.offset,
   });
-  return toPage(projectAll(ctx, rows), total, window);
+  return toPage(projectAll(ctx, rows), rest, window);
 }
 
 /**

@@ -5,7 +5,7 @@ import type { RequestContext } from '../kernel/context';
 import { badInput, conflict, notFound } from '../kernel/errors';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
 import { projectAll, projectOne } from '../kernel/policy';
-import { getVisible, selectVisible, type SubjectTable } from '../kernel/repository';
+import { getVisible, selectPage, type SubjectTable } from '../kernel/repository';
 import { issueChallenge, verifyChallenge } from './challenge';
 import type { AddToPublicReportInput, SubmitPublicReportInput } from './intake.type';
 import { cleanPhoto, type CleanPhoto, MAX_PHOTOS } from './photos';
@@ -237,13 +237,10 @@ export const getPublicReport = (ctx: RequestContext, id: string) => getVisible(c
 /** Newest first: the queue part 3's triage starts from. */
 export async function listPublicReports(ctx: RequestContext, page: PageArgs) {
   const window = pageWindow(page);
-  const { rows, total } = await selectVisible(ctx, publicReportTable, {
-    withTotal: true,
+  const { rows, ...rest } = await selectPage(ctx, publicReportTable, window, {
     orderBy: 'r.received_at DESC, r.id',
-    limit: window.limit,
-    offset: window.offset,
   });
-  return toPage(projectAll(ctx, rows), total, window);
+  return toPage(projectAll(ctx, rows), rest, window);
 }
 
 /** A photo's JPEG, base64, for a caller the photo's row reaches (the hub's analysts: row-level security). */

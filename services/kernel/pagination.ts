@@ -34,18 +34,38 @@ export function pageWindow(args: PageArgs): { limit: number; offset: number } {
   return { limit: args.first, offset };
 }
 
+/**
+ * What a page read knows of the rest of the list: whether another page follows, and how to count
+ * every row the caller may see (`selectPage`).
+ */
+export interface PageRest {
+  hasMore: boolean;
+  count: () => Promise<number>;
+}
+
 export interface Page<T> {
   nodes: T[];
-  totalCount: number;
+  /** Counted when a client reads it (a getter), at most once. */
+  readonly totalCount: Promise<number>;
   pageInfo: PageInfo;
 }
 
-export function toPage<T>(nodes: T[], totalCount: number, window: { limit: number; offset: number }): Page<T> {
+/** A connection's page: `rest` from `selectPage`, or the total of a list already whole in memory. */
+export function toPage<T>(nodes: T[], rest: PageRest | number, window: { limit: number; offset: number }): Page<T> {
   const end = window.offset + nodes.length;
+  const { hasMore, count } = typeof rest === 'number' ? { hasMore: end < rest, count: async () => rest } : rest;
+  return connectionPage(nodes, { hasNextPage: hasMore, endCursor: nodes.length ? Buffer.from(`o:${end}`).toString('base64url') : undefined }, count);
+}
+
+/** A page with its own cursors (a keyset); the total is counted when a client reads it, at most once. */
+export function connectionPage<T>(nodes: T[], pageInfo: PageInfo, count: () => Promise<number>): Page<T> {
+  let counted: Promise<number> | undefined;
   return {
     nodes,
-    totalCount,
-    pageInfo: { hasNextPage: end < totalCount, endCursor: nodes.length ? Buffer.from(`o:${end}`).toString('base64url') : undefined },
+    get totalCount() {
+      return (counted ??= count());
+    },
+    pageInfo,
   };
 }
 

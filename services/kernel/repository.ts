@@ -4,6 +4,7 @@ import { type AttributeSql, SqlParams } from '../../policies/sql';
 import type { PolicyRecord, SubjectType } from '../../policies/subjects';
 import type { RequestContext } from './context';
 import type { QueryOptions } from './db';
+import type { PageRest } from './pagination';
 import { forbiddenField, notFound } from './errors';
 import { projectOne, visibleWhere } from './policy';
 import { isUuid } from './validate';
@@ -31,8 +32,6 @@ export interface SelectOptions {
   orderBy?: string;
   limit?: number;
   offset?: number;
-  /** Adds `count(*) OVER ()` so one statement returns the page and the total the caller may see. */
-  withTotal?: boolean;
   params?: SqlParams;
   /** Extra select items, e.g. a batching key. */
   extraColumns?: string;
@@ -47,43 +46,83 @@ export interface SelectOptions {
   statement?: QueryOptions;
 }
 
-export async function selectVisible<R extends PolicyRecord>(
-  ctx: RequestContext,
-  t: SubjectTable<R>,
-  opts: SelectOptions = {},
-): Promise<{ rows: R[]; total: number }> {
+export async function selectVisible<R extends PolicyRecord>(ctx: RequestContext, t: SubjectTable<R>, opts: SelectOptions = {}): Promise<{ rows: R[] }> {
   const params = opts.params ?? new SqlParams();
   const attributes = t.attributes(ctx, params);
-  const visible = visibleWhere(ctx, t.subject, { alias: t.alias, attributes, grantsTable: t.grantsTable }, params);
-  if (visible === 'FALSE') return { rows: [], total: 0 };
-  const readable = (field: string) => {
-    const sql = fieldReadableSql(ctx.ability, t.subject, field, attributes, params);
-    if (sql === 'FALSE') {
-      const err = forbiddenField(t.subject, field);
-      err.message = `You may not filter, sort or search on ${t.subject}.${field}`;
-      throw err;
-    }
-    return sql;
-  };
-  const confined = (opts.filterFields ?? []).map(readable).filter((c) => c !== 'TRUE');
+  const conditions = visibleConditions(ctx, t, opts, attributes, params);
+  if (!conditions) return { rows: [] };
   let orderBy = opts.orderBy;
   if (opts.sort) {
-    const cond = readable(opts.sort.field);
+    const cond = readableSql(ctx, t, opts.sort.field, attributes, params);
     const column = typeof opts.sort.column === 'function' ? opts.sort.column(params) : opts.sort.column;
     const key = cond === 'TRUE' ? column : `CASE WHEN ${cond} THEN ${column} END`;
     orderBy = `${key} ${opts.sort.direction} NULLS LAST${orderBy ? `, ${orderBy}` : ''}`;
   }
-  const conditions = [visible, ...confined, ...(opts.where?.(params) ?? [])];
   const columns = typeof t.columns === 'function' ? t.columns(ctx, params) : t.columns;
-  const sql = `SELECT ${columns}${opts.extraColumns ? `, ${opts.extraColumns}` : ''}${policyAttributeColumns(ctx.ability, t.subject, attributes)}${opts.withTotal ? ', count(*) OVER () AS "__total"' : ''}
+  const sql = `SELECT ${columns}${opts.extraColumns ? `, ${opts.extraColumns}` : ''}${policyAttributeColumns(ctx.ability, t.subject, attributes)}
     FROM ${t.table} ${t.alias}
-    WHERE ${conditions.map((c) => `(${c})`).join(' AND ')}
+    WHERE ${conditions}
     ${orderBy ? `ORDER BY ${orderBy}` : ''}
     ${opts.limit !== undefined ? `LIMIT ${params.add(opts.limit)}` : ''}
     ${opts.offset ? `OFFSET ${params.add(opts.offset)}` : ''}`;
   const raw = await ctx.db.query<Record<string, unknown>>(sql, params.values, opts.statement);
-  const total = raw.length ? Number(raw[0]?.__total ?? raw.length) : 0;
-  return { rows: raw.map((r) => t.map(r)), total };
+  return { rows: raw.map((r) => t.map(r)) };
+}
+
+/**
+ * One page of `selectVisible`: a row beyond the window is read to know whether another page follows,
+ * and the rows the caller may see under the same conditions are counted only if `count` is called
+ * (a connection's totalCount, when a client asks for it): a count reads every such row, where a page
+ * in an indexed order reads a few.
+ */
+export async function selectPage<R extends PolicyRecord>(
+  ctx: RequestContext,
+  t: SubjectTable<R>,
+  window: { limit: number; offset: number },
+  opts: Omit<SelectOptions, 'limit' | 'offset'> = {},
+): Promise<{ rows: R[] } & PageRest> {
+  // The values the caller's own SQL (table, conditions) refers to, before the page's are added.
+  const initial = [...(opts.params?.values ?? [])];
+  const { rows } = await selectVisible(ctx, t, { ...opts, limit: window.limit + 1, offset: window.offset });
+  return {
+    rows: rows.slice(0, window.limit),
+    hasMore: rows.length > window.limit,
+    count: () => countVisible(ctx, t, { where: opts.where, filterFields: opts.filterFields, params: new SqlParams(initial) }),
+  };
+}
+
+/** How many rows of `t` the caller may see under `opts`' conditions (those of `selectVisible`). */
+export async function countVisible(ctx: RequestContext, t: SubjectTable, opts: Pick<SelectOptions, 'where' | 'filterFields' | 'params'> = {}): Promise<number> {
+  const params = opts.params ?? new SqlParams();
+  const conditions = visibleConditions(ctx, t, opts, t.attributes(ctx, params), params);
+  if (!conditions) return 0;
+  const [row] = await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t.table} ${t.alias} WHERE ${conditions}`, params.values);
+  return row?.n ?? 0;
+}
+
+/** The WHERE clause of a read of `t`: the record-level policy, the filtered fields' readability, the caller's conditions; undefined when nothing can reach the caller. */
+function visibleConditions(
+  ctx: RequestContext,
+  t: SubjectTable,
+  opts: Pick<SelectOptions, 'where' | 'filterFields'>,
+  attributes: AttributeSql,
+  params: SqlParams,
+): string | undefined {
+  const visible = visibleWhere(ctx, t.subject, { alias: t.alias, attributes, grantsTable: t.grantsTable }, params);
+  if (visible === 'FALSE') return undefined;
+  const confined = (opts.filterFields ?? []).map((f) => readableSql(ctx, t, f, attributes, params)).filter((c) => c !== 'TRUE');
+  return [visible, ...confined, ...(opts.where?.(params) ?? [])].map((c) => `(${c})`).join(' AND ');
+}
+
+/** Where the caller may read `field` of `t`'s rows; FORBIDDEN_FIELD where it never may (no filter, sort or search on it). */
+function readableSql(ctx: RequestContext, t: SubjectTable, field: string, attributes: AttributeSql, params: SqlParams): string {
+  const sql = fieldReadableSql(ctx.ability, t.subject, field, attributes, params);
+  if (sql === 'FALSE') {
+    const err = forbiddenField(t.subject, field);
+    err.message = `You may not filter, sort or search on ${t.subject}.${field}`;
+    throw err;
+  }
+  return sql;
 }
 
 /**

@@ -23,7 +23,7 @@ import {
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
 import { assertCanChange, assertCanCreate, projectAll, projectOne } from '../kernel/policy';
 import { ref } from '../kernel/references';
-import { findVisible, getVisible, selectVisible, visibleLoader } from '../kernel/repository';
+import { findVisible, getVisible, selectPage, visibleLoader } from '../kernel/repository';
 import { assertIndicators, EXPLOITATION_INDICATORS } from '../kernel/taxonomy';
 import { isUuid, text } from '../kernel/validate';
 import { extract, type FoundIdentifier, type FoundIndicator } from './extract';
@@ -48,15 +48,12 @@ export async function narrativesOfCase(ctx: RequestContext, caseId: string): Pro
 export async function listNarratives(ctx: RequestContext, caseId: string | undefined, page: PageArgs) {
   const window = pageWindow(page);
   if (caseId) assertUuid('caseId', caseId);
-  const { rows, total } = await selectVisible(ctx, narrativeTable, {
+  const { rows, ...rest } = await selectPage(ctx, narrativeTable, window, {
     filterFields: caseId ? ['case'] : [],
-    withTotal: true,
     where: (p) => (caseId ? [`n.case_id = ${p.add(caseId)}`] : []),
     orderBy: 'n.created_at DESC, n.id',
-    limit: window.limit,
-    offset: window.offset,
   });
-  return toPage(projectAll(ctx, rows), total, window);
+  return toPage(projectAll(ctx, rows), rest, window);
 }
 
 // ---- contribution -------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import { requestHash, requiredIdempotencyKey, submitOnce } from '../kernel/idemp
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
 import { assertCanChange, assertCanCreate, inAudience, projectAll } from '../kernel/policy';
 import { ref } from '../kernel/references';
-import { findVisible, getVisible, selectVisible, type SubjectTable, visibleLoader } from '../kernel/repository';
+import { findVisible, getVisible, selectPage, type SubjectTable, visibleLoader } from '../kernel/repository';
 import type { ExploitationType } from '../kernel/taxonomy';
 import { isoDate, isUuid, period, text } from '../kernel/validate';
 import { reportPdf } from './pdf';
@@ -99,8 +99,7 @@ export async function intelligenceFeed(
   const since = args.since ? new Date(args.since) : null;
   if (since && Number.isNaN(since.getTime())) throw badInput('since', 'must be an ISO 8601 date and time');
   const type = args.audienceAgencyType;
-  const { rows, total } = await selectVisible(ctx, reportTable, {
-    withTotal: true,
+  const { rows, ...rest } = await selectPage(ctx, reportTable, window, {
     where: (p) => [
       args.withdrawn ? 'r.withdrawn_at IS NOT NULL' : 'r.withdrawn_at IS NULL',
       ...(since ? [`r.updated_at > ${p.add(since)}`] : []),
@@ -110,10 +109,8 @@ export async function intelligenceFeed(
     filterFields: [...(since ? ['updatedAt'] : []), ...(type ? ['audienceAgencyTypes'] : [])],
     sort: args.order ? { ...SORT[args.order.field], direction: args.order.direction } : undefined,
     orderBy: 'r.updated_at DESC, r.id',
-    limit: window.limit,
-    offset: window.offset,
   });
-  return toPage(projectAll(ctx, rows), total, window);
+  return toPage(projectAll(ctx, rows), rest, window);
 }
 
 /** A report's versions, newest first, through the version policy (readers see them while the report reaches them). */

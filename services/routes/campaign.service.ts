@@ -10,7 +10,7 @@ import { requestHash, requiredIdempotencyKey, submitOnce } from '../kernel/idemp
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
 import { assertCanChange, assertCanCreate, mayReadAny, projectAll, projectOne } from '../kernel/policy';
 import { ref } from '../kernel/references';
-import { findVisible, getVisible, selectVisible, type SubjectTable, visibleLoader } from '../kernel/repository';
+import { findVisible, getVisible, selectPage, selectVisible, type SubjectTable, visibleLoader } from '../kernel/repository';
 import { isoDate, isUuid, period, text } from '../kernel/validate';
 import { type DisclosedArea, recruitmentAreas } from './aggregate.service';
 import type { CampaignChannel, CreateCampaignInput, RecordCampaignReachInput, UpdateCampaignInput } from './campaign.type';
@@ -98,13 +98,10 @@ export const getCampaign = (ctx: RequestContext, id: string) => getVisible(ctx, 
 /** Campaigns that reach the caller (the hub's own, or those it is the partner of), latest start first. */
 export async function listCampaigns(ctx: RequestContext, page: PageArgs) {
   const window = pageWindow(page);
-  const { rows, total } = await selectVisible(ctx, campaignTable, {
-    withTotal: true,
+  const { rows, ...rest } = await selectPage(ctx, campaignTable, window, {
     orderBy: 'cp.starts_on DESC, cp.created_at DESC, cp.id',
-    limit: window.limit,
-    offset: window.offset,
   });
-  return toPage(projectAll(ctx, rows), total, window);
+  return toPage(projectAll(ctx, rows), rest, window);
 }
 
 async function visibleCampaign(ctx: RequestContext, id: string, field = 'campaignId'): Promise<PolicyRecord> {

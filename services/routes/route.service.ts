@@ -7,7 +7,7 @@ import { badInput, notFound } from '../kernel/errors';
 import { assertUuid, handlingInsert, validateHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
 import { assertCanCreate, projectOne } from '../kernel/policy';
-import { findVisible, selectVisible, visibleLoader } from '../kernel/repository';
+import { findVisible, selectPage, selectVisible, visibleLoader } from '../kernel/repository';
 import { isoDate, period, text } from '../kernel/validate';
 import { disclose, disclosurePolicy } from './disclosure';
 import type { PublishRouteInput, RouteFilter } from './route.input';
@@ -69,10 +69,9 @@ export async function listLocations(ctx: RequestContext, search: string | undefi
   const cc = countryCode('countryCode', country);
   const params = new SqlParams();
   const termParam = term ? params.add(term) : '';
-  const { rows, total } = await selectVisible(ctx, locationTable, {
+  const { rows, ...rest } = await selectPage(ctx, locationTable, window, {
     filterFields: [...(term ? ['name'] : []), ...(cc ? ['countryCode'] : [])],
     params,
-    withTotal: true,
     where: (p) => [
       ...(term
         ? [
@@ -83,12 +82,10 @@ export async function listLocations(ctx: RequestContext, search: string | undefi
       ...(cc ? [`l.country_code = ${p.add(cc)}`] : []),
     ],
     orderBy: term ? `similarity(routes.fold(l.name), routes.fold(${termParam})) DESC, l.name, l.id` : 'l.country_code, l.name, l.id',
-    limit: window.limit,
-    offset: window.offset,
   });
   return toPage(
     rows.map((row) => projectOne(ctx, row)),
-    total,
+    rest,
     window,
   );
 }
@@ -107,21 +104,18 @@ export async function listRoutes(ctx: RequestContext, filter: RouteFilter | unde
   const origin = countryCode('filter.originCountry', f.originCountry);
   const destination = countryCode('filter.destinationCountry', f.destinationCountry);
   const inCountry = (column: string, code: string) => `EXISTS (SELECT 1 FROM routes.locations l WHERE l.id = r.${column} AND l.country_code = ${code})`;
-  const { rows, total } = await selectVisible(ctx, routeTable, {
+  const { rows, ...rest } = await selectPage(ctx, routeTable, window, {
     filterFields: f.exploitationType ? ['exploitationTypes'] : [],
-    withTotal: true,
     where: (p) => [
       ...(f.exploitationType ? [`${p.add(f.exploitationType)} = ANY(r.exploitation_types)`] : []),
       ...(origin ? [inCountry('origin_location_id', p.add(origin))] : []),
       ...(destination ? [inCountry('destination_location_id', p.add(destination))] : []),
     ],
     orderBy: 'r.created_at DESC, r.id',
-    limit: window.limit,
-    offset: window.offset,
   });
   return toPage(
     rows.map((row) => withDisclosedCounts(ctx, row)),
-    total,
+    rest,
     window,
   );
 }

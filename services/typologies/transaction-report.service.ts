@@ -10,7 +10,7 @@ import { requestHash, requiredIdempotencyKey, submitOnceTelling } from '../kerne
 import { assertUuid, type HandlingInput, validateHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
 import { assertCanCreate, projectAll } from '../kernel/policy';
-import { getVisible, projectReturned, selectVisible, visibleLoader, visibleReturning } from '../kernel/repository';
+import { getVisible, projectReturned, selectPage, visibleLoader, visibleReturning } from '../kernel/repository';
 import { SqlParams } from '../../policies/sql';
 import { assertIndicators, FINANCIAL_INDICATORS } from '../kernel/taxonomy';
 import { isoDate, period, text } from '../kernel/validate';
@@ -42,19 +42,16 @@ export async function listTransactionReports(ctx: RequestContext, filter: Transa
   const f = filter ?? {};
   const from = isoDate('filter.dateFrom', f.dateFrom);
   const to = isoDate('filter.dateTo', f.dateTo);
-  const { rows, total } = await selectVisible(ctx, transactionReportTable, {
+  const { rows, ...rest } = await selectPage(ctx, transactionReportTable, window, {
     filterFields: [...(f.indicator ? ['indicators'] : []), ...(f.dateFrom || f.dateTo ? ['dateFrom', 'dateTo'] : [])],
-    withTotal: true,
     where: (p) => [
       ...(f.indicator ? [`${p.add(f.indicator)} = ANY(r.indicators)`] : []),
       ...(from ? [`coalesce(r.date_to, r.date_from) >= ${p.add(from)}::date`] : []),
       ...(to ? [`coalesce(r.date_from, r.date_to) <= ${p.add(to)}::date`] : []),
     ],
     orderBy: 'r.created_at DESC, r.id',
-    limit: window.limit,
-    offset: window.offset,
   });
-  return toPage(projectAll(ctx, rows), total, window);
+  return toPage(projectAll(ctx, rows), rest, window);
 }
 
 // ---- transaction reports: one, or a batch, through the same validation and the same set-based insert ----

@@ -6,7 +6,7 @@ import { requestHash, requiredIdempotencyKey, submitOnce } from '../kernel/idemp
 import { handlingInsert, validateHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
 import { assertCanCreate, projectAll } from '../kernel/policy';
-import { getVisible, selectVisible } from '../kernel/repository';
+import { getVisible, selectPage, selectVisible } from '../kernel/repository';
 import { assertIndicators, FINANCIAL_INDICATORS } from '../kernel/taxonomy';
 import { isoDate, period, text } from '../kernel/validate';
 import { describeFirstIdentifier } from '../narratives/api';
@@ -26,19 +26,16 @@ export async function listTypologies(ctx: RequestContext, filter: TypologyFilter
   const window = pageWindow(page);
   const f = filter ?? {};
   if (f.geography && !COUNTRY.test(f.geography)) throw badInput('filter.geography', 'must be an ISO 3166-1 alpha-2 code');
-  const { rows, total } = await selectVisible(ctx, typologyTable, {
+  const { rows, ...rest } = await selectPage(ctx, typologyTable, window, {
     filterFields: [...(f.indicator ? ['indicators'] : []), ...(f.channel ? ['channels'] : []), ...(f.geography ? ['geography'] : [])],
-    withTotal: true,
     where: (p) => [
       ...(f.indicator ? [`${p.add(f.indicator)} = ANY(t.indicators)`] : []),
       ...(f.channel ? [`${p.add(f.channel)} = ANY(t.channels)`] : []),
       ...(f.geography ? [`${p.add(f.geography)} = ANY(t.geography)`] : []),
     ],
     orderBy: 't.created_at DESC, t.id',
-    limit: window.limit,
-    offset: window.offset,
   });
-  return toPage(projectAll(ctx, rows), total, window);
+  return toPage(projectAll(ctx, rows), rest, window);
 }
 
 /** Reports whose period overlaps [dateFrom, dateTo]; a report without dates matches no date filter. */
