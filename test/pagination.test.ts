@@ -1,3 +1,6 @@
+import type { Actor } from '../policies/actor';
+import { DEMO_AGENCIES, DEMO_GROUPS } from '../services/agencies/demo-data';
+import { actorSettingsSql } from '../services/kernel/db';
 import { startTestHub, type TestHub } from './support/hub';
 
 /**
@@ -11,6 +14,13 @@ describe('connection pages and their totals', () => {
     hub = await startTestHub();
   });
   afterAll(() => hub.stop());
+
+  const actorOf = (slug: string): Actor => {
+    const agency = hub.demo.agencies[slug]!;
+    const type = DEMO_AGENCIES.find((a) => a.slug === slug)!.type;
+    const groupIds = DEMO_GROUPS.filter((g) => g.members.includes(slug)).map((g) => hub.demo.groups[g.slug]!);
+    return { userId: agency.users.CONTRIBUTOR!, agencyId: agency.id, agencyType: type, role: 'CONTRIBUTOR', groupIds };
+  };
 
   type CasePage = { cases: { totalCount?: number; nodes: Array<{ id: string }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
 
@@ -61,6 +71,51 @@ describe('connection pages and their totals', () => {
     const other = await run<CasePage>('met-police', `{ cases(first: 1000) { totalCount nodes { id } } }`);
     expect(other.data.cases.totalCount).toBe(other.data.cases.nodes.length);
     expect(all.data.cases.totalCount).toBeLessThan(other.data.cases.totalCount!);
+  });
+
+  test('entities come first seen (as each caller can tell) newest first, every one once, page after page', async () => {
+    type Entities = {
+      entities: { totalCount?: number; nodes: Array<{ id: string; firstSeenAt: string }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    };
+    // Two statements first sighting one entity at the same instant (a GREEN one, copied): the entity is still listed once.
+    const columns = (
+      await hub.db.query<{ c: string }>(
+        `SELECT column_name AS c FROM information_schema.columns WHERE table_schema = 'entities' AND table_name = 'observations' AND column_name <> 'id' AND is_generated = 'NEVER'`,
+      )
+    ).map((r) => r.c);
+    const copied = await hub.db.query(
+      `INSERT INTO entities.observations (id, ${columns.join(', ')}) SELECT gen_random_uuid(), ${columns.join(', ')} FROM entities.observations o
+        WHERE o.marking = 'GREEN' AND NOT EXISTS (SELECT 1 FROM entities.observations o2 WHERE o2.entity_id = o.entity_id AND o2.observed_at <= o.observed_at AND o2.id <> o.id)
+        ORDER BY o.observed_at DESC LIMIT 1 RETURNING id`,
+    );
+    expect(copied).toHaveLength(1);
+    for (const persona of ['met-police', 'albion-bank', 'safe-passage', 'tessera-hub']) {
+      const whole = await run<Entities>(persona, `{ entities(first: 1000) { totalCount nodes { id firstSeenAt } } }`);
+      const all = whole.data.entities.nodes;
+      expect(all.length).toBe(whole.data.entities.totalCount);
+      expect(all.length).toBeGreaterThan(3);
+      const ordered = [...all].sort((a, b) => b.firstSeenAt.localeCompare(a.firstSeenAt) || a.id.localeCompare(b.id));
+      expect(all).toEqual(ordered);
+      // Exactly the entities row-level security lets the application role read for this caller.
+      const reached = await hub.appDb.transaction(async (tx) => {
+        await tx.query(actorSettingsSql(actorOf(persona)));
+        return (await tx.query<{ id: string }>(`SELECT id::text FROM entities.entities ORDER BY id`)).map((r) => r.id);
+      });
+      expect(all.map((e) => e.id).sort()).toEqual(reached);
+      const paged: Array<{ id: string; firstSeenAt: string }> = [];
+      let after: string | null = null;
+      for (;;) {
+        const page: { data: Entities } = await run<Entities>(
+          persona,
+          `query ($after: String) { entities(first: 3, after: $after) { nodes { id firstSeenAt } pageInfo { hasNextPage endCursor } } }`,
+          { after },
+        );
+        paged.push(...page.data.entities.nodes);
+        if (!page.data.entities.pageInfo.hasNextPage) break;
+        after = page.data.entities.pageInfo.endCursor;
+      }
+      expect({ persona, paged }).toEqual({ persona, paged: all });
+    }
   });
 
   test("the audit trail's total is counted only when asked", async () => {

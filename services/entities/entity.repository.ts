@@ -51,6 +51,24 @@ export const entityTable: SubjectTable = {
 };
 
 /**
+ * The entities the caller reaches as a list reads them: each with its first sighting as far as the
+ * caller can tell (`first_seen_by_caller`, the `firstSeenAt` the list is ordered by), taken from its
+ * earliest observation that reaches the caller (the lowest id among equal times). Read from the
+ * observations newest first, a page in that order reads a few observations instead of finding the
+ * first sighting of every entity the caller reaches. `params` must be the read's own.
+ */
+export function entitiesByFirstSighting(ctx: RequestContext, params: SqlParams): SubjectTable {
+  return {
+    ...entityTable,
+    table: `(SELECT en.*, f.observed_at AS first_seen_by_caller
+      FROM entities.observations f JOIN entities.entities en ON en.id = f.entity_id
+      WHERE ${reaches(ctx, 'f', GRANTS, params)}
+        AND NOT EXISTS (SELECT 1 FROM entities.observations e WHERE e.entity_id = f.entity_id
+          AND (e.observed_at < f.observed_at OR (e.observed_at = f.observed_at AND e.id < f.id)) AND ${reaches(ctx, 'e', GRANTS, params)}))`,
+  };
+}
+
+/**
  * Observations under any alias, so a statement can be checked against other statements in one
  * query (correlations, shared entities) with the very same attribute map and visibility rule.
  */

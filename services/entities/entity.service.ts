@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { rawOf } from '../../policies/enforce';
+import { SqlParams } from '../../policies/sql';
 import { appendAudit, ownRecordEvent, writtenFields } from '../kernel/audit';
 import { assertPersonOfCase, ownCase } from '../cases/api';
 import type { RequestContext } from '../kernel/context';
@@ -7,10 +8,10 @@ import { badInput } from '../kernel/errors';
 import { assertUuid, inheritedHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
 import { assertCanCreate, projectAll, projectOne } from '../kernel/policy';
-import { getVisible, selectPage, selectVisible, visibleLoader } from '../kernel/repository';
+import { countVisible, getVisible, selectPage, selectVisible, visibleLoader } from '../kernel/repository';
 import { isUuid, text } from '../kernel/validate';
 import type { AddCaseEntityInput, EntityFilter } from './entity.input';
-import { entityTable, linkTable, observationTable } from './entity.repository';
+import { entitiesByFirstSighting, entityTable, linkTable, observationTable } from './entity.repository';
 import { countryOf, type EntityKind, normaliseIdentifier } from '../kernel/identifier';
 import { type LinkKind, type ObservationSource, observe, recordLink } from './observe';
 
@@ -28,13 +29,18 @@ export async function listEntities(ctx: RequestContext, filter: EntityFilter | u
   // Matching on value only reaches rows whose value the caller may read: a bank cannot confirm a masked IBAN here.
   if (hasValue && !f.kind) throw badInput('filter.kind', 'is required when filtering on value');
   const value = hasValue && f.kind ? normaliseIdentifier(f.kind, f.value!, 'filter.value', countryOf(f.country, ctx.actor.country, 'filter.country')) : null;
-  const { rows, ...rest } = await selectPage(ctx, entityTable, window, {
-    filterFields: [...(f.kind ? ['kind'] : []), ...(hasValue ? ['value'] : [])],
-    where: (p) => [...(f.kind ? [`en.kind = ${p.add(f.kind)}`] : []), ...(value !== null ? [`en.value = ${p.add(value)}`] : [])],
+  const filterFields = [...(f.kind ? ['kind'] : []), ...(hasValue ? ['value'] : [])];
+  const where = (p: SqlParams) => [...(f.kind ? [`en.kind = ${p.add(f.kind)}`] : []), ...(value !== null ? [`en.value = ${p.add(value)}`] : [])];
+  const params = new SqlParams();
+  const { rows, hasMore } = await selectPage(ctx, entitiesByFirstSighting(ctx, params), window, {
+    params,
+    filterFields,
+    where,
     // Never ordered by value: the order would leak masked values.
-    orderBy: '"firstSeenAt" DESC NULLS LAST, en.id',
+    orderBy: 'en.first_seen_by_caller DESC, en.id',
   });
-  return toPage(projectAll(ctx, rows), rest, window);
+  // Counted on the entities themselves: the first sightings are a way to read a page in order, not to count.
+  return toPage(projectAll(ctx, rows), { hasMore, count: () => countVisible(ctx, entityTable, { where, filterFields }) }, window);
 }
 
 // ---- relations: each goes through the target's own policy path, batched per request ----------

@@ -12,6 +12,7 @@ import { EntitiesPrivateScreening1764000001100 } from '../../migrations/entities
 import { EntitiesPrivateScreeningEntries1764000001110 } from '../../migrations/entities/1764000001110-private-screening-entries';
 import { EntitiesPrivateScreeningIdempotency1764000002400 } from '../../migrations/entities/1764000002400-private-screening-idempotency';
 import { EntitiesOrganisationFoldedName1764000003050 } from '../../migrations/entities/1764000003050-organisation-folded-name';
+import { EntitiesObservationsNewestFirstIndex1764000003080 } from '../../migrations/entities/1764000003080-observations-newest-first-index';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedEntitiesDemo } from './demo-data';
@@ -44,6 +45,7 @@ export const entitiesSubgraph: SubgraphDefinition = {
     EntitiesPrivateScreeningEntries1764000001110,
     EntitiesPrivateScreeningIdempotency1764000002400,
     EntitiesOrganisationFoldedName1764000003050,
+    EntitiesObservationsNewestFirstIndex1764000003080,
   ],
   tables: ENTITIES_TABLES,
   // The private screening entries of the hub's key, built at start and after a key rotation, before a bank's first filter needs them.
