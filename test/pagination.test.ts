@@ -1,6 +1,5 @@
-import type { Actor } from '../policies/actor';
-import { DEMO_AGENCIES, DEMO_GROUPS } from '../services/agencies/demo-data';
 import { actorSettingsSql } from '../services/kernel/db';
+import { actorFor } from './leaks/support';
 import { startTestHub, type TestHub } from './support/hub';
 
 /**
@@ -14,13 +13,6 @@ describe('connection pages and their totals', () => {
     hub = await startTestHub();
   });
   afterAll(() => hub.stop());
-
-  const actorOf = (slug: string): Actor => {
-    const agency = hub.demo.agencies[slug]!;
-    const type = DEMO_AGENCIES.find((a) => a.slug === slug)!.type;
-    const groupIds = DEMO_GROUPS.filter((g) => g.members.includes(slug)).map((g) => hub.demo.groups[g.slug]!);
-    return { userId: agency.users.CONTRIBUTOR!, agencyId: agency.id, agencyType: type, role: 'CONTRIBUTOR', groupIds };
-  };
 
   type CasePage = { cases: { totalCount?: number; nodes: Array<{ id: string }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
 
@@ -98,7 +90,7 @@ describe('connection pages and their totals', () => {
       expect(all).toEqual(ordered);
       // Exactly the entities row-level security lets the application role read for this caller.
       const reached = await hub.appDb.transaction(async (tx) => {
-        await tx.query(actorSettingsSql(actorOf(persona)));
+        await tx.query(actorSettingsSql(actorFor(persona)));
         return (await tx.query<{ id: string }>(`SELECT id::text FROM entities.entities ORDER BY id`)).map((r) => r.id);
       });
       expect(all.map((e) => e.id).sort()).toEqual(reached);

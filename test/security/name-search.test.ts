@@ -1,8 +1,8 @@
-import type { Actor } from '../../policies/actor';
-import { DEMO_AGENCIES, DEMO_GROUPS } from '../../services/agencies/demo-data';
+import { DEMO_AGENCIES } from '../../services/agencies/demo-data';
 import { actorSettingsSql } from '../../services/kernel/db';
 import { nameMatchFunction } from '../../services/kernel/security';
 import { fuzzyMatchSql } from '../../services/kernel/text-search';
+import { actorFor } from '../leaks/support';
 import { startTestHub, type TestHub } from '../support/hub';
 
 /**
@@ -36,12 +36,6 @@ describe.each(SEARCHED)('name search candidates of $table under row-level securi
   const FUNCTION = nameMatchFunction(table);
   const match = fuzzyMatchSql(schema, `x.${column}`, '$1');
 
-  const actorOf = (slug: string): Actor => {
-    const agency = hub.demo.agencies[slug]!;
-    const type = DEMO_AGENCIES.find((a) => a.slug === slug)!.type;
-    const groupIds = DEMO_GROUPS.filter((g) => g.members.includes(slug)).map((g) => hub.demo.groups[g.slug]!);
-    return { userId: agency.users.CONTRIBUTOR!, agencyId: agency.id, agencyType: type, role: 'CONTRIBUTOR', groupIds };
-  };
   const idsOf = (rows: Array<{ id: string }>) => rows.map((r) => r.id).sort();
 
   test('answers the rows the actor reaches whose name matches, no other', async () => {
@@ -53,7 +47,7 @@ describe.each(SEARCHED)('name search candidates of $table under row-level securi
     let unreachedMatches = 0;
     for (const { slug } of DEMO_AGENCIES) {
       await hub.appDb.transaction(async (tx) => {
-        await tx.query(actorSettingsSql(actorOf(slug)));
+        await tx.query(actorSettingsSql(actorFor(slug)));
         for (const term of terms) {
           const [{ ids }] = (await tx.query<{ ids: string[] }>(`SELECT ${FUNCTION}($1)::text[] AS ids`, [term])) as [{ ids: string[] }];
           const underPolicy = idsOf(await tx.query<{ id: string }>(`SELECT id FROM ${table} x WHERE ${match}`, [term]));
@@ -84,7 +78,7 @@ describe.each(SEARCHED)('name search candidates of $table under row-level securi
      */
     const matchesInIndex = async (db: TestHub['db'], sql: string) =>
       db.transaction(async (tx) => {
-        await tx.query(actorSettingsSql(actorOf('met-police')));
+        await tx.query(actorSettingsSql(actorFor('met-police')));
         await tx.query('SET LOCAL enable_seqscan = off');
         await tx.query('SET LOCAL enable_indexscan = off');
         const [{ 'QUERY PLAN': plan }] = (await tx.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${sql}`, [name])) as [{ 'QUERY PLAN': unknown }];
@@ -101,7 +95,7 @@ describe.each(SEARCHED)('name search candidates of $table under row-level securi
     // The same match written in a query by the application role: row-level security keeps it out of the index.
     expect(await matchesInIndex(hub.appDb, `SELECT id FROM ${table} x WHERE ${match}`)).toBe(false);
     await hub.appDb.transaction(async (tx) => {
-      await tx.query(actorSettingsSql(actorOf('met-police')));
+      await tx.query(actorSettingsSql(actorFor('met-police')));
       const [{ ids }] = (await tx.query<{ ids: string[] }>(`SELECT ${FUNCTION}($1)::text[] AS ids`, [name])) as [{ ids: string[] }];
       expect(ids.length).toBeGreaterThan(0);
     });
