@@ -38,10 +38,12 @@ export const entityTable: SubjectTable = {
     id: () => 'en.id',
     kind: () => 'en.kind',
     // A bank reads the full value only of identifiers it reported itself, in a report that reaches
-    // this user (a colleague's RED report does not unmask the value for everyone in the bank).
-    linkedToOwnReport: () => `EXISTS (SELECT 1 FROM entities.observations o2 WHERE o2.entity_id = en.id
+    // this user (a colleague's RED report does not unmask the value for everyone in the bank). A
+    // probe per entity, not EXISTS: Postgres may answer an EXISTS with a hashed subplan that reads
+    // every report observation of the bank (120,000 at `large`, 130 ms) for a page of 20 entities.
+    linkedToOwnReport: () => `((SELECT 1 FROM entities.observations o2 WHERE o2.entity_id = en.id
       AND o2.owner_agency_id = ${params.add(ctx.actor.agencyId)} AND o2.source_type = 'TRANSACTION_REPORT'
-      AND ${reaches(ctx, 'o2', GRANTS, params)})`,
+      AND ${reaches(ctx, 'o2', GRANTS, params)} LIMIT 1) IS NOT NULL)`,
   }),
   map: (row) =>
     Object.assign(row, {
