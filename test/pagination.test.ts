@@ -88,12 +88,18 @@ describe('connection pages and their totals', () => {
       expect(all.length).toBeGreaterThan(3);
       const ordered = [...all].sort((a, b) => b.firstSeenAt.localeCompare(a.firstSeenAt) || a.id.localeCompare(b.id));
       expect(all).toEqual(ordered);
-      // Exactly the entities row-level security lets the application role read for this caller.
+      // Exactly the entities row-level security lets the application role read for this caller, each
+      // first seen at its earliest observation the caller may read.
       const reached = await hub.appDb.transaction(async (tx) => {
         await tx.query(actorSettingsSql(actorFor(persona)));
-        return (await tx.query<{ id: string }>(`SELECT id::text FROM entities.entities ORDER BY id`)).map((r) => r.id);
+        return tx.query<{ id: string; first: Date }>(
+          `SELECT en.id::text AS id, (SELECT min(o.observed_at) FROM entities.observations o WHERE o.entity_id = en.id) AS first
+             FROM entities.entities en ORDER BY en.id`,
+        );
       });
-      expect(all.map((e) => e.id).sort()).toEqual(reached);
+      expect(all.map((e) => e.id).sort()).toEqual(reached.map((r) => r.id));
+      const firstSeen = new Map(reached.map((r) => [r.id, r.first.getTime()]));
+      expect(all.map((e) => ({ id: e.id, at: new Date(e.firstSeenAt).getTime() }))).toEqual(all.map((e) => ({ id: e.id, at: firstSeen.get(e.id) })));
       const paged: Array<{ id: string; firstSeenAt: string }> = [];
       let after: string | null = null;
       for (;;) {

@@ -25,15 +25,18 @@ export function entityReach(ctx: RequestContext, params: SqlParams, id: string):
  * the hub serves on (assertBoundByRowLevelSecurity): an application-side copy of the same EXISTS
  * led the planner into a semi-join over every visible observation (6 s for 4,500 entities).
  */
+/** An entity's columns as every read selects them, its first sighting (as far as the caller can tell) given as SQL. */
+const entityColumns = (firstSeenAt: string) => `en.id, en.kind, en.value, ${firstSeenAt} AS "firstSeenAt"`;
+
 export const entityTable: SubjectTable = {
   subject: 'Entity',
   table: 'entities.entities',
   alias: 'en',
   // First seen as far as the caller can tell: a covert earlier sighting must not show through the date.
   columns: (ctx, params) =>
-    `en.id, en.kind, en.value, (SELECT fo.observed_at FROM entities.observations fo
+    entityColumns(`(SELECT fo.observed_at FROM entities.observations fo
       WHERE fo.entity_id = en.id AND ${reaches(ctx, 'fo', 'entities.grants', params)}
-      ORDER BY fo.observed_at LIMIT 1) AS "firstSeenAt"`,
+      ORDER BY fo.observed_at LIMIT 1)`),
   attributes: (ctx, params) => ({
     id: () => 'en.id',
     kind: () => 'en.kind',
@@ -62,6 +65,8 @@ export const entityTable: SubjectTable = {
 export function entitiesByFirstSighting(ctx: RequestContext, params: SqlParams): SubjectTable {
   return {
     ...entityTable,
+    // The first sighting is the row's own: not looked up again per entity.
+    columns: entityColumns('en.first_seen_by_caller'),
     table: `(SELECT en.*, f.observed_at AS first_seen_by_caller
       FROM entities.observations f JOIN entities.entities en ON en.id = f.entity_id
       WHERE ${reaches(ctx, 'f', GRANTS, params)}
