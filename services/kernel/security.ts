@@ -18,12 +18,17 @@ import { fuzzyMatchSql } from './text-search';
  */
 export const APP_ROLE = 'tessera_app';
 
+/**
+ * The session's actor as the policies read it. Each is a scalar subquery, which Postgres evaluates
+ * once per statement (an InitPlan): written as a bare expression it would parse the setting and cast
+ * it for every row the policy tests (a count of 100,000 cases under the policy: 104 ms bare, 40 ms so).
+ */
 const SETTINGS: ActorRefs & { agencyType: string; role: string } = {
-  agency: `nullif(current_setting('tessera.agency_id', true), '')::uuid`,
-  user: `nullif(current_setting('tessera.user_id', true), '')::uuid`,
-  groups: `coalesce(nullif(current_setting('tessera.group_ids', true), ''), '{}')`,
-  agencyType: `current_setting('tessera.agency_type', true)`,
-  role: `current_setting('tessera.role', true)`,
+  agency: `(SELECT nullif(current_setting('tessera.agency_id', true), '')::uuid)`,
+  user: `(SELECT nullif(current_setting('tessera.user_id', true), '')::uuid)`,
+  groups: `(SELECT coalesce(nullif(current_setting('tessera.group_ids', true), ''), '{}')::uuid[])`,
+  agencyType: `(SELECT current_setting('tessera.agency_type', true))`,
+  role: `(SELECT current_setting('tessera.role', true))`,
 };
 
 /** The password of the application role on this machine, made once under the data directory. */

@@ -94,6 +94,26 @@ describe('row-level security (defence in depth)', () => {
     }
   });
 
+  test("every policy reads the session's actor once per statement, never once per row", async () => {
+    // A setting read in a scalar subquery is an InitPlan, evaluated once; read bare, Postgres parses and casts it for every row tested.
+    const policies = await hub.db.query<{ t: string; name: string; expr: string }>(
+      `SELECT polrelid::regclass::text AS t, polname AS name, concat_ws(' ', pg_get_expr(polqual, polrelid), pg_get_expr(polwithcheck, polrelid)) AS expr
+         FROM pg_policy WHERE polname LIKE 'tessera\\_%'`,
+    );
+    expect(policies.length).toBeGreaterThan(40);
+    const reads = policies.filter((p) => p.expr.includes('current_setting('));
+    expect(reads.length).toBeGreaterThan(40);
+    for (const p of reads) {
+      const bare = p.expr.replace(/\( SELECT [(A-Z]*current_setting\('[a-z_.]+'::text, true\)/g, '');
+      expect({ policy: `${p.t} ${p.name}`, bare: bare.includes('current_setting(') }).toEqual({ policy: `${p.t} ${p.name}`, bare: false });
+    }
+    const plan = (await asAgency<{ 'QUERY PLAN': string }>('albion-bank', 'EXPLAIN (COSTS OFF) SELECT id FROM cases.cases'))
+      .map((r) => r['QUERY PLAN'])
+      .join('\n');
+    expect(plan).toMatch(/InitPlan/);
+    expect(plan.split('\n').filter((l) => l.includes('Filter:') && l.includes('current_setting'))).toEqual([]);
+  });
+
   test('a connection without an actor sees no marked row at all', async () => {
     for (const table of [
       'cases.cases',
