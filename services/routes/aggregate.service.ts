@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import { SqlParams } from '../../policies/sql';
 import type { PolicyRecord } from '../../policies/subjects';
 import { reachedCaseEventsSql } from '../cases/api';
@@ -39,8 +40,22 @@ interface Place {
  * Events without a date or a known place cannot be placed on a route and are left out.
  * All time and no filter, applied per cell in disclose(); at a much larger scale this becomes a
  * read model kept per case, not a scan.
+ *
+ * Read once per request for all the aggregates it asks for (the console's map asks for routes and
+ * hotspots together): the event types the request's aggregates ask for in one tick are read in one
+ * statement, and each gets its own types' events, in the same order.
  */
-async function countableEvents(ctx: RequestContext, types: EventType[]): Promise<CountableEvent[]> {
+function countableEvents(ctx: RequestContext, types: readonly EventType[]): Promise<CountableEvent[]> {
+  const loader = ctx.loader('routes.countableEvents', () => new DataLoader<string, CountableEvent[]>(readCountableEvents));
+  return loader.load([...types].sort().join(','));
+  async function readCountableEvents(keys: readonly string[]): Promise<CountableEvent[][]> {
+    const asked = keys.map((k) => k.split(',') as EventType[]);
+    const events = await readEvents(ctx, [...new Set(asked.flat())]);
+    return asked.map((types) => events.filter((e) => types.includes(e.type)));
+  }
+}
+
+async function readEvents(ctx: RequestContext, types: EventType[]): Promise<CountableEvent[]> {
   const params = new SqlParams();
   return ctx.db.query<CountableEvent>(
     `SELECT e.case_id::text AS "caseId", e.type, e.occurred_on::text AS "occurredOn", l.id::text AS "locationId",

@@ -1,5 +1,6 @@
 import { caseRecord, cellKeyOf, cellKeySecret, MAX_NOISE, perturbed, recordKey, RESOLUTION, victimRecord } from '../../services/routes/disclosure';
 import { codes, dataDir, startTestHub, type TestHub } from '../support/hub';
+import { statementsSent } from '../support/probe';
 
 /**
  * Routes and hotspots aggregated live from case events, and small-count disclosure control:
@@ -336,6 +337,30 @@ describe('routes and hotspots', () => {
       }>('albion-bank', q);
       const constanta = published.data!.routes.nodes.find((r) => r.origin.name === 'Constanța')!;
       expect([constanta.caseCount, constanta.victimCount, constanta.countSuppressed]).toEqual([null, 7, true]);
+    },
+    SLOW,
+  );
+
+  test(
+    'routes and hotspots asked together, as the console map asks them, are read in one statement and answer as they do apart',
+    async () => {
+      const BOTH = `query($from: String!, $to: String!) {
+        routeAggregates(periodFrom: $from, periodTo: $to) { periodFrom periodTo disclosureThreshold nodes { origin { name } transit { name } destination { name } exploitationTypes periodStart periodEnd caseCount victimCount countSuppressed } }
+        hotspots(periodFrom: $from, periodTo: $to) { location { name } periodStart periodEnd caseCount victimCount countSuppressed }
+      }`;
+      for (const persona of ['met-police', 'albion-bank']) {
+        let together: { routeAggregates: Awaited<ReturnType<typeof routeAggregates>>; hotspots: Hotspot[] } | undefined;
+        const sent = await statementsSent(hub.appDb, async () => {
+          const r = await hub.gql<NonNullable<typeof together>>(persona, BOTH, { ...YEAR });
+          expect(r.errors).toBeUndefined();
+          together = r.data!;
+        });
+        expect(sent.filter((s) => s.includes('FROM cases.events e'))).toHaveLength(1);
+        expect(together!.routeAggregates).toEqual(await routeAggregates(persona, YEAR));
+        expect(together!.hotspots).toEqual(await hotspots(persona, YEAR));
+        expect(together!.hotspots.length).toBeGreaterThan(0);
+        expect(together!.routeAggregates.nodes.length).toBeGreaterThan(0);
+      }
     },
     SLOW,
   );
