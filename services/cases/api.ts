@@ -4,7 +4,7 @@
  * other subgraphs reach a case through these functions, or, where a read must stay one set-based
  * statement, through the SQL fragments below, which the cases subgraph writes and keeps.
  */
-export { caseOpeningsWithVictimsByPlace, caseOwnedBySql, reachedCaseEventsSql } from './case.repository';
+export { caseOpeningsWithVictimsByPlace, caseOwnedBySql, type ChainStep, type CountableCase, countableCases } from './case.repository';
 export {
   assertPersonOfCase,
   demoCaseSource,

@@ -66,25 +66,45 @@ export function caseOwnedBySql(caseIdSql: string, agencyIdSql: string): string {
   return `EXISTS (SELECT 1 FROM cases.cases owned_case WHERE owned_case.id = ${caseIdSql} AND owned_case.owner_agency_id = ${agencyIdSql})`;
 }
 
+/** A trafficking event as the aggregates place it: `[type, occurredOn (YYYY-MM-DD), locationId]`. */
+export type ChainStep = [type: 'RECRUITMENT' | 'TRANSIT' | 'EXPLOITATION', occurredOn: string, locationId: string];
+
+/** A case as the aggregates (routes, hotspots) count it. */
+export interface CountableCase {
+  caseId: string;
+  exploitationTypes: string[];
+  /** Its VICTIM persons that reach the caller. */
+  victims: number;
+  /** Its dated and placed events that reach the caller, by date, same-day steps in travel order (recruitment, transit, exploitation). */
+  events: ChainStep[];
+}
+
 /**
- * SQL of a subquery, one row per dated trafficking event of one of `types` that reaches the caller,
- * of a case that reaches the caller: `case_id, id, type, occurred_on, location_id, created_at`, the
- * case's `exploitation_types`, and `victims`, the number of its VICTIM persons that reach the caller.
- * For set-based aggregates (routes, hotspots): it is a plain join the planner flattens into the
- * caller's query, so no case row leaves the statement and nothing runs per row.
+ * Every case that reaches the caller, as the aggregates count it, in one statement. A case whose
+ * events and victims all carry its own reach (`uniform`) reaches a caller whole or not at all, so
+ * its chain comes from the read model the schema's triggers keep (cases.case_chains,
+ * migrations/cases/1764000003090-case-chains.ts): one row, where the case reaches the caller. The
+ * others' events and victims are read and checked one by one, in the read model's order.
  */
-export function reachedCaseEventsSql(ctx: RequestContext, params: SqlParams, types: readonly string[]): string {
+export async function countableCases(ctx: RequestContext): Promise<CountableCase[]> {
+  const params = new SqlParams();
   const reach = (alias: string) => reaches(ctx, alias, GRANTS, params);
-  return `SELECT e.case_id, e.id, e.type, e.occurred_on, e.location_id, e.created_at, c.exploitation_types, coalesce(v.n, 0) AS victims
-     FROM cases.events e
-     JOIN cases.cases c ON c.id = e.case_id
-     LEFT JOIN (
-       SELECT p.case_id, count(*)::int AS n FROM cases.persons p
-       WHERE p.role = 'VICTIM' AND ${reach('p')}
-       GROUP BY p.case_id
-     ) v ON v.case_id = c.id
-     WHERE e.type = ANY(${params.add(types)}::text[]) AND e.occurred_on IS NOT NULL
-       AND ${reach('e')} AND ${reach('c')}`;
+  return ctx.db.query<CountableCase>(
+    `SELECT ch.case_id::text AS "caseId", c.exploitation_types AS "exploitationTypes", ch.victims, ch.events
+       FROM cases.case_chains ch JOIN cases.cases c ON c.id = ch.case_id
+      WHERE ch.uniform AND ${reach('c')}
+     UNION ALL
+     SELECT c.id::text, c.exploitation_types,
+       (SELECT count(*)::int FROM cases.persons p WHERE p.case_id = c.id AND p.role = 'VICTIM' AND ${reach('p')}),
+       jsonb_agg(jsonb_build_array(e.type, e.occurred_on, e.location_id)
+         ORDER BY e.occurred_on, array_position(ARRAY['RECRUITMENT', 'TRANSIT', 'EXPLOITATION'], e.type), e.created_at, e.id)
+       FROM cases.case_chains mixed
+       JOIN cases.cases c ON c.id = mixed.case_id
+       JOIN cases.events e ON e.case_id = c.id
+      WHERE NOT mixed.uniform AND e.occurred_on IS NOT NULL AND e.location_id IS NOT NULL AND ${reach('e')} AND ${reach('c')}
+      GROUP BY c.id`,
+    params.values,
+  );
 }
 
 export const referralStageTable: SubjectTable = {

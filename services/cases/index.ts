@@ -3,6 +3,7 @@ import { ReferralStages1764000000010 } from '../../migrations/cases/176400000001
 import { CaseNrmStageDerived1764000001400 } from '../../migrations/cases/1764000001400-case-nrm-stage-derived';
 import { PersonsFoldedName1764000003040 } from '../../migrations/cases/1764000003040-persons-folded-name';
 import { CasesNewestFirstIndexes1764000003060 } from '../../migrations/cases/1764000003060-newest-first-indexes';
+import { CaseChains1764000003090 } from '../../migrations/cases/1764000003090-case-chains';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { CaseResolver, PersonResolver, TraffickingEventResolver } from './case.resolver';
@@ -23,6 +24,7 @@ export const casesSubgraph: SubgraphDefinition = {
     CaseNrmStageDerived1764000001400,
     PersonsFoldedName1764000003040,
     CasesNewestFirstIndexes1764000003060,
+    CaseChains1764000003090,
   ],
   tables: CASES_TABLES,
   buildSchema: () =>

@@ -1,7 +1,6 @@
 import DataLoader from 'dataloader';
-import { SqlParams } from '../../policies/sql';
 import type { PolicyRecord } from '../../policies/subjects';
-import { reachedCaseEventsSql } from '../cases/api';
+import { type ChainStep, countableCases } from '../cases/api';
 import type { RequestContext } from '../kernel/context';
 import { mayReadAny, projectOne } from '../kernel/policy';
 import type { ExploitationType } from '../kernel/taxonomy';
@@ -9,62 +8,64 @@ import { isoDate, period } from '../kernel/validate';
 import { type CountRequest, disclose, type DisclosurePolicy, disclosurePolicy, type LiveCell, type Member } from './disclosure';
 import { countryCode, type Projected } from './route.service';
 
-type EventType = 'RECRUITMENT' | 'TRANSIT' | 'EXPLOITATION';
-
-interface CountableEvent {
-  caseId: string;
-  type: EventType;
-  occurredOn: string;
-  locationId: string;
-  countryCode: string;
-  locationName: string;
-  exploitationTypes: string[];
-  victims: number;
-}
-
 interface Place {
   id: string;
   countryCode: string;
   name: string;
 }
 
+interface Step {
+  type: ChainStep[0];
+  occurredOn: string;
+  location: Place;
+}
+
+/** A case as the aggregates count it (`countableCases`), its steps placed. */
+interface CountedCase {
+  caseId: string;
+  exploitationTypes: string[];
+  victims: number;
+  steps: Step[];
+}
+
 /**
- * The trafficking events that may move an aggregate, in each case's date order (same-day steps in
- * travel order: recruitment, transit, exploitation), read through the cases subgraph's API
- * (`reachedCaseEventsSql`, one set-based statement): the counts follow the cases as they change,
- * and no case row leaves the routes service, only counts.
+ * The cases that may move an aggregate, each with its trafficking events in date order (same-day
+ * steps in travel order: recruitment, transit, exploitation), read through the cases subgraph's API
+ * (`countableCases`, one statement, mostly from the read model it keeps per case): the counts follow
+ * the cases as they change, and no case row leaves the routes service, only counts.
  * Only events, cases and victims that reach the caller are counted (the same reach as every read):
  * an aggregate is derived from its sources and takes their marking, so an AMBER case moves the
  * counts of the agencies it was shared with and of nobody else. Owners who want the hub's analysts
  * to count a case share it with them.
  * Events without a date or a known place cannot be placed on a route and are left out.
- * All time and no filter, applied per cell in disclose(); at a much larger scale this becomes a
- * read model kept per case, not a scan.
- *
- * Read once per request for all the aggregates it asks for (the console's map asks for routes and
- * hotspots together): the event types the request's aggregates ask for in one tick are read in one
- * statement, and each gets its own types' events, in the same order.
+ * All time and no filter, applied per cell in disclose(). Read once per request, for all the
+ * aggregates it asks for (the console's map asks for routes and hotspots together).
  */
-function countableEvents(ctx: RequestContext, types: readonly EventType[]): Promise<CountableEvent[]> {
-  const loader = ctx.loader('routes.countableEvents', () => new DataLoader<string, CountableEvent[]>(readCountableEvents));
-  return loader.load([...types].sort().join(','));
-  async function readCountableEvents(keys: readonly string[]): Promise<CountableEvent[][]> {
-    const asked = keys.map((k) => k.split(',') as EventType[]);
-    const events = await readEvents(ctx, [...new Set(asked.flat())]);
-    return asked.map((types) => events.filter((e) => types.includes(e.type)));
-  }
+function countedCases(ctx: RequestContext): Promise<CountedCase[]> {
+  const once = () =>
+    new DataLoader<'all', CountedCase[]>(async (keys) => {
+      const cases = await readCountedCases(ctx);
+      return keys.map(() => cases);
+    });
+  return ctx.loader('routes.countedCases', once).load('all');
 }
 
-async function readEvents(ctx: RequestContext, types: EventType[]): Promise<CountableEvent[]> {
-  const params = new SqlParams();
-  return ctx.db.query<CountableEvent>(
-    `SELECT e.case_id::text AS "caseId", e.type, e.occurred_on::text AS "occurredOn", l.id::text AS "locationId",
-       l.country_code AS "countryCode", l.name AS "locationName", e.exploitation_types AS "exploitationTypes", e.victims
-     FROM (${reachedCaseEventsSql(ctx, params, types)}) e
-     JOIN routes.locations l ON l.id = e.location_id
-     ORDER BY e.case_id, e.occurred_on, array_position(ARRAY['RECRUITMENT', 'TRANSIT', 'EXPLOITATION'], e.type), e.created_at, e.id`,
-    params.values,
-  );
+async function readCountedCases(ctx: RequestContext): Promise<CountedCase[]> {
+  const cases = await countableCases(ctx);
+  const ids = [...new Set(cases.flatMap((c) => c.events.map((e) => e[2])))];
+  const places = await ctx.db.query<Place>(`SELECT id::text AS id, country_code AS "countryCode", name FROM routes.locations WHERE id = ANY($1::uuid[])`, [
+    ids,
+  ]);
+  const place = new Map(places.map((p) => [p.id, p]));
+  return cases.map((c) => ({
+    caseId: c.caseId,
+    exploitationTypes: c.exploitationTypes,
+    victims: c.victims,
+    steps: c.events.flatMap(([type, occurredOn, locationId]) => {
+      const location = place.get(locationId);
+      return location ? [{ type, occurredOn, location }] : [];
+    }),
+  }));
 }
 
 function countRequest(periodFrom: string, periodTo: string, exploitationType: ExploitationType | undefined): CountRequest {
@@ -74,17 +75,6 @@ function countRequest(periodFrom: string, periodTo: string, exploitationType: Ex
   return { periodFrom: from, periodTo: to, exploitationType: exploitationType ?? null };
 }
 
-function byCase(events: CountableEvent[]): CountableEvent[][] {
-  const cases: CountableEvent[][] = [];
-  for (const e of events) {
-    const last = cases[cases.length - 1];
-    if (last && last[0]!.caseId === e.caseId) last.push(e);
-    else cases.push([e]);
-  }
-  return cases;
-}
-
-const place = (e: CountableEvent): Place => ({ id: e.locationId, countryCode: e.countryCode, name: e.locationName });
 const byPlace = (a: Place, b: Place) => a.countryCode.localeCompare(b.countryCode) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
 
 /** An aggregate record through the field policy; `exactCounts` has done its work in disclosurePolicy. */
@@ -96,7 +86,7 @@ function projectAggregate(ctx: RequestContext, record: PolicyRecord): Projected 
 
 // ---- hotspots -----------------------------------------------------------------------------
 
-interface HotspotCell extends LiveCell {
+interface PlaceCell extends LiveCell {
   location: Place;
 }
 
@@ -115,8 +105,7 @@ export async function hotspots(
 ): Promise<Projected[]> {
   const request = countRequest(periodFrom, periodTo, exploitationType);
   if (!mayReadAny(ctx, 'Hotspot')) return [];
-  const ordered = [...hotspotCells(await countableEvents(ctx, ['EXPLOITATION'])).values()].sort((a, b) => byPlace(a.location, b.location));
-  const disclosed = disclose(ordered, request, disclosurePolicy(ctx, 'Hotspot'));
+  const disclosed = disclose(placeCells(await countedCases(ctx), 'EXPLOITATION'), request, disclosurePolicy(ctx, 'Hotspot'));
   return disclosed.cells.map((d) =>
     projectAggregate(ctx, {
       __typename: 'Hotspot',
@@ -131,23 +120,28 @@ export async function hotspots(
   );
 }
 
-/** One cell per place of exploitation; a case is a member through its EXPLOITATION events there. */
-function hotspotCells(events: CountableEvent[]): Map<string, HotspotCell> {
-  const cells = new Map<string, HotspotCell>();
-  const members = new Map<string, { dates: string[] } & Member>();
-  for (const e of events) {
-    if (e.type !== 'EXPLOITATION') continue;
-    let cell = cells.get(e.locationId);
-    if (!cell) cells.set(e.locationId, (cell = { location: place(e), members: [] }));
-    const key = `${e.locationId}|${e.caseId}`;
-    let member = members.get(key);
-    if (!member) {
-      members.set(key, (member = { id: e.caseId, dates: [], exploitationTypes: e.exploitationTypes, victims: e.victims }));
-      (cell.members as Member[]).push(member);
+/**
+ * One cell per place where a counted case has events of `type` (of the places `only` names, if
+ * given), ordered by country and name: the case is a member through those events, whose dates
+ * place it in a period.
+ */
+function placeCells(cases: readonly CountedCase[], type: Step['type'], only?: readonly string[]): PlaceCell[] {
+  const cells = new Map<string, PlaceCell>();
+  for (const c of cases) {
+    const atPlace = new Map<string, { dates: string[] } & Member>();
+    for (const step of c.steps) {
+      if (step.type !== type || (only && !only.includes(step.location.id))) continue;
+      let member = atPlace.get(step.location.id);
+      if (!member) {
+        atPlace.set(step.location.id, (member = { id: c.caseId, dates: [], exploitationTypes: c.exploitationTypes, victims: c.victims }));
+        let cell = cells.get(step.location.id);
+        if (!cell) cells.set(step.location.id, (cell = { location: step.location, members: [] }));
+        (cell.members as Member[]).push(member);
+      }
+      member.dates.push(step.occurredOn);
     }
-    member.dates.push(e.occurredOn);
   }
-  return cells;
+  return [...cells.values()].sort((a, b) => byPlace(a.location, b.location));
 }
 
 // ---- route aggregates ---------------------------------------------------------------------
@@ -165,26 +159,27 @@ interface RouteCell extends LiveCell {
  * events at the destination. A case without a recruitment, or with no exploitation after it, has
  * no route (its exploitation still shows in hotspots).
  */
-function routesOfCase(events: CountableEvent[]): Array<{ origin: Place; destination: Place; member: Member }> {
-  const o = events.findIndex((e) => e.type === 'RECRUITMENT');
+function routesOfCase(c: CountedCase): Array<{ origin: Place; destination: Place; member: Member }> {
+  const steps = c.steps;
+  const o = steps.findIndex((e) => e.type === 'RECRUITMENT');
   if (o < 0) return [];
-  const origin = events[o]!;
+  const origin = steps[o]!;
   const firstAt = new Map<string, number>();
-  events.forEach((e, i) => {
-    if (i > o && e.type === 'EXPLOITATION' && !firstAt.has(e.locationId)) firstAt.set(e.locationId, i);
+  steps.forEach((e, i) => {
+    if (i > o && e.type === 'EXPLOITATION' && !firstAt.has(e.location.id)) firstAt.set(e.location.id, i);
   });
   return [...firstAt].map(([destinationId, first]) => {
-    const transit = events.slice(o + 1, first).filter((e) => e.type === 'TRANSIT');
-    const exploitation = events.slice(first).filter((e) => e.type === 'EXPLOITATION' && e.locationId === destinationId);
-    const transitIds = transit.map((e) => e.locationId).filter((id, i, ids) => i === 0 || ids[i - 1] !== id);
+    const transit = steps.slice(o + 1, first).filter((e) => e.type === 'TRANSIT');
+    const exploitation = steps.slice(first).filter((e) => e.type === 'EXPLOITATION' && e.location.id === destinationId);
+    const transitIds = transit.map((e) => e.location.id).filter((id, i, ids) => i === 0 || ids[i - 1] !== id);
     return {
-      origin: place(origin),
-      destination: place(events[first]!),
+      origin: origin.location,
+      destination: steps[first]!.location,
       member: {
-        id: origin.caseId,
+        id: c.caseId,
         dates: [origin.occurredOn, ...transit.map((e) => e.occurredOn), ...exploitation.map((e) => e.occurredOn)],
-        exploitationTypes: origin.exploitationTypes,
-        victims: origin.victims,
+        exploitationTypes: c.exploitationTypes,
+        victims: c.victims,
         transit: transitIds,
       },
     };
@@ -210,10 +205,9 @@ export async function routeAggregates(
     const empty = disclose([], request, policy);
     return { periodFrom: empty.periodFrom, periodTo: empty.periodTo, disclosureThreshold, nodes: [] };
   }
-  const events = await countableEvents(ctx, ['RECRUITMENT', 'TRANSIT', 'EXPLOITATION']);
   const cells = new Map<string, RouteCell>();
-  for (const chain of byCase(events)) {
-    for (const { origin, destination, member } of routesOfCase(chain)) {
+  for (const c of await countedCases(ctx)) {
+    for (const { origin, destination, member } of routesOfCase(c)) {
       const key = `${origin.id}>${destination.id}`;
       let cell = cells.get(key);
       if (!cell) cells.set(key, (cell = { origin, destination, members: [] }));
@@ -246,10 +240,6 @@ export async function routeAggregates(
 
 // ---- recruitment areas (campaign targeting) ------------------------------------------------
 
-interface AreaCell extends LiveCell {
-  location: Place;
-}
-
 /** A place of recruitment with its disclosed counts. */
 export interface DisclosedArea {
   locationId: string;
@@ -274,23 +264,8 @@ export async function recruitmentAreas(
   policy: DisclosurePolicy,
   only?: readonly string[],
 ): Promise<{ periodFrom: string; periodTo: string; areas: DisclosedArea[] }> {
-  const events = await countableEvents(ctx, ['RECRUITMENT']);
-  const cells = new Map<string, AreaCell>();
-  const members = new Map<string, Member & { dates: string[] }>();
-  for (const e of events) {
-    if (only && !only.includes(e.locationId)) continue;
-    let cell = cells.get(e.locationId);
-    if (!cell) cells.set(e.locationId, (cell = { location: place(e), members: [] }));
-    const key = `${e.locationId}|${e.caseId}`;
-    let member = members.get(key);
-    if (!member) {
-      members.set(key, (member = { id: e.caseId, dates: [], exploitationTypes: e.exploitationTypes, victims: e.victims }));
-      (cell.members as Member[]).push(member);
-    }
-    member.dates.push(e.occurredOn);
-  }
-  const ordered = [...cells.values()].sort((a, b) => byPlace(a.location, b.location));
-  const disclosed = disclose(ordered, { ...request, exploitationType: null }, policy);
+  const cells = placeCells(await countedCases(ctx), 'RECRUITMENT', only);
+  const disclosed = disclose(cells, { ...request, exploitationType: null }, policy);
   const areas: DisclosedArea[] = disclosed.cells.map((d) => ({
     locationId: d.cell.location.id,
     periodStart: disclosed.periodFrom,

@@ -355,7 +355,7 @@ describe('routes and hotspots', () => {
           expect(r.errors).toBeUndefined();
           together = r.data!;
         });
-        expect(sent.filter((s) => s.includes('FROM cases.events e'))).toHaveLength(1);
+        expect(sent.filter((s) => s.includes('FROM cases.case_chains'))).toHaveLength(1);
         expect(together!.routeAggregates).toEqual(await routeAggregates(persona, YEAR));
         expect(together!.hotspots).toEqual(await hotspots(persona, YEAR));
         expect(together!.hotspots.length).toBeGreaterThan(0);
