@@ -1,5 +1,5 @@
 import { startTestHub, type TestHub } from '../support/hub';
-import { FI, HUB_ADMIN, HUB_ANALYST, id, LE, NGO, type Probe, probeTable, setId } from './support';
+import { FI, HUB_ADMIN, HUB_ANALYST, id, LE, NGO, type Probe, probeTable, setId, FRONTLINE } from './support';
 
 jest.setTimeout(120_000);
 
@@ -12,7 +12,6 @@ jest.setTimeout(120_000);
  * demo's AMBER feed (shared with the police forces) and on a GREEN file that reaches every member.
  */
 let hub: TestHub;
-const FRONTLINE = ['spitalul-iasi', 'spitalul-iasi:VIEWER', 'leicester-schools'];
 const NO_ADVERTS = [...FI, ...NGO, ...FRONTLINE, ...HUB_ADMIN];
 const NO_LEADS = [...FI, ...FRONTLINE, ...HUB_ADMIN];
 

@@ -1,6 +1,6 @@
 import { DEMO_CAMPAIGN } from '../../services/routes/demo-data';
 import { startTestHub, type TestHub } from '../support/hub';
-import { FI, HUB_ADMIN, HUB_ANALYST, id, LE, type Probe, probeTable } from './support';
+import { FI, HUB_ADMIN, HUB_ANALYST, id, LE, type Probe, probeTable, FRONTLINE } from './support';
 
 jest.setTimeout(120_000);
 
@@ -17,7 +17,6 @@ beforeAll(async () => {
 });
 afterAll(() => hub.stop());
 
-const FRONTLINE = ['spitalul-iasi', 'spitalul-iasi:VIEWER', 'leicester-schools'];
 const OTHER_NGO = ['safe-passage', 'safe-passage:VIEWER'];
 const PARTNER = ['lumina-ro', 'lumina-ro:VIEWER'];
 const NOT_PARTIES = [...LE, ...FI, ...OTHER_NGO, ...FRONTLINE, ...HUB_ADMIN];

@@ -2,7 +2,7 @@ import { publicActor } from '../../policies/actor';
 import { loadGatewayKeys, signActorToken } from '../../services/kernel/actor-token';
 import { DEMO_PUBLIC_REPORTS } from '../../services/intake/demo-data';
 import { codes, dataDir, postGraphQL, startTestHub, type TestHub } from '../support/hub';
-import { FI, HUB_ADMIN, HUB_ANALYST, id, LE, NGO, type Probe, probeTable } from './support';
+import { FI, HUB_ADMIN, HUB_ANALYST, id, LE, NGO, type Probe, probeTable, FRONTLINE } from './support';
 
 jest.setTimeout(120_000);
 
@@ -17,7 +17,6 @@ beforeAll(async () => {
 });
 afterAll(() => hub.stop());
 
-const FRONTLINE = ['spitalul-iasi', 'spitalul-iasi:VIEWER', 'leicester-schools'];
 const iasi = DEMO_PUBLIC_REPORTS.find((r) => r.key === 'iasi-job-offer')!;
 const REPORT_SECRETS = [iasi.contact!, iasi.story.slice(0, 40), 'Men at the car wash worked from 7am'];
 const NOTIFICATION_SECRETS = ['An older man who said he was her boyfriend'];

@@ -26,6 +26,7 @@ export const NGO = ['safe-passage', 'safe-passage:VIEWER', 'lumina-ro'];
 export const LE = ['met-police', 'met-police:VIEWER', 'west-midlands-police', 'politia-romana'];
 export const HUB_ANALYST = ['tessera-hub', 'tessera-hub:VIEWER'];
 export const HUB_ADMIN = ['tessera-admin', 'tessera-admin:VIEWER'];
+export const FRONTLINE = ['spitalul-iasi', 'spitalul-iasi:VIEWER', 'leicester-schools'];
 
 // ---- demo ids -------------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { countableCases, type CountableCase } from '../../services/cases/api';
 import { createContext } from '../../services/kernel/context';
-import { actorFor, FI, HUB_ADMIN, HUB_ANALYST, LE, NGO } from '../leaks/support';
+import { actorFor, FI, FRONTLINE, HUB_ADMIN, HUB_ANALYST, LE, NGO } from '../leaks/support';
 import { startTestHub, type TestHub } from '../support/hub';
 
 /**
@@ -12,7 +12,7 @@ import { startTestHub, type TestHub } from '../support/hub';
  * every kind: a victim marked above its case, an event marked RED after the fact, a grant on a
  * case, events and victims added.
  */
-const PERSONAS = [...LE, ...FI, ...NGO, ...HUB_ANALYST, ...HUB_ADMIN];
+const PERSONAS = [...LE, ...FI, ...NGO, ...FRONTLINE, ...HUB_ANALYST, ...HUB_ADMIN];
 const SLOW = 60_000;
 
 describe('the read model of the aggregates', () => {
