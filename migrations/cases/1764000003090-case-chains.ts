@@ -14,7 +14,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * Writers of one case take turns on the case's row (FOR NO KEY UPDATE, which inserting an event or
  * a person does not wait for), and each statement of the refresh reads with a fresh snapshot (READ
- * COMMITTED): the last writer's refresh sees every committed write before its own.
+ * COMMITTED): the last writer's refresh sees every committed write before its own. The triggers are
+ * ENABLE ALWAYS, so a bulk load under `session_replication_role = replica` (which skips the
+ * foreign-key checks) still keeps the read model: a case without its row would be counted by nobody.
  */
 export class CaseChains1764000003090 implements MigrationInterface {
   name = 'CaseChains1764000003090';
@@ -88,6 +90,7 @@ export class CaseChains1764000003090 implements MigrationInterface {
       REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cases.case_chains_of_cases()`);
     await q.query(`CREATE TRIGGER case_chains_after_update AFTER UPDATE ON cases.cases
       REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cases.case_chains_of_cases()`);
+    for (const op of ['insert', 'update']) await q.query(`ALTER TABLE cases.cases ENABLE ALWAYS TRIGGER case_chains_after_${op}`);
     for (const [table, fn] of [
       ['events', 'case_chains_of_parts'],
       ['persons', 'case_chains_of_parts'],
@@ -99,6 +102,7 @@ export class CaseChains1764000003090 implements MigrationInterface {
         REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cases.${fn}()`);
       await q.query(`CREATE TRIGGER case_chains_after_delete AFTER DELETE ON cases.${table}
         REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cases.${fn}()`);
+      for (const op of ['insert', 'update', 'delete']) await q.query(`ALTER TABLE cases.${table} ENABLE ALWAYS TRIGGER case_chains_after_${op}`);
     }
     await q.query(`SELECT cases.refresh_case_chains(ARRAY(SELECT id FROM cases.cases))`);
   }

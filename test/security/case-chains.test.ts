@@ -134,6 +134,36 @@ describe('the read model of the aggregates', () => {
     SLOW,
   );
 
+  test('a bulk load that skips foreign-key checks (session_replication_role = replica) still keeps the read model', async () => {
+    const ownerUrl = (hub.db.dataSource.options as { url: string }).url;
+    const loader = new Client({ connectionString: ownerUrl });
+    await loader.connect();
+    try {
+      await loader.query('BEGIN');
+      await loader.query('SET LOCAL session_replication_role = replica');
+      const { rows } = await loader.query<{ id: string }>(
+        `INSERT INTO cases.cases SELECT (jsonb_populate_record(NULL::cases.cases, to_jsonb(c) || jsonb_build_object('id', gen_random_uuid(), 'idempotency_key', NULL))).*
+           FROM cases.cases c WHERE c.id = $1 RETURNING id`,
+        [ids('case:iasi')],
+      );
+      const copy = rows[0]!.id;
+      await loader.query(
+        `INSERT INTO cases.events (owner_agency_id, contributor_user_id, marking, source_evaluation, intelligence_assessment, handling_code, case_id, type, occurred_on, location_id)
+         SELECT owner_agency_id, contributor_user_id, marking, source_evaluation, intelligence_assessment, handling_code, $2, type, occurred_on, location_id
+           FROM cases.events WHERE case_id = $1`,
+        [ids('case:iasi'), copy],
+      );
+      await loader.query('COMMIT');
+      const [row] = await hub.db.query<{ steps: number; uniform: boolean }>(
+        `SELECT jsonb_array_length(events) AS steps, uniform FROM cases.case_chains WHERE case_id = $1`,
+        [copy],
+      );
+      expect(row).toEqual({ steps: 3, uniform: true });
+    } finally {
+      await loader.end();
+    }
+  });
+
   test('two writers of one case at once: the second waits for the first, and the row holds both events', async () => {
     const ownerUrl = (hub.db.dataSource.options as { url: string }).url;
     const [a, b] = [new Client({ connectionString: ownerUrl }), new Client({ connectionString: ownerUrl })];
