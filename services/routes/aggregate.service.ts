@@ -14,18 +14,18 @@ interface Place {
   name: string;
 }
 
-interface Step {
-  type: ChainStep[0];
-  occurredOn: string;
-  location: Place;
-}
-
-/** A case as the aggregates count it (`countableCases`), its steps placed. */
+/** A case as the aggregates count it (`countableCases`), with only the steps at a known place. */
 interface CountedCase {
   caseId: string;
   exploitationTypes: string[];
   victims: number;
-  steps: Step[];
+  steps: ChainStep[];
+}
+
+/** The counted cases and the places their steps name. */
+interface Counted {
+  cases: CountedCase[];
+  places: Map<string, Place>;
 }
 
 /**
@@ -41,31 +41,22 @@ interface CountedCase {
  * All time and no filter, applied per cell in disclose(). Read once per request, for all the
  * aggregates it asks for (the console's map asks for routes and hotspots together).
  */
-function countedCases(ctx: RequestContext): Promise<CountedCase[]> {
+function countedCases(ctx: RequestContext): Promise<Counted> {
   const once = () =>
-    new DataLoader<'all', CountedCase[]>(async (keys) => {
-      const cases = await readCountedCases(ctx);
-      return keys.map(() => cases);
+    new DataLoader<'all', Counted>(async (keys) => {
+      const counted = await readCountedCases(ctx);
+      return keys.map(() => counted);
     });
   return ctx.loader('routes.countedCases', once).load('all');
 }
 
-async function readCountedCases(ctx: RequestContext): Promise<CountedCase[]> {
+async function readCountedCases(ctx: RequestContext): Promise<Counted> {
   const cases = await countableCases(ctx);
   const ids = [...new Set(cases.flatMap((c) => c.events.map((e) => e[2])))];
-  const places = await ctx.db.query<Place>(`SELECT id::text AS id, country_code AS "countryCode", name FROM routes.locations WHERE id = ANY($1::uuid[])`, [
-    ids,
-  ]);
-  const place = new Map(places.map((p) => [p.id, p]));
-  return cases.map((c) => ({
-    caseId: c.caseId,
-    exploitationTypes: c.exploitationTypes,
-    victims: c.victims,
-    steps: c.events.flatMap(([type, occurredOn, locationId]) => {
-      const location = place.get(locationId);
-      return location ? [{ type, occurredOn, location }] : [];
-    }),
-  }));
+  const rows = await ctx.db.query<Place>(`SELECT id::text AS id, country_code AS "countryCode", name FROM routes.locations WHERE id = ANY($1::uuid[])`, [ids]);
+  const places = new Map(rows.map((p) => [p.id, p]));
+  const placed = (steps: ChainStep[]) => (steps.every((s) => places.has(s[2])) ? steps : steps.filter((s) => places.has(s[2])));
+  return { cases: cases.map((c) => ({ caseId: c.caseId, exploitationTypes: c.exploitationTypes, victims: c.victims, steps: placed(c.events) })), places };
 }
 
 function countRequest(periodFrom: string, periodTo: string, exploitationType: ExploitationType | undefined): CountRequest {
@@ -125,20 +116,20 @@ export async function hotspots(
  * given), ordered by country and name: the case is a member through those events, whose dates
  * place it in a period.
  */
-function placeCells(cases: readonly CountedCase[], type: Step['type'], only?: readonly string[]): PlaceCell[] {
+function placeCells({ cases, places }: Counted, type: ChainStep[0], only?: readonly string[]): PlaceCell[] {
   const cells = new Map<string, PlaceCell>();
   for (const c of cases) {
     const atPlace = new Map<string, { dates: string[] } & Member>();
-    for (const step of c.steps) {
-      if (step.type !== type || (only && !only.includes(step.location.id))) continue;
-      let member = atPlace.get(step.location.id);
+    for (const [stepType, occurredOn, locationId] of c.steps) {
+      if (stepType !== type || (only && !only.includes(locationId))) continue;
+      let member = atPlace.get(locationId);
       if (!member) {
-        atPlace.set(step.location.id, (member = { id: c.caseId, dates: [], exploitationTypes: c.exploitationTypes, victims: c.victims }));
-        let cell = cells.get(step.location.id);
-        if (!cell) cells.set(step.location.id, (cell = { location: step.location, members: [] }));
+        atPlace.set(locationId, (member = { id: c.caseId, dates: [], exploitationTypes: c.exploitationTypes, victims: c.victims }));
+        let cell = cells.get(locationId);
+        if (!cell) cells.set(locationId, (cell = { location: places.get(locationId)!, members: [] }));
         (cell.members as Member[]).push(member);
       }
-      member.dates.push(step.occurredOn);
+      member.dates.push(occurredOn);
     }
   }
   return [...cells.values()].sort((a, b) => byPlace(a.location, b.location));
@@ -159,25 +150,25 @@ interface RouteCell extends LiveCell {
  * events at the destination. A case without a recruitment, or with no exploitation after it, has
  * no route (its exploitation still shows in hotspots).
  */
-function routesOfCase(c: CountedCase): Array<{ origin: Place; destination: Place; member: Member }> {
+function routesOfCase(c: CountedCase, places: Map<string, Place>): Array<{ origin: Place; destination: Place; member: Member }> {
   const steps = c.steps;
-  const o = steps.findIndex((e) => e.type === 'RECRUITMENT');
+  const o = steps.findIndex(([type]) => type === 'RECRUITMENT');
   if (o < 0) return [];
-  const origin = steps[o]!;
+  const [, originDay, originId] = steps[o]!;
   const firstAt = new Map<string, number>();
-  steps.forEach((e, i) => {
-    if (i > o && e.type === 'EXPLOITATION' && !firstAt.has(e.location.id)) firstAt.set(e.location.id, i);
+  steps.forEach(([type, , placeId], i) => {
+    if (i > o && type === 'EXPLOITATION' && !firstAt.has(placeId)) firstAt.set(placeId, i);
   });
   return [...firstAt].map(([destinationId, first]) => {
-    const transit = steps.slice(o + 1, first).filter((e) => e.type === 'TRANSIT');
-    const exploitation = steps.slice(first).filter((e) => e.type === 'EXPLOITATION' && e.location.id === destinationId);
-    const transitIds = transit.map((e) => e.location.id).filter((id, i, ids) => i === 0 || ids[i - 1] !== id);
+    const transit = steps.slice(o + 1, first).filter(([type]) => type === 'TRANSIT');
+    const exploitation = steps.slice(first).filter(([type, , placeId]) => type === 'EXPLOITATION' && placeId === destinationId);
+    const transitIds = transit.map(([, , placeId]) => placeId).filter((id, i, ids) => i === 0 || ids[i - 1] !== id);
     return {
-      origin: origin.location,
-      destination: steps[first]!.location,
+      origin: places.get(originId)!,
+      destination: places.get(destinationId)!,
       member: {
         id: c.caseId,
-        dates: [origin.occurredOn, ...transit.map((e) => e.occurredOn), ...exploitation.map((e) => e.occurredOn)],
+        dates: [originDay, ...transit.map(([, day]) => day), ...exploitation.map(([, day]) => day)],
         exploitationTypes: c.exploitationTypes,
         victims: c.victims,
         transit: transitIds,
@@ -206,8 +197,9 @@ export async function routeAggregates(
     return { periodFrom: empty.periodFrom, periodTo: empty.periodTo, disclosureThreshold, nodes: [] };
   }
   const cells = new Map<string, RouteCell>();
-  for (const c of await countedCases(ctx)) {
-    for (const { origin, destination, member } of routesOfCase(c)) {
+  const counted = await countedCases(ctx);
+  for (const c of counted.cases) {
+    for (const { origin, destination, member } of routesOfCase(c, counted.places)) {
       const key = `${origin.id}>${destination.id}`;
       let cell = cells.get(key);
       if (!cell) cells.set(key, (cell = { origin, destination, members: [] }));

@@ -241,7 +241,12 @@ export function disclose<C extends LiveCell>(
   const from = exact ? request.periodFrom : quarterStart(quarterOf(request.periodFrom));
   const to = exact ? request.periodTo : quarterEnd(quarterOf(request.periodTo));
   const filter = request.exploitationType ?? null;
-  const caseKey = (m: Member) => recordKey(secret, caseRecord(m.id));
+  const caseKeys = new Map<Member, number>();
+  const caseKey = (m: Member) => {
+    let key = caseKeys.get(m);
+    if (key === undefined) caseKeys.set(m, (key = recordKey(secret, caseRecord(m.id))));
+    return key;
+  };
   const victimKey = (m: Member) => (m.victims === 0 ? 0 : recordKey(secret, victimRecord(m.id, m.victims)));
   const cases = (ms: readonly Member[]) => (exact ? ms.length : perturbed(ms.length, cellKeyOf(ms.map(caseKey)), k));
 
@@ -253,7 +258,14 @@ export function disclose<C extends LiveCell>(
     const caseCount = cases(counted);
     const victimCount = exact ? victims : perturbed(victims, cellKeyOf(counted.map(victimKey)), k);
 
-    const dates = counted.flatMap((m) => m.dates).sort();
+    let first = counted[0]!.dates[0]!;
+    let last = first;
+    for (const m of counted) {
+      for (const d of m.dates) {
+        if (d < first) first = d;
+        if (d > last) last = d;
+      }
+    }
     const transit = new Map<string, { members: Set<Member>; position: number }>();
     for (const m of counted) {
       (m.transit ?? []).forEach((id, position) => {
@@ -266,8 +278,8 @@ export function disclose<C extends LiveCell>(
       caseCount,
       victimCount,
       countSuppressed: caseCount === null || victimCount === null,
-      periodStart: exact ? dates[0]! : quarterStart(quarterOf(dates[0]!)),
-      periodEnd: exact ? dates[dates.length - 1]! : quarterEnd(quarterOf(dates[dates.length - 1]!)),
+      periodStart: exact ? first : quarterStart(quarterOf(first)),
+      periodEnd: exact ? last : quarterEnd(quarterOf(last)),
       exploitationTypes: [...new Set(counted.flatMap((m) => m.exploitationTypes))].sort(),
       transitLocationIds: [...transit.entries()]
         .filter(([, t]) => cases([...t.members]) !== null)
