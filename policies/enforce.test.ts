@@ -7,7 +7,7 @@ import { createMongoAbility } from '@casl/ability';
 import fc from 'fast-check';
 import { defineAbilityFor } from './ability';
 import { AGENCY_TYPES, type Actor, type AgencyType, MARKINGS } from './actor';
-import { canReadAny, fieldPlan, project, rawOf, readableOnEveryRow, REDACTED, visibleRowsSql } from './enforce';
+import { canReadAny, canReadOthersRows, fieldPlan, project, rawOf, readableOnEveryRow, REDACTED, visibleRowsSql } from './enforce';
 import type { AppAbility } from './rules';
 import { SqlParams } from './sql';
 import { type PolicyRecord, SUBJECT_FIELDS, SUBJECTS, type SubjectType } from './subjects';
@@ -181,6 +181,25 @@ describe('canReadAny', () => {
     ['HUB_ANALYST', 'Narrative', true],
   ] as const)('%s × %s → %s', (agencyType, subject, expected) => {
     expect(canReadAny(abilityOf(agencyType), subject)).toBe(expected);
+  });
+});
+
+describe('canReadOthersRows', () => {
+  test.each([
+    ['FINANCIAL_INSTITUTION', false, true],
+    ['NGO', false, true],
+    ['LAW_ENFORCEMENT', true, true],
+    ['HUB_ANALYST', true, true],
+    ['HUB_ADMIN', false, false],
+    ['FRONTLINE', false, false],
+  ] as const)("%s reads other agencies' statements: %s (its own: %s)", (agencyType, others, own) => {
+    for (const subject of ['Observation', 'Link'] as const) {
+      const ability = abilityOf(agencyType);
+      expect(canReadOthersRows(ability, subject, OWN_AGENCY)).toBe(others);
+      // The same answer as the rules give for a record another agency owns.
+      expect(ability.can('read', record(subject, { ownerAgencyId: OTHER_AGENCY }))).toBe(others);
+      expect(ability.can('read', record(subject, { ownerAgencyId: OWN_AGENCY }))).toBe(own);
+    }
   });
 });
 

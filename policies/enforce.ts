@@ -167,6 +167,15 @@ export function canReadAny(ability: AppAbility, subject: SubjectType): boolean {
 }
 
 /**
+ * Whether some read rule lets the caller see rows of `subject` that another agency owns: false when
+ * every rule confines it to rows whose `ownerAgencyId` is its own agency (a bank's or an NGO's view
+ * of statements), so a question about others' rows has no answer to look for.
+ */
+export function canReadOthersRows(ability: AppAbility, subject: SubjectType, agencyId: string): boolean {
+  return ability.rulesFor('read', subject).some((r) => !r.inverted && (r.conditions as Record<string, unknown> | undefined)?.ownerAgencyId !== agencyId);
+}
+
+/**
  * Whether some rule lets this ability do `action` on some record of `subject`: type level, so a
  * conditional rule counts and only an unconditional `cannot` (a viewer's writes) refuses.
  */

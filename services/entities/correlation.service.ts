@@ -4,7 +4,7 @@ import type { PolicyRecord } from '../../policies/subjects';
 import { caseOwnedBySql } from '../cases/api';
 import type { RequestContext } from '../kernel/context';
 import { badInput } from '../kernel/errors';
-import { projectOne, visibleWhere } from '../kernel/policy';
+import { mayReadOthersRows, projectOne, visibleWhere } from '../kernel/policy';
 import { selectVisible, visibleLoader } from '../kernel/repository';
 import { entityTable, linkTable, observationTable, observationTableAs } from './entity.repository';
 import type { CorrelationAlertType } from './network.type';
@@ -22,11 +22,11 @@ function since(value: string | null | undefined): Date | null {
 }
 
 /**
- * SQL for the ids of the caller's agency's cases that observed `entityColumn`: observations owned by
- * the caller's agency, from a case its agency owns, that themselves reach this user (a RED case
- * statement a colleague was not named on anchors nothing for them) and whose source it may read.
+ * SQL condition on `anchor` (an observation): a statement the caller's agency made from a case it
+ * owns, that itself reaches this user (a RED case statement a colleague was not named on anchors
+ * nothing for them) and whose source it may read: what ties an entity to one of the agency's cases.
  */
-function ownCasesObserving(ctx: RequestContext, params: SqlParams, entityColumn: string): string {
+function anchorSql(ctx: RequestContext, params: SqlParams): string {
   const t = observationTableAs('anchor');
   const attributes = t.attributes(ctx, params);
   const visible = visibleWhere(ctx, 'Observation', { alias: 'anchor', attributes, grantsTable: t.grantsTable }, params);
@@ -34,10 +34,21 @@ function ownCasesObserving(ctx: RequestContext, params: SqlParams, entityColumn:
     .map((f) => `(${fieldReadableSql(ctx.ability, 'Observation', f, attributes, params)})`)
     .join(' AND ');
   const me = params.add(ctx.actor.agencyId);
-  return `ARRAY(SELECT DISTINCT anchor.source_id::text FROM ${t.table} anchor
-      WHERE anchor.entity_id = ${entityColumn} AND anchor.source_type = 'CASE' AND anchor.owner_agency_id = ${me}
-        AND ${caseOwnedBySql('anchor.source_id', me)}
-        AND (${visible}) AND ${readable})`;
+  return `anchor.source_type = 'CASE' AND anchor.owner_agency_id = ${me} AND ${caseOwnedBySql('anchor.source_id', me)}
+        AND (${visible}) AND ${readable}`;
+}
+
+/** SQL for the ids of the caller's agency's cases that observed `entityColumn` (`anchorSql`). */
+function ownCasesObserving(ctx: RequestContext, params: SqlParams, entityColumn: string): string {
+  return `ARRAY(SELECT DISTINCT anchor.source_id::text FROM ${observationTableAs('anchor').table} anchor
+      WHERE anchor.entity_id = ${entityColumn} AND ${anchorSql(ctx, params)})`;
+}
+
+/** Whether any entity is tied to one of the caller's agency's cases (else no statement can be an alert). */
+async function anyAnchor(ctx: RequestContext): Promise<boolean> {
+  const params = new SqlParams();
+  const rows = await ctx.db.query(`SELECT 1 FROM ${observationTableAs('anchor').table} anchor WHERE ${anchorSql(ctx, params)} LIMIT 1`, params.values);
+  return rows.length > 0;
 }
 
 const contributor = (record: Record<string, unknown>) =>
@@ -56,32 +67,42 @@ export async function correlations(ctx: RequestContext, sinceArg: string | null 
   const after = since(sinceArg);
   if (!Number.isInteger(first) || first < 1 || first > MAX_CORRELATIONS) throw badInput('first', `must be between 1 and ${MAX_CORRELATIONS}`);
 
+  // The statements are read newest first until enough are alerts: where none can be, that would be
+  // every statement the caller reads. None can be when the agency's cases observed nothing, or when
+  // its agency type reads no other agency's statements (banks, NGOs).
+  const readsOthers = { observations: mayReadOthersRows(ctx, 'Observation'), links: mayReadOthersRows(ctx, 'Link') };
+  if ((!readsOthers.observations && !readsOthers.links) || !(await anyAnchor(ctx))) return [];
+  const none = { rows: [] as PolicyRecord[] };
   const oParams = new SqlParams();
   const oCases = ownCasesObserving(ctx, oParams, 'o.entity_id');
-  const observations = await selectVisible(ctx, observationTable, {
-    params: oParams,
-    filterFields: ['ownerAgency', 'createdAt'],
-    extraColumns: `${oCases} AS "__cases"`,
-    where: (p) => [`o.owner_agency_id <> ${p.add(ctx.actor.agencyId)}`, ...(after ? [`o.created_at > ${p.add(after)}`] : []), `cardinality(${oCases}) > 0`],
-    orderBy: 'o.created_at DESC, o.id',
-    limit: first,
-  });
+  const observations = !readsOthers.observations
+    ? none
+    : await selectVisible(ctx, observationTable, {
+        params: oParams,
+        filterFields: ['ownerAgency', 'createdAt'],
+        extraColumns: `${oCases} AS "__cases"`,
+        where: (p) => [`o.owner_agency_id <> ${p.add(ctx.actor.agencyId)}`, ...(after ? [`o.created_at > ${p.add(after)}`] : []), `cardinality(${oCases}) > 0`],
+        orderBy: 'o.created_at DESC, o.id',
+        limit: first,
+      });
 
   const lParams = new SqlParams();
   const fromCases = ownCasesObserving(ctx, lParams, 'l.from_entity_id');
   const toCases = ownCasesObserving(ctx, lParams, 'l.to_entity_id');
-  const links = await selectVisible(ctx, linkTable, {
-    params: lParams,
-    filterFields: ['ownerAgency', 'createdAt'],
-    extraColumns: `${fromCases} AS "__fromCases", ${toCases} AS "__toCases"`,
-    where: (p) => [
-      `l.owner_agency_id <> ${p.add(ctx.actor.agencyId)}`,
-      ...(after ? [`l.created_at > ${p.add(after)}`] : []),
-      `cardinality(${fromCases}) + cardinality(${toCases}) > 0`,
-    ],
-    orderBy: 'l.created_at DESC, l.id',
-    limit: first,
-  });
+  const links = !readsOthers.links
+    ? none
+    : await selectVisible(ctx, linkTable, {
+        params: lParams,
+        filterFields: ['ownerAgency', 'createdAt'],
+        extraColumns: `${fromCases} AS "__fromCases", ${toCases} AS "__toCases"`,
+        where: (p) => [
+          `l.owner_agency_id <> ${p.add(ctx.actor.agencyId)}`,
+          ...(after ? [`l.created_at > ${p.add(after)}`] : []),
+          `cardinality(${fromCases}) + cardinality(${toCases}) > 0`,
+        ],
+        orderBy: 'l.created_at DESC, l.id',
+        limit: first,
+      });
 
   type Pending = Omit<CorrelationAlertType, 'entity'> & { entityId: string };
   const pending: Pending[] = [];

@@ -1,4 +1,4 @@
-import { canAny, canReadAny, permittedRowsSql, project, visibleRowsSql, type VisibilityOptions } from '../../policies/enforce';
+import { canAny, canReadAny, canReadOthersRows, permittedRowsSql, project, visibleRowsSql, type VisibilityOptions } from '../../policies/enforce';
 import { audienceSql, reachSql } from '../../policies/reach';
 import type { SqlParams } from '../../policies/sql';
 import type { Action, PolicyRecord, SubjectType } from '../../policies/subjects';
@@ -61,6 +61,11 @@ export function inAudience(ctx: RequestContext, alias: string, params: SqlParams
 /** Whether any row of the subject can reach this caller's agency type (else lists are empty). */
 export function mayReadAny(ctx: RequestContext, subject: SubjectType): boolean {
   return canReadAny(ctx.ability, subject);
+}
+
+/** Whether the caller may read rows of the subject that another agency owns (`canReadOthersRows`). */
+export function mayReadOthersRows(ctx: RequestContext, subject: SubjectType): boolean {
+  return canReadOthersRows(ctx.ability, subject, ctx.actor.agencyId);
 }
 
 /**

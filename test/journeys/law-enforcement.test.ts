@@ -1,4 +1,5 @@
 import { codes, type GraphQLResult, startTestHub, type TestHub } from '../support/hub';
+import { statementsSent } from '../support/probe';
 
 /**
  * Issue 3, law enforcement: linked entities. An investigator resolves identifiers however they were
@@ -405,6 +406,19 @@ describe('correlation alerts: the demo', () => {
     expect(r.correlations.map((a) => a.contributorAgency?.slug)).not.toContain('met-police');
     expect(JSON.stringify(r)).not.toContain(id('case:midlands'));
     expect(r.correlations.every((a) => [id('case:lanterna'), id('case:strict')].includes(a.case.id))).toBe(true);
+  });
+});
+
+describe('correlation alerts where there can be none', () => {
+  // A bank and an NGO read no other agency's statements; the hub's analysts own no case.
+  test.each(['albion-bank', 'safe-passage', 'tessera-hub'])('%s gets none, and no statement is read to find out', async (persona) => {
+    let alerts: Alert[] | undefined;
+    const sent = await statementsSent(hub.appDb, async () => {
+      alerts = (await ok<{ correlations: Alert[] }>(persona, CORRELATIONS, {})).correlations;
+    });
+    expect(alerts).toEqual([]);
+    // Read newest first until enough were found, their statements would be every one they made.
+    expect(sent.filter((s) => /FROM entities\.(observations|links) [ol] /.test(s))).toEqual([]);
   });
 });
 
