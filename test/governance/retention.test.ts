@@ -1,6 +1,6 @@
 import { insertDemoRecord } from '../../services/kernel/demo';
 import { RECORDS, RETENTION_CLASSES } from '../../services/kernel/records';
-import { codes, startTestHub, type TestHub } from '../support/hub';
+import { codes, grantMetRomanianRecords, startTestHub, type TestHub } from '../support/hub';
 import { caseSummaryAs, fullNameAs, HUB_START_MS, ok, refused } from './support';
 
 /**
@@ -220,29 +220,10 @@ describe('ERASE', () => {
   test('removes the case, its persons and events, the statements its agency made on it and every grant on them, in one go', async () => {
     const caseId = ids('case:iasi');
     // The Met was granted the victim and an observation first.
-    const req = ok(
-      await hub.gql<{ requestAccess: { id: string } }>('met-police', `mutation($i: RequestAccessInput!) { requestAccess(input: $i) { id } }`, {
-        i: {
-          toAgencyId: agency('politia-romana'),
-          identifier: { kind: 'EMAIL', value: 'recrutare.demo@example.org' },
-          purpose: 'Lanterna: same recruiter email as our case',
-        },
-      }),
-    ).requestAccess;
-    ok(
-      await hub.gql(
-        'politia-romana:SUPERVISOR',
-        `mutation($id: ID!, $r: [RecordRefInput!]!, $e: DateTimeISO!) { grantAccess(requestId: $id, records: $r, expiresAt: $e) { id } }`,
-        {
-          id: req.id,
-          r: [
-            { subjectType: 'Person', id: ids('person:iasi:V1') },
-            { subjectType: 'Observation', id: ids('observation:iasi:recruiter-email') },
-          ],
-          e: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-        },
-      ),
-    );
+    await grantMetRomanianRecords(hub, [
+      { subjectType: 'Person', id: ids('person:iasi:V1') },
+      { subjectType: 'Observation', id: ids('observation:iasi:recruiter-email') },
+    ]);
     expect(await fullNameAs(hub, 'met-police', ids('person:iasi:V1'))).toBe('Andreea Lungu');
 
     // The case, its persons and events, and every observation and link the Romanian police made on it.

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { countableCases, type CountableCase } from '../../services/cases/api';
 import { createContext } from '../../services/kernel/context';
 import { actorFor, FI, FRONTLINE, HUB_ADMIN, HUB_ANALYST, LE, NGO } from '../leaks/support';
-import { startTestHub, type TestHub } from '../support/hub';
+import { grantMetRomanianRecords, startTestHub, type TestHub } from '../support/hub';
 
 /**
  * The aggregates' read model (cases.case_chains, migrations/cases/1764000003090-case-chains.ts): a
@@ -64,26 +64,7 @@ describe('the read model of the aggregates', () => {
     await open({ marking: 'AMBER_STRICT' });
     // An AMBER case of the Romanian police's shared with nobody, granted to the Met: its events and victims do not reach the Met.
     const granted = await open({}, 'politia-romana', 'AMBER');
-    const req = ok(
-      await hub.gql<{ requestAccess: { id: string } }>('met-police', `mutation($i: RequestAccessInput!) { requestAccess(input: $i) { id } }`, {
-        i: {
-          toAgencyId: hub.demo.agencies['politia-romana']!.id,
-          identifier: { kind: 'EMAIL', value: 'recrutare.demo@example.org' },
-          purpose: 'Same recruiter',
-        },
-      }),
-    ).requestAccess;
-    ok(
-      await hub.gql(
-        'politia-romana:SUPERVISOR',
-        `mutation($id: ID!, $r: [RecordRefInput!]!, $e: DateTimeISO!) { grantAccess(requestId: $id, records: $r, expiresAt: $e) { id } }`,
-        {
-          id: req.id,
-          r: [{ subjectType: 'Case', id: granted }],
-          e: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-        },
-      ),
-    );
+    await grantMetRomanianRecords(hub, [{ subjectType: 'Case', id: granted }]);
   }, SLOW);
   afterAll(() => hub.stop());
 

@@ -183,3 +183,31 @@ export async function startTestHub(
 export function codes(r: GraphQLResult<unknown>): string[] {
   return (r.errors ?? []).map((e) => String(e.extensions?.code));
 }
+
+/**
+ * The Met asks the Romanian police for access after a hit on the demo's recruiter email, and their
+ * supervisor grants it `records` for 30 days (the governance journey itself is tested in
+ * test/governance/access-requests.test.ts; this sets up a grant for tests about what one changes).
+ */
+export async function grantMetRomanianRecords(hub: TestHub, records: Array<{ subjectType: string; id: string }>): Promise<void> {
+  const must = <T>(r: GraphQLResult<T>): T => {
+    if (r.errors?.length || !r.data) throw new Error(`grantMetRomanianRecords: ${JSON.stringify(r.errors)}`);
+    return r.data;
+  };
+  const request = must(
+    await hub.gql<{ requestAccess: { id: string } }>('met-police', `mutation($i: RequestAccessInput!) { requestAccess(input: $i) { id } }`, {
+      i: {
+        toAgencyId: hub.demo.agencies['politia-romana']!.id,
+        identifier: { kind: 'EMAIL', value: 'recrutare.demo@example.org' },
+        purpose: 'Lanterna: same recruiter email as our case',
+      },
+    }),
+  ).requestAccess;
+  must(
+    await hub.gql(
+      'politia-romana:SUPERVISOR',
+      `mutation($id: ID!, $r: [RecordRefInput!]!, $e: DateTimeISO!) { grantAccess(requestId: $id, records: $r, expiresAt: $e) { id } }`,
+      { id: request.id, r: records, e: new Date(Date.now() + 30 * 86_400_000).toISOString() },
+    ),
+  );
+}
