@@ -1,5 +1,6 @@
 import { AdvertsInit1764000000710 } from '../../migrations/adverts/1764000000710-adverts-init';
 import { AdvertLeadComputations1764000001400 } from '../../migrations/adverts/1764000001400-advert-lead-computations';
+import { AdvertsOwnerReviewDueIndexes1764000003100 } from '../../migrations/adverts/1764000003100-owner-review-due-indexes';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { AdvertLeadResolver, AdvertResolver } from './advert.resolver';
@@ -13,7 +14,7 @@ export const advertsSubgraph: SubgraphDefinition = {
   name: 'adverts',
   port: 4010,
   dbSchema: 'adverts',
-  migrations: [AdvertsInit1764000000710, AdvertLeadComputations1764000001400],
+  migrations: [AdvertsInit1764000000710, AdvertLeadComputations1764000001400, AdvertsOwnerReviewDueIndexes1764000003100],
   tables: ADVERTS_TABLES,
   buildSchema: () =>
     buildFederatedSchema({

@@ -13,6 +13,7 @@ import { EntitiesPrivateScreeningEntries1764000001110 } from '../../migrations/e
 import { EntitiesPrivateScreeningIdempotency1764000002400 } from '../../migrations/entities/1764000002400-private-screening-idempotency';
 import { EntitiesOrganisationFoldedName1764000003050 } from '../../migrations/entities/1764000003050-organisation-folded-name';
 import { EntitiesObservationsNewestFirstIndex1764000003080 } from '../../migrations/entities/1764000003080-observations-newest-first-index';
+import { EntitiesOwnerReviewDueIndexes1764000003100 } from '../../migrations/entities/1764000003100-owner-review-due-indexes';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedEntitiesDemo } from './demo-data';
@@ -46,6 +47,7 @@ export const entitiesSubgraph: SubgraphDefinition = {
     EntitiesPrivateScreeningIdempotency1764000002400,
     EntitiesOrganisationFoldedName1764000003050,
     EntitiesObservationsNewestFirstIndex1764000003080,
+    EntitiesOwnerReviewDueIndexes1764000003100,
   ],
   tables: ENTITIES_TABLES,
   // The private screening entries of the hub's key, built at start and after a key rotation, before a bank's first filter needs them.

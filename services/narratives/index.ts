@@ -1,4 +1,5 @@
 import { NarrativesInit1764000000300 } from '../../migrations/narratives/1764000000300-narratives-init';
+import { NarrativesOwnerReviewDueIndexes1764000003100 } from '../../migrations/narratives/1764000003100-owner-review-due-indexes';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedNarrativesDemo } from './demo-data';
@@ -11,7 +12,7 @@ export const narrativesSubgraph: SubgraphDefinition = {
   name: 'narratives',
   port: 4006,
   dbSchema: 'narratives',
-  migrations: [NarrativesInit1764000000300],
+  migrations: [NarrativesInit1764000000300, NarrativesOwnerReviewDueIndexes1764000003100],
   tables: NARRATIVES_TABLES,
   buildSchema: () =>
     buildFederatedSchema({

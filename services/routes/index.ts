@@ -1,5 +1,6 @@
 import { RoutesInit1764000000050 } from '../../migrations/routes/1764000000050-routes-init';
 import { Campaigns1764000000060 } from '../../migrations/routes/1764000000060-campaigns';
+import { RoutesOwnerReviewDueIndexes1764000003100 } from '../../migrations/routes/1764000003100-owner-review-due-indexes';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { CampaignAreaResolver, CampaignIndicatorResolver, CampaignReachResolver, CampaignResolver } from './campaign.resolver';
@@ -18,7 +19,7 @@ export const routesSubgraph: SubgraphDefinition = {
   name: 'routes',
   port: 4003,
   dbSchema: 'routes',
-  migrations: [RoutesInit1764000000050, Campaigns1764000000060],
+  migrations: [RoutesInit1764000000050, Campaigns1764000000060, RoutesOwnerReviewDueIndexes1764000003100],
   tables: ROUTES_TABLES,
   // The export is audited as a disclosure to the partner, in the request's transaction (campaign.service.ts).
   primaryQueries: ['campaignTargetAreasExport'],

@@ -1,5 +1,6 @@
 import { TypologiesInit1764000000200 } from '../../migrations/typologies/1764000000200-typologies-init';
 import { TypologiesReportsNewestFirstIndex1764000003070 } from '../../migrations/typologies/1764000003070-reports-newest-first-index';
+import { TypologiesOwnerReviewDueIndexes1764000003100 } from '../../migrations/typologies/1764000003100-owner-review-due-indexes';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedTypologiesDemo } from './demo-data';
@@ -15,7 +16,7 @@ export const typologiesSubgraph: SubgraphDefinition = {
   name: 'typologies',
   port: 4005,
   dbSchema: 'typologies',
-  migrations: [TypologiesInit1764000000200, TypologiesReportsNewestFirstIndex1764000003070],
+  migrations: [TypologiesInit1764000000200, TypologiesReportsNewestFirstIndex1764000003070, TypologiesOwnerReviewDueIndexes1764000003100],
   tables: TYPOLOGIES_TABLES,
   buildSchema: () =>
     buildFederatedSchema({

@@ -82,6 +82,14 @@ describe('retention classes', () => {
 });
 
 describe('records due for review', () => {
+  test("every kind of record has an index that finds an agency's records due without reading all its rows", async () => {
+    for (const { table } of Object.values(RECORDS)) {
+      const [schema, name] = table.split('.');
+      const indexes = await hub.db.query<{ def: string }>(`SELECT indexdef AS def FROM pg_indexes WHERE schemaname = $1 AND tablename = $2`, [schema, name]);
+      expect({ table, indexed: indexes.some((i) => i.def.includes('(owner_agency_id, review_due)')) }).toEqual({ table, indexed: true });
+    }
+  });
+
   test('the owner lists its own records due, never their content; parts follow their case', async () => {
     const list = await due('politia-romana:SUPERVISOR');
     expect(list.nodes).toEqual([
