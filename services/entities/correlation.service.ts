@@ -61,7 +61,7 @@ const readable = <T>(value: unknown): T | null => (value === REDACTED || value =
  * statement, entity and own case. Only statements that are visible rows for the caller (TLP reach
  * AND its agency type's read rule); one that does not reach the caller is no alert, hit/no-hit is
  * how to learn of it. The creation-time and other-agency filters apply only where the caller may
- * read createdAt and ownerAgency. Two statements (observations, links) plus one for the entities.
+ * read createdAt and ownerAgency. A probe for an anchor, two statements (observations, links), one for the entities.
  */
 export async function correlations(ctx: RequestContext, sinceArg: string | null | undefined, first: number): Promise<CorrelationAlertType[]> {
   const after = since(sinceArg);
