@@ -17,6 +17,9 @@ export function entityReach(ctx: RequestContext, params: SqlParams, id: string):
   return `EXISTS (SELECT 1 FROM entities.observations o WHERE o.entity_id = ${id} AND ${reaches(ctx, 'o', GRANTS, params)})`;
 }
 
+/** An entity's columns as every read selects them, its first sighting (as far as the caller can tell) given as SQL. */
+const entityColumns = (firstSeenAt: string) => `en.id, en.kind, en.value, ${firstSeenAt} AS "firstSeenAt"`;
+
 /**
  * Entities are unmarked shared ground, but one reaches a caller only if at least one statement
  * about it (an observation) reaches them by TLP, ownership, sharing or grant. Who said what is then
@@ -25,9 +28,6 @@ export function entityReach(ctx: RequestContext, params: SqlParams, id: string):
  * the hub serves on (assertBoundByRowLevelSecurity): an application-side copy of the same EXISTS
  * led the planner into a semi-join over every visible observation (6 s for 4,500 entities).
  */
-/** An entity's columns as every read selects them, its first sighting (as far as the caller can tell) given as SQL. */
-const entityColumns = (firstSeenAt: string) => `en.id, en.kind, en.value, ${firstSeenAt} AS "firstSeenAt"`;
-
 export const entityTable: SubjectTable = {
   subject: 'Entity',
   table: 'entities.entities',
