@@ -158,7 +158,7 @@ export function fieldReadableSql(ability: AppAbility, subject: SubjectType, fiel
   const compile = (r: (typeof rules)[number]) => `(${compileConditions(r.conditions as Record<string, unknown> | undefined, attributes, params)})`;
   const allow = rules.filter((r) => !r.inverted).map(compile);
   const deny = rules.filter((r) => r.inverted).map(compile);
-  return `(${allow.join(' OR ')})${deny.length ? ` AND NOT (${deny.join(' OR ')})` : ''}`;
+  return `(${allow.join(' OR ')})${deny.length ? ` AND (${deny.join(' OR ')}) IS NOT TRUE` : ''}`;
 }
 
 /** Whether the caller's agency type may see any row of this subject at all. */
@@ -214,7 +214,7 @@ export function permittedRowsSql(actor: Actor, ability: AppAbility, action: Acti
   const unconditional = allows.some((r) => !r.conditions || Object.keys(r.conditions).length === 0);
   const parts = unconditional ? [] : [`(${allows.map((r) => `(${compile(r)})`).join(' OR ')})`];
   // Inverted rules without fields exclude whole rows; inverted field rules only redact fields.
-  for (const r of rules.filter((r) => r.inverted && !r.fields)) parts.push(`NOT (${compile(r)})`);
+  for (const r of rules.filter((r) => r.inverted && !r.fields)) parts.push(`(${compile(r)}) IS NOT TRUE`);
   if (isMarkedSubject(subject)) {
     if (!opts.grantsTable) throw new Error(`${subject} is a marked subject: visibleRowsSql needs its grants table`);
     parts.unshift(reachSql(actor, opts.alias, opts.grantsTable, params));

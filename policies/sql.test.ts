@@ -7,10 +7,11 @@
  * it (three-valued, like Postgres) and compare the rows it lets through with CASL's answer on the
  * same record: a list must return exactly the rows whose fields projection can show.
  */
+import { createMongoAbility } from '@casl/ability';
 import fc from 'fast-check';
-import { defineAbilityFor } from './ability';
+import { type AppAbility, defineAbilityFor } from './ability';
 import { AGENCY_TYPES, type Actor, type AgencyType, MARKINGS, type Role } from './actor';
-import { policyAttributeColumns, visibleRowsSql } from './enforce';
+import { fieldReadableSql, policyAttributeColumns, visibleRowsSql } from './enforce';
 import { reachSql, viaGrantSql } from './reach';
 import { type AttributeSql, compileConditions, SqlParams } from './sql';
 import { GOVERNANCE_SUBJECTS, isMarkedSubject, MARKED_SUBJECTS, type PolicyRecord, SUBJECTS, type SubjectType } from './subjects';
@@ -58,7 +59,7 @@ const ATTRIBUTES: AttributeSql = Object.fromEntries(ATTRIBUTE_NAMES.map((a) => [
 
 // ---------------------------------------------------------------------------------------------
 // A three-valued evaluator for the predicate grammar compileConditions emits:
-//   TRUE | FALSE | x = y | x = ANY(y) | x IS DISTINCT FROM y | (e) IS TRUE | (e) IS FALSE
+//   TRUE | FALSE | x = y | x = ANY(y) | x IS DISTINCT FROM y | (e) IS FALSE | (e) IS NOT TRUE
 //   | NOT e | e AND e | e OR e | (e),   where x is `t.<attribute>` and y is `$n`.
 // Anything else throws, which also asserts the compiled SQL stays inside that grammar.
 // ---------------------------------------------------------------------------------------------
@@ -125,8 +126,11 @@ function parsePredicate(sql: string): Evaluate {
     if (peek() === 'IS') {
       take();
       const what = take();
-      if (what === 'TRUE') return (r, p) => left(r, p) === true;
       if (what === 'FALSE') return (r, p) => left(r, p) === false;
+      if (what === 'NOT') {
+        take('TRUE');
+        return (r, p) => left(r, p) !== true;
+      }
       if (what === 'DISTINCT') {
         take('FROM');
         const right = primary();
@@ -205,9 +209,9 @@ describe('compileConditions', () => {
     expect(params.values).toEqual(['SUSPECT']);
   });
 
-  test('booleans compile to IS TRUE / IS FALSE, so NULL never passes', () => {
+  test('true is the attribute itself, false is IS FALSE: NULL passes neither', () => {
     const yes = compile({ viaGrant: true });
-    expect(yes.sql).toBe('(t.viaGrant) IS TRUE');
+    expect(yes.sql).toBe('(t.viaGrant)');
     expect(yes.params.values).toEqual([]);
     expect([true, false, null].map((v) => passes(yes.sql, yes.params, { viaGrant: v }))).toEqual([true, false, false]);
 
@@ -237,7 +241,7 @@ describe('compileConditions', () => {
 
   test('several attributes, and several operators on one attribute, are ANDed', () => {
     const { sql, params } = compile({ role: 'SUSPECT', linkedToOwnReport: true, kind: { $ne: 'PHONE', $nin: ['EMAIL'] } });
-    expect(sql).toBe('t.role = $1 AND (t.linkedToOwnReport) IS TRUE AND t.kind IS DISTINCT FROM $2 AND NOT (t.kind = ANY($3))');
+    expect(sql).toBe('t.role = $1 AND (t.linkedToOwnReport) AND t.kind IS DISTINCT FROM $2 AND NOT (t.kind = ANY($3))');
     expect(params.values).toEqual(['SUSPECT', 'PHONE', ['EMAIL']]);
     expect(passes(sql, params, { role: 'SUSPECT', linkedToOwnReport: true, kind: 'BANK_ACCOUNT' })).toBe(true);
     expect(passes(sql, params, { role: 'SUSPECT', linkedToOwnReport: false, kind: 'BANK_ACCOUNT' })).toBe(false);
@@ -250,7 +254,7 @@ describe('compileConditions', () => {
       $or: [{ role: 'SUSPECT' }, { $and: [{ viaGrant: true }, { marking: { $in: ['AMBER', 'RED'] } }] }, { id: 'p-9' }],
     };
     const { sql, params } = compile(conditions);
-    expect(sql).toBe('t.ownerAgencyId = $1 AND ((t.role = $2) OR ((((t.viaGrant) IS TRUE) AND (t.marking = ANY($3)))) OR (t.id = $4))');
+    expect(sql).toBe('t.ownerAgencyId = $1 AND ((t.role = $2) OR ((((t.viaGrant)) AND (t.marking = ANY($3)))) OR (t.id = $4))');
     expect(params.values).toEqual([OWN_AGENCY, 'SUSPECT', ['AMBER', 'RED'], 'p-9']);
     const base = { ownerAgencyId: OWN_AGENCY, role: 'VICTIM', viaGrant: false, marking: 'GREEN', id: 'p-1' };
     expect(passes(sql, params, base)).toBe(false);
@@ -466,6 +470,51 @@ describe('visibleRowsSql', () => {
         { numRuns: 400 },
       );
     });
+  });
+
+  /**
+   * A deny applies where its condition is TRUE, as in CASL: an attribute that is NULL on a row
+   * (a fact unknown there) neither matches an allow nor a deny, in SQL as in projection.
+   */
+  test('deny rules, on rows and on fields, agree with CASL where an attribute is NULL', () => {
+    const ability = createMongoAbility(
+      [
+        { action: 'read', subject: 'Typology', conditions: { linkedToOwnReport: true } },
+        { action: 'read', subject: 'Typology', conditions: { ownerAgencyId: OWN_AGENCY } },
+        { action: 'read', subject: 'Typology', inverted: true, conditions: { viaGrant: true } },
+        { action: 'read', subject: 'Typology', inverted: true, conditions: { role: 'SUSPECT' } },
+        { action: 'read', subject: 'Typology', fields: ['pattern'], inverted: true, conditions: { consentHub: false } },
+        { action: 'read', subject: 'Typology', fields: ['pattern'], inverted: true, conditions: { kind: 'PHONE' } },
+      ],
+      { detectSubjectType: (r) => (r as PolicyRecord).__typename },
+    ) as unknown as AppAbility;
+    const a = actor('NGO');
+    const params = new SqlParams();
+    const { rules } = split(visibleRowsSql(a, ability, 'Typology', opts, params));
+    const pattern = fieldReadableSql(ability, 'Typology', 'pattern', ATTRIBUTES, params);
+    const [listed, readable] = [parsePredicate(rules), parsePredicate(pattern)];
+    const value = <T>(...values: T[]) => fc.constantFrom<T | null>(...values, null);
+    fc.assert(
+      fc.property(
+        fc.record({
+          linkedToOwnReport: value(true, false),
+          ownerAgencyId: value(OWN_AGENCY, OTHER_AGENCY),
+          viaGrant: value(true, false),
+          role: value('SUSPECT', 'VICTIM'),
+          consentHub: value(true, false),
+          kind: value('PHONE', 'EMAIL'),
+        }),
+        (row) => {
+          const record: PolicyRecord = { __typename: 'Typology', ...row };
+          expect({ row, listed: listed(row, params.values) === true, pattern: readable(row, params.values) === true }).toEqual({
+            row,
+            listed: ability.can('read', record),
+            pattern: ability.can('read', record, 'pattern'),
+          });
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 });
 

@@ -40,13 +40,17 @@ function compileValue(attr: string, expr: string, value: unknown, params: SqlPar
       .join(' AND ');
   }
   if (Array.isArray(value)) throw new Error(`Policy condition on ${attr} compares to an array; use $in`);
-  if (typeof value === 'boolean') return `(${expr}) IS ${value ? 'TRUE' : 'FALSE'}`;
+  // `true` is the attribute itself, so an EXISTS attribute stays a join the planner can choose (under
+  // `IS TRUE` it is a subquery run for every row); NULL is not TRUE either way. `false` must be FALSE.
+  if (typeof value === 'boolean') return value ? `(${expr})` : `(${expr}) IS FALSE`;
   return `${expr} = ${params.add(value)}`;
 }
 
 /**
  * Translates one CASL rule's conditions (the small Mongo-query subset our policies use) into a SQL
- * boolean expression. Anything we cannot translate throws, so a rule can never be silently dropped.
+ * boolean expression that is TRUE exactly where CASL would match the rule, and FALSE or NULL
+ * elsewhere: whoever composes rules tests it for TRUE (a WHERE, `IS NOT TRUE` for a deny), never
+ * negates it bare. Anything we cannot translate throws, so a rule can never be silently dropped.
  */
 export function compileConditions(conditions: Condition | undefined, attributes: AttributeSql, params: SqlParams): string {
   if (!conditions || Object.keys(conditions).length === 0) return 'TRUE';

@@ -73,16 +73,19 @@ export function probePool(db: Database): PoolProbe {
   };
 }
 
-/**
- * The statements `db`'s connections send while `fn` runs, in order, whitespace collapsed (a named
- * prepared statement as its text): what a test of a session's round trips compares.
- */
-export async function statementsSent(db: Database, fn: () => Promise<void>): Promise<string[]> {
-  const sent: string[] = [];
+/** A statement a connection sent: its text (a named prepared statement's text) and its parameters. */
+export interface SentStatement {
+  text: string;
+  parameters: readonly unknown[];
+}
+
+/** The statements `db`'s connections send while `fn` runs, in order, with their parameters. */
+export async function statementsWithParameters(db: Database, fn: () => Promise<void>): Promise<SentStatement[]> {
+  const sent: SentStatement[] = [];
   const logger = db.dataSource.logger;
   const logQuery = logger.logQuery.bind(logger);
   logger.logQuery = (query, parameters, runner) => {
-    sent.push((typeof query === 'string' ? query : (query as { text: string }).text).replace(/\s+/g, ' ').trim());
+    sent.push({ text: typeof query === 'string' ? query : (query as { text: string }).text, parameters: parameters ?? [] });
     return logQuery(query, parameters, runner);
   };
   try {
@@ -91,4 +94,12 @@ export async function statementsSent(db: Database, fn: () => Promise<void>): Pro
     logger.logQuery = logQuery;
   }
   return sent;
+}
+
+/**
+ * The statements `db`'s connections send while `fn` runs, in order, whitespace collapsed (a named
+ * prepared statement as its text): what a test of a session's round trips compares.
+ */
+export async function statementsSent(db: Database, fn: () => Promise<void>): Promise<string[]> {
+  return (await statementsWithParameters(db, fn)).map((s) => s.text.replace(/\s+/g, ' ').trim());
 }
