@@ -14,6 +14,7 @@ import { EntitiesPrivateScreeningIdempotency1764000002400 } from '../../migratio
 import { EntitiesOrganisationFoldedName1764000003050 } from '../../migrations/entities/1764000003050-organisation-folded-name';
 import { EntitiesObservationsNewestFirstIndex1764000003080 } from '../../migrations/entities/1764000003080-observations-newest-first-index';
 import { EntitiesOwnerReviewDueIndexes1764000003100 } from '../../migrations/entities/1764000003100-owner-review-due-indexes';
+import { EntitiesLinksSourceIndex1764000003110 } from '../../migrations/entities/1764000003110-links-source-index';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedEntitiesDemo } from './demo-data';
@@ -48,6 +49,7 @@ export const entitiesSubgraph: SubgraphDefinition = {
     EntitiesOrganisationFoldedName1764000003050,
     EntitiesObservationsNewestFirstIndex1764000003080,
     EntitiesOwnerReviewDueIndexes1764000003100,
+    EntitiesLinksSourceIndex1764000003110,
   ],
   tables: ENTITIES_TABLES,
   // The private screening entries of the hub's key, built at start and after a key rotation, before a bank's first filter needs them.

@@ -1,5 +1,5 @@
 import { insertDemoRecord } from '../../services/kernel/demo';
-import { RECORDS, RETENTION_CLASSES } from '../../services/kernel/records';
+import { RECORDS, RETENTION_CLASSES, STATEMENT_SUBJECTS } from '../../services/kernel/records';
 import { codes, grantMetRomanianRecords, startTestHub, type TestHub } from '../support/hub';
 import { caseSummaryAs, fullNameAs, HUB_START_MS, ok, refused } from './support';
 
@@ -87,6 +87,14 @@ describe('records due for review', () => {
       const [schema, name] = table.split('.');
       const indexes = await hub.db.query<{ def: string }>(`SELECT indexdef AS def FROM pg_indexes WHERE schemaname = $1 AND tablename = $2`, [schema, name]);
       expect({ table, indexed: indexes.some((i) => i.def.includes('(owner_agency_id, review_due)')) }).toEqual({ table, indexed: true });
+    }
+  });
+
+  test('every kind of statement has an index that finds the statements made on one record', async () => {
+    for (const subject of STATEMENT_SUBJECTS) {
+      const [schema, name] = RECORDS[subject].table.split('.');
+      const indexes = await hub.db.query<{ def: string }>(`SELECT indexdef AS def FROM pg_indexes WHERE schemaname = $1 AND tablename = $2`, [schema, name]);
+      expect({ subject, indexed: indexes.some((i) => i.def.includes('(source_type, source_id)')) }).toEqual({ subject, indexed: true });
     }
   });
 
