@@ -40,8 +40,9 @@ function compileValue(attr: string, expr: string, value: unknown, params: SqlPar
       .join(' AND ');
   }
   if (Array.isArray(value)) throw new Error(`Policy condition on ${attr} compares to an array; use $in`);
-  // `true` is the attribute itself, so an EXISTS attribute stays a join the planner can choose (under
-  // `IS TRUE` it is a subquery run for every row); NULL is not TRUE either way. `false` must be FALSE.
+  // `true` is the attribute itself, so an EXISTS attribute is a join the planner can drive from either
+  // side (under `IS TRUE` it stays a subquery: run per row, or over every row at once); NULL is not
+  // TRUE either way. `false` must be FALSE.
   if (typeof value === 'boolean') return value ? `(${expr})` : `(${expr}) IS FALSE`;
   return `${expr} = ${params.add(value)}`;
 }

@@ -9,8 +9,9 @@ jest.setTimeout(60_000);
  * How Postgres plans a read rule on a derived fact. A bank reads a suspect only where the suspect
  * holds an account the bank reported (`linkedToOwnReport`, an EXISTS over links and the bank's
  * report statements). Written as the rule's condition itself, the EXISTS is a join the planner may
- * drive from either side; wrapped (`IS TRUE`), it is a subquery run for each person the list walks,
- * which at 300,000 persons took 9 s where the join takes milliseconds (docs/benchmarks.md).
+ * drive from either side: a page walks persons newest first and stops at its last row. Wrapped
+ * (`IS TRUE`), it stays a subquery, which the planner may build over every account the bank ever
+ * reported before the first row (9 s at `large`, docs/benchmarks.md).
  */
 let hub: TestHub;
 beforeAll(async () => {
@@ -34,7 +35,7 @@ test("a bank's list of suspects joins the accounts it reported, rather than prob
     const [row] = await tx.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`EXPLAIN (FORMAT JSON) ${list[0]!.text}`, [...list[0]!.parameters]);
     return row!['QUERY PLAN'][0]!.Plan;
   });
-  // Scans of the links table, each with whether it runs inside a subquery (once per outer row).
+  // Scans of the links table, each with whether it runs inside a subquery (a SubPlan of the plan).
   const scans: Array<{ inSubquery: boolean }> = [];
   const walk = (node: PlanNode, inSubquery: boolean) => {
     const here = inSubquery || node['Parent Relationship'] === 'SubPlan';
