@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { PolicyRecord } from '../../policies/subjects';
-import { type ChainStep, countableCases } from '../cases/api';
+import { type ChainStep, type CountableCase, countableCases } from '../cases/api';
 import type { RequestContext } from '../kernel/context';
 import { mayReadAny, projectOne } from '../kernel/policy';
 import type { ExploitationType } from '../kernel/taxonomy';
@@ -14,17 +14,10 @@ interface Place {
   name: string;
 }
 
-/** A case as the aggregates count it (`countableCases`), with only the steps at a known place. */
-interface CountedCase {
-  caseId: string;
-  exploitationTypes: string[];
-  victims: number;
-  steps: ChainStep[];
-}
-
-/** The counted cases and the places their steps name. */
+/** The counted cases and the places their events name. */
 interface Counted {
-  cases: CountedCase[];
+  /** Each with only its events at a known place. */
+  cases: CountableCase[];
   places: Map<string, Place>;
 }
 
@@ -52,11 +45,14 @@ function countedCases(ctx: RequestContext): Promise<Counted> {
 
 async function readCountedCases(ctx: RequestContext): Promise<Counted> {
   const cases = await countableCases(ctx);
-  const ids = [...new Set(cases.flatMap((c) => c.events.map((e) => e[2])))];
-  const rows = await ctx.db.query<Place>(`SELECT id::text AS id, country_code AS "countryCode", name FROM routes.locations WHERE id = ANY($1::uuid[])`, [ids]);
+  const ids = new Set<string>();
+  for (const c of cases) for (const step of c.events) ids.add(step[2]);
+  const rows = await ctx.db.query<Place>(`SELECT id::text AS id, country_code AS "countryCode", name FROM routes.locations WHERE id = ANY($1::uuid[])`, [
+    [...ids],
+  ]);
   const places = new Map(rows.map((p) => [p.id, p]));
-  const placed = (steps: ChainStep[]) => (steps.every((s) => places.has(s[2])) ? steps : steps.filter((s) => places.has(s[2])));
-  return { cases: cases.map((c) => ({ caseId: c.caseId, exploitationTypes: c.exploitationTypes, victims: c.victims, steps: placed(c.events) })), places };
+  for (const c of cases) if (!c.events.every((s) => places.has(s[2]))) c.events = c.events.filter((s) => places.has(s[2]));
+  return { cases, places };
 }
 
 function countRequest(periodFrom: string, periodTo: string, exploitationType: ExploitationType | undefined): CountRequest {
@@ -120,7 +116,7 @@ function placeCells({ cases, places }: Counted, type: ChainStep[0], only?: reado
   const cells = new Map<string, PlaceCell>();
   for (const c of cases) {
     const atPlace = new Map<string, { dates: string[] } & Member>();
-    for (const [stepType, occurredOn, locationId] of c.steps) {
+    for (const [stepType, occurredOn, locationId] of c.events) {
       if (stepType !== type || (only && !only.includes(locationId))) continue;
       let member = atPlace.get(locationId);
       if (!member) {
@@ -150,31 +146,38 @@ interface RouteCell extends LiveCell {
  * events at the destination. A case without a recruitment, or with no exploitation after it, has
  * no route (its exploitation still shows in hotspots).
  */
-function routesOfCase(c: CountedCase, places: Map<string, Place>): Array<{ origin: Place; destination: Place; member: Member }> {
-  const steps = c.steps;
+function routesOfCase(c: CountableCase, places: Map<string, Place>): Array<{ origin: Place; destination: Place; member: Member }> {
+  const steps = c.events;
   const o = steps.findIndex(([type]) => type === 'RECRUITMENT');
   if (o < 0) return [];
   const [, originDay, originId] = steps[o]!;
   const firstAt = new Map<string, number>();
-  steps.forEach(([type, , placeId], i) => {
-    if (i > o && type === 'EXPLOITATION' && !firstAt.has(placeId)) firstAt.set(placeId, i);
-  });
-  return [...firstAt].map(([destinationId, first]) => {
-    const transit = steps.slice(o + 1, first).filter(([type]) => type === 'TRANSIT');
-    const exploitation = steps.slice(first).filter(([type, , placeId]) => type === 'EXPLOITATION' && placeId === destinationId);
-    const transitIds = transit.map(([, , placeId]) => placeId).filter((id, i, ids) => i === 0 || ids[i - 1] !== id);
-    return {
+  for (let i = o + 1; i < steps.length; i++) {
+    const [type, , placeId] = steps[i]!;
+    if (type === 'EXPLOITATION' && !firstAt.has(placeId)) firstAt.set(placeId, i);
+  }
+  const routes: Array<{ origin: Place; destination: Place; member: Member }> = [];
+  for (const [destinationId, first] of firstAt) {
+    const dates = [originDay];
+    // Transit places in travel order, a place repeated on consecutive steps once.
+    const transit: string[] = [];
+    for (let i = o + 1; i < first; i++) {
+      const [type, day, placeId] = steps[i]!;
+      if (type !== 'TRANSIT') continue;
+      dates.push(day);
+      if (transit[transit.length - 1] !== placeId) transit.push(placeId);
+    }
+    for (let i = first; i < steps.length; i++) {
+      const [type, day, placeId] = steps[i]!;
+      if (type === 'EXPLOITATION' && placeId === destinationId) dates.push(day);
+    }
+    routes.push({
       origin: places.get(originId)!,
       destination: places.get(destinationId)!,
-      member: {
-        id: c.caseId,
-        dates: [originDay, ...transit.map(([, day]) => day), ...exploitation.map(([, day]) => day)],
-        exploitationTypes: c.exploitationTypes,
-        victims: c.victims,
-        transit: transitIds,
-      },
-    };
-  });
+      member: { id: c.caseId, dates, exploitationTypes: c.exploitationTypes, victims: c.victims, transit },
+    });
+  }
+  return routes;
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   quarterStart,
   recordKey,
   RESOLUTION,
+  victimRecord,
 } from './disclosure';
 import { tempDir } from '../../test/support/temp-dir';
 
@@ -132,6 +133,27 @@ describe('disclose', () => {
     expect(Math.abs(r.cells[1]!.caseCount! - 30)).toBeLessThanOrEqual(MAX_ERROR);
     expect(Math.abs(r.cells[1]!.victimCount! - 60)).toBeLessThanOrEqual(MAX_ERROR);
     expect([r.cells[1]!.periodStart, r.cells[1]!.periodEnd]).toEqual(['2024-04-01', '2024-06-30']);
+  });
+
+  test("a cell's counts are keyed by its cases' records, whatever the victims each caller reaches and however often a case passes a place", () => {
+    // Counts near k, where the key decides whether a count is released; many sets of cases, so a wrong key shows.
+    for (let round = 0; round < 40; round++) {
+      const cases = times(5, () => member(['2024-05-10'], ['SEXUAL'], 2, ['t-1', 't-2', 't-1']));
+      const caseKey = cellKeyOf(cases.map((m) => recordKey(SECRET, caseRecord(m.id))));
+      const expected = (victims: number) => ({
+        caseCount: perturbed(5, caseKey, K),
+        victimCount: perturbed(5 * victims, cellKeyOf(cases.map((m) => recordKey(SECRET, victimRecord(m.id, victims)))), K),
+        // Both transit places are passed by the five cases (t-1 twice by each): released as the cell's own case count is.
+        transitLocationIds: perturbed(5, caseKey, K) === null ? [] : ['t-1', 't-2'],
+      });
+      // One caller reaches two victims of each case, another three, then the first again.
+      for (const victims of [2, 3, 2]) {
+        const r = disclose([{ members: cases.map((m) => ({ ...m, victims })) }], YEAR, SUPPRESSED);
+        expect(r.cells.map((c) => ({ caseCount: c.caseCount, victimCount: c.victimCount, transitLocationIds: c.transitLocationIds }))).toEqual([
+          expected(victims),
+        ]);
+      }
+    }
   });
 
   test('zero victims are released as zero', () => {

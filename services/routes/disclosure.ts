@@ -118,6 +118,9 @@ export function noiseOf(value: number, cellKey: number): number {
 const keyCache = new WeakMap<Buffer, Map<string, number>>();
 const KEY_CACHE_SIZE = 200_000;
 
+/** The first byte of HMAC-SHA256(secret, record). */
+const hashedKey = (secret: Buffer, record: string) => createHmac('sha256', secret).update(record).digest()[0]!;
+
 /**
  * A record's key, 0–255: the first byte of HMAC-SHA256(secret, record), fixed for the record's
  * life. Kept in memory per secret (up to KEY_CACHE_SIZE records, then started afresh), so a
@@ -129,10 +132,38 @@ export function recordKey(secret: Buffer, record: string): number {
   let key = cache.get(record);
   if (key === undefined) {
     if (cache.size >= KEY_CACHE_SIZE) cache.clear();
-    key = createHmac('sha256', secret).update(record).digest()[0]!;
+    key = hashedKey(secret, record);
     cache.set(record, key);
   }
   return key;
+}
+
+interface CaseKeys {
+  /** caseRecord's key. */
+  caseKey: number;
+  /** The victims counted when victimsKey was computed. */
+  victims: number;
+  /** victimRecord's key for that many victims; 0 for none. */
+  victimsKey: number;
+}
+const caseKeyCache = new WeakMap<Buffer, Map<string, CaseKeys>>();
+
+/**
+ * The keys of a case's records, as recordKey gives them, kept by case id (up to KEY_CACHE_SIZE cases,
+ * then started afresh): finding them builds no record string, so the counts of every cell of a
+ * large aggregate cost a lookup per case.
+ */
+function keysOfCase(secret: Buffer, caseId: string, victims: number): CaseKeys {
+  let cache = caseKeyCache.get(secret);
+  if (!cache) caseKeyCache.set(secret, (cache = new Map()));
+  let keys = cache.get(caseId);
+  if (!keys) {
+    if (cache.size >= KEY_CACHE_SIZE) cache.clear();
+    cache.set(caseId, (keys = { caseKey: hashedKey(secret, caseRecord(caseId)), victims: 0, victimsKey: 0 }));
+  }
+  // A case's counted victims depend on the caller's reach: the key follows the count asked for.
+  if (keys.victims !== victims) Object.assign(keys, { victims, victimsKey: victims === 0 ? 0 : hashedKey(secret, victimRecord(caseId, victims)) });
+  return keys;
 }
 
 /** The record a case is in caseCount cells. */
@@ -241,48 +272,59 @@ export function disclose<C extends LiveCell>(
   const from = exact ? request.periodFrom : quarterStart(quarterOf(request.periodFrom));
   const to = exact ? request.periodTo : quarterEnd(quarterOf(request.periodTo));
   const filter = request.exploitationType ?? null;
-  const caseKeys = new Map<Member, number>();
-  const caseKey = (m: Member) => {
-    let key = caseKeys.get(m);
-    if (key === undefined) caseKeys.set(m, (key = recordKey(secret, caseRecord(m.id))));
-    return key;
-  };
-  const victimKey = (m: Member) => (m.victims === 0 ? 0 : recordKey(secret, victimRecord(m.id, m.victims)));
-  const cases = (ms: readonly Member[]) => (exact ? ms.length : perturbed(ms.length, cellKeyOf(ms.map(caseKey)), k));
+  /** A count of `size` cases whose keys sum to `key`, as released. */
+  const caseCount = (size: number, key: number) => (exact ? size : perturbed(size, key, k));
+  const counts = (m: Member) => (filter === null || m.exploitationTypes.includes(filter)) && m.dates.some((d) => d >= from && d <= to);
 
   const out: Array<DisclosedCell<C>> = [];
   for (const cell of cells as C[]) {
-    const counted = cell.members.filter((m) => (filter === null || m.exploitationTypes.includes(filter)) && m.dates.some((d) => d >= from && d <= to));
+    const counted: Member[] = [];
+    for (const m of cell.members) if (counts(m)) counted.push(m);
     if (counted.length === 0) continue;
-    const victims = counted.reduce((n, m) => n + m.victims, 0);
-    const caseCount = cases(counted);
-    const victimCount = exact ? victims : perturbed(victims, cellKeyOf(counted.map(victimKey)), k);
-
+    let victims = 0;
+    let caseKey = 0;
+    let victimKey = 0;
     let first = counted[0]!.dates[0]!;
     let last = first;
+    const exploitationTypes = new Set<string>();
+    // Per transit place: its cases (a case may pass a place twice) and the sum of their keys. Keys
+    // are summed mod 256 as the cases come, as cellKeyOf sums them.
+    const transit = new Map<string, { members: Set<Member>; key: number; position: number }>();
     for (const m of counted) {
+      victims += m.victims;
+      const keys = exact ? undefined : keysOfCase(secret, m.id, m.victims);
+      if (keys) {
+        caseKey = (caseKey + keys.caseKey) % 256;
+        victimKey = (victimKey + keys.victimsKey) % 256;
+      }
       for (const d of m.dates) {
         if (d < first) first = d;
         if (d > last) last = d;
       }
+      for (const type of m.exploitationTypes) exploitationTypes.add(type);
+      const ids = m.transit ?? [];
+      for (let position = 0; position < ids.length; position++) {
+        const id = ids[position]!;
+        let t = transit.get(id);
+        if (!t) transit.set(id, (t = { members: new Set(), key: 0, position }));
+        if (position < t.position) t.position = position;
+        if (t.members.has(m)) continue;
+        t.members.add(m);
+        if (keys) t.key = (t.key + keys.caseKey) % 256;
+      }
     }
-    const transit = new Map<string, { members: Set<Member>; position: number }>();
-    for (const m of counted) {
-      (m.transit ?? []).forEach((id, position) => {
-        const t = transit.get(id) ?? { members: new Set<Member>(), position };
-        transit.set(id, { members: t.members.add(m), position: Math.min(t.position, position) });
-      });
-    }
+    const cases = caseCount(counted.length, caseKey);
+    const victimCount = exact ? victims : perturbed(victims, victimKey, k);
     out.push({
       cell,
-      caseCount,
+      caseCount: cases,
       victimCount,
-      countSuppressed: caseCount === null || victimCount === null,
+      countSuppressed: cases === null || victimCount === null,
       periodStart: exact ? first : quarterStart(quarterOf(first)),
       periodEnd: exact ? last : quarterEnd(quarterOf(last)),
-      exploitationTypes: [...new Set(counted.flatMap((m) => m.exploitationTypes))].sort(),
+      exploitationTypes: [...exploitationTypes].sort(),
       transitLocationIds: [...transit.entries()]
-        .filter(([, t]) => cases([...t.members]) !== null)
+        .filter(([, t]) => caseCount(t.members.size, t.key) !== null)
         .sort(([a, x], [b, y]) => x.position - y.position || a.localeCompare(b))
         .map(([id]) => id),
     });
