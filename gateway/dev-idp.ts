@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
+import { type CryptoKey, importJWK, type JWK, SignJWT } from 'jose';
+import { newKeyPairJwks } from '../services/kernel/key-pairs';
 
 /**
  * The local development identity provider: one ES256 key pair per demo agency, made on first use
@@ -48,12 +49,12 @@ function keyFile(dataDir: string, slug: string): string {
 async function storedKey(dataDir: string, slug: string): Promise<StoredKey> {
   const file = keyFile(dataDir, slug);
   if (!fs.existsSync(file)) {
-    const { privateKey, publicKey } = await generateKeyPair(ALG, { extractable: true });
+    const { privateJwk, publicJwk } = newKeyPairJwks('p-256');
     const kid = `${slug}-${Date.now().toString(36)}`;
     const stored: StoredKey = {
       kid,
-      privateJwk: { ...(await exportJWK(privateKey)), kid, alg: ALG },
-      publicJwk: { ...(await exportJWK(publicKey)), kid, alg: ALG, use: 'sig' },
+      privateJwk: { ...privateJwk, kid, alg: ALG },
+      publicJwk: { ...publicJwk, kid, alg: ALG, use: 'sig' },
     };
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     try {

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import { createMemoryAdapter } from 'oidc-provider/lib/adapters/memory_adapter.j
 import { ROLES } from '../policies/actor';
 import { DEMO_AGENCIES } from '../services/agencies/api';
 import { fileMadeOnce, hubSecret } from '../services/kernel/hub-secret';
+import { newKeyPairJwks } from '../services/kernel/key-pairs';
 import { API_SCOPE, CONSOLE_CLIENT_ID, DEV_OP_PREFIX, devProviderIssuer, devSubject } from './dev-idp';
 
 export { API_SCOPE, CONSOLE_CLIENT_ID };
@@ -27,9 +28,8 @@ function keyFile(dataDir: string, slug: string): string {
 }
 
 function newSigningKey(slug: string): JWK {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   return {
-    ...(privateKey.export({ format: 'jwk' }) as JWK),
+    ...newKeyPairJwks('p-256').privateJwk,
     kid: `${slug}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
     alg: ALG,
     use: 'sig',

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../kernel/config';
@@ -6,6 +6,7 @@ import type { Sql } from '../kernel/db';
 import { type Logger, rootLogger } from '../kernel/logger';
 import { type Checkpoint, checkpointText, type NoteVerifier, openNote, parseCheckpointText, parseVerifierKey, signNote, verifierKey } from './signed-note';
 import { fileMadeOnce } from '../kernel/hub-secret';
+import { newKeyPairJwks } from '../kernel/key-pairs';
 
 /**
  * Signed checkpoints of the audit chain (docs/audit.md): the hub signs, with an Ed25519 key that is
@@ -44,7 +45,7 @@ export function loadCheckpointSigner(config: Pick<Config, 'dataDir' | 'auditChec
   const env = process.env[CHECKPOINT_KEY_ENV];
   if (env) return signerOf(config.auditCheckpoints.origin, createPrivateKey({ key: JSON.parse(env) as never, format: 'jwk' }));
   const file = keyFile(config.dataDir);
-  const jwk = fileMadeOnce(file, () => JSON.stringify(generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' })));
+  const jwk = fileMadeOnce(file, () => JSON.stringify(newKeyPairJwks('ed25519').privateJwk));
   return signerOf(config.auditCheckpoints.origin, createPrivateKey({ key: JSON.parse(jwk) as never, format: 'jwk' }));
 }
 

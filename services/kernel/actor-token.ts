@@ -1,10 +1,11 @@
 import { createHash, KeyObject, randomUUID, sign, verify } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import { type CryptoKey, importJWK, type JWK } from 'jose';
 import { type Actor, isActorType, isRole, PUBLIC, PUBLIC_AGENCY_ID, PUBLIC_USER_ID } from '../../policies/actor';
 import { unauthenticated } from './errors';
 import { fileMadeOnce } from './hub-secret';
+import { newKeyPairJwks } from './key-pairs';
 
 /**
  * The gateway tells a subgraph who is asking with a short-lived token it signs (EdDSA), audience
@@ -40,8 +41,7 @@ async function keysFromJwk(privateJwk: JWK | undefined, publicJwk: JWK): Promise
 
 /** A new gateway key pair, as JWKs (scripts/compose-env.ts prints them for docker-compose's `.env`). */
 export async function generateGatewayJwks(): Promise<{ privateJwk: JWK; publicJwk: JWK }> {
-  const made = await generateKeyPair(ALG, { crv: 'Ed25519', extractable: true });
-  return { privateJwk: await exportJWK(made.privateKey), publicJwk: await exportJWK(made.publicKey) };
+  return newKeyPairJwks('ed25519');
 }
 
 /**
