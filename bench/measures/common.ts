@@ -5,7 +5,9 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { parse } from 'graphql';
+import { type GraphQLDataSource, ApolloGateway } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { type GraphQLSchema, parse } from 'graphql';
 import { SUPERGRAPH_PATH } from '../../gateway/hub';
 import type { Result } from '../report';
 import type { Stack } from '../stack';
@@ -84,6 +86,33 @@ export async function bareApolloServer(config: ConstructorParameters<typeof Apol
   const server = new ApolloServer<object>({ ...config, plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()] });
   const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } });
   return { url, stop: () => server.stop() };
+}
+
+/**
+ * The same bare subgraph behind a federation gateway: an ApolloGateway on the hub's own supergraph
+ * (its query plans, its fetch to the subgraph, its merging of the answer) served by Apollo Server
+ * over HTTP, with `subgraph`'s schema executed in this process as the hub's in-process mode does,
+ * but no token, identity, policy, row-level security or audit. What a federated request costs on
+ * this stack by itself: the ceiling of any federated API on it.
+ */
+export async function bareFederatedServer(subgraph: string, schema: GraphQLSchema): Promise<{ url: string; stop(): Promise<void> }> {
+  const plugins = [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()];
+  const inner = new ApolloServer<object>({ schema, plugins });
+  await inner.start();
+  const gateway = new ApolloGateway({
+    supergraphSdl: fs.readFileSync(SUPERGRAPH_PATH, 'utf8'),
+    buildService: ({ name }): GraphQLDataSource => ({
+      async process({ request }) {
+        if (name !== subgraph) throw new Error(`The bare federated server has only ${subgraph}, not ${name}`);
+        const res = await inner.executeOperation({ query: request.query!, variables: request.variables, operationName: request.operationName });
+        if (res.body.kind !== 'single') throw new Error('Incremental delivery is not used between gateway and subgraphs');
+        return res.body.singleResult as GatewayGraphQLResponse;
+      },
+    }),
+  });
+  const server = new ApolloServer<object>({ gateway, plugins: [ApolloServerPluginCacheControlDisabled()] });
+  const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } });
+  return { url, stop: async () => (await server.stop(), await inner.stop()) };
 }
 
 /**

@@ -4,7 +4,7 @@ import { postGraphQL } from '../graphql';
 import type { Client } from 'pg';
 import { alternated, summary } from '../load';
 import { knownAccounts, makeReports, REPORT_MUTATION, type ReportInput } from './ingest';
-import { bareApolloServer, type Measure, ms, subgraphSchemaWith } from './common';
+import { bareApolloServer, bareFederatedServer, type Measure, ms, subgraphSchemaWith } from './common';
 
 /**
  * A bank submitting transaction reports one at a time, each alone, each waiting for its answer:
@@ -60,8 +60,8 @@ function oneReportParams(r: ReportInput, actor: { agencyId: string; userId: stri
  * submitTransactionReport with the baseline's statement on its own connection: the same mutation
  * and input coercion over HTTP, no gateway, token, policy, normalisation, idempotency or audit.
  */
-function bareSubmitter(sql: Client, actor: { agencyId: string; userId: string }) {
-  const schema = subgraphSchemaWith('typologies', {
+function bareSubmitterSchema(sql: Client, actor: { agencyId: string; userId: string }) {
+  return subgraphSchemaWith('typologies', {
     Mutation: {
       submitTransactionReport: async (_: unknown, { input }: { input: ReportInput }) => {
         const params = oneReportParams(input, actor);
@@ -70,7 +70,6 @@ function bareSubmitter(sql: Client, actor: { agencyId: string; userId: string })
       },
     },
   });
-  return bareApolloServer({ schema });
 }
 
 export const reportSingle: Measure = {
@@ -101,15 +100,18 @@ export const reportSingle: Measure = {
     const viaApi = () => postGraphQL(stack.hub.url, auth, REPORT_MUTATION, { input: apiReport() });
     const viaSql = () => sql.query(ONE_REPORT, oneReportParams(sqlReport(), actor));
     const bareReport = supply(7, 'bare');
-    const bare = await bareSubmitter(await stack.rawClient(), actor);
-    const [api, floor, ceiling] = await alternated(
+    const federatedReport = supply(8, 'federated');
+    const bare = await bareApolloServer({ schema: bareSubmitterSchema(await stack.rawClient(), actor) });
+    const federated = await bareFederatedServer('typologies', bareSubmitterSchema(await stack.rawClient(), actor));
+    const [api, floor, ceiling, federatedCeiling] = await alternated(
       [
         { concurrency: 1, send: viaApi },
         { concurrency: 1, send: viaSql },
         { concurrency: 1, send: () => postGraphQL(bare.url, auth, REPORT_MUTATION, { input: bareReport() }) },
+        { concurrency: 1, send: () => postGraphQL(federated.url, auth, REPORT_MUTATION, { input: federatedReport() }) },
       ],
       budget,
-    ).finally(() => bare.stop());
+    ).finally(() => Promise.all([bare.stop(), federated.stop()]));
     const a = summary(api);
     const b = summary(floor);
     return [
@@ -125,6 +127,7 @@ export const reportSingle: Measure = {
           `submitTransactionReport with an idempotency key as ${PERSONA}, one at a time through the gateway in-process (${api.requests} reports), 2 parties with accounts (half known): p50 ${ms(a.p50)} p95 ${ms(a.p95)}`,
           `baseline = the same rows in one SQL statement that commits on its own, one after another (${floor.requests} reports): p50 ${ms(b.p50)} p95 ${ms(b.p95)}; synchronous_commit on both sides`,
           `ceiling = a bare Apollo Server (the typologies subgraph's schema, the baseline's statement, nothing else), one at a time: ${ceiling.perSecond.toFixed(0)} reports/s, p50 ${ms(summary(ceiling).p50)}; the API is ${(api.perSecond / ceiling.perSecond).toFixed(2)} of it`,
+          `federated ceiling = the same bare subgraph behind a federation gateway on the hub's supergraph (bareFederatedServer), one at a time: ${federatedCeiling.perSecond.toFixed(0)} reports/s, p50 ${ms(summary(federatedCeiling).p50)}; the API is ${(api.perSecond / federatedCeiling.perSecond).toFixed(2)} of it`,
         ],
       },
     ];
