@@ -241,9 +241,10 @@ export const linkAnalysis: Measure = {
         baseline: s50,
         valueText: `${a50.toFixed(1)} / ${a95.toFixed(1)} ms`,
         baselineText: `${s50.toFixed(1)} / ${s95.toFixed(1)} ms`,
-        // The issue's target is on the p95 of the 3-hop query (at the `large` scale).
+        // The target is on the p95 of the 3-hop query at the `large` scale; at smaller ones a walk is a
+        // few milliseconds, fixed costs dominate, and the ratio is noted without a verdict.
         ratio: a95 / s95,
-        ...(hops === 3 ? { target: '<= 2 (p95; at large)', pass: a95 / s95 <= 2 } : {}),
+        ...(hops === 3 ? { target: '<= 2 (p95; at large)', ...(stack.scale === 'large' ? { pass: a95 / s95 <= 2 } : {}) } : {}),
         notes: [
           `p50 / p95 of ${budget.samples} sequential walks from ${starts.length} start entities as ${PERSONA}; ${path.unit} per walk: API ${perWalk(counted.api.items)} (what reaches the persona), SQL ${perWalk(counted.sql.items)} (all)` +
             (counted.sql.edges ? `; edges per walk: API ${perWalk(counted.api.edges)}, SQL ${perWalk(counted.sql.edges)}` : ''),
