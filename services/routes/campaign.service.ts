@@ -1,10 +1,11 @@
+import { type Actor, type AgencyType, audienceActor } from '../../policies/actor';
 import { rawOf } from '../../policies/enforce';
 import type { PolicyRecord } from '../../policies/subjects';
 import { visibleAgencies } from '../agencies/api';
 import { caseOpeningsWithVictimsByPlace } from '../cases/api';
 import { type CountedArea, notificationsByArea, publicReportsByArea } from '../intake/api';
 import { appendAudit, type AuditEventInput, writtenFields } from '../kernel/audit';
-import type { RequestContext } from '../kernel/context';
+import { readAs, type RequestContext } from '../kernel/context';
 import { badInput, notFound } from '../kernel/errors';
 import { requestHash, requiredIdempotencyKey, submitOnce } from '../kernel/idempotency';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
@@ -20,7 +21,9 @@ import { locationTable } from './route.repository';
 import { type Projected, publishedOrigins, visibleLocations } from './route.service';
 
 /** Agency types a campaign's partner may be (a platform without an account is named instead). */
-export const PARTNER_AGENCY_TYPES = ['NGO'];
+export const PARTNER_AGENCY_TYPES: readonly AgencyType[] = ['NGO'];
+/** A platform without an account reads a campaign's file as an agency of this type with nothing of its own. */
+const PLATFORM_READER_TYPE: AgencyType = 'NGO';
 /** The target areas' counts (the evidence behind the choice) cover this many days before the campaign starts. */
 export const TARGET_EVIDENCE_DAYS = 365;
 export const MAX_TARGET_AREAS = 50;
@@ -175,16 +178,31 @@ export async function campaignTargetAreas(ctx: RequestContext, campaignId: strin
 }
 
 /**
+ * Whom a campaign's file is counted for, the reader it leaves the hub to: the partner agency as a
+ * VIEWER with no user and no sharing group of its own (so RED records naming its users, and records
+ * it reaches only through a group, are left out), or for a platform without an account an agency
+ * of PLATFORM_READER_TYPE with nothing of its own (policies/actor.ts `audienceActor`).
+ */
+async function campaignFileReader(ctx: RequestContext, campaign: PolicyRecord): Promise<Actor> {
+  const partnerId = campaign.partnerAgencyId as string | null;
+  const partner = partnerId ? (await visibleAgencies(ctx, [partnerId])).get(partnerId) : undefined;
+  if (!partnerId || !partner) return audienceActor(PLATFORM_READER_TYPE);
+  return { ...audienceActor(partner.type as AgencyType), agencyId: partnerId };
+}
+
+/**
  * The target areas as a file for the partner (CSV, or GeoJSON points from the gazetteer): place,
- * country, coordinates and the cases recruited there under the disclosure control of bank and NGO
- * counts whoever asks (the file is made to leave the hub), so it reveals no case. Audited as a
- * disclosure to the partner.
+ * country, coordinates and the cases recruited there as its reader counts them
+ * (campaignFileReader), under the disclosure control of bank and NGO counts whoever asks (the file
+ * is made to leave the hub), so it counts no case the partner does not reach and reveals none it
+ * does. Audited as a disclosure to the partner.
  */
 export async function exportTargetAreas(ctx: RequestContext, campaignId: string, format: CampaignExportFormat) {
   const campaign = await visibleCampaign(ctx, campaignId);
   if (!mayReadAny(ctx, 'CampaignArea')) throw notFound('Campaign');
-  const policy: DisclosurePolicy = { ...disclosurePolicy(ctx, 'CampaignArea'), exact: false };
-  const { periodFrom, periodTo, areas } = await recruitmentAreas(ctx, evidencePeriod(campaign), policy, campaign.targetLocationIds as string[]);
+  const { periodFrom, periodTo, areas } = await readAs(ctx, await campaignFileReader(ctx, campaign), 'routes', (reader) =>
+    recruitmentAreas(reader, evidencePeriod(campaign), { ...disclosurePolicy(reader, 'CampaignArea'), exact: false }, campaign.targetLocationIds as string[]),
+  );
   const places = new Map(
     (
       await visibleLocations(
@@ -404,7 +422,7 @@ export async function createCampaign(ctx: RequestContext, input: CreateCampaignI
   const targets = await targetLocations(ctx, 'input.targetLocationIds', input.targetLocationIds);
   if (partner !== null) {
     const agency = (await visibleAgencies(ctx, [partner])).get(partner);
-    if (!agency || !PARTNER_AGENCY_TYPES.includes(agency.type as string)) throw badInput('input.partnerAgencyId', 'must be an NGO of the directory');
+    if (!agency || !PARTNER_AGENCY_TYPES.includes(agency.type as AgencyType)) throw badInput('input.partnerAgencyId', 'must be an NGO of the directory');
   }
   const hash = requestHash(input);
   const id = await submitOnce(ctx, {
