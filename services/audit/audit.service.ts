@@ -1,6 +1,7 @@
 import type { SqlParams } from '../../policies/sql';
 import type { PolicyRecord } from '../../policies/subjects';
 import { atSql } from '../kernel/audit';
+import { IDENTIFIER_HASH_PREFIX } from '../kernel/audit-hit-no-hit';
 import type { RequestContext } from '../kernel/context';
 import { badInput } from '../kernel/errors';
 import { connectionPage, MAX_PAGE, type Page, type PageArgs } from '../kernel/pagination';
@@ -34,6 +35,8 @@ const auditEvents: SubjectTable = {
   }),
   map: (row) => {
     const r = row as unknown as EventRow & Record<string, unknown>;
+    // The keyed hashes of identifiers asked about stay in the trail (IDENTIFIER_HASH_PREFIX); `identifiers:<n>` says how many.
+    const fields = r.fields.filter((f) => !f.startsWith(IDENTIFIER_HASH_PREFIX));
     const event: AuditEventType & Record<string, unknown> = {
       ...r,
       seq: r.seq,
@@ -46,9 +49,9 @@ const auditEvents: SubjectTable = {
       recordOwnerAgency: ref('Agency', r.record_owner_agency_id),
       recipients: r.recipients.map((id) => ({ __typename: 'Agency' as const, id })),
       purpose: r.purpose,
-      fields: r.fields,
+      fields,
       // A consultation lists its records; any other event is about its one subject, with its fields.
-      records: r.records ?? [{ id: r.subject_id, fields: r.fields }],
+      records: r.records ?? [{ id: r.subject_id, fields }],
       requestId: r.request_id,
       prevHash: r.prev_hash,
       hash: r.hash,

@@ -53,7 +53,10 @@ export class AuditEventType {
   @Field(() => String, { nullable: true, description: 'The purpose the actor stated (x-tessera-purpose)' })
   purpose: string | null;
 
-  @Field(() => [String], { description: 'Names of the fields concerned; never their values (a consultation of several records: the union of theirs)' })
+  @Field(() => [String], {
+    description:
+      'Names of the fields concerned; never their values (a consultation of several records: the union of theirs). Of a hit/no-hit request or a screening chunk, `identifiers:<n>` and the outcome; the keyed hashes of the identifiers asked stay in the trail, for the hub alone',
+  })
   fields: string[];
 
   @Field(() => [AuditRecordType], {

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { SqlParams } from '../../policies/sql';
 import { holdsAuditLock } from '../kernel/audit';
-import { appendHitNoHitIn, HIT_NO_HIT_SUBJECT, hitNoHitAppenderFor } from '../kernel/audit-hit-no-hit';
+import { appendHitNoHitIn, HIT_NO_HIT_SUBJECT, hitNoHitAppenderFor, IDENTIFIER_HASH_PREFIX } from '../kernel/audit-hit-no-hit';
 import { loadConfig } from '../kernel/config';
 import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
@@ -50,9 +50,9 @@ export function hitNoHitKey(): Buffer {
   return hubSecret(loadConfig().dataDir, 'hit-no-hit-key', 'TESSERA_HIT_NO_HIT_KEY');
 }
 
-/** `hmac:` and HMAC-SHA256(key, "<KIND>:<normalised value>"), truncated to 128 bits (hex): what the audit trail keeps of an identifier asked. */
+/** IDENTIFIER_HASH_PREFIX and HMAC-SHA256(key, "<KIND>:<normalised value>"), truncated to 128 bits (hex): what the audit trail keeps of an identifier asked. */
 export function identifierHash(key: Buffer, kind: string, value: string): string {
-  return `hmac:${createHmac('sha256', key).update(`${kind}:${value}`).digest('hex').slice(0, 32)}`;
+  return `${IDENTIFIER_HASH_PREFIX}${createHmac('sha256', key).update(`${kind}:${value}`).digest('hex').slice(0, 32)}`;
 }
 
 export interface HitNoHitAsker {

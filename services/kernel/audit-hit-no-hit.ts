@@ -19,6 +19,14 @@ import { GroupCommit } from './group-commit';
  */
 export const HIT_NO_HIT_SUBJECT = 'HitNoHit';
 
+/**
+ * How an event's fields name an identifier asked about (hit/no-hit, screening): this prefix and its
+ * keyed hash under the hub's hit/no-hit key (services/entities `identifierHash`). Kept in the trail
+ * for the hub to find who asked about a value; never shown through the API, where anyone able to ask
+ * could otherwise learn the hash of any value and match it against the events they may read.
+ */
+export const IDENTIFIER_HASH_PREFIX = 'hmac:';
+
 export interface HitNoHitQuota {
   userPerMinute: number;
   userPerDay: number;

@@ -154,6 +154,22 @@ describe('a bank screens its customer book', () => {
     expect(events[1]!.fields).toEqual(expect.arrayContaining(['chunk:0', 'identifiers:3', identifierHash(key, 'BANK_ACCOUNT', 'GB68ALBN60161331926819')]));
     const stored = JSON.stringify(await hub.db.query(`SELECT * FROM audit.events WHERE subject_id = $1`, [job.id]));
     for (const value of ['GB68ALBN60161331926819', 'recrutare.demo@example.org', '+447700900001']) expect(stored).not.toContain(value);
+    // Through the API the hashes stay hidden, from the bank and from the hub's supervisors: anyone
+    // able to ask could learn any value's hash from their own events and match it against others'.
+    for (const persona of ['albion-bank:SUPERVISOR', 'tessera-hub:SUPERVISOR']) {
+      const trail = await must<{ auditTrail: { nodes: Array<{ fields: string[]; records: Array<{ fields: string[] }> }> } }>(
+        persona,
+        `query($id: ID!) { auditTrail(filter: { subjectType: "ScreeningJob", subjectId: $id, action: CONSULT }) { nodes { fields records { fields } } } }`,
+        { id: job.id },
+      );
+      const shown = trail.auditTrail.nodes;
+      // Newest first.
+      expect(shown.map((e) => e.fields.filter((f) => f.startsWith('chunk:') || f.startsWith('identifiers:')).sort())).toEqual([
+        ['chunk:0', 'identifiers:3'],
+        ['chunk:1', 'identifiers:2'],
+      ]);
+      expect(JSON.stringify(shown)).not.toMatch(/hmac:/);
+    }
   });
 
   test('closed, it takes no more chunks, and lists with the agency’s jobs', async () => {

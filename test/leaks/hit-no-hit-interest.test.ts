@@ -126,8 +126,8 @@ const probes: Probe[] = [
   {
     via: 'auditTrail: the hit/no-hit requests police made about the holder’s identifiers',
     query: `{ auditTrail(filter: { subjectType: "HitNoHit" }, first: 100) { totalCount nodes { actorUserId actorAgency { slug } purpose subjectType fields } } }`,
-    // An event of a police request names its agency, its agency type and the identifiers' hashes (under the hub's key).
-    secrets: () => ['agencyType:LAW_ENFORCEMENT', 'west-midlands-police', identifierHash(hitNoHitKey(), 'PHONE', POLICE_ONLY)],
+    // An event of a police request names its agency and its agency type (the identifiers' hashes stay in the trail: below).
+    secrets: ['agencyType:LAW_ENFORCEMENT', 'west-midlands-police'],
     // A supervisor reads the events of its own agency's users (policies/agency-types/common.ts, auditTrailRules); the hub's
     // supervisors read the whole trail (hub-analyst.ts), these events with it, so they are not among the denied here.
     denied: ['albion-bank:SUPERVISOR', 'safe-passage:SUPERVISOR', 'met-police:SUPERVISOR'],
@@ -137,6 +137,27 @@ const probes: Probe[] = [
 ];
 
 probeTable('hit/no-hit interest: police asking is told to police holders only', () => hub, probes);
+
+test('the identifiers’ keyed hashes stay in the trail: never shown through the API, to the asker, its supervisor or the hub’s', async () => {
+  const hash = identifierHash(hitNoHitKey(), 'PHONE', POLICE_ONLY);
+  // The trail holds it (what the hub's audit:hit-no-hit-askers finds an asker by)...
+  const [held] = await hub.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit.events WHERE subject_type = 'HitNoHit' AND fields @> ARRAY[$1]`, [
+    hash,
+  ]);
+  expect(held!.n).toBeGreaterThan(0);
+  // ... and nobody reads it: with the hash of any value they ask about, they could find who else asked.
+  for (const persona of ['west-midlands-police', 'west-midlands-police:SUPERVISOR', 'tessera-hub:SUPERVISOR']) {
+    const r = await hub.gql<{ auditTrail: { nodes: Array<{ fields: string[] }> } }>(
+      persona,
+      `{ auditTrail(filter: { subjectType: "HitNoHit" }, first: 100) { nodes { fields records { fields } } } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    const askedByPolice = r.data!.auditTrail.nodes.filter((e) => e.fields.includes('agencyType:LAW_ENFORCEMENT'));
+    expect(askedByPolice.length).toBeGreaterThan(0);
+    for (const e of askedByPolice) expect(e.fields).toEqual(expect.arrayContaining([expect.stringMatching(/^identifiers:\d+$/), 'outcome:ANSWERED']));
+    expect(JSON.stringify(r.data)).not.toMatch(/hmac:/);
+  }
+});
 
 test('the Met, a police holder, reads the police interest exactly: the rule above is what withholds it', async () => {
   const r = await hub.gql<{ hitNoHitInterest: unknown[] }>('met-police', INTEREST('value queries askedBy { agencyType queries }'), period());
