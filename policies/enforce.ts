@@ -222,7 +222,7 @@ export function permittedRowsSql(actor: Actor, ability: AppAbility, action: Acti
   return parts.length ? parts.join(' AND ') : 'TRUE';
 }
 
-/** SQL select items that carry each policy attribute the subject's read rules use, under its own name. */
+/** SQL select items that carry each policy attribute the subject's read rules use (deny rules on fields included), under its own name. */
 export function policyAttributeColumns(ability: AppAbility, subject: SubjectType, attributes: AttributeSql): string {
   const used = new Set<string>();
   const collect = (c: unknown) => {
@@ -232,7 +232,9 @@ export function policyAttributeColumns(ability: AppAbility, subject: SubjectType
       else used.add(k);
     }
   };
-  for (const r of ability.rulesFor('read', subject)) collect(r.conditions);
+  // possibleRulesFor: rulesFor without a field leaves out the inverted rules that name fields, whose
+  // conditions projection evaluates as much as any other's.
+  for (const r of ability.possibleRulesFor('read', subject)) collect(r.conditions);
   const cols: string[] = [];
   for (const name of used) {
     const sql = attributes[name];

@@ -59,8 +59,9 @@ const ATTRIBUTES: AttributeSql = Object.fromEntries(ATTRIBUTE_NAMES.map((a) => [
 
 // ---------------------------------------------------------------------------------------------
 // A three-valued evaluator for the predicate grammar compileConditions emits:
-//   TRUE | FALSE | x = y | x = ANY(y) | x IS DISTINCT FROM y | (e) IS FALSE | (e) IS NOT TRUE
-//   | NOT e | e AND e | e OR e | (e),   where x is `t.<attribute>` and y is `$n`.
+//   TRUE | FALSE | x = y | x = ANY(y) | x IS DISTINCT FROM y | x IS NULL | x IS NOT NULL
+//   | (e) IS FALSE | (e) IS NOT TRUE | NOT e | e AND e | e OR e | (e),
+//   where x is `t.<attribute>` and y is `$n`.
 // Anything else throws, which also asserts the compiled SQL stays inside that grammar.
 // ---------------------------------------------------------------------------------------------
 type SqlValue = unknown; // null is SQL NULL
@@ -127,9 +128,12 @@ function parsePredicate(sql: string): Evaluate {
       take();
       const what = take();
       if (what === 'FALSE') return (r, p) => left(r, p) === false;
+      if (what === 'NULL') return (r, p) => left(r, p) === null;
       if (what === 'NOT') {
-        take('TRUE');
-        return (r, p) => left(r, p) !== true;
+        const then = take();
+        if (then === 'TRUE') return (r, p) => left(r, p) !== true;
+        if (then === 'NULL') return (r, p) => left(r, p) !== null;
+        throw new Error(`unexpected IS NOT ${then} in: ${sql}`);
       }
       if (what === 'DISTINCT') {
         take('FROM');
@@ -227,21 +231,33 @@ describe('compileConditions', () => {
     expect(['VICTIM', 'SUSPECT', null].map((role) => passes(sql, params, { role }))).toEqual([true, false, true]);
   });
 
-  test('$in is = ANY(array parameter), $nin its negation', () => {
+  test('$in is = ANY(array parameter), $nin the same not TRUE: a NULL attribute is in no list of values', () => {
     const inc = compile({ marking: { $in: ['CLEAR', 'GREEN'] } });
     expect(inc.sql).toBe('t.marking = ANY($1)');
     expect(inc.params.values).toEqual([['CLEAR', 'GREEN']]);
-    expect(MARKINGS.filter((marking) => passes(inc.sql, inc.params, { marking }))).toEqual(['CLEAR', 'GREEN']);
+    expect([...MARKINGS, null].filter((marking) => passes(inc.sql, inc.params, { marking }))).toEqual(['CLEAR', 'GREEN']);
 
     const exc = compile({ marking: { $nin: ['CLEAR', 'GREEN'] } });
-    expect(exc.sql).toBe('NOT (t.marking = ANY($1))');
+    expect(exc.sql).toBe('(t.marking = ANY($1)) IS NOT TRUE');
     expect(exc.params.values).toEqual([['CLEAR', 'GREEN']]);
-    expect(MARKINGS.filter((marking) => passes(exc.sql, exc.params, { marking }))).toEqual(['AMBER', 'AMBER_STRICT', 'RED']);
+    expect([...MARKINGS, null].filter((marking) => passes(exc.sql, exc.params, { marking }))).toEqual(['AMBER', 'AMBER_STRICT', 'RED', null]);
+  });
+
+  test('null is IS NULL, and a list that names null holds a NULL attribute, as in CASL', () => {
+    expect(compile({ role: null }).sql).toBe('t.role IS NULL');
+    expect(compile({ role: { $eq: null } }).sql).toBe('t.role IS NULL');
+    const inc = compile({ role: { $in: ['VICTIM', null] } });
+    expect(inc.sql).toBe('(t.role IS NULL OR t.role = ANY($1))');
+    expect(inc.params.values).toEqual([['VICTIM']]);
+    expect(['VICTIM', 'SUSPECT', null].map((role) => passes(inc.sql, inc.params, { role }))).toEqual([true, false, true]);
+    const exc = compile({ role: { $nin: ['VICTIM', null] } });
+    expect(exc.sql).toBe('t.role IS NOT NULL AND (t.role = ANY($1)) IS NOT TRUE');
+    expect(['VICTIM', 'SUSPECT', null].map((role) => passes(exc.sql, exc.params, { role }))).toEqual([false, true, false]);
   });
 
   test('several attributes, and several operators on one attribute, are ANDed', () => {
     const { sql, params } = compile({ role: 'SUSPECT', linkedToOwnReport: true, kind: { $ne: 'PHONE', $nin: ['EMAIL'] } });
-    expect(sql).toBe('t.role = $1 AND (t.linkedToOwnReport) AND t.kind IS DISTINCT FROM $2 AND NOT (t.kind = ANY($3))');
+    expect(sql).toBe('t.role = $1 AND (t.linkedToOwnReport) AND t.kind IS DISTINCT FROM $2 AND (t.kind = ANY($3)) IS NOT TRUE');
     expect(params.values).toEqual(['SUSPECT', 'PHONE', ['EMAIL']]);
     expect(passes(sql, params, { role: 'SUSPECT', linkedToOwnReport: true, kind: 'BANK_ACCOUNT' })).toBe(true);
     expect(passes(sql, params, { role: 'SUSPECT', linkedToOwnReport: false, kind: 'BANK_ACCOUNT' })).toBe(false);
@@ -516,6 +532,60 @@ describe('visibleRowsSql', () => {
       { numRuns: 400 },
     );
   });
+
+  describe('every operator, where attributes are NULL', () => {
+    const value = <T>(...values: T[]) => fc.constantFrom<T | null>(...values, null);
+    /** Conditions of each form compileConditions accepts, over `role` (VICTIM, SUSPECT or NULL on a row). */
+    const condition = fc.constantFrom<Record<string, unknown>>(
+      { role: 'VICTIM' },
+      { role: null },
+      { role: { $eq: 'VICTIM' } },
+      { role: { $eq: null } },
+      { role: { $ne: 'VICTIM' } },
+      { role: { $ne: null } },
+      { role: { $in: ['VICTIM'] } },
+      { role: { $in: ['VICTIM', null] } },
+      { role: { $nin: ['VICTIM'] } },
+      { role: { $nin: ['VICTIM', null] } },
+      { viaGrant: true },
+      { viaGrant: false },
+    );
+
+    /**
+     * A list shows exactly the rows CASL can read, and a field is readable in SQL (what filters, searches
+     * and sorts are confined to) exactly where CASL lets projection show it: whatever the operator, in an
+     * allow or a deny, on a row whose attribute is NULL as on any other.
+     */
+    test('in allows and denies, on rows and on fields', () => {
+      fc.assert(
+        fc.property(
+          condition,
+          condition,
+          condition,
+          fc.record({ role: value('VICTIM', 'SUSPECT'), viaGrant: value(true, false) }),
+          (allow, rowDeny, fieldDeny, row) => {
+            const ability = createMongoAbility(
+              [
+                { action: 'read', subject: 'Typology', conditions: allow },
+                { action: 'read', subject: 'Typology', inverted: true, conditions: rowDeny },
+                { action: 'read', subject: 'Typology', fields: ['pattern'], inverted: true, conditions: fieldDeny },
+              ],
+              { detectSubjectType: (r) => (r as PolicyRecord).__typename },
+            ) as unknown as AppAbility;
+            const params = new SqlParams();
+            const { rules } = split(visibleRowsSql(actor('NGO'), ability, 'Typology', opts, params));
+            const pattern = fieldReadableSql(ability, 'Typology', 'pattern', ATTRIBUTES, params);
+            const record: PolicyRecord = { __typename: 'Typology', ...row };
+            expect({
+              listed: parsePredicate(rules)(row, params.values) === true,
+              pattern: parsePredicate(pattern)(row, params.values) === true,
+            }).toEqual({ listed: ability.can('read', record), pattern: ability.can('read', record, 'pattern') });
+          },
+        ),
+        { numRuns: 600 },
+      );
+    });
+  });
 });
 
 describe('policyAttributeColumns', () => {
@@ -529,6 +599,17 @@ describe('policyAttributeColumns', () => {
     expect(person.slice(2).split(', ').sort()).toEqual(['(t.ownerAgencyId) AS "ownerAgencyId"', '(t.role) AS "role"', '(t.viaGrant) AS "viaGrant"']);
     expect(columnsFor('NGO', 'Typology')).toBe(', (t.marking) AS "marking"');
     expect(columnsFor('HUB_ANALYST', 'Narrative')).toBe(', (t.consentHub) AS "consentHub"');
+  });
+
+  test('selects the attributes of deny rules on fields too, which projection evaluates', () => {
+    const ability = createMongoAbility(
+      [
+        { action: 'read', subject: 'Person' },
+        { action: 'read', subject: 'Person', fields: ['fullName'], inverted: true, conditions: { viaGrant: true } },
+      ],
+      { detectSubjectType: (r) => (r as PolicyRecord).__typename },
+    ) as unknown as AppAbility;
+    expect(policyAttributeColumns(ability, 'Person', ATTRIBUTES)).toBe(', (t.viaGrant) AS "viaGrant"');
   });
 
   test('is empty when no read rule has a condition', () => {

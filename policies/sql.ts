@@ -19,6 +19,24 @@ export type AttributeSql = Record<string, () => string>;
 
 type Condition = Record<string, unknown>;
 
+/**
+ * Membership in `list` as CASL decides it, where NULL is a value like any other: an attribute that
+ * is NULL is in the list exactly when the list names null.
+ */
+function inList(expr: string, list: unknown, params: SqlParams): { isIn: string; isNotIn: string } {
+  if (!Array.isArray(list)) throw new Error(`$in and $nin take a list, got ${JSON.stringify(list)}`);
+  const values = list.filter((v) => v !== null);
+  const any = `${expr} = ANY(${params.add(values)})`;
+  return values.length < list.length
+    ? { isIn: `(${expr} IS NULL OR ${any})`, isNotIn: `${expr} IS NOT NULL AND (${any}) IS NOT TRUE` }
+    : { isIn: any, isNotIn: `(${any}) IS NOT TRUE` };
+}
+
+/**
+ * One attribute's condition. Every form is TRUE exactly where CASL matches, a NULL attribute
+ * included (equality with null is IS NULL; a list's membership is decided for NULL too), so the
+ * result may be composed under a deny's `IS NOT TRUE` as well as under an allow.
+ */
 function compileValue(attr: string, expr: string, value: unknown, params: SqlParams): string {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const ops = Object.entries(value as Record<string, unknown>);
@@ -26,13 +44,13 @@ function compileValue(attr: string, expr: string, value: unknown, params: SqlPar
       .map(([op, v]) => {
         switch (op) {
           case '$eq':
-            return `${expr} = ${params.add(v)}`;
+            return v === null ? `${expr} IS NULL` : `${expr} = ${params.add(v)}`;
           case '$ne':
             return `${expr} IS DISTINCT FROM ${params.add(v)}`;
           case '$in':
-            return `${expr} = ANY(${params.add(v)})`;
+            return inList(expr, v, params).isIn;
           case '$nin':
-            return `NOT (${expr} = ANY(${params.add(v)}))`;
+            return inList(expr, v, params).isNotIn;
           default:
             throw new Error(`Policy condition operator ${op} on ${attr} has no SQL translation`);
         }
@@ -44,6 +62,7 @@ function compileValue(attr: string, expr: string, value: unknown, params: SqlPar
   // side (under `IS TRUE` it stays a subquery: run per row, or over every row at once); NULL is not
   // TRUE either way. `false` must be FALSE.
   if (typeof value === 'boolean') return value ? `(${expr})` : `(${expr}) IS FALSE`;
+  if (value === null) return `${expr} IS NULL`;
   return `${expr} = ${params.add(value)}`;
 }
 
