@@ -8,9 +8,10 @@ import type { Sql } from '../kernel/db';
 import { badInput, rateLimited } from '../kernel/errors';
 import { hubSecret } from '../kernel/hub-secret';
 import { hitNoHitRefusals } from '../kernel/metrics';
-import { assertMayReadAny, projectAll, visibleWhere } from '../kernel/policy';
-import type { EntityKind } from '../kernel/identifier';
-import { observationTableAs } from './entity.repository';
+import { assertMayReadAny, projectAll, projectOne, visibleWhere } from '../kernel/policy';
+import { visibleLoader } from '../kernel/repository';
+import { type EntityKind, maskIdentifier } from '../kernel/identifier';
+import { entityTable, observationTableAs } from './entity.repository';
 import { type IdentifierInput, normaliseIdentifiers } from './observe';
 
 export const MAX_HIT_NO_HIT = 1000;
@@ -221,8 +222,8 @@ export async function hitNoHitInterest(ctx: RequestContext, fromArg: string, toA
   if (from >= to) throw badInput('to', 'must be after from');
   const params = new SqlParams([ctx.actor.agencyId]);
   const visible = visibleWhere(ctx, 'Observation', { alias: 'o', attributes: O.attributes(ctx, params), grantsTable: O.grantsTable }, params);
-  const held = await ctx.db.query<{ kind: EntityKind; value: string }>(
-    `SELECT DISTINCT en.kind, en.value FROM entities.entities en JOIN entities.observations o ON o.entity_id = en.id
+  const held = await ctx.db.query<{ id: string; kind: EntityKind; value: string }>(
+    `SELECT DISTINCT en.id, en.kind, en.value FROM entities.entities en JOIN entities.observations o ON o.entity_id = en.id
       WHERE o.owner_agency_id = $1 AND coalesce((${visible}), false)`,
     params.values,
   );
@@ -251,6 +252,18 @@ export async function hitNoHitInterest(ctx: RequestContext, fromArg: string, toA
     if (!entry) interest.set(c.hash, (entry = { kind: h.kind, value: h.value, queries: 0, askedBy: [] }));
     entry.queries += c.queries;
     entry.askedBy.push({ agencyType: c.agencyType, queries: c.queries });
+  }
+  // Each listed identifier as the caller reads it as an Entity: its value where the Entity rules let
+  // it read the value (an NGO never a bank account's, a bank only what it reported), else masked.
+  const entities = await visibleLoader(ctx, entityTable, 'id').loadMany([...interest.keys()].map((hash) => byHash.get(hash)!.id));
+  const readable = new Set(
+    entities
+      .flatMap((rows) => (Array.isArray(rows) && rows[0] ? [projectOne(ctx, rows[0])] : []))
+      .flatMap((e) => (typeof e.value === 'string' ? [e.id as string] : [])),
+  );
+  for (const [hash, entry] of interest) {
+    const h = byHash.get(hash)!;
+    if (!readable.has(h.id)) entry.value = maskIdentifier(h.kind, h.value);
   }
   const records = [...interest.values()]
     .map((e) => ({ ...e, askedBy: e.askedBy.sort((a, b) => b.queries - a.queries || a.agencyType.localeCompare(b.agencyType)) }))

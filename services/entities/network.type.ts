@@ -189,7 +189,7 @@ export class HitNoHitInterestType {
   @Field(() => EntityKindEnum)
   kind: EntityKind;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'As your agency reads the entity: its value, or its masked value where the Entity rules withhold the value' })
   value: string;
 
   @Field(() => Int, { description: 'Answered requests that asked about it in the period, of the agency types listed in askedBy' })

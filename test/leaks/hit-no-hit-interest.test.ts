@@ -1,4 +1,5 @@
 import { hitNoHitKey, identifierHash } from '../../services/entities/hit-no-hit.service';
+import { maskIdentifier } from '../../services/kernel/identifier';
 import { codes, startTestHub, type TestHub } from '../support/hub';
 import { id, leakedSecrets, type Probe, probeTable } from './support';
 
@@ -184,3 +185,23 @@ test.each(['albion-bank:VIEWER', 'safe-passage:VIEWER', 'tessera-hub:VIEWER'])(
     expect(leakedSecrets(r, [MIXED, POLICE_ONLY, 'LAW_ENFORCEMENT'])).toEqual([]);
   },
 );
+
+test('a holder reads each identifier as its Entity rules show it: to an NGO, a bank account it holds is masked', async () => {
+  const IBAN = 'GB33BUKB20201555555555';
+  await must('safe-passage', ADD_ENTITY, { caseId: id('case:safe-passage'), input: { kind: 'BANK_ACCOUNT', value: IBAN, note: 'Interest masking test' } });
+  const from = new Date(Date.now() - 1000).toISOString();
+  await must('albion-bank', HIT_NO_HIT, { ids: [{ kind: 'BANK_ACCOUNT', value: IBAN }] });
+  const to = new Date(Date.now() + 60_000).toISOString();
+  // The entity itself: the NGO reads its value redacted (policies/agency-types/ngo.ts).
+  const entity = await hub.gql<{ entities: { nodes: Array<{ maskedValue: string }> } }>(
+    'safe-passage:SUPERVISOR',
+    `{ entities(first: 5, filter: { kind: BANK_ACCOUNT, value: "${IBAN}" }) { nodes { maskedValue } } }`,
+  );
+  const masked = entity.data?.entities.nodes[0]?.maskedValue ?? maskIdentifier('BANK_ACCOUNT', IBAN);
+  for (const persona of ['safe-passage', 'safe-passage:SUPERVISOR']) {
+    const r = await hub.gql<{ hitNoHitInterest: Array<{ kind: string }> }>(persona, INTEREST('kind value queries'), { from, to });
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.hitNoHitInterest.filter((i) => i.kind === 'BANK_ACCOUNT')).toEqual([{ kind: 'BANK_ACCOUNT', value: masked, queries: 1 }]);
+    expect(JSON.stringify(r.data)).not.toContain(IBAN.slice(4));
+  }
+});
