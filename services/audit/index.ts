@@ -21,6 +21,7 @@ import { AuditClaimActorTokenIndex1764000003000 } from '../../migrations/audit/1
 import { AuditFieldsUncompressed1764000003010 } from '../../migrations/audit/1764000003010-audit-fields-uncompressed';
 import { AuditHitNoHitUsage1764000003020 } from '../../migrations/audit/1764000003020-hit-no-hit-usage';
 import { AuditPlansByIndex1764000003030 } from '../../migrations/audit/1764000003030-audit-plans-by-index';
+import { AuditHitNoHitInterestSince1764000003120 } from '../../migrations/audit/1764000003120-hit-no-hit-interest-since';
 
 /** Why the checkpoints are open to every member: a witness keeps its own copies and checks them with the hub's public key. */
 const CHECKPOINTS_ARE_PUBLIC = 'a checkpoint holds an event count, a seq, a hash and a time, nothing of any event: every member may keep copies as a witness';
@@ -53,6 +54,7 @@ export const auditSubgraph: SubgraphDefinition = {
     AuditFieldsUncompressed1764000003010,
     AuditHitNoHitUsage1764000003020,
     AuditPlansByIndex1764000003030,
+    AuditHitNoHitInterestSince1764000003120,
   ],
   tables: AUDIT_TABLES,
   startBackground: (db, config) => startCheckpointer(db, config),

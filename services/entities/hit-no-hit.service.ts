@@ -210,8 +210,8 @@ function instant(field: string, value: string): Date {
 
 /**
  * For the caller's agency: the identifiers it holds (statements it owns and the caller may see, so
- * values it reads anyway) that other agencies asked hit/no-hit about in [from, to), with the number
- * of answered requests by agency type. Never an agency, a user, or an identifier the agency does not
+ * values it reads anyway) that other agencies asked hit/no-hit about in [from, to) since it began to
+ * hold each (its first such statement), with the number of answered requests by agency type. Never an agency, a user, or an identifier the agency does not
  * hold: the hashes looked up are computed here, from its own identifiers, with the hub's key.
  * Most asked first. Two statements: the agency's identifiers, and their counts.
  */
@@ -222,9 +222,11 @@ export async function hitNoHitInterest(ctx: RequestContext, fromArg: string, toA
   if (from >= to) throw badInput('to', 'must be after from');
   const params = new SqlParams([ctx.actor.agencyId]);
   const visible = visibleWhere(ctx, 'Observation', { alias: 'o', attributes: O.attributes(ctx, params), grantsTable: O.grantsTable }, params);
-  const held = await ctx.db.query<{ id: string; kind: EntityKind; value: string }>(
-    `SELECT DISTINCT en.id, en.kind, en.value FROM entities.entities en JOIN entities.observations o ON o.entity_id = en.id
-      WHERE o.owner_agency_id = $1 AND coalesce((${visible}), false)`,
+  // Each identifier with the instant the agency began to hold it (its first statement that reaches
+  // the caller): requests asked before then were not about anything the agency held.
+  const held = await ctx.db.query<{ id: string; kind: EntityKind; value: string; since: Date }>(
+    `SELECT en.id, en.kind, en.value, min(o.created_at) AS since FROM entities.entities en JOIN entities.observations o ON o.entity_id = en.id
+      WHERE o.owner_agency_id = $1 AND coalesce((${visible}), false) GROUP BY en.id, en.kind, en.value`,
     params.values,
   );
   if (held.length === 0) return [];
@@ -232,7 +234,7 @@ export async function hitNoHitInterest(ctx: RequestContext, fromArg: string, toA
   const byHash = new Map(held.map((h) => [identifierHash(key, h.kind, h.value), h]));
   // Only the asking agency types the HitNoHitAskers rule lets the caller see; an identifier asked
   // about by those others alone is not listed, and `queries` counts what is listed.
-  const asked = new SqlParams([[...byHash.keys()], from, to]);
+  const asked = new SqlParams([[...byHash.keys()], [...byHash.values()].map((h) => h.since), from, to]);
   const askers = visibleWhere(
     ctx,
     'HitNoHitAskers',
@@ -241,7 +243,7 @@ export async function hitNoHitInterest(ctx: RequestContext, fromArg: string, toA
   );
   const counts = await ctx.db.query<{ hash: string; agencyType: string; queries: number }>(
     `SELECT i.identifier_hash AS hash, i.agency_type AS "agencyType", i.queries::int AS queries
-       FROM audit.hit_no_hit_interest($1::text[], $2::timestamptz, $3::timestamptz) AS i WHERE ${askers}`,
+       FROM audit.hit_no_hit_interest($1::text[], $2::timestamptz[], $3::timestamptz, $4::timestamptz) AS i WHERE ${askers}`,
     asked.values,
   );
   const interest = new Map<string, HitNoHitInterest>();

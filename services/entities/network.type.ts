@@ -183,7 +183,8 @@ export class HitNoHitAskersType {
 }
 
 @ObjectType('HitNoHitInterest', {
-  description: 'An identifier your agency holds that other agencies asked hit/no-hit about: how often, by agency type; never which agency or who',
+  description:
+    'An identifier your agency holds that other agencies asked hit/no-hit about since your agency began to hold it: how often, by agency type; never which agency or who',
 })
 export class HitNoHitInterestType {
   @Field(() => EntityKindEnum)

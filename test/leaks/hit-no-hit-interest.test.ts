@@ -205,3 +205,35 @@ test('a holder reads each identifier as its Entity rules show it: to an NGO, a b
     expect(JSON.stringify(r.data)).not.toContain(IBAN.slice(4));
   }
 });
+
+test('interest counts from when the agency began to hold an identifier: holding a value later does not reveal who asked before', async () => {
+  const LATE = '+447700900736';
+  const from = new Date(Date.now() - 1000).toISOString();
+  // Asked about while nobody holds it...
+  for (const persona of ['banca-carpati', 'lumina-ro']) await must(persona, HIT_NO_HIT, phones(LATE));
+  // ... then Albion Bank reports it, marked so that nobody else sees it.
+  await must('albion-bank', `mutation($input: SubmitTransactionReportInput!) { submitTransactionReport(input: $input) { id } }`, {
+    input: {
+      idempotencyKey: 'interest-late-holder',
+      handling: { marking: 'AMBER_STRICT', sourceEvaluation: 'RELIABLE', intelligenceAssessment: 'B', handlingCode: 'P' },
+      reportCode: 'SAR',
+      reason: 'Interest test: a wallet reported after others asked about it.',
+      indicators: ['CASH_OUTSIDE_HOURS'],
+      amount: 100,
+      currency: 'GBP',
+      parties: [{ name: 'Wallet three', significance: 'SUBJECT', account: { kind: 'PHONE', value: LATE } }],
+    },
+  });
+  const late = async () => {
+    const r = await hub.gql<{ hitNoHitInterest: Array<{ value: string; queries: number }> }>('albion-bank', INTEREST('value queries'), {
+      from,
+      to: new Date(Date.now() + 60_000).toISOString(),
+    });
+    expect(r.errors).toBeUndefined();
+    return r.data!.hitNoHitInterest.filter((i) => i.value === LATE);
+  };
+  expect(await late()).toEqual([]);
+  // Asked about once it holds it: told.
+  await must('lumina-ro', HIT_NO_HIT, phones(LATE));
+  expect(await late()).toEqual([{ value: LATE, queries: 1 }]);
+});
