@@ -4,6 +4,7 @@ import { CaseNrmStageDerived1764000001400 } from '../../migrations/cases/1764000
 import { PersonsFoldedName1764000003040 } from '../../migrations/cases/1764000003040-persons-folded-name';
 import { CasesNewestFirstIndexes1764000003060 } from '../../migrations/cases/1764000003060-newest-first-indexes';
 import { CaseChains1764000003090 } from '../../migrations/cases/1764000003090-case-chains';
+import { CaseChainsUniformOnly1764000003120 } from '../../migrations/cases/1764000003120-case-chains-uniform-only';
 import { CasesOwnerReviewDueIndexes1764000003100 } from '../../migrations/cases/1764000003100-owner-review-due-indexes';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
@@ -26,6 +27,7 @@ export const casesSubgraph: SubgraphDefinition = {
     PersonsFoldedName1764000003040,
     CasesNewestFirstIndexes1764000003060,
     CaseChains1764000003090,
+    CaseChainsUniformOnly1764000003120,
     CasesOwnerReviewDueIndexes1764000003100,
   ],
   tables: CASES_TABLES,

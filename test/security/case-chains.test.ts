@@ -93,6 +93,15 @@ describe('the read model of the aggregates', () => {
     expect(kept.filter((r) => r.uniform).length).toBeGreaterThan(5);
   });
 
+  test('a mixed case’s row holds neither its steps nor its victims: row-level security there is only the case’s', async () => {
+    const kept = await stored();
+    const mixed = kept.filter((r) => !r.uniform);
+    expect(mixed.length).toBeGreaterThanOrEqual(2);
+    for (const r of mixed) expect([r.victims, r.events]).toEqual([0, []]);
+    // Not vacuous: uniform cases keep theirs.
+    expect(kept.some((r) => r.uniform && r.victims > 0 && (r.events as unknown[]).length > 0)).toBe(true);
+  });
+
   test(
     'every agency type counts from the read model exactly what it counts from the rows themselves',
     async () => {
