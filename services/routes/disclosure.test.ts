@@ -142,7 +142,9 @@ describe('disclose', () => {
       const caseKey = cellKeyOf(cases.map((m) => recordKey(SECRET, caseRecord(m.id))));
       const expected = (victims: number) => ({
         caseCount: perturbed(5, caseKey, K),
-        victimCount: perturbed(5 * victims, cellKeyOf(cases.map((m) => recordKey(SECRET, victimRecord(m.id, victims)))), K),
+        // Released only beside the case count.
+        victimCount:
+          perturbed(5, caseKey, K) === null ? null : perturbed(5 * victims, cellKeyOf(cases.map((m) => recordKey(SECRET, victimRecord(m.id, victims)))), K),
         // Both transit places are passed by the five cases (t-1 twice by each): released as the cell's own case count is.
         transitLocationIds: perturbed(5, caseKey, K) === null ? [] : ['t-1', 't-2'],
       });
@@ -153,6 +155,18 @@ describe('disclose', () => {
           expected(victims),
         ]);
       }
+    }
+  });
+
+  test('victims are released only beside their case count: one case with many victims is withheld whole', () => {
+    for (const secret of secrets(50)) {
+      const policy = { ...SUPPRESSED, secret };
+      const alone = disclose([{ members: [member(['2024-05-10'], ['SEXUAL'], 12)] }], YEAR, policy).cells[0]!;
+      expect(alone).toMatchObject({ caseCount: null, victimCount: null, countSuppressed: true });
+      // Enough cases: both are released, the victims as the method releases any count.
+      const many = disclose([{ members: times(12, () => member(['2024-05-10'], ['SEXUAL'], 3)) }], YEAR, policy).cells[0]!;
+      expect(many.caseCount).not.toBeNull();
+      expect(Math.abs(many.victimCount! - 36)).toBeLessThanOrEqual(3);
     }
   });
 

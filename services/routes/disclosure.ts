@@ -314,7 +314,10 @@ export function disclose<C extends LiveCell>(
       }
     }
     const cases = caseCount(counted.length, caseKey);
-    const victimCount = exact ? victims : perturbed(victims, victimKey, k);
+    // Victims only beside a released case count: a cell of fewer than k cases with many victims would
+    // otherwise tell one case's victims to a caller who knows which cases the cell holds (a bank reads
+    // cases' overviews and events, never their victims).
+    const victimCount = exact ? victims : cases === null ? null : perturbed(victims, victimKey, k);
     out.push({
       cell,
       caseCount: cases,
