@@ -68,10 +68,9 @@ function released(...groups: string[]): [number | null, number | null] {
   const secret = cellKeySecret(dataDir());
   const cases = groups.flatMap((g) => opened[g]!);
   const victims = cases.reduce((n, c) => n + c.victims, 0);
-  return [
-    perturbed(cases.length, cellKeyOf(cases.map((c) => recordKey(secret, caseRecord(c.id)))), K),
-    perturbed(victims, cellKeyOf(cases.map((c) => recordKey(secret, victimRecord(c.id, c.victims)))), K),
-  ];
+  const caseCount = perturbed(cases.length, cellKeyOf(cases.map((c) => recordKey(secret, caseRecord(c.id)))), K);
+  // Victims only beside a released case count.
+  return [caseCount, caseCount === null ? null : perturbed(victims, cellKeyOf(cases.map((c) => recordKey(secret, victimRecord(c.id, c.victims)))), K)];
 }
 const SUPPRESSED = ['albion-bank', 'safe-passage'];
 const YEAR: Query = { from: '2024-01-01', to: '2024-12-31' };
