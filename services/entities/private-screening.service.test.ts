@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Evaluation, VOPRFClient } from '@cloudflare/voprf-ts';
-import { privateScreeningKey } from './private-screening.service';
-import { CRYPTO, fromBase64, oprfInput, SUITE, toBase64 } from './private-screening.protocol';
+import { paddedFilterEntries, privateScreeningKey } from './private-screening.service';
+import { CRYPTO, FILTER_ENTRY_BYTES, fromBase64, oprfInput, SUITE, toBase64 } from './private-screening.protocol';
 
 /**
  * The hub's evaluation is replayable: the batch proof's nonce comes from the key and the request, so a
@@ -49,5 +49,46 @@ describe('the hub’s evaluation of a batch', () => {
     process.env.TESSERA_PRIVATE_SCREENING_KEY = randomBytes(32).toString('base64url');
     const other = await privateScreeningKey();
     await expect(new VOPRFClient(SUITE, other.publicKey, CRYPTO).finalize(finData, evaluation)).rejects.toThrow();
+  });
+});
+
+/**
+ * The padding of a filter is the start of one sequence, whatever the size class: two filters of
+ * different classes share the smaller one's padding, so their intersection tells nothing of how many
+ * identifiers the hub holds (with padding of its own per class, it would be exactly their number).
+ */
+describe('the filter’s padding', () => {
+  beforeAll(() => {
+    process.env.TESSERA_PRIVATE_SCREENING_KEY = randomBytes(32).toString('base64url');
+  });
+  afterAll(() => {
+    delete process.env.TESSERA_PRIVATE_SCREENING_KEY;
+  });
+
+  const evaluations = (n: number, from = 0) =>
+    Array.from({ length: n }, (_, i) =>
+      createHash('sha256')
+        .update(`entry:${from + i}`)
+        .digest('hex')
+        .slice(0, FILTER_ENTRY_BYTES * 2),
+    );
+
+  test('two fetches across a size class: their intersection is the smaller filter, whatever the count', async () => {
+    const key = await privateScreeningKey();
+    for (const [before, added] of [
+      [3_000, 2_000],
+      [4_000, 100],
+      [1, 4_500],
+    ] as const) {
+      const small = paddedFilterEntries(key, evaluations(before));
+      const large = paddedFilterEntries(key, [...evaluations(before), ...evaluations(added, before)]);
+      expect(large.size).toBeGreaterThan(small.size);
+      const inLarge = new Set(large.entries);
+      const common = small.entries.filter((e) => inLarge.has(e)).length;
+      // Neither `before` nor `added`: the intersection is all of the smaller filter, or that less the
+      // change, which the bank learns between two fetches anyway.
+      expect(common === small.size || common === before + (large.size - before - added)).toBe(true);
+      expect(common).not.toBe(before);
+    }
   });
 });

@@ -49,7 +49,7 @@ export const MAX_PRIVATE_BATCH = 10_000;
 export const PRIVATE_SCREENING_SUBJECT = 'PrivateScreening';
 export const PRIVATE_SCREENING_FILTER_SUBJECT = 'PrivateScreeningFilter';
 
-interface HubKey {
+export interface HubKey {
   keyId: string;
   publicKey: Uint8Array;
   server: VOPRFServer;
@@ -360,16 +360,23 @@ interface IdentifierRow {
 }
 
 /**
- * Padding entries: pseudo-random, from the key's seed and the size class, so that two filters of one
- * size class carry the same ones (fresh random padding would fall out of the intersection of two
- * fetches, leaving the true count).
+ * Padding entries: pseudo-random, from the key's seed, the first `count` of one sequence whatever
+ * the size class. Two filters then share the padding of the smaller: fresh random padding would
+ * fall out of the intersection of two fetches, and padding of its own per size class would do so
+ * across classes; either way the intersection would leave the true count.
  */
-function paddingEntries(key: HubKey, size: number, count: number): string[] {
+function paddingEntries(key: HubKey, count: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
-    out.push(createHmac('sha256', key.seed).update(`padding:${size}:${i}`).digest().subarray(0, FILTER_ENTRY_BYTES).toString('hex'));
+    out.push(createHmac('sha256', key.seed).update(`padding:${i}`).digest().subarray(0, FILTER_ENTRY_BYTES).toString('hex'));
   }
   return out;
+}
+
+/** A filter's entries (hex): the hub's evaluations `entries` padded to their size class (paddedSize). */
+export function paddedFilterEntries(key: HubKey, entries: readonly string[]): { size: number; entries: string[] } {
+  const size = paddedSize(entries.length);
+  return { size, entries: [...entries, ...paddingEntries(key, size - entries.length)] };
 }
 
 /**
@@ -390,9 +397,8 @@ export async function privateScreeningFilter(ctx: RequestContext) {
        FROM entities.private_screening_identifiers(ARRAY(SELECT o.id FROM entities.observations o WHERE coalesce((${visible}), false)), ${keyParam})`,
     params.values,
   );
-  const entries = await entriesOf(ctx, key, identifiers);
-  const size = paddedSize(entries.length);
-  const filter = encodeFilter([...entries, ...paddingEntries(key, size, size - entries.length)]);
+  const { size, entries } = paddedFilterEntries(key, await entriesOf(ctx, key, identifiers));
+  const filter = encodeFilter(entries);
   await ctx.db.transaction((tx) =>
     appendAudit(tx, ctx, [
       ownRecordEvent(ctx, 'CONSULT', PRIVATE_SCREENING_FILTER_SUBJECT, ctx.requestId, [
