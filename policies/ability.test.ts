@@ -2,8 +2,9 @@
  * Contributions (create / update / withdraw) per agency type and role, as the services ask them:
  * `ability.can(action, { __typename, ownerAgencyId, ... })` on the record to be written.
  */
+import { createMongoAbility } from '@casl/ability';
 import { defineAbilityFor } from './ability';
-import { AGENCY_TYPES, type Actor, type AgencyType, type Role } from './actor';
+import { AGENCY_TYPES, type Actor, type AgencyType, type Role, ROLES } from './actor';
 import { fieldPlan } from './enforce';
 import { GOVERNANCE_SUBJECTS, type PolicyRecord, SUBJECTS, type SubjectType } from './subjects';
 
@@ -170,5 +171,50 @@ describe("a victim's identity needs a stated purpose", () => {
     expect(readable(withPurpose('FINANCIAL_INSTITUTION'), 'VICTIM')).toEqual([]);
     expect(readable(withPurpose('HUB_ANALYST'), 'VICTIM')).toEqual([]);
     expect(readable(withPurpose('HUB_ADMIN'), 'VICTIM')).toEqual([]);
+  });
+});
+
+/**
+ * The SQL side of enforcement (policies/enforce.ts) composes a subject's rules as "some allow, and no
+ * deny", while CASL, which projects fields, takes the first matching rule in priority order (the
+ * later a rule is declared, the higher). The two agree only if every deny outranks every allow it
+ * overlaps: declared after it. Checked here for every agency type and role, with and without a
+ * stated purpose, so that a rule declared in the other order fails here rather than making a list
+ * and its projection disagree.
+ */
+describe('every deny is declared after the allows it overlaps', () => {
+  type Rule = ReturnType<typeof defineAbilityFor>['rules'][number];
+  const ANY = ['all', 'manage'];
+  const overlap = (a: unknown, b: unknown) => {
+    if (a === undefined || b === undefined) return true;
+    const [as, bs] = [([] as unknown[]).concat(a), ([] as unknown[]).concat(b)];
+    return [...as, ...bs].some((x) => ANY.includes(x as string)) || as.some((x) => bs.includes(x));
+  };
+  /** Allows declared after a deny they overlap (action, subject and fields): they outrank it in CASL. */
+  const outranking = (rules: readonly Rule[]) =>
+    rules.flatMap((deny, i) =>
+      deny.inverted
+        ? rules
+            .slice(i + 1)
+            .filter(
+              (allow) => !allow.inverted && overlap(allow.action, deny.action) && overlap(allow.subject, deny.subject) && overlap(allow.fields, deny.fields),
+            )
+            .map((allow) => `${JSON.stringify(allow)} after ${JSON.stringify(deny)}`)
+        : [],
+    );
+
+  test.each(AGENCY_TYPES.flatMap((agencyType) => ROLES.flatMap((role) => [undefined, 'investigation'].map((purpose) => [agencyType, role, purpose] as const))))(
+    '%s %s, purpose %s',
+    (agencyType, role, purpose) => {
+      const ability = defineAbilityFor({ userId: 'u', agencyId: 'a', agencyType, role, groupIds: [], ...(purpose ? { purpose } : {}) });
+      expect(outranking(ability.rules)).toEqual([]);
+    },
+  );
+
+  test('finds an allow declared after a deny it overlaps', () => {
+    const deny = { action: 'read', subject: 'Person', fields: ['fullName'], inverted: true, conditions: { role: 'VICTIM' } };
+    const allow = { action: 'read', subject: 'Person', fields: ['fullName', 'pseudonym'] };
+    expect(outranking(createMongoAbility([deny, allow]).rules as Rule[])).toHaveLength(1);
+    expect(outranking(createMongoAbility([allow, deny]).rules as Rule[])).toEqual([]);
   });
 });
