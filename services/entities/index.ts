@@ -15,6 +15,7 @@ import { EntitiesOrganisationFoldedName1764000003050 } from '../../migrations/en
 import { EntitiesObservationsNewestFirstIndex1764000003080 } from '../../migrations/entities/1764000003080-observations-newest-first-index';
 import { EntitiesOwnerReviewDueIndexes1764000003100 } from '../../migrations/entities/1764000003100-owner-review-due-indexes';
 import { EntitiesLinksSourceIndex1764000003110 } from '../../migrations/entities/1764000003110-links-source-index';
+import { EntitiesScreeningAnswersKept1764000003120 } from '../../migrations/entities/1764000003120-screening-answers-kept';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedEntitiesDemo } from './demo-data';
@@ -24,6 +25,7 @@ import { ExportResolver } from './export.resolver';
 import { NetworkEdgeResolver, NetworkNodeResolver, NetworkResolver } from './network.resolver';
 import { PrivateScreeningResolver } from './private-screening.resolver';
 import { startEntriesBuilder } from './private-screening.service';
+import { startScreeningAnswersSweep } from './screening.service';
 import { ScreeningResolver } from './screening.resolver';
 import { ENTITIES_TABLES } from './tables';
 
@@ -50,10 +52,15 @@ export const entitiesSubgraph: SubgraphDefinition = {
     EntitiesObservationsNewestFirstIndex1764000003080,
     EntitiesOwnerReviewDueIndexes1764000003100,
     EntitiesLinksSourceIndex1764000003110,
+    EntitiesScreeningAnswersKept1764000003120,
   ],
   tables: ENTITIES_TABLES,
-  // The private screening entries of the hub's key, built at start and after a key rotation, before a bank's first filter needs them.
-  startBackground: (db) => startEntriesBuilder(db),
+  // The private screening entries of the hub's key, built at start and after a key rotation, before a
+  // bank's first filter needs them; and the screening answers erased once past their time.
+  startBackground: (db) => {
+    const tasks = [startEntriesBuilder(db), startScreeningAnswersSweep(db)];
+    return { stop: async () => void (await Promise.all(tasks.map((t) => t.stop()))) };
+  },
   // Each question meters its quota and is audited in its own transaction (hit-no-hit.service.ts).
   primaryQueries: ['hitNoHit', 'privateScreeningFilter'],
   buildSchema: () =>

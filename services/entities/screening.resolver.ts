@@ -67,7 +67,10 @@ export class ScreeningResolver {
     return closeScreeningJob(ctx, { id: jobId, reference });
   }
 
-  @FieldResolver(() => ScreeningResultPageType, { description: 'The answers, in the order you sent them (chunk, then index), page by page' })
+  @FieldResolver(() => ScreeningResultPageType, {
+    description:
+      "The answers, in the order you sent them (chunk, then index), page by page. Each chunk's identifiers and answers are kept for the hub's period (TESSERA_SCREENING_ANSWERS_DAYS, 30 days unless set) after it was answered, then erased; the job's counts stay",
+  })
   results(
     @Root() job: { id: string },
     @Arg('first', () => Int, { defaultValue: 1000, description: `At most ${MAX_RESULTS_PAGE} (wide pages are also bounded by the query cost limit)` })

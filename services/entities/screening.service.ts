@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { SqlParams } from '../../policies/sql';
 import { appendAudit, ownRecordEvent } from '../kernel/audit';
 import { loadConfig } from '../kernel/config';
+import { rootLogger } from '../kernel/logger';
 import type { RequestContext } from '../kernel/context';
 import { type CsvRowShape, readCsvColumns } from '../kernel/csv-records';
 import type { Sql } from '../kernel/db';
@@ -533,5 +534,45 @@ export async function screeningResults(ctx: RequestContext, job: { id: string },
       })),
     ),
     pageInfo: { hasNextPage: rows.length > args.first, endCursor: last ? `${last.chunk}:${last.index}` : undefined },
+  };
+}
+
+/**
+ * Erases the identifiers and answers of the chunks answered more than `days` days ago (at least
+ * one: the daily quota reads the chunks of the last 24 hours), keeping their rows and counts
+ * (entities.erase_screening_answers). Answers how many chunks it emptied.
+ */
+export async function eraseScreeningAnswers(db: Sql, days = loadConfig().screeningAnswersDays): Promise<number> {
+  const [row] = await db.query<{ n: number }>(`SELECT entities.erase_screening_answers(make_interval(days => $1)) AS n`, [days]);
+  return row!.n;
+}
+
+/** How often the process erases screening answers past their time (and once when it starts). */
+const SCREENING_SWEEP_MS = 60 * 60 * 1000;
+
+/**
+ * The entities subgraph's sweep of screening answers past TESSERA_SCREENING_ANSWERS_DAYS: when the
+ * process starts, then every hour. Every replica may run it: erasing what is already erased
+ * changes nothing.
+ */
+export function startScreeningAnswersSweep(db: Sql): { stop(): Promise<void> } {
+  const log = rootLogger.child({ service: 'screening-answers' });
+  let running: Promise<void> = Promise.resolve();
+  const sweep = () => {
+    running = eraseScreeningAnswers(db).then(
+      (erased) => {
+        if (erased > 0) log.info({ erased, days: loadConfig().screeningAnswersDays }, 'screening answers erased');
+      },
+      (err: unknown) => log.error({ err }, 'screening answers not erased; the next sweep tries again'),
+    );
+  };
+  sweep();
+  const timer = setInterval(sweep, SCREENING_SWEEP_MS);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
   };
 }

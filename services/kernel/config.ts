@@ -23,6 +23,8 @@ export interface Config {
   hitNoHitQuota: HitNoHitQuota;
   /** Bulk screening: distinct identifiers an agency may screen in the last 24 hours (TESSERA_SCREENING_AGENCY_PER_DAY). */
   screeningAgencyPerDay: number;
+  /** Bulk screening: days a chunk's identifiers and answers are kept after they were given, at least 1 (TESSERA_SCREENING_ANSWERS_DAYS). */
+  screeningAnswersDays: number;
   /** Private screening: blinded elements an agency may have evaluated in the last 24 hours (TESSERA_PRIVATE_SCREENING_AGENCY_PER_DAY). */
   privateScreeningAgencyPerDay: number;
   development: boolean;
@@ -86,6 +88,7 @@ export function loadConfig(): Config {
       agencyPerDay: intFromEnv('TESSERA_HIT_NO_HIT_AGENCY_PER_DAY', 50000),
     },
     screeningAgencyPerDay: intFromEnv('TESSERA_SCREENING_AGENCY_PER_DAY', 2_000_000),
+    screeningAnswersDays: Math.max(1, intFromEnv('TESSERA_SCREENING_ANSWERS_DAYS', 30)),
     privateScreeningAgencyPerDay: intFromEnv('TESSERA_PRIVATE_SCREENING_AGENCY_PER_DAY', 2_000_000),
     development: process.env.TESSERA_DEV === '1' || process.env.NODE_ENV === 'development',
     logLevel: process.env.LOG_LEVEL ?? 'info',

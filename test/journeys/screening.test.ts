@@ -1,4 +1,6 @@
 import { hitNoHitKey, identifierHash } from '../../services/entities/hit-no-hit.service';
+import { eraseScreeningAnswers } from '../../services/entities/screening.service';
+import { loadConfig } from '../../services/kernel/config';
 import { codes, type GraphQLResult, startTestHub, type TestHub } from '../support/hub';
 
 jest.setTimeout(120_000);
@@ -184,6 +186,37 @@ describe('a bank screens its customer book', () => {
     const r = await hub.gql<{ screeningJob: Job }>('albion-bank:VIEWER', `query($id: ID!) { screeningJob(id: $id) { status } }`, { id: job.id });
     expect(r.data!.screeningJob.status).toBe('CLOSED');
     expect(codes(await hub.gql('albion-bank:VIEWER', CREATE, { ref: 'viewer-job-0001' }))).toEqual(['FORBIDDEN']);
+  });
+
+  test('a chunk’s identifiers and answers are erased once past their time; the job keeps its counts', async () => {
+    const before = await allResults('albion-bank', job.id, 100);
+    expect(before.map((r) => r.chunk).sort()).toEqual([0, 0, 0, 1, 1]);
+    // Chunk 0 was answered longer ago than the answers are kept; chunk 1 a day less.
+    const days = loadConfig().screeningAnswersDays;
+    for (const [chunk, age] of [
+      [0, days + 1],
+      [1, days - 1],
+    ] as const) {
+      await hub.db.query(`UPDATE entities.screening_chunks SET created_at = now() - make_interval(days => $3) WHERE job_id = $1 AND chunk_number = $2`, [
+        job.id,
+        chunk,
+        age,
+      ]);
+    }
+    // As the entities subgraph's sweep runs it: the hub's own role, no actor.
+    expect(await eraseScreeningAnswers(hub.appDb)).toBe(1);
+    expect(await eraseScreeningAnswers(hub.appDb)).toBe(0);
+    expect(await allResults('albion-bank', job.id, 100)).toEqual(before.filter((r) => r.chunk === 1));
+    const kept = await hub.db.query<{ chunk_number: number; identifier_count: number; vals: string[] }>(
+      `SELECT chunk_number, identifier_count, vals FROM entities.screening_chunks WHERE job_id = $1 ORDER BY chunk_number`,
+      [job.id],
+    );
+    expect(kept.map((c) => [c.chunk_number, c.identifier_count, c.vals.length])).toEqual([
+      [0, 3, 0],
+      [1, 2, 2],
+    ]);
+    const again = await must<{ screeningJob: Job }>('albion-bank', `query($id: ID!) { screeningJob(id: $id) { ${JOB} } }`, { id: job.id });
+    expect(again.screeningJob).toMatchObject({ chunkCount: 2, identifierCount: 5 });
   });
 });
 
