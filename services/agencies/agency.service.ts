@@ -6,7 +6,7 @@ import type { RequestContext } from '../kernel/context';
 import { badInput, conflict, notFound } from '../kernel/errors';
 import { assertUuid } from '../kernel/marked-record';
 import { mayAny, projectAll, projectOne } from '../kernel/policy';
-import { selectVisible, type SubjectTable, visibleLoader } from '../kernel/repository';
+import { selectVisible, type SubjectTable, visibleByIds, visibleLoader } from '../kernel/repository';
 import { isUuid, text } from '../kernel/validate';
 import type { RegisterAgencyInput, RegisterTrustedIssuerInput, RegisterUserInput } from './agency.type';
 import { assertIssuerUrl, discoverJwksUri } from './discovery';
@@ -46,16 +46,7 @@ export async function getAgency(ctx: RequestContext, id: string) {
 }
 
 /** Agencies by id through the Agency policy, for another subgraph's export (services/agencies/api.ts); unknown ids are absent. */
-export async function visibleAgencies(ctx: RequestContext, ids: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
-  const wanted = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
-  const rows = await visibleLoader(ctx, agencyTable, 'id').loadMany(wanted);
-  const out = new Map<string, Record<string, unknown>>();
-  wanted.forEach((id, i) => {
-    const found = rows[i];
-    if (Array.isArray(found) && found[0]) out.set(id, projectOne(ctx, found[0]));
-  });
-  return out;
-}
+export const visibleAgencies = (ctx: RequestContext, ids: readonly string[]) => visibleByIds(ctx, agencyTable, ids);
 
 export async function listAgencies(ctx: RequestContext) {
   return projectAll(ctx, (await selectVisible(ctx, agencyTable, { orderBy: 'a.type, a.name' })).rows);

@@ -15,8 +15,8 @@ import {
   validateHandling,
 } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, SortDirection, toPage } from '../kernel/pagination';
-import { assertCanChange, assertCanCreate, projectAll, projectOne, reaches } from '../kernel/policy';
-import { findVisible, getVisible, selectPage, selectVisible, visibleLoader } from '../kernel/repository';
+import { assertCanChange, assertCanCreate, projectAll, reaches } from '../kernel/policy';
+import { findVisible, getVisible, selectPage, selectVisible, visibleByIds, visibleLoader } from '../kernel/repository';
 import { nameMatchFunction } from '../kernel/security';
 import { assertIndicators, EXPLOITATION_INDICATORS } from '../kernel/taxonomy';
 import { similaritySql } from '../kernel/text-search';
@@ -30,21 +30,6 @@ type Projected = Record<string, unknown>;
 export const getCase = (ctx: RequestContext, id: string): Promise<Projected> => getVisible(ctx, caseTable, id);
 export const getPerson = (ctx: RequestContext, id: string): Promise<Projected> => getVisible(ctx, personTable, id);
 export const getEvent = (ctx: RequestContext, id: string): Promise<Projected> => getVisible(ctx, eventTable, id);
-
-/**
- * Records by id through their own policy, for another subgraph's export (services/cases/api.ts):
- * those that reach the caller, projected, by id; the others are simply absent.
- */
-async function visibleByIds(ctx: RequestContext, t: typeof caseTable, ids: readonly string[]): Promise<Map<string, Projected>> {
-  const wanted = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
-  const rows = await visibleLoader(ctx, t, 'id').loadMany(wanted);
-  const out = new Map<string, Projected>();
-  wanted.forEach((id, i) => {
-    const found = rows[i];
-    if (Array.isArray(found) && found[0]) out.set(id, projectOne(ctx, found[0]));
-  });
-  return out;
-}
 
 export const visibleCases = (ctx: RequestContext, ids: readonly string[]) => visibleByIds(ctx, caseTable, ids);
 export const visiblePersons = (ctx: RequestContext, ids: readonly string[]) => visibleByIds(ctx, personTable, ids);

@@ -188,3 +188,22 @@ export async function getVisible(ctx: RequestContext, t: SubjectTable, id: strin
   if (!row) throw notFound(t.subject);
   return projectOne(ctx, row);
 }
+
+/**
+ * Records by id through their own policy, for another subgraph's use through the owner's API (its
+ * api.ts): those that reach the caller, projected, by id; the others are simply absent.
+ */
+export async function visibleByIds<R extends PolicyRecord>(
+  ctx: RequestContext,
+  t: SubjectTable<R>,
+  ids: readonly string[],
+): Promise<Map<string, Record<string, unknown>>> {
+  const wanted = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
+  const rows = await visibleLoader(ctx, t, 'id').loadMany(wanted);
+  const out = new Map<string, Record<string, unknown>>();
+  wanted.forEach((id, i) => {
+    const found = rows[i];
+    if (Array.isArray(found) && found[0]) out.set(id, projectOne(ctx, found[0]));
+  });
+  return out;
+}

@@ -16,6 +16,9 @@ import {
   ReportOrder,
   ReportVisualsType,
   ReviseReportInput,
+  CaseRef,
+  RouteRef,
+  TypologyRef,
 } from './report.type';
 
 @Resolver(() => IntelligenceReportType)
@@ -72,6 +75,21 @@ export class IntelligenceReportResolver {
 
 @Resolver(() => IntelligenceReportVersionType)
 export class IntelligenceReportVersionResolver {
+  @FieldResolver(() => [CaseRef], { description: 'The cases it links that reach you (the cases subgraph decides)' })
+  linkedCases(@Root() version: Record<string, unknown>, @Ctx() ctx: RequestContext) {
+    return reports.linkedRecordsOf(ctx, version, 'Case');
+  }
+
+  @FieldResolver(() => [RouteRef], { description: 'The routes it links that reach you' })
+  linkedRoutes(@Root() version: Record<string, unknown>, @Ctx() ctx: RequestContext) {
+    return reports.linkedRecordsOf(ctx, version, 'Route');
+  }
+
+  @FieldResolver(() => [TypologyRef], { description: 'The typologies it links that reach you' })
+  linkedTypologies(@Root() version: Record<string, unknown>, @Ctx() ctx: RequestContext) {
+    return reports.linkedRecordsOf(ctx, version, 'Typology');
+  }
+
   @FieldResolver(() => [ReportVisualsType])
   visuals(@Root() version: Record<string, unknown>, @Ctx() ctx: RequestContext) {
     return reports.visualsOf(ctx, version);

@@ -5,7 +5,9 @@ import { SqlParams } from '../../policies/sql';
 import type { PolicyRecord } from '../../policies/subjects';
 import { existingSharingGroupIds, visibleAgencies } from '../agencies/api';
 import { networkChartData } from '../entities/api';
-import { getLocation, type MapHotspot, type MapRoute, routeMapData } from '../routes/api';
+import { getLocation, type MapHotspot, type MapRoute, routeMapData, visibleRouteIds } from '../routes/api';
+import { visibleCases } from '../cases/api';
+import { visibleTypologyIds } from '../typologies/api';
 import { appendAudit, type AuditEventInput, writtenFields } from '../kernel/audit';
 import { loadConfig } from '../kernel/config';
 import { readAs, type RequestContext } from '../kernel/context';
@@ -68,10 +70,11 @@ export const versionTable: SubjectTable = {
     ({
       __typename: 'IntelligenceReportVersion',
       ...row,
-      linkedCases: (row.linkedCaseIds as string[]).map((id) => ref('Case', id)),
-      linkedRoutes: (row.linkedRouteIds as string[]).map((id) => ref('Route', id)),
-      linkedTypologies: (row.linkedTypologyIds as string[]).map((id) => ref('Typology', id)),
       hotspotLocations: (row.hotspotLocationIds as string[]).map((id) => ref('Location', id)),
+      // Asked of their owners per reader (linkedRecordsOf) where the field policy lets them through.
+      linkedCases: true,
+      linkedRoutes: true,
+      linkedTypologies: true,
       // Rendered on demand from the stored snapshot (visualsOf, pdfOf) where the field policy lets them through.
       visuals: true,
       pdf: true,
@@ -244,6 +247,23 @@ function storedRenderings(ctx: RequestContext, versionId: string): Promise<Store
 function noteConsulted(ctx: RequestContext, version: Projected, fields: string[]): void {
   const raw = rawOf<{ id: string; ownerAgencyId: string }>(version);
   ctx.consulted.note('IntelligenceReportVersion', raw.id, raw.ownerAgencyId, fields);
+}
+
+/**
+ * The linked cases, routes and typologies of a version, as references: only those that reach the
+ * caller, asked of each record's own subgraph. A reference's id would otherwise reach every reader of
+ * the product, answered here without the owner (the gateway asks the owner only for other fields).
+ */
+export async function linkedRecordsOf(ctx: RequestContext, version: Projected, kind: 'Case' | 'Route' | 'Typology'): Promise<unknown> {
+  const [field, column] = (
+    { Case: ['linkedCases', 'linkedCaseIds'], Route: ['linkedRoutes', 'linkedRouteIds'], Typology: ['linkedTypologies', 'linkedTypologyIds'] } as const
+  )[kind];
+  if (version[field] === REDACTED) return REDACTED;
+  const ids = rawOf<Record<string, string[]>>(version)[column] ?? [];
+  if (ids.length === 0) return [];
+  const visible =
+    kind === 'Case' ? new Set((await visibleCases(ctx, ids)).keys()) : kind === 'Route' ? await visibleRouteIds(ctx, ids) : await visibleTypologyIds(ctx, ids);
+  return ids.filter((id) => visible.has(id.toLowerCase())).map((id) => ref(kind, id));
 }
 
 /** The `visuals` field: REDACTED stays REDACTED (the field guard turns it into FORBIDDEN_FIELD). */

@@ -136,15 +136,6 @@ export class IntelligenceReportVersionType {
   @Field(() => String)
   body: string;
 
-  @Field(() => [CaseRef], { description: 'Resolved by the cases subgraph under your policy: a case you may not see is NOT_FOUND' })
-  linkedCases: unknown[];
-
-  @Field(() => [RouteRef])
-  linkedRoutes: unknown[];
-
-  @Field(() => [TypologyRef])
-  linkedTypologies: unknown[];
-
   @Field(() => [LocationRef], { description: 'The places whose hotspots the report discusses' })
   hotspotLocations: unknown[];
 

@@ -1,7 +1,7 @@
 import { SqlParams } from '../../policies/sql';
 import type { RequestContext } from '../kernel/context';
-import { selectVisible } from '../kernel/repository';
-import { locationTable } from './route.repository';
+import { selectVisible, visibleByIds } from '../kernel/repository';
+import { locationTable, routeTable } from './route.repository';
 
 /**
  * What the routes subgraph offers the other subgraphs: the only module of services/routes/ they may
@@ -38,4 +38,9 @@ export async function placesNamedIn(ctx: RequestContext, texts: readonly string[
   );
   for (const r of rows) out[Number(r.__text) - 1]!.push({ id: r.id as string, name: r.name as string });
   return out;
+}
+
+/** Of these route ids, those whose route reaches the caller (the Route policy). */
+export async function visibleRouteIds(ctx: RequestContext, ids: readonly string[]): Promise<Set<string>> {
+  return new Set((await visibleByIds(ctx, routeTable, ids)).keys());
 }

@@ -1,4 +1,7 @@
+import type { RequestContext } from '../kernel/context';
 import type { Sql } from '../kernel/db';
+import { visibleByIds } from '../kernel/repository';
+import { typologyTable } from './typology.repository';
 
 /**
  * What the typologies subgraph offers the other subgraphs: the only module of services/typologies/
@@ -12,4 +15,9 @@ import type { Sql } from '../kernel/db';
  */
 export async function beforeTypologyErased(tx: Sql, typologyId: string): Promise<void> {
   await tx.query('UPDATE typologies.transaction_reports SET typology_id = NULL WHERE typology_id = $1', [typologyId]);
+}
+
+/** Of these typology ids, those whose typology reaches the caller (the Typology policy). */
+export async function visibleTypologyIds(ctx: RequestContext, ids: readonly string[]): Promise<Set<string>> {
+  return new Set((await visibleByIds(ctx, typologyTable, ids)).keys());
 }

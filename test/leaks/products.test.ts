@@ -27,7 +27,8 @@ beforeAll(async () => {
             title,
             summary: `${title}: summary`,
             body: `${title}: body`,
-            linkedCaseIds: [id('case:iasi')],
+            // The Met's AMBER_STRICT case among the links: its id must reach nobody else through the product.
+            linkedCaseIds: [id('case:iasi'), id('case:strict')],
             networkSeedIds: [id('case:iasi')],
             periodStart: '2025-01-01',
             periodEnd: '2025-12-31',
@@ -137,6 +138,15 @@ const withinAudience: Probe[] = [
     denied: [...FI, ...LE],
     expect: { forbidden: ['intelligenceReport.latest.networkSeedIds'] },
     controls: HUB_ANALYST,
+  },
+  {
+    via: 'the linked cases of a version: a case that does not reach you is not listed, not even its id',
+    query: 'query($id: ID!) { intelligenceReport(id: $id) { latest { linkedCases { id } } } }',
+    variables: () => ({ id: id('report:joint') }),
+    secrets: () => [id('case:strict')],
+    denied: [...FI, 'west-midlands-police', 'politia-romana', ...HUB_ANALYST],
+    expect: { equals: { 'intelligenceReport.latest.linkedCases.*.id': id('case:iasi') } },
+    controls: ['met-police', 'met-police:VIEWER'],
   },
   {
     via: "another audience type's rendering of the visuals (a report for police and banks, read by a bank)",
