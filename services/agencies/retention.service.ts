@@ -1,6 +1,6 @@
 import { SqlParams } from '../../policies/sql';
 import { beforeAdvertErased } from '../adverts/api';
-import { eraseStatements } from '../entities/api';
+import { confirmedFromNarrativeNote, eraseStatements } from '../entities/api';
 import { appendAudit, ownRecordEvent } from '../kernel/audit';
 import { erasePublicReport, lockPublicReportForReview, PUBLIC_REPORT_SUBJECT, reviewablePublicReportsSql, setPublicReportReviewDue } from '../intake/api';
 import { beforeNarrativeErased } from '../narratives/api';
@@ -157,6 +157,9 @@ async function ownStatementsOn(
     const params = new SqlParams([ctx.actor.agencyId]);
     const conditions: string[] = [];
     if (sourceType) conditions.push(`(source_type = '${sourceType}' AND source_id = ${params.add(id)})`);
+    // An identifier confirmed from a narrative is also placed in the narrative's case (entities'
+    // confirmedFromNarrativeNote): it came from the survivor's account and goes with it.
+    if (subject === 'Narrative' && s === 'Observation') conditions.push(`(source_type = 'CASE' AND note = ${params.add(confirmedFromNarrativeNote(id))})`);
     // A link naming one of the erased persons would point at nothing.
     if (s === 'Link' && partIds.length) {
       const persons = params.add(partIds);

@@ -356,6 +356,36 @@ describe('ERASE', () => {
     expect(await count('SELECT count(*) AS n FROM narratives.narratives WHERE id = $1', [narrative])).toBe(0);
   });
 
+  test('a narrative goes with the identifiers confirmed from it and placed in its case', async () => {
+    type Narrative = { id: string; case: { id: string }; proposals: Array<{ id: string; kind: string; status: string }> };
+    const list = ok(
+      await hub.gql<{ narratives: { nodes: Narrative[] } }>(
+        'safe-passage',
+        `{ narratives(first: 50) { nodes { id case { id } proposals { id kind status } } } }`,
+      ),
+    );
+    const narrative = list.narratives.nodes.find((n) => n.proposals.some((p) => p.kind === 'IDENTIFIER' && p.status === 'PROPOSED'))!;
+    const proposal = narrative.proposals.find((p) => p.kind === 'IDENTIFIER' && p.status === 'PROPOSED')!;
+    ok(await hub.gql('safe-passage', `mutation($id: ID!) { decideProposal(id: $id, decision: CONFIRM) { id } }`, { id: proposal.id }));
+    const placed = await hub.db.query<{ id: string; entity_id: string }>(
+      `SELECT id, entity_id FROM entities.observations WHERE source_type = 'CASE' AND source_id = $1 AND note = $2`,
+      [narrative.case.id, `Confirmed from narrative ${narrative.id}`],
+    );
+    expect(placed).toHaveLength(1);
+    const own = await count(`SELECT count(*) AS n FROM entities.observations WHERE source_type = 'NARRATIVE' AND source_id = $1`, [narrative.id]);
+    const r = ok(await review('safe-passage:SUPERVISOR', 'Narrative', narrative.id, 'ERASE', 'Survivor asked for erasure')).reviewRecord;
+    expect(r.erasedRecordCount).toBe(1 + own + 1);
+    expect(await count('SELECT count(*) AS n FROM entities.observations WHERE id = $1', [placed[0]!.id])).toBe(0);
+    // Readable by nobody afterwards: the police read the case's observations, and it is not among them.
+    const o = await hub.gql('met-police', `query($id: ID!) { observation(id: $id) { id } }`, { id: placed[0]!.id });
+    expect(o.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    // The erasure's audit event lists it.
+    const [event] = await hub.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit.events WHERE action = 'ERASE' AND subject_id = $1`, [
+      placed[0]!.id,
+    ]);
+    expect(event!.n).toBe(1);
+  });
+
   test('RED records are reviewed only by the users they reach', async () => {
     const caseId = ids('case:safe-passage');
     await hub.db.query(`UPDATE cases.cases SET marking = 'RED', red_recipient_user_ids = '{}', review_due = '2020-01-01' WHERE id = $1`, [caseId]);
