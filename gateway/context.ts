@@ -53,7 +53,8 @@ export async function gatewayContext(
   if (publicFields) {
     const budget = intake!.limiter.take(
       clientAddress(intake!.peer.address, headers.get('x-forwarded-for'), intake!.limiter.limits.trustedProxyHops),
-      publicFields.some((f) => PUBLIC_SUBMISSIONS.has(f)),
+      // Each submission counts, however many one request carries (aliases of one field included).
+      publicFields.filter((f) => PUBLIC_SUBMISSIONS.has(f)).length,
     );
     if (!budget.ok) {
       const err = rateLimited('Too many reports from this connection today; please try again tomorrow', budget.retryAfterSeconds);

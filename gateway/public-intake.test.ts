@@ -1,5 +1,5 @@
 import { parse } from 'graphql';
-import { clientAddress, PublicSourceLimiter, publicRootFields, sourceOf } from './public-intake';
+import { clientAddress, PUBLIC_SUBMISSIONS, PublicSourceLimiter, publicRootFields, sourceOf } from './public-intake';
 
 const limits = { requestsPerDay: 5, submissionsPerDay: 2, maxSources: 3, trustedProxyHops: 0 };
 const DAY1 = Date.parse('2026-03-01T10:00:00Z');
@@ -59,37 +59,50 @@ describe('PublicSourceLimiter', () => {
   test('a source that floods gets its daily budget and then RATE_LIMITED until the next UTC day; others are unaffected', () => {
     let now = DAY1;
     const limiter = new PublicSourceLimiter(limits, () => now);
-    const flood = Array.from({ length: 10 }, () => limiter.take('198.51.100.1', true).ok);
+    const flood = Array.from({ length: 10 }, () => limiter.take('198.51.100.1', 1).ok);
     expect(flood).toEqual([true, true, false, false, false, false, false, false, false, false]);
-    expect(limiter.take('198.51.100.1', false).ok).toBe(true); // reads still within the request budget
-    expect(limiter.take('198.51.100.2', true).ok).toBe(true);
-    const refused = limiter.take('198.51.100.1', true);
+    expect(limiter.take('198.51.100.1', 0).ok).toBe(true); // reads still within the request budget
+    expect(limiter.take('198.51.100.2', 1).ok).toBe(true);
+    const refused = limiter.take('198.51.100.1', 1);
     expect(refused).toEqual({ ok: false, retryAfterSeconds: 14 * 3600 });
     now = Date.parse('2026-03-02T00:00:01Z');
-    expect(limiter.take('198.51.100.1', true).ok).toBe(true);
+    expect(limiter.take('198.51.100.1', 1).ok).toBe(true);
+  });
+
+  test('every submission a request carries counts: aliases of one field cannot pass more than the day allows', () => {
+    const limiter = new PublicSourceLimiter(limits, () => DAY1);
+    const fields = publicRootFields({
+      query: 'mutation { a: submitPublicReport(input: {}) { code } b: submitPublicReport(input: {}) { code } c: addToPublicReport(input: {}) { status } }',
+    })!;
+    const submissions = fields.filter((f) => PUBLIC_SUBMISSIONS.has(f)).length;
+    expect(submissions).toBe(3);
+    // Three in one request, against a day of two: refused whole, and nothing is taken from the budget.
+    expect(limiter.take('198.51.100.7', submissions).ok).toBe(false);
+    expect(limiter.take('198.51.100.7', 2).ok).toBe(true);
+    expect(limiter.take('198.51.100.7', 1).ok).toBe(false);
   });
 
   test('an IPv6 sender walking its /64 stays one source', () => {
     const limiter = new PublicSourceLimiter(limits, () => DAY1);
-    const answers = Array.from({ length: 4 }, (_, i) => limiter.take(`2001:db8:7:7::${i + 1}`, true).ok);
+    const answers = Array.from({ length: 4 }, (_, i) => limiter.take(`2001:db8:7:7::${i + 1}`, 1).ok);
     expect(answers).toEqual([true, true, false, false]);
   });
 
   test('past maxSources, new sources share one budget: memory stays bounded', () => {
     const limiter = new PublicSourceLimiter(limits, () => DAY1);
-    for (let i = 0; i < 50; i++) limiter.take(`192.0.2.${i}`, false);
+    for (let i = 0; i < 50; i++) limiter.take(`192.0.2.${i}`, 0);
     expect(limiter.size).toBeLessThanOrEqual(limits.maxSources + 1);
   });
 
   test('what it holds is a salted hash of each source, never the address, and the salt changes with the day', () => {
     let now = DAY1;
     const limiter = new PublicSourceLimiter(limits, () => now);
-    limiter.take('198.51.100.99', false);
+    limiter.take('198.51.100.99', 0);
     const held = () => JSON.stringify([...(limiter as unknown as { counts: Map<string, unknown> }).counts.keys()]);
     const day1 = held();
     expect(day1).not.toContain('198.51.100.99');
     now += 86_400_000;
-    limiter.take('198.51.100.99', false);
+    limiter.take('198.51.100.99', 0);
     expect(held()).not.toEqual(day1);
   });
 });

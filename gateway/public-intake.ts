@@ -130,8 +130,8 @@ export class PublicSourceLimiter {
     return createHmac('sha256', this.salt).update(source).digest('base64url').slice(0, 22);
   }
 
-  /** Takes one request (and one submission, if it is one) from the source's budget, or says how long until the budget renews. */
-  take(address: string | undefined, submission: boolean): { ok: true } | { ok: false; retryAfterSeconds: number } {
+  /** Takes one request and its `submissions` from the source's budget, or says how long until the budget renews. */
+  take(address: string | undefined, submissions: number): { ok: true } | { ok: false; retryAfterSeconds: number } {
     const now = this.now();
     const day = utcDay(now);
     if (day !== this.day) {
@@ -142,12 +142,12 @@ export class PublicSourceLimiter {
     let key = this.keyOf(sourceOf(address));
     if (!this.counts.has(key) && this.counts.size >= this.limits.maxSources) key = 'overflow';
     const used = this.counts.get(key) ?? { requests: 0, submissions: 0 };
-    if (used.requests >= this.limits.requestsPerDay || (submission && used.submissions >= this.limits.submissionsPerDay)) {
+    if (used.requests >= this.limits.requestsPerDay || (submissions > 0 && used.submissions + submissions > this.limits.submissionsPerDay)) {
       const nextDay = Date.parse(`${day}T00:00:00Z`) + 86_400_000;
       return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((nextDay - now) / 1000)) };
     }
     used.requests++;
-    if (submission) used.submissions++;
+    used.submissions += submissions;
     this.counts.set(key, used);
     return { ok: true };
   }
