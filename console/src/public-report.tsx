@@ -62,6 +62,7 @@ function Failure({ error }: { error: CombinedError | Error | undefined }) {
   const found = 'graphQLErrors' in error ? issues(error) : [];
   const bad = found.filter((i) => i.code === 'BAD_USER_INPUT');
   const limited = found.some((i) => i.code === 'RATE_LIMITED');
+  const closed = found.some((i) => i.code === 'CONFLICT');
   return (
     <div class="problem" role="alert">
       {bad.length ? (
@@ -74,7 +75,7 @@ function Failure({ error }: { error: CombinedError | Error | undefined }) {
           </ul>
         </>
       ) : (
-        <p>{limited ? t('report.errors.RATE_LIMITED') : t('report.errors.other')}</p>
+        <p>{limited ? t('report.errors.RATE_LIMITED') : closed ? t('report.closedAdd') : t('report.errors.other')}</p>
       )}
     </div>
   );
@@ -464,24 +465,30 @@ export function ReceiptPage() {
               {t('report.added')}
             </p>
           )}
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              if (!busy) void add();
-            }}
-          >
-            <h2>{t('report.addTitle')}</h2>
-            <label for="r-add">{t('report.addLabel')}</label>
-            <textarea id="r-add" required maxLength={20000} rows={5} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
-            {busy && (
-              <p role="status" class="working">
-                {t('report.working')}
-              </p>
-            )}
-            <button type="submit" class="primary-wide" disabled={busy}>
-              {t('report.add')}
-            </button>
-          </form>
+          {checked.status === 'CLOSED' ? (
+            <p class="notice" role="status" data-testid="report-closed">
+              {t('report.closedAdd')}
+            </p>
+          ) : (
+            <form
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (!busy) void add();
+              }}
+            >
+              <h2>{t('report.addTitle')}</h2>
+              <label for="r-add">{t('report.addLabel')}</label>
+              <textarea id="r-add" required maxLength={20000} rows={5} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+              {busy && (
+                <p role="status" class="working">
+                  {t('report.working')}
+                </p>
+              )}
+              <button type="submit" class="primary-wide" disabled={busy}>
+                {t('report.add')}
+              </button>
+            </form>
+          )}
         </>
       )}
       <Failure error={error} />

@@ -204,6 +204,8 @@ export async function addToPublicReport(ctx: RequestContext, input: AddToPublicR
   await spendChallenge(ctx, input.challenge, input.nonce);
   const found = await receipt(ctx, input.receiptCode);
   if (!found) throw notFound('PublicReportReceipt');
+  // A closed report is in no one's queue any more: what is added to it would be read by no one.
+  if (found.status === 'CLOSED') throw conflict('This report has been closed: please send what you would add as a new report', { field: 'input.receiptCode' });
   await ctx.db.transaction(async (tx) => {
     await tx.query('INSERT INTO intake.public_report_additions (report_id, text) VALUES ($1, $2)', [found.reportId, addition]);
     await appendAudit(tx, ctx, [{ action: 'ALTER', subjectType: 'PublicReport', subjectId: found.reportId, recordOwnerAgencyId: null, fields: ['additions'] }]);

@@ -158,6 +158,35 @@ describe('the public report page on a phone', () => {
     expect(receipt.data).toEqual({ publicReportReceipt: { status: 'RECEIVED' } });
   });
 
+  it('a report the hub has closed shows as closed, with no form to add to it: the reporter is asked for a new report', async () => {
+    const { page } = await newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${browser.hub.publicUrl}/report`);
+    const story = 'A closed-report page test: a man sells fake work contracts outside the station every week.';
+    await page.getByLabel('What happened?').fill(story);
+    await page.getByRole('button', { name: 'Send the report' }).click();
+    await page.getByTestId('receipt').waitFor();
+    const code = (await page.getByTestId('receipt-code').innerText()).trim();
+    const reports = await browser.hub.gql<{ publicReports: { nodes: Array<{ id: string; story: string }> } }>(
+      'tessera-hub',
+      '{ publicReports(first: 100) { nodes { id story } } }',
+    );
+    const id = reports.data!.publicReports.nodes.find((r) => r.story === story)!.id;
+    const decided = await browser.hub.gql('tessera-hub', `mutation($input: DecideTriageInput!) { decideTriage(input: $input) { id } }`, {
+      input: { reportId: id, decision: 'DISCARD', reason: 'Not a trafficking situation' },
+    });
+    expect(decided.errors).toBeUndefined();
+    await page.getByRole('link', { name: 'Check a receipt or add information' }).click();
+    await page.getByLabel('Receipt code').fill(code);
+    await page.getByRole('button', { name: 'Check' }).click();
+    const status = page.getByTestId('receipt-status');
+    await status.waitFor();
+    await expect(status.locator('[data-field="status"] dd').innerText()).resolves.toBe('Closed');
+    await page.getByTestId('report-closed').getByText('please send it as a new report', { exact: false }).waitFor();
+    expect(await page.getByLabel('What would you like to add?').count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
   it("a refused field is said in the reader's language, with the API's reason, and nothing is lost from the form", async () => {
     const { page } = await newPage();
     await page.setViewportSize({ width: 390, height: 844 });

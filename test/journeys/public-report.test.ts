@@ -74,6 +74,24 @@ describe('a report from the public', () => {
     expect(codes(wrong)).toEqual(['NOT_FOUND']);
   });
 
+  test('a closed report takes no more additions: the reporter is told to send a new report, and nothing is kept unread', async () => {
+    const sent = await submit(hub, { story: 'A closed-report test: a van outside the market every morning.' });
+    const [{ id }] = (await hub.db.query<{ id: string }>(`SELECT id FROM intake.public_reports WHERE story LIKE 'A closed-report test%'`)) as [{ id: string }];
+    const decided = await hub.gql('tessera-hub', `mutation($input: DecideTriageInput!) { decideTriage(input: $input) { id } }`, {
+      input: { reportId: id, decision: 'DISCARD', reason: 'Not a trafficking situation' },
+    });
+    expect(decided.errors).toBeUndefined();
+    const r = await asPublic(hub, ADD, {
+      input: { receiptCode: sent.data!.submitPublicReport.receiptCode, text: 'They are moving her tonight.', ...(await solvedChallenge(hub)) },
+    });
+    expect(codes(r)).toEqual(['CONFLICT']);
+    expect(r.errors![0]!.message).toMatch(/new report/);
+    const [{ n }] = (await hub.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM intake.public_report_additions WHERE report_id = $1`, [id])) as [
+      { n: number },
+    ];
+    expect(n).toBe(0);
+  });
+
   test("hub analysts read it: coordinates rounded, the photo without its GPS position or device, the reporter's contact", async () => {
     const [row] = await hub.db.query<{ id: string }>(`SELECT id FROM intake.public_reports WHERE contact = 'ana.martor@example.org'`);
     reportId = row!.id;

@@ -60,6 +60,7 @@ export const report = texts(
     addLabel: 'What would you like to add?',
     add: 'Add it',
     added: 'Your information was added.',
+    closedAdd: 'This report has been closed, so nobody would read what you add to it. If you have more to tell us, please send it as a new report.',
     newReport: 'Report a situation',
     errors: {
       BAD_USER_INPUT: 'Something in the form could not be accepted:',
@@ -126,6 +127,7 @@ export const report = texts(
     addLabel: 'Ce doriți să adăugați?',
     add: 'Adăugați',
     added: 'Informațiile au fost adăugate.',
+    closedAdd: 'Această semnalare a fost închisă, așa că nimeni nu ar citi ce adăugați. Dacă mai aveți ceva de spus, vă rugăm să trimiteți o semnalare nouă.',
     newReport: 'Semnalați o situație',
     errors: {
       BAD_USER_INPUT: 'Ceva din formular nu a putut fi acceptat:',
