@@ -47,6 +47,8 @@ interface ReportRow extends PolicyRecord {
   fingerprint: string;
   status: string;
   reviewDue: string;
+  /** What the reporter added later, oldest first. */
+  additions: string[];
 }
 
 /** What triage reads of a report (the PublicReport policy applies: the hub's analysts only). */
@@ -56,7 +58,8 @@ const triageSource: SubjectTable<ReportRow> = {
   alias: 'r',
   columns: `r.id, r.received_at AS "receivedAt", r.story, r.language, r.situation_kind AS "situationKind", r.place,
     r.latitude::float8 AS latitude, r.longitude::float8 AS longitude, encode(r.fingerprint, 'hex') AS fingerprint, r.status,
-    to_char(r.review_due, 'YYYY-MM-DD') AS "reviewDue"`,
+    to_char(r.review_due, 'YYYY-MM-DD') AS "reviewDue",
+    ARRAY(SELECT a.text FROM intake.public_report_additions a WHERE a.report_id = r.id ORDER BY a.added_at, a.id) AS additions`,
   attributes: () => ({}),
   map: (row) => ({ __typename: 'PublicReport', ...row }) as ReportRow,
 };
@@ -135,9 +138,12 @@ interface Assessed {
 
 async function assess(ctx: RequestContext, rows: ReportRow[]): Promise<Assessed[]> {
   const proposals = rows.map((r) => proposalsOf(ctx, r));
+  // What was added later raises the report's urgency as the story does (the proposals, whose offsets
+  // are the story's, stay the story's).
+  const added = rows.map((r) => r.additions.map((text) => extract(text, extractOptions(r.language))));
   const known = await knownEntities(
     ctx,
-    proposals.flatMap((p) => p.identifiers),
+    [...proposals, ...added.flat()].flatMap((p) => p.identifiers),
   );
   const places = await placesNamedIn(
     ctx,
@@ -146,10 +152,11 @@ async function assess(ctx: RequestContext, rows: ReportRow[]): Promise<Assessed[
   return rows.map((row, i) => {
     const p = proposals[i]!;
     const mine = new Map(p.identifiers.filter((id) => known.has(identifierKey(id))).map((id) => [identifierKey(id), known.get(identifierKey(id))!]));
+    const later = added[i]!;
     const urgency: TriageUrgency[] = [];
     if (row.situationKind === 'CHILD') urgency.push(TriageUrgency.CHILD);
-    if (p.indicators.some((x) => RISK_INDICATORS.includes(x.code))) urgency.push(TriageUrgency.IMMINENT_RISK);
-    if (mine.size) urgency.push(TriageUrgency.KNOWN_IDENTIFIER);
+    if ([p, ...later].some((q) => q.indicators.some((x) => RISK_INDICATORS.includes(x.code)))) urgency.push(TriageUrgency.IMMINENT_RISK);
+    if (mine.size || later.some((q) => q.identifiers.some((id) => known.has(identifierKey(id))))) urgency.push(TriageUrgency.KNOWN_IDENTIFIER);
     return { row, proposals: p, places: placeSpans(row.story, places[i] ?? []), known: mine, urgency };
   });
 }

@@ -1,5 +1,5 @@
 import { codes, startTestHub, type TestHub } from '../support/hub';
-import { submit } from '../support/public';
+import { ADD, asPublic, solvedChallenge, submit } from '../support/public';
 
 jest.setTimeout(120_000);
 
@@ -177,6 +177,25 @@ describe('the queue', () => {
     expect(related[elsewhere]).toBeUndefined();
     // Most reasons first.
     expect((await item(first)).related[0]!.report.id).toBe(copy);
+  });
+
+  test('what the reporter adds later raises the report’s urgency as its story would', async () => {
+    const story = 'A quiet report: a family of workers living above the car wash, nothing else seen.';
+    const sent = await submit(hub, { story, place: 'Luton' });
+    const id = (await hub.db.query<{ id: string }>(`SELECT id FROM intake.public_reports WHERE story = $1`, [story]))[0]!.id;
+    expect((await item(id)).urgency).toEqual([]);
+    const added = await asPublic(hub, ADD, {
+      input: {
+        receiptCode: sent.data!.submitPublicReport.receiptCode,
+        text: 'He beat her in the street and threatened to hurt her family.',
+        ...(await solvedChallenge(hub)),
+      },
+    });
+    expect(added.errors).toBeUndefined();
+    const now = await item(id);
+    expect(now.urgency).toEqual(['IMMINENT_RISK']);
+    // The proposals stay the story's: their offsets are the story's.
+    expect(now.indicators).toEqual([]);
   });
 });
 
