@@ -7,6 +7,8 @@ export interface ChartNode {
   type: 'ENTITY' | 'PERSON' | 'CASE';
   /** An entity's value where the caller may read it, else its mask ("+44 77•• ••• 123"); persons and cases are unlabelled. */
   label: string | null;
+  /** Whether the label is the entity's value (a consultation of it, for whoever is shown the chart). */
+  valueShown: boolean;
   kind: string | null;
   hub: boolean;
 }
@@ -36,6 +38,7 @@ export async function networkChartData(
       id: n.id,
       type: n.type,
       label: n.entity ? (text(n.entity.value) ?? text(n.entity.maskedValue)) : null,
+      valueShown: !!n.entity && text(n.entity.value) !== null,
       kind: n.entity ? text(n.entity.kind) : null,
       hub: n.hub,
     })),

@@ -1,4 +1,5 @@
 import { ProductsInit1764000000600 } from '../../migrations/products/1764000000600-products-init';
+import { ProductsReportVisualsLabelledEntities1764000003120 } from '../../migrations/products/1764000003120-report-visuals-labelled-entities';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedProductsDemo } from './demo-data';
@@ -15,7 +16,7 @@ export const productsSubgraph: SubgraphDefinition = {
   name: 'products',
   port: 4009,
   dbSchema: 'products',
-  migrations: [ProductsInit1764000000600],
+  migrations: [ProductsInit1764000000600, ProductsReportVisualsLabelledEntities1764000003120],
   tables: PRODUCTS_TABLES,
   buildSchema: () =>
     buildFederatedSchema({

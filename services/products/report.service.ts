@@ -135,6 +135,8 @@ interface Rendering {
   networkSvg: string;
   routes: MapRoute[];
   hotspots: MapHotspot[];
+  /** The entities whose values the network chart shows. */
+  labelledEntityIds: string[];
 }
 
 /**
@@ -165,6 +167,7 @@ async function renderFor(ctx: RequestContext, agencyType: AgencyType, content: V
       networkSvg: networkChartSvg(chart.nodes, chart.edges),
       routes: data.routes,
       hotspots,
+      labelledEntityIds: chart.nodes.filter((n) => n.valueShown).map((n) => n.id),
     };
   });
 }
@@ -185,8 +188,9 @@ export async function renderingsFor(ctx: RequestContext, audience: ValidAudience
 export async function insertRenderings(tx: Sql, ctx: RequestContext, versionId: string, renderings: Rendering[]): Promise<void> {
   for (const r of renderings) {
     await tx.query(
-      `INSERT INTO products.report_visuals (version_id, owner_agency_id, agency_type, route_map_svg, network_svg, hotspots, routes, period_start, period_end)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      `INSERT INTO products.report_visuals (version_id, owner_agency_id, agency_type, route_map_svg, network_svg, hotspots, routes, period_start, period_end,
+                                            labelled_entity_ids)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::uuid[])`,
       [
         versionId,
         ctx.actor.agencyId,
@@ -197,6 +201,7 @@ export async function insertRenderings(tx: Sql, ctx: RequestContext, versionId: 
         JSON.stringify(r.routes),
         r.periodStart,
         r.periodEnd,
+        r.labelledEntityIds,
       ],
     );
   }
@@ -211,6 +216,8 @@ interface StoredRendering {
   hotspots: MapHotspot[];
   routes: MapRoute[];
   k: number;
+  /** The entities whose values its network chart shows. */
+  labelledEntityIds: string[];
 }
 
 /**
@@ -227,7 +234,7 @@ function storedRenderings(ctx: RequestContext, versionId: string): Promise<Store
         const params = new SqlParams([versionIds]);
         const rows = await ctx.db.query<Omit<StoredRendering, 'k'> & { versionId: string }>(
           `SELECT version_id::text AS "versionId", agency_type AS "agencyType", period_start::text AS "periodStart", period_end::text AS "periodEnd",
-             route_map_svg AS "routeMapSvg", network_svg AS "networkSvg", hotspots, routes
+             route_map_svg AS "routeMapSvg", network_svg AS "networkSvg", hotspots, routes, labelled_entity_ids::text[] AS "labelledEntityIds"
            FROM products.report_visuals WHERE version_id = ANY($1::uuid[]) ${hub ? '' : `AND agency_type = ${params.add(ctx.actor.agencyType)}`}
            ORDER BY array_position(${params.add(RECIPIENT_TYPES)}::text[], agency_type)`,
           params.values,
@@ -244,9 +251,11 @@ function storedRenderings(ctx: RequestContext, versionId: string): Promise<Store
  * agency) on the audit trail, committed before the answer leaves like every consultation
  * (kernel/subgraph.ts): the visuals may carry identifiers, and the hub learns who read what.
  */
-function noteConsulted(ctx: RequestContext, version: Projected, fields: string[]): void {
+function noteConsulted(ctx: RequestContext, version: Projected, fields: string[], renderings: readonly StoredRendering[]): void {
   const raw = rawOf<{ id: string; ownerAgencyId: string }>(version);
   ctx.consulted.note('IntelligenceReportVersion', raw.id, raw.ownerAgencyId, fields);
+  // The identifier values its network chart shows, as reading them through `network` records them.
+  for (const r of renderings) for (const id of r.labelledEntityIds) ctx.consulted.note('Entity', id, null, ['value']);
 }
 
 /**
@@ -270,7 +279,7 @@ export async function linkedRecordsOf(ctx: RequestContext, version: Projected, k
 export async function visualsOf(ctx: RequestContext, version: Projected): Promise<unknown> {
   if (version.visuals === REDACTED) return REDACTED;
   const renderings = await storedRenderings(ctx, version.id as string);
-  if (renderings.length) noteConsulted(ctx, version, ['visuals', ...renderings.map((r) => `agencyType:${r.agencyType}`)]);
+  if (renderings.length) noteConsulted(ctx, version, ['visuals', ...renderings.map((r) => `agencyType:${r.agencyType}`)], renderings);
   return renderings;
 }
 
@@ -302,7 +311,7 @@ export async function pdfOf(ctx: RequestContext, version: Projected, agencyType:
     hotspots: rendering.hotspots,
     k: rendering.k,
   });
-  noteConsulted(ctx, version, ['pdf', `agencyType:${rendering.agencyType}`]);
+  noteConsulted(ctx, version, ['pdf', `agencyType:${rendering.agencyType}`], [rendering]);
   return pdf.toString('base64');
 }
 

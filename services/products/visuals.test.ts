@@ -41,7 +41,7 @@ describe('report visuals as SVG', () => {
       [{ location: place(hostile, 47, 27), caseCount: 3, victimCount: 3, countSuppressed: false, periodStart: null, periodEnd: null }],
       5,
     );
-    const chart = networkChartSvg([{ id: 'n1', type: 'ENTITY', kind: 'PHONE', label: hostile, hub: false }], []);
+    const chart = networkChartSvg([{ id: 'n1', type: 'ENTITY', kind: 'PHONE', label: hostile, valueShown: true, hub: false }], []);
     for (const svg of [map, chart]) {
       // Only as text: no element, attribute or reference comes of it.
       expect(svg).not.toMatch(/<script|<a[\s>]|\shref="|xlink:|\son\w+="/i);
@@ -52,9 +52,9 @@ describe('report visuals as SVG', () => {
   test('the network chart names persons and cases by their kind only, identifiers by their label', () => {
     const svg = networkChartSvg(
       [
-        { id: 'c', type: 'CASE', label: null, kind: null, hub: false },
-        { id: 'p', type: 'PERSON', label: null, kind: null, hub: false },
-        { id: 'e', type: 'ENTITY', label: '+44 77•• ••• 123', kind: 'PHONE', hub: true },
+        { id: 'c', type: 'CASE', label: null, valueShown: false, kind: null, hub: false },
+        { id: 'p', type: 'PERSON', label: null, valueShown: false, kind: null, hub: false },
+        { id: 'e', type: 'ENTITY', label: '+44 77•• ••• 123', valueShown: false, kind: 'PHONE', hub: true },
       ],
       [{ source: 'p', target: 'e', kind: 'USES_PHONE' }],
     );

@@ -272,6 +272,43 @@ describe("the audience's reader", () => {
     expect(codes(await hub.gql('met-police', READ, { id }))).toEqual(['NOT_FOUND']);
   });
 
+  test('reading the visuals or the PDF is a consultation of every identifier whose value the chart shows', async () => {
+    const published = await hub.gql<{ publishIntelligenceReport: { id: string } }>('tessera-hub', PUBLISH, {
+      input: input({
+        marking: 'GREEN',
+        audience: { agencyTypes: ['LAW_ENFORCEMENT'] },
+        content: { ...input().content, networkSeedIds: [hub.demo.ids['entity:shared-phone'], hub.demo.ids['case:iasi']] },
+        idempotencyKey: 'products-journey-consulted-1',
+      }),
+    });
+    expect(published.errors).toBeUndefined();
+    const id = published.data!.publishIntelligenceReport.id;
+    const [{ labelled }] = (await hub.db.query<{ labelled: string[] }>(
+      `SELECT v.labelled_entity_ids::text[] AS labelled FROM products.report_visuals v JOIN products.report_versions r ON r.id = v.version_id
+        WHERE r.report_id = $1 AND v.agency_type = 'LAW_ENFORCEMENT'`,
+      [id],
+    )) as [{ labelled: string[] }];
+    // Those the chart shows by value to police with nothing of their own (GREEN and CLEAR statements).
+    expect(labelled.length).toBeGreaterThan(0);
+    const shown = labelled[0]!;
+    const reader = hub.demo.agencies['politia-romana']!.id;
+    const consulted = async () =>
+      (
+        await hub.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM audit.events WHERE action = 'CONSULT' AND subject_type = 'Entity' AND actor_agency_id = $1
+             AND records @> jsonb_build_array(jsonb_build_object('id', $2::text, 'fields', jsonb_build_array('value')))`,
+          [reader, shown],
+        )
+      )[0]!.n;
+    const before = await consulted();
+    const visuals = await hub.gql<{ intelligenceReport: { latest: { visuals: Array<{ networkSvg: string }> } } }>('politia-romana', READ, { id });
+    expect(visuals.errors).toBeUndefined();
+    expect(await consulted()).toBe(before + 1);
+    const pdf = await hub.gql('politia-romana', `query($id: ID!) { intelligenceReport(id: $id) { latest { pdf } } }`, { id });
+    expect(pdf.errors).toBeUndefined();
+    expect(await consulted()).toBe(before + 2);
+  });
+
   test("a report for a sharing group reaches its members only, each with its own type's rendering", async () => {
     const r = await hub.gql<{ publishIntelligenceReport: { id: string } }>('tessera-hub', PUBLISH, {
       input: input({ audience: { groupIds: [hub.demo.groups['midlands-partnership']] }, idempotencyKey: 'products-journey-group-1' }),
