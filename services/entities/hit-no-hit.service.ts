@@ -211,9 +211,10 @@ function instant(field: string, value: string): Date {
 /**
  * For the caller's agency: the identifiers it holds (statements it owns and the caller may see, so
  * values it reads anyway) that other agencies asked hit/no-hit about in [from, to) since it began to
- * hold each (its first such statement), with the number of answered requests by agency type. Never an agency, a user, or an identifier the agency does not
- * hold: the hashes looked up are computed here, from its own identifiers, with the hub's key.
- * Most asked first. Two statements: the agency's identifiers, and their counts.
+ * hold each (its first such statement), with the number of answered requests by agency type. Never
+ * an agency, a user, or an identifier the agency does not hold: the hashes looked up are computed
+ * here, from its own identifiers, with the hub's key. Most asked first. Two statements: the
+ * agency's identifiers, and their counts; then the listed ones as the caller reads the entities.
  */
 export async function hitNoHitInterest(ctx: RequestContext, fromArg: string, toArg: string) {
   assertMayReadAny(ctx, 'HitNoHitInterest', 'You may not see interest in your agency’s identifiers');
