@@ -297,15 +297,19 @@ export async function ownCase(ctx: RequestContext, caseId: string, opts: { other
 /**
  * The person must be in this case and reach the caller. Meant after `ownCase`: the caller owns the
  * case and so the persons in it (only a case's owner adds persons), so TLP reach is the only rule
- * left to apply. `field` names the input that carries the person's id.
+ * left to apply. `field` names the input that carries the person's id. Answers the person's handling:
+ * a statement about the person (a link from it) carries it, never less (a RED victim of a GREEN case
+ * stays RED in the links that name it).
  */
-export async function assertPersonOfCase(ctx: RequestContext, caseId: string, personId: string, field: string): Promise<void> {
+export async function assertPersonOfCase(ctx: RequestContext, caseId: string, personId: string, field: string): Promise<HandlingRow> {
   const params = new SqlParams();
-  const [row] = await ctx.db.query(
-    `SELECT 1 FROM cases.persons p WHERE p.id = ${params.add(personId)} AND p.case_id = ${params.add(caseId)} AND ${reaches(ctx, 'p', 'cases.grants', params)}`,
+  const [row] = await ctx.db.query<HandlingRow>(
+    `SELECT ${handlingColumns('p')} FROM cases.persons p
+      WHERE p.id = ${params.add(personId)} AND p.case_id = ${params.add(caseId)} AND ${reaches(ctx, 'p', 'cases.grants', params)}`,
     params.values,
   );
   if (!row) throw badInput(field, 'is not a person of this case');
+  return row;
 }
 
 /**

@@ -126,8 +126,8 @@ const DEFAULT_LINK_KIND: Record<EntityKind, LinkKind> = {
 
 /**
  * The owner of a case records that an identifier appears in it (and, optionally, that one of the
- * case's persons uses or holds it), all or nothing. The statements are owned by the caller's agency
- * and carry the case's handling.
+ * case's persons uses or holds it), all or nothing. The statements are owned by the caller's agency,
+ * carry the case's handling, and a link from a person the person's.
  */
 export async function addCaseEntity(ctx: RequestContext, caseId: string, input: AddCaseEntityInput): Promise<Projected> {
   const value = normaliseIdentifier(input.kind, input.value, 'input.value', countryOf(input.country, ctx.actor.country, 'input.country'));
@@ -137,7 +137,7 @@ export async function addCaseEntity(ctx: RequestContext, caseId: string, input: 
   assertCanCreate(ctx, { __typename: 'Observation', ownerAgencyId: ctx.actor.agencyId });
   if (input.linkToPersonId) assertCanCreate(ctx, { __typename: 'Link', ownerAgencyId: ctx.actor.agencyId });
   const parent = await ownCase(ctx, caseId);
-  if (input.linkToPersonId) await assertPersonOfCase(ctx, caseId, input.linkToPersonId, 'input.linkToPersonId');
+  const person = input.linkToPersonId ? await assertPersonOfCase(ctx, caseId, input.linkToPersonId, 'input.linkToPersonId') : undefined;
 
   const source: ObservationSource = { type: 'CASE', id: caseId, handling: inheritedHandling(parent) };
   const observationId = await ctx.db.transaction(async (tx) => {
@@ -148,7 +148,8 @@ export async function addCaseEntity(ctx: RequestContext, caseId: string, input: 
         kind: input.linkKind ?? DEFAULT_LINK_KIND[input.kind],
         from: { personId: input.linkToPersonId },
         to: { entityId: seen!.entityId },
-        source,
+        // The person's handling, which is never less than its case's: the link reaches whom the person reaches.
+        source: { ...source, handling: inheritedHandling(person!) },
       });
       audit.push(ownRecordEvent(ctx, 'COLLECT', 'Link', linkId, ['kind', 'from', 'to']));
     }

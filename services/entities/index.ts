@@ -16,6 +16,7 @@ import { EntitiesObservationsNewestFirstIndex1764000003080 } from '../../migrati
 import { EntitiesOwnerReviewDueIndexes1764000003100 } from '../../migrations/entities/1764000003100-owner-review-due-indexes';
 import { EntitiesLinksSourceIndex1764000003110 } from '../../migrations/entities/1764000003110-links-source-index';
 import { EntitiesScreeningAnswersKept1764000003120 } from '../../migrations/entities/1764000003120-screening-answers-kept';
+import { EntitiesLinksCarryPersonHandling1764000003130 } from '../../migrations/entities/1764000003130-links-carry-person-handling';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedEntitiesDemo } from './demo-data';
@@ -53,6 +54,7 @@ export const entitiesSubgraph: SubgraphDefinition = {
     EntitiesOwnerReviewDueIndexes1764000003100,
     EntitiesLinksSourceIndex1764000003110,
     EntitiesScreeningAnswersKept1764000003120,
+    EntitiesLinksCarryPersonHandling1764000003130,
   ],
   tables: ENTITIES_TABLES,
   // The private screening entries of the hub's key, built at start and after a key rotation, before a

@@ -1,3 +1,5 @@
+import type { QueryRunner } from 'typeorm';
+import { EntitiesLinksCarryPersonHandling1764000003130 } from '../../migrations/entities/1764000003130-links-carry-person-handling';
 import { startTestHub, type TestHub } from '../support/hub';
 import { agencyId, id, SECRET, userId } from './support';
 
@@ -102,4 +104,53 @@ test('walks of two agencies, one after the other on the same pooled connections,
     const wmp = await walk('west-midlands-police', 2);
     for (const secret of [linkId, id('entity:covert-phone'), SECRET.strict.covertPhone]) expect(wmp.json).not.toContain(secret);
   }
+});
+
+/**
+ * A person marked above its case (a RED victim of a GREEN case) reaches only whom it reaches; a link
+ * the owner records from that person carries the person's handling, so no one else meets the person
+ * through the identifiers it uses: not in the identifier's links, the network, or a shortest path.
+ */
+test('a link from a RED person of a GREEN case reaches whom the person reaches, and no one else walks to it', async () => {
+  const PHONE = '+40 744 555 123';
+  const added = await hub.gql<{ addPerson: { id: string } }>(
+    'politia-romana',
+    `mutation($c: ID!, $i: PersonInput!) { addPerson(caseId: $c, input: $i) { id } }`,
+    {
+      c: id('case:iasi'),
+      i: {
+        role: 'VICTIM',
+        pseudonym: 'RedOne',
+        handling: { marking: 'RED', sourceEvaluation: 'RELIABLE', intelligenceAssessment: 'A', handlingCode: 'P' },
+      },
+    },
+  );
+  expect(added.errors).toBeUndefined();
+  const red = added.data!.addPerson.id;
+  const observed = await hub.gql('politia-romana', `mutation($c: ID!, $i: AddCaseEntityInput!) { addCaseEntity(caseId: $c, input: $i) { id } }`, {
+    c: id('case:iasi'),
+    i: { kind: 'PHONE', value: PHONE, country: 'RO', linkToPersonId: red },
+  });
+  expect(observed.errors).toBeUndefined();
+  const [stored] = await hub.db.query<{ marking: string }>(`SELECT marking FROM entities.links WHERE from_person_id = $1`, [red]);
+  expect(stored!.marking).toBe('RED');
+  const phone = (await hub.db.query<{ id: string }>(`SELECT id FROM entities.entities WHERE kind = 'PHONE' AND value = '+40744555123'`))[0]!.id;
+  const walks = async (persona: string) =>
+    JSON.stringify([
+      await hub.gql(persona, `query($id: ID!) { entity(id: $id) { links { kind fromPerson { id } } } }`, { id: phone }),
+      await hub.gql(persona, `query($s: [ID!]!) { network(seeds: $s, depth: 2) { nodes { id degree } edges { source target } } }`, { s: [phone] }),
+      await hub.gql(persona, `query($a: ID!, $b: ID!) { shortestPath(from: $a, to: $b) { nodes { id } } }`, { a: phone, b: red }),
+    ]);
+  // The contributor, whom the RED person reaches, walks to it (the control)...
+  expect(await walks('politia-romana')).toContain(red);
+  // ... and nobody else meets it: not the agency's viewer, another police force, or the hub.
+  for (const persona of ['politia-romana:VIEWER', 'met-police', 'tessera-hub']) expect(await walks(persona)).not.toContain(red);
+
+  // A link written before links took their person's handling is raised to it by the migration.
+  const old = await link('politia-romana', 'case:iasi', 'USES_PHONE', { person: red }, { entity: phone });
+  expect(await walks('met-police')).toContain(red);
+  await new EntitiesLinksCarryPersonHandling1764000003130().up({ query: (sql: string) => hub.db.query(sql) } as unknown as QueryRunner);
+  const [raised] = await hub.db.query<{ marking: string }>(`SELECT marking FROM entities.links WHERE id = $1`, [old]);
+  expect(raised!.marking).toBe('RED');
+  for (const persona of ['politia-romana:VIEWER', 'met-police', 'tessera-hub']) expect(await walks(persona)).not.toContain(red);
 });
