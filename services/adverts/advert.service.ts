@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import { entityIdsSql, recordLinksBySource, recordObservationsBySource } from '../entities/api';
 import { appendAudit, type AuditEventInput, ownRecordEvent } from '../kernel/audit';
 import type { RequestContext } from '../kernel/context';
-import { ErrorCode } from '../kernel/errors';
+import { conflict, ErrorCode } from '../kernel/errors';
 import { countryOf, normaliseIdentifier } from '../kernel/identifier';
 import { type HandlingInput, validateHandling } from '../kernel/marked-record';
 import { type PageArgs, pageWindow, toPage } from '../kernel/pagination';
@@ -125,12 +125,24 @@ export async function importAdverts(ctx: RequestContext, input: ImportAdvertsInp
   const adverts = mergeSightings(file.adverts);
 
   return ctx.db.transaction(async (tx) => {
-    const existing = await tx.query<{ id: string; site: string; ref: string; url: string | null; phones: string[]; handles: string[] }>(
-      `SELECT a.id, a.site, a.advert_ref AS ref, a.url, a.phones, a.handles FROM adverts.adverts a
+    const h = input.handling;
+    // Lists compared as sets (a file may name the same agencies in another order).
+    const same = (column: string, value: string) => `(a.${column} @> ${value} AND a.${column} <@ ${value})`;
+    const sameHandling = `a.marking = $4 AND ${same('shared_with_agency_ids', '$5::uuid[]')} AND ${same('shared_with_group_ids', '$6::uuid[]')} AND ${same('red_recipient_user_ids', '$7::uuid[]')}`;
+    const handlingParams = [h.marking, h.sharedWithAgencyIds ?? [], h.sharedWithGroupIds ?? [], h.redRecipientUserIds ?? []];
+    const existing = await tx.query<{ id: string; site: string; ref: string; url: string | null; phones: string[]; handles: string[]; same: boolean }>(
+      `SELECT a.id, a.site, a.advert_ref AS ref, a.url, a.phones, a.handles, (${sameHandling}) AS same FROM adverts.adverts a
        JOIN unnest($2::text[], $3::text[]) AS k(site, ref) ON a.site = k.site AND a.advert_ref = k.ref
        WHERE a.owner_agency_id = $1`,
-      [ctx.actor.agencyId, adverts.map((a) => a.site), adverts.map((a) => a.advertRef)],
+      [ctx.actor.agencyId, adverts.map((a) => a.site), adverts.map((a) => a.advertRef), ...handlingParams],
     );
+    // An advert is held under one handling: what a file under another adds would reach whom the
+    // stored row reaches (a RED sighting added to a GREEN advert would reach every police force).
+    const other = existing.find((e) => !e.same);
+    if (other)
+      throw conflict(`advert ${other.site} ${other.ref} is held under another marking or sharing: send it with the same handling, or under another advert id`, {
+        field: 'input.handling',
+      });
     const known = new Map(existing.map((e) => [`${e.site}\u0000${e.ref}`, e]));
     const createdCount = adverts.filter((a) => !known.has(`${a.site}\u0000${a.advertRef}`)).length;
     const [created] = await tx.query<{ id: string; created_at: Date }>(
@@ -147,7 +159,6 @@ export async function importAdverts(ctx: RequestContext, input: ImportAdvertsInp
       return { ...row!, replayed: true };
     }
     const proposed = adverts.map((a) => known.get(`${a.site}\u0000${a.advertRef}`)?.id ?? randomUUID());
-    const h = input.handling;
     const col = <T>(fn: (a: ValidAdvert) => T) => adverts.map(fn);
     const written = await tx.query<{ id: string; site: string; ref: string }>(
       `INSERT INTO adverts.adverts AS a (id, owner_agency_id, contributor_user_id, marking, source_evaluation, intelligence_assessment, handling_code,
@@ -171,6 +182,8 @@ export async function importAdverts(ctx: RequestContext, input: ImportAdvertsInp
          indicators = ARRAY(SELECT DISTINCT unnest(a.indicators || EXCLUDED.indicators) ORDER BY 1),
          import_id = EXCLUDED.import_id,
          updated_at = now()
+       WHERE a.marking = EXCLUDED.marking AND ${same('shared_with_agency_ids', 'EXCLUDED.shared_with_agency_ids')}
+         AND ${same('shared_with_group_ids', 'EXCLUDED.shared_with_group_ids')} AND ${same('red_recipient_user_ids', 'EXCLUDED.red_recipient_user_ids')}
        RETURNING a.id, a.site, a.advert_ref AS ref`,
       [
         ctx.actor.agencyId,
@@ -200,7 +213,9 @@ export async function importAdverts(ctx: RequestContext, input: ImportAdvertsInp
         col((a) => pgArray(a.indicators)),
       ],
     );
-    if (written.length !== adverts.length) throw new Error('advert upsert wrote an unexpected number of rows');
+    // Fewer rows: a concurrent file wrote one of these adverts first, under another handling.
+    if (written.length !== adverts.length)
+      throw conflict('an advert of this file was written meanwhile under another marking or sharing: send the file again', { field: 'input.handling' });
     // The ids the rows have: a concurrent file may have written one of these adverts first (the upsert then updated its row).
     const stored = new Map(written.map((w) => [`${w.site}\u0000${w.ref}`, w.id]));
     const ids = adverts.map((a) => stored.get(`${a.site}\u0000${a.advertRef}`)!);

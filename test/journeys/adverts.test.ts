@@ -210,6 +210,26 @@ describe('ingesting a partner’s file', () => {
     expect(await counts()).toEqual(before);
   });
 
+  test('an advert is held under one handling: a sighting under another is refused whole, and nothing of it reaches the stored row', async () => {
+    const before = await counts();
+    const red = { ...GREEN, marking: 'RED' };
+    const line = JSON.stringify({
+      site: 'classifieds-two.example',
+      advertId: 'CT-2',
+      firstSeen: '2026-03-06',
+      location: 'Sheffield',
+      phones: ['+40 744 555 999'],
+      text: 'A sighting only its contributor may read',
+      collector: 'Partner collector A',
+    });
+    const r = await importFile('tessera-hub', 'NDJSON', line, { handling: red });
+    expect(codes(r)).toEqual(['CONFLICT']);
+    expect(r.errors![0]!.message).toMatch(/CT-2 is held under another marking/);
+    expect(await counts()).toEqual(before);
+    const [ct2] = (await adverts('met-police', { phone: '+40744555666' })).nodes.filter((a) => a.advertRef === 'CT-2');
+    expect(ct2!.phones).toEqual(['+40744555666']);
+  });
+
   test('an advert seen again widens its sightings and takes new phones, observed once; a CSV reads as NDJSON does', async () => {
     const before = await counts();
     const csv = [
