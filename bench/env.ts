@@ -33,6 +33,8 @@ process.env.TESSERA_DATA_DIR = path.join(BENCH_KEEP ?? BENCH_TMP, 'data');
 delete process.env.TESSERA_APP_DATABASE_URL;
 // One JSON line per request at `info` would drown the table; `LOG_LEVEL=info npm run bench` keeps them.
 process.env.LOG_LEVEL ??= 'warn';
+// The benchmark's personas sign in through the demo agencies' development issuers (bench/stack.ts).
+process.env.TESSERA_DEV_IDP ??= '1';
 // As a deployment runs (docker-compose.yml, npm start): graphql-js checks every `instanceof` the slow,
 // multi-realm-safe way unless NODE_ENV is production, which alone cost ~10% of a hit/no-hit request.
 process.env.NODE_ENV = 'production';

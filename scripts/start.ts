@@ -67,7 +67,7 @@ async function main() {
   const background = config.runMode === 'in-process' ? SUBGRAPHS.flatMap((def) => (def.startBackground ? [def.startBackground(db, config)] : [])) : [];
   console.log(`
 Tessera is running (${config.runMode}): ${hub.url}   health: http://localhost:${hub.port}/healthz
-Console:       ${config.publicUrl}/   (sign in as a demo user of any agency${config.devIdp ? '' : ': TESSERA_DEV_IDP=0, no development IdP'})
+Console:       ${config.publicUrl}/   (${config.devIdp ? 'sign in as a demo user of any agency' : 'no development IdP: TESSERA_DEV_IDP=1 serves one'})
 Get a token:   npm run token -- --agency met-police [--role SUPERVISOR]      (list: npm run token -- --list)
 Try:           curl -s ${hub.url} -H "authorization: Bearer $(npm run -s token -- --agency met-police)" \\
                  -H 'content-type: application/json' -d '{"query":"{ cases { totalCount nodes { reference status } } }"}'

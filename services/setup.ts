@@ -41,7 +41,7 @@ export async function secureAll(ownerUrl: string, password: string): Promise<str
 
 /**
  * Everything a database needs before the hub serves it: migrations, the demo scenario on first run,
- * the demo agencies' trusted issuers pointed at this machine's development IdP, the gateway key,
+ * with the development IdP (config.devIdp) the demo agencies' trusted issuers pointed at it, the gateway key,
  * and the application role with row-level security. Returns the URL the hub connects with.
  */
 export async function prepareDatabase(url: string, config: Config, log: (line: string) => void = console.log): Promise<string> {
@@ -50,8 +50,10 @@ export async function prepareDatabase(url: string, config: Config, log: (line: s
   if (await seedDemoData(url)) log('Loaded the Romania → UK demo scenario.');
   const db = await connect(url, 1);
   try {
-    await syncDevIssuers(db, config.dataDir, config.audience);
-    if (config.devIdp) await registerDevProviderIssuers(db, config.publicUrl, config.audience);
+    if (config.devIdp) {
+      await syncDevIssuers(db, config.dataDir, config.audience);
+      await registerDevProviderIssuers(db, config.publicUrl, config.audience);
+    }
   } finally {
     await db.close();
   }

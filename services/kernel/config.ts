@@ -42,7 +42,11 @@ export interface Config {
   };
   /** The URL people reach the hub at: the console's origin and the development IdP's issuers. */
   publicUrl: string;
-  /** Whether the gateway serves the demo agencies' development OpenID Providers at /idp/<slug>. */
+  /**
+   * Whether the hub serves the demo agencies' development OpenID Providers at /idp/<slug> and trusts
+   * the demo issuers (TESSERA_DEV_IDP): they sign anyone in as a demo user without a password, so
+   * only in development unless TESSERA_DEV_IDP=1 asks for them (`npm start`, the demo, does).
+   */
   devIdp: boolean;
   subgraphUrl(name: string, defaultPort: number): string;
 }
@@ -72,7 +76,9 @@ export function loadConfig(): Config {
   return {
     port,
     publicUrl: (process.env.TESSERA_PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
-    devIdp: process.env.TESSERA_DEV_IDP !== '0',
+    devIdp:
+      process.env.TESSERA_DEV_IDP === '1' ||
+      (process.env.TESSERA_DEV_IDP !== '0' && (process.env.TESSERA_DEV === '1' || process.env.NODE_ENV === 'development')),
     databaseUrl: process.env.DATABASE_URL || undefined,
     appDatabaseUrl: process.env.TESSERA_APP_DATABASE_URL || undefined,
     replicaDatabaseUrl: process.env.TESSERA_REPLICA_URL || undefined,
