@@ -26,7 +26,8 @@ function npmStart(env: Record<string, string>): Started {
   const { DATABASE_URL: _db, TESSERA_APP_DATABASE_URL: _app, ...inherited } = process.env;
   const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(REPO, 'scripts', 'start.ts')], {
     cwd: REPO,
-    env: { ...inherited, NODE_ENV: 'production', LOG_LEVEL: 'warn', TESSERA_METRICS_PORT: '0', ...env },
+    // As package.json's start script sets it: the demo, with its development IdP.
+    env: { ...inherited, NODE_ENV: 'production', TESSERA_DEV_IDP: '1', LOG_LEVEL: 'warn', TESSERA_METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
