@@ -115,6 +115,24 @@ describe('identifiers in free text', () => {
     expect(firstIdentifier('Payments to adultwork.example.com and https://escorts.example.net')).toBeUndefined();
   });
 
+  it('finds an identifier however it is spaced or typed, and says where it stands in the text as written', () => {
+    for (const [text, kind] of [
+      ['Customers call 07700\u00A0900123 first.', 'PHONE'], // a non-breaking space, as word processors paste
+      ['Customers call 07700\u200B900123 first.', 'PHONE'], // a zero-width space
+      ['Customers call \uFF10\uFF17\uFF17\uFF10\uFF10\uFF19\uFF10\uFF10\uFF11\uFF12\uFF13 first.', 'PHONE'], // fullwidth digits
+      ['Paid into GB82  WEST  1234  5698  7654  32 twice.', 'BANK_ACCOUNT'], // double spaces
+      ['Paid into GB82\u00A0WEST\u00A01234\u00A05698\u00A07654\u00A032 twice.', 'BANK_ACCOUNT'],
+      ['Write to john.smith\uFF20example.com for work.', 'EMAIL'], // a fullwidth at sign
+    ] as const) {
+      const hit = firstIdentifier(text, { country: 'GB' });
+      expect({ text, kind: hit?.kind }).toEqual({ text, kind });
+      // Where it stands in the text as written: the span holds the identifier's last character, and ends before the text's last word.
+      const span = text.slice(hit!.start, hit!.end);
+      expect(span.length).toBeGreaterThan(5);
+      expect(text.slice(hit!.end)).toMatch(/^ (first|twice|for work)\.$/);
+    }
+  });
+
   it('finds the national numbers of any country in a text meant to carry none, whoever wrote it', () => {
     for (const [text, at] of [
       ['Drivers are paid after a call to 0722 123 456.', '33-45'],

@@ -500,7 +500,9 @@ const KIND_LABEL: Record<EntityKind, string> = {
  * National phone numbers are read with the contributor's country first, then with every country's: a
  * Romanian bank's text naming a UK mobile in national form names a person as surely as a British
  * one's (see `phoneInText` for how a national number of another country is told from other digits).
- * The console runs this same function in the browser to warn before a typology is submitted.
+ * The console runs this same function in the browser to warn before a typology is submitted. The
+ * text is read folded (foldedForDetection), so a number spaced or typed in other digits is still one;
+ * `start` and `end` are the original text's.
  */
 export function firstIdentifier(text: string, opts: ExtractOptions = {}): FoundIdentifier | undefined {
   const own = phoneReader(opts);
@@ -510,7 +512,33 @@ export function firstIdentifier(text: string, opts: ExtractOptions = {}): FoundI
     if (!read.has(raw)) read.set(raw, own(raw) ?? anyCountry(raw));
     return read.get(raw);
   };
-  return findWith(text, readPhone).find((i) => i.kind !== 'ONLINE_ADVERT' || /^https?:\/\/[^/?]+[/?]./.test(i.value));
+  const { folded, at } = foldedForDetection(text);
+  const hit = findWith(folded, readPhone).find((i) => i.kind !== 'ONLINE_ADVERT' || /^https?:\/\/[^/?]+[/?]./.test(i.value));
+  return hit && { ...hit, start: at[hit.start]!, end: at[hit.end]! };
+}
+
+/**
+ * `text` as a text meant to carry no identifier is searched: each character in its compatibility
+ * form (fullwidth digits are digits, a fullwidth at sign an at sign), every space character (a
+ * non-breaking space, a thin space, a tab) a plain space and a run of them one, format characters
+ * (zero-width spaces and joiners) dropped. `at[i]` is where the folded text's i-th UTF-16 unit comes
+ * from in `text`, `at[folded.length]` the text's end.
+ */
+function foldedForDetection(text: string): { folded: string; at: number[] } {
+  let folded = '';
+  const at: number[] = [];
+  let i = 0;
+  for (const ch of text) {
+    const start = i;
+    i += ch.length;
+    if (/\p{Cf}/u.test(ch)) continue;
+    const c = /[\p{Zs}\t]/u.test(ch) ? ' ' : ch.normalize('NFKC');
+    if (c === ' ' && folded.endsWith(' ')) continue;
+    folded += c;
+    for (let k = 0; k < c.length; k++) at.push(start);
+  }
+  at.push(text.length);
+  return { folded, at };
 }
 
 /** `firstIdentifier` described without repeating it ("a phone number at characters 15-30"). */

@@ -428,6 +428,21 @@ describe('typologies: patterns for peers, never identifiers', () => {
       '900876',
     ],
     [albion, 'a Romanian national number', { pattern: 'Drivers are paid after a call to 0722 123 456.' }, 'a phone number', '123 456'],
+    [
+      albion,
+      'a number spaced with a non-breaking space',
+      { pattern: 'Customers are told to call 07700\u00A0900876 for the room.' },
+      'a phone number',
+      '900876',
+    ],
+    [
+      albion,
+      'a number in fullwidth digits',
+      { pattern: 'Call \uFF10\uFF17\uFF17\uFF10\uFF10\uFF19\uFF10\uFF10\uFF18\uFF17\uFF16 for the room.' },
+      'a phone number',
+      '\uFF18\uFF17\uFF16',
+    ],
+    [albion, 'an IBAN with double spaces', { pattern: 'Rent is paid into GB82  WEST  1234  5698  7654  32 every Monday.' }, 'a bank account', '5698'],
     [albion, 'a Spanish mobile number (Spain dials no trunk 0)', { pattern: 'Drivers are paid after a call to 612 345 678.' }, 'a phone number', '345 678'],
     [carpati, 'a Nigerian national number', { pattern: 'Recruits are told to call 0803 123 4567 on arrival.' }, 'a phone number', '123 4567'],
   ])("%s's typology naming %s is refused and reaches no agency", async (persona, named, extra, what, secret) => {
