@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import { readCsvRecords } from '../kernel/csv-records';
 import { badInput, ErrorCode } from '../kernel/errors';
 import { countryOf, normaliseIdentifier } from '../kernel/identifier';
+import { firstIdentifier } from '../narratives/api';
 import { textIndicators, type TextIndicator } from './indicators';
 
 /**
@@ -159,10 +160,14 @@ function readCsv(content: string): { rows: Array<{ line: number; raw: RawAdvert 
   };
 }
 
-/** The city a location names: its first comma-separated part ("Birmingham, West Midlands" → "Birmingham"). */
+/**
+ * The city a location names: its first comma-separated part ("Birmingham, West Midlands" →
+ * "Birmingham"); none when that part names an identifier ("Ana 07700 900555, Leeds"): a city is
+ * counted in leads, which NGOs read, and an advert's identifiers are for the police and the hub.
+ */
 export function cityOf(location: string | null): string | null {
   const city = location?.split(',')[0]?.replace(/\s+/g, ' ').trim();
-  return city ? city : null;
+  return city && !firstIdentifier(city) ? city : null;
 }
 
 function validateAdvert(raw: RawAdvert, line: number, defaultCountry: string | undefined, errors: LineError[]): ValidAdvert | undefined {
