@@ -17,6 +17,7 @@ import { EntitiesOwnerReviewDueIndexes1764000003100 } from '../../migrations/ent
 import { EntitiesLinksSourceIndex1764000003110 } from '../../migrations/entities/1764000003110-links-source-index';
 import { EntitiesScreeningAnswersKept1764000003120 } from '../../migrations/entities/1764000003120-screening-answers-kept';
 import { EntitiesLinksCarryPersonHandling1764000003130 } from '../../migrations/entities/1764000003130-links-carry-person-handling';
+import { EntitiesScreeningAnswersErasureAudited1764000003140 } from '../../migrations/entities/1764000003140-screening-answers-erasure-audited';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { SubgraphDefinition } from '../kernel/subgraph';
 import { seedEntitiesDemo } from './demo-data';
@@ -55,6 +56,7 @@ export const entitiesSubgraph: SubgraphDefinition = {
     EntitiesLinksSourceIndex1764000003110,
     EntitiesScreeningAnswersKept1764000003120,
     EntitiesLinksCarryPersonHandling1764000003130,
+    EntitiesScreeningAnswersErasureAudited1764000003140,
   ],
   tables: ENTITIES_TABLES,
   // The private screening entries of the hub's key, built at start and after a key rotation, before a

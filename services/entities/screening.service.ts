@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { SqlParams } from '../../policies/sql';
-import { appendAudit, ownRecordEvent } from '../kernel/audit';
+import { appendAudit, type AuditActor, ownRecordEvent } from '../kernel/audit';
 import { loadConfig } from '../kernel/config';
 import { rootLogger } from '../kernel/logger';
 import type { RequestContext } from '../kernel/context';
 import { type CsvRowShape, readCsvColumns } from '../kernel/csv-records';
-import type { Sql } from '../kernel/db';
+import type { Database, Sql } from '../kernel/db';
 import { badInput, conflict, forbidden, notFound, rateLimited } from '../kernel/errors';
 import { requestHash, requiredIdempotencyKey, submitOnce } from '../kernel/idempotency';
 import { assertMayReadAny, projectAll, projectOne, assertCanChange, assertCanCreate, visibleWhere } from '../kernel/policy';
@@ -537,14 +537,34 @@ export async function screeningResults(ctx: RequestContext, job: { id: string },
   };
 }
 
+/** Who erases answers past their time: the hub itself, no agency or user (the audit trail's actor columns stay empty). */
+const SWEEP: AuditActor = { actor: { userId: '', agencyId: '' }, requestId: 'screening-answers-sweep' };
+
 /**
  * Erases the identifiers and answers of the chunks answered more than `days` days ago (at least
  * one: the daily quota reads the chunks of the last 24 hours), keeping their rows and counts
- * (entities.erase_screening_answers). Answers how many chunks it emptied.
+ * (entities.erase_screening_answers), with one ERASE audit event per job in the same transaction.
+ * Answers how many chunks it emptied.
  */
-export async function eraseScreeningAnswers(db: Sql, days = loadConfig().screeningAnswersDays): Promise<number> {
-  const [row] = await db.query<{ n: number }>(`SELECT entities.erase_screening_answers(make_interval(days => $1)) AS n`, [days]);
-  return row!.n;
+export async function eraseScreeningAnswers(db: Database, days = loadConfig().screeningAnswersDays): Promise<number> {
+  return db.transaction(async (tx) => {
+    const erased = await tx.query<{ jobId: string; ownerAgencyId: string; chunks: number }>(
+      `SELECT job_id AS "jobId", owner_agency_id AS "ownerAgencyId", chunks FROM entities.erase_screening_answers(make_interval(days => $1))`,
+      [days],
+    );
+    await appendAudit(
+      tx,
+      SWEEP,
+      erased.map((e) => ({
+        action: 'ERASE' as const,
+        subjectType: SCREENING_SUBJECT,
+        subjectId: e.jobId,
+        recordOwnerAgencyId: e.ownerAgencyId,
+        fields: ['identifiers', 'answers', `chunks:${e.chunks}`],
+      })),
+    );
+    return erased.reduce((n, e) => n + e.chunks, 0);
+  });
 }
 
 /** How often the process erases screening answers past their time (and once when it starts). */
@@ -555,7 +575,7 @@ const SCREENING_SWEEP_MS = 60 * 60 * 1000;
  * process starts, then every hour. Every replica may run it: erasing what is already erased
  * changes nothing.
  */
-export function startScreeningAnswersSweep(db: Sql): { stop(): Promise<void> } {
+export function startScreeningAnswersSweep(db: Database): { stop(): Promise<void> } {
   const log = rootLogger.child({ service: 'screening-answers' });
   let running: Promise<void> = Promise.resolve();
   const sweep = () => {

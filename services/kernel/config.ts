@@ -73,12 +73,11 @@ export function loadConfig(): Config {
   }
   const dataDir = path.resolve(process.env.TESSERA_DATA_DIR ?? path.join(process.cwd(), '.tessera'));
   const port = intFromEnv('PORT', 4000);
+  const development = process.env.TESSERA_DEV === '1' || process.env.NODE_ENV === 'development';
   return {
     port,
     publicUrl: (process.env.TESSERA_PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
-    devIdp:
-      process.env.TESSERA_DEV_IDP === '1' ||
-      (process.env.TESSERA_DEV_IDP !== '0' && (process.env.TESSERA_DEV === '1' || process.env.NODE_ENV === 'development')),
+    devIdp: process.env.TESSERA_DEV_IDP === '1' || (process.env.TESSERA_DEV_IDP !== '0' && development),
     databaseUrl: process.env.DATABASE_URL || undefined,
     appDatabaseUrl: process.env.TESSERA_APP_DATABASE_URL || undefined,
     replicaDatabaseUrl: process.env.TESSERA_REPLICA_URL || undefined,
@@ -96,7 +95,7 @@ export function loadConfig(): Config {
     screeningAgencyPerDay: intFromEnv('TESSERA_SCREENING_AGENCY_PER_DAY', 2_000_000),
     screeningAnswersDays: Math.max(1, intFromEnv('TESSERA_SCREENING_ANSWERS_DAYS', 30)),
     privateScreeningAgencyPerDay: intFromEnv('TESSERA_PRIVATE_SCREENING_AGENCY_PER_DAY', 2_000_000),
-    development: process.env.TESSERA_DEV === '1' || process.env.NODE_ENV === 'development',
+    development,
     logLevel: process.env.LOG_LEVEL ?? 'info',
     auditCheckpoints: {
       dir: path.resolve(process.env.TESSERA_AUDIT_CHECKPOINT_DIR || path.join(dataDir, 'audit-checkpoints')),

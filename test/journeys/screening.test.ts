@@ -206,6 +206,19 @@ describe('a bank screens its customer book', () => {
     // As the entities subgraph's sweep runs it: the hub's own role, no actor.
     expect(await eraseScreeningAnswers(hub.appDb)).toBe(1);
     expect(await eraseScreeningAnswers(hub.appDb)).toBe(0);
+    // The erasure is on the audit trail: the hub's own, no agency or user, naming the job and its owner.
+    const erasures = await hub.db.query<{ actor_user_id: string | null; actor_agency_id: string | null; record_owner_agency_id: string; fields: string[] }>(
+      `SELECT actor_user_id, actor_agency_id, record_owner_agency_id, fields FROM audit.events WHERE action = 'ERASE' AND subject_type = 'ScreeningJob' AND subject_id = $1`,
+      [job.id],
+    );
+    expect(erasures).toEqual([
+      {
+        actor_user_id: null,
+        actor_agency_id: null,
+        record_owner_agency_id: hub.demo.agencies['albion-bank']!.id,
+        fields: ['answers', 'chunks:1', 'identifiers'],
+      },
+    ]);
     expect(await allResults('albion-bank', job.id, 100)).toEqual(before.filter((r) => r.chunk === 1));
     const kept = await hub.db.query<{ chunk_number: number; identifier_count: number; vals: string[] }>(
       `SELECT chunk_number, identifier_count, vals FROM entities.screening_chunks WHERE job_id = $1 ORDER BY chunk_number`,
